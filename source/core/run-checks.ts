@@ -1,0 +1,199 @@
+/**
+ * The check runner: starts every check as soon as the checks it `needs` have finished, runs
+ * independent ones concurrently, enforces a per-check timeout, reports checks that are slow, and
+ * turns a thrown error into status `error` so one broken check never crashes the doctor.
+ */
+import type { EventBus } from './events.ts';
+import type { Services } from './services.ts';
+import type {
+  Check,
+  CheckOutcome,
+  CheckResult,
+  CheckStatus,
+  DoctorOptions,
+  DoctorSummary,
+} from './types.ts';
+
+export interface RunChecksOptions {
+  services: Services;
+  options: DoctorOptions;
+  bus: EventBus;
+  /** Applies to checks without their own `timeoutMs`. */
+  defaultTimeoutMs?: number;
+  /** A `check:slow` event is emitted once a check has run this long. */
+  slowAfterMs?: number;
+  /** Cancels every running check (Ctrl-C); unfinished checks end as `skip`. */
+  signal?: AbortSignal;
+}
+
+export const DEFAULT_CHECK_TIMEOUT_MS = 20_000;
+export const DEFAULT_SLOW_AFTER_MS = 3_000;
+
+const PROCEED_STATUSES: ReadonlySet<CheckStatus> = new Set(['pass', 'warn']);
+
+/** Runs the checks and resolves with their outcomes in declared order. */
+export async function runChecks(checks: readonly Check[], run: RunChecksOptions): Promise<CheckOutcome[]> {
+  assertValidGraph(checks);
+  const { bus } = run;
+  bus.emit({ type: 'doctor:start', checks: checks.map(({ id, title }) => ({ id, title })) });
+
+  const outcomes = new Map<string, CheckOutcome>();
+  const pending = new Map<string, Promise<CheckOutcome>>();
+
+  const start = (check: Check): Promise<CheckOutcome> => {
+    const existing = pending.get(check.id);
+    if (existing) return existing;
+    const promise = (async () => {
+      const needed = await Promise.all(
+        (check.needs ?? []).map((id) => start(checks.find((c) => c.id === id)!)),
+      );
+      const blocker = needed.find((outcome) => !PROCEED_STATUSES.has(outcome.status));
+      const outcome = blocker
+        ? skipped(check, `needs ${blocker.title.toLowerCase()} (${blocker.status})`)
+        : await runOne(check, run, outcomes);
+      outcomes.set(check.id, outcome);
+      bus.emit({ type: 'check:end', outcome });
+      return outcome;
+    })();
+    pending.set(check.id, promise);
+    return promise;
+  };
+
+  const all = await Promise.all(checks.map(start));
+  bus.emit({ type: 'doctor:end', outcomes: all, summary: summarize(all) });
+  return all;
+}
+
+async function runOne(
+  check: Check,
+  run: RunChecksOptions,
+  outcomes: ReadonlyMap<string, CheckOutcome>,
+): Promise<CheckOutcome> {
+  const { bus, services } = run;
+  if (run.signal?.aborted) return skipped(check, 'cancelled');
+  const startedAt = services.now();
+  bus.emit({ type: 'check:start', id: check.id, title: check.title, at: startedAt });
+
+  const timeoutMs = check.timeoutMs ?? run.defaultTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
+  const slowAfterMs = run.slowAfterMs ?? DEFAULT_SLOW_AFTER_MS;
+  const controller = new AbortController();
+  const onOuterAbort = () => controller.abort(run.signal?.reason);
+  run.signal?.addEventListener('abort', onOuterAbort, { once: true });
+
+  const timers: NodeJS.Timeout[] = [];
+  const deadline = new Promise<CheckResult>((resolve) => {
+    timers.push(
+      setTimeout(() => {
+        controller.abort(new Error('timeout'));
+        resolve({
+          status: 'timeout',
+          message: `no answer after ${formatSeconds(timeoutMs)}`,
+          details: ['The check was stopped; anything it started was cancelled.'],
+        });
+      }, timeoutMs),
+    );
+    timers.push(
+      setTimeout(() => {
+        bus.emit({ type: 'check:slow', id: check.id, title: check.title, elapsedMs: services.now() - startedAt });
+      }, slowAfterMs),
+    );
+  });
+  const cancelled = new Promise<CheckResult>((resolve) => {
+    controller.signal.addEventListener('abort', () => {
+      if (run.signal?.aborted) resolve({ status: 'skip', message: 'cancelled' });
+    });
+  });
+
+  const needs = new Set(check.needs ?? []);
+  const attempt = (async (): Promise<CheckResult> => {
+    try {
+      return await check.run({
+        services,
+        options: run.options,
+        signal: controller.signal,
+        outcomeOf: (id) => (needs.has(id) ? outcomes.get(id) : undefined),
+      });
+    } catch (error) {
+      return crashed(error);
+    }
+  })();
+
+  try {
+    const result = await Promise.race([attempt, deadline, cancelled]);
+    return toOutcome(check, result, services.now() - startedAt);
+  } finally {
+    for (const timer of timers) clearTimeout(timer);
+    run.signal?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+function crashed(error: unknown): CheckResult {
+  const text = error instanceof Error ? error.message : String(error);
+  return {
+    status: 'error',
+    message: 'the check itself failed',
+    details: [text],
+    remediation: {
+      summary: 'This is a bug in sc-doctor: please report it with the output of `sc-doctor doctor --json --verbose`.',
+      commands: [],
+      docsUrl: 'https://github.com/sc-doctor/sc-doctor/issues',
+      fixable: false,
+    },
+  };
+}
+
+function skipped(check: Check, message: string): CheckOutcome {
+  return toOutcome(check, { status: 'skip', message }, 0);
+}
+
+function toOutcome(check: Check, result: CheckResult, durationMs: number): CheckOutcome {
+  return {
+    id: check.id,
+    title: check.title,
+    status: result.status,
+    durationMs: Math.max(0, Math.round(durationMs)),
+    message: result.message,
+    details: result.details ?? [],
+    remediation: result.remediation ?? null,
+    data: result.data ?? {},
+  };
+}
+
+/** Counts outcomes per status. */
+export function summarize(outcomes: readonly Pick<CheckOutcome, 'status'>[]): DoctorSummary {
+  const summary: DoctorSummary = { pass: 0, warn: 0, fail: 0, skip: 0, error: 0, timeout: 0 };
+  for (const { status } of outcomes) summary[status] += 1;
+  return summary;
+}
+
+/** Exit code of a doctor run: warnings alone pass unless `strict`. */
+export function doctorExitCode(summary: DoctorSummary, strict = false): 0 | 1 {
+  if (summary.fail + summary.error + summary.timeout > 0) return 1;
+  if (strict && summary.warn > 0) return 1;
+  return 0;
+}
+
+function assertValidGraph(checks: readonly Check[]): void {
+  const ids = new Set(checks.map((c) => c.id));
+  if (ids.size !== checks.length) throw new Error('duplicate check id');
+  for (const check of checks) {
+    for (const need of check.needs ?? []) {
+      if (!ids.has(need)) throw new Error(`check ${check.id} needs unknown check ${need}`);
+    }
+  }
+  const visiting = new Set<string>();
+  const done = new Set<string>();
+  const visit = (id: string) => {
+    if (done.has(id)) return;
+    if (visiting.has(id)) throw new Error(`checks form a cycle through ${id}`);
+    visiting.add(id);
+    for (const need of checks.find((c) => c.id === id)?.needs ?? []) visit(need);
+    visiting.delete(id);
+    done.add(id);
+  };
+  for (const check of checks) visit(check.id);
+}
+
+function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)}s`;
+}

@@ -1,0 +1,81 @@
+/**
+ * The doctor's data model: checks are data plus one async function, results are plain JSON.
+ * Check ids are kebab-case and public API (they appear in `--json` output and the docs).
+ */
+import type { Services } from './services.ts';
+
+/** Every status a check can end in. `error` = the check itself crashed; `timeout` = it ran too long. */
+export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip' | 'error' | 'timeout';
+
+export const CHECK_STATUSES: readonly CheckStatus[] = ['pass', 'warn', 'fail', 'skip', 'error', 'timeout'];
+
+/** What to do about a result that is not `pass`. Text is data so every front-end shows the same words. */
+export interface Remediation {
+  /** One sentence: the fix. */
+  summary: string;
+  /** Commands to run, in order, copy-pasteable. */
+  commands: string[];
+  docsUrl?: string;
+  /** True when `sc-doctor setup` will fix this itself. */
+  fixable: boolean;
+}
+
+/** What a check's `run` returns. */
+export interface CheckResult {
+  status: CheckStatus;
+  /** One line shown next to the title, e.g. `2.67.0` or `AADSTS530003 · device must be managed`. */
+  message: string;
+  /** Further lines shown under the row when the result is not `pass` (or always with `--verbose`). */
+  details?: string[];
+  remediation?: Remediation;
+  /** Facts other checks may read through `needs` (never secrets: no tokens). */
+  data?: Record<string, unknown>;
+}
+
+/** A finished check as reported by the runner and every front-end. */
+export interface CheckOutcome {
+  id: string;
+  title: string;
+  status: CheckStatus;
+  durationMs: number;
+  message: string;
+  details: string[];
+  remediation: Remediation | null;
+  data: Record<string, unknown>;
+}
+
+/** The options every check can see (from flags and environment). */
+export interface DoctorOptions {
+  subscription?: string;
+  cloud?: string;
+  verbose: boolean;
+  /** Target flags (server, app...) arrive with later issues; unknown keys are kept. */
+  target: Record<string, string | undefined>;
+}
+
+export interface CheckContext {
+  services: Services;
+  options: DoctorOptions;
+  signal: AbortSignal;
+  /** Outcome of a check listed in `needs` (undefined for any other id). */
+  outcomeOf(id: string): CheckOutcome | undefined;
+}
+
+export interface Check {
+  id: string;
+  title: string;
+  /** Ids of checks that must finish first. If one of them did not pass or warn, this check is skipped. */
+  needs?: string[];
+  /** Per-check timeout; the runner's default applies when absent. */
+  timeoutMs?: number;
+  run(ctx: CheckContext): Promise<CheckResult>;
+}
+
+export interface DoctorSummary {
+  pass: number;
+  warn: number;
+  fail: number;
+  skip: number;
+  error: number;
+  timeout: number;
+}

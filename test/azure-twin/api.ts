@@ -1,0 +1,209 @@
+/**
+ * The contract between the twin's framework (server, router, auth, RBAC, long-running operations,
+ * faults) and the resource providers that plug into it (PostgreSQL, MySQL, SQL, Web, Container Apps,
+ * Spring, identities, Service Connector, Graph). Providers only import from this file and from
+ * `framework/*` helpers it names; the framework imports providers only through `providers/index.ts`.
+ *
+ * Conventions every provider follows:
+ * - ARM ids are compared case-insensitively (Azure does); the stored resource keeps the casing it was
+ *   created with. `ResourceStore` keys are lower-cased ids.
+ * - Responses carry the shapes of the azure-rest-api-specs examples for the api-version the current
+ *   SDK package sends; examples used are kept under `test/azure-twin/fixtures/<rp>/...` with their
+ *   source path in `fixtures/SOURCES.md`.
+ * - Errors are thrown as `AzureError`; the framework writes `{ "error": { "code", "message" } }`.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** An Entra principal known to the twin: a user, an app's service principal or a managed identity. */
+export interface Principal {
+  /** Object id (`oid` claim; Graph `id`; ARM `principalId`). */
+  objectId: string;
+  /** Application (client) id; for users, undefined. */
+  appId?: string;
+  tenantId: string;
+  kind: 'user' | 'servicePrincipal' | 'managedIdentity';
+  displayName: string;
+  /** Users only. */
+  userPrincipalName?: string;
+  /** Users only: `Member` or `Guest`. */
+  userType?: 'Member' | 'Guest';
+  /** Managed identities: the ARM id of the identity (UAMI) or of the resource it belongs to (system). */
+  alternativeId?: string;
+}
+
+/** One RBAC role assignment: a built-in role by name at a scope (subscription, group or resource id). */
+export interface RoleAssignment {
+  principalId: string;
+  roleName: string;
+  scope: string;
+}
+
+/** Graph app role granted to a service principal (MySQL's server identity needs three). */
+export interface AppRoleAssignment {
+  id: string;
+  principalId: string;
+  resourceId: string;
+  appRoleId: string;
+}
+
+/** A stored ARM resource: the full JSON body as GET returns it. */
+export interface ArmResource {
+  id: string;
+  name: string;
+  type: string;
+  location?: string;
+  tags?: Record<string, string>;
+  identity?: Record<string, unknown>;
+  sku?: Record<string, unknown>;
+  kind?: string;
+  systemData?: Record<string, unknown>;
+  properties?: Record<string, unknown>;
+  [extra: string]: unknown;
+}
+
+export interface ResourceStore {
+  /** Resource by id (any casing) or undefined. */
+  get(id: string): ArmResource | undefined;
+  /** Creates or replaces; returns the stored copy. */
+  put(resource: ArmResource): ArmResource;
+  /** True when something was removed. Removes children too (ids under `id + '/'`). */
+  delete(id: string): boolean;
+  /** Direct children of `parentId` whose type equals `type` (case-insensitive), in insertion order. */
+  children(parentId: string, type: string): ArmResource[];
+  /** Every resource of `type` under a subscription or resource group scope. */
+  listByScope(scope: string, type: string): ArmResource[];
+  /** All resources (for the state endpoint). */
+  all(): ArmResource[];
+}
+
+/** The whole simulated world; JSON-serialisable so `GET /_twin/state` can return it. */
+export interface World {
+  tenantId: string;
+  tenantDomain: string;
+  subscriptions: { subscriptionId: string; displayName: string; state: 'Enabled' | 'Disabled' | 'Warned' }[];
+  resourceGroups: { subscriptionId: string; name: string; location: string }[];
+  principals: Principal[];
+  roleAssignments: RoleAssignment[];
+  appRoleAssignments: AppRoleAssignment[];
+  /** Who `az` is signed in as (object id), or null when signed out. */
+  signedInAs: string | null;
+  /** Scripted failure of the stand-in az for token and account commands. */
+  azFailure: null | 'not-signed-in' | 'aadsts530003' | 'aadsts50076' | 'aadsts700082' | 'hang';
+  /** Default subscription of the stand-in az. */
+  defaultSubscriptionId: string;
+}
+
+export interface TwinRequest {
+  method: string;
+  url: URL;
+  /** Decoded path without the query, a doubled leading slash collapsed. */
+  path: string;
+  /** Values of `{name}` placeholders of the route, decoded, casing as sent. */
+  params: Record<string, string>;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON body, or undefined. A malformed body never reaches a handler (400 InvalidRequestContent). */
+  body: any;
+  apiVersion: string | null;
+  /** The principal of the bearer token (ARM and Graph routes always have one). */
+  caller: Principal;
+}
+
+export interface TwinResponse {
+  status: number;
+  headers?: Record<string, string>;
+  /** Serialised as JSON; `undefined` sends no body; `null` sends the literal `null`. */
+  body?: unknown;
+}
+
+/** Thrown by handlers; becomes `{ error: { code, message } }` with `status`. */
+export class AzureError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+export interface LroOptions {
+  /** How the client is told to poll (`azure-async-operation` sends both headers for 202). */
+  style: 'azure-async-operation' | 'location';
+  /** HTTP status of the initial answer: 201 (PUT create), 200 (PUT update) or 202 (PATCH, DELETE, POST). */
+  initialStatus: 200 | 201 | 202;
+  /** Body of the initial answer (PUT: the resource with an in-progress provisioningState; else none). */
+  initialBody?: unknown;
+  /** The ARM id the operation is about (goes into the status body as `resourceId`). */
+  resourceId: string;
+  /** The change itself; runs once when the operation's delay has passed. Throw AzureError to fail it. */
+  work: () => void | Promise<void>;
+  /** For POST operations answered through `location`: the final result body. */
+  result?: () => unknown;
+  /** Extra fields for the terminal status body (Service Connector puts `properties` there). */
+  statusExtras?: (state: 'InProgress' | 'Succeeded' | 'Failed') => Record<string, unknown>;
+  /** Name of the in-progress status (`InProgress`, `Accepted`, `Deleting`...). Default `InProgress`. */
+  runningStatus?: string;
+}
+
+/** What a handler gets besides the request. */
+export interface TwinContext {
+  world: World;
+  store: ResourceStore;
+  /** Base URL of the twin's HTTPS server, e.g. `https://127.0.0.1:41234` (no trailing slash). */
+  baseUrl: string;
+  /** Starts a long-running operation and returns the initial response to send. */
+  startLro(req: TwinRequest, options: LroOptions): TwinResponse;
+  /** Principal by object id, app id, or managed-identity resource id. */
+  principal(idOrAppId: string): Principal | undefined;
+  /** Registers a new principal (a system identity being switched on, a new UAMI). */
+  addPrincipal(principal: Principal): Principal;
+  /** A new GUID. */
+  uuid(): string;
+  /** Current time as ISO string (from the twin's clock). */
+  nowIso(): string;
+  /** Backing databases, when the twin was started with them; providers call these on admin/role changes. */
+  databases: DatabaseHooks;
+}
+
+/** How ARM changes reach the real database servers behind the twin. All optional: ARM-only runs omit them. */
+export interface DatabaseHooks {
+  /** An Entra admin was added to a PostgreSQL server: create its login role (token = password). */
+  postgresAdminAdded?(server: ArmResource, admin: { objectId: string; principalName: string; principalType: string }): Promise<void>;
+  postgresAdminRemoved?(server: ArmResource, principalName: string): Promise<void>;
+  /** The single MySQL Entra admin was set or replaced. */
+  mysqlAdminSet?(server: ArmResource, admin: { login: string; sid: string }): Promise<void>;
+  mysqlAdminRemoved?(server: ArmResource, login: string): Promise<void>;
+  /** A database was created (PUT .../databases/{db}). */
+  databaseCreated?(server: ArmResource, database: string): Promise<void>;
+}
+
+/** One route. Paths are ARM (or Graph) templates with `{name}` placeholders, matched case-insensitively. */
+export interface RouteSpec {
+  method: 'GET' | 'PUT' | 'PATCH' | 'DELETE' | 'POST';
+  /** e.g. `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.DBforPostgreSQL/flexibleServers/{serverName}` */
+  path: string;
+  /** `arm` routes need an ARM-audience token and RBAC; `graph` routes need a Graph-audience token. */
+  audience: 'arm' | 'graph';
+  /**
+   * The RBAC action checked before the handler runs (ARM only), e.g.
+   * `Microsoft.DBforPostgreSQL/flexibleServers/firewallRules/write`. The scope checked is the request
+   * path up to and including the last `{...}` resource name. A denied call answers 403
+   * `AuthorizationFailed` naming action and scope, as Azure does.
+   */
+  action?: string;
+  /**
+   * Existence check done by the framework before RBAC: the ids (built from params) that must exist,
+   * outermost first. A missing resource group gives `ResourceGroupNotFound`, a missing parent gives
+   * `ParentResourceNotFound`. Providers may still throw `ResourceNotFound` for the resource itself.
+   */
+  parents?: (params: Record<string, string>) => string[];
+  handler(req: TwinRequest, twin: TwinContext): TwinResponse | Promise<TwinResponse>;
+}
+
+/** A resource provider module exports one of these. */
+export interface Provider {
+  name: string;
+  routes: RouteSpec[];
+}
