@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type CoreEvent, EventBus } from '../../source/core/events.ts';
+import { doctorExitCode, runChecks, summarize } from '../../source/core/run-checks.ts';
+import type { Services } from '../../source/core/services.ts';
+import type { Check, CheckResult, DoctorOptions } from '../../source/core/types.ts';
+
+const services = {
+  env: {},
+  now: () => Date.now(),
+  exec: async () => ({ exitCode: 0, stdout: '', stderr: '', timedOut: false, notFound: false }),
+  azure: {},
+} as unknown as Services;
+const options: DoctorOptions = { verbose: false, target: {} };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function check(id: string, run: () => Promise<CheckResult>, extra: Partial<Check> = {}): Check {
+  return { id, title: id.toUpperCase(), run, ...extra };
+}
+
+function record() {
+  const bus = new EventBus();
+  const events: CoreEvent[] = [];
+  bus.on((event) => events.push(event));
+  return { bus, events };
+}
+
+test('independent checks run concurrently and results keep the declared order', async () => {
+  const { bus } = record();
+  let running = 0;
+  let maxRunning = 0;
+  const slow = (id: string, ms: number) =>
+    check(id, async () => {
+      running += 1;
+      maxRunning = Math.max(maxRunning, running);
+      await sleep(ms);
+      running -= 1;
+      return { status: 'pass', message: id };
+    });
+  const outcomes = await runChecks([slow('a', 60), slow('b', 20), slow('c', 40)], { services, options, bus });
+  assert.equal(maxRunning, 3, 'all three independent checks should have been in flight together');
+  assert.deepEqual(
+    outcomes.map((o) => o.id),
+    ['a', 'b', 'c'],
+  );
+});
+
+test('a check waits for what it needs, can read its outcome, and is skipped when it failed', async () => {
+  const { bus } = record();
+  const order: string[] = [];
+  const outcomes = await runChecks(
+    [
+      check('dependent', async () => ({ status: 'pass', message: 'ran' }), { needs: ['broken'] }),
+      check('broken', async () => {
+        order.push('broken');
+        return { status: 'fail', message: 'nope' };
+      }),
+      check(
+        'reader',
+        async () => {
+          order.push('reader');
+          return { status: 'pass', message: 'read' };
+        },
+        { needs: ['base'] },
+      ),
+      check('base', async () => {
+        order.push('base');
+        await sleep(20);
+        return { status: 'warn', message: 'ok-ish', data: { answer: 42 } };
+      }),
+    ],
+    { services, options, bus },
+  );
+  const byId = Object.fromEntries(outcomes.map((o) => [o.id, o]));
+  assert.equal(byId.dependent?.status, 'skip');
+  assert.match(byId.dependent?.message ?? '', /needs broken \(fail\)/);
+  assert.equal(byId.reader?.status, 'pass');
+  assert.ok(order.indexOf('base') < order.indexOf('reader'));
+});
+
+test('outcomeOf exposes only the checks listed in needs', async () => {
+  const { bus } = record();
+  let seen: unknown[] = [];
+  await runChecks(
+    [
+      check('base', async () => ({ status: 'pass', message: '', data: { answer: 42 } })),
+      check('other', async () => ({ status: 'pass', message: '' })),
+      check(
+        'reader',
+        async () => ({ status: 'pass', message: '' }),
+        {
+          needs: ['base'],
+          run: async (ctx) => {
+            seen = [ctx.outcomeOf('base')?.data.answer, ctx.outcomeOf('other')];
+            return { status: 'pass', message: '' };
+          },
+        },
+      ),
+    ],
+    { services, options, bus },
+  );
+  assert.deepEqual(seen, [42, undefined]);
+});
+
+test('a thrown error becomes status error with a report hint; a slow check times out', async () => {
+  const { bus, events } = record();
+  const outcomes = await runChecks(
+    [
+      check('throws', async () => {
+        throw new Error('kaboom');
+      }),
+      check('hangs', () => new Promise(() => {}), { timeoutMs: 80 }),
+    ],
+    { services, options, bus, slowAfterMs: 30 },
+  );
+  const [thrown, hung] = outcomes;
+  assert.equal(thrown?.status, 'error');
+  assert.deepEqual(thrown?.details, ['kaboom']);
+  assert.match(thrown?.remediation?.summary ?? '', /report/);
+  assert.equal(hung?.status, 'timeout');
+  assert.match(hung?.message ?? '', /no answer after/);
+  assert.ok(events.some((e) => e.type === 'check:slow' && e.id === 'hangs'));
+  assert.ok(!events.some((e) => e.type === 'check:slow' && e.id === 'throws'));
+});
+
+test('the timeout aborts the signal the check was given', async () => {
+  const { bus } = record();
+  let aborted = false;
+  await runChecks(
+    [
+      check('hangs', () => new Promise(() => {}), {
+        timeoutMs: 40,
+        run: (ctx) =>
+          new Promise(() => {
+            ctx.signal.addEventListener('abort', () => {
+              aborted = true;
+            });
+          }),
+      }),
+    ],
+    { services, options, bus },
+  );
+  assert.equal(aborted, true);
+});
+
+test('cancelling ends running checks as skipped', async () => {
+  const { bus } = record();
+  const cancel = new AbortController();
+  setTimeout(() => cancel.abort(), 30);
+  const [outcome] = await runChecks([check('hangs', () => new Promise(() => {}), { timeoutMs: 5_000 })], {
+    services,
+    options,
+    bus,
+    signal: cancel.signal,
+  });
+  assert.equal(outcome?.status, 'skip');
+  assert.equal(outcome?.message, 'cancelled');
+});
+
+test('events arrive in order: doctor:start, check:start before check:end, doctor:end with the summary', async () => {
+  const { bus, events } = record();
+  await runChecks([check('a', async () => ({ status: 'warn', message: 'w' }))], { services, options, bus });
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ['doctor:start', 'check:start', 'check:end', 'doctor:end'],
+  );
+  const end = events.at(-1);
+  assert.ok(end?.type === 'doctor:end');
+  assert.deepEqual(end.summary, { pass: 0, warn: 1, fail: 0, skip: 0, error: 0, timeout: 0 });
+});
+
+test('invalid graphs are rejected: unknown need, cycle, duplicate id', async () => {
+  const { bus } = record();
+  const ok = async (): Promise<CheckResult> => ({ status: 'pass', message: '' });
+  await assert.rejects(runChecks([check('a', ok, { needs: ['zzz'] })], { services, options, bus }), /unknown check zzz/);
+  await assert.rejects(
+    runChecks([check('a', ok, { needs: ['b'] }), check('b', ok, { needs: ['a'] })], { services, options, bus }),
+    /cycle/,
+  );
+  await assert.rejects(runChecks([check('a', ok), check('a', ok)], { services, options, bus }), /duplicate/);
+});
+
+test('exit code: failures, errors and timeouts fail; warnings only with strict', () => {
+  const base = summarize([{ status: 'pass' }, { status: 'warn' }]);
+  assert.equal(doctorExitCode(base), 0);
+  assert.equal(doctorExitCode(base, true), 1);
+  for (const status of ['fail', 'error', 'timeout'] as const) {
+    assert.equal(doctorExitCode(summarize([{ status: 'pass' }, { status }])), 1);
+  }
+});
