@@ -1,4 +1,93 @@
-/** PLACEHOLDER, completed by the CLI owner: parses argv, picks the mode, runs, returns the exit code. */
-export async function main(_argv: string[]): Promise<number> {
-  return 0;
+/**
+ * The CLI: parses argv, answers `--help`/`--version` without loading anything heavy, validates the
+ * options, then hands the doctor to the front-end of the chosen mode. The single place that turns
+ * every outcome, including user mistakes and internal errors, into an exit code.
+ */
+import { ExitCode } from '../core/exit-codes.ts';
+import { commandByName } from './flags.ts';
+import { helpText } from './help.ts';
+import { type CliIo, processIo } from './io.ts';
+import type { DoctorDeps } from './run-doctor.ts';
+import { doctorOptionsFrom } from './doctor-options.ts';
+import { firstWord, HELP_HINT, parseArgs, unknownCommand } from './parse-args.ts';
+import { UsageError } from './usage-error.ts';
+import { toolVersion } from './version.ts';
+
+/** Runs the CLI and returns the exit code; never throws and never calls `process.exit`. */
+export async function main(argv: string[], io: CliIo = processIo(), deps?: DoctorDeps): Promise<number> {
+  try {
+    return await dispatch(argv, io, deps);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`sc-doctor: ${error.message}\n${error.hints.map((hint) => `${hint}\n`).join('')}`);
+      return ExitCode.Usage;
+    }
+    const verbose = argv.includes('--verbose');
+    const text = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`sc-doctor: internal error: ${text}\n`);
+    io.stderr.write(
+      verbose && error instanceof Error && error.stack
+        ? `${error.stack}\n`
+        : 'Run with --verbose for details.\n',
+    );
+    return ExitCode.Failure;
+  }
+}
+
+async function dispatch(argv: string[], io: CliIo, deps: DoctorDeps | undefined): Promise<number> {
+  const options = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length);
+  // Help and version win over every other mistake: someone asking for help should get it.
+  if (options.includes('--help') || options.includes('-h')) return showHelp(firstWord(argv), io);
+  if (options.includes('--version') || options.includes('-v')) {
+    io.stdout.write(`${toolVersion()}\n`);
+    return ExitCode.Success;
+  }
+
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs(argv);
+  } catch (error) {
+    // `sc-doctor setup postgres --yes` should say setup is not there yet, not that --yes is unknown.
+    const word = firstWord(argv);
+    const command = word === undefined ? undefined : commandByName(word);
+    if (command && !command.available) throw notAvailable(command.name);
+    throw error;
+  }
+
+  const { command, operands, flags } = parsed;
+  if (command === 'help') return showHelp(operands[0], io);
+  if (command !== undefined) {
+    const spec = commandByName(command);
+    if (!spec) throw unknownCommand(command);
+    if (!spec.available) throw notAvailable(spec.name);
+  }
+  if (operands.length > 0) throw new UsageError(`unexpected argument '${operands[0]}'.`, [HELP_HINT]);
+
+  const doctorOptions = doctorOptionsFrom(parsed, io.env);
+  const { runDoctor } = await import('./run-doctor.ts');
+  return runDoctor(
+    {
+      command: command ?? 'doctor',
+      options: doctorOptions,
+      json: flags.has('json'),
+      plain: flags.has('plain'),
+      strict: flags.has('strict'),
+    },
+    io,
+    deps,
+  );
+}
+
+function showHelp(word: string | undefined, io: CliIo): number {
+  if (word === 'help') return showHelp(undefined, io);
+  const command = word === undefined ? undefined : commandByName(word);
+  if (word !== undefined && !command) throw unknownCommand(word);
+  io.stdout.write(helpText(toolVersion(), command));
+  return ExitCode.Success;
+}
+
+function notAvailable(name: string): UsageError {
+  return new UsageError(`sc-doctor ${name} is not available yet in this version.`, [
+    'Run sc-doctor doctor to check your machine and account, or sc-doctor --help for what is there.',
+  ]);
 }

@@ -1,0 +1,61 @@
+/**
+ * Turns parsed flags and the environment into `DoctorOptions`, rejecting values that cannot be
+ * right (a subscription that is no GUID, an unknown cloud) before anything runs.
+ */
+import type { DoctorOptions } from '../core/types.ts';
+import { CLOUDS, FLAGS, TARGET_KINDS } from './flags.ts';
+import type { ParsedArgs } from './parse-args.ts';
+import { UsageError } from './usage-error.ts';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isGuid(value: string): boolean {
+  return GUID.test(value);
+}
+
+/** Builds the doctor's options; throws `UsageError` naming the flag (or variable) that is wrong. */
+export function doctorOptionsFrom(
+  parsed: Pick<ParsedArgs, 'flags'>,
+  env: Readonly<Record<string, string | undefined>>,
+): DoctorOptions {
+  const flag = (name: string) => {
+    const value = parsed.flags.get(name);
+    return typeof value === 'string' ? value : undefined;
+  };
+  const options: DoctorOptions = { verbose: parsed.flags.has('verbose'), target: {} };
+
+  const fromFlag = flag('subscription');
+  const subscription = fromFlag ?? (env.AZURE_SUBSCRIPTION_ID || undefined);
+  if (subscription !== undefined) {
+    if (!isGuid(subscription)) {
+      const source = fromFlag !== undefined ? '--subscription' : 'AZURE_SUBSCRIPTION_ID';
+      throw new UsageError(
+        `${source} must be a subscription id (a GUID like 0b1f6471-1bf0-4dda-aec3-111122223333); got '${clip(subscription)}'.`,
+        ['Find yours with: az account list -o table'],
+      );
+    }
+    options.subscription = subscription.toLowerCase();
+  }
+
+  const cloud = flag('cloud');
+  if (cloud !== undefined) {
+    const canonical = CLOUDS.find((name) => name.toLowerCase() === cloud.toLowerCase());
+    if (!canonical)
+      throw new UsageError(`--cloud must be one of ${CLOUDS.join(', ')}; got '${clip(cloud)}'.`);
+    options.cloud = canonical;
+  }
+
+  for (const spec of FLAGS) {
+    const value = spec.targetKey ? flag(spec.name) : undefined;
+    if (spec.targetKey && value !== undefined) options.target[spec.targetKey] = value;
+  }
+  const kind = options.target.target;
+  if (kind !== undefined && !(TARGET_KINDS as readonly string[]).includes(kind)) {
+    throw new UsageError(`--target must be one of ${TARGET_KINDS.join(', ')}; got '${clip(kind)}'.`);
+  }
+  return options;
+}
+
+function clip(value: string): string {
+  return value.length > 60 ? `${value.slice(0, 57)}...` : value;
+}

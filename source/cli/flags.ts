@@ -1,0 +1,151 @@
+/**
+ * Every command and flag the CLI accepts, as data: the parser, the help text and the suggestions
+ * all read these tables, so they cannot disagree.
+ */
+
+export type FlagGroup = 'output' | 'azure' | 'target' | 'info';
+
+export interface FlagSpec {
+  /** Long name without the dashes, e.g. `resource-group`. */
+  name: string;
+  short?: string;
+  /** Placeholder of the value in help, e.g. `<id>`; absent for on/off flags. */
+  value?: string;
+  group: FlagGroup;
+  help: string;
+  /** Key under `DoctorOptions.target` for target flags. */
+  targetKey?: string;
+}
+
+export const FLAGS: readonly FlagSpec[] = [
+  { name: 'json', group: 'output', help: 'print one JSON document on stdout and nothing else' },
+  {
+    name: 'plain',
+    group: 'output',
+    help: 'append-only text lines, never a prompt (default without a terminal or when CI is set)',
+  },
+  { name: 'verbose', group: 'output', help: 'details under every check; stack traces for internal errors' },
+  { name: 'strict', group: 'output', help: 'warnings fail the run (exit 1)' },
+  {
+    name: 'subscription',
+    value: '<id>',
+    group: 'azure',
+    help: "subscription id (a GUID); default: AZURE_SUBSCRIPTION_ID, then the Azure CLI's current one",
+  },
+  {
+    name: 'cloud',
+    value: '<name>',
+    group: 'azure',
+    help: 'AzureCloud (default), AzureChinaCloud or AzureUSGovernment',
+  },
+  {
+    name: 'resource-group',
+    short: 'g',
+    value: '<name>',
+    group: 'target',
+    targetKey: 'resourceGroup',
+    help: 'resource group of the app',
+  },
+  {
+    name: 'app',
+    short: 'n',
+    value: '<name>',
+    group: 'target',
+    targetKey: 'app',
+    help: 'name of the app (App Service, Container App or Spring app)',
+  },
+  {
+    name: 'source-id',
+    value: '<id>',
+    group: 'target',
+    targetKey: 'sourceId',
+    help: 'resource id of the app, instead of --resource-group and --app',
+  },
+  {
+    name: 'target',
+    value: '<kind>',
+    group: 'target',
+    targetKey: 'target',
+    help: 'kind of app: webapp, containerapp or spring',
+  },
+  {
+    name: 'server',
+    value: '<name>',
+    group: 'target',
+    targetKey: 'server',
+    help: 'name of the database server',
+  },
+  { name: 'database', value: '<name>', group: 'target', targetKey: 'database', help: 'name of the database' },
+  {
+    name: 'target-resource-group',
+    value: '<name>',
+    group: 'target',
+    targetKey: 'targetResourceGroup',
+    help: "resource group of the server, when it differs from the app's",
+  },
+  {
+    name: 'server-id',
+    value: '<id>',
+    group: 'target',
+    targetKey: 'serverId',
+    help: 'resource id of the server, instead of --server',
+  },
+  { name: 'help', short: 'h', group: 'info', help: 'show help (also: sc-doctor help <command>)' },
+  { name: 'version', short: 'v', group: 'info', help: 'print the version' },
+];
+
+export interface CommandSpec {
+  name: string;
+  usage: string;
+  summary: string;
+  /** False for commands announced in the help that later versions bring. */
+  available: boolean;
+}
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'doctor',
+    usage: 'doctor [flags]',
+    summary: 'run the checks and report; never prompts, changes nothing',
+    available: true,
+  },
+  {
+    name: 'setup',
+    usage: 'setup <postgres|mysql|sql>',
+    summary: 'guided passwordless setup with rollback',
+    available: false,
+  },
+  {
+    name: 'undo',
+    usage: 'undo [RUN_ID]',
+    summary: 'roll back a finished or interrupted setup from its journal',
+    available: false,
+  },
+  {
+    name: 'snippet',
+    usage: 'snippet <postgres|mysql|sql>',
+    summary: 'print connection code for an app',
+    available: false,
+  },
+  {
+    name: 'help',
+    usage: 'help [command]',
+    summary: 'show help for sc-doctor or one command',
+    available: true,
+  },
+];
+
+export const CLOUDS = ['AzureCloud', 'AzureChinaCloud', 'AzureUSGovernment'] as const;
+export const TARGET_KINDS = ['webapp', 'containerapp', 'spring'] as const;
+
+export function flagByName(name: string): FlagSpec | undefined {
+  return FLAGS.find((flag) => flag.name === name);
+}
+
+export function flagByShort(short: string): FlagSpec | undefined {
+  return FLAGS.find((flag) => flag.short === short);
+}
+
+export function commandByName(name: string): CommandSpec | undefined {
+  return COMMANDS.find((command) => command.name === name);
+}

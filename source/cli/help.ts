@@ -1,0 +1,79 @@
+/** The `--help` text, built from the command and flag tables. Plain text: no colour, no Ink. */
+import { COMMANDS, type CommandSpec, FLAGS, type FlagGroup } from './flags.ts';
+
+const GROUP_TITLES: Record<FlagGroup, string> = {
+  output: 'Output',
+  azure: 'Azure',
+  target: 'Target (which app and server the checks look at)',
+  info: 'Information',
+};
+
+const EXIT_CODES = `Exit codes
+  0    success; warnings alone do not fail unless --strict
+  1    a check failed (or setup failed and was rolled back cleanly), or an internal error
+  2    usage or configuration error: unknown command or flag, bad value
+  3    setup failed and the rollback is incomplete
+  130  cancelled (Ctrl-C)`;
+
+const ENVIRONMENT = `Environment
+  NO_COLOR               any non-empty value turns colour off
+  FORCE_COLOR            1 forces colour on, 0 forces it off
+  CI                     set (not 0/false): plain output, no prompts, no animation
+  AZURE_SUBSCRIPTION_ID  subscription to use when --subscription is not given`;
+
+const EXAMPLES = `Examples
+  npx sc-doctor                                  interactive doctor in a terminal
+  sc-doctor doctor --json > doctor.json          machine-readable report
+  CI=true sc-doctor doctor --strict              in a pipeline: warnings fail too
+  sc-doctor doctor --cloud AzureUSGovernment --subscription 0b1f6471-1bf0-4dda-aec3-111122223333`;
+
+/** Help for the whole tool, or for one command when `command` names one. */
+export function helpText(version: string, command?: CommandSpec): string {
+  const header = `sc-doctor ${version}: diagnose passwordless (Microsoft Entra) connections from Azure apps
+to Azure Database for PostgreSQL, MySQL and Azure SQL.`;
+  if (command && !command.available) {
+    return `${header}
+
+Usage
+  sc-doctor ${command.usage}
+
+${capitalize(command.summary)}. This command is not available yet in this version.
+`;
+  }
+  const usage = command
+    ? `Usage\n  sc-doctor ${command.usage}\n\n${capitalize(command.summary)}.`
+    : `Usage\n  sc-doctor [command] [flags]\n\n${commandsSection()}`;
+  return `${[header, usage, flagsSection(), EXIT_CODES, ENVIRONMENT, EXAMPLES].join('\n\n')}\n`;
+}
+
+function commandsSection(): string {
+  const rows: [string, string][] = [['(none)', 'interactive doctor in a terminal; plain lines otherwise']];
+  for (const command of COMMANDS) {
+    rows.push([
+      command.usage,
+      command.available ? command.summary : `${command.summary} (not available yet)`,
+    ]);
+  }
+  return `Commands\n${table(rows)}`;
+}
+
+function flagsSection(): string {
+  const sections: string[] = [];
+  for (const group of Object.keys(GROUP_TITLES) as FlagGroup[]) {
+    const rows = FLAGS.filter((flag) => flag.group === group).map((flag): [string, string] => {
+      const names = `${flag.short ? `-${flag.short}, ` : '    '}--${flag.name}`;
+      return [flag.value ? `${names} ${flag.value}` : names, flag.help];
+    });
+    sections.push(`${GROUP_TITLES[group]}\n${table(rows)}`);
+  }
+  return sections.join('\n\n');
+}
+
+function table(rows: readonly [string, string][]): string {
+  const width = Math.max(...rows.map(([left]) => left.length));
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`).join('\n');
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,104 @@
+/**
+ * Runs the doctor in the chosen mode: builds the services, wires Ctrl-C to the run's
+ * AbortController and hands everything to one front-end. Loaded only after argv is valid, so
+ * `--help` and `--version` never pay for it; Ink is imported only for the interactive mode.
+ */
+import { EventBus } from '../core/events.ts';
+import { ExitCode } from '../core/exit-codes.ts';
+import type { FrontEnd, FrontEndInput } from '../core/front-end.ts';
+import { colorEnabled, type OutputMode, resolveMode } from '../core/mode.ts';
+import { runChecks } from '../core/run-checks.ts';
+import type { Services } from '../core/services.ts';
+import type { Check, DoctorOptions } from '../core/types.ts';
+import type { CliIo } from './io.ts';
+import { TOOL_NAME, toolVersion } from './version.ts';
+
+export interface DoctorRequest {
+  command: string;
+  options: DoctorOptions;
+  json: boolean;
+  plain: boolean;
+  strict: boolean;
+}
+
+/** What a run is built from; tests replace these with fakes. */
+export interface DoctorDeps {
+  createServices(options: DoctorOptions): Promise<Services>;
+  loadChecks(): Promise<Check[]>;
+  loadFrontEnd(mode: OutputMode): Promise<FrontEnd>;
+}
+
+/** A "still running" notice appears after this long (design: 5–10 s). */
+export const SLOW_AFTER_MS = 5_000;
+
+export const nodeDeps: DoctorDeps = {
+  async createServices(options) {
+    const { createNodeServices } = await import('../services/node.ts');
+    return createNodeServices({ cloud: options.cloud, subscription: options.subscription });
+  },
+  async loadChecks() {
+    const { doctorChecks } = await import('../doctor/index.ts');
+    return doctorChecks();
+  },
+  async loadFrontEnd(mode) {
+    if (mode === 'json') return (await import('../output/json.ts')).runJson;
+    if (mode === 'plain') return (await import('../output/plain.ts')).runPlain;
+    return (await import('../ui/interactive.tsx')).runInteractive;
+  },
+};
+
+/** Runs the doctor and returns the exit code (130 when cancelled). */
+export async function runDoctor(
+  request: DoctorRequest,
+  io: CliIo,
+  deps: DoctorDeps = nodeDeps,
+): Promise<number> {
+  const mode = resolveMode({
+    json: request.json,
+    plain: request.plain,
+    env: io.env,
+    stdinIsTTY: io.stdinIsTTY,
+    stdoutIsTTY: io.stdoutIsTTY,
+  });
+  // chalk (used by Ink) ignores NO_COLOR; FORCE_COLOR=0 must be set before Ink is imported.
+  if (mode === 'interactive' && io.env.NO_COLOR && !io.env.FORCE_COLOR) io.env.FORCE_COLOR = '0';
+
+  const cancel = new AbortController();
+  let signals = 0;
+  const unsubscribe = io.onSignal?.(() => {
+    signals += 1;
+    if (signals === 1) cancel.abort(new Error('cancelled'));
+    // A second Ctrl-C means "now": nothing is left to clean up for the doctor.
+    else process.exit(ExitCode.Cancelled);
+  });
+  try {
+    const [services, checks, frontEnd] = await Promise.all([
+      deps.createServices(request.options),
+      deps.loadChecks(),
+      deps.loadFrontEnd(mode),
+    ]);
+    const bus = new EventBus();
+    const input: FrontEndInput = {
+      bus,
+      run: () =>
+        runChecks(checks, {
+          services,
+          options: request.options,
+          bus,
+          signal: cancel.signal,
+          slowAfterMs: SLOW_AFTER_MS,
+        }),
+      header: { tool: TOOL_NAME, version: toolVersion(), command: request.command },
+      verbose: request.options.verbose,
+      strict: request.strict,
+      color: colorEnabled(mode, io.env, io.stdoutIsTTY),
+      cancel,
+      stdout: io.stdout,
+      stderr: io.stderr,
+    };
+    const code = await frontEnd(input);
+    return cancel.signal.aborted ? ExitCode.Cancelled : code;
+  } finally {
+    unsubscribe?.();
+  }
+}

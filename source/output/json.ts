@@ -1,0 +1,84 @@
+/**
+ * The `--json` front-end: runs the doctor silently and prints exactly one JSON document on
+ * stdout. The document's shape is public API (README "JSON output"); every field is listed here
+ * explicitly so nothing a check keeps in `data` leaks into it by accident.
+ */
+import type { FrontEnd } from '../core/front-end.ts';
+import { summarize } from '../core/run-checks.ts';
+import type { CheckOutcome, CheckStatus, DoctorSummary } from '../core/types.ts';
+import { doctorRunExitCode } from './exit-code.ts';
+
+export interface JsonRemediation {
+  summary: string;
+  commands: string[];
+  docsUrl: string | null;
+  fixable: boolean;
+}
+
+export interface JsonCheck {
+  id: string;
+  title: string;
+  status: CheckStatus;
+  durationMs: number;
+  message: string;
+  details: string[];
+  remediation: JsonRemediation | null;
+}
+
+/** Version 1 of the `--json` document. */
+export interface JsonDocument {
+  schemaVersion: 1;
+  tool: { name: string; version: string };
+  mode: 'json';
+  command: string;
+  doctor: { summary: DoctorSummary; checks: JsonCheck[] };
+  /** Filled by `sc-doctor setup` in a later version. */
+  setup: null;
+  snippets: never[];
+  exitCode: number;
+}
+
+/** Builds the document from finished outcomes. */
+export function jsonDocument(
+  header: { tool: string; version: string; command: string },
+  outcomes: readonly CheckOutcome[],
+  exitCode: number,
+): JsonDocument {
+  return {
+    schemaVersion: 1,
+    tool: { name: header.tool, version: header.version },
+    mode: 'json',
+    command: header.command,
+    doctor: { summary: summarize(outcomes), checks: outcomes.map(jsonCheck) },
+    setup: null,
+    snippets: [],
+    exitCode,
+  };
+}
+
+function jsonCheck(outcome: CheckOutcome): JsonCheck {
+  const { remediation } = outcome;
+  return {
+    id: outcome.id,
+    title: outcome.title,
+    status: outcome.status,
+    durationMs: outcome.durationMs,
+    message: outcome.message,
+    details: [...outcome.details],
+    remediation: remediation
+      ? {
+          summary: remediation.summary,
+          commands: [...remediation.commands],
+          docsUrl: remediation.docsUrl ?? null,
+          fixable: remediation.fixable,
+        }
+      : null,
+  };
+}
+
+export const runJson: FrontEnd = async (input) => {
+  const outcomes = await input.run();
+  const exitCode = doctorRunExitCode(summarize(outcomes), input.strict, input.cancel.signal.aborted);
+  input.stdout.write(`${JSON.stringify(jsonDocument(input.header, outcomes, exitCode), null, 2)}\n`);
+  return exitCode;
+};

@@ -1,0 +1,21 @@
+/**
+ * The real `Services` of a run: the process environment, the clock, child processes and an Azure
+ * session for the chosen cloud and subscription.
+ */
+import { createAzureSession } from '../azure/session.ts';
+import type { Services } from '../core/services.ts';
+import { nodeExec } from './exec.ts';
+
+export interface NodeServicesOptions {
+  cloud?: string;
+  subscription?: string;
+}
+
+/** Services backed by this machine; nothing is contacted until a check asks. */
+export function createNodeServices(options: NodeServicesOptions): Services {
+  const base = { env: process.env, now: Date.now, exec: nodeExec };
+  return {
+    ...base,
+    azure: createAzureSession(base, { cloud: options.cloud, subscription: options.subscription }),
+  };
+}

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { doctorOptionsFrom, isGuid } from '../../source/cli/doctor-options.ts';
+import { parseArgs } from '../../source/cli/parse-args.ts';
+import { UsageError } from '../../source/cli/usage-error.ts';
+
+const GUID = '0B1F6471-1BF0-4DDA-AEC3-111122223333';
+const options = (argv: string[], env: Record<string, string | undefined> = {}) =>
+  doctorOptionsFrom(parseArgs(argv), env);
+
+test('isGuid accepts subscription ids and nothing else', () => {
+  assert.equal(isGuid(GUID), true);
+  assert.equal(isGuid('my-subscription'), false);
+  assert.equal(isGuid(`${GUID}0`), false);
+  assert.equal(isGuid('0b1f6471-1bf0-4dda-aec3-11112222333g'), false);
+});
+
+test('a valid subscription is kept (lower-cased), target flags land under their keys', () => {
+  const result = options([
+    '--subscription',
+    GUID,
+    '--cloud',
+    'azurechinacloud',
+    '--verbose',
+    '-g',
+    'rg',
+    '-n',
+    'web',
+    '--source-id',
+    '/subscriptions/x/app',
+    '--target',
+    'containerapp',
+    '--server',
+    'pg1',
+    '--database',
+    'db',
+    '--target-resource-group',
+    'rg2',
+    '--server-id',
+    '/subscriptions/x/srv',
+  ]);
+  assert.deepEqual(result, {
+    subscription: GUID.toLowerCase(),
+    cloud: 'AzureChinaCloud',
+    verbose: true,
+    target: {
+      resourceGroup: 'rg',
+      app: 'web',
+      sourceId: '/subscriptions/x/app',
+      target: 'containerapp',
+      server: 'pg1',
+      database: 'db',
+      targetResourceGroup: 'rg2',
+      serverId: '/subscriptions/x/srv',
+    },
+  });
+});
+
+test('no flags: no subscription, no cloud, empty target', () => {
+  assert.deepEqual(options([]), { verbose: false, target: {} });
+});
+
+test('a subscription that is not a GUID is a usage error that says how to find one', () => {
+  assert.throws(
+    () => options(['--subscription', 'x']),
+    (error: unknown) => {
+      assert.ok(error instanceof UsageError);
+      assert.match(
+        error.message,
+        /^--subscription must be a subscription id \(a GUID like 0b1f[0-9a-f-]+\); got 'x'\.$/,
+      );
+      assert.deepEqual(error.hints, ['Find yours with: az account list -o table']);
+      return true;
+    },
+  );
+});
+
+test('AZURE_SUBSCRIPTION_ID is the default and is validated under its own name', () => {
+  assert.equal(options([], { AZURE_SUBSCRIPTION_ID: GUID }).subscription, GUID.toLowerCase());
+  assert.equal(options([], { AZURE_SUBSCRIPTION_ID: '' }).subscription, undefined);
+  const other = '11111111-2222-3333-4444-555555555555';
+  assert.equal(options(['--subscription', other], { AZURE_SUBSCRIPTION_ID: GUID }).subscription, other);
+  assert.throws(
+    () => options([], { AZURE_SUBSCRIPTION_ID: 'prod' }),
+    /^UsageError: AZURE_SUBSCRIPTION_ID must be/,
+  );
+});
+
+test('an unknown cloud lists the valid names', () => {
+  assert.throws(
+    () => options(['--cloud', 'AzureGermanCloud']),
+    /--cloud must be one of AzureCloud, AzureChinaCloud, AzureUSGovernment; got 'AzureGermanCloud'\./,
+  );
+});
+
+test('an unknown --target kind lists the valid kinds', () => {
+  assert.throws(
+    () => options(['--target', 'vm']),
+    /--target must be one of webapp, containerapp, spring; got 'vm'\./,
+  );
+});

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import type { CliIo } from '../../source/cli/io.ts';
+import { main } from '../../source/cli/main.ts';
+import { CaptureStream } from '../helpers/capture.ts';
+
+const packageVersion = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+).version;
+
+async function run(argv: string[], env: Record<string, string | undefined> = {}) {
+  const stdout = new CaptureStream();
+  const stderr = new CaptureStream();
+  const io: CliIo = { stdout, stderr, env, stdinIsTTY: false, stdoutIsTTY: false };
+  const code = await main(argv, io);
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+test('--version and -v print the package version from source too', async () => {
+  for (const flag of ['--version', '-v']) {
+    const result = await run([flag]);
+    assert.deepEqual(result, { code: 0, stdout: `${packageVersion}\n`, stderr: '' });
+  }
+});
+
+test('--help, -h, help and doctor --help print usage with commands, flags, exit codes, env and examples', async () => {
+  for (const argv of [['--help'], ['-h'], ['help']]) {
+    const result = await run(argv);
+    assert.equal(result.code, 0);
+    assert.equal(result.stderr, '');
+    for (const text of [
+      'Usage',
+      'doctor',
+      'setup',
+      '--json',
+      '--plain',
+      '--subscription <id>',
+      '--cloud <name>',
+      '-g, --resource-group <name>',
+      '--server-id <id>',
+      '--strict',
+      '--verbose',
+      'Exit codes',
+      '130',
+      'NO_COLOR',
+      'FORCE_COLOR',
+      'CI',
+      'AZURE_SUBSCRIPTION_ID',
+      'Examples',
+    ]) {
+      assert.ok(result.stdout.includes(text), `help lacks ${text}`);
+    }
+  }
+  const doctorHelp = await run(['doctor', '--help']);
+  assert.equal(doctorHelp.code, 0);
+  assert.match(doctorHelp.stdout, /Usage\n {2}sc-doctor doctor \[flags\]/);
+  assert.deepEqual(await run(['help', 'doctor']), doctorHelp);
+});
+
+test('help for a command that is not built yet says so and succeeds', async () => {
+  const result = await run(['setup', '--help']);
+  assert.equal(result.code, 0);
+  assert.match(result.stdout, /not available yet in this version/);
+});
+
+test('an unknown command exits 2 with a suggestion and no stack trace', async () => {
+  const result = await run(['docter']);
+  assert.equal(result.code, 2);
+  assert.equal(result.stdout, '');
+  assert.equal(
+    result.stderr,
+    'sc-doctor: unknown command docter. Did you mean doctor?\nRun sc-doctor --help to see every command and flag.\n',
+  );
+});
+
+test('an unknown flag exits 2 naming it and the closest flag', async () => {
+  const result = await run(['doctor', '--jsn']);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /^sc-doctor: unknown flag --jsn\. Did you mean --json\?\nRun sc-doctor --help/);
+  assert.doesNotMatch(result.stderr, /\n\s+at /);
+});
+
+test('commands announced but not built exit 2 naming the command, even with flags they will take', async () => {
+  for (const command of ['setup', 'undo', 'snippet']) {
+    const result = await run([command, 'postgres', '--yes']);
+    assert.equal(result.code, 2);
+    assert.match(
+      result.stderr,
+      new RegExp(`^sc-doctor: sc-doctor ${command} is not available yet in this version\\.`),
+    );
+  }
+});
+
+test('a bad --subscription or --cloud exits 2 before anything runs', async () => {
+  const subscription = await run(['doctor', '--json', '--subscription', 'x']);
+  assert.equal(subscription.code, 2);
+  assert.equal(subscription.stdout, '');
+  assert.match(
+    subscription.stderr,
+    /--subscription must be a subscription id .*got 'x'\.\nFind yours with: az account list -o table\n$/,
+  );
+  const cloud = await run(['doctor', '--cloud', 'Mars']);
+  assert.equal(cloud.code, 2);
+  assert.match(cloud.stderr, /AzureCloud, AzureChinaCloud, AzureUSGovernment/);
+});
+
+test('an extra argument after doctor is refused', async () => {
+  const result = await run(['doctor', 'now']);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /unexpected argument 'now'/);
+});

@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { CliIo } from '../../source/cli/io.ts';
+import { main } from '../../source/cli/main.ts';
+import type { DoctorDeps } from '../../source/cli/run-doctor.ts';
+import type { FrontEnd } from '../../source/core/front-end.ts';
+import type { OutputMode } from '../../source/core/mode.ts';
+import type { Services } from '../../source/core/services.ts';
+import type { Check } from '../../source/core/types.ts';
+import { runJson } from '../../source/output/json.ts';
+import { runPlain } from '../../source/output/plain.ts';
+import { CaptureStream } from '../helpers/capture.ts';
+
+const services: Services = {
+  env: {},
+  now: Date.now,
+  exec: async () => ({ exitCode: 0, stdout: '', stderr: '', timedOut: false, notFound: false }),
+  azure: {} as Services['azure'],
+};
+
+const passing: Check = {
+  id: 'azure-cli',
+  title: 'Azure CLI',
+  run: async () => ({ status: 'pass', message: '2.67.0' }),
+};
+const failing: Check = {
+  id: 'signin',
+  title: 'Signed in',
+  run: async () => ({
+    status: 'fail',
+    message: 'not signed in',
+    remediation: { summary: 'Sign in.', commands: ['az login'], fixable: false },
+  }),
+};
+
+interface Harness {
+  checks?: Check[];
+  modes?: OutputMode[];
+  interactive?: FrontEnd;
+  createServices?: DoctorDeps['createServices'];
+  onSignal?: CliIo['onSignal'];
+  env?: Record<string, string | undefined>;
+  tty?: boolean;
+}
+
+async function run(argv: string[], harness: Harness = {}) {
+  const stdout = new CaptureStream();
+  const stderr = new CaptureStream();
+  const modes = harness.modes ?? [];
+  const deps: DoctorDeps = {
+    createServices: harness.createServices ?? (async () => services),
+    loadChecks: async () => harness.checks ?? [passing],
+    loadFrontEnd: async (mode) => {
+      modes.push(mode);
+      if (mode === 'json') return runJson;
+      if (mode === 'plain') return runPlain;
+      return harness.interactive ?? (async () => 0);
+    },
+  };
+  const env = harness.env ?? {};
+  const io: CliIo = {
+    stdout,
+    stderr,
+    env,
+    stdinIsTTY: harness.tty ?? false,
+    stdoutIsTTY: harness.tty ?? false,
+    onSignal: harness.onSignal,
+  };
+  const code = await main(argv, io, deps);
+  return { code, stdout: stdout.text, stderr: stderr.text, modes, env };
+}
+
+test('doctor --json prints one document with the outcomes and exits by doctorExitCode', async () => {
+  const result = await run(['doctor', '--json'], { checks: [passing, failing] });
+  assert.equal(result.code, 1);
+  assert.equal(result.stderr, '');
+  const document = JSON.parse(result.stdout);
+  assert.equal(document.command, 'doctor');
+  assert.deepEqual(
+    document.doctor.checks.map((c: { id: string; status: string }) => [c.id, c.status]),
+    [
+      ['azure-cli', 'pass'],
+      ['signin', 'fail'],
+    ],
+  );
+  assert.equal(document.exitCode, 1);
+});
+
+test('the mode is chosen once: json, plain without a TTY, interactive with both TTYs', async () => {
+  assert.deepEqual((await run(['doctor', '--json'])).modes, ['json']);
+  assert.deepEqual((await run(['doctor'])).modes, ['plain']);
+  assert.deepEqual((await run([], { tty: true })).modes, ['interactive']);
+  assert.deepEqual((await run([], { tty: true, env: { CI: 'true' } })).modes, ['plain']);
+  assert.deepEqual((await run(['--plain'], { tty: true })).modes, ['plain']);
+});
+
+test('the interactive front-end gets the command, and NO_COLOR becomes FORCE_COLOR=0 before it loads', async () => {
+  let seen: { command: string; color: boolean; forceColor: string | undefined } | undefined;
+  const env: Record<string, string | undefined> = { NO_COLOR: '1' };
+  const result = await run([], {
+    tty: true,
+    env,
+    interactive: async (input) => {
+      seen = { command: input.header.command, color: input.color, forceColor: env.FORCE_COLOR };
+      return 0;
+    },
+  });
+  assert.equal(result.code, 0);
+  assert.deepEqual(seen, { command: 'doctor', color: false, forceColor: '0' });
+
+  const forced: Record<string, string | undefined> = { NO_COLOR: '1', FORCE_COLOR: '1' };
+  await run([], { tty: true, env: forced });
+  assert.equal(forced.FORCE_COLOR, '1');
+});
+
+test('the subscription and cloud reach the services', async () => {
+  let asked: unknown;
+  await run(
+    [
+      'doctor',
+      '--json',
+      '--subscription',
+      '11111111-2222-3333-4444-555555555555',
+      '--cloud',
+      'AzureUSGovernment',
+    ],
+    {
+      createServices: async (options) => {
+        asked = { subscription: options.subscription, cloud: options.cloud };
+        return services;
+      },
+    },
+  );
+  assert.deepEqual(asked, {
+    subscription: '11111111-2222-3333-4444-555555555555',
+    cloud: 'AzureUSGovernment',
+  });
+});
+
+test('SIGINT cancels the running checks and the run exits 130; the handler is removed afterwards', async () => {
+  let fire: ((signal: NodeJS.Signals) => void) | undefined;
+  let removed = false;
+  const slow: Check = {
+    id: 'slow',
+    title: 'Slow',
+    run: ({ signal }) =>
+      new Promise((resolve) =>
+        signal.addEventListener('abort', () => resolve({ status: 'skip', message: 'stopped' })),
+      ),
+  };
+  const pending = run(['doctor', '--json'], {
+    checks: [slow],
+    onSignal: (handler) => {
+      fire = handler;
+      return () => {
+        removed = true;
+      };
+    },
+  });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  fire?.('SIGINT');
+  const result = await pending;
+  assert.equal(result.code, 130);
+  assert.equal(JSON.parse(result.stdout).exitCode, 130);
+  assert.equal(removed, true);
+});
+
+test('an internal error is one line plus a hint, exit 1; --verbose adds the stack', async () => {
+  const broken = async (): Promise<Services> => {
+    throw new Error('boom');
+  };
+  const quiet = await run(['doctor', '--json'], { createServices: broken });
+  assert.equal(quiet.code, 1);
+  assert.equal(quiet.stdout, '');
+  assert.equal(quiet.stderr, 'sc-doctor: internal error: boom\nRun with --verbose for details.\n');
+  const verbose = await run(['doctor', '--json', '--verbose'], { createServices: broken });
+  assert.equal(verbose.code, 1);
+  assert.match(verbose.stderr, /^sc-doctor: internal error: boom\nError: boom\n\s+at /);
+});
