@@ -24,18 +24,22 @@ export function doctorOptionsFrom(
   };
   const options: DoctorOptions = { verbose: parsed.flags.has('verbose'), target: {} };
 
+  // AZURE_SUBSCRIPTION_ID is only validated here; the Azure session applies it after the flag, so
+  // it can report where the subscription came from.
   const fromFlag = flag('subscription');
-  const subscription = fromFlag ?? (env.AZURE_SUBSCRIPTION_ID || undefined);
-  if (subscription !== undefined) {
-    if (!isGuid(subscription)) {
-      const source = fromFlag !== undefined ? '--subscription' : 'AZURE_SUBSCRIPTION_ID';
+  const fromEnv = env.AZURE_SUBSCRIPTION_ID || undefined;
+  for (const [source, value] of [
+    ['AZURE_SUBSCRIPTION_ID', fromEnv],
+    ['--subscription', fromFlag],
+  ] as const) {
+    if (value !== undefined && !isGuid(value)) {
       throw new UsageError(
-        `${source} must be a subscription id (a GUID like 0b1f6471-1bf0-4dda-aec3-111122223333); got '${clip(subscription)}'.`,
+        `${source} must be a subscription id (a GUID like 0b1f6471-1bf0-4dda-aec3-111122223333); got '${clip(value)}'.`,
         ['Find yours with: az account list -o table'],
       );
     }
-    options.subscription = subscription.toLowerCase();
   }
+  if (fromFlag !== undefined) options.subscription = fromFlag.toLowerCase();
 
   const cloud = flag('cloud');
   if (cloud !== undefined) {

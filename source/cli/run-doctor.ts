@@ -71,12 +71,17 @@ export async function runDoctor(
     // A second Ctrl-C means "now": nothing is left to clean up for the doctor.
     else process.exit(ExitCode.Cancelled);
   });
+  const disposers: (() => void)[] = [];
   try {
     const [services, checks, frontEnd] = await Promise.all([
       deps.createServices(request.options),
       deps.loadChecks(),
       deps.loadFrontEnd(mode),
     ]);
+    // Stops az processes still running, at the end of the run and as soon as it is cancelled.
+    const dispose = () => services.azure.dispose();
+    cancel.signal.addEventListener('abort', dispose, { once: true });
+    disposers.push(dispose);
     const bus = new EventBus();
     const input: FrontEndInput = {
       bus,
@@ -99,6 +104,7 @@ export async function runDoctor(
     const code = await frontEnd(input);
     return cancel.signal.aborted ? ExitCode.Cancelled : code;
   } finally {
+    for (const dispose of disposers) dispose();
     unsubscribe?.();
   }
 }

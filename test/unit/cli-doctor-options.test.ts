@@ -75,8 +75,8 @@ test('a subscription that is not a GUID is a usage error that says how to find o
   );
 });
 
-test('AZURE_SUBSCRIPTION_ID is the default and is validated under its own name', () => {
-  assert.equal(options([], { AZURE_SUBSCRIPTION_ID: GUID }).subscription, GUID.toLowerCase());
+test('AZURE_SUBSCRIPTION_ID is validated under its own name but left to the Azure session to apply', () => {
+  assert.equal(options([], { AZURE_SUBSCRIPTION_ID: GUID }).subscription, undefined);
   assert.equal(options([], { AZURE_SUBSCRIPTION_ID: '' }).subscription, undefined);
   const other = '11111111-2222-3333-4444-555555555555';
   assert.equal(options(['--subscription', other], { AZURE_SUBSCRIPTION_ID: GUID }).subscription, other);

@@ -15,8 +15,9 @@ const services: Services = {
   env: {},
   now: Date.now,
   exec: async () => ({ exitCode: 0, stdout: '', stderr: '', timedOut: false, notFound: false }),
-  azure: {} as Services['azure'],
+  azure: { dispose: () => disposals.push('dispose') } as unknown as Services['azure'],
 };
+const disposals: string[] = [];
 
 const passing: Check = {
   id: 'azure-cli',
@@ -163,6 +164,7 @@ test('SIGINT cancels the running checks and the run exits 130; the handler is re
   assert.equal(result.code, 130);
   assert.equal(JSON.parse(result.stdout).exitCode, 130);
   assert.equal(removed, true);
+  assert.ok(disposals.length >= 1, 'the Azure session was disposed');
 });
 
 test('an internal error is one line plus a hint, exit 1; --verbose adds the stack', async () => {

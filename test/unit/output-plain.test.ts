@@ -13,7 +13,7 @@ const services: Services = {
   env: {},
   now: Date.now,
   exec: async () => ({ exitCode: 0, stdout: '', stderr: '', timedOut: false, notFound: false }),
-  azure: {} as Services['azure'],
+  azure: {} as unknown as Services['azure'],
 };
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
