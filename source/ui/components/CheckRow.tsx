@@ -1,0 +1,49 @@
+import { Box, Text } from 'ink';
+import type { RowState } from '../state/doctor-state.ts';
+import { formatSeconds, rowNotes } from '../state/row-notes.ts';
+import type { RowLayout } from '../state/viewport.ts';
+import { Remediation } from './Remediation.tsx';
+import { StatusBadge } from './StatusBadge.tsx';
+
+export interface CheckRowProps {
+  row: RowState;
+  layout: RowLayout;
+  selected: boolean;
+  /** UI clock, for the elapsed time of a running check. */
+  now: number;
+  color: boolean;
+}
+
+/** One check: marker, status, title, message (or elapsed time while running), then its notes. */
+export function CheckRow({ row, layout, selected, now, color }: CheckRowProps) {
+  const running = row.phase === 'running';
+  const message = row.outcome?.message ?? (row.slow ? 'still running' : '');
+  return (
+    <Box flexDirection="column">
+      <Box>
+        <Box width={layout.marker} flexShrink={0}>
+          <Text>{selected ? '❯' : ' '}</Text>
+        </Box>
+        <Box width={layout.badge} flexShrink={0}>
+          <StatusBadge row={row} color={color} />
+        </Box>
+        <Box width={layout.title} flexShrink={0}>
+          <Text bold={selected} wrap="truncate-end">
+            {row.title}
+          </Text>
+        </Box>
+        <Box flexGrow={1} flexShrink={1}>
+          <Text wrap="wrap" color={color && row.slow && running ? 'yellow' : undefined}>
+            {message}
+          </Text>
+        </Box>
+        {running && row.startedAt !== null ? (
+          <Box width={layout.elapsed} flexShrink={0} justifyContent="flex-end">
+            <Text dimColor={color}>{formatSeconds(now - row.startedAt)}</Text>
+          </Box>
+        ) : null}
+      </Box>
+      <Remediation notes={rowNotes(row)} layout={layout} color={color} />
+    </Box>
+  );
+}

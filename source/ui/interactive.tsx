@@ -1,0 +1,29 @@
+/**
+ * The interactive front-end (only loaded in interactive mode): renders the live doctor screen with
+ * Ink and resolves with the exit code once the user quits.
+ */
+import { render } from 'ink';
+import type { FrontEnd, FrontEndInput } from '../core/front-end.ts';
+import { App } from './App.tsx';
+
+export interface InteractiveStreams {
+  /** Defaults to `process.stdin`. */
+  stdin?: NodeJS.ReadStream;
+}
+
+/** `q` resolves with the doctor's exit code (0, or 1 with a failure); Ctrl-C aborts `input.cancel` and resolves 130. */
+export const runInteractive: FrontEnd = (input) => runInteractiveWith(input, {});
+
+/** `runInteractive` with injectable streams, for tests that drive keys without a terminal. */
+export async function runInteractiveWith(input: FrontEndInput, streams: InteractiveStreams): Promise<number> {
+  const instance = render(<App input={input} />, {
+    stdout: input.stdout as NodeJS.WriteStream,
+    stderr: input.stderr as NodeJS.WriteStream,
+    stdin: streams.stdin ?? process.stdin,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
+  // The App's single exit() call passes the exit code through.
+  const code = await instance.waitUntilExit();
+  return typeof code === 'number' ? code : 1;
+}

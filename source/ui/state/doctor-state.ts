@@ -1,0 +1,167 @@
+/**
+ * The doctor screen's state as a pure reducer: core events and key actions go in, a plain object
+ * comes out. Nothing here renders, reads the clock or touches the terminal, so every transition is
+ * unit-testable without Ink.
+ */
+import type { CoreEvent } from '../../core/events.ts';
+import { ExitCode } from '../../core/exit-codes.ts';
+import { doctorExitCode, summarize } from '../../core/run-checks.ts';
+import type { CheckOutcome, DoctorSummary } from '../../core/types.ts';
+
+/** `waiting` = announced but not started (its `needs` are still running). */
+export type RowPhase = 'waiting' | 'running' | 'done';
+
+export interface RowState {
+  id: string;
+  title: string;
+  phase: RowPhase;
+  /** When the UI learnt the check started (UI clock, not the core's), for the elapsed counter. */
+  startedAt: number | null;
+  /** The core reported the check as slow (`check:slow`). */
+  slow: boolean;
+  outcome: CheckOutcome | null;
+  /** Full details shown (toggled with enter). */
+  expanded: boolean;
+}
+
+export interface DoctorState {
+  rows: RowState[];
+  /** Index into `rows` of the highlighted row. */
+  selected: number;
+  /** `doctor:end` arrived. */
+  finished: boolean;
+  summary: DoctorSummary | null;
+  /** `run()` itself rejected (a bug, not a check result). */
+  runError: string | null;
+  /** Set once the user quits; the lifecycle root exits with it after the final frame renders. */
+  exitCode: number | null;
+  /** Whether new rows start expanded (`--verbose`). */
+  expandByDefault: boolean;
+}
+
+export type DoctorAction =
+  | { type: 'event'; event: CoreEvent; at: number }
+  | { type: 'move'; delta: number }
+  | { type: 'toggle-details' }
+  | { type: 'run-failed'; message: string }
+  | { type: 'quit'; strict: boolean }
+  | { type: 'cancel' };
+
+export function initialDoctorState(options: { verbose?: boolean } = {}): DoctorState {
+  return {
+    rows: [],
+    selected: 0,
+    finished: false,
+    summary: null,
+    runError: null,
+    exitCode: null,
+    expandByDefault: options.verbose ?? false,
+  };
+}
+
+export function doctorReducer(state: DoctorState, action: DoctorAction): DoctorState {
+  if (state.exitCode !== null) return state;
+  switch (action.type) {
+    case 'event':
+      return applyEvent(state, action.event, action.at);
+    case 'move':
+      return moveSelection(state, action.delta);
+    case 'toggle-details': {
+      const row = state.rows[state.selected];
+      if (!row) return state;
+      return updateRow(state, row.id, { expanded: !row.expanded });
+    }
+    case 'run-failed':
+      return { ...state, runError: action.message, finished: true };
+    case 'quit':
+      return { ...state, exitCode: quitExitCode(state, action.strict) };
+    case 'cancel':
+      return { ...state, exitCode: ExitCode.Cancelled };
+  }
+}
+
+/**
+ * Quitting before the doctor finished is a cancel (the results are incomplete); afterwards the exit
+ * code is the doctor's own (warnings fail only with `--strict`).
+ */
+export function quitExitCode(state: DoctorState, strict: boolean): number {
+  if (state.runError !== null) return ExitCode.Failure;
+  if (!state.finished) return ExitCode.Cancelled;
+  return doctorExitCode(state.summary ?? summarize(finishedOutcomes(state)), strict);
+}
+
+/** Per-status counts of finished rows plus how many are not finished yet, for the summary line. */
+export function countRows(state: DoctorState): { summary: DoctorSummary; unfinished: number } {
+  return {
+    summary: summarize(finishedOutcomes(state)),
+    unfinished: state.rows.filter((row) => row.phase !== 'done').length,
+  };
+}
+
+/** The outcome of a finished check by id, e.g. `signin` for the header. */
+export function outcomeById(state: DoctorState, id: string): CheckOutcome | null {
+  return state.rows.find((row) => row.id === id)?.outcome ?? null;
+}
+
+function finishedOutcomes(state: DoctorState): CheckOutcome[] {
+  return state.rows.flatMap((row) => (row.outcome ? [row.outcome] : []));
+}
+
+function applyEvent(state: DoctorState, event: CoreEvent, at: number): DoctorState {
+  switch (event.type) {
+    case 'doctor:start':
+      return {
+        ...state,
+        selected: 0,
+        finished: false,
+        summary: null,
+        rows: event.checks.map(({ id, title }) => newRow(state, id, title)),
+      };
+    case 'check:start':
+      return upsertRow(state, event.id, event.title, { phase: 'running', startedAt: at, slow: false });
+    case 'check:slow':
+      return upsertRow(state, event.id, event.title, { slow: true });
+    case 'check:end':
+      return upsertRow(state, event.outcome.id, event.outcome.title, {
+        phase: 'done',
+        outcome: event.outcome,
+      });
+    case 'doctor:end': {
+      // The runner already sent every check:end; folding the outcomes in again keeps the screen right
+      // even if a listener was attached late.
+      let next: DoctorState = { ...state, finished: true, summary: event.summary };
+      for (const outcome of event.outcomes) {
+        next = upsertRow(next, outcome.id, outcome.title, { phase: 'done', outcome });
+      }
+      return next;
+    }
+  }
+}
+
+function newRow(state: DoctorState, id: string, title: string): RowState {
+  return {
+    id,
+    title,
+    phase: 'waiting',
+    startedAt: null,
+    slow: false,
+    outcome: null,
+    expanded: state.expandByDefault,
+  };
+}
+
+/** Updates a row, or appends it when the core reports a check that `doctor:start` did not announce. */
+function upsertRow(state: DoctorState, id: string, title: string, patch: Partial<RowState>): DoctorState {
+  if (state.rows.some((row) => row.id === id)) return updateRow(state, id, patch);
+  return { ...state, rows: [...state.rows, { ...newRow(state, id, title), ...patch }] };
+}
+
+function updateRow(state: DoctorState, id: string, patch: Partial<RowState>): DoctorState {
+  return { ...state, rows: state.rows.map((row) => (row.id === id ? { ...row, ...patch } : row)) };
+}
+
+function moveSelection(state: DoctorState, delta: number): DoctorState {
+  if (state.rows.length === 0) return state;
+  const selected = Math.min(state.rows.length - 1, Math.max(0, state.selected + delta));
+  return selected === state.selected ? state : { ...state, selected };
+}

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { EventBus } from '../../source/core/events.ts';
+import type { FrontEndInput } from '../../source/core/front-end.ts';
+import { runChecks } from '../../source/core/run-checks.ts';
+import type { Services } from '../../source/core/services.ts';
+import type { Check } from '../../source/core/types.ts';
+import { runInteractiveWith } from '../../source/ui/interactive.tsx';
+
+/** A terminal-less stdout that honours write callbacks (Ink waits on one before resolving exit). */
+class FakeStdout extends EventEmitter {
+  readonly columns = 100;
+  readonly rows = 30;
+  readonly isTTY = false;
+  text = '';
+  write(chunk: string, callback?: () => void): boolean {
+    this.text += chunk;
+    callback?.();
+    return true;
+  }
+}
+
+/** A raw-mode capable stdin that tests type into. */
+class FakeStdin extends EventEmitter {
+  readonly isTTY = true;
+  #data: string | null = null;
+  type(data: string): void {
+    this.#data = data;
+    this.emit('readable');
+  }
+  read(): string | null {
+    const data = this.#data;
+    this.#data = null;
+    return data;
+  }
+  setEncoding() {}
+  setRawMode() {}
+  resume() {}
+  pause() {}
+  ref() {}
+  unref() {}
+}
+
+const checks: Check[] = [
+  { id: 'az-cli', title: 'Azure CLI', run: async () => ({ status: 'pass', message: '2.67.0' }) },
+  {
+    id: 'signin',
+    title: 'Signed in',
+    needs: ['az-cli'],
+    run: async () => ({
+      status: 'fail',
+      message: 'not signed in',
+      remediation: { summary: 'sign in to the Azure CLI', commands: ['az login'], fixable: false },
+    }),
+  },
+  {
+    id: 'subscription',
+    title: 'Subscription',
+    needs: ['signin'],
+    run: async () => ({ status: 'pass', message: 'x' }),
+  },
+];
+
+function inputFor(runChecksWith: (bus: EventBus, signal: AbortSignal) => ReturnType<typeof runChecks>) {
+  const bus = new EventBus();
+  const cancel = new AbortController();
+  const stdout = new FakeStdout();
+  const input: FrontEndInput = {
+    bus,
+    run: () => runChecksWith(bus, cancel.signal),
+    header: { tool: 'sc-doctor', version: '0.1.0', command: 'doctor' },
+    verbose: false,
+    strict: false,
+    color: false,
+    cancel,
+    stdout: stdout as unknown as NodeJS.WritableStream,
+    stderr: new FakeStdout() as unknown as NodeJS.WritableStream,
+  };
+  return { input, stdout, cancel };
+}
+
+const services = { env: {}, now: () => Date.now() } as unknown as Services;
+const options = { verbose: false, target: {} };
+
+test('runInteractive runs the real check runner once and q resolves 1, leaving a final copy without key hints', async () => {
+  let runs = 0;
+  const { input, stdout } = inputFor((bus, signal) => {
+    runs += 1;
+    return runChecks(checks, { services, options, bus, signal });
+  });
+  const stdin = new FakeStdin();
+  const exit = runInteractiveWith(input, { stdin: stdin as unknown as NodeJS.ReadStream });
+  await delay(100);
+  stdin.type('q');
+  assert.equal(await exit, 1);
+  assert.equal(runs, 1);
+  // A non-TTY stdout gets only the final frame, which is what stays in scrollback.
+  assert.match(stdout.text, /✔ pass +Azure CLI +2\.67\.0/);
+  assert.match(
+    stdout.text,
+    /✖ FAIL +Signed in +not signed in\n {11}fix {6}sign in to the Azure CLI\n {20}az login/,
+  );
+  assert.match(stdout.text, /○ skip +Subscription +needs signed in \(fail\)/);
+  assert.match(stdout.text, /1 passed · 1 failed · 1 skipped/);
+  assert.doesNotMatch(stdout.text, /q quit/);
+});
+
+test('runInteractive: Ctrl-C while a check hangs aborts it and resolves 130', async () => {
+  let seenAbort = false;
+  const hanging: Check = {
+    id: 'az-cli',
+    title: 'Azure CLI',
+    run: ({ signal }) =>
+      new Promise((resolve) => {
+        signal.addEventListener('abort', () => {
+          seenAbort = true;
+          resolve({ status: 'skip', message: 'cancelled' });
+        });
+      }),
+  };
+  const { input, cancel } = inputFor((bus, signal) =>
+    runChecks([hanging], { services, options, bus, signal }),
+  );
+  const stdin = new FakeStdin();
+  const exit = runInteractiveWith(input, { stdin: stdin as unknown as NodeJS.ReadStream });
+  await delay(100);
+  stdin.type('\u0003');
+  assert.equal(await exit, 130);
+  assert.equal(cancel.signal.aborted, true);
+  await delay(10);
+  assert.equal(seenAbort, true, 'the running check saw the abort');
+});
