@@ -1,0 +1,165 @@
+/**
+ * The Azure CLI facade: every az question is asked at most once per run (a memoised promise), so the
+ * checks and the credential chain share answers instead of paying ~0.5 s per extra process.
+ */
+import type { ExecResult, Services } from '../core/services.ts';
+import { firstLine } from './cloud.ts';
+import { redactTokens } from './redact.ts';
+
+export const DEFAULT_AZ_TIMEOUT_MS = 15_000;
+
+/** Why az gave no usable answer. Text fields are redacted: they never contain a token. */
+export type AzFailure =
+  | { kind: 'not-found' }
+  | { kind: 'timeout'; timeoutMs: number }
+  | { kind: 'cancelled' }
+  | { kind: 'non-json'; firstLine: string }
+  | { kind: 'failed'; exitCode: number | null; stderr: string };
+
+export type AzAnswer<T> = { ok: true; value: T } | { ok: false; failure: AzFailure };
+
+/** `az account get-access-token -o json` as the tool keeps it. */
+export interface AzAccessToken {
+  accessToken: string;
+  expiresOnMs: number;
+  /** The CLI's default subscription. */
+  subscription: string | undefined;
+  tenant: string | undefined;
+}
+
+export interface AzFacade {
+  /** `az version -o json` → the `azure-cli` version. */
+  version(): Promise<AzAnswer<{ azureCli: string }>>;
+  /** `az cloud show -o json [-n NAME]`: raw stdout (parsed by cloud.ts, which tolerates surprises). */
+  cloudShow(name?: string): Promise<AzAnswer<string>>;
+  /** `az account get-access-token -o json --resource R`; `fresh` asks again (an expired token). */
+  accessToken(resource: string, fresh?: boolean): Promise<AzAnswer<AzAccessToken>>;
+  /** How many az processes this facade started (the budget is four per doctor run). */
+  processCount(): number;
+  /** Stops every az process still running. */
+  dispose(): void;
+}
+
+export interface AzFacadeOptions {
+  exec: Services['exec'];
+  env: Services['env'];
+  timeoutMs?: number;
+}
+
+export function createAzFacade(options: AzFacadeOptions): AzFacade {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_AZ_TIMEOUT_MS;
+  const lifetime = new AbortController();
+  const memo = new Map<string, Promise<AzAnswer<string>>>();
+  let processes = 0;
+
+  const run = (args: string[], fresh = false): Promise<AzAnswer<string>> => {
+    const key = args.join('\u0000');
+    const known = memo.get(key);
+    if (known && !fresh) return known;
+    processes += 1;
+    const answer = options
+      .exec('az', args, {
+        timeoutMs,
+        signal: lifetime.signal,
+        env: { ...options.env, AZURE_CORE_NO_COLOR: 'true' },
+      })
+      .then((result) => toAnswer(result, timeoutMs, lifetime.signal.aborted));
+    memo.set(key, answer);
+    return answer;
+  };
+
+  const json = async (args: string[], fresh = false): Promise<AzAnswer<unknown>> => {
+    const answer = await run(args, fresh);
+    if (!answer.ok) return answer;
+    try {
+      return { ok: true, value: JSON.parse(answer.value) };
+    } catch {
+      return { ok: false, failure: { kind: 'non-json', firstLine: redactTokens(firstLine(answer.value)) } };
+    }
+  };
+
+  return {
+    async version() {
+      const answer = await json(['version', '-o', 'json']);
+      if (!answer.ok) return answer;
+      const value = answer.value as Record<string, unknown> | null;
+      const azureCli = value && typeof value['azure-cli'] === 'string' ? value['azure-cli'] : undefined;
+      if (!azureCli)
+        return {
+          ok: false,
+          failure: { kind: 'non-json', firstLine: 'az version printed no azure-cli version' },
+        };
+      return { ok: true, value: { azureCli } };
+    },
+    cloudShow(name) {
+      return run(name ? ['cloud', 'show', '-o', 'json', '-n', name] : ['cloud', 'show', '-o', 'json']);
+    },
+    async accessToken(resource, fresh = false) {
+      const answer = await json(['account', 'get-access-token', '-o', 'json', '--resource', resource], fresh);
+      if (!answer.ok) return answer;
+      const token = parseAccessToken(answer.value);
+      if (!token) {
+        return {
+          ok: false,
+          failure: { kind: 'non-json', firstLine: 'az account get-access-token printed no accessToken' },
+        };
+      }
+      return { ok: true, value: token };
+    },
+    processCount: () => processes,
+    dispose: () => lifetime.abort(),
+  };
+}
+
+function toAnswer(result: ExecResult, timeoutMs: number, cancelled: boolean): AzAnswer<string> {
+  if (result.notFound) return { ok: false, failure: { kind: 'not-found' } };
+  if (result.timedOut) return { ok: false, failure: { kind: 'timeout', timeoutMs } };
+  if (cancelled && result.exitCode === null) return { ok: false, failure: { kind: 'cancelled' } };
+  if (result.exitCode !== 0) {
+    return {
+      ok: false,
+      failure: { kind: 'failed', exitCode: result.exitCode, stderr: redactTokens(result.stderr) },
+    };
+  }
+  return { ok: true, value: result.stdout };
+}
+
+function parseAccessToken(value: unknown): AzAccessToken | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const record = value as Record<string, unknown>;
+  if (typeof record.accessToken !== 'string' || record.accessToken === '') return undefined;
+  return {
+    accessToken: record.accessToken,
+    expiresOnMs: expiresOn(record),
+    subscription: typeof record.subscription === 'string' ? record.subscription : undefined,
+    tenant: typeof record.tenant === 'string' ? record.tenant : undefined,
+  };
+}
+
+/** `expires_on` (POSIX seconds, az >= 2.54) wins; older az only has `expiresOn` in local time. */
+function expiresOn(record: Record<string, unknown>): number {
+  const seconds = Number(record.expires_on);
+  if (Number.isFinite(seconds) && seconds > 0) return seconds * 1000;
+  if (typeof record.expiresOn === 'string') {
+    const parsed = Date.parse(record.expiresOn.replace(' ', 'T'));
+    if (Number.isFinite(parsed)) return parsed;
+  }
+  // Unknown expiry: assume the usual minimum lifetime so the token is asked for again later, not never.
+  return Date.now() + 5 * 60_000;
+}
+
+/** Words for a failure, shared by every check that asks az something. */
+export function describeAzFailure(failure: AzFailure): string {
+  switch (failure.kind) {
+    case 'not-found':
+      return 'az is not on PATH';
+    case 'timeout':
+      return `az did not answer in ${Math.round(failure.timeoutMs / 100) / 10}s`;
+    case 'cancelled':
+      return 'cancelled';
+    case 'non-json':
+      return `az printed something that is not JSON: ${failure.firstLine}`;
+    case 'failed':
+      return `az failed (exit ${failure.exitCode ?? 'signal'}): ${firstLine(failure.stderr)}`;
+  }
+}

@@ -1,0 +1,9 @@
+/** The doctor's checks, in display order. Later issues append server, network, RBAC and Entra checks. */
+import type { Check } from '../core/types.ts';
+import { azureCliCheck } from './azure-cli.ts';
+import { signinCheck } from './signin.ts';
+import { subscriptionCheck } from './subscription.ts';
+
+export function doctorChecks(): Check[] {
+  return [azureCliCheck, signinCheck, subscriptionCheck];
+}
