@@ -1,3 +1,23 @@
 #!/bin/sh
-# PLACEHOLDER (completed by the database-servers owner): installs PostgreSQL and MariaDB when missing.
-exit 0
+# Installs the real database servers the Azure twin puts behind its PostgreSQL and MySQL servers:
+# PostgreSQL (Debian `postgresql`; pgcrypto ships inside postgresql-15) and MariaDB (`mariadb-server`).
+# Runs before the loopback-only network namespace is entered, since apt needs the network.
+# Returns at once when both are present.
+set -eu
+have_pg() { ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ls /usr/share/postgresql/*/extension/pgcrypto.control >/dev/null 2>&1; }
+have_mariadb() { command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ]; }
+missing=''
+have_pg || missing="$missing postgresql postgresql-contrib"
+have_mariadb || missing="$missing mariadb-server"
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+  echo "test/servers/install.sh: need root to install:$missing" >&2
+  exit 1
+fi
+echo "Installing database servers for the tests:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+# shellcheck disable=SC2086 # word splitting of the package list is intended
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# Debian's maintainer scripts may start a server; the tests start their own per twin.
+for svc in postgresql mariadb; do service "$svc" stop >/dev/null 2>&1 || true; done

@@ -1,0 +1,84 @@
+/**
+ * The Entra side of the twin's PostgreSQL: installs the pgaadauth_* stand-ins (pgaadauth.sql) into a
+ * cluster and turns ARM admin and database changes into role and database changes.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Principal } from '../azure-twin/api.ts';
+import type { TokenConfig } from '../azure-twin/tokens.ts';
+import type { PostgresInstance } from './postgres-instance.ts';
+
+export interface PgAadSettings {
+  tokenConfig: TokenConfig;
+  tenantId: string;
+  ossrdbmsAudience: string;
+}
+
+/** Installs pgaadauth.sql into the `postgres` database with the twin's token settings. */
+export async function installPgAad(pg: PostgresInstance, settings: PgAadSettings): Promise<void> {
+  const { secret, t0, lifetimeSeconds } = settings.tokenConfig;
+  if (!Number.isInteger(t0) || !Number.isInteger(lifetimeSeconds)) {
+    // JSON.stringify of a fraction would not match PostgreSQL's numeric text.
+    throw new Error('tokenConfig.t0 and lifetimeSeconds must be whole seconds');
+  }
+  const template = await readFile(new URL('./pgaadauth.sql', import.meta.url), 'utf8');
+  const values: Record<string, string> = {
+    SECRET: literal(secret),
+    T0: String(t0),
+    LIFETIME: String(lifetimeSeconds),
+    TENANT: literal(settings.tenantId),
+    AUDIENCE: literal(settings.ossrdbmsAudience),
+  };
+  // A replacer function, so a `$` in the secret is not read as a replacement pattern.
+  const sql = template.replace(/@@([A-Z0-9]+)@@/g, (_, name: string) => values[name] ?? `@@${name}@@`);
+  await pg.query(sql);
+}
+
+/** ARM's principalType (User, ServicePrincipal, Group, Unknown) as pgaadauth's object type. */
+export function pgObjectType(principalType: string, principal: Principal | undefined): 'user' | 'service' | 'group' {
+  switch (principalType.toLowerCase()) {
+    case 'user':
+      return 'user';
+    case 'group':
+      return 'group';
+    case 'serviceprincipal':
+      return 'service';
+    default:
+      return principal?.kind === 'user' ? 'user' : 'service';
+  }
+}
+
+export interface PostgresHooks {
+  adminAdded(admin: { objectId: string; principalName: string; principalType: string }): Promise<void>;
+  adminRemoved(principalName: string): Promise<void>;
+  databaseCreated(database: string): Promise<void>;
+}
+
+/**
+ * Hooks for one cluster. Roles are cluster-wide, so every ARM server the twin maps to this cluster
+ * shares them (one twin normally has one PostgreSQL server with databases).
+ */
+export function postgresHooks(pg: PostgresInstance, principal: (id: string) => Principal | undefined): PostgresHooks {
+  return {
+    async adminAdded(admin) {
+      const type = pgObjectType(admin.principalType, principal(admin.objectId));
+      await pg.query('SELECT twin_aad.add_admin($1, $2, $3)', [admin.principalName, admin.objectId, type]);
+    },
+    async adminRemoved(principalName) {
+      await pg.query('SELECT twin_aad.remove_admin($1)', [principalName]);
+    },
+    async databaseCreated(database) {
+      const found = await pg.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+      if (found.length > 0) return;
+      // Azure makes ARM-created databases owned by azure_pg_admin, so Entra admins can grant on them.
+      await pg.query(`CREATE DATABASE ${identifier(database)} OWNER azure_pg_admin`);
+    },
+  };
+}
+
+function literal(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+function identifier(value: string): string {
+  return `"${value.replace(/"/g, '""')}"`;
+}

@@ -1,0 +1,125 @@
+/**
+ * One throwaway PostgreSQL cluster on 127.0.0.1: TLS on, Entra-style hba (cleartext `password` over
+ * TLS only, as Azure's flexible server does for tokens), data copied from a cached template.
+ */
+import { readdirSync } from 'node:fs';
+import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+import { chownTo, copyTemplate, ensureTemplate, freePort, makeInstanceDir, run } from './instance-dirs.ts';
+
+export interface PostgresInstance {
+  host: string;
+  port: number;
+  /** Runs SQL as the bootstrap superuser over the private unix socket. */
+  query<Row extends Record<string, unknown> = Record<string, unknown>>(
+    sql: string,
+    params?: unknown[],
+    database?: string,
+  ): Promise<Row[]>;
+  /** Stops the server at once and removes its directory. */
+  close(): Promise<void>;
+}
+
+/** Directory with initdb/pg_ctl of the newest installed PostgreSQL, or undefined. */
+export function postgresBinDir(): string | undefined {
+  try {
+    const versions = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(a) - Number(b));
+    const newest = versions.at(-1);
+    return newest ? `/usr/lib/postgresql/${newest}/bin` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const HBA = [
+  // The superuser over the private socket is how the twin itself manages roles.
+  'local all postgres trust',
+  'local all all reject',
+  'hostssl all all 127.0.0.1/32 password',
+  'hostnossl all all 127.0.0.1/32 reject',
+  '',
+].join('\n');
+
+export async function startPostgres(tls: { cert: string; key: string }): Promise<PostgresInstance> {
+  const bin = postgresBinDir();
+  if (!bin) throw new Error('PostgreSQL is not installed (run test/servers/install.sh)');
+  const version = (await run('postgres', join(bin, 'postgres'), ['--version'])).trim().split(/\s+/)[2] ?? 'unknown';
+  const template = await ensureTemplate(`pg-${version}`, 'postgres', async (dataDir) => {
+    await run('postgres', join(bin, 'initdb'), [
+      '-D', dataDir, '-U', 'postgres', '--auth-local=trust', '--auth-host=reject',
+      '--no-locale', '-E', 'UTF8', '--no-sync',
+    ]);
+  });
+
+  const dir = await makeInstanceDir('pg', 'postgres');
+  const data = join(dir, 'data');
+  await copyTemplate(template, data);
+  await writeFile(join(dir, 'server.crt'), tls.cert);
+  await writeFile(join(dir, 'server.key'), tls.key, { mode: 0o600 });
+  await writeFile(join(data, 'pg_hba.conf'), HBA);
+  await chownTo('postgres', dir);
+  await chmod(join(dir, 'server.key'), 0o600);
+
+  let port = 0;
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    await writeFile(join(data, 'postgresql.auto.conf'), settings(dir, port));
+    try {
+      await run('postgres', join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start']);
+      break;
+    } catch (error) {
+      const log = await readFile(join(dir, 'server.log'), 'utf8').catch(() => '');
+      if (attempt < 3 && /could not bind|already in use/i.test(log)) continue;
+      await rm(dir, { recursive: true, force: true });
+      throw new Error(`PostgreSQL did not start: ${(error as Error).message}\n${log.slice(-2000)}`);
+    }
+  }
+
+  const clients = new Map<string, Promise<pg.Client>>();
+  const client = (database: string): Promise<pg.Client> => {
+    let pending = clients.get(database);
+    if (!pending) {
+      const c = new pg.Client({ host: dir, port, user: 'postgres', database });
+      pending = c.connect().then(() => c);
+      clients.set(database, pending);
+    }
+    return pending;
+  };
+
+  return {
+    host: '127.0.0.1',
+    port,
+    async query(sql, params, database = 'postgres') {
+      const c = await client(database);
+      const result = await c.query(sql, params as unknown[] | undefined);
+      return result.rows;
+    },
+    async close() {
+      for (const pending of clients.values()) {
+        await pending.then((c) => c.end()).catch(() => {});
+      }
+      clients.clear();
+      await run('postgres', join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => {});
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function settings(dir: string, port: number): string {
+  return [
+    `listen_addresses = '127.0.0.1'`,
+    `port = ${port}`,
+    `unix_socket_directories = '${dir}'`,
+    'ssl = on',
+    `ssl_cert_file = '${join(dir, 'server.crt')}'`,
+    `ssl_key_file = '${join(dir, 'server.key')}'`,
+    // Throwaway data: durability buys nothing and costs start-up and statement time.
+    'fsync = off',
+    'synchronous_commit = off',
+    'full_page_writes = off',
+    'max_connections = 50',
+    'shared_buffers = 16MB',
+    '',
+  ].join('\n');
+}
