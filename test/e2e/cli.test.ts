@@ -1,0 +1,117 @@
+// The built CLI as a user runs it: `node dist/cli.js ...` with a closed stdin and piped output.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { before, test } from 'node:test';
+import { builtCli, repoRoot, runCli } from '../helpers/build.ts';
+
+const STACK_LINE = /\n\s+at .+:\d+:\d+/;
+const { version } = JSON.parse(readFileSync(`${repoRoot}package.json`, 'utf8'));
+
+before(() => {
+  builtCli();
+});
+
+test('--version prints the package version and nothing else', async () => {
+  assert.deepEqual(await runCli(['--version']), { code: 0, stdout: `${version}\n`, stderr: '' });
+  assert.deepEqual(await runCli(['-v']), { code: 0, stdout: `${version}\n`, stderr: '' });
+});
+
+test('--help prints the usage, exit codes and environment, without colour', async () => {
+  const result = await runCli(['--help']);
+  assert.equal(result.code, 0);
+  assert.equal(result.stderr, '');
+  for (const text of [
+    'Usage',
+    'Commands',
+    'doctor',
+    '--json',
+    'Exit codes',
+    'NO_COLOR',
+    'AZURE_SUBSCRIPTION_ID',
+    'Examples',
+  ]) {
+    assert.ok(result.stdout.includes(text), `help lacks ${text}`);
+  }
+  assert.ok(!result.stdout.includes('\u001b'));
+});
+
+test('an unknown command exits 2 with a suggestion and no stack trace', async () => {
+  const result = await runCli(['docter']);
+  assert.equal(result.code, 2);
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, /unknown command docter\. Did you mean doctor\?/);
+  assert.match(result.stderr, /Run sc-doctor --help/);
+  assert.doesNotMatch(result.stderr, STACK_LINE);
+});
+
+test('an unknown flag exits 2 with a suggestion and no stack trace', async () => {
+  const result = await runCli(['doctor', '--jsn']);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /unknown flag --jsn\. Did you mean --json\?/);
+  assert.doesNotMatch(result.stderr, STACK_LINE);
+});
+
+test('a --subscription that is no GUID exits 2 and says how to find one', async () => {
+  const result = await runCli(['doctor', '--json', '--subscription', 'x']);
+  assert.equal(result.code, 2);
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, /--subscription must be a subscription id .*got 'x'/);
+  assert.match(result.stderr, /az account list -o table/);
+});
+
+test('setup is announced but not available yet: exit 2 naming it', async () => {
+  const result = await runCli(['setup', 'postgres']);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /sc-doctor setup is not available yet in this version/);
+});
+
+test('doctor --json without az: one JSON document, azure-cli and signin fail with remediation, exit 1', async () => {
+  const result = await runCli(['doctor', '--json']);
+  assert.equal(result.code, 1, result.stderr);
+  const document = JSON.parse(result.stdout);
+  assert.equal(result.stdout.trimEnd().endsWith('}'), true);
+  assert.equal(result.stdout.indexOf('{'), 0, 'stdout starts with the document');
+  assert.equal(document.schemaVersion, 1);
+  assert.deepEqual(document.tool, { name: 'sc-doctor', version });
+  assert.equal(document.mode, 'json');
+  assert.equal(document.command, 'doctor');
+  assert.equal(document.exitCode, 1);
+  assert.equal(document.setup, null);
+  assert.deepEqual(document.snippets, []);
+  const byId = new Map(document.doctor.checks.map((check: { id: string }) => [check.id, check]));
+  for (const id of ['azure-cli', 'signin']) {
+    const check = byId.get(id) as {
+      status: string;
+      remediation: { summary: string; commands: string[] } | null;
+    };
+    assert.equal(check?.status, 'fail', id);
+    assert.ok(check.remediation && check.remediation.summary.length > 0, `${id} has a remediation`);
+    assert.ok(check.remediation.commands.includes('az login'), `${id} says to sign in`);
+  }
+  assert.equal(document.doctor.summary.fail >= 2, true);
+  for (const check of document.doctor.checks) {
+    assert.deepEqual(Object.keys(check), [
+      'id',
+      'title',
+      'status',
+      'durationMs',
+      'message',
+      'details',
+      'remediation',
+    ]);
+  }
+});
+
+test('plain mode under CI=true NO_COLOR=1 has no escape sequence; FORCE_COLOR=1 brings colour back', async () => {
+  const plain = await runCli(['doctor'], { CI: 'true', NO_COLOR: '1' });
+  assert.equal(plain.code, 1);
+  assert.match(plain.stdout, /^FAIL {4}Azure CLI/m);
+  assert.match(plain.stdout, /^ {8}fix: /m);
+  assert.match(plain.stdout, /^Exit code 1: at least one check did not pass\.$/m);
+  assert.match(plain.stderr, /checking Azure CLI/);
+  assert.ok(!plain.stdout.includes('\u001b'), 'no escape in stdout');
+  assert.ok(!plain.stderr.includes('\u001b'), 'no escape in stderr');
+
+  const coloured = await runCli(['doctor', '--plain'], { FORCE_COLOR: '1' });
+  assert.ok(coloured.stdout.includes('\u001b[31m'), 'FORCE_COLOR=1 colours the status');
+});
