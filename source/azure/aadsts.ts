@@ -117,7 +117,9 @@ export const AADSTS: Readonly<Record<string, AadstsEntry>> = {
   '700082': {
     title: 'sign-in expired (inactive)',
     name: 'ExpiredOrRevokedGrantInactiveToken',
-    explanation: ["az's refresh token expired because it was not used for a long time (90 days by default)."],
+    explanation: [
+      "az's refresh token expired from inactivity: it was not used for longer than its lifetime (90 days by default).",
+    ],
     remedy: 'Sign in again.',
     commands: SIGN_IN_AGAIN,
   },
@@ -148,7 +150,7 @@ export const AADSTS: Readonly<Record<string, AadstsEntry>> = {
     title: 'no sign-in session',
     name: 'UserInformationNotProvided',
     explanation: ['There is no signed-in session to get the token from.'],
-    remedy: 'Sign in.',
+    remedy: 'Sign in with the Azure CLI.',
     commands: SIGN_IN_AGAIN,
   },
   '65001': {

@@ -1,0 +1,346 @@
+/**
+ * The first three doctor checks run for real: `runChecks(doctorChecks())` with nodeExec, a real
+ * AzureSession and the stand-in az on PATH, against a tiny local HTTPS "ARM" for the subscription.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { createAzureSession } from '../../source/azure/session.ts';
+import { EventBus } from '../../source/core/events.ts';
+import { runChecks } from '../../source/core/run-checks.ts';
+import type { CheckOutcome } from '../../source/core/types.ts';
+import { doctorChecks } from '../../source/doctor/index.ts';
+import { nodeExec } from '../../source/services/exec.ts';
+import { makeEmptyPath, makeStandinAz } from '../helpers/standin-az.ts';
+
+const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+const SUBSCRIPTION = '0b1f6471-1bf0-4dda-aec3-111122223333';
+const SUBSCRIPTIONS: Record<string, { displayName: string; state: string; tenantId: string }> = {
+  [SUBSCRIPTION]: { displayName: 'Contoso Dev', state: 'Enabled', tenantId: TENANT },
+  '11111111-1111-1111-1111-111111111111': { displayName: 'Old Sandbox', state: 'Disabled', tenantId: TENANT },
+  '22222222-2222-2222-2222-222222222222': { displayName: 'Trial', state: 'Warned', tenantId: TENANT },
+  '33333333-3333-3333-3333-333333333333': {
+    displayName: 'Fabrikam Prod',
+    state: 'Enabled',
+    tenantId: 'fabrikam-tenant',
+  },
+};
+
+let server: Server;
+let ca: string;
+let certDir: string;
+let port: number;
+const armRequests: { path: string; authorization: string | undefined }[] = [];
+
+before(async () => {
+  certDir = mkdtempSync(join(tmpdir(), 'sc-doctor-arm-'));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-keyout',
+      join(certDir, 'key.pem'),
+      '-out',
+      join(certDir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
+  ca = readFileSync(join(certDir, 'cert.pem'), 'utf8');
+  server = createServer({ key: readFileSync(join(certDir, 'key.pem')), cert: ca }, (req, res) => {
+    const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+    armRequests.push({ path: url.pathname, authorization: req.headers.authorization });
+    res.setHeader('content-type', 'application/json');
+    const id = /^\/subscriptions\/([^/]+)$/.exec(url.pathname)?.[1];
+    if (
+      !req.headers.authorization?.startsWith('Bearer ey') ||
+      url.searchParams.get('api-version') !== '2022-12-01'
+    ) {
+      res
+        .writeHead(401)
+        .end(JSON.stringify({ error: { code: 'InvalidAuthenticationToken', message: 'no token' } }));
+      return;
+    }
+    const sub = id ? SUBSCRIPTIONS[id] : undefined;
+    if (!id || !sub) {
+      res
+        .writeHead(404)
+        .end(
+          JSON.stringify({
+            error: { code: 'SubscriptionNotFound', message: `The subscription '${id}' could not be found.` },
+          }),
+        );
+      return;
+    }
+    res
+      .writeHead(200)
+      .end(
+        JSON.stringify({
+          id: `/subscriptions/${id}`,
+          subscriptionId: id,
+          ...sub,
+          authorizationSource: 'RoleBased',
+        }),
+      );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+
+after(() => {
+  server.close();
+  rmSync(certDir, { recursive: true, force: true });
+});
+
+/** A custom cloud whose ARM is the local server, so nothing here ever leaves loopback. */
+function localCloudJson(): string {
+  return readFileSync(new URL('../fixtures/az/cloud-twin.json', import.meta.url), 'utf8').replaceAll(
+    'PORT',
+    String(port),
+  );
+}
+
+interface Run {
+  byId: Record<string, CheckOutcome>;
+  processes: number;
+  elapsedMs: number;
+}
+
+async function doctor(
+  env: Record<string, string>,
+  options: { subscription?: string; defaultTimeoutMs?: number; azTimeoutMs?: number } = {},
+): Promise<Run> {
+  const base = { exec: nodeExec, env, now: Date.now };
+  const azure = createAzureSession(base, {
+    subscription: options.subscription,
+    azTimeoutMs: options.azTimeoutMs,
+    tls: { ca },
+  });
+  const started = Date.now();
+  try {
+    const outcomes = await runChecks(doctorChecks(), {
+      services: { ...base, azure },
+      options: { verbose: false, target: {}, subscription: options.subscription },
+      bus: new EventBus(),
+      defaultTimeoutMs: options.defaultTimeoutMs,
+    });
+    return {
+      byId: Object.fromEntries(outcomes.map((o) => [o.id, o])),
+      processes: azure.az.processCount(),
+      elapsedMs: Date.now() - started,
+    };
+  } finally {
+    azure.dispose();
+  }
+}
+
+async function withStandin<T>(
+  scenario: string,
+  body: (env: Record<string, string>, calls: () => Promise<string[]>) => Promise<T>,
+) {
+  const az = await makeStandinAz(scenario);
+  try {
+    return await body(az.env({ AZ_STANDIN_CLOUD_JSON: localCloudJson() }), az.calls);
+  } finally {
+    await az.cleanup();
+  }
+}
+
+const text = (outcome: CheckOutcome) =>
+  [
+    outcome.message,
+    ...outcome.details,
+    outcome.remediation?.summary ?? '',
+    ...(outcome.remediation?.commands ?? []),
+  ].join('\n');
+
+test('no az: azure-cli fails with how to install it, signin fails saying sign-in needs az', async () => {
+  const empty = await makeEmptyPath();
+  try {
+    const { byId } = await doctor({ PATH: empty.path });
+    const cli = byId['azure-cli']!;
+    assert.equal(cli.status, 'fail');
+    assert.equal(cli.message, 'az not found on PATH');
+    assert.equal(cli.remediation?.docsUrl, 'https://aka.ms/azure-cli');
+    assert.ok(
+      cli.remediation?.commands.some((c) =>
+        c.startsWith('curl -sL https://aka.ms/InstallAzureCLIDeb | sudo bash'),
+      ),
+    );
+    assert.ok(cli.remediation?.commands.some((c) => c.startsWith('brew install azure-cli')));
+    assert.ok(cli.remediation?.commands.some((c) => c.startsWith('winget install Microsoft.AzureCLI')));
+    const signin = byId.signin!;
+    assert.equal(signin.status, 'fail');
+    assert.match(signin.message, /az is not installed/);
+    assert.match(text(signin), /azd auth login/);
+    assert.match(text(signin), /AZURE_CLIENT_SECRET/);
+    assert.equal(byId.subscription!.status, 'skip');
+  } finally {
+    await empty.cleanup();
+  }
+});
+
+test('signed out, az 2.45.0: azure-cli warns about 2.48.1, signin fails with az login', async () => {
+  await withStandin('signed-out-2.45.0', async (env) => {
+    const { byId } = await doctor(env);
+    const cli = byId['azure-cli']!;
+    assert.equal(cli.status, 'warn');
+    assert.equal(cli.message, '2.45.0 · older than 2.48.1');
+    assert.match(cli.details.join(' '), /passwordless extension/);
+    const signin = byId.signin!;
+    assert.equal(signin.status, 'fail');
+    assert.equal(signin.message, 'not signed in');
+    assert.ok(signin.remediation?.commands.includes('az login'));
+    assert.ok(signin.remediation?.commands.some((c) => c.startsWith('az login --tenant')));
+    assert.equal(byId.subscription!.status, 'skip');
+  });
+});
+
+test('AADSTS530003: signin names the code, says the device must be managed, gives the remedies', async () => {
+  await withStandin('aadsts530003', async (env) => {
+    const { byId } = await doctor(env);
+    assert.equal(byId['azure-cli']!.status, 'pass');
+    const signin = byId.signin!;
+    assert.equal(signin.status, 'fail');
+    assert.equal(signin.message, 'AADSTS530003 · device must be managed');
+    assert.match(text(signin), /WSL, dev containers/);
+    assert.match(text(signin), /--use-device-code` will not help/);
+    assert.match(text(signin), /managed machine/);
+    assert.equal(signin.data.aadsts, '530003');
+    assert.equal(signin.data.correlationId, '9a8b7c6d-1111-2222-3333-456789abcdef');
+  });
+});
+
+test('AADSTS50076 (MFA) and 700082 (expired) are explained with their own fix', async () => {
+  await withStandin('aadsts50076', async (env) => {
+    const signin = (await doctor(env)).byId.signin!;
+    assert.equal(signin.message, 'AADSTS50076 · MFA required');
+    assert.deepEqual(signin.remediation?.commands, [
+      'az login --scope https://management.twin.test//.default',
+    ]);
+  });
+  await withStandin('aadsts700082', async (env) => {
+    const signin = (await doctor(env)).byId.signin!;
+    assert.equal(signin.message, 'AADSTS700082 · sign-in expired (inactive)');
+    assert.match(signin.remediation?.commands[0] ?? '', /^az login --tenant/);
+  });
+});
+
+test('signed in: pass with user and tenant, the subscription is checked over ARM, at most four az processes', async () => {
+  await withStandin('signed-in', async (env, calls) => {
+    armRequests.length = 0;
+    const { byId, processes } = await doctor(env);
+    assert.equal(byId['azure-cli']!.status, 'pass');
+    assert.equal(byId['azure-cli']!.message, '2.67.0');
+    const signin = byId.signin!;
+    assert.equal(signin.status, 'pass', text(signin));
+    assert.equal(signin.message, `dana@contoso.com (user) · tenant ${TENANT}`);
+    assert.deepEqual(signin.data, {
+      user: 'dana@contoso.com',
+      userType: 'user',
+      tenantId: TENANT,
+      objectId: '5b8f0c1e-2d3a-4b6c-9e7f-0a1b2c3d4e5f',
+      defaultSubscriptionId: SUBSCRIPTION,
+      credential: 'azure-cli',
+      cloud: 'TwinCloud',
+    });
+    const sub = byId.subscription!;
+    assert.equal(sub.status, 'pass', text(sub));
+    assert.equal(sub.message, 'Contoso Dev · Enabled');
+    assert.match(sub.details.join(' '), /az's default/);
+    assert.deepEqual(
+      armRequests.map((r) => r.path),
+      [`/subscriptions/${SUBSCRIPTION}`],
+    );
+
+    const lines = await calls();
+    assert.equal(processes, lines.length);
+    assert.ok(lines.length <= 4, lines.join('\n'));
+    assert.deepEqual(lines.map((l) => l.split(' --resource')[0]).sort(), [
+      'account get-access-token -o json',
+      'account get-access-token -o json',
+      'cloud show -o json',
+      'version -o json',
+    ]);
+    assert.ok(!lines.some((l) => l.startsWith('account show')));
+    // No token in anything a front-end would print.
+    assert.ok(!JSON.stringify(Object.values(byId)).includes('eyJ'));
+  });
+});
+
+test('subscription: from the flag, from AZURE_SUBSCRIPTION_ID, not visible, disabled, warned, other tenant', async () => {
+  await withStandin('signed-in', async (env) => {
+    const flagged = (await doctor(env, { subscription: '11111111-1111-1111-1111-111111111111' })).byId
+      .subscription!;
+    assert.equal(flagged.status, 'fail');
+    assert.equal(flagged.message, 'Old Sandbox · Disabled');
+    assert.match(flagged.details.join(' '), /from --subscription/);
+
+    const warned = (await doctor({ ...env, AZURE_SUBSCRIPTION_ID: '22222222-2222-2222-2222-222222222222' }))
+      .byId.subscription!;
+    assert.equal(warned.status, 'warn');
+    assert.match(warned.details.join(' '), /from AZURE_SUBSCRIPTION_ID/);
+
+    const missing = (await doctor(env, { subscription: '44444444-4444-4444-4444-444444444444' })).byId
+      .subscription!;
+    assert.equal(missing.status, 'fail');
+    assert.equal(missing.message, '44444444-4444-4444-4444-444444444444 is not visible to dana@contoso.com');
+    assert.ok(missing.remediation?.commands.includes('az account list -o table'));
+
+    const foreign = (await doctor(env, { subscription: '33333333-3333-3333-3333-333333333333' })).byId
+      .subscription!;
+    assert.equal(foreign.status, 'fail');
+    assert.match(foreign.message, /belongs to tenant fabrikam-tenant/);
+    assert.deepEqual(foreign.remediation?.commands, ['az login --tenant fabrikam-tenant']);
+  });
+});
+
+test('Graph refused while ARM works: signin warns and names the code', async () => {
+  await withStandin('graph-aadsts65001', async (env) => {
+    const signin = (await doctor(env)).byId.signin!;
+    assert.equal(signin.status, 'warn');
+    assert.match(signin.message, /no Graph token \(AADSTS65001\)/);
+    assert.match(signin.details.join(' '), /limited/);
+  });
+});
+
+test('az printing something that is not JSON: a clear message quoting it, no crash', async () => {
+  await withStandin('non-json', async (env) => {
+    const { byId } = await doctor(env);
+    assert.equal(byId['azure-cli']!.status, 'fail');
+    assert.match(byId['azure-cli']!.message, /not JSON: Welcome to Azure CLI! <html>not json<\/html>/);
+    const signin = byId.signin!;
+    assert.equal(signin.status, 'fail');
+    assert.match(signin.message, /not JSON: Welcome to Azure CLI!/);
+    // The malformed cloud answer fell back to the public cloud with a warning, not a crash.
+    assert.match(signin.details.join('\n'), /az cloud show did not print JSON.*using AzureCloud/);
+  });
+});
+
+test('az hanging: signin ends as timeout within the per-check timeout, and processes are stopped', async () => {
+  await withStandin('hang', async (env) => {
+    const { byId, elapsedMs } = await doctor(env, { defaultTimeoutMs: 1_500 });
+    assert.equal(byId['azure-cli']!.status, 'pass');
+    assert.equal(byId.signin!.status, 'timeout');
+    assert.ok(elapsedMs < 5_000, `took ${elapsedMs} ms`);
+  });
+  await withStandin('hang', async (env) => {
+    const { byId } = await doctor(env, { azTimeoutMs: 700 });
+    assert.equal(byId.signin!.status, 'timeout');
+    assert.equal(byId.signin!.message, 'az did not answer in 0.7s');
+  });
+});
