@@ -1,8 +1,10 @@
 // The built CLI as a user runs it: `node dist/cli.js ...` with a closed stdin and piped output.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { builtCli, repoRoot, runCli } from '../helpers/build.ts';
+import { azStandInPathDir, builtCli, repoRoot, runCli, tempDir } from '../helpers/build.ts';
 
 const STACK_LINE = /\n\s+at .+:\d+:\d+/;
 const { version } = JSON.parse(readFileSync(`${repoRoot}package.json`, 'utf8'));
@@ -115,3 +117,64 @@ test('plain mode under CI=true NO_COLOR=1 has no escape sequence; FORCE_COLOR=1 
   const coloured = await runCli(['doctor', '--plain'], { FORCE_COLOR: '1' });
   assert.ok(coloured.stdout.includes('\u001b[31m'), 'FORCE_COLOR=1 colours the status');
 });
+
+test('Ctrl-C (SIGINT) while az hangs cancels the run: exit 130, the az processes are stopped', {
+  timeout: 30_000,
+}, async () => {
+  const home = tempDir('sc-doctor-home-');
+  const child = spawn(process.execPath, [builtCli().cli, 'doctor', '--plain'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      HOME: home,
+      AZURE_CONFIG_DIR: join(home, '.azure'),
+      PATH: azStandInPathDir(),
+      AZ_STANDIN_SCENARIO: 'hang',
+      NO_COLOR: '1',
+    },
+  });
+  let stdout = '';
+  let stderr = '';
+  let interrupted = false;
+  let runningBeforeCtrlC = 0;
+  child.stdout.setEncoding('utf8').on('data', (text: string) => {
+    stdout += text;
+  });
+  child.stderr.setEncoding('utf8').on('data', (text: string) => {
+    stderr += text;
+    // Once a check is running (az has been started), press Ctrl-C.
+    if (!interrupted && stderr.includes('checking Signed in')) {
+      interrupted = true;
+      setTimeout(() => {
+        runningBeforeCtrlC = processesWithHome(home).length;
+        child.kill('SIGINT');
+      }, 300);
+    }
+  });
+  const started = Date.now();
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(interrupted, true, stderr);
+  assert.equal(code, 130, `${stdout}${stderr}`);
+  assert.ok(Date.now() - started < 15_000, 'it did not wait for the check timeouts');
+  assert.match(stdout, /^Cancelled: exit code 130\.$/m);
+  assert.doesNotMatch(stderr, STACK_LINE);
+  assert.ok(runningBeforeCtrlC >= 2, `the CLI and at least one az were running (saw ${runningBeforeCtrlC})`);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const leftovers = processesWithHome(home);
+  for (const pid of leftovers) process.kill(pid, 'SIGKILL');
+  assert.deepEqual(leftovers, [], 'no az stand-in outlives the CLI');
+});
+
+/** Pids of live processes whose environment has HOME=home (Linux /proc; each test run has its own HOME). */
+function processesWithHome(home: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').includes(`HOME=${home}`))
+        found.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
+}

@@ -3,7 +3,7 @@
  * parallel test files and developers share) and runs the built bin the way a user would.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +46,15 @@ export function builtCli(): { outdir: string; cli: string } {
 export function emptyPathDir(): string {
   const dir = join(tempDir('sc-doctor-path-'), 'bin');
   mkdirSync(dir);
+  return dir;
+}
+
+/** A PATH directory whose only program is `az`: engineer B's stand-in (test/fixtures/az/az.mjs). */
+export function azStandInPathDir(): string {
+  const dir = emptyPathDir();
+  const script = join(repoRoot, 'test/fixtures/az/az.mjs');
+  writeFileSync(join(dir, 'az'), `#!/bin/sh\nexec '${process.execPath}' '${script}' "$@"\n`);
+  chmodSync(join(dir, 'az'), 0o755);
   return dir;
 }
 
