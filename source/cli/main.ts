@@ -4,12 +4,12 @@
  * every outcome, including user mistakes and internal errors, into an exit code.
  */
 import { ExitCode } from '../core/exit-codes.ts';
+import { doctorOptionsFrom } from './doctor-options.ts';
 import { commandByName } from './flags.ts';
 import { helpText } from './help.ts';
 import { type CliIo, processIo } from './io.ts';
-import type { DoctorDeps } from './run-doctor.ts';
-import { doctorOptionsFrom } from './doctor-options.ts';
 import { firstWord, HELP_HINT, parseArgs, unknownCommand } from './parse-args.ts';
+import type { DoctorDeps } from './run-doctor.ts';
 import { UsageError } from './usage-error.ts';
 import { toolVersion } from './version.ts';
 
