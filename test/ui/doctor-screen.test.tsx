@@ -145,10 +145,8 @@ test('enter toggles the full details of the selected row', async () => {
   assert.doesNotMatch(frame, /line 5/);
   assert.match(frame, /… 2 more lines · enter shows all/);
   assert.doesNotMatch(frame, /took/);
-  assert.match(lineOf(frame, 'Azure CLI'), /^❯ /, 'the first row starts selected');
+  assert.match(lineOf(frame, 'Network path'), /^❯ /, 'the run ends with the failing row selected');
 
-  await ui.press(keys.down);
-  frame = await ui.waitFor((f) => lineOf(f, 'Network path').startsWith('❯'), 'selection on the second row');
   await ui.press(keys.enter);
   frame = await ui.waitFor((f) => f.includes('line 6'), 'expanded details');
   assert.match(frame, /took {5}0\.1s · id network/);
@@ -245,6 +243,42 @@ test('the live region stays shorter than the terminal and follows the selection'
   assert.match(frame, /↑ \d+ more above/);
   assert.doesNotMatch(frame, /Check 0 /);
   assert.ok(frame.trimEnd().split('\n').length < rows);
+});
+
+test('after the run the failing row is selected, so a short terminal shows it; moving still works', async () => {
+  const ui = renderDoctor({ size: { columns: 80, rows: 14 } });
+  const passes = Array.from({ length: 6 }, (_, i) =>
+    outcome({ id: `check-${i}`, title: `Check ${i}`, status: 'pass', message: 'ok' }),
+  );
+  const tall = { ...signinFail, details: ['one', 'two', 'three'] };
+  ui.completeRun([...passes, tall, subscriptionSkip]);
+  let frame = await ui.waitFor((f) => f.includes('❯ ✖ FAIL'), 'the failing row selected');
+  assert.match(frame, /fix {6}sign in to the Azure CLI/);
+  assert.match(frame, /↑ \d+ more above/);
+  assert.ok(frame.trimEnd().split('\n').length < 14, `frame too tall:\n${frame}`);
+  await ui.press(keys.up);
+  frame = await ui.waitFor((f) => /❯ ✔ pass +Check 5/.test(f), 'the row above selected');
+});
+
+test('a row taller than the space left is cut at the bottom, never squeezed', async () => {
+  const rows = 16;
+  const ui = renderDoctor({ size: { columns: 80, rows } });
+  const tall = {
+    ...signinFail,
+    details: ['detail one', 'detail two\ndetail two, second line', 'detail three', 'detail four'],
+  };
+  ui.completeRun([azCliPass, tall, subscriptionSkip]);
+  const frame = await ui.waitFor((f) => f.includes('❯ ✖ FAIL'), 'the failing row selected');
+  const lines = frame.split('\n');
+  const at = lines.findIndex((l) => l.includes('✖ FAIL'));
+  assert.deepEqual(
+    lines.slice(at + 1, at + 6).map((l) => l.trim()),
+    ['detail one', 'detail two', 'detail two, second line', 'detail three', 'detail four'],
+    `lines went missing:\n${frame}`,
+  );
+  assert.match(lines[at + 6] ?? '', /^ +fix {6}sign in/);
+  assert.match(frame, /↓ (1 )?more below/);
+  assert.ok(frame.trimEnd().split('\n').length < rows, `frame too tall:\n${frame}`);
 });
 
 test('long remediation text wraps inside the terminal width', async () => {

@@ -80,6 +80,43 @@ const transitions: { name: string; actions: DoctorAction[]; expect: (state: Doct
     },
   },
   {
+    name: 'doctor:end selects the first failed row when the user has not moved',
+    actions: [
+      ev(start),
+      ev({
+        type: 'doctor:end',
+        outcomes: signedOut,
+        summary: { pass: 1, warn: 0, fail: 1, skip: 1, error: 0, timeout: 0 },
+      }),
+    ],
+    expect: (s) => assert.equal(s.selected, 1),
+  },
+  {
+    name: 'doctor:end selects a warning when nothing failed',
+    actions: [
+      ev(start),
+      ev({
+        type: 'doctor:end',
+        outcomes: [azCliPass, signinPass, { ...subscriptionSkip, status: 'warn' }],
+        summary: { pass: 2, warn: 1, fail: 0, skip: 0, error: 0, timeout: 0 },
+      }),
+    ],
+    expect: (s) => assert.equal(s.selected, 2),
+  },
+  {
+    name: 'doctor:end leaves the selection alone once the user moved it',
+    actions: [
+      ev(start),
+      { type: 'move', delta: 2 },
+      ev({
+        type: 'doctor:end',
+        outcomes: signedOut,
+        summary: { pass: 1, warn: 0, fail: 1, skip: 1, error: 0, timeout: 0 },
+      }),
+    ],
+    expect: (s) => assert.equal(s.selected, 2),
+  },
+  {
     name: 'move clamps at both ends',
     actions: [ev(start), { type: 'move', delta: -1 }, { type: 'move', delta: 1 }, { type: 'move', delta: 5 }],
     expect: (s) => assert.equal(s.selected, 2),

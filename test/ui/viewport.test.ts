@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RowState } from '../../source/ui/state/doctor-state.ts';
 import { rowNotes } from '../../source/ui/state/row-notes.ts';
-import { rowHeight, rowLayout, visibleRows, wrappedLineCount } from '../../source/ui/state/viewport.ts';
+import {
+  rowHeight,
+  rowLayout,
+  visibleRows,
+  wrappedLineCount,
+  wrapWords,
+} from '../../source/ui/state/viewport.ts';
 import { outcome } from '../helpers/render-ui.tsx';
 import { signinFail } from './fixtures.ts';
 
@@ -15,6 +21,11 @@ const row = (patch: Partial<RowState>): RowState => ({
   outcome: null,
   expanded: false,
   ...patch,
+});
+
+test('wrapWords breaks between words without leading spaces, and long words hard', () => {
+  assert.deepEqual(wrapWords('native az signs in', 9), ['native az', 'signs in']);
+  assert.deepEqual(wrapWords('abcdefghij', 4), ['abcd', 'efgh', 'ij']);
 });
 
 const wraps: [string, number, number][] = [
@@ -42,13 +53,32 @@ const windows: {
   { name: 'everything fits', heights: [1, 1, 1], selected: 2, budget: 3, expect: [0, 3] },
   { name: 'top of a long list', heights: [1, 1, 1, 1, 1, 1], selected: 0, budget: 5, expect: [0, 3] },
   { name: 'bottom of a long list', heights: [1, 1, 1, 1, 1, 1], selected: 5, budget: 5, expect: [3, 6] },
-  { name: 'middle grows both ways', heights: [1, 1, 1, 1, 1, 1], selected: 3, budget: 5, expect: [2, 5] },
-  { name: 'a tall selected row is shown alone', heights: [1, 9, 1], selected: 1, budget: 5, expect: [1, 2] },
+  {
+    name: 'in the middle, rows before the selection come first',
+    heights: [1, 1, 1, 1, 1, 1],
+    selected: 3,
+    budget: 5,
+    expect: [1, 4],
+  },
+  {
+    name: 'a tall selected row is shown alone, cut',
+    heights: [1, 9, 1],
+    selected: 1,
+    budget: 5,
+    expect: [1, 2],
+  },
+  { name: 'the last row shown may be cut', heights: [2, 2, 2, 2], selected: 0, budget: 5, expect: [0, 2] },
 ];
 for (const { name, heights, selected, budget, expect } of windows) {
   test(`visibleRows: ${name}`, () => {
-    const { start, end } = visibleRows(heights, selected, budget);
+    const { start, end, height, cut } = visibleRows(heights, selected, budget);
     assert.deepEqual([start, end], expect);
+    const shown = heights.slice(start, end).reduce((sum, h) => sum + h, 0);
+    if (heights.reduce((sum, h) => sum + h, 0) <= budget) assert.equal(height, null);
+    else {
+      assert.ok(height !== null && height <= budget - 2, 'room is kept for the more above/below notes');
+      assert.equal(cut, shown > height);
+    }
   });
 }
 

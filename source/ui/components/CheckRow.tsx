@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import type { RowState } from '../state/doctor-state.ts';
 import { formatSeconds, rowNotes } from '../state/row-notes.ts';
-import type { RowLayout } from '../state/viewport.ts';
+import { messageWidth, type RowLayout, wrapWords } from '../state/viewport.ts';
 import { Remediation } from './Remediation.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 
@@ -19,8 +19,10 @@ export function CheckRow({ row, layout, selected, now, color }: CheckRowProps) {
   const running = row.phase === 'running';
   const message = row.outcome?.message ?? (row.slow ? 'still running' : '');
   return (
-    <Box flexDirection="column">
-      <Box>
+    // flexShrink 0: in the height-capped list a row is cut at the bottom, never squeezed (Yoga would
+    // otherwise shrink rows to fit and drop lines out of their middle).
+    <Box flexDirection="column" flexShrink={0}>
+      <Box flexShrink={0}>
         <Box width={layout.marker} flexShrink={0}>
           <Text>{selected ? '❯' : ' '}</Text>
         </Box>
@@ -33,8 +35,8 @@ export function CheckRow({ row, layout, selected, now, color }: CheckRowProps) {
           </Text>
         </Box>
         <Box flexGrow={1} flexShrink={1}>
-          <Text wrap="wrap" color={color && row.slow && running ? 'yellow' : undefined}>
-            {message}
+          <Text color={color && row.slow && running ? 'yellow' : undefined}>
+            {wrapWords(message, messageWidth(layout, running)).join('\n')}
           </Text>
         </Box>
         {running && row.startedAt !== null ? (

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { NoteLine } from '../state/row-notes.ts';
-import type { RowLayout } from '../state/viewport.ts';
+import { noteTextWidth, type RowLayout, wrapWords } from '../state/viewport.ts';
 
 /**
  * The lines under a row: details across the width, then `fix` with its commands and `docs`, in a
@@ -17,7 +17,7 @@ export function Remediation({
 }) {
   if (notes.length === 0) return null;
   return (
-    <Box flexDirection="column" paddingLeft={layout.marker + layout.badge}>
+    <Box flexDirection="column" flexShrink={0} paddingLeft={layout.marker + layout.badge}>
       {notes.map((note, index) => (
         // Notes are positional and never reorder while shown.
         // biome-ignore lint/suspicious/noArrayIndexKey: see above
@@ -28,25 +28,21 @@ export function Remediation({
 }
 
 function NoteRow({ note, layout, color }: { note: NoteLine; layout: RowLayout; color: boolean }) {
+  const text = wrapWords(note.text, noteTextWidth(layout, note)).join('\n');
   if (note.kind === 'detail' || note.kind === 'more') {
-    return (
-      <Text wrap="wrap" dimColor={color && note.kind === 'more'}>
-        {note.text}
-      </Text>
-    );
+    return <Text dimColor={color && note.kind === 'more'}>{text}</Text>;
   }
   return (
-    <Box>
+    <Box flexShrink={0}>
       <Box width={layout.label} flexShrink={0}>
         <Text bold={note.kind === 'fix'}>{note.label}</Text>
       </Box>
       <Box flexGrow={1} flexShrink={1}>
         <Text
-          wrap="wrap"
           color={color && note.kind === 'command' ? 'cyan' : undefined}
           dimColor={color && note.kind === 'meta'}
         >
-          {note.text}
+          {text}
         </Text>
       </Box>
     </Box>

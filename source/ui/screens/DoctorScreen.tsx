@@ -35,7 +35,7 @@ export function DoctorScreen({ state, header, columns, rows, now, color, final }
   // header (1-2) + blank + blank + summary + hints, and one spare line so the frame never fills the screen.
   const fixed = (subscription ? 2 : 1) + 3 + (final ? 0 : 1) + 1;
   const window = final
-    ? { start: 0, end: state.rows.length }
+    ? { start: 0, end: state.rows.length, height: null, cut: false }
     : visibleRows(
         state.rows.map((row) => rowHeight(row, layout)),
         state.selected,
@@ -49,17 +49,22 @@ export function DoctorScreen({ state, header, columns, rows, now, color, final }
       <Header {...header} signin={signin} subscription={subscription} />
       <Text> </Text>
       {above > 0 ? <Text dimColor={color}>{`  ↑ ${above} more above`}</Text> : null}
-      {state.rows.slice(window.start, window.end).map((row, offset) => (
-        <CheckRow
-          key={row.id}
-          row={row}
-          layout={layout}
-          selected={!final && window.start + offset === state.selected}
-          now={now}
-          color={color}
-        />
-      ))}
-      {below > 0 ? <Text dimColor={color}>{`  ↓ ${below} more below`}</Text> : null}
+      {/* A fixed height with hidden overflow is the hard cap; the estimate only picks the rows. */}
+      <Box flexDirection="column" height={window.height ?? undefined} overflow="hidden">
+        {state.rows.slice(window.start, window.end).map((row, offset) => (
+          <CheckRow
+            key={row.id}
+            row={row}
+            layout={layout}
+            selected={!final && window.start + offset === state.selected}
+            now={now}
+            color={color}
+          />
+        ))}
+      </Box>
+      {below > 0 || window.cut ? (
+        <Text dimColor={color}>{below > 0 ? `  ↓ ${below} more below` : '  ↓ more below'}</Text>
+      ) : null}
       <Text> </Text>
       <Summary summary={summary} unfinished={unfinished} runError={state.runError} color={color} />
       {final ? null : <KeyHints hints={DOCTOR_KEY_HINTS} color={color} />}

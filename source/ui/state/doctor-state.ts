@@ -28,6 +28,8 @@ export interface DoctorState {
   rows: RowState[];
   /** Index into `rows` of the highlighted row. */
   selected: number;
+  /** The user moved the selection; until then it jumps to the first problem when the run ends. */
+  moved: boolean;
   /** `doctor:end` arrived. */
   finished: boolean;
   summary: DoctorSummary | null;
@@ -51,6 +53,7 @@ export function initialDoctorState(options: { verbose?: boolean } = {}): DoctorS
   return {
     rows: [],
     selected: 0,
+    moved: false,
     finished: false,
     summary: null,
     runError: null,
@@ -133,9 +136,20 @@ function applyEvent(state: DoctorState, event: CoreEvent, at: number): DoctorSta
       for (const outcome of event.outcomes) {
         next = upsertRow(next, outcome.id, outcome.title, { phase: 'done', outcome });
       }
-      return next;
+      return next.moved ? next : { ...next, selected: firstProblem(next) ?? next.selected };
     }
   }
+}
+
+const PROBLEMS = new Set(['fail', 'error', 'timeout']);
+
+/** The first failed row, else the first warning: what the user most likely wants to read. */
+function firstProblem(state: DoctorState): number | null {
+  for (const wanted of [PROBLEMS, new Set(['warn'])]) {
+    const index = state.rows.findIndex((row) => row.outcome && wanted.has(row.outcome.status));
+    if (index >= 0) return index;
+  }
+  return null;
 }
 
 function newRow(state: DoctorState, id: string, title: string): RowState {
@@ -163,5 +177,5 @@ function updateRow(state: DoctorState, id: string, patch: Partial<RowState>): Do
 function moveSelection(state: DoctorState, delta: number): DoctorState {
   if (state.rows.length === 0) return state;
   const selected = Math.min(state.rows.length - 1, Math.max(0, state.selected + delta));
-  return selected === state.selected ? state : { ...state, selected };
+  return { ...state, selected, moved: true };
 }

@@ -26,29 +26,41 @@ export function rowLayout(columns: number, titles: readonly string[]): RowLayout
   return { columns, marker: 2, badge: 9, title, label: 9, elapsed: 8 };
 }
 
-/** Lines a text takes when word-wrapped to `width` (long words break hard, as Ink's wrap does). */
-export function wrappedLineCount(text: string, width: number): number {
-  if (width <= 0) return 1;
-  let lines = 1;
-  let used = 0;
+/**
+ * Word-wraps `text` to `width` columns; words longer than a line break hard. The screen renders
+ * these lines itself (rather than leaving it to Ink) so the height estimate is exact and a line
+ * never starts with the space it broke at.
+ */
+export function wrapWords(text: string, width: number): string[] {
+  // Check texts may carry their own line breaks; each paragraph wraps on its own.
+  return text.split('\n').flatMap((paragraph) => wrapParagraph(paragraph, width));
+}
+
+function wrapParagraph(text: string, width: number): string[] {
+  if (width <= 0) return [text];
+  const lines: string[] = [];
+  let line: string[] = [];
   for (const word of text.split(' ')) {
-    let length = [...word].length;
-    const needed = used === 0 ? length : used + 1 + length;
-    if (needed <= width) {
-      used = needed;
+    let chars = [...word];
+    const next = line.length === 0 ? chars : [...line, ' ', ...chars];
+    if (next.length <= width) {
+      line = next;
       continue;
     }
-    if (used > 0) {
-      lines += 1;
-      used = 0;
+    if (line.length > 0) lines.push(line.join(''));
+    while (chars.length > width) {
+      lines.push(chars.slice(0, width).join(''));
+      chars = chars.slice(width);
     }
-    while (length > width) {
-      lines += 1;
-      length -= width;
-    }
-    used = length;
+    line = chars;
   }
+  lines.push(line.join(''));
   return lines;
+}
+
+/** Lines a text takes when wrapped by `wrapWords`. */
+export function wrappedLineCount(text: string, width: number): number {
+  return wrapWords(text, width).length;
 }
 
 export function noteTextWidth(layout: RowLayout, note: NoteLine): number {
@@ -73,37 +85,34 @@ export function rowHeight(row: RowState, layout: RowLayout): number {
 export interface RowWindow {
   /** First row shown. */
   start: number;
-  /** One past the last row shown. */
+  /** One past the last row shown (the last one may be cut off at the bottom). */
   end: number;
+  /** Lines the rows may take; `null` when everything fits. */
+  height: number | null;
+  /** The last row shown does not fit completely. */
+  cut: boolean;
 }
 
 /**
- * The rows to show so that they fit in `budget` lines and include `selected`. When rows are hidden,
- * two lines are kept for the "more above/below" notes. A selected row taller than the budget is
- * still shown on its own: hiding the row the user is looking at would be worse.
+ * The rows to show in `budget` lines: the selected row completely (unless it alone is taller), as
+ * many rows before it as fit, then rows after it until the space is used up, the last one cut off.
+ * Two lines are kept for the "more above/below" notes whenever anything is hidden.
  */
 export function visibleRows(heights: readonly number[], selected: number, budget: number): RowWindow {
   const total = heights.reduce((sum, h) => sum + h, 0);
-  if (total <= budget) return { start: 0, end: heights.length };
-  const room = budget - 2;
+  if (total <= budget) return { start: 0, end: heights.length, height: null, cut: false };
+  const room = Math.max(1, budget - 2);
   const anchor = Math.min(Math.max(0, selected), heights.length - 1);
   let start = anchor;
-  let end = anchor + 1;
   let used = heights[anchor] ?? 0;
-  for (let grew = true; grew; ) {
-    grew = false;
-    const below = heights[end];
-    if (below !== undefined && used + below <= room) {
-      used += below;
-      end += 1;
-      grew = true;
-    }
-    const above = heights[start - 1];
-    if (above !== undefined && used + above <= room) {
-      used += above;
-      start -= 1;
-      grew = true;
-    }
+  while (start > 0 && used + (heights[start - 1] ?? 0) <= room) {
+    start -= 1;
+    used += heights[start] ?? 0;
   }
-  return { start, end };
+  let end = anchor + 1;
+  while (end < heights.length && used < room) {
+    used += heights[end] ?? 0;
+    end += 1;
+  }
+  return { start, end, height: Math.min(used, room), cut: used > room };
 }

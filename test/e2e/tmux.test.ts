@@ -1,0 +1,114 @@
+/**
+ * The interactive doctor in a real terminal: the built CLI runs in a detached tmux pane (100x30)
+ * with the signed-out stand-in az on PATH; the test reads the screen with capture-pane and types q.
+ * tmux gets a private socket, so it never talks to a server outside this test (or its network
+ * namespace), and the server is killed in `finally`.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { builtCli, tempDir } from '../helpers/build.ts';
+import { makeStandinAz } from '../helpers/standin-az.ts';
+
+function tmux(socket: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync('tmux', ['-S', socket, ...args], { encoding: 'utf8' });
+  if (result.error) throw new Error(`cannot run tmux (is it installed?): ${result.error.message}`);
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A single-quoted shell word. */
+const sh = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
+
+test('the doctor screen in tmux: rows settle, the failing sign-in shows az login, q ends the program with 1', async (t) => {
+  const { cli } = builtCli();
+  const az = await makeStandinAz('signed-out-2.45.0');
+  const dir = tempDir('sc-doctor-tmux-');
+  const socket = join(dir, 'tmux.sock');
+  const session = `scd-${process.pid}-${Date.now()}`;
+  const codeFile = join(dir, 'exit-code');
+  // remain-on-exit keeps the pane after the program ends, so its exit status and the last frame it
+  // left (what the user's scrollback keeps) can still be read.
+  const config = join(dir, 'tmux.conf');
+  writeFileSync(config, 'set -g remain-on-exit on\n');
+
+  const home = join(dir, 'home');
+  const env = {
+    ...az.env({ AZ_STANDIN_VERSION: '2.67.0' }),
+    HOME: home,
+    AZURE_CONFIG_DIR: join(home, '.azure'),
+    TERM: 'tmux-256color',
+    LANG: 'C.UTF-8',
+  };
+  const assignments = Object.entries(env).map(([name, value]) => `${name}=${sh(value)}`);
+  const command = `env -i ${assignments.join(' ')} ${sh(process.execPath)} ${sh(cli)} doctor; echo $? > ${sh(codeFile)}`;
+
+  const capture = () => tmux(socket, ['capture-pane', '-p', '-t', session]).stdout;
+  const waitForScreen = async (predicate: (screen: string) => boolean, what: string, timeoutMs = 15_000) => {
+    const deadline = Date.now() + timeoutMs;
+    let screen = '';
+    while (Date.now() < deadline) {
+      screen = capture();
+      if (predicate(screen)) return screen;
+      await delay(20);
+    }
+    throw new Error(`timed out waiting for ${what}; screen:\n${screen}`);
+  };
+
+  try {
+    const started = Date.now();
+    const created = tmux(socket, [
+      '-f',
+      config,
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      '100',
+      '-y',
+      '30',
+      command,
+    ]);
+    assert.equal(created.status, 0, created.stderr);
+
+    await waitForScreen((s) => s.includes('sc-doctor 0.1.0 · doctor'), 'the first frame');
+    const firstFrameMs = Date.now() - started;
+    const screen = await waitForScreen(
+      (s) => /1 failed/.test(s) && !/running/.test(s),
+      'every row to settle',
+    );
+    t.diagnostic(
+      `first interactive frame after ~${firstFrameMs} ms; settled after ~${Date.now() - started} ms`,
+    );
+
+    assert.match(screen, /✔ pass +Azure CLI +2\.67\.0/);
+    assert.match(screen, /✖ FAIL +Signed in +not signed in/);
+    const lines = screen.split('\n');
+    const signin = lines.findIndex((line) => line.includes('✖ FAIL'));
+    const fix = lines.findIndex((line, i) => i > signin && /^ +fix +/.test(line));
+    assert.ok(fix > signin, `no fix line under the failing row:\n${screen}`);
+    assert.match(lines[fix + 1] ?? '', /^ +az login$/, 'the first command under the fix is az login');
+    assert.match(screen, /○ skip +Subscription/);
+    assert.match(screen, /^1 passed · 1 failed · 1 skipped$/m);
+    const content = screen.trimEnd().split('\n');
+    assert.equal(content.at(-1), '↑↓ move  enter details  q quit', 'key hints on the last line');
+    assert.ok(content.length < 30, 'the live region is shorter than the terminal');
+
+    tmux(socket, ['send-keys', '-t', session, 'q']);
+    await waitForScreen(
+      () => tmux(socket, ['display-message', '-p', '-t', session, '#{pane_dead}']).stdout.trim() === '1',
+      'the program to end after q',
+    );
+    assert.equal(readFileSync(codeFile, 'utf8').trim(), '1', 'exit code 1: a check failed');
+    const final = capture();
+    assert.match(final, /✖ FAIL +Signed in/, 'the results stay on screen');
+    assert.match(final, /1 passed · 1 failed · 1 skipped/);
+    assert.doesNotMatch(final, /q quit/, 'no stale key hints left behind');
+  } finally {
+    tmux(socket, ['kill-server']);
+    await az.cleanup();
+  }
+});
