@@ -22,10 +22,11 @@ export interface AadstsEntry {
 
 const MANAGED_DEVICE: Pick<AadstsEntry, 'explanation' | 'remedy' | 'commands'> = {
   explanation: [
-    "Your organisation's Conditional Access policy only issues tokens to managed devices",
-    '(Intune-compliant, or Entra-joined / hybrid-joined). This machine is not one: WSL, dev containers,',
-    "Codespaces and cloud VMs are the usual cause, because their token requests do not carry the host's device identity.",
-    '`az login --use-device-code` will not help: the browser step happens elsewhere, but the token request still comes from here.',
+    "Your organisation's Conditional Access policy only issues tokens to managed",
+    '(Intune-compliant or Entra-joined) devices. This machine is not one: WSL,',
+    'dev containers, Codespaces and cloud VMs are the usual cause (their token',
+    "requests do not carry the host's device identity).",
+    '`az login --use-device-code` will not help: the request still comes from here.',
   ],
   remedy:
     'Run sc-doctor on your managed machine (on Windows, native az signs in through the WAM broker, which proves the device), use a service principal the policy does not cover, or ask your admin for a Conditional Access exception.',

@@ -19,7 +19,7 @@ export type ChainTokenResult =
   | { ok: true; token: AccessToken; source: CredentialSourceName }
   | {
       ok: false;
-      /** The diagnosis of the most telling failure (the first source that was present and failed). */
+      /** The most telling failure: the first source that was present and failed for a reason other than "not signed in". */
       diagnosis: SignInDiagnosis;
       /** One line per source tried or skipped, for `--verbose`. */
       attempts: string[];
@@ -37,6 +37,8 @@ export interface CredentialChainOptions {
   now: () => number;
   /** `managed-identity`: use only the managed identity (the `--credential managed-identity` flag). */
   credential?: 'default' | 'managed-identity';
+  /** Extra CA for token endpoints reached over HTTPS (tests: the local twin's CA). */
+  tls?: { ca?: string | Buffer };
 }
 
 /** Refresh a cached token this long before it expires. */
@@ -66,7 +68,7 @@ export function createCredentialChain(options: CredentialChainOptions): Credenti
 
   const resolve = async (scope: string, signal?: AbortSignal): Promise<ChainTokenResult> => {
     const attempts: string[] = [];
-    let firstFailure: SignInDiagnosis | undefined;
+    const failures: SignInDiagnosis[] = [];
     for (const source of sources) {
       const attempt = await source.get(scope, signal);
       if (attempt.kind === 'token') return { ok: true, token: attempt.token, source: source.name };
@@ -75,9 +77,11 @@ export function createCredentialChain(options: CredentialChainOptions): Credenti
         continue;
       }
       attempts.push(`${source.name}: ${attempt.diagnosis.message}`);
-      firstFailure ??= attempt.diagnosis;
+      failures.push(attempt.diagnosis);
     }
-    return { ok: false, diagnosis: firstFailure ?? azMissing(), attempts };
+    // "Not signed in" to az says less than a configured service principal's real refusal.
+    const telling = failures.find((d) => d.kind !== 'not-signed-in') ?? failures[0];
+    return { ok: false, diagnosis: telling ?? azMissing(), attempts };
   };
 
   const tryGetToken = (scope: string, signal?: AbortSignal): Promise<ChainTokenResult> => {
@@ -170,6 +174,7 @@ function environmentSource(options: CredentialChainOptions): Source {
       const cloud = await options.cloud();
       const { ClientSecretCredential } = await import('@azure/identity');
       const credential = new ClientSecretCredential(tenantId, clientId, secret, {
+        ...tlsOptions(options),
         authorityHost: cloud.authority,
         // A custom cloud's authority is not in Microsoft's instance list; asking for it would leave the machine.
         disableInstanceDiscovery: !(KNOWN_CLOUD_NAMES as readonly string[]).includes(cloud.name),
@@ -210,6 +215,10 @@ async function viaIdentity(
     }
     return { kind: 'failed', diagnosis: diagnoseSignInText(message, { scope }) };
   }
+}
+
+function tlsOptions(options: CredentialChainOptions): { tlsOptions?: { ca: string | Buffer } } {
+  return options.tls?.ca ? { tlsOptions: { ca: options.tls.ca } } : {};
 }
 
 /** Whether `program` is an executable file in one of `env.PATH`'s directories (no process started). */

@@ -80,6 +80,7 @@ export function createAzureSession(
     cloud,
     now: () => base.now(),
     credential: options.credential,
+    tls: options.tls,
   });
 
   const signIn = once(async (): Promise<SignInState> => {
@@ -121,7 +122,7 @@ export function createAzureSession(
 async function findCloud(az: AzFacade, flag: string | undefined): Promise<ResolvedCloud> {
   if (flag) {
     const known = knownCloud(flag);
-    if (known) return { endpoints: known, source: 'flag', warnings: [] };
+    if (known) return { endpoints: { ...known }, source: 'flag', warnings: [] };
   }
   const answer = await (flag ? az.cloudShow(flag) : az.cloudShow());
   if (!answer.ok) {
@@ -130,7 +131,7 @@ async function findCloud(az: AzFacade, flag: string | undefined): Promise<Resolv
         ? []
         : [`could not read az's active cloud (${answer.failure.kind}); using AzureCloud`];
     if (flag) warnings.unshift(`--cloud ${flag} is not a known cloud and az could not describe it`);
-    return { endpoints: PUBLIC_CLOUD, source: 'default', warnings };
+    return { endpoints: { ...PUBLIC_CLOUD }, source: 'default', warnings };
   }
   const parsed = parseAzCloudShow(answer.value);
   if (!parsed.ok)

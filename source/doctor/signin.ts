@@ -17,14 +17,19 @@ const USER_TYPE_WORDS: Record<TokenIdentity['userType'], string> = {
 export const signinCheck: Check = {
   id: 'signin',
   title: 'Signed in',
-  async run({ services }): Promise<CheckResult> {
+  async run({ services, options }): Promise<CheckResult> {
     const { azure } = services;
     // ARM and Graph tokens are independent questions: ask both at once.
     const graphAttempt = azure.cloud().then((cloud) => azure.credential.tryGetToken(cloud.graphScope));
     const [state, graph, resolved] = await Promise.all([azure.signIn(), graphAttempt, azure.resolveCloud()]);
     const cloudDetails = resolved.warnings;
 
-    if (!state.ok) return failed(state.diagnosis, [...cloudDetails, ...attemptLines(state.attempts)]);
+    if (!state.ok) {
+      return failed(state.diagnosis, [
+        ...cloudDetails,
+        ...(options.verbose ? attemptLines(state.attempts) : []),
+      ]);
+    }
 
     const { identity } = state;
     const data = {

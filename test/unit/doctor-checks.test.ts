@@ -77,25 +77,21 @@ before(async () => {
     }
     const sub = id ? SUBSCRIPTIONS[id] : undefined;
     if (!id || !sub) {
-      res
-        .writeHead(404)
-        .end(
-          JSON.stringify({
-            error: { code: 'SubscriptionNotFound', message: `The subscription '${id}' could not be found.` },
-          }),
-        );
-      return;
-    }
-    res
-      .writeHead(200)
-      .end(
+      res.writeHead(404).end(
         JSON.stringify({
-          id: `/subscriptions/${id}`,
-          subscriptionId: id,
-          ...sub,
-          authorizationSource: 'RoleBased',
+          error: { code: 'SubscriptionNotFound', message: `The subscription '${id}' could not be found.` },
         }),
       );
+      return;
+    }
+    res.writeHead(200).end(
+      JSON.stringify({
+        id: `/subscriptions/${id}`,
+        subscriptionId: id,
+        ...sub,
+        authorizationSource: 'RoleBased',
+      }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
@@ -122,7 +118,7 @@ interface Run {
 
 async function doctor(
   env: Record<string, string>,
-  options: { subscription?: string; defaultTimeoutMs?: number; azTimeoutMs?: number } = {},
+  options: { subscription?: string; defaultTimeoutMs?: number; azTimeoutMs?: number; verbose?: boolean } = {},
 ): Promise<Run> {
   const base = { exec: nodeExec, env, now: Date.now };
   const azure = createAzureSession(base, {
@@ -134,7 +130,7 @@ async function doctor(
   try {
     const outcomes = await runChecks(doctorChecks(), {
       services: { ...base, azure },
-      options: { verbose: false, target: {}, subscription: options.subscription },
+      options: { verbose: options.verbose ?? false, target: {}, subscription: options.subscription },
       bus: new EventBus(),
       defaultTimeoutMs: options.defaultTimeoutMs,
     });
@@ -171,7 +167,7 @@ const text = (outcome: CheckOutcome) =>
 test('no az: azure-cli fails with how to install it, signin fails saying sign-in needs az', async () => {
   const empty = await makeEmptyPath();
   try {
-    const { byId } = await doctor({ PATH: empty.path });
+    const { byId } = await doctor({ PATH: empty.path }, { verbose: true });
     const cli = byId['azure-cli']!;
     assert.equal(cli.status, 'fail');
     assert.equal(cli.message, 'az not found on PATH');
@@ -188,6 +184,9 @@ test('no az: azure-cli fails with how to install it, signin fails saying sign-in
     assert.match(signin.message, /az is not installed/);
     assert.match(text(signin), /azd auth login/);
     assert.match(text(signin), /AZURE_CLIENT_SECRET/);
+    // --verbose lists every credential the chain tried.
+    assert.ok(signin.details.includes('tried azure-cli: az is not on PATH'));
+    assert.ok(signin.details.includes('tried azure-developer-cli: azd is not on PATH'));
     assert.equal(byId.subscription!.status, 'skip');
   } finally {
     await empty.cleanup();
@@ -217,7 +216,7 @@ test('AADSTS530003: signin names the code, says the device must be managed, give
     const signin = byId.signin!;
     assert.equal(signin.status, 'fail');
     assert.equal(signin.message, 'AADSTS530003 · device must be managed');
-    assert.match(text(signin), /WSL, dev containers/);
+    assert.match(text(signin), /WSL,\s+dev containers, Codespaces/);
     assert.match(text(signin), /--use-device-code` will not help/);
     assert.match(text(signin), /managed machine/);
     assert.equal(signin.data.aadsts, '530003');
