@@ -1,0 +1,432 @@
+/**
+ * What the three kinds of "source" apps (App Service sites, Container Apps, Spring apps) share in the
+ * twin: managed-identity blocks (switching the system identity on registers a new principal), the
+ * place their settings live (app settings, container env, deployment env), and small ARM helpers.
+ * Service Connector writes through `readSourceSettings`/`writeSourceSettings` so it never needs to
+ * know which kind of app it is linking.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  type ArmResource,
+  AzureError,
+  type Principal,
+  type ResourceStore,
+  type TwinRequest,
+  type World,
+} from '../api.ts';
+
+/** What a seed helper needs from a running twin (the framework's handle and `TwinContext` both fit). */
+export interface SeedTarget {
+  store: ResourceStore;
+  world: World;
+  addPrincipal(principal: Principal): Principal;
+}
+
+/** A seed helper's first argument: a `SeedTarget`, or the handle `startTwin()` returns (through its `context`). */
+export type SeedHost = SeedTarget | { context: SeedTarget };
+
+export function seedTarget(host: SeedHost): SeedTarget {
+  return 'context' in host ? host.context : host;
+}
+
+/** The part of the twin the identity helpers use (a `TwinContext` or a `SeedTarget`). */
+export interface IdentityHost {
+  store: ResourceStore;
+  world: World;
+  addPrincipal(principal: Principal): Principal;
+}
+
+export const UAMI_TYPE = 'Microsoft.ManagedIdentity/userAssignedIdentities';
+
+/** Throws ARM's answer to an api-version the resource type does not have. */
+export function requireApiVersion(req: TwinRequest, allowed: readonly string[], type: string): void {
+  if (req.apiVersion === null) {
+    throw new AzureError(
+      400,
+      'MissingApiVersionParameter',
+      'The api-version query parameter (?api-version=) is required for all requests.',
+    );
+  }
+  if (!allowed.includes(req.apiVersion)) {
+    throw new AzureError(
+      400,
+      'NoRegisteredProviderFound',
+      `No registered resource provider found for location 'eastus' and API version '${req.apiVersion}' for type '${type}'. The supported api-versions are '${allowed.join(', ')}'.`,
+    );
+  }
+}
+
+export function resourceGroupId(params: Record<string, string>): string {
+  return `/subscriptions/${params.subscriptionId}/resourceGroups/${params.resourceGroupName}`;
+}
+
+export function notFound(type: string, name: string, resourceGroup: string): AzureError {
+  return new AzureError(
+    404,
+    'ResourceNotFound',
+    `The Resource '${type}/${name}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+  );
+}
+
+/** ARM ids compare case-insensitively. */
+export function sameId(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** `{ value: [...] }` list body. */
+export function listBody(items: unknown[]): { value: unknown[] } {
+  return { value: items };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Identity
+
+/** How each RP spells the combined identity type. */
+export type IdentityStyle = 'web' | 'compact';
+
+interface IdentityRequest {
+  type?: string;
+  userAssignedIdentities?: Record<string, unknown> | null;
+}
+
+function parseTypes(type: string | undefined): { system: boolean; user: boolean } {
+  const parts = (type ?? 'None').split(',').map((part) => part.trim().toLowerCase());
+  return { system: parts.includes('systemassigned'), user: parts.includes('userassigned') };
+}
+
+function typeName(system: boolean, user: boolean, style: IdentityStyle): string {
+  if (system && user) return style === 'web' ? 'SystemAssigned, UserAssigned' : 'SystemAssigned,UserAssigned';
+  if (system) return 'SystemAssigned';
+  if (user) return 'UserAssigned';
+  return 'None';
+}
+
+/** A UAMI by ARM id, or a 400 like ARM's when it does not exist. */
+function resolveUami(store: ResourceStore, id: string): ArmResource {
+  const found = store.get(id);
+  if (!found || found.type.toLowerCase() !== UAMI_TYPE.toLowerCase()) {
+    throw new AzureError(
+      400,
+      'FailedIdentityOperation',
+      `Identity operation failed: the user assigned identity '${id}' was not found.`,
+    );
+  }
+  return found;
+}
+
+/**
+ * The identity block after applying `requested` to `current` (PUT and PATCH alike: absent fields keep
+ * their value; a `null` user identity entry removes it). Switching the system identity on registers
+ * a new managed-identity principal named `displayName`; switching it off forgets the principal id
+ * (Azure deletes that service principal; the twin keeps it in the world, unreferenced).
+ */
+export function applyIdentity(
+  host: IdentityHost,
+  resourceId: string,
+  displayName: string,
+  current: Record<string, unknown> | undefined,
+  requested: IdentityRequest | undefined,
+  style: IdentityStyle,
+): Record<string, unknown> | undefined {
+  if (!requested) return current;
+  const before = parseTypes(current?.type as string | undefined);
+  const wanted = requested.type === undefined ? before : parseTypes(requested.type);
+  const out: Record<string, unknown> = { type: typeName(wanted.system, wanted.user, style) };
+  if (wanted.system) {
+    if (before.system && typeof current?.principalId === 'string') {
+      out.principalId = current.principalId;
+      out.tenantId = current.tenantId;
+    } else {
+      const principal = host.addPrincipal({
+        objectId: randomUUID(),
+        appId: randomUUID(),
+        tenantId: host.world.tenantId,
+        kind: 'managedIdentity',
+        displayName,
+        alternativeId: resourceId,
+      });
+      out.principalId = principal.objectId;
+      out.tenantId = principal.tenantId;
+    }
+  }
+  if (wanted.user) {
+    const existing =
+      (before.user ? (current?.userAssignedIdentities as Record<string, unknown>) : undefined) ?? {};
+    const merged: Record<string, unknown> = {};
+    for (const [id, value] of Object.entries(existing)) merged[id] = value;
+    for (const [id, value] of Object.entries(requested.userAssignedIdentities ?? {})) {
+      const key = Object.keys(merged).find((known) => sameId(known, id)) ?? id;
+      if (value === null) {
+        delete merged[key];
+        continue;
+      }
+      const uami = resolveUami(host.store, id);
+      const props = uami.properties as { principalId: string; clientId: string };
+      merged[uami.id] = { principalId: props.principalId, clientId: props.clientId };
+      if (key !== uami.id) delete merged[key];
+    }
+    out.userAssignedIdentities = merged;
+  }
+  return out;
+}
+
+/** Adds a UAMI to a source's identity block (Service Connector's user-identity side effect). */
+export function attachUami(
+  identity: Record<string, unknown> | undefined,
+  uami: ArmResource,
+  style: IdentityStyle,
+): Record<string, unknown> {
+  const types = parseTypes(identity?.type as string | undefined);
+  const props = uami.properties as { principalId: string; clientId: string };
+  const users = {
+    ...((types.user ? identity?.userAssignedIdentities : undefined) as Record<string, unknown> | undefined),
+  };
+  if (!Object.keys(users).some((id) => sameId(id, uami.id)))
+    users[uami.id] = { principalId: props.principalId, clientId: props.clientId };
+  return { ...identity, type: typeName(types.system, true, style), userAssignedIdentities: users };
+}
+
+export function hasSystemIdentity(identity: Record<string, unknown> | undefined): boolean {
+  return parseTypes(identity?.type as string | undefined).system && typeof identity?.principalId === 'string';
+}
+
+export function hasUserIdentity(identity: Record<string, unknown> | undefined, uamiId: string): boolean {
+  const users = identity?.userAssignedIdentities as Record<string, unknown> | undefined;
+  return (
+    parseTypes(identity?.type as string | undefined).user &&
+    Object.keys(users ?? {}).some((id) => sameId(id, uamiId))
+  );
+}
+
+/** Builds an identity block for a seed: system identity and/or UAMIs (which must already exist). */
+export function seedIdentity(
+  host: IdentityHost,
+  resourceId: string,
+  displayName: string,
+  systemIdentity: boolean | undefined,
+  userIdentities: string[] | undefined,
+  style: IdentityStyle,
+): Record<string, unknown> | undefined {
+  const system = systemIdentity === true;
+  const user = (userIdentities ?? []).length > 0;
+  if (!system && !user) return undefined;
+  const users: Record<string, unknown> = {};
+  for (const id of userIdentities ?? []) users[id] = {};
+  return applyIdentity(
+    host,
+    resourceId,
+    displayName,
+    undefined,
+    { type: typeName(system, user, style), userAssignedIdentities: users },
+    style,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where a source app keeps its settings
+
+export type SourceKind = 'web' | 'containerApp' | 'springApp';
+
+const SOURCE_PATTERNS: { kind: SourceKind; pattern: RegExp }[] = [
+  {
+    kind: 'web',
+    pattern:
+      /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Web\/sites\/[^/]+(\/slots\/[^/]+)?$/i,
+  },
+  {
+    kind: 'containerApp',
+    pattern:
+      /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.App\/containerApps\/[^/]+$/i,
+  },
+  {
+    kind: 'springApp',
+    pattern:
+      /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.AppPlatform\/Spring\/[^/]+\/apps\/[^/]+$/i,
+  },
+];
+
+/** The kind of source an ARM id names, or undefined for anything Service Connector cannot link from here. */
+export function sourceKind(id: string): SourceKind | undefined {
+  return SOURCE_PATTERNS.find((entry) => entry.pattern.test(id))?.kind;
+}
+
+/** One setting on a source. `secret` settings are stored where the platform keeps secrets. */
+export interface SourceSetting {
+  name: string;
+  value: string;
+  secret?: boolean;
+}
+
+/** Where the settings go: app settings, or (dotnet-connectionString) App Service connection strings. */
+export type SettingsTarget =
+  | { store: 'appSettings' }
+  | { store: 'connectionStrings'; connectionType: string }
+  | { store: 'env'; container: string | null };
+
+export function appSettingsId(siteId: string): string {
+  return `${siteId}/config/appsettings`;
+}
+
+export function connectionStringsId(siteId: string): string {
+  return `${siteId}/config/connectionstrings`;
+}
+
+/** The active deployment of a Spring app, where its environment variables live. */
+export function springDeployment(store: ResourceStore, appId: string): ArmResource | undefined {
+  const app = store.get(appId);
+  const active =
+    (app?.properties as { activeDeploymentName?: string } | undefined)?.activeDeploymentName ?? 'default';
+  return store.get(`${appId}/deployments/${active}`);
+}
+
+function containerOf(app: ArmResource, name: string | null): Record<string, unknown> {
+  const containers = ((app.properties as any)?.template?.containers ?? []) as Record<string, unknown>[];
+  const found = name === null ? containers[0] : containers.find((container) => container.name === name);
+  if (!found)
+    throw new AzureError(
+      400,
+      'GeneralUserError',
+      `Execution failed. Container '${name ?? ''}' was not found in the container app.`,
+    );
+  return found;
+}
+
+/** Current values of `names` on a source (absent names are left out). */
+export function readSourceSettings(
+  store: ResourceStore,
+  sourceId: string,
+  where: SettingsTarget,
+  names: string[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  const kind = sourceKind(sourceId);
+  if (kind === 'web') {
+    if (where.store === 'connectionStrings') {
+      const props = (store.get(connectionStringsId(sourceId))?.properties ?? {}) as Record<
+        string,
+        { value: string }
+      >;
+      for (const name of names) if (props[name]) out[name] = props[name].value;
+    } else {
+      const props = (store.get(appSettingsId(sourceId))?.properties ?? {}) as Record<string, string>;
+      for (const name of names) if (name in props) out[name] = props[name]!;
+    }
+  } else if (kind === 'containerApp') {
+    const app = store.get(sourceId);
+    if (!app) return out;
+    const container = containerOf(app, where.store === 'env' ? where.container : null);
+    const secrets = ((app.properties as any)?.configuration?.secrets ?? []) as {
+      name: string;
+      value?: string;
+    }[];
+    for (const entry of (container.env ?? []) as { name: string; value?: string; secretRef?: string }[]) {
+      if (!names.includes(entry.name)) continue;
+      if (entry.secretRef !== undefined) {
+        const secret = secrets.find((s) => s.name === entry.secretRef);
+        if (secret?.value !== undefined) out[entry.name] = secret.value;
+      } else if (entry.value !== undefined) out[entry.name] = entry.value;
+    }
+  } else if (kind === 'springApp') {
+    const env = ((springDeployment(store, sourceId)?.properties as any)?.deploymentSettings
+      ?.environmentVariables ?? {}) as Record<string, string>;
+    for (const name of names) if (name in env) out[name] = env[name]!;
+  }
+  return out;
+}
+
+function secretName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+}
+
+/** Sets (`value` given) or removes (`remove`) settings on a source, wherever that kind keeps them. */
+export function writeSourceSettings(
+  store: ResourceStore,
+  sourceId: string,
+  where: SettingsTarget,
+  set: SourceSetting[],
+  remove: string[] = [],
+): void {
+  const kind = sourceKind(sourceId);
+  if (kind === 'web') {
+    if (where.store === 'connectionStrings') {
+      const doc = store.get(connectionStringsId(sourceId)) ?? configDoc(sourceId, 'connectionstrings');
+      const props = { ...(doc.properties as Record<string, unknown>) };
+      for (const name of remove) delete props[name];
+      for (const setting of set) props[setting.name] = { value: setting.value, type: where.connectionType };
+      store.put({ ...doc, properties: props });
+    } else {
+      const doc = store.get(appSettingsId(sourceId)) ?? configDoc(sourceId, 'appsettings');
+      const props = { ...(doc.properties as Record<string, string>) };
+      for (const name of remove) delete props[name];
+      for (const setting of set) props[setting.name] = setting.value;
+      store.put({ ...doc, properties: props });
+    }
+    return;
+  }
+  if (kind === 'containerApp') {
+    const app = store.get(sourceId);
+    if (!app) return;
+    const container = containerOf(app, where.store === 'env' ? where.container : null);
+    const props = (app.properties ?? {}) as Record<string, any>;
+    props.configuration = props.configuration ?? {};
+    app.properties = props;
+    const config = props.configuration;
+    let secrets = (config.secrets ?? []) as { name: string; value?: string }[];
+    let env = ((container.env ?? []) as { name: string; value?: string; secretRef?: string }[]).filter(
+      (entry) => {
+        if (!remove.includes(entry.name) && !set.some((s) => s.name === entry.name)) return true;
+        if (entry.secretRef !== undefined)
+          secrets = secrets.filter((secret) => secret.name !== entry.secretRef);
+        return false;
+      },
+    );
+    for (const setting of set) {
+      if (setting.secret) {
+        const ref = secretName(setting.name);
+        secrets = [...secrets.filter((secret) => secret.name !== ref), { name: ref, value: setting.value }];
+        env = [...env, { name: setting.name, secretRef: ref }];
+      } else env = [...env, { name: setting.name, value: setting.value }];
+    }
+    container.env = env;
+    config.secrets = secrets;
+    store.put(app);
+    return;
+  }
+  if (kind === 'springApp') {
+    const deployment = springDeployment(store, sourceId);
+    if (!deployment)
+      throw new AzureError(
+        400,
+        'GeneralUserError',
+        'Execution failed. The Spring app has no active deployment.',
+      );
+    const props = (deployment.properties ?? {}) as Record<string, any>;
+    props.deploymentSettings = props.deploymentSettings ?? {};
+    deployment.properties = props;
+    const settings = props.deploymentSettings;
+    const env = { ...(settings.environmentVariables ?? {}) } as Record<string, string>;
+    for (const name of remove) delete env[name];
+    for (const setting of set) env[setting.name] = setting.value;
+    settings.environmentVariables = env;
+    store.put(deployment);
+  }
+}
+
+function configDoc(siteId: string, name: string): ArmResource {
+  return {
+    id: `${siteId}/config/${name}`,
+    name,
+    type: 'Microsoft.Web/sites/config',
+    kind: 'app',
+    properties: {},
+  };
+}
+
+/** Container App secrets are write-only on GET: the values are dropped from the answer. */
+export function withoutSecretValues(app: ArmResource): ArmResource {
+  const secrets = (app.properties as any)?.configuration?.secrets as { name: string }[] | undefined;
+  if (!secrets) return app;
+  const copy = structuredClone(app);
+  (copy.properties as any).configuration.secrets = secrets.map((secret) => ({ name: secret.name }));
+  return copy;
+}
