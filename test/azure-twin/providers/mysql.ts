@@ -1,0 +1,462 @@
+/**
+ * `Microsoft.DBforMySQL/flexibleServers`: servers (get, list, PATCH incl. the user-assigned identity),
+ * the single Microsoft Entra administrator `administrators/ActiveDirectory`, firewall rules, databases,
+ * configurations (`aad_auth_only`...) and private endpoint connections.
+ *
+ * @azure/arm-mysql-flexible 3.1.0 sends api-version 2021-05-01 for every operation group it has (it has
+ * no administrators and no server identity); the tool calls those with 2023-12-30. The twin answers the
+ * 2023-12-30 shapes (a superset) for every accepted version; administrators exist from 2021-12-01-preview.
+ */
+import { AzureError, type ArmResource, type Provider, type RouteSpec, type TwinContext, type TwinRequest, type World } from '../api.ts';
+import {
+  childId,
+  invalidParameter,
+  listAnswer,
+  mergePatch,
+  requireApiVersion,
+  resourceGroupId,
+  resourceNotFound,
+  serverId,
+  validateFlexibleFirewallRule,
+} from './database-common.ts';
+
+const NS = 'Microsoft.DBforMySQL';
+const SERVER_TYPE = `${NS}/flexibleServers`;
+/** 2021-05-01 is what the installed SDK sends; 2023-12-30 is what doctor-facts.md and the CLI use. */
+export const MYSQL_API_VERSIONS = ['2021-05-01', '2021-12-01-preview', '2022-01-01', '2022-09-30-preview', '2023-06-30', '2023-12-30'] as const;
+/** The administrators resource type appeared in 2021-12-01-preview. */
+const ADMIN_API_VERSIONS = MYSQL_API_VERSIONS.filter((v) => v !== '2021-05-01');
+const FIREWALL_NAME = /^[a-zA-Z0-9][-_a-zA-Z0-9]{0,79}$/;
+const BASE = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.DBforMySQL/flexibleServers';
+const SERVER = `${BASE}/{serverName}`;
+
+const CONFIGURATIONS: Record<string, { value: string; description: string; dataType: string; allowedValues: string }> = {
+  aad_auth_only: { value: 'OFF', description: 'Enable or disable Microsoft Entra authentication only mode (ON disables MySQL password logins).', dataType: 'Enumeration', allowedValues: 'ON,OFF' },
+  aad_auth_validate_oids_in_tenant: { value: 'ON', description: 'Validate that object ids of Microsoft Entra principals belong to the server tenant.', dataType: 'Enumeration', allowedValues: 'ON,OFF' },
+  require_secure_transport: { value: 'ON', description: 'Whether client connections to the server are required to use some form of secure transport.', dataType: 'Enumeration', allowedValues: 'ON,OFF' },
+  tls_version: { value: 'TLSv1.2,TLSv1.3', description: 'Which protocols the server permits for encrypted connections.', dataType: 'Set', allowedValues: 'TLSv1.2,TLSv1.3' },
+  event_scheduler: { value: 'OFF', description: 'Indicates the status of the Event Scheduler.', dataType: 'Enumeration', allowedValues: 'ON,OFF' },
+};
+
+function ids(params: Record<string, string>) {
+  return { rg: resourceGroupId(params), server: serverId(params, NS, 'flexibleServers') };
+}
+
+/** Resource group, then (for child routes) the server: the framework answers 404s for missing ones. */
+function parents(params: Record<string, string>): string[] {
+  const { rg, server } = ids(params);
+  return params.serverName === undefined ? [rg] : [rg, server];
+}
+
+/** Server-level routes: only the group must exist; a missing server is the provider's own 404. */
+function rgOnly(params: Record<string, string>): string[] {
+  return [resourceGroupId(params)];
+}
+
+function getServer(twin: TwinContext, params: Record<string, string>): ArmResource {
+  const server = twin.store.get(ids(params).server);
+  if (!server) throw resourceNotFound(SERVER_TYPE, params.serverName!, params.resourceGroupName!);
+  return server;
+}
+
+function childNotFound(params: Record<string, string>, childType: string, name: string): AzureError {
+  return resourceNotFound(`${SERVER_TYPE}/${params.serverName}/${childType}`, name, params.resourceGroupName!);
+}
+
+function route(
+  method: RouteSpec['method'],
+  path: string,
+  action: string,
+  handler: RouteSpec['handler'],
+  options: { parents?: RouteSpec['parents'] | false; versions?: readonly string[] } = {},
+): RouteSpec {
+  return {
+    method,
+    path,
+    audience: 'arm',
+    action: `${SERVER_TYPE}${action}`,
+    ...(options.parents === false ? {} : { parents: options.parents ?? parents }),
+    handler(req, twin) {
+      requireApiVersion(req, options.versions === ADMIN_API_VERSIONS ? 'flexibleServers/administrators' : 'flexibleServers', options.versions ?? MYSQL_API_VERSIONS);
+      return handler(req, twin);
+    },
+  };
+}
+
+function accepted(req: TwinRequest, twin: TwinContext, resourceId: string, work: () => void | Promise<void>) {
+  return twin.startLro(req, { style: 'azure-async-operation', initialStatus: 202, resourceId, work });
+}
+
+/** `identity` as the RP returns it: each UAMI with its principal and client ids. */
+function identityBody(twin: { world: World }, uamiIds: string[]): Record<string, unknown> {
+  const userAssignedIdentities: Record<string, unknown> = {};
+  for (const id of uamiIds) {
+    const principal = twin.world.principals.find((p) => p.alternativeId?.toLowerCase() === id.toLowerCase());
+    userAssignedIdentities[id] = { principalId: principal?.objectId ?? '', clientId: principal?.appId ?? '', tenantId: twin.world.tenantId };
+  }
+  return { type: 'UserAssigned', userAssignedIdentities, principalId: '00000000-0000-0000-0000-000000000000', tenantId: '00000000-0000-0000-0000-000000000000' };
+}
+
+function serverIdentityIds(server: ArmResource): string[] {
+  const map = (server.identity?.userAssignedIdentities ?? {}) as Record<string, unknown>;
+  return Object.keys(map);
+}
+
+const serverRoutes: RouteSpec[] = [
+  route('GET', SERVER, '/read', (req, twin) => ({ status: 200, body: getServer(twin, req.params) }), { parents: rgOnly }),
+  route('GET', BASE, '/read', (req, twin) => listAnswer(req, twin.store.listByScope(resourceGroupId(req.params), SERVER_TYPE))),
+  route(
+    'GET',
+    '/subscriptions/{subscriptionId}/providers/Microsoft.DBforMySQL/flexibleServers',
+    '/read',
+    (req, twin) => listAnswer(req, twin.store.listByScope(`/subscriptions/${req.params.subscriptionId}`, SERVER_TYPE)),
+    { parents: false },
+  ),
+  route('PATCH', SERVER, '/write', (req, twin) => {
+    const server = getServer(twin, req.params);
+    const patch = (req.body ?? {}) as Record<string, any>;
+    let identity: Record<string, unknown> | undefined;
+    if (patch.identity !== undefined) {
+      if (patch.identity?.type !== 'UserAssigned') throw invalidParameter('identity.type');
+      const wanted = Object.keys(patch.identity.userAssignedIdentities ?? {});
+      for (const id of wanted) {
+        if (!twin.world.principals.some((p) => p.alternativeId?.toLowerCase() === id.toLowerCase())) {
+          throw new AzureError(400, 'InvalidParameterValue', `Invalid value given for parameter userAssignedIdentities. The identity '${id}' was not found.`);
+        }
+      }
+      // ARM PATCH semantics for the map: listed ids are added, ids mapped to null are removed.
+      const kept = serverIdentityIds(server).filter((id) => !(id in patch.identity.userAssignedIdentities && patch.identity.userAssignedIdentities[id] === null));
+      const added = wanted.filter((id) => patch.identity.userAssignedIdentities[id] !== null && !kept.some((k) => k.toLowerCase() === id.toLowerCase()));
+      identity = identityBody(twin, [...kept, ...added]);
+    }
+    const publicAccess = patch.properties?.network?.publicNetworkAccess;
+    if (publicAccess !== undefined && publicAccess !== 'Enabled' && publicAccess !== 'Disabled') throw invalidParameter('publicNetworkAccess');
+    return accepted(req, twin, server.id, () => {
+      const next = structuredClone(twin.store.get(server.id) ?? server) as ArmResource;
+      if (patch.properties) {
+        const { administratorLoginPassword: _secret, ...rest } = patch.properties;
+        mergePatch(next.properties as Record<string, unknown>, rest);
+      }
+      if (patch.sku) next.sku = { ...next.sku, ...patch.sku };
+      if (patch.tags) next.tags = patch.tags;
+      if (identity) next.identity = identity;
+      twin.store.put(next);
+    });
+  }, { parents: rgOnly }),
+];
+
+const ADMIN = `${SERVER}/administrators/{administratorName}`;
+
+function checkAdminName(name: string): void {
+  if (name.toLowerCase() !== 'activedirectory') throw invalidParameter('administratorName');
+}
+
+const administratorRoutes: RouteSpec[] = [
+  route(
+    'GET',
+    `${SERVER}/administrators`,
+    '/administrators/read',
+    (req, twin) => listAnswer(req, twin.store.children(ids(req.params).server, `${SERVER_TYPE}/administrators`)),
+    { versions: ADMIN_API_VERSIONS },
+  ),
+  route(
+    'GET',
+    ADMIN,
+    '/administrators/read',
+    (req, twin) => {
+      checkAdminName(req.params.administratorName!);
+      const admin = twin.store.get(childId(ids(req.params).server, 'administrators', 'ActiveDirectory'));
+      if (!admin) throw childNotFound(req.params, 'administrators', 'ActiveDirectory');
+      return { status: 200, body: admin };
+    },
+    { versions: ADMIN_API_VERSIONS },
+  ),
+  route(
+    'PUT',
+    ADMIN,
+    '/administrators/write',
+    (req, twin) => {
+      checkAdminName(req.params.administratorName!);
+      const server = getServer(twin, req.params);
+      const props = req.body?.properties ?? {};
+      if (props.administratorType !== 'ActiveDirectory') throw invalidParameter('administratorType');
+      if (typeof props.login !== 'string' || props.login === '') throw invalidParameter('login');
+      if (typeof props.sid !== 'string' || props.sid === '') throw invalidParameter('sid');
+      // Entra sign-in on MySQL reads Graph as the server's user-assigned identity: it must be attached.
+      const identityId = props.identityResourceId;
+      if (typeof identityId !== 'string' || !serverIdentityIds(server).some((id) => id.toLowerCase() === identityId.toLowerCase())) {
+        throw invalidParameter('identityResourceId');
+      }
+      const admin: ArmResource = {
+        id: childId(server.id, 'administrators', 'ActiveDirectory'),
+        name: 'ActiveDirectory',
+        type: `${SERVER_TYPE}/administrators`,
+        properties: {
+          administratorType: 'ActiveDirectory',
+          login: props.login,
+          sid: props.sid,
+          tenantId: props.tenantId ?? twin.world.tenantId,
+          identityResourceId: identityId,
+        },
+      };
+      const previous = twin.store.get(admin.id);
+      return accepted(req, twin, admin.id, async () => {
+        twin.store.put(admin);
+        const current = twin.store.get(server.id) ?? server;
+        if (previous && previous.properties?.login !== props.login) await twin.databases.mysqlAdminRemoved?.(current, String(previous.properties?.login));
+        await twin.databases.mysqlAdminSet?.(current, { login: props.login, sid: props.sid });
+      });
+    },
+    { versions: ADMIN_API_VERSIONS },
+  ),
+  route(
+    'DELETE',
+    ADMIN,
+    '/administrators/delete',
+    (req, twin) => {
+      checkAdminName(req.params.administratorName!);
+      const server = getServer(twin, req.params);
+      const id = childId(server.id, 'administrators', 'ActiveDirectory');
+      const admin = twin.store.get(id);
+      if (!admin) return { status: 204 };
+      return accepted(req, twin, id, async () => {
+        twin.store.delete(id);
+        await twin.databases.mysqlAdminRemoved?.(server, String(admin.properties?.login));
+      });
+    },
+    { versions: ADMIN_API_VERSIONS },
+  ),
+];
+
+function firewallRule(server: string, name: string, startIpAddress: string, endIpAddress: string): ArmResource {
+  return { id: childId(server, 'firewallRules', name), name, type: `${SERVER_TYPE}/firewallRules`, properties: { startIpAddress, endIpAddress } };
+}
+
+function database(server: string, name: string, charset = 'utf8mb4', collation = 'utf8mb4_0900_ai_ci'): ArmResource {
+  return { id: childId(server, 'databases', name), name, type: `${SERVER_TYPE}/databases`, properties: { charset, collation } };
+}
+
+const firewallRoutes: RouteSpec[] = [
+  route('GET', `${SERVER}/firewallRules`, '/firewallRules/read', (req, twin) =>
+    listAnswer(req, twin.store.children(ids(req.params).server, `${SERVER_TYPE}/firewallRules`)),
+  ),
+  route('GET', `${SERVER}/firewallRules/{firewallRuleName}`, '/firewallRules/read', (req, twin) => {
+    const rule = twin.store.get(childId(ids(req.params).server, 'firewallRules', req.params.firewallRuleName!));
+    if (!rule) throw childNotFound(req.params, 'firewallRules', req.params.firewallRuleName!);
+    return { status: 200, body: rule };
+  }),
+  route('PUT', `${SERVER}/firewallRules/{firewallRuleName}`, '/firewallRules/write', (req, twin) => {
+    const server = getServer(twin, req.params);
+    const name = req.params.firewallRuleName!;
+    const range = validateFlexibleFirewallRule(name, FIREWALL_NAME, req.body);
+    const rule = firewallRule(server.id, name, range.startIpAddress, range.endIpAddress);
+    return accepted(req, twin, rule.id, () => {
+      twin.store.put(rule);
+    });
+  }),
+  route('DELETE', `${SERVER}/firewallRules/{firewallRuleName}`, '/firewallRules/delete', (req, twin) => {
+    const id = childId(ids(req.params).server, 'firewallRules', req.params.firewallRuleName!);
+    if (!twin.store.get(id)) return { status: 204 };
+    return accepted(req, twin, id, () => {
+      twin.store.delete(id);
+    });
+  }),
+];
+
+const databaseRoutes: RouteSpec[] = [
+  route('GET', `${SERVER}/databases`, '/databases/read', (req, twin) =>
+    listAnswer(req, twin.store.children(ids(req.params).server, `${SERVER_TYPE}/databases`)),
+  ),
+  route('GET', `${SERVER}/databases/{databaseName}`, '/databases/read', (req, twin) => {
+    const db = twin.store.get(childId(ids(req.params).server, 'databases', req.params.databaseName!));
+    if (!db) throw childNotFound(req.params, 'databases', req.params.databaseName!);
+    return { status: 200, body: db };
+  }),
+  route('PUT', `${SERVER}/databases/{databaseName}`, '/databases/write', (req, twin) => {
+    const server = getServer(twin, req.params);
+    const db = database(server.id, req.params.databaseName!, req.body?.properties?.charset, req.body?.properties?.collation);
+    return accepted(req, twin, db.id, async () => {
+      twin.store.put(db);
+      await twin.databases.databaseCreated?.(server, db.name);
+    });
+  }),
+  route('DELETE', `${SERVER}/databases/{databaseName}`, '/databases/delete', (req, twin) => {
+    const id = childId(ids(req.params).server, 'databases', req.params.databaseName!);
+    if (!twin.store.get(id)) return { status: 204 };
+    return accepted(req, twin, id, () => {
+      twin.store.delete(id);
+    });
+  }),
+];
+
+/** Current value of a server parameter: a stored override or the catalogue default. */
+function configuration(twin: { store: TwinContext['store'] }, server: ArmResource, name: string): ArmResource | undefined {
+  const known = Object.entries(CONFIGURATIONS).find(([key]) => key.toLowerCase() === name.toLowerCase());
+  if (!known) return undefined;
+  const [key, info] = known;
+  const override = twin.store.get(childId(server.id, 'configurations', key));
+  const value = (override?.properties?.value as string | undefined) ?? info.value;
+  return {
+    id: childId(server.id, 'configurations', key),
+    name: key,
+    type: `${SERVER_TYPE}/configurations`,
+    properties: {
+      value,
+      description: info.description,
+      defaultValue: info.value,
+      dataType: info.dataType,
+      allowedValues: info.allowedValues,
+      source: override ? 'user-override' : 'system-default',
+      isConfigPendingRestart: 'False',
+      isDynamicConfig: 'True',
+      isReadOnly: 'False',
+    },
+  };
+}
+
+function setConfiguration(req: TwinRequest, twin: TwinContext) {
+  const server = getServer(twin, req.params);
+  const current = configuration(twin, server, req.params.configurationName!);
+  if (!current) throw childNotFound(req.params, 'configurations', req.params.configurationName!);
+  const value = req.body?.properties?.value;
+  const allowed = String(current.properties!.allowedValues).split(',');
+  if (typeof value !== 'string' || (current.properties!.dataType === 'Enumeration' && !allowed.includes(value.toUpperCase()))) {
+    throw invalidParameter('value');
+  }
+  if (current.name === 'aad_auth_only' && value.toUpperCase() === 'ON' && !twin.store.get(childId(server.id, 'administrators', 'ActiveDirectory'))) {
+    throw new AzureError(400, 'InvalidParameterValue', 'Invalid value given for parameter aad_auth_only. A Microsoft Entra administrator must be set before enabling Microsoft Entra authentication only.');
+  }
+  const stored: ArmResource = { id: current.id, name: current.name, type: current.type, properties: { value: current.properties!.dataType === 'Enumeration' ? value.toUpperCase() : value } };
+  return accepted(req, twin, current.id, () => {
+    twin.store.put(stored);
+  });
+}
+
+const configurationRoutes: RouteSpec[] = [
+  route('GET', `${SERVER}/configurations`, '/configurations/read', (req, twin) => {
+    const server = getServer(twin, req.params);
+    return listAnswer(req, Object.keys(CONFIGURATIONS).map((name) => configuration(twin, server, name)));
+  }),
+  route('GET', `${SERVER}/configurations/{configurationName}`, '/configurations/read', (req, twin) => {
+    const found = configuration(twin, getServer(twin, req.params), req.params.configurationName!);
+    if (!found) throw childNotFound(req.params, 'configurations', req.params.configurationName!);
+    return { status: 200, body: found };
+  }),
+  route('PUT', `${SERVER}/configurations/{configurationName}`, '/configurations/write', setConfiguration),
+  route('PATCH', `${SERVER}/configurations/{configurationName}`, '/configurations/write', setConfiguration),
+];
+
+function endpointConnections(server: ArmResource): ArmResource[] {
+  return (server.properties?.privateEndpointConnections as ArmResource[] | undefined) ?? [];
+}
+
+const privateEndpointRoutes: RouteSpec[] = [
+  route('GET', `${SERVER}/privateEndpointConnections`, '/privateEndpointConnections/read', (req, twin) =>
+    listAnswer(req, endpointConnections(getServer(twin, req.params))),
+  ),
+  route('GET', `${SERVER}/privateEndpointConnections/{privateEndpointConnectionName}`, '/privateEndpointConnections/read', (req, twin) => {
+    const wanted = req.params.privateEndpointConnectionName!.toLowerCase();
+    const found = endpointConnections(getServer(twin, req.params)).find((c) => c.name.toLowerCase() === wanted);
+    if (!found) throw childNotFound(req.params, 'privateEndpointConnections', req.params.privateEndpointConnectionName!);
+    return { status: 200, body: found };
+  }),
+];
+
+/** The provider the framework mounts (`providers/index.ts` picks `provider`). */
+export const provider: Provider = {
+  name: 'mysql',
+  routes: [...serverRoutes, ...administratorRoutes, ...firewallRoutes, ...databaseRoutes, ...configurationRoutes, ...privateEndpointRoutes],
+};
+
+/** Options of `seedMysqlServer`. */
+export interface MysqlSeed {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location?: string;
+  state?: 'Ready' | 'Stopped' | 'Starting' | 'Stopping' | 'Updating' | 'Disabled' | 'Dropping';
+  publicNetworkAccess?: 'Enabled' | 'Disabled';
+  delegatedSubnet?: string;
+  privateDnsZone?: string;
+  privateEndpoint?: string | { id: string; status?: 'Approved' | 'Pending' | 'Rejected' | 'Disconnected' }[];
+  /** UAMI resource ids attached to the server (register the principals in the world first). */
+  identities?: string[];
+  /** The Entra admin; `identityResourceId` defaults to the first attached identity. */
+  admin?: { login: string; sid: string; identityResourceId?: string };
+  /** `aad_auth_only` = ON. */
+  entraOnly?: boolean;
+  firewallRules?: { name: string; startIpAddress: string; endIpAddress: string }[];
+  databases?: string[];
+  tags?: Record<string, string>;
+}
+
+/** Puts a MySQL flexible server (identity, admin, rules, databases) into the store in the GET shapes. */
+export function seedMysqlServer(twin: { store: TwinContext['store']; world: World }, opts: MysqlSeed): ArmResource {
+  const id = `/subscriptions/${opts.subscriptionId}/resourceGroups/${opts.resourceGroup}/providers/${SERVER_TYPE}/${opts.name}`;
+  const network: Record<string, string> = { publicNetworkAccess: opts.publicNetworkAccess ?? (opts.delegatedSubnet ? 'Disabled' : 'Enabled') };
+  if (opts.delegatedSubnet) {
+    network.delegatedSubnetResourceId = opts.delegatedSubnet;
+    network.privateDnsZoneResourceId =
+      opts.privateDnsZone ?? `/subscriptions/${opts.subscriptionId}/resourceGroups/${opts.resourceGroup}/providers/Microsoft.Network/privateDnsZones/${opts.name}.private.mysql.database.azure.com`;
+  }
+  const endpoints = typeof opts.privateEndpoint === 'string' ? [{ id: opts.privateEndpoint }] : (opts.privateEndpoint ?? []);
+  const server: ArmResource = {
+    id,
+    name: opts.name,
+    type: SERVER_TYPE,
+    location: opts.location ?? 'eastus',
+    tags: opts.tags ?? {},
+    sku: { name: 'Standard_B1ms', tier: 'Burstable' },
+    systemData: { createdAt: '2026-01-05T09:30:00.0000000Z' },
+    ...(opts.identities?.length ? { identity: identityBody(twin, opts.identities) } : {}),
+    properties: {
+      administratorLogin: 'mysqladmin',
+      storage: { storageSizeGB: 32, iops: 396, autoGrow: 'Enabled', autoIoScaling: 'Enabled', storageSku: 'Premium_LRS' },
+      version: '8.0.21',
+      state: opts.state ?? 'Ready',
+      fullyQualifiedDomainName: `${opts.name}.mysql.twin.test`,
+      availabilityZone: '1',
+      maintenanceWindow: { customWindow: 'Disabled', dayOfWeek: 0, startHour: 0, startMinute: 0 },
+      replicationRole: 'None',
+      replicaCapacity: 10,
+      network,
+      privateEndpointConnections: endpoints.map((endpoint, index) => {
+        const name = `${endpoint.id.split('/').pop()}.${index}`;
+        return {
+          id: `${id}/privateEndpointConnections/${name}`,
+          name,
+          type: `${SERVER_TYPE}/privateEndpointConnections`,
+          properties: {
+            groupIds: ['mysqlServer'],
+            privateEndpoint: { id: endpoint.id },
+            privateLinkServiceConnectionState: { status: endpoint.status ?? 'Approved', description: 'Auto-Approved', actionsRequired: 'None' },
+            provisioningState: 'Succeeded',
+          },
+        };
+      }),
+      backup: { backupRetentionDays: 7, backupIntervalHours: 24, geoRedundantBackup: 'Disabled', earliestRestoreDate: '2026-01-05T09:35:00.0000000+00:00' },
+      highAvailability: { mode: 'Disabled', state: 'NotEnabled' },
+    },
+  };
+  twin.store.put(server);
+  if (opts.admin) {
+    twin.store.put({
+      id: childId(id, 'administrators', 'ActiveDirectory'),
+      name: 'ActiveDirectory',
+      type: `${SERVER_TYPE}/administrators`,
+      properties: {
+        administratorType: 'ActiveDirectory',
+        login: opts.admin.login,
+        sid: opts.admin.sid,
+        tenantId: twin.world.tenantId,
+        identityResourceId: opts.admin.identityResourceId ?? opts.identities?.[0] ?? '',
+      },
+    });
+  }
+  if (opts.entraOnly) {
+    twin.store.put({ id: childId(id, 'configurations', 'aad_auth_only'), name: 'aad_auth_only', type: `${SERVER_TYPE}/configurations`, properties: { value: 'ON' } });
+  }
+  for (const rule of opts.firewallRules ?? []) twin.store.put(firewallRule(id, rule.name, rule.startIpAddress, rule.endIpAddress));
+  for (const name of opts.databases ?? []) twin.store.put(database(id, name));
+  return server;
+}
