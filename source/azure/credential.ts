@@ -85,7 +85,7 @@ export function createCredentialChain(options: CredentialChainOptions): Credenti
   };
 
   const tryGetToken = (scope: string, signal?: AbortSignal): Promise<ChainTokenResult> => {
-    const key = scopeToResource(scope);
+    const key = scopeToResource(scope).replace(/\/+$/, '').toLowerCase();
     const cached = cache.get(key);
     if (cached) {
       return cached.then((result) => {
@@ -119,7 +119,7 @@ function azureCliSource(options: CredentialChainOptions): Source {
   return {
     name: 'azure-cli',
     async get(scope) {
-      const resource = scopeToResource(scope);
+      const resource = canonicalResource(scopeToResource(scope), await options.cloud());
       const isStale = (expiresOnMs: number) => expiresOnMs - EXPIRY_MARGIN_MS <= options.now();
       let answer = await options.az.accessToken(resource);
       if (answer.ok && isStale(answer.value.expiresOnMs))
@@ -138,6 +138,16 @@ function azureCliSource(options: CredentialChainOptions): Source {
       return { kind: 'failed', diagnosis: diagnoseAzFailure(answer.failure, { scope }) };
     },
   };
+}
+
+/**
+ * The cloud's own spelling of a resource (`https://graph.microsoft.com/.default` and
+ * `https://graph.microsoft.com//.default` are the same audience), so every spelling shares one az answer.
+ */
+function canonicalResource(resource: string, cloud: CloudEndpoints): string {
+  const bare = (url: string) => url.replace(/\/+$/, '').toLowerCase();
+  const known = [cloud.armResource, cloud.graphResource, cloud.ossrdbmsResource, cloud.sqlResource];
+  return known.find((candidate) => bare(candidate) === bare(resource)) ?? resource;
 }
 
 function azureDeveloperCliSource(options: CredentialChainOptions): Source {

@@ -343,3 +343,18 @@ test('az hanging: signin ends as timeout within the per-check timeout, and proce
     assert.equal(byId.signin!.message, 'az did not answer in 0.7s');
   });
 });
+
+test('an SDK asking for https://graph.microsoft.com/.default shares the az answer for the Graph audience', async () => {
+  await withStandin('signed-in', async (env, calls) => {
+    const azure = createAzureSession({ exec: nodeExec, env, now: Date.now }, {});
+    try {
+      const cloud = await azure.cloud();
+      const a = await azure.credential.getToken(cloud.graphScope);
+      const b = await azure.credential.getToken(cloud.graphScope.replace('//.default', '/.default'));
+      assert.equal(a?.token, b?.token);
+      assert.equal((await calls()).filter((l) => l.startsWith('account get-access-token')).length, 1);
+    } finally {
+      azure.dispose();
+    }
+  });
+});
