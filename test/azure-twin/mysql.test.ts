@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { MySQLManagementFlexibleServerClient } from '@azure/arm-mysql-flexible';
 import { IDS, startTwin, type Twin } from './index.ts';
 import { seedMysqlServer } from './providers/mysql.ts';
-import { armRest, type ArmRest } from './testing/arm-rest.ts';
+import { type ArmRest, armRest } from './testing/arm-rest.ts';
 import { captureBody, exampleBody, sdkError } from './testing/sdk-capture.ts';
 import { assertSameShape } from './testing/shape.ts';
 
@@ -28,18 +28,43 @@ let rest: ArmRest;
 let uamiId: string;
 const hookCalls: string[] = [];
 
-const serverPath = (name: string) => `/subscriptions/${IDS.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.DBforMySQL/flexibleServers/${name}`;
+const serverPath = (name: string) =>
+  `/subscriptions/${IDS.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.DBforMySQL/flexibleServers/${name}`;
 
 before(async () => {
   twin = await startTwin();
   uamiId = `/subscriptions/${IDS.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mysql-graph-reader`;
   twin.world.principals.push(
-    { objectId: UAMI_OID, appId: UAMI_CLIENT, tenantId: IDS.tenantId, kind: 'managedIdentity', displayName: 'mysql-graph-reader', alternativeId: uamiId },
-    { objectId: READER, tenantId: IDS.tenantId, kind: 'user', displayName: 'Rita Reader', userPrincipalName: `rita@${twin.world.tenantDomain}`, userType: 'Member' },
+    {
+      objectId: UAMI_OID,
+      appId: UAMI_CLIENT,
+      tenantId: IDS.tenantId,
+      kind: 'managedIdentity',
+      displayName: 'mysql-graph-reader',
+      alternativeId: uamiId,
+    },
+    {
+      objectId: READER,
+      tenantId: IDS.tenantId,
+      kind: 'user',
+      displayName: 'Rita Reader',
+      userPrincipalName: `rita@${twin.world.tenantDomain}`,
+      userType: 'Member',
+    },
   );
-  twin.world.roleAssignments.push({ principalId: READER, roleName: 'Reader', scope: `/subscriptions/${IDS.subscriptionId}` });
+  twin.world.roleAssignments.push({
+    principalId: READER,
+    roleName: 'Reader',
+    scope: `/subscriptions/${IDS.subscriptionId}`,
+  });
   const target = { store: twin.store, world: twin.world };
-  seedMysqlServer(target, { subscriptionId: IDS.subscriptionId, resourceGroup: RG, name: 'mysql-public', databases: ['orders'], firewallRules: [{ name: 'office', startIpAddress: '203.0.113.0', endIpAddress: '203.0.113.255' }] });
+  seedMysqlServer(target, {
+    subscriptionId: IDS.subscriptionId,
+    resourceGroup: RG,
+    name: 'mysql-public',
+    databases: ['orders'],
+    firewallRules: [{ name: 'office', startIpAddress: '203.0.113.0', endIpAddress: '203.0.113.255' }],
+  });
   seedMysqlServer(target, {
     subscriptionId: IDS.subscriptionId,
     resourceGroup: RG,
@@ -55,8 +80,16 @@ before(async () => {
     hookCalls.push(`removed ${server.name} ${login}`);
   };
   const options = { endpoint: twin.baseUrl, credentialScopes: ['https://management.twin.test/.default'] };
-  client = new MySQLManagementFlexibleServerClient(twin.tokens.credential(IDS.dana) as never, IDS.subscriptionId, options);
-  reader = new MySQLManagementFlexibleServerClient(twin.tokens.credential(READER) as never, IDS.subscriptionId, options);
+  client = new MySQLManagementFlexibleServerClient(
+    twin.tokens.credential(IDS.dana) as never,
+    IDS.subscriptionId,
+    options,
+  );
+  reader = new MySQLManagementFlexibleServerClient(
+    twin.tokens.credential(READER) as never,
+    IDS.subscriptionId,
+    options,
+  );
   rest = armRest(twin.baseUrl, twin.tokens.credential(IDS.dana) as never);
 });
 
@@ -70,15 +103,26 @@ describe('servers', () => {
     const server = await client.servers.get(RG, 'mysql-public', capture.options);
     assert.equal(server.fullyQualifiedDomainName, 'mysql-public.mysql.twin.test');
     // `tags.num` is the example's own user tag, not part of the server model.
-    assertSameShape(capture.body(), exampleBody('mysql/2023-12-30/ServerGet.json'), 'server shape', ['$.tags.num']);
+    assertSameShape(capture.body(), exampleBody('mysql/2023-12-30/ServerGet.json'), 'server shape', [
+      '$.tags.num',
+    ]);
 
     await client.servers.get(RG, 'mysql-vnet', capture.options);
     const raw = capture.body();
-    assertSameShape(raw, exampleBody('mysql/2021-05-01/ServerGetWithVnet.json'), 'VNet server shape', ['$.tags.num']);
+    assertSameShape(raw, exampleBody('mysql/2021-05-01/ServerGetWithVnet.json'), 'VNet server shape', [
+      '$.tags.num',
+    ]);
     assert.equal(raw.properties.network.publicNetworkAccess, 'Disabled');
-    assert.match(raw.properties.network.privateDnsZoneResourceId, /mysql-vnet\.private\.mysql\.database\.azure\.com$/);
+    assert.match(
+      raw.properties.network.privateDnsZoneResourceId,
+      /mysql-vnet\.private\.mysql\.database\.azure\.com$/,
+    );
     assert.equal(raw.properties.network.privateDnsZoneArmResourceId, undefined);
-    assert.deepEqual(raw.identity.userAssignedIdentities[uamiId], { principalId: UAMI_OID, clientId: UAMI_CLIENT, tenantId: IDS.tenantId });
+    assert.deepEqual(raw.identity.userAssignedIdentities[uamiId], {
+      principalId: UAMI_OID,
+      clientId: UAMI_CLIENT,
+      tenantId: IDS.tenantId,
+    });
   });
 
   test('lists by resource group and subscription', async () => {
@@ -94,33 +138,65 @@ describe('servers', () => {
     const error = await sdkError(client.servers.get(RG, 'nope'));
     assert.equal(error.statusCode, 404);
     assert.equal(error.code, 'ResourceNotFound');
-    assert.match(error.message, /^The Resource 'Microsoft\.DBforMySQL\/flexibleServers\/nope' under resource group 'rg-orders' was not found\./);
+    assert.match(
+      error.message,
+      /^The Resource 'Microsoft\.DBforMySQL\/flexibleServers\/nope' under resource group 'rg-orders' was not found\./,
+    );
   });
 });
 
 describe('Microsoft Entra administrator (api-version 2023-12-30)', () => {
   test('setting an admin on a server without a user-assigned identity is refused', async () => {
-    const answer = await rest.send('PUT', `${serverPath('mysql-public')}/administrators/ActiveDirectory?api-version=${NEW}`, {
-      properties: { administratorType: 'ActiveDirectory', login: 'dana', sid: IDS.dana, tenantId: IDS.tenantId, identityResourceId: uamiId },
-    });
+    const answer = await rest.send(
+      'PUT',
+      `${serverPath('mysql-public')}/administrators/ActiveDirectory?api-version=${NEW}`,
+      {
+        properties: {
+          administratorType: 'ActiveDirectory',
+          login: 'dana',
+          sid: IDS.dana,
+          tenantId: IDS.tenantId,
+          identityResourceId: uamiId,
+        },
+      },
+    );
     assert.equal(answer.status, 400);
-    assert.deepEqual(answer.body.error, { code: 'InvalidParameterValue', message: 'Invalid value given for parameter identityResourceId. Specify a valid parameter value.' });
+    assert.deepEqual(answer.body.error, {
+      code: 'InvalidParameterValue',
+      message: 'Invalid value given for parameter identityResourceId. Specify a valid parameter value.',
+    });
   });
 
   test('attach the identity (PATCH, long-running), then set the admin (PUT, long-running)', async () => {
-    await rest.lro('PATCH', `${serverPath('mysql-public')}?api-version=${NEW}`, { identity: { type: 'UserAssigned', userAssignedIdentities: { [uamiId]: {} } } }, 'azure-async-operation');
+    await rest.lro(
+      'PATCH',
+      `${serverPath('mysql-public')}?api-version=${NEW}`,
+      { identity: { type: 'UserAssigned', userAssignedIdentities: { [uamiId]: {} } } },
+      'azure-async-operation',
+    );
     const server = await rest.send('GET', `${serverPath('mysql-public')}?api-version=${NEW}`);
     assert.deepEqual(Object.keys(server.body.identity.userAssignedIdentities), [uamiId]);
 
     const run = await rest.lro(
       'PUT',
       `${serverPath('mysql-public')}/administrators/ActiveDirectory?api-version=${NEW}`,
-      { properties: { administratorType: 'ActiveDirectory', login: `dana@${twin.world.tenantDomain}`, sid: IDS.dana, tenantId: IDS.tenantId, identityResourceId: uamiId } },
+      {
+        properties: {
+          administratorType: 'ActiveDirectory',
+          login: `dana@${twin.world.tenantDomain}`,
+          sid: IDS.dana,
+          tenantId: IDS.tenantId,
+          identityResourceId: uamiId,
+        },
+      },
       'azure-async-operation',
     );
     assert.equal(run.initial.status, 202);
     assert.ok(run.initial.headers['azure-asyncoperation']);
-    const admin = await rest.send('GET', `${serverPath('mysql-public')}/administrators/ActiveDirectory?api-version=${NEW}`);
+    const admin = await rest.send(
+      'GET',
+      `${serverPath('mysql-public')}/administrators/ActiveDirectory?api-version=${NEW}`,
+    );
     assertSameShape(admin.body, exampleBody('mysql/2023-12-30/AzureADAdministratorGet.json'));
     assert.ok(hookCalls.includes(`set mysql-public dana@${twin.world.tenantDomain} ${IDS.dana}`));
   });
@@ -129,17 +205,30 @@ describe('Microsoft Entra administrator (api-version 2023-12-30)', () => {
     await rest.lro(
       'PUT',
       `${serverPath('mysql-vnet')}/administrators/ActiveDirectory?api-version=${NEW}`,
-      { properties: { administratorType: 'ActiveDirectory', login: 'db-admins', sid: '6d6d0000-0000-4000-8000-0000000000d4', identityResourceId: uamiId } },
+      {
+        properties: {
+          administratorType: 'ActiveDirectory',
+          login: 'db-admins',
+          sid: '6d6d0000-0000-4000-8000-0000000000d4',
+          identityResourceId: uamiId,
+        },
+      },
       'azure-async-operation',
     );
     const list = await rest.send('GET', `${serverPath('mysql-vnet')}/administrators?api-version=${NEW}`);
-    assert.deepEqual(list.body.value.map((a: { properties: { login: string } }) => a.properties.login), ['db-admins']);
+    assert.deepEqual(
+      list.body.value.map((a: { properties: { login: string } }) => a.properties.login),
+      ['db-admins'],
+    );
     assertSameShape(list.body, exampleBody('mysql/2023-12-30/AzureADAdministratorsListByServer.json'));
     assert.ok(hookCalls.includes(`removed mysql-vnet dana@${twin.world.tenantDomain}`));
   });
 
   test('administrators do not exist in api-version 2021-05-01', async () => {
-    const answer = await rest.send('GET', `${serverPath('mysql-vnet')}/administrators?api-version=2021-05-01`);
+    const answer = await rest.send(
+      'GET',
+      `${serverPath('mysql-vnet')}/administrators?api-version=2021-05-01`,
+    );
     assert.equal(answer.status, 400);
     assert.equal(answer.body.error.code, 'NoRegisteredProviderFound');
   });
@@ -151,7 +240,13 @@ describe('configurations', () => {
     const before = await client.configurations.get(RG, 'mysql-vnet', 'aad_auth_only', capture.options);
     assert.equal(before.value, 'OFF');
     assertSameShape(capture.body(), exampleBody('mysql/2023-12-30/ConfigurationGet.json'));
-    await client.configurations.beginUpdateAndWait(RG, 'mysql-vnet', 'aad_auth_only', { value: 'ON', source: 'user-override' }, LRO);
+    await client.configurations.beginUpdateAndWait(
+      RG,
+      'mysql-vnet',
+      'aad_auth_only',
+      { value: 'ON', source: 'user-override' },
+      LRO,
+    );
     assert.equal((await client.configurations.get(RG, 'mysql-vnet', 'aad_auth_only')).value, 'ON');
   });
 });
@@ -159,7 +254,13 @@ describe('configurations', () => {
 describe('firewall rules and databases', () => {
   test('create (long-running), get, list and delete a rule', async () => {
     const capture = captureBody();
-    await client.firewallRules.beginCreateOrUpdateAndWait(RG, 'mysql-public', 'svc_dev', { startIpAddress: '198.51.100.7', endIpAddress: '198.51.100.7' }, LRO);
+    await client.firewallRules.beginCreateOrUpdateAndWait(
+      RG,
+      'mysql-public',
+      'svc_dev',
+      { startIpAddress: '198.51.100.7', endIpAddress: '198.51.100.7' },
+      LRO,
+    );
     const rule = await client.firewallRules.get(RG, 'mysql-public', 'svc_dev', capture.options);
     assert.equal(rule.endIpAddress, '198.51.100.7');
     assertSameShape(capture.body(), exampleBody('mysql/2021-05-01/FirewallRuleGet.json'));
@@ -167,7 +268,10 @@ describe('firewall rules and databases', () => {
     for await (const r of client.firewallRules.listByServer(RG, 'mysql-public')) names.push(r.name!);
     assert.deepEqual(names, ['office', 'svc_dev']);
     await client.firewallRules.beginDeleteAndWait(RG, 'mysql-public', 'svc_dev', LRO);
-    assert.equal((await sdkError(client.firewallRules.get(RG, 'mysql-public', 'svc_dev'))).code, 'ResourceNotFound');
+    assert.equal(
+      (await sdkError(client.firewallRules.get(RG, 'mysql-public', 'svc_dev'))).code,
+      'ResourceNotFound',
+    );
   });
 
   test('rule names follow the MySQL pattern (no dots) and addresses must be IPv4', async () => {
@@ -175,13 +279,29 @@ describe('firewall rules and databases', () => {
       ['svc.dev', '10.0.0.1'],
       ['ok-name', '10.0.0.256'],
     ] as const) {
-      const error = await sdkError(client.firewallRules.beginCreateOrUpdateAndWait(RG, 'mysql-public', name, { startIpAddress: start, endIpAddress: '10.0.0.1' }, LRO));
+      const error = await sdkError(
+        client.firewallRules.beginCreateOrUpdateAndWait(
+          RG,
+          'mysql-public',
+          name,
+          { startIpAddress: start, endIpAddress: '10.0.0.1' },
+          LRO,
+        ),
+      );
       assert.equal(error.statusCode, 400, name);
     }
   });
 
   test('a Reader gets 403 AuthorizationFailed on a rule write', async () => {
-    const error = await sdkError(reader.firewallRules.beginCreateOrUpdateAndWait(RG, 'mysql-public', 'x', { startIpAddress: '1.1.1.1', endIpAddress: '1.1.1.1' }, LRO));
+    const error = await sdkError(
+      reader.firewallRules.beginCreateOrUpdateAndWait(
+        RG,
+        'mysql-public',
+        'x',
+        { startIpAddress: '1.1.1.1', endIpAddress: '1.1.1.1' },
+        LRO,
+      ),
+    );
     assert.equal(error.statusCode, 403);
     assert.equal(error.code, 'AuthorizationFailed');
     assert.match(error.message, /Microsoft\.DBforMySQL\/flexibleServers\/firewallRules\/write/);
@@ -191,7 +311,13 @@ describe('firewall rules and databases', () => {
     const capture = captureBody();
     await client.databases.get(RG, 'mysql-public', 'orders', capture.options);
     assertSameShape(capture.body(), exampleBody('mysql/2021-05-01/DatabaseGet.json'));
-    await client.databases.beginCreateOrUpdateAndWait(RG, 'mysql-public', 'billing', { charset: 'utf8mb4' }, LRO);
+    await client.databases.beginCreateOrUpdateAndWait(
+      RG,
+      'mysql-public',
+      'billing',
+      { charset: 'utf8mb4' },
+      LRO,
+    );
     assert.equal((await client.databases.get(RG, 'mysql-public', 'billing')).charset, 'utf8mb4');
     assert.equal((await sdkError(client.databases.get(RG, 'mysql-public', 'nope'))).statusCode, 404);
   });

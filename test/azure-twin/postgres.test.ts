@@ -24,18 +24,39 @@ let reader: PostgreSQLManagementFlexibleServerClient;
 const hookCalls: string[] = [];
 
 function sdkClient(principal: string): PostgreSQLManagementFlexibleServerClient {
-  return new PostgreSQLManagementFlexibleServerClient(twin.tokens.credential(principal) as never, IDS.subscriptionId, {
-    endpoint: twin.baseUrl,
-    credentialScopes: ['https://management.twin.test/.default'],
-  });
+  return new PostgreSQLManagementFlexibleServerClient(
+    twin.tokens.credential(principal) as never,
+    IDS.subscriptionId,
+    {
+      endpoint: twin.baseUrl,
+      credentialScopes: ['https://management.twin.test/.default'],
+    },
+  );
 }
 
 before(async () => {
   twin = await startTwin();
   const target = { store: twin.store, world: twin.world };
-  twin.world.principals.push({ objectId: READER, tenantId: IDS.tenantId, kind: 'user', displayName: 'Rita Reader', userPrincipalName: `rita@${twin.world.tenantDomain}`, userType: 'Member' });
-  twin.world.roleAssignments.push({ principalId: READER, roleName: 'Reader', scope: `/subscriptions/${IDS.subscriptionId}` });
-  seedPostgresServer(target, { subscriptionId: IDS.subscriptionId, resourceGroup: RG, name: 'pg-public', firewallRules: [{ name: 'office', startIpAddress: '203.0.113.0', endIpAddress: '203.0.113.255' }], databases: ['orders'] });
+  twin.world.principals.push({
+    objectId: READER,
+    tenantId: IDS.tenantId,
+    kind: 'user',
+    displayName: 'Rita Reader',
+    userPrincipalName: `rita@${twin.world.tenantDomain}`,
+    userType: 'Member',
+  });
+  twin.world.roleAssignments.push({
+    principalId: READER,
+    roleName: 'Reader',
+    scope: `/subscriptions/${IDS.subscriptionId}`,
+  });
+  seedPostgresServer(target, {
+    subscriptionId: IDS.subscriptionId,
+    resourceGroup: RG,
+    name: 'pg-public',
+    firewallRules: [{ name: 'office', startIpAddress: '203.0.113.0', endIpAddress: '203.0.113.255' }],
+    databases: ['orders'],
+  });
   seedPostgresServer(target, {
     subscriptionId: IDS.subscriptionId,
     resourceGroup: RG,
@@ -76,7 +97,10 @@ describe('servers', () => {
     const vnet = await client.servers.get(RG, 'pg-vnet', capture.options);
     assert.equal(vnet.network?.publicNetworkAccess, 'Disabled');
     assert.match(String(vnet.network?.delegatedSubnetResourceId), /subnets\/pg$/);
-    assert.match(String(vnet.network?.privateDnsZoneArmResourceId), /privateDnsZones\/pg-vnet\.private\.postgres\.database\.azure\.com$/);
+    assert.match(
+      String(vnet.network?.privateDnsZoneArmResourceId),
+      /privateDnsZones\/pg-vnet\.private\.postgres\.database\.azure\.com$/,
+    );
     // The example server is zone-redundant and carries a user tag; neither is part of VNet integration.
     assertSameShape(capture.body(), exampleBody(`${EX}/ServersGetWithVnet.json`), 'VNet server shape', [
       '$.properties.highAvailability.standbyAvailabilityZone',
@@ -98,14 +122,30 @@ describe('servers', () => {
   });
 
   test('PATCH enabling Entra auth is long-running, keeps password auth and sets the tenant', async () => {
-    await client.servers.beginUpdateAndWait(RG, 'pg-public', { authConfig: { activeDirectoryAuth: 'Enabled', passwordAuth: 'Enabled' } }, LRO);
+    await client.servers.beginUpdateAndWait(
+      RG,
+      'pg-public',
+      { authConfig: { activeDirectoryAuth: 'Enabled', passwordAuth: 'Enabled' } },
+      LRO,
+    );
     const server = await client.servers.get(RG, 'pg-public');
-    assert.deepEqual(server.authConfig, { activeDirectoryAuth: 'Enabled', passwordAuth: 'Enabled', tenantId: IDS.tenantId });
+    assert.deepEqual(server.authConfig, {
+      activeDirectoryAuth: 'Enabled',
+      passwordAuth: 'Enabled',
+      tenantId: IDS.tenantId,
+    });
     assert.equal(server.state, 'Ready');
   });
 
   test('PATCH disabling both auth methods is refused', async () => {
-    const error = await sdkError(client.servers.beginUpdateAndWait(RG, 'pg-vnet', { authConfig: { activeDirectoryAuth: 'Disabled', passwordAuth: 'Disabled' } }, LRO));
+    const error = await sdkError(
+      client.servers.beginUpdateAndWait(
+        RG,
+        'pg-vnet',
+        { authConfig: { activeDirectoryAuth: 'Disabled', passwordAuth: 'Disabled' } },
+        LRO,
+      ),
+    );
     assert.equal(error.statusCode, 400);
     assert.equal(error.code, 'InvalidParameterValue');
   });
@@ -134,7 +174,8 @@ describe('Microsoft Entra administrators', () => {
     );
     const capture = captureBody();
     const admins = [];
-    for await (const a of client.administratorsMicrosoftEntra.listByServer(RG, 'pg-vnet', capture.options)) admins.push(a);
+    for await (const a of client.administratorsMicrosoftEntra.listByServer(RG, 'pg-vnet', capture.options))
+      admins.push(a);
     assert.deepEqual(admins.map((a) => a.objectId).sort(), [IDS.dana, MI].sort());
     assertSameShape(capture.body(), exampleBody(`${EX}/AdministratorsListByServer.json`));
 
@@ -153,7 +194,13 @@ describe('Microsoft Entra administrators', () => {
 
   test('adding an admin while Entra auth is off is refused', async () => {
     const error = await sdkError(
-      client.administratorsMicrosoftEntra.beginCreateOrUpdateAndWait(RG, 'pg-private-endpoint', MI, { principalName: 'x', principalType: 'User' }, LRO),
+      client.administratorsMicrosoftEntra.beginCreateOrUpdateAndWait(
+        RG,
+        'pg-private-endpoint',
+        MI,
+        { principalName: 'x', principalType: 'User' },
+        LRO,
+      ),
     );
     assert.equal(error.statusCode, 400);
   });
@@ -162,16 +209,28 @@ describe('Microsoft Entra administrators', () => {
 describe('firewall rules', () => {
   test('create, get, list and delete through long-running operations', async () => {
     const capture = captureBody();
-    await client.firewallRules.beginCreateOrUpdateAndWait(RG, 'pg-public', 'svc_dev', { startIpAddress: '198.51.100.7', endIpAddress: '198.51.100.7' }, LRO);
+    await client.firewallRules.beginCreateOrUpdateAndWait(
+      RG,
+      'pg-public',
+      'svc_dev',
+      { startIpAddress: '198.51.100.7', endIpAddress: '198.51.100.7' },
+      LRO,
+    );
     const rule = await client.firewallRules.get(RG, 'pg-public', 'svc_dev', capture.options);
     assert.equal(rule.startIpAddress, '198.51.100.7');
     assertSameShape(capture.body(), exampleBody(`${EX}/FirewallRulesGet.json`));
     const names: string[] = [];
-    for await (const r of client.firewallRules.listByServer(RG, 'pg-public', capture.options)) names.push(r.name!);
+    for await (const r of client.firewallRules.listByServer(RG, 'pg-public', capture.options))
+      names.push(r.name!);
     assert.deepEqual(names, ['office', 'svc_dev']);
-    assertSameShape(capture.body(), exampleBody(`${EX}/FirewallRulesListByServer.json`), 'list shape', ['$.nextLink']);
+    assertSameShape(capture.body(), exampleBody(`${EX}/FirewallRulesListByServer.json`), 'list shape', [
+      '$.nextLink',
+    ]);
     await client.firewallRules.beginDeleteAndWait(RG, 'pg-public', 'svc_dev', LRO);
-    assert.equal((await sdkError(client.firewallRules.get(RG, 'pg-public', 'svc_dev'))).code, 'ResourceNotFound');
+    assert.equal(
+      (await sdkError(client.firewallRules.get(RG, 'pg-public', 'svc_dev'))).code,
+      'ResourceNotFound',
+    );
   });
 
   test('rejects non-IPv4 addresses, reversed ranges and bad names', async () => {
@@ -181,7 +240,9 @@ describe('firewall rules', () => {
       { name: 'bad name!', body: { startIpAddress: '10.0.0.1', endIpAddress: '10.0.0.1' } },
     ];
     for (const { name, body } of bad) {
-      const error = await sdkError(client.firewallRules.beginCreateOrUpdateAndWait(RG, 'pg-public', name, body, LRO));
+      const error = await sdkError(
+        client.firewallRules.beginCreateOrUpdateAndWait(RG, 'pg-public', name, body, LRO),
+      );
       assert.equal(error.statusCode, 400, name);
     }
   });
@@ -189,7 +250,15 @@ describe('firewall rules', () => {
   test('a Reader can read rules but a write is 403 AuthorizationFailed naming the action', async () => {
     const rule = await reader.firewallRules.get(RG, 'pg-public', 'office');
     assert.equal(rule.name, 'office');
-    const error = await sdkError(reader.firewallRules.beginCreateOrUpdateAndWait(RG, 'pg-public', 'x', { startIpAddress: '1.1.1.1', endIpAddress: '1.1.1.1' }, LRO));
+    const error = await sdkError(
+      reader.firewallRules.beginCreateOrUpdateAndWait(
+        RG,
+        'pg-public',
+        'x',
+        { startIpAddress: '1.1.1.1', endIpAddress: '1.1.1.1' },
+        LRO,
+      ),
+    );
     assert.equal(error.statusCode, 403);
     assert.equal(error.code, 'AuthorizationFailed');
     assert.match(error.message, /Microsoft\.DBforPostgreSQL\/flexibleServers\/firewallRules\/write/);
@@ -199,10 +268,17 @@ describe('firewall rules', () => {
 describe('databases, configurations, private endpoint connections', () => {
   test('databases: create (long-running), get, list, delete', async () => {
     const capture = captureBody();
-    await client.databases.beginCreateAndWait(RG, 'pg-public', 'billing', { charset: 'UTF8', collation: 'en_US.utf8' }, LRO);
+    await client.databases.beginCreateAndWait(
+      RG,
+      'pg-public',
+      'billing',
+      { charset: 'UTF8', collation: 'en_US.utf8' },
+      LRO,
+    );
     await client.databases.get(RG, 'pg-public', 'billing');
     const names: string[] = [];
-    for await (const d of client.databases.listByServer(RG, 'pg-public', capture.options)) names.push(d.name!);
+    for await (const d of client.databases.listByServer(RG, 'pg-public', capture.options))
+      names.push(d.name!);
     assert.deepEqual(names, ['postgres', 'orders', 'billing']);
     assertSameShape(capture.body(), exampleBody(`${EX}/DatabasesListByServer.json`));
     await client.databases.beginDeleteAndWait(RG, 'pg-public', 'billing', LRO);
@@ -211,21 +287,35 @@ describe('databases, configurations, private endpoint connections', () => {
 
   test('configurations: get and list', async () => {
     const capture = captureBody();
-    const config = await client.configurations.get(RG, 'pg-public', 'require_secure_transport', capture.options);
+    const config = await client.configurations.get(
+      RG,
+      'pg-public',
+      'require_secure_transport',
+      capture.options,
+    );
     assert.equal(config.value, 'on');
     assertSameShape(capture.body(), exampleBody(`${EX}/ConfigurationsGet.json`));
     let count = 0;
     for await (const _ of client.configurations.listByServer(RG, 'pg-public')) count++;
     assert.ok(count >= 3);
-    assert.equal((await sdkError(client.configurations.get(RG, 'pg-public', 'no_such_parameter'))).code, 'ResourceNotFound');
+    assert.equal(
+      (await sdkError(client.configurations.get(RG, 'pg-public', 'no_such_parameter'))).code,
+      'ResourceNotFound',
+    );
   });
 
   test('private endpoint connections: list and get', async () => {
     const capture = captureBody();
     const connections = [];
-    for await (const c of client.privateEndpointConnections.listByServer(RG, 'pg-private-endpoint')) connections.push(c);
+    for await (const c of client.privateEndpointConnections.listByServer(RG, 'pg-private-endpoint'))
+      connections.push(c);
     assert.equal(connections.length, 1);
-    const one = await client.privateEndpointConnections.get(RG, 'pg-private-endpoint', connections[0]!.name!, capture.options);
+    const one = await client.privateEndpointConnections.get(
+      RG,
+      'pg-private-endpoint',
+      connections[0]!.name!,
+      capture.options,
+    );
     assert.match(String(one.privateEndpoint?.id), /privateEndpoints\/pe-orders$/);
     assertSameShape(capture.body(), exampleBody(`${EX}/PrivateEndpointConnectionsGet.json`));
   });
@@ -233,7 +323,12 @@ describe('databases, configurations, private endpoint connections', () => {
 
 test('an api-version the RP does not serve is NoRegisteredProviderFound', async () => {
   const url = `${twin.baseUrl}/subscriptions/${IDS.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.DBforPostgreSQL/flexibleServers/pg-public?api-version=1999-01-01`;
-  const response = await fetch(url, { headers: { authorization: `Bearer ${twin.tokens.issue(IDS.dana, 'arm')}` } });
+  const response = await fetch(url, {
+    headers: { authorization: `Bearer ${twin.tokens.issue(IDS.dana, 'arm')}` },
+  });
   assert.equal(response.status, 400);
-  assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'NoRegisteredProviderFound');
+  assert.equal(
+    ((await response.json()) as { error: { code: string } }).error.code,
+    'NoRegisteredProviderFound',
+  );
 });

@@ -2,7 +2,7 @@
  * Pieces the three database resource providers (PostgreSQL flexible, MySQL flexible, Azure SQL) share:
  * ARM ids, api-version gates, the ARM "not found" text, firewall-rule validation and list answers.
  */
-import { AzureError, type ArmResource, type TwinRequest, type TwinResponse } from '../api.ts';
+import { type ArmResource, AzureError, type TwinRequest, type TwinResponse } from '../api.ts';
 import { page } from '../framework/paging.ts';
 
 /** `/subscriptions/{s}/resourceGroups/{rg}/providers/{namespace}/{type}/{name}` from route params. */
@@ -39,7 +39,13 @@ export function resourceNotFound(type: string, name: string, resourceGroup: stri
 }
 
 /** The stored resource or the ARM 404 naming it the way ARM does (`type/server/child`). */
-export function mustGet(store: { get(id: string): ArmResource | undefined }, id: string, displayType: string, displayName: string, resourceGroup: string): ArmResource {
+export function mustGet(
+  store: { get(id: string): ArmResource | undefined },
+  id: string,
+  displayType: string,
+  displayName: string,
+  resourceGroup: string,
+): ArmResource {
   const found = store.get(id);
   if (!found) throw resourceNotFound(displayType, displayName, resourceGroup);
   return found;
@@ -63,14 +69,22 @@ export function ipv4ToNumber(ip: string): number {
 
 /** The `InvalidParameterValue` text the flexible-server providers use for a bad field. */
 export function invalidParameter(parameter: string): AzureError {
-  return new AzureError(400, 'InvalidParameterValue', `Invalid value given for parameter ${parameter}. Specify a valid parameter value.`);
+  return new AzureError(
+    400,
+    'InvalidParameterValue',
+    `Invalid value given for parameter ${parameter}. Specify a valid parameter value.`,
+  );
 }
 
 /**
  * Firewall rule checks of the flexible servers: IPv4 start/end, start not after end, and the rule
  * name pattern of the spec (`^[-\w\._]+$` PostgreSQL, `^[a-zA-Z0-9][-_a-zA-Z0-9]{0,79}$` MySQL).
  */
-export function validateFlexibleFirewallRule(name: string, namePattern: RegExp, body: any): { startIpAddress: string; endIpAddress: string } {
+export function validateFlexibleFirewallRule(
+  name: string,
+  namePattern: RegExp,
+  body: any,
+): { startIpAddress: string; endIpAddress: string } {
   if (!namePattern.test(name)) invalidName(name);
   const start = body?.properties?.startIpAddress;
   const end = body?.properties?.endIpAddress;
@@ -81,7 +95,11 @@ export function validateFlexibleFirewallRule(name: string, namePattern: RegExp, 
 }
 
 function invalidName(name: string): never {
-  throw new AzureError(400, 'InvalidResourceName', `The resource name '${name}' is invalid. It must match the pattern of the resource type.`);
+  throw new AzureError(
+    400,
+    'InvalidResourceName',
+    `The resource name '${name}' is invalid. It must match the pattern of the resource type.`,
+  );
 }
 
 /** Id prefix for child routes: `{server}/{childType}/{name}`. */
@@ -90,10 +108,20 @@ export function childId(server: string, childType: string, name: string): string
 }
 
 /** Copies `source` into `target` recursively (objects merge, everything else replaces): ARM PATCH. */
-export function mergePatch(target: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
+export function mergePatch(
+  target: Record<string, unknown>,
+  source: Record<string, unknown>,
+): Record<string, unknown> {
   for (const [key, value] of Object.entries(source)) {
     const current = target[key];
-    if (value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current)) {
+    if (
+      value &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      current &&
+      typeof current === 'object' &&
+      !Array.isArray(current)
+    ) {
       mergePatch(current as Record<string, unknown>, value as Record<string, unknown>);
     } else if (value !== undefined) {
       target[key] = value;

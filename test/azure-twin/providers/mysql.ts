@@ -7,7 +7,15 @@
  * no administrators and no server identity); the tool calls those with 2023-12-30. The twin answers the
  * 2023-12-30 shapes (a superset) for every accepted version; administrators exist from 2021-12-01-preview.
  */
-import { AzureError, type ArmResource, type Provider, type RouteSpec, type TwinContext, type TwinRequest, type World } from '../api.ts';
+import {
+  type ArmResource,
+  AzureError,
+  type Provider,
+  type RouteSpec,
+  type TwinContext,
+  type TwinRequest,
+  type World,
+} from '../api.ts';
 import {
   childId,
   invalidParameter,
@@ -23,19 +31,57 @@ import {
 const NS = 'Microsoft.DBforMySQL';
 const SERVER_TYPE = `${NS}/flexibleServers`;
 /** 2021-05-01 is what the installed SDK sends; 2023-12-30 is what doctor-facts.md and the CLI use. */
-export const MYSQL_API_VERSIONS = ['2021-05-01', '2021-12-01-preview', '2022-01-01', '2022-09-30-preview', '2023-06-30', '2023-12-30'] as const;
+export const MYSQL_API_VERSIONS = [
+  '2021-05-01',
+  '2021-12-01-preview',
+  '2022-01-01',
+  '2022-09-30-preview',
+  '2023-06-30',
+  '2023-12-30',
+] as const;
 /** The administrators resource type appeared in 2021-12-01-preview. */
 const ADMIN_API_VERSIONS = MYSQL_API_VERSIONS.filter((v) => v !== '2021-05-01');
 const FIREWALL_NAME = /^[a-zA-Z0-9][-_a-zA-Z0-9]{0,79}$/;
-const BASE = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.DBforMySQL/flexibleServers';
+const BASE =
+  '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.DBforMySQL/flexibleServers';
 const SERVER = `${BASE}/{serverName}`;
 
-const CONFIGURATIONS: Record<string, { value: string; description: string; dataType: string; allowedValues: string }> = {
-  aad_auth_only: { value: 'OFF', description: 'Enable or disable Microsoft Entra authentication only mode (ON disables MySQL password logins).', dataType: 'Enumeration', allowedValues: 'ON,OFF' },
-  aad_auth_validate_oids_in_tenant: { value: 'ON', description: 'Validate that object ids of Microsoft Entra principals belong to the server tenant.', dataType: 'Enumeration', allowedValues: 'ON,OFF' },
-  require_secure_transport: { value: 'ON', description: 'Whether client connections to the server are required to use some form of secure transport.', dataType: 'Enumeration', allowedValues: 'ON,OFF' },
-  tls_version: { value: 'TLSv1.2,TLSv1.3', description: 'Which protocols the server permits for encrypted connections.', dataType: 'Set', allowedValues: 'TLSv1.2,TLSv1.3' },
-  event_scheduler: { value: 'OFF', description: 'Indicates the status of the Event Scheduler.', dataType: 'Enumeration', allowedValues: 'ON,OFF' },
+const CONFIGURATIONS: Record<
+  string,
+  { value: string; description: string; dataType: string; allowedValues: string }
+> = {
+  aad_auth_only: {
+    value: 'OFF',
+    description:
+      'Enable or disable Microsoft Entra authentication only mode (ON disables MySQL password logins).',
+    dataType: 'Enumeration',
+    allowedValues: 'ON,OFF',
+  },
+  aad_auth_validate_oids_in_tenant: {
+    value: 'ON',
+    description: 'Validate that object ids of Microsoft Entra principals belong to the server tenant.',
+    dataType: 'Enumeration',
+    allowedValues: 'ON,OFF',
+  },
+  require_secure_transport: {
+    value: 'ON',
+    description:
+      'Whether client connections to the server are required to use some form of secure transport.',
+    dataType: 'Enumeration',
+    allowedValues: 'ON,OFF',
+  },
+  tls_version: {
+    value: 'TLSv1.2,TLSv1.3',
+    description: 'Which protocols the server permits for encrypted connections.',
+    dataType: 'Set',
+    allowedValues: 'TLSv1.2,TLSv1.3',
+  },
+  event_scheduler: {
+    value: 'OFF',
+    description: 'Indicates the status of the Event Scheduler.',
+    dataType: 'Enumeration',
+    allowedValues: 'ON,OFF',
+  },
 };
 
 function ids(params: Record<string, string>) {
@@ -60,7 +106,11 @@ function getServer(twin: TwinContext, params: Record<string, string>): ArmResour
 }
 
 function childNotFound(params: Record<string, string>, childType: string, name: string): AzureError {
-  return resourceNotFound(`${SERVER_TYPE}/${params.serverName}/${childType}`, name, params.resourceGroupName!);
+  return resourceNotFound(
+    `${SERVER_TYPE}/${params.serverName}/${childType}`,
+    name,
+    params.resourceGroupName!,
+  );
 }
 
 function route(
@@ -77,7 +127,11 @@ function route(
     action: `${SERVER_TYPE}${action}`,
     ...(options.parents === false ? {} : { parents: options.parents ?? parents }),
     handler(req, twin) {
-      requireApiVersion(req, options.versions === ADMIN_API_VERSIONS ? 'flexibleServers/administrators' : 'flexibleServers', options.versions ?? MYSQL_API_VERSIONS);
+      requireApiVersion(
+        req,
+        options.versions === ADMIN_API_VERSIONS ? 'flexibleServers/administrators' : 'flexibleServers',
+        options.versions ?? MYSQL_API_VERSIONS,
+      );
       return handler(req, twin);
     },
   };
@@ -92,9 +146,18 @@ function identityBody(twin: { world: World }, uamiIds: string[]): Record<string,
   const userAssignedIdentities: Record<string, unknown> = {};
   for (const id of uamiIds) {
     const principal = twin.world.principals.find((p) => p.alternativeId?.toLowerCase() === id.toLowerCase());
-    userAssignedIdentities[id] = { principalId: principal?.objectId ?? '', clientId: principal?.appId ?? '', tenantId: twin.world.tenantId };
+    userAssignedIdentities[id] = {
+      principalId: principal?.objectId ?? '',
+      clientId: principal?.appId ?? '',
+      tenantId: twin.world.tenantId,
+    };
   }
-  return { type: 'UserAssigned', userAssignedIdentities, principalId: '00000000-0000-0000-0000-000000000000', tenantId: '00000000-0000-0000-0000-000000000000' };
+  return {
+    type: 'UserAssigned',
+    userAssignedIdentities,
+    principalId: '00000000-0000-0000-0000-000000000000',
+    tenantId: '00000000-0000-0000-0000-000000000000',
+  };
 }
 
 function serverIdentityIds(server: ArmResource): string[] {
@@ -103,46 +166,72 @@ function serverIdentityIds(server: ArmResource): string[] {
 }
 
 const serverRoutes: RouteSpec[] = [
-  route('GET', SERVER, '/read', (req, twin) => ({ status: 200, body: getServer(twin, req.params) }), { parents: rgOnly }),
-  route('GET', BASE, '/read', (req, twin) => listAnswer(req, twin.store.listByScope(resourceGroupId(req.params), SERVER_TYPE))),
+  route('GET', SERVER, '/read', (req, twin) => ({ status: 200, body: getServer(twin, req.params) }), {
+    parents: rgOnly,
+  }),
+  route('GET', BASE, '/read', (req, twin) =>
+    listAnswer(req, twin.store.listByScope(resourceGroupId(req.params), SERVER_TYPE)),
+  ),
   route(
     'GET',
     '/subscriptions/{subscriptionId}/providers/Microsoft.DBforMySQL/flexibleServers',
     '/read',
-    (req, twin) => listAnswer(req, twin.store.listByScope(`/subscriptions/${req.params.subscriptionId}`, SERVER_TYPE)),
+    (req, twin) =>
+      listAnswer(req, twin.store.listByScope(`/subscriptions/${req.params.subscriptionId}`, SERVER_TYPE)),
     { parents: false },
   ),
-  route('PATCH', SERVER, '/write', (req, twin) => {
-    const server = getServer(twin, req.params);
-    const patch = (req.body ?? {}) as Record<string, any>;
-    let identity: Record<string, unknown> | undefined;
-    if (patch.identity !== undefined) {
-      if (patch.identity?.type !== 'UserAssigned') throw invalidParameter('identity.type');
-      const wanted = Object.keys(patch.identity.userAssignedIdentities ?? {});
-      for (const id of wanted) {
-        if (!twin.world.principals.some((p) => p.alternativeId?.toLowerCase() === id.toLowerCase())) {
-          throw new AzureError(400, 'InvalidParameterValue', `Invalid value given for parameter userAssignedIdentities. The identity '${id}' was not found.`);
+  route(
+    'PATCH',
+    SERVER,
+    '/write',
+    (req, twin) => {
+      const server = getServer(twin, req.params);
+      const patch = (req.body ?? {}) as Record<string, any>;
+      let identity: Record<string, unknown> | undefined;
+      if (patch.identity !== undefined) {
+        if (patch.identity?.type !== 'UserAssigned') throw invalidParameter('identity.type');
+        const wanted = Object.keys(patch.identity.userAssignedIdentities ?? {});
+        for (const id of wanted) {
+          if (!twin.world.principals.some((p) => p.alternativeId?.toLowerCase() === id.toLowerCase())) {
+            throw new AzureError(
+              400,
+              'InvalidParameterValue',
+              `Invalid value given for parameter userAssignedIdentities. The identity '${id}' was not found.`,
+            );
+          }
         }
+        // ARM PATCH semantics for the map: listed ids are added, ids mapped to null are removed.
+        const kept = serverIdentityIds(server).filter(
+          (id) =>
+            !(
+              id in patch.identity.userAssignedIdentities &&
+              patch.identity.userAssignedIdentities[id] === null
+            ),
+        );
+        const added = wanted.filter(
+          (id) =>
+            patch.identity.userAssignedIdentities[id] !== null &&
+            !kept.some((k) => k.toLowerCase() === id.toLowerCase()),
+        );
+        identity = identityBody(twin, [...kept, ...added]);
       }
-      // ARM PATCH semantics for the map: listed ids are added, ids mapped to null are removed.
-      const kept = serverIdentityIds(server).filter((id) => !(id in patch.identity.userAssignedIdentities && patch.identity.userAssignedIdentities[id] === null));
-      const added = wanted.filter((id) => patch.identity.userAssignedIdentities[id] !== null && !kept.some((k) => k.toLowerCase() === id.toLowerCase()));
-      identity = identityBody(twin, [...kept, ...added]);
-    }
-    const publicAccess = patch.properties?.network?.publicNetworkAccess;
-    if (publicAccess !== undefined && publicAccess !== 'Enabled' && publicAccess !== 'Disabled') throw invalidParameter('publicNetworkAccess');
-    return accepted(req, twin, server.id, () => {
-      const next = structuredClone(twin.store.get(server.id) ?? server) as ArmResource;
-      if (patch.properties) {
-        const { administratorLoginPassword: _secret, ...rest } = patch.properties;
-        mergePatch(next.properties as Record<string, unknown>, rest);
-      }
-      if (patch.sku) next.sku = { ...next.sku, ...patch.sku };
-      if (patch.tags) next.tags = patch.tags;
-      if (identity) next.identity = identity;
-      twin.store.put(next);
-    });
-  }, { parents: rgOnly }),
+      const publicAccess = patch.properties?.network?.publicNetworkAccess;
+      if (publicAccess !== undefined && publicAccess !== 'Enabled' && publicAccess !== 'Disabled')
+        throw invalidParameter('publicNetworkAccess');
+      return accepted(req, twin, server.id, () => {
+        const next = structuredClone(twin.store.get(server.id) ?? server) as ArmResource;
+        if (patch.properties) {
+          const { administratorLoginPassword: _secret, ...rest } = patch.properties;
+          mergePatch(next.properties as Record<string, unknown>, rest);
+        }
+        if (patch.sku) next.sku = { ...next.sku, ...patch.sku };
+        if (patch.tags) next.tags = patch.tags;
+        if (identity) next.identity = identity;
+        twin.store.put(next);
+      });
+    },
+    { parents: rgOnly },
+  ),
 ];
 
 const ADMIN = `${SERVER}/administrators/{administratorName}`;
@@ -156,7 +245,8 @@ const administratorRoutes: RouteSpec[] = [
     'GET',
     `${SERVER}/administrators`,
     '/administrators/read',
-    (req, twin) => listAnswer(req, twin.store.children(ids(req.params).server, `${SERVER_TYPE}/administrators`)),
+    (req, twin) =>
+      listAnswer(req, twin.store.children(ids(req.params).server, `${SERVER_TYPE}/administrators`)),
     { versions: ADMIN_API_VERSIONS },
   ),
   route(
@@ -184,7 +274,10 @@ const administratorRoutes: RouteSpec[] = [
       if (typeof props.sid !== 'string' || props.sid === '') throw invalidParameter('sid');
       // Entra sign-in on MySQL reads Graph as the server's user-assigned identity: it must be attached.
       const identityId = props.identityResourceId;
-      if (typeof identityId !== 'string' || !serverIdentityIds(server).some((id) => id.toLowerCase() === identityId.toLowerCase())) {
+      if (
+        typeof identityId !== 'string' ||
+        !serverIdentityIds(server).some((id) => id.toLowerCase() === identityId.toLowerCase())
+      ) {
         throw invalidParameter('identityResourceId');
       }
       const admin: ArmResource = {
@@ -203,7 +296,8 @@ const administratorRoutes: RouteSpec[] = [
       return accepted(req, twin, admin.id, async () => {
         twin.store.put(admin);
         const current = twin.store.get(server.id) ?? server;
-        if (previous && previous.properties?.login !== props.login) await twin.databases.mysqlAdminRemoved?.(current, String(previous.properties?.login));
+        if (previous && previous.properties?.login !== props.login)
+          await twin.databases.mysqlAdminRemoved?.(current, String(previous.properties?.login));
         await twin.databases.mysqlAdminSet?.(current, { login: props.login, sid: props.sid });
       });
     },
@@ -228,12 +322,32 @@ const administratorRoutes: RouteSpec[] = [
   ),
 ];
 
-function firewallRule(server: string, name: string, startIpAddress: string, endIpAddress: string): ArmResource {
-  return { id: childId(server, 'firewallRules', name), name, type: `${SERVER_TYPE}/firewallRules`, properties: { startIpAddress, endIpAddress } };
+function firewallRule(
+  server: string,
+  name: string,
+  startIpAddress: string,
+  endIpAddress: string,
+): ArmResource {
+  return {
+    id: childId(server, 'firewallRules', name),
+    name,
+    type: `${SERVER_TYPE}/firewallRules`,
+    properties: { startIpAddress, endIpAddress },
+  };
 }
 
-function database(server: string, name: string, charset = 'utf8mb4', collation = 'utf8mb4_0900_ai_ci'): ArmResource {
-  return { id: childId(server, 'databases', name), name, type: `${SERVER_TYPE}/databases`, properties: { charset, collation } };
+function database(
+  server: string,
+  name: string,
+  charset = 'utf8mb4',
+  collation = 'utf8mb4_0900_ai_ci',
+): ArmResource {
+  return {
+    id: childId(server, 'databases', name),
+    name,
+    type: `${SERVER_TYPE}/databases`,
+    properties: { charset, collation },
+  };
 }
 
 const firewallRoutes: RouteSpec[] = [
@@ -241,7 +355,9 @@ const firewallRoutes: RouteSpec[] = [
     listAnswer(req, twin.store.children(ids(req.params).server, `${SERVER_TYPE}/firewallRules`)),
   ),
   route('GET', `${SERVER}/firewallRules/{firewallRuleName}`, '/firewallRules/read', (req, twin) => {
-    const rule = twin.store.get(childId(ids(req.params).server, 'firewallRules', req.params.firewallRuleName!));
+    const rule = twin.store.get(
+      childId(ids(req.params).server, 'firewallRules', req.params.firewallRuleName!),
+    );
     if (!rule) throw childNotFound(req.params, 'firewallRules', req.params.firewallRuleName!);
     return { status: 200, body: rule };
   }),
@@ -274,7 +390,12 @@ const databaseRoutes: RouteSpec[] = [
   }),
   route('PUT', `${SERVER}/databases/{databaseName}`, '/databases/write', (req, twin) => {
     const server = getServer(twin, req.params);
-    const db = database(server.id, req.params.databaseName!, req.body?.properties?.charset, req.body?.properties?.collation);
+    const db = database(
+      server.id,
+      req.params.databaseName!,
+      req.body?.properties?.charset,
+      req.body?.properties?.collation,
+    );
     return accepted(req, twin, db.id, async () => {
       twin.store.put(db);
       await twin.databases.databaseCreated?.(server, db.name);
@@ -290,7 +411,11 @@ const databaseRoutes: RouteSpec[] = [
 ];
 
 /** Current value of a server parameter: a stored override or the catalogue default. */
-function configuration(twin: { store: TwinContext['store'] }, server: ArmResource, name: string): ArmResource | undefined {
+function configuration(
+  twin: { store: TwinContext['store'] },
+  server: ArmResource,
+  name: string,
+): ArmResource | undefined {
   const known = Object.entries(CONFIGURATIONS).find(([key]) => key.toLowerCase() === name.toLowerCase());
   if (!known) return undefined;
   const [key, info] = known;
@@ -320,13 +445,29 @@ function setConfiguration(req: TwinRequest, twin: TwinContext) {
   if (!current) throw childNotFound(req.params, 'configurations', req.params.configurationName!);
   const value = req.body?.properties?.value;
   const allowed = String(current.properties!.allowedValues).split(',');
-  if (typeof value !== 'string' || (current.properties!.dataType === 'Enumeration' && !allowed.includes(value.toUpperCase()))) {
+  if (
+    typeof value !== 'string' ||
+    (current.properties!.dataType === 'Enumeration' && !allowed.includes(value.toUpperCase()))
+  ) {
     throw invalidParameter('value');
   }
-  if (current.name === 'aad_auth_only' && value.toUpperCase() === 'ON' && !twin.store.get(childId(server.id, 'administrators', 'ActiveDirectory'))) {
-    throw new AzureError(400, 'InvalidParameterValue', 'Invalid value given for parameter aad_auth_only. A Microsoft Entra administrator must be set before enabling Microsoft Entra authentication only.');
+  if (
+    current.name === 'aad_auth_only' &&
+    value.toUpperCase() === 'ON' &&
+    !twin.store.get(childId(server.id, 'administrators', 'ActiveDirectory'))
+  ) {
+    throw new AzureError(
+      400,
+      'InvalidParameterValue',
+      'Invalid value given for parameter aad_auth_only. A Microsoft Entra administrator must be set before enabling Microsoft Entra authentication only.',
+    );
   }
-  const stored: ArmResource = { id: current.id, name: current.name, type: current.type, properties: { value: current.properties!.dataType === 'Enumeration' ? value.toUpperCase() : value } };
+  const stored: ArmResource = {
+    id: current.id,
+    name: current.name,
+    type: current.type,
+    properties: { value: current.properties!.dataType === 'Enumeration' ? value.toUpperCase() : value },
+  };
   return accepted(req, twin, current.id, () => {
     twin.store.put(stored);
   });
@@ -335,7 +476,10 @@ function setConfiguration(req: TwinRequest, twin: TwinContext) {
 const configurationRoutes: RouteSpec[] = [
   route('GET', `${SERVER}/configurations`, '/configurations/read', (req, twin) => {
     const server = getServer(twin, req.params);
-    return listAnswer(req, Object.keys(CONFIGURATIONS).map((name) => configuration(twin, server, name)));
+    return listAnswer(
+      req,
+      Object.keys(CONFIGURATIONS).map((name) => configuration(twin, server, name)),
+    );
   }),
   route('GET', `${SERVER}/configurations/{configurationName}`, '/configurations/read', (req, twin) => {
     const found = configuration(twin, getServer(twin, req.params), req.params.configurationName!);
@@ -354,18 +498,37 @@ const privateEndpointRoutes: RouteSpec[] = [
   route('GET', `${SERVER}/privateEndpointConnections`, '/privateEndpointConnections/read', (req, twin) =>
     listAnswer(req, endpointConnections(getServer(twin, req.params))),
   ),
-  route('GET', `${SERVER}/privateEndpointConnections/{privateEndpointConnectionName}`, '/privateEndpointConnections/read', (req, twin) => {
-    const wanted = req.params.privateEndpointConnectionName!.toLowerCase();
-    const found = endpointConnections(getServer(twin, req.params)).find((c) => c.name.toLowerCase() === wanted);
-    if (!found) throw childNotFound(req.params, 'privateEndpointConnections', req.params.privateEndpointConnectionName!);
-    return { status: 200, body: found };
-  }),
+  route(
+    'GET',
+    `${SERVER}/privateEndpointConnections/{privateEndpointConnectionName}`,
+    '/privateEndpointConnections/read',
+    (req, twin) => {
+      const wanted = req.params.privateEndpointConnectionName!.toLowerCase();
+      const found = endpointConnections(getServer(twin, req.params)).find(
+        (c) => c.name.toLowerCase() === wanted,
+      );
+      if (!found)
+        throw childNotFound(
+          req.params,
+          'privateEndpointConnections',
+          req.params.privateEndpointConnectionName!,
+        );
+      return { status: 200, body: found };
+    },
+  ),
 ];
 
 /** The provider the framework mounts (`providers/index.ts` picks `provider`). */
 export const provider: Provider = {
   name: 'mysql',
-  routes: [...serverRoutes, ...administratorRoutes, ...firewallRoutes, ...databaseRoutes, ...configurationRoutes, ...privateEndpointRoutes],
+  routes: [
+    ...serverRoutes,
+    ...administratorRoutes,
+    ...firewallRoutes,
+    ...databaseRoutes,
+    ...configurationRoutes,
+    ...privateEndpointRoutes,
+  ],
 };
 
 /** Options of `seedMysqlServer`. */
@@ -391,15 +554,22 @@ export interface MysqlSeed {
 }
 
 /** Puts a MySQL flexible server (identity, admin, rules, databases) into the store in the GET shapes. */
-export function seedMysqlServer(twin: { store: TwinContext['store']; world: World }, opts: MysqlSeed): ArmResource {
+export function seedMysqlServer(
+  twin: { store: TwinContext['store']; world: World },
+  opts: MysqlSeed,
+): ArmResource {
   const id = `/subscriptions/${opts.subscriptionId}/resourceGroups/${opts.resourceGroup}/providers/${SERVER_TYPE}/${opts.name}`;
-  const network: Record<string, string> = { publicNetworkAccess: opts.publicNetworkAccess ?? (opts.delegatedSubnet ? 'Disabled' : 'Enabled') };
+  const network: Record<string, string> = {
+    publicNetworkAccess: opts.publicNetworkAccess ?? (opts.delegatedSubnet ? 'Disabled' : 'Enabled'),
+  };
   if (opts.delegatedSubnet) {
     network.delegatedSubnetResourceId = opts.delegatedSubnet;
     network.privateDnsZoneResourceId =
-      opts.privateDnsZone ?? `/subscriptions/${opts.subscriptionId}/resourceGroups/${opts.resourceGroup}/providers/Microsoft.Network/privateDnsZones/${opts.name}.private.mysql.database.azure.com`;
+      opts.privateDnsZone ??
+      `/subscriptions/${opts.subscriptionId}/resourceGroups/${opts.resourceGroup}/providers/Microsoft.Network/privateDnsZones/${opts.name}.private.mysql.database.azure.com`;
   }
-  const endpoints = typeof opts.privateEndpoint === 'string' ? [{ id: opts.privateEndpoint }] : (opts.privateEndpoint ?? []);
+  const endpoints =
+    typeof opts.privateEndpoint === 'string' ? [{ id: opts.privateEndpoint }] : (opts.privateEndpoint ?? []);
   const server: ArmResource = {
     id,
     name: opts.name,
@@ -411,7 +581,13 @@ export function seedMysqlServer(twin: { store: TwinContext['store']; world: Worl
     ...(opts.identities?.length ? { identity: identityBody(twin, opts.identities) } : {}),
     properties: {
       administratorLogin: 'mysqladmin',
-      storage: { storageSizeGB: 32, iops: 396, autoGrow: 'Enabled', autoIoScaling: 'Enabled', storageSku: 'Premium_LRS' },
+      storage: {
+        storageSizeGB: 32,
+        iops: 396,
+        autoGrow: 'Enabled',
+        autoIoScaling: 'Enabled',
+        storageSku: 'Premium_LRS',
+      },
       version: '8.0.21',
       state: opts.state ?? 'Ready',
       fullyQualifiedDomainName: `${opts.name}.mysql.twin.test`,
@@ -429,12 +605,21 @@ export function seedMysqlServer(twin: { store: TwinContext['store']; world: Worl
           properties: {
             groupIds: ['mysqlServer'],
             privateEndpoint: { id: endpoint.id },
-            privateLinkServiceConnectionState: { status: endpoint.status ?? 'Approved', description: 'Auto-Approved', actionsRequired: 'None' },
+            privateLinkServiceConnectionState: {
+              status: endpoint.status ?? 'Approved',
+              description: 'Auto-Approved',
+              actionsRequired: 'None',
+            },
             provisioningState: 'Succeeded',
           },
         };
       }),
-      backup: { backupRetentionDays: 7, backupIntervalHours: 24, geoRedundantBackup: 'Disabled', earliestRestoreDate: '2026-01-05T09:35:00.0000000+00:00' },
+      backup: {
+        backupRetentionDays: 7,
+        backupIntervalHours: 24,
+        geoRedundantBackup: 'Disabled',
+        earliestRestoreDate: '2026-01-05T09:35:00.0000000+00:00',
+      },
       highAvailability: { mode: 'Disabled', state: 'NotEnabled' },
     },
   };
@@ -454,9 +639,15 @@ export function seedMysqlServer(twin: { store: TwinContext['store']; world: Worl
     });
   }
   if (opts.entraOnly) {
-    twin.store.put({ id: childId(id, 'configurations', 'aad_auth_only'), name: 'aad_auth_only', type: `${SERVER_TYPE}/configurations`, properties: { value: 'ON' } });
+    twin.store.put({
+      id: childId(id, 'configurations', 'aad_auth_only'),
+      name: 'aad_auth_only',
+      type: `${SERVER_TYPE}/configurations`,
+      properties: { value: 'ON' },
+    });
   }
-  for (const rule of opts.firewallRules ?? []) twin.store.put(firewallRule(id, rule.name, rule.startIpAddress, rule.endIpAddress));
+  for (const rule of opts.firewallRules ?? [])
+    twin.store.put(firewallRule(id, rule.name, rule.startIpAddress, rule.endIpAddress));
   for (const name of opts.databases ?? []) twin.store.put(database(id, name));
   return server;
 }

@@ -5,7 +5,15 @@
  * Shapes follow fixtures/postgresql/2025-08-01 (see fixtures/SOURCES.md). Every write that the spec marks
  * long-running answers 202 with `Azure-AsyncOperation` + `Location`, as the RP does.
  */
-import { AzureError, type ArmResource, type Provider, type RouteSpec, type TwinContext, type TwinRequest, type World } from '../api.ts';
+import {
+  type ArmResource,
+  AzureError,
+  type Provider,
+  type RouteSpec,
+  type TwinContext,
+  type TwinRequest,
+  type World,
+} from '../api.ts';
 import {
   childId,
   listAnswer,
@@ -21,17 +29,49 @@ import {
 const NS = 'Microsoft.DBforPostgreSQL';
 const SERVER_TYPE = `${NS}/flexibleServers`;
 /** 2025-08-01 is what the installed SDK sends; the others are earlier stable/preview versions of the RP. */
-export const POSTGRES_API_VERSIONS = ['2021-06-01', '2022-12-01', '2023-06-01-preview', '2023-12-01-preview', '2024-08-01', '2025-08-01'] as const;
+export const POSTGRES_API_VERSIONS = [
+  '2021-06-01',
+  '2022-12-01',
+  '2023-06-01-preview',
+  '2023-12-01-preview',
+  '2024-08-01',
+  '2025-08-01',
+] as const;
 const FIREWALL_NAME = /^[-\w._]+$/;
-const BASE = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.DBforPostgreSQL/flexibleServers';
+const BASE =
+  '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.DBforPostgreSQL/flexibleServers';
 const SERVER = `${BASE}/{serverName}`;
 
 /** Server parameters the twin knows; GET of any other name is a 404 as for an unknown parameter. */
-const CONFIGURATIONS: Record<string, { value: string; description: string; dataType: string; allowedValues: string }> = {
-  require_secure_transport: { value: 'on', description: 'Whether client connections to the server are required to use some form of secure transport.', dataType: 'Boolean', allowedValues: 'on,off' },
-  'azure.extensions': { value: '', description: 'Specifies which extensions are allowed to be created in the server.', dataType: 'Set', allowedValues: 'pgcrypto,uuid-ossp,vector' },
-  password_encryption: { value: 'scram-sha-256', description: 'Chooses the algorithm for encrypting passwords.', dataType: 'Enumeration', allowedValues: 'md5,scram-sha-256' },
-  ssl_min_protocol_version: { value: 'TLSv1.2', description: 'Sets the minimum SSL/TLS protocol version to use.', dataType: 'Enumeration', allowedValues: 'TLSv1.2,TLSv1.3' },
+const CONFIGURATIONS: Record<
+  string,
+  { value: string; description: string; dataType: string; allowedValues: string }
+> = {
+  require_secure_transport: {
+    value: 'on',
+    description:
+      'Whether client connections to the server are required to use some form of secure transport.',
+    dataType: 'Boolean',
+    allowedValues: 'on,off',
+  },
+  'azure.extensions': {
+    value: '',
+    description: 'Specifies which extensions are allowed to be created in the server.',
+    dataType: 'Set',
+    allowedValues: 'pgcrypto,uuid-ossp,vector',
+  },
+  password_encryption: {
+    value: 'scram-sha-256',
+    description: 'Chooses the algorithm for encrypting passwords.',
+    dataType: 'Enumeration',
+    allowedValues: 'md5,scram-sha-256',
+  },
+  ssl_min_protocol_version: {
+    value: 'TLSv1.2',
+    description: 'Sets the minimum SSL/TLS protocol version to use.',
+    dataType: 'Enumeration',
+    allowedValues: 'TLSv1.2,TLSv1.3',
+  },
 };
 
 function ids(params: Record<string, string>) {
@@ -61,7 +101,11 @@ function getServer(twin: TwinContext, params: Record<string, string>): ArmResour
 }
 
 function childNotFound(params: Record<string, string>, childType: string, name: string): AzureError {
-  return resourceNotFound(`${SERVER_TYPE}/${params.serverName}/${childType}`, name, params.resourceGroupName!);
+  return resourceNotFound(
+    `${SERVER_TYPE}/${params.serverName}/${childType}`,
+    name,
+    params.resourceGroupName!,
+  );
 }
 
 /** A PostgreSQL route with the RP's api-version gate in front of the handler. */
@@ -92,47 +136,78 @@ function accepted(req: TwinRequest, twin: TwinContext, resourceId: string, work:
 
 const serverRoutes: RouteSpec[] = [
   route('GET', SERVER, '/read', (req, twin) => ({ status: 200, body: getServer(twin, req.params) }), rgOnly),
-  route('GET', BASE, '/read', (req, twin) => listAnswer(req, twin.store.listByScope(resourceGroupId(req.params), SERVER_TYPE))),
+  route('GET', BASE, '/read', (req, twin) =>
+    listAnswer(req, twin.store.listByScope(resourceGroupId(req.params), SERVER_TYPE)),
+  ),
   route(
     'GET',
     '/subscriptions/{subscriptionId}/providers/Microsoft.DBforPostgreSQL/flexibleServers',
     '/read',
-    (req, twin) => listAnswer(req, twin.store.listByScope(`/subscriptions/${req.params.subscriptionId}`, SERVER_TYPE)),
+    (req, twin) =>
+      listAnswer(req, twin.store.listByScope(`/subscriptions/${req.params.subscriptionId}`, SERVER_TYPE)),
     false,
   ),
-  route('PATCH', SERVER, '/write', (req, twin) => {
-    const server = getServer(twin, req.params);
-    const patch = (req.body ?? {}) as Record<string, any>;
-    const auth = { ...(server.properties?.authConfig as Record<string, string>), ...(patch.properties?.authConfig ?? {}) };
-    if (auth.activeDirectoryAuth === 'Disabled' && auth.passwordAuth === 'Disabled') {
-      throw new AzureError(400, 'InvalidParameterValue', 'Invalid value given for parameter authConfig. At least one of passwordAuth or activeDirectoryAuth must be Enabled.');
-    }
-    const publicAccess = patch.properties?.network?.publicNetworkAccess;
-    if (publicAccess !== undefined && publicAccess !== 'Enabled' && publicAccess !== 'Disabled') throw new AzureError(400, 'InvalidParameterValue', 'Invalid value given for parameter publicNetworkAccess. Specify a valid parameter value.');
-    if (publicAccess === 'Enabled' && (server.properties?.network as Record<string, unknown>)?.delegatedSubnetResourceId) {
-      throw new AzureError(400, 'InvalidParameterValue', 'Invalid value given for parameter publicNetworkAccess. Public access cannot be enabled on a server integrated into a virtual network.');
-    }
-    const previousState = server.properties!.state;
-    // Switching Entra auth on restarts the server: it shows Updating until the operation ends.
-    twin.store.put({ ...server, properties: { ...server.properties, state: 'Updating' } });
-    return accepted(req, twin, server.id, () => {
-      const current = twin.store.get(server.id) ?? server;
-      const { identity, sku, tags, properties } = patch;
-      const next = structuredClone(current) as ArmResource;
-      if (properties) {
-        const { administratorLoginPassword: _secret, createMode: _mode, ...rest } = properties;
-        mergePatch(next.properties as Record<string, unknown>, rest);
-        if (auth.activeDirectoryAuth === 'Enabled' && !(next.properties!.authConfig as Record<string, unknown>).tenantId) {
-          (next.properties!.authConfig as Record<string, unknown>).tenantId = twin.world.tenantId;
-        }
+  route(
+    'PATCH',
+    SERVER,
+    '/write',
+    (req, twin) => {
+      const server = getServer(twin, req.params);
+      const patch = (req.body ?? {}) as Record<string, any>;
+      const auth = {
+        ...(server.properties?.authConfig as Record<string, string>),
+        ...(patch.properties?.authConfig ?? {}),
+      };
+      if (auth.activeDirectoryAuth === 'Disabled' && auth.passwordAuth === 'Disabled') {
+        throw new AzureError(
+          400,
+          'InvalidParameterValue',
+          'Invalid value given for parameter authConfig. At least one of passwordAuth or activeDirectoryAuth must be Enabled.',
+        );
       }
-      if (sku) next.sku = { ...next.sku, ...sku };
-      if (tags) next.tags = tags;
-      if (identity) next.identity = identity;
-      next.properties!.state = previousState;
-      twin.store.put(next);
-    });
-  }, rgOnly),
+      const publicAccess = patch.properties?.network?.publicNetworkAccess;
+      if (publicAccess !== undefined && publicAccess !== 'Enabled' && publicAccess !== 'Disabled')
+        throw new AzureError(
+          400,
+          'InvalidParameterValue',
+          'Invalid value given for parameter publicNetworkAccess. Specify a valid parameter value.',
+        );
+      if (
+        publicAccess === 'Enabled' &&
+        (server.properties?.network as Record<string, unknown>)?.delegatedSubnetResourceId
+      ) {
+        throw new AzureError(
+          400,
+          'InvalidParameterValue',
+          'Invalid value given for parameter publicNetworkAccess. Public access cannot be enabled on a server integrated into a virtual network.',
+        );
+      }
+      const previousState = server.properties!.state;
+      // Switching Entra auth on restarts the server: it shows Updating until the operation ends.
+      twin.store.put({ ...server, properties: { ...server.properties, state: 'Updating' } });
+      return accepted(req, twin, server.id, () => {
+        const current = twin.store.get(server.id) ?? server;
+        const { identity, sku, tags, properties } = patch;
+        const next = structuredClone(current) as ArmResource;
+        if (properties) {
+          const { administratorLoginPassword: _secret, createMode: _mode, ...rest } = properties;
+          mergePatch(next.properties as Record<string, unknown>, rest);
+          if (
+            auth.activeDirectoryAuth === 'Enabled' &&
+            !(next.properties!.authConfig as Record<string, unknown>).tenantId
+          ) {
+            (next.properties!.authConfig as Record<string, unknown>).tenantId = twin.world.tenantId;
+          }
+        }
+        if (sku) next.sku = { ...next.sku, ...sku };
+        if (tags) next.tags = tags;
+        if (identity) next.identity = identity;
+        next.properties!.state = previousState;
+        twin.store.put(next);
+      });
+    },
+    rgOnly,
+  ),
 ];
 
 const administratorRoutes: RouteSpec[] = [
@@ -147,22 +222,45 @@ const administratorRoutes: RouteSpec[] = [
   route('PUT', `${SERVER}/administrators/{objectId}`, '/administrators/write', (req, twin) => {
     const server = getServer(twin, req.params);
     const props = req.body?.properties ?? {};
-    if (typeof props.principalName !== 'string' || props.principalName === '') throw new AzureError(400, 'InvalidParameterValue', 'Invalid value given for parameter principalName. Specify a valid parameter value.');
+    if (typeof props.principalName !== 'string' || props.principalName === '')
+      throw new AzureError(
+        400,
+        'InvalidParameterValue',
+        'Invalid value given for parameter principalName. Specify a valid parameter value.',
+      );
     const principalType = props.principalType ?? 'Unknown';
-    if (!['Unknown', 'User', 'Group', 'ServicePrincipal'].includes(principalType)) throw new AzureError(400, 'InvalidParameterValue', 'Invalid value given for parameter principalType. Specify a valid parameter value.');
+    if (!['Unknown', 'User', 'Group', 'ServicePrincipal'].includes(principalType))
+      throw new AzureError(
+        400,
+        'InvalidParameterValue',
+        'Invalid value given for parameter principalType. Specify a valid parameter value.',
+      );
     if ((server.properties?.authConfig as Record<string, string>)?.activeDirectoryAuth !== 'Enabled') {
-      throw new AzureError(400, 'AadAuthDisabled', `Microsoft Entra authentication is not enabled on server '${server.name}'. Enable it before adding a Microsoft Entra administrator.`);
+      throw new AzureError(
+        400,
+        'AadAuthDisabled',
+        `Microsoft Entra authentication is not enabled on server '${server.name}'. Enable it before adding a Microsoft Entra administrator.`,
+      );
     }
     const objectId = req.params.objectId!;
     const admin: ArmResource = {
       id: childId(server.id, 'administrators', objectId),
       name: props.principalName,
       type: `${SERVER_TYPE}/administrators`,
-      properties: { principalType, principalName: props.principalName, objectId, tenantId: props.tenantId ?? twin.world.tenantId },
+      properties: {
+        principalType,
+        principalName: props.principalName,
+        objectId,
+        tenantId: props.tenantId ?? twin.world.tenantId,
+      },
     };
     return accepted(req, twin, admin.id, async () => {
       twin.store.put(admin);
-      await twin.databases.postgresAdminAdded?.(twin.store.get(server.id) ?? server, { objectId, principalName: props.principalName, principalType });
+      await twin.databases.postgresAdminAdded?.(twin.store.get(server.id) ?? server, {
+        objectId,
+        principalName: props.principalName,
+        principalType,
+      });
     });
   }),
   route('DELETE', `${SERVER}/administrators/{objectId}`, '/administrators/delete', (req, twin) => {
@@ -182,7 +280,9 @@ const firewallRoutes: RouteSpec[] = [
     listAnswer(req, twin.store.children(ids(req.params).server, `${SERVER_TYPE}/firewallRules`)),
   ),
   route('GET', `${SERVER}/firewallRules/{firewallRuleName}`, '/firewallRules/read', (req, twin) => {
-    const rule = twin.store.get(childId(ids(req.params).server, 'firewallRules', req.params.firewallRuleName!));
+    const rule = twin.store.get(
+      childId(ids(req.params).server, 'firewallRules', req.params.firewallRuleName!),
+    );
     if (!rule) throw childNotFound(req.params, 'firewallRules', req.params.firewallRuleName!);
     return { status: 200, body: rule };
   }),
@@ -215,7 +315,12 @@ const databaseRoutes: RouteSpec[] = [
   }),
   route('PUT', `${SERVER}/databases/{databaseName}`, '/databases/write', (req, twin) => {
     const server = getServer(twin, req.params);
-    const db = database(server.id, req.params.databaseName!, req.body?.properties?.charset, req.body?.properties?.collation);
+    const db = database(
+      server.id,
+      req.params.databaseName!,
+      req.body?.properties?.charset,
+      req.body?.properties?.collation,
+    );
     return accepted(req, twin, db.id, async () => {
       twin.store.put(db);
       await twin.databases.databaseCreated?.(server, db.name);
@@ -256,7 +361,10 @@ function configuration(server: ArmResource, name: string): ArmResource | undefin
 const configurationRoutes: RouteSpec[] = [
   route('GET', `${SERVER}/configurations`, '/configurations/read', (req, twin) => {
     const server = getServer(twin, req.params);
-    return listAnswer(req, Object.keys(CONFIGURATIONS).map((name) => configuration(server, name)));
+    return listAnswer(
+      req,
+      Object.keys(CONFIGURATIONS).map((name) => configuration(server, name)),
+    );
   }),
   route('GET', `${SERVER}/configurations/{configurationName}`, '/configurations/read', (req, twin) => {
     const found = configuration(getServer(twin, req.params), req.params.configurationName!);
@@ -273,26 +381,60 @@ const privateEndpointRoutes: RouteSpec[] = [
   route('GET', `${SERVER}/privateEndpointConnections`, '/privateEndpointConnections/read', (req, twin) =>
     listAnswer(req, endpointConnections(getServer(twin, req.params))),
   ),
-  route('GET', `${SERVER}/privateEndpointConnections/{privateEndpointConnectionName}`, '/privateEndpointConnections/read', (req, twin) => {
-    const wanted = req.params.privateEndpointConnectionName!.toLowerCase();
-    const found = endpointConnections(getServer(twin, req.params)).find((c) => c.name.toLowerCase() === wanted);
-    if (!found) throw childNotFound(req.params, 'privateEndpointConnections', req.params.privateEndpointConnectionName!);
-    return { status: 200, body: found };
-  }),
+  route(
+    'GET',
+    `${SERVER}/privateEndpointConnections/{privateEndpointConnectionName}`,
+    '/privateEndpointConnections/read',
+    (req, twin) => {
+      const wanted = req.params.privateEndpointConnectionName!.toLowerCase();
+      const found = endpointConnections(getServer(twin, req.params)).find(
+        (c) => c.name.toLowerCase() === wanted,
+      );
+      if (!found)
+        throw childNotFound(
+          req.params,
+          'privateEndpointConnections',
+          req.params.privateEndpointConnectionName!,
+        );
+      return { status: 200, body: found };
+    },
+  ),
 ];
 
 /** The provider the framework mounts (`providers/index.ts` picks `provider`). */
 export const provider: Provider = {
   name: 'postgres',
-  routes: [...serverRoutes, ...administratorRoutes, ...firewallRoutes, ...databaseRoutes, ...configurationRoutes, ...privateEndpointRoutes],
+  routes: [
+    ...serverRoutes,
+    ...administratorRoutes,
+    ...firewallRoutes,
+    ...databaseRoutes,
+    ...configurationRoutes,
+    ...privateEndpointRoutes,
+  ],
 };
 
-function firewallRule(server: string, name: string, startIpAddress: string, endIpAddress: string): ArmResource {
-  return { id: childId(server, 'firewallRules', name), name, type: `${SERVER_TYPE}/firewallRules`, properties: { startIpAddress, endIpAddress } };
+function firewallRule(
+  server: string,
+  name: string,
+  startIpAddress: string,
+  endIpAddress: string,
+): ArmResource {
+  return {
+    id: childId(server, 'firewallRules', name),
+    name,
+    type: `${SERVER_TYPE}/firewallRules`,
+    properties: { startIpAddress, endIpAddress },
+  };
 }
 
 function database(server: string, name: string, charset = 'UTF8', collation = 'en_US.utf8'): ArmResource {
-  return { id: childId(server, 'databases', name), name, type: `${SERVER_TYPE}/databases`, properties: { charset, collation } };
+  return {
+    id: childId(server, 'databases', name),
+    name,
+    type: `${SERVER_TYPE}/databases`,
+    properties: { charset, collation },
+  };
 }
 
 /** Options of `seedPostgresServer`. */
@@ -311,7 +453,11 @@ export interface PostgresSeed {
   privateEndpoint?: string | { id: string; status?: 'Approved' | 'Pending' | 'Rejected' | 'Disconnected' }[];
   entraAuth?: boolean;
   passwordAuth?: boolean;
-  admins?: { objectId: string; principalName: string; principalType?: 'User' | 'Group' | 'ServicePrincipal' | 'Unknown' }[];
+  admins?: {
+    objectId: string;
+    principalName: string;
+    principalType?: 'User' | 'Group' | 'ServicePrincipal' | 'Unknown';
+  }[];
   firewallRules?: { name: string; startIpAddress: string; endIpAddress: string }[];
   databases?: string[];
   tags?: Record<string, string>;
@@ -322,7 +468,10 @@ export interface PostgresSeed {
  * shapes the GET routes return. Does not call the database hooks: scenarios with a backing server set
  * the roles up themselves.
  */
-export function seedPostgresServer(twin: { store: TwinContext['store']; world: World }, opts: PostgresSeed): ArmResource {
+export function seedPostgresServer(
+  twin: { store: TwinContext['store']; world: World },
+  opts: PostgresSeed,
+): ArmResource {
   const id = `/subscriptions/${opts.subscriptionId}/resourceGroups/${opts.resourceGroup}/providers/${SERVER_TYPE}/${opts.name}`;
   const entra = opts.entraAuth ?? false;
   const network: Record<string, string> = {
@@ -331,9 +480,11 @@ export function seedPostgresServer(twin: { store: TwinContext['store']; world: W
   if (opts.delegatedSubnet) {
     network.delegatedSubnetResourceId = opts.delegatedSubnet;
     network.privateDnsZoneArmResourceId =
-      opts.privateDnsZone ?? `/subscriptions/${opts.subscriptionId}/resourceGroups/${opts.resourceGroup}/providers/Microsoft.Network/privateDnsZones/${opts.name}.private.postgres.database.azure.com`;
+      opts.privateDnsZone ??
+      `/subscriptions/${opts.subscriptionId}/resourceGroups/${opts.resourceGroup}/providers/Microsoft.Network/privateDnsZones/${opts.name}.private.postgres.database.azure.com`;
   }
-  const endpoints = typeof opts.privateEndpoint === 'string' ? [{ id: opts.privateEndpoint }] : (opts.privateEndpoint ?? []);
+  const endpoints =
+    typeof opts.privateEndpoint === 'string' ? [{ id: opts.privateEndpoint }] : (opts.privateEndpoint ?? []);
   const server: ArmResource = {
     id,
     name: opts.name,
@@ -356,7 +507,11 @@ export function seedPostgresServer(twin: { store: TwinContext['store']; world: W
           properties: {
             groupIds: ['postgresqlServer'],
             privateEndpoint: { id: endpoint.id },
-            privateLinkServiceConnectionState: { status: endpoint.status ?? 'Approved', description: 'Auto-Approved', actionsRequired: 'None' },
+            privateLinkServiceConnectionState: {
+              status: endpoint.status ?? 'Approved',
+              description: 'Auto-Approved',
+              actionsRequired: 'None',
+            },
             provisioningState: 'Succeeded',
           },
         };
@@ -373,7 +528,11 @@ export function seedPostgresServer(twin: { store: TwinContext['store']; world: W
       administratorLogin: 'pgadmin',
       state: opts.state ?? 'Ready',
       availabilityZone: '1',
-      backup: { backupRetentionDays: 7, geoRedundantBackup: 'Disabled', earliestRestoreDate: '2026-01-05T09:35:00.000000Z' },
+      backup: {
+        backupRetentionDays: 7,
+        geoRedundantBackup: 'Disabled',
+        earliestRestoreDate: '2026-01-05T09:35:00.000000Z',
+      },
       highAvailability: { mode: 'Disabled', state: 'NotEnabled' },
       maintenanceWindow: { customWindow: 'Disabled', dayOfWeek: 0, startHour: 0, startMinute: 0 },
       replicationRole: 'Primary',
@@ -386,10 +545,16 @@ export function seedPostgresServer(twin: { store: TwinContext['store']; world: W
       id: childId(id, 'administrators', admin.objectId),
       name: admin.principalName,
       type: `${SERVER_TYPE}/administrators`,
-      properties: { principalType: admin.principalType ?? 'User', principalName: admin.principalName, objectId: admin.objectId, tenantId: twin.world.tenantId },
+      properties: {
+        principalType: admin.principalType ?? 'User',
+        principalName: admin.principalName,
+        objectId: admin.objectId,
+        tenantId: twin.world.tenantId,
+      },
     });
   }
-  for (const rule of opts.firewallRules ?? []) twin.store.put(firewallRule(id, rule.name, rule.startIpAddress, rule.endIpAddress));
+  for (const rule of opts.firewallRules ?? [])
+    twin.store.put(firewallRule(id, rule.name, rule.startIpAddress, rule.endIpAddress));
   for (const name of ['postgres', ...(opts.databases ?? [])]) twin.store.put(database(id, name));
   return server;
 }

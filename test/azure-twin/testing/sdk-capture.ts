@@ -6,7 +6,11 @@
 import { readFileSync } from 'node:fs';
 
 /** Pass `capture.options` to an SDK call; `capture.body()` then returns the raw JSON it received. */
-export function captureBody(): { options: { onResponse(raw: { bodyAsText?: string | null }): void }; body(): any; bodies: any[] } {
+export function captureBody(): {
+  options: { onResponse(raw: { bodyAsText?: string | null }): void };
+  body(): any;
+  bodies: any[];
+} {
   const bodies: any[] = [];
   return {
     bodies,
@@ -28,7 +32,9 @@ export function exampleBody(path: string, status = '200'): any {
 }
 
 /** Error of a rejected SDK call as `{ statusCode, code, message }` (RestError fields). */
-export async function sdkError(call: Promise<unknown>): Promise<{ statusCode?: number; code?: string; message: string }> {
+export async function sdkError(
+  call: Promise<unknown>,
+): Promise<{ statusCode?: number; code?: string; message: string }> {
   try {
     await call;
   } catch (error) {

@@ -1,0 +1,607 @@
+/**
+ * `Microsoft.Sql/servers` as @azure/arm-sql 10.0.0 calls it. That package pins a version per operation
+ * group: servers and databases 2022-08-01-preview; firewallRules, serverAzureADAdministrators,
+ * serverAzureADOnlyAuthentications and privateEndpointConnections 2020-11-01-preview;
+ * serverConnectionPolicies 2021-05-01-preview. The RP serves one resource model across versions, so
+ * every route accepts all of `SQL_API_VERSIONS` (2021-11-01 and 2023-08-01 are what the CLI uses).
+ *
+ * The server object carries `administrators` (the Entra admin plus the Entra-only flag) composed from
+ * the `administrators/ActiveDirectory` and `azureADOnlyAuthentications/Default` children, as Azure does.
+ */
+import {
+  type ArmResource,
+  AzureError,
+  type Provider,
+  type RouteSpec,
+  type TwinContext,
+  type TwinRequest,
+  type World,
+} from '../api.ts';
+import {
+  childId,
+  ipv4ToNumber,
+  isIpv4,
+  listAnswer,
+  requireApiVersion,
+  resourceGroupId,
+  resourceNotFound,
+  serverId,
+  stableGuid,
+} from './database-common.ts';
+
+const NS = 'Microsoft.Sql';
+const SERVER_TYPE = `${NS}/servers`;
+export const SQL_API_VERSIONS = [
+  '2014-04-01',
+  '2020-11-01-preview',
+  '2021-02-01-preview',
+  '2021-05-01-preview',
+  '2021-08-01-preview',
+  '2021-11-01',
+  '2022-05-01-preview',
+  '2022-08-01-preview',
+  '2023-05-01-preview',
+  '2023-08-01',
+  '2023-08-01-preview',
+] as const;
+const BASE =
+  '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Sql/servers';
+const SERVER = `${BASE}/{serverName}`;
+
+function ids(params: Record<string, string>) {
+  return { rg: resourceGroupId(params), server: serverId(params, NS, 'servers') };
+}
+
+function parents(params: Record<string, string>): string[] {
+  const { rg, server } = ids(params);
+  return params.serverName === undefined ? [rg] : [rg, server];
+}
+
+/** Server-level routes: only the group must exist; a missing server is the provider's own 404. */
+function rgOnly(params: Record<string, string>): string[] {
+  return [resourceGroupId(params)];
+}
+
+function route(
+  method: RouteSpec['method'],
+  path: string,
+  action: string,
+  handler: RouteSpec['handler'],
+  existing: RouteSpec['parents'] | false = parents,
+): RouteSpec {
+  return {
+    method,
+    path,
+    audience: 'arm',
+    action: `${SERVER_TYPE}${action}`,
+    ...(existing ? { parents: existing } : {}),
+    handler(req, twin) {
+      requireApiVersion(req, 'servers', SQL_API_VERSIONS);
+      return handler(req, twin);
+    },
+  };
+}
+
+function storedServer(twin: { store: TwinContext['store'] }, params: Record<string, string>): ArmResource {
+  const server = twin.store.get(ids(params).server);
+  if (!server) throw resourceNotFound(SERVER_TYPE, params.serverName!, params.resourceGroupName!);
+  return server;
+}
+
+function childNotFound(params: Record<string, string>, childType: string, name: string): AzureError {
+  return resourceNotFound(
+    `${SERVER_TYPE}/${params.serverName}/${childType}`,
+    name,
+    params.resourceGroupName!,
+  );
+}
+
+function adminOf(twin: { store: TwinContext['store'] }, server: string): ArmResource | undefined {
+  return twin.store.get(childId(server, 'administrators', 'ActiveDirectory'));
+}
+
+function entraOnly(twin: { store: TwinContext['store'] }, server: string): boolean {
+  return (
+    twin.store.get(childId(server, 'azureADOnlyAuthentications', 'Default'))?.properties
+      ?.azureADOnlyAuthentication === true
+  );
+}
+
+/** The server as GET returns it: the stored resource plus the composed `administrators` object. */
+function serverView(twin: { store: TwinContext['store']; world: World }, stored: ArmResource): ArmResource {
+  // The seeded connection type is served by connectionPolicies/Default, not by the server object.
+  const { twinConnectionType: _type, ...properties } = stored.properties ?? {};
+  const server = { ...stored, properties };
+  const admin = adminOf(twin, server.id);
+  if (!admin) return server;
+  const principal = twin.world.principals.find(
+    (p) => p.objectId.toLowerCase() === String(admin.properties?.sid).toLowerCase(),
+  );
+  const principalType = principal?.kind === 'user' ? 'User' : principal ? 'Application' : 'Group';
+  return {
+    ...server,
+    properties: {
+      ...server.properties,
+      administrators: {
+        administratorType: 'ActiveDirectory',
+        principalType,
+        login: admin.properties?.login,
+        sid: admin.properties?.sid,
+        tenantId: admin.properties?.tenantId,
+        azureADOnlyAuthentication: entraOnly(twin, server.id),
+      },
+    },
+  };
+}
+
+function adminView(twin: { store: TwinContext['store'] }, admin: ArmResource, server: string): ArmResource {
+  return {
+    ...admin,
+    properties: { ...admin.properties, azureADOnlyAuthentication: entraOnly(twin, server) },
+  };
+}
+
+function accepted(req: TwinRequest, twin: TwinContext, resourceId: string, work: () => void | Promise<void>) {
+  return twin.startLro(req, { style: 'azure-async-operation', initialStatus: 202, resourceId, work });
+}
+
+const serverRoutes: RouteSpec[] = [
+  route(
+    'GET',
+    SERVER,
+    '/read',
+    (req, twin) => ({ status: 200, body: serverView(twin, storedServer(twin, req.params)) }),
+    rgOnly,
+  ),
+  route('GET', BASE, '/read', (req, twin) =>
+    listAnswer(
+      req,
+      twin.store.listByScope(resourceGroupId(req.params), SERVER_TYPE).map((s) => serverView(twin, s)),
+    ),
+  ),
+  route(
+    'GET',
+    '/subscriptions/{subscriptionId}/providers/Microsoft.Sql/servers',
+    '/read',
+    (req, twin) =>
+      listAnswer(
+        req,
+        twin.store
+          .listByScope(`/subscriptions/${req.params.subscriptionId}`, SERVER_TYPE)
+          .map((s) => serverView(twin, s)),
+      ),
+    false,
+  ),
+];
+
+const ADMIN = `${SERVER}/administrators/{administratorName}`;
+
+function checkAdminName(name: string): void {
+  if (name.toLowerCase() !== 'activedirectory') {
+    throw new AzureError(
+      400,
+      'InvalidServerAADAdminName',
+      "The server Azure Active Directory administrator name should be 'ActiveDirectory'.",
+    );
+  }
+}
+
+const administratorRoutes: RouteSpec[] = [
+  route('GET', `${SERVER}/administrators`, '/administrators/read', (req, twin) => {
+    const server = storedServer(twin, req.params);
+    const admin = adminOf(twin, server.id);
+    return listAnswer(req, admin ? [adminView(twin, admin, server.id)] : []);
+  }),
+  route('GET', ADMIN, '/administrators/read', (req, twin) => {
+    checkAdminName(req.params.administratorName!);
+    const server = storedServer(twin, req.params);
+    const admin = adminOf(twin, server.id);
+    if (!admin) throw childNotFound(req.params, 'administrators', 'ActiveDirectory');
+    return { status: 200, body: adminView(twin, admin, server.id) };
+  }),
+  route('PUT', ADMIN, '/administrators/write', (req, twin) => {
+    checkAdminName(req.params.administratorName!);
+    const server = storedServer(twin, req.params);
+    const props = req.body?.properties ?? {};
+    if (props.administratorType !== 'ActiveDirectory') {
+      throw new AzureError(
+        400,
+        'InvalidServerAADAdminAdministratorType',
+        "The administrator type should be 'ActiveDirectory'.",
+      );
+    }
+    if (
+      typeof props.login !== 'string' ||
+      props.login === '' ||
+      typeof props.sid !== 'string' ||
+      props.sid === ''
+    ) {
+      throw new AzureError(
+        400,
+        'InvalidServerAADAdminParameters',
+        'The server Azure Active Directory administrator login and sid must be provided.',
+      );
+    }
+    if (props.azureADOnlyAuthentication === false) {
+      throw new AzureError(
+        400,
+        'InvalidServerAzureADOnlyAuthenticationParameter',
+        'User tried to set AzureADOnlyAuthentication parameter to false which is not allowed, please use azureADOnlyAuthentications API instead.',
+      );
+    }
+    const admin: ArmResource = {
+      id: childId(server.id, 'administrators', 'ActiveDirectory'),
+      name: 'ActiveDirectory',
+      type: `${SERVER_TYPE}/administrators`,
+      properties: {
+        administratorType: 'ActiveDirectory',
+        login: props.login,
+        sid: props.sid,
+        tenantId: props.tenantId ?? twin.world.tenantId,
+      },
+    };
+    return accepted(req, twin, admin.id, () => {
+      twin.store.put(admin);
+    });
+  }),
+  route('DELETE', ADMIN, '/administrators/delete', (req, twin) => {
+    checkAdminName(req.params.administratorName!);
+    const server = storedServer(twin, req.params);
+    const id = childId(server.id, 'administrators', 'ActiveDirectory');
+    if (!twin.store.get(id)) return { status: 204 };
+    if (entraOnly(twin, server.id)) {
+      throw new AzureError(
+        400,
+        'InvalidServerAzureADAdminDeleteOperation',
+        'Cannot delete the Azure Active Directory administrator while Azure Active Directory only authentication is enabled. Disable Azure Active Directory only authentication first.',
+      );
+    }
+    return accepted(req, twin, id, () => {
+      twin.store.delete(id);
+    });
+  }),
+];
+
+const ONLY = `${SERVER}/azureADOnlyAuthentications/{authenticationName}`;
+
+function onlyView(server: string, enabled: boolean): ArmResource {
+  return {
+    id: childId(server, 'azureADOnlyAuthentications', 'Default'),
+    name: 'Default',
+    type: `${SERVER_TYPE}/azureADOnlyAuthentications`,
+    properties: { azureADOnlyAuthentication: enabled },
+  };
+}
+
+function checkOnlyName(name: string): void {
+  if (name.toLowerCase() !== 'default') {
+    throw new AzureError(
+      400,
+      'InvalidServerAADOnlyAuthTypePropertyName',
+      'Server Azure Active Directory only authentication type should be Default',
+    );
+  }
+}
+
+const entraOnlyRoutes: RouteSpec[] = [
+  route('GET', `${SERVER}/azureADOnlyAuthentications`, '/azureADOnlyAuthentications/read', (req, twin) => {
+    const server = storedServer(twin, req.params);
+    return listAnswer(req, [onlyView(server.id, entraOnly(twin, server.id))]);
+  }),
+  route('GET', ONLY, '/azureADOnlyAuthentications/read', (req, twin) => {
+    checkOnlyName(req.params.authenticationName!);
+    const server = storedServer(twin, req.params);
+    return { status: 200, body: onlyView(server.id, entraOnly(twin, server.id)) };
+  }),
+  route('PUT', ONLY, '/azureADOnlyAuthentications/write', (req, twin) => {
+    checkOnlyName(req.params.authenticationName!);
+    const server = storedServer(twin, req.params);
+    const enabled = req.body?.properties?.azureADOnlyAuthentication;
+    if (typeof enabled !== 'boolean') {
+      throw new AzureError(
+        400,
+        'InvalidServerAADOnlyAuthParameters',
+        'The azureADOnlyAuthentication property must be true or false.',
+      );
+    }
+    if (!adminOf(twin, server.id)) {
+      throw new AzureError(
+        400,
+        'InvalidServerAADOnlyAuthNoAADAdminPropertyName',
+        'AAD Admin is not configured, AAD Admin must be set before enabling/disabling AAD Only Authentication.',
+      );
+    }
+    const view = onlyView(server.id, enabled);
+    return accepted(req, twin, view.id, () => {
+      twin.store.put(view);
+    });
+  }),
+];
+
+const FIREWALL_DENIED =
+  'Unable to create or modify firewall rules when public network interface for the server is disabled. To manage server or database level firewall rules, please enable the public network interface.';
+
+function validateSqlFirewallRule(name: string, body: any): { startIpAddress: string; endIpAddress: string } {
+  if (name === '')
+    throw new AzureError(400, 'FirewallRuleNameEmpty', 'The provided firewall rule name is empty');
+  if (name.length > 128)
+    throw new AzureError(400, 'FirewallRuleNameTooLong', 'The provided firewall rule name is too long');
+  const start = body?.properties?.startIpAddress;
+  const end = body?.properties?.endIpAddress;
+  if (!isIpv4(start) || !isIpv4(end))
+    throw new AzureError(400, 'FirewallRuleNotIPv4Address', 'The provided firewall rule address is not IPv4');
+  if (ipv4ToNumber(start) > ipv4ToNumber(end))
+    throw new AzureError(400, 'FirewallRuleInvalidRange', 'The specified firewall rule range is invalid.');
+  return { startIpAddress: start, endIpAddress: end };
+}
+
+function firewallRule(
+  server: string,
+  name: string,
+  startIpAddress: string,
+  endIpAddress: string,
+): ArmResource {
+  return {
+    id: childId(server, 'firewallRules', name),
+    name,
+    type: `${SERVER_TYPE}/firewallRules`,
+    properties: { startIpAddress, endIpAddress },
+  };
+}
+
+/** Firewall edits on a server whose public endpoint is off fail (SQL error 42101). */
+function requirePublicEndpoint(server: ArmResource): void {
+  if (server.properties?.publicNetworkAccess === 'Disabled')
+    throw new AzureError(400, 'DenyPublicEndpointEnabled', FIREWALL_DENIED);
+}
+
+const firewallRoutes: RouteSpec[] = [
+  route('GET', `${SERVER}/firewallRules`, '/firewallRules/read', (req, twin) =>
+    listAnswer(req, twin.store.children(ids(req.params).server, `${SERVER_TYPE}/firewallRules`)),
+  ),
+  route('GET', `${SERVER}/firewallRules/{firewallRuleName}`, '/firewallRules/read', (req, twin) => {
+    const rule = twin.store.get(
+      childId(ids(req.params).server, 'firewallRules', req.params.firewallRuleName!),
+    );
+    if (!rule) throw childNotFound(req.params, 'firewallRules', req.params.firewallRuleName!);
+    return { status: 200, body: rule };
+  }),
+  // Synchronous in the RP: 201 when created, 200 when replaced.
+  route('PUT', `${SERVER}/firewallRules/{firewallRuleName}`, '/firewallRules/write', (req, twin) => {
+    const server = storedServer(twin, req.params);
+    requirePublicEndpoint(server);
+    const name = req.params.firewallRuleName!;
+    const range = validateSqlFirewallRule(name, req.body);
+    const existed = twin.store.get(childId(server.id, 'firewallRules', name)) !== undefined;
+    const stored = twin.store.put(firewallRule(server.id, name, range.startIpAddress, range.endIpAddress));
+    return { status: existed ? 200 : 201, body: stored };
+  }),
+  route('DELETE', `${SERVER}/firewallRules/{firewallRuleName}`, '/firewallRules/delete', (req, twin) => {
+    const server = storedServer(twin, req.params);
+    const id = childId(server.id, 'firewallRules', req.params.firewallRuleName!);
+    if (!twin.store.get(id)) return { status: 204 };
+    requirePublicEndpoint(server);
+    twin.store.delete(id);
+    return { status: 200 };
+  }),
+];
+
+function database(server: ArmResource, name: string, system = false): ArmResource {
+  const sku = system
+    ? { name: 'System', tier: 'System', capacity: 0 }
+    : { name: 'GP_S_Gen5', tier: 'GeneralPurpose', family: 'Gen5', capacity: 1 };
+  return {
+    id: childId(server.id, 'databases', name),
+    name,
+    type: `${SERVER_TYPE}/databases`,
+    location: server.location,
+    kind: system ? 'v12.0,system' : 'v12.0,user,vcore,serverless',
+    sku,
+    properties: {
+      collation: 'SQL_Latin1_General_CP1_CI_AS',
+      maxSizeBytes: 34359738368,
+      status: 'Online',
+      databaseId: stableGuid(`${server.id}/${name}`),
+      creationDate: '2026-01-05T09:40:00.000Z',
+      currentServiceObjectiveName: system ? 'System0' : 'GP_S_Gen5_1',
+      requestedServiceObjectiveName: system ? 'System0' : 'GP_S_Gen5_1',
+      defaultSecondaryLocation: 'westus',
+      catalogCollation: 'SQL_Latin1_General_CP1_CI_AS',
+      licenseType: 'LicenseIncluded',
+      maxLogSizeBytes: 68718428160,
+      isInfraEncryptionEnabled: false,
+      zoneRedundant: false,
+      readScale: 'Disabled',
+      earliestRestoreDate: '2026-01-05T09:50:00.000Z',
+      maintenanceConfigurationId: `/subscriptions/${server.id.split('/')[2]}/providers/Microsoft.Maintenance/publicMaintenanceConfigurations/SQL_Default`,
+      currentSku: sku,
+      currentBackupStorageRedundancy: 'Local',
+      requestedBackupStorageRedundancy: 'Local',
+      isLedgerOn: false,
+    },
+  };
+}
+
+const databaseRoutes: RouteSpec[] = [
+  route('GET', `${SERVER}/databases`, '/databases/read', (req, twin) =>
+    listAnswer(req, twin.store.children(ids(req.params).server, `${SERVER_TYPE}/databases`)),
+  ),
+  route('GET', `${SERVER}/databases/{databaseName}`, '/databases/read', (req, twin) => {
+    const db = twin.store.get(childId(ids(req.params).server, 'databases', req.params.databaseName!));
+    if (!db) throw childNotFound(req.params, 'databases', req.params.databaseName!);
+    return { status: 200, body: db };
+  }),
+  route('PUT', `${SERVER}/databases/{databaseName}`, '/databases/write', (req, twin) => {
+    const server = storedServer(twin, req.params);
+    const db = database(server, req.params.databaseName!);
+    if (req.body?.properties?.collation) db.properties!.collation = req.body.properties.collation;
+    return accepted(req, twin, db.id, async () => {
+      twin.store.put(db);
+      await twin.databases.databaseCreated?.(server, db.name);
+    });
+  }),
+];
+
+const connectionPolicyRoutes: RouteSpec[] = [
+  route(
+    'GET',
+    `${SERVER}/connectionPolicies/{connectionPolicyName}`,
+    '/connectionPolicies/read',
+    (req, twin) => {
+      const server = storedServer(twin, req.params);
+      if (req.params.connectionPolicyName!.toLowerCase() !== 'default')
+        throw childNotFound(req.params, 'connectionPolicies', req.params.connectionPolicyName!);
+      return {
+        status: 200,
+        body: {
+          id: childId(server.id, 'connectionPolicies', 'default'),
+          name: 'default',
+          kind: null,
+          location: server.location,
+          type: `${SERVER_TYPE}/connectionPolicies`,
+          properties: {
+            connectionType: (server.properties?.twinConnectionType as string | undefined) ?? 'Default',
+          },
+        },
+      };
+    },
+  ),
+];
+
+function endpointConnections(server: ArmResource): ArmResource[] {
+  return (server.properties?.privateEndpointConnections as ArmResource[] | undefined) ?? [];
+}
+
+const privateEndpointRoutes: RouteSpec[] = [
+  route('GET', `${SERVER}/privateEndpointConnections`, '/privateEndpointConnections/read', (req, twin) =>
+    listAnswer(
+      req,
+      endpointConnections(storedServer(twin, req.params)).map((c) => ({
+        ...c,
+        name: c.id.split('/').pop(),
+        type: `${SERVER_TYPE}/privateEndpointConnections`,
+      })),
+    ),
+  ),
+  route(
+    'GET',
+    `${SERVER}/privateEndpointConnections/{privateEndpointConnectionName}`,
+    '/privateEndpointConnections/read',
+    (req, twin) => {
+      const wanted = req.params.privateEndpointConnectionName!.toLowerCase();
+      const found = endpointConnections(storedServer(twin, req.params)).find(
+        (c) => c.id.split('/').pop()!.toLowerCase() === wanted,
+      );
+      if (!found)
+        throw childNotFound(
+          req.params,
+          'privateEndpointConnections',
+          req.params.privateEndpointConnectionName!,
+        );
+      return {
+        status: 200,
+        body: {
+          ...found,
+          name: found.id.split('/').pop(),
+          type: `${SERVER_TYPE}/privateEndpointConnections`,
+        },
+      };
+    },
+  ),
+];
+
+/** The provider the framework mounts (`providers/index.ts` picks `provider`). */
+export const provider: Provider = {
+  name: 'sql',
+  routes: [
+    ...serverRoutes,
+    ...administratorRoutes,
+    ...entraOnlyRoutes,
+    ...firewallRoutes,
+    ...databaseRoutes,
+    ...connectionPolicyRoutes,
+    ...privateEndpointRoutes,
+  ],
+};
+
+/** Options of `seedSqlServer`. */
+export interface SqlSeed {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location?: string;
+  publicNetworkAccess?: 'Enabled' | 'Disabled';
+  minimalTlsVersion?: '1.0' | '1.1' | '1.2';
+  privateEndpoint?: string | { id: string; status?: 'Approved' | 'Pending' | 'Rejected' | 'Disconnected' }[];
+  /** The single Entra admin (login = display name, sid = object id). */
+  admin?: { login: string; sid: string };
+  /** `azureADOnlyAuthentications/Default` = true (needs `admin`). */
+  entraOnly?: boolean;
+  connectionType?: 'Default' | 'Redirect' | 'Proxy';
+  firewallRules?: { name: string; startIpAddress: string; endIpAddress: string }[];
+  /** User databases (`master` always exists). */
+  databases?: string[];
+  tags?: Record<string, string>;
+}
+
+/** Puts an Azure SQL logical server (admin, Entra-only, rules, databases) into the store in the GET shapes. */
+export function seedSqlServer(
+  twin: { store: TwinContext['store']; world: World },
+  opts: SqlSeed,
+): ArmResource {
+  if (opts.entraOnly && !opts.admin) throw new Error('seedSqlServer: entraOnly needs an admin, as in Azure');
+  const id = `/subscriptions/${opts.subscriptionId}/resourceGroups/${opts.resourceGroup}/providers/${SERVER_TYPE}/${opts.name}`;
+  const endpoints =
+    typeof opts.privateEndpoint === 'string' ? [{ id: opts.privateEndpoint }] : (opts.privateEndpoint ?? []);
+  const server: ArmResource = {
+    id,
+    name: opts.name,
+    type: SERVER_TYPE,
+    location: opts.location ?? 'eastus',
+    kind: 'v12.0',
+    tags: opts.tags ?? {},
+    properties: {
+      fullyQualifiedDomainName: `${opts.name}.database.twin.test`,
+      administratorLogin: 'sqladmin',
+      version: '12.0',
+      state: 'Ready',
+      workspaceFeature: 'Connected',
+      publicNetworkAccess: opts.publicNetworkAccess ?? 'Enabled',
+      restrictOutboundNetworkAccess: 'Disabled',
+      minimalTlsVersion: opts.minimalTlsVersion ?? '1.2',
+      privateEndpointConnections: endpoints.map((endpoint) => ({
+        id: `${id}/privateEndpointConnections/${endpoint.id.split('/').pop()}-${stableGuid(endpoint.id)}`,
+        properties: {
+          provisioningState: 'Ready',
+          privateEndpoint: { id: endpoint.id },
+          privateLinkServiceConnectionState: {
+            status: endpoint.status ?? 'Approved',
+            description: 'Auto-approved',
+            actionsRequired: 'None',
+          },
+        },
+      })),
+      ...(opts.connectionType ? { twinConnectionType: opts.connectionType } : {}),
+    },
+  };
+  twin.store.put(server);
+  if (opts.admin) {
+    twin.store.put({
+      id: childId(id, 'administrators', 'ActiveDirectory'),
+      name: 'ActiveDirectory',
+      type: `${SERVER_TYPE}/administrators`,
+      properties: {
+        administratorType: 'ActiveDirectory',
+        login: opts.admin.login,
+        sid: opts.admin.sid,
+        tenantId: twin.world.tenantId,
+      },
+    });
+  }
+  if (opts.entraOnly) twin.store.put(onlyView(id, true));
+  for (const rule of opts.firewallRules ?? [])
+    twin.store.put(firewallRule(id, rule.name, rule.startIpAddress, rule.endIpAddress));
+  twin.store.put(database(server, 'master', true));
+  for (const name of opts.databases ?? []) twin.store.put(database(server, name));
+  return serverView(twin, twin.store.get(id)!);
+}
