@@ -1,0 +1,449 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { IDS, startTwin, type Twin } from './index.ts';
+import { seedContainerApp } from './providers/containerapps.ts';
+import { seedUserAssignedIdentity } from './providers/identities.ts';
+import { seedSpringApp } from './providers/spring.ts';
+import { seedWebApp } from './providers/web.ts';
+import { type ArmRest, armRest } from './testing/arm-rest.ts';
+import { assertSameShape } from './testing/shape.ts';
+
+const fixture = (path: string) =>
+  JSON.parse(readFileSync(new URL(`./fixtures/servicelinker/${path}`, import.meta.url), 'utf8'));
+const SUB = IDS.subscriptionId;
+const RG = `/subscriptions/${SUB}/resourceGroups/rg-orders`;
+const WEB = `${RG}/providers/Microsoft.Web/sites/orders-web`;
+const SERVER = `${RG}/providers/Microsoft.DBforPostgreSQL/flexibleServers/orders-pg`;
+const DB = `${SERVER}/databases/orders`;
+const V = '?api-version=2024-07-01-preview';
+const linker = (source: string, name: string) =>
+  `${source}/providers/Microsoft.ServiceLinker/linkers/${name}`;
+/** The spec examples show secret auth (`authInfo.name`); identity auth has no such field. */
+const SECRET_AUTH_ONLY = ['$.properties.authInfo.name', '$.value[0].properties.authInfo.name'];
+/** The example sends a service endpoint; a linker without one echoes `vNetSolution: null` (recorded). */
+const NO_VNET = ['$.properties.vNetSolution'];
+
+let twin: Twin;
+let dana: ArmRest;
+const reader = randomUUID();
+
+async function appSettings(): Promise<Record<string, string>> {
+  return (await dana.send('POST', `${WEB}/config/appsettings/list?api-version=2025-05-01`)).body.properties;
+}
+
+function pgLinkerBody(extra: Record<string, unknown> = {}, auth: Record<string, unknown> = {}) {
+  return {
+    properties: {
+      targetService: { type: 'AzureResource', id: DB },
+      authInfo: { authType: 'systemAssignedIdentity', userName: 'aad_conn1', ...auth },
+      clientType: 'python',
+      publicNetworkSolution: { action: 'optOut' },
+      ...extra,
+    },
+  };
+}
+
+before(async () => {
+  twin = await startTwin();
+  dana = armRest(twin.baseUrl, twin.tokens.credential(IDS.dana));
+  twin.context.addPrincipal({
+    objectId: reader,
+    tenantId: IDS.tenantId,
+    kind: 'user',
+    displayName: 'Rita Reader',
+    userPrincipalName: 'rita@twin.test',
+    userType: 'Member',
+  });
+  twin.world.roleAssignments.push({
+    principalId: reader,
+    roleName: 'Reader',
+    scope: `/subscriptions/${SUB}`,
+  });
+  seedWebApp(twin, {
+    subscriptionId: SUB,
+    resourceGroup: 'rg-orders',
+    name: 'orders-web',
+    appSettings: { EXISTING: 'kept' },
+  });
+  // The target as the PostgreSQL provider stores it (only the fields the linker reads).
+  twin.store.put({
+    id: SERVER,
+    name: 'orders-pg',
+    type: 'Microsoft.DBforPostgreSQL/flexibleServers',
+    location: 'eastus',
+    properties: {
+      fullyQualifiedDomainName: 'orders-pg.postgres.database.azure.com',
+      network: { publicNetworkAccess: 'Enabled' },
+    },
+  });
+  twin.store.put({
+    id: DB,
+    name: 'orders',
+    type: 'Microsoft.DBforPostgreSQL/flexibleServers/databases',
+    properties: { charset: 'UTF8' },
+  });
+  twin.store.put({
+    id: `${SERVER}/firewallRules/AllowAllAzureServicesAndResourcesWithinAzureIps`,
+    name: 'AllowAllAzureServicesAndResourcesWithinAzureIps',
+    type: 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules',
+    properties: { startIpAddress: '0.0.0.0', endIpAddress: '0.0.0.0' },
+  });
+});
+
+after(async () => {
+  await twin?.close();
+});
+
+test('PUT answers 201 Accepted with an absolute Service Connector status URL; core-lro polls Accepted → Succeeded', async () => {
+  const run = await dana.lro('PUT', `${linker(WEB, 'conn1')}${V}`, pgLinkerBody(), 'azure-async-operation');
+  assert.equal(run.initial.status, 201);
+  assert.equal(run.initial.body.properties.provisioningState, 'Accepted');
+  assert.equal(run.initial.body.type, 'microsoft.servicelinker/linkers');
+  assert.match(run.initial.headers.etag!, /^".+"$/);
+  const status = new URL(run.initial.headers['azure-asyncoperation']!);
+  assert.equal(status.origin, twin.baseUrl);
+  assert.match(
+    status.pathname,
+    new RegExp(
+      `^/subscriptions/${SUB}/providers/Microsoft.ServiceLinker/locations/EASTUS/operationStatuses/[^/]+$`,
+    ),
+  );
+  assert.deepEqual(
+    run.polls.filter((poll) => poll.url.includes('operationStatuses')).map((poll) => poll.body.status),
+    ['Accepted', 'Succeeded'],
+  );
+  const terminal = run.polls.find((poll) => poll.body?.status === 'Succeeded')!;
+  assert.deepEqual(terminal.body.properties, { Message: null });
+  assert.equal(terminal.body.resourceId, linker(WEB, 'conn1'));
+  assert.ok(terminal.body.endTime);
+
+  const result = run.result as any;
+  assert.equal(result.properties.provisioningState, 'Succeeded');
+  assertSameShape(result, fixture('2024-07-01-preview/PutLinker.json').responses['201'].body, 'PUT linker', [
+    ...SECRET_AUTH_ONLY,
+    ...NO_VNET,
+  ]);
+  // The 2024 RP's null-filled echo.
+  assert.equal(result.properties.vNetSolution, null);
+  assert.equal(result.properties.scope, null);
+  assert.deepEqual(result.properties.secretStore, { keyVaultId: null, keyVaultSecretName: null });
+  assert.deepEqual(result.properties.publicNetworkSolution, {
+    firewallRules: null,
+    deleteOrUpdateBehavior: null,
+    action: 'optOut',
+  });
+  assert.equal(result.properties.configurationInfo.customizedKeys, null);
+  assert.deepEqual(result.properties.authInfo, {
+    roles: null,
+    userName: 'aad_conn1',
+    deleteOrUpdateBehavior: null,
+    authMode: null,
+    authType: 'systemAssignedIdentity',
+  });
+  assert.equal(result.systemData.createdBy, 'dana@contoso.twin.test');
+});
+
+test('success writes the python settings to the app and switches the system identity on', async () => {
+  const settings = await appSettings();
+  assert.deepEqual(settings, {
+    EXISTING: 'kept',
+    AZURE_POSTGRESQL_CONNECTIONSTRING:
+      'dbname=orders host=orders-pg.postgres.database.azure.com port=5432 sslmode=require user=aad_conn1',
+  });
+  const site = (await dana.send('GET', `${WEB}?api-version=2025-05-01`)).body;
+  assert.equal(site.identity.type, 'SystemAssigned');
+  assert.equal(twin.context.principal(site.identity.principalId)?.kind, 'managedIdentity');
+});
+
+test('GET, list and listConfigurations return the linker and exactly what it wrote', async () => {
+  const got = await dana.send('GET', `${linker(WEB, 'conn1')}${V}`);
+  assert.equal(got.status, 200);
+  assert.ok(got.headers.etag);
+  assert.equal(got.body.id, linker(WEB, 'conn1'));
+  const list = await dana.send('GET', `${WEB}/providers/Microsoft.ServiceLinker/linkers${V}`);
+  assert.deepEqual(
+    list.body.value.map((item: { name: string }) => item.name),
+    ['conn1'],
+  );
+  assertSameShape(
+    list.body,
+    fixture('2024-07-01-preview/LinkerList.json').responses['200'].body,
+    'list',
+    SECRET_AUTH_ONLY,
+  );
+  const configs = await dana.send('POST', `${linker(WEB, 'conn1')}/listConfigurations${V}`);
+  assert.equal(configs.status, 200);
+  assert.deepEqual(configs.body.configurations, [
+    {
+      name: 'AZURE_POSTGRESQL_CONNECTIONSTRING',
+      value:
+        'dbname=orders host=orders-pg.postgres.database.azure.com port=5432 sslmode=require user=aad_conn1',
+      configType: 'Default',
+      keyVaultReferenceIdentity: null,
+      description: '',
+    },
+  ]);
+  assertSameShape(
+    configs.body,
+    fixture('2024-07-01-preview/GetConfigurations.json').responses['200'].body,
+    'listConfigurations',
+  );
+});
+
+test('validateLinker: 202 + both headers, terminal body carries the checks; drift on the app is reported', async () => {
+  const run = await dana.lro('POST', `${linker(WEB, 'conn1')}/validateLinker${V}`, undefined, 'location');
+  assert.equal(run.initial.status, 202);
+  assert.equal(run.initial.body, null);
+  assert.equal(run.initial.headers['azure-asyncoperation'], run.initial.headers.location);
+  const terminal = run.polls.at(-1)!.body;
+  assert.equal(terminal.status, 'Succeeded');
+  assertSameShape(
+    terminal,
+    fixture('2022-11-01-preview/ValidateLinkerSuccess.json').responses['200'].body,
+    'validate',
+  );
+  assert.equal(terminal.properties.isConnectionAvailable, true);
+  assert.deepEqual(
+    terminal.properties.validationDetail.map((detail: { name: string; result: string }) => [
+      detail.name,
+      detail.result,
+    ]),
+    [
+      ['Target resource existence validated.', 'success'],
+      ['Target service firewall validated.', 'success'],
+      ['Configured connection information validated.', 'success'],
+      ['Managed Identity existence validated.', 'success'],
+    ],
+  );
+  assert.equal(JSON.parse(terminal.properties.Message).IsConnectionAvailable, true);
+
+  await dana.send('PUT', `${WEB}/config/appsettings?api-version=2025-05-01`, {
+    properties: { EXISTING: 'kept' },
+  });
+  const drifted = await dana.lro(
+    'POST',
+    `${linker(WEB, 'conn1')}/validateLinker${V}`,
+    undefined,
+    'azure-async-operation',
+  );
+  const body = drifted.polls.at(-1)!.body;
+  assert.equal(body.properties.isConnectionAvailable, false);
+  const config = body.properties.validationDetail.find(
+    (detail: { name: string }) => detail.name === 'Configured connection information validated.',
+  );
+  assert.equal(config.result, 'failure');
+  assert.match(config.errorMessage, /AZURE_POSTGRESQL_CONNECTIONSTRING/);
+  // Put the setting back by re-running the PUT (the RP rewrites what it owns).
+  await dana.lro('PUT', `${linker(WEB, 'conn1')}${V}`, pgLinkerBody(), 'azure-async-operation');
+  assert.ok((await appSettings()).AZURE_POSTGRESQL_CONNECTIONSTRING);
+});
+
+test('a second PostgreSQL linker with a user identity gets qualified names and binds the identity', async () => {
+  const uami = seedUserAssignedIdentity(twin, {
+    subscriptionId: SUB,
+    resourceGroup: 'rg-orders',
+    name: 'orders-uami',
+  });
+  const clientId = (uami.properties as any).clientId as string;
+  const run = await dana.lro(
+    'PUT',
+    `${linker(WEB, 'conn2')}${V}`,
+    {
+      ...pgLinkerBody(
+        { clientType: 'nodejs' },
+        { authType: 'userAssignedIdentity', userName: 'aad_conn2', clientId, subscriptionId: SUB },
+      ),
+    },
+    'azure-async-operation',
+  );
+  assert.equal((run.result as any).properties.provisioningState, 'Succeeded');
+  const settings = await appSettings();
+  assert.equal(settings.AZURE_POSTGRESQL_CONN2_HOST, 'orders-pg.postgres.database.azure.com');
+  assert.equal(settings.AZURE_POSTGRESQL_CONN2_USER, 'aad_conn2');
+  assert.equal(settings.AZURE_POSTGRESQL_CONN2_DATABASE, 'orders');
+  assert.equal(settings.AZURE_POSTGRESQL_CONN2_PORT, '5432');
+  assert.equal(settings.AZURE_POSTGRESQL_CONN2_SSL, 'true');
+  assert.equal(settings.AZURE_POSTGRESQL_CONN2_CLIENTID, clientId);
+  const site = (await dana.send('GET', `${WEB}?api-version=2025-05-01`)).body;
+  assert.equal(site.identity.type, 'SystemAssigned, UserAssigned');
+  assert.equal(site.identity.userAssignedIdentities[uami.id].clientId, clientId);
+});
+
+test('DELETE: 202 null + both headers, polls 202 Deleting then Succeeded; only its settings go; missing → 204', async () => {
+  const run = await dana.lro('DELETE', `${linker(WEB, 'conn1')}${V}`, undefined, 'azure-async-operation');
+  assert.equal(run.initial.status, 202);
+  assert.equal(run.initial.body, null);
+  assert.equal(run.initial.headers['azure-asyncoperation'], run.initial.headers.location);
+  assert.deepEqual(
+    run.polls.map((poll) => [poll.status, poll.body.status]),
+    [
+      [202, 'Deleting'],
+      [200, 'Succeeded'],
+    ],
+  );
+  assert.equal(run.polls[0]!.headers['azure-asyncoperation'], run.initial.headers['azure-asyncoperation']);
+  assert.equal(run.polls[1]!.body.properties, null);
+  const settings = await appSettings();
+  assert.equal(settings.AZURE_POSTGRESQL_CONNECTIONSTRING, undefined);
+  assert.equal(settings.EXISTING, 'kept');
+  assert.equal(settings.AZURE_POSTGRESQL_CONN2_HOST, 'orders-pg.postgres.database.azure.com');
+  const site = (await dana.send('GET', `${WEB}?api-version=2025-05-01`)).body;
+  assert.match(site.identity.type, /SystemAssigned/, 'delete keeps the identity');
+  const gone = await dana.send('GET', `${linker(WEB, 'conn1')}${V}`);
+  assert.equal(gone.status, 404);
+  assert.equal((await dana.send('DELETE', `${linker(WEB, 'conn1')}${V}`)).status, 204);
+});
+
+test('a server id instead of a database id is TargetTypeNotSupported', async () => {
+  const body = pgLinkerBody();
+  body.properties.targetService = { type: 'AzureResource', id: SERVER };
+  const answer = await dana.send('PUT', `${linker(WEB, 'bad')}${V}`, body);
+  assert.equal(answer.status, 400);
+  assert.equal(answer.body.error.code, 'TargetTypeNotSupported');
+  assert.match(answer.body.error.message, /MICROSOFT\.DBFORPOSTGRESQL\/FLEXIBLESERVERS/);
+  assert.equal((await dana.send('GET', `${linker(WEB, 'bad')}${V}`)).status, 404);
+});
+
+test('a service principal secret is written to the app but never echoed, stored or listed', async () => {
+  const secret = `s3cret-${randomUUID()}`;
+  const sp = twin.context.addPrincipal({
+    objectId: randomUUID(),
+    appId: randomUUID(),
+    tenantId: IDS.tenantId,
+    kind: 'servicePrincipal',
+    displayName: 'orders-sp',
+  });
+  const run = await dana.lro(
+    'PUT',
+    `${linker(WEB, 'spconn')}${V}`,
+    pgLinkerBody(
+      { clientType: 'dotnet' },
+      {
+        authType: 'servicePrincipalSecret',
+        userName: 'aad_spconn',
+        clientId: sp.appId,
+        principalId: sp.objectId,
+        secret,
+      },
+    ),
+    'azure-async-operation',
+  );
+  assert.ok(!JSON.stringify(run.initial.body).includes(secret));
+  assert.ok(!JSON.stringify(run.result).includes(secret));
+  assert.equal((run.result as any).properties.authInfo.secret, undefined);
+  const settings = await appSettings();
+  assert.equal(settings.AZURE_POSTGRESQL_SPCONN_CLIENTSECRET, secret);
+  assert.equal(settings.AZURE_POSTGRESQL_SPCONN_TENANTID, IDS.tenantId);
+  const configs = await dana.send('POST', `${linker(WEB, 'spconn')}/listConfigurations${V}`);
+  assert.ok(!JSON.stringify(configs.body).includes(secret));
+  const stored = twin.store.all().filter((resource) => resource.type === 'microsoft.servicelinker/linkers');
+  assert.ok(!JSON.stringify(stored).includes(secret), 'the linker record holds no secret');
+});
+
+test('Container Apps: settings go to the env of the container named in scope, and leave with the linker', async () => {
+  const app = seedContainerApp(twin, {
+    subscriptionId: SUB,
+    resourceGroup: 'rg-orders',
+    name: 'orders-ca',
+    containers: [{ name: 'sidecar' }, { name: 'api', env: [{ name: 'KEEP', value: '1' }] }],
+  });
+  const run = await dana.lro(
+    'PUT',
+    `${linker(app.id, 'pg')}${V}`,
+    pgLinkerBody({ clientType: 'django', scope: 'api' }),
+    'azure-async-operation',
+  );
+  assert.equal((run.result as any).properties.scope, 'api');
+  const env = async () => {
+    const got = (await dana.send('GET', `${app.id}?api-version=2025-01-01`)).body;
+    return {
+      got,
+      api: got.properties.template.containers.find((c: { name: string }) => c.name === 'api').env,
+    };
+  };
+  const { got, api } = await env();
+  assert.deepEqual(api, [
+    { name: 'KEEP', value: '1' },
+    { name: 'AZURE_POSTGRESQL_NAME', value: 'orders' },
+    { name: 'AZURE_POSTGRESQL_HOST', value: 'orders-pg.postgres.database.azure.com' },
+    { name: 'AZURE_POSTGRESQL_USER', value: 'aad_conn1' },
+  ]);
+  assert.deepEqual(got.properties.template.containers[0].env, []);
+  assert.equal(got.identity.type, 'SystemAssigned');
+  await dana.lro('DELETE', `${linker(app.id, 'pg')}${V}`, undefined, 'azure-async-operation');
+  assert.deepEqual((await env()).api, [{ name: 'KEEP', value: '1' }]);
+});
+
+test('Spring: a springBoot linker writes spring.datasource.* into the active deployment', async () => {
+  const app = seedSpringApp(twin, {
+    subscriptionId: SUB,
+    resourceGroup: 'rg-orders',
+    serviceName: 'orders-spring',
+    name: 'api',
+  });
+  await dana.lro(
+    'PUT',
+    `${linker(app.id, 'pg')}?api-version=2024-04-01`,
+    pgLinkerBody({ clientType: 'springBoot' }),
+    'azure-async-operation',
+  );
+  const deployment = (await dana.send('GET', `${app.id}/deployments/default?api-version=2023-12-01`)).body;
+  assert.deepEqual(deployment.properties.deploymentSettings.environmentVariables, {
+    'spring.datasource.azure.passwordless-enabled': 'true',
+    'spring.datasource.url':
+      'jdbc:postgresql://orders-pg.postgres.database.azure.com:5432/orders?sslmode=require',
+    'spring.datasource.username': 'aad_conn1',
+  });
+  const got = (await dana.send('GET', `${app.id}?api-version=2023-12-01`)).body;
+  assert.equal(twin.context.principal(got.identity.principalId)?.displayName, 'orders-spring/apps/api');
+});
+
+test('2022-05-01 has no userName: the RP never sees it', async () => {
+  const run = await dana.lro(
+    'PUT',
+    `${linker(WEB, 'old')}?api-version=2022-05-01`,
+    pgLinkerBody({ clientType: 'java' }),
+    'azure-async-operation',
+  );
+  assert.equal((run.result as any).properties.authInfo.userName, null);
+  assert.equal(
+    (await appSettings()).AZURE_POSTGRESQL_OLD_CONNECTIONSTRING,
+    'jdbc:postgresql://orders-pg.postgres.database.azure.com:5432/orders?sslmode=require&user=aad_old',
+  );
+});
+
+// Known framework bug, outside this provider: the pipeline parses `//subscriptions/...` as a
+// protocol-relative URL (host "subscriptions"). Fix: `new URL(baseUrl + req.url)`; then drop `todo`.
+const DOUBLE_SLASH_TODO =
+  'framework/pipeline.ts: new URL(req.url, base) drops the first segment of a // path';
+
+test('a doubled leading slash (what the SDKs send for resourceUri) reaches the same linker', {
+  todo: DOUBLE_SLASH_TODO,
+}, async () => {
+  const answer = await dana.send('GET', `/${linker(WEB, 'conn2')}${V}`);
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  assert.equal(answer.body.name, 'conn2');
+});
+
+test('a Reader may read linkers but not write, validate or list configurations (403)', async () => {
+  const rita = armRest(twin.baseUrl, twin.tokens.credential(reader));
+  assert.equal((await rita.send('GET', `${linker(WEB, 'conn2')}${V}`)).status, 200);
+  const write = await rita.send('PUT', `${linker(WEB, 'conn9')}${V}`, pgLinkerBody());
+  assert.equal(write.status, 403);
+  assert.equal(write.body.error.code, 'AuthorizationFailed');
+  assert.match(write.body.error.message, /Microsoft\.ServiceLinker\/linkers\/write/);
+  assert.equal((await rita.send('POST', `${linker(WEB, 'conn2')}/validateLinker${V}`)).status, 403);
+  assert.equal((await rita.send('POST', `${linker(WEB, 'conn2')}/listConfigurations${V}`)).status, 403);
+  assert.equal((await rita.send('DELETE', `${linker(WEB, 'conn2')}${V}`)).status, 403);
+});
+
+test('a linker on a missing app is refused before anything is stored', async () => {
+  const answer = await dana.send(
+    'PUT',
+    `${linker(`${RG}/providers/Microsoft.Web/sites/ghost`, 'x')}${V}`,
+    pgLinkerBody(),
+  );
+  assert.equal(answer.status, 404);
+});
