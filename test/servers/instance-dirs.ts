@@ -3,6 +3,7 @@
  * a per-version template data directory built once and copied per instance, free loopback ports.
  */
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { access, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -45,7 +46,11 @@ export async function makeInstanceDir(prefix: string, user: string): Promise<str
  * callers (test files run in parallel) each build into their own scratch dir and the first rename
  * wins, so nobody ever copies a half-built template.
  */
-export async function ensureTemplate(key: string, user: string, build: (dataDir: string) => Promise<void>): Promise<string> {
+export async function ensureTemplate(
+  key: string,
+  user: string,
+  build: (dataDir: string) => Promise<void>,
+): Promise<string> {
   const target = join(TEMPLATE_ROOT, key);
   if (await exists(join(target, '.complete'))) return target;
   await mkdir(TEMPLATE_ROOT, { recursive: true });
@@ -95,4 +100,36 @@ export async function exists(path: string): Promise<boolean> {
 
 export async function sleep(ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+const leftovers = new Map<number, { pid: number | undefined; dir: string }>();
+let nextLeftover = 0;
+let exitHookInstalled = false;
+
+/**
+ * Makes sure a server process and its directory do not outlive this process when a test forgets
+ * close() or fails before it. Returns a function that withdraws the registration.
+ */
+export function cleanUpOnExit(pid: number | undefined, dir: string): () => void {
+  if (!exitHookInstalled) {
+    process.once('exit', killLeftovers);
+    exitHookInstalled = true;
+  }
+  const id = nextLeftover++;
+  leftovers.set(id, { pid, dir });
+  return () => {
+    leftovers.delete(id);
+  };
+}
+
+function killLeftovers(): void {
+  for (const { pid, dir } of leftovers.values()) {
+    try {
+      if (pid) process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+  leftovers.clear();
 }

@@ -2,38 +2,21 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import type { Principal } from '../azure-twin/api.ts';
-import { issueToken, type TokenConfig, type TokenSubject } from '../azure-twin/tokens.ts';
+import { issueToken } from '../azure-twin/tokens.ts';
 import { installPgAad, type PostgresHooks, postgresHooks } from './postgres-aad.ts';
 import { type PostgresInstance, startPostgres } from './postgres-instance.ts';
 import { testTls } from './testing/tls.ts';
+import {
+  AUDIENCE,
+  adminUser as admin,
+  dbToken,
+  directory,
+  ordersIdentity as appIdentity,
+  TENANT,
+  tokenConfig,
+} from './testing/world.ts';
 
-const AUDIENCE = 'https://ossrdbms-aad.database.windows.net';
-const TENANT = '72f988bf-0000-4000-8000-00000000000a';
-// A `$&` and a quote in the secret: both must survive templating into SQL.
-const tokenConfig: TokenConfig = { secret: "s3cr$&t'with-quote", t0: Math.floor(Date.now() / 1000) - 60, lifetimeSeconds: 3600 };
-
-const admin: Principal = {
-  objectId: '11111111-1111-4111-8111-111111111111',
-  tenantId: TENANT,
-  kind: 'user',
-  displayName: 'Dana Admin',
-  userPrincipalName: 'dana@contoso.twin.test',
-};
-const appIdentity: Principal = {
-  objectId: '22222222-2222-4222-8222-222222222222',
-  appId: '33333333-3333-4333-8333-333333333333',
-  tenantId: TENANT,
-  kind: 'managedIdentity',
-  displayName: 'orders-app',
-};
 const principals = [admin, appIdentity];
-
-function subjectOf(p: Principal): TokenSubject {
-  return { objectId: p.objectId, tenantId: p.tenantId, idtyp: p.kind === 'user' ? 'user' : 'app' };
-}
-function dbToken(p: Principal): string {
-  return issueToken(tokenConfig, subjectOf(p), AUDIENCE, false);
-}
 
 let server: PostgresInstance;
 let hooks: PostgresHooks;
@@ -44,8 +27,12 @@ before(async () => {
   ca = tls.ca;
   server = await startPostgres(tls);
   await installPgAad(server, { tokenConfig, tenantId: TENANT, ossrdbmsAudience: AUDIENCE });
-  hooks = postgresHooks(server, (id) => principals.find((p) => p.objectId === id || p.appId === id));
-  await hooks.adminAdded({ objectId: admin.objectId, principalName: admin.userPrincipalName!, principalType: 'User' });
+  hooks = postgresHooks(server, directory(principals));
+  await hooks.adminAdded({
+    objectId: admin.objectId,
+    principalName: admin.userPrincipalName!,
+    principalType: 'User',
+  });
   await hooks.databaseCreated('orders');
 });
 
@@ -72,7 +59,10 @@ test('the SQL side computes the very token tokens.ts issues, for users and apps'
     [appIdentity.objectId, 'app'],
     ['odd "quoted" \\ id', 'app'],
   ] as const) {
-    const [row] = await server.query<{ token: string }>('SELECT twin_aad.token($1, $2) AS token', [objectId, idtyp]);
+    const [row] = await server.query<{ token: string }>('SELECT twin_aad.token($1, $2) AS token', [
+      objectId,
+      idtyp,
+    ]);
     const expected = issueToken(tokenConfig, { objectId, tenantId: TENANT, idtyp }, AUDIENCE, false);
     assert.equal(row?.token, expected);
   }
@@ -82,9 +72,10 @@ test('the Entra admin logs in over verified TLS with its token and can create a 
   const client = await connect(admin.userPrincipalName!, dbToken(admin));
   try {
     const [created] = (
-      await client.query("SELECT * FROM pgaadauth_create_principal_with_oid('aad_orders', $1, 'service', false, false)", [
-        appIdentity.objectId,
-      ])
+      await client.query(
+        "SELECT * FROM pgaadauth_create_principal_with_oid('aad_orders', $1, 'service', false, false)",
+        [appIdentity.objectId],
+      )
     ).rows;
     assert.match(String(Object.values(created)[0]), /Created role for "aad_orders"/);
     const listed = (await client.query('SELECT * FROM pgaadauth_list_principals(false)')).rows;
@@ -96,8 +87,11 @@ test('the Entra admin logs in over verified TLS with its token and can create a 
       ],
     );
     await assert.rejects(
-      client.query("SELECT pgaadauth_create_principal_with_oid('aad_orders', $1, 'service', false, false)", [appIdentity.objectId]),
-      (error: { code?: string; message: string }) => error.code === '42710' && /already exists/.test(error.message),
+      client.query("SELECT pgaadauth_create_principal_with_oid('aad_orders', $1, 'service', false, false)", [
+        appIdentity.objectId,
+      ]),
+      (error: { code?: string; message: string }) =>
+        error.code === '42710' && /already exists/.test(error.message),
     );
   } finally {
     await client.end();
@@ -114,7 +108,9 @@ test('the Entra admin logs in over verified TLS with its token and can create a 
   const app = await connect('aad_orders', dbToken(appIdentity), { database: 'orders' });
   try {
     await app.query('CREATE TABLE items (id int)');
-    assert.deepEqual((await app.query('SELECT current_user AS who, 1 AS one')).rows, [{ who: 'aad_orders', one: 1 }]);
+    assert.deepEqual((await app.query('SELECT current_user AS who, 1 AS one')).rows, [
+      { who: 'aad_orders', one: 1 },
+    ]);
   } finally {
     await app.end();
   }
@@ -133,9 +129,15 @@ test('a role that is not an Entra admin may not create principals', async () => 
   }
 });
 
-test('a wrong token fails with 28P01 and so does another principal\'s token', async () => {
-  await assert.rejects(connect(admin.userPrincipalName!, `${dbToken(admin)}x`), (e: { code?: string }) => e.code === '28P01');
-  await assert.rejects(connect(admin.userPrincipalName!, dbToken(appIdentity)), (e: { code?: string }) => e.code === '28P01');
+test("a wrong token fails with 28P01 and so does another principal's token", async () => {
+  await assert.rejects(
+    connect(admin.userPrincipalName!, `${dbToken(admin)}x`),
+    (e: { code?: string }) => e.code === '28P01',
+  );
+  await assert.rejects(
+    connect(admin.userPrincipalName!, dbToken(appIdentity)),
+    (e: { code?: string }) => e.code === '28P01',
+  );
 });
 
 test('a connection without TLS is rejected by pg_hba', async () => {
@@ -146,10 +148,21 @@ test('a connection without TLS is rejected by pg_hba', async () => {
 });
 
 test('a removed admin can no longer log in', async () => {
-  const other: Principal = { ...admin, objectId: '44444444-4444-4444-8444-444444444444', userPrincipalName: 'lee@contoso.twin.test' };
+  const other: Principal = {
+    ...admin,
+    objectId: '44444444-4444-4444-8444-444444444444',
+    userPrincipalName: 'lee@contoso.twin.test',
+  };
   principals.push(other);
-  await hooks.adminAdded({ objectId: other.objectId, principalName: other.userPrincipalName!, principalType: 'User' });
+  await hooks.adminAdded({
+    objectId: other.objectId,
+    principalName: other.userPrincipalName!,
+    principalType: 'User',
+  });
   (await connect(other.userPrincipalName!, dbToken(other))).end();
   await hooks.adminRemoved(other.userPrincipalName!);
-  await assert.rejects(connect(other.userPrincipalName!, dbToken(other)), (e: { code?: string }) => e.code === '28P01');
+  await assert.rejects(
+    connect(other.userPrincipalName!, dbToken(other)),
+    (e: { code?: string }) => e.code === '28P01',
+  );
 });

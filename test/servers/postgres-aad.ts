@@ -34,7 +34,10 @@ export async function installPgAad(pg: PostgresInstance, settings: PgAadSettings
 }
 
 /** ARM's principalType (User, ServicePrincipal, Group, Unknown) as pgaadauth's object type. */
-export function pgObjectType(principalType: string, principal: Principal | undefined): 'user' | 'service' | 'group' {
+export function pgObjectType(
+  principalType: string,
+  principal: Principal | undefined,
+): 'user' | 'service' | 'group' {
   switch (principalType.toLowerCase()) {
     case 'user':
       return 'user';
@@ -57,7 +60,10 @@ export interface PostgresHooks {
  * Hooks for one cluster. Roles are cluster-wide, so every ARM server the twin maps to this cluster
  * shares them (one twin normally has one PostgreSQL server with databases).
  */
-export function postgresHooks(pg: PostgresInstance, principal: (id: string) => Principal | undefined): PostgresHooks {
+export function postgresHooks(
+  pg: PostgresInstance,
+  principal: (id: string) => Principal | undefined,
+): PostgresHooks {
   return {
     async adminAdded(admin) {
       const type = pgObjectType(admin.principalType, principal(admin.objectId));

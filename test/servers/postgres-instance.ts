@@ -6,7 +6,15 @@ import { readdirSync } from 'node:fs';
 import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { chownTo, copyTemplate, ensureTemplate, freePort, makeInstanceDir, run } from './instance-dirs.ts';
+import {
+  chownTo,
+  cleanUpOnExit,
+  copyTemplate,
+  ensureTemplate,
+  freePort,
+  makeInstanceDir,
+  run,
+} from './instance-dirs.ts';
 
 export interface PostgresInstance {
   host: string;
@@ -44,11 +52,20 @@ const HBA = [
 export async function startPostgres(tls: { cert: string; key: string }): Promise<PostgresInstance> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL is not installed (run test/servers/install.sh)');
-  const version = (await run('postgres', join(bin, 'postgres'), ['--version'])).trim().split(/\s+/)[2] ?? 'unknown';
+  const version =
+    (await run('postgres', join(bin, 'postgres'), ['--version'])).trim().split(/\s+/)[2] ?? 'unknown';
   const template = await ensureTemplate(`pg-${version}`, 'postgres', async (dataDir) => {
     await run('postgres', join(bin, 'initdb'), [
-      '-D', dataDir, '-U', 'postgres', '--auth-local=trust', '--auth-host=reject',
-      '--no-locale', '-E', 'UTF8', '--no-sync',
+      '-D',
+      dataDir,
+      '-U',
+      'postgres',
+      '--auth-local=trust',
+      '--auth-host=reject',
+      '--no-locale',
+      '-E',
+      'UTF8',
+      '--no-sync',
     ]);
   });
 
@@ -66,7 +83,16 @@ export async function startPostgres(tls: { cert: string; key: string }): Promise
     port = await freePort();
     await writeFile(join(data, 'postgresql.auto.conf'), settings(dir, port));
     try {
-      await run('postgres', join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start']);
+      await run('postgres', join(bin, 'pg_ctl'), [
+        '-D',
+        data,
+        '-l',
+        join(dir, 'server.log'),
+        '-w',
+        '-t',
+        '30',
+        'start',
+      ]);
       break;
     } catch (error) {
       const log = await readFile(join(dir, 'server.log'), 'utf8').catch(() => '');
@@ -75,6 +101,9 @@ export async function startPostgres(tls: { cert: string; key: string }): Promise
       throw new Error(`PostgreSQL did not start: ${(error as Error).message}\n${log.slice(-2000)}`);
     }
   }
+
+  const postmasterPid = Number((await readFile(join(data, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  const forget = cleanUpOnExit(postmasterPid || undefined, dir);
 
   const clients = new Map<string, Promise<pg.Client>>();
   const client = (database: string): Promise<pg.Client> => {
@@ -100,8 +129,11 @@ export async function startPostgres(tls: { cert: string; key: string }): Promise
         await pending.then((c) => c.end()).catch(() => {});
       }
       clients.clear();
-      await run('postgres', join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => {});
+      await run('postgres', join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(
+        () => {},
+      );
       await rm(dir, { recursive: true, force: true });
+      forget();
     },
   };
 }
