@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { IDS, startTwin, type Twin } from './index.ts';
+import { seedUserAssignedIdentity } from './providers/identities.ts';
+import { type ArmRest, armRest } from './testing/arm-rest.ts';
+import { assertSameShape } from './testing/shape.ts';
+
+const example = JSON.parse(
+  readFileSync(new URL('./fixtures/msi/2023-01-31/IdentityGet.json', import.meta.url), 'utf8'),
+).responses['200'].body;
+const SUB = IDS.subscriptionId;
+const IDENTITIES = `/subscriptions/${SUB}/resourceGroups/rg-orders/providers/Microsoft.ManagedIdentity/userAssignedIdentities`;
+const V = '?api-version=2023-01-31';
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+let twin: Twin;
+let dana: ArmRest;
+const reader = randomUUID();
+
+before(async () => {
+  twin = await startTwin();
+  dana = armRest(twin.baseUrl, twin.tokens.credential(IDS.dana));
+  twin.context.addPrincipal({
+    objectId: reader,
+    tenantId: IDS.tenantId,
+    kind: 'user',
+    displayName: 'Rita Reader',
+    userPrincipalName: 'rita@twin.test',
+    userType: 'Member',
+  });
+  twin.world.roleAssignments.push({
+    principalId: reader,
+    roleName: 'Reader',
+    scope: `/subscriptions/${SUB}`,
+  });
+});
+
+after(async () => {
+  await twin?.close();
+});
+
+test('PUT creates an identity (201) and registers its principal; a second PUT keeps the ids (200)', async () => {
+  const created = await dana.send('PUT', `${IDENTITIES}/orders-id${V}`, {
+    location: 'eastus',
+    tags: { team: 'orders' },
+  });
+  assert.equal(created.status, 201);
+  const { principalId, clientId, tenantId } = created.body.properties;
+  assert.match(principalId, GUID);
+  assert.match(clientId, GUID);
+  assert.equal(tenantId, IDS.tenantId);
+  const principal = twin.context.principal(principalId);
+  assert.equal(principal?.kind, 'managedIdentity');
+  assert.equal(principal?.appId, clientId);
+  assert.equal(principal?.alternativeId, `${IDENTITIES}/orders-id`);
+  assert.ok(twin.tokens.issue(clientId, 'arm'), 'the new identity can get tokens');
+
+  const again = await dana.send('PUT', `${IDENTITIES}/orders-id${V}`, {
+    location: 'eastus',
+    tags: { team: 'x' },
+  });
+  assert.equal(again.status, 200);
+  assert.equal(again.body.properties.principalId, principalId);
+  assert.deepEqual(again.body.tags, { team: 'x' });
+});
+
+test('GET has the shape of IdentityGet.json; list by group and subscription', async () => {
+  seedUserAssignedIdentity(twin, { subscriptionId: SUB, resourceGroup: 'rg-orders', name: 'seeded-id' });
+  const got = await dana.send('GET', `${IDENTITIES}/seeded-id${V}`);
+  assert.equal(got.status, 200);
+  assertSameShape(got.body, example, 'identity', ['$.tags.key1', '$.tags.key2']);
+  const inGroup = await dana.send('GET', `${IDENTITIES}${V}`);
+  assert.deepEqual(inGroup.body.value.map((identity: { name: string }) => identity.name).sort(), [
+    'orders-id',
+    'seeded-id',
+  ]);
+  const inSubscription = await dana.send(
+    'GET',
+    `/subscriptions/${SUB}/providers/Microsoft.ManagedIdentity/userAssignedIdentities${V}`,
+  );
+  assert.equal(inSubscription.body.value.length, 2);
+});
+
+test('404 for a missing identity or group; 403 for a Reader creating one', async () => {
+  assert.equal((await dana.send('GET', `${IDENTITIES}/nope${V}`)).status, 404);
+  const group = await dana.send(
+    'GET',
+    `/subscriptions/${SUB}/resourceGroups/rg-none/providers/Microsoft.ManagedIdentity/userAssignedIdentities/x${V}`,
+  );
+  assert.equal(group.body.error.code, 'ResourceGroupNotFound');
+  const rita = armRest(twin.baseUrl, twin.tokens.credential(reader));
+  const denied = await rita.send('PUT', `${IDENTITIES}/rita-id${V}`, { location: 'eastus' });
+  assert.equal(denied.status, 403);
+  assert.match(denied.body.error.message, /Microsoft\.ManagedIdentity\/userAssignedIdentities\/write/);
+  assert.equal(twin.store.get(`${IDENTITIES}/rita-id`), undefined);
+});

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { IDS, startTwin, type Twin } from './index.ts';
+import { seedUserAssignedIdentity } from './providers/identities.ts';
+import { seedSpringApp } from './providers/spring.ts';
+import { type ArmRest, armRest } from './testing/arm-rest.ts';
+import { assertSameShape } from './testing/shape.ts';
+
+const example = JSON.parse(
+  readFileSync(new URL('./fixtures/appplatform/2023-12-01/Apps_Get.json', import.meta.url), 'utf8'),
+).responses['200'].body;
+const SUB = IDS.subscriptionId;
+const SERVICE = `/subscriptions/${SUB}/resourceGroups/rg-orders/providers/Microsoft.AppPlatform/Spring/orders-spring`;
+const V = '?api-version=2023-12-01';
+/** Certificates and custom disks are empty lists on a plain app; the example fills them. */
+const UNMODELLED = ['$.properties.loadedCertificates', '$.properties.customPersistentDisks'];
+
+let twin: Twin;
+let dana: ArmRest;
+const reader = randomUUID();
+
+before(async () => {
+  twin = await startTwin();
+  dana = armRest(twin.baseUrl, twin.tokens.credential(IDS.dana));
+  twin.context.addPrincipal({
+    objectId: reader,
+    tenantId: IDS.tenantId,
+    kind: 'user',
+    displayName: 'Rita Reader',
+    userPrincipalName: 'rita@twin.test',
+    userType: 'Member',
+  });
+  twin.world.roleAssignments.push({
+    principalId: reader,
+    roleName: 'Reader',
+    scope: `/subscriptions/${SUB}`,
+  });
+  const uami = seedUserAssignedIdentity(twin, {
+    subscriptionId: SUB,
+    resourceGroup: 'rg-orders',
+    name: 'spring-uami',
+  });
+  seedSpringApp(twin, {
+    subscriptionId: SUB,
+    resourceGroup: 'rg-orders',
+    serviceName: 'orders-spring',
+    name: 'api',
+    systemIdentity: true,
+    userIdentities: [uami.id],
+    env: { A: '1' },
+  });
+  seedSpringApp(twin, {
+    subscriptionId: SUB,
+    resourceGroup: 'rg-orders',
+    serviceName: 'orders-spring',
+    name: 'worker',
+  });
+});
+
+after(async () => {
+  await twin?.close();
+});
+
+test('GET has the shape of Apps_Get.json; the seeded system identity is a registered principal', async () => {
+  const got = await dana.send('GET', `${SERVICE}/apps/api${V}`);
+  assert.equal(got.status, 200);
+  // User identities are a dictionary keyed by ARM id: compare the entries, not the example's keys.
+  const exampleIds = Object.keys(example.identity.userAssignedIdentities);
+  assertSameShape(got.body, example, 'spring app', [
+    ...UNMODELLED,
+    ...exampleIds.map((id) => `$.identity.userAssignedIdentities.${id}`),
+  ]);
+  const [entry] = Object.values(got.body.identity.userAssignedIdentities);
+  assertSameShape(entry, example.identity.userAssignedIdentities[exampleIds[0]!], 'user identity entry');
+  assert.equal(got.body.identity.type, 'SystemAssigned,UserAssigned');
+  assert.equal(twin.context.principal(got.body.identity.principalId)?.displayName, 'orders-spring/apps/api');
+  const deployment = await dana.send('GET', `${SERVICE}/apps/api/deployments/default${V}`);
+  assert.deepEqual(deployment.body.properties.deploymentSettings.environmentVariables, { A: '1' });
+});
+
+test('PATCH with identity is a Location-polled operation that switches the system identity on', async () => {
+  const run = await dana.lro(
+    'PATCH',
+    `${SERVICE}/apps/worker${V}`,
+    { identity: { type: 'SystemAssigned' } },
+    'location',
+  );
+  assert.equal(run.initial.status, 202);
+  assert.ok(run.initial.headers.location);
+  const app = (await dana.send('GET', `${SERVICE}/apps/worker${V}`)).body;
+  assert.equal(app.identity.type, 'SystemAssigned');
+  assert.equal(twin.context.principal(app.identity.principalId)?.kind, 'managedIdentity');
+});
+
+test('PUT through the poller updates (200, Updating → Succeeded) and can switch the identity off', async () => {
+  const run = await dana.lro(
+    'PUT',
+    `${SERVICE}/apps/worker${V}`,
+    { properties: { public: false }, identity: { type: 'None' } },
+    'azure-async-operation',
+  );
+  assert.equal(run.initial.status, 200);
+  assert.equal(run.initial.body.properties.provisioningState, 'Updating');
+  assert.equal((run.result as any).properties.provisioningState, 'Succeeded');
+  assert.equal((run.result as any).identity, undefined);
+});
+
+test('404 for a missing app or service; 403 for a Reader writing', async () => {
+  assert.equal((await dana.send('GET', `${SERVICE}/apps/nope${V}`)).status, 404);
+  const noService = await dana.send(
+    'GET',
+    `/subscriptions/${SUB}/resourceGroups/rg-orders/providers/Microsoft.AppPlatform/Spring/none/apps/api${V}`,
+  );
+  assert.equal(noService.status, 404);
+  const rita = armRest(twin.baseUrl, twin.tokens.credential(reader));
+  assert.equal((await rita.send('GET', `${SERVICE}/apps/api${V}`)).status, 200);
+  const denied = await rita.send('PATCH', `${SERVICE}/apps/api${V}`, { identity: { type: 'None' } });
+  assert.equal(denied.status, 403);
+  assert.match(denied.body.error.message, /Microsoft\.AppPlatform\/Spring\/apps\/write/);
+});
