@@ -5,7 +5,9 @@ import { after, before, test } from 'node:test';
 import { IDS, startTwin, type Twin } from './index.ts';
 import { seedContainerApp } from './providers/containerapps.ts';
 import { seedUserAssignedIdentity } from './providers/identities.ts';
+import { seedPostgresServer } from './providers/postgres.ts';
 import { seedSpringApp } from './providers/spring.ts';
+import { seedSqlServer } from './providers/sql.ts';
 import { seedWebApp } from './providers/web.ts';
 import { type ArmRest, armRest } from './testing/arm-rest.ts';
 import { assertSameShape } from './testing/shape.ts';
@@ -67,28 +69,19 @@ before(async () => {
     name: 'orders-web',
     appSettings: { EXISTING: 'kept' },
   });
-  // The target as the PostgreSQL provider stores it (only the fields the linker reads).
-  twin.store.put({
-    id: SERVER,
+  seedPostgresServer(twin, {
+    subscriptionId: SUB,
+    resourceGroup: 'rg-orders',
     name: 'orders-pg',
-    type: 'Microsoft.DBforPostgreSQL/flexibleServers',
-    location: 'eastus',
-    properties: {
-      fullyQualifiedDomainName: 'orders-pg.postgres.database.azure.com',
-      network: { publicNetworkAccess: 'Enabled' },
-    },
-  });
-  twin.store.put({
-    id: DB,
-    name: 'orders',
-    type: 'Microsoft.DBforPostgreSQL/flexibleServers/databases',
-    properties: { charset: 'UTF8' },
-  });
-  twin.store.put({
-    id: `${SERVER}/firewallRules/AllowAllAzureServicesAndResourcesWithinAzureIps`,
-    name: 'AllowAllAzureServicesAndResourcesWithinAzureIps',
-    type: 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules',
-    properties: { startIpAddress: '0.0.0.0', endIpAddress: '0.0.0.0' },
+    entraAuth: true,
+    databases: ['orders'],
+    firewallRules: [
+      {
+        name: 'AllowAllAzureServicesAndResourcesWithinAzureIps',
+        startIpAddress: '0.0.0.0',
+        endIpAddress: '0.0.0.0',
+      },
+    ],
   });
 });
 
@@ -150,7 +143,7 @@ test('success writes the python settings to the app and switches the system iden
   assert.deepEqual(settings, {
     EXISTING: 'kept',
     AZURE_POSTGRESQL_CONNECTIONSTRING:
-      'dbname=orders host=orders-pg.postgres.database.azure.com port=5432 sslmode=require user=aad_conn1',
+      'dbname=orders host=orders-pg.postgres.twin.test port=5432 sslmode=require user=aad_conn1',
   });
   const site = (await dana.send('GET', `${WEB}?api-version=2025-05-01`)).body;
   assert.equal(site.identity.type, 'SystemAssigned');
@@ -178,8 +171,7 @@ test('GET, list and listConfigurations return the linker and exactly what it wro
   assert.deepEqual(configs.body.configurations, [
     {
       name: 'AZURE_POSTGRESQL_CONNECTIONSTRING',
-      value:
-        'dbname=orders host=orders-pg.postgres.database.azure.com port=5432 sslmode=require user=aad_conn1',
+      value: 'dbname=orders host=orders-pg.postgres.twin.test port=5432 sslmode=require user=aad_conn1',
       configType: 'Default',
       keyVaultReferenceIdentity: null,
       description: '',
@@ -260,7 +252,7 @@ test('a second PostgreSQL linker with a user identity gets qualified names and b
   );
   assert.equal((run.result as any).properties.provisioningState, 'Succeeded');
   const settings = await appSettings();
-  assert.equal(settings.AZURE_POSTGRESQL_CONN2_HOST, 'orders-pg.postgres.database.azure.com');
+  assert.equal(settings.AZURE_POSTGRESQL_CONN2_HOST, 'orders-pg.postgres.twin.test');
   assert.equal(settings.AZURE_POSTGRESQL_CONN2_USER, 'aad_conn2');
   assert.equal(settings.AZURE_POSTGRESQL_CONN2_DATABASE, 'orders');
   assert.equal(settings.AZURE_POSTGRESQL_CONN2_PORT, '5432');
@@ -288,7 +280,7 @@ test('DELETE: 202 null + both headers, polls 202 Deleting then Succeeded; only i
   const settings = await appSettings();
   assert.equal(settings.AZURE_POSTGRESQL_CONNECTIONSTRING, undefined);
   assert.equal(settings.EXISTING, 'kept');
-  assert.equal(settings.AZURE_POSTGRESQL_CONN2_HOST, 'orders-pg.postgres.database.azure.com');
+  assert.equal(settings.AZURE_POSTGRESQL_CONN2_HOST, 'orders-pg.postgres.twin.test');
   const site = (await dana.send('GET', `${WEB}?api-version=2025-05-01`)).body;
   assert.match(site.identity.type, /SystemAssigned/, 'delete keeps the identity');
   const gone = await dana.send('GET', `${linker(WEB, 'conn1')}${V}`);
@@ -367,7 +359,7 @@ test('Container Apps: settings go to the env of the container named in scope, an
   assert.deepEqual(api, [
     { name: 'KEEP', value: '1' },
     { name: 'AZURE_POSTGRESQL_NAME', value: 'orders' },
-    { name: 'AZURE_POSTGRESQL_HOST', value: 'orders-pg.postgres.database.azure.com' },
+    { name: 'AZURE_POSTGRESQL_HOST', value: 'orders-pg.postgres.twin.test' },
     { name: 'AZURE_POSTGRESQL_USER', value: 'aad_conn1' },
   ]);
   assert.deepEqual(got.properties.template.containers[0].env, []);
@@ -392,8 +384,7 @@ test('Spring: a springBoot linker writes spring.datasource.* into the active dep
   const deployment = (await dana.send('GET', `${app.id}/deployments/default?api-version=2023-12-01`)).body;
   assert.deepEqual(deployment.properties.deploymentSettings.environmentVariables, {
     'spring.datasource.azure.passwordless-enabled': 'true',
-    'spring.datasource.url':
-      'jdbc:postgresql://orders-pg.postgres.database.azure.com:5432/orders?sslmode=require',
+    'spring.datasource.url': 'jdbc:postgresql://orders-pg.postgres.twin.test:5432/orders?sslmode=require',
     'spring.datasource.username': 'aad_conn1',
   });
   const got = (await dana.send('GET', `${app.id}?api-version=2023-12-01`)).body;
@@ -410,7 +401,7 @@ test('2022-05-01 has no userName: the RP never sees it', async () => {
   assert.equal((run.result as any).properties.authInfo.userName, null);
   assert.equal(
     (await appSettings()).AZURE_POSTGRESQL_OLD_CONNECTIONSTRING,
-    'jdbc:postgresql://orders-pg.postgres.database.azure.com:5432/orders?sslmode=require&user=aad_old',
+    'jdbc:postgresql://orders-pg.postgres.twin.test:5432/orders?sslmode=require&user=aad_old',
   );
 });
 
@@ -425,6 +416,82 @@ test('a doubled leading slash (what the SDKs send for resourceUri) reaches the s
   const answer = await dana.send('GET', `/${linker(WEB, 'conn2')}${V}`);
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
   assert.equal(answer.body.name, 'conn2');
+});
+
+test('validation reports a firewall that does not admit the app and a public-access-disabled target', async () => {
+  const closed = seedPostgresServer(twin, {
+    subscriptionId: SUB,
+    resourceGroup: 'rg-orders',
+    name: 'closed-pg',
+    databases: ['orders'],
+    firewallRules: [{ name: 'office', startIpAddress: '198.51.100.1', endIpAddress: '198.51.100.1' }],
+  });
+  const privateOnly = seedPostgresServer(twin, {
+    subscriptionId: SUB,
+    resourceGroup: 'rg-orders',
+    name: 'private-pg',
+    publicNetworkAccess: 'Disabled',
+    databases: ['orders'],
+  });
+  const firewall = async (server: string, name: string) => {
+    const body = pgLinkerBody();
+    body.properties.targetService = { type: 'AzureResource', id: `${server}/databases/orders` };
+    await dana.lro('PUT', `${linker(WEB, name)}${V}`, body, 'azure-async-operation');
+    const run = await dana.lro(
+      'POST',
+      `${linker(WEB, name)}/validateLinker${V}`,
+      undefined,
+      'azure-async-operation',
+    );
+    const result = run.polls.at(-1)!.body.properties;
+    return {
+      available: result.isConnectionAvailable,
+      check: result.validationDetail.find(
+        (d: { name: string }) => d.name === 'Target service firewall validated.',
+      ),
+    };
+  };
+  const blocked = await firewall(closed.id, 'closedconn');
+  assert.equal(blocked.available, false);
+  assert.equal(blocked.check.result, 'failure');
+  assert.equal(blocked.check.errorCode, 'TargetNetworkAccess');
+  const hidden = await firewall(privateOnly.id, 'privateconn');
+  assert.equal(hidden.available, true, 'a warning does not make the connection unavailable');
+  assert.equal(hidden.check.result, 'warning');
+});
+
+test('Azure SQL with a system identity writes the nodejs settings (no user name in them)', async () => {
+  const sqlServer = seedSqlServer(twin, {
+    subscriptionId: SUB,
+    resourceGroup: 'rg-orders',
+    name: 'orders-sql',
+    databases: ['ordersdb'],
+  });
+  await dana.lro(
+    'PUT',
+    `${linker(WEB, 'sqlconn')}${V}`,
+    {
+      properties: {
+        targetService: { type: 'AzureResource', id: `${sqlServer.id}/databases/ordersdb` },
+        authInfo: { authType: 'systemAssignedIdentity', userName: 'orders-web' },
+        clientType: 'nodejs',
+      },
+    },
+    'azure-async-operation',
+  );
+  const settings = await appSettings();
+  assert.equal(settings.AZURE_SQL_SERVER, 'orders-sql.database.twin.test');
+  assert.equal(settings.AZURE_SQL_PORT, '1433');
+  assert.equal(settings.AZURE_SQL_DATABASE, 'ordersdb');
+  assert.equal(settings.AZURE_SQL_AUTHENTICATIONTYPE, 'azure-active-directory-default');
+  const unsupported = await dana.send('PUT', `${linker(WEB, 'sqlgo')}${V}`, {
+    properties: {
+      targetService: { type: 'AzureResource', id: `${sqlServer.id}/databases/ordersdb` },
+      authInfo: { authType: 'systemAssignedIdentity' },
+      clientType: 'go',
+    },
+  });
+  assert.equal(unsupported.status, 400, 'the docs list no identity support for go with SQL');
 });
 
 test('a Reader may read linkers but not write, validate or list configurations (403)', async () => {
