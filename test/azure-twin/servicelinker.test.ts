@@ -494,6 +494,37 @@ test('Azure SQL with a system identity writes the nodejs settings (no user name 
   assert.equal(unsupported.status, 400, 'the docs list no identity support for go with SQL');
 });
 
+test('PATCH changes the client type: the old settings leave, the new ones arrive', async () => {
+  const run = await dana.lro(
+    'PATCH',
+    `${linker(WEB, 'old')}${V}`,
+    { properties: { clientType: 'nodejs' } },
+    'azure-async-operation',
+  );
+  assert.equal(run.initial.status, 200);
+  assert.equal((run.result as any).properties.clientType, 'nodejs');
+  const settings = await appSettings();
+  assert.equal(settings.AZURE_POSTGRESQL_OLD_CONNECTIONSTRING, undefined);
+  assert.equal(settings.AZURE_POSTGRESQL_OLD_HOST, 'orders-pg.postgres.twin.test');
+  assert.equal((await dana.send('PATCH', `${linker(WEB, 'never')}${V}`, { properties: {} })).status, 404);
+});
+
+test('a failing operation ends Failed with GeneralUserError and leaves the linker Failed', async () => {
+  const unknown = randomUUID();
+  await assert.rejects(
+    dana.lro(
+      'PUT',
+      `${linker(WEB, 'broken')}${V}`,
+      pgLinkerBody({}, { authType: 'userAssignedIdentity', clientId: unknown, subscriptionId: SUB }),
+      'azure-async-operation',
+    ),
+    (error: Error) => /GeneralUserError/.test(error.message) && error.message.includes(unknown),
+  );
+  const got = await dana.send('GET', `${linker(WEB, 'broken')}${V}`);
+  assert.equal(got.body.properties.provisioningState, 'Failed');
+  assert.ok(!Object.keys(await appSettings()).some((name) => name.includes('BROKEN')));
+});
+
 test('a Reader may read linkers but not write, validate or list configurations (403)', async () => {
   const rita = armRest(twin.baseUrl, twin.tokens.credential(reader));
   assert.equal((await rita.send('GET', `${linker(WEB, 'conn2')}${V}`)).status, 200);
