@@ -3,7 +3,7 @@
  * a per-version template data directory built once and copied per instance, free loopback ports.
  */
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { accessSync, constants, rmSync } from 'node:fs';
 import { access, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,21 @@ const execFileAsync = promisify(execFile);
 
 /** Where initialised data directories are cached, one per server version. */
 export const TEMPLATE_ROOT = join(tmpdir(), 'sc-doctor-db-templates');
+
+/**
+ * Where instances live: tmpfs when there is one (copying a template there takes ~40 ms instead of
+ * ~250 ms on this machine's disk), else the temp dir. Templates stay in the temp dir across runs.
+ */
+export const INSTANCE_ROOT = writable('/dev/shm') ? '/dev/shm' : tmpdir();
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const isRoot = process.getuid?.() === 0;
 
@@ -36,7 +51,7 @@ export async function chownTo(user: string, path: string): Promise<void> {
 
 /** A fresh private temp dir owned by `user`. */
 export async function makeInstanceDir(prefix: string, user: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), `sc-doctor-${prefix}-`));
+  const dir = await mkdtemp(join(INSTANCE_ROOT, `sc-doctor-${prefix}-`));
   await chownTo(user, dir);
   return dir;
 }

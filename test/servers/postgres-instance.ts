@@ -12,8 +12,10 @@ import {
   copyTemplate,
   ensureTemplate,
   freePort,
+  exists,
   makeInstanceDir,
   run,
+  sleep,
 } from './instance-dirs.ts';
 
 export interface PostgresInstance {
@@ -54,7 +56,7 @@ export async function startPostgres(tls: { cert: string; key: string }): Promise
   if (!bin) throw new Error('PostgreSQL is not installed (run test/servers/install.sh)');
   const version =
     (await run('postgres', join(bin, 'postgres'), ['--version'])).trim().split(/\s+/)[2] ?? 'unknown';
-  const template = await ensureTemplate(`pg-${version}`, 'postgres', async (dataDir) => {
+  const template = await ensureTemplate(`pg-${version}-wal1m`, 'postgres', async (dataDir) => {
     await run('postgres', join(bin, 'initdb'), [
       '-D',
       dataDir,
@@ -66,6 +68,8 @@ export async function startPostgres(tls: { cert: string; key: string }): Promise
       '-E',
       'UTF8',
       '--no-sync',
+      // 1 MB WAL segments instead of 16: the template copied per instance shrinks from 39 to 24 MB.
+      '--wal-segsize=1',
     ]);
   });
 
@@ -129,13 +133,25 @@ export async function startPostgres(tls: { cert: string; key: string }): Promise
         await pending.then((c) => c.end()).catch(() => {});
       }
       clients.clear();
-      await run('postgres', join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(
-        () => {},
-      );
+      await stopImmediately(postmasterPid, join(data, 'postmaster.pid'));
       await rm(dir, { recursive: true, force: true });
       forget();
     },
   };
+}
+
+/**
+ * `pg_ctl stop -m immediate` in effect, without its 100 ms polling: SIGQUIT to the postmaster, then
+ * wait for it to remove its pid file.
+ */
+async function stopImmediately(pid: number, pidFile: string): Promise<void> {
+  try {
+    process.kill(pid, 'SIGQUIT');
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline && (await exists(pidFile))) await sleep(10);
 }
 
 function settings(dir: string, port: number): string {
