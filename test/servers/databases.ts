@@ -20,6 +20,8 @@ export interface AttachDatabasesOptions {
   tls: { cert: string; key: string; ca: string };
   /** Which servers to start; both by default. (Extension: lets ARM-only or single-engine tests start less.) */
   engines?: ('postgres' | 'mysql')[];
+  /** Seconds since the epoch for token lifetime checks at the MySQL proxy (extension; default: real time). */
+  now?: () => number;
 }
 
 export interface AttachedDatabases {
@@ -91,6 +93,7 @@ async function startMysqlSide(
       tokenConfig: opts.tokenConfig,
       ossrdbmsAudience: opts.ossrdbmsAudience,
       principal: opts.principal,
+      ...(opts.now ? { now: opts.now } : {}),
     });
     return { db, proxy };
   } catch (error) {
