@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs the real database servers the Azure twin puts behind its PostgreSQL and MySQL servers:
-# PostgreSQL (Debian `postgresql`; pgcrypto ships inside postgresql-15) and MariaDB (`mariadb-server`).
+# PostgreSQL (Debian `postgresql`; pgcrypto ships inside postgresql-15) and MariaDB (`mariadb-server`),
+# plus the tools the suite drives: tmux (real-terminal tests), openssl (the twin's CA), iproute2 (`ip`).
 # Runs before the loopback-only network namespace is entered, since apt needs the network.
 # Returns at once when both are present.
 set -eu
@@ -9,12 +10,15 @@ have_mariadb() { command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd 
 missing=''
 have_pg || missing="$missing postgresql postgresql-contrib"
 have_mariadb || missing="$missing mariadb-server"
+command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
+command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
+command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing="$missing iproute2"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "test/servers/install.sh: need root to install:$missing" >&2
   exit 1
 fi
-echo "Installing database servers for the tests:$missing" >&2
+echo "Installing what the tests need:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >/dev/null
 # shellcheck disable=SC2086 # word splitting of the package list is intended
