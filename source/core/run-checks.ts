@@ -26,7 +26,11 @@ export interface RunChecksOptions {
   signal?: AbortSignal;
 }
 
-export const DEFAULT_CHECK_TIMEOUT_MS = 20_000;
+/**
+ * Long enough for two az processes in a row at their own 15 s limit (signin asks `az cloud show`, then
+ * for a token), so a stuck az is reported with az's own message rather than the runner's.
+ */
+export const DEFAULT_CHECK_TIMEOUT_MS = 35_000;
 export const DEFAULT_SLOW_AFTER_MS = 3_000;
 
 const PROCEED_STATUSES: ReadonlySet<CheckStatus> = new Set(['pass', 'warn']);
