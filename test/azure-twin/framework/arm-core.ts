@@ -1,0 +1,157 @@
+/**
+ * ARM routes that belong to no resource provider: subscriptions, resource groups, tenants, and the
+ * status/result URLs of long-running operations.
+ */
+import { AzureError, type RouteSpec, type TwinContext, type TwinRequest } from '../api.ts';
+import { resourceGroupNotFound } from './errors.ts';
+import type { LroManager } from './lro.ts';
+import { page } from './paging.ts';
+import { applicableAssignments } from './permissions.ts';
+
+function subscriptionBody(twin: TwinContext, sub: TwinContext['world']['subscriptions'][number]) {
+  return {
+    id: `/subscriptions/${sub.subscriptionId}`,
+    authorizationSource: 'RoleBased',
+    managedByTenants: [],
+    subscriptionId: sub.subscriptionId,
+    tenantId: twin.world.tenantId,
+    displayName: sub.displayName,
+    state: sub.state,
+    subscriptionPolicies: {
+      locationPlacementId: 'Public_2014-09-01',
+      quotaId: 'PayAsYouGo_2014-09-01',
+      spendingLimit: 'Off',
+    },
+  };
+}
+
+function groupBody(group: TwinContext['world']['resourceGroups'][number]) {
+  return {
+    id: `/subscriptions/${group.subscriptionId}/resourceGroups/${group.name}`,
+    name: group.name,
+    type: 'Microsoft.Resources/resourceGroups',
+    location: group.location,
+    properties: { provisioningState: 'Succeeded' },
+  };
+}
+
+/** Subscriptions the caller can see: those with any role assignment at or below them (as ARM lists them). */
+function visibleSubscriptions(req: TwinRequest, twin: TwinContext) {
+  return twin.world.subscriptions.filter((sub) => {
+    const scope = `/subscriptions/${sub.subscriptionId}`.toLowerCase();
+    return twin.world.roleAssignments.some(
+      (a) =>
+        a.principalId.toLowerCase() === req.caller.objectId.toLowerCase() &&
+        (a.scope.toLowerCase().startsWith(scope) ||
+          applicableAssignments([a], req.caller.objectId, scope).length > 0),
+    );
+  });
+}
+
+export function armCoreRoutes(lro: LroManager): RouteSpec[] {
+  return [
+    {
+      method: 'GET',
+      path: '/subscriptions',
+      audience: 'arm',
+      handler: (req, twin) => ({
+        status: 200,
+        body: page(
+          req,
+          visibleSubscriptions(req, twin).map((s) => subscriptionBody(twin, s)),
+        ),
+      }),
+    },
+    {
+      method: 'GET',
+      path: '/subscriptions/{subscriptionId}',
+      audience: 'arm',
+      action: 'Microsoft.Resources/subscriptions/read',
+      handler: (req, twin) => {
+        const sub = twin.world.subscriptions.find(
+          (s) => s.subscriptionId.toLowerCase() === req.params.subscriptionId!.toLowerCase(),
+        )!;
+        return { status: 200, body: subscriptionBody(twin, sub) };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/tenants',
+      audience: 'arm',
+      handler: (req, twin) => ({
+        status: 200,
+        body: page(req, [
+          {
+            id: `/tenants/${twin.world.tenantId}`,
+            tenantId: twin.world.tenantId,
+            tenantCategory: 'Home',
+            defaultDomain: twin.world.tenantDomain,
+            displayName: 'Contoso',
+            domains: [twin.world.tenantDomain],
+          },
+        ]),
+      }),
+    },
+    {
+      method: 'GET',
+      path: '/subscriptions/{subscriptionId}/resourcegroups',
+      audience: 'arm',
+      action: 'Microsoft.Resources/subscriptions/resourceGroups/read',
+      handler: (req, twin) => {
+        const sub = req.params.subscriptionId!.toLowerCase();
+        const groups = twin.world.resourceGroups
+          .filter((g) => g.subscriptionId.toLowerCase() === sub)
+          .map(groupBody);
+        return { status: 200, body: page(req, groups) };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}',
+      audience: 'arm',
+      action: 'Microsoft.Resources/subscriptions/resourceGroups/read',
+      handler: (req, twin) => {
+        const sub = req.params.subscriptionId!.toLowerCase();
+        const name = req.params.resourceGroupName!.toLowerCase();
+        const group = twin.world.resourceGroups.find(
+          (g) => g.subscriptionId.toLowerCase() === sub && g.name.toLowerCase() === name,
+        );
+        if (!group) throw resourceGroupNotFound(req.params.resourceGroupName!);
+        return { status: 200, body: groupBody(group) };
+      },
+    },
+    ...(
+      [
+        '/subscriptions/{subscriptionId}/providers/{namespace}/locations/{location}',
+        '/providers/{namespace}/locations/{location}',
+      ] as const
+    ).flatMap((prefix): RouteSpec[] => [
+      {
+        method: 'GET',
+        path: `${prefix}/operationStatuses/{operationId}`,
+        audience: 'arm',
+        handler: (req) => lro.status(req.params.operationId!),
+      },
+      {
+        method: 'GET',
+        path: `${prefix}/operationResults/{operationId}`,
+        audience: 'arm',
+        handler: (req) => lro.result(req.params.operationId!),
+      },
+    ]),
+  ];
+}
+
+/** Throws when a subscription id is unknown (used by the stand-in az). */
+export function requireSubscription(twin: TwinContext, subscriptionId: string) {
+  const sub = twin.world.subscriptions.find(
+    (s) => s.subscriptionId.toLowerCase() === subscriptionId.toLowerCase(),
+  );
+  if (!sub)
+    throw new AzureError(
+      404,
+      'SubscriptionNotFound',
+      `The subscription '${subscriptionId}' could not be found.`,
+    );
+  return sub;
+}

@@ -1,0 +1,64 @@
+/** The ARM error texts the framework produces itself (providers throw their own `AzureError`s). */
+import { AzureError, type Principal } from '../api.ts';
+
+export function resourceGroupNotFound(name: string): AzureError {
+  return new AzureError(404, 'ResourceGroupNotFound', `Resource group '${name}' could not be found.`);
+}
+
+export function subscriptionNotFound(subscriptionId: string): AzureError {
+  return new AzureError(
+    404,
+    'SubscriptionNotFound',
+    `The subscription '${subscriptionId}' could not be found.`,
+  );
+}
+
+export function parentResourceNotFound(name: string): AzureError {
+  return new AzureError(
+    404,
+    'ParentResourceNotFound',
+    `Can not perform requested operation on nested resource. Parent resource '${name}' not found.`,
+  );
+}
+
+/** 404 a provider throws for a GET of a known type whose resource is absent. */
+export function resourceNotFound(type: string, name: string): AzureError {
+  return new AzureError(
+    404,
+    'ResourceNotFound',
+    `The Resource '${type}/${name}' under resource group '<rg>' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+  );
+}
+
+export function invalidResourceType(namespace: string, type: string, apiVersion: string | null): AzureError {
+  return new AzureError(
+    404,
+    'InvalidResourceType',
+    `The resource type '${type}' could not be found in the namespace '${namespace}' for api version '${apiVersion ?? ''}'.`,
+  );
+}
+
+export function authorizationFailed(caller: Principal, action: string, scope: string): AzureError {
+  const who = caller.userPrincipalName ?? caller.appId ?? caller.objectId;
+  return new AzureError(
+    403,
+    'AuthorizationFailed',
+    `The client '${who}' with object id '${caller.objectId}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+  );
+}
+
+export function missingApiVersion(): AzureError {
+  return new AzureError(
+    400,
+    'MissingApiVersionParameter',
+    'The api-version query parameter (?api-version=) is required for all requests.',
+  );
+}
+
+export function invalidRequestContent(detail: string): AzureError {
+  return new AzureError(
+    400,
+    'InvalidRequestContent',
+    `The request content was invalid and could not be deserialized: '${detail}'.`,
+  );
+}

@@ -1,0 +1,306 @@
+/**
+ * The request pipeline of the twin's HTTPS server: fault/latency injection → JSON body → auth →
+ * api-version → route → parents → RBAC → handler, with ARM's (or Graph's) error shapes and ids.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  AzureError,
+  type Principal,
+  type TwinContext,
+  type TwinRequest,
+  type TwinResponse,
+  type World,
+} from '../api.ts';
+import type { TokenConfig } from '../tokens.ts';
+import { ARM_AUDIENCE } from './audiences.ts';
+import { authenticate, callerOf, wwwAuthenticate } from './auth.ts';
+import type { TwinClock } from './clock.ts';
+import {
+  authorizationFailed,
+  invalidRequestContent,
+  invalidResourceType,
+  missingApiVersion,
+  parentResourceNotFound,
+  resourceGroupNotFound,
+  subscriptionNotFound,
+} from './errors.ts';
+import type { FaultInjector } from './faults.ts';
+import { isAllowed } from './permissions.ts';
+import { normalisePath, type Router } from './router.ts';
+
+/** Internal (non-Azure) routes under `/_twin/`, guarded by the admin header instead of a token. */
+export type InternalHandler = (req: TwinRequest) => TwinResponse | Promise<TwinResponse>;
+
+export interface PipelineDeps {
+  router: Router;
+  context: TwinContext;
+  tokenConfig: TokenConfig;
+  clock: TwinClock;
+  faults: FaultInjector;
+  graphAudience: () => string;
+  adminKey: string;
+  internal: Map<string, InternalHandler>;
+}
+
+/** Header that unlocks `/_twin/*` (state, faults, the stand-in az). */
+export const ADMIN_HEADER = 'x-twin-admin';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    handle(deps, req, res).catch((error) => {
+      if (!res.headersSent)
+        send(res, 500, { error: { code: 'InternalServerError', message: String(error) } }, {});
+      else res.destroy();
+    });
+  };
+}
+
+async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', deps.context.baseUrl);
+  const path = normalisePath(decodeURIComponent(url.pathname));
+  const method = (req.method ?? 'GET').toUpperCase();
+  const kind: 'internal' | 'graph' | 'arm' = path.startsWith('/_twin/')
+    ? 'internal'
+    : /^\/(v1\.0|beta)(\/|$)/i.test(path)
+      ? 'graph'
+      : 'arm';
+  const ids = requestIds(req);
+
+  if (kind !== 'internal') {
+    if (deps.faults.latencyMs > 0) await sleep(deps.faults.latencyMs);
+    const fault = deps.faults.take(method, path);
+    if (fault) {
+      if (fault.delayMs) await sleep(fault.delayMs);
+      if (fault.drop) {
+        req.socket.destroy();
+        return;
+      }
+      if (fault.status) {
+        const code = fault.code ?? 'InjectedFault';
+        const message = fault.message ?? `Fault injected by the twin for ${method} ${path}.`;
+        send(res, fault.status, errorBody(kind, code, message, ids), ids);
+        return;
+      }
+    }
+  }
+
+  const raw = await readBody(req);
+  let body: unknown;
+  try {
+    body = raw.length > 0 ? JSON.parse(raw) : undefined;
+  } catch (error) {
+    return sendError(res, kind, invalidRequestContent((error as Error).message), ids, deps.context.world);
+  }
+
+  const twinReq: TwinRequest = {
+    method,
+    url,
+    path,
+    params: {},
+    query: url.searchParams,
+    headers: req.headers,
+    body,
+    apiVersion: url.searchParams.get('api-version'),
+    caller: undefined as unknown as Principal,
+  };
+
+  try {
+    if (kind === 'internal') {
+      if (req.headers[ADMIN_HEADER] !== deps.adminKey) {
+        throw new AzureError(
+          401,
+          'TwinAdminRequired',
+          `Internal twin routes need the ${ADMIN_HEADER} header.`,
+        );
+      }
+      const handler = deps.internal.get(`${method} ${path.toLowerCase()}`);
+      if (!handler) throw new AzureError(404, 'NotFound', `No internal twin route ${method} ${path}.`);
+      return respond(res, await handler(twinReq), ids);
+    }
+
+    const audience = kind === 'graph' ? deps.graphAudience() : ARM_AUDIENCE;
+    const claims = authenticate(
+      req.headers.authorization,
+      audience,
+      deps.tokenConfig,
+      deps.clock.nowSeconds(),
+    );
+    twinReq.caller = callerOf(claims, (id) => deps.context.principal(id));
+
+    if (kind === 'arm' && !twinReq.apiVersion) throw missingApiVersion();
+
+    const match = deps.router.match(method, path);
+    if (match === undefined || match === 'method') {
+      if (kind === 'graph') {
+        throw new AzureError(
+          400,
+          'BadRequest',
+          `Resource not found for the segment '${path.split('/').pop()}'.`,
+        );
+      }
+      if (match === 'method') {
+        throw new AzureError(
+          405,
+          'MethodNotAllowed',
+          `The requested resource does not support http method '${method}'.`,
+        );
+      }
+      throw noRoute(path, twinReq.apiVersion);
+    }
+    if (match.spec.audience !== kind) {
+      throw noRoute(path, twinReq.apiVersion);
+    }
+    twinReq.params = match.params;
+
+    if (kind === 'arm') {
+      checkSubscription(deps.context.world, path);
+      for (const id of match.spec.parents?.(match.params) ?? []) checkExists(deps.context, id);
+      if (
+        match.spec.action &&
+        !isAllowed(
+          deps.context.world.roleAssignments,
+          twinReq.caller.objectId,
+          match.scope,
+          match.spec.action,
+        )
+      ) {
+        throw authorizationFailed(twinReq.caller, match.spec.action, match.scope);
+      }
+    }
+    return respond(res, await match.spec.handler(twinReq, deps.context), ids);
+  } catch (error) {
+    if (error instanceof AzureError) return sendError(res, kind, error, ids, deps.context.world);
+    throw error;
+  }
+}
+
+function noRoute(path: string, apiVersion: string | null): AzureError {
+  const providerMatch = /\/providers\/([^/]+)\/([^/]+)/i.exec(path);
+  if (providerMatch) {
+    // The resource type ARM reports is the part after the namespace, names stripped.
+    const after = path.slice(providerMatch.index + `/providers/${providerMatch[1]}/`.length).split('/');
+    const typeSegments = after.filter((_, index) => index % 2 === 0);
+    return invalidResourceType(providerMatch[1]!, typeSegments.join('/'), apiVersion);
+  }
+  return new AzureError(404, 'NotFound', `The requested path '${path}' is not served by the twin.`);
+}
+
+function checkSubscription(world: World, path: string): void {
+  const match = /^\/subscriptions\/([^/]+)/i.exec(path);
+  if (!match) return;
+  const id = match[1]!.toLowerCase();
+  if (!world.subscriptions.some((s) => s.subscriptionId.toLowerCase() === id))
+    throw subscriptionNotFound(match[1]!);
+}
+
+function checkExists(context: TwinContext, id: string): void {
+  const group = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)$/i.exec(id);
+  if (group) {
+    const [, sub, name] = group as unknown as [string, string, string];
+    const found = context.world.resourceGroups.some(
+      (rg) =>
+        rg.subscriptionId.toLowerCase() === sub.toLowerCase() && rg.name.toLowerCase() === name.toLowerCase(),
+    );
+    if (!found) throw resourceGroupNotFound(name);
+    return;
+  }
+  const subscription = /^\/subscriptions\/([^/]+)$/i.exec(id);
+  if (subscription) {
+    checkSubscription(context.world, id);
+    return;
+  }
+  if (!context.store.get(id)) throw parentResourceNotFound(id.split('/').pop() ?? id);
+}
+
+interface RequestIds {
+  requestId: string;
+  correlationId: string;
+  clientRequestId?: string;
+}
+
+function requestIds(req: IncomingMessage): RequestIds {
+  const correlation = req.headers['x-ms-correlation-request-id'];
+  const client = req.headers['x-ms-client-request-id'] ?? req.headers['client-request-id'];
+  return {
+    requestId: randomUUID(),
+    correlationId: typeof correlation === 'string' ? correlation : randomUUID(),
+    ...(typeof client === 'string' ? { clientRequestId: client } : {}),
+  };
+}
+
+function errorBody(
+  kind: 'internal' | 'graph' | 'arm',
+  code: string,
+  message: string,
+  ids: RequestIds,
+  extra: Record<string, unknown> = {},
+): unknown {
+  if (kind === 'graph') {
+    return {
+      error: {
+        code,
+        message,
+        innerError: {
+          date: new Date().toISOString().replace(/\.\d+Z$/, ''),
+          'request-id': ids.requestId,
+          'client-request-id': ids.clientRequestId ?? ids.requestId,
+        },
+      },
+    };
+  }
+  return { error: { code, message, ...extra } };
+}
+
+function sendError(
+  res: ServerResponse,
+  kind: 'internal' | 'graph' | 'arm',
+  error: AzureError,
+  ids: RequestIds,
+  world: World,
+): void {
+  const headers: Record<string, string> = {};
+  if (error.status === 401 && kind !== 'internal') headers['WWW-Authenticate'] = wwwAuthenticate(world);
+  if (error.code === 'AuthorizationFailed' || error.status === 401) headers['x-ms-failure-cause'] = 'gateway';
+  send(res, error.status, errorBody(kind, error.code, error.message, ids, error.extra), ids, headers);
+}
+
+function respond(res: ServerResponse, response: TwinResponse, ids: RequestIds): void {
+  send(res, response.status, response.body, ids, response.headers ?? {});
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  ids: RequestIds | Record<string, never>,
+  headers: Record<string, string> = {},
+): void {
+  const out: Record<string, string> = { ...headers };
+  if ('requestId' in ids) {
+    out['x-ms-request-id'] = ids.requestId;
+    out['x-ms-correlation-request-id'] = ids.correlationId;
+    if (ids.clientRequestId) out['x-ms-client-request-id'] = ids.clientRequestId;
+  }
+  if (body === undefined) {
+    res.writeHead(status, out);
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  out['Content-Type'] = 'application/json; charset=utf-8';
+  out['Content-Length'] = String(Buffer.byteLength(text));
+  res.writeHead(status, out);
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

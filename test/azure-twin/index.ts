@@ -1,0 +1,347 @@
+/**
+ * The local Azure twin: one HTTPS server on 127.0.0.1 (ARM at https://127.0.0.1:PORT, Graph at
+ * https://localhost:PORT/v1.0), its own CA, a plain-HTTP App Service managed-identity endpoint and a
+ * stand-in `az` on PATH. See design.md §8.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { getCACertificates, setDefaultCACertificates } from 'node:tls';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ArmResource, DatabaseHooks, Principal, ResourceStore, TwinContext, World } from './api.ts';
+import {
+  ARM_AUDIENCE,
+  OSSRDBMS_AUDIENCE,
+  SQL_AUDIENCE,
+  issuedAudience,
+  sameAudience,
+} from './framework/audiences.ts';
+import { armCoreRoutes } from './framework/arm-core.ts';
+import { TwinClock } from './framework/clock.ts';
+import { type CloudJson, cloudJson } from './framework/cloud.ts';
+import { FaultInjector } from './framework/faults.ts';
+import { internalRoutes } from './framework/internal.ts';
+import { LroManager } from './framework/lro.ts';
+import { MsiEndpoint } from './framework/msi.ts';
+import { createPipeline } from './framework/pipeline.ts';
+import { Router } from './framework/router.ts';
+import { MemoryResourceStore } from './framework/store.ts';
+import { issueServerCert, sharedTls } from './framework/tls.ts';
+import { findPrincipal } from './framework/world.ts';
+import { providers } from './providers/index.ts';
+import { scenarios, scenarioWorld } from './scenarios.ts';
+import { issueToken, type TokenConfig, type TokenSubject } from './tokens.ts';
+
+export { ADMIN_HEADER } from './framework/pipeline.ts';
+export { IDS, GRAPH_APP_ID } from './framework/world.ts';
+export { ARM_AUDIENCE, OSSRDBMS_AUDIENCE, SQL_AUDIENCE } from './framework/audiences.ts';
+export { issueServerCert } from './framework/tls.ts';
+export type { FaultSpec } from './framework/faults.ts';
+
+/** Directory of the stand-in `az`. */
+export const AZ_BIN_DIR = fileURLToPath(new URL('./bin/', import.meta.url)).replace(/\/$/, '');
+const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
+export interface TwinOptions {
+  /** Scenario name from scenarios.ts (default `healthy`). */
+  scenario?: string;
+  /** Fields replacing the scenario's world fields. */
+  world?: Partial<World>;
+  /** Start the real database servers (test/servers) behind the twin. */
+  databases?: boolean;
+  /** Delay added to every ARM/Graph request. */
+  latencyMs?: number;
+  /** How long each long-running operation takes before its work runs (default 0). */
+  lroDelayMs?: number;
+  /** `az version` of the stand-in (default 2.67.0). */
+  cliVersion?: string;
+  /**
+   * Add the twin CA to this process's default CAs so in-process SDK clients verify the twin (default
+   * true). Child processes get it through `env()` (NODE_EXTRA_CA_CERTS) instead.
+   */
+  trustInProcess?: boolean;
+}
+
+/** Audience shorthands for `tokens.issue`. */
+export type AudienceName = 'arm' | 'graph' | 'ossrdbms' | 'sql';
+
+export interface TwinTokens {
+  config: TokenConfig;
+  /** Issues the token `principal` (object id, app id, UPN or MI resource id) would get for `audience`. */
+  issue(principal: string, audience: AudienceName | string): string;
+  /** A TokenCredential (structural) that returns twin tokens for `principal` whatever scope is asked. */
+  credential(principal: string): {
+    getToken(scopes: string | string[]): Promise<{ token: string; expiresOnTimestamp: number }>;
+  };
+}
+
+export interface TwinState {
+  world: World;
+  resources: ArmResource[];
+  operations: ReturnType<LroManager['list']>;
+}
+
+export interface Twin {
+  /** `https://127.0.0.1:PORT` (ARM). */
+  baseUrl: string;
+  /** `https://localhost:PORT` (Graph under `/v1.0`). Graph tokens have audience `graphUrl + '/'`. */
+  graphUrl: string;
+  /** App Service MI endpoint (`IDENTITY_ENDPOINT`) and the header of the default app (`orders-api`). */
+  msiEndpoint: string;
+  msiHeader: string;
+  /** IDENTITY_ENDPOINT/IDENTITY_HEADER for the app with this ARM id (its system identity and UAMIs). */
+  msiFor(appResourceId: string): { IDENTITY_ENDPOINT: string; IDENTITY_HEADER: string };
+  caPath: string;
+  caPem: string;
+  /** System CA bundle + twin CA, for NODE_EXTRA_CA_CERTS. */
+  caBundlePath: string;
+  /** Server certificate (with database SANs) and key, for servers that share the twin's CA. */
+  tls: { cert: string; key: string; ca: string };
+  cloud: CloudJson;
+  /** Value of the admin header (`x-twin-admin`) for `/_twin/*`. */
+  adminKey: string;
+  /** Environment for a child process: stand-in az first on PATH, AZ_TWIN_*, NODE_EXTRA_CA_CERTS. */
+  env(extra?: Record<string, string | undefined>): NodeJS.ProcessEnv;
+  world: World;
+  store: ResourceStore;
+  tokens: TwinTokens;
+  faults: FaultInjector;
+  clock: TwinClock;
+  context: TwinContext;
+  /** Database endpoints when started with `databases: true`. */
+  databaseEndpoints: { postgres?: { host: string; port: number }; mysql?: { host: string; port: number } };
+  state(): TwinState;
+  close(): Promise<void>;
+}
+
+function subjectOf(principal: Principal): TokenSubject {
+  return {
+    objectId: principal.objectId,
+    tenantId: principal.tenantId,
+    idtyp: principal.kind === 'user' ? 'user' : 'app',
+    ...(principal.userPrincipalName ? { upn: principal.userPrincipalName } : {}),
+    ...(principal.appId ? { appId: principal.appId } : {}),
+    name: principal.displayName,
+  };
+}
+
+/** Starts a twin. Everything listens on 127.0.0.1 ephemeral ports; `close()` stops it all. */
+export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
+  const scenarioName = options.scenario ?? 'healthy';
+  const scenario = scenarios[scenarioName];
+  if (!scenario)
+    throw new Error(`Unknown twin scenario '${scenarioName}'. Known: ${Object.keys(scenarios).join(', ')}`);
+
+  const { ca, server: serverCert } = await sharedTls();
+  const dir = await mkdtemp(join(tmpdir(), 'azure-twin-'));
+  const caPath = join(dir, 'twin-ca.pem');
+  const caBundlePath = join(dir, 'ca-bundle.pem');
+  let systemBundle = '';
+  try {
+    systemBundle = readFileSync(SYSTEM_CA_BUNDLE, 'utf8');
+  } catch {
+    // No system bundle on this machine: the twin CA alone.
+  }
+  await writeFile(caPath, ca.caPem);
+  if (options.trustInProcess !== false) trustInProcess(ca.caPem);
+  await writeFile(caBundlePath, `${systemBundle.trimEnd()}\n${ca.caPem}`);
+
+  const clock = new TwinClock();
+  const tokenConfig: TokenConfig = {
+    secret: randomBytes(32).toString('hex'),
+    t0: clock.nowSeconds() - 60,
+    lifetimeSeconds: 3600 * 4,
+  };
+  const store = new MemoryResourceStore();
+  const world = scenarioWorld();
+  const principal = (id: string) => findPrincipal(world, id);
+  const addPrincipal = (p: Principal) => {
+    const existing = world.principals.findIndex((q) => q.objectId.toLowerCase() === p.objectId.toLowerCase());
+    if (existing >= 0) world.principals[existing] = p;
+    else world.principals.push(p);
+    return p;
+  };
+  scenario({ world, store, addPrincipal });
+  Object.assign(world, options.world ?? {});
+
+  const faults = new FaultInjector();
+  faults.latencyMs = options.latencyMs ?? 0;
+  let baseUrl = '';
+  let graphUrl = '';
+  const lro = new LroManager(
+    () => baseUrl,
+    () => options.lroDelayMs ?? 0,
+    () => randomUUID(),
+    () => clock.nowIso(),
+  );
+
+  const issue = (who: Principal, audience: string): string => {
+    const aud = issuedAudience(audience);
+    const withProfile = sameAudience(aud, ARM_AUDIENCE) || sameAudience(aud, `${graphUrl}/`);
+    return issueToken(tokenConfig, subjectOf(who), aud, withProfile);
+  };
+  const expiry = tokenConfig.t0 + tokenConfig.lifetimeSeconds;
+
+  const context: TwinContext = {
+    world,
+    store,
+    baseUrl: '',
+    startLro: (req, lroOptions) => lro.start(req, lroOptions),
+    principal,
+    addPrincipal,
+    uuid: () => randomUUID(),
+    nowIso: () => clock.nowIso(),
+    databases: {} as DatabaseHooks,
+  };
+
+  const router = new Router();
+  router.add(...armCoreRoutes(lro));
+  for (const provider of providers) router.add(...provider.routes);
+
+  const adminKey = randomBytes(16).toString('hex');
+  const cloudFor = () => cloudJson(baseUrl, graphUrl);
+  const server: Server = createServer(
+    { cert: serverCert.cert, key: serverCert.key },
+    createPipeline({
+      router,
+      context,
+      tokenConfig,
+      clock,
+      faults,
+      graphAudience: () => `${graphUrl}/`,
+      adminKey,
+      internal: internalRoutes({
+        state: () => state(),
+        faults,
+        az: () => ({
+          world,
+          cloud: cloudFor(),
+          graphUrl,
+          cliVersion: options.cliVersion ?? '2.67.0',
+          principal,
+          token: (who, audience) => ({ token: issue(who, audience), exp: expiry }),
+        }),
+      }),
+    }),
+  );
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  baseUrl = `https://127.0.0.1:${port}`;
+  graphUrl = `https://localhost:${port}`;
+  context.baseUrl = baseUrl;
+
+  const msi = new MsiEndpoint({
+    principal,
+    resource: (id) => store.get(id),
+    token: (who, resource) => ({ token: issue(who, resource), exp: expiry }),
+  });
+  await msi.listen();
+  const defaultApp = `/subscriptions/${world.defaultSubscriptionId}/resourceGroups/rg-orders/providers/Microsoft.Web/sites/orders-api`;
+
+  let databasesHandle: { close(): Promise<void> } | undefined;
+  let databaseEndpoints: Twin['databaseEndpoints'] = {};
+  if (options.databases) {
+    const modulePath = new URL('../servers/databases.ts', import.meta.url).href;
+    const { attachDatabases } = (await import(modulePath)) as {
+      attachDatabases(
+        opts: unknown,
+      ): Promise<{ hooks: DatabaseHooks; endpoints: Twin['databaseEndpoints']; close(): Promise<void> }>;
+    };
+    const attached = await attachDatabases({
+      tokenConfig,
+      tenantId: world.tenantId,
+      ossrdbmsAudience: OSSRDBMS_AUDIENCE,
+      principal,
+      tls: { cert: serverCert.cert, key: serverCert.key, ca: ca.caPem },
+    });
+    context.databases = attached.hooks;
+    databaseEndpoints = attached.endpoints;
+    databasesHandle = attached;
+  }
+
+  const state = (): TwinState => structuredClone({ world, resources: store.all(), operations: lro.list() });
+
+  const resolve = (who: string): Principal => {
+    const found = principal(who);
+    if (!found) throw new Error(`The twin knows no principal '${who}'`);
+    return found;
+  };
+  const audienceOf = (name: AudienceName | string): string =>
+    ({ arm: ARM_AUDIENCE, graph: `${graphUrl}/`, ossrdbms: OSSRDBMS_AUDIENCE, sql: SQL_AUDIENCE })[name] ??
+    name;
+
+  const twin: Twin = {
+    baseUrl,
+    graphUrl,
+    msiEndpoint: msi.endpoint,
+    msiHeader: msi.headerFor(defaultApp),
+    msiFor: (app) => ({ IDENTITY_ENDPOINT: msi.endpoint, IDENTITY_HEADER: msi.headerFor(app) }),
+    caPath,
+    caPem: ca.caPem,
+    caBundlePath,
+    tls: { cert: serverCert.cert, key: serverCert.key, ca: ca.caPem },
+    cloud: cloudFor(),
+    adminKey,
+    env: (extra = {}) => {
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        PATH: `${AZ_BIN_DIR}${delimiter}${process.env.PATH ?? ''}`,
+        AZ_TWIN_URL: baseUrl,
+        AZ_TWIN_KEY: adminKey,
+        AZ_TWIN_CA: caPath,
+        NODE_EXTRA_CA_CERTS: caBundlePath,
+      };
+      for (const [key, value] of Object.entries(extra)) {
+        if (value === undefined) delete env[key];
+        else env[key] = value;
+      }
+      return env;
+    },
+    world,
+    store,
+    tokens: {
+      config: tokenConfig,
+      issue: (who, audience) => issue(resolve(who), audienceOf(audience)),
+      credential: (who) => ({
+        getToken: async (scopes) => {
+          const scope = Array.isArray(scopes) ? scopes[0]! : scopes;
+          return { token: issue(resolve(who), scope), expiresOnTimestamp: expiry * 1000 };
+        },
+      }),
+    },
+    faults,
+    clock,
+    context,
+    databaseEndpoints,
+    state,
+    close: async () => {
+      lro.close();
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+      await msi.close();
+      await databasesHandle?.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  return twin;
+}
+
+/** Adds `caPem` to the process's default trusted CAs (the system/bundled ones stay). Idempotent. */
+export function trustInProcess(caPem: string): void {
+  const current = getCACertificates('default');
+  if (current.some((cert) => cert.trim() === caPem.trim())) return;
+  setDefaultCACertificates([...current, caPem]);
+}
+
+/** Issues a server certificate from the process-wide twin CA (for database servers started separately). */
+export async function issueTwinServerCert(
+  sans: string[],
+): Promise<{ cert: string; key: string; ca: string }> {
+  const { ca } = await sharedTls();
+  return { ...(await issueServerCert(ca, sans)), ca: ca.caPem };
+}

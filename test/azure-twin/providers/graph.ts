@@ -1,0 +1,3 @@
+import type { Provider } from '../api.ts';
+
+export const provider: Provider = { name: 'graph', routes: [] };
