@@ -258,10 +258,12 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       ossrdbmsAudience: OSSRDBMS_AUDIENCE,
       principal,
       tls: { cert: serverCert.cert, key: serverCert.key, ca: ca.caPem },
+      now: () => clock.nowSeconds(),
     });
     context.databases = attached.hooks;
-    databaseEndpoints = attached.endpoints;
     databasesHandle = attached;
+    await replaySeedIntoDatabases(store, attached.hooks);
+    databaseEndpoints = attached.endpoints;
   }
 
   const state = (): TwinState => structuredClone({ world, resources: store.all(), operations: lro.list() });
@@ -329,6 +331,36 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     },
   };
   return twin;
+}
+
+/**
+ * Seed helpers write ARM state only; with real servers behind the twin, the seeded Entra admins and
+ * databases must exist in them too, exactly as if they had been created through ARM.
+ */
+async function replaySeedIntoDatabases(store: ResourceStore, hooks: DatabaseHooks): Promise<void> {
+  const servers = store
+    .all()
+    .filter((r) => /^Microsoft\.DBfor(PostgreSQL|MySQL)\/flexibleServers$/i.test(r.type));
+  for (const server of servers) {
+    const postgres = /PostgreSQL/i.test(server.type);
+    for (const admin of store.children(server.id, `${server.type}/administrators`)) {
+      const props = (admin.properties ?? {}) as Record<string, string>;
+      if (postgres) {
+        await hooks.postgresAdminAdded?.(server, {
+          objectId: props.objectId ?? '',
+          principalName: props.principalName ?? admin.name,
+          principalType: props.principalType ?? 'User',
+        });
+      } else {
+        await hooks.mysqlAdminSet?.(server, { login: props.login ?? '', sid: props.sid ?? '' });
+      }
+    }
+    for (const database of store.children(server.id, `${server.type}/databases`)) {
+      if (['postgres', 'information_schema', 'mysql', 'performance_schema', 'sys'].includes(database.name))
+        continue;
+      await hooks.databaseCreated?.(server, database.name);
+    }
+  }
 }
 
 /** Adds `caPem` to the process's default trusted CAs (the system/bundled ones stay). Idempotent. */

@@ -1,8 +1,23 @@
-/** Named scenarios: each seeds a whole world (principals, role assignments, resources). */
-import type { ArmResource, Principal, ResourceStore, World } from './api.ts';
-import { baseWorld } from './framework/world.ts';
+/**
+ * Named scenarios: each seeds a whole world — tenant contoso.twin.test, Dana signed in, subscription
+ * "Contoso Dev", resource group rg-orders with PostgreSQL pg-orders (database orders), MySQL
+ * mysql-orders, SQL sql-orders (database orders), web app orders-api, container app orders-worker,
+ * Spring app orders-spring, the identity id-orders, and role assignments — then changes the one thing
+ * the scenario is about. Resources are created through the providers' own `seed*` helpers so they have
+ * exactly the shapes the GET routes return.
+ */
+import type { Principal, ResourceStore, World } from './api.ts';
+import { baseWorld, GRAPH_APP_ID, IDS } from './framework/world.ts';
+import { seedContainerApp } from './providers/containerapps.ts';
+import { GRAPH_APP_ROLES } from './providers/graph.ts';
+import { seedUserAssignedIdentity } from './providers/identities.ts';
+import { type MysqlSeed, seedMysqlServer } from './providers/mysql.ts';
+import { type PostgresSeed, seedPostgresServer } from './providers/postgres.ts';
+import { seedSpringApp } from './providers/spring.ts';
+import { type SqlSeed, seedSqlServer } from './providers/sql.ts';
+import { seedWebApp } from './providers/web.ts';
 
-/** What a scenario seeds into (a `SeedTarget` for the providers' `seed*` helpers). */
+/** What a scenario seeds into (fits the providers' `SeedTarget`). */
 export interface ScenarioTarget {
   world: World;
   store: ResourceStore;
@@ -11,15 +26,197 @@ export interface ScenarioTarget {
 
 export type Scenario = (target: ScenarioTarget) => void;
 
+/** Names and ids scenarios use, for tests that need them. */
+export const NAMES = {
+  resourceGroup: 'rg-orders',
+  postgres: 'pg-orders',
+  mysql: 'mysql-orders',
+  sql: 'sql-orders',
+  database: 'orders',
+  webApp: 'orders-api',
+  containerApp: 'orders-worker',
+  springService: 'spring-orders',
+  springApp: 'orders-spring',
+  identity: 'id-orders',
+} as const;
+
+const sub = IDS.subscriptionId;
+const rg = NAMES.resourceGroup;
+const groupId = `/subscriptions/${sub}/resourceGroups/${rg}`;
+
+/** ARM ids of the scenario resources. */
+export const RESOURCE_IDS = {
+  subscription: `/subscriptions/${sub}`,
+  resourceGroup: groupId,
+  postgres: `${groupId}/providers/Microsoft.DBforPostgreSQL/flexibleServers/${NAMES.postgres}`,
+  mysql: `${groupId}/providers/Microsoft.DBforMySQL/flexibleServers/${NAMES.mysql}`,
+  sql: `${groupId}/providers/Microsoft.Sql/servers/${NAMES.sql}`,
+  webApp: `${groupId}/providers/Microsoft.Web/sites/${NAMES.webApp}`,
+  containerApp: `${groupId}/providers/Microsoft.App/containerApps/${NAMES.containerApp}`,
+  identity: `${groupId}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${NAMES.identity}`,
+} as const;
+
+const DANA_UPN = 'dana@contoso.twin.test';
+
+/** Knobs the named scenarios turn; everything defaults to the healthy world. */
+interface WorldShape {
+  postgres?: Partial<PostgresSeed>;
+  mysql?: Partial<MysqlSeed>;
+  sql?: Partial<SqlSeed>;
+  /** Dana's role assignments (default Owner on the subscription). */
+  danaRoles?: { roleName: string; scope: string }[];
+  /** Grant the MySQL identity its three Graph app roles (default true). */
+  mysqlGraphRoles?: boolean;
+  signedInAs?: string | null;
+  azFailure?: World['azFailure'];
+}
+
+function seedWorld(target: ScenarioTarget, shape: WorldShape = {}): void {
+  const { world } = target;
+  world.signedInAs = shape.signedInAs === undefined ? IDS.dana : shape.signedInAs;
+  world.azFailure = shape.azFailure ?? null;
+  world.roleAssignments = (shape.danaRoles ?? [{ roleName: 'Owner', scope: RESOURCE_IDS.subscription }]).map(
+    (role) => ({
+      principalId: IDS.dana,
+      ...role,
+    }),
+  );
+
+  seedUserAssignedIdentity(target, { subscriptionId: sub, resourceGroup: rg, name: NAMES.identity });
+  const uami = world.principals.find(
+    (p) => p.alternativeId?.toLowerCase() === RESOURCE_IDS.identity.toLowerCase(),
+  );
+
+  seedPostgresServer(target, {
+    subscriptionId: sub,
+    resourceGroup: rg,
+    name: NAMES.postgres,
+    entraAuth: true,
+    passwordAuth: true,
+    admins: [{ objectId: IDS.dana, principalName: DANA_UPN, principalType: 'User' }],
+    firewallRules: [
+      {
+        name: 'AllowAllAzureServicesAndResourcesWithinAzureIps',
+        startIpAddress: '0.0.0.0',
+        endIpAddress: '0.0.0.0',
+      },
+      { name: 'dana-laptop', startIpAddress: '127.0.0.1', endIpAddress: '127.0.0.1' },
+    ],
+    databases: [NAMES.database],
+    ...shape.postgres,
+  });
+  seedMysqlServer(target, {
+    subscriptionId: sub,
+    resourceGroup: rg,
+    name: NAMES.mysql,
+    identities: [RESOURCE_IDS.identity],
+    admin: { login: DANA_UPN, sid: IDS.dana, identityResourceId: RESOURCE_IDS.identity },
+    firewallRules: [{ name: 'dana-laptop', startIpAddress: '127.0.0.1', endIpAddress: '127.0.0.1' }],
+    databases: [NAMES.database],
+    ...shape.mysql,
+  });
+  if (uami && shape.mysqlGraphRoles !== false) {
+    for (const role of GRAPH_APP_ROLES) {
+      world.appRoleAssignments.push({
+        id: `${role.id.slice(0, 8)}-grant-${uami.objectId.slice(0, 8)}`,
+        principalId: uami.objectId,
+        resourceId: IDS.graphServicePrincipal,
+        appRoleId: role.id,
+      });
+    }
+  }
+  seedSqlServer(target, {
+    subscriptionId: sub,
+    resourceGroup: rg,
+    name: NAMES.sql,
+    admin: { login: DANA_UPN, sid: IDS.dana },
+    firewallRules: [{ name: 'dana-laptop', startIpAddress: '127.0.0.1', endIpAddress: '127.0.0.1' }],
+    databases: [NAMES.database],
+    ...shape.sql,
+  });
+  seedWebApp(target, {
+    subscriptionId: sub,
+    resourceGroup: rg,
+    name: NAMES.webApp,
+    systemIdentity: true,
+    userIdentities: [RESOURCE_IDS.identity],
+  });
+  seedContainerApp(target, {
+    subscriptionId: sub,
+    resourceGroup: rg,
+    name: NAMES.containerApp,
+    systemIdentity: true,
+  });
+  seedSpringApp(target, {
+    subscriptionId: sub,
+    resourceGroup: rg,
+    serviceName: NAMES.springService,
+    name: NAMES.springApp,
+    systemIdentity: true,
+  });
+}
+
+const privateEndpointId = `${groupId}/providers/Microsoft.Network/privateEndpoints/pe-orders`;
+const subnetId = (name: string) =>
+  `${groupId}/providers/Microsoft.Network/virtualNetworks/vnet-orders/subnets/${name}`;
+
 export const scenarios: Record<string, Scenario> = {
-  healthy: () => {},
+  /** Everything set up: Entra on with Dana as admin everywhere, open firewall for 127.0.0.1, Owner. */
+  healthy: (t) => seedWorld(t),
+  /** PostgreSQL with Entra authentication switched off (password only). */
+  'entra-off': (t) => seedWorld(t, { postgres: { entraAuth: false, admins: [] } }),
+  /** Entra on but no Entra admin on any server. */
+  'no-admin': (t) =>
+    seedWorld(t, { postgres: { admins: [] }, mysql: { admin: undefined }, sql: { admin: undefined } }),
+  /** PostgreSQL and MySQL VNet-integrated (private access, no public endpoint). */
+  'vnet-private': (t) =>
+    seedWorld(t, {
+      postgres: { delegatedSubnet: subnetId('postgres'), firewallRules: [] },
+      mysql: { delegatedSubnet: subnetId('mysql'), firewallRules: [] },
+    }),
+  /** PostgreSQL reachable only through a private endpoint (public access disabled). */
+  'private-endpoint': (t) =>
+    seedWorld(t, {
+      postgres: { publicNetworkAccess: 'Disabled', privateEndpoint: privateEndpointId, firewallRules: [] },
+    }),
+  /** Public access on but no firewall rule lets anyone in. */
+  'firewall-closed': (t) =>
+    seedWorld(t, {
+      postgres: { firewallRules: [] },
+      mysql: { firewallRules: [] },
+      sql: { firewallRules: [] },
+    }),
+  /** The PostgreSQL server is stopped. */
+  'stopped-server': (t) => seedWorld(t, { postgres: { state: 'Stopped' } }),
+  /** Dana can manage the web app (Website Contributor on the group) but has no role on the databases. */
+  'missing-rbac': (t) =>
+    seedWorld(t, { danaRoles: [{ roleName: 'Website Contributor', scope: RESOURCE_IDS.resourceGroup }] }),
+  /** Dana is Reader on the subscription: can look, cannot change. */
+  'reader-only': (t) =>
+    seedWorld(t, { danaRoles: [{ roleName: 'Reader', scope: RESOURCE_IDS.subscription }] }),
+  /** The MySQL server's identity lacks the Graph app roles (User.Read.All, GroupMember.Read.All, Application.Read.All). */
+  'mysql-identity-without-graph-roles': (t) => seedWorld(t, { mysqlGraphRoles: false }),
+  /** Azure SQL with Microsoft Entra-only authentication. */
+  'sql-entra-only': (t) => seedWorld(t, { sql: { entraOnly: true } }),
+  /** The Azure CLI has no account. */
+  'not-signed-in': (t) => seedWorld(t, { signedInAs: null, azFailure: 'not-signed-in' }),
+  /** Conditional Access: the device must be managed (AADSTS530003). */
+  aadsts530003: (t) => seedWorld(t, { azFailure: 'aadsts530003' }),
+  /** MFA required (AADSTS50076). */
+  'mfa-required': (t) => seedWorld(t, { azFailure: 'aadsts50076' }),
+  /** Refresh token expired from inactivity (AADSTS700082). */
+  'token-expired': (t) => seedWorld(t, { azFailure: 'aadsts700082' }),
+  /** The Azure CLI never answers. */
+  'az-hangs': (t) => seedWorld(t, { azFailure: 'hang' }),
+  /** Only tenant, Dana, subscription and rg-orders: no resources. */
+  empty: () => {},
 };
 
 export const scenarioNames = (): string[] => Object.keys(scenarios);
 
-/** A fresh base world (tenant, Dana, subscription, rg-orders). */
+/** A fresh base world (tenant, Dana, subscription, rg-orders, Graph's service principal). */
 export function scenarioWorld(): World {
   return baseWorld();
 }
 
-export type { ArmResource };
+export { GRAPH_APP_ID };

@@ -59,7 +59,11 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
 }
 
 async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', deps.context.baseUrl);
+  // Keep the host the client used (Graph is `localhost`, ARM `127.0.0.1`) so nextLinks point back at it.
+  const url = new URL(
+    req.url ?? '/',
+    req.headers.host ? `https://${req.headers.host}` : deps.context.baseUrl,
+  );
   const path = normalisePath(decodeURIComponent(url.pathname));
   const method = (req.method ?? 'GET').toUpperCase();
   const kind: 'internal' | 'graph' | 'arm' = path.startsWith('/_twin/')
@@ -172,9 +176,23 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
     }
     return respond(res, await match.spec.handler(twinReq, deps.context), ids);
   } catch (error) {
-    if (error instanceof AzureError) return sendError(res, kind, error, ids, deps.context.world);
+    if (error instanceof AzureError)
+      return sendError(res, kind, kind === 'graph' ? graphFlavour(error) : error, ids, deps.context.world);
     throw error;
   }
+}
+
+/** Graph words its 401s differently from ARM and uses one code for all of them. */
+function graphFlavour(error: AzureError): AzureError {
+  if (error.status !== 401) return error;
+  const message = /missing/i.test(error.message)
+    ? 'Access token is empty.'
+    : error.code === 'InvalidAuthenticationTokenAudience'
+      ? 'Access token validation failure. Invalid audience.'
+      : /expiry/i.test(error.message)
+        ? 'Lifetime validation failed, the token is expired.'
+        : 'Access token validation failure.';
+  return new AzureError(401, 'InvalidAuthenticationToken', message);
 }
 
 function noRoute(path: string, apiVersion: string | null): AzureError {

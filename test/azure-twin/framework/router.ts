@@ -1,5 +1,6 @@
 /**
- * Route table: ARM/Graph path templates with `{name}` placeholders matched case-insensitively, plus
+ * Route table: ARM/Graph path templates with `{name}` placeholders (whole or inside a segment) matched
+ * case-insensitively, plus
  * `{*name}` (framework extension) matching one or more segments, used for "any scope" routes.
  */
 import type { RouteSpec } from '../api.ts';
@@ -30,6 +31,11 @@ export function normalisePath(path: string): string {
   return collapsed.length > 1 ? collapsed.replace(/\/$/, '') : collapsed;
 }
 
+/** Specific routes before general ones: more literal segments first, `{*x}` routes last. */
+function rank(route: CompiledRoute): number {
+  return route.literalCount - (route.pattern.source.includes('(.+?)') ? 1000 : 0);
+}
+
 function compile(spec: RouteSpec): CompiledRoute {
   const segments = normalisePath(spec.path).split('/').slice(1);
   const names: string[] = [];
@@ -42,14 +48,20 @@ function compile(spec: RouteSpec): CompiledRoute {
       lastPlaceholderSegment = index;
       return '(.+?)';
     }
-    const placeholder = /^\{(\w+)\}$/.exec(segment);
-    if (placeholder) {
-      names.push(placeholder[1]!);
-      lastPlaceholderSegment = index;
-      return '([^/]+)';
+    // Placeholders may sit inside a segment, e.g. Graph's `servicePrincipals(appId='{appId}')`.
+    const pieces = segment.split(/\{(\w+)\}/);
+    if (pieces.length === 1) {
+      literalCount++;
+      return escapeRegExp(segment);
     }
-    literalCount++;
-    return escapeRegExp(segment);
+    lastPlaceholderSegment = index;
+    return pieces
+      .map((piece, i) => {
+        if (i % 2 === 0) return escapeRegExp(piece);
+        names.push(piece);
+        return '([^/]+?)';
+      })
+      .join('');
   });
   return {
     spec,
@@ -65,8 +77,7 @@ export class Router {
 
   add(...specs: RouteSpec[]): void {
     for (const spec of specs) this.routes.push(compile(spec));
-    // More literal segments first, so `/.../flexibleServers/{s}/databases` wins over `{*scope}` routes.
-    this.routes.sort((a, b) => b.literalCount - a.literalCount);
+    this.routes.sort((a, b) => rank(b) - rank(a));
   }
 
   /** The matching route, `'method'` when only other methods match the path, or undefined. */
