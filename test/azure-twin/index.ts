@@ -12,7 +12,15 @@ import { tmpdir } from 'node:os';
 import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ArmResource, DatabaseHooks, Principal, ResourceStore, TwinContext, World } from './api.ts';
+import type {
+  ArmResource,
+  DatabaseHooks,
+  Principal,
+  ResourceStore,
+  RouteSpec,
+  TwinContext,
+  World,
+} from './api.ts';
 import {
   ARM_AUDIENCE,
   OSSRDBMS_AUDIENCE,
@@ -64,6 +72,8 @@ export interface TwinOptions {
    * true). Child processes get it through `env()` (NODE_EXTRA_CA_CERTS) instead.
    */
   trustInProcess?: boolean;
+  /** Routes added next to the providers' (tests of the framework itself). */
+  extraRoutes?: RouteSpec[];
 }
 
 /** Audience shorthands for `tokens.issue`. */
@@ -201,6 +211,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const router = new Router();
   router.add(...armCoreRoutes(lro));
   for (const provider of providers) router.add(...provider.routes);
+  router.add(...(options.extraRoutes ?? []));
 
   const adminKey = randomBytes(16).toString('hex');
   const cloudFor = () => cloudJson(baseUrl, graphUrl);

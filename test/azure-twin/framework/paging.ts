@@ -16,5 +16,6 @@ export function page<T>(req: TwinRequest, items: T[], pageSize = 100): Page<T> {
   if (offset + pageSize >= items.length) return { value };
   const next = new URL(req.url.toString());
   next.searchParams.set('$skiptoken', String(offset + pageSize));
-  return { value, nextLink: next.toString() };
+  // Azure writes `$skiptoken` literally; URLSearchParams would encode the `$`.
+  return { value, nextLink: next.toString().replace('%24skiptoken=', '$skiptoken=') };
 }

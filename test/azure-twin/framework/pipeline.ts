@@ -60,10 +60,9 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
 
 async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   // Keep the host the client used (Graph is `localhost`, ARM `127.0.0.1`) so nextLinks point back at it.
-  const url = new URL(
-    req.url ?? '/',
-    req.headers.host ? `https://${req.headers.host}` : deps.context.baseUrl,
-  );
+  // A doubled leading slash would make the request target a protocol-relative URL: collapse it first.
+  const target = (req.url ?? '/').replace(/^\/{2,}/, '/');
+  const url = new URL(target, req.headers.host ? `https://${req.headers.host}` : deps.context.baseUrl);
   const path = normalisePath(decodeURIComponent(url.pathname));
   const method = (req.method ?? 'GET').toUpperCase();
   const kind: 'internal' | 'graph' | 'arm' = path.startsWith('/_twin/')

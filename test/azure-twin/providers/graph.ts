@@ -132,7 +132,7 @@ function collection(req: TwinRequest, context: string, items: unknown[]) {
   if (offset + top < items.length) {
     const next = new URL(req.url.toString());
     next.searchParams.set('$skiptoken', String(offset + top));
-    body['@odata.nextLink'] = next.toString();
+    body['@odata.nextLink'] = next.toString().replace('%24skiptoken=', '$skiptoken=');
   }
   return { status: 200, body };
 }
