@@ -110,7 +110,7 @@ test('faults can be added over HTTP (for child processes) and cleared', async ()
     }),
   });
   assert.equal(added.status, 201);
-  assert.equal(typeof (await added.json()).id, 'number');
+  assert.equal(typeof ((await added.json()) as any).id, 'number');
   await assert.rejects(
     permissions(),
     (error: unknown) => isRestError(error) && error.statusCode === 503 && error.code === 'ServerBusy',

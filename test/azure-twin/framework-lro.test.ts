@@ -160,13 +160,13 @@ test('status bodies: InProgress with startTime while the delay runs, then Succee
     },
   );
   assert.equal(initial.status, 201);
-  assert.equal((await initial.json()).properties.provisioningState, 'Accepted');
+  assert.equal(((await initial.json()) as any).properties.provisioningState, 'Accepted');
   const statusUrl = initial.headers.get('azure-asyncoperation')!;
   assert.ok(statusUrl.startsWith(`${slow.baseUrl}/`));
   assert.equal(initial.headers.get('retry-after'), '0');
   assert.equal(initial.headers.get('location'), null, '201 answers carry only Azure-AsyncOperation');
 
-  const running = await (await fetch(statusUrl, { headers: admin(slow) })).json();
+  const running: any = await (await fetch(statusUrl, { headers: admin(slow) })).json();
   assert.equal(running.status, 'InProgress');
   assert.equal(running.name, statusUrl.match(/operationStatuses\/([^?]+)/)![1]);
   assert.equal(running.resourceId, `${RG}/providers/Microsoft.Twin/widgets/w3`);
@@ -174,7 +174,7 @@ test('status bodies: InProgress with startTime while the delay runs, then Succee
   assert.ok(Date.now() - started < 400);
 
   await new Promise((resolve) => setTimeout(resolve, 450 - (Date.now() - started)));
-  const done = await (await fetch(statusUrl, { headers: admin(slow) })).json();
+  const done: any = await (await fetch(statusUrl, { headers: admin(slow) })).json();
   assert.equal(done.status, 'Succeeded');
   assert.ok(Date.parse(done.endTime) >= Date.parse(done.startTime));
 });

@@ -330,7 +330,7 @@ test('the state endpoint needs the admin header and shows changes made through t
     headers: { authorization: `Bearer ${token}` },
   });
   assert.equal(denied.status, 401);
-  const before = await (
+  const before: any = await (
     await fetch(`${twin.baseUrl}/_twin/state`, { headers: { [ADMIN_HEADER]: twin.adminKey } })
   ).json();
   assert.equal(before.world.tenantId, IDS.tenantId);
@@ -338,7 +338,7 @@ test('the state endpoint needs the admin header and shows changes made through t
   await call('PUT', `${RG}/providers/Microsoft.Twin/widgets/Sprocket?api-version=2024-01-01`, {
     body: '{"properties":{"teeth":12}}',
   });
-  const afterState = await (
+  const afterState: any = await (
     await fetch(`${twin.baseUrl}/_twin/state`, { headers: { [ADMIN_HEADER]: twin.adminKey } })
   ).json();
   const added = afterState.resources.filter(

@@ -186,7 +186,7 @@ test('long permission lists page through nextLink and the SDK follows it', async
       headers: { authorization: `Bearer ${twin.tokens.issue(callers.many, 'arm')}` },
     },
   );
-  const body = await raw.json();
+  const body: any = await raw.json();
   assert.equal(body.value.length, 100);
   assert.match(body.nextLink, /\$skiptoken=100/);
 });
@@ -212,7 +212,7 @@ test('the seeded role assignments are listed at a scope as ARM lists them', asyn
     `${twin.baseUrl}${RESOURCE_IDS.postgres}/providers/Microsoft.Authorization/roleAssignments?api-version=2022-04-01&$filter=${encodeURIComponent(`principalId eq '${callers.owner}'`)}`,
     { headers: { authorization: `Bearer ${twin.tokens.issue(IDS.dana, 'arm')}` } },
   );
-  const body = await raw.json();
+  const body: any = await raw.json();
   assert.deepEqual(
     body.value.map((a: { properties: { roleDefinitionId: string; scope: string } }) => [
       a.properties.roleDefinitionId.split('/').pop(),

@@ -190,7 +190,7 @@ const routes: RouteSpec[] = [
     audience: 'graph',
     handler: (req, twin) => {
       const user = twin.principal(req.params.id!);
-      if (!user || user.kind !== 'user') throw notFound(req.params.id!);
+      if (user?.kind !== 'user') throw notFound(req.params.id!);
       return {
         status: 200,
         body: { '@odata.context': `${origin(req)}/v1.0/$metadata#users/$entity`, ...userBody(user) },
