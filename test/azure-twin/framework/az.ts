@@ -58,7 +58,7 @@ function parse(args: string[]): Parsed {
       continue;
     }
     const values = inline !== undefined ? [inline] : [];
-    while (inline === undefined && i + 1 < args.length && !args[i + 1]!.startsWith('--'))
+    while (inline === undefined && i + 1 < args.length && !args[i + 1]!.startsWith('-'))
       values.push(args[++i]!);
     options.set(key, [...(options.get(key) ?? []), ...values]);
   }
