@@ -55,7 +55,7 @@ export const AZ_BIN_DIR = fileURLToPath(new URL('./bin/', import.meta.url)).repl
 const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 
 export interface TwinOptions {
-  /** Scenario name from scenarios.ts (default `healthy`). */
+  /** Scenario name from scenarios.ts (default `empty`: tenant, Dana as Owner, subscription, rg-orders; no resources). */
   scenario?: string;
   /** Fields replacing the scenario's world fields. */
   world?: Partial<World>;
@@ -141,7 +141,7 @@ function subjectOf(principal: Principal): TokenSubject {
 
 /** Starts a twin. Everything listens on 127.0.0.1 ephemeral ports; `close()` stops it all. */
 export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
-  const scenarioName = options.scenario ?? 'healthy';
+  const scenarioName = options.scenario ?? 'empty';
   const scenario = scenarios[scenarioName];
   if (!scenario)
     throw new Error(`Unknown twin scenario '${scenarioName}'. Known: ${Object.keys(scenarios).join(', ')}`);

@@ -21,12 +21,12 @@ export function parentResourceNotFound(name: string): AzureError {
   );
 }
 
-/** 404 a provider throws for a GET of a known type whose resource is absent. */
-export function resourceNotFound(type: string, name: string): AzureError {
+/** 404 for a GET of a known type whose resource is absent (ARM's text). */
+export function resourceNotFound(type: string, name: string, resourceGroup: string): AzureError {
   return new AzureError(
     404,
     'ResourceNotFound',
-    `The Resource '${type}/${name}' under resource group '<rg>' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+    `The Resource '${type}/${name}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
   );
 }
 
