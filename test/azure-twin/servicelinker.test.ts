@@ -405,14 +405,7 @@ test('2022-05-01 has no userName: the RP never sees it', async () => {
   );
 });
 
-// Known framework bug, outside this provider: the pipeline parses `//subscriptions/...` as a
-// protocol-relative URL (host "subscriptions"). Fix: `new URL(baseUrl + req.url)`; then drop `todo`.
-const DOUBLE_SLASH_TODO =
-  'framework/pipeline.ts: new URL(req.url, base) drops the first segment of a // path';
-
-test('a doubled leading slash (what the SDKs send for resourceUri) reaches the same linker', {
-  todo: DOUBLE_SLASH_TODO,
-}, async () => {
+test('a doubled leading slash (what the SDKs send for resourceUri) reaches the same linker', async () => {
   const answer = await dana.send('GET', `/${linker(WEB, 'conn2')}${V}`);
   assert.equal(answer.status, 200, JSON.stringify(answer.body));
   assert.equal(answer.body.name, 'conn2');
