@@ -1,0 +1,96 @@
+/**
+ * The built CLI against the local Azure twin, the way a developer runs it after `. .twin/env`: the
+ * twin's stand-in az on PATH (custom cloud `AzureTwin`), ARM over verified TLS, nothing beyond
+ * 127.0.0.1. Every token the twin could have issued for the run is searched for in the output.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
+import { builtCli, type CliRun, runProgram } from '../helpers/build.ts';
+
+const twins: Twin[] = [];
+
+before(() => {
+  builtCli();
+});
+
+after(async () => {
+  await Promise.all(twins.map((twin) => twin.close()));
+});
+
+async function doctorAgainst(scenario: string, args: string[] = ['doctor', '--json']): Promise<{ run: CliRun; twin: Twin }> {
+  const twin = await startTwin({ scenario });
+  twins.push(twin);
+  const env = twin.env();
+  const childEnv: Record<string, string> = {};
+  for (const key of ['PATH', 'AZ_TWIN_URL', 'AZ_TWIN_KEY', 'AZ_TWIN_CA', 'NODE_EXTRA_CA_CERTS']) {
+    if (env[key]) childEnv[key] = env[key] as string;
+  }
+  const run = await runProgram(process.execPath, [builtCli().cli, ...args], childEnv);
+  return { run, twin };
+}
+
+/** Tokens the twin issues for the signed-in user, and their signatures on their own. */
+function secretsOf(twin: Twin): string[] {
+  const tokens = ['arm', 'graph', 'ossrdbms', 'sql'].map((audience) => twin.tokens.issue(IDS.dana, audience));
+  return [...tokens, ...tokens.map((token) => token.split('.')[2] ?? '')].filter((s) => s.length > 20);
+}
+
+function assertNoSecrets(twin: Twin, run: CliRun): void {
+  for (const secret of secretsOf(twin)) {
+    assert.ok(!run.stdout.includes(secret), 'a twin token appeared on stdout');
+    assert.ok(!run.stderr.includes(secret), 'a twin token appeared on stderr');
+  }
+}
+
+test('healthy twin: azure-cli, signin and subscription pass with the user, tenant and subscription', async () => {
+  const { run, twin } = await doctorAgainst('healthy');
+  assert.equal(run.code, 0, run.stderr);
+  const doc = JSON.parse(run.stdout);
+  const byId = Object.fromEntries(doc.doctor.checks.map((c: { id: string }) => [c.id, c]));
+  assert.equal(byId['azure-cli'].status, 'pass');
+  assert.equal(byId.signin.status, 'pass');
+  assert.match(byId.signin.message, /dana@contoso\.twin\.test \(user\)/);
+  assert.match(byId.signin.message, new RegExp(IDS.tenantId));
+  assert.equal(byId.subscription.status, 'pass');
+  assert.match(byId.subscription.message, /Contoso Dev/);
+  assert.deepEqual(doc.doctor.summary, { pass: 3, warn: 0, fail: 0, skip: 0, error: 0, timeout: 0 });
+  assertNoSecrets(twin, run);
+});
+
+test('signed-out twin: signin fails with az login and the subscription check is skipped', async () => {
+  const { run, twin } = await doctorAgainst('not-signed-in');
+  assert.equal(run.code, 1);
+  const doc = JSON.parse(run.stdout);
+  const byId = Object.fromEntries(doc.doctor.checks.map((c: { id: string }) => [c.id, c]));
+  assert.equal(byId['azure-cli'].status, 'pass');
+  assert.equal(byId.signin.status, 'fail');
+  assert.ok(byId.signin.remediation.commands.some((c: string) => c.startsWith('az login')));
+  assert.equal(byId.subscription.status, 'skip');
+  assertNoSecrets(twin, run);
+});
+
+test('530003 from the twin: plain output names the code, the managed-device cause and the remedies', async () => {
+  const { run, twin } = await doctorAgainst('aadsts530003', ['doctor', '--plain']);
+  assert.equal(run.code, 1);
+  assert.match(run.stdout, /AADSTS530003/);
+  assert.match(run.stdout, /managed/i);
+  assert.match(run.stdout, /--use-device-code/);
+  assert.doesNotMatch(run.stdout, /\u001b/);
+  assertNoSecrets(twin, run);
+});
+
+test('a subscription the user cannot see fails with how to list the visible ones', async () => {
+  const { run, twin } = await doctorAgainst('healthy', [
+    'doctor',
+    '--json',
+    '--subscription',
+    '99999999-9999-4999-8999-999999999999',
+  ]);
+  assert.equal(run.code, 1);
+  const doc = JSON.parse(run.stdout);
+  const subscription = doc.doctor.checks.find((c: { id: string }) => c.id === 'subscription');
+  assert.equal(subscription.status, 'fail');
+  assert.ok(subscription.remediation.commands.some((c: string) => c.includes('az account list')));
+  assertNoSecrets(twin, run);
+});
