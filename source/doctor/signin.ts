@@ -31,7 +31,11 @@ export const signinCheck: Check = {
       ]);
     }
 
-    const { identity } = state;
+    // A token got through a managed-identity endpoint is that identity's, whatever its claims suggest.
+    const identity =
+      state.credential === 'managed-identity' && state.identity.userType !== 'user'
+        ? { ...state.identity, userType: 'managedIdentity' as const }
+        : state.identity;
     const data = {
       user: identity.user ?? null,
       userType: identity.userType,

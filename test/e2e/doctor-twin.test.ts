@@ -18,11 +18,15 @@ after(async () => {
   await Promise.all(twins.map((twin) => twin.close()));
 });
 
-async function doctorAgainst(scenario: string, args: string[] = ['doctor', '--json']): Promise<{ run: CliRun; twin: Twin }> {
+async function doctorAgainst(
+  scenario: string,
+  args: string[] = ['doctor', '--json'],
+  extraEnv: (twin: Twin) => Record<string, string> = () => ({}),
+): Promise<{ run: CliRun; twin: Twin }> {
   const twin = await startTwin({ scenario });
   twins.push(twin);
   const env = twin.env();
-  const childEnv: Record<string, string> = {};
+  const childEnv: Record<string, string> = extraEnv(twin);
   for (const key of ['PATH', 'AZ_TWIN_URL', 'AZ_TWIN_KEY', 'AZ_TWIN_CA', 'NODE_EXTRA_CA_CERTS']) {
     if (env[key]) childEnv[key] = env[key] as string;
   }
@@ -92,5 +96,15 @@ test('a subscription the user cannot see fails with how to list the visible ones
   const subscription = doc.doctor.checks.find((c: { id: string }) => c.id === 'subscription');
   assert.equal(subscription.status, 'fail');
   assert.ok(subscription.remediation.commands.some((c: string) => c.includes('az account list')));
+  assertNoSecrets(twin, run);
+});
+
+test('on an App Service box (IDENTITY_ENDPOINT set) and with az signed out, signin uses the managed identity and says so', async () => {
+  const app = `/subscriptions/${IDS.subscriptionId}/resourceGroups/rg-orders/providers/Microsoft.Web/sites/orders-api`;
+  const { run, twin } = await doctorAgainst('not-signed-in', ['doctor', '--json'], (t) => t.msiFor(app));
+  const doc = JSON.parse(run.stdout);
+  const signin = doc.doctor.checks.find((c: { id: string }) => c.id === 'signin');
+  assert.equal(signin.status, 'pass', JSON.stringify(signin));
+  assert.match(signin.message, /\(managed identity\)/);
   assertNoSecrets(twin, run);
 });
