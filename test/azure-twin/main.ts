@@ -1,16 +1,26 @@
 /**
  * `npm run twin [-- scenario] [--no-databases]`: starts the local Azure twin, writes `.twin/env` for a
- * shell to `source` (stand-in az on PATH, CA bundle, managed-identity endpoint), and stays up until
- * Ctrl-C. Prints no secret: the admin key and identity header live only in `.twin/env` (mode 0600).
+ * developer's shell to `source` (stand-in az on PATH, CA bundle) and `.twin/app-env` with what an app
+ * running on orders-api would see (its managed-identity endpoint), and stays up until Ctrl-C.
+ * The two are kept apart on purpose: with IDENTITY_ENDPOINT set, sc-doctor (rightly) signs in as that
+ * managed identity, which a developer's machine never is. Prints no secret: the admin key and the
+ * identity header live only in those files (mode 0600).
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AZ_BIN_DIR, startTwin, type Twin } from './index.ts';
 import { scenarioNames } from './scenarios.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const envFile = process.env.TWIN_ENV_FILE ?? join(root, '.twin', 'env');
+const appEnvFile = join(dirname(envFile), `app-${basename(envFile)}`);
+
+/** Written whole or not at all: demo.sh waits for the env file to appear. */
+async function writeAtomically(file: string, lines: string[]): Promise<void> {
+  await writeFile(`${file}.tmp`, `${lines.join('\n')}\n`, { mode: 0o600 });
+  await rename(`${file}.tmp`, file);
+}
 
 function quote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
@@ -64,13 +74,18 @@ async function main(): Promise<void> {
     `export AZ_TWIN_KEY=${quote(twin.adminKey)}`,
     `export AZ_TWIN_CA=${quote(twin.caPath)}`,
     `export NODE_EXTRA_CA_CERTS=${quote(twin.caBundlePath)}`,
+    ...(mapping ? [`export SC_DOCTOR_CONNECT_TO=${quote(mapping)}`] : []),
+  ];
+  const appLines = [
+    '# Written by `npm run twin`: what an app running on orders-api sees. `source` it to run app code.',
+    `export NODE_EXTRA_CA_CERTS=${quote(twin.caBundlePath)}`,
     `export IDENTITY_ENDPOINT=${quote(msi.IDENTITY_ENDPOINT)}`,
     `export IDENTITY_HEADER=${quote(msi.IDENTITY_HEADER)}`,
     ...(mapping ? [`export SC_DOCTOR_CONNECT_TO=${quote(mapping)}`] : []),
   ];
   await mkdir(dirname(envFile), { recursive: true });
-  await writeFile(`${envFile}.tmp`, `${lines.join('\n')}\n`, { mode: 0o600 });
-  await rename(`${envFile}.tmp`, envFile);
+  await writeAtomically(appEnvFile, appLines);
+  await writeAtomically(envFile, lines);
 
   process.stdout.write(
     [
@@ -89,6 +104,7 @@ async function main(): Promise<void> {
       `  . ${envFile}`,
       '  az account show            # the stand-in az answers from the twin',
       '  node dist/cli.js           # sc-doctor against the twin',
+      `App code that needs orders-api's managed identity: . ${appEnvFile}`,
       '',
       `Scenarios: ${scenarioNames().join(', ')}`,
       'Ctrl-C stops the twin.',
@@ -100,7 +116,7 @@ async function main(): Promise<void> {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await rm(envFile, { force: true });
+    await Promise.all([rm(envFile, { force: true }), rm(appEnvFile, { force: true })]);
     await twin.close();
     process.exit(0);
   };
