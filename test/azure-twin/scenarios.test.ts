@@ -1,0 +1,179 @@
+/**
+ * Every named scenario seeds the world its name promises, seen the way the tool will see it: through
+ * authenticated ARM and Graph calls and the stand-in az, not by peeking at the store.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { after, test } from 'node:test';
+import { promisify } from 'node:util';
+import { IDS, startTwin, type Twin } from './index.ts';
+import { NAMES, RESOURCE_IDS, scenarioNames } from './scenarios.ts';
+import { armRest } from './testing/arm-rest.ts';
+
+const run = promisify(execFile);
+const open: Twin[] = [];
+after(() => Promise.all(open.map((twin) => twin.close())));
+
+async function twinFor(scenario: string) {
+  const twin = await startTwin({ scenario });
+  open.push(twin);
+  const arm = armRest(twin.baseUrl, twin.tokens.credential(IDS.dana));
+  const get = async (path: string, apiVersion: string) => {
+    const answer = await arm.send('GET', `${path}?api-version=${apiVersion}`);
+    assert.equal(answer.status, 200, `${path}: ${JSON.stringify(answer.body)}`);
+    return answer.body;
+  };
+  const can = async (scope: string, action: string) => {
+    const { value } = await get(`${scope}/providers/Microsoft.Authorization/permissions`, '2022-04-01');
+    const matches = (pattern: string) =>
+      new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i').test(action);
+    return value.some(
+      (entry: { actions: string[]; notActions: string[] }) =>
+        entry.actions.some(matches) && !entry.notActions.some(matches),
+    );
+  };
+  const az = async (...args: string[]) => {
+    try {
+      const { stdout, stderr } = await run('az', args, { env: twin.env(), timeout: 5_000 });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string; killed?: boolean };
+      return { code: failed.killed ? -1 : failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    }
+  };
+  return { twin, get, can, az };
+}
+
+const PG = '2025-08-01';
+const MYSQL = '2023-12-30';
+const SQL = '2020-11-01-preview';
+
+test('every scenario starts', async () => {
+  for (const name of scenarioNames()) {
+    const twin = await startTwin({ scenario: name });
+    await twin.close();
+  }
+});
+
+test('healthy: Entra on with Dana as admin everywhere, public, Ready, Owner, and the MySQL identity holds its Graph roles', async () => {
+  const { get, can, az, twin } = await twinFor('healthy');
+  const pg = await get(RESOURCE_IDS.postgres, PG);
+  assert.equal(pg.properties.state, 'Ready');
+  assert.equal(pg.properties.authConfig.activeDirectoryAuth, 'Enabled');
+  assert.equal(pg.properties.network.publicNetworkAccess, 'Enabled');
+  const admins = await get(`${RESOURCE_IDS.postgres}/administrators`, PG);
+  assert.deepEqual(
+    admins.value.map((a: { properties: { objectId: string } }) => a.properties.objectId),
+    [IDS.dana],
+  );
+  const mysqlAdmin = await get(`${RESOURCE_IDS.mysql}/administrators/ActiveDirectory`, MYSQL);
+  assert.equal(mysqlAdmin.properties.sid, IDS.dana);
+  const sqlAdmin = await get(`${RESOURCE_IDS.sql}/administrators/ActiveDirectory`, SQL);
+  assert.equal(sqlAdmin.properties.sid, IDS.dana);
+  assert.equal(
+    await can(RESOURCE_IDS.postgres, 'Microsoft.DBforPostgreSQL/flexibleServers/administrators/write'),
+    true,
+  );
+  const identity = await get(RESOURCE_IDS.identity, '2023-01-31');
+  const graphToken = twin.tokens.issue(IDS.dana, 'graph');
+  const grants = await fetch(
+    `${twin.graphUrl}/v1.0/servicePrincipals/${identity.properties.principalId}/appRoleAssignments`,
+    { headers: { authorization: `Bearer ${graphToken}` } },
+  ).then((r) => r.json() as Promise<{ value: unknown[] }>);
+  assert.equal(grants.value.length, 3);
+  const version = await az('version', '-o', 'json');
+  assert.equal(version.code, 0);
+  assert.equal(JSON.parse(version.stdout)['azure-cli'], '2.67.0');
+});
+
+test('entra-off and no-admin: PostgreSQL Entra auth off / no admins on any server', async () => {
+  const off = await twinFor('entra-off');
+  assert.equal(
+    (await off.get(RESOURCE_IDS.postgres, PG)).properties.authConfig.activeDirectoryAuth,
+    'Disabled',
+  );
+  const none = await twinFor('no-admin');
+  assert.deepEqual((await none.get(`${RESOURCE_IDS.postgres}/administrators`, PG)).value, []);
+  assert.deepEqual((await none.get(`${RESOURCE_IDS.mysql}/administrators`, MYSQL)).value, []);
+  assert.deepEqual((await none.get(`${RESOURCE_IDS.sql}/administrators`, SQL)).value, []);
+});
+
+test('vnet-private, private-endpoint, firewall-closed, stopped-server: the network and state they name', async () => {
+  const vnet = await twinFor('vnet-private');
+  const vnetPg = (await vnet.get(RESOURCE_IDS.postgres, PG)).properties.network;
+  assert.match(vnetPg.delegatedSubnetResourceId, /subnets\/postgres$/);
+  assert.equal(vnetPg.publicNetworkAccess, 'Disabled');
+  assert.match(
+    (await vnet.get(RESOURCE_IDS.mysql, MYSQL)).properties.network.delegatedSubnetResourceId,
+    /subnets\/mysql$/,
+  );
+
+  const pe = await twinFor('private-endpoint');
+  const pePg = (await pe.get(RESOURCE_IDS.postgres, PG)).properties;
+  assert.equal(pePg.network.publicNetworkAccess, 'Disabled');
+  assert.match(
+    pePg.privateEndpointConnections[0].properties.privateEndpoint.id,
+    /privateEndpoints\/pe-orders$/,
+  );
+
+  const closed = await twinFor('firewall-closed');
+  for (const [server, version] of [
+    [RESOURCE_IDS.postgres, PG],
+    [RESOURCE_IDS.mysql, MYSQL],
+    [RESOURCE_IDS.sql, SQL],
+  ] as const) {
+    assert.deepEqual((await closed.get(`${server}/firewallRules`, version)).value, [], server);
+  }
+
+  const stopped = await twinFor('stopped-server');
+  assert.equal((await stopped.get(RESOURCE_IDS.postgres, PG)).properties.state, 'Stopped');
+});
+
+test('missing-rbac and reader-only: the permissions Azure would compute for Dana', async () => {
+  const missing = await twinFor('missing-rbac');
+  assert.equal(
+    await missing.can(RESOURCE_IDS.postgres, 'Microsoft.DBforPostgreSQL/flexibleServers/read'),
+    false,
+  );
+  assert.equal(await missing.can(RESOURCE_IDS.webApp, 'Microsoft.Web/sites/write'), true);
+  const reader = await twinFor('reader-only');
+  assert.equal(
+    await reader.can(RESOURCE_IDS.postgres, 'Microsoft.DBforPostgreSQL/flexibleServers/read'),
+    true,
+  );
+  assert.equal(
+    await reader.can(RESOURCE_IDS.postgres, 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules/write'),
+    false,
+  );
+});
+
+test('mysql-identity-without-graph-roles and sql-entra-only', async () => {
+  const { get, twin } = await twinFor('mysql-identity-without-graph-roles');
+  const identity = await get(RESOURCE_IDS.identity, '2023-01-31');
+  const grants = await fetch(
+    `${twin.graphUrl}/v1.0/servicePrincipals/${identity.properties.principalId}/appRoleAssignments`,
+    { headers: { authorization: `Bearer ${twin.tokens.issue(IDS.dana, 'graph')}` } },
+  ).then((r) => r.json() as Promise<{ value: unknown[] }>);
+  assert.deepEqual(grants.value, []);
+  const entraOnly = await twinFor('sql-entra-only');
+  const only = await entraOnly.get(`${RESOURCE_IDS.sql}/azureADOnlyAuthentications/Default`, SQL);
+  assert.equal(only.properties.azureADOnlyAuthentication, true);
+});
+
+test('not-signed-in and aadsts530003: the stand-in az fails the way the real one does', async () => {
+  const out = await twinFor('not-signed-in');
+  const token = await out.az('account', 'get-access-token', '-o', 'json');
+  assert.equal(token.code, 1);
+  assert.equal(token.stdout, '');
+  assert.match(token.stderr, /Please run 'az login' to setup account\./);
+  const managed = await twinFor('aadsts530003');
+  const refused = await managed.az('account', 'get-access-token', '-o', 'json');
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /AADSTS530003/);
+  assert.match(refused.stderr, /Trace ID: /);
+});
+
+test('NAMES and RESOURCE_IDS agree with what the healthy world holds', async () => {
+  const { get } = await twinFor('healthy');
+  assert.equal((await get(RESOURCE_IDS.webApp, '2025-05-01')).name, NAMES.webApp);
+});
