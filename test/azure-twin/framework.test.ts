@@ -134,18 +134,28 @@ test('every answer carries x-ms-request-id and echoes the correlation id', async
   assert.match(failed.headers.get('x-ms-correlation-request-id') ?? '', /^[0-9a-f-]{36}$/);
 });
 
-test('a missing bearer token is 401 InvalidAuthenticationToken with a WWW-Authenticate challenge', async () => {
+test('a missing bearer token is 401 AuthenticationFailed (as ARM answers) with a WWW-Authenticate challenge', async () => {
   const { status, headers, body } = await call(
     'GET',
     `/subscriptions/${IDS.subscriptionId}?api-version=2022-12-01`,
     { token: null },
   );
   assert.equal(status, 401);
-  assert.equal(body.error.code, 'InvalidAuthenticationToken');
+  assert.equal(body.error.code, 'AuthenticationFailed');
+  assert.equal(body.error.message, "Authentication failed. The 'Authorization' header is missing.");
   assert.match(
     headers.get('www-authenticate') ?? '',
     /^Bearer authorization_uri="https:\/\/login\.twin\.test\/[0-9a-f-]+"/,
   );
+});
+
+test('an Authorization header that is not a bearer token is 401 AuthenticationFailedInvalidHeader', async () => {
+  const { status, body } = await call('GET', `/subscriptions/${IDS.subscriptionId}?api-version=2022-12-01`, {
+    token: null,
+    headers: { authorization: 'Basic ZGFuYTpodW50ZXIy' },
+  });
+  assert.equal(status, 401);
+  assert.equal(body.error.code, 'AuthenticationFailedInvalidHeader');
 });
 
 test('a forged or garbled token is 401 InvalidAuthenticationToken', async () => {

@@ -86,6 +86,6 @@ test('the twin refuses its own token once the clock passes exp', async () => {
   const expired = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
   assert.equal(expired.status, 401);
   const body: any = await expired.json();
-  assert.equal(body.error.code, 'InvalidAuthenticationToken');
+  assert.equal(body.error.code, 'ExpiredAuthenticationToken');
   assert.match(body.error.message, /expiry UTC time .* is earlier than current UTC time/);
 });

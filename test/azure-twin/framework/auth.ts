@@ -14,25 +14,31 @@ export function authenticate(
   config: TokenConfig,
   nowSeconds: number,
 ): TokenClaims {
-  const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+  // ARM's own codes, as clients see them (e.g. hashicorp/terraform-provider-azurerm#3612,
+  // Azure/azure-sdk-for-python#4124): a missing header and a header that is not `Bearer <token>` fail
+  // before the token is read; a token that does not verify is invalid; a verified one past `exp` is expired.
+  if (!authorization) {
+    throw new AzureError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.");
+  }
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization);
   if (!match) {
     throw new AzureError(
       401,
-      'InvalidAuthenticationToken',
-      "Authentication failed. The 'Authorization' header is missing.",
+      'AuthenticationFailedInvalidHeader',
+      "Authentication failed. The 'Authorization' header is provided in an invalid format.",
     );
   }
   const claims = verifyToken(config, match[1]!, nowSeconds);
   if (!claims) {
     const expired = decodeExp(match[1]!);
-    // One code for missing, malformed and expired tokens (the twin's contract); the text tells them apart.
-    throw new AzureError(
-      401,
-      'InvalidAuthenticationToken',
-      expired !== undefined && expired <= nowSeconds
-        ? `The access token expiry UTC time '${new Date(expired * 1000).toISOString()}' is earlier than current UTC time '${new Date(nowSeconds * 1000).toISOString()}'.`
-        : 'The access token is invalid.',
-    );
+    if (expired !== undefined && expired <= nowSeconds && verifyToken(config, match[1]!, expired - 1)) {
+      throw new AzureError(
+        401,
+        'ExpiredAuthenticationToken',
+        `The access token expiry UTC time '${utc(expired)}' is earlier than current UTC time '${utc(nowSeconds)}'.`,
+      );
+    }
+    throw new AzureError(401, 'InvalidAuthenticationToken', 'The access token is invalid.');
   }
   if (!sameAudience(claims.aud, audience)) {
     throw new AzureError(
@@ -42,6 +48,13 @@ export function authenticate(
     );
   }
   return claims;
+}
+
+/** ARM prints times like `11/26/2026 14:22:10`. */
+function utc(seconds: number): string {
+  const d = new Date(seconds * 1000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 }
 
 function decodeExp(token: string): number | undefined {
