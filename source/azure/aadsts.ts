@@ -21,11 +21,10 @@ export interface AadstsEntry {
 }
 
 const MANAGED_DEVICE: Pick<AadstsEntry, 'explanation' | 'remedy' | 'commands'> = {
+  // One sentence per entry: front-ends wrap to their own width.
   explanation: [
-    "Your organisation's Conditional Access policy only issues tokens to managed",
-    '(Intune-compliant or Entra-joined) devices. This machine is not one: WSL,',
-    'dev containers, Codespaces and cloud VMs are the usual cause (their token',
-    "requests do not carry the host's device identity).",
+    "Your organisation's Conditional Access policy only issues tokens to managed (Intune-compliant or Entra-joined) devices.",
+    "This machine is not one: WSL, dev containers, Codespaces and cloud VMs are the usual cause (their token requests do not carry the host's device identity).",
     '`az login --use-device-code` will not help: the request still comes from here.',
   ],
   remedy:
