@@ -62,6 +62,11 @@ async function dispatch(argv: string[], io: CliIo, deps: DoctorDeps | undefined)
     if (!spec.available) throw notAvailable(spec.name);
   }
   if (operands.length > 0) throw new UsageError(`unexpected argument '${operands[0]}'.`, [HELP_HINT]);
+  if (flags.has('json') && flags.has('plain')) {
+    throw new UsageError('--json and --plain cannot be used together: pick one output.', [
+      '--json prints one JSON document; --plain prints lines a person or a log can read.',
+    ]);
+  }
 
   const doctorOptions = doctorOptionsFrom(parsed, io.env);
   const { runDoctor } = await import('./run-doctor.ts');

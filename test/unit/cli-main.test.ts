@@ -110,3 +110,10 @@ test('an extra argument after doctor is refused', async () => {
   assert.equal(result.code, 2);
   assert.match(result.stderr, /unexpected argument 'now'/);
 });
+
+test('--json with --plain is refused, naming both, before anything runs', async () => {
+  const result = await run(['doctor', '--json', '--plain']);
+  assert.equal(result.code, 2);
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, /--json and --plain cannot be used together/);
+});
