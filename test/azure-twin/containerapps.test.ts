@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
-import { IDS, startTwin, type Twin } from './index.ts';
+import { test } from 'node:test';
+import { IDS, type Twin } from './index.ts';
 import { seedContainerApp } from './providers/containerapps.ts';
 import { seedUserAssignedIdentity } from './providers/identities.ts';
 import { type ArmRest, armRest } from './testing/arm-rest.ts';
 import { assertSameShape } from './testing/shape.ts';
+import { twinPerFile } from './testing/twin-fixture.ts';
 
 const example = JSON.parse(
   readFileSync(new URL('./fixtures/app/2025-01-01/ContainerApps_Get.json', import.meta.url), 'utf8'),
@@ -31,32 +32,14 @@ let twin: Twin;
 let dana: ArmRest;
 const reader = randomUUID();
 
-before(async () => {
-  twin = await startTwin();
-  dana = armRest(twin.baseUrl, twin.tokens.credential(IDS.dana));
-  twin.context.addPrincipal({
-    objectId: reader,
-    tenantId: IDS.tenantId,
-    kind: 'user',
-    displayName: 'Rita Reader',
-    userPrincipalName: 'rita@twin.test',
-    userType: 'Member',
-  });
-  twin.world.roleAssignments.push({
-    principalId: reader,
-    roleName: 'Reader',
-    scope: `/subscriptions/${SUB}`,
-  });
+twinPerFile(reader, (fixture) => {
+  ({ twin, dana } = fixture);
   seedContainerApp(twin, {
     subscriptionId: SUB,
     resourceGroup: 'rg-orders',
     name: 'orders-ca',
     containers: [{ name: 'api', env: [{ name: 'A', value: '1' }] }],
   });
-});
-
-after(async () => {
-  await twin?.close();
 });
 
 test('GET returns the seeded app in the shape of ContainerApps_Get.json, containers with env', async () => {

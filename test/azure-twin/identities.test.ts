@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
-import { IDS, startTwin, type Twin } from './index.ts';
+import { test } from 'node:test';
+import { IDS, type Twin } from './index.ts';
 import { seedUserAssignedIdentity } from './providers/identities.ts';
 import { type ArmRest, armRest } from './testing/arm-rest.ts';
 import { assertSameShape } from './testing/shape.ts';
+import { twinPerFile } from './testing/twin-fixture.ts';
 
 const example = JSON.parse(
   readFileSync(new URL('./fixtures/msi/2023-01-31/IdentityGet.json', import.meta.url), 'utf8'),
@@ -19,26 +20,8 @@ let twin: Twin;
 let dana: ArmRest;
 const reader = randomUUID();
 
-before(async () => {
-  twin = await startTwin();
-  dana = armRest(twin.baseUrl, twin.tokens.credential(IDS.dana));
-  twin.context.addPrincipal({
-    objectId: reader,
-    tenantId: IDS.tenantId,
-    kind: 'user',
-    displayName: 'Rita Reader',
-    userPrincipalName: 'rita@twin.test',
-    userType: 'Member',
-  });
-  twin.world.roleAssignments.push({
-    principalId: reader,
-    roleName: 'Reader',
-    scope: `/subscriptions/${SUB}`,
-  });
-});
-
-after(async () => {
-  await twin?.close();
+twinPerFile(reader, (fixture) => {
+  ({ twin, dana } = fixture);
 });
 
 test('PUT creates an identity (201) and registers its principal; a second PUT keeps the ids (200)', async () => {

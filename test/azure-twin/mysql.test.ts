@@ -6,13 +6,14 @@
  * to this process's default CAs.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { MySQLManagementFlexibleServerClient } from '@azure/arm-mysql-flexible';
-import { IDS, startTwin, type Twin } from './index.ts';
+import { IDS, type Twin } from './index.ts';
 import { seedMysqlServer } from './providers/mysql.ts';
-import { type ArmRest, armRest } from './testing/arm-rest.ts';
+import type { ArmRest } from './testing/arm-rest.ts';
 import { captureBody, exampleBody, sdkError } from './testing/sdk-capture.ts';
 import { assertSameShape } from './testing/shape.ts';
+import { sdkOptions, twinPerFile } from './testing/twin-fixture.ts';
 
 const RG = 'rg-orders';
 const READER = '7e0d0000-0000-4000-8000-00000000eade';
@@ -31,31 +32,16 @@ const hookCalls: string[] = [];
 const serverPath = (name: string) =>
   `/subscriptions/${IDS.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.DBforMySQL/flexibleServers/${name}`;
 
-before(async () => {
-  twin = await startTwin();
+twinPerFile(READER, (fixture) => {
+  twin = fixture.twin;
   uamiId = `/subscriptions/${IDS.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mysql-graph-reader`;
-  twin.world.principals.push(
-    {
-      objectId: UAMI_OID,
-      appId: UAMI_CLIENT,
-      tenantId: IDS.tenantId,
-      kind: 'managedIdentity',
-      displayName: 'mysql-graph-reader',
-      alternativeId: uamiId,
-    },
-    {
-      objectId: READER,
-      tenantId: IDS.tenantId,
-      kind: 'user',
-      displayName: 'Rita Reader',
-      userPrincipalName: `rita@${twin.world.tenantDomain}`,
-      userType: 'Member',
-    },
-  );
-  twin.world.roleAssignments.push({
-    principalId: READER,
-    roleName: 'Reader',
-    scope: `/subscriptions/${IDS.subscriptionId}`,
+  twin.world.principals.push({
+    objectId: UAMI_OID,
+    appId: UAMI_CLIENT,
+    tenantId: IDS.tenantId,
+    kind: 'managedIdentity',
+    displayName: 'mysql-graph-reader',
+    alternativeId: uamiId,
   });
   const target = { store: twin.store, world: twin.world };
   seedMysqlServer(target, {
@@ -79,7 +65,7 @@ before(async () => {
   twin.context.databases.mysqlAdminRemoved = async (server, login) => {
     hookCalls.push(`removed ${server.name} ${login}`);
   };
-  const options = { endpoint: twin.baseUrl, credentialScopes: ['https://management.twin.test/.default'] };
+  const options = sdkOptions(twin);
   client = new MySQLManagementFlexibleServerClient(
     twin.tokens.credential(IDS.dana) as never,
     IDS.subscriptionId,
@@ -90,11 +76,7 @@ before(async () => {
     IDS.subscriptionId,
     options,
   );
-  rest = armRest(twin.baseUrl, twin.tokens.credential(IDS.dana) as never);
-});
-
-after(async () => {
-  await twin?.close();
+  rest = fixture.dana;
 });
 
 describe('servers', () => {

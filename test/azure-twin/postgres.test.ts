@@ -5,12 +5,13 @@
  * the twin certificate without NODE_EXTRA_CA_CERTS.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { PostgreSQLManagementFlexibleServerClient } from '@azure/arm-postgresql-flexible';
-import { IDS, startTwin, type Twin } from './index.ts';
+import { IDS, type Twin } from './index.ts';
 import { seedPostgresServer } from './providers/postgres.ts';
 import { captureBody, exampleBody, sdkError } from './testing/sdk-capture.ts';
 import { assertSameShape } from './testing/shape.ts';
+import { sdkOptions, twinPerFile } from './testing/twin-fixture.ts';
 
 const RG = 'rg-orders';
 const EX = 'postgresql/2025-08-01';
@@ -27,29 +28,13 @@ function sdkClient(principal: string): PostgreSQLManagementFlexibleServerClient 
   return new PostgreSQLManagementFlexibleServerClient(
     twin.tokens.credential(principal) as never,
     IDS.subscriptionId,
-    {
-      endpoint: twin.baseUrl,
-      credentialScopes: ['https://management.twin.test/.default'],
-    },
+    sdkOptions(twin),
   );
 }
 
-before(async () => {
-  twin = await startTwin();
+twinPerFile(READER, (fixture) => {
+  twin = fixture.twin;
   const target = { store: twin.store, world: twin.world };
-  twin.world.principals.push({
-    objectId: READER,
-    tenantId: IDS.tenantId,
-    kind: 'user',
-    displayName: 'Rita Reader',
-    userPrincipalName: `rita@${twin.world.tenantDomain}`,
-    userType: 'Member',
-  });
-  twin.world.roleAssignments.push({
-    principalId: READER,
-    roleName: 'Reader',
-    scope: `/subscriptions/${IDS.subscriptionId}`,
-  });
   seedPostgresServer(target, {
     subscriptionId: IDS.subscriptionId,
     resourceGroup: RG,
@@ -79,10 +64,6 @@ before(async () => {
   };
   client = sdkClient(IDS.dana);
   reader = sdkClient(READER);
-});
-
-after(async () => {
-  await twin?.close();
 });
 
 describe('servers', () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
-import { IDS, startTwin, type Twin } from './index.ts';
+import { test } from 'node:test';
+import { IDS, type Twin } from './index.ts';
 import { seedContainerApp } from './providers/containerapps.ts';
 import { seedUserAssignedIdentity } from './providers/identities.ts';
 import { seedPostgresServer } from './providers/postgres.ts';
@@ -11,6 +11,7 @@ import { seedSqlServer } from './providers/sql.ts';
 import { seedWebApp } from './providers/web.ts';
 import { type ArmRest, armRest } from './testing/arm-rest.ts';
 import { assertSameShape } from './testing/shape.ts';
+import { twinPerFile } from './testing/twin-fixture.ts';
 
 const fixture = (path: string) =>
   JSON.parse(readFileSync(new URL(`./fixtures/servicelinker/${path}`, import.meta.url), 'utf8'));
@@ -47,22 +48,8 @@ function pgLinkerBody(extra: Record<string, unknown> = {}, auth: Record<string, 
   };
 }
 
-before(async () => {
-  twin = await startTwin();
-  dana = armRest(twin.baseUrl, twin.tokens.credential(IDS.dana));
-  twin.context.addPrincipal({
-    objectId: reader,
-    tenantId: IDS.tenantId,
-    kind: 'user',
-    displayName: 'Rita Reader',
-    userPrincipalName: 'rita@twin.test',
-    userType: 'Member',
-  });
-  twin.world.roleAssignments.push({
-    principalId: reader,
-    roleName: 'Reader',
-    scope: `/subscriptions/${SUB}`,
-  });
+twinPerFile(reader, (fixture) => {
+  ({ twin, dana } = fixture);
   seedWebApp(twin, {
     subscriptionId: SUB,
     resourceGroup: 'rg-orders',
@@ -83,10 +70,6 @@ before(async () => {
       },
     ],
   });
-});
-
-after(async () => {
-  await twin?.close();
 });
 
 test('PUT answers 201 Accepted with an absolute Service Connector status URL; core-lro polls Accepted → Succeeded', async () => {

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
-import { IDS, startTwin, type Twin } from './index.ts';
+import { test } from 'node:test';
+import { IDS, type Twin } from './index.ts';
 import { seedUserAssignedIdentity } from './providers/identities.ts';
 import { seedSpringApp } from './providers/spring.ts';
 import { type ArmRest, armRest } from './testing/arm-rest.ts';
 import { assertSameShape } from './testing/shape.ts';
+import { twinPerFile } from './testing/twin-fixture.ts';
 
 const example = JSON.parse(
   readFileSync(new URL('./fixtures/appplatform/2023-12-01/Apps_Get.json', import.meta.url), 'utf8'),
@@ -21,22 +22,8 @@ let twin: Twin;
 let dana: ArmRest;
 const reader = randomUUID();
 
-before(async () => {
-  twin = await startTwin();
-  dana = armRest(twin.baseUrl, twin.tokens.credential(IDS.dana));
-  twin.context.addPrincipal({
-    objectId: reader,
-    tenantId: IDS.tenantId,
-    kind: 'user',
-    displayName: 'Rita Reader',
-    userPrincipalName: 'rita@twin.test',
-    userType: 'Member',
-  });
-  twin.world.roleAssignments.push({
-    principalId: reader,
-    roleName: 'Reader',
-    scope: `/subscriptions/${SUB}`,
-  });
+twinPerFile(reader, (fixture) => {
+  ({ twin, dana } = fixture);
   const uami = seedUserAssignedIdentity(twin, {
     subscriptionId: SUB,
     resourceGroup: 'rg-orders',
@@ -57,10 +44,6 @@ before(async () => {
     serviceName: 'orders-spring',
     name: 'worker',
   });
-});
-
-after(async () => {
-  await twin?.close();
 });
 
 test('GET has the shape of Apps_Get.json; the seeded system identity is a registered principal', async () => {

@@ -5,12 +5,13 @@
  * CA to this process's default CAs.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { SqlManagementClient } from '@azure/arm-sql';
-import { IDS, startTwin, type Twin } from './index.ts';
+import { IDS, type Twin } from './index.ts';
 import { seedSqlServer } from './providers/sql.ts';
 import { captureBody, exampleBody, sdkError } from './testing/sdk-capture.ts';
 import { assertSameShape } from './testing/shape.ts';
+import { sdkOptions, twinPerFile } from './testing/twin-fixture.ts';
 
 const RG = 'rg-orders';
 const READER = '7e0d0000-0000-4000-8000-00000000eade';
@@ -22,22 +23,9 @@ let client: SqlManagementClient;
 let reader: SqlManagementClient;
 let danaUpn: string;
 
-before(async () => {
-  twin = await startTwin();
+twinPerFile(READER, (fixture) => {
+  twin = fixture.twin;
   danaUpn = `dana@${twin.world.tenantDomain}`;
-  twin.world.principals.push({
-    objectId: READER,
-    tenantId: IDS.tenantId,
-    kind: 'user',
-    displayName: 'Rita Reader',
-    userPrincipalName: `rita@${twin.world.tenantDomain}`,
-    userType: 'Member',
-  });
-  twin.world.roleAssignments.push({
-    principalId: READER,
-    roleName: 'Reader',
-    scope: `/subscriptions/${IDS.subscriptionId}`,
-  });
   const target = { store: twin.store, world: twin.world };
   seedSqlServer(target, {
     subscriptionId: IDS.subscriptionId,
@@ -57,13 +45,9 @@ before(async () => {
     connectionType: 'Redirect',
     databases: ['orders'],
   });
-  const options = { endpoint: twin.baseUrl, credentialScopes: ['https://management.twin.test/.default'] };
+  const options = sdkOptions(twin);
   client = new SqlManagementClient(twin.tokens.credential(IDS.dana) as never, IDS.subscriptionId, options);
   reader = new SqlManagementClient(twin.tokens.credential(READER) as never, IDS.subscriptionId, options);
-});
-
-after(async () => {
-  await twin?.close();
 });
 
 describe('servers', () => {

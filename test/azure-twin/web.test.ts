@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { WebSiteManagementClient } from '@azure/arm-appservice';
-import { IDS, startTwin, type Twin } from './index.ts';
+import { IDS, type Twin } from './index.ts';
 import { seedUserAssignedIdentity } from './providers/identities.ts';
 import { seedWebApp } from './providers/web.ts';
 import { ARM_SCOPE, armRest } from './testing/arm-rest.ts';
 import { assertSameShape } from './testing/shape.ts';
+import { twinPerFile } from './testing/twin-fixture.ts';
 
 const example = (file: string) =>
   JSON.parse(readFileSync(new URL(`./fixtures/web/2025-05-01/${file}`, import.meta.url), 'utf8')).responses[
@@ -22,21 +23,8 @@ let twin: Twin;
 let client: WebSiteManagementClient;
 const reader = randomUUID();
 
-before(async () => {
-  twin = await startTwin();
-  twin.context.addPrincipal({
-    objectId: reader,
-    tenantId: IDS.tenantId,
-    kind: 'user',
-    displayName: 'Rita Reader',
-    userPrincipalName: 'rita@twin.test',
-    userType: 'Member',
-  });
-  twin.world.roleAssignments.push({
-    principalId: reader,
-    roleName: 'Reader',
-    scope: `/subscriptions/${SUB}`,
-  });
+twinPerFile(reader, (fixture) => {
+  twin = fixture.twin;
   seedWebApp(twin, {
     subscriptionId: SUB,
     resourceGroup: RG,
@@ -48,10 +36,6 @@ before(async () => {
     endpoint: twin.baseUrl,
     credentials: { scopes: [ARM_SCOPE] },
   });
-});
-
-after(async () => {
-  await twin?.close();
 });
 
 test('the SDK reads a seeded site, whose GET has the shape of GetWebApp.json', async () => {
