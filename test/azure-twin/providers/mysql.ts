@@ -21,15 +21,18 @@ import {
   invalidParameter,
   listAnswer,
   mergePatch,
-  requireApiVersion,
-  resourceGroupId,
-  resourceNotFound,
-  serverId,
   validateFlexibleFirewallRule,
 } from './database-common.ts';
+import {
+  configurationReadRoutes,
+  databaseRoutes,
+  firewallRule,
+  firewallRuleRoutes,
+  privateEndpointRoutes,
+  serverReadRoutes,
+  serverRp,
+} from './database-routes.ts';
 
-const NS = 'Microsoft.DBforMySQL';
-const SERVER_TYPE = `${NS}/flexibleServers`;
 /** 2021-05-01 is what the installed SDK sends; 2023-12-30 is what doctor-facts.md and the CLI use. */
 export const MYSQL_API_VERSIONS = [
   '2021-05-01',
@@ -40,11 +43,20 @@ export const MYSQL_API_VERSIONS = [
   '2023-12-30',
 ] as const;
 /** The administrators resource type appeared in 2021-12-01-preview. */
-const ADMIN_API_VERSIONS = MYSQL_API_VERSIONS.filter((v) => v !== '2021-05-01');
+const ADMIN_ROUTE = {
+  versions: {
+    type: 'flexibleServers/administrators',
+    accepted: MYSQL_API_VERSIONS.filter((v) => v !== '2021-05-01'),
+  },
+};
 const FIREWALL_NAME = /^[a-zA-Z0-9][-_a-zA-Z0-9]{0,79}$/;
-const BASE =
-  '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.DBforMySQL/flexibleServers';
-const SERVER = `${BASE}/{serverName}`;
+const rp = serverRp({
+  namespace: 'Microsoft.DBforMySQL',
+  type: 'flexibleServers',
+  apiVersions: MYSQL_API_VERSIONS,
+});
+const SERVER_TYPE = rp.serverType;
+const SERVER = rp.server;
 
 const CONFIGURATIONS: Record<
   string,
@@ -84,63 +96,6 @@ const CONFIGURATIONS: Record<
   },
 };
 
-function ids(params: Record<string, string>) {
-  return { rg: resourceGroupId(params), server: serverId(params, NS, 'flexibleServers') };
-}
-
-/** Resource group, then (for child routes) the server: the framework answers 404s for missing ones. */
-function parents(params: Record<string, string>): string[] {
-  const { rg, server } = ids(params);
-  return params.serverName === undefined ? [rg] : [rg, server];
-}
-
-/** Server-level routes: only the group must exist; a missing server is the provider's own 404. */
-function rgOnly(params: Record<string, string>): string[] {
-  return [resourceGroupId(params)];
-}
-
-function getServer(twin: TwinContext, params: Record<string, string>): ArmResource {
-  const server = twin.store.get(ids(params).server);
-  if (!server) throw resourceNotFound(SERVER_TYPE, params.serverName!, params.resourceGroupName!);
-  return server;
-}
-
-function childNotFound(params: Record<string, string>, childType: string, name: string): AzureError {
-  return resourceNotFound(
-    `${SERVER_TYPE}/${params.serverName}/${childType}`,
-    name,
-    params.resourceGroupName!,
-  );
-}
-
-function route(
-  method: RouteSpec['method'],
-  path: string,
-  action: string,
-  handler: RouteSpec['handler'],
-  options: { parents?: RouteSpec['parents'] | false; versions?: readonly string[] } = {},
-): RouteSpec {
-  return {
-    method,
-    path,
-    audience: 'arm',
-    action: `${SERVER_TYPE}${action}`,
-    ...(options.parents === false ? {} : { parents: options.parents ?? parents }),
-    handler(req, twin) {
-      requireApiVersion(
-        req,
-        options.versions === ADMIN_API_VERSIONS ? 'flexibleServers/administrators' : 'flexibleServers',
-        options.versions ?? MYSQL_API_VERSIONS,
-      );
-      return handler(req, twin);
-    },
-  };
-}
-
-function accepted(req: TwinRequest, twin: TwinContext, resourceId: string, work: () => void | Promise<void>) {
-  return twin.startLro(req, { style: 'azure-async-operation', initialStatus: 202, resourceId, work });
-}
-
 /** `identity` as the RP returns it: each UAMI with its principal and client ids. */
 function identityBody(twin: { world: World }, uamiIds: string[]): Record<string, unknown> {
   const userAssignedIdentities: Record<string, unknown> = {};
@@ -165,27 +120,14 @@ function serverIdentityIds(server: ArmResource): string[] {
   return Object.keys(map);
 }
 
-const serverRoutes: RouteSpec[] = [
-  route('GET', SERVER, '/read', (req, twin) => ({ status: 200, body: getServer(twin, req.params) }), {
-    parents: rgOnly,
-  }),
-  route('GET', BASE, '/read', (req, twin) =>
-    listAnswer(req, twin.store.listByScope(resourceGroupId(req.params), SERVER_TYPE)),
-  ),
-  route(
-    'GET',
-    '/subscriptions/{subscriptionId}/providers/Microsoft.DBforMySQL/flexibleServers',
-    '/read',
-    (req, twin) =>
-      listAnswer(req, twin.store.listByScope(`/subscriptions/${req.params.subscriptionId}`, SERVER_TYPE)),
-    { parents: false },
-  ),
-  route(
+const serverRoutes = [
+  ...serverReadRoutes(rp),
+  rp.route(
     'PATCH',
     SERVER,
     '/write',
     (req, twin) => {
-      const server = getServer(twin, req.params);
+      const server = rp.getServer(twin, req.params);
       const patch = (req.body ?? {}) as Record<string, any>;
       let identity: Record<string, unknown> | undefined;
       if (patch.identity !== undefined) {
@@ -218,7 +160,7 @@ const serverRoutes: RouteSpec[] = [
       const publicAccess = patch.properties?.network?.publicNetworkAccess;
       if (publicAccess !== undefined && publicAccess !== 'Enabled' && publicAccess !== 'Disabled')
         throw invalidParameter('publicNetworkAccess');
-      return accepted(req, twin, server.id, () => {
+      return rp.accepted(req, twin, server.id, () => {
         const next = structuredClone(twin.store.get(server.id) ?? server) as ArmResource;
         if (patch.properties) {
           const { administratorLoginPassword: _secret, ...rest } = patch.properties;
@@ -230,7 +172,7 @@ const serverRoutes: RouteSpec[] = [
         twin.store.put(next);
       });
     },
-    { parents: rgOnly },
+    { parents: rp.rgOnly },
   ),
 ];
 
@@ -241,33 +183,33 @@ function checkAdminName(name: string): void {
 }
 
 const administratorRoutes: RouteSpec[] = [
-  route(
+  rp.route(
     'GET',
     `${SERVER}/administrators`,
     '/administrators/read',
     (req, twin) =>
-      listAnswer(req, twin.store.children(ids(req.params).server, `${SERVER_TYPE}/administrators`)),
-    { versions: ADMIN_API_VERSIONS },
+      listAnswer(req, twin.store.children(rp.ids(req.params).server, `${SERVER_TYPE}/administrators`)),
+    ADMIN_ROUTE,
   ),
-  route(
+  rp.route(
     'GET',
     ADMIN,
     '/administrators/read',
     (req, twin) => {
       checkAdminName(req.params.administratorName!);
-      const admin = twin.store.get(childId(ids(req.params).server, 'administrators', 'ActiveDirectory'));
-      if (!admin) throw childNotFound(req.params, 'administrators', 'ActiveDirectory');
+      const admin = twin.store.get(childId(rp.ids(req.params).server, 'administrators', 'ActiveDirectory'));
+      if (!admin) throw rp.childNotFound(req.params, 'administrators', 'ActiveDirectory');
       return { status: 200, body: admin };
     },
-    { versions: ADMIN_API_VERSIONS },
+    ADMIN_ROUTE,
   ),
-  route(
+  rp.route(
     'PUT',
     ADMIN,
     '/administrators/write',
     (req, twin) => {
       checkAdminName(req.params.administratorName!);
-      const server = getServer(twin, req.params);
+      const server = rp.getServer(twin, req.params);
       const props = req.body?.properties ?? {};
       if (props.administratorType !== 'ActiveDirectory') throw invalidParameter('administratorType');
       if (typeof props.login !== 'string' || props.login === '') throw invalidParameter('login');
@@ -293,7 +235,7 @@ const administratorRoutes: RouteSpec[] = [
         },
       };
       const previous = twin.store.get(admin.id);
-      return accepted(req, twin, admin.id, async () => {
+      return rp.accepted(req, twin, admin.id, async () => {
         twin.store.put(admin);
         const current = twin.store.get(server.id) ?? server;
         if (previous && previous.properties?.login !== props.login)
@@ -301,40 +243,26 @@ const administratorRoutes: RouteSpec[] = [
         await twin.databases.mysqlAdminSet?.(current, { login: props.login, sid: props.sid });
       });
     },
-    { versions: ADMIN_API_VERSIONS },
+    ADMIN_ROUTE,
   ),
-  route(
+  rp.route(
     'DELETE',
     ADMIN,
     '/administrators/delete',
     (req, twin) => {
       checkAdminName(req.params.administratorName!);
-      const server = getServer(twin, req.params);
+      const server = rp.getServer(twin, req.params);
       const id = childId(server.id, 'administrators', 'ActiveDirectory');
       const admin = twin.store.get(id);
       if (!admin) return { status: 204 };
-      return accepted(req, twin, id, async () => {
+      return rp.accepted(req, twin, id, async () => {
         twin.store.delete(id);
         await twin.databases.mysqlAdminRemoved?.(server, String(admin.properties?.login));
       });
     },
-    { versions: ADMIN_API_VERSIONS },
+    ADMIN_ROUTE,
   ),
 ];
-
-function firewallRule(
-  server: string,
-  name: string,
-  startIpAddress: string,
-  endIpAddress: string,
-): ArmResource {
-  return {
-    id: childId(server, 'firewallRules', name),
-    name,
-    type: `${SERVER_TYPE}/firewallRules`,
-    properties: { startIpAddress, endIpAddress },
-  };
-}
 
 function database(
   server: string,
@@ -349,66 +277,6 @@ function database(
     properties: { charset, collation },
   };
 }
-
-const firewallRoutes: RouteSpec[] = [
-  route('GET', `${SERVER}/firewallRules`, '/firewallRules/read', (req, twin) =>
-    listAnswer(req, twin.store.children(ids(req.params).server, `${SERVER_TYPE}/firewallRules`)),
-  ),
-  route('GET', `${SERVER}/firewallRules/{firewallRuleName}`, '/firewallRules/read', (req, twin) => {
-    const rule = twin.store.get(
-      childId(ids(req.params).server, 'firewallRules', req.params.firewallRuleName!),
-    );
-    if (!rule) throw childNotFound(req.params, 'firewallRules', req.params.firewallRuleName!);
-    return { status: 200, body: rule };
-  }),
-  route('PUT', `${SERVER}/firewallRules/{firewallRuleName}`, '/firewallRules/write', (req, twin) => {
-    const server = getServer(twin, req.params);
-    const name = req.params.firewallRuleName!;
-    const range = validateFlexibleFirewallRule(name, FIREWALL_NAME, req.body);
-    const rule = firewallRule(server.id, name, range.startIpAddress, range.endIpAddress);
-    return accepted(req, twin, rule.id, () => {
-      twin.store.put(rule);
-    });
-  }),
-  route('DELETE', `${SERVER}/firewallRules/{firewallRuleName}`, '/firewallRules/delete', (req, twin) => {
-    const id = childId(ids(req.params).server, 'firewallRules', req.params.firewallRuleName!);
-    if (!twin.store.get(id)) return { status: 204 };
-    return accepted(req, twin, id, () => {
-      twin.store.delete(id);
-    });
-  }),
-];
-
-const databaseRoutes: RouteSpec[] = [
-  route('GET', `${SERVER}/databases`, '/databases/read', (req, twin) =>
-    listAnswer(req, twin.store.children(ids(req.params).server, `${SERVER_TYPE}/databases`)),
-  ),
-  route('GET', `${SERVER}/databases/{databaseName}`, '/databases/read', (req, twin) => {
-    const db = twin.store.get(childId(ids(req.params).server, 'databases', req.params.databaseName!));
-    if (!db) throw childNotFound(req.params, 'databases', req.params.databaseName!);
-    return { status: 200, body: db };
-  }),
-  route('PUT', `${SERVER}/databases/{databaseName}`, '/databases/write', (req, twin) => {
-    const server = getServer(twin, req.params);
-    const db = database(
-      server.id,
-      req.params.databaseName!,
-      req.body?.properties?.charset,
-      req.body?.properties?.collation,
-    );
-    return accepted(req, twin, db.id, async () => {
-      twin.store.put(db);
-      await twin.databases.databaseCreated?.(server, db.name);
-    });
-  }),
-  route('DELETE', `${SERVER}/databases/{databaseName}`, '/databases/delete', (req, twin) => {
-    const id = childId(ids(req.params).server, 'databases', req.params.databaseName!);
-    if (!twin.store.get(id)) return { status: 204 };
-    return accepted(req, twin, id, () => {
-      twin.store.delete(id);
-    });
-  }),
-];
 
 /** Current value of a server parameter: a stored override or the catalogue default. */
 function configuration(
@@ -440,9 +308,9 @@ function configuration(
 }
 
 function setConfiguration(req: TwinRequest, twin: TwinContext) {
-  const server = getServer(twin, req.params);
+  const server = rp.getServer(twin, req.params);
   const current = configuration(twin, server, req.params.configurationName!);
-  if (!current) throw childNotFound(req.params, 'configurations', req.params.configurationName!);
+  if (!current) throw rp.childNotFound(req.params, 'configurations', req.params.configurationName!);
   const value = req.body?.properties?.value;
   const allowed = String(current.properties!.allowedValues).split(',');
   if (
@@ -468,53 +336,19 @@ function setConfiguration(req: TwinRequest, twin: TwinContext) {
     type: current.type,
     properties: { value: current.properties!.dataType === 'Enumeration' ? value.toUpperCase() : value },
   };
-  return accepted(req, twin, current.id, () => {
+  return rp.accepted(req, twin, current.id, () => {
     twin.store.put(stored);
   });
 }
 
-const configurationRoutes: RouteSpec[] = [
-  route('GET', `${SERVER}/configurations`, '/configurations/read', (req, twin) => {
-    const server = getServer(twin, req.params);
-    return listAnswer(
-      req,
-      Object.keys(CONFIGURATIONS).map((name) => configuration(twin, server, name)),
-    );
-  }),
-  route('GET', `${SERVER}/configurations/{configurationName}`, '/configurations/read', (req, twin) => {
-    const found = configuration(twin, getServer(twin, req.params), req.params.configurationName!);
-    if (!found) throw childNotFound(req.params, 'configurations', req.params.configurationName!);
-    return { status: 200, body: found };
-  }),
-  route('PUT', `${SERVER}/configurations/{configurationName}`, '/configurations/write', setConfiguration),
-  route('PATCH', `${SERVER}/configurations/{configurationName}`, '/configurations/write', setConfiguration),
-];
-
-function endpointConnections(server: ArmResource): ArmResource[] {
-  return (server.properties?.privateEndpointConnections as ArmResource[] | undefined) ?? [];
-}
-
-const privateEndpointRoutes: RouteSpec[] = [
-  route('GET', `${SERVER}/privateEndpointConnections`, '/privateEndpointConnections/read', (req, twin) =>
-    listAnswer(req, endpointConnections(getServer(twin, req.params))),
-  ),
-  route(
-    'GET',
-    `${SERVER}/privateEndpointConnections/{privateEndpointConnectionName}`,
-    '/privateEndpointConnections/read',
-    (req, twin) => {
-      const wanted = req.params.privateEndpointConnectionName!.toLowerCase();
-      const found = endpointConnections(getServer(twin, req.params)).find(
-        (c) => c.name.toLowerCase() === wanted,
-      );
-      if (!found)
-        throw childNotFound(
-          req.params,
-          'privateEndpointConnections',
-          req.params.privateEndpointConnectionName!,
-        );
-      return { status: 200, body: found };
-    },
+const configurationRoutes = [
+  ...configurationReadRoutes(rp, Object.keys(CONFIGURATIONS), configuration),
+  rp.route('PUT', `${SERVER}/configurations/{configurationName}`, '/configurations/write', setConfiguration),
+  rp.route(
+    'PATCH',
+    `${SERVER}/configurations/{configurationName}`,
+    '/configurations/write',
+    setConfiguration,
   ),
 ];
 
@@ -524,10 +358,17 @@ export const provider: Provider = {
   routes: [
     ...serverRoutes,
     ...administratorRoutes,
-    ...firewallRoutes,
-    ...databaseRoutes,
+    ...firewallRuleRoutes(rp, {
+      validate: (name, body) => validateFlexibleFirewallRule(name, FIREWALL_NAME, body),
+      writes: { style: 'long-running' },
+    }),
+    ...databaseRoutes(rp, {
+      build: (server, name, body) =>
+        database(server.id, name, body?.properties?.charset, body?.properties?.collation),
+      deletable: true,
+    }),
     ...configurationRoutes,
-    ...privateEndpointRoutes,
+    ...privateEndpointRoutes(rp),
   ],
 };
 
@@ -647,7 +488,7 @@ export function seedMysqlServer(
     });
   }
   for (const rule of opts.firewallRules ?? [])
-    twin.store.put(firewallRule(id, rule.name, rule.startIpAddress, rule.endIpAddress));
+    twin.store.put(firewallRule(SERVER_TYPE, id, rule.name, rule.startIpAddress, rule.endIpAddress));
   for (const name of opts.databases ?? []) twin.store.put(database(id, name));
   return server;
 }

@@ -5,29 +5,19 @@
  * Shapes follow fixtures/postgresql/2025-08-01 (see fixtures/SOURCES.md). Every write that the spec marks
  * long-running answers 202 with `Azure-AsyncOperation` + `Location`, as the RP does.
  */
+import { type ArmResource, AzureError, type Provider, type TwinContext, type World } from '../api.ts';
+import { childId, mergePatch, stableGuid, validateFlexibleFirewallRule } from './database-common.ts';
 import {
-  type ArmResource,
-  AzureError,
-  type Provider,
-  type RouteSpec,
-  type TwinContext,
-  type TwinRequest,
-  type World,
-} from '../api.ts';
-import {
-  childId,
-  listAnswer,
-  mergePatch,
-  requireApiVersion,
-  resourceGroupId,
-  resourceNotFound,
-  serverId,
-  stableGuid,
-  validateFlexibleFirewallRule,
-} from './database-common.ts';
+  configurationReadRoutes,
+  databaseRoutes,
+  firewallRule,
+  firewallRuleRoutes,
+  privateEndpointRoutes,
+  serverReadRoutes,
+  serverRp,
+  storedChildReadRoutes,
+} from './database-routes.ts';
 
-const NS = 'Microsoft.DBforPostgreSQL';
-const SERVER_TYPE = `${NS}/flexibleServers`;
 /** 2025-08-01 is what the installed SDK sends; the others are earlier stable/preview versions of the RP. */
 export const POSTGRES_API_VERSIONS = [
   '2021-06-01',
@@ -38,9 +28,13 @@ export const POSTGRES_API_VERSIONS = [
   '2025-08-01',
 ] as const;
 const FIREWALL_NAME = /^[-\w._]+$/;
-const BASE =
-  '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.DBforPostgreSQL/flexibleServers';
-const SERVER = `${BASE}/{serverName}`;
+const rp = serverRp({
+  namespace: 'Microsoft.DBforPostgreSQL',
+  type: 'flexibleServers',
+  apiVersions: POSTGRES_API_VERSIONS,
+});
+const SERVER_TYPE = rp.serverType;
+const SERVER = rp.server;
 
 /** Server parameters the twin knows; GET of any other name is a 404 as for an unknown parameter. */
 const CONFIGURATIONS: Record<
@@ -74,85 +68,14 @@ const CONFIGURATIONS: Record<
   },
 };
 
-function ids(params: Record<string, string>) {
-  const server = serverId(params, NS, 'flexibleServers');
-  return { rg: resourceGroupId(params), server };
-}
-
-/** Resource group, then (for child routes) the server: the framework answers 404s for missing ones. */
-function parents(params: Record<string, string>): string[] {
-  const { rg, server } = ids(params);
-  return params.serverName === undefined ? [rg] : [rg, server];
-}
-
-/** Server-level routes: only the group must exist; a missing server is the provider's own 404. */
-function rgOnly(params: Record<string, string>): string[] {
-  return [resourceGroupId(params)];
-}
-
-function checkVersion(req: TwinRequest): void {
-  requireApiVersion(req, 'flexibleServers', POSTGRES_API_VERSIONS);
-}
-
-function getServer(twin: TwinContext, params: Record<string, string>): ArmResource {
-  const server = twin.store.get(ids(params).server);
-  if (!server) throw resourceNotFound(SERVER_TYPE, params.serverName!, params.resourceGroupName!);
-  return server;
-}
-
-function childNotFound(params: Record<string, string>, childType: string, name: string): AzureError {
-  return resourceNotFound(
-    `${SERVER_TYPE}/${params.serverName}/${childType}`,
-    name,
-    params.resourceGroupName!,
-  );
-}
-
-/** A PostgreSQL route with the RP's api-version gate in front of the handler. */
-function route(
-  method: RouteSpec['method'],
-  path: string,
-  action: string,
-  handler: RouteSpec['handler'],
-  existing: RouteSpec['parents'] | false = parents,
-): RouteSpec {
-  return {
-    method,
-    path,
-    audience: 'arm',
-    action: `${SERVER_TYPE}${action}`,
-    ...(existing ? { parents: existing } : {}),
-    handler(req, twin) {
-      checkVersion(req);
-      return handler(req, twin);
-    },
-  };
-}
-
-/** The 202 the RP answers for every long-running write. */
-function accepted(req: TwinRequest, twin: TwinContext, resourceId: string, work: () => void | Promise<void>) {
-  return twin.startLro(req, { style: 'azure-async-operation', initialStatus: 202, resourceId, work });
-}
-
-const serverRoutes: RouteSpec[] = [
-  route('GET', SERVER, '/read', (req, twin) => ({ status: 200, body: getServer(twin, req.params) }), rgOnly),
-  route('GET', BASE, '/read', (req, twin) =>
-    listAnswer(req, twin.store.listByScope(resourceGroupId(req.params), SERVER_TYPE)),
-  ),
-  route(
-    'GET',
-    '/subscriptions/{subscriptionId}/providers/Microsoft.DBforPostgreSQL/flexibleServers',
-    '/read',
-    (req, twin) =>
-      listAnswer(req, twin.store.listByScope(`/subscriptions/${req.params.subscriptionId}`, SERVER_TYPE)),
-    false,
-  ),
-  route(
+const serverRoutes = [
+  ...serverReadRoutes(rp),
+  rp.route(
     'PATCH',
     SERVER,
     '/write',
     (req, twin) => {
-      const server = getServer(twin, req.params);
+      const server = rp.getServer(twin, req.params);
       const patch = (req.body ?? {}) as Record<string, any>;
       const auth = {
         ...(server.properties?.authConfig as Record<string, string>),
@@ -185,7 +108,7 @@ const serverRoutes: RouteSpec[] = [
       const previousState = server.properties!.state;
       // Switching Entra auth on restarts the server: it shows Updating until the operation ends.
       twin.store.put({ ...server, properties: { ...server.properties, state: 'Updating' } });
-      return accepted(req, twin, server.id, () => {
+      return rp.accepted(req, twin, server.id, () => {
         const current = twin.store.get(server.id) ?? server;
         const { identity, sku, tags, properties } = patch;
         const next = structuredClone(current) as ArmResource;
@@ -206,21 +129,14 @@ const serverRoutes: RouteSpec[] = [
         twin.store.put(next);
       });
     },
-    rgOnly,
+    { parents: rp.rgOnly },
   ),
 ];
 
-const administratorRoutes: RouteSpec[] = [
-  route('GET', `${SERVER}/administrators`, '/administrators/read', (req, twin) =>
-    listAnswer(req, twin.store.children(ids(req.params).server, `${SERVER_TYPE}/administrators`)),
-  ),
-  route('GET', `${SERVER}/administrators/{objectId}`, '/administrators/read', (req, twin) => {
-    const admin = twin.store.get(childId(ids(req.params).server, 'administrators', req.params.objectId!));
-    if (!admin) throw childNotFound(req.params, 'administrators', req.params.objectId!);
-    return { status: 200, body: admin };
-  }),
-  route('PUT', `${SERVER}/administrators/{objectId}`, '/administrators/write', (req, twin) => {
-    const server = getServer(twin, req.params);
+const administratorRoutes = [
+  ...storedChildReadRoutes(rp, 'administrators', 'objectId'),
+  rp.route('PUT', `${SERVER}/administrators/{objectId}`, '/administrators/write', (req, twin) => {
+    const server = rp.getServer(twin, req.params);
     const props = req.body?.properties ?? {};
     if (typeof props.principalName !== 'string' || props.principalName === '')
       throw new AzureError(
@@ -254,7 +170,7 @@ const administratorRoutes: RouteSpec[] = [
         tenantId: props.tenantId ?? twin.world.tenantId,
       },
     };
-    return accepted(req, twin, admin.id, async () => {
+    return rp.accepted(req, twin, admin.id, async () => {
       twin.store.put(admin);
       await twin.databases.postgresAdminAdded?.(twin.store.get(server.id) ?? server, {
         objectId,
@@ -263,74 +179,14 @@ const administratorRoutes: RouteSpec[] = [
       });
     });
   }),
-  route('DELETE', `${SERVER}/administrators/{objectId}`, '/administrators/delete', (req, twin) => {
-    const server = getServer(twin, req.params);
+  rp.route('DELETE', `${SERVER}/administrators/{objectId}`, '/administrators/delete', (req, twin) => {
+    const server = rp.getServer(twin, req.params);
     const id = childId(server.id, 'administrators', req.params.objectId!);
     const admin = twin.store.get(id);
     if (!admin) return { status: 204 };
-    return accepted(req, twin, id, async () => {
+    return rp.accepted(req, twin, id, async () => {
       twin.store.delete(id);
       await twin.databases.postgresAdminRemoved?.(server, String(admin.properties?.principalName));
-    });
-  }),
-];
-
-const firewallRoutes: RouteSpec[] = [
-  route('GET', `${SERVER}/firewallRules`, '/firewallRules/read', (req, twin) =>
-    listAnswer(req, twin.store.children(ids(req.params).server, `${SERVER_TYPE}/firewallRules`)),
-  ),
-  route('GET', `${SERVER}/firewallRules/{firewallRuleName}`, '/firewallRules/read', (req, twin) => {
-    const rule = twin.store.get(
-      childId(ids(req.params).server, 'firewallRules', req.params.firewallRuleName!),
-    );
-    if (!rule) throw childNotFound(req.params, 'firewallRules', req.params.firewallRuleName!);
-    return { status: 200, body: rule };
-  }),
-  route('PUT', `${SERVER}/firewallRules/{firewallRuleName}`, '/firewallRules/write', (req, twin) => {
-    const server = getServer(twin, req.params);
-    const name = req.params.firewallRuleName!;
-    const range = validateFlexibleFirewallRule(name, FIREWALL_NAME, req.body);
-    const rule = firewallRule(server.id, name, range.startIpAddress, range.endIpAddress);
-    return accepted(req, twin, rule.id, () => {
-      twin.store.put(rule);
-    });
-  }),
-  route('DELETE', `${SERVER}/firewallRules/{firewallRuleName}`, '/firewallRules/delete', (req, twin) => {
-    const id = childId(ids(req.params).server, 'firewallRules', req.params.firewallRuleName!);
-    if (!twin.store.get(id)) return { status: 204 };
-    return accepted(req, twin, id, () => {
-      twin.store.delete(id);
-    });
-  }),
-];
-
-const databaseRoutes: RouteSpec[] = [
-  route('GET', `${SERVER}/databases`, '/databases/read', (req, twin) =>
-    listAnswer(req, twin.store.children(ids(req.params).server, `${SERVER_TYPE}/databases`)),
-  ),
-  route('GET', `${SERVER}/databases/{databaseName}`, '/databases/read', (req, twin) => {
-    const db = twin.store.get(childId(ids(req.params).server, 'databases', req.params.databaseName!));
-    if (!db) throw childNotFound(req.params, 'databases', req.params.databaseName!);
-    return { status: 200, body: db };
-  }),
-  route('PUT', `${SERVER}/databases/{databaseName}`, '/databases/write', (req, twin) => {
-    const server = getServer(twin, req.params);
-    const db = database(
-      server.id,
-      req.params.databaseName!,
-      req.body?.properties?.charset,
-      req.body?.properties?.collation,
-    );
-    return accepted(req, twin, db.id, async () => {
-      twin.store.put(db);
-      await twin.databases.databaseCreated?.(server, db.name);
-    });
-  }),
-  route('DELETE', `${SERVER}/databases/{databaseName}`, '/databases/delete', (req, twin) => {
-    const id = childId(ids(req.params).server, 'databases', req.params.databaseName!);
-    if (!twin.store.get(id)) return { status: 204 };
-    return accepted(req, twin, id, () => {
-      twin.store.delete(id);
     });
   }),
 ];
@@ -358,75 +214,27 @@ function configuration(server: ArmResource, name: string): ArmResource | undefin
   };
 }
 
-const configurationRoutes: RouteSpec[] = [
-  route('GET', `${SERVER}/configurations`, '/configurations/read', (req, twin) => {
-    const server = getServer(twin, req.params);
-    return listAnswer(
-      req,
-      Object.keys(CONFIGURATIONS).map((name) => configuration(server, name)),
-    );
-  }),
-  route('GET', `${SERVER}/configurations/{configurationName}`, '/configurations/read', (req, twin) => {
-    const found = configuration(getServer(twin, req.params), req.params.configurationName!);
-    if (!found) throw childNotFound(req.params, 'configurations', req.params.configurationName!);
-    return { status: 200, body: found };
-  }),
-];
-
-function endpointConnections(server: ArmResource): ArmResource[] {
-  return (server.properties?.privateEndpointConnections as ArmResource[] | undefined) ?? [];
-}
-
-const privateEndpointRoutes: RouteSpec[] = [
-  route('GET', `${SERVER}/privateEndpointConnections`, '/privateEndpointConnections/read', (req, twin) =>
-    listAnswer(req, endpointConnections(getServer(twin, req.params))),
-  ),
-  route(
-    'GET',
-    `${SERVER}/privateEndpointConnections/{privateEndpointConnectionName}`,
-    '/privateEndpointConnections/read',
-    (req, twin) => {
-      const wanted = req.params.privateEndpointConnectionName!.toLowerCase();
-      const found = endpointConnections(getServer(twin, req.params)).find(
-        (c) => c.name.toLowerCase() === wanted,
-      );
-      if (!found)
-        throw childNotFound(
-          req.params,
-          'privateEndpointConnections',
-          req.params.privateEndpointConnectionName!,
-        );
-      return { status: 200, body: found };
-    },
-  ),
-];
-
 /** The provider the framework mounts (`providers/index.ts` picks `provider`). */
 export const provider: Provider = {
   name: 'postgres',
   routes: [
     ...serverRoutes,
     ...administratorRoutes,
-    ...firewallRoutes,
-    ...databaseRoutes,
-    ...configurationRoutes,
-    ...privateEndpointRoutes,
+    ...firewallRuleRoutes(rp, {
+      validate: (name, body) => validateFlexibleFirewallRule(name, FIREWALL_NAME, body),
+      writes: { style: 'long-running' },
+    }),
+    ...databaseRoutes(rp, {
+      build: (server, name, body) =>
+        database(server.id, name, body?.properties?.charset, body?.properties?.collation),
+      deletable: true,
+    }),
+    ...configurationReadRoutes(rp, Object.keys(CONFIGURATIONS), (_twin, server, name) =>
+      configuration(server, name),
+    ),
+    ...privateEndpointRoutes(rp),
   ],
 };
-
-function firewallRule(
-  server: string,
-  name: string,
-  startIpAddress: string,
-  endIpAddress: string,
-): ArmResource {
-  return {
-    id: childId(server, 'firewallRules', name),
-    name,
-    type: `${SERVER_TYPE}/firewallRules`,
-    properties: { startIpAddress, endIpAddress },
-  };
-}
 
 function database(server: string, name: string, charset = 'UTF8', collation = 'en_US.utf8'): ArmResource {
   return {
@@ -554,7 +362,7 @@ export function seedPostgresServer(
     });
   }
   for (const rule of opts.firewallRules ?? [])
-    twin.store.put(firewallRule(id, rule.name, rule.startIpAddress, rule.endIpAddress));
+    twin.store.put(firewallRule(SERVER_TYPE, id, rule.name, rule.startIpAddress, rule.endIpAddress));
   for (const name of ['postgres', ...(opts.databases ?? [])]) twin.store.put(database(id, name));
   return server;
 }

@@ -14,23 +14,18 @@ import {
   type Provider,
   type RouteSpec,
   type TwinContext,
-  type TwinRequest,
   type World,
 } from '../api.ts';
+import { childId, ipv4ToNumber, isIpv4, listAnswer, stableGuid } from './database-common.ts';
 import {
-  childId,
-  ipv4ToNumber,
-  isIpv4,
-  listAnswer,
-  requireApiVersion,
-  resourceGroupId,
-  resourceNotFound,
-  serverId,
-  stableGuid,
-} from './database-common.ts';
+  databaseRoutes,
+  firewallRule,
+  firewallRuleRoutes,
+  privateEndpointRoutes,
+  serverReadRoutes,
+  serverRp,
+} from './database-routes.ts';
 
-const NS = 'Microsoft.Sql';
-const SERVER_TYPE = `${NS}/servers`;
 export const SQL_API_VERSIONS = [
   '2014-04-01',
   '2020-11-01-preview',
@@ -44,57 +39,9 @@ export const SQL_API_VERSIONS = [
   '2023-08-01',
   '2023-08-01-preview',
 ] as const;
-const BASE =
-  '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Sql/servers';
-const SERVER = `${BASE}/{serverName}`;
-
-function ids(params: Record<string, string>) {
-  return { rg: resourceGroupId(params), server: serverId(params, NS, 'servers') };
-}
-
-function parents(params: Record<string, string>): string[] {
-  const { rg, server } = ids(params);
-  return params.serverName === undefined ? [rg] : [rg, server];
-}
-
-/** Server-level routes: only the group must exist; a missing server is the provider's own 404. */
-function rgOnly(params: Record<string, string>): string[] {
-  return [resourceGroupId(params)];
-}
-
-function route(
-  method: RouteSpec['method'],
-  path: string,
-  action: string,
-  handler: RouteSpec['handler'],
-  existing: RouteSpec['parents'] | false = parents,
-): RouteSpec {
-  return {
-    method,
-    path,
-    audience: 'arm',
-    action: `${SERVER_TYPE}${action}`,
-    ...(existing ? { parents: existing } : {}),
-    handler(req, twin) {
-      requireApiVersion(req, 'servers', SQL_API_VERSIONS);
-      return handler(req, twin);
-    },
-  };
-}
-
-function storedServer(twin: { store: TwinContext['store'] }, params: Record<string, string>): ArmResource {
-  const server = twin.store.get(ids(params).server);
-  if (!server) throw resourceNotFound(SERVER_TYPE, params.serverName!, params.resourceGroupName!);
-  return server;
-}
-
-function childNotFound(params: Record<string, string>, childType: string, name: string): AzureError {
-  return resourceNotFound(
-    `${SERVER_TYPE}/${params.serverName}/${childType}`,
-    name,
-    params.resourceGroupName!,
-  );
-}
+const rp = serverRp({ namespace: 'Microsoft.Sql', type: 'servers', apiVersions: SQL_API_VERSIONS });
+const SERVER_TYPE = rp.serverType;
+const SERVER = rp.server;
 
 function adminOf(twin: { store: TwinContext['store'] }, server: string): ArmResource | undefined {
   return twin.store.get(childId(server, 'administrators', 'ActiveDirectory'));
@@ -141,39 +88,6 @@ function adminView(twin: { store: TwinContext['store'] }, admin: ArmResource, se
   };
 }
 
-function accepted(req: TwinRequest, twin: TwinContext, resourceId: string, work: () => void | Promise<void>) {
-  return twin.startLro(req, { style: 'azure-async-operation', initialStatus: 202, resourceId, work });
-}
-
-const serverRoutes: RouteSpec[] = [
-  route(
-    'GET',
-    SERVER,
-    '/read',
-    (req, twin) => ({ status: 200, body: serverView(twin, storedServer(twin, req.params)) }),
-    rgOnly,
-  ),
-  route('GET', BASE, '/read', (req, twin) =>
-    listAnswer(
-      req,
-      twin.store.listByScope(resourceGroupId(req.params), SERVER_TYPE).map((s) => serverView(twin, s)),
-    ),
-  ),
-  route(
-    'GET',
-    '/subscriptions/{subscriptionId}/providers/Microsoft.Sql/servers',
-    '/read',
-    (req, twin) =>
-      listAnswer(
-        req,
-        twin.store
-          .listByScope(`/subscriptions/${req.params.subscriptionId}`, SERVER_TYPE)
-          .map((s) => serverView(twin, s)),
-      ),
-    false,
-  ),
-];
-
 const ADMIN = `${SERVER}/administrators/{administratorName}`;
 
 function checkAdminName(name: string): void {
@@ -187,21 +101,21 @@ function checkAdminName(name: string): void {
 }
 
 const administratorRoutes: RouteSpec[] = [
-  route('GET', `${SERVER}/administrators`, '/administrators/read', (req, twin) => {
-    const server = storedServer(twin, req.params);
+  rp.route('GET', `${SERVER}/administrators`, '/administrators/read', (req, twin) => {
+    const server = rp.getServer(twin, req.params);
     const admin = adminOf(twin, server.id);
     return listAnswer(req, admin ? [adminView(twin, admin, server.id)] : []);
   }),
-  route('GET', ADMIN, '/administrators/read', (req, twin) => {
+  rp.route('GET', ADMIN, '/administrators/read', (req, twin) => {
     checkAdminName(req.params.administratorName!);
-    const server = storedServer(twin, req.params);
+    const server = rp.getServer(twin, req.params);
     const admin = adminOf(twin, server.id);
-    if (!admin) throw childNotFound(req.params, 'administrators', 'ActiveDirectory');
+    if (!admin) throw rp.childNotFound(req.params, 'administrators', 'ActiveDirectory');
     return { status: 200, body: adminView(twin, admin, server.id) };
   }),
-  route('PUT', ADMIN, '/administrators/write', (req, twin) => {
+  rp.route('PUT', ADMIN, '/administrators/write', (req, twin) => {
     checkAdminName(req.params.administratorName!);
-    const server = storedServer(twin, req.params);
+    const server = rp.getServer(twin, req.params);
     const props = req.body?.properties ?? {};
     if (props.administratorType !== 'ActiveDirectory') {
       throw new AzureError(
@@ -240,13 +154,13 @@ const administratorRoutes: RouteSpec[] = [
         tenantId: props.tenantId ?? twin.world.tenantId,
       },
     };
-    return accepted(req, twin, admin.id, () => {
+    return rp.accepted(req, twin, admin.id, () => {
       twin.store.put(admin);
     });
   }),
-  route('DELETE', ADMIN, '/administrators/delete', (req, twin) => {
+  rp.route('DELETE', ADMIN, '/administrators/delete', (req, twin) => {
     checkAdminName(req.params.administratorName!);
-    const server = storedServer(twin, req.params);
+    const server = rp.getServer(twin, req.params);
     const id = childId(server.id, 'administrators', 'ActiveDirectory');
     if (!twin.store.get(id)) return { status: 204 };
     if (entraOnly(twin, server.id)) {
@@ -256,7 +170,7 @@ const administratorRoutes: RouteSpec[] = [
         'Cannot delete the Azure Active Directory administrator while Azure Active Directory only authentication is enabled. Disable Azure Active Directory only authentication first.',
       );
     }
-    return accepted(req, twin, id, () => {
+    return rp.accepted(req, twin, id, () => {
       twin.store.delete(id);
     });
   }),
@@ -284,18 +198,18 @@ function checkOnlyName(name: string): void {
 }
 
 const entraOnlyRoutes: RouteSpec[] = [
-  route('GET', `${SERVER}/azureADOnlyAuthentications`, '/azureADOnlyAuthentications/read', (req, twin) => {
-    const server = storedServer(twin, req.params);
+  rp.route('GET', `${SERVER}/azureADOnlyAuthentications`, '/azureADOnlyAuthentications/read', (req, twin) => {
+    const server = rp.getServer(twin, req.params);
     return listAnswer(req, [onlyView(server.id, entraOnly(twin, server.id))]);
   }),
-  route('GET', ONLY, '/azureADOnlyAuthentications/read', (req, twin) => {
+  rp.route('GET', ONLY, '/azureADOnlyAuthentications/read', (req, twin) => {
     checkOnlyName(req.params.authenticationName!);
-    const server = storedServer(twin, req.params);
+    const server = rp.getServer(twin, req.params);
     return { status: 200, body: onlyView(server.id, entraOnly(twin, server.id)) };
   }),
-  route('PUT', ONLY, '/azureADOnlyAuthentications/write', (req, twin) => {
+  rp.route('PUT', ONLY, '/azureADOnlyAuthentications/write', (req, twin) => {
     checkOnlyName(req.params.authenticationName!);
-    const server = storedServer(twin, req.params);
+    const server = rp.getServer(twin, req.params);
     const enabled = req.body?.properties?.azureADOnlyAuthentication;
     if (typeof enabled !== 'boolean') {
       throw new AzureError(
@@ -312,7 +226,7 @@ const entraOnlyRoutes: RouteSpec[] = [
       );
     }
     const view = onlyView(server.id, enabled);
-    return accepted(req, twin, view.id, () => {
+    return rp.accepted(req, twin, view.id, () => {
       twin.store.put(view);
     });
   }),
@@ -335,56 +249,11 @@ function validateSqlFirewallRule(name: string, body: any): { startIpAddress: str
   return { startIpAddress: start, endIpAddress: end };
 }
 
-function firewallRule(
-  server: string,
-  name: string,
-  startIpAddress: string,
-  endIpAddress: string,
-): ArmResource {
-  return {
-    id: childId(server, 'firewallRules', name),
-    name,
-    type: `${SERVER_TYPE}/firewallRules`,
-    properties: { startIpAddress, endIpAddress },
-  };
-}
-
 /** Firewall edits on a server whose public endpoint is off fail (SQL error 42101). */
 function requirePublicEndpoint(server: ArmResource): void {
   if (server.properties?.publicNetworkAccess === 'Disabled')
     throw new AzureError(400, 'DenyPublicEndpointEnabled', FIREWALL_DENIED);
 }
-
-const firewallRoutes: RouteSpec[] = [
-  route('GET', `${SERVER}/firewallRules`, '/firewallRules/read', (req, twin) =>
-    listAnswer(req, twin.store.children(ids(req.params).server, `${SERVER_TYPE}/firewallRules`)),
-  ),
-  route('GET', `${SERVER}/firewallRules/{firewallRuleName}`, '/firewallRules/read', (req, twin) => {
-    const rule = twin.store.get(
-      childId(ids(req.params).server, 'firewallRules', req.params.firewallRuleName!),
-    );
-    if (!rule) throw childNotFound(req.params, 'firewallRules', req.params.firewallRuleName!);
-    return { status: 200, body: rule };
-  }),
-  // Synchronous in the RP: 201 when created, 200 when replaced.
-  route('PUT', `${SERVER}/firewallRules/{firewallRuleName}`, '/firewallRules/write', (req, twin) => {
-    const server = storedServer(twin, req.params);
-    requirePublicEndpoint(server);
-    const name = req.params.firewallRuleName!;
-    const range = validateSqlFirewallRule(name, req.body);
-    const existed = twin.store.get(childId(server.id, 'firewallRules', name)) !== undefined;
-    const stored = twin.store.put(firewallRule(server.id, name, range.startIpAddress, range.endIpAddress));
-    return { status: existed ? 200 : 201, body: stored };
-  }),
-  route('DELETE', `${SERVER}/firewallRules/{firewallRuleName}`, '/firewallRules/delete', (req, twin) => {
-    const server = storedServer(twin, req.params);
-    const id = childId(server.id, 'firewallRules', req.params.firewallRuleName!);
-    if (!twin.store.get(id)) return { status: 204 };
-    requirePublicEndpoint(server);
-    twin.store.delete(id);
-    return { status: 200 };
-  }),
-];
 
 function database(server: ArmResource, name: string, system = false): ArmResource {
   const sku = system
@@ -422,35 +291,15 @@ function database(server: ArmResource, name: string, system = false): ArmResourc
   };
 }
 
-const databaseRoutes: RouteSpec[] = [
-  route('GET', `${SERVER}/databases`, '/databases/read', (req, twin) =>
-    listAnswer(req, twin.store.children(ids(req.params).server, `${SERVER_TYPE}/databases`)),
-  ),
-  route('GET', `${SERVER}/databases/{databaseName}`, '/databases/read', (req, twin) => {
-    const db = twin.store.get(childId(ids(req.params).server, 'databases', req.params.databaseName!));
-    if (!db) throw childNotFound(req.params, 'databases', req.params.databaseName!);
-    return { status: 200, body: db };
-  }),
-  route('PUT', `${SERVER}/databases/{databaseName}`, '/databases/write', (req, twin) => {
-    const server = storedServer(twin, req.params);
-    const db = database(server, req.params.databaseName!);
-    if (req.body?.properties?.collation) db.properties!.collation = req.body.properties.collation;
-    return accepted(req, twin, db.id, async () => {
-      twin.store.put(db);
-      await twin.databases.databaseCreated?.(server, db.name);
-    });
-  }),
-];
-
 const connectionPolicyRoutes: RouteSpec[] = [
-  route(
+  rp.route(
     'GET',
     `${SERVER}/connectionPolicies/{connectionPolicyName}`,
     '/connectionPolicies/read',
     (req, twin) => {
-      const server = storedServer(twin, req.params);
+      const server = rp.getServer(twin, req.params);
       if (req.params.connectionPolicyName!.toLowerCase() !== 'default')
-        throw childNotFound(req.params, 'connectionPolicies', req.params.connectionPolicyName!);
+        throw rp.childNotFound(req.params, 'connectionPolicies', req.params.connectionPolicyName!);
       return {
         status: 200,
         body: {
@@ -468,59 +317,33 @@ const connectionPolicyRoutes: RouteSpec[] = [
   ),
 ];
 
-function endpointConnections(server: ArmResource): ArmResource[] {
-  return (server.properties?.privateEndpointConnections as ArmResource[] | undefined) ?? [];
-}
-
-const privateEndpointRoutes: RouteSpec[] = [
-  route('GET', `${SERVER}/privateEndpointConnections`, '/privateEndpointConnections/read', (req, twin) =>
-    listAnswer(
-      req,
-      endpointConnections(storedServer(twin, req.params)).map((c) => ({
-        ...c,
-        name: c.id.split('/').pop(),
-        type: `${SERVER_TYPE}/privateEndpointConnections`,
-      })),
-    ),
-  ),
-  route(
-    'GET',
-    `${SERVER}/privateEndpointConnections/{privateEndpointConnectionName}`,
-    '/privateEndpointConnections/read',
-    (req, twin) => {
-      const wanted = req.params.privateEndpointConnectionName!.toLowerCase();
-      const found = endpointConnections(storedServer(twin, req.params)).find(
-        (c) => c.id.split('/').pop()!.toLowerCase() === wanted,
-      );
-      if (!found)
-        throw childNotFound(
-          req.params,
-          'privateEndpointConnections',
-          req.params.privateEndpointConnectionName!,
-        );
-      return {
-        status: 200,
-        body: {
-          ...found,
-          name: found.id.split('/').pop(),
-          type: `${SERVER_TYPE}/privateEndpointConnections`,
-        },
-      };
-    },
-  ),
-];
-
 /** The provider the framework mounts (`providers/index.ts` picks `provider`). */
 export const provider: Provider = {
   name: 'sql',
   routes: [
-    ...serverRoutes,
+    ...serverReadRoutes(rp, serverView),
     ...administratorRoutes,
     ...entraOnlyRoutes,
-    ...firewallRoutes,
-    ...databaseRoutes,
+    // Synchronous in the RP: 201 when created, 200 when replaced.
+    ...firewallRuleRoutes(rp, {
+      validate: validateSqlFirewallRule,
+      writes: { style: 'synchronous', guard: requirePublicEndpoint },
+    }),
+    ...databaseRoutes(rp, {
+      build(server, name, body) {
+        const db = database(server, name);
+        if (body?.properties?.collation) db.properties!.collation = body.properties.collation;
+        return db;
+      },
+      deletable: false,
+    }),
     ...connectionPolicyRoutes,
-    ...privateEndpointRoutes,
+    // The RP names each connection by the last segment of its id.
+    ...privateEndpointRoutes(rp, (connection) => ({
+      ...connection,
+      name: connection.id.split('/').pop()!,
+      type: `${SERVER_TYPE}/privateEndpointConnections`,
+    })),
   ],
 };
 
@@ -600,7 +423,7 @@ export function seedSqlServer(
   }
   if (opts.entraOnly) twin.store.put(onlyView(id, true));
   for (const rule of opts.firewallRules ?? [])
-    twin.store.put(firewallRule(id, rule.name, rule.startIpAddress, rule.endIpAddress));
+    twin.store.put(firewallRule(SERVER_TYPE, id, rule.name, rule.startIpAddress, rule.endIpAddress));
   twin.store.put(database(server, 'master', true));
   for (const name of opts.databases ?? []) twin.store.put(database(server, name));
   return serverView(twin, twin.store.get(id)!);
