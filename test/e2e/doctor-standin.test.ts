@@ -3,74 +3,42 @@
  * a local HTTPS "ARM" trusted through NODE_EXTRA_CA_CERTS, nothing beyond 127.0.0.1.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { builtCli, runCli, tempDir } from '../helpers/build.ts';
+import { builtCli, runCli } from '../helpers/build.ts';
+import { type LocalHttps, startLocalHttps } from '../helpers/local-https.ts';
 import { makeStandinAz } from '../helpers/standin-az.ts';
 
 const SUBSCRIPTION = '0b1f6471-1bf0-4dda-aec3-111122223333';
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
-let server: Server;
+let arm: LocalHttps;
 let caFile: string;
 let port: number;
 
 before(async () => {
   builtCli();
-  const dir = tempDir('sc-doctor-e2e-arm-');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  caFile = join(dir, 'cert.pem');
-  server = createServer(
-    { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(caFile) },
-    (req, res) => {
-      res.setHeader('content-type', 'application/json');
-      if (
-        req.url?.startsWith(`/subscriptions/${SUBSCRIPTION}?`) &&
-        req.headers.authorization?.startsWith('Bearer ')
-      ) {
-        res.end(
-          JSON.stringify({
-            subscriptionId: SUBSCRIPTION,
-            displayName: 'Contoso Dev',
-            state: 'Enabled',
-            tenantId: TENANT,
-          }),
-        );
-        return;
-      }
-      res
-        .writeHead(404)
-        .end(JSON.stringify({ error: { code: 'SubscriptionNotFound', message: 'not found' } }));
-    },
-  );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  arm = await startLocalHttps((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    if (
+      req.url?.startsWith(`/subscriptions/${SUBSCRIPTION}?`) &&
+      req.headers.authorization?.startsWith('Bearer ')
+    ) {
+      res.end(
+        JSON.stringify({
+          subscriptionId: SUBSCRIPTION,
+          displayName: 'Contoso Dev',
+          state: 'Enabled',
+          tenantId: TENANT,
+        }),
+      );
+      return;
+    }
+    res.writeHead(404).end(JSON.stringify({ error: { code: 'SubscriptionNotFound', message: 'not found' } }));
+  }, 'sc-doctor-e2e-arm-');
+  ({ caFile, port } = arm);
 });
 
-after(() => server.close());
+after(() => arm.close());
 
 function cloudJson(): string {
   return readFileSync(new URL('../fixtures/az/cloud-twin.json', import.meta.url), 'utf8').replaceAll(

@@ -4,50 +4,24 @@
  * endpoint variable says there is one. Nothing here leaves 127.0.0.1.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createAzureSession } from '../../source/azure/session.ts';
 import { nodeExec } from '../../source/services/exec.ts';
+import { type LocalHttps, startLocalHttps } from '../helpers/local-https.ts';
 import { makeEmptyPath, makeStandinAz } from '../helpers/standin-az.ts';
 
 const SECRET = 'sp-secret-value-never-printed';
-let server: Server;
+/** The local token service (Entra ID's authority for a service principal). */
+let sts: LocalHttps;
 let ca: string;
-let certDir: string;
 let base: string;
 const tokenRequests: string[] = [];
 
 before(async () => {
-  certDir = mkdtempSync(join(tmpdir(), 'sc-doctor-sts-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout',
-      join(certDir, 'key.pem'),
-      '-out',
-      join(certDir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  ca = readFileSync(join(certDir, 'cert.pem'), 'utf8');
-  server = createServer({ key: readFileSync(join(certDir, 'key.pem')), cert: ca }, (req, res) => {
+  sts = await startLocalHttps((req, res) => {
     const url = new URL(req.url ?? '/', base);
     const tenant = url.pathname.split('/')[1];
     res.setHeader('content-type', 'application/json');
@@ -101,15 +75,11 @@ before(async () => {
       return;
     }
     res.writeHead(404).end('{}');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }, 'sc-doctor-sts-');
+  ({ ca, base } = sts);
 });
 
-after(() => {
-  server.close();
-  rmSync(certDir, { recursive: true, force: true });
-});
+after(() => sts.close());
 
 /** A custom cloud whose authority is the local token server. */
 function cloudJson(): string {

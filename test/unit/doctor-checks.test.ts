@@ -3,12 +3,7 @@
  * AzureSession and the stand-in az on PATH, against a tiny local HTTPS "ARM" for the subscription.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { createAzureSession } from '../../source/azure/session.ts';
 import { EventBus } from '../../source/core/events.ts';
@@ -16,6 +11,7 @@ import { runChecks } from '../../source/core/run-checks.ts';
 import type { CheckOutcome } from '../../source/core/types.ts';
 import { doctorChecks } from '../../source/doctor/index.ts';
 import { nodeExec } from '../../source/services/exec.ts';
+import { type LocalHttps, startLocalHttps } from '../helpers/local-https.ts';
 import { makeEmptyPath, makeStandinAz } from '../helpers/standin-az.ts';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
@@ -31,37 +27,13 @@ const SUBSCRIPTIONS: Record<string, { displayName: string; state: string; tenant
   },
 };
 
-let server: Server;
+let arm: LocalHttps;
 let ca: string;
-let certDir: string;
 let port: number;
 const armRequests: { path: string; authorization: string | undefined }[] = [];
 
 before(async () => {
-  certDir = mkdtempSync(join(tmpdir(), 'sc-doctor-arm-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout',
-      join(certDir, 'key.pem'),
-      '-out',
-      join(certDir, 'cert.pem'),
-    ],
-    { stdio: 'ignore' },
-  );
-  ca = readFileSync(join(certDir, 'cert.pem'), 'utf8');
-  server = createServer({ key: readFileSync(join(certDir, 'key.pem')), cert: ca }, (req, res) => {
+  arm = await startLocalHttps((req, res) => {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     armRequests.push({ path: url.pathname, authorization: req.headers.authorization });
     res.setHeader('content-type', 'application/json');
@@ -92,15 +64,11 @@ before(async () => {
         authorizationSource: 'RoleBased',
       }),
     );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
+  }, 'sc-doctor-arm-');
+  ({ ca, port } = arm);
 });
 
-after(() => {
-  server.close();
-  rmSync(certDir, { recursive: true, force: true });
-});
+after(() => arm.close());
 
 /** A custom cloud whose ARM is the local server, so nothing here ever leaves loopback. */
 function localCloudJson(): string {
