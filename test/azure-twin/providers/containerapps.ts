@@ -3,16 +3,17 @@
  * `Azure-AsyncOperation`, as ContainerApps_Patch.json shows) that can switch identities and replace
  * containers (their `env`). Shapes follow fixtures/app/2025-01-01. Secret values are never returned.
  */
-import type { ArmResource, Provider, RouteSpec, TwinRequest } from '../api.ts';
+import type { ArmResource, Provider, RouteSpec } from '../api.ts';
 import {
   applyIdentity,
-  listBody,
   notFound,
-  requireApiVersion,
   resourceGroupId,
   type SeedHost,
   seedIdentity,
   seedTarget,
+  setIdentity,
+  sourceApp,
+  sourceAppReadRoutes,
   withoutSecretValues,
 } from './source-apps.ts';
 
@@ -24,17 +25,15 @@ export const CONTAINER_APPS_API_VERSIONS = [
   '2024-03-01',
   '2023-05-01',
 ] as const;
-const TYPE = 'Microsoft.App/containerApps';
-const APP =
-  '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.App/containerApps/{containerAppName}';
-
-function appId(params: Record<string, string>): string {
-  return `${resourceGroupId(params)}/providers/${TYPE}/${params.containerAppName}`;
-}
-
-function check(req: TwinRequest): void {
-  requireApiVersion(req, CONTAINER_APPS_API_VERSIONS, 'containerApps');
-}
+const SPEC = {
+  type: 'Microsoft.App/containerApps',
+  nameParam: 'containerAppName',
+  apiVersions: CONTAINER_APPS_API_VERSIONS,
+  versionType: 'containerApps',
+};
+const TYPE = SPEC.type;
+const { path: APP, id: appId, check } = sourceApp(SPEC);
+const { get: getApp, listInGroup, listInSubscription } = sourceAppReadRoutes(SPEC, withoutSecretValues);
 
 export interface ContainerSeed {
   name: string;
@@ -106,20 +105,6 @@ function applyPatch(app: ArmResource, body: Record<string, any>): ArmResource {
   return { ...app, tags: body.tags ?? app.tags, properties: props };
 }
 
-const getApp: RouteSpec = {
-  method: 'GET',
-  path: APP,
-  audience: 'arm',
-  action: 'Microsoft.App/containerApps/read',
-  parents: (p) => [resourceGroupId(p)],
-  handler(req, twin) {
-    check(req);
-    const app = twin.store.get(appId(req.params));
-    if (!app) throw notFound(TYPE, req.params.containerAppName!, req.params.resourceGroupName!);
-    return { status: 200, body: withoutSecretValues(app) };
-  },
-};
-
 const patchApp: RouteSpec = {
   method: 'PATCH',
   path: APP,
@@ -141,42 +126,10 @@ const patchApp: RouteSpec = {
         if (!current) return;
         const next = applyPatch(current, body);
         const identity = applyIdentity(twin, id, current.name, current.identity, body.identity, 'compact');
-        if (identity && identity.type !== 'None') next.identity = identity;
-        else delete next.identity;
+        setIdentity(next, identity);
         twin.store.put(next);
       },
     });
-  },
-};
-
-const listInGroup: RouteSpec = {
-  method: 'GET',
-  path: '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.App/containerApps',
-  audience: 'arm',
-  action: 'Microsoft.App/containerApps/read',
-  parents: (p) => [resourceGroupId(p)],
-  handler(req, twin) {
-    check(req);
-    return {
-      status: 200,
-      body: listBody(twin.store.listByScope(resourceGroupId(req.params), TYPE).map(withoutSecretValues)),
-    };
-  },
-};
-
-const listInSubscription: RouteSpec = {
-  method: 'GET',
-  path: '/subscriptions/{subscriptionId}/providers/Microsoft.App/containerApps',
-  audience: 'arm',
-  action: 'Microsoft.App/containerApps/read',
-  handler(req, twin) {
-    check(req);
-    return {
-      status: 200,
-      body: listBody(
-        twin.store.listByScope(`/subscriptions/${req.params.subscriptionId}`, TYPE).map(withoutSecretValues),
-      ),
-    };
   },
 };
 

@@ -11,6 +11,7 @@ import {
   AzureError,
   type Principal,
   type ResourceStore,
+  type RouteSpec,
   type TwinRequest,
   type World,
 } from '../api.ts';
@@ -76,6 +77,83 @@ export function sameId(a: string, b: string): boolean {
 /** `{ value: [...] }` list body. */
 export function listBody(items: unknown[]): { value: unknown[] } {
   return { value: items };
+}
+
+/** What tells one top-level source app type (sites, container apps) from another in its read routes. */
+export interface SourceAppSpec {
+  /** e.g. `Microsoft.Web/sites`. */
+  type: string;
+  /** The route param naming the app, e.g. `name` or `containerAppName`. */
+  nameParam: string;
+  /** Api-versions the routes accept, and the type the 400 for any other names. */
+  apiVersions: readonly string[];
+  versionType: string;
+}
+
+/** Path template, id and api-version gate of a source app type directly under a resource group. */
+export function sourceApp(spec: SourceAppSpec) {
+  return {
+    path: `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${spec.type}/{${spec.nameParam}}`,
+    id: (params: Record<string, string>) =>
+      `${resourceGroupId(params)}/providers/${spec.type}/${params[spec.nameParam]}`,
+    check: (req: TwinRequest) => requireApiVersion(req, spec.apiVersions, spec.versionType),
+  };
+}
+
+/**
+ * GET of one app and the lists by group and by subscription. `view` is what each stored app answers
+ * (Container Apps leaves out secret values; sites answer what is stored).
+ */
+export function sourceAppReadRoutes(
+  spec: SourceAppSpec,
+  view: (app: ArmResource) => ArmResource = (app) => app,
+): { get: RouteSpec; listInGroup: RouteSpec; listInSubscription: RouteSpec } {
+  const app = sourceApp(spec);
+  const action = `${spec.type}/read`;
+  return {
+    get: {
+      method: 'GET',
+      path: app.path,
+      audience: 'arm',
+      action,
+      parents: (p) => [resourceGroupId(p)],
+      handler(req, twin) {
+        app.check(req);
+        const found = twin.store.get(app.id(req.params));
+        if (!found) throw notFound(spec.type, req.params[spec.nameParam]!, req.params.resourceGroupName!);
+        return { status: 200, body: view(found) };
+      },
+    },
+    listInGroup: {
+      method: 'GET',
+      path: `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${spec.type}`,
+      audience: 'arm',
+      action,
+      parents: (p) => [resourceGroupId(p)],
+      handler(req, twin) {
+        app.check(req);
+        return {
+          status: 200,
+          body: listBody(twin.store.listByScope(resourceGroupId(req.params), spec.type).map(view)),
+        };
+      },
+    },
+    listInSubscription: {
+      method: 'GET',
+      path: `/subscriptions/{subscriptionId}/providers/${spec.type}`,
+      audience: 'arm',
+      action,
+      handler(req, twin) {
+        app.check(req);
+        return {
+          status: 200,
+          body: listBody(
+            twin.store.listByScope(`/subscriptions/${req.params.subscriptionId}`, spec.type).map(view),
+          ),
+        };
+      },
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -168,6 +246,12 @@ export function applyIdentity(
     out.userAssignedIdentities = merged;
   }
   return out;
+}
+
+/** Sets the identity block on `app`, or removes it when there is none or its type is `None`, as ARM shows it. */
+export function setIdentity(app: ArmResource, identity: Record<string, unknown> | undefined): void {
+  if (identity && identity.type !== 'None') app.identity = identity;
+  else delete app.identity;
 }
 
 /** Adds a UAMI to a source's identity block (Service Connector's user-identity side effect). */

@@ -12,6 +12,7 @@ import {
   type SeedHost,
   seedIdentity,
   seedTarget,
+  setIdentity,
 } from './source-apps.ts';
 
 export const SPRING_API_VERSIONS = [
@@ -170,8 +171,7 @@ function writeApp(method: 'PUT' | 'PATCH'): RouteSpec {
             lastModifiedAt: twin.nowIso(),
           },
         };
-        if (identity && identity.type !== 'None') next.identity = identity;
-        else delete next.identity;
+        setIdentity(next, identity);
         twin.store.put(next);
         if (!existing) twin.store.put(deploymentBody(id, 'default', {}));
       };

@@ -3,18 +3,19 @@
  * connection strings. Shapes follow fixtures/web/2025-05-01 (the api-version @azure/arm-appservice 19
  * sends). PUT answers 200 synchronously, as App Service does for an existing site.
  */
-import type { ArmResource, Provider, RouteSpec, TwinRequest } from '../api.ts';
+import type { ArmResource, Provider, RouteSpec } from '../api.ts';
 import {
   applyIdentity,
   appSettingsId,
   connectionStringsId,
-  listBody,
   notFound,
-  requireApiVersion,
   resourceGroupId,
   type SeedHost,
   seedIdentity,
   seedTarget,
+  setIdentity,
+  sourceApp,
+  sourceAppReadRoutes,
 } from './source-apps.ts';
 
 /** Api-versions the Web routes accept: what arm-appservice 19 sends, and the two before it. */
@@ -26,17 +27,15 @@ export const WEB_API_VERSIONS = [
   '2023-01-01',
   '2022-09-01',
 ] as const;
-const TYPE = 'Microsoft.Web/sites';
-const SITE =
-  '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Web/sites/{name}';
-
-function siteId(params: Record<string, string>): string {
-  return `${resourceGroupId(params)}/providers/${TYPE}/${params.name}`;
-}
-
-function check(req: TwinRequest): void {
-  requireApiVersion(req, WEB_API_VERSIONS, 'sites');
-}
+const SPEC = {
+  type: 'Microsoft.Web/sites',
+  nameParam: 'name',
+  apiVersions: WEB_API_VERSIONS,
+  versionType: 'sites',
+};
+const TYPE = SPEC.type;
+const { path: SITE, id: siteId, check } = sourceApp(SPEC);
+const { get: getSite, listInGroup, listInSubscription } = sourceAppReadRoutes(SPEC);
 
 /** The site body a GET returns, with the properties of GetWebApp.json. */
 export function siteBody(
@@ -164,20 +163,6 @@ function mergeProperties(
   return out;
 }
 
-const getSite: RouteSpec = {
-  method: 'GET',
-  path: SITE,
-  audience: 'arm',
-  action: 'Microsoft.Web/sites/read',
-  parents: (p) => [resourceGroupId(p)],
-  handler(req, twin) {
-    check(req);
-    const site = twin.store.get(siteId(req.params));
-    if (!site) throw notFound(TYPE, req.params.name!, req.params.resourceGroupName!);
-    return { status: 200, body: site };
-  },
-};
-
 function writeSite(method: 'PUT' | 'PATCH'): RouteSpec {
   return {
     method,
@@ -214,38 +199,11 @@ function writeSite(method: 'PUT' | 'PATCH'): RouteSpec {
           lastModifiedTimeUtc: twin.nowIso(),
         },
       };
-      if (identity && identity.type !== 'None') next.identity = identity;
-      else delete next.identity;
+      setIdentity(next, identity);
       return { status: 200, body: twin.store.put(next) };
     },
   };
 }
-
-const listInGroup: RouteSpec = {
-  method: 'GET',
-  path: '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Web/sites',
-  audience: 'arm',
-  action: 'Microsoft.Web/sites/read',
-  parents: (p) => [resourceGroupId(p)],
-  handler(req, twin) {
-    check(req);
-    return { status: 200, body: listBody(twin.store.listByScope(resourceGroupId(req.params), TYPE)) };
-  },
-};
-
-const listInSubscription: RouteSpec = {
-  method: 'GET',
-  path: '/subscriptions/{subscriptionId}/providers/Microsoft.Web/sites',
-  audience: 'arm',
-  action: 'Microsoft.Web/sites/read',
-  handler(req, twin) {
-    check(req);
-    return {
-      status: 200,
-      body: listBody(twin.store.listByScope(`/subscriptions/${req.params.subscriptionId}`, TYPE)),
-    };
-  },
-};
 
 /** `config/appsettings` and `config/connectionstrings`: POST .../list reads, PUT replaces. */
 function configRoutes(name: 'appsettings' | 'connectionstrings'): RouteSpec[] {
