@@ -20,6 +20,12 @@ const start: CoreEvent = {
   ],
 };
 const ev = (event: CoreEvent, at = 5): DoctorAction => ({ type: 'event', event, at });
+/** The run ends signed out: az passes, sign-in fails, the subscription is skipped. */
+const endSignedOut = ev({
+  type: 'doctor:end',
+  outcomes: signedOut,
+  summary: { pass: 1, warn: 0, fail: 1, skip: 1, error: 0, timeout: 0 },
+});
 const reduce = (actions: DoctorAction[], state = initialDoctorState()): DoctorState =>
   actions.reduce(doctorReducer, state);
 const phases = (state: DoctorState) => state.rows.map((row) => `${row.id}:${row.phase}`);
@@ -66,14 +72,7 @@ const transitions: { name: string; actions: DoctorAction[]; expect: (state: Doct
   },
   {
     name: 'doctor:end finishes the run and fills in any outcome that was missed',
-    actions: [
-      ev(start),
-      ev({
-        type: 'doctor:end',
-        outcomes: signedOut,
-        summary: { pass: 1, warn: 0, fail: 1, skip: 1, error: 0, timeout: 0 },
-      }),
-    ],
+    actions: [ev(start), endSignedOut],
     expect: (s) => {
       assert.equal(s.finished, true);
       assert.deepEqual(phases(s), ['az-cli:done', 'signin:done', 'subscription:done']);
@@ -81,14 +80,7 @@ const transitions: { name: string; actions: DoctorAction[]; expect: (state: Doct
   },
   {
     name: 'doctor:end selects the first failed row when the user has not moved',
-    actions: [
-      ev(start),
-      ev({
-        type: 'doctor:end',
-        outcomes: signedOut,
-        summary: { pass: 1, warn: 0, fail: 1, skip: 1, error: 0, timeout: 0 },
-      }),
-    ],
+    actions: [ev(start), endSignedOut],
     expect: (s) => assert.equal(s.selected, 1),
   },
   {
@@ -105,15 +97,7 @@ const transitions: { name: string; actions: DoctorAction[]; expect: (state: Doct
   },
   {
     name: 'doctor:end leaves the selection alone once the user moved it',
-    actions: [
-      ev(start),
-      { type: 'move', delta: 2 },
-      ev({
-        type: 'doctor:end',
-        outcomes: signedOut,
-        summary: { pass: 1, warn: 0, fail: 1, skip: 1, error: 0, timeout: 0 },
-      }),
-    ],
+    actions: [ev(start), { type: 'move', delta: 2 }, endSignedOut],
     expect: (s) => assert.equal(s.selected, 2),
   },
   {
