@@ -254,28 +254,14 @@ describe('firewall rules and databases', () => {
   });
 
   test('rule validation: IPv4 only, ordered range', async () => {
-    assert.equal(
+    const refusal = async (startIpAddress: string, endIpAddress: string) =>
       (
         await sdkError(
-          client.firewallRules.createOrUpdate(RG, 'sql-open', 'r', {
-            startIpAddress: 'fe80::1',
-            endIpAddress: 'fe80::1',
-          }),
+          client.firewallRules.createOrUpdate(RG, 'sql-open', 'r', { startIpAddress, endIpAddress }),
         )
-      ).code,
-      'FirewallRuleNotIPv4Address',
-    );
-    assert.equal(
-      (
-        await sdkError(
-          client.firewallRules.createOrUpdate(RG, 'sql-open', 'r', {
-            startIpAddress: '10.0.0.2',
-            endIpAddress: '10.0.0.1',
-          }),
-        )
-      ).code,
-      'FirewallRuleInvalidRange',
-    );
+      ).code;
+    assert.equal(await refusal('fe80::1', 'fe80::1'), 'FirewallRuleNotIPv4Address');
+    assert.equal(await refusal('10.0.0.2', '10.0.0.1'), 'FirewallRuleInvalidRange');
   });
 
   test('a Reader reads rules but gets 403 AuthorizationFailed writing one', async () => {
