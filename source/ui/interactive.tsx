@@ -16,8 +16,12 @@ export const runInteractive: FrontEnd = (input) => runInteractiveWith(input, {})
 
 /** `runInteractive` with injectable streams, for tests that drive keys without a terminal. */
 export async function runInteractiveWith(input: FrontEndInput, streams: InteractiveStreams): Promise<number> {
+  const stdout = input.stdout as NodeJS.WriteStream;
   const instance = render(<App input={input} />, {
-    stdout: input.stdout as NodeJS.WriteStream,
+    stdout,
+    // The CLI already chose this mode from argv, env and TTYs. Ink's own CI detection (is-in-ci)
+    // must not overrule it: with `CI=` set but empty it would draw nothing until exit.
+    interactive: stdout.isTTY === true,
     stderr: input.stderr as NodeJS.WriteStream,
     stdin: streams.stdin ?? process.stdin,
     exitOnCtrlC: false,
