@@ -1,13 +1,15 @@
 // `npm run bench [-- --runs N]`: startup figures of the built CLI for the README.
 // Builds dist/ when it is missing or older than the sources, then times (wall clock, median of N
 // runs after warm-ups, spawnSync) `node -e 0`, `--version`, `--help` and `doctor --json` with a PATH
-// that has no az, and lists the chunks `--help` and `doctor --json` load (none may hold Ink).
+// that has no az, lists the chunks `--help` and `doctor --json` load (none may hold Ink), and, in a
+// real terminal (tmux), the interactive doctor's first frame and peak RSS.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeBundle, loadedOutputs, readTrace } from './lib/chunks.mjs';
+import { measureInteractive } from './lib/interactive.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const { values } = parseArgs({
@@ -119,5 +121,15 @@ lines.push(
   '',
   `Ink/React/source/ui live in ${ink.map((output) => basename(output.file)).join(', ')} (${(ink.reduce((s, o) => s + o.bytes, 0) / 1024).toFixed(0)} KiB), loaded only by the interactive mode.`,
 );
+const interactive = measureInteractive({ cli, env, scratch, root });
+if (interactive) {
+  const [low, high] = interactive.firstFrameRange;
+  lines.push(
+    '',
+    `Interactive \`sc-doctor doctor\` in tmux (100x30, no az, ${interactive.runs} runs): first frame ${ms(interactive.firstFrameMs)} ms median (${ms(low)}–${ms(high)}; budget 400), peak RSS ${interactive.peakRssMiB?.toFixed(1) ?? '?'} MiB (budget 150).`,
+  );
+} else {
+  lines.push('', 'Interactive figures skipped: tmux is not installed.');
+}
 process.stdout.write(`${lines.join('\n')}\n`);
 rmSync(scratch, { recursive: true, force: true });
