@@ -16,8 +16,14 @@ import {
   type RouteSpec,
   type TwinContext,
   type TwinRequest,
+  type TwinResponse,
 } from '../api.ts';
-import { pollLinkerOperation, startLinkerOperation } from './linker-operations.ts';
+import {
+  type LinkerOperationKind,
+  type OperationOutcome,
+  pollLinkerOperation,
+  startLinkerOperation,
+} from './linker-operations.ts';
 import { type AuthKind, settingsFor, TARGETS, type TargetKind } from './linker-settings.ts';
 import {
   applyIdentity,
@@ -563,6 +569,47 @@ function location(twin: TwinContext, sourceId: string): string | undefined {
   return twin.store.get(sourceId)?.location;
 }
 
+/** Starts one of the linker's operations; the status URL sits in the source's region. Returns that URL. */
+function startOperation(
+  req: TwinRequest,
+  twin: TwinContext,
+  kind: LinkerOperationKind,
+  id: string,
+  sourceId: string,
+  work: () => Promise<OperationOutcome> | OperationOutcome,
+): string {
+  return startLinkerOperation({
+    kind,
+    baseUrl: twin.baseUrl,
+    subscriptionId: id.split('/')[2]!,
+    location: location(twin, sourceId),
+    resourceId: id,
+    apiVersion: req.apiVersion ?? '2024-04-01',
+    now: () => twin.nowIso(),
+    work,
+  });
+}
+
+/** Takes back from the source exactly the settings a linker wrote (before a rewrite or on delete). */
+function removeWrittenSettings(twin: TwinContext, sourceId: string, state: LinkerState): void {
+  writeSourceSettings(
+    twin.store,
+    sourceId,
+    state.where,
+    [],
+    state.written.map((s) => s.name),
+  );
+}
+
+/** The 202 of a delete or validation: both polling headers point at the operation, no body. */
+function operationAccepted(url: string): TwinResponse {
+  return {
+    status: 202,
+    headers: { 'Azure-AsyncOperation': url, Location: url, 'Retry-After': '0' },
+    body: null,
+  };
+}
+
 function upsert(method: 'PUT' | 'PATCH'): RouteSpec {
   return {
     method,
@@ -629,66 +676,50 @@ function upsert(method: 'PUT' | 'PATCH'): RouteSpec {
       twin.store.put(accepted);
       const operationKey = randomUUID();
       if (secret) pendingSecrets.set(operationKey, secret);
-      const url = startLinkerOperation({
-        kind: 'create',
-        baseUrl: twin.baseUrl,
-        subscriptionId: id.split('/')[2]!,
-        location: location(twin, sourceId),
-        resourceId: id,
-        apiVersion: req.apiVersion ?? '2024-04-01',
-        now: () => twin.nowIso(),
-        work: () => {
-          const secretValue = pendingSecrets.get(operationKey) ?? '';
-          pendingSecrets.delete(operationKey);
-          const stored = twin.store.get(id) as StoredLinker | undefined;
-          if (!stored)
-            throw new AzureError(
-              404,
-              'GeneralUserError',
-              'Execution failed. The linker was deleted while being created.',
-            );
-          try {
-            const uami = ensureIdentity(twin, sourceId, properties);
-            const where = whereFor(sourceId, properties, target);
-            const settings = computeSettings(
-              twin,
-              id,
-              linkerName,
-              sourceId,
-              properties,
-              target,
-              auth,
-              uami,
-              secretValue,
-            );
-            const previous = stored._twin;
-            writeSourceSettings(
-              twin.store,
-              sourceId,
-              previous.where,
-              [],
-              previous.written.map((s) => s.name),
-            );
-            writeSourceSettings(twin.store, sourceId, where, settings);
-            stored._twin = {
-              where,
-              etag: randomUUID(),
-              written: settings.map((s) => ({
-                name: s.name,
-                value: s.secret ? null : s.value,
-                digest: digest(s.value),
-                secret: s.secret === true,
-              })),
-            };
-            (stored.properties as Record<string, unknown>).provisioningState = 'Succeeded';
-            twin.store.put(stored);
-            return { properties: { Message: null } };
-          } catch (error) {
-            (stored.properties as Record<string, unknown>).provisioningState = 'Failed';
-            twin.store.put(stored);
-            throw error;
-          }
-        },
+      const url = startOperation(req, twin, 'create', id, sourceId, () => {
+        const secretValue = pendingSecrets.get(operationKey) ?? '';
+        pendingSecrets.delete(operationKey);
+        const stored = twin.store.get(id) as StoredLinker | undefined;
+        if (!stored)
+          throw new AzureError(
+            404,
+            'GeneralUserError',
+            'Execution failed. The linker was deleted while being created.',
+          );
+        try {
+          const uami = ensureIdentity(twin, sourceId, properties);
+          const where = whereFor(sourceId, properties, target);
+          const settings = computeSettings(
+            twin,
+            id,
+            linkerName,
+            sourceId,
+            properties,
+            target,
+            auth,
+            uami,
+            secretValue,
+          );
+          removeWrittenSettings(twin, sourceId, stored._twin);
+          writeSourceSettings(twin.store, sourceId, where, settings);
+          stored._twin = {
+            where,
+            etag: randomUUID(),
+            written: settings.map((s) => ({
+              name: s.name,
+              value: s.secret ? null : s.value,
+              digest: digest(s.value),
+              secret: s.secret === true,
+            })),
+          };
+          (stored.properties as Record<string, unknown>).provisioningState = 'Succeeded';
+          twin.store.put(stored);
+          return { properties: { Message: null } };
+        } catch (error) {
+          (stored.properties as Record<string, unknown>).provisioningState = 'Failed';
+          twin.store.put(stored);
+          throw error;
+        }
       });
       return {
         status: method === 'PUT' ? 201 : 200,
@@ -745,34 +776,15 @@ const deleteLinker: RouteSpec = {
     const id = linkerIdOf(req.params);
     const sourceId = sourceIdOf(req.params);
     if (!twin.store.get(id)) return { status: 204 };
-    const url = startLinkerOperation({
-      kind: 'delete',
-      baseUrl: twin.baseUrl,
-      subscriptionId: id.split('/')[2]!,
-      location: location(twin, sourceId),
-      resourceId: id,
-      apiVersion: req.apiVersion ?? '2024-04-01',
-      now: () => twin.nowIso(),
-      work: () => {
-        const stored = twin.store.get(id) as StoredLinker | undefined;
-        if (stored && twin.store.get(sourceId)) {
-          writeSourceSettings(
-            twin.store,
-            sourceId,
-            stored._twin.where,
-            [],
-            stored._twin.written.map((s) => s.name),
-          );
-        }
-        twin.store.delete(id);
-        return { properties: null };
-      },
+    const url = startOperation(req, twin, 'delete', id, sourceId, () => {
+      const stored = twin.store.get(id) as StoredLinker | undefined;
+      if (stored && twin.store.get(sourceId)) {
+        removeWrittenSettings(twin, sourceId, stored._twin);
+      }
+      twin.store.delete(id);
+      return { properties: null };
     });
-    return {
-      status: 202,
-      headers: { 'Azure-AsyncOperation': url, Location: url, 'Retry-After': '0' },
-      body: null,
-    };
+    return operationAccepted(url);
   },
 };
 
@@ -788,57 +800,44 @@ const validateLinker: RouteSpec = {
     const sourceId = sourceIdOf(req.params);
     if (!twin.store.get(id)) throw linkerNotFound(req.params.linkerName!);
     const started = twin.nowIso();
-    const url = startLinkerOperation({
-      kind: 'validate',
-      baseUrl: twin.baseUrl,
-      subscriptionId: id.split('/')[2]!,
-      location: location(twin, sourceId),
-      resourceId: id,
-      apiVersion: req.apiVersion ?? '2024-04-01',
-      now: () => twin.nowIso(),
-      work: () => {
-        const linker = twin.store.get(id) as StoredLinker | undefined;
-        if (!linker)
-          throw new AzureError(404, 'GeneralUserError', 'Execution failed. The linker no longer exists.');
-        const details = validate(twin, linker, sourceId);
-        const ended = twin.nowIso();
-        const available = details.every((detail) => detail.result !== 'failure');
-        const authType = (linker.properties as any).authInfo.authType as string;
-        const targetId = (linker.properties as any).targetService.id as string;
-        const result = {
-          linkerName: linker.name,
-          isConnectionAvailable: available,
-          validationDetail: details,
-          reportStartTimeUtc: started,
-          reportEndTimeUtc: ended,
-          sourceId,
-          targetId,
-          authType,
-        };
-        const message = {
-          LinkerName: linker.name,
-          IsConnectionAvailable: available,
-          ValidationDetail: details.map((d) => ({
-            Name: d.name,
-            Description: d.description,
-            Result: ['success', 'failure', 'warning'].indexOf(d.result),
-            ErrorMessage: d.errorMessage,
-            ErrorCode: d.errorCode,
-          })),
-          ReportStartTimeUtc: started,
-          ReportEndTimeUtc: ended,
-          SourceId: sourceId,
-          TargetId: targetId,
-          AuthType: authType,
-        };
-        return { properties: { Message: JSON.stringify(message), ...result } };
-      },
+    const url = startOperation(req, twin, 'validate', id, sourceId, () => {
+      const linker = twin.store.get(id) as StoredLinker | undefined;
+      if (!linker)
+        throw new AzureError(404, 'GeneralUserError', 'Execution failed. The linker no longer exists.');
+      const details = validate(twin, linker, sourceId);
+      const ended = twin.nowIso();
+      const available = details.every((detail) => detail.result !== 'failure');
+      const authType = (linker.properties as any).authInfo.authType as string;
+      const targetId = (linker.properties as any).targetService.id as string;
+      const result = {
+        linkerName: linker.name,
+        isConnectionAvailable: available,
+        validationDetail: details,
+        reportStartTimeUtc: started,
+        reportEndTimeUtc: ended,
+        sourceId,
+        targetId,
+        authType,
+      };
+      const message = {
+        LinkerName: linker.name,
+        IsConnectionAvailable: available,
+        ValidationDetail: details.map((d) => ({
+          Name: d.name,
+          Description: d.description,
+          Result: ['success', 'failure', 'warning'].indexOf(d.result),
+          ErrorMessage: d.errorMessage,
+          ErrorCode: d.errorCode,
+        })),
+        ReportStartTimeUtc: started,
+        ReportEndTimeUtc: ended,
+        SourceId: sourceId,
+        TargetId: targetId,
+        AuthType: authType,
+      };
+      return { properties: { Message: JSON.stringify(message), ...result } };
     });
-    return {
-      status: 202,
-      headers: { 'Azure-AsyncOperation': url, Location: url, 'Retry-After': '0' },
-      body: null,
-    };
+    return operationAccepted(url);
   },
 };
 
