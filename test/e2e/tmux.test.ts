@@ -22,7 +22,18 @@ function tmux(socket: string, args: string[]): { status: number | null; stdout: 
 /** A single-quoted shell word. */
 const sh = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
 
-test('the doctor screen in tmux: rows settle, the failing sign-in shows az login, q ends the program with 1', async (t) => {
+interface Pane {
+  capture(): string;
+  waitForScreen(predicate: (screen: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
+  press(key: string): void;
+  isDead(): boolean;
+  exitCode(): string;
+  startedAt: number;
+  close(): Promise<void>;
+}
+
+/** Starts `sc-doctor doctor` (the built CLI, signed-out stand-in az) in a private 100x30 tmux pane. */
+async function openDoctorPane(extraEnv: Record<string, string> = {}): Promise<Pane> {
   const { cli } = builtCli();
   const az = await makeStandinAz('signed-out-2.45.0');
   const dir = tempDir('sc-doctor-tmux-');
@@ -41,47 +52,62 @@ test('the doctor screen in tmux: rows settle, the failing sign-in shows az login
     AZURE_CONFIG_DIR: join(home, '.azure'),
     TERM: 'tmux-256color',
     LANG: 'C.UTF-8',
+    ...extraEnv,
   };
   const assignments = Object.entries(env).map(([name, value]) => `${name}=${sh(value)}`);
   const command = `env -i ${assignments.join(' ')} ${sh(process.execPath)} ${sh(cli)} doctor; echo $? > ${sh(codeFile)}`;
 
   const capture = () => tmux(socket, ['capture-pane', '-p', '-t', session]).stdout;
-  const waitForScreen = async (predicate: (screen: string) => boolean, what: string, timeoutMs = 15_000) => {
-    const deadline = Date.now() + timeoutMs;
-    let screen = '';
-    while (Date.now() < deadline) {
-      screen = capture();
-      if (predicate(screen)) return screen;
-      await delay(20);
-    }
-    throw new Error(`timed out waiting for ${what}; screen:\n${screen}`);
+  const startedAt = Date.now();
+  const created = tmux(socket, [
+    '-f',
+    config,
+    'new-session',
+    '-d',
+    '-s',
+    session,
+    '-x',
+    '100',
+    '-y',
+    '30',
+    command,
+  ]);
+  assert.equal(created.status, 0, created.stderr);
+  return {
+    capture,
+    async waitForScreen(predicate, what, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      let screen = '';
+      while (Date.now() < deadline) {
+        screen = capture();
+        if (predicate(screen)) return screen;
+        await delay(20);
+      }
+      throw new Error(`timed out waiting for ${what}; screen:\n${screen}`);
+    },
+    press: (key) => void tmux(socket, ['send-keys', '-t', session, key]),
+    isDead: () =>
+      tmux(socket, ['display-message', '-p', '-t', session, '#{pane_dead}']).stdout.trim() === '1',
+    exitCode: () => readFileSync(codeFile, 'utf8').trim(),
+    startedAt,
+    async close() {
+      tmux(socket, ['kill-server']);
+      await az.cleanup();
+    },
   };
+}
 
+test('the doctor screen in tmux: rows settle, the failing sign-in shows az login, q ends the program with 1', async (t) => {
+  const pane = await openDoctorPane();
   try {
-    const started = Date.now();
-    const created = tmux(socket, [
-      '-f',
-      config,
-      'new-session',
-      '-d',
-      '-s',
-      session,
-      '-x',
-      '100',
-      '-y',
-      '30',
-      command,
-    ]);
-    assert.equal(created.status, 0, created.stderr);
-
-    await waitForScreen((s) => s.includes('sc-doctor 0.1.0 · doctor'), 'the first frame');
-    const firstFrameMs = Date.now() - started;
-    const screen = await waitForScreen(
+    await pane.waitForScreen((s) => s.includes('sc-doctor 0.1.0 · doctor'), 'the first frame');
+    const firstFrameMs = Date.now() - pane.startedAt;
+    const screen = await pane.waitForScreen(
       (s) => /1 failed/.test(s) && !/running/.test(s),
       'every row to settle',
     );
     t.diagnostic(
-      `first interactive frame after ~${firstFrameMs} ms; settled after ~${Date.now() - started} ms`,
+      `first interactive frame after ~${firstFrameMs} ms; settled after ~${Date.now() - pane.startedAt} ms`,
     );
 
     assert.match(screen, /✔ pass +Azure CLI +2\.67\.0/);
@@ -97,18 +123,27 @@ test('the doctor screen in tmux: rows settle, the failing sign-in shows az login
     assert.equal(content.at(-1), '↑↓ move  enter details  q quit', 'key hints on the last line');
     assert.ok(content.length < 30, 'the live region is shorter than the terminal');
 
-    tmux(socket, ['send-keys', '-t', session, 'q']);
-    await waitForScreen(
-      () => tmux(socket, ['display-message', '-p', '-t', session, '#{pane_dead}']).stdout.trim() === '1',
-      'the program to end after q',
-    );
-    assert.equal(readFileSync(codeFile, 'utf8').trim(), '1', 'exit code 1: a check failed');
-    const final = capture();
+    pane.press('q');
+    await pane.waitForScreen(() => pane.isDead(), 'the program to end after q');
+    assert.equal(pane.exitCode(), '1', 'exit code 1: a check failed');
+    const final = pane.capture();
     assert.match(final, /✖ FAIL +Signed in/, 'the results stay on screen');
     assert.match(final, /1 passed · 1 failed · 1 skipped/);
     assert.doesNotMatch(final, /q quit/, 'no stale key hints left behind');
   } finally {
-    tmux(socket, ['kill-server']);
-    await az.cleanup();
+    await pane.close();
+  }
+});
+
+test('with CI set but empty the screen is still drawn live (Ink must not decide it is in CI)', async () => {
+  const pane = await openDoctorPane({ CI: '' });
+  try {
+    const screen = await pane.waitForScreen((s) => /q quit/.test(s), 'the live screen with its key hints');
+    assert.match(screen, /sc-doctor 0\.1\.0 · doctor/);
+    assert.equal(pane.isDead(), false, 'the program is still running, waiting for a key');
+    pane.press('q');
+    await pane.waitForScreen(() => pane.isDead(), 'the program to end after q');
+  } finally {
+    await pane.close();
   }
 });
