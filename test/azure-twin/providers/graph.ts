@@ -137,6 +137,14 @@ function collection(req: TwinRequest, context: string, items: unknown[]) {
   return { status: 200, body };
 }
 
+/** A single Graph entity: `@odata.context` (`{context}/$entity`) first, then the entity's properties. */
+function entity(req: TwinRequest, context: string, properties: object, status = 200) {
+  return {
+    status,
+    body: { '@odata.context': `${origin(req)}/v1.0/$metadata#${context}/$entity`, ...properties },
+  };
+}
+
 /** The `$filter` forms the tool uses; anything else is Graph's 400. */
 function filterServicePrincipals(filter: string, all: Principal[]): Principal[] {
   const appId = /^\s*appId\s+eq\s+'([^']*)'\s*$/i.exec(filter);
@@ -178,10 +186,7 @@ const routes: RouteSpec[] = [
           '/me request is only valid with delegated authentication flow.',
         );
       }
-      return {
-        status: 200,
-        body: { '@odata.context': `${origin(req)}/v1.0/$metadata#users/$entity`, ...userBody(req.caller) },
-      };
+      return entity(req, 'users', userBody(req.caller));
     },
   },
   {
@@ -191,10 +196,7 @@ const routes: RouteSpec[] = [
     handler: (req, twin) => {
       const user = twin.principal(req.params.id!);
       if (user?.kind !== 'user') throw notFound(req.params.id!);
-      return {
-        status: 200,
-        body: { '@odata.context': `${origin(req)}/v1.0/$metadata#users/$entity`, ...userBody(user) },
-      };
+      return entity(req, 'users', userBody(user));
     },
   },
   {
@@ -218,13 +220,7 @@ const routes: RouteSpec[] = [
         (p) => isServicePrincipal(p) && p.appId?.toLowerCase() === appId.toLowerCase(),
       );
       if (!found) throw notFound(appId);
-      return {
-        status: 200,
-        body: {
-          '@odata.context': `${origin(req)}/v1.0/$metadata#servicePrincipals/$entity`,
-          ...servicePrincipalBody(found),
-        },
-      };
+      return entity(req, 'servicePrincipals', servicePrincipalBody(found));
     },
   },
   {
@@ -233,13 +229,7 @@ const routes: RouteSpec[] = [
     audience: 'graph',
     handler: (req, twin) => {
       const found = requireServicePrincipal(twin, req.params.id!);
-      return {
-        status: 200,
-        body: {
-          '@odata.context': `${origin(req)}/v1.0/$metadata#servicePrincipals/$entity`,
-          ...servicePrincipalBody(found),
-        },
-      };
+      return entity(req, 'servicePrincipals', servicePrincipalBody(found));
     },
   },
   {
@@ -308,13 +298,12 @@ const routes: RouteSpec[] = [
         appRoleId: body.appRoleId,
       };
       twin.world.appRoleAssignments.push(assignment);
-      return {
-        status: 201,
-        body: {
-          '@odata.context': `${origin(req)}/v1.0/$metadata#servicePrincipals('${sp.objectId}')/appRoleAssignments/$entity`,
-          ...assignmentBody(twin, assignment),
-        },
-      };
+      return entity(
+        req,
+        `servicePrincipals('${sp.objectId}')/appRoleAssignments`,
+        assignmentBody(twin, assignment),
+        201,
+      );
     },
   },
 ];
