@@ -35,6 +35,12 @@ function groupBody(group: TwinContext['world']['resourceGroups'][number]) {
   };
 }
 
+/** The resource groups of a subscription (ids compare case-insensitively, as in ARM). */
+function groupsOf(twin: TwinContext, subscriptionId: string) {
+  const sub = subscriptionId.toLowerCase();
+  return twin.world.resourceGroups.filter((g) => g.subscriptionId.toLowerCase() === sub);
+}
+
 /** Subscriptions the caller can see: those with any role assignment at or below them (as ARM lists them). */
 function visibleSubscriptions(req: TwinRequest, twin: TwinContext) {
   return twin.world.subscriptions.filter((sub) => {
@@ -97,13 +103,10 @@ export function armCoreRoutes(lro: LroManager): RouteSpec[] {
       path: '/subscriptions/{subscriptionId}/resourcegroups',
       audience: 'arm',
       action: 'Microsoft.Resources/subscriptions/resourceGroups/read',
-      handler: (req, twin) => {
-        const sub = req.params.subscriptionId!.toLowerCase();
-        const groups = twin.world.resourceGroups
-          .filter((g) => g.subscriptionId.toLowerCase() === sub)
-          .map(groupBody);
-        return { status: 200, body: page(req, groups) };
-      },
+      handler: (req, twin) => ({
+        status: 200,
+        body: page(req, groupsOf(twin, req.params.subscriptionId!).map(groupBody)),
+      }),
     },
     {
       method: 'GET',
@@ -111,11 +114,8 @@ export function armCoreRoutes(lro: LroManager): RouteSpec[] {
       audience: 'arm',
       action: 'Microsoft.Resources/subscriptions/resourceGroups/read',
       handler: (req, twin) => {
-        const sub = req.params.subscriptionId!.toLowerCase();
         const name = req.params.resourceGroupName!.toLowerCase();
-        const group = twin.world.resourceGroups.find(
-          (g) => g.subscriptionId.toLowerCase() === sub && g.name.toLowerCase() === name,
-        );
+        const group = groupsOf(twin, req.params.subscriptionId!).find((g) => g.name.toLowerCase() === name);
         if (!group) throw resourceGroupNotFound(req.params.resourceGroupName!);
         return { status: 200, body: groupBody(group) };
       },
