@@ -141,3 +141,47 @@ export function stableGuid(text: string): string {
   const hex = bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
+
+/** Where a seed puts a server: its subscription, group and name. */
+export interface ServerSeedPlace {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+}
+
+/** The ARM id of a seeded server of `serverType`. */
+export function seededServerId(serverType: string, place: ServerSeedPlace): string {
+  return `/subscriptions/${place.subscriptionId}/resourceGroups/${place.resourceGroup}/providers/${serverType}/${place.name}`;
+}
+
+/** A seed's private endpoint option (one id, or several with their statuses) as a list. */
+export function seededEndpoints(
+  option:
+    | string
+    | { id: string; status?: 'Approved' | 'Pending' | 'Rejected' | 'Disconnected' }[]
+    | undefined,
+): { id: string; status?: 'Approved' | 'Pending' | 'Rejected' | 'Disconnected' }[] {
+  return typeof option === 'string' ? [{ id: option }] : (option ?? []);
+}
+
+/**
+ * The `network` block of a seeded flexible server: public access defaults to Disabled when it is
+ * VNet-integrated, whose private DNS zone defaults to `<name>.private.<dnsZoneLabel>.database.azure.com`
+ * in the group. The RPs name the zone property differently (`dnsZoneProperty`).
+ */
+export function seededFlexibleNetwork(
+  opts: ServerSeedPlace & { publicNetworkAccess?: string; delegatedSubnet?: string; privateDnsZone?: string },
+  dnsZoneProperty: string,
+  dnsZoneLabel: string,
+): Record<string, string> {
+  const network: Record<string, string> = {
+    publicNetworkAccess: opts.publicNetworkAccess ?? (opts.delegatedSubnet ? 'Disabled' : 'Enabled'),
+  };
+  if (opts.delegatedSubnet) {
+    network.delegatedSubnetResourceId = opts.delegatedSubnet;
+    network[dnsZoneProperty] =
+      opts.privateDnsZone ??
+      `/subscriptions/${opts.subscriptionId}/resourceGroups/${opts.resourceGroup}/providers/Microsoft.Network/privateDnsZones/${opts.name}.private.${dnsZoneLabel}.database.azure.com`;
+  }
+  return network;
+}

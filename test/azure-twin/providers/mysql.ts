@@ -21,6 +21,9 @@ import {
   invalidParameter,
   listAnswer,
   mergePatch,
+  seededEndpoints,
+  seededFlexibleNetwork,
+  seededServerId,
   validateFlexibleFirewallRule,
 } from './database-common.ts';
 import {
@@ -399,18 +402,9 @@ export function seedMysqlServer(
   twin: { store: TwinContext['store']; world: World },
   opts: MysqlSeed,
 ): ArmResource {
-  const id = `/subscriptions/${opts.subscriptionId}/resourceGroups/${opts.resourceGroup}/providers/${SERVER_TYPE}/${opts.name}`;
-  const network: Record<string, string> = {
-    publicNetworkAccess: opts.publicNetworkAccess ?? (opts.delegatedSubnet ? 'Disabled' : 'Enabled'),
-  };
-  if (opts.delegatedSubnet) {
-    network.delegatedSubnetResourceId = opts.delegatedSubnet;
-    network.privateDnsZoneResourceId =
-      opts.privateDnsZone ??
-      `/subscriptions/${opts.subscriptionId}/resourceGroups/${opts.resourceGroup}/providers/Microsoft.Network/privateDnsZones/${opts.name}.private.mysql.database.azure.com`;
-  }
-  const endpoints =
-    typeof opts.privateEndpoint === 'string' ? [{ id: opts.privateEndpoint }] : (opts.privateEndpoint ?? []);
+  const id = seededServerId(SERVER_TYPE, opts);
+  const network = seededFlexibleNetwork(opts, 'privateDnsZoneResourceId', 'mysql');
+  const endpoints = seededEndpoints(opts.privateEndpoint);
   const server: ArmResource = {
     id,
     name: opts.name,

@@ -6,7 +6,15 @@
  * long-running answers 202 with `Azure-AsyncOperation` + `Location`, as the RP does.
  */
 import { type ArmResource, AzureError, type Provider, type TwinContext, type World } from '../api.ts';
-import { childId, mergePatch, stableGuid, validateFlexibleFirewallRule } from './database-common.ts';
+import {
+  childId,
+  mergePatch,
+  seededEndpoints,
+  seededFlexibleNetwork,
+  seededServerId,
+  stableGuid,
+  validateFlexibleFirewallRule,
+} from './database-common.ts';
 import {
   configurationReadRoutes,
   databaseRoutes,
@@ -280,19 +288,10 @@ export function seedPostgresServer(
   twin: { store: TwinContext['store']; world: World },
   opts: PostgresSeed,
 ): ArmResource {
-  const id = `/subscriptions/${opts.subscriptionId}/resourceGroups/${opts.resourceGroup}/providers/${SERVER_TYPE}/${opts.name}`;
+  const id = seededServerId(SERVER_TYPE, opts);
   const entra = opts.entraAuth ?? false;
-  const network: Record<string, string> = {
-    publicNetworkAccess: opts.publicNetworkAccess ?? (opts.delegatedSubnet ? 'Disabled' : 'Enabled'),
-  };
-  if (opts.delegatedSubnet) {
-    network.delegatedSubnetResourceId = opts.delegatedSubnet;
-    network.privateDnsZoneArmResourceId =
-      opts.privateDnsZone ??
-      `/subscriptions/${opts.subscriptionId}/resourceGroups/${opts.resourceGroup}/providers/Microsoft.Network/privateDnsZones/${opts.name}.private.postgres.database.azure.com`;
-  }
-  const endpoints =
-    typeof opts.privateEndpoint === 'string' ? [{ id: opts.privateEndpoint }] : (opts.privateEndpoint ?? []);
+  const network = seededFlexibleNetwork(opts, 'privateDnsZoneArmResourceId', 'postgres');
+  const endpoints = seededEndpoints(opts.privateEndpoint);
   const server: ArmResource = {
     id,
     name: opts.name,

@@ -16,7 +16,15 @@ import {
   type TwinContext,
   type World,
 } from '../api.ts';
-import { childId, ipv4ToNumber, isIpv4, listAnswer, stableGuid } from './database-common.ts';
+import {
+  childId,
+  ipv4ToNumber,
+  isIpv4,
+  listAnswer,
+  seededEndpoints,
+  seededServerId,
+  stableGuid,
+} from './database-common.ts';
 import {
   databaseRoutes,
   firewallRule,
@@ -373,9 +381,8 @@ export function seedSqlServer(
   opts: SqlSeed,
 ): ArmResource {
   if (opts.entraOnly && !opts.admin) throw new Error('seedSqlServer: entraOnly needs an admin, as in Azure');
-  const id = `/subscriptions/${opts.subscriptionId}/resourceGroups/${opts.resourceGroup}/providers/${SERVER_TYPE}/${opts.name}`;
-  const endpoints =
-    typeof opts.privateEndpoint === 'string' ? [{ id: opts.privateEndpoint }] : (opts.privateEndpoint ?? []);
+  const id = seededServerId(SERVER_TYPE, opts);
+  const endpoints = seededEndpoints(opts.privateEndpoint);
   const server: ArmResource = {
     id,
     name: opts.name,
