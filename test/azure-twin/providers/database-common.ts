@@ -154,13 +154,34 @@ export function seededServerId(serverType: string, place: ServerSeedPlace): stri
   return `/subscriptions/${place.subscriptionId}/resourceGroups/${place.resourceGroup}/providers/${serverType}/${place.name}`;
 }
 
+/** A private endpoint a seeded server is connected to, with the connection's status (Approved unless given). */
+export interface SeededEndpoint {
+  id: string;
+  status?: 'Approved' | 'Pending' | 'Rejected' | 'Disconnected';
+}
+
+/** The seed options every database server type has. */
+export interface DatabaseServerSeed extends ServerSeedPlace {
+  location?: string;
+  publicNetworkAccess?: 'Enabled' | 'Disabled';
+  /** Private endpoint id (or several), each connected with status Approved unless given. */
+  privateEndpoint?: string | SeededEndpoint[];
+  firewallRules?: { name: string; startIpAddress: string; endIpAddress: string }[];
+  databases?: string[];
+  tags?: Record<string, string>;
+}
+
+/** The seed options both flexible server types add: state and VNet integration. */
+export interface FlexibleServerSeed extends DatabaseServerSeed {
+  state?: 'Ready' | 'Stopped' | 'Starting' | 'Stopping' | 'Updating' | 'Disabled' | 'Dropping';
+  /** Subnet id: makes the server VNet-integrated (private access); public access then defaults to Disabled. */
+  delegatedSubnet?: string;
+  /** Private DNS zone id for a VNet-integrated server; defaults to one named after the server in its group. */
+  privateDnsZone?: string;
+}
+
 /** A seed's private endpoint option (one id, or several with their statuses) as a list. */
-export function seededEndpoints(
-  option:
-    | string
-    | { id: string; status?: 'Approved' | 'Pending' | 'Rejected' | 'Disconnected' }[]
-    | undefined,
-): { id: string; status?: 'Approved' | 'Pending' | 'Rejected' | 'Disconnected' }[] {
+export function seededEndpoints(option: string | SeededEndpoint[] | undefined): SeededEndpoint[] {
   return typeof option === 'string' ? [{ id: option }] : (option ?? []);
 }
 

@@ -25,6 +25,7 @@ import {
   seededFlexibleNetwork,
   seededServerId,
   validateFlexibleFirewallRule,
+  type FlexibleServerSeed,
 } from './database-common.ts';
 import {
   configurationReadRoutes,
@@ -375,26 +376,14 @@ export const provider: Provider = {
   ],
 };
 
-/** Options of `seedMysqlServer`. */
-export interface MysqlSeed {
-  subscriptionId: string;
-  resourceGroup: string;
-  name: string;
-  location?: string;
-  state?: 'Ready' | 'Stopped' | 'Starting' | 'Stopping' | 'Updating' | 'Disabled' | 'Dropping';
-  publicNetworkAccess?: 'Enabled' | 'Disabled';
-  delegatedSubnet?: string;
-  privateDnsZone?: string;
-  privateEndpoint?: string | { id: string; status?: 'Approved' | 'Pending' | 'Rejected' | 'Disconnected' }[];
+/** Options of `seedMysqlServer` (a VNet-integrated server's DNS zone defaults to `<name>.private.mysql.database.azure.com`). */
+export interface MysqlSeed extends FlexibleServerSeed {
   /** UAMI resource ids attached to the server (register the principals in the world first). */
   identities?: string[];
   /** The Entra admin; `identityResourceId` defaults to the first attached identity. */
   admin?: { login: string; sid: string; identityResourceId?: string };
   /** `aad_auth_only` = ON. */
   entraOnly?: boolean;
-  firewallRules?: { name: string; startIpAddress: string; endIpAddress: string }[];
-  databases?: string[];
-  tags?: Record<string, string>;
 }
 
 /** Puts a MySQL flexible server (identity, admin, rules, databases) into the store in the GET shapes. */

@@ -14,6 +14,7 @@ import {
   seededServerId,
   stableGuid,
   validateFlexibleFirewallRule,
+  type FlexibleServerSeed,
 } from './database-common.ts';
 import {
   configurationReadRoutes,
@@ -253,20 +254,8 @@ function database(server: string, name: string, charset = 'UTF8', collation = 'e
   };
 }
 
-/** Options of `seedPostgresServer`. */
-export interface PostgresSeed {
-  subscriptionId: string;
-  resourceGroup: string;
-  name: string;
-  location?: string;
-  state?: 'Ready' | 'Stopped' | 'Starting' | 'Stopping' | 'Updating' | 'Disabled' | 'Dropping';
-  publicNetworkAccess?: 'Enabled' | 'Disabled';
-  /** Subnet id: makes the server VNet-integrated (private access); public access then defaults to Disabled. */
-  delegatedSubnet?: string;
-  /** Private DNS zone id for a VNet-integrated server; defaults to `<name>.private.postgres.database.azure.com` in the group. */
-  privateDnsZone?: string;
-  /** Private endpoint id (or several), each connected with status Approved unless given. */
-  privateEndpoint?: string | { id: string; status?: 'Approved' | 'Pending' | 'Rejected' | 'Disconnected' }[];
+/** Options of `seedPostgresServer` (a VNet-integrated server's DNS zone defaults to `<name>.private.postgres.database.azure.com`). */
+export interface PostgresSeed extends FlexibleServerSeed {
   entraAuth?: boolean;
   passwordAuth?: boolean;
   admins?: {
@@ -274,9 +263,6 @@ export interface PostgresSeed {
     principalName: string;
     principalType?: 'User' | 'Group' | 'ServicePrincipal' | 'Unknown';
   }[];
-  firewallRules?: { name: string; startIpAddress: string; endIpAddress: string }[];
-  databases?: string[];
-  tags?: Record<string, string>;
 }
 
 /**

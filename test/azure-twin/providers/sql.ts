@@ -24,6 +24,7 @@ import {
   seededEndpoints,
   seededServerId,
   stableGuid,
+  type DatabaseServerSeed,
 } from './database-common.ts';
 import {
   databaseRoutes,
@@ -356,23 +357,15 @@ export const provider: Provider = {
 };
 
 /** Options of `seedSqlServer`. */
-export interface SqlSeed {
-  subscriptionId: string;
-  resourceGroup: string;
-  name: string;
-  location?: string;
-  publicNetworkAccess?: 'Enabled' | 'Disabled';
+export interface SqlSeed extends DatabaseServerSeed {
   minimalTlsVersion?: '1.0' | '1.1' | '1.2';
-  privateEndpoint?: string | { id: string; status?: 'Approved' | 'Pending' | 'Rejected' | 'Disconnected' }[];
   /** The single Entra admin (login = display name, sid = object id). */
   admin?: { login: string; sid: string };
   /** `azureADOnlyAuthentications/Default` = true (needs `admin`). */
   entraOnly?: boolean;
   connectionType?: 'Default' | 'Redirect' | 'Proxy';
-  firewallRules?: { name: string; startIpAddress: string; endIpAddress: string }[];
   /** User databases (`master` always exists). */
   databases?: string[];
-  tags?: Record<string, string>;
 }
 
 /** Puts an Azure SQL logical server (admin, Entra-only, rules, databases) into the store in the GET shapes. */
