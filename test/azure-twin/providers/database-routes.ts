@@ -274,6 +274,12 @@ export function databaseRoutes(rp: ServerRp, options: DatabaseOptions): RouteSpe
   ];
 }
 
+/** Server parameters an RP knows, by name: the default value and what the RP says about each. */
+export type ParameterCatalogue = Record<
+  string,
+  { value: string; description: string; dataType: string; allowedValues: string }
+>;
+
 /**
  * List and GET of the server parameters the twin knows (`names`); `lookup` answers one by name, case
  * insensitive, or undefined for an unknown one (a 404).

@@ -29,6 +29,7 @@ import {
 } from './database-common.ts';
 import {
   configurationReadRoutes,
+  type ParameterCatalogue,
   databaseRoutes,
   firewallRule,
   firewallRuleRoutes,
@@ -62,10 +63,7 @@ const rp = serverRp({
 const SERVER_TYPE = rp.serverType;
 const SERVER = rp.server;
 
-const CONFIGURATIONS: Record<
-  string,
-  { value: string; description: string; dataType: string; allowedValues: string }
-> = {
+const CONFIGURATIONS: ParameterCatalogue = {
   aad_auth_only: {
     value: 'OFF',
     description:

@@ -18,6 +18,7 @@ import {
 } from './database-common.ts';
 import {
   configurationReadRoutes,
+  type ParameterCatalogue,
   databaseRoutes,
   firewallRule,
   firewallRuleRoutes,
@@ -46,10 +47,7 @@ const SERVER_TYPE = rp.serverType;
 const SERVER = rp.server;
 
 /** Server parameters the twin knows; GET of any other name is a 404 as for an unknown parameter. */
-const CONFIGURATIONS: Record<
-  string,
-  { value: string; description: string; dataType: string; allowedValues: string }
-> = {
+const CONFIGURATIONS: ParameterCatalogue = {
   require_secure_transport: {
     value: 'on',
     description:
