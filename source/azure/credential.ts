@@ -198,6 +198,12 @@ function managedIdentitySource(options: CredentialChainOptions): Source {
   return {
     name: 'managed-identity',
     async get(scope, signal) {
+      // @azure/identity reads the endpoint from process.env, not from the env this chain was given.
+      // Where the two disagree it would fall back to the instance metadata address, which only an
+      // explicit `managed-identity` request may reach.
+      if (options.credential !== 'managed-identity' && !process.env.IDENTITY_ENDPOINT) {
+        return { kind: 'absent', reason: 'IDENTITY_ENDPOINT is not set in this process' };
+      }
       const { ManagedIdentityCredential } = await import('@azure/identity');
       const clientId = options.env.AZURE_CLIENT_ID;
       const credential = clientId

@@ -193,3 +193,24 @@ test('no managed identity unless IDENTITY_ENDPOINT is set (the metadata address 
     await empty.cleanup();
   }
 });
+
+test('IDENTITY_ENDPOINT only in the chain env, not in this process: the managed identity is not tried at all', async () => {
+  assert.equal(process.env.IDENTITY_ENDPOINT, undefined, 'this test needs a process without IDENTITY_ENDPOINT');
+  const empty = await makeEmptyPath();
+  const azure = createAzureSession(
+    {
+      exec: nodeExec,
+      env: { PATH: empty.path, IDENTITY_ENDPOINT: 'http://127.0.0.1:9/msi/token', IDENTITY_HEADER: 'x' },
+      now: Date.now,
+    },
+    { cloud: 'AzureCloud' },
+  );
+  try {
+    const result = await azure.credential.tryGetToken('https://management.core.windows.net//.default');
+    assert.ok(!result.ok);
+    assert.equal(result.attempts.at(-1), 'managed-identity: IDENTITY_ENDPOINT is not set in this process');
+  } finally {
+    azure.dispose();
+    await empty.cleanup();
+  }
+});
