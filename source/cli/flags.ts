@@ -36,7 +36,7 @@ export const FLAGS: readonly FlagSpec[] = [
     name: 'cloud',
     value: '<name>',
     group: 'azure',
-    help: 'AzureCloud (default), AzureChinaCloud or AzureUSGovernment',
+    help: "AzureCloud, AzureChinaCloud or AzureUSGovernment; default: the Azure CLI's active cloud",
   },
   {
     name: 'resource-group',
