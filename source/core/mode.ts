@@ -33,7 +33,11 @@ export function resolveMode(input: ModeInput): OutputMode {
  * Whether colour is on. `NO_COLOR` (any non-empty value) turns it off, `FORCE_COLOR` (other than
  * `0`/`false`) turns it on even without a TTY; JSON never has colour.
  */
-export function colorEnabled(mode: OutputMode, env: Readonly<Record<string, string | undefined>>, isTTY: boolean): boolean {
+export function colorEnabled(
+  mode: OutputMode,
+  env: Readonly<Record<string, string | undefined>>,
+  isTTY: boolean,
+): boolean {
   if (mode === 'json') return false;
   const force = env.FORCE_COLOR;
   if (force !== undefined && force !== '') return force !== '0' && force.toLowerCase() !== 'false';

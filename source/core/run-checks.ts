@@ -5,14 +5,7 @@
  */
 import type { EventBus } from './events.ts';
 import type { Services } from './services.ts';
-import type {
-  Check,
-  CheckOutcome,
-  CheckResult,
-  CheckStatus,
-  DoctorOptions,
-  DoctorSummary,
-} from './types.ts';
+import type { Check, CheckOutcome, CheckResult, CheckStatus, DoctorOptions, DoctorSummary } from './types.ts';
 
 export interface RunChecksOptions {
   services: Services;
@@ -98,7 +91,12 @@ async function runOne(
     );
     timers.push(
       setTimeout(() => {
-        bus.emit({ type: 'check:slow', id: check.id, title: check.title, elapsedMs: services.now() - startedAt });
+        bus.emit({
+          type: 'check:slow',
+          id: check.id,
+          title: check.title,
+          elapsedMs: services.now() - startedAt,
+        });
       }, slowAfterMs),
     );
   });
@@ -138,7 +136,8 @@ function crashed(error: unknown): CheckResult {
     message: 'the check itself failed',
     details: [text],
     remediation: {
-      summary: 'This is a bug in sc-doctor: please report it with the output of `sc-doctor doctor --json --verbose`.',
+      summary:
+        'This is a bug in sc-doctor: please report it with the output of `sc-doctor doctor --json --verbose`.',
       commands: [],
       docsUrl: 'https://github.com/sc-doctor/sc-doctor/issues',
       fixable: false,
