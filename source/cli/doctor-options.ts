@@ -3,7 +3,7 @@
  * right (a subscription that is no GUID, an unknown cloud) before anything runs.
  */
 import type { DoctorOptions } from '../core/types.ts';
-import { CLOUDS, FLAGS, TARGET_KINDS } from './flags.ts';
+import { CLOUDS, CREDENTIALS, FLAGS, TARGET_KINDS } from './flags.ts';
 import type { ParsedArgs } from './parse-args.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -47,6 +47,16 @@ export function doctorOptionsFrom(
     if (!canonical)
       throw new UsageError(`--cloud must be one of ${CLOUDS.join(', ')}; got '${clip(cloud)}'.`);
     options.cloud = canonical;
+  }
+
+  const credential = flag('credential');
+  if (credential !== undefined) {
+    const known = CREDENTIALS.find((name) => name === credential.toLowerCase());
+    if (!known)
+      throw new UsageError(
+        `--credential must be one of ${CREDENTIALS.join(', ')}; got '${clip(credential)}'.`,
+      );
+    options.credential = known;
   }
 
   for (const spec of FLAGS) {

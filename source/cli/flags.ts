@@ -17,6 +17,9 @@ export interface FlagSpec {
   targetKey?: string;
 }
 
+/** Values of `--credential`. */
+export const CREDENTIALS = ['default', 'managed-identity'] as const;
+
 export const FLAGS: readonly FlagSpec[] = [
   { name: 'json', group: 'output', help: 'print one JSON document on stdout and nothing else' },
   {
@@ -37,6 +40,12 @@ export const FLAGS: readonly FlagSpec[] = [
     value: '<name>',
     group: 'azure',
     help: "AzureCloud, AzureChinaCloud or AzureUSGovernment; default: the Azure CLI's active cloud",
+  },
+  {
+    name: 'credential',
+    value: '<source>',
+    group: 'azure',
+    help: 'default (Azure CLI, then azd, then a service principal from the environment) or managed-identity',
   },
   {
     name: 'resource-group',

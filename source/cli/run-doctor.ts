@@ -34,7 +34,11 @@ export const SLOW_AFTER_MS = 5_000;
 export const nodeDeps: DoctorDeps = {
   async createServices(options) {
     const { createNodeServices } = await import('../services/node.ts');
-    return createNodeServices({ cloud: options.cloud, subscription: options.subscription });
+    return createNodeServices({
+      cloud: options.cloud,
+      subscription: options.subscription,
+      credential: options.credential,
+    });
   },
   async loadChecks() {
     const { doctorChecks } = await import('../doctor/index.ts');

@@ -48,6 +48,8 @@ export interface CheckOutcome {
 export interface DoctorOptions {
   subscription?: string;
   cloud?: string;
+  /** `managed-identity` signs in only through the managed identity (it may reach the metadata address). */
+  credential?: 'default' | 'managed-identity';
   verbose: boolean;
   /** Target flags (server, app...) arrive with later issues; unknown keys are kept. */
   target: Record<string, string | undefined>;

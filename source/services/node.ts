@@ -9,6 +9,7 @@ import { nodeExec } from './exec.ts';
 export interface NodeServicesOptions {
   cloud?: string;
   subscription?: string;
+  credential?: 'default' | 'managed-identity';
 }
 
 /** Services backed by this machine; nothing is contacted until a check asks. */
@@ -16,6 +17,10 @@ export function createNodeServices(options: NodeServicesOptions): Services {
   const base = { env: process.env, now: Date.now, exec: nodeExec };
   return {
     ...base,
-    azure: createAzureSession(base, { cloud: options.cloud, subscription: options.subscription }),
+    azure: createAzureSession(base, {
+      cloud: options.cloud,
+      subscription: options.subscription,
+      credential: options.credential,
+    }),
   };
 }

@@ -108,3 +108,18 @@ test('on an App Service box (IDENTITY_ENDPOINT set) and with az signed out, sign
   assert.match(signin.message, /\(managed identity\)/);
   assertNoSecrets(twin, run);
 });
+
+test('--credential managed-identity signs in through the managed identity even where az is signed in', async () => {
+  const app = `/subscriptions/${IDS.subscriptionId}/resourceGroups/rg-orders/providers/Microsoft.Web/sites/orders-api`;
+  const { run, twin } = await doctorAgainst(
+    'healthy',
+    ['doctor', '--json', '--credential', 'managed-identity'],
+    (t) => t.msiFor(app),
+  );
+  const doc = JSON.parse(run.stdout);
+  const signin = doc.doctor.checks.find((c: { id: string }) => c.id === 'signin');
+  assert.equal(signin.status, 'pass', JSON.stringify(signin));
+  assert.match(signin.message, /\(managed identity\)/);
+  assert.doesNotMatch(signin.message, /dana@/);
+  assertNoSecrets(twin, run);
+});

@@ -117,3 +117,10 @@ test('--json with --plain is refused, naming both, before anything runs', async 
   assert.equal(result.stdout, '');
   assert.match(result.stderr, /--json and --plain cannot be used together/);
 });
+
+test('an unknown --credential is refused, listing the sources there are', async () => {
+  const result = await run(['doctor', '--json', '--credential', 'browser']);
+  assert.equal(result.code, 2);
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, /--credential must be one of default, managed-identity; got 'browser'/);
+});
