@@ -1,7 +1,8 @@
 /** `azure-cli`: az is on PATH and recent enough for the passwordless extension. */
-import type { Check, CheckResult } from '../core/types.ts';
+
 import { describeAzFailure } from '../azure/az.ts';
 import { AZ_INSTALL_COMMANDS, AZ_INSTALL_DOCS } from '../azure/signin-error.ts';
+import type { Check, CheckResult } from '../core/types.ts';
 
 /** The oldest az the Azure CLI passwordless extension (serviceconnector-passwordless) accepts. */
 export const MIN_AZ_VERSION = '2.48.1';

@@ -170,7 +170,10 @@ export interface TwinContext {
 /** How ARM changes reach the real database servers behind the twin. All optional: ARM-only runs omit them. */
 export interface DatabaseHooks {
   /** An Entra admin was added to a PostgreSQL server: create its login role (token = password). */
-  postgresAdminAdded?(server: ArmResource, admin: { objectId: string; principalName: string; principalType: string }): Promise<void>;
+  postgresAdminAdded?(
+    server: ArmResource,
+    admin: { objectId: string; principalName: string; principalType: string },
+  ): Promise<void>;
   postgresAdminRemoved?(server: ArmResource, principalName: string): Promise<void>;
   /** The single MySQL Entra admin was set or replaced. */
   mysqlAdminSet?(server: ArmResource, admin: { login: string; sid: string }): Promise<void>;

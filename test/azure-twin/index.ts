@@ -9,8 +9,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { delimiter, join } from 'node:path';
+import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import type {
   ArmResource,
@@ -21,14 +21,14 @@ import type {
   TwinContext,
   World,
 } from './api.ts';
+import { armCoreRoutes } from './framework/arm-core.ts';
 import {
   ARM_AUDIENCE,
+  issuedAudience,
   OSSRDBMS_AUDIENCE,
   SQL_AUDIENCE,
-  issuedAudience,
   sameAudience,
 } from './framework/audiences.ts';
-import { armCoreRoutes } from './framework/arm-core.ts';
 import { TwinClock } from './framework/clock.ts';
 import { type CloudJson, cloudJson } from './framework/cloud.ts';
 import { FaultInjector } from './framework/faults.ts';
@@ -44,11 +44,11 @@ import { providers } from './providers/index.ts';
 import { scenarios, scenarioWorld } from './scenarios.ts';
 import { issueToken, type TokenConfig, type TokenSubject } from './tokens.ts';
 
-export { ADMIN_HEADER } from './framework/pipeline.ts';
-export { IDS, GRAPH_APP_ID } from './framework/world.ts';
 export { ARM_AUDIENCE, OSSRDBMS_AUDIENCE, SQL_AUDIENCE } from './framework/audiences.ts';
-export { issueServerCert } from './framework/tls.ts';
 export type { FaultSpec } from './framework/faults.ts';
+export { ADMIN_HEADER } from './framework/pipeline.ts';
+export { issueServerCert } from './framework/tls.ts';
+export { GRAPH_APP_ID, IDS } from './framework/world.ts';
 
 /** Directory of the stand-in `az`. */
 export const AZ_BIN_DIR = fileURLToPath(new URL('./bin/', import.meta.url)).replace(/\/$/, '');

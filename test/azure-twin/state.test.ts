@@ -3,8 +3,8 @@
  * the official SDK shows up in it, and undoing the change brings the state back exactly.
  */
 import assert from 'node:assert/strict';
-import { PostgreSQLManagementFlexibleServerClient } from '@azure/arm-postgresql-flexible';
 import { after, test } from 'node:test';
+import { PostgreSQLManagementFlexibleServerClient } from '@azure/arm-postgresql-flexible';
 import { ADMIN_HEADER, IDS, startTwin } from './index.ts';
 import { NAMES } from './scenarios.ts';
 import { sdkOptions } from './testing/twin-fixture.ts';

@@ -49,7 +49,12 @@ export function base64url(data: Buffer): string {
 }
 
 /** Issues the token for `subject` and `audience`. `withProfile` adds upn/name/appid (ARM and Graph). */
-export function issueToken(config: TokenConfig, subject: TokenSubject, audience: string, withProfile: boolean): string {
+export function issueToken(
+  config: TokenConfig,
+  subject: TokenSubject,
+  audience: string,
+  withProfile: boolean,
+): string {
   const claims: TokenClaims = {
     aud: audience,
     iss: `https://sts.twin.test/${subject.tenantId}/`,

@@ -9,9 +9,9 @@ import { testTls } from './testing/tls.ts';
 import {
   AUDIENCE,
   adminUser as admin,
+  ordersIdentity as appIdentity,
   dbToken,
   directory,
-  ordersIdentity as appIdentity,
   TENANT,
   tokenConfig,
 } from './testing/world.ts';

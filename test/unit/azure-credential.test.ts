@@ -195,7 +195,11 @@ test('no managed identity unless IDENTITY_ENDPOINT is set (the metadata address 
 });
 
 test('IDENTITY_ENDPOINT only in the chain env, not in this process: the managed identity is not tried at all', async () => {
-  assert.equal(process.env.IDENTITY_ENDPOINT, undefined, 'this test needs a process without IDENTITY_ENDPOINT');
+  assert.equal(
+    process.env.IDENTITY_ENDPOINT,
+    undefined,
+    'this test needs a process without IDENTITY_ENDPOINT',
+  );
   const empty = await makeEmptyPath();
   const azure = createAzureSession(
     {

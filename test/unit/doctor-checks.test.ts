@@ -3,7 +3,7 @@
  * AzureSession and the stand-in az on PATH, against a tiny local HTTPS "ARM" for the subscription.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { createAzureSession } from '../../source/azure/session.ts';
 import { EventBus } from '../../source/core/events.ts';

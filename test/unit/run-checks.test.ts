@@ -86,17 +86,13 @@ test('outcomeOf exposes only the checks listed in needs', async () => {
     [
       check('base', async () => ({ status: 'pass', message: '', data: { answer: 42 } })),
       check('other', async () => ({ status: 'pass', message: '' })),
-      check(
-        'reader',
-        async () => ({ status: 'pass', message: '' }),
-        {
-          needs: ['base'],
-          run: async (ctx) => {
-            seen = [ctx.outcomeOf('base')?.data.answer, ctx.outcomeOf('other')];
-            return { status: 'pass', message: '' };
-          },
+      check('reader', async () => ({ status: 'pass', message: '' }), {
+        needs: ['base'],
+        run: async (ctx) => {
+          seen = [ctx.outcomeOf('base')?.data.answer, ctx.outcomeOf('other')];
+          return { status: 'pass', message: '' };
         },
-      ),
+      }),
     ],
     { services, options, bus },
   );
@@ -173,9 +169,16 @@ test('events arrive in order: doctor:start, check:start before check:end, doctor
 test('invalid graphs are rejected: unknown need, cycle, duplicate id', async () => {
   const { bus } = record();
   const ok = async (): Promise<CheckResult> => ({ status: 'pass', message: '' });
-  await assert.rejects(runChecks([check('a', ok, { needs: ['zzz'] })], { services, options, bus }), /unknown check zzz/);
   await assert.rejects(
-    runChecks([check('a', ok, { needs: ['b'] }), check('b', ok, { needs: ['a'] })], { services, options, bus }),
+    runChecks([check('a', ok, { needs: ['zzz'] })], { services, options, bus }),
+    /unknown check zzz/,
+  );
+  await assert.rejects(
+    runChecks([check('a', ok, { needs: ['b'] }), check('b', ok, { needs: ['a'] })], {
+      services,
+      options,
+      bus,
+    }),
     /cycle/,
   );
   await assert.rejects(runChecks([check('a', ok), check('a', ok)], { services, options, bus }), /duplicate/);

@@ -2,8 +2,9 @@
  * Keeps the live region shorter than the terminal: estimates how many lines each row takes at the
  * current width and picks a window of rows around the selection that fits.
  */
-import { type NoteLine, rowNotes } from './row-notes.ts';
+
 import type { RowState } from './doctor-state.ts';
+import { type NoteLine, rowNotes } from './row-notes.ts';
 
 /** Column widths shared by the row view and the height estimate. */
 export interface RowLayout {

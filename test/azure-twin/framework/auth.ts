@@ -18,7 +18,11 @@ export function authenticate(
   // Azure/azure-sdk-for-python#4124): a missing header and a header that is not `Bearer <token>` fail
   // before the token is read; a token that does not verify is invalid; a verified one past `exp` is expired.
   if (!authorization) {
-    throw new AzureError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.");
+    throw new AzureError(
+      401,
+      'AuthenticationFailed',
+      "Authentication failed. The 'Authorization' header is missing.",
+    );
   }
   const match = /^Bearer\s+(\S+)$/i.exec(authorization);
   if (!match) {

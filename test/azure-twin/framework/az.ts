@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Principal, World } from '../api.ts';
-import { ARM_AUDIENCE, OSSRDBMS_AUDIENCE, issuedAudience } from './audiences.ts';
+import { ARM_AUDIENCE, issuedAudience, OSSRDBMS_AUDIENCE } from './audiences.ts';
 import type { CloudJson } from './cloud.ts';
 
 export interface AzAnswer {

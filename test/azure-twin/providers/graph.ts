@@ -4,8 +4,8 @@
  * v1.0 (`@odata.context`, `value`, `@odata.nextLink`; errors `{ error: { code, message, innerError } }`).
  */
 import {
-  AzureError,
   type AppRoleAssignment,
+  AzureError,
   type Principal,
   type Provider,
   type RouteSpec,

@@ -18,6 +18,7 @@ import {
 } from '../api.ts';
 import {
   childId,
+  type FlexibleServerSeed,
   invalidParameter,
   listAnswer,
   mergePatch,
@@ -25,14 +26,13 @@ import {
   seededFlexibleNetwork,
   seededServerId,
   validateFlexibleFirewallRule,
-  type FlexibleServerSeed,
 } from './database-common.ts';
 import {
   configurationReadRoutes,
-  type ParameterCatalogue,
   databaseRoutes,
   firewallRule,
   firewallRuleRoutes,
+  type ParameterCatalogue,
   privateEndpointRoutes,
   serverReadRoutes,
   serverRp,

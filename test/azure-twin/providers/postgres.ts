@@ -8,20 +8,20 @@
 import { type ArmResource, AzureError, type Provider, type TwinContext, type World } from '../api.ts';
 import {
   childId,
+  type FlexibleServerSeed,
   mergePatch,
   seededEndpoints,
   seededFlexibleNetwork,
   seededServerId,
   stableGuid,
   validateFlexibleFirewallRule,
-  type FlexibleServerSeed,
 } from './database-common.ts';
 import {
   configurationReadRoutes,
-  type ParameterCatalogue,
   databaseRoutes,
   firewallRule,
   firewallRuleRoutes,
+  type ParameterCatalogue,
   privateEndpointRoutes,
   serverReadRoutes,
   serverRp,

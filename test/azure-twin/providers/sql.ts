@@ -18,13 +18,13 @@ import {
 } from '../api.ts';
 import {
   childId,
+  type DatabaseServerSeed,
   ipv4ToNumber,
   isIpv4,
   listAnswer,
   seededEndpoints,
   seededServerId,
   stableGuid,
-  type DatabaseServerSeed,
 } from './database-common.ts';
 import {
   databaseRoutes,

@@ -15,7 +15,12 @@ function kind(value: unknown): string {
 }
 
 /** Lists every shape difference as `path: expected X, got Y`. */
-export function shapeDifferences(actual: unknown, example: unknown, path = '$', ignore: ReadonlySet<string> = new Set()): string[] {
+export function shapeDifferences(
+  actual: unknown,
+  example: unknown,
+  path = '$',
+  ignore: ReadonlySet<string> = new Set(),
+): string[] {
   if (ignore.has(path)) return [];
   const want = kind(example);
   const got = kind(actual);
@@ -45,7 +50,12 @@ export function shapeDifferences(actual: unknown, example: unknown, path = '$', 
 }
 
 /** Fails with the full list of differences. `ignore` takes JSONPath-like paths such as `$.properties.x`. */
-export function assertSameShape(actual: unknown, example: unknown, message = 'shape differs from the spec example', ignore: string[] = []): void {
+export function assertSameShape(
+  actual: unknown,
+  example: unknown,
+  message = 'shape differs from the spec example',
+  ignore: string[] = [],
+): void {
   const diffs = shapeDifferences(actual, example, '$', new Set(ignore));
   assert.deepEqual(diffs, [], `${message}:\n  ${diffs.join('\n  ')}`);
 }
