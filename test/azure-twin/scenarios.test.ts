@@ -160,7 +160,7 @@ test('mysql-identity-without-graph-roles and sql-entra-only', async () => {
   assert.equal(only.properties.azureADOnlyAuthentication, true);
 });
 
-test('not-signed-in and aadsts530003: the stand-in az fails the way the real one does', async () => {
+test('not-signed-in, aadsts530003, mfa-required, token-expired: the stand-in az fails the way the real one does', async () => {
   const out = await twinFor('not-signed-in');
   const token = await out.az('account', 'get-access-token', '-o', 'json');
   assert.equal(token.code, 1);
@@ -171,6 +171,15 @@ test('not-signed-in and aadsts530003: the stand-in az fails the way the real one
   assert.notEqual(refused.code, 0);
   assert.match(refused.stderr, /AADSTS530003/);
   assert.match(refused.stderr, /Trace ID: /);
+  for (const [scenario, code] of [
+    ['mfa-required', 'AADSTS50076'],
+    ['token-expired', 'AADSTS700082'],
+  ] as const) {
+    const { az } = await twinFor(scenario);
+    const answer = await az('account', 'get-access-token', '-o', 'json');
+    assert.notEqual(answer.code, 0, scenario);
+    assert.match(answer.stderr, new RegExp(code), scenario);
+  }
 });
 
 test('NAMES and RESOURCE_IDS agree with what the healthy world holds', async () => {
