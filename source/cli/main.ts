@@ -37,7 +37,11 @@ export async function main(argv: string[], io: CliIo = processIo(), deps?: Docto
 async function dispatch(argv: string[], io: CliIo, deps: DoctorDeps | undefined): Promise<number> {
   const options = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length);
   // Help and version win over every other mistake: someone asking for help should get it.
-  if (options.includes('--help') || options.includes('-h')) return showHelp(firstWord(argv), io);
+  if (options.includes('--help') || options.includes('-h')) {
+    // `sc-doctor help doctor --help` asks for the doctor's help, like `sc-doctor doctor --help`.
+    const word = firstWord(argv);
+    return showHelp(word === 'help' ? firstWord(argv.slice(argv.indexOf('help') + 1)) : word, io);
+  }
   if (options.includes('--version') || options.includes('-v')) {
     io.stdout.write(`${toolVersion()}\n`);
     return ExitCode.Success;

@@ -124,3 +124,15 @@ test('an unknown --credential is refused, listing the sources there are', async 
   assert.equal(result.stdout, '');
   assert.match(result.stderr, /--credential must be one of default, managed-identity; got 'browser'/);
 });
+
+test('help doctor --help is the doctor help, as doctor --help is', async () => {
+  const viaHelp = await run(['help', 'doctor', '--help']);
+  const direct = await run(['doctor', '--help']);
+  assert.equal(viaHelp.code, 0);
+  assert.equal(viaHelp.stdout, direct.stdout);
+  assert.notEqual(
+    direct.stdout,
+    (await run(['--help'])).stdout,
+    'the doctor help differs from the general help',
+  );
+});
