@@ -159,6 +159,7 @@ function toOutcome(check: Check, result: CheckResult, durationMs: number): Check
     details: result.details ?? [],
     remediation: result.remediation ?? null,
     data: result.data ?? {},
+    blocking: (result.status === 'fail' || result.status === 'error') && result.blocking === true,
   };
 }
 

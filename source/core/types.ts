@@ -30,6 +30,11 @@ export interface CheckResult {
   remediation?: Remediation;
   /** Facts other checks may read through `needs` (never secrets: no tokens). */
   data?: Record<string, unknown>;
+  /**
+   * True when nothing sc-doctor can do fixes this (AADSTS530003, missing RBAC, a server this machine
+   * cannot reach and no hand-off): setup refuses to start while a blocking check fails.
+   */
+  blocking?: boolean;
 }
 
 /** A finished check as reported by the runner and every front-end. */
@@ -42,6 +47,8 @@ export interface CheckOutcome {
   details: string[];
   remediation: Remediation | null;
   data: Record<string, unknown>;
+  /** See `CheckResult.blocking`; always false for pass, warn and skip. */
+  blocking: boolean;
 }
 
 /** The options every check can see (from flags and environment). */

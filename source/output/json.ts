@@ -23,6 +23,8 @@ export interface JsonCheck {
   message: string;
   details: string[];
   remediation: JsonRemediation | null;
+  /** True when nothing setup can do fixes this failure (setup refuses to start on it). */
+  blocking: boolean;
 }
 
 /** Version 1 of the `--json` document. */
@@ -73,6 +75,7 @@ function jsonCheck(outcome: CheckOutcome): JsonCheck {
           fixable: remediation.fixable,
         }
       : null,
+    blocking: outcome.blocking,
   };
 }
 

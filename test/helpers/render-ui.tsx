@@ -143,6 +143,7 @@ export function outcome(partial: Partial<CheckOutcome> & Pick<CheckOutcome, 'id'
     details: [],
     remediation: null,
     data: {},
+    blocking: false,
     ...partial,
   };
 }

@@ -15,6 +15,7 @@ const outcome = (overrides: Partial<CheckOutcome>): CheckOutcome => ({
   details: [],
   remediation: null,
   data: {},
+  blocking: false,
   ...overrides,
 });
 
@@ -32,6 +33,7 @@ test('the document has exactly the schema-1 keys, with remediation normalised an
         message: 'AADSTS530003',
         details: ['device must be managed'],
         remediation: { summary: 'Use a managed device.', commands: ['az login'], fixable: false },
+        blocking: true,
       }),
       outcome({ id: 'subscription', title: 'Subscription', status: 'warn', message: 'disabled' }),
     ],
@@ -53,6 +55,7 @@ test('the document has exactly the schema-1 keys, with remediation normalised an
           message: '2.67.0',
           details: [],
           remediation: null,
+          blocking: false,
         },
         {
           id: 'signin',
@@ -67,6 +70,7 @@ test('the document has exactly the schema-1 keys, with remediation normalised an
             docsUrl: null,
             fixable: false,
           },
+          blocking: true,
         },
         {
           id: 'subscription',
@@ -76,6 +80,7 @@ test('the document has exactly the schema-1 keys, with remediation normalised an
           message: 'disabled',
           details: [],
           remediation: null,
+          blocking: false,
         },
       ],
     },

@@ -1,0 +1,76 @@
+/**
+ * What the target checks learn and share through `needs`: the `server` check puts a `ServerFacts`
+ * under `data.server`, the `app-identity` check an `AppFacts` under `data.app`. Later checks (network
+ * path, firewall, RBAC, Entra, app settings, database user) and the setup read these instead of asking
+ * Azure again. Plain JSON only: they appear in `--json` output, so never a token or a secret.
+ */
+
+/** The three database services sc-doctor connects apps to. */
+export type DatabaseKind = 'postgres' | 'mysql' | 'sql';
+
+/** The three app platforms an app can run on (the `--target` values). */
+export type AppKind = 'webapp' | 'containerapp' | 'spring';
+
+/** One private endpoint connection of a server, as ARM reports it. */
+export interface PrivateEndpointFacts {
+  /** ARM id of the private endpoint connection. */
+  connectionId: string;
+  /** ARM id of the private endpoint (Microsoft.Network/privateEndpoints/...), when known. */
+  privateEndpointId: string | null;
+  /** `privateLinkServiceConnectionState.status`: Approved, Pending, Rejected, Disconnected. */
+  status: string;
+  description: string | null;
+}
+
+/** A database server as the `server` check found it (`data.server`). */
+export interface ServerFacts {
+  kind: DatabaseKind;
+  /** ARM id as Azure returned it. */
+  id: string;
+  name: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  location: string | null;
+  /** `fullyQualifiedDomainName`, e.g. `pg-orders.postgres.database.azure.com`. */
+  fqdn: string;
+  /** The port an app connects to: 5432, 3306 or 1433. */
+  port: number;
+  /** `state` (`Ready`, `Stopped`, ... for flexible servers; `Ready` for SQL). */
+  state: string;
+  version: string | null;
+  /** `Enabled`, `Disabled`, or null when the server does not say. */
+  publicNetworkAccess: string | null;
+  /** VNet integration (flexible servers): the delegated subnet's ARM id. */
+  delegatedSubnetId: string | null;
+  /** The private DNS zone linked to a VNet-integrated flexible server. */
+  privateDnsZoneId: string | null;
+  privateEndpoints: PrivateEndpointFacts[];
+  /** The database named by `--database`, when one was given. */
+  database: { name: string; exists: boolean } | null;
+}
+
+/** One user-assigned identity attached to an app. */
+export interface UserIdentityFacts {
+  /** ARM id of the Microsoft.ManagedIdentity/userAssignedIdentities resource. */
+  id: string;
+  principalId: string | null;
+  clientId: string | null;
+}
+
+/** An app as the `app-identity` check found it (`data.app`). */
+export interface AppFacts {
+  kind: AppKind;
+  id: string;
+  name: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  location: string | null;
+  /** The system-assigned identity, or null when it is off. */
+  systemIdentity: { principalId: string; tenantId: string | null } | null;
+  userIdentities: UserIdentityFacts[];
+  /**
+   * The subnet the app's outbound traffic leaves from: `virtualNetworkSubnetId` of a web app, the
+   * Container Apps environment's `vnetConfiguration.infrastructureSubnetId`; null when not integrated.
+   */
+  outboundSubnetId: string | null;
+}
