@@ -55,6 +55,14 @@ export interface AzureSession {
   dispose(): void;
 }
 
+// The Azure session registers itself as `Services.azure` from here, so the core never imports Azure.
+declare module '../core/services.ts' {
+  interface Services {
+    /** Azure access for this run: az facts, cloud endpoints and tokens, each asked at most once. */
+    azure: AzureSession;
+  }
+}
+
 export interface AzureSessionOptions {
   /** `--cloud`: AzureCloud, AzureChinaCloud, AzureUSGovernment, or a cloud registered with az. */
   cloud?: string;

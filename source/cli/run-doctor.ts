@@ -7,8 +7,9 @@ import { EventBus } from '../core/events.ts';
 import { ExitCode } from '../core/exit-codes.ts';
 import type { FrontEnd, FrontEndInput } from '../core/front-end.ts';
 import { colorEnabled, type OutputMode, resolveMode } from '../core/mode.ts';
-import { runChecks } from '../core/run-checks.ts';
+import { createPromptChannel, refusingPrompter } from '../core/prompter.ts';
 import type { Services } from '../core/services.ts';
+import { type ChooseTarget, createSession } from '../core/session.ts';
 import type { Check, DoctorOptions } from '../core/types.ts';
 import type { CliIo } from './io.ts';
 import { TOOL_NAME, toolVersion } from './version.ts';
@@ -26,9 +27,11 @@ export interface DoctorDeps {
   createServices(options: DoctorOptions): Promise<Services>;
   loadChecks(): Promise<Check[]>;
   loadFrontEnd(mode: OutputMode): Promise<FrontEnd>;
+  /** Asks for a target in interactive mode when no target flag was given; by default nothing is asked. */
+  chooseTarget?: ChooseTarget;
 }
 
-/** A "still running" notice appears after this long (design: 5–10 s). */
+/** A "still running" notice appears after this long: long enough that a normal check never shows it. */
 export const SLOW_AFTER_MS = 5_000;
 
 export const nodeDeps: DoctorDeps = {
@@ -51,7 +54,7 @@ export const nodeDeps: DoctorDeps = {
   },
 };
 
-/** Runs the doctor and returns the exit code (130 when cancelled). */
+/** Runs the doctor and returns the front-end's exit code (130 when cancelled). */
 export async function runDoctor(
   request: DoctorRequest,
   io: CliIo,
@@ -86,17 +89,21 @@ export async function runDoctor(
     const dispose = () => services.azure.dispose();
     cancel.signal.addEventListener('abort', dispose, { once: true });
     disposers.push(dispose);
-    const bus = new EventBus();
+    // Only the interactive screen has someone to ask; elsewhere a question is a usage error naming its flag.
+    const prompts = mode === 'interactive' ? createPromptChannel() : undefined;
+    const session = createSession({
+      bus: new EventBus(),
+      services,
+      prompter: prompts?.prompter ?? refusingPrompter(mode === 'json' ? 'json' : 'plain'),
+      checks,
+      options: request.options,
+      signal: cancel.signal,
+      chooseTarget: deps.chooseTarget,
+      slowAfterMs: SLOW_AFTER_MS,
+    });
     const input: FrontEndInput = {
-      bus,
-      run: () =>
-        runChecks(checks, {
-          services,
-          options: request.options,
-          bus,
-          signal: cancel.signal,
-          slowAfterMs: SLOW_AFTER_MS,
-        }),
+      session,
+      prompts,
       header: { tool: TOOL_NAME, version: toolVersion(), command: request.command },
       verbose: request.options.verbose,
       strict: request.strict,
@@ -105,8 +112,8 @@ export async function runDoctor(
       stdout: io.stdout,
       stderr: io.stderr,
     };
-    const code = await frontEnd(input);
-    return cancel.signal.aborted ? ExitCode.Cancelled : code;
+    // Each front-end turns the run's end into its exit code with `exitCodeFor`, cancelling included.
+    return await frontEnd(input);
   } finally {
     for (const dispose of disposers) dispose();
     unsubscribe?.();

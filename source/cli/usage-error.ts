@@ -1,14 +1,2 @@
-/**
- * A mistake in how the tool was called (unknown flag, bad value). `main` prints its lines and
- * exits 2, never with a stack trace.
- */
-export class UsageError extends Error {
-  /** Extra lines printed after the message, e.g. `Run sc-doctor --help`. */
-  readonly hints: string[];
-
-  constructor(message: string, hints: string[] = []) {
-    super(message);
-    this.name = 'UsageError';
-    this.hints = hints;
-  }
-}
+/** The usage error lives in the core (the prompter raises it too); the CLI's modules import it here. */
+export { UsageError } from '../core/usage-error.ts';

@@ -1,4 +1,6 @@
 /** Exit codes are public API (README "Exit codes"). */
+import type { DoctorSummary } from './types.ts';
+
 export const ExitCode = {
   Success: 0,
   /** A check failed, or setup failed and was rolled back cleanly. */
@@ -12,3 +14,34 @@ export const ExitCode = {
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** How a run ended, as far as its exit code cares. */
+export interface RunEnd {
+  /** The user cancelled (Ctrl-C, or quit before the results were in). */
+  cancelled: boolean;
+  /** The flow itself crashed (a bug in sc-doctor, not a check result). */
+  crashed?: boolean;
+  /** Per-status counts of the doctor's outcomes; absent when no doctor ran. */
+  doctor?: DoctorSummary;
+  /** `--strict`: warnings fail the run. */
+  strict?: boolean;
+  /** How setup ended, once there is one. */
+  setup?: 'succeeded' | 'rolled-back' | 'rollback-incomplete';
+}
+
+/**
+ * The one place a finished run becomes an exit code, for every front-end. Cancelling wins (the
+ * results are incomplete), then a crash, then an incomplete rollback, then any failure.
+ */
+export function exitCodeFor(end: RunEnd): ExitCodeValue {
+  if (end.cancelled) return ExitCode.Cancelled;
+  if (end.crashed) return ExitCode.Failure;
+  if (end.setup === 'rollback-incomplete') return ExitCode.RollbackIncomplete;
+  if (end.setup === 'rolled-back') return ExitCode.Failure;
+  const doctor = end.doctor;
+  if (doctor) {
+    if (doctor.fail + doctor.error + doctor.timeout > 0) return ExitCode.Failure;
+    if (end.strict && doctor.warn > 0) return ExitCode.Failure;
+  }
+  return ExitCode.Success;
+}

@@ -1,16 +1,20 @@
 /**
  * The contract between the CLI and its three front-ends (json, plain, interactive). The CLI builds
- * a `FrontEndInput`, the front-end subscribes to `bus`, calls `run()`, renders, and returns the
- * exit code. Front-ends never run checks themselves and the core never prints.
+ * a `FrontEndInput`, the front-end subscribes to `session.bus`, starts the flow the command asks for
+ * (`session.doctor()`), renders, and returns the exit code (from `exitCodeFor`). Front-ends never run
+ * checks themselves and the core never prints.
  */
-import type { EventBus } from './events.ts';
-import type { CheckOutcome } from './types.ts';
+import type { PromptChannel } from './prompter.ts';
+import type { Session } from './session.ts';
 
 export interface FrontEndInput {
-  /** Subscribe before calling `run()`; every event of the run arrives here. */
-  bus: EventBus;
-  /** Starts the doctor. Resolves with the outcomes in declared order. */
-  run: () => Promise<CheckOutcome[]>;
+  /** The flows of this run and the bus their events arrive on; subscribe before starting one. */
+  session: Session;
+  /**
+   * Questions the flow asks, for the interactive front-end to serve (the session's prompter sends
+   * them here). Absent in plain and JSON modes, where asking is a usage error.
+   */
+  prompts?: PromptChannel;
   /** Static facts for headers. */
   header: { tool: string; version: string; command: string };
   verbose: boolean;

@@ -17,6 +17,13 @@ export interface RunChecksOptions {
   slowAfterMs?: number;
   /** Cancels every running check (Ctrl-C); unfinished checks end as `skip`. */
   signal?: AbortSignal;
+  /**
+   * Outcomes of checks that ran before (the base checks, when these are the target checks): a check
+   * may `need` them as if they were part of this run.
+   */
+  previous?: readonly CheckOutcome[];
+  /** Emit `doctor:start` and `doctor:end` (default true); a flow that runs checks in phases does it once itself. */
+  announce?: boolean;
 }
 
 /**
@@ -30,19 +37,23 @@ const PROCEED_STATUSES: ReadonlySet<CheckStatus> = new Set(['pass', 'warn']);
 
 /** Runs the checks and resolves with their outcomes in declared order. */
 export async function runChecks(checks: readonly Check[], run: RunChecksOptions): Promise<CheckOutcome[]> {
-  assertValidGraph(checks);
+  const previous = run.previous ?? [];
+  assertValidGraph(checks, previous);
   const { bus } = run;
-  bus.emit({ type: 'doctor:start', checks: checks.map(({ id, title }) => ({ id, title })) });
+  const announce = run.announce ?? true;
+  if (announce) bus.emit({ type: 'doctor:start', checks: checks.map(({ id, title }) => ({ id, title })) });
 
-  const outcomes = new Map<string, CheckOutcome>();
-  const pending = new Map<string, Promise<CheckOutcome>>();
+  const outcomes = new Map<string, CheckOutcome>(previous.map((outcome) => [outcome.id, outcome]));
+  const pending = new Map<string, Promise<CheckOutcome>>(
+    previous.map((outcome) => [outcome.id, Promise.resolve(outcome)]),
+  );
 
   const start = (check: Check): Promise<CheckOutcome> => {
     const existing = pending.get(check.id);
     if (existing) return existing;
     const promise = (async () => {
       const needed = await Promise.all(
-        (check.needs ?? []).map((id) => start(checks.find((c) => c.id === id)!)),
+        (check.needs ?? []).map((id) => pending.get(id) ?? start(checks.find((c) => c.id === id)!)),
       );
       const blocker = needed.find((outcome) => !PROCEED_STATUSES.has(outcome.status));
       const outcome = blocker
@@ -57,7 +68,7 @@ export async function runChecks(checks: readonly Check[], run: RunChecksOptions)
   };
 
   const all = await Promise.all(checks.map(start));
-  bus.emit({ type: 'doctor:end', outcomes: all, summary: summarize(all) });
+  if (announce) bus.emit({ type: 'doctor:end', outcomes: all, summary: summarize(all) });
   return all;
 }
 
@@ -170,19 +181,15 @@ export function summarize(outcomes: readonly Pick<CheckOutcome, 'status'>[]): Do
   return summary;
 }
 
-/** Exit code of a doctor run: warnings alone pass unless `strict`. */
-export function doctorExitCode(summary: DoctorSummary, strict = false): 0 | 1 {
-  if (summary.fail + summary.error + summary.timeout > 0) return 1;
-  if (strict && summary.warn > 0) return 1;
-  return 0;
-}
-
-function assertValidGraph(checks: readonly Check[]): void {
+function assertValidGraph(checks: readonly Check[], previous: readonly CheckOutcome[]): void {
   const ids = new Set(checks.map((c) => c.id));
   if (ids.size !== checks.length) throw new Error('duplicate check id');
+  const earlier = new Set(previous.map((outcome) => outcome.id));
   for (const check of checks) {
+    if (earlier.has(check.id)) throw new Error(`check ${check.id} already ran`);
     for (const need of check.needs ?? []) {
-      if (!ids.has(need)) throw new Error(`check ${check.id} needs unknown check ${need}`);
+      if (!ids.has(need) && !earlier.has(need))
+        throw new Error(`check ${check.id} needs unknown check ${need}`);
     }
   }
   const visiting = new Set<string>();

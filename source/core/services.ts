@@ -1,8 +1,12 @@
 /**
  * Everything the core touches in the outside world comes through one `Services` object, so tests
  * pass real local servers or fakes instead of monkey-patching modules.
+ *
+ * The core knows no cloud: a module that adds a service (the Azure session, for one) declares its
+ * slot by augmenting `Services` from its own file, so imports point from that module to the core and
+ * never back (docs/architecture.md, "Dependencies point inwards").
  */
-import type { AzureSession } from '../azure/session.ts';
+import type { Prompter } from './prompter.ts';
 
 export interface ExecOptions {
   /** Kill the process after this long; the result then has `timedOut: true`. */
@@ -29,6 +33,10 @@ export interface Services {
   exec(file: string, args: string[], options?: ExecOptions): Promise<ExecResult>;
   /** Milliseconds since the epoch. */
   now(): number;
-  /** Azure access for this run: az facts, cloud endpoints and tokens, each asked at most once. */
-  azure: AzureSession;
+  /**
+   * Asks the user (pick, confirm, enter a value). Set by the CLI for the output mode: Ink-backed when
+   * interactive, refusing with a usage error naming the flag otherwise. Absent in unit tests of
+   * checks, which never ask.
+   */
+  prompter?: Prompter;
 }

@@ -22,8 +22,11 @@ export const STATUS_LOOK: Record<CheckStatus, StatusLook> = {
   timeout: { glyph: '◷', ascii: '~', word: 'TIMEOUT', color: 'red' },
 };
 
-/** Summary line, e.g. `4 passed · 1 warning · 1 failed`. Zero counts are left out. */
-export function summaryText(summary: Record<CheckStatus, number>, running = 0): string {
+/**
+ * Summary line, e.g. `4 passed · 1 warning · 1 failed · 1 running · 2 waiting`. Zero counts are left
+ * out. `waiting` rows have not started (they need a check still running).
+ */
+export function summaryText(summary: Record<CheckStatus, number>, running = 0, waiting = 0): string {
   const parts: string[] = [];
   const add = (n: number, one: string, many: string) => {
     if (n > 0) parts.push(`${n} ${n === 1 ? one : many}`);
@@ -35,5 +38,6 @@ export function summaryText(summary: Record<CheckStatus, number>, running = 0): 
   add(summary.timeout, 'timed out', 'timed out');
   add(summary.skip, 'skipped', 'skipped');
   add(running, 'running', 'running');
+  add(waiting, 'waiting', 'waiting');
   return parts.length > 0 ? parts.join(' · ') : 'no checks';
 }

@@ -51,6 +51,9 @@ export interface CheckOutcome {
   blocking: boolean;
 }
 
+/** What to check or set up (`--server`, `--app`...): flag names in camelCase to values. */
+export type TargetOptions = Record<string, string | undefined>;
+
 /** The options every check can see (from flags and environment). */
 export interface DoctorOptions {
   subscription?: string;
@@ -59,7 +62,7 @@ export interface DoctorOptions {
   credential?: 'default' | 'managed-identity';
   verbose: boolean;
   /** Target flags (server, app...) arrive with later issues; unknown keys are kept. */
-  target: Record<string, string | undefined>;
+  target: TargetOptions;
 }
 
 export interface CheckContext {
@@ -70,6 +73,8 @@ export interface CheckContext {
   outcomeOf(id: string): CheckOutcome | undefined;
 }
 
+export type CheckPhase = 'base' | 'target';
+
 export interface Check {
   id: string;
   title: string;
@@ -77,6 +82,12 @@ export interface Check {
   needs?: string[];
   /** Per-check timeout; the runner's default applies when absent. */
   timeoutMs?: number;
+  /**
+   * `base` (the default) checks the machine and the account; `target` checks a server or an app and
+   * runs after the target is known (from flags, or chosen interactively once the base checks are done).
+   * A target check may `need` base checks.
+   */
+  phase?: CheckPhase;
   run(ctx: CheckContext): Promise<CheckResult>;
 }
 

@@ -3,10 +3,10 @@
  * stdout. The document's shape is public API (README "JSON output"); every field is listed here
  * explicitly so nothing a check keeps in `data` leaks into it by accident.
  */
+import { exitCodeFor } from '../core/exit-codes.ts';
 import type { FrontEnd } from '../core/front-end.ts';
 import { summarize } from '../core/run-checks.ts';
 import type { CheckOutcome, CheckStatus, DoctorSummary } from '../core/types.ts';
-import { doctorRunExitCode } from './exit-code.ts';
 
 export interface JsonRemediation {
   summary: string;
@@ -80,8 +80,12 @@ function jsonCheck(outcome: CheckOutcome): JsonCheck {
 }
 
 export const runJson: FrontEnd = async (input) => {
-  const outcomes = await input.run();
-  const exitCode = doctorRunExitCode(summarize(outcomes), input.strict, input.cancel.signal.aborted);
+  const outcomes = await input.session.doctor();
+  const exitCode = exitCodeFor({
+    doctor: summarize(outcomes),
+    strict: input.strict,
+    cancelled: input.cancel.signal.aborted,
+  });
   input.stdout.write(`${JSON.stringify(jsonDocument(input.header, outcomes, exitCode), null, 2)}\n`);
   return exitCode;
 };

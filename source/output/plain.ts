@@ -4,11 +4,11 @@
  * checks (a row waits for the rows above it), so two runs of the same doctor read the same.
  */
 import type { CoreEvent } from '../core/events.ts';
+import { ExitCode, exitCodeFor } from '../core/exit-codes.ts';
 import type { FrontEnd } from '../core/front-end.ts';
 import { summarize } from '../core/run-checks.ts';
 import { STATUS_LOOK, summaryText } from '../core/status-display.ts';
 import type { CheckOutcome, CheckStatus, DoctorSummary } from '../core/types.ts';
-import { doctorRunExitCode } from './exit-code.ts';
 import { paint, unicodeSupported } from './terminal.ts';
 
 export interface PlainStyle {
@@ -80,7 +80,7 @@ export function closingLines(
 }
 
 function exitLine(summary: DoctorSummary, exitCode: number, strict: boolean): string {
-  if (exitCode === 130) return 'Cancelled: exit code 130.';
+  if (exitCode === ExitCode.Cancelled) return 'Cancelled: exit code 130.';
   if (exitCode === 0) {
     return summary.warn > 0
       ? 'Exit code 0: warnings do not fail the run (add --strict to make them).'
@@ -133,7 +133,7 @@ export function createPlainFrontEnd(unicode: boolean): FrontEnd {
     const style: PlainStyle = { color: input.color, unicode, verbose: input.verbose };
     const writeOut = (lines: string[]) => input.stdout.write(lines.map((line) => `${line}\n`).join(''));
     const rows = new OrderedRows(writeOut, style);
-    const unsubscribe = input.bus.on((event) => {
+    const unsubscribe = input.session.bus.on((event) => {
       const progress = progressLine(event, style);
       if (progress) input.stderr.write(`${progress}\n`);
       if (event.type === 'doctor:start') rows.start(event.checks);
@@ -141,12 +141,16 @@ export function createPlainFrontEnd(unicode: boolean): FrontEnd {
     });
     let outcomes: CheckOutcome[];
     try {
-      outcomes = await input.run();
+      outcomes = await input.session.doctor();
     } finally {
       unsubscribe();
     }
     const summary = summarize(outcomes);
-    const exitCode = doctorRunExitCode(summary, input.strict, input.cancel.signal.aborted);
+    const exitCode = exitCodeFor({
+      doctor: summary,
+      strict: input.strict,
+      cancelled: input.cancel.signal.aborted,
+    });
     writeOut(['', ...closingLines(summary, exitCode, input.strict, style)]);
     return exitCode;
   };

@@ -1,12 +1,23 @@
-import { useApp, useStdin, useWindowSize } from 'ink';
-import { useEffect, useReducer } from 'react';
+import { Box, useApp, useStdin, useWindowSize } from 'ink';
+import { type Dispatch, useEffect, useMemo, useReducer } from 'react';
 import type { FrontEndInput } from '../core/front-end.ts';
+import type { OpenPrompt } from '../core/prompter.ts';
+import { type AppActions, AppProviders, useAppActions, useAppState } from './context.tsx';
+import { useCancelKey } from './hooks/use-cancel-key.ts';
 import { useDoctorEvents } from './hooks/use-doctor-events.ts';
 import { useDoctorKeys } from './hooks/use-doctor-keys.ts';
+import { usePrompts } from './hooks/use-prompts.ts';
 import { useRunOnce } from './hooks/use-run-once.ts';
 import { useUiClock } from './hooks/use-ui-clock.ts';
 import { DoctorScreen } from './screens/DoctorScreen.tsx';
-import { doctorReducer, initialDoctorState } from './state/doctor-state.ts';
+import { QuestionScreen } from './screens/QuestionScreen.tsx';
+import {
+  type AppAction,
+  appReducer,
+  focusedScreen,
+  initialAppState,
+  type ScreenName,
+} from './state/app-state.ts';
 
 export interface AppProps {
   input: FrontEndInput;
@@ -19,46 +30,123 @@ export interface AppProps {
 }
 
 /**
- * The lifecycle root: runs the doctor once, owns the state and the only `exit()` call, and renders
- * a final frame without key hints before unmounting so the scrollback keeps a clean copy.
+ * The lifecycle root: starts the session's flow once, owns the state and the only `exit()` call,
+ * serves the flow's questions, and routes keys to the focused screen. It renders a final frame
+ * without key hints before unmounting so the scrollback keeps a clean copy.
  */
 export function App({ input, onExit, now = Date.now, size }: AppProps) {
-  const [state, dispatch] = useReducer(doctorReducer, { verbose: input.verbose }, initialDoctorState);
-  useDoctorEvents(input.bus, dispatch, now);
-  useRunOnce(input.run, dispatch);
+  const [state, dispatch] = useReducer(appReducer, { verbose: input.verbose }, initialAppState);
+  useDoctorEvents(input.session.bus, dispatch, now);
+  usePrompts(input.prompts, dispatch);
+  useRunOnce(input.session.doctor, dispatch);
+  const actions = useActions(state.prompts, dispatch, input.strict);
 
+  const doctor = state.doctor;
   const { isRawModeSupported } = useStdin();
-  const exiting = state.exitCode !== null;
-  useDoctorKeys(dispatch, { strict: input.strict, isActive: isRawModeSupported && !exiting });
+  const exiting = doctor.exitCode !== null;
+  useCancelKey(actions.cancel, isRawModeSupported && !exiting);
+
+  // Ctrl-C outside the screen's reach (SIGTERM, or a signal while raw mode is off) ends it the same way.
+  useEffect(() => {
+    const signal = input.cancel.signal;
+    if (signal.aborted) return actions.cancel();
+    signal.addEventListener('abort', actions.cancel, { once: true });
+    return () => signal.removeEventListener('abort', actions.cancel);
+  }, [input.cancel, actions]);
 
   // Without raw mode nobody can press q, so leave as soon as the results are in.
   useEffect(() => {
-    if (!isRawModeSupported && state.finished) dispatch({ type: 'quit', strict: input.strict });
-  }, [isRawModeSupported, state.finished, input.strict]);
+    if (!isRawModeSupported && doctor.finished) actions.quit();
+  }, [isRawModeSupported, doctor.finished, actions]);
 
   const { exit } = useApp();
   useEffect(() => {
-    if (state.exitCode === null) return;
+    if (doctor.exitCode === null) return;
     // Quitting early must not leave az processes running behind us.
-    if (!state.finished) input.cancel.abort();
-    onExit?.(state.exitCode);
-    exit(state.exitCode);
-  }, [state.exitCode, state.finished, input.cancel, onExit, exit]);
+    if (!doctor.finished) input.cancel.abort(new Error('cancelled'));
+    onExit?.(doctor.exitCode);
+    exit(doctor.exitCode);
+  }, [doctor.exitCode, doctor.finished, input.cancel, onExit, exit]);
 
   const terminal = useWindowSize();
   const { columns, rows } = size ?? terminal;
-  const running = state.rows.some((row) => row.phase === 'running');
-  const clock = useUiClock(running && !exiting, now);
+  const running = doctor.rows.some((row) => row.phase === 'running') && !exiting;
+  const clock = useUiClock(running, now);
+  const focused = isRawModeSupported && !exiting ? focusedScreen(state) : null;
 
+  return (
+    <AppProviders state={state} actions={actions}>
+      {state.screens.map((name) => (
+        // Screens below the focused one stay mounted (their state survives) but hidden and deaf.
+        <Box key={name} display={name === focusedScreen(state) ? 'flex' : 'none'} flexDirection="column">
+          <Screen
+            name={name}
+            focused={focused === name}
+            input={input}
+            columns={columns}
+            rows={rows}
+            now={clock}
+            final={exiting}
+          />
+        </Box>
+      ))}
+    </AppProviders>
+  );
+}
+
+interface ScreenProps {
+  name: ScreenName;
+  focused: boolean;
+  input: FrontEndInput;
+  columns: number;
+  rows: number;
+  now: number;
+  final: boolean;
+}
+
+function Screen({ name, ...props }: ScreenProps) {
+  switch (name) {
+    case 'doctor':
+      return <DoctorRoute {...props} />;
+    case 'question':
+      return <QuestionScreen focused={props.focused} color={props.input.color} />;
+  }
+}
+
+function DoctorRoute({ focused, input, columns, rows, now, final }: Omit<ScreenProps, 'name'>) {
+  const state = useAppState().doctor;
+  useDoctorKeys(useAppActions(), { isActive: focused });
   return (
     <DoctorScreen
       state={state}
       header={input.header}
       columns={columns}
       rows={rows}
-      now={clock}
+      now={now}
       color={input.color}
-      final={exiting}
+      final={final}
     />
+  );
+}
+
+/** Named actions over the reducer: the only place that touches `dispatch`. */
+function useActions(
+  prompts: readonly OpenPrompt[],
+  dispatch: Dispatch<AppAction>,
+  strict: boolean,
+): AppActions {
+  return useMemo(
+    () => ({
+      move: (delta) => dispatch({ type: 'move', delta }),
+      toggleDetails: () => dispatch({ type: 'toggle-details' }),
+      quit: () => dispatch({ type: 'quit', strict }),
+      cancel: () => dispatch({ type: 'cancel' }),
+      answer: (id, value) => {
+        const prompt = prompts.find((open) => open.id === id);
+        dispatch({ type: 'prompt:close', id });
+        prompt?.answer(value as never);
+      },
+    }),
+    [prompts, dispatch, strict],
   );
 }

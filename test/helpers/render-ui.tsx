@@ -65,10 +65,12 @@ export function renderDoctor(options: RenderDoctorOptions = {}): RenderedDoctor 
     settleRun = { resolve, reject };
   });
   const input: FrontEndInput = {
-    bus,
-    run: () => {
-      calls += 1;
-      return runPromise;
+    session: {
+      bus,
+      doctor: () => {
+        calls += 1;
+        return runPromise;
+      },
     },
     header: { tool: 'sc-doctor', version: '0.1.0', command: 'doctor' },
     verbose: options.verbose ?? false,

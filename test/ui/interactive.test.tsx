@@ -68,8 +68,7 @@ function inputFor(runChecksWith: (bus: EventBus, signal: AbortSignal) => ReturnT
   const cancel = new AbortController();
   const stdout = new FakeStdout();
   const input: FrontEndInput = {
-    bus,
-    run: () => runChecksWith(bus, cancel.signal),
+    session: { bus, doctor: () => runChecksWith(bus, cancel.signal) },
     header: { tool: 'sc-doctor', version: '0.1.0', command: 'doctor' },
     verbose: false,
     strict: false,

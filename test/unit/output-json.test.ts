@@ -98,8 +98,7 @@ function input(
   const out = new CaptureStream();
   const err = new CaptureStream();
   return {
-    bus: new EventBus(),
-    run: async () => outcomes,
+    session: { bus: new EventBus(), doctor: async () => outcomes },
     header,
     verbose: false,
     strict,

@@ -62,14 +62,16 @@ async function runPlainWith(options: {
   const stdout = new CaptureStream();
   const stderr = new CaptureStream();
   const input: FrontEndInput = {
-    bus,
-    run: () =>
-      runChecks(options.checks ?? checks, {
-        services,
-        options: { verbose: false, target: {} },
-        bus,
-        slowAfterMs: 10,
-      }),
+    session: {
+      bus,
+      doctor: () =>
+        runChecks(options.checks ?? checks, {
+          services,
+          options: { verbose: false, target: {} },
+          bus,
+          slowAfterMs: 10,
+        }),
+    },
     header: { tool: 'sc-doctor', version: '0.1.0', command: 'doctor' },
     verbose: options.verbose ?? false,
     strict: options.strict ?? false,

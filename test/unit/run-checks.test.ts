@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type CoreEvent, EventBus } from '../../source/core/events.ts';
-import { doctorExitCode, runChecks, summarize } from '../../source/core/run-checks.ts';
+import { exitCodeFor } from '../../source/core/exit-codes.ts';
+import { runChecks, summarize } from '../../source/core/run-checks.ts';
 import type { Services } from '../../source/core/services.ts';
 import type { Check, CheckResult, DoctorOptions } from '../../source/core/types.ts';
 
@@ -186,9 +187,9 @@ test('invalid graphs are rejected: unknown need, cycle, duplicate id', async () 
 
 test('exit code: failures, errors and timeouts fail; warnings only with strict', () => {
   const base = summarize([{ status: 'pass' }, { status: 'warn' }]);
-  assert.equal(doctorExitCode(base), 0);
-  assert.equal(doctorExitCode(base, true), 1);
+  assert.equal(exitCodeFor({ doctor: base, cancelled: false }), 0);
+  assert.equal(exitCodeFor({ doctor: base, strict: true, cancelled: false }), 1);
   for (const status of ['fail', 'error', 'timeout'] as const) {
-    assert.equal(doctorExitCode(summarize([{ status: 'pass' }, { status }])), 1);
+    assert.equal(exitCodeFor({ doctor: summarize([{ status: 'pass' }, { status }]), cancelled: false }), 1);
   }
 });

@@ -12,12 +12,15 @@ export interface CheckRowProps {
   /** UI clock, for the elapsed time of a running check. */
   now: number;
   color: boolean;
+  /** The run was cancelled: an unfinished row says so instead of spinning. */
+  cancelled: boolean;
 }
 
 /** One check: marker, status, title, message (or elapsed time while running), then its notes. */
-export function CheckRow({ row, layout, selected, now, color }: CheckRowProps) {
-  const running = row.phase === 'running';
-  const message = row.outcome?.message ?? (row.slow ? 'still running' : '');
+export function CheckRow({ row, layout, selected, now, color, cancelled }: CheckRowProps) {
+  const stopped = cancelled && row.phase !== 'done';
+  const running = row.phase === 'running' && !stopped;
+  const message = stopped ? 'cancelled' : (row.outcome?.message ?? (row.slow ? 'still running' : ''));
   return (
     // flexShrink 0: in the height-capped list a row is cut at the bottom, never squeezed (Yoga would
     // otherwise shrink rows to fit and drop lines out of their middle).
@@ -27,7 +30,7 @@ export function CheckRow({ row, layout, selected, now, color }: CheckRowProps) {
           <Text>{selected ? '❯' : ' '}</Text>
         </Box>
         <Box width={layout.badge} flexShrink={0}>
-          <StatusBadge row={row} color={color} />
+          <StatusBadge row={row} color={color} cancelled={cancelled} />
         </Box>
         <Box width={layout.title} flexShrink={0}>
           <Text bold={selected} wrap="truncate-end">

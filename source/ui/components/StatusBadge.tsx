@@ -6,8 +6,22 @@ import { Spinner } from './Spinner.tsx';
 /** Word column width: the longest word (`TIMEOUT`) plus room. */
 const WORD_WIDTH = 7;
 
-/** Glyph and word of a row's status; colour only repeats what the word already says. */
-export function StatusBadge({ row, color }: { row: RowState; color: boolean }) {
+/**
+ * Glyph and word of a row's status; colour only repeats what the word already says. Once the run is
+ * cancelled an unfinished row stops spinning, so scrollback never keeps a frozen spinner.
+ */
+export function StatusBadge({
+  row,
+  color,
+  cancelled,
+}: {
+  row: RowState;
+  color: boolean;
+  cancelled: boolean;
+}) {
+  if (cancelled && row.phase !== 'done') {
+    return <Text color={color ? 'yellow' : undefined}>{`○ ${'stopped'.padEnd(WORD_WIDTH)}`}</Text>;
+  }
   if (row.phase === 'running') {
     return (
       <Text>

@@ -4,20 +4,33 @@ import type { DoctorSummary } from '../../core/types.ts';
 
 export interface SummaryProps {
   summary: DoctorSummary;
-  unfinished: number;
+  running: number;
+  waiting: number;
+  /** The user left before the checks finished. */
+  cancelled: boolean;
   runError: string | null;
   color: boolean;
 }
 
-/** `4 passed · 1 warning · 1 failed · 1 running`, or why the doctor itself stopped. */
-export function Summary({ summary, unfinished, runError, color }: SummaryProps) {
+/** `4 passed · 1 warning · 1 failed · 1 running · 1 waiting`, `cancelled · …`, or why the doctor itself stopped. */
+export function Summary({ summary, running, waiting, cancelled, runError, color }: SummaryProps) {
   if (runError !== null) {
     return <Text color={color ? 'magenta' : undefined}>{`the doctor itself failed: ${runError}`}</Text>;
   }
+  if (cancelled) {
+    const stopped = running + waiting;
+    const done = summaryText(summary);
+    return (
+      <Text bold color={color ? 'yellow' : undefined}>
+        {`cancelled · ${stopped} not finished${done === 'no checks' ? '' : ` · ${done}`}`}
+      </Text>
+    );
+  }
   const bad = summary.fail + summary.error + summary.timeout > 0;
+  const unfinished = running + waiting;
   return (
     <Text bold color={color && unfinished === 0 ? (bad ? 'red' : 'green') : undefined}>
-      {summaryText(summary, unfinished)}
+      {summaryText(summary, running, waiting)}
     </Text>
   );
 }

@@ -1,22 +1,15 @@
 import { useInput } from 'ink';
-import type { Dispatch } from 'react';
-import type { DoctorAction } from '../state/doctor-state.ts';
+import type { AppActions } from '../context.tsx';
 
-/**
- * The doctor screen's keymap: ↑↓ (or k/j) move, enter toggles details, q quits, Ctrl-C cancels.
- * Ink's own Ctrl-C exit is off, so cancelling goes through the same exit path as q.
- */
-export function useDoctorKeys(
-  dispatch: Dispatch<DoctorAction>,
-  options: { strict: boolean; isActive: boolean },
-): void {
+/** The doctor screen's keymap: ↑↓ (or k/j) move, enter toggles details, q quits. Live only while focused. */
+export function useDoctorKeys(actions: AppActions, options: { isActive: boolean }): void {
   useInput(
     (input, key) => {
-      if (key.ctrl && input === 'c') dispatch({ type: 'cancel' });
-      else if (key.upArrow || input === 'k') dispatch({ type: 'move', delta: -1 });
-      else if (key.downArrow || input === 'j') dispatch({ type: 'move', delta: 1 });
-      else if (key.return) dispatch({ type: 'toggle-details' });
-      else if (input === 'q') dispatch({ type: 'quit', strict: options.strict });
+      if (key.ctrl) return;
+      if (key.upArrow || input === 'k') actions.move(-1);
+      else if (key.downArrow || input === 'j') actions.move(1);
+      else if (key.return) actions.toggleDetails();
+      else if (input === 'q') actions.quit();
     },
     { isActive: options.isActive },
   );

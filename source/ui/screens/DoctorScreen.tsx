@@ -30,7 +30,7 @@ export function DoctorScreen({ state, header, columns, rows, now, color, final }
   );
   const signin = outcomeById(state, 'signin')?.data ?? null;
   const subscription = outcomeById(state, 'subscription')?.data ?? null;
-  const { summary, unfinished } = countRows(state);
+  const { summary, running, waiting } = countRows(state);
 
   // header (1-2) + blank + blank + summary + hints, and one spare line so the frame never fills the screen.
   const fixed = (subscription ? 2 : 1) + 3 + (final ? 0 : 1) + 1;
@@ -59,6 +59,7 @@ export function DoctorScreen({ state, header, columns, rows, now, color, final }
             selected={!final && window.start + offset === state.selected}
             now={now}
             color={color}
+            cancelled={state.cancelled}
           />
         ))}
       </Box>
@@ -66,7 +67,14 @@ export function DoctorScreen({ state, header, columns, rows, now, color, final }
         <Text dimColor={color}>{below > 0 ? `  ↓ ${below} more below` : '  ↓ more below'}</Text>
       ) : null}
       <Text> </Text>
-      <Summary summary={summary} unfinished={unfinished} runError={state.runError} color={color} />
+      <Summary
+        summary={summary}
+        running={running}
+        waiting={waiting}
+        cancelled={state.cancelled}
+        runError={state.runError}
+        color={color}
+      />
       {final ? null : <KeyHints hints={DOCTOR_KEY_HINTS} color={color} />}
     </Box>
   );

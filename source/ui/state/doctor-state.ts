@@ -4,8 +4,8 @@
  * unit-testable without Ink.
  */
 import type { CoreEvent } from '../../core/events.ts';
-import { ExitCode } from '../../core/exit-codes.ts';
-import { doctorExitCode, summarize } from '../../core/run-checks.ts';
+import { ExitCode, exitCodeFor } from '../../core/exit-codes.ts';
+import { summarize } from '../../core/run-checks.ts';
 import type { CheckOutcome, DoctorSummary } from '../../core/types.ts';
 
 /** `waiting` = announced but not started (its `needs` are still running). */
@@ -39,6 +39,8 @@ export interface DoctorState {
   exitCode: number | null;
   /** Whether new rows start expanded (`--verbose`). */
   expandByDefault: boolean;
+  /** The user left before every check finished: unfinished rows end as "cancelled", not spinning. */
+  cancelled: boolean;
 }
 
 export type DoctorAction =
@@ -59,6 +61,7 @@ export function initialDoctorState(options: { verbose?: boolean } = {}): DoctorS
     runError: null,
     exitCode: null,
     expandByDefault: options.verbose ?? false,
+    cancelled: false,
   };
 }
 
@@ -76,10 +79,12 @@ export function doctorReducer(state: DoctorState, action: DoctorAction): DoctorS
     }
     case 'run-failed':
       return { ...state, runError: action.message, finished: true };
-    case 'quit':
-      return { ...state, exitCode: quitExitCode(state, action.strict) };
+    case 'quit': {
+      const exitCode = quitExitCode(state, action.strict);
+      return { ...state, exitCode, cancelled: exitCode === ExitCode.Cancelled && hasUnfinished(state) };
+    }
     case 'cancel':
-      return { ...state, exitCode: ExitCode.Cancelled };
+      return { ...state, exitCode: ExitCode.Cancelled, cancelled: hasUnfinished(state) };
   }
 }
 
@@ -88,17 +93,31 @@ export function doctorReducer(state: DoctorState, action: DoctorAction): DoctorS
  * code is the doctor's own (warnings fail only with `--strict`).
  */
 export function quitExitCode(state: DoctorState, strict: boolean): number {
-  if (state.runError !== null) return ExitCode.Failure;
-  if (!state.finished) return ExitCode.Cancelled;
-  return doctorExitCode(state.summary ?? summarize(finishedOutcomes(state)), strict);
+  return exitCodeFor({
+    cancelled: !state.finished && state.runError === null,
+    crashed: state.runError !== null,
+    doctor: state.summary ?? summarize(finishedOutcomes(state)),
+    strict,
+  });
 }
 
-/** Per-status counts of finished rows plus how many are not finished yet, for the summary line. */
-export function countRows(state: DoctorState): { summary: DoctorSummary; unfinished: number } {
-  return {
-    summary: summarize(finishedOutcomes(state)),
-    unfinished: state.rows.filter((row) => row.phase !== 'done').length,
-  };
+/**
+ * Per-status counts of finished rows, plus the rows still running and those waiting for a check
+ * they need (a waiting row is not running yet), for the summary line.
+ */
+export function countRows(state: DoctorState): {
+  summary: DoctorSummary;
+  unfinished: number;
+  running: number;
+  waiting: number;
+} {
+  const running = state.rows.filter((row) => row.phase === 'running').length;
+  const waiting = state.rows.filter((row) => row.phase === 'waiting').length;
+  return { summary: summarize(finishedOutcomes(state)), unfinished: running + waiting, running, waiting };
+}
+
+function hasUnfinished(state: DoctorState): boolean {
+  return state.rows.some((row) => row.phase !== 'done');
 }
 
 /** The outcome of a finished check by id, e.g. `signin` for the header. */
@@ -138,6 +157,9 @@ function applyEvent(state: DoctorState, event: CoreEvent, at: number): DoctorSta
       }
       return next.moved ? next : { ...next, selected: firstProblem(next) ?? next.selected };
     }
+    default:
+      // Setup's plan, step and rollback events belong to other screens.
+      return state;
   }
 }
 

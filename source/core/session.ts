@@ -1,0 +1,101 @@
+/**
+ * A session is one run of sc-doctor as a front-end sees it: the flows it can start (today the doctor;
+ * setup joins later as another method) over one event bus, one set of services and one cancel
+ * signal. Front-ends call a flow, listen to the bus and render; they never run checks themselves.
+ */
+import type { EventBus } from './events.ts';
+import type { Prompter } from './prompter.ts';
+import { runChecks, summarize } from './run-checks.ts';
+import type { Services } from './services.ts';
+import type { Check, CheckOutcome, DoctorOptions, TargetOptions } from './types.ts';
+
+/**
+ * Asks which server and app to check once the base checks are done and no target flag was given
+ * (interactive mode only). Resolves undefined to go on without one: the target checks then say which
+ * flags would name it.
+ */
+export type ChooseTarget = (
+  prompter: Prompter,
+  services: Services,
+  signal: AbortSignal,
+) => Promise<TargetOptions | undefined>;
+
+/** The default until the target pickers land: no question, no target. */
+export const noTargetChooser: ChooseTarget = async () => undefined;
+
+export interface Session {
+  /** Every event of every flow of this session. */
+  readonly bus: EventBus;
+  /**
+   * Runs the doctor: base checks, then (if no target was given and someone can be asked) the target
+   * question, then the target checks with the base outcomes visible to their `needs`. Resolves with
+   * every outcome in declared order.
+   */
+  doctor(): Promise<CheckOutcome[]>;
+}
+
+export interface SessionOptions {
+  bus: EventBus;
+  services: Services;
+  prompter: Prompter;
+  checks: readonly Check[];
+  options: DoctorOptions;
+  /** Aborted on Ctrl-C; every flow and every question stops. */
+  signal: AbortSignal;
+  chooseTarget?: ChooseTarget;
+  /** Runner settings (see `RunChecksOptions`). */
+  slowAfterMs?: number;
+  defaultTimeoutMs?: number;
+}
+
+/** Whether a check runs once the target is known (see `Check.phase`). */
+export function isTargetCheck(check: Check): boolean {
+  return check.phase === 'target';
+}
+
+/** Whether any target flag was given. */
+export function hasTarget(target: TargetOptions): boolean {
+  return Object.values(target).some((value) => value !== undefined && value !== '');
+}
+
+export function createSession(session: SessionOptions): Session {
+  const { bus, checks, signal } = session;
+  const services: Services = { ...session.services, prompter: session.prompter };
+  const chooseTarget = session.chooseTarget ?? noTargetChooser;
+  const runner = {
+    services,
+    bus,
+    signal,
+    slowAfterMs: session.slowAfterMs,
+    defaultTimeoutMs: session.defaultTimeoutMs,
+    announce: false,
+  };
+
+  return {
+    bus,
+    async doctor() {
+      const base = checks.filter((check) => !isTargetCheck(check));
+      const targeted = checks.filter(isTargetCheck);
+      bus.emit({ type: 'doctor:start', checks: checks.map(({ id, title }) => ({ id, title })) });
+      const baseOutcomes = await runChecks(base, { ...runner, options: session.options });
+
+      let options = session.options;
+      if (targeted.length > 0 && !hasTarget(options.target) && session.prompter.interactive) {
+        if (!signal.aborted) {
+          bus.emit({ type: 'doctor:choose-target' });
+          const chosen = await chooseTarget(session.prompter, services, signal);
+          if (chosen) options = { ...options, target: { ...options.target, ...chosen } };
+        }
+      }
+      const targetOutcomes =
+        targeted.length === 0
+          ? []
+          : await runChecks(targeted, { ...runner, options, previous: baseOutcomes });
+
+      const byId = new Map([...baseOutcomes, ...targetOutcomes].map((outcome) => [outcome.id, outcome]));
+      const outcomes = checks.map((check) => byId.get(check.id)!);
+      bus.emit({ type: 'doctor:end', outcomes, summary: summarize(outcomes) });
+      return outcomes;
+    },
+  };
+}

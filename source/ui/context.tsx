@@ -1,0 +1,51 @@
+/**
+ * State and actions reach screens through two contexts, so a screen reads what it shows and calls
+ * named actions; no screen ever holds the reducer's raw `dispatch`.
+ */
+import { createContext, type ReactNode, useContext } from 'react';
+import type { AppState } from './state/app-state.ts';
+
+/** Everything a screen can ask the UI to do. */
+export interface AppActions {
+  /** Doctor screen: move the selection. */
+  move(delta: number): void;
+  /** Doctor screen: open or close the selected row's full details. */
+  toggleDetails(): void;
+  /** Leave; before the results are in this cancels the run. */
+  quit(): void;
+  /** Ctrl-C: cancel whatever runs and leave with 130. */
+  cancel(): void;
+  /** Answers an open question (`undefined`: backed out with esc). */
+  answer(id: number, value: unknown): void;
+}
+
+const StateContext = createContext<AppState | null>(null);
+const ActionsContext = createContext<AppActions | null>(null);
+
+export function AppProviders({
+  state,
+  actions,
+  children,
+}: {
+  state: AppState;
+  actions: AppActions;
+  children: ReactNode;
+}) {
+  return (
+    <ActionsContext.Provider value={actions}>
+      <StateContext.Provider value={state}>{children}</StateContext.Provider>
+    </ActionsContext.Provider>
+  );
+}
+
+export function useAppState(): AppState {
+  const state = useContext(StateContext);
+  if (!state) throw new Error('useAppState outside AppProviders');
+  return state;
+}
+
+export function useAppActions(): AppActions {
+  const actions = useContext(ActionsContext);
+  if (!actions) throw new Error('useAppActions outside AppProviders');
+  return actions;
+}

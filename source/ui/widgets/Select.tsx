@@ -1,0 +1,64 @@
+import { Box, Text } from 'ink';
+import type { Choice } from '../../core/prompter.ts';
+import { Spinner } from '../components/Spinner.tsx';
+import { type SelectState, visibleChoices } from './select-state.ts';
+import { useSelect } from './use-select.ts';
+
+export interface SelectProps<T> {
+  choices: readonly Choice<T>[] | ((signal: AbortSignal) => Promise<readonly Choice<T>[]>);
+  isActive: boolean;
+  onSubmit(value: T): void;
+  onBack(): void;
+  color: boolean;
+  /** Rows of the list shown at once. */
+  limit?: number;
+}
+
+/** A pick list with type-to-filter and a spinner while its choices load. */
+export function Select<T>({ color, limit = 10, ...options }: SelectProps<T>) {
+  const state = useSelect(options);
+  return <SelectView state={state} color={color} limit={limit} />;
+}
+
+export function SelectView<T>({
+  state,
+  color,
+  limit,
+}: {
+  state: SelectState<T>;
+  color: boolean;
+  limit: number;
+}) {
+  if (state.choices === null) {
+    return (
+      <Text>
+        <Spinner color={color} /> loading…
+      </Text>
+    );
+  }
+  if (state.loadError !== null) {
+    return <Text color={color ? 'red' : undefined}>{`could not load the list: ${state.loadError}`}</Text>;
+  }
+  const visible = visibleChoices(state);
+  // Keep the highlighted choice in the window.
+  const start = Math.max(0, Math.min(state.highlighted - limit + 1, visible.length - limit));
+  const shown = visible.slice(start, start + limit);
+  const labelWidth = Math.max(0, ...shown.map((choice) => [...choice.label].length)) + 2;
+  return (
+    <Box flexDirection="column">
+      {shown.map((choice, offset) => {
+        const selected = start + offset === state.highlighted;
+        return (
+          <Text key={`${choice.label}\u0000${choice.hint ?? ''}`} bold={selected}>
+            {`${selected ? '❯' : ' '} ${choice.label.padEnd(labelWidth)}${choice.hint ?? ''}`.trimEnd()}
+          </Text>
+        );
+      })}
+      {visible.length === 0 ? <Text dimColor={color}> nothing matches</Text> : null}
+      {visible.length > shown.length ? (
+        <Text dimColor={color}>{`  ${visible.length - shown.length} more`}</Text>
+      ) : null}
+      <Text>{`filter: ${state.filter}_`}</Text>
+    </Box>
+  );
+}
