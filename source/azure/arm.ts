@@ -20,7 +20,10 @@ export async function armGet(
   apiVersion: string,
   signal?: AbortSignal,
 ): Promise<ArmResponse> {
-  const [cloud, pipelineModule] = await Promise.all([azure.cloud(), import('@azure/core-rest-pipeline')]);
+  const [cloud, pipelineModule] = await Promise.all([
+    azure.cloud(signal),
+    import('@azure/core-rest-pipeline'),
+  ]);
   const {
     bearerTokenAuthenticationPolicy,
     createDefaultHttpClient,

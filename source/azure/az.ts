@@ -1,8 +1,11 @@
 /**
  * The Azure CLI facade: every az question is asked at most once per run (a memoised promise), so the
- * checks and the credential chain share answers instead of paying ~0.5 s per extra process.
+ * checks and the credential chain share answers instead of paying ~0.5 s per extra process. A caller's
+ * signal stops its wait; the process is killed once nobody waits on it, and an answer cut short
+ * (cancelled, timed out) is never handed to the next caller.
  */
 import type { ExecResult, Services } from '../core/services.ts';
+import { type SharedTask, sharedTask } from '../core/shared-task.ts';
 import { firstLine } from './cloud.ts';
 import { redactTokens } from './redact.ts';
 
@@ -29,11 +32,11 @@ export interface AzAccessToken {
 
 export interface AzFacade {
   /** `az version -o json` → the `azure-cli` version. */
-  version(): Promise<AzAnswer<{ azureCli: string }>>;
+  version(signal?: AbortSignal): Promise<AzAnswer<{ azureCli: string }>>;
   /** `az cloud show -o json [-n NAME]`: raw stdout (parsed by cloud.ts, which tolerates surprises). */
-  cloudShow(name?: string): Promise<AzAnswer<string>>;
+  cloudShow(name?: string, signal?: AbortSignal): Promise<AzAnswer<string>>;
   /** `az account get-access-token -o json --resource R`; `fresh` asks again (an expired token). */
-  accessToken(resource: string, fresh?: boolean): Promise<AzAnswer<AzAccessToken>>;
+  accessToken(resource: string, fresh?: boolean, signal?: AbortSignal): Promise<AzAnswer<AzAccessToken>>;
   /** How many az processes this facade started (the budget is four per doctor run). */
   processCount(): number;
   /** Stops every az process still running. */
@@ -49,27 +52,42 @@ export interface AzFacadeOptions {
 export function createAzFacade(options: AzFacadeOptions): AzFacade {
   const timeoutMs = options.timeoutMs ?? DEFAULT_AZ_TIMEOUT_MS;
   const lifetime = new AbortController();
-  const memo = new Map<string, Promise<AzAnswer<string>>>();
+  const memo = new Map<string, SharedTask<AzAnswer<string>>>();
   let processes = 0;
 
-  const run = (args: string[], fresh = false): Promise<AzAnswer<string>> => {
+  const task = (args: string[]) =>
+    sharedTask<AzAnswer<string>>(
+      async (signal) => {
+        processes += 1;
+        const stop = AbortSignal.any([lifetime.signal, signal]);
+        const result = await options.exec('az', args, {
+          timeoutMs,
+          signal: stop,
+          env: { ...options.env, AZURE_CORE_NO_COLOR: 'true' },
+        });
+        return toAnswer(result, timeoutMs, stop.aborted);
+      },
+      { keep: (answer) => answer.ok || !TRANSIENT.has(answer.failure.kind) },
+    );
+
+  const run = async (args: string[], fresh = false, signal?: AbortSignal): Promise<AzAnswer<string>> => {
     const key = args.join('\u0000');
-    const known = memo.get(key);
-    if (known && !fresh) return known;
-    processes += 1;
-    const answer = options
-      .exec('az', args, {
-        timeoutMs,
-        signal: lifetime.signal,
-        env: { ...options.env, AZURE_CORE_NO_COLOR: 'true' },
-      })
-      .then((result) => toAnswer(result, timeoutMs, lifetime.signal.aborted));
-    memo.set(key, answer);
-    return answer;
+    let shared = memo.get(key);
+    if (!shared) {
+      shared = task(args);
+      memo.set(key, shared);
+    }
+    if (fresh) shared.forget();
+    try {
+      return await shared.get(signal);
+    } catch {
+      // Only this caller's signal rejects the wait: the answer for it is "cancelled".
+      return { ok: false, failure: { kind: 'cancelled' } };
+    }
   };
 
-  const json = async (args: string[], fresh = false): Promise<AzAnswer<unknown>> => {
-    const answer = await run(args, fresh);
+  const json = async (args: string[], fresh = false, signal?: AbortSignal): Promise<AzAnswer<unknown>> => {
+    const answer = await run(args, fresh, signal);
     if (!answer.ok) return answer;
     try {
       return { ok: true, value: JSON.parse(answer.value) };
@@ -79,8 +97,8 @@ export function createAzFacade(options: AzFacadeOptions): AzFacade {
   };
 
   return {
-    async version() {
-      const answer = await json(['version', '-o', 'json']);
+    async version(signal) {
+      const answer = await json(['version', '-o', 'json'], false, signal);
       if (!answer.ok) return answer;
       const value = answer.value as Record<string, unknown> | null;
       const azureCli = value && typeof value['azure-cli'] === 'string' ? value['azure-cli'] : undefined;
@@ -91,11 +109,13 @@ export function createAzFacade(options: AzFacadeOptions): AzFacade {
         };
       return { ok: true, value: { azureCli } };
     },
-    cloudShow(name) {
-      return run(name ? ['cloud', 'show', '-o', 'json', '-n', name] : ['cloud', 'show', '-o', 'json']);
+    cloudShow(name, signal) {
+      const args = name ? ['cloud', 'show', '-o', 'json', '-n', name] : ['cloud', 'show', '-o', 'json'];
+      return run(args, false, signal);
     },
-    async accessToken(resource, fresh = false) {
-      const answer = await json(['account', 'get-access-token', '-o', 'json', '--resource', resource], fresh);
+    async accessToken(resource, fresh = false, signal) {
+      const args = ['account', 'get-access-token', '-o', 'json', '--resource', resource];
+      const answer = await json(args, fresh, signal);
       if (!answer.ok) return answer;
       const token = parseAccessToken(answer.value);
       if (!token) {
@@ -110,6 +130,9 @@ export function createAzFacade(options: AzFacadeOptions): AzFacade {
     dispose: () => lifetime.abort(),
   };
 }
+
+/** Failures that say nothing about the next attempt: never remembered. */
+const TRANSIENT: ReadonlySet<AzFailure['kind']> = new Set(['cancelled', 'timeout']);
 
 function toAnswer(result: ExecResult, timeoutMs: number, cancelled: boolean): AzAnswer<string> {
   if (result.notFound) return { ok: false, failure: { kind: 'not-found' } };

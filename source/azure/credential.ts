@@ -2,13 +2,16 @@
  * The credential chain every ARM and Graph client uses: Azure CLI (through the shared az facade, so no
  * extra processes), then Azure Developer CLI, then an environment service principal; managed identity
  * only when asked for explicitly or when an App Service style endpoint (IDENTITY_ENDPOINT) is set, so the
- * instance metadata address is never probed by default. Tokens are cached per scope for the run.
+ * instance metadata address is never probed by default. Tokens are cached per scope for the run and
+ * asked for again shortly before they expire; a failed or cancelled attempt is never cached, so one
+ * check's timeout does not become the next check's answer.
  * @azure/identity is imported only when a source other than az is actually tried.
  */
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import type { Services } from '../core/services.ts';
+import { type SharedTask, sharedTask } from '../core/shared-task.ts';
 import type { AzFacade } from './az.ts';
 import { type CloudEndpoints, KNOWN_CLOUD_NAMES, scopeToResource } from './cloud.ts';
 import { azMissing, diagnoseAzFailure, diagnoseSignInText, type SignInDiagnosis } from './signin-error.ts';
@@ -64,7 +67,7 @@ export function createCredentialChain(options: CredentialChainOptions): Credenti
           environmentSource(options),
           ...(options.env.IDENTITY_ENDPOINT ? [managedIdentitySource(options)] : []),
         ];
-  const cache = new Map<string, Promise<ChainTokenResult>>();
+  const cache = new Map<string, SharedTask<ChainTokenResult>>();
 
   const resolve = async (scope: string, signal?: AbortSignal): Promise<ChainTokenResult> => {
     const attempts: string[] = [];
@@ -84,20 +87,18 @@ export function createCredentialChain(options: CredentialChainOptions): Credenti
     return { ok: false, diagnosis: telling ?? azMissing(), attempts };
   };
 
-  const tryGetToken = (scope: string, signal?: AbortSignal): Promise<ChainTokenResult> => {
+  const tryGetToken = async (scope: string, signal?: AbortSignal): Promise<ChainTokenResult> => {
     const key = scopeToResource(scope).replace(/\/+$/, '').toLowerCase();
-    const cached = cache.get(key);
-    if (cached) {
-      return cached.then((result) => {
-        if (!result.ok || result.token.expiresOnTimestamp - EXPIRY_MARGIN_MS > options.now()) return result;
-        const renewed = resolve(scope, signal);
-        cache.set(key, renewed);
-        return renewed;
-      });
+    let task = cache.get(key);
+    if (!task) {
+      task = sharedTask((stop) => resolve(scope, stop), { keep: (result) => result.ok });
+      cache.set(key, task);
     }
-    const fresh = resolve(scope, signal);
-    cache.set(key, fresh);
-    return fresh;
+    const result = await task.get(signal);
+    if (!result.ok || result.token.expiresOnTimestamp - EXPIRY_MARGIN_MS > options.now()) return result;
+    // About to expire: ask the sources again (az is asked for a fresh token, not its memoised one).
+    task.forget();
+    return task.get(signal);
   };
 
   return {
@@ -118,12 +119,12 @@ export function createCredentialChain(options: CredentialChainOptions): Credenti
 function azureCliSource(options: CredentialChainOptions): Source {
   return {
     name: 'azure-cli',
-    async get(scope) {
+    async get(scope, signal) {
       const resource = canonicalResource(scopeToResource(scope), await options.cloud());
       const isStale = (expiresOnMs: number) => expiresOnMs - EXPIRY_MARGIN_MS <= options.now();
-      let answer = await options.az.accessToken(resource);
+      let answer = await options.az.accessToken(resource, false, signal);
       if (answer.ok && isStale(answer.value.expiresOnMs))
-        answer = await options.az.accessToken(resource, true);
+        answer = await options.az.accessToken(resource, true, signal);
       if (answer.ok) {
         return {
           kind: 'token',

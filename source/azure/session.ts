@@ -3,6 +3,7 @@
  * chain and the signed-in identity, each worked out at most once per run and shared by every check.
  */
 import type { Services } from '../core/services.ts';
+import { sharedTask } from '../core/shared-task.ts';
 import { type AzFacade, createAzFacade } from './az.ts';
 import { type CloudEndpoints, knownCloud, PUBLIC_CLOUD, parseAzCloudShow } from './cloud.ts';
 import { type CredentialChain, type CredentialSourceName, createCredentialChain } from './credential.ts';
@@ -43,14 +44,17 @@ export interface AzureSession {
   /** Token source for ARM and Graph clients (`credentialScopes: [cloud.armScope]`). */
   readonly credential: CredentialChain;
   readonly tls: AzureTlsOptions | undefined;
-  /** The active cloud with where it came from. */
-  resolveCloud(): Promise<ResolvedCloud>;
+  /**
+   * The active cloud with where it came from. Every method takes the calling check's signal: it stops
+   * that check's wait (and the az process or request once nobody else waits on it).
+   */
+  resolveCloud(signal?: AbortSignal): Promise<ResolvedCloud>;
   /** Shorthand for `(await resolveCloud()).endpoints`. */
-  cloud(): Promise<CloudEndpoints>;
+  cloud(signal?: AbortSignal): Promise<CloudEndpoints>;
   /** An ARM token through the chain, and who it belongs to (never the token). */
-  signIn(): Promise<SignInState>;
+  signIn(signal?: AbortSignal): Promise<SignInState>;
   /** The subscription in use: `--subscription`, then AZURE_SUBSCRIPTION_ID, then az's default. */
-  subscription(): Promise<SubscriptionChoice | undefined>;
+  subscription(signal?: AbortSignal): Promise<SubscriptionChoice | undefined>;
   /** Stops az processes still running (Ctrl-C, end of run). */
   dispose(): void;
 }
@@ -80,8 +84,9 @@ export function createAzureSession(
   options: AzureSessionOptions,
 ): AzureSession {
   const az = createAzFacade({ exec: base.exec, env: base.env, timeoutMs: options.azTimeoutMs });
-  const resolveCloud = once(() => findCloud(az, options.cloud));
-  const cloud = async () => (await resolveCloud()).endpoints;
+  const cloudTask = sharedTask((signal) => findCloud(az, options.cloud, signal));
+  const resolveCloud = (signal?: AbortSignal) => cloudTask.get(signal);
+  const cloud = async (signal?: AbortSignal) => (await resolveCloud(signal)).endpoints;
   const credential = createCredentialChain({
     az,
     env: base.env,
@@ -91,29 +96,38 @@ export function createAzureSession(
     tls: options.tls,
   });
 
-  const signIn = once(async (): Promise<SignInState> => {
-    const endpoints = await cloud();
-    const result = await credential.tryGetToken(endpoints.armScope);
-    if (!result.ok) return { ok: false, diagnosis: result.diagnosis, attempts: result.attempts };
-    const identity = identityFromToken(result.token.token) ?? unknownIdentity();
-    let defaultSubscriptionId: string | undefined;
-    if (result.source === 'azure-cli') {
-      // The same memoised answer the chain used: no extra az process.
-      const answer = await az.accessToken(endpoints.armResource);
-      if (answer.ok) defaultSubscriptionId = answer.value.subscription;
-    }
-    return { ok: true, identity, credential: result.source, defaultSubscriptionId };
-  });
+  // A failed sign-in is not remembered: a later check asks again (az's own answer is still shared).
+  const signInTask = sharedTask(
+    async (signal): Promise<SignInState> => {
+      const endpoints = await cloud(signal);
+      const result = await credential.tryGetToken(endpoints.armScope, signal);
+      if (!result.ok) return { ok: false, diagnosis: result.diagnosis, attempts: result.attempts };
+      const identity = identityFromToken(result.token.token) ?? unknownIdentity();
+      let defaultSubscriptionId: string | undefined;
+      if (result.source === 'azure-cli') {
+        // The same memoised answer the chain used: no extra az process.
+        const answer = await az.accessToken(endpoints.armResource, false, signal);
+        if (answer.ok) defaultSubscriptionId = answer.value.subscription;
+      }
+      return { ok: true, identity, credential: result.source, defaultSubscriptionId };
+    },
+    { keep: (state) => state.ok },
+  );
+  const signIn = (signal?: AbortSignal) => signInTask.get(signal);
 
-  const subscription = once(async (): Promise<SubscriptionChoice | undefined> => {
-    if (options.subscription) return { id: options.subscription, source: 'flag' };
-    const fromEnv = base.env.AZURE_SUBSCRIPTION_ID?.trim();
-    if (fromEnv) return { id: fromEnv, source: 'env' };
-    const state = await signIn();
-    if (state.ok && state.defaultSubscriptionId)
-      return { id: state.defaultSubscriptionId, source: 'az-default' };
-    return undefined;
-  });
+  const subscriptionTask = sharedTask(
+    async (signal): Promise<SubscriptionChoice | undefined> => {
+      if (options.subscription) return { id: options.subscription, source: 'flag' };
+      const fromEnv = base.env.AZURE_SUBSCRIPTION_ID?.trim();
+      if (fromEnv) return { id: fromEnv, source: 'env' };
+      const state = await signIn(signal);
+      if (state.ok && state.defaultSubscriptionId)
+        return { id: state.defaultSubscriptionId, source: 'az-default' };
+      return undefined;
+    },
+    { keep: (choice) => choice !== undefined },
+  );
+  const subscription = (signal?: AbortSignal) => subscriptionTask.get(signal);
 
   return {
     az,
@@ -127,12 +141,18 @@ export function createAzureSession(
   };
 }
 
-async function findCloud(az: AzFacade, flag: string | undefined): Promise<ResolvedCloud> {
+async function findCloud(
+  az: AzFacade,
+  flag: string | undefined,
+  signal: AbortSignal,
+): Promise<ResolvedCloud> {
   if (flag) {
     const known = knownCloud(flag);
     if (known) return { endpoints: { ...known }, source: 'flag', warnings: [] };
   }
-  const answer = await (flag ? az.cloudShow(flag) : az.cloudShow());
+  const answer = await az.cloudShow(flag, signal);
+  // Cut short: no answer about the cloud at all, and nothing to remember for the next caller.
+  if (!answer.ok && answer.failure.kind === 'cancelled') throw signal.reason ?? new Error('cancelled');
   if (!answer.ok) {
     const warnings =
       answer.failure.kind === 'not-found'
@@ -156,13 +176,5 @@ function unknownIdentity(): TokenIdentity {
     appId: undefined,
     expiresOnMs: undefined,
     audience: undefined,
-  };
-}
-
-function once<T>(make: () => Promise<T>): () => Promise<T> {
-  let promise: Promise<T> | undefined;
-  return () => {
-    promise ??= make();
-    return promise;
   };
 }

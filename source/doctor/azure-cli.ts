@@ -10,8 +10,8 @@ export const MIN_AZ_VERSION = '2.48.1';
 export const azureCliCheck: Check = {
   id: 'azure-cli',
   title: 'Azure CLI',
-  async run({ services }): Promise<CheckResult> {
-    const answer = await services.azure.az.version();
+  async run({ services, signal }): Promise<CheckResult> {
+    const answer = await services.azure.az.version(signal);
     if (!answer.ok) {
       const { failure } = answer;
       if (failure.kind === 'not-found') {

@@ -17,11 +17,17 @@ const USER_TYPE_WORDS: Record<TokenIdentity['userType'], string> = {
 export const signinCheck: Check = {
   id: 'signin',
   title: 'Signed in',
-  async run({ services, options }): Promise<CheckResult> {
+  async run({ services, options, signal }): Promise<CheckResult> {
     const { azure } = services;
     // ARM and Graph tokens are independent questions: ask both at once.
-    const graphAttempt = azure.cloud().then((cloud) => azure.credential.tryGetToken(cloud.graphScope));
-    const [state, graph, resolved] = await Promise.all([azure.signIn(), graphAttempt, azure.resolveCloud()]);
+    const graphAttempt = azure
+      .cloud(signal)
+      .then((cloud) => azure.credential.tryGetToken(cloud.graphScope, signal));
+    const [state, graph, resolved] = await Promise.all([
+      azure.signIn(signal),
+      graphAttempt,
+      azure.resolveCloud(signal),
+    ]);
     const cloudDetails = resolved.warnings;
 
     if (!state.ok) {

@@ -19,7 +19,7 @@ export const subscriptionCheck: Check = {
   needs: ['signin'],
   async run({ services, signal }): Promise<CheckResult> {
     const { azure } = services;
-    const [choice, signIn] = await Promise.all([azure.subscription(), azure.signIn()]);
+    const [choice, signIn] = await Promise.all([azure.subscription(signal), azure.signIn(signal)]);
     const user = signIn.ok ? (signIn.identity.user ?? 'the signed-in account') : 'the signed-in account';
     const tokenTenant = signIn.ok ? signIn.identity.tenantId : undefined;
     if (!choice) {
