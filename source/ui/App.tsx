@@ -1,4 +1,4 @@
-import { Box, useApp, useStdin, useWindowSize } from 'ink';
+import { Box, Static, useApp, useStdin, useWindowSize } from 'ink';
 import { type Dispatch, useEffect, useMemo, useReducer } from 'react';
 import type { FrontEndInput } from '../core/front-end.ts';
 import type { OpenPrompt } from '../core/prompter.ts';
@@ -64,8 +64,14 @@ export function App({ input, onExit, now = Date.now, size }: AppProps) {
     if (doctor.exitCode === null) return;
     // Quitting early must not leave az processes running behind us.
     if (!doctor.finished) input.cancel.abort(new Error('cancelled'));
-    onExit?.(doctor.exitCode);
-    exit(doctor.exitCode);
+    const code = doctor.exitCode;
+    // One macrotask later: <Static> empties itself in a re-render React runs after this effect, and
+    // unmounting before that would print the report a second time.
+    const timer = setTimeout(() => {
+      onExit?.(code);
+      exit(code);
+    }, 0);
+    return () => clearTimeout(timer);
   }, [doctor.exitCode, doctor.finished, input.cancel, onExit, exit]);
 
   const terminal = useWindowSize();
@@ -76,23 +82,47 @@ export function App({ input, onExit, now = Date.now, size }: AppProps) {
 
   return (
     <AppProviders state={state} actions={actions}>
-      {state.screens.map((name) => (
-        // Screens below the focused one stay mounted (their state survives) but hidden and deaf.
-        <Box key={name} display={name === focusedScreen(state) ? 'flex' : 'none'} flexDirection="column">
-          <Screen
-            name={name}
-            focused={focused === name}
-            input={input}
+      {/*
+        The last frame goes out once as <Static> output above an empty live region, so Ink never
+        redraws a frame taller than the terminal (which left a second copy in the scrollback). The
+        <Static> is mounted from the start: swapping one in at exit makes Ink emit it twice.
+      */}
+      <Static items={exiting ? FINAL_REPORT : NOTHING}>
+        {(key) => (
+          <DoctorScreen
+            key={key}
+            state={doctor}
+            header={input.header}
             columns={columns}
             rows={rows}
             now={clock}
-            final={exiting}
+            color={input.color}
+            final
           />
-        </Box>
-      ))}
+        )}
+      </Static>
+      {exiting
+        ? null
+        : state.screens.map((name) => (
+            // Screens below the focused one stay mounted (their state survives) but hidden and deaf.
+            <Box key={name} display={name === focusedScreen(state) ? 'flex' : 'none'} flexDirection="column">
+              <Screen
+                name={name}
+                focused={focused === name}
+                input={input}
+                columns={columns}
+                rows={rows}
+                now={clock}
+                final={exiting}
+              />
+            </Box>
+          ))}
     </AppProviders>
   );
 }
+
+const FINAL_REPORT = ['report'];
+const NOTHING: string[] = [];
 
 interface ScreenProps {
   name: ScreenName;

@@ -131,3 +131,87 @@ test('runInteractive: Ctrl-C while a check hangs aborts it and resolves 130', as
   await delay(10);
   assert.equal(seenAbort, true, 'the running check saw the abort');
 });
+
+/** A terminal of `rows` lines: Ink draws to it as to a real one (cursor moves, erases). */
+class ShortTty extends EventEmitter {
+  readonly columns = 100;
+  readonly isTTY = true;
+  text = '';
+  constructor(readonly rows: number) {
+    super();
+  }
+  write(chunk: string, callback?: () => void): boolean {
+    this.text += chunk;
+    callback?.();
+    return true;
+  }
+}
+
+/** What a person reads: the output without escape sequences. */
+function visible(text: string): string {
+  return text.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+}
+
+test('in a terminal shorter than the report, q leaves exactly one copy of it, ending in a newline', async () => {
+  const many: Check[] = Array.from({ length: 12 }, (_, index) => ({
+    id: `check-${index}`,
+    title: `Check ${index}`,
+    run: async () => ({ status: 'pass', message: `fine ${index}` }),
+  }));
+  const bus = new EventBus();
+  const cancel = new AbortController();
+  const stdout = new ShortTty(10);
+  const input: FrontEndInput = {
+    session: { bus, doctor: () => runChecks(many, { services, options, bus, signal: cancel.signal }) },
+    header: { tool: 'sc-doctor', version: '0.1.0', command: 'doctor' },
+    verbose: false,
+    strict: false,
+    color: false,
+    cancel,
+    stdout: stdout as unknown as NodeJS.WritableStream,
+    stderr: new FakeStdout() as unknown as NodeJS.WritableStream,
+  };
+  const stdin = new FakeStdin();
+  const exit = runInteractiveWith(input, { stdin: stdin as unknown as NodeJS.ReadStream });
+  await delay(150);
+  stdin.type('q');
+  assert.equal(await exit, 0);
+  const text = visible(stdout.text);
+  // The live frames were cut to the terminal; the complete report appears once, after them.
+  assert.equal(text.split('Check 11').length - 1, 1, text);
+  assert.match(text, /Check 0 +fine 0\n[^]*Check 11 +fine 11\n\n12 passed\n+$/);
+});
+
+test('Ctrl-C while checks run ends in a cancelled state: no spinner, no "running" left behind', async () => {
+  const hanging = (id: string, title: string): Check => ({
+    id,
+    title,
+    run: ({ signal }) =>
+      new Promise((resolve) =>
+        signal.addEventListener('abort', () => resolve({ status: 'skip', message: 'cancelled' })),
+      ),
+  });
+  const { input, stdout } = inputFor((bus, signal) =>
+    runChecks(
+      [
+        checks[0]!,
+        hanging('network', 'Network'),
+        hanging('rbac', 'Permissions'),
+        { ...checks[2]!, needs: ['rbac'] },
+      ],
+      { services, options, bus, signal },
+    ),
+  );
+  const stdin = new FakeStdin();
+  const exit = runInteractiveWith(input, { stdin: stdin as unknown as NodeJS.ReadStream });
+  await delay(100);
+  stdin.type('\u0003');
+  assert.equal(await exit, 130);
+  const text = visible(stdout.text);
+  assert.match(text, /✔ pass +Azure CLI +2\.67\.0/);
+  assert.match(text, /○ halted +Network +cancelled/);
+  assert.match(text, /○ halted +Permissions +cancelled/);
+  assert.match(text, /○ halted +Subscription +cancelled/);
+  assert.match(text, /cancelled · 3 not finished · 1 passed\n/);
+  assert.doesNotMatch(text, /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]|running|waiting/);
+});

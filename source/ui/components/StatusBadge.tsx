@@ -20,7 +20,7 @@ export function StatusBadge({
   cancelled: boolean;
 }) {
   if (cancelled && row.phase !== 'done') {
-    return <Text color={color ? 'yellow' : undefined}>{`○ ${'stopped'.padEnd(WORD_WIDTH)}`}</Text>;
+    return <Text color={color ? 'yellow' : undefined}>{`○ ${'halted'.padEnd(WORD_WIDTH)}`}</Text>;
   }
   if (row.phase === 'running') {
     return (
