@@ -64,6 +64,8 @@ export function App({ input, onExit, now = Date.now, size }: AppProps) {
     if (doctor.exitCode === null) return;
     // Quitting early must not leave az processes running behind us.
     if (!doctor.finished) input.cancel.abort(new Error('cancelled'));
+    // Nobody is left to answer: open questions resolve as backed out, so no flow waits forever.
+    for (const prompt of state.prompts) prompt.answer(undefined as never);
     const code = doctor.exitCode;
     // One macrotask later: <Static> empties itself in a re-render React runs after this effect, and
     // unmounting before that would print the report a second time.
@@ -72,7 +74,7 @@ export function App({ input, onExit, now = Date.now, size }: AppProps) {
       exit(code);
     }, 0);
     return () => clearTimeout(timer);
-  }, [doctor.exitCode, doctor.finished, input.cancel, onExit, exit]);
+  }, [doctor.exitCode, doctor.finished, state.prompts, input.cancel, onExit, exit]);
 
   const terminal = useWindowSize();
   const { columns, rows } = size ?? terminal;

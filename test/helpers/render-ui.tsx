@@ -7,6 +7,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { render } from 'ink-testing-library';
 import { EventBus } from '../../source/core/events.ts';
 import type { FrontEndInput } from '../../source/core/front-end.ts';
+import type { PromptChannel } from '../../source/core/prompter.ts';
 import { summarize } from '../../source/core/run-checks.ts';
 import type { CheckOutcome } from '../../source/core/types.ts';
 import { App } from '../../source/ui/App.tsx';
@@ -15,6 +16,8 @@ export const keys = {
   up: '\u001B[A',
   down: '\u001B[B',
   enter: '\r',
+  escape: '\u001B',
+  backspace: '\u007F',
   ctrlC: '\u0003',
   q: 'q',
 } as const;
@@ -27,6 +30,8 @@ export interface RenderDoctorOptions {
   size?: { columns: number; rows: number };
   /** UI clock; defaults to a fixed 1000 so elapsed times are predictable. */
   now?: () => number;
+  /** Questions the test asks through `prompts.prompter` reach the UI through this channel. */
+  prompts?: PromptChannel;
 }
 
 export interface RenderedDoctor {
@@ -72,6 +77,7 @@ export function renderDoctor(options: RenderDoctorOptions = {}): RenderedDoctor 
         return runPromise;
       },
     },
+    prompts: options.prompts,
     header: { tool: 'sc-doctor', version: '0.1.0', command: 'doctor' },
     verbose: options.verbose ?? false,
     strict: options.strict ?? false,
