@@ -301,3 +301,39 @@ test('--verbose opens every row, passes included', async () => {
   const frame = await ui.waitFor((f) => f.includes('id subscription'), 'opened rows');
   assert.match(frame, /id az-cli/);
 });
+
+test('enter shows what the row hides: the facts the check found; labels share one column and one style', async () => {
+  const ui = renderDoctor();
+  const signin = outcome({
+    id: 'signin',
+    title: 'Signed in',
+    status: 'fail',
+    message: 'AADSTS530003 · device must be managed',
+    details: [
+      'Conditional Access requires a managed device.',
+      'lookup: https://login.microsoftonline.com/error?code=530003',
+    ],
+    remediation: { summary: 'run sc-doctor on your managed machine', commands: [], fixable: false },
+    data: {
+      tenantId: 'contoso.onmicrosoft.com',
+      credential: 'azure-cli',
+      scopes: ['arm', 'graph'],
+      nested: { x: 1 },
+    },
+  });
+  ui.completeRun([azCliPass, signin]);
+  let frame = await ui.waitFor((f) => f.includes('AADSTS530003'), 'the failing row');
+  // `lookup` sits in the label column like `fix`, without a colon.
+  assert.match(frame, /\n {11}lookup {3}https:\/\/login\.microsoftonline\.com\/error\?code=530003\n/);
+  assert.match(frame, /\n {11}fix {6}run sc-doctor on your managed machine\n/);
+  assert.doesNotMatch(frame, /lookup:|fix:|docs:/);
+  assert.doesNotMatch(frame, /tenantId/, 'facts stay hidden until enter');
+
+  await ui.press(keys.enter);
+  frame = await ui.waitFor((f) => f.includes('tenantId'), 'the facts');
+  assert.match(
+    frame,
+    /\n {11}facts {4}tenantId {2}contoso\.onmicrosoft\.com\n {20}credential {2}azure-cli\n {20}scopes {2}arm, graph\n/,
+  );
+  assert.doesNotMatch(frame, /nested/, 'nested objects are left to --json');
+});
