@@ -1,7 +1,7 @@
 /**
  * AADSTS codes a developer meets when az (or @azure/identity) asks Entra ID for a token, as data:
- * what each means and what fixes it. Source: reference/doctor-facts.md §1.2 (Microsoft's error-code
- * reference plus the Azure CLI issues cited there). Microsoft says the text may change, so we key on the
+ * what each means and what fixes it. Source: Microsoft's error-code reference plus Azure CLI issues
+ * (docs/architecture.md, "Where the facts come from"). Microsoft says the text may change, so we key on the
  * number and always show the raw text and the lookup link as well.
  *
  * Remedy commands may contain `{scope}` (the scope az asked for) and `{tenant}` (the tenant, or

@@ -1,7 +1,7 @@
 /**
  * The local Azure twin: one HTTPS server on 127.0.0.1 (ARM at https://127.0.0.1:PORT, Graph at
  * https://localhost:PORT/v1.0), its own CA, a plain-HTTP App Service managed-identity endpoint and a
- * stand-in `az` on PATH. See design.md §8.
+ * stand-in `az` on PATH. See docs/architecture.md, "The local Azure twin".
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';

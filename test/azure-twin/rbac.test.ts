@@ -1,5 +1,5 @@
 /**
- * RBAC: action matching (doctor-facts.md §2.3) and the permissions API as @azure/arm-authorization 9
+ * RBAC: action matching (docs/architecture.md, "Where the facts come from") and the permissions API as @azure/arm-authorization 9
  * calls it, for Reader, Contributor and Owner callers.
  */
 import assert from 'node:assert/strict';

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { AADSTS, findAadstsCode } from '../../source/azure/aadsts.ts';
 import { diagnoseAzFailure, diagnoseSignInText, extractTrace } from '../../source/azure/signin-error.ts';
 
-/** Every code listed in reference/doctor-facts.md §1.2. */
+/** Every code the doctor explains (docs/architecture.md, "Where the facts come from"). */
 const LISTED_CODES = [
   '530003',
   '530033',

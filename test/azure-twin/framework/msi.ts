@@ -1,7 +1,7 @@
 /**
  * The App Service managed-identity endpoint (IDENTITY_ENDPOINT / IDENTITY_HEADER, api-version 2019-08-01)
  * on plain HTTP, as App Service serves it to the app. Each app gets its own header secret, which also
- * tells the endpoint whose identities to issue for (doctor-facts.md §6.1).
+ * tells the endpoint whose identities to issue for (docs/architecture.md, "Where the facts come from").
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

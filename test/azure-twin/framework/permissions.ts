@@ -1,5 +1,5 @@
 /**
- * RBAC evaluation as doctor-facts.md §2.3 describes it: `*` wildcards spanning `/`, case-insensitive,
+ * RBAC evaluation as Azure does it (docs/architecture.md, "Where the facts come from"): `*` wildcards spanning `/`, case-insensitive,
  * NotActions subtracted per role (never across roles), control plane and data plane kept apart.
  */
 import type { RoleAssignment } from '../api.ts';

@@ -3,7 +3,7 @@
  * the status URL must sit under `Microsoft.ServiceLinker/locations/{REGION}` (the linker id's first
  * provider is the source's, e.g. Microsoft.Web), a delete answers its in-progress polls with HTTP 202
  * `Deleting` plus fresh headers, and a validation's result is the terminal status body itself
- * (shared/reference/service-connector-api.md §4.1, §5.1).
+ * (Service Connector's REST reference; docs/architecture.md, "Where the facts come from").
  *
  * Timing: the first poll always sees the running status (as clients do against Azure); the work runs
  * on the next poll, or after `IDLE_COMPLETION_MS` when nobody polls, exactly once.

@@ -1,7 +1,7 @@
 /**
  * What the twin's Service Connector writes to a source app per target, client type and auth type:
- * plain data transcribed from the Service Connector docs (shared/reference/az-passwordless-extension.md
- * §8.1–§8.3, service-connector-api.md §5.2). It is deliberately independent of the product's own
+ * plain data transcribed from the Service Connector docs (docs/architecture.md, "Where the facts
+ * come from"). It is deliberately independent of the product's own
  * snippet generator in source/, so the twin can check the product instead of echoing it.
  *
  * Placeholders in values: {host} {db} {user} {clientId} {tenantId} {secret}.

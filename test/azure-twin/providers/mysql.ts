@@ -38,7 +38,7 @@ import {
   serverRp,
 } from './database-routes.ts';
 
-/** 2021-05-01 is what the installed SDK sends; 2023-12-30 is what doctor-facts.md and the CLI use. */
+/** 2021-05-01 is what the installed SDK sends; 2023-12-30 is what the Azure CLI uses. */
 export const MYSQL_API_VERSIONS = [
   '2021-05-01',
   '2021-12-01-preview',

@@ -1,6 +1,6 @@
 /**
  * Service Connector (`Microsoft.ServiceLinker/linkers`) on Web sites, Container Apps and Spring apps,
- * following shared/reference/service-connector-api.md §9: list/get, PUT and PATCH (201/200 +
+ * following Service Connector's REST reference: list/get, PUT and PATCH (201/200 +
  * `Azure-AsyncOperation`, Accepted → Succeeded), DELETE (202 → Deleting → Succeeded; missing → 204),
  * validateLinker (202; the terminal status body carries the result, derived from the world) and
  * listConfigurations. On success a linker writes the settings of linker-settings.ts to the source
@@ -166,7 +166,7 @@ function parseTarget(targetService: any): Target {
   );
 }
 
-/** The null-filled echo the 2024 RP returns (service-connector-api.md §3.5); secrets dropped. */
+/** The null-filled echo the 2024 RP versions return; secrets dropped. */
 function echoProperties(input: Record<string, any>, provisioningState: string): Record<string, unknown> {
   const pns = input.publicNetworkSolution ?? {};
   const ci = input.configurationInfo ?? {};
