@@ -37,12 +37,12 @@ export interface AppProps {
 export function App({ input, onExit, now = Date.now, size }: AppProps) {
   const [state, dispatch] = useReducer(appReducer, { verbose: input.verbose }, initialAppState);
   useDoctorEvents(input.session.bus, dispatch, now);
-  usePrompts(input.prompts, dispatch);
+  const { isRawModeSupported } = useStdin();
+  usePrompts(input.prompts, dispatch, isRawModeSupported);
   useRunOnce(input.session.doctor, dispatch);
   const actions = useActions(state.prompts, dispatch, input.strict);
 
   const doctor = state.doctor;
-  const { isRawModeSupported } = useStdin();
   const exiting = doctor.exitCode !== null;
   useCancelKey(actions.cancel, isRawModeSupported && !exiting);
 

@@ -4,7 +4,7 @@ import { type CoreEvent, EventBus } from '../../source/core/events.ts';
 import { exitCodeFor } from '../../source/core/exit-codes.ts';
 import { runChecks, summarize } from '../../source/core/run-checks.ts';
 import type { Services } from '../../source/core/services.ts';
-import type { Check, CheckResult, DoctorOptions } from '../../source/core/types.ts';
+import type { Check, CheckOutcome, CheckResult, DoctorOptions } from '../../source/core/types.ts';
 
 const services = {
   env: {},
@@ -193,3 +193,58 @@ test('exit code: failures, errors and timeouts fail; warnings only with strict',
     assert.equal(exitCodeFor({ doctor: summarize([{ status: 'pass' }, { status }]), cancelled: false }), 1);
   }
 });
+
+test('previous outcomes: a check may need one that ran before, and it sees that outcome', async () => {
+  const bus = new EventBus();
+  const events: string[] = [];
+  bus.on((event) => events.push(event.type));
+  const earlier = { ...outcomeOf('signin', 'pass'), data: { user: 'dana' } };
+  let seen: unknown;
+  const later: Check = {
+    id: 'server',
+    title: 'Server',
+    needs: ['signin'],
+    run: async (ctx) => {
+      seen = ctx.outcomeOf('signin')?.data.user;
+      return { status: 'pass', message: 'ready' };
+    },
+  };
+  const outcomes = await runChecks([later], { services, options, bus, previous: [earlier], announce: false });
+  assert.deepEqual(
+    outcomes.map((o) => o.id),
+    ['server'],
+  );
+  assert.equal(seen, 'dana');
+  assert.ok(!events.includes('doctor:start') && !events.includes('doctor:end'), 'announce: false');
+
+  const blocked = await runChecks([later], {
+    services,
+    options,
+    bus,
+    previous: [outcomeOf('signin', 'fail')],
+  });
+  assert.equal(blocked[0]?.message, 'needs signin (fail)');
+  await assert.rejects(
+    runChecks([check('signin', async () => ({ status: 'pass', message: '' }))], {
+      services,
+      options,
+      bus,
+      previous: [earlier],
+    }),
+    /already ran/,
+  );
+});
+
+function outcomeOf(id: string, status: CheckOutcome['status']): CheckOutcome {
+  return {
+    id,
+    title: id,
+    status,
+    durationMs: 1,
+    message: '',
+    details: [],
+    remediation: null,
+    data: {},
+    blocking: false,
+  };
+}
