@@ -1,23 +1,16 @@
 import { Box, Static, useApp, useStdin, useWindowSize } from 'ink';
-import { type Dispatch, useEffect, useMemo, useReducer } from 'react';
+import { useEffect, useReducer } from 'react';
 import type { FrontEndInput } from '../core/front-end.ts';
-import type { OpenPrompt } from '../core/prompter.ts';
-import { type AppActions, AppProviders, useAppActions, useAppState } from './context.tsx';
+import { AppProviders } from './context.tsx';
+import { useAppActionsFor } from './hooks/use-app-actions.ts';
 import { useCancelKey } from './hooks/use-cancel-key.ts';
 import { useDoctorEvents } from './hooks/use-doctor-events.ts';
-import { useDoctorKeys } from './hooks/use-doctor-keys.ts';
 import { usePrompts } from './hooks/use-prompts.ts';
 import { useRunOnce } from './hooks/use-run-once.ts';
 import { useUiClock } from './hooks/use-ui-clock.ts';
 import { DoctorScreen } from './screens/DoctorScreen.tsx';
-import { QuestionScreen } from './screens/QuestionScreen.tsx';
-import {
-  type AppAction,
-  appReducer,
-  focusedScreen,
-  initialAppState,
-  type ScreenName,
-} from './state/app-state.ts';
+import { Screen } from './screens/Screen.tsx';
+import { appReducer, focusedScreen, initialAppState } from './state/app-state.ts';
 
 export interface AppProps {
   input: FrontEndInput;
@@ -40,7 +33,7 @@ export function App({ input, onExit, now = Date.now, size }: AppProps) {
   const { isRawModeSupported } = useStdin();
   usePrompts(input.prompts, dispatch, isRawModeSupported);
   useRunOnce(input.session.doctor, dispatch);
-  const actions = useActions(state.prompts, dispatch, input.strict);
+  const actions = useAppActionsFor(state.prompts, dispatch, input.strict);
 
   const doctor = state.doctor;
   const exiting = doctor.exitCode !== null;
@@ -125,60 +118,3 @@ export function App({ input, onExit, now = Date.now, size }: AppProps) {
 
 const FINAL_REPORT = ['report'];
 const NOTHING: string[] = [];
-
-interface ScreenProps {
-  name: ScreenName;
-  focused: boolean;
-  input: FrontEndInput;
-  columns: number;
-  rows: number;
-  now: number;
-  final: boolean;
-}
-
-function Screen({ name, ...props }: ScreenProps) {
-  switch (name) {
-    case 'doctor':
-      return <DoctorRoute {...props} />;
-    case 'question':
-      return <QuestionScreen focused={props.focused} color={props.input.color} />;
-  }
-}
-
-function DoctorRoute({ focused, input, columns, rows, now, final }: Omit<ScreenProps, 'name'>) {
-  const state = useAppState().doctor;
-  useDoctorKeys(useAppActions(), { isActive: focused });
-  return (
-    <DoctorScreen
-      state={state}
-      header={input.header}
-      columns={columns}
-      rows={rows}
-      now={now}
-      color={input.color}
-      final={final}
-    />
-  );
-}
-
-/** Named actions over the reducer: the only place that touches `dispatch`. */
-function useActions(
-  prompts: readonly OpenPrompt[],
-  dispatch: Dispatch<AppAction>,
-  strict: boolean,
-): AppActions {
-  return useMemo(
-    () => ({
-      move: (delta) => dispatch({ type: 'move', delta }),
-      toggleDetails: () => dispatch({ type: 'toggle-details' }),
-      quit: () => dispatch({ type: 'quit', strict }),
-      cancel: () => dispatch({ type: 'cancel' }),
-      answer: (id, value) => {
-        const prompt = prompts.find((open) => open.id === id);
-        dispatch({ type: 'prompt:close', id });
-        prompt?.answer(value as never);
-      },
-    }),
-    [prompts, dispatch, strict],
-  );
-}

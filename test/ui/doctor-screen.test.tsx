@@ -177,7 +177,7 @@ test('q resolves 0 when every check passed, and the last frame has no key hints'
   assert.equal(ui.cancel.signal.aborted, false, 'a finished run is not cancelled');
   const final = await ui.waitFor((f) => !f.includes('q quit'), 'the final frame', 2000, ui.finalFrame);
   // One copy, ending in a newline so the shell prompt starts on a line of its own.
-  assert.match(final, /^sc-doctor[^]*3 passed\n$/);
+  assert.match(final, /^sc-doctor[\s\S]*3 passed\n$/);
   assert.equal(final.split('3 passed').length, 2);
   assert.doesNotMatch(final, /❯/, 'no selection marker left in scrollback');
 });

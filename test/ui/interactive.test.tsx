@@ -179,7 +179,7 @@ test('in a terminal shorter than the report, q leaves exactly one copy of it, en
   const text = visible(stdout.text);
   // The live frames were cut to the terminal; the complete report appears once, after them.
   assert.equal(text.split('Check 11').length - 1, 1, text);
-  assert.match(text, /Check 0 +fine 0\n[^]*Check 11 +fine 11\n\n12 passed\n+$/);
+  assert.match(text, /Check 0 +fine 0\n[\s\S]*Check 11 +fine 11\n\n12 passed\n+$/);
 });
 
 test('Ctrl-C while checks run ends in a cancelled state: no spinner, no "running" left behind', async () => {

@@ -1,0 +1,26 @@
+import { type Dispatch, useMemo } from 'react';
+import type { OpenPrompt } from '../../core/prompter.ts';
+import type { AppActions } from '../context.tsx';
+import type { AppAction } from '../state/app-state.ts';
+
+/** Named actions over the reducer: the only place that touches `dispatch`. */
+export function useAppActionsFor(
+  prompts: readonly OpenPrompt[],
+  dispatch: Dispatch<AppAction>,
+  strict: boolean,
+): AppActions {
+  return useMemo(
+    () => ({
+      move: (delta) => dispatch({ type: 'move', delta }),
+      toggleDetails: () => dispatch({ type: 'toggle-details' }),
+      quit: () => dispatch({ type: 'quit', strict }),
+      cancel: () => dispatch({ type: 'cancel' }),
+      answer: (id, value) => {
+        const prompt = prompts.find((open) => open.id === id);
+        dispatch({ type: 'prompt:close', id });
+        prompt?.answer(value as never);
+      },
+    }),
+    [prompts, dispatch, strict],
+  );
+}

@@ -1,0 +1,43 @@
+/** The router's table: which component a screen name renders, and with which of the shared props. */
+import type { FrontEndInput } from '../../core/front-end.ts';
+import { useAppActions, useAppState } from '../context.tsx';
+import { useDoctorKeys } from '../hooks/use-doctor-keys.ts';
+import type { ScreenName } from '../state/app-state.ts';
+import { DoctorScreen } from './DoctorScreen.tsx';
+import { QuestionScreen } from './QuestionScreen.tsx';
+
+export interface ScreenProps {
+  /** Which screen; `focused` says whether its keys are live. */
+  name: ScreenName;
+  focused: boolean;
+  input: FrontEndInput;
+  columns: number;
+  rows: number;
+  now: number;
+  final: boolean;
+}
+
+export function Screen({ name, ...props }: ScreenProps) {
+  switch (name) {
+    case 'doctor':
+      return <DoctorRoute {...props} />;
+    case 'question':
+      return <QuestionScreen focused={props.focused} color={props.input.color} />;
+  }
+}
+
+function DoctorRoute({ focused, input, columns, rows, now, final }: Omit<ScreenProps, 'name'>) {
+  const state = useAppState().doctor;
+  useDoctorKeys(useAppActions(), { isActive: focused });
+  return (
+    <DoctorScreen
+      state={state}
+      header={input.header}
+      columns={columns}
+      rows={rows}
+      now={now}
+      color={input.color}
+      final={final}
+    />
+  );
+}
