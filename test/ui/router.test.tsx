@@ -3,13 +3,16 @@
  * (or esc) gives the focus back to the doctor screen, whose state survived underneath.
  */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { afterEach, test } from 'node:test';
+import { cleanup } from 'ink-testing-library';
 import { createPromptChannel } from '../../source/core/prompter.ts';
 import { QuestionScreen } from '../../source/ui/screens/QuestionScreen.tsx';
 import { appReducer, focusedScreen, initialAppState } from '../../source/ui/state/app-state.ts';
 import { renderWithProviders } from '../helpers/render-screen.tsx';
 import { keys, renderDoctor } from '../helpers/render-ui.tsx';
 import { azCliPass, signinFail, subscriptionSkip } from './fixtures.ts';
+
+afterEach(() => cleanup());
 
 const question = {
   message: 'Which database server?',

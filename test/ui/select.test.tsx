@@ -1,6 +1,7 @@
 /** The pick list: arrows, type-to-filter, enter, esc, a spinner while its choices load, and focus. */
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { afterEach, test } from 'node:test';
+import { cleanup } from 'ink-testing-library';
 import type { Choice } from '../../source/core/prompter.ts';
 import { Select } from '../../source/ui/widgets/Select.tsx';
 import {
@@ -10,6 +11,8 @@ import {
 } from '../../source/ui/widgets/select-state.ts';
 import { renderWithProviders } from '../helpers/render-screen.tsx';
 import { keys } from '../helpers/render-ui.tsx';
+
+afterEach(() => cleanup());
 
 const servers: Choice<string>[] = [
   { label: 'pg-orders', value: 'id-pg', hint: 'PostgreSQL · rg-orders' },
