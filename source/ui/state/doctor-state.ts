@@ -84,7 +84,7 @@ export function doctorReducer(state: DoctorState, action: DoctorAction): DoctorS
       return { ...state, exitCode, cancelled: exitCode === ExitCode.Cancelled && hasUnfinished(state) };
     }
     case 'cancel':
-      return { ...state, exitCode: ExitCode.Cancelled, cancelled: hasUnfinished(state) };
+      return { ...state, exitCode: exitCodeFor({ cancelled: true }), cancelled: hasUnfinished(state) };
   }
 }
 
