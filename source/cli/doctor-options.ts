@@ -71,7 +71,7 @@ export function doctorOptionsFrom(
     throw new UsageError(`--target must be one of ${TARGET_KINDS.join(', ')}; got '${clip(kind)}'.`);
   }
   const target = parseTarget(options.target);
-  if (!target.ok) throw new UsageError(`${target.problem.message}`, [target.problem.hint]);
+  if (!target.ok) throw new UsageError(target.problem.message, [target.problem.hint]);
 
   // The flag wins over the variable entirely (as for --subscription), so a tunnel given on the
   // command line is never mixed with a stale mapping from the environment.

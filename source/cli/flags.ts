@@ -103,7 +103,7 @@ export const FLAGS: readonly FlagSpec[] = [
     name: 'connect-to',
     value: '<map>',
     group: 'target',
-    help: "HOST:PORT=HOST:PORT[,...]: reach a server's name through another address (SSH tunnel)",
+    help: 'HOST:PORT=HOST:PORT[,...]: reach a server through a tunnel',
   },
   { name: 'help', short: 'h', group: 'info', help: 'show help (also: sc-doctor help <command>)' },
   { name: 'version', short: 'v', group: 'info', help: 'print the version' },

@@ -22,7 +22,7 @@ export const serverCheck: Check = {
     if (!parsed.ok) {
       return {
         status: 'fail',
-        message: `${parsed.problem.flag}: ${parsed.problem.message}`,
+        message: parsed.problem.message,
         details: [parsed.problem.hint],
       };
     }

@@ -90,7 +90,7 @@ export function parseTarget(flags: Readonly<Record<string, string | undefined>>)
     if (!ref)
       return problem(
         '--server-id',
-        `'${clip(serverId)}' is not the resource id of a database server.`,
+        `--server-id '${clip(serverId)}' is not the resource id of a database server.`,
         `Expected ${SERVER_ID_SHAPE}`,
       );
     if (serverName !== undefined && serverName.toLowerCase() !== ref.name.toLowerCase())
@@ -104,7 +104,7 @@ export function parseTarget(flags: Readonly<Record<string, string | undefined>>)
     if (!SEGMENT.test(serverName))
       return problem(
         '--server',
-        `'${clip(serverName)}' is not a server name.`,
+        `--server '${clip(serverName)}' is not a server name.`,
         'Pass the name only (e.g. pg-orders), or the full id with --server-id.',
       );
     server = {
@@ -130,7 +130,7 @@ export function parseTarget(flags: Readonly<Record<string, string | undefined>>)
     if (!parsed)
       return problem(
         '--source-id',
-        `'${clip(sourceId)}' is not the resource id of an app.`,
+        `--source-id '${clip(sourceId)}' is not the resource id of an app.`,
         `Expected ${SOURCE_ID_SHAPE}`,
       );
     if (kind !== null && kind !== parsed.kind)
