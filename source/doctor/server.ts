@@ -1,7 +1,8 @@
 /**
  * `server`: the database server the target flags name exists, is Ready (a stopped server answers
  * nobody) and runs which version; the `--database` on it exists. Its facts go to the later checks
- * under `data.server`.
+ * under `data.server`. Every failure blocks setup: sc-doctor never creates, starts or picks a server
+ * for the user.
  */
 import { armError, armGet } from '../azure/arm.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
@@ -56,6 +57,7 @@ export const serverCheck: Check = {
               commands: lookup.ids.map((id) => `sc-doctor doctor --server-id ${id}`),
               fixable: false,
             },
+            blocking: true,
           };
         case 'not-found':
           return notFound(`${asked} not found in ${lookup.where}`, [
@@ -74,6 +76,7 @@ export const serverCheck: Check = {
               commands: [],
               fixable: false,
             },
+            blocking: true,
           };
       }
     }
@@ -130,6 +133,7 @@ function verdict(facts: ServerFacts): CheckResult {
         commands: [`${azServerCommand(facts.kind)} start ${group} --name ${facts.name}`],
         fixable: false,
       },
+      blocking: true,
       data,
     };
   }
@@ -168,6 +172,7 @@ function verdict(facts: ServerFacts): CheckResult {
         commands: [list],
         fixable: false,
       },
+      blocking: true,
       data,
     };
   }
@@ -194,5 +199,6 @@ function notFound(message: string, details: string[]): CheckResult {
       ],
       fixable: false,
     },
+    blocking: true,
   };
 }

@@ -19,7 +19,7 @@ export interface NodeServicesOptions {
 export function createNodeServices(options: NodeServicesOptions): Services {
   const base = { env: process.env, now: Date.now, exec: nodeExec };
   // Already validated by the CLI: a stated address replaces the echo service entirely.
-  const stated = process.env.SC_DOCTOR_PUBLIC_IP?.trim();
+  const stated = base.env.SC_DOCTOR_PUBLIC_IP?.trim();
   return {
     ...base,
     dns: createNodeDns(),

@@ -213,6 +213,7 @@ test('--server NAME finds the PostgreSQL server by listing, and hands ServerFact
 test('a server that does not exist is a clear fail, and the network checks are skipped', async () => {
   const run = await doctor('healthy', { server: 'pg-nowhere', targetResourceGroup: NAMES.resourceGroup });
   assert.equal(run.byId.server?.status, 'fail');
+  assert.equal(run.byId.server?.blocking, true);
   assert.match(run.byId.server!.message, /pg-nowhere not found in resource group rg-orders/);
   assert.ok(run.byId.server!.remediation?.commands.includes('az postgres flexible-server list -o table'));
   assert.equal(run.byId['network-path']?.status, 'skip');
@@ -249,6 +250,7 @@ test('a stopped server fails with the command that starts it', async () => {
     'az postgres flexible-server start --resource-group rg-orders --name pg-orders',
   ]);
   assert.equal(serverOf(run).state, 'Stopped');
+  assert.equal(server.blocking, true, 'setup cannot start on a stopped server');
   assert.equal(run.byId['network-path']?.status, 'skip');
 });
 
