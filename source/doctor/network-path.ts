@@ -12,6 +12,9 @@ import type { Check, CheckContext, CheckResult, Remediation } from '../core/type
 import type { PrivateEndpointFacts, ServerFacts } from './facts.ts';
 import { SERVER_API_VERSIONS } from './server-api.ts';
 
+/** Resolver codes meaning "no such name" rather than "the resolver did not answer". */
+const NO_SUCH_NAME = new Set(['ENOTFOUND', 'ENODATA', 'NXDOMAIN']);
+
 /** How long a TCP connect may take before the port counts as silently dropped. */
 export const TCP_CONNECT_TIMEOUT_MS = 3_000;
 
@@ -306,8 +309,13 @@ function privateReason(server: ServerFacts, network: NetworkPathFacts): string[]
     return [
       `${network.address} is a private address and this machine has no route to it (no VPN or peering).`,
     ];
-  if (network.dns?.error)
+  if (network.dns?.error && NO_SUCH_NAME.has(network.dns.error))
     return [`The name resolves only inside the network linked to the server's private DNS zone.`];
+  if (network.dns?.error)
+    return [
+      `This machine's DNS did not answer (${network.dns.error}); the server is VNet-integrated, so only`,
+      'its network (or one peered with it) reaches it anyway.',
+    ];
   if (server.publicNetworkAccess === 'Disabled')
     return [
       'Public access is off, and this machine resolved the public address: it is outside the private network.',
@@ -346,9 +354,24 @@ function unreachable(
   details: string[],
   endpointFixes: Remediation | undefined,
 ): CheckResult {
-  const local = 15_000 + (server.port % 1000);
+  // With a mapping already in place the tunnel is the way: it only has to be running at that port.
+  const local = network.via?.port ?? 15_000 + (server.port % 1000);
   const tunnel = `ssh -N -L ${local}:${server.fqdn}:${server.port} <user>@<jump-box>`;
   const rerun = `sc-doctor doctor --server-id ${server.id} --connect-to ${server.fqdn}:${server.port}=127.0.0.1:${local}`;
+  if (network.via) {
+    return {
+      status: 'fail',
+      message,
+      details,
+      remediation: {
+        summary: `Start the tunnel or port forward to ${formatHostPort(network.via)}, or correct ${network.via.source}.`,
+        commands: [tunnel],
+        fixable: false,
+      },
+      blocking: true,
+      data: { network },
+    };
+  }
   return {
     status: 'fail',
     message,

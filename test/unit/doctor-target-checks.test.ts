@@ -429,6 +429,33 @@ test('--connect-to with nothing listening at the mapped address says to start th
   assert.equal(path.status, 'fail');
   assert.equal(path.blocking, true);
   assert.match(text(path), /Nothing listens at 127\.0\.0\.1:15432: start the tunnel/);
+  assert.match(
+    path.remediation!.summary,
+    /^Start the tunnel or port forward to 127\.0\.0\.1:15432, or correct SC_DOCTOR_CONNECT_TO/,
+  );
+  assert.deepEqual(path.remediation!.commands, [`ssh -N -L 15432:${PG_FQDN}:5432 <user>@<jump-box>`]);
+});
+
+test('a name that does not resolve outside the VNet (private zone only) gives the VNet verdict without connecting', async () => {
+  const dns = fakeDns({
+    [PG_FQDN]: {
+      ok: false,
+      cnameChain: ['pg-orders.private.postgres.database.azure.com'],
+      code: 'ENOTFOUND',
+    },
+  });
+  const net = fakeNet(() => ({ ok: true }));
+  const run = await doctor('vnet-private', { server: NAMES.postgres }, { dns, net });
+  const path = run.byId['network-path']!;
+  assert.equal(path.status, 'fail');
+  assert.equal(path.blocking, true);
+  assert.equal(networkOf(run).verdict, 'private-network');
+  assert.deepEqual(net.connects, []);
+  assert.match(text(path), /resolves only inside the network linked to the server's private DNS zone/);
+  assert.match(
+    text(path),
+    /DNS: pg-orders\.postgres\.twin\.test → pg-orders\.private\.postgres\.database\.azure\.com/,
+  );
 });
 
 test('Azure SQL with the Redirect policy warns about ports 11000-11999', async () => {
