@@ -113,6 +113,11 @@ function describe(ctx: CheckContext, server: ServerFacts, firewall: FirewallFact
     details.push(
       `${firewall.azureServicesRule} (0.0.0.0) admits any Azure service, other customers' too, not this machine.`,
     );
+  const everyone = firewall.rules.find(
+    (r) => r.startIpAddress === '0.0.0.0' && r.endIpAddress === '255.255.255.255',
+  );
+  if (everyone)
+    details.push(`${everyone.name} (0.0.0.0–255.255.255.255) lets the whole internet try to sign in.`);
   const via = connectTarget(ctx.options.connectTo, server.fqdn, server.port);
   if (via)
     details.push(
