@@ -20,6 +20,43 @@ export async function armGet(
   apiVersion: string,
   signal?: AbortSignal,
 ): Promise<ArmResponse> {
+  const cloud = await azure.cloud(signal);
+  const url = new URL(path.replace(/^\/+/, ''), withTrailingSlash(cloud.resourceManager));
+  url.searchParams.set('api-version', apiVersion);
+  return armGetUrl(azure, url.toString(), signal);
+}
+
+/** A list answer: every item over all pages, or the first page that was not a 200. */
+export type ArmListResponse = { ok: true; items: unknown[] } | { ok: false; response: ArmResponse };
+
+/** Most pages a list follows: ARM pages hold hundreds of items, so this is a runaway guard only. */
+const MAX_PAGES = 50;
+
+/**
+ * GET of an ARM collection, following `nextLink` page by page. A `nextLink` that leaves the cloud's
+ * ARM endpoint is not followed: the token must never go to another host.
+ */
+export async function armList(
+  azure: AzureSession,
+  path: string,
+  apiVersion: string,
+  signal?: AbortSignal,
+): Promise<ArmListResponse> {
+  const cloud = await azure.cloud(signal);
+  const origin = new URL(withTrailingSlash(cloud.resourceManager)).origin;
+  const items: unknown[] = [];
+  let response = await armGet(azure, path, apiVersion, signal);
+  for (let page = 1; ; page++) {
+    if (response.status !== 200) return { ok: false, response };
+    const body = (response.body ?? {}) as { value?: unknown; nextLink?: unknown };
+    if (Array.isArray(body.value)) items.push(...body.value);
+    const next = typeof body.nextLink === 'string' && body.nextLink ? body.nextLink : undefined;
+    if (!next || page >= MAX_PAGES || new URL(next, origin).origin !== origin) return { ok: true, items };
+    response = await armGetUrl(azure, new URL(next, origin).toString(), signal);
+  }
+}
+
+async function armGetUrl(azure: AzureSession, url: string, signal?: AbortSignal): Promise<ArmResponse> {
   const [cloud, pipelineModule] = await Promise.all([
     azure.cloud(signal),
     import('@azure/core-rest-pipeline'),
@@ -38,9 +75,7 @@ export async function armGet(
   pipeline.addPolicy(
     bearerTokenAuthenticationPolicy({ credential: azure.credential, scopes: cloud.armScope }),
   );
-  const url = new URL(path.replace(/^\/+/, ''), withTrailingSlash(cloud.resourceManager));
-  url.searchParams.set('api-version', apiVersion);
-  const request = createPipelineRequest({ url: url.toString(), method: 'GET', abortSignal: signal });
+  const request = createPipelineRequest({ url, method: 'GET', abortSignal: signal });
   const response = await pipeline.sendRequest(createDefaultHttpClient(), request);
   let body: unknown;
   try {

@@ -2,7 +2,10 @@
  * Turns parsed flags and the environment into `DoctorOptions`, rejecting values that cannot be
  * right (a subscription that is no GUID, an unknown cloud) before anything runs.
  */
+import { parseConnectTo } from '../core/connect-to.ts';
+import { isIpv4 } from '../core/ip.ts';
 import type { DoctorOptions } from '../core/types.ts';
+import { parseTarget } from '../doctor/target.ts';
 import { CLOUDS, CREDENTIALS, FLAGS, TARGET_KINDS } from './flags.ts';
 import type { ParsedArgs } from './parse-args.ts';
 import { UsageError } from './usage-error.ts';
@@ -66,6 +69,32 @@ export function doctorOptionsFrom(
   const kind = options.target.target;
   if (kind !== undefined && !(TARGET_KINDS as readonly string[]).includes(kind)) {
     throw new UsageError(`--target must be one of ${TARGET_KINDS.join(', ')}; got '${clip(kind)}'.`);
+  }
+  const target = parseTarget(options.target);
+  if (!target.ok) throw new UsageError(target.problem.message, [target.problem.hint]);
+
+  // The flag wins over the variable entirely (as for --subscription), so a tunnel given on the
+  // command line is never mixed with a stale mapping from the environment.
+  const mapFlag = flag('connect-to');
+  const mapEnv = env.SC_DOCTOR_CONNECT_TO?.trim() || undefined;
+  const mapSource = mapFlag !== undefined ? '--connect-to' : 'SC_DOCTOR_CONNECT_TO';
+  const mapText = mapFlag ?? mapEnv;
+  if (mapText !== undefined) {
+    const parsed = parseConnectTo(mapText);
+    if (!parsed.ok) {
+      throw new UsageError(`${mapSource}: bad entry '${clip(parsed.entry)}': ${parsed.problem}.`, [
+        'Expected HOST:PORT=HOST:PORT[,...], e.g. pg-orders.postgres.database.azure.com:5432=127.0.0.1:15432',
+      ]);
+    }
+    options.connectTo = { entries: parsed.entries, source: mapSource };
+  }
+
+  const publicIp = env.SC_DOCTOR_PUBLIC_IP?.trim();
+  if (publicIp && !isIpv4(publicIp)) {
+    throw new UsageError(
+      `SC_DOCTOR_PUBLIC_IP must be an IPv4 address like 203.0.113.7; got '${clip(publicIp)}'.`,
+      ['Unset it to let sc-doctor ask an echo service.'],
+    );
   }
   return options;
 }

@@ -99,6 +99,12 @@ export const FLAGS: readonly FlagSpec[] = [
     targetKey: 'serverId',
     help: 'resource id of the server, instead of --server',
   },
+  {
+    name: 'connect-to',
+    value: '<map>',
+    group: 'target',
+    help: 'HOST:PORT=HOST:PORT[,...]: reach a server through a tunnel',
+  },
   { name: 'help', short: 'h', group: 'info', help: 'show help (also: sc-doctor help <command>)' },
   { name: 'version', short: 'v', group: 'info', help: 'print the version' },
 ];

@@ -19,7 +19,9 @@ const ENVIRONMENT = `Environment
   NO_COLOR               any non-empty value turns colour off
   FORCE_COLOR            1 forces colour on, 0 forces it off
   CI                     set (not 0/false): plain output, no prompts, no animation
-  AZURE_SUBSCRIPTION_ID  subscription to use when --subscription is not given`;
+  AZURE_SUBSCRIPTION_ID  subscription to use when --subscription is not given
+  SC_DOCTOR_CONNECT_TO   as --connect-to, which wins when both are given
+  SC_DOCTOR_PUBLIC_IP    this machine's public IPv4 for the firewall check (else asks api.ipify.org)`;
 
 const EXAMPLES = `Examples
   npx sc-doctor                                  interactive doctor in a terminal

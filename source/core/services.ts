@@ -39,4 +39,62 @@ export interface Services {
    * checks, which never ask.
    */
   prompter?: Prompter;
+  /** Name resolution for the network checks; when absent they say they could not look. */
+  dns?: DnsResolver;
+  /** TCP probes and the routing table; when absent the network checks do not probe. */
+  net?: NetProbe;
+  /** This machine's public IP for the firewall check; when absent the IP is unknown. */
+  publicIp?: PublicIpLookup;
+}
+
+/** What a DNS lookup of one host name found. Never throws: a failure is an answer too. */
+export type DnsAnswer =
+  | {
+      ok: true;
+      /** The CNAME chain followed from the asked name, in order (empty when there is none). */
+      cnameChain: string[];
+      /** The addresses the system resolver gives for the name (IPv4 first). */
+      addresses: string[];
+    }
+  | {
+      ok: false;
+      cnameChain: string[];
+      /** The resolver's code, e.g. `ENOTFOUND`, `ETIMEOUT`, `ECONNREFUSED`. */
+      code: string;
+    };
+
+export interface DnsResolver {
+  /** Follows the CNAME chain of `host`, then asks the system resolver for its addresses. */
+  resolve(host: string, signal?: AbortSignal): Promise<DnsAnswer>;
+}
+
+/** How a TCP connection attempt ended. */
+export type TcpConnectResult =
+  | { ok: true }
+  | {
+      ok: false;
+      reason: 'timeout' | 'refused' | 'unreachable' | 'aborted' | 'error';
+      /** The system error code when there is one (`ECONNREFUSED`, `EHOSTUNREACH`...). */
+      code?: string;
+    };
+
+export interface NetProbe {
+  /** Opens a TCP connection to `host:port` and closes it at once; never throws. */
+  tcpConnect(
+    host: string,
+    port: number,
+    options: { timeoutMs: number; signal?: AbortSignal },
+  ): Promise<TcpConnectResult>;
+  /**
+   * Whether this machine has a route meant for `address` other than the default route (an interface
+   * on its subnet, a VPN route): `undefined` when it cannot tell.
+   */
+  hasRouteTo(address: string): Promise<boolean | undefined>;
+}
+
+/** The public IPv4 address this machine's traffic leaves from, and who said so. */
+export type PublicIpAnswer = { ok: true; address: string; source: string } | { ok: false; reason: string };
+
+export interface PublicIpLookup {
+  lookup(signal?: AbortSignal): Promise<PublicIpAnswer>;
 }

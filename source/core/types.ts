@@ -2,6 +2,7 @@
  * The doctor's data model: checks are data plus one async function, results are plain JSON.
  * Check ids are kebab-case and public API (they appear in `--json` output and the docs).
  */
+import type { ConnectToMap } from './connect-to.ts';
 import type { Services } from './services.ts';
 
 /** Every status a check can end in. `error` = the check itself crashed; `timeout` = it ran too long. */
@@ -63,6 +64,8 @@ export interface DoctorOptions {
   verbose: boolean;
   /** Target flags (server, app...) arrive with later issues; unknown keys are kept. */
   target: TargetOptions;
+  /** `--connect-to` / `SC_DOCTOR_CONNECT_TO`: addresses to use instead of a server's Azure name. */
+  connectTo?: ConnectToMap;
 }
 
 export interface CheckContext {

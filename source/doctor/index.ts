@@ -1,9 +1,12 @@
 /** The doctor's checks, in display order. Later issues append server, network, RBAC and Entra checks. */
 import type { Check } from '../core/types.ts';
 import { azureCliCheck } from './azure-cli.ts';
+import { firewallCheck } from './firewall.ts';
+import { networkPathCheck } from './network-path.ts';
+import { serverCheck } from './server.ts';
 import { signinCheck } from './signin.ts';
 import { subscriptionCheck } from './subscription.ts';
 
 export function doctorChecks(): Check[] {
-  return [azureCliCheck, signinCheck, subscriptionCheck];
+  return [azureCliCheck, signinCheck, subscriptionCheck, serverCheck, networkPathCheck, firewallCheck];
 }

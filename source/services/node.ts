@@ -4,7 +4,10 @@
  */
 import { createAzureSession } from '../azure/session.ts';
 import type { Services } from '../core/services.ts';
+import { createNodeDns } from './dns.ts';
 import { nodeExec } from './exec.ts';
+import { createNodeNet } from './net.ts';
+import { echoPublicIp, statedPublicIp } from './public-ip.ts';
 
 export interface NodeServicesOptions {
   cloud?: string;
@@ -15,8 +18,13 @@ export interface NodeServicesOptions {
 /** Services backed by this machine; nothing is contacted until a check asks. */
 export function createNodeServices(options: NodeServicesOptions): Services {
   const base = { env: process.env, now: Date.now, exec: nodeExec };
+  // Already validated by the CLI: a stated address replaces the echo service entirely.
+  const stated = base.env.SC_DOCTOR_PUBLIC_IP?.trim();
   return {
     ...base,
+    dns: createNodeDns(),
+    net: createNodeNet(),
+    publicIp: stated ? statedPublicIp(stated) : echoPublicIp(),
     azure: createAzureSession(base, {
       cloud: options.cloud,
       subscription: options.subscription,

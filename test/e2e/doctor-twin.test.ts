@@ -4,6 +4,7 @@
  * 127.0.0.1. Every token the twin could have issued for the run is searched for in the output.
  */
 import assert from 'node:assert/strict';
+import { type AddressInfo, createServer } from 'node:net';
 import { after, before, test } from 'node:test';
 import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
 import { builtCli, type CliRun, runProgram } from '../helpers/build.ts';
@@ -58,8 +59,77 @@ test('healthy twin: azure-cli, signin and subscription pass with the user, tenan
   assert.match(byId.signin.message, new RegExp(IDS.tenantId));
   assert.equal(byId.subscription.status, 'pass');
   assert.match(byId.subscription.message, /Contoso Dev/);
-  assert.deepEqual(doc.doctor.summary, { pass: 3, warn: 0, fail: 0, skip: 0, error: 0, timeout: 0 });
+  // No target given: the server check and the two that need it are skipped, naming the flags.
+  for (const id of ['server', 'network-path', 'firewall']) assert.equal(byId[id].status, 'skip', id);
+  assert.match(byId.server.details.join('\n'), /--server <name>.*\n.*--server-id/s);
+  assert.deepEqual(doc.doctor.summary, { pass: 3, warn: 0, fail: 0, skip: 3, error: 0, timeout: 0 });
   assertNoSecrets(twin, run);
+});
+
+test('healthy twin with --server: the server, the path through SC_DOCTOR_CONNECT_TO and the firewall pass', async () => {
+  // A local listener stands for the database: the server's Azure name is mapped to it, so the
+  // name is never looked up and nothing leaves loopback; the public IP is stated, not looked up.
+  const listener = createServer((socket) => socket.end());
+  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+  const { port } = listener.address() as AddressInfo;
+  try {
+    const { run, twin } = await doctorAgainst(
+      'healthy',
+      ['doctor', '--json', '--server', 'pg-orders', '--database', 'orders'],
+      () => ({
+        SC_DOCTOR_CONNECT_TO: `pg-orders.postgres.twin.test:5432=127.0.0.1:${port}`,
+        SC_DOCTOR_PUBLIC_IP: '127.0.0.1',
+      }),
+    );
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const doc = JSON.parse(run.stdout);
+    const byId = Object.fromEntries(doc.doctor.checks.map((c: { id: string }) => [c.id, c]));
+    assert.equal(byId.server.status, 'pass');
+    assert.match(byId.server.message, /^pg-orders · PostgreSQL 17 · Ready · orders$/);
+    assert.equal(byId['network-path'].status, 'pass', JSON.stringify(byId['network-path']));
+    assert.match(
+      byId['network-path'].message,
+      new RegExp(`through 127\\.0\\.0\\.1:${port} \\(SC_DOCTOR_CONNECT_TO\\)`),
+    );
+    assert.ok(
+      byId['network-path'].details.some((d: string) =>
+        /pg-orders\.postgres\.twin\.test is not looked up/.test(d),
+      ),
+    );
+    assert.equal(byId.firewall.status, 'pass');
+    assert.match(byId.firewall.message, /127\.0\.0\.1 allowed by rule dana-laptop/);
+    assert.ok(byId.firewall.details.includes('public IP 127.0.0.1 (from SC_DOCTOR_PUBLIC_IP)'));
+    assertNoSecrets(twin, run);
+  } finally {
+    await new Promise((resolve) => listener.close(resolve));
+  }
+});
+
+test('stopped server from the twin: plain output says how to start it and the run fails', async () => {
+  const { run, twin } = await doctorAgainst(
+    'stopped-server',
+    ['doctor', '--plain', '--server', 'pg-orders'],
+    () => ({
+      SC_DOCTOR_PUBLIC_IP: '127.0.0.1',
+    }),
+  );
+  assert.equal(run.code, 1);
+  assert.match(run.stdout, /az postgres flexible-server start --resource-group rg-orders --name pg-orders/);
+  assertNoSecrets(twin, run);
+});
+
+test('a malformed --server-id or --connect-to exits 2 naming the flag, without a stack trace', async () => {
+  const bad = await runProgram(
+    process.execPath,
+    [builtCli().cli, 'doctor', '--server-id', '/subscriptions/x/srv'],
+    {},
+  );
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--server-id.*is not the resource id of a database server/);
+  assert.doesNotMatch(bad.stderr, /\n\s+at /);
+  const map = await runProgram(process.execPath, [builtCli().cli, 'doctor', '--connect-to', 'pg:5432'], {});
+  assert.equal(map.code, 2);
+  assert.match(map.stderr, /--connect-to: bad entry 'pg:5432'/);
 });
 
 test('signed-out twin: signin fails with az login and the subscription check is skipped', async () => {

@@ -5,6 +5,8 @@ import { parseArgs } from '../../source/cli/parse-args.ts';
 import { UsageError } from '../../source/cli/usage-error.ts';
 
 const GUID = '0B1F6471-1BF0-4DDA-AEC3-111122223333';
+const APP_ID = `/subscriptions/${GUID.toLowerCase()}/resourceGroups/rg/providers/Microsoft.App/containerApps/web`;
+const SERVER_ID = `/subscriptions/${GUID.toLowerCase()}/resourceGroups/rg2/providers/Microsoft.DBforPostgreSQL/flexibleServers/pg1`;
 const options = (argv: string[], env: Record<string, string | undefined> = {}) =>
   doctorOptionsFrom(parseArgs(argv), env);
 
@@ -27,7 +29,7 @@ test('a valid subscription is kept (lower-cased), target flags land under their 
     '-n',
     'web',
     '--source-id',
-    '/subscriptions/x/app',
+    APP_ID,
     '--target',
     'containerapp',
     '--server',
@@ -37,7 +39,7 @@ test('a valid subscription is kept (lower-cased), target flags land under their 
     '--target-resource-group',
     'rg2',
     '--server-id',
-    '/subscriptions/x/srv',
+    SERVER_ID,
   ]);
   assert.deepEqual(result, {
     subscription: GUID.toLowerCase(),
@@ -46,12 +48,12 @@ test('a valid subscription is kept (lower-cased), target flags land under their 
     target: {
       resourceGroup: 'rg',
       app: 'web',
-      sourceId: '/subscriptions/x/app',
+      sourceId: APP_ID,
       target: 'containerapp',
       server: 'pg1',
       database: 'db',
       targetResourceGroup: 'rg2',
-      serverId: '/subscriptions/x/srv',
+      serverId: SERVER_ID,
     },
   });
 });

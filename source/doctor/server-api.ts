@@ -1,0 +1,103 @@
+/**
+ * How the three database resource providers are read: the api-versions the Azure SDK packages of
+ * this project send (@azure/arm-postgresql-flexible, @azure/arm-mysql-flexible, @azure/arm-sql), and
+ * the server resource turned into `ServerFacts`.
+ */
+import type { DatabaseKind, PrivateEndpointFacts, ServerFacts } from './facts.ts';
+import { SERVER_TYPES } from './target.ts';
+
+/** Api-version per kind and resource. */
+export const SERVER_API_VERSIONS: Record<
+  DatabaseKind,
+  { server: string; databases: string; firewallRules: string; connectionPolicies?: string }
+> = {
+  postgres: { server: '2025-08-01', databases: '2025-08-01', firewallRules: '2025-08-01' },
+  // The SDK sends 2021-05-01, which predates privateEndpointConnections on the server: the server
+  // itself is read at 2023-12-30, the version the Azure CLI uses.
+  mysql: { server: '2023-12-30', databases: '2021-05-01', firewallRules: '2021-05-01' },
+  sql: {
+    server: '2022-08-01-preview',
+    databases: '2022-08-01-preview',
+    firewallRules: '2020-11-01-preview',
+    connectionPolicies: '2021-05-01-preview',
+  },
+};
+
+/** The product name shown next to a version. */
+export const ENGINE_NAMES: Record<DatabaseKind, string> = {
+  postgres: 'PostgreSQL',
+  mysql: 'MySQL',
+  sql: 'Azure SQL',
+};
+
+interface ServerResource {
+  id?: string;
+  name?: string;
+  location?: string;
+  properties?: {
+    fullyQualifiedDomainName?: string;
+    state?: string;
+    version?: string;
+    publicNetworkAccess?: string;
+    network?: {
+      publicNetworkAccess?: string;
+      delegatedSubnetResourceId?: string;
+      privateDnsZoneArmResourceId?: string;
+      privateDnsZoneResourceId?: string;
+    };
+    privateEndpointConnections?: {
+      id?: string;
+      properties?: {
+        privateEndpoint?: { id?: string };
+        privateLinkServiceConnectionState?: { status?: string; description?: string };
+      };
+    }[];
+  };
+}
+
+/** The facts every later check reads, from a server resource as ARM returned it. */
+export function serverFactsFrom(kind: DatabaseKind, resource: unknown): ServerFacts {
+  const server = (resource ?? {}) as ServerResource;
+  const props = server.properties ?? {};
+  const id = server.id ?? '';
+  const parts = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\//i.exec(id);
+  const network = props.network ?? {};
+  const privateEndpoints: PrivateEndpointFacts[] = (props.privateEndpointConnections ?? []).map((c) => ({
+    connectionId: c.id ?? '',
+    privateEndpointId: c.properties?.privateEndpoint?.id ?? null,
+    status: c.properties?.privateLinkServiceConnectionState?.status ?? 'Unknown',
+    description: c.properties?.privateLinkServiceConnectionState?.description ?? null,
+  }));
+  return {
+    kind,
+    id,
+    name: server.name ?? id.split('/').pop() ?? '',
+    subscriptionId: parts?.[1] ?? '',
+    resourceGroup: parts?.[2] ?? '',
+    location: server.location ?? null,
+    fqdn: props.fullyQualifiedDomainName ?? '',
+    port: SERVER_TYPES[kind].port,
+    // Azure SQL logical servers report Ready and have no stop; an absent state means the same there.
+    state: props.state ?? (kind === 'sql' ? 'Ready' : 'Unknown'),
+    version: props.version ?? null,
+    publicNetworkAccess: (kind === 'sql' ? props.publicNetworkAccess : network.publicNetworkAccess) ?? null,
+    delegatedSubnetId: kind === 'sql' ? null : (network.delegatedSubnetResourceId ?? null),
+    privateDnsZoneId:
+      kind === 'postgres'
+        ? (network.privateDnsZoneArmResourceId ?? null)
+        : kind === 'mysql'
+          ? (network.privateDnsZoneResourceId ?? null)
+          : null,
+    privateEndpoints,
+    database: null,
+  };
+}
+
+/** `az` commands differ per kind: `postgres flexible-server`, `mysql flexible-server`, `sql server`. */
+export function azServerCommand(kind: DatabaseKind): string {
+  return kind === 'postgres'
+    ? 'az postgres flexible-server'
+    : kind === 'mysql'
+      ? 'az mysql flexible-server'
+      : 'az sql server';
+}

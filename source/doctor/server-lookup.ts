@@ -1,0 +1,101 @@
+/**
+ * Finds the server the target flags name: a GET by id, or, for `--server NAME`, a list of all three
+ * server types in the resource group (or the subscription) and a match by name.
+ */
+import { type ArmResponse, armError, armGet, armList } from '../azure/arm.ts';
+import type { AzureSession } from '../azure/session.ts';
+import type { DatabaseKind } from './facts.ts';
+import { SERVER_API_VERSIONS } from './server-api.ts';
+import { SERVER_TYPES, type ServerSelector } from './target.ts';
+
+export type ServerLookup =
+  | { found: true; kind: DatabaseKind; resource: unknown }
+  | { found: false; reason: 'not-found'; where: string; listProblems: string[] }
+  | { found: false; reason: 'group-not-found'; resourceGroup: string }
+  | { found: false; reason: 'ambiguous'; ids: string[] }
+  | { found: false; reason: 'error'; message: string; requestId: string | undefined };
+
+const KINDS = Object.keys(SERVER_TYPES) as DatabaseKind[];
+
+/** Looks the server up in `subscriptionId` (ignored when the selector is an id, which names its own). */
+export async function findServer(
+  azure: AzureSession,
+  selector: ServerSelector,
+  subscriptionId: string,
+  signal?: AbortSignal,
+): Promise<ServerLookup> {
+  if (selector.by === 'id') {
+    const { ref } = selector;
+    const response = await armGet(azure, ref.id, SERVER_API_VERSIONS[ref.kind].server, signal);
+    if (response.status === 200) return { found: true, kind: ref.kind, resource: response.body };
+    const error = armError(response.body);
+    if (response.status === 404 && error?.code === 'ResourceGroupNotFound')
+      return { found: false, reason: 'group-not-found', resourceGroup: ref.resourceGroup };
+    if (response.status === 404)
+      return {
+        found: false,
+        reason: 'not-found',
+        where: `resource group ${ref.resourceGroup}`,
+        listProblems: [],
+      };
+    return failure(response);
+  }
+
+  const scope = selector.resourceGroup
+    ? `/subscriptions/${subscriptionId}/resourceGroups/${encodeURIComponent(selector.resourceGroup)}`
+    : `/subscriptions/${subscriptionId}`;
+  const lists = await Promise.all(
+    KINDS.map(async (kind) => ({
+      kind,
+      answer: await armList(
+        azure,
+        `${scope}/providers/${SERVER_TYPES[kind].type}`,
+        SERVER_API_VERSIONS[kind].server,
+        signal,
+      ),
+    })),
+  );
+  const matches: { kind: DatabaseKind; resource: unknown }[] = [];
+  const listProblems: string[] = [];
+  for (const { kind, answer } of lists) {
+    if (!answer.ok) {
+      const error = armError(answer.response.body);
+      if (answer.response.status === 404 && error?.code === 'ResourceGroupNotFound')
+        return { found: false, reason: 'group-not-found', resourceGroup: selector.resourceGroup ?? '' };
+      listProblems.push(
+        `could not list ${SERVER_TYPES[kind].type}: ${answer.response.status}${error ? ` ${error.code}` : ''}`,
+      );
+      continue;
+    }
+    for (const item of answer.items) {
+      const name = (item as { name?: unknown }).name;
+      if (typeof name === 'string' && name.toLowerCase() === selector.name.toLowerCase())
+        matches.push({ kind, resource: item });
+    }
+  }
+  if (matches.length === 1) return { found: true, ...matches[0]! };
+  if (matches.length > 1)
+    return {
+      found: false,
+      reason: 'ambiguous',
+      ids: matches.map((m) => String((m.resource as { id?: unknown }).id)),
+    };
+  return {
+    found: false,
+    reason: 'not-found',
+    where: selector.resourceGroup
+      ? `resource group ${selector.resourceGroup}`
+      : `subscription ${subscriptionId}`,
+    listProblems,
+  };
+}
+
+function failure(response: ArmResponse): ServerLookup {
+  const error = armError(response.body);
+  return {
+    found: false,
+    reason: 'error',
+    message: `Azure Resource Manager answered ${response.status}${error ? ` ${error.code}: ${error.message}` : ''}`,
+    requestId: response.requestId,
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * `server`: the database server the target flags name exists, is Ready (a stopped server answers
+ * nobody) and runs which version; the `--database` on it exists. Its facts go to the later checks
+ * under `data.server`. Every failure blocks setup: sc-doctor never creates, starts or picks a server
+ * for the user.
+ */
+import { armError, armGet } from '../azure/arm.ts';
+import type { Check, CheckContext, CheckResult } from '../core/types.ts';
+import type { ServerFacts } from './facts.ts';
+import { azServerCommand, ENGINE_NAMES, SERVER_API_VERSIONS, serverFactsFrom } from './server-api.ts';
+import { findServer } from './server-lookup.ts';
+import { parseTarget, SERVER_TYPES } from './target.ts';
+
+/** States a server passes through on its own; anything else (Disabled, Dropping) needs a person. */
+const TRANSITIONAL = new Set(['Starting', 'Stopping', 'Updating', 'Provisioning', 'Restarting']);
+
+export const serverCheck: Check = {
+  id: 'server',
+  title: 'Database server',
+  needs: ['subscription'],
+  phase: 'target',
+  async run(ctx): Promise<CheckResult> {
+    const parsed = parseTarget(ctx.options.target);
+    if (!parsed.ok) {
+      return {
+        status: 'fail',
+        message: parsed.problem.message,
+        details: [parsed.problem.hint],
+      };
+    }
+    const { server: selector, database } = parsed.target;
+    if (!selector) {
+      return {
+        status: 'skip',
+        message: 'no server given',
+        details: [
+          'Name the database server with --server <name> (add --target-resource-group to narrow the',
+          'search) or --server-id <resource id>, and its database with --database <name>.',
+        ],
+      };
+    }
+    const subscriptionId = await subscriptionOf(ctx);
+    const lookup = await findServer(ctx.services.azure, selector, subscriptionId, ctx.signal);
+    const asked = selector.by === 'id' ? selector.ref.name : selector.name;
+    if (!lookup.found) {
+      switch (lookup.reason) {
+        case 'group-not-found':
+          return notFound(`resource group ${lookup.resourceGroup} not found`, [
+            `Resource group ${lookup.resourceGroup} does not exist in this subscription or you cannot see it.`,
+          ]);
+        case 'ambiguous':
+          return {
+            status: 'fail',
+            message: `${lookup.ids.length} servers are named ${asked}`,
+            details: ['Servers of different types share this name:', ...lookup.ids.map((id) => `  ${id}`)],
+            remediation: {
+              summary: 'Name the one you mean with --server-id.',
+              commands: lookup.ids.map((id) => `sc-doctor doctor --server-id ${id}`),
+              fixable: false,
+            },
+            blocking: true,
+          };
+        case 'not-found':
+          return notFound(`${asked} not found in ${lookup.where}`, [
+            selector.by === 'id'
+              ? `No ${SERVER_TYPES[selector.ref.kind].label} ${asked} exists at ${selector.ref.id}.`
+              : `No PostgreSQL flexible server, MySQL flexible server or Azure SQL server named ${asked} in ${lookup.where}.`,
+            ...lookup.listProblems,
+          ]);
+        case 'error':
+          return {
+            status: 'fail',
+            message: `could not read ${asked}`,
+            details: [lookup.message, ...(lookup.requestId ? [`request id ${lookup.requestId}`] : [])],
+            remediation: {
+              summary: 'Try again; if it persists, the request id helps Azure support.',
+              commands: [],
+              fixable: false,
+            },
+            blocking: true,
+          };
+      }
+    }
+
+    const facts = serverFactsFrom(lookup.kind, lookup.resource);
+    if (database !== null) facts.database = await databaseOf(ctx, facts, database);
+    return verdict(facts);
+  },
+};
+
+async function subscriptionOf(ctx: CheckContext): Promise<string> {
+  const fromCheck = ctx.outcomeOf('subscription')?.data.subscriptionId;
+  if (typeof fromCheck === 'string') return fromCheck;
+  return (await ctx.services.azure.subscription())?.id ?? '';
+}
+
+async function databaseOf(
+  ctx: CheckContext,
+  facts: ServerFacts,
+  name: string,
+): Promise<{ name: string; exists: boolean }> {
+  const response = await armGet(
+    ctx.services.azure,
+    `${facts.id}/databases/${encodeURIComponent(name)}`,
+    SERVER_API_VERSIONS[facts.kind].databases,
+    ctx.signal,
+  );
+  if (response.status === 200) return { name, exists: true };
+  if (response.status === 404) return { name, exists: false };
+  const error = armError(response.body);
+  throw new Error(`reading database ${name} failed: ${response.status}${error ? ` ${error.code}` : ''}`);
+}
+
+function verdict(facts: ServerFacts): CheckResult {
+  const data = { server: facts };
+  const version = facts.version ? `${ENGINE_NAMES[facts.kind]} ${facts.version}` : ENGINE_NAMES[facts.kind];
+  const message = `${facts.name} · ${version} · ${facts.state}`;
+  const details = [
+    `${SERVER_TYPES[facts.kind].label} in ${facts.resourceGroup}${facts.location ? ` (${facts.location})` : ''}`,
+    `${facts.fqdn}:${facts.port}`,
+  ];
+  const group = `--resource-group ${facts.resourceGroup}`;
+
+  if (facts.state === 'Stopped') {
+    return {
+      status: 'fail',
+      message,
+      details: [
+        ...details,
+        'A stopped server accepts no connections; start it first (it takes a few minutes).',
+      ],
+      remediation: {
+        summary: `Start the server.`,
+        commands: [`${azServerCommand(facts.kind)} start ${group} --name ${facts.name}`],
+        fixable: false,
+      },
+      blocking: true,
+      data,
+    };
+  }
+  if (facts.state !== 'Ready') {
+    const passing = TRANSITIONAL.has(facts.state);
+    return {
+      status: 'warn',
+      message,
+      details: [
+        ...details,
+        passing
+          ? `The server is ${facts.state}: connections may fail until it is Ready.`
+          : `The server is ${facts.state}, not Ready: connections will fail.`,
+      ],
+      remediation: {
+        summary: passing
+          ? 'Wait until the server is Ready, then run the doctor again.'
+          : 'See the server in the Azure portal.',
+        commands: [`${azServerCommand(facts.kind)} show ${group} --name ${facts.name} --query state`],
+        fixable: false,
+      },
+      data,
+    };
+  }
+  if (facts.database && !facts.database.exists) {
+    const list =
+      facts.kind === 'sql'
+        ? `az sql db list ${group} --server ${facts.name} -o table`
+        : `${azServerCommand(facts.kind)} db list ${group} --server-name ${facts.name} -o table`;
+    return {
+      status: 'fail',
+      message: `${message} · database ${facts.database.name} not found`,
+      details: [...details, `The server has no database named ${facts.database.name}.`],
+      remediation: {
+        summary: 'Check the --database name against the list.',
+        commands: [list],
+        fixable: false,
+      },
+      blocking: true,
+      data,
+    };
+  }
+  if (facts.database) details.push(`database ${facts.database.name} exists`);
+  return {
+    status: 'pass',
+    message: facts.database ? `${message} · ${facts.database.name}` : message,
+    details,
+    data,
+  };
+}
+
+function notFound(message: string, details: string[]): CheckResult {
+  return {
+    status: 'fail',
+    message,
+    details,
+    remediation: {
+      summary: 'Check the name and resource group; list the servers you can see.',
+      commands: [
+        'az postgres flexible-server list -o table',
+        'az mysql flexible-server list -o table',
+        'az sql server list -o table',
+      ],
+      fixable: false,
+    },
+    blocking: true,
+  };
+}

@@ -1,0 +1,35 @@
+/** The real DNS resolver: the CNAME chain from the DNS servers, then the addresses the system uses. */
+import { lookup, Resolver } from 'node:dns/promises';
+import type { DnsAnswer, DnsResolver } from '../core/services.ts';
+
+/** A CNAME chain longer than this is a loop. */
+const MAX_CNAME_HOPS = 10;
+
+/** DNS through node:dns; a lookup that the signal aborts ends as `ECANCELLED`. */
+export function createNodeDns(timeoutMs = 3_000): DnsResolver {
+  return {
+    async resolve(host: string, signal?: AbortSignal): Promise<DnsAnswer> {
+      const resolver = new Resolver({ timeout: timeoutMs, tries: 2 });
+      const cancel = () => resolver.cancel();
+      signal?.addEventListener('abort', cancel, { once: true });
+      const cnameChain: string[] = [];
+      try {
+        let name = host;
+        for (let hop = 0; hop < MAX_CNAME_HOPS; hop++) {
+          const next = await resolver.resolveCname(name).catch(() => [] as string[]);
+          if (!next[0]) break;
+          cnameChain.push(next[0]);
+          name = next[0];
+        }
+        if (signal?.aborted) return { ok: false, cnameChain, code: 'ECANCELLED' };
+        // getaddrinfo, as a database driver would use: /etc/hosts and the system's search rules apply.
+        const found = await lookup(host, { all: true, order: 'ipv4first' });
+        return { ok: true, cnameChain, addresses: found.map((entry) => entry.address) };
+      } catch (error) {
+        return { ok: false, cnameChain, code: (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN' };
+      } finally {
+        signal?.removeEventListener('abort', cancel);
+      }
+    },
+  };
+}
