@@ -147,6 +147,18 @@ test('private endpoints: Approved in privateLinkServiceConnections, Pending and 
     { fqdn: 'pg-orders.postgres.twin.test', ipAddresses: ['10.0.4.4'] },
   ]);
 
+  const nic = await dana.send('GET', `${approved.body.properties.networkInterfaces[0].id}${V}`);
+  assert.equal(nic.status, 200);
+  // An endpoint's NIC belongs to no VM and has no public IP, NSG or DSCP configuration.
+  assertSameShape(nic.body, example('NetworkInterfaceGet.json'), 'endpoint NIC', [
+    '$.properties.ipConfigurations[0].properties.publicIPAddress',
+    '$.properties.networkSecurityGroup',
+    '$.properties.virtualMachine',
+    '$.properties.dscpConfiguration',
+  ]);
+  assert.equal(nic.body.properties.ipConfigurations[0].properties.privateIPAddress, '10.0.4.4');
+  assert.equal(nic.body.properties.privateEndpoint.id, `${PES}/pe-approved`);
+
   for (const [name, status] of [
     ['pe-pending', 'Pending'],
     ['pe-rejected', 'Rejected'],
@@ -175,6 +187,8 @@ test('unknown names answer Azure 404 codes: ResourceNotFound for networks and en
   assert.equal(subnet.status, 404);
   assert.equal(subnet.body.error.code, 'NotFound');
   assert.match(subnet.body.error.message, /subnets\/none not found/);
+  const nic = await dana.send('GET', `${GROUP}/providers/Microsoft.Network/networkInterfaces/none${V}`);
+  assert.equal(nic.body.error.code, 'ResourceNotFound');
   const pe = await dana.send('GET', `${PES}/pe-none${V}`);
   assert.equal(pe.status, 404);
   assert.equal(pe.body.error.code, 'ResourceNotFound');

@@ -1,7 +1,8 @@
 /**
  * `Microsoft.Network` in the twin, read side only: virtual networks (get, list) with their subnets and
- * delegations, subnets (get, list), and private endpoints (get, list) with their private link service
- * connections, NIC and `customDnsConfigs`. Everything is seeded (`seedVirtualNetwork`,
+ * delegations, subnets (get, list), private endpoints (get, list) with their private link service
+ * connections and `customDnsConfigs`, and the endpoints' network interfaces (get) holding the private
+ * address. Everything is seeded (`seedVirtualNetwork`,
  * `seedPrivateEndpoint`); shapes follow fixtures/network/2024-05-01.
  *
  * A missing virtual network or private endpoint answers ARM's `ResourceNotFound`; a missing subnet of
@@ -26,12 +27,13 @@ export const NETWORK_API_VERSIONS = [
 export const VNET_TYPE = 'Microsoft.Network/virtualNetworks';
 export const SUBNET_TYPE = 'Microsoft.Network/virtualNetworks/subnets';
 export const PRIVATE_ENDPOINT_TYPE = 'Microsoft.Network/privateEndpoints';
-const NIC_TYPE = 'Microsoft.Network/networkInterfaces';
+export const NIC_TYPE = 'Microsoft.Network/networkInterfaces';
 
 const GROUP = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers';
 const VNET = `${GROUP}/${VNET_TYPE}/{virtualNetworkName}`;
 const SUBNET = `${VNET}/subnets/{subnetName}`;
 const PE = `${GROUP}/${PRIVATE_ENDPOINT_TYPE}/{privateEndpointName}`;
+const NIC = `${GROUP}/${NIC_TYPE}/{networkInterfaceName}`;
 
 function check(req: TwinRequest, type: string): void {
   requireApiVersion(req, NETWORK_API_VERSIONS, type);
@@ -39,6 +41,8 @@ function check(req: TwinRequest, type: string): void {
 
 const vnetId = (p: Record<string, string>) =>
   `${resourceGroupId(p)}/providers/${VNET_TYPE}/${p.virtualNetworkName}`;
+const nicId = (p: Record<string, string>) =>
+  `${resourceGroupId(p)}/providers/${NIC_TYPE}/${p.networkInterfaceName}`;
 const endpointId = (p: Record<string, string>) =>
   `${resourceGroupId(p)}/providers/${PRIVATE_ENDPOINT_TYPE}/${p.privateEndpointName}`;
 
@@ -170,6 +174,11 @@ const routes: RouteSpec[] = [
       body: page(req, twin.store.listByScope(resourceGroupId(req.params), PRIVATE_ENDPOINT_TYPE)),
     }),
   ),
+  read(NIC, 'Microsoft.Network/networkInterfaces/read', 'networkInterfaces', (req, twin) => {
+    const found = twin.store.get(nicId(req.params));
+    if (!found) throw notFound(NIC_TYPE, req.params.networkInterfaceName!, req.params.resourceGroupName!);
+    return { status: 200, body: found };
+  }),
 ];
 
 /** The provider the framework registers (`providers/index.ts`). */
@@ -308,6 +317,51 @@ export function seedPrivateEndpoint(host: SeedHost, seed: PrivateEndpointSeed): 
       privateLinkServiceConnectionState: connectionState(status),
     },
   };
+  const nic = `${group}/providers/${NIC_TYPE}/${seed.name}.nic.${stableGuid(id).slice(0, 8)}`;
+  // The NIC Azure creates for the endpoint: the private address lives on its ipConfiguration.
+  twin.store.put({
+    id: nic,
+    name: nic.split('/').pop()!,
+    type: NIC_TYPE,
+    location: seed.location ?? 'eastus',
+    etag: `W/"${stableGuid(nic)}"`,
+    properties: {
+      provisioningState: 'Succeeded',
+      ipConfigurations: [
+        {
+          name: `privateEndpointIpConfig.${stableGuid(nic)}`,
+          id: `${nic}/ipConfigurations/privateEndpointIpConfig.${stableGuid(nic)}`,
+          type: `${NIC_TYPE}/ipConfigurations`,
+          properties: {
+            provisioningState: 'Succeeded',
+            privateIPAddress: seed.privateIp,
+            privateIPAllocationMethod: 'Dynamic',
+            subnet: { id: seed.subnetId },
+            primary: true,
+            privateIPAddressVersion: 'IPv4',
+            privateLinkConnectionProperties: {
+              groupId: seed.groupId,
+              requiredMemberName: seed.groupId,
+              fqdns: [seed.fqdn],
+            },
+          },
+        },
+      ],
+      dnsSettings: {
+        dnsServers: [],
+        appliedDnsServers: [],
+        internalDomainNameSuffix: 'twin.internal.cloudapp.net',
+      },
+      macAddress: '',
+      enableAcceleratedNetworking: false,
+      disableTcpStateTracking: false,
+      enableIPForwarding: false,
+      primary: true,
+      privateEndpoint: { id },
+      vnetEncryptionSupported: false,
+      nicType: 'Standard',
+    },
+  });
   twin.store.put({
     id,
     name: seed.name,
@@ -321,9 +375,7 @@ export function seedPrivateEndpoint(host: SeedHost, seed: PrivateEndpointSeed): 
       privateLinkServiceConnections: manual ? [] : [connection],
       manualPrivateLinkServiceConnections: manual ? [connection] : [],
       subnet: { id: seed.subnetId },
-      networkInterfaces: [
-        { id: `${group}/providers/${NIC_TYPE}/${seed.name}.nic.${stableGuid(id).slice(0, 8)}` },
-      ],
+      networkInterfaces: [{ id: nic }],
       customDnsConfigs: [{ fqdn: seed.fqdn, ipAddresses: [seed.privateIp] }],
       applicationSecurityGroups: [],
       ipConfigurations: [],
