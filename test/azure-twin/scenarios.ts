@@ -4,7 +4,8 @@
  * mysql-orders, SQL sql-orders (database orders), web app orders-api, container app orders-worker,
  * Spring app orders-spring, the identity id-orders, and role assignments — then changes the one thing
  * the scenario is about. Resources are created through the providers' own `seed*` helpers so they have
- * exactly the shapes the GET routes return.
+ * exactly the shapes the GET routes return. The network scenarios stand on the virtual networks,
+ * private endpoint and private DNS zones of scenario-network.ts.
  */
 import type { Principal, ResourceStore, World } from './api.ts';
 import { baseWorld, GRAPH_APP_ID, IDS } from './framework/world.ts';
@@ -197,12 +198,11 @@ function vnetInjected(t: ScenarioTarget, apps: WorldShape): void {
 
 /**
  * PostgreSQL with public access off behind the private endpoint pe-orders (connection `status` on both
- * sides), its privatelink zone linked to `linkedVnets`, the apps integrated as `apps` says.
+ * sides), its privatelink zone linked to vnet-orders only, the apps integrated as `apps` says.
  */
 function behindPrivateEndpoint(
   t: ScenarioTarget,
   status: 'Approved' | 'Pending' | 'Rejected',
-  linkedVnets: string[],
   apps: WorldShape,
 ): void {
   seedOrdersVnet(t);
@@ -214,7 +214,7 @@ function behindPrivateEndpoint(
     },
     ...apps,
   });
-  seedPostgresPrivateLink(t, status, RESOURCE_IDS.postgres, linkedVnets);
+  seedPostgresPrivateLink(t, status, RESOURCE_IDS.postgres, [NETWORK_IDS.ordersVnet]);
 }
 
 /** The principal that is PostgreSQL's only Entra admin in `pg-caller-not-admin`. */
@@ -235,7 +235,7 @@ export const scenarios: Record<string, Scenario> = {
   /** PostgreSQL and MySQL VNet-integrated into vnet-orders (private access, zones linked), both apps integrated there too. */
   'vnet-private': (t) => vnetInjected(t, appsInOrdersVnet),
   /** PostgreSQL reachable only through the Approved private endpoint pe-orders in vnet-orders, where the apps are integrated. */
-  'private-endpoint': (t) => behindPrivateEndpoint(t, 'Approved', [NETWORK_IDS.ordersVnet], appsInOrdersVnet),
+  'private-endpoint': (t) => behindPrivateEndpoint(t, 'Approved', appsInOrdersVnet),
   /** Public access on but no firewall rule lets anyone in. */
   'firewall-closed': (t) =>
     seedWorld(t, {
@@ -270,9 +270,9 @@ export const scenarios: Record<string, Scenario> = {
 
   // Doctor scenarios of the network, Entra and identity checks.
   /** As private-endpoint, but the connection awaits approval (Pending on the endpoint and on the server). */
-  'pe-pending': (t) => behindPrivateEndpoint(t, 'Pending', [NETWORK_IDS.ordersVnet], appsInOrdersVnet),
+  'pe-pending': (t) => behindPrivateEndpoint(t, 'Pending', appsInOrdersVnet),
   /** As private-endpoint, but the server's owner rejected the connection (Rejected on both sides). */
-  'pe-rejected': (t) => behindPrivateEndpoint(t, 'Rejected', [NETWORK_IDS.ordersVnet], appsInOrdersVnet),
+  'pe-rejected': (t) => behindPrivateEndpoint(t, 'Rejected', appsInOrdersVnet),
   /** PostgreSQL and MySQL VNet-injected into vnet-orders; neither the web app nor the container app is VNet-integrated. */
   'vnet-app-not-integrated': (t) => vnetInjected(t, {}),
   /** Approved private endpoint, but its privatelink zone is linked only to vnet-orders while the apps live in vnet-apps. */
@@ -281,7 +281,6 @@ export const scenarios: Record<string, Scenario> = {
     behindPrivateEndpoint(
       t,
       'Approved',
-      [NETWORK_IDS.ordersVnet],
       appsIn(NETWORK_IDS.subnets.appsVnetApps, NETWORK_IDS.subnets.appsVnetContainerApps),
     );
   },
