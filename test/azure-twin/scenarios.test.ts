@@ -7,7 +7,8 @@ import { execFile } from 'node:child_process';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
 import { IDS, startTwin, type Twin } from './index.ts';
-import { NAMES, RESOURCE_IDS, scenarioNames } from './scenarios.ts';
+import { NETWORK_IDS, PRIVATE_IPS } from './scenario-network.ts';
+import { NAMES, OTHER_ADMIN, RESOURCE_IDS, scenarioNames } from './scenarios.ts';
 import { armRest } from './testing/arm-rest.ts';
 
 const run = promisify(execFile);
@@ -185,4 +186,146 @@ test('not-signed-in, aadsts530003, mfa-required, token-expired: the stand-in az 
 test('NAMES and RESOURCE_IDS agree with what the healthy world holds', async () => {
   const { get } = await twinFor('healthy');
   assert.equal((await get(RESOURCE_IDS.webApp, '2025-05-01')).name, NAMES.webApp);
+});
+
+// Doctor scenarios of the network, Entra and identity checks: every id a server or app names is a
+// real resource behind ARM, and both sides of a private endpoint connection agree.
+const NET = '2024-05-01';
+const DNS = '2024-06-01';
+const APP = '2025-01-01';
+const WEB = '2025-05-01';
+
+type Get = Awaited<ReturnType<typeof twinFor>>['get'];
+
+/** The linked network ids of a private DNS zone. */
+async function zoneLinks(get: Get, zoneId: string): Promise<string[]> {
+  const links = await get(`${zoneId}/virtualNetworkLinks`, DNS);
+  return links.value.map(
+    (link: { properties: { virtualNetwork: { id: string } } }) => link.properties.virtualNetwork.id,
+  );
+}
+
+/** The subnet an app's outbound traffic leaves from (web app integration, Container Apps environment). */
+async function appSubnets(get: Get): Promise<{ web: string | null; containerApp: string | null }> {
+  const site = await get(RESOURCE_IDS.webApp, WEB);
+  const app = await get(RESOURCE_IDS.containerApp, APP);
+  const environment = await get(app.properties.managedEnvironmentId, APP);
+  return {
+    web: site.properties.virtualNetworkSubnetId ?? null,
+    containerApp: environment.properties.vnetConfiguration.infrastructureSubnetId ?? null,
+  };
+}
+
+/** The status of pe-orders as the endpoint and as the PostgreSQL server see it. */
+async function endpointStatuses(get: Get): Promise<{ endpoint: string; server: string }> {
+  const endpoint = await get(NETWORK_IDS.privateEndpoint, NET);
+  const connections = [
+    ...endpoint.properties.privateLinkServiceConnections,
+    ...endpoint.properties.manualPrivateLinkServiceConnections,
+  ];
+  assert.equal(connections.length, 1);
+  assert.equal(connections[0].properties.privateLinkServiceId, RESOURCE_IDS.postgres);
+  const subnet = await get(endpoint.properties.subnet.id, NET);
+  assert.deepEqual(subnet.properties.privateEndpoints, [{ id: NETWORK_IDS.privateEndpoint }]);
+  const server = await get(RESOURCE_IDS.postgres, PG);
+  assert.equal(server.properties.network.publicNetworkAccess, 'Disabled');
+  const serverSide = server.properties.privateEndpointConnections;
+  assert.equal(serverSide.length, 1);
+  assert.equal(serverSide[0].properties.privateEndpoint.id, NETWORK_IDS.privateEndpoint);
+  assert.deepEqual(
+    serverSide[0].properties.privateLinkServiceConnectionState,
+    connections[0].properties.privateLinkServiceConnectionState,
+  );
+  return {
+    endpoint: connections[0].properties.privateLinkServiceConnectionState.status,
+    server: serverSide[0].properties.privateLinkServiceConnectionState.status,
+  };
+}
+
+test('vnet-private: delegated subnets, private DNS zones with the servers’ A records linked to vnet-orders, apps integrated there', async () => {
+  const { get } = await twinFor('vnet-private');
+  const pg = (await get(RESOURCE_IDS.postgres, PG)).properties.network;
+  const mysql = (await get(RESOURCE_IDS.mysql, MYSQL)).properties.network;
+  for (const [network, zoneProperty, delegation, address] of [
+    [pg, 'privateDnsZoneArmResourceId', 'Microsoft.DBforPostgreSQL/flexibleServers', PRIVATE_IPS.postgres],
+    [mysql, 'privateDnsZoneResourceId', 'Microsoft.DBforMySQL/flexibleServers', PRIVATE_IPS.mysql],
+  ] as const) {
+    const subnet = await get(network.delegatedSubnetResourceId, NET);
+    assert.equal(subnet.properties.delegations[0].properties.serviceName, delegation);
+    const zone = await get(network[zoneProperty], DNS);
+    const server = delegation.includes('PostgreSQL') ? NAMES.postgres : NAMES.mysql;
+    const record = await get(`${zone.id}/A/${server}`, DNS);
+    assert.deepEqual(record.properties.aRecords, [{ ipv4Address: address }]);
+    assert.deepEqual(await zoneLinks(get, zone.id), [NETWORK_IDS.ordersVnet]);
+  }
+  const apps = await appSubnets(get);
+  assert.equal(apps.web, NETWORK_IDS.subnets.apps);
+  assert.equal(apps.containerApp, NETWORK_IDS.subnets.containerApps);
+  const appSubnet = await get(apps.web!, NET);
+  assert.equal(appSubnet.properties.delegations[0].properties.serviceName, 'Microsoft.Web/serverFarms');
+});
+
+test('vnet-app-not-integrated: the servers are VNet-injected, neither app is integrated', async () => {
+  const { get } = await twinFor('vnet-app-not-integrated');
+  const pg = (await get(RESOURCE_IDS.postgres, PG)).properties.network;
+  assert.equal((await get(pg.delegatedSubnetResourceId, NET)).name, 'postgres');
+  assert.deepEqual(await appSubnets(get), { web: null, containerApp: null });
+});
+
+test('private-endpoint, pe-pending, pe-rejected: pe-orders and the server agree on the connection state', async () => {
+  for (const [scenario, status] of [
+    ['private-endpoint', 'Approved'],
+    ['pe-pending', 'Pending'],
+    ['pe-rejected', 'Rejected'],
+  ] as const) {
+    const { get } = await twinFor(scenario);
+    assert.deepEqual(await endpointStatuses(get), { endpoint: status, server: status }, scenario);
+    const endpoint = await get(NETWORK_IDS.privateEndpoint, NET);
+    assert.deepEqual(endpoint.properties.customDnsConfigs[0].ipAddresses, [PRIVATE_IPS.privateEndpoint]);
+    const record = await get(`${NETWORK_IDS.privatelinkZone}/A/${NAMES.postgres}`, DNS);
+    assert.deepEqual(record.properties.aRecords, [{ ipv4Address: PRIVATE_IPS.privateEndpoint }]);
+    assert.deepEqual(await zoneLinks(get, NETWORK_IDS.privatelinkZone), [NETWORK_IDS.ordersVnet], scenario);
+    assert.equal((await appSubnets(get)).web, NETWORK_IDS.subnets.apps, scenario);
+  }
+});
+
+test('dns-zone-unlinked: an Approved endpoint whose privatelink zone is not linked to the apps’ own network', async () => {
+  const { get } = await twinFor('dns-zone-unlinked');
+  assert.deepEqual(await endpointStatuses(get), { endpoint: 'Approved', server: 'Approved' });
+  const apps = await appSubnets(get);
+  assert.equal(apps.web, NETWORK_IDS.subnets.appsVnetApps);
+  assert.equal(apps.containerApp, NETWORK_IDS.subnets.appsVnetContainerApps);
+  const links = await zoneLinks(get, NETWORK_IDS.privatelinkZone);
+  assert.deepEqual(links, [NETWORK_IDS.ordersVnet]);
+  assert.equal((await get(NETWORK_IDS.appsVnet, NET)).properties.subnets.length, 2);
+});
+
+test('pg-caller-not-admin: Entra on, Avery Admin is the only PostgreSQL admin, Dana is not', async () => {
+  const { get, twin } = await twinFor('pg-caller-not-admin');
+  const pg = await get(RESOURCE_IDS.postgres, PG);
+  assert.equal(pg.properties.authConfig.activeDirectoryAuth, 'Enabled');
+  const admins = await get(`${RESOURCE_IDS.postgres}/administrators`, PG);
+  assert.deepEqual(
+    admins.value.map((a: { properties: { objectId: string; principalName: string } }) => [
+      a.properties.objectId,
+      a.properties.principalName,
+    ]),
+    [[OTHER_ADMIN.objectId, OTHER_ADMIN.userPrincipalName]],
+  );
+  assert.equal(twin.context.principal(OTHER_ADMIN.objectId)?.displayName, OTHER_ADMIN.displayName);
+});
+
+test('mysql-no-identity: the MySQL server has no identity and no Entra admin', async () => {
+  const { get } = await twinFor('mysql-no-identity');
+  const mysql = await get(RESOURCE_IDS.mysql, MYSQL);
+  assert.equal(mysql.identity, undefined);
+  assert.deepEqual((await get(`${RESOURCE_IDS.mysql}/administrators`, MYSQL)).value, []);
+});
+
+test('app-user-identity-only: the web app has id-orders and no system identity', async () => {
+  const { get } = await twinFor('app-user-identity-only');
+  const site = await get(RESOURCE_IDS.webApp, WEB);
+  assert.equal(site.identity.type, 'UserAssigned');
+  assert.equal(site.identity.principalId, undefined);
+  assert.deepEqual(Object.keys(site.identity.userAssignedIdentities), [RESOURCE_IDS.identity]);
 });

@@ -4,18 +4,26 @@
  * mysql-orders, SQL sql-orders (database orders), web app orders-api, container app orders-worker,
  * Spring app orders-spring, the identity id-orders, and role assignments — then changes the one thing
  * the scenario is about. Resources are created through the providers' own `seed*` helpers so they have
- * exactly the shapes the GET routes return.
+ * exactly the shapes the GET routes return. The network scenarios stand on the virtual networks,
+ * private endpoint and private DNS zones of scenario-network.ts.
  */
 import type { Principal, ResourceStore, World } from './api.ts';
 import { baseWorld, GRAPH_APP_ID, IDS } from './framework/world.ts';
-import { seedContainerApp } from './providers/containerapps.ts';
+import { type ContainerAppSeed, seedContainerApp } from './providers/containerapps.ts';
 import { GRAPH_APP_ROLES } from './providers/graph.ts';
 import { seedUserAssignedIdentity } from './providers/identities.ts';
 import { type MysqlSeed, seedMysqlServer } from './providers/mysql.ts';
 import { type PostgresSeed, seedPostgresServer } from './providers/postgres.ts';
 import { seedSpringApp } from './providers/spring.ts';
 import { type SqlSeed, seedSqlServer } from './providers/sql.ts';
-import { seedWebApp } from './providers/web.ts';
+import { seedWebApp, type WebAppSeed } from './providers/web.ts';
+import {
+  NETWORK_IDS,
+  seedAppsVnet,
+  seedIntegratedServerZones,
+  seedOrdersVnet,
+  seedPostgresPrivateLink,
+} from './scenario-network.ts';
 
 /** What a scenario seeds into (fits the providers' `SeedTarget`). */
 export interface ScenarioTarget {
@@ -69,6 +77,10 @@ interface WorldShape {
   mysqlGraphRoles?: boolean;
   signedInAs?: string | null;
   azFailure?: World['azFailure'];
+  /** Changes to the web app orders-api (VNet integration, identities). */
+  webApp?: Partial<WebAppSeed>;
+  /** Changes to the container app orders-worker (its environment's network). */
+  containerApp?: Partial<ContainerAppSeed>;
 }
 
 function seedWorld(target: ScenarioTarget, shape: WorldShape = {}): void {
@@ -140,12 +152,14 @@ function seedWorld(target: ScenarioTarget, shape: WorldShape = {}): void {
     name: NAMES.webApp,
     systemIdentity: true,
     userIdentities: [RESOURCE_IDS.identity],
+    ...shape.webApp,
   });
   seedContainerApp(target, {
     subscriptionId: sub,
     resourceGroup: rg,
     name: NAMES.containerApp,
     systemIdentity: true,
+    ...shape.containerApp,
   });
   seedSpringApp(target, {
     subscriptionId: sub,
@@ -156,9 +170,59 @@ function seedWorld(target: ScenarioTarget, shape: WorldShape = {}): void {
   });
 }
 
-const privateEndpointId = `${groupId}/providers/Microsoft.Network/privateEndpoints/pe-orders`;
-const subnetId = (name: string) =>
-  `${groupId}/providers/Microsoft.Network/virtualNetworks/vnet-orders/subnets/${name}`;
+/** Both apps integrated into a subnet pair (`apps` for the web app, `aca` for the Container Apps environment). */
+const appsIn = (web: string, containerApps: string): WorldShape => ({
+  webApp: { virtualNetworkSubnetId: web },
+  containerApp: { environment: { infrastructureSubnetId: containerApps } },
+});
+const appsInOrdersVnet = appsIn(NETWORK_IDS.subnets.apps, NETWORK_IDS.subnets.containerApps);
+
+/** PostgreSQL and MySQL injected into vnet-orders, with their private DNS zones linked to it. */
+function vnetInjected(t: ScenarioTarget, apps: WorldShape): void {
+  seedOrdersVnet(t);
+  seedIntegratedServerZones(t);
+  seedWorld(t, {
+    postgres: {
+      delegatedSubnet: NETWORK_IDS.subnets.postgres,
+      privateDnsZone: NETWORK_IDS.postgresZone,
+      firewallRules: [],
+    },
+    mysql: {
+      delegatedSubnet: NETWORK_IDS.subnets.mysql,
+      privateDnsZone: NETWORK_IDS.mysqlZone,
+      firewallRules: [],
+    },
+    ...apps,
+  });
+}
+
+/**
+ * PostgreSQL with public access off behind the private endpoint pe-orders (connection `status` on both
+ * sides), its privatelink zone linked to vnet-orders only, the apps integrated as `apps` says.
+ */
+function behindPrivateEndpoint(
+  t: ScenarioTarget,
+  status: 'Approved' | 'Pending' | 'Rejected',
+  apps: WorldShape,
+): void {
+  seedOrdersVnet(t);
+  seedWorld(t, {
+    postgres: {
+      publicNetworkAccess: 'Disabled',
+      privateEndpoint: [{ id: NETWORK_IDS.privateEndpoint, status }],
+      firewallRules: [],
+    },
+    ...apps,
+  });
+  seedPostgresPrivateLink(t, status, RESOURCE_IDS.postgres, [NETWORK_IDS.ordersVnet]);
+}
+
+/** The principal that is PostgreSQL's only Entra admin in `pg-caller-not-admin`. */
+export const OTHER_ADMIN = {
+  objectId: '0d1e2f30-4a5b-4c6d-8e7f-da0a00000002',
+  userPrincipalName: 'avery@contoso.twin.test',
+  displayName: 'Avery Admin',
+} as const;
 
 export const scenarios: Record<string, Scenario> = {
   /** Everything set up: Entra on with Dana as admin everywhere, open firewall for 127.0.0.1, Owner. */
@@ -168,17 +232,10 @@ export const scenarios: Record<string, Scenario> = {
   /** Entra on but no Entra admin on any server. */
   'no-admin': (t) =>
     seedWorld(t, { postgres: { admins: [] }, mysql: { admin: undefined }, sql: { admin: undefined } }),
-  /** PostgreSQL and MySQL VNet-integrated (private access, no public endpoint). */
-  'vnet-private': (t) =>
-    seedWorld(t, {
-      postgres: { delegatedSubnet: subnetId('postgres'), firewallRules: [] },
-      mysql: { delegatedSubnet: subnetId('mysql'), firewallRules: [] },
-    }),
-  /** PostgreSQL reachable only through a private endpoint (public access disabled). */
-  'private-endpoint': (t) =>
-    seedWorld(t, {
-      postgres: { publicNetworkAccess: 'Disabled', privateEndpoint: privateEndpointId, firewallRules: [] },
-    }),
+  /** PostgreSQL and MySQL VNet-integrated into vnet-orders (private access, zones linked), both apps integrated there too. */
+  'vnet-private': (t) => vnetInjected(t, appsInOrdersVnet),
+  /** PostgreSQL reachable only through the Approved private endpoint pe-orders in vnet-orders, where the apps are integrated. */
+  'private-endpoint': (t) => behindPrivateEndpoint(t, 'Approved', appsInOrdersVnet),
   /** Public access on but no firewall rule lets anyone in. */
   'firewall-closed': (t) =>
     seedWorld(t, {
@@ -210,6 +267,50 @@ export const scenarios: Record<string, Scenario> = {
   'az-hangs': (t) => seedWorld(t, { azFailure: 'hang' }),
   /** Only tenant, Dana, subscription and rg-orders: no resources. */
   empty: () => {},
+
+  // Doctor scenarios of the network, Entra and identity checks.
+  /** As private-endpoint, but the connection awaits approval (Pending on the endpoint and on the server). */
+  'pe-pending': (t) => behindPrivateEndpoint(t, 'Pending', appsInOrdersVnet),
+  /** As private-endpoint, but the server's owner rejected the connection (Rejected on both sides). */
+  'pe-rejected': (t) => behindPrivateEndpoint(t, 'Rejected', appsInOrdersVnet),
+  /** PostgreSQL and MySQL VNet-injected into vnet-orders; neither the web app nor the container app is VNet-integrated. */
+  'vnet-app-not-integrated': (t) => vnetInjected(t, {}),
+  /** Approved private endpoint, but its privatelink zone is linked only to vnet-orders while the apps live in vnet-apps. */
+  'dns-zone-unlinked': (t) => {
+    seedAppsVnet(t);
+    behindPrivateEndpoint(
+      t,
+      'Approved',
+      appsIn(NETWORK_IDS.subnets.appsVnetApps, NETWORK_IDS.subnets.appsVnetContainerApps),
+    );
+  },
+  /** PostgreSQL with Entra on whose only Entra admin is Avery Admin, not Dana. */
+  'pg-caller-not-admin': (t) => {
+    t.addPrincipal({
+      objectId: OTHER_ADMIN.objectId,
+      tenantId: t.world.tenantId,
+      kind: 'user',
+      displayName: OTHER_ADMIN.displayName,
+      userPrincipalName: OTHER_ADMIN.userPrincipalName,
+      userType: 'Member',
+    });
+    seedWorld(t, {
+      postgres: {
+        admins: [
+          {
+            objectId: OTHER_ADMIN.objectId,
+            principalName: OTHER_ADMIN.userPrincipalName,
+            principalType: 'User',
+          },
+        ],
+      },
+    });
+  },
+  /** MySQL without a user-assigned identity on the server, and so without an Entra admin. */
+  'mysql-no-identity': (t) => seedWorld(t, { mysql: { identities: [], admin: undefined } }),
+  /** The web app orders-api has only the user-assigned identity id-orders; its system identity is off. */
+  'app-user-identity-only': (t) =>
+    seedWorld(t, { webApp: { systemIdentity: false, userIdentities: [RESOURCE_IDS.identity] } }),
 };
 
 export const scenarioNames = (): string[] => Object.keys(scenarios);

@@ -4,6 +4,7 @@
  * containers (their `env`). Shapes follow fixtures/app/2025-01-01. Secret values are never returned.
  */
 import type { ArmResource, Provider, RouteSpec } from '../api.ts';
+import { MANAGED_ENVIRONMENTS_API_VERSIONS, seedManagedEnvironment } from './managed-environments.ts';
 import {
   applyIdentity,
   notFound,
@@ -17,14 +18,7 @@ import {
   withoutSecretValues,
 } from './source-apps.ts';
 
-export const CONTAINER_APPS_API_VERSIONS = [
-  '2025-07-01',
-  '2025-02-02-preview',
-  '2025-01-01',
-  '2024-10-02-preview',
-  '2024-03-01',
-  '2023-05-01',
-] as const;
+export const CONTAINER_APPS_API_VERSIONS = MANAGED_ENVIRONMENTS_API_VERSIONS;
 const SPEC = {
   type: 'Microsoft.App/containerApps',
   nameParam: 'containerAppName',
@@ -148,9 +142,14 @@ export interface ContainerAppSeed {
   containers?: ContainerSeed[];
   systemIdentity?: boolean;
   userIdentities?: string[];
+  /**
+   * The app's environment (`<name>-env`, seeded too unless it exists): its infrastructure subnet for
+   * VNet integration, and whether it is internal.
+   */
+  environment?: { infrastructureSubnetId?: string; internal?: boolean };
 }
 
-/** Puts a container app into the twin exactly as GET returns it; returns the stored app. */
+/** Puts a container app (and its environment) into the twin exactly as GET returns it; returns the stored app. */
 export function seedContainerApp(host: SeedHost, seed: ContainerAppSeed): ArmResource {
   const twin = seedTarget(host);
   const app = containerAppBody(
@@ -162,5 +161,15 @@ export function seedContainerApp(host: SeedHost, seed: ContainerAppSeed): ArmRes
   );
   const identity = seedIdentity(twin, app.id, app.name, seed.systemIdentity, seed.userIdentities, 'compact');
   if (identity) app.identity = identity;
+  const environmentId = app.properties!.managedEnvironmentId as string;
+  if (seed.environment || !twin.store.get(environmentId)) {
+    seedManagedEnvironment(twin, {
+      subscriptionId: seed.subscriptionId,
+      resourceGroup: seed.resourceGroup,
+      name: environmentId.split('/').pop()!,
+      location: seed.location,
+      ...seed.environment,
+    });
+  }
   return twin.store.put(app);
 }

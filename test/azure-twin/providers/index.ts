@@ -6,8 +6,11 @@ import type { Provider } from '../api.ts';
 import * as containerapps from './containerapps.ts';
 import * as graph from './graph.ts';
 import * as identities from './identities.ts';
+import * as managedEnvironments from './managed-environments.ts';
 import * as mysql from './mysql.ts';
+import * as network from './network.ts';
 import * as postgres from './postgres.ts';
+import * as privateDns from './private-dns.ts';
 import * as rbac from './rbac.ts';
 import * as servicelinker from './servicelinker.ts';
 import * as spring from './spring.ts';
@@ -32,4 +35,7 @@ export const providers: Provider[] = [
   pick(servicelinker, 'servicelinker'),
   pick(graph, 'graph'),
   pick(rbac, 'rbac'),
+  pick(network, 'network'),
+  pick(privateDns, 'private-dns'),
+  pick(managedEnvironments, 'managed-environments'),
 ];

@@ -37,6 +37,7 @@ import {
   serverReadRoutes,
   serverRp,
 } from './database-routes.ts';
+import { connectionState } from './network.ts';
 
 /** 2021-05-01 is what the installed SDK sends; 2023-12-30 is what the Azure CLI uses. */
 export const MYSQL_API_VERSIONS = [
@@ -427,11 +428,8 @@ export function seedMysqlServer(
           properties: {
             groupIds: ['mysqlServer'],
             privateEndpoint: { id: endpoint.id },
-            privateLinkServiceConnectionState: {
-              status: endpoint.status ?? 'Approved',
-              description: 'Auto-Approved',
-              actionsRequired: 'None',
-            },
+            // The same state the endpoint's side shows (providers/network.ts).
+            privateLinkServiceConnectionState: connectionState(endpoint.status ?? 'Approved'),
             provisioningState: 'Succeeded',
           },
         };

@@ -27,6 +27,7 @@ import {
   serverRp,
   storedChildReadRoutes,
 } from './database-routes.ts';
+import { connectionState } from './network.ts';
 
 /** 2025-08-01 is what the installed SDK sends; the others are earlier stable/preview versions of the RP. */
 export const POSTGRES_API_VERSIONS = [
@@ -298,11 +299,8 @@ export function seedPostgresServer(
           properties: {
             groupIds: ['postgresqlServer'],
             privateEndpoint: { id: endpoint.id },
-            privateLinkServiceConnectionState: {
-              status: endpoint.status ?? 'Approved',
-              description: 'Auto-Approved',
-              actionsRequired: 'None',
-            },
+            // The same state the endpoint's side shows (providers/network.ts).
+            privateLinkServiceConnectionState: connectionState(endpoint.status ?? 'Approved'),
             provisioningState: 'Succeeded',
           },
         };

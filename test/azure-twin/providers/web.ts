@@ -66,6 +66,8 @@ export function siteBody(
         { name: `${name}.scm.azurewebsites.net`, sslState: 'Disabled', hostType: 'Repository' },
       ],
       serverFarmId: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Web/serverfarms/${name}-plan`,
+      // Regional VNet integration: the subnet outbound traffic leaves from (null when not integrated).
+      virtualNetworkSubnetId: null,
       reserved: true,
       isXenon: false,
       hyperV: false,
@@ -268,6 +270,8 @@ export interface WebAppSeed {
   userIdentities?: string[];
   appSettings?: Record<string, string>;
   connectionStrings?: Record<string, { value: string; type: string }>;
+  /** Regional VNet integration: a subnet delegated to `Microsoft.Web/serverFarms`. */
+  virtualNetworkSubnetId?: string;
 }
 
 /** Puts a web app into the twin exactly as GET returns it; returns the stored site. */
@@ -282,6 +286,14 @@ export function seedWebApp(host: SeedHost, seed: WebAppSeed): ArmResource {
   );
   const identity = seedIdentity(twin, site.id, site.name, seed.systemIdentity, seed.userIdentities, 'web');
   if (identity) site.identity = identity;
+  if (seed.virtualNetworkSubnetId) {
+    site.properties!.virtualNetworkSubnetId = seed.virtualNetworkSubnetId;
+    // The portal and az route all outbound traffic through the integration by default.
+    site.properties!.outboundVnetRouting = {
+      ...(site.properties!.outboundVnetRouting as object),
+      allTraffic: true,
+    };
+  }
   const stored = twin.store.put(site);
   twin.store.put({
     id: appSettingsId(site.id),
