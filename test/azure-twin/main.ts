@@ -103,11 +103,11 @@ async function main(): Promise<void> {
       'In another shell:',
       `  . ${envFile}`,
       '  az account show            # the stand-in az answers from the twin',
-      '  node dist/cli.js           # sc-doctor against the twin',
+      '  npm start -- doctor        # sc-doctor against the twin (builds it, on Node 24 if needed)',
       `App code that needs orders-api's managed identity: . ${appEnvFile}`,
       '',
       `Scenarios: ${scenarioNames().join(', ')}`,
-      'Ctrl-C stops the twin.',
+      'Ctrl-C (or SIGTERM) stops the twin and its databases.',
       '',
     ].join('\n'),
   );
