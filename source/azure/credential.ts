@@ -5,12 +5,11 @@
  * instance metadata address is never probed by default. Tokens are cached per scope for the run.
  * @azure/identity is imported only when a source other than az is actually tried.
  */
-import { access, constants } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import type { Services } from '../core/services.ts';
 import type { AzFacade } from './az.ts';
 import { type CloudEndpoints, KNOWN_CLOUD_NAMES, scopeToResource } from './cloud.ts';
+import { findOnPath } from './path-lookup.ts';
 import { azMissing, diagnoseAzFailure, diagnoseSignInText, type SignInDiagnosis } from './signin-error.ts';
 
 export type CredentialSourceName = 'azure-cli' | 'azure-developer-cli' | 'environment' | 'managed-identity';
@@ -154,7 +153,7 @@ function azureDeveloperCliSource(options: CredentialChainOptions): Source {
   return {
     name: 'azure-developer-cli',
     async get(scope, signal) {
-      if (!(await onPath('azd', options.env))) return { kind: 'absent', reason: 'azd is not on PATH' };
+      if (!(await findOnPath('azd', options.env))) return { kind: 'absent', reason: 'azd is not on PATH' };
       const { AzureDeveloperCliCredential } = await import('@azure/identity');
       return viaIdentity(
         new AzureDeveloperCliCredential(),
@@ -235,18 +234,4 @@ async function viaIdentity(
 
 function tlsOptions(options: CredentialChainOptions): { tlsOptions?: { ca: string | Buffer } } {
   return options.tls?.ca ? { tlsOptions: { ca: options.tls.ca } } : {};
-}
-
-/** Whether `program` is an executable file in one of `env.PATH`'s directories (no process started). */
-async function onPath(program: string, env: Services['env']): Promise<boolean> {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    try {
-      await access(join(dir, program), constants.X_OK);
-      return true;
-    } catch {
-      // not in this directory
-    }
-  }
-  return false;
 }
