@@ -26,6 +26,7 @@ export const AZ_INSTALL_LABELS: Record<string, string> = {
 export type SignInFailureKind =
   | 'az-missing'
   | 'not-signed-in'
+  | 'no-managed-identity'
   | 'aadsts'
   | 'timeout'
   | 'non-json'
