@@ -10,6 +10,7 @@ import { colorEnabled, type OutputMode, resolveMode } from '../core/mode.ts';
 import { runChecks } from '../core/run-checks.ts';
 import type { Services } from '../core/services.ts';
 import type { Check, DoctorOptions } from '../core/types.ts';
+import { assertCloudRegistered } from './cloud-option.ts';
 import type { CliIo } from './io.ts';
 import { TOOL_NAME, toolVersion } from './version.ts';
 
@@ -86,6 +87,7 @@ export async function runDoctor(
     const dispose = () => services.azure.dispose();
     cancel.signal.addEventListener('abort', dispose, { once: true });
     disposers.push(dispose);
+    await assertCloudRegistered(services.azure, request.options.cloud);
     const bus = new EventBus();
     const input: FrontEndInput = {
       bus,
