@@ -108,6 +108,7 @@ test('doctor --json without az: one JSON document, azure-cli and signin fail wit
       'message',
       'details',
       'remediation',
+      'blocking',
     ]);
   }
 });
