@@ -11,10 +11,14 @@ export const MIN_AZ_VERSION = '2.48.1';
 export const azureCliCheck: Check = {
   id: 'azure-cli',
   title: 'Azure CLI',
-  async run({ services }): Promise<CheckResult> {
+  async run({ services, options }): Promise<CheckResult> {
     const answer = await services.azure.az.version();
     if (!answer.ok) {
       const { failure } = answer;
+      // Inside an app (App Service SSH, a Container Apps console) az is rarely there and not needed.
+      if (failure.kind === 'not-found' && options.credential === 'managed-identity') {
+        return { status: 'skip', message: 'not needed: signing in with --credential managed-identity' };
+      }
       if (failure.kind === 'not-found') {
         return {
           status: 'fail',

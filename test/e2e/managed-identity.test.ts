@@ -112,6 +112,8 @@ test('on Azure with no subscription named, the fix is --subscription or AZURE_SU
     },
   );
   assert.equal(checkOf(run.stdout, 'signin').status, 'pass', run.stdout);
+  // No az inside the app, and none needed: not a failure.
+  assert.equal(checkOf(run.stdout, 'azure-cli').status, 'skip');
   const subscription = checkOf(run.stdout, 'subscription');
   assert.equal(subscription.status, 'fail');
   assert.deepEqual(subscription.remediation!.commands, [
