@@ -18,9 +18,13 @@ export interface AadstsEntry {
   /** The fix, one sentence. */
   remedy: string;
   commands: string[];
+  /** Where a command is to be run, shown above it (see `Remediation.commandLabels`). */
+  commandLabels?: Record<string, string>;
 }
 
-const MANAGED_DEVICE: Pick<AadstsEntry, 'explanation' | 'remedy' | 'commands'> = {
+const BROKER_CHECK = 'az config get core.enable_broker_on_windows';
+
+const MANAGED_DEVICE: Pick<AadstsEntry, 'explanation' | 'remedy' | 'commands' | 'commandLabels'> = {
   // One sentence per entry: front-ends wrap to their own width.
   explanation: [
     "Your organisation's Conditional Access policy only issues tokens to managed (Intune-compliant or Entra-joined) devices.",
@@ -29,7 +33,8 @@ const MANAGED_DEVICE: Pick<AadstsEntry, 'explanation' | 'remedy' | 'commands'> =
   ],
   remedy:
     'Run sc-doctor on your managed machine (on Windows, native az signs in through the WAM broker, which proves the device), use a service principal the policy does not cover, or ask your admin for a Conditional Access exception.',
-  commands: ['az config get core.enable_broker_on_windows   # on the Windows host: must not be false'],
+  commands: [BROKER_CHECK],
+  commandLabels: { [BROKER_CHECK]: 'on the Windows host: it must not print false' },
 };
 
 const SIGN_IN_AGAIN = ['az login --tenant {tenant}'];

@@ -35,6 +35,8 @@ export interface AzFacade {
   version(signal?: AbortSignal): Promise<AzAnswer<{ azureCli: string }>>;
   /** `az cloud show -o json [-n NAME]`: raw stdout (parsed by cloud.ts, which tolerates surprises). */
   cloudShow(name?: string, signal?: AbortSignal): Promise<AzAnswer<string>>;
+  /** `az cloud list -o json` → the names of the clouds registered with az. */
+  cloudNames(): Promise<AzAnswer<string[]>>;
   /** `az account get-access-token -o json --resource R`; `fresh` asks again (an expired token). */
   accessToken(resource: string, fresh?: boolean, signal?: AbortSignal): Promise<AzAnswer<AzAccessToken>>;
   /** How many az processes this facade started (the budget is four per doctor run). */
@@ -112,6 +114,18 @@ export function createAzFacade(options: AzFacadeOptions): AzFacade {
     cloudShow(name, signal) {
       const args = name ? ['cloud', 'show', '-o', 'json', '-n', name] : ['cloud', 'show', '-o', 'json'];
       return run(args, false, signal);
+    },
+    async cloudNames() {
+      const answer = await json(['cloud', 'list', '-o', 'json']);
+      if (!answer.ok) return answer;
+      const names = Array.isArray(answer.value)
+        ? answer.value.flatMap((cloud) =>
+            cloud && typeof cloud === 'object' && typeof (cloud as { name?: unknown }).name === 'string'
+              ? [(cloud as { name: string }).name]
+              : [],
+          )
+        : [];
+      return { ok: true, value: names };
     },
     async accessToken(resource, fresh = false, signal) {
       const args = ['account', 'get-access-token', '-o', 'json', '--resource', resource];

@@ -7,13 +7,18 @@
  * check's timeout does not become the next check's answer.
  * @azure/identity is imported only when a source other than az is actually tried.
  */
-import { access, constants } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import type { Services } from '../core/services.ts';
 import { type SharedTask, sharedTask } from '../core/shared-task.ts';
 import type { AzFacade } from './az.ts';
 import { type CloudEndpoints, KNOWN_CLOUD_NAMES, scopeToResource } from './cloud.ts';
+import {
+  diagnoseManagedIdentityFailure,
+  isAzureVm,
+  managedIdentityEndpoint,
+  noManagedIdentityHere,
+} from './managed-identity.ts';
+import { findOnPath } from './path-lookup.ts';
 import { azMissing, diagnoseAzFailure, diagnoseSignInText, type SignInDiagnosis } from './signin-error.ts';
 
 export type CredentialSourceName = 'azure-cli' | 'azure-developer-cli' | 'environment' | 'managed-identity';
@@ -40,6 +45,11 @@ export interface CredentialChainOptions {
   now: () => number;
   /** `managed-identity`: use only the managed identity (the `--credential managed-identity` flag). */
   credential?: 'default' | 'managed-identity';
+  /**
+   * Whether this machine is an Azure VM, where `--credential managed-identity` may ask the instance
+   * metadata address (default: its DMI asset tag). Tests pass `async () => false`.
+   */
+  azureVm?: () => Promise<boolean>;
   /** Extra CA for token endpoints reached over HTTPS (tests: the local twin's CA). */
   tls?: { ca?: string | Buffer };
 }
@@ -155,7 +165,7 @@ function azureDeveloperCliSource(options: CredentialChainOptions): Source {
   return {
     name: 'azure-developer-cli',
     async get(scope, signal) {
-      if (!(await onPath('azd', options.env))) return { kind: 'absent', reason: 'azd is not on PATH' };
+      if (!(await findOnPath('azd', options.env))) return { kind: 'absent', reason: 'azd is not on PATH' };
       const { AzureDeveloperCliCredential } = await import('@azure/identity');
       return viaIdentity(
         new AzureDeveloperCliCredential(),
@@ -200,17 +210,33 @@ function managedIdentitySource(options: CredentialChainOptions): Source {
     name: 'managed-identity',
     async get(scope, signal) {
       // @azure/identity reads the endpoint from process.env, not from the env this chain was given.
-      // Where the two disagree it would fall back to the instance metadata address, which only an
-      // explicit `managed-identity` request may reach.
-      if (options.credential !== 'managed-identity' && !process.env.IDENTITY_ENDPOINT) {
-        return { kind: 'absent', reason: 'IDENTITY_ENDPOINT is not set in this process' };
+      // Without one it would fall back to the instance metadata address, which only an explicit
+      // `managed-identity` request on a machine that says it is an Azure VM may reach.
+      const endpoint = managedIdentityEndpoint(process.env);
+      if (!endpoint) {
+        if (options.credential !== 'managed-identity') {
+          return { kind: 'absent', reason: 'IDENTITY_ENDPOINT is not set in this process' };
+        }
+        if (!(await (options.azureVm ?? isAzureVm)())) {
+          return { kind: 'failed', diagnosis: noManagedIdentityHere() };
+        }
       }
       const { ManagedIdentityCredential } = await import('@azure/identity');
       const clientId = options.env.AZURE_CLIENT_ID;
       const credential = clientId
         ? new ManagedIdentityCredential({ clientId })
         : new ManagedIdentityCredential();
-      return viaIdentity(credential, scope, signal);
+      try {
+        const token = await credential.getToken(scope, signal ? { abortSignal: signal } : {});
+        if (token) return { kind: 'token', token };
+        return {
+          kind: 'failed',
+          diagnosis: diagnoseManagedIdentityFailure('no token returned', endpoint, scope),
+        };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        return { kind: 'failed', diagnosis: diagnoseManagedIdentityFailure(message, endpoint, scope) };
+      }
     },
   };
 }
@@ -236,18 +262,4 @@ async function viaIdentity(
 
 function tlsOptions(options: CredentialChainOptions): { tlsOptions?: { ca: string | Buffer } } {
   return options.tls?.ca ? { tlsOptions: { ca: options.tls.ca } } : {};
-}
-
-/** Whether `program` is an executable file in one of `env.PATH`'s directories (no process started). */
-async function onPath(program: string, env: Services['env']): Promise<boolean> {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    try {
-      await access(join(dir, program), constants.X_OK);
-      return true;
-    } catch {
-      // not in this directory
-    }
-  }
-  return false;
 }

@@ -9,16 +9,24 @@ import { type AzFailure, describeAzFailure } from './az.ts';
 import { redactTokens } from './redact.ts';
 
 export const AZ_INSTALL_DOCS = 'https://aka.ms/azure-cli';
-/** How to install az, per platform, as copy-pasteable commands. */
+/** How to install az, per platform, as copy-pasteable commands (their platforms in AZ_INSTALL_LABELS). */
 export const AZ_INSTALL_COMMANDS = [
-  'curl -sL https://aka.ms/InstallAzureCLIDeb | sudo bash   # Debian / Ubuntu',
-  'brew install azure-cli                                  # macOS',
-  'winget install Microsoft.AzureCLI                       # Windows',
+  'curl -sL https://aka.ms/InstallAzureCLIDeb | sudo bash',
+  'brew install azure-cli',
+  'winget install Microsoft.AzureCLI',
 ];
+
+/** The platform of each of AZ_INSTALL_COMMANDS. */
+export const AZ_INSTALL_LABELS: Record<string, string> = {
+  'curl -sL https://aka.ms/InstallAzureCLIDeb | sudo bash': 'Debian / Ubuntu',
+  'brew install azure-cli': 'macOS',
+  'winget install Microsoft.AzureCLI': 'Windows',
+};
 
 export type SignInFailureKind =
   | 'az-missing'
   | 'not-signed-in'
+  | 'no-managed-identity'
   | 'aadsts'
   | 'timeout'
   | 'non-json'
@@ -95,6 +103,7 @@ export function diagnoseSignInText(rawText: string, context: DiagnosisContext): 
         remediation: {
           summary: entry.remedy,
           commands: entry.commands.map(fill),
+          ...(entry.commandLabels ? { commandLabels: fillKeys(entry.commandLabels, fill) } : {}),
           docsUrl: aadstsLookupUrl(code),
           fixable: false,
         },
@@ -146,6 +155,10 @@ export function diagnoseSignInText(rawText: string, context: DiagnosisContext): 
   };
 }
 
+function fillKeys(labels: Record<string, string>, fill: (command: string) => string): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).map(([command, label]) => [fill(command), label]));
+}
+
 /** Sign-in impossible because az is missing and no other credential was available. */
 export function azMissing(): SignInDiagnosis {
   return {
@@ -158,6 +171,7 @@ export function azMissing(): SignInDiagnosis {
     remediation: {
       summary: 'Install the Azure CLI, then run `az login`.',
       commands: [...AZ_INSTALL_COMMANDS, 'az login'],
+      commandLabels: { ...AZ_INSTALL_LABELS, 'az login': 'then, on any platform' },
       docsUrl: AZ_INSTALL_DOCS,
       fixable: false,
     },

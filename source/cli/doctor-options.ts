@@ -10,6 +10,7 @@ import { CLOUDS, CREDENTIALS, FLAGS, TARGET_KINDS } from './flags.ts';
 import type { ParsedArgs } from './parse-args.ts';
 import { UsageError } from './usage-error.ts';
 
+const CLOUD_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isGuid(value: string): boolean {
@@ -44,12 +45,17 @@ export function doctorOptionsFrom(
   }
   if (fromFlag !== undefined) options.subscription = fromFlag.toLowerCase();
 
+  // A name that is none of the three may be a cloud registered with `az cloud register`: az decides,
+  // once the run starts (see cloud-option.ts). Only what could never be a cloud name is refused here.
   const cloud = flag('cloud');
   if (cloud !== undefined) {
     const canonical = CLOUDS.find((name) => name.toLowerCase() === cloud.toLowerCase());
-    if (!canonical)
-      throw new UsageError(`--cloud must be one of ${CLOUDS.join(', ')}; got '${clip(cloud)}'.`);
-    options.cloud = canonical;
+    if (!canonical && !CLOUD_NAME.test(cloud))
+      throw new UsageError(
+        `--cloud must be ${CLOUDS.join(', ')} or the name of a cloud registered with az; got '${clip(cloud)}'.`,
+        ['List them with: az cloud list --query "[].name" -o tsv'],
+      );
+    options.cloud = canonical ?? cloud;
   }
 
   const credential = flag('credential');

@@ -39,7 +39,7 @@ export const FLAGS: readonly FlagSpec[] = [
     name: 'cloud',
     value: '<name>',
     group: 'azure',
-    help: "AzureCloud, AzureChinaCloud or AzureUSGovernment; default: the Azure CLI's active cloud",
+    help: "AzureCloud, AzureChinaCloud, AzureUSGovernment or a cloud registered with az; default: the Azure CLI's active cloud",
   },
   {
     name: 'credential',

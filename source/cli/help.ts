@@ -13,7 +13,8 @@ const EXIT_CODES = `Exit codes
   1    a check failed (or setup failed and was rolled back cleanly), or an internal error
   2    usage or configuration error: unknown command or flag, bad value
   3    setup failed and the rollback is incomplete
-  130  cancelled (Ctrl-C)`;
+  130  cancelled (Ctrl-C)
+  141  stdout was closed early (| head): the run stopped quietly`;
 
 const ENVIRONMENT = `Environment
   NO_COLOR               any non-empty value turns colour off
@@ -71,9 +72,31 @@ function flagsSection(): string {
   return sections.join('\n\n');
 }
 
+/** Help fits a 100-column terminal: longer descriptions wrap under themselves. */
+export const HELP_WIDTH = 100;
+
 function table(rows: readonly [string, string][]): string {
   const width = Math.max(...rows.map(([left]) => left.length));
-  return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`).join('\n');
+  const indent = ' '.repeat(width + 4);
+  return rows
+    .map(([left, right]) =>
+      wrap(right, HELP_WIDTH - indent.length)
+        .map((line, index) => (index === 0 ? `  ${left.padEnd(width)}  ${line}` : `${indent}${line}`))
+        .join('\n'),
+    )
+    .join('\n');
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line];
 }
 
 function capitalize(text: string): string {

@@ -11,8 +11,41 @@ export interface CliIo {
   onSignal?: (handler: (signal: NodeJS.Signals) => void) => () => void;
 }
 
+/**
+ * Exit code when the reader of stdout went away (`sc-doctor doctor --plain | head -1`): 128 + SIGPIPE,
+ * what a C program killed by the broken pipe reports, so `set -o pipefail` scripts see the same.
+ */
+export const BROKEN_PIPE_EXIT = 141;
+
+let pipesWatched = false;
+
+/**
+ * A closed pipe is not an error worth a stack trace. With stdout gone nobody reads the results, so
+ * the run ends at once (execa stops the az processes on exit); with stderr gone only the progress
+ * lines are lost, so the run goes on.
+ */
+export function endQuietlyOnBrokenPipes(
+  stdout: NodeJS.WritableStream,
+  stderr: NodeJS.WritableStream,
+  exit: (code: number) => void,
+): void {
+  const broken = (error: NodeJS.ErrnoException) =>
+    error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED';
+  stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (!broken(error)) throw error;
+    exit(BROKEN_PIPE_EXIT);
+  });
+  stderr.on('error', (error: NodeJS.ErrnoException) => {
+    if (!broken(error)) throw error;
+  });
+}
+
 /** The real process. `isatty` avoids creating the `process.stdin` stream just to ask. */
 export function processIo(): CliIo {
+  if (!pipesWatched) {
+    pipesWatched = true;
+    endQuietlyOnBrokenPipes(process.stdout, process.stderr, (code) => process.exit(code));
+  }
   return {
     stdout: process.stdout,
     stderr: process.stderr,

@@ -8,7 +8,7 @@ import { doctorOptionsFrom } from './doctor-options.ts';
 import { commandByName } from './flags.ts';
 import { helpText } from './help.ts';
 import { type CliIo, processIo } from './io.ts';
-import { firstWord, HELP_HINT, parseArgs, unknownCommand } from './parse-args.ts';
+import { firstWord, HELP_HINT, parseArgs, unknownCommand, unknownFlagIn } from './parse-args.ts';
 import type { DoctorDeps } from './run-doctor.ts';
 import { UsageError } from './usage-error.ts';
 import { toolVersion } from './version.ts';
@@ -36,13 +36,21 @@ export async function main(argv: string[], io: CliIo = processIo(), deps?: Docto
 
 async function dispatch(argv: string[], io: CliIo, deps: DoctorDeps | undefined): Promise<number> {
   const options = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length);
-  // Help and version win over every other mistake: someone asking for help should get it.
+  // Help wins over every other mistake (someone asking for help should get it), but an unknown flag
+  // is still named on stderr and fails the run: a typo must never pass silently.
   if (options.includes('--help') || options.includes('-h')) {
     // `sc-doctor help doctor --help` asks for the doctor's help, like `sc-doctor doctor --help`.
     const word = firstWord(argv);
-    return showHelp(word === 'help' ? firstWord(argv.slice(argv.indexOf('help') + 1)) : word, io);
+    const code = showHelp(word === 'help' ? firstWord(argv.slice(argv.indexOf('help') + 1)) : word, io);
+    const typo = unknownFlagIn(options);
+    if (!typo) return code;
+    io.stderr.write(`sc-doctor: ${typo.message}\n`);
+    return ExitCode.Usage;
   }
+  // Version answers only a command line that is otherwise right.
   if (options.includes('--version') || options.includes('-v')) {
+    const typo = unknownFlagIn(options);
+    if (typo) throw typo;
     io.stdout.write(`${toolVersion()}\n`);
     return ExitCode.Success;
   }

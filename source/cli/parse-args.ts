@@ -83,6 +83,27 @@ function unknownFlag(shown: string): UsageError {
   return new UsageError(`unknown flag ${shown}.${guess}`, [HELP_HINT]);
 }
 
+/**
+ * The error for the first unknown flag in argv, or undefined when every flag is known. Looks at flag
+ * names only (values of known flags are skipped), so `--help` and `--version` can still refuse a typo
+ * that a full parse would report less precisely.
+ */
+export function unknownFlagIn(argv: readonly string[]): UsageError | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token === '--') return undefined;
+    if (!token.startsWith('-') || token === '-') continue;
+    try {
+      const { spec, inline } = lookUp(token);
+      if (spec.value && inline === undefined) i++;
+    } catch (error) {
+      if (error instanceof UsageError) return error;
+      throw error;
+    }
+  }
+  return undefined;
+}
+
 /** The error for a first positional that is no command. */
 export function unknownCommand(name: string): UsageError {
   const match = closestMatch(

@@ -11,6 +11,7 @@ import { createPromptChannel, refusingPrompter } from '../core/prompter.ts';
 import type { Services } from '../core/services.ts';
 import { type ChooseTarget, createSession } from '../core/session.ts';
 import type { Check, DoctorOptions } from '../core/types.ts';
+import { assertCloudRegistered } from './cloud-option.ts';
 import type { CliIo } from './io.ts';
 import { TOOL_NAME, toolVersion } from './version.ts';
 
@@ -89,6 +90,7 @@ export async function runDoctor(
     const dispose = () => services.azure.dispose();
     cancel.signal.addEventListener('abort', dispose, { once: true });
     disposers.push(dispose);
+    await assertCloudRegistered(services.azure, request.options.cloud);
     // Only the interactive screen has someone to ask; elsewhere a question is a usage error naming its flag.
     const prompts = mode === 'interactive' ? createPromptChannel() : undefined;
     const session = createSession({

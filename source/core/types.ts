@@ -14,8 +14,14 @@ export const CHECK_STATUSES: readonly CheckStatus[] = ['pass', 'warn', 'fail', '
 export interface Remediation {
   /** One sentence: the fix. */
   summary: string;
-  /** Commands to run, in order, copy-pasteable. */
+  /** Commands to run, in order, copy-pasteable: commands only, never a trailing `# comment`. */
   commands: string[];
+  /**
+   * Who a command is for (`Debian / Ubuntu`, `on the Windows host`), keyed by the command's exact
+   * text. Front-ends show it on a line of its own above the command, so a pasted line runs only the
+   * command and a wrapped label can never become one.
+   */
+  commandLabels?: Record<string, string>;
   docsUrl?: string;
   /** True when `sc-doctor setup` will fix this itself. */
   fixable: boolean;

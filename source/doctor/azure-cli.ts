@@ -1,7 +1,8 @@
 /** `azure-cli`: az is on PATH and recent enough for the passwordless extension. */
 
 import { describeAzFailure } from '../azure/az.ts';
-import { AZ_INSTALL_COMMANDS, AZ_INSTALL_DOCS } from '../azure/signin-error.ts';
+import { detectAzInstall, upgradeAdvice } from '../azure/az-installer.ts';
+import { AZ_INSTALL_COMMANDS, AZ_INSTALL_DOCS, AZ_INSTALL_LABELS } from '../azure/signin-error.ts';
 import type { Check, CheckResult } from '../core/types.ts';
 
 /** The oldest az the Azure CLI passwordless extension (serviceconnector-passwordless) accepts. */
@@ -10,10 +11,14 @@ export const MIN_AZ_VERSION = '2.48.1';
 export const azureCliCheck: Check = {
   id: 'azure-cli',
   title: 'Azure CLI',
-  async run({ services, signal }): Promise<CheckResult> {
+  async run({ services, options, signal }): Promise<CheckResult> {
     const answer = await services.azure.az.version(signal);
     if (!answer.ok) {
       const { failure } = answer;
+      // Inside an app (App Service SSH, a Container Apps console) az is rarely there and not needed.
+      if (failure.kind === 'not-found' && options.credential === 'managed-identity') {
+        return { status: 'skip', message: 'not needed: signing in with --credential managed-identity' };
+      }
       if (failure.kind === 'not-found') {
         return {
           status: 'fail',
@@ -24,6 +29,7 @@ export const azureCliCheck: Check = {
           remediation: {
             summary: 'Install the Azure CLI, then sign in with `az login`.',
             commands: [...AZ_INSTALL_COMMANDS, 'az login'],
+            commandLabels: { ...AZ_INSTALL_LABELS, 'az login': 'then, on any platform' },
             docsUrl: AZ_INSTALL_DOCS,
             fixable: false,
           },
@@ -43,6 +49,7 @@ export const azureCliCheck: Check = {
     }
     const version = answer.value.azureCli;
     if (compareVersions(version, MIN_AZ_VERSION) < 0) {
+      const install = await detectAzInstall(services.env);
       return {
         status: 'warn',
         message: `${version} · older than ${MIN_AZ_VERSION}`,
@@ -50,13 +57,8 @@ export const azureCliCheck: Check = {
           `The Azure CLI passwordless extension (serviceconnector-passwordless, behind \`az webapp connection create ... --system-identity\`) needs az ${MIN_AZ_VERSION} or later.`,
           'sc-doctor itself only asks az for tokens and works with this version.',
         ],
-        remediation: {
-          summary: `Upgrade the Azure CLI to ${MIN_AZ_VERSION} or later (Debian's own azure-cli package is older: use Microsoft's).`,
-          commands: ['az upgrade', ...AZ_INSTALL_COMMANDS],
-          docsUrl: AZ_INSTALL_DOCS,
-          fixable: false,
-        },
-        data: { version },
+        remediation: { ...upgradeAdvice(install, MIN_AZ_VERSION), docsUrl: AZ_INSTALL_DOCS, fixable: false },
+        data: { version, installer: install.installer ?? null },
       };
     }
     return { status: 'pass', message: version, data: { version } };

@@ -7,6 +7,12 @@ import type { Check, CheckResult } from '../core/types.ts';
 
 export const SUBSCRIPTION_API_VERSION = '2022-12-01';
 
+const AZ_CHOICE = ['az account list -o table', 'az account set --subscription <id>'];
+const FLAG_CHOICE = [
+  'sc-doctor doctor --subscription <subscription-id>',
+  'export AZURE_SUBSCRIPTION_ID=<subscription-id>',
+];
+
 const SOURCE_WORDS = {
   flag: 'from --subscription',
   env: 'from AZURE_SUBSCRIPTION_ID',
@@ -22,6 +28,10 @@ export const subscriptionCheck: Check = {
     const [choice, signIn] = await Promise.all([azure.subscription(signal), azure.signIn(signal)]);
     const user = signIn.ok ? (signIn.identity.user ?? 'the signed-in account') : 'the signed-in account';
     const tokenTenant = signIn.ok ? signIn.identity.tenantId : undefined;
+    // `az account set` only steers the Azure CLI: a managed identity, azd or a service principal
+    // takes its subscription from the flag or the environment.
+    const viaAz = !signIn.ok || signIn.credential === 'azure-cli';
+    const chooseCommands = viaAz ? AZ_CHOICE : FLAG_CHOICE;
     if (!choice) {
       return {
         status: 'fail',
@@ -30,8 +40,10 @@ export const subscriptionCheck: Check = {
           'Neither --subscription, AZURE_SUBSCRIPTION_ID nor a default subscription of az names one.',
         ],
         remediation: {
-          summary: "Pick a subscription with --subscription, or make one az's default.",
-          commands: ['az account list -o table', 'az account set --subscription <id>'],
+          summary: viaAz
+            ? "Pick a subscription with --subscription, or make one az's default."
+            : 'Name the subscription with --subscription or AZURE_SUBSCRIPTION_ID (az account set changes only the Azure CLI, which this sign-in does not use).',
+          commands: chooseCommands,
           fixable: false,
         },
       };
@@ -73,7 +85,7 @@ export const subscriptionCheck: Check = {
         ],
         remediation: {
           summary: 'Use a subscription you have access to, or sign in to the tenant that owns this one.',
-          commands: ['az account list -o table', 'az account set --subscription <id>'],
+          commands: chooseCommands,
           fixable: false,
         },
         data: { subscriptionId: choice.id, source: choice.source },
@@ -149,7 +161,7 @@ export const subscriptionCheck: Check = {
       details: [...details, `The subscription is ${state}: resources in it cannot be changed.`],
       remediation: {
         summary: 'Use an enabled subscription, or ask its owner to re-enable this one.',
-        commands: ['az account list -o table', 'az account set --subscription <id>'],
+        commands: chooseCommands,
         fixable: false,
       },
       data,

@@ -10,7 +10,10 @@ import type { CheckOutcome, CheckStatus, DoctorSummary } from '../core/types.ts'
 
 export interface JsonRemediation {
   summary: string;
+  /** Commands only, each runnable as it is. */
   commands: string[];
+  /** Who a command is for (`Debian / Ubuntu`), keyed by the command's text; `{}` when none. */
+  commandLabels: Record<string, string>;
   docsUrl: string | null;
   fixable: boolean;
 }
@@ -71,6 +74,7 @@ function jsonCheck(outcome: CheckOutcome): JsonCheck {
       ? {
           summary: remediation.summary,
           commands: [...remediation.commands],
+          commandLabels: { ...remediation.commandLabels },
           docsUrl: remediation.docsUrl ?? null,
           fixable: remediation.fixable,
         }

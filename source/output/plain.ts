@@ -49,7 +49,12 @@ export function resultLines(outcome: CheckOutcome, titleWidth: number, style: Pl
   const { remediation } = outcome;
   if (remediation) {
     lines.push(`${indent}fix: ${clean(remediation.summary)}`);
-    for (const command of remediation.commands) lines.push(`${indent}  ${clean(command)}`);
+    for (const command of remediation.commands) {
+      // The label is a comment line of its own: a pasted line never runs it, the terminal may wrap it.
+      const platform = remediation.commandLabels?.[command];
+      if (platform) lines.push(`${indent}  # ${clean(platform)}`);
+      lines.push(`${indent}  ${clean(command)}`);
+    }
     if (remediation.docsUrl) lines.push(`${indent}docs: ${clean(remediation.docsUrl)}`);
   }
   return lines;

@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
@@ -85,4 +86,96 @@ test('npm run demo builds, starts the twin, runs sc-doctor against it and stops 
       'firewall:skip',
     ],
   );
+});
+
+/** Whether something accepts TCP connections on 127.0.0.1:port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Every process below `pid` (children, grandchildren...), read from /proc. */
+function descendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  const found: number[] = [];
+  let frontier = [pid];
+  while (frontier.length > 0) {
+    const next = [...parentOf].filter(([, parent]) => frontier.includes(parent)).map(([child]) => child);
+    found.push(...next);
+    frontier = next;
+  }
+  return found;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('npm run twin works with only the system Node on PATH, and a SIGTERM to npm stops the twin and its databases', async () => {
+  const dir = tempDir('sc-doctor-twin-npm-');
+  const envFile = join(dir, 'env');
+  // The machine the README describes: the system's node and npm (Node 20 there), nothing of ours.
+  const npm = spawn('npm', ['run', 'twin', '--', 'healthy'], {
+    cwd: repoRoot,
+    env: { HOME: dir, PATH: '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin', TWIN_ENV_FILE: envFile },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let printed = '';
+  npm.stdout.setEncoding('utf8').on('data', (text: string) => {
+    printed += text;
+  });
+  npm.stderr.setEncoding('utf8').on('data', (text: string) => {
+    printed += text;
+  });
+  const exited = new Promise<void>((resolve) => npm.on('close', () => resolve()));
+  try {
+    await Promise.race([
+      waitFor(envFile, 60_000),
+      exited.then(() => {
+        throw new Error(`npm run twin ended early:\n${printed}`);
+      }),
+    ]);
+    assert.doesNotMatch(printed, /node dist\/cli\.js/, 'the banner names a command that works on old Node');
+    const twinPort = Number(
+      /AZ_TWIN_URL='https:\/\/127\.0\.0\.1:(\d+)'/.exec(readFileSync(envFile, 'utf8'))?.[1],
+    );
+    const ports = [
+      twinPort,
+      ...[...printed.matchAll(/(?:PostgreSQL|MySQL):\s+127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1])),
+    ];
+    assert.equal(ports.length, 3, `the twin and both databases listen:\n${printed}`);
+    for (const port of ports) assert.equal(await listening(port), true, `port ${port} is up`);
+    const processes = descendants(npm.pid!);
+    assert.ok(processes.length > 0);
+
+    npm.kill('SIGTERM');
+    await exited;
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && processes.some(alive)) await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(processes.filter(alive), [], 'every process npm run twin started has ended');
+    for (const port of ports) assert.equal(await listening(port), false, `port ${port} is closed`);
+    assert.equal(existsSync(envFile), false);
+  } finally {
+    if (npm.exitCode === null) npm.kill('SIGKILL');
+  }
 });

@@ -2,8 +2,9 @@
  * `npm run twin [-- scenario] [--no-databases]`: starts the local Azure twin, writes `.twin/env` for a
  * developer's shell to `source` (stand-in az on PATH, CA bundle) and `.twin/app-env` with what an app
  * running on orders-api would see (its managed-identity endpoint), and stays up until Ctrl-C.
- * The two are kept apart on purpose: with IDENTITY_ENDPOINT set, sc-doctor (rightly) signs in as that
- * managed identity, which a developer's machine never is. Prints no secret: the admin key and the
+ * The two are kept apart on purpose: a developer's shell is no App Service box. With IDENTITY_ENDPOINT
+ * set, sc-doctor adds that managed identity to the end of its credential chain (used when az has no
+ * token, or alone with --credential managed-identity). Prints no secret: the admin key and the
  * identity header live only in those files (mode 0600).
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -103,11 +104,11 @@ async function main(): Promise<void> {
       'In another shell:',
       `  . ${envFile}`,
       '  az account show            # the stand-in az answers from the twin',
-      '  node dist/cli.js           # sc-doctor against the twin',
+      '  npm start -- doctor        # sc-doctor against the twin (builds it, on Node 24 if needed)',
       `App code that needs orders-api's managed identity: . ${appEnvFile}`,
       '',
       `Scenarios: ${scenarioNames().join(', ')}`,
-      'Ctrl-C stops the twin.',
+      'Ctrl-C (or SIGTERM) stops the twin and its databases.',
       '',
     ].join('\n'),
   );

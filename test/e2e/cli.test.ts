@@ -1,10 +1,18 @@
 // The built CLI as a user runs it: `node dist/cli.js ...` with a closed stdin and piped output.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { azStandInPathDir, builtCli, repoRoot, runCli, tempDir } from '../helpers/build.ts';
+import {
+  azStandInPathDir,
+  buildInto,
+  builtCli,
+  repoRoot,
+  runCli,
+  runProgram,
+  tempDir,
+} from '../helpers/build.ts';
 
 const STACK_LINE = /\n\s+at .+:\d+:\d+/;
 const { version } = JSON.parse(readFileSync(`${repoRoot}package.json`, 'utf8'));
@@ -179,3 +187,32 @@ function processesWithHome(home: string): number[] {
   }
   return found;
 }
+
+/** A Node older than 22 on this machine (the README's machine has Debian's Node 20), if any. */
+function oldSystemNode(): string | undefined {
+  for (const candidate of ['/usr/bin/node', '/usr/local/bin/node']) {
+    const result = spawnSync(candidate, ['-p', 'process.versions.node'], { encoding: 'utf8' });
+    if (result.status === 0 && Number(result.stdout.split('.')[0]) < 22) return candidate;
+  }
+  return undefined;
+}
+
+test('on Node 20 the built CLI names a command that works: npm start from a clone, npx otherwise', {
+  skip: oldSystemNode() ? false : 'no Node older than 22 on this machine',
+}, async () => {
+  const node = oldSystemNode()!;
+  // A clone's layout: dist/ beside scripts/start.sh.
+  const clone = tempDir('sc-doctor-clone-');
+  buildInto(join(clone, 'dist'));
+  mkdirSync(join(clone, 'scripts'));
+  writeFileSync(join(clone, 'scripts', 'start.sh'), '');
+  const fromClone = await runProgram(node, [join(clone, 'dist', 'cli.js'), 'doctor', '--plain'], {});
+  assert.equal(fromClone.code, 2);
+  assert.match(fromClone.stderr, /needs Node\.js 22 or newer; this is v\d+/);
+  assert.match(fromClone.stderr, /From this clone, run it as: npm start -- doctor --plain/);
+
+  const installed = await runProgram(node, [builtCli().cli, '--version'], {});
+  assert.equal(installed.code, 2);
+  assert.match(installed.stderr, /npx -y node@24/);
+  assert.doesNotMatch(installed.stderr, /npm start/);
+});

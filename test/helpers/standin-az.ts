@@ -23,10 +23,24 @@ export interface StandinAz {
   cleanup(): Promise<void>;
 }
 
-export async function makeStandinAz(scenario = 'signed-in', extraPath?: string): Promise<StandinAz> {
+export interface StandinAzOptions {
+  /**
+   * The installer the launcher names, as Microsoft's deb/rpm scripts, the Homebrew formula and the
+   * Windows az.cmd do (`AZ_INSTALLER=DEB ...`); absent, the launcher names none, like Debian's own
+   * azure-cli package.
+   */
+  installer?: string;
+}
+
+export async function makeStandinAz(
+  scenario = 'signed-in',
+  extraPath?: string,
+  options: StandinAzOptions = {},
+): Promise<StandinAz> {
   const dir = await mkdtemp(join(tmpdir(), 'sc-doctor-az-'));
   const logFile = join(dir, 'calls.log');
-  const wrapper = `#!/bin/sh\nexec '${process.execPath}' '${STANDIN_AZ_SCRIPT}' "$@"\n`;
+  const installer = options.installer ? `AZ_INSTALLER=${options.installer} ` : '';
+  const wrapper = `#!/bin/sh\n${installer}exec '${process.execPath}' '${STANDIN_AZ_SCRIPT}' "$@"\n`;
   await writeFile(join(dir, 'az'), wrapper, { mode: 0o755 });
   await writeFile(logFile, '');
   const path = extraPath ? `${dir}${delimiter}${extraPath}` : dir;

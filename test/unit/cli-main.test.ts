@@ -136,3 +136,40 @@ test('help doctor --help is the doctor help, as doctor --help is', async () => {
     'the doctor help differs from the general help',
   );
 });
+
+test('--version with an unknown flag names the flag and exits 2 instead of printing the version', async () => {
+  for (const argv of [
+    ['--version', '--jsn'],
+    ['-v', '--jsn'],
+    ['doctor', '--jsn', '--version'],
+  ]) {
+    const result = await run(argv);
+    assert.equal(result.code, 2, argv.join(' '));
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /^sc-doctor: unknown flag --jsn\. Did you mean --json\?/);
+  }
+  // Known flags around --version still get the version.
+  assert.deepEqual(await run(['--version', '--json', '--cloud', 'AzureCloud']), {
+    code: 0,
+    stdout: `${packageVersion}\n`,
+    stderr: '',
+  });
+});
+
+test('--help with an unknown flag still shows the help, names the typo on stderr and exits 2', async () => {
+  const result = await run(['doctor', '--help', '--jsn']);
+  assert.equal(result.code, 2);
+  assert.equal(result.stdout, (await run(['doctor', '--help'])).stdout);
+  assert.equal(result.stderr, 'sc-doctor: unknown flag --jsn. Did you mean --json?\n');
+  // A flag's value that looks odd is not a typo: help does not judge values.
+  assert.equal((await run(['doctor', '--help', '--cloud', 'Nowhere'])).code, 0);
+});
+
+test('no help line is wider than 100 columns', async () => {
+  for (const argv of [['--help'], ['doctor', '--help'], ['setup', '--help'], ['help', 'help']]) {
+    const { stdout } = await run(argv);
+    for (const line of stdout.split('\n')) {
+      assert.ok(line.length <= 100, `${argv.join(' ')}: ${line.length} columns: ${line}`);
+    }
+  }
+});

@@ -12,7 +12,7 @@ import type { CheckOutcome } from '../../source/core/types.ts';
 import { doctorChecks } from '../../source/doctor/index.ts';
 import { nodeExec } from '../../source/services/exec.ts';
 import { type LocalHttps, startLocalHttps } from '../helpers/local-https.ts';
-import { makeEmptyPath, makeStandinAz } from '../helpers/standin-az.ts';
+import { makeEmptyPath, makeStandinAz, type StandinAzOptions } from '../helpers/standin-az.ts';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const SUBSCRIPTION = '0b1f6471-1bf0-4dda-aec3-111122223333';
@@ -115,8 +115,9 @@ async function doctor(
 async function withStandin<T>(
   scenario: string,
   body: (env: Record<string, string>, calls: () => Promise<string[]>) => Promise<T>,
+  options: StandinAzOptions = {},
 ) {
-  const az = await makeStandinAz(scenario);
+  const az = await makeStandinAz(scenario, undefined, options);
   try {
     return await body(az.env({ AZ_STANDIN_CLOUD_JSON: localCloudJson() }), az.calls);
   } finally {
@@ -175,6 +176,39 @@ test('signed out, az 2.45.0: azure-cli warns about 2.48.1, signin fails with az 
     assert.ok(signin.remediation?.commands.some((c) => c.startsWith('az login --tenant')));
     assert.equal(byId.subscription!.status, 'skip');
   });
+});
+
+test('an old az is told the upgrade that works for how it was installed, az upgrade never first where it cannot', async () => {
+  const firstCommand = async (options: StandinAzOptions, extraEnv: Record<string, string> = {}) =>
+    withStandin(
+      'signed-out-2.45.0',
+      async (env) => {
+        const cli = (await doctor({ ...env, ...extraEnv })).byId['azure-cli']!;
+        assert.equal(cli.status, 'warn');
+        return cli;
+      },
+      options,
+    );
+  // Debian's own package: its launcher names no installer, and az upgrade cannot upgrade it.
+  const debian = await firstCommand({});
+  assert.equal(debian.data.installer, null);
+  assert.ok(!debian.remediation?.commands.includes('az upgrade'), 'no az upgrade for an unnamed installer');
+  assert.equal(debian.remediation?.commands[0], 'sudo apt-get remove azure-cli');
+  assert.match(debian.remediation!.summary, /Debian's azure-cli, which az upgrade cannot upgrade/);
+  assert.equal(debian.remediation?.commandLabels?.['brew install azure-cli'], 'macOS');
+
+  const cases: [StandinAzOptions, Record<string, string>, string][] = [
+    [{ installer: 'DEB' }, {}, 'sudo apt-get update && sudo apt-get install --only-upgrade azure-cli'],
+    [{ installer: 'RPM' }, {}, 'sudo dnf upgrade azure-cli'],
+    [{ installer: 'HOMEBREW' }, {}, 'brew update && brew upgrade azure-cli'],
+    [{ installer: 'MSI' }, {}, 'az upgrade'],
+    [{ installer: 'PIP' }, {}, 'python3 -m pip install --upgrade azure-cli'],
+    [{}, { AZ_INSTALLER: 'DOCKER' }, 'docker pull mcr.microsoft.com/azure-cli'],
+  ];
+  for (const [options, extraEnv, expected] of cases) {
+    const cli = await firstCommand(options, extraEnv);
+    assert.equal(cli.remediation?.commands[0], expected, JSON.stringify({ options, extraEnv }));
+  }
 });
 
 test('AADSTS530003: signin names the code, says the device must be managed, gives the remedies', async () => {

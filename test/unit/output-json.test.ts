@@ -67,6 +67,7 @@ test('the document has exactly the schema-1 keys, with remediation normalised an
           remediation: {
             summary: 'Use a managed device.',
             commands: ['az login'],
+            commandLabels: {},
             docsUrl: null,
             fixable: false,
           },

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { azMissing } from '../../source/azure/signin-error.ts';
 import { EventBus } from '../../source/core/events.ts';
 import type { FrontEndInput } from '../../source/core/front-end.ts';
 import { runChecks } from '../../source/core/run-checks.ts';
 import type { Services } from '../../source/core/services.ts';
 import type { Check } from '../../source/core/types.ts';
-import { createPlainFrontEnd, progressLine, statusCell } from '../../source/output/plain.ts';
+import { createPlainFrontEnd, progressLine, resultLines, statusCell } from '../../source/output/plain.ts';
 import { unicodeSupported } from '../../source/output/terminal.ts';
 import { CaptureStream } from '../helpers/capture.ts';
 
@@ -178,4 +179,32 @@ test('unicodeSupported: the Linux console and old Windows consoles get ASCII', (
   assert.equal(unicodeSupported({ TERM: 'linux' }, 'linux'), false);
   assert.equal(unicodeSupported({}, 'win32'), false);
   assert.equal(unicodeSupported({ WT_SESSION: 'x' }, 'win32'), true);
+});
+
+test('a command label is a # comment line of its own above its command; commands stand alone', () => {
+  const remediation = azMissing().remediation;
+  const lines = resultLines(
+    {
+      id: 'azure-cli',
+      title: 'Azure CLI',
+      status: 'fail',
+      durationMs: 1,
+      message: 'az not found on PATH',
+      details: [],
+      remediation,
+      data: {},
+      blocking: false,
+    },
+    9,
+    { color: false, unicode: false, verbose: false },
+  ).map((line) => line.trim());
+  for (const command of remediation.commands) {
+    const at = lines.indexOf(command);
+    assert.ok(at > 0, `'${command}' is a line of its own`);
+    const label = remediation.commandLabels?.[command];
+    if (label) assert.equal(lines[at - 1], `# ${label}`);
+  }
+  assert.equal(lines[lines.indexOf('brew install azure-cli') - 1], '# macOS');
+  for (const line of lines)
+    assert.doesNotMatch(line, /^[a-z].*\s#\s/, `a command with a trailing comment: ${line}`);
 });

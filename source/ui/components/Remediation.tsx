@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { NoteLine } from '../state/row-notes.ts';
-import { noteTextWidth, type RowLayout, wrapWords } from '../state/viewport.ts';
+import { noteLines, noteTextWidth, type RowLayout } from '../state/viewport.ts';
 
 /**
  * The lines under a row: details across the width, then `fix` with its commands and `docs`, in a
@@ -28,7 +28,7 @@ export function Remediation({
 }
 
 function NoteRow({ note, layout, color }: { note: NoteLine; layout: RowLayout; color: boolean }) {
-  const text = wrapWords(note.text, noteTextWidth(layout, note)).join('\n');
+  const text = noteLines(note, noteTextWidth(layout, note)).join('\n');
   if (note.kind === 'detail' || note.kind === 'more') {
     return <Text dimColor={color && note.kind === 'more'}>{text}</Text>;
   }
@@ -40,7 +40,7 @@ function NoteRow({ note, layout, color }: { note: NoteLine; layout: RowLayout; c
       <Box flexGrow={1} flexShrink={1}>
         <Text
           color={color && note.kind === 'command' ? 'cyan' : undefined}
-          dimColor={color && note.kind === 'meta'}
+          dimColor={color && (note.kind === 'meta' || note.kind === 'command-label')}
         >
           {text}
         </Text>

@@ -7,7 +7,7 @@ import type { RowState } from './doctor-state.ts';
 /** Collapsed rows show at most this many detail lines; enter shows the rest. */
 export const COLLAPSED_DETAIL_LINES = 4;
 
-export type NoteKind = 'detail' | 'more' | 'fix' | 'command' | 'docs' | 'fact' | 'meta';
+export type NoteKind = 'detail' | 'more' | 'fix' | 'command-label' | 'command' | 'docs' | 'fact' | 'meta';
 
 export interface NoteLine {
   kind: NoteKind;
@@ -38,7 +38,11 @@ export function rowNotes(row: RowState): NoteLine[] {
   const remediation = outcome.remediation;
   if (remediation) {
     lines.push({ kind: 'fix', label: 'fix', text: remediation.summary });
-    for (const command of remediation.commands) lines.push({ kind: 'command', label: '', text: command });
+    for (const command of remediation.commands) {
+      const platform = remediation.commandLabels?.[command];
+      if (platform) lines.push({ kind: 'command-label', label: '', text: platform });
+      lines.push({ kind: 'command', label: '', text: command });
+    }
     if (remediation.docsUrl) lines.push({ kind: 'docs', label: 'docs', text: remediation.docsUrl });
   }
   if (open) {

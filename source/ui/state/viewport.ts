@@ -59,6 +59,44 @@ function wrapParagraph(text: string, width: number): string[] {
   return lines;
 }
 
+/**
+ * The screen lines of a note. Prose wraps at spaces. A command's label becomes `# ` comment lines, so
+ * no part of it can run when pasted. A command too long for the width is continued with a trailing
+ * backslash (` \` at a space, `\` inside a word), so a pasted block is still the one command, never
+ * a runnable fragment of it.
+ */
+export function noteLines(note: NoteLine, width: number): string[] {
+  if (note.kind === 'command-label') return wrapWords(note.text, width - 2).map((line) => `# ${line}`);
+  if (note.kind === 'command') return commandLines(note.text, width);
+  return wrapWords(note.text, width);
+}
+
+const CONTINUED = '  ';
+
+function commandLines(command: string, width: number): string[] {
+  if (command.length <= width || width < 8) return [command];
+  const lines: string[] = [];
+  let rest = command;
+  let indent = '';
+  while (indent.length + rest.length > width) {
+    const room = width - indent.length - 2;
+    const space = rest.lastIndexOf(' ', room);
+    if (space > 0) {
+      lines.push(`${indent}${rest.slice(0, space)} \\`);
+      rest = rest.slice(space + 1);
+      indent = CONTINUED;
+    } else {
+      // A word longer than the line: backslash-newline joins its halves again in the shell.
+      const cut = width - indent.length - 1;
+      lines.push(`${indent}${rest.slice(0, cut)}\\`);
+      rest = rest.slice(cut);
+      indent = '';
+    }
+  }
+  lines.push(`${indent}${rest}`);
+  return lines;
+}
+
 /** Lines a text takes when wrapped by `wrapWords`. */
 export function wrappedLineCount(text: string, width: number): number {
   return wrapWords(text, width).length;
@@ -79,7 +117,7 @@ export function messageWidth(layout: RowLayout, running: boolean): number {
 export function rowHeight(row: RowState, layout: RowLayout): number {
   const message = row.outcome?.message ?? (row.slow ? 'still running' : '');
   let height = wrappedLineCount(message, messageWidth(layout, row.phase !== 'done'));
-  for (const note of rowNotes(row)) height += wrappedLineCount(note.text, noteTextWidth(layout, note));
+  for (const note of rowNotes(row)) height += noteLines(note, noteTextWidth(layout, note)).length;
   return height;
 }
 

@@ -138,7 +138,14 @@ export function runAz(args: string[], deps: AzDeps): AzAnswer {
       ),
     );
   }
-  if (command === 'cloud show') return ok(format(deps.cloud, parsed));
+  if (command === 'cloud show') {
+    // az refuses a name that `az cloud register` never saw (CloudNotRegisteredException).
+    const name = parsed.options.get('--name')?.[0] ?? parsed.options.get('-n')?.[0];
+    const builtIn = ['AzureCloud', 'AzureChinaCloud', 'AzureUSGovernment'];
+    if (name && ![deps.cloud.name, ...builtIn].some((known) => known.toLowerCase() === name.toLowerCase()))
+      return fail(`ERROR: The cloud '${name}' is not registered.`);
+    return ok(format(deps.cloud, parsed));
+  }
   if (command === 'cloud list') return ok(format([deps.cloud], parsed));
 
   const known = ['account show', 'account list', 'account get-access-token', 'ad signed-in-user show'];
