@@ -90,7 +90,7 @@ test('on an app whose endpoint refuses, the refusal is its own words, not the SD
     },
   );
   assert.equal(run.code, 1, run.stderr);
-  assert.match(run.stdout, /^FAIL {4}Signed in {5}the managed-identity endpoint refused the token request$/m);
+  assert.match(run.stdout, /^FAIL {4}Signed in +the managed-identity endpoint refused the token request$/m);
   assert.match(run.stdout, /^ {8}Unauthorized\. The X-IDENTITY-HEADER value is not valid\.$/m);
   assert.match(run.stdout, /az webapp identity assign/);
   assert.doesNotMatch(run.stdout, /get-access-token|Not Available/);
