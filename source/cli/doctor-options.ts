@@ -3,6 +3,7 @@
  * right (a subscription that is no GUID, an unknown cloud) before anything runs.
  */
 import type { DoctorOptions } from '../core/types.ts';
+import { validateAppTarget } from '../doctor/app-target.ts';
 import { CLOUDS, CREDENTIALS, FLAGS, TARGET_KINDS } from './flags.ts';
 import type { ParsedArgs } from './parse-args.ts';
 import { UsageError } from './usage-error.ts';
@@ -67,6 +68,8 @@ export function doctorOptionsFrom(
   if (kind !== undefined && !(TARGET_KINDS as readonly string[]).includes(kind)) {
     throw new UsageError(`--target must be one of ${TARGET_KINDS.join(', ')}; got '${clip(kind)}'.`);
   }
+  validateAppTarget(options.target);
+  if (parsed.flags.has('check-user')) options.checkUser = true;
   return options;
 }
 

@@ -99,6 +99,11 @@ export const FLAGS: readonly FlagSpec[] = [
     targetKey: 'serverId',
     help: 'resource id of the server, instead of --server',
   },
+  {
+    name: 'check-user',
+    group: 'target',
+    help: "log in to the database with your token and check the app's database user and its grants",
+  },
   { name: 'help', short: 'h', group: 'info', help: 'show help (also: sc-doctor help <command>)' },
   { name: 'version', short: 'v', group: 'info', help: 'print the version' },
 ];

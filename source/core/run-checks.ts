@@ -44,6 +44,7 @@ export async function runChecks(checks: readonly Check[], run: RunChecksOptions)
       const needed = await Promise.all(
         (check.needs ?? []).map((id) => start(checks.find((c) => c.id === id)!)),
       );
+      await Promise.all((check.wants ?? []).map((id) => start(checks.find((c) => c.id === id)!)));
       const blocker = needed.find((outcome) => !PROCEED_STATUSES.has(outcome.status));
       const outcome = blocker
         ? skipped(check, `needs ${blocker.title.toLowerCase()} (${blocker.status})`)
@@ -106,7 +107,7 @@ async function runOne(
     });
   });
 
-  const needs = new Set(check.needs ?? []);
+  const needs = new Set([...(check.needs ?? []), ...(check.wants ?? [])]);
   const attempt = (async (): Promise<CheckResult> => {
     try {
       return await check.run({
@@ -181,7 +182,7 @@ function assertValidGraph(checks: readonly Check[]): void {
   const ids = new Set(checks.map((c) => c.id));
   if (ids.size !== checks.length) throw new Error('duplicate check id');
   for (const check of checks) {
-    for (const need of check.needs ?? []) {
+    for (const need of [...(check.needs ?? []), ...(check.wants ?? [])]) {
       if (!ids.has(need)) throw new Error(`check ${check.id} needs unknown check ${need}`);
     }
   }
@@ -191,7 +192,8 @@ function assertValidGraph(checks: readonly Check[]): void {
     if (done.has(id)) return;
     if (visiting.has(id)) throw new Error(`checks form a cycle through ${id}`);
     visiting.add(id);
-    for (const need of checks.find((c) => c.id === id)?.needs ?? []) visit(need);
+    const check = checks.find((c) => c.id === id);
+    for (const need of [...(check?.needs ?? []), ...(check?.wants ?? [])]) visit(need);
     visiting.delete(id);
     done.add(id);
   };

@@ -60,13 +60,15 @@ export interface DoctorOptions {
   verbose: boolean;
   /** Target flags (server, app...) arrive with later issues; unknown keys are kept. */
   target: Record<string, string | undefined>;
+  /** `--check-user`: log in to the database and check the app's database user. */
+  checkUser?: boolean;
 }
 
 export interface CheckContext {
   services: Services;
   options: DoctorOptions;
   signal: AbortSignal;
-  /** Outcome of a check listed in `needs` (undefined for any other id). */
+  /** Outcome of a check listed in `needs` or `wants` (undefined for any other id). */
   outcomeOf(id: string): CheckOutcome | undefined;
 }
 
@@ -75,6 +77,11 @@ export interface Check {
   title: string;
   /** Ids of checks that must finish first. If one of them did not pass or warn, this check is skipped. */
   needs?: string[];
+  /**
+   * Ids of checks to wait for and read through `outcomeOf`, whatever their status: this check still
+   * runs when one of them fails or is skipped (e.g. RBAC evaluates the server part without an app).
+   */
+  wants?: string[];
   /** Per-check timeout; the runner's default applies when absent. */
   timeoutMs?: number;
   run(ctx: CheckContext): Promise<CheckResult>;
