@@ -26,13 +26,26 @@ const KIND_WORDS: Record<AppKind, string> = {
 export const appIdentityCheck: Check = {
   id: 'app-identity',
   title: 'App identity',
-  needs: ['subscription'],
+  // Not `subscription`: a caller with a role only on a resource group may fail that check and still
+  // read the app.
+  needs: ['signin'],
   async run(ctx): Promise<CheckResult> {
     const { services, options, signal } = ctx;
-    const subscriptionId = (ctx.outcomeOf('subscription')?.data.subscriptionId as string | undefined) ?? '';
-    const target = appTargetFrom(options.target, subscriptionId);
+    const choice = await services.azure.subscription();
+    const target = appTargetFrom(options.target, choice?.id ?? '');
     if (!target) {
       return { status: 'skip', message: `no app chosen (${APP_TARGET_FLAGS})` };
+    }
+    if (!target.subscriptionId) {
+      return {
+        status: 'fail',
+        message: `no subscription to look for ${target.name} in`,
+        remediation: {
+          summary: 'Pass --subscription, or name the app by its resource id with --source-id.',
+          commands: ['az account list -o table'],
+          fixable: false,
+        },
+      };
     }
     const words = `${KIND_WORDS[target.kind]} ${displayName(target)}`;
     const response = await armGet(services.azure, target.id, APP_API_VERSIONS[target.kind], signal);

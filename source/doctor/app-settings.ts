@@ -18,11 +18,15 @@ export const SETTING_PREFIX: Record<DatabaseKind, string> = {
   sql: 'AZURE_SQL_',
 };
 
-/** One setting as read: value only when it is safe to show. */
+/** One setting as read. */
 export interface Setting {
   name: string;
-  /** Undefined for secrets and secret references. */
+  /** Undefined for a secret reference (Container Apps never return those values). Never printed when `secret`. */
   value: string | undefined;
+  /** Shown by name only. */
+  secret: boolean;
+  /** Holds a password (by name, by reference name, or `password=` inside). */
+  password: boolean;
 }
 
 interface Problem {
@@ -48,10 +52,8 @@ export const appSettingsCheck: Check = {
     const relevant = read.settings.filter(
       (s) => s.name.toUpperCase().startsWith(prefix) || s.name.toLowerCase().startsWith('spring.datasource.'),
     );
-    const hidden = relevant.filter((s) => s.value === undefined).map((s) => s.name);
-    const shown = relevant.map((s) =>
-      s.value === undefined ? `${s.name} (value hidden)` : `${s.name}=${s.value}`,
-    );
+    const hidden = relevant.filter((s) => s.secret).map((s) => s.name);
+    const shown = relevant.map((s) => (s.secret ? `${s.name} (value hidden)` : `${s.name}=${s.value}`));
     const data = { keys: relevant.map((s) => s.name), hidden, user: databaseUserOf(relevant) };
 
     if (relevant.length === 0) {
@@ -71,9 +73,7 @@ export const appSettingsCheck: Check = {
     }
 
     const problems = consistency(relevant, server, app);
-    const passwords = relevant.filter(
-      (s) => /password|pwd/i.test(s.name) || /password=|pwd=/i.test(s.value ?? ''),
-    );
+    const passwords = relevant.filter((s) => s.password);
     const smell = passwords.length
       ? [
           `${passwords.map((s) => s.name).join(', ')} hold${passwords.length === 1 ? 's' : ''} a password: in a passwordless setup that is a smell (left over, or a secret-based connection).`,
@@ -96,7 +96,7 @@ export const appSettingsCheck: Check = {
         data,
       };
     }
-    if (smell.length > 0 || hidden.some((name) => /password|pwd/i.test(name))) {
+    if (smell.length > 0) {
       return {
         status: 'warn',
         message: `${relevant.length} ${prefix}* settings agree with ${server.name}, but one holds a password`,
@@ -134,9 +134,11 @@ export function databaseUserOf(settings: readonly Setting[]): string | null {
   return null;
 }
 
-/** A secret by its name, or by a value that carries a password. */
-function looksSecret(name: string, value: string): boolean {
-  return /password|secret|pwd|token|(^|_)key$/i.test(name) || /password=|pwd=/i.test(value);
+/** A setting as read; `value` undefined for a secret reference. */
+function setting(name: string, value: string | undefined): Setting {
+  const password = /password|pwd/i.test(name) || /password=|pwd=/i.test(value ?? '');
+  const secret = value === undefined || password || /secret|token|(^|_)key$/i.test(name);
+  return { name, value, secret, password };
 }
 
 type ReadSettings = { ok: true; settings: Setting[] } | { ok: false; result: CheckResult };
@@ -154,8 +156,9 @@ async function readSettings(ctx: CheckContext, app: AppFacts): Promise<ReadSetti
     const error = armError(response.body);
     return {
       ok: false,
+      // Not being able to look is a gap in the diagnosis, not a fault of the app: a warning.
       result: {
-        status: 'fail',
+        status: 'warn',
         message: `cannot read the settings of ${app.name} (${response.status}${error ? ` ${error.code}` : ''})`,
         details: error ? [error.message] : [],
         remediation: {
@@ -176,10 +179,7 @@ async function readSettings(ctx: CheckContext, app: AppFacts): Promise<ReadSetti
     >;
     return {
       ok: true,
-      settings: Object.entries(properties).map(([name, raw]) => {
-        const value = String(raw ?? '');
-        return { name, value: looksSecret(name, value) ? undefined : value };
-      }),
+      settings: Object.entries(properties).map(([name, raw]) => setting(name, String(raw ?? ''))),
     };
   }
   const containers =
@@ -189,11 +189,10 @@ async function readSettings(ctx: CheckContext, app: AppFacts): Promise<ReadSetti
   for (const container of containers) {
     for (const env of container.env ?? []) {
       if (!env.name) continue;
-      const value = env.secretRef !== undefined || env.value === undefined ? undefined : env.value;
-      settings.push({
-        name: env.name,
-        value: value !== undefined && looksSecret(env.name, value) ? undefined : value,
-      });
+      const found = setting(env.name, env.secretRef !== undefined ? undefined : env.value);
+      // A reference's own name tells a password apart from other secrets.
+      if (env.secretRef && /password|pwd/i.test(env.secretRef)) found.password = true;
+      settings.push(found);
     }
   }
   return { ok: true, settings };

@@ -123,17 +123,26 @@ function unreadableLines(verdicts: ScopeVerdict[]): string[] {
     .map((v) => `cannot read your permissions on ${v.label} (${v.unreadable}): not evaluated`);
 }
 
-/** One role per scope: the broadest role any missing action there asks for covers the others. */
+/**
+ * One role per scope, then only what is not already covered: Contributor on a resource group grants
+ * every action these checks ask for on anything inside it (it only lacks role assignment itself).
+ */
 function roleSuggestions(missing: ScopeVerdict[]): { role: string; scope: string; words: string }[] {
   const out: { role: string; scope: string; words: string }[] = [];
   for (const verdict of missing) {
     const roles = new Set(verdict.missing!.map((m) => m.role));
-    // Contributor covers Website Contributor and SQL Server Contributor; identities keep their own role.
     const role = roles.has('Contributor') ? 'Contributor' : [...roles][0]!;
     const isIdentity = verdict.missing!.every((m) => m.action === ASSIGN_IDENTITY.action);
     const scope = isIdentity ? verdict.scope : (resourceGroupIdOf(verdict.scope) ?? verdict.scope);
     if (out.some((o) => o.role === role && o.scope.toLowerCase() === scope.toLowerCase())) continue;
     out.push({ role, scope, words: `${role} on ${lastSegment(scope)}` });
   }
-  return out;
+  const contributorScopes = out.filter((o) => o.role === 'Contributor').map((o) => o.scope.toLowerCase());
+  return out.filter(
+    (o) =>
+      o.role === 'Contributor' ||
+      !contributorScopes.some(
+        (c) => o.scope.toLowerCase() === c || o.scope.toLowerCase().startsWith(`${c}/`),
+      ),
+  );
 }
