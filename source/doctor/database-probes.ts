@@ -179,9 +179,10 @@ export async function probeMysql(login: ProbeLogin, app: AppSide): Promise<Probe
         fixable: true,
       };
     }
-    const [users] = (await connection.query('SELECT user, host, plugin FROM mysql.user WHERE user = ?', [
-      app.settingsUser,
-    ])) as unknown as [{ user: string; host: string; plugin: string }[]];
+    const [users] = (await connection.query(
+      'SELECT User AS user, Host AS host, plugin FROM mysql.user WHERE User = ?',
+      [app.settingsUser],
+    )) as unknown as [{ user: string; host: string; plugin: string }[]];
     const user = users[0];
     if (!user) {
       return {
@@ -195,16 +196,22 @@ export async function probeMysql(login: ProbeLogin, app: AppSide): Promise<Probe
       user.user,
       user.host,
     ])) as unknown as [Record<string, string>[]];
-    const grants = grantRows.map((row) => Object.values(row)[0] ?? '');
+    // MariaDB appends the stored password hash to the user's grant line: never show it.
+    const grants = grantRows.map((row) =>
+      String(Object.values(row)[0] ?? '').replace(/\s+IDENTIFIED\s+(BY|VIA|WITH)\b.*$/i, ''),
+    );
     const details = [`user ${user.user}@${user.host} (${user.plugin})`, ...grants];
     const database = app.database;
     const escaped = database?.replace(/_/g, '\\_');
+    // USAGE is "no privileges": only a real grant on the database (or on everything) counts.
     const granted =
       !database ||
-      grants.some(
-        (g) =>
-          g.includes(' ON *.* ') || g.includes(`ON \`${database}\`.*`) || g.includes(`ON \`${escaped}\`.*`),
-      );
+      grants
+        .filter((g) => !/^GRANT USAGE ON /i.test(g))
+        .some(
+          (g) =>
+            g.includes(' ON *.* ') || g.includes(`ON \`${database}\`.*`) || g.includes(`ON \`${escaped}\`.*`),
+        );
     if (!granted) {
       return {
         status: 'fail',
