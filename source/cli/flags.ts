@@ -102,7 +102,7 @@ export const FLAGS: readonly FlagSpec[] = [
   {
     name: 'check-user',
     group: 'target',
-    help: "log in to the database with your token and check the app's database user and its grants",
+    help: "log in with your token; check the app's database user",
   },
   { name: 'help', short: 'h', group: 'info', help: 'show help (also: sc-doctor help <command>)' },
   { name: 'version', short: 'v', group: 'info', help: 'print the version' },

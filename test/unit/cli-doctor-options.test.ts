@@ -5,6 +5,7 @@ import { parseArgs } from '../../source/cli/parse-args.ts';
 import { UsageError } from '../../source/cli/usage-error.ts';
 
 const GUID = '0B1F6471-1BF0-4DDA-AEC3-111122223333';
+const APP_ID = '/subscriptions/x/resourceGroups/rg/providers/Microsoft.App/containerApps/web';
 const options = (argv: string[], env: Record<string, string | undefined> = {}) =>
   doctorOptionsFrom(parseArgs(argv), env);
 
@@ -27,7 +28,7 @@ test('a valid subscription is kept (lower-cased), target flags land under their 
     '-n',
     'web',
     '--source-id',
-    '/subscriptions/x/app',
+    APP_ID,
     '--target',
     'containerapp',
     '--server',
@@ -46,7 +47,7 @@ test('a valid subscription is kept (lower-cased), target flags land under their 
     target: {
       resourceGroup: 'rg',
       app: 'web',
-      sourceId: '/subscriptions/x/app',
+      sourceId: APP_ID,
       target: 'containerapp',
       server: 'pg1',
       database: 'db',
@@ -98,4 +99,19 @@ test('an unknown --target kind lists the valid kinds', () => {
     () => options(['--target', 'vm']),
     /--target must be one of webapp, containerapp, spring; got 'vm'\./,
   );
+});
+
+test('--check-user asks for the database-user check', () => {
+  assert.equal(options(['--check-user']).checkUser, true);
+  assert.equal(options([]).checkUser, undefined);
+});
+
+test('app flags that cannot name an app are usage errors naming the flag', () => {
+  assert.throws(
+    () => options(['--source-id', '/subscriptions/x/app']),
+    (error: unknown) =>
+      error instanceof UsageError && /^--source-id must be the resource id of a web app/.test(error.message),
+  );
+  assert.throws(() => options(['--app', 'web', '--target', 'webapp']), /--resource-group/);
+  assert.throws(() => options(['--app', 'web', '-g', 'rg']), /--target webapp, containerapp or spring/);
 });
