@@ -397,3 +397,43 @@ test('web app settings: consistent keys pass; a password in a connection string 
   assert.equal(clean.status, 'pass', text(clean));
   assert.match(clean.message, /2 AZURE_MYSQL_\* settings agree with mysql-orders/);
 });
+
+test('app identities: user-assigned only passes and says so; none fails, fixable; a VNet subnet is reported', async () => {
+  const twin = await startTwin({ scenario: 'healthy' });
+  try {
+    const site = structuredClone(twin.store.get(RESOURCE_IDS.webApp)!);
+    const identity = site.identity as { userAssignedIdentities: Record<string, unknown> };
+    const subnet = `${RESOURCE_IDS.resourceGroup}/providers/Microsoft.Network/virtualNetworks/vnet-orders/subnets/apps`;
+    twin.store.put({
+      ...site,
+      identity: { type: 'UserAssigned', userAssignedIdentities: identity.userAssignedIdentities },
+      properties: { ...site.properties, virtualNetworkSubnetId: subnet },
+    });
+    const userOnly = (await runAccess(twin, { kind: 'postgres' })).byId['app-identity']!;
+    assert.equal(userOnly.status, 'pass', text(userOnly));
+    assert.equal(userOnly.message, 'web app orders-api · user-assigned id-orders only');
+    assert.match(text(userOnly), /system-assigned identity: off/);
+    assert.match(text(userOnly), /user-assigned id-orders: principal [0-9a-f-]{36}, client [0-9a-f-]{36}/);
+    assert.match(text(userOnly), new RegExp(`outbound subnet ${subnet}`));
+    const facts = userOnly.data.app as {
+      systemIdentity: unknown;
+      userIdentities: unknown[];
+      outboundSubnetId: string;
+    };
+    assert.equal(facts.systemIdentity, null);
+    assert.equal(facts.userIdentities.length, 1);
+    assert.equal(facts.outboundSubnetId, subnet);
+
+    const { identity: _dropped, ...bare } = site;
+    twin.store.put(bare);
+    const none = (await runAccess(twin, { kind: 'postgres' })).byId['app-identity']!;
+    assert.equal(none.status, 'fail');
+    assert.equal(none.message, 'web app orders-api has no managed identity');
+    assert.equal(none.remediation?.fixable, true);
+    assert.equal(none.blocking, false);
+    assert.match(text(none), /Setup turns on the system-assigned identity/);
+    assert.match(text(none), /az webapp identity assign -g rg-orders -n orders-api/);
+  } finally {
+    await twin.close();
+  }
+});
