@@ -17,6 +17,8 @@ export interface ProbeLogin {
   /** Extra trusted CAs (tests' local CA); the system's CAs otherwise. */
   ca: string | Buffer | undefined;
   timeoutMs: number;
+  /** The check's signal: a timeout or Ctrl-C closes the connection. */
+  signal?: AbortSignal;
 }
 
 /** What the probe found about the app's identity in the database. */
@@ -51,7 +53,15 @@ export async function probePostgres(login: ProbeLogin, app: AppSide): Promise<Pr
       application_name: 'sc-doctor',
       ssl: { rejectUnauthorized: true, servername: login.fqdn, ...(login.ca ? { ca: login.ca } : {}) },
     });
-    await client.connect();
+    // A cancelled check must not leave a connection open behind it.
+    const close = () => void client.end().catch(() => {});
+    login.signal?.addEventListener('abort', close, { once: true });
+    try {
+      await client.connect();
+    } catch (error) {
+      login.signal?.removeEventListener('abort', close);
+      throw error;
+    }
     return client;
   };
   const client = await connect('postgres');
@@ -156,12 +166,16 @@ export async function probePostgres(login: ProbeLogin, app: AppSide): Promise<Pr
 /** MySQL: the user the settings name exists as an Entra user and holds grants on the database. */
 export async function probeMysql(login: ProbeLogin, app: AppSide): Promise<ProbeFinding> {
   const [{ default: mysql }, net] = await Promise.all([import('mysql2/promise'), import('node:net')]);
+  const socket = net.connect({ host: login.host, port: login.port });
+  // A cancelled check must not leave a connection (or a half-open socket) behind it.
+  const close = () => socket.destroy();
+  login.signal?.addEventListener('abort', close, { once: true });
   const connection = await mysql.createConnection({
     // The driver verifies the certificate against `host`: the Azure name, while the socket goes to
     // the (possibly mapped) address.
     host: login.fqdn,
     port: login.port,
-    stream: net.connect({ host: login.host, port: login.port }),
+    stream: socket,
     user: login.user,
     password: login.token,
     enableCleartextPlugin: true,
@@ -228,6 +242,7 @@ export async function probeMysql(login: ProbeLogin, app: AppSide): Promise<Probe
       fixable: false,
     };
   } finally {
+    login.signal?.removeEventListener('abort', close);
     await connection.end();
   }
 }

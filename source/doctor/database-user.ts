@@ -46,6 +46,7 @@ export const databaseUserCheck: Check = {
       token: token.token.token,
       ca: azure.tls?.ca,
       timeoutMs: CONNECT_TIMEOUT_MS,
+      signal: ctx.signal,
     };
     const appSide: AppSide = {
       appName: app.name,
