@@ -51,7 +51,14 @@ export const rbacCheck: Check = {
         missing: v.missing?.map((m) => m.action) ?? [],
       })),
     };
-    const appNote = app ? [] : ['No app chosen: only the server part was evaluated.'];
+    const appOutcome = ctx.outcomeOf('app-identity');
+    const appNote = app
+      ? []
+      : [
+          appOutcome && appOutcome.status !== 'skip'
+            ? 'The app could not be read: only the server part was evaluated.'
+            : 'No app chosen: only the server part was evaluated.',
+        ];
     const caveat = 'Deny assignments and role-assignment conditions are not evaluated.';
 
     const missing = verdicts.filter((v) => v.missing && v.missing.length > 0);
@@ -61,6 +68,8 @@ export const rbacCheck: Check = {
         ...v.missing!.map((m) => `  ${m.action} (${m.why})`),
       ]);
       const grants = roleSuggestions(missing);
+      const signIn = await ctx.services.azure.signIn();
+      const assignee = (signIn.ok && signIn.identity.objectId) || '<your-object-id>';
       const count = missing.reduce((n, v) => n + v.missing!.length, 0);
       return {
         status: 'fail',
@@ -69,8 +78,7 @@ export const rbacCheck: Check = {
         remediation: {
           summary: `Ask an Owner or User Access Administrator for ${grants.map((g) => g.words).join(', ')}.`,
           commands: grants.map(
-            (g) =>
-              `az role assignment create --assignee <your-object-id> --role "${g.role}" --scope ${g.scope}`,
+            (g) => `az role assignment create --assignee ${assignee} --role "${g.role}" --scope ${g.scope}`,
           ),
           fixable: false,
         },

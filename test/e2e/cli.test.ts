@@ -100,6 +100,7 @@ test('doctor --json without az: one JSON document, azure-cli and signin fail wit
       'message',
       'details',
       'remediation',
+      'blocking',
     ]);
   }
 });

@@ -156,6 +156,10 @@ const ROWS: { scenario: string; kind: DatabaseKind; expect: Record<string, Expec
           /Ask an Owner or User Access Administrator for Contributor on rg-orders\.$/m,
           /missing on server/,
           /missing on identity id-orders/,
+          new RegExp(
+            `az role assignment create --assignee ${IDS.dana} --role "Contributor" --scope /subscriptions/[^/]+/resourceGroups/rg-orders$`,
+            'm',
+          ),
         ],
         blocking: true,
         fixable: false,
@@ -290,6 +294,7 @@ test('an app that does not exist is a clear blocking failure, not a crash', asyn
   assert.match(text(app), /az webapp list -g rg-orders/);
   // RBAC still evaluates the server part.
   assert.equal(byId.rbac!.status, 'pass');
+  assert.match(text(byId.rbac!), /The app could not be read: only the server part was evaluated/);
 });
 
 test('a permissions list the caller may not read means "cannot evaluate", never "missing"', async () => {
