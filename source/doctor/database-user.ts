@@ -109,20 +109,25 @@ function cannotLogIn(error: unknown, login: ProbeLogin, server: string, via: str
   const auth = /password authentication failed|access denied|28000|28P01|ER_ACCESS_DENIED/i.test(
     `${code} ${text}`,
   );
+  const tls = /certificate|self.signed|altnames|CERT_|UNABLE_TO_VERIFY/i.test(`${code} ${text}`);
   return {
     status: 'fail',
     message: network
       ? `cannot reach ${server} from this machine`
-      : auth
-        ? `${server} refused ${login.user}'s token`
-        : `cannot log in to ${server}`,
+      : tls
+        ? `${server}'s TLS certificate was not accepted for ${login.fqdn}`
+        : auth
+          ? `${server} refused ${login.user}'s token`
+          : `cannot log in to ${server}`,
     details: [text, ...via],
     remediation: {
       summary: network
         ? 'See the network-path and firewall checks; a tunnel can be used through SC_DOCTOR_CONNECT_TO.'
-        : auth
-          ? 'Log in needs you to be an Entra admin of the server (see entra-config); setup adds you.'
-          : 'Check the server is running and reachable.',
+        : tls
+          ? 'The certificate must be valid for the server name; a proxy that intercepts TLS needs its CA in NODE_EXTRA_CA_CERTS.'
+          : auth
+            ? 'Log in needs you to be an Entra admin of the server (see entra-config); setup adds you.'
+            : 'Check the server is running and reachable.',
       commands: [],
       fixable: auth,
     },

@@ -43,7 +43,7 @@ function fqdn(kind: 'postgres' | 'mysql'): string {
     .fullyQualifiedDomainName;
 }
 
-function serverStandIn(kind: 'postgres' | 'mysql'): Check {
+function serverStandIn(kind: 'postgres' | 'mysql', name = fqdn(kind)): Check {
   return {
     id: 'server',
     title: 'Database server',
@@ -57,7 +57,7 @@ function serverStandIn(kind: 'postgres' | 'mysql'): Check {
         subscriptionId: IDS.subscriptionId,
         resourceGroup: NAMES.resourceGroup,
         location: null,
-        fqdn: fqdn(kind),
+        fqdn: name,
         port: PORTS[kind],
         state: 'Ready',
         version: null,
@@ -74,11 +74,18 @@ function serverStandIn(kind: 'postgres' | 'mysql'): Check {
 
 async function databaseUser(
   kind: 'postgres' | 'mysql',
+  serverName = fqdn(kind),
 ): Promise<{ outcome: CheckOutcome; methods: string[] }> {
   const { postgres, mysql: my } = twin.databaseEndpoints;
   const env = {
     ...twin.env(),
-    SC_DOCTOR_CONNECT_TO: `${fqdn('postgres')}:5432=${postgres!.host}:${postgres!.port},${fqdn('mysql')}:3306=${my!.host}:${my!.port}`,
+    SC_DOCTOR_CONNECT_TO: [
+      `${fqdn('postgres')}:5432=${postgres!.host}:${postgres!.port}`,
+      `${fqdn('mysql')}:3306=${my!.host}:${my!.port}`,
+      // Names the twin's certificate does not carry, mapped to the same servers.
+      `pg-orders.postgres.database.azure.com:5432=${postgres!.host}:${postgres!.port}`,
+      `mysql-orders.mysql.database.azure.com:3306=${my!.host}:${my!.port}`,
+    ].join(','),
   } as Record<string, string>;
   const methods: string[] = [];
   const take = twin.faults.take.bind(twin.faults);
@@ -90,7 +97,7 @@ async function databaseUser(
   const azure = createAzureSession(base, { tls: { ca: twin.caPem } });
   try {
     const outcomes = await runChecks(
-      [signinCheck, subscriptionCheck, serverStandIn(kind), ...accessChecks()],
+      [signinCheck, subscriptionCheck, serverStandIn(kind, serverName), ...accessChecks()],
       {
         services: { ...base, azure },
         options: {
@@ -205,3 +212,19 @@ test('MySQL: the user the settings name is missing, then exists with grants on t
   assert.equal(granted.status, 'pass', text(granted));
   assert.match(granted.message, /MySQL user aad_orders exists · granted on orders/);
 });
+
+for (const [kind, name] of [
+  ['postgres', 'pg-orders.postgres.database.azure.com'],
+  ['mysql', 'mysql-orders.mysql.database.azure.com'],
+] as const) {
+  test(`${kind}: TLS is verified against the server's Azure name, even through a mapped address`, async () => {
+    setAppSettings({ AZURE_MYSQL_USER: 'aad_orders' });
+    const { outcome } = await databaseUser(kind, name);
+    assert.equal(outcome.status, 'fail', text(outcome));
+    assert.equal(
+      outcome.message,
+      `${kind === 'postgres' ? 'pg' : 'mysql'}-orders's TLS certificate was not accepted for ${name}`,
+    );
+    assert.match(text(outcome), /altnames|certificate/i);
+  });
+}
