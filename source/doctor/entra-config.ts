@@ -152,12 +152,17 @@ async function postgres(ctx: CheckContext, server: ServerFacts, caller: Caller):
 
 async function mysql(ctx: CheckContext, server: ServerFacts, caller: Caller): Promise<CheckResult> {
   const get = getter(ctx, server);
-  const [serverAnswer, adminsAnswer] = await Promise.all([
+  const [serverAnswer, adminsAnswer, onlyAnswer] = await Promise.all([
     get(server.id),
     get(`${server.id}/administrators`),
+    get(`${server.id}/configurations/aad_auth_only`),
   ]);
   if (serverAnswer.status !== 200) return unreadable(`server ${server.name}`, serverAnswer);
   if (adminsAnswer.status !== 200) return unreadable(`the Entra admin of ${server.name}`, adminsAnswer);
+  const onlyValue =
+    onlyAnswer.status === 200
+      ? (onlyAnswer.body as { properties?: { value?: string } }).properties?.value
+      : undefined;
   const identity = ((serverAnswer.body as { identity?: unknown }).identity ?? {}) as {
     userAssignedIdentities?: Record<string, { principalId?: string } | null>;
   };
@@ -178,10 +183,12 @@ async function mysql(ctx: CheckContext, server: ServerFacts, caller: Caller): Pr
       ? `server identity: ${identities.map((i) => lastSegment(i.id)).join(', ')}`
       : 'server identity: none',
     admin ? `Entra admin: ${admin.login} (${admin.sid})` : 'Entra admin: none',
+    `Entra-only authentication (aad_auth_only): ${onlyValue ?? `unknown (${onlyAnswer.status})`}`,
   ];
   const data = {
     identities: identities.map((i) => i.id),
     admin,
+    entraOnly: onlyValue === undefined ? null : onlyValue.toUpperCase() === 'ON',
     graphRoles: null as null | { identity: string; missing: string[] },
   };
 

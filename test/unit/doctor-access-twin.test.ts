@@ -204,7 +204,12 @@ const ROWS: { scenario: string; kind: DatabaseKind; expect: Record<string, Expec
   {
     scenario: 'entra-off',
     kind: 'mysql',
-    expect: { 'entra-config': { status: 'pass', says: /Entra admin/ } },
+    expect: {
+      'entra-config': {
+        status: 'pass',
+        says: [/Entra admin/, /Entra-only authentication \(aad_auth_only\): OFF/],
+      },
+    },
   },
   ...(['postgres', 'mysql', 'sql'] as const).map((kind) => ({
     scenario: 'no-admin',
