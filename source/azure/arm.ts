@@ -1,7 +1,8 @@
 /**
- * A minimal authenticated ARM GET for checks that need one resource (the SDK clients come later, for
- * the bigger jobs). Uses @azure/core-rest-pipeline, imported on first use, with the bearer policy and
- * the cloud's ARM scope; TLS is always verified (extra CAs through the session's `tls.ca`).
+ * Minimal authenticated ARM and Microsoft Graph reads for checks that need a few resources (the SDK
+ * clients come later, for the bigger jobs). Uses @azure/core-rest-pipeline, imported on first use,
+ * with the bearer policy and the cloud's ARM or Graph scope; TLS is always verified (extra CAs through
+ * the session's `tls.ca`).
  */
 import type { AzureSession } from './session.ts';
 
@@ -21,9 +22,7 @@ export async function armGet(
   signal?: AbortSignal,
 ): Promise<ArmResponse> {
   const cloud = await azure.cloud(signal);
-  const url = new URL(path.replace(/^\/+/, ''), withTrailingSlash(cloud.resourceManager));
-  url.searchParams.set('api-version', apiVersion);
-  return armGetUrl(azure, url.toString(), signal);
+  return send(azure, 'GET', armUrl(cloud.resourceManager, path, apiVersion), cloud.armScope, signal);
 }
 
 /** A list answer: every item over all pages, or the first page that was not a 200. */
@@ -52,15 +51,66 @@ export async function armList(
     if (Array.isArray(body.value)) items.push(...body.value);
     const next = typeof body.nextLink === 'string' && body.nextLink ? body.nextLink : undefined;
     if (!next || page >= MAX_PAGES || new URL(next, origin).origin !== origin) return { ok: true, items };
-    response = await armGetUrl(azure, new URL(next, origin).toString(), signal);
+    response = await armGetNextLink(azure, new URL(next, origin).toString(), signal);
   }
 }
 
-async function armGetUrl(azure: AzureSession, url: string, signal?: AbortSignal): Promise<ArmResponse> {
-  const [cloud, pipelineModule] = await Promise.all([
-    azure.cloud(signal),
-    import('@azure/core-rest-pipeline'),
-  ]);
+/**
+ * POST to an ARM action that Azure documents as a read (`.../config/appsettings/list`): the only kind
+ * of POST the doctor sends. Rejects only when no HTTP answer came back.
+ */
+export async function armPostRead(
+  azure: AzureSession,
+  path: string,
+  apiVersion: string,
+  signal?: AbortSignal,
+): Promise<ArmResponse> {
+  const cloud = await azure.cloud(signal);
+  return send(azure, 'POST', armUrl(cloud.resourceManager, path, apiVersion), cloud.armScope, signal);
+}
+
+/**
+ * GET a `nextLink` ARM returned. The link must point at the cloud's own Resource Manager: the bearer
+ * token is never sent to a host a response body named.
+ */
+export async function armGetNextLink(
+  azure: AzureSession,
+  nextLink: string,
+  signal?: AbortSignal,
+): Promise<ArmResponse> {
+  const cloud = await azure.cloud(signal);
+  const link = new URL(nextLink);
+  const base = new URL(withTrailingSlash(cloud.resourceManager));
+  if (link.origin !== base.origin)
+    throw new Error(`nextLink points outside Resource Manager: ${link.origin}`);
+  return send(azure, 'GET', link, cloud.armScope, signal);
+}
+
+/** GET `{graph}{path}` (e.g. `v1.0/servicePrincipals/...`) with a Microsoft Graph token. */
+export async function graphGet(
+  azure: AzureSession,
+  path: string,
+  signal?: AbortSignal,
+): Promise<ArmResponse> {
+  const cloud = await azure.cloud(signal);
+  const url = new URL(path.replace(/^\/+/, ''), withTrailingSlash(cloud.graphResource));
+  return send(azure, 'GET', url, cloud.graphScope, signal);
+}
+
+function armUrl(resourceManager: string, path: string, apiVersion: string): URL {
+  const url = new URL(path.replace(/^\/+/, ''), withTrailingSlash(resourceManager));
+  url.searchParams.set('api-version', apiVersion);
+  return url;
+}
+
+async function send(
+  azure: AzureSession,
+  method: 'GET' | 'POST',
+  url: URL,
+  scope: string,
+  signal: AbortSignal | undefined,
+): Promise<ArmResponse> {
+  const pipelineModule = await import('@azure/core-rest-pipeline');
   const {
     bearerTokenAuthenticationPolicy,
     createDefaultHttpClient,
@@ -72,10 +122,8 @@ async function armGetUrl(azure: AzureSession, url: string, signal?: AbortSignal)
     userAgentOptions: { userAgentPrefix: 'sc-doctor' },
     ...(azure.tls?.ca ? { tlsOptions: { ca: azure.tls.ca } } : {}),
   });
-  pipeline.addPolicy(
-    bearerTokenAuthenticationPolicy({ credential: azure.credential, scopes: cloud.armScope }),
-  );
-  const request = createPipelineRequest({ url, method: 'GET', abortSignal: signal });
+  pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: azure.credential, scopes: scope }));
+  const request = createPipelineRequest({ url: url.toString(), method, abortSignal: signal });
   const response = await pipeline.sendRequest(createDefaultHttpClient(), request);
   let body: unknown;
   try {

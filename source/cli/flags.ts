@@ -105,6 +105,11 @@ export const FLAGS: readonly FlagSpec[] = [
     group: 'target',
     help: 'HOST:PORT=HOST:PORT[,...]: reach a server through a tunnel',
   },
+  {
+    name: 'check-user',
+    group: 'target',
+    help: "log in with your token; check the app's database user",
+  },
   { name: 'help', short: 'h', group: 'info', help: 'show help (also: sc-doctor help <command>)' },
   { name: 'version', short: 'v', group: 'info', help: 'print the version' },
 ];

@@ -55,6 +55,9 @@ export async function runChecks(checks: readonly Check[], run: RunChecksOptions)
       const needed = await Promise.all(
         (check.needs ?? []).map((id) => pending.get(id) ?? start(checks.find((c) => c.id === id)!)),
       );
+      await Promise.all(
+        (check.wants ?? []).map((id) => pending.get(id) ?? start(checks.find((c) => c.id === id)!)),
+      );
       const blocker = needed.find((outcome) => !PROCEED_STATUSES.has(outcome.status));
       const outcome = blocker
         ? skipped(check, `needs ${blocker.title.toLowerCase()} (${blocker.status})`)
@@ -117,7 +120,7 @@ async function runOne(
     });
   });
 
-  const needs = new Set(check.needs ?? []);
+  const needs = new Set([...(check.needs ?? []), ...(check.wants ?? [])]);
   const attempt = (async (): Promise<CheckResult> => {
     try {
       return await check.run({
@@ -187,7 +190,7 @@ function assertValidGraph(checks: readonly Check[], previous: readonly CheckOutc
   const earlier = new Set(previous.map((outcome) => outcome.id));
   for (const check of checks) {
     if (earlier.has(check.id)) throw new Error(`check ${check.id} already ran`);
-    for (const need of check.needs ?? []) {
+    for (const need of [...(check.needs ?? []), ...(check.wants ?? [])]) {
       if (!ids.has(need) && !earlier.has(need))
         throw new Error(`check ${check.id} needs unknown check ${need}`);
     }
@@ -198,7 +201,8 @@ function assertValidGraph(checks: readonly Check[], previous: readonly CheckOutc
     if (done.has(id)) return;
     if (visiting.has(id)) throw new Error(`checks form a cycle through ${id}`);
     visiting.add(id);
-    for (const need of checks.find((c) => c.id === id)?.needs ?? []) visit(need);
+    const check = checks.find((c) => c.id === id);
+    for (const need of [...(check?.needs ?? []), ...(check?.wants ?? [])]) visit(need);
     visiting.delete(id);
     done.add(id);
   };

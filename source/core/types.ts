@@ -72,13 +72,15 @@ export interface DoctorOptions {
   target: TargetOptions;
   /** `--connect-to` / `SC_DOCTOR_CONNECT_TO`: addresses to use instead of a server's Azure name. */
   connectTo?: ConnectToMap;
+  /** `--check-user`: log in to the database and check the app's database user. */
+  checkUser?: boolean;
 }
 
 export interface CheckContext {
   services: Services;
   options: DoctorOptions;
   signal: AbortSignal;
-  /** Outcome of a check listed in `needs` (undefined for any other id). */
+  /** Outcome of a check listed in `needs` or `wants` (undefined for any other id). */
   outcomeOf(id: string): CheckOutcome | undefined;
 }
 
@@ -89,6 +91,11 @@ export interface Check {
   title: string;
   /** Ids of checks that must finish first. If one of them did not pass or warn, this check is skipped. */
   needs?: string[];
+  /**
+   * Ids of checks to wait for and read through `outcomeOf`, whatever their status: this check still
+   * runs when one of them fails or is skipped (e.g. RBAC evaluates the server part without an app).
+   */
+  wants?: string[];
   /** Per-check timeout; the runner's default applies when absent. */
   timeoutMs?: number;
   /**

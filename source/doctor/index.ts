@@ -1,5 +1,6 @@
-/** The doctor's checks, in display order. Later issues append server, network, RBAC and Entra checks. */
+/** The doctor's checks, in display order: machine and account first, then the target's. */
 import type { Check } from '../core/types.ts';
+import { accessChecks } from './access-checks.ts';
 import { azureCliCheck } from './azure-cli.ts';
 import { firewallCheck } from './firewall.ts';
 import { networkPathCheck } from './network-path.ts';
@@ -8,5 +9,13 @@ import { signinCheck } from './signin.ts';
 import { subscriptionCheck } from './subscription.ts';
 
 export function doctorChecks(): Check[] {
-  return [azureCliCheck, signinCheck, subscriptionCheck, serverCheck, networkPathCheck, firewallCheck];
+  return [
+    azureCliCheck,
+    signinCheck,
+    subscriptionCheck,
+    serverCheck,
+    networkPathCheck,
+    firewallCheck,
+    ...accessChecks(),
+  ];
 }

@@ -104,3 +104,18 @@ test('an unknown --target kind lists the valid kinds', () => {
     /--target must be one of webapp, containerapp, spring; got 'vm'\./,
   );
 });
+
+test('--check-user asks for the database-user check', () => {
+  assert.equal(options(['--check-user']).checkUser, true);
+  assert.equal(options([]).checkUser, undefined);
+});
+
+test('app flags that cannot name an app are usage errors naming the flag', () => {
+  assert.throws(
+    () => options(['--source-id', '/subscriptions/x/app']),
+    (error: unknown) =>
+      error instanceof UsageError && /^--source-id must be the resource id of a web app/.test(error.message),
+  );
+  assert.throws(() => options(['--app', 'web', '--target', 'webapp']), /--resource-group/);
+  assert.throws(() => options(['--app', 'web', '-g', 'rg']), /--target webapp, containerapp or spring/);
+});

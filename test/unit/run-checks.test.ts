@@ -167,6 +167,38 @@ test('events arrive in order: doctor:start, check:start before check:end, doctor
   assert.deepEqual(end.summary, { pass: 0, warn: 1, fail: 0, skip: 0, error: 0, timeout: 0 });
 });
 
+test('a check waits for what it wants and runs even when that was skipped or failed', async () => {
+  const { bus } = record();
+  const seen: unknown[] = [];
+  const outcomes = await runChecks(
+    [
+      check('reader', async () => ({ status: 'pass', message: '' }), {
+        wants: ['skipped', 'failed'],
+        run: async (ctx) => {
+          seen.push(ctx.outcomeOf('skipped')?.status, ctx.outcomeOf('failed')?.data.why);
+          return { status: 'pass', message: 'ran anyway' };
+        },
+      }),
+      check('skipped', async () => ({ status: 'skip', message: 'no app' })),
+      check('failed', async () => {
+        await sleep(20);
+        return { status: 'fail', message: 'nope', data: { why: 'broken' } };
+      }),
+    ],
+    { services, options, bus },
+  );
+  assert.equal(outcomes[0]!.status, 'pass');
+  assert.deepEqual(seen, ['skip', 'broken']);
+  await assert.rejects(
+    runChecks([check('a', async () => ({ status: 'pass', message: '' }), { wants: ['zzz'] })], {
+      services,
+      options,
+      bus,
+    }),
+    /unknown check zzz/,
+  );
+});
+
 test('invalid graphs are rejected: unknown need, cycle, duplicate id', async () => {
   const { bus } = record();
   const ok = async (): Promise<CheckResult> => ({ status: 'pass', message: '' });

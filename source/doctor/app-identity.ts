@@ -1,0 +1,232 @@
+/**
+ * `app-identity`: the app exists, which managed identities it has (system-assigned, user-assigned,
+ * with principal and client ids) and the subnet its outbound traffic leaves from. Shares an
+ * `AppFacts` as `data.app` for the RBAC, app-settings and database-user checks.
+ */
+import { armError, armGet } from '../azure/arm.ts';
+import type { Check, CheckResult } from '../core/types.ts';
+import { APP_TARGET_FLAGS, type AppTarget, appTargetFrom } from './app-target.ts';
+import type { AppFacts, AppKind, UserIdentityFacts } from './facts.ts';
+import { lastSegment } from './facts-of.ts';
+
+/** Api-versions the doctor reads apps with (stable versions current SDKs send). */
+export const APP_API_VERSIONS: Record<AppKind, string> = {
+  webapp: '2024-04-01',
+  containerapp: '2025-01-01',
+  spring: '2023-12-01',
+};
+const MANAGED_ENVIRONMENT_API_VERSION = '2025-01-01';
+
+const KIND_WORDS: Record<AppKind, string> = {
+  webapp: 'web app',
+  containerapp: 'container app',
+  spring: 'Spring app',
+};
+
+export const appIdentityCheck: Check = {
+  id: 'app-identity',
+  title: 'App identity',
+  // Not `subscription`: a caller with a role only on a resource group may fail that check and still
+  // read the app.
+  needs: ['signin'],
+  phase: 'target',
+  async run(ctx): Promise<CheckResult> {
+    const { services, options, signal } = ctx;
+    const choice = await services.azure.subscription();
+    const target = appTargetFrom(options.target, choice?.id ?? '');
+    if (!target) {
+      return { status: 'skip', message: `no app chosen (${APP_TARGET_FLAGS})` };
+    }
+    if (!target.subscriptionId) {
+      return {
+        status: 'fail',
+        message: `no subscription to look for ${target.name} in`,
+        remediation: {
+          summary: 'Pass --subscription, or name the app by its resource id with --source-id.',
+          commands: ['az account list -o table'],
+          fixable: false,
+        },
+      };
+    }
+    const words = `${KIND_WORDS[target.kind]} ${displayName(target)}`;
+    const response = await armGet(services.azure, target.id, APP_API_VERSIONS[target.kind], signal);
+    if (response.status === 404) {
+      const error = armError(response.body);
+      return {
+        status: 'fail',
+        message: `${words} not found in ${target.resourceGroup}`,
+        details: [...(error ? [`${error.code}: ${error.message}`] : []), `Looked for ${target.id}.`],
+        remediation: {
+          summary: 'Check the app name, its resource group, --target and the subscription.',
+          commands: [listCommand(target)],
+          fixable: false,
+        },
+        blocking: true,
+      };
+    }
+    if (response.status !== 200) {
+      const error = armError(response.body);
+      return {
+        status: 'fail',
+        message: `cannot read ${words} (${response.status}${error ? ` ${error.code}` : ''})`,
+        details: [
+          ...(error ? [error.message] : []),
+          ...(response.requestId ? [`request id ${response.requestId}`] : []),
+        ],
+        remediation: {
+          summary:
+            response.status === 403
+              ? `Ask for at least Reader on ${target.resourceGroup} to look at the app.`
+              : 'Try again; if it persists, the request id helps Azure support.',
+          commands: [],
+          fixable: false,
+        },
+        blocking: response.status === 403,
+      };
+    }
+
+    const body = (response.body ?? {}) as AppBody;
+    const outbound = await outboundSubnet(ctx, target, body);
+    const app: AppFacts = {
+      kind: target.kind,
+      id: body.id ?? target.id,
+      name: body.name ?? target.name,
+      subscriptionId: target.subscriptionId,
+      resourceGroup: target.resourceGroup,
+      location: body.location ?? null,
+      systemIdentity: systemIdentityOf(body.identity),
+      userIdentities: userIdentitiesOf(body.identity),
+      outboundSubnetId: outbound.subnetId,
+    };
+    const details = [
+      ...identityLines(app),
+      outbound.subnetId
+        ? `outbound subnet ${outbound.subnetId}`
+        : outbound.known
+          ? 'not integrated with a virtual network (outbound traffic leaves from public addresses)'
+          : `outbound network unknown: ${outbound.reason}`,
+    ];
+    const data = { app };
+
+    if (!app.systemIdentity && app.userIdentities.length === 0) {
+      return {
+        status: 'fail',
+        message: `${words} has no managed identity`,
+        details,
+        remediation: {
+          summary: 'Setup turns on the system-assigned identity of the app.',
+          commands: [identityAssignCommand(target)],
+          fixable: true,
+        },
+        data,
+      };
+    }
+    const parts = [
+      app.systemIdentity ? 'system-assigned' : null,
+      app.userIdentities.length > 0
+        ? `user-assigned ${app.userIdentities.map((u) => lastSegment(u.id)).join(', ')}`
+        : null,
+    ].filter(Boolean);
+    const only = app.systemIdentity ? '' : ' only';
+    return { status: 'pass', message: `${words} · ${parts.join(' + ')}${only}`, details, data };
+  },
+};
+
+interface IdentityBody {
+  type?: string;
+  principalId?: string;
+  tenantId?: string;
+  userAssignedIdentities?: Record<string, { principalId?: string; clientId?: string } | null>;
+}
+
+interface AppBody {
+  id?: string;
+  name?: string;
+  location?: string;
+  identity?: IdentityBody;
+  properties?: { virtualNetworkSubnetId?: string | null; managedEnvironmentId?: string | null };
+}
+
+function systemIdentityOf(identity: IdentityBody | undefined): AppFacts['systemIdentity'] {
+  if (!identity || !/systemassigned/i.test(identity.type ?? '') || !identity.principalId) return null;
+  return { principalId: identity.principalId, tenantId: identity.tenantId ?? null };
+}
+
+function userIdentitiesOf(identity: IdentityBody | undefined): UserIdentityFacts[] {
+  if (!identity || !/userassigned/i.test(identity.type ?? '')) return [];
+  return Object.entries(identity.userAssignedIdentities ?? {}).map(([id, value]) => ({
+    id,
+    principalId: value?.principalId ?? null,
+    clientId: value?.clientId ?? null,
+  }));
+}
+
+type Outbound = { subnetId: string | null; known: boolean; reason?: string };
+
+/** Web apps name their subnet; a container app's is its environment's infrastructure subnet. */
+async function outboundSubnet(
+  ctx: Parameters<Check['run']>[0],
+  target: AppTarget,
+  body: AppBody,
+): Promise<Outbound> {
+  if (target.kind === 'webapp')
+    return { subnetId: body.properties?.virtualNetworkSubnetId || null, known: true };
+  if (target.kind === 'spring')
+    return { subnetId: null, known: false, reason: "Spring apps take the service's network, not read here" };
+  const environmentId = body.properties?.managedEnvironmentId;
+  if (!environmentId) return { subnetId: null, known: false, reason: 'the app names no environment' };
+  const response = await armGet(
+    ctx.services.azure,
+    environmentId,
+    MANAGED_ENVIRONMENT_API_VERSION,
+    ctx.signal,
+  );
+  if (response.status !== 200)
+    return {
+      subnetId: null,
+      known: false,
+      reason: `environment ${lastSegment(environmentId)} answered ${response.status}`,
+    };
+  const environment = (response.body ?? {}) as {
+    properties?: { vnetConfiguration?: { infrastructureSubnetId?: string | null } | null };
+  };
+  return { subnetId: environment.properties?.vnetConfiguration?.infrastructureSubnetId || null, known: true };
+}
+
+function identityLines(app: AppFacts): string[] {
+  const lines: string[] = [];
+  if (app.systemIdentity) lines.push(`system-assigned identity: principal ${app.systemIdentity.principalId}`);
+  else lines.push('system-assigned identity: off');
+  for (const user of app.userIdentities) {
+    lines.push(
+      `user-assigned ${lastSegment(user.id)}: principal ${user.principalId ?? 'unknown'}, client ${user.clientId ?? 'unknown'}`,
+    );
+  }
+  return lines;
+}
+
+function displayName(target: AppTarget): string {
+  return target.service ? `${target.service}/${target.name}` : target.name;
+}
+
+function listCommand(target: AppTarget): string {
+  switch (target.kind) {
+    case 'webapp':
+      return `az webapp list -g ${target.resourceGroup} --query "[].name" -o tsv`;
+    case 'containerapp':
+      return `az containerapp list -g ${target.resourceGroup} --query "[].name" -o tsv`;
+    case 'spring':
+      return `az spring app list -g ${target.resourceGroup} -s ${target.service} --query "[].name" -o tsv`;
+  }
+}
+
+function identityAssignCommand(target: AppTarget): string {
+  switch (target.kind) {
+    case 'webapp':
+      return `az webapp identity assign -g ${target.resourceGroup} -n ${target.name}`;
+    case 'containerapp':
+      return `az containerapp identity assign -g ${target.resourceGroup} -n ${target.name} --system-assigned`;
+    case 'spring':
+      return `az spring app identity assign -g ${target.resourceGroup} -s ${target.service} -n ${target.name} --system-assigned`;
+  }
+}

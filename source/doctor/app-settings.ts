@@ -1,0 +1,236 @@
+/**
+ * `app-settings`: the settings Service Connector writes for the database (`AZURE_POSTGRESQL_*`,
+ * `AZURE_MYSQL_*`, `AZURE_SQL_*`, `spring.datasource.*`) are there and point at this server, port and
+ * database, and a user-assigned client id names an identity the app has. Values that may be secrets
+ * are never shown: only their names.
+ */
+import { armError, armGet, armPostRead } from '../azure/arm.ts';
+import type { Check, CheckContext, CheckResult } from '../core/types.ts';
+import { APP_API_VERSIONS } from './app-identity.ts';
+import { endpointOf } from './connection-string.ts';
+import type { AppFacts, DatabaseKind, ServerFacts } from './facts.ts';
+import { appFactsOf, serverFactsOf } from './facts-of.ts';
+
+/** The key prefix Service Connector uses per database. */
+export const SETTING_PREFIX: Record<DatabaseKind, string> = {
+  postgres: 'AZURE_POSTGRESQL_',
+  mysql: 'AZURE_MYSQL_',
+  sql: 'AZURE_SQL_',
+};
+
+/** One setting as read. */
+export interface Setting {
+  name: string;
+  /** Undefined for a secret reference (Container Apps never return those values). Never printed when `secret`. */
+  value: string | undefined;
+  /** Shown by name only. */
+  secret: boolean;
+  /** Holds a password (by name, by reference name, or `password=` inside). */
+  password: boolean;
+}
+
+interface Problem {
+  key: string;
+  is: string;
+  shouldBe: string;
+}
+
+export const appSettingsCheck: Check = {
+  id: 'app-settings',
+  title: 'App settings',
+  needs: ['app-identity', 'server'],
+  phase: 'target',
+  async run(ctx): Promise<CheckResult> {
+    const app = appFactsOf(ctx);
+    const server = serverFactsOf(ctx);
+    if (!app || !server) return { status: 'skip', message: 'needs both an app and a server' };
+    if (app.kind === 'spring')
+      return { status: 'skip', message: 'Spring apps keep settings in their deployments: not read yet' };
+
+    const read = await readSettings(ctx, app);
+    if (!read.ok) return read.result;
+    const prefix = SETTING_PREFIX[server.kind];
+    const relevant = read.settings.filter(
+      (s) => s.name.toUpperCase().startsWith(prefix) || s.name.toLowerCase().startsWith('spring.datasource.'),
+    );
+    const hidden = relevant.filter((s) => s.secret).map((s) => s.name);
+    const shown = relevant.map((s) => (s.secret ? `${s.name} (value hidden)` : `${s.name}=${s.value}`));
+    const data = { keys: relevant.map((s) => s.name), hidden, user: databaseUserOf(relevant) };
+
+    if (relevant.length === 0) {
+      return {
+        status: 'warn',
+        message: `no ${prefix}* settings on ${app.name}`,
+        details: [
+          `The app has ${read.settings.length} other setting${read.settings.length === 1 ? '' : 's'}.`,
+        ],
+        remediation: {
+          summary: `Setup writes the ${prefix}* settings (host, database, user) through Service Connector.`,
+          commands: [],
+          fixable: true,
+        },
+        data,
+      };
+    }
+
+    const problems = consistency(relevant, server, app);
+    const passwords = relevant.filter((s) => s.password);
+    const smell = passwords.length
+      ? [
+          `${passwords.map((s) => s.name).join(', ')} hold${passwords.length === 1 ? 's' : ''} a password: in a passwordless setup that is a smell (left over, or a secret-based connection).`,
+        ]
+      : [];
+    if (problems.length > 0) {
+      return {
+        status: 'fail',
+        message: problems.map((p) => `${p.key} should be ${p.shouldBe}`).join('; '),
+        details: [
+          ...problems.map((p) => `${p.key} is ${p.is}; it should be ${p.shouldBe}`),
+          ...smell,
+          ...shown,
+        ],
+        remediation: {
+          summary: `Setup rewrites the ${prefix}* settings; or fix ${problems.map((p) => p.key).join(', ')} by hand.`,
+          commands: [],
+          fixable: true,
+        },
+        data,
+      };
+    }
+    if (smell.length > 0) {
+      return {
+        status: 'warn',
+        message: `${relevant.length} ${prefix}* settings agree with ${server.name}, but one holds a password`,
+        details: [...smell, ...shown],
+        remediation: {
+          summary: 'Remove the password setting once the app signs in with its managed identity.',
+          commands: [],
+          fixable: false,
+        },
+        data,
+      };
+    }
+    return {
+      status: 'pass',
+      message: `${relevant.length} ${prefix}* settings agree with ${server.name}`,
+      details: shown,
+      data,
+    };
+  },
+};
+
+/** The database user the settings name (`_USER`, `_USERNAME`, or inside a connection string). */
+export function databaseUserOf(settings: readonly Setting[]): string | null {
+  for (const { name, value } of settings) {
+    if (value === undefined) continue;
+    if (/_(USER|USERNAME)$/i.test(name) || name.toLowerCase() === 'spring.datasource.username') return value;
+  }
+  for (const { name, value } of settings) {
+    if (value === undefined) continue;
+    if (/CONNECTIONSTRING$/i.test(name) || name.toLowerCase() === 'spring.datasource.url') {
+      const user = endpointOf(value).user;
+      if (user) return user;
+    }
+  }
+  return null;
+}
+
+/** A setting as read; `value` undefined for a secret reference. */
+function setting(name: string, value: string | undefined): Setting {
+  const password = /password|pwd/i.test(name) || /password=|pwd=/i.test(value ?? '');
+  const secret = value === undefined || password || /secret|token|(^|_)key$/i.test(name);
+  return { name, value, secret, password };
+}
+
+type ReadSettings = { ok: true; settings: Setting[] } | { ok: false; result: CheckResult };
+
+async function readSettings(ctx: CheckContext, app: AppFacts): Promise<ReadSettings> {
+  const { azure } = ctx.services;
+  const version = APP_API_VERSIONS[app.kind];
+  // Web apps: the documented read action `config/appsettings/list` (a POST); Container Apps: the
+  // containers' env in the app itself, where secrets are references without their values.
+  const response =
+    app.kind === 'webapp'
+      ? await armPostRead(azure, `${app.id}/config/appsettings/list`, version, ctx.signal)
+      : await armGet(azure, app.id, version, ctx.signal);
+  if (response.status !== 200) {
+    const error = armError(response.body);
+    return {
+      ok: false,
+      // Not being able to look is a gap in the diagnosis, not a fault of the app: a warning.
+      result: {
+        status: 'warn',
+        message: `cannot read the settings of ${app.name} (${response.status}${error ? ` ${error.code}` : ''})`,
+        details: error ? [error.message] : [],
+        remediation: {
+          summary:
+            response.status === 403
+              ? 'Reading app settings needs Microsoft.Web/sites/config/list/action (Website Contributor or Contributor).'
+              : 'Try again; if it persists, the request id helps Azure support.',
+          commands: [],
+          fixable: false,
+        },
+      },
+    };
+  }
+  if (app.kind === 'webapp') {
+    const properties = ((response.body as { properties?: unknown })?.properties ?? {}) as Record<
+      string,
+      unknown
+    >;
+    return {
+      ok: true,
+      settings: Object.entries(properties).map(([name, raw]) => setting(name, String(raw ?? ''))),
+    };
+  }
+  const containers =
+    ((response.body as { properties?: { template?: { containers?: unknown } } })?.properties?.template
+      ?.containers as { env?: { name?: string; value?: string; secretRef?: string }[] }[] | undefined) ?? [];
+  const settings: Setting[] = [];
+  for (const container of containers) {
+    for (const env of container.env ?? []) {
+      if (!env.name) continue;
+      const found = setting(env.name, env.secretRef !== undefined ? undefined : env.value);
+      // A reference's own name tells a password apart from other secrets.
+      if (env.secretRef && /password|pwd/i.test(env.secretRef)) found.password = true;
+      settings.push(found);
+    }
+  }
+  return { ok: true, settings };
+}
+
+/** Settings that point somewhere else than the server, port, database or identities the doctor found. */
+function consistency(settings: Setting[], server: ServerFacts, app: AppFacts): Problem[] {
+  const problems: Problem[] = [];
+  const database = server.database?.name;
+  const clientIds = app.userIdentities.map((u) => u.clientId?.toLowerCase()).filter(Boolean);
+  const check = (key: string, is: string | number | undefined, shouldBe: string | number | undefined) => {
+    if (is === undefined || shouldBe === undefined) return;
+    if (String(is).toLowerCase() !== String(shouldBe).toLowerCase())
+      problems.push({ key, is: String(is), shouldBe: String(shouldBe) });
+  };
+  for (const { name, value } of settings) {
+    if (value === undefined) continue;
+    const suffix = name.toUpperCase().replace(/^AZURE_(POSTGRESQL|MYSQL|SQL)_/, '');
+    if (['HOST', 'SERVER'].includes(suffix)) check(name, value, server.fqdn);
+    else if (suffix === 'PORT') check(name, value, server.port);
+    else if (['DATABASE', 'NAME', 'DBNAME'].includes(suffix)) check(name, value, database);
+    else if (suffix === 'CLIENTID') {
+      if (!clientIds.includes(value.toLowerCase()))
+        problems.push({
+          key: name,
+          is: value,
+          shouldBe:
+            clientIds.length > 0
+              ? `the client id of a user-assigned identity of ${app.name} (${clientIds.join(', ')})`
+              : `the client id of a user-assigned identity attached to ${app.name} (it has none)`,
+        });
+    } else if (suffix === 'CONNECTIONSTRING' || name.toLowerCase() === 'spring.datasource.url') {
+      const endpoint = endpointOf(value);
+      check(`${name} host`, endpoint.host, server.fqdn);
+      check(`${name} port`, endpoint.port, endpoint.port === undefined ? undefined : server.port);
+      check(`${name} database`, endpoint.database, database);
+    }
+  }
+  return problems;
+}

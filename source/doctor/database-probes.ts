@@ -1,0 +1,248 @@
+/**
+ * Logging in to PostgreSQL and MySQL as the signed-in user (an Entra token as the password, TLS
+ * verified against the server's Azure name) and reading what the app's database user looks like.
+ * The drivers are imported only here and only when `--check-user` asks for it: they are heavy.
+ * Every statement takes its values as parameters; nothing user-provided is spliced into SQL text.
+ */
+
+/** How to reach and log in to the server. */
+export interface ProbeLogin {
+  /** The TCP address (after any `SC_DOCTOR_CONNECT_TO` mapping). */
+  host: string;
+  port: number;
+  /** The server's Azure name: TLS verifies the certificate against it. */
+  fqdn: string;
+  user: string;
+  token: string;
+  /** Extra trusted CAs (tests' local CA); the system's CAs otherwise. */
+  ca: string | Buffer | undefined;
+  timeoutMs: number;
+  /** The check's signal: a timeout or Ctrl-C closes the connection. */
+  signal?: AbortSignal;
+}
+
+/** What the probe found about the app's identity in the database. */
+export interface ProbeFinding {
+  status: 'pass' | 'warn' | 'fail';
+  message: string;
+  details: string[];
+  /** True when setup creates the user or grants what is missing. */
+  fixable: boolean;
+}
+
+/** The app's side: which Entra ids are its identities, and the user its settings name, if any. */
+export interface AppSide {
+  appName: string;
+  /** Object (principal) ids of the app's identities. */
+  objectIds: string[];
+  database: string | null;
+  settingsUser: string | null;
+}
+
+/** PostgreSQL: the role mapped to one of the app's object ids, its CONNECT right and table grants. */
+export async function probePostgres(login: ProbeLogin, app: AppSide): Promise<ProbeFinding> {
+  const { default: pg } = await import('pg');
+  const connect = async (database: string) => {
+    const client = new pg.Client({
+      host: login.host,
+      port: login.port,
+      user: login.user,
+      password: login.token,
+      database,
+      connectionTimeoutMillis: login.timeoutMs,
+      application_name: 'sc-doctor',
+      ssl: { rejectUnauthorized: true, servername: login.fqdn, ...(login.ca ? { ca: login.ca } : {}) },
+    });
+    // A cancelled check must not leave a connection open behind it.
+    const close = () => void client.end().catch(() => {});
+    login.signal?.addEventListener('abort', close, { once: true });
+    try {
+      await client.connect();
+    } catch (error) {
+      login.signal?.removeEventListener('abort', close);
+      throw error;
+    }
+    return client;
+  };
+  const client = await connect('postgres');
+  let roles: { rolname: string; objectid: string; principaltype: string }[];
+  let canConnect: boolean | null = null;
+  try {
+    roles = (
+      await client.query('select rolname, objectid, principaltype from pgaadauth_list_principals(false)')
+    ).rows;
+    const wanted = new Set(app.objectIds.map((id) => id.toLowerCase()));
+    const mapped = roles.find((r) => wanted.has(String(r.objectid).toLowerCase()));
+    if (mapped && app.database) {
+      const { rows } = await client.query("select has_database_privilege($1, $2, 'CONNECT') as connect", [
+        mapped.rolname,
+        app.database,
+      ]);
+      canConnect = rows[0]?.connect === true;
+    }
+  } finally {
+    await client.end();
+  }
+  const wanted = new Set(app.objectIds.map((id) => id.toLowerCase()));
+  const mapped = roles.find((r) => wanted.has(String(r.objectid).toLowerCase()));
+  if (!mapped) {
+    const named = app.settingsUser ? roles.find((r) => r.rolname === app.settingsUser) : undefined;
+    return {
+      status: 'fail',
+      message: `no database role is mapped to ${app.appName}'s identity`,
+      details: [
+        `Entra roles on the server: ${roles.map((r) => r.rolname).join(', ') || 'none'}.`,
+        ...(named
+          ? [
+              `The settings name ${named.rolname}, but it is mapped to ${named.objectid}, not to the app's identity.`,
+            ]
+          : []),
+      ],
+      fixable: true,
+    };
+  }
+  const details = [`role ${mapped.rolname} is mapped to ${mapped.objectid} (${mapped.principaltype})`];
+  if (app.settingsUser && app.settingsUser !== mapped.rolname) {
+    return {
+      status: 'fail',
+      message: `the settings name user ${app.settingsUser}, but ${app.appName}'s identity is role ${mapped.rolname}`,
+      details,
+      fixable: true,
+    };
+  }
+  if (!app.database) {
+    return {
+      status: 'pass',
+      message: `role ${mapped.rolname} exists (no --database to check grants on)`,
+      details,
+      fixable: false,
+    };
+  }
+  if (!canConnect) {
+    return {
+      status: 'fail',
+      message: `role ${mapped.rolname} may not connect to ${app.database}`,
+      details,
+      fixable: true,
+    };
+  }
+  const inDatabase = await connect(app.database);
+  let tables: { total: number; lacking: number };
+  try {
+    const { rows } = await inDatabase.query(
+      `select count(*)::int as total,
+              count(*) filter (where not has_table_privilege($1, c.oid, 'SELECT,INSERT,UPDATE,DELETE'))::int as lacking
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'public' and c.relkind in ('r', 'p')`,
+      [mapped.rolname],
+    );
+    tables = { total: rows[0]?.total ?? 0, lacking: rows[0]?.lacking ?? 0 };
+  } finally {
+    await inDatabase.end();
+  }
+  details.push(
+    `may connect to ${app.database}`,
+    `${tables.total - tables.lacking} of ${tables.total} tables in public granted`,
+  );
+  if (tables.lacking > 0) {
+    return {
+      status: 'warn',
+      message: `role ${mapped.rolname} lacks grants on ${tables.lacking} of ${tables.total} tables in ${app.database}`,
+      details: [
+        ...details,
+        'Tables created after the grant are not covered: their owner must grant them again.',
+      ],
+      fixable: true,
+    };
+  }
+  return {
+    status: 'pass',
+    message: `role ${mapped.rolname} · mapped to the app's identity · granted on ${app.database}`,
+    details,
+    fixable: false,
+  };
+}
+
+/** MySQL: the user the settings name exists as an Entra user and holds grants on the database. */
+export async function probeMysql(login: ProbeLogin, app: AppSide): Promise<ProbeFinding> {
+  const [{ default: mysql }, net] = await Promise.all([import('mysql2/promise'), import('node:net')]);
+  const socket = net.connect({ host: login.host, port: login.port });
+  // A cancelled check must not leave a connection (or a half-open socket) behind it.
+  const close = () => socket.destroy();
+  login.signal?.addEventListener('abort', close, { once: true });
+  const connection = await mysql.createConnection({
+    // The driver verifies the certificate against `host`: the Azure name, while the socket goes to
+    // the (possibly mapped) address.
+    host: login.fqdn,
+    port: login.port,
+    stream: socket,
+    user: login.user,
+    password: login.token,
+    enableCleartextPlugin: true,
+    connectTimeout: login.timeoutMs,
+    ssl: { rejectUnauthorized: true, verifyIdentity: true, ...(login.ca ? { ca: login.ca as string } : {}) },
+  });
+  try {
+    if (!app.settingsUser) {
+      return {
+        status: 'warn',
+        message: `cannot tell which MySQL user is ${app.appName}'s`,
+        details: [
+          'MySQL does not show which Entra id a user was created for; the app settings name the user, and none was found.',
+        ],
+        fixable: true,
+      };
+    }
+    const [users] = (await connection.query(
+      'SELECT User AS user, Host AS host, plugin FROM mysql.user WHERE User = ?',
+      [app.settingsUser],
+    )) as unknown as [{ user: string; host: string; plugin: string }[]];
+    const user = users[0];
+    if (!user) {
+      return {
+        status: 'fail',
+        message: `MySQL user ${app.settingsUser} does not exist`,
+        details: ["The app settings name this user; setup creates it for the app's identity."],
+        fixable: true,
+      };
+    }
+    const [grantRows] = (await connection.query('SHOW GRANTS FOR ?@?', [
+      user.user,
+      user.host,
+    ])) as unknown as [Record<string, string>[]];
+    // MariaDB appends the stored password hash to the user's grant line: never show it.
+    const grants = grantRows.map((row) =>
+      String(Object.values(row)[0] ?? '').replace(/\s+IDENTIFIED\s+(BY|VIA|WITH)\b.*$/i, ''),
+    );
+    const details = [`user ${user.user}@${user.host} (${user.plugin})`, ...grants];
+    const database = app.database;
+    const escaped = database?.replace(/_/g, '\\_');
+    // USAGE is "no privileges": only a real grant on the database (or on everything) counts.
+    const granted =
+      !database ||
+      grants
+        .filter((g) => !/^GRANT USAGE ON /i.test(g))
+        .some(
+          (g) =>
+            g.includes(' ON *.* ') || g.includes(`ON \`${database}\`.*`) || g.includes(`ON \`${escaped}\`.*`),
+        );
+    if (!granted) {
+      return {
+        status: 'fail',
+        message: `MySQL user ${user.user} holds no grant on ${database}`,
+        details,
+        fixable: true,
+      };
+    }
+    details.push('MySQL does not show which Entra id a user maps to: that is not verified.');
+    return {
+      status: 'pass',
+      message: `MySQL user ${user.user} exists${database ? ` · granted on ${database}` : ''}`,
+      details,
+      fixable: false,
+    };
+  } finally {
+    login.signal?.removeEventListener('abort', close);
+    await connection.end();
+  }
+}

@@ -1,0 +1,388 @@
+/**
+ * `entra-config`: is Microsoft Entra authentication set up on the server, and is the signed-in caller
+ * an Entra admin (setup connects as one to create the app's database user)? Per server kind:
+ * PostgreSQL `authConfig` and its admins; MySQL's single admin and the server identity's Graph app
+ * roles (without them the server cannot look up Entra users); SQL's admin and Entra-only flag.
+ */
+import { armError, armGet, graphGet } from '../azure/arm.ts';
+import type { Check, CheckContext, CheckResult } from '../core/types.ts';
+import type { ServerFacts } from './facts.ts';
+import { lastSegment, serverFactsOf } from './facts-of.ts';
+
+/** Api-versions of the server reads (the `server` check's, so answers agree). */
+export const SERVER_API_VERSIONS = {
+  postgres: '2024-08-01',
+  mysql: '2023-12-30',
+  sql: '2021-11-01',
+} as const;
+
+/** Microsoft Graph's own application id, the same in every tenant. */
+export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+/** The Graph application permissions a MySQL server identity needs to resolve Entra principals. */
+export const MYSQL_GRAPH_ROLES = ['User.Read.All', 'GroupMember.Read.All', 'Application.Read.All'] as const;
+
+/** Who is asking, from the sign-in (never the token). */
+interface Caller {
+  objectId: string | undefined;
+  name: string;
+}
+
+export const entraConfigCheck: Check = {
+  id: 'entra-config',
+  title: 'Entra authentication',
+  needs: ['server', 'signin'],
+  phase: 'target',
+  async run(ctx): Promise<CheckResult> {
+    const server = serverFactsOf(ctx);
+    if (!server) return { status: 'skip', message: 'no database server to look at' };
+    const signIn = await ctx.services.azure.signIn();
+    const caller: Caller = signIn.ok
+      ? { objectId: signIn.identity.objectId, name: signIn.identity.user ?? 'you' }
+      : { objectId: undefined, name: 'you' };
+    switch (server.kind) {
+      case 'postgres':
+        return postgres(ctx, server, caller);
+      case 'mysql':
+        return mysql(ctx, server, caller);
+      case 'sql':
+        return sql(ctx, server, caller);
+    }
+  },
+};
+
+type Get = (path: string) => ReturnType<typeof armGet>;
+
+function getter(ctx: CheckContext, server: ServerFacts): Get {
+  return (path) => armGet(ctx.services.azure, path, SERVER_API_VERSIONS[server.kind], ctx.signal);
+}
+
+function unreadable(what: string, response: Awaited<ReturnType<typeof armGet>>): CheckResult {
+  const error = armError(response.body);
+  return {
+    status: 'fail',
+    message: `cannot read ${what} (${response.status}${error ? ` ${error.code}` : ''})`,
+    details: error ? [error.message] : [],
+    remediation: {
+      summary:
+        response.status === 403
+          ? 'Ask for at least Reader on the server to see its Entra settings.'
+          : 'Try again; if it persists, the request id helps Azure support.',
+      commands: [],
+      fixable: false,
+    },
+    blocking: response.status === 403,
+  };
+}
+
+const sameId = (a: string | undefined | null, b: string | undefined | null) =>
+  !!a && !!b && a.toLowerCase() === b.toLowerCase();
+
+async function postgres(ctx: CheckContext, server: ServerFacts, caller: Caller): Promise<CheckResult> {
+  const get = getter(ctx, server);
+  const [serverAnswer, adminsAnswer] = await Promise.all([
+    get(server.id),
+    get(`${server.id}/administrators`),
+  ]);
+  if (serverAnswer.status !== 200) return unreadable(`server ${server.name}`, serverAnswer);
+  const auth = ((serverAnswer.body as { properties?: { authConfig?: Record<string, string> } }).properties
+    ?.authConfig ?? {}) as { activeDirectoryAuth?: string; passwordAuth?: string };
+  const entraOn = auth.activeDirectoryAuth === 'Enabled';
+  const passwordOn = auth.passwordAuth !== 'Disabled';
+  const group = server.resourceGroup;
+  const authLine = `Entra authentication ${entraOn ? 'on' : 'off'} · password authentication ${passwordOn ? 'on' : 'off'}`;
+  if (!entraOn) {
+    return {
+      status: 'fail',
+      message: `Microsoft Entra authentication is off on ${server.name}`,
+      details: [authLine],
+      remediation: {
+        summary: 'Setup will turn it on (may restart the server).',
+        commands: [
+          `az postgres flexible-server update -g ${group} -n ${server.name} --active-directory-auth Enabled`,
+        ],
+        fixable: true,
+      },
+      data: { entraAuth: false, passwordAuth: passwordOn, admins: [] },
+    };
+  }
+  if (adminsAnswer.status !== 200) return unreadable(`the Entra admins of ${server.name}`, adminsAnswer);
+  const admins = listOf(adminsAnswer.body).map((item) => {
+    const props = (item.properties ?? {}) as {
+      objectId?: string;
+      principalName?: string;
+      principalType?: string;
+    };
+    return {
+      objectId: props.objectId ?? lastSegment(String(item.name ?? '')),
+      principalName: props.principalName ?? '',
+      principalType: props.principalType ?? 'Unknown',
+    };
+  });
+  const data = { entraAuth: true, passwordAuth: passwordOn, admins };
+  const adminLines = admins.map((a) => `admin ${a.principalName} (${a.principalType}, ${a.objectId})`);
+  const isAdmin = admins.some((a) => sameId(a.objectId, caller.objectId));
+  if (!isAdmin) {
+    return {
+      status: 'warn',
+      message:
+        admins.length === 0
+          ? `no Entra admin on ${server.name}`
+          : `${caller.name} is not an Entra admin of ${server.name}`,
+      details: [
+        authLine,
+        ...adminLines,
+        "Setup connects as an Entra admin to create the app's database user.",
+      ],
+      remediation: {
+        summary: 'Setup adds you as an Entra admin (PostgreSQL allows several; existing admins stay).',
+        commands: [
+          `az postgres flexible-server ad-admin create -g ${group} -s ${server.name} -u ${caller.name} -i ${caller.objectId ?? '<your-object-id>'}`,
+        ],
+        fixable: true,
+      },
+      data,
+    };
+  }
+  return {
+    status: 'pass',
+    message: `Entra on · ${caller.name} is an admin${passwordOn ? '' : ' · Entra-only'}`,
+    details: [authLine, ...adminLines],
+    data,
+  };
+}
+
+async function mysql(ctx: CheckContext, server: ServerFacts, caller: Caller): Promise<CheckResult> {
+  const get = getter(ctx, server);
+  const [serverAnswer, adminsAnswer, onlyAnswer] = await Promise.all([
+    get(server.id),
+    get(`${server.id}/administrators`),
+    get(`${server.id}/configurations/aad_auth_only`),
+  ]);
+  if (serverAnswer.status !== 200) return unreadable(`server ${server.name}`, serverAnswer);
+  if (adminsAnswer.status !== 200) return unreadable(`the Entra admin of ${server.name}`, adminsAnswer);
+  const onlyValue =
+    onlyAnswer.status === 200
+      ? (onlyAnswer.body as { properties?: { value?: string } }).properties?.value
+      : undefined;
+  const identity = ((serverAnswer.body as { identity?: unknown }).identity ?? {}) as {
+    userAssignedIdentities?: Record<string, { principalId?: string } | null>;
+  };
+  const identities = Object.entries(identity.userAssignedIdentities ?? {}).map(([id, v]) => ({
+    id,
+    principalId: v?.principalId || null,
+  }));
+  const adminItem = listOf(adminsAnswer.body)[0];
+  const adminProps = (adminItem?.properties ?? {}) as {
+    login?: string;
+    sid?: string;
+    identityResourceId?: string;
+  };
+  const admin = adminItem ? { login: adminProps.login ?? '', sid: adminProps.sid ?? '' } : null;
+  const group = server.resourceGroup;
+  const lines = [
+    identities.length > 0
+      ? `server identity: ${identities.map((i) => lastSegment(i.id)).join(', ')}`
+      : 'server identity: none',
+    admin ? `Entra admin: ${admin.login} (${admin.sid})` : 'Entra admin: none',
+    `Entra-only authentication (aad_auth_only): ${onlyValue ?? `unknown (${onlyAnswer.status})`}`,
+  ];
+  const data = {
+    identities: identities.map((i) => i.id),
+    admin,
+    entraOnly: onlyValue === undefined ? null : onlyValue.toUpperCase() === 'ON',
+    graphRoles: null as null | { identity: string; missing: string[] },
+  };
+
+  if (identities.length === 0) {
+    return {
+      status: 'fail',
+      message: `${server.name} has no user-assigned identity, so Entra sign-in cannot work`,
+      details: [
+        ...lines,
+        'MySQL looks up Entra users through a user-assigned identity of the server, which needs the Graph permissions User.Read.All, GroupMember.Read.All and Application.Read.All (or Directory Readers).',
+      ],
+      remediation: {
+        summary:
+          'Setup attaches a user-assigned identity you choose; a Global or Privileged Role Administrator must grant it the Graph permissions.',
+        commands: [
+          `az identity create -g ${group} -n ${server.name}-identity`,
+          `az mysql flexible-server identity assign -g ${group} -s ${server.name} --identity ${server.name}-identity`,
+        ],
+        fixable: true,
+      },
+      data,
+    };
+  }
+
+  // The identity Entra sign-in uses is the one the admin names; otherwise the server's first.
+  const used = identities.find((i) => sameId(i.id, adminProps.identityResourceId)) ?? identities[0]!;
+  const roles = await graphRolesOf(ctx, used.principalId);
+  if (roles.kind === 'missing') {
+    data.graphRoles = { identity: used.id, missing: roles.missing };
+    return {
+      status: 'fail',
+      message: `identity ${lastSegment(used.id)} lacks Graph permissions ${roles.missing.join(', ')}`,
+      details: [
+        ...lines,
+        `Without them ${server.name} cannot resolve Entra users, groups and apps at sign-in.`,
+        'Directory Readers, the alternative to these permissions, is not checked.',
+      ],
+      remediation: {
+        summary:
+          'A Global Administrator or Privileged Role Administrator must grant the identity these Microsoft Graph application permissions (or the Directory Readers role).',
+        commands: [],
+        docsUrl: 'https://learn.microsoft.com/azure/mysql/flexible-server/concepts-azure-ad-authentication',
+        fixable: false,
+      },
+      data,
+    };
+  }
+  const graphLine =
+    roles.kind === 'ok'
+      ? `Graph permissions of ${lastSegment(used.id)}: ${MYSQL_GRAPH_ROLES.join(', ')}`
+      : `cannot verify the Graph permissions of ${lastSegment(used.id)}: ${roles.reason}`;
+
+  const isAdmin = !!admin && sameId(admin.sid, caller.objectId);
+  if (!isAdmin) {
+    return {
+      status: 'warn',
+      message: admin
+        ? `${caller.name} is not the Entra admin of ${server.name}`
+        : `no Entra admin on ${server.name}`,
+      details: [...lines, graphLine],
+      remediation: {
+        summary: admin
+          ? `Setup makes you the Entra admin; MySQL has only one, so it replaces ${admin.login}.`
+          : 'Setup makes you the Entra admin.',
+        commands: [
+          `az mysql flexible-server ad-admin create -g ${group} -s ${server.name} -u ${caller.name} -i ${caller.objectId ?? '<your-object-id>'} --identity ${lastSegment(used.id)}`,
+        ],
+        fixable: true,
+      },
+      data,
+    };
+  }
+  if (roles.kind === 'unknown') {
+    return {
+      status: 'warn',
+      message: `cannot verify the Graph permissions of ${lastSegment(used.id)}`,
+      details: [...lines, graphLine],
+      remediation: {
+        summary:
+          'Check in the portal (Enterprise applications → the identity → Permissions) that it has User.Read.All, GroupMember.Read.All and Application.Read.All, or Directory Readers.',
+        commands: [],
+        fixable: false,
+      },
+      data,
+    };
+  }
+  return {
+    status: 'pass',
+    message: `Entra admin ${admin!.login} · identity ${lastSegment(used.id)}`,
+    details: [...lines, graphLine],
+    data,
+  };
+}
+
+type GraphRoles =
+  | { kind: 'ok' }
+  | { kind: 'missing'; missing: string[] }
+  | { kind: 'unknown'; reason: string };
+
+/** The identity's Graph app roles, or why they could not be read (a 403 means "cannot verify"). */
+async function graphRolesOf(ctx: CheckContext, principalId: string | null): Promise<GraphRoles> {
+  if (!principalId)
+    return { kind: 'unknown', reason: "the server does not show the identity's principal id" };
+  const { azure } = ctx.services;
+  let graph: Awaited<ReturnType<typeof graphGet>>;
+  let assignments: Awaited<ReturnType<typeof graphGet>>;
+  try {
+    [graph, assignments] = await Promise.all([
+      graphGet(azure, `v1.0/servicePrincipals(appId='${GRAPH_APP_ID}')?$select=id,appRoles`, ctx.signal),
+      graphGet(
+        azure,
+        `v1.0/servicePrincipals/${encodeURIComponent(principalId)}/appRoleAssignments`,
+        ctx.signal,
+      ),
+    ]);
+  } catch (error) {
+    return { kind: 'unknown', reason: error instanceof Error ? error.message : String(error) };
+  }
+  for (const answer of [graph, assignments]) {
+    if (answer.status !== 200) {
+      const error = armError(answer.body);
+      return {
+        kind: 'unknown',
+        reason: `Microsoft Graph answered ${answer.status}${error ? ` ${error.code}` : ''}`,
+      };
+    }
+  }
+  const graphBody = graph.body as { id?: string; appRoles?: { id?: string; value?: string }[] };
+  const held = new Set(
+    listOf(assignments.body)
+      .filter((a) => sameId(a.resourceId as string | undefined, graphBody.id))
+      .map((a) => String(a.appRoleId ?? '').toLowerCase()),
+  );
+  const missing = MYSQL_GRAPH_ROLES.filter((value) => {
+    const role = graphBody.appRoles?.find((r) => r.value === value);
+    return !role?.id || !held.has(role.id.toLowerCase());
+  });
+  return missing.length === 0 ? { kind: 'ok' } : { kind: 'missing', missing };
+}
+
+async function sql(ctx: CheckContext, server: ServerFacts, caller: Caller): Promise<CheckResult> {
+  const get = getter(ctx, server);
+  const [adminAnswer, onlyAnswer] = await Promise.all([
+    get(`${server.id}/administrators/ActiveDirectory`),
+    get(`${server.id}/azureADOnlyAuthentications/Default`),
+  ]);
+  if (adminAnswer.status !== 200 && adminAnswer.status !== 404)
+    return unreadable(`the Entra admin of ${server.name}`, adminAnswer);
+  const props = (
+    adminAnswer.status === 200 ? ((adminAnswer.body as { properties?: unknown }).properties ?? {}) : {}
+  ) as { login?: string; sid?: string };
+  const admin = adminAnswer.status === 200 ? { login: props.login ?? '', sid: props.sid ?? '' } : null;
+  const entraOnly =
+    onlyAnswer.status === 200 &&
+    (onlyAnswer.body as { properties?: { azureADOnlyAuthentication?: boolean } }).properties
+      ?.azureADOnlyAuthentication === true;
+  const lines = [
+    admin ? `Entra admin: ${admin.login} (${admin.sid})` : 'Entra admin: none',
+    onlyAnswer.status === 200
+      ? `Entra-only authentication: ${entraOnly ? 'on (SQL logins are refused)' : 'off'}`
+      : `Entra-only authentication: unknown (${onlyAnswer.status})`,
+  ];
+  const data = { admin, entraOnly };
+  const group = server.resourceGroup;
+  if (!admin || !sameId(admin.sid, caller.objectId)) {
+    return {
+      status: 'warn',
+      message: admin
+        ? `${caller.name} is not the Entra admin of ${server.name}`
+        : `no Entra admin on ${server.name}`,
+      details: lines,
+      remediation: {
+        summary: admin
+          ? `Setup asks before making you the Entra admin: SQL has only one, so it would replace ${admin.login}.`
+          : 'Setup makes you the Entra admin.',
+        commands: [
+          `az sql server ad-admin create -g ${group} --server-name ${server.name} --display-name ${caller.name} --object-id ${caller.objectId ?? '<your-object-id>'}`,
+        ],
+        fixable: true,
+      },
+      data,
+    };
+  }
+  return {
+    status: 'pass',
+    message: `Entra admin ${admin.login}${entraOnly ? ' · Entra-only' : ''}`,
+    details: lines,
+    data,
+  };
+}
+
+/** The `value` array of a list answer (empty when there is none). */
+function listOf(body: unknown): Record<string, unknown>[] {
+  const value = (body as { value?: unknown } | undefined)?.value;
+  return Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
+}

@@ -1,0 +1,25 @@
+/** Reading the shared facts (`data.server`, `data.app`) from the outcomes a check waited for. */
+import type { CheckContext } from '../core/types.ts';
+import type { AppFacts, ServerFacts } from './facts.ts';
+
+/** The server the `server` check found, or null when it found none (failed, skipped, no target). */
+export function serverFactsOf(ctx: Pick<CheckContext, 'outcomeOf'>): ServerFacts | null {
+  const server = ctx.outcomeOf('server')?.data.server as ServerFacts | undefined;
+  return server && typeof server.id === 'string' ? server : null;
+}
+
+/** The app the `app-identity` check found, or null. */
+export function appFactsOf(ctx: Pick<CheckContext, 'outcomeOf'>): AppFacts | null {
+  const app = ctx.outcomeOf('app-identity')?.data.app as AppFacts | undefined;
+  return app && typeof app.id === 'string' ? app : null;
+}
+
+/** The last segment of an ARM id (`.../userAssignedIdentities/id-orders` → `id-orders`). */
+export function lastSegment(id: string): string {
+  return id.replace(/\/+$/, '').split('/').pop() ?? id;
+}
+
+/** The resource group id (`/subscriptions/s/resourceGroups/g`) of an ARM id. */
+export function resourceGroupIdOf(id: string): string | null {
+  return /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+/i.exec(id)?.[0] ?? null;
+}

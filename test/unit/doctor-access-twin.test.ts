@@ -1,0 +1,477 @@
+/**
+ * The access checks (rbac, entra-config, app-identity, app-settings, database-user) run for real:
+ * `runChecks` with a real AzureSession, the twin's stand-in az on PATH and the twin's ARM and Graph
+ * over verified TLS. The `server` check is another part's: a stand-in hands over the twin's server
+ * as `data.server`, as the real one does. Every ARM and Graph request the run sends is recorded.
+ */
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { createAzureSession } from '../../source/azure/session.ts';
+import { EventBus } from '../../source/core/events.ts';
+import { runChecks } from '../../source/core/run-checks.ts';
+import type { Check, CheckOutcome } from '../../source/core/types.ts';
+import { accessChecks } from '../../source/doctor/access-checks.ts';
+import type { DatabaseKind, ServerFacts } from '../../source/doctor/facts.ts';
+import { signinCheck } from '../../source/doctor/signin.ts';
+import { subscriptionCheck } from '../../source/doctor/subscription.ts';
+import { nodeExec } from '../../source/services/exec.ts';
+import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
+import { NAMES, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
+
+const twins = new Map<string, Promise<Twin>>();
+after(async () => {
+  await Promise.all([...twins.values()].map(async (twin) => (await twin).close()));
+});
+
+/** One twin per scenario, shared by the rows of the table that use it. */
+function twinFor(scenario: string): Promise<Twin> {
+  let twin = twins.get(scenario);
+  if (!twin) {
+    twin = startTwin({ scenario });
+    twins.set(scenario, twin);
+  }
+  return twin;
+}
+
+const PORTS: Record<DatabaseKind, number> = { postgres: 5432, mysql: 3306, sql: 1433 };
+
+/** Stands in for the `server` check: the twin's server as ServerFacts, read from its store. */
+function serverStandIn(twin: Twin, kind: DatabaseKind, database: string | null = NAMES.database): Check {
+  return {
+    id: 'server',
+    title: 'Database server',
+    needs: ['signin'],
+    async run() {
+      const resource = twin.store.get(RESOURCE_IDS[kind])!;
+      const props = resource.properties as { fullyQualifiedDomainName: string; state?: string };
+      const server: ServerFacts = {
+        kind,
+        id: resource.id,
+        name: resource.name,
+        subscriptionId: IDS.subscriptionId,
+        resourceGroup: NAMES.resourceGroup,
+        location: resource.location ?? null,
+        fqdn: props.fullyQualifiedDomainName,
+        port: PORTS[kind],
+        state: props.state ?? 'Ready',
+        version: null,
+        publicNetworkAccess: 'Enabled',
+        delegatedSubnetId: null,
+        privateDnsZoneId: null,
+        privateEndpoints: [],
+        database: database ? { name: database, exists: true } : null,
+      };
+      return { status: 'pass', message: resource.name, data: { server } };
+    },
+  };
+}
+
+interface RunOptions {
+  kind: DatabaseKind;
+  target?: Record<string, string>;
+  checkUser?: boolean;
+  env?: Record<string, string>;
+}
+
+interface AccessRun {
+  byId: Record<string, CheckOutcome>;
+  requests: { method: string; path: string }[];
+}
+
+const WEB_APP_TARGET = { app: NAMES.webApp, resourceGroup: NAMES.resourceGroup, target: 'webapp' };
+
+async function runAccess(twin: Twin, options: RunOptions): Promise<AccessRun> {
+  const requests: { method: string; path: string }[] = [];
+  const take = twin.faults.take.bind(twin.faults);
+  twin.faults.take = (method, path) => {
+    requests.push({ method, path });
+    return take(method, path);
+  };
+  const env = { ...twin.env(), ...options.env } as Record<string, string>;
+  const base = { exec: nodeExec, env, now: Date.now };
+  const azure = createAzureSession(base, { tls: { ca: twin.caPem } });
+  try {
+    const outcomes = await runChecks(
+      [signinCheck, subscriptionCheck, serverStandIn(twin, options.kind), ...accessChecks()],
+      {
+        services: { ...base, azure },
+        options: { verbose: true, target: options.target ?? WEB_APP_TARGET, checkUser: options.checkUser },
+        bus: new EventBus(),
+      },
+    );
+    return { byId: Object.fromEntries(outcomes.map((o) => [o.id, o])), requests };
+  } finally {
+    azure.dispose();
+    twin.faults.take = take;
+  }
+}
+
+const text = (outcome: CheckOutcome) =>
+  [
+    outcome.message,
+    ...outcome.details,
+    outcome.remediation?.summary ?? '',
+    ...(outcome.remediation?.commands ?? []),
+  ].join('\n');
+
+/** The doctor changes nothing: reads only (GET, and the documented read POST of app settings). */
+function assertReadOnly(requests: AccessRun['requests']): void {
+  assert.ok(requests.length > 0, 'the run sent requests');
+  for (const { method, path } of requests) {
+    const read = method === 'GET' || (method === 'POST' && /\/config\/appsettings\/list$/i.test(path));
+    assert.ok(read, `${method} ${path} is not a read`);
+  }
+}
+
+interface Expectation {
+  status: CheckOutcome['status'];
+  /** Sentences the outcome's text must hold (message, details, remedy). */
+  says: RegExp | RegExp[];
+  fixable?: boolean;
+  blocking?: boolean;
+}
+
+const ROWS: { scenario: string; kind: DatabaseKind; expect: Record<string, Expectation> }[] = [
+  ...(['postgres', 'mysql', 'sql'] as const).map((kind) => ({
+    scenario: 'healthy',
+    kind,
+    expect: {
+      rbac: { status: 'pass', says: /all \d+ actions setup needs are allowed/ },
+      'entra-config': {
+        status: 'pass',
+        says: kind === 'postgres' ? /dana@contoso\.twin\.test is an admin/ : /Entra admin dana@/,
+      },
+      'app-identity': { status: 'pass', says: /system-assigned \+ user-assigned id-orders/ },
+      'app-settings': { status: 'warn', says: /Setup writes the AZURE_\w+_\* settings/, fixable: true },
+      'database-user': { status: 'skip', says: /runs with --check-user or after setup/ },
+    } as Record<string, Expectation>,
+  })),
+  ...(['postgres', 'mysql', 'sql'] as const).map((kind) => ({
+    scenario: 'missing-rbac',
+    kind,
+    expect: {
+      rbac: {
+        status: 'fail',
+        says: [
+          /Ask an Owner or User Access Administrator for Contributor on rg-orders\.$/m,
+          /missing on server/,
+          /missing on identity id-orders/,
+          new RegExp(
+            `az role assignment create --assignee ${IDS.dana} --role "Contributor" --scope /subscriptions/[^/]+/resourceGroups/rg-orders$`,
+            'm',
+          ),
+        ],
+        blocking: true,
+        fixable: false,
+      },
+      'entra-config': {
+        status: 'fail',
+        says: /cannot read (server|the Entra admin of) \w+-orders \(403 AuthorizationFailed\)/,
+        blocking: true,
+      },
+      'app-identity': { status: 'pass', says: /orders-api/ },
+    } as Record<string, Expectation>,
+  })),
+  ...(['postgres', 'mysql', 'sql'] as const).map((kind) => ({
+    scenario: 'reader-only',
+    kind,
+    expect: {
+      rbac: {
+        status: 'fail',
+        says:
+          kind === 'sql'
+            ? [/for Contributor on rg-orders\.$/m, /Microsoft\.Sql\/servers\/administrators\/write/]
+            : [/for Contributor on rg-orders/, /flexibleServers\/administrators\/write/],
+        blocking: true,
+      },
+      'entra-config': { status: 'pass', says: /dana@/ },
+      'app-settings': { status: 'warn', says: /cannot read the settings of orders-api \(403/ },
+    } as Record<string, Expectation>,
+  })),
+  {
+    scenario: 'entra-off',
+    kind: 'postgres',
+    expect: {
+      'entra-config': {
+        status: 'fail',
+        says: /Microsoft Entra authentication is off on pg-orders.*Setup will turn it on \(may restart the server\)/s,
+        fixable: true,
+        blocking: false,
+      },
+      rbac: { status: 'pass', says: /allowed/ },
+    },
+  },
+  {
+    scenario: 'entra-off',
+    kind: 'mysql',
+    expect: {
+      'entra-config': {
+        status: 'pass',
+        says: [/Entra admin/, /Entra-only authentication \(aad_auth_only\): OFF/],
+      },
+    },
+  },
+  ...(['postgres', 'mysql', 'sql'] as const).map((kind) => ({
+    scenario: 'no-admin',
+    kind,
+    expect: {
+      'entra-config': {
+        status: 'warn',
+        says:
+          kind === 'postgres'
+            ? /no Entra admin on pg-orders.*Setup adds you as an Entra admin/s
+            : /no Entra admin on .*Setup makes you the Entra admin/s,
+        fixable: true,
+      },
+    } as Record<string, Expectation>,
+  })),
+  {
+    scenario: 'mysql-identity-without-graph-roles',
+    kind: 'mysql',
+    expect: {
+      'entra-config': {
+        status: 'fail',
+        says: /identity id-orders lacks Graph permissions User\.Read\.All, GroupMember\.Read\.All, Application\.Read\.All.*Global Administrator or Privileged Role Administrator/s,
+        fixable: false,
+      },
+    },
+  },
+  {
+    scenario: 'mysql-identity-without-graph-roles',
+    kind: 'postgres',
+    expect: { 'entra-config': { status: 'pass', says: /is an admin/ } },
+  },
+  {
+    scenario: 'sql-entra-only',
+    kind: 'sql',
+    expect: { 'entra-config': { status: 'pass', says: /Entra-only/ } },
+  },
+  {
+    scenario: 'sql-entra-only',
+    kind: 'postgres',
+    expect: { 'entra-config': { status: 'pass', says: /is an admin/ } },
+  },
+];
+
+for (const row of ROWS) {
+  test(`${row.scenario} × ${row.kind}: ${Object.entries(row.expect)
+    .map(([id, e]) => `${id} ${e.status}`)
+    .join(', ')}`, async () => {
+    const twin = await twinFor(row.scenario);
+    const { byId, requests } = await runAccess(twin, { kind: row.kind });
+    for (const [id, expected] of Object.entries(row.expect)) {
+      const outcome = byId[id]!;
+      assert.equal(outcome.status, expected.status, `${id}: ${JSON.stringify(outcome)}`);
+      for (const says of [expected.says].flat()) assert.match(text(outcome), says, `${id}: ${text(outcome)}`);
+      if (expected.fixable !== undefined) assert.equal(outcome.remediation?.fixable, expected.fixable, id);
+      if (expected.blocking !== undefined) assert.equal(outcome.blocking, expected.blocking, id);
+      if (outcome.status !== 'pass' && outcome.status !== 'skip')
+        assert.ok(outcome.remediation, `${id} says what to do`);
+    }
+    assertReadOnly(requests);
+  });
+}
+
+test('no app chosen: app-identity skips naming the flags, rbac evaluates the server alone', async () => {
+  const twin = await twinFor('reader-only');
+  const { byId, requests } = await runAccess(twin, { kind: 'postgres', target: {} });
+  assert.equal(byId['app-identity']!.status, 'skip');
+  assert.match(byId['app-identity']!.message, /--source-id, or --app with --resource-group and --target/);
+  const rbac = byId.rbac!;
+  assert.equal(rbac.status, 'fail');
+  assert.match(text(rbac), /missing on server pg-orders/);
+  assert.doesNotMatch(text(rbac), /orders-api/);
+  assert.match(text(rbac), /only the server part was evaluated/);
+  assert.equal(byId['app-settings']!.status, 'skip');
+  assertReadOnly(requests);
+});
+
+test('an app that does not exist is a clear blocking failure, not a crash', async () => {
+  const twin = await twinFor('healthy');
+  const { byId } = await runAccess(twin, {
+    kind: 'postgres',
+    target: { app: 'no-such-app', resourceGroup: NAMES.resourceGroup, target: 'webapp' },
+  });
+  const app = byId['app-identity']!;
+  assert.equal(app.status, 'fail');
+  assert.equal(app.message, 'web app no-such-app not found in rg-orders');
+  assert.equal(app.blocking, true);
+  assert.match(text(app), /az webapp list -g rg-orders/);
+  // RBAC still evaluates the server part.
+  assert.equal(byId.rbac!.status, 'pass');
+  assert.match(text(byId.rbac!), /The app could not be read: only the server part was evaluated/);
+});
+
+test('a permissions list the caller may not read means "cannot evaluate", never "missing"', async () => {
+  const twin = await twinFor('healthy');
+  const fault = twin.faults.add({
+    method: 'GET',
+    path: /\/providers\/Microsoft\.Authorization\/permissions$/i,
+    times: 100,
+    status: 403,
+    code: 'AuthorizationFailed',
+    message:
+      "The client does not have authorization to perform action 'Microsoft.Authorization/permissions/read'.",
+  });
+  try {
+    const rbac = (await runAccess(twin, { kind: 'postgres' })).byId.rbac!;
+    assert.equal(rbac.status, 'warn');
+    assert.equal(rbac.blocking, false);
+    assert.match(rbac.message, /cannot evaluate permissions on server pg-orders, app orders-api/);
+    assert.doesNotMatch(text(rbac), /missing on/);
+  } finally {
+    twin.faults.remove(fault);
+  }
+});
+
+test('Graph refusing the app-role list: MySQL identity "cannot verify", a warning', async () => {
+  const twin = await twinFor('healthy');
+  const fault = twin.faults.add({
+    method: 'GET',
+    path: /appRoleAssignments$/i,
+    times: 100,
+    status: 403,
+    code: 'Authorization_RequestDenied',
+    message: 'Insufficient privileges to complete the operation.',
+  });
+  try {
+    const entra = (await runAccess(twin, { kind: 'mysql' })).byId['entra-config']!;
+    assert.equal(entra.status, 'warn');
+    assert.match(entra.message, /cannot verify the Graph permissions of id-orders/);
+    assert.match(text(entra), /Microsoft Graph answered 403 Authorization_RequestDenied/);
+  } finally {
+    twin.faults.remove(fault);
+  }
+});
+
+test('a container app: identity read, its environment not served is "unknown", env settings compared', async () => {
+  const twin = await twinFor('healthy');
+  const app = structuredClone(twin.store.get(RESOURCE_IDS.containerApp)!);
+  const template = (app.properties as { template: { containers: { env: unknown[] }[] } }).template;
+  template.containers[0]!.env = [
+    { name: 'AZURE_POSTGRESQL_HOST', value: 'pg-old.postgres.twin.test' },
+    { name: 'AZURE_POSTGRESQL_DATABASE', value: 'orders' },
+    { name: 'AZURE_POSTGRESQL_PASSWORD', secretRef: 'pg-password' },
+  ];
+  twin.store.put(app);
+  const { byId, requests } = await runAccess(twin, {
+    kind: 'postgres',
+    target: { app: NAMES.containerApp, resourceGroup: NAMES.resourceGroup, target: 'containerapp' },
+  });
+  const identity = byId['app-identity']!;
+  assert.equal(identity.status, 'pass', text(identity));
+  assert.match(text(identity), /outbound network unknown: environment orders-worker-env answered 4\d\d/);
+  const settings = byId['app-settings']!;
+  assert.equal(settings.status, 'fail', text(settings));
+  assert.match(settings.message, /AZURE_POSTGRESQL_HOST should be pg-orders\.postgres\.twin\.test/);
+  assert.match(text(settings), /AZURE_POSTGRESQL_PASSWORD \(value hidden\)/);
+  assert.match(text(settings), /in a passwordless setup that is a smell/);
+  assert.equal(settings.remediation?.fixable, true);
+  assertReadOnly(requests);
+});
+
+test('web app settings: consistent keys pass; a password in a connection string is never shown', async () => {
+  const twin = await twinFor('sql-entra-only');
+  const settingsId = `${RESOURCE_IDS.webApp}/config/appsettings`;
+  const secret = 'S3cr3t-Pa55word-value';
+  twin.store.put({
+    id: settingsId,
+    name: 'appsettings',
+    type: 'Microsoft.Web/sites/config',
+    properties: {
+      AZURE_MYSQL_HOST: 'mysql-orders.mysql.twin.test',
+      AZURE_MYSQL_DATABASE: 'orders',
+      AZURE_MYSQL_PORT: '3306',
+      AZURE_MYSQL_USER: 'aad_orders',
+      AZURE_MYSQL_CONNECTIONSTRING: `Server=mysql-orders.mysql.twin.test;Database=orders;Port=3306;User Id=aad_orders;Password=${secret};SSL Mode=Required;`,
+    },
+  });
+  const { byId } = await runAccess(twin, { kind: 'mysql' });
+  const settings = byId['app-settings']!;
+  assert.equal(settings.status, 'warn', text(settings));
+  assert.match(
+    settings.message,
+    /5 AZURE_MYSQL_\* settings agree with mysql-orders, but one holds a password/,
+  );
+  assert.match(text(settings), /AZURE_MYSQL_CONNECTIONSTRING \(value hidden\)/);
+  assert.ok(!JSON.stringify(settings).includes(secret), 'the password never reaches the outcome');
+  assert.equal(settings.data.user, 'aad_orders');
+
+  twin.store.put({
+    id: settingsId,
+    name: 'appsettings',
+    type: 'Microsoft.Web/sites/config',
+    properties: { AZURE_MYSQL_HOST: 'mysql-orders.mysql.twin.test', AZURE_MYSQL_DATABASE: 'orders' },
+  });
+  const clean = (await runAccess(twin, { kind: 'mysql' })).byId['app-settings']!;
+  assert.equal(clean.status, 'pass', text(clean));
+  assert.match(clean.message, /2 AZURE_MYSQL_\* settings agree with mysql-orders/);
+});
+
+test('app identities: user-assigned only passes and says so; none fails, fixable; a VNet subnet is reported', async () => {
+  const twin = await startTwin({ scenario: 'healthy' });
+  try {
+    const site = structuredClone(twin.store.get(RESOURCE_IDS.webApp)!);
+    const identity = site.identity as { userAssignedIdentities: Record<string, unknown> };
+    const subnet = `${RESOURCE_IDS.resourceGroup}/providers/Microsoft.Network/virtualNetworks/vnet-orders/subnets/apps`;
+    twin.store.put({
+      ...site,
+      identity: { type: 'UserAssigned', userAssignedIdentities: identity.userAssignedIdentities },
+      properties: { ...site.properties, virtualNetworkSubnetId: subnet },
+    });
+    const userOnly = (await runAccess(twin, { kind: 'postgres' })).byId['app-identity']!;
+    assert.equal(userOnly.status, 'pass', text(userOnly));
+    assert.equal(userOnly.message, 'web app orders-api · user-assigned id-orders only');
+    assert.match(text(userOnly), /system-assigned identity: off/);
+    assert.match(text(userOnly), /user-assigned id-orders: principal [0-9a-f-]{36}, client [0-9a-f-]{36}/);
+    assert.match(text(userOnly), new RegExp(`outbound subnet ${subnet}`));
+    const facts = userOnly.data.app as {
+      systemIdentity: unknown;
+      userIdentities: unknown[];
+      outboundSubnetId: string;
+    };
+    assert.equal(facts.systemIdentity, null);
+    assert.equal(facts.userIdentities.length, 1);
+    assert.equal(facts.outboundSubnetId, subnet);
+
+    const { identity: _dropped, ...bare } = site;
+    twin.store.put(bare);
+    const none = (await runAccess(twin, { kind: 'postgres' })).byId['app-identity']!;
+    assert.equal(none.status, 'fail');
+    assert.equal(none.message, 'web app orders-api has no managed identity');
+    assert.equal(none.remediation?.fixable, true);
+    assert.equal(none.blocking, false);
+    assert.match(text(none), /Setup turns on the system-assigned identity/);
+    assert.match(text(none), /az webapp identity assign -g rg-orders -n orders-api/);
+  } finally {
+    await twin.close();
+  }
+});
+
+test('a Spring app is read by <service>/<app>; its settings and an SQL database user are skipped with why', async () => {
+  const twin = await twinFor('healthy');
+  const { byId, requests } = await runAccess(twin, {
+    kind: 'sql',
+    checkUser: true,
+    target: {
+      app: `${NAMES.springService}/${NAMES.springApp}`,
+      resourceGroup: NAMES.resourceGroup,
+      target: 'spring',
+    },
+  });
+  const identity = byId['app-identity']!;
+  assert.equal(identity.status, 'pass', text(identity));
+  assert.match(identity.message, /^Spring app spring-orders\/orders-spring · system-assigned$/);
+  assert.match(byId['app-settings']!.message, /Spring apps keep settings in their deployments/);
+  assert.equal(byId['database-user']!.status, 'skip');
+  assert.equal(byId['database-user']!.message, 'arrives with the SQL flow');
+  assert.equal(byId.rbac!.status, 'pass', text(byId.rbac!));
+  assert.ok(
+    requests.some((r) =>
+      /Microsoft\.AppPlatform\/Spring\/spring-orders\/apps\/orders-spring\/providers\/Microsoft\.Authorization\/permissions$/i.test(
+        r.path,
+      ),
+    ),
+  );
+  assertReadOnly(requests);
+});

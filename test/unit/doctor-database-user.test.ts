@@ -1,0 +1,234 @@
+/**
+ * `database-user` against the twin's real PostgreSQL and MariaDB (behind its Entra proxy): the check
+ * logs in with the signed-in user's ossrdbms token, over TLS verified against the server's Azure
+ * name, reaching it through SC_DOCTOR_CONNECT_TO. Each test changes the database the way setup (or a
+ * person) would, and the check must see the change.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+import { createAzureSession } from '../../source/azure/session.ts';
+import { parseConnectTo } from '../../source/core/connect-to.ts';
+import { EventBus } from '../../source/core/events.ts';
+import { runChecks } from '../../source/core/run-checks.ts';
+import type { Check, CheckOutcome } from '../../source/core/types.ts';
+import { accessChecks } from '../../source/doctor/access-checks.ts';
+import type { DatabaseKind, ServerFacts } from '../../source/doctor/facts.ts';
+import { signinCheck } from '../../source/doctor/signin.ts';
+import { subscriptionCheck } from '../../source/doctor/subscription.ts';
+import { nodeExec } from '../../source/services/exec.ts';
+import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
+import { NAMES, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
+
+let twin: Twin;
+let appObjectId: string;
+let appClientId: string;
+const DANA = 'dana@contoso.twin.test';
+
+before(async () => {
+  twin = await startTwin({ scenario: 'healthy', databases: true });
+  const site = twin.store.get(RESOURCE_IDS.webApp)!;
+  appObjectId = (site.identity as { principalId: string }).principalId;
+  appClientId = twin.context.principal(appObjectId)!.appId!;
+});
+
+after(async () => {
+  await twin?.close();
+});
+
+const PORTS: Record<DatabaseKind, number> = { postgres: 5432, mysql: 3306, sql: 1433 };
+
+function fqdn(kind: 'postgres' | 'mysql'): string {
+  return (twin.store.get(RESOURCE_IDS[kind])!.properties as { fullyQualifiedDomainName: string })
+    .fullyQualifiedDomainName;
+}
+
+function serverStandIn(kind: 'postgres' | 'mysql', name = fqdn(kind)): Check {
+  return {
+    id: 'server',
+    title: 'Database server',
+    needs: ['signin'],
+    async run() {
+      const resource = twin.store.get(RESOURCE_IDS[kind])!;
+      const server: ServerFacts = {
+        kind,
+        id: resource.id,
+        name: resource.name,
+        subscriptionId: IDS.subscriptionId,
+        resourceGroup: NAMES.resourceGroup,
+        location: null,
+        fqdn: name,
+        port: PORTS[kind],
+        state: 'Ready',
+        version: null,
+        publicNetworkAccess: 'Enabled',
+        delegatedSubnetId: null,
+        privateDnsZoneId: null,
+        privateEndpoints: [],
+        database: { name: NAMES.database, exists: true },
+      };
+      return { status: 'pass', message: resource.name, data: { server } };
+    },
+  };
+}
+
+async function databaseUser(
+  kind: 'postgres' | 'mysql',
+  serverName = fqdn(kind),
+): Promise<{ outcome: CheckOutcome; methods: string[] }> {
+  const { postgres, mysql: my } = twin.databaseEndpoints;
+  const env = twin.env() as Record<string, string>;
+  const mapping = parseConnectTo(
+    [
+      `${fqdn('postgres')}:5432=${postgres!.host}:${postgres!.port}`,
+      `${fqdn('mysql')}:3306=${my!.host}:${my!.port}`,
+      // Names the twin's certificate does not carry, mapped to the same servers.
+      `pg-orders.postgres.database.azure.com:5432=${postgres!.host}:${postgres!.port}`,
+      `mysql-orders.mysql.database.azure.com:3306=${my!.host}:${my!.port}`,
+    ].join(','),
+  );
+  assert.ok(mapping.ok);
+  const connectTo = { entries: mapping.entries, source: 'SC_DOCTOR_CONNECT_TO' as const };
+  const methods: string[] = [];
+  const take = twin.faults.take.bind(twin.faults);
+  twin.faults.take = (method, path) => {
+    methods.push(`${method} ${path}`);
+    return take(method, path);
+  };
+  const base = { exec: nodeExec, env, now: Date.now };
+  const azure = createAzureSession(base, { tls: { ca: twin.caPem } });
+  try {
+    const outcomes = await runChecks(
+      [signinCheck, subscriptionCheck, serverStandIn(kind, serverName), ...accessChecks()],
+      {
+        services: { ...base, azure },
+        options: {
+          verbose: true,
+          checkUser: true,
+          connectTo,
+          target: { app: NAMES.webApp, resourceGroup: NAMES.resourceGroup, target: 'webapp' },
+        },
+        bus: new EventBus(),
+      },
+    );
+    const outcome = outcomes.find((o) => o.id === 'database-user')!;
+    // The check's output never carries the token it logged in with.
+    assert.ok(!JSON.stringify(outcome).includes(twin.tokens.issue(IDS.dana, 'ossrdbms').split('.')[2]!));
+    return { outcome, methods };
+  } finally {
+    azure.dispose();
+    twin.faults.take = take;
+  }
+}
+
+const text = (o: CheckOutcome) => [o.message, ...o.details, o.remediation?.summary ?? ''].join('\n');
+
+function setAppSettings(properties: Record<string, string>): void {
+  twin.store.put({
+    id: `${RESOURCE_IDS.webApp}/config/appsettings`,
+    name: 'appsettings',
+    type: 'Microsoft.Web/sites/config',
+    properties,
+  });
+}
+
+async function asDanaOnPostgres<T>(database: string, body: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({
+    ...twin.databaseEndpoints.postgres!,
+    user: DANA,
+    password: twin.tokens.issue(IDS.dana, 'ossrdbms'),
+    database,
+    ssl: { ca: twin.caPem },
+  });
+  await client.connect();
+  try {
+    return await body(client);
+  } finally {
+    await client.end();
+  }
+}
+
+test('PostgreSQL: no role for the app, then a role without grants, then a granted role', async () => {
+  setAppSettings({});
+  const none = await databaseUser('postgres');
+  assert.equal(none.outcome.status, 'fail', text(none.outcome));
+  assert.match(none.outcome.message, /no database role is mapped to orders-api's identity/);
+  assert.equal(none.outcome.remediation?.fixable, true);
+  assert.match(text(none.outcome), /logged in as dana@contoso\.twin\.test/);
+  assert.match(text(none.outcome), /connected through 127\.0\.0\.1:\d+ \(SC_DOCTOR_CONNECT_TO\)/);
+  for (const line of none.methods) assert.match(line, /^GET |^POST .*\/config\/appsettings\/list$/);
+
+  await asDanaOnPostgres('postgres', (c) =>
+    c.query("select * from pgaadauth_create_principal_with_oid('aad_orders', $1, 'service', false, false)", [
+      appObjectId,
+    ]),
+  );
+  await asDanaOnPostgres(NAMES.database, (c) => c.query('create table public.items (id int)'));
+  const ungranted = (await databaseUser('postgres')).outcome;
+  assert.equal(ungranted.status, 'warn', text(ungranted));
+  assert.match(ungranted.message, /role aad_orders lacks grants on 1 of 1 tables in orders/);
+  assert.match(text(ungranted), new RegExp(`role aad_orders is mapped to ${appObjectId}`));
+
+  await asDanaOnPostgres(NAMES.database, (c) =>
+    c.query('GRANT ALL PRIVILEGES ON ALL TABLES IN SCHEMA public TO "aad_orders"'),
+  );
+  const granted = (await databaseUser('postgres')).outcome;
+  assert.equal(granted.status, 'pass', text(granted));
+  assert.match(granted.message, /role aad_orders · mapped to the app's identity · granted on orders/);
+
+  setAppSettings({ AZURE_POSTGRESQL_USER: 'aad_someone_else' });
+  const mismatch = (await databaseUser('postgres')).outcome;
+  assert.equal(mismatch.status, 'fail', text(mismatch));
+  assert.match(
+    mismatch.message,
+    /the settings name user aad_someone_else, but orders-api's identity is role aad_orders/,
+  );
+});
+
+test('MySQL: the user the settings name is missing, then exists with grants on the database', async () => {
+  setAppSettings({ AZURE_MYSQL_USER: 'aad_orders' });
+  const missing = (await databaseUser('mysql')).outcome;
+  assert.equal(missing.status, 'fail', text(missing));
+  assert.match(missing.message, /MySQL user aad_orders does not exist/);
+  assert.equal(missing.remediation?.fixable, true);
+
+  const connection = await mysql.createConnection({
+    ...twin.databaseEndpoints.mysql!,
+    user: DANA,
+    password: twin.tokens.issue(IDS.dana, 'ossrdbms'),
+    ssl: { ca: twin.caPem },
+    enableCleartextPlugin: true,
+  });
+  try {
+    await connection.query(`CREATE AADUSER 'aad_orders' IDENTIFIED BY '${appClientId}'`);
+    const ungranted = (await databaseUser('mysql')).outcome;
+    assert.equal(ungranted.status, 'fail', text(ungranted));
+    assert.match(ungranted.message, /MySQL user aad_orders holds no grant on orders/, text(ungranted));
+    // GRANT USAGE is no grant, and the stored password hash MariaDB appends to it is never shown.
+    assert.match(text(ungranted), /GRANT USAGE ON \*\.\* TO `aad_orders`@`%`$/m);
+    assert.doesNotMatch(JSON.stringify(ungranted), /IDENTIFIED|\*[0-9A-F]{40}/);
+    await connection.query("GRANT ALL PRIVILEGES ON `orders`.* TO 'aad_orders'@'%'");
+  } finally {
+    await connection.end();
+  }
+  const granted = (await databaseUser('mysql')).outcome;
+  assert.equal(granted.status, 'pass', text(granted));
+  assert.match(granted.message, /MySQL user aad_orders exists · granted on orders/);
+});
+
+for (const [kind, name] of [
+  ['postgres', 'pg-orders.postgres.database.azure.com'],
+  ['mysql', 'mysql-orders.mysql.database.azure.com'],
+] as const) {
+  test(`${kind}: TLS is verified against the server's Azure name, even through a mapped address`, async () => {
+    setAppSettings({ AZURE_MYSQL_USER: 'aad_orders' });
+    const { outcome } = await databaseUser(kind, name);
+    assert.equal(outcome.status, 'fail', text(outcome));
+    assert.equal(
+      outcome.message,
+      `${kind === 'postgres' ? 'pg' : 'mysql'}-orders's TLS certificate was not accepted for ${name}`,
+    );
+    assert.match(text(outcome), /altnames|certificate/i);
+  });
+}
