@@ -84,6 +84,11 @@ test('npm run demo builds, starts the twin, runs sc-doctor against it and stops 
       'server:skip',
       'network-path:skip',
       'firewall:skip',
+      'rbac:skip',
+      'entra-config:skip',
+      'app-identity:skip',
+      'app-settings:skip',
+      'database-user:skip',
     ],
   );
 });

@@ -354,6 +354,8 @@ test('a container app: identity read, its environment not served is "unknown", e
     { name: 'AZURE_POSTGRESQL_PASSWORD', secretRef: 'pg-password' },
   ];
   twin.store.put(app);
+  // The twin serves environments; take this one away to see how a 404 on it is reported.
+  twin.store.delete((app.properties as { managedEnvironmentId: string }).managedEnvironmentId);
   const { byId, requests } = await runAccess(twin, {
     kind: 'postgres',
     target: { app: NAMES.containerApp, resourceGroup: NAMES.resourceGroup, target: 'containerapp' },
