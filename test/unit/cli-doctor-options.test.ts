@@ -114,7 +114,8 @@ test('app flags that cannot name an app are usage errors naming the flag', () =>
   assert.throws(
     () => options(['--source-id', '/subscriptions/x/app']),
     (error: unknown) =>
-      error instanceof UsageError && /^--source-id '\/subscriptions\/x\/app' is not the resource id of an app/.test(error.message),
+      error instanceof UsageError &&
+      /^--source-id '\/subscriptions\/x\/app' is not the resource id of an app/.test(error.message),
   );
   assert.throws(() => options(['--app', 'web', '--target', 'webapp']), /--resource-group/);
   assert.throws(() => options(['--app', 'web', '-g', 'rg']), /--target webapp, containerapp or spring/);
