@@ -66,8 +66,7 @@ export function firewallAdmits(view: ArmView, server: ArmResource, ip: string): 
 
 function ipv4(text: string | undefined): number | undefined {
   const parts = text?.split('.').map(Number);
-  if (!parts || parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255))
-    return undefined;
+  if (parts?.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return undefined;
   return parts.reduce((sum, part) => sum * 256 + part, 0);
 }
 
