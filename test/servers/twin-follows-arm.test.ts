@@ -317,3 +317,20 @@ test("the MySQL Entra admin has no SUPER-like rights, and CREATE AADUSER needs t
     await connection.end();
   }
 });
+
+test('the client address is set through the admin API, which refuses what is not an IPv4 address', async () => {
+  const post = (body: unknown) =>
+    fetch(`${twin.baseUrl}/_twin/client-ip`, {
+      method: 'POST',
+      headers: { 'x-twin-admin': twin.adminKey, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const bad = await post({ clientIp: '203.0.113.300' });
+  assert.equal(bad.status, 400);
+  assert.equal(((await bad.json()) as { error: { code: string } }).error.code, 'InvalidClientIp');
+  assert.equal(twin.world.clientIp ?? '127.0.0.1', '127.0.0.1');
+  const good = await post({ clientIp: '192.0.2.10' });
+  assert.deepEqual(await good.json(), { clientIp: '192.0.2.10' });
+  assert.equal(twin.state().world.clientIp, '192.0.2.10');
+  await setClientIp('127.0.0.1');
+});
