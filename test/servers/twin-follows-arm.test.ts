@@ -5,6 +5,7 @@
  * the extension allow-list, a MySQL admin without SUPER, CREATE AADUSER needing Graph roles).
  */
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, test } from 'node:test';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
@@ -333,4 +334,40 @@ test('the client address is set through the admin API, which refuses what is not
   assert.deepEqual(await good.json(), { clientIp: '192.0.2.10' });
   assert.equal(twin.state().world.clientIp, '192.0.2.10');
   await setClientIp('127.0.0.1');
+});
+
+test('through the front proxy: no TLS is refused with the no-encryption text, and a query can be cancelled', async () => {
+  const plain = new pg.Client({
+    ...twin.databaseEndpoints.postgres!,
+    user: DANA,
+    password: 'x',
+    database: 'postgres',
+    ssl: false,
+  });
+  await assert.rejects(
+    plain.connect(),
+    (e: { code?: string; message: string }) =>
+      e.code === '28000' &&
+      e.message ===
+        `no pg_hba.conf entry for host "127.0.0.1", user "${DANA}", database "postgres", no encryption`,
+  );
+
+  const client = await pgLogin(DANA, twin.tokens.issue(IDS.dana, 'ossrdbms'));
+  try {
+    const slow = client.query('SELECT pg_sleep(30)');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // A CancelRequest (protocol-flow "Canceling Requests"), sent on a new plain connection as libpq does.
+    const { processID, secretKey } = client as unknown as { processID: number; secretKey: number };
+    const cancel = Buffer.alloc(16);
+    cancel.writeInt32BE(16, 0);
+    cancel.writeInt32BE(80877102, 4);
+    cancel.writeInt32BE(processID, 8);
+    cancel.writeInt32BE(secretKey, 12);
+    const socket = connect(twin.databaseEndpoints.postgres!.port, '127.0.0.1');
+    socket.on('error', () => {});
+    socket.end(cancel);
+    await assert.rejects(slow, (e: { code?: string }) => e.code === '57014');
+  } finally {
+    await client.end();
+  }
 });
