@@ -2,17 +2,19 @@
  * Real database servers behind one twin: its own PostgreSQL 17 cluster (with the pgaadauth stand-ins)
  * behind the PostgreSQL front proxy, and its own MariaDB behind the MySQL AAD proxy, each in a
  * throwaway directory on free 127.0.0.1 ports, started in parallel; `close()` stops both and removes
- * the directories. With `arm`, both proxies decide every login from the twin's ARM state (arm-gate.ts).
+ * the directories. With `arm`, both proxies decide every login from the twin's ARM state (postgres-gate.ts, mysql-gate.ts).
  */
 import { join } from 'node:path';
 import type { ArmResource, DatabaseHooks, Principal } from '../azure-twin/api.ts';
 import type { TokenConfig } from '../azure-twin/tokens.ts';
-import { type ArmView, mysqlGate, postgresGate } from './arm-gate.ts';
+import type { ArmView } from './arm-view.ts';
 import { type MariaDbInstance, startMariaDb } from './mariadb-instance.ts';
 import { mysqlHooks } from './mysql-aad.ts';
 import { type MysqlAadProxy, startMysqlAadProxy } from './mysql-aad-proxy.ts';
+import { mysqlGate } from './mysql-gate.ts';
 import { installPgAad, postgresHooks } from './postgres-aad.ts';
 import { type PostgresFront, startPostgresFront } from './postgres-front.ts';
+import { postgresGate } from './postgres-gate.ts';
 import { type PostgresInstance, SUPERUSER, startPostgres } from './postgres-instance.ts';
 
 export interface AttachDatabasesOptions {

@@ -18,7 +18,7 @@
  * Command phase: backend -> client bytes are relayed untouched; client -> backend packets are
  * relayed one by one, COM_QUERY payloads rewritten by mysql-aad-statements.ts.
  *
- * With a gate (the twin's ARM state, arm-gate.ts), refusals come first, decided afresh per attempt:
+ * With a gate (the twin's ARM state, mysql-gate.ts), refusals come first, decided afresh per attempt:
  * a server that does not run resets the connection; a firewall that does not cover the client's
  * address, a password while aad_auth_only=ON, or a token while the server lacks its identity or Entra
  * admin each get Azure's error; CREATE AADUSER fails when the identity cannot read Graph.
@@ -76,7 +76,7 @@ export interface MysqlRefusal {
   message: string;
 }
 
-/** The decisions the proxy asks for; the twin answers them from ARM (arm-gate.ts). */
+/** The decisions the proxy asks for; the twin answers them from ARM (mysql-gate.ts). */
 export interface MysqlGate {
   /** After TLS and the login packet: false when the named server does not run (connection reset). */
   serving(serverName: string | undefined): boolean;

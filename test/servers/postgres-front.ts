@@ -47,7 +47,7 @@ export interface PgRefusal {
   message: string;
 }
 
-/** The decisions the proxy asks for; the twin answers them from ARM (arm-gate.ts). */
+/** The decisions the proxy asks for; the twin answers them from ARM (postgres-gate.ts). */
 export interface PostgresGate {
   /** Right after TLS: false when the named server does not run (the connection is reset). */
   serving(serverName: string | undefined): boolean;
