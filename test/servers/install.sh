@@ -8,7 +8,10 @@
 # Returns at once when everything is present.
 set -eu
 if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
-  useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin postgres
+  group='--user-group'
+  getent group postgres >/dev/null 2>&1 && group='--gid postgres'
+  # shellcheck disable=SC2086 # $group is two words on purpose
+  useradd --system $group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin postgres
 fi
 have_mariadb() { command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ]; }
 missing=''
