@@ -91,6 +91,13 @@ export interface World {
   azFailure: null | 'not-signed-in' | 'aadsts530003' | 'aadsts50076' | 'aadsts700082' | 'hang';
   /** Default subscription of the stand-in az. */
   defaultSubscriptionId: string;
+  /**
+   * The public address Azure sees the client connect from, checked against database firewall rules
+   * and printed in their refusals (default 127.0.0.1). Settable per scenario and via `/_twin/client-ip`.
+   */
+  clientIp?: string;
+  /** PostgreSQL roles that exist from before (scenarios `pg-role-exists`, `pg-stale-role`). */
+  postgresRoles?: PostgresRoleSeed[];
 }
 
 export interface TwinRequest {
@@ -180,6 +187,22 @@ export interface DatabaseHooks {
   mysqlAdminRemoved?(server: ArmResource, login: string): Promise<void>;
   /** A database was created (PUT .../databases/{db}). */
   databaseCreated?(server: ArmResource, database: string): Promise<void>;
+  /** Scenario seed (`World.postgresRoles`): a database role from an earlier setup exists already. */
+  postgresRoleSeeded?(server: ArmResource, role: PostgresRoleSeed): Promise<void>;
+}
+
+/** A PostgreSQL role a scenario puts into the server behind the twin (only when databases run). */
+export interface PostgresRoleSeed {
+  /** ARM id of the PostgreSQL flexible server. */
+  serverId: string;
+  roleName: string;
+  /** The Entra object id the role is mapped to (its token is the role's password). */
+  objectId: string;
+  objectType: 'user' | 'service' | 'group';
+  /** The Entra admin role that created it (holds ADMIN OPTION on it, PostgreSQL 16+ rules). */
+  createdBy?: string;
+  /** Database the role was granted ALL on. */
+  database?: string;
 }
 
 /** One route. Paths are ARM (or Graph) templates with `{name}` placeholders, matched case-insensitively. */

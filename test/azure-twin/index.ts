@@ -270,10 +270,12 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       principal,
       tls: { cert: serverCert.cert, key: serverCert.key, ca: ca.caPem },
       now: () => clock.nowSeconds(),
+      // The databases read ARM (this store and world) on every login attempt.
+      arm: { store, world },
     });
     context.databases = attached.hooks;
     databasesHandle = attached;
-    await replaySeedIntoDatabases(store, attached.hooks);
+    await replaySeedIntoDatabases(store, world, attached.hooks);
     databaseEndpoints = attached.endpoints;
   }
 
@@ -348,7 +350,11 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
  * Seed helpers write ARM state only; with real servers behind the twin, the seeded Entra admins and
  * databases must exist in them too, exactly as if they had been created through ARM.
  */
-async function replaySeedIntoDatabases(store: ResourceStore, hooks: DatabaseHooks): Promise<void> {
+async function replaySeedIntoDatabases(
+  store: ResourceStore,
+  world: World,
+  hooks: DatabaseHooks,
+): Promise<void> {
   const servers = store
     .all()
     .filter((r) => /^Microsoft\.DBfor(PostgreSQL|MySQL)\/flexibleServers$/i.test(r.type));
@@ -371,6 +377,10 @@ async function replaySeedIntoDatabases(store: ResourceStore, hooks: DatabaseHook
         continue;
       await hooks.databaseCreated?.(server, database.name);
     }
+  }
+  for (const role of world.postgresRoles ?? []) {
+    const server = store.get(role.serverId);
+    if (server) await hooks.postgresRoleSeeded?.(server, role);
   }
 }
 

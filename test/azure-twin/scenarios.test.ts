@@ -6,9 +6,11 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { after, test } from 'node:test';
 import { promisify } from 'node:util';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
 import { IDS, startTwin, type Twin } from './index.ts';
 import { NETWORK_IDS, PRIVATE_IPS } from './scenario-network.ts';
-import { NAMES, OTHER_ADMIN, RESOURCE_IDS, scenarioNames } from './scenarios.ts';
+import { NAMES, OTHER_ADMIN, RESOURCE_IDS, STALE_APP_OBJECT_ID, scenarioNames } from './scenarios.ts';
 import { armRest } from './testing/arm-rest.ts';
 
 const run = promisify(execFile);
@@ -328,4 +330,61 @@ test('app-user-identity-only: the web app has id-orders and no system identity',
   assert.equal(site.identity.type, 'UserAssigned');
   assert.equal(site.identity.principalId, undefined);
   assert.deepEqual(Object.keys(site.identity.userAssignedIdentities), [RESOURCE_IDS.identity]);
+});
+
+test('pg-role-exists, pg-stale-role, mysql-identity-without-graph-roles: what the databases behind them hold', async () => {
+  const login = async (scenario: string) => {
+    const twin = await startTwin({ scenario, databases: true });
+    open.push(twin);
+    const app = twin.world.principals.find(
+      (p) => p.alternativeId?.toLowerCase() === RESOURCE_IDS.webApp.toLowerCase(),
+    )!;
+    const client = new pg.Client({
+      ...twin.databaseEndpoints.postgres!,
+      user: NAMES.webApp,
+      password: twin.tokens.issue(app.objectId, 'ossrdbms'),
+      database: NAMES.database,
+      ssl: { ca: twin.caPem },
+    });
+    return { twin, client };
+  };
+  const exists = await login('pg-role-exists');
+  await exists.client.connect();
+  const { rows } = await exists.client.query(
+    `SELECT has_database_privilege('${NAMES.database}', 'CREATE') AS can`,
+  );
+  await exists.client.end();
+  assert.deepEqual(rows, [{ can: true }]);
+
+  const stale = await login('pg-stale-role');
+  await assert.rejects(stale.client.connect(), (e: { code?: string }) => e.code === '28P01');
+  const admin = new pg.Client({
+    ...stale.twin.databaseEndpoints.postgres!,
+    user: 'dana@contoso.twin.test',
+    password: stale.twin.tokens.issue(IDS.dana, 'ossrdbms'),
+    database: 'postgres',
+    ssl: { ca: stale.twin.caPem },
+  });
+  await admin.connect();
+  const listed = await admin.query(
+    'SELECT rolname, objectid FROM pgaadauth_list_principals(false) WHERE rolname = $1',
+    [NAMES.webApp],
+  );
+  await admin.end();
+  assert.deepEqual(listed.rows, [{ rolname: NAMES.webApp, objectid: STALE_APP_OBJECT_ID }]);
+
+  const noGraph = await startTwin({ scenario: 'mysql-identity-without-graph-roles', databases: true });
+  open.push(noGraph);
+  const connection = await mysql.createConnection({
+    ...noGraph.databaseEndpoints.mysql!,
+    user: 'dana@contoso.twin.test',
+    password: noGraph.tokens.issue(IDS.dana, 'ossrdbms'),
+    ssl: { ca: noGraph.caPem },
+    enableCleartextPlugin: true,
+  });
+  await assert.rejects(
+    connection.query(`CREATE AADUSER 'orders_app' IDENTIFIED BY '${IDS.dana}'`),
+    (e: { errno?: number }) => e.errno === 9102,
+  );
+  await connection.end();
 });

@@ -66,6 +66,12 @@ export const RESOURCE_IDS = {
 
 const DANA_UPN = 'dana@contoso.twin.test';
 
+/**
+ * The object id orders-api's system identity had before it was switched off and on again (Entra then
+ * creates a new service principal with a new object id); `pg-stale-role` maps the role to it.
+ */
+export const STALE_APP_OBJECT_ID = 'dead0000-0000-4000-8000-0000000001d0';
+
 /** Knobs the named scenarios turn; everything defaults to the healthy world. */
 interface WorldShape {
   postgres?: Partial<PostgresSeed>;
@@ -81,6 +87,11 @@ interface WorldShape {
   webApp?: Partial<WebAppSeed>;
   /** Changes to the container app orders-worker (its environment's network). */
   containerApp?: Partial<ContainerAppSeed>;
+  /**
+   * A PostgreSQL role named after the web app (as pgaadauth names a principal) from an earlier setup by
+   * Dana: mapped to the app's current system identity, or to the one it had before (`stale`).
+   */
+  pgAppRole?: 'current' | 'stale';
 }
 
 function seedWorld(target: ScenarioTarget, shape: WorldShape = {}): void {
@@ -154,6 +165,21 @@ function seedWorld(target: ScenarioTarget, shape: WorldShape = {}): void {
     userIdentities: [RESOURCE_IDS.identity],
     ...shape.webApp,
   });
+  const app = world.principals.find(
+    (p) => p.alternativeId?.toLowerCase() === RESOURCE_IDS.webApp.toLowerCase(),
+  );
+  if (app && shape.pgAppRole) {
+    world.postgresRoles = [
+      {
+        serverId: RESOURCE_IDS.postgres,
+        roleName: NAMES.webApp,
+        objectId: shape.pgAppRole === 'current' ? app.objectId : STALE_APP_OBJECT_ID,
+        objectType: 'service',
+        createdBy: DANA_UPN,
+        database: NAMES.database,
+      },
+    ];
+  }
   seedContainerApp(target, {
     subscriptionId: sub,
     resourceGroup: rg,
@@ -265,6 +291,10 @@ export const scenarios: Record<string, Scenario> = {
   'token-expired': (t) => seedWorld(t, { azFailure: 'aadsts700082' }),
   /** The Azure CLI never answers. */
   'az-hangs': (t) => seedWorld(t, { azFailure: 'hang' }),
+  /** orders-api's system identity already has its PostgreSQL role `orders-api` (ALL on orders), correctly mapped. */
+  'pg-role-exists': (t) => seedWorld(t, { pgAppRole: 'current' }),
+  /** A role `orders-api` exists but maps to the identity's old object id (the system identity was re-created). */
+  'pg-stale-role': (t) => seedWorld(t, { pgAppRole: 'stale' }),
   /** Only tenant, Dana, subscription and rg-orders: no resources. */
   empty: () => {},
 

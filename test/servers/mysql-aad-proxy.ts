@@ -17,11 +17,15 @@
  *   proxy  -> the backend's OK (seq 5), or ERR 1045 "Access denied ... (using password: YES)".
  * Command phase: backend -> client bytes are relayed untouched; client -> backend packets are
  * relayed one by one, COM_QUERY payloads rewritten by mysql-aad-statements.ts.
+ *
+ * With a gate (the twin's ARM state, mysql-gate.ts), refusals come first, decided afresh per attempt:
+ * a server that does not run resets the connection; a firewall that does not cover the client's
+ * address, a password while aad_auth_only=ON, or a token while the server lacks its identity or Entra
+ * admin each get Azure's error; CREATE AADUSER fails when the identity cannot read Graph.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { connect, createServer, type Socket } from 'node:net';
-import { Duplex } from 'node:stream';
 import { createSecureContext, TLSSocket } from 'node:tls';
 import type { Principal } from '../azure-twin/api.ts';
 import { type TokenConfig, verifyToken } from '../azure-twin/tokens.ts';
@@ -46,6 +50,7 @@ import {
   parseHandshakeResponse,
   parseHandshakeV10,
 } from './mysql-packets.ts';
+import { streamWithHead } from './stream-with-head.ts';
 
 /** What Azure MySQL flexible servers of the 8.0 line report. */
 const SERVER_VERSION = '8.0.21';
@@ -60,6 +65,29 @@ export interface MysqlAadProxyOptions {
   principal(id: string): Principal | undefined;
   /** Seconds since the epoch (token lifetime checks). */
   now?: () => number;
+  /** ARM's say on each login; without it only the token and MariaDB's own checks apply. */
+  gate?: MysqlGate;
+}
+
+/** An ERR packet's content. */
+export interface MysqlRefusal {
+  errno: number;
+  sqlState: string;
+  message: string;
+}
+
+/** The decisions the proxy asks for; the twin answers them from ARM (mysql-gate.ts). */
+export interface MysqlGate {
+  /** After TLS and the login packet: false when the named server does not run (connection reset). */
+  serving(serverName: string | undefined): boolean;
+  /** Before the password is asked for: the firewall. */
+  admit(serverName: string | undefined, user: string): MysqlRefusal | undefined;
+  /** After the password: what the server accepts (aad_auth_only, identity and admin for tokens). */
+  authenticate(serverName: string | undefined, user: string, secret: string): MysqlRefusal | undefined;
+  /** Before `CREATE AADUSER 'name'` runs: Azure resolving the user through Graph. */
+  createAadUser(serverName: string | undefined, name: string): MysqlRefusal | undefined;
+  /** The client address refusals name. */
+  clientIp(): string;
 }
 
 export interface MysqlAadProxy {
@@ -136,6 +164,17 @@ export async function startMysqlAadProxy(options: MysqlAadProxyOptions): Promise
     const hello = await reader.next();
     const login = parseHandshakeResponse(hello.payload);
     let seq = hello.seq;
+    const sni = (client as TLSSocket & { servername?: string | false }).servername || undefined;
+    const gate = options.gate;
+    if (gate && !gate.serving(sni)) {
+      raw.resetAndDestroy();
+      return;
+    }
+    const refused = gate?.admit(sni, login.user);
+    if (refused) {
+      client.end(encodePacket(seq + 1, encodeErr(refused.errno, refused.sqlState, refused.message)));
+      return;
+    }
     let token: string;
     if (login.authPlugin === 'mysql_clear_password' && login.authResponse.length > 0) {
       token = withoutNul(login.authResponse);
@@ -145,12 +184,19 @@ export async function startMysqlAadProxy(options: MysqlAadProxyOptions): Promise
       seq = reply.seq;
       token = withoutNul(reply.payload);
     }
-    const host = (raw.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
+    const host = gate?.clientIp() ?? (raw.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
     const denied = encodeErr(
       1045,
       '28000',
       `Access denied for user '${login.user}'@'${host}' (using password: YES)`,
     );
+    const notAccepted = gate?.authenticate(sni, login.user, token);
+    if (notAccepted) {
+      client.end(
+        encodePacket(seq + 1, encodeErr(notAccepted.errno, notAccepted.sqlState, notAccepted.message)),
+      );
+      return;
+    }
 
     const claims = verifyToken(options.tokenConfig, token, now());
     if (!claims || claims.aud !== options.ossrdbmsAudience) {
@@ -172,7 +218,7 @@ export async function startMysqlAadProxy(options: MysqlAadProxyOptions): Promise
       );
       if (attempt.ok) {
         client.write(encodePacket(seq + 1, attempt.ok));
-        relay(client, reader, attempt.socket, attempt.leftover);
+        relay(client, reader, attempt.socket, attempt.leftover, sni);
         return;
       }
       if (parseErr(attempt.err).code !== 1045) {
@@ -189,14 +235,17 @@ export async function startMysqlAadProxy(options: MysqlAadProxyOptions): Promise
     reader: PacketReader,
     backendSocket: Socket,
     backendLeftover: Buffer,
+    sni: string | undefined,
   ): void {
     const clientLeftover = reader.release();
     if (backendLeftover.length > 0) client.write(backendLeftover);
     backendSocket.pipe(client);
+    const gate = options.gate;
     const session = {
       validateOids: true,
       principal: options.principal,
       passwordHashFor,
+      ...(gate ? { refuseAadUser: (name: string) => gate.createAadUser(sni, name) } : {}),
     };
     const splitter = new PacketSplitter();
     let insideLongMessage = false;
@@ -305,32 +354,6 @@ async function loginToBackend(
     socket.destroy();
     throw error;
   }
-}
-
-/** `raw` as a stream that first yields `head`. */
-function streamWithHead(raw: Socket, head: Buffer): Duplex {
-  const stream = new Duplex({
-    read() {
-      raw.resume();
-    },
-    write(chunk, _encoding, callback) {
-      raw.write(chunk, callback);
-    },
-    final(callback) {
-      raw.end(callback);
-    },
-    destroy(error, callback) {
-      raw.destroy();
-      callback(error);
-    },
-  });
-  if (head.length > 0) stream.push(head);
-  raw.on('data', (chunk) => {
-    if (!stream.push(chunk)) raw.pause();
-  });
-  raw.on('end', () => stream.push(null));
-  raw.on('error', (error) => stream.destroy(error));
-  return stream;
 }
 
 /** 20 scramble bytes; printable, because clients read part 2 up to a NUL. */

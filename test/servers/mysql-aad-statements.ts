@@ -15,6 +15,8 @@ export interface AadStatementContext {
   principal(idOrName: string): Principal | undefined;
   /** Stored mysql_native_password hash for `user` created for Entra id `entraId`. */
   passwordHashFor(user: string, entraId: string): string;
+  /** Azure's refusal of `CREATE AADUSER 'name'` before it looks at the name (e.g. no Graph rights). */
+  refuseAadUser?(name: string): { errno: number; message: string } | undefined;
 }
 
 /** A quoted name or id: '...', "..." or `...`. */
@@ -49,6 +51,8 @@ function rewriteOne(statement: string, ctx: AadStatementContext): string | undef
   if (!create) return undefined;
   const [, ifNotExists, nameToken, , idToken, aliasToken] = create;
   const name = unquote(nameToken!);
+  const refused = ctx.refuseAadUser?.(name);
+  if (refused) return signal(refused.message, refused.errno);
   let user = name;
   let entraId: string;
   if (idToken) {
@@ -72,9 +76,9 @@ function rewriteOne(statement: string, ctx: AadStatementContext): string | undef
   return `CREATE USER ${ifNotExists ? 'IF NOT EXISTS ' : ''}${quote(user)}@'%' IDENTIFIED BY PASSWORD '${hash}'`;
 }
 
-/** An error the client sees as if the server had raised it (ER_CANNOT_USER). */
-function signal(message: string): string {
-  return `SIGNAL SQLSTATE 'HY000' SET MYSQL_ERRNO = 1396, MESSAGE_TEXT = ${quote(message)}`;
+/** An error the client sees as if the server had raised it (ER_CANNOT_USER unless told otherwise). */
+function signal(message: string, errno = 1396): string {
+  return `SIGNAL SQLSTATE 'HY000' SET MYSQL_ERRNO = ${errno}, MESSAGE_TEXT = ${quote(message)}`;
 }
 
 function unquote(token: string): string {

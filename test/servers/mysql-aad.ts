@@ -10,6 +10,42 @@ export interface MysqlHooks {
 }
 
 /**
+ * What Azure gives its admin users on *.* (Learn, MySQL flexible "Create users": the server admin's
+ * privilege list), in MariaDB's names: everything an application owner needs, but nothing SUPER-like
+ * (no SUPER, FILE, SHUTDOWN, BINLOG/REPLICATION admin, CONNECTION ADMIN), so `SET GLOBAL` and granting
+ * those privileges fail for the Entra admin as they do on Azure. REPLICATION CLIENT is MariaDB's
+ * BINLOG MONITOR.
+ */
+export const AZURE_ADMIN_PRIVILEGES = [
+  'SELECT',
+  'INSERT',
+  'UPDATE',
+  'DELETE',
+  'CREATE',
+  'DROP',
+  'RELOAD',
+  'PROCESS',
+  'REFERENCES',
+  'INDEX',
+  'ALTER',
+  'SHOW DATABASES',
+  'CREATE TEMPORARY TABLES',
+  'LOCK TABLES',
+  'EXECUTE',
+  'REPLICATION SLAVE',
+  'BINLOG MONITOR',
+  'CREATE VIEW',
+  'SHOW VIEW',
+  'CREATE ROUTINE',
+  'ALTER ROUTINE',
+  'CREATE USER',
+  'EVENT',
+  'TRIGGER',
+  // MariaDB's own database-level privilege: without it the admin could not GRANT ALL ON `db`.*.
+  'DELETE HISTORY',
+].join(', ');
+
+/**
  * Hooks for one MariaDB behind one proxy. Users are server-wide, so all ARM MySQL servers of a twin
  * share them; the admin bookkeeping is per ARM server so replacing one server's admin drops only it.
  */
@@ -27,7 +63,7 @@ export function mysqlHooks(db: MariaDbInstance, proxy: MysqlAadProxy): MysqlHook
         '%',
         proxy.passwordHashFor(login, sid),
       ]);
-      await db.query('GRANT ALL PRIVILEGES ON *.* TO ?@? WITH GRANT OPTION', [login, '%']);
+      await db.query(`GRANT ${AZURE_ADMIN_PRIVILEGES} ON *.* TO ?@? WITH GRANT OPTION`, [login, '%']);
       admins.set(key, login);
     },
     async adminRemoved(serverId, login) {

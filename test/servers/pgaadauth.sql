@@ -4,6 +4,12 @@
 -- principal and the ossrdbms audience (test/azure-twin/tokens.ts, withProfile = false), so a client
 -- that logs in with a twin token takes the same path as with a real Entra token.
 --
+-- Azure's role model: the Entra admins are members of azure_pg_admin with CREATEROLE and CREATEDB but
+-- are not superusers; the functions below run as the hidden superuser (azuresu, SECURITY DEFINER), as
+-- Azure's do. PostgreSQL 16+ CREATEROLE rules apply: a role an admin creates through them is granted
+-- back to that admin WITH ADMIN OPTION (INHERIT FALSE, SET FALSE), exactly what CREATE ROLE by a
+-- CREATEROLE user would do, so the admin may later drop what it created and nothing else.
+--
 -- Placeholders (SECRET, T0, LIFETIME, TENANT, AUDIENCE, each between two pairs of at-signs) are replaced with SQL
 -- literals by test/servers/postgres-aad.ts. The secret lives in a table only the superuser can read,
 -- not in a function body (pg_proc.prosrc is readable by every role).
@@ -104,6 +110,9 @@ BEGIN
   IF is_admin THEN
     PERFORM twin_aad.grant_admin(role_name);
   END IF;
+  IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) THEN
+    EXECUTE format('GRANT %I TO %I WITH ADMIN OPTION, INHERIT FALSE, SET FALSE', role_name, session_user);
+  END IF;
   INSERT INTO twin_aad.principals VALUES (role_name, object_id, kind, is_mfa, is_admin)
     ON CONFLICT ON CONSTRAINT principals_pkey DO UPDATE
     SET object_id = EXCLUDED.object_id, object_type = EXCLUDED.object_type,
@@ -172,6 +181,23 @@ BEGIN
   END;
 END $$;
 REVOKE ALL ON FUNCTION twin_aad.remove_admin(text) FROM PUBLIC;
+
+-- Scenario seeds: a role that exists from an earlier setup, created then by `created_by` (an Entra
+-- admin, who therefore holds ADMIN on it), with the grants `az ... connection create` gives on `db`.
+CREATE FUNCTION twin_aad.seed_role(role_name text, object_id text, object_type text, created_by text, db text)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, twin_aad
+AS $$
+BEGIN
+  PERFORM twin_aad.create_role(role_name, object_id, object_type, false, false);
+  IF created_by IS NOT NULL AND EXISTS (SELECT FROM pg_roles WHERE rolname = created_by) THEN
+    EXECUTE format('GRANT %I TO %I WITH ADMIN OPTION, INHERIT FALSE, SET FALSE', role_name, created_by);
+  END IF;
+  IF db IS NOT NULL AND EXISTS (SELECT FROM pg_database WHERE datname = db) THEN
+    EXECUTE format('GRANT ALL PRIVILEGES ON DATABASE %I TO %I', db, role_name);
+  END IF;
+END $$;
+REVOKE ALL ON FUNCTION twin_aad.seed_role(text, text, text, text, text) FROM PUBLIC;
 
 CREATE FUNCTION public.pgaadauth_create_principal_with_oid(rolename text, objectid text, objecttype text, isadmin boolean, ismfa boolean)
 RETURNS text

@@ -166,3 +166,25 @@ test('a removed admin can no longer log in', async () => {
     (e: { code?: string }) => e.code === '28P01',
   );
 });
+
+test('azure.extensions, as the server configuration holds it, decides which extensions an Entra admin may create', async () => {
+  const client = await connect(admin.userPrincipalName!, dbToken(admin), { database: 'orders' });
+  const refusedAsAzure = (name: string) => (e: { code?: string; message: string }) =>
+    e.code === '0A000' &&
+    e.message ===
+      `extension "${name}" is not allow-listed for "azure_pg_admin" users in Azure Database for PostgreSQL`;
+  try {
+    await assert.rejects(client.query('CREATE EXTENSION pgcrypto'), refusedAsAzure('pgcrypto'));
+    // Any session may SET a custom parameter; the allow-list must not believe it.
+    await client.query(`SET azure.extensions = 'pgcrypto'`);
+    await assert.rejects(client.query('CREATE EXTENSION pgcrypto'), refusedAsAzure('pgcrypto'));
+    await server.query(`ALTER SYSTEM SET azure.extensions = 'vector,pgcrypto'`);
+    await server.query('SELECT pg_reload_conf()');
+    await client.query('CREATE EXTENSION pgcrypto');
+    await assert.rejects(client.query('CREATE EXTENSION "uuid-ossp"'), refusedAsAzure('uuid-ossp'));
+  } finally {
+    await client.end();
+    await server.query('ALTER SYSTEM RESET azure.extensions');
+    await server.query('SELECT pg_reload_conf()');
+  }
+});

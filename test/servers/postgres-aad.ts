@@ -30,7 +30,23 @@ export async function installPgAad(pg: PostgresInstance, settings: PgAadSettings
   };
   // A replacer function, so a `$` in the secret is not read as a replacement pattern.
   const sql = template.replace(/@@([A-Z0-9]+)@@/g, (_, name: string) => values[name] ?? `@@${name}@@`);
+  const allowList = await readFile(new URL('./azure-extensions.sql', import.meta.url), 'utf8');
+  // template1 first: every database created later (CREATE DATABASE copies it) gets the allow-list.
+  await pg.query(allowList, undefined, 'template1');
+  await pg.disconnect('template1');
+  await pg.query(allowList, undefined, 'postgres');
   await pg.query(sql);
+}
+
+/** A database role a scenario says exists already (created earlier by an Entra admin). */
+export interface SeededRole {
+  roleName: string;
+  objectId: string;
+  objectType: 'user' | 'service' | 'group';
+  /** The admin role that created it (and so holds ADMIN OPTION on it). */
+  createdBy?: string;
+  /** Database it was granted ALL on. */
+  database?: string;
 }
 
 /** ARM's principalType (User, ServicePrincipal, Group, Unknown) as pgaadauth's object type. */
@@ -54,6 +70,7 @@ export interface PostgresHooks {
   adminAdded(admin: { objectId: string; principalName: string; principalType: string }): Promise<void>;
   adminRemoved(principalName: string): Promise<void>;
   databaseCreated(database: string): Promise<void>;
+  roleSeeded(role: SeededRole): Promise<void>;
 }
 
 /**
@@ -77,6 +94,15 @@ export function postgresHooks(
       if (found.length > 0) return;
       // Azure makes ARM-created databases owned by azure_pg_admin, so Entra admins can grant on them.
       await pg.query(`CREATE DATABASE ${identifier(database)} OWNER azure_pg_admin`);
+    },
+    async roleSeeded(role) {
+      await pg.query('SELECT twin_aad.seed_role($1, $2, $3, $4, $5)', [
+        role.roleName,
+        role.objectId,
+        role.objectType,
+        role.createdBy ?? null,
+        role.database ?? null,
+      ]);
     },
   };
 }

