@@ -92,7 +92,7 @@ interface Tracked {
  */
 export async function runSetup(plan: Plan, options: RunSetupOptions): Promise<SetupResult> {
   const now = options.now ?? Date.now;
-  const emit = options.emit ?? (() => {});
+  const emit = isolated(options.emit);
   const signal = options.signal ?? new AbortController().signal;
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   const { journal } = options;
@@ -369,8 +369,22 @@ export async function runSetup(plan: Plan, options: RunSetupOptions): Promise<Se
       .catch(() => {});
     return finish({ status, cancelled: signal.aborted, failure, left, handedOff }, report.outcomes);
   } finally {
-    await lock.release();
+    await lock.release().catch(() => {});
   }
+}
+
+/**
+ * A front-end whose listener throws must not stop the engine half way: an exception escaping here
+ * would skip the rollback of what was already applied.
+ */
+export function isolated(emit: EmitEngineEvent | undefined): EmitEngineEvent {
+  return (event) => {
+    try {
+      emit?.(event);
+    } catch {
+      // The event is lost for that front-end; the run and its rollback go on.
+    }
+  };
 }
 
 type Settled<T> = { kind: 'value'; value: T } | { kind: 'error'; error: unknown } | { kind: 'abandoned' };

@@ -80,15 +80,18 @@ export async function rollBack(options: RollbackOptions): Promise<RollbackReport
       await journal(step.id, 'undoing', null);
       emit({ type: 'rollback:step-start', id: step.id, title: step.title, at: startedAt });
       const deadline = startDeadline(step.timeoutMs ?? options.timeoutMs, stopSignal);
-      const attempt = step
-        .undo(
-          {
-            runId: options.runId,
-            signal: deadline.signal,
-            progress: (detail) =>
-              emit({ type: 'rollback:progress', id: step.id, detail, elapsedMs: now() - startedAt }),
-          },
-          record,
+      // Through a promise, so an undo that throws before its first await is a failure like any other.
+      const attempt = Promise.resolve()
+        .then(() =>
+          step.undo(
+            {
+              runId: options.runId,
+              signal: deadline.signal,
+              progress: (detail) =>
+                emit({ type: 'rollback:progress', id: step.id, detail, elapsedMs: now() - startedAt }),
+            },
+            record,
+          ),
         )
         .then(
           (result): UndoResult | { status: 'failed'; reason: string } => result,

@@ -4,7 +4,7 @@
  * their id. Steps already undone are skipped, so running it twice changes nothing the second time.
  */
 import { ExitCode } from '../core/exit-codes.ts';
-import { DEFAULT_UNDO_TIMEOUT_MS } from './engine.ts';
+import { DEFAULT_UNDO_TIMEOUT_MS, isolated } from './engine.ts';
 import type { EmitEngineEvent, LeftBehind, RollbackOutcome } from './engine-events.ts';
 import type { Journal, JournalStep, JournalStepState } from './journal.ts';
 import { type RollbackEntry, rollBack } from './rollback.ts';
@@ -91,7 +91,7 @@ export async function undoFromJournal(options: UndoFromJournalOptions): Promise<
       runId: run.runId,
       entries,
       reason: 'undo',
-      emit: options.emit ?? (() => {}),
+      emit: isolated(options.emit),
       writer,
       stopSignal: options.stopSignal,
       timeoutMs: options.timeoutMs ?? DEFAULT_UNDO_TIMEOUT_MS,
@@ -120,7 +120,7 @@ export async function undoFromJournal(options: UndoFromJournalOptions): Promise<
       left: allLeft,
     };
   } finally {
-    await lock.release();
+    await lock.release().catch(() => {});
   }
 }
 

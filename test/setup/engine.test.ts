@@ -415,3 +415,36 @@ test('a plan with a duplicate id, an unknown dependency, a cycle or a bad id is 
   await assert.rejects(planSteps([world.step({ id: 'Entra_Auth' })]), /not kebab-case/);
   assert.equal(world.log.length, 0);
 });
+
+test('a front-end that throws on every event does not stop the rollback', async () => {
+  const world = new FakeWorld();
+  const { result } = await run(
+    [world.step({ id: 'a' }), world.step({ id: 'b', after: ['a'], failWith: 'broke' })],
+    {
+      emit: () => {
+        throw new Error('broken screen');
+      },
+    },
+  );
+  assert.equal(result.status, 'rolled-back');
+  assert.deepEqual(world.store.snapshot(), {});
+});
+
+test('an undo that throws before its first await is a failed undo, named as left with its commands', async () => {
+  const world = new FakeWorld();
+  const first = world.step({ id: 'a' });
+  first.undo = () => {
+    throw new Error('ResourceNotFound? no: AuthorizationFailed');
+  };
+  const { result } = await run([first, world.step({ id: 'b', after: ['a'], failWith: 'broke' })]);
+  assert.equal(result.status, 'rollback-incomplete');
+  assert.equal(result.exitCode, 3);
+  assert.deepEqual(result.left, [
+    {
+      id: 'a',
+      title: 'Thing a',
+      reason: 'ResourceNotFound? no: AuthorizationFailed',
+      commands: ['fake-cli delete thing a'],
+    },
+  ]);
+});
