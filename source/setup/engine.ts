@@ -86,11 +86,22 @@ interface Tracked {
 }
 
 /**
- * Asks the plan's consents, locks the target, journals the plan and applies it. Throws before any
+ * Locks the target, asks the plan's consents, journals the plan and applies it. Throws before any
  * change for an invalid plan or a target another live run holds (`RunLockedError`); never throws
  * after the first change: every later problem is in the result.
  */
 export async function runSetup(plan: Plan, options: RunSetupOptions): Promise<SetupResult> {
+  const runId = options.journal.newRunId();
+  // Locked before any question is asked: a server another run is changing is refused straight away.
+  const lock = await options.journal.lock(options.target, runId);
+  try {
+    return await consentAndApply(plan, options, runId);
+  } finally {
+    await lock.release().catch(() => {});
+  }
+}
+
+async function consentAndApply(plan: Plan, options: RunSetupOptions, runId: string): Promise<SetupResult> {
   const now = options.now ?? Date.now;
   const emit = isolated(options.emit);
   const signal = options.signal ?? new AbortController().signal;
@@ -100,7 +111,6 @@ export async function runSetup(plan: Plan, options: RunSetupOptions): Promise<Se
   const consented = await gatherConsent(plan, options.confirm);
   const kept = new Set(consented.steps.map((step) => step.id));
   const views = plan.views.filter((view) => kept.has(view.id));
-  const runId = journal.newRunId();
   const tracked = new Map<string, Tracked>(
     consented.steps.map((step) => [
       step.id,
@@ -132,245 +142,240 @@ export async function runSetup(plan: Plan, options: RunSetupOptions): Promise<Se
     return finish({ status: 'cancelled', cancelled: true, failure: null, left: [], handedOff: [] });
   }
 
-  const lock = await journal.lock(options.target, runId);
-  try {
-    const writer = await journal.create({
-      runId,
-      target: options.target,
-      steps: views,
-      notDone: consented.notDone,
+  const writer = await journal.create({
+    runId,
+    target: options.target,
+    steps: views,
+    notDone: consented.notDone,
+  });
+  emit({ type: 'plan:ready', runId, steps: views, notDone: consented.notDone });
+
+  const applied: RollbackEntry[] = [];
+  const uncertain: LeftBehind[] = [];
+  const handedOff: SetupResult['handedOff'] = [];
+  const dependencyOutcomes = new Map<string, DependencyOutcome>();
+  let failure: SetupResult['failure'] = null;
+  const stopLaunching = () => failure !== null || signal.aborted;
+  const journalStep = (
+    id: string,
+    state: JournalStepState,
+    fields: Partial<Record<'message' | 'scriptPath', string | null>> & {
+      record?: UndoRecord | null;
+      appliedOrder?: number | null;
+    } = {},
+  ) =>
+    writer.updateStep(id, (step) => {
+      step.state = state;
+      step.endedAt = new Date(now()).toISOString();
+      if (fields.message !== undefined) step.message = fields.message;
+      if (fields.scriptPath !== undefined) step.scriptPath = fields.scriptPath;
+      if (fields.record !== undefined) step.record = fields.record;
+      if (fields.appliedOrder !== undefined) step.appliedOrder = fields.appliedOrder;
     });
-    emit({ type: 'plan:ready', runId, steps: views, notDone: consented.notDone });
 
-    const applied: RollbackEntry[] = [];
-    const uncertain: LeftBehind[] = [];
-    const handedOff: SetupResult['handedOff'] = [];
-    const dependencyOutcomes = new Map<string, DependencyOutcome>();
-    let failure: SetupResult['failure'] = null;
-    const stopLaunching = () => failure !== null || signal.aborted;
-    const journalStep = (
-      id: string,
-      state: JournalStepState,
-      fields: Partial<Record<'message' | 'scriptPath', string | null>> & {
-        record?: UndoRecord | null;
-        appliedOrder?: number | null;
-      } = {},
-    ) =>
-      writer.updateStep(id, (step) => {
-        step.state = state;
-        step.endedAt = new Date(now()).toISOString();
-        if (fields.message !== undefined) step.message = fields.message;
-        if (fields.scriptPath !== undefined) step.scriptPath = fields.scriptPath;
-        if (fields.record !== undefined) step.record = fields.record;
-        if (fields.appliedOrder !== undefined) step.appliedOrder = fields.appliedOrder;
+  const end = (t: Tracked, outcome: StepOutcome, startedAt: number, message: string | null = null) => {
+    t.outcome = outcome;
+    t.message = message;
+    t.elapsedMs = Math.max(0, now() - startedAt);
+    emit({
+      type: 'step:end',
+      id: t.step.id,
+      title: t.step.title,
+      outcome,
+      elapsedMs: t.elapsedMs,
+      message,
+      scriptPath: t.scriptPath,
+    });
+  };
+  const fail = (t: Tracked, message: string) => {
+    failure ??= { id: t.step.id, title: t.step.title, message };
+  };
+
+  const notRun = async (t: Tracked): Promise<null> => {
+    end(t, 'not-run', now());
+    await journalStep(t.step.id, 'not-run').catch(() => {});
+    return null;
+  };
+
+  const runStep = async (t: Tracked): Promise<DependencyOutcome | null> => {
+    const { step } = t;
+    const startedAt = now();
+    emit({ type: 'step:start', id: step.id, title: step.title, at: startedAt });
+    try {
+      await writer.updateStep(step.id, (s) => {
+        s.state = 'started';
+        s.startedAt = new Date(startedAt).toISOString();
       });
-
-    const end = (t: Tracked, outcome: StepOutcome, startedAt: number, message: string | null = null) => {
-      t.outcome = outcome;
-      t.message = message;
-      t.elapsedMs = Math.max(0, now() - startedAt);
-      emit({
-        type: 'step:end',
-        id: t.step.id,
-        title: t.step.title,
-        outcome,
-        elapsedMs: t.elapsedMs,
-        message,
-        scriptPath: t.scriptPath,
-      });
-    };
-    const fail = (t: Tracked, message: string) => {
-      failure ??= { id: t.step.id, title: t.step.title, message };
-    };
-
-    const notRun = async (t: Tracked): Promise<null> => {
-      end(t, 'not-run', now());
-      await journalStep(t.step.id, 'not-run').catch(() => {});
+    } catch (error) {
+      // Nothing was written to Azure yet: a run that cannot journal must not change anything.
+      const message = `could not write the journal: ${messageOf(error)}`;
+      fail(t, message);
+      end(t, 'failed', startedAt, message);
       return null;
-    };
-
-    const runStep = async (t: Tracked): Promise<DependencyOutcome | null> => {
-      const { step } = t;
-      const startedAt = now();
-      emit({ type: 'step:start', id: step.id, title: step.title, at: startedAt });
-      try {
-        await writer.updateStep(step.id, (s) => {
-          s.state = 'started';
-          s.startedAt = new Date(startedAt).toISOString();
-        });
-      } catch (error) {
-        // Nothing was written to Azure yet: a run that cannot journal must not change anything.
-        const message = `could not write the journal: ${messageOf(error)}`;
-        fail(t, message);
-        end(t, 'failed', startedAt, message);
-        return null;
-      }
-
-      let checkpoint: UndoRecord | null = null;
-      const deadline = startDeadline(
-        step.timeoutMs ?? options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
-        signal,
-      );
-      const ctx: StepContext = {
-        runId,
-        signal: deadline.signal,
-        progress: (detail) =>
-          emit({ type: 'step:progress', id: step.id, detail, elapsedMs: now() - startedAt }),
-        outcomeOf: (id) => ((step.after ?? []).includes(id) ? dependencyOutcomes.get(id) : undefined),
-        checkpoint: async (record) => {
-          checkKeepable(record, `${step.id} checkpoint`);
-          await writer.updateStep(step.id, (s) => {
-            s.record = record;
-          });
-          checkpoint = record;
-        },
-      };
-      const work = (async () => {
-        if (await step.isDone(ctx)) return 'already-done' as const;
-        // Aborted while isDone was reading: nothing was written yet, so write nothing.
-        if (deadline.signal.aborted) throw deadline.signal.reason;
-        return step.apply(ctx);
-      })();
-      const settled = await settleWithin(work, deadline.signal, graceMs);
-      deadline.dispose();
-      const stoppedBy = signal.aborted ? 'cancelled' : 'failed';
-      const stopMessage = (error: unknown) =>
-        deadline.timedOut ? deadline.signal.reason.message : signal.aborted ? 'cancelled' : messageOf(error);
-
-      if (settled.kind === 'abandoned') {
-        const message = `${stopMessage(undefined)}; stopped waiting for it after ${graceMs / 1000}s more`;
-        if (checkpoint) applied.push({ step, record: checkpoint });
-        else {
-          uncertain.push({
-            id: step.id,
-            title: step.title,
-            reason: `stopped waiting for it mid-change: check ${step.resource}`,
-            commands: [],
-          });
-        }
-        if (stoppedBy === 'failed') fail(t, message);
-        end(t, stoppedBy, startedAt, message);
-        await journalStep(step.id, stoppedBy, { message }).catch(() => {});
-        return null;
-      }
-      if (settled.kind === 'error') {
-        const message = stopMessage(settled.error);
-        // A step that checkpointed may have sent its write before it failed: undo verifies and finds out.
-        if (checkpoint) applied.push({ step, record: checkpoint });
-        if (stoppedBy === 'failed') fail(t, message);
-        end(t, stoppedBy, startedAt, message);
-        await journalStep(step.id, stoppedBy, { message }).catch(() => {});
-        return null;
-      }
-      const value = settled.value;
-      if (value === 'already-done') {
-        dependencyOutcomes.set(step.id, 'already-done');
-        end(t, 'already-done', startedAt);
-        await journalStep(step.id, 'already-done').catch(() => {});
-        return 'already-done';
-      }
-
-      const isHandOff = value instanceof HandOff;
-      const record = isHandOff ? value.record : value;
-      try {
-        if (record !== null) checkKeepable(record, `${step.id} undo record`);
-      } catch (error) {
-        // The change was made: undo it from memory, but never write the record.
-        applied.push({ step, record: record as UndoRecord });
-        const message = `the step returned an undo record that cannot be kept: ${messageOf(error)}`;
-        fail(t, message);
-        end(t, 'failed', startedAt, message);
-        await journalStep(step.id, 'failed', { message }).catch(() => {});
-        return null;
-      }
-      if (record !== null) applied.push({ step, record });
-      const appliedOrder = record !== null ? applied.length : null;
-      try {
-        if (isHandOff) {
-          t.scriptPath = value.scriptPath;
-          handedOff.push({
-            id: step.id,
-            title: step.title,
-            scriptPath: value.scriptPath,
-            summary: value.summary,
-          });
-          await journalStep(step.id, 'handed-off', {
-            scriptPath: value.scriptPath,
-            message: value.summary,
-            record,
-            appliedOrder,
-          });
-        } else {
-          await journalStep(step.id, 'applied', { record, appliedOrder });
-        }
-      } catch (error) {
-        const message = `could not write the journal: ${messageOf(error)}`;
-        fail(t, message);
-        end(t, 'failed', startedAt, message);
-        return null;
-      }
-      const outcome: DependencyOutcome = isHandOff ? 'handed-off' : 'applied';
-      dependencyOutcomes.set(step.id, outcome);
-      end(t, outcome, startedAt, isHandOff ? value.summary : null);
-      return outcome;
-    };
-
-    const locks = new KeyedMutex();
-    const launched = new Map<string, Promise<DependencyOutcome | null>>();
-    const launch = (t: Tracked): Promise<DependencyOutcome | null> => {
-      const existing = launched.get(t.step.id);
-      if (existing) return existing;
-      const promise = (async () => {
-        const dependencies = await Promise.all((t.step.after ?? []).map((id) => launch(tracked.get(id)!)));
-        if (dependencies.includes(null) || stopLaunching()) return notRun(t);
-        return locks.run(t.step.resource, () => (stopLaunching() ? notRun(t) : runStep(t)));
-      })();
-      launched.set(t.step.id, promise);
-      return promise;
-    };
-    await Promise.all([...tracked.values()].map(launch));
-
-    const allDone = [...tracked.values()].every(
-      (t) => t.outcome === 'applied' || t.outcome === 'already-done' || t.outcome === 'handed-off',
-    );
-    if (allDone && failure === null && uncertain.length === 0) {
-      await writer
-        .update((doc) => {
-          doc.status = 'succeeded';
-        })
-        .catch(() => {});
-      return finish({ status: 'succeeded', cancelled: false, failure: null, left: [], handedOff });
     }
 
-    const cancelled = signal.aborted && failure === null;
-    await writer
-      .update((doc) => {
-        doc.status = 'rolling-back';
-      })
-      .catch(() => {});
-    const report = await rollBack({
+    let checkpoint: UndoRecord | null = null;
+    const deadline = startDeadline(
+      step.timeoutMs ?? options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
+      signal,
+    );
+    const ctx: StepContext = {
       runId,
-      entries: [...applied].reverse(),
-      reason: cancelled ? 'cancelled' : 'failure',
-      emit,
-      writer,
-      stopSignal: options.stopSignal,
-      timeoutMs: options.undoTimeoutMs ?? DEFAULT_UNDO_TIMEOUT_MS,
-      now,
-    });
-    const left = [...uncertain, ...report.left];
-    const status: SetupStatus =
-      left.length > 0 ? 'rollback-incomplete' : cancelled ? 'cancelled' : 'rolled-back';
+      signal: deadline.signal,
+      progress: (detail) =>
+        emit({ type: 'step:progress', id: step.id, detail, elapsedMs: now() - startedAt }),
+      outcomeOf: (id) => ((step.after ?? []).includes(id) ? dependencyOutcomes.get(id) : undefined),
+      checkpoint: async (record) => {
+        checkKeepable(record, `${step.id} checkpoint`);
+        await writer.updateStep(step.id, (s) => {
+          s.record = record;
+        });
+        checkpoint = record;
+      },
+    };
+    const work = (async () => {
+      if (await step.isDone(ctx)) return 'already-done' as const;
+      // Aborted while isDone was reading: nothing was written yet, so write nothing.
+      if (deadline.signal.aborted) throw deadline.signal.reason;
+      return step.apply(ctx);
+    })();
+    const settled = await settleWithin(work, deadline.signal, graceMs);
+    deadline.dispose();
+    const stoppedBy = signal.aborted ? 'cancelled' : 'failed';
+    const stopMessage = (error: unknown) =>
+      deadline.timedOut ? deadline.signal.reason.message : signal.aborted ? 'cancelled' : messageOf(error);
+
+    if (settled.kind === 'abandoned') {
+      const message = `${stopMessage(undefined)}; stopped waiting for it after ${graceMs / 1000}s more`;
+      if (checkpoint) applied.push({ step, record: checkpoint });
+      else {
+        uncertain.push({
+          id: step.id,
+          title: step.title,
+          reason: `stopped waiting for it mid-change: check ${step.resource}`,
+          commands: [],
+        });
+      }
+      if (stoppedBy === 'failed') fail(t, message);
+      end(t, stoppedBy, startedAt, message);
+      await journalStep(step.id, stoppedBy, { message }).catch(() => {});
+      return null;
+    }
+    if (settled.kind === 'error') {
+      const message = stopMessage(settled.error);
+      // A step that checkpointed may have sent its write before it failed: undo verifies and finds out.
+      if (checkpoint) applied.push({ step, record: checkpoint });
+      if (stoppedBy === 'failed') fail(t, message);
+      end(t, stoppedBy, startedAt, message);
+      await journalStep(step.id, stoppedBy, { message }).catch(() => {});
+      return null;
+    }
+    const value = settled.value;
+    if (value === 'already-done') {
+      dependencyOutcomes.set(step.id, 'already-done');
+      end(t, 'already-done', startedAt);
+      await journalStep(step.id, 'already-done').catch(() => {});
+      return 'already-done';
+    }
+
+    const isHandOff = value instanceof HandOff;
+    const record = isHandOff ? value.record : value;
+    try {
+      if (record !== null) checkKeepable(record, `${step.id} undo record`);
+    } catch (error) {
+      // The change was made: undo it from memory, but never write the record.
+      applied.push({ step, record: record as UndoRecord });
+      const message = `the step returned an undo record that cannot be kept: ${messageOf(error)}`;
+      fail(t, message);
+      end(t, 'failed', startedAt, message);
+      await journalStep(step.id, 'failed', { message }).catch(() => {});
+      return null;
+    }
+    if (record !== null) applied.push({ step, record });
+    const appliedOrder = record !== null ? applied.length : null;
+    try {
+      if (isHandOff) {
+        t.scriptPath = value.scriptPath;
+        handedOff.push({
+          id: step.id,
+          title: step.title,
+          scriptPath: value.scriptPath,
+          summary: value.summary,
+        });
+        await journalStep(step.id, 'handed-off', {
+          scriptPath: value.scriptPath,
+          message: value.summary,
+          record,
+          appliedOrder,
+        });
+      } else {
+        await journalStep(step.id, 'applied', { record, appliedOrder });
+      }
+    } catch (error) {
+      const message = `could not write the journal: ${messageOf(error)}`;
+      fail(t, message);
+      end(t, 'failed', startedAt, message);
+      return null;
+    }
+    const outcome: DependencyOutcome = isHandOff ? 'handed-off' : 'applied';
+    dependencyOutcomes.set(step.id, outcome);
+    end(t, outcome, startedAt, isHandOff ? value.summary : null);
+    return outcome;
+  };
+
+  const locks = new KeyedMutex();
+  const launched = new Map<string, Promise<DependencyOutcome | null>>();
+  const launch = (t: Tracked): Promise<DependencyOutcome | null> => {
+    const existing = launched.get(t.step.id);
+    if (existing) return existing;
+    const promise = (async () => {
+      const dependencies = await Promise.all((t.step.after ?? []).map((id) => launch(tracked.get(id)!)));
+      if (dependencies.includes(null) || stopLaunching()) return notRun(t);
+      return locks.run(t.step.resource, () => (stopLaunching() ? notRun(t) : runStep(t)));
+    })();
+    launched.set(t.step.id, promise);
+    return promise;
+  };
+  await Promise.all([...tracked.values()].map(launch));
+
+  const allDone = [...tracked.values()].every(
+    (t) => t.outcome === 'applied' || t.outcome === 'already-done' || t.outcome === 'handed-off',
+  );
+  if (allDone && failure === null && uncertain.length === 0) {
     await writer
       .update((doc) => {
-        doc.status = status;
-        doc.left = left;
+        doc.status = 'succeeded';
       })
       .catch(() => {});
-    return finish({ status, cancelled: signal.aborted, failure, left, handedOff }, report.outcomes);
-  } finally {
-    await lock.release().catch(() => {});
+    return finish({ status: 'succeeded', cancelled: false, failure: null, left: [], handedOff });
   }
+
+  const cancelled = signal.aborted && failure === null;
+  await writer
+    .update((doc) => {
+      doc.status = 'rolling-back';
+    })
+    .catch(() => {});
+  const report = await rollBack({
+    runId,
+    entries: [...applied].reverse(),
+    reason: cancelled ? 'cancelled' : 'failure',
+    emit,
+    writer,
+    stopSignal: options.stopSignal,
+    timeoutMs: options.undoTimeoutMs ?? DEFAULT_UNDO_TIMEOUT_MS,
+    now,
+  });
+  const left = [...uncertain, ...report.left];
+  const status: SetupStatus =
+    left.length > 0 ? 'rollback-incomplete' : cancelled ? 'cancelled' : 'rolled-back';
+  await writer
+    .update((doc) => {
+      doc.status = status;
+      doc.left = left;
+    })
+    .catch(() => {});
+  return finish({ status, cancelled: signal.aborted, failure, left, handedOff }, report.outcomes);
 }
 
 /**

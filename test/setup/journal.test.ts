@@ -204,15 +204,21 @@ test('a second run on the same server is refused while the first holds it, whate
   const journal = new Journal({ home });
   const lock = await journal.lock(TARGET, '20261126-000001');
   const world = new FakeWorld();
-  const step = world.step({ id: 'a' });
+  const step = world.step({ id: 'a', consent: 'may restart the server' });
+  const asked: string[] = [];
+  const confirm = async (request: { id: string }) => {
+    asked.push(request.id);
+    return true;
+  };
   await assert.rejects(
-    runSetup(await planSteps([step]), { journal, target: TARGET.toUpperCase() }),
+    runSetup(await planSteps([step]), { journal, target: TARGET.toUpperCase(), confirm }),
     (error: unknown) =>
       error instanceof RunLockedError &&
       error.message.includes(`another sc-doctor run (20261126-000001, process ${process.pid}`) &&
       error.message.includes('Wait for it to finish'),
   );
   assert.equal(step.calls.apply, 0);
+  assert.deepEqual(asked, [], 'refused before any question is asked');
   const other = await runSetup(await planSteps([world.step({ id: 'b' })]), {
     journal,
     target: `${TARGET}-other`,
