@@ -4,7 +4,7 @@
  * are case-insensitive), holding the owner's pid; a lock whose process is gone is taken over.
  */
 import { createHash } from 'node:crypto';
-import { link, open, readFile, rename, rm } from 'node:fs/promises';
+import { link, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** What a lock file holds. */
@@ -98,18 +98,22 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Creates `file` with `text` only if it does not exist. The content is written to a temporary file
+ * first and linked into place, so no other process can ever read a half-written (empty) lock and
+ * mistake it for a stale one.
+ */
 async function createExclusive(file: string, text: string): Promise<boolean> {
+  const temporary = `${file}.${process.pid}.${Math.random().toString(16).slice(2)}.tmp`;
+  await writeFile(temporary, text, { mode: 0o600, flag: 'wx' });
   try {
-    const handle = await open(file, 'wx', 0o600);
-    try {
-      await handle.writeFile(text);
-    } finally {
-      await handle.close();
-    }
+    await link(temporary, file);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
+  } finally {
+    await rm(temporary, { force: true });
   }
 }
 
