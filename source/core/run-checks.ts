@@ -3,6 +3,7 @@
  * independent ones concurrently, enforces a per-check timeout, reports checks that are slow, and
  * turns a thrown error into status `error` so one broken check never crashes the doctor.
  */
+import { formatSeconds, startDeadline } from './deadline.ts';
 import type { EventBus } from './events.ts';
 import type { Services } from './services.ts';
 import type { Check, CheckOutcome, CheckResult, CheckStatus, DoctorOptions, DoctorSummary } from './types.ts';
@@ -87,35 +88,24 @@ async function runOne(
 
   const timeoutMs = check.timeoutMs ?? run.defaultTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
   const slowAfterMs = run.slowAfterMs ?? DEFAULT_SLOW_AFTER_MS;
-  const controller = new AbortController();
-  const onOuterAbort = () => controller.abort(run.signal?.reason);
-  run.signal?.addEventListener('abort', onOuterAbort, { once: true });
-
-  const timers: NodeJS.Timeout[] = [];
-  const deadline = new Promise<CheckResult>((resolve) => {
-    timers.push(
-      setTimeout(() => {
-        controller.abort(new Error('timeout'));
-        resolve({
-          status: 'timeout',
-          message: `no answer after ${formatSeconds(timeoutMs)}`,
-          details: ['The check was stopped; anything it started was cancelled.'],
-        });
-      }, timeoutMs),
-    );
-    timers.push(
-      setTimeout(() => {
-        bus.emit({
-          type: 'check:slow',
-          id: check.id,
-          title: check.title,
-          elapsedMs: services.now() - startedAt,
-        });
-      }, slowAfterMs),
-    );
-  });
+  const limit = startDeadline(timeoutMs, run.signal);
+  const slowTimer = setTimeout(() => {
+    bus.emit({
+      type: 'check:slow',
+      id: check.id,
+      title: check.title,
+      elapsedMs: services.now() - startedAt,
+    });
+  }, slowAfterMs);
+  const deadline = limit.expired.then(
+    (): CheckResult => ({
+      status: 'timeout',
+      message: `no answer after ${formatSeconds(timeoutMs)}`,
+      details: ['The check was stopped; anything it started was cancelled.'],
+    }),
+  );
   const cancelled = new Promise<CheckResult>((resolve) => {
-    controller.signal.addEventListener('abort', () => {
+    limit.signal.addEventListener('abort', () => {
       if (run.signal?.aborted) resolve({ status: 'skip', message: 'cancelled' });
     });
   });
@@ -126,7 +116,7 @@ async function runOne(
       return await check.run({
         services,
         options: run.options,
-        signal: controller.signal,
+        signal: limit.signal,
         outcomeOf: (id) => (needs.has(id) ? outcomes.get(id) : undefined),
       });
     } catch (error) {
@@ -138,8 +128,8 @@ async function runOne(
     const result = await Promise.race([attempt, deadline, cancelled]);
     return toOutcome(check, result, services.now() - startedAt);
   } finally {
-    for (const timer of timers) clearTimeout(timer);
-    run.signal?.removeEventListener('abort', onOuterAbort);
+    clearTimeout(slowTimer);
+    limit.dispose();
   }
 }
 
@@ -207,8 +197,4 @@ function assertValidGraph(checks: readonly Check[], previous: readonly CheckOutc
     done.add(id);
   };
   for (const check of checks) visit(check.id);
-}
-
-function formatSeconds(ms: number): string {
-  return `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)}s`;
 }

@@ -1,0 +1,148 @@
+/**
+ * Undoes applied steps one by one, newest first, each with its own time limit and live events; used by
+ * the engine after a failure or Ctrl-C and by `sc-doctor undo` from a journal. A stop (second Ctrl-C)
+ * ends the waiting at once: what is not undone yet is returned with the commands that remove it.
+ */
+import { startDeadline } from '../core/deadline.ts';
+import type { EmitEngineEvent, LeftBehind, RollbackOutcome } from './engine-events.ts';
+import type { JournalStepState, RunWriter } from './journal.ts';
+import { redactSecrets } from './secret-scrubber.ts';
+import type { StepUndoer, UndoRecord, UndoResult } from './step.ts';
+
+export interface RollbackEntry {
+  step: StepUndoer;
+  record: UndoRecord;
+}
+
+export interface RollbackOptions {
+  runId: string;
+  /** Newest first: the order to undo in. */
+  entries: readonly RollbackEntry[];
+  reason: 'failure' | 'cancelled' | 'undo';
+  emit: EmitEngineEvent;
+  /** Where each step's undo state is recorded; writing it never stops the rollback. */
+  writer: RunWriter | undefined;
+  /** Aborted by a second Ctrl-C: stop waiting, report what is left. */
+  stopSignal?: AbortSignal;
+  timeoutMs: number;
+  now: () => number;
+}
+
+export interface RollbackReport {
+  complete: boolean;
+  left: LeftBehind[];
+  outcomes: Map<string, { outcome: RollbackOutcome; reason: string | null }>;
+  /** Journal writes that failed during the rollback (the rollback went on without them). */
+  journalErrors: string[];
+}
+
+const JOURNAL_STATE: Record<Exclude<RollbackOutcome, 'abandoned'>, JournalStepState> = {
+  undone: 'undone',
+  'already-gone': 'already-gone',
+  'changed-since': 'changed-since',
+  failed: 'undo-failed',
+};
+
+export async function rollBack(options: RollbackOptions): Promise<RollbackReport> {
+  const { emit, writer, stopSignal, now } = options;
+  const report: RollbackReport = { complete: true, left: [], outcomes: new Map(), journalErrors: [] };
+  const journal = async (id: string, state: JournalStepState, message: string | null) => {
+    try {
+      await writer?.updateStep(id, (step) => {
+        step.state = state;
+        step.message = message;
+        step.endedAt = new Date(now()).toISOString();
+      });
+    } catch (error) {
+      report.journalErrors.push(redactSecrets(error instanceof Error ? error.message : String(error)));
+    }
+  };
+  const stopped = new Promise<'stopped'>((resolve) => {
+    if (stopSignal?.aborted) resolve('stopped');
+    stopSignal?.addEventListener('abort', () => resolve('stopped'), { once: true });
+  });
+
+  emit({
+    type: 'rollback:start',
+    runId: options.runId,
+    reason: options.reason,
+    steps: options.entries.map(({ step }) => ({ id: step.id, title: step.title })),
+  });
+
+  for (const { step, record } of options.entries) {
+    let outcome: RollbackOutcome;
+    let reason: string | null = null;
+    const startedAt = now();
+    if (stopSignal?.aborted) {
+      outcome = 'abandoned';
+      reason = 'not undone: you stopped the rollback';
+    } else {
+      await journal(step.id, 'undoing', null);
+      emit({ type: 'rollback:step-start', id: step.id, title: step.title, at: startedAt });
+      const deadline = startDeadline(step.timeoutMs ?? options.timeoutMs, stopSignal);
+      // Through a promise, so an undo that throws before its first await is a failure like any other.
+      const attempt = Promise.resolve()
+        .then(() =>
+          step.undo(
+            {
+              runId: options.runId,
+              signal: deadline.signal,
+              progress: (detail) =>
+                emit({ type: 'rollback:progress', id: step.id, detail, elapsedMs: now() - startedAt }),
+            },
+            record,
+          ),
+        )
+        .then(
+          (result): UndoResult | { status: 'failed'; reason: string } => result,
+          (error: unknown) => ({ status: 'failed' as const, reason: messageOf(error) }),
+        );
+      const settled = await Promise.race([
+        attempt,
+        stopped,
+        deadline.expired.then(() => ({ status: 'failed' as const, reason: deadline.signal.reason.message })),
+      ]);
+      deadline.dispose();
+      if (settled === 'stopped') {
+        outcome = 'abandoned';
+        reason = 'stopped while undoing: it may or may not be undone';
+      } else {
+        outcome = settled.status;
+        reason = 'reason' in settled ? settled.reason : null;
+        await journal(step.id, JOURNAL_STATE[outcome], reason);
+      }
+      emit({
+        type: 'rollback:step-end',
+        id: step.id,
+        title: step.title,
+        outcome,
+        elapsedMs: now() - startedAt,
+        reason,
+      });
+    }
+    report.outcomes.set(step.id, { outcome, reason });
+    if (outcome === 'failed' || outcome === 'changed-since' || outcome === 'abandoned') {
+      report.left.push({
+        id: step.id,
+        title: step.title,
+        reason: reason ?? outcome,
+        commands: manualCommands(step, record),
+      });
+    }
+  }
+  report.complete = report.left.length === 0;
+  emit({ type: 'rollback:end', runId: options.runId, complete: report.complete, left: report.left });
+  return report;
+}
+
+function manualCommands(step: StepUndoer, record: UndoRecord): string[] {
+  try {
+    return step.manualUndo(record);
+  } catch {
+    return [];
+  }
+}
+
+export function messageOf(error: unknown): string {
+  return redactSecrets(error instanceof Error ? error.message : String(error));
+}

@@ -1,0 +1,17 @@
+/**
+ * Run by undo-from-journal.test.ts as a separate process: starts a setup whose third step makes its
+ * change and then hangs, prints `hung`, and waits to be killed with SIGKILL.
+ */
+import { runSetup } from '../../source/setup/engine.ts';
+import { Journal } from '../../source/setup/journal.ts';
+import { planSteps } from '../../source/setup/plan.ts';
+import { killedRunSteps } from './killed-run-steps.ts';
+
+const [home, worldFile, target] = process.argv.slice(2);
+const steps = killedRunSteps(worldFile!, {
+  hang: async () => {
+    process.stdout.write('hung\n');
+    await new Promise(() => setInterval(() => {}, 1000));
+  },
+});
+await runSetup(await planSteps(steps.steps), { journal: new Journal({ home: home! }), target: target! });
