@@ -142,10 +142,24 @@ export interface LroOptions {
   /** For POST operations answered through `location`: the final result body. */
   result?: () => unknown;
   /** Extra fields for the terminal status body (Service Connector puts `properties` there). */
-  statusExtras?: (state: 'InProgress' | 'Succeeded' | 'Failed') => Record<string, unknown>;
+  statusExtras?: (state: 'InProgress' | LroOutcome) => Record<string, unknown>;
   /** Name of the in-progress status (`InProgress`, `Accepted`, `Deleting`...). Default `InProgress`. */
   runningStatus?: string;
+  /**
+   * Runs once the operation has ended, whatever the outcome (Succeeded, Failed, Canceled, also when an
+   * injected LRO fault skipped `work`): puts back what the start of the operation changed, e.g. a
+   * server's `Updating` state.
+   */
+  settle?: (outcome: LroOutcome) => void;
+  /**
+   * Last path segment of the status URL: ARM's generic `operationStatuses` (default) or
+   * `azureAsyncOperation`, which the PostgreSQL and MySQL flexible-server RPs use.
+   */
+  statusSegment?: 'operationStatuses' | 'azureAsyncOperation';
 }
+
+/** How a long-running operation ended (ARM's terminal statuses). */
+export type LroOutcome = 'Succeeded' | 'Failed' | 'Canceled';
 
 /** What a handler gets besides the request. */
 export interface TwinContext {

@@ -180,11 +180,12 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 
   const faults = new FaultInjector();
   faults.latencyMs = options.latencyMs ?? 0;
+  faults.lroDelayMs = options.lroDelayMs ?? 0;
   let baseUrl = '';
   let graphUrl = '';
   const lro = new LroManager(
     () => baseUrl,
-    () => options.lroDelayMs ?? 0,
+    faults,
     () => randomUUID(),
     () => clock.nowIso(),
   );

@@ -36,7 +36,9 @@ import {
   privateEndpointRoutes,
   serverReadRoutes,
   serverRp,
+  startStopRoutes,
 } from './database-routes.ts';
+import { holdState, MYSQL_GATE } from './server-state.ts';
 
 /** 2021-05-01 is what the installed SDK sends; 2023-12-30 is what doctor-facts.md and the CLI use. */
 export const MYSQL_API_VERSIONS = [
@@ -59,6 +61,8 @@ const rp = serverRp({
   namespace: 'Microsoft.DBforMySQL',
   type: 'flexibleServers',
   apiVersions: MYSQL_API_VERSIONS,
+  gate: MYSQL_GATE,
+  statusSegment: 'azureAsyncOperation',
 });
 const SERVER_TYPE = rp.serverType;
 const SERVER = rp.server;
@@ -162,20 +166,29 @@ const serverRoutes = [
       const publicAccess = patch.properties?.network?.publicNetworkAccess;
       if (publicAccess !== undefined && publicAccess !== 'Enabled' && publicAccess !== 'Disabled')
         throw invalidParameter('publicNetworkAccess');
-      return rp.accepted(req, twin, server.id, () => {
-        const next = structuredClone(twin.store.get(server.id) ?? server) as ArmResource;
-        if (patch.properties) {
-          const { administratorLoginPassword: _secret, ...rest } = patch.properties;
-          mergePatch(next.properties as Record<string, unknown>, rest);
-        }
-        if (patch.sku) next.sku = { ...next.sku, ...patch.sku };
-        if (patch.tags) next.tags = patch.tags;
-        if (identity) next.identity = identity;
-        twin.store.put(next);
-      });
+      const settle = holdState(twin.store, server, 'Updating');
+      return rp.accepted(
+        req,
+        twin,
+        server.id,
+        () => {
+          const next = structuredClone(twin.store.get(server.id) ?? server) as ArmResource;
+          if (patch.properties) {
+            const { administratorLoginPassword: _secret, ...rest } = patch.properties;
+            mergePatch(next.properties as Record<string, unknown>, rest);
+          }
+          if (patch.sku) next.sku = { ...next.sku, ...patch.sku };
+          if (patch.tags) next.tags = patch.tags;
+          if (identity) next.identity = identity;
+          next.properties!.state = 'Ready';
+          twin.store.put(next);
+        },
+        settle,
+      );
     },
     { parents: rp.rgOnly },
   ),
+  ...startStopRoutes(rp, {}),
 ];
 
 const ADMIN = `${SERVER}/administrators/{administratorName}`;

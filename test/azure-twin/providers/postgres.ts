@@ -25,8 +25,10 @@ import {
   privateEndpointRoutes,
   serverReadRoutes,
   serverRp,
+  startStopRoutes,
   storedChildReadRoutes,
 } from './database-routes.ts';
+import { holdState, POSTGRES_GATE, postgresServerNotReady } from './server-state.ts';
 
 /** 2025-08-01 is what the installed SDK sends; the others are earlier stable/preview versions of the RP. */
 export const POSTGRES_API_VERSIONS = [
@@ -42,6 +44,8 @@ const rp = serverRp({
   namespace: 'Microsoft.DBforPostgreSQL',
   type: 'flexibleServers',
   apiVersions: POSTGRES_API_VERSIONS,
+  gate: POSTGRES_GATE,
+  statusSegment: 'azureAsyncOperation',
 });
 const SERVER_TYPE = rp.serverType;
 const SERVER = rp.server;
@@ -114,30 +118,37 @@ const serverRoutes = [
       }
       const previousState = server.properties!.state;
       // Switching Entra auth on restarts the server: it shows Updating until the operation ends.
-      twin.store.put({ ...server, properties: { ...server.properties, state: 'Updating' } });
-      return rp.accepted(req, twin, server.id, () => {
-        const current = twin.store.get(server.id) ?? server;
-        const { identity, sku, tags, properties } = patch;
-        const next = structuredClone(current) as ArmResource;
-        if (properties) {
-          const { administratorLoginPassword: _secret, createMode: _mode, ...rest } = properties;
-          mergePatch(next.properties as Record<string, unknown>, rest);
-          if (
-            auth.activeDirectoryAuth === 'Enabled' &&
-            !(next.properties!.authConfig as Record<string, unknown>).tenantId
-          ) {
-            (next.properties!.authConfig as Record<string, unknown>).tenantId = twin.world.tenantId;
+      const settle = holdState(twin.store, server, 'Updating');
+      return rp.accepted(
+        req,
+        twin,
+        server.id,
+        () => {
+          const current = twin.store.get(server.id) ?? server;
+          const { identity, sku, tags, properties } = patch;
+          const next = structuredClone(current) as ArmResource;
+          if (properties) {
+            const { administratorLoginPassword: _secret, createMode: _mode, ...rest } = properties;
+            mergePatch(next.properties as Record<string, unknown>, rest);
+            if (
+              auth.activeDirectoryAuth === 'Enabled' &&
+              !(next.properties!.authConfig as Record<string, unknown>).tenantId
+            ) {
+              (next.properties!.authConfig as Record<string, unknown>).tenantId = twin.world.tenantId;
+            }
           }
-        }
-        if (sku) next.sku = { ...next.sku, ...sku };
-        if (tags) next.tags = tags;
-        if (identity) next.identity = identity;
-        next.properties!.state = previousState;
-        twin.store.put(next);
-      });
+          if (sku) next.sku = { ...next.sku, ...sku };
+          if (tags) next.tags = tags;
+          if (identity) next.identity = identity;
+          next.properties!.state = previousState;
+          twin.store.put(next);
+        },
+        settle,
+      );
     },
     { parents: rp.rgOnly },
   ),
+  ...startStopRoutes(rp, { stopRefusal: postgresServerNotReady }),
 ];
 
 const administratorRoutes = [
