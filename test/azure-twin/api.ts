@@ -91,6 +91,32 @@ export interface World {
   azFailure: null | 'not-signed-in' | 'aadsts530003' | 'aadsts50076' | 'aadsts700082' | 'hang';
   /** Default subscription of the stand-in az. */
   defaultSubscriptionId: string;
+  /**
+   * Custom role definitions of the tenant (served at `Microsoft.Authorization/roleDefinitions` and
+   * evaluated by RBAC like built-in ones); assignments name them by `roleName` or id.
+   */
+  customRoles?: CustomRole[];
+  /** Resource provider namespaces not registered in the subscriptions (ARM answers 409 `MissingSubscriptionRegistration`). */
+  unregisteredProviders?: string[];
+  /** Entra groups (Graph `/groups`, `memberOf`); members are object ids of users or service principals. */
+  groups?: Group[];
+}
+
+/** A custom Azure role: a GUID, a name, permission blocks and the scopes it may be assigned at. */
+export interface CustomRole {
+  id: string;
+  roleName: string;
+  description: string;
+  assignableScopes: string[];
+  permissions: { actions: string[]; notActions: string[]; dataActions: string[]; notDataActions: string[] }[];
+}
+
+/** An Entra security group. */
+export interface Group {
+  objectId: string;
+  displayName: string;
+  /** Object ids of the direct members. */
+  members: string[];
 }
 
 export interface TwinRequest {

@@ -16,6 +16,7 @@ import {
   type TwinRequest,
   type World,
 } from '../api.ts';
+import { requireIdentityAssign } from '../framework/linked-access.ts';
 import {
   childId,
   type FlexibleServerSeed,
@@ -138,6 +139,13 @@ const serverRoutes = [
       let identity: Record<string, unknown> | undefined;
       if (patch.identity !== undefined) {
         if (patch.identity?.type !== 'UserAssigned') throw invalidParameter('identity.type');
+        requireIdentityAssign(
+          twin.world,
+          req.caller,
+          `${SERVER_TYPE}/write`,
+          server.id,
+          patch.identity as { userAssignedIdentities?: Record<string, unknown> },
+        );
         const wanted = Object.keys(patch.identity.userAssignedIdentities ?? {});
         for (const id of wanted) {
           if (!twin.world.principals.some((p) => p.alternativeId?.toLowerCase() === id.toLowerCase())) {

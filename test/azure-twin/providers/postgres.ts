@@ -9,6 +9,7 @@ import { type ArmResource, AzureError, type Provider, type TwinContext, type Wor
 import {
   childId,
   type FlexibleServerSeed,
+  invalidParameter,
   mergePatch,
   seededEndpoints,
   seededFlexibleNetwork,
@@ -92,6 +93,13 @@ const serverRoutes = [
         ...(server.properties?.authConfig as Record<string, string>),
         ...(patch.properties?.authConfig ?? {}),
       };
+      // The spec's enums are exactly `Enabled`/`Disabled` and Azure's JSON values are case-sensitive
+      // (api-guidelines json-field-values-case-sensitivity); whether the RP folds case is not documented.
+      for (const field of ['activeDirectoryAuth', 'passwordAuth'] as const) {
+        const value = patch.properties?.authConfig?.[field];
+        if (value !== undefined && value !== 'Enabled' && value !== 'Disabled')
+          throw invalidParameter(`authConfig.${field}`);
+      }
       if (auth.activeDirectoryAuth === 'Disabled' && auth.passwordAuth === 'Disabled') {
         throw new AzureError(
           400,
@@ -169,12 +177,11 @@ const administratorRoutes = [
         'InvalidParameterValue',
         'Invalid value given for parameter principalType. Specify a valid parameter value.',
       );
+    // Azure's answer here is not documented; the twin refuses in the RP's own validation template
+    // (InvalidParameterValue "Invalid value given for parameter <x>. Specify a valid parameter value.",
+    // MicrosoftDocs/azure-docs#124887) naming the setting that has to change.
     if ((server.properties?.authConfig as Record<string, string>)?.activeDirectoryAuth !== 'Enabled') {
-      throw new AzureError(
-        400,
-        'AadAuthDisabled',
-        `Microsoft Entra authentication is not enabled on server '${server.name}'. Enable it before adding a Microsoft Entra administrator.`,
-      );
+      throw invalidParameter('authConfig.activeDirectoryAuth');
     }
     const objectId = req.params.objectId!;
     const admin: ArmResource = {
@@ -188,7 +195,18 @@ const administratorRoutes = [
         tenantId: props.tenantId ?? twin.world.tenantId,
       },
     };
+    // The RP validates the principal against Entra while the operation runs: an object id Graph does
+    // not know fails it as captured when validation fails (MicrosoftDocs/azure-docs#121503).
+    const known =
+      twin.principal(objectId) !== undefined ||
+      (twin.world.groups ?? []).some((g) => g.objectId.toLowerCase() === objectId.toLowerCase());
     return rp.accepted(req, twin, admin.id, async () => {
+      if (!known)
+        throw new AzureError(
+          500,
+          'InternalServerError',
+          'Failed to create Azure AD Principal. Reason - 0LP01: An unexpected error occurred while trying to validate user.',
+        );
       twin.store.put(admin);
       await twin.databases.postgresAdminAdded?.(twin.store.get(server.id) ?? server, {
         objectId,
