@@ -16,6 +16,7 @@ import { type PostgresSeed, seedPostgresServer } from './providers/postgres.ts';
 import { seedSpringApp } from './providers/spring.ts';
 import { type SqlSeed, seedSqlServer } from './providers/sql.ts';
 import { seedWebApp } from './providers/web.ts';
+import { armScenarios } from './scenarios-arm.ts';
 
 /** What a scenario seeds into (fits the providers' `SeedTarget`). */
 export interface ScenarioTarget {
@@ -210,6 +211,8 @@ export const scenarios: Record<string, Scenario> = {
   'az-hangs': (t) => seedWorld(t, { azFailure: 'hang' }),
   /** Only tenant, Dana, subscription and rg-orders: no resources. */
   empty: () => {},
+  /** Admins, auth modes, app identity, Dana's roles, provider registration: see scenarios-arm.ts. */
+  ...armScenarios(seedWorld),
 };
 
 export const scenarioNames = (): string[] => Object.keys(scenarios);
