@@ -241,6 +241,15 @@ describe('input validation', () => {
     assert.equal(missing.code, 'ResourceNotFound');
   });
 
+  test('removing the identity the MySQL Entra admin signs in with is refused (400 InvalidParameterValue)', async () => {
+    const answer = await dana.send('PATCH', `${RESOURCE_IDS.mysql}?api-version=2023-12-30`, {
+      identity: { type: 'UserAssigned', userAssignedIdentities: { [RESOURCE_IDS.identity]: null } },
+    });
+    assert.equal(answer.status, 400);
+    assert.equal(answer.body.error.code, 'InvalidParameterValue');
+    assert.match(answer.body.error.message, /identity\.userAssignedIdentities/);
+  });
+
   test('a linker to a missing database: the operation fails with GeneralUserError', async () => {
     const linker = `${RESOURCE_IDS.webApp}/providers/Microsoft.ServiceLinker/linkers/missing_db?api-version=2024-07-01-preview`;
     await assert.rejects(

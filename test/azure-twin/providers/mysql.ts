@@ -156,6 +156,16 @@ const serverRoutes = [
             );
           }
         }
+        // The Entra admin signs in to Graph as its identity: what Azure does when that identity is
+        // removed is not documented; the twin refuses it in the RP's validation template (the same
+        // rule that makes an admin PUT name an attached identity) rather than break Entra logins.
+        const adminIdentity = twin.store.get(childId(server.id, 'administrators', 'ActiveDirectory'))
+          ?.properties?.identityResourceId as string | undefined;
+        const removed = Object.entries(patch.identity.userAssignedIdentities ?? {})
+          .filter(([, value]) => value === null)
+          .map(([id]) => id.toLowerCase());
+        if (adminIdentity && removed.includes(adminIdentity.toLowerCase()))
+          throw invalidParameter('identity.userAssignedIdentities');
         // ARM PATCH semantics for the map: listed ids are added, ids mapped to null are removed.
         const kept = serverIdentityIds(server).filter(
           (id) =>
