@@ -113,6 +113,26 @@ test('MySQL admin DELETE: 202 with both headers as AzureADAdministratorDelete.js
   assert.equal(twin.store.get(MYSQL_ADMIN), undefined);
 });
 
+test('PostgreSQL stop: 202 with both headers in the shape of ServersStop.json', async () => {
+  const example = (await import('./fixtures/postgresql/2025-08-01/ServersStop.json', {
+    with: { type: 'json' },
+  })) as { default: { responses: { 202: { headers: Record<string, string> } } } };
+  const expected = example.default.responses[202].headers;
+  const send = armPipeline(twin);
+  const initial = await send('POST', `${PG}/stop?api-version=2025-08-01`);
+  assert.equal(initial.status, 202);
+  assert.equal(
+    template(initial.headers['azure-asyncoperation']!),
+    template(expected['Azure-AsyncOperation']!),
+  );
+  assert.equal(template(initial.headers.location!), template(expected.Location!));
+  // The status poll waits for the (undelayed) stop to end; then the server is started again.
+  assert.equal((await send('GET', initial.headers['azure-asyncoperation']!)).body.status, 'Succeeded');
+  assert.equal((await pg.servers.get('rg-orders', 'pg-orders')).state, 'Stopped');
+  await pg.servers.beginStartAndWait('rg-orders', 'pg-orders', LRO);
+  assert.equal((await pg.servers.get('rg-orders', 'pg-orders')).state, 'Ready');
+});
+
 test('an injected failure ends the operation Failed with its error; the server leaves Updating', async () => {
   const set = await admin('/_twin/lro-faults', {
     resourceId: PG,

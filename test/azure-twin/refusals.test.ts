@@ -15,7 +15,8 @@ import type { CustomRole } from './api.ts';
 import { IDS, startTwin, type Twin } from './index.ts';
 import { NAMES, RESOURCE_IDS } from './scenarios.ts';
 import { ARM_SCOPE, type ArmRest, armRest } from './testing/arm-rest.ts';
-import { sdkError } from './testing/sdk-capture.ts';
+import { exampleBody, sdkError } from './testing/sdk-capture.ts';
+import { assertSameShape } from './testing/shape.ts';
 import { sdkOptions } from './testing/twin-fixture.ts';
 
 const RG = NAMES.resourceGroup;
@@ -157,6 +158,11 @@ describe('custom roles', () => {
       custom.map((role) => [role.roleName, role.roleType, role.assignableScopes]),
       [['Orders App Writer', 'CustomRole', [RESOURCE_IDS.resourceGroup]]],
     );
+    const raw = await dana.send(
+      'GET',
+      `${RESOURCE_IDS.resourceGroup}/providers/Microsoft.Authorization/roleDefinitions/${APP_WRITER.id}?api-version=2022-04-01`,
+    );
+    assertSameShape(raw.body, exampleBody('authorization/2022-04-01/GetRoleDefinitionById.json'));
     const byId = await auth.roleDefinitions.get(RESOURCE_IDS.resourceGroup, APP_WRITER.id);
     assert.deepEqual(byId.permissions?.[0]?.actions, APP_WRITER.permissions[0]!.actions);
     // What it lists it grants (a container app write), what it does not list it refuses.
