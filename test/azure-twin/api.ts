@@ -207,7 +207,12 @@ export interface TwinContext {
   databases: DatabaseHooks;
 }
 
-/** How ARM changes reach the real database servers behind the twin. All optional: ARM-only runs omit them. */
+/**
+ * How ARM changes reach the real database servers behind the twin. All optional: ARM-only runs omit them.
+ * A server's running state is not pushed through a hook: the stored ARM resource's `properties.state`
+ * (`Ready`, `Stopped`, `Starting`, `Stopping`, `Updating`...) is authoritative, and the database layer
+ * reads it from the store when a client connects (see providers/server-state.ts).
+ */
 export interface DatabaseHooks {
   /** An Entra admin was added to a PostgreSQL server: create its login role (token = password). */
   postgresAdminAdded?(
