@@ -36,6 +36,7 @@ import { internalRoutes } from './framework/internal.ts';
 import { LroManager } from './framework/lro.ts';
 import { MsiEndpoint } from './framework/msi.ts';
 import { createPipeline } from './framework/pipeline.ts';
+import { providerRegistrationRoutes } from './framework/providers-registration.ts';
 import { Router } from './framework/router.ts';
 import { MemoryResourceStore } from './framework/store.ts';
 import { issueServerCert, sharedTls } from './framework/tls.ts';
@@ -210,7 +211,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   };
 
   const router = new Router();
-  router.add(...armCoreRoutes(lro));
+  router.add(...armCoreRoutes(lro), ...providerRegistrationRoutes);
   for (const provider of providers) router.add(...provider.routes);
   router.add(...(options.extraRoutes ?? []));
 

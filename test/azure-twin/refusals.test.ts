@@ -339,4 +339,33 @@ describe('resource provider registration', () => {
       twin.world.unregisteredProviders = [];
     }
   });
+
+  test('the provider shows NotRegistered; registering needs <namespace>/register/action and then linkers answer', async () => {
+    twin.world.unregisteredProviders = ['Microsoft.ServiceLinker'];
+    try {
+      const provider = `/subscriptions/${SUB}/providers/Microsoft.ServiceLinker`;
+      const before = await dana.send('GET', `${provider}?api-version=2021-04-01`);
+      assert.equal(before.body.registrationState, 'NotRegistered');
+      assertSameShape(before.body, exampleBody('resources/2021-04-01/GetProvider.json'));
+      const wendy = armRest(twin.baseUrl, twin.tokens.credential(WENDY));
+      const refused = await wendy.send('POST', `${provider}/register?api-version=2021-04-01`);
+      assert.equal(refused.status, 403);
+      assert.equal(refused.body.error.code, 'AuthorizationFailed');
+      assert.match(refused.body.error.message, /'Microsoft\.ServiceLinker\/register\/action'/);
+      const registering = await dana.send('POST', `${provider}/register?api-version=2021-04-01`);
+      assert.equal(registering.status, 200);
+      assert.equal(registering.body.registrationState, 'Registering');
+      assert.equal(
+        (await dana.send('GET', `${provider}?api-version=2021-04-01`)).body.registrationState,
+        'Registered',
+      );
+      const linkers = await dana.send(
+        'GET',
+        `${RESOURCE_IDS.webApp}/providers/Microsoft.ServiceLinker/linkers?api-version=2024-07-01-preview`,
+      );
+      assert.equal(linkers.status, 200);
+    } finally {
+      twin.world.unregisteredProviders = [];
+    }
+  });
 });

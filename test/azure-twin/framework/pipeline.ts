@@ -27,6 +27,7 @@ import {
 } from './errors.ts';
 import type { FaultInjector } from './faults.ts';
 import { isAllowed } from './permissions.ts';
+import { REGISTRATION_PATH } from './providers-registration.ts';
 import { normalisePath, type Router } from './router.ts';
 
 /** Internal (non-Azure) routes under `/_twin/`, guarded by the admin header instead of a token. */
@@ -224,7 +225,7 @@ function checkSubscription(world: World, path: string): void {
  */
 function checkRegistration(world: World, path: string): void {
   const unregistered = world.unregisteredProviders ?? [];
-  if (unregistered.length === 0 || !/^\/subscriptions\//i.test(path)) return;
+  if (unregistered.length === 0 || !/^\/subscriptions\//i.test(path) || REGISTRATION_PATH.test(path)) return;
   const namespaces = [...path.matchAll(/\/providers\/([^/]+)/gi)].map((m) => m[1]!);
   const namespace = namespaces.at(-1);
   if (!namespace || !unregistered.some((ns) => ns.toLowerCase() === namespace.toLowerCase())) return;

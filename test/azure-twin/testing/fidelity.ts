@@ -74,6 +74,14 @@ export const FIDELITY: FidelityRow[] = [
   },
   {
     area: 'ARM',
+    operation: 'GET /subscriptions/{s}/providers/{ns}, POST .../register',
+    shape: { fixture: 'resources/2021-04-01/GetProvider.json' },
+    refusal: {
+      test: 'the provider shows NotRegistered; registering needs <namespace>/register/action and then linkers answer',
+    },
+  },
+  {
+    area: 'ARM',
     operation: 'any call into an unregistered namespace',
     shape: { none: 'an error answer only' },
     refusal: { test: 'calls into an unregistered namespace get 409 MissingSubscriptionRegistration' },
