@@ -136,5 +136,23 @@ describe('MySQL flexible server', () => {
     await mysql.servers.beginStartAndWait(RG, 'mysql-cycle', LRO);
     assert.equal(stateOf('DBforMySQL', 'mysql-cycle'), 'Ready');
     await mysql.firewallRules.beginCreateOrUpdateAndWait(RG, 'mysql-cycle', 'office', RULE, LRO);
+
+    // While an update runs the server is Updating, and the same refusal names that state.
+    twin.faults.lroDelayMs = 200;
+    try {
+      const update = await mysql.servers.beginUpdate(RG, 'mysql-cycle', { tags: { team: 'orders' } }, LRO);
+      const busy = await sdkError(
+        mysql.firewallRules.beginCreateOrUpdateAndWait(RG, 'mysql-cycle', 'office', RULE, LRO),
+      );
+      assert.equal(busy.statusCode, 409);
+      assert.equal(
+        busy.message,
+        "Operation 'CreateOrUpdateFirewallRule' cannot be performed as server 'mysql-cycle' is currently in state 'Updating'.",
+      );
+      await update.pollUntilDone();
+      assert.equal(stateOf('DBforMySQL', 'mysql-cycle'), 'Ready');
+    } finally {
+      twin.faults.lroDelayMs = 0;
+    }
   });
 });
