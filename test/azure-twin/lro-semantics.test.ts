@@ -45,6 +45,15 @@ async function admin(path: string, body: unknown): Promise<Response> {
   });
 }
 
+/** Polls `done` (the twin holds each status poll up to 100 ms) until it is true, for at most 20 s. */
+async function until(done: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error('the operation did not end');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** The path and query of a header URL with its operation id replaced, to compare with the example's. */
 function template(url: string): string {
   const { pathname, search } = new URL(url);
@@ -65,7 +74,8 @@ test('PostgreSQL PATCH: 202 with the status resource and the separate result URL
     }
   )) as { default: { responses: { 202: { headers: Record<string, string> } } } };
   const expected = example.default.responses[202].headers;
-  await admin('/_twin/latency', { lroDelayMs: 300, retryAfterSeconds: 1 });
+  // Long enough that the first polls surely find it running, also on a loaded machine.
+  await admin('/_twin/latency', { lroDelayMs: 1500, retryAfterSeconds: 1 });
   const send = armPipeline(twin);
   const initial = await send('PATCH', `${PG}?api-version=2025-08-01`, {
     properties: { authConfig: { activeDirectoryAuth: 'Enabled', passwordAuth: 'Enabled' } },
@@ -87,8 +97,7 @@ test('PostgreSQL PATCH: 202 with the status resource and the separate result URL
   assert.equal(pending.headers.location, location);
   assert.equal(pending.headers['retry-after'], '1');
 
-  await new Promise((resolve) => setTimeout(resolve, 350));
-  assert.equal((await send('GET', status)).body.status, 'Succeeded');
+  await until(async () => (await send('GET', status)).body.status === 'Succeeded');
   const done = await send('GET', location);
   assert.equal(done.status, 204);
 });
@@ -98,7 +107,7 @@ test('MySQL admin DELETE: 202 with both headers as AzureADAdministratorDelete.js
     with: { type: 'json' },
   })) as { default: { responses: { 202: { headers: Record<string, string> } } } };
   const expected = example.default.responses[202].headers;
-  twin.faults.lroDelayMs = 200;
+  twin.faults.lroDelayMs = 1500;
   const send = armPipeline(twin);
   const initial = await send('DELETE', `${MYSQL_ADMIN}?api-version=2023-12-30`);
   assert.equal(initial.status, 202);
@@ -108,7 +117,7 @@ test('MySQL admin DELETE: 202 with both headers as AzureADAdministratorDelete.js
   );
   assert.equal(template(initial.headers.location!), template(expected.Location!));
   assert.equal((await send('GET', initial.headers.location!)).status, 202);
-  await new Promise((resolve) => setTimeout(resolve, 250));
+  await until(async () => (await send('GET', initial.headers.location!)).status !== 202);
   assert.equal((await send('GET', initial.headers.location!)).status, 204);
   assert.equal(twin.store.get(MYSQL_ADMIN), undefined);
 });

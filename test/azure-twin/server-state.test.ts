@@ -18,6 +18,11 @@ const RG = 'rg-orders';
 const READER = '7e0d0000-0000-4000-8000-00000000eade';
 const LRO = { updateIntervalInMs: 5 };
 const RULE = { startIpAddress: '203.0.113.1', endIpAddress: '203.0.113.1' };
+/**
+ * How long start, stop and update run where a test looks at the server meanwhile: long enough for the
+ * calls in between on a loaded machine (nothing is asserted about the time itself).
+ */
+const BUSY_MS = 1000;
 
 let twin: Twin;
 let pg: PostgreSQLManagementFlexibleServerClient;
@@ -46,7 +51,7 @@ twinPerFile(READER, (fixture) => {
 
 describe('PostgreSQL flexible server', () => {
   test('stop and start are long-running and pass through Stopping and Starting', async () => {
-    twin.faults.lroDelayMs = 150;
+    twin.faults.lroDelayMs = BUSY_MS;
     try {
       const stopping = await pg.servers.beginStop(RG, 'pg-cycle', LRO);
       assert.equal(stateOf('DBforPostgreSQL', 'pg-cycle'), 'Stopping');
@@ -94,7 +99,7 @@ describe('PostgreSQL flexible server', () => {
   });
 
   test('while an update runs the server is Updating and a second write gets 409 ServerIsBusy', async () => {
-    twin.faults.lroDelayMs = 200;
+    twin.faults.lroDelayMs = BUSY_MS;
     try {
       const update = await pg.servers.beginUpdate(
         RG,
@@ -138,7 +143,7 @@ describe('MySQL flexible server', () => {
     await mysql.firewallRules.beginCreateOrUpdateAndWait(RG, 'mysql-cycle', 'office', RULE, LRO);
 
     // While an update runs the server is Updating, and the same refusal names that state.
-    twin.faults.lroDelayMs = 200;
+    twin.faults.lroDelayMs = BUSY_MS;
     try {
       const update = await mysql.servers.beginUpdate(RG, 'mysql-cycle', { tags: { team: 'orders' } }, LRO);
       const busy = await sdkError(
