@@ -98,6 +98,32 @@ export interface World {
   clientIp?: string;
   /** PostgreSQL roles that exist from before (scenarios `pg-role-exists`, `pg-stale-role`). */
   postgresRoles?: PostgresRoleSeed[];
+  /**
+   * Custom role definitions of the tenant (served at `Microsoft.Authorization/roleDefinitions` and
+   * evaluated by RBAC like built-in ones); assignments name them by `roleName` or id.
+   */
+  customRoles?: CustomRole[];
+  /** Resource provider namespaces not registered in the subscriptions (ARM answers 409 `MissingSubscriptionRegistration`). */
+  unregisteredProviders?: string[];
+  /** Entra groups (Graph `/groups`, `memberOf`); members are object ids of users or service principals. */
+  groups?: Group[];
+}
+
+/** A custom Azure role: a GUID, a name, permission blocks and the scopes it may be assigned at. */
+export interface CustomRole {
+  id: string;
+  roleName: string;
+  description: string;
+  assignableScopes: string[];
+  permissions: { actions: string[]; notActions: string[]; dataActions: string[]; notDataActions: string[] }[];
+}
+
+/** An Entra security group. */
+export interface Group {
+  objectId: string;
+  displayName: string;
+  /** Object ids of the direct members. */
+  members: string[];
 }
 
 export interface TwinRequest {
@@ -149,10 +175,24 @@ export interface LroOptions {
   /** For POST operations answered through `location`: the final result body. */
   result?: () => unknown;
   /** Extra fields for the terminal status body (Service Connector puts `properties` there). */
-  statusExtras?: (state: 'InProgress' | 'Succeeded' | 'Failed') => Record<string, unknown>;
+  statusExtras?: (state: 'InProgress' | LroOutcome) => Record<string, unknown>;
   /** Name of the in-progress status (`InProgress`, `Accepted`, `Deleting`...). Default `InProgress`. */
   runningStatus?: string;
+  /**
+   * Runs once the operation has ended, whatever the outcome (Succeeded, Failed, Canceled, also when an
+   * injected LRO fault skipped `work`): puts back what the start of the operation changed, e.g. a
+   * server's `Updating` state.
+   */
+  settle?: (outcome: LroOutcome) => void;
+  /**
+   * Last path segment of the status URL: ARM's generic `operationStatuses` (default) or
+   * `azureAsyncOperation`, which the PostgreSQL and MySQL flexible-server RPs use.
+   */
+  statusSegment?: 'operationStatuses' | 'azureAsyncOperation';
 }
+
+/** How a long-running operation ended (ARM's terminal statuses). */
+export type LroOutcome = 'Succeeded' | 'Failed' | 'Canceled';
 
 /** What a handler gets besides the request. */
 export interface TwinContext {
@@ -174,7 +214,12 @@ export interface TwinContext {
   databases: DatabaseHooks;
 }
 
-/** How ARM changes reach the real database servers behind the twin. All optional: ARM-only runs omit them. */
+/**
+ * How ARM changes reach the real database servers behind the twin. All optional: ARM-only runs omit them.
+ * A server's running state is not pushed through a hook: the stored ARM resource's `properties.state`
+ * (`Ready`, `Stopped`, `Starting`, `Stopping`, `Updating`...) is authoritative, and the database layer
+ * reads it from the store when a client connects (see providers/server-state.ts).
+ */
 export interface DatabaseHooks {
   /** An Entra admin was added to a PostgreSQL server: create its login role (token = password). */
   postgresAdminAdded?(

@@ -36,6 +36,7 @@ import { internalRoutes } from './framework/internal.ts';
 import { LroManager } from './framework/lro.ts';
 import { MsiEndpoint } from './framework/msi.ts';
 import { createPipeline } from './framework/pipeline.ts';
+import { providerRegistrationRoutes } from './framework/providers-registration.ts';
 import { Router } from './framework/router.ts';
 import { MemoryResourceStore } from './framework/store.ts';
 import { issueServerCert, sharedTls } from './framework/tls.ts';
@@ -180,11 +181,12 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 
   const faults = new FaultInjector();
   faults.latencyMs = options.latencyMs ?? 0;
+  faults.lroDelayMs = options.lroDelayMs ?? 0;
   let baseUrl = '';
   let graphUrl = '';
   const lro = new LroManager(
     () => baseUrl,
-    () => options.lroDelayMs ?? 0,
+    faults,
     () => randomUUID(),
     () => clock.nowIso(),
   );
@@ -209,7 +211,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   };
 
   const router = new Router();
-  router.add(...armCoreRoutes(lro));
+  router.add(...armCoreRoutes(lro), ...providerRegistrationRoutes);
   for (const provider of providers) router.add(...provider.routes);
   router.add(...(options.extraRoutes ?? []));
 

@@ -26,7 +26,7 @@ test('npm run twin writes .twin/env for the shell and .twin/app-env for app code
   const envFile = join(dir, 'env');
   const twin = spawn(
     process.execPath,
-    ['--import', 'tsx', 'test/azure-twin/main.ts', 'reader-only', '--no-databases'],
+    ['--import', 'tsx', 'test/azure-twin/main.ts', 'reader-only', '--no-databases', '--lro-delay=1500'],
     {
       cwd: repoRoot,
       env: { ...process.env, TWIN_ENV_FILE: envFile },
@@ -50,6 +50,7 @@ test('npm run twin writes .twin/env for the shell and .twin/app-env for app code
     );
     assert.match(appEnv, /export IDENTITY_ENDPOINT='http:\/\/127\.0\.0\.1:\d+\/msi\/token'/);
     assert.match(printed, /scenario 'reader-only'/);
+    assert.match(printed, /1500 ms per long-running operation/);
     assert.doesNotMatch(printed, /AZ_TWIN_KEY|IDENTITY_HEADER=/, 'secrets stay in the env files');
 
     const { stdout } = await run('sh', ['-c', `. '${envFile}' && az account show -o json`], {

@@ -1,11 +1,14 @@
 /**
- * `npm run twin [-- scenario] [--no-databases]`: starts the local Azure twin, writes `.twin/env` for a
+ * `npm run twin [-- scenario] [--no-databases] [--latency=MS] [--lro-delay=MS]`: starts the local Azure twin, writes `.twin/env` for a
  * developer's shell to `source` (stand-in az on PATH, CA bundle) and `.twin/app-env` with what an app
  * running on orders-api would see (its managed-identity endpoint), and stays up until Ctrl-C.
  * The two are kept apart on purpose: a developer's shell is no App Service box. With IDENTITY_ENDPOINT
  * set, sc-doctor adds that managed identity to the end of its credential chain (used when az has no
  * token, or alone with --credential managed-identity). Prints no secret: the admin key and the
  * identity header live only in those files (mode 0600).
+ * `--latency` delays every ARM/Graph answer and `--lro-delay` makes each long-running operation run
+ * that long, so a server's `Updating` state and the polling show up from outside; both can be changed
+ * later with `POST /_twin/latency`.
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -44,6 +47,18 @@ function connectTo(twin: Twin): string {
   return pairs.join(',');
 }
 
+/** The value of `--flag=MS` in milliseconds (0 when absent); a bad value exits 2 naming the flag. */
+function millis(args: string[], flag: string): number {
+  const given = args.find((a) => a.startsWith(`${flag}=`));
+  if (!given) return 0;
+  const value = Number(given.slice(flag.length + 1));
+  if (!Number.isFinite(value) || value < 0) {
+    process.stderr.write(`${flag} needs a number of milliseconds >= 0, e.g. ${flag}=2000\n`);
+    process.exit(2);
+  }
+  return value;
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const scenario = args.find((a) => !a.startsWith('-')) ?? 'healthy';
@@ -52,16 +67,18 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   let databases = !args.includes('--no-databases');
+  const latencyMs = millis(args, '--latency');
+  const lroDelayMs = millis(args, '--lro-delay');
   let twin: Twin;
   try {
-    twin = await startTwin({ scenario, databases });
+    twin = await startTwin({ scenario, databases, latencyMs, lroDelayMs });
   } catch (error) {
     if (!databases) throw error;
     process.stderr.write(
       `twin: database servers unavailable (${(error as Error).message.split('\n')[0]}); ARM and Graph only.\n`,
     );
     databases = false;
-    twin = await startTwin({ scenario, databases });
+    twin = await startTwin({ scenario, databases, latencyMs, lroDelayMs });
   }
 
   const mapping = connectTo(twin);
@@ -108,6 +125,7 @@ async function main(): Promise<void> {
       `App code that needs orders-api's managed identity: . ${appEnvFile}`,
       '',
       `Scenarios: ${scenarioNames().join(', ')}`,
+      `Latency: ${latencyMs} ms per request, ${lroDelayMs} ms per long-running operation (POST /_twin/latency changes them).`,
       'Ctrl-C (or SIGTERM) stops the twin and its databases.',
       '',
     ].join('\n'),

@@ -34,6 +34,14 @@ function sdkClient(principal: string): PostgreSQLManagementFlexibleServerClient 
 
 twinPerFile(READER, (fixture) => {
   twin = fixture.twin;
+  // The managed identity made admin below: the RP validates admins against Entra, so Graph knows it.
+  twin.context.addPrincipal({
+    objectId: MI,
+    appId: '9b9b0000-0000-4000-8000-0000000000a2',
+    tenantId: IDS.tenantId,
+    kind: 'managedIdentity',
+    displayName: 'orders-api',
+  });
   const target = { store: twin.store, world: twin.world };
   seedPostgresServer(target, {
     subscriptionId: IDS.subscriptionId,

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { IDS, startTwin, type Twin } from './index.ts';
 import { NETWORK_IDS, PRIVATE_IPS } from './scenario-network.ts';
 import { NAMES, OTHER_ADMIN, RESOURCE_IDS, STALE_APP_OBJECT_ID, scenarioNames } from './scenarios.ts';
+import { ARM_SCENARIO_IDS } from './scenarios-arm.ts';
 import { armRest } from './testing/arm-rest.ts';
 
 const run = promisify(execFile);
@@ -161,6 +162,114 @@ test('mysql-identity-without-graph-roles and sql-entra-only', async () => {
   const entraOnly = await twinFor('sql-entra-only');
   const only = await entraOnly.get(`${RESOURCE_IDS.sql}/azureADOnlyAuthentications/Default`, SQL);
   assert.equal(only.properties.azureADOnlyAuthentication, true);
+});
+
+const graphGet = async (twin: Twin, path: string) =>
+  fetch(`${twin.graphUrl}/v1.0${path}`, {
+    headers: { authorization: `Bearer ${twin.tokens.issue(IDS.dana, 'graph')}` },
+  }).then((r) => r.json() as Promise<any>);
+
+test('pg-group-admin and sql-group-admin: the admin is a Graph group whose members include Dana', async () => {
+  const pgGroup = await twinFor('pg-group-admin');
+  const admins = await pgGroup.get(`${RESOURCE_IDS.postgres}/administrators`, PG);
+  assert.deepEqual(
+    admins.value.map((a: any) => [a.properties.objectId, a.properties.principalType]),
+    [[ARM_SCENARIO_IDS.pgAdminGroup, 'Group']],
+  );
+  const memberOf = await graphGet(pgGroup.twin, '/me/memberOf');
+  assert.deepEqual(
+    memberOf.value.map((g: any) => [g['@odata.type'], g.id, g.displayName]),
+    [['#microsoft.graph.group', ARM_SCENARIO_IDS.pgAdminGroup, 'Orders DB Admins']],
+  );
+  const members = await graphGet(pgGroup.twin, `/groups/${ARM_SCENARIO_IDS.pgAdminGroup}/members`);
+  assert.deepEqual(
+    members.value.map((m: any) => m.id),
+    [IDS.dana],
+  );
+  const sqlGroup = await twinFor('sql-group-admin');
+  const sqlServer = await sqlGroup.get(RESOURCE_IDS.sql, '2022-08-01-preview');
+  assert.equal(sqlServer.properties.administrators.sid, ARM_SCENARIO_IDS.sqlAdminGroup);
+  assert.equal(sqlServer.properties.administrators.principalType, 'Group');
+  const danaGroups = await graphGet(sqlGroup.twin, `/users/${IDS.dana}/memberOf`);
+  assert.deepEqual(
+    danaGroups.value.map((g: any) => g.displayName),
+    ['Orders SQL Admins'],
+  );
+});
+
+test('pg-entra-only, mysql-aad-only, sql-app-admin: the auth modes and admin they name', async () => {
+  const pg = await (await twinFor('pg-entra-only')).get(RESOURCE_IDS.postgres, PG);
+  assert.deepEqual(pg.properties.authConfig, {
+    activeDirectoryAuth: 'Enabled',
+    passwordAuth: 'Disabled',
+    tenantId: IDS.tenantId,
+  });
+  const mysql = await twinFor('mysql-aad-only');
+  const param = await mysql.get(`${RESOURCE_IDS.mysql}/configurations/aad_auth_only`, MYSQL);
+  assert.equal(param.properties.value, 'ON');
+  const appAdmin = await twinFor('sql-app-admin');
+  const site = await appAdmin.get(RESOURCE_IDS.webApp, '2025-05-01');
+  const app = appAdmin.twin.world.principals.find((p) => p.objectId === site.identity.principalId)!;
+  const server = await appAdmin.get(RESOURCE_IDS.sql, '2022-08-01-preview');
+  assert.equal(server.properties.administrators.sid, app.appId);
+  assert.equal(server.properties.administrators.principalType, 'Application');
+});
+
+test('app-no-identity and existing-settings: the web app as they describe it', async () => {
+  const bare = await (await twinFor('app-no-identity')).get(RESOURCE_IDS.webApp, '2025-05-01');
+  assert.equal(bare.identity, undefined);
+  const existing = await twinFor('existing-settings');
+  const arm = armRest(existing.twin.baseUrl, existing.twin.tokens.credential(IDS.dana));
+  const settings = await arm.send(
+    'POST',
+    `${RESOURCE_IDS.webApp}/config/appsettings/list?api-version=2025-05-01`,
+  );
+  assert.equal(settings.body.properties.AZURE_POSTGRESQL_HOST, 'pg-orders.postgres.database.azure.com');
+  assert.equal(settings.body.properties.AZURE_POSTGRESQL_USER, 'orders-api');
+});
+
+test('contributor-only, website-contributor-no-mio, custom-role, resource-scoped-role: what Dana may do', async () => {
+  const assign = 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action';
+  const contributor = await twinFor('contributor-only');
+  assert.equal(await contributor.can(RESOURCE_IDS.webApp, 'Microsoft.Web/sites/write'), true);
+  assert.equal(
+    await contributor.can(RESOURCE_IDS.postgres, 'Microsoft.Authorization/roleAssignments/write'),
+    false,
+  );
+  const website = await twinFor('website-contributor-no-mio');
+  assert.equal(await website.can(RESOURCE_IDS.webApp, 'Microsoft.Web/sites/write'), true);
+  assert.equal(await website.can(RESOURCE_IDS.sql, 'Microsoft.Sql/servers/administrators/write'), true);
+  assert.equal(await website.can(RESOURCE_IDS.identity, assign), false);
+
+  const custom = await twinFor('custom-role');
+  const roles = await custom.get(
+    `${RESOURCE_IDS.resourceGroup}/providers/Microsoft.Authorization/roleDefinitions/${ARM_SCENARIO_IDS.customRole}`,
+    '2022-04-01',
+  );
+  assert.equal(roles.properties.type, 'CustomRole');
+  assert.equal(
+    await custom.can(RESOURCE_IDS.postgres, 'Microsoft.DBforPostgreSQL/flexibleServers/administrators/write'),
+    true,
+  );
+  assert.equal(await custom.can(RESOURCE_IDS.webApp, 'Microsoft.Web/sites/write'), false);
+
+  const scoped = await twinFor('resource-scoped-role');
+  assert.equal(
+    await scoped.can(RESOURCE_IDS.postgres, 'Microsoft.DBforPostgreSQL/flexibleServers/write'),
+    true,
+  );
+  assert.equal(await scoped.can(RESOURCE_IDS.mysql, 'Microsoft.DBforMySQL/flexibleServers/write'), false);
+});
+
+test('servicelinker-unregistered: linker calls get 409 MissingSubscriptionRegistration', async () => {
+  const { twin } = await twinFor('servicelinker-unregistered');
+  const arm = armRest(twin.baseUrl, twin.tokens.credential(IDS.dana));
+  const answer = await arm.send(
+    'GET',
+    `${RESOURCE_IDS.webApp}/providers/Microsoft.ServiceLinker/linkers?api-version=2024-07-01-preview`,
+  );
+  assert.equal(answer.status, 409);
+  assert.equal(answer.body.error.code, 'MissingSubscriptionRegistration');
 });
 
 test('not-signed-in, aadsts530003, mfa-required, token-expired: the stand-in az fails the way the real one does', async () => {

@@ -24,6 +24,7 @@ import {
   seedOrdersVnet,
   seedPostgresPrivateLink,
 } from './scenario-network.ts';
+import { armScenarios } from './scenarios-arm.ts';
 
 /** What a scenario seeds into (fits the providers' `SeedTarget`). */
 export interface ScenarioTarget {
@@ -341,6 +342,8 @@ export const scenarios: Record<string, Scenario> = {
   /** The web app orders-api has only the user-assigned identity id-orders; its system identity is off. */
   'app-user-identity-only': (t) =>
     seedWorld(t, { webApp: { systemIdentity: false, userIdentities: [RESOURCE_IDS.identity] } }),
+  /** Admins, auth modes, app identity, Dana's roles, provider registration: see scenarios-arm.ts. */
+  ...armScenarios(seedWorld),
 };
 
 export const scenarioNames = (): string[] => Object.keys(scenarios);

@@ -134,6 +134,12 @@ export function armCoreRoutes(lro: LroManager): RouteSpec[] {
       },
       {
         method: 'GET',
+        path: `${prefix}/azureAsyncOperation/{operationId}`,
+        audience: 'arm',
+        handler: (req) => lro.status(req.params.operationId!),
+      },
+      {
+        method: 'GET',
         path: `${prefix}/operationResults/{operationId}`,
         audience: 'arm',
         handler: (req) => lro.result(req.params.operationId!),

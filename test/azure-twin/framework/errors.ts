@@ -62,3 +62,24 @@ export function invalidRequestContent(detail: string): AzureError {
     `The request content was invalid and could not be deserialized: '${detail}'.`,
   );
 }
+
+/**
+ * 403 when the caller may write a resource but not act on a resource the request references (a
+ * user-assigned identity, a subnet...). The newer wording ("action(s)", "(respectively)"; several
+ * linked ids joined by ',' without spaces), as captured in Azure/enterprise-azure-policy-as-code#1339;
+ * the older one (Azure/aad-pod-identity#443) says "action" and has no "(respectively)".
+ */
+export function linkedAuthorizationFailed(
+  caller: Principal,
+  action: string,
+  scope: string,
+  linkedActions: string[],
+  linkedScopes: string[],
+): AzureError {
+  const who = caller.userPrincipalName ?? caller.appId ?? caller.objectId;
+  return new AzureError(
+    403,
+    'LinkedAuthorizationFailed',
+    `The client '${who}' with object id '${caller.objectId}' has permission to perform action '${action}' on scope '${scope}'; however, it does not have permission to perform action(s) '${linkedActions.join(',')}' on the linked scope(s) '${linkedScopes.join(',')}' (respectively) or the linked scope(s) are invalid.`,
+  );
+}

@@ -25,6 +25,28 @@ export interface FaultSpecJson extends Omit<FaultSpec, 'path'> {
   pathRegex?: string;
 }
 
+/**
+ * An injected end of a long-running operation: the Nth operation whose resource id contains
+ * `resourceId` (case-insensitive) ends `Failed` (with `code`/`message`) or `Canceled` instead of doing
+ * its work; `delayMs` overrides how long that operation runs.
+ */
+export interface LroFaultSpec {
+  resourceId: string;
+  outcome?: 'Failed' | 'Canceled';
+  code?: string;
+  message?: string;
+  /** HTTP status the operation-result URL answers for a failed operation (default 500). */
+  status?: number;
+  delayMs?: number;
+  nth?: number;
+  times?: number;
+}
+
+interface ActiveLroFault {
+  spec: LroFaultSpec;
+  seen: number;
+}
+
 interface ActiveFault {
   id: number;
   spec: FaultSpec;
@@ -35,8 +57,31 @@ interface ActiveFault {
 export class FaultInjector {
   private readonly faults: ActiveFault[] = [];
   private nextId = 1;
+  private readonly lroFaults: ActiveLroFault[] = [];
   /** Added to every request (ARM, Graph, internal az routes) before it is handled. */
   latencyMs = 0;
+  /** How long each long-running operation runs before its work is done (settable while the twin runs). */
+  lroDelayMs = 0;
+  /** `Retry-After` (whole seconds, as ARM sends it) on LRO answers; 0 keeps in-process tests fast. */
+  retryAfterSeconds = 0;
+
+  /** Registers an injected LRO ending. */
+  addLro(spec: LroFaultSpec): void {
+    this.lroFaults.push({ spec, seen: 0 });
+  }
+
+  /** The injected ending for an operation starting on `resourceId`, counting it against each match. */
+  takeLro(resourceId: string): LroFaultSpec | undefined {
+    let chosen: LroFaultSpec | undefined;
+    for (const fault of this.lroFaults) {
+      if (!resourceId.toLowerCase().includes(fault.spec.resourceId.toLowerCase())) continue;
+      fault.seen++;
+      const first = fault.spec.nth ?? 1;
+      const last = first + (fault.spec.times ?? 1) - 1;
+      if (!chosen && fault.seen >= first && fault.seen <= last) chosen = fault.spec;
+    }
+    return chosen;
+  }
 
   /** Registers a fault; returns its id for `remove`. */
   add(spec: FaultSpec): number {
@@ -57,6 +102,7 @@ export class FaultInjector {
 
   clear(): void {
     this.faults.length = 0;
+    this.lroFaults.length = 0;
   }
 
   /** How many requests a fault has hit so far. */

@@ -1,7 +1,10 @@
-/** Internal routes under `/_twin/` (admin header, no bearer): state, faults, latency, the stand-in az, client IP. */
+/**
+ * Internal routes under `/_twin/` (admin header, no bearer): state, faults (request and LRO), latency
+ * (per request and per long-running operation, `Retry-After`), the stand-in az, the client's address.
+ */
 import { AzureError, type TwinResponse } from '../api.ts';
 import { type AzDeps, runAz } from './az.ts';
-import type { FaultInjector, FaultSpecJson } from './faults.ts';
+import type { FaultInjector, FaultSpecJson, LroFaultSpec } from './faults.ts';
 import type { InternalHandler } from './pipeline.ts';
 
 export interface InternalDeps {
@@ -47,11 +50,40 @@ export function internalRoutes(deps: InternalDeps): Map<string, InternalHandler>
     [
       'POST /_twin/latency',
       (req) => {
-        const latencyMs = Number((req.body as { latencyMs?: unknown } | undefined)?.latencyMs);
-        if (!Number.isFinite(latencyMs) || latencyMs < 0)
-          throw new AzureError(400, 'InvalidLatency', '`latencyMs` must be a number >= 0.');
-        deps.faults.latencyMs = latencyMs;
-        return json({ latencyMs });
+        // Each field is optional; the ones given must be numbers >= 0 (nothing changes otherwise).
+        const body = (req.body ?? {}) as Record<string, unknown>;
+        const fields = ['latencyMs', 'lroDelayMs', 'retryAfterSeconds'] as const;
+        const given = fields.filter((field) => body[field] !== undefined);
+        if (given.length === 0)
+          throw new AzureError(
+            400,
+            'InvalidLatency',
+            'Give at least one of `latencyMs`, `lroDelayMs`, `retryAfterSeconds`.',
+          );
+        for (const field of given) {
+          const value = Number(body[field]);
+          if (!Number.isFinite(value) || value < 0)
+            throw new AzureError(400, 'InvalidLatency', `\`${field}\` must be a number >= 0.`);
+        }
+        for (const field of given) deps.faults[field] = Number(body[field]);
+        const { latencyMs, lroDelayMs, retryAfterSeconds } = deps.faults;
+        return json({ latencyMs, lroDelayMs, retryAfterSeconds });
+      },
+    ],
+    [
+      'POST /_twin/lro-faults',
+      (req) => {
+        const spec = req.body as LroFaultSpec | undefined;
+        if (!spec || typeof spec.resourceId !== 'string' || spec.resourceId === '')
+          throw new AzureError(
+            400,
+            'InvalidFault',
+            'An LRO fault needs `resourceId` (substring of the ARM id).',
+          );
+        if (spec.outcome !== undefined && spec.outcome !== 'Failed' && spec.outcome !== 'Canceled')
+          throw new AzureError(400, 'InvalidFault', '`outcome` must be `Failed` or `Canceled`.');
+        deps.faults.addLro(spec);
+        return { status: 204 };
       },
     ],
     ['POST /_twin/client-ip', setClientIp(deps)],

@@ -1,11 +1,16 @@
 /**
- * Long-running operations as ARM runs them: the initial 201/202 names a status URL on the twin
- * (`Azure-AsyncOperation`) and/or a result URL (`Location`); the work runs once, on a timer, when the
- * operation's delay has passed, whether or not anyone polls.
+ * Long-running operations as ARM runs them (azure-resource-manager-rpc `async-api-reference.md`; Learn
+ * "Track asynchronous Azure operations"): the initial 201/202 names the operation-status resource
+ * (`Azure-AsyncOperation`, always 200 with a `status`) and, for 202, the separate operation-result URL
+ * (`Location`: 202 while running, then the operation's own answer), as the PostgreSQL example
+ * `ServersUpdateWithMicrosoftEntraEnabled.json` shows. The work runs once, on a timer, when the
+ * operation's delay has passed, whether or not anyone polls. Injected LRO faults end an operation
+ * `Failed` or `Canceled` without its work.
  */
-import { AzureError, type LroOptions, type TwinRequest, type TwinResponse } from '../api.ts';
+import { AzureError, type LroOptions, type LroOutcome, type TwinRequest, type TwinResponse } from '../api.ts';
+import type { FaultInjector } from './faults.ts';
 
-type State = 'InProgress' | 'Succeeded' | 'Failed';
+type State = 'InProgress' | LroOutcome;
 
 interface Operation {
   id: string;
@@ -29,7 +34,7 @@ export class LroManager {
 
   constructor(
     private readonly baseUrl: () => string,
-    private readonly delayMs: () => number,
+    private readonly faults: FaultInjector,
     private readonly uuid: () => string,
     private readonly nowIso: () => string,
   ) {}
@@ -37,7 +42,13 @@ export class LroManager {
   start(req: TwinRequest, options: LroOptions): TwinResponse {
     const id = this.uuid();
     const apiVersion = req.apiVersion ?? '2021-01-01';
-    const { statusUrl, resultUrl } = this.urls(options.resourceId, id, apiVersion);
+    const { statusUrl, resultUrl } = this.urls(
+      options.resourceId,
+      id,
+      apiVersion,
+      options.statusSegment ?? 'operationStatuses',
+    );
+    const fault = this.faults.takeLro(options.resourceId);
     let finish!: () => void;
     const operation: Operation = {
       id,
@@ -55,8 +66,24 @@ export class LroManager {
     const timer = setTimeout(async () => {
       this.timers.delete(timer);
       try {
-        await options.work();
-        operation.state = 'Succeeded';
+        if (fault?.outcome === 'Canceled') {
+          operation.state = 'Canceled';
+          operation.error = {
+            code: fault.code ?? 'OperationCanceled',
+            message: fault.message ?? 'The operation was canceled.',
+            status: fault.status ?? 409,
+          };
+        } else if (fault?.outcome === 'Failed') {
+          throw new AzureError(
+            fault.status ?? 500,
+            fault.code ?? 'InternalServerError',
+            // The RPs' catch-all text, typo included (azure-cli#29708).
+            fault.message ?? `An unexpected error occured while processing the request. Tracking ID: '${id}'`,
+          );
+        } else {
+          await options.work();
+          operation.state = 'Succeeded';
+        }
       } catch (error) {
         operation.state = 'Failed';
         operation.error =
@@ -69,14 +96,19 @@ export class LroManager {
               };
       }
       operation.endTime = this.nowIso();
-      finish();
-    }, this.delayMs());
+      try {
+        options.settle?.(operation.state as LroOutcome);
+      } finally {
+        finish();
+      }
+    }, fault?.delayMs ?? this.faults.lroDelayMs);
     this.timers.add(timer);
 
-    const headers: Record<string, string> = { 'Retry-After': '0' };
+    const headers: Record<string, string> = { 'Retry-After': String(this.faults.retryAfterSeconds) };
     if (options.style === 'azure-async-operation') {
       headers['Azure-AsyncOperation'] = statusUrl;
-      if (options.initialStatus === 202) headers.Location = statusUrl;
+      // A 202 must also name the operation-result URL (RPC: PATCH/DELETE/POST 202 "must" send Location).
+      if (options.initialStatus === 202) headers.Location = resultUrl;
     } else {
       headers.Location = resultUrl;
     }
@@ -99,16 +131,24 @@ export class LroManager {
     if (operation.endTime) body.endTime = operation.endTime;
     if (operation.error) body.error = { code: operation.error.code, message: operation.error.message };
     Object.assign(body, operation.options.statusExtras?.(operation.state) ?? {});
-    return { status: 200, body };
+    const running = operation.state === 'InProgress';
+    return {
+      status: 200,
+      body,
+      ...(running ? { headers: { 'Retry-After': String(this.faults.retryAfterSeconds) } } : {}),
+    };
   }
 
   /** Result answer (`Location` polls): 202 while running, then the result, 204 or the error. */
   async result(id: string): Promise<TwinResponse> {
     const operation = await this.settled(id);
     if (operation.state === 'InProgress') {
-      return { status: 202, headers: { Location: operation.resultUrl, 'Retry-After': '0' } };
+      return {
+        status: 202,
+        headers: { Location: operation.resultUrl, 'Retry-After': String(this.faults.retryAfterSeconds) },
+      };
     }
-    if (operation.state === 'Failed') {
+    if (operation.state === 'Failed' || operation.state === 'Canceled') {
       const { status, code, message } = operation.error!;
       throw new AzureError(status, code, message);
     }
@@ -145,7 +185,12 @@ export class LroManager {
     return operation;
   }
 
-  private urls(resourceId: string, id: string, apiVersion: string): { statusUrl: string; resultUrl: string } {
+  private urls(
+    resourceId: string,
+    id: string,
+    apiVersion: string,
+    statusSegment: string,
+  ): { statusUrl: string; resultUrl: string } {
     const match = /^\/subscriptions\/([^/]+)\/(?:resourceGroups\/[^/]+\/)?providers\/([^/]+)\//i.exec(
       resourceId,
     );
@@ -154,7 +199,7 @@ export class LroManager {
       : '/providers/Microsoft.Twin/locations/eastus';
     const query = `?api-version=${encodeURIComponent(apiVersion)}`;
     return {
-      statusUrl: `${this.baseUrl()}${prefix}/operationStatuses/${id}${query}`,
+      statusUrl: `${this.baseUrl()}${prefix}/${statusSegment}/${id}${query}`,
       resultUrl: `${this.baseUrl()}${prefix}/operationResults/${id}${query}`,
     };
   }

@@ -2,11 +2,17 @@
  * RBAC evaluation as Azure does it (docs/architecture.md, "Where the facts come from"): `*` wildcards spanning `/`, case-insensitive,
  * NotActions subtracted per role (never across roles), control plane and data plane kept apart.
  */
-import type { RoleAssignment } from '../api.ts';
+import type { CustomRole, RoleAssignment } from '../api.ts';
 import { BUILT_IN_ROLES, type RoleDefinition, type RolePermission } from './roles.ts';
 
 function patternToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  const escaped = pattern
+    .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+    // A `/*/` in the middle may also stand for no segment at all: Managed Identity Operator's
+    // `userAssignedIdentities/*/assign/action` grants the operation
+    // `Microsoft.ManagedIdentity/userAssignedIdentities/assign/action`.
+    .replace(/\/\*\//g, '(?:/.*)?/')
+    .replace(/\*/g, '.*');
   return new RegExp(`^${escaped}$`, 'i');
 }
 
@@ -21,9 +27,12 @@ export function blockAllows(block: RolePermission, action: string, dataPlane = f
   return grants.some((a) => actionMatches(a, action)) && !denies.some((n) => actionMatches(n, action));
 }
 
-export function roleByName(name: string): RoleDefinition | undefined {
+/** A built-in role, or one of `customRoles`, by name or GUID (case-insensitive). */
+export function roleByName(name: string, customRoles: CustomRole[] = []): RoleDefinition | undefined {
   const wanted = name.toLowerCase();
-  return BUILT_IN_ROLES.find((role) => role.roleName.toLowerCase() === wanted || role.id === wanted);
+  return [...BUILT_IN_ROLES, ...customRoles].find(
+    (role) => role.roleName.toLowerCase() === wanted || role.id.toLowerCase() === wanted,
+  );
 }
 
 function normaliseScope(scope: string): string {
@@ -52,10 +61,11 @@ export function permissionsAt(
   assignments: RoleAssignment[],
   principalId: string,
   scope: string,
+  customRoles: CustomRole[] = [],
 ): RolePermission[] {
   const out: RolePermission[] = [];
   for (const assignment of applicableAssignments(assignments, principalId, scope)) {
-    const role = roleByName(assignment.roleName);
+    const role = roleByName(assignment.roleName, customRoles);
     if (role) out.push(...role.permissions.map((block) => structuredClone(block)));
   }
   return out;
@@ -66,6 +76,9 @@ export function isAllowed(
   principalId: string,
   scope: string,
   action: string,
+  customRoles: CustomRole[] = [],
 ): boolean {
-  return permissionsAt(assignments, principalId, scope).some((block) => blockAllows(block, action));
+  return permissionsAt(assignments, principalId, scope, customRoles).some((block) =>
+    blockAllows(block, action),
+  );
 }

@@ -27,6 +27,7 @@ import {
 } from './errors.ts';
 import type { FaultInjector } from './faults.ts';
 import { isAllowed } from './permissions.ts';
+import { REGISTRATION_PATH } from './providers-registration.ts';
 import { normalisePath, type Router } from './router.ts';
 
 /** Internal (non-Azure) routes under `/_twin/`, guarded by the admin header instead of a token. */
@@ -160,6 +161,7 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
 
     if (kind === 'arm') {
       checkSubscription(deps.context.world, path);
+      checkRegistration(deps.context.world, path);
       for (const id of match.spec.parents?.(match.params) ?? []) checkExists(deps.context, id);
       if (
         match.spec.action &&
@@ -168,6 +170,7 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
           twinReq.caller.objectId,
           match.scope,
           match.spec.action,
+          deps.context.world.customRoles,
         )
       ) {
         throw authorizationFailed(twinReq.caller, match.spec.action, match.scope);
@@ -211,6 +214,25 @@ function checkSubscription(world: World, path: string): void {
   const id = match[1]!.toLowerCase();
   if (!world.subscriptions.some((s) => s.subscriptionId.toLowerCase() === id))
     throw subscriptionNotFound(match[1]!);
+}
+
+/**
+ * ARM refuses calls into a namespace the subscription has not registered: 409
+ * `MissingSubscriptionRegistration` with the namespace as `details[0].target` (full body captured in
+ * microsoft/microsoft-foundry-for-vscode#244; Learn "Resolve errors for resource provider
+ * registration"). The namespace is that of the last `/providers/` segment (extension resources such as
+ * linkers belong to theirs, not to the resource they extend).
+ */
+function checkRegistration(world: World, path: string): void {
+  const unregistered = world.unregisteredProviders ?? [];
+  if (unregistered.length === 0 || !/^\/subscriptions\//i.test(path) || REGISTRATION_PATH.test(path)) return;
+  const namespaces = [...path.matchAll(/\/providers\/([^/]+)/gi)].map((m) => m[1]!);
+  const namespace = namespaces.at(-1);
+  if (!namespace || !unregistered.some((ns) => ns.toLowerCase() === namespace.toLowerCase())) return;
+  const message = `The subscription is not registered to use namespace '${namespace}'. See https://aka.ms/rps-not-found for how to register subscriptions.`;
+  throw new AzureError(409, 'MissingSubscriptionRegistration', message, {
+    details: [{ code: 'MissingSubscriptionRegistration', target: namespace, message }],
+  });
 }
 
 function checkExists(context: TwinContext, id: string): void {

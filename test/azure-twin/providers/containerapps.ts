@@ -7,6 +7,7 @@ import type { ArmResource, Provider, RouteSpec } from '../api.ts';
 import { MANAGED_ENVIRONMENTS_API_VERSIONS, seedManagedEnvironment } from './managed-environments.ts';
 import {
   applyIdentity,
+  checkIdentityWrite,
   notFound,
   resourceGroupId,
   type SeedHost,
@@ -111,6 +112,7 @@ const patchApp: RouteSpec = {
     if (!twin.store.get(id))
       throw notFound(TYPE, req.params.containerAppName!, req.params.resourceGroupName!);
     const body = (req.body ?? {}) as Record<string, any>;
+    checkIdentityWrite(req, twin.world, 'Microsoft.App/containerApps/write', id, body.identity);
     return twin.startLro(req, {
       style: 'azure-async-operation',
       initialStatus: 202,

@@ -3,7 +3,15 @@
  * share. Each provider describes itself once with `serverRp` and passes its real differences (RP
  * namespace, api-versions, synchronous or long-running writes, validation, resource shapes) as data.
  */
-import type { ArmResource, AzureError, RouteSpec, TwinContext, TwinRequest, TwinResponse } from '../api.ts';
+import type {
+  ArmResource,
+  AzureError,
+  LroOptions,
+  RouteSpec,
+  TwinContext,
+  TwinRequest,
+  TwinResponse,
+} from '../api.ts';
 import {
   childId,
   listAnswer,
@@ -12,6 +20,7 @@ import {
   resourceNotFound,
   serverId,
 } from './database-common.ts';
+import { holdState, type StateGate, serverState, setServerState } from './server-state.ts';
 
 /** What tells one database RP from another. */
 export interface ServerRpSpec {
@@ -21,6 +30,10 @@ export interface ServerRpSpec {
   type: string;
   /** Api-versions every route accepts unless the route names its own. */
   apiVersions: readonly string[];
+  /** How the server's state gates operations (flexible servers); none for Azure SQL. */
+  gate?: StateGate;
+  /** Last segment of the status URL the RP's long-running operations name (see `LroOptions`). */
+  statusSegment?: LroOptions['statusSegment'];
 }
 
 /** Options of one route made by `ServerRp.route`. */
@@ -29,6 +42,13 @@ export interface ServerRouteOptions {
   parents?: RouteSpec['parents'] | false;
   /** Api-versions of a child type that appeared later than the server (`type` names it in the 400). */
   versions?: { type: string; accepted: readonly string[] };
+  /**
+   * Whether the server's state gates this route: writes are gated by default, reads only when `read`
+   * (server parameters), and `false` for routes that check the state themselves (start, stop).
+   */
+  gate?: 'write' | 'read' | false;
+  /** The RP's name of the operation, as state refusals print it; derived from method and path otherwise. */
+  operation?: string;
 }
 
 /** One database RP: its paths, ids, lookups and a route builder with its api-version gate. */
@@ -42,6 +62,8 @@ export interface ServerRp {
   ids(params: Record<string, string>): { rg: string; server: string };
   /** Server-level routes: only the group must exist; a missing server is the provider's own 404. */
   rgOnly(params: Record<string, string>): string[];
+  /** The RP's refusal of `operation` on `server` in its current state, or undefined. */
+  stateRefusal(server: ArmResource, operation: string): AzureError | undefined;
   /** The stored server or ARM's 404 naming it. */
   getServer(twin: { store: TwinContext['store'] }, params: Record<string, string>): ArmResource;
   /** ARM's 404 for a missing child, named `type/server/childType` as ARM does. */
@@ -60,7 +82,32 @@ export interface ServerRp {
     twin: TwinContext,
     resourceId: string,
     work: () => void | Promise<void>,
+    settle?: LroOptions['settle'],
   ): TwinResponse;
+}
+
+const VERBS: Record<string, string> = {
+  PUT: 'CreateOrUpdate',
+  PATCH: 'Update',
+  DELETE: 'Delete',
+  GET: 'Get',
+};
+const NOUNS: Record<string, string> = {
+  firewallRules: 'FirewallRule',
+  administrators: 'Administrator',
+  databases: 'Database',
+  configurations: 'ServerParameter',
+};
+
+/** `UpdateServer`, `CreateOrUpdateFirewallRule`, `GetServerParameters`... from a route's method and path. */
+function operationName(method: string, path: string): string {
+  const segments = path.split('/');
+  const serverIndex = segments.indexOf('{serverName}');
+  const child = segments[serverIndex + 1];
+  if (method === 'POST') return `${child?.[0]?.toUpperCase()}${child?.slice(1)}Server`;
+  const noun = child ? (NOUNS[child] ?? child) : 'Server';
+  const plural = method === 'GET' && segments.length === serverIndex + 2 ? 's' : '';
+  return `${VERBS[method] ?? method}${noun}${plural}`;
 }
 
 /** Builds the shared pieces of a database RP from its namespace, type and api-versions. */
@@ -82,6 +129,7 @@ export function serverRp(spec: ServerRpSpec): ServerRp {
     server: `${base}/{serverName}`,
     ids,
     rgOnly: (params) => [resourceGroupId(params)],
+    stateRefusal: (server, operation) => spec.gate?.refusal(server, operation, false),
     getServer(twin, params) {
       const server = twin.store.get(ids(params).server);
       if (!server) throw resourceNotFound(serverType, params.serverName!, params.resourceGroupName!);
@@ -104,12 +152,27 @@ export function serverRp(spec: ServerRpSpec): ServerRp {
         ...(options.parents === false ? {} : { parents: options.parents ?? parents }),
         handler(req, twin) {
           requireApiVersion(req, versions.type, versions.accepted);
+          const gate = options.gate ?? (method === 'GET' ? false : 'write');
+          if (spec.gate && gate && req.params.serverName !== undefined) {
+            const server = twin.store.get(ids(req.params).server);
+            const refusal =
+              server &&
+              spec.gate.refusal(server, options.operation ?? operationName(method, path), gate === 'read');
+            if (refusal) throw refusal;
+          }
           return handler(req, twin);
         },
       };
     },
-    accepted(req, twin, resourceId, work) {
-      return twin.startLro(req, { style: 'azure-async-operation', initialStatus: 202, resourceId, work });
+    accepted(req, twin, resourceId, work, settle) {
+      return twin.startLro(req, {
+        style: 'azure-async-operation',
+        initialStatus: 202,
+        resourceId,
+        work,
+        ...(settle ? { settle } : {}),
+        ...(spec.statusSegment ? { statusSegment: spec.statusSegment } : {}),
+      });
     },
   };
 }
@@ -290,13 +353,19 @@ export function configurationReadRoutes(
   lookup: (twin: TwinContext, server: ArmResource, name: string) => ArmResource | undefined,
 ): RouteSpec[] {
   return [
-    rp.route('GET', `${rp.server}/configurations`, '/configurations/read', (req, twin) => {
-      const server = rp.getServer(twin, req.params);
-      return listAnswer(
-        req,
-        names.map((name) => lookup(twin, server, name)),
-      );
-    }),
+    rp.route(
+      'GET',
+      `${rp.server}/configurations`,
+      '/configurations/read',
+      (req, twin) => {
+        const server = rp.getServer(twin, req.params);
+        return listAnswer(
+          req,
+          names.map((name) => lookup(twin, server, name)),
+        );
+      },
+      { gate: 'read' },
+    ),
     rp.route(
       'GET',
       `${rp.server}/configurations/{configurationName}`,
@@ -306,6 +375,7 @@ export function configurationReadRoutes(
         if (!found) throw rp.childNotFound(req.params, 'configurations', req.params.configurationName!);
         return { status: 200, body: found };
       },
+      { gate: 'read' },
     ),
   ];
 }
@@ -348,4 +418,60 @@ export function privateEndpointRoutes(
       },
     ),
   ];
+}
+
+/** How an RP starts and stops a server: which states each accepts, and how it refuses the others. */
+export interface StartStopOptions {
+  /** The refusal of a stop of a server that is not started, or undefined to let the RP's gate answer. */
+  stopRefusal?(server: ArmResource): AzureError;
+}
+
+/**
+ * `POST .../start` and `.../stop`: long-running (202, both headers, as `ServersStop.json` shows), the
+ * server `Starting`/`Stopping` while they run, then `Ready`/`Stopped`. Starting a server that is not
+ * stopped changes nothing (not documented; the idempotent neighbour of DELETE on a missing resource).
+ */
+export function startStopRoutes(rp: ServerRp, options: StartStopOptions): RouteSpec[] {
+  const stop = rp.route(
+    'POST',
+    `${rp.server}/stop`,
+    '/stop/action',
+    (req, twin) => {
+      const server = rp.getServer(twin, req.params);
+      const ready = serverState(server).toLowerCase() === 'ready';
+      if (!ready && options.stopRefusal) {
+        // PostgreSQL accepts the request and fails the operation (the captured behaviour).
+        const refusal = options.stopRefusal(server);
+        return rp.accepted(req, twin, server.id, () => {
+          throw refusal;
+        });
+      }
+      const settle = holdState(twin.store, server, 'Stopping');
+      return rp.accepted(
+        req,
+        twin,
+        server.id,
+        () => setServerState(twin.store, server.id, 'Stopped'),
+        settle,
+      );
+    },
+    { parents: rp.rgOnly, gate: options.stopRefusal ? false : 'write', operation: 'StopServer' },
+  );
+  const start = rp.route(
+    'POST',
+    `${rp.server}/start`,
+    '/start/action',
+    (req, twin) => {
+      const server = rp.getServer(twin, req.params);
+      if (serverState(server).toLowerCase() !== 'stopped') {
+        const refusal = rp.stateRefusal(server, 'StartServer');
+        if (refusal) throw refusal;
+        return rp.accepted(req, twin, server.id, () => {});
+      }
+      const settle = holdState(twin.store, server, 'Starting');
+      return rp.accepted(req, twin, server.id, () => setServerState(twin.store, server.id, 'Ready'), settle);
+    },
+    { parents: rp.rgOnly, gate: false, operation: 'StartServer' },
+  );
+  return [start, stop];
 }

@@ -5,6 +5,7 @@
 import type { Provider } from '../api.ts';
 import * as containerapps from './containerapps.ts';
 import * as graph from './graph.ts';
+import * as graphGroups from './graph-groups.ts';
 import * as identities from './identities.ts';
 import * as managedEnvironments from './managed-environments.ts';
 import * as mysql from './mysql.ts';
@@ -34,6 +35,7 @@ export const providers: Provider[] = [
   pick(identities, 'identities'),
   pick(servicelinker, 'servicelinker'),
   pick(graph, 'graph'),
+  pick(graphGroups, 'graph-groups'),
   pick(rbac, 'rbac'),
   pick(network, 'network'),
   pick(privateDns, 'private-dns'),

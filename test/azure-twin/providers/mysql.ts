@@ -16,6 +16,7 @@ import {
   type TwinRequest,
   type World,
 } from '../api.ts';
+import { requireIdentityAssign } from '../framework/linked-access.ts';
 import {
   childId,
   type FlexibleServerSeed,
@@ -36,8 +37,10 @@ import {
   privateEndpointRoutes,
   serverReadRoutes,
   serverRp,
+  startStopRoutes,
 } from './database-routes.ts';
 import { connectionState } from './network.ts';
+import { holdState, MYSQL_GATE } from './server-state.ts';
 
 /** 2021-05-01 is what the installed SDK sends; 2023-12-30 is what the Azure CLI uses. */
 export const MYSQL_API_VERSIONS = [
@@ -60,6 +63,8 @@ const rp = serverRp({
   namespace: 'Microsoft.DBforMySQL',
   type: 'flexibleServers',
   apiVersions: MYSQL_API_VERSIONS,
+  gate: MYSQL_GATE,
+  statusSegment: 'azureAsyncOperation',
 });
 const SERVER_TYPE = rp.serverType;
 const SERVER = rp.server;
@@ -135,6 +140,13 @@ const serverRoutes = [
       let identity: Record<string, unknown> | undefined;
       if (patch.identity !== undefined) {
         if (patch.identity?.type !== 'UserAssigned') throw invalidParameter('identity.type');
+        requireIdentityAssign(
+          twin.world,
+          req.caller,
+          `${SERVER_TYPE}/write`,
+          server.id,
+          patch.identity as { userAssignedIdentities?: Record<string, unknown> },
+        );
         const wanted = Object.keys(patch.identity.userAssignedIdentities ?? {});
         for (const id of wanted) {
           if (!twin.world.principals.some((p) => p.alternativeId?.toLowerCase() === id.toLowerCase())) {
@@ -145,6 +157,16 @@ const serverRoutes = [
             );
           }
         }
+        // The Entra admin signs in to Graph as its identity: what Azure does when that identity is
+        // removed is not documented; the twin refuses it in the RP's validation template (the same
+        // rule that makes an admin PUT name an attached identity) rather than break Entra logins.
+        const adminIdentity = twin.store.get(childId(server.id, 'administrators', 'ActiveDirectory'))
+          ?.properties?.identityResourceId as string | undefined;
+        const removed = Object.entries(patch.identity.userAssignedIdentities ?? {})
+          .filter(([, value]) => value === null)
+          .map(([id]) => id.toLowerCase());
+        if (adminIdentity && removed.includes(adminIdentity.toLowerCase()))
+          throw invalidParameter('identity.userAssignedIdentities');
         // ARM PATCH semantics for the map: listed ids are added, ids mapped to null are removed.
         const kept = serverIdentityIds(server).filter(
           (id) =>
@@ -163,20 +185,29 @@ const serverRoutes = [
       const publicAccess = patch.properties?.network?.publicNetworkAccess;
       if (publicAccess !== undefined && publicAccess !== 'Enabled' && publicAccess !== 'Disabled')
         throw invalidParameter('publicNetworkAccess');
-      return rp.accepted(req, twin, server.id, () => {
-        const next = structuredClone(twin.store.get(server.id) ?? server) as ArmResource;
-        if (patch.properties) {
-          const { administratorLoginPassword: _secret, ...rest } = patch.properties;
-          mergePatch(next.properties as Record<string, unknown>, rest);
-        }
-        if (patch.sku) next.sku = { ...next.sku, ...patch.sku };
-        if (patch.tags) next.tags = patch.tags;
-        if (identity) next.identity = identity;
-        twin.store.put(next);
-      });
+      const settle = holdState(twin.store, server, 'Updating');
+      return rp.accepted(
+        req,
+        twin,
+        server.id,
+        () => {
+          const next = structuredClone(twin.store.get(server.id) ?? server) as ArmResource;
+          if (patch.properties) {
+            const { administratorLoginPassword: _secret, ...rest } = patch.properties;
+            mergePatch(next.properties as Record<string, unknown>, rest);
+          }
+          if (patch.sku) next.sku = { ...next.sku, ...patch.sku };
+          if (patch.tags) next.tags = patch.tags;
+          if (identity) next.identity = identity;
+          next.properties!.state = 'Ready';
+          twin.store.put(next);
+        },
+        settle,
+      );
     },
     { parents: rp.rgOnly },
   ),
+  ...startStopRoutes(rp, {}),
 ];
 
 const ADMIN = `${SERVER}/administrators/{administratorName}`;

@@ -9,6 +9,7 @@ import { type ArmResource, AzureError, type Provider, type TwinContext, type Wor
 import {
   childId,
   type FlexibleServerSeed,
+  invalidParameter,
   mergePatch,
   seededEndpoints,
   seededFlexibleNetwork,
@@ -25,9 +26,11 @@ import {
   privateEndpointRoutes,
   serverReadRoutes,
   serverRp,
+  startStopRoutes,
   storedChildReadRoutes,
 } from './database-routes.ts';
 import { connectionState } from './network.ts';
+import { holdState, POSTGRES_GATE, postgresServerNotReady } from './server-state.ts';
 
 /** 2025-08-01 is what the installed SDK sends; the others are earlier stable/preview versions of the RP. */
 export const POSTGRES_API_VERSIONS = [
@@ -43,6 +46,8 @@ const rp = serverRp({
   namespace: 'Microsoft.DBforPostgreSQL',
   type: 'flexibleServers',
   apiVersions: POSTGRES_API_VERSIONS,
+  gate: POSTGRES_GATE,
+  statusSegment: 'azureAsyncOperation',
 });
 const SERVER_TYPE = rp.serverType;
 const SERVER = rp.server;
@@ -89,6 +94,13 @@ const serverRoutes = [
         ...(server.properties?.authConfig as Record<string, string>),
         ...(patch.properties?.authConfig ?? {}),
       };
+      // The spec's enums are exactly `Enabled`/`Disabled` and Azure's JSON values are case-sensitive
+      // (api-guidelines json-field-values-case-sensitivity); whether the RP folds case is not documented.
+      for (const field of ['activeDirectoryAuth', 'passwordAuth'] as const) {
+        const value = patch.properties?.authConfig?.[field];
+        if (value !== undefined && value !== 'Enabled' && value !== 'Disabled')
+          throw invalidParameter(`authConfig.${field}`);
+      }
       if (auth.activeDirectoryAuth === 'Disabled' && auth.passwordAuth === 'Disabled') {
         throw new AzureError(
           400,
@@ -115,30 +127,37 @@ const serverRoutes = [
       }
       const previousState = server.properties!.state;
       // Switching Entra auth on restarts the server: it shows Updating until the operation ends.
-      twin.store.put({ ...server, properties: { ...server.properties, state: 'Updating' } });
-      return rp.accepted(req, twin, server.id, () => {
-        const current = twin.store.get(server.id) ?? server;
-        const { identity, sku, tags, properties } = patch;
-        const next = structuredClone(current) as ArmResource;
-        if (properties) {
-          const { administratorLoginPassword: _secret, createMode: _mode, ...rest } = properties;
-          mergePatch(next.properties as Record<string, unknown>, rest);
-          if (
-            auth.activeDirectoryAuth === 'Enabled' &&
-            !(next.properties!.authConfig as Record<string, unknown>).tenantId
-          ) {
-            (next.properties!.authConfig as Record<string, unknown>).tenantId = twin.world.tenantId;
+      const settle = holdState(twin.store, server, 'Updating');
+      return rp.accepted(
+        req,
+        twin,
+        server.id,
+        () => {
+          const current = twin.store.get(server.id) ?? server;
+          const { identity, sku, tags, properties } = patch;
+          const next = structuredClone(current) as ArmResource;
+          if (properties) {
+            const { administratorLoginPassword: _secret, createMode: _mode, ...rest } = properties;
+            mergePatch(next.properties as Record<string, unknown>, rest);
+            if (
+              auth.activeDirectoryAuth === 'Enabled' &&
+              !(next.properties!.authConfig as Record<string, unknown>).tenantId
+            ) {
+              (next.properties!.authConfig as Record<string, unknown>).tenantId = twin.world.tenantId;
+            }
           }
-        }
-        if (sku) next.sku = { ...next.sku, ...sku };
-        if (tags) next.tags = tags;
-        if (identity) next.identity = identity;
-        next.properties!.state = previousState;
-        twin.store.put(next);
-      });
+          if (sku) next.sku = { ...next.sku, ...sku };
+          if (tags) next.tags = tags;
+          if (identity) next.identity = identity;
+          next.properties!.state = previousState;
+          twin.store.put(next);
+        },
+        settle,
+      );
     },
     { parents: rp.rgOnly },
   ),
+  ...startStopRoutes(rp, { stopRefusal: postgresServerNotReady }),
 ];
 
 const administratorRoutes = [
@@ -159,12 +178,11 @@ const administratorRoutes = [
         'InvalidParameterValue',
         'Invalid value given for parameter principalType. Specify a valid parameter value.',
       );
+    // Azure's answer here is not documented; the twin refuses in the RP's own validation template
+    // (InvalidParameterValue "Invalid value given for parameter <x>. Specify a valid parameter value.",
+    // MicrosoftDocs/azure-docs#124887) naming the setting that has to change.
     if ((server.properties?.authConfig as Record<string, string>)?.activeDirectoryAuth !== 'Enabled') {
-      throw new AzureError(
-        400,
-        'AadAuthDisabled',
-        `Microsoft Entra authentication is not enabled on server '${server.name}'. Enable it before adding a Microsoft Entra administrator.`,
-      );
+      throw invalidParameter('authConfig.activeDirectoryAuth');
     }
     const objectId = req.params.objectId!;
     const admin: ArmResource = {
@@ -178,7 +196,18 @@ const administratorRoutes = [
         tenantId: props.tenantId ?? twin.world.tenantId,
       },
     };
+    // The RP validates the principal against Entra while the operation runs: an object id Graph does
+    // not know fails it as captured when validation fails (MicrosoftDocs/azure-docs#121503).
+    const known =
+      twin.principal(objectId) !== undefined ||
+      (twin.world.groups ?? []).some((g) => g.objectId.toLowerCase() === objectId.toLowerCase());
     return rp.accepted(req, twin, admin.id, async () => {
+      if (!known)
+        throw new AzureError(
+          500,
+          'InternalServerError',
+          'Failed to create Azure AD Principal. Reason - 0LP01: An unexpected error occurred while trying to validate user.',
+        );
       twin.store.put(admin);
       await twin.databases.postgresAdminAdded?.(twin.store.get(server.id) ?? server, {
         objectId,

@@ -15,6 +15,7 @@ import {
   type TwinRequest,
   type World,
 } from '../api.ts';
+import { requireIdentityAssign } from '../framework/linked-access.ts';
 
 /** What a seed helper needs from a running twin (the framework's handle and `TwinContext` both fit). */
 export interface SeedTarget {
@@ -162,7 +163,7 @@ export function sourceAppReadRoutes(
 /** How each RP spells the combined identity type. */
 export type IdentityStyle = 'web' | 'compact';
 
-interface IdentityRequest {
+export interface IdentityRequest {
   type?: string;
   userAssignedIdentities?: Record<string, unknown> | null;
 }
@@ -177,6 +178,55 @@ function typeName(system: boolean, user: boolean, style: IdentityStyle): string 
   if (system) return 'SystemAssigned';
   if (user) return 'UserAssigned';
   return 'None';
+}
+
+/**
+ * The managed-identity service's refusal as the RPs pass it on: 400 `FailedIdentityOperation` wrapping
+ * the inner BadRequest (shape captured in Azure/azure-cli#31837).
+ */
+function failedIdentityOperation(resourceId: string, inner: string): AzureError {
+  const response = JSON.stringify({ error: { code: 'BadRequest', message: inner } });
+  return new AzureError(
+    400,
+    'FailedIdentityOperation',
+    `Identity operation for resource '${resourceId}' failed with error 'Failed to perform resource identity operation. Status: 'BadRequest'. Response: '${response}'.'`,
+  );
+}
+
+const IDENTITY_TYPES = new Set(['none', 'systemassigned', 'userassigned']);
+
+/**
+ * Checks an identity block of a write before anything changes: the type must be one ARM knows (an
+ * unknown one is not documented for these RPs; the twin sends the managed-identity service's wrapped
+ * BadRequest, the neighbour captured for a malformed identity), user-assigned identities only with a
+ * type that includes `UserAssigned` (inner text captured in Azure/azure-rest-api-specs#17650), and
+ * the caller needs the assign action on every identity attached (403 `LinkedAuthorizationFailed`).
+ */
+export function checkIdentityWrite(
+  req: TwinRequest,
+  world: World,
+  action: string,
+  resourceId: string,
+  requested: IdentityRequest | undefined,
+): void {
+  if (!requested) return;
+  if (requested.type !== undefined) {
+    const parts = String(requested.type)
+      .split(',')
+      .map((part) => part.trim().toLowerCase());
+    if (typeof requested.type !== 'string' || parts.some((part) => !IDENTITY_TYPES.has(part)))
+      throw failedIdentityOperation(
+        resourceId,
+        `The request format was unexpected: identity type '${String(requested.type)}' is not supported. Supported types are 'None', 'SystemAssigned', 'UserAssigned' and 'SystemAssigned, UserAssigned'.`,
+      );
+    const entries = Object.values(requested.userAssignedIdentities ?? {}).filter((v) => v !== null);
+    if (!parts.includes('userassigned') && entries.length > 0)
+      throw failedIdentityOperation(
+        resourceId,
+        'The request format was unexpected, a non-UserAssigned identity type should not contain: userAssignedIdentities',
+      );
+  }
+  requireIdentityAssign(world, req.caller, action, resourceId, requested);
 }
 
 /** A UAMI by ARM id, or a 400 like ARM's when it does not exist. */

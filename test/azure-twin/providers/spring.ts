@@ -6,6 +6,7 @@
 import type { ArmResource, Provider, RouteSpec, TwinRequest } from '../api.ts';
 import {
   applyIdentity,
+  checkIdentityWrite,
   notFound,
   requireApiVersion,
   resourceGroupId,
@@ -151,6 +152,7 @@ function writeApp(method: 'PUT' | 'PATCH'): RouteSpec {
           service?.location ?? 'eastus',
           twin.nowIso(),
         );
+      checkIdentityWrite(req, twin.world, 'Microsoft.AppPlatform/Spring/apps/write', id, body.identity);
       const who = req.caller.userPrincipalName ?? req.caller.appId ?? req.caller.objectId;
       const apply = () => {
         const current = twin.store.get(id) ?? base;

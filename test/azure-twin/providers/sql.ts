@@ -70,8 +70,11 @@ function serverView(twin: { store: TwinContext['store']; world: World }, stored:
   const server = { ...stored, properties };
   const admin = adminOf(twin, server.id);
   if (!admin) return server;
+  // An app or managed identity is made admin by its application (client) id, a user or group by
+  // object id; Azure reports apps (and managed identities) as `Application`.
+  const sid = String(admin.properties?.sid).toLowerCase();
   const principal = twin.world.principals.find(
-    (p) => p.objectId.toLowerCase() === String(admin.properties?.sid).toLowerCase(),
+    (p) => p.objectId.toLowerCase() === sid || p.appId?.toLowerCase() === sid,
   );
   const principalType = principal?.kind === 'user' ? 'User' : principal ? 'Application' : 'Group';
   return {
@@ -126,11 +129,12 @@ const administratorRoutes: RouteSpec[] = [
     checkAdminName(req.params.administratorName!);
     const server = rp.getServer(twin, req.params);
     const props = req.body?.properties ?? {};
+    // Codes and texts from the error list of 2023-08-01 ServerAzureADAdministrators.json.
     if (props.administratorType !== 'ActiveDirectory') {
       throw new AzureError(
         400,
-        'InvalidServerAADAdminAdministratorType',
-        "The administrator type should be 'ActiveDirectory'.",
+        'InvalidServerAdministratorTypePropertyName',
+        'Server active directory administrator type should be ActiveDirectory',
       );
     }
     if (
@@ -141,8 +145,8 @@ const administratorRoutes: RouteSpec[] = [
     ) {
       throw new AzureError(
         400,
-        'InvalidServerAADAdminParameters',
-        'The server Azure Active Directory administrator login and sid must be provided.',
+        'InvalidResourceRequestBody',
+        'The resource or resource properties in the request body is empty or invalid.',
       );
     }
     if (props.azureADOnlyAuthentication === false) {

@@ -4,9 +4,11 @@
  * sends). PUT answers 200 synchronously, as App Service does for an existing site.
  */
 import type { ArmResource, Provider, RouteSpec } from '../api.ts';
+import { invalidRequestContent } from '../framework/errors.ts';
 import {
   applyIdentity,
   appSettingsId,
+  checkIdentityWrite,
   connectionStringsId,
   notFound,
   resourceGroupId,
@@ -192,6 +194,7 @@ function writeSite(method: 'PUT' | 'PATCH'): RouteSpec {
           twin.nowIso(),
         );
       }
+      checkIdentityWrite(req, twin.world, 'Microsoft.Web/sites/write', site.id, body.identity);
       const identity = applyIdentity(twin, site.id, site.name, site.identity, body.identity, 'web');
       const next: ArmResource = {
         ...site,
@@ -205,6 +208,21 @@ function writeSite(method: 'PUT' | 'PATCH'): RouteSpec {
       return { status: 200, body: twin.store.put(next) };
     },
   };
+}
+
+/**
+ * App settings are a string-to-string dictionary in the spec (`StringDictionary`). What the Web RP
+ * answers to other values is not documented (SDK serializers refuse before sending; template reports
+ * conflict): the twin refuses them as a body that does not deserialize, ARM's 400
+ * `InvalidRequestContent`, naming the setting.
+ */
+function requireStringSettings(properties: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(properties)) {
+    if (typeof value !== 'string')
+      throw invalidRequestContent(
+        `Error converting value ${JSON.stringify(value)} to type 'System.String'. Path 'properties.${key}'.`,
+      );
+  }
 }
 
 /** `config/appsettings` and `config/connectionstrings`: POST .../list reads, PUT replaces. */
@@ -239,6 +257,7 @@ function configRoutes(name: 'appsettings' | 'connectionstrings'): RouteSpec[] {
       handler(req, twin) {
         check(req);
         const properties = (req.body?.properties ?? {}) as Record<string, unknown>;
+        if (name === 'appsettings') requireStringSettings(properties);
         return { status: 200, body: twin.store.put({ ...empty(req.params), properties }) };
       },
     },

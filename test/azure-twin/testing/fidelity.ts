@@ -1,0 +1,392 @@
+/**
+ * The fidelity table of the twin: every operation the doctor and setup call (the az passwordless
+ * extension's steps, the linker, the doctor's reads), each with the spec example its shape is tested
+ * against and the test that shows it refuses as Azure does, or the reason there is none. `fidelity.test.ts`
+ * checks every named fixture and test exists and renders the table into FIDELITY.md.
+ */
+
+/** One column cell: the evidence (a fixture under fixtures/, or a test title) or why there is none. */
+export type Evidence = { fixture: string } | { test: string } | { none: string };
+
+export interface FidelityRow {
+  area: string;
+  operation: string;
+  shape: Evidence;
+  refusal: Evidence;
+}
+
+const PG = 'postgresql/2025-08-01';
+const MY = 'mysql/2023-12-30';
+const SQL = 'sql/2020-11-01-preview';
+const SL = 'servicelinker/2024-07-01-preview';
+const NO_EXAMPLE_401 = 'no spec example kept; fields checked in framework.test.ts';
+
+export const FIDELITY: FidelityRow[] = [
+  {
+    area: 'ARM',
+    operation: 'GET /subscriptions',
+    shape: { none: NO_EXAMPLE_401 },
+    refusal: {
+      test: 'a missing bearer token is 401 AuthenticationFailed (as ARM answers) with a WWW-Authenticate challenge',
+    },
+  },
+  {
+    area: 'ARM',
+    operation: 'GET /subscriptions/{s}',
+    shape: { none: NO_EXAMPLE_401 },
+    refusal: { test: 'an unknown subscription is SubscriptionNotFound' },
+  },
+  {
+    area: 'ARM',
+    operation: 'GET .../resourcegroups/{rg}',
+    shape: { none: NO_EXAMPLE_401 },
+    refusal: {
+      test: 'a missing resource group is ResourceGroupNotFound, a missing parent ParentResourceNotFound',
+    },
+  },
+  {
+    area: 'ARM',
+    operation: 'GET {scope}/providers/Microsoft.Authorization/permissions',
+    shape: { fixture: 'authorization/GetResourcePermissions.2022-05-01-preview.json' },
+    refusal: { test: 'a caller with no role at the scope cannot read permissions: 403 AuthorizationFailed' },
+  },
+  {
+    area: 'ARM',
+    operation: 'GET {scope}/providers/Microsoft.Authorization/roleAssignments',
+    shape: { none: 'no example kept; fields as RoleAssignments_ListForScope.json, checked in rbac.test.ts' },
+    refusal: {
+      test: 'a caller without the action gets 403 AuthorizationFailed naming client, object id, action and scope',
+    },
+  },
+  {
+    area: 'ARM',
+    operation: 'GET {scope}/providers/Microsoft.Authorization/roleDefinitions[/{id}]',
+    shape: { fixture: 'authorization/2022-04-01/GetRoleDefinitionById.json' },
+    refusal: { test: 'are served as role definitions (CustomRole) and their actions are evaluated' },
+  },
+  {
+    area: 'ARM',
+    operation: 'GET operation status (Azure-AsyncOperation) and result (Location)',
+    shape: { fixture: `${PG}/ServersUpdateWithMicrosoftEntraEnabled.json` },
+    refusal: {
+      test: 'an injected failure ends the operation Failed with its error; the server leaves Updating',
+    },
+  },
+  {
+    area: 'ARM',
+    operation: 'GET /subscriptions/{s}/providers/{ns}, POST .../register',
+    shape: { fixture: 'resources/2021-04-01/GetProvider.json' },
+    refusal: {
+      test: 'the provider shows NotRegistered; registering needs <namespace>/register/action and then linkers answer',
+    },
+  },
+  {
+    area: 'ARM',
+    operation: 'any call into an unregistered namespace',
+    shape: { none: 'an error answer only' },
+    refusal: { test: 'calls into an unregistered namespace get 409 MissingSubscriptionRegistration' },
+  },
+  {
+    area: 'PostgreSQL',
+    operation: 'GET flexibleServers/{s} (and lists)',
+    shape: { fixture: `${PG}/ServersGet.json` },
+    refusal: { test: 'a missing server is ARM ResourceNotFound naming type, server and group' },
+  },
+  {
+    area: 'PostgreSQL',
+    operation: 'PATCH flexibleServers/{s} (authConfig)',
+    shape: { fixture: `${PG}/ServersUpdateWithMicrosoftEntraEnabled.json` },
+    refusal: { test: 'while an update runs the server is Updating and a second write gets 409 ServerIsBusy' },
+  },
+  {
+    area: 'PostgreSQL',
+    operation: 'POST flexibleServers/{s}/stop, /start',
+    shape: { fixture: `${PG}/ServersStop.json` },
+    refusal: { test: 'stopping a stopped server: accepted, then the operation fails with ServerIsNotReady' },
+  },
+  {
+    area: 'PostgreSQL',
+    operation: 'GET administrators',
+    shape: { fixture: `${PG}/AdministratorsListByServer.json` },
+    refusal: { test: 'an api-version the RP does not serve is NoRegisteredProviderFound' },
+  },
+  {
+    area: 'PostgreSQL',
+    operation: 'PUT administrators/{objectId}',
+    shape: { fixture: `${PG}/AdministratorsMicrosoftEntraGet.json` },
+    refusal: {
+      test: 'a PostgreSQL admin Graph does not know: accepted, then the operation fails validating the principal',
+    },
+  },
+  {
+    area: 'PostgreSQL',
+    operation: 'DELETE administrators/{objectId}',
+    shape: { none: 'AdministratorDelete.json has headers only; LRO headers checked with the PATCH example' },
+    refusal: { test: 'a stopped server refuses writes and parameter reads with 400 ServerStoppedError' },
+  },
+  {
+    area: 'PostgreSQL',
+    operation: 'PUT firewallRules/{name}',
+    shape: { fixture: `${PG}/FirewallRulesGet.json` },
+    refusal: { test: 'rejects non-IPv4 addresses, reversed ranges and bad names' },
+  },
+  {
+    area: 'PostgreSQL',
+    operation: 'DELETE firewallRules/{name}',
+    shape: { none: 'FirewallRulesDelete.json has headers only; LRO headers checked with the PATCH example' },
+    refusal: { test: 'a Reader can read rules but a write is 403 AuthorizationFailed naming the action' },
+  },
+  {
+    area: 'PostgreSQL',
+    operation: 'GET databases[/{db}]',
+    shape: { fixture: `${PG}/DatabasesListByServer.json` },
+    refusal: { test: 'a linker to a missing database: the operation fails with GeneralUserError' },
+  },
+  {
+    area: 'PostgreSQL',
+    operation: 'GET configurations/{name}',
+    shape: { fixture: `${PG}/ConfigurationsGet.json` },
+    refusal: { test: 'a stopped server refuses writes and parameter reads with 400 ServerStoppedError' },
+  },
+  {
+    area: 'PostgreSQL',
+    operation: 'GET privateEndpointConnections',
+    shape: { fixture: `${PG}/PrivateEndpointConnectionsGet.json` },
+    refusal: { none: 'read of the server object; its refusals are those of GET server' },
+  },
+  {
+    area: 'MySQL',
+    operation: 'GET flexibleServers/{s}',
+    shape: { fixture: `${MY}/ServerGet.json` },
+    refusal: { test: 'a missing server is ResourceNotFound' },
+  },
+  {
+    area: 'MySQL',
+    operation: 'PATCH flexibleServers/{s} (identity)',
+    shape: { none: 'no PATCH example with identity in the spec; answer is the LRO headers' },
+    refusal: {
+      test: 'container apps and MySQL servers refuse the same way (custom role without assign/action)',
+    },
+  },
+  {
+    area: 'MySQL',
+    operation: 'POST flexibleServers/{s}/stop, /start',
+    shape: { none: 'example not kept; headers as the PostgreSQL stop example' },
+    refusal: {
+      test: 'stop, then writes and parameter reads get 409 ServerUnavailableForOperation; start again',
+    },
+  },
+  {
+    area: 'MySQL',
+    operation: 'GET/PUT administrators/ActiveDirectory',
+    shape: { fixture: `${MY}/AzureADAdministratorGet.json` },
+    refusal: { test: 'setting an admin on a server without a user-assigned identity is refused' },
+  },
+  {
+    area: 'MySQL',
+    operation: 'DELETE administrators/ActiveDirectory',
+    shape: { fixture: `${MY}/AzureADAdministratorDelete.json` },
+    refusal: {
+      test: 'removing the identity the MySQL Entra admin signs in with is refused (400 InvalidParameterValue)',
+    },
+  },
+  {
+    area: 'MySQL',
+    operation: 'GET/PUT configurations/aad_auth_only',
+    shape: { fixture: `${MY}/ConfigurationGet.json` },
+    refusal: {
+      test: 'stop, then writes and parameter reads get 409 ServerUnavailableForOperation; start again',
+    },
+  },
+  {
+    area: 'MySQL',
+    operation: 'PUT firewallRules/{name}',
+    shape: { fixture: 'mysql/2021-05-01/FirewallRuleGet.json' },
+    refusal: { test: 'rule names follow the MySQL pattern (no dots) and addresses must be IPv4' },
+  },
+  {
+    area: 'MySQL',
+    operation: 'GET databases/{db}',
+    shape: { fixture: 'mysql/2021-05-01/DatabaseGet.json' },
+    refusal: { test: 'databases: get in the spec shape, create (long-running), missing one is 404' },
+  },
+  {
+    area: 'Azure SQL',
+    operation: 'GET servers/{s}',
+    shape: { fixture: 'sql/2022-08-01-preview/ServerGet.json' },
+    refusal: { test: 'missing server and missing group are ARM 404s' },
+  },
+  {
+    area: 'Azure SQL',
+    operation: 'PUT administrators/ActiveDirectory',
+    shape: { fixture: `${SQL}/AdministratorGet.json` },
+    refusal: { test: 'a wrong administratorType and an empty body get the spec codes' },
+  },
+  {
+    area: 'Azure SQL',
+    operation: 'DELETE administrators/ActiveDirectory',
+    shape: { none: 'no body; LRO headers' },
+    refusal: { test: 'deleting the admin while Entra-only is on fails; after switching it off it succeeds' },
+  },
+  {
+    area: 'Azure SQL',
+    operation: 'GET/PUT azureADOnlyAuthentications/Default',
+    shape: { fixture: `${SQL}/AzureADOnlyAuthList.json` },
+    refusal: { test: 'Entra-only needs an admin first' },
+  },
+  {
+    area: 'Azure SQL',
+    operation: 'PUT/DELETE firewallRules/{name}',
+    shape: { fixture: `${SQL}/FirewallRuleGet.json` },
+    refusal: { test: 'firewall edits on a server with public access disabled fail as Azure does (42101)' },
+  },
+  {
+    area: 'Azure SQL',
+    operation: 'GET databases/{db}',
+    shape: { fixture: 'sql/2022-08-01-preview/GetVCoreDatabase.json' },
+    refusal: { none: 'read only; missing database is the ARM 404 of the framework' },
+  },
+  {
+    area: 'Azure SQL',
+    operation: 'GET connectionPolicies/Default',
+    shape: { fixture: 'sql/2021-05-01-preview/ServerConnectionPoliciesGet.json' },
+    refusal: { none: 'read only; Azure documents no refusal' },
+  },
+  {
+    area: 'App Service',
+    operation: 'GET sites/{app}',
+    shape: { fixture: 'web/2025-05-01/GetWebApp.json' },
+    refusal: { test: 'missing sites and resource groups answer 404 with ARM codes' },
+  },
+  {
+    area: 'App Service',
+    operation: 'PATCH/PUT sites/{app} (identity)',
+    shape: { fixture: 'web/2025-05-01/GetWebApp.json' },
+    refusal: {
+      test: 'attaching a user-assigned identity to a web app needs assign/action on it: 403 LinkedAuthorizationFailed',
+    },
+  },
+  {
+    area: 'App Service',
+    operation: 'POST config/appsettings/list, PUT config/appsettings',
+    shape: { fixture: 'web/2025-05-01/UpdateAppSettings.json' },
+    refusal: { test: 'app settings values must be strings (400 InvalidRequestContent naming the setting)' },
+  },
+  {
+    area: 'Container Apps',
+    operation: 'GET/PATCH containerApps/{app}',
+    shape: { fixture: 'app/2025-01-01/ContainerApps_Get.json' },
+    refusal: { test: 'missing apps answer 404 and a Reader cannot PATCH (403)' },
+  },
+  {
+    area: 'Spring Apps',
+    operation: 'GET/PATCH Spring/{s}/apps/{app}',
+    shape: { fixture: 'appplatform/2023-12-01/Apps_Get.json' },
+    refusal: { test: '404 for a missing app or service; 403 for a Reader writing' },
+  },
+  {
+    area: 'Managed identity',
+    operation: 'GET userAssignedIdentities/{id}',
+    shape: { fixture: 'msi/2023-01-31/IdentityGet.json' },
+    refusal: { test: '404 for a missing identity or group; 403 for a Reader creating one' },
+  },
+  {
+    area: 'Service Connector',
+    operation: 'PUT linkers/{name}',
+    shape: { fixture: `${SL}/PutLinker.json` },
+    refusal: { test: 'a linker PUT needs rights on its target database: 403 LinkedAuthorizationFailed' },
+  },
+  {
+    area: 'Service Connector',
+    operation: 'GET linkers, linkers/{name}',
+    shape: { fixture: `${SL}/LinkerList.json` },
+    refusal: { test: 'a Reader may read linkers but not write, validate or list configurations (403)' },
+  },
+  {
+    area: 'Service Connector',
+    operation: 'POST linkers/{name}/listConfigurations',
+    shape: { fixture: `${SL}/GetConfigurations.json` },
+    refusal: { test: 'a Reader may read linkers but not write, validate or list configurations (403)' },
+  },
+  {
+    area: 'Service Connector',
+    operation: 'POST linkers/{name}/validateLinker',
+    shape: { fixture: 'servicelinker/2022-11-01-preview/ValidateLinkerSuccess.json' },
+    refusal: {
+      test: 'validation reports a firewall that does not admit the app and a public-access-disabled target',
+    },
+  },
+  {
+    area: 'Service Connector',
+    operation: 'DELETE linkers/{name}',
+    shape: { none: 'DeleteLinker.json has no body; status and headers checked in servicelinker.test.ts' },
+    refusal: { test: 'a server id instead of a database id is TargetTypeNotSupported' },
+  },
+  {
+    area: 'Graph',
+    operation: 'GET /me, /users/{id}',
+    shape: {
+      none: 'Graph has no spec examples in azure-rest-api-specs; shape from the Graph v1.0 reference',
+    },
+    refusal: { test: 'an ARM token is refused by Graph (401 InvalidAuthenticationToken)' },
+  },
+  {
+    area: 'Graph',
+    operation: 'GET/POST servicePrincipals/{id}/appRoleAssignments',
+    shape: {
+      none: 'Graph has no spec examples in azure-rest-api-specs; shape from the Graph v1.0 reference',
+    },
+    refusal: { test: "an unknown id is Graph's 404 Request_ResourceNotFound with innerError" },
+  },
+  {
+    area: 'Graph',
+    operation: 'GET /me/memberOf, /users/{id}/memberOf, /groups/{id}/members',
+    shape: {
+      none: 'Graph has no spec examples in azure-rest-api-specs; shape from the Graph v1.0 reference',
+    },
+    refusal: { none: 'reads of the caller; an unknown id is the same 404 as servicePrincipals' },
+  },
+];
+
+function cell(evidence: Evidence, ok: boolean): string {
+  if ('fixture' in evidence) return `${ok ? 'yes' : 'NO'}: \`${evidence.fixture}\``;
+  if ('test' in evidence) return `${ok ? 'yes' : 'NO'}: “${evidence.test.replace(/\|/g, '\\|')}”`;
+  return `n/a: ${evidence.none}`;
+}
+
+/** The markdown FIDELITY.md holds; `found` says for each row whether its named evidence exists. */
+export function renderFidelity(found: (evidence: Evidence) => boolean): string {
+  const lines = [
+    '# Fidelity of the local Azure twin',
+    '',
+    'Generated by `test/azure-twin/fidelity.test.ts` from `testing/fidelity.ts` (the test fails when this',
+    'file is stale; `UPDATE_FIDELITY=1` rewrites it). One row per operation the doctor and setup call.',
+    '"Shape" names the azure-rest-api-specs example (under `fixtures/`, sources in `fixtures/SOURCES.md`) a',
+    'test compares the answer with; "Refuses" names the test that shows the refusal Azure sends. `n/a` says',
+    'why a column has no evidence. Behaviour Azure does not document, and the neighbour the twin picked, is',
+    'listed in `fixtures/SOURCES.md`.',
+    '',
+  ];
+  const rows = [
+    ['Area', 'Operation', 'Shape matches the spec example', 'Refuses as Azure does'],
+    ...FIDELITY.map((row) => [
+      row.area,
+      row.operation,
+      cell(row.shape, found(row.shape)),
+      cell(row.refusal, found(row.refusal)),
+    ]),
+  ];
+  // Padded columns, as the repository's formatter (Biome) writes markdown tables.
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((text, i) => text.padEnd(widths[i]!)).join(' | ')} |`;
+  lines.push(line(rows[0]!), line(widths.map((width) => '-'.repeat(width))));
+  for (const row of rows.slice(1)) lines.push(line(row));
+  const withShape = FIDELITY.filter((row) => !('none' in row.shape)).length;
+  const withRefusal = FIDELITY.filter((row) => !('none' in row.refusal)).length;
+  lines.push(
+    '',
+    `${FIDELITY.length} operations; ${withShape} with a spec-example shape test, ${withRefusal} with a refusal test; every other cell says why.`,
+    '',
+  );
+  return lines.join('\n');
+}
