@@ -10,6 +10,8 @@ export interface Question {
   message: string;
   /** The flag that answers it without a prompt, e.g. `--server`; named when nobody can be asked. */
   flag: string;
+  /** Where it stands in a series of questions (`step 1 of 3`), when it is one of several. */
+  step?: { index: number; total: number };
 }
 
 export interface Choice<T> {
