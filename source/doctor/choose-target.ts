@@ -6,11 +6,18 @@
  * `target`), so the checks resolve a chosen target exactly as a typed one.
  */
 import type { AzureSession } from '../azure/session.ts';
-import type { Choice, Prompter } from '../core/prompter.ts';
+import type { Choice, LoadedChoices, Prompter } from '../core/prompter.ts';
 import type { ChooseTarget } from '../core/session.ts';
 import type { TargetOptions } from '../core/types.ts';
 import { ENGINE_NAMES } from './server-api.ts';
-import { type ListedApp, type ListedServer, listApps, listDatabases, listServers } from './target-listing.ts';
+import {
+  type ListedApp,
+  type ListedServer,
+  type Listing,
+  listApps,
+  listDatabases,
+  listServers,
+} from './target-listing.ts';
 
 const TOTAL_STEPS = 3;
 
@@ -77,7 +84,8 @@ function serverQuestion(azure: AzureSession, subscriptionId: string) {
     message: 'Which database server?',
     flag: '--server',
     step: { index: 1, total: TOTAL_STEPS },
-    choices: async (signal: AbortSignal) => serverChoices(await listServers(azure, subscriptionId, signal)),
+    choices: async (signal: AbortSignal) =>
+      withNotes(await listServers(azure, subscriptionId, signal), serverChoices, []),
   };
 }
 
@@ -104,10 +112,22 @@ function appQuestion(
     message: `What should connect to ${where}?`,
     flag: '--app',
     step: { index: 3, total: TOTAL_STEPS },
-    choices: async (signal: AbortSignal): Promise<Choice<ListedApp | null>[]> => [
-      ...appChoices(await listApps(azure, subscriptionId, signal)),
-      { label: '(none)', hint: 'check the database side only', value: NONE },
-    ],
+    choices: async (signal: AbortSignal) =>
+      withNotes<ListedApp, ListedApp | null>(await listApps(azure, subscriptionId, signal), appChoices, [
+        { label: '(none)', hint: 'check the database side only', value: NONE },
+      ]),
+  };
+}
+
+/** The rows of a listing, then `extra`, with what could not be listed as notes under them. */
+function withNotes<I, V>(
+  listing: Listing<I>,
+  rows: (items: readonly I[]) => Choice<V>[],
+  extra: Choice<V>[],
+): LoadedChoices<V> {
+  return {
+    choices: [...rows(listing.items), ...extra],
+    notes: listing.problems.map((problem) => `could not list ${problem}`),
   };
 }
 

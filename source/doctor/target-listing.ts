@@ -54,6 +54,12 @@ const APP_TYPES: Record<Exclude<AppKind, 'spring'>, string> = {
 };
 const SPRING_SERVICE_TYPE = 'Microsoft.AppPlatform/Spring';
 
+/** What a list across several types found, and what it could not list (`MySQL servers: 403 ...`). */
+export interface Listing<T> {
+  items: T[];
+  problems: string[];
+}
+
 /** Raised when nothing could be listed; its message is what the picker shows. */
 export class ListingError extends Error {
   constructor(message: string) {
@@ -71,14 +77,14 @@ interface ArmItem {
 
 /**
  * Every PostgreSQL flexible, MySQL flexible and SQL server in the subscription, listed concurrently,
- * sorted by name. A type that cannot be listed (no permission, provider not registered) is left out
- * while another answers; when none answers the listing fails with every reason.
+ * sorted by name. A type that cannot be listed (no permission, provider not registered) is named in
+ * `problems` while the others are still offered; when none answers the listing fails with every reason.
  */
 export async function listServers(
   azure: AzureSession,
   subscriptionId: string,
   signal?: AbortSignal,
-): Promise<ListedServer[]> {
+): Promise<Listing<ListedServer>> {
   const kinds = Object.keys(SERVER_TYPES) as DatabaseKind[];
   const answers = await Promise.all(
     kinds.map(async (kind) => ({
@@ -104,7 +110,7 @@ export async function listServers(
     }
   }
   if (problems.length === kinds.length) throw new ListingError(`could not list ${problems.join('; ')}`);
-  return servers.sort(byName);
+  return { items: servers.sort(byName), problems };
 }
 
 /** The user databases of a server (system databases left out), sorted by name. */
@@ -131,13 +137,13 @@ export async function listDatabases(
 /**
  * Every web app, container app and Spring app in the subscription, sorted by name. Spring apps live
  * under their service, so the services are listed first and then each one's apps, concurrently.
- * As with servers, a platform that cannot be listed is left out while another answers.
+ * As with servers, a platform that cannot be listed is named in `problems` while another answers.
  */
 export async function listApps(
   azure: AzureSession,
   subscriptionId: string,
   signal?: AbortSignal,
-): Promise<ListedApp[]> {
+): Promise<Listing<ListedApp>> {
   const scope = `/subscriptions/${subscriptionId}/providers`;
   const [sites, containerApps, spring] = await Promise.all([
     armList(azure, `${scope}/${APP_TYPES.webapp}`, APP_LIST_API_VERSIONS.webapp, signal),
@@ -163,7 +169,7 @@ export async function listApps(
   if (spring.ok) apps.push(...spring.apps);
   else problems.push(`Spring apps: ${spring.problem}`);
   if (problems.length === 3) throw new ListingError(`could not list ${problems.join('; ')}`);
-  return apps.sort(byName);
+  return { items: apps.sort(byName), problems };
 }
 
 async function listSpringApps(

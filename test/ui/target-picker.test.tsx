@@ -122,6 +122,22 @@ test('server, database and app chosen with arrows, filter, enter and esc; a spin
   });
 });
 
+test('a server type that cannot be listed is named under the list; the others can still be chosen', async () => {
+  twin.faults.add({
+    method: 'GET',
+    path: /\/providers\/Microsoft\.Sql\/servers$/,
+    status: 403,
+    code: 'AuthorizationFailed',
+  });
+  const { ui, target, cancel } = start();
+  const frame = await ui.waitFor((f) => f.includes('pg-orders'), 'the server list');
+  assert.match(frame, /^! could not list Azure SQL servers: 403 AuthorizationFailed/m);
+  assert.doesNotMatch(frame, /Azure SQL {3}sql-orders/);
+  assert.match(frame, /MySQL {7}mysql-orders/);
+  cancel.abort();
+  assert.equal(await target, undefined);
+});
+
 test('a server list that cannot be read shows why instead of a list; esc goes on without a target', async () => {
   twin.faults.add({ method: 'GET', path: SERVER_LISTS, status: 403, code: 'AuthorizationFailed', times: 3 });
   const { ui, target } = start();

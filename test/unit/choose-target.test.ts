@@ -41,6 +41,7 @@ interface Asked {
   flag: string;
   step: string;
   labels: string[];
+  notes: readonly string[];
 }
 
 /** Answers each pick with the choice whose label matches the next script entry; `esc` backs out. */
@@ -53,15 +54,18 @@ function scriptedPrompter(script: (RegExp | 'esc')[]): Prompter & { asked: Asked
     interactive: true,
     asked,
     async pick<T>(question: PickQuestion<T>, signal?: AbortSignal) {
-      const choices: readonly Choice<T>[] =
+      const loaded =
         typeof question.choices === 'function'
           ? await question.choices(signal ?? new AbortController().signal)
           : question.choices;
+      const choices: readonly Choice<T>[] = 'choices' in loaded ? loaded.choices : loaded;
+      const notes = 'notes' in loaded ? loaded.notes : [];
       asked.push({
         message: question.message,
         flag: question.flag,
         step: question.step ? `${question.step.index}/${question.step.total}` : '',
         labels: choices.map((choice) => `${choice.label} | ${choice.hint ?? ''}`.replace(/\s+/g, ' ').trim()),
+        notes,
       });
       const next = script.shift();
       if (next === undefined) throw new Error(`no answer scripted for "${question.message}"`);
@@ -89,6 +93,11 @@ test('lists every server type, the user databases and every app platform, and re
     ],
   );
   const [servers, databases, apps] = prompter.asked.map((a) => a.labels);
+  assert.deepEqual(
+    prompter.asked.map((a) => a.notes),
+    [[], [], []],
+    'everything could be listed',
+  );
   assert.deepEqual(servers, [
     'MySQL mysql-orders | rg-orders eastus',
     'PostgreSQL pg-orders | rg-orders eastus',
@@ -199,6 +208,24 @@ test('servers are listed over every page ARM returns (nextLink)', async () => {
   const labels = prompter.asked[0]!.labels;
   assert.equal(labels.filter((label) => label.includes('pg-more-')).length, 120);
   assert.ok(labels.some((label) => label.includes('pg-more-119 | rg-more')));
+});
+
+test('a server type that cannot be listed is named under the others, which are still offered', async () => {
+  twin.faults.add({
+    method: 'GET',
+    path: /\/providers\/Microsoft\.Sql\/servers$/,
+    status: 403,
+    code: 'AuthorizationFailed',
+    message: 'The client does not have authorization to perform action Microsoft.Sql/servers/read.',
+  });
+  const prompter = scriptedPrompter(['esc']);
+  await chooseTarget(prompter, services, new AbortController().signal);
+  const [servers] = prompter.asked;
+  assert.ok(servers!.labels.some((label) => label.startsWith('PostgreSQL pg-orders')));
+  assert.ok(!servers!.labels.some((label) => label.startsWith('Azure SQL')));
+  assert.deepEqual(servers!.notes, [
+    'could not list Azure SQL servers: 403 AuthorizationFailed: The client does not have authorization to perform action Microsoft.Sql/servers/read.',
+  ]);
 });
 
 test('a listing error reaches the picker as a clear message; nothing is asked when nobody is signed in', async () => {

@@ -6,13 +6,13 @@
  */
 import { Box, Text } from 'ink';
 import { Indicator, Item } from 'ink-select-input';
-import type { Choice } from '../../core/prompter.ts';
+import type { Choice, ChoiceLoader } from '../../core/prompter.ts';
 import { Spinner } from '../components/Spinner.tsx';
 import { type SelectState, visibleChoices } from './select-state.ts';
 import { useSelect } from './use-select.ts';
 
 export interface SelectProps<T> {
-  choices: readonly Choice<T>[] | ((signal: AbortSignal) => Promise<readonly Choice<T>[]>);
+  choices: readonly Choice<T>[] | ChoiceLoader<T>;
   isActive: boolean;
   onSubmit(value: T): void;
   onBack(): void;
@@ -69,6 +69,9 @@ export function SelectView<T>({
       {visible.length > shown.length ? (
         <Text dimColor={color}>{`  ${visible.length - shown.length} more`}</Text>
       ) : null}
+      {state.notes.map((note) => (
+        <Text key={note} color={color ? 'yellow' : undefined}>{`! ${note}`}</Text>
+      ))}
       <Text>{`filter: ${state.filter}_`}</Text>
     </Box>
   );
