@@ -29,12 +29,21 @@ export const chooseTarget: ChooseTarget = async (prompter, services, signal) => 
   const azure = services.azure;
   // Nothing can be listed without a signed-in account and a subscription: the base checks already
   // say why, and the target checks will name the flags.
-  const signIn = await azure.signIn(signal);
-  if (!signIn.ok) return undefined;
-  const subscription = await azure.subscription(signal);
-  if (!subscription) return undefined;
-  return askTarget(prompter, azure, subscription.id, signal);
+  const subscriptionId = await signedInSubscription(azure, signal);
+  if (subscriptionId === undefined) return undefined;
+  return askTarget(prompter, azure, subscriptionId, signal);
 };
+
+async function signedInSubscription(azure: AzureSession, signal: AbortSignal): Promise<string | undefined> {
+  try {
+    const signIn = await azure.signIn(signal);
+    if (!signIn.ok) return undefined;
+    return (await azure.subscription(signal))?.id;
+  } catch {
+    // Cancelled (Ctrl-C) while asking: the run is ending, and a question now would only be withdrawn.
+    return undefined;
+  }
+}
 
 /** The three steps as a small state machine, so esc can step back. */
 export async function askTarget(
@@ -132,13 +141,13 @@ function withNotes<I, V>(
 }
 
 /** Rows `PostgreSQL  pg-orders   rg-orders  westeurope`, columns aligned over the whole list. */
-export function serverChoices(servers: readonly ListedServer[]): Choice<ListedServer>[] {
+function serverChoices(servers: readonly ListedServer[]): Choice<ListedServer>[] {
   const types = servers.map((server) => ENGINE_NAMES[server.kind]);
   return columns(servers, types).map(({ item, label, hint }) => ({ label, hint, value: item }));
 }
 
 /** Rows `App Service  orders-api  rg-orders  westeurope  app,linux`, aligned like the servers. */
-export function appChoices(apps: readonly ListedApp[]): Choice<ListedApp>[] {
+function appChoices(apps: readonly ListedApp[]): Choice<ListedApp>[] {
   return columns(
     apps,
     apps.map((app) => app.platform),
