@@ -81,7 +81,8 @@ test('no target flags in a terminal: pick pg-orders, orders and orders-api, and 
     pane.press('Enter');
 
     screen = await pane.waitForScreen(
-      (s) => /q quit/.test(s) && /Firewall/.test(s) && !/running/.test(s),
+      // The target rows wait while the pickers are open, then run: settled means neither is left.
+      (s) => /q quit/.test(s) && /Firewall/.test(s) && !/running|waiting/.test(s),
       'the doctor result with the target rows settled',
     );
     assert.match(screen, /✔ pass +Database server +pg-orders · PostgreSQL 17 · Ready · orders/);

@@ -38,6 +38,8 @@ after(async () => {
 
 const SERVER_LISTS =
   /\/providers\/Microsoft\.(DBforPostgreSQL\/flexibleServers|DBforMySQL\/flexibleServers|Sql\/servers)$/;
+/** Lists come from the twin over HTTPS: on a busy machine that takes longer than a frame. */
+const TWIN_WAIT_MS = 15_000;
 const lastLine = (frame: string) => frame.trimEnd().split('\n').at(-1);
 const highlighted = (frame: string) =>
   frame
@@ -47,7 +49,12 @@ const highlighted = (frame: string) =>
 
 function start() {
   const prompts = createPromptChannel();
-  const ui = renderDoctor({ prompts });
+  const rendered = renderDoctor({ prompts });
+  const ui = {
+    ...rendered,
+    waitFor: (predicate: (frame: string) => boolean, what: string) =>
+      rendered.waitFor(predicate, what, TWIN_WAIT_MS),
+  };
   const cancel = new AbortController();
   const target = askTarget(prompts.prompter, azure, IDS.subscriptionId, cancel.signal);
   return { ui, target, cancel };
