@@ -94,7 +94,9 @@ function serverQuestion(azure: AzureSession, subscriptionId: string) {
     flag: '--server',
     step: { index: 1, total: TOTAL_STEPS },
     choices: async (signal: AbortSignal) =>
-      withNotes(await listServers(azure, subscriptionId, signal), serverChoices, []),
+      withNotes(await listServers(azure, subscriptionId, signal), serverChoices, [], {
+        empty: `no PostgreSQL flexible, MySQL flexible or Azure SQL server in subscription ${subscriptionId}`,
+      }),
   };
 }
 
@@ -128,16 +130,19 @@ function appQuestion(
   };
 }
 
-/** The rows of a listing, then `extra`, with what could not be listed as notes under them. */
+/**
+ * The rows of a listing, then `extra`, with what could not be listed as notes under them (and
+ * `empty` when there was nothing to list, so an empty list says where it looked).
+ */
 function withNotes<I, V>(
   listing: Listing<I>,
   rows: (items: readonly I[]) => Choice<V>[],
   extra: Choice<V>[],
+  { empty }: { empty?: string } = {},
 ): LoadedChoices<V> {
-  return {
-    choices: [...rows(listing.items), ...extra],
-    notes: listing.problems.map((problem) => `could not list ${problem}`),
-  };
+  const notes = listing.problems.map((problem) => `could not list ${problem}`);
+  if (listing.items.length === 0 && notes.length === 0 && empty) notes.push(empty);
+  return { choices: [...rows(listing.items), ...extra], notes };
 }
 
 /** Rows `PostgreSQL  pg-orders   rg-orders  westeurope`, columns aligned over the whole list. */

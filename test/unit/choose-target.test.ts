@@ -228,6 +228,26 @@ test('a server type that cannot be listed is named under the others, which are s
   ]);
 });
 
+test('an empty subscription says where it looked', async () => {
+  const empty = await startTwin({ scenario: 'empty' });
+  const env = Object.fromEntries(
+    Object.entries(empty.env()).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  const base = { exec: nodeExec, env, now: Date.now };
+  const azure = createAzureSession(base, { tls: { ca: empty.caPem } });
+  try {
+    const prompter = scriptedPrompter(['esc']);
+    assert.equal(await chooseTarget(prompter, { ...base, azure }, new AbortController().signal), undefined);
+    assert.deepEqual(prompter.asked[0]!.labels, []);
+    assert.deepEqual(prompter.asked[0]!.notes, [
+      `no PostgreSQL flexible, MySQL flexible or Azure SQL server in subscription ${IDS.subscriptionId}`,
+    ]);
+  } finally {
+    azure.dispose();
+    await empty.close();
+  }
+});
+
 test('a listing error reaches the picker as a clear message; nothing is asked when nobody is signed in', async () => {
   twin.faults.add({
     method: 'GET',

@@ -65,7 +65,11 @@ export function SelectView<T>({
           </Box>
         );
       })}
-      {visible.length === 0 ? <Text dimColor={color}> nothing matches</Text> : null}
+      {visible.length === 0 ? (
+        <Text dimColor={color}>
+          {state.choices.length === 0 ? ' nothing to choose from' : ' nothing matches'}
+        </Text>
+      ) : null}
       {visible.length > shown.length ? (
         <Text dimColor={color}>{`  ${visible.length - shown.length} more`}</Text>
       ) : null}
