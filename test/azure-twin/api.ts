@@ -91,6 +91,11 @@ export interface World {
   azFailure: null | 'not-signed-in' | 'aadsts530003' | 'aadsts50076' | 'aadsts700082' | 'hang';
   /** Default subscription of the stand-in az. */
   defaultSubscriptionId: string;
+  /**
+   * The public address Azure sees the client connect from, checked against database firewall rules
+   * and printed in their refusals (default 127.0.0.1). Settable per scenario and via `/_twin/client-ip`.
+   */
+  clientIp?: string;
 }
 
 export interface TwinRequest {
