@@ -5,7 +5,7 @@
  * no Entra admin on the server), the database (4060) and, for anyone but the Entra admin, a
  * contained user for the principal in that database (18456).
  */
-import type { ArmResource, Principal, ResourceStore, World } from '../api.ts';
+import type { ArmResource, ResourceStore, World } from '../api.ts';
 import { sameAudience } from '../framework/audiences.ts';
 import { ipv4ToNumber, isIpv4 } from '../providers/database-common.ts';
 import { type TokenConfig, verifyToken } from '../tokens.ts';

@@ -90,8 +90,16 @@ export function runSelect(query: Select, ctx: QueryContext): ResultSet {
   for (const item of query.items) if (item.expr) typeOf(item.expr, sources);
   if (query.where) rows = rows.filter((row) => truthy(evaluate(query.where!, row, sources, ctx)));
   if (query.orderBy.length > 0) {
+    // ORDER BY may name a select-list alias.
+    const keys = query.orderBy.map(({ expr, desc }) => {
+      const aliased =
+        expr.kind === 'column' && !expr.table
+          ? query.items.find((item) => item.alias?.toLowerCase() === expr.name.toLowerCase())?.expr
+          : undefined;
+      return { expr: aliased ?? expr, desc };
+    });
     rows = [...rows].sort((a, b) => {
-      for (const { expr, desc } of query.orderBy) {
+      for (const { expr, desc } of keys) {
         const order = compare(evaluate(expr, a, sources, ctx), evaluate(expr, b, sources, ctx)) ?? 0;
         if (order !== 0) return desc ? -order : order;
       }

@@ -21,7 +21,7 @@ import { AUTHORITY } from '../framework/audiences.ts';
 import { errors, SqlError } from './azure-errors.ts';
 import { executeBatch } from './executor.ts';
 import { admit, type LoginGateOptions, type Session } from './login-gate.ts';
-import { type Login7, parseLogin7 } from './login7.ts';
+import { parseLogin7 } from './login7.ts';
 import { encodeMessage, MessageReader, PacketType } from './packets.ts';
 import { Encryption, parsePrelogin, preloginResponse } from './prelogin.ts';
 import { DEFAULT_COLLATION, DoneStatus, TokenStream } from './token-stream.ts';
