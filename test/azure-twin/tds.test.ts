@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { Request, TYPES } from 'tedious';
 import type { Principal } from './api.ts';
 import { IDS, startTwin, type Twin } from './index.ts';
 import { RESOURCE_IDS } from './scenarios.ts';
@@ -318,5 +319,79 @@ test('tedious with a token credential asks for the SPN the server names (FEDAUTH
     assert.deepEqual(await login.query('SELECT USER_NAME() AS u'), [{ u: 'dbo' }]);
   } finally {
     login.close();
+  }
+});
+
+test('execSql (sp_executesql over RPC) binds parameters of the types the check queries use', async () => {
+  const db = await session();
+  try {
+    const rows = await new Promise<Record<string, unknown>[]>((resolve, reject) => {
+      const found: Record<string, unknown>[] = [];
+      const request = new Request(
+        'SELECT name, principal_id FROM sys.database_principals WHERE name = @name AND principal_id > @min OR CAST(sid AS uniqueidentifier) = @sid',
+        (error) => (error ? reject(error) : resolve(found)),
+      );
+      request.addParameter('name', TYPES.NVarChar, app.displayName);
+      request.addParameter('min', TYPES.Int, 4);
+      request.addParameter('sid', TYPES.UniqueIdentifier, '00000000-0000-0000-0000-000000000000');
+      request.on('row', (columns) => {
+        found.push(
+          Object.fromEntries(
+            columns.map((c: { metadata: { colName: string }; value: unknown }) => [
+              c.metadata.colName,
+              c.value,
+            ]),
+          ),
+        );
+      });
+      db.connection.execSql(request);
+    });
+    assert.deepEqual(
+      rows.map((r) => r.name),
+      [app.displayName],
+    );
+    const missing = await new Promise<{ number?: number }>((resolve) => {
+      db.connection.execSql(new Request('SELECT @nothing', (error) => resolve(error as { number?: number })));
+    });
+    assert.equal(missing.number, 137);
+  } finally {
+    db.close();
+  }
+});
+
+test('a server with public network access disabled refuses public logins with 47073', async () => {
+  const server = twin.store.get(RESOURCE_IDS.sql)!;
+  twin.store.put({ ...server, properties: { ...server.properties, publicNetworkAccess: 'Disabled' } });
+  try {
+    assert.deepEqual((await refused(adminToken)).numbers, [47073]);
+  } finally {
+    twin.store.put(server);
+  }
+});
+
+test('a member of the Entra group that is the server admin logs in as dbo', async () => {
+  const admin = twin.store.get(`${RESOURCE_IDS.sql}/administrators/ActiveDirectory`)!;
+  const groupId = '44444444-0000-4000-8000-000000000001';
+  const member = addPrincipal(
+    'group-member',
+    '44444444-0000-4000-8000-000000000002',
+    '44444444-0000-4000-8000-0000000000a2',
+  );
+  // World.groups: Entra groups with their direct members (object ids).
+  Object.assign(twin.world, {
+    groups: [{ objectId: groupId, displayName: 'sql-admins', members: [member.objectId] }],
+  });
+  twin.store.put({ ...admin, properties: { ...admin.properties, login: 'sql-admins', sid: groupId } });
+  try {
+    const db = await session(twin.tokens.issue(member.objectId, 'sql'));
+    try {
+      assert.deepEqual(await db.query('SELECT USER_NAME() AS u'), [{ u: 'dbo' }]);
+    } finally {
+      db.close();
+    }
+    assert.deepEqual((await refused(adminToken)).numbers, [18456], 'Dana is no longer the admin');
+  } finally {
+    twin.store.put(admin);
+    Object.assign(twin.world, { groups: [] });
   }
 });

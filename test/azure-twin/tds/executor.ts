@@ -17,7 +17,7 @@ import {
 import { principalIdOf, rolesOf } from './catalog-views.ts';
 import { evaluateCondition, type QueryContext, runSelect } from './query.ts';
 import { parseBatch, type Statement } from './sql-parser.ts';
-import { DoneStatus, TokenStream } from './token-stream.ts';
+import { type Cell, DONEINPROC, DoneStatus, TokenStream } from './token-stream.ts';
 
 /** The logged-in principal as the database sees it. */
 export interface SessionIdentity {
@@ -36,12 +36,21 @@ export interface BatchContext {
   identity: SessionIdentity;
   /** The tenant's principals (Microsoft Graph), for resolving names of `FROM EXTERNAL PROVIDER`. */
   directory(): Principal[];
+  parameters?: Map<string, Cell> | undefined;
 }
 
 type Outcome = (stream: TokenStream, status: number) => void;
 
+/** How a batch arrived: as SQL_BATCH text, or as the `@statement` of an `sp_executesql` RPC call. */
+export interface BatchOptions {
+  /** Parameters of the call; set for RPC, whose answer ends with RETURNSTATUS and DONEPROC. */
+  parameters?: Map<string, Cell>;
+}
+
 /** Executes `sql` and returns the response payload (one TABULAR_RESULT message). */
-export function executeBatch(sql: string, ctx: BatchContext): Buffer {
+export function executeBatch(sql: string, ctx: BatchContext, options: BatchOptions = {}): Buffer {
+  const procedure = options.parameters !== undefined;
+  if (procedure) ctx = { ...ctx, parameters: options.parameters };
   const outcomes: Outcome[] = [];
   let statements: Statement[];
   try {
@@ -52,11 +61,12 @@ export function executeBatch(sql: string, ctx: BatchContext): Buffer {
     statements = [];
   }
   run(statements, ctx, outcomes);
-  const stream = new TokenStream();
-  if (outcomes.length === 0) stream.done(DoneStatus.FINAL);
+  const stream = procedure ? new TokenStream(DONEINPROC) : new TokenStream();
+  if (outcomes.length === 0 && !procedure) stream.done(DoneStatus.FINAL);
   outcomes.forEach((outcome, i) => {
-    outcome(stream, i < outcomes.length - 1 ? DoneStatus.MORE : DoneStatus.FINAL);
+    outcome(stream, i < outcomes.length - 1 || procedure ? DoneStatus.MORE : DoneStatus.FINAL);
   });
+  if (procedure) stream.procedureEnd(DoneStatus.FINAL);
   return stream.toBuffer();
 }
 
@@ -85,6 +95,7 @@ function queryContext(ctx: BatchContext): QueryContext {
     loginName: identity.loginName,
     userName: identity.userName,
     loginSid: identity.loginSid,
+    ...(ctx.parameters ? { variables: ctx.parameters } : {}),
   };
 }
 

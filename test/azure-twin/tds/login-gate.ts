@@ -99,7 +99,9 @@ export function admit(login: Login7, sni: string | undefined, options: LoginGate
   const catalog = databaseCatalog(options.catalog, serverName, database.name);
 
   const adminSid = String(admin.properties?.sid ?? '').toLowerCase();
-  const isAdmin = [principal.objectId, principal.appId].some((id) => id?.toLowerCase() === adminSid);
+  const isAdmin =
+    [principal.objectId, principal.appId].some((id) => id?.toLowerCase() === adminSid) ||
+    groupsOf(world, principal.objectId).includes(adminSid);
   const sid = sidOf(principal.kind === 'user' ? principal.objectId : (principal.appId ?? principal.objectId));
   const user = catalog.users.find(
     (u) => u.sid === sid || u.objectId.toLowerCase() === principal.objectId.toLowerCase(),
@@ -123,4 +125,15 @@ export function admit(login: Login7, sni: string | undefined, options: LoginGate
       loginSid: Buffer.from(sid.slice(2), 'hex'),
     },
   };
+}
+
+/**
+ * Object ids (lower case) of the Entra groups `objectId` is a direct member of. Worlds that model no
+ * groups have none; the field is read structurally so the stand-in works with or without it.
+ */
+function groupsOf(world: World, objectId: string): string[] {
+  const groups = (world as World & { groups?: { objectId: string; members: string[] }[] }).groups ?? [];
+  return groups
+    .filter((g) => g.members.some((m) => m.toLowerCase() === objectId.toLowerCase()))
+    .map((g) => g.objectId.toLowerCase());
 }

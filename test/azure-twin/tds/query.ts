@@ -8,7 +8,7 @@ import { errors, SqlError } from './azure-errors.ts';
 import type { SqlDatabaseCatalog } from './catalog.ts';
 import { catalogView, principalIdOf, rolesOf, type ViewColumn } from './catalog-views.ts';
 import type { Expr, Select, TableRef } from './sql-parser.ts';
-import { type Cell, type Column, type ColumnType, guidBytes } from './token-stream.ts';
+import { type Cell, type Column, type ColumnType, guidBytes, guidText } from './token-stream.ts';
 
 /** Who runs the query, for the built-in functions. */
 export interface QueryContext {
@@ -18,6 +18,8 @@ export interface QueryContext {
   loginName: string;
   userName: string;
   loginSid: Buffer;
+  /** Parameters of an `sp_executesql` call by lower-case name (`@name`). */
+  variables?: Map<string, Cell>;
 }
 
 export interface ResultSet {
@@ -87,7 +89,7 @@ export function runSelect(query: Select, ctx: QueryContext): ResultSet {
       rows = joined;
     }
   }
-  for (const item of query.items) if (item.expr) typeOf(item.expr, sources);
+  for (const item of query.items) if (item.expr) typeOf(item.expr, sources, ctx);
   if (query.where) rows = rows.filter((row) => truthy(evaluate(query.where!, row, sources, ctx)));
   if (query.orderBy.length > 0) {
     // ORDER BY may name a select-list alias.
@@ -126,7 +128,7 @@ export function runSelect(query: Select, ctx: QueryContext): ResultSet {
     const expr = item.expr!;
     columns.push({
       name: item.alias ?? (expr.kind === 'column' ? expr.name : ''),
-      type: typeOf(expr, sources),
+      type: typeOf(expr, sources, ctx),
     });
     cells.push((row) => (expr.kind === 'countStar' ? rows.length : evaluate(expr, row, sources, ctx)));
   }
@@ -186,7 +188,7 @@ function resolveColumn(
   return hits[0]!;
 }
 
-function typeOf(expr: Expr, sources: Source[]): ColumnType {
+function typeOf(expr: Expr, sources: Source[], ctx: QueryContext): ColumnType {
   switch (expr.kind) {
     case 'literal':
       return typeof expr.value === 'number' ? 'int' : Buffer.isBuffer(expr.value) ? 'varbinary' : 'nvarchar';
@@ -198,7 +200,7 @@ function typeOf(expr: Expr, sources: Source[]): ColumnType {
       return type;
     }
     case 'cast': {
-      typeOf(expr.expr, sources);
+      typeOf(expr.expr, sources, ctx);
       const type = CAST_TYPES[expr.type];
       if (!type)
         throw new SqlError({
@@ -211,6 +213,12 @@ function typeOf(expr: Expr, sources: Source[]): ColumnType {
     }
     case 'countStar':
       return 'int';
+    case 'variable': {
+      const value = variable(expr.name, ctx);
+      if (typeof value === 'number') return 'int';
+      if (typeof value === 'boolean') return 'bit';
+      return Buffer.isBuffer(value) ? 'varbinary' : 'nvarchar';
+    }
     default:
       return 'int';
   }
@@ -266,16 +274,6 @@ function likeToRegExp(pattern: string): RegExp {
   return new RegExp(`^${source}$`, 'is');
 }
 
-function guidText(bytes: Buffer): string {
-  const hex = Buffer.concat([
-    Buffer.from(bytes.subarray(0, 4)).reverse(),
-    Buffer.from(bytes.subarray(4, 6)).reverse(),
-    Buffer.from(bytes.subarray(6, 8)).reverse(),
-    bytes.subarray(8, 16),
-  ]).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`.toUpperCase();
-}
-
 function cast(value: Cell, type: string): Cell {
   if (value === null) return null;
   switch (CAST_TYPES[type]) {
@@ -318,6 +316,8 @@ function evaluate(expr: Expr, row: Row, sources: Source[], ctx: QueryContext): C
       return cast(value(expr.expr), expr.type);
     case 'countStar':
       return 0;
+    case 'variable':
+      return variable(expr.name, ctx);
     case 'call':
       return callFunction(expr.name, expr.args.map(value), ctx);
     case 'compare': {
@@ -411,4 +411,16 @@ function callFunction(name: string, args: Cell[], ctx: QueryContext): Cell {
 /** Evaluates a condition outside any FROM (the test of an IF). */
 export function evaluateCondition(expr: Expr, ctx: QueryContext): boolean {
   return truthy(evaluate(expr, new Map(), [], ctx));
+}
+
+function variable(name: string, ctx: QueryContext): Cell {
+  const key = name.toLowerCase();
+  if (!ctx.variables?.has(key))
+    throw new SqlError({
+      number: 137,
+      state: 2,
+      severity: 15,
+      message: `Must declare the scalar variable "${name}".`,
+    });
+  return ctx.variables.get(key)!;
 }

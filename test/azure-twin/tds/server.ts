@@ -24,6 +24,7 @@ import { admit, type LoginGateOptions, type Session } from './login-gate.ts';
 import { parseLogin7 } from './login7.ts';
 import { encodeMessage, MessageReader, PacketType } from './packets.ts';
 import { Encryption, parsePrelogin, preloginResponse } from './prelogin.ts';
+import { parseRpc, type RpcCall } from './rpc.ts';
 import { DEFAULT_COLLATION, DoneStatus, TokenStream } from './token-stream.ts';
 
 const FEDAUTH_TOKEN = 0x08;
@@ -150,21 +151,32 @@ function respond(type: number, payload: Buffer, session: Session, principals: Pr
     return executeBatch(payload.toString('utf16le', headers), context);
   }
   if (type === PacketType.ATTENTION) return new TokenStream().done(0x0020).toBuffer();
-  // RPC (execSql / sp_executesql) and transaction-manager requests are outside what the stand-in does.
-  const what =
-    type === PacketType.RPC_REQUEST ? 'RPC requests (execSql)' : `TDS message type 0x${type.toString(16)}`;
-  return new TokenStream()
-    .error(
-      {
-        number: 40000,
-        state: 1,
-        severity: 16,
-        message: `The twin's SQL stand-in does not support ${what}; use execSqlBatch.`,
-      },
-      session.serverName,
-    )
-    .done(DoneStatus.ERROR)
-    .toBuffer();
+  if (type === PacketType.RPC_REQUEST) {
+    let call: RpcCall;
+    try {
+      call = parseRpc(payload);
+    } catch (error) {
+      if (!(error instanceof SqlError)) throw error;
+      return new TokenStream().error(error.diagnostic, session.serverName).done(DoneStatus.ERROR).toBuffer();
+    }
+    if (call.procedure === 'sp_executesql')
+      return executeBatch(call.statement, context, { parameters: call.parameters });
+    const missing = {
+      number: 2812,
+      state: 62,
+      severity: 16,
+      message: `Could not find stored procedure '${call.procedure}'.`,
+    };
+    return new TokenStream().error(missing, session.serverName).done(DoneStatus.ERROR).toBuffer();
+  }
+  // Transactions (TRANSACTION_MANAGER requests) are outside what the stand-in does; say so.
+  const unsupported = {
+    number: 40000,
+    state: 1,
+    severity: 16,
+    message: `The twin's SQL stand-in does not support TDS message type 0x${type.toString(16)} (transactions).`,
+  };
+  return new TokenStream().error(unsupported, session.serverName).done(DoneStatus.ERROR).toBuffer();
 }
 
 function loginResponse(session: Session, packetSize: number): Buffer {

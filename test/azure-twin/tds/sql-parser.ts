@@ -11,6 +11,7 @@ export type Expr =
   | { kind: 'call'; name: string; args: Expr[] }
   | { kind: 'cast'; expr: Expr; type: string }
   | { kind: 'countStar' }
+  | { kind: 'variable'; name: string }
   | { kind: 'compare'; op: string; left: Expr; right: Expr }
   | { kind: 'in'; not: boolean; expr: Expr; list: Expr[] }
   | { kind: 'isNull'; not: boolean; expr: Expr }
@@ -436,6 +437,7 @@ class Parser {
     }
     if (t.kind === 'variable' && t.value.startsWith('@@'))
       return { kind: 'call', name: t.value.toUpperCase(), args: [] };
+    if (t.kind === 'variable') return { kind: 'variable', name: t.value };
     if ((t.kind === 'word' && !RESERVED.has(t.value.toUpperCase())) || t.kind === 'identifier') {
       if (t.kind === 'word' && this.check('(')) {
         this.at++;

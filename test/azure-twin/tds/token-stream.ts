@@ -13,7 +13,13 @@ const TOKEN = {
   ROW: 0xd1,
   ENVCHANGE: 0xe3,
   DONE: 0xfd,
+  DONEPROC: 0xfe,
+  DONEINPROC: 0xff,
+  RETURNSTATUS: 0x79,
 } as const;
+
+/** The token that ends one statement inside a procedure call. */
+export const DONEINPROC = TOKEN.DONEINPROC;
 
 /** DONE status bits. */
 export const DoneStatus = { FINAL: 0x0000, MORE: 0x0001, ERROR: 0x0002, COUNT: 0x0010 } as const;
@@ -72,22 +78,45 @@ export function guidBytes(guid: string): Buffer {
   ]);
 }
 
+/** uniqueidentifier bytes back to the GUID text SQL Server shows (upper case). */
+export function guidText(bytes: Buffer): string {
+  const hex = Buffer.concat([
+    Buffer.from(bytes.subarray(0, 4)).reverse(),
+    Buffer.from(bytes.subarray(4, 6)).reverse(),
+    Buffer.from(bytes.subarray(6, 8)).reverse(),
+    bytes.subarray(8, 16),
+  ]).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`.toUpperCase();
+}
+
 /** Accumulates tokens for one response message. */
 export class TokenStream {
   private readonly parts: Buffer[] = [];
+
+  /** `statementDone`: the token `done()` writes by default (DONEINPROC inside an RPC call). */
+  constructor(private readonly statementDone: number = TOKEN.DONE) {}
 
   toBuffer(): Buffer {
     return Buffer.concat(this.parts);
   }
 
-  done(status: number, rowCount = 0): this {
+  /** DONE ends a statement of a batch; inside a procedure call the statement ends with DONEINPROC. */
+  done(status: number, rowCount = 0, token: number = this.statementDone): this {
     const body = Buffer.alloc(13);
-    body[0] = TOKEN.DONE;
+    body[0] = token;
     body.writeUInt16LE(status, 1);
     body.writeUInt16LE(0xc1, 3);
     body.writeBigUInt64LE(BigInt(rowCount), 5);
     this.parts.push(body);
     return this;
+  }
+
+  /** RETURNSTATUS then DONEPROC: the end of an RPC call. */
+  procedureEnd(status: number): this {
+    const returnStatus = Buffer.alloc(5);
+    returnStatus[0] = TOKEN.RETURNSTATUS;
+    this.parts.push(returnStatus);
+    return this.done(status, 0, TOKEN.DONEPROC);
   }
 
   error(diagnostic: Diagnostic, serverName: string): this {
