@@ -395,3 +395,30 @@ test('a member of the Entra group that is the server admin logs in as dbo', asyn
     Object.assign(twin.world, { groups: [] });
   }
 });
+
+test('a result larger than the packet size arrives whole', async () => {
+  const db = await session();
+  const names: string[] = [];
+  try {
+    for (let i = 0; i < 30; i++) {
+      const name = `bulk-${String(i).padStart(2, '0')}-${'x'.repeat(110)}`;
+      addPrincipal(
+        name,
+        `55555555-0000-4000-8000-0000000000${String(i).padStart(2, '0')}`,
+        `55555555-0000-4000-8000-0000000001${String(i).padStart(2, '0')}`,
+      );
+      names.push(name);
+    }
+    await db.query(names.map((n) => `CREATE USER [${n}] FROM EXTERNAL PROVIDER;`).join('\n'));
+    const rows = await db.query(
+      "SELECT name, sid FROM sys.database_principals WHERE name LIKE 'bulk-%' ORDER BY name",
+    );
+    assert.deepEqual(
+      rows.map((r) => r.name),
+      names,
+    );
+    await db.query(names.map((n) => `DROP USER [${n}];`).join('\n'));
+  } finally {
+    db.close();
+  }
+});

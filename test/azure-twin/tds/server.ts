@@ -134,7 +134,20 @@ async function serve(
 
   for (;;) {
     const message = await reader.next();
-    send(respond(message.type, message.payload, session, options.world.principals));
+    let response: Buffer;
+    try {
+      response = respond(message.type, message.payload, session, options.world.principals);
+    } catch (error) {
+      // A fault of the stand-in itself: say so in the request's answer rather than hang the client.
+      const fault = {
+        number: 21,
+        state: 1,
+        severity: 20,
+        message: `The twin's SQL stand-in failed: ${(error as Error).message}`,
+      };
+      response = new TokenStream().error(fault, session.serverName).done(DoneStatus.ERROR).toBuffer();
+    }
+    send(response);
   }
 }
 
