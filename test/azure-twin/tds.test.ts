@@ -9,6 +9,7 @@ import { Request, TYPES } from 'tedious';
 import type { Principal } from './api.ts';
 import { IDS, startTwin, type Twin } from './index.ts';
 import { RESOURCE_IDS } from './scenarios.ts';
+import { addUser, databaseCatalog } from './tds/catalog.ts';
 import { type SqlLogin, sqlLogin } from './testing/tedious-client.ts';
 
 let twin: Twin;
@@ -421,4 +422,27 @@ test('a result larger than the packet size arrives whole', async () => {
   } finally {
     db.close();
   }
+});
+
+test('a user seeded into the catalogue (from an earlier setup) can log in and is the one CREATE USER finds', async () => {
+  const earlier = addPrincipal(
+    'earlier-app',
+    '66666666-0000-4000-8000-000000000001',
+    '66666666-0000-4000-8000-0000000000a1',
+  );
+  addUser(databaseCatalog(twin.sqlCatalog, 'sql-orders', 'orders'), 'earlier-app', earlier, IDS.dana);
+  const db = await session(twin.tokens.issue(earlier.objectId, 'sql'));
+  try {
+    assert.deepEqual(await db.query('SELECT USER_NAME() AS u'), [{ u: 'earlier-app' }]);
+  } finally {
+    db.close();
+  }
+  const admin = await session();
+  try {
+    await failsWith(admin, 'CREATE USER [earlier-app] FROM EXTERNAL PROVIDER', 15023);
+    await admin.query('DROP USER [earlier-app]');
+  } finally {
+    admin.close();
+  }
+  assert.deepEqual((await refused(twin.tokens.issue(earlier.objectId, 'sql'))).numbers, [18456]);
 });

@@ -4,6 +4,7 @@
  * state endpoint shows it and tests can compare it before and after. Built-in principals (dbo, guest,
  * the fixed roles) are not stored: they exist in every database and are added when views are read.
  */
+import type { Principal } from '../api.ts';
 
 /** A contained database user mapped to an Entra principal (`CREATE USER ... FROM EXTERNAL PROVIDER`). */
 export interface SqlDatabaseUser {
@@ -94,4 +95,33 @@ export function sidOf(guid: string): string {
   const hex = guid.replace(/-/g, '').toLowerCase();
   const swap = (s: string) => s.match(/../g)!.reverse().join('');
   return `0x${(swap(hex.slice(0, 8)) + swap(hex.slice(8, 12)) + swap(hex.slice(12, 16)) + hex.slice(16)).toUpperCase()}`;
+}
+
+/** The SID Azure gives the database user of `principal`: object id for users, client id for applications. */
+export function sidFor(principal: Principal): string {
+  return sidOf(principal.kind === 'user' ? principal.objectId : (principal.appId ?? principal.objectId));
+}
+
+/**
+ * Adds the contained user `name` for `principal` (with the CONNECT grant the engine gives every new
+ * user), as `CREATE USER [name] FROM EXTERNAL PROVIDER` does. Tests and scenarios use it to seed a user
+ * that exists from before; the caller has checked that neither name nor SID is taken.
+ */
+export function addUser(
+  catalog: SqlDatabaseCatalog,
+  name: string,
+  principal: Principal,
+  createdBy: string,
+): SqlDatabaseUser {
+  const user: SqlDatabaseUser = {
+    name,
+    principalId: nextPrincipalId(catalog),
+    type: 'E',
+    objectId: principal.objectId,
+    sid: sidFor(principal),
+    createdBy,
+  };
+  catalog.users.push(user);
+  catalog.permissions.push({ permission: 'CONNECT', state: 'GRANT', grantee: name });
+  return user;
 }

@@ -7,12 +7,12 @@
 import type { Principal } from '../api.ts';
 import { errors, SqlError } from './azure-errors.ts';
 import {
+  addUser,
   BUILT_IN_PRINCIPALS,
   FIXED_ROLES,
-  nextPrincipalId,
   type SqlDatabaseCatalog,
   sameName,
-  sidOf,
+  sidFor,
 } from './catalog.ts';
 import { principalIdOf, rolesOf } from './catalog-views.ts';
 import { evaluateCondition, type QueryContext, runSelect } from './query.ts';
@@ -175,18 +175,8 @@ function createUser(name: string, objectId: string | undefined, ctx: BatchContex
   if (!holds(ctx, 'db_accessadmin')) throw errors.noPermission();
   const principal = resolvePrincipal(name, objectId, ctx);
   if (principalIdOf(ctx.catalog, name) !== undefined) throw errors.alreadyExists(name);
-  const sid = sidOf(principal.kind === 'user' ? principal.objectId : (principal.appId ?? principal.objectId));
-  if (ctx.catalog.users.some((u) => u.sid === sid)) throw errors.sidInUse();
-  ctx.catalog.users.push({
-    name,
-    principalId: nextPrincipalId(ctx.catalog),
-    type: 'E',
-    objectId: principal.objectId,
-    sid,
-    createdBy: ctx.identity.principal.objectId,
-  });
-  // The engine grants CONNECT to every new user.
-  ctx.catalog.permissions.push({ permission: 'CONNECT', state: 'GRANT', grantee: name });
+  if (ctx.catalog.users.some((u) => u.sid === sidFor(principal))) throw errors.sidInUse();
+  addUser(ctx.catalog, name, principal, ctx.identity.principal.objectId);
 }
 
 function dropUser(name: string, ifExists: boolean, ctx: BatchContext): void {

@@ -15,7 +15,7 @@ import {
   type SqlCatalogState,
   type SqlDatabaseCatalog,
   sameName,
-  sidOf,
+  sidFor,
 } from './catalog.ts';
 import type { SessionIdentity } from './executor.ts';
 import type { Login7 } from './login7.ts';
@@ -102,7 +102,7 @@ export function admit(login: Login7, sni: string | undefined, options: LoginGate
   const isAdmin =
     [principal.objectId, principal.appId].some((id) => id?.toLowerCase() === adminSid) ||
     groupsOf(world, principal.objectId).includes(adminSid);
-  const sid = sidOf(principal.kind === 'user' ? principal.objectId : (principal.appId ?? principal.objectId));
+  const sid = sidFor(principal);
   const user = catalog.users.find(
     (u) => u.sid === sid || u.objectId.toLowerCase() === principal.objectId.toLowerCase(),
   );
