@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import { SqlError } from './tds/azure-errors.ts';
 import { encodeMessage, MessageReader } from './tds/packets.ts';
 import { parseBatch } from './tds/sql-parser.ts';
+import { flightState } from './tds/tls-in-prelogin.ts';
 
 function errorNumber(sql: string): number | undefined {
   try {
@@ -106,5 +107,32 @@ describe('TDS framing', () => {
     reader.maxPacketSize = 512;
     source.write(encodeMessage(0x01, Buffer.alloc(1000), 2048));
     await assert.rejects(reader.next(), /malformed TDS packet/);
+  });
+});
+
+describe('TLS flights inside PRELOGIN', () => {
+  const record = (type: number, body: number[]) =>
+    Buffer.from([type, 3, 3, body.length >> 8, body.length & 255, ...body]);
+  const serverHello = [2, 0, 0, 2, 3, 3];
+  const helloDone = [14, 0, 0, 0];
+
+  test('the first flight ends with ServerHelloDone, even when it spans records', () => {
+    assert.deepEqual(flightState(record(22, serverHello)), { complete: false, final: false });
+    assert.deepEqual(flightState(Buffer.concat([record(22, serverHello), record(22, helloDone)])), {
+      complete: true,
+      final: false,
+    });
+    const whole = record(22, [...serverHello, ...helloDone]);
+    assert.deepEqual(flightState(whole.subarray(0, whole.length - 1)), { complete: false, final: false });
+    assert.deepEqual(flightState(whole), { complete: true, final: false });
+  });
+
+  test('the last flight is ChangeCipherSpec then the encrypted Finished', () => {
+    const ccs = record(20, [1]);
+    assert.deepEqual(flightState(ccs), { complete: false, final: false });
+    assert.deepEqual(flightState(Buffer.concat([ccs, record(22, [9, 9, 9, 9, 9, 9])])), {
+      complete: true,
+      final: true,
+    });
   });
 });

@@ -38,7 +38,7 @@ export const errors = {
   firewall: (server: string, ip: string) =>
     d(
       40615,
-      14,
+      16,
       `Cannot open server '${server}' requested by the login. Client with IP address '${ip}' is not allowed to access the server.  To enable access, use the SQL Database Portal or run sp_set_firewall_rule on the master database to create a firewall rule for this IP address or address range.  It may take up to five minutes for this change to take effect.`,
     ),
   publicAccessDenied: () =>

@@ -14,8 +14,7 @@
  */
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
-import { duplexPair } from 'node:stream';
-import { createSecureContext, TLSSocket } from 'node:tls';
+import { createSecureContext, type TLSSocket } from 'node:tls';
 import type { Principal } from '../api.ts';
 import { AUTHORITY } from '../framework/audiences.ts';
 import { errors, SqlError } from './azure-errors.ts';
@@ -25,6 +24,7 @@ import { parseLogin7 } from './login7.ts';
 import { encodeMessage, MessageReader, PacketType } from './packets.ts';
 import { Encryption, parsePrelogin, preloginResponse } from './prelogin.ts';
 import { parseRpc, type RpcCall } from './rpc.ts';
+import { tunnelTls } from './tls-in-prelogin.ts';
 import { DEFAULT_COLLATION, DoneStatus, TokenStream } from './token-stream.ts';
 
 const FEDAUTH_TOKEN = 0x08;
@@ -32,11 +32,6 @@ const PRELOGIN_PACKET_SIZE = 4096;
 /** The largest packet size SQL Server accepts (and so negotiates at most). */
 const MAX_PACKET_SIZE = 32767;
 const LIBRARY_ADAL = 0x02;
-/**
- * tedious hands each TLS flight over as it is produced; a flight is complete once no more handshake
- * output follows for this long (a loopback heuristic: the TLS engine answers in well under 1 ms).
- */
-const FLIGHT_QUIET_MS = 10;
 
 export interface TdsStandInOptions extends LoginGateOptions {
   tls: { cert: string; key: string };
@@ -240,63 +235,4 @@ function readFedAuthToken(message: { type: number; payload: Buffer }): string {
   if (message.type !== FEDAUTH_TOKEN || message.payload.length < 8) throw errors.loginFailed();
   const length = message.payload.readUInt32LE(4);
   return message.payload.toString('utf16le', 8, 8 + length);
-}
-
-/**
- * Runs the server side of TLS inside PRELOGIN messages, then switches the socket to raw TLS records.
- * Returns the cleartext side.
- */
-function tunnelTls(
-  raw: Socket,
-  plain: MessageReader,
-  secureContext: ReturnType<typeof createSecureContext>,
-): Promise<TLSSocket> {
-  const [ours, theirs] = duplexPair();
-  const tls = new TLSSocket(theirs, { isServer: true, secureContext });
-  raw.on('close', () => tls.destroy());
-  return new Promise((resolve, reject) => {
-    let wrapped = true;
-    let secured = false;
-    let pending: Buffer[] = [];
-    let timer: NodeJS.Timeout | undefined;
-    const flush = () => {
-      if (pending.length > 0) {
-        raw.write(encodeMessage(PacketType.PRELOGIN, Buffer.concat(pending), PRELOGIN_PACKET_SIZE));
-        pending = [];
-      }
-      if (!secured) return;
-      wrapped = false;
-      const leftover = plain.detach();
-      raw.on('data', (chunk: Buffer) => ours.write(chunk));
-      if (leftover.length > 0) ours.write(leftover);
-      resolve(tls);
-    };
-    const later = () => {
-      clearTimeout(timer);
-      timer = setTimeout(flush, FLIGHT_QUIET_MS);
-    };
-    ours.on('data', (chunk: Buffer) => {
-      if (!wrapped) {
-        raw.write(chunk);
-        return;
-      }
-      pending.push(chunk);
-      later();
-    });
-    tls.once('secure', () => {
-      secured = true;
-      later();
-    });
-    tls.on('error', reject);
-    (async () => {
-      while (!secured) {
-        const message = await plain.next();
-        if (secured) break;
-        if (message.type !== PacketType.PRELOGIN) throw new Error('expected a TLS handshake in PRELOGIN');
-        ours.write(message.payload);
-      }
-    })().catch((error) => {
-      if (wrapped) reject(error);
-    });
-  });
 }
