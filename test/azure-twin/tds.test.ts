@@ -446,3 +446,9 @@ test('a user seeded into the catalogue (from an earlier setup) can log in and is
   }
   assert.deepEqual((await refused(twin.tokens.issue(earlier.objectId, 'sql'))).numbers, [18456]);
 });
+
+test('a client that does not encrypt is told the server requires it, as Azure SQL does', async () => {
+  const login = await sqlLogin(twin, adminToken, { encrypt: false });
+  assert.ok(!login.ok);
+  assert.match(login.message, /Server requires encryption/);
+});

@@ -27,6 +27,8 @@ export interface SqlLoginOptions {
   database?: string;
   /** Default: the access token; `credential` makes tedious ask for the SPN the server names (FEDAUTHINFO). */
   authentication?: ConnectionAuthentication;
+  /** Default true, as Azure SQL needs. */
+  encrypt?: boolean;
 }
 
 /** Logs in to the stand-in with `token` (an Entra access token) and resolves either way. */
@@ -41,7 +43,7 @@ export function sqlLogin(twin: Twin, token: string, options: SqlLoginOptions = {
     },
     options: {
       database: options.database ?? 'orders',
-      encrypt: true,
+      encrypt: options.encrypt ?? true,
       trustServerCertificate: false,
       cryptoCredentialsDetails: { ca: twin.caPem },
       connector: async () => connect(endpoint.port, endpoint.host),
