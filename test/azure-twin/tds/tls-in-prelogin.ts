@@ -65,6 +65,8 @@ export function tunnelTls(
   const [ours, theirs] = duplexPair();
   const tls = new TLSSocket(theirs, { isServer: true, secureContext });
   raw.on('close', () => tls.destroy());
+  // Late bytes from a socket that is going away must not become an unhandled stream error.
+  ours.on('error', () => raw.destroy());
   return new Promise((resolve, reject) => {
     let wrapped = true;
     let secured = false;
