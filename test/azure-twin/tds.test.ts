@@ -4,6 +4,7 @@
  * SQL setup flow, the catalogue views, Azure's error numbers, and the catalogue in the state endpoint.
  */
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Request, TYPES } from 'tedious';
 import type { Principal } from './api.ts';
@@ -451,4 +452,24 @@ test('a client that does not encrypt is told the server requires it, as Azure SQ
   const login = await sqlLogin(twin, adminToken, { encrypt: false });
   assert.ok(!login.ok);
   assert.match(login.message, /Server requires encryption/);
+});
+
+test('garbage and half-finished handshakes end only their own connection', async () => {
+  const endpoint = twin.databaseEndpoints.sql!;
+  const closed = (bytes: Buffer) =>
+    new Promise<void>((resolve) => {
+      const socket = connect(endpoint.port, endpoint.host, () => socket.end(bytes));
+      socket.on('error', () => resolve());
+      socket.on('close', () => resolve());
+      socket.resume();
+    });
+  await closed(Buffer.from('GET / HTTP/1.1\r\n\r\n'));
+  // A PRELOGIN header that promises more than it sends, then hangs up.
+  await closed(Buffer.from([0x12, 0x01, 0x00, 0x40, 0, 0, 1, 0, 0, 0]));
+  const db = await session();
+  try {
+    assert.deepEqual(await db.query('SELECT 1 AS ok'), [{ ok: 1 }]);
+  } finally {
+    db.close();
+  }
 });
