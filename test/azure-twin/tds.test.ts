@@ -305,6 +305,13 @@ describe('statements', () => {
       await failsWith(db, 'SELECT * FROM dbo.orders', 208);
       await failsWith(db, 'SELECT nonsense FROM sys.database_principals', 207);
       await failsWith(db, 'USE master', 40508);
+      // Bound at compile time, even when no row would reach the expression.
+      await failsWith(
+        db,
+        'SELECT name FROM sys.database_principals WHERE 1 = 0 AND NO_SUCH_FN(name) = 1',
+        195,
+      );
+      await failsWith(db, 'SELECT p.name FROM sys.database_principals p WHERE 1 = 0 AND q.name = 1', 4104);
       assert.deepEqual(await db.query('SELECT 1 AS one'), [{ one: 1 }]);
     } finally {
       db.close();

@@ -89,7 +89,9 @@ export function runSelect(query: Select, ctx: QueryContext): ResultSet {
       rows = joined;
     }
   }
+  // Names are bound when the query compiles, not only for rows that reach an expression.
   for (const item of query.items) if (item.expr) typeOf(item.expr, sources, ctx);
+  for (const expr of [query.where, ...query.joins.map((j) => j.on)]) if (expr) bind(expr, sources);
   if (query.where) rows = rows.filter((row) => truthy(evaluate(query.where!, row, sources, ctx)));
   if (query.orderBy.length > 0) {
     // ORDER BY may name a select-list alias.
@@ -423,4 +425,38 @@ function variable(name: string, ctx: QueryContext): Cell {
       message: `Must declare the scalar variable "${name}".`,
     });
   return ctx.variables.get(key)!;
+}
+
+/** Checks every column and function name in a condition (subqueries bind their own names when run). */
+function bind(expr: Expr, sources: Source[]): void {
+  switch (expr.kind) {
+    case 'column':
+      resolveColumn(expr, sources);
+      return;
+    case 'call':
+      if (!FUNCTION_TYPES[expr.name]) throw errors.unknownFunction(expr.name);
+      for (const arg of expr.args) bind(arg, sources);
+      return;
+    case 'cast':
+    case 'not':
+    case 'isNull':
+      bind(expr.expr, sources);
+      return;
+    case 'compare':
+    case 'and':
+    case 'or':
+      bind(expr.left, sources);
+      bind(expr.right, sources);
+      return;
+    case 'in':
+      bind(expr.expr, sources);
+      for (const item of expr.list) bind(item, sources);
+      return;
+    case 'like':
+      bind(expr.expr, sources);
+      bind(expr.pattern, sources);
+      return;
+    default:
+      return;
+  }
 }
