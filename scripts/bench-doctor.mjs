@@ -1,0 +1,159 @@
+// `npm run bench -- --doctor`: a full doctor run with a target against the local twin, every ARM and
+// Graph request delayed by 150 ms, compared with its longest chain of dependent requests.
+//
+// Runs under tsx (bench.mjs starts it so) because the twin is TypeScript. The built CLI runs as a
+// developer runs it after `. .twin/env`: the twin's stand-in az on PATH (behind a wrapper that
+// counts its processes), SC_DOCTOR_PUBLIC_IP and SC_DOCTOR_CONNECT_TO as the e2e tests set them, so
+// nothing leaves loopback.
+//
+// The chain comes from the twin's request log. The twin sleeps `latencyMs`, then logs the request
+// (`faults.take`) and answers at once, so a request occupies [logged − latency, logged]. A request
+// that began after another ended could not have been sent earlier only if it depended on it; the
+// longest sequence of such back-to-back requests is therefore the longest chain the run actually
+// waited through, and no schedule of the same requests can finish sooner than that chain × 150 ms.
+// The script prints the chain request by request so each link can be checked for a real dependency:
+// a link that is not one is a request that could have run concurrently.
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { AZ_BIN_DIR, startTwin } from '../test/azure-twin/index.ts';
+
+const LATENCY_MS = 150;
+const BUDGET = 1.5;
+const root = new URL('..', import.meta.url).pathname;
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '5' }, 'check-user': { type: 'boolean', default: false } },
+  strict: false,
+});
+const runs = Number(values.runs);
+const cli = join(root, 'dist', 'cli.js');
+
+const scratch = mkdtempSync(join(tmpdir(), 'sc-doctor-bench-doctor-'));
+const counted = join(scratch, 'bin');
+const azLog = join(scratch, 'az-calls');
+mkdirSync(counted);
+writeFileSync(
+  join(counted, 'az'),
+  `#!/bin/sh\necho "$*" >> '${azLog}'\necho "$(date +%s%3N) start $*" >> '${azLog}.t'\n'${join(AZ_BIN_DIR, 'az')}' "$@"\ns=$?\necho "$(date +%s%3N) end $*" >> '${azLog}.t'\nexit $s\n`,
+);
+chmodSync(join(counted, 'az'), 0o755);
+
+const listener = createServer((socket) => socket.end());
+await new Promise((resolve) => listener.listen(0, '127.0.0.1', resolve));
+const port = listener.address().port;
+
+const twin = await startTwin({ scenario: 'healthy', latencyMs: LATENCY_MS });
+const log = [];
+const take = twin.faults.take.bind(twin.faults);
+twin.faults.take = (method, path) => {
+  log.push({ method, path, end: performance.now() });
+  return take(method, path);
+};
+
+const twinEnv = twin.env();
+const env = {
+  PATH: `${counted}:${twinEnv.PATH}`,
+  HOME: scratch,
+  AZ_TWIN_URL: twinEnv.AZ_TWIN_URL,
+  AZ_TWIN_KEY: twinEnv.AZ_TWIN_KEY,
+  AZ_TWIN_CA: twinEnv.AZ_TWIN_CA,
+  NODE_EXTRA_CA_CERTS: twinEnv.NODE_EXTRA_CA_CERTS,
+  SC_DOCTOR_PUBLIC_IP: '127.0.0.1',
+  SC_DOCTOR_CONNECT_TO: `pg-orders.postgres.twin.test:5432=127.0.0.1:${port}`,
+  NO_COLOR: '1',
+};
+const args = [
+  cli,
+  'doctor',
+  '--plain',
+  '--server',
+  'pg-orders',
+  '--database',
+  'orders',
+  '--app',
+  'orders-api',
+  '-g',
+  'rg-orders',
+  '--target',
+  'webapp',
+  ...(values['check-user'] ? ['--check-user'] : []),
+];
+
+/** The longest sequence of requests each of which began after the previous one ended. */
+function longestChain(requests) {
+  const spans = requests.map((r) => ({ ...r, start: r.end - LATENCY_MS })).sort((a, b) => a.end - b.end);
+  const best = spans.map(() => ({ length: 1, previous: -1 }));
+  for (let i = 0; i < spans.length; i++)
+    for (let j = 0; j < i; j++)
+      if (spans[j].end <= spans[i].start + 1 && best[j].length + 1 > best[i].length)
+        best[i] = { length: best[j].length + 1, previous: j };
+  let at = best.reduce((top, b, i) => (b.length > best[top].length ? i : top), 0);
+  const chain = [];
+  for (; at >= 0; at = best[at].previous) chain.unshift(spans[at]);
+  return chain;
+}
+
+const samples = [];
+let last;
+try {
+  for (let i = 0; i < runs + 1; i++) {
+    log.length = 0;
+    rmSync(azLog, { force: true });
+    const started = performance.now();
+    // Asynchronously: the twin answers from this very process.
+    const result = await new Promise((resolve) =>
+      execFile(process.execPath, args, { env, encoding: 'utf8' }, (error, stdout, stderr) =>
+        resolve({ status: error ? (error.code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+    const wall = performance.now() - started;
+    if (result.status !== 0)
+      throw new Error(`doctor exited ${result.status}:\n${result.stdout}${result.stderr}`);
+    const azCalls = readFileSync(azLog, 'utf8').trim().split('\n');
+    if (process.env.BENCH_TRACE) {
+      const t0 = Date.now() - (performance.now() - started);
+      for (const line of readFileSync(`${azLog}.t`, 'utf8').trim().split('\n')) {
+        const [at, ...rest] = line.split(' ');
+        process.stderr.write(`${(Number(at) - t0).toFixed(0).padStart(6)} ${rest.join(' ')}\n`);
+      }
+      for (const r of log)
+        process.stderr.write(
+          `${(r.end - started - LATENCY_MS).toFixed(0).padStart(6)} ${r.method} ${r.path.slice(60)}\n`,
+        );
+      rmSync(`${azLog}.t`, { force: true });
+    }
+    const chain = longestChain(log);
+    // The first run warms the disk cache and the compile cache; it is not counted.
+    const firstStart = Math.min(...log.map((r) => r.end)) - LATENCY_MS - started;
+    const lastEnd = Math.max(...log.map((r) => r.end)) - started;
+    if (i > 0) samples.push({ wall, chain, requests: log.length, azCalls, firstStart, lastEnd });
+    last = { stdout: result.stdout, chain, azCalls };
+  }
+} finally {
+  await twin.close();
+  listener.close();
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+samples.sort((a, b) => a.wall - b.wall);
+const median = samples[Math.floor(samples.length / 2)];
+const chainMs = median.chain.length * LATENCY_MS;
+const ratio = median.wall / chainMs;
+process.stdout.write(
+  [
+    `doctor against the twin (healthy, pg-orders + orders-api${values['check-user'] ? ', --check-user' : ''}), ${LATENCY_MS} ms per request, median of ${samples.length} runs:`,
+    `  wall time            ${median.wall.toFixed(0)} ms (min ${samples[0].wall.toFixed(0)}, max ${samples.at(-1).wall.toFixed(0)})`,
+    `  requests             ${median.requests} ARM and Graph requests`,
+    `  longest chain        ${median.chain.length} dependent requests = ${chainMs} ms`,
+    `  first request sent   ${median.firstStart.toFixed(0)} ms after start; last answered at ${median.lastEnd.toFixed(0)} ms`,
+    `  ratio                ${ratio.toFixed(2)} (budget: under ${BUDGET})`,
+    `  az processes         ${median.azCalls.length} (${median.azCalls.map((c) => c.split(' ').slice(0, 2).join(' ')).join('; ')})`,
+    '  the chain:',
+    ...last.chain.map((r) => `    ${r.method} ${r.path}`),
+    '',
+  ].join('\n'),
+);
+if (ratio >= BUDGET) process.exitCode = 1;
