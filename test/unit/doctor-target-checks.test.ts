@@ -312,6 +312,24 @@ test('VNet-injected server with a private DNS answer and no route: VNet verdict,
   assertOnlyReads(run);
 });
 
+for (const address of ['172.16.0.4', '172.31.255.4', '192.168.10.4']) {
+  test(`a private DNS answer in each private range (${address}) with no route: VNet verdict, not one connect`, async () => {
+    const dns = fakeDns({ [PG_FQDN]: { ok: true, cnameChain: [], addresses: [address] } });
+    const net = fakeNet(() => ({ ok: true }));
+    const run = await doctor(
+      'vnet-private',
+      { server: NAMES.postgres },
+      { dns, net, publicIp: fakePublicIp(null) },
+    );
+    assert.equal(networkOf(run).verdict, 'private-network');
+    assert.deepEqual(net.connects, [], 'no connection may be attempted');
+    assert.match(
+      text(run.byId['network-path']),
+      new RegExp(`${address.replaceAll('.', '\\.')} is a private address`),
+    );
+  });
+}
+
 test('a private address this machine has a route to (VPN) is probed', async () => {
   const dns = fakeDns({ [PG_FQDN]: { ok: true, cnameChain: [], addresses: ['10.20.1.4'] } });
   const net = fakeNet(
