@@ -76,13 +76,9 @@ const sameId = (a: string | undefined | null, b: string | undefined | null) =>
 
 async function postgres(ctx: CheckContext, server: ServerFacts, caller: Caller): Promise<CheckResult> {
   const get = getter(ctx, server);
-  const [serverAnswer, adminsAnswer] = await Promise.all([
-    get(server.id, 'server'),
-    get(`${server.id}/administrators`, 'administrators'),
-  ]);
-  if (serverAnswer.status !== 200) return unreadable(`server ${server.name}`, serverAnswer);
-  const auth = ((serverAnswer.body as { properties?: { authConfig?: Record<string, string> } }).properties
-    ?.authConfig ?? {}) as { activeDirectoryAuth?: string; passwordAuth?: string };
+  // The server's authConfig came with the server check's read; only the admins are asked for here.
+  const adminsAnswer = await get(`${server.id}/administrators`, 'administrators');
+  const auth = server.authConfig ?? { activeDirectoryAuth: null, passwordAuth: null };
   const entraOn = auth.activeDirectoryAuth === 'Enabled';
   const passwordOn = auth.passwordAuth !== 'Disabled';
   const group = server.resourceGroup;
@@ -150,24 +146,17 @@ async function postgres(ctx: CheckContext, server: ServerFacts, caller: Caller):
 
 async function mysql(ctx: CheckContext, server: ServerFacts, caller: Caller): Promise<CheckResult> {
   const get = getter(ctx, server);
-  const [serverAnswer, adminsAnswer, onlyAnswer] = await Promise.all([
-    get(server.id, 'server'),
+  const [adminsAnswer, onlyAnswer] = await Promise.all([
     get(`${server.id}/administrators`, 'administrators'),
     get(`${server.id}/configurations/aad_auth_only`, 'configurations'),
   ]);
-  if (serverAnswer.status !== 200) return unreadable(`server ${server.name}`, serverAnswer);
   if (adminsAnswer.status !== 200) return unreadable(`the Entra admin of ${server.name}`, adminsAnswer);
   const onlyValue =
     onlyAnswer.status === 200
       ? (onlyAnswer.body as { properties?: { value?: string } }).properties?.value
       : undefined;
-  const identity = ((serverAnswer.body as { identity?: unknown }).identity ?? {}) as {
-    userAssignedIdentities?: Record<string, { principalId?: string } | null>;
-  };
-  const identities = Object.entries(identity.userAssignedIdentities ?? {}).map(([id, v]) => ({
-    id,
-    principalId: v?.principalId || null,
-  }));
+  // The server's identity came with the server check's read.
+  const identities = server.serverIdentities;
   const adminItem = listOf(adminsAnswer.body)[0];
   const adminProps = (adminItem?.properties ?? {}) as {
     login?: string;

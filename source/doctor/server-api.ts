@@ -60,7 +60,9 @@ interface ServerResource {
   id?: string;
   name?: string;
   location?: string;
+  identity?: { userAssignedIdentities?: Record<string, { principalId?: string } | null> };
   properties?: {
+    authConfig?: { activeDirectoryAuth?: string; passwordAuth?: string };
     fullyQualifiedDomainName?: string;
     state?: string;
     version?: string;
@@ -115,6 +117,17 @@ export function serverFactsFrom(kind: DatabaseKind, resource: unknown): ServerFa
           ? (network.privateDnsZoneResourceId ?? null)
           : null,
     privateEndpoints,
+    authConfig:
+      kind === 'postgres' && props.authConfig
+        ? {
+            activeDirectoryAuth: props.authConfig.activeDirectoryAuth ?? null,
+            passwordAuth: props.authConfig.passwordAuth ?? null,
+          }
+        : null,
+    serverIdentities: Object.entries(server.identity?.userAssignedIdentities ?? {}).map(([id, value]) => ({
+      id,
+      principalId: value?.principalId || null,
+    })),
     database: null,
   };
 }

@@ -197,6 +197,8 @@ test('--server NAME finds the PostgreSQL server by listing, and hands ServerFact
     delegatedSubnetId: null,
     privateDnsZoneId: null,
     privateEndpoints: [],
+    authConfig: { activeDirectoryAuth: 'Enabled', passwordAuth: 'Enabled' },
+    serverIdentities: [],
     database: { name: NAMES.database, exists: true },
   });
   assert.equal(run.byId['network-path']?.status, 'pass', text(run.byId['network-path']));
