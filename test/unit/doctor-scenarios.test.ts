@@ -9,6 +9,9 @@
  * answers (one local listener stands in for every public server, whatever its port) and a private
  * address has no route here, so it is decided without a packet. Every request is recorded: the doctor
  * only reads.
+ *
+ * After a deliberate change of a check, `DUMP_TABLE=<cell prefix>` runs the matching cells and prints
+ * what they found instead of asserting, to be read and copied into the table by hand.
  */
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
