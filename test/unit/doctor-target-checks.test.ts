@@ -586,3 +586,23 @@ test('MySQL by name in a resource group that does not exist fails naming the gro
   assert.equal(run.byId.server?.status, 'fail');
   assert.match(run.byId.server!.message, /resource group rg-missing not found/);
 });
+
+test('a server Azure will not show (403 by id, or lists refused by name) is "cannot read", never "not found", and rbac names what is missing', async () => {
+  const targets: Record<string, string>[] = [
+    { serverId: RESOURCE_IDS.mysql },
+    { server: NAMES.mysql, resourceGroup: NAMES.resourceGroup },
+  ];
+  for (const target of targets) {
+    const run = await doctor('missing-rbac', target);
+    const server = run.byId.server!;
+    assert.equal(server.status, 'fail', text(server));
+    assert.equal(server.blocking, true);
+    assert.match(server.message, /^you cannot read .* \(403 AuthorizationFailed\)$/);
+    assert.doesNotMatch(text(server), /not found/);
+    const rbac = run.byId.rbac!;
+    assert.equal(rbac.status, 'fail', text(rbac));
+    assert.match(text(rbac), /Microsoft\.DBforMySQL\/flexibleServers\/read \(read the server\)/);
+    assert.match(text(rbac), /Contributor on rg-orders/);
+    assertOnlyReads(run);
+  }
+});
