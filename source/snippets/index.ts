@@ -25,7 +25,7 @@ import {
 } from './languages/python.ts';
 import { rubyMysql, rubyPostgres, rubySql } from './languages/ruby.ts';
 import { resolveInputs, settingPrefix, settingsFor } from './settings.ts';
-import type { Template } from './template.ts';
+import { PUBLIC_OSSRDBMS_RESOURCE, type Template } from './template.ts';
 import {
   CLIENT_TYPES,
   type ClientType,
@@ -38,14 +38,14 @@ import {
 
 export * from './types.ts';
 
-const noCode: Template = ({ database }) => ({
+const noCode: Template = ({ database, scope }) => ({
   files: [],
   dependencies: [],
   notes: [
     'Client type none: these are the settings only. Pick a language with --client-type to get code.',
     database === 'sql'
       ? 'Azure SQL drivers fetch the token themselves when told the authentication mode.'
-      : 'The app fetches a token for https://ossrdbms-aad.database.windows.net/.default for each new connection and sends it as the password over verified TLS.',
+      : `The app fetches a token for ${scope} for each new connection and sends it as the password over verified TLS.`,
   ],
 });
 
@@ -92,7 +92,15 @@ const TEMPLATES: Record<SnippetDatabase, Record<ClientType, Template>> = {
 export function generateSnippet(request: SnippetRequest): Snippet {
   const { database, clientType, auth } = request;
   const names = resolveInputs(database, request);
-  const result = TEMPLATES[database][clientType]({ database, auth, prefix: settingPrefix(database), names });
+  const resource = (request.ossrdbmsResource || PUBLIC_OSSRDBMS_RESOURCE).replace(/\/+$/, '');
+  const result = TEMPLATES[database][clientType]({
+    database,
+    auth,
+    prefix: settingPrefix(database),
+    names,
+    scope: `${resource}/.default`,
+    resource,
+  });
   return {
     database,
     clientType,

@@ -15,6 +15,9 @@ export interface TemplateContext {
   /** `AZURE_POSTGRESQL`, `AZURE_MYSQL` or `AZURE_SQL`. */
   prefix: string;
   names: ResolvedInputs;
+  /** PostgreSQL/MySQL token audience of the cloud, as a scope (`…/.default`) and as an MI `resource`. */
+  scope: string;
+  resource: string;
 }
 
 export interface TemplateResult {
@@ -28,9 +31,8 @@ export interface TemplateResult {
 
 export type Template = (context: TemplateContext) => TemplateResult;
 
-/** Token audience of PostgreSQL and MySQL flexible server, as a scope and as an MI `resource`. */
-export const OSSRDBMS_SCOPE = 'https://ossrdbms-aad.database.windows.net/.default';
-export const OSSRDBMS_RESOURCE = 'https://ossrdbms-aad.database.windows.net';
+/** Token audience of PostgreSQL and MySQL flexible server in the Azure public cloud. */
+export const PUBLIC_OSSRDBMS_RESOURCE = 'https://ossrdbms-aad.database.windows.net';
 
 /** CA bundle of Debian-based images (App Service and Container Apps Linux images). */
 export const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';

@@ -36,6 +36,11 @@ export interface SnippetInputs {
   /** Client id of the user-assigned identity or of the service principal. */
   clientId?: string;
   tenantId?: string;
+  /**
+   * The cloud's PostgreSQL/MySQL token resource (`CloudEndpoints.ossrdbmsResource`), baked into the
+   * code; default the Azure public cloud's `https://ossrdbms-aad.database.windows.net`.
+   */
+  ossrdbmsResource?: string;
 }
 
 export interface SnippetRequest extends SnippetInputs {
