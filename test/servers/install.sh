@@ -1,7 +1,9 @@
 #!/bin/sh
 # Installs the real database servers the Azure twin puts behind its PostgreSQL and MySQL servers:
 # PostgreSQL (Debian `postgresql`; pgcrypto ships inside postgresql-15) and MariaDB (`mariadb-server`),
-# plus the tools the suite drives: tmux (real-terminal tests), openssl (the twin's CA), iproute2 (`ip`).
+# plus the tools the suite drives: tmux (real-terminal tests), openssl (the twin's CA), iproute2 (`ip`),
+# and the runtimes the generated connection code is executed or parse-checked with (test/snippets):
+# Debian's python3 with psycopg2, PyMySQL and the Azure SDK (azure-identity), php-cli and ruby.
 # Runs before the loopback-only network namespace is entered, since apt needs the network.
 # Returns at once when both are present.
 set -eu
@@ -12,6 +14,11 @@ have_pg || missing="$missing postgresql postgresql-contrib"
 have_mariadb || missing="$missing mariadb-server"
 command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
+/usr/bin/python3 -c 'import psycopg2' >/dev/null 2>&1 || missing="$missing python3-psycopg2"
+/usr/bin/python3 -c 'import pymysql' >/dev/null 2>&1 || missing="$missing python3-pymysql"
+/usr/bin/python3 -c 'import azure.identity' >/dev/null 2>&1 || missing="$missing python3-azure"
+command -v php >/dev/null 2>&1 || missing="$missing php-cli"
+command -v ruby >/dev/null 2>&1 || missing="$missing ruby"
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing="$missing iproute2"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
