@@ -60,8 +60,8 @@ export const rubyPostgres: Template = (context) => {
     `  token = azure_token("${context.resource}")`,
     '  # The setting says sslmode=require (certificate not checked); the token travels as the password,',
     '  # so verify the certificate and host name (later keys win).',
-    `  PG.connect(ENV.fetch("${context.prefix}_CONNECTIONSTRING") + " sslmode=verify-full sslrootcert=${SYSTEM_CA_BUNDLE}",`,
-    '             password: token)',
+    `  ca = ENV.fetch("PGSSLROOTCERT", "${SYSTEM_CA_BUNDLE}")`,
+    `  PG.connect(ENV.fetch("${context.prefix}_CONNECTIONSTRING") + " sslmode=verify-full sslrootcert=#{ca}", password: token)`,
     'end',
   );
   return {
@@ -93,7 +93,7 @@ export const rubyMysql: Template = (context) => {
     '    # host name verified.',
     '    enable_cleartext_plugin: true,',
     '    ssl_mode: :verify_identity,',
-    `    sslca: "${SYSTEM_CA_BUNDLE}"`,
+    `    sslca: ENV.fetch("SSL_CERT_FILE", "${SYSTEM_CA_BUNDLE}")`,
     '  )',
     'end',
   );
