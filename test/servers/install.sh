@@ -3,7 +3,8 @@
 # PostgreSQL (Debian `postgresql`; pgcrypto ships inside postgresql-15) and MariaDB (`mariadb-server`),
 # plus the tools the suite drives: tmux (real-terminal tests), openssl (the twin's CA), iproute2 (`ip`),
 # and the runtimes the generated connection code is executed or parse-checked with (test/snippets):
-# Debian's python3 with psycopg2, PyMySQL and the Azure SDK (azure-identity), php-cli and ruby.
+# Debian's python3 with psycopg2, PyMySQL and the Azure SDK (azure-identity), PHP with pgsql and
+# mysqli, Ruby with the pg and mysql2 gems.
 # Runs before the loopback-only network namespace is entered, since apt needs the network.
 # Returns at once when both are present.
 set -eu
@@ -18,7 +19,11 @@ command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
 /usr/bin/python3 -c 'import pymysql' >/dev/null 2>&1 || missing="$missing python3-pymysql"
 /usr/bin/python3 -c 'import azure.identity' >/dev/null 2>&1 || missing="$missing python3-azure"
 command -v php >/dev/null 2>&1 || missing="$missing php-cli"
+{ php -m 2>/dev/null | grep -qx pgsql; } || missing="$missing php-pgsql"
+{ php -m 2>/dev/null | grep -qx mysqli; } || missing="$missing php-mysql"
 command -v ruby >/dev/null 2>&1 || missing="$missing ruby"
+ruby -e 'require "pg"' >/dev/null 2>&1 || missing="$missing ruby-pg"
+ruby -e 'require "mysql2"' >/dev/null 2>&1 || missing="$missing ruby-mysql2"
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing="$missing iproute2"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then

@@ -86,6 +86,7 @@ export const rubyMysql: Template = (context) => {
     'def db_connect',
     '  Mysql2::Client.new(',
     `    host: ENV.fetch("${p}_HOST"),`,
+    `    port: Integer(ENV.fetch("${p}_PORT", "3306")),`,
     `    username: ENV.fetch("${p}_USERNAME"),`,
     `    database: ENV.fetch("${p}_DATABASE"),`,
     `    password: azure_token("${context.resource}"),`,
