@@ -109,13 +109,13 @@ export const FLAGS: readonly FlagSpec[] = [
     name: 'client-type',
     value: '<type>',
     group: 'snippet',
-    help: 'java, springBoot, dotnet, python, django, nodejs, go, php, ruby or none (default: detected)',
+    help: 'java springBoot dotnet python django nodejs go php ruby none',
   },
   {
     name: 'auth',
     value: '<type>',
     group: 'snippet',
-    help: 'system (default), user (user-assigned identity) or sp (service principal)',
+    help: 'system (default), user (user-assigned identity), sp (service principal)',
   },
   { name: 'db-user', value: '<name>', group: 'snippet', help: 'database user the identity signs in as' },
   {

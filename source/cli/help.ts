@@ -5,7 +5,7 @@ const GROUP_TITLES: Record<FlagGroup, string> = {
   output: 'Output',
   azure: 'Azure',
   target: 'Target (which app and server the checks look at)',
-  snippet: 'Snippet (sc-doctor snippet; --server and --database fill the names too)',
+  snippet: 'Snippet (client type detected from the project when not given; --server, --database too)',
   info: 'Information',
 };
 

@@ -67,7 +67,7 @@ async function dispatch(argv: string[], io: CliIo, deps: DoctorDeps | undefined)
   }
   if (command === 'snippet') {
     const { runSnippet } = await import('./run-snippet.ts');
-    return runSnippet(parsed, io);
+    return runSnippet(parsed, io, io.cwd);
   }
   if (operands.length > 0) throw new UsageError(`unexpected argument '${operands[0]}'.`, [HELP_HINT]);
   if (flags.has('json') && flags.has('plain')) {
