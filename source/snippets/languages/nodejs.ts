@@ -12,6 +12,7 @@ import {
 const SETTING_HELPER = [
   'function setting(name) {',
   '  const value = process.env[name];',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: generated JavaScript, a template literal there
   '  if (!value) throw new Error(`The app setting ${name} is not set.`);',
   '  return value;',
   '}',
@@ -115,6 +116,7 @@ export const nodeMysql: Template = (context) => {
     '    // Called at each sign-in; the credential caches the token until shortly before expiry.',
     '    mysql_clear_password: () => async () => {',
     '      const { token } = await credential.getToken(SCOPE);',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: generated JavaScript, a template literal there
     '      return Buffer.from(`${token}\\0`);',
     '    },',
     '  },',

@@ -13,7 +13,7 @@ function tokenMethod({ auth, prefix }: TemplateContext): string[] {
   if (auth === 'sp') {
     return [
       'def azure_token(resource)',
-      '  tenant = URI.encode_www_form_component(ENV.fetch("' + prefix + '_TENANTID"))',
+      `  tenant = URI.encode_www_form_component(ENV.fetch("${prefix}_TENANTID"))`,
       '  response = Net::HTTP.post_form(',
       '    URI("https://login.microsoftonline.com/#{tenant}/oauth2/v2.0/token"),',
       '    "grant_type" => "client_credentials",',
