@@ -130,11 +130,7 @@ export const javaSql: Template = (context) => {
     '        SQLServerDataSource dataSource = new SQLServerDataSource();',
     `        dataSource.setURL(setting("${p}_CONNECTIONSTRING"));`,
     ...(context.auth === 'sp'
-      ? [
-          '        // The secret lives in its own setting (not in the URL), so it is never logged with the URL.',
-          `        dataSource.setUser(setting("${p}_CLIENTID"));`,
-          `        dataSource.setPassword(setting("${p}_CLIENTSECRET"));`,
-        ]
+      ? ['        // For a service principal the URL holds the client id and secret: never log it.']
       : []),
     '        return dataSource.getConnection();',
     '    }',
@@ -145,7 +141,14 @@ export const javaSql: Template = (context) => {
   return {
     files: [{ path: 'Database.java', language: 'java', content }],
     dependencies: [DEPS.maven.mssql, ...(context.auth === 'sp' ? [DEPS.maven.identity] : [])],
-    notes: ['mssql-jdbc encrypts and verifies the certificate (encrypt=true, no trustServerCertificate).'],
+    notes: [
+      'mssql-jdbc 10.2 and later encrypt and verify the certificate by default; do not add trustServerCertificate=true.',
+      ...(context.auth === 'sp'
+        ? [
+            'Service Connector puts the service principal secret inside AZURE_SQL_CONNECTIONSTRING; keep it a Key Vault reference.',
+          ]
+        : []),
+    ],
   };
 };
 
