@@ -19,6 +19,7 @@ import {
   type SnippetAuth,
   type SnippetDatabase,
 } from '../snippets/types.ts';
+import { isGuid } from './doctor-options.ts';
 import type { CliIo } from './io.ts';
 import { HELP_HINT, type ParsedArgs } from './parse-args.ts';
 import { UsageError } from './usage-error.ts';
@@ -83,6 +84,13 @@ export async function runSnippet(parsed: ParsedArgs, io: CliIo, cwd = process.cw
       );
   }
 
+  const clientId = flag('client-id');
+  if (clientId !== undefined && !isGuid(clientId)) {
+    throw new UsageError(
+      `--client-id must be a client (application) id, a GUID like 1b2c3d4e-0000-4000-8000-000000000001; got '${clientId.slice(0, 40)}'.`,
+      ['Find it with: az identity show -g <group> -n <identity> --query clientId -o tsv'],
+    );
+  }
   const server = flag('server');
   const snippet = generateSnippet({
     database,
@@ -91,7 +99,7 @@ export async function runSnippet(parsed: ParsedArgs, io: CliIo, cwd = process.cw
     ...(server ? { server: server.includes('.') ? server : `${server}${HOST_SUFFIX[database]}` } : {}),
     ...(flag('database') ? { databaseName: flag('database') } : {}),
     ...(flag('db-user') ? { user: flag('db-user') } : {}),
-    ...(flag('client-id') ? { clientId: flag('client-id') } : {}),
+    ...(clientId ? { clientId } : {}),
   });
 
   const out = flag('out');

@@ -156,6 +156,10 @@ test('bad values exit 2 naming the flag and the valid values, without a stack tr
       /--auth must be one of system, user, sp; got 'password'\./,
     ],
     [['snippet', 'postgres', 'mysql', '--client-type', 'nodejs'], /unexpected argument 'mysql'/],
+    [
+      ['snippet', 'postgres', '--client-type', 'nodejs', '--auth', 'user', '--client-id', 'id-orders'],
+      /--client-id must be a client \(application\) id, a GUID .*; got 'id-orders'\./,
+    ],
   ];
   for (const [argv, message] of cases) {
     const result = await run(argv);

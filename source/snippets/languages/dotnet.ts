@@ -114,18 +114,6 @@ export const dotnetMysql: Template = (context) => {
 
 export const dotnetSql: Template = (context) => {
   const p = context.prefix;
-  const open =
-    context.auth === 'sp'
-      ? [
-          '        // The secret lives in its own setting, so it is added here rather than kept in the string.',
-          `        var builder = new SqlConnectionStringBuilder(Setting("${p}_CONNECTIONSTRING"))`,
-          '        {',
-          `            UserID = Setting("${p}_CLIENTID"),`,
-          `            Password = Setting("${p}_CLIENTSECRET"),`,
-          '        };',
-          '        return new SqlConnection(builder.ConnectionString);',
-        ]
-      : [`        return new SqlConnection(Setting("${p}_CONNECTIONSTRING"));`];
   const content = lines(
     '// Azure SQL with Microsoft Entra: the connection string names the authentication mode and the',
     '// driver fetches (and caches) the token for every new connection.',
@@ -136,7 +124,7 @@ export const dotnetSql: Template = (context) => {
     '    /// <summary>A connection to open with OpenAsync; pooling is on by default.</summary>',
     '    public static SqlConnection CreateConnection()',
     '    {',
-    ...open,
+    `        return new SqlConnection(Setting("${p}_CONNECTIONSTRING"));`,
     '    }',
     '',
     ...SETTING_HELPER,
@@ -147,6 +135,11 @@ export const dotnetSql: Template = (context) => {
     dependencies: [DEPS.nuget.sqlClient],
     notes: [
       'Microsoft.Data.SqlClient 5.x encrypts and verifies the certificate by default; do not add TrustServerCertificate=True.',
+      ...(context.auth === 'sp'
+        ? [
+            'Service Connector writes the client id and secret into AZURE_SQL_CONNECTIONSTRING; keep it a Key Vault reference.',
+          ]
+        : []),
       'On Microsoft.Data.SqlClient 7.x the Entra modes moved to Microsoft.Data.SqlClient.Extensions.Azure: add that package (same version) or the connection fails at run time.',
     ],
   };
