@@ -10,13 +10,13 @@ import { summarize } from '../core/run-checks.ts';
 import type { JsonDocument, JsonSnippet } from '../output/json.ts';
 import { detectClientType } from '../snippets/detect.ts';
 import { generateSnippet } from '../snippets/index.ts';
+import { plainSnippet } from '../snippets/plain.ts';
 import {
   CLIENT_TYPES,
   type ClientType,
   SNIPPET_AUTHS,
   SNIPPET_DATABASES,
   type Snippet,
-  type SnippetAuth,
   type SnippetDatabase,
 } from '../snippets/types.ts';
 import { isGuid } from './doctor-options.ts';
@@ -25,16 +25,6 @@ import { HELP_HINT, type ParsedArgs } from './parse-args.ts';
 import { UsageError } from './usage-error.ts';
 import { toolVersion } from './version.ts';
 
-const DATABASE_TITLES: Record<SnippetDatabase, string> = {
-  postgres: 'Azure Database for PostgreSQL flexible server',
-  mysql: 'Azure Database for MySQL flexible server',
-  sql: 'Azure SQL Database',
-};
-const AUTH_TITLES: Record<SnippetAuth, string> = {
-  system: 'system-assigned managed identity',
-  user: 'user-assigned managed identity',
-  sp: 'service principal',
-};
 const HOST_SUFFIX: Record<SnippetDatabase, string> = {
   postgres: '.postgres.database.azure.com',
   mysql: '.mysql.database.azure.com',
@@ -158,38 +148,6 @@ async function writeFiles(snippet: Snippet, folder: string, force: boolean, cwd:
     await writeFile(path, file.content);
   }
   return targets.map((target) => relative(cwd, target.path));
-}
-
-/** Settings, dependencies, notes, then each file under a header line; no border characters. */
-export function plainSnippet(snippet: Snippet, written: readonly string[] = []): string {
-  const out: string[] = [
-    `${DATABASE_TITLES[snippet.database]} · ${snippet.clientType} · ${AUTH_TITLES[snippet.auth]}`,
-  ];
-  if (snippet.support === 'unsupported')
-    out.push('NOT PASSWORDLESS: Azure has no passwordless path for this client type.');
-  if (snippet.support === 'outside-service-connector') {
-    out.push('Outside Service Connector: it writes no settings for this combination; add them by hand.');
-  }
-  out.push('', 'App settings');
-  for (const setting of snippet.settings) {
-    out.push(
-      'value' in setting
-        ? `  ${setting.name}=${setting.value}`
-        : `  ${setting.name}  (secret: ${setting.secretRef})`,
-    );
-  }
-  if (snippet.dependencies.length > 0) {
-    out.push('', 'Dependencies');
-    for (const dependency of snippet.dependencies) out.push(`  ${dependency.manifest}: ${dependency.entry}`);
-  }
-  out.push('', 'Notes', ...snippet.notes.map((note) => `  - ${note}`));
-  if (written.length > 0) {
-    out.push('', 'Written', ...written.map((path) => `  ${path}`));
-  } else {
-    for (const file of snippet.files)
-      out.push('', `File ${file.path} (${file.language})`, '', file.content.trimEnd());
-  }
-  return `${out.join('\n')}\n`;
 }
 
 function snippetDocument(snippet: JsonSnippet): JsonDocument {
