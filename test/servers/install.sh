@@ -3,7 +3,7 @@
 # PostgreSQL (Debian `postgresql`; pgcrypto ships inside postgresql-15) and MariaDB (`mariadb-server`),
 # plus the tools the suite drives: tmux (real-terminal tests), openssl (the twin's CA), iproute2 (`ip`),
 # and the runtimes the generated connection code is executed or parse-checked with (test/snippets):
-# Debian's python3 with psycopg2, PyMySQL and the Azure SDK (azure-identity), PHP with pgsql and
+# Debian's python3 with psycopg2, PyMySQL, Django and the Azure SDK (azure-identity), PHP with pgsql and
 # mysqli, Ruby with the pg and mysql2 gems.
 # Runs before the loopback-only network namespace is entered, since apt needs the network.
 # Returns at once when both are present.
@@ -18,6 +18,7 @@ command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
 /usr/bin/python3 -c 'import psycopg2' >/dev/null 2>&1 || missing="$missing python3-psycopg2"
 /usr/bin/python3 -c 'import pymysql' >/dev/null 2>&1 || missing="$missing python3-pymysql"
 /usr/bin/python3 -c 'import azure.identity' >/dev/null 2>&1 || missing="$missing python3-azure"
+/usr/bin/python3 -c 'import django' >/dev/null 2>&1 || missing="$missing python3-django"
 command -v php >/dev/null 2>&1 || missing="$missing php-cli"
 { php -m 2>/dev/null | grep -qx pgsql; } || missing="$missing php-pgsql"
 { php -m 2>/dev/null | grep -qx mysqli; } || missing="$missing php-mysql"

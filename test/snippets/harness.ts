@@ -157,7 +157,7 @@ export async function executeSnippet(options: {
   twin: Twin;
   identities: AppIdentities;
   database: 'postgres' | 'mysql';
-  clientType: 'nodejs' | 'python' | 'php' | 'ruby';
+  clientType: 'nodejs' | 'python' | 'django' | 'php' | 'ruby';
   auth: 'system' | 'user';
   runner: SnippetFile;
   command: [string, ...string[]];
