@@ -92,6 +92,9 @@ const TEMPLATES: Record<SnippetDatabase, Record<ClientType, Template>> = {
 export function generateSnippet(request: SnippetRequest): Snippet {
   const { database, clientType, auth } = request;
   const names = resolveInputs(database, request);
+  const bareUser = database === 'mysql' ? withoutServerSuffix(names.user, names.server) : names.user;
+  const stripped = bareUser !== names.user;
+  names.user = bareUser;
   const resource = (request.ossrdbmsResource || PUBLIC_OSSRDBMS_RESOURCE).replace(/\/+$/, '');
   const result = TEMPLATES[database][clientType]({
     database,
@@ -109,8 +112,21 @@ export function generateSnippet(request: SnippetRequest): Snippet {
     settings: result.settings ?? settingsFor(database, clientType, auth, names),
     files: result.files,
     dependencies: result.dependencies,
-    notes: result.notes,
+    notes: stripped
+      ? [
+          ...result.notes,
+          `The user was given as ${request.user}, the single-server form; flexible server takes the bare name ${bareUser}, used here.`,
+        ]
+      : result.notes,
   };
+}
+
+/** `aad_orders@mysql-orders` → `aad_orders` when mysql-orders is this server (single-server syntax). */
+function withoutServerSuffix(user: string, server: string): string {
+  const at = user.lastIndexOf('@');
+  if (at <= 0) return user;
+  const serverName = server.split('.')[0]?.toLowerCase();
+  return user.slice(at + 1).toLowerCase() === serverName ? user.slice(0, at) : user;
 }
 
 /** Every combination (3 databases × 10 client types × 3 auth types), with placeholder names. */

@@ -172,3 +172,38 @@ test('the token audience follows the cloud', () => {
   assert.match(codeOf(china), /'https:\/\/ossrdbms-aad\.database\.chinacloudapi\.cn\/\.default'/);
   assert.doesNotMatch(codeOf(china), /database\.windows\.net/);
 });
+
+test('MySQL: a user in the single-server form user@server loses the suffix (only when it names this server)', () => {
+  const server = 'mysql-orders.mysql.database.azure.com';
+  const stripped = generateSnippet({
+    database: 'mysql',
+    clientType: 'nodejs',
+    auth: 'system',
+    server,
+    user: 'aad_orders@mysql-orders',
+  });
+  assert.ok(
+    stripped.settings.some((s) => s.name === 'AZURE_MYSQL_USER' && 'value' in s && s.value === 'aad_orders'),
+  );
+  assert.match(stripped.notes.at(-1)!, /single-server form; flexible server takes the bare name aad_orders/);
+  const upn = generateSnippet({
+    database: 'mysql',
+    clientType: 'nodejs',
+    auth: 'system',
+    server,
+    user: 'dana@contoso.com',
+  });
+  assert.ok(
+    upn.settings.some((s) => s.name === 'AZURE_MYSQL_USER' && 'value' in s && s.value === 'dana@contoso.com'),
+  );
+  const postgres = generateSnippet({
+    database: 'postgres',
+    clientType: 'nodejs',
+    auth: 'system',
+    server: 'pg.postgres.database.azure.com',
+    user: 'a@pg',
+  });
+  assert.ok(
+    postgres.settings.some((s) => s.name === 'AZURE_POSTGRESQL_USER' && 'value' in s && s.value === 'a@pg'),
+  );
+});
