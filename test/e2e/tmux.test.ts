@@ -42,7 +42,7 @@ test('the doctor screen in tmux: rows settle, the failing sign-in shows az login
     await pane.waitForScreen((s) => s.includes('sc-doctor 0.1.0 · doctor'), 'the first frame');
     const firstFrameMs = Date.now() - pane.startedAt;
     const screen = await pane.waitForScreen(
-      (s) => /1 failed/.test(s) && !/running/.test(s),
+      (s) => /1 failed/.test(s) && !/running|waiting/.test(s),
       'every row to settle',
     );
     t.diagnostic(
