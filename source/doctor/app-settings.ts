@@ -47,7 +47,7 @@ export const appSettingsCheck: Check = {
     if (app.kind === 'spring')
       return { status: 'skip', message: 'Spring apps keep settings in their deployments: not read yet' };
 
-    const read = await readSettings(ctx, app);
+    const [read, linker] = await Promise.all([readSettings(ctx, app), linkerRegistration(ctx, app)]);
     if (!read.ok) return read.result;
     const prefix = SETTING_PREFIX[server.kind];
     const relevant = read.settings.filter(
@@ -60,12 +60,15 @@ export const appSettingsCheck: Check = {
     if (relevant.length === 0) {
       return {
         status: 'warn',
-        message: `no ${prefix}* settings on ${app.name}`,
+        message: `no ${prefix}* settings on ${app.name}${linker.registered ? '' : ` · ${SERVICE_LINKER} is not registered`}`,
         details: [
           `The app has ${read.settings.length} other setting${read.settings.length === 1 ? '' : 's'}.`,
+          ...linker.lines,
         ],
         remediation: {
-          summary: `Setup writes the ${prefix}* settings (host, database, user) through Service Connector.`,
+          summary: linker.registered
+            ? `Setup writes the ${prefix}* settings (host, database, user) through Service Connector.`
+            : `Setup registers ${SERVICE_LINKER} in the subscription (Contributor may), then writes the ${prefix}* settings (host, database, user) through Service Connector; or run setup with --no-linker to write them directly.`,
           commands: [],
           fixable: true,
         },
@@ -88,6 +91,7 @@ export const appSettingsCheck: Check = {
           ...problems.map((p) => `${p.key} is ${p.is}; it should be ${p.shouldBe}`),
           ...smell,
           ...shown,
+          ...linker.lines,
         ],
         remediation: {
           summary: `Setup rewrites the ${prefix}* settings; or fix ${problems.map((p) => p.key).join(', ')} by hand.`,
@@ -118,6 +122,40 @@ export const appSettingsCheck: Check = {
     };
   },
 };
+
+/** Service Connector's resource provider: a subscription must register it before the first link. */
+const SERVICE_LINKER = 'Microsoft.ServiceLinker';
+
+/**
+ * Whether the app's subscription has registered Service Connector's provider (ARM refuses every link
+ * call with 409 MissingSubscriptionRegistration until it has). Unknown counts as registered: the
+ * doctor only says what it saw.
+ */
+async function linkerRegistration(
+  ctx: CheckContext,
+  app: AppFacts,
+): Promise<{ registered: boolean; lines: string[] }> {
+  const path = `/subscriptions/${app.subscriptionId}/providers/${SERVICE_LINKER}`;
+  const answer = await armGet(ctx.services.azure, path, '2021-04-01', ctx.signal);
+  if (answer.status !== 200) {
+    const error = armError(answer.body);
+    return {
+      registered: true,
+      lines: [
+        `cannot read whether ${SERVICE_LINKER} is registered (${answer.status}${error ? ` ${error.code}` : ''})`,
+      ],
+    };
+  }
+  const state = String((answer.body as { registrationState?: string }).registrationState ?? 'Unknown');
+  return state.toLowerCase() === 'registered'
+    ? { registered: true, lines: [] }
+    : {
+        registered: false,
+        lines: [
+          `${SERVICE_LINKER} is ${state} in subscription ${app.subscriptionId}: Service Connector links cannot be made until it is registered.`,
+        ],
+      };
+}
 
 /** The database user the settings name (`_USER`, `_USERNAME`, or inside a connection string). */
 export function databaseUserOf(settings: readonly Setting[]): string | null {
