@@ -553,3 +553,29 @@ test('rbac asks for assign/action on a user-assigned identity only when setup wr
     await twin.close();
   }
 });
+
+test('MySQL: a group admin Dana belongs to makes her the admin; she logs in as the group', async () => {
+  const twin = await startTwin({ scenario: 'healthy' });
+  try {
+    const groupId = '9a0a0000-0000-4000-8000-00000000a0f1';
+    twin.world.groups = [{ objectId: groupId, displayName: 'Orders MySQL Admins', members: [IDS.dana] }];
+    const admin = twin.store.get(`${RESOURCE_IDS.mysql}/administrators/ActiveDirectory`)!;
+    twin.store.put({
+      ...admin,
+      properties: { ...admin.properties, login: 'Orders MySQL Admins', sid: groupId },
+    });
+    const member = (await runAccess(twin, { kind: 'mysql' })).byId['entra-config']!;
+    assert.equal(member.status, 'pass', text(member));
+    assert.match(member.message, /^Entra admin Orders MySQL Admins \(dana@contoso\.twin\.test is a member\)/);
+    assert.equal(member.data.login, 'Orders MySQL Admins');
+
+    // Out of the group, she is not the admin, and setup would replace the group.
+    twin.world.groups = [{ objectId: groupId, displayName: 'Orders MySQL Admins', members: [] }];
+    const outsider = (await runAccess(twin, { kind: 'mysql' })).byId['entra-config']!;
+    assert.equal(outsider.status, 'warn', text(outsider));
+    assert.match(text(outsider), /so it replaces Orders MySQL Admins\./);
+    assert.match(text(outsider), /you are in no Entra group/);
+  } finally {
+    await twin.close();
+  }
+});
