@@ -5,6 +5,7 @@
  * are never shown: only their names.
  */
 import { armError, armGet, armPostRead } from '../azure/arm.ts';
+import { listPermissions, missingActions } from '../azure/permissions.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
 import { APP_API_VERSIONS } from './app-identity.ts';
 import { endpointOf } from './connection-string.ts';
@@ -68,8 +69,10 @@ export const appSettingsCheck: Check = {
         remediation: {
           summary: linker.registered
             ? `Setup writes the ${prefix}* settings (host, database, user) through Service Connector.`
-            : `Setup registers ${SERVICE_LINKER} in the subscription (Contributor may), then writes the ${prefix}* settings (host, database, user) through Service Connector; or run setup with --no-linker to write them directly.`,
-          commands: [],
+            : linker.mayRegister === false
+              ? `You may not register ${SERVICE_LINKER} (${REGISTER_ACTION} on the subscription, e.g. Contributor): run setup with --no-linker to write the ${prefix}* settings directly, or ask an Owner or Contributor of the subscription to register it.`
+              : `Setup registers ${SERVICE_LINKER} in the subscription, then writes the ${prefix}* settings (host, database, user) through Service Connector; or run setup with --no-linker to write them directly.`,
+          commands: linker.registered ? [] : [`az provider register --namespace ${SERVICE_LINKER}`],
           fixable: true,
         },
         data,
@@ -125,6 +128,7 @@ export const appSettingsCheck: Check = {
 
 /** Service Connector's resource provider: a subscription must register it before the first link. */
 const SERVICE_LINKER = 'Microsoft.ServiceLinker';
+const REGISTER_ACTION = `${SERVICE_LINKER}/register/action`;
 
 /**
  * Whether the app's subscription has registered Service Connector's provider (ARM refuses every link
@@ -134,8 +138,9 @@ const SERVICE_LINKER = 'Microsoft.ServiceLinker';
 async function linkerRegistration(
   ctx: CheckContext,
   app: AppFacts,
-): Promise<{ registered: boolean; lines: string[] }> {
-  const path = `/subscriptions/${app.subscriptionId}/providers/${SERVICE_LINKER}`;
+): Promise<{ registered: boolean; mayRegister?: boolean | null; lines: string[] }> {
+  const subscription = `/subscriptions/${app.subscriptionId}`;
+  const path = `${subscription}/providers/${SERVICE_LINKER}`;
   const answer = await armGet(ctx.services.azure, path, '2021-04-01', ctx.signal);
   if (answer.status !== 200) {
     const error = armError(answer.body);
@@ -147,14 +152,22 @@ async function linkerRegistration(
     };
   }
   const state = String((answer.body as { registrationState?: string }).registrationState ?? 'Unknown');
-  return state.toLowerCase() === 'registered'
-    ? { registered: true, lines: [] }
-    : {
-        registered: false,
-        lines: [
-          `${SERVICE_LINKER} is ${state} in subscription ${app.subscriptionId}: Service Connector links cannot be made until it is registered.`,
-        ],
-      };
+  if (state.toLowerCase() === 'registered') return { registered: true, lines: [] };
+  // Registering is a subscription-wide action of its own: Contributor and Owner have it, Reader not.
+  const permissions = await listPermissions(ctx.services.azure, subscription, ctx.signal);
+  const mayRegister = permissions.ok
+    ? missingActions(permissions.entries, [REGISTER_ACTION]).length === 0
+    : null;
+  return {
+    registered: false,
+    mayRegister,
+    lines: [
+      `${SERVICE_LINKER} is ${state} in subscription ${app.subscriptionId}: Service Connector links cannot be made until it is registered.`,
+      mayRegister === null
+        ? `cannot tell whether you may register it (${REGISTER_ACTION}): your permissions on the subscription could not be read`
+        : `you ${mayRegister ? 'may' : 'may not'} register it (${REGISTER_ACTION})`,
+    ],
+  };
 }
 
 /** The database user the settings name (`_USER`, `_USERNAME`, or inside a connection string). */

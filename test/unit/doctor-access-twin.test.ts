@@ -270,6 +270,7 @@ const ROWS: { scenario: string; kind: DatabaseKind; expect: Record<string, Expec
         says: [
           /Microsoft\.ServiceLinker is not registered/,
           /Microsoft\.ServiceLinker is NotRegistered in subscription/,
+          /you may register it \(Microsoft\.ServiceLinker\/register\/action\)/,
           /Setup registers Microsoft\.ServiceLinker .* or run setup with --no-linker/,
         ],
         fixable: true,
@@ -575,6 +576,31 @@ test('MySQL: a group admin Dana belongs to makes her the admin; she logs in as t
     assert.equal(outsider.status, 'warn', text(outsider));
     assert.match(text(outsider), /so it replaces Orders MySQL Admins\./);
     assert.match(text(outsider), /you are in no Entra group/);
+  } finally {
+    await twin.close();
+  }
+});
+
+test('Microsoft.ServiceLinker not registered and Dana may not register it: --no-linker, or ask', async () => {
+  const twin = await startTwin({ scenario: 'servicelinker-unregistered' });
+  try {
+    // Website Contributor reads the settings; Reader on the subscription cannot register providers.
+    twin.world.roleAssignments = [
+      { principalId: IDS.dana, roleName: 'Reader', scope: RESOURCE_IDS.subscription },
+      { principalId: IDS.dana, roleName: 'Website Contributor', scope: RESOURCE_IDS.resourceGroup },
+    ];
+    const { byId, requests } = await runAccess(twin, { kind: 'postgres' });
+    const settings = byId['app-settings']!;
+    assert.equal(settings.status, 'warn', text(settings));
+    assert.match(text(settings), /you may not register it \(Microsoft\.ServiceLinker\/register\/action\)/);
+    assert.match(
+      settings.remediation?.summary ?? '',
+      /^You may not register Microsoft\.ServiceLinker .*: run setup with --no-linker to write the AZURE_POSTGRESQL_\* settings directly/,
+    );
+    assert.deepEqual(settings.remediation?.commands, [
+      'az provider register --namespace Microsoft.ServiceLinker',
+    ]);
+    assertReadOnly(requests);
   } finally {
     await twin.close();
   }

@@ -731,21 +731,21 @@ const TABLE: Record<string, Cell> = {
     statuses: statuses('pass pass pass | pass pass pass | pass pass pass warn skip'),
     remedies: {
       'app-settings':
-        'Setup registers Microsoft.ServiceLinker in the subscription (Contributor may), then writes the AZURE_POSTGRESQL_* settings (host, database, user) through Service Connector; or run setup with --no-linker to write them directly.',
+        'Setup registers Microsoft.ServiceLinker in the subscription, then writes the AZURE_POSTGRESQL_* settings (host, database, user) through Service Connector; or run setup with --no-linker to write them directly.',
     },
   },
   'servicelinker-unregistered × mysql': {
     statuses: statuses('pass pass pass | pass pass pass | pass pass pass warn skip'),
     remedies: {
       'app-settings':
-        'Setup registers Microsoft.ServiceLinker in the subscription (Contributor may), then writes the AZURE_MYSQL_* settings (host, database, user) through Service Connector; or run setup with --no-linker to write them directly.',
+        'Setup registers Microsoft.ServiceLinker in the subscription, then writes the AZURE_MYSQL_* settings (host, database, user) through Service Connector; or run setup with --no-linker to write them directly.',
     },
   },
   'servicelinker-unregistered × sql': {
     statuses: statuses('pass pass pass | pass pass pass | pass pass pass warn skip'),
     remedies: {
       'app-settings':
-        'Setup registers Microsoft.ServiceLinker in the subscription (Contributor may), then writes the AZURE_SQL_* settings (host, database, user) through Service Connector; or run setup with --no-linker to write them directly.',
+        'Setup registers Microsoft.ServiceLinker in the subscription, then writes the AZURE_SQL_* settings (host, database, user) through Service Connector; or run setup with --no-linker to write them directly.',
     },
   },
 };
