@@ -234,6 +234,8 @@ export interface DatabaseHooks {
   databaseCreated?(server: ArmResource, database: string): Promise<void>;
   /** Scenario seed (`World.postgresRoles`): a database role from an earlier setup exists already. */
   postgresRoleSeeded?(server: ArmResource, role: PostgresRoleSeed): Promise<void>;
+  /** Tests only: a read as the PostgreSQL superuser (what roles exist, whatever the ARM state). */
+  postgresQuery?(sql: string): Promise<{ rows: unknown[] }>;
 }
 
 /** A PostgreSQL role a scenario puts into the server behind the twin (only when databases run). */

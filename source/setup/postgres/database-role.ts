@@ -11,10 +11,11 @@ import type pg from 'pg';
 import type { Services } from '../../core/services.ts';
 import { handOff, type Step, type UndoRecord } from '../step.ts';
 import { APP_IDENTITY } from './app-identity.ts';
-import { withLogin } from './database-login.ts';
+import { writeArm } from './azure-calls.ts';
+import { refusedIp, withLogin } from './database-login.ts';
 import { FIREWALL_TEMP } from './firewall-temp.ts';
 import { principalOf } from './identities.ts';
-import { type PostgresSetupInput, roleNameOf } from './input.ts';
+import { API, type PostgresSetupInput, roleNameOf } from './input.ts';
 import { createPrincipalSql, dropRoleSql, grantSql, revokeSql } from './role-sql.ts';
 
 interface RoleRecord extends UndoRecord {
@@ -198,6 +199,49 @@ export async function undoDatabaseRole(
     );
   }
   return { status: 'undone' };
+}
+
+/**
+ * Undo after the run's temporary firewall rule was removed (a finished run undone later): when the
+ * firewall refuses this machine, a rule `sc-doctor-<run id>-undo` is added for the undo and removed
+ * after it, success or failure.
+ */
+async function withOpenFirewall<T>(
+  services: Services,
+  ctx: Parameters<Step['undo']>[0],
+  record: RoleRecord,
+  body: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    const ip = refusedIp((error as Error).message);
+    if (!ip) throw error;
+    const rule = `${record.server}/firewallRules/sc-doctor-${ctx.runId}-undo`;
+    ctx.progress(`opening the firewall for ${ip} during the undo`);
+    await writeArm(
+      services,
+      ctx,
+      'PUT',
+      rule,
+      API.postgres,
+      { properties: { startIpAddress: ip, endIpAddress: ip } },
+      'opening the firewall for the undo',
+    );
+    try {
+      return await body();
+    } finally {
+      await writeArm(
+        services,
+        ctx,
+        'DELETE',
+        rule,
+        API.postgres,
+        undefined,
+        'closing the firewall after the undo',
+      );
+    }
+  }
 }
 
 /**

@@ -1,0 +1,305 @@
+/**
+ * The PostgreSQL setup steps through the real engine, against the twin and its real PostgreSQL: the
+ * happy paths, a second run that writes nothing, the fault table (every ARM step × each fault: the
+ * world is back as it was, no temporary rule is left), hostile names, undo from the journal alone,
+ * and no token or secret anywhere a person or a file would see.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Journal } from '../../source/setup/journal.ts';
+import { postgresUndoers, problemsOf } from '../../source/setup/postgres/index.ts';
+import { undoFromJournal } from '../../source/setup/undo-from-journal.ts';
+import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
+import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
+import {
+  appFacts,
+  asDana,
+  inputFor,
+  rolesOf,
+  runPostgresSetup,
+  servicesFor,
+  stateOf,
+} from './postgres-helpers.ts';
+
+let twin: Twin;
+const SP = {
+  objectId: 'a1b2c3d4-0000-4000-8000-00000000005e',
+  appId: 'c0ffee00-0000-4000-8000-00000000005e',
+};
+const SP_SECRET = 'twin-sp-secret-Value~123';
+
+before(async () => {
+  twin = await startTwin({ scenario: 'entra-off', databases: true });
+  twin.context.addPrincipal({
+    objectId: SP.objectId,
+    appId: SP.appId,
+    tenantId: IDS.tenantId,
+    kind: 'servicePrincipal',
+    displayName: 'orders-sp',
+  });
+  // The firewall knows nothing of this machine: setup must open it for the run and close it after.
+  twin.store.delete(`${RESOURCE_IDS.postgres}/firewallRules/dana-laptop`);
+  // The web app starts without a system identity (only its user-assigned one).
+  const site = twin.store.get(RESOURCE_IDS.webApp)!;
+  twin.store.put({
+    ...site,
+    identity: { type: 'UserAssigned', userAssignedIdentities: (site.identity as any).userAssignedIdentities },
+  });
+});
+
+after(async () => {
+  await twin?.close();
+});
+
+const uamiClientId = () =>
+  (twin.store.get(RESOURCE_IDS.identity)!.properties as { clientId: string }).clientId;
+const uamiPrincipalId = () =>
+  (twin.store.get(RESOURCE_IDS.identity)!.properties as { principalId: string }).principalId;
+const temporaryRules = () =>
+  twin.store
+    .children(RESOURCE_IDS.postgres, 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules')
+    .filter((r) => r.name.startsWith('sc-doctor-'));
+
+async function restore(journal: Journal, runId: string) {
+  const services = servicesFor(twin);
+  try {
+    const undone = await undoFromJournal({
+      journal,
+      runId,
+      steps: postgresUndoers(services, inputFor(twin).connectTo),
+    });
+    assert.equal(undone.status, 'undone', JSON.stringify(undone.outcomes));
+  } finally {
+    services.azure.dispose();
+  }
+}
+
+async function roleMapping(
+  role: string,
+): Promise<{ objectId: string | null; canConnect: boolean; tables: boolean }> {
+  const roles = await rolesOf(twin);
+  const line = roles.find((r) => r.startsWith(`${role}:`));
+  if (!line) return { objectId: null, canConnect: false, tables: false };
+  const { rows } = await (twin.context.databases as any).postgresQuery(
+    `select has_database_privilege('${role.replace(/'/g, "''")}', 'orders', 'CONNECT') as c`,
+  );
+  return { objectId: line.slice(role.length + 1), canConnect: rows[0].c === true, tables: true };
+}
+
+const AUTHS = ['system', 'user', 'sp'] as const;
+const TARGETS = ['webapp', 'containerapp'] as const;
+
+for (const auth of AUTHS) {
+  for (const target of TARGETS) {
+    test(`happy path: ${auth} identity on a ${target}, then undo restores the world`, async () => {
+      const stateBefore = stateOf(twin);
+      const rolesBefore = await rolesOf(twin);
+      const input = inputFor(twin, {
+        app: appFacts(twin, target),
+        auth:
+          auth === 'system'
+            ? { kind: 'system' }
+            : auth === 'user'
+              ? { kind: 'user', clientId: uamiClientId() }
+              : { kind: 'sp', clientId: SP.appId },
+        connectionName: `orders_${auth}_${target}`,
+      });
+      const services = servicesFor(twin, { AZURE_CLIENT_SECRET: SP_SECRET });
+      const { result, journal } = await runPostgresSetup(twin, input, { services });
+      assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
+      assert.equal(result.exitCode, 0);
+      const role = `aad_orders_${auth}_${target}`;
+      const appId = target === 'webapp' ? RESOURCE_IDS.webApp : RESOURCE_IDS.containerApp;
+      const expectedOid =
+        auth === 'system'
+          ? (twin.store.get(appId)!.identity as { principalId: string }).principalId
+          : auth === 'user'
+            ? uamiPrincipalId()
+            : SP.objectId;
+      const mapping = await roleMapping(role);
+      assert.equal(mapping.objectId, expectedOid);
+      assert.ok(mapping.canConnect);
+      const linker = twin.store.get(
+        `${appId}/providers/Microsoft.ServiceLinker/linkers/orders_${auth}_${target}`,
+      )!;
+      assert.equal((linker.properties as any).authInfo.userName, role);
+      assert.equal((linker.properties as any).provisioningState, 'Succeeded');
+      assert.deepEqual(temporaryRules(), [], 'no temporary firewall rule remains');
+      assert.ok(
+        result.steps.find((s) => s.id === 'firewall-temp')?.outcome === 'applied',
+        'the firewall was opened for the run',
+      );
+      const journalText = await readFile(path.join(journal.runsDir, `${result.runId}.json`), 'utf8');
+      assert.ok(!journalText.includes(SP_SECRET), 'the secret is not in the journal');
+      assert.ok(!journalText.includes(twin.tokens.issue(IDS.dana, 'ossrdbms').split('.')[2]!));
+
+      await restore(journal, result.runId);
+      assert.deepEqual(stateOf(twin), stateBefore);
+      assert.deepEqual(await rolesOf(twin), rolesBefore);
+    });
+  }
+}
+
+test('a second run after success makes no write request', async () => {
+  const input = inputFor(twin, { connectionName: 'orders_rerun' });
+  const first = await runPostgresSetup(twin, input);
+  assert.equal(first.result.status, 'succeeded', JSON.stringify(first.result.failure));
+  // The firewall is closed again now: the database steps' reads need it, so keep Dana's rule for both runs.
+  const writes: string[] = [];
+  const take = twin.faults.take.bind(twin.faults);
+  twin.faults.take = (method, p) => {
+    if (!['GET', 'HEAD'].includes(method) && !p.endsWith('/list') && !p.startsWith('/_twin'))
+      writes.push(`${method} ${p}`);
+    return take(method, p);
+  };
+  try {
+    const second = await runPostgresSetup(twin, input);
+    assert.equal(second.result.status, 'succeeded', JSON.stringify(second.result.failure));
+    const temporaryWrites = writes.filter((w) => !/firewallRules\/sc-doctor-/.test(w));
+    assert.deepEqual(temporaryWrites, []);
+    assert.ok(
+      second.result.steps
+        .filter((s) => s.id !== 'firewall-temp' && s.id !== 'firewall-temp-remove')
+        .every((s) => s.outcome === 'already-done'),
+    );
+  } finally {
+    twin.faults.take = take;
+  }
+  await restore(first.journal, first.result.runId);
+});
+
+/** Where each ARM step writes, for the faults. */
+const WRITES: Record<string, { method: string; path: RegExp; lroResource: string | null }> = {
+  'app-identity': { method: 'PATCH', path: /\/sites\/orders-api$/i, lroResource: null },
+  'entra-auth': {
+    method: 'PATCH',
+    path: /flexibleServers\/pg-orders$/i,
+    lroResource: `${RESOURCE_IDS.postgres}`,
+  },
+  'entra-admin': {
+    method: 'PUT',
+    path: /\/administrators\//i,
+    lroResource: `${RESOURCE_IDS.postgres}/administrators/`,
+  },
+  'firewall-temp': {
+    method: 'PUT',
+    path: /\/firewallRules\/sc-doctor-/i,
+    lroResource: '/firewallRules/sc-doctor-',
+  },
+  'service-connector': { method: 'PUT', path: /\/linkers\//i, lroResource: '/linkers/orders_faults' },
+};
+const FAULTS = ['http-500', 'http-403', 'http-429-then-success', 'lro-failed', 'database-error'] as const;
+
+const cells: { name: string; step: string; fault: (typeof FAULTS)[number] }[] = [];
+for (const step of Object.keys(WRITES)) {
+  for (const fault of FAULTS) {
+    if (fault === 'database-error') continue;
+    // A web app's PATCH answers at once: there is no operation to end Failed.
+    if (fault === 'lro-failed' && WRITES[step]!.lroResource === null) continue;
+    cells.push({ name: `${step} × ${fault}`, step, fault });
+  }
+}
+cells.push({ name: 'database-role × database-error', step: 'database-role', fault: 'database-error' });
+
+test('fault table: every ARM step × each fault leaves the world as it was (or succeeds after a 429)', async (t) => {
+  for (const cell of cells) {
+    await t.test(cell.name, async () => {
+      const stateBefore = stateOf(twin);
+      const rolesBefore = await rolesOf(twin);
+      twin.faults.clear();
+      const write = WRITES[cell.step];
+      if (cell.fault === 'http-500')
+        twin.faults.add({ method: write!.method, path: write!.path, status: 500, times: 100 });
+      if (cell.fault === 'http-403')
+        twin.faults.add({
+          method: write!.method,
+          path: write!.path,
+          status: 403,
+          code: 'AuthorizationFailed',
+          times: 100,
+        });
+      if (cell.fault === 'http-429-then-success')
+        twin.faults.add({
+          method: write!.method,
+          path: write!.path,
+          status: 429,
+          retryAfterSeconds: 0,
+          times: 1,
+        });
+      if (cell.fault === 'lro-failed')
+        twin.faults.addLro({ resourceId: write!.lroResource!, outcome: 'Failed' });
+      const input = inputFor(twin, {
+        connectionName: 'orders_faults',
+        // A name PostgreSQL already has as a plain (non-Entra) role: creating the principal fails.
+        ...(cell.fault === 'database-error' ? { dbUser: 'azure_pg_admin' } : {}),
+      });
+      const { result, journal } = await runPostgresSetup(twin, input);
+      twin.faults.clear();
+      assert.deepEqual(temporaryRules(), [], 'no temporary firewall rule is left');
+      if (cell.fault === 'http-429-then-success') {
+        assert.equal(result.exitCode, 0, JSON.stringify(result.failure));
+        await restore(journal, result.runId);
+      } else {
+        assert.equal(result.exitCode, 1, JSON.stringify({ failure: result.failure, left: result.left }));
+        assert.equal(result.failure?.id, cell.step);
+      }
+      assert.deepEqual(stateOf(twin), stateBefore);
+      assert.deepEqual(await rolesOf(twin), rolesBefore);
+    });
+  }
+});
+
+test('hostile names: refused with a clear message before anything, or created exactly as named', async () => {
+  const long = 'r'.repeat(64);
+  assert.match(problemsOf(inputFor(twin, { dbUser: long })).join('\n'), /longer than PostgreSQL's 63 bytes/);
+  assert.match(problemsOf(inputFor(twin, { dbUser: 'a\nb' })).join('\n'), /control characters/);
+  assert.match(
+    problemsOf(inputFor(twin, { connectionName: "x'; drop" })).join('\n'),
+    /not valid for Service Connector/,
+  );
+  const hostile = `aad_"; DROP ROLE "${'dana'}"; --\\é'x`;
+  assert.deepEqual(problemsOf(inputFor(twin, { dbUser: hostile })), []);
+  const stateBefore = stateOf(twin);
+  const rolesBefore = await rolesOf(twin);
+  const { result, journal } = await runPostgresSetup(
+    twin,
+    inputFor(twin, { dbUser: hostile, connectionName: 'orders_hostile' }),
+  );
+  assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
+  const roles = await rolesOf(twin);
+  assert.ok(
+    roles.some((r) => r.startsWith(`${hostile}:`)),
+    'the role has exactly the hostile name',
+  );
+  assert.equal(roles.length, rolesBefore.length + 2, "only the role and Dana's admin role were added");
+  await restore(journal, result.runId);
+  assert.deepEqual(stateOf(twin), stateBefore);
+  assert.deepEqual(await rolesOf(twin), rolesBefore);
+});
+
+test('--no-linker writes the settings of the client type, keeps the others, and undo restores them', async () => {
+  const settingsId = `${RESOURCE_IDS.webApp}/config/appsettings`;
+  const existing = twin.store.get(settingsId);
+  twin.store.put({
+    id: settingsId,
+    name: 'appsettings',
+    type: 'Microsoft.Web/sites/config',
+    properties: { KEEP_ME: '1', AZURE_POSTGRESQL_HOST: 'old' },
+  });
+  const stateBefore = stateOf(twin);
+  const { result, journal } = await runPostgresSetup(
+    twin,
+    inputFor(twin, { linker: false, connectionName: 'orders_nolinker' }),
+  );
+  assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
+  const settings = twin.store.get(settingsId)!.properties as Record<string, string>;
+  assert.equal(settings.KEEP_ME, '1');
+  assert.equal(settings.AZURE_POSTGRESQL_USER, 'aad_orders_nolinker');
+  assert.equal(settings.AZURE_POSTGRESQL_DATABASE, 'orders');
+  await restore(journal, result.runId);
+  assert.deepEqual(stateOf(twin), stateBefore);
+  if (existing) twin.store.put(existing);
+  else twin.store.delete(settingsId);
+});
