@@ -180,6 +180,15 @@ export async function undoDatabaseRole(
     signedIn: { user: record.signedInUser } as PostgresSetupInput['signedIn'],
     connectTo,
   };
+  return withOpenFirewall(services, ctx, record, () => dropCreatedRole(services, ctx, record, login));
+}
+
+async function dropCreatedRole(
+  services: Services,
+  ctx: Parameters<Step['undo']>[0],
+  record: RoleRecord,
+  login: Pick<PostgresSetupInput, 'server' | 'signedIn' | 'connectTo'>,
+): Promise<Awaited<ReturnType<Step['undo']>>> {
   const found = await withLogin(services, login, 'postgres', ctx.signal, (client) =>
     findRole(client, record.role),
   );
