@@ -216,7 +216,9 @@ export interface TwinContext {
    * The injected ending (`POST /_twin/lro-faults`) for an operation an RP runs itself (Service
    * Connector's), counted like the framework's own operations.
    */
-  takeLroFault?(resourceId: string): { outcome?: 'Failed' | 'Canceled'; code?: string; message?: string } | undefined;
+  takeLroFault?(
+    resourceId: string,
+  ): { outcome?: 'Failed' | 'Canceled'; code?: string; message?: string } | undefined;
 }
 
 /**

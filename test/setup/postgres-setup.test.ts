@@ -303,6 +303,7 @@ test('--no-linker writes the settings of the client type, keeps the others, and 
     id: settingsId,
     name: 'appsettings',
     type: 'Microsoft.Web/sites/config',
+    kind: 'app',
     properties: { KEEP_ME: '1', AZURE_POSTGRESQL_HOST: 'old' },
   });
   const stateBefore = stateOf(twin);
