@@ -242,7 +242,7 @@ export interface DatabaseHooks {
   /** Scenario seed (`World.postgresRoles`): a database role from an earlier setup exists already. */
   postgresRoleSeeded?(server: ArmResource, role: PostgresRoleSeed): Promise<void>;
   /** Tests only: a read as the PostgreSQL superuser (what roles exist, whatever the ARM state). */
-  postgresQuery?(sql: string): Promise<{ rows: unknown[] }>;
+  postgresQuery?(sql: string, database?: string): Promise<{ rows: unknown[] }>;
 }
 
 /** A PostgreSQL role a scenario puts into the server behind the twin (only when databases run). */
