@@ -228,7 +228,14 @@ const WRITES: Record<string, { method: string; path: RegExp; lroResource: string
   },
   'service-connector': { method: 'PUT', path: /\/linkers\//i, lroResource: '/linkers/orders_faults' },
 };
-const FAULTS = ['http-500', 'http-403', 'http-429-then-success', 'lro-failed', 'timeout', 'database-error'] as const;
+const FAULTS = [
+  'http-500',
+  'http-403',
+  'http-429-then-success',
+  'lro-failed',
+  'timeout',
+  'database-error',
+] as const;
 /** The step's limit in the timeout cells; the twin holds the write twice as long, then answers 504. */
 const TIMEOUT_MS = 3000;
 
@@ -296,7 +303,11 @@ test('fault table: every ARM step × each fault leaves the world as it was (or s
         assert.equal(
           result.exitCode,
           1,
-          JSON.stringify({ failure: result.failure, left: result.left, steps: result.steps.map((s) => [s.id, s.outcome, s.message]) }),
+          JSON.stringify({
+            failure: result.failure,
+            left: result.left,
+            steps: result.steps.map((s) => [s.id, s.outcome, s.message]),
+          }),
         );
         assert.equal(result.failure?.id, cell.step);
       }
