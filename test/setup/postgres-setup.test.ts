@@ -15,7 +15,6 @@ import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
 import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 import {
   appFacts,
-  asDana,
   inputFor,
   JWT,
   rolesOf,

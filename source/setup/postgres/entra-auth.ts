@@ -8,7 +8,7 @@ import type { Step, UndoRecord } from '../step.ts';
 import { readArm, writeArm } from './azure-calls.ts';
 import { API, type PostgresSetupInput } from './input.ts';
 
-interface EntraAuthRecord extends UndoRecord {
+export interface EntraAuthRecord extends UndoRecord {
   server: string;
   serverName: string;
   /** `activeDirectoryAuth` and `passwordAuth` before the change. */
@@ -67,10 +67,15 @@ export function entraAuthStep(input: PostgresSetupInput, services: Services): St
       return record;
     },
     undo: (ctx, record) => undoEntraAuth(services, ctx, record),
-    manualUndo: (record) => [
-      `az postgres flexible-server update --ids ${record.server} --active-directory-auth ${record.activeDirectoryAuth} --password-auth ${record.passwordAuth}`,
-    ],
+    manualUndo: manualEntraAuth,
   };
+}
+
+/** The commands that reverse the step by hand. */
+export function manualEntraAuth(record: EntraAuthRecord): string[] {
+  return [
+    `az postgres flexible-server update --ids ${record.server} --active-directory-auth ${record.activeDirectoryAuth} --password-auth ${record.passwordAuth}`,
+  ];
 }
 
 export async function undoEntraAuth(

@@ -95,7 +95,6 @@ export function problemsOf(input: PostgresSetupInput): string[] {
     ['role', role],
     ['database', input.database],
   ] as const) {
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
     if (/[\u0000-\u001f\u007f]/.test(name))
       problems.push(`the ${what} name may not contain control characters`);
   }
