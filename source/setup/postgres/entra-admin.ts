@@ -55,7 +55,6 @@ export function entraAdminStep(input: PostgresSetupInput, services: Services): S
           properties: {
             principalName: signedIn.user,
             principalType: signedIn.type === 'user' ? 'User' : 'ServicePrincipal',
-            tenantId: undefined,
           },
         },
         `adding ${signedIn.user} as an Entra admin of ${server.name}`,
