@@ -324,6 +324,10 @@ test('hostile names: refused with a clear message before anything, or created ex
     problemsOf(inputFor(twin, { connectionName: "x'; drop" })).join('\n'),
     /not valid for Service Connector/,
   );
+  assert.match(
+    problemsOf(inputFor(twin, { auth: { kind: 'user', clientId: "x'; DROP ROLE dana; --" } })).join('\n'),
+    /is not a GUID/,
+  );
   const hostile = `aad_"; DROP ROLE "${'dana'}"; --\\é'x`;
   assert.deepEqual(problemsOf(inputFor(twin, { dbUser: hostile })), []);
   const stateBefore = stateOf(twin);
@@ -368,4 +372,38 @@ test('--no-linker writes the settings of the client type, keeps the others, and 
   assert.deepEqual(stateOf(twin), stateBefore);
   if (existing) twin.store.put(existing);
   else twin.store.delete(settingsId);
+});
+
+test('a hostile database name is granted exactly, never spliced into a statement', async () => {
+  const database = `ord"ers'; DROP DATABASE orders; --\\ é ${'x'.repeat(20)}`;
+  const server = twin.store.get(RESOURCE_IDS.postgres)!;
+  const databaseId = `${RESOURCE_IDS.postgres}/databases/${database}`;
+  twin.store.put({
+    id: databaseId,
+    name: database,
+    type: 'Microsoft.DBforPostgreSQL/flexibleServers/databases',
+    properties: { charset: 'UTF8', collation: 'en_US.utf8' },
+  });
+  await twin.context.databases.databaseCreated!(server, database);
+  try {
+    const stateBefore = stateOf(twin);
+    const rolesBefore = await rolesOf(twin);
+    const input = inputFor(twin, { database, connectionName: 'orders_hostile_db', dbUser: 'aad_hostile_db' });
+    assert.deepEqual(problemsOf(input), []);
+    const { result, journal } = await runPostgresSetup(twin, input);
+    assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
+    const { rows } = await (twin.context.databases as any).postgresQuery(
+      `select has_database_privilege('aad_hostile_db', datname, 'CONNECT') as c from pg_database where datname = '${database.replace(/'/g, "''")}'`,
+    );
+    assert.equal(rows[0]?.c, true, 'the role may connect to the database of that exact name');
+    const { rows: dbs } = await (twin.context.databases as any).postgresQuery(
+      "select count(*)::int as n from pg_database where datname = 'orders'",
+    );
+    assert.equal(dbs[0].n, 1, 'orders still exists');
+    await restore(journal, result.runId);
+    assert.deepEqual(stateOf(twin), stateBefore);
+    assert.deepEqual(await rolesOf(twin), rolesBefore);
+  } finally {
+    twin.store.delete(databaseId);
+  }
 });
