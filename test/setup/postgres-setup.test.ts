@@ -328,6 +328,10 @@ test('hostile names: refused with a clear message before anything, or created ex
     problemsOf(inputFor(twin, { auth: { kind: 'user', clientId: "x'; DROP ROLE dana; --" } })).join('\n'),
     /is not a GUID/,
   );
+  assert.match(
+    problemsOf(inputFor(twin, { linker: false, app: appFacts(twin, 'containerapp') })).join('\n'),
+    /--no-linker writes the settings of web apps only/,
+  );
   const hostile = `aad_"; DROP ROLE "${'dana'}"; --\\é'x`;
   assert.deepEqual(problemsOf(inputFor(twin, { dbUser: hostile })), []);
   const stateBefore = stateOf(twin);

@@ -94,12 +94,12 @@ export const POSTGRES_STEP_IDS = [
 export function postgresSetupSteps(input: PostgresSetupInput, services: Services): Step[] {
   const connection = input.linker ? serviceConnectorStep(input, services) : appSettingsStep(input, services);
   const steps: Step[] = [
-    ...(input.auth.kind === 'sp' ? [] : [appIdentityStep(input, services) as unknown as Step]),
-    entraAuthStep(input, services) as unknown as Step,
-    entraAdminStep(input, services) as unknown as Step,
-    firewallTempStep(input, services) as unknown as Step,
-    databaseRoleStep(input, services, []) as unknown as Step,
-    connection as unknown as Step,
+    ...(input.auth.kind === 'sp' ? [] : [appIdentityStep(input, services)]),
+    entraAuthStep(input, services),
+    entraAdminStep(input, services),
+    firewallTempStep(input, services),
+    databaseRoleStep(input, services, []),
+    connection,
     verifyStep(input, services, [connection.id]),
     firewallTempRemoveStep(input, services, [VERIFY]),
   ];

@@ -100,6 +100,10 @@ export function problemsOf(input: PostgresSetupInput): string[] {
     if (/[\u0000-\u001f\u007f]/.test(name))
       problems.push(`the ${what} name may not contain control characters`);
   }
+  if (input.app.kind === 'spring')
+    problems.push('PostgreSQL setup supports web apps and container apps; Spring apps are not supported yet');
+  if (!input.linker && input.app.kind !== 'webapp')
+    problems.push('--no-linker writes the settings of web apps only: leave it out to use Service Connector');
   if (input.auth.kind !== 'system' && !GUID.test(input.auth.clientId))
     problems.push(
       `client-id ${JSON.stringify(input.auth.clientId)} is not a GUID: give the identity's client (application) id`,
