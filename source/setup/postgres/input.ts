@@ -5,6 +5,7 @@
  */
 import type { ConnectToMap } from '../../core/connect-to.ts';
 import type { AppFacts, ServerFacts } from '../../doctor/facts.ts';
+import type { NetworkVerdict } from '../../doctor/network-probe.ts';
 
 /** The client types of the Azure CLI's `--client-type` for PostgreSQL. */
 export const CLIENT_TYPES = [
@@ -50,7 +51,7 @@ export interface PostgresSetupInput {
   handOffDir?: string;
   grants: 'least' | 'owner';
   /** The doctor's network-path verdict; `private-network` hands the database statements off. */
-  networkPath?: string;
+  networkPath?: NetworkVerdict;
   /** The doctor saw Entra authentication already on: enabling it needs no consent. */
   entraAuthEnabled?: boolean;
   /**
