@@ -234,6 +234,7 @@ const FAULTS = [
   'lro-failed',
   'timeout',
   'database-error',
+  'name-taken',
 ] as const;
 /** The step's limit in the timeout cells; the twin holds the write twice as long, then answers 504. */
 const TIMEOUT_MS = 3000;
@@ -241,13 +242,16 @@ const TIMEOUT_MS = 3000;
 const cells: { name: string; step: string; fault: (typeof FAULTS)[number] }[] = [];
 for (const step of Object.keys(WRITES)) {
   for (const fault of FAULTS) {
-    if (fault === 'database-error') continue;
+    if (fault === 'database-error' || fault === 'name-taken') continue;
     // A web app's PATCH answers at once: there is no operation to end Failed.
     if (fault === 'lro-failed' && WRITES[step]!.lroResource === null) continue;
     cells.push({ name: `${step} × ${fault}`, step, fault });
   }
 }
+// PostgreSQL refuses the grants after the role was created (the database is not there): undo drops it.
 cells.push({ name: 'database-role × database-error', step: 'database-role', fault: 'database-error' });
+// A plain (non-Entra) role already has the name: refused before anything is written in the database.
+cells.push({ name: 'database-role × name-taken', step: 'database-role', fault: 'name-taken' });
 
 test('fault table: every ARM step × each fault leaves the world as it was (or succeeds after a 429)', async (t) => {
   for (const cell of cells) {
@@ -287,8 +291,9 @@ test('fault table: every ARM step × each fault leaves the world as it was (or s
         });
       const input = inputFor(twin, {
         connectionName: 'orders_faults',
-        // A name PostgreSQL already has as a plain (non-Entra) role: creating the principal fails.
-        ...(cell.fault === 'database-error' ? { dbUser: 'azure_pg_admin' } : {}),
+        // A name PostgreSQL already has as a plain (non-Entra) role; a database PostgreSQL does not have.
+        ...(cell.fault === 'name-taken' ? { dbUser: 'azure_pg_admin' } : {}),
+        ...(cell.fault === 'database-error' ? { database: 'orders_not_there' } : {}),
       });
       const { result, journal } = await runPostgresSetup(twin, input, {
         ...(cell.fault === 'timeout' ? { stepTimeoutMs: TIMEOUT_MS } : {}),
@@ -309,6 +314,16 @@ test('fault table: every ARM step × each fault leaves the world as it was (or s
           }),
         );
         assert.equal(result.failure?.id, cell.step);
+        // The failure names what Azure said, for the person reading the result.
+        const expected = {
+          'http-500': /Azure answered 500/,
+          'http-403': /Azure answered 403 AuthorizationFailed/,
+          'lro-failed': /ended Failed/,
+          timeout: /./,
+          'database-error': /database "orders_not_there" does not exist/,
+          'name-taken': /a role named azure_pg_admin exists and is not an Entra principal/,
+        }[cell.fault];
+        assert.match(result.failure!.message, expected);
       }
       assert.deepEqual(stateOf(twin), stateBefore);
       assert.deepEqual(await rolesOf(twin), rolesBefore);

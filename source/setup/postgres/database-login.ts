@@ -49,7 +49,10 @@ export async function logIn(
     await client.connect();
   } catch (error) {
     signal?.removeEventListener('abort', close);
-    throw new Error(scrub(error, token.token.token));
+    // The SQLSTATE stays: undo tells a database that is gone (3D000) from other refusals.
+    throw Object.assign(new Error(scrub(error, token.token.token)), {
+      code: (error as { code?: string }).code,
+    });
   }
   return client;
 }

@@ -35,6 +35,9 @@ export interface RoleRecord extends UndoRecord {
 
 export const DATABASE_ROLE = 'database-role';
 
+/** SQLSTATE 3D000: the database does not exist. */
+const INVALID_CATALOG_NAME = '3D000';
+
 interface Found {
   /** The role name exists in pg_roles. */
   exists: boolean;
@@ -201,7 +204,10 @@ async function dropCreatedRole(
     return { status: 'changed-since', reason: `the role ${record.role} is now mapped to ${found.objectId}` };
   await withLogin(services, login, record.database, ctx.signal, (client) =>
     runAll(client, revokeSql(record.role, record.database)),
-  );
+  ).catch((error: unknown) => {
+    // No database, no grants in it to take back (a run that failed granting a database that is gone).
+    if ((error as { code?: string }).code !== INVALID_CATALOG_NAME) throw error;
+  });
   await withLogin(services, login, 'postgres', ctx.signal, (client) =>
     client.query(dropRoleSql(record.role)),
   );
