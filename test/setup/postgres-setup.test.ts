@@ -426,3 +426,30 @@ test('a hostile database name is granted exactly, never spliced into a statement
     twin.store.delete(databaseId);
   }
 });
+
+test('a service principal with --no-linker: the secret reaches the app setting only, never the journal', async () => {
+  const settingsId = `${RESOURCE_IDS.webApp}/config/appsettings`;
+  const existing = twin.store.get(settingsId);
+  const stateBefore = stateOf(twin);
+  const services = servicesFor(twin, { AZURE_CLIENT_SECRET: SP_SECRET });
+  const { result, journal, events } = await runPostgresSetup(
+    twin,
+    inputFor(twin, {
+      linker: false,
+      auth: { kind: 'sp', clientId: SP.appId },
+      connectionName: 'orders_sp_settings',
+    }),
+    { services },
+  );
+  assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
+  const settings = twin.store.get(settingsId)!.properties as Record<string, string>;
+  assert.equal(settings.AZURE_POSTGRESQL_CLIENTSECRET, SP_SECRET);
+  assert.equal(settings.AZURE_POSTGRESQL_CLIENTID, SP.appId);
+  const journalText = await readFile(path.join(journal.runsDir, `${result.runId}.json`), 'utf8');
+  assert.match(journalText, /AZURE_POSTGRESQL_CLIENTSECRET/, 'the secret setting is named');
+  for (const text of [journalText, JSON.stringify(result), JSON.stringify(events)])
+    assert.ok(!text.includes(SP_SECRET), 'but its value is nowhere');
+  await restore(journal, result.runId);
+  assert.deepEqual(stateOf(twin), stateBefore);
+  if (!existing) twin.store.delete(settingsId);
+});
