@@ -12,6 +12,42 @@ export interface ArmResponse {
   body: unknown;
   /** `x-ms-request-id`, useful in a support ticket. */
   requestId: string | undefined;
+  /** The headers a long-running operation is followed by (`Azure-AsyncOperation`, `Location`, `Retry-After`). */
+  headers?: { asyncOperation?: string; location?: string; retryAfter?: string };
+}
+
+/** How writes retry 429 and 5xx answers (the Azure SDK's exponential policy, which honours Retry-After). */
+export interface ArmRetryOptions {
+  maxRetries?: number;
+  retryDelayInMs?: number;
+  maxRetryDelayInMs?: number;
+}
+
+/** Retry settings for every write of this process; tests shorten the delays. */
+export const ARM_WRITE_RETRY: ArmRetryOptions = {
+  maxRetries: 3,
+  retryDelayInMs: 1000,
+  maxRetryDelayInMs: 30_000,
+};
+
+/**
+ * PUT, PATCH or DELETE `{resourceManager}{path}?api-version=...` with a JSON body. 429 and 5xx are
+ * retried as the Azure SDK does; the answer is returned as it came (follow it with `waitForArm`).
+ * Rejects only when no HTTP answer came back.
+ */
+export async function armWrite(
+  azure: AzureSession,
+  method: 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  apiVersion: string,
+  body: unknown,
+  signal?: AbortSignal,
+): Promise<ArmResponse> {
+  const cloud = await azure.cloud(signal);
+  return send(azure, method, armUrl(cloud.resourceManager, path, apiVersion), cloud.armScope, signal, {
+    body,
+    retry: ARM_WRITE_RETRY,
+  });
 }
 
 /** GET `{resourceManager}{path}?api-version=...`. Rejects only when no HTTP answer came back. */
@@ -105,10 +141,11 @@ function armUrl(resourceManager: string, path: string, apiVersion: string): URL 
 
 async function send(
   azure: AzureSession,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   url: URL,
   scope: string,
   signal: AbortSignal | undefined,
+  write: { body: unknown; retry: ArmRetryOptions } | undefined = undefined,
 ): Promise<ArmResponse> {
   const pipelineModule = await import('@azure/core-rest-pipeline');
   const {
@@ -118,12 +155,16 @@ async function send(
     createPipelineRequest,
   } = pipelineModule;
   const pipeline = createPipelineFromOptions({
-    retryOptions: { maxRetries: 1 },
+    retryOptions: write ? write.retry : { maxRetries: 1 },
     userAgentOptions: { userAgentPrefix: 'sc-doctor' },
     ...(azure.tls?.ca ? { tlsOptions: { ca: azure.tls.ca } } : {}),
   });
   pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: azure.credential, scopes: scope }));
   const request = createPipelineRequest({ url: url.toString(), method, abortSignal: signal });
+  if (write && write.body !== undefined) {
+    request.body = JSON.stringify(write.body);
+    request.headers.set('content-type', 'application/json');
+  }
   const response = await pipeline.sendRequest(createDefaultHttpClient(), request);
   let body: unknown;
   try {
@@ -131,7 +172,19 @@ async function send(
   } catch {
     body = undefined;
   }
-  return { status: response.status, body, requestId: response.headers.get('x-ms-request-id') ?? undefined };
+  const asyncOperation = response.headers.get('azure-asyncoperation');
+  const location = response.headers.get('location');
+  const retryAfter = response.headers.get('retry-after');
+  return {
+    status: response.status,
+    body,
+    requestId: response.headers.get('x-ms-request-id') ?? undefined,
+    headers: {
+      ...(asyncOperation ? { asyncOperation } : {}),
+      ...(location ? { location } : {}),
+      ...(retryAfter ? { retryAfter } : {}),
+    },
+  };
 }
 
 /** `{ error: { code, message } }` of an ARM error body, when present. */

@@ -212,6 +212,13 @@ export interface TwinContext {
   nowIso(): string;
   /** Backing databases, when the twin was started with them; providers call these on admin/role changes. */
   databases: DatabaseHooks;
+  /**
+   * The injected ending (`POST /_twin/lro-faults`) for an operation an RP runs itself (Service
+   * Connector's), counted like the framework's own operations.
+   */
+  takeLroFault?(
+    resourceId: string,
+  ): { outcome?: 'Failed' | 'Canceled'; code?: string; message?: string } | undefined;
 }
 
 /**
@@ -234,6 +241,8 @@ export interface DatabaseHooks {
   databaseCreated?(server: ArmResource, database: string): Promise<void>;
   /** Scenario seed (`World.postgresRoles`): a database role from an earlier setup exists already. */
   postgresRoleSeeded?(server: ArmResource, role: PostgresRoleSeed): Promise<void>;
+  /** Tests only: a read as the PostgreSQL superuser (what roles exist, whatever the ARM state). */
+  postgresQuery?(sql: string, database?: string): Promise<{ rows: unknown[] }>;
 }
 
 /** A PostgreSQL role a scenario puts into the server behind the twin (only when databases run). */

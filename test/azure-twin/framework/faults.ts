@@ -13,6 +13,8 @@ export interface FaultSpec {
   status?: number;
   code?: string;
   message?: string;
+  /** `Retry-After` (seconds) on the injected answer, as ARM sends with a 429. */
+  retryAfterSeconds?: number;
   /** Delay before answering (or before the request continues when there is no status). */
   delayMs?: number;
   /** Destroy the socket without answering. */

@@ -85,7 +85,10 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
       if (fault.status) {
         const code = fault.code ?? 'InjectedFault';
         const message = fault.message ?? `Fault injected by the twin for ${method} ${path}.`;
-        send(res, fault.status, errorBody(kind, code, message, ids), ids);
+        // ARM's throttling answers carry Retry-After (Learn "Understand how ARM throttles requests").
+        const headers: Record<string, string> =
+          fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
+        send(res, fault.status, errorBody(kind, code, message, ids), ids, headers);
         return;
       }
     }

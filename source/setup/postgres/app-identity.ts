@@ -1,0 +1,174 @@
+/**
+ * `app-identity`: turns on the app's system-assigned identity, or attaches the user-assigned identity
+ * the app will connect as. Every identity the app already has is kept; undo puts the block back as it
+ * was (`type: None` when there was none) once it checks the identity is still the one this run made.
+ */
+import type { Services } from '../../core/services.ts';
+import type { Step, UndoRecord } from '../step.ts';
+import { readArm, writeArm } from './azure-calls.ts';
+import { appApi, findUami, hasSystem, hasUami, readAppIdentity } from './identities.ts';
+import { API, type PostgresSetupInput } from './input.ts';
+
+export interface AppIdentityRecord extends UndoRecord {
+  app: string;
+  api: string;
+  appName: string;
+  /** `type` before, and the user-assigned identities the app had (ids only). */
+  beforeType: string;
+  beforeUsers: string[];
+  /** What this run added. */
+  addedSystem: boolean;
+  attachedUami: string | null;
+  /** The system identity's object id after the change, to tell it from one made later. */
+  principalId: string | null;
+}
+
+export const APP_IDENTITY = 'app-identity';
+
+export function appIdentityStep(input: PostgresSetupInput, services: Services): Step<AppIdentityRecord> {
+  const what = input.auth.kind === 'system' ? 'system-assigned identity' : 'user-assigned identity';
+  return {
+    id: APP_IDENTITY,
+    title: `Managed identity of ${input.app.name}`,
+    resource: input.app.id,
+    preview: () =>
+      input.auth.kind === 'user'
+        ? [
+            `attach the user-assigned identity with client id ${input.auth.clientId} to ${input.app.name} (its other identities stay)`,
+          ]
+        : [`turn on the system-assigned identity of ${input.app.name} (its user-assigned identities stay)`],
+    async isDone(ctx) {
+      const identity = await readAppIdentity(services, input, ctx.signal);
+      if (input.auth.kind === 'user') {
+        const uami = await findUami(
+          services,
+          input,
+          input.auth.clientId,
+          input.auth.subscriptionId,
+          ctx.signal,
+        );
+        return hasUami(identity, uami.id);
+      }
+      return hasSystem(identity);
+    },
+    async apply(ctx) {
+      const identity = await readAppIdentity(services, input, ctx.signal);
+      const beforeUsers = Object.keys((identity?.userAssignedIdentities ?? {}) as Record<string, unknown>);
+      const beforeType = String(identity?.type ?? 'None');
+      const uami =
+        input.auth.kind === 'user'
+          ? await findUami(services, input, input.auth.clientId, input.auth.subscriptionId, ctx.signal)
+          : null;
+      const system = input.auth.kind === 'system' || hasSystem(identity);
+      const users = uami ? [...beforeUsers, uami.id] : beforeUsers;
+      const record: AppIdentityRecord = {
+        app: input.app.id,
+        api: API[appApi(input)],
+        appName: input.app.name,
+        beforeType,
+        beforeUsers,
+        addedSystem: input.auth.kind === 'system',
+        attachedUami: uami?.id ?? null,
+        principalId: null,
+      };
+      await ctx.checkpoint(record);
+      ctx.progress(`turning on the ${what}`);
+      await writeArm(
+        services,
+        ctx,
+        'PATCH',
+        input.app.id,
+        record.api,
+        { identity: identityBody(input.app.kind, system, users) },
+        `turning on the ${what} of ${input.app.name}`,
+      );
+      const after = await readAppIdentity(services, input, ctx.signal).catch(() => undefined);
+      record.principalId = typeof after?.principalId === 'string' ? after.principalId : null;
+      return record;
+    },
+    undo: (ctx, record) => undoAppIdentity(services, ctx, record),
+    manualUndo: manualAppIdentity,
+  };
+}
+
+/** Reverses `app-identity` from its record alone. */
+export async function undoAppIdentity(
+  services: Services,
+  ctx: Parameters<Step['undo']>[0],
+  record: AppIdentityRecord,
+): Promise<Awaited<ReturnType<Step['undo']>>> {
+  const app = await readArm(services, record.app, record.api, `reading ${record.appName}`, ctx.signal);
+  if (!app) return { status: 'already-gone', reason: `${record.appName} no longer exists` };
+  const identity = app.identity as Record<string, unknown> | undefined;
+  const systemNow = hasSystem(identity);
+  const uamiNow = record.attachedUami ? hasUami(identity, record.attachedUami) : false;
+  if ((!record.addedSystem || !systemNow) && !uamiNow)
+    return { status: 'already-gone', reason: 'the identity this run added is no longer on the app' };
+  if (
+    record.addedSystem &&
+    systemNow &&
+    record.principalId &&
+    String(identity?.principalId).toLowerCase() !== record.principalId.toLowerCase()
+  )
+    return {
+      status: 'changed-since',
+      reason: `the system identity of ${record.appName} was replaced since this run turned it on`,
+    };
+  const kind = /Microsoft\.App\//i.test(record.app) ? 'containerapp' : 'webapp';
+  const beforeSystem = /systemassigned/i.test(record.beforeType);
+  const body: Record<string, unknown> =
+    record.beforeType === 'None'
+      ? { type: 'None' }
+      : {
+          ...identityBody(kind, beforeSystem, record.beforeUsers),
+          ...(record.attachedUami
+            ? {
+                userAssignedIdentities: {
+                  ...Object.fromEntries(record.beforeUsers.map((id) => [id, {}])),
+                  [record.attachedUami]: null,
+                },
+              }
+            : {}),
+        };
+  await writeArm(
+    services,
+    ctx,
+    'PATCH',
+    record.app,
+    record.api,
+    { identity: body },
+    `restoring the identities of ${record.appName}`,
+  );
+  return { status: 'undone' };
+}
+
+function identityBody(kind: string, system: boolean, users: string[]): Record<string, unknown> {
+  const separator = kind === 'webapp' ? ', ' : ',';
+  const type =
+    system && users.length > 0
+      ? `SystemAssigned${separator}UserAssigned`
+      : system
+        ? 'SystemAssigned'
+        : users.length > 0
+          ? 'UserAssigned'
+          : 'None';
+  return {
+    type,
+    ...(users.length > 0 ? { userAssignedIdentities: Object.fromEntries(users.map((id) => [id, {}])) } : {}),
+  };
+}
+
+/** The commands that reverse the step by hand. */
+export function manualAppIdentity(record: AppIdentityRecord): string[] {
+  const kind = /Microsoft\.App\//i.test(record.app) ? 'containerapp' : 'webapp';
+  const group = `az ${kind === 'containerapp' ? 'containerapp' : 'webapp'} identity remove --ids ${quote(record.app)}`;
+  const commands: string[] = [];
+  if (record.addedSystem) commands.push(`${group} --system-assigned`);
+  if (record.attachedUami) commands.push(`${group} --user-assigned ${quote(record.attachedUami)}`);
+  return commands;
+}
+
+/** Single-quoted for a POSIX shell. */
+export function quote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}

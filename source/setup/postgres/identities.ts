@@ -1,0 +1,112 @@
+/**
+ * Which Entra object the database role is mapped to: the app's system identity, the user-assigned
+ * identity with the given client id, or the service principal with the given client id. Looked up
+ * when a step needs it (the system identity may only exist once `app-identity` has run).
+ */
+import type { Services } from '../../core/services.ts';
+import { listArm, readArm, readGraph, sameId } from './azure-calls.ts';
+import { API, type PostgresSetupInput } from './input.ts';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A user-assigned identity found by its client id. */
+export interface UamiRef {
+  id: string;
+  name: string;
+  principalId: string;
+  clientId: string;
+}
+
+/** The app's identity block as ARM answers it, or undefined when it has none. */
+export async function readAppIdentity(
+  services: Services,
+  input: PostgresSetupInput,
+  signal?: AbortSignal,
+): Promise<Record<string, unknown> | undefined> {
+  const app = await readArm(services, input.app.id, API[appApi(input)], `reading ${input.app.name}`, signal);
+  if (!app) throw new Error(`the app ${input.app.name} no longer exists (${input.app.id})`);
+  const identity = app.identity as Record<string, unknown> | undefined;
+  return identity && identity.type !== 'None' ? identity : undefined;
+}
+
+export function appApi(input: PostgresSetupInput): 'webapp' | 'containerapp' {
+  if (input.app.kind === 'spring') throw new Error('Spring apps are not supported by PostgreSQL setup yet');
+  return input.app.kind;
+}
+
+/** The user-assigned identity whose client id is `clientId`, in its subscription. */
+export async function findUami(
+  services: Services,
+  input: PostgresSetupInput,
+  clientId: string,
+  subscriptionId: string | undefined,
+  signal?: AbortSignal,
+): Promise<UamiRef> {
+  if (!GUID.test(clientId)) throw new Error(`client-id ${clientId} is not a GUID`);
+  const subscription = subscriptionId ?? input.app.subscriptionId;
+  const items = await listArm(
+    services,
+    `/subscriptions/${encodeURIComponent(subscription)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities`,
+    API.identities,
+    `listing the user-assigned identities of subscription ${subscription}`,
+    signal,
+  );
+  const found = items.find(
+    (item) =>
+      String((item.properties as { clientId?: string })?.clientId).toLowerCase() === clientId.toLowerCase(),
+  );
+  if (!found)
+    throw new Error(`no user-assigned identity with client id ${clientId} in subscription ${subscription}`);
+  const props = found.properties as { principalId: string; clientId: string };
+  return {
+    id: String(found.id),
+    name: String(found.name),
+    principalId: props.principalId,
+    clientId: props.clientId,
+  };
+}
+
+/** The object id the role is mapped to, and (user identity, service principal) the client id. */
+export async function principalOf(
+  services: Services,
+  input: PostgresSetupInput,
+  signal?: AbortSignal,
+): Promise<{ objectId: string; clientId: string | null; label: string }> {
+  const auth = input.auth;
+  if (auth.kind === 'system') {
+    const identity = await readAppIdentity(services, input, signal);
+    const principalId = identity?.principalId;
+    if (typeof principalId !== 'string') throw new Error(`${input.app.name} has no system-assigned identity`);
+    return { objectId: principalId, clientId: null, label: `${input.app.name}'s system identity` };
+  }
+  if (auth.kind === 'user') {
+    const uami = await findUami(services, input, auth.clientId, auth.subscriptionId, signal);
+    return { objectId: uami.principalId, clientId: uami.clientId, label: `identity ${uami.name}` };
+  }
+  if (!GUID.test(auth.clientId)) throw new Error(`client-id ${auth.clientId} is not a GUID`);
+  const answer = await readGraph(
+    services,
+    `v1.0/servicePrincipals?$filter=${encodeURIComponent(`appId eq '${auth.clientId}'`)}`,
+    `looking up the service principal ${auth.clientId}`,
+    signal,
+  );
+  const sp = ((answer.value ?? []) as { id?: string; displayName?: string }[])[0];
+  if (!sp?.id) throw new Error(`no service principal with client id ${auth.clientId} in the tenant`);
+  return {
+    objectId: sp.id,
+    clientId: auth.clientId,
+    label: `service principal ${sp.displayName ?? auth.clientId}`,
+  };
+}
+
+/** True when `identity` lists the user-assigned identity `uamiId`. */
+export function hasUami(identity: Record<string, unknown> | undefined, uamiId: string): boolean {
+  const users = (identity?.userAssignedIdentities ?? {}) as Record<string, unknown>;
+  return Object.keys(users).some((id) => sameId(id, uamiId));
+}
+
+/** True when the identity block has a system-assigned identity with a principal. */
+export function hasSystem(identity: Record<string, unknown> | undefined): boolean {
+  const types = String(identity?.type ?? 'None').toLowerCase();
+  return types.includes('systemassigned') && typeof identity?.principalId === 'string';
+}

@@ -1,0 +1,117 @@
+/**
+ * What the PostgreSQL setup flow is given: the doctor's facts about the server and the app, the auth
+ * the app will use and how the connection is registered. Never a secret: a service principal's
+ * secret is read from the environment or the prompter when the step needs it.
+ */
+import type { ConnectToMap } from '../../core/connect-to.ts';
+import type { AppFacts, ServerFacts } from '../../doctor/facts.ts';
+import type { NetworkVerdict } from '../../doctor/network-probe.ts';
+
+/** The client types of the Azure CLI's `--client-type` for PostgreSQL. */
+export const CLIENT_TYPES = [
+  'java',
+  'springBoot',
+  'dotnet',
+  'python',
+  'django',
+  'nodejs',
+  'go',
+  'php',
+  'ruby',
+  'none',
+] as const;
+export type ClientType = (typeof CLIENT_TYPES)[number];
+
+/** Which identity the app connects as. */
+export type PostgresAuth =
+  | { kind: 'system' }
+  | { kind: 'user'; clientId: string; subscriptionId?: string }
+  /** The secret is never here: `AZURE_CLIENT_SECRET` in `services.env`, else the prompter's `secret()`. */
+  | { kind: 'sp'; clientId: string };
+
+export interface PostgresSetupInput {
+  server: ServerFacts;
+  /** The database the app uses (created beforehand; `postgres` works too). */
+  database: string;
+  app: AppFacts;
+  auth: PostgresAuth;
+  clientType: ClientType;
+  /** The role name; `aad_<connection>` as the Azure CLI names it otherwise. */
+  dbUser?: string;
+  /** The linker's name; `postgresflexible_<random>`-like default from the CLI otherwise. */
+  connectionName?: string;
+  /** Register the connection with Service Connector (true) or write the app settings directly. */
+  linker: boolean;
+  /** Who runs setup: becomes an Entra admin of the server and logs in to it. */
+  signedIn: { objectId: string; user: string; type: 'user' | 'servicePrincipal' };
+  /** This machine's public IP when the doctor found it (for the temporary firewall rule). */
+  publicIp?: string;
+  connectTo?: ConnectToMap;
+  /** Where the psql hand-off script goes when the server is reachable only from its network. */
+  handOffDir?: string;
+  grants: 'least' | 'owner';
+  /** The doctor's network-path verdict; `private-network` hands the database statements off. */
+  networkPath?: NetworkVerdict;
+  /** The doctor saw Entra authentication already on: enabling it needs no consent. */
+  entraAuthEnabled?: boolean;
+  /**
+   * The doctor found the role mapped to another object id (a stale identity): set to ask consent to
+   * drop and re-create it. Without it, a stale role stops the run with a message.
+   */
+  staleRoleObjectId?: string;
+}
+
+/** Api-versions of the writes (the stable versions the SDKs and the Azure CLI send). */
+export const API = {
+  postgres: '2025-08-01',
+  webapp: '2024-04-01',
+  containerapp: '2025-01-01',
+  identities: '2023-01-31',
+  linker: '2024-04-01',
+} as const;
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The role name: `--db-user`, else the Azure CLI's `aad_<connection>`. */
+export function roleNameOf(input: PostgresSetupInput): string {
+  return input.dbUser ?? `aad_${connectionNameOf(input)}`;
+}
+
+/** The linker name: `--connection`, else one derived from the database like the Azure CLI's default. */
+export function connectionNameOf(input: PostgresSetupInput): string {
+  if (input.connectionName) return input.connectionName;
+  const safe = input.database.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 40);
+  return `postgresflexible_${safe}`;
+}
+
+/** Checks names before any step is built: a clear message for what Azure or PostgreSQL would refuse. */
+export function problemsOf(input: PostgresSetupInput): string[] {
+  const problems: string[] = [];
+  const role = roleNameOf(input);
+  // PostgreSQL truncates identifiers to 63 bytes: the role would silently get another name.
+  if (Buffer.byteLength(role, 'utf8') > 63)
+    problems.push(`the role name "${role}" is longer than PostgreSQL's 63 bytes: choose a shorter --db-user`);
+  if (Buffer.byteLength(input.database, 'utf8') > 63)
+    problems.push(`the database name "${input.database}" is longer than PostgreSQL's 63 bytes`);
+  // A control character (newline, NUL) would break the lines of the hand-off script and PostgreSQL's logs.
+  for (const [what, name] of [
+    ['role', role],
+    ['database', input.database],
+  ] as const) {
+    if (/[\u0000-\u001f\u007f]/.test(name))
+      problems.push(`the ${what} name may not contain control characters`);
+  }
+  if (input.app.kind === 'spring')
+    problems.push('PostgreSQL setup supports web apps and container apps; Spring apps are not supported yet');
+  if (!input.linker && input.app.kind !== 'webapp')
+    problems.push('--no-linker writes the settings of web apps only: leave it out to use Service Connector');
+  if (input.auth.kind !== 'system' && !GUID.test(input.auth.clientId))
+    problems.push(
+      `client-id ${JSON.stringify(input.auth.clientId)} is not a GUID: give the identity's client (application) id`,
+    );
+  if (input.linker && !/^[A-Za-z0-9_.]{1,128}$/.test(connectionNameOf(input)))
+    problems.push(
+      `the connection name "${connectionNameOf(input)}" is not valid for Service Connector: use letters, digits, '_' and '.'`,
+    );
+  return problems;
+}

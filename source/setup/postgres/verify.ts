@@ -1,0 +1,59 @@
+/**
+ * `verify`: the doctor's `database-user` probe after the changes: the role exists, is mapped to the
+ * app's identity and holds its grants. The step fails (and the run rolls back) otherwise. It changes
+ * nothing, so it has nothing to undo.
+ */
+import { connectTarget } from '../../core/connect-to.ts';
+import type { Services } from '../../core/services.ts';
+import { probePostgres } from '../../doctor/database-probes.ts';
+import type { Step } from '../step.ts';
+import { DATABASE_ROLE } from './database-role.ts';
+import { principalOf } from './identities.ts';
+import type { PostgresSetupInput } from './input.ts';
+
+export const VERIFY = 'verify';
+
+export function verifyStep(input: PostgresSetupInput, services: Services, after: string[]): Step {
+  return {
+    id: VERIFY,
+    title: `Check the database user of ${input.app.name}`,
+    resource: `${input.server.id}/verify`,
+    after: [DATABASE_ROLE, ...after],
+    preview: () => ["log in and check the role is mapped to the app's identity and granted the database"],
+    async isDone(ctx) {
+      // Handed off: the role is made later, inside the network; there is nothing here to check yet.
+      return ctx.outcomeOf(DATABASE_ROLE) === 'handed-off';
+    },
+    async apply(ctx) {
+      const { azure } = services;
+      const cloud = await azure.cloud(ctx.signal);
+      const token = await azure.credential.tryGetToken(cloud.ossrdbmsScope, ctx.signal);
+      if (!token.ok) throw new Error(`no database token: ${token.diagnosis.message}`);
+      const principal = await principalOf(services, input, ctx.signal);
+      const finding = await probePostgres(
+        {
+          ...(connectTarget(input.connectTo, input.server.fqdn, input.server.port) ?? {
+            host: input.server.fqdn,
+            port: input.server.port,
+          }),
+          fqdn: input.server.fqdn,
+          user: input.signedIn.user,
+          token: token.token.token,
+          ca: azure.tls?.ca,
+          timeoutMs: 15_000,
+          signal: ctx.signal,
+        },
+        {
+          appName: input.app.name,
+          objectIds: [principal.objectId],
+          database: input.database,
+          settingsUser: null,
+        },
+      );
+      if (finding.status !== 'pass') throw new Error(`the database user check failed: ${finding.message}`);
+      return { checked: finding.message };
+    },
+    undo: async () => ({ status: 'already-gone', reason: 'the check changed nothing' }),
+    manualUndo: () => [],
+  };
+}
