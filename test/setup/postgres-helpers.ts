@@ -12,6 +12,7 @@ import { createAzureSession } from '../../source/azure/session.ts';
 import { parseConnectTo } from '../../source/core/connect-to.ts';
 import type { Services } from '../../source/core/services.ts';
 import type { AppFacts, ServerFacts } from '../../source/doctor/facts.ts';
+import { serverFactsFrom } from '../../source/doctor/server-api.ts';
 import { nodeExec } from '../../source/services/exec.ts';
 import { runSetup, type SetupResult } from '../../source/setup/engine.ts';
 import type { EngineEvent } from '../../source/setup/engine-events.ts';
@@ -34,22 +35,9 @@ export function servicesFor(twin: Twin, env: Record<string, string> = {}): Servi
 }
 
 export function serverFacts(twin: Twin): ServerFacts {
-  const resource = twin.store.get(RESOURCE_IDS.postgres)!;
+  // Described by the product's own reader of the server resource, as the `server` check does.
   return {
-    kind: 'postgres',
-    id: resource.id,
-    name: resource.name,
-    subscriptionId: IDS.subscriptionId,
-    resourceGroup: NAMES.resourceGroup,
-    location: null,
-    fqdn: (resource.properties as { fullyQualifiedDomainName: string }).fullyQualifiedDomainName,
-    port: 5432,
-    state: 'Ready',
-    version: null,
-    publicNetworkAccess: 'Enabled',
-    delegatedSubnetId: null,
-    privateDnsZoneId: null,
-    privateEndpoints: [],
+    ...serverFactsFrom('postgres', twin.store.get(RESOURCE_IDS.postgres)),
     database: { name: NAMES.database, exists: true },
   };
 }
