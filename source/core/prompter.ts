@@ -10,6 +10,8 @@ export interface Question {
   message: string;
   /** The flag that answers it without a prompt, e.g. `--server`; named when nobody can be asked. */
   flag: string;
+  /** Names a well-known question (e.g. `setup-plan`) so a front-end can answer it with its own screen. */
+  id?: string;
 }
 
 export interface Choice<T> {
