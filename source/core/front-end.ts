@@ -22,6 +22,11 @@ export interface FrontEndInput {
   color: boolean;
   /** Aborting cancels running checks (Ctrl-C). */
   cancel: AbortController;
+  /**
+   * Ctrl-C during setup, counted by the session's interrupts: the first rolls back, the second stops
+   * waiting. Absent for the doctor, where `cancel` is all there is.
+   */
+  interrupt?: () => void;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
 }

@@ -7,6 +7,7 @@ import { exitCodeFor } from '../core/exit-codes.ts';
 import type { FrontEnd } from '../core/front-end.ts';
 import { summarize } from '../core/run-checks.ts';
 import type { CheckOutcome, CheckStatus, DoctorSummary } from '../core/types.ts';
+import type { JsonSetup } from './setup-json.ts';
 
 export interface JsonRemediation {
   summary: string;
@@ -37,8 +38,8 @@ export interface JsonDocument {
   mode: 'json';
   command: string;
   doctor: { summary: DoctorSummary; checks: JsonCheck[] };
-  /** Filled by `sc-doctor setup` in a later version. */
-  setup: null;
+  /** Filled by `sc-doctor setup`; null for the doctor. */
+  setup: JsonSetup | null;
   snippets: never[];
   exitCode: number;
 }

@@ -41,8 +41,7 @@ const MARKERS: readonly { type: ClientType; matches: (names: ReadonlySet<string>
   },
   {
     type: 'python',
-    matches: (names) =>
-      names.has('requirements.txt') || names.has('pyproject.toml') || names.has('Pipfile'),
+    matches: (names) => names.has('requirements.txt') || names.has('pyproject.toml') || names.has('Pipfile'),
   },
   { type: 'nodejs', matches: (names) => names.has('package.json') },
   { type: 'go', matches: (names) => names.has('go.mod') },

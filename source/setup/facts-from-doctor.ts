@@ -72,7 +72,8 @@ export function missingFacts(facts: DoctorFacts, database: 'postgres'): string[]
     missing.push(
       `${facts.server.name} is a ${facts.server.kind} server, not ${database}: setup ${facts.server.kind} arrives in a later version.`,
     );
-  if (!facts.app) missing.push('no app was found: name it with -g/--resource-group and -n/--app, or --source-id.');
+  if (!facts.app)
+    missing.push('no app was found: name it with -g/--resource-group and -n/--app, or --source-id.');
   if (!facts.signedIn) missing.push('the signed-in account has no object id: sign in again with az login.');
   return missing;
 }

@@ -4,8 +4,8 @@
  */
 import type { CheckOutcome } from '../core/types.ts';
 import type { ClientType } from './client-type.ts';
-import type { PlannedStepView } from './engine-events.ts';
 import type { SetupResult } from './engine.ts';
+import type { PlannedStepView } from './engine-events.ts';
 import type { UndoRunResult } from './undo-from-journal.ts';
 
 /** The three ways an app can authenticate, as the Azure CLI's auth flags name them. */

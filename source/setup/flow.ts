@@ -8,7 +8,7 @@ import type { Prompter } from '../core/prompter.ts';
 import type { Services } from '../core/services.ts';
 import type { CheckOutcome, DoctorOptions } from '../core/types.ts';
 import { UsageError } from '../core/usage-error.ts';
-import { type ClientType, CLIENT_TYPES, detectClientType } from './client-type.ts';
+import { CLIENT_TYPES, type ClientType, detectClientType } from './client-type.ts';
 import { runSetup } from './engine.ts';
 import { blockingReasons, factsFromDoctor, missingFacts } from './facts-from-doctor.ts';
 import { type AuthChoice, authWords, type SetupOutcome, type SetupRequest } from './flow-types.ts';
@@ -219,7 +219,8 @@ async function askAuth(
   }
   const clientId = await prompter.input(
     {
-      message: kind === 'user' ? 'Client id of the user-assigned identity' : 'Client id of the service principal',
+      message:
+        kind === 'user' ? 'Client id of the user-assigned identity' : 'Client id of the service principal',
       flag: kind === 'user' ? '--user-identity client-id=X' : '--service-principal client-id=X',
       validate: (value) => (GUID.test(value.trim()) ? undefined : 'a client id is a GUID'),
     },

@@ -13,7 +13,10 @@ export interface PostgresSetupInput {
   server: ServerFacts;
   database: string;
   app: AppFacts;
-  auth: { kind: 'system' } | { kind: 'user'; clientId: string; subscriptionId?: string } | { kind: 'sp'; clientId: string };
+  auth:
+    | { kind: 'system' }
+    | { kind: 'user'; clientId: string; subscriptionId?: string }
+    | { kind: 'sp'; clientId: string };
   clientType: ClientType;
   dbUser?: string;
   connectionName?: string;
