@@ -15,6 +15,7 @@ import { type AuthChoice, authWords, type SetupOutcome, type SetupRequest } from
 import type { Interrupts } from './interrupts.ts';
 import type { Journal } from './journal.ts';
 import { planSteps } from './plan.ts';
+import { PLAN_QUESTION_ID } from './plan-question.ts';
 import { type PostgresSetupInput, postgresSetupSteps, postgresUndoers } from './postgres/index.ts';
 import { RunLockedError } from './run-lock.ts';
 import type { Step, StepUndoer } from './step.ts';
@@ -51,9 +52,6 @@ export interface SetupFlowDeps {
   /** The user-assigned identities of the subscription, for the picker (interactive). */
   listUserIdentities?: (services: Services, signal: AbortSignal) => Promise<UserIdentityChoice[]>;
 }
-
-/** The question whose yes applies the plan; the plan screen answers it itself. */
-export const PLAN_QUESTION_ID = 'setup-plan';
 
 /** Builds the flow a session runs as `setup()`. */
 export function setupFlow(deps: SetupFlowDeps) {

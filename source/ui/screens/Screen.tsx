@@ -5,6 +5,7 @@ import { useDoctorKeys } from '../hooks/use-doctor-keys.ts';
 import type { ScreenName } from '../state/app-state.ts';
 import { DoctorScreen } from './DoctorScreen.tsx';
 import { QuestionScreen } from './QuestionScreen.tsx';
+import { ApplyRoute, DoneRoute, PlanRoute } from './setup-routes.tsx';
 
 export interface ScreenProps {
   /** Which screen; `focused` says whether its keys are live. */
@@ -23,6 +24,12 @@ export function Screen({ name, ...props }: ScreenProps) {
       return <DoctorRoute {...props} />;
     case 'question':
       return <QuestionScreen focused={props.focused} color={props.input.color} />;
+    case 'plan':
+      return <PlanRoute focused={props.focused} color={props.input.color} />;
+    case 'apply':
+      return <ApplyRoute focused={props.focused} color={props.input.color} now={props.now} />;
+    case 'done':
+      return <DoneRoute focused={props.focused} input={props.input} />;
   }
 }
 
