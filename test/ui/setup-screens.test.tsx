@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { render } from 'ink-testing-library';
 import type { CoreEvent } from '../../source/core/events.ts';
 import type { OpenPrompt } from '../../source/core/prompter.ts';
-import { type Clipboard, createClipboard, osc52 } from '../../source/services/clipboard.ts';
+import { type Clipboard, clipboardTools, createClipboard, osc52 } from '../../source/services/clipboard.ts';
 import type { PlannedStepView } from '../../source/setup/engine-events.ts';
 import type { ConnectionCode } from '../../source/setup/snippets-hook.ts';
 import { ApplyScreen } from '../../source/ui/screens/ApplyScreen.tsx';
@@ -323,7 +323,7 @@ test('clipboard: the native tool when one works, else OSC 52 written to the term
   });
   assert.deepEqual(await withXclip.copy('SELECT 1'), { via: 'xclip' });
   assert.deepEqual(fed, ['xclip -selection clipboard: SELECT 1']);
-  assert.deepEqual(written, []);
+  assert.equal(written.length, 0, 'no OSC 52 when the tool worked');
 
   const headless = createClipboard({
     platform: 'linux',
@@ -334,9 +334,9 @@ test('clipboard: the native tool when one works, else OSC 52 written to the term
   assert.deepEqual(await headless.copy('SELECT 1'), { via: 'OSC 52 (your terminal)' });
   assert.deepEqual(written, [`\u001b]52;c;${Buffer.from('SELECT 1').toString('base64')}\u0007`]);
   assert.equal(written[0], osc52('SELECT 1'));
-  assert.equal(
-    createClipboard({ platform: 'darwin', env: {}, feed: async () => true, writeTerminal: () => {} }) !==
-      null,
-    true,
-  );
+  assert.deepEqual(clipboardTools('darwin', {}), [{ file: 'pbcopy', args: [] }]);
+  assert.deepEqual(clipboardTools('linux', { WAYLAND_DISPLAY: 'wayland-0', WSL_DISTRO_NAME: 'Debian' }), [
+    { file: 'wl-copy', args: [] },
+    { file: 'clip.exe', args: [] },
+  ]);
 });
