@@ -64,16 +64,31 @@ export function blockingReasons(outcomes: readonly CheckOutcome[], facts: Doctor
   return reasons;
 }
 
-/** What setup still lacks from the doctor, each with the flag that supplies it. */
-export function missingFacts(facts: DoctorFacts, database: 'postgres'): string[] {
+/**
+ * What setup still lacks from the doctor, each with what supplies it: the check that did not get
+ * there (fix that first), or the flag that names the thing.
+ */
+export function missingFacts(
+  facts: DoctorFacts,
+  database: 'postgres',
+  outcomes: readonly CheckOutcome[] = [],
+): string[] {
   const missing: string[] = [];
-  if (!facts.server) missing.push('no database server was found: name it with --server or --server-id.');
+  const notThere = (id: string, what: string, flags: string) => {
+    const o = outcome(outcomes, id);
+    if (o && o.status !== 'pass' && o.status !== 'warn')
+      return `${what} is not known: the ${o.title} check ended ${o.status} (${o.message}); fix that first.`;
+    return `no ${what} was found: name it with ${flags}.`;
+  };
+  if (!facts.signedIn) missing.push(notThere('signin', 'signed-in account', 'az login'));
+  if (!facts.server) missing.push(notThere('server', 'database server', '--server or --server-id'));
   else if (facts.server.kind !== database)
     missing.push(
       `${facts.server.name} is a ${facts.server.kind} server, not ${database}: setup ${facts.server.kind} arrives in a later version.`,
     );
   if (!facts.app)
-    missing.push('no app was found: name it with -g/--resource-group and -n/--app, or --source-id.');
-  if (!facts.signedIn) missing.push('the signed-in account has no object id: sign in again with az login.');
+    missing.push(
+      notThere('app-identity', 'app', '-g/--resource-group, -n/--app and --target, or --source-id'),
+    );
   return missing;
 }

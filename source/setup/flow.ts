@@ -63,7 +63,7 @@ export function setupFlow(deps: SetupFlowDeps) {
 
     const doctor = await ctx.doctor();
     const facts = factsFromDoctor(doctor);
-    const reasons = [...blockingReasons(doctor, facts), ...missingFacts(facts, request.database)];
+    const reasons = [...blockingReasons(doctor, facts), ...missingFacts(facts, request.database, doctor)];
     if (reasons.length > 0 || signal.aborted) {
       bus.emit({ type: 'setup:refused', reasons });
       return { kind: 'refused', doctor, reasons };
