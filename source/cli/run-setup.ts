@@ -15,7 +15,6 @@ import { type SetupFlowDeps, setupFlow } from '../setup/flow.ts';
 import type { SetupRequest } from '../setup/flow-types.ts';
 import { Interrupts } from '../setup/interrupts.ts';
 import { Journal } from '../setup/journal.ts';
-import type { StepUndoer } from '../setup/step.ts';
 import { assertCloudRegistered } from './cloud-option.ts';
 import type { CliIo } from './io.ts';
 import { type DoctorDeps, nodeDeps, SLOW_AFTER_MS } from './run-doctor.ts';
@@ -24,10 +23,7 @@ import { TOOL_NAME, toolVersion } from './version.ts';
 /** What setup and undo are built from, on top of the doctor's; tests replace these. */
 export interface SetupDeps extends DoctorDeps {
   buildSteps?: SetupFlowDeps['buildSteps'];
-  undoers?: (services: Services) => StepUndoer[];
   listUserIdentities?: SetupFlowDeps['listUserIdentities'];
-  /** The home that holds `.sc-doctor/runs`; HOME by default. */
-  home?: string;
   cwd?: string;
   loadSetupFrontEnd?(mode: OutputMode): Promise<FrontEnd>;
 }

@@ -59,7 +59,10 @@ export async function runUndoCommand(
   };
   const print = (lines: string[]) => io.stdout.write(lines.map((line) => `${line}\n`).join(''));
 
-  const runs = await journal.listRuns();
+  // Newest last by when they started (run ids are unique, not ordered).
+  const runs = (await journal.listRuns()).sort(
+    (a, b) => a.createdAt.localeCompare(b.createdAt) || a.runId.localeCompare(b.runId),
+  );
   if (command.request.list) {
     if (command.json) {
       io.stdout.write(`${JSON.stringify({ ...header, runs, exitCode: 0 }, null, 2)}\n`);

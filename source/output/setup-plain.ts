@@ -9,6 +9,7 @@ import { summarize } from '../core/run-checks.ts';
 import { summaryText } from '../core/status-display.ts';
 import type { PlannedStepView } from '../setup/engine-events.ts';
 import type { SetupOutcome } from '../setup/flow-types.ts';
+import { unfinishedNotice } from '../setup/offer-unfinished.ts';
 import { setupOutcomeExitCode } from '../setup/outcome-exit.ts';
 import {
   closingLinesOf,
@@ -62,10 +63,7 @@ export class SetupLines {
     const dots = style.unicode ? '…' : '...';
     switch (event.type) {
       case 'setup:unfinished':
-        for (const run of event.runs)
-          this.err(
-            `Run ${run.runId} on ${clean(run.target)} did not finish (${run.status}). Undo it: sc-doctor undo ${run.runId}`,
-          );
+        for (const run of event.runs) this.err(clean(unfinishedNotice(run)));
         return;
       case 'setup:refused':
         this.out([

@@ -14,12 +14,12 @@ import { blockingReasons, factsFromDoctor, missingFacts } from './facts-from-doc
 import { type AuthChoice, authWords, type SetupOutcome, type SetupRequest } from './flow-types.ts';
 import type { Interrupts } from './interrupts.ts';
 import type { Journal } from './journal.ts';
+import { offerUnfinished } from './offer-unfinished.ts';
 import { planSteps } from './plan.ts';
 import { PLAN_QUESTION_ID } from './plan-question.ts';
 import { type PostgresSetupInput, postgresSetupSteps, postgresUndoers } from './postgres/index.ts';
 import { RunLockedError } from './run-lock.ts';
 import type { Step, StepUndoer } from './step.ts';
-import { type UndoRunResult, undoFromJournal } from './undo-from-journal.ts';
 
 /** What a flow sees of its session. */
 export interface SetupFlowContext {
@@ -59,7 +59,14 @@ export function setupFlow(deps: SetupFlowDeps) {
     const { bus, services, prompter } = ctx;
     const { request, journal, interrupts } = deps;
     const signal = interrupts.signal;
-    const undone = await offerUnfinished(ctx, deps);
+    const undone = await offerUnfinished({
+      journal,
+      bus,
+      prompter,
+      undoers: () => (deps.undoers ?? postgresUndoers)(services),
+      signal,
+      stopSignal: interrupts.stopSignal,
+    });
 
     const doctor = await ctx.doctor();
     const facts = factsFromDoctor(doctor);
@@ -135,42 +142,6 @@ export function setupFlow(deps: SetupFlowDeps) {
 
 function declinedEarly(doctor: CheckOutcome[]): SetupOutcome {
   return { kind: 'declined', doctor, title: '', plan: [] };
-}
-
-/**
- * An earlier run killed half way, or whose rollback did not finish, is offered for undo before a new
- * one starts: interactive asks; elsewhere the front-end prints a notice with the undo command.
- */
-async function offerUnfinished(ctx: SetupFlowContext, deps: SetupFlowDeps): Promise<UndoRunResult[]> {
-  const runs = await deps.journal.unfinishedRuns();
-  if (runs.length === 0) return [];
-  ctx.bus.emit({
-    type: 'setup:unfinished',
-    runs: runs.map((run) => ({ runId: run.runId, target: run.target, status: run.status })),
-  });
-  if (!ctx.prompter.interactive) return [];
-  const results: UndoRunResult[] = [];
-  for (const run of runs) {
-    const yes = await ctx.prompter.confirm(
-      {
-        message: `Run ${run.runId} on ${run.target} did not finish. Undo what it changed first?`,
-        flag: 'sc-doctor undo',
-        default: true,
-      },
-      deps.interrupts.signal,
-    );
-    if (yes !== true) continue;
-    results.push(
-      await undoFromJournal({
-        journal: deps.journal,
-        runId: run.runId,
-        steps: (deps.undoers ?? postgresUndoers)(ctx.services),
-        emit: (event) => ctx.bus.emit(event),
-        stopSignal: deps.interrupts.stopSignal,
-      }),
-    );
-  }
-  return results;
 }
 
 async function askAuth(

@@ -9,7 +9,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { CliIo } from '../../source/cli/io.ts';
 import { main } from '../../source/cli/main.ts';
+import type { FrontEnd } from '../../source/core/front-end.ts';
 import type { Services } from '../../source/core/services.ts';
+import { runPlain } from '../../source/output/plain.ts';
 import { runSetup } from '../../source/setup/engine.ts';
 import { Journal } from '../../source/setup/journal.ts';
 import { planSteps } from '../../source/setup/plan.ts';
@@ -55,20 +57,19 @@ test('undo --list shows every run: id, started, server, status', async () => {
   assert.equal(result.code, 0);
   const lines = result.stdout.trimEnd().split('\n');
   assert.match(lines[0]!, /^RUN\s+STARTED\s+SERVER\s+STATUS$/);
-  assert.match(
-    lines[1]!,
-    new RegExp(`^${first.runId}\\s+\\d{4}-\\d\\d-\\d\\dT[\\d:]+Z\\s+pg-orders\\s+succeeded$`),
-  );
-  assert.match(lines[2]!, new RegExp(`^${second.runId}\\s+\\S+\\s+pg-orders-2\\s+rolled-back$`));
+  assert.equal(lines.length, 3);
+  const line = (runId: string) => lines.find((l) => l.startsWith(`${runId} `)) ?? '';
+  assert.match(line(first.runId), /^\S+\s+\d{4}-\d\d-\d\dT[\d:]+Z\s+pg-orders\s+succeeded$/);
+  assert.match(line(second.runId), /^\S+\s+\S+\s+pg-orders-2\s+rolled-back$/);
 
   const json = await run(['undo', '--list', '--json'], home, []);
   const document = JSON.parse(json.stdout);
   assert.deepEqual(
-    document.runs.map((r: { runId: string; status: string }) => [r.runId, r.status]),
+    document.runs.map((r: { runId: string; status: string }) => [r.runId, r.status]).sort(),
     [
       [first.runId, 'succeeded'],
       [second.runId, 'rolled-back'],
-    ],
+    ].sort(),
   );
 });
 
@@ -104,4 +105,62 @@ test('undo of an unknown run id exits 2 and says how to see the runs', async () 
   const none = await run(['undo'], home, []);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /there is no setup run to undo/);
+});
+
+/** A run whose step failed and whose undo failed too: unfinished, offered on the next start. */
+async function unfinishedRun(home: string) {
+  const world = new FakeWorld();
+  const steps = [
+    world.step({ id: 'a', beforeUndo: async () => Promise.reject(new Error('HTTP 500')) }),
+    world.step({ id: 'b', after: ['a'], failWith: 'HTTP 403' }),
+  ];
+  const result = await finishedRun(home, steps);
+  assert.equal(result.status, 'rollback-incomplete');
+  return { world, steps, result };
+}
+
+async function doctorRun(argv: string[], home: string, interactive?: FrontEnd) {
+  const stdout = new CaptureStream();
+  const stderr = new CaptureStream();
+  const io: CliIo = { stdout, stderr, env: {}, stdinIsTTY: !!interactive, stdoutIsTTY: !!interactive };
+  const code = await main(argv, io, {
+    home,
+    createServices: async () => ({ env: {}, now: Date.now, azure: { dispose() {} } }) as unknown as Services,
+    loadChecks: async () => [],
+    loadFrontEnd: async (mode) => (mode === 'plain' ? runPlain : interactive!),
+  });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+test('the doctor in plain mode names an unfinished run and the command that undoes it', async () => {
+  const home = await mkdtemp(path.join(tmpdir(), 'sc-doctor-undo-'));
+  const { result } = await unfinishedRun(home);
+  const run = await doctorRun(['doctor', '--plain'], home);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(
+    run.stderr,
+    new RegExp(
+      `Run ${result.runId} on .*pg-orders did not finish \\(rollback-incomplete\\)\\. Undo it: sc-doctor undo ${result.runId}`,
+    ),
+  );
+  const clean = await doctorRun(['doctor', '--plain'], await mkdtemp(path.join(tmpdir(), 'sc-doctor-undo-')));
+  assert.doesNotMatch(clean.stderr, /did not finish/);
+});
+
+test('the interactive doctor offers an unfinished run for undo through the prompter', async () => {
+  const home = await mkdtemp(path.join(tmpdir(), 'sc-doctor-undo-'));
+  const { result } = await unfinishedRun(home);
+  const asked: string[] = [];
+  const interactive: FrontEnd = async (input) => {
+    input.prompts!.serve((prompt) => {
+      asked.push(`${prompt.question.message} [${prompt.question.flag}]`);
+      if (prompt.kind === 'confirm') prompt.answer(false);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return 0;
+  };
+  await doctorRun([], home, interactive);
+  assert.deepEqual(asked, [
+    `Run ${result.runId} on ${TARGET} did not finish. Undo what it changed first? [sc-doctor undo ${result.runId}]`,
+  ]);
 });
