@@ -8,7 +8,6 @@ import { EventBus } from '../core/events.ts';
 import type { FrontEnd, FrontEndInput } from '../core/front-end.ts';
 import { colorEnabled, type OutputMode, resolveMode } from '../core/mode.ts';
 import { createPromptChannel, refusingPrompter } from '../core/prompter.ts';
-import type { Services } from '../core/services.ts';
 import { createSession } from '../core/session.ts';
 import type { DoctorOptions } from '../core/types.ts';
 import { type SetupFlowDeps, setupFlow } from '../setup/flow.ts';
