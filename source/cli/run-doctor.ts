@@ -11,6 +11,7 @@ import { createPromptChannel, type Prompter, refusingPrompter } from '../core/pr
 import type { Services } from '../core/services.ts';
 import { type ChooseTarget, createSession, type Session } from '../core/session.ts';
 import type { Check, DoctorOptions } from '../core/types.ts';
+import { Interrupts } from '../setup/interrupts.ts';
 import type { StepUndoer } from '../setup/step.ts';
 import { assertCloudRegistered } from './cloud-option.ts';
 import type { CliIo } from './io.ts';
@@ -77,9 +78,17 @@ export async function runDoctor(
   if (mode === 'interactive' && io.env.NO_COLOR && !io.env.FORCE_COLOR) io.env.FORCE_COLOR = '0';
 
   const cancel = new AbortController();
+  // The interactive doctor can go on to a setup (`s`): its Ctrl-C and SIGTERM are counted for the
+  // engine once steps are being applied.
+  const interrupts = mode === 'interactive' ? new Interrupts() : undefined;
+  let applying = false;
   let signals = 0;
   const unsubscribe = io.onSignal?.(() => {
     signals += 1;
+    if (applying && interrupts) {
+      interrupts.interrupt();
+      return;
+    }
     if (signals === 1) cancel.abort(new Error('cancelled'));
     // A second Ctrl-C means "now": nothing is left to clean up for the doctor.
     else process.exit(ExitCode.Cancelled);
@@ -108,6 +117,10 @@ export async function runDoctor(
       signal: cancel.signal,
       chooseTarget: deps.chooseTarget,
       slowAfterMs: SLOW_AFTER_MS,
+      ...(interrupts ? { setupFlow: await interactiveSetupFlow(interrupts, io, deps) } : {}),
+    });
+    session.bus.on((event) => {
+      if (event.type === 'plan:ready') applying = true;
     });
     if (mode !== 'json') await announceUnfinishedRuns(mode, { session, services, prompter }, io, deps);
     const input: FrontEndInput = {
@@ -118,6 +131,7 @@ export async function runDoctor(
       strict: request.strict,
       color: colorEnabled(mode, io.env, io.stdoutIsTTY),
       cancel,
+      ...(interrupts ? { interrupt: () => void interrupts.interrupt() } : {}),
       stdout: io.stdout,
       stderr: io.stderr,
     };
@@ -160,4 +174,26 @@ async function announceUnfinishedRuns(
   } catch {
     // The journal is advisory here: the doctor runs whatever state it is in.
   }
+}
+
+/**
+ * The setup `s` starts from the interactive doctor: PostgreSQL, everything else asked on the way
+ * (auth type, client type), the plan confirmed on its screen.
+ */
+async function interactiveSetupFlow(
+  interrupts: Interrupts,
+  io: CliIo,
+  deps: DoctorDeps,
+): Promise<NonNullable<Parameters<typeof createSession>[0]['setupFlow']>> {
+  const [{ setupFlow }, { Journal }, { homedir }] = await Promise.all([
+    import('../setup/flow.ts'),
+    import('../setup/journal.ts'),
+    import('node:os'),
+  ]);
+  return setupFlow({
+    request: { database: 'postgres', yes: false, dryRun: false, linker: true, grants: 'least' },
+    journal: new Journal({ home: deps.home ?? (io.env.HOME || homedir()) }),
+    interrupts,
+    ...(deps.undoers ? { undoers: deps.undoers } : {}),
+  });
 }

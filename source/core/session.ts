@@ -89,6 +89,7 @@ export function createSession(session: SessionOptions): Session {
     announce: false,
   };
 
+  let chosenTarget: TargetOptions | undefined;
   const flows: Session = {
     bus,
     async setup() {
@@ -98,7 +99,9 @@ export function createSession(session: SessionOptions): Session {
         bus,
         services,
         prompter: session.prompter,
-        options: session.options,
+        options: chosenTarget
+          ? { ...session.options, target: { ...session.options.target, ...chosenTarget } }
+          : session.options,
       });
     },
     async doctor() {
@@ -107,11 +110,15 @@ export function createSession(session: SessionOptions): Session {
       bus.emit({ type: 'doctor:start', checks: checks.map(({ id, title }) => ({ id, title })) });
       const baseOutcomes = await runChecks(base, { ...runner, options: session.options });
 
-      let options = session.options;
+      let options = chosenTarget
+        ? { ...session.options, target: { ...session.options.target, ...chosenTarget } }
+        : session.options;
       if (targeted.length > 0 && !hasTarget(options.target) && session.prompter.interactive) {
         if (!signal.aborted) {
           bus.emit({ type: 'doctor:choose-target' });
           const chosen = await chooseTarget(session.prompter, services, signal);
+          // Kept for the session: a setup started after the doctor checks the same target again.
+          if (chosen) chosenTarget = chosen;
           if (chosen) options = { ...options, target: { ...options.target, ...chosen } };
         }
       }

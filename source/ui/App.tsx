@@ -1,5 +1,5 @@
 import { Box, Static, useApp, useStdin, useWindowSize } from 'ink';
-import { useCallback, useEffect, useMemo, useReducer } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import type { FrontEndInput } from '../core/front-end.ts';
 import { AppProviders } from './context.tsx';
 import { useAppActionsFor } from './hooks/use-app-actions.ts';
@@ -34,19 +34,31 @@ export function App({ input, onExit, now = Date.now, size }: AppProps) {
   useDoctorEvents(input.session.bus, dispatch, now);
   const { isRawModeSupported } = useStdin();
   usePrompts(input.prompts, dispatch, isRawModeSupported);
-  const setupFlow = input.header.command === 'setup' ? input.session.setup : undefined;
+  // A setup runs from the start (`sc-doctor setup`) or after the doctor, when `s` asked for one.
+  const setupFromStart = input.header.command === 'setup' ? input.session.setup : undefined;
+  const setupFlow = setupFromStart ?? (state.setupRequested ? input.session.setup : undefined);
   const run = useMemo(
     () =>
-      setupFlow
+      setupFromStart
         ? async () => {
-            const outcome = await setupFlow();
+            const outcome = await setupFromStart();
             dispatch({ type: 'setup:finished', outcome });
             return outcome.doctor;
           }
         : input.session.doctor,
-    [setupFlow, input.session.doctor],
+    [setupFromStart, input.session.doctor],
   );
   useRunOnce(run, dispatch);
+  const laterSetup = useRef(false);
+  useEffect(() => {
+    if (setupFromStart || !setupFlow || laterSetup.current) return;
+    laterSetup.current = true;
+    setupFlow().then(
+      (outcome) => dispatch({ type: 'setup:finished', outcome }),
+      (error: unknown) =>
+        dispatch({ type: 'run-failed', message: error instanceof Error ? error.message : String(error) }),
+    );
+  }, [setupFromStart, setupFlow]);
   const actions = useAppActionsFor(state.prompts, dispatch, input.strict, state.setup.outcome);
 
   const doctor = state.doctor;

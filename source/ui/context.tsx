@@ -21,6 +21,8 @@ export interface AppActions {
   toggleSetupDetails(): void;
   /** Leave after a setup, with the setup's exit code (130 when it has not ended). */
   finishSetup(): void;
+  /** Doctor screen: set up the checked target (`s`). */
+  startSetup(): void;
 }
 
 const StateContext = createContext<AppState | null>(null);

@@ -42,6 +42,7 @@ export function renderWithProviders(
     answer: record('answer'),
     toggleSetupDetails: record('toggleSetupDetails'),
     finishSetup: record('finishSetup'),
+    startSetup: record('startSetup'),
   };
   const state: AppState = { ...initialAppState(), ...options.state };
   const instance = render(

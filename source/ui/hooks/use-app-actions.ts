@@ -24,6 +24,7 @@ export function useAppActionsFor(
         prompt?.answer(value as never);
       },
       toggleSetupDetails: () => dispatch({ type: 'setup:toggle-details' }),
+      startSetup: () => dispatch({ type: 'setup:start' }),
       finishSetup: () =>
         dispatch({
           type: 'setup:quit',

@@ -2,7 +2,7 @@
 import type { FrontEndInput } from '../../core/front-end.ts';
 import { useAppActions, useAppState } from '../context.tsx';
 import { useDoctorKeys } from '../hooks/use-doctor-keys.ts';
-import type { ScreenName } from '../state/app-state.ts';
+import { canStartSetup, type ScreenName } from '../state/app-state.ts';
 import { DoctorScreen } from './DoctorScreen.tsx';
 import { QuestionScreen } from './QuestionScreen.tsx';
 import { ApplyRoute, DoneRoute, PlanRoute } from './setup-routes.tsx';
@@ -34,8 +34,11 @@ export function Screen({ name, ...props }: ScreenProps) {
 }
 
 function DoctorRoute({ focused, input, columns, rows, now, final }: Omit<ScreenProps, 'name'>) {
-  const state = useAppState().doctor;
-  useDoctorKeys(useAppActions(), { isActive: focused });
+  const app = useAppState();
+  const state = app.doctor;
+  const canSetup =
+    input.header.command !== 'setup' && input.session.setup !== undefined && canStartSetup(app);
+  useDoctorKeys(useAppActions(), { isActive: focused, canSetup });
   return (
     <DoctorScreen
       state={state}
@@ -45,6 +48,7 @@ function DoctorRoute({ focused, input, columns, rows, now, final }: Omit<ScreenP
       now={now}
       color={input.color}
       final={final}
+      canSetup={canSetup}
     />
   );
 }

@@ -15,6 +15,8 @@ export interface AppState {
   doctor: DoctorState;
   /** The setup screens' state (empty for a doctor-only run). */
   setup: SetupState;
+  /** `s` on the doctor screen asked for a setup of the checked target. */
+  setupRequested: boolean;
   /** Questions asked and not answered yet, oldest first; the first one is on screen. */
   prompts: OpenPrompt[];
   /** Bottom is the first screen; the last entry has the focus. */
@@ -28,6 +30,7 @@ export type AppAction =
   | { type: 'prompt:close'; id: number }
   | { type: 'setup:finished'; outcome: SetupOutcome }
   | { type: 'setup:toggle-details' }
+  | { type: 'setup:start' }
   /** Leave a setup run with its own exit code. */
   | { type: 'setup:quit'; exitCode: number };
 
@@ -35,6 +38,7 @@ export function initialAppState(options: { verbose?: boolean } = {}): AppState {
   return {
     doctor: initialDoctorState(options),
     setup: initialSetupState(),
+    setupRequested: false,
     prompts: [],
     screens: ['doctor'],
   };
@@ -71,6 +75,10 @@ export function appReducer(state: AppState, action: AppAction): AppState {
     }
     case 'setup:toggle-details':
       return { ...state, setup: setupReducer(state.setup, action) };
+    case 'setup:start':
+      return state.setupRequested || state.doctor.exitCode !== null
+        ? state
+        : { ...state, setupRequested: true };
     case 'setup:finished': {
       const setup = setupReducer(state.setup, action);
       const { outcome } = action;
@@ -123,4 +131,17 @@ function withQuestion(screens: ScreenName[], open: boolean): ScreenName[] {
   const has = screens.at(-1) === 'question';
   if (open === has) return screens;
   return open ? [...screens, 'question'] : screens.slice(0, -1);
+}
+
+/**
+ * Whether `s` can start a setup from the doctor screen: the doctor is done and found both the server
+ * and the app (a setup needs them; the setup flow itself refuses on a blocking failure).
+ */
+export function canStartSetup(state: AppState): boolean {
+  if (state.setupRequested || !state.doctor.finished) return false;
+  const found = (id: string) => {
+    const outcome = state.doctor.rows.find((row) => row.id === id)?.outcome;
+    return outcome?.status === 'pass' || outcome?.status === 'warn';
+  };
+  return found('server') && found('app-identity');
 }
