@@ -212,3 +212,55 @@ test('Ctrl-C while applying goes to the interrupts; the App leaves with 130 once
   assert.equal(await app.exitCode, 130);
   assert.match(app.frames.join('\n'), /undone/);
 });
+
+test('the doctor screen offers s setup once the server and the app were found; s starts the setup', async () => {
+  const bus = new EventBus();
+  const found = (id: string, title: string) => ({ ...azCliPass, id, title, message: 'found' });
+  const outcomes = [azCliPass, found('server', 'Database server'), found('app-identity', 'App identity')];
+  let setups = 0;
+  const input: FrontEndInput = {
+    session: {
+      bus,
+      doctor: async () => {
+        bus.emit({ type: 'doctor:start', checks: outcomes.map(({ id, title }) => ({ id, title })) });
+        for (const outcome of outcomes) bus.emit({ type: 'check:end', outcome });
+        bus.emit({ type: 'doctor:end', outcomes, summary: summarize(outcomes) });
+        return outcomes;
+      },
+      setup: async () => {
+        setups += 1;
+        bus.emit({ type: 'setup:plan', title: TITLE, steps: plan, dryRun: true });
+        return { kind: 'planned', doctor: outcomes, title: TITLE, plan };
+      },
+    },
+    header: { tool: 'sc-doctor', version: '0.1.0', command: 'doctor' },
+    verbose: false,
+    strict: false,
+    color: false,
+    cancel: new AbortController(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+  };
+  let exited!: (code: number) => void;
+  const exitCode = new Promise<number>((resolve) => {
+    exited = resolve;
+  });
+  const instance = render(
+    <App input={input} onExit={exited} now={() => 1000} size={{ columns: 100, rows: 40 }} />,
+  );
+  const waitFor = async (pattern: RegExp, what: string) => {
+    const deadline = Date.now() + 3000;
+    while (!pattern.test(instance.lastFrame() ?? '')) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${instance.lastFrame()}`);
+      await delay(10);
+    }
+  };
+  await waitFor(/enter details {2}s setup {2}q quit/, 'the s setup hint');
+  await delay(50);
+  instance.stdin.write('s');
+  await waitFor(/Plan · orders-api/, 'the plan of the setup');
+  assert.equal(setups, 1);
+  await delay(50);
+  instance.stdin.write('q');
+  assert.equal(await exitCode, 0, 'a dry run ends 0');
+});
