@@ -92,7 +92,7 @@ export async function runUndoCommand(
     const result = await undoFromJournal({
       journal,
       runId,
-      steps: (deps.undoers ?? postgresUndoers)(services),
+      steps: deps.undoers ? deps.undoers(services) : postgresUndoers(services, command.options.connectTo),
       emit: (event) => lines.handle(event),
       stopSignal: interrupts.stopSignal,
     });

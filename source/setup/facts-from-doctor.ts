@@ -4,11 +4,16 @@
  */
 import type { CheckOutcome } from '../core/types.ts';
 import type { AppFacts, ServerFacts } from '../doctor/facts.ts';
+import type { NetworkVerdict } from '../doctor/network-probe.ts';
 
 export interface DoctorFacts {
   server: ServerFacts | null;
   app: AppFacts | null;
-  signedIn: { objectId: string; user: string; type: string } | null;
+  signedIn: { objectId: string; user: string; type: 'user' | 'servicePrincipal' } | null;
+  /** The network-path check's verdict, when it got that far. */
+  networkPath: NetworkVerdict | undefined;
+  /** The entra-config check saw Entra authentication on (enabling it then needs no consent). */
+  entraAuthEnabled: boolean | undefined;
   publicIp: string | undefined;
   /** The server cannot be reached from here: the database step is handed off as a script. */
   unreachable: boolean;
@@ -41,12 +46,20 @@ export function factsFromDoctor(outcomes: readonly CheckOutcome[]): DoctorFacts 
         : {
             objectId,
             user: typeof signin.user === 'string' ? signin.user : objectId,
-            type: typeof signin.userType === 'string' ? signin.userType : 'user',
+            // An app registration signs in as a service principal; people and anything else as users.
+            type: signin.userType === 'servicePrincipal' ? 'servicePrincipal' : 'user',
           },
     publicIp: firewall?.publicIp ?? undefined,
+    networkPath: (network?.data.network as { verdict?: NetworkVerdict } | undefined)?.verdict,
+    entraAuthEnabled: entraAuth(outcome(outcomes, 'entra-config')),
     // Through a tunnel (`via`) the path is the user's to fix; without one, the hand-off does the job.
     unreachable: failed(network) && !via,
   };
+}
+
+function entraAuth(o: CheckOutcome | undefined): boolean | undefined {
+  const value = o?.data.entraAuth;
+  return typeof value === 'boolean' ? value : undefined;
 }
 
 /**

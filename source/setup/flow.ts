@@ -17,7 +17,12 @@ import type { Journal } from './journal.ts';
 import { offerUnfinished } from './offer-unfinished.ts';
 import { planSteps } from './plan.ts';
 import { PLAN_QUESTION_ID } from './plan-question.ts';
-import { type PostgresSetupInput, postgresSetupSteps, postgresUndoers } from './postgres/index.ts';
+import {
+  type PostgresSetupInput,
+  postgresSetupSteps,
+  postgresUndoers,
+  problemsOf,
+} from './postgres/index.ts';
 import { RunLockedError } from './run-lock.ts';
 import type { Step, StepUndoer } from './step.ts';
 
@@ -63,7 +68,8 @@ export function setupFlow(deps: SetupFlowDeps) {
       journal,
       bus,
       prompter,
-      undoers: () => (deps.undoers ?? postgresUndoers)(services),
+      undoers: () =>
+        deps.undoers ? deps.undoers(services) : postgresUndoers(services, ctx.options.connectTo),
       signal,
       stopSignal: interrupts.stopSignal,
     });
@@ -103,7 +109,15 @@ export function setupFlow(deps: SetupFlowDeps) {
       ...(ctx.options.connectTo ? { connectTo: ctx.options.connectTo } : {}),
       ...(facts.unreachable ? { handOffDir: deps.cwd ?? process.cwd() } : {}),
       grants: request.grants,
+      ...(facts.networkPath ? { networkPath: facts.networkPath } : {}),
+      ...(facts.entraAuthEnabled !== undefined ? { entraAuthEnabled: facts.entraAuthEnabled } : {}),
     };
+    // Names Azure or PostgreSQL would refuse are said before any step exists.
+    const problems = problemsOf(input);
+    if (problems.length > 0) {
+      bus.emit({ type: 'setup:refused', reasons: problems });
+      return { kind: 'refused', doctor, reasons: problems };
+    }
     const title = `${app.name} → ${server.name}/${database} · ${authWords(auth)} · client ${clientType}`;
     const steps = (deps.buildSteps ?? postgresSetupSteps)(input, stepServices);
     const plan = await planSteps(steps, signal);

@@ -5,6 +5,7 @@
 import type { ConnectToMap } from '../../core/connect-to.ts';
 import type { Services } from '../../core/services.ts';
 import type { AppFacts, ServerFacts } from '../../doctor/facts.ts';
+import type { NetworkVerdict } from '../../doctor/network-probe.ts';
 import type { ClientType } from '../client-type.ts';
 import type { Step, StepUndoer } from '../step.ts';
 
@@ -21,11 +22,22 @@ export interface PostgresSetupInput {
   dbUser?: string;
   connectionName?: string;
   linker: boolean;
-  signedIn: { objectId: string; user: string; type: string };
+  signedIn: { objectId: string; user: string; type: 'user' | 'servicePrincipal' };
   publicIp?: string;
   connectTo?: ConnectToMap;
   handOffDir?: string;
   grants: 'least' | 'owner';
+  /** The doctor's network-path verdict; `private-network` hands the database statements off. */
+  networkPath?: NetworkVerdict;
+  /** The doctor saw Entra authentication already on: enabling it needs no consent. */
+  entraAuthEnabled?: boolean;
+  /** The doctor found the role mapped to another object id: ask consent to drop and re-create it. */
+  staleRoleObjectId?: string;
+}
+
+/** Names PostgreSQL or Service Connector would refuse, found before any step exists. */
+export function problemsOf(_input: PostgresSetupInput): string[] {
+  return [];
 }
 
 /** The steps of a PostgreSQL setup, in plan order. */
@@ -34,6 +46,6 @@ export function postgresSetupSteps(_input: PostgresSetupInput, _services: Servic
 }
 
 /** The undo side of every PostgreSQL step, for `sc-doctor undo`. */
-export function postgresUndoers(_services: Services): StepUndoer[] {
+export function postgresUndoers(_services: Services, _connectTo?: ConnectToMap): StepUndoer[] {
   throw new Error('PostgreSQL setup steps are not available in this build');
 }
