@@ -3,7 +3,7 @@
  * all read these tables, so they cannot disagree.
  */
 
-export type FlagGroup = 'output' | 'azure' | 'target' | 'snippet' | 'info';
+export type FlagGroup = 'output' | 'azure' | 'target' | 'setup' | 'snippet' | 'info';
 
 export interface FlagSpec {
   /** Long name without the dashes, e.g. `resource-group`. */
@@ -15,6 +15,8 @@ export interface FlagSpec {
   help: string;
   /** Key under `DoctorOptions.target` for target flags. */
   targetKey?: string;
+  /** The commands that take this flag; absent when every command does. */
+  commands?: readonly string[];
 }
 
 /** Values of `--credential`. */
@@ -111,31 +113,82 @@ export const FLAGS: readonly FlagSpec[] = [
     help: "log in with your token; check the app's database user",
   },
   {
+    name: 'system-identity',
+    group: 'setup',
+    commands: ['setup'],
+    help: "auth: the app's system-assigned managed identity",
+  },
+  {
+    name: 'user-identity',
+    value: 'client-id=X subs-id=Y',
+    group: 'setup',
+    commands: ['setup'],
+    help: 'auth: a user-assigned managed identity (attached to the app when it is not)',
+  },
+  {
+    name: 'service-principal',
+    value: 'client-id=X',
+    group: 'setup',
+    commands: ['setup'],
+    help: 'auth: a service principal; its secret comes from AZURE_CLIENT_SECRET or a masked prompt',
+  },
+  {
     name: 'client-type',
     value: '<type>',
-    group: 'snippet',
-    help: 'java springBoot dotnet python django nodejs go php ruby none',
+    group: 'setup',
+    commands: ['setup', 'snippet'],
+    help: 'java, springBoot, dotnet, python, django, nodejs, go, php, ruby or none (default: detected)',
   },
+  {
+    name: 'yes',
+    group: 'setup',
+    commands: ['setup'],
+    help: 'apply without asking (needed without a terminal)',
+  },
+  { name: 'dry-run', group: 'setup', commands: ['setup'], help: 'print the plan; change nothing' },
+  {
+    name: 'no-linker',
+    group: 'setup',
+    commands: ['setup'],
+    help: 'write the app settings directly instead of registering with Service Connector',
+  },
+  {
+    name: 'db-user',
+    value: '<name>',
+    group: 'setup',
+    commands: ['setup', 'snippet'],
+    help: 'the database user (default for setup: aad_<connection>, as the Azure CLI names it)',
+  },
+  {
+    name: 'grants',
+    value: '<least|owner>',
+    group: 'setup',
+    commands: ['setup'],
+    help: "least (default): what an app needs in its database; owner: the Azure CLI's broader grants",
+  },
+  { name: 'list', group: 'setup', commands: ['undo'], help: 'undo: list the runs instead of undoing one' },
   {
     name: 'auth',
     value: '<type>',
     group: 'snippet',
+    commands: ['snippet'],
     help: 'system (default), user (user-assigned identity), sp (service principal)',
   },
-  { name: 'db-user', value: '<name>', group: 'snippet', help: 'database user the identity signs in as' },
   {
     name: 'client-id',
     value: '<id>',
     group: 'snippet',
+    commands: ['snippet'],
     help: 'client id of the user-assigned identity or service principal',
   },
   {
     name: 'out',
     value: '<dir>',
     group: 'snippet',
+    commands: ['snippet'],
     help: 'write the files into this folder instead of printing them',
   },
-  { name: 'force', group: 'snippet', help: 'with --out: replace files that exist' },
+  { name: 'force', group: 'snippet', commands: ['snippet'], help: 'with --out: replace files that exist' },
   { name: 'help', short: 'h', group: 'info', help: 'show help (also: sc-doctor help <command>)' },
   { name: 'version', short: 'v', group: 'info', help: 'print the version' },
 ];
@@ -158,14 +211,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'setup',
     usage: 'setup <postgres|mysql|sql>',
-    summary: 'guided passwordless setup with rollback',
-    available: false,
+    summary: 'guided passwordless setup with rollback (postgres; mysql and sql arrive later)',
+    available: true,
   },
   {
     name: 'undo',
-    usage: 'undo [RUN_ID]',
-    summary: 'roll back a finished or interrupted setup from its journal',
-    available: false,
+    usage: 'undo [RUN_ID] [--list]',
+    summary: 'roll back a finished or interrupted setup from its journal (latest when no id)',
+    available: true,
   },
   {
     name: 'snippet',

@@ -5,6 +5,7 @@ const GROUP_TITLES: Record<FlagGroup, string> = {
   output: 'Output',
   azure: 'Azure',
   target: 'Target (which app and server the checks look at)',
+  setup: 'Setup and undo',
   snippet: 'Snippet (client type detected from the project when not given; --server, --database too)',
   info: 'Information',
 };
@@ -30,6 +31,9 @@ const EXAMPLES = `Examples
   sc-doctor doctor --json > doctor.json          machine-readable report
   CI=true sc-doctor doctor --strict              in a pipeline: warnings fail too
   sc-doctor doctor --cloud AzureUSGovernment --subscription 0b1f6471-1bf0-4dda-aec3-111122223333
+  sc-doctor setup postgres -g rg-orders -n orders-api --server pg-orders --database orders \\
+    --system-identity --client-type nodejs --dry-run
+  sc-doctor undo --list                          the setup runs, newest last
   sc-doctor snippet postgres --client-type nodejs --auth user --server pg-orders --out src/db`;
 
 /** Help for the whole tool, or for one command when `command` names one. */

@@ -8,18 +8,25 @@ import { doctorOptionsFrom } from './doctor-options.ts';
 import { commandByName } from './flags.ts';
 import { helpText } from './help.ts';
 import { type CliIo, processIo } from './io.ts';
+import { usageErrorDocument } from './json-error.ts';
 import { firstWord, HELP_HINT, parseArgs, unknownCommand, unknownFlagIn } from './parse-args.ts';
-import type { DoctorDeps } from './run-doctor.ts';
+import type { SetupDeps } from './run-setup.ts';
+import { assertFlagsFor, glueKeyValues, setupRequestFrom, undoRequestFrom } from './setup-options.ts';
 import { UsageError } from './usage-error.ts';
 import { toolVersion } from './version.ts';
 
 /** Runs the CLI and returns the exit code; never throws and never calls `process.exit`. */
-export async function main(argv: string[], io: CliIo = processIo(), deps?: DoctorDeps): Promise<number> {
+export async function main(argv: string[], io: CliIo = processIo(), deps?: SetupDeps): Promise<number> {
+  argv = glueKeyValues(argv);
   try {
     return await dispatch(argv, io, deps);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`sc-doctor: ${error.message}\n${error.hints.map((hint) => `${hint}\n`).join('')}`);
+      // Setup and undo promise one JSON document for every outcome, a mistake included.
+      if (wantsJsonDocument(argv)) {
+        io.stdout.write(`${JSON.stringify(usageErrorDocument(error.message, error.hints), null, 2)}\n`);
+      }
       return ExitCode.Usage;
     }
     const verbose = argv.includes('--verbose');
@@ -34,7 +41,14 @@ export async function main(argv: string[], io: CliIo = processIo(), deps?: Docto
   }
 }
 
-async function dispatch(argv: string[], io: CliIo, deps: DoctorDeps | undefined): Promise<number> {
+/** `setup ... --json` or `undo ... --json`: answer even a usage error with a JSON document. */
+function wantsJsonDocument(argv: readonly string[]): boolean {
+  const options = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length);
+  const word = firstWord(argv);
+  return options.includes('--json') && (word === 'setup' || word === 'undo');
+}
+
+async function dispatch(argv: string[], io: CliIo, deps: SetupDeps | undefined): Promise<number> {
   const options = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length);
   // Help wins over every other mistake (someone asking for help should get it), but an unknown flag
   // is still named on stderr and fails the run: a typo must never pass silently.
@@ -73,16 +87,37 @@ async function dispatch(argv: string[], io: CliIo, deps: DoctorDeps | undefined)
     if (!spec) throw unknownCommand(command);
     if (!spec.available) throw notAvailable(spec.name);
   }
-  if (command === 'snippet') {
-    const { runSnippet } = await import('./run-snippet.ts');
-    return runSnippet(parsed, io, io.cwd);
-  }
-  if (operands.length > 0) throw new UsageError(`unexpected argument '${operands[0]}'.`, [HELP_HINT]);
   if (flags.has('json') && flags.has('plain')) {
     throw new UsageError('--json and --plain cannot be used together: pick one output.', [
       '--json prints one JSON document; --plain prints lines a person or a log can read.',
     ]);
   }
+  assertFlagsFor(command ?? 'doctor', parsed);
+  if (command === 'snippet') {
+    const { runSnippet } = await import('./run-snippet.ts');
+    return runSnippet(parsed, io, io.cwd);
+  }
+  if (command === 'setup') {
+    const request = setupRequestFrom(parsed);
+    const options = doctorOptionsFrom(parsed, io.env);
+    const { runSetupCommand } = await import('./run-setup.ts');
+    const setup = {
+      options,
+      request,
+      json: flags.has('json'),
+      plain: flags.has('plain'),
+      strict: flags.has('strict'),
+    };
+    return deps ? runSetupCommand(setup, io, deps) : runSetupCommand(setup, io);
+  }
+  if (command === 'undo') {
+    const request = undoRequestFrom(parsed);
+    const options = doctorOptionsFrom(parsed, io.env);
+    const { runUndoCommand } = await import('./run-undo.ts');
+    const undo = { request, options, json: flags.has('json') };
+    return deps ? runUndoCommand(undo, io, deps) : runUndoCommand(undo, io);
+  }
+  if (operands.length > 0) throw new UsageError(`unexpected argument '${operands[0]}'.`, [HELP_HINT]);
 
   const doctorOptions = doctorOptionsFrom(parsed, io.env);
   const { runDoctor } = await import('./run-doctor.ts');

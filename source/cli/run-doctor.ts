@@ -7,10 +7,12 @@ import { EventBus } from '../core/events.ts';
 import { ExitCode } from '../core/exit-codes.ts';
 import type { FrontEnd, FrontEndInput } from '../core/front-end.ts';
 import { colorEnabled, type OutputMode, resolveMode } from '../core/mode.ts';
-import { createPromptChannel, refusingPrompter } from '../core/prompter.ts';
+import { createPromptChannel, type Prompter, refusingPrompter } from '../core/prompter.ts';
 import type { Services } from '../core/services.ts';
-import { type ChooseTarget, createSession } from '../core/session.ts';
+import { type ChooseTarget, createSession, type Session } from '../core/session.ts';
 import type { Check, DoctorOptions } from '../core/types.ts';
+import { Interrupts } from '../setup/interrupts.ts';
+import type { StepUndoer } from '../setup/step.ts';
 import { assertCloudRegistered } from './cloud-option.ts';
 import type { CliIo } from './io.ts';
 import { TOOL_NAME, toolVersion } from './version.ts';
@@ -30,6 +32,10 @@ export interface DoctorDeps {
   loadFrontEnd(mode: OutputMode): Promise<FrontEnd>;
   /** Asks for a target in interactive mode when no target flag was given; without it nothing is asked. */
   chooseTarget?: ChooseTarget;
+  /** The home that holds `.sc-doctor/runs`; HOME by default (no journal is read without either). */
+  home?: string;
+  /** The setup steps' undoers, for undoing an unfinished run offered on start. */
+  undoers?: (services: Services) => StepUndoer[];
 }
 
 /** A "still running" notice appears after this long: long enough that a normal check never shows it. */
@@ -77,9 +83,17 @@ export async function runDoctor(
   if (mode === 'interactive' && io.env.NO_COLOR && !io.env.FORCE_COLOR) io.env.FORCE_COLOR = '0';
 
   const cancel = new AbortController();
+  // The interactive doctor can go on to a setup (`s`): its Ctrl-C and SIGTERM are counted for the
+  // engine once steps are being applied.
+  const interrupts = mode === 'interactive' ? new Interrupts() : undefined;
+  let applying = false;
   let signals = 0;
   const unsubscribe = io.onSignal?.(() => {
     signals += 1;
+    if (applying && interrupts) {
+      interrupts.interrupt();
+      return;
+    }
     if (signals === 1) cancel.abort(new Error('cancelled'));
     // A second Ctrl-C means "now": nothing is left to clean up for the doctor.
     else process.exit(ExitCode.Cancelled);
@@ -98,16 +112,22 @@ export async function runDoctor(
     await assertCloudRegistered(services.azure, request.options.cloud);
     // Only the interactive screen has someone to ask; elsewhere a question is a usage error naming its flag.
     const prompts = mode === 'interactive' ? createPromptChannel() : undefined;
+    const prompter = prompts?.prompter ?? refusingPrompter(mode === 'json' ? 'json' : 'plain');
     const session = createSession({
       bus: new EventBus(),
       services,
-      prompter: prompts?.prompter ?? refusingPrompter(mode === 'json' ? 'json' : 'plain'),
+      prompter,
       checks,
       options: request.options,
       signal: cancel.signal,
       chooseTarget: deps.chooseTarget,
       slowAfterMs: SLOW_AFTER_MS,
+      ...(interrupts ? { setupFlow: await interactiveSetupFlow(interrupts, io, deps) } : {}),
     });
+    session.bus.on((event) => {
+      if (event.type === 'plan:ready') applying = true;
+    });
+    if (mode !== 'json') await announceUnfinishedRuns(mode, { session, services, prompter }, io, deps);
     const input: FrontEndInput = {
       session,
       prompts,
@@ -116,6 +136,7 @@ export async function runDoctor(
       strict: request.strict,
       color: colorEnabled(mode, io.env, io.stdoutIsTTY),
       cancel,
+      ...(interrupts ? { interrupt: () => void interrupts.interrupt() } : {}),
       stdout: io.stdout,
       stderr: io.stderr,
     };
@@ -125,4 +146,59 @@ export async function runDoctor(
     for (const dispose of disposers) dispose();
     unsubscribe?.();
   }
+}
+
+/**
+ * A setup run that was killed, or whose rollback did not finish, is offered for undo on start:
+ * interactive asks (the question waits for the screen); plain prints the command on stderr. A journal
+ * that cannot be read never stops the doctor.
+ */
+async function announceUnfinishedRuns(
+  mode: OutputMode,
+  { session, services, prompter }: { session: Session; services: Services; prompter: Prompter },
+  io: CliIo,
+  deps: DoctorDeps,
+): Promise<void> {
+  const home = deps.home ?? io.env.HOME;
+  if (!home) return;
+  try {
+    const { Journal } = await import('../setup/journal.ts');
+    const { offerUnfinished, unfinishedNotice } = await import('../setup/offer-unfinished.ts');
+    const journal = new Journal({ home });
+    if (mode === 'plain') {
+      for (const run of await journal.unfinishedRuns()) io.stderr.write(`${unfinishedNotice(run)}\n`);
+      return;
+    }
+    const undoers = async () => {
+      if (deps.undoers) return deps.undoers(services);
+      const { postgresUndoers } = await import('../setup/postgres/index.ts');
+      return postgresUndoers(services);
+    };
+    const steps = await undoers().catch(() => []);
+    void offerUnfinished({ journal, bus: session.bus, prompter, undoers: () => steps }).catch(() => {});
+  } catch {
+    // The journal is advisory here: the doctor runs whatever state it is in.
+  }
+}
+
+/**
+ * The setup `s` starts from the interactive doctor: PostgreSQL, everything else asked on the way
+ * (auth type, client type), the plan confirmed on its screen.
+ */
+async function interactiveSetupFlow(
+  interrupts: Interrupts,
+  io: CliIo,
+  deps: DoctorDeps,
+): Promise<NonNullable<Parameters<typeof createSession>[0]['setupFlow']>> {
+  const [{ setupFlow }, { Journal }, { homedir }] = await Promise.all([
+    import('../setup/flow.ts'),
+    import('../setup/journal.ts'),
+    import('node:os'),
+  ]);
+  return setupFlow({
+    request: { database: 'postgres', yes: false, dryRun: false, linker: true, grants: 'least' },
+    journal: new Journal({ home: deps.home ?? (io.env.HOME || homedir()) }),
+    interrupts,
+    ...(deps.undoers ? { undoers: deps.undoers } : {}),
+  });
 }

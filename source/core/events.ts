@@ -6,6 +6,7 @@
  * `plan:*`, `step:*` and `rollback:*` are reserved for the setup engine (declared here so the
  * front-ends can be written against one union).
  */
+import type { EngineEvent, PlannedStepView } from '../setup/engine-events.ts';
 import type { CheckOutcome, DoctorSummary } from './types.ts';
 
 /** A row a front-end can show before it has a result: a check or a setup step. */
@@ -25,24 +26,24 @@ export type CheckEvent =
   | { type: 'check:slow'; id: string; title: string; elapsedMs: number }
   | { type: 'check:end'; outcome: CheckOutcome };
 
-/** The plan setup will apply, in order; nothing has changed yet. */
-export type PlanEvent = { type: 'plan:ready'; steps: Announced[] };
+/**
+ * The setup engine's events, as it emits them: the plan, each step's start, progress and end, then the
+ * rollback. The session forwards them unchanged, so every front-end sees the engine's own words.
+ */
+export type PlanEvent = Extract<EngineEvent, { type: `plan:${string}` }>;
+export type StepEvent = Extract<EngineEvent, { type: `step:${string}` }>;
+export type RollbackEvent = Extract<EngineEvent, { type: `rollback:${string}` }>;
 
-export type StepStatus = 'done' | 'failed' | 'skipped';
+/** The setup flow around the engine: what it will act on, and why it would not start. */
+export type SetupEvent =
+  /** The plan, before anything is asked or written: `title` says who connects to what, and how. */
+  | { type: 'setup:plan'; title: string; steps: PlannedStepView[]; dryRun: boolean }
+  /** The doctor found something setup cannot fix; nothing was changed. */
+  | { type: 'setup:refused'; reasons: string[] }
+  /** An unfinished run's journal was found: offered for undo. */
+  | { type: 'setup:unfinished'; runs: { runId: string; target: string; status: string }[] };
 
-export type StepEvent =
-  | { type: 'step:start'; id: string; title: string; at: number }
-  /** A long step says what it is waiting for (e.g. `server restarting`). */
-  | { type: 'step:progress'; id: string; message: string }
-  | { type: 'step:end'; id: string; status: StepStatus; message: string; durationMs: number };
-
-export type RollbackEvent =
-  | { type: 'rollback:start'; steps: Announced[] }
-  | { type: 'rollback:step'; id: string; status: 'undone' | 'failed' | 'skipped'; message: string }
-  /** `remaining`: what could not be undone, each with the command that removes it. */
-  | { type: 'rollback:end'; complete: boolean; remaining: string[] };
-
-export type CoreEvent = DoctorEvent | CheckEvent | PlanEvent | StepEvent | RollbackEvent;
+export type CoreEvent = DoctorEvent | CheckEvent | PlanEvent | StepEvent | RollbackEvent | SetupEvent;
 
 export type EventListener = (event: CoreEvent) => void;
 

@@ -4,6 +4,8 @@
  * (`session.doctor()`), renders, and returns the exit code (from `exitCodeFor`). Front-ends never run
  * checks themselves and the core never prints.
  */
+import type { Clipboard } from '../services/clipboard.ts';
+import type { SnippetsFor } from '../setup/snippets-hook.ts';
 import type { PromptChannel } from './prompter.ts';
 import type { Session } from './session.ts';
 
@@ -22,6 +24,17 @@ export interface FrontEndInput {
   color: boolean;
   /** Aborting cancels running checks (Ctrl-C). */
   cancel: AbortController;
+  /**
+   * Ctrl-C during setup, counted by the session's interrupts: the first rolls back, the second stops
+   * waiting. Absent for the doctor, where `cancel` is all there is.
+   */
+  interrupt?: () => void;
+  /** The connection code shown after a setup (interactive); none when absent. */
+  snippetsFor?: SnippetsFor;
+  /** Copies the connection code (`c`); the native tool or OSC 52 when absent. */
+  clipboard?: Clipboard;
+  /** Saves a file of code (`w`) and returns where it went. */
+  saveFile?: (fileName: string, content: string) => Promise<string>;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
 }

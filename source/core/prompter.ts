@@ -12,6 +12,8 @@ export interface Question {
   flag: string;
   /** Where it stands in a series of questions (`step 1 of 3`), when it is one of several. */
   step?: { index: number; total: number };
+  /** Names a well-known question (e.g. `setup-plan`) so a front-end can answer it with its own screen. */
+  id?: string;
 }
 
 export interface Choice<T> {

@@ -3,6 +3,7 @@
  * setup joins later as another method) over one event bus, one set of services and one cancel
  * signal. Front-ends call a flow, listen to the bus and render; they never run checks themselves.
  */
+import type { SetupOutcome } from '../setup/flow-types.ts';
 import type { EventBus } from './events.ts';
 import type { Prompter } from './prompter.ts';
 import { runChecks, summarize } from './run-checks.ts';
@@ -32,7 +33,22 @@ export interface Session {
    * every outcome in declared order.
    */
   doctor(): Promise<CheckOutcome[]>;
+  /**
+   * Runs setup: the doctor first (a blocking failure stops it), then the plan, the consents and the
+   * engine. Absent on sessions built by hand (tests of the doctor front-ends); rejects when the
+   * session was built without a setup flow.
+   */
+  setup?(): Promise<SetupOutcome>;
 }
+
+/** A setup flow as the session runs it: it gets the session's doctor, bus, services and prompter. */
+export type SessionSetupFlow = (ctx: {
+  doctor(): Promise<CheckOutcome[]>;
+  bus: EventBus;
+  services: Services;
+  prompter: Prompter;
+  options: DoctorOptions;
+}) => Promise<SetupOutcome>;
 
 export interface SessionOptions {
   bus: EventBus;
@@ -43,6 +59,8 @@ export interface SessionOptions {
   /** Aborted on Ctrl-C; every flow and every question stops. */
   signal: AbortSignal;
   chooseTarget?: ChooseTarget;
+  /** The flow `setup()` runs (`setupFlow` in source/setup/flow.ts); absent for doctor-only runs. */
+  setupFlow?: SessionSetupFlow;
   /** Runner settings (see `RunChecksOptions`). */
   slowAfterMs?: number;
   defaultTimeoutMs?: number;
@@ -71,19 +89,36 @@ export function createSession(session: SessionOptions): Session {
     announce: false,
   };
 
-  return {
+  let chosenTarget: TargetOptions | undefined;
+  const flows: Session = {
     bus,
+    async setup() {
+      if (!session.setupFlow) throw new Error('this session was built without a setup flow');
+      return session.setupFlow({
+        doctor: () => flows.doctor(),
+        bus,
+        services,
+        prompter: session.prompter,
+        options: chosenTarget
+          ? { ...session.options, target: { ...session.options.target, ...chosenTarget } }
+          : session.options,
+      });
+    },
     async doctor() {
       const base = checks.filter((check) => !isTargetCheck(check));
       const targeted = checks.filter(isTargetCheck);
       bus.emit({ type: 'doctor:start', checks: checks.map(({ id, title }) => ({ id, title })) });
       const baseOutcomes = await runChecks(base, { ...runner, options: session.options });
 
-      let options = session.options;
+      let options = chosenTarget
+        ? { ...session.options, target: { ...session.options.target, ...chosenTarget } }
+        : session.options;
       if (targeted.length > 0 && !hasTarget(options.target) && session.prompter.interactive) {
         if (!signal.aborted) {
           bus.emit({ type: 'doctor:choose-target' });
           const chosen = await chooseTarget(session.prompter, services, signal);
+          // Kept for the session: a setup started after the doctor checks the same target again.
+          if (chosen) chosenTarget = chosen;
           if (chosen) options = { ...options, target: { ...options.target, ...chosen } };
         }
       }
@@ -98,4 +133,5 @@ export function createSession(session: SessionOptions): Session {
       return outcomes;
     },
   };
+  return flows;
 }

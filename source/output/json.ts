@@ -8,6 +8,7 @@ import type { FrontEnd } from '../core/front-end.ts';
 import { summarize } from '../core/run-checks.ts';
 import type { CheckOutcome, CheckStatus, DoctorSummary } from '../core/types.ts';
 import type { Snippet } from '../snippets/types.ts';
+import type { JsonSetup } from './setup-json.ts';
 
 export interface JsonRemediation {
   summary: string;
@@ -46,8 +47,8 @@ export interface JsonDocument {
   mode: 'json';
   command: string;
   doctor: { summary: DoctorSummary; checks: JsonCheck[] };
-  /** Filled by `sc-doctor setup` in a later version. */
-  setup: null;
+  /** Filled by `sc-doctor setup`; null for the doctor. */
+  setup: JsonSetup | null;
   snippets: JsonSnippet[];
   exitCode: number;
 }

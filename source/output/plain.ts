@@ -3,7 +3,7 @@
  * Progress goes to stderr as it happens; result rows go to stdout in the declared order of the
  * checks (a row waits for the rows above it), so two runs of the same doctor read the same.
  */
-import type { CoreEvent } from '../core/events.ts';
+import type { CoreEvent, EventBus } from '../core/events.ts';
 import { ExitCode, exitCodeFor } from '../core/exit-codes.ts';
 import type { FrontEnd } from '../core/front-end.ts';
 import { summarize } from '../core/run-checks.ts';
@@ -98,7 +98,7 @@ function exitLine(summary: DoctorSummary, exitCode: number, strict: boolean): st
 }
 
 /** Drops control characters (escape sequences included) that a check may have copied from a tool. */
-function clean(text: string): string {
+export function clean(text: string): string {
   return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '');
 }
 
@@ -132,18 +132,31 @@ class OrderedRows {
   }
 }
 
+/**
+ * Prints the doctor's rows as they settle (stdout, declared order) and its progress (stderr); returns
+ * the unsubscribe. The setup front-end uses it too: setup runs the doctor first.
+ */
+export function followDoctor(
+  bus: EventBus,
+  style: PlainStyle,
+  writeOut: (lines: string[]) => void,
+  stderr: NodeJS.WritableStream,
+): () => void {
+  const rows = new OrderedRows(writeOut, style);
+  return bus.on((event) => {
+    const progress = progressLine(event, style);
+    if (progress) stderr.write(`${progress}\n`);
+    if (event.type === 'doctor:start') rows.start(event.checks);
+    if (event.type === 'check:end') rows.finish(event.outcome);
+  });
+}
+
 /** The plain front-end with an explicit style (tests); `runPlain` derives the Unicode part itself. */
 export function createPlainFrontEnd(unicode: boolean): FrontEnd {
   return async (input) => {
     const style: PlainStyle = { color: input.color, unicode, verbose: input.verbose };
     const writeOut = (lines: string[]) => input.stdout.write(lines.map((line) => `${line}\n`).join(''));
-    const rows = new OrderedRows(writeOut, style);
-    const unsubscribe = input.session.bus.on((event) => {
-      const progress = progressLine(event, style);
-      if (progress) input.stderr.write(`${progress}\n`);
-      if (event.type === 'doctor:start') rows.start(event.checks);
-      if (event.type === 'check:end') rows.finish(event.outcome);
-    });
+    const unsubscribe = followDoctor(input.session.bus, style, writeOut, input.stderr);
     let outcomes: CheckOutcome[];
     try {
       outcomes = await input.session.doctor();

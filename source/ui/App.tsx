@@ -1,5 +1,5 @@
 import { Box, Static, useApp, useStdin, useWindowSize } from 'ink';
-import { useEffect, useReducer } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import type { FrontEndInput } from '../core/front-end.ts';
 import { AppProviders } from './context.tsx';
 import { useAppActionsFor } from './hooks/use-app-actions.ts';
@@ -10,7 +10,9 @@ import { useRunOnce } from './hooks/use-run-once.ts';
 import { useUiClock } from './hooks/use-ui-clock.ts';
 import { DoctorScreen } from './screens/DoctorScreen.tsx';
 import { Screen } from './screens/Screen.tsx';
+import { SetupFinal } from './screens/SetupFinal.tsx';
 import { appReducer, focusedScreen, initialAppState } from './state/app-state.ts';
+import { setupRunning } from './state/setup-state.ts';
 
 export interface AppProps {
   input: FrontEndInput;
@@ -32,25 +34,69 @@ export function App({ input, onExit, now = Date.now, size }: AppProps) {
   useDoctorEvents(input.session.bus, dispatch, now);
   const { isRawModeSupported } = useStdin();
   usePrompts(input.prompts, dispatch, isRawModeSupported);
-  useRunOnce(input.session.doctor, dispatch);
-  const actions = useAppActionsFor(state.prompts, dispatch, input.strict);
+  // A setup runs from the start (`sc-doctor setup`) or after the doctor, when `s` asked for one.
+  const setupFromStart = input.header.command === 'setup' ? input.session.setup : undefined;
+  const setupFlow = setupFromStart ?? (state.setupRequested ? input.session.setup : undefined);
+  const run = useMemo(
+    () =>
+      setupFromStart
+        ? async () => {
+            const outcome = await setupFromStart();
+            dispatch({ type: 'setup:finished', outcome });
+            return outcome.doctor;
+          }
+        : input.session.doctor,
+    [setupFromStart, input.session.doctor],
+  );
+  useRunOnce(run, dispatch);
+  const laterSetup = useRef(false);
+  useEffect(() => {
+    if (setupFromStart || !setupFlow || laterSetup.current) return;
+    laterSetup.current = true;
+    setupFlow().then(
+      (outcome) => dispatch({ type: 'setup:finished', outcome }),
+      (error: unknown) =>
+        dispatch({ type: 'run-failed', message: error instanceof Error ? error.message : String(error) }),
+    );
+  }, [setupFromStart, setupFlow]);
+  const actions = useAppActionsFor(state.prompts, dispatch, input.strict, state.setup.outcome);
 
   const doctor = state.doctor;
   const exiting = doctor.exitCode !== null;
-  useCancelKey(actions.cancel, isRawModeSupported && !exiting);
+  // While steps are applied, Ctrl-C does not leave: it rolls back (the engine's first interrupt),
+  // and a second one stops waiting. The run then ends by itself as cancelled.
+  const applying = setupFlow !== undefined && state.setup.runId !== null && state.setup.outcome === null;
+  const onCtrlC = useCallback(() => {
+    input.interrupt?.();
+    if (!applying) actions.cancel();
+  }, [input.interrupt, applying, actions]);
+  useCancelKey(onCtrlC, isRawModeSupported && !exiting);
 
   // Ctrl-C outside the screen's reach (SIGTERM, or a signal while raw mode is off) ends it the same way.
   useEffect(() => {
     const signal = input.cancel.signal;
-    if (signal.aborted) return actions.cancel();
-    signal.addEventListener('abort', actions.cancel, { once: true });
-    return () => signal.removeEventListener('abort', actions.cancel);
-  }, [input.cancel, actions]);
+    const onAbort = () => {
+      if (!applying) actions.cancel();
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    return () => signal.removeEventListener('abort', onAbort);
+  }, [input.cancel, actions, applying]);
 
   // Without raw mode nobody can press q, so leave as soon as the results are in.
   useEffect(() => {
-    if (!isRawModeSupported && doctor.finished) actions.quit();
-  }, [isRawModeSupported, doctor.finished, actions]);
+    if (isRawModeSupported) return;
+    if (setupFlow ? state.setup.outcome !== null : doctor.finished) {
+      if (setupFlow) actions.finishSetup();
+      else actions.quit();
+    }
+  }, [isRawModeSupported, doctor.finished, actions, setupFlow, state.setup.outcome]);
+
+  // A setup the user cancelled leaves as soon as its rollback has ended.
+  useEffect(() => {
+    const outcome = state.setup.outcome;
+    if (outcome?.kind === 'ran' && outcome.result.cancelled) actions.finishSetup();
+  }, [state.setup.outcome, actions]);
 
   const { exit } = useApp();
   useEffect(() => {
@@ -71,7 +117,8 @@ export function App({ input, onExit, now = Date.now, size }: AppProps) {
 
   const terminal = useWindowSize();
   const { columns, rows } = size ?? terminal;
-  const running = doctor.rows.some((row) => row.phase === 'running') && !exiting;
+  const running =
+    (doctor.rows.some((row) => row.phase === 'running') || setupRunning(state.setup)) && !exiting;
   const clock = useUiClock(running, now);
   const focused = isRawModeSupported && !exiting ? focusedScreen(state) : null;
 
@@ -84,16 +131,18 @@ export function App({ input, onExit, now = Date.now, size }: AppProps) {
       */}
       <Static items={exiting ? FINAL_REPORT : NOTHING}>
         {(key) => (
-          <DoctorScreen
-            key={key}
-            state={doctor}
-            header={input.header}
-            columns={columns}
-            rows={rows}
-            now={clock}
-            color={input.color}
-            final
-          />
+          <Box key={key} flexDirection="column">
+            <DoctorScreen
+              state={doctor}
+              header={input.header}
+              columns={columns}
+              rows={rows}
+              now={clock}
+              color={input.color}
+              final
+            />
+            {setupFlow ? <SetupFinal state={state.setup} input={input} now={clock} /> : null}
+          </Box>
         )}
       </Static>
       {exiting

@@ -17,6 +17,12 @@ export interface AppActions {
   cancel(): void;
   /** Answers an open question (`undefined`: backed out with esc). */
   answer(id: number, value: unknown): void;
+  /** Plan screen: show or hide what each step changes. */
+  toggleSetupDetails(): void;
+  /** Leave after a setup, with the setup's exit code (130 when it has not ended). */
+  finishSetup(): void;
+  /** Doctor screen: set up the checked target (`s`). */
+  startSetup(): void;
 }
 
 const StateContext = createContext<AppState | null>(null);

@@ -69,12 +69,6 @@ test('a --subscription that is no GUID exits 2 and says how to find one', async 
   assert.match(result.stderr, /az account list -o table/);
 });
 
-test('setup is announced but not available yet: exit 2 naming it', async () => {
-  const result = await runCli(['setup', 'postgres']);
-  assert.equal(result.code, 2);
-  assert.match(result.stderr, /sc-doctor setup is not available yet in this version/);
-});
-
 test('doctor --json without az: one JSON document, azure-cli and signin fail with remediation, exit 1', async () => {
   const result = await runCli(['doctor', '--json']);
   assert.equal(result.code, 1, result.stderr);

@@ -40,6 +40,9 @@ export function renderWithProviders(
     quit: record('quit'),
     cancel: record('cancel'),
     answer: record('answer'),
+    toggleSetupDetails: record('toggleSetupDetails'),
+    finishSetup: record('finishSetup'),
+    startSetup: record('startSetup'),
   };
   const state: AppState = { ...initialAppState(), ...options.state };
   const instance = render(

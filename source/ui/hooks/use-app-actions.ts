@@ -1,5 +1,7 @@
 import { type Dispatch, useMemo } from 'react';
 import type { OpenPrompt } from '../../core/prompter.ts';
+import type { SetupOutcome } from '../../setup/flow-types.ts';
+import { setupOutcomeExitCode } from '../../setup/outcome-exit.ts';
 import type { AppActions } from '../context.tsx';
 import type { AppAction } from '../state/app-state.ts';
 
@@ -8,6 +10,7 @@ export function useAppActionsFor(
   prompts: readonly OpenPrompt[],
   dispatch: Dispatch<AppAction>,
   strict: boolean,
+  setupOutcome: SetupOutcome | null = null,
 ): AppActions {
   return useMemo(
     () => ({
@@ -20,7 +23,14 @@ export function useAppActionsFor(
         dispatch({ type: 'prompt:close', id });
         prompt?.answer(value as never);
       },
+      toggleSetupDetails: () => dispatch({ type: 'setup:toggle-details' }),
+      startSetup: () => dispatch({ type: 'setup:start' }),
+      finishSetup: () =>
+        dispatch({
+          type: 'setup:quit',
+          exitCode: setupOutcome ? setupOutcomeExitCode(setupOutcome, false) : 130,
+        }),
     }),
-    [prompts, dispatch, strict],
+    [prompts, dispatch, strict, setupOutcome],
   );
 }

@@ -20,10 +20,21 @@ export interface DoctorScreenProps {
    * (they would be a lie once the program has ended).
    */
   final: boolean;
+  /** `s setup` is offered (a setup can start from here). */
+  canSetup?: boolean;
 }
 
 /** Screen 1 of screens.md: header, one row per check in declared order, summary, key hints. */
-export function DoctorScreen({ state, header, columns, rows, now, color, final }: DoctorScreenProps) {
+export function DoctorScreen({
+  state,
+  header,
+  columns,
+  rows,
+  now,
+  color,
+  final,
+  canSetup = false,
+}: DoctorScreenProps) {
   const layout = rowLayout(
     columns,
     state.rows.map((row) => row.title),
@@ -75,7 +86,12 @@ export function DoctorScreen({ state, header, columns, rows, now, color, final }
         runError={state.runError}
         color={color}
       />
-      {final ? null : <KeyHints hints={DOCTOR_KEY_HINTS} color={color} />}
+      {final ? null : (
+        <KeyHints
+          hints={canSetup ? DOCTOR_KEY_HINTS.replace(' q quit', ' s setup  q quit') : DOCTOR_KEY_HINTS}
+          color={color}
+        />
+      )}
     </Box>
   );
 }

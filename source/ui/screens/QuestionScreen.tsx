@@ -2,6 +2,7 @@ import { Box, Spacer, Text } from 'ink';
 import type { OpenPrompt } from '../../core/prompter.ts';
 import { KeyHints } from '../components/KeyHints.tsx';
 import { useAppActions, useAppState } from '../context.tsx';
+import { screenQuestions } from '../state/app-state.ts';
 import { Confirm } from '../widgets/Confirm.tsx';
 import { Select } from '../widgets/Select.tsx';
 import { TextInput } from '../widgets/TextInput.tsx';
@@ -17,7 +18,7 @@ const HINTS: Record<OpenPrompt['kind'], string> = {
  * question with the widget its kind needs. The flag that answers it is shown, for the next run.
  */
 export function QuestionScreen({ focused, color }: { focused: boolean; color: boolean }) {
-  const prompt = useAppState().prompts[0];
+  const prompt = screenQuestions(useAppState())[0];
   const { answer } = useAppActions();
   if (!prompt) return null;
   const reply = (value: unknown) => answer(prompt.id, value);

@@ -2,9 +2,10 @@
 import type { FrontEndInput } from '../../core/front-end.ts';
 import { useAppActions, useAppState } from '../context.tsx';
 import { useDoctorKeys } from '../hooks/use-doctor-keys.ts';
-import type { ScreenName } from '../state/app-state.ts';
+import { canStartSetup, type ScreenName } from '../state/app-state.ts';
 import { DoctorScreen } from './DoctorScreen.tsx';
 import { QuestionScreen } from './QuestionScreen.tsx';
+import { ApplyRoute, DoneRoute, PlanRoute } from './setup-routes.tsx';
 
 export interface ScreenProps {
   /** Which screen; `focused` says whether its keys are live. */
@@ -23,12 +24,21 @@ export function Screen({ name, ...props }: ScreenProps) {
       return <DoctorRoute {...props} />;
     case 'question':
       return <QuestionScreen focused={props.focused} color={props.input.color} />;
+    case 'plan':
+      return <PlanRoute focused={props.focused} color={props.input.color} />;
+    case 'apply':
+      return <ApplyRoute focused={props.focused} color={props.input.color} now={props.now} />;
+    case 'done':
+      return <DoneRoute focused={props.focused} input={props.input} />;
   }
 }
 
 function DoctorRoute({ focused, input, columns, rows, now, final }: Omit<ScreenProps, 'name'>) {
-  const state = useAppState().doctor;
-  useDoctorKeys(useAppActions(), { isActive: focused });
+  const app = useAppState();
+  const state = app.doctor;
+  const canSetup =
+    input.header.command !== 'setup' && input.session.setup !== undefined && canStartSetup(app);
+  useDoctorKeys(useAppActions(), { isActive: focused, canSetup });
   return (
     <DoctorScreen
       state={state}
@@ -38,6 +48,7 @@ function DoctorRoute({ focused, input, columns, rows, now, final }: Omit<ScreenP
       now={now}
       color={input.color}
       final={final}
+      canSetup={canSetup}
     />
   );
 }

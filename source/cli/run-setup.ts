@@ -1,0 +1,118 @@
+/**
+ * Runs `sc-doctor setup` in the chosen mode: the services, the journal, Ctrl-C and SIGTERM counted
+ * by `Interrupts` (the first rolls back, the second stops waiting), and the setup front-end. Loaded
+ * only after argv is valid.
+ */
+import { homedir } from 'node:os';
+import { EventBus } from '../core/events.ts';
+import type { FrontEnd, FrontEndInput } from '../core/front-end.ts';
+import { colorEnabled, type OutputMode, resolveMode } from '../core/mode.ts';
+import { createPromptChannel, refusingPrompter } from '../core/prompter.ts';
+import { createSession } from '../core/session.ts';
+import type { DoctorOptions } from '../core/types.ts';
+import { type SetupFlowDeps, setupFlow } from '../setup/flow.ts';
+import type { SetupRequest } from '../setup/flow-types.ts';
+import { Interrupts } from '../setup/interrupts.ts';
+import { Journal } from '../setup/journal.ts';
+import { assertCloudRegistered } from './cloud-option.ts';
+import type { CliIo } from './io.ts';
+import { type DoctorDeps, nodeDeps, SLOW_AFTER_MS } from './run-doctor.ts';
+import { TOOL_NAME, toolVersion } from './version.ts';
+
+/** What setup and undo are built from, on top of the doctor's; tests replace these. */
+export interface SetupDeps extends DoctorDeps {
+  buildSteps?: SetupFlowDeps['buildSteps'];
+  listUserIdentities?: SetupFlowDeps['listUserIdentities'];
+  cwd?: string;
+  loadSetupFrontEnd?(mode: OutputMode): Promise<FrontEnd>;
+}
+
+export interface SetupCommand {
+  options: DoctorOptions;
+  request: SetupRequest;
+  json: boolean;
+  plain: boolean;
+  strict: boolean;
+}
+
+export async function loadSetupFrontEnd(mode: OutputMode): Promise<FrontEnd> {
+  if (mode === 'json') return (await import('../output/setup-json.ts')).runSetupJson;
+  if (mode === 'plain') return (await import('../output/setup-plain.ts')).runSetupPlain;
+  return (await import('../ui/interactive.tsx')).runInteractive;
+}
+
+/** The journal in the user's home (HOME wins, so a test or a sandbox can point it elsewhere). */
+export function journalFor(io: CliIo, deps: Pick<SetupDeps, 'home'>): Journal {
+  return new Journal({ home: deps.home ?? (io.env.HOME || homedir()) });
+}
+
+/** Runs setup and returns its exit code. */
+export async function runSetupCommand(
+  command: SetupCommand,
+  io: CliIo,
+  deps: SetupDeps = nodeDeps,
+): Promise<number> {
+  const mode = resolveMode({
+    json: command.json,
+    plain: command.plain,
+    env: io.env,
+    stdinIsTTY: io.stdinIsTTY,
+    stdoutIsTTY: io.stdoutIsTTY,
+  });
+  if (mode === 'interactive' && io.env.NO_COLOR && !io.env.FORCE_COLOR) io.env.FORCE_COLOR = '0';
+
+  const interrupts = new Interrupts();
+  const cancel = new AbortController();
+  // The first interrupt also stops the doctor's checks; the engine sees it through `interrupts`.
+  interrupts.signal.addEventListener('abort', () => cancel.abort(new Error('cancelled')), { once: true });
+  const interrupt = () => void interrupts.interrupt();
+  const unsubscribe = io.onSignal?.(interrupt);
+  const disposers: (() => void)[] = [];
+  try {
+    const [services, checks, frontEnd] = await Promise.all([
+      deps.createServices(command.options),
+      deps.loadChecks(),
+      (deps.loadSetupFrontEnd ?? loadSetupFrontEnd)(mode),
+    ]);
+    const dispose = () => services.azure?.dispose();
+    disposers.push(dispose);
+    await assertCloudRegistered(services.azure, command.options.cloud);
+    const prompts = mode === 'interactive' ? createPromptChannel() : undefined;
+    const prompter = prompts?.prompter ?? refusingPrompter(mode === 'json' ? 'json' : 'plain');
+    const session = createSession({
+      bus: new EventBus(),
+      services,
+      prompter,
+      checks,
+      options: command.options,
+      signal: cancel.signal,
+      chooseTarget: deps.chooseTarget,
+      slowAfterMs: SLOW_AFTER_MS,
+      setupFlow: setupFlow({
+        request: command.request,
+        journal: journalFor(io, deps),
+        interrupts,
+        ...(deps.buildSteps ? { buildSteps: deps.buildSteps } : {}),
+        ...(deps.undoers ? { undoers: deps.undoers } : {}),
+        ...(deps.listUserIdentities ? { listUserIdentities: deps.listUserIdentities } : {}),
+        ...(deps.cwd ? { cwd: deps.cwd } : {}),
+      }),
+    });
+    const input: FrontEndInput = {
+      session,
+      prompts,
+      header: { tool: TOOL_NAME, version: toolVersion(), command: 'setup' },
+      verbose: command.options.verbose,
+      strict: command.strict,
+      color: colorEnabled(mode, io.env, io.stdoutIsTTY),
+      cancel,
+      interrupt,
+      stdout: io.stdout,
+      stderr: io.stderr,
+    };
+    return await frontEnd(input);
+  } finally {
+    for (const dispose of disposers) dispose();
+    unsubscribe?.();
+  }
+}

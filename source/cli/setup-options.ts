@@ -1,0 +1,196 @@
+/**
+ * `sc-doctor setup <database> ...` and `sc-doctor undo ...`: their operands and flags, validated into
+ * a `SetupRequest` before anything runs. Every mistake is a usage error naming the flag.
+ */
+import { CLIENT_TYPES, type ClientType, clientTypeOf } from '../setup/client-type.ts';
+import type { AuthChoice, SetupRequest } from '../setup/flow-types.ts';
+import { isGuid } from './doctor-options.ts';
+import { FLAGS } from './flags.ts';
+import { HELP_HINT, type ParsedArgs } from './parse-args.ts';
+import { UsageError } from './usage-error.ts';
+
+const AUTH_FLAGS = ['system-identity', 'user-identity', 'service-principal'] as const;
+/** Flags whose value is a list of `key=value` words, as the Azure CLI takes them. */
+const KEY_VALUE_FLAGS = new Set(['--user-identity', '--service-principal']);
+const KEY_VALUE = /^[a-z][a-z-]*=/i;
+
+/**
+ * The Azure CLI's `--user-identity client-id=X subs-id=Y` spreads one value over several words: glue
+ * the `key=value` words that follow such a flag into its value, so the parser sees one.
+ */
+export function glueKeyValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const name = token.split('=', 1)[0]!;
+    if (!KEY_VALUE_FLAGS.has(name)) {
+      out.push(token);
+      continue;
+    }
+    const words: string[] = token.includes('=') ? [token.slice(name.length + 1)] : [];
+    while (i + 1 < argv.length && KEY_VALUE.test(argv[i + 1]!)) words.push(argv[++i]!);
+    out.push(words.length > 0 ? `${name}=${words.join(' ')}` : token);
+  }
+  return out;
+}
+
+/** Refuses flags meant for another command (`doctor --yes`), naming the command they belong to. */
+export function assertFlagsFor(command: string, parsed: Pick<ParsedArgs, 'flags'>): void {
+  for (const name of parsed.flags.keys()) {
+    const spec = FLAGS.find((flag) => flag.name === name);
+    if (spec?.commands && !spec.commands.includes(command)) {
+      throw new UsageError(`--${name} is for sc-doctor ${spec.commands.join(' or ')}, not ${command}.`, [
+        HELP_HINT,
+      ]);
+    }
+  }
+}
+
+/** Builds the setup request from `setup <database> ...`; throws `UsageError` naming what is wrong. */
+export function setupRequestFrom(parsed: Pick<ParsedArgs, 'operands' | 'flags'>): SetupRequest {
+  const [database, extra] = parsed.operands;
+  if (database === undefined) {
+    throw new UsageError('setup needs the kind of database: sc-doctor setup postgres [flags]', [HELP_HINT]);
+  }
+  const kind = database.toLowerCase();
+  if (kind === 'mysql' || kind === 'sql') {
+    throw new UsageError(`sc-doctor setup ${kind} arrives in a later version; postgres is here now.`, [
+      `Until then: az webapp connection create ${kind === 'sql' ? 'sql' : 'mysql-flexible'} --help`,
+    ]);
+  }
+  if (kind !== 'postgres') {
+    throw new UsageError(`setup knows postgres (mysql and sql arrive later); got '${clip(database)}'.`, [
+      HELP_HINT,
+    ]);
+  }
+  if (extra !== undefined) throw new UsageError(`unexpected argument '${clip(extra)}'.`, [HELP_HINT]);
+
+  const flag = (name: string) => {
+    const value = parsed.flags.get(name);
+    return typeof value === 'string' ? value : undefined;
+  };
+  const request: SetupRequest = {
+    database: 'postgres',
+    yes: parsed.flags.has('yes'),
+    dryRun: parsed.flags.has('dry-run'),
+    linker: !parsed.flags.has('no-linker'),
+    grants: 'least',
+  };
+  const auth = authFrom(parsed.flags);
+  if (auth) request.auth = auth;
+
+  const clientType = flag('client-type');
+  if (clientType !== undefined) request.clientType = clientTypeFrom(clientType);
+
+  const grants = flag('grants');
+  if (grants !== undefined) {
+    if (grants !== 'least' && grants !== 'owner')
+      throw new UsageError(`--grants must be least or owner; got '${clip(grants)}'.`);
+    request.grants = grants;
+  }
+
+  const dbUser = flag('db-user');
+  if (dbUser !== undefined) request.dbUser = dbUserFrom(dbUser);
+  return request;
+}
+
+function clientTypeFrom(value: string): ClientType {
+  const type = clientTypeOf(value);
+  if (!type)
+    throw new UsageError(`--client-type must be one of ${CLIENT_TYPES.join(', ')}; got '${clip(value)}'.`);
+  return type;
+}
+
+/** PostgreSQL cuts identifiers at 63 bytes: a longer role name would silently become another name. */
+function dbUserFrom(value: string): string {
+  if (/[\u0000-\u001f\u007f]/.test(value))
+    throw new UsageError('--db-user must not contain control characters.');
+  if (Buffer.byteLength(value, 'utf8') > 63)
+    throw new UsageError(
+      `--db-user is ${Buffer.byteLength(value, 'utf8')} bytes; PostgreSQL role names are at most 63.`,
+    );
+  return value;
+}
+
+function authFrom(flags: ParsedArgs['flags']): AuthChoice | undefined {
+  const given = AUTH_FLAGS.filter((name) => flags.has(name));
+  if (given.length > 1) {
+    throw new UsageError(
+      `choose one way for the app to sign in: ${given.map((name) => `--${name}`).join(' and ')} were both given.`,
+    );
+  }
+  const [name] = given;
+  if (name === undefined) return undefined;
+  if (name === 'system-identity') return { kind: 'system' };
+  const pairs = keyValues(`--${name}`, String(flags.get(name)));
+  if (pairs.has('secret')) {
+    // The value is not echoed: it is a secret, and it is now in the shell history.
+    throw new UsageError(
+      `--${name} takes no secret: a secret on the command line lands in shell history and the process list.`,
+      [
+        'Set AZURE_CLIENT_SECRET in the environment, or leave it out and sc-doctor asks for it (masked).',
+        'If that secret was real, rotate it: it is in your shell history now.',
+      ],
+    );
+  }
+  const allowed = name === 'user-identity' ? ['client-id', 'subs-id'] : ['client-id'];
+  for (const key of pairs.keys()) {
+    if (!allowed.includes(key))
+      throw new UsageError(`--${name} knows ${allowed.join(' and ')}; got '${clip(key)}'.`, [
+        `Example: --${name} ${allowed.map((k) => `${k}=<guid>`).join(' ')}`,
+      ]);
+  }
+  const clientId = pairs.get('client-id');
+  if (clientId === undefined)
+    throw new UsageError(`--${name} needs client-id=<guid>.`, [`Example: --${name} client-id=<guid>`]);
+  if (!isGuid(clientId))
+    throw new UsageError(`--${name} client-id must be a GUID; got '${clip(clientId)}'.`, [
+      name === 'user-identity'
+        ? 'Find it with: az identity show -g <group> -n <name> --query clientId'
+        : 'Find it with: az ad sp list --display-name <name> --query [].appId',
+    ]);
+  if (name === 'service-principal') return { kind: 'sp', clientId: clientId.toLowerCase() };
+  const subscriptionId = pairs.get('subs-id');
+  if (subscriptionId !== undefined && !isGuid(subscriptionId))
+    throw new UsageError(
+      `--user-identity subs-id must be a subscription id (a GUID); got '${clip(subscriptionId)}'.`,
+    );
+  return {
+    kind: 'user',
+    clientId: clientId.toLowerCase(),
+    ...(subscriptionId ? { subscriptionId: subscriptionId.toLowerCase() } : {}),
+  };
+}
+
+function keyValues(flag: string, text: string): Map<string, string> {
+  const pairs = new Map<string, string>();
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const equals = word.indexOf('=');
+    if (equals <= 0) throw new UsageError(`${flag} takes key=value words; got '${clip(word)}'.`);
+    pairs.set(word.slice(0, equals).toLowerCase(), word.slice(equals + 1));
+  }
+  return pairs;
+}
+
+/** `undo [RUN_ID] [--list]`. */
+export interface UndoRequest {
+  runId?: string;
+  list: boolean;
+}
+
+export function undoRequestFrom(parsed: Pick<ParsedArgs, 'operands' | 'flags'>): UndoRequest {
+  const [runId, extra] = parsed.operands;
+  if (extra !== undefined) throw new UsageError(`unexpected argument '${clip(extra)}'.`, [HELP_HINT]);
+  const list = parsed.flags.has('list');
+  if (list && runId !== undefined)
+    throw new UsageError('--list shows every run; leave out the run id, or leave out --list to undo it.');
+  return { list, ...(runId !== undefined ? { runId } : {}) };
+}
+
+function clip(value: string): string {
+  return value.length > 60 ? `${value.slice(0, 57)}...` : value;
+}

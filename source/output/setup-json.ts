@@ -1,0 +1,92 @@
+/**
+ * `sc-doctor setup --json`: one document, the doctor's checks plus the `setup` block (status, the plan,
+ * every step with its id and outcome, the rollback). Usage errors are a document too
+ * (source/cli/json-error.ts).
+ */
+import type { FrontEnd } from '../core/front-end.ts';
+import type { SetupStatus } from '../setup/engine.ts';
+import type { LeftBehind, NotDone, RollbackOutcome, StepOutcome } from '../setup/engine-events.ts';
+import type { SetupOutcome } from '../setup/flow-types.ts';
+import { setupOutcomeExitCode } from '../setup/outcome-exit.ts';
+import { jsonDocument } from './json.ts';
+
+/** The `setup` block of the JSON document (schema version 1). */
+export interface JsonSetup {
+  /** `refused`: a blocking check failed; `planned`: `--dry-run`; `declined`: backed out at the plan. */
+  status: 'refused' | 'planned' | 'declined' | SetupStatus;
+  /** Who connects to what and how, e.g. `orders-api → pg-orders/orders · system identity · client java`. */
+  title: string | null;
+  runId: string | null;
+  /** Why setup did not start (status `refused`). */
+  reasons: string[];
+  plan: { id: string; title: string; lines: string[]; consent: string | null }[];
+  steps: {
+    id: string;
+    title: string;
+    outcome: StepOutcome;
+    message: string | null;
+    elapsedMs: number;
+    scriptPath: string | null;
+  }[];
+  notDone: NotDone[];
+  rollback: {
+    /** Whether anything was undone (a failure or Ctrl-C after a change). */
+    ran: boolean;
+    complete: boolean;
+    steps: { id: string; title: string; outcome: RollbackOutcome }[];
+    left: LeftBehind[];
+  };
+}
+
+export function jsonSetup(outcome: SetupOutcome): JsonSetup {
+  const plan =
+    outcome.kind === 'refused'
+      ? []
+      : outcome.plan.map(({ id, title, lines, consent }) => ({ id, title, lines: [...lines], consent }));
+  const base = {
+    title: outcome.kind === 'refused' ? null : outcome.title || null,
+    reasons: outcome.kind === 'refused' ? [...outcome.reasons] : [],
+    plan,
+  };
+  if (outcome.kind !== 'ran') {
+    return {
+      status: outcome.kind,
+      runId: null,
+      ...base,
+      steps: [],
+      notDone: [],
+      rollback: { ran: false, complete: true, steps: [], left: [] },
+    };
+  }
+  const { result } = outcome;
+  const undone = result.steps.filter((step) => step.rollback !== null);
+  return {
+    status: result.status,
+    runId: result.runId,
+    ...base,
+    steps: result.steps.map(({ id, title, outcome: stepOutcome, message, elapsedMs, scriptPath }) => ({
+      id,
+      title,
+      outcome: stepOutcome,
+      message,
+      elapsedMs,
+      scriptPath,
+    })),
+    notDone: result.notDone,
+    rollback: {
+      ran: undone.length > 0 || result.left.length > 0,
+      complete: result.left.length === 0,
+      steps: undone.map((step) => ({ id: step.id, title: step.title, outcome: step.rollback! })),
+      left: result.left,
+    },
+  };
+}
+
+export const runSetupJson: FrontEnd = async (input) => {
+  if (!input.session.setup) throw new Error('this session cannot run setup');
+  const outcome = await input.session.setup();
+  const exitCode = setupOutcomeExitCode(outcome, input.cancel.signal.aborted);
+  const document = { ...jsonDocument(input.header, outcome.doctor, exitCode), setup: jsonSetup(outcome) };
+  input.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  return exitCode;
+};

@@ -1,0 +1,107 @@
+/**
+ * What setup learns from the doctor it runs first: the server, the app, who is signed in, this
+ * machine's public IP, whether the server is reachable from here, and which failures stop it.
+ */
+import type { CheckOutcome } from '../core/types.ts';
+import type { AppFacts, ServerFacts } from '../doctor/facts.ts';
+import type { NetworkVerdict } from '../doctor/network-probe.ts';
+
+export interface DoctorFacts {
+  server: ServerFacts | null;
+  app: AppFacts | null;
+  signedIn: { objectId: string; user: string; type: 'user' | 'servicePrincipal' } | null;
+  /** The network-path check's verdict, when it got that far. */
+  networkPath: NetworkVerdict | undefined;
+  /** The entra-config check saw Entra authentication on (enabling it then needs no consent). */
+  entraAuthEnabled: boolean | undefined;
+  publicIp: string | undefined;
+  /** The server cannot be reached from here: the database step is handed off as a script. */
+  unreachable: boolean;
+}
+
+/** The outcome of check `id`, or undefined when the doctor did not run it. */
+function outcome(outcomes: readonly CheckOutcome[], id: string): CheckOutcome | undefined {
+  return outcomes.find((o) => o.id === id);
+}
+
+function failed(o: CheckOutcome | undefined): boolean {
+  return o !== undefined && (o.status === 'fail' || o.status === 'error' || o.status === 'timeout');
+}
+
+/** Reads the shared facts the checks left in their `data`. */
+export function factsFromDoctor(outcomes: readonly CheckOutcome[]): DoctorFacts {
+  const server = outcome(outcomes, 'server')?.data.server as ServerFacts | undefined;
+  const app = outcome(outcomes, 'app-identity')?.data.app as AppFacts | undefined;
+  const signin = outcome(outcomes, 'signin')?.data ?? {};
+  const firewall = outcome(outcomes, 'firewall')?.data.firewall as { publicIp?: string | null } | undefined;
+  const network = outcome(outcomes, 'network-path');
+  const via = (network?.data.network as { via?: unknown } | undefined)?.via;
+  const objectId = typeof signin.objectId === 'string' ? signin.objectId : null;
+  return {
+    server: server && typeof server.id === 'string' ? server : null,
+    app: app && typeof app.id === 'string' ? app : null,
+    signedIn:
+      objectId === null
+        ? null
+        : {
+            objectId,
+            user: typeof signin.user === 'string' ? signin.user : objectId,
+            // An app registration signs in as a service principal; people and anything else as users.
+            type: signin.userType === 'servicePrincipal' ? 'servicePrincipal' : 'user',
+          },
+    publicIp: firewall?.publicIp ?? undefined,
+    networkPath: (network?.data.network as { verdict?: NetworkVerdict } | undefined)?.verdict,
+    entraAuthEnabled: entraAuth(outcome(outcomes, 'entra-config')),
+    // Through a tunnel (`via`) the path is the user's to fix; without one, the hand-off does the job.
+    unreachable: failed(network) && !via,
+  };
+}
+
+function entraAuth(o: CheckOutcome | undefined): boolean | undefined {
+  const value = o?.data.entraAuth;
+  return typeof value === 'boolean' ? value : undefined;
+}
+
+/**
+ * Why setup must not start: every blocking failure, named with what to do. The network path is the
+ * exception when no tunnel was given, because the hand-off script covers an unreachable server.
+ */
+export function blockingReasons(outcomes: readonly CheckOutcome[], facts: DoctorFacts): string[] {
+  const reasons: string[] = [];
+  for (const o of outcomes) {
+    if (!o.blocking || !failed(o)) continue;
+    if (o.id === 'network-path' && facts.unreachable) continue;
+    const fix = o.remediation ? ` Fix: ${o.remediation.summary}` : '';
+    reasons.push(`${o.title} (${o.id}): ${o.message}.${fix}`);
+  }
+  return reasons;
+}
+
+/**
+ * What setup still lacks from the doctor, each with what supplies it: the check that did not get
+ * there (fix that first), or the flag that names the thing.
+ */
+export function missingFacts(
+  facts: DoctorFacts,
+  database: 'postgres',
+  outcomes: readonly CheckOutcome[] = [],
+): string[] {
+  const missing: string[] = [];
+  const notThere = (id: string, what: string, flags: string) => {
+    const o = outcome(outcomes, id);
+    if (o && o.status !== 'pass' && o.status !== 'warn')
+      return `${what} is not known: the ${o.title} check ended ${o.status} (${o.message}); fix that first.`;
+    return `no ${what} was found: name it with ${flags}.`;
+  };
+  if (!facts.signedIn) missing.push(notThere('signin', 'signed-in account', 'az login'));
+  if (!facts.server) missing.push(notThere('server', 'database server', '--server or --server-id'));
+  else if (facts.server.kind !== database)
+    missing.push(
+      `${facts.server.name} is a ${facts.server.kind} server, not ${database}: setup ${facts.server.kind} arrives in a later version.`,
+    );
+  if (!facts.app)
+    missing.push(
+      notThere('app-identity', 'app', '-g/--resource-group, -n/--app and --target, or --source-id'),
+    );
+  return missing;
+}

@@ -1,0 +1,60 @@
+/**
+ * What `sc-doctor setup` asks for and how a setup flow ends, shared by the session, the CLI and the
+ * three front-ends. Plain JSON apart from the client secret, which never leaves memory.
+ */
+import type { CheckOutcome } from '../core/types.ts';
+import type { ClientType } from './client-type.ts';
+import type { SetupResult } from './engine.ts';
+import type { PlannedStepView } from './engine-events.ts';
+import type { UndoRunResult } from './undo-from-journal.ts';
+
+/** The three ways an app can authenticate, as the Azure CLI's auth flags name them. */
+export type AuthChoice =
+  | { kind: 'system' }
+  | { kind: 'user'; clientId: string; subscriptionId?: string }
+  | { kind: 'sp'; clientId: string };
+
+export type DatabaseChoice = 'postgres';
+
+/** The command line of `sc-doctor setup`, validated; what is undefined is asked (interactive) or defaulted. */
+export interface SetupRequest {
+  database: DatabaseChoice;
+  auth?: AuthChoice;
+  clientType?: ClientType;
+  /** `--yes`: consent to every change without asking. */
+  yes: boolean;
+  /** `--dry-run`: print the plan, write nothing. */
+  dryRun: boolean;
+  /** False with `--no-linker`: write the app settings instead of registering with Service Connector. */
+  linker: boolean;
+  dbUser?: string;
+  grants: 'least' | 'owner';
+}
+
+/** Words for an auth choice, as the plan's header shows it. */
+export function authWords(auth: AuthChoice): string {
+  if (auth.kind === 'system') return 'system identity';
+  if (auth.kind === 'user') return `user identity ${auth.clientId}`;
+  return `service principal ${auth.clientId}`;
+}
+
+/**
+ * How `session.setup()` ended:
+ * - `refused`: the doctor found what setup cannot fix (or the target is not there); nothing changed.
+ * - `planned`: `--dry-run`; the plan was shown and nothing changed.
+ * - `declined`: the user backed out at the plan; nothing changed.
+ * - `ran`: the engine ran; `result` says how it ended.
+ */
+export type SetupOutcome =
+  | { kind: 'refused'; doctor: CheckOutcome[]; reasons: string[] }
+  | { kind: 'planned'; doctor: CheckOutcome[]; title: string; plan: PlannedStepView[] }
+  | { kind: 'declined'; doctor: CheckOutcome[]; title: string; plan: PlannedStepView[] }
+  | {
+      kind: 'ran';
+      doctor: CheckOutcome[];
+      title: string;
+      plan: PlannedStepView[];
+      result: SetupResult;
+      /** Earlier unfinished runs undone on the way, when the user said yes. */
+      undone: UndoRunResult[];
+    };

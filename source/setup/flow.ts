@@ -1,0 +1,257 @@
+/**
+ * The setup flow behind `session.setup()`: doctor first, then the facts it found, the questions
+ * still open (auth type, client type, secret), the plan, the user's yes, and the engine run with
+ * Ctrl-C wired to its rollback. Every engine event goes onto the session's bus unchanged.
+ */
+import type { EventBus } from '../core/events.ts';
+import type { Prompter } from '../core/prompter.ts';
+import type { Services } from '../core/services.ts';
+import type { CheckOutcome, DoctorOptions } from '../core/types.ts';
+import { UsageError } from '../core/usage-error.ts';
+import { CLIENT_TYPES, type ClientType, detectClientType } from './client-type.ts';
+import { runSetup } from './engine.ts';
+import { blockingReasons, factsFromDoctor, missingFacts } from './facts-from-doctor.ts';
+import { type AuthChoice, authWords, type SetupOutcome, type SetupRequest } from './flow-types.ts';
+import type { Interrupts } from './interrupts.ts';
+import type { Journal } from './journal.ts';
+import { offerUnfinished } from './offer-unfinished.ts';
+import { planSteps } from './plan.ts';
+import { PLAN_QUESTION_ID } from './plan-question.ts';
+import {
+  type PostgresSetupInput,
+  postgresSetupSteps,
+  postgresUndoers,
+  problemsOf,
+} from './postgres/index.ts';
+import { RunLockedError } from './run-lock.ts';
+import type { Step, StepUndoer } from './step.ts';
+
+/** What a flow sees of its session. */
+export interface SetupFlowContext {
+  doctor(): Promise<CheckOutcome[]>;
+  bus: EventBus;
+  services: Services;
+  prompter: Prompter;
+  options: DoctorOptions;
+}
+
+/** A user-assigned identity the auth picker offers. */
+export interface UserIdentityChoice {
+  name: string;
+  clientId: string;
+  subscriptionId?: string;
+  resourceGroup?: string;
+}
+
+export interface SetupFlowDeps {
+  request: SetupRequest;
+  journal: Journal;
+  /** Ctrl-C and SIGTERM, counted: the first rolls back, the second stops waiting. */
+  interrupts: Interrupts;
+  /** The steps for this input; the PostgreSQL flow by default (tests pass fakes). */
+  buildSteps?: (input: PostgresSetupInput, services: Services) => Step[];
+  /** The undo side of the steps, for undoing an unfinished earlier run. */
+  undoers?: (services: Services) => StepUndoer[];
+  /** The folder whose project files suggest the client type, and where a hand-off script goes. */
+  cwd?: string;
+  /** The user-assigned identities of the subscription, for the picker (interactive). */
+  listUserIdentities?: (services: Services, signal: AbortSignal) => Promise<UserIdentityChoice[]>;
+}
+
+/** Builds the flow a session runs as `setup()`. */
+export function setupFlow(deps: SetupFlowDeps) {
+  return async (ctx: SetupFlowContext): Promise<SetupOutcome> => {
+    const { bus, services, prompter } = ctx;
+    const { request, journal, interrupts } = deps;
+    const signal = interrupts.signal;
+    const undone = await offerUnfinished({
+      journal,
+      bus,
+      prompter,
+      undoers: () =>
+        deps.undoers ? deps.undoers(services) : postgresUndoers(services, ctx.options.connectTo),
+      signal,
+      stopSignal: interrupts.stopSignal,
+    });
+
+    const doctor = await ctx.doctor();
+    const facts = factsFromDoctor(doctor);
+    const reasons = [...blockingReasons(doctor, facts), ...missingFacts(facts, request.database, doctor)];
+    if (reasons.length > 0 || signal.aborted) {
+      bus.emit({ type: 'setup:refused', reasons });
+      return { kind: 'refused', doctor, reasons };
+    }
+    const server = facts.server!;
+    const app = facts.app!;
+
+    const database =
+      server.database?.name ??
+      ctx.options.target.database ??
+      (await prompter.input({ message: `Which database on ${server.name}?`, flag: '--database' }, signal));
+    if (!database) return declinedEarly(doctor);
+    const auth = request.auth ?? (await askAuth(ctx, deps, signal));
+    if (!auth) return declinedEarly(doctor);
+    const clientType = request.clientType ?? (await askClientType(prompter, deps.cwd, signal));
+    if (!clientType) return declinedEarly(doctor);
+    const stepServices = auth.kind === 'sp' ? await withClientSecret(services, prompter, signal) : services;
+    if (!stepServices) return declinedEarly(doctor);
+
+    const input: PostgresSetupInput = {
+      server,
+      database,
+      app,
+      auth,
+      clientType,
+      ...(request.dbUser ? { dbUser: request.dbUser } : {}),
+      linker: request.linker,
+      signedIn: facts.signedIn!,
+      ...(facts.publicIp ? { publicIp: facts.publicIp } : {}),
+      ...(ctx.options.connectTo ? { connectTo: ctx.options.connectTo } : {}),
+      ...(facts.unreachable ? { handOffDir: deps.cwd ?? process.cwd() } : {}),
+      grants: request.grants,
+      ...(facts.networkPath ? { networkPath: facts.networkPath } : {}),
+      ...(facts.entraAuthEnabled !== undefined ? { entraAuthEnabled: facts.entraAuthEnabled } : {}),
+    };
+    // Names Azure or PostgreSQL would refuse are said before any step exists.
+    const problems = problemsOf(input);
+    if (problems.length > 0) {
+      bus.emit({ type: 'setup:refused', reasons: problems });
+      return { kind: 'refused', doctor, reasons: problems };
+    }
+    const title = `${app.name} → ${server.name}/${database} · ${authWords(auth)} · client ${clientType}`;
+    const steps = (deps.buildSteps ?? postgresSetupSteps)(input, stepServices);
+    const plan = await planSteps(steps, signal);
+    bus.emit({ type: 'setup:plan', title, steps: plan.views, dryRun: request.dryRun });
+    if (request.dryRun) return { kind: 'planned', doctor, title, plan: plan.views };
+
+    if (!request.yes) {
+      const yes = await prompter.confirm(
+        { id: PLAN_QUESTION_ID, message: 'Apply this plan?', flag: '--yes', default: true },
+        signal,
+      );
+      if (yes !== true) return { kind: 'declined', doctor, title, plan: plan.views };
+    }
+    try {
+      const result = await runSetup(plan, {
+        journal,
+        target: server.id,
+        emit: (event) => bus.emit(event),
+        confirm: request.yes
+          ? async () => true
+          : async (consent) =>
+              (await prompter.confirm(
+                { message: `${consent.title}: ${consent.reason}. Go ahead?`, flag: '--yes', default: false },
+                signal,
+              )) === true,
+        signal,
+        stopSignal: interrupts.stopSignal,
+      });
+      return { kind: 'ran', doctor, title, plan: plan.views, result, undone };
+    } catch (error) {
+      if (error instanceof RunLockedError) throw new UsageError(error.message);
+      throw error;
+    }
+  };
+}
+
+function declinedEarly(doctor: CheckOutcome[]): SetupOutcome {
+  return { kind: 'declined', doctor, title: '', plan: [] };
+}
+
+async function askAuth(
+  ctx: SetupFlowContext,
+  deps: SetupFlowDeps,
+  signal: AbortSignal,
+): Promise<AuthChoice | undefined> {
+  const { prompter, services } = ctx;
+  const kind = await prompter.pick<AuthChoice['kind']>(
+    {
+      message: 'How should the app sign in to the database?',
+      flag: '--system-identity, --user-identity or --service-principal',
+      choices: [
+        { label: 'System identity', value: 'system', hint: "the app's own managed identity" },
+        { label: 'User identity', value: 'user', hint: 'a user-assigned managed identity' },
+        { label: 'Service principal', value: 'sp', hint: 'an app registration with a secret' },
+      ],
+    },
+    signal,
+  );
+  if (kind === undefined) return undefined;
+  if (kind === 'system') return { kind };
+  if (kind === 'user' && deps.listUserIdentities) {
+    const list = deps.listUserIdentities;
+    const picked = await prompter.pick<UserIdentityChoice>(
+      {
+        message: 'Which user-assigned identity?',
+        flag: '--user-identity client-id=X subs-id=Y',
+        choices: async (s) =>
+          (await list(services, s)).map((identity) => ({
+            label: identity.name,
+            value: identity,
+            hint: [identity.resourceGroup, identity.clientId].filter(Boolean).join(' · '),
+          })),
+      },
+      signal,
+    );
+    if (!picked) return undefined;
+    return {
+      kind: 'user',
+      clientId: picked.clientId,
+      ...(picked.subscriptionId ? { subscriptionId: picked.subscriptionId } : {}),
+    };
+  }
+  const clientId = await prompter.input(
+    {
+      message:
+        kind === 'user' ? 'Client id of the user-assigned identity' : 'Client id of the service principal',
+      flag: kind === 'user' ? '--user-identity client-id=X' : '--service-principal client-id=X',
+      validate: (value) => (GUID.test(value.trim()) ? undefined : 'a client id is a GUID'),
+    },
+    signal,
+  );
+  if (!clientId) return undefined;
+  return { kind, clientId: clientId.trim().toLowerCase() };
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function askClientType(
+  prompter: Prompter,
+  cwd: string | undefined,
+  signal: AbortSignal,
+): Promise<ClientType | undefined> {
+  const detected = await detectClientType(cwd ?? process.cwd());
+  // Without anyone to ask, the project's own files decide, else no client code at all.
+  if (!prompter.interactive) return detected ?? 'none';
+  const ordered = detected ? [detected, ...CLIENT_TYPES.filter((type) => type !== detected)] : CLIENT_TYPES;
+  return prompter.pick<ClientType>(
+    {
+      message: 'Which language does the app connect from?',
+      flag: '--client-type',
+      choices: ordered.map((type) => ({
+        label: type,
+        value: type,
+        ...(type === detected ? { hint: 'found in this folder' } : {}),
+      })),
+    },
+    signal,
+  );
+}
+
+/**
+ * The service principal's secret, from AZURE_CLIENT_SECRET or a masked prompt: never from argv. The
+ * steps read it from their services' environment, so it never enters an input or a journal.
+ */
+async function withClientSecret(
+  services: Services,
+  prompter: Prompter,
+  signal: AbortSignal,
+): Promise<Services | undefined> {
+  if (services.env.AZURE_CLIENT_SECRET) return services;
+  const secret = await prompter.secret(
+    { message: 'Client secret of the service principal', flag: 'AZURE_CLIENT_SECRET (environment)' },
+    signal,
+  );
+  if (!secret) return undefined;
+  return { ...services, env: { ...services.env, AZURE_CLIENT_SECRET: secret } };
+}

@@ -1,0 +1,57 @@
+/**
+ * On start, a run that was killed half way, or whose rollback did not finish, is offered for undo:
+ * interactive asks (and undoes on yes); elsewhere the front-end prints a notice with the command.
+ */
+import type { EventBus } from '../core/events.ts';
+import type { Prompter } from '../core/prompter.ts';
+import type { Journal } from './journal.ts';
+import type { StepUndoer } from './step.ts';
+import { type UndoRunResult, undoFromJournal } from './undo-from-journal.ts';
+
+export interface OfferUnfinishedOptions {
+  journal: Journal;
+  bus: EventBus;
+  prompter: Prompter;
+  /** The step undoers, asked for only when the user says yes. */
+  undoers: () => StepUndoer[];
+  signal?: AbortSignal;
+  stopSignal?: AbortSignal;
+}
+
+/** Announces unfinished runs (`setup:unfinished`) and, interactive, undoes those the user says yes to. */
+export async function offerUnfinished(options: OfferUnfinishedOptions): Promise<UndoRunResult[]> {
+  const runs = await options.journal.unfinishedRuns();
+  if (runs.length === 0) return [];
+  options.bus.emit({
+    type: 'setup:unfinished',
+    runs: runs.map((run) => ({ runId: run.runId, target: run.target, status: run.status })),
+  });
+  if (!options.prompter.interactive) return [];
+  const results: UndoRunResult[] = [];
+  for (const run of runs) {
+    const yes = await options.prompter.confirm(
+      {
+        message: `Run ${run.runId} on ${run.target} did not finish. Undo what it changed first?`,
+        flag: `sc-doctor undo ${run.runId}`,
+        default: true,
+      },
+      options.signal,
+    );
+    if (yes !== true) continue;
+    results.push(
+      await undoFromJournal({
+        journal: options.journal,
+        runId: run.runId,
+        steps: options.undoers(),
+        emit: (event) => options.bus.emit(event),
+        ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
+      }),
+    );
+  }
+  return results;
+}
+
+/** The plain notice for each unfinished run: what it is and the command that undoes it. */
+export function unfinishedNotice(run: { runId: string; target: string; status: string }): string {
+  return `Run ${run.runId} on ${run.target} did not finish (${run.status}). Undo it: sc-doctor undo ${run.runId}`;
+}

@@ -1,0 +1,172 @@
+/**
+ * The setup screens' state as a pure reducer: the plan, each step's live progress, the rollback and
+ * how the run ended. Core events go in stamped with the UI clock; nothing here renders.
+ */
+import type { CoreEvent } from '../../core/events.ts';
+import type { LeftBehind, PlannedStepView, RollbackOutcome, StepOutcome } from '../../setup/engine-events.ts';
+import type { SetupOutcome } from '../../setup/flow-types.ts';
+
+export type StepPhase = 'waiting' | 'running' | 'done';
+
+export interface SetupStepState {
+  id: string;
+  title: string;
+  lines: string[];
+  consent: string | null;
+  phase: StepPhase;
+  outcome: StepOutcome | null;
+  /** The latest live detail (`waiting for Azure: InProgress`) or how it ended. */
+  detail: string | null;
+  startedAt: number | null;
+  elapsedMs: number | null;
+}
+
+export interface RollbackStepState {
+  id: string;
+  title: string;
+  phase: StepPhase;
+  outcome: RollbackOutcome | null;
+  detail: string | null;
+  startedAt: number | null;
+  elapsedMs: number | null;
+}
+
+export interface SetupState {
+  /** `orders-api → pg-orders/orders · system identity · client java`; null before the plan. */
+  title: string | null;
+  dryRun: boolean;
+  steps: SetupStepState[];
+  runId: string | null;
+  /** When the engine started applying (UI clock), for the overall elapsed time. */
+  applyStartedAt: number | null;
+  /** Newest first, once a rollback started; null when none. */
+  rollback: { reason: 'failure' | 'cancelled' | 'undo'; steps: RollbackStepState[] } | null;
+  left: LeftBehind[];
+  refused: string[] | null;
+  /** Plan details (the preview lines of every step) shown. */
+  details: boolean;
+  outcome: SetupOutcome | null;
+}
+
+export type SetupAction =
+  | { type: 'event'; event: CoreEvent; at: number }
+  | { type: 'setup:finished'; outcome: SetupOutcome }
+  | { type: 'setup:toggle-details' };
+
+export function initialSetupState(): SetupState {
+  return {
+    title: null,
+    dryRun: false,
+    steps: [],
+    runId: null,
+    applyStartedAt: null,
+    rollback: null,
+    left: [],
+    refused: null,
+    details: false,
+    outcome: null,
+  };
+}
+
+function stepsFrom(views: readonly PlannedStepView[]): SetupStepState[] {
+  return views.map((view) => ({
+    id: view.id,
+    title: view.title,
+    lines: [...view.lines],
+    consent: view.consent,
+    phase: 'waiting',
+    outcome: null,
+    detail: null,
+    startedAt: null,
+    elapsedMs: null,
+  }));
+}
+
+export function setupReducer(state: SetupState, action: SetupAction): SetupState {
+  switch (action.type) {
+    case 'setup:finished':
+      return { ...state, outcome: action.outcome };
+    case 'setup:toggle-details':
+      return { ...state, details: !state.details };
+    case 'event':
+      return applyEvent(state, action.event, action.at);
+  }
+}
+
+function updateStep(state: SetupState, id: string, change: Partial<SetupStepState>): SetupState {
+  return { ...state, steps: state.steps.map((step) => (step.id === id ? { ...step, ...change } : step)) };
+}
+
+function updateUndo(state: SetupState, id: string, change: Partial<RollbackStepState>): SetupState {
+  if (!state.rollback) return state;
+  return {
+    ...state,
+    rollback: {
+      ...state.rollback,
+      steps: state.rollback.steps.map((step) => (step.id === id ? { ...step, ...change } : step)),
+    },
+  };
+}
+
+function applyEvent(state: SetupState, event: CoreEvent, at: number): SetupState {
+  switch (event.type) {
+    case 'setup:plan':
+      return { ...state, title: event.title, dryRun: event.dryRun, steps: stepsFrom(event.steps) };
+    case 'setup:refused':
+      return { ...state, refused: [...event.reasons] };
+    case 'plan:ready':
+      // Consents may have dropped steps: the apply list is what will really run.
+      return { ...state, runId: event.runId, steps: stepsFrom(event.steps), applyStartedAt: at };
+    case 'step:start':
+      return updateStep(state, event.id, { phase: 'running', startedAt: at });
+    case 'step:progress':
+      return updateStep(state, event.id, { detail: event.detail });
+    case 'step:end':
+      return updateStep(state, event.id, {
+        phase: 'done',
+        outcome: event.outcome,
+        elapsedMs: event.elapsedMs,
+        detail: event.message,
+      });
+    case 'rollback:start':
+      return {
+        ...state,
+        rollback: {
+          reason: event.reason,
+          steps: event.steps.map((step) => ({
+            id: step.id,
+            title: step.title,
+            phase: 'waiting',
+            outcome: null,
+            detail: null,
+            startedAt: null,
+            elapsedMs: null,
+          })),
+        },
+      };
+    case 'rollback:step-start':
+      return updateUndo(state, event.id, { phase: 'running', startedAt: at });
+    case 'rollback:progress':
+      return updateUndo(state, event.id, { detail: event.detail });
+    case 'rollback:step-end':
+      return updateUndo(state, event.id, {
+        phase: 'done',
+        outcome: event.outcome,
+        elapsedMs: event.elapsedMs,
+        detail: event.reason,
+      });
+    case 'rollback:end':
+      return { ...state, left: event.left };
+    default:
+      return state;
+  }
+}
+
+/** Whether a step or an undo is running (the UI clock ticks only then). */
+export function setupRunning(state: SetupState): boolean {
+  if (state.outcome) return false;
+  return (
+    state.steps.some((step) => step.phase === 'running') ||
+    (state.rollback?.steps.some((step) => step.phase === 'running') ?? false)
+  );
+}

@@ -1,0 +1,132 @@
+/**
+ * A session whose doctor is a handful of fake checks that leave the facts setup reads (server, app,
+ * signed-in user), and whose steps come from a `FakeWorld`: what `session.setup()` needs, no Azure.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type CoreEvent, EventBus } from '../../source/core/events.ts';
+import type { Prompter } from '../../source/core/prompter.ts';
+import { refusingPrompter } from '../../source/core/prompter.ts';
+import type { Services } from '../../source/core/services.ts';
+import { createSession } from '../../source/core/session.ts';
+import type { Check, CheckResult } from '../../source/core/types.ts';
+import type { AppFacts, ServerFacts } from '../../source/doctor/facts.ts';
+import { setupFlow } from '../../source/setup/flow.ts';
+import type { SetupRequest } from '../../source/setup/flow-types.ts';
+import { Interrupts } from '../../source/setup/interrupts.ts';
+import { Journal } from '../../source/setup/journal.ts';
+import type { PostgresSetupInput } from '../../source/setup/postgres/index.ts';
+import type { Step } from '../../source/setup/step.ts';
+
+export const SERVER: ServerFacts = {
+  kind: 'postgres',
+  id: '/subscriptions/0b1f6471-1bf0-4dda-aec3-111122223333/resourceGroups/rg-orders/providers/Microsoft.DBforPostgreSQL/flexibleServers/pg-orders',
+  name: 'pg-orders',
+  subscriptionId: '0b1f6471-1bf0-4dda-aec3-111122223333',
+  resourceGroup: 'rg-orders',
+  location: 'westeurope',
+  fqdn: 'pg-orders.postgres.database.azure.com',
+  port: 5432,
+  state: 'Ready',
+  version: '16',
+  publicNetworkAccess: 'Enabled',
+  delegatedSubnetId: null,
+  privateDnsZoneId: null,
+  privateEndpoints: [],
+  authConfig: { activeDirectoryAuth: 'Enabled', passwordAuth: 'Enabled' },
+  serverIdentities: [],
+  database: { name: 'orders', exists: true },
+};
+
+export const APP: AppFacts = {
+  kind: 'webapp',
+  id: '/subscriptions/0b1f6471-1bf0-4dda-aec3-111122223333/resourceGroups/rg-orders/providers/Microsoft.Web/sites/orders-api',
+  name: 'orders-api',
+  subscriptionId: '0b1f6471-1bf0-4dda-aec3-111122223333',
+  resourceGroup: 'rg-orders',
+  location: 'westeurope',
+  systemIdentity: null,
+  userIdentities: [],
+  outboundSubnetId: null,
+};
+
+function check(id: string, result: CheckResult): Check {
+  return { id, title: id, run: async () => result };
+}
+
+/** The doctor's checks with the facts setup needs; `extra` adds or replaces checks by id. */
+export function doctorChecks(extra: Check[] = []): Check[] {
+  const base = [
+    check('signin', {
+      status: 'pass',
+      message: 'dana@contoso.com',
+      data: { objectId: '9f1c0d6e-0000-4000-8000-00000000dana', user: 'dana@contoso.com', userType: 'user' },
+    }),
+    check('server', { status: 'pass', message: 'pg-orders', data: { server: SERVER } }),
+    check('app-identity', { status: 'pass', message: 'orders-api', data: { app: APP } }),
+    check('firewall', {
+      status: 'warn',
+      message: 'not allowed',
+      data: { firewall: { publicIp: '203.0.113.7' } },
+    }),
+  ];
+  const ids = new Set(extra.map((c) => c.id));
+  return [...base.filter((c) => !ids.has(c.id)), ...extra];
+}
+
+export interface SetupHarness {
+  session: ReturnType<typeof createSession>;
+  events: CoreEvent[];
+  interrupts: Interrupts;
+  journal: Journal;
+  home: string;
+  /** What `buildSteps` was given, or undefined when setup never got that far. */
+  input(): PostgresSetupInput | undefined;
+}
+
+export function setupHarness(options: {
+  steps: Step[];
+  request?: Partial<SetupRequest>;
+  checks?: Check[];
+  prompter?: Prompter;
+  home?: string;
+}): SetupHarness {
+  const home = options.home ?? mkdtempSync(path.join(tmpdir(), 'sc-doctor-setup-'));
+  const bus = new EventBus();
+  const events: CoreEvent[] = [];
+  bus.on((event) => events.push(event));
+  const interrupts = new Interrupts();
+  const journal = new Journal({ home });
+  let given: PostgresSetupInput | undefined;
+  const request: SetupRequest = {
+    database: 'postgres',
+    auth: { kind: 'system' },
+    clientType: 'nodejs',
+    yes: true,
+    dryRun: false,
+    linker: true,
+    grants: 'least',
+    ...options.request,
+  };
+  const session = createSession({
+    bus,
+    services: { env: {}, now: Date.now } as unknown as Services,
+    prompter: options.prompter ?? refusingPrompter('plain'),
+    checks: options.checks ?? doctorChecks(),
+    options: { verbose: false, target: { server: 'pg-orders' } },
+    signal: interrupts.signal,
+    setupFlow: setupFlow({
+      request,
+      journal,
+      interrupts,
+      cwd: home,
+      buildSteps: (input) => {
+        given = input;
+        return options.steps;
+      },
+      undoers: () => options.steps,
+    }),
+  });
+  return { session, events, interrupts, journal, home, input: () => given };
+}

@@ -1,0 +1,342 @@
+/**
+ * The setup screens: the plan (every change, consent marks, its keys), live apply (spinner, detail,
+ * elapsed) turning into the rollback newest first, and the connection code (copy through the
+ * clipboard service, OSC 52 when no tool is there, save).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { render } from 'ink-testing-library';
+import type { CoreEvent } from '../../source/core/events.ts';
+import type { OpenPrompt } from '../../source/core/prompter.ts';
+import { type Clipboard, clipboardTools, createClipboard, osc52 } from '../../source/services/clipboard.ts';
+import type { PlannedStepView } from '../../source/setup/engine-events.ts';
+import type { ConnectionCode } from '../../source/setup/snippets-hook.ts';
+import { ApplyScreen } from '../../source/ui/screens/ApplyScreen.tsx';
+import { DoneScreen } from '../../source/ui/screens/DoneScreen.tsx';
+import { PlanRoute } from '../../source/ui/screens/setup-routes.tsx';
+import { initialSetupState, type SetupState, setupReducer } from '../../source/ui/state/setup-state.ts';
+import { renderWithProviders } from '../helpers/render-screen.tsx';
+import { keys } from '../helpers/render-ui.tsx';
+
+const plan: PlannedStepView[] = [
+  {
+    id: 'app-identity',
+    title: 'Turn on the system-assigned identity of orders-api',
+    resource: '/app',
+    after: [],
+    lines: ['identity: none → SystemAssigned'],
+    consent: null,
+  },
+  {
+    id: 'entra-auth',
+    title: 'Turn on Entra authentication on pg-orders',
+    resource: '/pg',
+    after: [],
+    lines: ['activeDirectoryAuth: Disabled → Enabled'],
+    consent: 'may restart the server',
+  },
+  {
+    id: 'database-role',
+    title: 'Create role aad_orders_api for the identity; grant on orders',
+    resource: '/pg/db',
+    after: ['app-identity'],
+    lines: ['CREATE ROLE via pgaadauth_create_principal_with_oid'],
+    consent: null,
+  },
+];
+const TITLE = 'orders-api → pg-orders/orders · system identity · client java';
+
+function stateAfter(events: [CoreEvent, number][]): SetupState {
+  return events.reduce(
+    (state, [event, at]) => setupReducer(state, { type: 'event', event, at }),
+    initialSetupState(),
+  );
+}
+
+const planned = stateAfter([[{ type: 'setup:plan', title: TITLE, steps: plan, dryRun: false }, 0]]);
+
+function planPrompt(): OpenPrompt {
+  return {
+    id: 7,
+    kind: 'confirm',
+    question: { id: 'setup-plan', message: 'Apply this plan?', flag: '--yes', default: true },
+    answer: () => {},
+    signal: undefined,
+  };
+}
+
+test('plan: every change numbered, consent marked ⚠ with its reason, the promise and the keys', () => {
+  const screen = renderWithProviders(<PlanRoute focused color={false} />, {
+    state: { setup: planned, prompts: [planPrompt()] },
+  });
+  const frame = screen.lastFrame();
+  assert.match(frame, /Plan · orders-api → pg-orders\/orders · system identity · client java/);
+  assert.match(frame, /1 {2}Turn on the system-assigned identity of orders-api/);
+  assert.match(frame, /2 {2}Turn on Entra authentication on pg-orders\s+⚠ may restart the server/);
+  assert.equal((frame.match(/⚠/g) ?? []).length, 1, 'only the step that needs consent is marked');
+  assert.match(
+    frame,
+    /Nothing else changes\. Every step is undone if a later one fails or you press Ctrl-C\./,
+  );
+  assert.match(frame, /enter apply {2}d details {2}esc back\s*$/);
+  assert.doesNotMatch(frame, /SystemAssigned/, 'details hidden until d');
+  screen.unmount();
+});
+
+test('plan: enter applies, esc backs out, d shows details; keys are dead when not focused', async (t) => {
+  const screen = renderWithProviders(<PlanRoute focused color={false} />, {
+    state: { setup: planned, prompts: [planPrompt()] },
+  });
+  t.after(screen.unmount);
+  await screen.press(keys.enter);
+  await screen.press('d');
+  // Escape last: an escape followed at once by a letter reads as alt+letter.
+  await screen.press(keys.escape);
+  // Ink waits a moment after a lone escape for the rest of a possible sequence.
+  await screen.waitFor(() => screen.calls.length === 3, 'the escape');
+  assert.deepEqual(screen.calls, [['answer', 7, true], ['toggleSetupDetails'], ['answer', 7, false]]);
+
+  const details = renderWithProviders(<PlanRoute focused color={false} />, {
+    state: { setup: { ...planned, details: true }, prompts: [planPrompt()] },
+  });
+  assert.match(details.lastFrame(), /identity: none → SystemAssigned/);
+  details.unmount();
+
+  const hidden = renderWithProviders(<PlanRoute focused={false} color={false} />, {
+    state: { setup: planned, prompts: [planPrompt()] },
+  });
+  await hidden.press(keys.enter);
+  await hidden.press('d');
+  assert.deepEqual(hidden.calls, []);
+  hidden.unmount();
+});
+
+const applying = stateAfter([
+  [{ type: 'setup:plan', title: TITLE, steps: plan, dryRun: false }, 0],
+  [{ type: 'plan:ready', runId: '20261126-1000-1a2b', steps: plan, notDone: [] }, 1000],
+  [{ type: 'step:start', id: 'app-identity', title: plan[0]!.title, at: 1000 }, 1000],
+  [{ type: 'step:start', id: 'entra-auth', title: plan[1]!.title, at: 1000 }, 1000],
+  [
+    {
+      type: 'step:end',
+      id: 'app-identity',
+      title: plan[0]!.title,
+      outcome: 'applied',
+      elapsedMs: 4100,
+      message: null,
+      scriptPath: null,
+    },
+    5100,
+  ],
+  [
+    { type: 'step:progress', id: 'entra-auth', detail: 'waiting for Azure: InProgress', elapsedMs: 20000 },
+    21000,
+  ],
+]);
+
+test('apply: finished steps with their time, the running one with its live detail, elapsed and Ctrl-C', (t) => {
+  const { lastFrame, unmount } = render(
+    <ApplyScreen state={applying} now={63_000} color={false} closing={[]} />,
+  );
+  t.after(unmount);
+  const frame = lastFrame() ?? '';
+  assert.match(frame, /✔ 1 {2}Turn on the system-assigned identity of orders-api\s+4\.1s/);
+  assert.match(
+    frame,
+    /⠋ 2 {2}Turn on Entra authentication on pg-orders\s+waiting for Azure: InProgress\s+1:02/,
+  );
+  assert.match(frame, /^ {2}3 {2}Create role aad_orders_api/m);
+  assert.match(frame, /elapsed 1:02 · Ctrl-C cancels and undoes everything done so far/);
+});
+
+test('apply: on failure the list turns into the rollback, newest first, each with its status', (t) => {
+  const failed = stateAfter([
+    [{ type: 'setup:plan', title: TITLE, steps: plan, dryRun: false }, 0],
+    [{ type: 'plan:ready', runId: 'r', steps: plan, notDone: [] }, 0],
+    [
+      {
+        type: 'step:end',
+        id: 'app-identity',
+        title: plan[0]!.title,
+        outcome: 'applied',
+        elapsedMs: 4100,
+        message: null,
+        scriptPath: null,
+      },
+      0,
+    ],
+    [
+      {
+        type: 'step:end',
+        id: 'entra-auth',
+        title: plan[1]!.title,
+        outcome: 'applied',
+        elapsedMs: 48000,
+        message: null,
+        scriptPath: null,
+      },
+      0,
+    ],
+    [
+      {
+        type: 'step:end',
+        id: 'database-role',
+        title: plan[2]!.title,
+        outcome: 'failed',
+        elapsedMs: 1000,
+        message: 'permission denied',
+        scriptPath: null,
+      },
+      0,
+    ],
+    [
+      {
+        type: 'rollback:start',
+        runId: 'r',
+        reason: 'failure',
+        steps: [
+          { id: 'entra-auth', title: plan[1]!.title },
+          { id: 'app-identity', title: plan[0]!.title },
+        ],
+      },
+      0,
+    ],
+    [{ type: 'rollback:step-start', id: 'entra-auth', title: plan[1]!.title, at: 0 }, 0],
+    [
+      {
+        type: 'rollback:step-end',
+        id: 'entra-auth',
+        title: plan[1]!.title,
+        outcome: 'undone',
+        elapsedMs: 30000,
+        reason: null,
+      },
+      30000,
+    ],
+    [{ type: 'rollback:step-start', id: 'app-identity', title: plan[0]!.title, at: 0 }, 30000],
+  ]);
+  const { lastFrame, unmount } = render(
+    <ApplyScreen state={failed} now={32_000} color={false} closing={[]} />,
+  );
+  t.after(unmount);
+  const frame = lastFrame() ?? '';
+  assert.match(frame, /A step failed: undoing what was done, newest first/);
+  const entra = frame.indexOf('Turn on Entra authentication');
+  const identity = frame.indexOf('Turn on the system-assigned identity');
+  assert.ok(entra > 0 && identity > entra, 'newest first');
+  assert.match(frame, /↺ 2 {2}Turn on Entra authentication on pg-orders\s+undone\s+30\.0s/);
+  assert.match(frame, /⠋ 1 {2}Turn on the system-assigned identity/);
+  assert.match(frame, /✖ 3 {2}Create role .*FAILED: permission denied/);
+  assert.match(frame, /Ctrl-C again stops waiting and lists what is left/);
+});
+
+const code: ConnectionCode = {
+  headline: 'Done · orders-api can reach pg-orders/orders as aad_orders_api (no password)',
+  settings: [
+    {
+      name: 'AZURE_POSTGRESQL_CONNECTIONSTRING',
+      value: 'host=pg-orders.postgres.database.azure.com dbname=orders',
+    },
+  ],
+  files: [
+    {
+      title: 'nodejs · db.js',
+      fileName: 'db.js',
+      content: "import pg from 'pg';\nconst pool = new pg.Pool();",
+    },
+    { title: 'nodejs · package.json', fileName: 'package.json', content: '"@azure/identity": "^4"' },
+  ],
+};
+
+test('done: the code without borders; c copies through the clipboard service, w saves, ←→ switches', async (t) => {
+  const copied: string[] = [];
+  const saved: [string, string][] = [];
+  const clipboard: Clipboard = {
+    async copy(text) {
+      copied.push(text);
+      return { via: 'fake-clip' };
+    },
+  };
+  let quit = 0;
+  const { lastFrame, stdin, unmount } = render(
+    <DoneScreen
+      code={code}
+      summary={[]}
+      focused
+      color={false}
+      clipboard={clipboard}
+      saveFile={async (name, content) => {
+        saved.push([name, content]);
+        return `/project/${name}`;
+      }}
+      onQuit={() => {
+        quit += 1;
+      }}
+    />,
+  );
+  t.after(unmount);
+  const frame = lastFrame() ?? '';
+  assert.match(frame, /Done · orders-api can reach pg-orders\/orders as aad_orders_api/);
+  assert.match(frame, /App settings written: {2}AZURE_POSTGRESQL_CONNECTIONSTRING/);
+  assert.match(frame, /nodejs · db\.js\nimport pg from 'pg';/);
+  assert.doesNotMatch(frame, /[│┃╭╰─]/, 'no border characters around code');
+  assert.match(frame, /←→ language {2}c copy {2}w save {2}q quit/);
+  const press = async (key: string) => {
+    stdin.write(key);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  };
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  const until = async (predicate: () => boolean, what: string) => {
+    const deadline = Date.now() + 2000;
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${lastFrame()}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+  await press('c');
+  await until(() => /copied \(fake-clip\)/.test(lastFrame() ?? ''), 'the copy notice');
+  assert.deepEqual(copied, [
+    "AZURE_POSTGRESQL_CONNECTIONSTRING=host=pg-orders.postgres.database.azure.com dbname=orders\nimport pg from 'pg';\nconst pool = new pg.Pool();",
+  ]);
+  assert.match(lastFrame() ?? '', /copied \(fake-clip\)/);
+  await press('\u001B[C');
+  assert.match(lastFrame() ?? '', /nodejs · package\.json/);
+  await press('w');
+  await until(() => saved.length === 1 && /saved to/.test(lastFrame() ?? ''), 'the save');
+  assert.deepEqual(saved, [['package.json', '"@azure/identity": "^4"']]);
+  assert.match(lastFrame() ?? '', /saved to \/project\/package\.json/);
+  await press('q');
+  assert.equal(quit, 1);
+});
+
+test('clipboard: the native tool when one works, else OSC 52 written to the terminal', async () => {
+  const fed: string[] = [];
+  const written: string[] = [];
+  const withXclip = createClipboard({
+    platform: 'linux',
+    env: { DISPLAY: ':0' },
+    feed: async (file, args, input) => {
+      fed.push(`${file} ${args.join(' ')}: ${input}`);
+      return true;
+    },
+    writeTerminal: (data) => written.push(data),
+  });
+  assert.deepEqual(await withXclip.copy('SELECT 1'), { via: 'xclip' });
+  assert.deepEqual(fed, ['xclip -selection clipboard: SELECT 1']);
+  assert.equal(written.length, 0, 'no OSC 52 when the tool worked');
+
+  const headless = createClipboard({
+    platform: 'linux',
+    env: { DISPLAY: ':0' },
+    feed: async () => false,
+    writeTerminal: (data) => written.push(data),
+  });
+  assert.deepEqual(await headless.copy('SELECT 1'), { via: 'OSC 52 (your terminal)' });
+  assert.deepEqual(written, [`\u001b]52;c;${Buffer.from('SELECT 1').toString('base64')}\u0007`]);
+  assert.equal(written[0], osc52('SELECT 1'));
+  assert.deepEqual(clipboardTools('darwin', {}), [{ file: 'pbcopy', args: [] }]);
+  assert.deepEqual(clipboardTools('linux', { WAYLAND_DISPLAY: 'wayland-0', WSL_DISTRO_NAME: 'Debian' }), [
+    { file: 'wl-copy', args: [] },
+    { file: 'clip.exe', args: [] },
+  ]);
+});

@@ -1,0 +1,188 @@
+/**
+ * `sc-doctor setup` and `undo` on the command line: every bad input exits 2 naming the flag and the
+ * fix, without a stack trace, before anything runs; with --json the mistake is one JSON document.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { CliIo } from '../../source/cli/io.ts';
+import { main } from '../../source/cli/main.ts';
+import { parseArgs } from '../../source/cli/parse-args.ts';
+import { glueKeyValues, setupRequestFrom } from '../../source/cli/setup-options.ts';
+import { CaptureStream } from '../helpers/capture.ts';
+
+const GUID = '0b1f6471-1bf0-4dda-aec3-111122223333';
+const STACK_LINE = /\n\s+at .+:\d+:\d+/;
+
+/** Any attempt to build services means validation let the input through: the test fails loudly. */
+const refuseToRun = {
+  async createServices(): Promise<never> {
+    throw new Error('validation let a bad command line through');
+  },
+  async loadChecks(): Promise<never> {
+    throw new Error('validation let a bad command line through');
+  },
+  async loadFrontEnd(): Promise<never> {
+    throw new Error('validation let a bad command line through');
+  },
+};
+
+async function run(argv: string[]) {
+  const stdout = new CaptureStream();
+  const stderr = new CaptureStream();
+  const io: CliIo = { stdout, stderr, env: {}, stdinIsTTY: false, stdoutIsTTY: false };
+  const code = await main(argv, io, refuseToRun);
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+const BAD: { argv: string[]; names: RegExp }[] = [
+  { argv: ['setup'], names: /setup postgres/ },
+  { argv: ['setup', 'oracle'], names: /knows postgres.*got 'oracle'/ },
+  { argv: ['setup', 'mysql'], names: /setup mysql arrives in a later version/ },
+  { argv: ['setup', 'sql'], names: /setup sql arrives in a later version/ },
+  { argv: ['setup', 'postgres', 'now'], names: /unexpected argument 'now'/ },
+  {
+    argv: ['setup', 'postgres', '--client-type', 'cobol'],
+    names: /--client-type must be one of java, springBoot/,
+  },
+  { argv: ['setup', 'postgres', '--grants', 'all'], names: /--grants must be least or owner; got 'all'/ },
+  { argv: ['setup', 'postgres', '--db-user', 'a'.repeat(64)], names: /--db-user is 64 bytes/ },
+  { argv: ['setup', 'postgres', '--db-user', 'bad\u0007name'], names: /--db-user must not contain control/ },
+  {
+    argv: ['setup', 'postgres', '--system-identity', '--user-identity', `client-id=${GUID}`],
+    names: /--system-identity and --user-identity/,
+  },
+  { argv: ['setup', 'postgres', '--user-identity'], names: /--user-identity needs a value/ },
+  {
+    argv: ['setup', 'postgres', '--user-identity', `subs-id=${GUID}`],
+    names: /--user-identity needs client-id/,
+  },
+  {
+    argv: ['setup', 'postgres', '--user-identity', 'client-id=abc'],
+    names: /--user-identity client-id must be a GUID/,
+  },
+  {
+    argv: ['setup', 'postgres', '--user-identity', `client-id=${GUID}`, 'subs-id=x'],
+    names: /--user-identity subs-id must be a subscription id/,
+  },
+  {
+    argv: ['setup', 'postgres', '--user-identity', `client-id=${GUID}`, 'object-id=x'],
+    names: /--user-identity knows client-id and subs-id; got 'object-id'/,
+  },
+  {
+    argv: ['setup', 'postgres', '--service-principal', `client-id=${GUID}`, 'subs-id=x'],
+    names: /--service-principal knows client-id/,
+  },
+  { argv: ['setup', 'postgres', '--system-identity=yes'], names: /--system-identity takes no value/ },
+  { argv: ['setup', 'postgres', '--yess'], names: /unknown flag --yess\. Did you mean --yes\?/ },
+  { argv: ['setup', 'postgres', '--json', '--plain'], names: /--json and --plain cannot be used together/ },
+  { argv: ['setup', 'postgres', '--list'], names: /--list is for sc-doctor undo, not setup/ },
+  { argv: ['setup', 'postgres', '--subscription', 'x'], names: /--subscription must be a subscription id/ },
+  { argv: ['doctor', '--yes'], names: /--yes is for sc-doctor setup, not doctor/ },
+  { argv: ['doctor', '--dry-run'], names: /--dry-run is for sc-doctor setup, not doctor/ },
+  { argv: ['undo', 'a', 'b'], names: /unexpected argument 'b'/ },
+  { argv: ['undo', '20261126-0900-abcd', '--list'], names: /--list shows every run/ },
+  { argv: ['undo', '--yes'], names: /--yes is for sc-doctor setup, not undo/ },
+];
+
+for (const { argv, names } of BAD) {
+  test(`bad input exits 2 naming the problem: ${argv.join(' ')}`, async () => {
+    const result = await run(argv);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, names);
+    assert.match(result.stderr, /^sc-doctor: /);
+    assert.doesNotMatch(result.stderr, STACK_LINE);
+    assert.doesNotMatch(result.stderr, /internal error/);
+  });
+}
+
+test('a secret in --service-principal is refused and never echoed', async () => {
+  const result = await run([
+    'setup',
+    'postgres',
+    '--service-principal',
+    `client-id=${GUID}`,
+    'secret=hunter2-very-secret',
+  ]);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /--service-principal takes no secret/);
+  assert.match(result.stderr, /AZURE_CLIENT_SECRET/);
+  assert.doesNotMatch(result.stderr + result.stdout, /hunter2/);
+});
+
+test('with --json a usage error is one JSON document on stdout', async () => {
+  for (const argv of [
+    ['setup', 'postgres', '--json', '--grants', 'all'],
+    ['setup', 'mysql', '--json'],
+    ['undo', 'a', 'b', '--json'],
+    ['setup', 'postgres', '--json', '--bogus'],
+  ]) {
+    const result = await run(argv);
+    assert.equal(result.code, 2);
+    const document = JSON.parse(result.stdout);
+    assert.deepEqual(Object.keys(document), ['schemaVersion', 'error', 'exitCode']);
+    assert.equal(document.schemaVersion, 1);
+    assert.equal(document.error.code, 'usage');
+    assert.equal(document.exitCode, 2);
+    assert.match(document.error.message, /grants|mysql|unexpected|bogus/);
+  }
+});
+
+test('the doctor keeps its usage errors on stderr only', async () => {
+  const result = await run(['doctor', '--json', '--grants', 'least']);
+  assert.equal(result.code, 2);
+  assert.equal(result.stdout, '');
+});
+
+test('the auth flags take key=value words as the Azure CLI does', () => {
+  const argv = glueKeyValues([
+    'setup',
+    'postgres',
+    '--user-identity',
+    `client-id=${GUID.toUpperCase()}`,
+    `subs-id=${GUID}`,
+    '--yes',
+  ]);
+  assert.deepEqual(argv, [
+    'setup',
+    'postgres',
+    `--user-identity=client-id=${GUID.toUpperCase()} subs-id=${GUID}`,
+    '--yes',
+  ]);
+  const request = setupRequestFrom(parseArgs(argv));
+  assert.deepEqual(request, {
+    database: 'postgres',
+    yes: true,
+    dryRun: false,
+    linker: true,
+    grants: 'least',
+    auth: { kind: 'user', clientId: GUID, subscriptionId: GUID },
+  });
+  const sp = setupRequestFrom(
+    parseArgs(
+      glueKeyValues([
+        'setup',
+        'postgres',
+        '--service-principal',
+        `client-id=${GUID}`,
+        '--client-type',
+        'springboot',
+        '--no-linker',
+        '--grants',
+        'owner',
+        '--db-user',
+        'app_role',
+        '--dry-run',
+      ]),
+    ),
+  );
+  assert.deepEqual(sp, {
+    database: 'postgres',
+    yes: false,
+    dryRun: true,
+    linker: false,
+    grants: 'owner',
+    auth: { kind: 'sp', clientId: GUID },
+    clientType: 'springBoot',
+    dbUser: 'app_role',
+  });
+});
