@@ -50,6 +50,8 @@ export function serverFacts(twin: Twin): ServerFacts {
     privateDnsZoneId: null,
     privateEndpoints: [],
     database: { name: NAMES.database, exists: true },
+    authConfig: null,
+    serverIdentities: [],
   };
 }
 

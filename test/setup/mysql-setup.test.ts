@@ -1,0 +1,174 @@
+/**
+ * The MySQL setup steps through the real engine, against the twin and its real MariaDB: the happy
+ * paths (3 auths × web app and container app), each replacing the server's previous single Entra
+ * admin with consent and undone from the journal until the world (ARM and MariaDB) is as it was.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Journal } from '../../source/setup/journal.ts';
+import { LEAST_PRIVILEGES, mysqlUndoers } from '../../source/setup/mysql/index.ts';
+import { undoFromJournal } from '../../source/setup/undo-from-journal.ts';
+import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
+import { OTHER_ADMIN, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
+import { grantsOf, loginAs, mysqlInputFor, mysqlUsersOf, runMysqlSetup } from './mysql-helpers.ts';
+import { appFacts, DANA, servicesFor, stateOf } from './postgres-helpers.ts';
+
+let twin: Twin;
+const SP = {
+  objectId: 'a1b2c3d4-0000-4000-8000-00000000006e',
+  appId: 'c0ffee00-0000-4000-8000-00000000006e',
+};
+const SP_SECRET = 'twin-sp-secret-Value~456';
+const AVERY = { login: OTHER_ADMIN.userPrincipalName, sid: OTHER_ADMIN.objectId };
+
+/** Avery, not Dana, is the server's single Entra admin (in ARM and in MariaDB). */
+export async function makeAveryTheAdmin(twin: Twin): Promise<void> {
+  if (!twin.world.principals.some((p) => p.objectId === OTHER_ADMIN.objectId))
+    twin.context.addPrincipal({
+      objectId: OTHER_ADMIN.objectId,
+      tenantId: IDS.tenantId,
+      kind: 'user',
+      displayName: OTHER_ADMIN.displayName,
+      userPrincipalName: OTHER_ADMIN.userPrincipalName,
+      userType: 'Member',
+    });
+  const id = `${RESOURCE_IDS.mysql}/administrators/ActiveDirectory`;
+  const admin = twin.store.get(id)!;
+  twin.store.put({ ...admin, properties: { ...admin.properties, login: AVERY.login, sid: AVERY.sid } });
+  await twin.context.databases.mysqlAdminSet!(twin.store.get(RESOURCE_IDS.mysql)!, AVERY);
+}
+
+before(async () => {
+  twin = await startTwin({ scenario: 'healthy', databases: true });
+  twin.context.addPrincipal({
+    objectId: SP.objectId,
+    appId: SP.appId,
+    tenantId: IDS.tenantId,
+    kind: 'servicePrincipal',
+    displayName: 'orders-sp',
+  });
+  // The firewall knows nothing of this machine: setup must open it for the run and close it after.
+  twin.store.delete(`${RESOURCE_IDS.mysql}/firewallRules/dana-laptop`);
+  // The web app starts without a system identity (only its user-assigned one).
+  const site = twin.store.get(RESOURCE_IDS.webApp)!;
+  twin.store.put({
+    ...site,
+    identity: { type: 'UserAssigned', userAssignedIdentities: (site.identity as any).userAssignedIdentities },
+  });
+  await makeAveryTheAdmin(twin);
+});
+
+after(async () => {
+  await twin?.close();
+});
+
+const uami = () =>
+  twin.store.get(RESOURCE_IDS.identity)!.properties as { clientId: string; principalId: string };
+const temporaryRules = () =>
+  twin.store
+    .children(RESOURCE_IDS.mysql, 'Microsoft.DBforMySQL/flexibleServers/firewallRules')
+    .filter((r) => r.name.startsWith('sc-doctor-'));
+const adminNow = () =>
+  twin.store.get(`${RESOURCE_IDS.mysql}/administrators/ActiveDirectory`)?.properties as
+    | { login: string; sid: string }
+    | undefined;
+
+async function restore(journal: Journal, runId: string) {
+  const services = servicesFor(twin);
+  try {
+    const undone = await undoFromJournal({
+      journal,
+      runId,
+      steps: mysqlUndoers(services, mysqlInputFor(twin).connectTo),
+    });
+    assert.equal(undone.status, 'undone', JSON.stringify(undone.outcomes));
+  } finally {
+    services.azure.dispose();
+  }
+}
+
+const AUTHS = ['system', 'user', 'sp'] as const;
+const TARGETS = ['webapp', 'containerapp'] as const;
+
+for (const auth of AUTHS) {
+  for (const target of TARGETS) {
+    test(`happy path: ${auth} identity on a ${target} replaces Avery as admin with consent; undo puts Avery back`, async () => {
+      const stateBefore = stateOf(twin);
+      const usersBefore = await mysqlUsersOf(twin);
+      const input = mysqlInputFor(twin, {
+        app: appFacts(twin, target),
+        auth:
+          auth === 'system'
+            ? { kind: 'system' }
+            : auth === 'user'
+              ? { kind: 'user', clientId: uami().clientId }
+              : { kind: 'sp', clientId: SP.appId },
+        connectionName: `my_${auth}_${target}`,
+        mysqlAdmin: AVERY,
+      });
+      const asked: string[] = [];
+      const services = servicesFor(twin, { AZURE_CLIENT_SECRET: SP_SECRET });
+      const { result, journal, planLines } = await runMysqlSetup(twin, input, {
+        services,
+        confirm: async (request) => {
+          asked.push(`${request.id}: ${request.reason}`);
+          return true;
+        },
+      });
+      assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
+      assert.deepEqual(asked, [
+        `entra-admin: replaces ${AVERY.login}, the only Entra admin of mysql-orders, with ${DANA}`,
+      ]);
+      assert.ok(
+        planLines.some((l) => l.includes(`replace ${AVERY.login}, the only Entra admin`)),
+        planLines.join('\n'),
+      );
+      assert.equal(adminNow()?.sid, IDS.dana);
+
+      const user = `aad_my_${auth}_${target}`;
+      const appId = target === 'webapp' ? RESOURCE_IDS.webApp : RESOURCE_IDS.containerApp;
+      const principal =
+        auth === 'system'
+          ? (twin.store.get(appId)!.identity as { principalId: string }).principalId
+          : auth === 'user'
+            ? uami().principalId
+            : SP.objectId;
+      // The app's identity signs in as the user: it was created for that identity's client id.
+      await loginAs(twin, principal, user);
+      await assert.rejects(loginAs(twin, IDS.dana, user), /Access denied/);
+      const grants = (await grantsOf(twin, user))
+        .filter((g) => !g.startsWith('GRANT USAGE ON *.*'))
+        .map(normalise);
+      assert.deepEqual(
+        grants,
+        [`GRANT ${LEAST_PRIVILEGES.join(', ')} ON \`orders\`.* TO \`${user}\`@\`%\``].map(normalise),
+      );
+
+      const linker = twin.store.get(
+        `${appId}/providers/Microsoft.ServiceLinker/linkers/my_${auth}_${target}`,
+      )!;
+      const props = linker.properties as any;
+      assert.equal(props.authInfo.userName, user);
+      assert.equal(props.provisioningState, 'Succeeded');
+      assert.equal(props.targetService.id, `${RESOURCE_IDS.mysql}/databases/orders`);
+      assert.deepEqual(temporaryRules(), [], 'no temporary firewall rule remains');
+      assert.equal(result.steps.find((s) => s.id === 'firewall-temp')?.outcome, 'applied');
+      const journalText = await readFile(path.join(journal.runsDir, `${result.runId}.json`), 'utf8');
+      assert.ok(!journalText.includes(SP_SECRET), 'the secret is not in the journal');
+
+      await restore(journal, result.runId);
+      assert.equal(adminNow()?.login, AVERY.login, 'Avery is the admin again');
+      assert.deepEqual(stateOf(twin), stateBefore);
+      assert.deepEqual(await mysqlUsersOf(twin), usersBefore);
+    });
+  }
+}
+
+/** MariaDB lists the privileges in its own order: compare sets. */
+function normalise(grant: string): string {
+  const match = /^GRANT (.+) ON (.+)$/.exec(grant);
+  if (!match) return grant;
+  return `GRANT ${match[1]!.split(', ').sort().join(', ')} ON ${match[2]}`;
+}
