@@ -212,6 +212,11 @@ export interface TwinContext {
   nowIso(): string;
   /** Backing databases, when the twin was started with them; providers call these on admin/role changes. */
   databases: DatabaseHooks;
+  /**
+   * The injected ending (`POST /_twin/lro-faults`) for an operation an RP runs itself (Service
+   * Connector's), counted like the framework's own operations.
+   */
+  takeLroFault?(resourceId: string): { outcome?: 'Failed' | 'Canceled'; code?: string; message?: string } | undefined;
 }
 
 /**

@@ -225,6 +225,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     uuid: () => randomUUID(),
     nowIso: () => clock.nowIso(),
     databases: {} as DatabaseHooks,
+    takeLroFault: (resourceId) => faults.takeLro(resourceId),
   };
 
   const router = new Router();

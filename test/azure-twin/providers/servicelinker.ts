@@ -579,6 +579,16 @@ function startOperation(
   sourceId: string,
   work: () => Promise<OperationOutcome> | OperationOutcome,
 ): string {
+  const fault = twin.takeLroFault?.(id);
+  const injected = () => {
+    // The RP's own operation failed downstream: a linker being created is left Failed, as Azure leaves it.
+    const stored = twin.store.get(id);
+    if (stored && kind === 'create') {
+      (stored.properties as Record<string, unknown>).provisioningState = 'Failed';
+      twin.store.put(stored);
+    }
+    throw new AzureError(500, fault!.code ?? 'InternalServerError', fault!.message ?? 'Injected failure.');
+  };
   return startLinkerOperation({
     kind,
     baseUrl: twin.baseUrl,
@@ -587,7 +597,7 @@ function startOperation(
     resourceId: id,
     apiVersion: req.apiVersion ?? '2024-04-01',
     now: () => twin.nowIso(),
-    work,
+    work: fault ? injected : work,
   });
 }
 
