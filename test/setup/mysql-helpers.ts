@@ -13,7 +13,9 @@ import type { Journal } from '../../source/setup/journal.ts';
 import { type MysqlSetupInput, mysqlSetupSteps } from '../../source/setup/mysql/index.ts';
 import { type Confirm, planSteps } from '../../source/setup/plan.ts';
 import { IDS, type Twin } from '../azure-twin/index.ts';
-import { NAMES, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
+import { GRAPH_APP_ROLES } from '../azure-twin/providers/graph.ts';
+import { seedUserAssignedIdentity } from '../azure-twin/providers/identities.ts';
+import { NAMES, OTHER_ADMIN, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 import { appFacts, DANA, servicesFor, tempJournal } from './postgres-helpers.ts';
 
 export function mysqlServerFacts(twin: Twin): ServerFacts {
@@ -144,4 +146,47 @@ async function connectAs(twin: Twin, server: ServerFacts, who: string, user: str
     ssl: { ca: twin.caPem, rejectUnauthorized: true, verifyIdentity: true },
   });
   await connection.end();
+}
+
+/** Avery, the admin the MySQL tests start with (Dana must replace them, with consent). */
+export const AVERY = { login: OTHER_ADMIN.userPrincipalName, sid: OTHER_ADMIN.objectId };
+
+/** Avery, not Dana, is the server's single Entra admin (in ARM and in MariaDB). */
+export async function makeAveryTheAdmin(twin: Twin): Promise<void> {
+  if (!twin.world.principals.some((p) => p.objectId === OTHER_ADMIN.objectId))
+    twin.context.addPrincipal({
+      objectId: OTHER_ADMIN.objectId,
+      tenantId: IDS.tenantId,
+      kind: 'user',
+      displayName: OTHER_ADMIN.displayName,
+      userPrincipalName: OTHER_ADMIN.userPrincipalName,
+      userType: 'Member',
+    });
+  const id = `${RESOURCE_IDS.mysql}/administrators/ActiveDirectory`;
+  const admin = twin.store.get(id)!;
+  twin.store.put({ ...admin, properties: { ...admin.properties, login: AVERY.login, sid: AVERY.sid } });
+  await twin.context.databases.mysqlAdminSet!(twin.store.get(RESOURCE_IDS.mysql)!, AVERY);
+}
+
+/** A second user-assigned identity `name` (not attached to anything), with or without the Graph app roles. */
+export function addIdentity(
+  twin: Twin,
+  name: string,
+  graphRoles: boolean,
+): { id: string; principalId: string } {
+  const resource = seedUserAssignedIdentity(twin, {
+    subscriptionId: IDS.subscriptionId,
+    resourceGroup: NAMES.resourceGroup,
+    name,
+  });
+  const principalId = (resource.properties as { principalId: string }).principalId;
+  if (graphRoles)
+    for (const role of GRAPH_APP_ROLES)
+      twin.world.appRoleAssignments.push({
+        id: `${role.id.slice(0, 8)}-grant-${principalId.slice(0, 8)}`,
+        principalId,
+        resourceId: IDS.graphServicePrincipal,
+        appRoleId: role.id,
+      });
+  return { id: resource.id, principalId };
 }

@@ -11,8 +11,16 @@ import type { Journal } from '../../source/setup/journal.ts';
 import { LEAST_PRIVILEGES, mysqlUndoers } from '../../source/setup/mysql/index.ts';
 import { undoFromJournal } from '../../source/setup/undo-from-journal.ts';
 import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
-import { OTHER_ADMIN, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
-import { grantsOf, loginAs, mysqlInputFor, mysqlUsersOf, runMysqlSetup } from './mysql-helpers.ts';
+import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
+import {
+  AVERY,
+  grantsOf,
+  loginAs,
+  makeAveryTheAdmin,
+  mysqlInputFor,
+  mysqlUsersOf,
+  runMysqlSetup,
+} from './mysql-helpers.ts';
 import { appFacts, DANA, servicesFor, stateOf } from './postgres-helpers.ts';
 
 let twin: Twin;
@@ -21,27 +29,9 @@ const SP = {
   appId: 'c0ffee00-0000-4000-8000-00000000006e',
 };
 const SP_SECRET = 'twin-sp-secret-Value~456';
-const AVERY = { login: OTHER_ADMIN.userPrincipalName, sid: OTHER_ADMIN.objectId };
-
-/** Avery, not Dana, is the server's single Entra admin (in ARM and in MariaDB). */
-export async function makeAveryTheAdmin(twin: Twin): Promise<void> {
-  if (!twin.world.principals.some((p) => p.objectId === OTHER_ADMIN.objectId))
-    twin.context.addPrincipal({
-      objectId: OTHER_ADMIN.objectId,
-      tenantId: IDS.tenantId,
-      kind: 'user',
-      displayName: OTHER_ADMIN.displayName,
-      userPrincipalName: OTHER_ADMIN.userPrincipalName,
-      userType: 'Member',
-    });
-  const id = `${RESOURCE_IDS.mysql}/administrators/ActiveDirectory`;
-  const admin = twin.store.get(id)!;
-  twin.store.put({ ...admin, properties: { ...admin.properties, login: AVERY.login, sid: AVERY.sid } });
-  await twin.context.databases.mysqlAdminSet!(twin.store.get(RESOURCE_IDS.mysql)!, AVERY);
-}
 
 before(async () => {
-  twin = await startTwin({ scenario: 'healthy', databases: true });
+  twin = await startTwin({ scenario: 'healthy', databases: ['mysql'] });
   twin.context.addPrincipal({
     objectId: SP.objectId,
     appId: SP.appId,

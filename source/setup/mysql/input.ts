@@ -60,6 +60,8 @@ const MAX_DATABASE = 64;
 export function mysqlProblemsOf(input: MysqlSetupInput): string[] {
   const problems: string[] = [];
   const user = mysqlUserNameOf(input);
+  // MySQL reads an empty name as the anonymous user, which anyone may log in as.
+  if (user.trim() === '') problems.push('the MySQL user name may not be empty: give --db-user a name');
   if ([...user].length > MAX_USER)
     problems.push(
       `the MySQL user name "${user}" is longer than MySQL's 32 characters: choose a shorter --db-user`,
