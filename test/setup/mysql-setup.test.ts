@@ -8,7 +8,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Journal } from '../../source/setup/journal.ts';
-import { LEAST_PRIVILEGES, mysqlUndoers } from '../../source/setup/mysql/index.ts';
+import {
+  LEAST_PRIVILEGES,
+  type MysqlSetupInput,
+  mysqlProblemsOf,
+  mysqlUndoers,
+} from '../../source/setup/mysql/index.ts';
 import { undoFromJournal } from '../../source/setup/undo-from-journal.ts';
 import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
 import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
@@ -147,6 +152,15 @@ for (const auth of AUTHS) {
       assert.equal(result.steps.find((s) => s.id === 'firewall-temp')?.outcome, 'applied');
       const journalText = await readFile(path.join(journal.runsDir, `${result.runId}.json`), 'utf8');
       assert.ok(!journalText.includes(SP_SECRET), 'the secret is not in the journal');
+      // CREATE AADUSER named the identity's client id (the application id), as Azure expects.
+      const created = JSON.parse(journalText).steps.find((s: { id: string }) => s.id === 'database-user');
+      const clientId =
+        auth === 'system'
+          ? twin.world.principals.find((p) => p.objectId === principal)!.appId
+          : auth === 'user'
+            ? uami().clientId
+            : SP.appId;
+      assert.equal(created.record.clientId, clientId);
 
       await restore(journal, result.runId);
       assert.equal(adminNow()?.login, AVERY.login, 'Avery is the admin again');
@@ -162,3 +176,109 @@ function normalise(grant: string): string {
   if (!match) return grant;
   return `GRANT ${match[1]!.split(', ').sort().join(', ')} ON ${match[2]}`;
 }
+
+test('consent declined: Avery stays the admin, nothing that needs the admin happens, and the result says so', async () => {
+  const stateBefore = stateOf(twin);
+  const usersBefore = await mysqlUsersOf(twin);
+  const { result, journal } = await runMysqlSetup(
+    twin,
+    mysqlInputFor(twin, { connectionName: 'my_declined', mysqlAdmin: AVERY }),
+    { confirm: async () => false },
+  );
+  assert.equal(adminNow()?.login, AVERY.login);
+  assert.deepEqual(
+    result.notDone.map((n) => `${n.id}: ${n.reason}`),
+    [
+      'entra-admin: consent refused',
+      'firewall-temp: depends on entra-admin, whose consent was refused',
+      'database-user: depends on entra-admin, whose consent was refused',
+      'service-connector: depends on entra-admin, whose consent was refused',
+      'verify: depends on entra-admin, whose consent was refused',
+      'firewall-temp-remove: depends on entra-admin, whose consent was refused',
+    ],
+  );
+  assert.deepEqual(await mysqlUsersOf(twin), usersBefore);
+  assert.deepEqual(temporaryRules(), []);
+  // Only the app's identity was turned on (it replaces nothing): undo takes it back too.
+  await restore(journal, result.runId);
+  assert.deepEqual(stateOf(twin), stateBefore);
+});
+
+test('the admin changed since the plan: no consent covered the new one, so it is not replaced', async () => {
+  const stateBefore = stateOf(twin);
+  const usersBefore = await mysqlUsersOf(twin);
+  const asked: string[] = [];
+  const { result } = await runMysqlSetup(
+    twin,
+    // The doctor saw Dana as the admin: the plan asks nothing, but Avery holds it now.
+    mysqlInputFor(twin, { connectionName: 'my_stale', mysqlAdmin: { login: DANA, sid: IDS.dana } }),
+    {
+      confirm: async (request) => {
+        asked.push(request.id);
+        return true;
+      },
+    },
+  );
+  assert.deepEqual(asked, []);
+  assert.equal(result.status, 'rolled-back');
+  assert.equal(result.failure?.id, 'entra-admin');
+  assert.match(result.failure?.message ?? '', /now avery@contoso\.twin\.test, not who the plan showed/);
+  assert.equal(adminNow()?.login, AVERY.login);
+  assert.deepEqual(stateOf(twin), stateBefore);
+  assert.deepEqual(await mysqlUsersOf(twin), usersBefore);
+});
+
+test('--grants owner: ALL PRIVILEGES on the database only, as the Azure CLI grants', async () => {
+  const { result, journal } = await runMysqlSetup(
+    twin,
+    mysqlInputFor(twin, { connectionName: 'my_owner', grants: 'owner', mysqlAdmin: AVERY }),
+  );
+  assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
+  const grants = (await grantsOf(twin, 'aad_my_owner')).filter((g) => !g.startsWith('GRANT USAGE ON *.*'));
+  assert.deepEqual(grants, ['GRANT ALL PRIVILEGES ON `orders`.* TO `aad_my_owner`@`%`']);
+  await restore(journal, result.runId);
+});
+
+test('hostile user and database names are refused up front or created exactly as named, never run as SQL', async () => {
+  const problems = (overrides: Partial<MysqlSetupInput>) =>
+    mysqlProblemsOf(mysqlInputFor(twin, overrides)).join('\n');
+  assert.match(problems({ dbUser: 'u'.repeat(33) }), /longer than MySQL's 32 characters/);
+  assert.match(problems({ dbUser: 'a\nb' }), /control characters/);
+  assert.match(problems({ dbUser: '' }), /may not be empty/);
+  assert.match(problems({ connectionName: "x'; drop" }), /not valid for Service Connector/);
+  assert.match(problems({ mysqlIdentityId: "id'; DROP" }), /not the ARM id of a user-assigned identity/);
+
+  const user = 'o\'; DROP USER root;-- `é\\"';
+  const database = "ord`er's; DROP DATABASE x_%";
+  assert.deepEqual(mysqlProblemsOf(mysqlInputFor(twin, { dbUser: user, database })), []);
+  const server = twin.store.get(RESOURCE_IDS.mysql)!;
+  await twin.context.databases.databaseCreated!(server, database);
+  const stateBefore = stateOf(twin);
+  const usersBefore = await mysqlUsersOf(twin);
+  const { result, journal } = await runMysqlSetup(
+    twin,
+    mysqlInputFor(twin, { dbUser: user, database, linker: false, mysqlAdmin: AVERY }),
+  );
+  assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
+  const users = await mysqlUsersOf(twin);
+  const added = users.filter((u) => !usersBefore.includes(u) && !u.includes('dana@'));
+  // Exactly the user, named exactly, granted on exactly that database (its name escaped, not run).
+  assert.equal(added.length, 2, added.join('\n'));
+  assert.ok(
+    added.some((g) => g.startsWith('GRANT USAGE ON *.* TO `o\'; DROP USER root;-- ``é\\"`@`%`')),
+    added.join('\n'),
+  );
+  assert.ok(
+    added.some((g) => g.includes(" ON `ord``er's; DROP DATABASE x\\_\\%`.* TO ")),
+    added.join('\n'),
+  );
+  const settings = twin.store.get(`${RESOURCE_IDS.webApp}/config/appsettings`)!.properties as Record<
+    string,
+    string
+  >;
+  assert.equal(settings.AZURE_MYSQL_USER, user);
+  assert.equal(settings.AZURE_MYSQL_DATABASE, database);
+  await restore(journal, result.runId);
+  assert.deepEqual(stateOf(twin), stateBefore);
+  assert.deepEqual(await mysqlUsersOf(twin), usersBefore);
+});

@@ -26,9 +26,9 @@ function privilegesOf(grant: string): string[] {
 export function grantsMatch(grants: string[], database: string, wanted: 'least' | 'owner'): boolean {
   const real = grants.filter((g) => /^GRANT /i.test(g) && !/^GRANT USAGE ON \*\.\* /i.test(g));
   if (real.length !== 1) return false;
-  const onDatabase =
-    real[0]!.includes(` ON \`${database}\`.* `) ||
-    real[0]!.includes(` ON \`${database.replace(/[_%]/g, '\\$&')}\`.* `);
+  // SHOW GRANTS doubles backticks, and shows the name as the grant escaped it (`\`, `_`, `%`).
+  const shown = database.replace(/[\\_%]/g, '\\$&').replace(/`/g, '``');
+  const onDatabase = real[0]!.includes(` ON \`${shown}\`.* `);
   const expected = wanted === 'owner' ? ['ALL PRIVILEGES'] : [...LEAST_PRIVILEGES].sort();
   return onDatabase && JSON.stringify(privilegesOf(real[0]!)) === JSON.stringify(expected);
 }
