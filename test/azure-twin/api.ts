@@ -216,7 +216,9 @@ export interface TwinContext {
    * The injected ending (`POST /_twin/lro-faults`) for an operation an RP runs itself (Service
    * Connector's), counted like the framework's own operations.
    */
-  takeLroFault?(resourceId: string): { outcome?: 'Failed' | 'Canceled'; code?: string; message?: string } | undefined;
+  takeLroFault?(
+    resourceId: string,
+  ): { outcome?: 'Failed' | 'Canceled'; code?: string; message?: string } | undefined;
 }
 
 /**
@@ -240,7 +242,7 @@ export interface DatabaseHooks {
   /** Scenario seed (`World.postgresRoles`): a database role from an earlier setup exists already. */
   postgresRoleSeeded?(server: ArmResource, role: PostgresRoleSeed): Promise<void>;
   /** Tests only: a read as the PostgreSQL superuser (what roles exist, whatever the ARM state). */
-  postgresQuery?(sql: string): Promise<{ rows: unknown[] }>;
+  postgresQuery?(sql: string, database?: string): Promise<{ rows: unknown[] }>;
   /** A query on the MySQL side's MariaDB as its root (tests read users and grants with it). */
   mysqlQuery?(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
 }

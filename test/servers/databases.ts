@@ -70,7 +70,7 @@ export async function attachDatabases(opts: AttachDatabasesOptions): Promise<Att
     hooks.postgresAdminAdded = (_server, admin) => pgHooks.adminAdded(admin);
     hooks.postgresAdminRemoved = (_server, principalName) => pgHooks.adminRemoved(principalName);
     hooks.postgresRoleSeeded = (_server, role) => pgHooks.roleSeeded(role);
-    hooks.postgresQuery = async (sql) => ({ rows: await pg!.db.query(sql) });
+    hooks.postgresQuery = async (sql, database) => ({ rows: await pg!.db.query(sql, undefined, database) });
   }
   if (myHooks) {
     hooks.mysqlAdminSet = (server, admin) => myHooks.adminSet(server.id, admin);

@@ -14,6 +14,7 @@ import type { Services } from '../../source/core/services.ts';
 import type { AppFacts, ServerFacts } from '../../source/doctor/facts.ts';
 import { nodeExec } from '../../source/services/exec.ts';
 import { runSetup, type SetupResult } from '../../source/setup/engine.ts';
+import type { EngineEvent } from '../../source/setup/engine-events.ts';
 import { Journal } from '../../source/setup/journal.ts';
 import { planSteps } from '../../source/setup/plan.ts';
 import { type PostgresSetupInput, postgresSetupSteps } from '../../source/setup/postgres/index.ts';
@@ -100,19 +101,21 @@ export async function runPostgresSetup(
   twin: Twin,
   input: PostgresSetupInput,
   options: { services?: Services; journal?: Journal; stepTimeoutMs?: number } = {},
-): Promise<{ result: SetupResult; journal: Journal }> {
+): Promise<{ result: SetupResult; journal: Journal; events: EngineEvent[] }> {
   const services = options.services ?? servicesFor(twin);
   const journal = options.journal ?? (await tempJournal());
   try {
     const plan = await planSteps(postgresSetupSteps(input, services));
+    const events: EngineEvent[] = [];
     const result = await runSetup(plan, {
       journal,
+      emit: (event) => events.push(event),
       target: input.server.id,
       confirm: async () => true,
       graceMs: 2000,
       ...(options.stepTimeoutMs ? { stepTimeoutMs: options.stepTimeoutMs } : {}),
     });
-    return { result, journal };
+    return { result, journal, events };
   } finally {
     services.azure.dispose();
   }
@@ -181,3 +184,6 @@ function strip(resource: Record<string, any>): Record<string, any> {
   }
   return resource;
 }
+
+/** A JSON Web Token anywhere in `text` (every token the twin issues is one). */
+export const JWT = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/;

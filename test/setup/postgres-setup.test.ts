@@ -15,8 +15,8 @@ import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
 import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 import {
   appFacts,
-  asDana,
   inputFor,
+  JWT,
   rolesOf,
   runPostgresSetup,
   servicesFor,
@@ -91,7 +91,15 @@ async function roleMapping(
   const { rows } = await (twin.context.databases as any).postgresQuery(
     `select has_database_privilege('${role.replace(/'/g, "''")}', 'orders', 'CONNECT') as c`,
   );
-  return { objectId: line.slice(role.length + 1), canConnect: rows[0].c === true, tables: true };
+  const { rows: schema } = await (twin.context.databases as any).postgresQuery(
+    `select has_schema_privilege('${role.replace(/'/g, "''")}', 'public', 'USAGE,CREATE') as s`,
+    'orders',
+  );
+  return {
+    objectId: line.slice(role.length + 1),
+    canConnect: rows[0].c === true,
+    tables: schema[0].s === true,
+  };
 }
 
 const AUTHS = ['system', 'user', 'sp'] as const;
@@ -113,7 +121,7 @@ for (const auth of AUTHS) {
         connectionName: `orders_${auth}_${target}`,
       });
       const services = servicesFor(twin, { AZURE_CLIENT_SECRET: SP_SECRET });
-      const { result, journal } = await runPostgresSetup(twin, input, { services });
+      const { result, journal, events } = await runPostgresSetup(twin, input, { services });
       assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
       assert.equal(result.exitCode, 0);
       const role = `aad_orders_${auth}_${target}`;
@@ -126,7 +134,8 @@ for (const auth of AUTHS) {
             : SP.objectId;
       const mapping = await roleMapping(role);
       assert.equal(mapping.objectId, expectedOid);
-      assert.ok(mapping.canConnect);
+      assert.ok(mapping.canConnect, 'the role may connect to the database');
+      assert.ok(mapping.tables, 'the role may use and create in schema public');
       const linker = twin.store.get(
         `${appId}/providers/Microsoft.ServiceLinker/linkers/orders_${auth}_${target}`,
       )!;
@@ -138,8 +147,19 @@ for (const auth of AUTHS) {
         'the firewall was opened for the run',
       );
       const journalText = await readFile(path.join(journal.runsDir, `${result.runId}.json`), 'utf8');
-      assert.ok(!journalText.includes(SP_SECRET), 'the secret is not in the journal');
-      assert.ok(!journalText.includes(twin.tokens.issue(IDS.dana, 'ossrdbms').split('.')[2]!));
+      // No token or secret in the journal, the result or any progress event a front-end shows.
+      for (const [where, text] of [
+        ['journal', journalText],
+        ['result', JSON.stringify(result)],
+        ['events', JSON.stringify(events)],
+      ] as const) {
+        assert.ok(!text.includes(SP_SECRET), `the secret is not in the ${where}`);
+        assert.doesNotMatch(text, JWT, `no token in the ${where}`);
+      }
+      if (auth === 'sp') {
+        // Service Connector holds the secret; the journal names the linker only.
+        assert.match(journalText, /service-connector/);
+      }
 
       await restore(journal, result.runId);
       assert.deepEqual(stateOf(twin), stateBefore);
@@ -207,7 +227,16 @@ const WRITES: Record<string, { method: string; path: RegExp; lroResource: string
   },
   'service-connector': { method: 'PUT', path: /\/linkers\//i, lroResource: '/linkers/orders_faults' },
 };
-const FAULTS = ['http-500', 'http-403', 'http-429-then-success', 'lro-failed', 'database-error'] as const;
+const FAULTS = [
+  'http-500',
+  'http-403',
+  'http-429-then-success',
+  'lro-failed',
+  'timeout',
+  'database-error',
+] as const;
+/** The step's limit in the timeout cells; the twin holds the write twice as long, then answers 504. */
+const TIMEOUT_MS = 3000;
 
 const cells: { name: string; step: string; fault: (typeof FAULTS)[number] }[] = [];
 for (const step of Object.keys(WRITES)) {
@@ -247,19 +276,38 @@ test('fault table: every ARM step × each fault leaves the world as it was (or s
         });
       if (cell.fault === 'lro-failed')
         twin.faults.addLro({ resourceId: write!.lroResource!, outcome: 'Failed' });
+      // Azure never answers in time (and never acts on it: the twin answers 504 after the delay).
+      if (cell.fault === 'timeout')
+        twin.faults.add({
+          method: write!.method,
+          path: write!.path,
+          delayMs: 2 * TIMEOUT_MS,
+          status: 504,
+          times: 1,
+        });
       const input = inputFor(twin, {
         connectionName: 'orders_faults',
         // A name PostgreSQL already has as a plain (non-Entra) role: creating the principal fails.
         ...(cell.fault === 'database-error' ? { dbUser: 'azure_pg_admin' } : {}),
       });
-      const { result, journal } = await runPostgresSetup(twin, input);
+      const { result, journal } = await runPostgresSetup(twin, input, {
+        ...(cell.fault === 'timeout' ? { stepTimeoutMs: TIMEOUT_MS } : {}),
+      });
       twin.faults.clear();
       assert.deepEqual(temporaryRules(), [], 'no temporary firewall rule is left');
       if (cell.fault === 'http-429-then-success') {
         assert.equal(result.exitCode, 0, JSON.stringify(result.failure));
         await restore(journal, result.runId);
       } else {
-        assert.equal(result.exitCode, 1, JSON.stringify({ failure: result.failure, left: result.left }));
+        assert.equal(
+          result.exitCode,
+          1,
+          JSON.stringify({
+            failure: result.failure,
+            left: result.left,
+            steps: result.steps.map((s) => [s.id, s.outcome, s.message]),
+          }),
+        );
         assert.equal(result.failure?.id, cell.step);
       }
       assert.deepEqual(stateOf(twin), stateBefore);
@@ -275,6 +323,10 @@ test('hostile names: refused with a clear message before anything, or created ex
   assert.match(
     problemsOf(inputFor(twin, { connectionName: "x'; drop" })).join('\n'),
     /not valid for Service Connector/,
+  );
+  assert.match(
+    problemsOf(inputFor(twin, { auth: { kind: 'user', clientId: "x'; DROP ROLE dana; --" } })).join('\n'),
+    /is not a GUID/,
   );
   const hostile = `aad_"; DROP ROLE "${'dana'}"; --\\é'x`;
   assert.deepEqual(problemsOf(inputFor(twin, { dbUser: hostile })), []);
@@ -303,6 +355,7 @@ test('--no-linker writes the settings of the client type, keeps the others, and 
     id: settingsId,
     name: 'appsettings',
     type: 'Microsoft.Web/sites/config',
+    kind: 'app',
     properties: { KEEP_ME: '1', AZURE_POSTGRESQL_HOST: 'old' },
   });
   const stateBefore = stateOf(twin);
@@ -319,4 +372,38 @@ test('--no-linker writes the settings of the client type, keeps the others, and 
   assert.deepEqual(stateOf(twin), stateBefore);
   if (existing) twin.store.put(existing);
   else twin.store.delete(settingsId);
+});
+
+test('a hostile database name is granted exactly, never spliced into a statement', async () => {
+  const database = `ord"ers'; DROP DATABASE orders; --\\ é ${'x'.repeat(20)}`;
+  const server = twin.store.get(RESOURCE_IDS.postgres)!;
+  const databaseId = `${RESOURCE_IDS.postgres}/databases/${database}`;
+  twin.store.put({
+    id: databaseId,
+    name: database,
+    type: 'Microsoft.DBforPostgreSQL/flexibleServers/databases',
+    properties: { charset: 'UTF8', collation: 'en_US.utf8' },
+  });
+  await twin.context.databases.databaseCreated!(server, database);
+  try {
+    const stateBefore = stateOf(twin);
+    const rolesBefore = await rolesOf(twin);
+    const input = inputFor(twin, { database, connectionName: 'orders_hostile_db', dbUser: 'aad_hostile_db' });
+    assert.deepEqual(problemsOf(input), []);
+    const { result, journal } = await runPostgresSetup(twin, input);
+    assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
+    const { rows } = await (twin.context.databases as any).postgresQuery(
+      `select has_database_privilege('aad_hostile_db', datname, 'CONNECT') as c from pg_database where datname = '${database.replace(/'/g, "''")}'`,
+    );
+    assert.equal(rows[0]?.c, true, 'the role may connect to the database of that exact name');
+    const { rows: dbs } = await (twin.context.databases as any).postgresQuery(
+      "select count(*)::int as n from pg_database where datname = 'orders'",
+    );
+    assert.equal(dbs[0].n, 1, 'orders still exists');
+    await restore(journal, result.runId);
+    assert.deepEqual(stateOf(twin), stateBefore);
+    assert.deepEqual(await rolesOf(twin), rolesBefore);
+  } finally {
+    twin.store.delete(databaseId);
+  }
 });

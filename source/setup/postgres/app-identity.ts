@@ -9,7 +9,7 @@ import { readArm, writeArm } from './azure-calls.ts';
 import { appApi, findUami, hasSystem, hasUami, readAppIdentity } from './identities.ts';
 import { API, type PostgresSetupInput } from './input.ts';
 
-interface AppIdentityRecord extends UndoRecord {
+export interface AppIdentityRecord extends UndoRecord {
   app: string;
   api: string;
   appName: string;
@@ -87,7 +87,7 @@ export function appIdentityStep(input: PostgresSetupInput, services: Services): 
       return record;
     },
     undo: (ctx, record) => undoAppIdentity(services, ctx, record),
-    manualUndo: (record) => manualCommands(input.app.kind, record),
+    manualUndo: manualAppIdentity,
   };
 }
 
@@ -158,7 +158,9 @@ function identityBody(kind: string, system: boolean, users: string[]): Record<st
   };
 }
 
-function manualCommands(kind: string, record: AppIdentityRecord): string[] {
+/** The commands that reverse the step by hand. */
+export function manualAppIdentity(record: AppIdentityRecord): string[] {
+  const kind = /Microsoft\.App\//i.test(record.app) ? 'containerapp' : 'webapp';
   const group = `az ${kind === 'containerapp' ? 'containerapp' : 'webapp'} identity remove --ids ${quote(record.app)}`;
   const commands: string[] = [];
   if (record.addedSystem) commands.push(`${group} --system-assigned`);

@@ -13,7 +13,7 @@ import { principalOf } from './identities.ts';
 import { API, type PostgresSetupInput, roleNameOf } from './input.ts';
 import { servicePrincipalSecret } from './sp-secret.ts';
 
-interface SettingsRecord extends UndoRecord {
+export interface SettingsRecord extends UndoRecord {
   app: string;
   appName: string;
   /** Settings this run added (absent before). */
@@ -127,18 +127,21 @@ export function appSettingsStep(
       return record;
     },
     undo: (ctx, record) => undoAppSettings(services, ctx, record),
-    manualUndo: (record) => [
-      ...(record.added.length > 0
-        ? [
-            `az webapp config appsettings delete --ids ${record.app} --setting-names ${record.added.join(' ')}`,
-          ]
-        : []),
-      ...Object.keys(record.previous).map(
-        (key) =>
-          `az webapp config appsettings set --ids ${record.app} --settings ${key}=<its value before the run>`,
-      ),
-    ],
+    manualUndo: manualAppSettings,
   };
+}
+
+/** The commands that reverse the step by hand. */
+export function manualAppSettings(record: SettingsRecord): string[] {
+  return [
+    ...(record.added.length > 0
+      ? [`az webapp config appsettings delete --ids ${record.app} --setting-names ${record.added.join(' ')}`]
+      : []),
+    ...Object.keys(record.previous).map(
+      (key) =>
+        `az webapp config appsettings set --ids ${record.app} --settings ${key}=<its value before the run>`,
+    ),
+  ];
 }
 
 export async function undoAppSettings(

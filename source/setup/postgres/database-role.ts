@@ -18,7 +18,7 @@ import { principalOf } from './identities.ts';
 import { API, type PostgresSetupInput, roleNameOf } from './input.ts';
 import { createPrincipalSql, dropRoleSql, grantSql, revokeSql } from './role-sql.ts';
 
-interface RoleRecord extends UndoRecord {
+export interface RoleRecord extends UndoRecord {
   server: string;
   serverName: string;
   fqdn: string;
@@ -153,14 +153,18 @@ export function databaseRoleStep(
       return record;
     },
     undo: (ctx, record) => undoDatabaseRole(services, ctx, record, input.connectTo),
-    manualUndo: (record) =>
-      record.created
-        ? [
-            `psql "host=${record.fqdn} port=${record.port} dbname=${record.database} user=${record.signedInUser} sslmode=verify-full" -c '${revokeSql(record.role, record.database).join('; ').replace(/'/g, `'\\''`)}'`,
-            `psql "host=${record.fqdn} port=${record.port} dbname=postgres user=${record.signedInUser} sslmode=verify-full" -c '${dropRoleSql(record.role).replace(/'/g, `'\\''`)}'`,
-          ]
-        : [],
+    manualUndo: manualDatabaseRole,
   };
+}
+
+/** The commands that reverse the step by hand. */
+export function manualDatabaseRole(record: RoleRecord): string[] {
+  return record.created
+    ? [
+        `psql "host=${record.fqdn} port=${record.port} dbname=${record.database} user=${record.signedInUser} sslmode=verify-full" -c '${revokeSql(record.role, record.database).join('; ').replace(/'/g, `'\\''`)}'`,
+        `psql "host=${record.fqdn} port=${record.port} dbname=postgres user=${record.signedInUser} sslmode=verify-full" -c '${dropRoleSql(record.role).replace(/'/g, `'\\''`)}'`,
+      ]
+    : [];
 }
 
 async function runAll(client: pg.Client, statements: string[]): Promise<void> {

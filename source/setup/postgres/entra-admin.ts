@@ -9,7 +9,7 @@ import { readArm, writeArm } from './azure-calls.ts';
 import { ENTRA_AUTH } from './entra-auth.ts';
 import { API, type PostgresSetupInput } from './input.ts';
 
-interface EntraAdminRecord extends UndoRecord {
+export interface EntraAdminRecord extends UndoRecord {
   server: string;
   serverName: string;
   objectId: string;
@@ -55,7 +55,6 @@ export function entraAdminStep(input: PostgresSetupInput, services: Services): S
           properties: {
             principalName: signedIn.user,
             principalType: signedIn.type === 'user' ? 'User' : 'ServicePrincipal',
-            tenantId: undefined,
           },
         },
         `adding ${signedIn.user} as an Entra admin of ${server.name}`,
@@ -63,10 +62,15 @@ export function entraAdminStep(input: PostgresSetupInput, services: Services): S
       return record;
     },
     undo: (ctx, record) => undoEntraAdmin(services, ctx, record),
-    manualUndo: (record) => [
-      `az postgres flexible-server microsoft-entra-admin delete --ids ${record.server} --object-id ${record.objectId} --yes`,
-    ],
+    manualUndo: manualEntraAdmin,
   };
+}
+
+/** The commands that reverse the step by hand. */
+export function manualEntraAdmin(record: EntraAdminRecord): string[] {
+  return [
+    `az postgres flexible-server microsoft-entra-admin delete --ids ${record.server} --object-id ${record.objectId} --yes`,
+  ];
 }
 
 export async function undoEntraAdmin(

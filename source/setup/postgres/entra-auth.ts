@@ -8,7 +8,7 @@ import type { Step, UndoRecord } from '../step.ts';
 import { readArm, writeArm } from './azure-calls.ts';
 import { API, type PostgresSetupInput } from './input.ts';
 
-interface EntraAuthRecord extends UndoRecord {
+export interface EntraAuthRecord extends UndoRecord {
   server: string;
   serverName: string;
   /** `activeDirectoryAuth` and `passwordAuth` before the change. */
@@ -67,24 +67,51 @@ export function entraAuthStep(input: PostgresSetupInput, services: Services): St
       return record;
     },
     undo: (ctx, record) => undoEntraAuth(services, ctx, record),
-    manualUndo: (record) => [
-      `az postgres flexible-server update --ids ${record.server} --active-directory-auth ${record.activeDirectoryAuth} --password-auth ${record.passwordAuth}`,
-    ],
+    manualUndo: manualEntraAuth,
   };
 }
+
+/** The commands that reverse the step by hand. */
+export function manualEntraAuth(record: EntraAuthRecord): string[] {
+  return [
+    `az postgres flexible-server update --ids ${record.server} --active-directory-auth ${record.activeDirectoryAuth} --password-auth ${record.passwordAuth}`,
+  ];
+}
+
+/**
+ * The server once no operation is changing it: a run killed while Azure was enabling Entra
+ * authentication is undone only after that operation ended, or undo would see the old settings and
+ * leave the new ones behind when it finishes.
+ */
+async function settledServer(
+  services: Services,
+  record: EntraAuthRecord,
+  ctx: Parameters<Step['undo']>[0],
+): Promise<Record<string, unknown> | undefined> {
+  for (;;) {
+    const resource = await readArm(
+      services,
+      record.server,
+      API.postgres,
+      `reading ${record.serverName}`,
+      ctx.signal,
+    );
+    const state = (resource?.properties as { state?: string } | undefined)?.state;
+    if (!resource || state !== 'Updating') return resource;
+    ctx.progress('waiting for Azure: the server is Updating');
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+    if (ctx.signal.aborted) throw ctx.signal.reason;
+  }
+}
+
+const SETTLE_POLL_MS = 1000;
 
 export async function undoEntraAuth(
   services: Services,
   ctx: Parameters<Step['undo']>[0],
   record: EntraAuthRecord,
 ): Promise<Awaited<ReturnType<Step['undo']>>> {
-  const resource = await readArm(
-    services,
-    record.server,
-    API.postgres,
-    `reading ${record.serverName}`,
-    ctx.signal,
-  );
+  const resource = await settledServer(services, record, ctx);
   if (!resource)
     return { status: 'already-gone', reason: `the server ${record.serverName} no longer exists` };
   const auth = ((resource.properties as Record<string, unknown>)?.authConfig ?? {}) as Record<string, string>;

@@ -11,7 +11,7 @@ import { logIn, refusedIp } from './database-login.ts';
 import { ENTRA_ADMIN } from './entra-admin.ts';
 import { API, type PostgresSetupInput } from './input.ts';
 
-interface FirewallRecord extends UndoRecord {
+export interface FirewallRecord extends UndoRecord {
   server: string;
   serverName: string;
   rule: string;
@@ -84,10 +84,15 @@ export function firewallTempStep(input: PostgresSetupInput, services: Services):
       return record;
     },
     undo: (ctx, record) => removeRule(services, ctx, record),
-    manualUndo: (record) => [
-      `az postgres flexible-server firewall-rule delete --ids ${rulePath(record.server, record.rule)} --yes`,
-    ],
+    manualUndo: manualFirewallTemp,
   };
+}
+
+/** The commands that reverse the step by hand. */
+export function manualFirewallTemp(record: FirewallRecord): string[] {
+  return [
+    `az postgres flexible-server firewall-rule delete --ids ${rulePath(record.server, record.rule)} --yes`,
+  ];
 }
 
 /** The last step of a run: removes the rule `firewall-temp` added (undo removes it on a failure). */

@@ -6,21 +6,60 @@
  */
 import type { ConnectToMap } from '../../core/connect-to.ts';
 import type { Services } from '../../core/services.ts';
-import type { Step, StepUndoer } from '../step.ts';
-import { APP_IDENTITY, appIdentityStep, undoAppIdentity } from './app-identity.ts';
-import { APP_SETTINGS, appSettingsStep, undoAppSettings } from './app-settings.ts';
-import { DATABASE_ROLE, databaseRoleStep, setUndoConnectTo, undoDatabaseRole } from './database-role.ts';
-import { ENTRA_ADMIN, entraAdminStep, undoEntraAdmin } from './entra-admin.ts';
-import { ENTRA_AUTH, entraAuthStep, undoEntraAuth } from './entra-auth.ts';
+import type { Step, StepUndoer, UndoContext, UndoRecord, UndoResult } from '../step.ts';
+import {
+  APP_IDENTITY,
+  type AppIdentityRecord,
+  appIdentityStep,
+  manualAppIdentity,
+  undoAppIdentity,
+} from './app-identity.ts';
+import {
+  APP_SETTINGS,
+  appSettingsStep,
+  manualAppSettings,
+  type SettingsRecord,
+  undoAppSettings,
+} from './app-settings.ts';
+import {
+  DATABASE_ROLE,
+  databaseRoleStep,
+  manualDatabaseRole,
+  type RoleRecord,
+  setUndoConnectTo,
+  undoDatabaseRole,
+} from './database-role.ts';
+import {
+  ENTRA_ADMIN,
+  type EntraAdminRecord,
+  entraAdminStep,
+  manualEntraAdmin,
+  undoEntraAdmin,
+} from './entra-admin.ts';
+import {
+  ENTRA_AUTH,
+  type EntraAuthRecord,
+  entraAuthStep,
+  manualEntraAuth,
+  undoEntraAuth,
+} from './entra-auth.ts';
 import {
   FIREWALL_TEMP,
   FIREWALL_TEMP_REMOVE,
+  type FirewallRecord,
   firewallTempRemoveStep,
   firewallTempStep,
+  manualFirewallTemp,
   removeRule,
 } from './firewall-temp.ts';
 import type { PostgresSetupInput } from './input.ts';
-import { SERVICE_CONNECTOR, serviceConnectorStep, undoServiceConnector } from './service-connector.ts';
+import {
+  type LinkerRecord,
+  manualServiceConnector,
+  SERVICE_CONNECTOR,
+  serviceConnectorStep,
+  undoServiceConnector,
+} from './service-connector.ts';
 import { VERIFY, verifyStep } from './verify.ts';
 
 export {
@@ -73,22 +112,61 @@ export function postgresSetupSteps(input: PostgresSetupInput, services: Services
  */
 export function postgresUndoers(services: Services, connectTo?: ConnectToMap): StepUndoer[] {
   setUndoConnectTo(connectTo);
-  const undoer = (id: string, title: string, undo: (ctx: any, record: any) => Promise<any>): StepUndoer => ({
+  // Each record is the one the same step wrote to the journal: its own module reads it.
+  const undoer = <R extends UndoRecord>(
+    id: string,
+    title: string,
+    undo: (ctx: UndoContext, record: R) => Promise<UndoResult>,
+    manual: (record: R) => string[] = () => [],
+  ): StepUndoer => ({
     id,
     title,
-    undo: (ctx, record) => undo(ctx, record),
-    manualUndo: () => [],
+    undo: (ctx, record) => undo(ctx, record as R),
+    manualUndo: (record) => manual(record as R),
   });
   return [
-    undoer(APP_IDENTITY, 'Managed identity of the app', (ctx, r) => undoAppIdentity(services, ctx, r)),
-    undoer(ENTRA_AUTH, 'Entra authentication', (ctx, r) => undoEntraAuth(services, ctx, r)),
-    undoer(ENTRA_ADMIN, 'Entra admin', (ctx, r) => undoEntraAdmin(services, ctx, r)),
-    undoer(FIREWALL_TEMP, 'Temporary firewall rule', (ctx, r) => removeRule(services, ctx, r)),
-    undoer(DATABASE_ROLE, 'Database role', (ctx, r) => undoDatabaseRole(services, ctx, r)),
-    undoer(SERVICE_CONNECTOR, 'Service Connector connection', (ctx, r) =>
-      undoServiceConnector(services, ctx, r),
+    undoer(
+      APP_IDENTITY,
+      'Managed identity of the app',
+      (ctx, r: AppIdentityRecord) => undoAppIdentity(services, ctx, r),
+      manualAppIdentity,
     ),
-    undoer(APP_SETTINGS, 'App settings', (ctx, r) => undoAppSettings(services, ctx, r)),
+    undoer(
+      ENTRA_AUTH,
+      'Entra authentication',
+      (ctx, r: EntraAuthRecord) => undoEntraAuth(services, ctx, r),
+      manualEntraAuth,
+    ),
+    undoer(
+      ENTRA_ADMIN,
+      'Entra admin',
+      (ctx, r: EntraAdminRecord) => undoEntraAdmin(services, ctx, r),
+      manualEntraAdmin,
+    ),
+    undoer(
+      FIREWALL_TEMP,
+      'Temporary firewall rule',
+      (ctx, r: FirewallRecord) => removeRule(services, ctx, r),
+      manualFirewallTemp,
+    ),
+    undoer(
+      DATABASE_ROLE,
+      'Database role',
+      (ctx, r: RoleRecord) => undoDatabaseRole(services, ctx, r),
+      manualDatabaseRole,
+    ),
+    undoer(
+      SERVICE_CONNECTOR,
+      'Service Connector connection',
+      (ctx, r: LinkerRecord) => undoServiceConnector(services, ctx, r),
+      manualServiceConnector,
+    ),
+    undoer(
+      APP_SETTINGS,
+      'App settings',
+      (ctx, r: SettingsRecord) => undoAppSettings(services, ctx, r),
+      manualAppSettings,
+    ),
     undoer(VERIFY, 'Check', async () => ({ status: 'already-gone', reason: 'the check changed nothing' })),
     undoer(FIREWALL_TEMP_REMOVE, 'Remove the temporary rule', async () => ({
       status: 'already-gone',

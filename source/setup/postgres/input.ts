@@ -69,6 +69,8 @@ export const API = {
   linker: '2024-04-01',
 } as const;
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The role name: `--db-user`, else the Azure CLI's `aad_<connection>`. */
 export function roleNameOf(input: PostgresSetupInput): string {
   return input.dbUser ?? `aad_${connectionNameOf(input)}`;
@@ -95,10 +97,13 @@ export function problemsOf(input: PostgresSetupInput): string[] {
     ['role', role],
     ['database', input.database],
   ] as const) {
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
     if (/[\u0000-\u001f\u007f]/.test(name))
       problems.push(`the ${what} name may not contain control characters`);
   }
+  if (input.auth.kind !== 'system' && !GUID.test(input.auth.clientId))
+    problems.push(
+      `client-id ${JSON.stringify(input.auth.clientId)} is not a GUID: give the identity's client (application) id`,
+    );
   if (input.linker && !/^[A-Za-z0-9_.]{1,128}$/.test(connectionNameOf(input)))
     problems.push(
       `the connection name "${connectionNameOf(input)}" is not valid for Service Connector: use letters, digits, '_' and '.'`,

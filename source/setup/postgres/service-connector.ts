@@ -11,7 +11,7 @@ import { principalOf } from './identities.ts';
 import { API, connectionNameOf, type PostgresSetupInput, roleNameOf } from './input.ts';
 import { servicePrincipalSecret } from './sp-secret.ts';
 
-interface LinkerRecord extends UndoRecord {
+export interface LinkerRecord extends UndoRecord {
   linker: string;
   name: string;
   userName: string;
@@ -103,8 +103,13 @@ export function serviceConnectorStep(
       return record;
     },
     undo: (ctx, record) => undoServiceConnector(services, ctx, record),
-    manualUndo: (record) => [`az webapp connection delete --id ${record.linker} --yes`],
+    manualUndo: manualServiceConnector,
   };
+}
+
+/** The commands that reverse the step by hand. */
+export function manualServiceConnector(record: LinkerRecord): string[] {
+  return [`az webapp connection delete --id ${record.linker} --yes`];
 }
 
 export async function undoServiceConnector(
@@ -120,7 +125,7 @@ export async function undoServiceConnector(
     ctx.signal,
   );
   if (!found) return { status: 'already-gone', reason: `the connection ${record.name} is gone` };
-  const userName = ((found.properties as Record<string, any>)?.authInfo ?? {}).userName;
+  const userName = (found.properties as Record<string, any>)?.authInfo?.userName;
   if (userName !== undefined && userName !== record.userName)
     return { status: 'changed-since', reason: `the connection ${record.name} now logs in as ${userName}` };
   await writeArm(

@@ -1,0 +1,113 @@
+/**
+ * The database role when one is already there, and the hand-off: a role of the same name mapped to a
+ * stale identity is replaced only with consent (and put back by undo); without consent the run stops
+ * and changes nothing. A server reachable only from its network gets a psql script instead.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { runSetup } from '../../source/setup/engine.ts';
+import type { ConsentRequest } from '../../source/setup/plan.ts';
+import { planSteps } from '../../source/setup/plan.ts';
+import { postgresSetupSteps, postgresUndoers } from '../../source/setup/postgres/index.ts';
+import { undoFromJournal } from '../../source/setup/undo-from-journal.ts';
+import { startTwin, type Twin } from '../azure-twin/index.ts';
+import { NAMES, RESOURCE_IDS, STALE_APP_OBJECT_ID } from '../azure-twin/scenarios.ts';
+import {
+  inputFor,
+  JWT,
+  rolesOf,
+  runPostgresSetup,
+  servicesFor,
+  stateOf,
+  tempJournal,
+} from './postgres-helpers.ts';
+
+let twin: Twin;
+
+before(async () => {
+  twin = await startTwin({ scenario: 'pg-stale-role', databases: true });
+});
+
+after(async () => {
+  await twin?.close();
+});
+
+const appObjectId = () =>
+  (twin.store.get(RESOURCE_IDS.webApp)!.identity as { principalId: string }).principalId;
+const mappingOf = async (role: string) =>
+  (await rolesOf(twin)).find((r) => r.startsWith(`${role}:`))?.slice(role.length + 1);
+
+test('a role mapped to a stale identity stops the run without consent, and nothing changes', async () => {
+  const stateBefore = stateOf(twin);
+  const rolesBefore = await rolesOf(twin);
+  const { result } = await runPostgresSetup(twin, inputFor(twin, { dbUser: NAMES.webApp }));
+  assert.equal(result.exitCode, 1);
+  assert.equal(result.failure?.id, 'database-role');
+  assert.match(result.failure!.message, /mapped to another identity .*--db-user/);
+  assert.deepEqual(stateOf(twin), stateBefore);
+  assert.deepEqual(await rolesOf(twin), rolesBefore);
+});
+
+test('with consent the stale role is dropped and created again for the app; undo maps it back', async () => {
+  assert.equal(await mappingOf(NAMES.webApp), STALE_APP_OBJECT_ID);
+  const input = inputFor(twin, { dbUser: NAMES.webApp, staleRoleObjectId: STALE_APP_OBJECT_ID });
+  const services = servicesFor(twin);
+  const journal = await tempJournal();
+  const asked: ConsentRequest[] = [];
+  try {
+    const plan = await planSteps(postgresSetupSteps(input, services));
+    const view = plan.views.find((v) => v.id === 'database-role')!;
+    assert.match(view.consent ?? '', /drops the role orders-api/);
+    const result = await runSetup(plan, {
+      journal,
+      target: input.server.id,
+      confirm: async (request) => {
+        asked.push(request);
+        return true;
+      },
+    });
+    assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
+    assert.deepEqual(
+      asked.map((a) => a.id),
+      ['entra-auth', 'database-role'],
+    );
+    assert.equal(await mappingOf(NAMES.webApp), appObjectId());
+    const undone = await undoFromJournal({
+      journal,
+      runId: result.runId,
+      steps: postgresUndoers(services, input.connectTo),
+    });
+    assert.equal(undone.status, 'undone', JSON.stringify(undone.outcomes));
+    assert.equal(await mappingOf(NAMES.webApp), STALE_APP_OBJECT_ID);
+  } finally {
+    services.azure.dispose();
+  }
+});
+
+test('reachable only from its network: the statements go to a 0600 psql script without a secret', async () => {
+  const handOffDir = await mkdtemp(path.join(tmpdir(), 'sc-doctor-handoff-'));
+  const rolesBefore = await rolesOf(twin);
+  const { result } = await runPostgresSetup(
+    twin,
+    inputFor(twin, { dbUser: `aad_handoff'; DROP ROLE x; --`, networkPath: 'private-network', handOffDir }),
+  );
+  assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
+  const role = result.steps.find((s) => s.id === 'database-role')!;
+  assert.equal(role.outcome, 'handed-off');
+  assert.equal(result.steps.find((s) => s.id === 'verify')!.outcome, 'already-done');
+  const script = result.handedOff[0]!.scriptPath;
+  assert.equal((await stat(script)).mode & 0o777, 0o600);
+  const text = await readFile(script, 'utf8');
+  assert.match(text, /az account get-access-token --resource-type oss-rdbms/);
+  assert.ok(
+    text.includes(
+      `pgaadauth_create_principal_with_oid('aad_handoff''; DROP ROLE x; --', '${appObjectId()}', 'service', false, false)`,
+    ),
+    text,
+  );
+  assert.doesNotMatch(text, JWT);
+  assert.deepEqual(await rolesOf(twin), rolesBefore, 'nothing was done in the database from here');
+});
