@@ -16,7 +16,7 @@ import { type MysqlSetupInput, mysqlUserNameOf } from './input.ts';
 import { type MysqlLogin, mysqlRefusedIp, withMysql } from './mysql-login.ts';
 import { createUserSql, dropUserSql, grantSql, LEAST_PRIVILEGES } from './user-sql.ts';
 
-interface UserRecord extends UndoRecord {
+export interface UserRecord extends UndoRecord {
   server: string;
   serverName: string;
   fqdn: string;
@@ -121,13 +121,17 @@ export function databaseUserStep(input: MysqlSetupInput, services: Services): St
       });
     },
     undo: (ctx, record) => undoDatabaseUser(services, ctx, record, input.connectTo),
-    manualUndo: (record) =>
-      record.created
-        ? [
-            `mysql -h ${record.fqdn} -P ${record.port} -u '${record.signedInUser}' --enable-cleartext-plugin --ssl-mode=VERIFY_IDENTITY -p"$(az account get-access-token --resource-type oss-rdbms --query accessToken -o tsv)" -e "${dropUserSql(record.user).replace(/["\\$`]/g, '\\$&')}"`,
-          ]
-        : [],
+    manualUndo: manualDatabaseUser,
   };
+}
+
+/** The command that drops the user by hand (the token is fetched by the command, never printed). */
+export function manualDatabaseUser(record: UserRecord): string[] {
+  if (!record.created) return [];
+  const statement = dropUserSql(record.user).replace(/["\\$`]/g, '\\$&');
+  return [
+    `mysql -h ${record.fqdn} -P ${record.port} -u '${record.signedInUser.replace(/'/g, `'\\''`)}' --enable-cleartext-plugin --ssl-mode=VERIFY_IDENTITY -p"$(az account get-access-token --resource-type oss-rdbms --query accessToken -o tsv)" -e "${statement}"`,
+  ];
 }
 
 /** Reverses `database-user` from its record alone; `connectTo` is this process's `--connect-to`. */

@@ -19,7 +19,7 @@ interface AdminProperties extends UndoRecord {
   identityResourceId: string;
 }
 
-interface EntraAdminRecord extends UndoRecord {
+export interface EntraAdminRecord extends UndoRecord {
   server: string;
   serverName: string;
   /** The admin before this run, exactly; null when there was none. */
@@ -114,13 +114,19 @@ export function entraAdminStep(input: MysqlSetupInput, services: Services): Step
       return record;
     },
     undo: (ctx, record) => undoEntraAdmin(services, ctx, record),
-    manualUndo: (record) =>
-      record.previous
-        ? [
-            `az mysql flexible-server ad-admin create --server-name ${record.serverName} --resource-group <group> --display-name '${record.previous.login}' --object-id ${record.previous.sid} --identity ${record.previous.identityResourceId}`,
-          ]
-        : [`az rest --method DELETE --uri ${adminPath(record.server)}?api-version=${MYSQL_API}`],
+    manualUndo: manualEntraAdmin,
   };
+}
+
+/** The commands that reverse the step by hand: the previous admin put back, or the admin removed. */
+export function manualEntraAdmin(record: EntraAdminRecord): string[] {
+  const uri = `https://management.azure.com${adminPath(record.server)}?api-version=${MYSQL_API}`;
+  if (!record.previous) return [`az rest --method DELETE --uri '${uri}'`];
+  const { administratorType, login, sid, tenantId, identityResourceId } = record.previous;
+  const body = JSON.stringify({
+    properties: { administratorType, login, sid, tenantId, identityResourceId },
+  });
+  return [`az rest --method PUT --uri '${uri}' --body '${body.replace(/'/g, `'\\''`)}'`];
 }
 
 /** Reverses `entra-admin` from its record alone. */

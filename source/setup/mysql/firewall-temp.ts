@@ -11,7 +11,7 @@ import { ENTRA_ADMIN } from './entra-admin.ts';
 import { MYSQL_API, type MysqlSetupInput } from './input.ts';
 import { type MysqlLogin, mysqlLogIn, mysqlRefusedIp } from './mysql-login.ts';
 
-interface FirewallRecord extends UndoRecord {
+export interface FirewallRecord extends UndoRecord {
   server: string;
   serverName: string;
   rule: string;
@@ -97,10 +97,15 @@ export function firewallTempStep(input: MysqlSetupInput, services: Services): St
       return record;
     },
     undo: (ctx, record) => removeRule(services, ctx, record),
-    manualUndo: (record) => [
-      `az mysql flexible-server firewall-rule delete --ids ${rulePath(record.server, record.rule)} --yes`,
-    ],
+    manualUndo: manualFirewallTemp,
   };
+}
+
+/** The commands that reverse the step by hand. */
+export function manualFirewallTemp(record: FirewallRecord): string[] {
+  return [
+    `az mysql flexible-server firewall-rule delete --ids ${rulePath(record.server, record.rule)} --yes`,
+  ];
 }
 
 /** The last step of a run: removes the rule `firewall-temp` added (undo removes it on a failure). */

@@ -7,25 +7,59 @@
  */
 import type { ConnectToMap } from '../../core/connect-to.ts';
 import type { Services } from '../../core/services.ts';
-import { APP_IDENTITY, appIdentityStep, undoAppIdentity } from '../postgres/app-identity.ts';
-import { APP_SETTINGS, appSettingsStep, undoAppSettings } from '../postgres/app-settings.ts';
 import {
+  APP_IDENTITY,
+  type AppIdentityRecord,
+  appIdentityStep,
+  manualAppIdentity,
+  undoAppIdentity,
+} from '../postgres/app-identity.ts';
+import {
+  APP_SETTINGS,
+  appSettingsStep,
+  manualAppSettings,
+  type SettingsRecord,
+  undoAppSettings,
+} from '../postgres/app-settings.ts';
+import {
+  type LinkerRecord,
+  manualServiceConnector,
   SERVICE_CONNECTOR,
   serviceConnectorStep,
   undoServiceConnector,
 } from '../postgres/service-connector.ts';
-import type { Step, StepUndoer } from '../step.ts';
-import { DATABASE_USER, databaseUserStep, undoDatabaseUser } from './database-user.ts';
-import { ENTRA_ADMIN, entraAdminStep, undoEntraAdmin } from './entra-admin.ts';
+import type { Step, StepUndoer, UndoContext, UndoRecord, UndoResult } from '../step.ts';
+import {
+  DATABASE_USER,
+  databaseUserStep,
+  manualDatabaseUser,
+  type UserRecord,
+  undoDatabaseUser,
+} from './database-user.ts';
+import {
+  ENTRA_ADMIN,
+  type EntraAdminRecord,
+  entraAdminStep,
+  manualEntraAdmin,
+  undoEntraAdmin,
+} from './entra-admin.ts';
 import {
   FIREWALL_TEMP,
   FIREWALL_TEMP_REMOVE,
+  type FirewallRecord,
   firewallTempRemoveStep,
   firewallTempStep,
+  manualFirewallTemp,
   removeRule,
 } from './firewall-temp.ts';
 import { MYSQL_TARGET, type MysqlSetupInput, withMysqlNames } from './input.ts';
-import { SERVER_IDENTITY, serverIdentityStep, undoServerIdentity } from './server-identity.ts';
+import {
+  manualServerIdentity,
+  SERVER_IDENTITY,
+  type ServerIdentityRecord,
+  serverIdentityStep,
+  undoServerIdentity,
+} from './server-identity.ts';
 import { VERIFY, verifyStep } from './verify.ts';
 
 export {
@@ -78,28 +112,63 @@ export function mysqlSetupSteps(given: MysqlSetupInput, services: Services): Ste
  * `connectTo` is this process's `--connect-to` mapping, used to log in to the server again.
  */
 export function mysqlUndoers(services: Services, connectTo?: ConnectToMap): StepUndoer[] {
-  const undoer = (id: string, title: string, undo: (ctx: any, record: any) => Promise<any>): StepUndoer => ({
+  // Each record is the one the same step wrote to the journal: its own module reads it.
+  const undoer = <R extends UndoRecord>(
+    id: string,
+    title: string,
+    undo: (ctx: UndoContext, record: R) => Promise<UndoResult>,
+    manual: (record: R) => string[] = () => [],
+  ): StepUndoer => ({
     id,
     title,
-    undo: (ctx, record) => undo(ctx, record),
-    manualUndo: () => [],
+    undo: (ctx, record) => undo(ctx, record as R),
+    manualUndo: (record) => manual(record as R),
   });
+  const nothing = (reason: string) => async (): Promise<UndoResult> => ({ status: 'already-gone', reason });
   return [
-    undoer(APP_IDENTITY, 'Managed identity of the app', (ctx, r) => undoAppIdentity(services, ctx, r)),
-    undoer(SERVER_IDENTITY, 'User-assigned identity of the server', (ctx, r) =>
-      undoServerIdentity(services, ctx, r),
+    undoer(
+      APP_IDENTITY,
+      'Managed identity of the app',
+      (ctx, r: AppIdentityRecord) => undoAppIdentity(services, ctx, r),
+      manualAppIdentity,
     ),
-    undoer(ENTRA_ADMIN, 'Entra admin', (ctx, r) => undoEntraAdmin(services, ctx, r)),
-    undoer(FIREWALL_TEMP, 'Temporary firewall rule', (ctx, r) => removeRule(services, ctx, r)),
-    undoer(DATABASE_USER, 'MySQL user', (ctx, r) => undoDatabaseUser(services, ctx, r, connectTo)),
-    undoer(SERVICE_CONNECTOR, 'Service Connector connection', (ctx, r) =>
-      undoServiceConnector(services, ctx, r),
+    undoer(
+      SERVER_IDENTITY,
+      'User-assigned identity of the server',
+      (ctx, r: ServerIdentityRecord) => undoServerIdentity(services, ctx, r),
+      manualServerIdentity,
     ),
-    undoer(APP_SETTINGS, 'App settings', (ctx, r) => undoAppSettings(services, ctx, r)),
-    undoer(VERIFY, 'Check', async () => ({ status: 'already-gone', reason: 'the check changed nothing' })),
-    undoer(FIREWALL_TEMP_REMOVE, 'Remove the temporary rule', async () => ({
-      status: 'already-gone',
-      reason: 'the temporary rule stays removed',
-    })),
+    undoer(
+      ENTRA_ADMIN,
+      'Entra admin',
+      (ctx, r: EntraAdminRecord) => undoEntraAdmin(services, ctx, r),
+      manualEntraAdmin,
+    ),
+    undoer(
+      FIREWALL_TEMP,
+      'Temporary firewall rule',
+      (ctx, r: FirewallRecord) => removeRule(services, ctx, r),
+      manualFirewallTemp,
+    ),
+    undoer(
+      DATABASE_USER,
+      'MySQL user',
+      (ctx, r: UserRecord) => undoDatabaseUser(services, ctx, r, connectTo),
+      manualDatabaseUser,
+    ),
+    undoer(
+      SERVICE_CONNECTOR,
+      'Service Connector connection',
+      (ctx, r: LinkerRecord) => undoServiceConnector(services, ctx, r),
+      manualServiceConnector,
+    ),
+    undoer(
+      APP_SETTINGS,
+      'App settings',
+      (ctx, r: SettingsRecord) => undoAppSettings(services, ctx, r),
+      manualAppSettings,
+    ),
+    undoer(VERIFY, 'Check', nothing('the check changed nothing')),
+    undoer(FIREWALL_TEMP_REMOVE, 'Remove the temporary rule', nothing('the temporary rule stays removed')),
   ];
 }

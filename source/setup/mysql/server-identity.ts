@@ -11,7 +11,7 @@ import type { Step, UndoRecord } from '../step.ts';
 import { checkGraphRoles, graphRolesLines } from './graph-roles.ts';
 import { MYSQL_API, type MysqlSetupInput } from './input.ts';
 
-interface ServerIdentityRecord extends UndoRecord {
+export interface ServerIdentityRecord extends UndoRecord {
   server: string;
   serverName: string;
   /** The identity this run attached. */
@@ -127,10 +127,15 @@ export function serverIdentityStep(input: MysqlSetupInput, services: Services): 
       return record;
     },
     undo: (ctx, record) => undoServerIdentity(services, ctx, record),
-    manualUndo: (record) => [
-      `az mysql flexible-server identity remove --ids ${record.server} --identity ${record.attached} --yes`,
-    ],
+    manualUndo: manualServerIdentity,
   };
+}
+
+/** The commands that reverse the step by hand. */
+export function manualServerIdentity(record: ServerIdentityRecord): string[] {
+  return [
+    `az mysql flexible-server identity remove --ids ${record.server} --identity ${record.attached} --yes`,
+  ];
 }
 
 /** Reverses `server-identity` from its record alone. */
