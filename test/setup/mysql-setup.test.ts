@@ -152,6 +152,12 @@ for (const auth of AUTHS) {
       assert.equal(result.steps.find((s) => s.id === 'firewall-temp')?.outcome, 'applied');
       const journalText = await readFile(path.join(journal.runsDir, `${result.runId}.json`), 'utf8');
       assert.ok(!journalText.includes(SP_SECRET), 'the secret is not in the journal');
+      const danaToken = twin.tokens.issue(IDS.dana, 'ossrdbms');
+      assert.ok(!journalText.includes(danaToken.split('.')[2]!), 'no database token in the journal');
+      assert.ok(
+        !JSON.stringify(result).includes(danaToken.split('.')[2]!),
+        'no database token in the result',
+      );
       // CREATE AADUSER named the identity's client id (the application id), as Azure expects.
       const created = JSON.parse(journalText).steps.find((s: { id: string }) => s.id === 'database-user');
       const clientId =
@@ -281,4 +287,48 @@ test('hostile user and database names are refused up front or created exactly as
   await restore(journal, result.runId);
   assert.deepEqual(stateOf(twin), stateBefore);
   assert.deepEqual(await mysqlUsersOf(twin), usersBefore);
+});
+
+test('an existing user of that name is dropped only with consent; without it the run stops and says why', async () => {
+  const first = await runMysqlSetup(
+    twin,
+    mysqlInputFor(twin, { connectionName: 'my_again', mysqlAdmin: AVERY }),
+  );
+  assert.equal(first.result.status, 'succeeded', JSON.stringify(first.result.failure));
+  const usersAfterFirst = await mysqlUsersOf(twin);
+  try {
+    // The doctor saw Dana as admin now (the first run made her so).
+    const again = mysqlInputFor(twin, {
+      connectionName: 'my_again',
+      mysqlAdmin: { login: DANA, sid: IDS.dana },
+    });
+    const refused = await runMysqlSetup(twin, again);
+    assert.equal(refused.result.failure?.id, 'database-user');
+    assert.match(
+      refused.result.failure?.message ?? '',
+      /a MySQL user named aad_my_again exists.*agree to replace it/,
+    );
+    assert.deepEqual(await mysqlUsersOf(twin), usersAfterFirst);
+
+    const asked: string[] = [];
+    const replaced = await runMysqlSetup(
+      twin,
+      { ...again, replaceUser: true },
+      {
+        confirm: async (request) => {
+          asked.push(`${request.id}: ${request.reason}`);
+          return true;
+        },
+      },
+    );
+    assert.equal(replaced.result.status, 'succeeded', JSON.stringify(replaced.result.failure));
+    assert.deepEqual(asked, [
+      'database-user: drops the MySQL user aad_my_again (MySQL cannot show which identity it stands for) and creates it again; a rollback cannot bring the old one back',
+    ]);
+    const principal = (twin.store.get(RESOURCE_IDS.webApp)!.identity as { principalId: string }).principalId;
+    await loginAs(twin, principal, 'aad_my_again');
+    await restore(replaced.journal, replaced.result.runId);
+  } finally {
+    await restore(first.journal, first.result.runId);
+  }
 });

@@ -59,6 +59,8 @@ const MAX_DATABASE = 64;
 /** Checks names before any step is built: a clear message for what MySQL or Service Connector would refuse. */
 export function mysqlProblemsOf(input: MysqlSetupInput): string[] {
   const problems: string[] = [];
+  if (input.app.kind === 'spring')
+    problems.push('setting up a Spring app is not supported yet: run setup for a web app or a container app');
   const user = mysqlUserNameOf(input);
   // MySQL reads an empty name as the anonymous user, which anyone may log in as.
   if (user.trim() === '') problems.push('the MySQL user name may not be empty: give --db-user a name');
