@@ -5,6 +5,7 @@
  * are never shown: only their names.
  */
 import { armError, armGet, armPostRead } from '../azure/arm.ts';
+import { listPermissions, missingActions } from '../azure/permissions.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
 import { APP_API_VERSIONS } from './app-identity.ts';
 import { endpointOf } from './connection-string.ts';
@@ -47,7 +48,7 @@ export const appSettingsCheck: Check = {
     if (app.kind === 'spring')
       return { status: 'skip', message: 'Spring apps keep settings in their deployments: not read yet' };
 
-    const read = await readSettings(ctx, app);
+    const [read, linker] = await Promise.all([readSettings(ctx, app), linkerRegistration(ctx, app)]);
     if (!read.ok) return read.result;
     const prefix = SETTING_PREFIX[server.kind];
     const relevant = read.settings.filter(
@@ -60,13 +61,18 @@ export const appSettingsCheck: Check = {
     if (relevant.length === 0) {
       return {
         status: 'warn',
-        message: `no ${prefix}* settings on ${app.name}`,
+        message: `no ${prefix}* settings on ${app.name}${linker.registered ? '' : ` · ${SERVICE_LINKER} is not registered`}`,
         details: [
           `The app has ${read.settings.length} other setting${read.settings.length === 1 ? '' : 's'}.`,
+          ...linker.lines,
         ],
         remediation: {
-          summary: `Setup writes the ${prefix}* settings (host, database, user) through Service Connector.`,
-          commands: [],
+          summary: linker.registered
+            ? `Setup writes the ${prefix}* settings (host, database, user) through Service Connector.`
+            : linker.mayRegister === false
+              ? `You may not register ${SERVICE_LINKER} (${REGISTER_ACTION} on the subscription, e.g. Contributor): run setup with --no-linker to write the ${prefix}* settings directly, or ask an Owner or Contributor of the subscription to register it.`
+              : `Setup registers ${SERVICE_LINKER} in the subscription, then writes the ${prefix}* settings (host, database, user) through Service Connector; or run setup with --no-linker to write them directly.`,
+          commands: linker.registered ? [] : [`az provider register --namespace ${SERVICE_LINKER}`],
           fixable: true,
         },
         data,
@@ -88,6 +94,7 @@ export const appSettingsCheck: Check = {
           ...problems.map((p) => `${p.key} is ${p.is}; it should be ${p.shouldBe}`),
           ...smell,
           ...shown,
+          ...linker.lines,
         ],
         remediation: {
           summary: `Setup rewrites the ${prefix}* settings; or fix ${problems.map((p) => p.key).join(', ')} by hand.`,
@@ -118,6 +125,50 @@ export const appSettingsCheck: Check = {
     };
   },
 };
+
+/** Service Connector's resource provider: a subscription must register it before the first link. */
+const SERVICE_LINKER = 'Microsoft.ServiceLinker';
+const REGISTER_ACTION = `${SERVICE_LINKER}/register/action`;
+
+/**
+ * Whether the app's subscription has registered Service Connector's provider (ARM refuses every link
+ * call with 409 MissingSubscriptionRegistration until it has). Unknown counts as registered: the
+ * doctor only says what it saw.
+ */
+async function linkerRegistration(
+  ctx: CheckContext,
+  app: AppFacts,
+): Promise<{ registered: boolean; mayRegister?: boolean | null; lines: string[] }> {
+  const subscription = `/subscriptions/${app.subscriptionId}`;
+  const path = `${subscription}/providers/${SERVICE_LINKER}`;
+  const answer = await armGet(ctx.services.azure, path, '2021-04-01', ctx.signal);
+  if (answer.status !== 200) {
+    const error = armError(answer.body);
+    return {
+      registered: true,
+      lines: [
+        `cannot read whether ${SERVICE_LINKER} is registered (${answer.status}${error ? ` ${error.code}` : ''})`,
+      ],
+    };
+  }
+  const state = String((answer.body as { registrationState?: string }).registrationState ?? 'Unknown');
+  if (state.toLowerCase() === 'registered') return { registered: true, lines: [] };
+  // Registering is a subscription-wide action of its own: Contributor and Owner have it, Reader not.
+  const permissions = await listPermissions(ctx.services.azure, subscription, ctx.signal);
+  const mayRegister = permissions.ok
+    ? missingActions(permissions.entries, [REGISTER_ACTION]).length === 0
+    : null;
+  return {
+    registered: false,
+    mayRegister,
+    lines: [
+      `${SERVICE_LINKER} is ${state} in subscription ${app.subscriptionId}: Service Connector links cannot be made until it is registered.`,
+      mayRegister === null
+        ? `cannot tell whether you may register it (${REGISTER_ACTION}): your permissions on the subscription could not be read`
+        : `you ${mayRegister ? 'may' : 'may not'} register it (${REGISTER_ACTION})`,
+    ],
+  };
+}
 
 /** The database user the settings name (`_USER`, `_USERNAME`, or inside a connection string). */
 export function databaseUserOf(settings: readonly Setting[]): string | null {

@@ -28,6 +28,8 @@ export interface ProbeFinding {
   details: string[];
   /** True when setup creates the user or grants what is missing. */
   fixable: boolean;
+  /** What setup does about it, when more than creating the user and granting the database. */
+  remedy?: string;
 }
 
 /** The app's side: which Entra ids are its identities, and the user its settings name, if any. */
@@ -87,6 +89,21 @@ export async function probePostgres(login: ProbeLogin, app: AppSide): Promise<Pr
   const mapped = roles.find((r) => wanted.has(String(r.objectid).toLowerCase()));
   if (!mapped) {
     const named = app.settingsUser ? roles.find((r) => r.rolname === app.settingsUser) : undefined;
+    // pgaadauth names a system identity's role after the app: one by that name mapped to another id is
+    // the role of an identity that was re-created (switched off and on), which Entra gave a new id.
+    const stale = named ?? roles.find((r) => r.rolname === app.appName);
+    if (stale) {
+      return {
+        status: 'fail',
+        message: `role ${stale.rolname} is mapped to ${stale.objectid}, not to ${app.appName}'s identity`,
+        details: [
+          `${app.appName}'s identity is ${app.objectIds.join(', ') || 'unknown'}; the role names another object id, as when the identity was re-created (switched off and on), so the app's token is refused.`,
+          `Entra roles on the server: ${roles.map((r) => r.rolname).join(', ')}.`,
+        ],
+        fixable: true,
+        remedy: `Setup asks before dropping the stale role ${stale.rolname} and creates it again for the app's identity.`,
+      };
+    }
     return {
       status: 'fail',
       message: `no database role is mapped to ${app.appName}'s identity`,

@@ -80,9 +80,11 @@ export const databaseUserCheck: Check = {
           ? {}
           : {
               remediation: {
-                summary: finding.fixable
-                  ? "Setup creates the app's database user and grants it the database."
-                  : 'Ask the database owner to check the user.',
+                summary: finding.remedy
+                  ? finding.remedy
+                  : finding.fixable
+                    ? "Setup creates the app's database user and grants it the database."
+                    : 'Ask the database owner to check the user.',
                 commands: [],
                 fixable: finding.fixable,
               },
@@ -101,6 +103,8 @@ function adminLogin(
   objectId: string | undefined,
 ): string | undefined {
   if (!data || !objectId) return undefined;
+  // entra-config names the login when the caller is an admin (a group admin's members log in as the group).
+  if (typeof data.login === 'string' && data.login) return data.login;
   const admins = (data.admins ?? []) as { objectId?: string; principalName?: string }[];
   const match = admins.find((a) => a.objectId?.toLowerCase() === objectId.toLowerCase());
   if (match?.principalName) return match.principalName;

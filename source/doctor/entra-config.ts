@@ -6,6 +6,7 @@
  */
 import { armError, armGet, graphGet } from '../azure/arm.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
+import { type CallerGroups, callerGroups } from './caller-groups.ts';
 import type { ServerFacts } from './facts.ts';
 import { lastSegment, serverFactsOf } from './facts-of.ts';
 import { SERVER_API_VERSIONS } from './server-api.ts';
@@ -111,10 +112,17 @@ async function postgres(ctx: CheckContext, server: ServerFacts, caller: Caller):
       principalType: props.principalType ?? 'Unknown',
     };
   });
-  const data = { entraAuth: true, passwordAuth: passwordOn, admins };
   const adminLines = admins.map((a) => `admin ${a.principalName} (${a.principalType}, ${a.objectId})`);
-  const isAdmin = admins.some((a) => sameId(a.objectId, caller.objectId));
-  if (!isAdmin) {
+  const direct = admins.find((a) => sameId(a.objectId, caller.objectId));
+  const groupAdmins = admins.filter((a) => a.principalType.toLowerCase() === 'group');
+  const groups = !direct && groupAdmins.length > 0 ? await callerGroups(ctx) : undefined;
+  const through = groups?.ok
+    ? groupAdmins.find((a) => groups.groups.some((g) => sameId(g.id, a.objectId)))
+    : undefined;
+  // The name setup logs in with: a group admin's members log in as the group.
+  const login = direct?.principalName ?? through?.principalName ?? null;
+  const data = { entraAuth: true, passwordAuth: passwordOn, admins, login };
+  if (!direct && !through) {
     return {
       status: 'warn',
       message:
@@ -124,6 +132,7 @@ async function postgres(ctx: CheckContext, server: ServerFacts, caller: Caller):
       details: [
         authLine,
         ...adminLines,
+        ...groupLines(groups),
         "Setup connects as an Entra admin to create the app's database user.",
       ],
       remediation: {
@@ -138,8 +147,16 @@ async function postgres(ctx: CheckContext, server: ServerFacts, caller: Caller):
   }
   return {
     status: 'pass',
-    message: `Entra on · ${caller.name} is an admin${passwordOn ? '' : ' · Entra-only'}`,
-    details: [authLine, ...adminLines],
+    message: `Entra on · ${caller.name} is an admin${through ? ` through group ${through.principalName}` : ''}${passwordOn ? '' : ' · Entra-only'}`,
+    details: [
+      authLine,
+      ...adminLines,
+      ...(through
+        ? [
+            `${caller.name} is a member of ${through.principalName}: setup logs in as ${through.principalName}.`,
+          ]
+        : []),
+    ],
     data,
   };
 }
@@ -228,14 +245,17 @@ async function mysql(ctx: CheckContext, server: ServerFacts, caller: Caller): Pr
       ? `Graph permissions of ${lastSegment(used.id)}: ${MYSQL_GRAPH_ROLES.join(', ')}`
       : `cannot verify the Graph permissions of ${lastSegment(used.id)}: ${roles.reason}`;
 
-  const isAdmin = !!admin && sameId(admin.sid, caller.objectId);
+  const groups = admin && !sameId(admin.sid, caller.objectId) ? await callerGroups(ctx) : undefined;
+  const throughGroup = !!admin && !!groups?.ok && groups.groups.some((g) => sameId(g.id, admin.sid));
+  const isAdmin = !!admin && (sameId(admin.sid, caller.objectId) || throughGroup);
+  const withLogin = { ...data, login: isAdmin ? admin!.login : null };
   if (!isAdmin) {
     return {
       status: 'warn',
       message: admin
         ? `${caller.name} is not the Entra admin of ${server.name}`
         : `no Entra admin on ${server.name}`,
-      details: [...lines, graphLine],
+      details: [...lines, ...groupLines(groups), graphLine],
       remediation: {
         summary: admin
           ? `Setup makes you the Entra admin; MySQL has only one, so it replaces ${admin.login}.`
@@ -245,7 +265,7 @@ async function mysql(ctx: CheckContext, server: ServerFacts, caller: Caller): Pr
         ],
         fixable: true,
       },
-      data,
+      data: withLogin,
     };
   }
   if (roles.kind === 'unknown') {
@@ -259,14 +279,14 @@ async function mysql(ctx: CheckContext, server: ServerFacts, caller: Caller): Pr
         commands: [],
         fixable: false,
       },
-      data,
+      data: withLogin,
     };
   }
   return {
     status: 'pass',
-    message: `Entra admin ${admin!.login} · identity ${lastSegment(used.id)}`,
+    message: `Entra admin ${admin!.login}${throughGroup ? ` (${caller.name} is a member)` : ''} · identity ${lastSegment(used.id)}${data.entraOnly ? ' · Entra-only' : ''}`,
     details: [...lines, graphLine],
-    data,
+    data: withLogin,
   };
 }
 
@@ -338,18 +358,37 @@ async function sql(ctx: CheckContext, server: ServerFacts, caller: Caller): Prom
       ? `Entra-only authentication: ${entraOnly ? 'on (SQL logins are refused)' : 'off'}`
       : `Entra-only authentication: unknown (${onlyAnswer.status})`,
   ];
-  const data = { admin, entraOnly };
   const group = server.resourceGroup;
-  if (!admin || !sameId(admin.sid, caller.objectId)) {
+  // A user or group admin is named by object id, an app or managed identity by its client id.
+  const adminType = server.entraAdminType ?? null;
+  const groups =
+    admin && !sameId(admin.sid, caller.objectId) && adminType !== 'User' && adminType !== 'Application'
+      ? await callerGroups(ctx)
+      : undefined;
+  const throughGroup = !!admin && !!groups?.ok && groups.groups.some((g) => sameId(g.id, admin.sid));
+  const isAdmin = !!admin && (sameId(admin.sid, caller.objectId) || throughGroup);
+  // With SQL a group's members log in as themselves (the token names them).
+  const data = { admin, entraOnly, adminType, login: isAdmin ? caller.name : null };
+  if (!admin || !isAdmin) {
+    const kind = ADMIN_KIND[adminType ?? ''];
+    const named = admin ? `${kind ? `${kind} ` : ''}${admin.login}` : '';
     return {
       status: 'warn',
       message: admin
-        ? `${caller.name} is not the Entra admin of ${server.name}`
+        ? `the Entra admin of ${server.name} is ${named}, not ${caller.name}`
         : `no Entra admin on ${server.name}`,
-      details: lines,
+      details: [
+        ...lines,
+        ...groupLines(groups),
+        ...(admin && adminType === 'Application'
+          ? [
+              `${admin.login} connects as dbo while it is the admin; once replaced it needs a database user of its own (setup creates one for the app's identity).`,
+            ]
+          : []),
+      ],
       remediation: {
         summary: admin
-          ? `Setup asks before making you the Entra admin: SQL has only one, so it would replace ${admin.login}.`
+          ? `Setup asks before making you the Entra admin: SQL has only one, so it would replace ${named}.`
           : 'Setup makes you the Entra admin.',
         commands: [
           `az sql server ad-admin create -g ${group} --server-name ${server.name} --display-name ${caller.name} --object-id ${caller.objectId ?? '<your-object-id>'}`,
@@ -361,10 +400,31 @@ async function sql(ctx: CheckContext, server: ServerFacts, caller: Caller): Prom
   }
   return {
     status: 'pass',
-    message: `Entra admin ${admin.login}${entraOnly ? ' · Entra-only' : ''}`,
-    details: lines,
+    message: `Entra admin ${admin.login}${throughGroup ? ` (${caller.name} is a member)` : ''}${entraOnly ? ' · Entra-only' : ''}`,
+    details: [
+      ...lines,
+      ...(throughGroup
+        ? [
+            `${caller.name} is a member of ${admin.login}, the admin group: setup logs in with your own token.`,
+          ]
+        : []),
+    ],
     data,
   };
+}
+
+/** How the admin's kind reads in a sentence (SQL's `principalType`). */
+const ADMIN_KIND: Record<string, string> = { User: 'the user', Group: 'the group', Application: 'the app' };
+
+/** What the caller's group memberships showed, when they were looked up. */
+function groupLines(groups: CallerGroups | undefined): string[] {
+  if (!groups) return [];
+  if (!groups.ok) return [`cannot verify your group memberships: ${groups.reason}`];
+  return [
+    groups.groups.length === 0
+      ? 'you are in no Entra group'
+      : `your groups: ${groups.groups.map((g) => g.displayName).join(', ')} (none of them is an admin)`,
+  ];
 }
 
 /** The `value` array of a list answer (empty when there is none). */

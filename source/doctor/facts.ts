@@ -49,6 +49,11 @@ export interface ServerFacts {
   authConfig: { activeDirectoryAuth: string | null; passwordAuth: string | null } | null;
   /** The server's own user-assigned identities (MySQL looks Entra principals up through one). */
   serverIdentities: { id: string; principalId: string | null }[];
+  /**
+   * Azure SQL's Entra admin kind (`properties.administrators.principalType`: User, Group or
+   * Application), when the server says; absent for the flexible servers.
+   */
+  entraAdminType?: string | null;
   /** The database named by `--database`, when one was given. */
   database: { name: string; exists: boolean } | null;
 }

@@ -11,6 +11,9 @@ import { appFactsOf, lastSegment, resourceGroupIdOf, serverFactsOf } from './fac
 import { ASSIGN_IDENTITY, appActions, type NeededAction, serverActions } from './setup-actions.ts';
 import { SERVER_TYPES } from './target.ts';
 
+/** The prefix of the Service Connector actions (the link itself). */
+const LINKER_ACTIONS = 'Microsoft.ServiceLinker/';
+
 /** One scope evaluated: what was needed there and what came back. */
 interface ScopeVerdict {
   label: string;
@@ -35,8 +38,12 @@ export const rbacCheck: Check = {
     const app = appFactsOf(ctx);
 
     if (app) {
-      plans.push({ label: `app ${app.name}`, scope: app.id, needed: appActions(app.kind) });
-      for (const identity of app.userIdentities) {
+      plans.push({ label: `app ${app.name}`, scope: app.id, needed: appActions(app.kind, app) });
+      // Only a request that carries a user-assigned identity needs assign/action on it: setup writes the
+      // app's identity only to switch the system-assigned one on, and that request re-sends the
+      // user-assigned ones the app keeps. With the system identity on, none is involved.
+      const involved = app.systemIdentity ? [] : app.userIdentities;
+      for (const identity of involved) {
         plans.push({
           label: `identity ${lastSegment(identity.id)}`,
           scope: identity.id,
@@ -72,6 +79,23 @@ export const rbacCheck: Check = {
       const signIn = await ctx.services.azure.signIn();
       const assignee = (signIn.ok && signIn.identity.objectId) || '<your-object-id>';
       const count = missing.reduce((n, v) => n + v.missing!.length, 0);
+      // Service Connector's link is the one part setup can do without: --no-linker writes the settings.
+      const linkerOnly = missing.every((v) => v.missing!.every((m) => m.action.startsWith(LINKER_ACTIONS)));
+      if (linkerOnly) {
+        return {
+          status: 'warn',
+          message: `${count} Service Connector action${count === 1 ? '' : 's'} missing on ${missing.map((v) => v.label).join(', ')}`,
+          details: [...lines, ...unreadableLines(verdicts), ...appNote, caveat],
+          remediation: {
+            summary: `Run setup with --no-linker (it writes the app settings itself, without a Service Connector link), or ask an Owner or User Access Administrator for ${grants.map((g) => g.words).join(', ')}.`,
+            commands: grants.map(
+              (g) => `az role assignment create --assignee ${assignee} --role "${g.role}" --scope ${g.scope}`,
+            ),
+            fixable: false,
+          },
+          data,
+        };
+      }
       return {
         status: 'fail',
         message: `${count} action${count === 1 ? '' : 's'} missing on ${missing.map((v) => v.label).join(', ')}`,
@@ -120,7 +144,7 @@ export const rbacCheck: Check = {
 function serverPlans(ctx: CheckContext): Omit<ScopeVerdict, 'missing'>[] | null {
   const server = serverFactsOf(ctx);
   if (server)
-    return [{ label: `server ${server.name}`, scope: server.id, needed: serverActions(server.kind) }];
+    return [{ label: `server ${server.name}`, scope: server.id, needed: serverActions(server.kind, server) }];
   const unreadable = ctx.outcomeOf('server')?.data.unreadable as
     | { scope: string; kinds: DatabaseKind[]; name: string }
     | undefined;

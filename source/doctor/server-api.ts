@@ -67,6 +67,8 @@ interface ServerResource {
     state?: string;
     version?: string;
     publicNetworkAccess?: string;
+    /** Azure SQL's Entra admin, composed into the server object. */
+    administrators?: { principalType?: string };
     network?: {
       publicNetworkAccess?: string;
       delegatedSubnetResourceId?: string;
@@ -128,6 +130,7 @@ export function serverFactsFrom(kind: DatabaseKind, resource: unknown): ServerFa
       id,
       principalId: value?.principalId || null,
     })),
+    ...(kind === 'sql' ? { entraAdminType: props.administrators?.principalType ?? null } : {}),
     database: null,
   };
 }

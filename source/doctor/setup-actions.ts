@@ -5,7 +5,7 @@
  * add and remove the Entra admin and a temporary firewall rule, read the database, switch on the
  * app's identity, write its settings and create the Service Connector link (and remove it on undo).
  */
-import type { AppKind, DatabaseKind } from './facts.ts';
+import type { AppFacts, AppKind, DatabaseKind, ServerFacts } from './facts.ts';
 
 /** One action setup needs, and why, in words a user recognises. */
 export interface NeededAction {
@@ -21,18 +21,31 @@ const SERVER_PROVIDER: Record<DatabaseKind, string> = {
   sql: 'Microsoft.Sql/servers',
 };
 
-/** Actions on the database server (scope: the server). */
-export function serverActions(kind: DatabaseKind): NeededAction[] {
+/**
+ * Actions on the database server (scope: the server). Given the server as found, only what setup will
+ * do to it: the server itself is written only to switch PostgreSQL's Entra authentication on or to
+ * attach MySQL's identity (Azure SQL's admin and Entra-only are child resources). Without it (a server
+ * that could not be read), everything setup might do.
+ */
+export function serverActions(kind: DatabaseKind, server?: ServerFacts): NeededAction[] {
   const p = SERVER_PROVIDER[kind];
   // There is no built-in role for flexible servers narrower than Contributor that covers admins.
   const role = kind === 'sql' ? 'SQL Server Contributor' : 'Contributor';
+  const writesServer =
+    kind === 'postgres'
+      ? server?.authConfig?.activeDirectoryAuth !== 'Enabled'
+      : kind === 'mysql' && !(server && server.serverIdentities.length > 0);
   const actions: NeededAction[] = [
     { action: `${p}/read`, why: 'read the server', role },
-    {
-      action: `${p}/write`,
-      why: kind === 'mysql' ? 'attach the server identity' : 'update the server (Entra authentication)',
-      role,
-    },
+    ...(writesServer
+      ? [
+          {
+            action: `${p}/write`,
+            why: kind === 'mysql' ? 'attach the server identity' : 'switch Entra authentication on',
+            role,
+          },
+        ]
+      : []),
     { action: `${p}/administrators/read`, why: 'list the Entra admins', role },
     { action: `${p}/administrators/write`, why: 'make you an Entra admin', role },
     { action: `${p}/administrators/delete`, why: 'undo the admin change', role },
@@ -57,13 +70,28 @@ const APP_PROVIDER: Record<AppKind, string> = {
   spring: 'Microsoft.AppPlatform/Spring/apps',
 };
 
-/** Actions on the app (scope: the app). */
-export function appActions(kind: AppKind): NeededAction[] {
+/**
+ * Actions on the app (scope: the app). A web app is written only to switch its system-assigned
+ * identity on (its settings are a config resource); Container Apps and Spring apps keep their settings
+ * in the app, so they are always written.
+ */
+export function appActions(kind: AppKind, app?: AppFacts): NeededAction[] {
   const p = APP_PROVIDER[kind];
   const appRole = kind === 'webapp' ? 'Website Contributor' : 'Contributor';
+  const writesApp = kind !== 'webapp' || !app?.systemIdentity;
   const actions: NeededAction[] = [
     { action: `${p}/read`, why: 'read the app', role: appRole },
-    { action: `${p}/write`, why: "switch on the app's managed identity", role: appRole },
+    ...(writesApp
+      ? [
+          {
+            action: `${p}/write`,
+            why: app?.systemIdentity
+              ? 'write the connection settings'
+              : "switch on the app's managed identity",
+            role: appRole,
+          },
+        ]
+      : []),
   ];
   if (kind === 'webapp') {
     actions.push(

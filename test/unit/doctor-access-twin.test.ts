@@ -123,7 +123,8 @@ const ROWS: { scenario: string; kind: DatabaseKind; expect: Record<string, Expec
         says: [
           /Ask an Owner or User Access Administrator for Contributor on rg-orders\.$/m,
           /missing on server/,
-          /missing on identity id-orders/,
+          // The app's system identity is on: setup does not write its identity, id-orders is not involved.
+          /missing on app orders-api:/,
           new RegExp(
             `az role assignment create --assignee ${IDS.dana} --role "Contributor" --scope /subscriptions/[^/]+/resourceGroups/rg-orders$`,
             'm',
@@ -218,6 +219,86 @@ const ROWS: { scenario: string; kind: DatabaseKind; expect: Record<string, Expec
     scenario: 'sql-entra-only',
     kind: 'postgres',
     expect: { 'entra-config': { status: 'pass', says: /is an admin/ } },
+  },
+  // A group admin makes its members admins: they log in as the group (PostgreSQL) or as themselves (SQL).
+  {
+    scenario: 'pg-group-admin',
+    kind: 'postgres',
+    expect: {
+      'entra-config': {
+        status: 'pass',
+        says: [/is an admin through group Orders DB Admins/, /setup logs in as Orders DB Admins/],
+      },
+    },
+  },
+  {
+    scenario: 'sql-group-admin',
+    kind: 'sql',
+    expect: {
+      'entra-config': {
+        status: 'pass',
+        says: /Entra admin Orders SQL Admins \(dana@contoso\.twin\.test is a member\)/,
+      },
+    },
+  },
+  {
+    scenario: 'sql-app-admin',
+    kind: 'sql',
+    expect: {
+      'entra-config': {
+        status: 'warn',
+        says: [
+          /is orders-api, not dana@/,
+          /SQL has only one, so it would replace orders-api\./,
+          /you are in no Entra group/,
+        ],
+        fixable: true,
+      },
+    },
+  },
+  {
+    scenario: 'mysql-aad-only',
+    kind: 'mysql',
+    expect: { 'entra-config': { status: 'pass', says: /Entra-only/ } },
+  },
+  {
+    scenario: 'servicelinker-unregistered',
+    kind: 'postgres',
+    expect: {
+      'app-settings': {
+        status: 'warn',
+        says: [
+          /Microsoft\.ServiceLinker is not registered/,
+          /Microsoft\.ServiceLinker is NotRegistered in subscription/,
+          /you may register it \(Microsoft\.ServiceLinker\/register\/action\)/,
+          /Setup registers Microsoft\.ServiceLinker .* or run setup with --no-linker/,
+        ],
+        fixable: true,
+      },
+    },
+  },
+  // Only what setup will do is asked for: the server is Entra-on, the web app's identity is on.
+  {
+    scenario: 'custom-role',
+    kind: 'postgres',
+    expect: {
+      rbac: {
+        status: 'fail',
+        says: [/^4 actions missing on app orders-api$/m, /Microsoft\.Web\/sites\/config\/write/],
+        blocking: true,
+      },
+    },
+  },
+  {
+    scenario: 'website-contributor-no-mio',
+    kind: 'sql',
+    expect: {
+      rbac: {
+        status: 'warn',
+        says: [/^3 Service Connector actions missing on app orders-api$/m, /Run setup with --no-linker/],
+        blocking: false,
+      },
+    },
   },
 ];
 
@@ -444,4 +525,83 @@ test('a Spring app is read by <service>/<app>; its settings and an SQL database 
     ),
   );
   assertReadOnly(requests);
+});
+
+test('rbac asks for assign/action on a user-assigned identity only when setup writes the app identity', async () => {
+  // With its system identity on, the web app's identity is not written: id-orders is not involved.
+  const website = (await runAccess(await twinFor('website-contributor-no-mio'), { kind: 'sql' })).byId.rbac!;
+  assert.doesNotMatch(text(website), /userAssignedIdentities\/assign\/action|id-orders/);
+
+  // Off, setup switches it on, and that request re-sends id-orders: Managed Identity Operator is needed.
+  const twin = await startTwin({ scenario: 'website-contributor-no-mio' });
+  try {
+    const site = twin.store.get(RESOURCE_IDS.webApp)!;
+    site.identity = {
+      type: 'UserAssigned',
+      userAssignedIdentities: (site.identity as { userAssignedIdentities: unknown }).userAssignedIdentities,
+    };
+    twin.store.put(site);
+    const rbac = (await runAccess(twin, { kind: 'sql' })).byId.rbac!;
+    assert.equal(rbac.status, 'fail', text(rbac));
+    assert.equal(rbac.message, '4 actions missing on app orders-api, identity id-orders');
+    assert.match(
+      text(rbac),
+      /Microsoft\.ManagedIdentity\/userAssignedIdentities\/assign\/action \(attach the user-assigned identity\)/,
+    );
+    // Contributor on the group grants assign/action too, so it is the one role asked for.
+    assert.match(rbac.remediation?.summary ?? '', /for Contributor on rg-orders\.$/);
+  } finally {
+    await twin.close();
+  }
+});
+
+test('MySQL: a group admin Dana belongs to makes her the admin; she logs in as the group', async () => {
+  const twin = await startTwin({ scenario: 'healthy' });
+  try {
+    const groupId = '9a0a0000-0000-4000-8000-00000000a0f1';
+    twin.world.groups = [{ objectId: groupId, displayName: 'Orders MySQL Admins', members: [IDS.dana] }];
+    const admin = twin.store.get(`${RESOURCE_IDS.mysql}/administrators/ActiveDirectory`)!;
+    twin.store.put({
+      ...admin,
+      properties: { ...admin.properties, login: 'Orders MySQL Admins', sid: groupId },
+    });
+    const member = (await runAccess(twin, { kind: 'mysql' })).byId['entra-config']!;
+    assert.equal(member.status, 'pass', text(member));
+    assert.match(member.message, /^Entra admin Orders MySQL Admins \(dana@contoso\.twin\.test is a member\)/);
+    assert.equal(member.data.login, 'Orders MySQL Admins');
+
+    // Out of the group, she is not the admin, and setup would replace the group.
+    twin.world.groups = [{ objectId: groupId, displayName: 'Orders MySQL Admins', members: [] }];
+    const outsider = (await runAccess(twin, { kind: 'mysql' })).byId['entra-config']!;
+    assert.equal(outsider.status, 'warn', text(outsider));
+    assert.match(text(outsider), /so it replaces Orders MySQL Admins\./);
+    assert.match(text(outsider), /you are in no Entra group/);
+  } finally {
+    await twin.close();
+  }
+});
+
+test('Microsoft.ServiceLinker not registered and Dana may not register it: --no-linker, or ask', async () => {
+  const twin = await startTwin({ scenario: 'servicelinker-unregistered' });
+  try {
+    // Website Contributor reads the settings; Reader on the subscription cannot register providers.
+    twin.world.roleAssignments = [
+      { principalId: IDS.dana, roleName: 'Reader', scope: RESOURCE_IDS.subscription },
+      { principalId: IDS.dana, roleName: 'Website Contributor', scope: RESOURCE_IDS.resourceGroup },
+    ];
+    const { byId, requests } = await runAccess(twin, { kind: 'postgres' });
+    const settings = byId['app-settings']!;
+    assert.equal(settings.status, 'warn', text(settings));
+    assert.match(text(settings), /you may not register it \(Microsoft\.ServiceLinker\/register\/action\)/);
+    assert.match(
+      settings.remediation?.summary ?? '',
+      /^You may not register Microsoft\.ServiceLinker .*: run setup with --no-linker to write the AZURE_POSTGRESQL_\* settings directly/,
+    );
+    assert.deepEqual(settings.remediation?.commands, [
+      'az provider register --namespace Microsoft.ServiceLinker',
+    ]);
+    assertReadOnly(requests);
+  } finally {
+    await twin.close();
+  }
 });

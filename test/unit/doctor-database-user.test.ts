@@ -18,7 +18,7 @@ import { signinCheck } from '../../source/doctor/signin.ts';
 import { subscriptionCheck } from '../../source/doctor/subscription.ts';
 import { nodeExec } from '../../source/services/exec.ts';
 import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
-import { NAMES, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
+import { NAMES, RESOURCE_IDS, STALE_APP_OBJECT_ID } from '../azure-twin/scenarios.ts';
 import { serverStandIn } from '../helpers/server-stand-in.ts';
 
 let twin: Twin;
@@ -37,21 +37,23 @@ after(async () => {
   await twin?.close();
 });
 
-function fqdn(kind: 'postgres' | 'mysql'): string {
-  return (twin.store.get(RESOURCE_IDS[kind])!.properties as { fullyQualifiedDomainName: string })
+function fqdn(kind: 'postgres' | 'mysql', on = twin): string {
+  return (on.store.get(RESOURCE_IDS[kind])!.properties as { fullyQualifiedDomainName: string })
     .fullyQualifiedDomainName;
 }
 
+/** The check against the shared healthy twin, or against `on` (a twin of another scenario). */
 async function databaseUser(
   kind: 'postgres' | 'mysql',
-  serverName = fqdn(kind),
+  serverName?: string,
+  on = twin,
 ): Promise<{ outcome: CheckOutcome; methods: string[] }> {
-  const { postgres, mysql: my } = twin.databaseEndpoints;
-  const env = twin.env() as Record<string, string>;
+  const { postgres, mysql: my } = on.databaseEndpoints;
+  const env = on.env() as Record<string, string>;
   const mapping = parseConnectTo(
     [
-      `${fqdn('postgres')}:5432=${postgres!.host}:${postgres!.port}`,
-      `${fqdn('mysql')}:3306=${my!.host}:${my!.port}`,
+      `${fqdn('postgres', on)}:5432=${postgres!.host}:${postgres!.port}`,
+      `${fqdn('mysql', on)}:3306=${my!.host}:${my!.port}`,
       // Names the twin's certificate does not carry, mapped to the same servers.
       `pg-orders.postgres.database.azure.com:5432=${postgres!.host}:${postgres!.port}`,
       `mysql-orders.mysql.database.azure.com:3306=${my!.host}:${my!.port}`,
@@ -60,16 +62,21 @@ async function databaseUser(
   assert.ok(mapping.ok);
   const connectTo = { entries: mapping.entries, source: 'SC_DOCTOR_CONNECT_TO' as const };
   const methods: string[] = [];
-  const take = twin.faults.take.bind(twin.faults);
-  twin.faults.take = (method, path) => {
+  const take = on.faults.take.bind(on.faults);
+  on.faults.take = (method, path) => {
     methods.push(`${method} ${path}`);
     return take(method, path);
   };
   const base = { exec: nodeExec, env, now: Date.now };
-  const azure = createAzureSession(base, { tls: { ca: twin.caPem } });
+  const azure = createAzureSession(base, { tls: { ca: on.caPem } });
   try {
     const outcomes = await runChecks(
-      [signinCheck, subscriptionCheck, serverStandIn(twin, kind, { fqdn: serverName }), ...accessChecks()],
+      [
+        signinCheck,
+        subscriptionCheck,
+        serverStandIn(on, kind, { fqdn: serverName ?? fqdn(kind, on) }),
+        ...accessChecks(),
+      ],
       {
         services: { ...base, azure },
         options: {
@@ -83,11 +90,11 @@ async function databaseUser(
     );
     const outcome = outcomes.find((o) => o.id === 'database-user')!;
     // The check's output never carries the token it logged in with.
-    assert.ok(!JSON.stringify(outcome).includes(twin.tokens.issue(IDS.dana, 'ossrdbms').split('.')[2]!));
+    assert.ok(!JSON.stringify(outcome).includes(on.tokens.issue(IDS.dana, 'ossrdbms').split('.')[2]!));
     return { outcome, methods };
   } finally {
     azure.dispose();
-    twin.faults.take = take;
+    on.faults.take = take;
   }
 }
 
@@ -201,3 +208,24 @@ for (const [kind, name] of [
     assert.match(text(outcome), /altnames|certificate/i);
   });
 }
+
+test('PostgreSQL: a role named after the app but mapped to its old identity is named as stale', async () => {
+  const stale = await startTwin({ scenario: 'pg-stale-role', databases: ['postgres', 'mysql'] });
+  try {
+    const { outcome } = await databaseUser('postgres', undefined, stale);
+    assert.equal(outcome.status, 'fail', text(outcome));
+    assert.equal(
+      outcome.message,
+      `role ${NAMES.webApp} is mapped to ${STALE_APP_OBJECT_ID}, not to ${NAMES.webApp}'s identity`,
+    );
+    const current = (stale.store.get(RESOURCE_IDS.webApp)!.identity as { principalId: string }).principalId;
+    assert.match(text(outcome), new RegExp(`${NAMES.webApp}'s identity is ${current}`));
+    assert.match(
+      outcome.remediation?.summary ?? '',
+      /Setup asks before dropping the stale role orders-api and creates it again/,
+    );
+    assert.equal(outcome.remediation?.fixable, true);
+  } finally {
+    await stale.close();
+  }
+});
