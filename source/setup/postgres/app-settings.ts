@@ -1,7 +1,8 @@
 /**
  * `app-settings` (with `--no-linker`): writes the AZURE_POSTGRESQL_* (or the target's AZURE_MYSQL_*)
- * settings of the client type to a web app directly, keeping every other setting. Undo restores the settings this run changed to
- * their previous values and removes those it added, unless someone changed them since.
+ * settings of the client type to a web app directly, keeping every other setting. Undo restores the
+ * settings this run changed to their previous values and removes those it added, unless someone
+ * changed them since.
  */
 import { armPostRead } from '../../azure/arm.ts';
 import { refusal } from '../../azure/arm-lro.ts';
