@@ -233,7 +233,10 @@ export async function probeMysql(login: ProbeLogin, app: AppSide): Promise<Probe
     );
     const details = [`user ${user.user}@${user.host} (${user.plugin})`, ...grants];
     const database = app.database;
-    const escaped = database?.replace(/_/g, '\\_');
+    // SHOW GRANTS doubles backticks in a name, and shows `\`, `_` and `%` escaped when the grant
+    // escaped them (GRANT reads `_` and `%` as wildcards).
+    const shown = database?.replace(/`/g, '``');
+    const escaped = database?.replace(/[\\_%]/g, '\\$&').replace(/`/g, '``');
     // USAGE is "no privileges": only a real grant on the database (or on everything) counts.
     const granted =
       !database ||
@@ -241,7 +244,7 @@ export async function probeMysql(login: ProbeLogin, app: AppSide): Promise<Probe
         .filter((g) => !/^GRANT USAGE ON /i.test(g))
         .some(
           (g) =>
-            g.includes(' ON *.* ') || g.includes(`ON \`${database}\`.*`) || g.includes(`ON \`${escaped}\`.*`),
+            g.includes(' ON *.* ') || g.includes(`ON \`${shown}\`.*`) || g.includes(`ON \`${escaped}\`.*`),
         );
     if (!granted) {
       return {

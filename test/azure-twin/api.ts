@@ -243,6 +243,8 @@ export interface DatabaseHooks {
   postgresRoleSeeded?(server: ArmResource, role: PostgresRoleSeed): Promise<void>;
   /** Tests only: a read as the PostgreSQL superuser (what roles exist, whatever the ARM state). */
   postgresQuery?(sql: string, database?: string): Promise<{ rows: unknown[] }>;
+  /** A query on the MySQL side's MariaDB as its root (tests read users and grants with it). */
+  mysqlQuery?(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
 /** A PostgreSQL role a scenario puts into the server behind the twin (only when databases run). */

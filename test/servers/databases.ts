@@ -75,6 +75,7 @@ export async function attachDatabases(opts: AttachDatabasesOptions): Promise<Att
   if (myHooks) {
     hooks.mysqlAdminSet = (server, admin) => myHooks.adminSet(server.id, admin);
     hooks.mysqlAdminRemoved = (server, login) => myHooks.adminRemoved(server.id, login);
+    hooks.mysqlQuery = async (sql, params) => ({ rows: await my!.db.query(sql, params) });
   }
   hooks.databaseCreated = async (server: ArmResource, database: string) => {
     const type = server.type.toLowerCase();

@@ -58,3 +58,20 @@ test('statements split on semicolons outside quotes and comments only', () => {
   ]);
   assert.deepEqual(splitStatements("SELECT 'it\\'s;'; DO 1"), ["SELECT 'it\\'s;'", ' DO 1']);
 });
+
+test('names quoted with escapes (as mysql2 quotes them) are read back exactly', () => {
+  const name = 'o\'; DROP USER root; -- \\`é"';
+  const quoted = `'${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/"/g, '\\"')}'`;
+  const rewritten = rewriteAadStatements(
+    `CREATE AADUSER ${quoted} IDENTIFIED BY '${ordersIdentity.appId}'`,
+    context(false),
+  );
+  assert.equal(
+    rewritten,
+    `CREATE USER 'o''; DROP USER root; -- \\\\\`é"'@'%' IDENTIFIED BY PASSWORD '*HASH(${name}|${ordersIdentity.appId})'`,
+  );
+  assert.equal(
+    rewriteAadStatements(`CREATE AADUSER 'it''s' IDENTIFIED BY '${ordersIdentity.appId}'`, context(false)),
+    `CREATE USER 'it''s'@'%' IDENTIFIED BY PASSWORD '*HASH(it's|${ordersIdentity.appId})'`,
+  );
+});

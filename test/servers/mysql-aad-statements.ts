@@ -19,8 +19,11 @@ export interface AadStatementContext {
   refuseAadUser?(name: string): { errno: number; message: string } | undefined;
 }
 
-/** A quoted name or id: '...', "..." or `...`. */
-const Q = '(\'[^\']*\'|"[^"]*"|`[^`]*`)';
+/**
+ * A quoted name or id: '...', "..." or `...`, with MySQL's escapes inside (a backslash escape or a
+ * doubled quote in strings, a doubled backtick in identifiers), as client libraries quote names.
+ */
+const Q = `('(?:[^'\\\\]|\\\\.|'')*'|"(?:[^"\\\\]|\\\\.|"")*"|\`(?:[^\`]|\`\`)*\`)`;
 const SET_VALIDATE =
   /^SET\s+(?:(?:SESSION|LOCAL|GLOBAL)\s+|@@(?:(?:SESSION|LOCAL|GLOBAL)\.)?)?aad_auth_validate_oids_in_tenant\s*:?=\s*'?(ON|OFF|1|0|TRUE|FALSE)'?$/i;
 const CREATE_AADUSER = new RegExp(
@@ -81,9 +84,24 @@ function signal(message: string, errno = 1396): string {
   return `SIGNAL SQLSTATE 'HY000' SET MYSQL_ERRNO = ${errno}, MESSAGE_TEXT = ${quote(message)}`;
 }
 
+/** The value of a quoted token, MySQL's escapes undone. */
 function unquote(token: string): string {
-  return token.slice(1, -1);
+  const quote = token[0]!;
+  const inner = token.slice(1, -1);
+  if (quote === '`') return inner.replace(/``/g, '`');
+  const doubled = quote === "'" ? /''/g : /""/g;
+  return inner.replace(/\\(.)/gs, (_, c: string) => BACKSLASH_ESCAPES[c] ?? c).replace(doubled, quote);
 }
+
+/** MySQL's backslash escapes in strings (Reference Manual, "String Literals"); others stand for the character. */
+const BACKSLASH_ESCAPES: Record<string, string> = {
+  '0': '\0',
+  b: '\b',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  Z: '\x1a',
+};
 
 function quote(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;

@@ -39,6 +39,8 @@ export function serverFacts(twin: Twin): ServerFacts {
   return {
     ...serverFactsFrom('postgres', twin.store.get(RESOURCE_IDS.postgres)),
     database: { name: NAMES.database, exists: true },
+    authConfig: null,
+    serverIdentities: [],
   };
 }
 

@@ -1,20 +1,18 @@
 /**
- * `app-settings` (with `--no-linker`): writes the AZURE_POSTGRESQL_* settings of the client type to a
- * web app directly, keeping every other setting. Undo restores the settings this run changed to
- * their previous values and removes those it added, unless someone changed them since.
+ * `app-settings` (with `--no-linker`): writes the AZURE_POSTGRESQL_* (or the target's AZURE_MYSQL_*)
+ * settings of the client type to a web app directly, keeping every other setting. Undo restores the
+ * settings this run changed to their previous values and removes those it added, unless someone
+ * changed them since.
  */
 import { armPostRead } from '../../azure/arm.ts';
 import { refusal } from '../../azure/arm-lro.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../step.ts';
 import { writeArm } from './azure-calls.ts';
-import { postgresSettings } from './connection-settings.ts';
-import { DATABASE_ROLE } from './database-role.ts';
+import { type ConnectionTarget, POSTGRES_TARGET } from './connection-settings.ts';
 import { principalOf } from './identities.ts';
 import { API, type PostgresSetupInput, roleNameOf } from './input.ts';
 import { servicePrincipalSecret } from './sp-secret.ts';
-
-const SECRET_SETTING = 'AZURE_POSTGRESQL_CLIENTSECRET';
 
 export interface SettingsRecord extends UndoRecord {
   app: string;
@@ -57,12 +55,17 @@ async function putSettings(
   );
 }
 
-export function appSettingsStep(input: PostgresSetupInput, services: Services): Step<SettingsRecord> {
+export function appSettingsStep(
+  input: PostgresSetupInput,
+  services: Services,
+  database: ConnectionTarget = POSTGRES_TARGET,
+): Step<SettingsRecord> {
+  const secretSetting = `${database.prefix}_CLIENTSECRET`;
   const role = roleNameOf(input);
   const { app } = input;
   const wanted = async (signal?: AbortSignal) => {
     const principal = await principalOf(services, input, signal);
-    return postgresSettings({
+    return database.settings({
       fqdn: input.server.fqdn,
       database: input.database,
       user: role,
@@ -76,10 +79,10 @@ export function appSettingsStep(input: PostgresSetupInput, services: Services): 
     id: APP_SETTINGS,
     title: `App settings of ${app.name}`,
     resource: app.id,
-    after: [DATABASE_ROLE],
+    after: [database.after],
     preview: () => [
-      `write the AZURE_POSTGRESQL_* settings for client type ${input.clientType} to ${app.name} (user ${role}); every other setting stays`,
-      ...(input.auth.kind === 'sp' ? [`${SECRET_SETTING} holds the service principal's secret`] : []),
+      `write the ${database.prefix}_* settings for client type ${input.clientType} to ${app.name} (user ${role}); every other setting stays`,
+      ...(input.auth.kind === 'sp' ? [`${secretSetting} holds the service principal's secret`] : []),
     ],
     async isDone(ctx) {
       if (app.kind !== 'webapp') return false;
@@ -89,7 +92,7 @@ export function appSettingsStep(input: PostgresSetupInput, services: Services): 
       ]);
       return (
         Object.entries(settings).every(([key, value]) => current[key] === value) &&
-        (input.auth.kind !== 'sp' || current[SECRET_SETTING] !== undefined)
+        (input.auth.kind !== 'sp' || current[secretSetting] !== undefined)
       );
     },
     async apply(ctx) {
@@ -102,10 +105,10 @@ export function appSettingsStep(input: PostgresSetupInput, services: Services): 
       const secretNames: string[] = [];
       const next: Record<string, string> = { ...current, ...settings };
       if (input.auth.kind === 'sp') {
-        if (current[SECRET_SETTING] !== undefined)
-          throw new Error(`${app.name} already has ${SECRET_SETTING}: remove it or use Service Connector`);
-        next[SECRET_SETTING] = await servicePrincipalSecret(services, input.auth.clientId, ctx.signal);
-        secretNames.push(SECRET_SETTING);
+        if (current[secretSetting] !== undefined)
+          throw new Error(`${app.name} already has ${secretSetting}: remove it or use Service Connector`);
+        next[secretSetting] = await servicePrincipalSecret(services, input.auth.clientId, ctx.signal);
+        secretNames.push(secretSetting);
       }
       const record: SettingsRecord = {
         app: app.id,

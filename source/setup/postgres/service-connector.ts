@@ -6,7 +6,7 @@
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../step.ts';
 import { readArm, writeArm } from './azure-calls.ts';
-import { DATABASE_ROLE } from './database-role.ts';
+import { type ConnectionTarget, POSTGRES_TARGET } from './connection-settings.ts';
 import { principalOf } from './identities.ts';
 import { API, connectionNameOf, type PostgresSetupInput, roleNameOf } from './input.ts';
 import { servicePrincipalSecret } from './sp-secret.ts';
@@ -25,7 +25,11 @@ const AUTH_TYPES = {
   sp: 'servicePrincipalSecret',
 } as const;
 
-export function serviceConnectorStep(input: PostgresSetupInput, services: Services): Step<LinkerRecord> {
+export function serviceConnectorStep(
+  input: PostgresSetupInput,
+  services: Services,
+  database: ConnectionTarget = POSTGRES_TARGET,
+): Step<LinkerRecord> {
   const name = connectionNameOf(input);
   const role = roleNameOf(input);
   const linker = `${input.app.id}/providers/Microsoft.ServiceLinker/linkers/${name}`;
@@ -44,10 +48,10 @@ export function serviceConnectorStep(input: PostgresSetupInput, services: Servic
     id: SERVICE_CONNECTOR,
     title: `Service Connector connection ${name}`,
     resource: input.app.id,
-    after: [DATABASE_ROLE],
+    after: [database.after],
     preview: () => [
       `register the connection ${name} from ${input.app.name} to ${input.server.name}/${input.database} with Service Connector (${AUTH_TYPES[input.auth.kind]}, user ${role}, client type ${input.clientType})`,
-      'Service Connector writes the AZURE_POSTGRESQL_* settings of the app; the other settings stay',
+      `Service Connector writes the ${database.prefix}_* settings of the app; the other settings stay`,
     ],
     async isDone(ctx) {
       const found = await readArm(services, linker, API.linker, `reading the connection ${name}`, ctx.signal);

@@ -138,7 +138,12 @@ const serverRoutes = [
       const server = rp.getServer(twin, req.params);
       const patch = (req.body ?? {}) as Record<string, any>;
       let identity: Record<string, unknown> | undefined;
-      if (patch.identity !== undefined) {
+      // Removing every identity takes `type: None` (Azure/azure-cli#24042).
+      const removeIdentity = patch.identity?.type === 'None';
+      if (removeIdentity) {
+        if (twin.store.get(childId(server.id, 'administrators', 'ActiveDirectory')))
+          throw invalidParameter('identity.type');
+      } else if (patch.identity !== undefined) {
         if (patch.identity?.type !== 'UserAssigned') throw invalidParameter('identity.type');
         requireIdentityAssign(
           twin.world,
@@ -199,6 +204,7 @@ const serverRoutes = [
           if (patch.sku) next.sku = { ...next.sku, ...patch.sku };
           if (patch.tags) next.tags = patch.tags;
           if (identity) next.identity = identity;
+          if (removeIdentity) delete next.identity;
           next.properties!.state = 'Ready';
           twin.store.put(next);
         },

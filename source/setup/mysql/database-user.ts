@@ -1,0 +1,172 @@
+/**
+ * `database-user`: creates the app's MySQL user with Azure's `CREATE AADUSER '<name>' IDENTIFIED BY
+ * '<client id>'` and grants it the app's database only. MySQL cannot show which Entra id a user
+ * stands for, so a user of that name that exists already is dropped and created again only with the
+ * user's consent. Undo drops the user only if this run created it.
+ */
+import type { Connection } from 'mysql2/promise';
+import type { Services } from '../../core/services.ts';
+import { APP_IDENTITY } from '../postgres/app-identity.ts';
+import { readGraph } from '../postgres/azure-calls.ts';
+import { principalOf } from '../postgres/identities.ts';
+import type { Step, UndoRecord } from '../step.ts';
+import { ENTRA_ADMIN } from './entra-admin.ts';
+import { addRule, FIREWALL_TEMP, removeRule } from './firewall-temp.ts';
+import { type MysqlSetupInput, mysqlUserNameOf } from './input.ts';
+import { type MysqlLogin, mysqlRefusedIp, withMysql } from './mysql-login.ts';
+import { createUserSql, dropUserSql, grantSql, LEAST_PRIVILEGES } from './user-sql.ts';
+
+export interface UserRecord extends UndoRecord {
+  server: string;
+  serverName: string;
+  fqdn: string;
+  port: number;
+  signedInUser: string;
+  user: string;
+  database: string;
+  clientId: string;
+  /** This run created the user (undo drops it). */
+  created: boolean;
+  /** A user of that name was dropped first, with consent (a rollback cannot bring it back). */
+  replaced: boolean;
+}
+
+export const DATABASE_USER = 'database-user';
+
+/** The client id the user is created for: the identity's, or the service principal's application id. */
+export async function appClientId(
+  services: Services,
+  input: MysqlSetupInput,
+  signal?: AbortSignal,
+): Promise<{ clientId: string; objectId: string; label: string }> {
+  const principal = await principalOf(services, input, signal);
+  if (principal.clientId) return { ...principal, clientId: principal.clientId };
+  const sp = await readGraph(
+    services,
+    `v1.0/servicePrincipals/${encodeURIComponent(principal.objectId)}`,
+    `reading the client id of ${principal.label}`,
+    signal,
+  );
+  if (typeof sp.appId !== 'string') throw new Error(`${principal.label} has no client id in Microsoft Graph`);
+  return { ...principal, clientId: sp.appId };
+}
+
+async function userExists(connection: Connection, user: string): Promise<boolean> {
+  const [rows] = (await connection.query("SELECT 1 FROM mysql.user WHERE User = ? AND Host = '%'", [
+    user,
+  ])) as unknown as [unknown[]];
+  return rows.length > 0;
+}
+
+export function databaseUserStep(input: MysqlSetupInput, services: Services): Step<UserRecord> {
+  const user = mysqlUserNameOf(input);
+  const { server, database } = input;
+  return {
+    id: DATABASE_USER,
+    title: `MySQL user ${user} on ${server.name}`,
+    resource: `${server.id}/users/${user}`,
+    after: [APP_IDENTITY, ENTRA_ADMIN, FIREWALL_TEMP].filter(
+      (id) => id !== APP_IDENTITY || input.auth.kind !== 'sp',
+    ),
+    ...(input.replaceUser
+      ? {
+          consent: `drops the MySQL user ${user} (MySQL cannot show which identity it stands for) and creates it again; a rollback cannot bring the old one back`,
+        }
+      : {}),
+    preview: () => [
+      ...(input.replaceUser ? [`drop the existing MySQL user ${user}`] : []),
+      `create the MySQL user ${user} for the app's client id (SET aad_auth_validate_oids_in_tenant = OFF; CREATE AADUSER)`,
+      input.grants === 'owner'
+        ? `grant ${user} ALL PRIVILEGES on ${database}.* (as the Azure CLI does)`
+        : `grant ${user} ${LEAST_PRIVILEGES.join(', ')} on ${database}.* only`,
+    ],
+    async isDone() {
+      // MySQL cannot show which Entra id an existing user stands for: apply decides, with consent.
+      return false;
+    },
+    async apply(ctx) {
+      if (input.networkPath === 'private-network')
+        throw new Error(
+          `${server.name} is reachable only from its network: run setup from a machine inside it (a hand-off script is not made for MySQL yet)`,
+        );
+      const { clientId } = await appClientId(services, input, ctx.signal);
+      return withMysql(services, input, ctx.signal, async (connection) => {
+        const exists = await userExists(connection, user);
+        if (exists && !input.replaceUser)
+          throw new Error(
+            `a MySQL user named ${user} exists, and MySQL cannot show which identity it stands for: run the doctor and agree to replace it, or choose another --db-user`,
+          );
+        const record: UserRecord = {
+          server: server.id,
+          serverName: server.name,
+          fqdn: server.fqdn,
+          port: server.port,
+          signedInUser: input.signedIn.user,
+          user,
+          database,
+          clientId,
+          created: true,
+          replaced: exists,
+        };
+        await ctx.checkpoint(record);
+        if (exists) {
+          ctx.progress(`dropping the existing user ${user}`);
+          await connection.query(dropUserSql(user));
+        }
+        ctx.progress(`creating the user ${user}`);
+        for (const statement of createUserSql(user, clientId)) await connection.query(statement);
+        ctx.progress(`granting ${user} on ${database}`);
+        await connection.query(grantSql(user, database, input.grants));
+        return record;
+      });
+    },
+    undo: (ctx, record) => undoDatabaseUser(services, ctx, record, input.connectTo),
+    manualUndo: manualDatabaseUser,
+  };
+}
+
+/** The command that drops the user by hand (the token is fetched by the command, never printed). */
+export function manualDatabaseUser(record: UserRecord): string[] {
+  if (!record.created) return [];
+  const statement = dropUserSql(record.user).replace(/["\\$`]/g, '\\$&');
+  return [
+    `mysql -h ${record.fqdn} -P ${record.port} -u '${record.signedInUser.replace(/'/g, `'\\''`)}' --enable-cleartext-plugin --ssl-mode=VERIFY_IDENTITY -p"$(az account get-access-token --resource-type oss-rdbms --query accessToken -o tsv)" -e "${statement}"`,
+  ];
+}
+
+/** Reverses `database-user` from its record alone; `connectTo` is this process's `--connect-to`. */
+export async function undoDatabaseUser(
+  services: Services,
+  ctx: Parameters<Step['undo']>[0],
+  record: UserRecord,
+  connectTo: MysqlSetupInput['connectTo'],
+): Promise<Awaited<ReturnType<Step['undo']>>> {
+  if (!record.created) return { status: 'already-gone', reason: `the user ${record.user} was there before` };
+  const login: MysqlLogin = {
+    server: { fqdn: record.fqdn, port: record.port } as MysqlSetupInput['server'],
+    signedIn: { user: record.signedInUser } as MysqlSetupInput['signedIn'],
+    connectTo,
+  };
+  const drop = () =>
+    withMysql(services, login, ctx.signal, async (connection) => {
+      if (!(await userExists(connection, record.user)))
+        return { status: 'already-gone' as const, reason: `the user ${record.user} does not exist` };
+      await connection.query(dropUserSql(record.user));
+      return { status: 'undone' as const };
+    });
+  try {
+    return await drop();
+  } catch (error) {
+    // A finished run undone later: its temporary rule is gone, so open the firewall for the undo only.
+    const ip = mysqlRefusedIp((error as Error).message);
+    if (!ip) throw error;
+    const rule = `sc-doctor-${ctx.runId}-undo`;
+    ctx.progress(`opening the firewall for ${ip} during the undo`);
+    await addRule(services, ctx, record.server, rule, ip);
+    try {
+      return await drop();
+    } finally {
+      await removeRule(services, ctx, { server: record.server, serverName: record.serverName, rule, ip });
+    }
+  }
+}

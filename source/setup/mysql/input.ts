@@ -1,0 +1,114 @@
+/**
+ * What the MySQL flexible server setup flow is given: the PostgreSQL flow's input (server and app
+ * facts, auth, client type, names, grants) plus the server's user-assigned identity and what the
+ * doctor saw of the server's single Entra admin. Never a secret.
+ */
+import { settingsFor } from '../../snippets/settings.ts';
+import type { ConnectionTarget, SettingsInput } from '../postgres/connection-settings.ts';
+import type { PostgresSetupInput } from '../postgres/input.ts';
+
+/** The server's single Entra admin, as `administrators/ActiveDirectory` names it. */
+export interface MysqlAdminFacts {
+  login: string;
+  /** The admin's object id. */
+  sid: string;
+}
+
+export interface MysqlSetupInput extends PostgresSetupInput {
+  /**
+   * `mysql-identity-id=<ARM id>` of the auth flag: the user-assigned identity the server reads
+   * Microsoft Graph as. Without it, the identity already attached to the server is used.
+   */
+  mysqlIdentityId?: string;
+  /**
+   * The server's Entra admin as the doctor saw it: `null` when it has none. When it is someone other
+   * than the caller (or unknown, `undefined`), replacing it needs consent.
+   */
+  mysqlAdmin?: MysqlAdminFacts | null;
+  /** A MySQL user of the chosen name exists: set to ask consent to drop and re-create it. */
+  replaceUser?: boolean;
+}
+
+/** Api-version of every MySQL flexible server call (administrators and server identity need it). */
+export const MYSQL_API = '2023-12-30';
+
+/** The linker name: `--connection`, else one derived from the database like the Azure CLI's default. */
+export function mysqlConnectionNameOf(input: MysqlSetupInput): string {
+  if (input.connectionName) return input.connectionName;
+  const safe = input.database.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 40);
+  return `mysqlflexible_${safe}`;
+}
+
+/** The MySQL user name: `--db-user`, else the Azure CLI's `aad_<connection>`. */
+export function mysqlUserNameOf(input: MysqlSetupInput): string {
+  return input.dbUser ?? `aad_${mysqlConnectionNameOf(input)}`;
+}
+
+/**
+ * The input with the MySQL defaults filled in, for the steps shared with PostgreSQL (which would
+ * otherwise name the user and the connection after PostgreSQL).
+ */
+export function withMysqlNames(input: MysqlSetupInput): MysqlSetupInput {
+  return { ...input, dbUser: mysqlUserNameOf(input), connectionName: mysqlConnectionNameOf(input) };
+}
+
+/** MySQL's limit for user names (MySQL 8: 32 characters; Azure's `AS '<alias>'` exists for longer UPNs). */
+const MAX_USER = 32;
+const MAX_DATABASE = 64;
+
+/** Checks names before any step is built: a clear message for what MySQL or Service Connector would refuse. */
+export function mysqlProblemsOf(input: MysqlSetupInput): string[] {
+  const problems: string[] = [];
+  if (input.app.kind === 'spring')
+    problems.push('setting up a Spring app is not supported yet: run setup for a web app or a container app');
+  const user = mysqlUserNameOf(input);
+  // MySQL reads an empty name as the anonymous user, which anyone may log in as.
+  if (user.trim() === '') problems.push('the MySQL user name may not be empty: give --db-user a name');
+  if ([...user].length > MAX_USER)
+    problems.push(
+      `the MySQL user name "${user}" is longer than MySQL's 32 characters: choose a shorter --db-user`,
+    );
+  if ([...input.database].length > MAX_DATABASE)
+    problems.push(`the database name "${input.database}" is longer than MySQL's 64 characters`);
+  for (const [what, name] of [
+    ['user', user],
+    ['database', input.database],
+  ] as const) {
+    if (/[\u0000-\u001f\u007f]/.test(name))
+      problems.push(`the ${what} name may not contain control characters`);
+  }
+  if (input.linker && !/^[A-Za-z0-9_.]{1,128}$/.test(mysqlConnectionNameOf(input)))
+    problems.push(
+      `the connection name "${mysqlConnectionNameOf(input)}" is not valid for Service Connector: use letters, digits, '_' and '.'`,
+    );
+  if (
+    input.mysqlIdentityId !== undefined &&
+    !/\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i.test(input.mysqlIdentityId)
+  )
+    problems.push(
+      `mysql-identity-id=${input.mysqlIdentityId} is not the ARM id of a user-assigned identity (/subscriptions/…/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>)`,
+    );
+  return problems;
+}
+
+/** The MySQL settings of a client type, as Service Connector writes them (secrets are added by the step). */
+function mysqlSettings(input: SettingsInput): Record<string, string> {
+  const auth = input.sp ? 'sp' : input.clientId ? 'user' : 'system';
+  const settings = settingsFor('mysql', input.clientType, auth, {
+    server: input.fqdn,
+    database: input.database,
+    user: input.user,
+    clientId: input.clientId ?? '',
+    tenantId: input.tenantId ?? '',
+  });
+  const out: Record<string, string> = {};
+  for (const setting of settings)
+    if ('value' in setting && setting.value !== '') out[setting.name] = setting.value;
+  return out;
+}
+
+export const MYSQL_TARGET: ConnectionTarget = {
+  prefix: 'AZURE_MYSQL',
+  settings: mysqlSettings,
+  after: 'database-user',
+};

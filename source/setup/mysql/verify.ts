@@ -1,0 +1,79 @@
+/**
+ * `verify`: the doctor's MySQL `database-user` probe after the changes: the user exists and holds
+ * exactly the grants the plan showed, on the app's database only. The step fails (and the run rolls
+ * back) otherwise. It changes nothing, so it has nothing to undo.
+ */
+import { connectTarget } from '../../core/connect-to.ts';
+import type { Services } from '../../core/services.ts';
+import { probeMysql } from '../../doctor/database-probes.ts';
+import type { Step } from '../step.ts';
+import { DATABASE_USER } from './database-user.ts';
+import { type MysqlSetupInput, mysqlUserNameOf } from './input.ts';
+import { LEAST_PRIVILEGES } from './user-sql.ts';
+
+export const VERIFY = 'verify';
+
+/** The privileges a `GRANT ... ON <db>.*` line gives, upper-case and sorted. */
+function privilegesOf(grant: string): string[] {
+  const privileges = /^GRANT (.+?) ON /i.exec(grant)?.[1] ?? '';
+  return privileges
+    .split(',')
+    .map((p) => p.trim().toUpperCase())
+    .sort();
+}
+
+/** Every grant line but USAGE (which is "no privilege"): exactly one, on the database, as planned. */
+export function grantsMatch(grants: string[], database: string, wanted: 'least' | 'owner'): boolean {
+  const real = grants.filter((g) => /^GRANT /i.test(g) && !/^GRANT USAGE ON \*\.\* /i.test(g));
+  if (real.length !== 1) return false;
+  // SHOW GRANTS doubles backticks, and shows the name as the grant escaped it (`\`, `_`, `%`).
+  const shown = database.replace(/[\\_%]/g, '\\$&').replace(/`/g, '``');
+  const onDatabase = real[0]!.includes(` ON \`${shown}\`.* `);
+  const expected = wanted === 'owner' ? ['ALL PRIVILEGES'] : [...LEAST_PRIVILEGES].sort();
+  return onDatabase && JSON.stringify(privilegesOf(real[0]!)) === JSON.stringify(expected);
+}
+
+export function verifyStep(input: MysqlSetupInput, services: Services, after: string[]): Step {
+  const user = mysqlUserNameOf(input);
+  return {
+    id: VERIFY,
+    title: `Check the MySQL user of ${input.app.name}`,
+    resource: `${input.server.id}/verify`,
+    after: [DATABASE_USER, ...after],
+    preview: () => [
+      `log in and check ${user} exists and holds exactly the planned grants on ${input.database}`,
+    ],
+    async isDone() {
+      return false;
+    },
+    async apply(ctx) {
+      const { azure } = services;
+      const cloud = await azure.cloud(ctx.signal);
+      const token = await azure.credential.tryGetToken(cloud.ossrdbmsScope, ctx.signal);
+      if (!token.ok) throw new Error(`no database token: ${token.diagnosis.message}`);
+      const finding = await probeMysql(
+        {
+          ...(connectTarget(input.connectTo, input.server.fqdn, input.server.port) ?? {
+            host: input.server.fqdn,
+            port: input.server.port,
+          }),
+          fqdn: input.server.fqdn,
+          user: input.signedIn.user,
+          token: token.token.token,
+          ca: azure.tls?.ca,
+          timeoutMs: 15_000,
+          signal: ctx.signal,
+        },
+        { appName: input.app.name, objectIds: [], database: input.database, settingsUser: user },
+      );
+      if (finding.status !== 'pass') throw new Error(`the database user check failed: ${finding.message}`);
+      if (!grantsMatch(finding.details, input.database, input.grants))
+        throw new Error(
+          `the database user check failed: ${user} does not hold exactly the planned grants (${finding.details.join('; ')})`,
+        );
+      return { checked: finding.message };
+    },
+    undo: async () => ({ status: 'already-gone', reason: 'the check changed nothing' }),
+    manualUndo: () => [],
+  };
+}
