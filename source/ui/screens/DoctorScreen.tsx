@@ -60,6 +60,7 @@ export function DoctorScreen({ state, header, columns, rows, now, color, final }
             now={now}
             color={color}
             cancelled={state.cancelled}
+            final={final}
           />
         ))}
       </Box>
