@@ -389,6 +389,8 @@ test('Pending and Rejected private endpoint connections are named with their fix
   );
   const path = run.byId['network-path']!;
   assert.equal(path.status, 'warn', text(path));
+  // The row's one line names what is wrong, not only that the port answered.
+  assert.match(path.message, /^private endpoint connections: 1 Pending, 1 Rejected · /);
   assert.match(text(path), /pe-pending: Pending/);
   assert.match(text(path), /pe-rejected: Rejected/);
   assert.match(path.remediation!.summary, /approve the Pending/i);
@@ -429,6 +431,7 @@ test('--connect-to with nothing listening at the mapped address says to start th
   assert.equal(path.status, 'fail');
   assert.equal(path.blocking, true);
   assert.match(text(path), /Nothing listens at 127\.0\.0\.1:15432: start the tunnel/);
+  assert.equal(path.message, '127.0.0.1:15432 (SC_DOCTOR_CONNECT_TO) refused the connection');
   assert.match(
     path.remediation!.summary,
     /^Start the tunnel or port forward to 127\.0\.0\.1:15432, or correct SC_DOCTOR_CONNECT_TO/,
@@ -458,6 +461,19 @@ test('a name that does not resolve outside the VNet (private zone only) gives th
   );
 });
 
+test("a public server whose name this machine's DNS cannot look up is this machine's DNS problem, not a VNet one", async () => {
+  const dns = fakeDns({ [SQL_FQDN]: { ok: false, cnameChain: [], code: 'EAI_AGAIN' } });
+  const net = fakeNet(() => ({ ok: true }));
+  const run = await doctor('healthy', { server: NAMES.sql }, { dns, net });
+  const path = run.byId['network-path']!;
+  assert.equal(path.status, 'fail', text(path));
+  assert.equal(path.message, `${SQL_FQDN} does not resolve (EAI_AGAIN)`);
+  assert.deepEqual(net.connects, []);
+  assert.match(text(path), /public access Enabled/);
+  assert.match(path.remediation!.summary, /this machine's DNS/);
+  assert.doesNotMatch(text(path), /inside its network|jump box|VPN or a network peered/);
+});
+
 test('Azure SQL with the Redirect policy warns about ports 11000-11999', async () => {
   const run = await doctor(
     'healthy',
@@ -481,7 +497,7 @@ test('Azure SQL with the Redirect policy warns about ports 11000-11999', async (
   const path = run.byId['network-path']!;
   assert.equal(path.status, 'warn', text(path));
   assert.equal(networkOf(run).sqlConnectionType, 'Redirect');
-  assert.match(text(path), /11000-11999/);
+  assert.match(path.message, /11000-11999/);
   assertOnlyReads(run);
   assert.ok(run.requests.some((r) => /\/connectionPolicies\/default$/i.test(r.path)));
 });
