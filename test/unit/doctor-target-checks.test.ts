@@ -577,6 +577,19 @@ test('firewall: an unknown public IP is a warning that says so, never a fail', a
   assert.equal(lookup.calls, 1);
 });
 
+test("firewall: no rule at all fails, fixable by setup, even when this machine's public IP is unknown", async () => {
+  const run = await doctor('firewall-closed', { server: NAMES.postgres }, { publicIp: fakePublicIp(null) });
+  const firewall = run.byId.firewall!;
+  assert.equal(firewall.status, 'fail', text(firewall));
+  assert.equal(firewall.message, 'no firewall rule: nothing outside a private network gets in');
+  assert.equal(firewall.remediation?.fixable, true);
+  assert.match(text(firewall), /echo service unreachable/);
+  assert.match(
+    firewall.remediation!.commands[0]!,
+    /^az postgres flexible-server firewall-rule create .*--name pg-orders --rule-name sc-doctor-this-machine --start-ip-address <your-public-ip>/,
+  );
+});
+
 test('MySQL by name in a resource group that does not exist fails naming the group', async () => {
   const run = await doctor('healthy', { server: NAMES.mysql, targetResourceGroup: 'rg-missing' });
   assert.equal(run.byId.server?.status, 'fail');
