@@ -62,7 +62,9 @@ export const appSettingsCheck: Check = {
         status: 'warn',
         message: `no ${prefix}* settings on ${app.name}`,
         details: [
-          `The app has ${read.settings.length} other setting${read.settings.length === 1 ? '' : 's'}.`,
+          read.settings.length === 0
+            ? 'The app has no other settings.'
+            : `The app has ${read.settings.length} other setting${read.settings.length === 1 ? '' : 's'}.`,
         ],
         remediation: {
           summary: `Setup writes the ${prefix}* settings (host, database, user) through Service Connector.`,

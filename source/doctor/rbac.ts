@@ -106,7 +106,13 @@ export const rbacCheck: Check = {
     return {
       status: 'pass',
       message: `all ${total} actions setup needs are allowed`,
-      details: [...verdicts.map((v) => `${v.label}: ${v.needed.length} actions allowed`), ...appNote, caveat],
+      details: [
+        ...verdicts.map(
+          (v) => `${v.label}: ${v.needed.length} action${v.needed.length === 1 ? '' : 's'} allowed`,
+        ),
+        ...appNote,
+        caveat,
+      ],
       data,
     };
   },

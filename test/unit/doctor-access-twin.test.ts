@@ -136,13 +136,20 @@ const ROWS: { scenario: string; kind: DatabaseKind; expect: Record<string, Expec
     scenario: 'healthy',
     kind,
     expect: {
-      rbac: { status: 'pass', says: /all \d+ actions setup needs are allowed/ },
+      rbac: {
+        status: 'pass',
+        says: [/all \d+ actions setup needs are allowed/, /^identity id-orders: 1 action allowed$/m],
+      },
       'entra-config': {
         status: 'pass',
         says: kind === 'postgres' ? /dana@contoso\.twin\.test is an admin/ : /Entra admin dana@/,
       },
       'app-identity': { status: 'pass', says: /system-assigned \+ user-assigned id-orders/ },
-      'app-settings': { status: 'warn', says: /Setup writes the AZURE_\w+_\* settings/, fixable: true },
+      'app-settings': {
+        status: 'warn',
+        says: [/Setup writes the AZURE_\w+_\* settings/, /^The app has no other settings\.$/m],
+        fixable: true,
+      },
       'database-user': { status: 'skip', says: /runs with --check-user or after setup/ },
     } as Record<string, Expectation>,
   })),
