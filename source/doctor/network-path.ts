@@ -60,7 +60,11 @@ function describe(server: ServerFacts, network: NetworkPathFacts): CheckResult {
   switch (network.verdict) {
     case 'reachable': {
       const through = network.via ? ` through ${formatHostPort(network.via)} (${network.via.source})` : '';
-      const message = `${target} reachable${through}`;
+      // Only TCP was tried: Azure's gateway takes the connection and its firewall refuses the login
+      // later, so "reachable" would contradict a failing Firewall row.
+      const message = `${target} port answers${through}`;
+      if (server.publicNetworkAccess !== 'Disabled' && !server.delegatedSubnetId)
+        details.push('The port answering is TCP only: the Firewall row says whether a login is let in.');
       if (sqlRedirect || endpointFixes) {
         // The row's one line leads with what the warning is about; the port answering is secondary.
         const problem = endpointFixes
@@ -68,7 +72,7 @@ function describe(server: ServerFacts, network: NetworkPathFacts): CheckResult {
           : 'Redirect policy: ports 11000-11999 are needed too';
         return {
           status: 'warn',
-          message: `${problem} · ${target} reachable`,
+          message: `${problem} · ${target} port answers`,
           details,
           remediation: endpointFixes ?? {
             summary:

@@ -416,7 +416,7 @@ test('--connect-to: the mapped address is probed, the Azure name is never looked
   assert.equal(path.status, 'pass', text(path));
   assert.deepEqual(dns.asked, []);
   assert.deepEqual(net.connects, ['127.0.0.1:15432']);
-  assert.match(path.message, /reachable through 127\.0\.0\.1:15432 \(--connect-to\)/);
+  assert.match(path.message, /port answers through 127\.0\.0\.1:15432 \(--connect-to\)/);
   assert.match(text(path), /is not looked up/);
 });
 
@@ -558,6 +558,24 @@ test('firewall: the 0.0.0.0 rule alone is explained as any Azure service, not th
     firewall.remediation!.commands[0]!,
     /^az postgres flexible-server firewall-rule create .*--name pg-azure-only --rule-name sc-doctor-203-0-113-7/,
   );
+});
+
+test('network path and firewall never contradict: the path says the port answers, the firewall whether a login gets in', async () => {
+  const run = await doctor(
+    'firewall-closed',
+    { server: NAMES.postgres },
+    {
+      dns: fakeDns({ [PG_FQDN]: publicAnswer('20.62.1.8') }),
+      net: fakeNet(() => ({ ok: true })),
+      publicIp: fakePublicIp('203.0.113.7'),
+    },
+  );
+  const path = run.byId['network-path']!;
+  assert.equal(path.status, 'pass');
+  assert.equal(path.message, `${PG_FQDN}:5432 port answers`);
+  assert.doesNotMatch(path.message, /reachable/);
+  assert.match(path.details.join('\n'), /the Firewall row says whether a login is let in/);
+  assert.equal(run.byId.firewall?.status, 'fail');
 });
 
 test('firewall: an address inside a rule range passes and names the rule', async () => {
