@@ -201,7 +201,7 @@ const ROWS: { scenario: string; kind: DatabaseKind; expect: Record<string, Expec
     expect: {
       'entra-config': {
         status: 'fail',
-        says: /Microsoft Entra authentication is off on pg-orders.*Setup will turn it on \(may restart the server\)/s,
+        says: /Microsoft Entra authentication is off on pg-orders.*Setup turns on Entra authentication \(the server may restart\)/s,
         fixable: true,
         blocking: false,
       },
