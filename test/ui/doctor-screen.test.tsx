@@ -107,6 +107,13 @@ test('the summary counts and the key hints are the last lines', async () => {
   assert.equal(lines.at(-1), '↑↓ move  enter details  q quit');
 });
 
+test('before the checks are announced the summary says the doctor is starting, not "no checks"', async () => {
+  const ui = renderDoctor();
+  const frame = await ui.waitFor((f) => f.includes('sc-doctor 0.1.0 · doctor'), 'the first frame');
+  assert.doesNotMatch(frame, /no checks/);
+  assert.match(frame, /starting…/);
+});
+
 test('the header shows the tool, then who is signed in and the subscription once known', async () => {
   const ui = renderDoctor();
   let frame = await ui.waitFor((f) => f.includes('sc-doctor 0.1.0 · doctor'), 'the header');
