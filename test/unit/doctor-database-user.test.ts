@@ -217,6 +217,25 @@ test('MySQL: the user the settings name is missing, then exists with grants on t
   assert.match(granted.message, /MySQL user aad_orders exists · granted on orders/);
 });
 
+for (const kind of ['postgres', 'mysql'] as const) {
+  test(`${kind}: a login the server's firewall refuses is named as the firewall, not as a missing Entra admin`, async () => {
+    setAppSettings({ AZURE_MYSQL_USER: 'aad_orders' });
+    twin.world.clientIp = '203.0.113.7';
+    try {
+      const { outcome } = await databaseUser(kind);
+      assert.equal(outcome.status, 'fail', text(outcome));
+      assert.equal(
+        outcome.message,
+        `${kind === 'postgres' ? 'pg' : 'mysql'}-orders refused this machine's address 203.0.113.7`,
+      );
+      assert.match(outcome.remediation!.summary, /firewall/);
+      assert.doesNotMatch(outcome.remediation!.summary, /Entra admin/);
+    } finally {
+      twin.world.clientIp = '127.0.0.1';
+    }
+  });
+}
+
 for (const [kind, name] of [
   ['postgres', 'pg-orders.postgres.database.azure.com'],
   ['mysql', 'mysql-orders.mysql.database.azure.com'],
