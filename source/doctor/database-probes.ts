@@ -87,17 +87,24 @@ export async function probePostgres(login: ProbeLogin, app: AppSide): Promise<Pr
   const mapped = roles.find((r) => wanted.has(String(r.objectid).toLowerCase()));
   if (!mapped) {
     const named = app.settingsUser ? roles.find((r) => r.rolname === app.settingsUser) : undefined;
+    // A role named after the app (as the Azure CLI names it) mapped elsewhere: the identity was
+    // switched off and on, and the role still points at the old object id.
+    const stale = named ?? roles.find((r) => r.rolname.toLowerCase() === app.appName.toLowerCase());
+    if (stale) {
+      return {
+        status: 'fail',
+        message: `role ${stale.rolname} is mapped to ${stale.objectid}, not to ${app.appName}'s identity`,
+        details: [
+          `${app.appName}'s identity is ${app.objectIds.join(' or ')}.`,
+          'A managed identity switched off and on again gets a new object id; the role must be created again for it.',
+        ],
+        fixable: true,
+      };
+    }
     return {
       status: 'fail',
       message: `no database role is mapped to ${app.appName}'s identity`,
-      details: [
-        `Entra roles on the server: ${roles.map((r) => r.rolname).join(', ') || 'none'}.`,
-        ...(named
-          ? [
-              `The settings name ${named.rolname}, but it is mapped to ${named.objectid}, not to the app's identity.`,
-            ]
-          : []),
-      ],
+      details: [`Entra roles on the server: ${roles.map((r) => r.rolname).join(', ') || 'none'}.`],
       fixable: true,
     };
   }

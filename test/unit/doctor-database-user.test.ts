@@ -149,6 +149,25 @@ async function asDanaOnPostgres<T>(database: string, body: (client: pg.Client) =
   }
 }
 
+test('PostgreSQL: a role named after the app but mapped to another object id is named as stale', async () => {
+  setAppSettings({});
+  const stale = 'dead0000-0000-4000-8000-0000000001d0';
+  await asDanaOnPostgres('postgres', (c) =>
+    c.query("select * from pgaadauth_create_principal_with_oid('orders-api', $1, 'service', false, false)", [
+      stale,
+    ]),
+  );
+  try {
+    const { outcome } = await databaseUser('postgres');
+    assert.equal(outcome.status, 'fail', text(outcome));
+    assert.equal(outcome.message, `role orders-api is mapped to ${stale}, not to orders-api's identity`);
+    assert.match(text(outcome), /new object id/);
+    assert.equal(outcome.remediation?.fixable, true);
+  } finally {
+    await asDanaOnPostgres('postgres', (c) => c.query('drop role "orders-api"'));
+  }
+});
+
 test('PostgreSQL: no role for the app, then a role without grants, then a granted role', async () => {
   setAppSettings({});
   const none = await databaseUser('postgres');
