@@ -100,7 +100,10 @@ function adminLogin(
   data: Record<string, unknown> | undefined,
   objectId: string | undefined,
 ): string | undefined {
-  if (!data || !objectId) return undefined;
+  if (!data) return undefined;
+  // An admin through a group logs in by the group's name (entra-config found the membership).
+  if (typeof data.adminLogin === 'string') return data.adminLogin;
+  if (!objectId) return undefined;
   const admins = (data.admins ?? []) as { objectId?: string; principalName?: string }[];
   const match = admins.find((a) => a.objectId?.toLowerCase() === objectId.toLowerCase());
   if (match?.principalName) return match.principalName;

@@ -8,6 +8,7 @@ import { armError, armGet, graphGet } from '../azure/arm.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
 import type { ServerFacts } from './facts.ts';
 import { lastSegment, serverFactsOf } from './facts-of.ts';
+import { callerGroupsAmong } from './group-membership.ts';
 
 /** Api-versions of the server reads (the `server` check's, so answers agree). */
 export const SERVER_API_VERSIONS = {
@@ -121,6 +122,23 @@ async function postgres(ctx: CheckContext, server: ServerFacts, caller: Caller):
   const data = { entraAuth: true, passwordAuth: passwordOn, admins };
   const adminLines = admins.map((a) => `admin ${a.principalName} (${a.principalType}, ${a.objectId})`);
   const isAdmin = admins.some((a) => sameId(a.objectId, caller.objectId));
+  const groups = admins.filter((a) => a.principalType === 'Group');
+  if (!isAdmin && groups.length > 0) {
+    const memberOf = await callerGroupsAmong(
+      ctx,
+      groups.map((g) => g.objectId),
+    );
+    const through = groups.find((g) => memberOf?.has(g.objectId.toLowerCase()));
+    if (through) {
+      return {
+        status: 'pass',
+        message: `Entra on · ${caller.name} is an admin through group ${through.principalName}${passwordOn ? '' : ' · Entra-only'}`,
+        details: [authLine, ...adminLines, `You log in as ${through.principalName}, with your own token.`],
+        // The database knows a group admin's members by the group's name.
+        data: { ...data, adminLogin: through.principalName },
+      };
+    }
+  }
   if (!isAdmin) {
     return {
       status: 'warn',
@@ -354,6 +372,17 @@ async function sql(ctx: CheckContext, server: ServerFacts, caller: Caller): Prom
   ];
   const data = { admin, entraOnly };
   const group = server.resourceGroup;
+  // SQL's single admin may be a group the caller belongs to.
+  const memberOf =
+    admin && !sameId(admin.sid, caller.objectId) ? await callerGroupsAmong(ctx, [admin.sid]) : null;
+  if (admin && memberOf?.has(admin.sid.toLowerCase())) {
+    return {
+      status: 'pass',
+      message: `Entra admin ${admin.login} (through your membership)${entraOnly ? ' · Entra-only' : ''}`,
+      details: [...lines, `You log in as ${admin.login}, with your own token.`],
+      data: { ...data, adminLogin: admin.login },
+    };
+  }
   if (!admin || !sameId(admin.sid, caller.objectId)) {
     return {
       status: 'warn',

@@ -484,3 +484,20 @@ test('a Spring app is read by <service>/<app>; its settings and an SQL database 
   );
   assertReadOnly(requests);
 });
+
+test('PostgreSQL and SQL: a member of the admin group is an admin through it, and logs in by the group name', async () => {
+  const pg = (await runAccess(await twinFor('pg-group-admin'), { kind: 'postgres' })).byId;
+  const pgEntra = pg['entra-config']!;
+  assert.equal(pgEntra.status, 'pass', text(pgEntra));
+  assert.equal(
+    pgEntra.message,
+    'Entra on · dana@contoso.twin.test is an admin through group Orders DB Admins',
+  );
+  // The database knows the caller by the group's name (a login as the user is refused): the
+  // database-user check logs in with this.
+  assert.equal(pgEntra.data.adminLogin, 'Orders DB Admins');
+
+  const sql = (await runAccess(await twinFor('sql-group-admin'), { kind: 'sql' })).byId['entra-config']!;
+  assert.equal(sql.status, 'pass', text(sql));
+  assert.match(sql.message, /^Entra admin Orders SQL Admins \(through your membership\)/);
+});
