@@ -30,7 +30,7 @@ export function serverActions(kind: DatabaseKind): NeededAction[] {
     { action: `${p}/read`, why: 'read the server', role },
     {
       action: `${p}/write`,
-      why: kind === 'mysql' ? 'attach the server identity' : 'update the server (Entra authentication)',
+      why: kind === 'mysql' ? 'attach the server identity' : 'turn on Entra authentication',
       role,
     },
     { action: `${p}/administrators/read`, why: 'list the Entra admins', role },

@@ -188,7 +188,12 @@ const ROWS: { scenario: string; kind: DatabaseKind; expect: Record<string, Expec
         says:
           kind === 'sql'
             ? [/for Contributor on rg-orders\.$/m, /Microsoft\.Sql\/servers\/administrators\/write/]
-            : [/for Contributor on rg-orders/, /flexibleServers\/administrators\/write/],
+            : [
+                /for Contributor on rg-orders/,
+                /flexibleServers\/administrators\/write/,
+                // What each action is for, in plain words (no parentheses inside parentheses).
+                /flexibleServers\/write \((attach the server identity|turn on Entra authentication)\)$/m,
+              ],
         blocking: true,
       },
       'entra-config': { status: 'pass', says: /dana@/ },
