@@ -54,6 +54,11 @@ async function checkSubscription({ services, signal }: CheckContext): Promise<Ch
     };
   }
   const from = SOURCE_WORDS[choice.source];
+  // --subscription and AZURE_SUBSCRIPTION_ID outrank az's default: `az account set` would not help.
+  const chosenCommands =
+    !viaAz || choice.source === 'az-default'
+      ? chooseCommands
+      : ['az account list -o table', choice.source === 'flag' ? FLAG_CHOICE[0]! : FLAG_CHOICE[1]!];
   let response: Awaited<ReturnType<typeof armGet>>;
   try {
     response = await armGet(
@@ -90,7 +95,7 @@ async function checkSubscription({ services, signal }: CheckContext): Promise<Ch
       ],
       remediation: {
         summary: 'Use a subscription you have access to, or sign in to the tenant that owns this one.',
-        commands: chooseCommands,
+        commands: chosenCommands,
         fixable: false,
       },
       data: { subscriptionId: choice.id, source: choice.source },
@@ -166,7 +171,7 @@ async function checkSubscription({ services, signal }: CheckContext): Promise<Ch
     details: [...details, `The subscription is ${state}: resources in it cannot be changed.`],
     remediation: {
       summary: 'Use an enabled subscription, or ask its owner to re-enable this one.',
-      commands: chooseCommands,
+      commands: chosenCommands,
       fixable: false,
     },
     data,

@@ -305,6 +305,9 @@ test('subscription: from the flag, from AZURE_SUBSCRIPTION_ID, not visible, disa
     assert.equal(missing.message, '44444444-4444-4444-4444-444444444444 is not visible to dana@contoso.com');
     assert.ok(missing.remediation?.commands.includes('az account list -o table'));
     assert.equal(missing.blocking, true);
+    // The flag outranks az's default: `az account set` would change nothing here.
+    assert.ok(!missing.remediation?.commands.some((c) => c.startsWith('az account set')));
+    assert.ok(missing.remediation?.commands.includes('sc-doctor doctor --subscription <subscription-id>'));
 
     const foreign = (await doctor(env, { subscription: '33333333-3333-3333-3333-333333333333' })).byId
       .subscription!;
