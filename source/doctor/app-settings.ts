@@ -167,7 +167,7 @@ async function readSettings(ctx: CheckContext, app: AppFacts): Promise<ReadSetti
         remediation: {
           summary:
             response.status === 403
-              ? 'Reading app settings needs Microsoft.Web/sites/config/list/action (Website Contributor or Contributor).'
+              ? `Ask for Website Contributor (or Contributor) on ${app.name}: reading its settings needs Microsoft.Web/sites/config/list/action.`
               : 'Try again; if it persists, the request id helps Azure support.',
           commands: [],
           fixable: false,

@@ -60,7 +60,7 @@ export const firewallCheck: Check = {
         message: `could not read the firewall rules (${listed.response.status}${error ? ` ${error.code}` : ''})`,
         details: error ? [error.message] : [],
         remediation: {
-          summary: 'Reading firewall rules needs at least Reader on the server.',
+          summary: 'Ask for at least Reader on the server to see its firewall rules.',
           commands: [],
           fixable: false,
         },

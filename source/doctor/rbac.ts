@@ -95,7 +95,7 @@ export const rbacCheck: Check = {
         details: [...unreadableLines(verdicts), ...appNote, caveat],
         remediation: {
           summary:
-            'Reading your permissions needs Microsoft.Authorization/permissions/read (any role, e.g. Reader); setup will find out when it acts.',
+            'Ask for Reader (any role with Microsoft.Authorization/permissions/read) to have your permissions evaluated; otherwise setup finds out when it acts.',
           commands: [],
           fixable: false,
         },

@@ -197,7 +197,13 @@ const ROWS: { scenario: string; kind: DatabaseKind; expect: Record<string, Expec
         blocking: true,
       },
       'entra-config': { status: 'pass', says: /dana@/ },
-      'app-settings': { status: 'warn', says: /cannot read the settings of orders-api \(403/ },
+      'app-settings': {
+        status: 'warn',
+        says: [
+          /cannot read the settings of orders-api \(403/,
+          /^Ask for Website Contributor \(or Contributor\) on orders-api/m,
+        ],
+      },
     } as Record<string, Expectation>,
   })),
   {
@@ -331,6 +337,8 @@ test('a permissions list the caller may not read means "cannot evaluate", never 
     assert.equal(rbac.blocking, false);
     assert.match(rbac.message, /cannot evaluate permissions on server pg-orders, app orders-api/);
     assert.doesNotMatch(text(rbac), /missing on/);
+    // Fixes that need someone else are phrased alike: what to ask for.
+    assert.match(rbac.remediation!.summary, /^Ask for Reader /);
   } finally {
     twin.faults.remove(fault);
   }
