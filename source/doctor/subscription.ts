@@ -2,7 +2,7 @@
  * `subscription`: which subscription is in use and where that choice came from, that the signed-in
  * account can see it, that it is Enabled, and that it belongs to the tenant the token is for.
  */
-import { armError, armGet } from '../azure/arm.ts';
+import { armError, armGet, armList } from '../azure/arm.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
 
 export const SUBSCRIPTION_API_VERSION = '2022-12-01';
@@ -84,6 +84,16 @@ async function checkSubscription({ services, signal }: CheckContext): Promise<Ch
     };
   }
 
+  // Reading the subscription itself needs a role on it; someone whose roles are all inside it (a
+  // resource group) is refused, yet ARM lists it for them, as `az account list` shows.
+  let insideOnly = false;
+  if (response.status === 403) {
+    const listed = await visibleInList(azure, choice.id, signal);
+    if (listed) {
+      response = { ...response, status: 200, body: listed };
+      insideOnly = true;
+    }
+  }
   if (response.status === 404 || response.status === 403) {
     const error = armError(response.body);
     return {
@@ -130,7 +140,12 @@ async function checkSubscription({ services, signal }: CheckContext): Promise<Ch
     source: choice.source,
   };
   const message = `${name} · ${state}`;
-  const details = [`${choice.id} (${from})`];
+  const details = [
+    `${choice.id} (${from})`,
+    ...(insideOnly
+      ? [`${user} has access only inside it (resource groups or resources), not on the subscription.`]
+      : []),
+  ];
 
   if (body.tenantId && tokenTenant && body.tenantId.toLowerCase() !== tokenTenant.toLowerCase()) {
     return {
@@ -176,4 +191,23 @@ async function checkSubscription({ services, signal }: CheckContext): Promise<Ch
     },
     data,
   };
+}
+
+/** The subscription as `GET /subscriptions` lists it for the caller, or undefined. */
+async function visibleInList(
+  azure: Parameters<typeof armList>[0],
+  subscriptionId: string,
+  signal: AbortSignal | undefined,
+): Promise<unknown> {
+  try {
+    const listed = await armList(azure, '/subscriptions', SUBSCRIPTION_API_VERSION, signal);
+    if (!listed.ok) return undefined;
+    return listed.items.find(
+      (item) =>
+        (item as { subscriptionId?: unknown }).subscriptionId?.toString().toLowerCase() ===
+        subscriptionId.toLowerCase(),
+    );
+  } catch {
+    return undefined;
+  }
 }

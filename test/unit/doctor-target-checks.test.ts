@@ -608,6 +608,17 @@ test("firewall: no rule at all fails, fixable by setup, even when this machine's
   );
 });
 
+test('a role only inside the subscription (a resource group) still sees it, as az account list does, and the target checks run', async () => {
+  // Dana is Website Contributor on rg-orders only: GET /subscriptions/{id} is refused, the list is not.
+  const run = await doctor('missing-rbac', { server: NAMES.postgres });
+  const subscription = run.byId.subscription!;
+  assert.equal(subscription.status, 'pass', JSON.stringify(subscription));
+  assert.equal(subscription.message, 'Contoso Dev · Enabled');
+  assert.match(subscription.details.join('\n'), /access only inside it/);
+  assert.notEqual(run.byId.server?.message, 'needs subscription (fail)');
+  assertOnlyReads(run);
+});
+
 test('MySQL by name in a resource group that does not exist fails naming the group', async () => {
   const run = await doctor('healthy', { server: NAMES.mysql, targetResourceGroup: 'rg-missing' });
   assert.equal(run.byId.server?.status, 'fail');
