@@ -61,6 +61,19 @@ export const serverCheck: Check = {
             blocking: true,
           };
         case 'not-found':
+          // Every list refused: nothing was looked at, so "not found" would be a guess.
+          if (lookup.listProblems.length === Object.keys(SERVER_TYPES).length)
+            return {
+              status: 'fail',
+              message: `cannot list the database servers in ${lookup.where} (${lookup.listProblems[0]!.replace(/^.*: /, '')})`,
+              details: lookup.listProblems,
+              remediation: {
+                summary: 'Ask for at least Reader on the server or its resource group to look at it.',
+                commands: [],
+                fixable: false,
+              },
+              blocking: true,
+            };
           return notFound(`${asked} not found in ${lookup.where}`, [
             selector.by === 'id'
               ? `No ${SERVER_TYPES[selector.ref.kind].label} ${asked} exists at ${selector.ref.id}.`

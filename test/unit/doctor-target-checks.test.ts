@@ -615,7 +615,15 @@ test('a role only inside the subscription (a resource group) still sees it, as a
   assert.equal(subscription.status, 'pass', JSON.stringify(subscription));
   assert.equal(subscription.message, 'Contoso Dev · Enabled');
   assert.match(subscription.details.join('\n'), /access only inside it/);
-  assert.notEqual(run.byId.server?.message, 'needs subscription (fail)');
+  // Website Contributor cannot list database servers: that is "cannot look", never "not found".
+  const server = run.byId.server!;
+  assert.equal(server.status, 'fail');
+  assert.match(
+    server.message,
+    /^cannot list the database servers in subscription \S+ \(403 AuthorizationFailed\)$/,
+  );
+  assert.doesNotMatch(server.message, /not found/);
+  assert.match(server.remediation!.summary, /^Ask for at least Reader on the server or its resource group/);
   assertOnlyReads(run);
 });
 
