@@ -60,6 +60,7 @@ export function DoctorScreen({ state, header, columns, rows, now, color, final }
             now={now}
             color={color}
             cancelled={state.cancelled}
+            final={final}
           />
         ))}
       </Box>
@@ -74,6 +75,7 @@ export function DoctorScreen({ state, header, columns, rows, now, color, final }
         cancelled={state.cancelled}
         runError={state.runError}
         color={color}
+        starting={state.rows.length === 0 && !state.finished}
       />
       {final ? null : <KeyHints hints={DOCTOR_KEY_HINTS} color={color} />}
     </Box>
