@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { cleanup } from 'ink-testing-library';
+import type { CheckOutcome } from '../../source/core/types.ts';
 import { keys, outcome, renderDoctor } from '../helpers/render-ui.tsx';
 import {
   allPass,
@@ -139,15 +140,20 @@ test('the header tolerates sign-in and subscription data with missing fields', a
   assert.equal(frame.split('\n')[1], 'Subscription  abc');
 });
 
-test('enter toggles the full details of the selected row', async () => {
-  const ui = renderDoctor();
-  const long = outcome({
+/** A failing row with more detail lines than a collapsed row shows. */
+function sixLineFailure(): CheckOutcome {
+  return outcome({
     id: 'network',
     title: 'Network path',
     status: 'fail',
     message: 'blocked',
     details: ['line 1', 'line 2', 'line 3', 'line 4', 'line 5', 'line 6'],
   });
+}
+
+test('enter toggles the full details of the selected row', async () => {
+  const ui = renderDoctor();
+  const long = sixLineFailure();
   ui.completeRun([azCliPass, long]);
   let frame = await ui.waitFor((f) => f.includes('line 4'), 'collapsed details');
   assert.doesNotMatch(frame, /line 5/);
@@ -191,13 +197,7 @@ test('q resolves 0 when every check passed, and the last frame has no key hints'
 
 test('after q the scrollback holds every detail line, with no "enter shows all" left to press', async () => {
   const ui = renderDoctor();
-  const long = outcome({
-    id: 'network',
-    title: 'Network path',
-    status: 'fail',
-    message: 'blocked',
-    details: ['line 1', 'line 2', 'line 3', 'line 4', 'line 5', 'line 6'],
-  });
+  const long = sixLineFailure();
   ui.completeRun([azCliPass, long]);
   await ui.waitFor((f) => f.includes('enter shows all'), 'collapsed details');
   await ui.press(keys.q);

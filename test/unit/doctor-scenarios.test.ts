@@ -228,21 +228,24 @@ const TABLE: Record<string, Cell> = {
     statuses: statuses('pass pass pass | pass pass pass | fail pass pass warn skip'),
     remedies: {
       rbac: 'Ask an Owner or User Access Administrator for Contributor on',
-      'app-settings': 'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
+      'app-settings':
+        'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
     },
   },
   'reader-only × mysql': {
     statuses: statuses('pass pass pass | pass pass pass | fail pass pass warn skip'),
     remedies: {
       rbac: 'Ask an Owner or User Access Administrator for Contributor on',
-      'app-settings': 'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
+      'app-settings':
+        'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
     },
   },
   'reader-only × sql': {
     statuses: statuses('pass pass pass | pass pass pass | fail pass pass warn skip'),
     remedies: {
       rbac: 'Ask an Owner or User Access Administrator for Contributor on',
-      'app-settings': 'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
+      'app-settings':
+        'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
     },
   },
   'mysql-identity-without-graph-roles × postgres': {
@@ -667,21 +670,24 @@ const TABLE: Record<string, Cell> = {
     statuses: statuses('pass pass pass | pass pass pass | fail pass pass warn skip'),
     remedies: {
       rbac: 'Ask an Owner or User Access Administrator for Contributor on rg-orders.',
-      'app-settings': 'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
+      'app-settings':
+        'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
     },
   },
   'custom-role × mysql': {
     statuses: statuses('pass pass pass | pass pass pass | fail pass pass warn skip'),
     remedies: {
       rbac: 'Ask an Owner or User Access Administrator for Contributor on rg-orders.',
-      'app-settings': 'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
+      'app-settings':
+        'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
     },
   },
   'custom-role × sql': {
     statuses: statuses('pass pass pass | pass pass pass | fail pass pass warn skip'),
     remedies: {
       rbac: 'Ask an Owner or User Access Administrator for Contributor on rg-orders.',
-      'app-settings': 'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
+      'app-settings':
+        'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
     },
   },
   // Contributor on pg-orders only: the other servers and the app are read-only.
@@ -689,21 +695,24 @@ const TABLE: Record<string, Cell> = {
     statuses: statuses('pass pass pass | pass pass pass | fail pass pass warn skip'),
     remedies: {
       rbac: 'Ask an Owner or User Access Administrator for Contributor on rg-orders.',
-      'app-settings': 'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
+      'app-settings':
+        'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
     },
   },
   'resource-scoped-role × mysql': {
     statuses: statuses('pass pass pass | pass pass pass | fail pass pass warn skip'),
     remedies: {
       rbac: 'Ask an Owner or User Access Administrator for Contributor on rg-orders.',
-      'app-settings': 'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
+      'app-settings':
+        'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
     },
   },
   'resource-scoped-role × sql': {
     statuses: statuses('pass pass pass | pass pass pass | fail pass pass warn skip'),
     remedies: {
       rbac: 'Ask an Owner or User Access Administrator for Contributor on rg-orders.',
-      'app-settings': 'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
+      'app-settings':
+        'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
     },
   },
   // The settings name pg-orders.postgres.database.azure.com; the twin's cloud calls it
