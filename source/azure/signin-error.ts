@@ -95,11 +95,8 @@ export function diagnoseSignInText(rawText: string, context: DiagnosisContext): 
         kind: 'aadsts',
         code,
         message: `AADSTS${code} · ${entry.title}`,
-        details: [
-          ...entry.explanation,
-          ...(traceLine ? [traceLine] : []),
-          `lookup: ${aadstsLookupUrl(code)}`,
-        ],
+        // The lookup page is the docs link below; listing it here as well would show it twice.
+        details: [...entry.explanation, ...(traceLine ? [traceLine] : [])],
         remediation: {
           summary: entry.remedy,
           commands: entry.commands.map(fill),
@@ -208,7 +205,8 @@ function formatTrace(trace: SignInDiagnosis['trace']): string | undefined {
     trace.correlationId && `correlation ${trace.correlationId}`,
     trace.timestamp && trace.timestamp,
   ].filter(Boolean);
-  return parts.length ? `details  ${parts.join(' · ')}` : undefined;
+  // `support:` like `fix:` and `docs:`: the ids an admin or Microsoft support looks the sign-in up by.
+  return parts.length ? `support: ${parts.join(' · ')}` : undefined;
 }
 
 /** Commands az itself recommended (the lines after "Please run:"), e.g. `az login --scope ...`. */

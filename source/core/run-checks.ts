@@ -60,8 +60,13 @@ export async function runChecks(checks: readonly Check[], run: RunChecksOptions)
         (check.wants ?? []).map((id) => pending.get(id) ?? start(checks.find((c) => c.id === id)!)),
       );
       const blocker = needed.find((outcome) => !PROCEED_STATUSES.has(outcome.status));
-      const outcome = blocker
-        ? skipped(check, `needs ${blocker.title.toLowerCase()} (${blocker.status})`)
+      // Down a chain (signin → subscription → server → ...) every skipped row names the failure at
+      // its root, the one thing to act on, rather than the skipped row in between.
+      // `data.blockedBy` carries the root across runs (the target checks see the base outcomes).
+      const rootId = blocker?.data.blockedBy;
+      const root = blocker && typeof rootId === 'string' ? (outcomes.get(rootId) ?? blocker) : blocker;
+      const outcome = root
+        ? skipped(check, `needs ${root.title.toLowerCase()} (${root.status})`, { blockedBy: root.id })
         : await runOne(check, run, outcomes);
       outcomes.set(check.id, outcome);
       bus.emit({ type: 'check:end', outcome });
@@ -149,8 +154,8 @@ function crashed(error: unknown): CheckResult {
   };
 }
 
-function skipped(check: Check, message: string): CheckOutcome {
-  return toOutcome(check, { status: 'skip', message }, 0);
+function skipped(check: Check, message: string, data?: Record<string, unknown>): CheckOutcome {
+  return toOutcome(check, { status: 'skip', message, ...(data ? { data } : {}) }, 0);
 }
 
 function toOutcome(check: Check, result: CheckResult, durationMs: number): CheckOutcome {

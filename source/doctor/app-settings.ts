@@ -63,7 +63,9 @@ export const appSettingsCheck: Check = {
         status: 'warn',
         message: `no ${prefix}* settings on ${app.name}${linker.registered ? '' : ` · ${SERVICE_LINKER} is not registered`}`,
         details: [
-          `The app has ${read.settings.length} other setting${read.settings.length === 1 ? '' : 's'}.`,
+          read.settings.length === 0
+            ? 'The app has no other settings.'
+            : `The app has ${read.settings.length} other setting${read.settings.length === 1 ? '' : 's'}.`,
           ...linker.lines,
         ],
         remediation: {
@@ -216,7 +218,7 @@ async function readSettings(ctx: CheckContext, app: AppFacts): Promise<ReadSetti
         remediation: {
           summary:
             response.status === 403
-              ? 'Reading app settings needs Microsoft.Web/sites/config/list/action (Website Contributor or Contributor).'
+              ? `Ask for Website Contributor (or Contributor) on ${app.name}: reading its settings needs Microsoft.Web/sites/config/list/action.`
               : 'Try again; if it persists, the request id helps Azure support.',
           commands: [],
           fixable: false,

@@ -91,13 +91,14 @@ export async function probePostgres(login: ProbeLogin, app: AppSide): Promise<Pr
     const named = app.settingsUser ? roles.find((r) => r.rolname === app.settingsUser) : undefined;
     // pgaadauth names a system identity's role after the app: one by that name mapped to another id is
     // the role of an identity that was re-created (switched off and on), which Entra gave a new id.
-    const stale = named ?? roles.find((r) => r.rolname === app.appName);
+    // App names are case-insensitive in Azure, so the role's case may differ from the app's.
+    const stale = named ?? roles.find((r) => r.rolname.toLowerCase() === app.appName.toLowerCase());
     if (stale) {
       return {
         status: 'fail',
         message: `role ${stale.rolname} is mapped to ${stale.objectid}, not to ${app.appName}'s identity`,
         details: [
-          `${app.appName}'s identity is ${app.objectIds.join(', ') || 'unknown'}; the role names another object id, as when the identity was re-created (switched off and on), so the app's token is refused.`,
+          `${app.appName}'s identity is ${app.objectIds.join(', ') || 'unknown'}; the role names another object id, as when the identity is switched off and on (it gets a new object id), so the server refuses the app's token.`,
           `Entra roles on the server: ${roles.map((r) => r.rolname).join(', ')}.`,
         ],
         fixable: true,
@@ -107,14 +108,7 @@ export async function probePostgres(login: ProbeLogin, app: AppSide): Promise<Pr
     return {
       status: 'fail',
       message: `no database role is mapped to ${app.appName}'s identity`,
-      details: [
-        `Entra roles on the server: ${roles.map((r) => r.rolname).join(', ') || 'none'}.`,
-        ...(named
-          ? [
-              `The settings name ${named.rolname}, but it is mapped to ${named.objectid}, not to the app's identity.`,
-            ]
-          : []),
-      ],
+      details: [`Entra roles on the server: ${roles.map((r) => r.rolname).join(', ') || 'none'}.`],
       fixable: true,
     };
   }

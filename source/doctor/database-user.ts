@@ -102,9 +102,10 @@ function adminLogin(
   data: Record<string, unknown> | undefined,
   objectId: string | undefined,
 ): string | undefined {
-  if (!data || !objectId) return undefined;
+  if (!data) return undefined;
   // entra-config names the login when the caller is an admin (a group admin's members log in as the group).
   if (typeof data.login === 'string' && data.login) return data.login;
+  if (!objectId) return undefined;
   const admins = (data.admins ?? []) as { objectId?: string; principalName?: string }[];
   const match = admins.find((a) => a.objectId?.toLowerCase() === objectId.toLowerCase());
   if (match?.principalName) return match.principalName;
@@ -121,6 +122,24 @@ function cannotLogIn(error: unknown, login: ProbeLogin, server: string, via: str
     `${code} ${text}`,
   );
   const tls = /certificate|self.signed|altnames|CERT_|UNABLE_TO_VERIFY/i.test(`${code} ${text}`);
+  // Azure's firewall refusal names the address it saw: PostgreSQL's pg_hba text (SQLSTATE 28000,
+  // like a bad token, so it must be told apart first), MySQL's error 9000, Azure SQL's 40615.
+  const walled =
+    /no pg_hba\.conf entry for host "([^"]+)"/.exec(text) ??
+    /Client with IP address '([^']+)' is not allowed/i.exec(text);
+  if (walled) {
+    return {
+      status: 'fail',
+      message: `${server} refused this machine's address ${walled[1]}`,
+      details: [text, ...via],
+      remediation: {
+        summary:
+          'No firewall rule covers that address, or public access is off: see the firewall and network-path checks (setup adds a temporary rule; with public access off, connect from inside the network through --connect-to).',
+        commands: [],
+        fixable: false,
+      },
+    };
+  }
   return {
     status: 'fail',
     message: network

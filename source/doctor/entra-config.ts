@@ -90,7 +90,7 @@ async function postgres(ctx: CheckContext, server: ServerFacts, caller: Caller):
       message: `Microsoft Entra authentication is off on ${server.name}`,
       details: [authLine],
       remediation: {
-        summary: 'Setup will turn it on (may restart the server).',
+        summary: 'Setup turns on Entra authentication (the server may restart).',
         commands: [
           `az postgres flexible-server update -g ${group} -n ${server.name} --active-directory-auth Enabled`,
         ],

@@ -60,7 +60,7 @@ export const firewallCheck: Check = {
         message: `could not read the firewall rules (${listed.response.status}${error ? ` ${error.code}` : ''})`,
         details: error ? [error.message] : [],
         remediation: {
-          summary: 'Reading firewall rules needs at least Reader on the server.',
+          summary: 'Ask for at least Reader on the server to see its firewall rules.',
           commands: [],
           fixable: false,
         },
@@ -125,6 +125,28 @@ function describe(ctx: CheckContext, server: ServerFacts, firewall: FirewallFact
       `Connections go through ${formatHostPort(via)}: the server sees the far end's address, which a rule must cover.`,
     );
 
+  // Without a single rule no address gets in over the public endpoint, whatever this machine's is
+  // (an approved private endpoint is another way in, which the rules do not govern).
+  const noWayIn =
+    firewall.rules.length === 0 && !server.privateEndpoints.some((e) => e.status === 'Approved');
+  if (noWayIn) {
+    const ipLine = firewall.publicIp
+      ? `public IP ${firewall.publicIp} (from ${firewall.publicIpSource})`
+      : `this machine's public IP is unknown: ${firewall.publicIpProblem ?? 'no answer'}`;
+    return {
+      status: 'fail',
+      message: firewall.publicIp
+        ? `${firewall.publicIp} not allowed by any rule`
+        : 'no firewall rule: nothing outside a private network gets in',
+      details: [ipLine, ...details],
+      remediation: {
+        summary: 'Add a rule for this machine; setup adds a temporary one itself and removes it afterwards.',
+        commands: [addRuleCommand(server, firewall.publicIp)],
+        fixable: true,
+      },
+      data,
+    };
+  }
   if (!firewall.publicIp) {
     return {
       status: 'warn',
@@ -164,9 +186,11 @@ function describe(ctx: CheckContext, server: ServerFacts, firewall: FirewallFact
   };
 }
 
-function addRuleCommand(server: ServerFacts, ip: string): string {
-  const rule = `sc-doctor-${ip.replaceAll('.', '-')}`;
-  const range = `--start-ip-address ${ip} --end-ip-address ${ip}`;
+/** The az command that admits `ip` (a placeholder when this machine's address is unknown). */
+function addRuleCommand(server: ServerFacts, ip: string | null): string {
+  const rule = ip ? `sc-doctor-${ip.replaceAll('.', '-')}` : 'sc-doctor-this-machine';
+  const address = ip ?? '<your-public-ip>';
+  const range = `--start-ip-address ${address} --end-ip-address ${address}`;
   const group = `--resource-group ${server.resourceGroup}`;
   if (server.kind === 'sql')
     return `az sql server firewall-rule create ${group} --server ${server.name} --name ${rule} ${range}`;

@@ -60,11 +60,19 @@ function describe(server: ServerFacts, network: NetworkPathFacts): CheckResult {
   switch (network.verdict) {
     case 'reachable': {
       const through = network.via ? ` through ${formatHostPort(network.via)} (${network.via.source})` : '';
-      const message = `${target} reachable${through}`;
+      // Only TCP was tried: Azure's gateway takes the connection and its firewall refuses the login
+      // later, so "reachable" would contradict a failing Firewall row.
+      const message = `${target} port answers${through}`;
+      if (server.publicNetworkAccess !== 'Disabled' && !server.delegatedSubnetId)
+        details.push('The port answering is TCP only: the Firewall row says whether a login is let in.');
       if (sqlRedirect || endpointFixes) {
+        // The row's one line leads with what the warning is about; the port answering is secondary.
+        const problem = endpointFixes
+          ? endpointProblem(server.privateEndpoints)
+          : 'Redirect policy: ports 11000-11999 are needed too';
         return {
           status: 'warn',
-          message,
+          message: `${problem} · ${target} port answers`,
           details,
           remediation: endpointFixes ?? {
             summary:
@@ -108,7 +116,7 @@ function describe(server: ServerFacts, network: NetworkPathFacts): CheckResult {
       return unreachable(
         server,
         network,
-        `${describeProbe(network)} refused the connection (${network.tcp})`,
+        `${describeProbe(network)} ${TCP_FAILURE_WORDS[network.tcp] ?? `could not be connected to (${network.tcp})`}`,
         [
           ...details,
           network.via
@@ -118,6 +126,9 @@ function describe(server: ServerFacts, network: NetworkPathFacts): CheckResult {
         endpointFixes,
       );
     case 'no-dns':
+      // A public server's name is in public DNS: when it does not resolve here, this machine's DNS
+      // is the problem, and a VPN or jump box into the server's network is the wrong advice.
+      if (server.publicNetworkAccess !== 'Disabled') return unresolved(server, network, details);
       return unreachable(
         server,
         network,
@@ -126,6 +137,40 @@ function describe(server: ServerFacts, network: NetworkPathFacts): CheckResult {
         endpointFixes,
       );
   }
+}
+
+const TCP_FAILURE_WORDS: Partial<Record<string, string>> = {
+  refused: 'refused the connection',
+  unreachable: 'is unreachable: this machine has no route to it',
+};
+
+/** `private endpoint connections: 1 Pending, 1 Rejected` */
+function endpointProblem(endpoints: PrivateEndpointFacts[]): string {
+  const counts = (['Pending', 'Rejected'] as const)
+    .map((state) => [state, endpoints.filter((e) => e.status === state).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([state, count]) => `${count} ${state}`);
+  return `private endpoint connection${endpoints.length > 1 ? 's' : ''}: ${counts.join(', ')}`;
+}
+
+/** A public server whose name this machine's resolver could not look up. */
+function unresolved(server: ServerFacts, network: NetworkPathFacts, details: string[]): CheckResult {
+  const error = network.dns?.error ?? 'no answer';
+  const why = NO_SUCH_NAME.has(error)
+    ? "Public DNS should know this name: this machine's resolver (a corporate or VPN DNS) does not, or the server was created moments ago."
+    : "This machine's DNS resolver did not answer: no network, a VPN or proxy that blocks DNS, or a resolver that is down.";
+  return {
+    status: 'fail',
+    message: `${server.fqdn} does not resolve (${error})`,
+    details: [...details, why],
+    remediation: {
+      summary: `Fix this machine's DNS (network connection, VPN, resolver), then run the doctor again; or reach the server through a tunnel with --connect-to.`,
+      commands: [`nslookup ${server.fqdn}`],
+      fixable: false,
+    },
+    blocking: true,
+    data: { network },
+  };
 }
 
 function describeProbe(network: NetworkPathFacts): string {

@@ -119,7 +119,7 @@ export const rbacCheck: Check = {
         details: [...unreadableLines(verdicts), ...appNote, caveat],
         remediation: {
           summary:
-            'Reading your permissions needs Microsoft.Authorization/permissions/read (any role, e.g. Reader); setup will find out when it acts.',
+            'Ask for Reader (any role with Microsoft.Authorization/permissions/read) to have your permissions evaluated; otherwise setup finds out when it acts.',
           commands: [],
           fixable: false,
         },
@@ -130,7 +130,13 @@ export const rbacCheck: Check = {
     return {
       status: 'pass',
       message: `all ${total} actions setup needs are allowed`,
-      details: [...verdicts.map((v) => `${v.label}: ${v.needed.length} actions allowed`), ...appNote, caveat],
+      details: [
+        ...verdicts.map(
+          (v) => `${v.label}: ${v.needed.length} action${v.needed.length === 1 ? '' : 's'} allowed`,
+        ),
+        ...appNote,
+        caveat,
+      ],
       data,
     };
   },

@@ -41,7 +41,7 @@ export function serverActions(kind: DatabaseKind, server?: ServerFacts): NeededA
       ? [
           {
             action: `${p}/write`,
-            why: kind === 'mysql' ? 'attach the server identity' : 'switch Entra authentication on',
+            why: kind === 'mysql' ? 'attach the server identity' : 'turn on Entra authentication',
             role,
           },
         ]

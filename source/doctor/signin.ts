@@ -84,6 +84,9 @@ function failed(diagnosis: SignInDiagnosis, extra: string[]): CheckResult {
     message: diagnosis.message,
     details: [...diagnosis.details, ...extra],
     remediation: diagnosis.remediation,
+    // Without a token setup can change nothing, and signing in is the user's to do (or, for
+    // Conditional Access, the admin's): setup refuses rather than starting and failing.
+    blocking: status === 'fail',
     data: {
       failure: diagnosis.kind,
       ...(diagnosis.code ? { aadsts: diagnosis.code } : {}),

@@ -58,7 +58,7 @@ test('the doctor screen in tmux: rows settle, the failing sign-in shows az login
     assert.match(lines[fix + 1] ?? '', /^ +az login$/, 'the first command under the fix is az login');
     assert.match(screen, /○ skip +Subscription/);
     // Subscription, then the server and the two checks that need it, wait on the failed sign-in.
-    assert.match(screen, /○ skip +Database server +needs subscription/);
+    assert.match(screen, /○ skip +Database server +needs signed in \(fail\)/);
     assert.match(screen, /^1 passed · 1 failed · 9 skipped$/m);
     const content = screen.trimEnd().split('\n');
     assert.equal(content.at(-1), '↑↓ move  enter details  q quit', 'key hints on the last line');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { cleanup } from 'ink-testing-library';
+import type { CheckOutcome } from '../../source/core/types.ts';
 import { keys, outcome, renderDoctor } from '../helpers/render-ui.tsx';
 import {
   allPass,
@@ -107,6 +108,13 @@ test('the summary counts and the key hints are the last lines', async () => {
   assert.equal(lines.at(-1), '↑↓ move  enter details  q quit');
 });
 
+test('before the checks are announced the summary says the doctor is starting, not "no checks"', async () => {
+  const ui = renderDoctor();
+  const frame = await ui.waitFor((f) => f.includes('sc-doctor 0.1.0 · doctor'), 'the first frame');
+  assert.doesNotMatch(frame, /no checks/);
+  assert.match(frame, /starting…/);
+});
+
 test('the header shows the tool, then who is signed in and the subscription once known', async () => {
   const ui = renderDoctor();
   let frame = await ui.waitFor((f) => f.includes('sc-doctor 0.1.0 · doctor'), 'the header');
@@ -132,15 +140,20 @@ test('the header tolerates sign-in and subscription data with missing fields', a
   assert.equal(frame.split('\n')[1], 'Subscription  abc');
 });
 
-test('enter toggles the full details of the selected row', async () => {
-  const ui = renderDoctor();
-  const long = outcome({
+/** A failing row with more detail lines than a collapsed row shows. */
+function sixLineFailure(): CheckOutcome {
+  return outcome({
     id: 'network',
     title: 'Network path',
     status: 'fail',
     message: 'blocked',
     details: ['line 1', 'line 2', 'line 3', 'line 4', 'line 5', 'line 6'],
   });
+}
+
+test('enter toggles the full details of the selected row', async () => {
+  const ui = renderDoctor();
+  const long = sixLineFailure();
   ui.completeRun([azCliPass, long]);
   let frame = await ui.waitFor((f) => f.includes('line 4'), 'collapsed details');
   assert.doesNotMatch(frame, /line 5/);
@@ -180,6 +193,39 @@ test('q resolves 0 when every check passed, and the last frame has no key hints'
   assert.match(final, /^sc-doctor[\s\S]*3 passed\n$/);
   assert.equal(final.split('3 passed').length, 2);
   assert.doesNotMatch(final, /❯/, 'no selection marker left in scrollback');
+});
+
+test('after q the scrollback holds every detail line, with no "enter shows all" left to press', async () => {
+  const ui = renderDoctor();
+  const long = sixLineFailure();
+  ui.completeRun([azCliPass, long]);
+  await ui.waitFor((f) => f.includes('enter shows all'), 'collapsed details');
+  await ui.press(keys.q);
+  assert.equal(await ui.exitCode, 1);
+  const final = await ui.waitFor((f) => !f.includes('q quit'), 'the final frame', 2000, ui.finalFrame);
+  assert.match(final, /line 6/);
+  assert.doesNotMatch(final, /enter shows all/);
+});
+
+test('a long sign-in line in the header is cut to one line, never wrapped under the title', async () => {
+  const ui = renderDoctor({ size: { columns: 80, rows: 24 } });
+  ui.completeRun([
+    azCliPass,
+    {
+      ...signinPass,
+      data: {
+        user: 'dana@contoso.twin.test',
+        userType: 'user',
+        tenantId: '5f1e9c2a-7b3d-4e8f-9a01-c04705d0e7e1',
+      },
+    },
+    subscriptionPass,
+  ]);
+  const frame = await ui.waitFor((f) => f.includes('Subscription  '), 'the subscription line');
+  const lines = frame.split('\n');
+  assert.match(lines[0] ?? '', /^sc-doctor 0\.1\.0 · doctor +dana@contoso\.twin\.test \(user\)/);
+  assert.ok([...(lines[0] ?? '')].length <= 80, `header wider than 80: ${lines[0]}`);
+  assert.match(lines[1] ?? '', /^Subscription {2}/);
 });
 
 test('q resolves 1 when a check failed', async () => {

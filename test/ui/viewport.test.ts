@@ -28,6 +28,14 @@ test('wrapWords breaks between words without leading spaces, and long words hard
   assert.deepEqual(wrapWords('abcdefghij', 4), ['abcd', 'efgh', 'ij']);
 });
 
+test("wrapWords keeps a line's own indent, on every line it wraps to (an indented list stays one)", () => {
+  assert.deepEqual(wrapWords('  Microsoft.Web/sites/write (switch it on)', 30), [
+    '  Microsoft.Web/sites/write',
+    '  (switch it on)',
+  ]);
+  assert.deepEqual(wrapWords('  a b c d', 5), ['  a b', '  c d']);
+});
+
 const wraps: [string, number, number][] = [
   ['', 10, 1],
   ['short', 10, 1],

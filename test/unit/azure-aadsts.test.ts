@@ -94,6 +94,13 @@ test('530003: device must be managed, why containers and VMs hit it, device code
         line.includes('trace 1c2d3e4f-aaaa-bbbb-cccc-0123456789ab') && line.includes('correlation 9a8b7c6d'),
     ),
   );
+  // Labels have one style (`word: text`, as fix: and docs:), and the lookup page, which is the
+  // docs link, is shown once.
+  assert.ok(
+    d.details.some((line) => line.startsWith('support: trace 1c2d3e4f')),
+    d.details.join('\n'),
+  );
+  assert.ok(!d.details.some((line) => line.includes('error?code=530003')), d.details.join('\n'));
 });
 
 test('50076: MFA required, remedy is az login --scope for the scope that failed', () => {

@@ -104,13 +104,21 @@ const ROWS: { scenario: string; kind: DatabaseKind; expect: Record<string, Expec
     scenario: 'healthy',
     kind,
     expect: {
-      rbac: { status: 'pass', says: /all \d+ actions setup needs are allowed/ },
+      rbac: {
+        status: 'pass',
+        // The system identity is on, so setup does not write the app's identity: id-orders needs nothing.
+        says: [/all \d+ actions setup needs are allowed/, /^app orders-api: 6 actions allowed$/m],
+      },
       'entra-config': {
         status: 'pass',
         says: kind === 'postgres' ? /dana@contoso\.twin\.test is an admin/ : /Entra admin dana@/,
       },
       'app-identity': { status: 'pass', says: /system-assigned \+ user-assigned id-orders/ },
-      'app-settings': { status: 'warn', says: /Setup writes the AZURE_\w+_\* settings/, fixable: true },
+      'app-settings': {
+        status: 'warn',
+        says: [/Setup writes the AZURE_\w+_\* settings/, /^The app has no other settings\.$/m],
+        fixable: true,
+      },
       'database-user': { status: 'skip', says: /runs with --check-user or after setup/ },
     } as Record<string, Expectation>,
   })),
@@ -150,11 +158,23 @@ const ROWS: { scenario: string; kind: DatabaseKind; expect: Record<string, Expec
         says:
           kind === 'sql'
             ? [/for Contributor on rg-orders\.$/m, /Microsoft\.Sql\/servers\/administrators\/write/]
-            : [/for Contributor on rg-orders/, /flexibleServers\/administrators\/write/],
+            : [
+                /for Contributor on rg-orders/,
+                /flexibleServers\/administrators\/write/,
+                // What each action is for, in plain words (no parentheses inside parentheses). The
+                // server itself is not written: Entra is on (PostgreSQL), the identity attached (MySQL).
+                /flexibleServers\/administrators\/write \(make you an Entra admin\)$/m,
+              ],
         blocking: true,
       },
       'entra-config': { status: 'pass', says: /dana@/ },
-      'app-settings': { status: 'warn', says: /cannot read the settings of orders-api \(403/ },
+      'app-settings': {
+        status: 'warn',
+        says: [
+          /cannot read the settings of orders-api \(403/,
+          /^Ask for Website Contributor \(or Contributor\) on orders-api/m,
+        ],
+      },
     } as Record<string, Expectation>,
   })),
   {
@@ -163,7 +183,7 @@ const ROWS: { scenario: string; kind: DatabaseKind; expect: Record<string, Expec
     expect: {
       'entra-config': {
         status: 'fail',
-        says: /Microsoft Entra authentication is off on pg-orders.*Setup will turn it on \(may restart the server\)/s,
+        says: /Microsoft Entra authentication is off on pg-orders.*Setup turns on Entra authentication \(the server may restart\)/s,
         fixable: true,
         blocking: false,
       },
@@ -368,6 +388,8 @@ test('a permissions list the caller may not read means "cannot evaluate", never 
     assert.equal(rbac.blocking, false);
     assert.match(rbac.message, /cannot evaluate permissions on server pg-orders, app orders-api/);
     assert.doesNotMatch(text(rbac), /missing on/);
+    // Fixes that need someone else are phrased alike: what to ask for.
+    assert.match(rbac.remediation!.summary, /^Ask for Reader /);
   } finally {
     twin.faults.remove(fault);
   }
@@ -604,4 +626,23 @@ test('Microsoft.ServiceLinker not registered and Dana may not register it: --no-
   } finally {
     await twin.close();
   }
+});
+
+test('PostgreSQL and SQL: a member of the admin group is an admin through it (PostgreSQL logs in by the group name)', async () => {
+  const pg = (await runAccess(await twinFor('pg-group-admin'), { kind: 'postgres' })).byId;
+  const pgEntra = pg['entra-config']!;
+  assert.equal(pgEntra.status, 'pass', text(pgEntra));
+  assert.equal(
+    pgEntra.message,
+    'Entra on · dana@contoso.twin.test is an admin through group Orders DB Admins',
+  );
+  // The database knows the caller by the group's name (a login as the user is refused): the
+  // database-user check logs in with this.
+  assert.equal(pgEntra.data.login, 'Orders DB Admins');
+
+  const sql = (await runAccess(await twinFor('sql-group-admin'), { kind: 'sql' })).byId['entra-config']!;
+  assert.equal(sql.status, 'pass', text(sql));
+  assert.match(sql.message, /^Entra admin Orders SQL Admins \(dana@contoso\.twin\.test is a member\)/);
+  // Azure SQL reads who logs in from the token, so a group's member logs in as herself.
+  assert.equal(sql.data.login, 'dana@contoso.twin.test');
 });

@@ -174,6 +174,7 @@ test('signed out, az 2.45.0: azure-cli warns about 2.48.1, signin fails with az 
     assert.equal(signin.message, 'not signed in');
     assert.ok(signin.remediation?.commands.includes('az login'));
     assert.ok(signin.remediation?.commands.some((c) => c.startsWith('az login --tenant')));
+    assert.equal(signin.blocking, true);
     assert.equal(byId.subscription!.status, 'skip');
   });
 });
@@ -223,6 +224,8 @@ test('AADSTS530003: signin names the code, says the device must be managed, give
     assert.match(text(signin), /managed machine/);
     assert.equal(signin.data.aadsts, '530003');
     assert.equal(signin.data.correlationId, '9a8b7c6d-1111-2222-3333-456789abcdef');
+    // Nothing setup does gets past Conditional Access: setup must refuse, not start and fail.
+    assert.equal(signin.blocking, true);
   });
 });
 
@@ -301,12 +304,17 @@ test('subscription: from the flag, from AZURE_SUBSCRIPTION_ID, not visible, disa
     assert.equal(missing.status, 'fail');
     assert.equal(missing.message, '44444444-4444-4444-4444-444444444444 is not visible to dana@contoso.com');
     assert.ok(missing.remediation?.commands.includes('az account list -o table'));
+    assert.equal(missing.blocking, true);
+    // The flag outranks az's default: `az account set` would change nothing here.
+    assert.ok(!missing.remediation?.commands.some((c) => c.startsWith('az account set')));
+    assert.ok(missing.remediation?.commands.includes('sc-doctor doctor --subscription <subscription-id>'));
 
     const foreign = (await doctor(env, { subscription: '33333333-3333-3333-3333-333333333333' })).byId
       .subscription!;
     assert.equal(foreign.status, 'fail');
     assert.match(foreign.message, /belongs to tenant fabrikam-tenant/);
     assert.deepEqual(foreign.remediation?.commands, ['az login --tenant fabrikam-tenant']);
+    assert.equal(foreign.blocking, true);
   });
 });
 

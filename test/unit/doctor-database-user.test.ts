@@ -125,6 +125,25 @@ async function asDanaOnPostgres<T>(database: string, body: (client: pg.Client) =
   }
 }
 
+test('PostgreSQL: a role named after the app but mapped to another object id is named as stale', async () => {
+  setAppSettings({});
+  const stale = 'dead0000-0000-4000-8000-0000000001d0';
+  await asDanaOnPostgres('postgres', (c) =>
+    c.query("select * from pgaadauth_create_principal_with_oid('orders-api', $1, 'service', false, false)", [
+      stale,
+    ]),
+  );
+  try {
+    const { outcome } = await databaseUser('postgres');
+    assert.equal(outcome.status, 'fail', text(outcome));
+    assert.equal(outcome.message, `role orders-api is mapped to ${stale}, not to orders-api's identity`);
+    assert.match(text(outcome), /new object id/);
+    assert.equal(outcome.remediation?.fixable, true);
+  } finally {
+    await asDanaOnPostgres('postgres', (c) => c.query('drop role "orders-api"'));
+  }
+});
+
 test('PostgreSQL: no role for the app, then a role without grants, then a granted role', async () => {
   setAppSettings({});
   const none = await databaseUser('postgres');
@@ -192,6 +211,25 @@ test('MySQL: the user the settings name is missing, then exists with grants on t
   assert.equal(granted.status, 'pass', text(granted));
   assert.match(granted.message, /MySQL user aad_orders exists · granted on orders/);
 });
+
+for (const kind of ['postgres', 'mysql'] as const) {
+  test(`${kind}: a login the server's firewall refuses is named as the firewall, not as a missing Entra admin`, async () => {
+    setAppSettings({ AZURE_MYSQL_USER: 'aad_orders' });
+    twin.world.clientIp = '203.0.113.7';
+    try {
+      const { outcome } = await databaseUser(kind);
+      assert.equal(outcome.status, 'fail', text(outcome));
+      assert.equal(
+        outcome.message,
+        `${kind === 'postgres' ? 'pg' : 'mysql'}-orders refused this machine's address 203.0.113.7`,
+      );
+      assert.match(outcome.remediation!.summary, /firewall/);
+      assert.doesNotMatch(outcome.remediation!.summary, /Entra admin/);
+    } finally {
+      twin.world.clientIp = '127.0.0.1';
+    }
+  });
+}
 
 for (const [kind, name] of [
   ['postgres', 'pg-orders.postgres.database.azure.com'],

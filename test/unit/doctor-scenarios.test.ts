@@ -88,7 +88,7 @@ const TABLE: Record<string, Cell> = {
   'entra-off × postgres': {
     statuses: statuses('pass pass pass | pass pass pass | pass fail pass warn skip'),
     remedies: {
-      'entra-config': 'Setup will turn it on (may restart the server).',
+      'entra-config': 'Setup turns on Entra authentication (the server may restart).',
       'app-settings': 'Setup writes the AZURE_POSTGRESQL_* settings (host, database, user)',
     },
   },
@@ -167,21 +167,21 @@ const TABLE: Record<string, Cell> = {
   'firewall-closed × postgres': {
     statuses: statuses('pass pass pass | pass pass fail | pass pass pass warn skip'),
     remedies: {
-      firewall: 'Add a rule for this address; setup adds a temporary one itself and',
+      firewall: 'Add a rule for this machine; setup adds a temporary one itself and',
       'app-settings': 'Setup writes the AZURE_POSTGRESQL_* settings (host, database, user)',
     },
   },
   'firewall-closed × mysql': {
     statuses: statuses('pass pass pass | pass pass fail | pass pass pass warn skip'),
     remedies: {
-      firewall: 'Add a rule for this address; setup adds a temporary one itself and',
+      firewall: 'Add a rule for this machine; setup adds a temporary one itself and',
       'app-settings': 'Setup writes the AZURE_MYSQL_* settings (host, database, user)',
     },
   },
   'firewall-closed × sql': {
     statuses: statuses('pass pass pass | pass pass fail | pass pass pass warn skip'),
     remedies: {
-      firewall: 'Add a rule for this address; setup adds a temporary one itself and',
+      firewall: 'Add a rule for this machine; setup adds a temporary one itself and',
       'app-settings': 'Setup writes the AZURE_SQL_* settings (host, database, user) through',
     },
   },
@@ -228,21 +228,24 @@ const TABLE: Record<string, Cell> = {
     statuses: statuses('pass pass pass | pass pass pass | fail pass pass warn skip'),
     remedies: {
       rbac: 'Ask an Owner or User Access Administrator for Contributor on',
-      'app-settings': 'Reading app settings needs Microsoft.Web/sites/config/list/action',
+      'app-settings':
+        'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
     },
   },
   'reader-only × mysql': {
     statuses: statuses('pass pass pass | pass pass pass | fail pass pass warn skip'),
     remedies: {
       rbac: 'Ask an Owner or User Access Administrator for Contributor on',
-      'app-settings': 'Reading app settings needs Microsoft.Web/sites/config/list/action',
+      'app-settings':
+        'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
     },
   },
   'reader-only × sql': {
     statuses: statuses('pass pass pass | pass pass pass | fail pass pass warn skip'),
     remedies: {
       rbac: 'Ask an Owner or User Access Administrator for Contributor on',
-      'app-settings': 'Reading app settings needs Microsoft.Web/sites/config/list/action',
+      'app-settings':
+        'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
     },
   },
   'mysql-identity-without-graph-roles × postgres': {
@@ -667,21 +670,24 @@ const TABLE: Record<string, Cell> = {
     statuses: statuses('pass pass pass | pass pass pass | fail pass pass warn skip'),
     remedies: {
       rbac: 'Ask an Owner or User Access Administrator for Contributor on rg-orders.',
-      'app-settings': 'Reading app settings needs Microsoft.Web/sites/config/list/action',
+      'app-settings':
+        'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
     },
   },
   'custom-role × mysql': {
     statuses: statuses('pass pass pass | pass pass pass | fail pass pass warn skip'),
     remedies: {
       rbac: 'Ask an Owner or User Access Administrator for Contributor on rg-orders.',
-      'app-settings': 'Reading app settings needs Microsoft.Web/sites/config/list/action',
+      'app-settings':
+        'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
     },
   },
   'custom-role × sql': {
     statuses: statuses('pass pass pass | pass pass pass | fail pass pass warn skip'),
     remedies: {
       rbac: 'Ask an Owner or User Access Administrator for Contributor on rg-orders.',
-      'app-settings': 'Reading app settings needs Microsoft.Web/sites/config/list/action',
+      'app-settings':
+        'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
     },
   },
   // Contributor on pg-orders only: the other servers and the app are read-only.
@@ -689,21 +695,24 @@ const TABLE: Record<string, Cell> = {
     statuses: statuses('pass pass pass | pass pass pass | fail pass pass warn skip'),
     remedies: {
       rbac: 'Ask an Owner or User Access Administrator for Contributor on rg-orders.',
-      'app-settings': 'Reading app settings needs Microsoft.Web/sites/config/list/action',
+      'app-settings':
+        'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
     },
   },
   'resource-scoped-role × mysql': {
     statuses: statuses('pass pass pass | pass pass pass | fail pass pass warn skip'),
     remedies: {
       rbac: 'Ask an Owner or User Access Administrator for Contributor on rg-orders.',
-      'app-settings': 'Reading app settings needs Microsoft.Web/sites/config/list/action',
+      'app-settings':
+        'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
     },
   },
   'resource-scoped-role × sql': {
     statuses: statuses('pass pass pass | pass pass pass | fail pass pass warn skip'),
     remedies: {
       rbac: 'Ask an Owner or User Access Administrator for Contributor on rg-orders.',
-      'app-settings': 'Reading app settings needs Microsoft.Web/sites/config/list/action',
+      'app-settings':
+        'Ask for Website Contributor (or Contributor) on orders-api: reading its settings needs',
     },
   },
   // The settings name pg-orders.postgres.database.azure.com; the twin's cloud calls it

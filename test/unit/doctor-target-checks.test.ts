@@ -409,6 +409,8 @@ test('Pending and Rejected private endpoint connections are named with their fix
   );
   const path = run.byId['network-path']!;
   assert.equal(path.status, 'warn', text(path));
+  // The row's one line names what is wrong, not only that the port answered.
+  assert.match(path.message, /^private endpoint connections: 1 Pending, 1 Rejected · /);
   assert.match(text(path), /pe-pending: Pending/);
   assert.match(text(path), /pe-rejected: Rejected/);
   assert.match(path.remediation!.summary, /approve the Pending/i);
@@ -434,7 +436,7 @@ test('--connect-to: the mapped address is probed, the Azure name is never looked
   assert.equal(path.status, 'pass', text(path));
   assert.deepEqual(dns.asked, []);
   assert.deepEqual(net.connects, ['127.0.0.1:15432']);
-  assert.match(path.message, /reachable through 127\.0\.0\.1:15432 \(--connect-to\)/);
+  assert.match(path.message, /port answers through 127\.0\.0\.1:15432 \(--connect-to\)/);
   assert.match(text(path), /is not looked up/);
 });
 
@@ -449,6 +451,7 @@ test('--connect-to with nothing listening at the mapped address says to start th
   assert.equal(path.status, 'fail');
   assert.equal(path.blocking, true);
   assert.match(text(path), /Nothing listens at 127\.0\.0\.1:15432: start the tunnel/);
+  assert.equal(path.message, '127.0.0.1:15432 (SC_DOCTOR_CONNECT_TO) refused the connection');
   assert.match(
     path.remediation!.summary,
     /^Start the tunnel or port forward to 127\.0\.0\.1:15432, or correct SC_DOCTOR_CONNECT_TO/,
@@ -478,6 +481,19 @@ test('a name that does not resolve outside the VNet (private zone only) gives th
   );
 });
 
+test("a public server whose name this machine's DNS cannot look up is this machine's DNS problem, not a VNet one", async () => {
+  const dns = fakeDns({ [SQL_FQDN]: { ok: false, cnameChain: [], code: 'EAI_AGAIN' } });
+  const net = fakeNet(() => ({ ok: true }));
+  const run = await doctor('healthy', { server: NAMES.sql }, { dns, net });
+  const path = run.byId['network-path']!;
+  assert.equal(path.status, 'fail', text(path));
+  assert.equal(path.message, `${SQL_FQDN} does not resolve (EAI_AGAIN)`);
+  assert.deepEqual(net.connects, []);
+  assert.match(text(path), /public access Enabled/);
+  assert.match(path.remediation!.summary, /this machine's DNS/);
+  assert.doesNotMatch(text(path), /inside its network|jump box|VPN or a network peered/);
+});
+
 test('Azure SQL with the Redirect policy warns about ports 11000-11999', async () => {
   const run = await doctor(
     'healthy',
@@ -501,7 +517,7 @@ test('Azure SQL with the Redirect policy warns about ports 11000-11999', async (
   const path = run.byId['network-path']!;
   assert.equal(path.status, 'warn', text(path));
   assert.equal(networkOf(run).sqlConnectionType, 'Redirect');
-  assert.match(text(path), /11000-11999/);
+  assert.match(path.message, /11000-11999/);
   assertOnlyReads(run);
   assert.ok(run.requests.some((r) => /\/connectionPolicies\/default$/i.test(r.path)));
 });
@@ -564,6 +580,24 @@ test('firewall: the 0.0.0.0 rule alone is explained as any Azure service, not th
   );
 });
 
+test('network path and firewall never contradict: the path says the port answers, the firewall whether a login gets in', async () => {
+  const run = await doctor(
+    'firewall-closed',
+    { server: NAMES.postgres },
+    {
+      dns: fakeDns({ [PG_FQDN]: publicAnswer('20.62.1.8') }),
+      net: fakeNet(() => ({ ok: true })),
+      publicIp: fakePublicIp('203.0.113.7'),
+    },
+  );
+  const path = run.byId['network-path']!;
+  assert.equal(path.status, 'pass');
+  assert.equal(path.message, `${PG_FQDN}:5432 port answers`);
+  assert.doesNotMatch(path.message, /reachable/);
+  assert.match(path.details.join('\n'), /the Firewall row says whether a login is let in/);
+  assert.equal(run.byId.firewall?.status, 'fail');
+});
+
 test('firewall: an address inside a rule range passes and names the rule', async () => {
   const run = await doctor('healthy', { server: NAMES.mysql }, { publicIp: fakePublicIp('127.0.0.1') });
   assert.equal(run.byId.firewall?.status, 'pass');
@@ -579,6 +613,56 @@ test('firewall: an unknown public IP is a warning that says so, never a fail', a
   assert.match(text(firewall), /echo service unreachable/);
   assert.match(text(firewall), /SC_DOCTOR_PUBLIC_IP/);
   assert.equal(lookup.calls, 1);
+});
+
+test("firewall: no rule at all fails, fixable by setup, even when this machine's public IP is unknown", async () => {
+  const run = await doctor('firewall-closed', { server: NAMES.postgres }, { publicIp: fakePublicIp(null) });
+  const firewall = run.byId.firewall!;
+  assert.equal(firewall.status, 'fail', text(firewall));
+  assert.equal(firewall.message, 'no firewall rule: nothing outside a private network gets in');
+  assert.equal(firewall.remediation?.fixable, true);
+  assert.match(text(firewall), /echo service unreachable/);
+  assert.match(
+    firewall.remediation!.commands[0]!,
+    /^az postgres flexible-server firewall-rule create .*--name pg-orders --rule-name sc-doctor-this-machine --start-ip-address <your-public-ip>/,
+  );
+});
+
+test('a role only inside the subscription (a resource group) still sees it, as az account list does, and the target checks run', async () => {
+  // Dana is Website Contributor on rg-orders only. ARM answers the subscription's GET for her, as the
+  // twin does; should it refuse it (403) while still listing it, the list is trusted.
+  const { twin } = await twinFor('missing-rbac');
+  const fault = twin.faults.add({
+    method: 'GET',
+    path: new RegExp(`^/subscriptions/${IDS.subscriptionId}$`, 'i'),
+    times: 100,
+    status: 403,
+    code: 'AuthorizationFailed',
+    message:
+      "The client does not have authorization to perform action 'Microsoft.Resources/subscriptions/read'.",
+  });
+  try {
+    const run = await doctor('missing-rbac', { server: NAMES.postgres });
+    const subscription = run.byId.subscription!;
+    assert.equal(subscription.status, 'pass', JSON.stringify(subscription));
+    assert.equal(subscription.message, 'Contoso Dev · Enabled');
+    assert.match(subscription.details.join('\n'), /access only inside it/);
+    // Website Contributor cannot list database servers: that is "cannot read", never "not found".
+    const server = run.byId.server!;
+    assert.equal(server.status, 'fail');
+    assert.match(
+      server.message,
+      /^you cannot read the servers in this subscription \(403 AuthorizationFailed\)$/,
+    );
+    assert.doesNotMatch(text(server), /not found/);
+    assert.match(
+      server.remediation!.summary,
+      /^Ask for at least Reader on this subscription, or on the server itself/,
+    );
+    assertOnlyReads(run);
+  } finally {
+    twin.faults.remove(fault);
+  }
 });
 
 test('MySQL by name in a resource group that does not exist fails naming the group', async () => {

@@ -80,6 +80,39 @@ test('a check waits for what it needs, can read its outcome, and is skipped when
   assert.ok(order.indexOf('base') < order.indexOf('reader'));
 });
 
+test('a check skipped down a chain names the failure at its root, not the skipped check in between', async () => {
+  const { bus } = record();
+  const outcomes = await runChecks(
+    [
+      check('signin', async () => ({ status: 'fail', message: 'not signed in' })),
+      check('subscription', async () => ({ status: 'pass', message: '' }), { needs: ['signin'] }),
+      check('server', async () => ({ status: 'pass', message: '' }), { needs: ['subscription'] }),
+      check('firewall', async () => ({ status: 'pass', message: '' }), { needs: ['server'] }),
+    ],
+    { services, options, bus },
+  );
+  const byId = Object.fromEntries(outcomes.map((o) => [o.id, o]));
+  assert.equal(byId.subscription?.message, 'needs signin (fail)');
+  assert.equal(byId.server?.message, 'needs signin (fail)');
+  assert.equal(byId.firewall?.message, 'needs signin (fail)');
+  // A check skipped for its own reason (no target) is the root itself.
+  const own = await runChecks(
+    [
+      check('server', async () => ({ status: 'skip', message: 'no server chosen' })),
+      check('firewall', async () => ({ status: 'pass', message: '' }), { needs: ['server'] }),
+    ],
+    { services, options, bus },
+  );
+  assert.equal(own[1]?.message, 'needs server (skip)');
+  // Across runs too: the target checks see the base outcomes as `previous`.
+  const base = outcomes.filter((o) => o.id === 'signin' || o.id === 'subscription');
+  const later = await runChecks(
+    [check('server', async () => ({ status: 'pass', message: '' }), { needs: ['subscription'] })],
+    { services, options, bus, previous: base, announce: false },
+  );
+  assert.equal(later[0]?.message, 'needs signin (fail)');
+});
+
 test('outcomeOf exposes only the checks listed in needs', async () => {
   const { bus } = record();
   let seen: unknown[] = [];

@@ -14,10 +14,12 @@ export interface CheckRowProps {
   color: boolean;
   /** The run was cancelled: an unfinished row says so instead of spinning. */
   cancelled: boolean;
+  /** The report left in scrollback after exit (see `rowNotes`). */
+  final?: boolean;
 }
 
 /** One check: marker, status, title, message (or elapsed time while running), then its notes. */
-export function CheckRow({ row, layout, selected, now, color, cancelled }: CheckRowProps) {
+export function CheckRow({ row, layout, selected, now, color, cancelled, final = false }: CheckRowProps) {
   const stopped = cancelled && row.phase !== 'done';
   const running = row.phase === 'running' && !stopped;
   const message = stopped ? 'cancelled' : (row.outcome?.message ?? (row.slow ? 'still running' : ''));
@@ -48,7 +50,7 @@ export function CheckRow({ row, layout, selected, now, color, cancelled }: Check
           </Box>
         ) : null}
       </Box>
-      <Remediation notes={rowNotes(row)} layout={layout} color={color} />
+      <Remediation notes={rowNotes(row, final)} layout={layout} color={color} />
     </Box>
   );
 }

@@ -16,10 +16,14 @@ export function Header({ tool, version, command, signin, subscription }: HeaderP
   const sub = subscriptionText(subscription);
   return (
     <Box flexDirection="column">
-      <Box flexWrap="wrap">
-        <Text bold>{`${tool} ${version} · ${command}`}</Text>
+      {/* One line: a long account (a tenant GUID) is cut, not wrapped under the title; the
+          Signed in row shows it whole. */}
+      <Box>
+        <Box flexShrink={0}>
+          <Text bold>{`${tool} ${version} · ${command}`}</Text>
+        </Box>
         <Spacer />
-        {who ? <Text>{`  ${who}`}</Text> : null}
+        {who ? <Text wrap="truncate-end">{`  ${who}`}</Text> : null}
       </Box>
       {sub ? <Text>{`Subscription  ${sub}`}</Text> : null}
     </Box>

@@ -10,10 +10,12 @@ export interface SummaryProps {
   cancelled: boolean;
   runError: string | null;
   color: boolean;
+  /** No check announced yet (the first frames, while the session starts). */
+  starting?: boolean;
 }
 
 /** `4 passed · 1 warning · 1 failed · 1 running · 1 waiting`, `cancelled · …`, or why the doctor itself stopped. */
-export function Summary({ summary, running, waiting, cancelled, runError, color }: SummaryProps) {
+export function Summary({ summary, running, waiting, cancelled, runError, color, starting }: SummaryProps) {
   if (runError !== null) {
     return <Text color={color ? 'magenta' : undefined}>{`the doctor itself failed: ${runError}`}</Text>;
   }
@@ -26,6 +28,8 @@ export function Summary({ summary, running, waiting, cancelled, runError, color 
       </Text>
     );
   }
+  // Before doctor:start there is nothing to count; "no checks" would read as a result.
+  if (starting) return <Text dimColor={color}>starting…</Text>;
   const bad = summary.fail + summary.error + summary.timeout > 0;
   const unfinished = running + waiting;
   return (

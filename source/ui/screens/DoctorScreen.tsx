@@ -71,6 +71,7 @@ export function DoctorScreen({
             now={now}
             color={color}
             cancelled={state.cancelled}
+            final={final}
           />
         ))}
       </Box>
@@ -85,6 +86,7 @@ export function DoctorScreen({
         cancelled={state.cancelled}
         runError={state.runError}
         color={color}
+        starting={state.rows.length === 0 && !state.finished}
       />
       {final ? null : (
         <KeyHints

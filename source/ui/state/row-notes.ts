@@ -16,15 +16,18 @@ export interface NoteLine {
   text: string;
 }
 
-/** Lines under a row: nothing for a collapsed pass or an unfinished check. */
-export function rowNotes(row: RowState): NoteLine[] {
+/**
+ * Lines under a row: nothing for a collapsed pass or an unfinished check. `final` is the report left
+ * in scrollback after exit: no key can open a row there, so every detail line is shown.
+ */
+export function rowNotes(row: RowState, final = false): NoteLine[] {
   const outcome = row.outcome;
   if (!outcome) return [];
   const open = row.expanded;
   if (outcome.status === 'pass' && !open) return [];
 
   const lines: NoteLine[] = [];
-  const details = open ? outcome.details : outcome.details.slice(0, COLLAPSED_DETAIL_LINES);
+  const details = open || final ? outcome.details : outcome.details.slice(0, COLLAPSED_DETAIL_LINES);
   for (const text of details) lines.push(detailLine(text));
   const hidden = outcome.details.length - details.length;
   if (hidden > 0) {

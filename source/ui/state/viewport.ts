@@ -38,6 +38,10 @@ export function wrapWords(text: string, width: number): string[] {
 }
 
 function wrapParagraph(text: string, width: number): string[] {
+  // A paragraph's own indent (the items of a list under its heading) is kept on every line.
+  const indent = /^ */.exec(text)?.[0] ?? '';
+  if (indent && width - indent.length > 0)
+    return wrapParagraph(text.slice(indent.length), width - indent.length).map((line) => indent + line);
   if (width <= 0) return [text];
   const lines: string[] = [];
   let line: string[] = [];
