@@ -1,4 +1,6 @@
 // `npm run bench [-- --runs N]`: startup figures of the built CLI for the README.
+// `npm run bench -- --doctor [--check-user]`: a full doctor run against the twin with 150 ms per
+// request, against its longest chain of dependent requests (scripts/bench-doctor.mjs).
 // Builds dist/ when it is missing or older than the sources, then times (wall clock, median of N
 // runs after warm-ups, spawnSync) `node -e 0`, `--version`, `--help` and `doctor --json` with a PATH
 // that has no az, lists the chunks `--help` and `doctor --json` load (none may hold Ink), and, in a
@@ -13,9 +15,14 @@ import { measureInteractive } from './lib/interactive.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '21' }, warmup: { type: 'string', default: '3' } },
+  options: {
+    runs: { type: 'string' },
+    warmup: { type: 'string', default: '3' },
+    doctor: { type: 'boolean', default: false },
+    'check-user': { type: 'boolean', default: false },
+  },
 });
-const runs = Number(values.runs);
+const runs = Number(values.runs ?? '21');
 const warmup = Number(values.warmup);
 const dist = join(root, 'dist');
 const cli = join(dist, 'cli.js');
@@ -38,6 +45,22 @@ if (stale) {
   process.stderr.write('bench: building dist/\n');
   const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) process.exit(1);
+}
+
+if (values.doctor) {
+  // The twin is TypeScript: the doctor bench runs under tsx, in a process of its own.
+  const doctorBench = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'scripts/bench-doctor.mjs',
+      ...(values.runs ? ['--runs', values.runs] : []),
+      ...(values['check-user'] ? ['--check-user'] : []),
+    ],
+    { cwd: root, stdio: 'inherit' },
+  );
+  process.exit(doctorBench.status ?? 1);
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'sc-doctor-bench-'));

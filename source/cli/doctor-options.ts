@@ -5,7 +5,6 @@
 import { parseConnectTo } from '../core/connect-to.ts';
 import { isIpv4 } from '../core/ip.ts';
 import type { DoctorOptions } from '../core/types.ts';
-import { validateAppTarget } from '../doctor/app-target.ts';
 import { parseTarget } from '../doctor/target.ts';
 import { CLOUDS, CREDENTIALS, FLAGS, TARGET_KINDS } from './flags.ts';
 import type { ParsedArgs } from './parse-args.ts';
@@ -104,7 +103,6 @@ export function doctorOptionsFrom(
     );
   }
 
-  validateAppTarget(options.target);
   if (parsed.flags.has('check-user')) options.checkUser = true;
   return options;
 }

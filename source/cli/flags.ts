@@ -3,7 +3,7 @@
  * all read these tables, so they cannot disagree.
  */
 
-export type FlagGroup = 'output' | 'azure' | 'target' | 'info';
+export type FlagGroup = 'output' | 'azure' | 'target' | 'snippet' | 'info';
 
 export interface FlagSpec {
   /** Long name without the dashes, e.g. `resource-group`. */
@@ -110,6 +110,32 @@ export const FLAGS: readonly FlagSpec[] = [
     group: 'target',
     help: "log in with your token; check the app's database user",
   },
+  {
+    name: 'client-type',
+    value: '<type>',
+    group: 'snippet',
+    help: 'java springBoot dotnet python django nodejs go php ruby none',
+  },
+  {
+    name: 'auth',
+    value: '<type>',
+    group: 'snippet',
+    help: 'system (default), user (user-assigned identity), sp (service principal)',
+  },
+  { name: 'db-user', value: '<name>', group: 'snippet', help: 'database user the identity signs in as' },
+  {
+    name: 'client-id',
+    value: '<id>',
+    group: 'snippet',
+    help: 'client id of the user-assigned identity or service principal',
+  },
+  {
+    name: 'out',
+    value: '<dir>',
+    group: 'snippet',
+    help: 'write the files into this folder instead of printing them',
+  },
+  { name: 'force', group: 'snippet', help: 'with --out: replace files that exist' },
   { name: 'help', short: 'h', group: 'info', help: 'show help (also: sc-doctor help <command>)' },
   { name: 'version', short: 'v', group: 'info', help: 'print the version' },
 ];
@@ -144,8 +170,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'snippet',
     usage: 'snippet <postgres|mysql|sql>',
-    summary: 'print connection code for an app',
-    available: false,
+    summary: 'print the app settings and connection code for an app',
+    available: true,
   },
   {
     name: 'help',

@@ -5,6 +5,7 @@ const GROUP_TITLES: Record<FlagGroup, string> = {
   output: 'Output',
   azure: 'Azure',
   target: 'Target (which app and server the checks look at)',
+  snippet: 'Snippet (client type detected from the project when not given; --server, --database too)',
   info: 'Information',
 };
 
@@ -28,7 +29,8 @@ const EXAMPLES = `Examples
   npx sc-doctor                                  interactive doctor in a terminal
   sc-doctor doctor --json > doctor.json          machine-readable report
   CI=true sc-doctor doctor --strict              in a pipeline: warnings fail too
-  sc-doctor doctor --cloud AzureUSGovernment --subscription 0b1f6471-1bf0-4dda-aec3-111122223333`;
+  sc-doctor doctor --cloud AzureUSGovernment --subscription 0b1f6471-1bf0-4dda-aec3-111122223333
+  sc-doctor snippet postgres --client-type nodejs --auth user --server pg-orders --out src/db`;
 
 /** Help for the whole tool, or for one command when `command` names one. */
 export function helpText(version: string, command?: CommandSpec): string {

@@ -7,6 +7,8 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   stdinIsTTY: boolean;
   stdoutIsTTY: boolean;
+  /** Folder commands read the project from and write files under (default: the process's). */
+  cwd?: string;
   /** Ctrl-C and SIGTERM cancel the run through this; tests leave it out. */
   onSignal?: (handler: (signal: NodeJS.Signals) => void) => () => void;
 }

@@ -73,6 +73,10 @@ async function dispatch(argv: string[], io: CliIo, deps: DoctorDeps | undefined)
     if (!spec) throw unknownCommand(command);
     if (!spec.available) throw notAvailable(spec.name);
   }
+  if (command === 'snippet') {
+    const { runSnippet } = await import('./run-snippet.ts');
+    return runSnippet(parsed, io, io.cwd);
+  }
   if (operands.length > 0) throw new UsageError(`unexpected argument '${operands[0]}'.`, [HELP_HINT]);
   if (flags.has('json') && flags.has('plain')) {
     throw new UsageError('--json and --plain cannot be used together: pick one output.', [

@@ -28,7 +28,7 @@ export interface DoctorDeps {
   createServices(options: DoctorOptions): Promise<Services>;
   loadChecks(): Promise<Check[]>;
   loadFrontEnd(mode: OutputMode): Promise<FrontEnd>;
-  /** Asks for a target in interactive mode when no target flag was given; by default nothing is asked. */
+  /** Asks for a target in interactive mode when no target flag was given; without it nothing is asked. */
   chooseTarget?: ChooseTarget;
 }
 
@@ -52,6 +52,11 @@ export const nodeDeps: DoctorDeps = {
     if (mode === 'json') return (await import('../output/json.ts')).runJson;
     if (mode === 'plain') return (await import('../output/plain.ts')).runPlain;
     return (await import('../ui/interactive.tsx')).runInteractive;
+  },
+  // Loaded only when someone is asked: plain and JSON runs never pay for the pickers' code.
+  async chooseTarget(prompter, services, signal) {
+    const { chooseTarget } = await import('../doctor/choose-target.ts');
+    return chooseTarget(prompter, services, signal);
   },
 };
 

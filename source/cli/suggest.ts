@@ -16,17 +16,20 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidate closest to `input`, or undefined when none is close enough to be a plausible typo.
- * A candidate that starts with a 3+ character input also counts (`--sub` → `--subscription`).
+ * A candidate that starts with a 3+ character input wins (`--sub` → `--subscription`).
  */
 export function closestMatch(input: string, candidates: readonly string[]): string | undefined {
   const wanted = input.toLowerCase();
+  // A typed beginning says more than a short edit distance: `--sub` means --subscription, not --out.
+  if (wanted.length >= 3) {
+    const prefixed = candidates.find((candidate) => candidate.toLowerCase().startsWith(wanted));
+    if (prefixed) return prefixed;
+  }
   const limit = Math.max(2, Math.floor(wanted.length / 3));
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
     const distance = editDistance(wanted, candidate.toLowerCase());
     if (distance <= limit && (!best || distance < best.distance)) best = { candidate, distance };
   }
-  if (best) return best.candidate;
-  if (wanted.length >= 3) return candidates.find((candidate) => candidate.toLowerCase().startsWith(wanted));
-  return undefined;
+  return best?.candidate;
 }

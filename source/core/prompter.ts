@@ -10,6 +10,8 @@ export interface Question {
   message: string;
   /** The flag that answers it without a prompt, e.g. `--server`; named when nobody can be asked. */
   flag: string;
+  /** Where it stands in a series of questions (`step 1 of 3`), when it is one of several. */
+  step?: { index: number; total: number };
 }
 
 export interface Choice<T> {
@@ -20,9 +22,18 @@ export interface Choice<T> {
   hint?: string;
 }
 
+/** What a loader found, with lines shown under the list: a part that could not be listed, say. */
+export interface LoadedChoices<T> {
+  choices: readonly Choice<T>[];
+  notes: readonly string[];
+}
+
+/** A loader of choices, run while a spinner turns; it may add notes to what it found. */
+export type ChoiceLoader<T> = (signal: AbortSignal) => Promise<readonly Choice<T>[] | LoadedChoices<T>>;
+
 export interface PickQuestion<T> extends Question {
   /** The choices, or a loader the prompter runs (with a spinner) while the list is shown. */
-  choices: readonly Choice<T>[] | ((signal: AbortSignal) => Promise<readonly Choice<T>[]>);
+  choices: readonly Choice<T>[] | ChoiceLoader<T>;
 }
 
 export interface ConfirmQuestion extends Question {

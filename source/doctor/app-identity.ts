@@ -5,9 +5,9 @@
  */
 import { armError, armGet } from '../azure/arm.ts';
 import type { Check, CheckResult } from '../core/types.ts';
-import { APP_TARGET_FLAGS, type AppTarget, appTargetFrom } from './app-target.ts';
 import type { AppFacts, AppKind, UserIdentityFacts } from './facts.ts';
 import { lastSegment } from './facts-of.ts';
+import { APP_TARGET_FLAGS, type AppRef, appRefOf, parseTarget } from './target.ts';
 
 /** Api-versions the doctor reads apps with (stable versions current SDKs send). */
 export const APP_API_VERSIONS: Record<AppKind, string> = {
@@ -32,11 +32,14 @@ export const appIdentityCheck: Check = {
   phase: 'target',
   async run(ctx): Promise<CheckResult> {
     const { services, options, signal } = ctx;
-    const choice = await services.azure.subscription();
-    const target = appTargetFrom(options.target, choice?.id ?? '');
-    if (!target) {
+    const parsed = parseTarget(options.target);
+    if (!parsed.ok)
+      return { status: 'fail', message: parsed.problem.message, details: [parsed.problem.hint] };
+    if (!parsed.target.app) {
       return { status: 'skip', message: `no app chosen (${APP_TARGET_FLAGS})` };
     }
+    const choice = parsed.target.app.by === 'id' ? null : await services.azure.subscription();
+    const target = appRefOf(parsed.target.app, choice?.id ?? '');
     if (!target.subscriptionId) {
       return {
         status: 'fail',
@@ -166,7 +169,7 @@ type Outbound = { subnetId: string | null; known: boolean; reason?: string };
 /** Web apps name their subnet; a container app's is its environment's infrastructure subnet. */
 async function outboundSubnet(
   ctx: Parameters<Check['run']>[0],
-  target: AppTarget,
+  target: AppRef,
   body: AppBody,
 ): Promise<Outbound> {
   if (target.kind === 'webapp')
@@ -205,11 +208,11 @@ function identityLines(app: AppFacts): string[] {
   return lines;
 }
 
-function displayName(target: AppTarget): string {
+function displayName(target: AppRef): string {
   return target.service ? `${target.service}/${target.name}` : target.name;
 }
 
-function listCommand(target: AppTarget): string {
+function listCommand(target: AppRef): string {
   switch (target.kind) {
     case 'webapp':
       return `az webapp list -g ${target.resourceGroup} --query "[].name" -o tsv`;
@@ -220,7 +223,7 @@ function listCommand(target: AppTarget): string {
   }
 }
 
-function identityAssignCommand(target: AppTarget): string {
+function identityAssignCommand(target: AppRef): string {
   switch (target.kind) {
     case 'webapp':
       return `az webapp identity assign -g ${target.resourceGroup} -n ${target.name}`;

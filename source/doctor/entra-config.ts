@@ -8,13 +8,7 @@ import { armError, armGet, graphGet } from '../azure/arm.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
 import type { ServerFacts } from './facts.ts';
 import { lastSegment, serverFactsOf } from './facts-of.ts';
-
-/** Api-versions of the server reads (the `server` check's, so answers agree). */
-export const SERVER_API_VERSIONS = {
-  postgres: '2024-08-01',
-  mysql: '2023-12-30',
-  sql: '2021-11-01',
-} as const;
+import { SERVER_API_VERSIONS } from './server-api.ts';
 
 /** Microsoft Graph's own application id, the same in every tenant. */
 export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
@@ -50,10 +44,13 @@ export const entraConfigCheck: Check = {
   },
 };
 
-type Get = (path: string) => ReturnType<typeof armGet>;
+type Resource = keyof (typeof SERVER_API_VERSIONS)[keyof typeof SERVER_API_VERSIONS];
+type Get = (path: string, resource: Resource) => ReturnType<typeof armGet>;
 
+/** GETs below the server at the api-version its SDK sends for that resource. */
 function getter(ctx: CheckContext, server: ServerFacts): Get {
-  return (path) => armGet(ctx.services.azure, path, SERVER_API_VERSIONS[server.kind], ctx.signal);
+  const versions = SERVER_API_VERSIONS[server.kind];
+  return (path, resource) => armGet(ctx.services.azure, path, versions[resource]!, ctx.signal);
 }
 
 function unreadable(what: string, response: Awaited<ReturnType<typeof armGet>>): CheckResult {
@@ -79,13 +76,9 @@ const sameId = (a: string | undefined | null, b: string | undefined | null) =>
 
 async function postgres(ctx: CheckContext, server: ServerFacts, caller: Caller): Promise<CheckResult> {
   const get = getter(ctx, server);
-  const [serverAnswer, adminsAnswer] = await Promise.all([
-    get(server.id),
-    get(`${server.id}/administrators`),
-  ]);
-  if (serverAnswer.status !== 200) return unreadable(`server ${server.name}`, serverAnswer);
-  const auth = ((serverAnswer.body as { properties?: { authConfig?: Record<string, string> } }).properties
-    ?.authConfig ?? {}) as { activeDirectoryAuth?: string; passwordAuth?: string };
+  // The server's authConfig came with the server check's read; only the admins are asked for here.
+  const adminsAnswer = await get(`${server.id}/administrators`, 'administrators');
+  const auth = server.authConfig ?? { activeDirectoryAuth: null, passwordAuth: null };
   const entraOn = auth.activeDirectoryAuth === 'Enabled';
   const passwordOn = auth.passwordAuth !== 'Disabled';
   const group = server.resourceGroup;
@@ -153,24 +146,17 @@ async function postgres(ctx: CheckContext, server: ServerFacts, caller: Caller):
 
 async function mysql(ctx: CheckContext, server: ServerFacts, caller: Caller): Promise<CheckResult> {
   const get = getter(ctx, server);
-  const [serverAnswer, adminsAnswer, onlyAnswer] = await Promise.all([
-    get(server.id),
-    get(`${server.id}/administrators`),
-    get(`${server.id}/configurations/aad_auth_only`),
+  const [adminsAnswer, onlyAnswer] = await Promise.all([
+    get(`${server.id}/administrators`, 'administrators'),
+    get(`${server.id}/configurations/aad_auth_only`, 'configurations'),
   ]);
-  if (serverAnswer.status !== 200) return unreadable(`server ${server.name}`, serverAnswer);
   if (adminsAnswer.status !== 200) return unreadable(`the Entra admin of ${server.name}`, adminsAnswer);
   const onlyValue =
     onlyAnswer.status === 200
       ? (onlyAnswer.body as { properties?: { value?: string } }).properties?.value
       : undefined;
-  const identity = ((serverAnswer.body as { identity?: unknown }).identity ?? {}) as {
-    userAssignedIdentities?: Record<string, { principalId?: string } | null>;
-  };
-  const identities = Object.entries(identity.userAssignedIdentities ?? {}).map(([id, v]) => ({
-    id,
-    principalId: v?.principalId || null,
-  }));
+  // The server's identity came with the server check's read.
+  const identities = server.serverIdentities;
   const adminItem = listOf(adminsAnswer.body)[0];
   const adminProps = (adminItem?.properties ?? {}) as {
     login?: string;
@@ -333,8 +319,8 @@ async function graphRolesOf(ctx: CheckContext, principalId: string | null): Prom
 async function sql(ctx: CheckContext, server: ServerFacts, caller: Caller): Promise<CheckResult> {
   const get = getter(ctx, server);
   const [adminAnswer, onlyAnswer] = await Promise.all([
-    get(`${server.id}/administrators/ActiveDirectory`),
-    get(`${server.id}/azureADOnlyAuthentications/Default`),
+    get(`${server.id}/administrators/ActiveDirectory`, 'administrators'),
+    get(`${server.id}/azureADOnlyAuthentications/Default`, 'entraOnly'),
   ]);
   if (adminAnswer.status !== 200 && adminAnswer.status !== 404)
     return unreadable(`the Entra admin of ${server.name}`, adminAnswer);

@@ -45,6 +45,10 @@ export interface ServerFacts {
   /** The private DNS zone linked to a VNet-integrated flexible server. */
   privateDnsZoneId: string | null;
   privateEndpoints: PrivateEndpointFacts[];
+  /** PostgreSQL's `authConfig` (`Enabled`/`Disabled` each); null for MySQL and SQL, or when absent. */
+  authConfig: { activeDirectoryAuth: string | null; passwordAuth: string | null } | null;
+  /** The server's own user-assigned identities (MySQL looks Entra principals up through one). */
+  serverIdentities: { id: string; principalId: string | null }[];
   /** The database named by `--database`, when one was given. */
   database: { name: string; exists: boolean } | null;
 }

@@ -6,8 +6,10 @@
  */
 import { listPermissions, missingActions } from '../azure/permissions.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
+import type { DatabaseKind } from './facts.ts';
 import { appFactsOf, lastSegment, resourceGroupIdOf, serverFactsOf } from './facts-of.ts';
 import { ASSIGN_IDENTITY, appActions, type NeededAction, serverActions } from './setup-actions.ts';
+import { SERVER_TYPES } from './target.ts';
 
 /** One scope evaluated: what was needed there and what came back. */
 interface ScopeVerdict {
@@ -22,18 +24,16 @@ interface ScopeVerdict {
 export const rbacCheck: Check = {
   id: 'rbac',
   title: 'Permissions (RBAC)',
-  needs: ['server'],
+  needs: ['signin'],
   phase: 'target',
-  // Without an app (or when the app check failed) the server part is still worth evaluating.
-  wants: ['app-identity'],
+  // Without an app (or when the app check failed) the server part is still worth evaluating; and a
+  // server Azure refuses to show is exactly when the missing permissions must be named.
+  wants: ['server', 'app-identity'],
   async run(ctx): Promise<CheckResult> {
-    const server = serverFactsOf(ctx);
-    if (!server) return { status: 'skip', message: 'no database server to evaluate' };
+    const plans = serverPlans(ctx);
+    if (!plans) return { status: 'skip', message: 'no database server to evaluate' };
     const app = appFactsOf(ctx);
 
-    const plans: Omit<ScopeVerdict, 'missing'>[] = [
-      { label: `server ${server.name}`, scope: server.id, needed: serverActions(server.kind) },
-    ];
     if (app) {
       plans.push({ label: `app ${app.name}`, scope: app.id, needed: appActions(app.kind) });
       for (const identity of app.userIdentities) {
@@ -111,6 +111,26 @@ export const rbacCheck: Check = {
     };
   },
 };
+
+/**
+ * What to evaluate for the server: its own actions at its id, or, when the `server` check was refused
+ * the server (403), the actions of each type it could not read (reading first among them) at the
+ * scope that refused: the permissions list answers there even when the resources cannot be read.
+ */
+function serverPlans(ctx: CheckContext): Omit<ScopeVerdict, 'missing'>[] | null {
+  const server = serverFactsOf(ctx);
+  if (server)
+    return [{ label: `server ${server.name}`, scope: server.id, needed: serverActions(server.kind) }];
+  const unreadable = ctx.outcomeOf('server')?.data.unreadable as
+    | { scope: string; kinds: DatabaseKind[]; name: string }
+    | undefined;
+  if (!unreadable) return null;
+  return unreadable.kinds.map((kind) => ({
+    label: `${unreadable.kinds.length > 1 ? `${SERVER_TYPES[kind].label} ` : 'server '}${unreadable.name}`,
+    scope: unreadable.scope,
+    needed: serverActions(kind),
+  }));
+}
 
 async function evaluate(ctx: CheckContext, plan: Omit<ScopeVerdict, 'missing'>): Promise<ScopeVerdict> {
   const answer = await listPermissions(ctx.services.azure, plan.scope, ctx.signal);

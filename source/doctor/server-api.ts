@@ -6,19 +6,45 @@
 import type { DatabaseKind, PrivateEndpointFacts, ServerFacts } from './facts.ts';
 import { SERVER_TYPES } from './target.ts';
 
-/** Api-version per kind and resource. */
+/**
+ * Api-version per kind and resource: what the SDK package sends for that operation, so the twin and
+ * the SDK-driven tests see the doctor's requests exactly as they see the SDK's.
+ */
 export const SERVER_API_VERSIONS: Record<
   DatabaseKind,
-  { server: string; databases: string; firewallRules: string; connectionPolicies?: string }
+  {
+    server: string;
+    databases: string;
+    firewallRules: string;
+    administrators: string;
+    /** MySQL's `aad_auth_only` server parameter. */
+    configurations?: string;
+    /** SQL's `azureADOnlyAuthentications`. */
+    entraOnly?: string;
+    connectionPolicies?: string;
+  }
 > = {
-  postgres: { server: '2025-08-01', databases: '2025-08-01', firewallRules: '2025-08-01' },
-  // The SDK sends 2021-05-01, which predates privateEndpointConnections on the server: the server
-  // itself is read at 2023-12-30, the version the Azure CLI uses.
-  mysql: { server: '2023-12-30', databases: '2021-05-01', firewallRules: '2021-05-01' },
+  postgres: {
+    server: '2025-08-01',
+    databases: '2025-08-01',
+    firewallRules: '2025-08-01',
+    administrators: '2025-08-01',
+  },
+  // The SDK sends 2021-05-01, which predates privateEndpointConnections on the server, the server's
+  // identity and the administrators resource: those are read at 2023-12-30, the Azure CLI's version.
+  mysql: {
+    server: '2023-12-30',
+    databases: '2021-05-01',
+    firewallRules: '2021-05-01',
+    administrators: '2023-12-30',
+    configurations: '2021-05-01',
+  },
   sql: {
     server: '2022-08-01-preview',
     databases: '2022-08-01-preview',
     firewallRules: '2020-11-01-preview',
+    administrators: '2020-11-01-preview',
+    entraOnly: '2020-11-01-preview',
     connectionPolicies: '2021-05-01-preview',
   },
 };
@@ -34,7 +60,9 @@ interface ServerResource {
   id?: string;
   name?: string;
   location?: string;
+  identity?: { userAssignedIdentities?: Record<string, { principalId?: string } | null> };
   properties?: {
+    authConfig?: { activeDirectoryAuth?: string; passwordAuth?: string };
     fullyQualifiedDomainName?: string;
     state?: string;
     version?: string;
@@ -89,6 +117,17 @@ export function serverFactsFrom(kind: DatabaseKind, resource: unknown): ServerFa
           ? (network.privateDnsZoneResourceId ?? null)
           : null,
     privateEndpoints,
+    authConfig:
+      kind === 'postgres' && props.authConfig
+        ? {
+            activeDirectoryAuth: props.authConfig.activeDirectoryAuth ?? null,
+            passwordAuth: props.authConfig.passwordAuth ?? null,
+          }
+        : null,
+    serverIdentities: Object.entries(server.identity?.userAssignedIdentities ?? {}).map(([id, value]) => ({
+      id,
+      principalId: value?.principalId || null,
+    })),
     database: null,
   };
 }

@@ -13,6 +13,11 @@ export type ServerLookup =
   | { found: false; reason: 'not-found'; where: string; listProblems: string[] }
   | { found: false; reason: 'group-not-found'; resourceGroup: string }
   | { found: false; reason: 'ambiguous'; ids: string[] }
+  /**
+   * Azure refused to show the server (403): it may well exist. `scope` is the server's id when it was
+   * named by id, else where the lists were refused; `kinds` are the types that could not be read.
+   */
+  | { found: false; reason: 'forbidden'; scope: string; kinds: DatabaseKind[]; code: string | null }
   | { found: false; reason: 'error'; message: string; requestId: string | undefined };
 
 const KINDS = Object.keys(SERVER_TYPES) as DatabaseKind[];
@@ -38,6 +43,14 @@ export async function findServer(
         where: `resource group ${ref.resourceGroup}`,
         listProblems: [],
       };
+    if (response.status === 403)
+      return {
+        found: false,
+        reason: 'forbidden',
+        scope: ref.id,
+        kinds: [ref.kind],
+        code: error?.code ?? null,
+      };
     return failure(response);
   }
 
@@ -57,11 +70,17 @@ export async function findServer(
   );
   const matches: { kind: DatabaseKind; resource: unknown }[] = [];
   const listProblems: string[] = [];
+  const refused: DatabaseKind[] = [];
+  let refusal: string | null = null;
   for (const { kind, answer } of lists) {
     if (!answer.ok) {
       const error = armError(answer.response.body);
       if (answer.response.status === 404 && error?.code === 'ResourceGroupNotFound')
         return { found: false, reason: 'group-not-found', resourceGroup: selector.resourceGroup ?? '' };
+      if (answer.response.status === 403) {
+        refused.push(kind);
+        refusal = error?.code ?? null;
+      }
       listProblems.push(
         `could not list ${SERVER_TYPES[kind].type}: ${answer.response.status}${error ? ` ${error.code}` : ''}`,
       );
@@ -80,6 +99,8 @@ export async function findServer(
       reason: 'ambiguous',
       ids: matches.map((m) => String((m.resource as { id?: unknown }).id)),
     };
+  // A refused list is no evidence of absence: the server may be among what Azure would not show.
+  if (refused.length > 0) return { found: false, reason: 'forbidden', scope, kinds: refused, code: refusal };
   return {
     found: false,
     reason: 'not-found',

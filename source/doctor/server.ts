@@ -67,6 +67,27 @@ export const serverCheck: Check = {
               : `No PostgreSQL flexible server, MySQL flexible server or Azure SQL server named ${asked} in ${lookup.where}.`,
             ...lookup.listProblems,
           ]);
+        case 'forbidden': {
+          const what =
+            selector.by === 'id' ? asked : lookup.kinds.map((k) => `${SERVER_TYPES[k].label}s`).join(', ');
+          const group = /\/resourceGroups\/([^/]+)/i.exec(lookup.scope)?.[1];
+          const where = group ? `resource group ${group}` : 'this subscription';
+          return {
+            status: 'fail',
+            message: `you cannot read ${selector.by === 'id' ? `server ${asked}` : `the servers in ${where}`} (403${lookup.code ? ` ${lookup.code}` : ''})`,
+            details: [
+              `Azure refused to show ${what}${selector.by === 'id' ? '' : ` in ${where}`}: ${asked} may exist, but not for you.`,
+              'The Permissions (RBAC) row names what is missing.',
+            ],
+            remediation: {
+              summary: `Ask for at least Reader on ${where}, or on the server itself.`,
+              commands: [],
+              fixable: false,
+            },
+            blocking: true,
+            data: { unreadable: { scope: lookup.scope, kinds: lookup.kinds, name: asked } },
+          };
+        }
         case 'error':
           return {
             status: 'fail',

@@ -7,6 +7,7 @@ import { exitCodeFor } from '../core/exit-codes.ts';
 import type { FrontEnd } from '../core/front-end.ts';
 import { summarize } from '../core/run-checks.ts';
 import type { CheckOutcome, CheckStatus, DoctorSummary } from '../core/types.ts';
+import type { Snippet } from '../snippets/types.ts';
 
 export interface JsonRemediation {
   summary: string;
@@ -30,6 +31,14 @@ export interface JsonCheck {
   blocking: boolean;
 }
 
+/** One generated snippet in the document (`sc-doctor snippet`). Secrets are named, never valued. */
+export interface JsonSnippet extends Snippet {
+  /** The project file the client type was detected from; null when `--client-type` named it. */
+  detectedFrom: string | null;
+  /** Paths written with `--out`, relative to the current folder; empty when printed. */
+  written: string[];
+}
+
 /** Version 1 of the `--json` document. */
 export interface JsonDocument {
   schemaVersion: 1;
@@ -39,7 +48,7 @@ export interface JsonDocument {
   doctor: { summary: DoctorSummary; checks: JsonCheck[] };
   /** Filled by `sc-doctor setup` in a later version. */
   setup: null;
-  snippets: never[];
+  snippets: JsonSnippet[];
   exitCode: number;
 }
 

@@ -5,11 +5,31 @@ import type { DnsAnswer, DnsResolver } from '../core/services.ts';
 /** A CNAME chain longer than this is a loop. */
 const MAX_CNAME_HOPS = 10;
 
+/**
+ * The two questions the resolver asks, as `node:dns/promises` answers them. Tests pass another
+ * source of answers (the local twin's view of Azure DNS) so that no lookup leaves the machine.
+ */
+export interface DnsBackend {
+  resolveCname(hostname: string): Promise<string[]>;
+  lookup(hostname: string, options: { all: true; order: 'ipv4first' }): Promise<{ address: string }[]>;
+  cancel(): void;
+}
+
 /** DNS through node:dns; a lookup that the signal aborts ends as `ECANCELLED`. */
-export function createNodeDns(timeoutMs = 3_000): DnsResolver {
+export function createNodeDns(timeoutMs = 3_000, backend?: () => DnsBackend): DnsResolver {
+  const open =
+    backend ??
+    ((): DnsBackend => {
+      const resolver = new Resolver({ timeout: timeoutMs, tries: 2 });
+      return {
+        resolveCname: (hostname) => resolver.resolveCname(hostname),
+        lookup: (hostname, options) => lookup(hostname, options),
+        cancel: () => resolver.cancel(),
+      };
+    });
   return {
     async resolve(host: string, signal?: AbortSignal): Promise<DnsAnswer> {
-      const resolver = new Resolver({ timeout: timeoutMs, tries: 2 });
+      const resolver = open();
       const cancel = () => resolver.cancel();
       signal?.addEventListener('abort', cancel, { once: true });
       const cnameChain: string[] = [];
@@ -23,7 +43,7 @@ export function createNodeDns(timeoutMs = 3_000): DnsResolver {
         }
         if (signal?.aborted) return { ok: false, cnameChain, code: 'ECANCELLED' };
         // getaddrinfo, as a database driver would use: /etc/hosts and the system's search rules apply.
-        const found = await lookup(host, { all: true, order: 'ipv4first' });
+        const found = await resolver.lookup(host, { all: true, order: 'ipv4first' });
         return { ok: true, cnameChain, addresses: found.map((entry) => entry.address) };
       } catch (error) {
         return { ok: false, cnameChain, code: (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN' };

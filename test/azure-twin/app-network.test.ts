@@ -13,7 +13,7 @@ import { seedContainerApp } from './providers/containerapps.ts';
 import { seedWebApp } from './providers/web.ts';
 import { ARM_SCOPE, type ArmRest, armRest } from './testing/arm-rest.ts';
 import { assertSameShape } from './testing/shape.ts';
-import { twinPerFile } from './testing/twin-fixture.ts';
+import { addRoleless, twinPerFile } from './testing/twin-fixture.ts';
 
 const example = JSON.parse(
   readFileSync(new URL('./fixtures/app/2025-01-01/ManagedEnvironments_Get.json', import.meta.url), 'utf8'),
@@ -32,14 +32,7 @@ const nobody = randomUUID();
 
 twinPerFile(reader, (fixture) => {
   ({ twin, dana } = fixture);
-  twin.context.addPrincipal({
-    objectId: nobody,
-    tenantId: IDS.tenantId,
-    kind: 'user',
-    displayName: 'Nora Norole',
-    userPrincipalName: `nora@${twin.world.tenantDomain}`,
-    userType: 'Member',
-  });
+  addRoleless(twin, nobody);
   seedWebApp(twin, {
     subscriptionId: SUB,
     resourceGroup: 'rg-orders',

@@ -43,6 +43,8 @@ import { issueServerCert, sharedTls } from './framework/tls.ts';
 import { findPrincipal } from './framework/world.ts';
 import { providers } from './providers/index.ts';
 import { scenarios, scenarioWorld } from './scenarios.ts';
+import { emptyCatalog, type SqlCatalogState } from './tds/catalog.ts';
+import { startTdsStandIn, type TdsStandIn } from './tds/server.ts';
 import { issueToken, type TokenConfig, type TokenSubject } from './tokens.ts';
 
 export { ARM_AUDIENCE, OSSRDBMS_AUDIENCE, SQL_AUDIENCE } from './framework/audiences.ts';
@@ -60,8 +62,11 @@ export interface TwinOptions {
   scenario?: string;
   /** Fields replacing the scenario's world fields. */
   world?: Partial<World>;
-  /** Start the real database servers (test/servers) behind the twin. */
-  databases?: boolean;
+  /**
+   * Start the database servers behind the twin: `true` for all (real PostgreSQL and MariaDB from
+   * test/servers, and the SQL stand-in of ./tds), or a list of engines to start only those.
+   */
+  databases?: boolean | DatabaseEngine[];
   /** Delay added to every ARM/Graph request. */
   latencyMs?: number;
   /** How long each long-running operation takes before its work runs (default 0). */
@@ -76,6 +81,9 @@ export interface TwinOptions {
   /** Routes added next to the providers' (tests of the framework itself). */
   extraRoutes?: RouteSpec[];
 }
+
+/** The database engines a twin can run behind its ARM servers. */
+export type DatabaseEngine = 'postgres' | 'mysql' | 'sql';
 
 /** Audience shorthands for `tokens.issue`. */
 export type AudienceName = 'arm' | 'graph' | 'ossrdbms' | 'sql';
@@ -94,6 +102,8 @@ export interface TwinState {
   world: World;
   resources: ArmResource[];
   operations: ReturnType<LroManager['list']>;
+  /** Users, role members and permissions of every Azure SQL database (the TDS stand-in's catalogue). */
+  sql: SqlCatalogState;
 }
 
 export interface Twin {
@@ -124,7 +134,14 @@ export interface Twin {
   clock: TwinClock;
   context: TwinContext;
   /** Database endpoints when started with `databases: true`. */
-  databaseEndpoints: { postgres?: { host: string; port: number }; mysql?: { host: string; port: number } };
+  databaseEndpoints: {
+    postgres?: { host: string; port: number };
+    mysql?: { host: string; port: number };
+    /** The TDS endpoint of every Microsoft.Sql server (LOGIN7 ServerName picks the server). */
+    sql?: { host: string; port: number };
+  };
+  /** The SQL databases' catalogue (live; `state().sql` is a copy). */
+  sqlCatalog: SqlCatalogState;
   state(): TwinState;
   close(): Promise<void>;
 }
@@ -258,14 +275,32 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 
   let databasesHandle: { close(): Promise<void> } | undefined;
   let databaseEndpoints: Twin['databaseEndpoints'] = {};
-  if (options.databases) {
+  const engines = new Set<DatabaseEngine>(
+    options.databases === true ? ['postgres', 'mysql', 'sql'] : options.databases || [],
+  );
+  const sqlCatalog = emptyCatalog();
+  let tds: TdsStandIn | undefined;
+  if (engines.has('sql')) {
+    tds = await startTdsStandIn({
+      store,
+      world,
+      catalog: sqlCatalog,
+      tokenConfig,
+      sqlAudience: SQL_AUDIENCE,
+      now: () => clock.nowSeconds(),
+      tls: { cert: serverCert.cert, key: serverCert.key },
+    });
+  }
+  if (engines.has('postgres') || engines.has('mysql')) {
     const modulePath = new URL('../servers/databases.ts', import.meta.url).href;
     const { attachDatabases } = (await import(modulePath)) as {
       attachDatabases(
         opts: unknown,
       ): Promise<{ hooks: DatabaseHooks; endpoints: Twin['databaseEndpoints']; close(): Promise<void> }>;
     };
+    // The SQL stand-in is already up: stop it if the real servers cannot start.
     const attached = await attachDatabases({
+      engines: [...engines].filter((engine) => engine !== 'sql'),
       tokenConfig,
       tenantId: world.tenantId,
       ossrdbmsAudience: OSSRDBMS_AUDIENCE,
@@ -274,6 +309,9 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       now: () => clock.nowSeconds(),
       // The databases read ARM (this store and world) on every login attempt.
       arm: { store, world },
+    }).catch(async (error: unknown) => {
+      await tds?.close();
+      throw error;
     });
     context.databases = attached.hooks;
     databasesHandle = attached;
@@ -281,7 +319,10 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     databaseEndpoints = attached.endpoints;
   }
 
-  const state = (): TwinState => structuredClone({ world, resources: store.all(), operations: lro.list() });
+  if (tds) databaseEndpoints = { ...databaseEndpoints, sql: { host: tds.host, port: tds.port } };
+
+  const state = (): TwinState =>
+    structuredClone({ world, resources: store.all(), operations: lro.list(), sql: sqlCatalog });
 
   const resolve = (who: string): Principal => {
     const found = principal(who);
@@ -335,6 +376,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     clock,
     context,
     databaseEndpoints,
+    sqlCatalog,
     state,
     close: async () => {
       lro.close();
@@ -342,6 +384,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       await new Promise<void>((done) => server.close(() => done()));
       await msi.close();
       await databasesHandle?.close();
+      await tds?.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

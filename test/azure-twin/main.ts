@@ -41,8 +41,10 @@ function connectTo(twin: Twin): string {
       ? twin.databaseEndpoints.postgres
       : undefined;
     const my = /DBforMySQL\/flexibleServers$/i.test(resource.type) ? twin.databaseEndpoints.mysql : undefined;
+    const sql = /Microsoft\.Sql\/servers$/i.test(resource.type) ? twin.databaseEndpoints.sql : undefined;
     if (pg) pairs.push(`${fqdn}:5432=${pg.host}:${pg.port}`);
     if (my) pairs.push(`${fqdn}:3306=${my.host}:${my.port}`);
+    if (sql) pairs.push(`${fqdn}:1433=${sql.host}:${sql.port}`);
   }
   return pairs.join(',');
 }
@@ -107,7 +109,7 @@ async function main(): Promise<void> {
 
   process.stdout.write(
     [
-      `Azure twin up (scenario '${scenario}'${databases ? ', with PostgreSQL and MariaDB' : ', ARM and Graph only'}).`,
+      `Azure twin up (scenario '${scenario}'${databases ? ', with PostgreSQL, MariaDB and the SQL stand-in' : ', ARM and Graph only'}).`,
       `  ARM:   ${twin.baseUrl}`,
       `  Graph: ${twin.graphUrl}/v1.0`,
       `  Managed identity (orders-api): ${msi.IDENTITY_ENDPOINT}`,
@@ -116,6 +118,11 @@ async function main(): Promise<void> {
         : []),
       ...(twin.databaseEndpoints.mysql
         ? [`  MySQL:      ${twin.databaseEndpoints.mysql.host}:${twin.databaseEndpoints.mysql.port}`]
+        : []),
+      ...(twin.databaseEndpoints.sql
+        ? [
+            `  Azure SQL:  ${twin.databaseEndpoints.sql.host}:${twin.databaseEndpoints.sql.port} (TDS stand-in)`,
+          ]
         : []),
       '',
       'In another shell:',

@@ -11,7 +11,7 @@ import { IDS, type Twin } from './index.ts';
 import { seedPrivateEndpoint, seedVirtualNetwork } from './providers/network.ts';
 import { type ArmRest, armRest } from './testing/arm-rest.ts';
 import { assertSameShape } from './testing/shape.ts';
-import { twinPerFile } from './testing/twin-fixture.ts';
+import { addRoleless, twinPerFile } from './testing/twin-fixture.ts';
 
 const example = (file: string) =>
   JSON.parse(readFileSync(new URL(`./fixtures/network/2024-05-01/${file}`, import.meta.url), 'utf8'))
@@ -30,15 +30,7 @@ const nobody = randomUUID();
 
 twinPerFile(reader, (fixture) => {
   ({ twin, dana } = fixture);
-  // A signed-in user with no role anywhere.
-  twin.context.addPrincipal({
-    objectId: nobody,
-    tenantId: IDS.tenantId,
-    kind: 'user',
-    displayName: 'Nora Norole',
-    userPrincipalName: `nora@${twin.world.tenantDomain}`,
-    userType: 'Member',
-  });
+  addRoleless(twin, nobody);
   seedVirtualNetwork(twin, {
     subscriptionId: SUB,
     resourceGroup: 'rg-orders',

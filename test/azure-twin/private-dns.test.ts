@@ -10,7 +10,7 @@ import { IDS, type Twin } from './index.ts';
 import { seedPrivateDnsZone } from './providers/private-dns.ts';
 import { type ArmRest, armRest } from './testing/arm-rest.ts';
 import { assertSameShape } from './testing/shape.ts';
-import { twinPerFile } from './testing/twin-fixture.ts';
+import { addRoleless, twinPerFile } from './testing/twin-fixture.ts';
 
 const example = (file: string) =>
   JSON.parse(readFileSync(new URL(`./fixtures/privatedns/2024-06-01/${file}`, import.meta.url), 'utf8'))
@@ -36,14 +36,7 @@ const nobody = randomUUID();
 
 twinPerFile(reader, (fixture) => {
   ({ twin, dana } = fixture);
-  twin.context.addPrincipal({
-    objectId: nobody,
-    tenantId: IDS.tenantId,
-    kind: 'user',
-    displayName: 'Nora Norole',
-    userPrincipalName: `nora@${twin.world.tenantDomain}`,
-    userType: 'Member',
-  });
+  addRoleless(twin, nobody);
   seedPrivateDnsZone(twin, {
     subscriptionId: SUB,
     resourceGroup: 'rg-orders',

@@ -11,6 +11,7 @@ import { actionMatches, blockAllows, isAllowed, scopeCovers } from './framework/
 import { BUILT_IN_ROLES } from './framework/roles.ts';
 import { IDS, startTwin, type Twin } from './index.ts';
 import { RESOURCE_IDS } from './scenarios.ts';
+import { armRest } from './testing/arm-rest.ts';
 import { shapeDifferences } from './testing/shape.ts';
 
 test('wildcards span segments and match case-insensitively', () => {
@@ -223,4 +224,20 @@ test('the seeded role assignments are listed at a scope as ARM lists them', asyn
       ['acdd72a7-3385-48ef-bd42-f606fba81ae7', RESOURCE_IDS.subscription],
     ],
   );
+});
+
+test('a subscription answers its GET for anyone with a role inside it, and refuses anyone without', async () => {
+  const get = (objectId: string) =>
+    armRest(twin.baseUrl, twin.tokens.credential(objectId)).send(
+      'GET',
+      `${RESOURCE_IDS.subscription}?api-version=2022-12-01`,
+    );
+  // Contributor on rg-orders only: no Microsoft.Resources/subscriptions/read at the subscription.
+  const member = await get(callers.contributor);
+  assert.equal(member.status, 200);
+  assert.equal(member.body.subscriptionId, IDS.subscriptionId);
+  const outsider = await get(callers.nobody);
+  assert.equal(outsider.status, 403);
+  assert.equal(outsider.body.error.code, 'AuthorizationFailed');
+  assert.match(outsider.body.error.message, /Microsoft\.Resources\/subscriptions\/read/);
 });

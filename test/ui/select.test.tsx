@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { cleanup } from 'ink-testing-library';
-import type { Choice } from '../../source/core/prompter.ts';
+import type { Choice, ChoiceLoader } from '../../source/core/prompter.ts';
 import { Select } from '../../source/ui/widgets/Select.tsx';
 import {
   highlightedChoice,
@@ -20,10 +20,7 @@ const servers: Choice<string>[] = [
   { label: 'sql-reports', value: 'id-sql', hint: 'SQL Database · rg-orders' },
 ];
 
-function renderSelect(
-  choices: Choice<string>[] | ((signal: AbortSignal) => Promise<Choice<string>[]>),
-  isActive = true,
-) {
+function renderSelect(choices: Choice<string>[] | ChoiceLoader<string>, isActive = true) {
   const picked: string[] = [];
   let backs = 0;
   const ui = renderWithProviders(
@@ -101,6 +98,16 @@ test('a loader that fails says so instead of spinning', async () => {
     throw new Error('403 AuthorizationFailed');
   });
   await ui.waitFor((f) => f.includes('could not load the list: 403 AuthorizationFailed'), 'the error');
+});
+
+test('notes from the loader show under the list; an empty list says so instead of "nothing matches"', async () => {
+  const { ui } = renderSelect(async () => ({
+    choices: [],
+    notes: ['could not list Azure SQL servers: 403 AuthorizationFailed'],
+  }));
+  const frame = await ui.waitFor((f) => f.includes('nothing to choose from'), 'the empty list');
+  assert.match(frame, /^! could not list Azure SQL servers: 403 AuthorizationFailed$/m);
+  assert.doesNotMatch(frame, /nothing matches/);
 });
 
 test('an inactive list ignores every key', async () => {

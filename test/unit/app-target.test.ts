@@ -1,8 +1,25 @@
 /** The app target from flags: ids built from parts, ids parsed, and mistakes named by their flag. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { doctorOptionsFrom } from '../../source/cli/doctor-options.ts';
 import { UsageError } from '../../source/cli/usage-error.ts';
-import { appTargetFrom, validateAppTarget } from '../../source/doctor/app-target.ts';
+import { type AppRef, appRefOf, parseTarget } from '../../source/doctor/target.ts';
+
+/** The app the flags name, as the app checks resolve it in subscription `subscriptionId`. */
+function appTargetFrom(flags: Record<string, string>, subscriptionId: string): AppRef | null {
+  const parsed = parseTarget(flags);
+  if (!parsed.ok) throw new Error(parsed.problem.message);
+  return parsed.target.app && appRefOf(parsed.target.app, subscriptionId);
+}
+
+/** What the command line does with the flags: a usage error (exit 2) before anything runs. */
+function validateAppTarget(flags: Record<string, string>): void {
+  doctorOptionsFrom({ flags: new Map(Object.entries(flags).map(([k, v]) => [FLAG_OF[k] ?? k, v])) }, {});
+}
+const FLAG_OF: Record<string, string> = {
+  sourceId: 'source-id',
+  resourceGroup: 'resource-group',
+};
 
 const SUB = '0b1f6471-1bf0-4dda-aec3-111122223333';
 const GROUP = `/subscriptions/${SUB}/resourceGroups/rg-orders`;
@@ -61,13 +78,14 @@ const mistakes: { flags: Record<string, string>; names: RegExp }[] = [
   { flags: { app: 'a/b', resourceGroup: 'rg-orders', target: 'webapp' }, names: /--source-id/ },
   {
     flags: { sourceId: '/subscriptions/x/resourceGroups/g/providers/Microsoft.Sql/servers/s' },
-    names: /--source-id must be/,
+    names: /--source-id .* is not the resource id of an app/,
   },
   {
     flags: { sourceId: `${GROUP}/providers/Microsoft.Web/sites/orders-api`, target: 'containerapp' },
     names: /--target containerapp does not match --source-id, which is a webapp/,
   },
   { flags: { sourceId: `${GROUP}/providers/Microsoft.AppPlatform/Spring/svc` }, names: /\/apps\/<app>/ },
+  { flags: { sourceId: `${GROUP}/providers/Microsoft.Web/sites/orders-api/apps/x` }, names: /--source-id/ },
 ];
 
 for (const { flags, names } of mistakes) {

@@ -17,10 +17,13 @@ import { type LocalHttps, startLocalHttps } from '../helpers/local-https.ts';
 let arm: LocalHttps;
 /** Requests the ARM stand-in saw end before it answered (the client gave up). */
 const abandoned: string[] = [];
+/** Requests to /hang that reached the ARM stand-in. */
+const hung: string[] = [];
 
 before(async () => {
   arm = await startLocalHttps((req, res) => {
     if (req.url?.startsWith('/hang')) {
+      hung.push(req.url);
       res.on('close', () => {
         if (!res.writableEnded) abandoned.push(req.url ?? '');
       });
@@ -111,10 +114,14 @@ test('a check that times out stops its az process; a later check still gets a to
 test('a check that times out stops its HTTP request', async () => {
   const az = fakeAz(Date.now, 0);
   const services = servicesWith(az, Date.now);
+  // The cloud, the token and the connection first, so that the check's time goes to the hanging
+  // request itself: under load they alone could outlast the timeout, and the request would never
+  // be sent (nothing to stop then).
+  assert.equal((await armGet(services.azure, '/fine', '2022-12-01')).status, 200);
   const hanging: Check = {
     id: 'arm',
     title: 'ARM',
-    timeoutMs: 300,
+    timeoutMs: 1_000,
     async run({ services: s, signal }) {
       await armGet(s.azure, '/hang', '2022-12-01', signal);
       return { status: 'pass', message: 'answered' };
@@ -122,6 +129,7 @@ test('a check that times out stops its HTTP request', async () => {
   };
   const [outcome] = await runChecks([hanging], { services, options, bus: new EventBus() });
   assert.equal(outcome?.status, 'timeout');
+  assert.ok(hung.length > 0, 'the request reached the server before the check timed out');
   await waitUntil(() => abandoned.some((url) => url.startsWith('/hang')), 'the request to be closed');
   // The same session still answers the next request.
   const answer = await armGet(services.azure, '/fine', '2022-12-01');
@@ -144,7 +152,8 @@ test('a token about to expire is asked for again, from az, not from any cache', 
 });
 
 async function waitUntil(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 3000;
+  // Generous: on a loaded machine the close can take a while to be seen; a hang still fails.
+  const deadline = Date.now() + 10_000;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));

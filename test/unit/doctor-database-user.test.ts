@@ -12,14 +12,14 @@ import { createAzureSession } from '../../source/azure/session.ts';
 import { parseConnectTo } from '../../source/core/connect-to.ts';
 import { EventBus } from '../../source/core/events.ts';
 import { runChecks } from '../../source/core/run-checks.ts';
-import type { Check, CheckOutcome } from '../../source/core/types.ts';
+import type { CheckOutcome } from '../../source/core/types.ts';
 import { accessChecks } from '../../source/doctor/access-checks.ts';
-import type { DatabaseKind, ServerFacts } from '../../source/doctor/facts.ts';
 import { signinCheck } from '../../source/doctor/signin.ts';
 import { subscriptionCheck } from '../../source/doctor/subscription.ts';
 import { nodeExec } from '../../source/services/exec.ts';
 import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
 import { NAMES, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
+import { serverStandIn } from '../helpers/server-stand-in.ts';
 
 let twin: Twin;
 let appObjectId: string;
@@ -37,40 +37,9 @@ after(async () => {
   await twin?.close();
 });
 
-const PORTS: Record<DatabaseKind, number> = { postgres: 5432, mysql: 3306, sql: 1433 };
-
 function fqdn(kind: 'postgres' | 'mysql'): string {
   return (twin.store.get(RESOURCE_IDS[kind])!.properties as { fullyQualifiedDomainName: string })
     .fullyQualifiedDomainName;
-}
-
-function serverStandIn(kind: 'postgres' | 'mysql', name = fqdn(kind)): Check {
-  return {
-    id: 'server',
-    title: 'Database server',
-    needs: ['signin'],
-    async run() {
-      const resource = twin.store.get(RESOURCE_IDS[kind])!;
-      const server: ServerFacts = {
-        kind,
-        id: resource.id,
-        name: resource.name,
-        subscriptionId: IDS.subscriptionId,
-        resourceGroup: NAMES.resourceGroup,
-        location: null,
-        fqdn: name,
-        port: PORTS[kind],
-        state: 'Ready',
-        version: null,
-        publicNetworkAccess: 'Enabled',
-        delegatedSubnetId: null,
-        privateDnsZoneId: null,
-        privateEndpoints: [],
-        database: { name: NAMES.database, exists: true },
-      };
-      return { status: 'pass', message: resource.name, data: { server } };
-    },
-  };
 }
 
 async function databaseUser(
@@ -100,7 +69,7 @@ async function databaseUser(
   const azure = createAzureSession(base, { tls: { ca: twin.caPem } });
   try {
     const outcomes = await runChecks(
-      [signinCheck, subscriptionCheck, serverStandIn(kind, serverName), ...accessChecks()],
+      [signinCheck, subscriptionCheck, serverStandIn(twin, kind, { fqdn: serverName }), ...accessChecks()],
       {
         services: { ...base, azure },
         options: {

@@ -197,6 +197,8 @@ test('--server NAME finds the PostgreSQL server by listing, and hands ServerFact
     delegatedSubnetId: null,
     privateDnsZoneId: null,
     privateEndpoints: [],
+    authConfig: { activeDirectoryAuth: 'Enabled', passwordAuth: 'Enabled' },
+    serverIdentities: [],
     database: { name: NAMES.database, exists: true },
   });
   assert.equal(run.byId['network-path']?.status, 'pass', text(run.byId['network-path']));
@@ -311,6 +313,24 @@ test('VNet-injected server with a private DNS answer and no route: VNet verdict,
   assert.equal(run.byId.firewall?.status, 'skip');
   assertOnlyReads(run);
 });
+
+for (const address of ['172.16.0.4', '172.31.255.4', '192.168.10.4']) {
+  test(`a private DNS answer in each private range (${address}) with no route: VNet verdict, not one connect`, async () => {
+    const dns = fakeDns({ [PG_FQDN]: { ok: true, cnameChain: [], addresses: [address] } });
+    const net = fakeNet(() => ({ ok: true }));
+    const run = await doctor(
+      'vnet-private',
+      { server: NAMES.postgres },
+      { dns, net, publicIp: fakePublicIp(null) },
+    );
+    assert.equal(networkOf(run).verdict, 'private-network');
+    assert.deepEqual(net.connects, [], 'no connection may be attempted');
+    assert.match(
+      text(run.byId['network-path']),
+      new RegExp(`${address.replaceAll('.', '\\.')} is a private address`),
+    );
+  });
+}
 
 test('a private address this machine has a route to (VPN) is probed', async () => {
   const dns = fakeDns({ [PG_FQDN]: { ok: true, cnameChain: [], addresses: ['10.20.1.4'] } });
@@ -565,4 +585,24 @@ test('MySQL by name in a resource group that does not exist fails naming the gro
   const run = await doctor('healthy', { server: NAMES.mysql, targetResourceGroup: 'rg-missing' });
   assert.equal(run.byId.server?.status, 'fail');
   assert.match(run.byId.server!.message, /resource group rg-missing not found/);
+});
+
+test('a server Azure will not show (403 by id, or lists refused by name) is "cannot read", never "not found", and rbac names what is missing', async () => {
+  const targets: Record<string, string>[] = [
+    { serverId: RESOURCE_IDS.mysql },
+    { server: NAMES.mysql, resourceGroup: NAMES.resourceGroup },
+  ];
+  for (const target of targets) {
+    const run = await doctor('missing-rbac', target);
+    const server = run.byId.server!;
+    assert.equal(server.status, 'fail', text(server));
+    assert.equal(server.blocking, true);
+    assert.match(server.message, /^you cannot read .* \(403 AuthorizationFailed\)$/);
+    assert.doesNotMatch(text(server), /not found/);
+    const rbac = run.byId.rbac!;
+    assert.equal(rbac.status, 'fail', text(rbac));
+    assert.match(text(rbac), /Microsoft\.DBforMySQL\/flexibleServers\/read \(read the server\)/);
+    assert.match(text(rbac), /Contributor on rg-orders/);
+    assertOnlyReads(run);
+  }
 });

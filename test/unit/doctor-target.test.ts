@@ -72,6 +72,7 @@ test('the app: --source-id of each platform, or --app with -g and --target', () 
     kind: 'webapp',
     resourceGroup: 'rg-orders',
     name: 'orders-api',
+    service: null,
   });
 });
 

@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Box, Spacer, Text } from 'ink';
 import type { OpenPrompt } from '../../core/prompter.ts';
 import { KeyHints } from '../components/KeyHints.tsx';
 import { useAppActions, useAppState } from '../context.tsx';
@@ -24,7 +24,7 @@ export function QuestionScreen({ focused, color }: { focused: boolean; color: bo
   const back = () => answer(prompt.id, undefined);
   return (
     <Box flexDirection="column">
-      <Text bold>{prompt.question.message}</Text>
+      <QuestionTitle question={prompt.question} color={color} />
       {/* key: a new question gets a fresh widget (its own filter and highlight). */}
       <QuestionWidget
         key={prompt.id}
@@ -36,6 +36,18 @@ export function QuestionScreen({ focused, color }: { focused: boolean; color: bo
       />
       <Text dimColor={color}>{`next time: ${prompt.question.flag}`}</Text>
       <KeyHints hints={HINTS[prompt.kind]} color={color} />
+    </Box>
+  );
+}
+
+/** `Which database server?            step 1 of 3`: the step, when there are several, on the right. */
+function QuestionTitle({ question, color }: { question: OpenPrompt['question']; color: boolean }) {
+  const { step } = question;
+  return (
+    <Box>
+      <Text bold>{question.message}</Text>
+      <Spacer />
+      {step ? <Text dimColor={color}>{`  step ${step.index} of ${step.total}`}</Text> : null}
     </Box>
   );
 }

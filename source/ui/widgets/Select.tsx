@@ -1,11 +1,18 @@
+/**
+ * The pick list. Its keys are its own (use-select.ts) because ink-select-input's SelectInput moves on
+ * j/k and jumps on digits, which would swallow those letters from a type-to-filter list of names like
+ * `pg-orders-2`; its rows are ink-select-input's exported `Indicator` and `Item`, so a list looks the
+ * same as the library's wherever the product shows one.
+ */
 import { Box, Text } from 'ink';
-import type { Choice } from '../../core/prompter.ts';
+import { Indicator, Item } from 'ink-select-input';
+import type { Choice, ChoiceLoader } from '../../core/prompter.ts';
 import { Spinner } from '../components/Spinner.tsx';
 import { type SelectState, visibleChoices } from './select-state.ts';
 import { useSelect } from './use-select.ts';
 
 export interface SelectProps<T> {
-  choices: readonly Choice<T>[] | ((signal: AbortSignal) => Promise<readonly Choice<T>[]>);
+  choices: readonly Choice<T>[] | ChoiceLoader<T>;
   isActive: boolean;
   onSubmit(value: T): void;
   onBack(): void;
@@ -49,15 +56,26 @@ export function SelectView<T>({
       {shown.map((choice, offset) => {
         const selected = start + offset === state.highlighted;
         return (
-          <Text key={`${choice.label}\u0000${choice.hint ?? ''}`} bold={selected}>
-            {`${selected ? '❯' : ' '} ${choice.label.padEnd(labelWidth)}${choice.hint ?? ''}`.trimEnd()}
-          </Text>
+          <Box key={`${choice.label}\u0000${choice.hint ?? ''}`}>
+            <Indicator isSelected={selected} />
+            <Item
+              isSelected={selected}
+              label={`${choice.label.padEnd(labelWidth)}${choice.hint ?? ''}`.trimEnd()}
+            />
+          </Box>
         );
       })}
-      {visible.length === 0 ? <Text dimColor={color}> nothing matches</Text> : null}
+      {visible.length === 0 ? (
+        <Text dimColor={color}>
+          {state.choices.length === 0 ? ' nothing to choose from' : ' nothing matches'}
+        </Text>
+      ) : null}
       {visible.length > shown.length ? (
         <Text dimColor={color}>{`  ${visible.length - shown.length} more`}</Text>
       ) : null}
+      {state.notes.map((note) => (
+        <Text key={note} color={color ? 'yellow' : undefined}>{`! ${note}`}</Text>
+      ))}
       <Text>{`filter: ${state.filter}_`}</Text>
     </Box>
   );

@@ -9,20 +9,22 @@ export interface SelectState<T> {
   choices: readonly Choice<T>[] | null;
   /** Why loading failed, shown instead of the list. */
   loadError: string | null;
+  /** What the loader adds under the list (a part it could not list). */
+  notes: readonly string[];
   filter: string;
   /** Index into `visibleChoices(state)`. */
   highlighted: number;
 }
 
 export type SelectAction<T> =
-  | { type: 'loaded'; choices: readonly Choice<T>[] }
+  | { type: 'loaded'; choices: readonly Choice<T>[]; notes?: readonly string[] }
   | { type: 'load-failed'; message: string }
   | { type: 'move'; delta: number }
   | { type: 'type'; text: string }
   | { type: 'erase' };
 
 export function initialSelectState<T>(choices: readonly Choice<T>[] | null): SelectState<T> {
-  return { choices, loadError: null, filter: '', highlighted: 0 };
+  return { choices, loadError: null, notes: [], filter: '', highlighted: 0 };
 }
 
 /** Choices whose label or hint contains the filter, case-insensitively. */
@@ -43,7 +45,13 @@ export function highlightedChoice<T>(state: SelectState<T>): Choice<T> | undefin
 export function selectReducer<T>(state: SelectState<T>, action: SelectAction<T>): SelectState<T> {
   switch (action.type) {
     case 'loaded':
-      return { ...state, choices: action.choices, loadError: null, highlighted: 0 };
+      return {
+        ...state,
+        choices: action.choices,
+        loadError: null,
+        notes: action.notes ?? [],
+        highlighted: 0,
+      };
     case 'load-failed':
       return { ...state, choices: [], loadError: action.message };
     case 'move': {

@@ -1,6 +1,6 @@
 import { useInput } from 'ink';
 import { type Dispatch, useEffect, useReducer } from 'react';
-import type { Choice } from '../../core/prompter.ts';
+import type { Choice, ChoiceLoader } from '../../core/prompter.ts';
 import {
   highlightedChoice,
   initialSelectState,
@@ -11,7 +11,7 @@ import {
 
 export interface UseSelectOptions<T> {
   /** A list, or a loader run once per mount (aborted on unmount). */
-  choices: readonly Choice<T>[] | ((signal: AbortSignal) => Promise<readonly Choice<T>[]>);
+  choices: readonly Choice<T>[] | ChoiceLoader<T>;
   /** Only the focused screen's widget listens to keys. */
   isActive: boolean;
   onSubmit(value: T): void;
@@ -53,7 +53,9 @@ function useChoiceLoader<T>(
     const controller = new AbortController();
     choices(controller.signal).then(
       (loaded) => {
-        if (!controller.signal.aborted) dispatch({ type: 'loaded', choices: loaded });
+        if (controller.signal.aborted) return;
+        if ('choices' in loaded) dispatch({ type: 'loaded', choices: loaded.choices, notes: loaded.notes });
+        else dispatch({ type: 'loaded', choices: loaded });
       },
       (error: unknown) => {
         if (controller.signal.aborted) return;

@@ -3,7 +3,7 @@
  * status/result URLs of long-running operations.
  */
 import { AzureError, type RouteSpec, type TwinContext, type TwinRequest } from '../api.ts';
-import { resourceGroupNotFound } from './errors.ts';
+import { authorizationFailed, resourceGroupNotFound } from './errors.ts';
 import type { LroManager } from './lro.ts';
 import { page } from './paging.ts';
 import { applicableAssignments } from './permissions.ts';
@@ -69,14 +69,25 @@ export function armCoreRoutes(lro: LroManager): RouteSpec[] {
       }),
     },
     {
+      // No `action`: ARM answers a subscription's GET for anyone it would list the subscription for,
+      // that is anyone with a role assignment at or below it (a role on one resource group or one
+      // resource is enough; `Microsoft.Resources/subscriptions/read` at the subscription is not
+      // needed). This is why `az account list` and the portal show a subscription to a user whose only
+      // role is on a resource group (Subscriptions - Get and Subscriptions - List,
+      // https://learn.microsoft.com/rest/api/resources/subscriptions/get, share one visibility rule).
+      // Without any assignment in it, the caller is refused as for any other unauthorised read.
       method: 'GET',
       path: '/subscriptions/{subscriptionId}',
       audience: 'arm',
-      action: 'Microsoft.Resources/subscriptions/read',
       handler: (req, twin) => {
-        const sub = twin.world.subscriptions.find(
-          (s) => s.subscriptionId.toLowerCase() === req.params.subscriptionId!.toLowerCase(),
-        )!;
+        const wanted = req.params.subscriptionId!.toLowerCase();
+        const sub = visibleSubscriptions(req, twin).find((s) => s.subscriptionId.toLowerCase() === wanted);
+        if (!sub)
+          throw authorizationFailed(
+            req.caller,
+            'Microsoft.Resources/subscriptions/read',
+            `/subscriptions/${req.params.subscriptionId}`,
+          );
         return { status: 200, body: subscriptionBody(twin, sub) };
       },
     },

@@ -7,6 +7,7 @@ import type { ArmResource, Provider, RouteSpec, TwinRequest } from '../api.ts';
 import {
   applyIdentity,
   checkIdentityWrite,
+  listBody,
   notFound,
   requireApiVersion,
   resourceGroupId,
@@ -209,10 +210,40 @@ const getDeployment: RouteSpec = {
   },
 };
 
+/** Services_ListBySubscription: every Spring service of the subscription (one page, as the twin holds few). */
+const listServicesInSubscription: RouteSpec = {
+  method: 'GET',
+  path: '/subscriptions/{subscriptionId}/providers/Microsoft.AppPlatform/Spring',
+  audience: 'arm',
+  action: 'Microsoft.AppPlatform/Spring/read',
+  handler(req, twin) {
+    requireApiVersion(req, SPRING_API_VERSIONS, 'Spring');
+    return {
+      status: 200,
+      body: listBody(twin.store.listByScope(`/subscriptions/${req.params.subscriptionId}`, SERVICE_TYPE)),
+    };
+  },
+};
+
+/** Apps_List: the apps of one Spring service; a service that does not exist is a 404 like Azure's. */
+const listApps: RouteSpec = {
+  method: 'GET',
+  path: `${SERVICE}/apps`,
+  audience: 'arm',
+  action: 'Microsoft.AppPlatform/Spring/apps/read',
+  parents: (p) => [resourceGroupId(p)],
+  handler(req, twin) {
+    check(req);
+    if (!twin.store.get(serviceId(req.params)))
+      throw notFound(SERVICE_TYPE, req.params.serviceName!, req.params.resourceGroupName!);
+    return { status: 200, body: listBody(twin.store.listByScope(serviceId(req.params), APP_TYPE)) };
+  },
+};
+
 /** The provider the framework registers (`providers/index.ts`). */
 export const provider: Provider = {
   name: 'spring',
-  routes: [getApp, writeApp('PUT'), writeApp('PATCH'), getDeployment],
+  routes: [getApp, writeApp('PUT'), writeApp('PATCH'), getDeployment, listServicesInSubscription, listApps],
 };
 
 export interface SpringAppSeed {

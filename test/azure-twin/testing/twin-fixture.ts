@@ -30,6 +30,18 @@ export function addReader(twin: Twin, objectId: string): void {
   });
 }
 
+/** Adds the signed-in user `objectId` (Nora Norole) with no role anywhere, to show what ARM refuses. */
+export function addRoleless(twin: Twin, objectId: string): void {
+  twin.context.addPrincipal({
+    objectId,
+    tenantId: IDS.tenantId,
+    kind: 'user',
+    displayName: 'Nora Norole',
+    userPrincipalName: `nora@${twin.world.tenantDomain}`,
+    userType: 'Member',
+  });
+}
+
 /** Client options that point an Azure SDK management client at the twin's ARM, with the twin's ARM scope. */
 export function sdkOptions(twin: Twin): { endpoint: string; credentialScopes: string[] } {
   return { endpoint: twin.baseUrl, credentialScopes: [ARM_SCOPE] };

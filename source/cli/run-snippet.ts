@@ -1,0 +1,164 @@
+/**
+ * `sc-doctor snippet <postgres|mysql|sql>`: the app settings and connection code for one client
+ * type and auth type, printed, written to a folder (`--out`) or as the JSON document's `snippets`.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { ExitCode } from '../core/exit-codes.ts';
+import { summarize } from '../core/run-checks.ts';
+import type { JsonDocument, JsonSnippet } from '../output/json.ts';
+import { detectClientType } from '../snippets/detect.ts';
+import { generateSnippet } from '../snippets/index.ts';
+import { plainSnippet } from '../snippets/plain.ts';
+import {
+  CLIENT_TYPES,
+  type ClientType,
+  SNIPPET_AUTHS,
+  SNIPPET_DATABASES,
+  type Snippet,
+  type SnippetDatabase,
+} from '../snippets/types.ts';
+import { isGuid } from './doctor-options.ts';
+import type { CliIo } from './io.ts';
+import { HELP_HINT, type ParsedArgs } from './parse-args.ts';
+import { UsageError } from './usage-error.ts';
+import { toolVersion } from './version.ts';
+
+const HOST_SUFFIX: Record<SnippetDatabase, string> = {
+  postgres: '.postgres.database.azure.com',
+  mysql: '.mysql.database.azure.com',
+  sql: '.database.windows.net',
+};
+
+/** Runs the command; throws `UsageError` for bad input (exit 2). `cwd` is where detection and `--out` start. */
+export async function runSnippet(parsed: ParsedArgs, io: CliIo, cwd = process.cwd()): Promise<number> {
+  const flag = (name: string) => {
+    const value = parsed.flags.get(name);
+    return typeof value === 'string' ? value : undefined;
+  };
+  const json = parsed.flags.has('json');
+  if (json && parsed.flags.has('plain')) {
+    throw new UsageError('--json and --plain cannot be used together: pick one output.');
+  }
+  const database = oneOf(
+    'database type',
+    parsed.operands[0],
+    SNIPPET_DATABASES,
+    'sc-doctor snippet <postgres|mysql|sql>',
+  );
+  if (parsed.operands.length > 1)
+    throw new UsageError(`unexpected argument '${parsed.operands[1]}'.`, [HELP_HINT]);
+  const auth = oneOf('--auth', flag('auth') ?? 'system', SNIPPET_AUTHS);
+
+  let clientType: ClientType;
+  let detectedFrom: string | null = null;
+  const named = flag('client-type');
+  if (named !== undefined) {
+    clientType = oneOf('--client-type', named, CLIENT_TYPES);
+  } else {
+    const detected = detectClientType(listFolder(cwd), (name) => readText(join(cwd, name)));
+    if (!detected) {
+      throw new UsageError(
+        `no project found in this folder to tell the client type from; name it with --client-type (${CLIENT_TYPES.join(', ')}).`,
+        [
+          'Detection looks for package.json, requirements.txt, pyproject.toml, manage.py, pom.xml, build.gradle, *.csproj, go.mod, composer.json and Gemfile.',
+        ],
+      );
+    }
+    clientType = detected.clientType;
+    detectedFrom = detected.file;
+    if (!json)
+      io.stderr.write(
+        `sc-doctor: client type ${clientType} (detected from ${detected.file}; --client-type to choose)\n`,
+      );
+  }
+
+  const clientId = flag('client-id');
+  if (clientId !== undefined && !isGuid(clientId)) {
+    throw new UsageError(
+      `--client-id must be a client (application) id, a GUID like 1b2c3d4e-0000-4000-8000-000000000001; got '${clientId.slice(0, 40)}'.`,
+      ['Find it with: az identity show -g <group> -n <identity> --query clientId -o tsv'],
+    );
+  }
+  const server = flag('server');
+  const snippet = generateSnippet({
+    database,
+    clientType,
+    auth,
+    ...(server ? { server: server.includes('.') ? server : `${server}${HOST_SUFFIX[database]}` } : {}),
+    ...(flag('database') ? { databaseName: flag('database') } : {}),
+    ...(flag('db-user') ? { user: flag('db-user') } : {}),
+    ...(clientId ? { clientId } : {}),
+  });
+
+  const out = flag('out');
+  const written = out ? await writeFiles(snippet, resolve(cwd, out), parsed.flags.has('force'), cwd) : [];
+  if (json) {
+    io.stdout.write(`${JSON.stringify(snippetDocument({ ...snippet, detectedFrom, written }), null, 2)}\n`);
+  } else {
+    io.stdout.write(plainSnippet(snippet, written));
+  }
+  return ExitCode.Success;
+}
+
+function oneOf<T extends string>(
+  what: string,
+  value: string | undefined,
+  valid: readonly T[],
+  usage?: string,
+): T {
+  const found = valid.find((candidate) => candidate.toLowerCase() === value?.toLowerCase());
+  if (found) return found;
+  const got = value === undefined ? 'nothing' : `'${value.length > 40 ? `${value.slice(0, 37)}...` : value}'`;
+  throw new UsageError(
+    `${what} must be one of ${valid.join(', ')}; got ${got}.`,
+    usage ? [`Usage: ${usage}`] : [HELP_HINT],
+  );
+}
+
+function listFolder(folder: string): string[] {
+  try {
+    return readdirSync(folder);
+  } catch {
+    return [];
+  }
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes every file, refusing (before writing any) when one exists and `force` is off. */
+async function writeFiles(snippet: Snippet, folder: string, force: boolean, cwd: string): Promise<string[]> {
+  const targets = snippet.files.map((file) => ({ file, path: join(folder, file.path) }));
+  const existing = targets.filter((target) => existsSync(target.path));
+  if (existing.length > 0 && !force) {
+    throw new UsageError(
+      `--out: ${existing.map((target) => relative(cwd, target.path)).join(', ')} already exists; nothing was written.`,
+      ['Add --force to replace it, or choose another folder with --out.'],
+    );
+  }
+  for (const { file, path } of targets) {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, file.content);
+  }
+  return targets.map((target) => relative(cwd, target.path));
+}
+
+function snippetDocument(snippet: JsonSnippet): JsonDocument {
+  return {
+    schemaVersion: 1,
+    tool: { name: 'sc-doctor', version: toolVersion() },
+    mode: 'json',
+    command: 'snippet',
+    doctor: { summary: summarize([]), checks: [] },
+    setup: null,
+    snippets: [snippet],
+    exitCode: ExitCode.Success,
+  };
+}

@@ -1,0 +1,323 @@
+/**
+ * The app settings Service Connector writes for each database, client type and auth type, with the
+ * names it uses (so code generated here reads what `az ... connection create` leaves in the app).
+ * Values are filled from the inputs or shown as placeholders; secrets are only named.
+ */
+import type { ClientType, SnippetAuth, SnippetDatabase, SnippetInputs, SnippetSetting } from './types.ts';
+
+export interface ResolvedInputs {
+  server: string;
+  database: string;
+  user: string;
+  clientId: string;
+  tenantId: string;
+}
+
+const HOST_SUFFIX: Record<SnippetDatabase, string> = {
+  postgres: 'postgres.database.azure.com',
+  mysql: 'mysql.database.azure.com',
+  sql: 'database.windows.net',
+};
+
+export const DEFAULT_PORT: Record<SnippetDatabase, number> = { postgres: 5432, mysql: 3306, sql: 1433 };
+
+/** Inputs with placeholders where a name was not given. */
+export function resolveInputs(database: SnippetDatabase, inputs: SnippetInputs): ResolvedInputs {
+  return {
+    server: inputs.server || `<server>.${HOST_SUFFIX[database]}`,
+    database: inputs.databaseName || '<database>',
+    user: inputs.user || '<database-user>',
+    clientId: inputs.clientId || '<client-id>',
+    tenantId: inputs.tenantId || '<tenant-id>',
+  };
+}
+
+/** Where the service principal's secret comes from; never its value. */
+export const SECRET_REF =
+  'the service principal client secret (kept in the app settings or Key Vault; never printed)';
+
+/** Prefix of the standard setting names, e.g. `AZURE_POSTGRESQL`. */
+export function settingPrefix(database: SnippetDatabase): string {
+  return { postgres: 'AZURE_POSTGRESQL', mysql: 'AZURE_MYSQL', sql: 'AZURE_SQL' }[database];
+}
+
+const value = (name: string, text: string): SnippetSetting => ({ name, value: text });
+const secret = (name: string): SnippetSetting => ({ name, secretRef: SECRET_REF });
+
+/** Settings for a combination, in the order Service Connector documents them. */
+export function settingsFor(
+  database: SnippetDatabase,
+  clientType: ClientType,
+  auth: SnippetAuth,
+  names: ResolvedInputs,
+): SnippetSetting[] {
+  if (database === 'sql') return sqlSettings(clientType, auth, names);
+  const prefix = settingPrefix(database);
+  const connection =
+    database === 'postgres' ? postgresConnection(clientType, names) : mysqlConnection(clientType, names);
+  if (clientType === 'springBoot') return [...connection, ...springCredential(auth, names)];
+  return [...connection, ...identitySettings(prefix, auth, names)];
+}
+
+function identitySettings(prefix: string, auth: SnippetAuth, names: ResolvedInputs): SnippetSetting[] {
+  if (auth === 'system') return [];
+  if (auth === 'user') return [value(`${prefix}_CLIENTID`, names.clientId)];
+  return [
+    value(`${prefix}_CLIENTID`, names.clientId),
+    secret(`${prefix}_CLIENTSECRET`),
+    value(`${prefix}_TENANTID`, names.tenantId),
+  ];
+}
+
+function springCredential(auth: SnippetAuth, names: ResolvedInputs): SnippetSetting[] {
+  if (auth === 'system') return [];
+  if (auth === 'user') {
+    return [
+      value('spring.cloud.azure.credential.client-id', names.clientId),
+      value('spring.cloud.azure.credential.managed-identity-enabled', 'true'),
+    ];
+  }
+  return [
+    value('spring.cloud.azure.credential.client-id', names.clientId),
+    secret('spring.cloud.azure.credential.client-secret'),
+    value('spring.cloud.azure.credential.tenant-id', names.tenantId),
+  ];
+}
+
+function postgresConnection(clientType: ClientType, n: ResolvedInputs): SnippetSetting[] {
+  const p = 'AZURE_POSTGRESQL';
+  const libpq = `host=${n.server} port=5432 dbname=${n.database} sslmode=require user=${n.user}`;
+  switch (clientType) {
+    case 'dotnet':
+      return [
+        value(
+          `${p}_CONNECTIONSTRING`,
+          `Server=${n.server};Database=${n.database};Port=5432;Ssl Mode=Require;User Id=${n.user};`,
+        ),
+      ];
+    case 'java':
+      return [
+        value(
+          `${p}_CONNECTIONSTRING`,
+          `jdbc:postgresql://${n.server}:5432/${n.database}?sslmode=require&user=${n.user}`,
+        ),
+      ];
+    case 'springBoot':
+      return [
+        value('spring.datasource.azure.passwordless-enabled', 'true'),
+        value('spring.datasource.url', `jdbc:postgresql://${n.server}:5432/${n.database}?sslmode=require`),
+        value('spring.datasource.username', n.user),
+      ];
+    case 'python':
+      return [
+        value(
+          `${p}_CONNECTIONSTRING`,
+          `dbname=${n.database} host=${n.server} port=5432 sslmode=require user=${n.user}`,
+        ),
+      ];
+    case 'django':
+      return [value(`${p}_NAME`, n.database), value(`${p}_HOST`, n.server), value(`${p}_USER`, n.user)];
+    case 'go':
+      return [
+        value(
+          `${p}_CONNECTIONSTRING`,
+          `host=${n.server} dbname=${n.database} sslmode=require user=${n.user}`,
+        ),
+      ];
+    case 'nodejs':
+      return [
+        value(`${p}_HOST`, n.server),
+        value(`${p}_USER`, n.user),
+        value(`${p}_DATABASE`, n.database),
+        value(`${p}_PORT`, '5432'),
+        value(`${p}_SSL`, 'true'),
+      ];
+    case 'php':
+    case 'ruby':
+      return [value(`${p}_CONNECTIONSTRING`, libpq)];
+    case 'none':
+      return [
+        value(`${p}_HOST`, n.server),
+        value(`${p}_USERNAME`, n.user),
+        value(`${p}_DATABASE`, n.database),
+        value(`${p}_PORT`, '5432'),
+        value(`${p}_SSL`, 'true'),
+      ];
+  }
+}
+
+function mysqlConnection(clientType: ClientType, n: ResolvedInputs): SnippetSetting[] {
+  const p = 'AZURE_MYSQL';
+  switch (clientType) {
+    case 'dotnet':
+      return [
+        value(
+          `${p}_CONNECTIONSTRING`,
+          `Server=${n.server};Database=${n.database};Port=3306;User Id=${n.user};SSL Mode=Required;`,
+        ),
+      ];
+    case 'java':
+      return [
+        value(
+          `${p}_CONNECTIONSTRING`,
+          `jdbc:mysql://${n.server}:3306/${n.database}?sslmode=required&user=${n.user}`,
+        ),
+      ];
+    case 'springBoot':
+      return [
+        value('spring.datasource.azure.passwordless-enabled', 'true'),
+        value('spring.datasource.url', `jdbc:mysql://${n.server}:3306/${n.database}?sslmode=required`),
+        value('spring.datasource.username', n.user),
+      ];
+    case 'python':
+    case 'django':
+      return [value(`${p}_NAME`, n.database), value(`${p}_HOST`, n.server), value(`${p}_USER`, n.user)];
+    case 'go':
+      return [value(`${p}_CONNECTIONSTRING`, `${n.user}@tcp(${n.server}:3306)/${n.database}?tls=true`)];
+    case 'nodejs':
+      return [
+        value(`${p}_HOST`, n.server),
+        value(`${p}_USER`, n.user),
+        value(`${p}_DATABASE`, n.database),
+        value(`${p}_PORT`, '3306'),
+        value(`${p}_SSL`, 'true'),
+      ];
+    case 'php':
+      return [
+        value(`${p}_DBNAME`, n.database),
+        value(`${p}_HOST`, n.server),
+        value(`${p}_PORT`, '3306'),
+        value(`${p}_FLAG`, 'MySQL_CLIENT_SSL'),
+        value(`${p}_USERNAME`, n.user),
+      ];
+    case 'ruby':
+      return [
+        value(`${p}_DATABASE`, n.database),
+        value(`${p}_HOST`, n.server),
+        value(`${p}_USERNAME`, n.user),
+        value(`${p}_SSLMODE`, 'required'),
+      ];
+    case 'none':
+      return [
+        value(`${p}_HOST`, n.server),
+        value(`${p}_USERNAME`, n.user),
+        value(`${p}_DATABASE`, n.database),
+        value(`${p}_PORT`, '3306'),
+        value(`${p}_SSL`, 'true'),
+      ];
+  }
+}
+
+/**
+ * Azure SQL: the drivers get the token themselves, so the settings carry the authentication mode.
+ * For a service principal, .NET and Java connection strings hold the secret, so they are only
+ * referenced. Service Connector has no managed-identity or service-principal settings for go, php
+ * and django; for those the settings below are the ones the app must be given by hand.
+ */
+function sqlSettings(clientType: ClientType, auth: SnippetAuth, n: ResolvedInputs): SnippetSetting[] {
+  const p = 'AZURE_SQL';
+  const withSecret = (name: string, shape: string): SnippetSetting => ({
+    name,
+    secretRef: `${shape} (holds the service principal secret; never printed)`,
+  });
+  switch (clientType) {
+    case 'dotnet': {
+      const base = `Data Source=${n.server},1433;Initial Catalog=${n.database};`;
+      if (auth === 'system') {
+        return [value(`${p}_CONNECTIONSTRING`, `${base}Authentication=ActiveDirectoryManagedIdentity`)];
+      }
+      if (auth === 'user') {
+        return [
+          value(
+            `${p}_CONNECTIONSTRING`,
+            `${base}User ID=${n.clientId};Authentication=ActiveDirectoryManagedIdentity`,
+          ),
+        ];
+      }
+      return [
+        withSecret(
+          `${p}_CONNECTIONSTRING`,
+          `${base}User ID=${n.clientId};Password=<secret>;Authentication=ActiveDirectoryServicePrincipal`,
+        ),
+        value(`${p}_CLIENTID`, n.clientId),
+        secret(`${p}_CLIENTSECRET`),
+        value(`${p}_TENANTID`, n.tenantId),
+      ];
+    }
+    case 'java':
+    case 'springBoot': {
+      const base = `jdbc:sqlserver://${n.server}:1433;databaseName=${n.database};`;
+      const key = clientType === 'java' ? `${p}_CONNECTIONSTRING` : 'spring.datasource.url';
+      if (auth === 'system') return [value(key, `${base}authentication=ActiveDirectoryMSI;`)];
+      if (auth === 'user') {
+        return [value(key, `${base}msiClientId=${n.clientId};authentication=ActiveDirectoryMSI;`)];
+      }
+      if (clientType === 'java') {
+        return [
+          withSecret(
+            key,
+            `${base}user=${n.clientId};password=<secret>;authentication=ActiveDirectoryServicePrincipal;`,
+          ),
+        ];
+      }
+      return [
+        value(key, `${base}authentication=ActiveDirectoryServicePrincipal;`),
+        value('spring.datasource.username', n.clientId),
+        secret('spring.datasource.password'),
+      ];
+    }
+    case 'python':
+    case 'django': {
+      const base = [
+        value(`${p}_SERVER`, n.server),
+        value(`${p}_PORT`, '1433'),
+        value(`${p}_DATABASE`, n.database),
+      ];
+      if (auth === 'system') return [...base, value(`${p}_AUTHENTICATION`, 'ActiveDirectoryMsi')];
+      if (auth === 'user') {
+        return [...base, value(`${p}_USER`, n.clientId), value(`${p}_AUTHENTICATION`, 'ActiveDirectoryMsi')];
+      }
+      return [
+        ...base,
+        value(`${p}_USER`, n.clientId),
+        secret(`${p}_PASSWORD`),
+        // Misspelled exactly as Service Connector writes it; the code never reads this value.
+        value(`${p}_AUTHENTICATION`, 'ActiveDirectoryServerPrincipal'),
+      ];
+    }
+    case 'nodejs': {
+      const type =
+        auth === 'sp' ? 'azure-active-directory-service-principal-secret' : 'azure-active-directory-default';
+      return [
+        value(`${p}_SERVER`, n.server),
+        value(`${p}_PORT`, '1433'),
+        value(`${p}_DATABASE`, n.database),
+        value(`${p}_AUTHENTICATIONTYPE`, type),
+        ...identitySettings(p, auth, n),
+      ];
+    }
+    case 'none': {
+      const type =
+        auth === 'sp' ? 'azure-active-directory-service-principal-secret' : 'azure-active-directory-default';
+      const base = [
+        value(`${p}_HOST`, n.server),
+        value(`${p}_PORT`, '1433'),
+        value(`${p}_DATABASE`, n.database),
+        value(`${p}_AUTHENTICATION`, type),
+      ];
+      if (auth === 'system') return base;
+      if (auth === 'user') return [...base, value(`${p}_USERNAME`, n.clientId)];
+      return [...base, value(`${p}_USERNAME`, n.clientId), secret(`${p}_PASSWORD`)];
+    }
+    case 'go':
+    case 'php':
+    case 'ruby': {
+      const base = [
+        value(`${p}_SERVER`, n.server),
+        value(`${p}_PORT`, '1433'),
+        value(`${p}_DATABASE`, n.database),
+      ];
+      return [...base, ...identitySettings(p, auth, n)];
+    }
+  }
+}

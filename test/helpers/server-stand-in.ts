@@ -1,0 +1,28 @@
+/**
+ * The `server` check's hand-over, stood in for tests of the checks after it: the twin's server as
+ * `data.server`, described by the product's own `serverFactsFrom`, as the real check does after its
+ * read, without the lookup (so a test of the access checks does not depend on the server check).
+ */
+import type { Check } from '../../source/core/types.ts';
+import type { DatabaseKind, ServerFacts } from '../../source/doctor/facts.ts';
+import { serverFactsFrom } from '../../source/doctor/server-api.ts';
+import type { Twin } from '../azure-twin/index.ts';
+import { NAMES, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
+
+/** A `server` check that passes with the scenario's server of `kind`, its database, and `overrides`. */
+export function serverStandIn(twin: Twin, kind: DatabaseKind, overrides: Partial<ServerFacts> = {}): Check {
+  return {
+    id: 'server',
+    title: 'Database server',
+    needs: ['signin'],
+    async run() {
+      const resource = twin.store.get(RESOURCE_IDS[kind])!;
+      const server: ServerFacts = {
+        ...serverFactsFrom(kind, resource),
+        database: { name: NAMES.database, exists: true },
+        ...overrides,
+      };
+      return { status: 'pass', message: resource.name, data: { server } };
+    },
+  };
+}
