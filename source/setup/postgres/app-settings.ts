@@ -8,13 +8,9 @@ import { refusal } from '../../azure/arm-lro.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../step.ts';
 import { writeArm } from './azure-calls.ts';
-import { postgresSettings } from './connection-settings.ts';
-import { DATABASE_ROLE } from './database-role.ts';
-import { principalOf } from './identities.ts';
-import { API, type PostgresSetupInput, roleNameOf } from './input.ts';
+import { type ConnectionTarget, postgresTarget } from './connection-target.ts';
+import { API, type PostgresSetupInput } from './input.ts';
 import { servicePrincipalSecret } from './sp-secret.ts';
-
-const SECRET_SETTING = 'AZURE_POSTGRESQL_CLIENTSECRET';
 
 interface SettingsRecord extends UndoRecord {
   app: string;
@@ -57,28 +53,22 @@ async function putSettings(
   );
 }
 
-export function appSettingsStep(input: PostgresSetupInput, services: Services): Step<SettingsRecord> {
-  const role = roleNameOf(input);
+/** `target` says which database user and settings to write (PostgreSQL's when absent). */
+export function appSettingsStep(
+  input: PostgresSetupInput,
+  services: Services,
+  target: ConnectionTarget = postgresTarget(input, services),
+): Step<SettingsRecord> {
   const { app } = input;
-  const wanted = async (signal?: AbortSignal) => {
-    const principal = await principalOf(services, input, signal);
-    return postgresSettings({
-      fqdn: input.server.fqdn,
-      database: input.database,
-      user: role,
-      clientType: input.clientType,
-      clientId: principal.clientId,
-      tenantId: null,
-      sp: input.auth.kind === 'sp',
-    });
-  };
+  const SECRET_SETTING = target.secretSetting;
+  const wanted = (signal?: AbortSignal) => target.settings(signal);
   return {
     id: APP_SETTINGS,
     title: `App settings of ${app.name}`,
     resource: app.id,
-    after: [DATABASE_ROLE],
+    after: [target.userStep],
     preview: () => [
-      `write the AZURE_POSTGRESQL_* settings for client type ${input.clientType} to ${app.name} (user ${role}); every other setting stays`,
+      `write the ${target.settingsLabel} settings for client type ${input.clientType} to ${app.name} (user ${target.plannedUserName}); every other setting stays`,
       ...(input.auth.kind === 'sp' ? [`${SECRET_SETTING} holds the service principal's secret`] : []),
     ],
     async isDone(ctx) {
