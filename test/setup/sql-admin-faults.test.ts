@@ -7,8 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startTwin, type Twin } from '../azure-twin/index.ts';
-import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
+import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
+import { OTHER_ADMIN, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 import { ARM_SCENARIO_IDS } from '../azure-twin/scenarios-arm.ts';
 import { appFacts, catalogueOf, runSqlSetup, sqlInputFor, stateOf, undoSqlRun } from './sql-helpers.ts';
 
@@ -189,5 +189,39 @@ test('sql-group-admin: Dana is the admin through her group, so nothing is replac
     assert.equal(undone.status, 'undone', JSON.stringify(undone.outcomes));
   } finally {
     await group.close();
+  }
+});
+
+test('sql-entra-only: replacing the admin leaves Entra-only authentication on, and undo restores the admin', async () => {
+  const only = await startTwin({ scenario: 'sql-entra-only', databases: ['sql'] });
+  try {
+    only.context.addPrincipal({
+      objectId: OTHER_ADMIN.objectId,
+      tenantId: only.world.tenantId,
+      kind: 'user',
+      displayName: OTHER_ADMIN.displayName,
+      userPrincipalName: OTHER_ADMIN.userPrincipalName,
+      userType: 'Member',
+    });
+    const adminId = `${RESOURCE_IDS.sql}/administrators/ActiveDirectory`;
+    const seeded = only.store.get(adminId)!;
+    only.store.put({
+      ...seeded,
+      properties: { ...seeded.properties, login: OTHER_ADMIN.userPrincipalName, sid: OTHER_ADMIN.objectId },
+    });
+    const onlyId = `${RESOURCE_IDS.sql}/azureADOnlyAuthentications/Default`;
+    const stateBefore = stateOf(only);
+    const { result, journal, consents } = await runSqlSetup(only, sqlInputFor(only));
+    assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
+    assert.match(consents.join('\n'), /replaces avery@contoso\.twin\.test/);
+    assert.equal(only.store.get(adminId)!.properties!.sid, IDS.dana);
+    assert.equal(only.store.get(onlyId)!.properties!.azureADOnlyAuthentication, true);
+    const undone = await undoSqlRun(only, journal, result.runId);
+    assert.equal(undone.status, 'undone', JSON.stringify(undone.outcomes));
+    assert.equal(only.store.get(adminId)!.properties!.sid, OTHER_ADMIN.objectId);
+    assert.equal(only.store.get(onlyId)!.properties!.azureADOnlyAuthentication, true);
+    assert.deepEqual(stateOf(only), stateBefore);
+  } finally {
+    await only.close();
   }
 });
