@@ -6,11 +6,15 @@
  * writes the AZURE_SQL_* settings directly.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { sqlProblemsOf } from '../../source/setup/sql/index.ts';
 import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
 import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 import { addUser, databaseCatalog, sidOf } from '../azure-twin/tds/catalog.ts';
+import { sqlLogin } from '../azure-twin/testing/tedious-client.ts';
 import {
   catalogueOf,
   ordersUsers,
@@ -228,4 +232,46 @@ test('--no-linker writes the AZURE_SQL_* settings of the client type, keeps the 
     if (existing) twin.store.put(existing);
     else twin.store.delete(settingsId);
   }
+});
+
+test('reachable only from its network: the user statements go to a sqlcmd script that creates it exactly', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sc-doctor-sql-handoff-'));
+  const stateBefore = stateOf(twin);
+  const { result, journal } = await runSqlSetup(
+    twin,
+    sqlInputFor(twin, { networkPath: 'private-network', handOffDir: dir, connectionName: 'orders_handoff' }),
+  );
+  assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
+  const outcomes = Object.fromEntries(result.steps.map((s) => [s.id, s.outcome]));
+  assert.equal(outcomes['database-user'], 'handed-off');
+  assert.equal(outcomes.verify, 'already-done');
+  const script = await readFile(result.handedOff[0]!.scriptPath, 'utf8');
+  assert.equal((await stat(result.handedOff[0]!.scriptPath)).mode & 0o777, 0o600);
+  assert.deepEqual(ordersUsers(twin), [], 'nothing was created from here');
+  // Someone inside the network runs the statements between the here-document markers, batch by batch.
+  const body = script.split("<<'SC_DOCTOR_SQL'\n")[1]!.split('\nSC_DOCTOR_SQL\n')[0]!;
+  const login = await sqlLogin(twin, twin.tokens.issue(IDS.dana, 'sql'));
+  assert.ok(login.ok);
+  try {
+    for (const batch of body
+      .split('\nGO')
+      .map((b) => b.trim())
+      .filter(Boolean))
+      await login.query(batch);
+  } finally {
+    login.close();
+  }
+  const app = twin.world.principals.find(
+    (p) => p.alternativeId?.toLowerCase() === RESOURCE_IDS.webApp.toLowerCase(),
+  )!;
+  assert.deepEqual(
+    ordersUsers(twin).map((u) => [u.name, u.objectId, u.roles]),
+    [['orders-api', app.objectId, ['db_datareader', 'db_datawriter', 'db_ddladmin']]],
+  );
+  const catalog = databaseCatalog(twin.sqlCatalog, 'sql-orders', 'orders');
+  catalog.users = [];
+  catalog.roles = {};
+  catalog.permissions = [];
+  assert.equal((await undoSqlRun(twin, journal, result.runId)).status, 'undone');
+  assert.deepEqual(stateOf(twin), stateBefore);
 });

@@ -7,12 +7,14 @@
  * identity is dropped and created again only with consent. Undo drops the user only if this run
  * created it, and otherwise takes back only the grants this run added.
  */
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Services } from '../../core/services.ts';
 import { readGrants, readUsers } from '../../doctor/database-probe-sql.ts';
 import { firewallRefusedIp, SqlServerError, type SqlSession } from '../../doctor/sql-session.ts';
 import { APP_IDENTITY } from '../postgres/app-identity.ts';
 import { readGraph } from '../postgres/azure-calls.ts';
-import type { Step, UndoRecord } from '../step.ts';
+import { handOff, type Step, type UndoRecord } from '../step.ts';
 import { addressOf, type SqlServerAddress, withSqlSession } from './database-login.ts';
 import { ENTRA_ADMIN } from './entra-admin.ts';
 import { addRule, FIREWALL_TEMP, removeSqlRule } from './firewall-temp.ts';
@@ -48,6 +50,7 @@ export function sqlDatabaseUserStep(input: SqlSetupInput, services: Services): S
   const stale = input.staleRoleObjectId;
   const wanted = grantsFor(input.grants);
   const named = plannedUserName(input);
+  const handingOff = input.networkPath === 'private-network';
   return {
     id: DATABASE_USER,
     title: `Database user for ${input.app.name} in ${server.name}/${database}`,
@@ -68,8 +71,12 @@ export function sqlDatabaseUserStep(input: SqlSetupInput, services: Services): S
       input.grants === 'owner'
         ? `grant it CONTROL on the database ${database} (as the Azure CLI does: it may do anything in the database)`
         : `add it to db_datareader, db_datawriter and db_ddladmin (read, write and change the schema of ${database}; not owner)`,
+      ...(handingOff
+        ? ['the server is reachable only from its network: these statements go to a sqlcmd script']
+        : []),
     ],
     async isDone(ctx) {
+      if (handingOff) return false;
       const principal = await sqlPrincipalOf(services, input, ctx.signal);
       return withSqlSession(services, addressOf(input), database, ctx.signal, async (session) => {
         const user = (await readUsers(session)).find((u) => sameName(u.name, principal.userName));
@@ -81,6 +88,7 @@ export function sqlDatabaseUserStep(input: SqlSetupInput, services: Services): S
     async apply(ctx) {
       const principal = await sqlPrincipalOf(services, input, ctx.signal);
       const name = principal.userName;
+      if (handingOff) return handOffScript(input, ctx.runId, name, principal.objectId, wanted);
       return withSqlSession(services, addressOf(input), database, ctx.signal, async (session) => {
         const users = await readUsers(session);
         const existing = users.find((u) => sameName(u.name, name));
@@ -142,6 +150,41 @@ export function sqlDatabaseUserStep(input: SqlSetupInput, services: Services): S
             ]
           : [],
   };
+}
+
+/**
+ * Writes the statements to a script someone inside the server's network runs with sqlcmd, signed in
+ * as the Entra admin. `WITH OBJECT_ID` names the identity exactly; no secret is in the script.
+ */
+async function handOffScript(
+  input: SqlSetupInput,
+  runId: string,
+  name: string,
+  objectId: string,
+  grants: string[],
+) {
+  const dir = input.handOffDir ?? process.cwd();
+  await mkdir(dir, { recursive: true });
+  const file = path.join(dir, `sc-doctor-${runId}-sql.sh`);
+  const oneLine = (text: string) => text.replace(/[\r\n]/g, ' ');
+  // A line break in a name could end the here-document early: refuse rather than write it.
+  if (/[\r\n]/.test(name) || /[\r\n]/.test(input.database))
+    throw new Error('a name with a line break cannot go into a sqlcmd script: choose another with --db-user');
+  const lines = [
+    '#!/bin/sh',
+    `# sc-doctor run ${runId}: creates the Azure SQL user ${oneLine(name)} for ${oneLine(input.app.name)}.`,
+    "# Run it from a machine inside the server's network, signed in with az as the server's Entra admin.",
+    'set -eu',
+    `sqlcmd -S '${input.server.fqdn}' -d '${input.database.replace(/'/g, `'\\''`)}' --authentication-method ActiveDirectoryDefault -b <<'SC_DOCTOR_SQL'`,
+    createUserSql(name, objectId),
+    'GO',
+    ...grantStatements(name, input.database, grants).flatMap((statement) => [statement, 'GO']),
+    'SC_DOCTOR_SQL',
+    '',
+  ];
+  await writeFile(file, lines.join('\n'), { mode: 0o600 });
+  await chmod(file, 0o600);
+  return handOff(file, `run ${file} from inside ${input.server.name}'s network to create the user ${name}`);
 }
 
 /**

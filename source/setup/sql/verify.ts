@@ -20,8 +20,9 @@ export function sqlVerifyStep(input: SqlSetupInput, services: Services, after: s
     resource: `${input.server.id}/verify`,
     after: [DATABASE_USER, ...after],
     preview: () => ["log in and check a user is mapped to the app's identity and may read and write"],
-    async isDone() {
-      return false;
+    async isDone(ctx) {
+      // Handed off: the user is made later, inside the network; there is nothing here to check yet.
+      return ctx.outcomeOf(DATABASE_USER) === 'handed-off';
     },
     async apply(ctx) {
       const { azure } = services;
