@@ -86,6 +86,35 @@ test('with consent the app admin is replaced for the run, and undo puts it back 
   assert.deepEqual(catalogueOf(twin), catalogueBefore);
 });
 
+test('an admin changed between the plan and the run is not replaced: the plan named another one', async () => {
+  const adminId = `${RESOURCE_IDS.sql}/administrators/ActiveDirectory`;
+  const planned = twin.store.get(adminId)!;
+  const stateBefore = stateOf(twin);
+  const { result } = await runSqlSetup(twin, input(), {
+    // Someone makes Dana's colleague the admin while Dana reads the plan.
+    confirm: async () => {
+      twin.store.put({
+        ...planned,
+        properties: {
+          ...planned.properties,
+          login: OTHER_ADMIN.userPrincipalName,
+          sid: OTHER_ADMIN.objectId,
+        },
+      });
+      return true;
+    },
+  });
+  try {
+    assert.equal(result.exitCode, 1);
+    assert.equal(result.failure?.id, 'entra-admin');
+    assert.match(result.failure!.message, /changed since the plan \(now avery@contoso\.twin\.test\)/);
+    assert.equal(admin()!.sid, OTHER_ADMIN.objectId, 'the new admin was not replaced');
+  } finally {
+    twin.store.put(planned);
+  }
+  assert.deepEqual(stateOf(twin), stateBefore);
+});
+
 /** Where each ARM step writes, for the faults. */
 const WRITES: Record<string, { method: string; path: RegExp; lroResource: string | null }> = {
   'app-identity': {

@@ -92,6 +92,9 @@ export function sqlEntraAdminStep(input: SqlSetupInput, services: Services): Ste
   const { server, signedIn } = input;
   // What the plan saw: the apply replaces only the admin the user consented to replace.
   let planned: { admin: Admin | null } | undefined;
+  // Whether a consent is needed, and whom it names, is known only once `preview` has read the admin:
+  // the plan reads `consent` after the preview, so the preview settles it (or drops it).
+  // Until then, and when the admin cannot be read, the step asks.
   const step: Step<SqlAdminRecord> = {
     id: ENTRA_ADMIN,
     title: `${signedIn.user} as the Entra admin of ${server.name}`,
