@@ -7,43 +7,25 @@
  * identity is dropped and created again only with consent. Undo drops the user only if this run
  * created it, and otherwise takes back only the grants this run added.
  */
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Services } from '../../core/services.ts';
 import { readGrants, readUsers } from '../../doctor/database-probe-sql.ts';
-import { firewallRefusedIp, SqlServerError, type SqlSession } from '../../doctor/sql-session.ts';
+import { SqlServerError, type SqlSession } from '../../doctor/sql-session.ts';
 import { APP_IDENTITY } from '../postgres/app-identity.ts';
-import { readGraph } from '../postgres/azure-calls.ts';
-import { handOff, type Step, type UndoRecord } from '../step.ts';
-import { addressOf, type SqlServerAddress, withSqlSession } from './database-login.ts';
+import type { Step } from '../step.ts';
+import { addressOf, withSqlSession } from './database-login.ts';
+import { undoSqlDatabaseUser } from './database-user-undo.ts';
 import { ENTRA_ADMIN } from './entra-admin.ts';
-import { addRule, FIREWALL_TEMP, removeSqlRule } from './firewall-temp.ts';
+import { FIREWALL_TEMP } from './firewall-temp.ts';
 import { plannedUserName, sqlPrincipalOf } from './identity.ts';
 import type { SqlSetupInput } from './input.ts';
+import { handOffScript } from './user-hand-off.ts';
+import { type SqlUserRecord, sameGuid, sameName } from './user-record.ts';
 import { createUserSql, dropUserSql, grantStatements, grantsFor, revokeStatements } from './user-sql.ts';
 
+export { setSqlUndoConnectTo, undoSqlDatabaseUser } from './database-user-undo.ts';
+export type { SqlUserRecord } from './user-record.ts';
+
 export const DATABASE_USER = 'database-user';
-
-export interface SqlUserRecord extends UndoRecord {
-  server: string;
-  serverName: string;
-  fqdn: string;
-  port: number;
-  database: string;
-  user: string;
-  /** The GUID in the user's `sid`: the client id of an application or managed identity. */
-  sid: string;
-  /** This run created the user (undo drops it). */
-  created: boolean;
-  /** Roles (and CONTROL) this run granted an existing user; undo takes back only these. */
-  added: string[];
-  /** The user of that name this run dropped with consent: its `sid` GUID and grants, to put back. */
-  replaced: { sid: string; grants: string[] } | null;
-}
-
-const sameName = (a: string, b: string) => a.localeCompare(b, 'en', { sensitivity: 'accent' }) === 0;
-const sameGuid = (a: string | null | undefined, b: string | null | undefined) =>
-  !!a && !!b && a.toLowerCase() === b.toLowerCase();
 
 export function sqlDatabaseUserStep(input: SqlSetupInput, services: Services): Step<SqlUserRecord> {
   const { server, database } = input;
@@ -153,41 +135,6 @@ export function sqlDatabaseUserStep(input: SqlSetupInput, services: Services): S
 }
 
 /**
- * Writes the statements to a script someone inside the server's network runs with sqlcmd, signed in
- * as the Entra admin. `WITH OBJECT_ID` names the identity exactly; no secret is in the script.
- */
-async function handOffScript(
-  input: SqlSetupInput,
-  runId: string,
-  name: string,
-  objectId: string,
-  grants: string[],
-) {
-  const dir = input.handOffDir ?? process.cwd();
-  await mkdir(dir, { recursive: true });
-  const file = path.join(dir, `sc-doctor-${runId}-sql.sh`);
-  const oneLine = (text: string) => text.replace(/[\r\n]/g, ' ');
-  // A line break in a name could end the here-document early: refuse rather than write it.
-  if (/[\r\n]/.test(name) || /[\r\n]/.test(input.database))
-    throw new Error('a name with a line break cannot go into a sqlcmd script: choose another with --db-user');
-  const lines = [
-    '#!/bin/sh',
-    `# sc-doctor run ${runId}: creates the Azure SQL user ${oneLine(name)} for ${oneLine(input.app.name)}.`,
-    "# Run it from a machine inside the server's network, signed in with az as the server's Entra admin.",
-    'set -eu',
-    `sqlcmd -S '${input.server.fqdn}' -d '${input.database.replace(/'/g, `'\\''`)}' --authentication-method ActiveDirectoryDefault -b <<'SC_DOCTOR_SQL'`,
-    createUserSql(name, objectId),
-    'GO',
-    ...grantStatements(name, input.database, grants).flatMap((statement) => [statement, 'GO']),
-    'SC_DOCTOR_SQL',
-    '',
-  ];
-  await writeFile(file, lines.join('\n'), { mode: 0o600 });
-  await chmod(file, 0o600);
-  return handOff(file, `run ${file} from inside ${input.server.name}'s network to create the user ${name}`);
-}
-
-/**
  * The plain form resolves the name in Entra; when the user is named otherwise (`--db-user`) or the
  * name is not unique there (33131), the form with the object id picks the identity exactly.
  */
@@ -199,110 +146,4 @@ async function createUser(session: SqlSession, name: string, entraName: string, 
     if (!(error instanceof SqlServerError) || error.number !== 33131) throw error;
     await session.query(createUserSql(name, objectId));
   }
-}
-
-/** Reverses `database-user` from its record alone. */
-export async function undoSqlDatabaseUser(
-  services: Services,
-  ctx: Parameters<Step['undo']>[0],
-  record: SqlUserRecord,
-  connectTo: SqlSetupInput['connectTo'] = undoConnectTo,
-): Promise<Awaited<ReturnType<Step['undo']>>> {
-  if (!record.created && record.added.length === 0)
-    return {
-      status: 'already-gone',
-      reason: `the user ${record.user} and its grants were there before this run`,
-    };
-  const address: SqlServerAddress = { fqdn: record.fqdn, port: record.port, connectTo };
-  return withOpenFirewall(services, ctx, record, () =>
-    withSqlSession(services, address, record.database, ctx.signal, async (session) => {
-      const user = (await readUsers(session)).find((u) => sameName(u.name, record.user));
-      if (!user) {
-        if (!record.replaced)
-          return { status: 'already-gone' as const, reason: `the user ${record.user} does not exist` };
-      } else if (!sameGuid(user.sid, record.sid)) {
-        // Our write never happened (the stale user is still there), or someone replaced ours since.
-        if (record.replaced && sameGuid(user.sid, record.replaced.sid))
-          return { status: 'already-gone' as const, reason: `the user ${record.user} was not replaced` };
-        return {
-          status: 'changed-since' as const,
-          reason: `the user ${record.user} is now mapped to ${user.sid}, not to the identity this run mapped`,
-        };
-      } else if (!record.created) {
-        const held = await readGrants(session, user.name);
-        for (const statement of revokeStatements(
-          user.name,
-          record.database,
-          record.added.filter((g) => held.includes(g)),
-        ))
-          await session.query(statement);
-        return { status: 'undone' as const };
-      } else {
-        await session.query(dropUserSql(user.name));
-      }
-      if (record.replaced) await restoreReplaced(services, ctx, session, record);
-      return { status: 'undone' as const };
-    }),
-  );
-}
-
-/** Creates the stale user again, mapped as it was, with the grants it had. */
-async function restoreReplaced(
-  services: Services,
-  ctx: Parameters<Step['undo']>[0],
-  session: SqlSession,
-  record: SqlUserRecord,
-): Promise<void> {
-  const { sid, grants } = record.replaced!;
-  // An application's sid is its client id; users' and groups' sids are their object ids.
-  const answer = await readGraph(
-    services,
-    `v1.0/servicePrincipals?$filter=${encodeURIComponent(`appId eq '${sid.toLowerCase()}'`)}&$select=id`,
-    `looking up the identity ${sid}`,
-    ctx.signal,
-  );
-  const objectId = ((answer.value ?? []) as { id?: string }[])[0]?.id ?? sid.toLowerCase();
-  await session.query(createUserSql(record.user, objectId));
-  for (const statement of grantStatements(record.user, record.database, grants))
-    await session.query(statement);
-}
-
-/**
- * Undo after the run's temporary rule was removed (a finished run undone later): when the firewall
- * refuses this machine, a rule `sc-doctor-<run id>-undo` for the address it names lives only for the undo.
- */
-async function withOpenFirewall<T>(
-  services: Services,
-  ctx: Parameters<Step['undo']>[0],
-  record: SqlUserRecord,
-  body: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await body();
-  } catch (error) {
-    const ip =
-      error instanceof SqlServerError && error.number === 40615
-        ? firewallRefusedIp(error.message)
-        : undefined;
-    if (!ip) throw error;
-    const rule = {
-      server: record.server,
-      serverName: record.serverName,
-      rule: `sc-doctor-${ctx.runId}-undo`,
-      ip,
-    };
-    ctx.progress(`opening the firewall for ${ip} during the undo`);
-    await addRule(services, ctx, rule);
-    try {
-      return await body();
-    } finally {
-      await removeSqlRule(services, ctx, rule);
-    }
-  }
-}
-
-/** Undo from the journal runs in a new process: that process's `--connect-to`. Set by `sqlUndoers`. */
-let undoConnectTo: SqlSetupInput['connectTo'];
-export function setSqlUndoConnectTo(map: SqlSetupInput['connectTo']): void {
-  undoConnectTo = map;
 }
