@@ -1,12 +1,13 @@
 /**
  * `database-user` (on request, `--check-user`): log in to the database as the signed-in user with an
  * Entra token and confirm the app's database user exists, is mapped to the app's identity and holds
- * its grants. PostgreSQL and MySQL; Azure SQL arrives with its own flow.
+ * its grants. Azure SQL logs in with a token for its own audience (see database-user-sql.ts).
  */
 
 import { connectTarget } from '../core/connect-to.ts';
 import type { Check, CheckResult } from '../core/types.ts';
 import { type AppSide, type ProbeLogin, probeMysql, probePostgres } from './database-probes.ts';
+import { sqlDatabaseUser } from './database-user-sql.ts';
 import { appFactsOf, serverFactsOf } from './facts-of.ts';
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -25,7 +26,7 @@ export const databaseUserCheck: Check = {
     const server = serverFactsOf(ctx);
     const app = appFactsOf(ctx);
     if (!server || !app) return { status: 'skip', message: 'needs both an app and a server' };
-    if (server.kind === 'sql') return { status: 'skip', message: 'arrives with the SQL flow' };
+    if (server.kind === 'sql') return sqlDatabaseUser(ctx, server, app);
 
     const { azure } = services;
     const [cloud, signIn] = await Promise.all([azure.cloud(), azure.signIn()]);

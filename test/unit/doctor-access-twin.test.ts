@@ -521,11 +521,10 @@ test('app identities: user-assigned only passes and says so; none fails, fixable
   }
 });
 
-test('a Spring app is read by <service>/<app>; its settings and an SQL database user are skipped with why', async () => {
+test('a Spring app is read by <service>/<app>; its settings are skipped with why', async () => {
   const twin = await twinFor('healthy');
   const { byId, requests } = await runAccess(twin, {
     kind: 'sql',
-    checkUser: true,
     target: {
       app: `${NAMES.springService}/${NAMES.springApp}`,
       resourceGroup: NAMES.resourceGroup,
@@ -536,8 +535,6 @@ test('a Spring app is read by <service>/<app>; its settings and an SQL database 
   assert.equal(identity.status, 'pass', text(identity));
   assert.match(identity.message, /^Spring app spring-orders\/orders-spring · system-assigned$/);
   assert.match(byId['app-settings']!.message, /Spring apps keep settings in their deployments/);
-  assert.equal(byId['database-user']!.status, 'skip');
-  assert.equal(byId['database-user']!.message, 'arrives with the SQL flow');
   assert.equal(byId.rbac!.status, 'pass', text(byId.rbac!));
   assert.ok(
     requests.some((r) =>

@@ -52,7 +52,7 @@ import {
   manualFirewallTemp,
   removeRule,
 } from './firewall-temp.ts';
-import { MYSQL_TARGET, type MysqlSetupInput, withMysqlNames } from './input.ts';
+import { type MysqlSetupInput, mysqlTarget, withMysqlNames } from './input.ts';
 import {
   manualServerIdentity,
   SERVER_IDENTITY,
@@ -93,8 +93,8 @@ export function mysqlSetupSteps(given: MysqlSetupInput, services: Services): Ste
   // The shared steps read the user and connection names: give them MySQL's defaults.
   const input = withMysqlNames(given);
   const connection = input.linker
-    ? serviceConnectorStep(input, services, MYSQL_TARGET)
-    : appSettingsStep(input, services, MYSQL_TARGET);
+    ? serviceConnectorStep(input, services, mysqlTarget(input, services))
+    : appSettingsStep(input, services, mysqlTarget(input, services));
   return [
     ...(input.auth.kind === 'sp' ? [] : [appIdentityStep(input, services) as unknown as Step]),
     serverIdentityStep(input, services) as unknown as Step,

@@ -3,8 +3,12 @@
  * facts, auth, client type, names, grants) plus the server's user-assigned identity and what the
  * doctor saw of the server's single Entra admin. Never a secret.
  */
+
+import type { Services } from '../../core/services.ts';
 import { settingsFor } from '../../snippets/settings.ts';
-import type { ConnectionTarget, SettingsInput } from '../postgres/connection-settings.ts';
+import type { SettingsInput } from '../postgres/connection-settings.ts';
+import type { ConnectionTarget } from '../postgres/connection-target.ts';
+import { principalOf } from '../postgres/identities.ts';
 import type { PostgresSetupInput } from '../postgres/input.ts';
 
 /** The server's single Entra admin, as `administrators/ActiveDirectory` names it. */
@@ -107,8 +111,26 @@ function mysqlSettings(input: SettingsInput): Record<string, string> {
   return out;
 }
 
-export const MYSQL_TARGET: ConnectionTarget = {
-  prefix: 'AZURE_MYSQL',
-  settings: mysqlSettings,
-  after: 'database-user',
-};
+/** What the shared connection steps (`service-connector`, `app-settings`) need of a MySQL setup. */
+export function mysqlTarget(input: MysqlSetupInput, services: Services): ConnectionTarget {
+  const user = mysqlUserNameOf(input);
+  return {
+    userStep: 'database-user',
+    userName: async () => user,
+    plannedUserName: user,
+    settingsLabel: 'AZURE_MYSQL_*',
+    secretSetting: 'AZURE_MYSQL_CLIENTSECRET',
+    async settings(signal) {
+      const principal = await principalOf(services, input, signal);
+      return mysqlSettings({
+        fqdn: input.server.fqdn,
+        database: input.database,
+        user,
+        clientType: input.clientType,
+        clientId: principal.clientId,
+        tenantId: null,
+        sp: input.auth.kind === 'sp',
+      });
+    },
+  };
+}

@@ -9,9 +9,8 @@ import { refusal } from '../../azure/arm-lro.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../step.ts';
 import { writeArm } from './azure-calls.ts';
-import { type ConnectionTarget, POSTGRES_TARGET } from './connection-settings.ts';
-import { principalOf } from './identities.ts';
-import { API, type PostgresSetupInput, roleNameOf } from './input.ts';
+import { type ConnectionTarget, postgresTarget } from './connection-target.ts';
+import { API, type PostgresSetupInput } from './input.ts';
 import { servicePrincipalSecret } from './sp-secret.ts';
 
 export interface SettingsRecord extends UndoRecord {
@@ -55,33 +54,22 @@ async function putSettings(
   );
 }
 
+/** `database` says which database user and settings to write (PostgreSQL's when absent). */
 export function appSettingsStep(
   input: PostgresSetupInput,
   services: Services,
-  database: ConnectionTarget = POSTGRES_TARGET,
+  database: ConnectionTarget = postgresTarget(input, services),
 ): Step<SettingsRecord> {
-  const secretSetting = `${database.prefix}_CLIENTSECRET`;
-  const role = roleNameOf(input);
+  const { secretSetting } = database;
   const { app } = input;
-  const wanted = async (signal?: AbortSignal) => {
-    const principal = await principalOf(services, input, signal);
-    return database.settings({
-      fqdn: input.server.fqdn,
-      database: input.database,
-      user: role,
-      clientType: input.clientType,
-      clientId: principal.clientId,
-      tenantId: null,
-      sp: input.auth.kind === 'sp',
-    });
-  };
+  const wanted = (signal?: AbortSignal) => database.settings(signal);
   return {
     id: APP_SETTINGS,
     title: `App settings of ${app.name}`,
     resource: app.id,
-    after: [database.after],
+    after: [database.userStep],
     preview: () => [
-      `write the ${database.prefix}_* settings for client type ${input.clientType} to ${app.name} (user ${role}); every other setting stays`,
+      `write the ${database.settingsLabel} settings for client type ${input.clientType} to ${app.name} (user ${database.plannedUserName}); every other setting stays`,
       ...(input.auth.kind === 'sp' ? [`${secretSetting} holds the service principal's secret`] : []),
     ],
     async isDone(ctx) {

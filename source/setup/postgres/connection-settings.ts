@@ -76,14 +76,3 @@ export function postgresSettings(input: SettingsInput): Record<string, string> {
  * What a connection step needs to know of the database it connects to: the settings each client type
  * gets, their prefix (shown in the plan), and the step that makes the database user before it.
  */
-export interface ConnectionTarget {
-  prefix: string;
-  settings(input: SettingsInput): Record<string, string>;
-  after: string;
-}
-
-export const POSTGRES_TARGET: ConnectionTarget = {
-  prefix: 'AZURE_POSTGRESQL',
-  settings: postgresSettings,
-  after: 'database-role',
-};

@@ -6,9 +6,9 @@
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../step.ts';
 import { readArm, writeArm } from './azure-calls.ts';
-import { type ConnectionTarget, POSTGRES_TARGET } from './connection-settings.ts';
+import { type ConnectionTarget, postgresTarget } from './connection-target.ts';
 import { principalOf } from './identities.ts';
-import { API, connectionNameOf, type PostgresSetupInput, roleNameOf } from './input.ts';
+import { API, connectionNameOf, type PostgresSetupInput } from './input.ts';
 import { servicePrincipalSecret } from './sp-secret.ts';
 
 export interface LinkerRecord extends UndoRecord {
@@ -25,16 +25,16 @@ const AUTH_TYPES = {
   sp: 'servicePrincipalSecret',
 } as const;
 
+/** `database` says which database user and settings the linker is for (PostgreSQL's when absent). */
 export function serviceConnectorStep(
   input: PostgresSetupInput,
   services: Services,
-  database: ConnectionTarget = POSTGRES_TARGET,
+  database: ConnectionTarget = postgresTarget(input, services),
 ): Step<LinkerRecord> {
   const name = connectionNameOf(input);
-  const role = roleNameOf(input);
   const linker = `${input.app.id}/providers/Microsoft.ServiceLinker/linkers/${name}`;
   const target = `${input.server.id}/databases/${input.database}`;
-  const matches = (found: Record<string, unknown>) => {
+  const matches = (found: Record<string, unknown>, role: string) => {
     const props = (found.properties ?? {}) as Record<string, any>;
     return (
       props.provisioningState === 'Succeeded' &&
@@ -48,14 +48,14 @@ export function serviceConnectorStep(
     id: SERVICE_CONNECTOR,
     title: `Service Connector connection ${name}`,
     resource: input.app.id,
-    after: [database.after],
+    after: [database.userStep],
     preview: () => [
-      `register the connection ${name} from ${input.app.name} to ${input.server.name}/${input.database} with Service Connector (${AUTH_TYPES[input.auth.kind]}, user ${role}, client type ${input.clientType})`,
-      `Service Connector writes the ${database.prefix}_* settings of the app; the other settings stay`,
+      `register the connection ${name} from ${input.app.name} to ${input.server.name}/${input.database} with Service Connector (${AUTH_TYPES[input.auth.kind]}, user ${database.plannedUserName}, client type ${input.clientType})`,
+      `Service Connector writes the ${database.settingsLabel} settings of the app; the other settings stay`,
     ],
     async isDone(ctx) {
       const found = await readArm(services, linker, API.linker, `reading the connection ${name}`, ctx.signal);
-      return found !== undefined && matches(found);
+      return found !== undefined && matches(found, await database.userName(ctx.signal));
     },
     async apply(ctx) {
       const found = await readArm(services, linker, API.linker, `reading the connection ${name}`, ctx.signal);
@@ -64,6 +64,7 @@ export function serviceConnectorStep(
           `${input.app.name} already has a connection named ${name} made differently: choose another name with --connection`,
         );
       const principal = await principalOf(services, input, ctx.signal);
+      const role = await database.userName(ctx.signal);
       const auth = input.auth;
       const authInfo: Record<string, unknown> =
         auth.kind === 'system'

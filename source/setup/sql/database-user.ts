@@ -1,0 +1,149 @@
+/**
+ * `database-user` for Azure SQL: the app's identity as a contained database user
+ * (`CREATE USER [name] FROM EXTERNAL PROVIDER`, or `WITH OBJECT_ID` when the name is not the
+ * identity's unique display name) and the grants of `--grants`: db_datareader, db_datawriter and
+ * db_ddladmin by default, CONTROL on the database (the Azure CLI's grant) with `owner`. A user of that
+ * name mapped to the same identity is kept (only missing grants are added); one mapped to another
+ * identity is dropped and created again only with consent. Undo drops the user only if this run
+ * created it, and otherwise takes back only the grants this run added.
+ */
+import type { Services } from '../../core/services.ts';
+import { readGrants, readUsers } from '../../doctor/database-probe-sql.ts';
+import { SqlServerError, type SqlSession } from '../../doctor/sql-session.ts';
+import { APP_IDENTITY } from '../postgres/app-identity.ts';
+import type { Step } from '../step.ts';
+import { addressOf, withSqlSession } from './database-login.ts';
+import { undoSqlDatabaseUser } from './database-user-undo.ts';
+import { ENTRA_ADMIN } from './entra-admin.ts';
+import { FIREWALL_TEMP } from './firewall-temp.ts';
+import { plannedUserName, sqlPrincipalOf } from './identity.ts';
+import type { SqlSetupInput } from './input.ts';
+import { handOffScript } from './user-hand-off.ts';
+import { type SqlUserRecord, sameGuid, sameName } from './user-record.ts';
+import { createUserSql, dropUserSql, grantStatements, grantsFor, revokeStatements } from './user-sql.ts';
+
+export { setSqlUndoConnectTo, undoSqlDatabaseUser } from './database-user-undo.ts';
+export type { SqlUserRecord } from './user-record.ts';
+
+export const DATABASE_USER = 'database-user';
+
+export function sqlDatabaseUserStep(input: SqlSetupInput, services: Services): Step<SqlUserRecord> {
+  const { server, database } = input;
+  const stale = input.staleRoleObjectId;
+  const wanted = grantsFor(input.grants);
+  const named = plannedUserName(input);
+  const handingOff = input.networkPath === 'private-network';
+  return {
+    id: DATABASE_USER,
+    title: `Database user for ${input.app.name} in ${server.name}/${database}`,
+    resource: `${server.id}/databases/${database}/users`,
+    after: [ENTRA_ADMIN, FIREWALL_TEMP, ...(input.auth.kind === 'sp' ? [] : [APP_IDENTITY])],
+    ...(stale
+      ? {
+          consent: `drops the database user ${named}, now mapped to another identity (${stale}), and creates it again`,
+        }
+      : {}),
+    preview: () => [
+      ...(stale
+        ? [`drop the database user ${named} (mapped to ${stale}, an identity that no longer matches)`]
+        : []),
+      input.dbUser
+        ? `create the user [${input.dbUser}] in ${database} for the app's identity: CREATE USER ... FROM EXTERNAL PROVIDER WITH OBJECT_ID`
+        : `create the user named ${named} in ${database}: CREATE USER ... FROM EXTERNAL PROVIDER (WITH OBJECT_ID if the name is not unique in Entra)`,
+      input.grants === 'owner'
+        ? `grant it CONTROL on the database ${database} (as the Azure CLI does: it may do anything in the database)`
+        : `add it to db_datareader, db_datawriter and db_ddladmin (read, write and change the schema of ${database}; not owner)`,
+      ...(handingOff
+        ? ['the server is reachable only from its network: these statements go to a sqlcmd script']
+        : []),
+    ],
+    async isDone(ctx) {
+      if (handingOff) return false;
+      const principal = await sqlPrincipalOf(services, input, ctx.signal);
+      return withSqlSession(services, addressOf(input), database, ctx.signal, async (session) => {
+        const user = (await readUsers(session)).find((u) => sameName(u.name, principal.userName));
+        if (!user || !sameGuid(user.sid, principal.clientId)) return false;
+        const held = await readGrants(session, user.name);
+        return wanted.every((g) => held.includes(g));
+      });
+    },
+    async apply(ctx) {
+      const principal = await sqlPrincipalOf(services, input, ctx.signal);
+      const name = principal.userName;
+      if (handingOff) return handOffScript(input, ctx.runId, name, principal.objectId, wanted);
+      return withSqlSession(services, addressOf(input), database, ctx.signal, async (session) => {
+        const users = await readUsers(session);
+        const existing = users.find((u) => sameName(u.name, name));
+        const other = users.find((u) => sameGuid(u.sid, principal.clientId) && !sameName(u.name, name));
+        if (other)
+          throw new Error(
+            `the identity already has the database user ${other.name} in ${database}: use it with --db-user ${other.name}`,
+          );
+        const record: SqlUserRecord = {
+          server: server.id,
+          serverName: server.name,
+          fqdn: server.fqdn,
+          port: server.port,
+          database,
+          user: name,
+          sid: principal.clientId,
+          created: !existing,
+          added: [],
+          replaced: null,
+        };
+        if (existing && !sameGuid(existing.sid, principal.clientId)) {
+          if (!existing.sid || (existing.type !== 'E' && existing.type !== 'X'))
+            throw new Error(
+              `a database user named ${name} exists in ${database} and is not an Entra user: choose another name with --db-user`,
+            );
+          if (!stale || !sameGuid(stale, existing.sid))
+            throw new Error(
+              `the database user ${name} is mapped to another identity (${existing.sid}); run the doctor and agree to replace it, or choose another name with --db-user`,
+            );
+          record.replaced = { sid: existing.sid, grants: await readGrants(session, existing.name) };
+          record.created = true;
+        }
+        const held = record.created ? [] : await readGrants(session, name);
+        record.added = record.created ? [] : wanted.filter((g) => !held.includes(g));
+        await ctx.checkpoint(record);
+        if (record.replaced) {
+          ctx.progress(`dropping the stale user ${name}`);
+          await session.query(dropUserSql(name));
+        }
+        if (record.created) {
+          ctx.progress(`creating the user ${name}`);
+          await createUser(session, name, principal.entraName, principal.objectId);
+        }
+        ctx.progress(`granting ${name} on ${database}`);
+        for (const statement of grantStatements(name, database, record.created ? wanted : record.added))
+          await session.query(statement);
+        return record;
+      });
+    },
+    undo: (ctx, record) => undoSqlDatabaseUser(services, ctx, record, input.connectTo),
+    manualUndo: (record) =>
+      record.created
+        ? [
+            `sqlcmd -S ${record.fqdn} -d ${record.database} --authentication-method ActiveDirectoryDefault -Q "${dropUserSql(record.user).replace(/"/g, '""')}"`,
+          ]
+        : record.added.length > 0
+          ? [
+              `sqlcmd -S ${record.fqdn} -d ${record.database} --authentication-method ActiveDirectoryDefault -Q "${revokeStatements(record.user, record.database, record.added).join('; ').replace(/"/g, '""')}"`,
+            ]
+          : [],
+  };
+}
+
+/**
+ * The plain form resolves the name in Entra; when the user is named otherwise (`--db-user`) or the
+ * name is not unique there (33131), the form with the object id picks the identity exactly.
+ */
+async function createUser(session: SqlSession, name: string, entraName: string, objectId: string) {
+  if (!sameName(name, entraName)) return void (await session.query(createUserSql(name, objectId)));
+  try {
+    await session.query(createUserSql(name));
+  } catch (error) {
+    if (!(error instanceof SqlServerError) || error.number !== 33131) throw error;
+    await session.query(createUserSql(name, objectId));
+  }
+}

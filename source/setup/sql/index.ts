@@ -1,0 +1,98 @@
+/**
+ * The guided Azure SQL setup as steps for the engine: the app's identity, the server's single Entra
+ * admin (replaced only with consent, put back on undo), a temporary firewall rule when this machine
+ * is refused, the contained database user and its roles, the connection (Service Connector or app
+ * settings, the same steps as PostgreSQL's) and a final check. Step ids are public API.
+ */
+import type { ConnectToMap } from '../../core/connect-to.ts';
+import type { Services } from '../../core/services.ts';
+import { APP_IDENTITY, appIdentityStep, undoAppIdentity } from '../postgres/app-identity.ts';
+import { APP_SETTINGS, appSettingsStep, undoAppSettings } from '../postgres/app-settings.ts';
+import {
+  SERVICE_CONNECTOR,
+  serviceConnectorStep,
+  undoServiceConnector,
+} from '../postgres/service-connector.ts';
+import type { Step, StepUndoer } from '../step.ts';
+import { sqlTarget } from './connection-target.ts';
+import {
+  DATABASE_USER,
+  setSqlUndoConnectTo,
+  sqlDatabaseUserStep,
+  undoSqlDatabaseUser,
+} from './database-user.ts';
+import { ENTRA_ADMIN, sqlEntraAdminStep, undoSqlEntraAdmin } from './entra-admin.ts';
+import {
+  FIREWALL_TEMP,
+  FIREWALL_TEMP_REMOVE,
+  removeSqlRule,
+  sqlFirewallTempRemoveStep,
+  sqlFirewallTempStep,
+} from './firewall-temp.ts';
+import { type SqlSetupInput, sqlConnectionNameOf } from './input.ts';
+import { sqlVerifyStep, VERIFY } from './verify.ts';
+
+export { type SqlSetupInput, sqlConnectionNameOf, sqlProblemsOf } from './input.ts';
+
+/** Every step id the Azure SQL flow can plan, in plan order. */
+export const SQL_STEP_IDS = [
+  APP_IDENTITY,
+  ENTRA_ADMIN,
+  FIREWALL_TEMP,
+  DATABASE_USER,
+  SERVICE_CONNECTOR,
+  APP_SETTINGS,
+  VERIFY,
+  FIREWALL_TEMP_REMOVE,
+] as const;
+
+/**
+ * The steps of one Azure SQL setup. Call `sqlProblemsOf(input)` first. `app-identity` is left out for
+ * a service principal; `service-connector` or `app-settings` depending on `input.linker`.
+ */
+export function sqlSetupSteps(input: SqlSetupInput, services: Services): Step[] {
+  // The linker's default name is SQL's, not PostgreSQL's.
+  const linked = { ...input, connectionName: sqlConnectionNameOf(input) };
+  const target = sqlTarget(linked, services);
+  const connection = input.linker
+    ? serviceConnectorStep(linked, services, target)
+    : appSettingsStep(linked, services, target);
+  return [
+    ...(input.auth.kind === 'sp' ? [] : [appIdentityStep(input, services) as unknown as Step]),
+    sqlEntraAdminStep(input, services) as unknown as Step,
+    sqlFirewallTempStep(input, services) as unknown as Step,
+    sqlDatabaseUserStep(input, services) as unknown as Step,
+    connection as unknown as Step,
+    sqlVerifyStep(input, services, [connection.id]),
+    sqlFirewallTempRemoveStep(input, services, [VERIFY]),
+  ];
+}
+
+/**
+ * The undo of every Azure SQL step by id, for `undoFromJournal`: each needs only its journal record.
+ * `connectTo` is this process's `--connect-to` mapping, used to log in to the database again.
+ */
+export function sqlUndoers(services: Services, connectTo?: ConnectToMap): StepUndoer[] {
+  setSqlUndoConnectTo(connectTo);
+  const undoer = (id: string, title: string, undo: (ctx: any, record: any) => Promise<any>): StepUndoer => ({
+    id,
+    title,
+    undo: (ctx, record) => undo(ctx, record),
+    manualUndo: () => [],
+  });
+  return [
+    undoer(APP_IDENTITY, 'Managed identity of the app', (ctx, r) => undoAppIdentity(services, ctx, r)),
+    undoer(ENTRA_ADMIN, 'Entra admin', (ctx, r) => undoSqlEntraAdmin(services, ctx, r)),
+    undoer(FIREWALL_TEMP, 'Temporary firewall rule', (ctx, r) => removeSqlRule(services, ctx, r)),
+    undoer(DATABASE_USER, 'Database user', (ctx, r) => undoSqlDatabaseUser(services, ctx, r, connectTo)),
+    undoer(SERVICE_CONNECTOR, 'Service Connector connection', (ctx, r) =>
+      undoServiceConnector(services, ctx, r),
+    ),
+    undoer(APP_SETTINGS, 'App settings', (ctx, r) => undoAppSettings(services, ctx, r)),
+    undoer(VERIFY, 'Check', async () => ({ status: 'already-gone', reason: 'the check changed nothing' })),
+    undoer(FIREWALL_TEMP_REMOVE, 'Remove the temporary rule', async () => ({
+      status: 'already-gone',
+      reason: 'the temporary rule stays removed',
+    })),
+  ];
+}
