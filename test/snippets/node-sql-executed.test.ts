@@ -18,6 +18,7 @@ import { startTwin, type Twin } from '../azure-twin/index.ts';
 import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 import { sqlLogin } from '../azure-twin/testing/tedious-client.ts';
 import { type AppIdentities, appIdentities, createSqlUser, runFiles, settingsEnv } from './harness.ts';
+import { NODE_RUNNERS } from './node-runners.ts';
 import { startShortLivedMsi } from './short-lived-msi.ts';
 
 const RESOLVE_ONE_HOST = fileURLToPath(new URL('./resolve-one-host.cjs', import.meta.url));
@@ -34,22 +35,6 @@ before(async () => {
 after(async () => {
   await twin?.close();
 });
-
-const RUNNER = `'use strict';
-const { connect, query } = require('./db.js');
-const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-(async () => {
-  const first = await connect();
-  const a = await query(first, 'SELECT USER_NAME() AS who');
-  await wait(Number(process.env.WAIT_MS));
-  // A second sign-in while the first connection is still open: tedious asks the credential again.
-  const second = await connect();
-  const b = await query(second, 'SELECT USER_NAME() AS who');
-  first.close();
-  second.close();
-  console.log(JSON.stringify({ first: a[0].who, second: b[0].who }));
-})().catch((error) => { console.error(error.message); process.exit(1); });
-`;
 
 for (const auth of ['system', 'user'] as const) {
   test(`nodejs · sql · ${auth}: signs in as the identity's contained user, and again after the token expired`, async () => {
@@ -75,7 +60,7 @@ for (const auth of ['system', 'user'] as const) {
     });
     try {
       const result = await runFiles(
-        [...snippet.files, { path: 'run.js', language: 'javascript', content: RUNNER }],
+        [...snippet.files, { path: 'run.js', language: 'javascript', content: NODE_RUNNERS.sql }],
         ['node', '--require', RESOLVE_ONE_HOST, 'run.js'],
         {
           ...settingsEnv(snippet),
