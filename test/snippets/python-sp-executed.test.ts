@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startTwin, type Twin } from '../azure-twin/index.ts';
+import { DJANGO_RUNNER } from './python-runners.ts';
 import { ServicePrincipalApp } from './service-principal.ts';
 
 const PYTHON = '/usr/bin/python3';
@@ -78,4 +79,16 @@ test("python · mysql · sp: signs in as the service principal's user, and again
   } finally {
     twin.entra.setTokenLifetime(undefined);
   }
+});
+
+test("django · postgres · sp: the backend signs in with the client secret as the service principal's role", async () => {
+  const { result, who } = await app.run({
+    database: 'postgres',
+    clientType: 'django',
+    runner: { path: 'run.py', language: 'python', content: DJANGO_RUNNER },
+    command: [PYTHON, 'run.py'],
+    waitMs: 0,
+  });
+  assert.equal(result.code, 0, `the snippet failed: ${result.stderr}${result.stdout}`);
+  assert.deepEqual(JSON.parse(result.stdout.trim()), { first: who, second: who });
 });

@@ -62,7 +62,7 @@ export class ServicePrincipalApp {
    */
   async run(options: {
     database: SpDatabase;
-    clientType: 'nodejs' | 'python' | 'php' | 'ruby';
+    clientType: 'nodejs' | 'python' | 'django' | 'php' | 'ruby';
     runner: SnippetFile;
     command: [string, ...string[]];
     clientSecret?: string;
