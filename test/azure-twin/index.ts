@@ -31,6 +31,7 @@ import {
 } from './framework/audiences.ts';
 import { TwinClock } from './framework/clock.ts';
 import { type CloudJson, cloudJson } from './framework/cloud.ts';
+import { EntraTokenEndpoint } from './framework/entra-token.ts';
 import { FaultInjector } from './framework/faults.ts';
 import { internalRoutes } from './framework/internal.ts';
 import { LroManager } from './framework/lro.ts';
@@ -116,6 +117,17 @@ export interface Twin {
   msiHeader: string;
   /** IDENTITY_ENDPOINT/IDENTITY_HEADER for the app with this ARM id (its system identity and UAMIs). */
   msiFor(appResourceId: string): { IDENTITY_ENDPOINT: string; IDENTITY_HEADER: string };
+  /**
+   * Microsoft Entra's token endpoint for a service principal's client secret (client-credentials
+   * grant): `authorityHost` is the value for AZURE_AUTHORITY_HOST.
+   */
+  entra: {
+    authorityHost: string;
+    /** Adds a client secret to the app `appId` (a service principal in the world) and returns it. */
+    addClientSecret(appId: string, secret?: string): string;
+    /** Issue tokens that expire `seconds` after they are issued (undefined: the twin's usual lifetime). */
+    setTokenLifetime(seconds: number | undefined): void;
+  };
   caPath: string;
   caPem: string;
   /** System CA bundle + twin CA, for NODE_EXTRA_CA_CERTS. */
@@ -208,10 +220,10 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     () => clock.nowIso(),
   );
 
-  const issue = (who: Principal, audience: string): string => {
+  const issue = (who: Principal, audience: string, config: TokenConfig = tokenConfig): string => {
     const aud = issuedAudience(audience);
     const withProfile = sameAudience(aud, ARM_AUDIENCE) || sameAudience(aud, `${graphUrl}/`);
-    return issueToken(tokenConfig, subjectOf(who), aud, withProfile);
+    return issueToken(config, subjectOf(who), aud, withProfile);
   };
   const expiry = tokenConfig.t0 + tokenConfig.lifetimeSeconds;
 
@@ -272,6 +284,21 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     token: (who, resource) => ({ token: issue(who, resource), exp: expiry }),
   });
   await msi.listen();
+  let entraLifetimeSeconds: number | undefined;
+  const entra = new EntraTokenEndpoint({
+    tenantId: world.tenantId,
+    principal,
+    tls: { cert: serverCert.cert, key: serverCert.key },
+    token: (who, resource) => {
+      if (entraLifetimeSeconds === undefined) {
+        return { token: issue(who, resource), expiresIn: expiry - clock.nowSeconds() };
+      }
+      // A token issued now that expires soon, signed as every other: for tests that outlive a token.
+      const config = { ...tokenConfig, t0: clock.nowSeconds(), lifetimeSeconds: entraLifetimeSeconds };
+      return { token: issue(who, resource, config), expiresIn: entraLifetimeSeconds };
+    },
+  });
+  await entra.listen();
   const defaultApp = `/subscriptions/${world.defaultSubscriptionId}/resourceGroups/rg-orders/providers/Microsoft.Web/sites/orders-api`;
 
   let databasesHandle: { close(): Promise<void> } | undefined;
@@ -340,6 +367,13 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     msiEndpoint: msi.endpoint,
     msiHeader: msi.headerFor(defaultApp),
     msiFor: (app) => ({ IDENTITY_ENDPOINT: msi.endpoint, IDENTITY_HEADER: msi.headerFor(app) }),
+    entra: {
+      authorityHost: entra.authorityHost,
+      addClientSecret: (appId, secret) => entra.addClientSecret(appId, secret),
+      setTokenLifetime: (seconds) => {
+        entraLifetimeSeconds = seconds;
+      },
+    },
     caPath,
     caPem: ca.caPem,
     caBundlePath,
@@ -384,6 +418,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await msi.close();
+      await entra.close();
       await databasesHandle?.close();
       await tds?.close();
       await rm(dir, { recursive: true, force: true });

@@ -15,6 +15,7 @@ import type { Snippet, SnippetFile } from '../../source/snippets/types.ts';
 import type { Principal } from '../azure-twin/api.ts';
 import { IDS, OSSRDBMS_AUDIENCE, type Twin } from '../azure-twin/index.ts';
 import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
+import { sqlLogin } from '../azure-twin/testing/tedious-client.ts';
 import { startShortLivedMsi } from './short-lived-msi.ts';
 
 const REPO_NODE_MODULES = fileURLToPath(new URL('../../node_modules', import.meta.url));
@@ -88,6 +89,23 @@ export async function createMysqlUser(twin: Twin, user: string, principal: Princ
     await admin.query('FLUSH privileges;');
   } finally {
     await admin.end();
+  }
+}
+
+/**
+ * Azure SQL: the contained user for `displayName`, made as the setup makes it (Dana, the server's
+ * Entra admin, signs in with her SQL token; the user is resolved in Entra by its display name).
+ */
+export async function createSqlUser(twin: Twin, displayName: string): Promise<void> {
+  const login = await sqlLogin(twin, twin.tokens.issue(IDS.dana, 'sql'));
+  if (!login.ok) throw new Error(`the Entra admin could not sign in: ${login.message}`);
+  try {
+    const name = `[${displayName.replace(/]/g, ']]')}]`;
+    await login.query(`CREATE USER ${name} FROM EXTERNAL PROVIDER`);
+    await login.query(`ALTER ROLE db_datareader ADD MEMBER ${name}`);
+    await login.query(`ALTER ROLE db_datawriter ADD MEMBER ${name}`);
+  } finally {
+    login.close();
   }
 }
 

@@ -5,6 +5,7 @@
 import { after, before, test } from 'node:test';
 import { startTwin, type Twin } from '../azure-twin/index.ts';
 import { type AppIdentities, appIdentities, assertExecuted, executeSnippet } from './harness.ts';
+import { DJANGO_RUNNER } from './python-runners.ts';
 
 /** Debian's interpreter, which has python3-psycopg2, python3-pymysql and python3-azure (test/servers/install.sh). */
 const PYTHON = '/usr/bin/python3';
@@ -63,39 +64,6 @@ for (const database of ['postgres', 'mysql'] as const) {
     });
   }
 }
-
-/** Django (Debian's python3-django) with the generated backend and DATABASES, as a settings module would load them. */
-const DJANGO_RUNNER = `import json
-import os
-import time
-
-import django
-from django.conf import settings
-
-namespace = {}
-exec(open("settings_database.py").read(), namespace)
-settings.configure(DATABASES=namespace["DATABASES"], INSTALLED_APPS=[], USE_TZ=True)
-django.setup()
-
-from django.db import connections  # noqa: E402
-
-
-def who(connection):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT CURRENT_USER")
-        return cursor.fetchone()[0]
-
-
-first = connections["default"]
-a = who(first)
-time.sleep(int(os.environ["WAIT_MS"]) / 1000)
-# A second connection while the first stays open, made after the first token expired.
-second = connections.create_connection("default")
-b = who(second)
-first.close()
-second.close()
-print(json.dumps({"first": a, "second": b}))
-`;
 
 for (const auth of ['system', 'user'] as const) {
   test(`django · postgres · ${auth}: the backend signs in as the identity's role, and again after the token expired`, async () => {

@@ -27,7 +27,9 @@ function tokenFunction({ auth, prefix }: TemplateContext): string[] {
       "        'content' => $form,",
       "        'timeout' => 10,",
       '    ]]);',
-      '    $body = file_get_contents("https://login.microsoftonline.com/$tenant/oauth2/v2.0/token", false, $context);',
+      "    // AZURE_AUTHORITY_HOST, as the Azure SDKs read it, names a sovereign cloud's authority.",
+      "    $authority = rtrim(getenv('AZURE_AUTHORITY_HOST') ?: 'https://login.microsoftonline.com', '/');",
+      '    $body = file_get_contents("$authority/$tenant/oauth2/v2.0/token", false, $context);',
       '    return access_token($body);',
       '}',
     ];

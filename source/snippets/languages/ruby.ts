@@ -14,8 +14,10 @@ function tokenMethod({ auth, prefix }: TemplateContext): string[] {
     return [
       'def azure_token(resource)',
       `  tenant = URI.encode_www_form_component(ENV.fetch("${prefix}_TENANTID"))`,
+      "  # AZURE_AUTHORITY_HOST, as the Azure SDKs read it, names a sovereign cloud's authority.",
+      '  authority = ENV.fetch("AZURE_AUTHORITY_HOST", "https://login.microsoftonline.com").chomp("/")',
       '  response = Net::HTTP.post_form(',
-      '    URI("https://login.microsoftonline.com/#{tenant}/oauth2/v2.0/token"),',
+      '    URI("#{authority}/#{tenant}/oauth2/v2.0/token"),',
       '    "grant_type" => "client_credentials",',
       `    "client_id" => ENV.fetch("${prefix}_CLIENTID"),`,
       `    "client_secret" => ENV.fetch("${prefix}_CLIENTSECRET"),`,

@@ -323,6 +323,26 @@ export const FIDELITY: FidelityRow[] = [
     refusal: { test: 'a server id instead of a database id is TargetTypeNotSupported' },
   },
   {
+    area: 'Entra ID',
+    operation: 'POST /{tenant}/oauth2/v2.0/token (client credentials, client secret)',
+    shape: {
+      none: 'Entra has no azure-rest-api-specs examples; request and answer from the identity platform reference',
+    },
+    refusal: {
+      test: "a wrong secret is refused with AADSTS7000215 in Entra's body, and the secret is not echoed",
+    },
+  },
+  {
+    area: 'Entra ID',
+    operation: 'GET /{tenant}/v2.0/.well-known/openid-configuration',
+    shape: {
+      none: 'Entra has no azure-rest-api-specs examples; fields from the OpenID Connect reference',
+    },
+    refusal: {
+      test: 'an unknown app, an unknown tenant, a scope without /.default and another grant are refused as Entra refuses them',
+    },
+  },
+  {
     area: 'Graph',
     operation: 'GET /me, /users/{id}',
     shape: {
