@@ -13,6 +13,8 @@ export interface FlagSpec {
   value?: string;
   group: FlagGroup;
   help: string;
+  /** An on/off flag that may also carry `=key=value` words glued to it (`--system-identity mysql-identity-id=X`). */
+  optionalValue?: boolean;
   /** Key under `DoctorOptions.target` for target flags. */
   targetKey?: string;
   /** The commands that take this flag; absent when every command does. */
@@ -114,6 +116,7 @@ export const FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'system-identity',
+    optionalValue: true,
     group: 'setup',
     commands: ['setup'],
     help: "auth: the app's system-assigned managed identity",

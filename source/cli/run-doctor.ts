@@ -12,6 +12,7 @@ import type { Services } from '../core/services.ts';
 import { type ChooseTarget, createSession, type Session } from '../core/session.ts';
 import type { Check, DoctorOptions } from '../core/types.ts';
 import { Interrupts } from '../setup/interrupts.ts';
+import type { RunDocument } from '../setup/journal.ts';
 import type { StepUndoer } from '../setup/step.ts';
 import { assertCloudRegistered } from './cloud-option.ts';
 import type { CliIo } from './io.ts';
@@ -169,13 +170,16 @@ async function announceUnfinishedRuns(
       for (const run of await journal.unfinishedRuns()) io.stderr.write(`${unfinishedNotice(run)}\n`);
       return;
     }
-    const undoers = async () => {
-      if (deps.undoers) return deps.undoers(services);
-      const { postgresUndoers } = await import('../setup/postgres/index.ts');
-      return postgresUndoers(services);
-    };
-    const steps = await undoers().catch(() => []);
-    void offerUnfinished({ journal, bus: session.bus, prompter, undoers: () => steps }).catch(() => {});
+    const undoersFor = deps.undoers
+      ? () => deps.undoers!(services)
+      : await import('../setup/undoers-for.ts')
+          .then(
+            ({ undoersForRun }) =>
+              (run: RunDocument) =>
+                undoersForRun(run, services),
+          )
+          .catch(() => () => []);
+    void offerUnfinished({ journal, bus: session.bus, prompter, undoers: undoersFor }).catch(() => {});
   } catch {
     // The journal is advisory here: the doctor runs whatever state it is in.
   }
