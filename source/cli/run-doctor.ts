@@ -138,6 +138,8 @@ export async function runDoctor(
       color: colorEnabled(mode, io.env, io.stdoutIsTTY),
       cancel,
       ...(interrupts ? { interrupt: () => void interrupts.interrupt() } : {}),
+      // The code screen after a setup started with `s`.
+      ...(interrupts ? { snippetsFor: (await import('../setup/connection-code.ts')).connectionCodeFor } : {}),
       stdout: io.stdout,
       stderr: io.stderr,
     };
