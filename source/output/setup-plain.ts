@@ -138,7 +138,9 @@ export function outcomeLines(outcome: SetupOutcome, exitCode: number): string[] 
       return ['Nothing was changed.', `Exit code ${exitCode}.`];
     case 'ran': {
       const snippet = snippetOfOutcome(outcome);
-      const code = snippet ? ['', 'Connection code', '', ...plainSnippet(snippet).trimEnd().split('\n')] : [];
+      const code = snippet
+        ? ['', 'Connection code', '', ...plainSnippet(snippet).trimEnd().split('\n'), '']
+        : [];
       return [...closingLinesOf(outcome.result), ...code, `Exit code ${exitCode}.`];
     }
   }
