@@ -154,6 +154,23 @@ test('setup --dry-run --json: one document with the plan, status planned, and no
   assertNoTokens(run.stdout, run.stderr);
 });
 
+test('setup mysql --dry-run --json plans the MySQL steps (server identity, database user) and writes nothing', async () => {
+  writes.length = 0;
+  const args = SETUP.filter((arg) => arg !== '--plain' && arg !== '--yes').map((arg) =>
+    arg === 'postgres' ? 'mysql' : arg === 'pg-orders' ? 'mysql-orders' : arg,
+  );
+  const run = await cli([...args, '--dry-run', '--json']);
+  const document = JSON.parse(run.stdout);
+  assert.equal(document.setup.status, 'planned', JSON.stringify(document.setup.reasons));
+  const ids = document.setup.plan.map((step: { id: string }) => step.id);
+  assert.ok(ids.includes('server-identity'), ids.join(', '));
+  assert.ok(ids.includes('database-user'), ids.join(', '));
+  assert.ok(!ids.includes('database-role'), 'no PostgreSQL step in a MySQL plan');
+  assert.match(document.setup.title, /orders-api → mysql-orders\/orders/);
+  assert.deepEqual(writes, []);
+  assertNoTokens(run.stdout, run.stderr);
+});
+
 test('Ctrl-C in the middle of setup: rolled back, exit 130, the twin and PostgreSQL as before', async () => {
   const stateBefore = stateOf(twin);
   const rolesBefore = await rolesOf(twin);
