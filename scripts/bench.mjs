@@ -1,6 +1,8 @@
 // `npm run bench [-- --runs N]`: startup figures of the built CLI for the README.
 // `npm run bench -- --doctor [--check-user]`: a full doctor run against the twin with 150 ms per
 // request, against its longest chain of dependent requests (scripts/bench-doctor.mjs).
+// `npm run bench -- --setup [--lro-delay MS]`: a full PostgreSQL setup in process against the twin with
+// delayed long-running operations, against the critical path of its steps (scripts/bench-setup.mjs).
 // Builds dist/ when it is missing or older than the sources, then times (wall clock, median of N
 // runs after warm-ups, spawnSync) `node -e 0`, `--version`, `--help` and `doctor --json` with a PATH
 // that has no az, lists the chunks `--help` and `doctor --json` load (none may hold Ink), and, in a
@@ -19,6 +21,8 @@ const { values } = parseArgs({
     runs: { type: 'string' },
     warmup: { type: 'string', default: '3' },
     doctor: { type: 'boolean', default: false },
+    setup: { type: 'boolean', default: false },
+    'lro-delay': { type: 'string' },
     'check-user': { type: 'boolean', default: false },
   },
 });
@@ -45,6 +49,22 @@ if (stale) {
   process.stderr.write('bench: building dist/\n');
   const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) process.exit(1);
+}
+
+if (values.setup) {
+  // The twin and the setup steps are TypeScript: the setup bench runs under tsx, in a process of its own.
+  const setupBench = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'scripts/bench-setup.mjs',
+      ...(values.runs ? ['--runs', values.runs] : []),
+      ...(values['lro-delay'] ? ['--lro-delay', values['lro-delay']] : []),
+    ],
+    { cwd: root, stdio: 'inherit' },
+  );
+  process.exit(setupBench.status ?? 1);
 }
 
 if (values.doctor) {

@@ -13,6 +13,8 @@ export interface FlagSpec {
   value?: string;
   group: FlagGroup;
   help: string;
+  /** An on/off flag that may also carry `=key=value` words glued to it (`--system-identity mysql-identity-id=X`). */
+  optionalValue?: boolean;
   /** Key under `DoctorOptions.target` for target flags. */
   targetKey?: string;
   /** The commands that take this flag; absent when every command does. */
@@ -114,6 +116,7 @@ export const FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'system-identity',
+    optionalValue: true,
     group: 'setup',
     commands: ['setup'],
     help: "auth: the app's system-assigned managed identity",
@@ -211,7 +214,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'setup',
     usage: 'setup <postgres|mysql|sql>',
-    summary: 'guided passwordless setup with rollback (postgres; mysql and sql arrive later)',
+    summary: 'guided passwordless setup with rollback (postgres and mysql; sql arrives later)',
     available: true,
   },
   {

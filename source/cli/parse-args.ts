@@ -34,9 +34,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     const { spec, shown, inline } = lookUp(token);
     if (!spec.value) {
-      if (inline !== undefined)
+      if (inline !== undefined && !spec.optionalValue)
         throw new UsageError(`${shown} takes no value; got '${inline}'.`, [HELP_HINT]);
-      flags.set(spec.name, true);
+      flags.set(spec.name, inline ?? true);
       continue;
     }
     let value = inline;

@@ -12,6 +12,7 @@ import type { Services } from '../core/services.ts';
 import { type ChooseTarget, createSession, type Session } from '../core/session.ts';
 import type { Check, DoctorOptions } from '../core/types.ts';
 import { Interrupts } from '../setup/interrupts.ts';
+import type { RunDocument } from '../setup/journal.ts';
 import type { StepUndoer } from '../setup/step.ts';
 import { assertCloudRegistered } from './cloud-option.ts';
 import type { CliIo } from './io.ts';
@@ -137,6 +138,8 @@ export async function runDoctor(
       color: colorEnabled(mode, io.env, io.stdoutIsTTY),
       cancel,
       ...(interrupts ? { interrupt: () => void interrupts.interrupt() } : {}),
+      // The code screen after a setup started with `s`.
+      ...(interrupts ? { snippetsFor: (await import('../setup/connection-code.ts')).connectionCodeFor } : {}),
       stdout: io.stdout,
       stderr: io.stderr,
     };
@@ -169,13 +172,16 @@ async function announceUnfinishedRuns(
       for (const run of await journal.unfinishedRuns()) io.stderr.write(`${unfinishedNotice(run)}\n`);
       return;
     }
-    const undoers = async () => {
-      if (deps.undoers) return deps.undoers(services);
-      const { postgresUndoers } = await import('../setup/postgres/index.ts');
-      return postgresUndoers(services);
-    };
-    const steps = await undoers().catch(() => []);
-    void offerUnfinished({ journal, bus: session.bus, prompter, undoers: () => steps }).catch(() => {});
+    const undoersFor = deps.undoers
+      ? () => deps.undoers!(services)
+      : await import('../setup/undoers-for.ts')
+          .then(
+            ({ undoersForRun }) =>
+              (run: RunDocument) =>
+                undoersForRun(run, services),
+          )
+          .catch(() => () => []);
+    void offerUnfinished({ journal, bus: session.bus, prompter, undoers: undoersFor }).catch(() => {});
   } catch {
     // The journal is advisory here: the doctor runs whatever state it is in.
   }

@@ -10,6 +10,7 @@ import { colorEnabled, type OutputMode, resolveMode } from '../core/mode.ts';
 import { createPromptChannel, refusingPrompter } from '../core/prompter.ts';
 import { createSession } from '../core/session.ts';
 import type { DoctorOptions } from '../core/types.ts';
+import { connectionCodeFor } from '../setup/connection-code.ts';
 import { type SetupFlowDeps, setupFlow } from '../setup/flow.ts';
 import type { SetupRequest } from '../setup/flow-types.ts';
 import { Interrupts } from '../setup/interrupts.ts';
@@ -107,6 +108,7 @@ export async function runSetupCommand(
       color: colorEnabled(mode, io.env, io.stdoutIsTTY),
       cancel,
       interrupt,
+      snippetsFor: connectionCodeFor,
       stdout: io.stdout,
       stderr: io.stderr,
     };

@@ -9,9 +9,9 @@ import { SetupLines } from '../output/setup-plain.ts';
 import { unicodeSupported } from '../output/terminal.ts';
 import { Interrupts } from '../setup/interrupts.ts';
 import { type RunSummary, UnknownRunError } from '../setup/journal.ts';
-import { postgresUndoers } from '../setup/postgres/index.ts';
 import { RunLockedError } from '../setup/run-lock.ts';
 import { undoFromJournal } from '../setup/undo-from-journal.ts';
+import { undoersForRun } from '../setup/undoers-for.ts';
 import { leftLines } from '../setup/wording.ts';
 import type { CliIo } from './io.ts';
 import { nodeDeps } from './run-doctor.ts';
@@ -92,7 +92,8 @@ export async function runUndoCommand(
     const result = await undoFromJournal({
       journal,
       runId,
-      steps: deps.undoers ? deps.undoers(services) : postgresUndoers(services, command.options.connectTo),
+      steps: (run) =>
+        deps.undoers ? deps.undoers(services) : undoersForRun(run, services, command.options.connectTo),
       emit: (event) => lines.handle(event),
       stopSignal: interrupts.stopSignal,
     });

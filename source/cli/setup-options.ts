@@ -11,7 +11,7 @@ import { UsageError } from './usage-error.ts';
 
 const AUTH_FLAGS = ['system-identity', 'user-identity', 'service-principal'] as const;
 /** Flags whose value is a list of `key=value` words, as the Azure CLI takes them. */
-const KEY_VALUE_FLAGS = new Set(['--user-identity', '--service-principal']);
+const KEY_VALUE_FLAGS = new Set(['--system-identity', '--user-identity', '--service-principal']);
 const KEY_VALUE = /^[a-z][a-z-]*=/i;
 
 /**
@@ -57,13 +57,13 @@ export function setupRequestFrom(parsed: Pick<ParsedArgs, 'operands' | 'flags'>)
     throw new UsageError('setup needs the kind of database: sc-doctor setup postgres [flags]', [HELP_HINT]);
   }
   const kind = database.toLowerCase();
-  if (kind === 'mysql' || kind === 'sql') {
-    throw new UsageError(`sc-doctor setup ${kind} arrives in a later version; postgres is here now.`, [
-      `Until then: az webapp connection create ${kind === 'sql' ? 'sql' : 'mysql-flexible'} --help`,
+  if (kind === 'sql') {
+    throw new UsageError('sc-doctor setup sql arrives in a later version; postgres and mysql are here now.', [
+      'Until then: az webapp connection create sql --help',
     ]);
   }
-  if (kind !== 'postgres') {
-    throw new UsageError(`setup knows postgres (mysql and sql arrive later); got '${clip(database)}'.`, [
+  if (kind !== 'postgres' && kind !== 'mysql') {
+    throw new UsageError(`setup knows postgres and mysql (sql arrives later); got '${clip(database)}'.`, [
       HELP_HINT,
     ]);
   }
@@ -74,14 +74,23 @@ export function setupRequestFrom(parsed: Pick<ParsedArgs, 'operands' | 'flags'>)
     return typeof value === 'string' ? value : undefined;
   };
   const request: SetupRequest = {
-    database: 'postgres',
+    database: kind,
     yes: parsed.flags.has('yes'),
     dryRun: parsed.flags.has('dry-run'),
     linker: !parsed.flags.has('no-linker'),
     grants: 'least',
   };
   const auth = authFrom(parsed.flags);
-  if (auth) request.auth = auth;
+  if (auth) {
+    request.auth = auth.choice;
+    if (auth.mysqlIdentityId !== undefined) {
+      if (kind !== 'mysql')
+        throw new UsageError(
+          'mysql-identity-id= is for sc-doctor setup mysql: PostgreSQL needs no server identity.',
+        );
+      request.mysqlIdentityId = auth.mysqlIdentityId;
+    }
+  }
 
   const clientType = flag('client-type');
   if (clientType !== undefined) request.clientType = clientTypeFrom(clientType);
@@ -116,7 +125,11 @@ function dbUserFrom(value: string): string {
   return value;
 }
 
-function authFrom(flags: ParsedArgs['flags']): AuthChoice | undefined {
+/** `mysql-identity-id=<ARM id>` of a user-assigned identity, as the Azure CLI takes it inside the auth flag. */
+const IDENTITY_ID =
+  /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.managedidentity\/userassignedidentities\/[^/]+$/i;
+
+function authFrom(flags: ParsedArgs['flags']): { choice: AuthChoice; mysqlIdentityId?: string } | undefined {
   const given = AUTH_FLAGS.filter((name) => flags.has(name));
   if (given.length > 1) {
     throw new UsageError(
@@ -125,8 +138,28 @@ function authFrom(flags: ParsedArgs['flags']): AuthChoice | undefined {
   }
   const [name] = given;
   if (name === undefined) return undefined;
-  if (name === 'system-identity') return { kind: 'system' };
-  const pairs = keyValues(`--${name}`, String(flags.get(name)));
+  const value = flags.get(name);
+  if (name === 'system-identity' && value !== true && !/^mysql-identity-id=/i.test(String(value)))
+    throw new UsageError(
+      `--system-identity takes no value (only mysql-identity-id=<id> for setup mysql); got '${clip(String(value))}'.`,
+    );
+  const pairs = value === true ? new Map<string, string>() : keyValues(`--${name}`, String(value));
+  const mysqlIdentityId = pairs.get('mysql-identity-id');
+  pairs.delete('mysql-identity-id');
+  if (mysqlIdentityId !== undefined && !IDENTITY_ID.test(mysqlIdentityId))
+    throw new UsageError(
+      `mysql-identity-id must be the resource id of a user-assigned identity; got '${clip(mysqlIdentityId)}'.`,
+      ['Find it with: az identity show -g <group> -n <name> --query id'],
+    );
+  const withIdentity = (choice: AuthChoice) => ({
+    choice,
+    ...(mysqlIdentityId !== undefined ? { mysqlIdentityId } : {}),
+  });
+  if (name === 'system-identity') {
+    for (const key of pairs.keys())
+      throw new UsageError(`--system-identity knows only mysql-identity-id; got '${clip(key)}'.`);
+    return withIdentity({ kind: 'system' });
+  }
   if (pairs.has('secret')) {
     // The value is not echoed: it is a secret, and it is now in the shell history.
     throw new UsageError(
@@ -153,17 +186,17 @@ function authFrom(flags: ParsedArgs['flags']): AuthChoice | undefined {
         ? 'Find it with: az identity show -g <group> -n <name> --query clientId'
         : 'Find it with: az ad sp list --display-name <name> --query [].appId',
     ]);
-  if (name === 'service-principal') return { kind: 'sp', clientId: clientId.toLowerCase() };
+  if (name === 'service-principal') return withIdentity({ kind: 'sp', clientId: clientId.toLowerCase() });
   const subscriptionId = pairs.get('subs-id');
   if (subscriptionId !== undefined && !isGuid(subscriptionId))
     throw new UsageError(
       `--user-identity subs-id must be a subscription id (a GUID); got '${clip(subscriptionId)}'.`,
     );
-  return {
+  return withIdentity({
     kind: 'user',
     clientId: clientId.toLowerCase(),
     ...(subscriptionId ? { subscriptionId: subscriptionId.toLowerCase() } : {}),
-  };
+  });
 }
 
 function keyValues(flag: string, text: string): Map<string, string> {

@@ -4,6 +4,7 @@
  * (source/cli/json-error.ts).
  */
 import type { FrontEnd } from '../core/front-end.ts';
+import { snippetOfOutcome } from '../setup/connection-code.ts';
 import type { SetupStatus } from '../setup/engine.ts';
 import type { LeftBehind, NotDone, RollbackOutcome, StepOutcome } from '../setup/engine-events.ts';
 import type { SetupOutcome } from '../setup/flow-types.ts';
@@ -86,7 +87,13 @@ export const runSetupJson: FrontEnd = async (input) => {
   if (!input.session.setup) throw new Error('this session cannot run setup');
   const outcome = await input.session.setup();
   const exitCode = setupOutcomeExitCode(outcome, input.cancel.signal.aborted);
-  const document = { ...jsonDocument(input.header, outcome.doctor, exitCode), setup: jsonSetup(outcome) };
+  const snippet = snippetOfOutcome(outcome);
+  const document = {
+    ...jsonDocument(input.header, outcome.doctor, exitCode),
+    setup: jsonSetup(outcome),
+    // The connection code of a successful run, as `sc-doctor snippet --json` prints it.
+    snippets: snippet ? [snippet] : [],
+  };
   input.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
   return exitCode;
 };

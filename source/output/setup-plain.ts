@@ -7,6 +7,7 @@ import type { CoreEvent } from '../core/events.ts';
 import type { FrontEnd } from '../core/front-end.ts';
 import { summarize } from '../core/run-checks.ts';
 import { summaryText } from '../core/status-display.ts';
+import { snippetOfOutcome } from '../setup/connection-code.ts';
 import type { PlannedStepView } from '../setup/engine-events.ts';
 import type { SetupOutcome } from '../setup/flow-types.ts';
 import { unfinishedNotice } from '../setup/offer-unfinished.ts';
@@ -19,6 +20,7 @@ import {
   ROLLBACK_LOOK,
   STEP_LOOK,
 } from '../setup/wording.ts';
+import { plainSnippet } from '../snippets/plain.ts';
 import { clean, followDoctor, type PlainStyle } from './plain.ts';
 import { paint, unicodeSupported } from './terminal.ts';
 
@@ -134,8 +136,13 @@ export function outcomeLines(outcome: SetupOutcome, exitCode: number): string[] 
       return [`Exit code ${exitCode}: dry run.`];
     case 'declined':
       return ['Nothing was changed.', `Exit code ${exitCode}.`];
-    case 'ran':
-      return [...closingLinesOf(outcome.result), `Exit code ${exitCode}.`];
+    case 'ran': {
+      const snippet = snippetOfOutcome(outcome);
+      const code = snippet
+        ? ['', 'Connection code', '', ...plainSnippet(snippet).trimEnd().split('\n'), '']
+        : [];
+      return [...closingLinesOf(outcome.result), ...code, `Exit code ${exitCode}.`];
+    }
   }
 }
 

@@ -56,6 +56,8 @@ export interface RunSetupOptions {
   journal: Journal;
   /** The resource the run is locked on: the server's ARM id. */
   target: string;
+  /** The kind of database the steps are for, kept in the journal so `undo` picks the right undoers. */
+  database?: string;
   emit?: EmitEngineEvent;
   /** Asked once per step with a `consent`, before any change. Required when a step has one. */
   confirm?: Confirm;
@@ -145,6 +147,7 @@ async function consentAndApply(plan: Plan, options: RunSetupOptions, runId: stri
   const writer = await journal.create({
     runId,
     target: options.target,
+    ...(options.database ? { database: options.database } : {}),
     steps: views,
     notDone: consented.notDone,
   });

@@ -57,6 +57,22 @@ export function factsFromDoctor(outcomes: readonly CheckOutcome[]): DoctorFacts 
   };
 }
 
+/**
+ * MySQL's single Entra admin as entra-config saw it: `null` when the server has none, `undefined`
+ * when the check did not read it (replacing it then asks consent).
+ */
+export function mysqlAdminOf(
+  outcomes: readonly CheckOutcome[],
+): { login: string; sid: string } | null | undefined {
+  const data = outcome(outcomes, 'entra-config')?.data;
+  if (!data || !('admin' in data)) return undefined;
+  const admin = data.admin as { login?: unknown; sid?: unknown } | null;
+  if (admin === null) return null;
+  return typeof admin?.login === 'string' && typeof admin.sid === 'string'
+    ? { login: admin.login, sid: admin.sid }
+    : undefined;
+}
+
 function entraAuth(o: CheckOutcome | undefined): boolean | undefined {
   const value = o?.data.entraAuth;
   return typeof value === 'boolean' ? value : undefined;
@@ -83,7 +99,7 @@ export function blockingReasons(outcomes: readonly CheckOutcome[], facts: Doctor
  */
 export function missingFacts(
   facts: DoctorFacts,
-  database: 'postgres',
+  database: 'postgres' | 'mysql',
   outcomes: readonly CheckOutcome[] = [],
 ): string[] {
   const missing: string[] = [];

@@ -14,7 +14,7 @@ export type AuthChoice =
   | { kind: 'user'; clientId: string; subscriptionId?: string }
   | { kind: 'sp'; clientId: string };
 
-export type DatabaseChoice = 'postgres';
+export type DatabaseChoice = 'postgres' | 'mysql';
 
 /** The command line of `sc-doctor setup`, validated; what is undefined is asked (interactive) or defaulted. */
 export interface SetupRequest {
@@ -29,6 +29,29 @@ export interface SetupRequest {
   linker: boolean;
   dbUser?: string;
   grants: 'least' | 'owner';
+  /** MySQL: `mysql-identity-id=` of the auth flag, the user-assigned identity the server reads Graph as. */
+  mysqlIdentityId?: string;
+}
+
+/**
+ * The names a finished setup connected: what the connection-code screen fills into the app settings
+ * and the code. Never a secret.
+ */
+export interface SetupConnection {
+  database: DatabaseChoice;
+  clientType: ClientType;
+  auth: AuthChoice['kind'];
+  /** The server's host name, e.g. `pg-orders.postgres.database.azure.com`. */
+  serverFqdn: string;
+  databaseName: string;
+  /** The role (PostgreSQL) or user (MySQL) the app signs in as. */
+  user: string;
+  /** The app name the headline speaks of. */
+  appName: string;
+  /** The user-assigned identity's or service principal's client id. */
+  clientId?: string;
+  /** The cloud's token resource for PostgreSQL and MySQL (`CloudEndpoints.ossrdbmsResource`). */
+  ossrdbmsResource?: string;
 }
 
 /** Words for an auth choice, as the plan's header shows it. */
@@ -57,4 +80,6 @@ export type SetupOutcome =
       result: SetupResult;
       /** Earlier unfinished runs undone on the way, when the user said yes. */
       undone: UndoRunResult[];
+      /** Who connects to what, for the connection code. */
+      connection?: SetupConnection;
     };

@@ -10,21 +10,25 @@ import type { CheckOutcome, DoctorOptions } from '../core/types.ts';
 import { UsageError } from '../core/usage-error.ts';
 import { CLIENT_TYPES, type ClientType, detectClientType } from './client-type.ts';
 import { runSetup } from './engine.ts';
-import { blockingReasons, factsFromDoctor, missingFacts } from './facts-from-doctor.ts';
-import { type AuthChoice, authWords, type SetupOutcome, type SetupRequest } from './flow-types.ts';
+import { blockingReasons, factsFromDoctor, missingFacts, mysqlAdminOf } from './facts-from-doctor.ts';
+import {
+  type AuthChoice,
+  authWords,
+  type SetupConnection,
+  type SetupOutcome,
+  type SetupRequest,
+} from './flow-types.ts';
 import type { Interrupts } from './interrupts.ts';
 import type { Journal } from './journal.ts';
+import { type MysqlSetupInput, mysqlProblemsOf, mysqlSetupSteps, mysqlUserNameOf } from './mysql/index.ts';
 import { offerUnfinished } from './offer-unfinished.ts';
 import { planSteps } from './plan.ts';
 import { PLAN_QUESTION_ID } from './plan-question.ts';
-import {
-  type PostgresSetupInput,
-  postgresSetupSteps,
-  postgresUndoers,
-  problemsOf,
-} from './postgres/index.ts';
+import { type PostgresSetupInput, postgresSetupSteps, problemsOf } from './postgres/index.ts';
+import { roleNameOf } from './postgres/input.ts';
 import { RunLockedError } from './run-lock.ts';
 import type { Step, StepUndoer } from './step.ts';
+import { undoersForRun } from './undoers-for.ts';
 
 /** What a flow sees of its session. */
 export interface SetupFlowContext {
@@ -48,7 +52,7 @@ export interface SetupFlowDeps {
   journal: Journal;
   /** Ctrl-C and SIGTERM, counted: the first rolls back, the second stops waiting. */
   interrupts: Interrupts;
-  /** The steps for this input; the PostgreSQL flow by default (tests pass fakes). */
+  /** The steps for this input; the request's database's flow by default (tests pass fakes). */
   buildSteps?: (input: PostgresSetupInput, services: Services) => Step[];
   /** The undo side of the steps, for undoing an unfinished earlier run. */
   undoers?: (services: Services) => StepUndoer[];
@@ -68,8 +72,8 @@ export function setupFlow(deps: SetupFlowDeps) {
       journal,
       bus,
       prompter,
-      undoers: () =>
-        deps.undoers ? deps.undoers(services) : postgresUndoers(services, ctx.options.connectTo),
+      undoers: (run) =>
+        deps.undoers ? deps.undoers(services) : undoersForRun(run, services, ctx.options.connectTo),
       signal,
       stopSignal: interrupts.stopSignal,
     });
@@ -96,7 +100,7 @@ export function setupFlow(deps: SetupFlowDeps) {
     const stepServices = auth.kind === 'sp' ? await withClientSecret(services, prompter, signal) : services;
     if (!stepServices) return declinedEarly(doctor);
 
-    const input: PostgresSetupInput = {
+    const input: MysqlSetupInput = {
       server,
       database,
       app,
@@ -112,14 +116,20 @@ export function setupFlow(deps: SetupFlowDeps) {
       ...(facts.networkPath ? { networkPath: facts.networkPath } : {}),
       ...(facts.entraAuthEnabled !== undefined ? { entraAuthEnabled: facts.entraAuthEnabled } : {}),
     };
-    // Names Azure or PostgreSQL would refuse are said before any step exists.
-    const problems = problemsOf(input);
+    const mysql = request.database === 'mysql';
+    if (mysql) {
+      const admin = mysqlAdminOf(doctor);
+      if (admin !== undefined) input.mysqlAdmin = admin;
+      if (request.mysqlIdentityId) input.mysqlIdentityId = request.mysqlIdentityId;
+    }
+    // Names Azure or the database would refuse are said before any step exists.
+    const problems = mysql ? mysqlProblemsOf(input) : problemsOf(input);
     if (problems.length > 0) {
       bus.emit({ type: 'setup:refused', reasons: problems });
       return { kind: 'refused', doctor, reasons: problems };
     }
     const title = `${app.name} → ${server.name}/${database} · ${authWords(auth)} · client ${clientType}`;
-    const steps = (deps.buildSteps ?? postgresSetupSteps)(input, stepServices);
+    const steps = (deps.buildSteps ?? (mysql ? mysqlSetupSteps : postgresSetupSteps))(input, stepServices);
     const plan = await planSteps(steps, signal);
     bus.emit({ type: 'setup:plan', title, steps: plan.views, dryRun: request.dryRun });
     if (request.dryRun) return { kind: 'planned', doctor, title, plan: plan.views };
@@ -145,12 +155,38 @@ export function setupFlow(deps: SetupFlowDeps) {
               )) === true,
         signal,
         stopSignal: interrupts.stopSignal,
+        database: request.database,
       });
-      return { kind: 'ran', doctor, title, plan: plan.views, result, undone };
+      const connection = await connectionOf(input, request, stepServices, signal);
+      return { kind: 'ran', doctor, title, plan: plan.views, result, undone, connection };
     } catch (error) {
       if (error instanceof RunLockedError) throw new UsageError(error.message);
       throw error;
     }
+  };
+}
+
+/** The names the connection code needs, with the cloud's token resource when it is known. */
+async function connectionOf(
+  input: MysqlSetupInput,
+  request: SetupRequest,
+  services: Services,
+  signal: AbortSignal,
+): Promise<SetupConnection> {
+  const ossrdbmsResource = await services.azure
+    ?.cloud(signal)
+    .then((cloud) => cloud.ossrdbmsResource)
+    .catch(() => undefined);
+  return {
+    database: request.database,
+    clientType: input.clientType,
+    auth: input.auth.kind,
+    serverFqdn: input.server.fqdn,
+    databaseName: input.database,
+    user: request.database === 'mysql' ? mysqlUserNameOf(input) : roleNameOf(input),
+    appName: input.app.name,
+    ...(input.auth.kind !== 'system' ? { clientId: input.auth.clientId } : {}),
+    ...(ossrdbmsResource ? { ossrdbmsResource } : {}),
   };
 }
 

@@ -68,6 +68,8 @@ export interface RunDocument {
   runId: string;
   /** The resource the run is locked on (the server's ARM id). */
   target: string;
+  /** Which database's steps ran (`postgres`, `mysql`): `undo` needs that kind's undoers. */
+  database?: string;
   /** The process that ran it, to tell a live run from a killed one. */
   pid: number;
   createdAt: string;
@@ -163,6 +165,7 @@ export class Journal {
   async create(input: {
     runId: string;
     target: string;
+    database?: string;
     steps: readonly PlannedStepView[];
     notDone: readonly NotDone[];
   }): Promise<RunWriter> {
@@ -172,6 +175,7 @@ export class Journal {
       version: 1,
       runId: input.runId,
       target: input.target,
+      ...(input.database ? { database: input.database } : {}),
       pid: this.#pid,
       createdAt: at,
       updatedAt: at,

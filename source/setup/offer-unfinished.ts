@@ -4,7 +4,7 @@
  */
 import type { EventBus } from '../core/events.ts';
 import type { Prompter } from '../core/prompter.ts';
-import type { Journal } from './journal.ts';
+import type { Journal, RunDocument } from './journal.ts';
 import type { StepUndoer } from './step.ts';
 import { type UndoRunResult, undoFromJournal } from './undo-from-journal.ts';
 
@@ -13,7 +13,7 @@ export interface OfferUnfinishedOptions {
   bus: EventBus;
   prompter: Prompter;
   /** The step undoers, asked for only when the user says yes. */
-  undoers: () => StepUndoer[];
+  undoers: (run: RunDocument) => readonly StepUndoer[];
   signal?: AbortSignal;
   stopSignal?: AbortSignal;
 }
@@ -42,7 +42,7 @@ export async function offerUnfinished(options: OfferUnfinishedOptions): Promise<
       await undoFromJournal({
         journal: options.journal,
         runId: run.runId,
-        steps: options.undoers(),
+        steps: (run) => options.undoers(run),
         emit: (event) => options.bus.emit(event),
         ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
       }),

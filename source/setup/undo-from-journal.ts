@@ -6,15 +6,15 @@
 import { ExitCode } from '../core/exit-codes.ts';
 import { DEFAULT_UNDO_TIMEOUT_MS, isolated } from './engine.ts';
 import type { EmitEngineEvent, LeftBehind, RollbackOutcome } from './engine-events.ts';
-import type { Journal, JournalStep, JournalStepState } from './journal.ts';
+import type { Journal, JournalStep, JournalStepState, RunDocument } from './journal.ts';
 import { type RollbackEntry, rollBack } from './rollback.ts';
 import type { StepUndoer } from './step.ts';
 
 export interface UndoFromJournalOptions {
   journal: Journal;
   runId: string;
-  /** The step implementations that can undo, found by step id. */
-  steps: readonly StepUndoer[];
+  /** The step implementations that can undo, found by step id; or chosen for the run (its database). */
+  steps: readonly StepUndoer[] | ((run: RunDocument) => readonly StepUndoer[]);
   emit?: EmitEngineEvent;
   /** Second Ctrl-C: stop waiting, report what is left. */
   stopSignal?: AbortSignal;
@@ -55,7 +55,8 @@ export async function undoFromJournal(options: UndoFromJournalOptions): Promise<
   const run = writer.document;
   const lock = await options.journal.lock(run.target, run.runId);
   try {
-    const byId = new Map(options.steps.map((step) => [step.id, step]));
+    const undoers = typeof options.steps === 'function' ? options.steps(run) : options.steps;
+    const byId = new Map(undoers.map((step) => [step.id, step]));
     const entries: RollbackEntry[] = [];
     const left: LeftBehind[] = [];
     for (const step of newestFirst(run.steps)) {

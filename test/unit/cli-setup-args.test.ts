@@ -37,7 +37,23 @@ async function run(argv: string[]) {
 const BAD: { argv: string[]; names: RegExp }[] = [
   { argv: ['setup'], names: /setup postgres/ },
   { argv: ['setup', 'oracle'], names: /knows postgres.*got 'oracle'/ },
-  { argv: ['setup', 'mysql'], names: /setup mysql arrives in a later version/ },
+  {
+    argv: [
+      'setup',
+      'postgres',
+      '--system-identity',
+      'mysql-identity-id=/subscriptions/s/resourceGroups/g/providers/Microsoft.ManagedIdentity/userAssignedIdentities/i',
+    ],
+    names: /mysql-identity-id= is for sc-doctor setup mysql/,
+  },
+  {
+    argv: ['setup', 'mysql', '--system-identity', 'mysql-identity-id=not-an-id'],
+    names: /mysql-identity-id must be the resource id of a user-assigned identity/,
+  },
+  {
+    argv: ['setup', 'mysql', '--user-identity', `client-id=${GUID}`, 'mysql-identity-id=x'],
+    names: /mysql-identity-id must be the resource id/,
+  },
   { argv: ['setup', 'sql'], names: /setup sql arrives in a later version/ },
   { argv: ['setup', 'postgres', 'now'], names: /unexpected argument 'now'/ },
   {
@@ -112,7 +128,7 @@ test('a secret in --service-principal is refused and never echoed', async () => 
 test('with --json a usage error is one JSON document on stdout', async () => {
   for (const argv of [
     ['setup', 'postgres', '--json', '--grants', 'all'],
-    ['setup', 'mysql', '--json'],
+    ['setup', 'sql', '--json'],
     ['undo', 'a', 'b', '--json'],
     ['setup', 'postgres', '--json', '--bogus'],
   ]) {
@@ -185,4 +201,40 @@ test('the auth flags take key=value words as the Azure CLI does', () => {
     clientType: 'springBoot',
     dbUser: 'app_role',
   });
+});
+
+test('setup mysql takes mysql-identity-id inside the auth flag, as the Azure CLI does', () => {
+  const identity =
+    '/subscriptions/0b1f6471-1bf0-4dda-aec3-111122223333/resourceGroups/rg-db/providers/Microsoft.ManagedIdentity/userAssignedIdentities/mysql-graph';
+  const system = setupRequestFrom(
+    parseArgs(
+      glueKeyValues(['setup', 'mysql', '--system-identity', `mysql-identity-id=${identity}`, '--yes']),
+    ),
+  );
+  assert.deepEqual(system, {
+    database: 'mysql',
+    yes: true,
+    dryRun: false,
+    linker: true,
+    grants: 'least',
+    auth: { kind: 'system' },
+    mysqlIdentityId: identity,
+  });
+  const user = setupRequestFrom(
+    parseArgs(
+      glueKeyValues([
+        'setup',
+        'MySQL',
+        '--user-identity',
+        `client-id=${GUID}`,
+        `mysql-identity-id=${identity}`,
+      ]),
+    ),
+  );
+  assert.deepEqual(user.auth, { kind: 'user', clientId: GUID });
+  assert.equal(user.mysqlIdentityId, identity);
+  assert.equal(user.database, 'mysql');
+  const bare = setupRequestFrom(parseArgs(glueKeyValues(['setup', 'mysql', '--system-identity'])));
+  assert.deepEqual(bare.auth, { kind: 'system' });
+  assert.equal(bare.mysqlIdentityId, undefined);
 });

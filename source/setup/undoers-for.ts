@@ -1,0 +1,30 @@
+/**
+ * The undoers for a run from its journal: PostgreSQL and MySQL share step ids (`entra-admin`,
+ * `firewall-temp`) that undo different things, so the run's database kind decides.
+ */
+import type { ConnectToMap } from '../core/connect-to.ts';
+import type { Services } from '../core/services.ts';
+import type { RunDocument } from './journal.ts';
+import { mysqlUndoers } from './mysql/index.ts';
+import { postgresUndoers } from './postgres/index.ts';
+import type { StepUndoer } from './step.ts';
+
+/** Step ids only the MySQL flow plans: a journal written before the kind was recorded is told by them. */
+const MYSQL_ONLY_STEPS = new Set(['server-identity', 'database-user']);
+
+/** The kind of database a journalled run set up. */
+export function databaseOfRun(run: Pick<RunDocument, 'database' | 'steps'>): 'postgres' | 'mysql' {
+  if (run.database === 'mysql' || run.database === 'postgres') return run.database;
+  return run.steps.some((step) => MYSQL_ONLY_STEPS.has(step.id)) ? 'mysql' : 'postgres';
+}
+
+/** The undoers of the run's database kind. */
+export function undoersForRun(
+  run: Pick<RunDocument, 'database' | 'steps'>,
+  services: Services,
+  connectTo?: ConnectToMap,
+): StepUndoer[] {
+  return databaseOfRun(run) === 'mysql'
+    ? mysqlUndoers(services, connectTo)
+    : postgresUndoers(services, connectTo);
+}
