@@ -214,7 +214,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'setup',
     usage: 'setup <postgres|mysql|sql>',
-    summary: 'guided passwordless setup with rollback (postgres and mysql; sql arrives later)',
+    summary: 'guided passwordless setup with rollback (postgres, mysql or sql)',
     available: true,
   },
   {

@@ -188,7 +188,7 @@ async function announceUnfinishedRuns(
 }
 
 /**
- * The setup `s` starts from the interactive doctor: PostgreSQL, everything else asked on the way
+ * The setup `s` starts from the interactive doctor: for the kind of server picked, everything else asked on the way
  * (auth type, client type), the plan confirmed on its screen.
  */
 async function interactiveSetupFlow(
@@ -202,7 +202,7 @@ async function interactiveSetupFlow(
     import('node:os'),
   ]);
   return setupFlow({
-    request: { database: 'postgres', yes: false, dryRun: false, linker: true, grants: 'least' },
+    request: { yes: false, dryRun: false, linker: true, grants: 'least' },
     journal: new Journal({ home: deps.home ?? (io.env.HOME || homedir()) }),
     interrupts,
     ...(deps.undoers ? { undoers: deps.undoers } : {}),

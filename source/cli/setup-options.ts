@@ -57,15 +57,8 @@ export function setupRequestFrom(parsed: Pick<ParsedArgs, 'operands' | 'flags'>)
     throw new UsageError('setup needs the kind of database: sc-doctor setup postgres [flags]', [HELP_HINT]);
   }
   const kind = database.toLowerCase();
-  if (kind === 'sql') {
-    throw new UsageError('sc-doctor setup sql arrives in a later version; postgres and mysql are here now.', [
-      'Until then: az webapp connection create sql --help',
-    ]);
-  }
-  if (kind !== 'postgres' && kind !== 'mysql') {
-    throw new UsageError(`setup knows postgres and mysql (sql arrives later); got '${clip(database)}'.`, [
-      HELP_HINT,
-    ]);
+  if (kind !== 'postgres' && kind !== 'mysql' && kind !== 'sql') {
+    throw new UsageError(`setup knows postgres, mysql and sql; got '${clip(database)}'.`, [HELP_HINT]);
   }
   if (extra !== undefined) throw new UsageError(`unexpected argument '${clip(extra)}'.`, [HELP_HINT]);
 

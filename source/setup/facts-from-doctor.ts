@@ -5,6 +5,7 @@
 import type { CheckOutcome } from '../core/types.ts';
 import type { AppFacts, ServerFacts } from '../doctor/facts.ts';
 import type { NetworkVerdict } from '../doctor/network-probe.ts';
+import type { DatabaseChoice } from './flow-types.ts';
 
 export interface DoctorFacts {
   server: ServerFacts | null;
@@ -99,7 +100,7 @@ export function blockingReasons(outcomes: readonly CheckOutcome[], facts: Doctor
  */
 export function missingFacts(
   facts: DoctorFacts,
-  database: 'postgres' | 'mysql',
+  database: DatabaseChoice | undefined,
   outcomes: readonly CheckOutcome[] = [],
 ): string[] {
   const missing: string[] = [];
@@ -111,9 +112,9 @@ export function missingFacts(
   };
   if (!facts.signedIn) missing.push(notThere('signin', 'signed-in account', 'az login'));
   if (!facts.server) missing.push(notThere('server', 'database server', '--server or --server-id'));
-  else if (facts.server.kind !== database)
+  else if (database && facts.server.kind !== database)
     missing.push(
-      `${facts.server.name} is a ${facts.server.kind} server, not ${database}: setup ${facts.server.kind} arrives in a later version.`,
+      `${facts.server.name} is a ${facts.server.kind} server, not ${database}: run sc-doctor setup ${facts.server.kind}.`,
     );
   if (!facts.app)
     missing.push(

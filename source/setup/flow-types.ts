@@ -14,11 +14,12 @@ export type AuthChoice =
   | { kind: 'user'; clientId: string; subscriptionId?: string }
   | { kind: 'sp'; clientId: string };
 
-export type DatabaseChoice = 'postgres' | 'mysql';
+export type DatabaseChoice = 'postgres' | 'mysql' | 'sql';
 
 /** The command line of `sc-doctor setup`, validated; what is undefined is asked (interactive) or defaulted. */
 export interface SetupRequest {
-  database: DatabaseChoice;
+  /** The kind of database; undefined takes the kind of the server the doctor found (interactive `s`). */
+  database?: DatabaseChoice;
   auth?: AuthChoice;
   clientType?: ClientType;
   /** `--yes`: consent to every change without asking. */
@@ -44,7 +45,7 @@ export interface SetupConnection {
   /** The server's host name, e.g. `pg-orders.postgres.database.azure.com`. */
   serverFqdn: string;
   databaseName: string;
-  /** The role (PostgreSQL) or user (MySQL) the app signs in as. */
+  /** The role (PostgreSQL) or user (MySQL, Azure SQL) the app signs in as. */
   user: string;
   /** The app name the headline speaks of. */
   appName: string;

@@ -14,18 +14,19 @@ import { blockingReasons, factsFromDoctor, missingFacts, mysqlAdminOf } from './
 import {
   type AuthChoice,
   authWords,
+  type DatabaseChoice,
   type SetupConnection,
   type SetupOutcome,
   type SetupRequest,
 } from './flow-types.ts';
+import { SETUP_FLOWS } from './flows.ts';
 import type { Interrupts } from './interrupts.ts';
 import type { Journal } from './journal.ts';
-import { type MysqlSetupInput, mysqlProblemsOf, mysqlSetupSteps, mysqlUserNameOf } from './mysql/index.ts';
+import type { MysqlSetupInput } from './mysql/index.ts';
 import { offerUnfinished } from './offer-unfinished.ts';
 import { planSteps } from './plan.ts';
 import { PLAN_QUESTION_ID } from './plan-question.ts';
-import { type PostgresSetupInput, postgresSetupSteps, problemsOf } from './postgres/index.ts';
-import { roleNameOf } from './postgres/input.ts';
+import type { PostgresSetupInput } from './postgres/index.ts';
 import { RunLockedError } from './run-lock.ts';
 import type { Step, StepUndoer } from './step.ts';
 import { undoersForRun } from './undoers-for.ts';
@@ -80,8 +81,9 @@ export function setupFlow(deps: SetupFlowDeps) {
 
     const doctor = await ctx.doctor();
     const facts = factsFromDoctor(doctor);
-    const reasons = [...blockingReasons(doctor, facts), ...missingFacts(facts, request.database, doctor)];
-    if (reasons.length > 0 || signal.aborted) {
+    const kind = request.database ?? facts.server?.kind;
+    const reasons = [...blockingReasons(doctor, facts), ...missingFacts(facts, kind, doctor)];
+    if (reasons.length > 0 || !kind || signal.aborted) {
       bus.emit({ type: 'setup:refused', reasons });
       return { kind: 'refused', doctor, reasons };
     }
@@ -116,20 +118,20 @@ export function setupFlow(deps: SetupFlowDeps) {
       ...(facts.networkPath ? { networkPath: facts.networkPath } : {}),
       ...(facts.entraAuthEnabled !== undefined ? { entraAuthEnabled: facts.entraAuthEnabled } : {}),
     };
-    const mysql = request.database === 'mysql';
-    if (mysql) {
+    const flow = SETUP_FLOWS[kind];
+    if (kind === 'mysql') {
       const admin = mysqlAdminOf(doctor);
       if (admin !== undefined) input.mysqlAdmin = admin;
       if (request.mysqlIdentityId) input.mysqlIdentityId = request.mysqlIdentityId;
     }
     // Names Azure or the database would refuse are said before any step exists.
-    const problems = mysql ? mysqlProblemsOf(input) : problemsOf(input);
+    const problems = flow.problemsOf(input);
     if (problems.length > 0) {
       bus.emit({ type: 'setup:refused', reasons: problems });
       return { kind: 'refused', doctor, reasons: problems };
     }
     const title = `${app.name} → ${server.name}/${database} · ${authWords(auth)} · client ${clientType}`;
-    const steps = (deps.buildSteps ?? (mysql ? mysqlSetupSteps : postgresSetupSteps))(input, stepServices);
+    const steps = (deps.buildSteps ?? flow.steps)(input, stepServices);
     const plan = await planSteps(steps, signal);
     bus.emit({ type: 'setup:plan', title, steps: plan.views, dryRun: request.dryRun });
     if (request.dryRun) return { kind: 'planned', doctor, title, plan: plan.views };
@@ -155,9 +157,9 @@ export function setupFlow(deps: SetupFlowDeps) {
               )) === true,
         signal,
         stopSignal: interrupts.stopSignal,
-        database: request.database,
+        database: kind,
       });
-      const connection = await connectionOf(input, request, stepServices, signal);
+      const connection = await connectionOf(input, kind, stepServices, signal);
       return { kind: 'ran', doctor, title, plan: plan.views, result, undone, connection };
     } catch (error) {
       if (error instanceof RunLockedError) throw new UsageError(error.message);
@@ -169,7 +171,7 @@ export function setupFlow(deps: SetupFlowDeps) {
 /** The names the connection code needs, with the cloud's token resource when it is known. */
 async function connectionOf(
   input: MysqlSetupInput,
-  request: SetupRequest,
+  kind: DatabaseChoice,
   services: Services,
   signal: AbortSignal,
 ): Promise<SetupConnection> {
@@ -178,12 +180,12 @@ async function connectionOf(
     .then((cloud) => cloud.ossrdbmsResource)
     .catch(() => undefined);
   return {
-    database: request.database,
+    database: kind,
     clientType: input.clientType,
     auth: input.auth.kind,
     serverFqdn: input.server.fqdn,
     databaseName: input.database,
-    user: request.database === 'mysql' ? mysqlUserNameOf(input) : roleNameOf(input),
+    user: SETUP_FLOWS[kind].userNameOf(input),
     appName: input.app.name,
     ...(input.auth.kind !== 'system' ? { clientId: input.auth.clientId } : {}),
     ...(ossrdbmsResource ? { ossrdbmsResource } : {}),

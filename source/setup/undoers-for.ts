@@ -4,17 +4,18 @@
  */
 import type { ConnectToMap } from '../core/connect-to.ts';
 import type { Services } from '../core/services.ts';
+import type { DatabaseChoice } from './flow-types.ts';
+import { DATABASE_CHOICES, SETUP_FLOWS } from './flows.ts';
 import type { RunDocument } from './journal.ts';
-import { mysqlUndoers } from './mysql/index.ts';
-import { postgresUndoers } from './postgres/index.ts';
 import type { StepUndoer } from './step.ts';
 
 /** Step ids only the MySQL flow plans: a journal written before the kind was recorded is told by them. */
 const MYSQL_ONLY_STEPS = new Set(['server-identity', 'database-user']);
 
 /** The kind of database a journalled run set up. */
-export function databaseOfRun(run: Pick<RunDocument, 'database' | 'steps'>): 'postgres' | 'mysql' {
-  if (run.database === 'mysql' || run.database === 'postgres') return run.database;
+export function databaseOfRun(run: Pick<RunDocument, 'database' | 'steps'>): DatabaseChoice {
+  const recorded = DATABASE_CHOICES.find((kind) => kind === run.database);
+  if (recorded) return recorded;
   return run.steps.some((step) => MYSQL_ONLY_STEPS.has(step.id)) ? 'mysql' : 'postgres';
 }
 
@@ -24,7 +25,5 @@ export function undoersForRun(
   services: Services,
   connectTo?: ConnectToMap,
 ): StepUndoer[] {
-  return databaseOfRun(run) === 'mysql'
-    ? mysqlUndoers(services, connectTo)
-    : postgresUndoers(services, connectTo);
+  return SETUP_FLOWS[databaseOfRun(run)].undoers(services, connectTo);
 }

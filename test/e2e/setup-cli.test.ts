@@ -38,7 +38,7 @@ test('setup postgres --dry-run --plain without az: the doctor runs first and set
 test('setup --json usage errors are one JSON document on stdout, exit 2', async () => {
   for (const argv of [
     ['setup', 'postgres', '--json', '--grants', 'all'],
-    ['setup', 'sql', '--json', '--system-identity'],
+    ['setup', 'oracle', '--json', '--system-identity'],
     [
       'setup',
       'postgres',

@@ -54,7 +54,7 @@ const BAD: { argv: string[]; names: RegExp }[] = [
     argv: ['setup', 'mysql', '--user-identity', `client-id=${GUID}`, 'mysql-identity-id=x'],
     names: /mysql-identity-id must be the resource id/,
   },
-  { argv: ['setup', 'sql'], names: /setup sql arrives in a later version/ },
+  { argv: ['setup', 'oracle'], names: /setup knows postgres, mysql and sql; got 'oracle'/ },
   { argv: ['setup', 'postgres', 'now'], names: /unexpected argument 'now'/ },
   {
     argv: ['setup', 'postgres', '--client-type', 'cobol'],
@@ -128,7 +128,7 @@ test('a secret in --service-principal is refused and never echoed', async () => 
 test('with --json a usage error is one JSON document on stdout', async () => {
   for (const argv of [
     ['setup', 'postgres', '--json', '--grants', 'all'],
-    ['setup', 'sql', '--json'],
+    ['setup', 'oracle', '--json'],
     ['undo', 'a', 'b', '--json'],
     ['setup', 'postgres', '--json', '--bogus'],
   ]) {
@@ -139,7 +139,7 @@ test('with --json a usage error is one JSON document on stdout', async () => {
     assert.equal(document.schemaVersion, 1);
     assert.equal(document.error.code, 'usage');
     assert.equal(document.exitCode, 2);
-    assert.match(document.error.message, /grants|mysql|unexpected|bogus/);
+    assert.match(document.error.message, /grants|oracle|unexpected|bogus/);
   }
 });
 
