@@ -73,6 +73,11 @@ export function setupRequestFrom(parsed: Pick<ParsedArgs, 'operands' | 'flags'>)
     linker: !parsed.flags.has('no-linker'),
     grants: 'least',
   };
+  if (!request.linker && isSpringTarget(flag('target'), flag('source-id')))
+    throw new UsageError(
+      "--no-linker cannot write a Spring app's settings: they live in the environment variables of its active deployment.",
+      ['Leave out --no-linker: Service Connector writes them to the deployment.'],
+    );
   const auth = authFrom(parsed.flags);
   if (auth) {
     request.auth = auth.choice;
@@ -98,6 +103,12 @@ export function setupRequestFrom(parsed: Pick<ParsedArgs, 'operands' | 'flags'>)
   const dbUser = flag('db-user');
   if (dbUser !== undefined) request.dbUser = dbUserFrom(dbUser);
   return request;
+}
+
+/** True when the command line names an Azure Spring Apps app, by `--target` or by its ARM id. */
+function isSpringTarget(target: string | undefined, sourceId: string | undefined): boolean {
+  if (target?.toLowerCase() === 'spring') return true;
+  return sourceId !== undefined && /\/providers\/Microsoft\.AppPlatform\/Spring\//i.test(sourceId);
 }
 
 function clientTypeFrom(value: string): ClientType {

@@ -26,7 +26,7 @@ import {
   mysqlUsersOf,
   runMysqlSetup,
 } from './mysql-helpers.ts';
-import { appFacts, DANA, servicesFor, stateOf } from './postgres-helpers.ts';
+import { appFacts, appIdOf, DANA, servicesFor, springWithoutIdentity, stateOf } from './postgres-helpers.ts';
 
 let twin: Twin;
 const SP = {
@@ -52,6 +52,8 @@ before(async () => {
     ...site,
     identity: { type: 'UserAssigned', userAssignedIdentities: (site.identity as any).userAssignedIdentities },
   });
+  // The healthy Spring app has a system identity: without it, the step really turns one on.
+  springWithoutIdentity(twin);
   await makeAveryTheAdmin(twin);
 });
 
@@ -85,7 +87,7 @@ async function restore(journal: Journal, runId: string) {
 }
 
 const AUTHS = ['system', 'user', 'sp'] as const;
-const TARGETS = ['webapp', 'containerapp'] as const;
+const TARGETS = ['webapp', 'containerapp', 'spring'] as const;
 
 for (const auth of AUTHS) {
   for (const target of TARGETS) {
@@ -123,7 +125,7 @@ for (const auth of AUTHS) {
       assert.equal(adminNow()?.sid, IDS.dana);
 
       const user = `aad_my_${auth}_${target}`;
-      const appId = target === 'webapp' ? RESOURCE_IDS.webApp : RESOURCE_IDS.containerApp;
+      const appId = appIdOf(target);
       const principal =
         auth === 'system'
           ? (twin.store.get(appId)!.identity as { principalId: string }).principalId
@@ -148,6 +150,14 @@ for (const auth of AUTHS) {
       assert.equal(props.authInfo.userName, user);
       assert.equal(props.provisioningState, 'Succeeded');
       assert.equal(props.targetService.id, `${RESOURCE_IDS.mysql}/databases/orders`);
+      if (target === 'spring') {
+        if (auth !== 'sp')
+          assert.equal(result.steps.find((s) => s.id === 'app-identity')?.outcome, 'applied');
+        // Service Connector writes a Spring app's settings to its active deployment's environment.
+        const env = (twin.store.get(`${appId}/deployments/default`)!.properties as any).deploymentSettings
+          .environmentVariables;
+        assert.equal(env.AZURE_MYSQL_USER, user);
+      }
       assert.deepEqual(temporaryRules(), [], 'no temporary firewall rule remains');
       assert.equal(result.steps.find((s) => s.id === 'firewall-temp')?.outcome, 'applied');
       const journalText = await readFile(path.join(journal.runsDir, `${result.runId}.json`), 'utf8');

@@ -44,8 +44,24 @@ export function serverFacts(twin: Twin): ServerFacts {
   };
 }
 
-export function appFacts(twin: Twin, kind: 'webapp' | 'containerapp'): AppFacts {
-  const id = kind === 'webapp' ? RESOURCE_IDS.webApp : RESOURCE_IDS.containerApp;
+/** The scenario's Spring app `spring-orders/orders-spring`. */
+export const SPRING_APP_ID = `${RESOURCE_IDS.resourceGroup}/providers/Microsoft.AppPlatform/Spring/${NAMES.springService}/apps/${NAMES.springApp}`;
+
+/** The ARM id of the scenario's app of each platform. */
+export function appIdOf(kind: AppFacts['kind']): string {
+  if (kind === 'spring') return SPRING_APP_ID;
+  return kind === 'webapp' ? RESOURCE_IDS.webApp : RESOURCE_IDS.containerApp;
+}
+
+/** Takes the Spring app's system identity away, so the `app-identity` step has something to do. */
+export function springWithoutIdentity(twin: Twin): void {
+  const app = twin.store.get(SPRING_APP_ID)!;
+  const { identity: _identity, ...rest } = app;
+  twin.store.put(rest);
+}
+
+export function appFacts(twin: Twin, kind: AppFacts['kind']): AppFacts {
+  const id = appIdOf(kind);
   const resource = twin.store.get(id)!;
   return {
     kind,

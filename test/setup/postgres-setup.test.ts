@@ -15,11 +15,13 @@ import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
 import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 import {
   appFacts,
+  appIdOf,
   inputFor,
   JWT,
   rolesOf,
   runPostgresSetup,
   servicesFor,
+  springWithoutIdentity,
   stateOf,
 } from './postgres-helpers.ts';
 
@@ -47,6 +49,7 @@ before(async () => {
     ...site,
     identity: { type: 'UserAssigned', userAssignedIdentities: (site.identity as any).userAssignedIdentities },
   });
+  springWithoutIdentity(twin);
 });
 
 after(async () => {
@@ -103,7 +106,7 @@ async function roleMapping(
 }
 
 const AUTHS = ['system', 'user', 'sp'] as const;
-const TARGETS = ['webapp', 'containerapp'] as const;
+const TARGETS = ['webapp', 'containerapp', 'spring'] as const;
 
 for (const auth of AUTHS) {
   for (const target of TARGETS) {
@@ -125,7 +128,7 @@ for (const auth of AUTHS) {
       assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
       assert.equal(result.exitCode, 0);
       const role = `aad_orders_${auth}_${target}`;
-      const appId = target === 'webapp' ? RESOURCE_IDS.webApp : RESOURCE_IDS.containerApp;
+      const appId = appIdOf(target);
       const expectedOid =
         auth === 'system'
           ? (twin.store.get(appId)!.identity as { principalId: string }).principalId
@@ -141,6 +144,15 @@ for (const auth of AUTHS) {
       )!;
       assert.equal((linker.properties as any).authInfo.userName, role);
       assert.equal((linker.properties as any).provisioningState, 'Succeeded');
+      if (target === 'spring') {
+        // The Spring app starts without identity: the step really turns one on or attaches one.
+        if (auth !== 'sp')
+          assert.equal(result.steps.find((s) => s.id === 'app-identity')?.outcome, 'applied');
+        // Service Connector writes a Spring app's settings to its active deployment's environment.
+        const env = (twin.store.get(`${appId}/deployments/default`)!.properties as any).deploymentSettings
+          .environmentVariables;
+        assert.equal(env.AZURE_POSTGRESQL_USER, role);
+      }
       assert.deepEqual(temporaryRules(), [], 'no temporary firewall rule remains');
       assert.ok(
         result.steps.find((s) => s.id === 'firewall-temp')?.outcome === 'applied',

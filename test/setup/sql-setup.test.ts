@@ -8,8 +8,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
-import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
+import { NAMES, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 import { sidOf } from '../azure-twin/tds/catalog.ts';
+import { appIdOf, springWithoutIdentity } from './postgres-helpers.ts';
 import {
   appFacts,
   catalogueOf,
@@ -40,6 +41,8 @@ before(async () => {
   });
   // The firewall knows nothing of this machine: setup must open it for the run and close it after.
   twin.store.delete(`${RESOURCE_IDS.sql}/firewallRules/dana-laptop`);
+  // The healthy Spring app has a system identity: without it, the step really turns one on.
+  springWithoutIdentity(twin);
 });
 
 after(async () => {
@@ -53,14 +56,14 @@ const temporaryRules = () =>
     .filter((r) => r.name.startsWith('sc-doctor-'));
 
 const AUTHS = ['system', 'user', 'sp'] as const;
-const TARGETS = ['webapp', 'containerapp'] as const;
+const TARGETS = ['webapp', 'containerapp', 'spring'] as const;
 
 for (const auth of AUTHS) {
   for (const target of TARGETS) {
     test(`happy path: ${auth} identity on a ${target}; then undo restores the world`, async () => {
       const stateBefore = stateOf(twin);
       const catalogueBefore = catalogueOf(twin);
-      const appId = target === 'webapp' ? RESOURCE_IDS.webApp : RESOURCE_IDS.containerApp;
+      const appId = appIdOf(target);
       const input = sqlInputFor(twin, {
         app: appFacts(twin, target),
         auth:
@@ -82,13 +85,17 @@ for (const auth of AUTHS) {
 
       const principal =
         auth === 'system'
-          ? twin.world.principals.find((p) => p.alternativeId?.toLowerCase() === appId.toLowerCase())!
+          ? // The identity the app has now (a Spring app's was turned on by this run).
+            twin.context.principal((twin.store.get(appId)!.identity as { principalId: string }).principalId)!
           : auth === 'user'
             ? twin.world.principals.find(
                 (p) => p.alternativeId?.toLowerCase() === RESOURCE_IDS.identity.toLowerCase(),
               )!
             : twin.context.principal(SP.objectId)!;
-      const expectedName = auth === 'system' ? input.app.name : auth === 'user' ? uami().name : SP.name;
+      // Entra names a Spring app's system identity `<service>/apps/<app>`; CREATE USER resolves that name.
+      const systemName =
+        target === 'spring' ? `${NAMES.springService}/apps/${input.app.name}` : input.app.name;
+      const expectedName = auth === 'system' ? systemName : auth === 'user' ? uami().name : SP.name;
       assert.deepEqual(ordersUsers(twin), [
         {
           name: expectedName,
@@ -105,6 +112,14 @@ for (const auth of AUTHS) {
       assert.equal(props.provisioningState, 'Succeeded');
       assert.equal(props.authInfo.userName, expectedName);
       assert.equal(props.targetService.id, `${RESOURCE_IDS.sql}/databases/orders`);
+      if (target === 'spring') {
+        if (auth !== 'sp')
+          assert.equal(result.steps.find((s) => s.id === 'app-identity')?.outcome, 'applied');
+        // Service Connector writes a Spring app's settings to its active deployment's environment.
+        const env = (twin.store.get(`${appId}/deployments/default`)!.properties as any).deploymentSettings
+          .environmentVariables;
+        assert.equal(env.AZURE_SQL_DATABASE, 'orders');
+      }
       assert.deepEqual(temporaryRules(), [], 'no temporary firewall rule remains');
       assert.equal(result.steps.find((s) => s.id === 'firewall-temp')?.outcome, 'applied');
       const journalText = await readFile(path.join(journal.runsDir, `${result.runId}.json`), 'utf8');

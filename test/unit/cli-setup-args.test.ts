@@ -61,6 +61,20 @@ const BAD: { argv: string[]; names: RegExp }[] = [
     names: /--client-type must be one of java, springBoot/,
   },
   { argv: ['setup', 'postgres', '--grants', 'all'], names: /--grants must be least or owner; got 'all'/ },
+  {
+    argv: ['setup', 'postgres', '--no-linker', '--target', 'spring', '-g', 'rg', '-n', 'svc/app'],
+    names: /--no-linker cannot write a Spring app's settings.*\n.*Leave out --no-linker/,
+  },
+  {
+    argv: [
+      'setup',
+      'postgres',
+      '--no-linker',
+      '--source-id',
+      '/subscriptions/x/resourceGroups/rg/providers/Microsoft.AppPlatform/Spring/svc/apps/app',
+    ],
+    names: /--no-linker cannot write a Spring app's settings/,
+  },
   { argv: ['setup', 'postgres', '--db-user', 'a'.repeat(64)], names: /--db-user is 64 bytes/ },
   { argv: ['setup', 'postgres', '--db-user', 'bad\u0007name'], names: /--db-user must not contain control/ },
   {

@@ -9,7 +9,7 @@ import { settingsFor } from '../../snippets/settings.ts';
 import type { SettingsInput } from '../postgres/connection-settings.ts';
 import type { ConnectionTarget } from '../postgres/connection-target.ts';
 import { principalOf } from '../postgres/identities.ts';
-import type { PostgresSetupInput } from '../postgres/input.ts';
+import { noLinkerProblems, type PostgresSetupInput } from '../postgres/input.ts';
 
 /** The server's single Entra admin, as `administrators/ActiveDirectory` names it. */
 export interface MysqlAdminFacts {
@@ -63,8 +63,7 @@ const MAX_DATABASE = 64;
 /** Checks names before any step is built: a clear message for what MySQL or Service Connector would refuse. */
 export function mysqlProblemsOf(input: MysqlSetupInput): string[] {
   const problems: string[] = [];
-  if (input.app.kind === 'spring')
-    problems.push('setting up a Spring app is not supported yet: run setup for a web app or a container app');
+  if (input.app.kind === 'spring') problems.push(...noLinkerProblems(input));
   const user = mysqlUserNameOf(input);
   // MySQL reads an empty name as the anonymous user, which anyone may log in as.
   if (user.trim() === '') problems.push('the MySQL user name may not be empty: give --db-user a name');

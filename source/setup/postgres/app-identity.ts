@@ -114,7 +114,7 @@ export async function undoAppIdentity(
       status: 'changed-since',
       reason: `the system identity of ${record.appName} was replaced since this run turned it on`,
     };
-  const kind = /Microsoft\.App\//i.test(record.app) ? 'containerapp' : 'webapp';
+  const kind = appKindOf(record.app);
   const beforeSystem = /systemassigned/i.test(record.beforeType);
   const body: Record<string, unknown> =
     record.beforeType === 'None'
@@ -160,12 +160,27 @@ function identityBody(kind: string, system: boolean, users: string[]): Record<st
 
 /** The commands that reverse the step by hand. */
 export function manualAppIdentity(record: AppIdentityRecord): string[] {
-  const kind = /Microsoft\.App\//i.test(record.app) ? 'containerapp' : 'webapp';
-  const group = `az ${kind === 'containerapp' ? 'containerapp' : 'webapp'} identity remove --ids ${quote(record.app)}`;
+  const kind = appKindOf(record.app);
+  const group =
+    kind === 'spring'
+      ? springIdentityRemove(record.app)
+      : `az ${kind} identity remove --ids ${quote(record.app)}`;
   const commands: string[] = [];
   if (record.addedSystem) commands.push(`${group} --system-assigned`);
   if (record.attachedUami) commands.push(`${group} --user-assigned ${quote(record.attachedUami)}`);
   return commands;
+}
+
+/** The platform of an app from its ARM id (the record keeps only the id). */
+function appKindOf(id: string): 'webapp' | 'containerapp' | 'spring' {
+  if (/\/Microsoft\.AppPlatform\/Spring\//i.test(id)) return 'spring';
+  return /\/Microsoft\.App\//i.test(id) ? 'containerapp' : 'webapp';
+}
+
+/** `az spring app identity remove` takes the group, service and app by name, not an id. */
+function springIdentityRemove(id: string): string {
+  const parts = id.split('/');
+  return `az spring app identity remove -g ${quote(parts[4] ?? '')} -s ${quote(parts[8] ?? '')} -n ${quote(parts[10] ?? '')}`;
 }
 
 /** Single-quoted for a POSIX shell. */

@@ -29,8 +29,8 @@ export async function readAppIdentity(
   return identity && identity.type !== 'None' ? identity : undefined;
 }
 
-export function appApi(input: PostgresSetupInput): 'webapp' | 'containerapp' {
-  if (input.app.kind === 'spring') throw new Error('Spring apps are not supported by PostgreSQL setup yet');
+/** Which entry of `API` reads and writes the app. */
+export function appApi(input: PostgresSetupInput): 'webapp' | 'containerapp' | 'spring' {
   return input.app.kind;
 }
 

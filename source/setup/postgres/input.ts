@@ -66,6 +66,7 @@ export const API = {
   postgres: '2025-08-01',
   webapp: '2024-04-01',
   containerapp: '2025-01-01',
+  spring: '2023-12-01',
   identities: '2023-01-31',
   linker: '2024-04-01',
 } as const;
@@ -82,6 +83,20 @@ export function connectionNameOf(input: PostgresSetupInput): string {
   if (input.connectionName) return input.connectionName;
   const safe = input.database.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 40);
   return `postgresflexible_${safe}`;
+}
+
+/**
+ * `--no-linker` writes web app settings only. A container app's env and a Spring app's deployment
+ * env are rewritten whole (a new revision, a redeploy), so those go through Service Connector, which
+ * writes the deployment's environment variables of a Spring app itself.
+ */
+export function noLinkerProblems(input: PostgresSetupInput): string[] {
+  if (input.linker || input.app.kind === 'webapp') return [];
+  if (input.app.kind === 'spring')
+    return [
+      "--no-linker cannot write a Spring app's settings (they live in the environment variables of its active deployment): leave it out so Service Connector writes them",
+    ];
+  return ['--no-linker writes the settings of web apps only: leave it out to use Service Connector'];
 }
 
 /** Checks names before any step is built: a clear message for what Azure or PostgreSQL would refuse. */
@@ -101,10 +116,7 @@ export function problemsOf(input: PostgresSetupInput): string[] {
     if (/[\u0000-\u001f\u007f]/.test(name))
       problems.push(`the ${what} name may not contain control characters`);
   }
-  if (input.app.kind === 'spring')
-    problems.push('PostgreSQL setup supports web apps and container apps; Spring apps are not supported yet');
-  if (!input.linker && input.app.kind !== 'webapp')
-    problems.push('--no-linker writes the settings of web apps only: leave it out to use Service Connector');
+  problems.push(...noLinkerProblems(input));
   if (input.auth.kind !== 'system' && !GUID.test(input.auth.clientId))
     problems.push(
       `client-id ${JSON.stringify(input.auth.clientId)} is not a GUID: give the identity's client (application) id`,

@@ -40,7 +40,7 @@ export async function sqlPrincipalOf(
     found = {
       objectId,
       clientId: String(sp.appId ?? ''),
-      entraName: auth.kind === 'system' ? input.app.name : String(sp.displayName ?? auth.clientId),
+      entraName: auth.kind === 'system' ? systemIdentityName(input) : String(sp.displayName ?? auth.clientId),
     };
     if (!found.clientId) throw new Error(`Microsoft Graph shows no client id for ${objectId}`);
   }
@@ -50,7 +50,17 @@ export async function sqlPrincipalOf(
 /** The user name without a lookup when it is known from the input alone (for the plan). */
 export function plannedUserName(input: SqlSetupInput): string {
   if (input.dbUser) return input.dbUser;
-  if (input.auth.kind === 'system') return input.app.name;
+  if (input.auth.kind === 'system') return systemIdentityName(input);
   if (input.auth.kind === 'user') return `the name of the identity with client id ${input.auth.clientId}`;
   return `the display name of the service principal ${input.auth.clientId}`;
+}
+
+/**
+ * The display name Entra gives the app's system identity: the app's name, except for a Spring app,
+ * whose identity is named `<service>/apps/<app>` (the name the Azure CLI creates the user with too).
+ */
+export function systemIdentityName(input: SqlSetupInput): string {
+  if (input.app.kind !== 'spring') return input.app.name;
+  const service = input.app.id.split('/')[8];
+  return service ? `${service}/apps/${input.app.name}` : input.app.name;
 }

@@ -6,7 +6,7 @@
  * which setup may drop and create again only with consent.
  */
 import { SERVER_API_VERSIONS } from '../../doctor/server-api.ts';
-import type { PostgresSetupInput } from '../postgres/input.ts';
+import { noLinkerProblems, type PostgresSetupInput } from '../postgres/input.ts';
 
 export type SqlSetupInput = PostgresSetupInput;
 
@@ -38,6 +38,6 @@ export function sqlProblemsOf(input: SqlSetupInput): string[] {
     problems.push(
       `the connection name "${sqlConnectionNameOf(input)}" is not valid for Service Connector: use letters, digits, '_' and '.'`,
     );
-  if (input.app.kind === 'spring') problems.push('Spring apps are not supported by Azure SQL setup yet');
+  if (input.app.kind === 'spring') problems.push(...noLinkerProblems(input));
   return problems;
 }
