@@ -43,6 +43,8 @@ test('npm run twin writes .twin/env for the shell and .twin/app-env for app code
     const shellEnv = readFileSync(envFile, 'utf8');
     const appEnv = readFileSync(join(dir, 'app-env'), 'utf8');
     assert.match(shellEnv, /export AZ_TWIN_URL='https:\/\/127\.0\.0\.1:\d+'/);
+    // The firewall check must not ask a public echo service for this machine's address.
+    assert.match(shellEnv, /export SC_DOCTOR_PUBLIC_IP='127\.0\.0\.1'/);
     assert.doesNotMatch(
       shellEnv,
       /IDENTITY_ENDPOINT/,

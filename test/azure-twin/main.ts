@@ -95,6 +95,9 @@ async function main(): Promise<void> {
     `export AZ_TWIN_CA=${quote(twin.caPath)}`,
     `export NODE_EXTRA_CA_CERTS=${quote(twin.caBundlePath)}`,
     ...(mapping ? [`export SC_DOCTOR_CONNECT_TO=${quote(mapping)}`] : []),
+    // The address the twin's databases see this machine connect from: stated, so the firewall check
+    // never asks a public echo service while you try sc-doctor against the twin.
+    `export SC_DOCTOR_PUBLIC_IP=${quote(twin.world.clientIp ?? '127.0.0.1')}`,
   ];
   const appLines = [
     '# Written by `npm run twin`: what an app running on orders-api sees. `source` it to run app code.',
