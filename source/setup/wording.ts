@@ -79,7 +79,7 @@ export function closingLinesOf(result: SetupResult): string[] {
  * tool connects and does the rest), or run the script there. Empty when nothing was handed off.
  */
 export function leftToDoLines(result: SetupResult, resume: string | undefined): string[] {
-  if (result.handedOff.length === 0) return [];
+  if (!result.handedOff?.length) return [];
   const lines = ['Left to do:'];
   for (const step of result.handedOff) lines.push(`  ${step.title}: written to ${step.scriptPath}`);
   lines.push("Finish it from a machine inside the server's network, either way:");
