@@ -82,6 +82,7 @@ export function setupFlow(deps: SetupFlowDeps) {
         deps.undoers ? deps.undoers(services) : undoersForRun(run, services, ctx.options.connectTo),
       signal,
       stopSignal: interrupts.stopSignal,
+      ...(resumed ? { resuming: resumed.runId } : {}),
     });
 
     const doctor = await ctx.doctor();

@@ -22,6 +22,8 @@ import { setupFlow } from '../../source/setup/flow.ts';
 import type { SetupOutcome, SetupRequest } from '../../source/setup/flow-types.ts';
 import { Interrupts } from '../../source/setup/interrupts.ts';
 import { Journal } from '../../source/setup/journal.ts';
+import { offerUnfinished } from '../../source/setup/offer-unfinished.ts';
+import { resumableRun } from '../../source/setup/resume.ts';
 import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
 import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 import { appFacts, DANA, JWT, rolesOf, serverFacts, servicesFor } from './postgres-helpers.ts';
@@ -216,4 +218,34 @@ test('--resume of a run that is not there, or that handed nothing off, is refuse
     assert.match(error.message, new RegExp(`--resume ${finished.runId}: that run handed nothing off`));
     return true;
   });
+});
+
+test('a killed run that had handed off can be resumed, and is not offered for undo while it is being finished', async () => {
+  const killedHome = await mkdtemp(path.join(tmpdir(), 'sc-doctor-resume-killed-'));
+  const dead = new Journal({ home: killedHome, pid: 999_999, isProcessAlive: () => false });
+  const runId = dead.newRunId();
+  const view = { id: 'database-role', title: 'role', resource: 'r', after: [], lines: [], consent: null };
+  const writer = await dead.create({
+    runId,
+    target: serverFacts(twin).id,
+    database: 'postgres',
+    steps: [view],
+    notDone: [],
+  });
+  await writer.updateStep('database-role', (step) => {
+    step.state = 'handed-off';
+    step.scriptPath = path.join(killedHome, 'script.sh');
+  });
+  const journal = new Journal({ home: killedHome, isProcessAlive: () => false });
+  assert.equal((await resumableRun(journal, runId, 'postgres')).runId, runId);
+  await assert.rejects(resumableRun(journal, runId, 'mysql'), /that run set up postgres, not mysql/);
+
+  const bus = new EventBus();
+  const events: CoreEvent[] = [];
+  bus.on((event) => events.push(event));
+  const offer = { journal, bus, prompter: refusingPrompter('plain'), undoers: () => [] };
+  await offerUnfinished(offer);
+  assert.equal(events.length, 1, 'without --resume the killed run is announced');
+  await offerUnfinished({ ...offer, resuming: runId });
+  assert.equal(events.length, 1, 'the run being resumed is not offered for undo');
 });
