@@ -169,6 +169,13 @@ export const FLAGS: readonly FlagSpec[] = [
     commands: ['setup'],
     help: "least (default): what an app needs in its database; owner: the Azure CLI's broader grants",
   },
+  {
+    name: 'resume',
+    value: '<run-id>',
+    group: 'setup',
+    commands: ['setup'],
+    help: "finish a run's hand-off from inside the server's network",
+  },
   { name: 'list', group: 'setup', commands: ['undo'], help: 'undo: list the runs instead of undoing one' },
   {
     name: 'auth',

@@ -11,7 +11,13 @@ import { type CliIo, processIo } from './io.ts';
 import { usageErrorDocument } from './json-error.ts';
 import { firstWord, HELP_HINT, parseArgs, unknownCommand, unknownFlagIn } from './parse-args.ts';
 import type { SetupDeps } from './run-setup.ts';
-import { assertFlagsFor, glueKeyValues, setupRequestFrom, undoRequestFrom } from './setup-options.ts';
+import {
+  assertFlagsFor,
+  glueKeyValues,
+  setupCommandLine,
+  setupRequestFrom,
+  undoRequestFrom,
+} from './setup-options.ts';
 import { UsageError } from './usage-error.ts';
 import { toolVersion } from './version.ts';
 
@@ -98,7 +104,7 @@ async function dispatch(argv: string[], io: CliIo, deps: SetupDeps | undefined):
     return runSnippet(parsed, io, io.cwd);
   }
   if (command === 'setup') {
-    const request = setupRequestFrom(parsed);
+    const request = { ...setupRequestFrom(parsed), commandLine: setupCommandLine(argv) };
     const options = doctorOptionsFrom(parsed, io.env);
     const { runSetupCommand } = await import('./run-setup.ts');
     const setup = {

@@ -102,7 +102,36 @@ export function setupRequestFrom(parsed: Pick<ParsedArgs, 'operands' | 'flags'>)
 
   const dbUser = flag('db-user');
   if (dbUser !== undefined) request.dbUser = dbUserFrom(dbUser);
+
+  const resume = parsed.flags.get('resume');
+  if (resume !== undefined) {
+    if (typeof resume !== 'string' || resume.trim() === '')
+      throw new UsageError('--resume needs the id of the run that handed off.', [
+        'Find it with: sc-doctor undo --list',
+      ]);
+    if (request.dryRun)
+      throw new UsageError('--resume finishes a run and --dry-run changes nothing: leave out one of them.');
+    request.resume = resume.trim();
+  }
   return request;
+}
+
+/**
+ * The command line as a person would type it again, without `--resume` and its value: the hand-off's
+ * result adds `--resume <run id>` to it. Words a shell would split are quoted.
+ */
+export function setupCommandLine(argv: readonly string[]): string {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word === '--resume') {
+      i++;
+      continue;
+    }
+    if (word.startsWith('--resume=')) continue;
+    words.push(/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+  }
+  return ['sc-doctor', ...words].join(' ');
 }
 
 /** True when the command line names an Azure Spring Apps app, by `--target` or by its ARM id. */

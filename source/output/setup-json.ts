@@ -30,6 +30,10 @@ export interface JsonSetup {
     scriptPath: string | null;
   }[];
   notDone: NotDone[];
+  /** Steps whose work went to a script for someone inside the server's network. */
+  handedOff: { step: string; script: string }[];
+  /** The command that finishes the hand-off from inside the network; null when nothing was handed off. */
+  resume: string | null;
   rollback: {
     /** Whether anything was undone (a failure or Ctrl-C after a change). */
     ran: boolean;
@@ -56,6 +60,8 @@ export function jsonSetup(outcome: SetupOutcome): JsonSetup {
       ...base,
       steps: [],
       notDone: [],
+      handedOff: [],
+      resume: null,
       rollback: { ran: false, complete: true, steps: [], left: [] },
     };
   }
@@ -74,6 +80,8 @@ export function jsonSetup(outcome: SetupOutcome): JsonSetup {
       scriptPath,
     })),
     notDone: result.notDone,
+    handedOff: result.handedOff.map((step) => ({ step: step.id, script: step.scriptPath })),
+    resume: outcome.resume ?? null,
     rollback: {
       ran: undone.length > 0 || result.left.length > 0,
       complete: result.left.length === 0,

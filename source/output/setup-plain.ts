@@ -15,6 +15,7 @@ import { setupOutcomeExitCode } from '../setup/outcome-exit.ts';
 import {
   closingLinesOf,
   formatElapsed,
+  leftToDoLines,
   type OutcomeLook,
   PLAN_FOOTER,
   ROLLBACK_LOOK,
@@ -141,7 +142,13 @@ export function outcomeLines(outcome: SetupOutcome, exitCode: number): string[] 
       const code = snippet
         ? ['', 'Connection code', '', ...plainSnippet(snippet).trimEnd().split('\n'), '']
         : [];
-      return [...closingLinesOf(outcome.result), ...code, `Exit code ${exitCode}.`];
+      const leftToDo = leftToDoLines(outcome.result, outcome.resume);
+      return [
+        ...closingLinesOf(outcome.result),
+        ...code,
+        ...(leftToDo.length > 0 ? ['', ...leftToDo] : []),
+        `Exit code ${exitCode}.`,
+      ];
     }
   }
 }

@@ -6,6 +6,7 @@
 import { generateSnippet, type Snippet } from '../snippets/index.ts';
 import type { SetupConnection, SetupOutcome } from './flow-types.ts';
 import type { SnippetsFor } from './snippets-hook.ts';
+import { leftToDoLines } from './wording.ts';
 
 /** The generator's snippet for a finished, successful run; null for any other outcome. */
 export function snippetOfOutcome(outcome: SetupOutcome): Snippet | null {
@@ -24,6 +25,7 @@ export function snippetOfConnection(connection: SetupConnection): Snippet {
     user: connection.user,
     ...(connection.clientId ? { clientId: connection.clientId } : {}),
     ...(connection.ossrdbmsResource ? { ossrdbmsResource: connection.ossrdbmsResource } : {}),
+    ...(connection.tenantId ? { tenantId: connection.tenantId } : {}),
   });
 }
 
@@ -32,8 +34,14 @@ export const connectionCodeFor: SnippetsFor = (outcome) => {
   const snippet = snippetOfOutcome(outcome);
   if (!snippet || outcome.kind !== 'ran' || !outcome.connection) return null;
   const { connection } = outcome;
+  const leftToDo = leftToDoLines(outcome.result, outcome.resume);
+  const reach = `${connection.appName} can reach ${connection.serverFqdn.split('.')[0]}/${connection.databaseName} as ${connection.user} (no password)`;
   return {
-    headline: `Done · ${connection.appName} can reach ${connection.serverFqdn.split('.')[0]}/${connection.databaseName} as ${connection.user} (no password)`,
+    // A hand-off is not done: the screen says what is left and how to finish instead.
+    headline:
+      leftToDo.length > 0
+        ? [`Not finished · ${reach} once this is done`, ...leftToDo].join('\n')
+        : `Done · ${reach}`,
     // A secret is only ever named (secretRef): it has no value to show.
     settings: snippet.settings.flatMap((setting) =>
       'value' in setting ? [{ name: setting.name, value: setting.value }] : [],

@@ -58,6 +58,8 @@ export interface RunSetupOptions {
   target: string;
   /** The kind of database the steps are for, kept in the journal so `undo` picks the right undoers. */
   database?: string;
+  /** The run whose hand-off this one finishes, linked in the journal. */
+  resumes?: string;
   emit?: EmitEngineEvent;
   /** Asked once per step with a `consent`, before any change. Required when a step has one. */
   confirm?: Confirm;
@@ -148,6 +150,7 @@ async function consentAndApply(plan: Plan, options: RunSetupOptions, runId: stri
     runId,
     target: options.target,
     ...(options.database ? { database: options.database } : {}),
+    ...(options.resumes ? { resumes: options.resumes } : {}),
     steps: views,
     notDone: consented.notDone,
   });

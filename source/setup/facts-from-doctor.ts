@@ -10,7 +10,7 @@ import type { DatabaseChoice } from './flow-types.ts';
 export interface DoctorFacts {
   server: ServerFacts | null;
   app: AppFacts | null;
-  signedIn: { objectId: string; user: string; type: 'user' | 'servicePrincipal' } | null;
+  signedIn: { objectId: string; user: string; type: 'user' | 'servicePrincipal'; tenantId?: string } | null;
   /** The network-path check's verdict, when it got that far. */
   networkPath: NetworkVerdict | undefined;
   /** The entra-config check saw Entra authentication on (enabling it then needs no consent). */
@@ -49,6 +49,7 @@ export function factsFromDoctor(outcomes: readonly CheckOutcome[]): DoctorFacts 
             user: typeof signin.user === 'string' ? signin.user : objectId,
             // An app registration signs in as a service principal; people and anything else as users.
             type: signin.userType === 'servicePrincipal' ? 'servicePrincipal' : 'user',
+            ...(typeof signin.tenantId === 'string' ? { tenantId: signin.tenantId } : {}),
           },
     publicIp: firewall?.publicIp ?? undefined,
     networkPath: (network?.data.network as { verdict?: NetworkVerdict } | undefined)?.verdict,

@@ -32,6 +32,10 @@ export interface SetupRequest {
   grants: 'least' | 'owner';
   /** MySQL: `mysql-identity-id=` of the auth flag, the user-assigned identity the server reads Graph as. */
   mysqlIdentityId?: string;
+  /** `--resume RUN_ID`: finish what that run handed off, now that this machine can reach the server. */
+  resume?: string;
+  /** The command line that asked for this setup (no `--resume`), to tell how to resume a hand-off. */
+  commandLine?: string;
 }
 
 /**
@@ -53,6 +57,8 @@ export interface SetupConnection {
   clientId?: string;
   /** The cloud's token resource for PostgreSQL and MySQL (`CloudEndpoints.ossrdbmsResource`). */
   ossrdbmsResource?: string;
+  /** The signed-in tenant: a service principal's credential needs it (`AZURE_TENANT_ID`). */
+  tenantId?: string;
 }
 
 /** Words for an auth choice, as the plan's header shows it. */
@@ -83,4 +89,6 @@ export type SetupOutcome =
       undone: UndoRunResult[];
       /** Who connects to what, for the connection code. */
       connection?: SetupConnection;
+      /** The command that finishes a hand-off from inside the network (only when a step was handed off). */
+      resume?: string;
     };

@@ -27,6 +27,7 @@ import { offerUnfinished } from './offer-unfinished.ts';
 import { planSteps } from './plan.ts';
 import { PLAN_QUESTION_ID } from './plan-question.ts';
 import type { PostgresSetupInput } from './postgres/index.ts';
+import { assertSameTarget, resumableRun, resumeCommandOf } from './resume.ts';
 import { RunLockedError } from './run-lock.ts';
 import type { Step, StepUndoer } from './step.ts';
 import { undoersForRun } from './undoers-for.ts';
@@ -69,6 +70,10 @@ export function setupFlow(deps: SetupFlowDeps) {
     const { bus, services, prompter } = ctx;
     const { request, journal, interrupts } = deps;
     const signal = interrupts.signal;
+    // Checked before the doctor runs: a wrong run id should not cost a minute of checks.
+    const resumed = request.resume
+      ? await resumableRun(journal, request.resume, request.database)
+      : undefined;
     const undone = await offerUnfinished({
       journal,
       bus,
@@ -77,6 +82,7 @@ export function setupFlow(deps: SetupFlowDeps) {
         deps.undoers ? deps.undoers(services) : undoersForRun(run, services, ctx.options.connectTo),
       signal,
       stopSignal: interrupts.stopSignal,
+      ...(resumed ? { resuming: resumed.runId } : {}),
     });
 
     const doctor = await ctx.doctor();
@@ -89,6 +95,7 @@ export function setupFlow(deps: SetupFlowDeps) {
     }
     const server = facts.server!;
     const app = facts.app!;
+    if (resumed) assertSameTarget(resumed, server.id);
 
     const database =
       server.database?.name ??
@@ -158,9 +165,21 @@ export function setupFlow(deps: SetupFlowDeps) {
         signal,
         stopSignal: interrupts.stopSignal,
         database: kind,
+        ...(resumed ? { resumes: resumed.runId } : {}),
       });
       const connection = await connectionOf(input, kind, stepServices, signal);
-      return { kind: 'ran', doctor, title, plan: plan.views, result, undone, connection };
+      const resume =
+        result.handedOff.length > 0 ? resumeCommandOf(request.commandLine, kind, result.runId) : undefined;
+      return {
+        kind: 'ran',
+        doctor,
+        title,
+        plan: plan.views,
+        result,
+        undone,
+        connection,
+        ...(resume ? { resume } : {}),
+      };
     } catch (error) {
       if (error instanceof RunLockedError) throw new UsageError(error.message);
       throw error;
@@ -189,6 +208,7 @@ async function connectionOf(
     appName: input.app.name,
     ...(input.auth.kind !== 'system' ? { clientId: input.auth.clientId } : {}),
     ...(ossrdbmsResource ? { ossrdbmsResource } : {}),
+    ...(input.signedIn.tenantId ? { tenantId: input.signedIn.tenantId } : {}),
   };
 }
 

@@ -70,6 +70,8 @@ export interface RunDocument {
   target: string;
   /** Which database's steps ran (`postgres`, `mysql`): `undo` needs that kind's undoers. */
   database?: string;
+  /** The run whose hand-off this run finishes (`setup --resume`); that run's journal is left as it was. */
+  resumes?: string;
   /** The process that ran it, to tell a live run from a killed one. */
   pid: number;
   createdAt: string;
@@ -166,6 +168,7 @@ export class Journal {
     runId: string;
     target: string;
     database?: string;
+    resumes?: string;
     steps: readonly PlannedStepView[];
     notDone: readonly NotDone[];
   }): Promise<RunWriter> {
@@ -176,6 +179,7 @@ export class Journal {
       runId: input.runId,
       target: input.target,
       ...(input.database ? { database: input.database } : {}),
+      ...(input.resumes ? { resumes: input.resumes } : {}),
       pid: this.#pid,
       createdAt: at,
       updatedAt: at,

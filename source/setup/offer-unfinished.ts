@@ -16,11 +16,13 @@ export interface OfferUnfinishedOptions {
   undoers: (run: RunDocument) => readonly StepUndoer[];
   signal?: AbortSignal;
   stopSignal?: AbortSignal;
+  /** The run `--resume` is about to finish: the user asked to complete it, not to undo it. */
+  resuming?: string;
 }
 
 /** Announces unfinished runs (`setup:unfinished`) and, interactive, undoes those the user says yes to. */
 export async function offerUnfinished(options: OfferUnfinishedOptions): Promise<UndoRunResult[]> {
-  const runs = await options.journal.unfinishedRuns();
+  const runs = (await options.journal.unfinishedRuns()).filter((run) => run.runId !== options.resuming);
   if (runs.length === 0) return [];
   options.bus.emit({
     type: 'setup:unfinished',

@@ -52,10 +52,13 @@ export function closingLinesOf(result: SetupResult): string[] {
   );
   if (result.status === 'succeeded') {
     const changed = result.steps.filter((s) => s.outcome === 'applied' || s.outcome === 'handed-off').length;
+    const made = `${changed} change${changed === 1 ? '' : 's'} made (run ${result.runId})`;
     lines.push(
-      changed === 0
-        ? 'Done: everything was already in place; nothing was changed.'
-        : `Done: ${changed} change${changed === 1 ? '' : 's'} made (run ${result.runId}).`,
+      result.handedOff.length > 0
+        ? `Not finished: ${made}; ${result.handedOff.length} handed off to run inside the network.`
+        : changed === 0
+          ? 'Done: everything was already in place; nothing was changed.'
+          : `Done: ${made}.`,
     );
     lines.push(...handedOff);
     for (const skipped of result.notDone) lines.push(`Not done: ${skipped.title} (${skipped.reason}).`);
@@ -69,6 +72,24 @@ export function closingLinesOf(result: SetupResult): string[] {
     return lines;
   }
   return [...lines, ...leftLines(result.runId, result.left)];
+}
+
+/**
+ * What a hand-off leaves to do, and both ways to finish it: resume from inside the network (this
+ * tool connects and does the rest), or run the script there. Empty when nothing was handed off.
+ */
+export function leftToDoLines(result: SetupResult, resume: string | undefined): string[] {
+  if (!result.handedOff?.length) return [];
+  const lines = ['Left to do:'];
+  for (const step of result.handedOff) lines.push(`  ${step.title}: written to ${step.scriptPath}`);
+  lines.push("Finish it from a machine inside the server's network, either way:");
+  if (resume) lines.push(`  ${resume}`);
+  for (const step of result.handedOff) lines.push(`  sh ${shellWord(step.scriptPath)}`);
+  return lines;
+}
+
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** What a run left in place, with the commands that remove it, and how to try the undo again. */

@@ -1,7 +1,7 @@
 // `sc-doctor setup` and `undo` as a user runs them: the built CLI, a fresh HOME, no az on PATH.
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { builtCli, runCli } from '../helpers/build.ts';
+import { builtCli, runCli, tempDir } from '../helpers/build.ts';
 
 const STACK_LINE = /\n\s+at .+:\d+:\d+/;
 
@@ -68,4 +68,28 @@ test('undo --list with an empty home says there is nothing to undo; undo names t
   const undo = await runCli(['undo']);
   assert.equal(undo.code, 2);
   assert.match(undo.stderr, /there is no setup run to undo\.\nRun sc-doctor undo --list to see the runs\./);
+});
+
+test('setup --resume of a run this machine never made: exit 2 naming the run and where to find the runs', async () => {
+  for (const format of ['--plain', '--json']) {
+    const result = await runCli(
+      [
+        'setup',
+        'postgres',
+        '--server',
+        'pg-orders',
+        '--system-identity',
+        '--yes',
+        format,
+        '--resume',
+        '20990101-0000-abcd',
+      ],
+      { HOME: tempDir('sc-doctor-resume-home-') },
+    );
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.match(result.stderr, /^sc-doctor: --resume 20990101-0000-abcd: there is no such run\.$/m);
+    assert.match(result.stderr, /sc-doctor undo --list/);
+    assert.doesNotMatch(result.stderr, STACK_LINE);
+    if (format === '--json') assert.equal(JSON.parse(result.stdout).exitCode, 2);
+  }
 });

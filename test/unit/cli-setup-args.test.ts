@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import type { CliIo } from '../../source/cli/io.ts';
 import { main } from '../../source/cli/main.ts';
 import { parseArgs } from '../../source/cli/parse-args.ts';
-import { glueKeyValues, setupRequestFrom } from '../../source/cli/setup-options.ts';
+import { glueKeyValues, setupCommandLine, setupRequestFrom } from '../../source/cli/setup-options.ts';
 import { CaptureStream } from '../helpers/capture.ts';
 
 const GUID = '0b1f6471-1bf0-4dda-aec3-111122223333';
@@ -107,6 +107,15 @@ const BAD: { argv: string[]; names: RegExp }[] = [
   { argv: ['setup', 'postgres', '--json', '--plain'], names: /--json and --plain cannot be used together/ },
   { argv: ['setup', 'postgres', '--list'], names: /--list is for sc-doctor undo, not setup/ },
   { argv: ['setup', 'postgres', '--subscription', 'x'], names: /--subscription must be a subscription id/ },
+  { argv: ['setup', 'postgres', '--resume'], names: /--resume needs a value/ },
+  {
+    argv: ['setup', 'postgres', '--resume', '20261126-0900-abcd', '--dry-run'],
+    names: /--resume finishes a run and --dry-run changes nothing/,
+  },
+  {
+    argv: ['doctor', '--resume', '20261126-0900-abcd'],
+    names: /--resume is for sc-doctor setup, not doctor/,
+  },
   { argv: ['doctor', '--yes'], names: /--yes is for sc-doctor setup, not doctor/ },
   { argv: ['doctor', '--dry-run'], names: /--dry-run is for sc-doctor setup, not doctor/ },
   { argv: ['undo', 'a', 'b'], names: /unexpected argument 'b'/ },
@@ -251,4 +260,28 @@ test('setup mysql takes mysql-identity-id inside the auth flag, as the Azure CLI
   const bare = setupRequestFrom(parseArgs(glueKeyValues(['setup', 'mysql', '--system-identity'])));
   assert.deepEqual(bare.auth, { kind: 'system' });
   assert.equal(bare.mysqlIdentityId, undefined);
+});
+
+test('--resume names the run to finish; the command line to repeat leaves it out and quotes what a shell would split', () => {
+  const argv = glueKeyValues([
+    'setup',
+    'postgres',
+    '--server',
+    'pg-orders',
+    '--user-identity',
+    `client-id=${GUID}`,
+    `subs-id=${GUID}`,
+    '--resume',
+    '20261126-0900-abcd',
+    '--yes',
+  ]);
+  assert.equal(setupRequestFrom(parseArgs(argv)).resume, '20261126-0900-abcd');
+  assert.equal(
+    setupCommandLine(argv),
+    `sc-doctor setup postgres --server pg-orders '--user-identity=client-id=${GUID} subs-id=${GUID}' --yes`,
+  );
+  assert.equal(
+    setupCommandLine(['setup', 'postgres', '--resume=x', '--db-user', "o'brien"]),
+    `sc-doctor setup postgres --db-user 'o'\\''brien'`,
+  );
 });

@@ -69,3 +69,41 @@ test('a MySQL run gets MySQL settings', () => {
     ),
   );
 });
+
+test('a service principal gets the signed-in tenant in AZURE_TENANT_ID-style settings, not a placeholder', () => {
+  const outcome = ran('succeeded');
+  if (outcome.kind !== 'ran') throw new Error('unreachable');
+  const tenantId = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+  outcome.connection = { ...connection, auth: 'sp', tenantId };
+  const code = connectionCodeFor(outcome);
+  assert.ok(code);
+  const settings = Object.fromEntries(code.settings.map((s) => [s.name, s.value]));
+  assert.equal(settings.AZURE_POSTGRESQL_TENANTID, tenantId);
+  assert.doesNotMatch(JSON.stringify(code), /<tenant-id>/);
+});
+
+test('a run that handed a step off says what is left and both ways to finish, not Done', () => {
+  const outcome = ran('succeeded');
+  if (outcome.kind !== 'ran') throw new Error('unreachable');
+  outcome.result = {
+    status: 'succeeded',
+    runId: '20261126-0900-abcd',
+    handedOff: [
+      {
+        id: 'database-role',
+        title: 'Database role aad_orders_api',
+        scriptPath: '/home/dana/sc-doctor-20261126-0900-abcd-postgres.sh',
+        summary: 'run it',
+      },
+    ],
+  } as SetupResult;
+  outcome.resume = 'sc-doctor setup postgres --server pg-orders --yes --resume 20261126-0900-abcd';
+  const code = connectionCodeFor(outcome);
+  assert.ok(code);
+  assert.doesNotMatch(code.headline, /^Done/);
+  const lines = code.headline.split('\n');
+  assert.match(lines[0]!, /^Not finished · orders-api can reach pg-orders\/orders as aad_orders_api/);
+  assert.ok(lines.includes('Left to do:'), code.headline);
+  assert.ok(lines.includes(`  ${outcome.resume}`), code.headline);
+  assert.ok(lines.includes('  sh /home/dana/sc-doctor-20261126-0900-abcd-postgres.sh'), code.headline);
+});

@@ -43,7 +43,7 @@ export interface PostgresSetupInput {
   /** Register the connection with Service Connector (true) or write the app settings directly. */
   linker: boolean;
   /** Who runs setup: becomes an Entra admin of the server and logs in to it. */
-  signedIn: { objectId: string; user: string; type: 'user' | 'servicePrincipal' };
+  signedIn: { objectId: string; user: string; type: 'user' | 'servicePrincipal'; tenantId?: string };
   /** This machine's public IP when the doctor found it (for the temporary firewall rule). */
   publicIp?: string;
   connectTo?: ConnectToMap;

@@ -5,7 +5,7 @@ import { useInput } from 'ink';
 import type { FrontEndInput } from '../../core/front-end.ts';
 import { type Clipboard, createClipboard, feedProgram } from '../../services/clipboard.ts';
 import type { SetupOutcome } from '../../setup/flow-types.ts';
-import { closingLinesOf } from '../../setup/wording.ts';
+import { closingLinesOf, leftToDoLines } from '../../setup/wording.ts';
 import { useAppActions, useAppState } from '../context.tsx';
 import { usePlanKeys } from '../hooks/use-plan-keys.ts';
 import { isPlanQuestion } from '../state/app-state.ts';
@@ -50,7 +50,8 @@ export function ApplyRoute({ focused, color, now }: { focused: boolean; color: b
 /** What to say after the run, in words: what was done, or why it did not start. */
 export function closingOf(outcome: SetupOutcome | null): string[] {
   if (!outcome) return [];
-  if (outcome.kind === 'ran') return closingLinesOf(outcome.result);
+  if (outcome.kind === 'ran')
+    return [...closingLinesOf(outcome.result), ...leftToDoLines(outcome.result, outcome.resume)];
   if (outcome.kind === 'refused') return ['Setup cannot start; nothing was changed:', ...outcome.reasons];
   if (outcome.kind === 'planned') return ['Dry run: nothing was changed.'];
   return ['Nothing was changed.'];
