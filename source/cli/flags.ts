@@ -200,8 +200,6 @@ export interface CommandSpec {
   name: string;
   usage: string;
   summary: string;
-  /** False for commands announced in the help that later versions bring. */
-  available: boolean;
 }
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -209,31 +207,26 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'doctor',
     usage: 'doctor [flags]',
     summary: 'run the checks and report; never prompts, changes nothing',
-    available: true,
   },
   {
     name: 'setup',
     usage: 'setup <postgres|mysql|sql>',
     summary: 'guided passwordless setup with rollback (postgres, mysql or sql)',
-    available: true,
   },
   {
     name: 'undo',
     usage: 'undo [RUN_ID] [--list]',
     summary: 'roll back a finished or interrupted setup from its journal (latest when no id)',
-    available: true,
   },
   {
     name: 'snippet',
     usage: 'snippet <postgres|mysql|sql>',
     summary: 'print the app settings and connection code for an app',
-    available: true,
   },
   {
     name: 'help',
     usage: 'help [command]',
     summary: 'show help for sc-doctor or one command',
-    available: true,
   },
 ];
 

@@ -121,7 +121,7 @@ export function assertCommand(name: string): void {
 
 /**
  * The first positional of argv without failing on mistakes (values of known flags are skipped), so
- * `--help` and "not available yet" can name the command even when a flag is wrong.
+ * `--help` can name the command even when a flag is wrong.
  */
 export function firstWord(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
