@@ -63,8 +63,6 @@ import {
 import { VERIFY, verifyStep } from './verify.ts';
 
 export {
-  CLIENT_TYPES,
-  type ClientType,
   connectionNameOf,
   type PostgresAuth,
   type PostgresSetupInput,

@@ -6,21 +6,7 @@
 import type { ConnectToMap } from '../../core/connect-to.ts';
 import type { AppFacts, ServerFacts } from '../../doctor/facts.ts';
 import type { NetworkVerdict } from '../../doctor/network-probe.ts';
-
-/** The client types of the Azure CLI's `--client-type` for PostgreSQL. */
-export const CLIENT_TYPES = [
-  'java',
-  'springBoot',
-  'dotnet',
-  'python',
-  'django',
-  'nodejs',
-  'go',
-  'php',
-  'ruby',
-  'none',
-] as const;
-export type ClientType = (typeof CLIENT_TYPES)[number];
+import type { ClientType } from '../../snippets/types.ts';
 
 /** Which identity the app connects as. */
 export type PostgresAuth =
