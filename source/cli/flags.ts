@@ -24,6 +24,7 @@ export interface FlagSpec {
 /** Values of `--credential`. */
 export const CREDENTIALS = ['default', 'managed-identity'] as const;
 
+/** Every flag of every command: the parser, the help and the per-command validation read this table. */
 export const FLAGS: readonly FlagSpec[] = [
   { name: 'json', group: 'output', help: 'print one JSON document on stdout and nothing else' },
   {
@@ -202,6 +203,7 @@ export interface CommandSpec {
   summary: string;
 }
 
+/** The commands, in the order the help lists them. */
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'doctor',
@@ -233,14 +235,17 @@ export const COMMANDS: readonly CommandSpec[] = [
 export const CLOUDS = ['AzureCloud', 'AzureChinaCloud', 'AzureUSGovernment'] as const;
 export const TARGET_KINDS = ['webapp', 'containerapp', 'spring'] as const;
 
+/** The flag spelled `--name`, if there is one. */
 export function flagByName(name: string): FlagSpec | undefined {
   return FLAGS.find((flag) => flag.name === name);
 }
 
+/** The flag spelled `-short`, if there is one. */
 export function flagByShort(short: string): FlagSpec | undefined {
   return FLAGS.find((flag) => flag.short === short);
 }
 
+/** The command called `name`, if there is one. */
 export function commandByName(name: string): CommandSpec | undefined {
   return COMMANDS.find((command) => command.name === name);
 }

@@ -17,6 +17,7 @@ export interface FirewallRecord extends UndoRecord {
   ip: string;
 }
 
+/** Step ids: the step that adds the rule, and the last step of a run, which removes it. */
 export const FIREWALL_TEMP = 'firewall-temp';
 export const FIREWALL_TEMP_REMOVE = 'firewall-temp-remove';
 
