@@ -71,19 +71,6 @@ export {
 } from './input.ts';
 export { SP_SECRET_ENV } from './sp-secret.ts';
 
-/** Every step id the PostgreSQL flow can plan, in plan order. */
-export const POSTGRES_STEP_IDS = [
-  APP_IDENTITY,
-  ENTRA_AUTH,
-  ENTRA_ADMIN,
-  FIREWALL_TEMP,
-  DATABASE_ROLE,
-  SERVICE_CONNECTOR,
-  APP_SETTINGS,
-  VERIFY,
-  FIREWALL_TEMP_REMOVE,
-] as const;
-
 /**
  * The steps of one PostgreSQL setup. Call `problemsOf(input)` first: names PostgreSQL or Service
  * Connector would refuse are reported there, before any step exists. `app-identity` is left out for
