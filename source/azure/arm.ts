@@ -1,6 +1,7 @@
 /**
- * Minimal authenticated ARM and Microsoft Graph reads for checks that need a few resources (the SDK
- * clients come later, for the bigger jobs). Uses @azure/core-rest-pipeline, imported on first use,
+ * Authenticated ARM and Microsoft Graph calls for the doctor and setup: reads, paged lists, and the
+ * writes setup makes. Plain REST at the api-versions the SDK packages send, so the product ships
+ * without the SDK clients. Uses @azure/core-rest-pipeline, imported on first use,
  * with the bearer policy and the cloud's ARM or Graph scope; TLS is always verified (extra CAs through
  * the session's `tls.ca`).
  */

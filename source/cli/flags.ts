@@ -24,6 +24,7 @@ export interface FlagSpec {
 /** Values of `--credential`. */
 export const CREDENTIALS = ['default', 'managed-identity'] as const;
 
+/** Every flag of every command: the parser, the help and the per-command validation read this table. */
 export const FLAGS: readonly FlagSpec[] = [
   { name: 'json', group: 'output', help: 'print one JSON document on stdout and nothing else' },
   {
@@ -207,54 +208,51 @@ export interface CommandSpec {
   name: string;
   usage: string;
   summary: string;
-  /** False for commands announced in the help that later versions bring. */
-  available: boolean;
 }
 
+/** The commands, in the order the help lists them. */
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'doctor',
     usage: 'doctor [flags]',
     summary: 'run the checks and report; never prompts, changes nothing',
-    available: true,
   },
   {
     name: 'setup',
     usage: 'setup <postgres|mysql|sql>',
     summary: 'guided passwordless setup with rollback (postgres, mysql or sql)',
-    available: true,
   },
   {
     name: 'undo',
     usage: 'undo [RUN_ID] [--list]',
     summary: 'roll back a finished or interrupted setup from its journal (latest when no id)',
-    available: true,
   },
   {
     name: 'snippet',
     usage: 'snippet <postgres|mysql|sql>',
     summary: 'print the app settings and connection code for an app',
-    available: true,
   },
   {
     name: 'help',
     usage: 'help [command]',
     summary: 'show help for sc-doctor or one command',
-    available: true,
   },
 ];
 
 export const CLOUDS = ['AzureCloud', 'AzureChinaCloud', 'AzureUSGovernment'] as const;
 export const TARGET_KINDS = ['webapp', 'containerapp', 'spring'] as const;
 
+/** The flag spelled `--name`, if there is one. */
 export function flagByName(name: string): FlagSpec | undefined {
   return FLAGS.find((flag) => flag.name === name);
 }
 
+/** The flag spelled `-short`, if there is one. */
 export function flagByShort(short: string): FlagSpec | undefined {
   return FLAGS.find((flag) => flag.short === short);
 }
 
+/** The command called `name`, if there is one. */
 export function commandByName(name: string): CommandSpec | undefined {
   return COMMANDS.find((command) => command.name === name);
 }

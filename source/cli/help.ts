@@ -40,15 +40,6 @@ const EXAMPLES = `Examples
 export function helpText(version: string, command?: CommandSpec): string {
   const header = `sc-doctor ${version}: diagnose passwordless (Microsoft Entra) connections from Azure apps
 to Azure Database for PostgreSQL, MySQL and Azure SQL.`;
-  if (command && !command.available) {
-    return `${header}
-
-Usage
-  sc-doctor ${command.usage}
-
-${capitalize(command.summary)}. This command is not available yet in this version.
-`;
-  }
   const usage = command
     ? `Usage\n  sc-doctor ${command.usage}\n\n${capitalize(command.summary)}.`
     : `Usage\n  sc-doctor [command] [flags]\n\n${commandsSection()}`;
@@ -58,10 +49,7 @@ ${capitalize(command.summary)}. This command is not available yet in this versio
 function commandsSection(): string {
   const rows: [string, string][] = [['(none)', 'interactive doctor in a terminal; plain lines otherwise']];
   for (const command of COMMANDS) {
-    rows.push([
-      command.usage,
-      command.available ? command.summary : `${command.summary} (not available yet)`,
-    ]);
+    rows.push([command.usage, command.summary]);
   }
   return `Commands\n${table(rows)}`;
 }

@@ -75,24 +75,10 @@ async function dispatch(argv: string[], io: CliIo, deps: SetupDeps | undefined):
     return ExitCode.Success;
   }
 
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs(argv);
-  } catch (error) {
-    // `sc-doctor setup postgres --yes` should say setup is not there yet, not that --yes is unknown.
-    const word = firstWord(argv);
-    const command = word === undefined ? undefined : commandByName(word);
-    if (command && !command.available) throw notAvailable(command.name);
-    throw error;
-  }
-
+  const parsed = parseArgs(argv);
   const { command, operands, flags } = parsed;
   if (command === 'help') return showHelp(operands[0], io);
-  if (command !== undefined) {
-    const spec = commandByName(command);
-    if (!spec) throw unknownCommand(command);
-    if (!spec.available) throw notAvailable(spec.name);
-  }
+  if (command !== undefined && !commandByName(command)) throw unknownCommand(command);
   if (flags.has('json') && flags.has('plain')) {
     throw new UsageError('--json and --plain cannot be used together: pick one output.', [
       '--json prints one JSON document; --plain prints lines a person or a log can read.',
@@ -146,10 +132,4 @@ function showHelp(word: string | undefined, io: CliIo): number {
   if (word !== undefined && !command) throw unknownCommand(word);
   io.stdout.write(helpText(toolVersion(), command));
   return ExitCode.Success;
-}
-
-function notAvailable(name: string): UsageError {
-  return new UsageError(`sc-doctor ${name} is not available yet in this version.`, [
-    'Run sc-doctor doctor to check your machine and account, or sc-doctor --help for what is there.',
-  ]);
 }

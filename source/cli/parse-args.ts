@@ -2,7 +2,7 @@
  * A tiny argv parser driven by the tables in flags.ts. It exists (instead of `util.parseArgs`) so
  * every mistake gets a message that names the flag and suggests the closest valid one.
  */
-import { COMMANDS, commandByName, FLAGS, type FlagSpec, flagByName, flagByShort } from './flags.ts';
+import { COMMANDS, FLAGS, type FlagSpec, flagByName, flagByShort } from './flags.ts';
 import { closestMatch } from './suggest.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -114,14 +114,9 @@ export function unknownCommand(name: string): UsageError {
   return new UsageError(`unknown command ${name}.${guess}`, [HELP_HINT]);
 }
 
-/** Throws `unknownCommand` when `name` is no command. */
-export function assertCommand(name: string): void {
-  if (!commandByName(name)) throw unknownCommand(name);
-}
-
 /**
  * The first positional of argv without failing on mistakes (values of known flags are skipped), so
- * `--help` and "not available yet" can name the command even when a flag is wrong.
+ * `--help` can name the command even when a flag is wrong.
  */
 export function firstWord(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {

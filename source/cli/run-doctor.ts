@@ -6,7 +6,7 @@
 import { EventBus } from '../core/events.ts';
 import { ExitCode } from '../core/exit-codes.ts';
 import type { FrontEnd, FrontEndInput } from '../core/front-end.ts';
-import { colorEnabled, type OutputMode, resolveMode } from '../core/mode.ts';
+import { colorEnabled, type OutputMode } from '../core/mode.ts';
 import { createPromptChannel, type Prompter, refusingPrompter } from '../core/prompter.ts';
 import type { Services } from '../core/services.ts';
 import { type ChooseTarget, createSession, type Session } from '../core/session.ts';
@@ -16,6 +16,7 @@ import type { RunDocument } from '../setup/journal.ts';
 import type { StepUndoer } from '../setup/step.ts';
 import { assertCloudRegistered } from './cloud-option.ts';
 import type { CliIo } from './io.ts';
+import { outputModeFor } from './output-mode.ts';
 import { TOOL_NAME, toolVersion } from './version.ts';
 
 export interface DoctorRequest {
@@ -73,15 +74,7 @@ export async function runDoctor(
   io: CliIo,
   deps: DoctorDeps = nodeDeps,
 ): Promise<number> {
-  const mode = resolveMode({
-    json: request.json,
-    plain: request.plain,
-    env: io.env,
-    stdinIsTTY: io.stdinIsTTY,
-    stdoutIsTTY: io.stdoutIsTTY,
-  });
-  // chalk (used by Ink) ignores NO_COLOR; FORCE_COLOR=0 must be set before Ink is imported.
-  if (mode === 'interactive' && io.env.NO_COLOR && !io.env.FORCE_COLOR) io.env.FORCE_COLOR = '0';
+  const mode = outputModeFor(request, io);
 
   const cancel = new AbortController();
   // The interactive doctor can go on to a setup (`s`): its Ctrl-C and SIGTERM are counted for the

@@ -6,7 +6,7 @@
 import { homedir } from 'node:os';
 import { EventBus } from '../core/events.ts';
 import type { FrontEnd, FrontEndInput } from '../core/front-end.ts';
-import { colorEnabled, type OutputMode, resolveMode } from '../core/mode.ts';
+import { colorEnabled, type OutputMode } from '../core/mode.ts';
 import { createPromptChannel, refusingPrompter } from '../core/prompter.ts';
 import { createSession } from '../core/session.ts';
 import type { DoctorOptions } from '../core/types.ts';
@@ -17,6 +17,7 @@ import { Interrupts } from '../setup/interrupts.ts';
 import { Journal } from '../setup/journal.ts';
 import { assertCloudRegistered } from './cloud-option.ts';
 import type { CliIo } from './io.ts';
+import { outputModeFor } from './output-mode.ts';
 import { type DoctorDeps, nodeDeps, SLOW_AFTER_MS } from './run-doctor.ts';
 import { TOOL_NAME, toolVersion } from './version.ts';
 
@@ -53,14 +54,7 @@ export async function runSetupCommand(
   io: CliIo,
   deps: SetupDeps = nodeDeps,
 ): Promise<number> {
-  const mode = resolveMode({
-    json: command.json,
-    plain: command.plain,
-    env: io.env,
-    stdinIsTTY: io.stdinIsTTY,
-    stdoutIsTTY: io.stdoutIsTTY,
-  });
-  if (mode === 'interactive' && io.env.NO_COLOR && !io.env.FORCE_COLOR) io.env.FORCE_COLOR = '0';
+  const mode = outputModeFor(command, io);
 
   const interrupts = new Interrupts();
   const cancel = new AbortController();

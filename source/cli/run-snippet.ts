@@ -2,13 +2,13 @@
  * `sc-doctor snippet <postgres|mysql|sql>`: the app settings and connection code for one client
  * type and auth type, printed, written to a folder (`--out`) or as the JSON document's `snippets`.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { ExitCode } from '../core/exit-codes.ts';
 import { summarize } from '../core/run-checks.ts';
 import type { JsonDocument, JsonSnippet } from '../output/json.ts';
-import { detectClientType } from '../snippets/detect.ts';
+import { detectClientTypeIn } from '../snippets/detect.ts';
 import { generateSnippet } from '../snippets/index.ts';
 import { plainSnippet } from '../snippets/plain.ts';
 import {
@@ -57,7 +57,7 @@ export async function runSnippet(parsed: ParsedArgs, io: CliIo, cwd = process.cw
   if (named !== undefined) {
     clientType = oneOf('--client-type', named, CLIENT_TYPES);
   } else {
-    const detected = detectClientType(listFolder(cwd), (name) => readText(join(cwd, name)));
+    const detected = detectClientTypeIn(cwd);
     if (!detected) {
       throw new UsageError(
         `no project found in this folder to tell the client type from; name it with --client-type (${CLIENT_TYPES.join(', ')}).`,
@@ -115,22 +115,6 @@ function oneOf<T extends string>(
     `${what} must be one of ${valid.join(', ')}; got ${got}.`,
     usage ? [`Usage: ${usage}`] : [HELP_HINT],
   );
-}
-
-function listFolder(folder: string): string[] {
-  try {
-    return readdirSync(folder);
-  } catch {
-    return [];
-  }
-}
-
-function readText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 /** Writes every file, refusing (before writing any) when one exists and `force` is off. */

@@ -2,8 +2,9 @@
  * `sc-doctor setup <database> ...` and `sc-doctor undo ...`: their operands and flags, validated into
  * a `SetupRequest` before anything runs. Every mistake is a usage error naming the flag.
  */
-import { CLIENT_TYPES, type ClientType, clientTypeOf } from '../setup/client-type.ts';
+
 import type { AuthChoice, SetupRequest } from '../setup/flow-types.ts';
+import { CLIENT_TYPES, type ClientType, clientTypeOf } from '../snippets/types.ts';
 import { isGuid } from './doctor-options.ts';
 import { FLAGS } from './flags.ts';
 import { HELP_HINT, type ParsedArgs } from './parse-args.ts';

@@ -21,6 +21,10 @@ export function isCI(env: Readonly<Record<string, string | undefined>>): boolean
   return false;
 }
 
+/**
+ * The mode for these flags and this process: a flag wins, then CI or a dumb terminal means plain, and
+ * only stdin and stdout both on a TTY mean interactive.
+ */
 export function resolveMode(input: ModeInput): OutputMode {
   if (input.json) return 'json';
   if (input.plain) return 'plain';

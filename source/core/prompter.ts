@@ -110,6 +110,10 @@ export interface PromptChannel {
   serve(handler: (prompt: OpenPrompt) => void): () => void;
 }
 
+/**
+ * A prompter whose questions wait in a queue until a front-end serves them (the interactive screen),
+ * so the flows can ask before the screen is ready.
+ */
 export function createPromptChannel(): PromptChannel {
   let handler: ((prompt: OpenPrompt) => void) | undefined;
   const waiting: OpenPrompt[] = [];

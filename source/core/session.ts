@@ -1,6 +1,6 @@
 /**
- * A session is one run of sc-doctor as a front-end sees it: the flows it can start (today the doctor;
- * setup joins later as another method) over one event bus, one set of services and one cancel
+ * A session is one run of sc-doctor as a front-end sees it: the flows it can start (the doctor, and
+ * setup when it was built with a setup flow) over one event bus, one set of services and one cancel
  * signal. Front-ends call a flow, listen to the bus and render; they never run checks themselves.
  */
 import type { SetupOutcome } from '../setup/flow-types.ts';
@@ -76,6 +76,7 @@ export function hasTarget(target: TargetOptions): boolean {
   return Object.values(target).some((value) => value !== undefined && value !== '');
 }
 
+/** Builds the session; nothing runs until a front-end calls one of its flows. */
 export function createSession(session: SessionOptions): Session {
   const { bus, checks, signal } = session;
   const services: Services = { ...session.services, prompter: session.prompter };

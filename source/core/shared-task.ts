@@ -18,6 +18,7 @@ export interface SharedTask<T> {
   forget(): void;
 }
 
+/** Wraps `work` so concurrent callers share one run of it (see the file comment for the rules). */
 export function sharedTask<T>(
   work: (signal: AbortSignal) => Promise<T>,
   options: SharedTaskOptions<T> = {},

@@ -8,8 +8,6 @@ import type { Services } from './services.ts';
 /** Every status a check can end in. `error` = the check itself crashed; `timeout` = it ran too long. */
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'skip' | 'error' | 'timeout';
 
-export const CHECK_STATUSES: readonly CheckStatus[] = ['pass', 'warn', 'fail', 'skip', 'error', 'timeout'];
-
 /** What to do about a result that is not `pass`. Text is data so every front-end shows the same words. */
 export interface Remediation {
   /** One sentence: the fix. */

@@ -8,6 +8,7 @@ import { serverCheck } from './server.ts';
 import { signinCheck } from './signin.ts';
 import { subscriptionCheck } from './subscription.ts';
 
+/** Every check the doctor runs, machine and account first; the runner orders them by their `needs`. */
 export function doctorChecks(): Check[] {
   return [
     azureCliCheck,

@@ -3,7 +3,7 @@
  * three front-ends. Plain JSON apart from the client secret, which never leaves memory.
  */
 import type { CheckOutcome } from '../core/types.ts';
-import type { ClientType } from './client-type.ts';
+import type { ClientType } from '../snippets/types.ts';
 import type { SetupResult } from './engine.ts';
 import type { PlannedStepView } from './engine-events.ts';
 import type { UndoRunResult } from './undo-from-journal.ts';

@@ -8,7 +8,8 @@ import type { Prompter } from '../core/prompter.ts';
 import type { Services } from '../core/services.ts';
 import type { CheckOutcome, DoctorOptions } from '../core/types.ts';
 import { UsageError } from '../core/usage-error.ts';
-import { CLIENT_TYPES, type ClientType, detectClientType } from './client-type.ts';
+import { detectClientTypeIn } from '../snippets/detect.ts';
+import { CLIENT_TYPES, type ClientType } from '../snippets/types.ts';
 import { runSetup } from './engine.ts';
 import { blockingReasons, factsFromDoctor, missingFacts, mysqlAdminOf } from './facts-from-doctor.ts';
 import {
@@ -278,7 +279,7 @@ async function askClientType(
   cwd: string | undefined,
   signal: AbortSignal,
 ): Promise<ClientType | undefined> {
-  const detected = await detectClientType(cwd ?? process.cwd());
+  const detected = detectClientTypeIn(cwd ?? process.cwd())?.clientType;
   // Without anyone to ask, the project's own files decide, else no client code at all.
   if (!prompter.interactive) return detected ?? 'none';
   const ordered = detected ? [detected, ...CLIENT_TYPES.filter((type) => type !== detected)] : CLIENT_TYPES;

@@ -125,6 +125,7 @@ export function isUnfinished(run: RunDocument, alive: (pid: number) => boolean):
   return false;
 }
 
+/** The runs and run locks under `<home>/.sc-doctor`: lists, reads and writes run documents. */
 export class Journal {
   readonly root: string;
   readonly runsDir: string;

@@ -43,6 +43,7 @@ const JOURNAL_STATE: Record<Exclude<RollbackOutcome, 'abandoned'>, JournalStepSt
   failed: 'undo-failed',
 };
 
+/** Undoes `entries` newest first and reports each outcome and what was left behind; never throws for a failed undo. */
 export async function rollBack(options: RollbackOptions): Promise<RollbackReport> {
   const { emit, writer, stopSignal, now } = options;
   const report: RollbackReport = { complete: true, left: [], outcomes: new Map(), journalErrors: [] };

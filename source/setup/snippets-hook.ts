@@ -22,6 +22,3 @@ export interface ConnectionCode {
 
 /** Builds the connection code for a finished setup; null when there is none to show. */
 export type SnippetsFor = (outcome: SetupOutcome) => ConnectionCode | null;
-
-/** Until the generator lands: no code, and the screen says how the app connects in words. */
-export const noSnippets: SnippetsFor = () => null;

@@ -4,7 +4,7 @@
  * versions Microsoft's Service Connector and driver documentation name, or later releases of the
  * same packages.
  */
-import type { DependencyManifest, SnippetDependency } from './types.ts';
+import type { SnippetDependency } from './types.ts';
 
 function npm(name: string, version: string): SnippetDependency {
   return { manifest: 'package.json', name, version, entry: `"${name}": "^${version}"` };
@@ -82,14 +82,3 @@ export const DEPS = {
     mysql2: gem('mysql2', '0.5'),
   },
 } as const satisfies Record<string, Record<string, SnippetDependency>>;
-
-/** Manifests in the order they are shown. */
-export const MANIFEST_ORDER: readonly DependencyManifest[] = [
-  'package.json',
-  'requirements.txt',
-  'pom.xml',
-  '.csproj',
-  'go.mod',
-  'Gemfile',
-  'composer.json',
-];

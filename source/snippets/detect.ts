@@ -3,6 +3,8 @@
  * marker wins: a Django project has a requirements.txt too, and many projects of every kind carry a
  * package.json for their front-end tooling, so package.json is looked at last.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ClientType } from './types.ts';
 
 export interface DetectedClient {
@@ -37,4 +39,25 @@ export function detectClientType(
   }
   if (has('package.json')) return { clientType: 'nodejs', file: 'package.json' };
   return undefined;
+}
+
+/** Reads `folder` and detects its client type; undefined when it cannot tell or cannot read it. */
+export function detectClientTypeIn(folder: string): DetectedClient | undefined {
+  return detectClientType(listFolder(folder), (name) => readText(join(folder, name)));
+}
+
+function listFolder(folder: string): string[] {
+  try {
+    return readdirSync(folder);
+  } catch {
+    return [];
+  }
+}
+
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }

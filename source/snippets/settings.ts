@@ -19,8 +19,6 @@ const HOST_SUFFIX: Record<SnippetDatabase, string> = {
   sql: 'database.windows.net',
 };
 
-export const DEFAULT_PORT: Record<SnippetDatabase, number> = { postgres: 5432, mysql: 3306, sql: 1433 };
-
 /** Inputs with placeholders where a name was not given. */
 export function resolveInputs(database: SnippetDatabase, inputs: SnippetInputs): ResolvedInputs {
   return {

@@ -21,6 +21,11 @@ export const CLIENT_TYPES = [
 ] as const;
 export type ClientType = (typeof CLIENT_TYPES)[number];
 
+/** The exact client type for `value`, matched case-insensitively (`springboot` → `springBoot`). */
+export function clientTypeOf(value: string): ClientType | undefined {
+  return CLIENT_TYPES.find((type) => type.toLowerCase() === value.toLowerCase());
+}
+
 /** system: system-assigned managed identity; user: user-assigned; sp: service principal with a secret. */
 export const SNIPPET_AUTHS = ['system', 'user', 'sp'] as const;
 export type SnippetAuth = (typeof SNIPPET_AUTHS)[number];

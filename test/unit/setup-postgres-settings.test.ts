@@ -7,8 +7,8 @@ import { test } from 'node:test';
 import type { Prompter } from '../../source/core/prompter.ts';
 import type { Services } from '../../source/core/services.ts';
 import { postgresSettings } from '../../source/setup/postgres/connection-settings.ts';
-import { CLIENT_TYPES } from '../../source/setup/postgres/input.ts';
 import { servicePrincipalSecret } from '../../source/setup/postgres/sp-secret.ts';
+import { CLIENT_TYPES } from '../../source/snippets/types.ts';
 
 const base = { fqdn: 'pg-orders.postgres.database.azure.com', database: 'orders', user: 'aad_orders' };
 

@@ -162,11 +162,12 @@ export async function undoDatabaseUser(
     if (!ip) throw error;
     const rule = `sc-doctor-${ctx.runId}-undo`;
     ctx.progress(`opening the firewall for ${ip} during the undo`);
-    await addRule(services, ctx, record.server, rule, ip);
+    const opened = { server: record.server, serverName: record.serverName, rule, ip };
+    await addRule(services, ctx, opened);
     try {
       return await drop();
     } finally {
-      await removeRule(services, ctx, { server: record.server, serverName: record.serverName, rule, ip });
+      await removeRule(services, ctx, opened);
     }
   }
 }

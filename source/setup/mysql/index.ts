@@ -71,19 +71,6 @@ export {
 } from './input.ts';
 export { LEAST_PRIVILEGES } from './user-sql.ts';
 
-/** Every step id the MySQL flow can plan, in plan order. */
-export const MYSQL_STEP_IDS = [
-  APP_IDENTITY,
-  SERVER_IDENTITY,
-  ENTRA_ADMIN,
-  FIREWALL_TEMP,
-  DATABASE_USER,
-  SERVICE_CONNECTOR,
-  APP_SETTINGS,
-  VERIFY,
-  FIREWALL_TEMP_REMOVE,
-] as const;
-
 /**
  * The steps of one MySQL setup. Call `mysqlProblemsOf(input)` first: names MySQL or Service Connector
  * would refuse are reported there, before any step exists. `app-identity` is left out for a service

@@ -5,6 +5,7 @@
  */
 
 import type { Services } from '../../core/services.ts';
+import { SERVER_API_VERSIONS } from '../../doctor/server-api.ts';
 import { settingsFor } from '../../snippets/settings.ts';
 import type { SettingsInput } from '../postgres/connection-settings.ts';
 import type { ConnectionTarget } from '../postgres/connection-target.ts';
@@ -33,8 +34,11 @@ export interface MysqlSetupInput extends PostgresSetupInput {
   replaceUser?: boolean;
 }
 
-/** Api-version of every MySQL flexible server call (administrators and server identity need it). */
-export const MYSQL_API = '2023-12-30';
+/**
+ * Api-version of every MySQL flexible server call: the doctor's server version, which (unlike the
+ * SDK's 2021-05-01) has the administrators resource and the server identity.
+ */
+export const MYSQL_API = SERVER_API_VERSIONS.mysql.server;
 
 /** The linker name: `--connection`, else one derived from the database like the Azure CLI's default. */
 export function mysqlConnectionNameOf(input: MysqlSetupInput): string {

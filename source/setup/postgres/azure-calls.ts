@@ -69,11 +69,6 @@ export async function writeArm(
   });
 }
 
-/** The last segment of an ARM id (a resource's name). */
-export function nameOf(id: string): string {
-  return id.split('/').filter(Boolean).pop() ?? id;
-}
-
 /** ARM ids compare case-insensitively. */
 export function sameId(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();

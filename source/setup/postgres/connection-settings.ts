@@ -3,7 +3,7 @@
  * them (Learn "Integrate Azure Database for PostgreSQL with Service Connector"). No password or token:
  * the app gets a token itself. A service principal's secret is named by reference, never written here.
  */
-import type { ClientType } from './input.ts';
+import type { ClientType } from '../../snippets/types.ts';
 
 export interface SettingsInput {
   fqdn: string;

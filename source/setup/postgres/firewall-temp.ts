@@ -1,27 +1,21 @@
 /**
- * `firewall-temp` and `firewall-temp-remove`: when the server's firewall refuses this machine, a rule
- * `sc-doctor-<run id>` for the address the refusal names (else the public IP the doctor found), for
- * the database steps only. It is always removed: by `firewall-temp-remove` at the end of a run that
- * succeeded, and by undo when the run fails or is stopped.
+ * PostgreSQL's temporary firewall rule: a login refused with `no pg_hba.conf entry` (which names the
+ * address) is a firewall refusal; the steps themselves are the shared ones of `../firewall-temp.ts`.
  */
 import type { Services } from '../../core/services.ts';
-import type { Step, UndoRecord } from '../step.ts';
-import { readArm, writeArm } from './azure-calls.ts';
+import {
+  type FirewallRecord,
+  firewallRulePath,
+  removeFirewallRule,
+  temporaryRuleRemoveStep,
+  temporaryRuleStep,
+} from '../firewall-temp.ts';
+import type { Step } from '../step.ts';
 import { logIn, refusedIp } from './database-login.ts';
 import { ENTRA_ADMIN } from './entra-admin.ts';
 import { API, type PostgresSetupInput } from './input.ts';
 
-export interface FirewallRecord extends UndoRecord {
-  server: string;
-  serverName: string;
-  rule: string;
-  ip: string;
-}
-
-export const FIREWALL_TEMP = 'firewall-temp';
-export const FIREWALL_TEMP_REMOVE = 'firewall-temp-remove';
-
-const rulePath = (server: string, rule: string) => `${server}/firewallRules/${encodeURIComponent(rule)}`;
+export { FIREWALL_TEMP, FIREWALL_TEMP_REMOVE, type FirewallRecord } from '../firewall-temp.ts';
 
 /** What a login attempt says about the firewall: open, closed for an address, or another problem. */
 async function probeFirewall(
@@ -43,97 +37,40 @@ async function probeFirewall(
 
 export function firewallTempStep(input: PostgresSetupInput, services: Services): Step<FirewallRecord> {
   const { server } = input;
-  let ip: string | undefined;
-  return {
-    id: FIREWALL_TEMP,
-    title: `Temporary firewall rule on ${server.name}`,
-    resource: server.id,
-    after: [ENTRA_ADMIN],
-    preview: () => [
-      `only if ${server.name}'s firewall refuses this machine: a rule sc-doctor-<run id> for its address, removed at the end`,
-    ],
-    async isDone(ctx) {
-      if (input.networkPath === 'private-network') return true;
-      const probe = await probeFirewall(services, input, ctx.signal);
-      if (probe.open) return true;
-      ip = probe.ip ?? input.publicIp;
-      if (!ip)
-        throw new Error(
-          `${server.name}'s firewall refuses this machine and its address is unknown: add a rule for it, or connect through --connect-to`,
-        );
-      return false;
+  return temporaryRuleStep(
+    {
+      server,
+      networkPath: input.networkPath,
+      publicIp: input.publicIp,
+      apiVersion: API.postgres,
+      after: [ENTRA_ADMIN],
+      probe: (signal) => probeFirewall(services, input, signal),
+      preview: () => [
+        `only if ${server.name}'s firewall refuses this machine: a rule sc-doctor-<run id> for its address, removed at the end`,
+      ],
+      manualUndo: manualFirewallTemp,
     },
-    async apply(ctx) {
-      const record: FirewallRecord = {
-        server: server.id,
-        serverName: server.name,
-        rule: `sc-doctor-${ctx.runId}`,
-        ip: ip!,
-      };
-      await ctx.checkpoint(record);
-      ctx.progress(`allowing ${record.ip}`);
-      await writeArm(
-        services,
-        ctx,
-        'PUT',
-        rulePath(server.id, record.rule),
-        API.postgres,
-        { properties: { startIpAddress: record.ip, endIpAddress: record.ip } },
-        `adding the temporary firewall rule ${record.rule} on ${server.name}`,
-      );
-      return record;
-    },
-    undo: (ctx, record) => removeRule(services, ctx, record),
-    manualUndo: manualFirewallTemp,
-  };
+    services,
+  );
 }
 
 /** The commands that reverse the step by hand. */
 export function manualFirewallTemp(record: FirewallRecord): string[] {
   return [
-    `az postgres flexible-server firewall-rule delete --ids ${rulePath(record.server, record.rule)} --yes`,
+    `az postgres flexible-server firewall-rule delete --ids ${firewallRulePath(record.server, record.rule)} --yes`,
   ];
 }
 
 /** The last step of a run: removes the rule `firewall-temp` added (undo removes it on a failure). */
 export function firewallTempRemoveStep(input: PostgresSetupInput, services: Services, after: string[]): Step {
-  const { server } = input;
-  return {
-    id: FIREWALL_TEMP_REMOVE,
-    title: `Remove the temporary firewall rule on ${server.name}`,
-    resource: server.id,
-    after: [FIREWALL_TEMP, ...after],
-    preview: () => ['remove the temporary firewall rule, if one was added'],
-    async isDone(ctx) {
-      return ctx.outcomeOf(FIREWALL_TEMP) !== 'applied';
-    },
-    async apply(ctx) {
-      const record: FirewallRecord = {
-        server: server.id,
-        serverName: server.name,
-        rule: `sc-doctor-${ctx.runId}`,
-        ip: '',
-      };
-      await removeRule(services, ctx, record);
-      // Nothing to put back: the rule was only ever meant to live during the run.
-      return { removed: record.rule };
-    },
-    undo: async () => ({ status: 'already-gone', reason: 'the temporary rule stays removed' }),
-    manualUndo: () => [],
-  };
+  return temporaryRuleRemoveStep(input.server, API.postgres, services, after);
 }
 
-export async function removeRule(
+/** Removes the run's rule unless it was edited since. */
+export function removeRule(
   services: Services,
   ctx: Parameters<Step['undo']>[0],
   record: FirewallRecord,
 ): Promise<Awaited<ReturnType<Step['undo']>>> {
-  const path = rulePath(record.server, record.rule);
-  const rule = await readArm(services, path, API.postgres, `reading the rule ${record.rule}`, ctx.signal);
-  if (!rule) return { status: 'already-gone', reason: `the rule ${record.rule} is gone` };
-  const props = rule.properties as { startIpAddress?: string; endIpAddress?: string };
-  if (record.ip && (props.startIpAddress !== record.ip || props.endIpAddress !== record.ip))
-    return { status: 'changed-since', reason: `the rule ${record.rule} was edited since this run added it` };
-  await writeArm(services, ctx, 'DELETE', path, API.postgres, undefined, `removing the rule ${record.rule}`);
-  return { status: 'undone' };
+  return removeFirewallRule(services, ctx, API.postgres, record);
 }

@@ -63,8 +63,6 @@ import {
 import { VERIFY, verifyStep } from './verify.ts';
 
 export {
-  CLIENT_TYPES,
-  type ClientType,
   connectionNameOf,
   type PostgresAuth,
   type PostgresSetupInput,
@@ -72,19 +70,6 @@ export {
   roleNameOf,
 } from './input.ts';
 export { SP_SECRET_ENV } from './sp-secret.ts';
-
-/** Every step id the PostgreSQL flow can plan, in plan order. */
-export const POSTGRES_STEP_IDS = [
-  APP_IDENTITY,
-  ENTRA_AUTH,
-  ENTRA_ADMIN,
-  FIREWALL_TEMP,
-  DATABASE_ROLE,
-  SERVICE_CONNECTOR,
-  APP_SETTINGS,
-  VERIFY,
-  FIREWALL_TEMP_REMOVE,
-] as const;
 
 /**
  * The steps of one PostgreSQL setup. Call `problemsOf(input)` first: names PostgreSQL or Service

@@ -4,23 +4,11 @@
  * secret is read from the environment or the prompter when the step needs it.
  */
 import type { ConnectToMap } from '../../core/connect-to.ts';
+import { APP_API_VERSIONS } from '../../doctor/app-identity.ts';
 import type { AppFacts, ServerFacts } from '../../doctor/facts.ts';
 import type { NetworkVerdict } from '../../doctor/network-probe.ts';
-
-/** The client types of the Azure CLI's `--client-type` for PostgreSQL. */
-export const CLIENT_TYPES = [
-  'java',
-  'springBoot',
-  'dotnet',
-  'python',
-  'django',
-  'nodejs',
-  'go',
-  'php',
-  'ruby',
-  'none',
-] as const;
-export type ClientType = (typeof CLIENT_TYPES)[number];
+import { SERVER_API_VERSIONS } from '../../doctor/server-api.ts';
+import type { ClientType } from '../../snippets/types.ts';
 
 /** Which identity the app connects as. */
 export type PostgresAuth =
@@ -61,12 +49,13 @@ export interface PostgresSetupInput {
   staleRoleObjectId?: string;
 }
 
-/** Api-versions of the writes (the stable versions the SDKs and the Azure CLI send). */
+/**
+ * Api-versions of the setup's reads and writes: the server and the apps at the versions the doctor
+ * reads them with, so a resource setup writes is read back in the shape the doctor expects.
+ */
 export const API = {
-  postgres: '2025-08-01',
-  webapp: '2024-04-01',
-  containerapp: '2025-01-01',
-  spring: '2023-12-01',
+  postgres: SERVER_API_VERSIONS.postgres.server,
+  ...APP_API_VERSIONS,
   identities: '2023-01-31',
   linker: '2024-04-01',
 } as const;

@@ -7,23 +7,24 @@
  */
 import type { Services } from '../../core/services.ts';
 import { firewallRefusedIp, SqlServerError } from '../../doctor/sql-session.ts';
-import { listArm, readArm, writeArm } from '../postgres/azure-calls.ts';
-import type { Step, UndoRecord } from '../step.ts';
+import {
+  addFirewallRule,
+  type FirewallRecord,
+  firewallRulePath,
+  removeFirewallRule,
+  temporaryRuleRemoveStep,
+  temporaryRuleStep,
+} from '../firewall-temp.ts';
+import { listArm, readArm } from '../postgres/azure-calls.ts';
+import type { Step } from '../step.ts';
 import { addressOf, withSqlSession } from './database-login.ts';
 import { ENTRA_ADMIN } from './entra-admin.ts';
 import { SQL_API, type SqlSetupInput } from './input.ts';
 
-export interface SqlFirewallRecord extends UndoRecord {
-  server: string;
-  serverName: string;
-  rule: string;
-  ip: string;
-}
+/** The run's rule on an Azure SQL server: the shared record. */
+export type SqlFirewallRecord = FirewallRecord;
 
-export const FIREWALL_TEMP = 'firewall-temp';
-export const FIREWALL_TEMP_REMOVE = 'firewall-temp-remove';
-
-const rulePath = (server: string, rule: string) => `${server}/firewallRules/${encodeURIComponent(rule)}`;
+export { FIREWALL_TEMP, FIREWALL_TEMP_REMOVE } from '../firewall-temp.ts';
 
 /** Logs in once: open, or refused by the firewall (with the address it names). */
 async function probeFirewall(
@@ -86,112 +87,47 @@ async function networkNotes(
 
 export function sqlFirewallTempStep(input: SqlSetupInput, services: Services): Step<SqlFirewallRecord> {
   const { server } = input;
-  let ip: string | undefined;
-  return {
-    id: FIREWALL_TEMP,
-    title: `Temporary firewall rule on ${server.name}`,
-    resource: server.id,
-    after: [ENTRA_ADMIN],
-    async preview(ctx) {
-      return [
-        `only if ${server.name}'s firewall refuses this machine (error 40615): a rule sc-doctor-<run id> for the one address Azure names, removed at the end; never one for all addresses`,
-        ...(await networkNotes(services, input, ctx.signal)),
-      ];
+  return temporaryRuleStep(
+    {
+      server,
+      networkPath: input.networkPath,
+      publicIp: input.publicIp,
+      apiVersion: SQL_API.firewallRules,
+      after: [ENTRA_ADMIN],
+      probe: (signal) => probeFirewall(services, input, signal),
+      async preview(ctx) {
+        return [
+          `only if ${server.name}'s firewall refuses this machine (error 40615): a rule sc-doctor-<run id> for the one address Azure names, removed at the end; never one for all addresses`,
+          ...(await networkNotes(services, input, ctx.signal)),
+        ];
+      },
+      manualUndo: (record) => [
+        `az sql server firewall-rule delete --ids ${firewallRulePath(record.server, record.rule)}`,
+      ],
     },
-    async isDone(ctx) {
-      if (input.networkPath === 'private-network') return true;
-      const probe = await probeFirewall(services, input, ctx.signal);
-      if (probe.open) return true;
-      ip = probe.ip ?? input.publicIp;
-      if (!ip)
-        throw new Error(
-          `${server.name}'s firewall refuses this machine and its address is unknown: add a rule for it, or connect through --connect-to`,
-        );
-      return false;
-    },
-    async apply(ctx) {
-      const record: SqlFirewallRecord = {
-        server: server.id,
-        serverName: server.name,
-        rule: `sc-doctor-${ctx.runId}`,
-        ip: ip!,
-      };
-      await ctx.checkpoint(record);
-      ctx.progress(`allowing ${record.ip}`);
-      await addRule(services, ctx, record);
-      return record;
-    },
-    undo: (ctx, record) => removeSqlRule(services, ctx, record),
-    manualUndo: (record) => [
-      `az sql server firewall-rule delete --ids ${rulePath(record.server, record.rule)}`,
-    ],
-  };
+    services,
+  );
 }
 
 /** The last step: removes the rule `firewall-temp` added (undo removes it when the run fails). */
 export function sqlFirewallTempRemoveStep(input: SqlSetupInput, services: Services, after: string[]): Step {
-  const { server } = input;
-  return {
-    id: FIREWALL_TEMP_REMOVE,
-    title: `Remove the temporary firewall rule on ${server.name}`,
-    resource: server.id,
-    after: [FIREWALL_TEMP, ...after],
-    preview: () => ['remove the temporary firewall rule, if one was added'],
-    async isDone(ctx) {
-      return ctx.outcomeOf(FIREWALL_TEMP) !== 'applied';
-    },
-    async apply(ctx) {
-      const rule = `sc-doctor-${ctx.runId}`;
-      await removeSqlRule(services, ctx, { server: server.id, serverName: server.name, rule, ip: '' });
-      // Nothing to put back: the rule was only ever meant to live during the run.
-      return { removed: rule };
-    },
-    undo: async () => ({ status: 'already-gone', reason: 'the temporary rule stays removed' }),
-    manualUndo: () => [],
-  };
+  return temporaryRuleRemoveStep(input.server, SQL_API.firewallRules, services, after);
 }
 
-export async function addRule(
+/** Adds the record's rule for its address (followed to its end). */
+export function addRule(
   services: Services,
   ctx: Parameters<Step['undo']>[0],
   record: SqlFirewallRecord,
 ): Promise<void> {
-  await writeArm(
-    services,
-    ctx,
-    'PUT',
-    rulePath(record.server, record.rule),
-    SQL_API.firewallRules,
-    { properties: { startIpAddress: record.ip, endIpAddress: record.ip } },
-    `adding the temporary firewall rule ${record.rule} on ${record.serverName}`,
-  );
+  return addFirewallRule(services, ctx, SQL_API.firewallRules, record);
 }
 
-export async function removeSqlRule(
+/** Removes the run's rule unless it was edited since. */
+export function removeSqlRule(
   services: Services,
   ctx: Parameters<Step['undo']>[0],
   record: SqlFirewallRecord,
 ): Promise<Awaited<ReturnType<Step['undo']>>> {
-  const path = rulePath(record.server, record.rule);
-  const rule = await readArm(
-    services,
-    path,
-    SQL_API.firewallRules,
-    `reading the rule ${record.rule}`,
-    ctx.signal,
-  );
-  if (!rule) return { status: 'already-gone', reason: `the rule ${record.rule} is gone` };
-  const props = rule.properties as { startIpAddress?: string; endIpAddress?: string };
-  if (record.ip && (props.startIpAddress !== record.ip || props.endIpAddress !== record.ip))
-    return { status: 'changed-since', reason: `the rule ${record.rule} was edited since this run added it` };
-  await writeArm(
-    services,
-    ctx,
-    'DELETE',
-    path,
-    SQL_API.firewallRules,
-    undefined,
-    `removing the rule ${record.rule}`,
-  );
-  return { status: 'undone' };
+  return removeFirewallRule(services, ctx, SQL_API.firewallRules, record);
 }
