@@ -1,7 +1,7 @@
 // `npm run bench [-- --runs N]`: startup figures of the built CLI for the README.
 // `npm run bench -- --doctor [--check-user]`: a full doctor run against the twin with 150 ms per
 // request, against its longest chain of dependent requests (scripts/bench-doctor.mjs).
-// `npm run bench -- --setup [--lro-delay MS]`: a full PostgreSQL setup in process against the twin with
+// `npm run bench -- --setup [--lro-delay MS]`: a full setup of each database in process against the twin with
 // delayed long-running operations, against the critical path of its steps (scripts/bench-setup.mjs).
 // Builds dist/ when it is missing or older than the sources, then times (wall clock, median of N
 // runs after warm-ups, spawnSync) `node -e 0`, `--version`, `--help` and `doctor --json` with a PATH
