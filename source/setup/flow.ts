@@ -23,6 +23,12 @@ import {
 import { SETUP_FLOWS } from './flows.ts';
 import type { Interrupts } from './interrupts.ts';
 import type { Journal } from './journal.ts';
+import {
+  armIdentityLister,
+  askServerIdentity,
+  type IdentityLister,
+  needsServerIdentity,
+} from './mysql/ask-server-identity.ts';
 import type { MysqlSetupInput } from './mysql/index.ts';
 import { offerUnfinished } from './offer-unfinished.ts';
 import { planSteps } from './plan.ts';
@@ -63,6 +69,8 @@ export interface SetupFlowDeps {
   cwd?: string;
   /** The user-assigned identities of the subscription, for the picker (interactive). */
   listUserIdentities?: (services: Services, signal: AbortSignal) => Promise<UserIdentityChoice[]>;
+  /** MySQL: the subscription's user-assigned identities, when the server has none (ARM by default). */
+  listServerIdentities?: IdentityLister;
 }
 
 /** Builds the flow a session runs as `setup()`. */
@@ -107,6 +115,12 @@ export function setupFlow(deps: SetupFlowDeps) {
     if (!auth) return declinedEarly(doctor);
     const clientType = request.clientType ?? (await askClientType(prompter, deps.cwd, signal));
     if (!clientType) return declinedEarly(doctor);
+    let mysqlIdentityId = request.mysqlIdentityId;
+    if (needsServerIdentity(kind, server, mysqlIdentityId)) {
+      const lister = deps.listServerIdentities ?? armIdentityLister;
+      mysqlIdentityId = await askServerIdentity(prompter, services, server, lister, signal);
+      if (!mysqlIdentityId) return declinedEarly(doctor);
+    }
     const stepServices = auth.kind === 'sp' ? await withClientSecret(services, prompter, signal) : services;
     if (!stepServices) return declinedEarly(doctor);
 
@@ -130,7 +144,7 @@ export function setupFlow(deps: SetupFlowDeps) {
     if (kind === 'mysql') {
       const admin = mysqlAdminOf(doctor);
       if (admin !== undefined) input.mysqlAdmin = admin;
-      if (request.mysqlIdentityId) input.mysqlIdentityId = request.mysqlIdentityId;
+      if (mysqlIdentityId) input.mysqlIdentityId = mysqlIdentityId;
     }
     // Names Azure or the database would refuse are said before any step exists.
     const problems = flow.problemsOf(input);

@@ -12,7 +12,7 @@ import type { Services } from '../../source/core/services.ts';
 import { createSession } from '../../source/core/session.ts';
 import type { Check, CheckResult } from '../../source/core/types.ts';
 import type { AppFacts, ServerFacts } from '../../source/doctor/facts.ts';
-import { setupFlow } from '../../source/setup/flow.ts';
+import { type SetupFlowDeps, setupFlow } from '../../source/setup/flow.ts';
 import type { SetupRequest } from '../../source/setup/flow-types.ts';
 import { Interrupts } from '../../source/setup/interrupts.ts';
 import { Journal } from '../../source/setup/journal.ts';
@@ -91,6 +91,7 @@ export function setupHarness(options: {
   checks?: Check[];
   prompter?: Prompter;
   home?: string;
+  listServerIdentities?: SetupFlowDeps['listServerIdentities'];
 }): SetupHarness {
   const home = options.home ?? mkdtempSync(path.join(tmpdir(), 'sc-doctor-setup-'));
   const bus = new EventBus();
@@ -126,6 +127,7 @@ export function setupHarness(options: {
         return options.steps;
       },
       undoers: () => options.steps,
+      ...(options.listServerIdentities ? { listServerIdentities: options.listServerIdentities } : {}),
     }),
   });
   return { session, events, interrupts, journal, home, input: () => given };

@@ -1,0 +1,53 @@
+/**
+ * The user-assigned identities of a subscription, as the MySQL server-identity picker offers them:
+ * one ARM list call over every page, no prompting, so the listing is testable against the twin alone.
+ */
+import { armError, armList } from '../../azure/arm.ts';
+import type { AzureSession } from '../../azure/session.ts';
+import { ListingError } from '../../doctor/target-listing.ts';
+
+/** What @azure/arm-msi sends; the same version the MySQL steps read an identity with. */
+export const IDENTITY_LIST_API_VERSION = '2023-01-31';
+
+/** A user-assigned identity as a picker row shows it. */
+export interface ListedIdentity {
+  /** ARM id: what `mysql-identity-id=` takes. */
+  id: string;
+  name: string;
+  resourceGroup: string;
+  location: string;
+}
+
+/** Every user-assigned identity in the subscription, sorted by name; a refused list throws `ListingError`. */
+export async function listUserAssignedIdentities(
+  azure: AzureSession,
+  subscriptionId: string,
+  signal?: AbortSignal,
+): Promise<ListedIdentity[]> {
+  const answer = await armList(
+    azure,
+    `/subscriptions/${subscriptionId}/providers/Microsoft.ManagedIdentity/userAssignedIdentities`,
+    IDENTITY_LIST_API_VERSION,
+    signal,
+  );
+  if (!answer.ok) {
+    const error = armError(answer.response.body);
+    throw new ListingError(
+      `could not list the user-assigned identities of ${subscriptionId}: ${answer.response.status}${error ? ` ${error.code}` : ''}`,
+    );
+  }
+  return answer.items
+    .flatMap((item): ListedIdentity[] => {
+      const { id, name, location } = item as { id?: unknown; name?: unknown; location?: unknown };
+      if (typeof id !== 'string' || typeof name !== 'string') return [];
+      return [
+        {
+          id,
+          name,
+          resourceGroup: /\/resourceGroups\/([^/]+)\//i.exec(id)?.[1] ?? '',
+          location: typeof location === 'string' ? location : '',
+        },
+      ];
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
