@@ -28,7 +28,8 @@ import {
   serviceConnectorStep,
   undoServiceConnector,
 } from '../postgres/service-connector.ts';
-import type { Step, StepUndoer, UndoContext, UndoRecord, UndoResult } from '../step.ts';
+import type { Step, StepUndoer } from '../step.ts';
+import { nothingToUndo, undoer } from '../undoer.ts';
 import {
   DATABASE_USER,
   databaseUserStep,
@@ -99,19 +100,6 @@ export function mysqlSetupSteps(given: MysqlSetupInput, services: Services): Ste
  * `connectTo` is this process's `--connect-to` mapping, used to log in to the server again.
  */
 export function mysqlUndoers(services: Services, connectTo?: ConnectToMap): StepUndoer[] {
-  // Each record is the one the same step wrote to the journal: its own module reads it.
-  const undoer = <R extends UndoRecord>(
-    id: string,
-    title: string,
-    undo: (ctx: UndoContext, record: R) => Promise<UndoResult>,
-    manual: (record: R) => string[] = () => [],
-  ): StepUndoer => ({
-    id,
-    title,
-    undo: (ctx, record) => undo(ctx, record as R),
-    manualUndo: (record) => manual(record as R),
-  });
-  const nothing = (reason: string) => async (): Promise<UndoResult> => ({ status: 'already-gone', reason });
   return [
     undoer(
       APP_IDENTITY,
@@ -155,7 +143,11 @@ export function mysqlUndoers(services: Services, connectTo?: ConnectToMap): Step
       (ctx, r: SettingsRecord) => undoAppSettings(services, ctx, r),
       manualAppSettings,
     ),
-    undoer(VERIFY, 'Check', nothing('the check changed nothing')),
-    undoer(FIREWALL_TEMP_REMOVE, 'Remove the temporary rule', nothing('the temporary rule stays removed')),
+    undoer(VERIFY, 'Check', nothingToUndo('the check changed nothing')),
+    undoer(
+      FIREWALL_TEMP_REMOVE,
+      'Remove the temporary rule',
+      nothingToUndo('the temporary rule stays removed'),
+    ),
   ];
 }

@@ -6,7 +6,8 @@
  */
 import type { ConnectToMap } from '../../core/connect-to.ts';
 import type { Services } from '../../core/services.ts';
-import type { Step, StepUndoer, UndoContext, UndoRecord, UndoResult } from '../step.ts';
+import type { Step, StepUndoer } from '../step.ts';
+import { nothingToUndo, undoer } from '../undoer.ts';
 import {
   APP_IDENTITY,
   type AppIdentityRecord,
@@ -97,18 +98,6 @@ export function postgresSetupSteps(input: PostgresSetupInput, services: Services
  */
 export function postgresUndoers(services: Services, connectTo?: ConnectToMap): StepUndoer[] {
   setUndoConnectTo(connectTo);
-  // Each record is the one the same step wrote to the journal: its own module reads it.
-  const undoer = <R extends UndoRecord>(
-    id: string,
-    title: string,
-    undo: (ctx: UndoContext, record: R) => Promise<UndoResult>,
-    manual: (record: R) => string[] = () => [],
-  ): StepUndoer => ({
-    id,
-    title,
-    undo: (ctx, record) => undo(ctx, record as R),
-    manualUndo: (record) => manual(record as R),
-  });
   return [
     undoer(
       APP_IDENTITY,
@@ -152,10 +141,11 @@ export function postgresUndoers(services: Services, connectTo?: ConnectToMap): S
       (ctx, r: SettingsRecord) => undoAppSettings(services, ctx, r),
       manualAppSettings,
     ),
-    undoer(VERIFY, 'Check', async () => ({ status: 'already-gone', reason: 'the check changed nothing' })),
-    undoer(FIREWALL_TEMP_REMOVE, 'Remove the temporary rule', async () => ({
-      status: 'already-gone',
-      reason: 'the temporary rule stays removed',
-    })),
+    undoer(VERIFY, 'Check', nothingToUndo('the check changed nothing')),
+    undoer(
+      FIREWALL_TEMP_REMOVE,
+      'Remove the temporary rule',
+      nothingToUndo('the temporary rule stays removed'),
+    ),
   ];
 }

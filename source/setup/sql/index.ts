@@ -14,6 +14,7 @@ import {
   undoServiceConnector,
 } from '../postgres/service-connector.ts';
 import type { Step, StepUndoer } from '../step.ts';
+import { nothingToUndo, undoer } from '../undoer.ts';
 import { sqlTarget } from './connection-target.ts';
 import {
   DATABASE_USER,
@@ -74,25 +75,32 @@ export function sqlSetupSteps(input: SqlSetupInput, services: Services): Step[] 
  */
 export function sqlUndoers(services: Services, connectTo?: ConnectToMap): StepUndoer[] {
   setSqlUndoConnectTo(connectTo);
-  const undoer = (id: string, title: string, undo: (ctx: any, record: any) => Promise<any>): StepUndoer => ({
-    id,
-    title,
-    undo: (ctx, record) => undo(ctx, record),
-    manualUndo: () => [],
-  });
   return [
-    undoer(APP_IDENTITY, 'Managed identity of the app', (ctx, r) => undoAppIdentity(services, ctx, r)),
-    undoer(ENTRA_ADMIN, 'Entra admin', (ctx, r) => undoSqlEntraAdmin(services, ctx, r)),
-    undoer(FIREWALL_TEMP, 'Temporary firewall rule', (ctx, r) => removeSqlRule(services, ctx, r)),
-    undoer(DATABASE_USER, 'Database user', (ctx, r) => undoSqlDatabaseUser(services, ctx, r, connectTo)),
-    undoer(SERVICE_CONNECTOR, 'Service Connector connection', (ctx, r) =>
-      undoServiceConnector(services, ctx, r),
+    undoer(APP_IDENTITY, 'Managed identity of the app', (ctx, r: Parameters<typeof undoAppIdentity>[2]) =>
+      undoAppIdentity(services, ctx, r),
     ),
-    undoer(APP_SETTINGS, 'App settings', (ctx, r) => undoAppSettings(services, ctx, r)),
-    undoer(VERIFY, 'Check', async () => ({ status: 'already-gone', reason: 'the check changed nothing' })),
-    undoer(FIREWALL_TEMP_REMOVE, 'Remove the temporary rule', async () => ({
-      status: 'already-gone',
-      reason: 'the temporary rule stays removed',
-    })),
+    undoer(ENTRA_ADMIN, 'Entra admin', (ctx, r: Parameters<typeof undoSqlEntraAdmin>[2]) =>
+      undoSqlEntraAdmin(services, ctx, r),
+    ),
+    undoer(FIREWALL_TEMP, 'Temporary firewall rule', (ctx, r: Parameters<typeof removeSqlRule>[2]) =>
+      removeSqlRule(services, ctx, r),
+    ),
+    undoer(DATABASE_USER, 'Database user', (ctx, r: Parameters<typeof undoSqlDatabaseUser>[2]) =>
+      undoSqlDatabaseUser(services, ctx, r, connectTo),
+    ),
+    undoer(
+      SERVICE_CONNECTOR,
+      'Service Connector connection',
+      (ctx, r: Parameters<typeof undoServiceConnector>[2]) => undoServiceConnector(services, ctx, r),
+    ),
+    undoer(APP_SETTINGS, 'App settings', (ctx, r: Parameters<typeof undoAppSettings>[2]) =>
+      undoAppSettings(services, ctx, r),
+    ),
+    undoer(VERIFY, 'Check', nothingToUndo('the check changed nothing')),
+    undoer(
+      FIREWALL_TEMP_REMOVE,
+      'Remove the temporary rule',
+      nothingToUndo('the temporary rule stays removed'),
+    ),
   ];
 }
