@@ -38,12 +38,13 @@ export const appIdentityCheck: Check = {
     if (!parsed.target.app) {
       return { status: 'skip', message: `no app chosen (${APP_TARGET_FLAGS})` };
     }
-    const choice = parsed.target.app.by === 'id' ? null : await services.azure.subscription();
-    const target = appRefOf(parsed.target.app, choice?.id ?? '');
-    if (!target.subscriptionId) {
+    const selector = parsed.target.app;
+    const subscriptionId =
+      selector.by === 'id' ? selector.subscriptionId : ((await services.azure.subscription())?.id ?? '');
+    if (!subscriptionId) {
       return {
         status: 'fail',
-        message: `no subscription to look for ${target.name} in`,
+        message: `no subscription to look for ${selector.name} in`,
         remediation: {
           summary: 'Pass --subscription, or name the app by its resource id with --source-id.',
           commands: ['az account list -o table'],
@@ -51,6 +52,7 @@ export const appIdentityCheck: Check = {
         },
       };
     }
+    const target = appRefOf(selector, subscriptionId);
     const words = `${KIND_WORDS[target.kind]} ${displayName(target)}`;
     const response = await armGet(services.azure, target.id, APP_API_VERSIONS[target.kind], signal);
     if (response.status === 404) {

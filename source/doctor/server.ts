@@ -5,6 +5,7 @@
  * for the user.
  */
 import { armError, armGet } from '../azure/arm.ts';
+import { armIds, databaseNameKind, nameProblem } from '../azure/resource-id.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
 import type { ServerFacts } from './facts.ts';
 import { azServerCommand, ENGINE_NAMES, SERVER_API_VERSIONS, serverFactsFrom } from './server-api.ts';
@@ -120,9 +121,11 @@ async function databaseOf(
   facts: ServerFacts,
   name: string,
 ): Promise<{ name: string; exists: boolean }> {
+  // A name this kind of server cannot have is not there: no request for it.
+  if (nameProblem(databaseNameKind(facts.kind), name) !== undefined) return { name, exists: false };
   const response = await armGet(
     ctx.services.azure,
-    `${facts.id}/databases/${encodeURIComponent(name)}`,
+    armIds.database(facts.id, facts.kind, name),
     SERVER_API_VERSIONS[facts.kind].databases,
     ctx.signal,
   );

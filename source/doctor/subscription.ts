@@ -61,12 +61,7 @@ async function checkSubscription({ services, signal }: CheckContext): Promise<Ch
       : ['az account list -o table', choice.source === 'flag' ? FLAG_CHOICE[0]! : FLAG_CHOICE[1]!];
   let response: Awaited<ReturnType<typeof armGet>>;
   try {
-    response = await armGet(
-      azure,
-      `/subscriptions/${encodeURIComponent(choice.id)}`,
-      SUBSCRIPTION_API_VERSION,
-      signal,
-    );
+    response = await armGet(azure, `/subscriptions/${choice.id}`, SUBSCRIPTION_API_VERSION, signal);
   } catch (error) {
     return {
       status: 'fail',

@@ -9,6 +9,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
 import type { Services } from '../../core/services.ts';
+import { firewallRulePath } from '../firewall-temp.ts';
 import { handOff, type Step, type UndoRecord } from '../step.ts';
 import { APP_IDENTITY } from './app-identity.ts';
 import { writeArm } from './azure-calls.ts';
@@ -236,7 +237,7 @@ async function withOpenFirewall<T>(
   } catch (error) {
     const ip = refusedIp((error as Error).message);
     if (!ip) throw error;
-    const rule = `${record.server}/firewallRules/sc-doctor-${ctx.runId}-undo`;
+    const rule = firewallRulePath(record.server, `sc-doctor-${ctx.runId}-undo`);
     ctx.progress(`opening the firewall for ${ip} during the undo`);
     await writeArm(
       services,

@@ -18,8 +18,7 @@ export interface EntraAdminRecord extends UndoRecord {
 
 export const ENTRA_ADMIN = 'entra-admin';
 
-const adminPath = (server: string, objectId: string) =>
-  `${server}/administrators/${encodeURIComponent(objectId)}`;
+const adminPath = (server: string, objectId: string) => `${server}/administrators/${objectId}`;
 
 export function entraAdminStep(input: PostgresSetupInput, services: Services): Step<EntraAdminRecord> {
   const { server, signedIn } = input;

@@ -3,6 +3,7 @@
  * authenticated ARM pipeline: the npm SDK drops `authInfo.userName`), which writes the app's settings.
  * Undo deletes the linker this run created; Service Connector then removes the settings it wrote.
  */
+import { armIds } from '../../azure/resource-id.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../step.ts';
 import { readArm, writeArm } from './azure-calls.ts';
@@ -32,8 +33,8 @@ export function serviceConnectorStep(
   database: ConnectionTarget = postgresTarget(input, services),
 ): Step<LinkerRecord> {
   const name = connectionNameOf(input);
-  const linker = `${input.app.id}/providers/Microsoft.ServiceLinker/linkers/${name}`;
-  const target = `${input.server.id}/databases/${input.database}`;
+  const linker = armIds.linker(input.app.id, name);
+  const target = armIds.database(input.server.id, input.server.kind, input.database);
   const matches = (found: Record<string, unknown>, role: string) => {
     const props = (found.properties ?? {}) as Record<string, any>;
     return (
