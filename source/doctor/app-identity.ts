@@ -7,6 +7,7 @@ import { armError, armGet } from '../azure/arm.ts';
 import type { Check, CheckResult } from '../core/types.ts';
 import type { AppFacts, AppKind, UserIdentityFacts } from './facts.ts';
 import { lastSegment } from './facts-of.ts';
+import { appIdentityAssignCommand, appListCommand } from './remedy-commands.ts';
 import { APP_TARGET_FLAGS, type AppRef, appRefOf, parseTarget } from './target.ts';
 
 /** Api-versions the doctor reads apps with (stable versions current SDKs send). */
@@ -63,7 +64,7 @@ export const appIdentityCheck: Check = {
         details: [...(error ? [`${error.code}: ${error.message}`] : []), `Looked for ${target.id}.`],
         remediation: {
           summary: 'Check the app name, its resource group, --target and the subscription.',
-          commands: [listCommand(target)],
+          commands: [appListCommand(target)],
           fixable: false,
         },
         blocking: true,
@@ -120,7 +121,7 @@ export const appIdentityCheck: Check = {
         details,
         remediation: {
           summary: 'Setup turns on the system-assigned identity of the app.',
-          commands: [identityAssignCommand(target)],
+          commands: [appIdentityAssignCommand(target)],
           fixable: true,
         },
         data,
@@ -212,26 +213,4 @@ function identityLines(app: AppFacts): string[] {
 
 function displayName(target: AppRef): string {
   return target.service ? `${target.service}/${target.name}` : target.name;
-}
-
-function listCommand(target: AppRef): string {
-  switch (target.kind) {
-    case 'webapp':
-      return `az webapp list -g ${target.resourceGroup} --query "[].name" -o tsv`;
-    case 'containerapp':
-      return `az containerapp list -g ${target.resourceGroup} --query "[].name" -o tsv`;
-    case 'spring':
-      return `az spring app list -g ${target.resourceGroup} -s ${target.service} --query "[].name" -o tsv`;
-  }
-}
-
-function identityAssignCommand(target: AppRef): string {
-  switch (target.kind) {
-    case 'webapp':
-      return `az webapp identity assign -g ${target.resourceGroup} -n ${target.name}`;
-    case 'containerapp':
-      return `az containerapp identity assign -g ${target.resourceGroup} -n ${target.name} --system-assigned`;
-    case 'spring':
-      return `az spring app identity assign -g ${target.resourceGroup} -s ${target.service} -n ${target.name} --system-assigned`;
-  }
 }

@@ -4,6 +4,7 @@
  */
 import { armError, armGet, armList } from '../azure/arm.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
+import { loginTenantCommand } from './remedy-commands.ts';
 
 export const SUBSCRIPTION_API_VERSION = '2022-12-01';
 
@@ -153,7 +154,7 @@ async function checkSubscription({ services, signal }: CheckContext): Promise<Ch
       ],
       remediation: {
         summary: 'Sign in to the tenant that owns the subscription.',
-        commands: [`az login --tenant ${body.tenantId}`],
+        commands: [loginTenantCommand(body.tenantId)],
         fixable: false,
       },
       data,
