@@ -4,6 +4,7 @@
  * Undo deletes the linker this run created; Service Connector then removes the settings it wrote.
  */
 import { armIds } from '../../azure/resource-id.ts';
+import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../step.ts';
 import { readArm, writeArm } from './azure-calls.ts';
@@ -111,7 +112,23 @@ export function serviceConnectorStep(
 
 /** The commands that reverse the step by hand. */
 export function manualServiceConnector(record: LinkerRecord): string[] {
-  return [`az webapp connection delete --id ${record.linker} --yes`];
+  return [
+    commandLine([
+      'az',
+      connectionGroupOf(record.linker),
+      'connection',
+      'delete',
+      '--id',
+      record.linker,
+      '--yes',
+    ]),
+  ];
+}
+
+/** The az command group whose `connection` commands manage a linker on this app (from its id). */
+function connectionGroupOf(linker: string): string {
+  if (/\/Microsoft\.AppPlatform\/Spring\//i.test(linker)) return 'spring';
+  return /\/Microsoft\.App\/containerApps\//i.test(linker) ? 'containerapp' : 'webapp';
 }
 
 export async function undoServiceConnector(
