@@ -839,3 +839,43 @@ test('printed commands are built, not spliced: no command template interpolates 
   }
   assert.deepEqual(spliced, []);
 });
+
+test("the real psql reads the printed connection string as one: libpq's quoting holds for every name", async () => {
+  const { createServer } = await import('node:net');
+  // A port that refuses: libpq must get as far as connecting, past parsing the connection string.
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  const bin = mkdtempSync(path.join(tmpdir(), 'sc-doctor-paste-psql-'));
+  const { symlinkSync, writeFileSync, chmodSync } = await import('node:fs');
+  symlinkSync('/usr/bin/psql', path.join(bin, 'psql'));
+  writeFileSync(path.join(bin, 'az'), `#!/bin/sh\nprintf '%s\\n' '${STUB_TOKEN}'\n`);
+  chmodSync(path.join(bin, 'az'), 0o755);
+  const { spawnSync } = await import('node:child_process');
+  for (const h of HOSTILE) {
+    const [line] = manualDatabaseRole({
+      server: ids(h).pg,
+      serverName: h,
+      fqdn: '127.0.0.1',
+      port,
+      signedInUser: h,
+      role: h,
+      objectId: OBJECT_ID,
+      database: h,
+      created: true,
+      replacedObjectId: null,
+    });
+    const result = spawnSync('/bin/sh', ['-c', line!], {
+      env: { PATH: bin, HOME: bin },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, new RegExp(`connection to server at "127\\.0\\.0\\.1", port ${port} failed`));
+    assert.doesNotMatch(
+      result.stderr,
+      /invalid connection option|missing "=" after|unterminated quoted string/,
+    );
+  }
+});
