@@ -54,15 +54,16 @@ export function conninfo(target: SqlTarget, options: { rootCert?: string | null 
   return pairs.map(([key, value]) => `${key}=${conninfoValue(value)}`).join(' ');
 }
 
-/** `PGPASSWORD="$(az account get-access-token ...)" psql '<conninfo>' -c '<sql>'`. */
+/** `PGPASSWORD="$(az account get-access-token ...)" psql -v ON_ERROR_STOP=1 -c '<sql>' '<conninfo>'`. */
 export function psqlCommand(target: SqlTarget, sql: string): string {
+  // Options first, the connection string last, as psql's usage line has them.
   return `PGPASSWORD="$(${commandLine(OSS_RDBMS_TOKEN_ARGV)})" ${commandLine([
     'psql',
-    conninfo(target),
     '-v',
     'ON_ERROR_STOP=1',
     '-c',
     sql,
+    conninfo(target),
   ])}`;
 }
 

@@ -391,8 +391,8 @@ test('manual SQL for PostgreSQL: the token through PGPASSWORD, the names quoted 
       assert.equal(psql!.program, 'psql');
       assert.equal(psql!.env.PGPASSWORD, STUB_TOKEN, 'psql gets the token from the environment');
       assert.ok(!psql!.argv.some((word) => word.includes(STUB_TOKEN)), 'never in argv');
-      const [conn, ...rest] = psql!.argv;
-      assert.deepEqual(rest, ['-v', 'ON_ERROR_STOP=1', '-c', sql]);
+      const conn = psql!.argv.at(-1);
+      assert.deepEqual(psql!.argv.slice(0, -1), ['-v', 'ON_ERROR_STOP=1', '-c', sql]);
       assert.ok(sql.includes(`"${h.replace(/"/g, '""')}"`), 'the role is a quoted PostgreSQL identifier');
       assert.deepEqual(parseConninfo(conn!), {
         host: record.fqdn,
