@@ -91,7 +91,7 @@ async function dispatch(argv: string[], io: CliIo, deps: SetupDeps | undefined):
   }
   if (command === 'setup') {
     const request = { ...setupRequestFrom(parsed), commandLine: setupCommandLine(argv) };
-    const options = doctorOptionsFrom(parsed, io.env);
+    const options = doctorOptionsFrom(parsed, io.env, request.database);
     const { runSetupCommand } = await import('./run-setup.ts');
     const setup = {
       options,

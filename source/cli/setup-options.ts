@@ -3,6 +3,7 @@
  * a `SetupRequest` before anything runs. Every mistake is a usage error naming the flag.
  */
 
+import { commandLine } from '../core/command-line.ts';
 import type { AuthChoice, SetupRequest } from '../setup/flow-types.ts';
 import { CLIENT_TYPES, type ClientType, clientTypeOf } from '../snippets/types.ts';
 import { isGuid } from './doctor-options.ts';
@@ -130,9 +131,9 @@ export function setupCommandLine(argv: readonly string[]): string {
       continue;
     }
     if (word.startsWith('--resume=')) continue;
-    words.push(/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+    words.push(word);
   }
-  return ['sc-doctor', ...words].join(' ');
+  return commandLine(['sc-doctor', ...words]);
 }
 
 /** True when the command line names an Azure Spring Apps app, by `--target` or by its ARM id. */

@@ -11,6 +11,7 @@ import { APP_API_VERSIONS } from './app-identity.ts';
 import { endpointOf } from './connection-string.ts';
 import type { AppFacts, DatabaseKind, ServerFacts } from './facts.ts';
 import { appFactsOf, serverFactsOf } from './facts-of.ts';
+import { providerRegisterCommand } from './remedy-commands.ts';
 
 /** The key prefix Service Connector uses per database. */
 export const SETTING_PREFIX: Record<DatabaseKind, string> = {
@@ -74,7 +75,7 @@ export const appSettingsCheck: Check = {
             : linker.mayRegister === false
               ? `You may not register ${SERVICE_LINKER} (${REGISTER_ACTION} on the subscription, e.g. Contributor): run setup with --no-linker to write the ${prefix}* settings directly, or ask an Owner or Contributor of the subscription to register it.`
               : `Setup registers ${SERVICE_LINKER} in the subscription, then writes the ${prefix}* settings (host, database, user) through Service Connector; or run setup with --no-linker to write them directly.`,
-          commands: linker.registered ? [] : [`az provider register --namespace ${SERVICE_LINKER}`],
+          commands: linker.registered ? [] : [providerRegisterCommand(SERVICE_LINKER)],
           fixable: true,
         },
         data,

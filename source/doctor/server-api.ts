@@ -134,12 +134,3 @@ export function serverFactsFrom(kind: DatabaseKind, resource: unknown): ServerFa
     database: null,
   };
 }
-
-/** `az` commands differ per kind: `postgres flexible-server`, `mysql flexible-server`, `sql server`. */
-export function azServerCommand(kind: DatabaseKind): string {
-  return kind === 'postgres'
-    ? 'az postgres flexible-server'
-    : kind === 'mysql'
-      ? 'az mysql flexible-server'
-      : 'az sql server';
-}

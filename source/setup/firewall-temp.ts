@@ -5,6 +5,7 @@
  * `firewall-temp-remove` at the end of a run that succeeded, and by undo when the run fails or is
  * stopped. Each kind brings how it logs in to tell a refusal, its api-version and its `az` command.
  */
+import { checkedName } from '../azure/resource-id.ts';
 import type { Services } from '../core/services.ts';
 import type { NetworkVerdict } from '../doctor/network-probe.ts';
 import { readArm, writeArm } from './postgres/azure-calls.ts';
@@ -31,7 +32,7 @@ type UndoResult = Awaited<ReturnType<Step['undo']>>;
 
 /** The ARM path of the rule `rule` on `server` (an id). */
 export const firewallRulePath = (server: string, rule: string) =>
-  `${server}/firewallRules/${encodeURIComponent(rule)}`;
+  `${server}/firewallRules/${checkedName('firewall-rule', rule)}`;
 
 /** Adds the record's rule for exactly its address (followed to its end). */
 export async function addFirewallRule(

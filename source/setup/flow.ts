@@ -3,6 +3,7 @@
  * still open (auth type, client type, secret), the plan, the user's yes, and the engine run with
  * Ctrl-C wired to its rollback. Every engine event goes onto the session's bus unchanged.
  */
+import { databaseNameKind, nameProblem, nameWhat } from '../azure/resource-id.ts';
 import type { EventBus } from '../core/events.ts';
 import type { Prompter } from '../core/prompter.ts';
 import type { Services } from '../core/services.ts';
@@ -111,6 +112,13 @@ export function setupFlow(deps: SetupFlowDeps) {
       ctx.options.target.database ??
       (await prompter.input({ message: `Which database on ${server.name}?`, flag: '--database' }, signal));
     if (!database) return declinedEarly(doctor);
+    // A typed name goes into ARM ids (the connection's target): hold it to Azure's rule first.
+    const badName = nameProblem(databaseNameKind(server.kind), database);
+    if (badName !== undefined) {
+      const why = `'${database}' is not a valid ${nameWhat(databaseNameKind(server.kind))}: Azure allows ${badName}.`;
+      bus.emit({ type: 'setup:refused', reasons: [why] });
+      return { kind: 'refused', doctor, reasons: [why] };
+    }
     const auth = request.auth ?? (await askAuth(ctx, deps, signal));
     if (!auth) return declinedEarly(doctor);
     const clientType = request.clientType ?? (await askClientType(prompter, deps.cwd, signal));

@@ -4,6 +4,7 @@
  * ones find themselves done, and the handed-off database step runs for real. The earlier journal is
  * left as it was, so `sc-doctor undo` of either run removes only what that run made.
  */
+import { commandLine } from '../core/command-line.ts';
 import { UsageError } from '../core/usage-error.ts';
 import { type Journal, type RunDocument, UnknownRunError } from './journal.ts';
 
@@ -46,6 +47,9 @@ export function assertSameTarget(run: RunDocument, serverId: string): void {
 }
 
 /** How to finish a hand-off from inside the network: the same command line, resuming this run. */
-export function resumeCommandOf(commandLine: string | undefined, database: string, runId: string): string {
-  return `${commandLine ?? `sc-doctor setup ${database} <the same flags>`} --resume ${runId}`;
+export function resumeCommandOf(line: string | undefined, database: string, runId: string): string {
+  const resume = commandLine(['--resume', runId]);
+  return line
+    ? `${line} ${resume}`
+    : `${commandLine(['sc-doctor', 'setup', database])} <the same flags> ${resume}`;
 }

@@ -3,6 +3,7 @@
  * screens, plain lines and JSON say the same thing.
  */
 
+import { commandLine } from '../core/command-line.ts';
 import type { SetupResult } from './engine.ts';
 import type { LeftBehind, RollbackOutcome, StepOutcome } from './engine-events.ts';
 
@@ -62,7 +63,7 @@ export function closingLinesOf(result: SetupResult): string[] {
     );
     lines.push(...handedOff);
     for (const skipped of result.notDone) lines.push(`Not done: ${skipped.title} (${skipped.reason}).`);
-    if (changed > 0) lines.push(`To remove them again: sc-doctor undo ${result.runId}`);
+    if (changed > 0) lines.push(`To remove them again: ${undoCommand(result.runId)}`);
     return lines;
   }
   if (result.failure) lines.push(`Failed at ${result.failure.title}: ${result.failure.message}`);
@@ -84,12 +85,13 @@ export function leftToDoLines(result: SetupResult, resume: string | undefined): 
   for (const step of result.handedOff) lines.push(`  ${step.title}: written to ${step.scriptPath}`);
   lines.push("Finish it from a machine inside the server's network, either way:");
   if (resume) lines.push(`  ${resume}`);
-  for (const step of result.handedOff) lines.push(`  sh ${shellWord(step.scriptPath)}`);
+  for (const step of result.handedOff) lines.push(`  ${commandLine(['sh', step.scriptPath])}`);
   return lines;
 }
 
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+/** The command that undoes run `runId`. */
+export function undoCommand(runId: string): string {
+  return commandLine(['sc-doctor', 'undo', runId]);
 }
 
 /** What a run left in place, with the commands that remove it, and how to try the undo again. */
@@ -99,6 +101,6 @@ export function leftLines(runId: string, left: readonly LeftBehind[]): string[] 
     lines.push(`  ${thing.title}: ${thing.reason}`);
     for (const command of thing.commands) lines.push(`    ${command}`);
   }
-  lines.push(`Or try again later: sc-doctor undo ${runId}`);
+  lines.push(`Or try again later: ${undoCommand(runId)}`);
   return lines;
 }

@@ -405,8 +405,11 @@ test('--no-linker writes the settings of the client type, keeps the others, and 
   else twin.store.delete(settingsId);
 });
 
-test('a hostile database name is granted exactly, never spliced into a statement', async () => {
-  const database = `ord"ers'; DROP DATABASE orders; --\\ é ${'x'.repeat(20)}`;
+test('a database name that needs quoting is granted exactly, never spliced into a statement', async () => {
+  // Quotes, spaces and `;` cannot be in a PostgreSQL flexible server database's ARM name (the spec's
+  // `^[-\w\._]+$`): setup refuses those up front (test/unit/resource-names.test.ts). Hyphens, dots,
+  // capitals and non-ASCII letters are allowed and still need quoting in SQL.
+  const database = `Ord-ërs.v2_${'x'.repeat(20)}`;
   const server = twin.store.get(RESOURCE_IDS.postgres)!;
   const databaseId = `${RESOURCE_IDS.postgres}/databases/${database}`;
   twin.store.put({

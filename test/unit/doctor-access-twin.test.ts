@@ -134,7 +134,7 @@ const ROWS: { scenario: string; kind: DatabaseKind; expect: Record<string, Expec
           // The app's system identity is on: setup does not write its identity, id-orders is not involved.
           /missing on app orders-api:/,
           new RegExp(
-            `az role assignment create --assignee ${IDS.dana} --role "Contributor" --scope /subscriptions/[^/]+/resourceGroups/rg-orders$`,
+            `az role assignment create --assignee ${IDS.dana} --role Contributor --scope /subscriptions/[^/]+/resourceGroups/rg-orders$`,
             'm',
           ),
         ],

@@ -6,6 +6,7 @@
  */
 import { armPostRead } from '../../azure/arm.ts';
 import { refusal } from '../../azure/arm-lro.ts';
+import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../step.ts';
 import { writeArm } from './azure-calls.ts';
@@ -122,13 +123,21 @@ export function appSettingsStep(
 
 /** The commands that reverse the step by hand. */
 export function manualAppSettings(record: SettingsRecord): string[] {
+  const settings = ['az', 'webapp', 'config', 'appsettings'];
   return [
     ...(record.added.length > 0
-      ? [`az webapp config appsettings delete --ids ${record.app} --setting-names ${record.added.join(' ')}`]
+      ? [commandLine([...settings, 'delete', '--ids', record.app, '--setting-names', ...record.added])]
       : []),
-    ...Object.keys(record.previous).map(
-      (key) =>
-        `az webapp config appsettings set --ids ${record.app} --settings ${key}=<its value before the run>`,
+    // The old values are not in the journal (they may be secrets): the person fills them in.
+    ...Object.keys(record.previous).map((key) =>
+      commandLine([
+        ...settings,
+        'set',
+        '--ids',
+        record.app,
+        '--settings',
+        `${key}=<its value before the run>`,
+      ]),
     ),
   ];
 }

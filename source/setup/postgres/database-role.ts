@@ -8,7 +8,10 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type pg from 'pg';
+import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
+import { firewallRulePath } from '../firewall-temp.ts';
+import { conninfo, OSS_RDBMS_TOKEN_ARGV, psqlCommand } from '../sql-commands.ts';
 import { handOff, type Step, type UndoRecord } from '../step.ts';
 import { APP_IDENTITY } from './app-identity.ts';
 import { writeArm } from './azure-calls.ts';
@@ -162,12 +165,17 @@ export function databaseRoleStep(
 
 /** The commands that reverse the step by hand. */
 export function manualDatabaseRole(record: RoleRecord): string[] {
-  return record.created
-    ? [
-        `psql "host=${record.fqdn} port=${record.port} dbname=${record.database} user=${record.signedInUser} sslmode=verify-full" -c '${revokeSql(record.role, record.database).join('; ').replace(/'/g, `'\\''`)}'`,
-        `psql "host=${record.fqdn} port=${record.port} dbname=postgres user=${record.signedInUser} sslmode=verify-full" -c '${dropRoleSql(record.role).replace(/'/g, `'\\''`)}'`,
-      ]
-    : [];
+  if (!record.created) return [];
+  const on = (database: string) => ({
+    host: record.fqdn,
+    port: record.port,
+    database,
+    user: record.signedInUser,
+  });
+  return [
+    psqlCommand(on(record.database), revokeSql(record.role, record.database).join('; ')),
+    psqlCommand(on('postgres'), dropRoleSql(record.role)),
+  ];
 }
 
 async function runAll(client: pg.Client, statements: string[]): Promise<void> {
@@ -236,7 +244,7 @@ async function withOpenFirewall<T>(
   } catch (error) {
     const ip = refusedIp((error as Error).message);
     if (!ip) throw error;
-    const rule = `${record.server}/firewallRules/sc-doctor-${ctx.runId}-undo`;
+    const rule = firewallRulePath(record.server, `sc-doctor-${ctx.runId}-undo`);
     ctx.progress(`opening the firewall for ${ip} during the undo`);
     await writeArm(
       services,
@@ -273,24 +281,35 @@ export function setUndoConnectTo(map: PostgresSetupInput['connectTo']): void {
 }
 
 /** Writes the statements to a script someone inside the network runs; no secret is in it. */
-async function handOffScript(input: PostgresSetupInput, runId: string, record: RoleRecord) {
+export async function handOffScript(input: PostgresSetupInput, runId: string, record: RoleRecord) {
   const dir = input.handOffDir ?? process.cwd();
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `sc-doctor-${runId}-postgres.sh`);
   const role = record.role;
-  const conn = (db: string) =>
-    `"host=${input.server.fqdn} port=${input.server.port} dbname=${db.replace(/["\\$`]/g, '\\$&')} user=${input.signedIn.user} sslmode=verify-full"`;
+  // A line break in a name could end the here-document early: refuse rather than write it.
+  if (/[\r\n]/.test(role) || /[\r\n]/.test(input.database))
+    throw new Error('a name with a line break cannot go into a psql script: choose another with --db-user');
+  const psql = (database: string) =>
+    commandLine([
+      'psql',
+      '-v',
+      'ON_ERROR_STOP=1',
+      conninfo(
+        { host: input.server.fqdn, port: input.server.port, database, user: input.signedIn.user },
+        { rootCert: null },
+      ),
+    ]);
   const lines = [
     '#!/bin/sh',
     `# sc-doctor run ${runId}: creates the PostgreSQL role ${role.replace(/\n/g, ' ')} for ${input.app.name.replace(/\n/g, ' ')}.`,
     "# Run it from a machine inside the server's network, signed in with az as an Entra admin of the server.",
     'set -eu',
-    'PGPASSWORD="$(az account get-access-token --resource-type oss-rdbms --query accessToken -o tsv)"',
+    `PGPASSWORD="$(${commandLine(OSS_RDBMS_TOKEN_ARGV)})"`,
     'export PGPASSWORD',
-    `psql -v ON_ERROR_STOP=1 ${conn('postgres')} <<'SC_DOCTOR_SQL'`,
+    `${psql('postgres')} <<'SC_DOCTOR_SQL'`,
     `${createPrincipalSql(role, record.objectId)};`,
     'SC_DOCTOR_SQL',
-    `psql -v ON_ERROR_STOP=1 ${conn(input.database)} <<'SC_DOCTOR_SQL'`,
+    `${psql(input.database)} <<'SC_DOCTOR_SQL'`,
     ...grantSql(role, input.database, input.grants).map((s) => `${s};`),
     'SC_DOCTOR_SQL',
     '',

@@ -3,6 +3,7 @@
  * authentication as it is. Azure may restart the server for it, so it asks consent unless the doctor
  * already saw it on. Undo puts `authConfig` back exactly.
  */
+import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../step.ts';
 import { readArm, writeArm } from './azure-calls.ts';
@@ -74,7 +75,18 @@ export function entraAuthStep(input: PostgresSetupInput, services: Services): St
 /** The commands that reverse the step by hand. */
 export function manualEntraAuth(record: EntraAuthRecord): string[] {
   return [
-    `az postgres flexible-server update --ids ${record.server} --active-directory-auth ${record.activeDirectoryAuth} --password-auth ${record.passwordAuth}`,
+    commandLine([
+      'az',
+      'postgres',
+      'flexible-server',
+      'update',
+      '--ids',
+      record.server,
+      '--active-directory-auth',
+      record.activeDirectoryAuth,
+      '--password-auth',
+      record.passwordAuth,
+    ]),
   ];
 }
 

@@ -3,6 +3,8 @@
  * authenticated ARM pipeline: the npm SDK drops `authInfo.userName`), which writes the app's settings.
  * Undo deletes the linker this run created; Service Connector then removes the settings it wrote.
  */
+import { armIds } from '../../azure/resource-id.ts';
+import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../step.ts';
 import { readArm, writeArm } from './azure-calls.ts';
@@ -32,8 +34,8 @@ export function serviceConnectorStep(
   database: ConnectionTarget = postgresTarget(input, services),
 ): Step<LinkerRecord> {
   const name = connectionNameOf(input);
-  const linker = `${input.app.id}/providers/Microsoft.ServiceLinker/linkers/${name}`;
-  const target = `${input.server.id}/databases/${input.database}`;
+  const linker = armIds.linker(input.app.id, name);
+  const target = armIds.database(input.server.id, input.server.kind, input.database);
   const matches = (found: Record<string, unknown>, role: string) => {
     const props = (found.properties ?? {}) as Record<string, any>;
     return (
@@ -110,7 +112,23 @@ export function serviceConnectorStep(
 
 /** The commands that reverse the step by hand. */
 export function manualServiceConnector(record: LinkerRecord): string[] {
-  return [`az webapp connection delete --id ${record.linker} --yes`];
+  return [
+    commandLine([
+      'az',
+      connectionGroupOf(record.linker),
+      'connection',
+      'delete',
+      '--id',
+      record.linker,
+      '--yes',
+    ]),
+  ];
+}
+
+/** The az command group whose `connection` commands manage a linker on this app (from its id). */
+function connectionGroupOf(linker: string): string {
+  if (/\/Microsoft\.AppPlatform\/Spring\//i.test(linker)) return 'spring';
+  return /\/Microsoft\.App\/containerApps\//i.test(linker) ? 'containerapp' : 'webapp';
 }
 
 export async function undoServiceConnector(
