@@ -63,7 +63,7 @@ function result(status: SetupResult['status'], cancelled: boolean): SetupResult 
 }
 
 /** A session whose setup asks "apply?" then applies step 1 and waits on `gate` for step 2. */
-function scriptedApp() {
+function scriptedApp(options: { snippetsFor?: FrontEndInput['snippetsFor']; columns?: number } = {}) {
   const bus = new EventBus();
   const prompts = createPromptChannel();
   const interrupts: number[] = [];
@@ -151,15 +151,25 @@ function scriptedApp() {
       interrupts.push(1);
       open(true);
     },
+    ...(options.snippetsFor ? { snippetsFor: options.snippetsFor } : {}),
     stdout: process.stdout,
     stderr: process.stderr,
   };
   let exited!: (code: number) => void;
+  let after: string | null = null;
   const exitCode = new Promise<number>((resolve) => {
     exited = resolve;
   });
   const instance = render(
-    <App input={input} onExit={exited} now={() => 1000} size={{ columns: 100, rows: 40 }} />,
+    <App
+      input={input}
+      onExit={(code, text) => {
+        after = text;
+        exited(code);
+      }}
+      now={() => 1000}
+      size={{ columns: options.columns ?? 100, rows: 40 }}
+    />,
   );
   const frame = () => instance.lastFrame() ?? '';
   const waitFor = async (pattern: RegExp, what: string) => {
@@ -176,15 +186,22 @@ function scriptedApp() {
     instance.stdin.write(key);
     await delay(20);
   };
-  return { waitFor, press, exitCode, interrupts, finish: () => open(false), frames: instance.frames };
+  return {
+    waitFor,
+    press,
+    exitCode,
+    interrupts,
+    finish: () => open(false),
+    frames: instance.frames,
+    after: () => after,
+  };
 }
 
 test('doctor → plan → enter → live apply → done → q exits with the setup code', async () => {
   const app = scriptedApp();
-  await delay(30);
   const plan = await app.waitFor(/Plan · orders-api/, 'the plan screen');
   assert.match(plan, /⚠ may restart the server/);
-  assert.match(plan, /enter apply {2}d details {2}esc back/);
+  assert.match(plan, /enter apply {2}d details {2}↑↓ scroll {2}esc back/);
   await app.press(keys.enter);
   const apply = await app.waitFor(/waiting for Azure: InProgress/, 'the apply screen');
   assert.match(apply, /✔ 1 {2}system identity on orders-api/);
@@ -201,9 +218,40 @@ test('doctor → plan → enter → live apply → done → q exits with the set
   );
 });
 
+test('after q the code goes to the scrollback once, as the generator wrote it, never laid out by Ink', async () => {
+  const long = `const url = process.env.AZURE_POSTGRESQL_CONNECTIONSTRING + '&authenticationPluginClassName=com.azure.identity.extensions.jdbc.postgresql.AzurePostgresqlAuthenticationPlugin';`;
+  const app = scriptedApp({
+    columns: 80,
+    snippetsFor: (outcome) =>
+      outcome.kind === 'ran'
+        ? {
+            headline: 'Done · orders-api can reach pg-orders/orders as aad_orders (no password)',
+            settings: [{ name: 'AZURE_POSTGRESQL_HOST', value: 'pg-orders.postgres.database.azure.com' }],
+            dependencies: [],
+            files: [{ title: 'java · Db.java', fileName: 'Db.java', content: `${long}\n` }],
+            text: `App settings\n  AZURE_POSTGRESQL_HOST=pg-orders.postgres.database.azure.com\n\nFile Db.java (java)\n\n${long}\n`,
+          }
+        : null,
+  });
+  await app.waitFor(/Plan · orders-api/, 'the plan screen');
+  await app.press(keys.enter);
+  await app.waitFor(/waiting for Azure/, 'the apply screen');
+  app.finish();
+  await app.waitFor(/\[App settings\]/, 'the code screen');
+  await app.press('q');
+  assert.equal(await app.exitCode, 0);
+  const after = app.after();
+  assert.ok(
+    after?.startsWith('Done · orders-api can reach pg-orders/orders as aad_orders (no password)\n\n'),
+  );
+  assert.ok(after?.includes(`\n${long}\n`), 'the long line whole, on one line');
+  // Ink never drew the code wrapped: the part past column 80 never starts a line of any frame.
+  assert.doesNotMatch(app.frames.join('\n'), /^\S*AzurePostgresqlAuthenticationPlugin/m);
+  assert.match(app.frames.join('\n'), /Done: 2 changes made/);
+});
+
 test('Ctrl-C while applying goes to the interrupts; the App leaves with 130 once the rollback ended', async () => {
   const app = scriptedApp();
-  await delay(30);
   await app.waitFor(/Plan · orders-api/, 'the plan screen');
   await app.press(keys.enter);
   await app.waitFor(/waiting for Azure: InProgress/, 'the apply screen');

@@ -1,8 +1,10 @@
 import { Box, Text } from 'ink';
 import { formatElapsed, ROLLBACK_LOOK, STEP_LOOK } from '../../setup/wording.ts';
 import { KeyHints } from '../components/KeyHints.tsx';
+import { Line, ScrollView } from '../components/ScrollView.tsx';
 import { Spinner } from '../components/Spinner.tsx';
 import type { RollbackStepState, SetupState, SetupStepState } from '../state/setup-state.ts';
+import { closingScreenLines } from '../text/closing.ts';
 
 export interface ApplyScreenProps {
   state: SetupState;
@@ -11,24 +13,61 @@ export interface ApplyScreenProps {
   color: boolean;
   /** Closing lines once the run ended (what is left and how to remove it). */
   closing: string[];
+  /** Terminal width: every row fits it (titles and details are cut, closing lines wrap). */
+  columns: number;
+  /**
+   * Terminal rows for the live screen: the closing lines scroll within them. Absent for the report
+   * left in the scrollback, which shows everything once.
+   */
+  rows?: number;
+  /** First closing line shown, when they scroll. */
+  offset?: number;
+  /** Words for the header while undoing a finished run (`sc-doctor undo`). */
+  undoTitle?: string;
+  /** The run has ended (undo has no setup outcome); by default, once the setup's outcome is in. */
+  ended?: boolean;
+  /** What Ctrl-C does now, for the key hints; the setup's words by default. */
+  ctrlC?: string;
+}
+
+/** What the closing lines may take on the live screen: rows minus the list, the hints and a spare row. */
+export function closingHeight(state: SetupState, rows: number): number {
+  const list = state.rollback
+    ? 1 + state.rollback.steps.length + state.steps.filter((step) => step.outcome === 'failed').length
+    : state.steps.length;
+  return Math.max(3, rows - list - 2);
 }
 
 /**
- * Live progress: a row per step with spinner, detail and elapsed time. Once a rollback starts the
- * list turns into the rollback, newest first, each undo with its own status.
+ * Live progress: one row per step with spinner, detail and elapsed time, each cut to the width. Once
+ * a rollback starts the list turns into the rollback, newest first, each undo with its own status.
  */
-export function ApplyScreen({ state, now, color, closing }: ApplyScreenProps) {
+export function ApplyScreen({
+  state,
+  now,
+  color,
+  closing,
+  columns,
+  rows,
+  offset = 0,
+  undoTitle,
+  ended,
+  ctrlC,
+}: ApplyScreenProps) {
   const numbers = new Map(state.steps.map((step, index) => [step.id, index + 1]));
-  const finished = state.outcome !== null;
+  const finished = ended ?? state.outcome !== null;
   const elapsed = state.applyStartedAt === null ? 0 : now - state.applyStartedAt;
+  const closingLines = finished ? closingScreenLines(closing, columns) : [];
   return (
-    <Box flexDirection="column">
+    <Box flexDirection="column" width={columns}>
       {state.rollback ? (
         <>
-          <Text bold>
+          <Text bold wrap="truncate-end">
             {state.rollback.reason === 'cancelled'
               ? 'Cancelled: undoing what was done, newest first'
-              : 'A step failed: undoing what was done, newest first'}
+              : state.rollback.reason === 'undo'
+                ? (undoTitle ?? 'Undoing what the run changed, newest first')
+                : 'A step failed: undoing what was done, newest first'}
           </Text>
           {state.rollback.steps.map((step) => (
             <UndoRow key={step.id} step={step} number={numbers.get(step.id) ?? 0} now={now} color={color} />
@@ -45,10 +84,22 @@ export function ApplyScreen({ state, now, color, closing }: ApplyScreenProps) {
         ))
       )}
       {finished ? (
-        closing.map((line) => <Text key={line}>{line}</Text>)
+        rows === undefined ? (
+          closingLines.map((line, index) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: closing lines can repeat
+            <Line key={index} line={line} color={color} />
+          ))
+        ) : (
+          <ScrollView
+            lines={closingLines}
+            height={closingHeight(state, rows)}
+            offset={offset}
+            color={color}
+          />
+        )
       ) : (
         <KeyHints
-          hints={`elapsed ${formatElapsed(elapsed).replace(/\.\ds$/, 's')} · Ctrl-C ${state.rollback ? 'again stops waiting and lists what is left' : 'cancels and undoes everything done so far'}`}
+          hints={`elapsed ${formatElapsed(elapsed).replace(/\.\ds$/, 's')} · Ctrl-C ${ctrlC ?? (state.rollback ? 'again stops waiting and lists what is left' : 'cancels and undoes everything done so far')}`}
           color={color}
         />
       )}
@@ -79,7 +130,7 @@ function Row(props: {
   color: boolean;
 }) {
   return (
-    <Box>
+    <Box flexShrink={0}>
       <Box width={2} flexShrink={0}>
         {props.mark}
       </Box>

@@ -25,11 +25,28 @@ export function Screen({ name, ...props }: ScreenProps) {
     case 'question':
       return <QuestionScreen focused={props.focused} color={props.input.color} />;
     case 'plan':
-      return <PlanRoute focused={props.focused} color={props.input.color} />;
+      return (
+        <PlanRoute
+          focused={props.focused}
+          color={props.input.color}
+          columns={props.columns}
+          rows={props.rows}
+        />
+      );
     case 'apply':
-      return <ApplyRoute focused={props.focused} color={props.input.color} now={props.now} />;
+      return (
+        <ApplyRoute
+          focused={props.focused}
+          color={props.input.color}
+          now={props.now}
+          columns={props.columns}
+          rows={props.rows}
+        />
+      );
     case 'done':
-      return <DoneRoute focused={props.focused} input={props.input} />;
+      return (
+        <DoneRoute focused={props.focused} input={props.input} columns={props.columns} rows={props.rows} />
+      );
   }
 }
 
