@@ -47,7 +47,12 @@ to Azure Database for PostgreSQL, MySQL and Azure SQL.`;
 }
 
 function commandsSection(): string {
-  const rows: [string, string][] = [['(none)', 'interactive doctor in a terminal; plain lines otherwise']];
+  const rows: [string, string][] = [
+    [
+      '(none)',
+      'guided, in a terminal: pick the server and app, check them, then set up (s); plain lines otherwise',
+    ],
+  ];
   for (const command of COMMANDS) {
     rows.push([command.usage, command.summary]);
   }

@@ -116,6 +116,7 @@ async function dispatch(argv: string[], io: CliIo, deps: SetupDeps | undefined):
   return runDoctor(
     {
       command: command ?? 'doctor',
+      guided: command === undefined,
       options: doctorOptions,
       json: flags.has('json'),
       plain: flags.has('plain'),

@@ -281,6 +281,7 @@ test('the doctor screen offers s setup once the server and the app were found; s
         return { kind: 'planned', doctor: outcomes, title: TITLE, plan };
       },
     },
+    prompts: createPromptChannel(),
     header: { tool: 'sc-doctor', version: '0.1.0', command: 'doctor' },
     verbose: false,
     strict: false,
@@ -311,4 +312,39 @@ test('the doctor screen offers s setup once the server and the app were found; s
   await delay(50);
   instance.stdin.write('q');
   assert.equal(await exitCode, 0, 'a dry run ends 0');
+});
+
+test('without anyone to ask (sc-doctor doctor), the doctor screen offers no setup', async () => {
+  const bus = new EventBus();
+  const found = (id: string, title: string) => ({ ...azCliPass, id, title, message: 'found' });
+  const outcomes = [azCliPass, found('server', 'Database server'), found('app-identity', 'App identity')];
+  const input: FrontEndInput = {
+    session: {
+      bus,
+      doctor: async () => {
+        bus.emit({ type: 'doctor:start', checks: outcomes.map(({ id, title }) => ({ id, title })) });
+        for (const outcome of outcomes) bus.emit({ type: 'check:end', outcome });
+        bus.emit({ type: 'doctor:end', outcomes, summary: summarize(outcomes) });
+        return outcomes;
+      },
+      setup: async () => {
+        throw new Error('a setup was started');
+      },
+    },
+    header: { tool: 'sc-doctor', version: '0.1.0', command: 'doctor' },
+    verbose: false,
+    strict: false,
+    color: false,
+    cancel: new AbortController(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+  };
+  const instance = render(<App input={input} now={() => 1000} size={{ columns: 100, rows: 40 }} />);
+  const deadline = Date.now() + 3000;
+  while (!/3 passed/.test(instance.lastFrame() ?? '')) {
+    if (Date.now() > deadline) throw new Error(`no result:\n${instance.lastFrame()}`);
+    await delay(10);
+  }
+  assert.match(instance.lastFrame() ?? '', /↑↓ move {2}enter details {2}q quit/);
+  assert.doesNotMatch(instance.lastFrame() ?? '', /s setup/);
 });

@@ -53,8 +53,12 @@ export function Screen({ name, ...props }: ScreenProps) {
 function DoctorRoute({ focused, input, columns, rows, now, final }: Omit<ScreenProps, 'name'>) {
   const app = useAppState();
   const state = app.doctor;
+  // A setup asks questions (auth, client type, the plan): without anyone to ask, none is offered.
   const canSetup =
-    input.header.command !== 'setup' && input.session.setup !== undefined && canStartSetup(app);
+    input.header.command !== 'setup' &&
+    input.session.setup !== undefined &&
+    input.prompts !== undefined &&
+    canStartSetup(app);
   useDoctorKeys(useAppActions(), { isActive: focused, canSetup });
   return (
     <DoctorScreen
