@@ -43,7 +43,7 @@ to Azure Database for PostgreSQL, MySQL and Azure SQL.`;
   const usage = command
     ? `Usage\n  sc-doctor ${command.usage}\n\n${capitalize(command.summary)}.`
     : `Usage\n  sc-doctor [command] [flags]\n\n${commandsSection()}`;
-  return `${[header, usage, flagsSection(), EXIT_CODES, ENVIRONMENT, EXAMPLES].join('\n\n')}\n`;
+  return `${[header, usage, flagsSection(command?.name), EXIT_CODES, ENVIRONMENT, EXAMPLES].join('\n\n')}\n`;
 }
 
 function commandsSection(): string {
@@ -59,10 +59,16 @@ function commandsSection(): string {
   return `Commands\n${table(rows)}`;
 }
 
-function flagsSection(): string {
+/** The flags by group; for one command, only the flags that command takes. */
+function flagsSection(command?: string): string {
   const sections: string[] = [];
+  const takes = (flag: (typeof FLAGS)[number]) =>
+    command === undefined ||
+    (command === 'help' ? flag.group === 'info' : !flag.commands || flag.commands.includes(command));
   for (const group of Object.keys(GROUP_TITLES) as FlagGroup[]) {
-    const rows = FLAGS.filter((flag) => flag.group === group).map((flag): [string, string] => {
+    const flags = FLAGS.filter((flag) => flag.group === group && takes(flag));
+    if (flags.length === 0) continue;
+    const rows = flags.map((flag): [string, string] => {
       const names = `${flag.short ? `-${flag.short}, ` : '    '}--${flag.name}`;
       return [flag.value ? `${names} ${flag.value}` : names, flag.help];
     });
