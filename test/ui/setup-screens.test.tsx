@@ -364,3 +364,48 @@ test('apply at 80 columns: closing lines wrap under their indent and commands co
     commandLines.join('\n'),
   );
 });
+
+test('apply rows at 80 columns: the title stays whole and the detail is cut, not the other way round', (t) => {
+  const steps: PlannedStepView[] = [
+    { ...plan[0]!, id: 'verify', title: 'Check the database user of orders-api' },
+    { ...plan[1]!, id: 'database-role', title: 'Database role aad_postgresflexible_orders on pg-orders' },
+  ];
+  const state = stateAfter([
+    [{ type: 'setup:plan', title: TITLE, steps, dryRun: false }, 0],
+    [{ type: 'plan:ready', runId: 'r', steps, notDone: [] }, 0],
+    [{ type: 'rollback:start', runId: 'r', reason: 'undo', steps: [...steps].reverse() }, 0],
+    [
+      {
+        type: 'rollback:step-end',
+        id: 'database-role',
+        title: steps[1]!.title,
+        outcome: 'undone',
+        elapsedMs: 1000,
+        reason: null,
+      },
+      0,
+    ],
+    [
+      {
+        type: 'rollback:step-end',
+        id: 'verify',
+        title: steps[0]!.title,
+        outcome: 'changed-since',
+        elapsedMs: 10,
+        reason: 'the admin was replaced since this run added it, by someone else, an hour later',
+      },
+      0,
+    ],
+  ]);
+  const { lastFrame, unmount } = render(
+    <ApplyScreen state={state} now={0} color={false} closing={[]} columns={80} />,
+  );
+  t.after(unmount);
+  const frame = lastFrame() ?? '';
+  assert.match(frame, /^↺ 2 {2}Database role aad_postgresflexible_orders on pg-orders +undone +1\.0s$/m);
+  assert.match(
+    frame,
+    /^⚠ 1 {2}Check the database user of orders-api {2}changed since, left in plac… +0\.0s$/m,
+  );
+  assert.ok(widest(frame) <= 80, frame);
+});

@@ -55,6 +55,9 @@ export function ApplyScreen({
   ctrlC,
 }: ApplyScreenProps) {
   const numbers = new Map(state.steps.map((step, index) => [step.id, index + 1]));
+  // The plan's titles name the resource (`Database role aad_x on pg-orders`); an undo from the
+  // journal only knows its step's kind (`Database role`).
+  const titles = new Map(state.steps.map((step) => [step.id, step.title]));
   const finished = ended ?? state.outcome !== null;
   const elapsed = state.applyStartedAt === null ? 0 : now - state.applyStartedAt;
   const closingLines = finished ? closingScreenLines(closing, columns) : [];
@@ -70,17 +73,38 @@ export function ApplyScreen({
                 : 'A step failed: undoing what was done, newest first'}
           </Text>
           {state.rollback.steps.map((step) => (
-            <UndoRow key={step.id} step={step} number={numbers.get(step.id) ?? 0} now={now} color={color} />
+            <UndoRow
+              key={step.id}
+              step={{ ...step, title: titles.get(step.id) ?? step.title }}
+              number={numbers.get(step.id) ?? 0}
+              now={now}
+              color={color}
+              columns={columns}
+            />
           ))}
           {state.steps
             .filter((step) => step.outcome === 'failed')
             .map((step) => (
-              <StepRow key={step.id} step={step} number={numbers.get(step.id) ?? 0} now={now} color={color} />
+              <StepRow
+                key={step.id}
+                step={step}
+                number={numbers.get(step.id) ?? 0}
+                now={now}
+                color={color}
+                columns={columns}
+              />
             ))}
         </>
       ) : (
         state.steps.map((step) => (
-          <StepRow key={step.id} step={step} number={numbers.get(step.id) ?? 0} now={now} color={color} />
+          <StepRow
+            key={step.id}
+            step={step}
+            number={numbers.get(step.id) ?? 0}
+            now={now}
+            color={color}
+            columns={columns}
+          />
         ))
       )}
       {finished ? (
@@ -121,6 +145,26 @@ function Mark({
   return <Text color={color ? look.color : undefined}>{look.glyph}</Text>;
 }
 
+/** Mark, number and time take 13 columns; the title and the detail share the rest. */
+const ROW_FIXED = 2 + 3 + 8;
+
+/**
+ * How wide the title and the detail may be on one row: both whole when they fit; else the title
+ * keeps at least about half the room (a step is named first) and the detail is cut.
+ */
+export function rowWidths(
+  columns: number,
+  title: string,
+  detail: string | null,
+): { title: number; detail: number } {
+  const room = Math.max(10, columns - ROW_FIXED);
+  const titleLength = [...title].length;
+  const detailLength = detail ? [...detail].length + 2 : 0;
+  if (titleLength + detailLength <= room) return { title: room - detailLength, detail: detailLength };
+  const titleWidth = Math.min(titleLength, Math.max(Math.ceil(room * 0.55), room - detailLength));
+  return { title: titleWidth, detail: room - titleWidth };
+}
+
 function Row(props: {
   mark: React.ReactNode;
   number: number;
@@ -128,7 +172,9 @@ function Row(props: {
   detail: string | null;
   time: string;
   color: boolean;
+  columns: number;
 }) {
+  const widths = rowWidths(props.columns, props.title, props.detail);
   return (
     <Box flexShrink={0}>
       <Box width={2} flexShrink={0}>
@@ -137,11 +183,11 @@ function Row(props: {
       <Box width={3} flexShrink={0}>
         <Text>{props.number > 0 ? String(props.number) : ''}</Text>
       </Box>
-      <Box flexGrow={1} flexShrink={1}>
+      <Box width={widths.title} flexShrink={0}>
         <Text wrap="truncate-end">{props.title}</Text>
       </Box>
-      {props.detail ? (
-        <Box flexShrink={1} marginLeft={2}>
+      {props.detail && widths.detail > 2 ? (
+        <Box width={widths.detail} flexShrink={0} paddingLeft={2}>
           <Text dimColor={props.color} wrap="truncate-end">
             {props.detail}
           </Text>
@@ -159,11 +205,13 @@ function StepRow({
   number,
   now,
   color,
+  columns,
 }: {
   step: SetupStepState;
   number: number;
   now: number;
   color: boolean;
+  columns: number;
 }) {
   const look = step.outcome ? STEP_LOOK[step.outcome] : null;
   const time =
@@ -186,6 +234,7 @@ function StepRow({
       detail={detail}
       time={time}
       color={color}
+      columns={columns}
     />
   );
 }
@@ -195,11 +244,13 @@ function UndoRow({
   number,
   now,
   color,
+  columns,
 }: {
   step: RollbackStepState;
   number: number;
   now: number;
   color: boolean;
+  columns: number;
 }) {
   const look = step.outcome ? ROLLBACK_LOOK[step.outcome] : null;
   const time =
@@ -217,6 +268,7 @@ function UndoRow({
       detail={detail}
       time={time}
       color={color}
+      columns={columns}
     />
   );
 }
