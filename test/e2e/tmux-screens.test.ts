@@ -77,7 +77,7 @@ function widest(text: string): string {
   return text
     .split('\n')
     .map((line) => line.trimEnd())
-    .reduce((a, b) => ([...b].length > [...a].length ? b : a), '');
+    .reduce((a, b) => (Array.from(b).length > Array.from(a).length ? b : a), '');
 }
 
 function count(text: string, needle: string): number {
@@ -118,7 +118,10 @@ test('80x24: plan, apply, code screen and scrollback; then undo gets the rollbac
     screen = await pane.waitForScreen((s) => /Replace it\?/.test(s), 'the question before replacing');
     assert.doesNotMatch(screen, /EEXIST/);
     pane.type('y');
-    await pane.waitForScreen((s) => /kept as \S*db\.js\.bak\./.test(s.replaceAll('\n', ' ')), 'replaced, the old one kept');
+    await pane.waitForScreen(
+      (s) => /kept as \S*db\.js\.bak\./.test(s.replaceAll('\n', ' ')),
+      'replaced, the old one kept',
+    );
 
     pane.press('q');
     await pane.waitForScreen(() => pane.isDead(), 'the program to end after q');
