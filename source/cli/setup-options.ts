@@ -244,6 +244,47 @@ function keyValues(flag: string, text: string): Map<string, string> {
   return pairs;
 }
 
+/**
+ * What a setup that nobody can be asked (plain, JSON) still lacks, one entry per missing answer with
+ * the flags that give it: the app, the server, the database, how the app signs in, the yes to apply
+ * and a service principal's secret. Checked before anything reaches Azure.
+ */
+export function missingSetupFlags(
+  request: SetupRequest,
+  target: Readonly<Record<string, string | undefined>>,
+  env: Readonly<Record<string, string | undefined>>,
+): string[] {
+  const missing: string[] = [];
+  if (!target.sourceId && !(target.resourceGroup && target.app))
+    missing.push('the app: -g/--resource-group and -n/--app with --target, or --source-id');
+  if (!target.serverId && !target.server) missing.push('the server: --server or --server-id');
+  if (!target.database) missing.push('the database: --database');
+  if (!request.auth)
+    missing.push(
+      'how the app signs in: --system-identity, --user-identity client-id=X or --service-principal client-id=X',
+    );
+  else if (request.auth.kind === 'sp' && !env.AZURE_CLIENT_SECRET)
+    missing.push("the service principal's secret: AZURE_CLIENT_SECRET in the environment");
+  if (!request.yes && !request.dryRun)
+    missing.push('the yes to apply the plan: --yes (or --dry-run to see it)');
+  return missing;
+}
+
+/** Throws a usage error naming every missing flag when setup cannot ask for them (plain, JSON). */
+export function assertSetupFlagsGiven(
+  mode: 'plain' | 'json',
+  request: SetupRequest,
+  target: Readonly<Record<string, string | undefined>>,
+  env: Readonly<Record<string, string | undefined>>,
+): void {
+  const missing = missingSetupFlags(request, target, env);
+  if (missing.length === 0) return;
+  throw new UsageError(
+    `setup cannot ask in ${mode} mode, and ${missing.length === 1 ? 'this is' : 'these are'} missing; nothing was checked or changed:`,
+    [...missing.map((what) => `  ${what}`), 'In a terminal, sc-doctor asks for what is missing.'],
+  );
+}
+
 /** `undo [RUN_ID] [--list]`. */
 export interface UndoRequest {
   runId?: string;

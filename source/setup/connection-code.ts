@@ -4,6 +4,7 @@
  * code screen, the plain transcript and the JSON document.
  */
 import { generateSnippet, type Snippet } from '../snippets/index.ts';
+import { plainSnippet } from '../snippets/plain.ts';
 import type { SetupConnection, SetupOutcome } from './flow-types.ts';
 import type { SnippetsFor } from './snippets-hook.ts';
 import { leftToDoLines } from './wording.ts';
@@ -46,10 +47,12 @@ export const connectionCodeFor: SnippetsFor = (outcome) => {
     settings: snippet.settings.flatMap((setting) =>
       'value' in setting ? [{ name: setting.name, value: setting.value }] : [],
     ),
+    dependencies: snippet.dependencies.map(({ manifest, entry }) => ({ manifest, entry })),
     files: snippet.files.map((file) => ({
       title: `${snippet.clientType} · ${file.path}`,
       fileName: file.path,
       content: file.content,
     })),
+    text: plainSnippet(snippet),
   };
 };

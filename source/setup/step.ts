@@ -92,6 +92,14 @@ export interface Step<R extends UndoRecord = UndoRecord> {
   timeoutMs?: number;
   /** The lines the plan shows: what will change, and what stays as it is. Reads only. */
   preview(ctx: PreviewContext): Promise<string[]> | string[];
+  /**
+   * When the plan can already tell that the change is in place (from what the doctor read), the
+   * words that say so on the plan's row, e.g. `already on`; undefined otherwise. Reads only and is
+   * cheap; `isDone` still decides when the step runs.
+   */
+  alreadyDone?(ctx: PreviewContext): Promise<string | undefined> | string | undefined;
+  /** The step only checks (verify): it is never counted as a change, and there is nothing to undo. */
+  readOnly?: boolean;
   /** True when the change is already in place, so a re-run makes no write for this step. Reads only. */
   isDone(ctx: StepContext): Promise<boolean>;
   /**

@@ -5,7 +5,7 @@
 
 import { commandLine } from '../core/command-line.ts';
 import type { SetupResult } from './engine.ts';
-import type { LeftBehind, RollbackOutcome, StepOutcome } from './engine-events.ts';
+import type { LeftBehind, PlannedStepView, RollbackOutcome, StepOutcome } from './engine-events.ts';
 
 export const PLAN_FOOTER =
   'Nothing else changes. Every step is undone if a later one fails or you press Ctrl-C.';
@@ -34,6 +34,15 @@ export const ROLLBACK_LOOK: Record<RollbackOutcome, OutcomeLook> = {
   abandoned: { glyph: '✖', ascii: 'x', word: 'not undone (stopped)', color: 'red' },
 };
 
+/**
+ * Who signs in to the database, in words for previews and messages: the app's own managed identity,
+ * or the service principal by its client id (a service principal is not the app's identity).
+ */
+export function signsInAs(auth: { kind: 'system' | 'user' | 'sp'; clientId?: string }): string {
+  if (auth.kind === 'sp') return `the service principal ${auth.clientId ?? ''}`.trimEnd();
+  return "the app's identity";
+}
+
 /** `4.1s`, `1:02` once past a minute. */
 export function formatElapsed(ms: number): string {
   const seconds = Math.max(0, ms) / 1000;
@@ -44,15 +53,18 @@ export function formatElapsed(ms: number): string {
 
 /**
  * The closing lines of a run: what happened, what is left and the commands that remove it, and how to
- * undo a finished run later.
+ * undo a finished run later. `plan` tells the changes from the checks (a read-only step is no change).
  */
-export function closingLinesOf(result: SetupResult): string[] {
+export function closingLinesOf(result: SetupResult, plan: readonly PlannedStepView[] = []): string[] {
   const lines: string[] = [];
   const handedOff = result.handedOff.map(
     (h) => `Handed off: ${h.title}: ${h.summary}. Run ${h.scriptPath} from inside the network.`,
   );
   if (result.status === 'succeeded') {
-    const changed = result.steps.filter((s) => s.outcome === 'applied' || s.outcome === 'handed-off').length;
+    const readOnly = new Set(plan.filter((view) => view.readOnly).map((view) => view.id));
+    const changed = result.steps.filter(
+      (s) => (s.outcome === 'applied' || s.outcome === 'handed-off') && !readOnly.has(s.id),
+    ).length;
     const made = `${changed} change${changed === 1 ? '' : 's'} made (run ${result.runId})`;
     lines.push(
       result.handedOff.length > 0

@@ -149,6 +149,15 @@ test('setup --dry-run --json: one document with the plan, status planned, and no
   assert.equal(document.setup.status, 'planned');
   assert.ok(document.setup.plan.some((step: { id: string }) => step.id === 'database-role'));
   assert.ok(document.setup.plan.some((step: { id: string }) => step.id === 'entra-auth'));
+  // orders-api's system identity is on already: the plan says so instead of promising to turn it on.
+  const identity = document.setup.plan.find((step: { id: string }) => step.id === 'app-identity');
+  assert.equal(identity.alreadyDone, true);
+  assert.deepEqual(identity.lines, ['the system-assigned identity of orders-api is already on']);
+  assert.equal(
+    document.setup.plan.find((step: { id: string }) => step.id === 'entra-auth').alreadyDone,
+    false,
+  );
+  assert.equal(document.setup.plan.find((step: { id: string }) => step.id === 'verify').readOnly, true);
   assert.deepEqual(document.snippets, []);
   assert.deepEqual(writes, []);
   assertNoTokens(run.stdout, run.stderr);
@@ -244,6 +253,8 @@ test('setup postgres --system-identity --client-type nodejs --yes --plain: the r
   assert.match(run.stdout, /AZURE_POSTGRESQL_HOST=pg-orders\.postgres\./);
   assert.match(run.stdout, /File db\.js \(javascript\)/);
   assert.match(run.stdout, /Exit code 0\./);
+  // Entra authentication, the admin, the role and the Service Connector link; the check is no change.
+  assert.match(run.stdout, /^Done: 4 changes made \(run \S+\)\.$/m);
 
   // The app's system identity, now on the web app, is the object the role is mapped to.
   const site = twin.store.get(RESOURCE_IDS.webApp)!;
@@ -263,5 +274,7 @@ test('a second identical setup after success: exit 0 and not one write request',
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.deepEqual(writes, []);
   assert.match(run.stdout, /already/i);
+  // The check after the changes is no change: a run that wrote nothing says nothing was changed.
+  assert.match(run.stdout, /^Done: everything was already in place; nothing was changed\.$/m);
   assertNoTokens(run.stdout, run.stderr);
 });

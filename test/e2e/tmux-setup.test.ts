@@ -97,7 +97,7 @@ test('sc-doctor in a terminal: doctor, pick pg-orders/orders/orders-api, s, syst
     await pane.waitForScreen(() => pane.isDead(), 'the program to end after q');
     assert.equal(pane.exitCode(), '0', pane.capture());
     // The code is printed again to the scrollback, to copy after the screen is gone.
-    assert.match(pane.capture(), /AZURE_POSTGRESQL_USER=aad_/);
+    assert.match(pane.history(), /AZURE_POSTGRESQL_USER=aad_/);
   } finally {
     pane.close();
   }

@@ -285,3 +285,69 @@ test('--resume names the run to finish; the command line to repeat leaves it out
     `sc-doctor setup postgres --db-user 'o'\\''brien'`,
   );
 });
+
+test('setup that cannot ask (plain, JSON) names every missing flag and exits 2 before any Azure call', async () => {
+  const result = await run(['setup', 'postgres', '--plain']);
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(
+    result.stderr,
+    /^sc-doctor: setup cannot ask in plain mode, and these are missing; nothing was checked or changed:$/m,
+  );
+  for (const named of [
+    /-g\/--resource-group and -n\/--app with --target, or --source-id/,
+    /--server or --server-id/,
+    /the database: --database/,
+    /--system-identity, --user-identity client-id=X or --service-principal client-id=X/,
+    /--yes \(or --dry-run to see it\)/,
+  ])
+    assert.match(result.stderr, named);
+  assert.doesNotMatch(result.stderr, STACK_LINE);
+
+  // Without a terminal it is plain mode too; with --json the same, as one document.
+  const json = await run(['setup', 'mysql', '--json', '--server', 'my-orders', '--database', 'orders']);
+  assert.equal(json.code, 2);
+  const document = JSON.parse(json.stdout);
+  assert.equal(document.error.code, 'usage');
+  assert.match(document.error.message, /setup cannot ask in json mode/);
+  assert.match(document.error.message, /-n\/--app/);
+  assert.doesNotMatch(document.error.message, /--server or --server-id/, 'given flags are not named');
+
+  // A service principal's secret cannot be asked either.
+  const sp = await run([
+    'setup',
+    'sql',
+    '--source-id',
+    `/subscriptions/${GUID}/resourceGroups/rg/providers/Microsoft.Web/sites/orders-api`,
+    '--server-id',
+    `/subscriptions/${GUID}/resourceGroups/rg/providers/Microsoft.Sql/servers/sql-orders`,
+    '--database',
+    'orders',
+    '--service-principal',
+    `client-id=${GUID}`,
+    '--dry-run',
+  ]);
+  assert.equal(sp.code, 2);
+  assert.match(sp.stderr, /this is missing/);
+  assert.match(sp.stderr, /the service principal's secret: AZURE_CLIENT_SECRET in the environment/);
+});
+
+test('setup with every answer given goes on to Azure (the refusal is only for what is missing)', async () => {
+  const result = await run([
+    'setup',
+    'postgres',
+    '-g',
+    'rg-orders',
+    '-n',
+    'orders-api',
+    '--target',
+    'webapp',
+    '--server',
+    'pg-orders',
+    '--database',
+    'orders',
+    '--system-identity',
+    '--dry-run',
+  ]);
+  // refuseToRun's createServices is where Azure would start.
+  assert.match(result.stderr, /validation let a bad command line through/);
+});

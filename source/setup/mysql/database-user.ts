@@ -11,6 +11,7 @@ import { readGraph } from '../postgres/azure-calls.ts';
 import { principalOf } from '../postgres/identities.ts';
 import { mysqlCommand } from '../sql-commands.ts';
 import type { Step, UndoRecord } from '../step.ts';
+import { signsInAs } from '../wording.ts';
 import { ENTRA_ADMIN } from './entra-admin.ts';
 import { addRule, FIREWALL_TEMP, removeRule } from './firewall-temp.ts';
 import { type MysqlSetupInput, mysqlUserNameOf } from './input.ts';
@@ -76,7 +77,7 @@ export function databaseUserStep(input: MysqlSetupInput, services: Services): St
       : {}),
     preview: () => [
       ...(input.replaceUser ? [`drop the existing MySQL user ${user}`] : []),
-      `create the MySQL user ${user} for the app's client id (SET aad_auth_validate_oids_in_tenant = OFF; CREATE AADUSER)`,
+      `create the MySQL user ${user} for the client id of ${signsInAs(input.auth)} (SET aad_auth_validate_oids_in_tenant = OFF; CREATE AADUSER)`,
       input.grants === 'owner'
         ? `grant ${user} ALL PRIVILEGES on ${database}.* (as the Azure CLI does)`
         : `grant ${user} ${LEAST_PRIVILEGES.join(', ')} on ${database}.* only`,

@@ -32,12 +32,22 @@ export function appIdentityStep(input: PostgresSetupInput, services: Services): 
     id: APP_IDENTITY,
     title: `Managed identity of ${input.app.name}`,
     resource: input.app.id,
-    preview: () =>
-      input.auth.kind === 'user'
-        ? [
-            `attach the user-assigned identity with client id ${input.auth.clientId} to ${input.app.name} (its other identities stay)`,
-          ]
-        : [`turn on the system-assigned identity of ${input.app.name} (its user-assigned identities stay)`],
+    preview: () => {
+      const done = identityInPlace(input);
+      if (input.auth.kind === 'user')
+        return done
+          ? [
+              `the user-assigned identity with client id ${input.auth.clientId} is already attached to ${input.app.name}`,
+            ]
+          : [
+              `attach the user-assigned identity with client id ${input.auth.clientId} to ${input.app.name} (its other identities stay)`,
+            ];
+      return done
+        ? [`the system-assigned identity of ${input.app.name} is already on`]
+        : [`turn on the system-assigned identity of ${input.app.name} (its user-assigned identities stay)`];
+    },
+    alreadyDone: () =>
+      identityInPlace(input) ? (input.auth.kind === 'user' ? 'already attached' : 'already on') : undefined,
     async isDone(ctx) {
       const identity = await readAppIdentity(services, input, ctx.signal);
       if (input.auth.kind === 'user') {
@@ -90,6 +100,14 @@ export function appIdentityStep(input: PostgresSetupInput, services: Services): 
     undo: (ctx, record) => undoAppIdentity(services, ctx, record),
     manualUndo: manualAppIdentity,
   };
+}
+
+/** Whether the doctor found the identity this setup needs already on the app. */
+function identityInPlace(input: PostgresSetupInput): boolean {
+  const { auth, app } = input;
+  if (auth.kind === 'system') return app.systemIdentity !== null;
+  const clientId = auth.clientId.toLowerCase();
+  return app.userIdentities.some((identity) => identity.clientId?.toLowerCase() === clientId);
 }
 
 /** Reverses `app-identity` from its record alone. */

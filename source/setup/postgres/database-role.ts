@@ -13,6 +13,7 @@ import type { Services } from '../../core/services.ts';
 import { firewallRulePath } from '../firewall-temp.ts';
 import { conninfo, OSS_RDBMS_TOKEN_ARGV, psqlCommand } from '../sql-commands.ts';
 import { handOff, type Step, type UndoRecord } from '../step.ts';
+import { signsInAs } from '../wording.ts';
 import { APP_IDENTITY } from './app-identity.ts';
 import { writeArm } from './azure-calls.ts';
 import { refusedIp, withLogin } from './database-login.ts';
@@ -88,7 +89,7 @@ export function databaseRoleStep(
       : {}),
     preview: () => [
       ...(stale ? [`drop the role ${role} (mapped to ${stale}, an identity that no longer matches)`] : []),
-      `create the role ${role} for the app's identity with pgaadauth_create_principal_with_oid (in database postgres)`,
+      `create the role ${role} for ${signsInAs(input.auth)} with pgaadauth_create_principal_with_oid (in database postgres)`,
       input.grants === 'owner'
         ? `grant ${role} all privileges on database ${database} (as the Azure CLI does)`
         : `grant ${role} connect on ${database}, use and create in schema public, read and write its tables`,

@@ -32,6 +32,7 @@ export function entraAuthStep(input: PostgresSetupInput, services: Services): St
     title: `Entra authentication on ${server.name}`,
     resource: server.id,
     ...(input.entraAuthEnabled ? {} : { consent: `may restart the server ${server.name}` }),
+    alreadyDone: () => (input.entraAuthEnabled ? 'already on' : undefined),
     async preview(ctx) {
       const auth = await authConfigOf(services, server.id, server.name, ctx.signal).catch(() => undefined);
       if (auth?.activeDirectoryAuth === 'Enabled')

@@ -7,6 +7,7 @@ import { connectTarget } from '../../core/connect-to.ts';
 import type { Services } from '../../core/services.ts';
 import { probePostgres } from '../../doctor/database-probes.ts';
 import type { Step } from '../step.ts';
+import { signsInAs } from '../wording.ts';
 import { DATABASE_ROLE } from './database-role.ts';
 import { principalOf } from './identities.ts';
 import type { PostgresSetupInput } from './input.ts';
@@ -16,10 +17,13 @@ export const VERIFY = 'verify';
 export function verifyStep(input: PostgresSetupInput, services: Services, after: string[]): Step {
   return {
     id: VERIFY,
+    readOnly: true,
     title: `Check the database user of ${input.app.name}`,
     resource: `${input.server.id}/verify`,
     after: [DATABASE_ROLE, ...after],
-    preview: () => ["log in and check the role is mapped to the app's identity and granted the database"],
+    preview: () => [
+      `log in and check the role is mapped to ${signsInAs(input.auth)} and granted the database`,
+    ],
     async isDone(ctx) {
       // Handed off: the role is made later, inside the network; there is nothing here to check yet.
       return ctx.outcomeOf(DATABASE_ROLE) === 'handed-off';

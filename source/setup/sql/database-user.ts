@@ -13,6 +13,7 @@ import { SqlServerError, type SqlSession } from '../../doctor/sql-session.ts';
 import { APP_IDENTITY } from '../postgres/app-identity.ts';
 import { sqlcmdCommand } from '../sql-commands.ts';
 import type { Step } from '../step.ts';
+import { signsInAs } from '../wording.ts';
 import { addressOf, withSqlSession } from './database-login.ts';
 import { undoSqlDatabaseUser } from './database-user-undo.ts';
 import { ENTRA_ADMIN } from './entra-admin.ts';
@@ -49,7 +50,7 @@ export function sqlDatabaseUserStep(input: SqlSetupInput, services: Services): S
         ? [`drop the database user ${named} (mapped to ${stale}, an identity that no longer matches)`]
         : []),
       input.dbUser
-        ? `create the user [${input.dbUser}] in ${database} for the app's identity: CREATE USER ... FROM EXTERNAL PROVIDER WITH OBJECT_ID`
+        ? `create the user [${input.dbUser}] in ${database} for ${signsInAs(input.auth)}: CREATE USER ... FROM EXTERNAL PROVIDER WITH OBJECT_ID`
         : `create the user named ${named} in ${database}: CREATE USER ... FROM EXTERNAL PROVIDER (WITH OBJECT_ID if the name is not unique in Entra)`,
       input.grants === 'owner'
         ? `grant it CONTROL on the database ${database} (as the Azure CLI does: it may do anything in the database)`
