@@ -320,7 +320,9 @@ export const FIDELITY: FidelityRow[] = [
     area: 'Service Connector',
     operation: 'DELETE linkers/{name}',
     shape: { none: 'DeleteLinker.json has no body; status and headers checked in servicelinker.test.ts' },
-    refusal: { test: 'a server id instead of a database id is TargetTypeNotSupported' },
+    refusal: {
+      test: 'a Reader cannot delete a linker: 403 AuthorizationFailed naming linkers/delete, and it stays',
+    },
   },
   {
     area: 'Entra ID',
