@@ -188,11 +188,20 @@ export function databaseUserOf(settings: readonly Setting[]): string | null {
   return null;
 }
 
+/**
+ * Whether a setting's value may be a secret, by its name or a password inside it: such values are
+ * shown by name only and never recorded. `value` undefined is a secret reference.
+ */
+export function looksSecret(name: string, value: string | undefined): boolean {
+  return (
+    value === undefined || /password|pwd|secret|token|(^|_)key$/i.test(name) || /password=|pwd=/i.test(value)
+  );
+}
+
 /** A setting as read; `value` undefined for a secret reference. */
 function setting(name: string, value: string | undefined): Setting {
   const password = /password|pwd/i.test(name) || /password=|pwd=/i.test(value ?? '');
-  const secret = value === undefined || password || /secret|token|(^|_)key$/i.test(name);
-  return { name, value, secret, password };
+  return { name, value, secret: looksSecret(name, value), password };
 }
 
 type ReadSettings = { ok: true; settings: Setting[] } | { ok: false; result: CheckResult };
