@@ -29,6 +29,8 @@ export interface SetupRequest {
   /** False with `--no-linker`: write the app settings instead of registering with Service Connector. */
   linker: boolean;
   dbUser?: string;
+  /** `--container`: a container app's container that gets the settings (the linker's `scope`). */
+  container?: string;
   grants: 'least' | 'owner';
   /** MySQL: `mysql-identity-id=` of the auth flag, the user-assigned identity the server reads Graph as. */
   mysqlIdentityId?: string;
