@@ -61,6 +61,11 @@ export interface SetupConnection {
   ossrdbmsResource?: string;
   /** The signed-in tenant: a service principal's credential needs it (`AZURE_TENANT_ID`). */
   tenantId?: string;
+  /**
+   * Who wrote the settings: Service Connector (a linker; its Spring Boot URL does not check the
+   * certificate, and the code screen says so) or sc-doctor (`--no-linker`).
+   */
+  settingsWriter?: 'service-connector' | 'sc-doctor';
 }
 
 /** Words for an auth choice, as the plan's header shows it. */

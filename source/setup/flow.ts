@@ -231,6 +231,7 @@ async function connectionOf(
     ...(input.auth.kind !== 'system' ? { clientId: input.auth.clientId } : {}),
     ...(ossrdbmsResource ? { ossrdbmsResource } : {}),
     ...(input.signedIn.tenantId ? { tenantId: input.signedIn.tenantId } : {}),
+    settingsWriter: input.linker ? 'service-connector' : 'sc-doctor',
   };
 }
 

@@ -101,8 +101,10 @@ test('a container app with one container needs no flag: that container gets the 
     steps: [new FakeWorld().step({ id: 'a' })],
     checks: withApp({ ...CONTAINER_APP, containers: ['worker'] }),
   });
-  assert.equal((await h.session.setup!()).kind, 'ran');
+  const outcome = await h.session.setup!();
+  assert.equal(outcome.kind, 'ran');
   assert.equal(h.input()?.container, 'worker');
+  assert.equal(outcome.kind === 'ran' && outcome.connection?.settingsWriter, 'service-connector');
 });
 
 test('Azure SQL with a client type Service Connector cannot link: a usage error before any step, naming --no-linker', async () => {
@@ -137,6 +139,8 @@ test('Azure SQL with a client type Service Connector cannot link: a usage error 
       ]),
       request: { database: 'sql', clientType, linker: false },
     });
-    assert.equal((await without.session.setup!()).kind, 'ran', `${clientType} with --no-linker`);
+    const ran = await without.session.setup!();
+    assert.equal(ran.kind, 'ran', `${clientType} with --no-linker`);
+    assert.equal(ran.kind === 'ran' && ran.connection?.settingsWriter, 'sc-doctor', 'the code screen knows who wrote');
   }
 });
