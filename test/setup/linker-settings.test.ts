@@ -126,6 +126,24 @@ test('the linker over settings the web app has: the consent names old and new va
   if (original) twin.store.put(original);
 });
 
+test('undo puts back only what the linker wrote over: a setting it left alone and someone removed since stays removed', async () => {
+  const original = twin.store.get(SETTINGS);
+  seedWebSettings({
+    AZURE_POSTGRESQL_HOST: 'old-pg.postgres.database.azure.com',
+    AZURE_POSTGRESQL_EXTRA: 'mine',
+  });
+  const { result, journal } = await runPostgresSetup(
+    twin,
+    inputFor(twin, { connectionName: 'orders_narrow' }),
+  );
+  assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
+  const { AZURE_POSTGRESQL_EXTRA: _gone, ...rest } = webSettings();
+  seedWebSettings(rest);
+  await restore(journal, result.runId);
+  assert.deepEqual(webSettings(), { AZURE_POSTGRESQL_HOST: 'old-pg.postgres.database.azure.com' });
+  if (original) twin.store.put(original);
+});
+
 test('a container app with two containers: without --container nothing is written; with it the linker names the container and its env comes back on undo', async () => {
   const app = seedContainerApp(twin, {
     subscriptionId: IDS.subscriptionId,

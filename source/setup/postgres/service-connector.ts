@@ -10,6 +10,8 @@
  * and put back after the undo deletes the linker (Azure deletes the settings a linker wrote and does
  * not restore what was there).
  */
+import { armPostRead } from '../../azure/arm.ts';
+import { refusal } from '../../azure/arm-lro.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import { looksSecret } from '../../doctor/app-settings.ts';
@@ -344,11 +346,27 @@ export function serviceConnectorStep(
         },
         `registering the connection ${plan.name} with Service Connector`,
       );
+      // Keep only what the linker really wrote over: a setting it left alone is not its to put back.
+      const written = await writtenNames(linker, ctx.signal).catch(() => undefined);
+      if (written && record.previous)
+        record.previous = Object.fromEntries(
+          Object.entries(record.previous).filter(([name]) => written.has(name)),
+        );
       return record;
     },
     undo: (ctx, record) => undoServiceConnector(services, ctx, record),
     manualUndo: manualServiceConnector,
   };
+
+  /** The names of the settings the linker wrote (`listConfigurations`). */
+  async function writtenNames(linker: string, signal?: AbortSignal): Promise<Set<string>> {
+    const response = await armPostRead(services.azure, `${linker}/listConfigurations`, API.linker, signal);
+    if (response.status !== 200) throw refusal(response, `listing what ${linker} wrote`);
+    const items = ((response.body as { configurations?: { name?: string }[] })?.configurations ?? []) as {
+      name?: string;
+    }[];
+    return new Set(items.map((item) => String(item.name)));
+  }
 
   function registerLine(name: string, container: string | undefined): string {
     return `register the connection ${name} from ${app.name}${container ? ` (container ${container})` : ''} to ${input.server.name}/${input.database} with Service Connector (${AUTH_TYPES[input.auth.kind]}, user ${database.plannedUserName}, client type ${input.clientType})`;
