@@ -283,6 +283,49 @@ test('beside a connection to another PostgreSQL database the app keeps reading A
   if (original) twin.store.put(original);
 });
 
+test('the default connection name taken by a connection to another database: the next free name, never a repointed connection', async () => {
+  const original = twin.store.get(SETTINGS);
+  seedWebSettings({});
+  const reports = `${RESOURCE_IDS.postgres}/databases/reports`;
+  twin.store.put({
+    id: reports,
+    name: 'reports',
+    type: 'Microsoft.DBforPostgreSQL/flexibleServers/databases',
+    properties: {},
+  });
+  const dana = armRest(twin.baseUrl, twin.tokens.credential(IDS.dana));
+  const taken = `${RESOURCE_IDS.webApp}/providers/Microsoft.ServiceLinker/linkers/postgresflexible_orders`;
+  await dana.lro(
+    'PUT',
+    `${taken}?api-version=2024-04-01`,
+    {
+      properties: {
+        targetService: { type: 'AzureResource', id: reports },
+        authInfo: { authType: 'systemAssignedIdentity', userName: 'aad_reports' },
+        clientType: 'nodejs',
+        publicNetworkSolution: { action: 'optOut' },
+      },
+    },
+    'azure-async-operation',
+  );
+  const before = stateOf(twin);
+  const { result, journal } = await runPostgresSetup(twin, inputFor(twin, { connectionName: undefined }));
+  assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
+  assert.equal(
+    (twin.store.get(taken)!.properties as any).targetService.id,
+    reports,
+    'the other connection is untouched',
+  );
+  const ours = linkerOf(RESOURCE_IDS.webApp, 'postgresflexible_orders_2')!;
+  assert.match((ours.properties as any).targetService.id, /databases\/orders$/);
+  assert.equal(webSettings().AZURE_POSTGRESQL_DATABASE, 'orders');
+  await restore(journal, result.runId);
+  assert.deepEqual(stateOf(twin), before);
+  await dana.lro('DELETE', `${taken}?api-version=2024-04-01`, undefined, 'azure-async-operation');
+  twin.store.delete(reports);
+  if (original) twin.store.put(original);
+});
+
 test('a connection to this database already there is reused: updated with consent, written back as it was on undo', async () => {
   const original = twin.store.get(SETTINGS);
   seedWebSettings({ KEEP: '1' });

@@ -132,7 +132,11 @@ export function serviceConnectorStep(
     const here = items.filter((item) => sameId(targetOf(item), target));
     // The connection named as this run would name it first, else any other to this database.
     const reuse = here.find((item) => item.name === wanted) ?? here[0];
-    const name = reuse ? String(reuse.name) : wanted;
+    const taken = (candidate: string) => items.some((item) => item.name === candidate);
+    // A default name taken by a connection to something else: the next free one (never repoint it).
+    let name = reuse ? String(reuse.name) : wanted;
+    if (!reuse && !input.connectionName)
+      for (let n = 2; taken(name); n++) name = `${wanted.slice(0, 120)}_${n}`;
     const clash = reuse ? undefined : items.find((item) => item.name === name);
     const others = items.filter(
       (item) =>
@@ -253,7 +257,7 @@ export function serviceConnectorStep(
       const lines = [registerLine(plan.name, input.container)];
       if (plan.clash)
         lines.push(
-          `${app.name} already has a connection named ${plan.name} to something else: the run will stop there (choose another name with --connection)`,
+          `${app.name} already has a connection named ${plan.name} to something else: the run will stop there rather than repoint it`,
         );
       if (plan.reuse)
         lines.push(
@@ -307,7 +311,7 @@ export function serviceConnectorStep(
       const linker = linkerId(plan.name);
       if (plan.clash)
         throw new Error(
-          `${app.name} already has a connection named ${plan.name} made differently: choose another name with --connection`,
+          `${app.name} already has a connection named ${plan.name} to something else: sc-doctor does not repoint it`,
         );
       const { place, current, changes, reused } = await assess(plan, ctx.signal);
       const unasked = seen ? changes.filter((change) => !seen!.changes.includes(change.name)) : [];
