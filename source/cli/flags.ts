@@ -176,6 +176,14 @@ export const FLAGS: readonly FlagSpec[] = [
     help: 'write the app settings directly instead of registering with Service Connector',
   },
   {
+    name: 'container',
+    short: 'c',
+    value: '<name>',
+    group: 'setup',
+    commands: ['setup'],
+    help: "container app: the container whose environment gets the settings (az's -c); asked when the app has several",
+  },
+  {
     name: 'db-user',
     value: '<name>',
     group: 'setup',

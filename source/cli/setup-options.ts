@@ -5,6 +5,7 @@
 
 import { commandLine } from '../core/command-line.ts';
 import type { AuthChoice, SetupRequest } from '../setup/flow-types.ts';
+import { assertSqlLinkerClientType } from '../setup/sql/client-types.ts';
 import { CLIENT_TYPES, type ClientType, clientTypeOf } from '../snippets/types.ts';
 import { isGuid } from './doctor-options.ts';
 import { FLAGS } from './flags.ts';
@@ -105,6 +106,11 @@ export function setupRequestFrom(parsed: Pick<ParsedArgs, 'operands' | 'flags'>)
   const dbUser = flag('db-user');
   if (dbUser !== undefined) request.dbUser = dbUserFrom(dbUser);
 
+  const container = parsed.flags.get('container');
+  if (container !== undefined)
+    request.container = containerFrom(container, flag('target'), flag('source-id'));
+  if (kind === 'sql' && request.linker && request.clientType) assertSqlLinkerClientType(request.clientType);
+
   const resume = parsed.flags.get('resume');
   if (resume !== undefined) {
     if (typeof resume !== 'string' || resume.trim() === '')
@@ -147,6 +153,27 @@ function clientTypeFrom(value: string): ClientType {
   if (!type)
     throw new UsageError(`--client-type must be one of ${CLIENT_TYPES.join(', ')}; got '${clip(value)}'.`);
   return type;
+}
+
+/**
+ * `--container`: the container of a container app whose env gets the settings, as az's `-c`. Only a
+ * container app has containers; the name is checked against the app's containers once it is read.
+ */
+function containerFrom(value: unknown, target: string | undefined, sourceId: string | undefined): string {
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new UsageError("--container needs the name of one of the container app's containers.", [
+      'List them with: az containerapp show -g <group> -n <app> --query properties.template.containers[].name',
+    ]);
+  const otherTarget = target !== undefined && target.toLowerCase() !== 'containerapp';
+  const otherSource =
+    sourceId !== undefined && !/\/providers\/Microsoft\.App\/containerApps\//i.test(sourceId);
+  if (otherTarget || otherSource)
+    throw new UsageError(
+      '--container is for a container app (--target containerapp): leave it out for this app.',
+    );
+  if (/[\u0000-\u001f\u007f]/.test(value))
+    throw new UsageError('--container must not contain control characters.');
+  return value;
 }
 
 /** PostgreSQL cuts identifiers at 63 bytes: a longer role name would silently become another name. */

@@ -103,6 +103,9 @@ export const appIdentityCheck: Check = {
       systemIdentity: systemIdentityOf(body.identity),
       userIdentities: userIdentitiesOf(body.identity),
       outboundSubnetId: outbound.subnetId,
+      ...(target.kind === 'containerapp'
+        ? { containers: (body.properties?.template?.containers ?? []).map((c) => String(c.name ?? '')) }
+        : {}),
     };
     const details = [
       ...identityLines(app),
@@ -150,7 +153,11 @@ interface AppBody {
   name?: string;
   location?: string;
   identity?: IdentityBody;
-  properties?: { virtualNetworkSubnetId?: string | null; managedEnvironmentId?: string | null };
+  properties?: {
+    virtualNetworkSubnetId?: string | null;
+    managedEnvironmentId?: string | null;
+    template?: { containers?: { name?: string }[] };
+  };
 }
 
 function systemIdentityOf(identity: IdentityBody | undefined): AppFacts['systemIdentity'] {

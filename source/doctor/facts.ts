@@ -82,4 +82,9 @@ export interface AppFacts {
    * Container Apps environment's `vnetConfiguration.infrastructureSubnetId`; null when not integrated.
    */
   outboundSubnetId: string | null;
+  /**
+   * A container app's containers, by name (`properties.template.containers`): Service Connector
+   * writes the settings to one of them (the linker's `scope`). Absent for the other kinds.
+   */
+  containers?: string[];
 }

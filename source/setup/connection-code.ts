@@ -27,6 +27,7 @@ export function snippetOfConnection(connection: SetupConnection): Snippet {
     ...(connection.clientId ? { clientId: connection.clientId } : {}),
     ...(connection.ossrdbmsResource ? { ossrdbmsResource: connection.ossrdbmsResource } : {}),
     ...(connection.tenantId ? { tenantId: connection.tenantId } : {}),
+    ...(connection.settingsWriter ? { settingsWriter: connection.settingsWriter } : {}),
   });
 }
 

@@ -121,6 +121,31 @@ const BAD: { argv: string[]; names: RegExp }[] = [
   { argv: ['undo', 'a', 'b'], names: /unexpected argument 'b'/ },
   { argv: ['undo', '20261126-0900-abcd', '--list'], names: /--list shows every run/ },
   { argv: ['undo', '--yes'], names: /--yes is for sc-doctor setup, not undo/ },
+  { argv: ['setup', 'postgres', '--container'], names: /--container needs a value/ },
+  {
+    argv: ['setup', 'postgres', '--target', 'webapp', '-g', 'rg', '-n', 'web', '--container', 'api'],
+    names: /--container is for a container app \(--target containerapp\)/,
+  },
+  {
+    argv: [
+      'setup',
+      'postgres',
+      '--source-id',
+      '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Web/sites/web',
+      '-c',
+      'api',
+    ],
+    names: /--container is for a container app/,
+  },
+  { argv: ['doctor', '--container', 'api'], names: /--container is for sc-doctor setup, not doctor/ },
+  {
+    argv: ['setup', 'sql', '--client-type', 'go'],
+    names: /Service Connector does not connect go apps to Azure SQL without a password.*\n.*--no-linker/,
+  },
+  {
+    argv: ['setup', 'sql', '--client-type', 'ruby', '--system-identity'],
+    names: /does not connect ruby apps/,
+  },
 ];
 
 for (const { argv, names } of BAD) {
@@ -350,4 +375,20 @@ test('setup with every answer given goes on to Azure (the refusal is only for wh
   ]);
   // refuseToRun's createServices is where Azure would start.
   assert.match(result.stderr, /validation let a bad command line through/);
+});
+
+test("--container (az's -c) names the container of a container app; SQL with go, php, django or ruby takes --no-linker", () => {
+  const request = (argv: string[]) => setupRequestFrom(parseArgs(glueKeyValues(argv)));
+  assert.equal(
+    request(['setup', 'postgres', '--target', 'containerapp', '--container', 'api']).container,
+    'api',
+  );
+  assert.equal(request(['setup', 'postgres', '-c', 'worker']).container, 'worker');
+  assert.equal(request(['setup', 'postgres']).container, undefined);
+  for (const clientType of ['go', 'php', 'django', 'ruby'])
+    assert.equal(
+      request(['setup', 'sql', '--client-type', clientType, '--no-linker']).clientType,
+      clientType,
+    );
+  assert.equal(request(['setup', 'postgres', '--client-type', 'go']).clientType, 'go');
 });

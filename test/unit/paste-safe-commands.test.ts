@@ -189,7 +189,14 @@ test('manual undo of app identity, Entra auth and admins, firewall rules, links 
         const linker = `${id[kind]}/providers/Microsoft.ServiceLinker/linkers/${h}`;
         const group = kind === 'spring' ? 'spring' : kind;
         assertPastes(
-          manualServiceConnector({ linker, name: h, userName: h })[0]!,
+          manualServiceConnector({
+            linker,
+            name: h,
+            userName: h,
+            place: null,
+            previous: null,
+            replaced: null,
+          })[0]!,
           [['az', group, 'connection', 'delete', '--id', linker, '--yes']],
           `linker ${kind}`,
         );
