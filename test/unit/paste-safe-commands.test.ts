@@ -288,7 +288,7 @@ test('manual undo of app identity, Entra auth and admins, firewall rules, links 
         [
           [
             ...['az', 'webapp', 'config', 'appsettings', 'set', '--ids', id.webapp],
-            ...['--settings', `${h}=<its value before the run>`],
+            ...['--settings', `${h}=old`],
           ],
         ],
         'settings set',
