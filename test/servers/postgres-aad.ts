@@ -69,7 +69,12 @@ export function pgObjectType(
 export interface PostgresHooks {
   adminAdded(admin: { objectId: string; principalName: string; principalType: string }): Promise<void>;
   adminRemoved(principalName: string): Promise<void>;
-  databaseCreated(database: string): Promise<void>;
+  /** A database created through ARM (or, with `owner`, by that role itself). */
+  databaseCreated(database: string, owner: string): Promise<void>;
+  /** The server's password admin: created with `password`, or given it (a password reset). */
+  passwordAdmin(login: string, password: string): Promise<void>;
+  /** Runs `sql` in `database` as `role` (a scenario's tables, owned by the role that made them). */
+  runAs(database: string, role: string, sql: string): Promise<void>;
   roleSeeded(role: SeededRole): Promise<void>;
 }
 
@@ -89,11 +94,25 @@ export function postgresHooks(
     async adminRemoved(principalName) {
       await pg.query('SELECT twin_aad.remove_admin($1)', [principalName]);
     },
-    async databaseCreated(database) {
+    async databaseCreated(database, owner) {
       const found = await pg.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
       if (found.length > 0) return;
-      // Azure makes ARM-created databases owned by azure_pg_admin, so Entra admins can grant on them.
-      await pg.query(`CREATE DATABASE ${identifier(database)} OWNER azure_pg_admin`);
+      // As Azure does (real-azure-facts.md, "who owns the database"): the caller passes the server's
+      // password admin, or azuresu when it has none, never azure_pg_admin. Schema public then belongs
+      // to pg_database_owner (PostgreSQL 15+), that is the same owner; PUBLIC keeps only USAGE on it.
+      await pg.query(`CREATE DATABASE ${identifier(database)} OWNER ${identifier(owner)}`);
+    },
+    async passwordAdmin(login, password) {
+      await pg.query('SELECT twin_aad.set_password_admin($1, $2)', [login, password]);
+    },
+    async runAs(database, role, sql) {
+      // SET ROLE as the superuser: what the statements create belongs to `role`, as if it ran them.
+      try {
+        await pg.query(`BEGIN; SET LOCAL ROLE ${identifier(role)}; ${sql}; COMMIT`, undefined, database);
+      } catch (error) {
+        await pg.query('ROLLBACK', undefined, database).catch(() => {});
+        throw error;
+      }
     },
     async roleSeeded(role) {
       await pg.query('SELECT twin_aad.seed_role($1, $2, $3, $4, $5)', [
