@@ -19,7 +19,8 @@ import type { EngineEvent } from '../../source/setup/engine-events.ts';
 import { Journal } from '../../source/setup/journal.ts';
 import { planSteps } from '../../source/setup/plan.ts';
 import { type PostgresSetupInput, postgresSetupSteps } from '../../source/setup/postgres/index.ts';
-import { IDS, type Twin } from '../azure-twin/index.ts';
+import { OWNER_PASSWORD_ENV } from '../../source/setup/postgres/owner-password.ts';
+import { IDS, PG_PASSWORD_ADMIN, type Twin } from '../azure-twin/index.ts';
 import { NAMES, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 
 // Retries as the SDK does, without its one-second waits.
@@ -27,6 +28,12 @@ ARM_WRITE_RETRY.retryDelayInMs = 5;
 ARM_WRITE_RETRY.maxRetryDelayInMs = 20;
 
 export const DANA = 'dana@contoso.twin.test';
+
+/**
+ * The environment that gives setup (and undo) the password of the database's owner, the server's
+ * password admin: the grants only the owner can give are then given as the owner, not handed off.
+ */
+export const OWNER_ENV: Record<string, string> = { [OWNER_PASSWORD_ENV]: PG_PASSWORD_ADMIN.password };
 
 export function servicesFor(twin: Twin, env: Record<string, string> = {}): Services {
   const base = { exec: nodeExec, env: { ...(twin.env() as Record<string, string>), ...env }, now: Date.now };
