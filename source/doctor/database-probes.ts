@@ -186,7 +186,9 @@ function ownershipLines(state: GrantState): string[] {
     ownership.relations.length === 0
       ? 'no tables or sequences in public yet'
       : `${ownership.relations.length} tables and sequences in public, owned by ${[...byOwner].map(([owner, count]) => `${owner} (${count})`).join(', ')}`;
-  const lines = [`database ${database.name} belongs to ${database.owner}; schema public to ${schema}; ${relations}`];
+  const lines = [
+    `database ${database.name} belongs to ${database.owner}; schema public to ${schema}; ${relations}`,
+  ];
   const mine = state.promised.filter((item) => item.grantor === signedIn);
   lines.push(
     mine.length > 0

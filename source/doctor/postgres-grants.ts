@@ -100,32 +100,34 @@ const DATABASE_SQL = `
   select d.datname as name, 'database' as kind, pg_get_userbyid(d.datdba) as owner, p.privilege,
          has_database_privilege(d.oid, p.privilege || ' WITH GRANT OPTION') as can_grant,
          ${heldSql('has_database_privilege', 'd.oid', "coalesce(d.datacl, acldefault('d', d.datdba))")} as held
-    from pg_database d cross join unnest($1::text[]) as p(privilege)
-   where d.datname = current_database()`;
+    from pg_database d cross join unnest($1::text[]) with ordinality as p(privilege, ord)
+   where d.datname = current_database()
+   order by p.ord`;
 
 const SCHEMA_SQL = `
   select n.nspname as name, 'schema' as kind, pg_get_userbyid(n.nspowner) as owner, p.privilege,
          has_schema_privilege(n.oid, p.privilege || ' WITH GRANT OPTION') as can_grant,
          ${heldSql('has_schema_privilege', 'n.oid', "coalesce(n.nspacl, acldefault('n', n.nspowner))")} as held
-    from pg_namespace n cross join unnest($1::text[]) as p(privilege)
-   where n.nspname = 'public'`;
+    from pg_namespace n cross join unnest($1::text[]) with ordinality as p(privilege, ord)
+   where n.nspname = 'public'
+   order by p.ord`;
 
 /** Tables, partitioned tables, views, materialized views and foreign tables: what `ALL TABLES` covers. */
 const TABLES_SQL = `
   select c.relname as name, 'table' as kind, pg_get_userbyid(c.relowner) as owner, p.privilege,
          has_table_privilege(c.oid, p.privilege || ' WITH GRANT OPTION') as can_grant,
          ${heldSql('has_table_privilege', 'c.oid', "coalesce(c.relacl, acldefault('r', c.relowner))")} as held
-    from pg_class c join pg_namespace n on n.oid = c.relnamespace cross join unnest($1::text[]) as p(privilege)
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace cross join unnest($1::text[]) with ordinality as p(privilege, ord)
    where n.nspname = 'public' and c.relkind in ('r', 'p', 'v', 'm', 'f')
-   order by c.relname`;
+   order by c.relname, p.ord`;
 
 const SEQUENCES_SQL = `
   select c.relname as name, 'sequence' as kind, pg_get_userbyid(c.relowner) as owner, p.privilege,
          has_sequence_privilege(c.oid, p.privilege || ' WITH GRANT OPTION') as can_grant,
          ${heldSql('has_sequence_privilege', 'c.oid', "coalesce(c.relacl, acldefault('s', c.relowner))")} as held
-    from pg_class c join pg_namespace n on n.oid = c.relnamespace cross join unnest($1::text[]) as p(privilege)
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace cross join unnest($1::text[]) with ordinality as p(privilege, ord)
    where n.nspname = 'public' and c.relkind = 'S'
-   order by c.relname`;
+   order by c.relname, p.ord`;
 
 /**
  * Default privileges for the tables the database owner makes later in `public`: only that owner (or a
@@ -142,8 +144,9 @@ const DEFAULT_SQL = `
                and d.defaclnamespace in (0, (select oid from pg_namespace where nspname = 'public'))
                and a.privilege_type = p.privilege
                and a.grantee = (select oid from pg_roles where rolname = $2::text))) as held
-    from pg_database db join pg_roles o on o.oid = db.datdba cross join unnest($1::text[]) as p(privilege)
-   where db.datname = current_database()`;
+    from pg_database db join pg_roles o on o.oid = db.datdba cross join unnest($1::text[]) with ordinality as p(privilege, ord)
+   where db.datname = current_database()
+   order by p.ord`;
 
 const SQL_OF: Record<GrantOn, string> = {
   database: DATABASE_SQL,
@@ -158,8 +161,7 @@ const SQL_OF: Record<GrantOn, string> = {
  * which of them that role can give, and which `role` (the app's, possibly not created yet) lacks.
  */
 export async function readGrantState(client: Queryable, role: string, mode: GrantMode): Promise<GrantState> {
-  const exists =
-    (await client.query('select 1 from pg_roles where rolname = $1', [role])).rows.length > 0;
+  const exists = (await client.query('select 1 from pg_roles where rolname = $1', [role])).rows.length > 0;
   const roleParam = exists ? role : null;
   const { rows: who } = await client.query('select current_user as signed_in');
   const signedIn = String(who[0]?.signed_in ?? '');
@@ -245,6 +247,20 @@ export function describeItems(items: readonly GrantItem[]): string[] {
     words.push(`${privileges} on ${where}`);
   }
   return words;
+}
+
+/** The promises of `mode` in words, before anything is read: `CONNECT on database orders`, ... */
+export function describePromises(mode: GrantMode, database: string): string[] {
+  const promises = PROMISES[mode];
+  return [
+    `${promises.database.join(', ')} on database ${database}`,
+    `${promises.schema.join(', ')} on schema public`,
+    `${promises.table.join(', ')} on every table in public`,
+    `${promises.sequence.join(', ')} on every sequence in public`,
+    ...(promises.default.length > 0
+      ? [`${promises.default.join(', ')} on the tables the database's owner makes there later`]
+      : []),
+  ];
 }
 
 /** The givers other than the signed-in role, each with what only it can give. */

@@ -226,7 +226,9 @@ describe('a database the Entra admin created itself', () => {
     try {
       await client.query('GRANT CONNECT ON DATABASE orders TO aad_granted');
       await client.query('GRANT USAGE, CREATE ON SCHEMA public TO aad_granted');
-      await client.query('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO aad_granted');
+      await client.query(
+        'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO aad_granted',
+      );
       assert.deepEqual(notices, []);
     } finally {
       await client.end();

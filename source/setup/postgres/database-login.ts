@@ -119,8 +119,7 @@ export async function runStatements(client: pg.Client, statements: readonly stri
     for (const statement of statements) {
       await client.query(statement);
       // Notices arrive before the command completes: the statement's own are in by now.
-      if (warnings.length > 0)
-        throw new Error(`${warnings.join('; ')} (in: ${statement})`);
+      if (warnings.length > 0) throw new Error(`${warnings.join('; ')} (in: ${statement})`);
     }
   } finally {
     client.off('notice', onNotice);

@@ -17,6 +17,7 @@ import type { Services } from '../../core/services.ts';
 import {
   AZURE_SUPERUSER,
   describeItems,
+  describePromises,
   type GrantItem,
   grantsHeldBy,
   ownersOf,
@@ -32,7 +33,7 @@ import { conninfo, handOffScriptText, type ScriptSection, writeHandOffScript } f
 import { principalOf } from './identities.ts';
 import { API, type PostgresSetupInput, roleNameOf } from './input.ts';
 import { OWNER_PASSWORD_ENV, OwnerPasswords } from './owner-password.ts';
-import { createPrincipalSql, dropRoleSql, grantSql, ident, revokeSql } from './role-sql.ts';
+import { createPrincipalSql, dropRoleSql, grantSql, ident, revokeGivenSql, revokeSql } from './role-sql.ts';
 
 export interface RoleRecord extends UndoRecord {
   server: string;
@@ -122,16 +123,7 @@ export function databaseRoleStep(
       ? { consent: `drops the role ${role}, now mapped to another identity (${stale}), and creates it again` }
       : {}),
     async preview(ctx) {
-      const promises = describeItems(
-        Object.entries(PROMISES[input.grants])
-          .filter(([, privileges]) => privileges.length > 0)
-          .map(([on, privileges]) => ({
-            on: on as GrantItem['on'],
-            name: on === 'database' ? database : on === 'default' ? "the database's owner" : 'every',
-            privileges: [...privileges],
-            grantor: '',
-          })),
-      );
+      const promises = describePromises(input.grants, database);
       const lines = [
         ...(stale ? [`drop the role ${role} (mapped to ${stale}, an identity that no longer matches)`] : []),
         `create the role ${role} for the app's identity with pgaadauth_create_principal_with_oid (in database postgres)`,
@@ -220,8 +212,12 @@ export function databaseRoleStep(
 
       record.created = !mapped;
       const adminItems = missing.filter((item) => item.grantor === signedIn);
-      const ownerItems = [...owners].filter(([owner]) => ownerLogins.has(owner)).flatMap(([, items]) => items);
-      const leftItems = [...owners].filter(([owner]) => !ownerLogins.has(owner)).flatMap(([, items]) => items);
+      const ownerItems = [...owners]
+        .filter(([owner]) => ownerLogins.has(owner))
+        .flatMap(([, items]) => items);
+      const leftItems = [...owners]
+        .filter(([owner]) => !ownerLogins.has(owner))
+        .flatMap(([, items]) => items);
       // Journaled before the writes: a run killed half way is undone from these (undo checks what is there).
       record.granted = [...adminItems, ...ownerItems];
       record.handedOff = leftItems;
@@ -440,7 +436,11 @@ async function networkHandOff(input: PostgresSetupInput, runId: string, record: 
   );
 }
 
-/** The psql command a person runs as `user` (an owner with its password, or the Entra admin with a token). */
+/**
+ * The psql command a person runs as `user`: an owner (psql asks for its password) or the Entra admin
+ * (its token from az). TLS is verified against `PGSSLROOTCERT`, libpq 16's `system` store when unset
+ * (with an older psql, set it to the system's CA bundle).
+ */
 function psqlAs(record: RoleRecord, user: string, database: string, statements: string[]): string {
   const psql = commandLine([
     'psql',
@@ -448,13 +448,14 @@ function psqlAs(record: RoleRecord, user: string, database: string, statements: 
     '-v',
     'ON_ERROR_STOP=1',
     '--single-transaction',
-    `${conninfo({ fqdn: record.fqdn, port: record.port }, database, user)} sslrootcert=system`,
+    conninfo({ fqdn: record.fqdn, port: record.port }, database, user),
     '-c',
     statements.join('; '),
   ]);
+  const ca = 'PGSSLROOTCERT="${PGSSLROOTCERT:-system}"';
   return user === record.signedInUser
-    ? `PGPASSWORD="$(az account get-access-token --resource-type oss-rdbms --query accessToken --output tsv)" ${psql}`
-    : psql;
+    ? `${ca} PGPASSWORD="$(az account get-access-token --resource-type oss-rdbms --query accessToken --output tsv)" ${psql}`
+    : `${ca} ${psql}`;
 }
 
 /**
@@ -464,8 +465,21 @@ function psqlAs(record: RoleRecord, user: string, database: string, statements: 
 export function manualDatabaseRole(record: RoleRecord): string[] {
   const legacy = record as Partial<RoleRecord>;
   const items = [...(legacy.granted ?? []), ...(legacy.handedOff ?? [])];
+  const signedIn = record.signedInUser;
+  const drop = record.created || record.createdByScript === true;
   const commands: string[] = [];
-  for (const [owner, owned] of ownersOf(items, record.signedInUser))
+  if (drop) {
+    // The role goes: each giver takes back all it gave, tables made since the run included.
+    const givers = new Set([...ownersOf(items, signedIn).keys()]);
+    if (legacy.databaseOwner && legacy.databaseOwner !== signedIn) givers.add(legacy.databaseOwner);
+    for (const giver of givers)
+      commands.push(psqlAs(record, giver, record.database, [revokeGivenSql(record.role)]));
+    commands.push(psqlAs(record, signedIn, record.database, [revokeGivenSql(record.role)]));
+    commands.push(psqlAs(record, signedIn, 'postgres', [dropRoleSql(record.role)]));
+    return commands;
+  }
+  // The role stays: only what this run gave is taken back, each by its giver.
+  for (const [owner, owned] of ownersOf(items, signedIn))
     commands.push(
       psqlAs(
         record,
@@ -474,18 +488,16 @@ export function manualDatabaseRole(record: RoleRecord): string[] {
         owned.map((item) => revokeSql(item, record.role)),
       ),
     );
-  const mine = items.filter((item) => item.grantor === record.signedInUser);
+  const mine = items.filter((item) => item.grantor === signedIn);
   if (mine.length > 0)
     commands.push(
       psqlAs(
         record,
-        record.signedInUser,
+        signedIn,
         record.database,
         mine.map((item) => revokeSql(item, record.role)),
       ),
     );
-  if (record.created || record.createdByScript)
-    commands.push(psqlAs(record, record.signedInUser, 'postgres', [dropRoleSql(record.role)]));
   return commands;
 }
 
@@ -521,7 +533,10 @@ async function takeBack(
   if (!found.exists) return { status: 'already-gone', reason: `the role ${record.role} does not exist` };
   if (!mapped) {
     if (record.created)
-      return { status: 'changed-since', reason: `the role ${record.role} is now mapped to ${found.objectId}` };
+      return {
+        status: 'changed-since',
+        reason: `the role ${record.role} is now mapped to ${found.objectId}`,
+      };
     if (record.createdByScript)
       return { status: 'already-gone', reason: `the hand-off script did not make the role ${record.role}` };
   }
@@ -594,7 +609,9 @@ async function takeBack(
       `${needOwner.join(' and ')} granted ${record.role} privileges that only ${needOwner.length === 1 ? 'it' : 'they'} can take back: set ${OWNER_PASSWORD_ENV} to the password of ${record.databaseOwner ?? needOwner[0]} and run the undo again, or run the commands below (psql asks for the password)`,
     );
   if (!drop) return { status: 'undone' };
-  await withLogin(services, login, 'postgres', ctx.signal, (client) => client.query(dropRoleSql(record.role)));
+  await withLogin(services, login, 'postgres', ctx.signal, (client) =>
+    client.query(dropRoleSql(record.role)),
+  );
   if (record.replacedObjectId) {
     // The stale mapping comes back as it was; its grants are not (they were for an identity that is gone).
     await withLogin(services, login, 'postgres', ctx.signal, (client) =>

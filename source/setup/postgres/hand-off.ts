@@ -43,11 +43,15 @@ export function conninfoValue(value: string): string {
   return `'${value.replace(/[\\']/g, '\\$&')}'`;
 }
 
-/** `host=... port=... dbname=... user=... sslmode=verify-full` (the CA comes from `PGSSLROOTCERT`). */
+/**
+ * `host=... dbname=... user=... sslmode=verify-full` (the CA comes from `PGSSLROOTCERT`). The port is
+ * left to libpq's default (5432, Azure's) unless it is another, so `PGPORT` and `PGHOSTADDR` can send
+ * the connection through a tunnel while TLS still checks the server's name.
+ */
 export function conninfo(server: ScriptServer, database: string, user: string): string {
   return [
     `host=${conninfoValue(server.fqdn)}`,
-    `port=${server.port}`,
+    ...(server.port === 5432 ? [] : [`port=${server.port}`]),
     `dbname=${conninfoValue(database)}`,
     `user=${conninfoValue(user)}`,
     'sslmode=verify-full',
@@ -78,8 +82,8 @@ export function handOffScriptText(
 ): string {
   const oneLine = (text: string) => text.replace(/[\r\n]+/g, ' ');
   for (const section of sections)
+    // A line break could end the here-document early: a catalogue name with one is refused.
     for (const statement of section.statements)
-      // A line break could end the here-document early: a catalogue name with one is refused.
       if (/[\r\n]/.test(statement))
         throw new Error('a name with a line break cannot go into a psql script: rename it first');
   const lines = [

@@ -18,7 +18,8 @@ export function createPrincipalSql(role: string, objectId: string): string {
 /** Privilege names come from `PROMISES` or a catalogue; only letters reach SQL text. */
 function privilegeList(item: GrantItem): string {
   const names = item.privileges.filter((p) => /^[A-Z]+$/.test(p));
-  if (names.length !== item.privileges.length) throw new Error(`not a privilege: ${item.privileges.join(', ')}`);
+  if (names.length !== item.privileges.length)
+    throw new Error(`not a privilege: ${item.privileges.join(', ')}`);
   return names.join(', ');
 }
 
@@ -58,3 +59,26 @@ export function dropRoleSql(role: string): string {
 }
 
 export { ident, literal };
+
+/**
+ * One statement that takes back from `role` every privilege in the current database that the role
+ * running it gave (or, as owner, can take back): on the database, schema `public`, its tables and
+ * sequences, and the default privileges in `public`. For a person undoing by hand a role this run
+ * made: it revokes what the catalogue shows, tables made after the run included, so the DROP ROLE
+ * after it does not fail on a privilege nobody listed.
+ */
+export function revokeGivenSql(role: string): string {
+  const body = [
+    'DECLARE target name := ',
+    literal(role),
+    '; statement text; BEGIN FOR statement IN ',
+    "SELECT format('REVOKE %s ON DATABASE %I FROM %I', a.privilege_type, d.datname, target) FROM pg_database d, aclexplode(d.datacl) a WHERE d.datname = current_database() AND a.grantee = target::regrole AND pg_has_role(a.grantor, 'USAGE') ",
+    "UNION ALL SELECT format('REVOKE %s ON SCHEMA %I FROM %I', a.privilege_type, n.nspname, target) FROM pg_namespace n, aclexplode(n.nspacl) a WHERE n.nspname = 'public' AND a.grantee = target::regrole AND pg_has_role(a.grantor, 'USAGE') ",
+    "UNION ALL SELECT format('REVOKE %s ON %s %I.%I FROM %I', a.privilege_type, CASE c.relkind WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, n.nspname, c.relname, target) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a WHERE n.nspname = 'public' AND a.grantee = target::regrole AND pg_has_role(a.grantor, 'USAGE') ",
+    "UNION ALL SELECT format('ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA public REVOKE %s ON TABLES FROM %I', pg_get_userbyid(d.defaclrole), a.privilege_type, target) FROM pg_default_acl d, aclexplode(d.defaclacl) a WHERE d.defaclobjtype = 'r' AND d.defaclnamespace = 'public'::regnamespace AND a.grantee = target::regrole AND pg_has_role(d.defaclrole, 'USAGE') ",
+    'LOOP EXECUTE statement; END LOOP; END',
+  ].join('');
+  let tag = '$sc_doctor$';
+  for (let n = 1; body.includes(tag.slice(0, -1)); n++) tag = `$sc_doctor_${n}$`;
+  return `DO ${tag} ${body} ${tag}`;
+}
