@@ -71,7 +71,12 @@ export async function removeFirewallRule(
 /** What `firewall-temp` needs to know about one kind of server. */
 export interface TemporaryRuleSpec {
   /** The server; its public access and VNet integration say whether a firewall rule can open it at all. */
-  server: { id: string; name: string; publicNetworkAccess?: string | null; delegatedSubnetId?: string | null };
+  server: {
+    id: string;
+    name: string;
+    publicNetworkAccess?: string | null;
+    delegatedSubnetId?: string | null;
+  };
   networkPath?: NetworkVerdict;
   /** This machine's public address as the doctor found it, used when the refusal names none. */
   publicIp?: string;

@@ -52,9 +52,9 @@ import { issueToken, type TokenConfig, type TokenSubject } from './tokens.ts';
 export { ARM_AUDIENCE, OSSRDBMS_AUDIENCE, SQL_AUDIENCE } from './framework/audiences.ts';
 export type { FaultSpec } from './framework/faults.ts';
 export { ADMIN_HEADER } from './framework/pipeline.ts';
-export { PG_PASSWORD_ADMIN } from './providers/postgres.ts';
 export { issueServerCert } from './framework/tls.ts';
 export { GRAPH_APP_ID, IDS } from './framework/world.ts';
+export { PG_PASSWORD_ADMIN } from './providers/postgres.ts';
 
 /** Directory of the stand-in `az`. */
 export const AZ_BIN_DIR = fileURLToPath(new URL('./bin/', import.meta.url)).replace(/\/$/, '');

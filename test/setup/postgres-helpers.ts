@@ -3,6 +3,7 @@
  * them (the stand-in az signs Dana in), facts of the server and the app as the doctor finds them,
  * and snapshots of the twin's state and PostgreSQL's roles to compare before and after a run.
  */
+import { mkdtempSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -83,6 +84,9 @@ export function appFacts(twin: Twin, kind: AppFacts['kind']): AppFacts {
   };
 }
 
+/** Where the runs' hand-off scripts go: never the working directory (the clone). */
+const HAND_OFF_DIR = mkdtempSync(path.join(tmpdir(), 'sc-doctor-pg-handoff-'));
+
 export function inputFor(twin: Twin, overrides: Partial<PostgresSetupInput> = {}): PostgresSetupInput {
   const server = serverFacts(twin);
   const { postgres } = twin.databaseEndpoints;
@@ -99,6 +103,7 @@ export function inputFor(twin: Twin, overrides: Partial<PostgresSetupInput> = {}
     signedIn: { objectId: IDS.dana, user: DANA, type: 'user' },
     connectTo: { entries: mapping.entries, source: '--connect-to' },
     grants: 'least',
+    handOffDir: HAND_OFF_DIR,
     ...overrides,
   };
 }

@@ -18,6 +18,7 @@ import { NAMES, RESOURCE_IDS, STALE_APP_OBJECT_ID } from '../azure-twin/scenario
 import {
   inputFor,
   JWT,
+  OWNER_ENV,
   rolesOf,
   runPostgresSetup,
   servicesFor,
@@ -51,10 +52,27 @@ test('a role mapped to a stale identity stops the run without consent, and nothi
   assert.deepEqual(await rolesOf(twin), rolesBefore);
 });
 
+test('the stale role holds grants only the owner can take back: without its password, nothing changes', async () => {
+  const stateBefore = stateOf(twin);
+  const rolesBefore = await rolesOf(twin);
+  const { result } = await runPostgresSetup(
+    twin,
+    inputFor(twin, { dbUser: NAMES.webApp, staleRoleObjectId: STALE_APP_OBJECT_ID }),
+  );
+  assert.equal(result.exitCode, 1);
+  assert.match(
+    result.failure!.message,
+    /the role orders-api, mapped to the old identity, holds grants from pgadmin \(CONNECT, CREATE, TEMPORARY on database orders\) that only pgadmin can take back before it is dropped: give pgadmin's password/,
+  );
+  assert.deepEqual(stateOf(twin), stateBefore);
+  assert.deepEqual(await rolesOf(twin), rolesBefore);
+});
+
 test('with consent the stale role is dropped and created again for the app; undo maps it back', async () => {
   assert.equal(await mappingOf(NAMES.webApp), STALE_APP_OBJECT_ID);
   const input = inputFor(twin, { dbUser: NAMES.webApp, staleRoleObjectId: STALE_APP_OBJECT_ID });
-  const services = servicesFor(twin);
+  // The stale role's grants came from pgadmin, the owner of orders: its password takes them back.
+  const services = servicesFor(twin, OWNER_ENV);
   const journal = await tempJournal();
   const asked: ConsentRequest[] = [];
   try {
@@ -94,10 +112,12 @@ test('reachable only from its network: the statements go to a 0600 psql script w
     twin,
     inputFor(twin, { dbUser: `aad_handoff'; DROP ROLE x; --`, networkPath: 'private-network', handOffDir }),
   );
-  assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
+  // Handed off is not done: its own status and exit code, and the check waits for the script.
+  assert.equal(result.status, 'handed-off', JSON.stringify(result.failure));
+  assert.equal(result.exitCode, 4);
   const role = result.steps.find((s) => s.id === 'database-role')!;
   assert.equal(role.outcome, 'handed-off');
-  assert.equal(result.steps.find((s) => s.id === 'verify')!.outcome, 'already-done');
+  assert.equal(result.steps.find((s) => s.id === 'verify')!.outcome, 'handed-off');
   const script = result.handedOff[0]!.scriptPath;
   assert.equal((await stat(script)).mode & 0o777, 0o600);
   const text = await readFile(script, 'utf8');
@@ -109,5 +129,11 @@ test('reachable only from its network: the statements go to a 0600 psql script w
     text,
   );
   assert.doesNotMatch(text, JWT);
+  // The grants are the owner's to give: its part signs in as pgadmin (psql asks for its password).
+  assert.match(text, /user=pgadmin sslmode=verify-full/);
+  assert.match(
+    text,
+    /GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "public" TO "aad_handoff'; DROP ROLE x; --";/,
+  );
   assert.deepEqual(await rolesOf(twin), rolesBefore, 'nothing was done in the database from here');
 });

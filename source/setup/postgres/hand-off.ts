@@ -81,8 +81,8 @@ export function handOffScriptText(
   sections: readonly ScriptSection[],
 ): string {
   const oneLine = (text: string) => text.replace(/[\r\n]+/g, ' ');
+  // A line break could end the here-document early: a catalogue name with one is refused.
   for (const section of sections)
-    // A line break could end the here-document early: a catalogue name with one is refused.
     for (const statement of section.statements)
       if (/[\r\n]/.test(statement))
         throw new Error('a name with a line break cannot go into a psql script: rename it first');
