@@ -270,7 +270,10 @@ export interface PostgresRoleSeed {
   objectType: 'user' | 'service' | 'group';
   /** The Entra admin role that created it (holds ADMIN OPTION on it, PostgreSQL 16+ rules). */
   createdBy?: string;
-  /** Database the role was granted ALL on. */
+  /**
+   * Database the role was granted ALL on, with what a complete setup gives in it (USAGE and CREATE on
+   * public, its tables and sequences, default privileges), all given by the database's owner.
+   */
   database?: string;
 }
 

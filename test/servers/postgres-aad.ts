@@ -45,7 +45,10 @@ export interface SeededRole {
   objectType: 'user' | 'service' | 'group';
   /** The admin role that created it (and so holds ADMIN OPTION on it). */
   createdBy?: string;
-  /** Database it was granted ALL on. */
+  /**
+   * Database it was granted ALL on, and in it what a complete setup gives (USAGE and CREATE on public,
+   * its tables and sequences, default privileges), given by the database's owner.
+   */
   database?: string;
 }
 
@@ -86,6 +89,15 @@ export function postgresHooks(
   pg: PostgresInstance,
   principal: (id: string) => Principal | undefined,
 ): PostgresHooks {
+  // SET ROLE as the superuser: what the statements create or grant is `role`'s, as if it ran them.
+  const runAs = async (database: string, role: string, sql: string) => {
+    try {
+      await pg.query(`BEGIN; SET LOCAL ROLE ${identifier(role)}; ${sql}; COMMIT`, undefined, database);
+    } catch (error) {
+      await pg.query('ROLLBACK', undefined, database).catch(() => {});
+      throw error;
+    }
+  };
   return {
     async adminAdded(admin) {
       const type = pgObjectType(admin.principalType, principal(admin.objectId));
@@ -105,15 +117,7 @@ export function postgresHooks(
     async passwordAdmin(login, password) {
       await pg.query('SELECT twin_aad.set_password_admin($1, $2)', [login, password]);
     },
-    async runAs(database, role, sql) {
-      // SET ROLE as the superuser: what the statements create belongs to `role`, as if it ran them.
-      try {
-        await pg.query(`BEGIN; SET LOCAL ROLE ${identifier(role)}; ${sql}; COMMIT`, undefined, database);
-      } catch (error) {
-        await pg.query('ROLLBACK', undefined, database).catch(() => {});
-        throw error;
-      }
-    },
+    runAs,
     async roleSeeded(role) {
       await pg.query('SELECT twin_aad.seed_role($1, $2, $3, $4, $5)', [
         role.roleName,
@@ -122,6 +126,24 @@ export function postgresHooks(
         role.createdBy ?? null,
         role.database ?? null,
       ]);
+      if (!role.database) return;
+      // The rest of what an earlier, complete setup gave it in the database, as its owner gave it.
+      const [owner] = await pg.query<{ owner: string }>(
+        'SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1',
+        [role.database],
+      );
+      if (!owner) return;
+      const r = identifier(role.roleName);
+      await runAs(
+        role.database,
+        owner.owner,
+        [
+          `GRANT USAGE, CREATE ON SCHEMA public TO ${r}`,
+          `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${r}`,
+          `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r}`,
+          `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${r}`,
+        ].join('; '),
+      );
     },
   };
 }

@@ -190,6 +190,26 @@ describe('a database made through ARM, with the app tables its password admin ma
     );
   });
 
+  test('a PATCH with administratorLoginPassword gives the password admin its new password, which ARM never returns', async () => {
+    const arm = armRest(twin.baseUrl, twin.tokens.credential(IDS.dana));
+    const patch = (password: string) =>
+      arm.lro(
+        'PATCH',
+        `${RESOURCE_IDS.postgres}?api-version=2025-08-01`,
+        { properties: { administratorLoginPassword: password } },
+        'azure-async-operation',
+      );
+    await patch('Twin-New-Pw-2');
+    try {
+      await assert.rejects(asOwner(twin, 'orders'), /password authentication failed for user "pgadmin"/);
+      const owner = await open(twin, 'pgadmin', 'Twin-New-Pw-2', 'orders');
+      await owner.client.end();
+      assert.ok(!JSON.stringify(twin.store.get(RESOURCE_IDS.postgres)).includes('Twin-New-Pw-2'));
+    } finally {
+      await patch(PG_PASSWORD_ADMIN.password);
+    }
+  });
+
   test('a database made later through ARM belongs to the password admin too', async () => {
     const arm = armRest(twin.baseUrl, twin.tokens.credential(IDS.dana));
     await arm.lro(

@@ -169,12 +169,18 @@ test('PostgreSQL: no role for the app, then a role without grants, then a grante
     text(none.outcome),
     /database orders belongs to pgadmin; schema public to pg_database_owner \(pgadmin\); no tables or sequences in public yet/,
   );
-  assert.match(text(none.outcome), /dana@contoso\.twin\.test \(signed in\) can give none of the promised grants/);
+  assert.match(
+    text(none.outcome),
+    /dana@contoso\.twin\.test \(signed in\) can give none of the promised grants/,
+  );
   assert.match(
     text(none.outcome),
     /only pgadmin can give: CONNECT on database orders; USAGE, CREATE on schema public; SELECT, INSERT, UPDATE, DELETE on tables pgadmin makes later in public/,
   );
-  assert.match(none.outcome.remediation!.summary, /as pgadmin with the password \(asked, or SC_DOCTOR_PG_OWNER_PASSWORD\)/);
+  assert.match(
+    none.outcome.remediation!.summary,
+    /as pgadmin with the password \(asked, or SC_DOCTOR_PG_OWNER_PASSWORD\)/,
+  );
 
   // The app's migrations make a table as pgadmin, the owner.
   await asDanaOnPostgres(NAMES.database, (c) => c.query('create table public.items (id int)'), OWNER);

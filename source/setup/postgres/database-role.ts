@@ -452,6 +452,7 @@ function psqlAs(record: RoleRecord, user: string, database: string, statements: 
     '-c',
     statements.join('; '),
   ]);
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, printed as is
   const ca = 'PGSSLROOTCERT="${PGSSLROOTCERT:-system}"';
   return user === record.signedInUser
     ? `${ca} PGPASSWORD="$(az account get-access-token --resource-type oss-rdbms --query accessToken --output tsv)" ${psql}`

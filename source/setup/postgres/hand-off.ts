@@ -91,11 +91,13 @@ export function handOffScriptText(
     ...header.map((line) => `# ${oneLine(line)}`),
     'set -eu',
     "# TLS is verified against this machine's CA bundle, as every Azure client does.",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansions, written as is
     'if [ -z "${PGSSLROOTCERT:-}" ]; then',
     `  for bundle in "\${SSL_CERT_FILE:-}" ${SYSTEM_BUNDLES.join(' ')}; do`,
     '    if [ -n "$bundle" ] && [ -r "$bundle" ]; then PGSSLROOTCERT=$bundle; break; fi',
     '  done',
     'fi',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansions, written as is
     'PGSSLROOTCERT=${PGSSLROOTCERT:-system}',
     'export PGSSLROOTCERT',
   ];
