@@ -396,7 +396,7 @@ describe('with the owner’s password', () => {
   });
 });
 
-test('a GRANT the server only warns about is a failure, and PUBLIC’s CONNECT is no promise kept', async () => {
+async function asDanaIn<T>(body: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({
     ...twin.databaseEndpoints.postgres!,
     user: DANA,
@@ -407,22 +407,35 @@ test('a GRANT the server only warns about is a failure, and PUBLIC’s CONNECT i
   await client.connect();
   try {
     await client.query('create role aad_warned');
-    await assert.rejects(
-      runStatements(client, ['GRANT CONNECT ON DATABASE orders TO aad_warned']),
-      /no privileges were granted for "orders" \(in: GRANT CONNECT ON DATABASE orders TO aad_warned\)/,
-    );
-    const state = await readGrantState(client, 'aad_warned', 'least');
-    const [row] = (
-      await client.query("select has_database_privilege('aad_warned', 'orders', 'CONNECT') as c")
-    ).rows;
-    assert.equal(row.c, true, 'PUBLIC lets it connect');
-    assert.ok(
-      state.missing.some((item) => item.on === 'database' && item.privileges.includes('CONNECT')),
-      'but that is not its own grant',
-    );
-    assert.ok(state.missing.every((item) => item.grantor === 'pgadmin'));
+    return await body(client);
   } finally {
     await client.query('drop role aad_warned').catch(() => {});
     await client.end();
   }
+}
+
+test('a GRANT the server only warns about ("no privileges were granted") is a failure', async () => {
+  await asDanaIn(async (client) => {
+    await assert.rejects(
+      runStatements(client, ['GRANT CONNECT ON DATABASE orders TO aad_warned']),
+      /no privileges were granted for "orders" \(in: GRANT CONNECT ON DATABASE orders TO aad_warned\)/,
+    );
+  });
+});
+
+test('PUBLIC’s CONNECT and USAGE are no promise kept: only the role’s own grants count', async () => {
+  await asDanaIn(async (client) => {
+    const state = await readGrantState(client, 'aad_warned', 'least');
+    const [row] = (
+      await client.query(
+        "select has_database_privilege('aad_warned', 'orders', 'CONNECT') as c, has_schema_privilege('aad_warned', 'public', 'USAGE') as u",
+      )
+    ).rows;
+    assert.deepEqual(row, { c: true, u: true }, 'PUBLIC lets it connect and use public');
+    const missing = (on: string, privilege: string) =>
+      state.missing.some((item) => item.on === on && item.privileges.includes(privilege));
+    assert.ok(missing('database', 'CONNECT'), 'but CONNECT is not its own grant');
+    assert.ok(missing('schema', 'USAGE'), 'nor USAGE on public');
+    assert.ok(state.missing.every((item) => item.grantor === 'pgadmin'));
+  });
 });
