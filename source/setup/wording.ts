@@ -49,7 +49,10 @@ export function closingLinesOf(result: SetupResult): string[] {
   const lines: string[] = [];
   const handedOff = result.handedOff.map((h) => `Handed off: ${h.title}: ${h.summary}.`);
   if (result.status === 'succeeded' || result.status === 'handed-off') {
-    const changed = result.steps.filter((s) => s.outcome === 'applied' || s.outcome === 'handed-off').length;
+    // A step handed off without a script (a check waiting for one) changed nothing.
+    const changed = result.steps.filter(
+      (s) => s.outcome === 'applied' || (s.outcome === 'handed-off' && s.scriptPath !== null),
+    ).length;
     const made = `${changed} change${changed === 1 ? '' : 's'} made (run ${result.runId})`;
     lines.push(
       result.status === 'handed-off'

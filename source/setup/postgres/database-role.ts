@@ -290,7 +290,7 @@ export function databaseRoleStep(
   async function whoGrants(signal: AbortSignal): Promise<string[]> {
     let state: Awaited<ReturnType<typeof readState>>;
     try {
-      state = await readState(AbortSignal.any([signal, AbortSignal.timeout(20_000)]));
+      state = await readState(AbortSignal.any([signal, AbortSignal.timeout(10_000)]));
     } catch {
       return [
         `who owns ${database} is read once this machine can log in: what only its owner can give is given as the owner with its password (asked, or ${OWNER_PASSWORD_ENV}), or written to a script for the owner`,
@@ -371,9 +371,10 @@ async function ownerHandOff(
     sections,
   );
   const file = await writeHandOffScript(input.handOffDir ?? process.cwd(), runId, 'postgres-owner', text);
+  const databaseOwner = owners.has(record.databaseOwner ?? '') ? record.databaseOwner : null;
   return handOff(
     file,
-    `${[...owners].map(([owner, items]) => ownerWords(owner, items, input.database)).join('; ')}: run ${file} as ${names}`,
+    `${[...owners].map(([owner, items]) => ownerWords(owner, items, input.database)).join('; ')}: run ${file} as ${names} (psql asks for the password), then --resume checks it; or --resume with ${databaseOwner ? `${databaseOwner}'s password (asked, or ${OWNER_PASSWORD_ENV})` : 'the password when asked'} gives them itself`,
     record,
   );
 }
