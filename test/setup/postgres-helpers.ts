@@ -203,3 +203,21 @@ function strip(resource: Record<string, any>): Record<string, any> {
 
 /** A JSON Web Token anywhere in `text` (every token the twin issues is one). */
 export const JWT = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/;
+
+/**
+ * A stock psql's environment on this machine for a hand-off script: the server keeps its Azure name
+ * (TLS checks it) while PGHOSTADDR/PGPORT send it to the twin (never DNS), and the CA comes through
+ * the system bundle path (`SSL_CERT_FILE`: the system's CAs and the twin's, as Azure's CA is on a
+ * real machine). The stand-in az is on PATH for the Entra admin's token.
+ */
+export function psqlEnv(twin: Twin, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = twin.env({
+    PGHOSTADDR: '127.0.0.1',
+    PGPORT: String(twin.databaseEndpoints.postgres!.port),
+    SSL_CERT_FILE: twin.caBundlePath,
+    PGCONNECT_TIMEOUT: '10',
+  });
+  delete env.PGSSLROOTCERT;
+  delete env.PGPASSWORD;
+  return { ...env, ...extra };
+}

@@ -38,7 +38,16 @@ import { postgresUndoers } from '../../source/setup/postgres/index.ts';
 import { undoFromJournal } from '../../source/setup/undo-from-journal.ts';
 import { IDS, PG_PASSWORD_ADMIN, startTwin, type Twin } from '../azure-twin/index.ts';
 import { NAMES, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
-import { appFacts, DANA, JWT, OWNER_ENV, rolesOf, serverFacts, servicesFor } from './postgres-helpers.ts';
+import {
+  appFacts,
+  DANA,
+  JWT,
+  OWNER_ENV,
+  psqlEnv as psqlEnvOf,
+  rolesOf,
+  serverFacts,
+  servicesFor,
+} from './postgres-helpers.ts';
 
 const run = promisify(execFile);
 const COMMAND_LINE = 'sc-doctor setup postgres --server pg-orders -g rg-orders -n orders-api --yes --plain';
@@ -176,21 +185,7 @@ async function asApp(role: string, sql: string): Promise<unknown[]> {
   }
 }
 
-/** A stock psql's environment on this machine: TLS through the system bundle path, the twin at 127.0.0.1. */
-function psqlEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = twin.env({
-    // The name stays the server's (TLS checks it); the address and port are the twin's, never DNS.
-    PGHOSTADDR: '127.0.0.1',
-    PGPORT: String(twin.databaseEndpoints.postgres!.port),
-    // Where this machine's CA bundle is: the system's CAs and the twin's, as Azure's CA is on a real one.
-    SSL_CERT_FILE: twin.caBundlePath,
-    PGCONNECT_TIMEOUT: '10',
-    ...extra,
-  });
-  delete env.PGSSLROOTCERT;
-  delete env.PGPASSWORD;
-  return { ...env, ...extra };
-}
+const psqlEnv = (extra: Record<string, string> = {}) => psqlEnvOf(twin, extra);
 
 const ROLE = 'aad_postgresflexible_orders';
 let handedOffRun = '';

@@ -4,21 +4,24 @@
  * and changes nothing. A server reachable only from its network gets a psql script instead.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
 import { runSetup } from '../../source/setup/engine.ts';
 import type { ConsentRequest } from '../../source/setup/plan.ts';
 import { planSteps } from '../../source/setup/plan.ts';
 import { postgresSetupSteps, postgresUndoers } from '../../source/setup/postgres/index.ts';
 import { undoFromJournal } from '../../source/setup/undo-from-journal.ts';
-import { startTwin, type Twin } from '../azure-twin/index.ts';
+import { PG_PASSWORD_ADMIN, startTwin, type Twin } from '../azure-twin/index.ts';
 import { NAMES, RESOURCE_IDS, STALE_APP_OBJECT_ID } from '../azure-twin/scenarios.ts';
 import {
   inputFor,
   JWT,
   OWNER_ENV,
+  psqlEnv,
   rolesOf,
   runPostgresSetup,
   servicesFor,
@@ -26,6 +29,7 @@ import {
   tempJournal,
 } from './postgres-helpers.ts';
 
+const run = promisify(execFile);
 let twin: Twin;
 
 before(async () => {
@@ -107,10 +111,10 @@ test('with consent the stale role is dropped and created again for the app; undo
   }
 });
 
-test('reachable only from its network: the statements go to a 0600 psql script without a secret', async () => {
+test('reachable only from its network: the statements go to a 0600 psql script without a secret, which runs on the stock psql; undo removes what it made', async () => {
   const handOffDir = await mkdtemp(path.join(tmpdir(), 'sc-doctor-handoff-'));
   const rolesBefore = await rolesOf(twin);
-  const { result } = await runPostgresSetup(
+  const { result, journal } = await runPostgresSetup(
     twin,
     inputFor(twin, { dbUser: `aad_handoff'; DROP ROLE x; --`, networkPath: 'private-network', handOffDir }),
   );
@@ -138,4 +142,29 @@ test('reachable only from its network: the statements go to a 0600 psql script w
     /GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "public" TO "aad_handoff'; DROP ROLE x; --";/,
   );
   assert.deepEqual(await rolesOf(twin), rolesBefore, 'nothing was done in the database from here');
+
+  // Someone inside the network runs it on the stock psql: the Entra admin's part with its az token,
+  // then pgadmin's (here its password is in PGPASSWORD; psql would ask for it).
+  await run('sh', [script], { env: psqlEnv(twin, { PGPASSWORD: PG_PASSWORD_ADMIN.password }) });
+  const hostile = `aad_handoff'; DROP ROLE x; --`;
+  assert.equal(await mappingOf(hostile), appObjectId(), 'the role exists under exactly that name');
+  const { rows } = await twin.context.databases.postgresQuery!(
+    `select has_schema_privilege('${hostile.replace(/'/g, "''")}', 'public', 'CREATE') as c`,
+    NAMES.database,
+  );
+  assert.deepEqual(rows, [{ c: true }], 'pgadmin gave the grants');
+
+  // Undo of that run removes what its script made, pgadmin's grants (with its password) included.
+  const services = servicesFor(twin, OWNER_ENV);
+  try {
+    const undone = await undoFromJournal({
+      journal,
+      runId: result.runId,
+      steps: postgresUndoers(services, inputFor(twin).connectTo),
+    });
+    assert.equal(undone.status, 'undone', JSON.stringify(undone));
+  } finally {
+    services.azure.dispose();
+  }
+  assert.deepEqual(await rolesOf(twin), rolesBefore);
 });
