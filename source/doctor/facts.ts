@@ -54,6 +54,11 @@ export interface ServerFacts {
    * Application), when the server says; absent for the flexible servers.
    */
   entraAdminType?: string | null;
+  /**
+   * PostgreSQL's password admin (`administratorLogin`), which owns the databases made through ARM;
+   * null when the server has none (they then belong to azuresu). Absent for MySQL and SQL.
+   */
+  administratorLogin?: string | null;
   /** The database named by `--database`, when one was given. */
   database: { name: string; exists: boolean } | null;
 }

@@ -63,6 +63,7 @@ interface ServerResource {
   identity?: { userAssignedIdentities?: Record<string, { principalId?: string } | null> };
   properties?: {
     authConfig?: { activeDirectoryAuth?: string; passwordAuth?: string };
+    administratorLogin?: string;
     fullyQualifiedDomainName?: string;
     state?: string;
     version?: string;
@@ -131,6 +132,7 @@ export function serverFactsFrom(kind: DatabaseKind, resource: unknown): ServerFa
       principalId: value?.principalId || null,
     })),
     ...(kind === 'sql' ? { entraAdminType: props.administrators?.principalType ?? null } : {}),
+    ...(kind === 'postgres' ? { administratorLogin: props.administratorLogin || null } : {}),
     database: null,
   };
 }

@@ -9,9 +9,13 @@ import type { SetupConnection, SetupOutcome } from './flow-types.ts';
 import type { SnippetsFor } from './snippets-hook.ts';
 import { leftToDoLines } from './wording.ts';
 
-/** The generator's snippet for a finished, successful run; null for any other outcome. */
+/**
+ * The generator's snippet for a run that succeeded, or that handed its database statements off (the
+ * code is what the app will use once they have run); null for any other outcome.
+ */
 export function snippetOfOutcome(outcome: SetupOutcome): Snippet | null {
-  if (outcome.kind !== 'ran' || outcome.result.status !== 'succeeded' || !outcome.connection) return null;
+  if (outcome.kind !== 'ran' || !outcome.connection) return null;
+  if (outcome.result.status !== 'succeeded' && outcome.result.status !== 'handed-off') return null;
   return snippetOfConnection(outcome.connection);
 }
 

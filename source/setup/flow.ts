@@ -150,7 +150,8 @@ export function setupFlow(deps: SetupFlowDeps) {
       signedIn: facts.signedIn!,
       ...(facts.publicIp ? { publicIp: facts.publicIp } : {}),
       ...(ctx.options.connectTo ? { connectTo: ctx.options.connectTo } : {}),
-      ...(facts.unreachable ? { handOffDir: deps.cwd ?? process.cwd() } : {}),
+      // Where a hand-off script goes: for someone inside the network, or for the database's owner.
+      handOffDir: deps.cwd ?? process.cwd(),
       grants: request.grants,
       ...(facts.networkPath ? { networkPath: facts.networkPath } : {}),
       ...(facts.entraAuthEnabled !== undefined ? { entraAuthEnabled: facts.entraAuthEnabled } : {}),

@@ -26,7 +26,8 @@ export async function resumableRun(journal: Journal, runId: string, database: st
       'Run setup again without --resume.',
     ]);
   const summary = (await journal.listRuns()).find((r) => r.runId === runId);
-  if (run.status !== 'succeeded' && !summary?.unfinished)
+  // `succeeded`: a hand-off journaled before runs could end handed off.
+  if (run.status !== 'handed-off' && run.status !== 'succeeded' && !summary?.unfinished)
     throw new UsageError(
       `--resume ${runId}: that run is ${run.status}, so its hand-off cannot be finished.`,
       ['Run setup again without --resume.'],

@@ -40,31 +40,61 @@ export function conninfoValue(value: string): string {
   return `'${value.replace(/[\\']/g, '\\$&')}'`;
 }
 
-/** A libpq connection string that verifies the server against the system CA bundle. */
-export function conninfo(target: SqlTarget, options: { rootCert?: string | null } = {}): string {
-  const rootCert = options.rootCert === undefined ? SYSTEM_CA_BUNDLE : options.rootCert;
+/**
+ * `host=... dbname=... user=... sslmode=verify-full`: the server is verified against the CA bundle in
+ * `PGSSLROOTCERT` (see `PSQL_CA`). The port is left to libpq's default (5432, Azure's) unless it is
+ * another, so `PGPORT` and `PGHOSTADDR` can send the connection through a tunnel while TLS still
+ * checks the server's name.
+ */
+export function conninfo(target: SqlTarget): string {
   const pairs: [string, string][] = [
     ['host', target.host],
-    ['port', String(target.port)],
+    ...(target.port === 5432 ? [] : ([['port', String(target.port)]] as [string, string][])),
     ['dbname', target.database],
     ['user', target.user],
     ['sslmode', 'verify-full'],
-    ...(rootCert ? ([['sslrootcert', rootCert]] as [string, string][]) : []),
+    ['connect_timeout', '15'],
   ];
   return pairs.map(([key, value]) => `${key}=${conninfoValue(value)}`).join(' ');
 }
 
-/** `PGPASSWORD="$(az account get-access-token ...)" psql -v ON_ERROR_STOP=1 -c '<sql>' '<conninfo>'`. */
-export function psqlCommand(target: SqlTarget, sql: string): string {
-  // Options first, the connection string last, as psql's usage line has them.
-  return `PGPASSWORD="$(${commandLine(OSS_RDBMS_TOKEN_ARGV)})" ${commandLine([
+/**
+ * The CA bundle psql verifies the server with, unless the person set `PGSSLROOTCERT`: Debian's and
+ * Ubuntu's system bundle, which every psql version reads (libpq 16's `sslrootcert=system` is not known
+ * to psql 15, Debian 12's).
+ */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, printed as is
+export const PSQL_CA = `PGSSLROOTCERT="\${PGSSLROOTCERT:-${SYSTEM_CA_BUNDLE}}"`;
+
+/**
+ * psql's argv: stop at the first error, one transaction, `sql` as `-c`'s one word (or none for a
+ * script on stdin), the connection string last, as psql's usage line has them (a getopt without
+ * permutation stops at the first operand).
+ */
+export function psqlArgv(target: SqlTarget, sql?: string): string[] {
+  return [
     'psql',
+    '-X',
     '-v',
     'ON_ERROR_STOP=1',
-    '-c',
-    sql,
+    '--single-transaction',
+    ...(sql === undefined ? [] : ['-c', sql]),
     conninfo(target),
-  ])}`;
+  ];
+}
+
+/**
+ * A psql line a person pastes. An Entra admin signs in with a token az prints when the line runs
+ * (`PGPASSWORD`, never argv); an owner signs in with its password, which psql asks for (or reads
+ * from `PGPASSWORD`).
+ */
+export function psqlCommand(
+  target: SqlTarget,
+  sql: string,
+  signIn: 'entra-admin' | 'password' = 'entra-admin',
+): string {
+  const token = signIn === 'entra-admin' ? `PGPASSWORD="$(${commandLine(OSS_RDBMS_TOKEN_ARGV)})" ` : '';
+  return `${PSQL_CA} ${token}${commandLine(psqlArgv(target, sql))}`;
 }
 
 /**

@@ -57,18 +57,19 @@ export function formatElapsed(ms: number): string {
  */
 export function closingLinesOf(result: SetupResult, plan: readonly PlannedStepView[] = []): string[] {
   const lines: string[] = [];
-  const handedOff = result.handedOff.map(
-    (h) => `Handed off: ${h.title}: ${h.summary}. Run ${h.scriptPath} from inside the network.`,
-  );
-  if (result.status === 'succeeded') {
+  const handedOff = result.handedOff.map((h) => `Handed off: ${h.title}: ${h.summary}.`);
+  if (result.status === 'succeeded' || result.status === 'handed-off') {
+    // Checks change nothing; a step handed off without a script (a check waiting for one) neither.
     const readOnly = new Set(plan.filter((view) => view.readOnly).map((view) => view.id));
     const changed = result.steps.filter(
-      (s) => (s.outcome === 'applied' || s.outcome === 'handed-off') && !readOnly.has(s.id),
+      (s) =>
+        !readOnly.has(s.id) &&
+        (s.outcome === 'applied' || (s.outcome === 'handed-off' && s.scriptPath !== null)),
     ).length;
     const made = `${changed} change${changed === 1 ? '' : 's'} made (run ${result.runId})`;
     lines.push(
-      result.handedOff.length > 0
-        ? `Not finished: ${made}; ${result.handedOff.length} handed off to run inside the network.`
+      result.status === 'handed-off'
+        ? `Not finished: ${made}; ${result.handedOff.length} handed off to a script, so the run is not done.`
         : changed === 0
           ? 'Done: everything was already in place; nothing was changed.'
           : `Done: ${made}.`,
@@ -95,7 +96,7 @@ export function leftToDoLines(result: SetupResult, resume: string | undefined): 
   if (!result.handedOff?.length) return [];
   const lines = ['Left to do:'];
   for (const step of result.handedOff) lines.push(`  ${step.title}: written to ${step.scriptPath}`);
-  lines.push("Finish it from a machine inside the server's network, either way:");
+  lines.push('Finish it either way, where and as whom the hand-off above says:');
   if (resume) lines.push(`  ${resume}`);
   for (const step of result.handedOff) lines.push(`  ${commandLine(['sh', step.scriptPath])}`);
   return lines;

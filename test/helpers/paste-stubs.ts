@@ -22,8 +22,8 @@ export interface StubCall {
   /** The arguments after the program name. */
   argv: string[];
   stdin: string;
-  /** PGPASSWORD and MYSQL_PWD as the program saw them (undefined when unset). */
-  env: { PGPASSWORD?: string; MYSQL_PWD?: string };
+  /** PGPASSWORD, MYSQL_PWD and PGSSLROOTCERT as the program saw them (undefined when unset). */
+  env: { PGPASSWORD?: string; MYSQL_PWD?: string; PGSSLROOTCERT?: string };
 }
 
 /** What pasting one line did. */
@@ -40,7 +40,7 @@ const STUB = `#!/bin/sh
 id=$$
 echo "$id" >> "$STUB_LOG/seq"
 printf '%s\\0' "\${0##*/}" "$@" > "$STUB_LOG/$id.argv"
-printf '%s\\0' "\${PGPASSWORD-<unset>}" "\${MYSQL_PWD-<unset>}" > "$STUB_LOG/$id.env"
+printf '%s\\0' "\${PGPASSWORD-<unset>}" "\${MYSQL_PWD-<unset>}" "\${PGSSLROOTCERT-<unset>}" > "$STUB_LOG/$id.env"
 /bin/cat > "$STUB_LOG/$id.stdin"
 if [ "\${0##*/}" = az ] && [ "\${1-}" = account ] && [ "\${2-}" = get-access-token ]; then
   printf '%s\\n' "$STUB_TOKEN"
@@ -91,7 +91,7 @@ function runShell(args: string[]): PasteResult {
     const words = readFileSync(path.join(log, `${id}.argv`), 'utf8')
       .split('\0')
       .slice(0, -1);
-    const [pg, my] = readFileSync(path.join(log, `${id}.env`), 'utf8').split('\0');
+    const [pg, my, ca] = readFileSync(path.join(log, `${id}.env`), 'utf8').split('\0');
     return {
       program: words[0]!,
       argv: words.slice(1),
@@ -99,6 +99,7 @@ function runShell(args: string[]): PasteResult {
       env: {
         ...(pg !== '<unset>' ? { PGPASSWORD: pg } : {}),
         ...(my !== '<unset>' ? { MYSQL_PWD: my } : {}),
+        ...(ca !== '<unset>' ? { PGSSLROOTCERT: ca } : {}),
       },
     };
   });

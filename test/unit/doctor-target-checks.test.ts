@@ -199,6 +199,8 @@ test('--server NAME finds the PostgreSQL server by listing, and hands ServerFact
     privateEndpoints: [],
     authConfig: { activeDirectoryAuth: 'Enabled', passwordAuth: 'Enabled' },
     serverIdentities: [],
+    // The password admin, who owns the databases made through ARM (docs/setup-postgres.md).
+    administratorLogin: 'pgadmin',
     database: { name: NAMES.database, exists: true },
   });
   assert.equal(run.byId['network-path']?.status, 'pass', text(run.byId['network-path']));

@@ -24,17 +24,13 @@ import { manualAppIdentity } from '../../source/setup/postgres/app-identity.ts';
 import { manualAppSettings } from '../../source/setup/postgres/app-settings.ts';
 import {
   manualDatabaseRole,
-  handOffScript as postgresHandOff,
+  networkHandOff as postgresHandOff,
+  type RoleRecord,
 } from '../../source/setup/postgres/database-role.ts';
 import { manualEntraAdmin as manualPgAdmin } from '../../source/setup/postgres/entra-admin.ts';
 import { manualEntraAuth } from '../../source/setup/postgres/entra-auth.ts';
 import { manualFirewallTemp as manualPgRule } from '../../source/setup/postgres/firewall-temp.ts';
-import {
-  createPrincipalSql,
-  dropRoleSql,
-  grantSql,
-  revokeSql,
-} from '../../source/setup/postgres/role-sql.ts';
+import { createPrincipalSql, dropRoleSql, revokeGivenSql } from '../../source/setup/postgres/role-sql.ts';
 import { manualServiceConnector } from '../../source/setup/postgres/service-connector.ts';
 import { resumeCommandOf } from '../../source/setup/resume.ts';
 import { manualSqlDatabaseUser } from '../../source/setup/sql/database-user.ts';
@@ -371,23 +367,32 @@ test('manual undo of app identity, Entra auth and admins, firewall rules, links 
     });
 });
 
+/** A role record as the journal holds it for a run that created the role and gave nothing yet. */
+function roleRecord(h: string, fqdn: string, port: number): RoleRecord {
+  return {
+    server: ids(h).pg,
+    serverName: h,
+    fqdn,
+    port,
+    signedInUser: h,
+    role: h,
+    objectId: OBJECT_ID,
+    database: h,
+    created: true,
+    replacedObjectId: null,
+    granted: [],
+    handedOff: [],
+    createdByScript: false,
+    databaseOwner: null,
+  };
+}
+
 test('manual SQL for PostgreSQL: the token through PGPASSWORD, the names quoted for libpq and for SQL', () => {
   for (const h of HOSTILE) {
-    const record = {
-      server: ids(h).pg,
-      serverName: h,
-      fqdn: 'pg-orders.postgres.database.azure.com',
-      port: 5432,
-      signedInUser: h,
-      role: h,
-      objectId: OBJECT_ID,
-      database: h,
-      created: true,
-      replacedObjectId: null,
-    };
+    const record = roleRecord(h, 'pg-orders.postgres.database.azure.com', 5432);
     const [revoke, drop] = manualDatabaseRole(record);
     for (const [line, database, sql] of [
-      [revoke!, h, revokeSql(h, h).join('; ')],
+      [revoke!, h, revokeGivenSql(h)],
       [drop!, 'postgres', dropRoleSql(h)],
     ] as const) {
       const calls = paste(line);
@@ -397,17 +402,19 @@ test('manual SQL for PostgreSQL: the token through PGPASSWORD, the names quoted 
       assert.deepEqual([token!.program, ...token!.argv], TOKEN_CALL);
       assert.equal(psql!.program, 'psql');
       assert.equal(psql!.env.PGPASSWORD, STUB_TOKEN, 'psql gets the token from the environment');
+      assert.equal(psql!.env.PGSSLROOTCERT, '/etc/ssl/certs/ca-certificates.crt', 'TLS verified');
       assert.ok(!psql!.argv.some((word) => word.includes(STUB_TOKEN)), 'never in argv');
       const conn = psql!.argv.at(-1);
-      assert.deepEqual(psql!.argv.slice(0, -1), ['-v', 'ON_ERROR_STOP=1', '-c', sql]);
-      assert.ok(sql.includes(`"${h.replace(/"/g, '""')}"`), 'the role is a quoted PostgreSQL identifier');
+      assert.deepEqual(psql!.argv.slice(0, -1), [
+        ...['-X', '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-c', sql],
+      ]);
+      assert.ok(sql.includes(`"${h.replace(/"/g, '""')}"`) || sql.includes(`'${h.replace(/'/g, "''")}'`));
       assert.deepEqual(parseConninfo(conn!), {
         host: record.fqdn,
-        port: '5432',
         dbname: database,
         user: h,
         sslmode: 'verify-full',
-        sslrootcert: '/etc/ssl/certs/ca-certificates.crt',
+        connect_timeout: '15',
       });
     }
   }
@@ -510,32 +517,36 @@ test('hand-off scripts run the clients with exactly the names, the SQL on stdin,
       continue;
     }
     await postgresHandOff(pgInput, RUN_ID, pgRecord);
-    const pg = runScript(path.join(dir, `sc-doctor-${RUN_ID}-postgres.sh`));
+    const script = path.join(dir, `sc-doctor-${RUN_ID}-postgres.sh`);
+    // The SQL each psql must get on stdin: the script's here-documents, byte for byte.
+    const bodies = readFileSync(script, 'utf8')
+      .split("<<'SC_DOCTOR_SQL'\n")
+      .slice(1)
+      .map((part) => part.slice(0, part.indexOf('SC_DOCTOR_SQL\n')));
+    const pg = runScript(script);
     assert.equal(pg.status, 0, pg.stderr);
     assert.deepEqual(pg.leftovers, []);
     const [token, create, grant] = pg.calls;
     assert.deepEqual([token!.program, ...token!.argv], TOKEN_CALL);
-    for (const [call, database, sql] of [
-      [create!, 'postgres', `${createPrincipalSql(h, OBJECT_ID)};\n`],
-      [
-        grant!,
-        h,
-        grantSql(h, h, 'least')
-          .map((s) => `${s};\n`)
-          .join(''),
-      ],
+    assert.equal(create!.stdin, `${createPrincipalSql(h, OBJECT_ID)};\n`);
+    assert.equal(grant!.stdin, bodies[1]);
+    assert.match(grant!.stdin, /^GRANT /);
+    assert.ok(grant!.stdin.includes(`"${h.replace(/"/g, '""')}"`), 'the role is a quoted identifier');
+    for (const [call, database, signIn] of [
+      [create!, 'postgres', 'token'],
+      [grant!, h, 'password'],
     ] as const) {
       assert.equal(call.program, 'psql');
-      assert.deepEqual(call.argv.slice(0, 2), ['-v', 'ON_ERROR_STOP=1']);
-      assert.deepEqual(parseConninfo(call.argv[2]!), {
+      assert.deepEqual(call.argv.slice(0, -1), ['-X', '-v', 'ON_ERROR_STOP=1', '--single-transaction']);
+      assert.deepEqual(parseConninfo(call.argv.at(-1)!), {
         host: 'srv.example.test',
-        port: '5432',
         dbname: database,
         user: h,
         sslmode: 'verify-full',
+        connect_timeout: '15',
       });
-      assert.equal(call.stdin, sql);
-      assert.equal(call.env.PGPASSWORD, STUB_TOKEN);
+      // The Entra admin's part signs in with az's token; the owner's asks psql for its password.
+      assert.equal(call.env.PGPASSWORD, signIn === 'token' ? STUB_TOKEN : undefined);
       assert.ok(!call.argv.some((word) => word.includes(STUB_TOKEN)));
     }
 
@@ -861,18 +872,7 @@ test("the real psql reads the printed connection string as one: libpq's quoting 
   chmodSync(path.join(bin, 'az'), 0o755);
   const { spawnSync } = await import('node:child_process');
   for (const h of HOSTILE) {
-    const [line] = manualDatabaseRole({
-      server: ids(h).pg,
-      serverName: h,
-      fqdn: '127.0.0.1',
-      port,
-      signedInUser: h,
-      role: h,
-      objectId: OBJECT_ID,
-      database: h,
-      created: true,
-      replacedObjectId: null,
-    });
+    const [line] = manualDatabaseRole(roleRecord(h, '127.0.0.1', port));
     const result = spawnSync('/bin/sh', ['-c', line!], {
       env: { PATH: bin, HOME: bin },
       encoding: 'utf8',

@@ -40,7 +40,7 @@ export interface PostgresSetupInput {
   /** This machine's public IP when the doctor found it (for the temporary firewall rule). */
   publicIp?: string;
   connectTo?: ConnectToMap;
-  /** Where the psql hand-off script goes when the server is reachable only from its network. */
+  /** Where a psql hand-off script goes (for someone inside the network, or for the database owner). */
   handOffDir?: string;
   grants: 'least' | 'owner';
   /** The doctor's network-path verdict; `private-network` hands the database statements off. */

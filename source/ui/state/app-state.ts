@@ -96,7 +96,9 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       const setup = setupReducer(state.setup, action);
       const { outcome } = action;
       const showDone =
-        outcome.kind === 'refused' || (outcome.kind === 'ran' && outcome.result.status === 'succeeded');
+        outcome.kind === 'refused' ||
+        (outcome.kind === 'ran' &&
+          (outcome.result.status === 'succeeded' || outcome.result.status === 'handed-off'));
       // Backing out of the plan goes back to the doctor's results.
       const screens =
         outcome.kind === 'declined' ? state.screens.filter((name) => name !== 'plan') : state.screens;
