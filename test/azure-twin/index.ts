@@ -308,6 +308,22 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   );
   const sqlCatalog = emptyCatalog();
   let tds: TdsStandIn | undefined;
+  const stopListeners = async () => {
+    lro.close();
+    server.closeAllConnections();
+    await new Promise<void>((done) => server.close(() => done()));
+    await msi.close();
+    await entra.close();
+  };
+  // Databases asked for that cannot start end the twin: what started so far stops (an open listener
+  // would keep the caller's process alive for ever) and the caller gets the reason.
+  const failed = async (error: unknown): Promise<never> => {
+    await databasesHandle?.close().catch(() => {});
+    await tds?.close().catch(() => {});
+    await stopListeners();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  };
   if (engines.has('sql')) {
     tds = await startTdsStandIn({
       store,
@@ -317,7 +333,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       sqlAudience: SQL_AUDIENCE,
       now: () => clock.nowSeconds(),
       tls: { cert: serverCert.cert, key: serverCert.key },
-    });
+    }).catch(failed);
   }
   if (engines.has('postgres') || engines.has('mysql')) {
     const modulePath = new URL('../servers/databases.ts', import.meta.url).href;
@@ -326,7 +342,6 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
         opts: unknown,
       ): Promise<{ hooks: DatabaseHooks; endpoints: Twin['databaseEndpoints']; close(): Promise<void> }>;
     };
-    // The SQL stand-in is already up: stop it if the real servers cannot start.
     const attached = await attachDatabases({
       engines: [...engines].filter((engine) => engine !== 'sql'),
       tokenConfig,
@@ -337,13 +352,10 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       now: () => clock.nowSeconds(),
       // The databases read ARM (this store and world) on every login attempt.
       arm: { store, world },
-    }).catch(async (error: unknown) => {
-      await tds?.close();
-      throw error;
-    });
+    }).catch(failed);
     context.databases = attached.hooks;
     databasesHandle = attached;
-    await replaySeedIntoDatabases(store, world, attached.hooks);
+    await replaySeedIntoDatabases(store, world, attached.hooks).catch(failed);
     databaseEndpoints = attached.endpoints;
   }
 
@@ -414,11 +426,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     sqlCatalog,
     state,
     close: async () => {
-      lro.close();
-      server.closeAllConnections();
-      await new Promise<void>((done) => server.close(() => done()));
-      await msi.close();
-      await entra.close();
+      await stopListeners();
       await databasesHandle?.close();
       await tds?.close();
       await rm(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 /**
- * `npm run twin [-- scenario] [--no-databases] [--latency=MS] [--lro-delay=MS]`: starts the local Azure twin, writes `.twin/env` for a
+ * `npm run twin [-- scenario] [--no-databases] [--latency=MS] [--lro-delay=MS] [--help]`: starts the local Azure twin, writes `.twin/env` for a
  * developer's shell to `source` (stand-in az on PATH, CA bundle) and `.twin/app-env` with what an app
  * running on orders-api would see (its managed-identity endpoint), and stays up until Ctrl-C.
  * The two are kept apart on purpose: a developer's shell is no App Service box. With IDENTITY_ENDPOINT
@@ -8,13 +8,15 @@
  * identity header live only in those files (mode 0600).
  * `--latency` delays every ARM/Graph answer and `--lro-delay` makes each long-running operation run
  * that long, so a server's `Updating` state and the polling show up from outside; both can be changed
- * later with `POST /_twin/latency`.
+ * later with `POST /_twin/latency`. Databases that cannot start end the run with exit 1 and the reason
+ * (`--no-databases` is how to ask for a twin without them), never a twin quietly missing them.
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AZ_BIN_DIR, startTwin, type Twin } from './index.ts';
 import { scenarioNames } from './scenarios.ts';
+import { KNOWN_FLAGS, twinHelp } from './twin-help.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const envFile = process.env.TWIN_ENV_FILE ?? join(root, '.twin', 'env');
@@ -61,26 +63,52 @@ function millis(args: string[], flag: string): number {
   return value;
 }
 
+/** Exits 2 naming the first argument that is no flag of the twin's, or a second scenario. */
+function checkArguments(args: string[]): void {
+  const unknown = args.find((a) => a.startsWith('-') && !KNOWN_FLAGS.includes(a.split('=')[0]!));
+  const scenarios = args.filter((a) => !a.startsWith('-'));
+  const problem = unknown
+    ? `unknown option '${unknown}'`
+    : scenarios.length > 1
+      ? `one scenario at a time (got ${scenarios.join(', ')})`
+      : undefined;
+  if (!problem) return;
+  process.stderr.write(`twin: ${problem}. See: npm run twin -- --help\n`);
+  process.exit(2);
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(twinHelp(process.stdout.columns));
+    return;
+  }
+  checkArguments(args);
   const scenario = args.find((a) => !a.startsWith('-')) ?? 'healthy';
   if (!scenarioNames().includes(scenario)) {
-    process.stderr.write(`Unknown scenario '${scenario}'. Known: ${scenarioNames().join(', ')}\n`);
+    process.stderr.write(
+      `twin: unknown scenario '${scenario}'. Known: ${scenarioNames().join(', ')}\n` +
+        'Each is described by: npm run twin -- --help\n',
+    );
     process.exit(2);
   }
-  let databases = !args.includes('--no-databases');
+  const databases = !args.includes('--no-databases');
   const latencyMs = millis(args, '--latency');
   const lroDelayMs = millis(args, '--lro-delay');
   let twin: Twin;
   try {
     twin = await startTwin({ scenario, databases, latencyMs, lroDelayMs });
   } catch (error) {
-    if (!databases) throw error;
+    // Asked for databases (the default) and they cannot start: say so and stop, rather than run a
+    // twin whose servers refuse every login.
+    const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(
-      `twin: database servers unavailable (${(error as Error).message.split('\n')[0]}); ARM and Graph only.\n`,
+      databases
+        ? `twin: the database servers did not start: ${message}\n` +
+            `To run ARM and Graph without them: npm run twin -- ${scenario} --no-databases\n`
+        : `twin: did not start: ${message}\n`,
     );
-    databases = false;
-    twin = await startTwin({ scenario, databases, latencyMs, lroDelayMs });
+    process.exit(1);
   }
 
   const mapping = connectTo(twin);
