@@ -11,6 +11,8 @@
 set -eu
 root=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
 cd "$root"
+# A Node >= 22 (test.sh has put one first on PATH; `npm run test:only` on a Node 20 machine has not).
+PATH="$(sh scripts/ensure-node.sh):$PATH"; export PATH
 [ "$#" -gt 0 ] || set -- "test/**/*.test.ts" "test/**/*.test.tsx"
 exec node --import tsx --import ./test/helpers/file-bound.ts --test --test-concurrency=3 \
   --test-timeout=180000 --test-force-exit "$@"
