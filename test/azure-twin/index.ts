@@ -21,6 +21,7 @@ import type {
   TwinContext,
   World,
 } from './api.ts';
+import { startTwinDnsServer } from './dns-server.ts';
 import { armCoreRoutes } from './framework/arm-core.ts';
 import {
   ARM_AUDIENCE,
@@ -145,6 +146,11 @@ export interface Twin {
   faults: FaultInjector;
   clock: TwinClock;
   context: TwinContext;
+  /**
+   * `127.0.0.1:PORT` of the twin's DNS server (dns-server.ts): its database host names as a machine
+   * on the internet sees them. `env()` hands it to sc-doctor as SC_DOCTOR_DNS_SERVER.
+   */
+  dnsServer: string;
   /** Database endpoints when started with `databases: true`. */
   databaseEndpoints: {
     postgres?: { host: string; port: number };
@@ -299,6 +305,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     },
   });
   await entra.listen();
+  const dnsServer = await startTwinDnsServer({ store });
   const defaultApp = `/subscriptions/${world.defaultSubscriptionId}/resourceGroups/rg-orders/providers/Microsoft.Web/sites/orders-api`;
 
   let databasesHandle: { close(): Promise<void> } | undefined;
@@ -314,6 +321,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     await new Promise<void>((done) => server.close(() => done()));
     await msi.close();
     await entra.close();
+    await dnsServer.close();
   };
   // Databases asked for that cannot start end the twin: what started so far stops (an open listener
   // would keep the caller's process alive for ever) and the caller gets the reason.
@@ -400,6 +408,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
         AZ_TWIN_KEY: adminKey,
         AZ_TWIN_CA: caPath,
         NODE_EXTRA_CA_CERTS: caBundlePath,
+        SC_DOCTOR_DNS_SERVER: dnsServer.address,
       };
       for (const [key, value] of Object.entries(extra)) {
         if (value === undefined) delete env[key];
@@ -422,6 +431,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     faults,
     clock,
     context,
+    dnsServer: dnsServer.address,
     databaseEndpoints,
     sqlCatalog,
     state,

@@ -14,6 +14,8 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../servers/instance-dirs.ts';
+import { resolveInTwin } from './dns.ts';
 import { AZ_BIN_DIR, startTwin, type Twin } from './index.ts';
 import { scenarioNames } from './scenarios.ts';
 import { KNOWN_FLAGS, twinHelp } from './twin-help.ts';
@@ -32,21 +34,36 @@ function quote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** `host:port=127.0.0.1:port` pairs: where each seeded server's Azure host name is really served. */
-function connectTo(twin: Twin): string {
+/**
+ * `host:port=127.0.0.1:port` pairs: where each server a machine on the internet can reach is really
+ * served (the twin's databases listen on their own ports, not Azure's). A server only reachable from
+ * inside a network (VNet-integrated, or public access off) gets no pair: sc-doctor asks the twin's DNS
+ * server about it (SC_DOCTOR_DNS_SERVER) and gets the answer a machine outside that network gets.
+ * Without databases, the servers map to `closed`, a port where nothing listens. `everyServer` maps the
+ * private ones too: for .twin/app-env, sc-doctor run as the app, which lives in the servers' network.
+ */
+function connectTo(twin: Twin, closed: number | undefined, everyServer = false): string {
   const pairs: string[] = [];
+  const engines = [
+    { type: /DBforPostgreSQL\/flexibleServers$/i, port: 5432, endpoint: twin.databaseEndpoints.postgres },
+    { type: /DBforMySQL\/flexibleServers$/i, port: 3306, endpoint: twin.databaseEndpoints.mysql },
+    { type: /Microsoft\.Sql\/servers$/i, port: 1433, endpoint: twin.databaseEndpoints.sql },
+  ];
   for (const resource of twin.store.all()) {
-    const fqdn = (resource.properties as { fullyQualifiedDomainName?: string } | undefined)
-      ?.fullyQualifiedDomainName;
-    if (!fqdn) continue;
-    const pg = /DBforPostgreSQL\/flexibleServers$/i.test(resource.type)
-      ? twin.databaseEndpoints.postgres
-      : undefined;
-    const my = /DBforMySQL\/flexibleServers$/i.test(resource.type) ? twin.databaseEndpoints.mysql : undefined;
-    const sql = /Microsoft\.Sql\/servers$/i.test(resource.type) ? twin.databaseEndpoints.sql : undefined;
-    if (pg) pairs.push(`${fqdn}:5432=${pg.host}:${pg.port}`);
-    if (my) pairs.push(`${fqdn}:3306=${my.host}:${my.port}`);
-    if (sql) pairs.push(`${fqdn}:1433=${sql.host}:${sql.port}`);
+    const properties = (resource.properties ?? {}) as {
+      fullyQualifiedDomainName?: string;
+      publicNetworkAccess?: string;
+      network?: { publicNetworkAccess?: string };
+    };
+    const fqdn = properties.fullyQualifiedDomainName;
+    const engine = engines.find((e) => e.type.test(resource.type));
+    if (!fqdn || !engine) continue;
+    const publicAccess = properties.network?.publicNetworkAccess ?? properties.publicNetworkAccess;
+    const answer = resolveInTwin(twin, fqdn);
+    const outsideReaches = !!answer?.addresses.length && publicAccess?.toLowerCase() !== 'disabled';
+    if (!outsideReaches && !everyServer) continue;
+    const to = engine.endpoint ?? (closed ? { host: '127.0.0.1', port: closed } : undefined);
+    if (to) pairs.push(`${fqdn}:${engine.port}=${to.host}:${to.port}`);
   }
   return pairs.join(',');
 }
@@ -111,7 +128,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const mapping = connectTo(twin);
+  // A port that was free a moment ago: connections to it are refused, as to a server with no database.
+  const closed = databases ? undefined : await freePort();
+  const mapping = connectTo(twin, closed);
+  const appMapping = connectTo(twin, closed, true);
   const msi = twin.msiFor(
     `/subscriptions/${twin.world.defaultSubscriptionId}/resourceGroups/rg-orders/providers/Microsoft.Web/sites/orders-api`,
   );
@@ -123,6 +143,8 @@ async function main(): Promise<void> {
     `export AZ_TWIN_CA=${quote(twin.caPath)}`,
     `export NODE_EXTRA_CA_CERTS=${quote(twin.caBundlePath)}`,
     ...(mapping ? [`export SC_DOCTOR_CONNECT_TO=${quote(mapping)}`] : []),
+    // The twin's host names are answered by the twin: never asked of this machine's DNS.
+    `export SC_DOCTOR_DNS_SERVER=${quote(twin.dnsServer)}`,
     // The address the twin's databases see this machine connect from: stated, so the firewall check
     // never asks a public echo service while you try sc-doctor against the twin.
     `export SC_DOCTOR_PUBLIC_IP=${quote(twin.world.clientIp ?? '127.0.0.1')}`,
@@ -132,7 +154,7 @@ async function main(): Promise<void> {
     `export NODE_EXTRA_CA_CERTS=${quote(twin.caBundlePath)}`,
     `export IDENTITY_ENDPOINT=${quote(msi.IDENTITY_ENDPOINT)}`,
     `export IDENTITY_HEADER=${quote(msi.IDENTITY_HEADER)}`,
-    ...(mapping ? [`export SC_DOCTOR_CONNECT_TO=${quote(mapping)}`] : []),
+    ...(appMapping ? [`export SC_DOCTOR_CONNECT_TO=${quote(appMapping)}`] : []),
   ];
   await mkdir(dirname(envFile), { recursive: true });
   await writeAtomically(appEnvFile, appLines);
