@@ -11,7 +11,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { repoRoot, tempDir } from '../helpers/build.ts';
+import { builtCli, repoRoot, tempDir } from '../helpers/build.ts';
 import { alive, runInGroup, spawnGroup } from '../helpers/processes.ts';
 import { scenarioNames } from './scenarios.ts';
 
@@ -152,6 +152,55 @@ test('npm run twin with an unknown option or two scenarios exits 2 naming it', a
   }
 });
 
+test('a private scenario through .twin/env: the verdict a machine outside the network gets, DNS from the twin', async () => {
+  const dir = tempDir('sc-doctor-twin-private-');
+  const envFile = join(dir, 'env');
+  const twin = spawnGroup(
+    process.execPath,
+    ['--import', 'tsx', 'test/azure-twin/main.ts', 'vnet-private', '--no-databases'],
+    { cwd: repoRoot, env: { ...process.env, TWIN_ENV_FILE: envFile }, stdio: 'ignore' },
+  );
+  try {
+    await waitFor(envFile);
+    const shellEnv = readFileSync(envFile, 'utf8');
+    assert.match(shellEnv, /export SC_DOCTOR_DNS_SERVER='127\.0\.0\.1:\d+'/);
+    // No tunnel for a server only its network reaches; the public SQL server keeps its mapping.
+    assert.doesNotMatch(shellEnv, /pg-orders\.postgres\.twin\.test:5432=/);
+    assert.match(shellEnv, /sql-orders\.database\.twin\.test:1433=127\.0\.0\.1:\d+/);
+
+    const doctor = [builtCli().cli, 'doctor', '--json', '--server', 'pg-orders', '--database', 'orders'];
+    const target = ['--app', 'orders-api', '-g', 'rg-orders', '--target', 'webapp', '--check-user'];
+    const command = `. '${envFile}' && exec '${process.execPath}' ${[...doctor, ...target].map((a) => `'${a}'`).join(' ')}`;
+    const home = tempDir('sc-doctor-home-');
+    const run = await runInGroup('sh', ['-c', command], {
+      env: { HOME: home, AZURE_CONFIG_DIR: join(home, '.azure'), PATH: '/usr/bin:/bin' },
+      timeoutMs: 60_000,
+    });
+    const checks = JSON.parse(run.stdout).doctor.checks as {
+      id: string;
+      status: string;
+      message: string;
+      details: string[];
+    }[];
+    const byId = Object.fromEntries(checks.map((c) => [c.id, c]));
+    assert.equal(byId['network-path']!.status, 'fail');
+    assert.match(byId['network-path']!.message, /only reachable from inside its network/);
+    // The chain Azure's public DNS gives for a VNet-integrated server, from the twin's DNS server.
+    assert.ok(
+      byId['network-path']!.details.includes(
+        'DNS: pg-orders.postgres.twin.test → pg-orders.private.postgres.twin.test',
+      ),
+      byId['network-path']!.details.join('\n'),
+    );
+    // The login asks the same DNS server, not the machine's resolver, and gets the same answer.
+    assert.deepEqual(byId['database-user']!.details, [
+      'pg-orders.postgres.twin.test does not resolve at SC_DOCTOR_DNS_SERVER (ENOTFOUND)',
+    ]);
+  } finally {
+    await twin.stopGroup();
+  }
+});
+
 /** Whether something accepts TCP connections on 127.0.0.1:port. */
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -192,7 +241,13 @@ test('npm run twin works with only the system Node on PATH, and a SIGTERM to npm
   // The machine the README describes: the system's node and npm (Node 20 there), nothing of ours.
   const npm = spawnGroup('npm', ['run', 'twin', '--', 'healthy'], {
     cwd: repoRoot,
-    env: { HOME: dir, PATH: '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin', TWIN_ENV_FILE: envFile },
+    env: {
+      HOME: dir,
+      PATH: '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin',
+      TWIN_ENV_FILE: envFile,
+      // npm would ask the registry whether it is current: a DNS lookup the suite does not allow.
+      npm_config_update_notifier: 'false',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let printed = '';
