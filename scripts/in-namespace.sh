@@ -1,13 +1,13 @@
 #!/bin/sh
-# `unshare -n sh scripts/in-namespace.sh COMMAND [ARGS]`: runs COMMAND in the network namespace
-# unshare made (only loopback, brought up here) with a DNS sentinel. The script enters a mount
+# `unshare -n sh scripts/in-namespace.sh COMMAND [ARGS]`: runs COMMAND, in the current directory, in
+# the network namespace unshare made (only loopback, brought up here) with a DNS sentinel. The script enters a mount
 # namespace of its own (and checks that it did) and there, and only there, replaces /etc/resolv.conf
 # by one naming 127.0.0.1, where test/helpers/dns-sentinel.ts refuses every question and writes it
 # down. COMMAND's exit status is kept, except that any DNS question asked of the machine's resolver
 # fails the run and is listed: no test may look up a twin host name, or any name, in the machine's DNS.
 set -eu
 root=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
-cd "$root"
+here=$PWD
 ip link set lo up
 # Never touch the machine's own resolv.conf: re-run in a new mount namespace, then make sure this
 # process really is in another one than the caller before mounting anything.
@@ -30,7 +30,7 @@ trap 'rm -rf "$dir"' EXIT
 printf 'nameserver 127.0.0.1\noptions attempts:1 timeout:1\n' >"$dir/resolv.conf"
 mount --bind "$dir/resolv.conf" /etc/resolv.conf
 : >"$dir/queries"
-node --import tsx test/helpers/dns-sentinel.ts "$dir/queries" >"$dir/ready" 2>"$dir/sentinel.log" &
+(cd "$root" && exec node --import tsx test/helpers/dns-sentinel.ts "$dir/queries") >"$dir/ready" 2>"$dir/sentinel.log" &
 sentinel=$!
 waited=0
 until [ -s "$dir/ready" ]; do
@@ -43,6 +43,7 @@ until [ -s "$dir/ready" ]; do
   sleep 0.1
 done
 status=0
+cd "$here"
 "$@" || status=$?
 kill "$sentinel" 2>/dev/null || true
 wait "$sentinel" 2>/dev/null || true
