@@ -6,7 +6,10 @@
  * the file ends with a failure that names it, and its 'exit' hooks stop what it started (process
  * groups, database servers, tmux servers). The timer is unref'd: it never keeps a file alive.
  * A SIGINT or SIGTERM (Ctrl-C on `npm test`) also ends the file through those hooks.
+ * With SC_DOCTOR_TEST_TIMINGS=FILE, each file's wall time, exit code and path are appended to FILE (a
+ * tab-separated line), to see how close the slowest files come to the bound.
  */
+import { appendFileSync } from 'node:fs';
 
 /** Node sets NODE_TEST_CONTEXT in the processes it runs test files in; the runner itself has none. */
 const inTestFile = process.env.NODE_TEST_CONTEXT !== undefined;
@@ -32,6 +35,12 @@ if (inTestFile) {
     process.exit(1);
   }, seconds * 1000);
   timer.unref();
+  const timings = process.env.SC_DOCTOR_TEST_TIMINGS;
+  if (timings) {
+    process.once('exit', (code) => {
+      appendFileSync(timings, `${(performance.now() / 1000).toFixed(1)}\t${code}\t${file}\n`);
+    });
+  }
   for (const [signal, code] of [
     ['SIGINT', 130],
     ['SIGTERM', 143],
