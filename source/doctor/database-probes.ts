@@ -176,7 +176,8 @@ export async function probePostgres(login: ProbeLogin, app: AppSide): Promise<Pr
 
 /** MySQL: the user the settings name exists as an Entra user and holds grants on the database. */
 export async function probeMysql(login: ProbeLogin, app: AppSide): Promise<ProbeFinding> {
-  const [{ default: mysql }, net] = await Promise.all([import('mysql2/promise'), import('node:net')]);
+  const { default: mysql } = await import('mysql2/promise');
+  const net = await import('node:net');
   const socket = net.connect({ host: login.host, port: login.port });
   // A cancelled check must not leave a connection (or a half-open socket) behind it.
   const close = () => socket.destroy();

@@ -50,7 +50,11 @@ export function firewallRefusedIp(message: string): string | undefined {
 
 /** Opens a session or throws a `SqlServerError` carrying the server's first error number. */
 export async function openSqlSession(login: SqlLogin): Promise<SqlSession> {
-  const [{ Connection, Request, TYPES }, net] = await Promise.all([import('tedious'), import('node:net')]);
+  // tedious is CommonJS: only its `default` (module.exports) is there both under Node and in the
+  // bundle, where esbuild cannot know a CommonJS module's named exports (see docs/architecture.md).
+  const { default: tedious } = await import('tedious');
+  const { Connection, Request, TYPES } = tedious;
+  const net = await import('node:net');
   const mapped = login.host !== login.fqdn;
   const connection = new Connection({
     server: login.fqdn,
