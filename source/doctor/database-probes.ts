@@ -4,6 +4,7 @@
  * The drivers are imported only here and only when `--check-user` asks for it: they are heavy.
  * Every statement takes its values as parameters; nothing user-provided is spliced into SQL text.
  */
+import { commonJs } from '../core/commonjs.ts';
 
 /** How to reach and log in to the server. */
 export interface ProbeLogin {
@@ -176,7 +177,7 @@ export async function probePostgres(login: ProbeLogin, app: AppSide): Promise<Pr
 
 /** MySQL: the user the settings name exists as an Entra user and holds grants on the database. */
 export async function probeMysql(login: ProbeLogin, app: AppSide): Promise<ProbeFinding> {
-  const { default: mysql } = await import('mysql2/promise');
+  const mysql = commonJs(await import('mysql2/promise'));
   const net = await import('node:net');
   const socket = net.connect({ host: login.host, port: login.port });
   // A cancelled check must not leave a connection (or a half-open socket) behind it.

@@ -5,6 +5,7 @@
  * imported only when a session is opened: it is heavy and most runs never need it.
  */
 import type { Socket } from 'node:net';
+import { commonJs } from '../core/commonjs.ts';
 
 /** How to reach and log in to one database. */
 export interface SqlLogin {
@@ -50,10 +51,7 @@ export function firewallRefusedIp(message: string): string | undefined {
 
 /** Opens a session or throws a `SqlServerError` carrying the server's first error number. */
 export async function openSqlSession(login: SqlLogin): Promise<SqlSession> {
-  // tedious is CommonJS: only its `default` (module.exports) is there both under Node and in the
-  // bundle, where esbuild cannot know a CommonJS module's named exports (see docs/architecture.md).
-  const { default: tedious } = await import('tedious');
-  const { Connection, Request, TYPES } = tedious;
+  const { Connection, Request, TYPES } = commonJs(await import('tedious'));
   const net = await import('node:net');
   const mapped = login.host !== login.fqdn;
   const connection = new Connection({
