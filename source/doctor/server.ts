@@ -4,7 +4,9 @@
  * under `data.server`. Every failure blocks setup: sc-doctor never creates, starts or picks a server
  * for the user.
  */
+
 import { armError, armGet } from '../azure/arm.ts';
+import { enumIs } from '../azure/enums.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
 import type { ServerFacts } from './facts.ts';
 import { azServerCommand, ENGINE_NAMES, SERVER_API_VERSIONS, serverFactsFrom } from './server-api.ts';
@@ -142,7 +144,7 @@ function verdict(facts: ServerFacts): CheckResult {
   ];
   const group = `--resource-group ${facts.resourceGroup}`;
 
-  if (facts.state === 'Stopped') {
+  if (enumIs(facts.state, 'Stopped')) {
     return {
       status: 'fail',
       message,
@@ -159,7 +161,7 @@ function verdict(facts: ServerFacts): CheckResult {
       data,
     };
   }
-  if (facts.state !== 'Ready') {
+  if (!enumIs(facts.state, 'Ready')) {
     const passing = TRANSITIONAL.has(facts.state);
     return {
       status: 'warn',

@@ -3,6 +3,7 @@
  * authentication as it is. Azure may restart the server for it, so it asks consent unless the doctor
  * already saw it on. Undo puts `authConfig` back exactly.
  */
+import { enumIs } from '../../azure/enums.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../step.ts';
 import { readArm, writeArm } from './azure-calls.ts';
@@ -33,7 +34,7 @@ export function entraAuthStep(input: PostgresSetupInput, services: Services): St
     ...(input.entraAuthEnabled ? {} : { consent: `may restart the server ${server.name}` }),
     async preview(ctx) {
       const auth = await authConfigOf(services, server.id, server.name, ctx.signal).catch(() => undefined);
-      if (auth?.activeDirectoryAuth === 'Enabled')
+      if (enumIs(auth?.activeDirectoryAuth, 'Enabled'))
         return [`Entra authentication is already on for ${server.name}`];
       return [
         `turn on Entra authentication on ${server.name} (password authentication stays ${auth?.passwordAuth ?? 'as it is'})`,
@@ -41,8 +42,9 @@ export function entraAuthStep(input: PostgresSetupInput, services: Services): St
       ];
     },
     async isDone(ctx) {
-      return (
-        (await authConfigOf(services, server.id, server.name, ctx.signal)).activeDirectoryAuth === 'Enabled'
+      return enumIs(
+        (await authConfigOf(services, server.id, server.name, ctx.signal)).activeDirectoryAuth,
+        'Enabled',
       );
     },
     async apply(ctx) {
@@ -97,7 +99,7 @@ async function settledServer(
       ctx.signal,
     );
     const state = (resource?.properties as { state?: string } | undefined)?.state;
-    if (!resource || state !== 'Updating') return resource;
+    if (!resource || !enumIs(state, 'Updating')) return resource;
     ctx.progress('waiting for Azure: the server is Updating');
     await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
     if (ctx.signal.aborted) throw ctx.signal.reason;

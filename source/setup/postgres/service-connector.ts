@@ -3,6 +3,7 @@
  * authenticated ARM pipeline: the npm SDK drops `authInfo.userName`), which writes the app's settings.
  * Undo deletes the linker this run created; Service Connector then removes the settings it wrote.
  */
+import { enumIs } from '../../azure/enums.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../step.ts';
 import { readArm, writeArm } from './azure-calls.ts';
@@ -37,7 +38,7 @@ export function serviceConnectorStep(
   const matches = (found: Record<string, unknown>, role: string) => {
     const props = (found.properties ?? {}) as Record<string, any>;
     return (
-      props.provisioningState === 'Succeeded' &&
+      enumIs(props.provisioningState, 'Succeeded') &&
       props.authInfo?.authType === AUTH_TYPES[input.auth.kind] &&
       props.authInfo?.userName === role &&
       props.clientType === input.clientType &&
