@@ -16,6 +16,8 @@ export interface ArmResponse {
   requestId: string | undefined;
   /** The headers a long-running operation is followed by (`Azure-AsyncOperation`, `Location`, `Retry-After`). */
   headers?: { asyncOperation?: string; location?: string; retryAfter?: string };
+  /** The request this answers: a long-running PUT's result is read again from its own URL. */
+  request?: { method: string; url: string };
 }
 
 /** How writes retry 429 and 5xx answers (the Azure SDK's exponential policy, which honours Retry-After). */
@@ -181,6 +183,7 @@ async function send(
   return {
     status: response.status,
     body,
+    request: { method, url: url.toString() },
     requestId: response.headers.get('x-ms-request-id') ?? undefined,
     headers: {
       ...(asyncOperation ? { asyncOperation } : {}),
@@ -190,11 +193,21 @@ async function send(
   };
 }
 
-/** `{ error: { code, message } }` of an ARM error body, when present. */
+/**
+ * Azure's code and message from an error body, in either envelope Azure answers with: ARM's and most
+ * RPs' `{"error": {"code", "message"}}` (also Microsoft Graph's), or Microsoft.Web's own PascalCase
+ * `{"Code", "Message", "Details": [...]}` (docs/architecture.md, "The ARM client").
+ */
 export function armError(body: unknown): { code: string; message: string } | undefined {
-  const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error;
-  if (!error || typeof error.code !== 'string') return undefined;
-  return { code: error.code, message: typeof error.message === 'string' ? error.message : '' };
+  if (!body || typeof body !== 'object') return undefined;
+  const wrapped = (body as { error?: unknown }).error;
+  if (wrapped && typeof wrapped === 'object') {
+    const { code, message } = wrapped as { code?: unknown; message?: unknown };
+    if (typeof code === 'string') return { code, message: typeof message === 'string' ? message : '' };
+  }
+  const { Code, Message } = body as { Code?: unknown; Message?: unknown };
+  if (typeof Code === 'string') return { code: Code, message: typeof Message === 'string' ? Message : '' };
+  return undefined;
 }
 
 function withTrailingSlash(url: string): string {

@@ -4,6 +4,7 @@
  * The drivers are imported only here and only when `--check-user` asks for it: they are heavy.
  * Every statement takes its values as parameters; nothing user-provided is spliced into SQL text.
  */
+import { commonJs } from '../core/commonjs.ts';
 
 import {
   AZURE_SUPERUSER,
@@ -216,7 +217,8 @@ function setupRemedy(state: GrantState): string {
 
 /** MySQL: the user the settings name exists as an Entra user and holds grants on the database. */
 export async function probeMysql(login: ProbeLogin, app: AppSide): Promise<ProbeFinding> {
-  const [{ default: mysql }, net] = await Promise.all([import('mysql2/promise'), import('node:net')]);
+  const mysql = commonJs(await import('mysql2/promise'));
+  const net = await import('node:net');
   const socket = net.connect({ host: login.host, port: login.port });
   // A cancelled check must not leave a connection (or a half-open socket) behind it.
   const close = () => socket.destroy();

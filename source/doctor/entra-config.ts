@@ -4,7 +4,9 @@
  * PostgreSQL `authConfig` and its admins; MySQL's single admin and the server identity's Graph app
  * roles (without them the server cannot look up Entra users); SQL's admin and Entra-only flag.
  */
+
 import { armError, armGet, graphGet } from '../azure/arm.ts';
+import { enumIn, enumIs } from '../azure/enums.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
 import { type CallerGroups, callerGroups } from './caller-groups.ts';
 import type { ServerFacts } from './facts.ts';
@@ -87,8 +89,8 @@ async function postgres(ctx: CheckContext, server: ServerFacts, caller: Caller):
   // The server's authConfig came with the server check's read; only the admins are asked for here.
   const adminsAnswer = await get(`${server.id}/administrators`, 'administrators');
   const auth = server.authConfig ?? { activeDirectoryAuth: null, passwordAuth: null };
-  const entraOn = auth.activeDirectoryAuth === 'Enabled';
-  const passwordOn = auth.passwordAuth !== 'Disabled';
+  const entraOn = enumIs(auth.activeDirectoryAuth, 'Enabled');
+  const passwordOn = !enumIs(auth.passwordAuth, 'Disabled');
   const authLine = `Entra authentication ${entraOn ? 'on' : 'off'} · password authentication ${passwordOn ? 'on' : 'off'}`;
   if (!entraOn) {
     return {
@@ -357,7 +359,7 @@ async function sql(ctx: CheckContext, server: ServerFacts, caller: Caller): Prom
   // A user or group admin is named by object id, an app or managed identity by its client id.
   const adminType = server.entraAdminType ?? null;
   const groups =
-    admin && !sameId(admin.sid, caller.objectId) && adminType !== 'User' && adminType !== 'Application'
+    admin && !sameId(admin.sid, caller.objectId) && !enumIn(adminType, 'User', 'Application')
       ? await callerGroups(ctx)
       : undefined;
   const throughGroup = !!admin && !!groups?.ok && groups.groups.some((g) => sameId(g.id, admin.sid));
@@ -375,7 +377,7 @@ async function sql(ctx: CheckContext, server: ServerFacts, caller: Caller): Prom
       details: [
         ...lines,
         ...groupLines(groups),
-        ...(admin && adminType === 'Application'
+        ...(admin && enumIs(adminType, 'Application')
           ? [
               `${admin.login} connects as dbo while it is the admin; once replaced it needs a database user of its own (setup creates one for the app's identity).`,
             ]

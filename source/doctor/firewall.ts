@@ -3,7 +3,9 @@
  * ("allow Azure services") is explained for what it is: any Azure-hosted address, not this machine.
  * A missing rule is something setup fixes itself, with a temporary rule it removes afterwards.
  */
+
 import { armError, armList } from '../azure/arm.ts';
+import { enumIs } from '../azure/enums.ts';
 import { connectTarget, formatHostPort } from '../core/connect-to.ts';
 import { ipv4InRange } from '../core/ip.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
@@ -42,7 +44,7 @@ export const firewallCheck: Check = {
     if (!server) return { status: 'skip', message: 'no server facts' };
     if (server.delegatedSubnetId)
       return { status: 'skip', message: 'private access (VNet): firewall rules do not apply' };
-    if (server.publicNetworkAccess === 'Disabled')
+    if (enumIs(server.publicNetworkAccess, 'Disabled'))
       return { status: 'skip', message: 'public access is off: firewall rules do not apply' };
 
     const [listed, ip] = await Promise.all([
@@ -129,7 +131,7 @@ function describe(ctx: CheckContext, server: ServerFacts, firewall: FirewallFact
   // Without a single rule no address gets in over the public endpoint, whatever this machine's is
   // (an approved private endpoint is another way in, which the rules do not govern).
   const noWayIn =
-    firewall.rules.length === 0 && !server.privateEndpoints.some((e) => e.status === 'Approved');
+    firewall.rules.length === 0 && !server.privateEndpoints.some((e) => enumIs(e.status, 'Approved'));
   if (noWayIn) {
     const ipLine = firewall.publicIp
       ? `public IP ${firewall.publicIp} (from ${firewall.publicIpSource})`

@@ -4,7 +4,9 @@
  * private address this machine has no route to is decided without sending anything; anything that
  * cannot be reached is blocking, with what would reach it instead.
  */
+
 import { armGet } from '../azure/arm.ts';
+import { canonicalEnum, enumIs } from '../azure/enums.ts';
 import { formatHostPort } from '../core/connect-to.ts';
 import type { Check, CheckContext, CheckResult, Remediation } from '../core/types.ts';
 import type { PrivateEndpointFacts, ServerFacts } from './facts.ts';
@@ -41,6 +43,9 @@ export const networkPathCheck: Check = {
   },
 };
 
+/** Azure SQL's connection policies, as the spec spells them (Azure answers them in any case). */
+const CONNECTION_TYPES = ['Default', 'Proxy', 'Redirect'] as const;
+
 async function connectionTypeOf(ctx: CheckContext, server: ServerFacts): Promise<string | null> {
   const version = SERVER_API_VERSIONS[server.kind].connectionPolicies;
   if (!version) return null;
@@ -52,7 +57,7 @@ async function connectionTypeOf(ctx: CheckContext, server: ServerFacts): Promise
   );
   const type = (response.body as { properties?: { connectionType?: unknown } } | undefined)?.properties
     ?.connectionType;
-  return response.status === 200 && typeof type === 'string' ? type : null;
+  return response.status === 200 && typeof type === 'string' ? canonicalEnum(type, CONNECTION_TYPES) : null;
 }
 
 function describe(server: ServerFacts, network: NetworkPathFacts): CheckResult {
@@ -60,7 +65,7 @@ function describe(server: ServerFacts, network: NetworkPathFacts): CheckResult {
   const target = `${server.fqdn}:${server.port}`;
   const details = [...accessLines(server), ...dnsLines(network)];
   const endpointFixes = endpointRemediation(server.privateEndpoints);
-  const sqlRedirect = server.kind === 'sql' && network.sqlConnectionType === 'Redirect';
+  const sqlRedirect = server.kind === 'sql' && enumIs(network.sqlConnectionType, 'Redirect');
   if (server.kind === 'sql' && network.sqlConnectionType)
     details.push(sqlPolicyLine(network.sqlConnectionType));
 
@@ -70,7 +75,7 @@ function describe(server: ServerFacts, network: NetworkPathFacts): CheckResult {
       // Only TCP was tried: Azure's gateway takes the connection and its firewall refuses the login
       // later, so "reachable" would contradict a failing Firewall row.
       const message = `${target} port answers${through}`;
-      if (server.publicNetworkAccess !== 'Disabled' && !server.delegatedSubnetId)
+      if (!enumIs(server.publicNetworkAccess, 'Disabled') && !server.delegatedSubnetId)
         details.push('The port answering is TCP only: the Firewall row says whether a login is let in.');
       if (sqlRedirect || endpointFixes) {
         // The row's one line leads with what the warning is about; the port answering is secondary.
@@ -135,7 +140,7 @@ function describe(server: ServerFacts, network: NetworkPathFacts): CheckResult {
     case 'no-dns':
       // A public server's name is in public DNS: when it does not resolve here, this machine's DNS
       // is the problem, and a VPN or jump box into the server's network is the wrong advice.
-      if (server.publicNetworkAccess !== 'Disabled') return unresolved(server, network, details);
+      if (!enumIs(server.publicNetworkAccess, 'Disabled')) return unresolved(server, network, details);
       return unreachable(
         server,
         network,
@@ -211,9 +216,9 @@ function dnsLines(network: NetworkPathFacts): string[] {
 }
 
 function sqlPolicyLine(type: string): string {
-  if (type === 'Redirect')
+  if (enumIs(type, 'Redirect'))
     return 'connection policy Redirect: after the gateway on 1433, clients connect to ports 11000-11999 too';
-  if (type === 'Proxy') return 'connection policy Proxy: everything goes through the gateway on 1433';
+  if (enumIs(type, 'Proxy')) return 'connection policy Proxy: everything goes through the gateway on 1433';
   return 'connection policy Default: Proxy (1433 only) from outside Azure; Redirect (also 11000-11999) inside Azure';
 }
 
@@ -229,7 +234,7 @@ function privateReason(server: ServerFacts, network: NetworkPathFacts): string[]
       `This machine's DNS did not answer (${network.dns.error}); the server is VNet-integrated, so only`,
       'its network (or one peered with it) reaches it anyway.',
     ];
-  if (server.publicNetworkAccess === 'Disabled')
+  if (enumIs(server.publicNetworkAccess, 'Disabled'))
     return [
       'Public access is off, and this machine resolved the public address: it is outside the private network.',
     ];
@@ -238,8 +243,8 @@ function privateReason(server: ServerFacts, network: NetworkPathFacts): string[]
 
 /** Pending and Rejected private endpoint connections, named with their fix. */
 function endpointRemediation(endpoints: PrivateEndpointFacts[]): Remediation | undefined {
-  const pending = endpoints.filter((e) => e.status === 'Pending');
-  const rejected = endpoints.filter((e) => e.status === 'Rejected');
+  const pending = endpoints.filter((e) => enumIs(e.status, 'Pending'));
+  const rejected = endpoints.filter((e) => enumIs(e.status, 'Rejected'));
   if (!pending.length && !rejected.length) return undefined;
   const parts: string[] = [];
   if (pending.length)

@@ -3,6 +3,7 @@
  * address, and a TCP connect bounded by `TCP_CONNECT_TIMEOUT_MS`. A private address without a route
  * is decided without sending anything.
  */
+import { enumIs } from '../azure/enums.ts';
 import { connectTarget } from '../core/connect-to.ts';
 import { type AddressKind, addressKind } from '../core/ip.ts';
 import type { TcpConnectResult } from '../core/services.ts';
@@ -114,7 +115,7 @@ export async function probeServer(ctx: CheckContext, server: ServerFacts): Promi
     const tcp = await connectBounded(ctx, address, server.port);
     return { ...found, route, ...tcpVerdict(tcp) };
   }
-  if (server.publicNetworkAccess === 'Disabled') {
+  if (enumIs(server.publicNetworkAccess, 'Disabled')) {
     // Public access is off, yet this machine got the public address: it is outside every network
     // linked to the private DNS zone, and the public endpoint refuses everyone.
     return { ...found, tcp: 'not-attempted', verdict: 'private-network' };

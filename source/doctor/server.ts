@@ -4,7 +4,9 @@
  * under `data.server`. Every failure blocks setup: sc-doctor never creates, starts or picks a server
  * for the user.
  */
+
 import { armError, armGet } from '../azure/arm.ts';
+import { enumIs } from '../azure/enums.ts';
 import { armIds, databaseNameKind, nameProblem } from '../azure/resource-id.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
 import type { ServerFacts } from './facts.ts';
@@ -150,7 +152,7 @@ function verdict(facts: ServerFacts): CheckResult {
     `${facts.fqdn}:${facts.port}`,
   ];
 
-  if (facts.state === 'Stopped') {
+  if (enumIs(facts.state, 'Stopped')) {
     return {
       status: 'fail',
       message,
@@ -167,7 +169,7 @@ function verdict(facts: ServerFacts): CheckResult {
       data,
     };
   }
-  if (facts.state !== 'Ready') {
+  if (!enumIs(facts.state, 'Ready')) {
     const passing = TRANSITIONAL.has(facts.state);
     return {
       status: 'warn',

@@ -5,6 +5,7 @@
  * add and remove the Entra admin and a temporary firewall rule, read the database, switch on the
  * app's identity, write its settings and create the Service Connector link (and remove it on undo).
  */
+import { enumIs } from '../azure/enums.ts';
 import type { AppFacts, AppKind, DatabaseKind, ServerFacts } from './facts.ts';
 
 /** One action setup needs, and why, in words a user recognises. */
@@ -33,7 +34,7 @@ export function serverActions(kind: DatabaseKind, server?: ServerFacts): NeededA
   const role = kind === 'sql' ? 'SQL Server Contributor' : 'Contributor';
   const writesServer =
     kind === 'postgres'
-      ? server?.authConfig?.activeDirectoryAuth !== 'Enabled'
+      ? !enumIs(server?.authConfig?.activeDirectoryAuth, 'Enabled')
       : kind === 'mysql' && !(server && server.serverIdentities.length > 0);
   const actions: NeededAction[] = [
     { action: `${p}/read`, why: 'read the server', role },

@@ -5,6 +5,7 @@
  * imported only when a session is opened: it is heavy and most runs never need it.
  */
 import type { Socket } from 'node:net';
+import { commonJs } from '../core/commonjs.ts';
 
 /** How to reach and log in to one database. */
 export interface SqlLogin {
@@ -50,7 +51,8 @@ export function firewallRefusedIp(message: string): string | undefined {
 
 /** Opens a session or throws a `SqlServerError` carrying the server's first error number. */
 export async function openSqlSession(login: SqlLogin): Promise<SqlSession> {
-  const [{ Connection, Request, TYPES }, net] = await Promise.all([import('tedious'), import('node:net')]);
+  const { Connection, Request, TYPES } = commonJs(await import('tedious'));
+  const net = await import('node:net');
   const mapped = login.host !== login.fqdn;
   const connection = new Connection({
     server: login.fqdn,

@@ -2,7 +2,9 @@
  * `subscription`: which subscription is in use and where that choice came from, that the signed-in
  * account can see it, that it is Enabled, and that it belongs to the tenant the token is for.
  */
+
 import { armError, armGet, armList } from '../azure/arm.ts';
+import { enumIn, enumIs } from '../azure/enums.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
 import { loginTenantCommand } from './remedy-commands.ts';
 
@@ -160,8 +162,8 @@ async function checkSubscription({ services, signal }: CheckContext): Promise<Ch
       data,
     };
   }
-  if (state === 'Enabled') return { status: 'pass', message, details, data };
-  if (state === 'Warned' || state === 'PastDue') {
+  if (enumIs(state, 'Enabled')) return { status: 'pass', message, details, data };
+  if (enumIn(state, 'Warned', 'PastDue')) {
     return {
       status: 'warn',
       message,

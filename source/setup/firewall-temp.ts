@@ -5,6 +5,7 @@
  * `firewall-temp-remove` at the end of a run that succeeded, and by undo when the run fails or is
  * stopped. Each kind brings how it logs in to tell a refusal, its api-version and its `az` command.
  */
+import { enumIs } from '../azure/enums.ts';
 import { checkedName } from '../azure/resource-id.ts';
 import type { Services } from '../core/services.ts';
 import type { NetworkVerdict } from '../doctor/network-probe.ts';
@@ -95,7 +96,7 @@ export interface TemporaryRuleSpec {
  * firewall rules do not apply.
  */
 export function privateAccess(server: TemporaryRuleSpec['server']): boolean {
-  return server.publicNetworkAccess === 'Disabled' || Boolean(server.delegatedSubnetId);
+  return enumIs(server.publicNetworkAccess, 'Disabled') || Boolean(server.delegatedSubnetId);
 }
 
 /** The step that adds the rule when, and only when, a login is refused by the firewall. */

@@ -252,6 +252,30 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   router.add(...armCoreRoutes(lro), ...providerRegistrationRoutes);
   for (const provider of providers) router.add(...provider.routes);
   router.add(...(options.extraRoutes ?? []));
+  // A finished PUT or PATCH answers its result URL with what a GET of its own URL answers.
+  lro.readResource = async (path, apiVersion, caller) => {
+    const match = router.match('GET', path);
+    if (!match || match === 'method') return undefined;
+    const url = new URL(`${baseUrl}${path}?api-version=${encodeURIComponent(apiVersion)}`);
+    try {
+      return await match.spec.handler(
+        {
+          method: 'GET',
+          url,
+          path,
+          params: match.params,
+          query: url.searchParams,
+          headers: {},
+          body: undefined,
+          apiVersion,
+          caller,
+        },
+        context,
+      );
+    } catch {
+      return undefined;
+    }
+  };
 
   const adminKey = randomBytes(16).toString('hex');
   const cloudFor = () => cloudJson(baseUrl, graphUrl);

@@ -2,7 +2,8 @@
  * Long-running operations of the database RPs as Azure runs them, seen on the wire (raw REST through
  * core-rest-pipeline) and through the official SDK: `Azure-AsyncOperation` names the status resource
  * and `Location` the separate operation-result URL (shapes of `ServersUpdateWithMicrosoftEntraEnabled.json`
- * and `AzureADAdministratorDelete.json`), the result URL answers 202 until done and then 204, operations
+ * and `AzureADAdministratorDelete.json`), the result URL answers 202 until done and then 200 with the
+ * resource a PATCH or PUT changed (204 after a DELETE), operations
  * can end Failed or Canceled (injected through `/_twin/lro-faults`) and `Retry-After` and the latency of
  * requests and operations can be changed over `/_twin/latency` while the twin runs.
  */
@@ -33,7 +34,7 @@ before(async () => {
 afterEach(() => {
   twin.faults.clear();
   twin.faults.lroDelayMs = 0;
-  twin.faults.retryAfterSeconds = 0;
+  twin.faults.retryAfterSeconds = undefined;
 });
 after(() => twin.close());
 
@@ -98,8 +99,34 @@ test('PostgreSQL PATCH: 202 with the status resource and the separate result URL
   assert.equal(pending.headers['retry-after'], '1');
 
   await until(async () => (await send('GET', status)).body.status === 'Succeeded');
+  // Done: the result URL answers 200 with the server, as a GET of the server itself does.
   const done = await send('GET', location);
-  assert.equal(done.status, 204);
+  assert.equal(done.status, 200);
+  assert.deepEqual(done.body, (await send('GET', `${PG}?api-version=2025-08-01`)).body);
+  assert.equal(done.body.properties.authConfig.activeDirectoryAuth, 'Enabled');
+});
+
+test('Retry-After: the whole seconds the operation still runs, so the LRO delay scales it (3 s, then fewer)', async () => {
+  // Azure sends a few seconds; the twin derives them from the operation's duration (fixtures/SOURCES.md).
+  twin.faults.lroDelayMs = 3500;
+  const send = armPipeline(twin);
+  const initial = await send('PATCH', `${PG}?api-version=2025-08-01`, { tags: { retry: 'after' } });
+  assert.equal(initial.status, 202);
+  assert.equal(initial.headers['retry-after'], '3');
+  await new Promise((resolve) => setTimeout(resolve, 1200));
+  const running = await send('GET', initial.headers['azure-asyncoperation']!);
+  assert.equal(running.body.status, 'InProgress');
+  assert.ok(Number(running.headers['retry-after']) <= 2, running.headers['retry-after']);
+  await until(
+    async () => (await send('GET', initial.headers['azure-asyncoperation']!)).body.status === 'Succeeded',
+  );
+  // Fast operations (the tests' default LRO delay of 0) say 0: ask again at once.
+  twin.faults.lroDelayMs = 0;
+  const quick = await send('PATCH', `${PG}?api-version=2025-08-01`, { tags: {} });
+  assert.equal(quick.headers['retry-after'], '0');
+  await until(
+    async () => (await send('GET', quick.headers['azure-asyncoperation']!)).body.status === 'Succeeded',
+  );
 });
 
 test('MySQL admin DELETE: 202 with both headers as AzureADAdministratorDelete.json; result 202 then 204', async () => {
@@ -188,5 +215,9 @@ test('the admin API refuses bad latency and fault bodies', async () => {
   assert.equal((await admin('/_twin/lro-faults', { outcome: 'Failed' })).status, 400);
   assert.equal((await admin('/_twin/lro-faults', { resourceId: PG, outcome: 'Exploded' })).status, 400);
   const set = await admin('/_twin/latency', { lroDelayMs: 5 });
-  assert.deepEqual(await set.json(), { latencyMs: 0, lroDelayMs: 5, retryAfterSeconds: 0 });
+  assert.deepEqual(await set.json(), { latencyMs: 0, lroDelayMs: 5, retryAfterSeconds: null });
+  const fixed = await admin('/_twin/latency', { retryAfterSeconds: 2 });
+  assert.equal(((await fixed.json()) as { retryAfterSeconds: unknown }).retryAfterSeconds, 2);
+  const derived = await admin('/_twin/latency', { retryAfterSeconds: null });
+  assert.equal(((await derived.json()) as { retryAfterSeconds: unknown }).retryAfterSeconds, null);
 });

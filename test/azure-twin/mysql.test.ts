@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import { MySQLManagementFlexibleServerClient } from '@azure/arm-mysql-flexible';
 import { IDS, type Twin } from './index.ts';
 import { seedMysqlServer } from './providers/mysql.ts';
-import type { ArmRest } from './testing/arm-rest.ts';
+import { type ArmRest, armRest } from './testing/arm-rest.ts';
 import { captureBody, exampleBody, sdkError } from './testing/sdk-capture.ts';
 import { assertSameShape } from './testing/shape.ts';
 import { sdkOptions, twinPerFile } from './testing/twin-fixture.ts';
@@ -181,6 +181,28 @@ describe('Microsoft Entra administrator (api-version 2023-12-30)', () => {
     );
     assertSameShape(admin.body, exampleBody('mysql/2023-12-30/AzureADAdministratorGet.json'));
     assert.ok(hookCalls.includes(`set mysql-public dana@${twin.world.tenantDomain} ${IDS.dana}`));
+  });
+
+  test('deleting the admin is refused as Azure refuses it: a Reader 403, an unknown admin name 400; none set is 204', async () => {
+    const path = `${serverPath('mysql-vnet')}/administrators/ActiveDirectory?api-version=${NEW}`;
+    const asReader = armRest(twin.baseUrl, twin.tokens.credential(READER));
+    const denied = await asReader.send('DELETE', path);
+    assert.equal(denied.status, 403);
+    assert.equal(denied.body.error.code, 'AuthorizationFailed');
+    assert.match(denied.body.error.message, /Microsoft\.DBforMySQL\/flexibleServers\/administrators\/delete/);
+    const misnamed = await rest.send(
+      'DELETE',
+      `${serverPath('mysql-vnet')}/administrators/Somebody?api-version=${NEW}`,
+    );
+    assert.equal(misnamed.status, 400);
+    assert.equal(misnamed.body.error.code, 'InvalidParameterValue');
+    assert.ok(twin.store.get(path.split('?')[0]!), 'the admin is still there');
+    // Deleted (long-running, final state via Location); then nothing is left to delete: 204, as
+    // AzureADAdministratorDelete.json allows. The next test sets an admin on this server again.
+    await rest.lro('DELETE', path, undefined, 'location');
+    assert.equal(twin.store.get(path.split('?')[0]!), undefined);
+    const none = await rest.send('DELETE', path);
+    assert.equal(none.status, 204);
   });
 
   test('a second PUT replaces the single admin', async () => {

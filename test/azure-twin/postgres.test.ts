@@ -274,6 +274,25 @@ describe('databases, configurations, private endpoint connections', () => {
     assert.equal((await sdkError(client.databases.get(RG, 'pg-public', 'billing'))).statusCode, 404);
   });
 
+  test('databases: a missing one is 404 ResourceNotFound naming it, server and group; a missing server 404 too', async () => {
+    const missing = await sdkError(client.databases.get(RG, 'pg-public', 'nope'));
+    assert.equal(missing.statusCode, 404);
+    assert.equal(missing.code, 'ResourceNotFound');
+    assert.match(
+      missing.message,
+      /flexibleServers\/pg-public\/databases\/nope' under resource group 'rg-orders'/,
+    );
+    const noServer = await sdkError(client.databases.get(RG, 'pg-missing', 'orders'));
+    assert.equal(noServer.statusCode, 404);
+    assert.match(noServer.message, /pg-missing/);
+    const listed = await sdkError(
+      (async () => {
+        for await (const _ of client.databases.listByServer(RG, 'pg-missing')) void _;
+      })(),
+    );
+    assert.equal(listed.statusCode, 404);
+  });
+
   test('configurations: get and list', async () => {
     const capture = captureBody();
     const config = await client.configurations.get(

@@ -200,7 +200,7 @@ describe('input validation', () => {
     );
   });
 
-  test('app settings values must be strings (400 InvalidRequestContent naming the setting)', async () => {
+  test('app settings values must be strings (Web refuses: 400 InvalidRequestContent naming the setting)', async () => {
     const answer = await dana.send(
       'PUT',
       `${RESOURCE_IDS.webApp}/config/appsettings?api-version=2025-05-01`,
@@ -209,8 +209,12 @@ describe('input validation', () => {
       },
     );
     assert.equal(answer.status, 400);
-    assert.equal(answer.body.error.code, 'InvalidRequestContent');
-    assert.match(answer.body.error.message, /Path 'properties\.PORT'/);
+    // Microsoft.Web's PascalCase envelope (azure-refusals.md §0), not ARM's {"error": ...}.
+    assert.equal(answer.body.error, undefined);
+    assert.equal(answer.body.Code, 'InvalidRequestContent');
+    assert.match(answer.body.Message, /Path 'properties\.PORT'/);
+    assert.deepEqual(Object.keys(answer.body), ['Code', 'Message', 'Target', 'Details', 'Innererror']);
+    assert.equal(answer.body.Details[2].ErrorEntity.Code, 'InvalidRequestContent');
   });
 
   test('PostgreSQL authConfig values are case-checked as the spec enum (Enabled/Disabled)', async () => {

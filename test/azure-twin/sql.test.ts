@@ -104,14 +104,18 @@ describe('servers', () => {
     );
   });
 
-  test('connection policy Default', async () => {
+  test('connection policy Default: connectionType lower-case, as the spec example answers', async () => {
     const capture = captureBody();
     const policy = await client.serverConnectionPolicies.get(RG, 'sql-locked', 'default', capture.options);
-    assert.equal(policy.connectionType, 'Redirect');
-    assertSameShape(capture.body(), exampleBody('sql/2021-05-01-preview/ServerConnectionPoliciesGet.json'));
+    const example = exampleBody('sql/2021-05-01-preview/ServerConnectionPoliciesGet.json') as {
+      properties: { connectionType: string };
+    };
+    assert.equal(example.properties.connectionType, 'redirect');
+    assert.equal(policy.connectionType, example.properties.connectionType);
+    assertSameShape(capture.body(), example);
     assert.equal(
       (await client.serverConnectionPolicies.get(RG, 'sql-open', 'default')).connectionType,
-      'Default',
+      'default',
     );
   });
 

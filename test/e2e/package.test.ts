@@ -4,8 +4,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
+import { startTwin, type Twin } from '../azure-twin/index.ts';
 import { buildInto, repoRoot, runProgram, tempDir } from '../helpers/build.ts';
+import { twinCliEnv } from '../helpers/twin-cli.ts';
+import { catalogueOf, stateOf } from '../setup/sql-helpers.ts';
 
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 let bin: string;
@@ -86,4 +89,48 @@ test('the installed bin runs doctor --json without az: one document, exit 1', as
     'fail',
   );
   assert.equal(document.exitCode, 1);
+});
+
+let twin: Twin | undefined;
+after(async () => {
+  await twin?.close();
+});
+
+test('the installed bin sets up Azure SQL against the twin (tedious from its chunk) and undoes it', async () => {
+  twin = await startTwin({ scenario: 'healthy', databases: ['sql'] });
+  const env = twinCliEnv(twin);
+  const stateBefore = stateOf(twin);
+  const catalogueBefore = catalogueOf(twin);
+  const setup = await runProgram(
+    bin,
+    [
+      'setup',
+      'sql',
+      '--server',
+      'sql-orders',
+      '--database',
+      'orders',
+      '-g',
+      'rg-orders',
+      '-n',
+      'orders-api',
+      '--target',
+      'webapp',
+      '--system-identity',
+      '--client-type',
+      'nodejs',
+      '--yes',
+      '--json',
+    ],
+    env,
+    120_000,
+  );
+  assert.equal(setup.code, 0, setup.stdout + setup.stderr);
+  const document = JSON.parse(setup.stdout);
+  assert.equal(document.setup.status, 'succeeded');
+  assert.notDeepEqual(catalogueOf(twin), catalogueBefore, 'the database user was created');
+  const undo = await runProgram(bin, ['undo', document.setup.runId, '--json'], env, 120_000);
+  assert.equal(undo.code, 0, undo.stdout + undo.stderr);
+  assert.deepEqual(stateOf(twin), stateBefore);
+  assert.deepEqual(catalogueOf(twin), catalogueBefore);
 });

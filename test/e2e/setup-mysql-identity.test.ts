@@ -5,39 +5,20 @@
  * in plain mode, so the run ends with exit 2 naming the flag that answers it, and writes nothing.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { startTwin, type Twin } from '../azure-twin/index.ts';
-import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
-import { builtCli, runProgram, tempDir } from '../helpers/build.ts';
+import { builtCli } from '../helpers/build.ts';
+import { recordWrites, runBuiltCli, twinCliEnv } from '../helpers/twin-cli.ts';
 
 let twin: Twin;
 let env: Record<string, string>;
-const writes: string[] = [];
+let writes: string[] = [];
 
 before(async () => {
   builtCli();
   twin = await startTwin({ scenario: 'mysql-no-identity', databases: ['mysql'] });
-  const home = tempDir('sc-doctor-mysql-identity-home-');
-  const server = twin.store.get(RESOURCE_IDS.mysql)!;
-  const fqdn = (server.properties as { fullyQualifiedDomainName: string }).fullyQualifiedDomainName;
-  const { mysql } = twin.databaseEndpoints;
-  env = {
-    HOME: home,
-    AZURE_CONFIG_DIR: join(home, '.azure'),
-    SC_DOCTOR_CONNECT_TO: `${fqdn}:3306=${mysql!.host}:${mysql!.port}`,
-    SC_DOCTOR_PUBLIC_IP: '127.0.0.1',
-  };
-  const twinEnv = twin.env();
-  for (const key of ['PATH', 'AZ_TWIN_URL', 'AZ_TWIN_KEY', 'AZ_TWIN_CA', 'NODE_EXTRA_CA_CERTS']) {
-    if (twinEnv[key]) env[key] = twinEnv[key] as string;
-  }
-  const take = twin.faults.take.bind(twin.faults);
-  twin.faults.take = (method, path) => {
-    if (!['GET', 'HEAD'].includes(method) && !path.endsWith('/list') && !path.startsWith('/_twin'))
-      writes.push(`${method} ${path}`);
-    return take(method, path);
-  };
+  env = twinCliEnv(twin);
+  writes = recordWrites(twin);
 });
 
 after(async () => {
@@ -45,10 +26,8 @@ after(async () => {
 });
 
 test('setup mysql --plain without a server identity: exit 2 naming mysql-identity-id=, nothing written', async () => {
-  const run = await runProgram(
-    process.execPath,
+  const run = await runBuiltCli(
     [
-      builtCli().cli,
       'setup',
       'mysql',
       '--server',
@@ -68,7 +47,6 @@ test('setup mysql --plain without a server identity: exit 2 naming mysql-identit
       '--plain',
     ],
     env,
-    120_000,
   );
   assert.equal(run.code, 2, run.stdout + run.stderr);
   assert.match(run.stderr, /has no user-assigned identity.*cannot ask in plain mode/);

@@ -15,6 +15,7 @@ import { after, before, test } from 'node:test';
 import { IDS, PG_PASSWORD_ADMIN, startTwin, type Twin } from '../azure-twin/index.ts';
 import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 import { builtCli, type CliRun, runProgram, tempDir } from '../helpers/build.ts';
+import { recordWrites, twinCliEnv } from '../helpers/twin-cli.ts';
 import { JWT, rolesOf, stateOf } from '../setup/postgres-helpers.ts';
 
 const SETUP = [
@@ -42,39 +43,15 @@ const ROLE_PREFIX = 'aad_';
 let twin: Twin;
 let home: string;
 let env: Record<string, string>;
-const writes: string[] = [];
+let writes: string[] = [];
 
 before(async () => {
   builtCli();
   twin = await startTwin({ scenario: 'entra-off', databases: ['postgres'] });
   home = tempDir('sc-doctor-setup-home-');
-  const server = twin.store.get(RESOURCE_IDS.postgres)!;
-  const fqdn = (server.properties as { fullyQualifiedDomainName: string }).fullyQualifiedDomainName;
-  const { postgres } = twin.databaseEndpoints;
-  env = {
-    HOME: home,
-    AZURE_CONFIG_DIR: join(home, '.azure'),
-    SC_DOCTOR_CONNECT_TO: `${fqdn}:5432=${postgres!.host}:${postgres!.port}`,
-    SC_DOCTOR_PUBLIC_IP: '127.0.0.1',
-  };
-  const twinEnv = twin.env();
-  for (const key of [
-    'PATH',
-    'AZ_TWIN_URL',
-    'AZ_TWIN_KEY',
-    'AZ_TWIN_CA',
-    'NODE_EXTRA_CA_CERTS',
-    'SC_DOCTOR_DNS_SERVER',
-  ]) {
-    if (twinEnv[key]) env[key] = twinEnv[key] as string;
-  }
+  env = twinCliEnv(twin, { home });
   // Every write request the twin answers, whoever sent it.
-  const take = twin.faults.take.bind(twin.faults);
-  twin.faults.take = (method, path) => {
-    if (!['GET', 'HEAD'].includes(method) && !path.endsWith('/list') && !path.startsWith('/_twin'))
-      writes.push(`${method} ${path}`);
-    return take(method, path);
-  };
+  writes = recordWrites(twin);
 });
 
 after(async () => {

@@ -141,6 +141,10 @@ test('Azure SQL with a client type Service Connector cannot link: a usage error 
     });
     const ran = await without.session.setup!();
     assert.equal(ran.kind, 'ran', `${clientType} with --no-linker`);
-    assert.equal(ran.kind === 'ran' && ran.connection?.settingsWriter, 'sc-doctor', 'the code screen knows who wrote');
+    assert.equal(
+      ran.kind === 'ran' && ran.connection?.settingsWriter,
+      'sc-doctor',
+      'the code screen knows who wrote',
+    );
   }
 });

@@ -5,6 +5,7 @@
  */
 import { connect } from 'node:net';
 import type { Connection } from 'mysql2/promise';
+import { commonJs } from '../../core/commonjs.ts';
 import { connectTarget } from '../../core/connect-to.ts';
 import type { Services } from '../../core/services.ts';
 import type { PostgresSetupInput } from '../postgres/input.ts';
@@ -20,7 +21,7 @@ export async function mysqlLogIn(
   login: MysqlLogin,
   signal?: AbortSignal,
 ): Promise<Connection> {
-  const { default: mysql } = await import('mysql2/promise');
+  const mysql = commonJs(await import('mysql2/promise'));
   const { azure } = services;
   const cloud = await azure.cloud(signal);
   const token = await azure.credential.tryGetToken(cloud.ossrdbmsScope, signal);

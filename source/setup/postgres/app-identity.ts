@@ -3,6 +3,8 @@
  * the app will connect as. Every identity the app already has is kept; undo puts the block back as it
  * was (`type: None` when there was none) once it checks the identity is still the one this run made.
  */
+
+import { enumIs } from '../../azure/enums.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../step.ts';
@@ -135,20 +137,19 @@ export async function undoAppIdentity(
     };
   const kind = appKindOf(record.app);
   const beforeSystem = /systemassigned/i.test(record.beforeType);
-  const body: Record<string, unknown> =
-    record.beforeType === 'None'
-      ? { type: 'None' }
-      : {
-          ...identityBody(kind, beforeSystem, record.beforeUsers),
-          ...(record.attachedUami
-            ? {
-                userAssignedIdentities: {
-                  ...Object.fromEntries(record.beforeUsers.map((id) => [id, {}])),
-                  [record.attachedUami]: null,
-                },
-              }
-            : {}),
-        };
+  const body: Record<string, unknown> = enumIs(record.beforeType, 'None')
+    ? { type: 'None' }
+    : {
+        ...identityBody(kind, beforeSystem, record.beforeUsers),
+        ...(record.attachedUami
+          ? {
+              userAssignedIdentities: {
+                ...Object.fromEntries(record.beforeUsers.map((id) => [id, {}])),
+                [record.attachedUami]: null,
+              },
+            }
+          : {}),
+      };
   await writeArm(
     services,
     ctx,

@@ -49,7 +49,8 @@ export async function readGraph(
 
 /**
  * A write followed to its end: resolves once Azure says it is done, rejects when Azure refused it or
- * the operation ended Failed. `ctx.progress` shows `waiting for Azure: <status>` meanwhile.
+ * the operation ended Failed. `ctx.progress` shows `waiting for Azure: <status>` meanwhile, with
+ * how long until Azure is asked again when it named a wait (`Retry-After`).
  */
 export async function writeArm(
   services: Services,
@@ -65,7 +66,10 @@ export async function writeArm(
   return waitForArm(services.azure, first, {
     what,
     signal: ctx.signal,
-    onStatus: (status) => ctx.progress(`waiting for Azure: ${status}`),
+    onStatus: (status, nextPollMs) =>
+      ctx.progress(
+        `waiting for Azure: ${status}${nextPollMs >= 1000 ? ` (asking again in ${Math.round(nextPollMs / 1000)} s)` : ''}`,
+      ),
   });
 }
 

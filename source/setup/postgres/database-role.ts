@@ -11,7 +11,9 @@
  * goes to a script for someone inside it. Undo takes back what this run gave, each grant by the role
  * that gave it, and drops the role only if this run (or its script) made it.
  */
+
 import type pg from 'pg';
+import { enumIs } from '../../azure/enums.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import {
@@ -635,7 +637,7 @@ async function withOpenFirewall<T>(
     if (!ip) throw error;
     const server = await readArm(services, record.server, API.postgres, 'reading the server', ctx.signal);
     const network = (server?.properties as { network?: Record<string, string> } | undefined)?.network ?? {};
-    if (network.publicNetworkAccess === 'Disabled' || network.delegatedSubnetResourceId)
+    if (enumIs(network.publicNetworkAccess, 'Disabled') || network.delegatedSubnetResourceId)
       throw new Error(
         `${(error as Error).message} (${record.serverName} takes no firewall rules: public access is off; undo from inside its network)`,
       );

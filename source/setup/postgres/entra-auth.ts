@@ -3,6 +3,8 @@
  * authentication as it is. Azure may restart the server for it, so it asks consent unless the doctor
  * already saw it on. Undo puts `authConfig` back exactly.
  */
+
+import { enumIs } from '../../azure/enums.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../step.ts';
@@ -35,7 +37,7 @@ export function entraAuthStep(input: PostgresSetupInput, services: Services): St
     alreadyDone: () => (input.entraAuthEnabled ? 'already on' : undefined),
     async preview(ctx) {
       const auth = await authConfigOf(services, server.id, server.name, ctx.signal).catch(() => undefined);
-      if (auth?.activeDirectoryAuth === 'Enabled')
+      if (enumIs(auth?.activeDirectoryAuth, 'Enabled'))
         return [`Entra authentication is already on for ${server.name}`];
       return [
         `turn on Entra authentication on ${server.name} (password authentication stays ${auth?.passwordAuth ?? 'as it is'})`,
@@ -43,8 +45,9 @@ export function entraAuthStep(input: PostgresSetupInput, services: Services): St
       ];
     },
     async isDone(ctx) {
-      return (
-        (await authConfigOf(services, server.id, server.name, ctx.signal)).activeDirectoryAuth === 'Enabled'
+      return enumIs(
+        (await authConfigOf(services, server.id, server.name, ctx.signal)).activeDirectoryAuth,
+        'Enabled',
       );
     },
     async apply(ctx) {
@@ -110,7 +113,7 @@ async function settledServer(
       ctx.signal,
     );
     const state = (resource?.properties as { state?: string } | undefined)?.state;
-    if (!resource || state !== 'Updating') return resource;
+    if (!resource || !enumIs(state, 'Updating')) return resource;
     ctx.progress('waiting for Azure: the server is Updating');
     await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
     if (ctx.signal.aborted) throw ctx.signal.reason;

@@ -3,6 +3,8 @@
  * identity with the given client id, or the service principal with the given client id. Looked up
  * when a step needs it (the system identity may only exist once `app-identity` has run).
  */
+
+import { enumIs } from '../../azure/enums.ts';
 import { armIds } from '../../azure/resource-id.ts';
 import type { Services } from '../../core/services.ts';
 import { listArm, readArm, readGraph, sameId } from './azure-calls.ts';
@@ -27,7 +29,7 @@ export async function readAppIdentity(
   const app = await readArm(services, input.app.id, API[appApi(input)], `reading ${input.app.name}`, signal);
   if (!app) throw new Error(`the app ${input.app.name} no longer exists (${input.app.id})`);
   const identity = app.identity as Record<string, unknown> | undefined;
-  return identity && identity.type !== 'None' ? identity : undefined;
+  return identity && !enumIs(identity.type, 'None') ? identity : undefined;
 }
 
 /** Which entry of `API` reads and writes the app. */

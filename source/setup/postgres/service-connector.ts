@@ -13,6 +13,7 @@
 
 import { armPostRead } from '../../azure/arm.ts';
 import { refusal } from '../../azure/arm-lro.ts';
+import { enumIs } from '../../azure/enums.ts';
 import { armIds } from '../../azure/resource-id.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
@@ -172,7 +173,7 @@ export function serviceConnectorStep(
   const matches = (found: Record<string, any>, role: string, container: string | null) => {
     const props = (found.properties ?? {}) as Record<string, any>;
     return (
-      props.provisioningState === 'Succeeded' &&
+      enumIs(props.provisioningState, 'Succeeded') &&
       props.authInfo?.authType === AUTH_TYPES[input.auth.kind] &&
       props.authInfo?.userName === role &&
       props.clientType === input.clientType &&

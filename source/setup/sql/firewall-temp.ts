@@ -5,6 +5,8 @@
  * never opened to all addresses. The plan also says what the `0.0.0.0` rule is (Azure services, not
  * this machine) and when the Redirect connection policy needs ports 11000-11999.
  */
+
+import { enumIn, enumIs } from '../../azure/enums.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import { firewallRefusedIp, SqlServerError } from '../../doctor/sql-session.ts';
@@ -77,9 +79,9 @@ async function networkNotes(
       `the rule ${String(azureServices.name)} (0.0.0.0) admits Azure services, the app's included, not this machine; it stays as it is`,
     );
   const type = (policy?.properties as { connectionType?: string } | undefined)?.connectionType;
-  if (type === 'Redirect' || type === 'Default')
+  if (enumIn(type, 'Redirect', 'Default'))
     notes.push(
-      type === 'Redirect'
+      enumIs(type, 'Redirect')
         ? "connection policy Redirect: the app must also reach ports 11000-11999 of the database nodes (see the doctor's network-path)"
         : "connection policy Default: an app inside Azure is redirected and must also reach ports 11000-11999 (see the doctor's network-path)",
     );

@@ -83,3 +83,47 @@ export function linkedAuthorizationFailed(
     `The client '${who}' with object id '${caller.objectId}' has permission to perform action '${action}' on scope '${scope}'; however, it does not have permission to perform action(s) '${linkedActions.join(',')}' on the linked scope(s) '${linkedScopes.join(',')}' (respectively) or the linked scope(s) are invalid.`,
   );
 }
+
+/**
+ * A refusal Microsoft.Web makes itself, as opposed to ARM's own (authorization, a missing resource
+ * group, an api-version): Web answers it in its PascalCase envelope, not ARM's `{"error": ...}`
+ * (azure-refusals.md §0: Azure/azure-sdk-for-java#1827, microsoft/Partner-Smart-Office#1).
+ */
+export class WebRpError extends AzureError {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    /** `ErrorEntity.ExtendedCode`, `MessageTemplate` and `Parameters`, when the refusal has them. */
+    readonly entity: { extendedCode?: string; messageTemplate?: string; parameters?: string[] } = {},
+  ) {
+    super(status, code, message);
+  }
+}
+
+/** Web's error body: `Code`, `Message`, `Target`, `Details` (message, code, `ErrorEntity`), `Innererror`. */
+export function webErrorBody(
+  code: string,
+  message: string,
+  entity: WebRpError['entity'] = {},
+): Record<string, unknown> {
+  return {
+    Code: code,
+    Message: message,
+    Target: null,
+    Details: [
+      { Message: message },
+      { Code: code },
+      {
+        ErrorEntity: {
+          ExtendedCode: entity.extendedCode ?? null,
+          MessageTemplate: entity.messageTemplate ?? message,
+          Parameters: entity.parameters ?? [],
+          Code: code,
+          Message: message,
+        },
+      },
+    ],
+    Innererror: null,
+  };
+}

@@ -19,6 +19,8 @@ export interface FaultSpec {
   delayMs?: number;
   /** Destroy the socket without answering. */
   drop?: boolean;
+  /** `web`: the refusal comes from Microsoft.Web itself, in its PascalCase envelope (default ARM's). */
+  envelope?: 'arm' | 'web';
 }
 
 /** The same over HTTP (`POST /_twin/faults`): `path` is a substring, `pathRegex` a RegExp source. */
@@ -64,8 +66,12 @@ export class FaultInjector {
   latencyMs = 0;
   /** How long each long-running operation runs before its work is done (settable while the twin runs). */
   lroDelayMs = 0;
-  /** `Retry-After` (whole seconds, as ARM sends it) on LRO answers; 0 keeps in-process tests fast. */
-  retryAfterSeconds = 0;
+  /**
+   * `Retry-After` (whole seconds, as ARM sends it) on LRO answers. Left undefined, each answer says
+   * how many whole seconds the operation still has to run (`lroDelayMs` scales it: a few seconds
+   * for `npm run twin -- --lro-delay=5000`, 0 for the tests' fast operations); a number fixes it.
+   */
+  retryAfterSeconds: number | undefined = undefined;
 
   /** Registers an injected LRO ending. */
   addLro(spec: LroFaultSpec): void {

@@ -51,6 +51,7 @@ export function internalRoutes(deps: InternalDeps): Map<string, InternalHandler>
       'POST /_twin/latency',
       (req) => {
         // Each field is optional; the ones given must be numbers >= 0 (nothing changes otherwise).
+        // `retryAfterSeconds: null` goes back to the seconds each operation has left.
         const body = (req.body ?? {}) as Record<string, unknown>;
         const fields = ['latencyMs', 'lroDelayMs', 'retryAfterSeconds'] as const;
         const given = fields.filter((field) => body[field] !== undefined);
@@ -60,14 +61,20 @@ export function internalRoutes(deps: InternalDeps): Map<string, InternalHandler>
             'InvalidLatency',
             'Give at least one of `latencyMs`, `lroDelayMs`, `retryAfterSeconds`.',
           );
+        const derived = (field: (typeof fields)[number]) =>
+          field === 'retryAfterSeconds' && body[field] === null;
         for (const field of given) {
           const value = Number(body[field]);
-          if (!Number.isFinite(value) || value < 0)
+          if (!derived(field) && (!Number.isFinite(value) || value < 0))
             throw new AzureError(400, 'InvalidLatency', `\`${field}\` must be a number >= 0.`);
         }
-        for (const field of given) deps.faults[field] = Number(body[field]);
+        for (const field of given) {
+          if (field === 'retryAfterSeconds')
+            deps.faults.retryAfterSeconds = derived(field) ? undefined : Number(body[field]);
+          else deps.faults[field] = Number(body[field]);
+        }
         const { latencyMs, lroDelayMs, retryAfterSeconds } = deps.faults;
-        return json({ latencyMs, lroDelayMs, retryAfterSeconds });
+        return json({ latencyMs, lroDelayMs, retryAfterSeconds: retryAfterSeconds ?? null });
       },
     ],
     [

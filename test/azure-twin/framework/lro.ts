@@ -5,9 +5,20 @@
  * (`Location`: 202 while running, then the operation's own answer), as the PostgreSQL example
  * `ServersUpdateWithMicrosoftEntraEnabled.json` shows. The work runs once, on a timer, when the
  * operation's delay has passed, whether or not anyone polls. Injected LRO faults end an operation
- * `Failed` or `Canceled` without its work.
+ * `Failed` or `Canceled` without its work. Once a PUT or PATCH succeeded, its result URL answers 200
+ * with the resource as a GET of the request's own URL does (ARM RPC `async-api-reference.md`,
+ * "Operation Result Rules"); a DELETE's (and an action's without a result) answers 204. `Retry-After`
+ * says how many whole seconds the operation still runs unless a fixed value is set
+ * (fixtures/SOURCES.md, "Long-running operations").
  */
-import { AzureError, type LroOptions, type LroOutcome, type TwinRequest, type TwinResponse } from '../api.ts';
+import {
+  AzureError,
+  type LroOptions,
+  type LroOutcome,
+  type Principal,
+  type TwinRequest,
+  type TwinResponse,
+} from '../api.ts';
 import type { FaultInjector } from './faults.ts';
 
 type State = 'InProgress' | LroOutcome;
@@ -22,8 +33,21 @@ interface Operation {
   apiVersion: string;
   statusUrl: string;
   resultUrl: string;
+  /** The write that started it: a PUT's or PATCH's result is the resource at `path`. */
+  method: string;
+  path: string;
+  caller: Principal;
+  /** When its work is due (ms since the epoch), for `Retry-After`. */
+  dueAt: number;
   done: Promise<void>;
 }
+
+/** A GET of `path` as `caller` would get it (the twin's own route for the resource). */
+export type ReadResource = (
+  path: string,
+  apiVersion: string,
+  caller: Principal,
+) => Promise<TwinResponse | undefined>;
 
 /** How long a status poll waits for a pending operation before answering "still running". */
 const POLL_HOLD_MS = 100;
@@ -31,6 +55,8 @@ const POLL_HOLD_MS = 100;
 export class LroManager {
   private readonly operations = new Map<string, Operation>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Set once the router exists: how a finished PUT or PATCH reads its resource back. */
+  readResource: ReadResource | undefined;
 
   constructor(
     private readonly baseUrl: () => string,
@@ -49,6 +75,7 @@ export class LroManager {
       options.statusSegment ?? 'operationStatuses',
     );
     const fault = this.faults.takeLro(options.resourceId);
+    const delayMs = fault?.delayMs ?? this.faults.lroDelayMs;
     let finish!: () => void;
     const operation: Operation = {
       id,
@@ -58,6 +85,10 @@ export class LroManager {
       apiVersion,
       statusUrl,
       resultUrl,
+      method: req.method.toUpperCase(),
+      path: req.path,
+      caller: req.caller,
+      dueAt: Date.now() + delayMs,
       done: new Promise((resolve) => {
         finish = resolve;
       }),
@@ -101,10 +132,10 @@ export class LroManager {
       } finally {
         finish();
       }
-    }, fault?.delayMs ?? this.faults.lroDelayMs);
+    }, delayMs);
     this.timers.add(timer);
 
-    const headers: Record<string, string> = { 'Retry-After': String(this.faults.retryAfterSeconds) };
+    const headers: Record<string, string> = { 'Retry-After': this.retryAfter(operation) };
     if (options.style === 'azure-async-operation') {
       headers['Azure-AsyncOperation'] = statusUrl;
       // A 202 must also name the operation-result URL (RPC: PATCH/DELETE/POST 202 "must" send Location).
@@ -135,17 +166,20 @@ export class LroManager {
     return {
       status: 200,
       body,
-      ...(running ? { headers: { 'Retry-After': String(this.faults.retryAfterSeconds) } } : {}),
+      ...(running ? { headers: { 'Retry-After': this.retryAfter(operation) } } : {}),
     };
   }
 
-  /** Result answer (`Location` polls): 202 while running, then the result, 204 or the error. */
+  /**
+   * Result answer (`Location` polls): 202 while running, then the result (a PUT's or PATCH's
+   * resource, an action's own result), 204 when there is none, or the error.
+   */
   async result(id: string): Promise<TwinResponse> {
     const operation = await this.settled(id);
     if (operation.state === 'InProgress') {
       return {
         status: 202,
-        headers: { Location: operation.resultUrl, 'Retry-After': String(this.faults.retryAfterSeconds) },
+        headers: { Location: operation.resultUrl, 'Retry-After': this.retryAfter(operation) },
       };
     }
     if (operation.state === 'Failed' || operation.state === 'Canceled') {
@@ -153,7 +187,19 @@ export class LroManager {
       throw new AzureError(status, code, message);
     }
     const result = operation.options.result?.();
-    return result === undefined ? { status: 204 } : { status: 200, body: result };
+    if (result !== undefined) return { status: 200, body: result };
+    if ((operation.method === 'PUT' || operation.method === 'PATCH') && this.readResource) {
+      const read = await this.readResource(operation.path, operation.apiVersion, operation.caller);
+      if (read?.status === 200) return { status: 200, body: read.body };
+    }
+    return { status: 204 };
+  }
+
+  /** `Retry-After` for an answer about `operation`: the fixed value, else its whole seconds left. */
+  private retryAfter(operation: Operation): string {
+    const fixed = this.faults.retryAfterSeconds;
+    if (fixed !== undefined) return String(fixed);
+    return String(Math.max(0, Math.floor((operation.dueAt - Date.now()) / 1000)));
   }
 
   /** Stops pending timers (twin shutdown). */

@@ -24,6 +24,8 @@ import {
   parentResourceNotFound,
   resourceGroupNotFound,
   subscriptionNotFound,
+  WebRpError,
+  webErrorBody,
 } from './errors.ts';
 import type { FaultInjector } from './faults.ts';
 import { isAllowed } from './permissions.ts';
@@ -88,7 +90,9 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
         // ARM's throttling answers carry Retry-After (Learn "Understand how ARM throttles requests").
         const headers: Record<string, string> =
           fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
-        send(res, fault.status, errorBody(kind, code, message, ids), ids, headers);
+        const body =
+          fault.envelope === 'web' ? webErrorBody(code, message) : errorBody(kind, code, message, ids);
+        send(res, fault.status, body, ids, headers);
         return;
       }
     }
@@ -306,7 +310,11 @@ function sendError(
   const headers: Record<string, string> = {};
   if (error.status === 401 && kind !== 'internal') headers['WWW-Authenticate'] = wwwAuthenticate(world);
   if (error.code === 'AuthorizationFailed' || error.status === 401) headers['x-ms-failure-cause'] = 'gateway';
-  send(res, error.status, errorBody(kind, error.code, error.message, ids, error.extra), ids, headers);
+  const body =
+    error instanceof WebRpError
+      ? webErrorBody(error.code, error.message, error.entity)
+      : errorBody(kind, error.code, error.message, ids, error.extra);
+  send(res, error.status, body, ids, headers);
 }
 
 function respond(res: ServerResponse, response: TwinResponse, ids: RequestIds): void {

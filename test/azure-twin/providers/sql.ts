@@ -322,7 +322,11 @@ const connectionPolicyRoutes: RouteSpec[] = [
           location: server.location,
           type: `${SERVER_TYPE}/connectionPolicies`,
           properties: {
-            connectionType: (server.properties?.twinConnectionType as string | undefined) ?? 'Default',
+            // Lower-case, as the spec example ServerConnectionPoliciesGet.json answers ("redirect"):
+            // clients must compare it case-insensitively (fixtures/SOURCES.md).
+            connectionType: (
+              (server.properties?.twinConnectionType as string | undefined) ?? 'Default'
+            ).toLowerCase(),
           },
         },
       };

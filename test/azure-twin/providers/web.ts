@@ -4,7 +4,7 @@
  * sends). PUT answers 200 synchronously, as App Service does for an existing site.
  */
 import type { ArmResource, Provider, RouteSpec } from '../api.ts';
-import { invalidRequestContent } from '../framework/errors.ts';
+import { invalidRequestContent, WebRpError } from '../framework/errors.ts';
 import {
   applyIdentity,
   appSettingsId,
@@ -213,15 +213,17 @@ function writeSite(method: 'PUT' | 'PATCH'): RouteSpec {
 /**
  * App settings are a string-to-string dictionary in the spec (`StringDictionary`). What the Web RP
  * answers to other values is not documented (SDK serializers refuse before sending; template reports
- * conflict): the twin refuses them as a body that does not deserialize, ARM's 400
- * `InvalidRequestContent`, naming the setting.
+ * conflict): the twin refuses them as a body that does not deserialize, 400 `InvalidRequestContent`
+ * naming the setting, and since it is Web that reads the body, in Web's own PascalCase envelope.
  */
 function requireStringSettings(properties: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(properties)) {
-    if (typeof value !== 'string')
-      throw invalidRequestContent(
+    if (typeof value !== 'string') {
+      const { message } = invalidRequestContent(
         `Error converting value ${JSON.stringify(value)} to type 'System.String'. Path 'properties.${key}'.`,
       );
+      throw new WebRpError(400, 'InvalidRequestContent', message);
+    }
   }
 }
 

@@ -140,7 +140,9 @@ export const FIDELITY: FidelityRow[] = [
     area: 'PostgreSQL',
     operation: 'GET databases[/{db}]',
     shape: { fixture: `${PG}/DatabasesListByServer.json` },
-    refusal: { test: 'a linker to a missing database: the operation fails with GeneralUserError' },
+    refusal: {
+      test: 'databases: a missing one is 404 ResourceNotFound naming it, server and group; a missing server 404 too',
+    },
   },
   {
     area: 'PostgreSQL',
@@ -187,7 +189,7 @@ export const FIDELITY: FidelityRow[] = [
     operation: 'DELETE administrators/ActiveDirectory',
     shape: { fixture: `${MY}/AzureADAdministratorDelete.json` },
     refusal: {
-      test: 'removing the identity the MySQL Entra admin signs in with is refused (400 InvalidParameterValue)',
+      test: 'deleting the admin is refused as Azure refuses it: a Reader 403, an unknown admin name 400; none set is 204',
     },
   },
   {
@@ -270,7 +272,9 @@ export const FIDELITY: FidelityRow[] = [
     area: 'App Service',
     operation: 'POST config/appsettings/list, PUT config/appsettings',
     shape: { fixture: 'web/2025-05-01/UpdateAppSettings.json' },
-    refusal: { test: 'app settings values must be strings (400 InvalidRequestContent naming the setting)' },
+    refusal: {
+      test: 'app settings values must be strings (Web refuses: 400 InvalidRequestContent naming the setting)',
+    },
   },
   {
     area: 'Container Apps',
