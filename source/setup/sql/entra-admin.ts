@@ -13,13 +13,13 @@ import { SQL_API, type SqlSetupInput } from './input.ts';
 export const ENTRA_ADMIN = 'entra-admin';
 
 /** The admin as ARM shows it: `login` (display name) and `sid` (object id, or client id for apps). */
-interface Admin extends UndoRecord {
+export interface Admin extends UndoRecord {
   login: string;
   sid: string;
   tenantId: string | null;
 }
 
-interface SqlAdminRecord extends UndoRecord {
+export interface SqlAdminRecord extends UndoRecord {
   server: string;
   serverName: string;
   /** The admin before the run, or null when the server had none. */

@@ -14,7 +14,7 @@ import {
   undoServiceConnector,
 } from '../postgres/service-connector.ts';
 import type { Step, StepUndoer } from '../step.ts';
-import { nothingToUndo, undoer } from '../undoer.ts';
+import { checkedUndoers, nothingToUndo, undoer } from '../undoer.ts';
 import { sqlTarget } from './connection-target.ts';
 import {
   DATABASE_USER,
@@ -31,6 +31,7 @@ import {
   sqlFirewallTempStep,
 } from './firewall-temp.ts';
 import { type SqlSetupInput, sqlConnectionNameOf } from './input.ts';
+import { SQL_RECORDS } from './record-schemas.ts';
 import { sqlVerifyStep, VERIFY } from './verify.ts';
 
 export { type SqlSetupInput, sqlConnectionNameOf, sqlProblemsOf } from './input.ts';
@@ -75,7 +76,7 @@ export function sqlSetupSteps(input: SqlSetupInput, services: Services): Step[] 
  */
 export function sqlUndoers(services: Services, connectTo?: ConnectToMap): StepUndoer[] {
   setSqlUndoConnectTo(connectTo);
-  return [
+  return checkedUndoers(SQL_RECORDS, [
     undoer(APP_IDENTITY, 'Managed identity of the app', (ctx, r: Parameters<typeof undoAppIdentity>[2]) =>
       undoAppIdentity(services, ctx, r),
     ),
@@ -102,5 +103,5 @@ export function sqlUndoers(services: Services, connectTo?: ConnectToMap): StepUn
       'Remove the temporary rule',
       nothingToUndo('the temporary rule stays removed'),
     ),
-  ];
+  ]);
 }
