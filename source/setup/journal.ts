@@ -22,7 +22,7 @@ import { acquireRunLock, type RunLock } from './run-lock.ts';
 import { assertNoSecrets } from './secret-scrubber.ts';
 import { checkStateDirs } from './state-dir.ts';
 import type { InFlightWrite, UndoRecord } from './step.ts';
-import { onDisk } from './storage-error.ts';
+import { onDisk, StorageError } from './storage-error.ts';
 
 export { UnreadableJournalError } from './journal-document.ts';
 
@@ -282,6 +282,14 @@ export class Journal {
       text = await onDisk('read the journal', file, () => readFile(file, 'utf8'));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UnknownRunError(runId);
+      // A journal the system will not let us read is unreadable like a damaged one.
+      if (error instanceof StorageError)
+        throw new UnreadableJournalError({
+          runId,
+          path: file,
+          problem: `cannot be read: ${error.problem}`,
+          fix: error.hints[0] ?? '',
+        });
       throw error;
     }
     return parseRunDocument(text, runId, file);

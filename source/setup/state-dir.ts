@@ -47,7 +47,8 @@ export async function checkStateDirs(check: StateDirCheck): Promise<boolean> {
     const exists = await checkOne(dir, check.home, uid, check.create);
     if (!exists) {
       if (!check.create) return false;
-      await onDisk('create the directory', dir, () => mkdir(dir, { mode: 0o700 }));
+      // Recursive for a home that does not exist yet (a fresh account, a sandbox's HOME).
+      await onDisk('create the directory', dir, () => mkdir(dir, { recursive: true, mode: 0o700 }));
       // The umask may have trimmed the mode, and the refusals above apply to a new directory too.
       await onDisk('set the permissions of', dir, () => chmod(dir, 0o700));
     }

@@ -57,6 +57,11 @@ export class StorageError extends UsageError {
     super(`cannot ${what} ${where}: ${why.problem} (${code}).`, [`Fix: ${why.fix(where)}.`]);
     this.name = 'StorageError';
   }
+
+  /** Why, in words, with the code: `permission denied (EACCES)`. */
+  get problem(): string {
+    return `${WHY[this.code]!.problem} (${this.code})`;
+  }
 }
 
 /** `error` as a `StorageError` when it is a file system refusal a person can fix; unchanged otherwise. */
