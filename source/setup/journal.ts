@@ -134,8 +134,6 @@ export interface JournalOptions {
   processStartOf?: (pid: number) => string | null;
   /** This machine's name, as locks and journals record it. */
   host?: string;
-  /** This user's id, for the ownership check of `~/.sc-doctor` (tests pretend to be someone else). */
-  uid?: number;
 }
 
 const IN_PLACE: ReadonlySet<JournalStepState> = new Set([
@@ -163,7 +161,6 @@ export class Journal {
   readonly #now: () => number;
   readonly #pid: number;
   readonly #probe: ProcessProbe;
-  readonly #uid: number | undefined;
 
   constructor(options: JournalOptions = {}) {
     this.home = options.home ?? homedir();
@@ -177,7 +174,6 @@ export class Journal {
       startOf: options.processStartOf ?? systemProbe.startOf,
       host: options.host ?? systemProbe.host,
     };
-    this.#uid = options.uid;
   }
 
   /** A run id no journal uses yet. */
@@ -357,14 +353,6 @@ export class Journal {
     return Promise.all(runs.filter((run) => run.unfinished).map((run) => this.loadRun(run.runId)));
   }
 
-  /** True when the run's process is still working on it (here, or on another host that shares this home). */
-  isLive(run: RunDocument): boolean {
-    return (
-      (run.status === 'running' || run.status === 'rolling-back') &&
-      isOwnerAlive({ pid: run.pid, started: run.processStart ?? null, host: run.host ?? '' }, this.#probe)
-    );
-  }
-
   /** Where the journal of `runId` is (or would be). */
   fileOf(runId: string): string {
     return this.#file(runId);
@@ -380,7 +368,6 @@ export class Journal {
       home: this.home,
       dirs: [this.root, this.runsDir, this.locksDir],
       create: false,
-      ...(this.#uid !== undefined ? { uid: this.#uid } : {}),
     });
   }
 
@@ -390,7 +377,6 @@ export class Journal {
       home: this.home,
       dirs: [this.root, this.runsDir, this.locksDir],
       create: true,
-      ...(this.#uid !== undefined ? { uid: this.#uid } : {}),
     });
   }
 

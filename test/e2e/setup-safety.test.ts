@@ -116,8 +116,8 @@ async function until(condition: () => boolean, what: string, timeoutMs = 60_000)
 }
 
 const entraAuth = () =>
-  ((twin.store.get(SERVER)!.properties as { authConfig?: { activeDirectoryAuth?: string } }).authConfig ?? {})
-    .activeDirectoryAuth;
+  (twin.store.get(SERVER)!.properties as { authConfig?: { activeDirectoryAuth?: string } }).authConfig
+    ?.activeDirectoryAuth;
 
 /** The twin back to scenario entra-off for the next test: every change the race made undone. */
 async function undoEverything(...homes: { env: Record<string, string> }[]): Promise<void> {
