@@ -174,13 +174,14 @@ async function announceUnfinishedRuns(
                 undoersForRun(run, services),
           )
           .catch(() => () => []);
-    const { settleArmWrite } = await import('../setup/postgres/azure-calls.ts');
     void offerUnfinished({
       journal,
       bus: session.bus,
       prompter,
       undoers: undoersFor,
-      settleWrite: (write, ctx) => settleArmWrite(services, write, ctx),
+      // Loaded only when an undo meets a write left in flight.
+      settleWrite: async (write, ctx) =>
+        (await import('../setup/postgres/azure-calls.ts')).settleArmWrite(services, write, ctx),
     }).catch(() => {});
   } catch {
     // The journal is advisory here: the doctor runs whatever state it is in.
