@@ -9,6 +9,13 @@ import type { Check, CheckContext, CheckResult } from '../core/types.ts';
 import { type CallerGroups, callerGroups } from './caller-groups.ts';
 import type { ServerFacts } from './facts.ts';
 import { lastSegment, serverFactsOf } from './facts-of.ts';
+import {
+  mysqlEntraAdminCommand,
+  mysqlServerIdentityCommands,
+  postgresEntraAdminCommand,
+  postgresEntraAuthCommand,
+  sqlEntraAdminCommand,
+} from './remedy-commands.ts';
 import { SERVER_API_VERSIONS } from './server-api.ts';
 
 /** Microsoft Graph's own application id, the same in every tenant. */
@@ -82,7 +89,6 @@ async function postgres(ctx: CheckContext, server: ServerFacts, caller: Caller):
   const auth = server.authConfig ?? { activeDirectoryAuth: null, passwordAuth: null };
   const entraOn = auth.activeDirectoryAuth === 'Enabled';
   const passwordOn = auth.passwordAuth !== 'Disabled';
-  const group = server.resourceGroup;
   const authLine = `Entra authentication ${entraOn ? 'on' : 'off'} · password authentication ${passwordOn ? 'on' : 'off'}`;
   if (!entraOn) {
     return {
@@ -91,9 +97,7 @@ async function postgres(ctx: CheckContext, server: ServerFacts, caller: Caller):
       details: [authLine],
       remediation: {
         summary: 'Setup turns on Entra authentication (the server may restart).',
-        commands: [
-          `az postgres flexible-server update -g ${group} -n ${server.name} --active-directory-auth Enabled`,
-        ],
+        commands: [postgresEntraAuthCommand(server)],
         fixable: true,
       },
       data: { entraAuth: false, passwordAuth: passwordOn, admins: [] },
@@ -137,9 +141,7 @@ async function postgres(ctx: CheckContext, server: ServerFacts, caller: Caller):
       ],
       remediation: {
         summary: 'Setup adds you as an Entra admin (PostgreSQL allows several; existing admins stay).',
-        commands: [
-          `az postgres flexible-server ad-admin create -g ${group} -s ${server.name} -u ${caller.name} -i ${caller.objectId ?? '<your-object-id>'}`,
-        ],
+        commands: [postgresEntraAdminCommand(server, caller)],
         fixable: true,
       },
       data,
@@ -181,7 +183,6 @@ async function mysql(ctx: CheckContext, server: ServerFacts, caller: Caller): Pr
     identityResourceId?: string;
   };
   const admin = adminItem ? { login: adminProps.login ?? '', sid: adminProps.sid ?? '' } : null;
-  const group = server.resourceGroup;
   const lines = [
     identities.length > 0
       ? `server identity: ${identities.map((i) => lastSegment(i.id)).join(', ')}`
@@ -207,10 +208,7 @@ async function mysql(ctx: CheckContext, server: ServerFacts, caller: Caller): Pr
       remediation: {
         summary:
           'Setup attaches a user-assigned identity you choose; a Global or Privileged Role Administrator must grant it the Graph permissions.',
-        commands: [
-          `az identity create -g ${group} -n ${server.name}-identity`,
-          `az mysql flexible-server identity assign -g ${group} -s ${server.name} --identity ${server.name}-identity`,
-        ],
+        commands: mysqlServerIdentityCommands(server),
         fixable: true,
       },
       data,
@@ -260,9 +258,7 @@ async function mysql(ctx: CheckContext, server: ServerFacts, caller: Caller): Pr
         summary: admin
           ? `Setup makes you the Entra admin; MySQL has only one, so it replaces ${admin.login}.`
           : 'Setup makes you the Entra admin.',
-        commands: [
-          `az mysql flexible-server ad-admin create -g ${group} -s ${server.name} -u ${caller.name} -i ${caller.objectId ?? '<your-object-id>'} --identity ${lastSegment(used.id)}`,
-        ],
+        commands: [mysqlEntraAdminCommand(server, caller, lastSegment(used.id))],
         fixable: true,
       },
       data: withLogin,
@@ -358,7 +354,6 @@ async function sql(ctx: CheckContext, server: ServerFacts, caller: Caller): Prom
       ? `Entra-only authentication: ${entraOnly ? 'on (SQL logins are refused)' : 'off'}`
       : `Entra-only authentication: unknown (${onlyAnswer.status})`,
   ];
-  const group = server.resourceGroup;
   // A user or group admin is named by object id, an app or managed identity by its client id.
   const adminType = server.entraAdminType ?? null;
   const groups =
@@ -390,9 +385,7 @@ async function sql(ctx: CheckContext, server: ServerFacts, caller: Caller): Prom
         summary: admin
           ? `Setup asks before making you the Entra admin: SQL has only one, so it would replace ${named}.`
           : 'Setup makes you the Entra admin.',
-        commands: [
-          `az sql server ad-admin create -g ${group} --server-name ${server.name} --display-name ${caller.name} --object-id ${caller.objectId ?? '<your-object-id>'}`,
-        ],
+        commands: [sqlEntraAdminCommand(server, caller)],
         fixable: true,
       },
       data,

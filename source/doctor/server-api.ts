@@ -63,6 +63,7 @@ interface ServerResource {
   identity?: { userAssignedIdentities?: Record<string, { principalId?: string } | null> };
   properties?: {
     authConfig?: { activeDirectoryAuth?: string; passwordAuth?: string };
+    administratorLogin?: string;
     fullyQualifiedDomainName?: string;
     state?: string;
     version?: string;
@@ -131,15 +132,7 @@ export function serverFactsFrom(kind: DatabaseKind, resource: unknown): ServerFa
       principalId: value?.principalId || null,
     })),
     ...(kind === 'sql' ? { entraAdminType: props.administrators?.principalType ?? null } : {}),
+    ...(kind === 'postgres' ? { administratorLogin: props.administratorLogin || null } : {}),
     database: null,
   };
-}
-
-/** `az` commands differ per kind: `postgres flexible-server`, `mysql flexible-server`, `sql server`. */
-export function azServerCommand(kind: DatabaseKind): string {
-  return kind === 'postgres'
-    ? 'az postgres flexible-server'
-    : kind === 'mysql'
-      ? 'az mysql flexible-server'
-      : 'az sql server';
 }

@@ -35,7 +35,11 @@ const FINISHING_WRITE =
   'cancelled: letting the change Azure is making finish, then it is undone (Ctrl-C again to stop waiting)';
 const FINISHING_PREFIX = 'finishing before the undo: ';
 
-export type SetupStatus = 'succeeded' | 'rolled-back' | 'rollback-incomplete' | 'cancelled';
+/**
+ * How a run ended. `handed-off`: every step ran, but some work was left to a script (and `--resume`):
+ * not done, so neither `succeeded` nor exit 0.
+ */
+export type SetupStatus = 'succeeded' | 'handed-off' | 'rolled-back' | 'rollback-incomplete' | 'cancelled';
 
 export interface StepReport {
   id: string;
@@ -51,8 +55,8 @@ export interface StepReport {
 export interface SetupResult {
   runId: string;
   status: SetupStatus;
-  /** 0 succeeded, 1 rolled back cleanly, 3 rollback incomplete, 130 cancelled by the user. */
-  exitCode: 0 | 1 | 3 | 130;
+  /** 0 succeeded, 1 rolled back cleanly, 3 rollback incomplete, 4 handed off, 130 cancelled by the user. */
+  exitCode: 0 | 1 | 3 | 4 | 130;
   /** The user stopped the run (Ctrl-C, SIGTERM). */
   cancelled: boolean;
   /** Every planned step that passed consent, in plan order. */
@@ -100,6 +104,7 @@ export type SettleWrite = (write: InFlightWrite, ctx: UndoContext) => Promise<vo
 export function setupExitCode(status: SetupStatus, cancelled: boolean): SetupResult['exitCode'] {
   if (cancelled) return ExitCode.Cancelled;
   if (status === 'succeeded') return ExitCode.Success;
+  if (status === 'handed-off') return ExitCode.HandedOff;
   if (status === 'rollback-incomplete') return ExitCode.RollbackIncomplete;
   return ExitCode.Failure;
 }
@@ -362,12 +367,13 @@ async function consentAndApply(plan: Plan, options: RunSetupOptions, runId: stri
     try {
       if (isHandOff) {
         t.scriptPath = value.scriptPath;
-        handedOff.push({
-          id: step.id,
-          title: step.title,
-          scriptPath: value.scriptPath,
-          summary: value.summary,
-        });
+        if (value.scriptPath !== null)
+          handedOff.push({
+            id: step.id,
+            title: step.title,
+            scriptPath: value.scriptPath,
+            summary: value.summary,
+          });
         await journalStep(step.id, 'handed-off', {
           scriptPath: value.scriptPath,
           message: value.summary,
@@ -410,12 +416,13 @@ async function consentAndApply(plan: Plan, options: RunSetupOptions, runId: stri
   );
   // A Ctrl-C while the last write was finishing still rolls back: the user was told it would be undone.
   if (allDone && failure === null && uncertain.length === 0 && !signal.aborted) {
+    const ended = [...tracked.values()].some((t) => t.outcome === 'handed-off') ? 'handed-off' : 'succeeded';
     await writer
       .update((doc) => {
-        doc.status = 'succeeded';
+        doc.status = ended;
       })
       .catch(() => {});
-    return finish({ status: 'succeeded', cancelled: false, failure: null, left: [], handedOff });
+    return finish({ status: ended, cancelled: false, failure: null, left: [], handedOff });
   }
 
   const cancelled = signal.aborted && failure === null;

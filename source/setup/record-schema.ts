@@ -125,6 +125,8 @@ export const is = {
     field((v, at, origin) =>
       Array.isArray(v) ? v.flatMap((x, i) => item.check(x, `${at}[${i}]`, origin)) : [`${at} must be a list`],
     ),
+  /** Any JSON object (someone else's resource as it was, put back as it was). */
+  jsonObject: (): Field<Record<string, never>> => field((v, at) => one(isObject(v), at, 'must be an object')),
   /** An object of strings by name (app settings). */
   strings: (): Field<Record<string, string>> =>
     field((v, at) =>

@@ -5,6 +5,7 @@
  * Global Administrator can grant them, so setup checks and shows the exact grant, never makes it.
  */
 import { graphGet } from '../../azure/arm.ts';
+import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 
 const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
@@ -60,13 +61,33 @@ export async function checkGraphRoles(
   return {
     status: 'missing',
     missing,
-    grantCommands: missing.map(
-      (name) =>
-        `az rest --method POST --uri ${graphUrl}/v1.0/servicePrincipals/${principalId}/appRoleAssignments --body '${JSON.stringify(
-          { principalId, resourceId: graphSp.id, appRoleId: roleIds.get(name) },
-        )}'`,
+    grantCommands: missing.map((name) =>
+      graphRoleGrantCommand(graphUrl, {
+        principalId,
+        resourceId: graphSp.id,
+        appRoleId: roleIds.get(name) ?? '',
+      }),
     ),
   };
+}
+
+/** The Graph app role an identity is granted: on Microsoft Graph's service principal `resourceId`. */
+export interface AppRoleGrant {
+  principalId: string;
+  resourceId: string;
+  appRoleId: string;
+}
+
+/** The `az rest` call a Privileged Role Administrator runs to grant one Graph app role. */
+export function graphRoleGrantCommand(graphUrl: string, grant: AppRoleGrant): string {
+  return commandLine([
+    ...['az', 'rest', '--method', 'POST'],
+    ...[
+      '--uri',
+      `${graphUrl}/v1.0/servicePrincipals/${encodeURIComponent(grant.principalId)}/appRoleAssignments`,
+    ],
+    ...['--body', JSON.stringify(grant)],
+  ]);
 }
 
 /** Directory Readers is the tenant-wide alternative to the three app roles. */

@@ -3,8 +3,11 @@
  * the shape each step writes, and the marks of the run that wrote it. The app's steps (identity,
  * Service Connector, app settings) are the same in every flow, so MySQL and Azure SQL use them too.
  */
+
+import type { GrantItem } from '../../doctor/postgres-grants.ts';
 import { FIREWALL_RECORD } from '../firewall-temp.ts';
-import { is, type RecordSchema } from '../record-schema.ts';
+import type { JsonObject } from '../plain-json.ts';
+import { type Field, is, type RecordSchema } from '../record-schema.ts';
 import type { UndoRecord } from '../step.ts';
 import type { RecordSchemas } from '../undoer.ts';
 import type { AppIdentityRecord } from './app-identity.ts';
@@ -13,6 +16,7 @@ import type { RoleRecord } from './database-role.ts';
 import type { EntraAdminRecord } from './entra-admin.ts';
 import type { EntraAuthRecord } from './entra-auth.ts';
 import type { LinkerRecord } from './service-connector.ts';
+import type { SettingsPlace } from './settings-store.ts';
 
 const ON_OFF = is.oneOf('Enabled', 'Disabled');
 
@@ -36,10 +40,22 @@ export const SETTINGS_RECORD: RecordSchema<SettingsRecord> = {
   secretNames: is.array(is.text()),
 };
 
+/** Where a linker writes the app's settings: the step's own app. */
+const SETTINGS_PLACE: RecordSchema<SettingsPlace> = {
+  appId: is.stepResource(),
+  appName: is.text(),
+  kind: is.oneOf('webapp', 'containerapp', 'spring'),
+  container: is.nullable(is.string()),
+};
+
+// Journals written before the linker recorded where and what it wrote lack the last three.
 export const LINKER_RECORD: RecordSchema<LinkerRecord> = {
   linker: is.underStepResource('/providers/Microsoft.ServiceLinker/linkers/'),
   name: is.text(),
   userName: is.text(),
+  place: is.optional(is.nullable(is.object(SETTINGS_PLACE))) as Field<SettingsPlace | null>,
+  previous: is.optional(is.nullable(is.strings())) as Field<Record<string, string> | null>,
+  replaced: is.optional(is.nullable(is.jsonObject())) as Field<JsonObject | null>,
 };
 
 /** Steps that change nothing (the check, the removal of the temporary rule): any record. */
@@ -60,6 +76,15 @@ const ENTRA_ADMIN_RECORD: RecordSchema<EntraAdminRecord> = {
   principalName: is.planned(),
 };
 
+const GRANT: RecordSchema<GrantItem> = {
+  on: is.oneOf('database', 'schema', 'table', 'sequence', 'default'),
+  name: is.string(),
+  privileges: is.array(is.text()),
+  grantor: is.text(),
+};
+const GRANTS = is.optional(is.array(is.object(GRANT))) as Field<GrantItem[]>;
+
+// Journals written before grants and hand-offs were recorded lack the last four.
 const ROLE_RECORD: RecordSchema<RoleRecord> = {
   server: is.target(),
   serverName: is.text(),
@@ -71,6 +96,10 @@ const ROLE_RECORD: RecordSchema<RoleRecord> = {
   database: is.text(),
   created: is.boolean(),
   replacedObjectId: is.nullable(is.guid()),
+  granted: GRANTS,
+  handedOff: GRANTS,
+  createdByScript: is.optional(is.boolean()) as Field<boolean>,
+  databaseOwner: is.optional(is.nullable(is.text())) as Field<string | null>,
 };
 
 /** The PostgreSQL flow's records by step id. */

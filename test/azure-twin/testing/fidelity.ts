@@ -285,6 +285,12 @@ export const FIDELITY: FidelityRow[] = [
     refusal: { test: '404 for a missing app or service; 403 for a Reader writing' },
   },
   {
+    area: 'Spring Apps',
+    operation: 'GET/PATCH Spring/{s}/apps/{app}/deployments/{d}',
+    shape: { fixture: 'appplatform/2023-12-01/Deployments_Update.json' },
+    refusal: { test: 'a Reader cannot update a deployment: 403 naming deployments/write' },
+  },
+  {
     area: 'Managed identity',
     operation: 'GET userAssignedIdentities/{id}',
     shape: { fixture: 'msi/2023-01-31/IdentityGet.json' },
@@ -320,7 +326,9 @@ export const FIDELITY: FidelityRow[] = [
     area: 'Service Connector',
     operation: 'DELETE linkers/{name}',
     shape: { none: 'DeleteLinker.json has no body; status and headers checked in servicelinker.test.ts' },
-    refusal: { test: 'a server id instead of a database id is TargetTypeNotSupported' },
+    refusal: {
+      test: 'a Reader cannot delete a linker: 403 AuthorizationFailed naming linkers/delete, and it stays',
+    },
   },
   {
     area: 'Entra ID',
