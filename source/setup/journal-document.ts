@@ -23,31 +23,34 @@ export class UnreadableJournalError extends UsageError {
   }
 }
 
-const STATUSES: RunStatus[] = [
-  'running',
-  'rolling-back',
-  'succeeded',
-  'rolled-back',
-  'rollback-incomplete',
-  'cancelled',
-  'undone',
-];
-
-const STATES: JournalStepState[] = [
-  'pending',
-  'not-run',
-  'started',
-  'applied',
-  'already-done',
-  'handed-off',
-  'failed',
-  'cancelled',
-  'undoing',
-  'undone',
-  'already-gone',
-  'changed-since',
-  'undo-failed',
-];
+// Every value of the types, by key: a status or state added to journal.ts and not here fails to compile.
+const STATUS_KEYS: Record<RunStatus, true> = {
+  running: true,
+  'rolling-back': true,
+  succeeded: true,
+  'handed-off': true,
+  'rolled-back': true,
+  'rollback-incomplete': true,
+  cancelled: true,
+  undone: true,
+};
+const STATE_KEYS: Record<JournalStepState, true> = {
+  pending: true,
+  'not-run': true,
+  started: true,
+  applied: true,
+  'already-done': true,
+  'handed-off': true,
+  failed: true,
+  cancelled: true,
+  undoing: true,
+  undone: true,
+  'already-gone': true,
+  'changed-since': true,
+  'undo-failed': true,
+};
+const STATUSES = Object.keys(STATUS_KEYS) as RunStatus[];
+const STATES = Object.keys(STATE_KEYS) as JournalStepState[];
 
 const count: Field<number> = {
   check: (v, at) =>
