@@ -30,10 +30,12 @@ export const DEFAULT_UNDO_TIMEOUT_MS = 15 * 60_000;
 /** How long a step that ignores its aborted signal is waited for before the engine gives up on it. */
 export const DEFAULT_GRACE_MS = 10_000;
 
-/** Shown once when Ctrl-C comes while a step's write is in flight, and before its later progress. */
-const FINISHING_WRITE =
-  'cancelled: letting the change Azure is making finish, then it is undone (Ctrl-C again to stop waiting)';
-const FINISHING_PREFIX = 'finishing before the undo: ';
+/**
+ * Shown once when Ctrl-C comes while a step's write is in flight, and before its later progress. The
+ * point comes first: a screen cuts a row's detail to its width.
+ */
+const FINISHING_WRITE = 'finishing the change Azure started, then undoing it (Ctrl-C again to stop waiting)';
+const FINISHING_PREFIX = 'finishing, then undoing: ';
 
 /**
  * How a run ended. `handed-off`: every step ran, but some work was left to a script (and `--resume`):

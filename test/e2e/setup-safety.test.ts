@@ -18,9 +18,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { Journal } from '../../source/setup/journal.ts';
 import { processStartOf } from '../../source/setup/process-identity.ts';
 import { lockFileFor } from '../../source/setup/run-lock.ts';
-import { startTwin, type Twin } from '../azure-twin/index.ts';
+import { PG_PASSWORD_ADMIN, startTwin, type Twin } from '../azure-twin/index.ts';
 import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
-import { builtCli, type CliRun, runProgram, tempDir } from '../helpers/build.ts';
+import { builtCli, type CliRun, tempDir } from '../helpers/build.ts';
 import { stateOf } from '../setup/postgres-helpers.ts';
 
 const SETUP = [
@@ -56,6 +56,8 @@ before(async () => {
   baseEnv = {
     SC_DOCTOR_CONNECT_TO: `${fqdn}:5432=${postgres!.host}:${postgres!.port}`,
     SC_DOCTOR_PUBLIC_IP: '127.0.0.1',
+    // pgadmin owns the database: with its password every grant is given here, nothing handed off.
+    SC_DOCTOR_PG_OWNER_PASSWORD: PG_PASSWORD_ADMIN.password,
   };
   const twinEnv = twin.env();
   for (const key of ['PATH', 'AZ_TWIN_URL', 'AZ_TWIN_KEY', 'AZ_TWIN_CA', 'NODE_EXTRA_CA_CERTS']) {
@@ -74,16 +76,19 @@ function machine(): { home: string; env: Record<string, string> } {
 }
 
 function cli(env: Record<string, string>, args: string[]): Promise<CliRun> {
-  return runProgram(process.execPath, [builtCli().cli, ...args], env, 180_000);
+  return startCli(env, args).run;
 }
 
+/** The built CLI in the machine's home (where anything it writes to its folder lands). */
 function startCli(
   env: Record<string, string>,
   args: string[],
 ): { child: ChildProcess; run: Promise<CliRun> } {
   const child = spawn(process.execPath, [builtCli().cli, ...args], {
+    cwd: env.HOME,
     stdio: ['ignore', 'pipe', 'pipe'],
     env,
+    timeout: 180_000,
   });
   let stdout = '';
   let stderr = '';

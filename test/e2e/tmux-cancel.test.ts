@@ -103,7 +103,7 @@ test('Ctrl-C one second into the Entra-admin write: the write is let land and un
     pane.press('C-c');
     // The run says why it does not stop at once: it lets the write end, then undoes it.
     await pane.waitForScreen(
-      (s) => /letting the change Azure is making finish/.test(s),
+      (s) => /Entra admin of pg-ord.*finishing/.test(s),
       'the wait being explained',
     );
 

@@ -478,7 +478,7 @@ function slowWriteStep(world: FakeWorld, id: string, lands: Promise<void>, sent:
   });
 }
 
-const FINISHING = /letting the change Azure is making finish/;
+const FINISHING = /^finishing the change Azure started, then undoing it/;
 
 test('Ctrl-C while a write is in flight lets it land, then undoes it: nothing is called gone before it landed', async () => {
   const world = new FakeWorld();
