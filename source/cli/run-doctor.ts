@@ -182,7 +182,15 @@ async function announceUnfinishedRuns(
                 undoersForRun(run, services),
           )
           .catch(() => () => []);
-    void offerUnfinished({ journal, bus: session.bus, prompter, undoers: undoersFor }).catch(() => {});
+    void offerUnfinished({
+      journal,
+      bus: session.bus,
+      prompter,
+      undoers: undoersFor,
+      // Loaded only when an undo meets a write left in flight.
+      settleWrite: async (write, ctx) =>
+        (await import('../setup/postgres/azure-calls.ts')).settleArmWrite(services, write, ctx),
+    }).catch(() => {});
   } catch {
     // The journal is advisory here: the doctor runs whatever state it is in.
   }

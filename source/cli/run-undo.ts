@@ -10,7 +10,13 @@ import { lastSegment } from '../doctor/facts-of.ts';
 import { SetupLines } from '../output/setup-plain.ts';
 import { unicodeSupported } from '../output/terminal.ts';
 import { Interrupts } from '../setup/interrupts.ts';
-import { type RunSummary, UnknownRunError } from '../setup/journal.ts';
+import {
+  type RunSummary,
+  UnknownRunError,
+  UnreadableJournalError,
+  type UnreadableRun,
+} from '../setup/journal.ts';
+import { settleArmWrite } from '../setup/postgres/azure-calls.ts';
 import { RunLockedError } from '../setup/run-lock.ts';
 import { type UndoRunResult, undoFromJournal } from '../setup/undo-from-journal.ts';
 import { undoersForRun } from '../setup/undoers-for.ts';
@@ -31,9 +37,31 @@ export interface UndoCommand {
   plain?: boolean;
 }
 
-/** `undo --list` as lines: id, started, server, status; a note for unfinished runs. */
-export function runListLines(runs: readonly RunSummary[]): string[] {
-  if (runs.length === 0) return ['No setup runs yet: nothing to undo.'];
+/**
+ * `undo --list` as lines: id, started, server, status; a note for unfinished runs; then each journal
+ * that cannot be read, with its path and what to do.
+ */
+export function runListLines(
+  runs: readonly RunSummary[],
+  unreadable: readonly UnreadableRun[] = [],
+): string[] {
+  if (runs.length === 0 && unreadable.length === 0) return ['No setup runs yet: nothing to undo.'];
+  return [...(runs.length > 0 ? runTable(runs) : []), ...unreadableLines(unreadable)];
+}
+
+function unreadableLines(unreadable: readonly UnreadableRun[]): string[] {
+  if (unreadable.length === 0) return [];
+  const lines = [
+    '',
+    `Unreadable journals (${unreadable.length}): never undone, and they do not stop other runs.`,
+  ];
+  for (const entry of unreadable) {
+    lines.push(`  ${entry.runId}  ${entry.path}`, `    ${entry.problem}.`, `    ${entry.fix}`);
+  }
+  return lines;
+}
+
+function runTable(runs: readonly RunSummary[]): string[] {
   const rows = runs.map((run) => [
     run.runId,
     run.createdAt.replace(/\.\d+Z$/, 'Z'),
@@ -64,21 +92,26 @@ export async function runUndoCommand(
   };
   const print = (lines: string[]) => io.stdout.write(lines.map((line) => `${line}\n`).join(''));
 
+  const listing = await journal.listJournals();
   // Newest last by when they started (run ids are unique, not ordered).
-  const runs = (await journal.listRuns()).sort(
+  const runs = listing.runs.sort(
     (a, b) => a.createdAt.localeCompare(b.createdAt) || a.runId.localeCompare(b.runId),
   );
+  const { unreadable } = listing;
   if (command.request.list) {
     if (command.json) {
-      io.stdout.write(`${JSON.stringify({ ...header, runs, exitCode: 0 }, null, 2)}\n`);
-    } else print(runListLines(runs));
+      io.stdout.write(`${JSON.stringify({ ...header, runs, unreadable, exitCode: 0 }, null, 2)}\n`);
+    } else print(runListLines(runs, unreadable));
     return ExitCode.Success;
   }
 
-  const runId = command.request.runId ?? runs.at(-1)?.runId;
+  const named = command.request.runId;
+  const broken = unreadable.find((entry) => entry.runId === named);
+  if (broken) throw new UnreadableJournalError(broken);
+  const runId = named ?? latestRunId(runs, unreadable);
   if (runId === undefined)
     throw new UsageError('there is no setup run to undo.', ['Run sc-doctor undo --list to see the runs.']);
-  if (command.request.runId !== undefined && !runs.some((run) => run.runId === runId)) {
+  if (named !== undefined && !runs.some((run) => run.runId === runId)) {
     throw new UsageError(new UnknownRunError(runId).message);
   }
 
@@ -98,6 +131,7 @@ export async function runUndoCommand(
           deps.undoers ? deps.undoers(services) : undoersForRun(run, services, command.options.connectTo),
         emit,
         stopSignal: interrupts.stopSignal,
+        settleWrite: (write, ctx) => settleArmWrite(services, write, ctx),
       });
     const closing = (result: UndoRunResult) =>
       result.status === 'undone'
@@ -142,4 +176,25 @@ export async function runUndoCommand(
     for (const dispose of disposers) dispose();
     unsubscribe?.();
   }
+}
+
+/**
+ * The run `undo` with no id undoes: the latest. When a journal newer than it cannot be read, that
+ * one may well be the run meant: refuse rather than undo an older run in its place.
+ */
+function latestRunId(runs: readonly RunSummary[], unreadable: readonly UnreadableRun[]): string | undefined {
+  const latest = runs.at(-1)?.runId;
+  // Run ids start with the UTC date and second of the start, so they compare in time order.
+  const newer = unreadable.filter((entry) => latest === undefined || entry.runId > latest).at(-1);
+  if (newer)
+    throw new UsageError(
+      `the newest journal (run ${newer.runId}, ${newer.path}) ${newer.problem}, so sc-doctor will not guess which run to undo.`,
+      [
+        latest
+          ? `To undo the latest readable run instead: sc-doctor undo ${latest}`
+          : 'No other run can be undone: sc-doctor undo --list shows them.',
+        newer.fix,
+      ],
+    );
+  return latest;
 }

@@ -13,13 +13,29 @@ import { assertPlainJson, isJsonObject } from './plain-json.ts';
 import { type Confirm, gatherConsent, type Plan } from './plan.ts';
 import { messageOf, type RollbackEntry, rollBack } from './rollback.ts';
 import { assertNoSecrets } from './secret-scrubber.ts';
-import { type DependencyOutcome, HandOff, type Step, type StepContext, type UndoRecord } from './step.ts';
+import {
+  changedNothing,
+  type DependencyOutcome,
+  HandOff,
+  type InFlightWrite,
+  type Step,
+  type StepContext,
+  type UndoContext,
+  type UndoRecord,
+} from './step.ts';
 
 /** Long enough for the slowest ARM operation a step waits on (enabling Entra auth can restart a server). */
 export const DEFAULT_STEP_TIMEOUT_MS = 15 * 60_000;
 export const DEFAULT_UNDO_TIMEOUT_MS = 15 * 60_000;
 /** How long a step that ignores its aborted signal is waited for before the engine gives up on it. */
 export const DEFAULT_GRACE_MS = 10_000;
+
+/**
+ * Shown once when Ctrl-C comes while a step's write is in flight, and before its later progress. The
+ * point comes first: a screen cuts a row's detail to its width.
+ */
+const FINISHING_WRITE = 'finishing the change Azure started, then undoing it (Ctrl-C again to stop waiting)';
+const FINISHING_PREFIX = 'finishing, then undoing: ';
 
 /**
  * How a run ended. `handed-off`: every step ran, but some work was left to a script (and `--resume`):
@@ -71,11 +87,20 @@ export interface RunSetupOptions {
   signal?: AbortSignal;
   /** Second Ctrl-C: stop waiting for the rollback and report what is left. */
   stopSignal?: AbortSignal;
+  /**
+   * Waits until a write Azure was still running has ended, however it ended (the flows poll the
+   * operation Azure named for it). The rollback calls it before undoing a step whose write was cut
+   * off in flight, so the undo reads the resource as the write left it.
+   */
+  settleWrite?: SettleWrite;
   stepTimeoutMs?: number;
   undoTimeoutMs?: number;
   graceMs?: number;
   now?: () => number;
 }
+
+/** See `RunSetupOptions.settleWrite`. */
+export type SettleWrite = (write: InFlightWrite, ctx: UndoContext) => Promise<void>;
 
 /** The exit code of a finished setup run. */
 export function setupExitCode(status: SetupStatus, cancelled: boolean): SetupResult['exitCode'] {
@@ -173,6 +198,7 @@ async function consentAndApply(plan: Plan, options: RunSetupOptions, runId: stri
     fields: Partial<Record<'message' | 'scriptPath', string | null>> & {
       record?: UndoRecord | null;
       appliedOrder?: number | null;
+      inFlight?: InFlightWrite | null;
     } = {},
   ) =>
     writer.updateStep(id, (step) => {
@@ -182,6 +208,7 @@ async function consentAndApply(plan: Plan, options: RunSetupOptions, runId: stri
       if (fields.scriptPath !== undefined) step.scriptPath = fields.scriptPath;
       if (fields.record !== undefined) step.record = fields.record;
       if (fields.appliedOrder !== undefined) step.appliedOrder = fields.appliedOrder;
+      if (fields.inFlight !== undefined) step.inFlight = fields.inFlight;
     });
 
   const end = (t: Tracked, outcome: StepOutcome, startedAt: number, message: string | null = null) => {
@@ -226,22 +253,49 @@ async function consentAndApply(plan: Plan, options: RunSetupOptions, runId: stri
     }
 
     let checkpoint: UndoRecord | null = null;
+    let inFlight: InFlightWrite | null = null;
+    // Until the step checkpoints, the first Ctrl-C aborts it. From then on it is writing: cutting the
+    // write off would leave Azure working on it while the rollback reads the state before it, so only
+    // the second Ctrl-C or the step's time limit abort it; the first lets it end, then it is undone.
+    const halt = new AbortController();
+    let writing = false;
+    const progress = (detail: string) =>
+      emit({ type: 'step:progress', id: step.id, detail, elapsedMs: now() - startedAt });
+    const onCancel = () => {
+      if (!writing) halt.abort(signal.reason);
+      else progress(FINISHING_WRITE);
+    };
+    const onStop = () => halt.abort(options.stopSignal?.reason);
+    if (signal.aborted) onCancel();
+    else signal.addEventListener('abort', onCancel, { once: true });
+    if (options.stopSignal?.aborted) onStop();
+    else options.stopSignal?.addEventListener('abort', onStop, { once: true });
     const deadline = startDeadline(
       step.timeoutMs ?? options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
-      signal,
+      halt.signal,
     );
     const ctx: StepContext = {
       runId,
       signal: deadline.signal,
-      progress: (detail) =>
-        emit({ type: 'step:progress', id: step.id, detail, elapsedMs: now() - startedAt }),
+      progress: (detail) => progress(writing && signal.aborted ? `${FINISHING_PREFIX}${detail}` : detail),
       outcomeOf: (id) => ((step.after ?? []).includes(id) ? dependencyOutcomes.get(id) : undefined),
       checkpoint: async (record) => {
+        // Cancelled before the write went out: send nothing.
+        if (deadline.signal.aborted) throw deadline.signal.reason;
         checkKeepable(record, `${step.id} checkpoint`);
         await writer.updateStep(step.id, (s) => {
           s.record = record;
         });
         checkpoint = record;
+        writing = true;
+      },
+      inFlight: (write) => {
+        inFlight = write;
+        writer
+          .updateStep(step.id, (s) => {
+            s.inFlight = write;
+          })
+          .catch(() => {});
       },
     };
     const work = (async () => {
@@ -252,13 +306,15 @@ async function consentAndApply(plan: Plan, options: RunSetupOptions, runId: stri
     })();
     const settled = await settleWithin(work, deadline.signal, graceMs);
     deadline.dispose();
+    signal.removeEventListener('abort', onCancel);
+    options.stopSignal?.removeEventListener('abort', onStop);
     const stoppedBy = signal.aborted ? 'cancelled' : 'failed';
     const stopMessage = (error: unknown) =>
       deadline.timedOut ? deadline.signal.reason.message : signal.aborted ? 'cancelled' : messageOf(error);
 
     if (settled.kind === 'abandoned') {
       const message = `${stopMessage(undefined)}; stopped waiting for it after ${graceMs / 1000}s more`;
-      if (checkpoint) applied.push({ step, record: checkpoint });
+      if (checkpoint) applied.push({ step, record: checkpoint, inFlight });
       else {
         uncertain.push({
           id: step.id,
@@ -275,10 +331,16 @@ async function consentAndApply(plan: Plan, options: RunSetupOptions, runId: stri
     if (settled.kind === 'error') {
       const message = stopMessage(settled.error);
       // A step that checkpointed may have sent its write before it failed: undo verifies and finds out.
-      if (checkpoint) applied.push({ step, record: checkpoint });
+      // Not when Azure refused the write outright: nothing changed, and an "undo" would revert what
+      // someone else made (another run's write that the refusal was about).
+      const refused = changedNothing(settled.error);
+      if (checkpoint && !refused) applied.push({ step, record: checkpoint, inFlight });
       if (stoppedBy === 'failed') fail(t, message);
       end(t, stoppedBy, startedAt, message);
-      await journalStep(step.id, stoppedBy, { message }).catch(() => {});
+      await journalStep(step.id, stoppedBy, {
+        message,
+        ...(refused ? { record: null, inFlight: null } : {}),
+      }).catch(() => {});
       return null;
     }
     const value = settled.value;
@@ -319,9 +381,10 @@ async function consentAndApply(plan: Plan, options: RunSetupOptions, runId: stri
           message: value.summary,
           record,
           appliedOrder,
+          inFlight: null,
         });
       } else {
-        await journalStep(step.id, 'applied', { record, appliedOrder });
+        await journalStep(step.id, 'applied', { record, appliedOrder, inFlight: null });
       }
     } catch (error) {
       const message = `could not write the journal: ${messageOf(error)}`;
@@ -353,7 +416,8 @@ async function consentAndApply(plan: Plan, options: RunSetupOptions, runId: stri
   const allDone = [...tracked.values()].every(
     (t) => t.outcome === 'applied' || t.outcome === 'already-done' || t.outcome === 'handed-off',
   );
-  if (allDone && failure === null && uncertain.length === 0) {
+  // A Ctrl-C while the last write was finishing still rolls back: the user was told it would be undone.
+  if (allDone && failure === null && uncertain.length === 0 && !signal.aborted) {
     const ended = [...tracked.values()].some((t) => t.outcome === 'handed-off') ? 'handed-off' : 'succeeded';
     await writer
       .update((doc) => {
@@ -376,6 +440,7 @@ async function consentAndApply(plan: Plan, options: RunSetupOptions, runId: stri
     emit,
     writer,
     stopSignal: options.stopSignal,
+    ...(options.settleWrite ? { settleWrite: options.settleWrite } : {}),
     timeoutMs: options.undoTimeoutMs ?? DEFAULT_UNDO_TIMEOUT_MS,
     now,
   });

@@ -10,6 +10,7 @@ import { checkedName } from '../azure/resource-id.ts';
 import type { Services } from '../core/services.ts';
 import type { NetworkVerdict } from '../doctor/network-probe.ts';
 import { readArm, writeArm } from './postgres/azure-calls.ts';
+import { is, type RecordSchema } from './record-schema.ts';
 import type { Step, UndoRecord } from './step.ts';
 
 export interface FirewallRecord extends UndoRecord {
@@ -17,6 +18,22 @@ export interface FirewallRecord extends UndoRecord {
   serverName: string;
   rule: string;
   ip: string;
+}
+
+/**
+ * The record as `undo` accepts it from a journal: the run's server, the rule named for the run
+ * (`sc-doctor-<run id>`, its mark) and the one address it was added for.
+ */
+export const FIREWALL_RECORD: RecordSchema<FirewallRecord> = {
+  server: is.target(),
+  serverName: is.text(),
+  rule: is.runRule(),
+  ip: is.ip(),
+};
+
+/** True for the rules a run adds: `sc-doctor-<run id>`, and `-undo` for the time of a later undo. */
+export function isRunRule(rule: string, runId: string): boolean {
+  return rule === `sc-doctor-${runId}` || rule === `sc-doctor-${runId}-undo`;
 }
 
 /** Step ids: the step that adds the rule, and the last step of a run, which removes it. */
@@ -53,13 +70,21 @@ export async function addFirewallRule(
   );
 }
 
-/** Removes the record's rule unless it was edited since (an empty `ip` removes it whatever it holds). */
+/**
+ * Removes the record's rule unless it was edited since (an empty `ip` removes it whatever it holds).
+ * Only a rule named for this run is ever removed: any other name is someone else's rule.
+ */
 export async function removeFirewallRule(
   services: Services,
   ctx: UndoContext,
   apiVersion: string,
   record: FirewallRecord,
 ): Promise<UndoResult> {
+  if (!isRunRule(record.rule, ctx.runId))
+    return {
+      status: 'changed-since',
+      reason: `the rule ${record.rule} is not one run ${ctx.runId} adds (sc-doctor-${ctx.runId}): left in place`,
+    };
   const path = firewallRulePath(record.server, record.rule);
   const rule = await readArm(services, path, apiVersion, `reading the rule ${record.rule}`, ctx.signal);
   if (!rule) return { status: 'already-gone', reason: `the rule ${record.rule} is gone` };

@@ -35,6 +35,7 @@ import type { MysqlSetupInput } from './mysql/index.ts';
 import { offerUnfinished } from './offer-unfinished.ts';
 import { planSteps } from './plan.ts';
 import { PLAN_QUESTION_ID } from './plan-question.ts';
+import { settleArmWrite } from './postgres/azure-calls.ts';
 import type { PostgresSetupInput } from './postgres/index.ts';
 import { assertSameTarget, resumableRun, resumeCommandOf } from './resume.ts';
 import { RunLockedError } from './run-lock.ts';
@@ -94,6 +95,7 @@ export function setupFlow(deps: SetupFlowDeps) {
         deps.undoers ? deps.undoers(services) : undoersForRun(run, services, ctx.options.connectTo),
       signal,
       stopSignal: interrupts.stopSignal,
+      settleWrite: (write, undo) => settleArmWrite(services, write, undo),
       ...(resumed ? { resuming: resumed.runId } : {}),
     });
 
@@ -195,6 +197,7 @@ export function setupFlow(deps: SetupFlowDeps) {
               )) === true,
         signal,
         stopSignal: interrupts.stopSignal,
+        settleWrite: (write, undo) => settleArmWrite(stepServices, write, undo),
         database: kind,
         ...(resumed ? { resumes: resumed.runId } : {}),
       });

@@ -4,17 +4,27 @@
  * file atomically (temporary file, fsync, rename): a crash leaves the previous version or the next,
  * never half of one. The directory is 0700 and the files 0600, and nothing that looks like a secret
  * is ever written (see secret-scrubber.ts).
+ *
+ * Reading is as careful: `~/.sc-doctor` must be the user's own (state-dir.ts), and a journal that is
+ * cut short, malformed or from a newer version is listed as unreadable, never undone, and never in
+ * the way of another run (journal-document.ts).
  */
 import { existsSync } from 'node:fs';
-import { chmod, link, mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { link, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { LeftBehind, NotDone, PlannedStepView } from './engine-events.ts';
+import { parseRunDocument, UnreadableJournalError } from './journal-document.ts';
 import { assertPlainJson } from './plain-json.ts';
+import { isOwnerAlive, type ProcessProbe, systemProbe, thisProcess } from './process-identity.ts';
 import { isRunId, newRunId } from './run-id.ts';
-import { acquireRunLock, isProcessAlive, type RunLock } from './run-lock.ts';
+import { acquireRunLock, type RunLock } from './run-lock.ts';
 import { assertNoSecrets } from './secret-scrubber.ts';
-import type { UndoRecord } from './step.ts';
+import { checkStateDirs } from './state-dir.ts';
+import type { InFlightWrite, UndoRecord } from './step.ts';
+import { onDisk, StorageError } from './storage-error.ts';
+
+export { UnreadableJournalError } from './journal-document.ts';
 
 /** Where a run stands. `running` or `rolling-back` in a journal whose process is gone: it was killed. */
 export type RunStatus =
@@ -63,6 +73,8 @@ export interface JournalStep {
   message: string | null;
   startedAt: string | null;
   endedAt: string | null;
+  /** A write of this step (or of its undo) Azure was still running when last seen; null once it ended. */
+  inFlight: InFlightWrite | null;
 }
 
 export interface RunDocument {
@@ -74,14 +86,24 @@ export interface RunDocument {
   database?: string;
   /** The run whose hand-off this run finishes (`setup --resume`); that run's journal is left as it was. */
   resumes?: string;
-  /** The process that ran it, to tell a live run from a killed one. */
+  /** The process that ran it, to tell a live run from a killed one (start and host: a pid is reused). */
   pid: number;
+  processStart?: string | null;
+  host?: string;
   createdAt: string;
   updatedAt: string;
   status: RunStatus;
   steps: JournalStep[];
   notDone: NotDone[];
   left: LeftBehind[];
+}
+
+/** A journal file that cannot be read: listed with its path and what to do, never undone. */
+export interface UnreadableRun {
+  runId: string;
+  path: string;
+  problem: string;
+  fix: string;
 }
 
 /** One line of `sc-doctor undo --list`. */
@@ -110,6 +132,10 @@ export interface JournalOptions {
   now?: () => number;
   pid?: number;
   isProcessAlive?: (pid: number) => boolean;
+  /** How the start time of a process is read (tests fake a reused pid). */
+  processStartOf?: (pid: number) => string | null;
+  /** This machine's name, as locks and journals record it. */
+  host?: string;
 }
 
 const IN_PLACE: ReadonlySet<JournalStepState> = new Set([
@@ -121,28 +147,35 @@ const IN_PLACE: ReadonlySet<JournalStepState> = new Set([
 ]);
 
 /** True when a run ended without finishing its job and its process is gone: offer to undo it. */
-export function isUnfinished(run: RunDocument, alive: (pid: number) => boolean): boolean {
+export function isUnfinished(run: RunDocument, probe: ProcessProbe = systemProbe): boolean {
   if (run.status === 'rollback-incomplete') return true;
-  if (run.status === 'running' || run.status === 'rolling-back') return !alive(run.pid);
+  if (run.status === 'running' || run.status === 'rolling-back')
+    return !isOwnerAlive({ pid: run.pid, started: run.processStart ?? null, host: run.host ?? '' }, probe);
   return false;
 }
 
 /** The runs and run locks under `<home>/.sc-doctor`: lists, reads and writes run documents. */
 export class Journal {
+  readonly home: string;
   readonly root: string;
   readonly runsDir: string;
   readonly locksDir: string;
   readonly #now: () => number;
   readonly #pid: number;
-  readonly #alive: (pid: number) => boolean;
+  readonly #probe: ProcessProbe;
 
   constructor(options: JournalOptions = {}) {
-    this.root = path.join(options.home ?? homedir(), '.sc-doctor');
+    this.home = options.home ?? homedir();
+    this.root = path.join(this.home, '.sc-doctor');
     this.runsDir = path.join(this.root, 'runs');
     this.locksDir = path.join(this.root, 'locks');
     this.#now = options.now ?? Date.now;
     this.#pid = options.pid ?? process.pid;
-    this.#alive = options.isProcessAlive ?? isProcessAlive;
+    this.#probe = {
+      isProcessAlive: options.isProcessAlive ?? systemProbe.isProcessAlive,
+      startOf: options.processStartOf ?? systemProbe.startOf,
+      host: options.host ?? systemProbe.host,
+    };
   }
 
   /** A run id no journal uses yet. */
@@ -160,10 +193,14 @@ export class Journal {
       locksDir: this.locksDir,
       target,
       runId,
-      pid: this.#pid,
+      owner: this.#self(),
       now: this.#now(),
-      isProcessAlive: this.#alive,
+      probe: this.#probe,
     });
+  }
+
+  #self() {
+    return thisProcess(this.#probe, this.#pid);
   }
 
   /** Writes the plan as a new journal (status `running`, every step `pending`) and returns its writer. */
@@ -177,13 +214,16 @@ export class Journal {
   }): Promise<RunWriter> {
     await this.#ensureDirs();
     const at = new Date(this.#now()).toISOString();
+    const self = this.#self();
     const document: RunDocument = {
       version: 1,
       runId: input.runId,
       target: input.target,
       ...(input.database ? { database: input.database } : {}),
       ...(input.resumes ? { resumes: input.resumes } : {}),
-      pid: this.#pid,
+      pid: self.pid,
+      processStart: self.started,
+      host: self.host,
       createdAt: at,
       updatedAt: at,
       status: 'running',
@@ -201,15 +241,17 @@ export class Journal {
         message: null,
         startedAt: null,
         endedAt: null,
+        inFlight: null,
       })),
       notDone: [...input.notDone],
       left: [],
     };
     checkWritable(document);
     // link() refuses an existing name, so a run id is never reused even by two processes at once.
+    const file = this.#file(input.runId);
     const temporary = await this.#writeTemporary(input.runId, document);
     try {
-      await link(temporary, this.#file(input.runId));
+      await onDisk('write the journal', file, () => link(temporary, file));
     } finally {
       await rm(temporary, { force: true });
     }
@@ -221,45 +263,90 @@ export class Journal {
     return new RunWriter(await this.loadRun(runId), (next) => this.#replace(next), this.#now);
   }
 
+  /**
+   * The run's journal, checked: throws `UnknownRunError` when there is none, `UnreadableJournalError`
+   * when it is cut short, malformed or from a newer version, and refuses an unsafe `~/.sc-doctor`.
+   */
   async loadRun(runId: string): Promise<RunDocument> {
     if (!isRunId(runId)) throw new UnknownRunError(runId);
-    let text: string;
-    try {
-      text = await readFile(this.#file(runId), 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UnknownRunError(runId);
-      throw error;
-    }
-    const document = JSON.parse(text) as RunDocument;
-    if (document.version !== 1 || document.runId !== runId) {
-      throw new Error(`the journal of run ${runId} (${this.#file(runId)}) is not one this version can read`);
-    }
-    return document;
+    if (!(await this.#checkDirs())) throw new UnknownRunError(runId);
+    return this.#read(runId);
   }
 
-  /** Every run, oldest first. */
+  async #read(runId: string): Promise<RunDocument> {
+    const file = this.#file(runId);
+    let text: string;
+    try {
+      text = await onDisk('read the journal', file, () => readFile(file, 'utf8'));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UnknownRunError(runId);
+      // A journal the system will not let us read is unreadable like a damaged one.
+      if (error instanceof StorageError)
+        throw new UnreadableJournalError({
+          runId,
+          path: file,
+          problem: `cannot be read: ${error.problem}`,
+          fix: error.hints[0] ?? '',
+        });
+      throw error;
+    }
+    return parseRunDocument(text, runId, file);
+  }
+
+  /** Every run that can be read, oldest first (see `listJournals` for the ones that cannot). */
   async listRuns(): Promise<RunSummary[]> {
+    return (await this.listJournals()).runs;
+  }
+
+  /**
+   * Every run, oldest first, and every journal file that cannot be read (with its path and what to
+   * do): one damaged file never hides the others or stops a run.
+   */
+  async listJournals(): Promise<{ runs: RunSummary[]; unreadable: UnreadableRun[] }> {
+    if (!(await this.#checkDirs())) return { runs: [], unreadable: [] };
     let names: string[];
     try {
-      names = await readdir(this.runsDir);
+      names = await onDisk('list the journals in', this.runsDir, () => readdir(this.runsDir));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { runs: [], unreadable: [] };
       throw error;
     }
     const ids = names
       .filter((name) => name.endsWith('.json') && isRunId(name.slice(0, -5)))
       .map((name) => name.slice(0, -5))
       .sort();
-    const runs = await Promise.all(ids.map((id) => this.loadRun(id)));
-    return runs.map((run) => ({
-      runId: run.runId,
-      target: run.target,
-      status: run.status,
-      createdAt: run.createdAt,
-      updatedAt: run.updatedAt,
-      changesInPlace: run.steps.filter((step) => IN_PLACE.has(step.state)).length,
-      unfinished: isUnfinished(run, this.#alive),
-    }));
+    type Read = { run?: RunDocument; unreadable?: UnreadableRun };
+    const read = await Promise.all(
+      ids.map((id) =>
+        this.#read(id).then(
+          (run): Read => ({ run }),
+          (error: unknown): Read => {
+            if (error instanceof UnreadableJournalError) return { unreadable: error.entry };
+            // Gone between the listing and the read (undone and removed by hand): not a run any more.
+            if (error instanceof UnknownRunError) return {};
+            throw error;
+          },
+        ),
+      ),
+    );
+    return {
+      runs: read.flatMap(({ run }) =>
+        run
+          ? [
+              {
+                runId: run.runId,
+                target: run.target,
+                status: run.status,
+                createdAt: run.createdAt,
+                updatedAt: run.updatedAt,
+                changesInPlace: run.steps.filter((step) => IN_PLACE.has(step.state)).length,
+                unfinished: isUnfinished(run, this.#probe),
+              },
+            ]
+          : [],
+      ),
+      unreadable: read.flatMap(({ unreadable }) => (unreadable ? [unreadable] : [])),
+    };
   }
 
   /** Runs that were killed, or whose rollback could not finish: offered for undo on the next start. */
@@ -268,34 +355,58 @@ export class Journal {
     return Promise.all(runs.filter((run) => run.unfinished).map((run) => this.loadRun(run.runId)));
   }
 
+  /** Where the journal of `runId` is (or would be). */
+  fileOf(runId: string): string {
+    return this.#file(runId);
+  }
+
   #file(runId: string): string {
     return path.join(this.runsDir, `${runId}.json`);
   }
 
+  /** Checks `~/.sc-doctor` before reading; false when it does not exist yet. */
+  #checkDirs(): Promise<boolean> {
+    return checkStateDirs({
+      home: this.home,
+      dirs: [this.root, this.runsDir, this.locksDir],
+      create: false,
+    });
+  }
+
+  /** Checks `~/.sc-doctor` and makes what is missing (0700) before writing. */
   async #ensureDirs(): Promise<void> {
-    for (const dir of [this.root, this.runsDir, this.locksDir]) {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      // mkdir leaves an existing directory's mode alone, and the umask trims a new one: set it.
-      await chmod(dir, 0o700);
-    }
+    await checkStateDirs({
+      home: this.home,
+      dirs: [this.root, this.runsDir, this.locksDir],
+      create: true,
+    });
   }
 
   async #writeTemporary(runId: string, document: RunDocument): Promise<string> {
     const temporary = path.join(this.runsDir, `.${runId}.${this.#pid}.${temporaryCounter++}.tmp`);
-    const handle = await open(temporary, 'wx', 0o600);
-    try {
-      await handle.chmod(0o600);
-      await handle.writeFile(`${JSON.stringify(document, null, 2)}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    return temporary;
+    return onDisk('write the journal', temporary, async () => {
+      const handle = await open(temporary, 'wx', 0o600);
+      try {
+        await handle.chmod(0o600);
+        await handle.writeFile(`${JSON.stringify(document, null, 2)}\n`);
+        await handle.sync();
+      } catch (error) {
+        await rm(temporary, { force: true });
+        throw error;
+      } finally {
+        await handle.close();
+      }
+      return temporary;
+    });
   }
 
   async #replace(document: RunDocument): Promise<void> {
     const temporary = await this.#writeTemporary(document.runId, document);
-    await rename(temporary, this.#file(document.runId));
+    const file = this.#file(document.runId);
+    await onDisk('write the journal', file, () => rename(temporary, file)).catch(async (error: unknown) => {
+      await rm(temporary, { force: true });
+      throw error;
+    });
   }
 }
 

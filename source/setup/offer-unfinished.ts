@@ -4,6 +4,7 @@
  */
 import type { EventBus } from '../core/events.ts';
 import type { Prompter } from '../core/prompter.ts';
+import type { SettleWrite } from './engine.ts';
 import type { Journal, RunDocument } from './journal.ts';
 import type { StepUndoer } from './step.ts';
 import { type UndoRunResult, undoFromJournal } from './undo-from-journal.ts';
@@ -17,6 +18,8 @@ export interface OfferUnfinishedOptions {
   undoers: (run: RunDocument) => readonly StepUndoer[];
   signal?: AbortSignal;
   stopSignal?: AbortSignal;
+  /** Waits for a write a run left in flight before undoing it (see `runSetup`). */
+  settleWrite?: SettleWrite;
   /** The run `--resume` is about to finish: the user asked to complete it, not to undo it. */
   resuming?: string;
 }
@@ -48,6 +51,7 @@ export async function offerUnfinished(options: OfferUnfinishedOptions): Promise<
         steps: (run) => options.undoers(run),
         emit: (event) => options.bus.emit(event),
         ...(options.stopSignal ? { stopSignal: options.stopSignal } : {}),
+        ...(options.settleWrite ? { settleWrite: options.settleWrite } : {}),
       }),
     );
   }

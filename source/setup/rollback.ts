@@ -7,11 +7,13 @@ import { startDeadline } from '../core/deadline.ts';
 import type { EmitEngineEvent, LeftBehind, RollbackOutcome } from './engine-events.ts';
 import type { JournalStepState, RunWriter } from './journal.ts';
 import { redactSecrets } from './secret-scrubber.ts';
-import type { StepUndoer, UndoRecord, UndoResult } from './step.ts';
+import type { InFlightWrite, Undoable, UndoContext, UndoRecord, UndoResult } from './step.ts';
 
 export interface RollbackEntry {
-  step: StepUndoer;
+  step: Undoable;
   record: UndoRecord;
+  /** The step's write that was not seen to end: awaited (through `settleWrite`) before the undo. */
+  inFlight?: InFlightWrite | null;
 }
 
 export interface RollbackOptions {
@@ -24,6 +26,8 @@ export interface RollbackOptions {
   writer: RunWriter | undefined;
   /** Aborted by a second Ctrl-C: stop waiting, report what is left. */
   stopSignal?: AbortSignal;
+  /** Waits for a write still in flight to end; without it an in-flight write is not waited for. */
+  settleWrite?: (write: InFlightWrite, ctx: UndoContext) => Promise<void>;
   timeoutMs: number;
   now: () => number;
 }
@@ -47,16 +51,29 @@ const JOURNAL_STATE: Record<Exclude<RollbackOutcome, 'abandoned'>, JournalStepSt
 export async function rollBack(options: RollbackOptions): Promise<RollbackReport> {
   const { emit, writer, stopSignal, now } = options;
   const report: RollbackReport = { complete: true, left: [], outcomes: new Map(), journalErrors: [] };
-  const journal = async (id: string, state: JournalStepState, message: string | null) => {
+  const journal = async (
+    id: string,
+    state: JournalStepState,
+    message: string | null,
+    inFlight?: InFlightWrite | null,
+  ) => {
     try {
       await writer?.updateStep(id, (step) => {
         step.state = state;
         step.message = message;
         step.endedAt = new Date(now()).toISOString();
+        if (inFlight !== undefined) step.inFlight = inFlight;
       });
     } catch (error) {
       report.journalErrors.push(redactSecrets(error instanceof Error ? error.message : String(error)));
     }
+  };
+  const noteInFlight = (id: string, inFlight: InFlightWrite) => {
+    writer
+      ?.updateStep(id, (step) => {
+        step.inFlight = inFlight;
+      })
+      .catch(() => {});
   };
   const stopped = new Promise<'stopped'>((resolve) => {
     if (stopSignal?.aborted) resolve('stopped');
@@ -70,7 +87,7 @@ export async function rollBack(options: RollbackOptions): Promise<RollbackReport
     steps: options.entries.map(({ step }) => ({ id: step.id, title: step.title })),
   });
 
-  for (const { step, record } of options.entries) {
+  for (const { step, record, inFlight } of options.entries) {
     let outcome: RollbackOutcome;
     let reason: string | null = null;
     const startedAt = now();
@@ -81,19 +98,30 @@ export async function rollBack(options: RollbackOptions): Promise<RollbackReport
       await journal(step.id, 'undoing', null);
       emit({ type: 'rollback:step-start', id: step.id, title: step.title, at: startedAt });
       const deadline = startDeadline(step.timeoutMs ?? options.timeoutMs, stopSignal);
+      // The write Azure may still be making (the step's, or an earlier undo's) when last seen.
+      let pending = inFlight ?? null;
+      const ctx: UndoContext = {
+        runId: options.runId,
+        signal: deadline.signal,
+        progress: (detail) =>
+          emit({ type: 'rollback:progress', id: step.id, detail, elapsedMs: now() - startedAt }),
+        inFlight: (write) => {
+          pending = write;
+          noteInFlight(step.id, write);
+        },
+      };
       // Through a promise, so an undo that throws before its first await is a failure like any other.
       const attempt = Promise.resolve()
-        .then(() =>
-          step.undo(
-            {
-              runId: options.runId,
-              signal: deadline.signal,
-              progress: (detail) =>
-                emit({ type: 'rollback:progress', id: step.id, detail, elapsedMs: now() - startedAt }),
-            },
-            record,
-          ),
-        )
+        .then(async () => {
+          // Decide only once the write has ended: read before it lands, and an admin that is about
+          // to appear looks "already gone".
+          if (pending && options.settleWrite) {
+            ctx.progress(`waiting for Azure to finish ${pending.what} before undoing it`);
+            await options.settleWrite(pending, ctx);
+            pending = null;
+          }
+          return step.undo(ctx, record);
+        })
         .then(
           (result): UndoResult | { status: 'failed'; reason: string } => result,
           (error: unknown) => ({ status: 'failed' as const, reason: messageOf(error) }),
@@ -110,7 +138,8 @@ export async function rollBack(options: RollbackOptions): Promise<RollbackReport
       } else {
         outcome = settled.status;
         reason = 'reason' in settled ? settled.reason : null;
-        await journal(step.id, JOURNAL_STATE[outcome], reason);
+        // An undo that ended saw its own writes end; a failed one may have left one running.
+        await journal(step.id, JOURNAL_STATE[outcome], reason, outcome === 'failed' ? pending : null);
       }
       emit({
         type: 'rollback:step-end',
@@ -136,7 +165,7 @@ export async function rollBack(options: RollbackOptions): Promise<RollbackReport
   return report;
 }
 
-function manualCommands(step: StepUndoer, record: UndoRecord): string[] {
+function manualCommands(step: Undoable, record: UndoRecord): string[] {
   try {
     return step.manualUndo(record);
   } catch {

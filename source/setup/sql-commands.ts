@@ -63,7 +63,6 @@ export function conninfo(target: SqlTarget): string {
  * Ubuntu's system bundle, which every psql version reads (libpq 16's `sslrootcert=system` is not known
  * to psql 15, Debian 12's).
  */
-// biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, printed as is
 export const PSQL_CA = `PGSSLROOTCERT="\${PGSSLROOTCERT:-${SYSTEM_CA_BUNDLE}}"`;
 
 /**

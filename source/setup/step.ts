@@ -16,6 +16,16 @@ export interface PreviewContext {
   readonly signal: AbortSignal;
 }
 
+/**
+ * A write Azure accepted and runs as a long-running operation: where to ask whether it has ended
+ * (`Azure-AsyncOperation` and/or `Location` of its first answer), and what it does, for messages.
+ */
+export interface InFlightWrite {
+  statusUrl: string | null;
+  resultUrl: string | null;
+  what: string;
+}
+
 /** Passed to `undo`, both in the run that applied the step and from the journal after a crash. */
 export interface UndoContext {
   readonly runId: string;
@@ -23,6 +33,13 @@ export interface UndoContext {
   readonly signal: AbortSignal;
   /** A short live detail shown beside the step, e.g. `waiting for Azure: InProgress`. */
   progress(detail: string): void;
+  /**
+   * Notes that the write just sent runs on in Azure as `write` (`writeArm` calls it). The journal keeps
+   * it until the write is seen to end, and no undo of this step decides before it has ended: a run
+   * cancelled, stopped or killed mid-write is undone against the resource as the write left it, not
+   * against the state before the write landed.
+   */
+  inFlight(write: InFlightWrite): void;
 }
 
 /** How a finished dependency ended in this run. */
@@ -37,8 +54,30 @@ export interface StepContext extends UndoContext {
    * write). A run killed mid-write can then still be undone from the journal: `undo` finds the change,
    * or answers `already-gone` when it never happened. Optional, but every step whose write is a long
    * operation should use it.
+   *
+   * From the checkpoint on the step is writing: the first Ctrl-C no longer aborts `signal` (a write
+   * cut off half way leaves Azure still working on it); the engine lets the write end, within the
+   * step's time limit, and then undoes it. The second Ctrl-C or the time limit still abort it.
    */
   checkpoint(record: UndoRecord): Promise<void>;
+}
+
+const NOTHING_CHANGED = Symbol.for('sc-doctor.nothingChanged');
+
+/**
+ * Marks an error `apply` throws after its checkpoint as one that changed nothing: Azure refused the
+ * write outright (a 4xx first answer: busy, conflict, invalid, forbidden). The engine then undoes
+ * nothing for the step, so a refused write never "undoes" what another run made. `writeArm` marks
+ * its refusals; a step that changed something before a refused write must return its record instead.
+ */
+export function nothingChanged<E extends Error>(error: E): E {
+  Object.defineProperty(error, NOTHING_CHANGED, { value: true });
+  return error;
+}
+
+/** True for an error marked by `nothingChanged`. */
+export function changedNothing(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && NOTHING_CHANGED in error;
 }
 
 /**
@@ -111,16 +150,46 @@ export interface Step<R extends UndoRecord = UndoRecord> {
   /**
    * Makes the change and returns how to undo it. Throw only when nothing changed: once a write may have
    * gone out (even if the signal aborted while waiting on it), return the record so the engine undoes it.
+   * After a checkpoint, a thrown error means "may have changed" unless it is marked `nothingChanged`.
    */
   apply(ctx: StepContext): Promise<R | HandOff>;
-  /** Reverses `apply`, after checking the thing is still the one this run made. Idempotent. */
+  /**
+   * Reverses `apply`, after checking the thing is still the one this run made: it reads the resource
+   * as it is now and reverts only what its own write changed there (a value someone else set since is
+   * `changed-since`, a value back as before is `already-gone`). Any write of this step still in flight
+   * has ended before it is called. Idempotent.
+   */
   undo(ctx: UndoContext, record: R): Promise<UndoResult>;
   /** Commands a person can run to reverse `apply` when the engine cannot (printed, never run). */
   manualUndo(record: R): string[];
 }
 
-/** What `undoFromJournal` needs of a step: found by id, given the record from the journal. */
-export type StepUndoer = Pick<Step, 'id' | 'title' | 'undo' | 'manualUndo' | 'timeoutMs'>;
+/** What a rollback needs of a step: its undo and the commands a person runs instead. */
+export type Undoable = Pick<Step, 'id' | 'title' | 'undo' | 'manualUndo' | 'timeoutMs'>;
+
+/** What the journal says about the run a record comes from, to check the record against. */
+export interface RecordOrigin {
+  runId: string;
+  /** The resource the run was locked on (the server's ARM id). */
+  target: string;
+  /** The step's own resource, title and plan lines as the journal holds them. */
+  resource: string;
+  title: string;
+  preview: readonly string[];
+}
+
+/**
+ * What `undoFromJournal` needs of a step: found by id, given the record from the journal once
+ * `checkRecord` found nothing wrong with it (a journal is a file a person can edit).
+ */
+export interface StepUndoer extends Undoable {
+  /**
+   * What is wrong with a record read from a journal: its shape, and whether it carries this run's
+   * mark (its server is the run's, the firewall rule is named for the run, the admin or role is the
+   * one the plan named). Empty when it may be undone.
+   */
+  checkRecord(record: UndoRecord, origin: RecordOrigin): string[];
+}
 
 const KEBAB_CASE = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 

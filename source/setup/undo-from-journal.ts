@@ -2,11 +2,15 @@
  * `sc-doctor undo RUN_ID`: reverses a run from its journal alone, after a crash, a kill or a success.
  * The undo records in the journal carry everything undo needs; the step implementations are found by
  * their id. Steps already undone are skipped, so running it twice changes nothing the second time.
+ *
+ * A journal is a file, and a file can be edited: every record is checked against its step's schema
+ * and the run's marks before anything is undone, and one that fails refuses the whole undo (exit 2).
  */
 import { ExitCode } from '../core/exit-codes.ts';
-import { DEFAULT_UNDO_TIMEOUT_MS, isolated } from './engine.ts';
+import { DEFAULT_UNDO_TIMEOUT_MS, isolated, type SettleWrite } from './engine.ts';
 import type { EmitEngineEvent, LeftBehind, RollbackOutcome } from './engine-events.ts';
 import type { Journal, JournalStep, JournalStepState, RunDocument } from './journal.ts';
+import { UnreadableJournalError } from './journal-document.ts';
 import { type RollbackEntry, rollBack } from './rollback.ts';
 import type { StepUndoer } from './step.ts';
 
@@ -18,6 +22,8 @@ export interface UndoFromJournalOptions {
   emit?: EmitEngineEvent;
   /** Second Ctrl-C: stop waiting, report what is left. */
   stopSignal?: AbortSignal;
+  /** Waits for a write the run left in flight to end before its undo decides (see `runSetup`). */
+  settleWrite?: SettleWrite;
   timeoutMs?: number;
   now?: () => number;
 }
@@ -83,7 +89,25 @@ export async function undoFromJournal(options: UndoFromJournalOptions): Promise<
         });
         continue;
       }
-      entries.push({ step: undoer, record: step.record });
+      const problems = undoer.checkRecord(step.record, {
+        runId: run.runId,
+        target: run.target,
+        resource: step.resource,
+        title: step.title,
+        preview: step.preview,
+      });
+      if (problems.length > 0) {
+        const path = options.journal.fileOf(run.runId);
+        throw new UnreadableJournalError({
+          runId: run.runId,
+          path,
+          problem: `holds a record for step ${step.id} that sc-doctor did not write (${problems.slice(0, 3).join('; ')})`,
+          fix:
+            'Fix: if the file was edited, put it back as it was; otherwise undo what that run changed by hand ' +
+            `(its plan is in ${path}). sc-doctor undoes nothing a record does not prove this run made.`,
+        });
+      }
+      entries.push({ step: undoer, record: step.record, inFlight: step.inFlight ?? null });
     }
     await writer.update((doc) => {
       doc.status = 'rolling-back';
@@ -95,6 +119,7 @@ export async function undoFromJournal(options: UndoFromJournalOptions): Promise<
       emit: isolated(options.emit),
       writer,
       stopSignal: options.stopSignal,
+      ...(options.settleWrite ? { settleWrite: options.settleWrite } : {}),
       timeoutMs: options.timeoutMs ?? DEFAULT_UNDO_TIMEOUT_MS,
       now,
     });

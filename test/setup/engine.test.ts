@@ -7,7 +7,7 @@ import { type RunSetupOptions, runSetup } from '../../source/setup/engine.ts';
 import type { EngineEvent } from '../../source/setup/engine-events.ts';
 import { Journal } from '../../source/setup/journal.ts';
 import { InvalidPlanError, planSteps } from '../../source/setup/plan.ts';
-import type { Step } from '../../source/setup/step.ts';
+import { nothingChanged, type Step, type StepContext } from '../../source/setup/step.ts';
 import { FakeWorld, tick, untilAborted, within } from './fake-world.ts';
 
 const TARGET =
@@ -450,4 +450,148 @@ test('an undo that throws before its first await is a failed undo, named as left
       commands: ['fake-cli delete thing a'],
     },
   ]);
+});
+
+/** A promise the test resolves when it decides. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+}
+
+/**
+ * A step whose write Azure carries out once `lands` opens, whether or not anyone still waits for the
+ * answer (as a long-running operation does): the step waits for it, or until its signal aborts.
+ * `sent` runs once the write has gone out.
+ */
+function slowWriteStep(world: FakeWorld, id: string, lands: Promise<void>, sent: (ctx: StepContext) => void) {
+  return world.step({
+    id,
+    checkpoint: true,
+    beforeChange: async (ctx) => {
+      const landed = lands.then(() => world.store.set(id, `${ctx.runId}:${id}`));
+      sent(ctx);
+      await Promise.race([landed, untilAborted(ctx.signal)]);
+    },
+  });
+}
+
+const FINISHING = /^finishing the change Azure started, then undoing it/;
+
+test('Ctrl-C while a write is in flight lets it land, then undoes it: nothing is called gone before it landed', async () => {
+  const world = new FakeWorld();
+  const controller = new AbortController();
+  const azure = gate();
+  const { result, events } = await run(
+    [slowWriteStep(world, 'entra-admin', azure.opened, () => controller.abort())],
+    {
+      signal: controller.signal,
+      emit: (event) => {
+        // Azure finishes the write while the run waits for it.
+        if (event.type === 'step:progress' && FINISHING.test(event.detail)) azure.open();
+      },
+    },
+  );
+  // Had the run not waited, the write lands now, after the rollback looked: it must not be left behind.
+  azure.open();
+  await tick();
+  assert.deepEqual(world.store.snapshot(), {}, 'the admin the write made is undone');
+  assert.equal(result.status, 'cancelled');
+  assert.equal(result.exitCode, 130);
+  assert.deepEqual(
+    result.steps.map((s) => [s.id, s.outcome, s.rollback]),
+    [['entra-admin', 'applied', 'undone']],
+  );
+  assert.ok(
+    events.some((e) => e.type === 'step:progress' && FINISHING.test(e.detail)),
+    'the user is told why Ctrl-C did not stop at once',
+  );
+});
+
+test('a second Ctrl-C while a write is finishing stops waiting: the step is left, with its commands', async () => {
+  const world = new FakeWorld();
+  const cancel = new AbortController();
+  const stop = new AbortController();
+  const { result } = await run(
+    [slowWriteStep(world, 'entra-admin', new Promise(() => {}), () => cancel.abort())],
+    {
+      signal: cancel.signal,
+      stopSignal: stop.signal,
+      emit: (event) => {
+        if (event.type === 'step:progress' && FINISHING.test(event.detail)) stop.abort();
+      },
+    },
+  );
+  assert.equal(result.exitCode, 130);
+  assert.equal(result.status, 'rollback-incomplete');
+  assert.deepEqual(
+    result.left.map((l) => [l.id, l.commands]),
+    [['entra-admin', ['fake-cli delete thing entra-admin']]],
+  );
+});
+test('a write Azure refused outright changed nothing: its step is not undone, and what the refusal was about stays', async () => {
+  const world = new FakeWorld();
+  // Another run (another machine) made this; the refusal (409, busy) was about its write.
+  world.store.set('entra-auth', 'the other run');
+  const refused = world.step({
+    id: 'entra-auth',
+    checkpoint: true,
+    beforeChange: async () => {
+      throw nothingChanged(new Error('turning on Entra authentication: Azure answered 409 ServerIsBusy'));
+    },
+  });
+  // The step exists already in the fake world, so isDone would say done: ask for the write anyway.
+  refused.isDone = async () => false;
+  const { result, journal } = await run([
+    world.step({ id: 'app-identity' }),
+    { ...refused, after: ['app-identity'] },
+  ]);
+  assert.equal(result.status, 'rolled-back', JSON.stringify(result.left));
+  assert.equal(result.exitCode, 1);
+  assert.equal(refused.calls.undo, 0, 'nothing to undo for a refused write');
+  assert.deepEqual(world.store.snapshot(), { 'entra-auth': 'the other run' });
+  const saved = await journal.loadRun(result.runId);
+  const step = saved.steps.find((s) => s.id === 'entra-auth')!;
+  assert.deepEqual([step.state, step.record], ['failed', null], 'a later undo finds nothing to undo either');
+});
+
+test('a write cut off in flight is waited for (settleWrite) before its undo decides', async () => {
+  const world = new FakeWorld();
+  const azure = gate();
+  const step = world.step({
+    id: 'entra-admin',
+    checkpoint: true,
+    beforeChange: async (ctx) => {
+      ctx.inFlight({
+        statusUrl: 'https://arm.example/operations/1',
+        resultUrl: null,
+        what: 'adding the admin',
+      });
+      void azure.opened.then(() => world.store.set('entra-admin', `${ctx.runId}:entra-admin`));
+      await untilAborted(ctx.signal);
+    },
+  });
+  const settled: string[] = [];
+  const { result, journal } = await run([step], {
+    // The step gives up waiting (its time is up) while Azure still works on the write.
+    stepTimeoutMs: 30,
+    settleWrite: async (write, ctx) => {
+      settled.push(write.what);
+      ctx.progress('waiting for Azure: InProgress');
+      // Azure ends the operation while the rollback waits for it.
+      azure.open();
+      await tick();
+    },
+  });
+  // Had the rollback not waited, the write lands now, after the undo looked.
+  azure.open();
+  await tick();
+  assert.deepEqual(settled, ['adding the admin']);
+  assert.equal(result.status, 'rolled-back');
+  assert.deepEqual(world.store.snapshot(), {});
+  assert.equal(result.steps[0]?.rollback, 'undone');
+  const saved = await journal.loadRun(result.runId);
+  assert.equal(saved.steps[0]?.inFlight, null, 'the write is over once undone');
 });

@@ -9,6 +9,7 @@ import {
   handOff,
   type Step,
   type StepContext,
+  type StepUndoer,
   type UndoRecord,
 } from '../../source/setup/step.ts';
 
@@ -83,8 +84,19 @@ export interface FakeStepOptions {
   failWith?: string;
 }
 
-export interface FakeStep extends Step {
+export interface FakeStep extends Step, StepUndoer {
   calls: { isDone: number; apply: number; undo: number };
+}
+
+/**
+ * Steps as the undo table `undoFromJournal` takes: a fake step checks its own records; any other
+ * step's records are taken as they are.
+ */
+export function undoersOf(steps: readonly Step[]): StepUndoer[] {
+  return steps.map((step) => ({
+    checkRecord: () => [],
+    ...step,
+  }));
 }
 
 export class FakeWorld {
@@ -164,6 +176,11 @@ export class FakeWorld {
         return { status: 'undone' };
       },
       manualUndo: (record) => [`fake-cli delete thing ${record.thing}`],
+      // The fake's mark: the value a run writes is `<run id>:<step id>`.
+      checkRecord: (record, origin) =>
+        record.thing === options.id && record.value === `${origin.runId}:${options.id}`
+          ? []
+          : [`record is not one run ${origin.runId} wrote for ${options.id}`],
     };
   }
 }

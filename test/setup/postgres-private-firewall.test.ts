@@ -82,7 +82,12 @@ test('undo of the role, refused by such a server, opens no rule either and says 
     await assert.rejects(
       undoDatabaseRole(
         services,
-        { runId: '20990101-0000-beef', signal: new AbortController().signal, progress: () => {} },
+        {
+          runId: '20990101-0000-beef',
+          signal: new AbortController().signal,
+          progress: () => {},
+          inFlight: () => {},
+        },
         record,
         input.connectTo,
       ),

@@ -18,6 +18,7 @@ import { Interrupts } from '../../source/setup/interrupts.ts';
 import { Journal } from '../../source/setup/journal.ts';
 import type { PostgresSetupInput } from '../../source/setup/postgres/index.ts';
 import type { Step } from '../../source/setup/step.ts';
+import { undoersOf } from './fake-world.ts';
 
 export const SERVER: ServerFacts = {
   kind: 'postgres',
@@ -126,7 +127,7 @@ export function setupHarness(options: {
         given = input;
         return options.steps;
       },
-      undoers: () => options.steps,
+      undoers: () => undoersOf(options.steps),
       ...(options.listServerIdentities ? { listServerIdentities: options.listServerIdentities } : {}),
     }),
   });

@@ -265,7 +265,12 @@ test('a step waiting on Azure shows the status and when Azure is asked again (Re
     twin.faults.lroDelayMs = 2500;
     await writeArm(
       { ...base, azure },
-      { runId: 'r', signal: new AbortController().signal, progress: (detail) => progress.push(detail) },
+      {
+        runId: 'r',
+        signal: new AbortController().signal,
+        progress: (detail) => progress.push(detail),
+        inFlight: () => {},
+      },
       'PATCH',
       RESOURCE_IDS.containerApp,
       '2025-01-01',

@@ -17,7 +17,7 @@ import { Journal } from '../../source/setup/journal.ts';
 import { planSteps } from '../../source/setup/plan.ts';
 import type { Step } from '../../source/setup/step.ts';
 import { CaptureStream } from '../helpers/capture.ts';
-import { FakeWorld } from '../setup/fake-world.ts';
+import { FakeWorld, undoersOf } from '../setup/fake-world.ts';
 
 const TARGET =
   '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.DBforPostgreSQL/flexibleServers/pg-orders';
@@ -32,7 +32,7 @@ async function run(argv: string[], home: string, steps: Step[]) {
   const io: CliIo = { stdout, stderr, env: {}, stdinIsTTY: false, stdoutIsTTY: false };
   const code = await main(argv, io, {
     home,
-    undoers: () => steps,
+    undoers: () => undoersOf(steps),
     createServices: async () => ({ env: {}, now: Date.now }) as unknown as Services,
     loadChecks: async () => [],
     loadFrontEnd: async () => {

@@ -12,7 +12,7 @@ import { MYSQL_API, type MysqlSetupInput } from './input.ts';
 import { SERVER_IDENTITY, serverIdentityOf } from './server-identity.ts';
 
 /** The admin's properties as ARM holds them. */
-interface AdminProperties extends UndoRecord {
+export interface AdminProperties extends UndoRecord {
   administratorType: string;
   login: string;
   sid: string;

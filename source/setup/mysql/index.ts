@@ -29,7 +29,7 @@ import {
   undoServiceConnector,
 } from '../postgres/service-connector.ts';
 import type { Step, StepUndoer } from '../step.ts';
-import { noCommands, nothingToUndo, undoer } from '../undoer.ts';
+import { checkedUndoers, noCommands, nothingToUndo, undoer } from '../undoer.ts';
 import {
   DATABASE_USER,
   databaseUserStep,
@@ -54,6 +54,7 @@ import {
   removeRule,
 } from './firewall-temp.ts';
 import { type MysqlSetupInput, mysqlTarget, withMysqlNames } from './input.ts';
+import { MYSQL_RECORDS } from './record-schemas.ts';
 import {
   manualServerIdentity,
   SERVER_IDENTITY,
@@ -100,7 +101,7 @@ export function mysqlSetupSteps(given: MysqlSetupInput, services: Services): Ste
  * `connectTo` is this process's `--connect-to` mapping, used to log in to the server again.
  */
 export function mysqlUndoers(services: Services, connectTo?: ConnectToMap): StepUndoer[] {
-  return [
+  return checkedUndoers(MYSQL_RECORDS, [
     undoer(
       APP_IDENTITY,
       'Managed identity of the app',
@@ -150,5 +151,5 @@ export function mysqlUndoers(services: Services, connectTo?: ConnectToMap): Step
       nothingToUndo('the temporary rule stays removed'),
       noCommands,
     ),
-  ];
+  ]);
 }

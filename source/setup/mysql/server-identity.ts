@@ -172,15 +172,17 @@ export async function undoServerIdentity(
   );
   if (!now.some((id) => sameId(id, record.attached)))
     return { status: 'already-gone', reason: 'the identity this run attached is no longer on the server' };
-  // The server had no identity: `None` removes the block (an empty map is refused by the RP).
+  // Only the identity this run attached comes off, from the block as it is now: identities attached
+  // since stay. None left: `None` removes the block (an empty map is refused by the RP).
+  const others = now.filter((id) => !sameId(id, record.attached));
   const identity =
-    record.before.length === 0
+    others.length === 0
       ? { type: 'None' }
       : {
           type: 'UserAssigned',
           userAssignedIdentities: {
-            ...Object.fromEntries(record.before.map((id) => [id, {}])),
-            [record.attached]: null,
+            ...Object.fromEntries(others.map((id) => [id, {}])),
+            ...Object.fromEntries(now.filter((id) => sameId(id, record.attached)).map((id) => [id, null])),
           },
         };
   await writeArm(

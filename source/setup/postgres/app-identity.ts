@@ -4,11 +4,10 @@
  * was (`type: None` when there was none) once it checks the identity is still the one this run made.
  */
 
-import { enumIs } from '../../azure/enums.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../step.ts';
-import { readArm, writeArm } from './azure-calls.ts';
+import { readArm, sameId, writeArm } from './azure-calls.ts';
 import { appApi, findUami, hasSystem, hasUami, readAppIdentity } from './identities.ts';
 import { API, type PostgresSetupInput } from './input.ts';
 
@@ -135,21 +134,27 @@ export async function undoAppIdentity(
       status: 'changed-since',
       reason: `the system identity of ${record.appName} was replaced since this run turned it on`,
     };
+  // Only what this run added comes off, from the block as it is now: an identity someone attached,
+  // or a system identity someone turned off, since the run stays as they left it.
   const kind = appKindOf(record.app);
-  const beforeSystem = /systemassigned/i.test(record.beforeType);
-  const body: Record<string, unknown> = enumIs(record.beforeType, 'None')
-    ? { type: 'None' }
-    : {
-        ...identityBody(kind, beforeSystem, record.beforeUsers),
-        ...(record.attachedUami
-          ? {
-              userAssignedIdentities: {
-                ...Object.fromEntries(record.beforeUsers.map((id) => [id, {}])),
-                [record.attachedUami]: null,
-              },
-            }
-          : {}),
-      };
+  const systemAfter = systemNow && !record.addedSystem;
+  const usersNow = Object.keys((identity?.userAssignedIdentities ?? {}) as Record<string, unknown>);
+  const ours = (id: string) => record.attachedUami !== null && sameId(id, record.attachedUami);
+  const usersAfter = usersNow.filter((id) => !ours(id));
+  const body: Record<string, unknown> =
+    !systemAfter && usersAfter.length === 0
+      ? { type: 'None' }
+      : {
+          ...identityBody(kind, systemAfter, usersAfter),
+          ...(uamiNow
+            ? {
+                userAssignedIdentities: {
+                  ...Object.fromEntries(usersAfter.map((id) => [id, {}])),
+                  ...Object.fromEntries(usersNow.filter(ours).map((id) => [id, null])),
+                },
+              }
+            : {}),
+        };
   await writeArm(
     services,
     ctx,

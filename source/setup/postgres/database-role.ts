@@ -14,7 +14,6 @@
 
 import type pg from 'pg';
 import { enumIs } from '../../azure/enums.ts';
-import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import {
   AZURE_SUPERUSER,

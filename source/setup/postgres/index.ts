@@ -7,7 +7,7 @@
 import type { ConnectToMap } from '../../core/connect-to.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, StepUndoer } from '../step.ts';
-import { noCommands, nothingToUndo, undoer } from '../undoer.ts';
+import { checkedUndoers, noCommands, nothingToUndo, undoer } from '../undoer.ts';
 import {
   APP_IDENTITY,
   type AppIdentityRecord,
@@ -54,6 +54,7 @@ import {
   removeRule,
 } from './firewall-temp.ts';
 import type { PostgresSetupInput } from './input.ts';
+import { POSTGRES_RECORDS } from './record-schemas.ts';
 import {
   type LinkerRecord,
   manualServiceConnector,
@@ -98,7 +99,7 @@ export function postgresSetupSteps(input: PostgresSetupInput, services: Services
  */
 export function postgresUndoers(services: Services, connectTo?: ConnectToMap): StepUndoer[] {
   setUndoConnectTo(connectTo);
-  return [
+  return checkedUndoers(POSTGRES_RECORDS, [
     undoer(
       APP_IDENTITY,
       'Managed identity of the app',
@@ -148,5 +149,5 @@ export function postgresUndoers(services: Services, connectTo?: ConnectToMap): S
       nothingToUndo('the temporary rule stays removed'),
       noCommands,
     ),
-  ];
+  ]);
 }

@@ -14,7 +14,7 @@ import { SQL_API, type SqlSetupInput } from './input.ts';
 export const ENTRA_ADMIN = 'entra-admin';
 
 /** The admin as ARM shows it: `login` (display name) and `sid` (object id, or client id for apps). */
-interface Admin extends UndoRecord {
+export interface Admin extends UndoRecord {
   login: string;
   sid: string;
   tenantId: string | null;

@@ -25,7 +25,7 @@ import {
   undoServiceConnector,
 } from '../postgres/service-connector.ts';
 import type { Step, StepUndoer } from '../step.ts';
-import { noCommands, nothingToUndo, undoer } from '../undoer.ts';
+import { checkedUndoers, noCommands, nothingToUndo, undoer } from '../undoer.ts';
 import { sqlTarget } from './connection-target.ts';
 import {
   DATABASE_USER,
@@ -44,6 +44,7 @@ import {
   sqlFirewallTempStep,
 } from './firewall-temp.ts';
 import { type SqlSetupInput, sqlConnectionNameOf } from './input.ts';
+import { SQL_RECORDS } from './record-schemas.ts';
 import { sqlVerifyStep, VERIFY } from './verify.ts';
 
 export { type SqlSetupInput, sqlConnectionNameOf, sqlProblemsOf } from './input.ts';
@@ -88,7 +89,7 @@ export function sqlSetupSteps(input: SqlSetupInput, services: Services): Step[] 
  */
 export function sqlUndoers(services: Services, connectTo?: ConnectToMap): StepUndoer[] {
   setSqlUndoConnectTo(connectTo);
-  return [
+  return checkedUndoers(SQL_RECORDS, [
     undoer(
       APP_IDENTITY,
       'Managed identity of the app',
@@ -132,5 +133,5 @@ export function sqlUndoers(services: Services, connectTo?: ConnectToMap): StepUn
       nothingToUndo('the temporary rule stays removed'),
       noCommands,
     ),
-  ];
+  ]);
 }
