@@ -54,6 +54,12 @@ export interface ServerFacts {
    * Application), when the server says; absent for the flexible servers.
    */
   entraAdminType?: string | null;
+  /**
+   * Azure SQL's server identity, the one it reads Microsoft Graph as when a service principal or
+   * managed identity creates Entra users: the user-assigned identity `primaryUserAssignedIdentityId`
+   * names, else the system-assigned one; null when the server has none. Absent for the flexible servers.
+   */
+  sqlServerIdentity?: { kind: 'system' | 'user'; id: string | null; principalId: string | null } | null;
   /** The database named by `--database`, when one was given. */
   database: { name: string; exists: boolean } | null;
 }

@@ -106,7 +106,7 @@ for (const auth of AUTHS) {
         mysqlAdmin: AVERY,
       });
       const asked: string[] = [];
-      const services = servicesFor(twin, { AZURE_CLIENT_SECRET: SP_SECRET });
+      const services = servicesFor(twin, { SC_DOCTOR_APP_CLIENT_SECRET: SP_SECRET });
       const { result, journal, planLines } = await runMysqlSetup(twin, input, {
         services,
         confirm: async (request) => {

@@ -144,7 +144,7 @@ test('a secret in --service-principal is refused and never echoed', async () => 
   ]);
   assert.equal(result.code, 2);
   assert.match(result.stderr, /--service-principal takes no secret/);
-  assert.match(result.stderr, /AZURE_CLIENT_SECRET/);
+  assert.match(result.stderr, /Set SC_DOCTOR_APP_CLIENT_SECRET in the environment/);
   assert.doesNotMatch(result.stderr + result.stdout, /hunter2/);
 });
 
