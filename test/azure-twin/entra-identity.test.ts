@@ -33,7 +33,7 @@ async function graph(principal: string, path: string): Promise<{ status: number;
 }
 
 describe('Graph for a service principal or managed identity', () => {
-  test("an app token has no /me: /me/transitiveMemberOf is Graph's 400, servicePrincipals/{id}/transitiveMemberOf answers", async () => {
+  test("an app token has no /me (Graph's 400); its groups are at servicePrincipals/{id}/transitiveMemberOf", async () => {
     twin.world.groups = [
       {
         objectId: '9a0a0000-0000-4000-8000-0000000000b1',
@@ -103,7 +103,7 @@ describe('identity blocks as each RP takes them', () => {
   const patch = (path: string, version: string, identity: unknown) =>
     rest.send('PATCH', `${path}?api-version=${version}`, { identity });
 
-  test("identity type strings are each RP's own: Web writes 'SystemAssigned, UserAssigned', Container Apps 'SystemAssigned,UserAssigned'", async () => {
+  test("identity type strings are each RP's own: 'SystemAssigned, UserAssigned' for Web, no space elsewhere", async () => {
     const users = { [uami]: {} };
     const web = await patch(RESOURCE_IDS.webApp, '2025-05-01', {
       type: 'SystemAssigned,UserAssigned',

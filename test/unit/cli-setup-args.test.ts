@@ -79,7 +79,8 @@ const BAD: { argv: string[]; names: RegExp }[] = [
   { argv: ['setup', 'postgres', '--db-user', 'bad\u0007name'], names: /--db-user must not contain control/ },
   {
     argv: ['setup', 'mysql', '--db-user', 'u'.repeat(33)],
-    names: /--db-user is 33 characters; MySQL user names are at most 32\.\nChoose a shorter --db-user, or leave it out: the default name always fits\./,
+    names:
+      /--db-user is 33 characters; MySQL user names are at most 32\.\nChoose a shorter --db-user, or leave it out: the default name always fits\./,
   },
   {
     argv: ['setup', 'postgres', '--system-identity', '--user-identity', `client-id=${GUID}`],
