@@ -5,6 +5,7 @@
  * with the bearer policy and the cloud's ARM or Graph scope; TLS is always verified (extra CAs through
  * the session's `tls.ca`).
  */
+import { armRequestPath } from './resource-id.ts';
 import type { AzureSession } from './session.ts';
 
 export interface ArmResponse {
@@ -134,8 +135,9 @@ export async function graphGet(
   return send(azure, 'GET', url, cloud.graphScope, signal);
 }
 
+/** `path` is an ARM id or a path under one, names unencoded: each segment is encoded here, once. */
 function armUrl(resourceManager: string, path: string, apiVersion: string): URL {
-  const url = new URL(path.replace(/^\/+/, ''), withTrailingSlash(resourceManager));
+  const url = new URL(armRequestPath(path), withTrailingSlash(resourceManager));
   url.searchParams.set('api-version', apiVersion);
   return url;
 }

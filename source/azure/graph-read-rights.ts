@@ -81,21 +81,35 @@ export async function graphReadRights(
       status: 'missing',
       missing,
       grantCommands: missing.map((name) =>
-        commandLine([
-          'az',
-          'rest',
-          '--method',
-          'POST',
-          '--uri',
-          `${graphUrl}/v1.0/servicePrincipals/${principalId}/appRoleAssignments`,
-          '--body',
-          JSON.stringify({ principalId, resourceId: graphSp.id, appRoleId: roleIds.get(name) }),
-        ]),
+        graphRoleGrantCommand(graphUrl, {
+          principalId,
+          resourceId: graphSp.id ?? '',
+          appRoleId: roleIds.get(name) ?? '',
+        }),
       ),
     };
   } catch (error) {
     return { status: 'unknown', reason: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** The Graph app role an identity is granted: on Microsoft Graph's service principal `resourceId`. */
+export interface AppRoleGrant {
+  principalId: string;
+  resourceId: string;
+  appRoleId: string;
+}
+
+/** The `az rest` call a Privileged Role Administrator runs to grant one Graph app role. */
+export function graphRoleGrantCommand(graphUrl: string, grant: AppRoleGrant): string {
+  return commandLine([
+    ...['az', 'rest', '--method', 'POST'],
+    ...[
+      '--uri',
+      `${graphUrl}/v1.0/servicePrincipals/${encodeURIComponent(grant.principalId)}/appRoleAssignments`,
+    ],
+    ...['--body', JSON.stringify(grant)],
+  ]);
 }
 
 /** Directory Readers is the tenant-wide alternative to the three app roles. */

@@ -3,6 +3,7 @@
  * failure) into a diagnosis: what kind of failure, the AADSTS code and its meaning, the fix, and the
  * ids an admin needs. Everything here is redacted: no token ever reaches a diagnosis.
  */
+import { commandLine, shellQuote } from '../core/command-line.ts';
 import type { Remediation } from '../core/types.ts';
 import { AADSTS, aadstsLookupUrl, findAadstsCode } from './aadsts.ts';
 import { type AzFailure, describeAzFailure } from './az.ts';
@@ -64,7 +65,7 @@ export function diagnoseAzFailure(failure: AzFailure, context: DiagnosisContext)
         describeAzFailure(failure),
         ['az may be waiting for something (a proxy, a broker window, a slow network), or it is stuck.'],
         'Run the same command yourself to see what it waits for.',
-        [`az account get-access-token -o json --resource ${scopeResource(context.scope)}`],
+        [tokenCommand(context.scope)],
       );
     case 'non-json':
       return simple(
@@ -88,8 +89,9 @@ export function diagnoseSignInText(rawText: string, context: DiagnosisContext): 
   if (code) {
     const entry = AADSTS[code];
     const traceLine = formatTrace(trace);
+    // The values go in as shell words: a tenant or scope can never become shell syntax when pasted.
     const fill = (command: string) =>
-      command.replaceAll('{scope}', context.scope).replaceAll('{tenant}', tenant);
+      command.replaceAll('{scope}', shellQuote(context.scope)).replaceAll('{tenant}', shellQuote(tenant));
     if (entry) {
       return {
         kind: 'aadsts',
@@ -130,8 +132,8 @@ export function diagnoseSignInText(rawText: string, context: DiagnosisContext): 
       remediation: {
         summary: 'Sign in to Azure with the Azure CLI (add --tenant to pick the right directory).',
         commands: context.tenantId
-          ? [`az login --tenant ${context.tenantId}`]
-          : ['az login', 'az login --tenant <tenant-id>'],
+          ? [commandLine(['az', 'login', '--tenant', context.tenantId])]
+          : ['az login', commandLine(['az', 'login', '--tenant', '<tenant-id>'])],
         fixable: false,
       },
       trace,
@@ -143,9 +145,7 @@ export function diagnoseSignInText(rawText: string, context: DiagnosisContext): 
     details: rawLines(text),
     remediation: {
       summary: 'Run the token request yourself to see the whole error.',
-      commands: azSuggestedCommands(text).length
-        ? azSuggestedCommands(text)
-        : [`az account get-access-token -o json --resource ${scopeResource(context.scope)}`],
+      commands: azSuggestedCommands(text).length ? azSuggestedCommands(text) : [tokenCommand(context.scope)],
       fixable: false,
     },
     trace,
@@ -209,12 +209,21 @@ function formatTrace(trace: SignInDiagnosis['trace']): string | undefined {
   return parts.length ? `support: ${parts.join(' · ')}` : undefined;
 }
 
-/** Commands az itself recommended (the lines after "Please run:"), e.g. `az login --scope ...`. */
+/**
+ * Commands az itself recommended (the lines after "Please run:"), e.g. `az login --scope ...`: only
+ * lines whose every word is plain (nothing a shell would expand or split differently), since they are
+ * printed as az wrote them.
+ */
 function azSuggestedCommands(text: string): string[] {
   return text
     .split(/\r?\n/)
     .map((line) => line.trim())
-    .filter((line) => /^az (login|logout)\b/.test(line));
+    .filter((line) => /^az (login|logout)( [A-Za-z0-9_@%+=:,./-]+)*$/.test(line));
+}
+
+/** The token request the sign-in made, for a person to run and see the whole error. */
+function tokenCommand(scope: string): string {
+  return commandLine(['az', 'account', 'get-access-token', '-o', 'json', '--resource', scopeResource(scope)]);
 }
 
 function rawLines(text: string): string[] {

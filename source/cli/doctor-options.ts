@@ -5,6 +5,7 @@
 import { parseConnectTo } from '../core/connect-to.ts';
 import { isIpv4 } from '../core/ip.ts';
 import type { DoctorOptions } from '../core/types.ts';
+import type { DatabaseKind } from '../doctor/facts.ts';
 import { parseTarget } from '../doctor/target.ts';
 import { CLOUDS, CREDENTIALS, FLAGS, TARGET_KINDS } from './flags.ts';
 import type { ParsedArgs } from './parse-args.ts';
@@ -17,10 +18,14 @@ export function isGuid(value: string): boolean {
   return GUID.test(value);
 }
 
-/** Builds the doctor's options; throws `UsageError` naming the flag (or variable) that is wrong. */
+/**
+ * Builds the doctor's options; throws `UsageError` naming the flag (or variable) that is wrong.
+ * `databaseKind` (setup's database) holds the server and database names to that kind's rules.
+ */
 export function doctorOptionsFrom(
   parsed: Pick<ParsedArgs, 'flags'>,
   env: Readonly<Record<string, string | undefined>>,
+  databaseKind?: DatabaseKind,
 ): DoctorOptions {
   const flag = (name: string) => {
     const value = parsed.flags.get(name);
@@ -76,7 +81,7 @@ export function doctorOptionsFrom(
   if (kind !== undefined && !(TARGET_KINDS as readonly string[]).includes(kind)) {
     throw new UsageError(`--target must be one of ${TARGET_KINDS.join(', ')}; got '${clip(kind)}'.`);
   }
-  const target = parseTarget(options.target);
+  const target = parseTarget(options.target, databaseKind);
   if (!target.ok) throw new UsageError(target.problem.message, [target.problem.hint]);
 
   // The flag wins over the variable entirely (as for --subscription), so a tunnel given on the

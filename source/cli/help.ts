@@ -43,21 +43,32 @@ to Azure Database for PostgreSQL, MySQL and Azure SQL.`;
   const usage = command
     ? `Usage\n  sc-doctor ${command.usage}\n\n${capitalize(command.summary)}.`
     : `Usage\n  sc-doctor [command] [flags]\n\n${commandsSection()}`;
-  return `${[header, usage, flagsSection(), EXIT_CODES, ENVIRONMENT, EXAMPLES].join('\n\n')}\n`;
+  return `${[header, usage, flagsSection(command?.name), EXIT_CODES, ENVIRONMENT, EXAMPLES].join('\n\n')}\n`;
 }
 
 function commandsSection(): string {
-  const rows: [string, string][] = [['(none)', 'interactive doctor in a terminal; plain lines otherwise']];
+  const rows: [string, string][] = [
+    [
+      '(none)',
+      'guided, in a terminal: pick the server and app, check them, then set up (s); plain lines otherwise',
+    ],
+  ];
   for (const command of COMMANDS) {
     rows.push([command.usage, command.summary]);
   }
   return `Commands\n${table(rows)}`;
 }
 
-function flagsSection(): string {
+/** The flags by group; for one command, only the flags that command takes. */
+function flagsSection(command?: string): string {
   const sections: string[] = [];
+  const takes = (flag: (typeof FLAGS)[number]) =>
+    command === undefined ||
+    (command === 'help' ? flag.group === 'info' : !flag.commands || flag.commands.includes(command));
   for (const group of Object.keys(GROUP_TITLES) as FlagGroup[]) {
-    const rows = FLAGS.filter((flag) => flag.group === group).map((flag): [string, string] => {
+    const flags = FLAGS.filter((flag) => flag.group === group && takes(flag));
+    if (flags.length === 0) continue;
+    const rows = flags.map((flag): [string, string] => {
       const names = `${flag.short ? `-${flag.short}, ` : '    '}--${flag.name}`;
       return [flag.value ? `${names} ${flag.value}` : names, flag.help];
     });

@@ -91,7 +91,7 @@ async function dispatch(argv: string[], io: CliIo, deps: SetupDeps | undefined):
   }
   if (command === 'setup') {
     const request = { ...setupRequestFrom(parsed), commandLine: setupCommandLine(argv) };
-    const options = doctorOptionsFrom(parsed, io.env);
+    const options = doctorOptionsFrom(parsed, io.env, request.database);
     const { runSetupCommand } = await import('./run-setup.ts');
     const setup = {
       options,
@@ -106,7 +106,7 @@ async function dispatch(argv: string[], io: CliIo, deps: SetupDeps | undefined):
     const request = undoRequestFrom(parsed);
     const options = doctorOptionsFrom(parsed, io.env);
     const { runUndoCommand } = await import('./run-undo.ts');
-    const undo = { request, options, json: flags.has('json') };
+    const undo = { request, options, json: flags.has('json'), plain: flags.has('plain') };
     return deps ? runUndoCommand(undo, io, deps) : runUndoCommand(undo, io);
   }
   if (operands.length > 0) throw new UsageError(`unexpected argument '${operands[0]}'.`, [HELP_HINT]);
@@ -116,6 +116,7 @@ async function dispatch(argv: string[], io: CliIo, deps: SetupDeps | undefined):
   return runDoctor(
     {
       command: command ?? 'doctor',
+      guided: command === undefined,
       options: doctorOptions,
       json: flags.has('json'),
       plain: flags.has('plain'),

@@ -21,6 +21,11 @@ import { TOOL_NAME, toolVersion } from './version.ts';
 
 export interface DoctorRequest {
   command: string;
+  /**
+   * Bare `sc-doctor` in a terminal: the guided path, which asks for the target, offers an unfinished
+   * run's undo and a setup. `sc-doctor doctor` never asks anything.
+   */
+  guided?: boolean;
   options: DoctorOptions;
   json: boolean;
   plain: boolean;
@@ -79,7 +84,8 @@ export async function runDoctor(
   const cancel = new AbortController();
   // The interactive doctor can go on to a setup (`s`): its Ctrl-C and SIGTERM are counted for the
   // engine once steps are being applied.
-  const interrupts = mode === 'interactive' ? new Interrupts() : undefined;
+  const asks = mode === 'interactive' && request.guided === true;
+  const interrupts = asks ? new Interrupts() : undefined;
   let applying = false;
   let signals = 0;
   const unsubscribe = io.onSignal?.(() => {
@@ -104,8 +110,9 @@ export async function runDoctor(
     cancel.signal.addEventListener('abort', dispose, { once: true });
     disposers.push(dispose);
     await assertCloudRegistered(services.azure, request.options.cloud);
-    // Only the interactive screen has someone to ask; elsewhere a question is a usage error naming its flag.
-    const prompts = mode === 'interactive' ? createPromptChannel() : undefined;
+    // Only the guided screen asks; elsewhere a question is a usage error naming its flag (and
+    // `sc-doctor doctor` never reaches one: without someone to ask, no target question is put).
+    const prompts = asks ? createPromptChannel() : undefined;
     const prompter = prompts?.prompter ?? refusingPrompter(mode === 'json' ? 'json' : 'plain');
     const session = createSession({
       bus: new EventBus(),
@@ -121,7 +128,8 @@ export async function runDoctor(
     session.bus.on((event) => {
       if (event.type === 'plan:ready') applying = true;
     });
-    if (mode !== 'json') await announceUnfinishedRuns(mode, { session, services, prompter }, io, deps);
+    if (mode !== 'json')
+      await announceUnfinishedRuns(asks ? mode : 'plain', { session, services, prompter }, io, deps);
     const input: FrontEndInput = {
       session,
       prompts,

@@ -19,6 +19,7 @@ import { assertCloudRegistered } from './cloud-option.ts';
 import type { CliIo } from './io.ts';
 import { outputModeFor } from './output-mode.ts';
 import { type DoctorDeps, nodeDeps, SLOW_AFTER_MS } from './run-doctor.ts';
+import { assertSetupFlagsGiven } from './setup-options.ts';
 import { TOOL_NAME, toolVersion } from './version.ts';
 
 /** What setup and undo are built from, on top of the doctor's; tests replace these. */
@@ -55,6 +56,8 @@ export async function runSetupCommand(
   deps: SetupDeps = nodeDeps,
 ): Promise<number> {
   const mode = outputModeFor(command, io);
+  // Nobody can be asked: name every missing flag before a single Azure call.
+  if (mode !== 'interactive') assertSetupFlagsGiven(mode, command.request, command.options.target, io.env);
 
   const interrupts = new Interrupts();
   const cancel = new AbortController();

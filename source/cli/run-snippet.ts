@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
+import type { ResolvedCloud } from '../azure/session.ts';
 import { ExitCode } from '../core/exit-codes.ts';
 import { summarize } from '../core/run-checks.ts';
 import type { JsonDocument, JsonSnippet } from '../output/json.ts';
@@ -17,7 +18,6 @@ import {
   SNIPPET_AUTHS,
   SNIPPET_DATABASES,
   type Snippet,
-  type SnippetDatabase,
 } from '../snippets/types.ts';
 import { isGuid } from './doctor-options.ts';
 import type { CliIo } from './io.ts';
@@ -25,11 +25,24 @@ import { HELP_HINT, type ParsedArgs } from './parse-args.ts';
 import { UsageError } from './usage-error.ts';
 import { toolVersion } from './version.ts';
 
-const HOST_SUFFIX: Record<SnippetDatabase, string> = {
-  postgres: '.postgres.database.azure.com',
-  mysql: '.mysql.database.azure.com',
-  sql: '.database.windows.net',
-};
+/**
+ * The cloud the code is for: `--cloud`, else az's active cloud (`az cloud show`), else AzureCloud
+ * when az is not there. Its host suffixes and PostgreSQL/MySQL token scope go into the code.
+ */
+async function snippetCloud(name: string | undefined, io: CliIo): Promise<ResolvedCloud> {
+  const [{ createAzureSession }, { nodeExec }, { assertCloudRegistered }] = await Promise.all([
+    import('../azure/session.ts'),
+    import('../services/exec.ts'),
+    import('./cloud-option.ts'),
+  ]);
+  const azure = createAzureSession({ env: io.env, now: Date.now, exec: nodeExec }, { cloud: name });
+  try {
+    await assertCloudRegistered(azure, name);
+    return await azure.resolveCloud();
+  } finally {
+    azure.dispose();
+  }
+}
 
 /** Runs the command; throws `UsageError` for bad input (exit 2). `cwd` is where detection and `--out` start. */
 export async function runSnippet(parsed: ParsedArgs, io: CliIo, cwd = process.cwd()): Promise<number> {
@@ -81,12 +94,21 @@ export async function runSnippet(parsed: ParsedArgs, io: CliIo, cwd = process.cw
       ['Find it with: az identity show -g <group> -n <identity> --query clientId -o tsv'],
     );
   }
+  const cloud = await snippetCloud(flag('cloud'), io);
+  if (!json) {
+    for (const warning of cloud.warnings) io.stderr.write(`sc-doctor: ${warning}\n`);
+    if (cloud.source === 'az')
+      io.stderr.write(`sc-doctor: cloud ${cloud.endpoints.name} (az's active cloud; --cloud to choose)\n`);
+  }
+  const suffix = cloud.endpoints.suffixes[database];
   const server = flag('server');
   const snippet = generateSnippet({
     database,
     clientType,
     auth,
-    ...(server ? { server: server.includes('.') ? server : `${server}${HOST_SUFFIX[database]}` } : {}),
+    // A bare name gets the cloud's host suffix; the placeholder too, so the code names the right cloud.
+    server: server ? (server.includes('.') ? server : `${server}${suffix}`) : `<server>${suffix}`,
+    ossrdbmsResource: cloud.endpoints.ossrdbmsResource,
     ...(flag('database') ? { databaseName: flag('database') } : {}),
     ...(flag('db-user') ? { user: flag('db-user') } : {}),
     ...(clientId ? { clientId } : {}),

@@ -2,7 +2,9 @@
  * `sc-doctor undo [RUN_ID]` and `sc-doctor undo --list`: reverse a finished or interrupted run from
  * its journal (the latest when no id is given), or list the runs. Prints lines, or one JSON document.
  */
+import type { CoreEvent } from '../core/events.ts';
 import { ExitCode } from '../core/exit-codes.ts';
+import { colorEnabled } from '../core/mode.ts';
 import type { DoctorOptions } from '../core/types.ts';
 import { lastSegment } from '../doctor/facts-of.ts';
 import { SetupLines } from '../output/setup-plain.ts';
@@ -10,10 +12,11 @@ import { unicodeSupported } from '../output/terminal.ts';
 import { Interrupts } from '../setup/interrupts.ts';
 import { type RunSummary, UnknownRunError } from '../setup/journal.ts';
 import { RunLockedError } from '../setup/run-lock.ts';
-import { undoFromJournal } from '../setup/undo-from-journal.ts';
+import { type UndoRunResult, undoFromJournal } from '../setup/undo-from-journal.ts';
 import { undoersForRun } from '../setup/undoers-for.ts';
 import { leftLines } from '../setup/wording.ts';
 import type { CliIo } from './io.ts';
+import { outputModeFor } from './output-mode.ts';
 import { nodeDeps } from './run-doctor.ts';
 import { journalFor, type SetupDeps } from './run-setup.ts';
 import type { UndoRequest } from './setup-options.ts';
@@ -24,6 +27,8 @@ export interface UndoCommand {
   request: UndoRequest;
   options: DoctorOptions;
   json: boolean;
+  /** Lines, never a live screen (as without a terminal). */
+  plain?: boolean;
 }
 
 /** `undo --list` as lines: id, started, server, status; a note for unfinished runs. */
@@ -77,34 +82,56 @@ export async function runUndoCommand(
     throw new UsageError(new UnknownRunError(runId).message);
   }
 
+  const mode = outputModeFor({ json: command.json, plain: command.plain ?? false }, io);
   const interrupts = new Interrupts();
   const unsubscribe = io.onSignal?.(() => void interrupts.interrupt());
   const disposers: (() => void)[] = [];
   try {
     const services = await deps.createServices(command.options);
     disposers.push(() => services.azure?.dispose());
+    const plan = await journal.loadRun(runId);
+    const undo = (emit: (event: CoreEvent) => void) =>
+      undoFromJournal({
+        journal,
+        runId,
+        steps: (run) =>
+          deps.undoers ? deps.undoers(services) : undoersForRun(run, services, command.options.connectTo),
+        emit,
+        stopSignal: interrupts.stopSignal,
+      });
+    const closing = (result: UndoRunResult) =>
+      result.status === 'undone'
+        ? [`Run ${runId} is undone: nothing it changed is left.`]
+        : leftLines(runId, result.left);
+
+    // In a terminal: the same live list as a setup's rollback.
+    if (mode === 'interactive') {
+      const { runUndoInteractive } = await import('../ui/undo-interactive.tsx');
+      return await runUndoInteractive(
+        {
+          runId,
+          steps: plan.steps.map(({ id, title }) => ({ id, title })),
+          run: async (emit) => {
+            const result = await undo(emit);
+            return { exitCode: result.exitCode, closing: closing(result) };
+          },
+          interrupt: () => void interrupts.interrupt(),
+          color: colorEnabled(mode, io.env, io.stdoutIsTTY),
+        },
+        { stdout: io.stdout as NodeJS.WriteStream, stderr: io.stderr as NodeJS.WriteStream },
+      );
+    }
+
     const style = { color: false, unicode: unicodeSupported(io.env, process.platform), verbose: false };
     const lines = new SetupLines(style, command.json ? () => {} : print, (line) =>
       io.stderr.write(`${line}\n`),
     );
-    const plan = await journal.loadRun(runId);
     lines.setOrder(plan.steps.map((step) => step.id));
-    const result = await undoFromJournal({
-      journal,
-      runId,
-      steps: (run) =>
-        deps.undoers ? deps.undoers(services) : undoersForRun(run, services, command.options.connectTo),
-      emit: (event) => lines.handle(event),
-      stopSignal: interrupts.stopSignal,
-    });
+    const result = await undo((event) => lines.handle(event));
     if (command.json) {
       io.stdout.write(`${JSON.stringify({ ...header, undo: result, exitCode: result.exitCode }, null, 2)}\n`);
     } else {
-      const closing =
-        result.status === 'undone'
-          ? [`Run ${runId} is undone: nothing it changed is left.`]
-          : leftLines(runId, result.left);
-      print(['', ...closing, `Exit code ${result.exitCode}.`]);
+      print(['', ...closing(result), `Exit code ${result.exitCode}.`]);
     }
     return result.exitCode;
   } catch (error) {

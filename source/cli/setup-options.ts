@@ -3,7 +3,10 @@
  * a `SetupRequest` before anything runs. Every mistake is a usage error naming the flag.
  */
 
+import { commandLine } from '../core/command-line.ts';
 import type { AuthChoice, SetupRequest } from '../setup/flow-types.ts';
+import { SP_SECRET_ENV } from '../setup/postgres/sp-secret.ts';
+import { assertSqlLinkerClientType } from '../setup/sql/client-types.ts';
 import { CLIENT_TYPES, type ClientType, clientTypeOf } from '../snippets/types.ts';
 import { isGuid } from './doctor-options.ts';
 import { FLAGS } from './flags.ts';
@@ -104,6 +107,11 @@ export function setupRequestFrom(parsed: Pick<ParsedArgs, 'operands' | 'flags'>)
   const dbUser = flag('db-user');
   if (dbUser !== undefined) request.dbUser = dbUserFrom(dbUser, kind);
 
+  const container = parsed.flags.get('container');
+  if (container !== undefined)
+    request.container = containerFrom(container, flag('target'), flag('source-id'));
+  if (kind === 'sql' && request.linker && request.clientType) assertSqlLinkerClientType(request.clientType);
+
   const resume = parsed.flags.get('resume');
   if (resume !== undefined) {
     if (typeof resume !== 'string' || resume.trim() === '')
@@ -130,9 +138,9 @@ export function setupCommandLine(argv: readonly string[]): string {
       continue;
     }
     if (word.startsWith('--resume=')) continue;
-    words.push(/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+    words.push(word);
   }
-  return ['sc-doctor', ...words].join(' ');
+  return commandLine(['sc-doctor', ...words]);
 }
 
 /** True when the command line names an Azure Spring Apps app, by `--target` or by its ARM id. */
@@ -146,6 +154,27 @@ function clientTypeFrom(value: string): ClientType {
   if (!type)
     throw new UsageError(`--client-type must be one of ${CLIENT_TYPES.join(', ')}; got '${clip(value)}'.`);
   return type;
+}
+
+/**
+ * `--container`: the container of a container app whose env gets the settings, as az's `-c`. Only a
+ * container app has containers; the name is checked against the app's containers once it is read.
+ */
+function containerFrom(value: unknown, target: string | undefined, sourceId: string | undefined): string {
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new UsageError("--container needs the name of one of the container app's containers.", [
+      'List them with: az containerapp show -g <group> -n <app> --query properties.template.containers[].name',
+    ]);
+  const otherTarget = target !== undefined && target.toLowerCase() !== 'containerapp';
+  const otherSource =
+    sourceId !== undefined && !/\/providers\/Microsoft\.App\/containerApps\//i.test(sourceId);
+  if (otherTarget || otherSource)
+    throw new UsageError(
+      '--container is for a container app (--target containerapp): leave it out for this app.',
+    );
+  if (/[\u0000-\u001f\u007f]/.test(value))
+    throw new UsageError('--container must not contain control characters.');
+  return value;
 }
 
 /**
@@ -251,6 +280,48 @@ function keyValues(flag: string, text: string): Map<string, string> {
     pairs.set(word.slice(0, equals).toLowerCase(), word.slice(equals + 1));
   }
   return pairs;
+}
+
+/**
+ * What a setup that nobody can be asked (plain, JSON) still lacks, one entry per missing answer with
+ * the flags that give it: the app, the server, the database, how the app signs in, the yes to apply
+ * and a service principal's secret. Checked before anything reaches Azure.
+ */
+export function missingSetupFlags(
+  request: SetupRequest,
+  target: Readonly<Record<string, string | undefined>>,
+  env: Readonly<Record<string, string | undefined>>,
+): string[] {
+  const missing: string[] = [];
+  if (!target.sourceId && !(target.resourceGroup && target.app))
+    missing.push('the app: -g/--resource-group and -n/--app with --target, or --source-id');
+  if (!target.serverId && !target.server) missing.push('the server: --server or --server-id');
+  if (!target.database) missing.push('the database: --database');
+  if (!request.auth)
+    missing.push(
+      'how the app signs in: --system-identity, --user-identity client-id=X or --service-principal client-id=X',
+    );
+  // The app's own secret, never the operator's sign-in secret (AZURE_CLIENT_SECRET).
+  else if (request.auth.kind === 'sp' && !env[SP_SECRET_ENV])
+    missing.push(`the service principal's secret: ${SP_SECRET_ENV} in the environment`);
+  if (!request.yes && !request.dryRun)
+    missing.push('the yes to apply the plan: --yes (or --dry-run to see it)');
+  return missing;
+}
+
+/** Throws a usage error naming every missing flag when setup cannot ask for them (plain, JSON). */
+export function assertSetupFlagsGiven(
+  mode: 'plain' | 'json',
+  request: SetupRequest,
+  target: Readonly<Record<string, string | undefined>>,
+  env: Readonly<Record<string, string | undefined>>,
+): void {
+  const missing = missingSetupFlags(request, target, env);
+  if (missing.length === 0) return;
+  throw new UsageError(
+    `setup cannot ask in ${mode} mode, and ${missing.length === 1 ? 'this is' : 'these are'} missing; nothing was checked or changed:`,
+    [...missing.map((what) => `  ${what}`), 'In a terminal, sc-doctor asks for what is missing.'],
+  );
 }
 
 /** `undo [RUN_ID] [--list]`. */

@@ -9,6 +9,11 @@ export const ExitCode = {
   Usage: 2,
   /** Setup failed and rollback is incomplete. */
   RollbackIncomplete: 3,
+  /**
+   * Setup applied what it could and handed the rest off (a script for the database's owner or for a
+   * machine inside the server's network, then `--resume`): not done yet.
+   */
+  HandedOff: 4,
   /** Cancelled by the user (Ctrl-C). */
   Cancelled: 130,
 } as const;
@@ -26,18 +31,20 @@ export interface RunEnd {
   /** `--strict`: warnings fail the run. */
   strict?: boolean;
   /** How setup ended, once there is one. */
-  setup?: 'succeeded' | 'rolled-back' | 'rollback-incomplete';
+  setup?: 'succeeded' | 'handed-off' | 'rolled-back' | 'rollback-incomplete';
 }
 
 /**
  * The one place a finished run becomes an exit code, for every front-end. Cancelling wins (the
- * results are incomplete), then a crash, then an incomplete rollback, then any failure.
+ * results are incomplete), then a crash, then an incomplete rollback, then any failure, then a
+ * hand-off (nothing failed, but the run is not done).
  */
 export function exitCodeFor(end: RunEnd): ExitCodeValue {
   if (end.cancelled) return ExitCode.Cancelled;
   if (end.crashed) return ExitCode.Failure;
   if (end.setup === 'rollback-incomplete') return ExitCode.RollbackIncomplete;
   if (end.setup === 'rolled-back') return ExitCode.Failure;
+  if (end.setup === 'handed-off') return ExitCode.HandedOff;
   const doctor = end.doctor;
   if (doctor) {
     if (doctor.fail + doctor.error + doctor.timeout > 0) return ExitCode.Failure;

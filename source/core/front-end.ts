@@ -33,8 +33,15 @@ export interface FrontEndInput {
   snippetsFor?: SnippetsFor;
   /** Copies the connection code (`c`); the native tool or OSC 52 when absent. */
   clipboard?: Clipboard;
-  /** Saves a file of code (`w`) and returns where it went. */
-  saveFile?: (fileName: string, content: string) => Promise<string>;
+  /**
+   * Saves a file of code (`w`) and says where it went; `replace` moves a file already there aside
+   * (the first try without it fails, and the screen asks). The current folder when absent.
+   */
+  saveFile?: (
+    fileName: string,
+    content: string,
+    options: { replace: boolean },
+  ) => Promise<{ path: string; keptAs: string | null }>;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
 }

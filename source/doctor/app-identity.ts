@@ -7,6 +7,7 @@ import { armError, armGet } from '../azure/arm.ts';
 import type { Check, CheckResult } from '../core/types.ts';
 import type { AppFacts, AppKind, UserIdentityFacts } from './facts.ts';
 import { lastSegment } from './facts-of.ts';
+import { appIdentityAssignCommand, appListCommand } from './remedy-commands.ts';
 import { APP_TARGET_FLAGS, type AppRef, appRefOf, parseTarget } from './target.ts';
 
 /** Api-versions the doctor reads apps with (stable versions current SDKs send). */
@@ -38,12 +39,13 @@ export const appIdentityCheck: Check = {
     if (!parsed.target.app) {
       return { status: 'skip', message: `no app chosen (${APP_TARGET_FLAGS})` };
     }
-    const choice = parsed.target.app.by === 'id' ? null : await services.azure.subscription();
-    const target = appRefOf(parsed.target.app, choice?.id ?? '');
-    if (!target.subscriptionId) {
+    const selector = parsed.target.app;
+    const subscriptionId =
+      selector.by === 'id' ? selector.subscriptionId : ((await services.azure.subscription())?.id ?? '');
+    if (!subscriptionId) {
       return {
         status: 'fail',
-        message: `no subscription to look for ${target.name} in`,
+        message: `no subscription to look for ${selector.name} in`,
         remediation: {
           summary: 'Pass --subscription, or name the app by its resource id with --source-id.',
           commands: ['az account list -o table'],
@@ -51,6 +53,7 @@ export const appIdentityCheck: Check = {
         },
       };
     }
+    const target = appRefOf(selector, subscriptionId);
     const words = `${KIND_WORDS[target.kind]} ${displayName(target)}`;
     const response = await armGet(services.azure, target.id, APP_API_VERSIONS[target.kind], signal);
     if (response.status === 404) {
@@ -61,7 +64,7 @@ export const appIdentityCheck: Check = {
         details: [...(error ? [`${error.code}: ${error.message}`] : []), `Looked for ${target.id}.`],
         remediation: {
           summary: 'Check the app name, its resource group, --target and the subscription.',
-          commands: [listCommand(target)],
+          commands: [appListCommand(target)],
           fixable: false,
         },
         blocking: true,
@@ -100,6 +103,9 @@ export const appIdentityCheck: Check = {
       systemIdentity: systemIdentityOf(body.identity),
       userIdentities: userIdentitiesOf(body.identity),
       outboundSubnetId: outbound.subnetId,
+      ...(target.kind === 'containerapp'
+        ? { containers: (body.properties?.template?.containers ?? []).map((c) => String(c.name ?? '')) }
+        : {}),
     };
     const details = [
       ...identityLines(app),
@@ -118,7 +124,7 @@ export const appIdentityCheck: Check = {
         details,
         remediation: {
           summary: 'Setup turns on the system-assigned identity of the app.',
-          commands: [identityAssignCommand(target)],
+          commands: [appIdentityAssignCommand(target)],
           fixable: true,
         },
         data,
@@ -147,7 +153,11 @@ interface AppBody {
   name?: string;
   location?: string;
   identity?: IdentityBody;
-  properties?: { virtualNetworkSubnetId?: string | null; managedEnvironmentId?: string | null };
+  properties?: {
+    virtualNetworkSubnetId?: string | null;
+    managedEnvironmentId?: string | null;
+    template?: { containers?: { name?: string }[] };
+  };
 }
 
 function systemIdentityOf(identity: IdentityBody | undefined): AppFacts['systemIdentity'] {
@@ -210,26 +220,4 @@ function identityLines(app: AppFacts): string[] {
 
 function displayName(target: AppRef): string {
   return target.service ? `${target.service}/${target.name}` : target.name;
-}
-
-function listCommand(target: AppRef): string {
-  switch (target.kind) {
-    case 'webapp':
-      return `az webapp list -g ${target.resourceGroup} --query "[].name" -o tsv`;
-    case 'containerapp':
-      return `az containerapp list -g ${target.resourceGroup} --query "[].name" -o tsv`;
-    case 'spring':
-      return `az spring app list -g ${target.resourceGroup} -s ${target.service} --query "[].name" -o tsv`;
-  }
-}
-
-function identityAssignCommand(target: AppRef): string {
-  switch (target.kind) {
-    case 'webapp':
-      return `az webapp identity assign -g ${target.resourceGroup} -n ${target.name}`;
-    case 'containerapp':
-      return `az containerapp identity assign -g ${target.resourceGroup} -n ${target.name} --system-assigned`;
-    case 'spring':
-      return `az spring app identity assign -g ${target.resourceGroup} -s ${target.service} -n ${target.name} --system-assigned`;
-  }
 }

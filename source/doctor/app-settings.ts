@@ -11,6 +11,7 @@ import { APP_API_VERSIONS } from './app-identity.ts';
 import { endpointOf } from './connection-string.ts';
 import type { AppFacts, DatabaseKind, ServerFacts } from './facts.ts';
 import { appFactsOf, serverFactsOf } from './facts-of.ts';
+import { providerRegisterCommand } from './remedy-commands.ts';
 
 /** The key prefix Service Connector uses per database. */
 export const SETTING_PREFIX: Record<DatabaseKind, string> = {
@@ -74,14 +75,42 @@ export const appSettingsCheck: Check = {
             : linker.mayRegister === false
               ? `You may not register ${SERVICE_LINKER} (${REGISTER_ACTION} on the subscription, e.g. Contributor): run setup with --no-linker to write the ${prefix}* settings directly, or ask an Owner or Contributor of the subscription to register it.`
               : `Setup registers ${SERVICE_LINKER} in the subscription, then writes the ${prefix}* settings (host, database, user) through Service Connector; or run setup with --no-linker to write them directly.`,
-          commands: linker.registered ? [] : [`az provider register --namespace ${SERVICE_LINKER}`],
+          commands: linker.registered ? [] : [providerRegisterCommand(SERVICE_LINKER)],
           fixable: true,
         },
         data,
       };
     }
 
-    const problems = consistency(relevant, server, app);
+    const groups = byConnection(relevant, prefix);
+    const ownGroup = groups.find((group) => group.connection === null);
+    const agreeing = groups.filter((group) => consistency(group.settings, server, app).length === 0);
+    const suffixed = agreeing.find((group) => group.connection !== null);
+    if (suffixed && !(ownGroup && agreeing.includes(ownGroup))) {
+      // This server's settings carry a connection's name: code reading AZURE_<TYPE>_* does not see them.
+      const names = `${prefix}${suffixed.connection}_*`;
+      return {
+        status: 'warn',
+        message: `the settings for ${server.name} are ${names}, not ${prefix}*: code that reads ${prefix}* ${ownGroup ? 'connects elsewhere' : 'finds none'}`,
+        details: [
+          `Service Connector names a second connection's settings after it (${names}) when the app already has a connection of this type.`,
+          ...(ownGroup
+            ? consistency(ownGroup.settings, server, app).map(
+                (p) => `${p.key} is ${p.is}; for ${server.name} it would be ${p.shouldBe}`,
+              )
+            : []),
+          ...shown,
+          ...linker.lines,
+        ],
+        remediation: {
+          summary: `Setup registers the connection again with the plain ${prefix}* names (customizedKeys); or make the code read ${names}.`,
+          commands: [],
+          fixable: true,
+        },
+        data: { ...data, connection: suffixed.connection },
+      };
+    }
+    const problems = consistency((ownGroup ?? groups[0]!).settings, server, app);
     const passwords = relevant.filter((s) => s.password);
     const smell = passwords.length
       ? [
@@ -188,11 +217,20 @@ export function databaseUserOf(settings: readonly Setting[]): string | null {
   return null;
 }
 
+/**
+ * Whether a setting's value may be a secret, by its name or a password inside it: such values are
+ * shown by name only and never recorded. `value` undefined is a secret reference.
+ */
+export function looksSecret(name: string, value: string | undefined): boolean {
+  return (
+    value === undefined || /password|pwd|secret|token|(^|_)key$/i.test(name) || /password=|pwd=/i.test(value)
+  );
+}
+
 /** A setting as read; `value` undefined for a secret reference. */
 function setting(name: string, value: string | undefined): Setting {
   const password = /password|pwd/i.test(name) || /password=|pwd=/i.test(value ?? '');
-  const secret = value === undefined || password || /secret|token|(^|_)key$/i.test(name);
-  return { name, value, secret, password };
+  return { name, value, secret: looksSecret(name, value), password };
 }
 
 type ReadSettings = { ok: true; settings: Setting[] } | { ok: false; result: CheckResult };
@@ -252,6 +290,57 @@ async function readSettings(ctx: CheckContext, app: AppFacts): Promise<ReadSetti
   return { ok: true, settings };
 }
 
+/** The last part of a setting Service Connector writes, after `AZURE_<TYPE>_` and any connection name. */
+const BASE_NAMES = [
+  'CONNECTIONSTRING',
+  'AUTHENTICATIONTYPE',
+  'AUTHENTICATION',
+  'CLIENTSECRET',
+  'CLIENTID',
+  'TENANTID',
+  'USERNAME',
+  'DATABASE',
+  'PASSWORD',
+  'SSLMODE',
+  'DBNAME',
+  'SERVER',
+  'HOST',
+  'PORT',
+  'NAME',
+  'USER',
+  'FLAG',
+  'SSL',
+];
+
+/** `AZURE_POSTGRESQL_ORDERS_HOST` → connection `ORDERS`, base `HOST`; `AZURE_POSTGRESQL_HOST` → no connection. */
+export function settingParts(name: string, prefix: string): { connection: string | null; base: string } {
+  const rest = name.toUpperCase().slice(prefix.length);
+  if (BASE_NAMES.includes(rest)) return { connection: null, base: rest };
+  const base = BASE_NAMES.find((candidate) => rest.endsWith(`_${candidate}`));
+  if (!base) return { connection: null, base: rest };
+  return { connection: rest.slice(0, -(base.length + 1)), base };
+}
+
+/**
+ * The settings grouped by the connection that wrote them: the plain `AZURE_<TYPE>_*` (and Spring's
+ * `spring.datasource.*`) first, then each `AZURE_<TYPE>_<CONNECTION>_*` of a further connection.
+ */
+function byConnection(
+  settings: Setting[],
+  prefix: string,
+): { connection: string | null; settings: Setting[] }[] {
+  const groups = new Map<string | null, Setting[]>();
+  for (const setting of settings) {
+    const connection = setting.name.toUpperCase().startsWith(prefix)
+      ? settingParts(setting.name, prefix).connection
+      : null;
+    groups.set(connection, [...(groups.get(connection) ?? []), setting]);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a === null ? -1 : b === null ? 1 : a.localeCompare(b)))
+    .map(([connection, group]) => ({ connection, settings: group }));
+}
+
 /** Settings that point somewhere else than the server, port, database or identities the doctor found. */
 function consistency(settings: Setting[], server: ServerFacts, app: AppFacts): Problem[] {
   const problems: Problem[] = [];
@@ -264,7 +353,8 @@ function consistency(settings: Setting[], server: ServerFacts, app: AppFacts): P
   };
   for (const { name, value } of settings) {
     if (value === undefined) continue;
-    const suffix = name.toUpperCase().replace(/^AZURE_(POSTGRESQL|MYSQL|SQL)_/, '');
+    const prefix = SETTING_PREFIX[server.kind];
+    const suffix = name.toUpperCase().startsWith(prefix) ? settingParts(name, prefix).base : '';
     if (['HOST', 'SERVER'].includes(suffix)) check(name, value, server.fqdn);
     else if (suffix === 'PORT') check(name, value, server.port);
     else if (['DATABASE', 'NAME', 'DBNAME'].includes(suffix)) check(name, value, database);

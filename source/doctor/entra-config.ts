@@ -11,6 +11,13 @@ import type { Check, CheckContext, CheckResult } from '../core/types.ts';
 import { type CallerGroups, callerGroups } from './caller-groups.ts';
 import type { ServerFacts } from './facts.ts';
 import { lastSegment, serverFactsOf } from './facts-of.ts';
+import {
+  mysqlEntraAdminCommand,
+  mysqlServerIdentityCommands,
+  postgresEntraAdminCommand,
+  postgresEntraAuthCommand,
+  sqlEntraAdminCommand,
+} from './remedy-commands.ts';
 import { SERVER_API_VERSIONS } from './server-api.ts';
 
 export { GRAPH_APP_ID } from '../azure/graph-read-rights.ts';
@@ -105,7 +112,6 @@ async function postgres(ctx: CheckContext, server: ServerFacts, caller: Caller):
   const auth = server.authConfig ?? { activeDirectoryAuth: null, passwordAuth: null };
   const entraOn = auth.activeDirectoryAuth === 'Enabled';
   const passwordOn = auth.passwordAuth !== 'Disabled';
-  const group = server.resourceGroup;
   const authLine = `Entra authentication ${entraOn ? 'on' : 'off'} · password authentication ${passwordOn ? 'on' : 'off'}`;
   if (!entraOn) {
     return {
@@ -114,9 +120,7 @@ async function postgres(ctx: CheckContext, server: ServerFacts, caller: Caller):
       details: [authLine],
       remediation: {
         summary: 'Setup turns on Entra authentication (the server may restart).',
-        commands: [
-          `az postgres flexible-server update -g ${group} -n ${server.name} --active-directory-auth Enabled`,
-        ],
+        commands: [postgresEntraAuthCommand(server)],
         fixable: true,
       },
       data: { entraAuth: false, passwordAuth: passwordOn, admins: [] },
@@ -167,25 +171,7 @@ async function postgres(ctx: CheckContext, server: ServerFacts, caller: Caller):
       ],
       remediation: {
         summary: 'Setup adds you as an Entra admin (PostgreSQL allows several; existing admins stay).',
-        commands: [
-          commandLine([
-            'az',
-            'postgres',
-            'flexible-server',
-            'ad-admin',
-            'create',
-            '-g',
-            group,
-            '-s',
-            server.name,
-            '-u',
-            caller.name,
-            '-i',
-            caller.objectId ?? '<your-object-id>',
-            // An app or managed identity is a service principal to PostgreSQL, never a user.
-            ...(caller.isApp ? ['-t', 'ServicePrincipal'] : []),
-          ]),
-        ],
+        commands: [postgresEntraAdminCommand(server, caller)],
         fixable: true,
       },
       data,
@@ -229,7 +215,6 @@ async function mysql(ctx: CheckContext, server: ServerFacts, caller: Caller): Pr
     identityResourceId?: string;
   };
   const admin = adminItem ? { login: adminProps.login ?? '', sid: adminProps.sid ?? '' } : null;
-  const group = server.resourceGroup;
   const lines = [
     identities.length > 0
       ? `server identity: ${identities.map((i) => lastSegment(i.id)).join(', ')}`
@@ -255,10 +240,7 @@ async function mysql(ctx: CheckContext, server: ServerFacts, caller: Caller): Pr
       remediation: {
         summary:
           'Setup attaches a user-assigned identity you choose; a Global or Privileged Role Administrator must grant it the Graph permissions.',
-        commands: [
-          `az identity create -g ${group} -n ${server.name}-identity`,
-          `az mysql flexible-server identity assign -g ${group} -s ${server.name} --identity ${server.name}-identity`,
-        ],
+        commands: mysqlServerIdentityCommands(server),
         fixable: true,
       },
       data,
@@ -313,25 +295,7 @@ async function mysql(ctx: CheckContext, server: ServerFacts, caller: Caller): Pr
         summary: admin
           ? `Setup makes you the Entra admin; MySQL has only one, so it replaces ${admin.login}.`
           : 'Setup makes you the Entra admin.',
-        commands: [
-          commandLine([
-            'az',
-            'mysql',
-            'flexible-server',
-            'ad-admin',
-            'create',
-            '-g',
-            group,
-            '-s',
-            server.name,
-            '-u',
-            caller.name,
-            '-i',
-            caller.objectId ?? '<your-object-id>',
-            '--identity',
-            lastSegment(used.id),
-          ]),
-        ],
+        commands: [mysqlEntraAdminCommand(server, caller, lastSegment(used.id))],
         fixable: true,
       },
       data: withLogin,
@@ -388,7 +352,6 @@ async function sql(ctx: CheckContext, server: ServerFacts, caller: Caller): Prom
       ? `Entra-only authentication: ${entraOnly ? 'on (SQL logins are refused)' : 'off'}`
       : `Entra-only authentication: unknown (${onlyAnswer.status})`,
   ];
-  const group = server.resourceGroup;
   // A user or group admin is named by object id, an app or managed identity by its client id.
   const adminType = server.entraAdminType ?? null;
   const isCaller = (sid: string) =>
@@ -435,24 +398,7 @@ async function sql(ctx: CheckContext, server: ServerFacts, caller: Caller): Prom
         summary: admin
           ? `Setup asks before making you the Entra admin: SQL has only one, so it would replace ${named}.`
           : 'Setup makes you the Entra admin.',
-        commands: [
-          commandLine([
-            'az',
-            'sql',
-            'server',
-            'ad-admin',
-            'create',
-            '-g',
-            group,
-            '--server-name',
-            server.name,
-            '--display-name',
-            caller.name,
-            // An application (service principal, managed identity) is named by its client id.
-            '--object-id',
-            (caller.isApp ? caller.appId : caller.objectId) ?? '<your-object-id>',
-          ]),
-        ],
+        commands: [sqlEntraAdminCommand(server, caller)],
         fixable: true,
       },
       data,

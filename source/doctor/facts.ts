@@ -60,6 +60,11 @@ export interface ServerFacts {
    * names, else the system-assigned one; null when the server has none. Absent for the flexible servers.
    */
   sqlServerIdentity?: { kind: 'system' | 'user'; id: string | null; principalId: string | null } | null;
+  /**
+   * PostgreSQL's password admin (`administratorLogin`), which owns the databases made through ARM;
+   * null when the server has none (they then belong to azuresu). Absent for MySQL and SQL.
+   */
+  administratorLogin?: string | null;
   /** The database named by `--database`, when one was given. */
   database: { name: string; exists: boolean } | null;
 }
@@ -88,4 +93,9 @@ export interface AppFacts {
    * Container Apps environment's `vnetConfiguration.infrastructureSubnetId`; null when not integrated.
    */
   outboundSubnetId: string | null;
+  /**
+   * A container app's containers, by name (`properties.template.containers`): Service Connector
+   * writes the settings to one of them (the linker's `scope`). Absent for the other kinds.
+   */
+  containers?: string[];
 }

@@ -8,6 +8,7 @@ import { connectTarget, formatHostPort } from '../core/connect-to.ts';
 import { ipv4InRange } from '../core/ip.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
 import type { ServerFacts } from './facts.ts';
+import { firewallRuleCreateCommand } from './remedy-commands.ts';
 import { SERVER_API_VERSIONS } from './server-api.ts';
 
 /** One rule as ARM lists it. */
@@ -141,7 +142,7 @@ function describe(ctx: CheckContext, server: ServerFacts, firewall: FirewallFact
       details: [ipLine, ...details],
       remediation: {
         summary: 'Add a rule for this machine; setup adds a temporary one itself and removes it afterwards.',
-        commands: [addRuleCommand(server, firewall.publicIp)],
+        commands: [firewallRuleCreateCommand(server, firewall.publicIp)],
         fixable: true,
       },
       data,
@@ -179,21 +180,9 @@ function describe(ctx: CheckContext, server: ServerFacts, firewall: FirewallFact
     details: [ipLine, ...details],
     remediation: {
       summary: 'Add a rule for this address; setup adds a temporary one itself and removes it afterwards.',
-      commands: [addRuleCommand(server, firewall.publicIp)],
+      commands: [firewallRuleCreateCommand(server, firewall.publicIp)],
       fixable: true,
     },
     data,
   };
-}
-
-/** The az command that admits `ip` (a placeholder when this machine's address is unknown). */
-function addRuleCommand(server: ServerFacts, ip: string | null): string {
-  const rule = ip ? `sc-doctor-${ip.replaceAll('.', '-')}` : 'sc-doctor-this-machine';
-  const address = ip ?? '<your-public-ip>';
-  const range = `--start-ip-address ${address} --end-ip-address ${address}`;
-  const group = `--resource-group ${server.resourceGroup}`;
-  if (server.kind === 'sql')
-    return `az sql server firewall-rule create ${group} --server ${server.name} --name ${rule} ${range}`;
-  const family = server.kind === 'postgres' ? 'postgres' : 'mysql';
-  return `az ${family} flexible-server firewall-rule create ${group} --name ${server.name} --rule-name ${rule} ${range}`;
 }

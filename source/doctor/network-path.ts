@@ -9,6 +9,13 @@ import { formatHostPort } from '../core/connect-to.ts';
 import type { Check, CheckContext, CheckResult, Remediation } from '../core/types.ts';
 import type { PrivateEndpointFacts, ServerFacts } from './facts.ts';
 import { type NetworkPathFacts, probeServer, TCP_CONNECT_TIMEOUT_MS } from './network-probe.ts';
+import {
+  doctorServerCommand,
+  nslookupCommand,
+  privateEndpointApproveCommand,
+  privateEndpointDeleteCommand,
+  sshTunnelCommand,
+} from './remedy-commands.ts';
 import { SERVER_API_VERSIONS } from './server-api.ts';
 
 export type { NetworkPathFacts, NetworkVerdict } from './network-probe.ts';
@@ -165,7 +172,7 @@ function unresolved(server: ServerFacts, network: NetworkPathFacts, details: str
     details: [...details, why],
     remediation: {
       summary: `Fix this machine's DNS (network connection, VPN, resolver), then run the doctor again; or reach the server through a tunnel with --connect-to.`,
-      commands: [`nslookup ${server.fqdn}`],
+      commands: [nslookupCommand(server.fqdn)],
       fixable: false,
     },
     blocking: true,
@@ -242,11 +249,9 @@ function endpointRemediation(endpoints: PrivateEndpointFacts[]): Remediation | u
   return {
     summary: `${capitalise(parts.join('; '))}.`,
     commands: [
-      ...pending.map(
-        (e) => `az network private-endpoint-connection approve --id ${e.connectionId} --description Approved`,
-      ),
+      ...pending.map((e) => privateEndpointApproveCommand(e.connectionId)),
       ...rejected.flatMap((e) =>
-        e.privateEndpointId ? [`az network private-endpoint delete --ids ${e.privateEndpointId}`] : [],
+        e.privateEndpointId ? [privateEndpointDeleteCommand(e.privateEndpointId)] : [],
       ),
     ],
     fixable: false,
@@ -262,8 +267,9 @@ function unreachable(
 ): CheckResult {
   // With a mapping already in place the tunnel is the way: it only has to be running at that port.
   const local = network.via?.port ?? 15_000 + (server.port % 1000);
-  const tunnel = `ssh -N -L ${local}:${server.fqdn}:${server.port} <user>@<jump-box>`;
-  const rerun = `sc-doctor doctor --server-id ${server.id} --connect-to ${server.fqdn}:${server.port}=127.0.0.1:${local}`;
+  const via = { fqdn: server.fqdn, port: server.port, localPort: local };
+  const tunnel = sshTunnelCommand(via);
+  const rerun = doctorServerCommand(server.id, via);
   if (network.via) {
     return {
       status: 'fail',

@@ -8,6 +8,7 @@ import { listPermissions, missingActions } from '../azure/permissions.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
 import type { DatabaseKind } from './facts.ts';
 import { appFactsOf, lastSegment, resourceGroupIdOf, serverFactsOf } from './facts-of.ts';
+import { roleAssignmentCommand } from './remedy-commands.ts';
 import { ASSIGN_IDENTITY, appActions, type NeededAction, serverActions } from './setup-actions.ts';
 import { SERVER_TYPES } from './target.ts';
 
@@ -88,9 +89,7 @@ export const rbacCheck: Check = {
           details: [...lines, ...unreadableLines(verdicts), ...appNote, caveat],
           remediation: {
             summary: `Run setup with --no-linker (it writes the app settings itself, without a Service Connector link), or ask an Owner or User Access Administrator for ${grants.map((g) => g.words).join(', ')}.`,
-            commands: grants.map(
-              (g) => `az role assignment create --assignee ${assignee} --role "${g.role}" --scope ${g.scope}`,
-            ),
+            commands: grants.map((g) => roleAssignmentCommand(assignee, g.role, g.scope)),
             fixable: false,
           },
           data,
@@ -102,9 +101,7 @@ export const rbacCheck: Check = {
         details: [...lines, ...unreadableLines(verdicts), ...appNote, caveat],
         remediation: {
           summary: `Ask an Owner or User Access Administrator for ${grants.map((g) => g.words).join(', ')}.`,
-          commands: grants.map(
-            (g) => `az role assignment create --assignee ${assignee} --role "${g.role}" --scope ${g.scope}`,
-          ),
+          commands: grants.map((g) => roleAssignmentCommand(assignee, g.role, g.scope)),
           fixable: false,
         },
         blocking: true,

@@ -69,6 +69,7 @@ interface ServerResource {
     /** Azure SQL: the user-assigned identity that is the server identity. */
     primaryUserAssignedIdentityId?: string;
     authConfig?: { activeDirectoryAuth?: string; passwordAuth?: string };
+    administratorLogin?: string;
     fullyQualifiedDomainName?: string;
     state?: string;
     version?: string;
@@ -142,6 +143,7 @@ export function serverFactsFrom(kind: DatabaseKind, resource: unknown): ServerFa
           sqlServerIdentity: sqlServerIdentityOf(server),
         }
       : {}),
+    ...(kind === 'postgres' ? { administratorLogin: props.administratorLogin || null } : {}),
     database: null,
   };
 }
@@ -158,13 +160,4 @@ function sqlServerIdentityOf(server: ServerResource): ServerFacts['sqlServerIden
   if (/systemassigned/i.test(identity?.type ?? '') && identity?.principalId)
     return { kind: 'system', id: null, principalId: identity.principalId };
   return null;
-}
-
-/** `az` commands differ per kind: `postgres flexible-server`, `mysql flexible-server`, `sql server`. */
-export function azServerCommand(kind: DatabaseKind): string {
-  return kind === 'postgres'
-    ? 'az postgres flexible-server'
-    : kind === 'mysql'
-      ? 'az mysql flexible-server'
-      : 'az sql server';
 }

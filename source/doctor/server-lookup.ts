@@ -3,6 +3,7 @@
  * server types in the resource group (or the subscription) and a match by name.
  */
 import { type ArmResponse, armError, armGet, armList } from '../azure/arm.ts';
+import { armIds } from '../azure/resource-id.ts';
 import type { AzureSession } from '../azure/session.ts';
 import type { DatabaseKind } from './facts.ts';
 import { SERVER_API_VERSIONS } from './server-api.ts';
@@ -55,7 +56,7 @@ export async function findServer(
   }
 
   const scope = selector.resourceGroup
-    ? `/subscriptions/${subscriptionId}/resourceGroups/${encodeURIComponent(selector.resourceGroup)}`
+    ? armIds.resourceGroup(subscriptionId, selector.resourceGroup)
     : `/subscriptions/${subscriptionId}`;
   const lists = await Promise.all(
     KINDS.map(async (kind) => ({

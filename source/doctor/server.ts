@@ -5,9 +5,16 @@
  * for the user.
  */
 import { armError, armGet } from '../azure/arm.ts';
+import { armIds, databaseNameKind, nameProblem } from '../azure/resource-id.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
 import type { ServerFacts } from './facts.ts';
-import { azServerCommand, ENGINE_NAMES, SERVER_API_VERSIONS, serverFactsFrom } from './server-api.ts';
+import {
+  databaseListCommand,
+  doctorServerCommand,
+  serverStartCommand,
+  serverStateCommand,
+} from './remedy-commands.ts';
+import { ENGINE_NAMES, SERVER_API_VERSIONS, serverFactsFrom } from './server-api.ts';
 import { findServer } from './server-lookup.ts';
 import { parseTarget, SERVER_TYPES } from './target.ts';
 
@@ -55,7 +62,7 @@ export const serverCheck: Check = {
             details: ['Servers of different types share this name:', ...lookup.ids.map((id) => `  ${id}`)],
             remediation: {
               summary: 'Name the one you mean with --server-id.',
-              commands: lookup.ids.map((id) => `sc-doctor doctor --server-id ${id}`),
+              commands: lookup.ids.map((id) => doctorServerCommand(id)),
               fixable: false,
             },
             blocking: true,
@@ -120,9 +127,11 @@ async function databaseOf(
   facts: ServerFacts,
   name: string,
 ): Promise<{ name: string; exists: boolean }> {
+  // A name this kind of server cannot have is not there: no request for it.
+  if (nameProblem(databaseNameKind(facts.kind), name) !== undefined) return { name, exists: false };
   const response = await armGet(
     ctx.services.azure,
-    `${facts.id}/databases/${encodeURIComponent(name)}`,
+    armIds.database(facts.id, facts.kind, name),
     SERVER_API_VERSIONS[facts.kind].databases,
     ctx.signal,
   );
@@ -140,7 +149,6 @@ function verdict(facts: ServerFacts): CheckResult {
     `${SERVER_TYPES[facts.kind].label} in ${facts.resourceGroup}${facts.location ? ` (${facts.location})` : ''}`,
     `${facts.fqdn}:${facts.port}`,
   ];
-  const group = `--resource-group ${facts.resourceGroup}`;
 
   if (facts.state === 'Stopped') {
     return {
@@ -152,7 +160,7 @@ function verdict(facts: ServerFacts): CheckResult {
       ],
       remediation: {
         summary: `Start the server.`,
-        commands: [`${azServerCommand(facts.kind)} start ${group} --name ${facts.name}`],
+        commands: [serverStartCommand(facts)],
         fixable: false,
       },
       blocking: true,
@@ -174,24 +182,20 @@ function verdict(facts: ServerFacts): CheckResult {
         summary: passing
           ? 'Wait until the server is Ready, then run the doctor again.'
           : 'See the server in the Azure portal.',
-        commands: [`${azServerCommand(facts.kind)} show ${group} --name ${facts.name} --query state`],
+        commands: [serverStateCommand(facts)],
         fixable: false,
       },
       data,
     };
   }
   if (facts.database && !facts.database.exists) {
-    const list =
-      facts.kind === 'sql'
-        ? `az sql db list ${group} --server ${facts.name} -o table`
-        : `${azServerCommand(facts.kind)} db list ${group} --server-name ${facts.name} -o table`;
     return {
       status: 'fail',
       message: `${message} · database ${facts.database.name} not found`,
       details: [...details, `The server has no database named ${facts.database.name}.`],
       remediation: {
         summary: 'Check the --database name against the list.',
-        commands: [list],
+        commands: [databaseListCommand(facts)],
         fixable: false,
       },
       blocking: true,

@@ -4,6 +4,7 @@
  */
 import { armError, armGet, armList } from '../azure/arm.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
+import { loginTenantCommand } from './remedy-commands.ts';
 
 export const SUBSCRIPTION_API_VERSION = '2022-12-01';
 
@@ -61,12 +62,7 @@ async function checkSubscription({ services, signal }: CheckContext): Promise<Ch
       : ['az account list -o table', choice.source === 'flag' ? FLAG_CHOICE[0]! : FLAG_CHOICE[1]!];
   let response: Awaited<ReturnType<typeof armGet>>;
   try {
-    response = await armGet(
-      azure,
-      `/subscriptions/${encodeURIComponent(choice.id)}`,
-      SUBSCRIPTION_API_VERSION,
-      signal,
-    );
+    response = await armGet(azure, `/subscriptions/${choice.id}`, SUBSCRIPTION_API_VERSION, signal);
   } catch (error) {
     return {
       status: 'fail',
@@ -158,7 +154,7 @@ async function checkSubscription({ services, signal }: CheckContext): Promise<Ch
       ],
       remediation: {
         summary: 'Sign in to the tenant that owns the subscription.',
-        commands: [`az login --tenant ${body.tenantId}`],
+        commands: [loginTenantCommand(body.tenantId)],
         fixable: false,
       },
       data,

@@ -3,17 +3,23 @@
  * found), the database on it, and the app. Parsing is pure and strict so that a malformed id is a
  * usage error before anything runs; finding a server by name is `findServer` in server-lookup.ts.
  */
+import {
+  APP_ARM_TYPES,
+  armIds,
+  databaseNameKind,
+  type NameKind,
+  nameProblem,
+  nameWhat,
+  SERVER_ARM_TYPES,
+  serverNameKind,
+} from '../azure/resource-id.ts';
 import type { AppKind, DatabaseKind } from './facts.ts';
 
 /** Each database kind's ARM type, default port and what people call it. */
 export const SERVER_TYPES: Record<DatabaseKind, { type: string; port: number; label: string }> = {
-  postgres: {
-    type: 'Microsoft.DBforPostgreSQL/flexibleServers',
-    port: 5432,
-    label: 'PostgreSQL flexible server',
-  },
-  mysql: { type: 'Microsoft.DBforMySQL/flexibleServers', port: 3306, label: 'MySQL flexible server' },
-  sql: { type: 'Microsoft.Sql/servers', port: 1433, label: 'Azure SQL server' },
+  postgres: { type: SERVER_ARM_TYPES.postgres, port: 5432, label: 'PostgreSQL flexible server' },
+  mysql: { type: SERVER_ARM_TYPES.mysql, port: 3306, label: 'MySQL flexible server' },
+  sql: { type: SERVER_ARM_TYPES.sql, port: 1433, label: 'Azure SQL server' },
 };
 
 /** A server named exactly by its ARM id. */
@@ -64,11 +70,7 @@ export interface AppRef extends AppParts {
 /** The flags that name an app, for `skip` messages. */
 export const APP_TARGET_FLAGS = '--source-id, or --app with --resource-group and --target';
 
-const APP_TYPES: Record<AppKind, string> = {
-  webapp: 'Microsoft.Web/sites',
-  containerapp: 'Microsoft.App/containerApps',
-  spring: 'Microsoft.AppPlatform/Spring',
-};
+const APP_TYPES = APP_ARM_TYPES;
 
 /** The parsed target flags. */
 export interface DoctorTarget {
@@ -96,12 +98,24 @@ const SOURCE_ID_SHAPE =
   '  Microsoft.Web/sites or Microsoft.App/containerApps (Spring: .../Microsoft.AppPlatform/Spring/<service>/apps/<name>)';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Parses `DoctorOptions.target` (flag values keyed by `FlagSpec.targetKey`). */
-export function parseTarget(flags: Readonly<Record<string, string | undefined>>): TargetParse {
+/**
+ * Parses `DoctorOptions.target` (flag values keyed by `FlagSpec.targetKey`). Every name is checked
+ * against Azure's rule for its kind, so none reaches an ARM path it could escape; `kind` (setup's
+ * database) makes the server and database rules exact before the server is found.
+ */
+export function parseTarget(
+  flags: Readonly<Record<string, string | undefined>>,
+  kind?: DatabaseKind,
+): TargetParse {
   const value = (key: string) => {
     const v = flags[key]?.trim();
     return v ? v : undefined;
   };
+  const named = namesProblem([
+    ['--resource-group', 'resource-group', value('resourceGroup')],
+    ['--target-resource-group', 'resource-group', value('targetResourceGroup')],
+  ]);
+  if (named) return { ok: false, problem: named };
   let server: ServerSelector | null = null;
   const serverId = value('serverId');
   const serverName = value('server');
@@ -112,6 +126,17 @@ export function parseTarget(flags: Readonly<Record<string, string | undefined>>)
         '--server-id',
         `--server-id '${clip(serverId)}' is not the resource id of a database server.`,
         `Expected ${SERVER_ID_SHAPE}`,
+      );
+    const badName = namesProblem([
+      ['--server-id', 'resource-group', ref.resourceGroup],
+      ['--server-id', serverNameKind(ref.kind), ref.name],
+    ]);
+    if (badName) return { ok: false, problem: badName };
+    if (kind !== undefined && ref.kind !== kind)
+      return problem(
+        '--server-id',
+        `--server-id names a ${SERVER_TYPES[ref.kind].label}, not a ${SERVER_TYPES[kind].label}.`,
+        `Run sc-doctor setup ${ref.kind}, or pass the id of a ${SERVER_TYPES[kind].label}.`,
       );
     if (serverName !== undefined && serverName.toLowerCase() !== ref.name.toLowerCase())
       return problem(
@@ -127,6 +152,8 @@ export function parseTarget(flags: Readonly<Record<string, string | undefined>>)
         `--server '${clip(serverName)}' is not a server name.`,
         'Pass the name only (e.g. pg-orders), or the full id with --server-id.',
       );
+    const bad = namesProblem([['--server', kind ? serverNameKind(kind) : 'server', serverName]]);
+    if (bad) return { ok: false, problem: bad };
     server = {
       by: 'name',
       name: serverName,
@@ -141,6 +168,11 @@ export function parseTarget(flags: Readonly<Record<string, string | undefined>>)
       '--database needs the server it is on.',
       'Add --server <name> or --server-id <id>.',
     );
+  const databaseKind = server?.by === 'id' ? server.ref.kind : kind;
+  const badDatabase = namesProblem([
+    ['--database', databaseKind ? databaseNameKind(databaseKind) : 'database', database ?? undefined],
+  ]);
+  if (badDatabase) return { ok: false, problem: badDatabase };
 
   const app = appSelectorFrom(value);
   if (app !== null && 'flag' in app) return { ok: false, problem: app };
@@ -166,7 +198,8 @@ export function parseServerId(id: string): ServerRef | undefined {
     subscriptionId: subscriptionId!.toLowerCase(),
     resourceGroup: resourceGroup!,
     name: name!,
-    id: serverArmId(kind, subscriptionId!.toLowerCase(), resourceGroup!, name!),
+    // As given, names unchecked: parseTarget checks them against Azure's rules before any use.
+    id: `/subscriptions/${subscriptionId!.toLowerCase()}/resourceGroups/${resourceGroup}/providers/${SERVER_TYPES[kind].type}/${name}`,
   };
 }
 
@@ -177,7 +210,7 @@ export function serverArmId(
   resourceGroup: string,
   name: string,
 ): string {
-  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/${SERVER_TYPES[kind].type}/${name}`;
+  return armIds.server(kind, subscriptionId, resourceGroup, name);
 }
 
 /** The app of `--source-id` or `--app`; null without app flags; a `TargetProblem` when they are wrong. */
@@ -225,7 +258,11 @@ function appSelectorFrom(value: (key: string) => string | undefined): AppSelecto
         message: `--app for a Spring app is <service>/<app>; got '${clip(app)}'.`,
         hint: 'e.g. --app spring-orders/orders-spring',
       };
-    return { by: 'name', kind, resourceGroup, name, service };
+    const bad = namesProblem([
+      ['--app', 'spring-service', service],
+      ['--app', 'spring-app', name],
+    ]);
+    return bad ?? { by: 'name', kind, resourceGroup, name, service };
   }
   if (!SEGMENT.test(app))
     return {
@@ -233,7 +270,9 @@ function appSelectorFrom(value: (key: string) => string | undefined): AppSelecto
       message: `--app is the app's name, not a path; got '${clip(app)}' (use --source-id for an id).`,
       hint: 'Pass the name only (e.g. orders-api), or the full id with --source-id.',
     };
-  return { by: 'name', kind, resourceGroup, name: app, service: null };
+  return (
+    namesProblem([['--app', kind, app]]) ?? { by: 'name', kind, resourceGroup, name: app, service: null }
+  );
 }
 
 function parseSourceId(id: string): AppSelector | TargetProblem {
@@ -252,9 +291,16 @@ function parseSourceId(id: string): AppSelector | TargetProblem {
   const kind = (Object.keys(APP_TYPES) as AppKind[]).find((k) => APP_TYPES[k].toLowerCase() === type);
   if (!kind || rest.some((part) => part === ''))
     return bad(`--source-id '${clip(id)}' is not the resource id of an app.`);
+  const badGroup = namesProblem([['--source-id', 'resource-group', resourceGroup]]);
+  if (badGroup) return badGroup;
   if (kind === 'spring') {
     if (rest.length !== 5 || rest[3]!.toLowerCase() !== 'apps')
       return bad(`--source-id of a Spring app ends in /Spring/<service>/apps/<app>; got '${clip(id)}'.`);
+    const badName = namesProblem([
+      ['--source-id', 'spring-service', rest[2]!],
+      ['--source-id', 'spring-app', rest[4]!],
+    ]);
+    if (badName) return badName;
     const ref = appRefOf(
       { by: 'name', kind, resourceGroup, name: rest[4]!, service: rest[2]! },
       subscriptionId,
@@ -262,6 +308,8 @@ function parseSourceId(id: string): AppSelector | TargetProblem {
     return { by: 'id', ...ref };
   }
   if (rest.length !== 3) return bad(`--source-id '${clip(id)}' is not the resource id of an app.`);
+  const badName = namesProblem([['--source-id', kind, rest[2]!]]);
+  if (badName) return badName;
   const ref = appRefOf({ by: 'name', kind, resourceGroup, name: rest[2]!, service: null }, subscriptionId);
   return { by: 'id', ...ref };
 }
@@ -273,9 +321,28 @@ function parseSourceId(id: string): AppSelector | TargetProblem {
 export function appRefOf(app: AppSelector, subscriptionId: string): AppRef {
   const { kind, resourceGroup, name, service } = app;
   const owner = app.by === 'id' ? app.subscriptionId : subscriptionId;
-  const group = `/subscriptions/${owner}/resourceGroups/${resourceGroup}/providers/${APP_TYPES[kind]}`;
-  const id = kind === 'spring' ? `${group}/${service}/apps/${name}` : `${group}/${name}`;
+  const id = armIds.app(kind, owner, resourceGroup, name, service);
   return { kind, subscriptionId: owner, resourceGroup, name, service, id };
+}
+
+/**
+ * The first of `[flag, kind, value]` whose value breaks Azure's naming rule for its kind, as a
+ * problem naming the flag and the rule; undefined when every value given is a valid name.
+ */
+function namesProblem(
+  checks: [flag: string, kind: NameKind, value: string | undefined][],
+): TargetProblem | undefined {
+  for (const [flag, kind, value] of checks) {
+    if (value === undefined) continue;
+    const rule = nameProblem(kind, value);
+    if (rule !== undefined)
+      return {
+        flag,
+        message: `${flag}: '${clip(value)}' is not a valid ${nameWhat(kind)}: Azure allows ${rule}.`,
+        hint: 'Pass the name exactly as the Azure portal or az shows it.',
+      };
+  }
+  return undefined;
 }
 
 function problem(flag: string, message: string, hint: string): TargetParse {

@@ -20,7 +20,18 @@ export interface JsonSetup {
   runId: string | null;
   /** Why setup did not start (status `refused`). */
   reasons: string[];
-  plan: { id: string; title: string; lines: string[]; consent: string | null }[];
+  /**
+   * Every planned step; `alreadyDone`: the plan could tell the change is in place already (the run
+   * then writes nothing for it); `readOnly`: the step only checks, it is no change.
+   */
+  plan: {
+    id: string;
+    title: string;
+    lines: string[];
+    consent: string | null;
+    alreadyDone: boolean;
+    readOnly: boolean;
+  }[];
   steps: {
     id: string;
     title: string;
@@ -47,7 +58,14 @@ export function jsonSetup(outcome: SetupOutcome): JsonSetup {
   const plan =
     outcome.kind === 'refused'
       ? []
-      : outcome.plan.map(({ id, title, lines, consent }) => ({ id, title, lines: [...lines], consent }));
+      : outcome.plan.map(({ id, title, lines, consent, alreadyDone, readOnly }) => ({
+          id,
+          title,
+          lines: [...lines],
+          consent,
+          alreadyDone: alreadyDone !== undefined,
+          readOnly: readOnly === true,
+        }));
   const base = {
     title: outcome.kind === 'refused' ? null : outcome.title || null,
     reasons: outcome.kind === 'refused' ? [...outcome.reasons] : [],

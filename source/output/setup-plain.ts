@@ -28,10 +28,15 @@ import { paint, unicodeSupported } from './terminal.ts';
 /** The plan as lines: numbered steps, consent marks, what each will change, and the promise. */
 export function planLines(title: string, steps: readonly PlannedStepView[], style: PlainStyle): string[] {
   const warn = style.unicode ? '⚠' : '!';
+  const done = style.unicode ? '✔' : '+';
   const lines = [`Plan · ${clean(title)}`];
   steps.forEach((step, index) => {
-    const consent = step.consent ? `  ${warn} ${clean(step.consent)}` : '';
-    lines.push(`  ${index + 1}  ${clean(step.title)}${consent}`);
+    const note = step.alreadyDone
+      ? `  ${done} ${clean(step.alreadyDone)}`
+      : step.consent
+        ? `  ${warn} ${clean(step.consent)}`
+        : '';
+    lines.push(`  ${index + 1}  ${clean(step.title)}${note}`);
     for (const line of step.lines) lines.push(`       ${clean(line)}`);
   });
   lines.push(PLAN_FOOTER);
@@ -42,9 +47,15 @@ function mark(look: OutcomeLook, style: PlainStyle): string {
   return paint(style.unicode ? look.glyph : look.ascii, look.color, style.color);
 }
 
+/** A step still waiting says so at most this often in plain mode (real Azure polls every few seconds). */
+export const STILL_WAITING_EVERY_MS = 10_000;
+
 /** Turns setup events into lines; `number` finds a step's place in the plan. */
 export class SetupLines {
   #order: string[] = [];
+  #titles = new Map<string, string>();
+  /** Per step (and per undo): the last detail printed and the step's elapsed time when it was. */
+  #said = new Map<string, { detail: string; atMs: number }>();
 
   constructor(
     private readonly style: PlainStyle,
@@ -59,6 +70,21 @@ export class SetupLines {
 
   number(id: string): number {
     return this.#order.indexOf(id) + 1;
+  }
+
+  /**
+   * A progress line only when the detail changed; the same detail again (another poll of a
+   * long-running operation) at most once per `STILL_WAITING_EVERY_MS`, as `still waiting (40s)`.
+   */
+  #progress(key: string, title: string, detail: string, elapsedMs: number): string | null {
+    const said = this.#said.get(key);
+    if (said?.detail !== detail) {
+      this.#said.set(key, { detail, atMs: elapsedMs });
+      return `${title}: ${detail}`;
+    }
+    if (elapsedMs - said.atMs < STILL_WAITING_EVERY_MS) return null;
+    said.atMs = elapsedMs;
+    return `${title}: still waiting (${Math.round(elapsedMs / 1000)}s)`;
   }
 
   handle(event: CoreEvent): void {
@@ -85,13 +111,16 @@ export class SetupLines {
         this.out(['', `Applying (run ${event.runId})`]);
         return;
       case 'step:start':
+        this.#titles.set(event.id, event.title);
+        this.#said.delete(event.id);
         this.err(paint(`${dots} ${clean(event.title)}`, 'dim', style.color));
         return;
-      case 'step:progress':
-        this.err(
-          paint(`${dots} ${clean(event.detail)} (${formatElapsed(event.elapsedMs)})`, 'dim', style.color),
-        );
+      case 'step:progress': {
+        const title = this.#titles.get(event.id) ?? event.id;
+        const line = this.#progress(event.id, clean(title), clean(event.detail), event.elapsedMs);
+        if (line) this.err(paint(`${dots} ${line}`, 'dim', style.color));
         return;
+      }
       case 'step:end': {
         const look = STEP_LOOK[event.outcome];
         const detail = event.outcome === 'applied' ? '' : look.word;
@@ -109,9 +138,21 @@ export class SetupLines {
           `${event.reason === 'cancelled' ? 'Cancelled' : event.reason === 'undo' ? 'Undoing' : 'Rolling back'}: undoing ${event.steps.length} change${event.steps.length === 1 ? '' : 's'}, newest first`,
         ]);
         return;
-      case 'rollback:progress':
-        this.err(paint(`${dots} undo: ${clean(event.detail)}`, 'dim', style.color));
+      case 'rollback:step-start':
+        this.#titles.set(`undo:${event.id}`, event.title);
+        this.#said.delete(`undo:${event.id}`);
         return;
+      case 'rollback:progress': {
+        const title = this.#titles.get(`undo:${event.id}`) ?? event.id;
+        const line = this.#progress(
+          `undo:${event.id}`,
+          `undo ${clean(title)}`,
+          clean(event.detail),
+          event.elapsedMs,
+        );
+        if (line) this.err(paint(`${dots} ${line}`, 'dim', style.color));
+        return;
+      }
       case 'rollback:step-end': {
         const look = ROLLBACK_LOOK[event.outcome];
         const number = this.number(event.id);
@@ -144,7 +185,7 @@ export function outcomeLines(outcome: SetupOutcome, exitCode: number): string[] 
         : [];
       const leftToDo = leftToDoLines(outcome.result, outcome.resume);
       return [
-        ...closingLinesOf(outcome.result),
+        ...closingLinesOf(outcome.result, outcome.plan),
         ...code,
         ...(leftToDo.length > 0 ? ['', ...leftToDo] : []),
         `Exit code ${exitCode}.`,

@@ -50,7 +50,7 @@ export function createClipboard(options: ClipboardOptions): Clipboard {
         if (await options.feed(tool.file, tool.args, text)) return { via: tool.file };
       }
       options.writeTerminal(osc52(text));
-      return { via: 'OSC 52 (your terminal)' };
+      return { via: 'OSC 52' };
     },
   };
 }

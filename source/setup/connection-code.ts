@@ -4,13 +4,18 @@
  * code screen, the plain transcript and the JSON document.
  */
 import { generateSnippet, type Snippet } from '../snippets/index.ts';
+import { plainSnippet } from '../snippets/plain.ts';
 import type { SetupConnection, SetupOutcome } from './flow-types.ts';
 import type { SnippetsFor } from './snippets-hook.ts';
 import { leftToDoLines } from './wording.ts';
 
-/** The generator's snippet for a finished, successful run; null for any other outcome. */
+/**
+ * The generator's snippet for a run that succeeded, or that handed its database statements off (the
+ * code is what the app will use once they have run); null for any other outcome.
+ */
 export function snippetOfOutcome(outcome: SetupOutcome): Snippet | null {
-  if (outcome.kind !== 'ran' || outcome.result.status !== 'succeeded' || !outcome.connection) return null;
+  if (outcome.kind !== 'ran' || !outcome.connection) return null;
+  if (outcome.result.status !== 'succeeded' && outcome.result.status !== 'handed-off') return null;
   return snippetOfConnection(outcome.connection);
 }
 
@@ -26,6 +31,7 @@ export function snippetOfConnection(connection: SetupConnection): Snippet {
     ...(connection.clientId ? { clientId: connection.clientId } : {}),
     ...(connection.ossrdbmsResource ? { ossrdbmsResource: connection.ossrdbmsResource } : {}),
     ...(connection.tenantId ? { tenantId: connection.tenantId } : {}),
+    ...(connection.settingsWriter ? { settingsWriter: connection.settingsWriter } : {}),
   });
 }
 
@@ -46,10 +52,12 @@ export const connectionCodeFor: SnippetsFor = (outcome) => {
     settings: snippet.settings.flatMap((setting) =>
       'value' in setting ? [{ name: setting.name, value: setting.value }] : [],
     ),
+    dependencies: snippet.dependencies.map(({ manifest, entry }) => ({ manifest, entry })),
     files: snippet.files.map((file) => ({
       title: `${snippet.clientType} · ${file.path}`,
       fileName: file.path,
       content: file.content,
     })),
+    text: plainSnippet(snippet),
   };
 };

@@ -39,6 +39,10 @@ export interface PlannedStepView {
   lines: string[];
   /** Why the step needs consent, or null. */
   consent: string | null;
+  /** Words saying the change is already in place (`already on`), when the plan can tell. */
+  alreadyDone?: string;
+  /** The step only checks: not a change. */
+  readOnly?: true;
 }
 
 /** A step that will not run, and why (consent refused, or it depends on one that was). */

@@ -21,7 +21,11 @@ export const DEFAULT_UNDO_TIMEOUT_MS = 15 * 60_000;
 /** How long a step that ignores its aborted signal is waited for before the engine gives up on it. */
 export const DEFAULT_GRACE_MS = 10_000;
 
-export type SetupStatus = 'succeeded' | 'rolled-back' | 'rollback-incomplete' | 'cancelled';
+/**
+ * How a run ended. `handed-off`: every step ran, but some work was left to a script (and `--resume`):
+ * not done, so neither `succeeded` nor exit 0.
+ */
+export type SetupStatus = 'succeeded' | 'handed-off' | 'rolled-back' | 'rollback-incomplete' | 'cancelled';
 
 export interface StepReport {
   id: string;
@@ -37,8 +41,8 @@ export interface StepReport {
 export interface SetupResult {
   runId: string;
   status: SetupStatus;
-  /** 0 succeeded, 1 rolled back cleanly, 3 rollback incomplete, 130 cancelled by the user. */
-  exitCode: 0 | 1 | 3 | 130;
+  /** 0 succeeded, 1 rolled back cleanly, 3 rollback incomplete, 4 handed off, 130 cancelled by the user. */
+  exitCode: 0 | 1 | 3 | 4 | 130;
   /** The user stopped the run (Ctrl-C, SIGTERM). */
   cancelled: boolean;
   /** Every planned step that passed consent, in plan order. */
@@ -77,6 +81,7 @@ export interface RunSetupOptions {
 export function setupExitCode(status: SetupStatus, cancelled: boolean): SetupResult['exitCode'] {
   if (cancelled) return ExitCode.Cancelled;
   if (status === 'succeeded') return ExitCode.Success;
+  if (status === 'handed-off') return ExitCode.HandedOff;
   if (status === 'rollback-incomplete') return ExitCode.RollbackIncomplete;
   return ExitCode.Failure;
 }
@@ -302,12 +307,13 @@ async function consentAndApply(plan: Plan, options: RunSetupOptions, runId: stri
     try {
       if (isHandOff) {
         t.scriptPath = value.scriptPath;
-        handedOff.push({
-          id: step.id,
-          title: step.title,
-          scriptPath: value.scriptPath,
-          summary: value.summary,
-        });
+        if (value.scriptPath !== null)
+          handedOff.push({
+            id: step.id,
+            title: step.title,
+            scriptPath: value.scriptPath,
+            summary: value.summary,
+          });
         await journalStep(step.id, 'handed-off', {
           scriptPath: value.scriptPath,
           message: value.summary,
@@ -348,12 +354,13 @@ async function consentAndApply(plan: Plan, options: RunSetupOptions, runId: stri
     (t) => t.outcome === 'applied' || t.outcome === 'already-done' || t.outcome === 'handed-off',
   );
   if (allDone && failure === null && uncertain.length === 0) {
+    const ended = [...tracked.values()].some((t) => t.outcome === 'handed-off') ? 'handed-off' : 'succeeded';
     await writer
       .update((doc) => {
-        doc.status = 'succeeded';
+        doc.status = ended;
       })
       .catch(() => {});
-    return finish({ status: 'succeeded', cancelled: false, failure: null, left: [], handedOff });
+    return finish({ status: ended, cancelled: false, failure: null, left: [], handedOff });
   }
 
   const cancelled = signal.aborted && failure === null;

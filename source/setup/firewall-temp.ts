@@ -5,6 +5,7 @@
  * `firewall-temp-remove` at the end of a run that succeeded, and by undo when the run fails or is
  * stopped. Each kind brings how it logs in to tell a refusal, its api-version and its `az` command.
  */
+import { checkedName } from '../azure/resource-id.ts';
 import type { Services } from '../core/services.ts';
 import type { NetworkVerdict } from '../doctor/network-probe.ts';
 import { readArm, writeArm } from './postgres/azure-calls.ts';
@@ -31,7 +32,7 @@ type UndoResult = Awaited<ReturnType<Step['undo']>>;
 
 /** The ARM path of the rule `rule` on `server` (an id). */
 export const firewallRulePath = (server: string, rule: string) =>
-  `${server}/firewallRules/${encodeURIComponent(rule)}`;
+  `${server}/firewallRules/${checkedName('firewall-rule', rule)}`;
 
 /** Adds the record's rule for exactly its address (followed to its end). */
 export async function addFirewallRule(
@@ -70,7 +71,13 @@ export async function removeFirewallRule(
 
 /** What `firewall-temp` needs to know about one kind of server. */
 export interface TemporaryRuleSpec {
-  server: { id: string; name: string };
+  /** The server; its public access and VNet integration say whether a firewall rule can open it at all. */
+  server: {
+    id: string;
+    name: string;
+    publicNetworkAccess?: string | null;
+    delegatedSubnetId?: string | null;
+  };
   networkPath?: NetworkVerdict;
   /** This machine's public address as the doctor found it, used when the refusal names none. */
   publicIp?: string;
@@ -83,6 +90,14 @@ export interface TemporaryRuleSpec {
   manualUndo: (record: FirewallRecord) => string[];
 }
 
+/**
+ * A server reachable only privately: public access off, or (flexible servers) VNet-integrated, whose
+ * firewall rules do not apply.
+ */
+export function privateAccess(server: TemporaryRuleSpec['server']): boolean {
+  return server.publicNetworkAccess === 'Disabled' || Boolean(server.delegatedSubnetId);
+}
+
 /** The step that adds the rule when, and only when, a login is refused by the firewall. */
 export function temporaryRuleStep(spec: TemporaryRuleSpec, services: Services): Step<FirewallRecord> {
   const { server } = spec;
@@ -92,9 +107,15 @@ export function temporaryRuleStep(spec: TemporaryRuleSpec, services: Services): 
     title: `Temporary firewall rule on ${server.name}`,
     resource: server.id,
     after: spec.after,
-    preview: spec.preview,
+    async preview(ctx) {
+      if (privateAccess(server))
+        return [`none: ${server.name} takes no firewall rules (public access off), so none is added`];
+      return spec.preview(ctx);
+    },
     async isDone(ctx) {
-      if (spec.networkPath === 'private-network') return true;
+      // A rule cannot open a server without public access: none is added, also by `--resume` from
+      // inside its network, where a refusal means something else.
+      if (spec.networkPath === 'private-network' || privateAccess(server)) return true;
       const probe = await spec.probe(ctx.signal);
       if (probe.open) return true;
       ip = probe.ip ?? spec.publicIp;

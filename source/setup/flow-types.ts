@@ -29,6 +29,8 @@ export interface SetupRequest {
   /** False with `--no-linker`: write the app settings instead of registering with Service Connector. */
   linker: boolean;
   dbUser?: string;
+  /** `--container`: a container app's container that gets the settings (the linker's `scope`). */
+  container?: string;
   grants: 'least' | 'owner';
   /** MySQL: `mysql-identity-id=` of the auth flag, the user-assigned identity the server reads Graph as. */
   mysqlIdentityId?: string;
@@ -59,6 +61,11 @@ export interface SetupConnection {
   ossrdbmsResource?: string;
   /** The signed-in tenant: a service principal's credential needs it (`AZURE_TENANT_ID`). */
   tenantId?: string;
+  /**
+   * Who wrote the settings: Service Connector (a linker; its Spring Boot URL does not check the
+   * certificate, and the code screen says so) or sc-doctor (`--no-linker`).
+   */
+  settingsWriter?: 'service-connector' | 'sc-doctor';
 }
 
 /** Words for an auth choice, as the plan's header shows it. */

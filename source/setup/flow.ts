@@ -3,11 +3,13 @@
  * still open (auth type, client type, secret), the plan, the user's yes, and the engine run with
  * Ctrl-C wired to its rollback. Every engine event goes onto the session's bus unchanged.
  */
+import { databaseNameKind, nameProblem, nameWhat } from '../azure/resource-id.ts';
 import type { EventBus } from '../core/events.ts';
 import type { Prompter } from '../core/prompter.ts';
 import type { Services } from '../core/services.ts';
 import type { CheckOutcome, DoctorOptions } from '../core/types.ts';
 import { UsageError } from '../core/usage-error.ts';
+import type { AppFacts } from '../doctor/facts.ts';
 import { detectClientTypeIn } from '../snippets/detect.ts';
 import { CLIENT_TYPES, type ClientType } from '../snippets/types.ts';
 import { runSetup } from './engine.ts';
@@ -49,6 +51,7 @@ import {
 } from './postgres/sp-secret.ts';
 import { assertSameTarget, resumableRun, resumeCommandOf } from './resume.ts';
 import { RunLockedError } from './run-lock.ts';
+import { assertSqlLinkerClientType } from './sql/client-types.ts';
 import type { Step, StepUndoer } from './step.ts';
 import { undoersForRun } from './undoers-for.ts';
 
@@ -124,10 +127,21 @@ export function setupFlow(deps: SetupFlowDeps) {
       ctx.options.target.database ??
       (await prompter.input({ message: `Which database on ${server.name}?`, flag: '--database' }, signal));
     if (!database) return declinedEarly(doctor);
+    // A typed name goes into ARM ids (the connection's target): hold it to Azure's rule first.
+    const badName = nameProblem(databaseNameKind(server.kind), database);
+    if (badName !== undefined) {
+      const why = `'${database}' is not a valid ${nameWhat(databaseNameKind(server.kind))}: Azure allows ${badName}.`;
+      bus.emit({ type: 'setup:refused', reasons: [why] });
+      return { kind: 'refused', doctor, reasons: [why] };
+    }
     const auth = request.auth ?? (await askAuth(ctx, deps, signal));
     if (!auth) return declinedEarly(doctor);
     const clientType = request.clientType ?? (await askClientType(prompter, deps.cwd, signal));
     if (!clientType) return declinedEarly(doctor);
+    // Before any change: Service Connector cannot link these to Azure SQL (exit 2 with what works).
+    if (kind === 'sql' && request.linker) assertSqlLinkerClientType(clientType);
+    const container = await chooseContainer(prompter, app, request, signal);
+    if (container === null) return declinedEarly(doctor);
     let mysqlIdentityId = request.mysqlIdentityId;
     if (needsServerIdentity(kind, server, mysqlIdentityId)) {
       const lister = deps.listServerIdentities ?? armIdentityLister;
@@ -147,13 +161,15 @@ export function setupFlow(deps: SetupFlowDeps) {
       clientType,
       ...(request.dbUser ? { dbUser: request.dbUser } : {}),
       linker: request.linker,
+      ...(container ? { container } : {}),
       // PostgreSQL and MySQL know an admin by its admin entry's name, not the token's (guests,
       // portal-made entries, a group's members): log in with that. Azure SQL reads the token.
       signedIn: adminLogin ? { ...facts.signedIn!, user: adminLogin.login } : facts.signedIn!,
       ...(adminLogin ? { adminLogin } : {}),
       ...(facts.publicIp ? { publicIp: facts.publicIp } : {}),
       ...(ctx.options.connectTo ? { connectTo: ctx.options.connectTo } : {}),
-      ...(facts.unreachable ? { handOffDir: deps.cwd ?? process.cwd() } : {}),
+      // Where a hand-off script goes: for someone inside the network, or for the database's owner.
+      handOffDir: deps.cwd ?? process.cwd(),
       grants: request.grants,
       ...(facts.networkPath ? { networkPath: facts.networkPath } : {}),
       ...(facts.entraAuthEnabled !== undefined ? { entraAuthEnabled: facts.entraAuthEnabled } : {}),
@@ -244,7 +260,46 @@ async function connectionOf(
     ...(input.auth.kind !== 'system' ? { clientId: input.auth.clientId } : {}),
     ...(ossrdbmsResource ? { ossrdbmsResource } : {}),
     ...(input.signedIn.tenantId ? { tenantId: input.signedIn.tenantId } : {}),
+    settingsWriter: input.linker ? 'service-connector' : 'sc-doctor',
   };
+}
+
+/**
+ * The container of a container app that gets the settings (the linker's `scope`): `--container`,
+ * checked against the app's containers; the only one; else picked (plain and JSON refuse, naming
+ * `--container`). Undefined when the app is no container app or its containers were not read (the
+ * step reads them); null when the user backed out.
+ */
+async function chooseContainer(
+  prompter: Prompter,
+  app: AppFacts,
+  request: SetupRequest,
+  signal: AbortSignal,
+): Promise<string | undefined | null> {
+  if (app.kind !== 'containerapp') {
+    if (request.container !== undefined)
+      throw new UsageError(`--container is for a container app; ${app.name} is not one: leave it out.`);
+    return undefined;
+  }
+  const containers = app.containers;
+  if (request.container !== undefined) {
+    if (containers && !containers.includes(request.container))
+      throw new UsageError(
+        `${app.name} has no container named ${JSON.stringify(request.container)}; its containers: ${containers.join(', ')}.`,
+      );
+    return request.container;
+  }
+  if (!request.linker || !containers || containers.length === 0) return undefined;
+  if (containers.length === 1) return containers[0];
+  const picked = await prompter.pick<string>(
+    {
+      message: `Which container of ${app.name} connects to the database? Service Connector writes its settings there.`,
+      flag: '--container',
+      choices: containers.map((name) => ({ label: name, value: name })),
+    },
+    signal,
+  );
+  return picked ?? null;
 }
 
 function declinedEarly(doctor: CheckOutcome[]): SetupOutcome {

@@ -21,6 +21,8 @@ export type RunStatus =
   | 'running'
   | 'rolling-back'
   | 'succeeded'
+  /** Every step ran, some work went to a script (finish it with `setup --resume`): not done. */
+  | 'handed-off'
   | 'rolled-back'
   | 'rollback-incomplete'
   | 'cancelled'

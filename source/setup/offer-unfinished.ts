@@ -7,6 +7,7 @@ import type { Prompter } from '../core/prompter.ts';
 import type { Journal, RunDocument } from './journal.ts';
 import type { StepUndoer } from './step.ts';
 import { type UndoRunResult, undoFromJournal } from './undo-from-journal.ts';
+import { undoCommand } from './wording.ts';
 
 export interface OfferUnfinishedOptions {
   journal: Journal;
@@ -34,7 +35,7 @@ export async function offerUnfinished(options: OfferUnfinishedOptions): Promise<
     const yes = await options.prompter.confirm(
       {
         message: `Run ${run.runId} on ${run.target} did not finish. Undo what it changed first?`,
-        flag: `sc-doctor undo ${run.runId}`,
+        flag: undoCommand(run.runId),
         default: true,
       },
       options.signal,
@@ -55,5 +56,5 @@ export async function offerUnfinished(options: OfferUnfinishedOptions): Promise<
 
 /** The plain notice for each unfinished run: what it is and the command that undoes it. */
 export function unfinishedNotice(run: { runId: string; target: string; status: string }): string {
-  return `Run ${run.runId} on ${run.target} did not finish (${run.status}). Undo it: sc-doctor undo ${run.runId}`;
+  return `Run ${run.runId} on ${run.target} did not finish (${run.status}). Undo it: ${undoCommand(run.runId)}`;
 }

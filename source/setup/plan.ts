@@ -66,18 +66,34 @@ export async function planSteps(
 ): Promise<Plan> {
   validateSteps(steps);
   const views = await Promise.all(
-    steps.map(
-      async (step): Promise<PlannedStepView> => ({
+    steps.map(async (step): Promise<PlannedStepView> => {
+      const alreadyDone = await alreadyDoneOf(step, signal);
+      return {
         id: step.id,
         title: step.title,
         resource: step.resource,
         after: [...(step.after ?? [])],
         lines: [...(await step.preview({ signal }))],
         consent: step.consent ?? null,
-      }),
-    ),
+        ...(alreadyDone ? { alreadyDone } : {}),
+        ...(step.readOnly ? { readOnly: true as const } : {}),
+      };
+    }),
   );
   return { steps, views };
+}
+
+/**
+ * What the plan row says of a change already in place. A step that cannot tell (its read failed) is
+ * planned as a change: the engine's `isDone` decides when it runs.
+ */
+async function alreadyDoneOf(step: Step, signal: AbortSignal): Promise<string | undefined> {
+  try {
+    const words = await step.alreadyDone?.({ signal });
+    return words?.trim() ? words.trim() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The steps that may run after the consents, and those that will not, with why. */

@@ -4,6 +4,7 @@
  * ones find themselves done, and the handed-off database step runs for real. The earlier journal is
  * left as it was, so `sc-doctor undo` of either run removes only what that run made.
  */
+import { commandLine } from '../core/command-line.ts';
 import { UsageError } from '../core/usage-error.ts';
 import { type Journal, type RunDocument, UnknownRunError } from './journal.ts';
 
@@ -25,7 +26,8 @@ export async function resumableRun(journal: Journal, runId: string, database: st
       'Run setup again without --resume.',
     ]);
   const summary = (await journal.listRuns()).find((r) => r.runId === runId);
-  if (run.status !== 'succeeded' && !summary?.unfinished)
+  // `succeeded`: a hand-off journaled before runs could end handed off.
+  if (run.status !== 'handed-off' && run.status !== 'succeeded' && !summary?.unfinished)
     throw new UsageError(
       `--resume ${runId}: that run is ${run.status}, so its hand-off cannot be finished.`,
       ['Run setup again without --resume.'],
@@ -46,6 +48,9 @@ export function assertSameTarget(run: RunDocument, serverId: string): void {
 }
 
 /** How to finish a hand-off from inside the network: the same command line, resuming this run. */
-export function resumeCommandOf(commandLine: string | undefined, database: string, runId: string): string {
-  return `${commandLine ?? `sc-doctor setup ${database} <the same flags>`} --resume ${runId}`;
+export function resumeCommandOf(line: string | undefined, database: string, runId: string): string {
+  const resume = commandLine(['--resume', runId]);
+  return line
+    ? `${line} ${resume}`
+    : `${commandLine(['sc-doctor', 'setup', database])} <the same flags> ${resume}`;
 }

@@ -17,7 +17,14 @@ export interface ConnectionCode {
   headline: string;
   /** App settings written, by name (values are not secrets: passwordless). */
   settings: { name: string; value: string }[];
+  /** What the code needs in the app's manifest: the line to add, and the manifest it goes in. */
+  dependencies: { manifest: string; entry: string }[];
   files: SnippetFile[];
+  /**
+   * The whole snippet as the plain front-end prints it (settings, dependencies, notes, every file as
+   * the generator wrote it): what the interactive screen leaves in the scrollback, byte for byte.
+   */
+  text: string;
 }
 
 /** Builds the connection code for a finished setup; null when there is none to show. */

@@ -52,12 +52,14 @@ export type UndoResult =
 
 /**
  * Returned by `apply` (through `handOff()`) when the step's work was written to a script for someone
- * who can reach the server, instead of being done here.
+ * who can run it (inside the server's network, or the database's owner), instead of being done here;
+ * or, without a script, when the step waits on such a hand-off (a check of what the script makes).
+ * Either way the step is not done, and the run ends handed off.
  */
 export class HandOff {
   constructor(
-    /** The script to run, e.g. a psql file of the database statements. */
-    readonly scriptPath: string,
+    /** The script to run, e.g. a psql file of the database statements; null when the step only waits. */
+    readonly scriptPath: string | null,
     /** What the script does, one line. */
     readonly summary: string,
     /** Undo record for anything the step did change here (the script file itself is left). */
@@ -65,8 +67,12 @@ export class HandOff {
   ) {}
 }
 
-/** Ends a step as handed off: its statements are in `scriptPath` for someone inside the network. */
-export function handOff(scriptPath: string, summary: string, record: UndoRecord | null = null): HandOff {
+/** Ends a step as handed off: its statements are in `scriptPath` for someone who can run them. */
+export function handOff(
+  scriptPath: string | null,
+  summary: string,
+  record: UndoRecord | null = null,
+): HandOff {
   return new HandOff(scriptPath, summary, record);
 }
 
@@ -92,6 +98,14 @@ export interface Step<R extends UndoRecord = UndoRecord> {
   timeoutMs?: number;
   /** The lines the plan shows: what will change, and what stays as it is. Reads only. */
   preview(ctx: PreviewContext): Promise<string[]> | string[];
+  /**
+   * When the plan can already tell that the change is in place (from what the doctor read), the
+   * words that say so on the plan's row, e.g. `already on`; undefined otherwise. Reads only and is
+   * cheap; `isDone` still decides when the step runs.
+   */
+  alreadyDone?(ctx: PreviewContext): Promise<string | undefined> | string | undefined;
+  /** The step only checks (verify): it is never counted as a change, and there is nothing to undo. */
+  readOnly?: boolean;
   /** True when the change is already in place, so a re-run makes no write for this step. Reads only. */
   isDone(ctx: StepContext): Promise<boolean>;
   /**

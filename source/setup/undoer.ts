@@ -4,12 +4,16 @@
  */
 import type { StepUndoer, UndoContext, UndoRecord, UndoResult } from './step.ts';
 
-/** One entry: the undo of step `id`, and the commands a person runs when it cannot be undone here. */
+/**
+ * One entry: the undo of step `id`, and the commands a person runs when it cannot be undone here
+ * (required, so that no table can leave a person without them; `noCommands` for a step that changes
+ * nothing).
+ */
 export function undoer<R extends UndoRecord>(
   id: string,
   title: string,
   undo: (ctx: UndoContext, record: R) => Promise<UndoResult>,
-  manual: (record: R) => string[] = () => [],
+  manual: (record: R) => string[],
 ): StepUndoer {
   return {
     id,
@@ -17,6 +21,11 @@ export function undoer<R extends UndoRecord>(
     undo: (ctx, record) => undo(ctx, record as R),
     manualUndo: (record) => manual(record as R),
   };
+}
+
+/** The manual undo of a step that changed nothing: no command. */
+export function noCommands(): string[] {
+  return [];
 }
 
 /** The undo of a step that changed nothing (a check, the removal of the temporary rule). */

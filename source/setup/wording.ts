@@ -3,8 +3,9 @@
  * screens, plain lines and JSON say the same thing.
  */
 
+import { commandLine } from '../core/command-line.ts';
 import type { SetupResult } from './engine.ts';
-import type { LeftBehind, RollbackOutcome, StepOutcome } from './engine-events.ts';
+import type { LeftBehind, PlannedStepView, RollbackOutcome, StepOutcome } from './engine-events.ts';
 
 export const PLAN_FOOTER =
   'Nothing else changes. Every step is undone if a later one fails or you press Ctrl-C.';
@@ -33,6 +34,15 @@ export const ROLLBACK_LOOK: Record<RollbackOutcome, OutcomeLook> = {
   abandoned: { glyph: '✖', ascii: 'x', word: 'not undone (stopped)', color: 'red' },
 };
 
+/**
+ * Who signs in to the database, in words for previews and messages: the app's own managed identity,
+ * or the service principal by its client id (a service principal is not the app's identity).
+ */
+export function signsInAs(auth: { kind: 'system' | 'user' | 'sp'; clientId?: string }): string {
+  if (auth.kind === 'sp') return `the service principal ${auth.clientId ?? ''}`.trimEnd();
+  return "the app's identity";
+}
+
 /** `4.1s`, `1:02` once past a minute. */
 export function formatElapsed(ms: number): string {
   const seconds = Math.max(0, ms) / 1000;
@@ -43,26 +53,30 @@ export function formatElapsed(ms: number): string {
 
 /**
  * The closing lines of a run: what happened, what is left and the commands that remove it, and how to
- * undo a finished run later.
+ * undo a finished run later. `plan` tells the changes from the checks (a read-only step is no change).
  */
-export function closingLinesOf(result: SetupResult): string[] {
+export function closingLinesOf(result: SetupResult, plan: readonly PlannedStepView[] = []): string[] {
   const lines: string[] = [];
-  const handedOff = result.handedOff.map(
-    (h) => `Handed off: ${h.title}: ${h.summary}. Run ${h.scriptPath} from inside the network.`,
-  );
-  if (result.status === 'succeeded') {
-    const changed = result.steps.filter((s) => s.outcome === 'applied' || s.outcome === 'handed-off').length;
+  const handedOff = result.handedOff.map((h) => `Handed off: ${h.title}: ${h.summary}.`);
+  if (result.status === 'succeeded' || result.status === 'handed-off') {
+    // Checks change nothing; a step handed off without a script (a check waiting for one) neither.
+    const readOnly = new Set(plan.filter((view) => view.readOnly).map((view) => view.id));
+    const changed = result.steps.filter(
+      (s) =>
+        !readOnly.has(s.id) &&
+        (s.outcome === 'applied' || (s.outcome === 'handed-off' && s.scriptPath !== null)),
+    ).length;
     const made = `${changed} change${changed === 1 ? '' : 's'} made (run ${result.runId})`;
     lines.push(
-      result.handedOff.length > 0
-        ? `Not finished: ${made}; ${result.handedOff.length} handed off to run inside the network.`
+      result.status === 'handed-off'
+        ? `Not finished: ${made}; ${result.handedOff.length} handed off to a script, so the run is not done.`
         : changed === 0
           ? 'Done: everything was already in place; nothing was changed.'
           : `Done: ${made}.`,
     );
     lines.push(...handedOff);
     for (const skipped of result.notDone) lines.push(`Not done: ${skipped.title} (${skipped.reason}).`);
-    if (changed > 0) lines.push(`To remove them again: sc-doctor undo ${result.runId}`);
+    if (changed > 0) lines.push(`To remove them again: ${undoCommand(result.runId)}`);
     return lines;
   }
   if (result.failure) lines.push(`Failed at ${result.failure.title}: ${result.failure.message}`);
@@ -82,14 +96,15 @@ export function leftToDoLines(result: SetupResult, resume: string | undefined): 
   if (!result.handedOff?.length) return [];
   const lines = ['Left to do:'];
   for (const step of result.handedOff) lines.push(`  ${step.title}: written to ${step.scriptPath}`);
-  lines.push("Finish it from a machine inside the server's network, either way:");
+  lines.push('Finish it either way, where and as whom the hand-off above says:');
   if (resume) lines.push(`  ${resume}`);
-  for (const step of result.handedOff) lines.push(`  sh ${shellWord(step.scriptPath)}`);
+  for (const step of result.handedOff) lines.push(`  ${commandLine(['sh', step.scriptPath])}`);
   return lines;
 }
 
-function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+/** The command that undoes run `runId`. */
+export function undoCommand(runId: string): string {
+  return commandLine(['sc-doctor', 'undo', runId]);
 }
 
 /** What a run left in place, with the commands that remove it, and how to try the undo again. */
@@ -99,6 +114,6 @@ export function leftLines(runId: string, left: readonly LeftBehind[]): string[] 
     lines.push(`  ${thing.title}: ${thing.reason}`);
     for (const command of thing.commands) lines.push(`    ${command}`);
   }
-  lines.push(`Or try again later: sc-doctor undo ${runId}`);
+  lines.push(`Or try again later: ${undoCommand(runId)}`);
   return lines;
 }

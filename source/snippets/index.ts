@@ -103,13 +103,14 @@ export function generateSnippet(request: SnippetRequest): Snippet {
     names,
     scope: `${resource}/.default`,
     resource,
+    settingsWriter: request.settingsWriter ?? 'sc-doctor',
   });
   return {
     database,
     clientType,
     auth,
     support: result.support ?? 'supported',
-    settings: result.settings ?? settingsFor(database, clientType, auth, names),
+    settings: result.settings ?? settingsFor(database, clientType, auth, names, request.settingsWriter),
     files: result.files,
     dependencies: result.dependencies,
     notes: stripped

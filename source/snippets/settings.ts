@@ -42,17 +42,31 @@ export function settingPrefix(database: SnippetDatabase): string {
 const value = (name: string, text: string): SnippetSetting => ({ name, value: text });
 const secret = (name: string): SnippetSetting => ({ name, secretRef: SECRET_REF });
 
-/** Settings for a combination, in the order Service Connector documents them. */
+/**
+ * Who writes the settings: Service Connector (a linker; its values as it writes them) or sc-doctor
+ * itself (`--no-linker`). They differ in one value: Service Connector's Spring Boot URL asks for TLS
+ * without checking the certificate (`sslmode=require` / `sslmode=required`); sc-doctor's checks it.
+ */
+export type SettingsWriter = 'service-connector' | 'sc-doctor';
+
+/**
+ * Settings for a combination, in the order Service Connector documents them. Spring's tenant is
+ * always `spring.cloud.azure.profile.tenant-id` (the property Spring Cloud Azure reads): a linker is
+ * asked to write it under that name (`configurationInfo.customizedKeys`).
+ */
 export function settingsFor(
   database: SnippetDatabase,
   clientType: ClientType,
   auth: SnippetAuth,
   names: ResolvedInputs,
+  writer: SettingsWriter = 'sc-doctor',
 ): SnippetSetting[] {
   if (database === 'sql') return sqlSettings(clientType, auth, names);
   const prefix = settingPrefix(database);
   const connection =
-    database === 'postgres' ? postgresConnection(clientType, names) : mysqlConnection(clientType, names);
+    database === 'postgres'
+      ? postgresConnection(clientType, names, writer)
+      : mysqlConnection(clientType, names, writer);
   if (clientType === 'springBoot') return [...connection, ...springCredential(auth, names)];
   return [...connection, ...identitySettings(prefix, auth, names)];
 }
@@ -78,11 +92,31 @@ function springCredential(auth: SnippetAuth, names: ResolvedInputs): SnippetSett
   return [
     value('spring.cloud.azure.credential.client-id', names.clientId),
     secret('spring.cloud.azure.credential.client-secret'),
-    value('spring.cloud.azure.credential.tenant-id', names.tenantId),
+    value(SPRING_TENANT, names.tenantId),
   ];
 }
 
-function postgresConnection(clientType: ClientType, n: ResolvedInputs): SnippetSetting[] {
+/** The one Spring property naming the tenant (Spring Cloud Azure has no `credential.tenant-id`). */
+export const SPRING_TENANT = 'spring.cloud.azure.profile.tenant-id';
+/** The name Service Connector writes the tenant under for Spring Boot (its docs' tables). */
+export const SERVICE_CONNECTOR_SPRING_TENANT = 'spring.cloud.azure.credential.tenant-id';
+
+/**
+ * The JDBC URL query that makes Spring Boot check the server's certificate and host name against
+ * Java's trust store: pgjdbc `sslmode=verify-full` with the JVM's trust store (its default factory
+ * reads a root.crt file instead), Connector/J `sslMode=VERIFY_IDENTITY` (its property is
+ * case-sensitive: the `sslmode=required` Service Connector writes is not it).
+ */
+export const SPRING_VERIFIED_TLS: Record<'postgres' | 'mysql', string> = {
+  postgres: 'sslmode=verify-full&sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory',
+  mysql: 'sslMode=VERIFY_IDENTITY',
+};
+
+function postgresConnection(
+  clientType: ClientType,
+  n: ResolvedInputs,
+  writer: SettingsWriter,
+): SnippetSetting[] {
   const p = 'AZURE_POSTGRESQL';
   const libpq = `host=${n.server} port=5432 dbname=${n.database} sslmode=require user=${n.user}`;
   switch (clientType) {
@@ -103,7 +137,10 @@ function postgresConnection(clientType: ClientType, n: ResolvedInputs): SnippetS
     case 'springBoot':
       return [
         value('spring.datasource.azure.passwordless-enabled', 'true'),
-        value('spring.datasource.url', `jdbc:postgresql://${n.server}:5432/${n.database}?sslmode=require`),
+        value(
+          'spring.datasource.url',
+          `jdbc:postgresql://${n.server}:5432/${n.database}?${writer === 'service-connector' ? 'sslmode=require' : SPRING_VERIFIED_TLS.postgres}`,
+        ),
         value('spring.datasource.username', n.user),
       ];
     case 'python':
@@ -144,7 +181,11 @@ function postgresConnection(clientType: ClientType, n: ResolvedInputs): SnippetS
   }
 }
 
-function mysqlConnection(clientType: ClientType, n: ResolvedInputs): SnippetSetting[] {
+function mysqlConnection(
+  clientType: ClientType,
+  n: ResolvedInputs,
+  writer: SettingsWriter,
+): SnippetSetting[] {
   const p = 'AZURE_MYSQL';
   switch (clientType) {
     case 'dotnet':
@@ -164,7 +205,10 @@ function mysqlConnection(clientType: ClientType, n: ResolvedInputs): SnippetSett
     case 'springBoot':
       return [
         value('spring.datasource.azure.passwordless-enabled', 'true'),
-        value('spring.datasource.url', `jdbc:mysql://${n.server}:3306/${n.database}?sslmode=required`),
+        value(
+          'spring.datasource.url',
+          `jdbc:mysql://${n.server}:3306/${n.database}?${writer === 'service-connector' ? 'sslmode=required' : SPRING_VERIFIED_TLS.mysql}`,
+        ),
         value('spring.datasource.username', n.user),
       ];
     case 'python':

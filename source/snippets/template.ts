@@ -18,6 +18,8 @@ export interface TemplateContext {
   /** PostgreSQL/MySQL token audience of the cloud, as a scope (`…/.default`) and as an MI `resource`. */
   scope: string;
   resource: string;
+  /** Who writes the settings (`SnippetRequest.settingsWriter`). */
+  settingsWriter: 'service-connector' | 'sc-doctor';
 }
 
 export interface TemplateResult {

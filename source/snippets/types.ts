@@ -52,6 +52,11 @@ export interface SnippetRequest extends SnippetInputs {
   database: SnippetDatabase;
   clientType: ClientType;
   auth: SnippetAuth;
+  /**
+   * Who wrote (or writes) the settings: `service-connector` after a linker, whose Spring Boot URL
+   * leaves the certificate unchecked; `sc-doctor` (default) for the settings sc-doctor writes itself.
+   */
+  settingsWriter?: 'service-connector' | 'sc-doctor';
 }
 
 /**

@@ -16,8 +16,12 @@ import { setupRunning } from './state/setup-state.ts';
 
 export interface AppProps {
   input: FrontEndInput;
-  /** Called with the exit code right before the app unmounts (tests and `runInteractive`). */
-  onExit?: (code: number) => void;
+  /**
+   * Called with the exit code right before the app unmounts (tests and `runInteractive`), and the
+   * connection code to print after it: raw text, never laid out by Ink, so the scrollback keeps the
+   * generator's bytes (Ink would wrap long lines at the terminal's width).
+   */
+  onExit?: (code: number, after: string | null) => void;
   /** UI clock; tests pass a fixed one. */
   now?: () => number;
   /** Overrides the terminal size (tests: ink-testing-library's stdout has no rows). */
@@ -106,14 +110,27 @@ export function App({ input, onExit, now = Date.now, size }: AppProps) {
     // Nobody is left to answer: open questions resolve as backed out, so no flow waits forever.
     for (const prompt of state.prompts) prompt.answer(undefined as never);
     const code = doctor.exitCode;
+    const outcome = state.setup.outcome;
+    const connection = setupFlow && outcome && input.snippetsFor ? input.snippetsFor(outcome) : null;
+    const after = connection ? `${connection.headline}\n\n${connection.text}` : null;
     // One macrotask later: <Static> empties itself in a re-render React runs after this effect, and
     // unmounting before that would print the report a second time.
     const timer = setTimeout(() => {
-      onExit?.(code);
+      onExit?.(code, after);
       exit(code);
     }, 0);
     return () => clearTimeout(timer);
-  }, [doctor.exitCode, doctor.finished, state.prompts, input.cancel, onExit, exit]);
+  }, [
+    doctor.exitCode,
+    doctor.finished,
+    state.prompts,
+    state.setup.outcome,
+    setupFlow,
+    input.cancel,
+    input.snippetsFor,
+    onExit,
+    exit,
+  ]);
 
   const terminal = useWindowSize();
   const { columns, rows } = size ?? terminal;
@@ -141,7 +158,9 @@ export function App({ input, onExit, now = Date.now, size }: AppProps) {
               color={input.color}
               final
             />
-            {setupFlow ? <SetupFinal state={state.setup} input={input} now={clock} /> : null}
+            {setupFlow ? (
+              <SetupFinal state={state.setup} input={input} now={clock} columns={columns} />
+            ) : null}
           </Box>
         )}
       </Static>

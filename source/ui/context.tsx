@@ -15,8 +15,11 @@ export interface AppActions {
   quit(): void;
   /** Ctrl-C: cancel whatever runs and leave with 130. */
   cancel(): void;
-  /** Answers an open question (`undefined`: backed out with esc). */
-  answer(id: number, value: unknown): void;
+  /**
+   * Answers an open question (`undefined`: backed out with esc). `label` is the choice a pick list
+   * showed, remembered so the same question asked again (after esc on the next one) starts there.
+   */
+  answer(id: number, value: unknown, label?: string): void;
   /** Plan screen: show or hide what each step changes. */
   toggleSetupDetails(): void;
   /** Leave after a setup, with the setup's exit code (130 when it has not ended). */

@@ -17,7 +17,11 @@ export const runInteractive: FrontEnd = (input) => runInteractiveWith(input, {})
 /** `runInteractive` with injectable streams, for tests that drive keys without a terminal. */
 export async function runInteractiveWith(input: FrontEndInput, streams: InteractiveStreams): Promise<number> {
   const stdout = input.stdout as NodeJS.WriteStream;
-  const instance = render(<App input={input} />, {
+  let after: string | null = null;
+  const onExit = (_code: number, text: string | null) => {
+    after = text;
+  };
+  const instance = render(<App input={input} onExit={onExit} />, {
     stdout,
     // The CLI already chose this mode from argv, env and TTYs. Ink's own CI detection (is-in-ci)
     // must not overrule it: with `CI=` set but empty it would draw nothing until exit.
@@ -29,5 +33,7 @@ export async function runInteractiveWith(input: FrontEndInput, streams: Interact
   });
   // The App's single exit() call passes the exit code through.
   const code = await instance.waitUntilExit();
+  // The connection code goes to the scrollback once, as the generator wrote it (not laid out by Ink).
+  if (after !== null) await new Promise<void>((resolve) => stdout.write(after as string, () => resolve()));
   return typeof code === 'number' ? code : 1;
 }

@@ -111,6 +111,11 @@ export interface World {
   /** PostgreSQL roles that exist from before (scenarios `pg-role-exists`, `pg-stale-role`). */
   postgresRoles?: PostgresRoleSeed[];
   /**
+   * How a scenario's PostgreSQL databases came to be, beyond ARM: who created them (an Entra admin's
+   * `CREATE DATABASE` makes it the owner) and what their owner ran in them (the app's tables).
+   */
+  postgresDatabases?: PostgresDatabaseSeed[];
+  /**
    * Custom role definitions of the tenant (served at `Microsoft.Authorization/roleDefinitions` and
    * evaluated by RBAC like built-in ones); assignments name them by `roleName` or id.
    */
@@ -263,8 +268,16 @@ export interface DatabaseHooks {
   /** The single MySQL Entra admin was set or replaced. */
   mysqlAdminSet?(server: ArmResource, admin: { login: string; sid: string }): Promise<void>;
   mysqlAdminRemoved?(server: ArmResource, login: string): Promise<void>;
-  /** A database was created (PUT .../databases/{db}). */
-  databaseCreated?(server: ArmResource, database: string): Promise<void>;
+  /**
+   * A database was created (PUT .../databases/{db}). PostgreSQL: owned by `owner` when given (a
+   * scenario's database an Entra admin created), else as ARM makes it: by the server's
+   * `administratorLogin`, or by `azuresu` when the server has none.
+   */
+  databaseCreated?(server: ArmResource, database: string, owner?: string): Promise<void>;
+  /** A PostgreSQL server's password admin (`administratorLogin`) exists with this password. */
+  postgresPasswordAdmin?(server: ArmResource, login: string, password: string): Promise<void>;
+  /** Scenario seed: SQL `role` ran in `database` (its tables, owned by it). */
+  postgresRunAs?(server: ArmResource, database: string, role: string, sql: string): Promise<void>;
   /** Scenario seed (`World.postgresRoles`): a database role from an earlier setup exists already. */
   postgresRoleSeeded?(server: ArmResource, role: PostgresRoleSeed): Promise<void>;
   /** Tests only: a read as the PostgreSQL superuser (what roles exist, whatever the ARM state). */
@@ -283,8 +296,22 @@ export interface PostgresRoleSeed {
   objectType: 'user' | 'service' | 'group';
   /** The Entra admin role that created it (holds ADMIN OPTION on it, PostgreSQL 16+ rules). */
   createdBy?: string;
-  /** Database the role was granted ALL on. */
+  /**
+   * Database the role was granted ALL on, with what a complete setup gives in it (USAGE and CREATE on
+   * public, its tables and sequences, default privileges), all given by the database's owner.
+   */
   database?: string;
+}
+
+/** A PostgreSQL database as a scenario left it (the database itself is seeded through ARM). */
+export interface PostgresDatabaseSeed {
+  /** ARM id of the PostgreSQL flexible server. */
+  serverId: string;
+  name: string;
+  /** The role that created it and owns it; ARM's owner (the password admin, else azuresu) otherwise. */
+  owner?: string;
+  /** SQL the owner ran in it afterwards (the app's tables, made by its migrations). */
+  sqlAsOwner?: string;
 }
 
 /** One route. Paths are ARM (or Graph) templates with `{name}` placeholders, matched case-insensitively. */

@@ -43,6 +43,7 @@ import { MemoryResourceStore } from './framework/store.ts';
 import { issueServerCert, sharedTls } from './framework/tls.ts';
 import { findPrincipal } from './framework/world.ts';
 import { providers } from './providers/index.ts';
+import { PG_PASSWORD_ADMIN } from './providers/postgres.ts';
 import { scenarios, scenarioWorld } from './scenarios.ts';
 import { emptyCatalog, type SqlCatalogState } from './tds/catalog.ts';
 import { startTdsStandIn, type TdsStandIn } from './tds/server.ts';
@@ -53,6 +54,7 @@ export type { FaultSpec } from './framework/faults.ts';
 export { ADMIN_HEADER } from './framework/pipeline.ts';
 export { issueServerCert } from './framework/tls.ts';
 export { GRAPH_APP_ID, IDS } from './framework/world.ts';
+export { PG_PASSWORD_ADMIN } from './providers/postgres.ts';
 
 /** Directory of the stand-in `az`. */
 export const AZ_BIN_DIR = fileURLToPath(new URL('./bin/', import.meta.url)).replace(/\/$/, '');
@@ -449,8 +451,15 @@ async function replaySeedIntoDatabases(
   const servers = store
     .all()
     .filter((r) => /^Microsoft\.DBfor(PostgreSQL|MySQL)\/flexibleServers$/i.test(r.type));
+  const databaseSeeds = world.postgresDatabases ?? [];
+  const seedOf = (server: ArmResource, name: string) =>
+    databaseSeeds.find((d) => d.serverId.toLowerCase() === server.id.toLowerCase() && d.name === name);
   for (const server of servers) {
     const postgres = /PostgreSQL/i.test(server.type);
+    const login = server.properties?.administratorLogin;
+    // The password admin is made with the server, before any admin or database.
+    if (postgres && typeof login === 'string' && login)
+      await hooks.postgresPasswordAdmin?.(server, login, PG_PASSWORD_ADMIN.password);
     for (const admin of store.children(server.id, `${server.type}/administrators`)) {
       const props = (admin.properties ?? {}) as Record<string, string>;
       if (postgres) {
@@ -466,7 +475,15 @@ async function replaySeedIntoDatabases(
     for (const database of store.children(server.id, `${server.type}/databases`)) {
       if (['postgres', 'information_schema', 'mysql', 'performance_schema', 'sys'].includes(database.name))
         continue;
-      await hooks.databaseCreated?.(server, database.name);
+      const seed = postgres ? seedOf(server, database.name) : undefined;
+      await hooks.databaseCreated?.(server, database.name, seed?.owner);
+      if (seed?.sqlAsOwner)
+        await hooks.postgresRunAs?.(
+          server,
+          database.name,
+          seed.owner ?? (typeof login === 'string' && login ? login : 'azuresu'),
+          seed.sqlAsOwner,
+        );
     }
   }
   for (const role of world.postgresRoles ?? []) {

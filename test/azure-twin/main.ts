@@ -14,6 +14,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AZ_BIN_DIR, startTwin, type Twin } from './index.ts';
+import { PG_PASSWORD_ADMIN } from './providers/postgres.ts';
 import { scenarioNames } from './scenarios.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -117,7 +118,11 @@ async function main(): Promise<void> {
       `  Graph: ${twin.graphUrl}/v1.0`,
       `  Managed identity (orders-api): ${msi.IDENTITY_ENDPOINT}`,
       ...(twin.databaseEndpoints.postgres
-        ? [`  PostgreSQL: ${twin.databaseEndpoints.postgres.host}:${twin.databaseEndpoints.postgres.port}`]
+        ? [
+            `  PostgreSQL: ${twin.databaseEndpoints.postgres.host}:${twin.databaseEndpoints.postgres.port}`,
+            // Its databases belong to the password admin, as on Azure: setup asks for this password.
+            `    password admin (owns the databases): ${PG_PASSWORD_ADMIN.login} / ${PG_PASSWORD_ADMIN.password}`,
+          ]
         : []),
       ...(twin.databaseEndpoints.mysql
         ? [`  MySQL:      ${twin.databaseEndpoints.mysql.host}:${twin.databaseEndpoints.mysql.port}`]

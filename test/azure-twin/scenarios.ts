@@ -74,6 +74,16 @@ const DANA_UPN = 'dana@contoso.twin.test';
  */
 export const STALE_APP_OBJECT_ID = 'dead0000-0000-4000-8000-0000000001d0';
 
+/**
+ * The app's tables in `orders`, as its migrations make them: two tables, an identity column and a
+ * serial (so two sequences), and a row. Created by whoever owns the database in the scenario.
+ */
+export const ORDERS_TABLES_SQL = [
+  'CREATE TABLE customers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL)',
+  'CREATE TABLE order_lines (id serial PRIMARY KEY, customer_id bigint REFERENCES customers (id), item text)',
+  "INSERT INTO customers (name) VALUES ('Contoso')",
+].join('; ');
+
 /** Knobs the named scenarios turn; everything defaults to the healthy world. */
 interface WorldShape {
   postgres?: Partial<PostgresSeed>;
@@ -89,6 +99,11 @@ interface WorldShape {
   webApp?: Partial<WebAppSeed>;
   /** Changes to the container app orders-worker (its environment's network). */
   containerApp?: Partial<ContainerAppSeed>;
+  /**
+   * The PostgreSQL database `orders` as its makers left it: created by `owner` (an Entra admin's own
+   * `CREATE DATABASE`; the password admin through ARM otherwise), with the app's tables in it.
+   */
+  pgOrders?: { owner?: string; tables?: boolean };
   /**
    * A PostgreSQL role named after the web app (as pgaadauth names a principal) from an earlier setup by
    * Dana: mapped to the app's current system identity, or to the one it had before (`stale`).
@@ -179,6 +194,16 @@ function seedWorld(target: ScenarioTarget, shape: WorldShape = {}): void {
         objectType: 'service',
         createdBy: DANA_UPN,
         database: NAMES.database,
+      },
+    ];
+  }
+  if (shape.pgOrders) {
+    world.postgresDatabases = [
+      {
+        serverId: RESOURCE_IDS.postgres,
+        name: NAMES.database,
+        ...(shape.pgOrders.owner ? { owner: shape.pgOrders.owner } : {}),
+        ...(shape.pgOrders.tables ? { sqlAsOwner: ORDERS_TABLES_SQL } : {}),
       },
     ];
   }
@@ -297,6 +322,19 @@ export const scenarios: Record<string, Scenario> = {
   'pg-role-exists': (t) => seedWorld(t, { pgAppRole: 'current' }),
   /** A role `orders-api` exists but maps to the identity's old object id (the system identity was re-created). */
   'pg-stale-role': (t) => seedWorld(t, { pgAppRole: 'stale' }),
+  /**
+   * The app's tables already exist in `orders`, made by its migrations as the password admin pgadmin,
+   * which owns the database (created through ARM): an Entra admin can grant on none of it.
+   */
+  'pg-owner-tables': (t) => seedWorld(t, { pgOrders: { tables: true } }),
+  /** Dana, an Entra admin, created `orders` herself (CREATE DATABASE) and its tables: she can grant on it. */
+  'pg-entra-owned-db': (t) => seedWorld(t, { pgOrders: { owner: DANA_UPN, tables: true } }),
+  /**
+   * PostgreSQL created with Microsoft Entra authentication only: no password admin, so `orders` (made
+   * through ARM) belongs to azuresu, as whom nobody can log in.
+   */
+  'pg-no-password-admin': (t) =>
+    seedWorld(t, { postgres: { administratorLogin: null, passwordAuth: false } }),
   /** Only tenant, Dana, subscription and rg-orders: no resources. */
   empty: () => {},
 

@@ -521,3 +521,117 @@ test('a linker on a missing app is refused before anything is stored', async () 
   );
   assert.equal(answer.status, 404);
 });
+
+test('a Container Apps linker without scope is refused (400 BadRequest) and nothing is stored', async () => {
+  const app = seedContainerApp(twin, {
+    subscriptionId: SUB,
+    resourceGroup: 'rg-orders',
+    name: 'orders-noscope',
+    containers: [{ name: 'api' }],
+  });
+  const answer = await dana.send(
+    'PUT',
+    `${linker(app.id, 'pg')}${V}`,
+    pgLinkerBody({ clientType: 'django' }),
+  );
+  assert.equal(answer.status, 400);
+  assert.equal(answer.body.error.code, 'BadRequest');
+  assert.match(answer.body.error.message, /'scope' is required .*container/);
+  assert.equal((await dana.send('GET', `${linker(app.id, 'pg')}${V}`)).status, 404);
+  const got = (await dana.send('GET', `${app.id}?api-version=2025-01-01`)).body;
+  assert.deepEqual(got.properties.template.containers[0].env, []);
+});
+
+test('publicNetworkSolution: without optOut the RP adds firewall rules for the app to the target; optOut adds none', async () => {
+  const server = seedPostgresServer(twin, {
+    subscriptionId: SUB,
+    resourceGroup: 'rg-orders',
+    name: 'orders-pg-fw',
+    entraAuth: true,
+    databases: ['orders'],
+  });
+  const rules = async () =>
+    (
+      (await dana.send('GET', `${server.id}/firewallRules?api-version=2025-08-01`)).body.value as {
+        name: string;
+        properties: { startIpAddress: string; endIpAddress: string };
+      }[]
+    )
+      .map((rule) => `${rule.name} ${rule.properties.startIpAddress}-${rule.properties.endIpAddress}`)
+      .sort();
+  const target = { targetService: { type: 'AzureResource', id: `${server.id}/databases/orders` } };
+  const optOut = pgLinkerBody(target);
+  await dana.lro('PUT', `${linker(WEB, 'fw_optout')}${V}`, optOut, 'azure-async-operation');
+  assert.deepEqual(await rules(), [], 'optOut leaves the target alone');
+
+  const enabled = pgLinkerBody({
+    ...target,
+    publicNetworkSolution: { firewallRules: { azureServices: 'true' } },
+  });
+  const run = await dana.lro('PUT', `${linker(WEB, 'fw_enable')}${V}`, enabled, 'azure-async-operation');
+  assert.equal((run.result as any).properties.provisioningState, 'Succeeded');
+  assert.deepEqual(await rules(), [
+    'AllowAllAzureServicesAndResourcesWithinAzureIps 0.0.0.0-0.0.0.0',
+    'ServiceLinker_fw_enable_1 203.0.113.10-203.0.113.10',
+    'ServiceLinker_fw_enable_2 203.0.113.11-203.0.113.11',
+  ]);
+  // Deleting the linker keeps the rules it added (no forced clean-up asked for).
+  await dana.lro('DELETE', `${linker(WEB, 'fw_enable')}${V}`, undefined, 'azure-async-operation');
+  assert.equal((await rules()).length, 3);
+  await dana.lro('DELETE', `${linker(WEB, 'fw_optout')}${V}`, undefined, 'azure-async-operation');
+});
+
+test('a second linker of the same type writes suffixed keys, unless customizedKeys names them back', async () => {
+  const site = seedWebApp(twin, { subscriptionId: SUB, resourceGroup: 'rg-orders', name: 'orders-keys' });
+  const settings = async () =>
+    (await dana.send('POST', `${site.id}/config/appsettings/list?api-version=2025-05-01`)).body.properties;
+  const body = (name: string, extra: Record<string, unknown> = {}) =>
+    pgLinkerBody({ clientType: 'django', ...extra }, { userName: `aad_${name}` });
+  await dana.lro('PUT', `${linker(site.id, 'first')}${V}`, body('first'), 'azure-async-operation');
+  await dana.lro('PUT', `${linker(site.id, 'second')}${V}`, body('second'), 'azure-async-operation');
+  assert.equal((await settings()).AZURE_POSTGRESQL_USER, 'aad_first');
+  assert.equal((await settings()).AZURE_POSTGRESQL_SECOND_USER, 'aad_second');
+  await dana.lro('DELETE', `${linker(site.id, 'second')}${V}`, undefined, 'azure-async-operation');
+  // The customized key may name the default key or the suffixed one (which one Azure reads is not documented).
+  const renamed = body('third', {
+    configurationInfo: {
+      customizedKeys: {
+        AZURE_POSTGRESQL_USER: 'AZURE_POSTGRESQL_USER',
+        AZURE_POSTGRESQL_THIRD_HOST: 'AZURE_POSTGRESQL_HOST',
+      },
+    },
+  });
+  await dana.lro('PUT', `${linker(site.id, 'third')}${V}`, renamed, 'azure-async-operation');
+  const after = await settings();
+  assert.equal(after.AZURE_POSTGRESQL_USER, 'aad_third', 'the second linker overwrote the first one’s value');
+  assert.equal(after.AZURE_POSTGRESQL_HOST, 'orders-pg.postgres.twin.test');
+  assert.equal(after.AZURE_POSTGRESQL_THIRD_NAME, 'orders', 'a key not customized stays suffixed');
+  assert.equal(after.AZURE_POSTGRESQL_THIRD_USER, undefined);
+});
+
+test('a linker overwrites a setting that exists; deleting it removes the setting, not restoring the older value', async () => {
+  const site = seedWebApp(twin, {
+    subscriptionId: SUB,
+    resourceGroup: 'rg-orders',
+    name: 'orders-overwrite',
+    appSettings: { AZURE_POSTGRESQL_CONNECTIONSTRING: 'host=old.example dbname=old', OTHER: 'kept' },
+  });
+  const settings = async () =>
+    (await dana.send('POST', `${site.id}/config/appsettings/list?api-version=2025-05-01`)).body.properties;
+  await dana.lro('PUT', `${linker(site.id, 'conn')}${V}`, pgLinkerBody(), 'azure-async-operation');
+  assert.equal(
+    (await settings()).AZURE_POSTGRESQL_CONNECTIONSTRING,
+    'dbname=orders host=orders-pg.postgres.twin.test port=5432 sslmode=require user=aad_conn1',
+  );
+  await dana.lro('DELETE', `${linker(site.id, 'conn')}${V}`, undefined, 'azure-async-operation');
+  assert.deepEqual(await settings(), { OTHER: 'kept' });
+});
+
+test('a Reader cannot delete a linker: 403 AuthorizationFailed naming linkers/delete, and it stays', async () => {
+  const rita = armRest(twin.baseUrl, twin.tokens.credential(reader));
+  const answer = await rita.send('DELETE', `${linker(WEB, 'conn2')}${V}`);
+  assert.equal(answer.status, 403);
+  assert.equal(answer.body.error.code, 'AuthorizationFailed');
+  assert.match(answer.body.error.message, /Microsoft\.ServiceLinker\/linkers\/delete/);
+  assert.equal((await dana.send('GET', `${linker(WEB, 'conn2')}${V}`)).status, 200);
+});

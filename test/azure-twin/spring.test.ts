@@ -127,3 +127,47 @@ test('Services_ListBySubscription and Apps_List: every service, then each app in
   const badVersion = await dana.send('GET', `${SERVICE}/apps?api-version=2019-01-01`);
   assert.equal(badVersion.status, 400);
 });
+
+test('PATCH of a deployment (Deployments_Update.json): 202 Updating with both polling headers, then its environment variables are the ones sent', async () => {
+  const update = JSON.parse(
+    readFileSync(
+      new URL('./fixtures/appplatform/2023-12-01/Deployments_Update.json', import.meta.url),
+      'utf8',
+    ),
+  ).responses;
+  const run = await dana.lro(
+    'PATCH',
+    `${SERVICE}/apps/api/deployments/default${V}`,
+    { properties: { deploymentSettings: { environmentVariables: { A: '1', B: '2' } } } },
+    'azure-async-operation',
+  );
+  assert.equal(run.initial.status, 202);
+  assert.ok(run.initial.headers['azure-asyncoperation'] && run.initial.headers.location);
+  assert.equal(run.initial.body.properties.provisioningState, 'Updating');
+  // Source kinds, APM bindings and instances are what the example's deployment has; a twin deployment has none.
+  const unmodelled = [
+    '$.properties.source.version',
+    '$.properties.source.artifactSelector',
+    '$.properties.deploymentSettings.apms',
+    '$.properties.instances',
+    '$.systemData',
+    // A dictionary: its keys are the example's variables.
+    '$.properties.deploymentSettings.environmentVariables',
+  ];
+  assertSameShape(run.initial.body, update['202'].body, 'deployment 202', unmodelled);
+  const got = await dana.send('GET', `${SERVICE}/apps/api/deployments/default${V}`);
+  assertSameShape(got.body, update['200'].body, 'deployment after update', unmodelled);
+  assert.equal(got.body.properties.provisioningState, 'Succeeded');
+  assert.deepEqual(got.body.properties.deploymentSettings.environmentVariables, { A: '1', B: '2' });
+  assert.deepEqual(got.body.properties.deploymentSettings.resourceRequests, { cpu: '1', memory: '2Gi' });
+});
+
+test('a Reader cannot update a deployment: 403 naming deployments/write', async () => {
+  const rita = armRest(twin.baseUrl, twin.tokens.credential(reader));
+  const denied = await rita.send('PATCH', `${SERVICE}/apps/api/deployments/default${V}`, {
+    properties: { deploymentSettings: { environmentVariables: {} } },
+  });
+  assert.equal(denied.status, 403);
+  assert.match(denied.body.error.message, /Microsoft\.AppPlatform\/Spring\/apps\/deployments\/write/);
+  assert.equal((await dana.send('PATCH', `${SERVICE}/apps/api/deployments/nope${V}`, {})).status, 404);
+});

@@ -3,14 +3,16 @@
  * Azure twin (scenario entra-off: Entra authentication off, no admin) and its real PostgreSQL, the
  * server's Azure name mapped to it with SC_DOCTOR_CONNECT_TO, a fresh HOME for the journal. The tests
  * run in order on one twin: the dry run, Ctrl-C and SIGKILL each leave the world as they found it;
- * then the setup succeeds and a second run writes nothing.
+ * without the owner's password the run hands the owner's grants off (exit 4) and undo clears it;
+ * then the setup, given the password of pgadmin (the owner of orders), succeeds and a second run
+ * writes nothing.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
+import { IDS, PG_PASSWORD_ADMIN, startTwin, type Twin } from '../azure-twin/index.ts';
 import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 import { builtCli, type CliRun, runProgram, tempDir } from '../helpers/build.ts';
 import { JWT, rolesOf, stateOf } from '../setup/postgres-helpers.ts';
@@ -149,6 +151,15 @@ test('setup --dry-run --json: one document with the plan, status planned, and no
   assert.equal(document.setup.status, 'planned');
   assert.ok(document.setup.plan.some((step: { id: string }) => step.id === 'database-role'));
   assert.ok(document.setup.plan.some((step: { id: string }) => step.id === 'entra-auth'));
+  // orders-api's system identity is on already: the plan says so instead of promising to turn it on.
+  const identity = document.setup.plan.find((step: { id: string }) => step.id === 'app-identity');
+  assert.equal(identity.alreadyDone, true);
+  assert.deepEqual(identity.lines, ['the system-assigned identity of orders-api is already on']);
+  assert.equal(
+    document.setup.plan.find((step: { id: string }) => step.id === 'entra-auth').alreadyDone,
+    false,
+  );
+  assert.equal(document.setup.plan.find((step: { id: string }) => step.id === 'verify').readOnly, true);
   assert.deepEqual(document.snippets, []);
   assert.deepEqual(writes, []);
   assertNoTokens(run.stdout, run.stderr);
@@ -232,9 +243,69 @@ test('SIGKILL in the middle: the next setup names the unfinished run and sc-doct
   assert.deepEqual(await rolesOf(twin), rolesBefore);
 });
 
+/** The built CLI in `cwd` (where a hand-off script goes), with `extra` added to its environment. */
+function cliIn(cwd: string, args: string[], extra: Record<string, string> = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [builtCli().cli, ...args], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...env, ...extra },
+      timeout: 120_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => {
+      stdout += text;
+    });
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      stderr += text;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('without the owner’s password: the grants only pgadmin can give go to its script, status handed-off, exit 4; undo leaves nothing', async () => {
+  const stateBefore = stateOf(twin);
+  const rolesBefore = await rolesOf(twin);
+  const folder = tempDir('sc-doctor-setup-cwd-');
+  const args = SETUP.filter((arg) => arg !== '--plain');
+  const run = await cliIn(folder, [...args, '--json']);
+  assert.equal(run.code, 4, run.stdout + run.stderr);
+  const document = JSON.parse(run.stdout);
+  assert.equal(document.exitCode, 4);
+  assert.equal(document.setup.status, 'handed-off');
+  const steps = Object.fromEntries(
+    document.setup.steps.map((step: { id: string; outcome: string }) => [step.id, step.outcome]),
+  );
+  assert.equal(steps['database-role'], 'handed-off');
+  assert.equal(steps.verify, 'handed-off');
+  const [handed] = document.setup.handedOff as { step: string; script: string }[];
+  assert.equal(handed?.step, 'database-role');
+  assert.equal(join(folder, handed!.script.split('/').pop()!), handed!.script, 'the script is in the folder');
+  assert.match(readFileSync(handed!.script, 'utf8'), /user=pgadmin sslmode=verify-full/);
+  assert.match(document.setup.resume, / --resume /);
+  const runId = document.setup.runId as string;
+
+  const list = await cli(['undo', '--list']);
+  assert.match(list.stdout, new RegExp(`^${runId} .* pg-orders +handed-off$`, 'm'));
+  const listed = JSON.parse((await cli(['undo', '--list', '--json'])).stdout);
+  assert.equal(listed.runs.find((r: { runId: string }) => r.runId === runId).status, 'handed-off');
+
+  // The role holds nothing pgadmin has to take back: undo (no password) removes everything.
+  const undo = await cli(['undo', runId]);
+  assert.equal(undo.code, 0, undo.stdout + undo.stderr);
+  assertNoTokens(run.stdout, run.stderr, undo.stdout);
+  assert.deepEqual(stateOf(twin), stateBefore);
+  assert.deepEqual(await rolesOf(twin), rolesBefore);
+});
+
 test('setup postgres --system-identity --client-type nodejs --yes --plain: the role is made and mapped, the code shown', async () => {
   writes.length = 0;
-  const run = await cli(SETUP);
+  // The password of pgadmin, the owner of orders, in its environment variable: every grant is given.
+  const run = await cliIn(tempDir('sc-doctor-setup-cwd-'), SETUP, {
+    SC_DOCTOR_PG_OWNER_PASSWORD: PG_PASSWORD_ADMIN.password,
+  });
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.ok(writes.length > 0, 'the setup wrote to Azure');
   assert.match(run.stdout, /^Plan · orders-api → pg-orders\/orders · system identity · client nodejs$/m);
@@ -244,6 +315,8 @@ test('setup postgres --system-identity --client-type nodejs --yes --plain: the r
   assert.match(run.stdout, /AZURE_POSTGRESQL_HOST=pg-orders\.postgres\./);
   assert.match(run.stdout, /File db\.js \(javascript\)/);
   assert.match(run.stdout, /Exit code 0\./);
+  // Entra authentication, the admin, the role and the Service Connector link; the check is no change.
+  assert.match(run.stdout, /^Done: 4 changes made \(run \S+\)\.$/m);
 
   // The app's system identity, now on the web app, is the object the role is mapped to.
   const site = twin.store.get(RESOURCE_IDS.webApp)!;
@@ -254,6 +327,7 @@ test('setup postgres --system-identity --client-type nodejs --yes --plain: the r
   assert.match(roles[0]!, new RegExp(`^aad_[^:]+:${principalId}$`));
   const role = roles[0]!.split(':')[0]!;
   assert.match(run.stdout, new RegExp(`AZURE_POSTGRESQL_USER=${role}`));
+  assert.ok(!(run.stdout + run.stderr + journalText()).includes(PG_PASSWORD_ADMIN.password));
   assertNoTokens(run.stdout, run.stderr);
 });
 
@@ -263,5 +337,7 @@ test('a second identical setup after success: exit 0 and not one write request',
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.deepEqual(writes, []);
   assert.match(run.stdout, /already/i);
+  // The check after the changes is no change: a run that wrote nothing says nothing was changed.
+  assert.match(run.stdout, /^Done: everything was already in place; nothing was changed\.$/m);
   assertNoTokens(run.stdout, run.stderr);
 });

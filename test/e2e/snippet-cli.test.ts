@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { builtCli, runCli, tempDir } from '../helpers/build.ts';
+import { makeStandinAz } from '../helpers/standin-az.ts';
 
 before(() => {
   builtCli();
@@ -39,4 +40,121 @@ test('snippet with a bad value exits 2 naming the flag, with no stack trace', as
   assert.equal(result.code, 2);
   assert.match(result.stderr, /^sc-doctor: --client-type must be one of java, springBoot, /);
   assert.doesNotMatch(result.stderr, /\n\s+at /);
+});
+
+/** `az cloud show` as the Azure CLI prints it for a sovereign cloud (the parts sc-doctor reads). */
+function azCloudJson(name: 'AzureChinaCloud' | 'AzureUSGovernment'): string {
+  const china = name === 'AzureChinaCloud';
+  const host = china ? 'chinacloudapi.cn' : 'usgovcloudapi.net';
+  return JSON.stringify({
+    endpoints: {
+      activeDirectory: china ? 'https://login.chinacloudapi.cn' : 'https://login.microsoftonline.us',
+      activeDirectoryResourceId: `https://management.core.${host}/`,
+      microsoftGraphResourceId: china
+        ? 'https://microsoftgraph.chinacloudapi.cn/'
+        : 'https://graph.microsoft.us/',
+      ossrdbmsResourceId: `https://ossrdbms-aad.database.${host}`,
+      resourceManager: `https://management.${host}/`,
+    },
+    isActive: true,
+    name,
+    profile: 'latest',
+    suffixes: {
+      mysqlServerEndpoint: `.mysql.database.${host}`,
+      postgresqlServerEndpoint: `.postgres.database.${host}`,
+      sqlServerHostname: `.database.${host}`,
+    },
+  });
+}
+
+function settingsOf(stdout: string): Record<string, string> {
+  const snippet = JSON.parse(stdout).snippets[0];
+  return Object.fromEntries(
+    snippet.settings.map((s: { name: string; value?: string }) => [s.name, s.value ?? '']),
+  );
+}
+
+test("snippet --cloud: the sovereign cloud's host suffix and token scope go into the settings and code", async () => {
+  const china = await runCli([
+    'snippet',
+    'postgres',
+    '--client-type',
+    'nodejs',
+    '--server',
+    'pg-orders',
+    '--cloud',
+    'AzureChinaCloud',
+    '--json',
+  ]);
+  assert.equal(china.code, 0, china.stderr);
+  assert.equal(
+    settingsOf(china.stdout).AZURE_POSTGRESQL_HOST,
+    'pg-orders.postgres.database.chinacloudapi.cn',
+  );
+  const code = JSON.parse(china.stdout).snippets[0].files[0].content;
+  assert.match(code, /'https:\/\/ossrdbms-aad\.database\.chinacloudapi\.cn\/\.default'/);
+  assert.doesNotMatch(code, /database\.windows\.net|azure\.com/);
+
+  const gov = await runCli([
+    'snippet',
+    'sql',
+    '--client-type',
+    'nodejs',
+    '--server',
+    'sql-orders',
+    '--cloud',
+    'AzureUSGovernment',
+  ]);
+  assert.equal(gov.code, 0, gov.stderr);
+  assert.match(gov.stdout, /sql-orders\.database\.usgovcloudapi\.net/);
+  assert.doesNotMatch(gov.stdout, /database\.windows\.net/);
+  // Without --server the placeholder names the cloud's suffix too.
+  const placeholder = await runCli([
+    'snippet',
+    'mysql',
+    '--client-type',
+    'python',
+    '--cloud',
+    'AzureUSGovernment',
+    '--json',
+  ]);
+  assert.equal(settingsOf(placeholder.stdout).AZURE_MYSQL_HOST, '<server>.mysql.database.usgovcloudapi.net');
+});
+
+test("snippet without --cloud uses az's active cloud, and says so", async () => {
+  const az = await makeStandinAz();
+  try {
+    const china = await runCli(['snippet', 'mysql', '--client-type', 'nodejs', '--server', 'my-orders'], {
+      ...az.env(),
+      AZ_STANDIN_CLOUD_JSON: azCloudJson('AzureChinaCloud'),
+    });
+    assert.equal(china.code, 0, china.stderr);
+    assert.match(
+      china.stderr,
+      /^sc-doctor: cloud AzureChinaCloud \(az's active cloud; --cloud to choose\)$/m,
+    );
+    assert.match(china.stdout, /AZURE_MYSQL_HOST=my-orders\.mysql\.database\.chinacloudapi\.cn/);
+    assert.match(china.stdout, /https:\/\/ossrdbms-aad\.database\.chinacloudapi\.cn\/\.default/);
+    assert.deepEqual(await az.calls(), ['cloud show -o json']);
+
+    const gov = await runCli(
+      ['snippet', 'postgres', '--client-type', 'nodejs', '--server', 'pg-orders', '--json'],
+      {
+        ...az.env(),
+        AZ_STANDIN_CLOUD_JSON: azCloudJson('AzureUSGovernment'),
+      },
+    );
+    assert.equal(gov.code, 0, gov.stderr);
+    assert.equal(gov.stderr, '', 'JSON mode keeps stderr quiet');
+    assert.equal(
+      settingsOf(gov.stdout).AZURE_POSTGRESQL_HOST,
+      'pg-orders.postgres.database.usgovcloudapi.net',
+    );
+    assert.match(
+      JSON.parse(gov.stdout).snippets[0].files[0].content,
+      /ossrdbms-aad\.database\.usgovcloudapi\.net\/\.default/,
+    );
+  } finally {
+    await az.cleanup();
+  }
 });

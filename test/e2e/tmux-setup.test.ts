@@ -2,13 +2,14 @@
  * The whole interactive setup in a real terminal: `sc-doctor` with no flags in a private tmux pane,
  * against the local Azure twin (scenario entra-off) and its real PostgreSQL, with the twin's env as
  * after `npm run twin` and `. .twin/env`. The test picks the server, the database and the app, starts
- * the setup with `s`, answers the auth and client type, applies the plan with enter, reads the code
- * screen and quits with q; then the role exists, mapped to the app's identity.
+ * the setup with `s`, answers the auth and client type, applies the plan with enter, types the
+ * password of pgadmin (the owner of orders) into the masked question, reads the code screen and quits
+ * with q; then the role exists, mapped to the app's identity, with every promised grant.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { startTwin, type Twin } from '../azure-twin/index.ts';
+import { PG_PASSWORD_ADMIN, startTwin, type Twin } from '../azure-twin/index.ts';
 import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 import { builtCli, tempDir } from '../helpers/build.ts';
 import { openPane } from '../helpers/tmux.ts';
@@ -88,8 +89,20 @@ test('sc-doctor in a terminal: doctor, pick pg-orders/orders/orders-api, s, syst
     );
     if (/Go ahead\?/.test(screen)) {
       pane.type('y');
-      screen = await pane.waitForScreen((s) => /AZURE_POSTGRESQL_HOST/.test(s), 'the code screen', 120_000);
+      screen = await pane.waitForScreen(
+        (s) => /Password of pgadmin|AZURE_POSTGRESQL_HOST/.test(s),
+        'the owner’s password question',
+        120_000,
+      );
     }
+    // orders belongs to pgadmin: its password is asked, masked, for the grants only it can give.
+    assert.match(screen, /Password of pgadmin, who owns database orders/);
+    assert.match(screen, /hidden as you type/);
+    pane.type(PG_PASSWORD_ADMIN.password);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.ok(!pane.capture().includes(PG_PASSWORD_ADMIN.password), 'the password is never shown');
+    pane.press('Enter');
+    screen = await pane.waitForScreen((s) => /AZURE_POSTGRESQL_HOST/.test(s), 'the code screen', 120_000);
     assert.match(screen, /Done · orders-api can reach pg-orders\/orders as aad_/);
     assert.doesNotMatch(screen, JWT);
 
@@ -97,7 +110,7 @@ test('sc-doctor in a terminal: doctor, pick pg-orders/orders/orders-api, s, syst
     await pane.waitForScreen(() => pane.isDead(), 'the program to end after q');
     assert.equal(pane.exitCode(), '0', pane.capture());
     // The code is printed again to the scrollback, to copy after the screen is gone.
-    assert.match(pane.capture(), /AZURE_POSTGRESQL_USER=aad_/);
+    assert.match(pane.history(), /AZURE_POSTGRESQL_USER=aad_/);
   } finally {
     pane.close();
   }
@@ -107,4 +120,9 @@ test('sc-doctor in a terminal: doctor, pick pg-orders/orders/orders-api, s, syst
   const roles = (await rolesOf(twin)).filter((role) => role.startsWith('aad_'));
   assert.equal(roles.length, 1, roles.join(', '));
   assert.match(roles[0]!, new RegExp(`^aad_[^:]+:${principalId}$`));
+  const role = roles[0]!.split(':')[0]!;
+  const { rows } = await twin.context.databases.postgresQuery!(
+    `select exists (select from aclexplode(datacl) a where a.grantee = '${role}'::regrole and a.privilege_type = 'CONNECT') as c from pg_database where datname = 'orders'`,
+  );
+  assert.deepEqual(rows, [{ c: true }], 'pgadmin gave CONNECT');
 });

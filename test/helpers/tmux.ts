@@ -22,6 +22,11 @@ export const sh = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
 
 export interface Pane {
   capture(): string;
+  /**
+   * Everything the pane holds, scrollback included, with lines the terminal wrapped joined again
+   * (what a user's terminal selection of a long line copies).
+   */
+  history(): string;
   waitForScreen(predicate: (screen: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
   /** A tmux key name (`q`, `Enter`, `Escape`, `Down`). */
   press(key: string): void;
@@ -72,6 +77,7 @@ export function openPane({ argv, env, columns = 100, rows = 30 }: PaneOptions): 
   assert.equal(created.status, 0, created.stderr);
   return {
     capture,
+    history: () => tmux(socket, ['capture-pane', '-p', '-J', '-S', '-', '-t', session]).stdout,
     async waitForScreen(predicate, what, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       let screen = '';

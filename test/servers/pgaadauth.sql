@@ -143,6 +143,23 @@ BEGIN
 END $$;
 REVOKE ALL ON FUNCTION twin_aad.require_entra_admin() FROM PUBLIC;
 
+-- The server's password admin (`administratorLogin`), as Azure creates it with the server: a member
+-- of azure_pg_admin with LOGIN, NOSUPERUSER, INHERIT, CREATEDB, CREATEROLE, REPLICATION (Learn,
+-- "Describe built-in Azure Database for PostgreSQL server roles").
+-- Called again with a new password when ARM resets it.
+CREATE FUNCTION twin_aad.set_password_admin(login text, password text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, twin_aad
+AS $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = login) THEN
+    EXECUTE format('CREATE ROLE %I LOGIN NOSUPERUSER INHERIT CREATEDB CREATEROLE REPLICATION PASSWORD %L', login, password);
+    EXECUTE format('GRANT azure_pg_admin TO %I', login);
+  ELSE
+    EXECUTE format('ALTER ROLE %I PASSWORD %L', login, password);
+  END IF;
+END $$;
+REVOKE ALL ON FUNCTION twin_aad.set_password_admin(text, text) FROM PUBLIC;
+
 -- Called by the twin (as superuser) when ARM adds an Entra admin: create or upgrade its role.
 CREATE FUNCTION twin_aad.add_admin(role_name text, object_id text, object_type text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, twin_aad

@@ -33,7 +33,9 @@ before(async () => {
     principalName: admin.userPrincipalName!,
     principalType: 'User',
   });
-  await hooks.databaseCreated('orders');
+  // The Entra admin's own database (CREATE DATABASE as the admin makes it the owner), so it may grant
+  // on it; databases made through ARM belong to the password admin (postgres-owner.test.ts).
+  await hooks.databaseCreated('orders', admin.userPrincipalName!);
 });
 
 after(async () => {

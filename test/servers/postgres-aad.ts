@@ -45,7 +45,10 @@ export interface SeededRole {
   objectType: 'user' | 'service' | 'group';
   /** The admin role that created it (and so holds ADMIN OPTION on it). */
   createdBy?: string;
-  /** Database it was granted ALL on. */
+  /**
+   * Database it was granted ALL on, and in it what a complete setup gives (USAGE and CREATE on public,
+   * its tables and sequences, default privileges), given by the database's owner.
+   */
   database?: string;
 }
 
@@ -69,7 +72,12 @@ export function pgObjectType(
 export interface PostgresHooks {
   adminAdded(admin: { objectId: string; principalName: string; principalType: string }): Promise<void>;
   adminRemoved(principalName: string): Promise<void>;
-  databaseCreated(database: string): Promise<void>;
+  /** A database created through ARM (or, with `owner`, by that role itself). */
+  databaseCreated(database: string, owner: string): Promise<void>;
+  /** The server's password admin: created with `password`, or given it (a password reset). */
+  passwordAdmin(login: string, password: string): Promise<void>;
+  /** Runs `sql` in `database` as `role` (a scenario's tables, owned by the role that made them). */
+  runAs(database: string, role: string, sql: string): Promise<void>;
   roleSeeded(role: SeededRole): Promise<void>;
 }
 
@@ -81,6 +89,15 @@ export function postgresHooks(
   pg: PostgresInstance,
   principal: (id: string) => Principal | undefined,
 ): PostgresHooks {
+  // SET ROLE as the superuser: what the statements create or grant is `role`'s, as if it ran them.
+  const runAs = async (database: string, role: string, sql: string) => {
+    try {
+      await pg.query(`BEGIN; SET LOCAL ROLE ${identifier(role)}; ${sql}; COMMIT`, undefined, database);
+    } catch (error) {
+      await pg.query('ROLLBACK', undefined, database).catch(() => {});
+      throw error;
+    }
+  };
   return {
     async adminAdded(admin) {
       const type = pgObjectType(admin.principalType, principal(admin.objectId));
@@ -89,12 +106,18 @@ export function postgresHooks(
     async adminRemoved(principalName) {
       await pg.query('SELECT twin_aad.remove_admin($1)', [principalName]);
     },
-    async databaseCreated(database) {
+    async databaseCreated(database, owner) {
       const found = await pg.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
       if (found.length > 0) return;
-      // Azure makes ARM-created databases owned by azure_pg_admin, so Entra admins can grant on them.
-      await pg.query(`CREATE DATABASE ${identifier(database)} OWNER azure_pg_admin`);
+      // As Azure does (real-azure-facts.md, "who owns the database"): the caller passes the server's
+      // password admin, or azuresu when it has none, never azure_pg_admin. Schema public then belongs
+      // to pg_database_owner (PostgreSQL 15+), that is the same owner; PUBLIC keeps only USAGE on it.
+      await pg.query(`CREATE DATABASE ${identifier(database)} OWNER ${identifier(owner)}`);
     },
+    async passwordAdmin(login, password) {
+      await pg.query('SELECT twin_aad.set_password_admin($1, $2)', [login, password]);
+    },
+    runAs,
     async roleSeeded(role) {
       await pg.query('SELECT twin_aad.seed_role($1, $2, $3, $4, $5)', [
         role.roleName,
@@ -103,6 +126,24 @@ export function postgresHooks(
         role.createdBy ?? null,
         role.database ?? null,
       ]);
+      if (!role.database) return;
+      // The rest of what an earlier, complete setup gave it in the database, as its owner gave it.
+      const [owner] = await pg.query<{ owner: string }>(
+        'SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1',
+        [role.database],
+      );
+      if (!owner) return;
+      const r = identifier(role.roleName);
+      await runAs(
+        role.database,
+        owner.owner,
+        [
+          `GRANT USAGE, CREATE ON SCHEMA public TO ${r}`,
+          `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${r}`,
+          `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r}`,
+          `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${r}`,
+        ].join('; '),
+      );
     },
   };
 }

@@ -366,7 +366,9 @@ test('a handed-off step records its script; its dependants run and can see it wa
       },
     }),
   ]);
-  assert.equal(result.status, 'succeeded');
+  // Handed off is not done: its own status and exit code, in the result and the journal.
+  assert.equal(result.status, 'handed-off');
+  assert.equal(result.exitCode, 4);
   assert.equal(seen, 'handed-off');
   assert.deepEqual(result.handedOff, [
     {
@@ -377,6 +379,7 @@ test('a handed-off step records its script; its dependants run and can see it wa
     },
   ]);
   const saved = await journal.loadRun(result.runId);
+  assert.equal(saved.status, 'handed-off');
   assert.equal(saved.steps[0]?.state, 'handed-off');
   assert.equal(saved.steps[0]?.scriptPath, '/tmp/sc-doctor-role.sql');
 });

@@ -342,3 +342,29 @@ test('an existing user of that name is dropped only with consent; without it the
     await restore(first.journal, first.result.runId);
   }
 });
+
+test('--no-linker with a service principal: the app gets AZURE_MYSQL_TENANTID (the generated credential reads it) and undo removes it', async () => {
+  const settingsId = `${RESOURCE_IDS.webApp}/config/appsettings`;
+  const existing = twin.store.get(settingsId);
+  const stateBefore = stateOf(twin);
+  const usersBefore = await mysqlUsersOf(twin);
+  const { result, journal } = await runMysqlSetup(
+    twin,
+    mysqlInputFor(twin, {
+      linker: false,
+      auth: { kind: 'sp', clientId: SP.appId },
+      connectionName: 'orders_my_sp',
+      mysqlAdmin: AVERY,
+    }),
+    { services: servicesFor(twin, { SC_DOCTOR_APP_CLIENT_SECRET: SP_SECRET }) },
+  );
+  assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
+  const settings = twin.store.get(settingsId)!.properties as Record<string, string>;
+  assert.equal(settings.AZURE_MYSQL_TENANTID, IDS.tenantId);
+  assert.equal(settings.AZURE_MYSQL_CLIENTID, SP.appId);
+  assert.equal(settings.AZURE_MYSQL_CLIENTSECRET, SP_SECRET);
+  await restore(journal, result.runId);
+  assert.deepEqual(stateOf(twin), stateBefore);
+  assert.deepEqual(await mysqlUsersOf(twin), usersBefore);
+  if (!existing) twin.store.delete(settingsId);
+});

@@ -3,6 +3,7 @@
  * them (the stand-in az signs Dana in), facts of the server and the app as the doctor finds them,
  * and snapshots of the twin's state and PostgreSQL's roles to compare before and after a run.
  */
+import { mkdtempSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,7 +20,8 @@ import type { EngineEvent } from '../../source/setup/engine-events.ts';
 import { Journal } from '../../source/setup/journal.ts';
 import { planSteps } from '../../source/setup/plan.ts';
 import { type PostgresSetupInput, postgresSetupSteps } from '../../source/setup/postgres/index.ts';
-import { IDS, type Twin } from '../azure-twin/index.ts';
+import { OWNER_PASSWORD_ENV } from '../../source/setup/postgres/owner-password.ts';
+import { IDS, PG_PASSWORD_ADMIN, type Twin } from '../azure-twin/index.ts';
 import { NAMES, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 
 // Retries as the SDK does, without its one-second waits.
@@ -27,6 +29,12 @@ ARM_WRITE_RETRY.retryDelayInMs = 5;
 ARM_WRITE_RETRY.maxRetryDelayInMs = 20;
 
 export const DANA = 'dana@contoso.twin.test';
+
+/**
+ * The environment that gives setup (and undo) the password of the database's owner, the server's
+ * password admin: the grants only the owner can give are then given as the owner, not handed off.
+ */
+export const OWNER_ENV: Record<string, string> = { [OWNER_PASSWORD_ENV]: PG_PASSWORD_ADMIN.password };
 
 export function servicesFor(twin: Twin, env: Record<string, string> = {}): Services {
   const base = { exec: nodeExec, env: { ...(twin.env() as Record<string, string>), ...env }, now: Date.now };
@@ -76,6 +84,9 @@ export function appFacts(twin: Twin, kind: AppFacts['kind']): AppFacts {
   };
 }
 
+/** Where the runs' hand-off scripts go: never the working directory (the clone). */
+const HAND_OFF_DIR = mkdtempSync(path.join(tmpdir(), 'sc-doctor-pg-handoff-'));
+
 export function inputFor(twin: Twin, overrides: Partial<PostgresSetupInput> = {}): PostgresSetupInput {
   const server = serverFacts(twin);
   const { postgres } = twin.databaseEndpoints;
@@ -92,6 +103,7 @@ export function inputFor(twin: Twin, overrides: Partial<PostgresSetupInput> = {}
     signedIn: { objectId: IDS.dana, user: DANA, type: 'user' },
     connectTo: { entries: mapping.entries, source: '--connect-to' },
     grants: 'least',
+    handOffDir: HAND_OFF_DIR,
     ...overrides,
   };
 }
@@ -191,3 +203,21 @@ function strip(resource: Record<string, any>): Record<string, any> {
 
 /** A JSON Web Token anywhere in `text` (every token the twin issues is one). */
 export const JWT = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/;
+
+/**
+ * A stock psql's environment on this machine for a hand-off script: the server keeps its Azure name
+ * (TLS checks it) while PGHOSTADDR/PGPORT send it to the twin (never DNS), and the CA comes through
+ * the system bundle path (`SSL_CERT_FILE`: the system's CAs and the twin's, as Azure's CA is on a
+ * real machine). The stand-in az is on PATH for the Entra admin's token.
+ */
+export function psqlEnv(twin: Twin, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = twin.env({
+    PGHOSTADDR: '127.0.0.1',
+    PGPORT: String(twin.databaseEndpoints.postgres!.port),
+    SSL_CERT_FILE: twin.caBundlePath,
+    PGCONNECT_TIMEOUT: '10',
+  });
+  delete env.PGSSLROOTCERT;
+  delete env.PGPASSWORD;
+  return { ...env, ...extra };
+}

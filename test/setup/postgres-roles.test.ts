@@ -4,20 +4,24 @@
  * and changes nothing. A server reachable only from its network gets a psql script instead.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { promisify } from 'node:util';
 import { runSetup } from '../../source/setup/engine.ts';
 import type { ConsentRequest } from '../../source/setup/plan.ts';
 import { planSteps } from '../../source/setup/plan.ts';
 import { postgresSetupSteps, postgresUndoers } from '../../source/setup/postgres/index.ts';
 import { undoFromJournal } from '../../source/setup/undo-from-journal.ts';
-import { startTwin, type Twin } from '../azure-twin/index.ts';
+import { PG_PASSWORD_ADMIN, startTwin, type Twin } from '../azure-twin/index.ts';
 import { NAMES, RESOURCE_IDS, STALE_APP_OBJECT_ID } from '../azure-twin/scenarios.ts';
 import {
   inputFor,
   JWT,
+  OWNER_ENV,
+  psqlEnv,
   rolesOf,
   runPostgresSetup,
   servicesFor,
@@ -25,6 +29,7 @@ import {
   tempJournal,
 } from './postgres-helpers.ts';
 
+const run = promisify(execFile);
 let twin: Twin;
 
 before(async () => {
@@ -51,10 +56,29 @@ test('a role mapped to a stale identity stops the run without consent, and nothi
   assert.deepEqual(await rolesOf(twin), rolesBefore);
 });
 
+test('the stale role holds grants only the owner can take back: without its password, nothing changes', async () => {
+  const stateBefore = stateOf(twin);
+  const rolesBefore = await rolesOf(twin);
+  const { result } = await runPostgresSetup(
+    twin,
+    inputFor(twin, { dbUser: NAMES.webApp, staleRoleObjectId: STALE_APP_OBJECT_ID }),
+  );
+  assert.equal(result.exitCode, 1);
+  assert.match(
+    result.failure!.message,
+    /the role orders-api, mapped to the old identity, holds grants from pgadmin \(.*\) that only pgadmin can take back before it is dropped: give pgadmin's password \(asked, or SC_DOCTOR_PG_OWNER_PASSWORD\)/,
+  );
+  assert.match(result.failure!.message, /CONNECT, CREATE, TEMPORARY on database orders/);
+  assert.match(result.failure!.message, /CREATE, USAGE on schema public/);
+  assert.deepEqual(stateOf(twin), stateBefore);
+  assert.deepEqual(await rolesOf(twin), rolesBefore);
+});
+
 test('with consent the stale role is dropped and created again for the app; undo maps it back', async () => {
   assert.equal(await mappingOf(NAMES.webApp), STALE_APP_OBJECT_ID);
   const input = inputFor(twin, { dbUser: NAMES.webApp, staleRoleObjectId: STALE_APP_OBJECT_ID });
-  const services = servicesFor(twin);
+  // The stale role's grants came from pgadmin, the owner of orders: its password takes them back.
+  const services = servicesFor(twin, OWNER_ENV);
   const journal = await tempJournal();
   const asked: ConsentRequest[] = [];
   try {
@@ -87,17 +111,19 @@ test('with consent the stale role is dropped and created again for the app; undo
   }
 });
 
-test('reachable only from its network: the statements go to a 0600 psql script without a secret', async () => {
+test('reachable only from its network: the statements go to a 0600 psql script without a secret, which runs on the stock psql; undo removes what it made', async () => {
   const handOffDir = await mkdtemp(path.join(tmpdir(), 'sc-doctor-handoff-'));
   const rolesBefore = await rolesOf(twin);
-  const { result } = await runPostgresSetup(
+  const { result, journal } = await runPostgresSetup(
     twin,
     inputFor(twin, { dbUser: `aad_handoff'; DROP ROLE x; --`, networkPath: 'private-network', handOffDir }),
   );
-  assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
+  // Handed off is not done: its own status and exit code, and the check waits for the script.
+  assert.equal(result.status, 'handed-off', JSON.stringify(result.failure));
+  assert.equal(result.exitCode, 4);
   const role = result.steps.find((s) => s.id === 'database-role')!;
   assert.equal(role.outcome, 'handed-off');
-  assert.equal(result.steps.find((s) => s.id === 'verify')!.outcome, 'already-done');
+  assert.equal(result.steps.find((s) => s.id === 'verify')!.outcome, 'handed-off');
   const script = result.handedOff[0]!.scriptPath;
   assert.equal((await stat(script)).mode & 0o777, 0o600);
   const text = await readFile(script, 'utf8');
@@ -109,5 +135,36 @@ test('reachable only from its network: the statements go to a 0600 psql script w
     text,
   );
   assert.doesNotMatch(text, JWT);
+  // The grants are the owner's to give: its part signs in as pgadmin (psql asks for its password).
+  assert.match(text, /user=pgadmin sslmode=verify-full/);
+  assert.match(
+    text,
+    /GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "public" TO "aad_handoff'; DROP ROLE x; --";/,
+  );
   assert.deepEqual(await rolesOf(twin), rolesBefore, 'nothing was done in the database from here');
+
+  // Someone inside the network runs it on the stock psql: the Entra admin's part with its az token,
+  // then pgadmin's (here its password is in PGPASSWORD; psql would ask for it).
+  await run('sh', [script], { env: psqlEnv(twin, { PGPASSWORD: PG_PASSWORD_ADMIN.password }) });
+  const hostile = `aad_handoff'; DROP ROLE x; --`;
+  assert.equal(await mappingOf(hostile), appObjectId(), 'the role exists under exactly that name');
+  const { rows } = await twin.context.databases.postgresQuery!(
+    `select has_schema_privilege('${hostile.replace(/'/g, "''")}', 'public', 'CREATE') as c`,
+    NAMES.database,
+  );
+  assert.deepEqual(rows, [{ c: true }], 'pgadmin gave the grants');
+
+  // Undo of that run removes what its script made, pgadmin's grants (with its password) included.
+  const services = servicesFor(twin, OWNER_ENV);
+  try {
+    const undone = await undoFromJournal({
+      journal,
+      runId: result.runId,
+      steps: postgresUndoers(services, inputFor(twin).connectTo),
+    });
+    assert.equal(undone.status, 'undone', JSON.stringify(undone));
+  } finally {
+    services.azure.dispose();
+  }
+  assert.deepEqual(await rolesOf(twin), rolesBefore);
 });

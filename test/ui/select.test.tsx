@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { cleanup } from 'ink-testing-library';
-import type { Choice, ChoiceLoader } from '../../source/core/prompter.ts';
+import { type Choice, type ChoiceLoader, createPromptChannel } from '../../source/core/prompter.ts';
 import { Select } from '../../source/ui/widgets/Select.tsx';
 import {
   highlightedChoice,
@@ -10,7 +10,7 @@ import {
   selectReducer,
 } from '../../source/ui/widgets/select-state.ts';
 import { renderWithProviders } from '../helpers/render-screen.tsx';
-import { keys } from '../helpers/render-ui.tsx';
+import { keys, renderDoctor } from '../helpers/render-ui.tsx';
 
 afterEach(() => cleanup());
 
@@ -127,4 +127,56 @@ test('the reducer keeps the highlight inside the filtered list', () => {
   assert.equal(highlightedChoice(state)?.value, 'id-my');
   state = selectReducer(state, { type: 'move', delta: 1 });
   assert.equal(highlightedChoice(state)?.value, 'id-my', 'one choice left: moving stays on it');
+});
+
+test('a picker asked again (esc on the next question went back to it) starts on what was picked before', async () => {
+  const prompts = createPromptChannel();
+  const ui = renderDoctor({ prompts });
+  const question = {
+    message: 'Which database server?',
+    flag: '--server',
+    // Loaded, as the real pickers are: the memory must survive the spinner.
+    choices: async () => servers,
+  };
+  const first = prompts.prompter.pick(question);
+  await ui.waitFor((f) => /❯ pg-orders/.test(f), 'the first asking');
+  await ui.press(keys.down);
+  await ui.press(keys.down);
+  await ui.waitFor((f) => /❯ sql-reports/.test(f), 'sql-reports highlighted');
+  await ui.press(keys.enter);
+  assert.equal(await first, 'id-sql');
+
+  // The next question, backed out of with esc.
+  const next = prompts.prompter.pick({
+    message: 'Which database on sql-reports?',
+    flag: '--database',
+    choices: [{ label: 'orders', value: 'orders' }],
+  });
+  await ui.waitFor((f) => f.includes('Which database on sql-reports?'), 'the next question');
+  await ui.press(keys.escape);
+  assert.equal(await next, undefined);
+
+  const again = prompts.prompter.pick(question);
+  const frame = await ui.waitFor(
+    (f) => f.includes('Which database server?') && /❯/.test(f),
+    'the server asked again',
+  );
+  assert.match(frame, /❯ sql-reports/, 'the previous choice, not the first row');
+  await ui.press(keys.enter);
+  assert.equal(await again, 'id-sql');
+  ui.unmount();
+});
+
+test('select state: the remembered label is highlighted once the choices load, the first row when it is gone', () => {
+  const loading = initialSelectState<string>(null, 'my-billing');
+  assert.equal(
+    highlightedChoice(selectReducer(loading, { type: 'loaded', choices: servers }))?.label,
+    'my-billing',
+  );
+  const gone = initialSelectState<string>(null, 'deleted-server');
+  assert.equal(
+    highlightedChoice(selectReducer(gone, { type: 'loaded', choices: servers }))?.label,
+    'pg-orders',
+  );
+  assert.equal(highlightedChoice(initialSelectState(servers, 'sql-reports'))?.label, 'sql-reports');
 });

@@ -63,7 +63,7 @@ function result(status: SetupResult['status'], cancelled: boolean): SetupResult 
 }
 
 /** A session whose setup asks "apply?" then applies step 1 and waits on `gate` for step 2. */
-function scriptedApp() {
+function scriptedApp(options: { snippetsFor?: FrontEndInput['snippetsFor']; columns?: number } = {}) {
   const bus = new EventBus();
   const prompts = createPromptChannel();
   const interrupts: number[] = [];
@@ -151,15 +151,25 @@ function scriptedApp() {
       interrupts.push(1);
       open(true);
     },
+    ...(options.snippetsFor ? { snippetsFor: options.snippetsFor } : {}),
     stdout: process.stdout,
     stderr: process.stderr,
   };
   let exited!: (code: number) => void;
+  let after: string | null = null;
   const exitCode = new Promise<number>((resolve) => {
     exited = resolve;
   });
   const instance = render(
-    <App input={input} onExit={exited} now={() => 1000} size={{ columns: 100, rows: 40 }} />,
+    <App
+      input={input}
+      onExit={(code, text) => {
+        after = text;
+        exited(code);
+      }}
+      now={() => 1000}
+      size={{ columns: options.columns ?? 100, rows: 40 }}
+    />,
   );
   const frame = () => instance.lastFrame() ?? '';
   const waitFor = async (pattern: RegExp, what: string) => {
@@ -176,15 +186,22 @@ function scriptedApp() {
     instance.stdin.write(key);
     await delay(20);
   };
-  return { waitFor, press, exitCode, interrupts, finish: () => open(false), frames: instance.frames };
+  return {
+    waitFor,
+    press,
+    exitCode,
+    interrupts,
+    finish: () => open(false),
+    frames: instance.frames,
+    after: () => after,
+  };
 }
 
 test('doctor → plan → enter → live apply → done → q exits with the setup code', async () => {
   const app = scriptedApp();
-  await delay(30);
   const plan = await app.waitFor(/Plan · orders-api/, 'the plan screen');
   assert.match(plan, /⚠ may restart the server/);
-  assert.match(plan, /enter apply {2}d details {2}esc back/);
+  assert.match(plan, /enter apply {2}d details {2}↑↓ scroll {2}esc back/);
   await app.press(keys.enter);
   const apply = await app.waitFor(/waiting for Azure: InProgress/, 'the apply screen');
   assert.match(apply, /✔ 1 {2}system identity on orders-api/);
@@ -201,9 +218,40 @@ test('doctor → plan → enter → live apply → done → q exits with the set
   );
 });
 
+test('after q the code goes to the scrollback once, as the generator wrote it, never laid out by Ink', async () => {
+  const long = `const url = process.env.AZURE_POSTGRESQL_CONNECTIONSTRING + '&authenticationPluginClassName=com.azure.identity.extensions.jdbc.postgresql.AzurePostgresqlAuthenticationPlugin';`;
+  const app = scriptedApp({
+    columns: 80,
+    snippetsFor: (outcome) =>
+      outcome.kind === 'ran'
+        ? {
+            headline: 'Done · orders-api can reach pg-orders/orders as aad_orders (no password)',
+            settings: [{ name: 'AZURE_POSTGRESQL_HOST', value: 'pg-orders.postgres.database.azure.com' }],
+            dependencies: [],
+            files: [{ title: 'java · Db.java', fileName: 'Db.java', content: `${long}\n` }],
+            text: `App settings\n  AZURE_POSTGRESQL_HOST=pg-orders.postgres.database.azure.com\n\nFile Db.java (java)\n\n${long}\n`,
+          }
+        : null,
+  });
+  await app.waitFor(/Plan · orders-api/, 'the plan screen');
+  await app.press(keys.enter);
+  await app.waitFor(/waiting for Azure/, 'the apply screen');
+  app.finish();
+  await app.waitFor(/\[App settings\]/, 'the code screen');
+  await app.press('q');
+  assert.equal(await app.exitCode, 0);
+  const after = app.after();
+  assert.ok(
+    after?.startsWith('Done · orders-api can reach pg-orders/orders as aad_orders (no password)\n\n'),
+  );
+  assert.ok(after?.includes(`\n${long}\n`), 'the long line whole, on one line');
+  // Ink never drew the code wrapped: the part past column 80 never starts a line of any frame.
+  assert.doesNotMatch(app.frames.join('\n'), /^\S*AzurePostgresqlAuthenticationPlugin/m);
+  assert.match(app.frames.join('\n'), /Done: 2 changes made/);
+});
+
 test('Ctrl-C while applying goes to the interrupts; the App leaves with 130 once the rollback ended', async () => {
   const app = scriptedApp();
-  await delay(30);
   await app.waitFor(/Plan · orders-api/, 'the plan screen');
   await app.press(keys.enter);
   await app.waitFor(/waiting for Azure: InProgress/, 'the apply screen');
@@ -233,6 +281,7 @@ test('the doctor screen offers s setup once the server and the app were found; s
         return { kind: 'planned', doctor: outcomes, title: TITLE, plan };
       },
     },
+    prompts: createPromptChannel(),
     header: { tool: 'sc-doctor', version: '0.1.0', command: 'doctor' },
     verbose: false,
     strict: false,
@@ -263,4 +312,39 @@ test('the doctor screen offers s setup once the server and the app were found; s
   await delay(50);
   instance.stdin.write('q');
   assert.equal(await exitCode, 0, 'a dry run ends 0');
+});
+
+test('without anyone to ask (sc-doctor doctor), the doctor screen offers no setup', async () => {
+  const bus = new EventBus();
+  const found = (id: string, title: string) => ({ ...azCliPass, id, title, message: 'found' });
+  const outcomes = [azCliPass, found('server', 'Database server'), found('app-identity', 'App identity')];
+  const input: FrontEndInput = {
+    session: {
+      bus,
+      doctor: async () => {
+        bus.emit({ type: 'doctor:start', checks: outcomes.map(({ id, title }) => ({ id, title })) });
+        for (const outcome of outcomes) bus.emit({ type: 'check:end', outcome });
+        bus.emit({ type: 'doctor:end', outcomes, summary: summarize(outcomes) });
+        return outcomes;
+      },
+      setup: async () => {
+        throw new Error('a setup was started');
+      },
+    },
+    header: { tool: 'sc-doctor', version: '0.1.0', command: 'doctor' },
+    verbose: false,
+    strict: false,
+    color: false,
+    cancel: new AbortController(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+  };
+  const instance = render(<App input={input} now={() => 1000} size={{ columns: 100, rows: 40 }} />);
+  const deadline = Date.now() + 3000;
+  while (!/3 passed/.test(instance.lastFrame() ?? '')) {
+    if (Date.now() > deadline) throw new Error(`no result:\n${instance.lastFrame()}`);
+    await delay(10);
+  }
+  assert.match(instance.lastFrame() ?? '', /↑↓ move {2}enter details {2}q quit/);
+  assert.doesNotMatch(instance.lastFrame() ?? '', /s setup/);
 });

@@ -8,11 +8,9 @@ import { test } from 'node:test';
 import { render } from 'ink-testing-library';
 import type { CoreEvent } from '../../source/core/events.ts';
 import type { OpenPrompt } from '../../source/core/prompter.ts';
-import { type Clipboard, clipboardTools, createClipboard, osc52 } from '../../source/services/clipboard.ts';
+import { clipboardTools, createClipboard, osc52 } from '../../source/services/clipboard.ts';
 import type { PlannedStepView } from '../../source/setup/engine-events.ts';
-import type { ConnectionCode } from '../../source/setup/snippets-hook.ts';
 import { ApplyScreen } from '../../source/ui/screens/ApplyScreen.tsx';
-import { DoneScreen } from '../../source/ui/screens/DoneScreen.tsx';
 import { PlanRoute } from '../../source/ui/screens/setup-routes.tsx';
 import { initialSetupState, type SetupState, setupReducer } from '../../source/ui/state/setup-state.ts';
 import { renderWithProviders } from '../helpers/render-screen.tsx';
@@ -66,7 +64,7 @@ function planPrompt(): OpenPrompt {
 }
 
 test('plan: every change numbered, consent marked ⚠ with its reason, the promise and the keys', () => {
-  const screen = renderWithProviders(<PlanRoute focused color={false} />, {
+  const screen = renderWithProviders(<PlanRoute focused color={false} columns={100} rows={40} />, {
     state: { setup: planned, prompts: [planPrompt()] },
   });
   const frame = screen.lastFrame();
@@ -78,13 +76,13 @@ test('plan: every change numbered, consent marked ⚠ with its reason, the promi
     frame,
     /Nothing else changes\. Every step is undone if a later one fails or you press Ctrl-C\./,
   );
-  assert.match(frame, /enter apply {2}d details {2}esc back\s*$/);
+  assert.match(frame, /enter apply {2}d details {2}↑↓ scroll {2}esc back\s*$/);
   assert.doesNotMatch(frame, /SystemAssigned/, 'details hidden until d');
   screen.unmount();
 });
 
 test('plan: enter applies, esc backs out, d shows details; keys are dead when not focused', async (t) => {
-  const screen = renderWithProviders(<PlanRoute focused color={false} />, {
+  const screen = renderWithProviders(<PlanRoute focused color={false} columns={100} rows={40} />, {
     state: { setup: planned, prompts: [planPrompt()] },
   });
   t.after(screen.unmount);
@@ -96,13 +94,13 @@ test('plan: enter applies, esc backs out, d shows details; keys are dead when no
   await screen.waitFor(() => screen.calls.length === 3, 'the escape');
   assert.deepEqual(screen.calls, [['answer', 7, true], ['toggleSetupDetails'], ['answer', 7, false]]);
 
-  const details = renderWithProviders(<PlanRoute focused color={false} />, {
+  const details = renderWithProviders(<PlanRoute focused color={false} columns={100} rows={40} />, {
     state: { setup: { ...planned, details: true }, prompts: [planPrompt()] },
   });
   assert.match(details.lastFrame(), /identity: none → SystemAssigned/);
   details.unmount();
 
-  const hidden = renderWithProviders(<PlanRoute focused={false} color={false} />, {
+  const hidden = renderWithProviders(<PlanRoute focused={false} color={false} columns={100} rows={40} />, {
     state: { setup: planned, prompts: [planPrompt()] },
   });
   await hidden.press(keys.enter);
@@ -136,7 +134,7 @@ const applying = stateAfter([
 
 test('apply: finished steps with their time, the running one with its live detail, elapsed and Ctrl-C', (t) => {
   const { lastFrame, unmount } = render(
-    <ApplyScreen state={applying} now={63_000} color={false} closing={[]} />,
+    <ApplyScreen state={applying} now={63_000} color={false} closing={[]} columns={100} />,
   );
   t.after(unmount);
   const frame = lastFrame() ?? '';
@@ -216,7 +214,7 @@ test('apply: on failure the list turns into the rollback, newest first, each wit
     [{ type: 'rollback:step-start', id: 'app-identity', title: plan[0]!.title, at: 0 }, 30000],
   ]);
   const { lastFrame, unmount } = render(
-    <ApplyScreen state={failed} now={32_000} color={false} closing={[]} />,
+    <ApplyScreen state={failed} now={32_000} color={false} closing={[]} columns={100} />,
   );
   t.after(unmount);
   const frame = lastFrame() ?? '';
@@ -228,85 +226,6 @@ test('apply: on failure the list turns into the rollback, newest first, each wit
   assert.match(frame, /⠋ 1 {2}Turn on the system-assigned identity/);
   assert.match(frame, /✖ 3 {2}Create role .*FAILED: permission denied/);
   assert.match(frame, /Ctrl-C again stops waiting and lists what is left/);
-});
-
-const code: ConnectionCode = {
-  headline: 'Done · orders-api can reach pg-orders/orders as aad_orders_api (no password)',
-  settings: [
-    {
-      name: 'AZURE_POSTGRESQL_CONNECTIONSTRING',
-      value: 'host=pg-orders.postgres.database.azure.com dbname=orders',
-    },
-  ],
-  files: [
-    {
-      title: 'nodejs · db.js',
-      fileName: 'db.js',
-      content: "import pg from 'pg';\nconst pool = new pg.Pool();",
-    },
-    { title: 'nodejs · package.json', fileName: 'package.json', content: '"@azure/identity": "^4"' },
-  ],
-};
-
-test('done: the code without borders; c copies through the clipboard service, w saves, ←→ switches', async (t) => {
-  const copied: string[] = [];
-  const saved: [string, string][] = [];
-  const clipboard: Clipboard = {
-    async copy(text) {
-      copied.push(text);
-      return { via: 'fake-clip' };
-    },
-  };
-  let quit = 0;
-  const { lastFrame, stdin, unmount } = render(
-    <DoneScreen
-      code={code}
-      summary={[]}
-      focused
-      color={false}
-      clipboard={clipboard}
-      saveFile={async (name, content) => {
-        saved.push([name, content]);
-        return `/project/${name}`;
-      }}
-      onQuit={() => {
-        quit += 1;
-      }}
-    />,
-  );
-  t.after(unmount);
-  const frame = lastFrame() ?? '';
-  assert.match(frame, /Done · orders-api can reach pg-orders\/orders as aad_orders_api/);
-  assert.match(frame, /App settings written: {2}AZURE_POSTGRESQL_CONNECTIONSTRING/);
-  assert.match(frame, /nodejs · db\.js\nimport pg from 'pg';/);
-  assert.doesNotMatch(frame, /[│┃╭╰─]/, 'no border characters around code');
-  assert.match(frame, /←→ language {2}c copy {2}w save {2}q quit/);
-  const press = async (key: string) => {
-    stdin.write(key);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  };
-  await new Promise((resolve) => setTimeout(resolve, 30));
-  const until = async (predicate: () => boolean, what: string) => {
-    const deadline = Date.now() + 2000;
-    while (!predicate()) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${lastFrame()}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  };
-  await press('c');
-  await until(() => /copied \(fake-clip\)/.test(lastFrame() ?? ''), 'the copy notice');
-  assert.deepEqual(copied, [
-    "AZURE_POSTGRESQL_CONNECTIONSTRING=host=pg-orders.postgres.database.azure.com dbname=orders\nimport pg from 'pg';\nconst pool = new pg.Pool();",
-  ]);
-  assert.match(lastFrame() ?? '', /copied \(fake-clip\)/);
-  await press('\u001B[C');
-  assert.match(lastFrame() ?? '', /nodejs · package\.json/);
-  await press('w');
-  await until(() => saved.length === 1 && /saved to/.test(lastFrame() ?? ''), 'the save');
-  assert.deepEqual(saved, [['package.json', '"@azure/identity": "^4"']]);
-  assert.match(lastFrame() ?? '', /saved to \/project\/package\.json/);
-  await press('q');
-  assert.equal(quit, 1);
 });
 
 test('clipboard: the native tool when one works, else OSC 52 written to the terminal', async () => {
@@ -331,7 +250,7 @@ test('clipboard: the native tool when one works, else OSC 52 written to the term
     feed: async () => false,
     writeTerminal: (data) => written.push(data),
   });
-  assert.deepEqual(await headless.copy('SELECT 1'), { via: 'OSC 52 (your terminal)' });
+  assert.deepEqual(await headless.copy('SELECT 1'), { via: 'OSC 52' });
   assert.deepEqual(written, [`\u001b]52;c;${Buffer.from('SELECT 1').toString('base64')}\u0007`]);
   assert.equal(written[0], osc52('SELECT 1'));
   assert.deepEqual(clipboardTools('darwin', {}), [{ file: 'pbcopy', args: [] }]);
@@ -339,4 +258,154 @@ test('clipboard: the native tool when one works, else OSC 52 written to the term
     { file: 'wl-copy', args: [] },
     { file: 'clip.exe', args: [] },
   ]);
+});
+
+const longPlan: PlannedStepView[] = [
+  {
+    ...plan[0]!,
+    alreadyDone: 'already on',
+    lines: ['the system-assigned identity of orders-api is already on'],
+  },
+  ...Array.from({ length: 8 }, (_, i) => ({
+    id: `step-${i + 1}`,
+    title: `Database role aad_postgresflexible_orders_${i + 1} on pg-orders-with-a-long-name`,
+    resource: `/pg/${i}`,
+    after: [],
+    lines: [
+      `create the role aad_postgresflexible_orders_${i + 1} for the app's identity with pgaadauth_create_principal_with_oid (in database postgres)`,
+      'grant it connect on orders, use and create in schema public, read and write its tables',
+    ],
+    consent: i === 0 ? 'drops the role aad_postgresflexible_orders_1, now mapped to another identity' : null,
+  })),
+];
+
+function widest(frame: string): number {
+  return Math.max(...frame.split('\n').map((line) => [...line].length));
+}
+
+test('plan at 80x24: a change already in place says so; with details it scrolls instead of overflowing', async (t) => {
+  const state = stateAfter([[{ type: 'setup:plan', title: TITLE, steps: longPlan, dryRun: false }, 0]]);
+  const screen = renderWithProviders(<PlanRoute focused color={false} columns={80} rows={24} />, {
+    state: { setup: state, prompts: [planPrompt()] },
+  });
+  t.after(screen.unmount);
+  let frame = screen.lastFrame();
+  assert.match(frame, /^1 {2}Turn on the system-assigned identity of orders-api +✔ already on$/m);
+  // A consent too long to sit beside its title goes on a line of its own, under it.
+  assert.match(
+    frame,
+    /^2 {2}Database role aad_postgresflexible_orders_1 on pg-orders-with-a-long-name\n {3}⚠ drops the role/m,
+  );
+  assert.ok(widest(frame) <= 80, frame);
+
+  const details = renderWithProviders(<PlanRoute focused color={false} columns={80} rows={24} />, {
+    state: { setup: { ...state, details: true }, prompts: [planPrompt()] },
+  });
+  t.after(details.unmount);
+  frame = details.lastFrame();
+  assert.ok(frame.split('\n').length < 24, `shorter than the terminal:\n${frame}`);
+  assert.ok(widest(frame) <= 80, frame);
+  assert.match(frame, /↓ \d+ more lines below/);
+  // A detail too long for the line wraps under its own indent, never back to the left edge.
+  assert.match(
+    frame,
+    /^ {3}create the role aad_postgresflexible_orders_1 for the app's identity with\n {5}pgaadauth/m,
+  );
+  assert.match(frame, /Nothing else changes\./, 'the promise stays on screen');
+  assert.match(frame, /enter apply {2}d details {2}↑↓ scroll {2}esc back\s*$/);
+  await details.press('\u001B[F'); // End
+  frame = await details.waitFor(
+    (f) => /↑ \d+ more lines above/.test(f) && !/more lines below/.test(f),
+    'the end',
+  );
+  assert.match(frame, /^9 {2}Database role aad_postgresflexible_orders_8/m);
+});
+
+test('apply at 80 columns: closing lines wrap under their indent and commands continue with a backslash', (t) => {
+  const done = stateAfter([
+    [{ type: 'setup:plan', title: TITLE, steps: plan, dryRun: false }, 0],
+    [{ type: 'plan:ready', runId: 'r', steps: plan, notDone: [] }, 0],
+  ]);
+  const command =
+    'az postgres flexible-server microsoft-entra-admin delete --resource-group rg-orders --server-name pg-orders --object-id 5b8f0c1e-2d3a-4b6c-9e7f-0a1b2c3d4e5f --yes';
+  const closing = [
+    'Failed at Database role aad_orders_api on pg-orders: permission denied to create role aad_orders_api (the signed-in admin is not a member of azure_pg_admin)',
+    'Left in place (1); remove by hand:',
+    '  Entra admin dana@contoso.com: undo failed: HTTP 500 from Azure while removing the admin',
+    `    ${command}`,
+    'Or try again later: sc-doctor undo 20261126-1000-1a2b',
+  ];
+  const { lastFrame, unmount } = render(
+    <ApplyScreen
+      state={{ ...done, outcome: { kind: 'declined', doctor: [], title: '', plan: [] } }}
+      now={0}
+      color={false}
+      closing={closing}
+      columns={80}
+    />,
+  );
+  t.after(unmount);
+  const frame = lastFrame() ?? '';
+  assert.ok(widest(frame) <= 80, frame);
+  assert.match(frame, /^Failed at Database role .* permission denied to\n {2}create role aad_orders_api/m);
+  assert.match(
+    frame,
+    /^ {2}Entra admin dana@contoso\.com: undo failed: HTTP 500 from Azure while removing\n {2}the admin$/m,
+  );
+  // The command, pasted as shown, is still the one command.
+  const commandLines = frame.split('\n').filter((line) => line.startsWith('    '));
+  const joined = commandLines
+    .map((line) => line.trim())
+    .join('\n')
+    .replace(/ ?\\\n/g, ' ');
+  assert.equal(joined, command);
+  assert.ok(
+    commandLines.slice(0, -1).every((line) => line.endsWith('\\')),
+    commandLines.join('\n'),
+  );
+});
+
+test('apply rows at 80 columns: the title stays whole and the detail is cut, not the other way round', (t) => {
+  const steps: PlannedStepView[] = [
+    { ...plan[0]!, id: 'verify', title: 'Check the database user of orders-api' },
+    { ...plan[1]!, id: 'database-role', title: 'Database role aad_postgresflexible_orders on pg-orders' },
+  ];
+  const state = stateAfter([
+    [{ type: 'setup:plan', title: TITLE, steps, dryRun: false }, 0],
+    [{ type: 'plan:ready', runId: 'r', steps, notDone: [] }, 0],
+    [{ type: 'rollback:start', runId: 'r', reason: 'undo', steps: [...steps].reverse() }, 0],
+    [
+      {
+        type: 'rollback:step-end',
+        id: 'database-role',
+        title: steps[1]!.title,
+        outcome: 'undone',
+        elapsedMs: 1000,
+        reason: null,
+      },
+      0,
+    ],
+    [
+      {
+        type: 'rollback:step-end',
+        id: 'verify',
+        title: steps[0]!.title,
+        outcome: 'changed-since',
+        elapsedMs: 10,
+        reason: 'the admin was replaced since this run added it, by someone else, an hour later',
+      },
+      0,
+    ],
+  ]);
+  const { lastFrame, unmount } = render(
+    <ApplyScreen state={state} now={0} color={false} closing={[]} columns={80} />,
+  );
+  t.after(unmount);
+  const frame = lastFrame() ?? '';
+  assert.match(frame, /^↺ 2 {2}Database role aad_postgresflexible_orders on pg-orders +undone +1\.0s$/m);
+  assert.match(
+    frame,
+    /^⚠ 1 {2}Check the database user of orders-api {2}changed since, left in plac… +0\.0s$/m,
+  );
+  assert.ok(widest(frame) <= 80, frame);
 });

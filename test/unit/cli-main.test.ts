@@ -73,11 +73,57 @@ test('setup and undo are in the command table and their help', async () => {
     '--no-linker',
     '--db-user',
     '--grants',
-    '--list',
   ]) {
     assert.ok(result.stdout.includes(flag), `setup help lacks ${flag}`);
   }
   assert.match((await run(['--help'])).stdout, /undo \[RUN_ID\] \[--list\]/);
+  assert.match((await run(['help', 'undo'])).stdout, /--list/);
+});
+
+test("help <command> shows that command's flags and no other", async () => {
+  const flagsOf = (text: string) =>
+    new Set(
+      text
+        .slice(0, text.indexOf('\nExit codes'))
+        .match(/^ {2}(?:-\w, )? *--[\w-]+/gm)
+        ?.map((f) => f.trim().replace(/^-\w, /, '')),
+    );
+  const snippet = flagsOf((await run(['help', 'snippet'])).stdout);
+  for (const flag of [
+    '--client-type',
+    '--auth',
+    '--client-id',
+    '--out',
+    '--force',
+    '--server',
+    '--database',
+    '--db-user',
+    '--cloud',
+    '--json',
+  ])
+    assert.ok(snippet.has(flag), `snippet help lacks ${flag}`);
+  for (const flag of [
+    '--yes',
+    '--dry-run',
+    '--system-identity',
+    '--list',
+    '--subscription',
+    '--resource-group',
+    '--strict',
+    '--check-user',
+  ])
+    assert.ok(!snippet.has(flag), `snippet help shows ${flag}, which snippet does not take`);
+  const undo = flagsOf((await run(['help', 'undo'])).stdout);
+  assert.ok(undo.has('--list') && undo.has('--connect-to') && undo.has('--plain'));
+  assert.ok(!undo.has('--yes') && !undo.has('--server') && !undo.has('--client-type'));
+  const doctor = flagsOf((await run(['doctor', '--help'])).stdout);
+  assert.ok(
+    doctor.has('--check-user') && doctor.has('--server') && !doctor.has('--yes') && !doctor.has('--out'),
+  );
+  // What help leaves out for a command is refused for it, naming where it belongs.
+  const refused = await run(['snippet', 'postgres', '--client-type', 'nodejs', '--subscription', 'x']);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /--subscription is for sc-doctor doctor or setup or undo, not snippet\./);
 });
 
 test('an unknown command exits 2 with a suggestion and no stack trace', async () => {

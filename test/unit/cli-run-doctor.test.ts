@@ -179,3 +179,52 @@ test('an internal error is one line plus a hint, exit 1; --verbose adds the stac
   assert.equal(verbose.code, 1);
   assert.match(verbose.stderr, /^sc-doctor: internal error: boom\nError: boom\n\s+at /);
 });
+
+test('sc-doctor doctor in a terminal never asks: no target question, no setup offer; bare sc-doctor is the guided path', async () => {
+  const target: Check = {
+    id: 'server',
+    title: 'Database server',
+    phase: 'target',
+    run: async () => ({ status: 'skip', message: 'no target' }),
+  };
+  const seen: { prompts: boolean; chose: number }[] = [];
+  const interactive: FrontEnd = async (input) => {
+    await input.session.doctor();
+    seen.push({
+      prompts: input.prompts !== undefined,
+      chose: chosen,
+    });
+    return 0;
+  };
+  let chosen = 0;
+  const runWith = async (argv: string[]) => {
+    const stdout = new CaptureStream();
+    const io: CliIo = { stdout, stderr: new CaptureStream(), env: {}, stdinIsTTY: true, stdoutIsTTY: true };
+    return main(argv, io, {
+      createServices: async () => services,
+      loadChecks: async () => [passing, target],
+      loadFrontEnd: async () => interactive,
+      chooseTarget: async () => {
+        chosen += 1;
+        return undefined;
+      },
+    });
+  };
+  assert.equal(await runWith(['doctor']), 0);
+  assert.deepEqual(seen.at(-1), { prompts: false, chose: 0 });
+  // Without a prompts channel nothing can be asked, and the doctor screen offers no setup (s): both
+  // are only built for the guided path, bare sc-doctor, which asks for the target.
+  chosen = 0;
+  const guided = runWith([]);
+  assert.equal(await guided, 0);
+  assert.deepEqual(seen.at(-1), { prompts: true, chose: 1 });
+});
+
+test('help says doctor never prompts and what bare sc-doctor does', async () => {
+  const result = await run(['--help']);
+  assert.match(
+    result.stdout,
+    /\(none\) +guided, in a terminal: pick the server and app, check them, then set\n +up \(s\)/,
+  );
+  assert.match(result.stdout, /doctor \[flags\] +run the checks and report; never prompts, changes nothing/);
+});

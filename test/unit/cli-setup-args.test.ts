@@ -126,6 +126,31 @@ const BAD: { argv: string[]; names: RegExp }[] = [
   { argv: ['undo', 'a', 'b'], names: /unexpected argument 'b'/ },
   { argv: ['undo', '20261126-0900-abcd', '--list'], names: /--list shows every run/ },
   { argv: ['undo', '--yes'], names: /--yes is for sc-doctor setup, not undo/ },
+  { argv: ['setup', 'postgres', '--container'], names: /--container needs a value/ },
+  {
+    argv: ['setup', 'postgres', '--target', 'webapp', '-g', 'rg', '-n', 'web', '--container', 'api'],
+    names: /--container is for a container app \(--target containerapp\)/,
+  },
+  {
+    argv: [
+      'setup',
+      'postgres',
+      '--source-id',
+      '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Web/sites/web',
+      '-c',
+      'api',
+    ],
+    names: /--container is for a container app/,
+  },
+  { argv: ['doctor', '--container', 'api'], names: /--container is for sc-doctor setup, not doctor/ },
+  {
+    argv: ['setup', 'sql', '--client-type', 'go'],
+    names: /Service Connector does not connect go apps to Azure SQL without a password.*\n.*--no-linker/,
+  },
+  {
+    argv: ['setup', 'sql', '--client-type', 'ruby', '--system-identity'],
+    names: /does not connect ruby apps/,
+  },
 ];
 
 for (const { argv, names } of BAD) {
@@ -289,4 +314,86 @@ test('--resume names the run to finish; the command line to repeat leaves it out
     setupCommandLine(['setup', 'postgres', '--resume=x', '--db-user', "o'brien"]),
     `sc-doctor setup postgres --db-user 'o'\\''brien'`,
   );
+});
+
+test('setup that cannot ask (plain, JSON) names every missing flag and exits 2 before any Azure call', async () => {
+  const result = await run(['setup', 'postgres', '--plain']);
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(
+    result.stderr,
+    /^sc-doctor: setup cannot ask in plain mode, and these are missing; nothing was checked or changed:$/m,
+  );
+  for (const named of [
+    /-g\/--resource-group and -n\/--app with --target, or --source-id/,
+    /--server or --server-id/,
+    /the database: --database/,
+    /--system-identity, --user-identity client-id=X or --service-principal client-id=X/,
+    /--yes \(or --dry-run to see it\)/,
+  ])
+    assert.match(result.stderr, named);
+  assert.doesNotMatch(result.stderr, STACK_LINE);
+
+  // Without a terminal it is plain mode too; with --json the same, as one document.
+  const json = await run(['setup', 'mysql', '--json', '--server', 'my-orders', '--database', 'orders']);
+  assert.equal(json.code, 2);
+  const document = JSON.parse(json.stdout);
+  assert.equal(document.error.code, 'usage');
+  assert.match(document.error.message, /setup cannot ask in json mode/);
+  assert.match(document.error.message, /-n\/--app/);
+  assert.doesNotMatch(document.error.message, /--server or --server-id/, 'given flags are not named');
+
+  // A service principal's secret cannot be asked either.
+  const sp = await run([
+    'setup',
+    'sql',
+    '--source-id',
+    `/subscriptions/${GUID}/resourceGroups/rg/providers/Microsoft.Web/sites/orders-api`,
+    '--server-id',
+    `/subscriptions/${GUID}/resourceGroups/rg/providers/Microsoft.Sql/servers/sql-orders`,
+    '--database',
+    'orders',
+    '--service-principal',
+    `client-id=${GUID}`,
+    '--dry-run',
+  ]);
+  assert.equal(sp.code, 2);
+  assert.match(sp.stderr, /this is missing/);
+  assert.match(sp.stderr, /the service principal's secret: SC_DOCTOR_APP_CLIENT_SECRET in the environment/);
+});
+
+test('setup with every answer given goes on to Azure (the refusal is only for what is missing)', async () => {
+  const result = await run([
+    'setup',
+    'postgres',
+    '-g',
+    'rg-orders',
+    '-n',
+    'orders-api',
+    '--target',
+    'webapp',
+    '--server',
+    'pg-orders',
+    '--database',
+    'orders',
+    '--system-identity',
+    '--dry-run',
+  ]);
+  // refuseToRun's createServices is where Azure would start.
+  assert.match(result.stderr, /validation let a bad command line through/);
+});
+
+test("--container (az's -c) names the container of a container app; SQL with go, php, django or ruby takes --no-linker", () => {
+  const request = (argv: string[]) => setupRequestFrom(parseArgs(glueKeyValues(argv)));
+  assert.equal(
+    request(['setup', 'postgres', '--target', 'containerapp', '--container', 'api']).container,
+    'api',
+  );
+  assert.equal(request(['setup', 'postgres', '-c', 'worker']).container, 'worker');
+  assert.equal(request(['setup', 'postgres']).container, undefined);
+  for (const clientType of ['go', 'php', 'django', 'ruby'])
+    assert.equal(
+      request(['setup', 'sql', '--client-type', clientType, '--no-linker']).clientType,
+      clientType,
+    );
+  assert.equal(request(['setup', 'postgres', '--client-type', 'go']).clientType, 'go');
 });

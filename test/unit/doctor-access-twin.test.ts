@@ -134,7 +134,7 @@ const ROWS: { scenario: string; kind: DatabaseKind; expect: Record<string, Expec
           // The app's system identity is on: setup does not write its identity, id-orders is not involved.
           /missing on app orders-api:/,
           new RegExp(
-            `az role assignment create --assignee ${IDS.dana} --role "Contributor" --scope /subscriptions/[^/]+/resourceGroups/rg-orders$`,
+            `az role assignment create --assignee ${IDS.dana} --role Contributor --scope /subscriptions/[^/]+/resourceGroups/rg-orders$`,
             'm',
           ),
         ],
@@ -433,6 +433,7 @@ test('a container app: identity read, its environment not served is "unknown", e
   });
   const identity = byId['app-identity']!;
   assert.equal(identity.status, 'pass', text(identity));
+  assert.deepEqual((identity.data.app as { containers?: string[] }).containers, ['orders-worker']);
   assert.match(text(identity), /outbound network unknown: environment orders-worker-env answered 4\d\d/);
   const settings = byId['app-settings']!;
   assert.equal(settings.status, 'fail', text(settings));
@@ -642,4 +643,58 @@ test('PostgreSQL and SQL: a member of the admin group is an admin through it (Po
   assert.match(sql.message, /^Entra admin Orders SQL Admins \(dana@contoso\.twin\.test is a member\)/);
   // Azure SQL reads who logs in from the token, so a group's member logs in as herself.
   assert.equal(sql.data.login, 'dana@contoso.twin.test');
+});
+
+test("suffixed keys of a second connection are read: this server's settings under AZURE_<TYPE>_<CONNECTION>_* warn that the code reads the plain ones", async () => {
+  const twin = await twinFor('healthy');
+  const settingsId = `${RESOURCE_IDS.webApp}/config/appsettings`;
+  const put = (properties: Record<string, string>) =>
+    twin.store.put({ id: settingsId, name: 'appsettings', type: 'Microsoft.Web/sites/config', properties });
+  const ours = {
+    AZURE_POSTGRESQL_ORDERS_PG_HOST: 'pg-orders.postgres.twin.test',
+    AZURE_POSTGRESQL_ORDERS_PG_DATABASE: 'orders',
+    AZURE_POSTGRESQL_ORDERS_PG_PORT: '5432',
+    AZURE_POSTGRESQL_ORDERS_PG_USER: 'aad_orders_pg',
+  };
+  // Beside another connection's plain keys, pointing at another server.
+  put({
+    AZURE_POSTGRESQL_HOST: 'pg-reports.postgres.twin.test',
+    AZURE_POSTGRESQL_DATABASE: 'reports',
+    ...ours,
+  });
+  let settings = (await runAccess(twin, { kind: 'postgres' })).byId['app-settings']!;
+  assert.equal(settings.status, 'warn', text(settings));
+  assert.match(
+    settings.message,
+    /the settings for pg-orders are AZURE_POSTGRESQL_ORDERS_PG_\*, not AZURE_POSTGRESQL_\*: code that reads AZURE_POSTGRESQL_\* connects elsewhere/,
+  );
+  assert.match(
+    text(settings),
+    /AZURE_POSTGRESQL_HOST is pg-reports\.postgres\.twin\.test; for pg-orders it would be pg-orders/,
+  );
+  assert.match(settings.remediation?.summary ?? '', /customizedKeys/);
+  assert.equal(settings.data.connection, 'ORDERS_PG');
+
+  // Alone: nothing under the plain names.
+  put(ours);
+  settings = (await runAccess(twin, { kind: 'postgres' })).byId['app-settings']!;
+  assert.equal(settings.status, 'warn', text(settings));
+  assert.match(settings.message, /code that reads AZURE_POSTGRESQL_\* finds none/);
+
+  // A suffixed connection pointing elsewhere does not hide a wrong plain one, nor spoil a right one.
+  put({
+    ...ours,
+    AZURE_POSTGRESQL_ORDERS_PG_HOST: 'pg-reports.postgres.twin.test',
+    AZURE_POSTGRESQL_HOST: 'pg-old.postgres.twin.test',
+  });
+  settings = (await runAccess(twin, { kind: 'postgres' })).byId['app-settings']!;
+  assert.equal(settings.status, 'fail', text(settings));
+  assert.match(settings.message, /AZURE_POSTGRESQL_HOST should be pg-orders\.postgres\.twin\.test/);
+  put({
+    AZURE_POSTGRESQL_HOST: 'pg-orders.postgres.twin.test',
+    AZURE_POSTGRESQL_DATABASE: 'orders',
+    AZURE_POSTGRESQL_REPORTS_HOST: 'pg-reports.postgres.twin.test',
+  });
+  settings = (await runAccess(twin, { kind: 'postgres' })).byId['app-settings']!;
+  assert.equal(settings.status, 'pass', text(settings));
 });

@@ -17,7 +17,7 @@ import { accessChecks } from '../../source/doctor/access-checks.ts';
 import { signinCheck } from '../../source/doctor/signin.ts';
 import { subscriptionCheck } from '../../source/doctor/subscription.ts';
 import { nodeExec } from '../../source/services/exec.ts';
-import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
+import { IDS, PG_PASSWORD_ADMIN, startTwin, type Twin } from '../azure-twin/index.ts';
 import { NAMES, RESOURCE_IDS, STALE_APP_OBJECT_ID } from '../azure-twin/scenarios.ts';
 import { serverStandIn } from '../helpers/server-stand-in.ts';
 
@@ -25,6 +25,8 @@ let twin: Twin;
 let appObjectId: string;
 let appClientId: string;
 const DANA = 'dana@contoso.twin.test';
+/** The password admin, which owns every database made through ARM. */
+const OWNER = { user: PG_PASSWORD_ADMIN.login, password: PG_PASSWORD_ADMIN.password };
 
 before(async () => {
   twin = await startTwin({ scenario: 'healthy', databases: true });
@@ -109,11 +111,14 @@ function setAppSettings(properties: Record<string, string>): void {
   });
 }
 
-async function asDanaOnPostgres<T>(database: string, body: (client: pg.Client) => Promise<T>): Promise<T> {
+async function asDanaOnPostgres<T>(
+  database: string,
+  body: (client: pg.Client) => Promise<T>,
+  as: { user: string; password: string } = { user: DANA, password: twin.tokens.issue(IDS.dana, 'ossrdbms') },
+): Promise<T> {
   const client = new pg.Client({
     ...twin.databaseEndpoints.postgres!,
-    user: DANA,
-    password: twin.tokens.issue(IDS.dana, 'ossrdbms'),
+    ...as,
     database,
     ssl: { ca: twin.caPem },
   });
@@ -159,18 +164,58 @@ test('PostgreSQL: no role for the app, then a role without grants, then a grante
       appObjectId,
     ]),
   );
-  await asDanaOnPostgres(NAMES.database, (c) => c.query('create table public.items (id int)'));
-  const ungranted = (await databaseUser('postgres')).outcome;
-  assert.equal(ungranted.status, 'warn', text(ungranted));
-  assert.match(ungranted.message, /role aad_orders lacks grants on 1 of 1 tables in orders/);
-  assert.match(text(ungranted), new RegExp(`role aad_orders is mapped to ${appObjectId}`));
+  // orders belongs to pgadmin (made through ARM): the doctor says who can give what, before setup.
+  assert.match(
+    text(none.outcome),
+    /database orders belongs to pgadmin; schema public to pg_database_owner \(pgadmin\); no tables or sequences in public yet/,
+  );
+  assert.match(
+    text(none.outcome),
+    /dana@contoso\.twin\.test \(signed in\) can give none of the promised grants/,
+  );
+  assert.match(
+    text(none.outcome),
+    /only pgadmin can give: CONNECT on database orders; USAGE, CREATE on schema public; SELECT, INSERT, UPDATE, DELETE on tables pgadmin makes later in public/,
+  );
+  assert.match(
+    none.outcome.remediation!.summary,
+    /as pgadmin with the password \(asked, or SC_DOCTOR_PG_OWNER_PASSWORD\)/,
+  );
 
-  await asDanaOnPostgres(NAMES.database, (c) =>
-    c.query('GRANT ALL PRIVILEGES ON ALL TABLES IN SCHEMA public TO "aad_orders"'),
+  // The app's migrations make a table as pgadmin, the owner.
+  await asDanaOnPostgres(NAMES.database, (c) => c.query('create table public.items (id int)'), OWNER);
+  const ungranted = (await databaseUser('postgres')).outcome;
+  assert.equal(ungranted.status, 'fail', text(ungranted));
+  assert.match(
+    ungranted.message,
+    /role aad_orders lacks CONNECT on database orders; USAGE, CREATE on schema public; SELECT, INSERT, UPDATE, DELETE on table items; SELECT, INSERT, UPDATE, DELETE on tables pgadmin makes later in public in orders/,
+  );
+  assert.match(text(ungranted), new RegExp(`role aad_orders is mapped to ${appObjectId}`));
+  assert.match(text(ungranted), /1 tables and sequences in public, owned by pgadmin \(1\)/);
+  assert.match(text(ungranted), /PUBLIC has by default \(CONNECT, USAGE on public\) do not count/);
+
+  // Dana, the Entra admin, cannot give them: the server only warns, and the check still fails.
+  await asDanaOnPostgres(NAMES.database, (c) => c.query('GRANT CONNECT ON DATABASE orders TO "aad_orders"'));
+  assert.equal((await databaseUser('postgres')).outcome.status, 'fail');
+
+  await asDanaOnPostgres(
+    NAMES.database,
+    async (c) => {
+      await c.query('GRANT CONNECT ON DATABASE orders TO "aad_orders"');
+      await c.query('GRANT USAGE, CREATE ON SCHEMA public TO "aad_orders"');
+      await c.query('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "aad_orders"');
+      await c.query(
+        'ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO "aad_orders"',
+      );
+    },
+    OWNER,
   );
   const granted = (await databaseUser('postgres')).outcome;
   assert.equal(granted.status, 'pass', text(granted));
-  assert.match(granted.message, /role aad_orders · mapped to the app's identity · granted on orders/);
+  assert.match(
+    granted.message,
+    /role aad_orders · mapped to the app's identity · holds every promised grant on orders/,
+  );
 
   setAppSettings({ AZURE_POSTGRESQL_USER: 'aad_someone_else' });
   const mismatch = (await databaseUser('postgres')).outcome;

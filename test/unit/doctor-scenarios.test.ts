@@ -508,6 +508,69 @@ const TABLE: Record<string, Cell> = {
       'app-settings': 'Setup writes the AZURE_SQL_* settings (host, database, user) through',
     },
   },
+  // With --check-user: no role yet, and orders and its tables belong to pgadmin: the remedy names the owner.
+  'pg-owner-tables × postgres': {
+    statuses: statuses('pass pass pass | pass pass pass | pass pass pass warn fail'),
+    remedies: {
+      'app-settings': 'Setup writes the AZURE_POSTGRESQL_* settings (host, database, user)',
+      'database-user':
+        'Setup gives what dana@contoso.twin.test can; what only pgadmin can give it gives as pgadmin with the password (asked, or SC_DOCTOR_PG_OWNER_PASSWORD), or writes it to a script for pgadmin',
+    },
+  },
+  'pg-owner-tables × mysql': {
+    statuses: statuses('pass pass pass | pass pass pass | pass pass pass warn skip'),
+    remedies: {
+      'app-settings': 'Setup writes the AZURE_MYSQL_* settings (host, database, user)',
+    },
+  },
+  'pg-owner-tables × sql': {
+    statuses: statuses('pass pass pass | pass pass pass | pass pass pass warn skip'),
+    remedies: {
+      'app-settings': 'Setup writes the AZURE_SQL_* settings (host, database, user) through',
+    },
+  },
+  // With --check-user: no role yet; Dana created orders herself, so she can give every grant.
+  'pg-entra-owned-db × postgres': {
+    statuses: statuses('pass pass pass | pass pass pass | pass pass pass warn fail'),
+    remedies: {
+      'app-settings': 'Setup writes the AZURE_POSTGRESQL_* settings (host, database, user)',
+      'database-user':
+        "Setup creates the app's database role and gives it every promised grant (you can give them all)",
+    },
+  },
+  'pg-entra-owned-db × mysql': {
+    statuses: statuses('pass pass pass | pass pass pass | pass pass pass warn skip'),
+    remedies: {
+      'app-settings': 'Setup writes the AZURE_MYSQL_* settings (host, database, user)',
+    },
+  },
+  'pg-entra-owned-db × sql': {
+    statuses: statuses('pass pass pass | pass pass pass | pass pass pass warn skip'),
+    remedies: {
+      'app-settings': 'Setup writes the AZURE_SQL_* settings (host, database, user) through',
+    },
+  },
+  // With --check-user: no role yet, and orders belongs to azuresu (no password admin): nobody can grant.
+  'pg-no-password-admin × postgres': {
+    statuses: statuses('pass pass pass | pass pass pass | pass pass pass warn fail'),
+    remedies: {
+      'app-settings': 'Setup writes the AZURE_POSTGRESQL_* settings (host, database, user)',
+      'database-user':
+        'The database belongs to azuresu, as whom nobody can log in: create it as an Entra admin',
+    },
+  },
+  'pg-no-password-admin × mysql': {
+    statuses: statuses('pass pass pass | pass pass pass | pass pass pass warn skip'),
+    remedies: {
+      'app-settings': 'Setup writes the AZURE_MYSQL_* settings (host, database, user)',
+    },
+  },
+  'pg-no-password-admin × sql': {
+    statuses: statuses('pass pass pass | pass pass pass | pass pass pass warn skip'),
+    remedies: {
+      'app-settings': 'Setup writes the AZURE_SQL_* settings (host, database, user) through',
+    },
+  },
   // Dana is a member of the admin group Orders DB Admins: she is an admin (she logs in as the group).
   'pg-group-admin × postgres': {
     statuses: statuses('pass pass pass | pass pass pass | pass pass pass warn skip'),
@@ -831,7 +894,13 @@ const SIGN_IN_SCENARIOS = new Set([
  * twins run PostgreSQL, reached through SC_DOCTOR_CONNECT_TO as a tunnel would. Every other cell
  * leaves database-user to its skip.
  */
-const CHECK_USER_SCENARIOS = new Set(['pg-role-exists', 'pg-stale-role']);
+const CHECK_USER_SCENARIOS = new Set([
+  'pg-role-exists',
+  'pg-stale-role',
+  'pg-owner-tables',
+  'pg-entra-owned-db',
+  'pg-no-password-admin',
+]);
 const checksUser = (scenario: string, kind: DatabaseKind) =>
   kind === 'postgres' && CHECK_USER_SCENARIOS.has(scenario);
 

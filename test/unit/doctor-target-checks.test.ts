@@ -199,6 +199,8 @@ test('--server NAME finds the PostgreSQL server by listing, and hands ServerFact
     privateEndpoints: [],
     authConfig: { activeDirectoryAuth: 'Enabled', passwordAuth: 'Enabled' },
     serverIdentities: [],
+    // The password admin, who owns the databases made through ARM (docs/setup-postgres.md).
+    administratorLogin: 'pgadmin',
     database: { name: NAMES.database, exists: true },
   });
   assert.equal(run.byId['network-path']?.status, 'pass', text(run.byId['network-path']));
@@ -456,7 +458,7 @@ test('--connect-to with nothing listening at the mapped address says to start th
     path.remediation!.summary,
     /^Start the tunnel or port forward to 127\.0\.0\.1:15432, or correct SC_DOCTOR_CONNECT_TO/,
   );
-  assert.deepEqual(path.remediation!.commands, [`ssh -N -L 15432:${PG_FQDN}:5432 <user>@<jump-box>`]);
+  assert.deepEqual(path.remediation!.commands, [`ssh -N -L 15432:${PG_FQDN}:5432 '<user>@<jump-box>'`]);
 });
 
 test('a name that does not resolve outside the VNet (private zone only) gives the VNet verdict without connecting', async () => {
@@ -624,7 +626,7 @@ test("firewall: no rule at all fails, fixable by setup, even when this machine's
   assert.match(text(firewall), /echo service unreachable/);
   assert.match(
     firewall.remediation!.commands[0]!,
-    /^az postgres flexible-server firewall-rule create .*--name pg-orders --rule-name sc-doctor-this-machine --start-ip-address <your-public-ip>/,
+    /^az postgres flexible-server firewall-rule create .*--name pg-orders --rule-name sc-doctor-this-machine --start-ip-address '<your-public-ip>'/,
   );
 });
 

@@ -37,6 +37,12 @@ const table: [string, RunEnd, number][] = [
     0,
   ],
   ['cancelled during setup', { cancelled: true, setup: 'rollback-incomplete' }, 130],
+  [
+    'setup handed the rest off: not done',
+    { cancelled: false, setup: 'handed-off', doctor: counts({ pass: 3 }) },
+    4,
+  ],
+  ['cancelled wins over a hand-off', { cancelled: true, setup: 'handed-off' }, 130],
 ];
 
 for (const [name, end, code] of table) {
@@ -44,5 +50,12 @@ for (const [name, end, code] of table) {
 }
 
 test('the codes are the documented ones', () => {
-  assert.deepEqual(ExitCode, { Success: 0, Failure: 1, Usage: 2, RollbackIncomplete: 3, Cancelled: 130 });
+  assert.deepEqual(ExitCode, {
+    Success: 0,
+    Failure: 1,
+    Usage: 2,
+    RollbackIncomplete: 3,
+    HandedOff: 4,
+    Cancelled: 130,
+  });
 });

@@ -10,10 +10,11 @@ import type { FrontEnd, FrontEndInput } from '../../source/core/front-end.ts';
 import type { Session } from '../../source/core/session.ts';
 import type { CheckOutcome } from '../../source/core/types.ts';
 import { runSetupJson } from '../../source/output/setup-json.ts';
-import { createSetupPlainFrontEnd } from '../../source/output/setup-plain.ts';
+import { createSetupPlainFrontEnd, SetupLines } from '../../source/output/setup-plain.ts';
 import type { SetupResult } from '../../source/setup/engine.ts';
 import type { PlannedStepView } from '../../source/setup/engine-events.ts';
 import type { SetupOutcome } from '../../source/setup/flow-types.ts';
+import { closingLinesOf } from '../../source/setup/wording.ts';
 import { CaptureStream } from '../helpers/capture.ts';
 
 const doctor: CheckOutcome[] = [
@@ -235,7 +236,7 @@ test('plain: the plan, a line per step, the rollback newest first, and what is l
   assert.match(out, /Exit code 3\.\n$/);
   // Progress goes to stderr only, never between the result lines.
   assert.match(s.stderr.text, /… Entra authentication on pg-orders/);
-  assert.match(s.stderr.text, /waiting for Azure: InProgress \(2\.0s\)/);
+  assert.match(s.stderr.text, /… Entra authentication on pg-orders: waiting for Azure: InProgress\n/);
   assert.doesNotMatch(out, /InProgress/);
   assert.doesNotMatch(out + s.stderr.text, /\u001b\[/, 'no colour when colour is off');
 });
@@ -305,6 +306,8 @@ test('JSON: one document with the setup block: status, steps with ids and outcom
     title: plan[1]!.title,
     lines: ['Turn on Entra authentication'],
     consent: 'may restart the server',
+    alreadyDone: false,
+    readOnly: false,
   });
   assert.deepEqual(document.setup.rollback, {
     ran: true,
@@ -325,4 +328,148 @@ test('JSON: a dry run has the plan and no steps; exit 0', async () => {
   assert.equal(document.setup.plan.length, 3);
   assert.deepEqual(document.setup.steps, []);
   assert.equal(document.setup.rollback.ran, false);
+});
+
+test('plain progress on real Azure: a line per new detail, and at most one "still waiting" per step every 10 s', () => {
+  const err: string[] = [];
+  const lines = new SetupLines(
+    { color: false, unicode: true, verbose: false },
+    () => {},
+    (line) => err.push(line),
+  );
+  lines.handle({ type: 'step:start', id: 'entra-auth', title: 'Entra authentication on pg-orders', at: 0 });
+  // Azure is polled every 2 s for 4 minutes: 120 identical answers, then a new state.
+  for (let ms = 2000; ms <= 240_000; ms += 2000)
+    lines.handle({
+      type: 'step:progress',
+      id: 'entra-auth',
+      detail: 'waiting for Azure: InProgress',
+      elapsedMs: ms,
+    });
+  lines.handle({
+    type: 'step:progress',
+    id: 'entra-auth',
+    detail: 'waiting for Azure: Finalizing',
+    elapsedMs: 241_000,
+  });
+  lines.handle({
+    type: 'step:progress',
+    id: 'entra-auth',
+    detail: 'waiting for Azure: Finalizing',
+    elapsedMs: 242_000,
+  });
+  assert.equal(err[0], '… Entra authentication on pg-orders');
+  assert.equal(err[1], '… Entra authentication on pg-orders: waiting for Azure: InProgress');
+  const waiting = err.filter((line) => line.includes('still waiting'));
+  assert.equal(err.at(-1), '… Entra authentication on pg-orders: waiting for Azure: Finalizing');
+  // 4 minutes at one line per 10 s at most: 23 (12 s, 22 s, ... 232 s), never one per poll.
+  assert.ok(waiting.length <= 24 && waiting.length >= 20, `${waiting.length} still-waiting lines`);
+  assert.equal(waiting[0], '… Entra authentication on pg-orders: still waiting (12s)');
+  assert.equal(err.length, 2 + waiting.length + 1);
+
+  // The undo of a step is throttled the same way, on its own clock.
+  err.length = 0;
+  lines.handle({
+    type: 'rollback:step-start',
+    id: 'entra-auth',
+    title: 'Entra authentication on pg-orders',
+    at: 0,
+  });
+  for (let ms = 1000; ms <= 30_000; ms += 1000)
+    lines.handle({
+      type: 'rollback:progress',
+      id: 'entra-auth',
+      detail: 'waiting for Azure: InProgress',
+      elapsedMs: ms,
+    });
+  assert.deepEqual(err, [
+    '… undo Entra authentication on pg-orders: waiting for Azure: InProgress',
+    '… undo Entra authentication on pg-orders: still waiting (11s)',
+    '… undo Entra authentication on pg-orders: still waiting (21s)',
+  ]);
+});
+
+test('"N changes made" counts changes, not the read-only check; the plan marks work already in place', async () => {
+  const withVerify: PlannedStepView[] = [
+    { ...plan[0]!, alreadyDone: 'already on' },
+    plan[1]!,
+    {
+      id: 'verify',
+      title: 'Check the database user of orders-api',
+      resource: '/v',
+      after: [],
+      lines: [],
+      consent: null,
+      readOnly: true,
+    },
+  ];
+  const result: SetupResult = {
+    runId: '20261126-1000-1a2b',
+    status: 'succeeded',
+    exitCode: 0,
+    cancelled: false,
+    steps: [
+      {
+        id: 'app-identity',
+        title: plan[0]!.title,
+        outcome: 'already-done',
+        rollback: null,
+        message: null,
+        scriptPath: null,
+        elapsedMs: 1,
+      },
+      {
+        id: 'entra-auth',
+        title: plan[1]!.title,
+        outcome: 'applied',
+        rollback: null,
+        message: null,
+        scriptPath: null,
+        elapsedMs: 1,
+      },
+      {
+        id: 'verify',
+        title: withVerify[2]!.title,
+        outcome: 'applied',
+        rollback: null,
+        message: null,
+        scriptPath: null,
+        elapsedMs: 1,
+      },
+    ],
+    notDone: [],
+    failure: null,
+    left: [],
+    handedOff: [],
+  };
+  assert.equal(closingLinesOf(result, withVerify)[0], 'Done: 1 change made (run 20261126-1000-1a2b).');
+  const onlyChecked = { ...result, steps: result.steps.filter((step) => step.id !== 'entra-auth') };
+  assert.equal(
+    closingLinesOf(onlyChecked, withVerify)[0],
+    'Done: everything was already in place; nothing was changed.',
+  );
+
+  const s = scripted([{ type: 'setup:plan', title: TITLE, steps: withVerify, dryRun: true }], {
+    kind: 'planned',
+    doctor,
+    title: TITLE,
+    plan: withVerify,
+  });
+  await s.run(createSetupPlainFrontEnd(true));
+  assert.match(s.stdout.text, /^ {2}1 {2}system identity on orders-api {2}✔ already on$/m);
+  const json = scripted([], { kind: 'planned', doctor, title: TITLE, plan: withVerify });
+  await json.run(runSetupJson);
+  const document = JSON.parse(json.stdout.text);
+  assert.deepEqual(
+    document.setup.plan.map((step: { id: string; alreadyDone: boolean; readOnly: boolean }) => [
+      step.id,
+      step.alreadyDone,
+      step.readOnly,
+    ]),
+    [
+      ['app-identity', true, false],
+      ['entra-auth', false, false],
+      ['verify', false, true],
+    ],
+  );
 });

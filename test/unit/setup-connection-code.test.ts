@@ -107,3 +107,20 @@ test('a run that handed a step off says what is left and both ways to finish, no
   assert.ok(lines.includes(`  ${outcome.resume}`), code.headline);
   assert.ok(lines.includes('  sh /home/dana/sc-doctor-20261126-0900-abcd-postgres.sh'), code.headline);
 });
+
+test("Spring Boot: the settings shown are the ones written, a linker's URL with the note on checking the certificate", () => {
+  const spring = (settingsWriter: 'service-connector' | 'sc-doctor') => {
+    const outcome = ran('succeeded');
+    if (outcome.kind === 'ran')
+      outcome.connection = { ...connection, clientType: 'springBoot', settingsWriter };
+    return snippetOfOutcome(outcome)!;
+  };
+  const url = (snippet: ReturnType<typeof spring>) =>
+    (snippet.settings.find((s) => s.name === 'spring.datasource.url') as { value: string }).value;
+  assert.match(url(spring('service-connector')), /\?sslmode=require$/);
+  assert.match(spring('service-connector').notes.join('\n'), /does not check the certificate.*--no-linker/);
+  assert.match(
+    url(spring('sc-doctor')),
+    /\?sslmode=verify-full&sslfactory=org\.postgresql\.ssl\.DefaultJavaSSLFactory$/,
+  );
+});

@@ -107,6 +107,15 @@ test('TLS is never weakened, and PostgreSQL/MySQL code always asks for verified 
     if (snippet.database !== 'sql' && !['none', 'springBoot'].includes(snippet.clientType)) {
       assert.match(text, verified, label(snippet));
     }
+    // Spring Boot has no code: its URL setting is what asks for verified TLS.
+    if (snippet.database !== 'sql' && snippet.clientType === 'springBoot') {
+      const url = snippet.settings.find((setting) => setting.name === 'spring.datasource.url');
+      assert.match(
+        url && 'value' in url ? url.value : '',
+        /sslmode=verify-full&sslfactory=org\.postgresql\.ssl\.DefaultJavaSSLFactory$|sslMode=VERIFY_IDENTITY$/,
+        label(snippet),
+      );
+    }
   }
 });
 

@@ -1,12 +1,15 @@
 /**
- * The settings the generator shows are the ones Service Connector writes: checked against the
- * twin's linker table, which was transcribed from the Service Connector docs independently of the
- * generator. Every combination the linker supports must match name for name and value for value,
- * except that a value holding a secret is only referenced.
+ * The settings the generator shows after a linker are the ones Service Connector writes: checked
+ * against the twin's linker table, which was transcribed from the Service Connector docs
+ * independently of the generator. Every combination the linker supports must match name for name and
+ * value for value, except that a value holding a secret is only referenced and that Spring's tenant
+ * is `spring.cloud.azure.profile.tenant-id`, the name sc-doctor asks the linker to write it under
+ * (`customizedKeys`; Spring Cloud Azure reads no `credential.tenant-id`).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { generateSnippet } from '../../source/snippets/index.ts';
+import { SERVICE_CONNECTOR_SPRING_TENANT, SPRING_TENANT } from '../../source/snippets/settings.ts';
 import { CLIENT_TYPES, SNIPPET_AUTHS } from '../../source/snippets/types.ts';
 import { type AuthKind, settingsFor, type TargetKind } from '../azure-twin/providers/linker-settings.ts';
 
@@ -34,7 +37,9 @@ test('every combination Service Connector supports shows exactly the settings it
   for (const database of ['postgres', 'mysql', 'sql'] as const) {
     for (const clientType of CLIENT_TYPES) {
       for (const auth of SNIPPET_AUTHS) {
-        const linker = settingsFor(TARGET[database], clientType, AUTH[auth], NAMES);
+        const linker = settingsFor(TARGET[database], clientType, AUTH[auth], NAMES)?.map((setting) =>
+          setting.key === SERVICE_CONNECTOR_SPRING_TENANT ? { ...setting, key: SPRING_TENANT } : setting,
+        );
         const snippet = generateSnippet({
           database,
           clientType,
@@ -44,6 +49,7 @@ test('every combination Service Connector supports shows exactly the settings it
           user: NAMES.user,
           clientId: NAMES.clientId,
           tenantId: NAMES.tenantId,
+          settingsWriter: 'service-connector',
         });
         const where = `${database} ${clientType} ${auth}`;
         if (!linker) {
@@ -70,4 +76,38 @@ test('every combination Service Connector supports shows exactly the settings it
     }
   }
   assert.equal(compared, 2 * 10 * 3 + 6 * 3, 'PostgreSQL and MySQL: all; Azure SQL: six client types');
+});
+
+test("without a linker the Spring Boot URL checks the certificate; every other setting is the linker's", () => {
+  for (const database of ['postgres', 'mysql'] as const) {
+    for (const auth of SNIPPET_AUTHS) {
+      const request = {
+        database,
+        clientType: 'springBoot' as const,
+        auth,
+        server: NAMES.host,
+        databaseName: NAMES.db,
+      };
+      const linked = generateSnippet({ ...request, settingsWriter: 'service-connector' });
+      const own = generateSnippet(request);
+      const url = (s: typeof own) =>
+        s.settings.find((setting) => setting.name === 'spring.datasource.url') as { value: string };
+      assert.match(url(linked).value, /\?sslmode=required?$/, `${database} ${auth}`);
+      assert.match(
+        url(own).value,
+        database === 'postgres'
+          ? /\?sslmode=verify-full&sslfactory=org\.postgresql\.ssl\.DefaultJavaSSLFactory$/
+          : /\?sslMode=VERIFY_IDENTITY$/,
+        `${database} ${auth}`,
+      );
+      assert.deepEqual(
+        own.settings.filter((setting) => setting.name !== 'spring.datasource.url'),
+        linked.settings.filter((setting) => setting.name !== 'spring.datasource.url'),
+      );
+      const names = own.settings.map((setting) => setting.name);
+      assert.ok(!names.includes(SERVICE_CONNECTOR_SPRING_TENANT), 'one tenant property only');
+      if (auth === 'sp') assert.ok(names.includes(SPRING_TENANT));
+      assert.match(linked.notes.join('\n'), /--no-linker/, 'after a linker the note says how to verify');
+    }
+  }
 });

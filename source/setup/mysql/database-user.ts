@@ -10,7 +10,9 @@ import { APP_IDENTITY } from '../postgres/app-identity.ts';
 import { readGraph } from '../postgres/azure-calls.ts';
 import { principalOf } from '../postgres/identities.ts';
 import { REPLICATION_LIMIT_MS, retryWhile } from '../retry-wait.ts';
+import { mysqlCommand } from '../sql-commands.ts';
 import type { Step, UndoRecord } from '../step.ts';
+import { signsInAs } from '../wording.ts';
 import { ENTRA_ADMIN } from './entra-admin.ts';
 import { addRule, FIREWALL_TEMP, removeRule } from './firewall-temp.ts';
 import { type MysqlSetupInput, mysqlUserNameOf } from './input.ts';
@@ -76,7 +78,7 @@ export function databaseUserStep(input: MysqlSetupInput, services: Services): St
       : {}),
     preview: () => [
       ...(input.replaceUser ? [`drop the existing MySQL user ${user}`] : []),
-      `create the MySQL user ${user} for the app's client id (SET aad_auth_validate_oids_in_tenant = OFF; CREATE AADUSER)`,
+      `create the MySQL user ${user} for the client id of ${signsInAs(input.auth)} (SET aad_auth_validate_oids_in_tenant = OFF; CREATE AADUSER)`,
       input.grants === 'owner'
         ? `grant ${user} ALL PRIVILEGES on ${database}.* (as the Azure CLI does)`
         : `grant ${user} ${LEAST_PRIVILEGES.join(', ')} on ${database}.* only`,
@@ -138,9 +140,11 @@ export function databaseUserStep(input: MysqlSetupInput, services: Services): St
 /** The command that drops the user by hand (the token is fetched by the command, never printed). */
 export function manualDatabaseUser(record: UserRecord): string[] {
   if (!record.created) return [];
-  const statement = dropUserSql(record.user).replace(/["\\$`]/g, '\\$&');
   return [
-    `mysql -h ${record.fqdn} -P ${record.port} -u '${record.signedInUser.replace(/'/g, `'\\''`)}' --enable-cleartext-plugin --ssl-mode=VERIFY_IDENTITY -p"$(az account get-access-token --resource-type oss-rdbms --query accessToken -o tsv)" -e "${statement}"`,
+    mysqlCommand(
+      { host: record.fqdn, port: record.port, user: record.signedInUser },
+      dropUserSql(record.user),
+    ),
   ];
 }
 

@@ -4,6 +4,7 @@
  * when someone else holds it, replacing them needs the user's consent, and the plan names them.
  * Undo puts the previous admin back exactly, or removes the admin when there was none.
  */
+import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import { readArm, writeArm } from '../postgres/azure-calls.ts';
 import type { Step, UndoRecord } from '../step.ts';
@@ -132,13 +133,14 @@ export function entraAdminStep(input: MysqlSetupInput, services: Services): Step
 
 /** The commands that reverse the step by hand: the previous admin put back, or the admin removed. */
 export function manualEntraAdmin(record: EntraAdminRecord): string[] {
-  const uri = `https://management.azure.com${adminPath(record.server)}?api-version=${MYSQL_API}`;
-  if (!record.previous) return [`az rest --method DELETE --uri '${uri}'`];
+  // A URI without a host is taken by az rest as an ARM path in az's current cloud.
+  const uri = `${adminPath(record.server)}?api-version=${MYSQL_API}`;
+  if (!record.previous) return [commandLine(['az', 'rest', '--method', 'DELETE', '--uri', uri])];
   const { administratorType, login, sid, tenantId, identityResourceId } = record.previous;
   const body = JSON.stringify({
     properties: { administratorType, login, sid, tenantId, identityResourceId },
   });
-  return [`az rest --method PUT --uri '${uri}' --body '${body.replace(/'/g, `'\\''`)}'`];
+  return [commandLine(['az', 'rest', '--method', 'PUT', '--uri', uri, '--body', body])];
 }
 
 /** Reverses `entra-admin` from its record alone. */

@@ -3,6 +3,7 @@
  * which names the address) is a firewall refusal; the steps themselves are the shared ones of
  * `../firewall-temp.ts`. The database user's undo opens the firewall again through `addRule`.
  */
+import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import {
   addFirewallRule,
@@ -69,7 +70,16 @@ export function firewallTempStep(input: MysqlSetupInput, services: Services): St
 /** The commands that reverse the step by hand. */
 export function manualFirewallTemp(record: FirewallRecord): string[] {
   return [
-    `az mysql flexible-server firewall-rule delete --ids ${firewallRulePath(record.server, record.rule)} --yes`,
+    commandLine([
+      'az',
+      'mysql',
+      'flexible-server',
+      'firewall-rule',
+      'delete',
+      '--ids',
+      firewallRulePath(record.server, record.rule),
+      '--yes',
+    ]),
   ];
 }
 

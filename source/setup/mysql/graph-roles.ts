@@ -15,6 +15,8 @@ export const MYSQL_GRAPH_PERMISSIONS = GRAPH_READ_PERMISSIONS;
 
 export type GraphRolesVerdict = GraphReadRights;
 
+export { type AppRoleGrant, graphRoleGrantCommand } from '../../azure/graph-read-rights.ts';
+
 /** Checks the app roles (and Directory Readers) of the identity whose object id is `principalId`. */
 export function checkGraphRoles(
   services: Services,

@@ -29,7 +29,7 @@ import {
   undoServiceConnector,
 } from '../postgres/service-connector.ts';
 import type { Step, StepUndoer } from '../step.ts';
-import { nothingToUndo, undoer } from '../undoer.ts';
+import { noCommands, nothingToUndo, undoer } from '../undoer.ts';
 import {
   DATABASE_USER,
   databaseUserStep,
@@ -143,11 +143,12 @@ export function mysqlUndoers(services: Services, connectTo?: ConnectToMap): Step
       (ctx, r: SettingsRecord) => undoAppSettings(services, ctx, r),
       manualAppSettings,
     ),
-    undoer(VERIFY, 'Check', nothingToUndo('the check changed nothing')),
+    undoer(VERIFY, 'Check', nothingToUndo('the check changed nothing'), noCommands),
     undoer(
       FIREWALL_TEMP_REMOVE,
       'Remove the temporary rule',
       nothingToUndo('the temporary rule stays removed'),
+      noCommands,
     ),
   ];
 }

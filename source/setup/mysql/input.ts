@@ -6,10 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Services } from '../../core/services.ts';
 import { SERVER_API_VERSIONS } from '../../doctor/server-api.ts';
-import { settingsFor } from '../../snippets/settings.ts';
-import type { SettingsInput } from '../postgres/connection-settings.ts';
-import type { ConnectionTarget } from '../postgres/connection-target.ts';
-import { principalOf } from '../postgres/identities.ts';
+import { type ConnectionTarget, ossTarget } from '../postgres/connection-target.ts';
 import { noLinkerProblems, type PostgresSetupInput } from '../postgres/input.ts';
 
 /** The server's single Entra admin, as `administrators/ActiveDirectory` names it. */
@@ -114,42 +111,7 @@ export function mysqlProblemsOf(input: MysqlSetupInput): string[] {
   return problems;
 }
 
-/** The MySQL settings of a client type, as Service Connector writes them (secrets are added by the step). */
-function mysqlSettings(input: SettingsInput): Record<string, string> {
-  const auth = input.sp ? 'sp' : input.clientId ? 'user' : 'system';
-  const settings = settingsFor('mysql', input.clientType, auth, {
-    server: input.fqdn,
-    database: input.database,
-    user: input.user,
-    clientId: input.clientId ?? '',
-    tenantId: input.tenantId ?? '',
-  });
-  const out: Record<string, string> = {};
-  for (const setting of settings)
-    if ('value' in setting && setting.value !== '') out[setting.name] = setting.value;
-  return out;
-}
-
 /** What the shared connection steps (`service-connector`, `app-settings`) need of a MySQL setup. */
 export function mysqlTarget(input: MysqlSetupInput, services: Services): ConnectionTarget {
-  const user = mysqlUserNameOf(input);
-  return {
-    userStep: 'database-user',
-    userName: async () => user,
-    plannedUserName: user,
-    settingsLabel: 'AZURE_MYSQL_*',
-    secretSetting: 'AZURE_MYSQL_CLIENTSECRET',
-    async settings(signal) {
-      const principal = await principalOf(services, input, signal);
-      return mysqlSettings({
-        fqdn: input.server.fqdn,
-        database: input.database,
-        user,
-        clientType: input.clientType,
-        clientId: principal.clientId,
-        tenantId: null,
-        sp: input.auth.kind === 'sp',
-      });
-    },
-  };
+  return ossTarget('mysql', input, services, mysqlUserNameOf(input), 'database-user');
 }

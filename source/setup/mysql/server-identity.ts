@@ -4,6 +4,7 @@
  * other identity kept; undo puts the identity block back as it was. The plan also says whether the
  * identity holds the Graph permissions Azure needs to create Entra users, and how an admin grants them.
  */
+import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import { readArm, sameId, writeArm } from '../postgres/azure-calls.ts';
 import { API } from '../postgres/input.ts';
@@ -134,7 +135,18 @@ export function serverIdentityStep(input: MysqlSetupInput, services: Services): 
 /** The commands that reverse the step by hand. */
 export function manualServerIdentity(record: ServerIdentityRecord): string[] {
   return [
-    `az mysql flexible-server identity remove --ids ${record.server} --identity ${record.attached} --yes`,
+    commandLine([
+      'az',
+      'mysql',
+      'flexible-server',
+      'identity',
+      'remove',
+      '--ids',
+      record.server,
+      '--identity',
+      record.attached,
+      '--yes',
+    ]),
   ];
 }
 

@@ -37,6 +37,7 @@ export function verifyStep(input: MysqlSetupInput, services: Services, after: st
   const user = mysqlUserNameOf(input);
   return {
     id: VERIFY,
+    readOnly: true,
     title: `Check the MySQL user of ${input.app.name}`,
     resource: `${input.server.id}/verify`,
     after: [DATABASE_USER, ...after],

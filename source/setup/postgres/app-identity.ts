@@ -3,6 +3,7 @@
  * the app will connect as. Every identity the app already has is kept; undo puts the block back as it
  * was (`type: None` when there was none) once it checks the identity is still the one this run made.
  */
+import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../step.ts';
 import { readArm, writeArm } from './azure-calls.ts';
@@ -31,12 +32,22 @@ export function appIdentityStep(input: PostgresSetupInput, services: Services): 
     id: APP_IDENTITY,
     title: `Managed identity of ${input.app.name}`,
     resource: input.app.id,
-    preview: () =>
-      input.auth.kind === 'user'
-        ? [
-            `attach the user-assigned identity with client id ${input.auth.clientId} to ${input.app.name} (its other identities stay)`,
-          ]
-        : [`turn on the system-assigned identity of ${input.app.name} (its user-assigned identities stay)`],
+    preview: () => {
+      const done = identityInPlace(input);
+      if (input.auth.kind === 'user')
+        return done
+          ? [
+              `the user-assigned identity with client id ${input.auth.clientId} is already attached to ${input.app.name}`,
+            ]
+          : [
+              `attach the user-assigned identity with client id ${input.auth.clientId} to ${input.app.name} (its other identities stay)`,
+            ];
+      return done
+        ? [`the system-assigned identity of ${input.app.name} is already on`]
+        : [`turn on the system-assigned identity of ${input.app.name} (its user-assigned identities stay)`];
+    },
+    alreadyDone: () =>
+      identityInPlace(input) ? (input.auth.kind === 'user' ? 'already attached' : 'already on') : undefined,
     async isDone(ctx) {
       const identity = await readAppIdentity(services, input, ctx.signal);
       if (input.auth.kind === 'user') {
@@ -89,6 +100,14 @@ export function appIdentityStep(input: PostgresSetupInput, services: Services): 
     undo: (ctx, record) => undoAppIdentity(services, ctx, record),
     manualUndo: manualAppIdentity,
   };
+}
+
+/** Whether the doctor found the identity this setup needs already on the app. */
+function identityInPlace(input: PostgresSetupInput): boolean {
+  const { auth, app } = input;
+  if (auth.kind === 'system') return app.systemIdentity !== null;
+  const clientId = auth.clientId.toLowerCase();
+  return app.userIdentities.some((identity) => identity.clientId?.toLowerCase() === clientId);
 }
 
 /** Reverses `app-identity` from its record alone. */
@@ -158,17 +177,23 @@ function identityBody(kind: string, system: boolean, users: string[]): Record<st
   };
 }
 
-/** The commands that reverse the step by hand. */
+/**
+ * The commands that reverse the step by hand. App Service names what to remove with `--identities`
+ * (`[system]` for the system identity); Container Apps and Spring with `--system-assigned` and
+ * `--user-assigned`.
+ */
 export function manualAppIdentity(record: AppIdentityRecord): string[] {
   const kind = appKindOf(record.app);
-  const group =
+  const remove =
     kind === 'spring'
       ? springIdentityRemove(record.app)
-      : `az ${kind} identity remove --ids ${quote(record.app)}`;
-  const commands: string[] = [];
-  if (record.addedSystem) commands.push(`${group} --system-assigned`);
-  if (record.attachedUami) commands.push(`${group} --user-assigned ${quote(record.attachedUami)}`);
-  return commands;
+      : ['az', kind, 'identity', 'remove', '--ids', record.app];
+  const commands: string[][] = [];
+  if (record.addedSystem)
+    commands.push([...remove, ...(kind === 'webapp' ? ['--identities', '[system]'] : ['--system-assigned'])]);
+  if (record.attachedUami)
+    commands.push([...remove, kind === 'webapp' ? '--identities' : '--user-assigned', record.attachedUami]);
+  return commands.map((argv) => commandLine(argv));
 }
 
 /** The platform of an app from its ARM id (the record keeps only the id). */
@@ -178,12 +203,19 @@ function appKindOf(id: string): 'webapp' | 'containerapp' | 'spring' {
 }
 
 /** `az spring app identity remove` takes the group, service and app by name, not an id. */
-function springIdentityRemove(id: string): string {
+function springIdentityRemove(id: string): string[] {
   const parts = id.split('/');
-  return `az spring app identity remove -g ${quote(parts[4] ?? '')} -s ${quote(parts[8] ?? '')} -n ${quote(parts[10] ?? '')}`;
-}
-
-/** Single-quoted for a POSIX shell. */
-export function quote(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+  return [
+    'az',
+    'spring',
+    'app',
+    'identity',
+    'remove',
+    '-g',
+    parts[4] ?? '',
+    '-s',
+    parts[8] ?? '',
+    '-n',
+    parts[10] ?? '',
+  ];
 }

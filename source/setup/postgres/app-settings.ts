@@ -1,16 +1,23 @@
 /**
  * `app-settings` (with `--no-linker`): writes the AZURE_POSTGRESQL_* (or the target's AZURE_MYSQL_*)
- * settings of the client type to a web app directly, keeping every other setting. Undo restores the
- * settings this run changed to their previous values and removes those it added, unless someone
- * changed them since.
+ * settings of the client type to a web app directly, keeping every other setting. A setting that
+ * exists with another value is changed only with consent: the plan names its old and new value.
+ * Undo restores the settings this run changed to their previous values and removes those it added,
+ * unless someone changed them since.
  */
-import { armPostRead } from '../../azure/arm.ts';
-import { refusal } from '../../azure/arm-lro.ts';
+import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
+import { looksSecret } from '../../doctor/app-settings.ts';
 import type { Step, UndoRecord } from '../step.ts';
-import { writeArm } from './azure-calls.ts';
 import { type ConnectionTarget, postgresTarget } from './connection-target.ts';
-import { API, type PostgresSetupInput } from './input.ts';
+import type { PostgresSetupInput } from './input.ts';
+import {
+  changesOf,
+  overwriteConsent,
+  putWebAppSettings,
+  readPlace,
+  readWebAppSettings,
+} from './settings-store.ts';
 import { servicePrincipalSecret } from './sp-secret.ts';
 
 export interface SettingsRecord extends UndoRecord {
@@ -18,7 +25,7 @@ export interface SettingsRecord extends UndoRecord {
   appName: string;
   /** Settings this run added (absent before). */
   added: string[];
-  /** Settings this run changed, with their earlier values (never a secret setting). */
+  /** Settings this run changed, with their earlier values (never a value that may be a secret). */
   previous: Record<string, string>;
   /** What this run wrote, secret settings left out (named only). */
   written: Record<string, string>;
@@ -26,33 +33,6 @@ export interface SettingsRecord extends UndoRecord {
 }
 
 export const APP_SETTINGS = 'app-settings';
-
-async function readSettings(services: Services, app: string, name: string, signal?: AbortSignal) {
-  const response = await armPostRead(services.azure, `${app}/config/appsettings/list`, API.webapp, signal);
-  if (response.status !== 200) throw refusal(response, `reading the settings of ${name}`);
-  return ((response.body as { properties?: Record<string, string> })?.properties ?? {}) as Record<
-    string,
-    string
-  >;
-}
-
-async function putSettings(
-  services: Services,
-  ctx: Parameters<Step['undo']>[0],
-  app: string,
-  settings: Record<string, string>,
-  what: string,
-) {
-  await writeArm(
-    services,
-    ctx,
-    'PUT',
-    `${app}/config/appsettings`,
-    API.webapp,
-    { properties: settings },
-    what,
-  );
-}
 
 /** `database` says which database user and settings to write (PostgreSQL's when absent). */
 export function appSettingsStep(
@@ -63,19 +43,53 @@ export function appSettingsStep(
   const { secretSetting } = database;
   const { app } = input;
   const wanted = (signal?: AbortSignal) => database.settings(signal);
-  return {
+  const place = { appId: app.id, appName: app.name, kind: app.kind, container: null };
+  // Whether a setting would change, and which, is known once `preview` has read them: the plan reads
+  // `consent` after the preview. Until then, and when they cannot be read, the step asks.
+  const step: Step<SettingsRecord> = {
     id: APP_SETTINGS,
     title: `App settings of ${app.name}`,
     resource: app.id,
     after: [database.userStep],
-    preview: () => [
-      `write the ${database.settingsLabel} settings for client type ${input.clientType} to ${app.name} (user ${database.plannedUserName}); every other setting stays`,
-      ...(input.auth.kind === 'sp' ? [`${secretSetting} holds the service principal's secret`] : []),
-    ],
+    consent: `may change settings ${app.name} already has (they could not be read)`,
+    async preview(ctx) {
+      const lines = [
+        `write the ${database.settingsLabel} settings for client type ${input.clientType} to ${app.name} (user ${database.plannedUserName}); every other setting stays`,
+        ...(input.auth.kind === 'sp' ? [`${secretSetting} holds the service principal's secret`] : []),
+      ];
+      if (app.kind !== 'webapp') {
+        delete step.consent;
+        return lines;
+      }
+      try {
+        const [current, settings] = await Promise.all([
+          readPlace(services, place, ctx.signal),
+          wanted(ctx.signal),
+        ]);
+        const changes = changesOf(
+          current,
+          Object.entries(settings).map(([name, value]) => ({ name, value })),
+        );
+        if (changes.length === 0) {
+          delete step.consent;
+          return lines;
+        }
+        step.consent = overwriteConsent(app.name, changes);
+        return [
+          ...lines,
+          `${changes.map((change) => change.name).join(', ')} ${changes.length === 1 ? 'exists' : 'exist'} already: ⚠ changed only with your consent`,
+        ];
+      } catch (error) {
+        return [
+          ...lines,
+          `cannot read the settings of ${app.name} (${(error as Error).message}): any of them that exists would be changed`,
+        ];
+      }
+    },
     async isDone(ctx) {
       if (app.kind !== 'webapp') return false;
       const [current, settings] = await Promise.all([
-        readSettings(services, app.id, app.name, ctx.signal),
+        readWebAppSettings(services, app.id, app.name, ctx.signal),
         wanted(ctx.signal),
       ]);
       return (
@@ -88,7 +102,7 @@ export function appSettingsStep(
         throw new Error(
           '--no-linker writes app settings of web apps only for now: use Service Connector for a container app',
         );
-      const current = await readSettings(services, app.id, app.name, ctx.signal);
+      const current = await readWebAppSettings(services, app.id, app.name, ctx.signal);
       const settings = await wanted(ctx.signal);
       const secretNames: string[] = [];
       const next: Record<string, string> = { ...current, ...settings };
@@ -98,38 +112,64 @@ export function appSettingsStep(
         next[secretSetting] = await servicePrincipalSecret(services, input.auth.clientId, ctx.signal);
         secretNames.push(secretSetting);
       }
+      const changed = Object.keys(settings).filter((key) => key in current && current[key] !== settings[key]);
+      // An earlier value that may be a secret is never journalled: it cannot be put back.
+      const secretOld = changed.filter((key) => looksSecret(key, current[key]));
       const record: SettingsRecord = {
         app: app.id,
         appName: app.name,
         added: [...Object.keys(settings).filter((key) => !(key in current)), ...secretNames],
         previous: Object.fromEntries(
-          Object.keys(settings)
-            .filter((key) => key in current && current[key] !== settings[key])
-            .map((key) => [key, current[key]!]),
+          changed.filter((key) => !secretOld.includes(key)).map((key) => [key, current[key]!]),
         ),
         written: settings,
         secretNames,
       };
       await ctx.checkpoint(record);
       ctx.progress('writing the settings');
-      await putSettings(services, ctx, app.id, next, `writing the settings of ${app.name}`);
+      await putWebAppSettings(services, ctx, app.id, next, `writing the settings of ${app.name}`);
       return record;
     },
     undo: (ctx, record) => undoAppSettings(services, ctx, record),
     manualUndo: manualAppSettings,
   };
+  return step;
 }
 
 /** The commands that reverse the step by hand. */
 export function manualAppSettings(record: SettingsRecord): string[] {
+  const previous = Object.entries(record.previous).map(([key, value]) => `${key}=${value}`);
   return [
     ...(record.added.length > 0
-      ? [`az webapp config appsettings delete --ids ${record.app} --setting-names ${record.added.join(' ')}`]
+      ? [
+          commandLine([
+            'az',
+            'webapp',
+            'config',
+            'appsettings',
+            'delete',
+            '--ids',
+            record.app,
+            '--setting-names',
+            ...record.added,
+          ]),
+        ]
       : []),
-    ...Object.keys(record.previous).map(
-      (key) =>
-        `az webapp config appsettings set --ids ${record.app} --settings ${key}=<its value before the run>`,
-    ),
+    ...(previous.length > 0
+      ? [
+          commandLine([
+            'az',
+            'webapp',
+            'config',
+            'appsettings',
+            'set',
+            '--ids',
+            record.app,
+            '--settings',
+            ...previous,
+          ]),
+        ]
+      : []),
   ];
 }
 
@@ -138,7 +178,7 @@ export async function undoAppSettings(
   ctx: Parameters<Step['undo']>[0],
   record: SettingsRecord,
 ): Promise<Awaited<ReturnType<Step['undo']>>> {
-  const current = await readSettings(services, record.app, record.appName, ctx.signal);
+  const current = await readWebAppSettings(services, record.app, record.appName, ctx.signal);
   const ours = Object.keys(record.written).filter((key) => current[key] === record.written[key]);
   const oursSecret = record.secretNames.filter((key) => key in current);
   if (ours.length === 0 && oursSecret.length === 0)
@@ -148,6 +188,6 @@ export async function undoAppSettings(
   const next = { ...current };
   for (const key of record.added) delete next[key];
   for (const [key, value] of Object.entries(record.previous)) next[key] = value;
-  await putSettings(services, ctx, record.app, next, `restoring the settings of ${record.appName}`);
+  await putWebAppSettings(services, ctx, record.app, next, `restoring the settings of ${record.appName}`);
   return { status: 'undone' };
 }

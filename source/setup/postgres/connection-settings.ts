@@ -1,78 +1,60 @@
 /**
- * The app settings a PostgreSQL connection writes for each client type, as Service Connector writes
- * them (Learn "Integrate Azure Database for PostgreSQL with Service Connector"). No password or token:
- * the app gets a token itself. A service principal's secret is named by reference, never written here.
+ * The app settings sc-doctor writes itself (`--no-linker`) for PostgreSQL and MySQL: the connection
+ * code generator's settings (so the code shown at the end reads exactly what was written), named as
+ * Service Connector names them, with a Spring Boot URL that checks the certificate. No password or
+ * token: the app gets a token itself. A service principal's secret is only named here; the step
+ * writes its value.
  */
-import type { ClientType } from '../../snippets/types.ts';
+import { type ResolvedInputs, settingsFor } from '../../snippets/settings.ts';
+import type { ClientType, SnippetAuth } from '../../snippets/types.ts';
 
 export interface SettingsInput {
+  database: 'postgres' | 'mysql';
   fqdn: string;
-  database: string;
+  /** The database name on the server. */
+  databaseName: string;
   user: string;
   clientType: ClientType;
+  auth: SnippetAuth;
   /** User-assigned identity or service principal client id. */
   clientId: string | null;
+  /** The service principal's tenant: its credential needs it (`AZURE_<TYPE>_TENANTID`). */
   tenantId: string | null;
-  sp: boolean;
 }
 
-export function postgresSettings(input: SettingsInput): Record<string, string> {
-  const { fqdn, database, user } = input;
-  const out: Record<string, string> = {};
-  switch (input.clientType) {
-    case 'dotnet':
-      out.AZURE_POSTGRESQL_CONNECTIONSTRING = `Server=${fqdn};Database=${database};Port=5432;Ssl Mode=Require;User Id=${user};`;
-      break;
-    case 'java':
-      out.AZURE_POSTGRESQL_CONNECTIONSTRING = `jdbc:postgresql://${fqdn}:5432/${encodeURIComponent(database)}?sslmode=require&user=${encodeURIComponent(user)}`;
-      break;
-    case 'springBoot':
-      out['spring.datasource.azure.passwordless-enabled'] = 'true';
-      out['spring.datasource.url'] =
-        `jdbc:postgresql://${fqdn}:5432/${encodeURIComponent(database)}?sslmode=require`;
-      out['spring.datasource.username'] = user;
-      if (input.clientId) {
-        out['spring.cloud.azure.credential.client-id'] = input.clientId;
-        if (!input.sp) out['spring.cloud.azure.credential.managed-identity-enabled'] = 'true';
-        else if (input.tenantId) out['spring.cloud.azure.profile.tenant-id'] = input.tenantId;
-      }
-      return out;
-    case 'python':
-      out.AZURE_POSTGRESQL_CONNECTIONSTRING = `dbname=${database} host=${fqdn} port=5432 sslmode=require user=${user}`;
-      break;
-    case 'django':
-      out.AZURE_POSTGRESQL_NAME = database;
-      out.AZURE_POSTGRESQL_HOST = fqdn;
-      out.AZURE_POSTGRESQL_USER = user;
-      break;
-    case 'go':
-      out.AZURE_POSTGRESQL_CONNECTIONSTRING = `host=${fqdn} dbname=${database} sslmode=require user=${user}`;
-      break;
-    case 'php':
-    case 'ruby':
-      out.AZURE_POSTGRESQL_CONNECTIONSTRING = `host=${fqdn} port=5432 dbname=${database} sslmode=require user=${user}`;
-      break;
-    case 'nodejs':
-      out.AZURE_POSTGRESQL_HOST = fqdn;
-      out.AZURE_POSTGRESQL_USER = user;
-      out.AZURE_POSTGRESQL_DATABASE = database;
-      out.AZURE_POSTGRESQL_PORT = '5432';
-      out.AZURE_POSTGRESQL_SSL = 'true';
-      break;
-    case 'none':
-      out.AZURE_POSTGRESQL_HOST = fqdn;
-      out.AZURE_POSTGRESQL_USERNAME = user;
-      out.AZURE_POSTGRESQL_DATABASE = database;
-      out.AZURE_POSTGRESQL_PORT = '5432';
-      out.AZURE_POSTGRESQL_SSL = 'true';
-      break;
+/** What `--no-linker` writes: the values, and the name of the setting that holds the secret (sp). */
+export interface OwnSettings {
+  values: Record<string, string>;
+  secretSetting: string | null;
+}
+
+/** The settings of one connection; throws when a service principal's tenant is not known. */
+export function ownSettings(input: SettingsInput): OwnSettings {
+  if (input.auth === 'sp' && !input.tenantId)
+    throw new Error(
+      "the service principal's tenant is not known, and the app's credential needs it: sign in again with az login",
+    );
+  const names: ResolvedInputs = {
+    server: input.fqdn,
+    database: input.databaseName,
+    user: input.user,
+    clientId: input.clientId ?? '',
+    tenantId: input.tenantId ?? '',
+  };
+  const values: Record<string, string> = {};
+  let secretSetting: string | null = null;
+  for (const setting of settingsFor(input.database, input.clientType, input.auth, names)) {
+    if ('value' in setting) values[setting.name] = setting.value;
+    else secretSetting = setting.name;
   }
-  if (input.clientId) out.AZURE_POSTGRESQL_CLIENTID = input.clientId;
-  if (input.sp && input.tenantId) out.AZURE_POSTGRESQL_TENANTID = input.tenantId;
-  return out;
+  return { values, secretSetting };
 }
 
-/**
- * What a connection step needs to know of the database it connects to: the settings each client type
- * gets, their prefix (shown in the plan), and the step that makes the database user before it.
- */
+/** The setting that holds a service principal's secret for this client type (known before any lookup). */
+export function secretSettingOf(database: 'postgres' | 'mysql', clientType: ClientType): string {
+  const placeholders = { server: '', database: '', user: '', clientId: '', tenantId: '' };
+  const found = settingsFor(database, clientType, 'sp', placeholders).find(
+    (setting) => !('value' in setting),
+  );
+  return found?.name ?? `${database === 'postgres' ? 'AZURE_POSTGRESQL' : 'AZURE_MYSQL'}_CLIENTSECRET`;
+}

@@ -1,22 +1,42 @@
 /**
- * `database-role`: maps the app's identity to a PostgreSQL role and grants it the app's database.
- * A role already mapped to that object id is left as it is (only missing grants are added); a role of
- * that name mapped to another object id (a stale identity) is dropped and re-created only with the
- * user's consent. When the server is reachable only from its network, the statements go to a psql
- * script for someone inside it instead (a hand-off). Undo drops the role only if this run created it.
+ * `database-role`: maps the app's identity to a PostgreSQL role and gives it the grants the plan
+ * promises on the app's database. A role already mapped to that object id is kept (only missing grants
+ * are added); a role of that name mapped to another object id (a stale identity) is dropped and
+ * re-created only with the user's consent.
+ *
+ * Who gives each grant follows who owns what (docs/setup-postgres.md, "Who owns the database"): the
+ * signed-in Entra admin gives what it can; what only the owner can give is given as the owner when its
+ * password is at hand (asked, or SC_DOCTOR_PG_OWNER_PASSWORD), or written to a script for the owner and
+ * the step is handed off, not done. When the server is reachable only from its network, everything
+ * goes to a script for someone inside it. Undo takes back what this run gave, each grant by the role
+ * that gave it, and drops the role only if this run (or its script) made it.
  */
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type pg from 'pg';
+import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
+import {
+  AZURE_SUPERUSER,
+  describeItems,
+  describePromises,
+  type GrantItem,
+  grantsHeldBy,
+  ownersOf,
+  PROMISES,
+  readGrantState,
+} from '../../doctor/postgres-grants.ts';
+import { firewallRulePath } from '../firewall-temp.ts';
+import { psqlCommand } from '../sql-commands.ts';
 import { handOff, type Step, type UndoRecord } from '../step.ts';
+import { signsInAs } from '../wording.ts';
 import { APP_IDENTITY } from './app-identity.ts';
-import { writeArm } from './azure-calls.ts';
-import { refusedIp, withLogin } from './database-login.ts';
+import { readArm, writeArm } from './azure-calls.ts';
+import { type PasswordLogin, refusedIp, runStatements, withLogin } from './database-login.ts';
 import { FIREWALL_TEMP } from './firewall-temp.ts';
+import { handOffScriptText, type ScriptSection, writeHandOffScript } from './hand-off.ts';
 import { principalOf } from './identities.ts';
 import { API, type PostgresSetupInput, roleNameOf } from './input.ts';
-import { createPrincipalSql, dropRoleSql, grantSql, revokeSql } from './role-sql.ts';
+import { OWNER_PASSWORD_ENV, OwnerPasswords } from './owner-password.ts';
+import { createPrincipalSql, dropRoleSql, grantSql, ident, revokeGivenSql, revokeSql } from './role-sql.ts';
 
 export interface RoleRecord extends UndoRecord {
   server: string;
@@ -31,12 +51,30 @@ export interface RoleRecord extends UndoRecord {
   created: boolean;
   /** The object id of the stale role this run replaced, with consent. */
   replacedObjectId: string | null;
+  /**
+   * What this run gave the role, each by the role that gave it: undo takes back exactly these. (Absent
+   * in journals written before grants were recorded.)
+   */
+  granted: GrantItem[];
+  /**
+   * What was left to a script (the owner's, or one for inside the network): it may have run since, so
+   * undo takes it back too, as its giver.
+   */
+  handedOff: GrantItem[];
+  /** The script makes the role (private network): undo then drops a role mapped to `objectId`. */
+  createdByScript: boolean;
+  /** Who owns the app's database: `SC_DOCTOR_PG_OWNER_PASSWORD` is this role's password. */
+  databaseOwner: string | null;
 }
 
 export const DATABASE_ROLE = 'database-role';
 
 /** SQLSTATE 3D000: the database does not exist. */
 const INVALID_CATALOG_NAME = '3D000';
+
+type UndoContext = Parameters<Step['undo']>[0];
+type UndoResult = Awaited<ReturnType<Step['undo']>>;
+type Login = Pick<PostgresSetupInput, 'server' | 'signedIn' | 'connectTo'>;
 
 interface Found {
   /** The role name exists in pg_roles. */
@@ -56,12 +94,12 @@ async function findRole(client: pg.Client, role: string): Promise<Found> {
   return { exists: row !== undefined, objectId: row?.objectid ?? null };
 }
 
-async function granted(client: pg.Client, role: string, database: string): Promise<boolean> {
-  const { rows } = await client.query(
-    `select has_database_privilege($1, $2, 'CONNECT') and has_schema_privilege($1, 'public', 'USAGE') as ok`,
-    [role, database],
-  );
-  return rows[0]?.ok === true;
+/** What only `owner` can give, as words for the plan and the hand-off. */
+function ownerWords(owner: string, items: readonly GrantItem[], database: string): string {
+  const whose = items.some((item) => item.on === 'database' || item.on === 'schema')
+    ? `${owner}, the owner of ${database}`
+    : owner;
+  return `${whose} must give: ${describeItems(items).join('; ')}`;
 }
 
 export function databaseRoleStep(
@@ -73,6 +111,10 @@ export function databaseRoleStep(
   const { server, database } = input;
   const stale = input.staleRoleObjectId;
   const handingOff = input.networkPath === 'private-network';
+  // The owners' passwords this run was given: its rollback revokes as them without asking again.
+  const passwords = new OwnerPasswords(services);
+  const readState = (signal: AbortSignal) =>
+    withLogin(services, input, database, signal, (client) => readGrantState(client, role, input.grants));
   return {
     id: DATABASE_ROLE,
     title: `Database role ${role} on ${server.name}`,
@@ -83,26 +125,28 @@ export function databaseRoleStep(
     ...(stale
       ? { consent: `drops the role ${role}, now mapped to another identity (${stale}), and creates it again` }
       : {}),
-    preview: () => [
-      ...(stale ? [`drop the role ${role} (mapped to ${stale}, an identity that no longer matches)`] : []),
-      `create the role ${role} for the app's identity with pgaadauth_create_principal_with_oid (in database postgres)`,
-      input.grants === 'owner'
-        ? `grant ${role} all privileges on database ${database} (as the Azure CLI does)`
-        : `grant ${role} connect on ${database}, use and create in schema public, read and write its tables`,
-      ...(handingOff
-        ? ['the server is reachable only from its network: these statements go to a psql script']
-        : []),
-    ],
+    async preview(ctx) {
+      const promises = describePromises(input.grants, database);
+      const lines = [
+        ...(stale ? [`drop the role ${role} (mapped to ${stale}, an identity that no longer matches)`] : []),
+        `create the role ${role} for ${signsInAs(input.auth)} with pgaadauth_create_principal_with_oid (in database postgres)`,
+        `promise ${role}: ${promises.join('; ')}`,
+      ];
+      if (handingOff)
+        return [
+          ...lines,
+          'the server is reachable only from its network: these statements go to a psql script (the grants for the database owner to run)',
+        ];
+      return [...lines, ...(await whoGrants(ctx.signal))];
+    },
     async isDone(ctx) {
       if (handingOff) return false;
       const { objectId } = await principalOf(services, input, ctx.signal);
-      return withLogin(services, input, 'postgres', ctx.signal, async (client) => {
-        const found = await findRole(client, role);
-        if (found.objectId?.toLowerCase() !== objectId.toLowerCase()) return false;
-        return withLogin(services, input, database, ctx.signal, (inDatabase) =>
-          granted(inDatabase, role, database),
-        );
-      });
+      const found = await withLogin(services, input, 'postgres', ctx.signal, (client) =>
+        findRole(client, role),
+      );
+      if (found.objectId?.toLowerCase() !== objectId.toLowerCase()) return false;
+      return (await readState(ctx.signal)).missing.length === 0;
     },
     async apply(ctx) {
       const { objectId } = await principalOf(services, input, ctx.signal);
@@ -117,8 +161,13 @@ export function databaseRoleStep(
         database,
         created: false,
         replacedObjectId: null,
+        granted: [],
+        handedOff: [],
+        createdByScript: false,
+        databaseOwner: null,
       };
-      if (handingOff) return handOffScript(input, ctx.runId, record);
+      if (handingOff) return networkHandOff(input, ctx.runId, record);
+
       const found = await withLogin(services, input, 'postgres', ctx.signal, (client) =>
         findRole(client, role),
       );
@@ -134,13 +183,51 @@ export function databaseRoleStep(
           );
         record.replacedObjectId = found.objectId;
       }
+      // Who can give what, read before any change: a grant nobody can give stops the run here.
+      const state = await readState(ctx.signal);
+      const signedIn = state.ownership.signedIn;
+      record.databaseOwner = state.ownership.database.owner;
+      const replacing = record.replacedObjectId !== null;
+      // A replaced (stale) role starts with nothing: every promise is missing, and what the stale role
+      // holds must be taken back, each by its giver, before it can be dropped.
+      const missing = replacing ? state.promised : state.missing;
+      const staleGrants = replacing
+        ? await withLogin(services, input, database, ctx.signal, (client) => grantsHeldBy(client, role))
+        : [];
+      const owners = ownersOf(missing, signedIn);
+      const staleOwners = ownersOf(staleGrants, signedIn);
+      for (const who of [owners, staleOwners])
+        if (who.has(AZURE_SUPERUSER))
+          throw new Error(
+            `${database} belongs to ${AZURE_SUPERUSER}, Azure's own superuser, as whom nobody can log in, so ${describeItems(who.get(AZURE_SUPERUSER)!).join('; ')} cannot be given or taken back: create the database as an Entra admin (CREATE DATABASE), who then owns it and can grant, or give the server a password admin and create the database through Azure again`,
+          );
+      // The owners' logins, checked before any change: a wrong password changes nothing.
+      const ownerLogins = new Map<string, PasswordLogin>();
+      for (const owner of new Set([...owners.keys(), ...staleOwners.keys()])) {
+        const login = await ownerLogin(owner, owner === record.databaseOwner, ctx.signal);
+        if (login) ownerLogins.set(owner, login);
+      }
+      for (const [owner, items] of staleOwners)
+        if (!ownerLogins.has(owner))
+          throw new Error(
+            `the role ${role}, mapped to the old identity, holds grants from ${owner} (${describeItems(items).join('; ')}) that only ${owner} can take back before it is dropped: give ${owner}'s password (asked, or ${OWNER_PASSWORD_ENV}), or choose another name with --db-user`,
+          );
+
       record.created = !mapped;
+      const adminItems = missing.filter((item) => item.grantor === signedIn);
+      const ownerItems = [...owners]
+        .filter(([owner]) => ownerLogins.has(owner))
+        .flatMap(([, items]) => items);
+      const leftItems = [...owners]
+        .filter(([owner]) => !ownerLogins.has(owner))
+        .flatMap(([, items]) => items);
+      // Journaled before the writes: a run killed half way is undone from these (undo checks what is there).
+      record.granted = [...adminItems, ...ownerItems];
+      record.handedOff = leftItems;
       await ctx.checkpoint(record);
-      if (record.replacedObjectId) {
+      if (replacing) {
         ctx.progress(`dropping the stale role ${role}`);
-        await withLogin(services, input, database, ctx.signal, (client) =>
-          runAll(client, revokeSql(role, database)),
-        );
+        await revokeAll(services, input, ctx.signal, role, staleGrants, signedIn, ownerLogins);
         await withLogin(services, input, 'postgres', ctx.signal, (client) => client.query(dropRoleSql(role)));
       }
       if (record.created) {
@@ -149,65 +236,374 @@ export function databaseRoleStep(
           client.query(createPrincipalSql(role, objectId)),
         );
       }
-      ctx.progress(`granting ${role} on ${database}`);
-      await withLogin(services, input, database, ctx.signal, (client) =>
-        runAll(client, grantSql(role, database, input.grants)),
-      );
-      return record;
+      if (adminItems.length > 0) {
+        ctx.progress(`granting ${role} what ${signedIn} can give`);
+        await withLogin(services, input, database, ctx.signal, (client) =>
+          runStatements(
+            client,
+            adminItems.map((item) => grantSql(item, role)),
+          ),
+        );
+      }
+      for (const [owner, login] of ownerLogins) {
+        ctx.progress(`granting ${role} as ${owner}`);
+        await withLogin(
+          services,
+          input,
+          database,
+          ctx.signal,
+          (client) =>
+            runStatements(
+              client,
+              owners.get(owner)!.map((item) => grantSql(item, role)),
+            ),
+          login,
+        );
+      }
+      if (leftItems.length === 0) return record;
+      return ownerHandOff(input, ctx.runId, record, ownersOf(leftItems, signedIn));
     },
-    undo: (ctx, record) => undoDatabaseRole(services, ctx, record, input.connectTo),
+    undo: (ctx, record) => undoDatabaseRole(services, ctx, record, input.connectTo, passwords),
     manualUndo: manualDatabaseRole,
   };
+
+  /** The owner's password login, when one is at hand and the server takes it. */
+  async function ownerLogin(
+    owner: string,
+    ownsDatabase: boolean,
+    signal: AbortSignal,
+  ): Promise<PasswordLogin | undefined> {
+    const password = await passwords.get(owner, ownsDatabase, database, signal);
+    if (password === undefined) return undefined;
+    const login = { user: owner, password };
+    try {
+      await withLogin(services, input, database, signal, async () => {}, login);
+    } catch (error) {
+      passwords.forget(owner);
+      const from = ownsDatabase && services.env[OWNER_PASSWORD_ENV] ? ` (from ${OWNER_PASSWORD_ENV})` : '';
+      throw new Error(
+        `${server.name} refused the password of ${owner}${from}: ${(error as Error).message}. Nothing was changed; give ${owner}'s password again, or leave it out to get a script for ${owner}`,
+      );
+    }
+    passwords.remember(owner, password);
+    return login;
+  }
+
+  /** The plan's lines on who gives what, when the server can be read now. */
+  async function whoGrants(signal: AbortSignal): Promise<string[]> {
+    let state: Awaited<ReturnType<typeof readState>>;
+    try {
+      state = await readState(AbortSignal.any([signal, AbortSignal.timeout(10_000)]));
+    } catch {
+      return [
+        `who owns ${database} is read once this machine can log in: what only its owner can give is given as the owner with its password (asked, or ${OWNER_PASSWORD_ENV}), or written to a script for the owner`,
+      ];
+    }
+    const { ownership } = state;
+    const missing = stale ? state.promised : state.missing;
+    const owner = ownership.database.owner;
+    const lines = [
+      owner === ownership.signedIn
+        ? `${database} belongs to ${owner}, who signs in: it can give every grant`
+        : `${database} belongs to ${owner}; ${ownership.signedIn} signs in, an Entra admin but not the owner`,
+    ];
+    if (missing.length === 0) return [...lines, `${role} already holds every promised grant`];
+    const mine = missing.filter((item) => item.grantor === ownership.signedIn);
+    if (mine.length > 0) lines.push(`${ownership.signedIn} gives: ${describeItems(mine).join('; ')}`);
+    for (const [owner, items] of ownersOf(missing, ownership.signedIn)) {
+      lines.push(ownerWords(owner, items, database));
+      lines.push(
+        owner === AZURE_SUPERUSER
+          ? `nobody can log in as ${AZURE_SUPERUSER}: the step will stop before any change`
+          : `  as ${owner} with its password (asked${owner === ownership.database.owner ? `, or ${OWNER_PASSWORD_ENV}` : ''}), else in a script for ${owner}: the run then ends handed off, not done`,
+      );
+    }
+    return lines;
+  }
 }
 
-/** The commands that reverse the step by hand. */
+/** Takes `items` back from `role` in the app's database, each by its giver (the admin, or an owner's login). */
+async function revokeAll(
+  services: Services,
+  input: Login & { database: string },
+  signal: AbortSignal,
+  role: string,
+  items: readonly GrantItem[],
+  signedIn: string,
+  owners: ReadonlyMap<string, PasswordLogin>,
+): Promise<void> {
+  const run = (mine: GrantItem[], as?: PasswordLogin) =>
+    mine.length === 0
+      ? Promise.resolve()
+      : withLogin(
+          services,
+          input,
+          input.database,
+          signal,
+          (client) =>
+            runStatements(
+              client,
+              mine.map((item) => revokeSql(item, role)),
+            ),
+          as,
+        );
+  await run(items.filter((item) => item.grantor === signedIn));
+  for (const [owner, owned] of ownersOf(items, signedIn)) await run(owned, owners.get(owner));
+}
+
+/** Writes the statements only the owners can run to a script and ends the step handed off. */
+async function ownerHandOff(
+  input: PostgresSetupInput,
+  runId: string,
+  record: RoleRecord,
+  owners: Map<string, GrantItem[]>,
+) {
+  const sections: ScriptSection[] = [...owners].map(([owner, items]) => ({
+    purpose: `As ${owner} (psql asks for its password, or set PGPASSWORD): ${describeItems(items).join('; ')}.`,
+    as: { kind: 'owner', user: owner },
+    database: input.database,
+    statements: items.map((item) => grantSql(item, record.role)),
+  }));
+  const names = [...owners.keys()].join(' and ');
+  const text = handOffScriptText(
+    input.server,
+    [
+      `sc-doctor run ${runId}: the grants on ${input.database} for the role ${record.role} (${input.app.name}) that only ${names} can give.`,
+      `Run it as ${names}, from a machine that can reach ${input.server.name}.`,
+    ],
+    sections,
+  );
+  const file = await writeHandOffScript(input.handOffDir ?? process.cwd(), runId, 'postgres-owner', text);
+  const databaseOwner = owners.has(record.databaseOwner ?? '') ? record.databaseOwner : null;
+  return handOff(
+    file,
+    `${[...owners].map(([owner, items]) => ownerWords(owner, items, input.database)).join('; ')}: run ${file} as ${names} (psql asks for the password), then --resume checks it; or --resume with ${databaseOwner ? `${databaseOwner}'s password (asked, or ${OWNER_PASSWORD_ENV})` : 'the password when asked'} gives them itself`,
+    record,
+  );
+}
+
+/**
+ * The server is reachable only from its network: the role and its grants go to a script for someone
+ * inside it. Which objects the owner has there is not known from here, so the owner's part grants on
+ * all tables and sequences of `public` (the ARM-made database's owner: the server's password admin).
+ */
+export async function networkHandOff(input: PostgresSetupInput, runId: string, record: RoleRecord) {
+  const owner = input.server.administratorLogin || input.signedIn.user;
+  const promises = PROMISES[input.grants];
+  const items: GrantItem[] = [
+    { on: 'database', name: input.database, privileges: [...promises.database], grantor: owner },
+    { on: 'schema', name: 'public', privileges: [...promises.schema], grantor: owner },
+    ...(promises.default.length > 0
+      ? [{ on: 'default' as const, name: owner, privileges: [...promises.default], grantor: owner }]
+      : []),
+  ];
+  const role = record.role;
+  const allOf = (kind: 'TABLES' | 'SEQUENCES', privileges: readonly string[]) =>
+    `GRANT ${privileges.join(', ')} ON ALL ${kind} IN SCHEMA ${ident('public')} TO ${ident(role)}`;
+  record.handedOff = items;
+  record.createdByScript = true;
+  record.databaseOwner = owner;
+  const sections: ScriptSection[] = [
+    {
+      purpose: `As the Entra admin ${input.signedIn.user} (signed in with az): create the role ${role}.`,
+      as: { kind: 'entra-admin', user: input.signedIn.user },
+      database: 'postgres',
+      statements: [createPrincipalSql(role, record.objectId)],
+    },
+    {
+      purpose: `As ${owner}, the owner of ${input.database} (psql asks for its password, or set PGPASSWORD): the grants.`,
+      as: { kind: 'owner', user: owner },
+      database: input.database,
+      statements: [
+        grantSql(items[0]!, role),
+        grantSql(items[1]!, role),
+        allOf('TABLES', promises.table),
+        allOf('SEQUENCES', promises.sequence),
+        ...(items[2] ? [grantSql(items[2], role)] : []),
+      ],
+    },
+  ];
+  const text = handOffScriptText(
+    input.server,
+    [
+      `sc-doctor run ${runId}: creates the PostgreSQL role ${role} for ${input.app.name} and grants it ${input.database}.`,
+      "Run it from a machine inside the server's network, signed in with az as an Entra admin of the server;",
+      `its second part runs as ${owner}, the owner of ${input.database}.`,
+    ],
+    sections,
+  );
+  const file = await writeHandOffScript(input.handOffDir ?? process.cwd(), runId, 'postgres', text);
+  return handOff(
+    file,
+    `the server is reachable only from its network: run ${file} from inside it, as the Entra admin and then ${owner}, to create the role ${role} and grant it ${input.database}`,
+    record,
+  );
+}
+
+/**
+ * The psql command a person runs as `user`: an owner (psql asks for its password) or the Entra admin
+ * (its token from az when the line runs). TLS is verified against `PGSSLROOTCERT`.
+ */
+function psqlAs(record: RoleRecord, user: string, database: string, statements: string[]): string {
+  const target = { host: record.fqdn, port: record.port, database, user };
+  return psqlCommand(
+    target,
+    statements.join('; '),
+    user === record.signedInUser ? 'entra-admin' : 'password',
+  );
+}
+
+/**
+ * The commands that reverse the step by hand, each run by the role that can: the owners' revokes
+ * (psql asks for the owner's password), the Entra admin's, then the role dropped if this run made it.
+ */
 export function manualDatabaseRole(record: RoleRecord): string[] {
-  return record.created
-    ? [
-        `psql "host=${record.fqdn} port=${record.port} dbname=${record.database} user=${record.signedInUser} sslmode=verify-full" -c '${revokeSql(record.role, record.database).join('; ').replace(/'/g, `'\\''`)}'`,
-        `psql "host=${record.fqdn} port=${record.port} dbname=postgres user=${record.signedInUser} sslmode=verify-full" -c '${dropRoleSql(record.role).replace(/'/g, `'\\''`)}'`,
-      ]
-    : [];
+  const legacy = record as Partial<RoleRecord>;
+  const items = [...(legacy.granted ?? []), ...(legacy.handedOff ?? [])];
+  const signedIn = record.signedInUser;
+  const drop = record.created || record.createdByScript === true;
+  const commands: string[] = [];
+  if (drop) {
+    // The role goes: each giver takes back all it gave, tables made since the run included.
+    const givers = new Set([...ownersOf(items, signedIn).keys()]);
+    if (legacy.databaseOwner && legacy.databaseOwner !== signedIn) givers.add(legacy.databaseOwner);
+    for (const giver of givers)
+      commands.push(psqlAs(record, giver, record.database, [revokeGivenSql(record.role)]));
+    commands.push(psqlAs(record, signedIn, record.database, [revokeGivenSql(record.role)]));
+    commands.push(psqlAs(record, signedIn, 'postgres', [dropRoleSql(record.role)]));
+    return commands;
+  }
+  // The role stays: only what this run gave is taken back, each by its giver.
+  for (const [owner, owned] of ownersOf(items, signedIn))
+    commands.push(
+      psqlAs(
+        record,
+        owner,
+        record.database,
+        owned.map((item) => revokeSql(item, record.role)),
+      ),
+    );
+  const mine = items.filter((item) => item.grantor === signedIn);
+  if (mine.length > 0)
+    commands.push(
+      psqlAs(
+        record,
+        signedIn,
+        record.database,
+        mine.map((item) => revokeSql(item, record.role)),
+      ),
+    );
+  return commands;
 }
 
-async function runAll(client: pg.Client, statements: string[]): Promise<void> {
-  for (const statement of statements) await client.query(statement);
-}
-
+/** Undo after a failure, Ctrl-C or from the journal: take back what the run gave, drop what it made. */
 export async function undoDatabaseRole(
   services: Services,
-  ctx: Parameters<Step['undo']>[0],
+  ctx: UndoContext,
   record: RoleRecord,
   connectTo: PostgresSetupInput['connectTo'] = loginConnectTo,
-): Promise<Awaited<ReturnType<Step['undo']>>> {
-  if (!record.created)
-    return { status: 'already-gone', reason: `the role ${record.role} was there before this run` };
-  const login = {
+  passwords: OwnerPasswords = new OwnerPasswords({ ...services, prompter: undefined }),
+): Promise<UndoResult> {
+  const login: Login = {
     server: { fqdn: record.fqdn, port: record.port } as PostgresSetupInput['server'],
     signedIn: { user: record.signedInUser } as PostgresSetupInput['signedIn'],
     connectTo,
   };
-  return withOpenFirewall(services, ctx, record, () => dropCreatedRole(services, ctx, record, login));
+  return withOpenFirewall(services, ctx, record, () => takeBack(services, ctx, record, login, passwords));
 }
 
-async function dropCreatedRole(
+async function takeBack(
   services: Services,
-  ctx: Parameters<Step['undo']>[0],
+  ctx: UndoContext,
   record: RoleRecord,
-  login: Pick<PostgresSetupInput, 'server' | 'signedIn' | 'connectTo'>,
-): Promise<Awaited<ReturnType<Step['undo']>>> {
+  login: Login,
+  passwords: OwnerPasswords,
+): Promise<UndoResult> {
   const found = await withLogin(services, login, 'postgres', ctx.signal, (client) =>
     findRole(client, record.role),
   );
+  const mapped = found.exists && found.objectId?.toLowerCase() === record.objectId.toLowerCase();
+  // A role the run made (or its script made) goes entirely; an existing one loses only this run's grants.
+  const drop = (record.created || record.createdByScript === true) && mapped;
   if (!found.exists) return { status: 'already-gone', reason: `the role ${record.role} does not exist` };
-  if (found.objectId?.toLowerCase() !== record.objectId.toLowerCase())
-    return { status: 'changed-since', reason: `the role ${record.role} is now mapped to ${found.objectId}` };
-  await withLogin(services, login, record.database, ctx.signal, (client) =>
-    runAll(client, revokeSql(record.role, record.database)),
+  if (!mapped) {
+    if (record.created)
+      return {
+        status: 'changed-since',
+        reason: `the role ${record.role} is now mapped to ${found.objectId}`,
+      };
+    if (record.createdByScript)
+      return { status: 'already-gone', reason: `the hand-off script did not make the role ${record.role}` };
+  }
+
+  // Undo records from before grants were recorded: everything the signed-in admin gave.
+  const legacy = record as Partial<RoleRecord>;
+  const recorded =
+    legacy.granted === undefined ? undefined : [...legacy.granted, ...(legacy.handedOff ?? [])];
+  const held = await withLogin(services, login, record.database, ctx.signal, (client) =>
+    grantsHeldBy(client, record.role),
   ).catch((error: unknown) => {
     // No database, no grants in it to take back (a run that failed granting a database that is gone).
     if ((error as { code?: string }).code !== INVALID_CATALOG_NAME) throw error;
+    return [] as GrantItem[];
   });
+  const toTakeBack = held
+    .map((item) => ({
+      ...item,
+      privileges: item.privileges.filter(
+        (privilege) =>
+          drop ||
+          (recorded ?? []).some(
+            (r) =>
+              r.on === item.on &&
+              r.name === item.name &&
+              r.grantor === item.grantor &&
+              r.privileges.includes(privilege),
+          ) ||
+          (recorded === undefined && item.grantor === record.signedInUser),
+      ),
+    }))
+    .filter((item) => item.privileges.length > 0);
+  if (!drop && toTakeBack.length === 0 && !record.replacedObjectId)
+    return { status: 'already-gone', reason: `nothing this run granted ${record.role} is left` };
+
+  const signedIn = record.signedInUser;
+  const mine = toTakeBack.filter((item) => item.grantor === signedIn);
+  if (mine.length > 0) {
+    ctx.progress(`taking back what ${signedIn} granted ${record.role}`);
+    await withLogin(services, login, record.database, ctx.signal, (client) =>
+      runStatements(
+        client,
+        mine.map((item) => revokeSql(item, record.role)),
+      ),
+    );
+  }
+  const needOwner: string[] = [];
+  for (const [owner, items] of ownersOf(toTakeBack, signedIn)) {
+    const password = await passwords.get(owner, owner === record.databaseOwner, record.database, ctx.signal);
+    if (password === undefined) {
+      needOwner.push(owner);
+      continue;
+    }
+    ctx.progress(`taking back what ${owner} granted ${record.role}`);
+    await withLogin(
+      services,
+      login,
+      record.database,
+      ctx.signal,
+      (client) =>
+        runStatements(
+          client,
+          items.map((item) => revokeSql(item, record.role)),
+        ),
+      { user: owner, password },
+    );
+  }
+  if (needOwner.length > 0)
+    throw new Error(
+      `${needOwner.join(' and ')} granted ${record.role} privileges that only ${needOwner.length === 1 ? 'it' : 'they'} can take back: set ${OWNER_PASSWORD_ENV} to the password of ${record.databaseOwner ?? needOwner[0]} and run the undo again, or run the commands below (psql asks for the password)`,
+    );
+  if (!drop) return { status: 'undone' };
   await withLogin(services, login, 'postgres', ctx.signal, (client) =>
     client.query(dropRoleSql(record.role)),
   );
@@ -223,11 +619,12 @@ async function dropCreatedRole(
 /**
  * Undo after the run's temporary firewall rule was removed (a finished run undone later): when the
  * firewall refuses this machine, a rule `sc-doctor-<run id>-undo` is added for the undo and removed
- * after it, success or failure.
+ * after it, success or failure. Never on a server with public access off or in a virtual network:
+ * firewall rules do not open those.
  */
 async function withOpenFirewall<T>(
   services: Services,
-  ctx: Parameters<Step['undo']>[0],
+  ctx: UndoContext,
   record: RoleRecord,
   body: () => Promise<T>,
 ): Promise<T> {
@@ -236,7 +633,13 @@ async function withOpenFirewall<T>(
   } catch (error) {
     const ip = refusedIp((error as Error).message);
     if (!ip) throw error;
-    const rule = `${record.server}/firewallRules/sc-doctor-${ctx.runId}-undo`;
+    const server = await readArm(services, record.server, API.postgres, 'reading the server', ctx.signal);
+    const network = (server?.properties as { network?: Record<string, string> } | undefined)?.network ?? {};
+    if (network.publicNetworkAccess === 'Disabled' || network.delegatedSubnetResourceId)
+      throw new Error(
+        `${(error as Error).message} (${record.serverName} takes no firewall rules: public access is off; undo from inside its network)`,
+      );
+    const rule = firewallRulePath(record.server, `sc-doctor-${ctx.runId}-undo`);
     ctx.progress(`opening the firewall for ${ip} during the undo`);
     await writeArm(
       services,
@@ -270,32 +673,4 @@ async function withOpenFirewall<T>(
 let loginConnectTo: PostgresSetupInput['connectTo'];
 export function setUndoConnectTo(map: PostgresSetupInput['connectTo']): void {
   loginConnectTo = map;
-}
-
-/** Writes the statements to a script someone inside the network runs; no secret is in it. */
-async function handOffScript(input: PostgresSetupInput, runId: string, record: RoleRecord) {
-  const dir = input.handOffDir ?? process.cwd();
-  await mkdir(dir, { recursive: true });
-  const file = path.join(dir, `sc-doctor-${runId}-postgres.sh`);
-  const role = record.role;
-  const conn = (db: string) =>
-    `"host=${input.server.fqdn} port=${input.server.port} dbname=${db.replace(/["\\$`]/g, '\\$&')} user=${input.signedIn.user} sslmode=verify-full"`;
-  const lines = [
-    '#!/bin/sh',
-    `# sc-doctor run ${runId}: creates the PostgreSQL role ${role.replace(/\n/g, ' ')} for ${input.app.name.replace(/\n/g, ' ')}.`,
-    "# Run it from a machine inside the server's network, signed in with az as an Entra admin of the server.",
-    'set -eu',
-    'PGPASSWORD="$(az account get-access-token --resource-type oss-rdbms --query accessToken -o tsv)"',
-    'export PGPASSWORD',
-    `psql -v ON_ERROR_STOP=1 ${conn('postgres')} <<'SC_DOCTOR_SQL'`,
-    `${createPrincipalSql(role, record.objectId)};`,
-    'SC_DOCTOR_SQL',
-    `psql -v ON_ERROR_STOP=1 ${conn(input.database)} <<'SC_DOCTOR_SQL'`,
-    ...grantSql(role, input.database, input.grants).map((s) => `${s};`),
-    'SC_DOCTOR_SQL',
-    '',
-  ];
-  await writeFile(file, lines.join('\n'), { mode: 0o600 });
-  await chmod(file, 0o600);
-  return handOff(file, `run ${file} from inside ${input.server.name}'s network to create the role ${role}`);
 }

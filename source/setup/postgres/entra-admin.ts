@@ -3,6 +3,7 @@
  * may log in and map the app's identity to a role. PostgreSQL allows several admins: this adds one
  * and replaces none. Undo removes exactly that admin, and only when this run added it.
  */
+import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../step.ts';
 import { readArm, writeArm } from './azure-calls.ts';
@@ -18,8 +19,7 @@ export interface EntraAdminRecord extends UndoRecord {
 
 export const ENTRA_ADMIN = 'entra-admin';
 
-const adminPath = (server: string, objectId: string) =>
-  `${server}/administrators/${encodeURIComponent(objectId)}`;
+const adminPath = (server: string, objectId: string) => `${server}/administrators/${objectId}`;
 
 export function entraAdminStep(input: PostgresSetupInput, services: Services): Step<EntraAdminRecord> {
   const { server, signedIn } = input;
@@ -79,7 +79,18 @@ export function entraAdminStep(input: PostgresSetupInput, services: Services): S
 /** The commands that reverse the step by hand. */
 export function manualEntraAdmin(record: EntraAdminRecord): string[] {
   return [
-    `az postgres flexible-server microsoft-entra-admin delete --ids ${record.server} --object-id ${record.objectId} --yes`,
+    commandLine([
+      'az',
+      'postgres',
+      'flexible-server',
+      'microsoft-entra-admin',
+      'delete',
+      '--ids',
+      record.server,
+      '--object-id',
+      record.objectId,
+      '--yes',
+    ]),
   ];
 }
 

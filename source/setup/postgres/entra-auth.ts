@@ -3,6 +3,7 @@
  * authentication as it is. Azure may restart the server for it, so it asks consent unless the doctor
  * already saw it on. Undo puts `authConfig` back exactly.
  */
+import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../step.ts';
 import { readArm, writeArm } from './azure-calls.ts';
@@ -31,6 +32,7 @@ export function entraAuthStep(input: PostgresSetupInput, services: Services): St
     title: `Entra authentication on ${server.name}`,
     resource: server.id,
     ...(input.entraAuthEnabled ? {} : { consent: `may restart the server ${server.name}` }),
+    alreadyDone: () => (input.entraAuthEnabled ? 'already on' : undefined),
     async preview(ctx) {
       const auth = await authConfigOf(services, server.id, server.name, ctx.signal).catch(() => undefined);
       if (auth?.activeDirectoryAuth === 'Enabled')
@@ -74,7 +76,18 @@ export function entraAuthStep(input: PostgresSetupInput, services: Services): St
 /** The commands that reverse the step by hand. */
 export function manualEntraAuth(record: EntraAuthRecord): string[] {
   return [
-    `az postgres flexible-server update --ids ${record.server} --active-directory-auth ${record.activeDirectoryAuth} --password-auth ${record.passwordAuth}`,
+    commandLine([
+      'az',
+      'postgres',
+      'flexible-server',
+      'update',
+      '--ids',
+      record.server,
+      '--active-directory-auth',
+      record.activeDirectoryAuth,
+      '--password-auth',
+      record.passwordAuth,
+    ]),
   ];
 }
 

@@ -2,6 +2,7 @@
  * PostgreSQL's temporary firewall rule: a login refused with `no pg_hba.conf entry` (which names the
  * address) is a firewall refusal; the steps themselves are the shared ones of `../firewall-temp.ts`.
  */
+import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import {
   type FirewallRecord,
@@ -57,7 +58,16 @@ export function firewallTempStep(input: PostgresSetupInput, services: Services):
 /** The commands that reverse the step by hand. */
 export function manualFirewallTemp(record: FirewallRecord): string[] {
   return [
-    `az postgres flexible-server firewall-rule delete --ids ${firewallRulePath(record.server, record.rule)} --yes`,
+    commandLine([
+      'az',
+      'postgres',
+      'flexible-server',
+      'firewall-rule',
+      'delete',
+      '--ids',
+      firewallRulePath(record.server, record.rule),
+      '--yes',
+    ]),
   ];
 }
 

@@ -3,6 +3,7 @@
  * identity with the given client id, or the service principal with the given client id. Looked up
  * when a step needs it (the system identity may only exist once `app-identity` has run).
  */
+import { armIds } from '../../azure/resource-id.ts';
 import type { Services } from '../../core/services.ts';
 import { listArm, readArm, readGraph, sameId } from './azure-calls.ts';
 import { API, type PostgresSetupInput } from './input.ts';
@@ -45,7 +46,7 @@ export async function lookupUami(
   const subscription = subscriptionId ?? input.app.subscriptionId;
   const items = await listArm(
     services,
-    `/subscriptions/${encodeURIComponent(subscription)}/providers/Microsoft.ManagedIdentity/userAssignedIdentities`,
+    armIds.identities(subscription),
     API.identities,
     `listing the user-assigned identities of subscription ${subscription}`,
     signal,

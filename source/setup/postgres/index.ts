@@ -7,7 +7,7 @@
 import type { ConnectToMap } from '../../core/connect-to.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, StepUndoer } from '../step.ts';
-import { nothingToUndo, undoer } from '../undoer.ts';
+import { noCommands, nothingToUndo, undoer } from '../undoer.ts';
 import {
   APP_IDENTITY,
   type AppIdentityRecord,
@@ -141,11 +141,12 @@ export function postgresUndoers(services: Services, connectTo?: ConnectToMap): S
       (ctx, r: SettingsRecord) => undoAppSettings(services, ctx, r),
       manualAppSettings,
     ),
-    undoer(VERIFY, 'Check', nothingToUndo('the check changed nothing')),
+    undoer(VERIFY, 'Check', nothingToUndo('the check changed nothing'), noCommands),
     undoer(
       FIREWALL_TEMP_REMOVE,
       'Remove the temporary rule',
       nothingToUndo('the temporary rule stays removed'),
+      noCommands,
     ),
   ];
 }

@@ -31,6 +31,11 @@ export interface PostgresSetupInput {
   /** Register the connection with Service Connector (true) or write the app settings directly. */
   linker: boolean;
   /**
+   * Container Apps: the container whose env holds the settings (the linker's `scope`, az's `-c`);
+   * the app's only container when absent.
+   */
+  container?: string;
+  /**
    * Who runs setup: becomes an Entra admin of the server and logs in to it. `user` is the name it
    * logs in to the database with: the admin entry's name when it is an admin already (`adminLogin`),
    * else its sign-in name, under which setup makes it an admin. A managed identity is a
@@ -46,7 +51,7 @@ export interface PostgresSetupInput {
   /** This machine's public IP when the doctor found it (for the temporary firewall rule). */
   publicIp?: string;
   connectTo?: ConnectToMap;
-  /** Where the psql hand-off script goes when the server is reachable only from its network. */
+  /** Where a psql hand-off script goes (for someone inside the network, or for the database owner). */
   handOffDir?: string;
   grants: 'least' | 'owner';
   /** The doctor's network-path verdict; `private-network` hands the database statements off. */

@@ -1,12 +1,15 @@
 /**
  * `verify`: the doctor's `database-user` probe after the changes: the role exists, is mapped to the
- * app's identity and holds its grants. The step fails (and the run rolls back) otherwise. It changes
- * nothing, so it has nothing to undo.
+ * app's identity and holds every grant the plan promised (its own rights, never PUBLIC's). The step
+ * fails (and the run rolls back) otherwise. It changes nothing, so it has nothing to undo. When the
+ * role's statements were handed off, there is nothing to check yet: the step is handed off too (not
+ * done), and `--resume` checks it once the script has run.
  */
 import { connectTarget } from '../../core/connect-to.ts';
 import type { Services } from '../../core/services.ts';
 import { probePostgres } from '../../doctor/database-probes.ts';
-import type { Step } from '../step.ts';
+import { handOff, type Step } from '../step.ts';
+import { signsInAs } from '../wording.ts';
 import { DATABASE_ROLE } from './database-role.ts';
 import { principalOf } from './identities.ts';
 import type { PostgresSetupInput } from './input.ts';
@@ -16,15 +19,19 @@ export const VERIFY = 'verify';
 export function verifyStep(input: PostgresSetupInput, services: Services, after: string[]): Step {
   return {
     id: VERIFY,
+    readOnly: true,
     title: `Check the database user of ${input.app.name}`,
     resource: `${input.server.id}/verify`,
     after: [DATABASE_ROLE, ...after],
-    preview: () => ["log in and check the role is mapped to the app's identity and granted the database"],
-    async isDone(ctx) {
-      // Handed off: the role is made later, inside the network; there is nothing here to check yet.
-      return ctx.outcomeOf(DATABASE_ROLE) === 'handed-off';
+    preview: () => [
+      `log in and check the role is mapped to ${signsInAs(input.auth)} and holds every promised grant`,
+    ],
+    async isDone() {
+      return false;
     },
     async apply(ctx) {
+      if (ctx.outcomeOf(DATABASE_ROLE) === 'handed-off')
+        return handOff(null, 'checked once the hand-off is finished (--resume checks it)');
       const { azure } = services;
       const cloud = await azure.cloud(ctx.signal);
       const token = await azure.credential.tryGetToken(cloud.ossrdbmsScope, ctx.signal);
@@ -49,6 +56,7 @@ export function verifyStep(input: PostgresSetupInput, services: Services, after:
           database: input.database,
           settingsUser: null,
         },
+        input.grants,
       );
       if (finding.status !== 'pass') throw new Error(`the database user check failed: ${finding.message}`);
       return { checked: finding.message };

@@ -36,23 +36,31 @@ export function sqlTarget(input: SqlSetupInput, services: Services): ConnectionT
     return principal;
   };
   const secretSetting = secretSettingOf(input);
+  const names = async (signal?: AbortSignal) => {
+    // A system identity's settings name no client id, and it may not exist before `app-identity` ran.
+    const found =
+      input.auth.kind === 'system'
+        ? { userName: plannedUserName(input), clientId: '' }
+        : await lookUp(signal);
+    const signIn = await services.azure.signIn(signal);
+    return {
+      server: input.server.fqdn,
+      database: input.database,
+      user: found.userName,
+      clientId: found.clientId,
+      tenantId: input.signedIn.tenantId ?? (signIn.ok ? signIn.identity.tenantId : undefined) ?? '',
+    };
+  };
   return {
+    kind: 'sql',
     userStep: DATABASE_USER,
     userName: async (signal) => (await lookUp(signal)).userName,
     plannedUserName: plannedUserName(input),
     settingsLabel: 'AZURE_SQL_*',
     secretSetting,
+    names,
     async settings(signal) {
-      const found = await lookUp(signal);
-      const signIn = await services.azure.signIn(signal);
-      const names = {
-        server: input.server.fqdn,
-        database: input.database,
-        user: found.userName,
-        clientId: found.clientId,
-        tenantId: (signIn.ok ? signIn.identity.tenantId : undefined) ?? '',
-      };
-      const settings = settingsFor('sql', input.clientType, input.auth.kind, names);
+      const settings = settingsFor('sql', input.clientType, input.auth.kind, await names(signal));
       const out: Record<string, string> = {};
       for (const setting of settings) {
         if ('value' in setting) out[setting.name] = setting.value;

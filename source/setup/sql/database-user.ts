@@ -12,7 +12,9 @@ import { readGrants, readUsers } from '../../doctor/database-probe-sql.ts';
 import { SqlServerError, type SqlSession } from '../../doctor/sql-session.ts';
 import { APP_IDENTITY } from '../postgres/app-identity.ts';
 import { FIREWALL_APPLY_LIMIT_MS, REPLICATION_LIMIT_MS, type RetryWait, retryWhile } from '../retry-wait.ts';
+import { sqlcmdCommand } from '../sql-commands.ts';
 import type { Step, StepContext } from '../step.ts';
+import { signsInAs } from '../wording.ts';
 import { addressOf, withSqlSession } from './database-login.ts';
 import { undoSqlDatabaseUser } from './database-user-undo.ts';
 import { ENTRA_ADMIN } from './entra-admin.ts';
@@ -49,7 +51,7 @@ export function sqlDatabaseUserStep(input: SqlSetupInput, services: Services): S
         ? [`drop the database user ${named} (mapped to ${stale}, an identity that no longer matches)`]
         : []),
       input.dbUser
-        ? `create the user [${input.dbUser}] in ${database} for the app's identity: CREATE USER ... FROM EXTERNAL PROVIDER WITH OBJECT_ID`
+        ? `create the user [${input.dbUser}] in ${database} for ${signsInAs(input.auth)}: CREATE USER ... FROM EXTERNAL PROVIDER WITH OBJECT_ID`
         : `create the user named ${named} in ${database}: CREATE USER ... FROM EXTERNAL PROVIDER (WITH OBJECT_ID if the name is not unique in Entra)`,
       input.grants === 'owner'
         ? `grant it CONTROL on the database ${database} (as the Azure CLI does: it may do anything in the database)`
@@ -128,17 +130,16 @@ export function sqlDatabaseUserStep(input: SqlSetupInput, services: Services): S
       });
     },
     undo: (ctx, record) => undoSqlDatabaseUser(services, ctx, record, input.connectTo),
-    manualUndo: (record) =>
-      record.created
-        ? [
-            `sqlcmd -S ${record.fqdn} -d ${record.database} --authentication-method ActiveDirectoryDefault -Q "${dropUserSql(record.user).replace(/"/g, '""')}"`,
-          ]
-        : record.added.length > 0
-          ? [
-              `sqlcmd -S ${record.fqdn} -d ${record.database} --authentication-method ActiveDirectoryDefault -Q "${revokeStatements(record.user, record.database, record.added).join('; ').replace(/"/g, '""')}"`,
-            ]
-          : [],
+    manualUndo: manualSqlDatabaseUser,
   };
+}
+
+/** The command that reverses the step by hand: the user dropped, or the grants it added revoked. */
+export function manualSqlDatabaseUser(record: SqlUserRecord): string[] {
+  const on = { host: record.fqdn, database: record.database };
+  if (record.created) return [sqlcmdCommand(on, dropUserSql(record.user))];
+  if (record.added.length === 0) return [];
+  return [sqlcmdCommand(on, revokeStatements(record.user, record.database, record.added).join('; '))];
 }
 
 /** `Principal '<name>' could not be found or this principal type is not supported.` */

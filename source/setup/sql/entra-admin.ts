@@ -5,6 +5,7 @@
  * replaced and the step asks consent. Entra-only authentication is never touched (the admin write
  * leaves it as it is). Undo puts the previous admin back exactly (or removes ours when there was none).
  */
+import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import { type GroupMember, groupsOf } from '../../doctor/caller-groups.ts';
 import { readArm, writeArm } from '../postgres/azure-calls.ts';
@@ -20,7 +21,7 @@ interface Admin extends UndoRecord {
   tenantId: string | null;
 }
 
-interface SqlAdminRecord extends UndoRecord {
+export interface SqlAdminRecord extends UndoRecord {
   server: string;
   serverName: string;
   /** The admin before the run, or null when the server had none. */
@@ -165,7 +166,7 @@ export function sqlEntraAdminStep(input: SqlSetupInput, services: Services): Ste
       return record;
     },
     undo: (ctx, record) => undoSqlEntraAdmin(services, ctx, record),
-    manualUndo: (record) => manualCommands(record),
+    manualUndo: manualSqlEntraAdmin,
   };
   return step;
 }
@@ -217,9 +218,20 @@ export async function undoSqlEntraAdmin(
   return { status: 'undone' };
 }
 
-function manualCommands(record: SqlAdminRecord): string[] {
-  if (!record.previous) return [`az sql server ad-admin delete --ids ${record.server}`];
+/** The command that reverses the step by hand: the admin before the run put back, or the admin removed. */
+export function manualSqlEntraAdmin(record: SqlAdminRecord): string[] {
+  const admin = ['az', 'sql', 'server', 'ad-admin'];
+  if (!record.previous) return [commandLine([...admin, 'delete', '--ids', record.server])];
   return [
-    `az sql server ad-admin create --ids ${record.server} --display-name '${record.previous.login.replace(/'/g, `'\\''`)}' --object-id ${record.previous.sid}`,
+    commandLine([
+      ...admin,
+      'create',
+      '--ids',
+      record.server,
+      '--display-name',
+      record.previous.login,
+      '--object-id',
+      record.previous.sid,
+    ]),
   ];
 }

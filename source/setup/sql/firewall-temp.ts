@@ -5,6 +5,7 @@
  * never opened to all addresses. The plan also says what the `0.0.0.0` rule is (Azure services, not
  * this machine) and when the Redirect connection policy needs ports 11000-11999.
  */
+import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import { firewallRefusedIp, SqlServerError } from '../../doctor/sql-session.ts';
 import {
@@ -101,9 +102,7 @@ export function sqlFirewallTempStep(input: SqlSetupInput, services: Services): S
           ...(await networkNotes(services, input, ctx.signal)),
         ];
       },
-      manualUndo: (record) => [
-        `az sql server firewall-rule delete --ids ${firewallRulePath(record.server, record.rule)}`,
-      ],
+      manualUndo: manualSqlFirewallTemp,
     },
     services,
   );
@@ -130,4 +129,19 @@ export function removeSqlRule(
   record: SqlFirewallRecord,
 ): Promise<Awaited<ReturnType<Step['undo']>>> {
   return removeFirewallRule(services, ctx, SQL_API.firewallRules, record);
+}
+
+/** The command that removes the temporary rule by hand. */
+export function manualSqlFirewallTemp(record: FirewallRecord): string[] {
+  return [
+    commandLine([
+      'az',
+      'sql',
+      'server',
+      'firewall-rule',
+      'delete',
+      '--ids',
+      firewallRulePath(record.server, record.rule),
+    ]),
+  ];
 }

@@ -6,26 +6,39 @@
  */
 import type { ConnectToMap } from '../../core/connect-to.ts';
 import type { Services } from '../../core/services.ts';
-import { APP_IDENTITY, appIdentityStep, undoAppIdentity } from '../postgres/app-identity.ts';
-import { APP_SETTINGS, appSettingsStep, undoAppSettings } from '../postgres/app-settings.ts';
 import {
+  APP_IDENTITY,
+  appIdentityStep,
+  manualAppIdentity,
+  undoAppIdentity,
+} from '../postgres/app-identity.ts';
+import {
+  APP_SETTINGS,
+  appSettingsStep,
+  manualAppSettings,
+  undoAppSettings,
+} from '../postgres/app-settings.ts';
+import {
+  manualServiceConnector,
   SERVICE_CONNECTOR,
   serviceConnectorStep,
   undoServiceConnector,
 } from '../postgres/service-connector.ts';
 import type { Step, StepUndoer } from '../step.ts';
-import { nothingToUndo, undoer } from '../undoer.ts';
+import { noCommands, nothingToUndo, undoer } from '../undoer.ts';
 import { sqlTarget } from './connection-target.ts';
 import {
   DATABASE_USER,
+  manualSqlDatabaseUser,
   setSqlUndoConnectTo,
   sqlDatabaseUserStep,
   undoSqlDatabaseUser,
 } from './database-user.ts';
-import { ENTRA_ADMIN, sqlEntraAdminStep, undoSqlEntraAdmin } from './entra-admin.ts';
+import { ENTRA_ADMIN, manualSqlEntraAdmin, sqlEntraAdminStep, undoSqlEntraAdmin } from './entra-admin.ts';
 import {
   FIREWALL_TEMP,
   FIREWALL_TEMP_REMOVE,
+  manualSqlFirewallTemp,
   removeSqlRule,
   sqlFirewallTempRemoveStep,
   sqlFirewallTempStep,
@@ -76,31 +89,48 @@ export function sqlSetupSteps(input: SqlSetupInput, services: Services): Step[] 
 export function sqlUndoers(services: Services, connectTo?: ConnectToMap): StepUndoer[] {
   setSqlUndoConnectTo(connectTo);
   return [
-    undoer(APP_IDENTITY, 'Managed identity of the app', (ctx, r: Parameters<typeof undoAppIdentity>[2]) =>
-      undoAppIdentity(services, ctx, r),
+    undoer(
+      APP_IDENTITY,
+      'Managed identity of the app',
+      (ctx, r: Parameters<typeof undoAppIdentity>[2]) => undoAppIdentity(services, ctx, r),
+      manualAppIdentity,
     ),
-    undoer(ENTRA_ADMIN, 'Entra admin', (ctx, r: Parameters<typeof undoSqlEntraAdmin>[2]) =>
-      undoSqlEntraAdmin(services, ctx, r),
+    undoer(
+      ENTRA_ADMIN,
+      'Entra admin',
+      (ctx, r: Parameters<typeof undoSqlEntraAdmin>[2]) => undoSqlEntraAdmin(services, ctx, r),
+      manualSqlEntraAdmin,
     ),
-    undoer(FIREWALL_TEMP, 'Temporary firewall rule', (ctx, r: Parameters<typeof removeSqlRule>[2]) =>
-      removeSqlRule(services, ctx, r),
+    undoer(
+      FIREWALL_TEMP,
+      'Temporary firewall rule',
+      (ctx, r: Parameters<typeof removeSqlRule>[2]) => removeSqlRule(services, ctx, r),
+      manualSqlFirewallTemp,
     ),
-    undoer(DATABASE_USER, 'Database user', (ctx, r: Parameters<typeof undoSqlDatabaseUser>[2]) =>
-      undoSqlDatabaseUser(services, ctx, r, connectTo),
+    undoer(
+      DATABASE_USER,
+      'Database user',
+      (ctx, r: Parameters<typeof undoSqlDatabaseUser>[2]) => undoSqlDatabaseUser(services, ctx, r, connectTo),
+      manualSqlDatabaseUser,
     ),
     undoer(
       SERVICE_CONNECTOR,
       'Service Connector connection',
       (ctx, r: Parameters<typeof undoServiceConnector>[2]) => undoServiceConnector(services, ctx, r),
+      manualServiceConnector,
     ),
-    undoer(APP_SETTINGS, 'App settings', (ctx, r: Parameters<typeof undoAppSettings>[2]) =>
-      undoAppSettings(services, ctx, r),
+    undoer(
+      APP_SETTINGS,
+      'App settings',
+      (ctx, r: Parameters<typeof undoAppSettings>[2]) => undoAppSettings(services, ctx, r),
+      manualAppSettings,
     ),
-    undoer(VERIFY, 'Check', nothingToUndo('the check changed nothing')),
+    undoer(VERIFY, 'Check', nothingToUndo('the check changed nothing'), noCommands),
     undoer(
       FIREWALL_TEMP_REMOVE,
       'Remove the temporary rule',
       nothingToUndo('the temporary rule stays removed'),
+      noCommands,
     ),
   ];
 }

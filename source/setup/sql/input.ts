@@ -7,6 +7,7 @@
  */
 import { SERVER_API_VERSIONS } from '../../doctor/server-api.ts';
 import { noLinkerProblems, type PostgresSetupInput } from '../postgres/input.ts';
+import { SQL_LINKER_UNSUPPORTED } from './client-types.ts';
 
 export type SqlSetupInput = PostgresSetupInput;
 
@@ -39,5 +40,9 @@ export function sqlProblemsOf(input: SqlSetupInput): string[] {
       `the connection name "${sqlConnectionNameOf(input)}" is not valid for Service Connector: use letters, digits, '_' and '.'`,
     );
   if (input.app.kind === 'spring') problems.push(...noLinkerProblems(input));
+  if (input.linker && SQL_LINKER_UNSUPPORTED.includes(input.clientType))
+    problems.push(
+      `Service Connector does not connect ${input.clientType} apps to Azure SQL without a password: use --no-linker (sc-doctor writes the AZURE_SQL_* settings) or --client-type none`,
+    );
   return problems;
 }

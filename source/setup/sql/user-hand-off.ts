@@ -4,6 +4,8 @@
  */
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { commandLine } from '../../core/command-line.ts';
+import { sqlcmdArgv } from '../sql-commands.ts';
 import { handOff } from '../step.ts';
 import type { SqlSetupInput } from './input.ts';
 import { createUserSql, grantStatements } from './user-sql.ts';
@@ -31,7 +33,7 @@ export async function handOffScript(
     `# sc-doctor run ${runId}: creates the Azure SQL user ${oneLine(name)} for ${oneLine(input.app.name)}.`,
     "# Run it from a machine inside the server's network, signed in with az as the server's Entra admin.",
     'set -eu',
-    `sqlcmd -S '${input.server.fqdn}' -d '${input.database.replace(/'/g, `'\\''`)}' --authentication-method ActiveDirectoryDefault -b <<'SC_DOCTOR_SQL'`,
+    `${commandLine(sqlcmdArgv({ host: input.server.fqdn, database: input.database }))} <<'SC_DOCTOR_SQL'`,
     createUserSql(name, objectId),
     'GO',
     ...grantStatements(name, input.database, grants).flatMap((statement) => [statement, 'GO']),

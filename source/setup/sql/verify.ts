@@ -6,7 +6,8 @@
 import { connectTarget } from '../../core/connect-to.ts';
 import type { Services } from '../../core/services.ts';
 import { probeSql } from '../../doctor/database-probe-sql.ts';
-import type { Step } from '../step.ts';
+import { handOff, type Step } from '../step.ts';
+import { signsInAs } from '../wording.ts';
 import { DATABASE_USER } from './database-user.ts';
 import { sqlPrincipalOf } from './identity.ts';
 import type { SqlSetupInput } from './input.ts';
@@ -16,15 +17,18 @@ export const VERIFY = 'verify';
 export function sqlVerifyStep(input: SqlSetupInput, services: Services, after: string[]): Step {
   return {
     id: VERIFY,
+    readOnly: true,
     title: `Check the database user of ${input.app.name}`,
     resource: `${input.server.id}/verify`,
     after: [DATABASE_USER, ...after],
-    preview: () => ["log in and check a user is mapped to the app's identity and may read and write"],
-    async isDone(ctx) {
-      // Handed off: the user is made later, inside the network; there is nothing here to check yet.
-      return ctx.outcomeOf(DATABASE_USER) === 'handed-off';
+    preview: () => [`log in and check a user is mapped to ${signsInAs(input.auth)} and may read and write`],
+    async isDone() {
+      return false;
     },
     async apply(ctx) {
+      // Handed off: the user is made later, inside the network; nothing to check yet, and not done.
+      if (ctx.outcomeOf(DATABASE_USER) === 'handed-off')
+        return handOff(null, 'checked once the hand-off is finished (--resume checks it)');
       const { azure } = services;
       const cloud = await azure.cloud(ctx.signal);
       const token = await azure.credential.tryGetToken(cloud.sqlScope, ctx.signal);

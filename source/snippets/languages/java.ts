@@ -1,5 +1,6 @@
 /** Java (JDBC with the azure-identity-extensions plugins) and Spring Boot (the passwordless starters). */
 import { DEPS } from '../dependencies.ts';
+import { SPRING_VERIFIED_TLS } from '../settings.ts';
 import {
   lines,
   NOTE_MYSQL_USER,
@@ -152,6 +153,21 @@ export const javaSql: Template = (context) => {
   };
 };
 
+/**
+ * Spring Boot has no code to verify TLS in: the URL must say it. sc-doctor writes a URL that checks
+ * the certificate and host name; Service Connector writes one that does not.
+ */
+function springTlsNote(context: TemplateContext, database: 'postgres' | 'mysql'): string {
+  const verified = SPRING_VERIFIED_TLS[database];
+  if (context.settingsWriter === 'service-connector')
+    return database === 'postgres'
+      ? `Service Connector wrote spring.datasource.url with sslmode=require, which encrypts but does not check the certificate: replace that with ${verified} (Java's trust store, certificate and host name checked), or run setup with --no-linker, which writes it so.`
+      : `Service Connector wrote spring.datasource.url with sslmode=required, which Connector/J does not read (its property is sslMode): replace it with ${verified}, or run setup with --no-linker, which writes it so.`;
+  return database === 'postgres'
+    ? `spring.datasource.url asks for ${verified}: the certificate and host name are checked against Java's trust store. Service Connector writes sslmode=require instead (not checked): sc-doctor setup --no-linker writes this URL.`
+    : `spring.datasource.url asks for ${verified}: the certificate and host name are checked against Java's trust store. Service Connector writes sslmode=required instead, which Connector/J does not read: sc-doctor setup --no-linker writes this URL.`;
+}
+
 function springFile(context: TemplateContext): string {
   return lines(
     '# Service Connector writes these as app settings; they are shown here as application.properties',
@@ -170,7 +186,7 @@ export const springPostgres: Template = (context) => ({
   dependencies: [DEPS.maven.springBom, DEPS.maven.springPostgres],
   notes: [
     'No code: the starter adds the Azure authentication plugin, which fetches a token for every new connection.',
-    'The URL Service Connector writes says sslmode=require; change it to sslmode=verify-full to check the certificate.',
+    springTlsNote(context, 'postgres'),
   ],
 });
 
@@ -179,7 +195,7 @@ export const springMysql: Template = (context) => ({
   dependencies: [DEPS.maven.springBom, DEPS.maven.springMysql],
   notes: [
     'No code: the starter adds the Azure authentication plugin, which fetches a token for every new connection.',
-    'Add sslMode=VERIFY_IDENTITY to the URL: Connector/J ignores the lower-case sslmode Service Connector writes.',
+    springTlsNote(context, 'mysql'),
     NOTE_MYSQL_USER,
   ],
 });

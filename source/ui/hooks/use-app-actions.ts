@@ -18,9 +18,9 @@ export function useAppActionsFor(
       toggleDetails: () => dispatch({ type: 'toggle-details' }),
       quit: () => dispatch({ type: 'quit', strict }),
       cancel: () => dispatch({ type: 'cancel' }),
-      answer: (id, value) => {
+      answer: (id, value, label) => {
         const prompt = prompts.find((open) => open.id === id);
-        dispatch({ type: 'prompt:close', id });
+        dispatch({ type: 'prompt:close', id, ...(label !== undefined ? { picked: label } : {}) });
         prompt?.answer(value as never);
       },
       toggleSetupDetails: () => dispatch({ type: 'setup:toggle-details' }),

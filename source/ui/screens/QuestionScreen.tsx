@@ -2,7 +2,7 @@ import { Box, Spacer, Text } from 'ink';
 import type { OpenPrompt } from '../../core/prompter.ts';
 import { KeyHints } from '../components/KeyHints.tsx';
 import { useAppActions, useAppState } from '../context.tsx';
-import { screenQuestions } from '../state/app-state.ts';
+import { pickKey, screenQuestions } from '../state/app-state.ts';
 import { Confirm } from '../widgets/Confirm.tsx';
 import { Select } from '../widgets/Select.tsx';
 import { TextInput } from '../widgets/TextInput.tsx';
@@ -18,10 +18,12 @@ const HINTS: Record<OpenPrompt['kind'], string> = {
  * question with the widget its kind needs. The flag that answers it is shown, for the next run.
  */
 export function QuestionScreen({ focused, color }: { focused: boolean; color: boolean }) {
-  const prompt = screenQuestions(useAppState())[0];
+  const state = useAppState();
+  const prompt = screenQuestions(state)[0];
   const { answer } = useAppActions();
   if (!prompt) return null;
-  const reply = (value: unknown) => answer(prompt.id, value);
+  const reply = (value: unknown, label?: string) =>
+    label === undefined ? answer(prompt.id, value) : answer(prompt.id, value, label);
   const back = () => answer(prompt.id, undefined);
   return (
     <Box flexDirection="column">
@@ -30,6 +32,7 @@ export function QuestionScreen({ focused, color }: { focused: boolean; color: bo
       <QuestionWidget
         key={prompt.id}
         prompt={prompt}
+        remembered={state.picked[pickKey(prompt.question)]}
         focused={focused}
         color={color}
         reply={reply}
@@ -55,15 +58,17 @@ function QuestionTitle({ question, color }: { question: OpenPrompt['question']; 
 
 function QuestionWidget({
   prompt,
+  remembered,
   focused,
   color,
   reply,
   back,
 }: {
   prompt: OpenPrompt;
+  remembered: string | undefined;
   focused: boolean;
   color: boolean;
-  reply: (value: unknown) => void;
+  reply: (value: unknown, label?: string) => void;
   back: () => void;
 }) {
   switch (prompt.kind) {
@@ -71,6 +76,7 @@ function QuestionWidget({
       return (
         <Select
           choices={prompt.question.choices}
+          remembered={remembered}
           isActive={focused}
           onSubmit={reply}
           onBack={back}

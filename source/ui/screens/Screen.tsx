@@ -25,19 +25,40 @@ export function Screen({ name, ...props }: ScreenProps) {
     case 'question':
       return <QuestionScreen focused={props.focused} color={props.input.color} />;
     case 'plan':
-      return <PlanRoute focused={props.focused} color={props.input.color} />;
+      return (
+        <PlanRoute
+          focused={props.focused}
+          color={props.input.color}
+          columns={props.columns}
+          rows={props.rows}
+        />
+      );
     case 'apply':
-      return <ApplyRoute focused={props.focused} color={props.input.color} now={props.now} />;
+      return (
+        <ApplyRoute
+          focused={props.focused}
+          color={props.input.color}
+          now={props.now}
+          columns={props.columns}
+          rows={props.rows}
+        />
+      );
     case 'done':
-      return <DoneRoute focused={props.focused} input={props.input} />;
+      return (
+        <DoneRoute focused={props.focused} input={props.input} columns={props.columns} rows={props.rows} />
+      );
   }
 }
 
 function DoctorRoute({ focused, input, columns, rows, now, final }: Omit<ScreenProps, 'name'>) {
   const app = useAppState();
   const state = app.doctor;
+  // A setup asks questions (auth, client type, the plan): without anyone to ask, none is offered.
   const canSetup =
-    input.header.command !== 'setup' && input.session.setup !== undefined && canStartSetup(app);
+    input.header.command !== 'setup' &&
+    input.session.setup !== undefined &&
+    input.prompts !== undefined &&
+    canStartSetup(app);
   useDoctorKeys(useAppActions(), { isActive: focused, canSetup });
   return (
     <DoctorScreen

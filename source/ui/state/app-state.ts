@@ -21,13 +21,15 @@ export interface AppState {
   prompts: OpenPrompt[];
   /** Bottom is the first screen; the last entry has the focus. */
   screens: ScreenName[];
+  /** What was picked per question (`pickKey`), so asking it again starts on that choice. */
+  picked: Readonly<Record<string, string>>;
 }
 
 export type AppAction =
   | DoctorAction
   | { type: 'prompt:open'; prompt: OpenPrompt }
-  /** Answered, backed out of, or withdrawn by the flow. */
-  | { type: 'prompt:close'; id: number }
+  /** Answered (`picked`: the label chosen from a list), backed out of, or withdrawn by the flow. */
+  | { type: 'prompt:close'; id: number; picked?: string }
   | { type: 'setup:finished'; outcome: SetupOutcome }
   | { type: 'setup:toggle-details' }
   | { type: 'setup:start' }
@@ -41,7 +43,13 @@ export function initialAppState(options: { verbose?: boolean } = {}): AppState {
     setupRequested: false,
     prompts: [],
     screens: ['doctor'],
+    picked: {},
   };
+}
+
+/** Identifies a question across askings: the same message and flag is the same question. */
+export function pickKey(question: OpenPrompt['question']): string {
+  return `${question.flag}\u0000${question.message}`;
 }
 
 /** The screen whose keys are live. */
@@ -68,9 +76,14 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return { ...next, screens: withQuestion(state.screens, screenQuestions(next).length > 0) };
     }
     case 'prompt:close': {
+      const closing = state.prompts.find((prompt) => prompt.id === action.id);
+      if (!closing) return state;
       const prompts = state.prompts.filter((prompt) => prompt.id !== action.id);
-      if (prompts.length === state.prompts.length) return state;
-      const next = { ...state, prompts };
+      const picked =
+        action.picked !== undefined
+          ? { ...state.picked, [pickKey(closing.question)]: action.picked }
+          : state.picked;
+      const next = { ...state, prompts, picked };
       return { ...next, screens: withQuestion(state.screens, screenQuestions(next).length > 0) };
     }
     case 'setup:toggle-details':
@@ -83,7 +96,9 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       const setup = setupReducer(state.setup, action);
       const { outcome } = action;
       const showDone =
-        outcome.kind === 'refused' || (outcome.kind === 'ran' && outcome.result.status === 'succeeded');
+        outcome.kind === 'refused' ||
+        (outcome.kind === 'ran' &&
+          (outcome.result.status === 'succeeded' || outcome.result.status === 'handed-off'));
       // Backing out of the plan goes back to the doctor's results.
       const screens =
         outcome.kind === 'declined' ? state.screens.filter((name) => name !== 'plan') : state.screens;

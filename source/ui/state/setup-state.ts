@@ -13,6 +13,8 @@ export interface SetupStepState {
   title: string;
   lines: string[];
   consent: string | null;
+  /** The plan could tell the change is already in place: the words that say so (`already on`). */
+  alreadyDone: string | null;
   phase: StepPhase;
   outcome: StepOutcome | null;
   /** The latest live detail (`waiting for Azure: InProgress`) or how it ended. */
@@ -74,6 +76,7 @@ function stepsFrom(views: readonly PlannedStepView[]): SetupStepState[] {
     title: view.title,
     lines: [...view.lines],
     consent: view.consent,
+    alreadyDone: view.alreadyDone ?? null,
     phase: 'waiting',
     outcome: null,
     detail: null,

@@ -77,7 +77,11 @@ export function noteLines(note: NoteLine, width: number): string[] {
 
 const CONTINUED = '  ';
 
-function commandLines(command: string, width: number): string[] {
+/**
+ * A command fitted to `width`: continued with a trailing backslash (` \` at a space, `\` inside a
+ * word), so a pasted block is still the one command. Shorter commands come back as they are.
+ */
+export function commandLines(command: string, width: number): string[] {
   if (command.length <= width || width < 8) return [command];
   const lines: string[] = [];
   let rest = command;

@@ -14,8 +14,10 @@ import { useSelect } from './use-select.ts';
 export interface SelectProps<T> {
   choices: readonly Choice<T>[] | ChoiceLoader<T>;
   isActive: boolean;
-  onSubmit(value: T): void;
+  onSubmit(value: T, label: string): void;
   onBack(): void;
+  /** The label picked here before, highlighted again. */
+  remembered?: string | undefined;
   color: boolean;
   /** Rows of the list shown at once. */
   limit?: number;

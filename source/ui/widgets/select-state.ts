@@ -14,6 +14,8 @@ export interface SelectState<T> {
   filter: string;
   /** Index into `visibleChoices(state)`. */
   highlighted: number;
+  /** The label to highlight once the choices are there: what was picked here before. */
+  remembered: string | null;
 }
 
 export type SelectAction<T> =
@@ -23,8 +25,27 @@ export type SelectAction<T> =
   | { type: 'type'; text: string }
   | { type: 'erase' };
 
-export function initialSelectState<T>(choices: readonly Choice<T>[] | null): SelectState<T> {
-  return { choices, loadError: null, notes: [], filter: '', highlighted: 0 };
+export function initialSelectState<T>(
+  choices: readonly Choice<T>[] | null,
+  remembered: string | null = null,
+): SelectState<T> {
+  return {
+    choices,
+    loadError: null,
+    notes: [],
+    filter: '',
+    highlighted: indexOf(choices, remembered),
+    remembered,
+  };
+}
+
+/** Where `label` is in the list (0 when it is not there any more). */
+function indexOf<T>(choices: readonly Choice<T>[] | null, label: string | null): number {
+  if (!choices || label === null) return 0;
+  return Math.max(
+    0,
+    choices.findIndex((choice) => choice.label === label),
+  );
 }
 
 /** Choices whose label or hint contains the filter, case-insensitively. */
@@ -50,7 +71,7 @@ export function selectReducer<T>(state: SelectState<T>, action: SelectAction<T>)
         choices: action.choices,
         loadError: null,
         notes: action.notes ?? [],
-        highlighted: 0,
+        highlighted: indexOf(action.choices, state.remembered),
       };
     case 'load-failed':
       return { ...state, choices: [], loadError: action.message };

@@ -14,18 +14,19 @@ export interface UseSelectOptions<T> {
   choices: readonly Choice<T>[] | ChoiceLoader<T>;
   /** Only the focused screen's widget listens to keys. */
   isActive: boolean;
-  onSubmit(value: T): void;
+  /** enter: the chosen value, and its label (what the list remembers for next time). */
+  onSubmit(value: T, label: string): void;
   /** esc: go back without choosing. */
   onBack(): void;
+  /** The label picked here before: highlighted when the list opens again. */
+  remembered?: string | undefined;
 }
 
 /** State plus keys of a pick list: ↑↓ move, typing filters, backspace erases, enter picks, esc goes back. */
 export function useSelect<T>(options: UseSelectOptions<T>): SelectState<T> {
   const { choices } = options;
-  const [state, dispatch] = useReducer(
-    selectReducer<T>,
-    typeof choices === 'function' ? null : choices,
-    initialSelectState<T>,
+  const [state, dispatch] = useReducer(selectReducer<T>, null, () =>
+    initialSelectState<T>(typeof choices === 'function' ? null : choices, options.remembered ?? null),
   );
   useChoiceLoader(choices, dispatch);
   useInput(
@@ -35,7 +36,7 @@ export function useSelect<T>(options: UseSelectOptions<T>): SelectState<T> {
       else if (key.escape) options.onBack();
       else if (key.return) {
         const choice = highlightedChoice(state);
-        if (choice) options.onSubmit(choice.value);
+        if (choice) options.onSubmit(choice.value, choice.label);
       } else if (key.backspace || key.delete) dispatch({ type: 'erase' });
       else if (input && !key.ctrl && !key.meta && !key.tab) dispatch({ type: 'type', text: input });
     },

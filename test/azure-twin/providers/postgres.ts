@@ -132,12 +132,16 @@ const serverRoutes = [
         req,
         twin,
         server.id,
-        () => {
+        async () => {
           const current = twin.store.get(server.id) ?? server;
           const { identity, sku, tags, properties } = patch;
           const next = structuredClone(current) as ArmResource;
           if (properties) {
-            const { administratorLoginPassword: _secret, createMode: _mode, ...rest } = properties;
+            const { administratorLoginPassword: password, createMode: _mode, ...rest } = properties;
+            // A new password for the password admin (the portal's "Reset password"); never stored in ARM.
+            const login = current.properties?.administratorLogin;
+            if (typeof password === 'string' && typeof login === 'string')
+              await twin.databases.postgresPasswordAdmin?.(current, login, password);
             mergePatch(next.properties as Record<string, unknown>, rest);
             if (
               auth.activeDirectoryAuth === 'Enabled' &&
@@ -282,10 +286,22 @@ function database(server: string, name: string, charset = 'UTF8', collation = 'e
   };
 }
 
+/**
+ * The password admin every seeded server has unless its seed says `administratorLogin: null`. ARM never
+ * returns the password (the spec marks `administratorLoginPassword` write-only); the twin's real
+ * PostgreSQL has the role with this password, so a test can log in as the owner of the databases.
+ */
+export const PG_PASSWORD_ADMIN = { login: 'pgadmin', password: 'Twin-Owner-Pw-1' } as const;
+
 /** Options of `seedPostgresServer` (a VNet-integrated server's DNS zone defaults to `<name>.private.postgres.database.azure.com`). */
 export interface PostgresSeed extends FlexibleServerSeed {
   entraAuth?: boolean;
   passwordAuth?: boolean;
+  /**
+   * The password admin (`administratorLogin`), `pgadmin` by default; null for a server created with
+   * Microsoft Entra authentication only, which has none (its ARM databases then belong to azuresu).
+   */
+  administratorLogin?: string | null;
   admins?: {
     objectId: string;
     principalName: string;
@@ -343,7 +359,9 @@ export function seedPostgresServer(
       fullyQualifiedDomainName: `${opts.name}.postgres.twin.test`,
       version: '17',
       minorVersion: '5',
-      administratorLogin: 'pgadmin',
+      ...(opts.administratorLogin === null
+        ? {}
+        : { administratorLogin: opts.administratorLogin ?? PG_PASSWORD_ADMIN.login }),
       state: opts.state ?? 'Ready',
       availabilityZone: '1',
       backup: {

@@ -19,6 +19,7 @@ import {
   type TwinResponse,
 } from '../api.ts';
 import { requireLinkedAccess } from '../framework/linked-access.ts';
+import { firewallRule } from './database-routes.ts';
 import {
   type LinkerOperationKind,
   type OperationOutcome,
@@ -71,6 +72,8 @@ interface LinkerState {
   written: WrittenSetting[];
   where: SettingsTarget;
   etag: string;
+  /** Firewall rules the linker added to its target (publicNetworkSolution not opted out). */
+  rules?: string[];
 }
 
 type StoredLinker = ArmResource & { _twin: LinkerState };
@@ -226,8 +229,19 @@ function forApiVersion(properties: Record<string, any>, apiVersion: string | nul
   return { ...rest, authInfo: auth };
 }
 
-function validateRequest(properties: Record<string, any>): { target: Target; auth: AuthKind } {
+function validateRequest(
+  sourceId: string,
+  properties: Record<string, any>,
+): { target: Target; auth: AuthKind } {
   const target = parseTarget(properties.targetService);
+  // A container app keeps its settings in the env of one container: the linker must name it
+  // (fixtures/SOURCES.md, "Service Connector": the refusal is the twin's choice, Azure documents none).
+  if (sourceKind(sourceId) === 'containerApp' && (typeof properties.scope !== 'string' || !properties.scope))
+    throw new AzureError(
+      400,
+      'BadRequest',
+      "The property 'scope' is required when the source is a container app: give the name of the container whose environment variables hold the connection.",
+    );
   const authType = properties.authInfo?.authType;
   if (!AUTH_KINDS.includes(authType)) {
     // The twin models identity connections only (what sc-doctor creates).
@@ -331,6 +345,66 @@ function ensureIdentity(
   return undefined;
 }
 
+/**
+ * What the RP does to the target's network unless `publicNetworkSolution.action` is `optOut`
+ * (DOC-INT "Service Connector internals"; SPEC 2024-04-01 `PublicNetworkSolution`): on a target that
+ * admits public traffic it adds a firewall rule for each outbound address of the source, and the
+ * "Azure services" rule (0.0.0.0) and the given ranges when `firewallRules` asks for them. A target
+ * that denies public traffic is left alone. The rule names Azure uses are not documented: the twin's
+ * are `ServiceLinker_<linker>_<n>` (fixtures/SOURCES.md, "Service Connector"). Returns the ids it added.
+ */
+function openTargetFirewall(
+  twin: TwinContext,
+  target: Target,
+  sourceId: string,
+  linkerName: string,
+  properties: Record<string, any>,
+): string[] {
+  const solution = (properties.publicNetworkSolution ?? {}) as Record<string, any>;
+  if (String(solution.action ?? 'enable').toLowerCase() === 'optout') return [];
+  const server = twin.store.get(target.serverId);
+  const props = (server?.properties ?? {}) as Record<string, any>;
+  const publicAccess = props.network?.publicNetworkAccess ?? props.publicNetworkAccess ?? 'Enabled';
+  if (!server || String(publicAccess).toLowerCase() === 'disabled') return [];
+  const source = twin.store.get(sourceId);
+  const wanted: { start: string; end: string }[] = source
+    ? sourceOutboundIps(source).map((ip) => ({ start: ip, end: ip }))
+    : [];
+  const rules = (solution.firewallRules ?? {}) as Record<string, any>;
+  for (const range of (rules.ipRanges ?? []) as string[]) {
+    const [start, end] = String(range).split('-');
+    if (start) wanted.push({ start, end: end ?? start });
+  }
+  const serverType = TARGETS[target.kind].serverType;
+  const added: string[] = [];
+  const safe = linkerName.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40);
+  wanted.forEach((range, index) => {
+    const rule = firewallRule(
+      serverType,
+      server.id,
+      `ServiceLinker_${safe}_${index + 1}`,
+      range.start,
+      range.end,
+    );
+    twin.store.put(rule);
+    added.push(rule.id);
+  });
+  if (String(rules.azureServices).toLowerCase() === 'true') {
+    const rule = firewallRule(
+      serverType,
+      server.id,
+      'AllowAllAzureServicesAndResourcesWithinAzureIps',
+      '0.0.0.0',
+      '0.0.0.0',
+    );
+    if (!twin.store.get(rule.id)) {
+      twin.store.put(rule);
+      added.push(rule.id);
+    }
+  }
+  return added;
+}
+
 function serverHost(twin: TwinContext, target: Target): string {
   const server = twin.store.get(target.serverId);
   const fqdn = (server?.properties as any)?.fullyQualifiedDomainName;
@@ -393,8 +467,10 @@ function computeSettings(
   const renames = (properties.configurationInfo?.customizedKeys ?? {}) as Record<string, string>;
   const settings: SourceSetting[] = templates.map((template) => {
     const name = otherOfSameType ? qualify(template.key, token, linkerName) : template.key;
+    // Whether a customized key names the default or the qualified name is not documented: either
+    // renames it (fixtures/SOURCES.md, "Service Connector").
     return {
-      name: renames[name] ?? name,
+      name: renames[name] ?? renames[template.key] ?? name,
       value: template.value,
       ...(template.secret ? { secret: true } : {}),
     };
@@ -657,7 +733,7 @@ function upsert(method: 'PUT' | 'PATCH'): RouteSpec {
               authInfo: { ...(existing!.properties as any).authInfo, ...requested.authInfo },
             }
           : requested;
-      const { target, auth } = validateRequest(properties);
+      const { target, auth } = validateRequest(sourceId, properties);
       // Whether ARM checks the target as a linked scope is not documented (refusal notes, Service
       // Connector section): the twin takes the ARM-generic linked check with the least a linker needs
       // on its target, reading the database.
@@ -718,6 +794,7 @@ function upsert(method: 'PUT' | 'PATCH'): RouteSpec {
               `Execution failed. The target resource '${properties.targetService.id}' was not found.`,
             );
           const uami = ensureIdentity(twin, sourceId, properties);
+          const rules = openTargetFirewall(twin, target, sourceId, linkerName, properties);
           const where = whereFor(sourceId, properties, target);
           const settings = computeSettings(
             twin,
@@ -735,6 +812,7 @@ function upsert(method: 'PUT' | 'PATCH'): RouteSpec {
           stored._twin = {
             where,
             etag: randomUUID(),
+            rules: [...new Set([...(stored._twin.rules ?? []), ...rules])],
             written: settings.map((s) => ({
               name: s.name,
               value: s.secret ? null : s.value,
@@ -811,6 +889,11 @@ const deleteLinker: RouteSpec = {
       if (stored && twin.store.get(sourceId)) {
         removeWrittenSettings(twin, sourceId, stored._twin);
       }
+      // Firewall rules stay unless the linker asked for a forced clean-up (SPEC 2024-04-01
+      // `deleteOrUpdateBehavior`; what Azure removes then is not documented).
+      const behaviour = (stored?.properties as any)?.publicNetworkSolution?.deleteOrUpdateBehavior;
+      if (stored && String(behaviour).toLowerCase() === 'forcedcleanup')
+        for (const rule of stored._twin.rules ?? []) twin.store.delete(rule);
       twin.store.delete(id);
       return { properties: null };
     });

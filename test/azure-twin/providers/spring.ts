@@ -1,7 +1,7 @@
 /**
  * `Microsoft.AppPlatform/Spring/{service}/apps/{app}` in the twin: get, PUT and PATCH with identity
- * (long-running), and GET of a deployment (where the app's environment variables live, which
- * Service Connector writes). Shapes follow fixtures/appplatform/2023-12-01.
+ * (long-running), and GET and PATCH of a deployment (where the app's environment variables live,
+ * which Service Connector writes). Shapes follow fixtures/appplatform/2023-12-01.
  */
 import type { ArmResource, Provider, RouteSpec, TwinRequest } from '../api.ts';
 import {
@@ -217,6 +217,44 @@ const getDeployment: RouteSpec = {
   },
 };
 
+/**
+ * Deployments_Update (fixtures/appplatform/2023-12-01/Deployments_Update.json): 202 with
+ * `Azure-AsyncOperation` and `Location`, the deployment `Updating` until the operation ends. The
+ * twin merges `deploymentSettings` and takes `environmentVariables` whole, as `az spring app update
+ * --env` sends them (what Azure does with a partial map is not documented).
+ */
+const patchDeployment: RouteSpec = {
+  method: 'PATCH',
+  path: `${APP}/deployments/{deploymentName}`,
+  audience: 'arm',
+  action: 'Microsoft.AppPlatform/Spring/apps/deployments/write',
+  parents: (p) => [resourceGroupId(p), serviceId(p), appId(p)],
+  handler(req, twin) {
+    check(req);
+    const id = `${appId(req.params)}/deployments/${req.params.deploymentName}`;
+    const current = twin.store.get(id);
+    if (!current) throw notFound(DEPLOYMENT_TYPE, req.params.deploymentName!, req.params.resourceGroupName!);
+    const patch = ((req.body ?? {}) as { properties?: Record<string, any> }).properties ?? {};
+    const merged = (base: ArmResource, state: string): ArmResource => {
+      const props = structuredClone(base.properties ?? {}) as Record<string, any>;
+      const { deploymentSettings, ...rest } = patch;
+      Object.assign(props, rest);
+      if (deploymentSettings)
+        props.deploymentSettings = { ...(props.deploymentSettings ?? {}), ...deploymentSettings };
+      return { ...base, properties: { ...props, provisioningState: state } };
+    };
+    return twin.startLro(req, {
+      style: 'azure-async-operation',
+      initialStatus: 202,
+      initialBody: merged(current, 'Updating'),
+      resourceId: id,
+      work: () => {
+        twin.store.put(merged(twin.store.get(id) ?? current, 'Succeeded'));
+      },
+    });
+  },
+};
+
 /** Services_ListBySubscription: every Spring service of the subscription (one page, as the twin holds few). */
 const listServicesInSubscription: RouteSpec = {
   method: 'GET',
@@ -250,7 +288,15 @@ const listApps: RouteSpec = {
 /** The provider the framework registers (`providers/index.ts`). */
 export const provider: Provider = {
   name: 'spring',
-  routes: [getApp, writeApp('PUT'), writeApp('PATCH'), getDeployment, listServicesInSubscription, listApps],
+  routes: [
+    getApp,
+    writeApp('PUT'),
+    writeApp('PATCH'),
+    getDeployment,
+    patchDeployment,
+    listServicesInSubscription,
+    listApps,
+  ],
 };
 
 export interface SpringAppSeed {

@@ -305,6 +305,12 @@ export const FIDELITY: FidelityRow[] = [
     refusal: { test: '404 for a missing app or service; 403 for a Reader writing' },
   },
   {
+    area: 'Spring Apps',
+    operation: 'GET/PATCH Spring/{s}/apps/{app}/deployments/{d}',
+    shape: { fixture: 'appplatform/2023-12-01/Deployments_Update.json' },
+    refusal: { test: 'a Reader cannot update a deployment: 403 naming deployments/write' },
+  },
+  {
     area: 'App identity',
     operation: 'PATCH an app or a MySQL server: identity.type',
     shape: { none: "each RP's spec enum (see SOURCES.md); an error answer only" },
@@ -354,7 +360,9 @@ export const FIDELITY: FidelityRow[] = [
     area: 'Service Connector',
     operation: 'DELETE linkers/{name}',
     shape: { none: 'DeleteLinker.json has no body; status and headers checked in servicelinker.test.ts' },
-    refusal: { test: 'a server id instead of a database id is TargetTypeNotSupported' },
+    refusal: {
+      test: 'a Reader cannot delete a linker: 403 AuthorizationFailed naming linkers/delete, and it stays',
+    },
   },
   {
     area: 'Entra ID',
