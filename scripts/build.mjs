@@ -2,12 +2,14 @@
 // driver land in chunks that are loaded only when a mode or check imports them.
 // `node scripts/build.mjs [--outdir DIR]`: tests build into a private directory so parallel test
 // processes never delete each other's dist/. The esbuild metafile goes to <outdir>/meta.json (it
-// maps chunks to their inputs, e.g. to tell which chunk holds Ink; it is not packed).
+// maps chunks to their inputs, e.g. to tell which chunk holds Ink; it is not packed). The licence
+// notices of every bundled package go to <outdir>/THIRD_PARTY_NOTICES.txt, which is packed.
 import { readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { bundledPackageDirs, thirdPartyNotices } from './lib/notices.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const { values } = parseArgs({ options: { outdir: { type: 'string', default: 'dist' } } });
@@ -39,3 +41,5 @@ const result = await build({
   logLevel: 'warning',
 });
 await writeFile(`${outdir}/meta.json`, JSON.stringify(result.metafile));
+const notices = thirdPartyNotices(root, bundledPackageDirs(result.metafile));
+await writeFile(`${outdir}/THIRD_PARTY_NOTICES.txt`, notices.text);

@@ -1,11 +1,14 @@
 #!/bin/sh
-# `npm run demo -- [sc-doctor args]`: builds sc-doctor, starts the local Azure twin in the background
-# (scenario from TWIN_SCENARIO, default healthy), runs sc-doctor against it, and stops the twin.
+# `npm run demo -- [sc-doctor args]`: builds sc-doctor when needed, starts the local Azure twin in the
+# background (scenario from TWIN_SCENARIO, default healthy), runs sc-doctor against it in the
+# caller's directory (as `npm start` does), and stops the twin.
 set -eu
 root=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
+here=$PWD
+if [ "${npm_lifecycle_event:-}" = demo ] && [ -n "${INIT_CWD:-}" ]; then here=$INIT_CWD; fi
 cd "$root"
 PATH="$(sh scripts/ensure-node.sh):$PATH"; export PATH
-node scripts/build.mjs >&2
+sh scripts/ready.sh --build
 
 mkdir -p .twin
 env_file="$root/.twin/demo-env"
@@ -33,6 +36,7 @@ while [ ! -f "$env_file" ]; do
 done
 
 . "$env_file"
+cd "$here"
 status=0
-node dist/cli.js "$@" || status=$?
+node "$root/dist/cli.js" "$@" || status=$?
 exit "$status"

@@ -1,15 +1,15 @@
 #!/bin/sh
 # `npm start -- [args]`: runs sc-doctor from this checkout on a machine with only Node 20:
 # gets Node >= 22, installs dependencies and builds once, then runs the built CLI.
+# The CLI runs in the caller's directory, as an installed sc-doctor would: project detection,
+# --out, saved code and hand-off scripts are relative to where `npm start` was typed (npm runs
+# scripts in the package's folder and passes the directory it was started in as INIT_CWD), never
+# to the clone. The project's own files are found from this script's location.
 set -eu
 root=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
-cd "$root"
-PATH="$(sh scripts/ensure-node.sh):$PATH"; export PATH
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "sc-doctor: installing dependencies (once)" >&2
-  npm ci --no-audit --no-fund --loglevel=error >&2
-fi
-if [ ! -f dist/cli.js ] || [ -n "$(find cli.tsx source -newer dist/cli.js -print -quit)" ]; then
-  node scripts/build.mjs >&2
-fi
-exec node dist/cli.js "$@"
+here=$PWD
+if [ "${npm_lifecycle_event:-}" = start ] && [ -n "${INIT_CWD:-}" ]; then here=$INIT_CWD; fi
+PATH="$(sh "$root/scripts/ensure-node.sh"):$PATH"; export PATH
+sh "$root/scripts/ready.sh" --build
+cd "$here"
+exec node "$root/dist/cli.js" "$@"

@@ -3,6 +3,7 @@
  * right (a subscription that is no GUID, an unknown cloud) before anything runs.
  */
 import { parseConnectTo } from '../core/connect-to.ts';
+import { parseDnsServers } from '../core/dns-servers.ts';
 import { isIpv4 } from '../core/ip.ts';
 import type { DoctorOptions } from '../core/types.ts';
 import type { DatabaseKind } from '../doctor/facts.ts';
@@ -106,6 +107,14 @@ export function doctorOptionsFrom(
       `SC_DOCTOR_PUBLIC_IP must be an IPv4 address like 203.0.113.7; got '${clip(publicIp)}'.`,
       ['Unset it to let sc-doctor ask an echo service.'],
     );
+  }
+
+  const dnsServers = env.SC_DOCTOR_DNS_SERVER?.trim();
+  const dns = dnsServers ? parseDnsServers(dnsServers) : undefined;
+  if (dns && !dns.ok) {
+    throw new UsageError(`SC_DOCTOR_DNS_SERVER: bad entry '${clip(dns.entry)}': ${dns.problem}.`, [
+      'Expected ADDRESS[:PORT][,...], e.g. 10.0.0.4 or 127.0.0.1:5353; unset it to use the system resolver.',
+    ]);
   }
 
   if (parsed.flags.has('check-user')) options.checkUser = true;

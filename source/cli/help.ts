@@ -24,7 +24,8 @@ const ENVIRONMENT = `Environment
   CI                     set (not 0/false): plain output, no prompts, no animation
   AZURE_SUBSCRIPTION_ID  subscription to use when --subscription is not given
   SC_DOCTOR_CONNECT_TO   as --connect-to, which wins when both are given
-  SC_DOCTOR_PUBLIC_IP    this machine's public IPv4 for the firewall check (else asks api.ipify.org)`;
+  SC_DOCTOR_PUBLIC_IP    this machine's public IPv4 for the firewall check (else asks api.ipify.org)
+  SC_DOCTOR_DNS_SERVER   ADDRESS[:PORT],...: DNS servers to ask instead of the system's resolver`;
 
 const EXAMPLES = `Examples
   npx sc-doctor                                  interactive doctor in a terminal

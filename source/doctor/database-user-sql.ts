@@ -4,10 +4,10 @@
  * user mapped to the app's identity by the client id Azure keeps in its `sid`, with what it may do.
  */
 import { graphGet } from '../azure/arm.ts';
-import { connectTarget } from '../core/connect-to.ts';
 import type { CheckContext, CheckResult } from '../core/types.ts';
 import { probeSql } from './database-probe-sql.ts';
 import type { AppFacts, ServerFacts } from './facts.ts';
+import { loginAddress } from './login-address.ts';
 import { SqlServerError } from './sql-session.ts';
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -34,16 +34,11 @@ export async function sqlDatabaseUser(
       remediation: token.diagnosis.remediation,
     };
   const clientIds = await clientIdsOf(ctx, app);
-  const address = connectTarget(ctx.options.connectTo, server.fqdn, server.port) ?? {
-    host: server.fqdn,
-    port: server.port,
-  };
-  const via =
-    address.host !== server.fqdn || address.port !== server.port
-      ? [
-          `connected through ${address.host}:${address.port} (${ctx.options.connectTo?.source ?? '--connect-to'})`,
-        ]
-      : [];
+  const resolved = await loginAddress(ctx, server);
+  if (!resolved.ok)
+    return { status: 'fail', message: `cannot log in to ${server.name}`, details: [resolved.message] };
+  const address = { host: resolved.host, port: resolved.port };
+  const via = resolved.via ? [`connected through ${address.host}:${address.port} (${resolved.via})`] : [];
   try {
     const finding = await probeSql(
       {

@@ -4,11 +4,11 @@
  * its grants. Azure SQL logs in with a token for its own audience (see database-user-sql.ts).
  */
 
-import { connectTarget } from '../core/connect-to.ts';
 import type { Check, CheckResult } from '../core/types.ts';
 import { type AppSide, type ProbeLogin, probeMysql, probePostgres } from './database-probes.ts';
 import { sqlDatabaseUser } from './database-user-sql.ts';
 import { appFactsOf, serverFactsOf } from './facts-of.ts';
+import { loginAddress } from './login-address.ts';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -39,11 +39,12 @@ export const databaseUserCheck: Check = {
         remediation: token.ok ? undefined : token.diagnosis.remediation,
       };
     }
+    const address = await loginAddress(ctx, server);
+    if (!address.ok)
+      return { status: 'fail', message: `cannot log in to ${server.name}`, details: [address.message] };
     const login: ProbeLogin = {
-      ...(connectTarget(ctx.options.connectTo, server.fqdn, server.port) ?? {
-        host: server.fqdn,
-        port: server.port,
-      }),
+      host: address.host,
+      port: address.port,
       fqdn: server.fqdn,
       user:
         adminLogin(ctx.outcomeOf('entra-config')?.data, signIn.identity.objectId) ??
@@ -63,12 +64,7 @@ export const databaseUserCheck: Check = {
       database: server.database?.name ?? null,
       settingsUser: (ctx.outcomeOf('app-settings')?.data.user as string | null | undefined) ?? null,
     };
-    const via =
-      login.host !== server.fqdn || login.port !== server.port
-        ? [
-            `connected through ${login.host}:${login.port} (${ctx.options.connectTo?.source ?? '--connect-to'})`,
-          ]
-        : [];
+    const via = address.via ? [`connected through ${login.host}:${login.port} (${address.via})`] : [];
 
     try {
       const finding =

@@ -1,4 +1,8 @@
-/** The real DNS resolver: the CNAME chain from the DNS servers, then the addresses the system uses. */
+/**
+ * The real DNS resolver: the CNAME chain from the DNS servers, then the addresses the system uses.
+ * With `SC_DOCTOR_DNS_SERVER` (servers of the user's choosing, such as a VNet's resolver reached over
+ * a VPN), both questions go to those servers and the system's resolver is not asked at all.
+ */
 import { lookup, Resolver } from 'node:dns/promises';
 import type { DnsAnswer, DnsResolver } from '../core/services.ts';
 
@@ -15,15 +19,26 @@ export interface DnsBackend {
   cancel(): void;
 }
 
-/** DNS through node:dns; a lookup that the signal aborts ends as `ECANCELLED`. */
-export function createNodeDns(timeoutMs = 3_000, backend?: () => DnsBackend): DnsResolver {
+/**
+ * DNS through node:dns; a lookup that the signal aborts ends as `ECANCELLED`. `servers` (addresses
+ * with optional ports, as `Resolver.setServers` takes them) replace the system's: the addresses then
+ * come from their A (else AAAA) answers instead of getaddrinfo.
+ */
+export function createNodeDns(
+  timeoutMs = 3_000,
+  backend?: () => DnsBackend,
+  servers?: readonly string[],
+): DnsResolver {
   const open =
     backend ??
     ((): DnsBackend => {
       const resolver = new Resolver({ timeout: timeoutMs, tries: 2 });
+      if (servers?.length) resolver.setServers([...servers]);
       return {
         resolveCname: (hostname) => resolver.resolveCname(hostname),
-        lookup: (hostname, options) => lookup(hostname, options),
+        lookup: servers?.length
+          ? (hostname) => addressesFrom(resolver, hostname)
+          : (hostname, options) => lookup(hostname, options),
         cancel: () => resolver.cancel(),
       };
     });
@@ -52,4 +67,14 @@ export function createNodeDns(timeoutMs = 3_000, backend?: () => DnsBackend): Dn
       }
     },
   };
+}
+
+/** A then AAAA answers of `hostname` from `resolver`'s servers, shaped as `lookup(..., { all: true })`. */
+async function addressesFrom(resolver: Resolver, hostname: string): Promise<{ address: string }[]> {
+  try {
+    return (await resolver.resolve4(hostname)).map((address) => ({ address }));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENODATA') throw error;
+    return (await resolver.resolve6(hostname)).map((address) => ({ address }));
+  }
 }

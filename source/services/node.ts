@@ -3,6 +3,7 @@
  * session for the chosen cloud and subscription.
  */
 import { createAzureSession } from '../azure/session.ts';
+import { parseDnsServers } from '../core/dns-servers.ts';
 import type { Services } from '../core/services.ts';
 import { createNodeDns } from './dns.ts';
 import { nodeExec } from './exec.ts';
@@ -20,9 +21,10 @@ export function createNodeServices(options: NodeServicesOptions): Services {
   const base = { env: process.env, now: Date.now, exec: nodeExec };
   // Already validated by the CLI: a stated address replaces the echo service entirely.
   const stated = base.env.SC_DOCTOR_PUBLIC_IP?.trim();
+  const dnsServers = parseDnsServers(base.env.SC_DOCTOR_DNS_SERVER?.trim() || '');
   return {
     ...base,
-    dns: createNodeDns(),
+    dns: createNodeDns(undefined, undefined, dnsServers.ok ? dnsServers.servers : undefined),
     net: createNodeNet(),
     publicIp: stated ? statedPublicIp(stated) : echoPublicIp(),
     azure: createAzureSession(base, {

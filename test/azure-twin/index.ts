@@ -21,6 +21,7 @@ import type {
   TwinContext,
   World,
 } from './api.ts';
+import { startTwinDnsServer } from './dns-server.ts';
 import { armCoreRoutes } from './framework/arm-core.ts';
 import {
   ARM_AUDIENCE,
@@ -147,6 +148,11 @@ export interface Twin {
   faults: FaultInjector;
   clock: TwinClock;
   context: TwinContext;
+  /**
+   * `127.0.0.1:PORT` of the twin's DNS server (dns-server.ts): its database host names as a machine
+   * on the internet sees them. `env()` hands it to sc-doctor as SC_DOCTOR_DNS_SERVER.
+   */
+  dnsServer: string;
   /** Database endpoints when started with `databases: true`. */
   databaseEndpoints: {
     postgres?: { host: string; port: number };
@@ -311,6 +317,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     },
   });
   await entra.listen();
+  const dnsServer = await startTwinDnsServer({ store });
   const defaultApp = `/subscriptions/${world.defaultSubscriptionId}/resourceGroups/rg-orders/providers/Microsoft.Web/sites/orders-api`;
 
   let databasesHandle: { close(): Promise<void> } | undefined;
@@ -320,6 +327,23 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   );
   const sqlCatalog = emptyCatalog();
   let tds: TdsStandIn | undefined;
+  const stopListeners = async () => {
+    lro.close();
+    server.closeAllConnections();
+    await new Promise<void>((done) => server.close(() => done()));
+    await msi.close();
+    await entra.close();
+    await dnsServer.close();
+  };
+  // Databases asked for that cannot start end the twin: what started so far stops (an open listener
+  // would keep the caller's process alive for ever) and the caller gets the reason.
+  const failed = async (error: unknown): Promise<never> => {
+    await databasesHandle?.close().catch(() => {});
+    await tds?.close().catch(() => {});
+    await stopListeners();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  };
   if (engines.has('sql')) {
     tds = await startTdsStandIn({
       store,
@@ -329,7 +353,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       sqlAudience: SQL_AUDIENCE,
       now: () => clock.nowSeconds(),
       tls: { cert: serverCert.cert, key: serverCert.key },
-    });
+    }).catch(failed);
   }
   if (engines.has('postgres') || engines.has('mysql')) {
     const modulePath = new URL('../servers/databases.ts', import.meta.url).href;
@@ -338,7 +362,6 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
         opts: unknown,
       ): Promise<{ hooks: DatabaseHooks; endpoints: Twin['databaseEndpoints']; close(): Promise<void> }>;
     };
-    // The SQL stand-in is already up: stop it if the real servers cannot start.
     const attached = await attachDatabases({
       engines: [...engines].filter((engine) => engine !== 'sql'),
       tokenConfig,
@@ -349,13 +372,10 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       now: () => clock.nowSeconds(),
       // The databases read ARM (this store and world) on every login attempt.
       arm: { store, world },
-    }).catch(async (error: unknown) => {
-      await tds?.close();
-      throw error;
-    });
+    }).catch(failed);
     context.databases = attached.hooks;
     databasesHandle = attached;
-    await replaySeedIntoDatabases(store, world, attached.hooks);
+    await replaySeedIntoDatabases(store, world, attached.hooks).catch(failed);
     databaseEndpoints = attached.endpoints;
   }
 
@@ -400,6 +420,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
         AZ_TWIN_KEY: adminKey,
         AZ_TWIN_CA: caPath,
         NODE_EXTRA_CA_CERTS: caBundlePath,
+        SC_DOCTOR_DNS_SERVER: dnsServer.address,
       };
       for (const [key, value] of Object.entries(extra)) {
         if (value === undefined) delete env[key];
@@ -422,15 +443,12 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     faults,
     clock,
     context,
+    dnsServer: dnsServer.address,
     databaseEndpoints,
     sqlCatalog,
     state,
     close: async () => {
-      lro.close();
-      server.closeAllConnections();
-      await new Promise<void>((done) => server.close(() => done()));
-      await msi.close();
-      await entra.close();
+      await stopListeners();
       await databasesHandle?.close();
       await tds?.close();
       await rm(dir, { recursive: true, force: true });

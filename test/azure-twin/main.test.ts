@@ -1,15 +1,19 @@
 /**
  * `npm run twin` and `npm run demo` as a developer uses them: the env files a shell sources, the
  * stand-in az answering from the twin, sc-doctor run against it, and everything cleaned up on Ctrl-C.
+ * Every program here runs in a process group of its own and is stopped by group in `finally`, so a
+ * failing test leaves nothing running (npm's children would otherwise hold this file's pipes).
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { repoRoot, tempDir } from '../helpers/build.ts';
+import { builtCli, repoRoot, tempDir } from '../helpers/build.ts';
+import { alive, runInGroup, spawnGroup } from '../helpers/processes.ts';
+import { scenarioNames } from './scenarios.ts';
 
 const run = promisify(execFile);
 
@@ -24,7 +28,7 @@ async function waitFor(file: string, timeoutMs = 30_000): Promise<void> {
 test('npm run twin writes .twin/env for the shell and .twin/app-env for app code, and removes them on Ctrl-C', async () => {
   const dir = tempDir('sc-doctor-twin-main-');
   const envFile = join(dir, 'env');
-  const twin = spawn(
+  const twin = spawnGroup(
     process.execPath,
     ['--import', 'tsx', 'test/azure-twin/main.ts', 'reader-only', '--no-databases', '--lro-delay=1500'],
     {
@@ -34,7 +38,7 @@ test('npm run twin writes .twin/env for the shell and .twin/app-env for app code
     },
   );
   let printed = '';
-  twin.stdout.setEncoding('utf8').on('data', (text: string) => {
+  twin.stdout!.setEncoding('utf8').on('data', (text: string) => {
     printed += text;
   });
   const exited = new Promise<number | null>((resolve) => twin.on('close', resolve));
@@ -57,24 +61,28 @@ test('npm run twin writes .twin/env for the shell and .twin/app-env for app code
 
     const { stdout } = await run('sh', ['-c', `. '${envFile}' && az account show -o json`], {
       cwd: repoRoot,
+      timeout: 30_000,
     });
     const account = JSON.parse(stdout);
     assert.equal(account.user.name, 'dana@contoso.twin.test');
     assert.equal(account.name, 'Contoso Dev');
+    // Ctrl-C in a terminal reaches the whole foreground process group.
+    twin.signalGroup('SIGINT');
+    assert.equal(await exited, 0);
+    assert.equal(existsSync(envFile), false);
+    assert.equal(existsSync(join(dir, 'app-env')), false);
   } finally {
-    twin.kill('SIGINT');
+    await twin.stopGroup();
   }
-  assert.equal(await exited, 0);
-  assert.equal(existsSync(envFile), false);
-  assert.equal(existsSync(join(dir, 'app-env')), false);
 });
 
 test('npm run demo builds, starts the twin, runs sc-doctor against it and stops the twin', async () => {
-  const result = await run('sh', ['scripts/demo.sh', 'doctor', '--json'], {
+  const result = await runInGroup('sh', ['scripts/demo.sh', 'doctor', '--json'], {
     cwd: repoRoot,
     env: { ...process.env, TWIN_SCENARIO: 'healthy' },
-    timeout: 120_000,
+    timeoutMs: 120_000,
   });
+  assert.equal(result.timedOut, false, result.stderr);
   const doc = JSON.parse(result.stdout);
   assert.equal(doc.exitCode, 0);
   assert.deepEqual(
@@ -94,6 +102,103 @@ test('npm run demo builds, starts the twin, runs sc-doctor against it and stops 
       'database-user:skip',
     ],
   );
+});
+
+test('npm run twin -- --help prints the flags and every scenario with what it seeds, and starts nothing', async () => {
+  const dir = tempDir('sc-doctor-twin-help-');
+  const envFile = join(dir, 'env');
+  const result = await runInGroup(
+    process.execPath,
+    ['--import', 'tsx', 'test/azure-twin/main.ts', '--help'],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, TWIN_ENV_FILE: envFile },
+      timeoutMs: 30_000,
+    },
+  );
+  assert.equal(result.timedOut, false, 'help returns at once instead of starting a twin');
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(existsSync(envFile), false);
+  for (const flag of ['--no-databases', '--latency=MS', '--lro-delay=MS', '--help', 'TWIN_ENV_FILE'])
+    assert.ok(result.stdout.includes(flag), `help names ${flag}`);
+  const lines = result.stdout.split('\n');
+  for (const name of scenarioNames()) assert.ok(lines.includes(`  ${name}`), `help lists ${name}`);
+  // Each scenario's line comes from its TSDoc comment in scenarios.ts.
+  assert.match(result.stdout, / {2}vnet-private\n\s+PostgreSQL and MySQL VNet-integrated/);
+  assert.deepEqual(
+    lines.filter((line) => line.length > 80),
+    [],
+    'help fits 80 columns',
+  );
+});
+
+test('npm run twin with an unknown option or two scenarios exits 2 naming it', async () => {
+  for (const [args, problem] of [
+    [['--no-database'], /unknown option '--no-database'/],
+    [['healthy', 'entra-off'], /one scenario at a time/],
+  ] as const) {
+    const result = await runInGroup(
+      process.execPath,
+      ['--import', 'tsx', 'test/azure-twin/main.ts', ...args],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, TWIN_ENV_FILE: join(tempDir('sc-doctor-twin-args-'), 'env') },
+        timeoutMs: 30_000,
+      },
+    );
+    assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+    assert.match(result.stderr, problem);
+    assert.match(result.stderr, /npm run twin -- --help/);
+  }
+});
+
+test('a private scenario through .twin/env: the verdict a machine outside the network gets, DNS from the twin', async () => {
+  const dir = tempDir('sc-doctor-twin-private-');
+  const envFile = join(dir, 'env');
+  const twin = spawnGroup(
+    process.execPath,
+    ['--import', 'tsx', 'test/azure-twin/main.ts', 'vnet-private', '--no-databases'],
+    { cwd: repoRoot, env: { ...process.env, TWIN_ENV_FILE: envFile }, stdio: 'ignore' },
+  );
+  try {
+    await waitFor(envFile);
+    const shellEnv = readFileSync(envFile, 'utf8');
+    assert.match(shellEnv, /export SC_DOCTOR_DNS_SERVER='127\.0\.0\.1:\d+'/);
+    // No tunnel for a server only its network reaches; the public SQL server keeps its mapping.
+    assert.doesNotMatch(shellEnv, /pg-orders\.postgres\.twin\.test:5432=/);
+    assert.match(shellEnv, /sql-orders\.database\.twin\.test:1433=127\.0\.0\.1:\d+/);
+
+    const doctor = [builtCli().cli, 'doctor', '--json', '--server', 'pg-orders', '--database', 'orders'];
+    const target = ['--app', 'orders-api', '-g', 'rg-orders', '--target', 'webapp', '--check-user'];
+    const command = `. '${envFile}' && exec '${process.execPath}' ${[...doctor, ...target].map((a) => `'${a}'`).join(' ')}`;
+    const home = tempDir('sc-doctor-home-');
+    const run = await runInGroup('sh', ['-c', command], {
+      env: { HOME: home, AZURE_CONFIG_DIR: join(home, '.azure'), PATH: '/usr/bin:/bin' },
+      timeoutMs: 60_000,
+    });
+    const checks = JSON.parse(run.stdout).doctor.checks as {
+      id: string;
+      status: string;
+      message: string;
+      details: string[];
+    }[];
+    const byId = Object.fromEntries(checks.map((c) => [c.id, c]));
+    assert.equal(byId['network-path']!.status, 'fail');
+    assert.match(byId['network-path']!.message, /only reachable from inside its network/);
+    // The chain Azure's public DNS gives for a VNet-integrated server, from the twin's DNS server.
+    assert.ok(
+      byId['network-path']!.details.includes(
+        'DNS: pg-orders.postgres.twin.test → pg-orders.private.postgres.twin.test',
+      ),
+      byId['network-path']!.details.join('\n'),
+    );
+    // The login asks the same DNS server, not the machine's resolver, and gets the same answer.
+    assert.deepEqual(byId['database-user']!.details, [
+      'pg-orders.postgres.twin.test does not resolve at SC_DOCTOR_DNS_SERVER (ENOTFOUND)',
+    ]);
+  } finally {
+    await twin.stopGroup();
+  }
 });
 
 /** Whether something accepts TCP connections on 127.0.0.1:port. */
@@ -130,29 +235,26 @@ function descendants(pid: number): number[] {
   return found;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 test('npm run twin works with only the system Node on PATH, and a SIGTERM to npm stops the twin and its databases', async () => {
   const dir = tempDir('sc-doctor-twin-npm-');
   const envFile = join(dir, 'env');
   // The machine the README describes: the system's node and npm (Node 20 there), nothing of ours.
-  const npm = spawn('npm', ['run', 'twin', '--', 'healthy'], {
+  const npm = spawnGroup('npm', ['run', 'twin', '--', 'healthy'], {
     cwd: repoRoot,
-    env: { HOME: dir, PATH: '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin', TWIN_ENV_FILE: envFile },
+    env: {
+      HOME: dir,
+      PATH: '/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin',
+      TWIN_ENV_FILE: envFile,
+      // npm would ask the registry whether it is current: a DNS lookup the suite does not allow.
+      npm_config_update_notifier: 'false',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let printed = '';
-  npm.stdout.setEncoding('utf8').on('data', (text: string) => {
+  npm.stdout!.setEncoding('utf8').on('data', (text: string) => {
     printed += text;
   });
-  npm.stderr.setEncoding('utf8').on('data', (text: string) => {
+  npm.stderr!.setEncoding('utf8').on('data', (text: string) => {
     printed += text;
   });
   const exited = new Promise<void>((resolve) => npm.on('close', () => resolve()));
@@ -184,6 +286,6 @@ test('npm run twin works with only the system Node on PATH, and a SIGTERM to npm
     for (const port of ports) assert.equal(await listening(port), false, `port ${port} is closed`);
     assert.equal(existsSync(envFile), false);
   } finally {
-    if (npm.exitCode === null) npm.kill('SIGKILL');
+    await npm.stopGroup();
   }
 });

@@ -1,5 +1,5 @@
 /**
- * `npm run twin [-- scenario] [--no-databases] [--latency=MS] [--lro-delay=MS]`: starts the local Azure twin, writes `.twin/env` for a
+ * `npm run twin [-- scenario] [--no-databases] [--latency=MS] [--lro-delay=MS] [--help]`: starts the local Azure twin, writes `.twin/env` for a
  * developer's shell to `source` (stand-in az on PATH, CA bundle) and `.twin/app-env` with what an app
  * running on orders-api would see (its managed-identity endpoint), and stays up until Ctrl-C.
  * The two are kept apart on purpose: a developer's shell is no App Service box. With IDENTITY_ENDPOINT
@@ -8,14 +8,18 @@
  * identity header live only in those files (mode 0600).
  * `--latency` delays every ARM/Graph answer and `--lro-delay` makes each long-running operation run
  * that long, so a server's `Updating` state and the polling show up from outside; both can be changed
- * later with `POST /_twin/latency`.
+ * later with `POST /_twin/latency`. Databases that cannot start end the run with exit 1 and the reason
+ * (`--no-databases` is how to ask for a twin without them), never a twin quietly missing them.
  */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../servers/instance-dirs.ts';
+import { resolveInTwin } from './dns.ts';
 import { AZ_BIN_DIR, startTwin, type Twin } from './index.ts';
 import { PG_PASSWORD_ADMIN } from './providers/postgres.ts';
 import { scenarioNames } from './scenarios.ts';
+import { KNOWN_FLAGS, twinHelp } from './twin-help.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const envFile = process.env.TWIN_ENV_FILE ?? join(root, '.twin', 'env');
@@ -31,21 +35,36 @@ function quote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** `host:port=127.0.0.1:port` pairs: where each seeded server's Azure host name is really served. */
-function connectTo(twin: Twin): string {
+/**
+ * `host:port=127.0.0.1:port` pairs: where each server a machine on the internet can reach is really
+ * served (the twin's databases listen on their own ports, not Azure's). A server only reachable from
+ * inside a network (VNet-integrated, or public access off) gets no pair: sc-doctor asks the twin's DNS
+ * server about it (SC_DOCTOR_DNS_SERVER) and gets the answer a machine outside that network gets.
+ * Without databases, the servers map to `closed`, a port where nothing listens. `everyServer` maps the
+ * private ones too: for .twin/app-env, sc-doctor run as the app, which lives in the servers' network.
+ */
+function connectTo(twin: Twin, closed: number | undefined, everyServer = false): string {
   const pairs: string[] = [];
+  const engines = [
+    { type: /DBforPostgreSQL\/flexibleServers$/i, port: 5432, endpoint: twin.databaseEndpoints.postgres },
+    { type: /DBforMySQL\/flexibleServers$/i, port: 3306, endpoint: twin.databaseEndpoints.mysql },
+    { type: /Microsoft\.Sql\/servers$/i, port: 1433, endpoint: twin.databaseEndpoints.sql },
+  ];
   for (const resource of twin.store.all()) {
-    const fqdn = (resource.properties as { fullyQualifiedDomainName?: string } | undefined)
-      ?.fullyQualifiedDomainName;
-    if (!fqdn) continue;
-    const pg = /DBforPostgreSQL\/flexibleServers$/i.test(resource.type)
-      ? twin.databaseEndpoints.postgres
-      : undefined;
-    const my = /DBforMySQL\/flexibleServers$/i.test(resource.type) ? twin.databaseEndpoints.mysql : undefined;
-    const sql = /Microsoft\.Sql\/servers$/i.test(resource.type) ? twin.databaseEndpoints.sql : undefined;
-    if (pg) pairs.push(`${fqdn}:5432=${pg.host}:${pg.port}`);
-    if (my) pairs.push(`${fqdn}:3306=${my.host}:${my.port}`);
-    if (sql) pairs.push(`${fqdn}:1433=${sql.host}:${sql.port}`);
+    const properties = (resource.properties ?? {}) as {
+      fullyQualifiedDomainName?: string;
+      publicNetworkAccess?: string;
+      network?: { publicNetworkAccess?: string };
+    };
+    const fqdn = properties.fullyQualifiedDomainName;
+    const engine = engines.find((e) => e.type.test(resource.type));
+    if (!fqdn || !engine) continue;
+    const publicAccess = properties.network?.publicNetworkAccess ?? properties.publicNetworkAccess;
+    const answer = resolveInTwin(twin, fqdn);
+    const outsideReaches = !!answer?.addresses.length && publicAccess?.toLowerCase() !== 'disabled';
+    if (!outsideReaches && !everyServer) continue;
+    const to = engine.endpoint ?? (closed ? { host: '127.0.0.1', port: closed } : undefined);
+    if (to) pairs.push(`${fqdn}:${engine.port}=${to.host}:${to.port}`);
   }
   return pairs.join(',');
 }
@@ -62,29 +81,58 @@ function millis(args: string[], flag: string): number {
   return value;
 }
 
+/** Exits 2 naming the first argument that is no flag of the twin's, or a second scenario. */
+function checkArguments(args: string[]): void {
+  const unknown = args.find((a) => a.startsWith('-') && !KNOWN_FLAGS.includes(a.split('=')[0]!));
+  const scenarios = args.filter((a) => !a.startsWith('-'));
+  const problem = unknown
+    ? `unknown option '${unknown}'`
+    : scenarios.length > 1
+      ? `one scenario at a time (got ${scenarios.join(', ')})`
+      : undefined;
+  if (!problem) return;
+  process.stderr.write(`twin: ${problem}. See: npm run twin -- --help\n`);
+  process.exit(2);
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(twinHelp(process.stdout.columns));
+    return;
+  }
+  checkArguments(args);
   const scenario = args.find((a) => !a.startsWith('-')) ?? 'healthy';
   if (!scenarioNames().includes(scenario)) {
-    process.stderr.write(`Unknown scenario '${scenario}'. Known: ${scenarioNames().join(', ')}\n`);
+    process.stderr.write(
+      `twin: unknown scenario '${scenario}'. Known: ${scenarioNames().join(', ')}\n` +
+        'Each is described by: npm run twin -- --help\n',
+    );
     process.exit(2);
   }
-  let databases = !args.includes('--no-databases');
+  const databases = !args.includes('--no-databases');
   const latencyMs = millis(args, '--latency');
   const lroDelayMs = millis(args, '--lro-delay');
   let twin: Twin;
   try {
     twin = await startTwin({ scenario, databases, latencyMs, lroDelayMs });
   } catch (error) {
-    if (!databases) throw error;
+    // Asked for databases (the default) and they cannot start: say so and stop, rather than run a
+    // twin whose servers refuse every login.
+    const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(
-      `twin: database servers unavailable (${(error as Error).message.split('\n')[0]}); ARM and Graph only.\n`,
+      databases
+        ? `twin: the database servers did not start: ${message}\n` +
+            `To run ARM and Graph without them: npm run twin -- ${scenario} --no-databases\n`
+        : `twin: did not start: ${message}\n`,
     );
-    databases = false;
-    twin = await startTwin({ scenario, databases, latencyMs, lroDelayMs });
+    process.exit(1);
   }
 
-  const mapping = connectTo(twin);
+  // A port that was free a moment ago: connections to it are refused, as to a server with no database.
+  const closed = databases ? undefined : await freePort();
+  const mapping = connectTo(twin, closed);
+  const appMapping = connectTo(twin, closed, true);
   const msi = twin.msiFor(
     `/subscriptions/${twin.world.defaultSubscriptionId}/resourceGroups/rg-orders/providers/Microsoft.Web/sites/orders-api`,
   );
@@ -96,6 +144,8 @@ async function main(): Promise<void> {
     `export AZ_TWIN_CA=${quote(twin.caPath)}`,
     `export NODE_EXTRA_CA_CERTS=${quote(twin.caBundlePath)}`,
     ...(mapping ? [`export SC_DOCTOR_CONNECT_TO=${quote(mapping)}`] : []),
+    // The twin's host names are answered by the twin: never asked of this machine's DNS.
+    `export SC_DOCTOR_DNS_SERVER=${quote(twin.dnsServer)}`,
     // The address the twin's databases see this machine connect from: stated, so the firewall check
     // never asks a public echo service while you try sc-doctor against the twin.
     `export SC_DOCTOR_PUBLIC_IP=${quote(twin.world.clientIp ?? '127.0.0.1')}`,
@@ -105,7 +155,7 @@ async function main(): Promise<void> {
     `export NODE_EXTRA_CA_CERTS=${quote(twin.caBundlePath)}`,
     `export IDENTITY_ENDPOINT=${quote(msi.IDENTITY_ENDPOINT)}`,
     `export IDENTITY_HEADER=${quote(msi.IDENTITY_HEADER)}`,
-    ...(mapping ? [`export SC_DOCTOR_CONNECT_TO=${quote(mapping)}`] : []),
+    ...(appMapping ? [`export SC_DOCTOR_CONNECT_TO=${quote(appMapping)}`] : []),
   ];
   await mkdir(dirname(envFile), { recursive: true });
   await writeAtomically(appEnvFile, appLines);

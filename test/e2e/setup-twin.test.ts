@@ -58,7 +58,14 @@ before(async () => {
     SC_DOCTOR_PUBLIC_IP: '127.0.0.1',
   };
   const twinEnv = twin.env();
-  for (const key of ['PATH', 'AZ_TWIN_URL', 'AZ_TWIN_KEY', 'AZ_TWIN_CA', 'NODE_EXTRA_CA_CERTS']) {
+  for (const key of [
+    'PATH',
+    'AZ_TWIN_URL',
+    'AZ_TWIN_KEY',
+    'AZ_TWIN_CA',
+    'NODE_EXTRA_CA_CERTS',
+    'SC_DOCTOR_DNS_SERVER',
+  ]) {
     if (twinEnv[key]) env[key] = twinEnv[key] as string;
   }
   // Every write request the twin answers, whoever sent it.

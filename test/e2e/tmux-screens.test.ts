@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { startTwin, type Twin } from '../azure-twin/index.ts';
+import { PG_PASSWORD_ADMIN, startTwin, type Twin } from '../azure-twin/index.ts';
 import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 import { builtCli, tempDir } from '../helpers/build.ts';
 import { openPane, type Pane, sh } from '../helpers/tmux.ts';
@@ -54,6 +54,9 @@ function environment(home: string): Record<string, string> {
     LANG: 'C.UTF-8',
     SC_DOCTOR_CONNECT_TO: `${fqdn}:5432=${postgres!.host}:${postgres!.port}`,
     SC_DOCTOR_PUBLIC_IP: '127.0.0.1',
+    // orders belongs to pgadmin, as on Azure: the grants only it can give need its password
+    // (tmux-setup types it into the masked question; here the screens are the subject).
+    SC_DOCTOR_PG_OWNER_PASSWORD: PG_PASSWORD_ADMIN.password,
   };
   for (const key of ['PATH', 'AZ_TWIN_URL', 'AZ_TWIN_KEY', 'AZ_TWIN_CA', 'NODE_EXTRA_CA_CERTS']) {
     if (twinEnv[key]) env[key] = twinEnv[key] as string;

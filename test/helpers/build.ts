@@ -2,11 +2,12 @@
  * Builds the CLI once per test process into a private temporary directory (never dist/, which
  * parallel test files and developers share) and runs the built bin the way a user would.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runInGroup } from './processes.ts';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -66,32 +67,21 @@ export interface CliRun {
 
 /**
  * Runs a program with a closed stdin and a clean environment: only what `env` gives, plus a HOME
- * and AZURE_CONFIG_DIR of its own so the developer's real Azure CLI login is never read.
+ * and AZURE_CONFIG_DIR of its own so the developer's real Azure CLI login is never read. It runs in
+ * a process group of its own; past `timeoutMs` the whole group is stopped and `code` is null.
  */
-export function runProgram(
+export async function runProgram(
   file: string,
   args: string[],
   env: Record<string, string>,
   timeoutMs = 60_000,
 ): Promise<CliRun> {
   const home = tempDir('sc-doctor-home-');
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { HOME: home, AZURE_CONFIG_DIR: join(home, '.azure'), ...env },
-      timeout: timeoutMs,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => {
-      stdout += text;
-    });
-    child.stderr.setEncoding('utf8').on('data', (text: string) => {
-      stderr += text;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  const { code, stdout, stderr } = await runInGroup(file, args, {
+    env: { HOME: home, AZURE_CONFIG_DIR: join(home, '.azure'), ...env },
+    timeoutMs,
   });
+  return { code, stdout, stderr };
 }
 
 /** Runs `node <built cli.js> ...args` (node by absolute path, so PATH may be empty). */

@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { tempDir } from './build.ts';
+import { cleanUpOnTestExit } from './processes.ts';
 
 function tmux(socket: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync('tmux', ['-S', socket, ...args], { encoding: 'utf8' });
@@ -75,6 +76,9 @@ export function openPane({ argv, env, columns = 100, rows = 30 }: PaneOptions): 
     command,
   ]);
   assert.equal(created.status, 0, created.stderr);
+  // The tmux server is a daemon outside every process group of the test: kill it even when the
+  // test fails before close() or its file is ended early.
+  const forget = cleanUpOnTestExit(() => void tmux(socket, ['kill-server']));
   return {
     capture,
     history: () => tmux(socket, ['capture-pane', '-p', '-J', '-S', '-', '-t', session]).stdout,
@@ -94,6 +98,9 @@ export function openPane({ argv, env, columns = 100, rows = 30 }: PaneOptions): 
       tmux(socket, ['display-message', '-p', '-t', session, '#{pane_dead}']).stdout.trim() === '1',
     exitCode: () => readFileSync(codeFile, 'utf8').trim(),
     startedAt,
-    close: () => void tmux(socket, ['kill-server']),
+    close: () => {
+      tmux(socket, ['kill-server']);
+      forget();
+    },
   };
 }

@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { accessSync, constants, rmSync, statfsSync } from 'node:fs';
-import { access, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,11 +34,15 @@ function roomyTmpfs(path: string): string | undefined {
 
 export const isRoot = process.getuid?.() === 0;
 
-/** Runs a program (as `user` when we are root: initdb and mariadbd refuse or misbehave as root). */
+/**
+ * Runs a program (as `user` when we are root: initdb and mariadbd refuse or misbehave as root). It
+ * starts in `/`: the caller's directory may be one the service user cannot enter (a clone in a
+ * private folder), and initdb and pg_ctl complain about a working directory they cannot reach.
+ */
 export async function run(user: string, file: string, args: string[]): Promise<string> {
   const [cmd, argv] = isRoot ? ['runuser', ['-u', user, '--', file, ...args]] : [file, args];
   try {
-    const { stdout } = await execFileAsync(cmd, argv, { maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await execFileAsync(cmd, argv, { maxBuffer: 16 * 1024 * 1024, cwd: '/' });
     return stdout;
   } catch (error) {
     const e = error as { stderr?: string; message: string };
@@ -46,16 +50,80 @@ export async function run(user: string, file: string, args: string[]): Promise<s
   }
 }
 
+/**
+ * Whether `user` may open `path` (`test -r`; add `execute` for programs and directories to enter). Only
+ * asked when we are root and run the servers as another user; otherwise we are that user.
+ */
+export async function reachableBy(user: string, path: string, execute = false): Promise<boolean> {
+  if (!isRoot) return true;
+  try {
+    await execFileAsync('runuser', ['-u', user, '--', 'test', execute ? '-x' : '-r', path], { cwd: '/' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A copy of the directory `source` that every user can read, under TEMPLATE_ROOT as `key`, made the
+ * first time it is asked for (concurrent callers race as in ensureTemplate; the first rename wins).
+ * For files a service user must reach that live where it cannot, such as database binaries inside a
+ * clone in a private folder (`mktemp -d`, /root).
+ */
+export async function readableCopy(key: string, source: string, user: string): Promise<string> {
+  const target = join(TEMPLATE_ROOT, key);
+  if (await exists(join(target, '.complete'))) return target;
+  await makeTemplateRoot(user);
+  const scratch = await mkdtemp(join(TEMPLATE_ROOT, `${key}.copying-`));
+  try {
+    await execFileAsync('cp', ['-a', `${source}/.`, join(scratch, 'copy')]);
+    await execFileAsync('chmod', ['-R', 'a+rX', join(scratch, 'copy')]);
+    await writeFile(join(scratch, 'copy', '.complete'), '');
+    await chmod(scratch, 0o755);
+    try {
+      await rename(join(scratch, 'copy'), target);
+    } catch {
+      // Another process finished first; its copy is as good as ours.
+    }
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+  return target;
+}
+
+/**
+ * Creates TEMPLATE_ROOT enterable by the service users whatever the umask, and fails at once, saying
+ * why, when `user` still cannot reach it (the temp dir is private to root).
+ */
+async function makeTemplateRoot(user: string): Promise<void> {
+  await mkdir(TEMPLATE_ROOT, { recursive: true });
+  if (!isRoot) return;
+  await chmod(TEMPLATE_ROOT, 0o755);
+  if (!(await reachableBy(user, TEMPLATE_ROOT, true))) throw new Error(unreachable(user, TEMPLATE_ROOT));
+}
+
 /** Makes `path` (recursively) owned by `user` when we are root. */
 export async function chownTo(user: string, path: string): Promise<void> {
   if (isRoot) await execFileAsync('chown', ['-R', `${user}:${user}`, path]);
 }
 
-/** A fresh private temp dir owned by `user`. */
+/** A fresh private temp dir owned by `user`; fails at once, saying why, when `user` cannot enter it. */
 export async function makeInstanceDir(prefix: string, user: string): Promise<string> {
   const dir = await mkdtemp(join(INSTANCE_ROOT, `sc-doctor-${prefix}-`));
   await chownTo(user, dir);
+  if (!(await reachableBy(user, dir, true))) {
+    await rm(dir, { recursive: true, force: true });
+    throw new Error(unreachable(user, dir));
+  }
   return dir;
+}
+
+/** Why a server cannot start when its user cannot reach `path`, and what to do. */
+export function unreachable(user: string, path: string): string {
+  return (
+    `the '${user}' user cannot reach ${path} (a directory above it is private to root). ` +
+    'Point TMPDIR at a directory every user can enter, e.g. TMPDIR=/tmp, and run again.'
+  );
 }
 
 /**
@@ -70,7 +138,7 @@ export async function ensureTemplate(
 ): Promise<string> {
   const target = join(TEMPLATE_ROOT, key);
   if (await exists(join(target, '.complete'))) return target;
-  await mkdir(TEMPLATE_ROOT, { recursive: true });
+  await makeTemplateRoot(user);
   const scratch = await mkdtemp(join(TEMPLATE_ROOT, `${key}.building-`));
   await chownTo(user, scratch);
   try {

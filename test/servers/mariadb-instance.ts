@@ -64,7 +64,8 @@ export async function startMariaDb(): Promise<MariaDbInstance> {
       '--character-set-server=utf8mb4',
       '--collation-server=utf8mb4_general_ci',
     ],
-    { stdio: 'ignore' },
+    // `/`: the caller's directory may be one the mysql user cannot enter (see run()).
+    { stdio: 'ignore', cwd: '/' },
   );
   const forget = cleanUpOnExit(child.pid, dir);
 

