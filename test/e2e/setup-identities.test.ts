@@ -14,6 +14,7 @@ import { NAMES, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 import { DEPLOYER, GUEST, MYSQL_ADMIN_GROUP } from '../azure-twin/scenarios-identity.ts';
 import { armRest } from '../azure-twin/testing/arm-rest.ts';
 import { builtCli, type CliRun, runProgram, tempDir } from '../helpers/build.ts';
+import { OWNER_ENV } from '../setup/postgres-helpers.ts';
 
 const STACK_LINE = /\n\s+at .+:\d+:\d+/;
 const twins: Twin[] = [];
@@ -117,7 +118,7 @@ function runsIn(home: string): string[] {
 
 test("a B2B guest admin: setup logs in to PostgreSQL and MySQL with the admin entry's #EXT# name and succeeds", async () => {
   const w = await world('guest-admin', ['postgres', 'mysql']);
-  const pg = await setup(w, 'postgres', ['--system-identity']);
+  const pg = await setup(w, 'postgres', ['--system-identity'], OWNER_ENV);
   assert.equal(pg.code, 0, pg.stdout + pg.stderr);
   assert.ok((await pgRoles(w.twin)).includes('aad_postgresflexible_orders'), 'the role was made');
   // The guest's own admin entry stayed the only one: none was added under its sign-in name.
@@ -157,7 +158,7 @@ test('a group admin: a member sets up PostgreSQL and MySQL as the group, adding 
   );
   w.writes.length = 0;
 
-  const pg = await setup(w, 'postgres', ['--system-identity']);
+  const pg = await setup(w, 'postgres', ['--system-identity'], OWNER_ENV);
   assert.equal(pg.code, 0, pg.stdout + pg.stderr);
   assert.ok((await pgRoles(w.twin)).includes('aad_postgresflexible_orders'));
   assert.deepEqual(
@@ -189,7 +190,7 @@ test('the app secret: never AZURE_CLIENT_SECRET; without SC_DOCTOR_APP_CLIENT_SE
   const auth = ['--service-principal', `client-id=${app.appId}`];
   const missing = await setup(w, 'postgres', auth, { AZURE_CLIENT_SECRET: 'operator~secret~1' });
   assert.equal(missing.code, 2, missing.stdout + missing.stderr);
-  assert.match(missing.stderr, /set SC_DOCTOR_APP_CLIENT_SECRET in the environment/);
+  assert.match(missing.stderr, /SC_DOCTOR_APP_CLIENT_SECRET in the environment/);
   const same = await setup(w, 'postgres', auth, {
     AZURE_CLIENT_SECRET: 'operator~secret~1',
     SC_DOCTOR_APP_CLIENT_SECRET: 'operator~secret~1',
