@@ -153,7 +153,7 @@ export const FLAGS: readonly FlagSpec[] = [
     value: 'client-id=X',
     group: 'setup',
     commands: ['setup'],
-    help: 'auth: a service principal; its secret comes from AZURE_CLIENT_SECRET or a masked prompt',
+    help: 'auth: a service principal; its secret comes from SC_DOCTOR_APP_CLIENT_SECRET or a masked prompt',
   },
   {
     name: 'client-type',

@@ -5,6 +5,7 @@
 
 import { commandLine } from '../core/command-line.ts';
 import type { AuthChoice, SetupRequest } from '../setup/flow-types.ts';
+import { SP_SECRET_ENV } from '../setup/postgres/sp-secret.ts';
 import { assertSqlLinkerClientType } from '../setup/sql/client-types.ts';
 import { CLIENT_TYPES, type ClientType, clientTypeOf } from '../snippets/types.ts';
 import { isGuid } from './doctor-options.ts';
@@ -104,7 +105,7 @@ export function setupRequestFrom(parsed: Pick<ParsedArgs, 'operands' | 'flags'>)
   }
 
   const dbUser = flag('db-user');
-  if (dbUser !== undefined) request.dbUser = dbUserFrom(dbUser);
+  if (dbUser !== undefined) request.dbUser = dbUserFrom(dbUser, kind);
 
   const container = parsed.flags.get('container');
   if (container !== undefined)
@@ -176,14 +177,24 @@ function containerFrom(value: unknown, target: string | undefined, sourceId: str
   return value;
 }
 
-/** PostgreSQL cuts identifiers at 63 bytes: a longer role name would silently become another name. */
-function dbUserFrom(value: string): string {
+/**
+ * The database user name as each engine takes it: PostgreSQL cuts identifiers at 63 bytes (a longer
+ * role name would silently become another name), MySQL refuses user names over 32 characters (error
+ * 1470), SQL Server identifiers over 128 (error 103).
+ */
+function dbUserFrom(value: string, kind: 'postgres' | 'mysql' | 'sql'): string {
   if (/[\u0000-\u001f\u007f]/.test(value))
     throw new UsageError('--db-user must not contain control characters.');
-  if (Buffer.byteLength(value, 'utf8') > 63)
+  if (kind === 'postgres' && Buffer.byteLength(value, 'utf8') > 63)
     throw new UsageError(
       `--db-user is ${Buffer.byteLength(value, 'utf8')} bytes; PostgreSQL role names are at most 63.`,
     );
+  if (kind === 'mysql' && [...value].length > 32)
+    throw new UsageError(`--db-user is ${[...value].length} characters; MySQL user names are at most 32.`, [
+      'Choose a shorter --db-user, or leave it out: the default name always fits.',
+    ]);
+  if (kind === 'sql' && value.length > 128)
+    throw new UsageError(`--db-user is ${value.length} characters; SQL Server names are at most 128.`);
   return value;
 }
 
@@ -227,7 +238,7 @@ function authFrom(flags: ParsedArgs['flags']): { choice: AuthChoice; mysqlIdenti
     throw new UsageError(
       `--${name} takes no secret: a secret on the command line lands in shell history and the process list.`,
       [
-        'Set AZURE_CLIENT_SECRET in the environment, or leave it out and sc-doctor asks for it (masked).',
+        'Set SC_DOCTOR_APP_CLIENT_SECRET in the environment, or leave it out and sc-doctor asks for it (masked).',
         'If that secret was real, rotate it: it is in your shell history now.',
       ],
     );
@@ -290,8 +301,9 @@ export function missingSetupFlags(
     missing.push(
       'how the app signs in: --system-identity, --user-identity client-id=X or --service-principal client-id=X',
     );
-  else if (request.auth.kind === 'sp' && !env.AZURE_CLIENT_SECRET)
-    missing.push("the service principal's secret: AZURE_CLIENT_SECRET in the environment");
+  // The app's own secret, never the operator's sign-in secret (AZURE_CLIENT_SECRET).
+  else if (request.auth.kind === 'sp' && !env[SP_SECRET_ENV])
+    missing.push(`the service principal's secret: ${SP_SECRET_ENV} in the environment`);
   if (!request.yes && !request.dryRun)
     missing.push('the yes to apply the plan: --yes (or --dry-run to see it)');
   return missing;

@@ -34,6 +34,12 @@ export interface Services {
   /** Milliseconds since the epoch. */
   now(): number;
   /**
+   * Waits `ms` (rejects when `signal` aborts). Optional: code that waits between attempts (Entra
+   * replication, a new firewall rule) uses a timer without it; tests pass one that returns at once and
+   * moves their clock instead.
+   */
+  sleep?(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
    * Asks the user (pick, confirm, enter a value). Set by the CLI for the output mode: Ink-backed when
    * interactive, refusing with a usage error naming the flag otherwise. Absent in unit tests of
    * checks, which never ask.

@@ -4,9 +4,10 @@
  * PostgreSQL `authConfig` and its admins; MySQL's single admin and the server identity's Graph app
  * roles (without them the server cannot look up Entra users); SQL's admin and Entra-only flag.
  */
-
 import { armError, armGet, graphGet } from '../azure/arm.ts';
 import { enumIn, enumIs } from '../azure/enums.ts';
+import { GRAPH_READ_PERMISSIONS, type GraphReadRights, graphReadRights } from '../azure/graph-read-rights.ts';
+import { commandLine } from '../core/command-line.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
 import { type CallerGroups, callerGroups } from './caller-groups.ts';
 import type { ServerFacts } from './facts.ts';
@@ -20,15 +21,39 @@ import {
 } from './remedy-commands.ts';
 import { SERVER_API_VERSIONS } from './server-api.ts';
 
-/** Microsoft Graph's own application id, the same in every tenant. */
-export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+export { GRAPH_APP_ID } from '../azure/graph-read-rights.ts';
 /** The Graph application permissions a MySQL server identity needs to resolve Entra principals. */
-export const MYSQL_GRAPH_ROLES = ['User.Read.All', 'GroupMember.Read.All', 'Application.Read.All'] as const;
+export const MYSQL_GRAPH_ROLES = GRAPH_READ_PERMISSIONS;
 
-/** Who is asking, from the sign-in (never the token). */
+/**
+ * Who is asking, from the sign-in (never the token). An app (service principal or managed identity)
+ * is one everywhere: PostgreSQL admin type ServicePrincipal, SQL admin `sid` = its client id, Graph
+ * groups through `servicePrincipals/{id}`.
+ */
 interface Caller {
   objectId: string | undefined;
+  /** The sign-in name: a person's UPN, an app's client id. */
   name: string;
+  /** How the caller reads in a sentence: `dana@contoso.com`, `the managed identity <client id>`. */
+  label: string;
+  isApp: boolean;
+  appId: string | undefined;
+}
+
+/** The caller from the sign-in state. */
+function callerOf(signIn: Awaited<ReturnType<CheckContext['services']['azure']['signIn']>>): Caller {
+  if (!signIn.ok) return { objectId: undefined, name: 'you', label: 'you', isApp: false, appId: undefined };
+  const { identity } = signIn;
+  const managed = identity.userType === 'managedIdentity' || signIn.credential === 'managed-identity';
+  const isApp = managed || identity.userType === 'servicePrincipal';
+  const name = identity.user ?? identity.appId ?? 'you';
+  return {
+    objectId: identity.objectId,
+    name,
+    label: isApp ? `the ${managed ? 'managed identity' : 'service principal'} ${name}` : name,
+    isApp,
+    appId: identity.appId,
+  };
 }
 
 export const entraConfigCheck: Check = {
@@ -39,10 +64,7 @@ export const entraConfigCheck: Check = {
   async run(ctx): Promise<CheckResult> {
     const server = serverFactsOf(ctx);
     if (!server) return { status: 'skip', message: 'no database server to look at' };
-    const signIn = await ctx.services.azure.signIn();
-    const caller: Caller = signIn.ok
-      ? { objectId: signIn.identity.objectId, name: signIn.identity.user ?? 'you' }
-      : { objectId: undefined, name: 'you' };
+    const caller = callerOf(await ctx.services.azure.signIn());
     switch (server.kind) {
       case 'postgres':
         return postgres(ctx, server, caller);
@@ -126,15 +148,22 @@ async function postgres(ctx: CheckContext, server: ServerFacts, caller: Caller):
     ? groupAdmins.find((a) => groups.groups.some((g) => sameId(g.id, a.objectId)))
     : undefined;
   // The name setup logs in with: a group admin's members log in as the group.
-  const login = direct?.principalName ?? through?.principalName ?? null;
-  const data = { entraAuth: true, passwordAuth: passwordOn, admins, login };
+  // The admin entry's name, not the token's: portal-made entries and B2B guests (`#EXT#`) differ.
+  const login = (direct?.principalName || undefined) ?? through?.principalName ?? null;
+  const data = {
+    entraAuth: true,
+    passwordAuth: passwordOn,
+    admins,
+    login,
+    loginVia: direct ? 'direct' : through ? 'group' : null,
+  };
   if (!direct && !through) {
     return {
       status: 'warn',
       message:
         admins.length === 0
           ? `no Entra admin on ${server.name}`
-          : `${caller.name} is not an Entra admin of ${server.name}`,
+          : `${caller.label} is not an Entra admin of ${server.name}`,
       details: [
         authLine,
         ...adminLines,
@@ -151,15 +180,17 @@ async function postgres(ctx: CheckContext, server: ServerFacts, caller: Caller):
   }
   return {
     status: 'pass',
-    message: `Entra on · ${caller.name} is an admin${through ? ` through group ${through.principalName}` : ''}${passwordOn ? '' : ' · Entra-only'}`,
+    message: `Entra on · ${caller.label} is an admin${through ? ` through group ${through.principalName}` : ''}${passwordOn ? '' : ' · Entra-only'}`,
     details: [
       authLine,
       ...adminLines,
       ...(through
         ? [
-            `${caller.name} is a member of ${through.principalName}: setup logs in as ${through.principalName}.`,
+            `${caller.label} is a member of ${through.principalName}: setup logs in as ${through.principalName}.`,
           ]
-        : []),
+        : direct?.principalName && direct.principalName !== caller.name
+          ? [`the admin entry names ${direct.principalName}: setup logs in with that name.`]
+          : []),
     ],
     data,
   };
@@ -219,8 +250,8 @@ async function mysql(ctx: CheckContext, server: ServerFacts, caller: Caller): Pr
 
   // The identity Entra sign-in uses is the one the admin names; otherwise the server's first.
   const used = identities.find((i) => sameId(i.id, adminProps.identityResourceId)) ?? identities[0]!;
-  const roles = await graphRolesOf(ctx, used.principalId);
-  if (roles.kind === 'missing') {
+  const roles = await rightsOf(ctx, used.principalId);
+  if (roles.status === 'missing') {
     data.graphRoles = { identity: used.id, missing: roles.missing };
     return {
       status: 'fail',
@@ -228,12 +259,12 @@ async function mysql(ctx: CheckContext, server: ServerFacts, caller: Caller): Pr
       details: [
         ...lines,
         `Without them ${server.name} cannot resolve Entra users, groups and apps at sign-in.`,
-        'Directory Readers, the alternative to these permissions, is not checked.',
+        'It is not in Directory Readers either (the alternative to these permissions).',
       ],
       remediation: {
         summary:
           'A Global Administrator or Privileged Role Administrator must grant the identity these Microsoft Graph application permissions (or the Directory Readers role).',
-        commands: [],
+        commands: roles.grantCommands,
         docsUrl: 'https://learn.microsoft.com/azure/mysql/flexible-server/concepts-azure-ad-authentication',
         fixable: false,
       },
@@ -241,19 +272,24 @@ async function mysql(ctx: CheckContext, server: ServerFacts, caller: Caller): Pr
     };
   }
   const graphLine =
-    roles.kind === 'ok'
-      ? `Graph permissions of ${lastSegment(used.id)}: ${MYSQL_GRAPH_ROLES.join(', ')}`
+    roles.status === 'granted'
+      ? `Graph permissions of ${lastSegment(used.id)}: ${roles.how}`
       : `cannot verify the Graph permissions of ${lastSegment(used.id)}: ${roles.reason}`;
 
   const groups = admin && !sameId(admin.sid, caller.objectId) ? await callerGroups(ctx) : undefined;
   const throughGroup = !!admin && !!groups?.ok && groups.groups.some((g) => sameId(g.id, admin.sid));
   const isAdmin = !!admin && (sameId(admin.sid, caller.objectId) || throughGroup);
-  const withLogin = { ...data, login: isAdmin ? admin!.login : null };
+  const withLogin = {
+    ...data,
+    // The admin entry's `login` is the name MySQL knows the caller by (a group's for its members).
+    login: isAdmin ? admin!.login : null,
+    loginVia: isAdmin ? (throughGroup ? 'group' : 'direct') : null,
+  };
   if (!isAdmin) {
     return {
       status: 'warn',
       message: admin
-        ? `${caller.name} is not the Entra admin of ${server.name}`
+        ? `${caller.label} is not the Entra admin of ${server.name}`
         : `no Entra admin on ${server.name}`,
       details: [...lines, ...groupLines(groups), graphLine],
       remediation: {
@@ -266,7 +302,7 @@ async function mysql(ctx: CheckContext, server: ServerFacts, caller: Caller): Pr
       data: withLogin,
     };
   }
-  if (roles.kind === 'unknown') {
+  if (roles.status === 'unknown') {
     return {
       status: 'warn',
       message: `cannot verify the Graph permissions of ${lastSegment(used.id)}`,
@@ -282,56 +318,17 @@ async function mysql(ctx: CheckContext, server: ServerFacts, caller: Caller): Pr
   }
   return {
     status: 'pass',
-    message: `Entra admin ${admin!.login}${throughGroup ? ` (${caller.name} is a member)` : ''} · identity ${lastSegment(used.id)}${data.entraOnly ? ' · Entra-only' : ''}`,
+    message: `Entra admin ${admin!.login}${throughGroup ? ` (${caller.label} is a member)` : ''} · identity ${lastSegment(used.id)}${data.entraOnly ? ' · Entra-only' : ''}`,
     details: [...lines, graphLine],
     data: withLogin,
   };
 }
 
-type GraphRoles =
-  | { kind: 'ok' }
-  | { kind: 'missing'; missing: string[] }
-  | { kind: 'unknown'; reason: string };
-
-/** The identity's Graph app roles, or why they could not be read (a 403 means "cannot verify"). */
-async function graphRolesOf(ctx: CheckContext, principalId: string | null): Promise<GraphRoles> {
+/** The identity's Graph read rights, or why they could not be read (a 403 means "cannot verify"). */
+async function rightsOf(ctx: CheckContext, principalId: string | null): Promise<GraphReadRights> {
   if (!principalId)
-    return { kind: 'unknown', reason: "the server does not show the identity's principal id" };
-  const { azure } = ctx.services;
-  let graph: Awaited<ReturnType<typeof graphGet>>;
-  let assignments: Awaited<ReturnType<typeof graphGet>>;
-  try {
-    [graph, assignments] = await Promise.all([
-      graphGet(azure, `v1.0/servicePrincipals(appId='${GRAPH_APP_ID}')?$select=id,appRoles`, ctx.signal),
-      graphGet(
-        azure,
-        `v1.0/servicePrincipals/${encodeURIComponent(principalId)}/appRoleAssignments`,
-        ctx.signal,
-      ),
-    ]);
-  } catch (error) {
-    return { kind: 'unknown', reason: error instanceof Error ? error.message : String(error) };
-  }
-  for (const answer of [graph, assignments]) {
-    if (answer.status !== 200) {
-      const error = armError(answer.body);
-      return {
-        kind: 'unknown',
-        reason: `Microsoft Graph answered ${answer.status}${error ? ` ${error.code}` : ''}`,
-      };
-    }
-  }
-  const graphBody = graph.body as { id?: string; appRoles?: { id?: string; value?: string }[] };
-  const held = new Set(
-    listOf(assignments.body)
-      .filter((a) => sameId(a.resourceId as string | undefined, graphBody.id))
-      .map((a) => String(a.appRoleId ?? '').toLowerCase()),
-  );
-  const missing = MYSQL_GRAPH_ROLES.filter((value) => {
-    const role = graphBody.appRoles?.find((r) => r.value === value);
-    return !role?.id || !held.has(role.id.toLowerCase());
-  });
-  return missing.length === 0 ? { kind: 'ok' } : { kind: 'missing', missing };
+    return { status: 'unknown', reason: "the server does not show the identity's principal id" };
+  return graphReadRights(ctx.services.azure, principalId, ctx.signal);
 }
 
 async function sql(ctx: CheckContext, server: ServerFacts, caller: Caller): Promise<CheckResult> {
@@ -358,21 +355,35 @@ async function sql(ctx: CheckContext, server: ServerFacts, caller: Caller): Prom
   ];
   // A user or group admin is named by object id, an app or managed identity by its client id.
   const adminType = server.entraAdminType ?? null;
+  const isCaller = (sid: string) =>
+    sameId(sid, caller.objectId) || (caller.isApp && sameId(sid, caller.appId ?? caller.name));
   const groups =
-    admin && !sameId(admin.sid, caller.objectId) && !enumIn(adminType, 'User', 'Application')
+    admin && !isCaller(admin.sid) && !enumIn(adminType, 'User', 'Application')
       ? await callerGroups(ctx)
       : undefined;
   const throughGroup = !!admin && !!groups?.ok && groups.groups.some((g) => sameId(g.id, admin.sid));
-  const isAdmin = !!admin && (sameId(admin.sid, caller.objectId) || throughGroup);
+  const isAdmin = !!admin && (isCaller(admin.sid) || throughGroup);
   // With SQL a group's members log in as themselves (the token names them).
-  const data = { admin, entraOnly, adminType, login: isAdmin ? caller.name : null };
+  const data = {
+    admin,
+    entraOnly,
+    adminType,
+    login: isAdmin ? caller.name : null,
+    loginVia: isAdmin ? (throughGroup ? 'group' : 'direct') : null,
+    serverIdentity: null as null | { principalId: string | null; graph: GraphReadRights['status'] | 'none' },
+  };
+  // An app cannot have SQL impersonate it to Graph: its CREATE USER ... FROM EXTERNAL PROVIDER is
+  // resolved through the server's own identity, which must exist and read Graph, or it fails.
+  const identity = caller.isApp ? await sqlServerIdentityFinding(ctx, server, caller, data) : undefined;
+  if (identity?.blocking) return { ...identity.result, details: [...lines, ...identity.result.details!] };
+  const identityLines = identity?.lines ?? [];
   if (!admin || !isAdmin) {
     const kind = ADMIN_KIND[adminType ?? ''];
     const named = admin ? `${kind ? `${kind} ` : ''}${admin.login}` : '';
     return {
       status: 'warn',
       message: admin
-        ? `the Entra admin of ${server.name} is ${named}, not ${caller.name}`
+        ? `the Entra admin of ${server.name} is ${named}, not ${caller.label}`
         : `no Entra admin on ${server.name}`,
       details: [
         ...lines,
@@ -382,6 +393,7 @@ async function sql(ctx: CheckContext, server: ServerFacts, caller: Caller): Prom
               `${admin.login} connects as dbo while it is the admin; once replaced it needs a database user of its own (setup creates one for the app's identity).`,
             ]
           : []),
+        ...identityLines,
       ],
       remediation: {
         summary: admin
@@ -394,17 +406,106 @@ async function sql(ctx: CheckContext, server: ServerFacts, caller: Caller): Prom
     };
   }
   return {
-    status: 'pass',
-    message: `Entra admin ${admin.login}${throughGroup ? ` (${caller.name} is a member)` : ''}${entraOnly ? ' · Entra-only' : ''}`,
+    status: identity?.status ?? 'pass',
+    message: `Entra admin ${admin.login}${throughGroup ? ` (${caller.label} is a member)` : ''}${entraOnly ? ' · Entra-only' : ''}${identity?.status === 'warn' ? ` · cannot verify the Graph permissions of the server identity` : ''}`,
     details: [
       ...lines,
       ...(throughGroup
         ? [
-            `${caller.name} is a member of ${admin.login}, the admin group: setup logs in with your own token.`,
+            `${caller.label} is a member of ${admin.login}, the admin group: setup logs in with your own token.`,
           ]
         : []),
+      ...identityLines,
     ],
+    ...(identity?.status === 'warn' && identity.remediation ? { remediation: identity.remediation } : {}),
     data,
+  };
+}
+
+/** What the SQL server's identity means for an app caller: blocking when it is missing or cannot read Graph. */
+type IdentityFinding =
+  | { blocking: true; result: CheckResult }
+  | {
+      blocking: false;
+      status: 'pass' | 'warn';
+      lines: string[];
+      remediation?: NonNullable<CheckResult['remediation']>;
+    };
+
+/**
+ * Azure SQL run by a service principal or managed identity: the server identity (primary
+ * user-assigned, else system-assigned) must exist and hold User.Read.All, GroupMember.Read.All and
+ * Application.Read.All (or Directory Readers), or `CREATE USER ... FROM EXTERNAL PROVIDER` fails
+ * (error 33134, "Server identity is not configured"). Learn: "Microsoft Entra service principals
+ * with Azure SQL".
+ */
+async function sqlServerIdentityFinding(
+  ctx: CheckContext,
+  server: ServerFacts,
+  caller: Caller,
+  data: { serverIdentity: null | { principalId: string | null; graph: GraphReadRights['status'] | 'none' } },
+): Promise<IdentityFinding> {
+  const identity = server.sqlServerIdentity ?? null;
+  const docsUrl = 'https://learn.microsoft.com/azure/azure-sql/database/authentication-aad-service-principal';
+  const why = `${caller.label} creates the app's database user, and an app's CREATE USER ... FROM EXTERNAL PROVIDER is resolved through ${server.name}'s own identity, which must read Microsoft Graph.`;
+  if (!identity?.principalId) {
+    data.serverIdentity = { principalId: null, graph: 'none' };
+    return {
+      blocking: true,
+      result: {
+        status: 'fail',
+        message: `${server.name} has no server identity, so ${caller.label} cannot create Entra users in it`,
+        details: [why, 'Azure SQL answers error 33134: "Server identity is not configured".'],
+        remediation: {
+          summary: `Give ${server.name} a system-assigned identity, have a Global Administrator or Privileged Role Administrator grant it ${GRAPH_READ_PERMISSIONS.join(', ')} (or Directory Readers), then run sc-doctor again: it prints the exact grant commands.`,
+          commands: [commandLine(['az', 'sql', 'server', 'update', '--ids', server.id, '--assign-identity'])],
+          docsUrl,
+          fixable: false,
+        },
+        // Setup would only fail at the database user and roll everything back: stop before it.
+        blocking: true,
+        data,
+      },
+    };
+  }
+  const name =
+    identity.kind === 'user' && identity.id ? lastSegment(identity.id) : `${server.name}'s system identity`;
+  const rights = await graphReadRights(ctx.services.azure, identity.principalId, ctx.signal);
+  data.serverIdentity = { principalId: identity.principalId, graph: rights.status };
+  if (rights.status === 'missing') {
+    return {
+      blocking: true,
+      result: {
+        status: 'fail',
+        message: `the server identity ${name} lacks Graph permissions ${rights.missing.join(', ')}, so ${caller.label} cannot create Entra users`,
+        details: [why, 'It is not in Directory Readers either (the alternative to these permissions).'],
+        remediation: {
+          summary: `A Global Administrator or Privileged Role Administrator must grant ${name} these Microsoft Graph application permissions (or the Directory Readers role):`,
+          commands: rights.grantCommands,
+          docsUrl,
+          fixable: false,
+        },
+        blocking: true,
+        data,
+      },
+    };
+  }
+  if (rights.status === 'unknown')
+    return {
+      blocking: false,
+      status: 'warn',
+      lines: [why, `cannot verify the Graph permissions of the server identity ${name}: ${rights.reason}`],
+      remediation: {
+        summary: `Check that ${name} has ${GRAPH_READ_PERMISSIONS.join(', ')} (or Directory Readers): without them creating the app's database user fails.`,
+        commands: [],
+        docsUrl,
+        fixable: false,
+      },
+    };
+  return {
+    blocking: false,
+    status: 'pass',
+    lines: [`server identity ${name} may read Microsoft Graph (${rights.how})`],
   };
 }
 

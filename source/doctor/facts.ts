@@ -55,6 +55,12 @@ export interface ServerFacts {
    */
   entraAdminType?: string | null;
   /**
+   * Azure SQL's server identity, the one it reads Microsoft Graph as when a service principal or
+   * managed identity creates Entra users: the user-assigned identity `primaryUserAssignedIdentityId`
+   * names, else the system-assigned one; null when the server has none. Absent for the flexible servers.
+   */
+  sqlServerIdentity?: { kind: 'system' | 'user'; id: string | null; principalId: string | null } | null;
+  /**
    * PostgreSQL's password admin (`administratorLogin`), which owns the databases made through ARM;
    * null when the server has none (they then belong to azuresu). Absent for MySQL and SQL.
    */

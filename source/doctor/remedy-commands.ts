@@ -169,6 +169,12 @@ export function loginTenantCommand(tenant: string): string {
 export interface AdminCaller {
   name: string;
   objectId?: string | null | undefined;
+  /**
+   * A service principal or managed identity: a ServicePrincipal admin to PostgreSQL, named by its
+   * client id (`appId`) to Azure SQL.
+   */
+  isApp?: boolean;
+  appId?: string | undefined;
 }
 
 const OBJECT_ID_PLACEHOLDER = '<your-object-id>';
@@ -196,6 +202,8 @@ export function postgresEntraAdminCommand(server: Omit<ServerName, 'kind'>, call
       server.name,
     ],
     ...['-u', caller.name, '-i', caller.objectId ?? OBJECT_ID_PLACEHOLDER],
+    // An app or managed identity is a service principal to PostgreSQL, never a user.
+    ...(caller.isApp ? ['-t', 'ServicePrincipal'] : []),
   ]);
 }
 
@@ -257,6 +265,12 @@ export function sqlEntraAdminCommand(server: Omit<ServerName, 'kind'>, caller: A
       '--server-name',
       server.name,
     ],
-    ...['--display-name', caller.name, '--object-id', caller.objectId ?? OBJECT_ID_PLACEHOLDER],
+    // An application (service principal, managed identity) is named by its client id.
+    ...[
+      '--display-name',
+      caller.name,
+      '--object-id',
+      (caller.isApp ? caller.appId : caller.objectId) ?? OBJECT_ID_PLACEHOLDER,
+    ],
   ]);
 }

@@ -60,8 +60,14 @@ interface ServerResource {
   id?: string;
   name?: string;
   location?: string;
-  identity?: { userAssignedIdentities?: Record<string, { principalId?: string } | null> };
+  identity?: {
+    type?: string;
+    principalId?: string;
+    userAssignedIdentities?: Record<string, { principalId?: string } | null>;
+  };
   properties?: {
+    /** Azure SQL: the user-assigned identity that is the server identity. */
+    primaryUserAssignedIdentityId?: string;
     authConfig?: { activeDirectoryAuth?: string; passwordAuth?: string };
     administratorLogin?: string;
     fullyQualifiedDomainName?: string;
@@ -131,8 +137,27 @@ export function serverFactsFrom(kind: DatabaseKind, resource: unknown): ServerFa
       id,
       principalId: value?.principalId || null,
     })),
-    ...(kind === 'sql' ? { entraAdminType: props.administrators?.principalType ?? null } : {}),
+    ...(kind === 'sql'
+      ? {
+          entraAdminType: props.administrators?.principalType ?? null,
+          sqlServerIdentity: sqlServerIdentityOf(server),
+        }
+      : {}),
     ...(kind === 'postgres' ? { administratorLogin: props.administratorLogin || null } : {}),
     database: null,
   };
+}
+
+/** Azure SQL's server identity: the primary user-assigned one, else the system-assigned one. */
+function sqlServerIdentityOf(server: ServerResource): ServerFacts['sqlServerIdentity'] {
+  const identity = server.identity;
+  const primary = server.properties?.primaryUserAssignedIdentityId;
+  if (primary) {
+    const users = identity?.userAssignedIdentities ?? {};
+    const key = Object.keys(users).find((id) => id.toLowerCase() === primary.toLowerCase());
+    return { kind: 'user', id: primary, principalId: (key && users[key]?.principalId) || null };
+  }
+  if (/systemassigned/i.test(identity?.type ?? '') && identity?.principalId)
+    return { kind: 'system', id: null, principalId: identity.principalId };
+  return null;
 }

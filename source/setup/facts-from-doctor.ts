@@ -47,8 +47,12 @@ export function factsFromDoctor(outcomes: readonly CheckOutcome[]): DoctorFacts 
         : {
             objectId,
             user: typeof signin.user === 'string' ? signin.user : objectId,
-            // An app registration signs in as a service principal; people and anything else as users.
-            type: signin.userType === 'servicePrincipal' ? 'servicePrincipal' : 'user',
+            // An app registration and a managed identity are both service principals to Entra
+            // (admin principalType, SQL sid, Graph paths); people and anything unknown are users.
+            type:
+              signin.userType === 'servicePrincipal' || signin.userType === 'managedIdentity'
+                ? 'servicePrincipal'
+                : 'user',
             ...(typeof signin.tenantId === 'string' ? { tenantId: signin.tenantId } : {}),
           },
     publicIp: firewall?.publicIp ?? undefined,
@@ -75,6 +79,23 @@ export function mysqlAdminOf(
     : undefined;
 }
 
+/**
+ * The Entra admin entry the signed-in caller is an admin through, as entra-config found it: the name
+ * the database knows the caller by (the entry's `principalName` on PostgreSQL, `login` on MySQL,
+ * which may differ from the token's: B2B guests, portal-made entries, a group's name for its
+ * members) and whether it is the caller's own entry or a group's. Undefined when the caller is no
+ * admin yet (setup then makes it one under its sign-in name) or the check did not say.
+ */
+export function adminLoginOf(
+  outcomes: readonly CheckOutcome[],
+): { login: string; via: 'direct' | 'group' } | undefined {
+  const data = outcome(outcomes, 'entra-config')?.data;
+  const login = data?.login;
+  const via = data?.loginVia;
+  if (typeof login !== 'string' || login === '' || (via !== 'direct' && via !== 'group')) return undefined;
+  return { login, via };
+}
+
 function entraAuth(o: CheckOutcome | undefined): boolean | undefined {
   const value = o?.data.entraAuth;
   return typeof value === 'boolean' ? value : undefined;
@@ -90,7 +111,9 @@ export function blockingReasons(outcomes: readonly CheckOutcome[], facts: Doctor
     if (!o.blocking || !failed(o)) continue;
     if (o.id === 'network-path' && facts.unreachable) continue;
     const fix = o.remediation ? ` Fix: ${o.remediation.summary}` : '';
-    reasons.push(`${o.title} (${o.id}): ${o.message}.${fix}`);
+    // The exact commands, each on its own line as `commandLine` built it, so it pastes as it is.
+    const commands = (o.remediation?.commands ?? []).map((command) => `\n    ${command}`).join('');
+    reasons.push(`${o.title} (${o.id}): ${o.message}.${fix}${commands}`);
   }
   return reasons;
 }

@@ -13,7 +13,13 @@ import type { AppFacts } from '../doctor/facts.ts';
 import { detectClientTypeIn } from '../snippets/detect.ts';
 import { CLIENT_TYPES, type ClientType } from '../snippets/types.ts';
 import { runSetup } from './engine.ts';
-import { blockingReasons, factsFromDoctor, missingFacts, mysqlAdminOf } from './facts-from-doctor.ts';
+import {
+  adminLoginOf,
+  blockingReasons,
+  factsFromDoctor,
+  missingFacts,
+  mysqlAdminOf,
+} from './facts-from-doctor.ts';
 import {
   type AuthChoice,
   authWords,
@@ -34,9 +40,16 @@ import {
 import type { MysqlSetupInput } from './mysql/index.ts';
 import { offerUnfinished } from './offer-unfinished.ts';
 import { planSteps } from './plan.ts';
+import { checkPlanIdentities } from './plan-identities.ts';
 import { PLAN_QUESTION_ID } from './plan-question.ts';
 import { settleArmWrite } from './postgres/azure-calls.ts';
 import type { PostgresSetupInput } from './postgres/index.ts';
+import {
+  assertNotOperatorSecret,
+  missingSecretError,
+  SP_SECRET_ENV,
+  SP_SECRET_FLAG,
+} from './postgres/sp-secret.ts';
 import { assertSameTarget, resumableRun, resumeCommandOf } from './resume.ts';
 import { RunLockedError } from './run-lock.ts';
 import { assertSqlLinkerClientType } from './sql/client-types.ts';
@@ -137,9 +150,11 @@ export function setupFlow(deps: SetupFlowDeps) {
       mysqlIdentityId = await askServerIdentity(prompter, services, server, lister, signal);
       if (!mysqlIdentityId) return declinedEarly(doctor);
     }
-    const stepServices = auth.kind === 'sp' ? await withClientSecret(services, prompter, signal) : services;
+    const stepServices =
+      auth.kind === 'sp' ? await withClientSecret(services, prompter, auth.clientId, signal) : services;
     if (!stepServices) return declinedEarly(doctor);
 
+    const adminLogin = kind === 'sql' ? undefined : adminLoginOf(doctor);
     const input: MysqlSetupInput = {
       server,
       database,
@@ -149,7 +164,10 @@ export function setupFlow(deps: SetupFlowDeps) {
       ...(request.dbUser ? { dbUser: request.dbUser } : {}),
       linker: request.linker,
       ...(container ? { container } : {}),
-      signedIn: facts.signedIn!,
+      // PostgreSQL and MySQL know an admin by its admin entry's name, not the token's (guests,
+      // portal-made entries, a group's members): log in with that. Azure SQL reads the token.
+      signedIn: adminLogin ? { ...facts.signedIn!, user: adminLogin.login } : facts.signedIn!,
+      ...(adminLogin ? { adminLogin } : {}),
       ...(facts.publicIp ? { publicIp: facts.publicIp } : {}),
       ...(ctx.options.connectTo ? { connectTo: ctx.options.connectTo } : {}),
       // Where a hand-off script goes: for someone inside the network, or for the database's owner.
@@ -170,6 +188,8 @@ export function setupFlow(deps: SetupFlowDeps) {
       bus.emit({ type: 'setup:refused', reasons: problems });
       return { kind: 'refused', doctor, reasons: problems };
     }
+    // Every identity the plan names is read now: an unknown one stops the run (exit 2) before any write.
+    await checkPlanIdentities(kind, input, stepServices, signal);
     const title = `${app.name} → ${server.name}/${database} · ${authWords(auth)} · client ${clientType}`;
     const steps = (deps.buildSteps ?? flow.steps)(input, stepServices);
     const plan = await planSteps(steps, signal);
@@ -370,19 +390,29 @@ async function askClientType(
 }
 
 /**
- * The service principal's secret, from AZURE_CLIENT_SECRET or a masked prompt: never from argv. The
- * steps read it from their services' environment, so it never enters an input or a journal.
+ * The app's service-principal secret, from SC_DOCTOR_APP_CLIENT_SECRET or a masked prompt: never from
+ * argv, and never from AZURE_CLIENT_SECRET (the operator's own sign-in). Asked before the plan, so a
+ * run that cannot get it (plain or JSON without the variable) or would register the operator's own
+ * secret stops with exit 2 before anything is written. The steps read it from their services'
+ * environment, so it never enters an input or a journal.
  */
 async function withClientSecret(
   services: Services,
   prompter: Prompter,
+  clientId: string,
   signal: AbortSignal,
 ): Promise<Services | undefined> {
-  if (services.env.AZURE_CLIENT_SECRET) return services;
+  const given = services.env[SP_SECRET_ENV];
+  if (given) {
+    assertNotOperatorSecret(services.env, given);
+    return services;
+  }
+  if (!prompter.interactive) throw missingSecretError(clientId);
   const secret = await prompter.secret(
-    { message: 'Client secret of the service principal', flag: 'AZURE_CLIENT_SECRET (environment)' },
+    { message: `Client secret of the service principal ${clientId}`, flag: SP_SECRET_FLAG },
     signal,
   );
   if (!secret) return undefined;
-  return { ...services, env: { ...services.env, AZURE_CLIENT_SECRET: secret } };
+  assertNotOperatorSecret(services.env, secret);
+  return { ...services, env: { ...services.env, [SP_SECRET_ENV]: secret } };
 }

@@ -29,6 +29,18 @@ export interface Principal {
   userType?: 'Member' | 'Guest';
   /** Managed identities: the ARM id of the identity (UAMI) or of the resource it belongs to (system). */
   alternativeId?: string;
+  /**
+   * Users only: the name the user signs in with when it differs from `userPrincipalName` here. A B2B
+   * guest signs in with its home account (`kim@fabrikam.com`) while this tenant names it
+   * `kim_fabrikam.com#EXT#@contoso...`; tokens and `az account show` carry this name.
+   */
+  signInName?: string;
+  /**
+   * Twin clock time (ms) from which Entra's directory (Graph, Azure SQL's name resolution) knows the
+   * principal: set for identities created while `World.entraReplicationLagMs` is on. ARM, tokens and
+   * the managed-identity endpoint know it at once, as in Azure.
+   */
+  replicatedAtMs?: number;
 }
 
 /** One RBAC role assignment: a built-in role by name at a scope (subscription, group or resource id). */
@@ -112,6 +124,18 @@ export interface World {
   unregisteredProviders?: string[];
   /** Entra groups (Graph `/groups`, `memberOf`); members are object ids of users or service principals. */
   groups?: Group[];
+  /**
+   * How long a managed identity created from now on (a system identity switched on, a new user-assigned
+   * identity) stays unknown to Entra's directory: Graph answers 404 for it and Azure SQL cannot resolve
+   * it. Default 0. Azure takes seconds to minutes (Azure/azure-cli#32943; the passwordless extension
+   * retries `az ad sp show` 15 × 10 s).
+   */
+  entraReplicationLagMs?: number;
+  /**
+   * How long a new Azure SQL server firewall rule takes to apply: logins from its addresses are still
+   * refused (error 40615) until then. Default 0. Learn: "it may take up to five minutes".
+   */
+  sqlFirewallRuleDelayMs?: number;
 }
 
 /** A custom Azure role: a GUID, a name, permission blocks and the scopes it may be assigned at. */
@@ -209,6 +233,8 @@ export interface TwinContext {
   startLro(req: TwinRequest, options: LroOptions): TwinResponse;
   /** Principal by object id, app id, or managed-identity resource id. */
   principal(idOrAppId: string): Principal | undefined;
+  /** Twin clock, ms since the epoch (what `replicatedAtMs` is compared with). */
+  nowMs?(): number;
   /** Registers a new principal (a system identity being switched on, a new UAMI). */
   addPrincipal(principal: Principal): Principal;
   /** A new GUID. */

@@ -171,7 +171,10 @@ function subjectOf(principal: Principal): TokenSubject {
     objectId: principal.objectId,
     tenantId: principal.tenantId,
     idtyp: principal.kind === 'user' ? 'user' : 'app',
-    ...(principal.userPrincipalName ? { upn: principal.userPrincipalName } : {}),
+    // A guest's token names its home account, not its `#EXT#` name in this tenant.
+    ...((principal.signInName ?? principal.userPrincipalName)
+      ? { upn: principal.signInName ?? principal.userPrincipalName }
+      : {}),
     ...(principal.appId ? { appId: principal.appId } : {}),
     name: principal.displayName,
   };
@@ -207,7 +210,13 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const store = new MemoryResourceStore();
   const world = scenarioWorld();
   const principal = (id: string) => findPrincipal(world, id);
-  const addPrincipal = (p: Principal) => {
+  const addPrincipal = (added: Principal) => {
+    // A managed identity made while replication lag is on reaches Entra's directory only later.
+    const lag = world.entraReplicationLagMs ?? 0;
+    const p =
+      lag > 0 && added.kind !== 'user' && added.replicatedAtMs === undefined
+        ? { ...added, replicatedAtMs: clock.nowMs() + lag }
+        : added;
     const existing = world.principals.findIndex((q) => q.objectId.toLowerCase() === p.objectId.toLowerCase());
     if (existing >= 0) world.principals[existing] = p;
     else world.principals.push(p);
@@ -242,6 +251,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     startLro: (req, lroOptions) => lro.start(req, lroOptions),
     principal,
     addPrincipal,
+    nowMs: () => clock.nowMs(),
     uuid: () => randomUUID(),
     nowIso: () => clock.nowIso(),
     databases: {} as DatabaseHooks,

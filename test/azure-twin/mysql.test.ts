@@ -205,7 +205,37 @@ describe('Microsoft Entra administrator (api-version 2023-12-30)', () => {
     assert.equal(none.status, 204);
   });
 
+  test('an admin whose sid names no principal or group of the tenant is refused at the PUT', async () => {
+    const answer = await rest.send(
+      'PUT',
+      `${serverPath('mysql-vnet')}/administrators/ActiveDirectory?api-version=${NEW}`,
+      {
+        properties: {
+          administratorType: 'ActiveDirectory',
+          login: 'nobody',
+          sid: '0bad0000-0000-4000-8000-0000000000d4',
+          identityResourceId: uamiId,
+        },
+      },
+    );
+    assert.equal(answer.status, 400);
+    assert.deepEqual(answer.body.error, {
+      code: 'InvalidParameterValue',
+      message: 'Invalid value given for parameter sid. Specify a valid parameter value.',
+    });
+    const admin = await rest.send(
+      'GET',
+      `${serverPath('mysql-vnet')}/administrators/ActiveDirectory?api-version=${NEW}`,
+    );
+    assert.notEqual(admin.body.properties?.login, 'nobody', 'nothing changed');
+  });
+
   test('a second PUT replaces the single admin', async () => {
+    // The new admin is a group of the tenant (an unknown sid is refused, see above).
+    twin.world.groups = [
+      ...(twin.world.groups ?? []),
+      { objectId: '6d6d0000-0000-4000-8000-0000000000d4', displayName: 'db-admins', members: [] },
+    ];
     await rest.lro(
       'PUT',
       `${serverPath('mysql-vnet')}/administrators/ActiveDirectory?api-version=${NEW}`,

@@ -25,6 +25,7 @@ import {
   seedPostgresPrivateLink,
 } from './scenario-network.ts';
 import { armScenarios } from './scenarios-arm.ts';
+import { identityScenarios } from './scenarios-identity.ts';
 
 /** What a scenario seeds into (fits the providers' `SeedTarget`). */
 export interface ScenarioTarget {
@@ -382,6 +383,8 @@ export const scenarios: Record<string, Scenario> = {
     seedWorld(t, { webApp: { systemIdentity: false, userIdentities: [RESOURCE_IDS.identity] } }),
   /** Admins, auth modes, app identity, Dana's roles, provider registration: see scenarios-arm.ts. */
   ...armScenarios(seedWorld),
+  /** Guests, group admins and a service-principal operator: see scenarios-identity.ts. */
+  ...identityScenarios(seedWorld),
 };
 
 export const scenarioNames = (): string[] => Object.keys(scenarios);

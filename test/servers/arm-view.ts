@@ -91,3 +91,23 @@ function jwtPart(part: string): Record<string, unknown> | undefined {
     return undefined;
   }
 }
+
+/**
+ * Object ids (lower case) of the Entra groups `objectId` is a member of, directly or through nested
+ * groups (what Graph's `transitiveMemberOf` lists): a group admin's members sign in to PostgreSQL and
+ * MySQL with the group's name and their own token.
+ */
+export function transitiveGroups(view: Pick<ArmView, 'world'>, objectId: string): string[] {
+  const groups = view.world.groups ?? [];
+  const found = new Set<string>();
+  const visit = (id: string) => {
+    for (const group of groups) {
+      const key = group.objectId.toLowerCase();
+      if (found.has(key) || !group.members.some((m) => m.toLowerCase() === id.toLowerCase())) continue;
+      found.add(key);
+      visit(group.objectId);
+    }
+  };
+  visit(objectId);
+  return [...found];
+}

@@ -111,7 +111,14 @@ async function startPostgresSide(
         backendSocket: join(db.socketDir, `.s.PGSQL.${db.port}`),
         tls: opts.tls,
         reservedUsers: [SUPERUSER],
-        ...(opts.arm ? { gate: postgresGate(opts.arm, opts.ossrdbmsAudience) } : {}),
+        ...(opts.arm
+          ? {
+              gate: postgresGate(opts.arm, opts.ossrdbmsAudience, {
+                config: opts.tokenConfig,
+                now: opts.now ?? (() => Math.floor(Date.now() / 1000)),
+              }),
+            }
+          : {}),
       }),
       installPgAad(db, opts),
     ]);

@@ -12,8 +12,9 @@
  *   proxy  -> AuthSwitchRequest to mysql_clear_password (seq 3); client -> token + NUL (seq 4)
  *   proxy verifies the token (signature, lifetime, ossrdbms audience), then logs in to MariaDB over
  *   its private socket as the named user, with the internal password derived from (user, Entra id)
- *   for each id the token's principal has (client id, object id); MariaDB accepting one proves the
- *   user was created for this principal (by CREATE AADUSER or as the Entra admin).
+ *   for each id the token's principal has (client id, object id, and the object ids of the groups
+ *   it belongs to); MariaDB accepting one proves the user was created for this principal or a group
+ *   of it (by CREATE AADUSER or as the Entra admin).
  *   proxy  -> the backend's OK (seq 5), or ERR 1045 "Access denied ... (using password: YES)".
  * Command phase: backend -> client bytes are relayed untouched; client -> backend packets are
  * relayed one by one, COM_QUERY payloads rewritten by mysql-aad-statements.ts.
@@ -88,6 +89,13 @@ export interface MysqlGate {
   createAadUser(serverName: string | undefined, name: string): MysqlRefusal | undefined;
   /** The client address refusals name. */
   clientIp(): string;
+  /**
+   * Object ids of the Entra groups `objectId` belongs to (nested too): a member of the admin group
+   * signs in with the group's name and its own token, as Azure lets it.
+   */
+  memberOf?(objectId: string): string[];
+  /** True when `id` is the object id of a principal or group of the tenant (for validation ON). */
+  objectIdKnown?(id: string): boolean;
 }
 
 export interface MysqlAadProxy {
@@ -206,7 +214,9 @@ export async function startMysqlAadProxy(options: MysqlAadProxyOptions): Promise
     const principal = options.principal(claims.oid);
     const entraIds = [
       ...new Set(
-        [principal?.appId, principal?.objectId, claims.oid].filter(Boolean).map((id) => id!.toLowerCase()),
+        [principal?.appId, principal?.objectId, claims.oid, ...(gate?.memberOf?.(claims.oid) ?? [])]
+          .filter(Boolean)
+          .map((id) => id!.toLowerCase()),
       ),
     ];
     for (const entraId of entraIds) {
@@ -246,6 +256,7 @@ export async function startMysqlAadProxy(options: MysqlAadProxyOptions): Promise
       principal: options.principal,
       passwordHashFor,
       ...(gate ? { refuseAadUser: (name: string) => gate.createAadUser(sni, name) } : {}),
+      ...(gate?.objectIdKnown ? { objectIdKnown: gate.objectIdKnown } : {}),
     };
     const splitter = new PacketSplitter();
     let insideLongMessage = false;

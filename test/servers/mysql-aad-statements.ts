@@ -6,6 +6,14 @@
  * Because the internal password is derived from the user name AND the Entra id, MariaDB's own user
  * table records which principal a user was created for: the proxy needs no map of its own, and the
  * backend's privilege checks (who may CREATE USER) apply unchanged.
+ *
+ * Two of MySQL's own rules MariaDB does not have are applied here:
+ * - a user name is at most 32 characters (MySQL 8 reference, "Account names"; MariaDB allows 80):
+ *   ERROR 1470 `String '<name>' is too long for user name (should be no longer than 32)`;
+ * - while `aad_auth_validate_oids_in_tenant` is ON the id of `IDENTIFIED BY` must be an OBJECT id of
+ *   the tenant (Learn, MySQL flexible "Microsoft Entra authentication": the parameter validates object
+ *   ids): a client (application) id is not one, which is why the Azure CLI turns validation OFF before
+ *   it passes the identity's client id.
  */
 import type { Principal } from '../azure-twin/api.ts';
 
@@ -17,7 +25,12 @@ export interface AadStatementContext {
   passwordHashFor(user: string, entraId: string): string;
   /** Azure's refusal of `CREATE AADUSER 'name'` before it looks at the name (e.g. no Graph rights). */
   refuseAadUser?(name: string): { errno: number; message: string } | undefined;
+  /** True when `id` is the object id of a principal or group of the tenant (validation ON). */
+  objectIdKnown?(id: string): boolean;
 }
+
+/** MySQL 8's limit for the user part of an account name (MariaDB's is longer). */
+export const MYSQL_MAX_USER_NAME = 32;
 
 /**
  * A quoted name or id: '...', "..." or `...`, with MySQL's escapes inside (a backslash escape or a
@@ -58,9 +71,19 @@ function rewriteOne(statement: string, ctx: AadStatementContext): string | undef
   if (refused) return signal(refused.message, refused.errno);
   let user = name;
   let entraId: string;
+  if ([...(aliasToken && !idToken ? unquote(aliasToken) : name)].length > MYSQL_MAX_USER_NAME) {
+    const long = aliasToken && !idToken ? unquote(aliasToken) : name;
+    return signal(
+      `String '${long}' is too long for user name (should be no longer than ${MYSQL_MAX_USER_NAME})`,
+      1470,
+    );
+  }
   if (idToken) {
     entraId = unquote(idToken);
-    if (ctx.validateOids && !ctx.principal(entraId)) {
+    const objectKnown =
+      ctx.objectIdKnown?.(entraId) ??
+      ctx.principal(entraId)?.objectId.toLowerCase() === entraId.toLowerCase();
+    if (ctx.validateOids && !objectKnown) {
       return signal(
         `Operation CREATE AADUSER failed for '${user}'@'%': object id '${entraId}' was not found in the tenant`,
       );

@@ -1,6 +1,14 @@
 /** MySQL flexible server's login and CREATE AADUSER rules as the twin's MySQL proxy applies them, read from ARM. */
 import type { ArmResource } from '../azure-twin/api.ts';
-import { type ArmView, clientIp, firewallAdmits, isJwt, isServing, serverFor } from './arm-view.ts';
+import {
+  type ArmView,
+  clientIp,
+  firewallAdmits,
+  isJwt,
+  isServing,
+  serverFor,
+  transitiveGroups,
+} from './arm-view.ts';
 import type { MysqlGate, MysqlRefusal } from './mysql-aad-proxy.ts';
 
 /** A MySQL server parameter as ARM reports it (a stored override, else `fallback`). */
@@ -99,6 +107,10 @@ export function mysqlGate(view: ArmView): MysqlGate {
       if (mysqlIdentityPrincipals(view, found).length === 0 || !mysqlAdmin(view, found)) return denied(user);
       return undefined;
     },
+    memberOf: (objectId) => transitiveGroups(view, objectId),
+    objectIdKnown: (id) =>
+      view.world.principals.some((p) => p.objectId.toLowerCase() === id.toLowerCase()) ||
+      (view.world.groups ?? []).some((g) => g.objectId.toLowerCase() === id.toLowerCase()),
     createAadUser(name, user) {
       const found = server(name);
       if (found && mysqlIdentityCanReadGraph(view, found)) return undefined;

@@ -102,7 +102,11 @@ BEGIN
     RAISE EXCEPTION 'role "%" already exists', role_name USING ERRCODE = '42710';
   END IF;
   IF kind = 'group' THEN
-    EXECUTE format('CREATE ROLE %I NOLOGIN', role_name);
+    -- A group's members sign in with the group's name and their own token (Learn, "Use Microsoft
+    -- Entra ID for authentication with Azure Database for PostgreSQL", groups). The front proxy
+    -- checks the member's token and group membership, then logs in with this password, which only
+    -- the twin can compute (postgres-gate.ts, `groupPassword`).
+    EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L', role_name, twin_aad.token(object_id, 'group'));
   ELSE
     EXECUTE format('CREATE ROLE %I LOGIN PASSWORD %L', role_name,
       twin_aad.token(object_id, CASE kind WHEN 'user' THEN 'user' ELSE 'app' END));
@@ -168,7 +172,7 @@ BEGIN
     RETURN;
   END IF;
   IF kind = 'group' THEN
-    EXECUTE format('ALTER ROLE %I NOLOGIN', role_name);
+    EXECUTE format('ALTER ROLE %I LOGIN PASSWORD %L', role_name, twin_aad.token(object_id, 'group'));
   ELSE
     EXECUTE format('ALTER ROLE %I LOGIN PASSWORD %L', role_name,
       twin_aad.token(object_id, CASE kind WHEN 'user' THEN 'user' ELSE 'app' END));

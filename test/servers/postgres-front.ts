@@ -8,8 +8,10 @@
  * The client's address is a twin world field (every test really comes from 127.0.0.1), a token login
  * and a password login are told apart by the shape of the secret (pg_hba cannot), and the server's
  * ARM state (Stopped, authConfig, firewall rules) must be read on every attempt without regenerating
- * files and reloading. The real server still checks every password itself: the proxy only ever adds
- * refusals, never lets anyone in.
+ * files and reloading. The real server still checks every password itself: the proxy only adds
+ * refusals, with one exception Azure has too: a member of an Entra admin group signs in with the
+ * group's name and its own token, and the proxy (having verified that token and the membership)
+ * logs in to the group's role with the password only the twin knows.
  *
  * Per connection:
  *   client -> SSLRequest; proxy -> 'S'; TLS handshake (the SNI names the ARM server).
@@ -55,6 +57,12 @@ export interface PostgresGate {
   admit(attempt: PgLoginAttempt): PgRefusal | undefined;
   /** After the password: refusals for the kind of credential sent. */
   authenticate(attempt: PgLoginAttempt, password: string): PgRefusal | undefined;
+  /**
+   * The password to log in to the real server with, when it is not the one sent: a member of an
+   * Entra admin group signs in with the group's name and its own token, and the group's role has a
+   * password only the twin knows. Undefined: pass the client's password on.
+   */
+  backendPassword?(attempt: PgLoginAttempt, password: string): string | undefined;
   /** The client address refusals name. */
   clientIp(): string;
 }
@@ -164,7 +172,7 @@ export async function startPostgresFront(options: PostgresFrontOptions): Promise
       backend.destroy();
       return;
     }
-    backend.write(passwordMessage(password));
+    backend.write(passwordMessage(options.gate?.backendPassword?.(attempt, password) ?? password));
     relay(client, reader.release(), backend, fromBackend.release());
   }
 

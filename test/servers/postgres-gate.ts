@@ -1,5 +1,6 @@
 /** PostgreSQL flexible server's login rules as the twin's front proxy applies them, read from ARM. */
 import type { ArmResource } from '../azure-twin/api.ts';
+import { issueToken, type TokenConfig, verifyToken } from '../azure-twin/tokens.ts';
 import {
   type ArmView,
   clientIp,
@@ -8,6 +9,7 @@ import {
   isServing,
   jwtPayload,
   serverFor,
+  transitiveGroups,
 } from './arm-view.ts';
 import { hbaRefusal, type PgLoginAttempt, type PgRefusal, type PostgresGate } from './postgres-front.ts';
 
@@ -32,7 +34,11 @@ export function postgresAuthEnabled(server: ArmResource, kind: 'token' | 'passwo
  *   not captured anywhere public; PostgreSQL's own failed-password text is the documented neighbour.
  * - a token for another audience: Azure's text (microsoft/azuredatastudio-postgresql#505).
  */
-export function postgresGate(view: ArmView, ossrdbmsAudience: string): PostgresGate {
+export function postgresGate(
+  view: ArmView,
+  ossrdbmsAudience: string,
+  tokens?: { config: TokenConfig; now(): number },
+): PostgresGate {
   const server = (name: string | undefined) => serverFor(view, 'postgres', name);
   const ip = () => clientIp(view.world);
   return {
@@ -64,5 +70,38 @@ export function postgresGate(view: ArmView, ossrdbmsAudience: string): PostgresG
       }
       return undefined;
     },
+    backendPassword(attempt, password) {
+      const found = server(attempt.serverName);
+      if (!tokens || !found || !isJwt(password)) return undefined;
+      return groupLoginPassword(view, found, attempt.user, password, ossrdbmsAudience, tokens);
+    },
   };
+}
+
+/**
+ * A group admin's member signing in: `user` is the name of a Group admin entry of the server, and
+ * `token` (verified: twin-signed, in date, the ossrdbms audience) belongs to a member of that group,
+ * directly or through nested groups. Then the group role's password (the token twin_aad.token makes
+ * for the group's object id, pgaadauth.sql), else undefined (the real server refuses the token).
+ */
+function groupLoginPassword(
+  view: ArmView,
+  server: ArmResource,
+  user: string,
+  token: string,
+  audience: string,
+  tokens: { config: TokenConfig; now(): number },
+): string | undefined {
+  const admin = view.store.children(server.id, `${server.type}/administrators`).find((entry) => {
+    const props = (entry.properties ?? {}) as { principalName?: string; principalType?: string };
+    return props.principalType?.toLowerCase() === 'group' && props.principalName === user;
+  });
+  if (!admin) return undefined;
+  const claims = verifyToken(tokens.config, token, tokens.now());
+  if (!claims || claims.aud.replace(/\/$/, '') !== audience.replace(/\/$/, '')) return undefined;
+  const groupId = String((admin.properties as { objectId?: string })?.objectId ?? admin.name);
+  if (!transitiveGroups(view, claims.oid).includes(groupId.toLowerCase())) return undefined;
+  // `group` is the object type pgaadauth.sql signs into a group role's password.
+  const subject = { objectId: groupId, tenantId: view.world.tenantId, idtyp: 'group' as 'app' };
+  return issueToken(tokens.config, subject, audience, false);
 }

@@ -383,7 +383,7 @@ test('Spring Boot with a service principal: one tenant property, the one Spring 
   const original = twin.store.get(SETTINGS);
   seedWebSettings({});
   const before = stateOf(twin);
-  const services = servicesFor(twin, { ...OWNER_ENV, AZURE_CLIENT_SECRET: SP_SECRET });
+  const services = servicesFor(twin, { ...OWNER_ENV, SC_DOCTOR_APP_CLIENT_SECRET: SP_SECRET });
   const input = inputFor(twin, {
     auth: { kind: 'sp', clientId: SP.appId },
     clientType: 'springBoot',
@@ -405,7 +405,7 @@ test('--no-linker: a setting the app has is changed only with consent naming old
   const original = twin.store.get(SETTINGS);
   seedWebSettings({ AZURE_POSTGRESQL_HOST: 'old-pg.postgres.database.azure.com' });
   const before = stateOf(twin);
-  const services = servicesFor(twin, { ...OWNER_ENV, AZURE_CLIENT_SECRET: SP_SECRET });
+  const services = servicesFor(twin, { ...OWNER_ENV, SC_DOCTOR_APP_CLIENT_SECRET: SP_SECRET });
   const input = inputFor(twin, {
     linker: false,
     auth: { kind: 'sp', clientId: SP.appId },

@@ -106,7 +106,7 @@ for (const auth of AUTHS) {
         mysqlAdmin: AVERY,
       });
       const asked: string[] = [];
-      const services = servicesFor(twin, { AZURE_CLIENT_SECRET: SP_SECRET });
+      const services = servicesFor(twin, { SC_DOCTOR_APP_CLIENT_SECRET: SP_SECRET });
       const { result, journal, planLines } = await runMysqlSetup(twin, input, {
         services,
         confirm: async (request) => {
@@ -356,7 +356,7 @@ test('--no-linker with a service principal: the app gets AZURE_MYSQL_TENANTID (t
       connectionName: 'orders_my_sp',
       mysqlAdmin: AVERY,
     }),
-    { services: servicesFor(twin, { AZURE_CLIENT_SECRET: SP_SECRET }) },
+    { services: servicesFor(twin, { SC_DOCTOR_APP_CLIENT_SECRET: SP_SECRET }) },
   );
   assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
   const settings = twin.store.get(settingsId)!.properties as Record<string, string>;

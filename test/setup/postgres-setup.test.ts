@@ -140,7 +140,7 @@ for (const auth of AUTHS) {
               : { kind: 'sp', clientId: SP.appId },
         connectionName: `orders_${auth}_${target}`,
       });
-      const services = withOwner({ AZURE_CLIENT_SECRET: SP_SECRET });
+      const services = withOwner({ SC_DOCTOR_APP_CLIENT_SECRET: SP_SECRET });
       const { result, journal, events } = await runPostgresSetup(twin, input, { services });
       assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
       assert.equal(result.exitCode, 0);
@@ -473,7 +473,7 @@ test('a service principal with --no-linker: the secret reaches the app setting o
   const settingsId = `${RESOURCE_IDS.webApp}/config/appsettings`;
   const existing = twin.store.get(settingsId);
   const stateBefore = stateOf(twin);
-  const services = withOwner({ AZURE_CLIENT_SECRET: SP_SECRET });
+  const services = withOwner({ SC_DOCTOR_APP_CLIENT_SECRET: SP_SECRET });
   const { result, journal, events } = await runPostgresSetup(
     twin,
     inputFor(twin, {

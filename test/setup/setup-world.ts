@@ -93,6 +93,8 @@ export function setupHarness(options: {
   prompter?: Prompter;
   home?: string;
   listServerIdentities?: SetupFlowDeps['listServerIdentities'];
+  /** The environment the session's services see (none by default). */
+  env?: Record<string, string>;
 }): SetupHarness {
   const home = options.home ?? mkdtempSync(path.join(tmpdir(), 'sc-doctor-setup-'));
   const bus = new EventBus();
@@ -113,7 +115,7 @@ export function setupHarness(options: {
   };
   const session = createSession({
     bus,
-    services: { env: {}, now: Date.now } as unknown as Services,
+    services: { env: options.env ?? {}, now: Date.now } as unknown as Services,
     prompter: options.prompter ?? refusingPrompter('plain'),
     checks: options.checks ?? doctorChecks(),
     options: { verbose: false, target: { server: 'pg-orders' } },

@@ -96,7 +96,7 @@ test("a service principal's hostile display name is resolved in Entra, never run
   const { result, journal } = await runSqlSetup(
     twin,
     sqlInputFor(twin, { auth: { kind: 'sp', clientId: sp.appId! }, connectionName: 'orders_sp_hostile' }),
-    { services: servicesFor(twin, { AZURE_CLIENT_SECRET: 'sp-secret~1' }) },
+    { services: servicesFor(twin, { SC_DOCTOR_APP_CLIENT_SECRET: 'sp-secret~1' }) },
   );
   assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
   assert.deepEqual(
@@ -112,7 +112,7 @@ test('a display name two principals share (33131) is created WITH OBJECT_ID, map
   const { result, journal } = await runSqlSetup(
     twin,
     sqlInputFor(twin, { auth: { kind: 'sp', clientId: mine.appId! }, connectionName: 'orders_dup' }),
-    { services: servicesFor(twin, { AZURE_CLIENT_SECRET: 'sp-secret~2' }) },
+    { services: servicesFor(twin, { SC_DOCTOR_APP_CLIENT_SECRET: 'sp-secret~2' }) },
   );
   assert.equal(result.status, 'succeeded', JSON.stringify(result.failure));
   assert.deepEqual(

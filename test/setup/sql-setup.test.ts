@@ -74,7 +74,7 @@ for (const auth of AUTHS) {
               : { kind: 'sp', clientId: SP.appId },
         connectionName: `orders_sql_${auth}_${target}`,
       });
-      const services = servicesFor(twin, { AZURE_CLIENT_SECRET: SP_SECRET });
+      const services = servicesFor(twin, { SC_DOCTOR_APP_CLIENT_SECRET: SP_SECRET });
       const { result, journal, consents } = await runSqlSetup(twin, input, { services });
       assert.equal(
         result.status,

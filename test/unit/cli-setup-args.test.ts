@@ -78,6 +78,11 @@ const BAD: { argv: string[]; names: RegExp }[] = [
   { argv: ['setup', 'postgres', '--db-user', 'a'.repeat(64)], names: /--db-user is 64 bytes/ },
   { argv: ['setup', 'postgres', '--db-user', 'bad\u0007name'], names: /--db-user must not contain control/ },
   {
+    argv: ['setup', 'mysql', '--db-user', 'u'.repeat(33)],
+    names:
+      /--db-user is 33 characters; MySQL user names are at most 32\.\nChoose a shorter --db-user, or leave it out: the default name always fits\./,
+  },
+  {
     argv: ['setup', 'postgres', '--system-identity', '--user-identity', `client-id=${GUID}`],
     names: /--system-identity and --user-identity/,
   },
@@ -169,7 +174,7 @@ test('a secret in --service-principal is refused and never echoed', async () => 
   ]);
   assert.equal(result.code, 2);
   assert.match(result.stderr, /--service-principal takes no secret/);
-  assert.match(result.stderr, /AZURE_CLIENT_SECRET/);
+  assert.match(result.stderr, /Set SC_DOCTOR_APP_CLIENT_SECRET in the environment/);
   assert.doesNotMatch(result.stderr + result.stdout, /hunter2/);
 });
 
@@ -353,7 +358,7 @@ test('setup that cannot ask (plain, JSON) names every missing flag and exits 2 b
   ]);
   assert.equal(sp.code, 2);
   assert.match(sp.stderr, /this is missing/);
-  assert.match(sp.stderr, /the service principal's secret: AZURE_CLIENT_SECRET in the environment/);
+  assert.match(sp.stderr, /the service principal's secret: SC_DOCTOR_APP_CLIENT_SECRET in the environment/);
 });
 
 test('setup with every answer given goes on to Azure (the refusal is only for what is missing)', async () => {

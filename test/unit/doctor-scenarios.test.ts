@@ -820,6 +820,63 @@ const TABLE: Record<string, Cell> = {
         'Setup registers Microsoft.ServiceLinker in the subscription, then writes the AZURE_SQL_* settings (host, database, user) through Service Connector; or run setup with --no-linker to write them directly.',
     },
   },
+  // A B2B guest signed in: the admin entries carry its #EXT# name, its token its home account.
+  'guest-admin × postgres': {
+    statuses: statuses('pass pass pass | pass pass pass | pass pass pass warn skip'),
+    remedies: {
+      'app-settings': 'Setup writes the AZURE_POSTGRESQL_* settings (host, database, user)',
+    },
+  },
+  'guest-admin × mysql': {
+    statuses: statuses('pass pass pass | pass pass pass | pass pass pass warn skip'),
+    remedies: {
+      'app-settings': 'Setup writes the AZURE_MYSQL_* settings (host, database, user)',
+    },
+  },
+  'guest-admin × sql': {
+    statuses: statuses('pass pass pass | pass pass pass | pass pass pass warn skip'),
+    remedies: {
+      'app-settings': 'Setup writes the AZURE_SQL_* settings (host, database, user) through',
+    },
+  },
+  // Dana is MySQL's admin through the group she belongs to.
+  'mysql-group-admin × postgres': {
+    statuses: statuses('pass pass pass | pass pass pass | pass pass pass warn skip'),
+    remedies: {
+      'app-settings': 'Setup writes the AZURE_POSTGRESQL_* settings (host, database, user)',
+    },
+  },
+  'mysql-group-admin × mysql': {
+    statuses: statuses('pass pass pass | pass pass pass | pass pass pass warn skip'),
+    remedies: {
+      'app-settings': 'Setup writes the AZURE_MYSQL_* settings (host, database, user)',
+    },
+  },
+  'mysql-group-admin × sql': {
+    statuses: statuses('pass pass pass | pass pass pass | pass pass pass warn skip'),
+    remedies: {
+      'app-settings': 'Setup writes the AZURE_SQL_* settings (host, database, user) through',
+    },
+  },
+  // A service principal runs the doctor: admin everywhere as an app; SQL's server identity reads Graph.
+  'sp-operator × postgres': {
+    statuses: statuses('pass pass pass | pass pass pass | pass pass pass warn skip'),
+    remedies: {
+      'app-settings': 'Setup writes the AZURE_POSTGRESQL_* settings (host, database, user)',
+    },
+  },
+  'sp-operator × mysql': {
+    statuses: statuses('pass pass pass | pass pass pass | pass pass pass warn skip'),
+    remedies: {
+      'app-settings': 'Setup writes the AZURE_MYSQL_* settings (host, database, user)',
+    },
+  },
+  'sp-operator × sql': {
+    statuses: statuses('pass pass pass | pass pass pass | pass pass pass warn skip'),
+    remedies: {
+      'app-settings': 'Setup writes the AZURE_SQL_* settings (host, database, user) through',
+    },
+  },
 };
 
 const KINDS: DatabaseKind[] = ['postgres', 'mysql', 'sql'];

@@ -1,13 +1,10 @@
 /**
- * The app settings `--no-linker` writes per client type (the shapes Service Connector writes), and
- * where a service principal's secret comes from: the environment, else a masked prompt, never argv.
+ * The app settings `--no-linker` writes per client type (the shapes Service Connector writes). Where
+ * the app's service-principal secret comes from is test/unit/app-secret.test.ts.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Prompter } from '../../source/core/prompter.ts';
-import type { Services } from '../../source/core/services.ts';
 import { ownSettings, secretSettingOf } from '../../source/setup/postgres/connection-settings.ts';
-import { servicePrincipalSecret } from '../../source/setup/postgres/sp-secret.ts';
 import { CLIENT_TYPES } from '../../source/snippets/types.ts';
 
 const base = {
@@ -100,34 +97,5 @@ test('the Spring Boot URL --no-linker writes checks the certificate (PostgreSQL 
   assert.equal(
     mysql.values['spring.datasource.url'],
     'jdbc:mysql://my-orders.mysql.database.azure.com:3306/orders?sslMode=VERIFY_IDENTITY',
-  );
-});
-
-function services(env: Record<string, string>, prompter?: Partial<Prompter>): Services {
-  return {
-    env,
-    exec: async () => ({}) as never,
-    now: Date.now,
-    prompter: prompter as Prompter,
-  } as unknown as Services;
-}
-
-test('the secret comes from AZURE_CLIENT_SECRET, else a masked prompt naming the variable, else a clear error', async () => {
-  assert.equal(await servicePrincipalSecret(services({ AZURE_CLIENT_SECRET: 's3cret' }), 'cid'), 's3cret');
-  let asked: { message: string; flag: string } | undefined;
-  const prompted = services(
-    {},
-    {
-      secret: async (question) => {
-        asked = question;
-        return 'typed';
-      },
-    },
-  );
-  assert.equal(await servicePrincipalSecret(prompted, 'cid'), 'typed');
-  assert.equal(asked?.flag, 'AZURE_CLIENT_SECRET');
-  await assert.rejects(
-    servicePrincipalSecret(services({}), 'cid'),
-    /set AZURE_CLIENT_SECRET \(never pass it on the command line\)/,
   );
 });

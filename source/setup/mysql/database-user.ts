@@ -9,6 +9,7 @@ import type { Services } from '../../core/services.ts';
 import { APP_IDENTITY } from '../postgres/app-identity.ts';
 import { readGraph } from '../postgres/azure-calls.ts';
 import { principalOf } from '../postgres/identities.ts';
+import { REPLICATION_LIMIT_MS, retryWhile } from '../retry-wait.ts';
 import { mysqlCommand } from '../sql-commands.ts';
 import type { Step, UndoRecord } from '../step.ts';
 import { signsInAs } from '../wording.ts';
@@ -91,7 +92,16 @@ export function databaseUserStep(input: MysqlSetupInput, services: Services): St
         throw new Error(
           `${server.name} is reachable only from its network: run setup from a machine inside it (a hand-off script is not made for MySQL yet)`,
         );
-      const { clientId } = await appClientId(services, input, ctx.signal);
+      // Graph may not know a system identity this run just turned on: wait for Entra, as the Azure
+      // CLI does (it retries `az ad sp show` 15 times, 10 s apart).
+      const { clientId } = await retryWhile(
+        "waiting for Entra to know the app's identity",
+        () => appClientId(services, input, ctx.signal),
+        (error) => (error as { status?: number }).status === 404,
+        input.auth.kind === 'system' && ctx.outcomeOf(APP_IDENTITY) === 'applied'
+          ? { services, signal: ctx.signal, progress: (d) => ctx.progress(d), limitMs: REPLICATION_LIMIT_MS }
+          : undefined,
+      );
       return withMysql(services, input, ctx.signal, async (connection) => {
         const exists = await userExists(connection, user);
         if (exists && !input.replaceUser)

@@ -50,7 +50,10 @@ const same = (a: string | undefined, b: string | undefined) =>
 export function entraAdminStep(input: MysqlSetupInput, services: Services): Step<EntraAdminRecord> {
   const { server, signedIn } = input;
   const known = input.mysqlAdmin;
-  const replaces = known === undefined || (known !== null && !same(known.sid, signedIn.objectId));
+  // A member of the admin group is the admin through it: nothing to replace (it would lock the group out).
+  const throughGroup = input.adminLogin?.via === 'group';
+  const replaces =
+    !throughGroup && (known === undefined || (known !== null && !same(known.sid, signedIn.objectId)));
   return {
     id: ENTRA_ADMIN,
     title: `${signedIn.user} as the Entra admin of ${server.name}`,
@@ -64,6 +67,10 @@ export function entraAdminStep(input: MysqlSetupInput, services: Services): Step
         }
       : {}),
     async preview(ctx) {
+      if (throughGroup)
+        return [
+          `you are the Entra admin of ${server.name} as a member of the group ${input.adminLogin!.login}: setup logs in with that name and replaces no one`,
+        ];
       const admin = await currentAdmin(services, server.id, server.name, ctx.signal).catch(() => undefined);
       if (admin && same(admin.sid, signedIn.objectId))
         return [`${signedIn.user} is already the Entra admin of ${server.name}`];
@@ -76,10 +83,15 @@ export function entraAdminStep(input: MysqlSetupInput, services: Services): Step
     },
     async isDone(ctx) {
       const admin = await currentAdmin(services, server.id, server.name, ctx.signal);
+      if (throughGroup) return admin !== null && same(admin.login, input.adminLogin!.login);
       return admin !== null && same(admin.sid, signedIn.objectId);
     },
     async apply(ctx) {
       const previous = await currentAdmin(services, server.id, server.name, ctx.signal);
+      if (throughGroup)
+        throw new Error(
+          `the Entra admin of ${server.name} is no longer the group ${input.adminLogin!.login} the plan showed: run setup again to see the new plan`,
+        );
       // The consent covered the admin the plan named: never replace someone the user was not asked about.
       if (previous && known !== undefined && !same(previous.sid, known?.sid))
         throw new Error(

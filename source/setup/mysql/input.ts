@@ -3,7 +3,7 @@
  * facts, auth, client type, names, grants) plus the server's user-assigned identity and what the
  * doctor saw of the server's single Entra admin. Never a secret.
  */
-
+import { createHash } from 'node:crypto';
 import type { Services } from '../../core/services.ts';
 import { SERVER_API_VERSIONS } from '../../doctor/server-api.ts';
 import { type ConnectionTarget, ossTarget } from '../postgres/connection-target.ts';
@@ -44,9 +44,25 @@ export function mysqlConnectionNameOf(input: MysqlSetupInput): string {
   return `mysqlflexible_${safe}`;
 }
 
-/** The MySQL user name: `--db-user`, else the Azure CLI's `aad_<connection>`. */
+/**
+ * The MySQL user name: `--db-user`, else the Azure CLI's `aad_<connection>`, cut to MySQL's 32
+ * characters when the database name makes it longer. A cut name ends in `_` and six hex digits of a
+ * hash of the whole name, so two long database names that start alike still get different users.
+ */
 export function mysqlUserNameOf(input: MysqlSetupInput): string {
-  return input.dbUser ?? `aad_${mysqlConnectionNameOf(input)}`;
+  return input.dbUser ?? fitMysqlUserName(`aad_${mysqlConnectionNameOf(input)}`);
+}
+
+/** `name` when it fits MySQL's 32 characters, else its first 25 characters, `_` and a 6-digit hash. */
+export function fitMysqlUserName(name: string): string {
+  const characters = [...name];
+  if (characters.length <= MAX_USER) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 6);
+  const cut = characters
+    .slice(0, MAX_USER - hash.length - 1)
+    .join('')
+    .replace(/_+$/, '');
+  return `${cut}_${hash}`;
 }
 
 /**

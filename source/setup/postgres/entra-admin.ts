@@ -29,8 +29,17 @@ export function entraAdminStep(input: PostgresSetupInput, services: Services): S
     title: `${signedIn.user} as Entra admin of ${server.name}`,
     resource: server.id,
     after: [ENTRA_AUTH],
-    preview: () => [`add ${signedIn.user} as an Entra admin of ${server.name} (the other admins stay)`],
+    preview: () =>
+      input.adminLogin
+        ? [
+            input.adminLogin.via === 'group'
+              ? `you are an Entra admin of ${server.name} as a member of the group ${input.adminLogin.login}: setup logs in with that name and adds no admin`
+              : `you are an Entra admin of ${server.name} already (as ${input.adminLogin.login})`,
+          ]
+        : [`add ${signedIn.user} as an Entra admin of ${server.name} (the other admins stay)`],
     async isDone(ctx) {
+      // A member of an admin group is an admin through it: adding the caller too would change nothing.
+      if (input.adminLogin?.via === 'group') return true;
       return (
         (await readArm(services, path, API.postgres, `reading the admins of ${server.name}`, ctx.signal)) !==
         undefined
@@ -54,6 +63,7 @@ export function entraAdminStep(input: PostgresSetupInput, services: Services): S
         {
           properties: {
             principalName: signedIn.user,
+            // A managed identity signs in as a service principal and is one to PostgreSQL too.
             principalType: signedIn.type === 'user' ? 'User' : 'ServicePrincipal',
           },
         },

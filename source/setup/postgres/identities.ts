@@ -37,15 +37,14 @@ export function appApi(input: PostgresSetupInput): 'webapp' | 'containerapp' | '
   return input.app.kind;
 }
 
-/** The user-assigned identity whose client id is `clientId`, in its subscription. */
-export async function findUami(
+/** The user-assigned identity whose client id is `clientId`, in its subscription; undefined when none. */
+export async function lookupUami(
   services: Services,
-  input: PostgresSetupInput,
+  input: Pick<PostgresSetupInput, 'app'>,
   clientId: string,
   subscriptionId: string | undefined,
   signal?: AbortSignal,
-): Promise<UamiRef> {
-  if (!GUID.test(clientId)) throw new Error(`client-id ${clientId} is not a GUID`);
+): Promise<UamiRef | undefined> {
   const subscription = subscriptionId ?? input.app.subscriptionId;
   const items = await listArm(
     services,
@@ -58,8 +57,7 @@ export async function findUami(
     (item) =>
       String((item.properties as { clientId?: string })?.clientId).toLowerCase() === clientId.toLowerCase(),
   );
-  if (!found)
-    throw new Error(`no user-assigned identity with client id ${clientId} in subscription ${subscription}`);
+  if (!found) return undefined;
   const props = found.properties as { principalId: string; clientId: string };
   return {
     id: String(found.id),
@@ -67,6 +65,47 @@ export async function findUami(
     principalId: props.principalId,
     clientId: props.clientId,
   };
+}
+
+/** The user-assigned identity whose client id is `clientId`, in its subscription. */
+export async function findUami(
+  services: Services,
+  input: PostgresSetupInput,
+  clientId: string,
+  subscriptionId: string | undefined,
+  signal?: AbortSignal,
+): Promise<UamiRef> {
+  if (!GUID.test(clientId)) throw new Error(`client-id ${clientId} is not a GUID`);
+  const found = await lookupUami(services, input, clientId, subscriptionId, signal);
+  if (!found)
+    throw new Error(
+      `no user-assigned identity with client id ${clientId} in subscription ${subscriptionId ?? input.app.subscriptionId}`,
+    );
+  return found;
+}
+
+/** A service principal as Graph shows it. */
+export interface ServicePrincipalRef {
+  objectId: string;
+  appId: string;
+  displayName: string;
+}
+
+/** The service principal of the application `clientId` in the tenant; undefined when there is none. */
+export async function lookupServicePrincipal(
+  services: Services,
+  clientId: string,
+  signal?: AbortSignal,
+): Promise<ServicePrincipalRef | undefined> {
+  const answer = await readGraph(
+    services,
+    `v1.0/servicePrincipals?$filter=${encodeURIComponent(`appId eq '${clientId}'`)}&$select=id,appId,displayName`,
+    `looking up the service principal ${clientId}`,
+    signal,
+  );
+  const sp = ((answer.value ?? []) as { id?: string; appId?: string; displayName?: string }[])[0];
+  if (!sp?.id) return undefined;
+  return { objectId: sp.id, appId: sp.appId ?? clientId, displayName: sp.displayName ?? clientId };
 }
 
 /** The object id the role is mapped to, and (user identity, service principal) the client id. */
@@ -87,18 +126,12 @@ export async function principalOf(
     return { objectId: uami.principalId, clientId: uami.clientId, label: `identity ${uami.name}` };
   }
   if (!GUID.test(auth.clientId)) throw new Error(`client-id ${auth.clientId} is not a GUID`);
-  const answer = await readGraph(
-    services,
-    `v1.0/servicePrincipals?$filter=${encodeURIComponent(`appId eq '${auth.clientId}'`)}`,
-    `looking up the service principal ${auth.clientId}`,
-    signal,
-  );
-  const sp = ((answer.value ?? []) as { id?: string; displayName?: string }[])[0];
-  if (!sp?.id) throw new Error(`no service principal with client id ${auth.clientId} in the tenant`);
+  const sp = await lookupServicePrincipal(services, auth.clientId, signal);
+  if (!sp) throw new Error(`no service principal with client id ${auth.clientId} in the tenant`);
   return {
-    objectId: sp.id,
+    objectId: sp.objectId,
     clientId: auth.clientId,
-    label: `service principal ${sp.displayName ?? auth.clientId}`,
+    label: `service principal ${sp.displayName}`,
   };
 }
 

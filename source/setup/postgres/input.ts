@@ -35,8 +35,19 @@ export interface PostgresSetupInput {
    * the app's only container when absent.
    */
   container?: string;
-  /** Who runs setup: becomes an Entra admin of the server and logs in to it. */
+  /**
+   * Who runs setup: becomes an Entra admin of the server and logs in to it. `user` is the name it
+   * logs in to the database with: the admin entry's name when it is an admin already (`adminLogin`),
+   * else its sign-in name, under which setup makes it an admin. A managed identity is a
+   * `servicePrincipal` here, as it is to Entra.
+   */
   signedIn: { objectId: string; user: string; type: 'user' | 'servicePrincipal'; tenantId?: string };
+  /**
+   * The Entra admin entry the caller is an admin through already (PostgreSQL, MySQL), as the doctor
+   * found it: its own (`direct`) or a group's it belongs to (`group`). `login` is the entry's name,
+   * which the database knows the caller by. Setup then adds or replaces no admin.
+   */
+  adminLogin?: { login: string; via: 'direct' | 'group' };
   /** This machine's public IP when the doctor found it (for the temporary firewall rule). */
   publicIp?: string;
   connectTo?: ConnectToMap;

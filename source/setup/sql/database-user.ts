@@ -11,8 +11,9 @@ import type { Services } from '../../core/services.ts';
 import { readGrants, readUsers } from '../../doctor/database-probe-sql.ts';
 import { SqlServerError, type SqlSession } from '../../doctor/sql-session.ts';
 import { APP_IDENTITY } from '../postgres/app-identity.ts';
+import { FIREWALL_APPLY_LIMIT_MS, REPLICATION_LIMIT_MS, type RetryWait, retryWhile } from '../retry-wait.ts';
 import { sqlcmdCommand } from '../sql-commands.ts';
-import type { Step } from '../step.ts';
+import type { Step, StepContext } from '../step.ts';
 import { signsInAs } from '../wording.ts';
 import { addressOf, withSqlSession } from './database-login.ts';
 import { undoSqlDatabaseUser } from './database-user-undo.ts';
@@ -61,8 +62,8 @@ export function sqlDatabaseUserStep(input: SqlSetupInput, services: Services): S
     ],
     async isDone(ctx) {
       if (handingOff) return false;
-      const principal = await sqlPrincipalOf(services, input, ctx.signal);
-      return withSqlSession(services, addressOf(input), database, ctx.signal, async (session) => {
+      const principal = await principalAfterReplication(services, input, ctx);
+      return sessionOnceTheRuleApplies(services, input, ctx, async (session) => {
         const user = (await readUsers(session)).find((u) => sameName(u.name, principal.userName));
         if (!user || !sameGuid(user.sid, principal.clientId)) return false;
         const held = await readGrants(session, user.name);
@@ -70,10 +71,10 @@ export function sqlDatabaseUserStep(input: SqlSetupInput, services: Services): S
       });
     },
     async apply(ctx) {
-      const principal = await sqlPrincipalOf(services, input, ctx.signal);
+      const principal = await principalAfterReplication(services, input, ctx);
       const name = principal.userName;
       if (handingOff) return handOffScript(input, ctx.runId, name, principal.objectId, wanted);
-      return withSqlSession(services, addressOf(input), database, ctx.signal, async (session) => {
+      return sessionOnceTheRuleApplies(services, input, ctx, async (session) => {
         const users = await readUsers(session);
         const existing = users.find((u) => sameName(u.name, name));
         const other = users.find((u) => sameGuid(u.sid, principal.clientId) && !sameName(u.name, name));
@@ -114,7 +115,13 @@ export function sqlDatabaseUserStep(input: SqlSetupInput, services: Services): S
         }
         if (record.created) {
           ctx.progress(`creating the user ${name}`);
-          await createUser(session, name, principal.entraName, principal.objectId);
+          // Azure SQL resolves the identity in Entra: one this run just turned on may not be there yet.
+          await retryWhile(
+            `waiting for Entra to know ${principal.entraName}`,
+            () => createUser(session, name, principal.entraName, principal.objectId),
+            (error) => error instanceof SqlServerError && error.number === PRINCIPAL_NOT_FOUND,
+            replicationWait(services, input, ctx),
+          );
         }
         ctx.progress(`granting ${name} on ${database}`);
         for (const statement of grantStatements(name, database, record.created ? wanted : record.added))
@@ -133,6 +140,58 @@ export function manualSqlDatabaseUser(record: SqlUserRecord): string[] {
   if (record.created) return [sqlcmdCommand(on, dropUserSql(record.user))];
   if (record.added.length === 0) return [];
   return [sqlcmdCommand(on, revokeStatements(record.user, record.database, record.added).join('; '))];
+}
+
+/** `Principal '<name>' could not be found or this principal type is not supported.` */
+const PRINCIPAL_NOT_FOUND = 33130;
+/** `Cannot open server ... Client with IP address '<ip>' is not allowed to access the server.` */
+const FIREWALL_REFUSED = 40615;
+
+/**
+ * How long to wait for Entra when the app's system identity was turned on by this very run (Graph
+ * and the database cannot see it at once); undefined otherwise: an unknown principal then fails fast.
+ */
+function replicationWait(services: Services, input: SqlSetupInput, ctx: StepContext): RetryWait | undefined {
+  if (input.auth.kind !== 'system' || ctx.outcomeOf(APP_IDENTITY) !== 'applied') return undefined;
+  return { services, signal: ctx.signal, progress: (d) => ctx.progress(d), limitMs: REPLICATION_LIMIT_MS };
+}
+
+/** The principal, looked up again while Graph does not know an identity this run just turned on. */
+function principalAfterReplication(services: Services, input: SqlSetupInput, ctx: StepContext) {
+  return retryWhile(
+    "waiting for Entra to know the app's identity",
+    () => sqlPrincipalOf(services, input, ctx.signal),
+    (error) => (error as { status?: number }).status === 404,
+    replicationWait(services, input, ctx),
+  );
+}
+
+/**
+ * A session in the database; when this run has just added a firewall rule, logins refused by the
+ * firewall (40615) are tried again until it applies (Azure: up to five minutes).
+ */
+function sessionOnceTheRuleApplies<T>(
+  services: Services,
+  input: SqlSetupInput,
+  ctx: StepContext,
+  body: (session: SqlSession) => Promise<T>,
+): Promise<T> {
+  const wait: RetryWait | undefined =
+    ctx.outcomeOf(FIREWALL_TEMP) === 'applied'
+      ? { services, signal: ctx.signal, progress: (d) => ctx.progress(d), limitMs: FIREWALL_APPLY_LIMIT_MS }
+      : undefined;
+  let opened = false;
+  return retryWhile(
+    'waiting for the new firewall rule to apply',
+    () =>
+      withSqlSession(services, addressOf(input), input.database, ctx.signal, (session) => {
+        opened = true;
+        return body(session);
+      }),
+    // Only a refused login: once the body runs, its errors are not the firewall's.
+    (error) => !opened && error instanceof SqlServerError && error.number === FIREWALL_REFUSED,
+    wait,
+  );
 }
 
 /**

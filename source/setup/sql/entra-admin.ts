@@ -7,7 +7,8 @@
  */
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
-import { readArm, readGraph, writeArm } from '../postgres/azure-calls.ts';
+import { type GroupMember, groupsOf } from '../../doctor/caller-groups.ts';
+import { readArm, writeArm } from '../postgres/azure-calls.ts';
 import type { Step, UndoRecord } from '../step.ts';
 import { SQL_API, type SqlSetupInput } from './input.ts';
 
@@ -73,20 +74,13 @@ async function callerStanding(
   const { signedIn } = input;
   if (same(admin.sid, signedIn.objectId)) return 'admin';
   if (signedIn.type === 'servicePrincipal' && same(admin.sid, signedIn.user)) return 'admin';
-  const collection = signedIn.type === 'user' ? 'users' : 'servicePrincipals';
-  const groups = await listGroups(services, `${collection}/${encodeURIComponent(signedIn.objectId)}`, signal);
-  return groups.some((id) => same(id, admin.sid)) ? 'member' : 'other';
-}
-
-/** Object ids of every group the principal belongs to, through nested groups too. */
-async function listGroups(services: Services, principal: string, signal?: AbortSignal): Promise<string[]> {
-  const answer = await readGraph(
-    services,
-    `v1.0/${principal}/transitiveMemberOf?$select=id`,
-    'reading your group memberships',
-    signal,
-  );
-  return ((answer.value ?? []) as { id?: string }[]).map((g) => String(g.id ?? ''));
+  // A person reads its groups as `me`; a service principal or managed identity has no `me` and is no
+  // user (Graph answers 400 and 404): it reads them as `servicePrincipals/{id}`.
+  const member: GroupMember =
+    signedIn.type === 'user' ? { kind: 'me' } : { kind: 'app', objectId: signedIn.objectId };
+  const groups = await groupsOf(services.azure, member, signal);
+  if (!groups.ok) throw new Error(`reading your group memberships: ${groups.reason}`);
+  return groups.groups.some((g) => same(g.id, admin.sid)) ? 'member' : 'other';
 }
 
 export function sqlEntraAdminStep(input: SqlSetupInput, services: Services): Step<SqlAdminRecord> {

@@ -165,7 +165,7 @@ export function runAz(args: string[], deps: AzDeps): AzAnswer {
   );
   const user =
     me.kind === 'user'
-      ? { name: me.userPrincipalName ?? me.objectId, type: 'user' }
+      ? { name: me.signInName ?? me.userPrincipalName ?? me.objectId, type: 'user' }
       : { name: me.appId ?? me.objectId, type: 'servicePrincipal' };
   const account = (sub: World['subscriptions'][number]) => ({
     environmentName: deps.cloud.name,

@@ -58,3 +58,11 @@ export function findPrincipal(world: World, idOrAppId: string): Principal | unde
       p.userPrincipalName?.toLowerCase() === wanted,
   );
 }
+
+/**
+ * True once Entra's directory knows `principal`: always, unless it was created while
+ * `World.entraReplicationLagMs` was on and its `replicatedAtMs` is still ahead of `nowMs`.
+ */
+export function inDirectory(principal: Principal, nowMs: number): boolean {
+  return principal.replicatedAtMs === undefined || nowMs >= principal.replicatedAtMs;
+}

@@ -112,7 +112,7 @@ const patchApp: RouteSpec = {
     if (!twin.store.get(id))
       throw notFound(TYPE, req.params.containerAppName!, req.params.resourceGroupName!);
     const body = (req.body ?? {}) as Record<string, any>;
-    checkIdentityWrite(req, twin.world, 'Microsoft.App/containerApps/write', id, body.identity);
+    checkIdentityWrite(req, twin.world, 'Microsoft.App/containerApps/write', id, body.identity, 'compact');
     return twin.startLro(req, {
       style: 'azure-async-operation',
       initialStatus: 202,

@@ -254,7 +254,14 @@ export interface FirewallRuleOptions {
    * `long-running`: PUT and DELETE answer 202 (flexible servers). `synchronous`: PUT answers 201 or 200
    * and DELETE 200, after `guard` has accepted the server (Azure SQL refuses with public access off).
    */
-  writes: { style: 'long-running' } | { style: 'synchronous'; guard(server: ArmResource): void };
+  writes:
+    | { style: 'long-running' }
+    | {
+        style: 'synchronous';
+        guard(server: ArmResource): void;
+        /** Told of each rule a PUT created or changed (Azure SQL: the rule applies only later). */
+        written?(twin: TwinContext, rule: ArmResource, before: ArmResource | undefined): void;
+      };
 }
 
 /** List, GET, PUT and DELETE of `firewallRules/{firewallRuleName}`. */
@@ -279,8 +286,10 @@ export function firewallRuleRoutes(rp: ServerRp, options: FirewallRuleOptions): 
           writes.guard(server);
           const name = req.params.firewallRuleName!;
           const built = rule(server, name, req.body);
-          const existed = twin.store.get(childId(server.id, 'firewallRules', name)) !== undefined;
-          return { status: existed ? 200 : 201, body: twin.store.put(built) };
+          const before = twin.store.get(childId(server.id, 'firewallRules', name));
+          const stored = twin.store.put(built);
+          writes.written?.(twin, stored, before);
+          return { status: before !== undefined ? 200 : 201, body: stored };
         });
   const remove =
     writes.style === 'long-running'

@@ -12,6 +12,7 @@ import {
   type TwinContext,
   type TwinRequest,
 } from '../api.ts';
+import { directoryPrincipals } from './graph.ts';
 
 function notFound(id: string): AzureError {
   return new AzureError(
@@ -90,7 +91,16 @@ function memberOfRoutes(kind: 'memberOf' | 'transitiveMemberOf'): RouteSpec[] {
       method: 'GET',
       path: `/v1.0/me/${kind}`,
       audience: 'graph',
-      handler: (req, twin) => answer(req, twin, req.caller.objectId),
+      handler: (req, twin) => {
+        // `/me` is the signed-in user of a delegated token; an app token has none (as GET /v1.0/me).
+        if (req.caller.kind !== 'user')
+          throw new AzureError(
+            400,
+            'BadRequest',
+            '/me request is only valid with delegated authentication flow.',
+          );
+        return answer(req, twin, req.caller.objectId);
+      },
     },
     ...(['users', 'servicePrincipals'] as const).map(
       (collectionName): RouteSpec => ({
@@ -98,7 +108,9 @@ function memberOfRoutes(kind: 'memberOf' | 'transitiveMemberOf'): RouteSpec[] {
         path: `/v1.0/${collectionName}/{id}/${kind}`,
         audience: 'graph',
         handler: (req, twin) => {
-          const principal = twin.principal(req.params.id!);
+          const principal = directoryPrincipals(twin).find(
+            (p) => p.objectId.toLowerCase() === req.params.id!.toLowerCase(),
+          );
           const wanted = collectionName === 'users' ? 'user' : 'other';
           if (!principal || (principal.kind === 'user') !== (wanted === 'user'))
             throw notFound(req.params.id!);

@@ -12,7 +12,7 @@ import {
   type TwinContext,
   type TwinRequest,
 } from '../api.ts';
-import { GRAPH_APP_ID } from '../framework/world.ts';
+import { GRAPH_APP_ID, inDirectory } from '../framework/world.ts';
 
 /** App roles of the Microsoft Graph service principal the MySQL server identity needs (ids are Graph's). */
 export const GRAPH_APP_ROLES = [
@@ -165,8 +165,17 @@ function filterServicePrincipals(filter: string, all: Principal[]): Principal[] 
   );
 }
 
+/**
+ * The principals Entra's directory knows now: one created while replication lag is on is missing
+ * until it has replicated (Graph answers 404 for it, and filters leave it out).
+ */
+export function directoryPrincipals(twin: TwinContext): Principal[] {
+  const now = twin.nowMs?.() ?? Date.now();
+  return twin.world.principals.filter((p) => inDirectory(p, now));
+}
+
 function requireServicePrincipal(twin: TwinContext, id: string): Principal {
-  const found = twin.world.principals.find(
+  const found = directoryPrincipals(twin).find(
     (p) => p.objectId.toLowerCase() === id.toLowerCase() && isServicePrincipal(p),
   );
   if (!found) throw notFound(id);
@@ -194,7 +203,11 @@ const routes: RouteSpec[] = [
     path: '/v1.0/users/{id}',
     audience: 'graph',
     handler: (req, twin) => {
-      const user = twin.principal(req.params.id!);
+      const user = directoryPrincipals(twin).find(
+        (p) =>
+          p.objectId.toLowerCase() === req.params.id!.toLowerCase() ||
+          p.userPrincipalName?.toLowerCase() === req.params.id!.toLowerCase(),
+      );
       if (user?.kind !== 'user') throw notFound(req.params.id!);
       return entity(req, 'users', userBody(user));
     },
@@ -204,7 +217,7 @@ const routes: RouteSpec[] = [
     path: '/v1.0/servicePrincipals',
     audience: 'graph',
     handler: (req, twin) => {
-      const all = twin.world.principals.filter(isServicePrincipal);
+      const all = directoryPrincipals(twin).filter(isServicePrincipal);
       const filter = req.query.get('$filter');
       const found = filter ? filterServicePrincipals(filter, all) : all;
       return collection(req, 'servicePrincipals', found.map(servicePrincipalBody));
@@ -216,7 +229,7 @@ const routes: RouteSpec[] = [
     audience: 'graph',
     handler: (req, twin) => {
       const appId = req.params.appId!;
-      const found = twin.world.principals.find(
+      const found = directoryPrincipals(twin).find(
         (p) => isServicePrincipal(p) && p.appId?.toLowerCase() === appId.toLowerCase(),
       );
       if (!found) throw notFound(appId);

@@ -41,6 +41,7 @@ import {
 } from './database-routes.ts';
 import { connectionState } from './network.ts';
 import { holdState, MYSQL_GATE } from './server-state.ts';
+import { checkIdentityKeys } from './source-apps.ts';
 
 /** 2021-05-01 is what the installed SDK sends; 2023-12-30 is what the Azure CLI uses. */
 export const MYSQL_API_VERSIONS = [
@@ -139,12 +140,15 @@ const serverRoutes = [
       const patch = (req.body ?? {}) as Record<string, any>;
       let identity: Record<string, unknown> | undefined;
       // Removing every identity takes `type: None` (Azure/azure-cli#24042).
-      const removeIdentity = patch.identity?.type === 'None';
+      const removeIdentity = String(patch.identity?.type).toLowerCase() === 'none';
       if (removeIdentity) {
         if (twin.store.get(childId(server.id, 'administrators', 'ActiveDirectory')))
           throw invalidParameter('identity.type');
       } else if (patch.identity !== undefined) {
-        if (patch.identity?.type !== 'UserAssigned') throw invalidParameter('identity.type');
+        checkIdentityKeys(patch.identity);
+        // MySQL flexible server 2023-12-30 knows one type, `UserAssigned` (its spec's enum), in any case.
+        if (String(patch.identity?.type).toLowerCase() !== 'userassigned')
+          throw invalidParameter('identity.type');
         requireIdentityAssign(
           twin.world,
           req.caller,
@@ -218,6 +222,15 @@ const serverRoutes = [
 
 const ADMIN = `${SERVER}/administrators/{administratorName}`;
 
+/** True when `sid` is the object id of a user, group or service principal of the tenant. */
+function knownSid(twin: TwinContext, sid: string): boolean {
+  const wanted = sid.toLowerCase();
+  return (
+    twin.world.principals.some((p) => p.objectId.toLowerCase() === wanted) ||
+    (twin.world.groups ?? []).some((g) => g.objectId.toLowerCase() === wanted)
+  );
+}
+
 function checkAdminName(name: string): void {
   if (name.toLowerCase() !== 'activedirectory') throw invalidParameter('administratorName');
 }
@@ -254,6 +267,10 @@ const administratorRoutes: RouteSpec[] = [
       if (props.administratorType !== 'ActiveDirectory') throw invalidParameter('administratorType');
       if (typeof props.login !== 'string' || props.login === '') throw invalidParameter('login');
       if (typeof props.sid !== 'string' || props.sid === '') throw invalidParameter('sid');
+      // The server resolves its admin in Entra (as its identity does at every sign-in): a sid that
+      // names no user, group or service principal of the tenant is refused at the PUT. Azure's answer
+      // is not captured publicly; the RP's own validation template is used (see SOURCES.md).
+      if (!knownSid(twin, props.sid)) throw invalidParameter('sid');
       // Entra sign-in on MySQL reads Graph as the server's user-assigned identity: it must be attached.
       const identityId = props.identityResourceId;
       if (

@@ -193,14 +193,40 @@ function failedIdentityOperation(resourceId: string, inner: string): AzureError 
   );
 }
 
-const IDENTITY_TYPES = new Set(['none', 'systemassigned', 'userassigned']);
+/**
+ * The `identity.type` values an RP takes: its spec's enum. Microsoft.Web writes the combined type
+ * with a space (`SystemAssigned, UserAssigned`, ManagedServiceIdentity in web's CommonDefinitions.json);
+ * Microsoft.App and Microsoft.AppPlatform without one (`SystemAssigned,UserAssigned`, common-types
+ * managedidentity.json and AppPlatform's ManagedIdentityType). Compared ignoring case, as ARM RPs
+ * parse enums; any other spelling is refused.
+ */
+export function identityTypes(style: IdentityStyle): string[] {
+  return ['None', 'SystemAssigned', 'UserAssigned', typeName(true, true, style)];
+}
 
 /**
- * Checks an identity block of a write before anything changes: the type must be one ARM knows (an
- * unknown one is not documented for these RPs; the twin sends the managed-identity service's wrapped
- * BadRequest, the neighbour captured for a malformed identity), user-assigned identities only with a
- * type that includes `UserAssigned` (inner text captured in Azure/azure-rest-api-specs#17650), and
- * the caller needs the assign action on every identity attached (403 `LinkedAuthorizationFailed`).
+ * ARM's own check of a linked resource id before the RP sees the body: a user-assigned identity key
+ * that is not a fully qualified ARM id is refused 400 `LinkedInvalidPropertyId` (the text captured in
+ * Azure/azure-cli#25401 and MicrosoftDocs/azure-docs#112377).
+ */
+export function checkIdentityKeys(identity: IdentityRequest | undefined): void {
+  for (const key of Object.keys(identity?.userAssignedIdentities ?? {})) {
+    if (/^\/subscriptions\/[^/]+\//i.test(key) || /^\/providers\/[^/]+\//i.test(key)) continue;
+    throw new AzureError(
+      400,
+      'LinkedInvalidPropertyId',
+      `Property id '${key}' at path '' is invalid. Expect fully qualified resource Id that start with '/subscriptions/{subscriptionId}' or '/providers/{resourceProviderNamespace}/'.`,
+    );
+  }
+}
+
+/**
+ * Checks an identity block of a write before anything changes: user-assigned identity keys are ARM
+ * ids (`checkIdentityKeys`); the type must be one of the RP's enum values (`identityTypes`; otherwise
+ * the twin sends the managed-identity service's wrapped BadRequest, the neighbour captured for a
+ * malformed identity); user-assigned identities only with a type that includes `UserAssigned` (inner
+ * text captured in Azure/azure-rest-api-specs#17650); and the caller needs the assign action on
+ * every identity attached (403 `LinkedAuthorizationFailed`).
  */
 export function checkIdentityWrite(
   req: TwinRequest,
@@ -208,17 +234,21 @@ export function checkIdentityWrite(
   action: string,
   resourceId: string,
   requested: IdentityRequest | undefined,
+  style: IdentityStyle,
 ): void {
   if (!requested) return;
+  checkIdentityKeys(requested);
   if (requested.type !== undefined) {
-    const parts = String(requested.type)
-      .split(',')
-      .map((part) => part.trim().toLowerCase());
-    if (typeof requested.type !== 'string' || parts.some((part) => !IDENTITY_TYPES.has(part)))
+    const accepted = identityTypes(style);
+    if (
+      typeof requested.type !== 'string' ||
+      !accepted.some((type) => type.toLowerCase() === String(requested.type).toLowerCase())
+    )
       throw failedIdentityOperation(
         resourceId,
-        `The request format was unexpected: identity type '${String(requested.type)}' is not supported. Supported types are 'None', 'SystemAssigned', 'UserAssigned' and 'SystemAssigned, UserAssigned'.`,
+        `The request format was unexpected: identity type '${String(requested.type)}' is not supported. Supported types are ${accepted.map((t) => `'${t}'`).join(', ')}.`,
       );
+    const parts = requested.type.split(',').map((part) => part.trim().toLowerCase());
     const entries = Object.values(requested.userAssignedIdentities ?? {}).filter((v) => v !== null);
     if (!parts.includes('userassigned') && entries.length > 0)
       throw failedIdentityOperation(

@@ -153,7 +153,14 @@ function writeApp(method: 'PUT' | 'PATCH'): RouteSpec {
           service?.location ?? 'eastus',
           twin.nowIso(),
         );
-      checkIdentityWrite(req, twin.world, 'Microsoft.AppPlatform/Spring/apps/write', id, body.identity);
+      checkIdentityWrite(
+        req,
+        twin.world,
+        'Microsoft.AppPlatform/Spring/apps/write',
+        id,
+        body.identity,
+        'compact',
+      );
       const who = req.caller.userPrincipalName ?? req.caller.appId ?? req.caller.objectId;
       const apply = () => {
         const current = twin.store.get(id) ?? base;

@@ -34,6 +34,7 @@ import {
   serverReadRoutes,
   serverRp,
 } from './database-routes.ts';
+import { ruleWritten } from './sql-firewall-apply.ts';
 
 export const SQL_API_VERSIONS = [
   '2014-04-01',
@@ -344,7 +345,18 @@ export const provider: Provider = {
     // Synchronous in the RP: 201 when created, 200 when replaced.
     ...firewallRuleRoutes(rp, {
       validate: validateSqlFirewallRule,
-      writes: { style: 'synchronous', guard: requirePublicEndpoint },
+      writes: {
+        style: 'synchronous',
+        guard: requirePublicEndpoint,
+        // A new or changed rule applies only after `sqlFirewallRuleDelayMs` (up to five minutes in Azure).
+        written(twin, rule, before) {
+          const range = (r: ArmResource | undefined) =>
+            `${r?.properties?.startIpAddress}-${r?.properties?.endIpAddress}`;
+          if (before && range(before) === range(rule)) return;
+          const now = twin.nowMs?.() ?? Date.now();
+          ruleWritten(twin.store, rule, now, twin.world.sqlFirewallRuleDelayMs ?? 0);
+        },
+      },
     }),
     ...databaseRoutes(rp, {
       build(server, name, body) {
@@ -374,6 +386,56 @@ export interface SqlSeed extends DatabaseServerSeed {
   connectionType?: 'Default' | 'Redirect' | 'Proxy';
   /** User databases (`master` always exists). */
   databases?: string[];
+  /**
+   * The server's managed identities: a system-assigned one, and/or user-assigned ones (ARM ids of
+   * existing identities) with `primary` the one Azure SQL uses as the server identity.
+   */
+  identity?: { system?: boolean; userAssigned?: string[]; primary?: string };
+}
+
+/**
+ * The `identity` block and `primaryUserAssignedIdentityId` of a seeded server, in the GET shape
+ * (ServerGet example, 2022-08-01-preview); a system identity registers its service principal.
+ */
+function seededIdentity(
+  twin: { world: World },
+  serverId: string,
+  name: string,
+  seed: NonNullable<SqlSeed['identity']>,
+): { identity?: Record<string, unknown>; primary?: string } {
+  const users = seed.userAssigned ?? [];
+  if (!seed.system && users.length === 0) return {};
+  const identity: Record<string, unknown> = {
+    type:
+      seed.system && users.length > 0
+        ? 'SystemAssigned,UserAssigned'
+        : seed.system
+          ? 'SystemAssigned'
+          : 'UserAssigned',
+  };
+  if (seed.system) {
+    const principal = {
+      objectId: stableGuid(`${serverId}/system-identity`),
+      appId: stableGuid(`${serverId}/system-identity/app`),
+      tenantId: twin.world.tenantId,
+      kind: 'managedIdentity' as const,
+      displayName: name,
+      alternativeId: serverId,
+    };
+    if (!twin.world.principals.some((p) => p.objectId === principal.objectId))
+      twin.world.principals.push(principal);
+    identity.principalId = principal.objectId;
+    identity.tenantId = twin.world.tenantId;
+  }
+  if (users.length > 0) {
+    identity.userAssignedIdentities = Object.fromEntries(
+      users.map((id) => {
+        const p = twin.world.principals.find((q) => q.alternativeId?.toLowerCase() === id.toLowerCase());
+        return [id, { principalId: p?.objectId ?? '', clientId: p?.appId ?? '' }];
+      }),
+    );
+  }
+  return { identity, ...(seed.primary ? { primary: seed.primary } : {}) };
 }
 
 /** Puts an Azure SQL logical server (admin, Entra-only, rules, databases) into the store in the GET shapes. */
@@ -384,6 +446,7 @@ export function seedSqlServer(
   if (opts.entraOnly && !opts.admin) throw new Error('seedSqlServer: entraOnly needs an admin, as in Azure');
   const id = seededServerId(SERVER_TYPE, opts);
   const endpoints = seededEndpoints(opts.privateEndpoint);
+  const identity = opts.identity ? seededIdentity(twin, id, opts.name, opts.identity) : {};
   const server: ArmResource = {
     id,
     name: opts.name,
@@ -391,7 +454,9 @@ export function seedSqlServer(
     location: opts.location ?? 'eastus',
     kind: 'v12.0',
     tags: opts.tags ?? {},
+    ...(identity.identity ? { identity: identity.identity } : {}),
     properties: {
+      ...(identity.primary ? { primaryUserAssignedIdentityId: identity.primary } : {}),
       fullyQualifiedDomainName: `${opts.name}.database.twin.test`,
       administratorLogin: 'sqladmin',
       version: '12.0',

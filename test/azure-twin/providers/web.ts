@@ -194,7 +194,7 @@ function writeSite(method: 'PUT' | 'PATCH'): RouteSpec {
           twin.nowIso(),
         );
       }
-      checkIdentityWrite(req, twin.world, 'Microsoft.Web/sites/write', site.id, body.identity);
+      checkIdentityWrite(req, twin.world, 'Microsoft.Web/sites/write', site.id, body.identity, 'web');
       const identity = applyIdentity(twin, site.id, site.name, site.identity, body.identity, 'web');
       const next: ArmResource = {
         ...site,

@@ -85,6 +85,13 @@ export const errors = {
       16,
       `Principal '${name}' has a duplicate display name. Make the display name unique in Azure Active Directory and execute this statement again.`,
     ),
+  /**
+   * An app caller's CREATE USER when the server identity cannot resolve the principal: "Server
+   * identity is not configured..." without one (sql-docs authentication-aad-service-principal.md,
+   * Troubleshooting), an empty error message when it lacks Graph rights (MicrosoftDocs/sql-docs#4959).
+   */
+  unresolved: (name: string, reason: string) =>
+    d(33134, 16, `Principal '${name}' could not be resolved. Error message: '${reason}'`),
   alreadyExists: (name: string) =>
     d(15023, 16, `User, group, or role '${name}' already exists in the current database.`),
   sidInUse: () => d(15063, 16, 'The login already has an account under a different user name.'),

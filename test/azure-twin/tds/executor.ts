@@ -16,6 +16,7 @@ import {
 } from './catalog.ts';
 import { principalIdOf, rolesOf } from './catalog-views.ts';
 import { evaluateCondition, type QueryContext, runSelect } from './query.ts';
+import type { ServerIdentityProblem } from './server-identity.ts';
 import { parseBatch, type Statement } from './sql-parser.ts';
 import { type Cell, DONEINPROC, DoneStatus, TokenStream } from './token-stream.ts';
 
@@ -34,8 +35,16 @@ export interface BatchContext {
   database: string;
   serverName: string;
   identity: SessionIdentity;
-  /** The tenant's principals (Microsoft Graph), for resolving names of `FROM EXTERNAL PROVIDER`. */
+  /**
+   * The principals Entra's directory knows now (Microsoft Graph), for resolving names of `FROM
+   * EXTERNAL PROVIDER`; an identity still replicating is not among them.
+   */
   directory(): Principal[];
+  /**
+   * Why the server cannot resolve principals for an app caller (server-identity.ts), or undefined.
+   * Absent: no server is behind the context (tests of the executor alone), nothing stops it.
+   */
+  serverIdentityProblem?(): ServerIdentityProblem | undefined;
   parameters?: Map<string, Cell> | undefined;
 }
 
@@ -173,6 +182,16 @@ function resolvePrincipal(name: string, objectId: string | undefined, ctx: Batch
 
 function createUser(name: string, objectId: string | undefined, ctx: BatchContext): void {
   if (!holds(ctx, 'db_accessadmin')) throw errors.noPermission();
+  // An app cannot be impersonated to Graph: the server resolves the name as its own identity.
+  if (ctx.identity.principal.kind !== 'user') {
+    const problem = ctx.serverIdentityProblem?.();
+    if (problem === 'not-configured')
+      throw errors.unresolved(
+        name,
+        'Server identity is not configured. Please follow the steps in "Assign a Microsoft Entra identity to your server and add Directory Reader permission to your identity" (https://aka.ms/sqlaadsetup)',
+      );
+    if (problem === 'no-graph-rights') throw errors.unresolved(name, '');
+  }
   const principal = resolvePrincipal(name, objectId, ctx);
   if (principalIdOf(ctx.catalog, name) !== undefined) throw errors.alreadyExists(name);
   if (ctx.catalog.users.some((u) => u.sid === sidFor(principal))) throw errors.sidInUse();

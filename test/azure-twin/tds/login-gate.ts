@@ -8,6 +8,7 @@
 import type { ArmResource, ResourceStore, World } from '../api.ts';
 import { sameAudience } from '../framework/audiences.ts';
 import { ipv4ToNumber, isIpv4 } from '../providers/database-common.ts';
+import { ruleApplied } from '../providers/sql-firewall-apply.ts';
 import { type TokenConfig, verifyToken } from '../tokens.ts';
 import { errors } from './azure-errors.ts';
 import {
@@ -69,6 +70,8 @@ export function admit(login: Login7, sni: string | undefined, options: LoginGate
   if (server.properties?.publicNetworkAccess === 'Disabled') throw errors.publicAccessDenied();
   const ip = clientAddress(world);
   const allowed = store.children(server.id, `${SERVER_TYPE}/firewallRules`).some((rule) => {
+    // A rule written moments ago may not apply yet (sql-firewall-apply.ts).
+    if (!ruleApplied(store, rule, options.now() * 1000)) return false;
     const { startIpAddress, endIpAddress } = (rule.properties ?? {}) as Record<string, string>;
     if (!isIpv4(ip) || !isIpv4(startIpAddress) || !isIpv4(endIpAddress)) return false;
     const at = ipv4ToNumber(ip);

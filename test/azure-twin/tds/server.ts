@@ -17,6 +17,7 @@ import { createServer, type Socket } from 'node:net';
 import { createSecureContext, type TLSSocket } from 'node:tls';
 import type { Principal } from '../api.ts';
 import { AUTHORITY } from '../framework/audiences.ts';
+import { inDirectory } from '../framework/world.ts';
 import { errors, SqlError } from './azure-errors.ts';
 import { executeBatch } from './executor.ts';
 import { admit, type LoginGateOptions, type Session } from './login-gate.ts';
@@ -24,6 +25,7 @@ import { parseLogin7 } from './login7.ts';
 import { encodeMessage, MessageReader, PacketType } from './packets.ts';
 import { Encryption, parsePrelogin, preloginResponse } from './prelogin.ts';
 import { parseRpc, type RpcCall } from './rpc.ts';
+import { serverIdentityProblem } from './server-identity.ts';
 import { tunnelTls } from './tls-in-prelogin.ts';
 import { DEFAULT_COLLATION, DoneStatus, TokenStream } from './token-stream.ts';
 
@@ -131,7 +133,7 @@ async function serve(
     const message = await reader.next();
     let response: Buffer;
     try {
-      response = respond(message.type, message.payload, session, options.world.principals);
+      response = respond(message.type, message.payload, session, options);
     } catch (error) {
       // A fault of the stand-in itself: say so in the request's answer rather than hang the client.
       const fault = {
@@ -146,13 +148,17 @@ async function serve(
   }
 }
 
-function respond(type: number, payload: Buffer, session: Session, principals: Principal[]): Buffer {
+function respond(type: number, payload: Buffer, session: Session, options: TdsStandInOptions): Buffer {
   const context = {
     catalog: session.catalog,
     database: session.database,
     serverName: session.serverName,
     identity: session.identity,
-    directory: () => principals,
+    directory: (): Principal[] =>
+      options.world.principals.filter((p) => inDirectory(p, options.now() * 1000)),
+    // Read afresh: the server's identity may change while the session is open.
+    serverIdentityProblem: () =>
+      serverIdentityProblem(options.world, options.store.get(session.server.id) ?? session.server),
   };
   if (type === PacketType.SQL_BATCH) {
     const headers = payload.length >= 4 ? payload.readUInt32LE(0) : 0;

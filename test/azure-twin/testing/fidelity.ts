@@ -186,6 +186,12 @@ export const FIDELITY: FidelityRow[] = [
   },
   {
     area: 'MySQL',
+    operation: 'PUT administrators/ActiveDirectory (a sid that names no one)',
+    shape: { none: 'an error answer only (the RP validation template)' },
+    refusal: { test: 'an admin whose sid names no principal or group of the tenant is refused at the PUT' },
+  },
+  {
+    area: 'MySQL',
     operation: 'DELETE administrators/ActiveDirectory',
     shape: { fixture: `${MY}/AzureADAdministratorDelete.json` },
     refusal: {
@@ -255,6 +261,20 @@ export const FIDELITY: FidelityRow[] = [
     refusal: { none: 'read only; Azure documents no refusal' },
   },
   {
+    area: 'Azure SQL',
+    operation: 'TDS: CREATE USER ... FROM EXTERNAL PROVIDER run by an app',
+    shape: { none: 'a T-SQL statement; error number and text from sql-docs (see SOURCES.md)' },
+    refusal: {
+      test: 'a service principal caller needs the server identity with Graph read rights, else 33134',
+    },
+  },
+  {
+    area: 'Azure SQL',
+    operation: 'TDS: login right after PUT firewallRules/{name}',
+    shape: { none: 'a login; the rule itself is the PUT firewallRules row' },
+    refusal: { test: 'a new firewall rule applies only after sqlFirewallRuleDelayMs: 40615 until then' },
+  },
+  {
     area: 'App Service',
     operation: 'GET sites/{app}',
     shape: { fixture: 'web/2025-05-01/GetWebApp.json' },
@@ -293,6 +313,20 @@ export const FIDELITY: FidelityRow[] = [
     operation: 'GET/PATCH Spring/{s}/apps/{app}/deployments/{d}',
     shape: { fixture: 'appplatform/2023-12-01/Deployments_Update.json' },
     refusal: { test: 'a Reader cannot update a deployment: 403 naming deployments/write' },
+  },
+  {
+    area: 'App identity',
+    operation: 'PATCH an app or a MySQL server: identity.type',
+    shape: { none: "each RP's spec enum (see SOURCES.md); an error answer only" },
+    refusal: {
+      test: "identity type strings are each RP's own: 'SystemAssigned, UserAssigned' for Web, no space elsewhere",
+    },
+  },
+  {
+    area: 'App identity',
+    operation: 'any write: identity.userAssignedIdentities keys',
+    shape: { none: "ARM's own check; an error answer only" },
+    refusal: { test: 'a user-assigned identity key that is not an ARM id is 400 LinkedInvalidPropertyId' },
   },
   {
     area: 'Managed identity',
@@ -377,6 +411,26 @@ export const FIDELITY: FidelityRow[] = [
       none: 'Graph has no spec examples in azure-rest-api-specs; shape from the Graph v1.0 reference',
     },
     refusal: { none: 'reads of the caller; an unknown id is the same 404 as servicePrincipals' },
+  },
+  {
+    area: 'Graph',
+    operation: 'GET transitiveMemberOf of an app caller (not /me, not /users)',
+    shape: {
+      none: 'Graph has no spec examples in azure-rest-api-specs; shape from the Graph v1.0 reference',
+    },
+    refusal: {
+      test: "an app token has no /me (Graph's 400); its groups are at servicePrincipals/{id}/transitiveMemberOf",
+    },
+  },
+  {
+    area: 'Graph',
+    operation: 'GET /servicePrincipals/{id} of an identity still replicating',
+    shape: {
+      none: 'Graph has no spec examples in azure-rest-api-specs; shape from the Graph v1.0 reference',
+    },
+    refusal: {
+      test: 'a system identity switched on while replication lags is unknown to Graph until it has replicated',
+    },
   },
 ];
 
