@@ -40,7 +40,7 @@ export interface TwinCliEnvOptions {
  * hands that secret over through this function only, so renaming the variable is a one-line change.
  */
 export function appSecretEnv(secret: string): Record<string, string> {
-  return { AZURE_CLIENT_SECRET: secret };
+  return { SC_DOCTOR_APP_CLIENT_SECRET: secret };
 }
 
 /** The environment the built CLI runs with against `twin` (nothing of this process's own leaks in). */

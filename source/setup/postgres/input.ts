@@ -14,7 +14,7 @@ import type { ClientType } from '../../snippets/types.ts';
 export type PostgresAuth =
   | { kind: 'system' }
   | { kind: 'user'; clientId: string; subscriptionId?: string }
-  /** The secret is never here: `AZURE_CLIENT_SECRET` in `services.env`, else the prompter's `secret()`. */
+  /** The secret is never here: `SC_DOCTOR_APP_CLIENT_SECRET` in `services.env`, else the prompter's `secret()`. */
   | { kind: 'sp'; clientId: string };
 
 export interface PostgresSetupInput {
