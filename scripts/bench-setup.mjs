@@ -17,9 +17,9 @@
 // planning reads before it are printed on their own). The serial sum (every step one after another) is what the Azure CLI's passwordless extension,
 // which runs its steps in turn, would pay for the same steps.
 import { parseArgs } from 'node:util';
-import { runSetup } from '../source/setup/engine.ts';
+import { planSteps } from '../source/engine/plan.ts';
+import { runSetup } from '../source/engine/run-setup.ts';
 import { mysqlSetupSteps } from '../source/setup/mysql/index.ts';
-import { planSteps } from '../source/setup/plan.ts';
 import { postgresSetupSteps } from '../source/setup/postgres/index.ts';
 import { sqlSetupSteps } from '../source/setup/sql/index.ts';
 import { startTwin } from '../test/azure-twin/index.ts';

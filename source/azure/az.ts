@@ -4,10 +4,11 @@
  * signal stops its wait; the process is killed once nobody waits on it, and an answer cut short
  * (cancelled, timed out) is never handed to the next caller.
  */
+
+import { redactTokens } from '../core/redact.ts';
 import type { ExecResult, Services } from '../core/services.ts';
 import { type SharedTask, sharedTask } from '../core/shared-task.ts';
 import { firstLine } from './cloud.ts';
-import { redactTokens } from './redact.ts';
 
 export const DEFAULT_AZ_TIMEOUT_MS = 15_000;
 

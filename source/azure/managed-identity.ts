@@ -6,8 +6,8 @@
  * Azure VM, so a laptop never sends a request to 169.254.169.254.
  */
 import { readFile } from 'node:fs/promises';
+import { redactTokens } from '../core/redact.ts';
 import { findAadstsCode } from './aadsts.ts';
-import { redactTokens } from './redact.ts';
 import { diagnoseSignInText, type SignInDiagnosis } from './signin-error.ts';
 
 /** The DMI chassis asset tag every Azure VM carries (cloud-init's Azure detection reads the same). */

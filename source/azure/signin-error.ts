@@ -4,10 +4,10 @@
  * ids an admin needs. Everything here is redacted: no token ever reaches a diagnosis.
  */
 import { commandLine, shellQuote } from '../core/command-line.ts';
+import { redactTokens } from '../core/redact.ts';
 import type { Remediation } from '../core/types.ts';
 import { AADSTS, aadstsLookupUrl, findAadstsCode } from './aadsts.ts';
 import { type AzFailure, describeAzFailure } from './az.ts';
-import { redactTokens } from './redact.ts';
 
 export const AZ_INSTALL_DOCS = 'https://aka.ms/azure-cli';
 /** How to install az, per platform, as copy-pasteable commands (their platforms in AZ_INSTALL_LABELS). */

@@ -11,9 +11,9 @@ import { createPromptChannel, type Prompter, refusingPrompter } from '../core/pr
 import type { Services } from '../core/services.ts';
 import { type ChooseTarget, createSession, type Session } from '../core/session.ts';
 import type { Check, DoctorOptions } from '../core/types.ts';
+import type { RunDocument } from '../engine/journal.ts';
+import type { StepUndoer } from '../engine/step.ts';
 import { Interrupts } from '../setup/interrupts.ts';
-import type { RunDocument } from '../setup/journal.ts';
-import type { StepUndoer } from '../setup/step.ts';
 import { assertCloudRegistered } from './cloud-option.ts';
 import type { CliIo } from './io.ts';
 import { outputModeFor } from './output-mode.ts';
@@ -166,7 +166,7 @@ async function announceUnfinishedRuns(
   const home = deps.home ?? io.env.HOME;
   if (!home) return;
   try {
-    const { Journal } = await import('../setup/journal.ts');
+    const { Journal } = await import('../engine/journal.ts');
     const { offerUnfinished, unfinishedNotice } = await import('../setup/offer-unfinished.ts');
     const journal = new Journal({ home });
     if (mode === 'plain') {
@@ -207,7 +207,7 @@ async function interactiveSetupFlow(
 ): Promise<NonNullable<Parameters<typeof createSession>[0]['setupFlow']>> {
   const [{ setupFlow }, { Journal }, { homedir }] = await Promise.all([
     import('../setup/flow.ts'),
-    import('../setup/journal.ts'),
+    import('../engine/journal.ts'),
     import('node:os'),
   ]);
   return setupFlow({

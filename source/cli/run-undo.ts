@@ -7,18 +7,18 @@ import { ExitCode } from '../core/exit-codes.ts';
 import { colorEnabled } from '../core/mode.ts';
 import type { DoctorOptions } from '../core/types.ts';
 import { lastSegment } from '../doctor/facts-of.ts';
-import { SetupLines } from '../output/setup-plain.ts';
-import { unicodeSupported } from '../output/terminal.ts';
-import { Interrupts } from '../setup/interrupts.ts';
 import {
   type RunSummary,
   UnknownRunError,
   UnreadableJournalError,
   type UnreadableRun,
-} from '../setup/journal.ts';
+} from '../engine/journal.ts';
+import { RunLockedError } from '../engine/run-lock.ts';
+import { type UndoRunResult, undoFromJournal } from '../engine/undo-from-journal.ts';
+import { SetupLines } from '../output/setup-plain.ts';
+import { unicodeSupported } from '../output/terminal.ts';
+import { Interrupts } from '../setup/interrupts.ts';
 import { settleArmWrite } from '../setup/postgres/azure-calls.ts';
-import { RunLockedError } from '../setup/run-lock.ts';
-import { type UndoRunResult, undoFromJournal } from '../setup/undo-from-journal.ts';
 import { undoersForRun } from '../setup/undoers-for.ts';
 import { leftLines } from '../setup/wording.ts';
 import type { CliIo } from './io.ts';

@@ -6,7 +6,7 @@
  * `plan:*`, `step:*` and `rollback:*` are reserved for the setup engine (declared here so the
  * front-ends can be written against one union).
  */
-import type { EngineEvent, PlannedStepView } from '../setup/engine-events.ts';
+import type { EngineEvent, PlannedStepView } from '../engine/events.ts';
 import type { CheckOutcome, DoctorSummary } from './types.ts';
 
 /** A row a front-end can show before it has a result: a check or a setup step. */

@@ -4,9 +4,9 @@
  * (source/cli/json-error.ts).
  */
 import type { FrontEnd } from '../core/front-end.ts';
+import type { LeftBehind, NotDone, RollbackOutcome, StepOutcome } from '../engine/events.ts';
+import type { SetupStatus } from '../engine/run-setup.ts';
 import { snippetOfOutcome } from '../setup/connection-code.ts';
-import type { SetupStatus } from '../setup/engine.ts';
-import type { LeftBehind, NotDone, RollbackOutcome, StepOutcome } from '../setup/engine-events.ts';
 import type { SetupOutcome } from '../setup/flow-types.ts';
 import { setupOutcomeExitCode } from '../setup/outcome-exit.ts';
 import { jsonDocument } from './json.ts';

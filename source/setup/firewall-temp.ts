@@ -9,9 +9,9 @@ import { enumIs } from '../azure/enums.ts';
 import { checkedName } from '../azure/resource-id.ts';
 import type { Services } from '../core/services.ts';
 import type { NetworkVerdict } from '../doctor/network-probe.ts';
+import { is, type RecordSchema } from '../engine/record-schema.ts';
+import type { Step, UndoRecord } from '../engine/step.ts';
 import { readArm, writeArm } from './postgres/azure-calls.ts';
-import { is, type RecordSchema } from './record-schema.ts';
-import type { Step, UndoRecord } from './step.ts';
 
 export interface FirewallRecord extends UndoRecord {
   server: string;

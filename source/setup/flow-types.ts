@@ -3,10 +3,10 @@
  * three front-ends. Plain JSON apart from the client secret, which never leaves memory.
  */
 import type { CheckOutcome } from '../core/types.ts';
+import type { PlannedStepView } from '../engine/events.ts';
+import type { SetupResult } from '../engine/run-setup.ts';
+import type { UndoRunResult } from '../engine/undo-from-journal.ts';
 import type { ClientType } from '../snippets/types.ts';
-import type { SetupResult } from './engine.ts';
-import type { PlannedStepView } from './engine-events.ts';
-import type { UndoRunResult } from './undo-from-journal.ts';
 
 /** The three ways an app can authenticate, as the Azure CLI's auth flags name them. */
 export type AuthChoice =

@@ -10,9 +10,13 @@ import type { Services } from '../core/services.ts';
 import type { CheckOutcome, DoctorOptions } from '../core/types.ts';
 import { UsageError } from '../core/usage-error.ts';
 import type { AppFacts } from '../doctor/facts.ts';
+import type { Journal } from '../engine/journal.ts';
+import { planSteps } from '../engine/plan.ts';
+import { RunLockedError } from '../engine/run-lock.ts';
+import { runSetup } from '../engine/run-setup.ts';
+import type { Step, StepUndoer } from '../engine/step.ts';
 import { detectClientTypeIn } from '../snippets/detect.ts';
 import { CLIENT_TYPES, type ClientType } from '../snippets/types.ts';
-import { runSetup } from './engine.ts';
 import {
   adminLoginOf,
   blockingReasons,
@@ -30,7 +34,6 @@ import {
 } from './flow-types.ts';
 import { SETUP_FLOWS } from './flows.ts';
 import type { Interrupts } from './interrupts.ts';
-import type { Journal } from './journal.ts';
 import {
   armIdentityLister,
   askServerIdentity,
@@ -39,7 +42,6 @@ import {
 } from './mysql/ask-server-identity.ts';
 import type { MysqlSetupInput } from './mysql/index.ts';
 import { offerUnfinished } from './offer-unfinished.ts';
-import { planSteps } from './plan.ts';
 import { checkPlanIdentities } from './plan-identities.ts';
 import { PLAN_QUESTION_ID } from './plan-question.ts';
 import { settleArmWrite } from './postgres/azure-calls.ts';
@@ -51,9 +53,7 @@ import {
   SP_SECRET_FLAG,
 } from './postgres/sp-secret.ts';
 import { assertSameTarget, resumableRun, resumeCommandOf } from './resume.ts';
-import { RunLockedError } from './run-lock.ts';
 import { assertSqlLinkerClientType } from './sql/client-types.ts';
-import type { Step, StepUndoer } from './step.ts';
 import { undoersForRun } from './undoers-for.ts';
 
 /** What a flow sees of its session. */

@@ -5,6 +5,7 @@
  */
 import type { ConnectToMap } from '../core/connect-to.ts';
 import type { Services } from '../core/services.ts';
+import type { Step, StepUndoer } from '../engine/step.ts';
 import type { DatabaseChoice } from './flow-types.ts';
 import {
   type MysqlSetupInput,
@@ -16,7 +17,6 @@ import {
 import { postgresSetupSteps, postgresUndoers, problemsOf, roleNameOf } from './postgres/index.ts';
 import { plannedUserName } from './sql/identity.ts';
 import { sqlProblemsOf, sqlSetupSteps, sqlUndoers } from './sql/index.ts';
-import type { Step, StepUndoer } from './step.ts';
 
 export interface SetupFlowKind {
   problemsOf(input: MysqlSetupInput): string[];

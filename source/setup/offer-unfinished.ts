@@ -4,10 +4,10 @@
  */
 import type { EventBus } from '../core/events.ts';
 import type { Prompter } from '../core/prompter.ts';
-import type { SettleWrite } from './engine.ts';
-import type { Journal, RunDocument } from './journal.ts';
-import type { StepUndoer } from './step.ts';
-import { type UndoRunResult, undoFromJournal } from './undo-from-journal.ts';
+import type { Journal, RunDocument } from '../engine/journal.ts';
+import type { SettleWrite } from '../engine/run-setup.ts';
+import type { StepUndoer } from '../engine/step.ts';
+import { type UndoRunResult, undoFromJournal } from '../engine/undo-from-journal.ts';
 import { undoCommand } from './wording.ts';
 
 export interface OfferUnfinishedOptions {

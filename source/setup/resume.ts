@@ -6,7 +6,7 @@
  */
 import { commandLine } from '../core/command-line.ts';
 import { UsageError } from '../core/usage-error.ts';
-import { type Journal, type RunDocument, UnknownRunError } from './journal.ts';
+import { type Journal, type RunDocument, UnknownRunError } from '../engine/journal.ts';
 
 /** The run `runId` when it handed a step off and may be finished; a `UsageError` naming why not otherwise. */
 export async function resumableRun(journal: Journal, runId: string, database: string | undefined) {

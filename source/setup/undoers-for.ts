@@ -4,10 +4,10 @@
  */
 import type { ConnectToMap } from '../core/connect-to.ts';
 import type { Services } from '../core/services.ts';
+import type { RunDocument } from '../engine/journal.ts';
+import type { StepUndoer } from '../engine/step.ts';
 import type { DatabaseChoice } from './flow-types.ts';
 import { DATABASE_CHOICES, SETUP_FLOWS } from './flows.ts';
-import type { RunDocument } from './journal.ts';
-import type { StepUndoer } from './step.ts';
 
 /** Step ids only the MySQL flow plans: a journal written before the kind was recorded is told by them. */
 const MYSQL_ONLY_STEPS = new Set(['server-identity', 'database-user']);

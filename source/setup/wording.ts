@@ -4,8 +4,8 @@
  */
 
 import { commandLine } from '../core/command-line.ts';
-import type { SetupResult } from './engine.ts';
-import type { LeftBehind, PlannedStepView, RollbackOutcome, StepOutcome } from './engine-events.ts';
+import type { LeftBehind, PlannedStepView, RollbackOutcome, StepOutcome } from '../engine/events.ts';
+import type { SetupResult } from '../engine/run-setup.ts';
 
 export const PLAN_FOOTER =
   'Nothing else changes. Every step is undone if a later one fails or you press Ctrl-C.';

@@ -3,11 +3,11 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { type RunSetupOptions, runSetup } from '../../source/setup/engine.ts';
-import type { EngineEvent } from '../../source/setup/engine-events.ts';
-import { Journal } from '../../source/setup/journal.ts';
-import { InvalidPlanError, planSteps } from '../../source/setup/plan.ts';
-import { nothingChanged, type Step, type StepContext } from '../../source/setup/step.ts';
+import type { EngineEvent } from '../../source/engine/events.ts';
+import { Journal } from '../../source/engine/journal.ts';
+import { InvalidPlanError, planSteps } from '../../source/engine/plan.ts';
+import { type RunSetupOptions, runSetup } from '../../source/engine/run-setup.ts';
+import { nothingChanged, type Step, type StepContext } from '../../source/engine/step.ts';
 import { FakeWorld, tick, untilAborted, within } from './fake-world.ts';
 
 const TARGET =

@@ -11,7 +11,7 @@ import {
   type StepContext,
   type StepUndoer,
   type UndoRecord,
-} from '../../source/setup/step.ts';
+} from '../../source/engine/step.ts';
 
 export interface WorldStore {
   get(key: string): string | undefined;

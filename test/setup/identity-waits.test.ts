@@ -8,12 +8,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Services } from '../../source/core/services.ts';
-import { runSetup } from '../../source/setup/engine.ts';
-import type { EngineEvent } from '../../source/setup/engine-events.ts';
+import type { EngineEvent } from '../../source/engine/events.ts';
+import { planSteps } from '../../source/engine/plan.ts';
+import { runSetup } from '../../source/engine/run-setup.ts';
+import type { Step } from '../../source/engine/step.ts';
 import { mysqlSetupSteps } from '../../source/setup/mysql/index.ts';
-import { planSteps } from '../../source/setup/plan.ts';
 import { sqlSetupSteps } from '../../source/setup/sql/index.ts';
-import type { Step } from '../../source/setup/step.ts';
 import { startTwin, type Twin } from '../azure-twin/index.ts';
 import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 import { mysqlInputFor } from './mysql-helpers.ts';

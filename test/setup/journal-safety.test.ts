@@ -12,14 +12,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { UsageError } from '../../source/core/usage-error.ts';
-import { runSetup } from '../../source/setup/engine.ts';
-import { isUnfinished, Journal, UnreadableJournalError } from '../../source/setup/journal.ts';
-import { planSteps } from '../../source/setup/plan.ts';
+import { isUnfinished, Journal, UnreadableJournalError } from '../../source/engine/journal.ts';
+import { planSteps } from '../../source/engine/plan.ts';
+import { lockFileFor, RunLockedError } from '../../source/engine/run-lock.ts';
+import { runSetup } from '../../source/engine/run-setup.ts';
+import { UnsafeStateDirError } from '../../source/engine/state-dir.ts';
+import { StorageError, storageError } from '../../source/engine/storage-error.ts';
+import { undoFromJournal } from '../../source/engine/undo-from-journal.ts';
 import { postgresUndoers } from '../../source/setup/postgres/index.ts';
-import { lockFileFor, RunLockedError } from '../../source/setup/run-lock.ts';
-import { UnsafeStateDirError } from '../../source/setup/state-dir.ts';
-import { StorageError, storageError } from '../../source/setup/storage-error.ts';
-import { undoFromJournal } from '../../source/setup/undo-from-journal.ts';
 import { FakeWorld } from './fake-world.ts';
 
 const TARGET =

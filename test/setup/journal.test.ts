@@ -5,12 +5,12 @@ import { chmod, link, mkdir, mkdtemp, readdir, stat, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { runSetup } from '../../source/setup/engine.ts';
-import { Journal, type RunDocument } from '../../source/setup/journal.ts';
-import { planSteps } from '../../source/setup/plan.ts';
-import { isRunId, newRunId } from '../../source/setup/run-id.ts';
-import { lockFileFor, RunLockedError } from '../../source/setup/run-lock.ts';
-import { SecretInJournalError } from '../../source/setup/secret-scrubber.ts';
+import { Journal, type RunDocument } from '../../source/engine/journal.ts';
+import { planSteps } from '../../source/engine/plan.ts';
+import { isRunId, newRunId } from '../../source/engine/run-id.ts';
+import { lockFileFor, RunLockedError } from '../../source/engine/run-lock.ts';
+import { runSetup } from '../../source/engine/run-setup.ts';
+import { SecretInJournalError } from '../../source/engine/secret-scrubber.ts';
 import { FakeWorld } from './fake-world.ts';
 
 const TARGET =

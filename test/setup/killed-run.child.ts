@@ -2,9 +2,10 @@
  * Run by undo-from-journal.test.ts as a separate process: starts a setup whose third step makes its
  * change and then hangs, prints `hung`, and waits to be killed with SIGKILL.
  */
-import { runSetup } from '../../source/setup/engine.ts';
-import { Journal } from '../../source/setup/journal.ts';
-import { planSteps } from '../../source/setup/plan.ts';
+
+import { Journal } from '../../source/engine/journal.ts';
+import { planSteps } from '../../source/engine/plan.ts';
+import { runSetup } from '../../source/engine/run-setup.ts';
 import { killedRunSteps } from './killed-run-steps.ts';
 
 const [home, worldFile, target] = process.argv.slice(2);

@@ -8,11 +8,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { runSetup } from '../../source/setup/engine.ts';
-import type { Journal } from '../../source/setup/journal.ts';
-import { planSteps } from '../../source/setup/plan.ts';
+import type { Journal } from '../../source/engine/journal.ts';
+import { planSteps } from '../../source/engine/plan.ts';
+import { runSetup } from '../../source/engine/run-setup.ts';
+import { undoFromJournal } from '../../source/engine/undo-from-journal.ts';
 import { postgresSetupSteps, postgresUndoers } from '../../source/setup/postgres/index.ts';
-import { undoFromJournal } from '../../source/setup/undo-from-journal.ts';
 import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
 import { seedContainerApp } from '../azure-twin/providers/containerapps.ts';
 import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';

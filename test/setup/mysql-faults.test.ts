@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Journal } from '../../source/setup/journal.ts';
+import type { Journal } from '../../source/engine/journal.ts';
+import { undoFromJournal } from '../../source/engine/undo-from-journal.ts';
 import { mysqlUndoers } from '../../source/setup/mysql/index.ts';
-import { undoFromJournal } from '../../source/setup/undo-from-journal.ts';
 import { startTwin, type Twin } from '../azure-twin/index.ts';
 import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 import {

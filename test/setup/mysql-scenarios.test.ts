@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { undoFromJournal } from '../../source/engine/undo-from-journal.ts';
 import { mysqlUndoers } from '../../source/setup/mysql/index.ts';
-import { undoFromJournal } from '../../source/setup/undo-from-journal.ts';
 import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
 import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 import { AVERY, makeAveryTheAdmin, mysqlInputFor, mysqlUsersOf, runMysqlSetup } from './mysql-helpers.ts';

@@ -4,10 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { createAzureSession } from '../../source/azure/session.ts';
+import { Journal } from '../../source/engine/journal.ts';
+import { planSteps } from '../../source/engine/plan.ts';
+import { runSetup } from '../../source/engine/run-setup.ts';
 import { nodeExec } from '../../source/services/exec.ts';
-import { runSetup } from '../../source/setup/engine.ts';
-import { Journal } from '../../source/setup/journal.ts';
-import { planSteps } from '../../source/setup/plan.ts';
 import { type PostgresSetupInput, postgresSetupSteps } from '../../source/setup/postgres/index.ts';
 
 const file = process.argv[2]!;

@@ -26,16 +26,16 @@ import { refusingPrompter } from '../../source/core/prompter.ts';
 import { createSession } from '../../source/core/session.ts';
 import type { Check, CheckResult } from '../../source/core/types.ts';
 import { readGrantState } from '../../source/doctor/postgres-grants.ts';
+import { Journal } from '../../source/engine/journal.ts';
+import { undoFromJournal } from '../../source/engine/undo-from-journal.ts';
 import { jsonSetup } from '../../source/output/setup-json.ts';
 import { outcomeLines } from '../../source/output/setup-plain.ts';
 import { setupFlow } from '../../source/setup/flow.ts';
 import type { SetupOutcome, SetupRequest } from '../../source/setup/flow-types.ts';
 import { Interrupts } from '../../source/setup/interrupts.ts';
-import { Journal } from '../../source/setup/journal.ts';
 import { setupOutcomeExitCode } from '../../source/setup/outcome-exit.ts';
 import { runStatements } from '../../source/setup/postgres/database-login.ts';
 import { postgresUndoers } from '../../source/setup/postgres/index.ts';
-import { undoFromJournal } from '../../source/setup/undo-from-journal.ts';
 import { IDS, PG_PASSWORD_ADMIN, startTwin, type Twin } from '../azure-twin/index.ts';
 import { NAMES, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 import {

@@ -45,7 +45,7 @@ test('setup from inside the network (verdict reachable) adds no temporary rule t
 });
 
 test('the plan says no rule is added to it', async () => {
-  const { planSteps } = await import('../../source/setup/plan.ts');
+  const { planSteps } = await import('../../source/engine/plan.ts');
   const { postgresSetupSteps } = await import('../../source/setup/postgres/index.ts');
   const services = servicesFor(twin);
   try {

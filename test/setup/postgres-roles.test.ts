@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import { runSetup } from '../../source/setup/engine.ts';
-import type { ConsentRequest } from '../../source/setup/plan.ts';
-import { planSteps } from '../../source/setup/plan.ts';
+import type { ConsentRequest } from '../../source/engine/plan.ts';
+import { planSteps } from '../../source/engine/plan.ts';
+import { runSetup } from '../../source/engine/run-setup.ts';
+import { undoFromJournal } from '../../source/engine/undo-from-journal.ts';
 import { postgresSetupSteps, postgresUndoers } from '../../source/setup/postgres/index.ts';
-import { undoFromJournal } from '../../source/setup/undo-from-journal.ts';
 import { PG_PASSWORD_ADMIN, startTwin, type Twin } from '../azure-twin/index.ts';
 import { NAMES, RESOURCE_IDS, STALE_APP_OBJECT_ID } from '../azure-twin/scenarios.ts';
 import {

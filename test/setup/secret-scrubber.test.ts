@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assertNoSecrets, redactSecrets, SecretInJournalError } from '../../source/setup/secret-scrubber.ts';
+import { assertNoSecrets, redactSecrets, SecretInJournalError } from '../../source/engine/secret-scrubber.ts';
 
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJvaWQiOiIxMjM0NTY3OCJ9.c2lnbmF0dXJl';
 

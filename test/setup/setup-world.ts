@@ -12,12 +12,12 @@ import type { Services } from '../../source/core/services.ts';
 import { createSession } from '../../source/core/session.ts';
 import type { Check, CheckResult } from '../../source/core/types.ts';
 import type { AppFacts, ServerFacts } from '../../source/doctor/facts.ts';
+import { Journal } from '../../source/engine/journal.ts';
+import type { Step } from '../../source/engine/step.ts';
 import { type SetupFlowDeps, setupFlow } from '../../source/setup/flow.ts';
 import type { SetupRequest } from '../../source/setup/flow-types.ts';
 import { Interrupts } from '../../source/setup/interrupts.ts';
-import { Journal } from '../../source/setup/journal.ts';
 import type { PostgresSetupInput } from '../../source/setup/postgres/index.ts';
-import type { Step } from '../../source/setup/step.ts';
 import { undoersOf } from './fake-world.ts';
 
 export const SERVER: ServerFacts = {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { planSteps } from '../../source/setup/plan.ts';
+import { planSteps } from '../../source/engine/plan.ts';
 import { SQL_STEP_IDS, sqlSetupSteps } from '../../source/setup/sql/index.ts';
 import { startTwin, type Twin } from '../azure-twin/index.ts';
 import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runSetup } from '../../source/setup/engine.ts';
-import type { EngineEvent } from '../../source/setup/engine-events.ts';
-import { Journal } from '../../source/setup/journal.ts';
-import { planSteps } from '../../source/setup/plan.ts';
-import { undoFromJournal } from '../../source/setup/undo-from-journal.ts';
+import type { EngineEvent } from '../../source/engine/events.ts';
+import { Journal } from '../../source/engine/journal.ts';
+import { planSteps } from '../../source/engine/plan.ts';
+import { runSetup } from '../../source/engine/run-setup.ts';
+import { undoFromJournal } from '../../source/engine/undo-from-journal.ts';
 import { FakeWorld } from './fake-world.ts';
 import { killedRunSteps } from './killed-run-steps.ts';
 

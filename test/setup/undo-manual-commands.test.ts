@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Services } from '../../source/core/services.ts';
+import type { UndoRecord } from '../../source/engine/step.ts';
 import type { DatabaseChoice } from '../../source/setup/flow-types.ts';
-import type { UndoRecord } from '../../source/setup/step.ts';
 import { undoersForRun } from '../../source/setup/undoers-for.ts';
 
 const SUB = '0b1f6471-1bf0-4dda-aec3-111122223333';

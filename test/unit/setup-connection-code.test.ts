@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { SetupResult } from '../../source/engine/run-setup.ts';
 import { connectionCodeFor, snippetOfOutcome } from '../../source/setup/connection-code.ts';
-import type { SetupResult } from '../../source/setup/engine.ts';
 import type { SetupConnection, SetupOutcome } from '../../source/setup/flow-types.ts';
 
 const connection: SetupConnection = {

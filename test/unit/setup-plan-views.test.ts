@@ -1,8 +1,8 @@
 /** The plan's view of each step: work already in place is said (when the step can tell), checks are marked read-only. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { planSteps } from '../../source/setup/plan.ts';
-import type { Step } from '../../source/setup/step.ts';
+import { planSteps } from '../../source/engine/plan.ts';
+import type { Step } from '../../source/engine/step.ts';
 
 function step(id: string, extra: Partial<Step> = {}): Step {
   return {

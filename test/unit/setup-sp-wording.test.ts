@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Services } from '../../source/core/services.ts';
+import type { Step } from '../../source/engine/step.ts';
 import { databaseUserStep as mysqlUserStep } from '../../source/setup/mysql/database-user.ts';
 import type { MysqlSetupInput } from '../../source/setup/mysql/index.ts';
 import { verifyStep as mysqlVerifyStep } from '../../source/setup/mysql/verify.ts';
@@ -14,7 +15,6 @@ import { verifyStep } from '../../source/setup/postgres/verify.ts';
 import { sqlDatabaseUserStep } from '../../source/setup/sql/database-user.ts';
 import type { SqlSetupInput } from '../../source/setup/sql/index.ts';
 import { sqlVerifyStep } from '../../source/setup/sql/verify.ts';
-import type { Step } from '../../source/setup/step.ts';
 
 const CLIENT_ID = '1b2c3d4e-0000-4000-8000-000000000001';
 const services = {} as Services;

@@ -6,12 +6,12 @@
  */
 import type { Connection } from 'mysql2/promise';
 import type { Services } from '../../core/services.ts';
+import type { Step, UndoRecord } from '../../engine/step.ts';
 import { APP_IDENTITY } from '../postgres/app-identity.ts';
 import { readGraph } from '../postgres/azure-calls.ts';
 import { principalOf } from '../postgres/identities.ts';
 import { REPLICATION_LIMIT_MS, retryWhile } from '../retry-wait.ts';
 import { mysqlCommand } from '../sql-commands.ts';
-import type { Step, UndoRecord } from '../step.ts';
 import { signsInAs } from '../wording.ts';
 import { ENTRA_ADMIN } from './entra-admin.ts';
 import { addRule, FIREWALL_TEMP, removeRule } from './firewall-temp.ts';

@@ -6,8 +6,8 @@
  */
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
+import type { Step, UndoRecord } from '../../engine/step.ts';
 import { readArm, writeArm } from '../postgres/azure-calls.ts';
-import type { Step, UndoRecord } from '../step.ts';
 import { MYSQL_API, type MysqlSetupInput } from './input.ts';
 import { SERVER_IDENTITY, serverIdentityOf } from './server-identity.ts';
 

@@ -5,6 +5,7 @@
  */
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
+import type { Step } from '../../engine/step.ts';
 import {
   addFirewallRule,
   type FirewallRecord,
@@ -13,7 +14,6 @@ import {
   temporaryRuleRemoveStep,
   temporaryRuleStep,
 } from '../firewall-temp.ts';
-import type { Step } from '../step.ts';
 import { ENTRA_ADMIN } from './entra-admin.ts';
 import { MYSQL_API, type MysqlSetupInput } from './input.ts';
 import { type MysqlLogin, mysqlLogIn, mysqlRefusedIp } from './mysql-login.ts';

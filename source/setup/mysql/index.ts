@@ -7,6 +7,8 @@
  */
 import type { ConnectToMap } from '../../core/connect-to.ts';
 import type { Services } from '../../core/services.ts';
+import type { Step, StepUndoer } from '../../engine/step.ts';
+import { checkedUndoers, noCommands, nothingToUndo, undoer } from '../../engine/undoer.ts';
 import {
   APP_IDENTITY,
   type AppIdentityRecord,
@@ -28,8 +30,6 @@ import {
   serviceConnectorStep,
   undoServiceConnector,
 } from '../postgres/service-connector.ts';
-import type { Step, StepUndoer } from '../step.ts';
-import { checkedUndoers, noCommands, nothingToUndo, undoer } from '../undoer.ts';
 import {
   DATABASE_USER,
   databaseUserStep,

@@ -1,4 +1,7 @@
 /** The journal records of the MySQL steps, as `undo` checks them before acting (record-schema.ts). */
+
+import { is, type RecordSchema } from '../../engine/record-schema.ts';
+import type { RecordSchemas } from '../../engine/undoer.ts';
 import { FIREWALL_RECORD } from '../firewall-temp.ts';
 import {
   APP_IDENTITY_RECORD,
@@ -6,8 +9,6 @@ import {
   NO_RECORD,
   SETTINGS_RECORD,
 } from '../postgres/record-schemas.ts';
-import { is, type RecordSchema } from '../record-schema.ts';
-import type { RecordSchemas } from '../undoer.ts';
 import type { UserRecord } from './database-user.ts';
 import type { AdminProperties, EntraAdminRecord } from './entra-admin.ts';
 import type { ServerIdentityRecord } from './server-identity.ts';

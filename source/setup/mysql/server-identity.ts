@@ -6,9 +6,9 @@
  */
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
+import type { Step, UndoRecord } from '../../engine/step.ts';
 import { readArm, sameId, writeArm } from '../postgres/azure-calls.ts';
 import { API } from '../postgres/input.ts';
-import type { Step, UndoRecord } from '../step.ts';
 import { checkGraphRoles, graphRolesLines } from './graph-roles.ts';
 import { MYSQL_API, type MysqlSetupInput } from './input.ts';
 

@@ -6,7 +6,7 @@
 import { connectTarget } from '../../core/connect-to.ts';
 import type { Services } from '../../core/services.ts';
 import { probeMysql } from '../../doctor/database-probes.ts';
-import type { Step } from '../step.ts';
+import type { Step } from '../../engine/step.ts';
 import { DATABASE_USER } from './database-user.ts';
 import { type MysqlSetupInput, mysqlUserNameOf } from './input.ts';
 import { LEAST_PRIVILEGES } from './user-sql.ts';

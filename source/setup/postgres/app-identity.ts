@@ -6,7 +6,7 @@
 
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
-import type { Step, UndoRecord } from '../step.ts';
+import type { Step, UndoRecord } from '../../engine/step.ts';
 import { readArm, sameId, writeArm } from './azure-calls.ts';
 import { appApi, findUami, hasSystem, hasUami, readAppIdentity } from './identities.ts';
 import { API, type PostgresSetupInput } from './input.ts';

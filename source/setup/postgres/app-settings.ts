@@ -8,7 +8,7 @@
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import { looksSecret } from '../../doctor/app-settings.ts';
-import type { Step, UndoRecord } from '../step.ts';
+import type { Step, UndoRecord } from '../../engine/step.ts';
 import { type ConnectionTarget, postgresTarget } from './connection-target.ts';
 import type { PostgresSetupInput } from './input.ts';
 import {

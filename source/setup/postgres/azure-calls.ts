@@ -6,7 +6,7 @@
 import { type ArmResponse, armGet, armList, armWrite, graphGet } from '../../azure/arm.ts';
 import { ArmOperationError, refusal, waitForArm } from '../../azure/arm-lro.ts';
 import type { Services } from '../../core/services.ts';
-import { type InFlightWrite, nothingChanged, type StepContext, type UndoContext } from '../step.ts';
+import { type InFlightWrite, nothingChanged, type StepContext, type UndoContext } from '../../engine/step.ts';
 
 /** GET that returns the body, `undefined` for a 404, and throws for anything else. */
 export async function readArm(

@@ -25,9 +25,9 @@ import {
   PROMISES,
   readGrantState,
 } from '../../doctor/postgres-grants.ts';
+import { handOff, type Step, type UndoRecord } from '../../engine/step.ts';
 import { firewallRulePath } from '../firewall-temp.ts';
 import { psqlCommand } from '../sql-commands.ts';
-import { handOff, type Step, type UndoRecord } from '../step.ts';
 import { signsInAs } from '../wording.ts';
 import { APP_IDENTITY } from './app-identity.ts';
 import { readArm, writeArm } from './azure-calls.ts';

@@ -5,7 +5,7 @@
  */
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
-import type { Step, UndoRecord } from '../step.ts';
+import type { Step, UndoRecord } from '../../engine/step.ts';
 import { readArm, writeArm } from './azure-calls.ts';
 import { ENTRA_AUTH } from './entra-auth.ts';
 import { API, type PostgresSetupInput } from './input.ts';

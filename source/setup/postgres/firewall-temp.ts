@@ -4,6 +4,7 @@
  */
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
+import type { Step } from '../../engine/step.ts';
 import {
   type FirewallRecord,
   firewallRulePath,
@@ -11,7 +12,6 @@ import {
   temporaryRuleRemoveStep,
   temporaryRuleStep,
 } from '../firewall-temp.ts';
-import type { Step } from '../step.ts';
 import { logIn, refusedIp } from './database-login.ts';
 import { ENTRA_ADMIN } from './entra-admin.ts';
 import { API, type PostgresSetupInput } from './input.ts';

@@ -6,8 +6,8 @@
  */
 import type { ConnectToMap } from '../../core/connect-to.ts';
 import type { Services } from '../../core/services.ts';
-import type { Step, StepUndoer } from '../step.ts';
-import { checkedUndoers, noCommands, nothingToUndo, undoer } from '../undoer.ts';
+import type { Step, StepUndoer } from '../../engine/step.ts';
+import { checkedUndoers, noCommands, nothingToUndo, undoer } from '../../engine/undoer.ts';
 import {
   APP_IDENTITY,
   type AppIdentityRecord,

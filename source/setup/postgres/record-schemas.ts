@@ -5,11 +5,11 @@
  */
 
 import type { GrantItem } from '../../doctor/postgres-grants.ts';
+import type { JsonObject } from '../../engine/plain-json.ts';
+import { type Field, is, type RecordSchema } from '../../engine/record-schema.ts';
+import type { UndoRecord } from '../../engine/step.ts';
+import type { RecordSchemas } from '../../engine/undoer.ts';
 import { FIREWALL_RECORD } from '../firewall-temp.ts';
-import type { JsonObject } from '../plain-json.ts';
-import { type Field, is, type RecordSchema } from '../record-schema.ts';
-import type { UndoRecord } from '../step.ts';
-import type { RecordSchemas } from '../undoer.ts';
 import type { AppIdentityRecord } from './app-identity.ts';
 import type { SettingsRecord } from './app-settings.ts';
 import type { RoleRecord } from './database-role.ts';

@@ -18,14 +18,14 @@ import { armIds } from '../../azure/resource-id.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import { looksSecret } from '../../doctor/app-settings.ts';
+import type { JsonObject } from '../../engine/plain-json.ts';
+import type { Step, StepContext, UndoRecord } from '../../engine/step.ts';
 import {
   SERVICE_CONNECTOR_SPRING_TENANT,
   SPRING_TENANT,
   settingPrefix,
   settingsFor,
 } from '../../snippets/settings.ts';
-import type { JsonObject } from '../plain-json.ts';
-import type { Step, StepContext, UndoRecord } from '../step.ts';
 import { listArm, readArm, sameId, writeArm } from './azure-calls.ts';
 import { type ConnectionTarget, postgresTarget } from './connection-target.ts';
 import { principalOf } from './identities.ts';

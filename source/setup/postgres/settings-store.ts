@@ -11,7 +11,7 @@ import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import { looksSecret } from '../../doctor/app-settings.ts';
 import type { AppKind } from '../../doctor/facts.ts';
-import type { StepContext, UndoContext } from '../step.ts';
+import type { StepContext, UndoContext } from '../../engine/step.ts';
 import { readArm, writeArm } from './azure-calls.ts';
 import { API } from './input.ts';
 

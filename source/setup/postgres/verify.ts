@@ -8,7 +8,7 @@
 import { connectTarget } from '../../core/connect-to.ts';
 import type { Services } from '../../core/services.ts';
 import { probePostgres } from '../../doctor/database-probes.ts';
-import { handOff, type Step } from '../step.ts';
+import { handOff, type Step } from '../../engine/step.ts';
 import { signsInAs } from '../wording.ts';
 import { DATABASE_ROLE } from './database-role.ts';
 import { principalOf } from './identities.ts';

@@ -6,8 +6,8 @@
 import type { Services } from '../../core/services.ts';
 import { readGrants, readUsers } from '../../doctor/database-probe-sql.ts';
 import { firewallRefusedIp, SqlServerError, type SqlSession } from '../../doctor/sql-session.ts';
+import type { Step } from '../../engine/step.ts';
 import { readGraph } from '../postgres/azure-calls.ts';
-import type { Step } from '../step.ts';
 import { type SqlServerAddress, withSqlSession } from './database-login.ts';
 import { addRule, removeSqlRule } from './firewall-temp.ts';
 import type { SqlSetupInput } from './input.ts';

@@ -10,10 +10,10 @@
 import type { Services } from '../../core/services.ts';
 import { readGrants, readUsers } from '../../doctor/database-probe-sql.ts';
 import { SqlServerError, type SqlSession } from '../../doctor/sql-session.ts';
+import type { Step, StepContext } from '../../engine/step.ts';
 import { APP_IDENTITY } from '../postgres/app-identity.ts';
 import { FIREWALL_APPLY_LIMIT_MS, REPLICATION_LIMIT_MS, type RetryWait, retryWhile } from '../retry-wait.ts';
 import { sqlcmdCommand } from '../sql-commands.ts';
-import type { Step, StepContext } from '../step.ts';
 import { signsInAs } from '../wording.ts';
 import { addressOf, withSqlSession } from './database-login.ts';
 import { undoSqlDatabaseUser } from './database-user-undo.ts';

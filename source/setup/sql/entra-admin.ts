@@ -8,8 +8,8 @@
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import { type GroupMember, groupsOf } from '../../doctor/caller-groups.ts';
+import type { Step, UndoRecord } from '../../engine/step.ts';
 import { readArm, writeArm } from '../postgres/azure-calls.ts';
-import type { Step, UndoRecord } from '../step.ts';
 import { SQL_API, type SqlSetupInput } from './input.ts';
 
 export const ENTRA_ADMIN = 'entra-admin';

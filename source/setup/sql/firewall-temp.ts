@@ -10,6 +10,7 @@ import { enumIn, enumIs } from '../../azure/enums.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import { firewallRefusedIp, SqlServerError } from '../../doctor/sql-session.ts';
+import type { Step } from '../../engine/step.ts';
 import {
   addFirewallRule,
   type FirewallRecord,
@@ -19,7 +20,6 @@ import {
   temporaryRuleStep,
 } from '../firewall-temp.ts';
 import { listArm, readArm } from '../postgres/azure-calls.ts';
-import type { Step } from '../step.ts';
 import { addressOf, withSqlSession } from './database-login.ts';
 import { ENTRA_ADMIN } from './entra-admin.ts';
 import { SQL_API, type SqlSetupInput } from './input.ts';

@@ -6,6 +6,8 @@
  */
 import type { ConnectToMap } from '../../core/connect-to.ts';
 import type { Services } from '../../core/services.ts';
+import type { Step, StepUndoer } from '../../engine/step.ts';
+import { checkedUndoers, noCommands, nothingToUndo, undoer } from '../../engine/undoer.ts';
 import {
   APP_IDENTITY,
   appIdentityStep,
@@ -24,8 +26,6 @@ import {
   serviceConnectorStep,
   undoServiceConnector,
 } from '../postgres/service-connector.ts';
-import type { Step, StepUndoer } from '../step.ts';
-import { checkedUndoers, noCommands, nothingToUndo, undoer } from '../undoer.ts';
 import { sqlTarget } from './connection-target.ts';
 import {
   DATABASE_USER,

@@ -1,4 +1,7 @@
 /** The journal records of the Azure SQL steps, as `undo` checks them before acting (record-schema.ts). */
+
+import { type Field, is, type RecordSchema } from '../../engine/record-schema.ts';
+import type { RecordSchemas } from '../../engine/undoer.ts';
 import { FIREWALL_RECORD } from '../firewall-temp.ts';
 import {
   APP_IDENTITY_RECORD,
@@ -6,8 +9,6 @@ import {
   NO_RECORD,
   SETTINGS_RECORD,
 } from '../postgres/record-schemas.ts';
-import { type Field, is, type RecordSchema } from '../record-schema.ts';
-import type { RecordSchemas } from '../undoer.ts';
 import type { Admin, SqlAdminRecord } from './entra-admin.ts';
 import type { SqlUserRecord } from './user-record.ts';
 

@@ -5,8 +5,8 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { commandLine } from '../../core/command-line.ts';
+import { handOff } from '../../engine/step.ts';
 import { sqlcmdArgv } from '../sql-commands.ts';
-import { handOff } from '../step.ts';
 import type { SqlSetupInput } from './input.ts';
 import { createUserSql, grantStatements } from './user-sql.ts';
 

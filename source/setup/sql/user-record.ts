@@ -2,7 +2,7 @@
  * What `database-user` keeps in the journal to undo itself, and how names and GUIDs are compared
  * (SQL Server's default collation ignores case but not accents).
  */
-import type { UndoRecord } from '../step.ts';
+import type { UndoRecord } from '../../engine/step.ts';
 
 export interface SqlUserRecord extends UndoRecord {
   server: string;

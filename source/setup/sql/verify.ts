@@ -6,7 +6,7 @@
 import { connectTarget } from '../../core/connect-to.ts';
 import type { Services } from '../../core/services.ts';
 import { probeSql } from '../../doctor/database-probe-sql.ts';
-import { handOff, type Step } from '../step.ts';
+import { handOff, type Step } from '../../engine/step.ts';
 import { signsInAs } from '../wording.ts';
 import { DATABASE_USER } from './database-user.ts';
 import { sqlPrincipalOf } from './identity.ts';

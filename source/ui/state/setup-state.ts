@@ -3,7 +3,7 @@
  * how the run ended. Core events go in stamped with the UI clock; nothing here renders.
  */
 import type { CoreEvent } from '../../core/events.ts';
-import type { LeftBehind, PlannedStepView, RollbackOutcome, StepOutcome } from '../../setup/engine-events.ts';
+import type { LeftBehind, PlannedStepView, RollbackOutcome, StepOutcome } from '../../engine/events.ts';
 import type { SetupOutcome } from '../../setup/flow-types.ts';
 
 export type StepPhase = 'waiting' | 'running' | 'done';

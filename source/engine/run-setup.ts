@@ -6,7 +6,7 @@
  */
 import { startDeadline } from '../core/deadline.ts';
 import { ExitCode } from '../core/exit-codes.ts';
-import type { EmitEngineEvent, LeftBehind, NotDone, RollbackOutcome, StepOutcome } from './engine-events.ts';
+import type { EmitEngineEvent, LeftBehind, NotDone, RollbackOutcome, StepOutcome } from './events.ts';
 import type { Journal, JournalStepState } from './journal.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { assertPlainJson, isJsonObject } from './plain-json.ts';

@@ -4,7 +4,7 @@
  * ends the waiting at once: what is not undone yet is returned with the commands that remove it.
  */
 import { startDeadline } from '../core/deadline.ts';
-import type { EmitEngineEvent, LeftBehind, RollbackOutcome } from './engine-events.ts';
+import type { EmitEngineEvent, LeftBehind, RollbackOutcome } from './events.ts';
 import type { JournalStepState, RunWriter } from './journal.ts';
 import { redactSecrets } from './secret-scrubber.ts';
 import type { InFlightWrite, Undoable, UndoContext, UndoRecord, UndoResult } from './step.ts';

@@ -7,11 +7,11 @@
  * and the run's marks before anything is undone, and one that fails refuses the whole undo (exit 2).
  */
 import { ExitCode } from '../core/exit-codes.ts';
-import { DEFAULT_UNDO_TIMEOUT_MS, isolated, type SettleWrite } from './engine.ts';
-import type { EmitEngineEvent, LeftBehind, RollbackOutcome } from './engine-events.ts';
+import type { EmitEngineEvent, LeftBehind, RollbackOutcome } from './events.ts';
 import type { Journal, JournalStep, JournalStepState, RunDocument } from './journal.ts';
 import { UnreadableJournalError } from './journal-document.ts';
 import { type RollbackEntry, rollBack } from './rollback.ts';
+import { DEFAULT_UNDO_TIMEOUT_MS, isolated, type SettleWrite } from './run-setup.ts';
 import type { StepUndoer } from './step.ts';
 
 export interface UndoFromJournalOptions {

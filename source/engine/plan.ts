@@ -3,7 +3,7 @@
  * cycle), previewed, and every consent is asked up front, so the user is never asked mid-run while
  * half the changes are made. A refused consent drops that step and everything that depends on it.
  */
-import type { NotDone, PlannedStepView } from './engine-events.ts';
+import type { NotDone, PlannedStepView } from './events.ts';
 import { isKebabCase, type Step } from './step.ts';
 
 /** A plan that cannot run as written: a bug in the flow that built it, never a user error. */

@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { link, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import type { LeftBehind, NotDone, PlannedStepView } from './engine-events.ts';
+import type { LeftBehind, NotDone, PlannedStepView } from './events.ts';
 import { parseRunDocument, UnreadableJournalError } from './journal-document.ts';
 import { assertPlainJson } from './plain-json.ts';
 import { isOwnerAlive, type ProcessProbe, systemProbe, thisProcess } from './process-identity.ts';

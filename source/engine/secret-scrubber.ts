@@ -3,7 +3,7 @@
  * Records are refused outright (a step that puts a secret in its undo record is a bug to find in
  * tests, not to hide), while free text from errors is redacted before it is kept.
  */
-import { redactTokens } from '../azure/redact.ts';
+import { redactTokens } from '../core/redact.ts';
 
 /** Thrown when something bound for the journal looks like a secret; names where, never the value. */
 export class SecretInJournalError extends Error {
