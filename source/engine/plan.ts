@@ -1,9 +1,8 @@
 /**
  * Before anything is written: the steps are checked (unique kebab-case ids, known dependencies, no
- * cycle), previewed, and every consent is asked up front, so the user is never asked mid-run while
- * half the changes are made. A refused consent drops that step and everything that depends on it.
+ * cycle) and previewed. The consents are asked next, up front (consent.ts).
  */
-import type { NotDone, PlannedStepView } from './events.ts';
+import type { PlannedStepView } from './events.ts';
 import { isKebabCase, type Step } from './step.ts';
 
 /** A plan that cannot run as written: a bug in the flow that built it, never a user error. */
@@ -13,17 +12,6 @@ export class InvalidPlanError extends Error {
     this.name = 'InvalidPlanError';
   }
 }
-
-/** What `confirm` is asked, once per step that needs consent, in plan order. */
-export interface ConsentRequest {
-  id: string;
-  title: string;
-  /** Why the change needs a yes, e.g. `may restart the server`. */
-  reason: string;
-}
-
-/** Answers a consent request; the interactive Prompter asks, `--yes` answers true. */
-export type Confirm = (request: ConsentRequest) => Promise<boolean>;
 
 export interface Plan {
   /** In declared order. */
@@ -94,53 +82,4 @@ async function alreadyDoneOf(step: Step, signal: AbortSignal): Promise<string | 
   } catch {
     return undefined;
   }
-}
-
-/** The steps that may run after the consents, and those that will not, with why. */
-export interface ConsentedPlan {
-  steps: Step[];
-  notDone: NotDone[];
-}
-
-/**
- * Asks `confirm` for every step with a `consent`, in plan order, before any change. A step whose
- * consent is refused, and every step that depends on it directly or not, is left out.
- */
-export async function gatherConsent(plan: Plan, confirm: Confirm | undefined): Promise<ConsentedPlan> {
-  const refused = new Set<string>();
-  for (const step of plan.steps) {
-    if (!step.consent) continue;
-    if (!confirm) throw new InvalidPlanError(`step ${step.id} needs consent but no way to ask was given`);
-    const yes = await confirm({ id: step.id, title: step.title, reason: step.consent });
-    if (!yes) refused.add(step.id);
-  }
-  const notDone: NotDone[] = [];
-  const blockedBy = new Map<string, string>();
-  const blocker = (step: Step, seen = new Set<string>()): string | undefined => {
-    if (refused.has(step.id)) return step.id;
-    if (blockedBy.has(step.id)) return blockedBy.get(step.id);
-    seen.add(step.id);
-    for (const id of step.after ?? []) {
-      const dependency = plan.steps.find((s) => s.id === id)!;
-      const found = blocker(dependency, seen);
-      if (found) {
-        blockedBy.set(step.id, found);
-        return found;
-      }
-    }
-    return undefined;
-  };
-  const kept: Step[] = [];
-  for (const step of plan.steps) {
-    const cause = blocker(step);
-    if (cause === undefined) kept.push(step);
-    else if (cause === step.id) notDone.push({ id: step.id, title: step.title, reason: 'consent refused' });
-    else
-      notDone.push({
-        id: step.id,
-        title: step.title,
-        reason: `depends on ${cause}, whose consent was refused`,
-      });
-  }
-  return { steps: kept, notDone };
 }

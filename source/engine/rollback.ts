@@ -4,10 +4,12 @@
  * ends the waiting at once: what is not undone yet is returned with the commands that remove it.
  */
 import { startDeadline } from '../core/deadline.ts';
-import type { EmitEngineEvent, LeftBehind, RollbackOutcome } from './events.ts';
-import type { JournalStepState, RunWriter } from './journal.ts';
-import { redactSecrets } from './secret-scrubber.ts';
+import type { LeftBehind, RollbackOutcome } from './events.ts';
+import type { RunRecorder } from './recorder.ts';
 import type { InFlightWrite, Undoable, UndoContext, UndoRecord, UndoResult } from './step.ts';
+import { messageOf } from './step-runner.ts';
+
+export { messageOf } from './step-runner.ts';
 
 export interface RollbackEntry {
   step: Undoable;
@@ -21,9 +23,8 @@ export interface RollbackOptions {
   /** Newest first: the order to undo in. */
   entries: readonly RollbackEntry[];
   reason: 'failure' | 'cancelled' | 'undo';
-  emit: EmitEngineEvent;
-  /** Where each step's undo state is recorded; writing it never stops the rollback. */
-  writer: RunWriter | undefined;
+  /** Where each undo's start and end are journalled and announced; a failed journal write never stops the rollback. */
+  recorder: RunRecorder;
   /** Aborted by a second Ctrl-C: stop waiting, report what is left. */
   stopSignal?: AbortSignal;
   /** Waits for a write still in flight to end; without it an in-flight write is not waited for. */
@@ -40,52 +41,25 @@ export interface RollbackReport {
   journalErrors: string[];
 }
 
-const JOURNAL_STATE: Record<Exclude<RollbackOutcome, 'abandoned'>, JournalStepState> = {
-  undone: 'undone',
-  'already-gone': 'already-gone',
-  'changed-since': 'changed-since',
-  failed: 'undo-failed',
-};
-
 /** Undoes `entries` newest first and reports each outcome and what was left behind; never throws for a failed undo. */
 export async function rollBack(options: RollbackOptions): Promise<RollbackReport> {
-  const { emit, writer, stopSignal, now } = options;
-  const report: RollbackReport = { complete: true, left: [], outcomes: new Map(), journalErrors: [] };
-  const journal = async (
-    id: string,
-    state: JournalStepState,
-    message: string | null,
-    inFlight?: InFlightWrite | null,
-  ) => {
-    try {
-      await writer?.updateStep(id, (step) => {
-        step.state = state;
-        step.message = message;
-        step.endedAt = new Date(now()).toISOString();
-        if (inFlight !== undefined) step.inFlight = inFlight;
-      });
-    } catch (error) {
-      report.journalErrors.push(redactSecrets(error instanceof Error ? error.message : String(error)));
-    }
-  };
-  const noteInFlight = (id: string, inFlight: InFlightWrite) => {
-    writer
-      ?.updateStep(id, (step) => {
-        step.inFlight = inFlight;
-      })
-      .catch(() => {});
+  const { recorder, stopSignal, now } = options;
+  const report: RollbackReport = {
+    complete: true,
+    left: [],
+    outcomes: new Map(),
+    journalErrors: recorder.journalErrors,
   };
   const stopped = new Promise<'stopped'>((resolve) => {
     if (stopSignal?.aborted) resolve('stopped');
     stopSignal?.addEventListener('abort', () => resolve('stopped'), { once: true });
   });
 
-  emit({
-    type: 'rollback:start',
-    runId: options.runId,
-    reason: options.reason,
-    steps: options.entries.map(({ step }) => ({ id: step.id, title: step.title })),
-  });
+  recorder.rollbackStarted(
+    options.runId,
+    options.reason,
+    options.entries.map(({ step }) => ({ id: step.id, title: step.title })),
+  );
 
   for (const { step, record, inFlight } of options.entries) {
     let outcome: RollbackOutcome;
@@ -95,19 +69,17 @@ export async function rollBack(options: RollbackOptions): Promise<RollbackReport
       outcome = 'abandoned';
       reason = 'not undone: you stopped the rollback';
     } else {
-      await journal(step.id, 'undoing', null);
-      emit({ type: 'rollback:step-start', id: step.id, title: step.title, at: startedAt });
+      await recorder.undoStarted(step, startedAt);
       const deadline = startDeadline(step.timeoutMs ?? options.timeoutMs, stopSignal);
       // The write Azure may still be making (the step's, or an earlier undo's) when last seen.
       let pending = inFlight ?? null;
       const ctx: UndoContext = {
         runId: options.runId,
         signal: deadline.signal,
-        progress: (detail) =>
-          emit({ type: 'rollback:progress', id: step.id, detail, elapsedMs: now() - startedAt }),
+        progress: (detail) => recorder.undoProgress(step, detail, now() - startedAt),
         inFlight: (write) => {
           pending = write;
-          noteInFlight(step.id, write);
+          recorder.inFlight(step, write);
         },
       };
       // Through a promise, so an undo that throws before its first await is a failure like any other.
@@ -135,20 +107,19 @@ export async function rollBack(options: RollbackOptions): Promise<RollbackReport
       if (settled === 'stopped') {
         outcome = 'abandoned';
         reason = 'stopped while undoing: it may or may not be undone';
+        recorder.undoAbandoned(step, reason, now() - startedAt);
       } else {
         outcome = settled.status;
         reason = 'reason' in settled ? settled.reason : null;
         // An undo that ended saw its own writes end; a failed one may have left one running.
-        await journal(step.id, JOURNAL_STATE[outcome], reason, outcome === 'failed' ? pending : null);
+        await recorder.undoEnded(
+          step,
+          outcome,
+          reason,
+          now() - startedAt,
+          outcome === 'failed' ? pending : null,
+        );
       }
-      emit({
-        type: 'rollback:step-end',
-        id: step.id,
-        title: step.title,
-        outcome,
-        elapsedMs: now() - startedAt,
-        reason,
-      });
     }
     report.outcomes.set(step.id, { outcome, reason });
     if (outcome === 'failed' || outcome === 'changed-since' || outcome === 'abandoned') {
@@ -161,7 +132,7 @@ export async function rollBack(options: RollbackOptions): Promise<RollbackReport
     }
   }
   report.complete = report.left.length === 0;
-  emit({ type: 'rollback:end', runId: options.runId, complete: report.complete, left: report.left });
+  recorder.rollbackEnded(options.runId, report.complete, report.left);
   return report;
 }
 
@@ -171,8 +142,4 @@ function manualCommands(step: Undoable, record: UndoRecord): string[] {
   } catch {
     return [];
   }
-}
-
-export function messageOf(error: unknown): string {
-  return redactSecrets(error instanceof Error ? error.message : String(error));
 }

@@ -3,39 +3,31 @@
  * writes to one resource one at a time, journals every step before and after, and on a failure or
  * Ctrl-C undoes what it applied, newest first, once. What could not be undone is returned with the
  * commands that remove it. Live progress goes out as `EngineEvent`s through `emit`.
+ *
+ * This file schedules; `step-runner.ts` runs one step, `recorder.ts` turns each transition into one
+ * journal write and one event, `rollback.ts` undoes.
  */
-import { startDeadline } from '../core/deadline.ts';
 import { ExitCode } from '../core/exit-codes.ts';
+import type { Confirm } from './consent.ts';
+import { gatherConsent } from './consent.ts';
 import type { EmitEngineEvent, LeftBehind, NotDone, RollbackOutcome, StepOutcome } from './events.ts';
-import type { Journal, JournalStepState } from './journal.ts';
+import type { Journal } from './journal.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
-import { assertPlainJson, isJsonObject } from './plain-json.ts';
-import { type Confirm, gatherConsent, type Plan } from './plan.ts';
-import { messageOf, type RollbackEntry, rollBack } from './rollback.ts';
-import { assertNoSecrets } from './secret-scrubber.ts';
+import type { Plan } from './plan.ts';
+import { RunRecorder } from './recorder.ts';
+import { rollBack } from './rollback.ts';
+import type { DependencyOutcome, InFlightWrite, Step, UndoContext } from './step.ts';
 import {
-  changedNothing,
-  type DependencyOutcome,
-  HandOff,
-  type InFlightWrite,
-  type Step,
-  type StepContext,
-  type UndoContext,
-  type UndoRecord,
-} from './step.ts';
+  DEFAULT_GRACE_MS,
+  DEFAULT_STEP_TIMEOUT_MS,
+  RunState,
+  runStep,
+  type StepRunEnd,
+} from './step-runner.ts';
 
-/** Long enough for the slowest ARM operation a step waits on (enabling Entra auth can restart a server). */
-export const DEFAULT_STEP_TIMEOUT_MS = 15 * 60_000;
+export { DEFAULT_GRACE_MS, DEFAULT_STEP_TIMEOUT_MS } from './step-runner.ts';
+
 export const DEFAULT_UNDO_TIMEOUT_MS = 15 * 60_000;
-/** How long a step that ignores its aborted signal is waited for before the engine gives up on it. */
-export const DEFAULT_GRACE_MS = 10_000;
-
-/**
- * Shown once when Ctrl-C comes while a step's write is in flight, and before its later progress. The
- * point comes first: a screen cuts a row's detail to its width.
- */
-const FINISHING_WRITE = 'finishing the change Azure started, then undoing it (Ctrl-C again to stop waiting)';
-const FINISHING_PREFIX = 'finishing, then undoing: ';
 
 /**
  * How a run ended. `handed-off`: every step ran, but some work was left to a script (and `--resume`):
@@ -111,14 +103,6 @@ export function setupExitCode(status: SetupStatus, cancelled: boolean): SetupRes
   return ExitCode.Failure;
 }
 
-interface Tracked {
-  step: Step;
-  outcome: StepOutcome | null;
-  message: string | null;
-  scriptPath: string | null;
-  elapsedMs: number;
-}
-
 /**
  * Locks the target, asks the plan's consents, journals the plan and applies it. Throws before any
  * change for an invalid plan or a target another live run holds (`RunLockedError`); never throws
@@ -139,44 +123,38 @@ async function consentAndApply(plan: Plan, options: RunSetupOptions, runId: stri
   const now = options.now ?? Date.now;
   const emit = isolated(options.emit);
   const signal = options.signal ?? new AbortController().signal;
-  const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
-  const { journal } = options;
 
   const consented = await gatherConsent(plan, options.confirm);
   const kept = new Set(consented.steps.map((step) => step.id));
   const views = plan.views.filter((view) => kept.has(view.id));
-  const tracked = new Map<string, Tracked>(
-    consented.steps.map((step) => [
-      step.id,
-      { step, outcome: null, message: null, scriptPath: null, elapsedMs: 0 },
-    ]),
-  );
+  const ends = new Map<string, StepRunEnd>();
+  const state = new RunState();
   const finish = (
-    fields: Omit<SetupResult, 'runId' | 'steps' | 'notDone' | 'exitCode'>,
-    rollback = new Map(),
-  ) => {
-    const result: SetupResult = {
-      runId,
-      ...fields,
-      exitCode: setupExitCode(fields.status, fields.cancelled),
-      notDone: consented.notDone,
-      steps: [...tracked.values()].map((t) => ({
-        id: t.step.id,
-        title: t.step.title,
-        outcome: t.outcome ?? 'not-run',
-        rollback: rollback.get(t.step.id)?.outcome ?? null,
-        message: t.message,
-        scriptPath: t.scriptPath,
-        elapsedMs: t.elapsedMs,
-      })),
-    };
-    return result;
-  };
-  if (signal.aborted) {
-    return finish({ status: 'cancelled', cancelled: true, failure: null, left: [], handedOff: [] });
-  }
+    fields: Pick<SetupResult, 'status' | 'cancelled' | 'left'>,
+    rollback = new Map<string, { outcome: RollbackOutcome }>(),
+  ): SetupResult => ({
+    runId,
+    ...fields,
+    failure: state.failure,
+    handedOff: state.handedOff,
+    exitCode: setupExitCode(fields.status, fields.cancelled),
+    notDone: consented.notDone,
+    steps: consented.steps.map((step) => {
+      const end = ends.get(step.id);
+      return {
+        id: step.id,
+        title: step.title,
+        outcome: end?.outcome ?? 'not-run',
+        rollback: rollback.get(step.id)?.outcome ?? null,
+        message: end?.message ?? null,
+        scriptPath: end?.scriptPath ?? null,
+        elapsedMs: end?.elapsedMs ?? 0,
+      };
+    }),
+  });
+  if (signal.aborted) return finish({ status: 'cancelled', cancelled: true, left: [] });
 
-  const writer = await journal.create({
+  const writer = await options.journal.create({
     runId,
     target: options.target,
     ...(options.database ? { database: options.database } : {}),
@@ -185,275 +163,76 @@ async function consentAndApply(plan: Plan, options: RunSetupOptions, runId: stri
     notDone: consented.notDone,
   });
   emit({ type: 'plan:ready', runId, steps: views, notDone: consented.notDone });
-
-  const applied: RollbackEntry[] = [];
-  const uncertain: LeftBehind[] = [];
-  const handedOff: SetupResult['handedOff'] = [];
-  const dependencyOutcomes = new Map<string, DependencyOutcome>();
-  let failure: SetupResult['failure'] = null;
-  const stopLaunching = () => failure !== null || signal.aborted;
-  const journalStep = (
-    id: string,
-    state: JournalStepState,
-    fields: Partial<Record<'message' | 'scriptPath', string | null>> & {
-      record?: UndoRecord | null;
-      appliedOrder?: number | null;
-      inFlight?: InFlightWrite | null;
-    } = {},
-  ) =>
-    writer.updateStep(id, (step) => {
-      step.state = state;
-      step.endedAt = new Date(now()).toISOString();
-      if (fields.message !== undefined) step.message = fields.message;
-      if (fields.scriptPath !== undefined) step.scriptPath = fields.scriptPath;
-      if (fields.record !== undefined) step.record = fields.record;
-      if (fields.appliedOrder !== undefined) step.appliedOrder = fields.appliedOrder;
-      if (fields.inFlight !== undefined) step.inFlight = fields.inFlight;
-    });
-
-  const end = (t: Tracked, outcome: StepOutcome, startedAt: number, message: string | null = null) => {
-    t.outcome = outcome;
-    t.message = message;
-    t.elapsedMs = Math.max(0, now() - startedAt);
-    emit({
-      type: 'step:end',
-      id: t.step.id,
-      title: t.step.title,
-      outcome,
-      elapsedMs: t.elapsedMs,
-      message,
-      scriptPath: t.scriptPath,
-    });
+  const recorder = new RunRecorder(writer, emit, now);
+  const stepRun = {
+    runId,
+    recorder,
+    state,
+    signal,
+    stopSignal: options.stopSignal,
+    stepTimeoutMs: options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
+    graceMs: options.graceMs ?? DEFAULT_GRACE_MS,
+    now,
   };
-  const fail = (t: Tracked, message: string) => {
-    failure ??= { id: t.step.id, title: t.step.title, message };
-  };
-
-  const notRun = async (t: Tracked): Promise<null> => {
-    end(t, 'not-run', now());
-    await journalStep(t.step.id, 'not-run').catch(() => {});
+  const stopLaunching = () => state.failure !== null || signal.aborted;
+  const notRun = async (step: Step): Promise<null> => {
+    const end = { outcome: 'not-run' as const, message: null, scriptPath: null, elapsedMs: 0 };
+    ends.set(step.id, end);
+    await recorder.stepEnded(step, end);
     return null;
   };
-
-  const runStep = async (t: Tracked): Promise<DependencyOutcome | null> => {
-    const { step } = t;
-    const startedAt = now();
-    emit({ type: 'step:start', id: step.id, title: step.title, at: startedAt });
-    try {
-      await writer.updateStep(step.id, (s) => {
-        s.state = 'started';
-        s.startedAt = new Date(startedAt).toISOString();
-      });
-    } catch (error) {
-      // Nothing was written to Azure yet: a run that cannot journal must not change anything.
-      const message = `could not write the journal: ${messageOf(error)}`;
-      fail(t, message);
-      end(t, 'failed', startedAt, message);
-      return null;
-    }
-
-    let checkpoint: UndoRecord | null = null;
-    let inFlight: InFlightWrite | null = null;
-    // Until the step checkpoints, the first Ctrl-C aborts it. From then on it is writing: cutting the
-    // write off would leave Azure working on it while the rollback reads the state before it, so only
-    // the second Ctrl-C or the step's time limit abort it; the first lets it end, then it is undone.
-    const halt = new AbortController();
-    let writing = false;
-    const progress = (detail: string) =>
-      emit({ type: 'step:progress', id: step.id, detail, elapsedMs: now() - startedAt });
-    const onCancel = () => {
-      if (!writing) halt.abort(signal.reason);
-      else progress(FINISHING_WRITE);
-    };
-    const onStop = () => halt.abort(options.stopSignal?.reason);
-    if (signal.aborted) onCancel();
-    else signal.addEventListener('abort', onCancel, { once: true });
-    if (options.stopSignal?.aborted) onStop();
-    else options.stopSignal?.addEventListener('abort', onStop, { once: true });
-    const deadline = startDeadline(
-      step.timeoutMs ?? options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
-      halt.signal,
-    );
-    const ctx: StepContext = {
-      runId,
-      signal: deadline.signal,
-      progress: (detail) => progress(writing && signal.aborted ? `${FINISHING_PREFIX}${detail}` : detail),
-      outcomeOf: (id) => ((step.after ?? []).includes(id) ? dependencyOutcomes.get(id) : undefined),
-      checkpoint: async (record) => {
-        // Cancelled before the write went out: send nothing.
-        if (deadline.signal.aborted) throw deadline.signal.reason;
-        checkKeepable(record, `${step.id} checkpoint`);
-        await writer.updateStep(step.id, (s) => {
-          s.record = record;
-        });
-        checkpoint = record;
-        writing = true;
-      },
-      inFlight: (write) => {
-        inFlight = write;
-        writer
-          .updateStep(step.id, (s) => {
-            s.inFlight = write;
-          })
-          .catch(() => {});
-      },
-    };
-    const work = (async () => {
-      if (await step.isDone(ctx)) return 'already-done' as const;
-      // Aborted while isDone was reading: nothing was written yet, so write nothing.
-      if (deadline.signal.aborted) throw deadline.signal.reason;
-      return step.apply(ctx);
-    })();
-    const settled = await settleWithin(work, deadline.signal, graceMs);
-    deadline.dispose();
-    signal.removeEventListener('abort', onCancel);
-    options.stopSignal?.removeEventListener('abort', onStop);
-    const stoppedBy = signal.aborted ? 'cancelled' : 'failed';
-    const stopMessage = (error: unknown) =>
-      deadline.timedOut ? deadline.signal.reason.message : signal.aborted ? 'cancelled' : messageOf(error);
-
-    if (settled.kind === 'abandoned') {
-      const message = `${stopMessage(undefined)}; stopped waiting for it after ${graceMs / 1000}s more`;
-      if (checkpoint) applied.push({ step, record: checkpoint, inFlight });
-      else {
-        uncertain.push({
-          id: step.id,
-          title: step.title,
-          reason: `stopped waiting for it mid-change: check ${step.resource}`,
-          commands: [],
-        });
-      }
-      if (stoppedBy === 'failed') fail(t, message);
-      end(t, stoppedBy, startedAt, message);
-      await journalStep(step.id, stoppedBy, { message }).catch(() => {});
-      return null;
-    }
-    if (settled.kind === 'error') {
-      const message = stopMessage(settled.error);
-      // A step that checkpointed may have sent its write before it failed: undo verifies and finds out.
-      // Not when Azure refused the write outright: nothing changed, and an "undo" would revert what
-      // someone else made (another run's write that the refusal was about).
-      const refused = changedNothing(settled.error);
-      if (checkpoint && !refused) applied.push({ step, record: checkpoint, inFlight });
-      if (stoppedBy === 'failed') fail(t, message);
-      end(t, stoppedBy, startedAt, message);
-      await journalStep(step.id, stoppedBy, {
-        message,
-        ...(refused ? { record: null, inFlight: null } : {}),
-      }).catch(() => {});
-      return null;
-    }
-    const value = settled.value;
-    if (value === 'already-done') {
-      dependencyOutcomes.set(step.id, 'already-done');
-      end(t, 'already-done', startedAt);
-      await journalStep(step.id, 'already-done').catch(() => {});
-      return 'already-done';
-    }
-
-    const isHandOff = value instanceof HandOff;
-    const record = isHandOff ? value.record : value;
-    try {
-      if (record !== null) checkKeepable(record, `${step.id} undo record`);
-    } catch (error) {
-      // The change was made: undo it from memory, but never write the record.
-      applied.push({ step, record: record as UndoRecord });
-      const message = `the step returned an undo record that cannot be kept: ${messageOf(error)}`;
-      fail(t, message);
-      end(t, 'failed', startedAt, message);
-      await journalStep(step.id, 'failed', { message }).catch(() => {});
-      return null;
-    }
-    if (record !== null) applied.push({ step, record });
-    const appliedOrder = record !== null ? applied.length : null;
-    try {
-      if (isHandOff) {
-        t.scriptPath = value.scriptPath;
-        if (value.scriptPath !== null)
-          handedOff.push({
-            id: step.id,
-            title: step.title,
-            scriptPath: value.scriptPath,
-            summary: value.summary,
-          });
-        await journalStep(step.id, 'handed-off', {
-          scriptPath: value.scriptPath,
-          message: value.summary,
-          record,
-          appliedOrder,
-          inFlight: null,
-        });
-      } else {
-        await journalStep(step.id, 'applied', { record, appliedOrder, inFlight: null });
-      }
-    } catch (error) {
-      const message = `could not write the journal: ${messageOf(error)}`;
-      fail(t, message);
-      end(t, 'failed', startedAt, message);
-      return null;
-    }
-    const outcome: DependencyOutcome = isHandOff ? 'handed-off' : 'applied';
-    dependencyOutcomes.set(step.id, outcome);
-    end(t, outcome, startedAt, isHandOff ? value.summary : null);
-    return outcome;
+  const run = async (step: Step): Promise<DependencyOutcome | null> => {
+    const end = await runStep(step, stepRun);
+    ends.set(step.id, end);
+    return end.outcome === 'applied' || end.outcome === 'already-done' || end.outcome === 'handed-off'
+      ? end.outcome
+      : null;
   };
 
+  const byId = new Map(consented.steps.map((step) => [step.id, step]));
   const locks = new KeyedMutex();
   const launched = new Map<string, Promise<DependencyOutcome | null>>();
-  const launch = (t: Tracked): Promise<DependencyOutcome | null> => {
-    const existing = launched.get(t.step.id);
+  const launch = (step: Step): Promise<DependencyOutcome | null> => {
+    const existing = launched.get(step.id);
     if (existing) return existing;
     const promise = (async () => {
-      const dependencies = await Promise.all((t.step.after ?? []).map((id) => launch(tracked.get(id)!)));
-      if (dependencies.includes(null) || stopLaunching()) return notRun(t);
-      return locks.run(t.step.resource, () => (stopLaunching() ? notRun(t) : runStep(t)));
+      const dependencies = await Promise.all((step.after ?? []).map((id) => launch(byId.get(id)!)));
+      if (dependencies.includes(null) || stopLaunching()) return notRun(step);
+      return locks.run(step.resource, () => (stopLaunching() ? notRun(step) : run(step)));
     })();
-    launched.set(t.step.id, promise);
+    launched.set(step.id, promise);
     return promise;
   };
-  await Promise.all([...tracked.values()].map(launch));
+  await Promise.all(consented.steps.map(launch));
 
-  const allDone = [...tracked.values()].every(
-    (t) => t.outcome === 'applied' || t.outcome === 'already-done' || t.outcome === 'handed-off',
+  const outcomes = consented.steps.map((step) => ends.get(step.id)?.outcome);
+  const allDone = outcomes.every(
+    (outcome) => outcome === 'applied' || outcome === 'already-done' || outcome === 'handed-off',
   );
   // A Ctrl-C while the last write was finishing still rolls back: the user was told it would be undone.
-  if (allDone && failure === null && uncertain.length === 0 && !signal.aborted) {
-    const ended = [...tracked.values()].some((t) => t.outcome === 'handed-off') ? 'handed-off' : 'succeeded';
-    await writer
-      .update((doc) => {
-        doc.status = ended;
-      })
-      .catch(() => {});
-    return finish({ status: ended, cancelled: false, failure: null, left: [], handedOff });
+  if (allDone && state.failure === null && state.uncertain.length === 0 && !signal.aborted) {
+    const ended = outcomes.includes('handed-off') ? 'handed-off' : 'succeeded';
+    await recorder.runStatus(ended);
+    return finish({ status: ended, cancelled: false, left: [] });
   }
 
-  const cancelled = signal.aborted && failure === null;
-  await writer
-    .update((doc) => {
-      doc.status = 'rolling-back';
-    })
-    .catch(() => {});
+  const cancelled = signal.aborted && state.failure === null;
+  await recorder.runStatus('rolling-back');
   const report = await rollBack({
     runId,
-    entries: [...applied].reverse(),
+    entries: [...state.applied].reverse(),
     reason: cancelled ? 'cancelled' : 'failure',
-    emit,
-    writer,
+    recorder,
     stopSignal: options.stopSignal,
     ...(options.settleWrite ? { settleWrite: options.settleWrite } : {}),
     timeoutMs: options.undoTimeoutMs ?? DEFAULT_UNDO_TIMEOUT_MS,
     now,
   });
-  const left = [...uncertain, ...report.left];
+  const left = [...state.uncertain, ...report.left];
   const status: SetupStatus =
     left.length > 0 ? 'rollback-incomplete' : cancelled ? 'cancelled' : 'rolled-back';
-  await writer
-    .update((doc) => {
-      doc.status = status;
-      doc.left = left;
-    })
-    .catch(() => {});
-  return finish({ status, cancelled: signal.aborted, failure, left, handedOff }, report.outcomes);
+  await recorder.runStatus(status, left);
+  return finish({ status, cancelled: signal.aborted, left }, report.outcomes);
 }
 
 /**
@@ -468,33 +247,4 @@ export function isolated(emit: EmitEngineEvent | undefined): EmitEngineEvent {
       // The event is lost for that front-end; the run and its rollback go on.
     }
   };
-}
-
-type Settled<T> = { kind: 'value'; value: T } | { kind: 'error'; error: unknown } | { kind: 'abandoned' };
-
-/** Waits for `work`; once `signal` aborts, waits at most `graceMs` more before giving up on it. */
-function settleWithin<T>(work: Promise<T>, signal: AbortSignal, graceMs: number): Promise<Settled<T>> {
-  return new Promise((resolve) => {
-    let timer: NodeJS.Timeout | undefined;
-    const onAbort = () => {
-      timer = setTimeout(() => resolve({ kind: 'abandoned' }), graceMs);
-    };
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    work
-      .then(
-        (value) => resolve({ kind: 'value', value }),
-        (error: unknown) => resolve({ kind: 'error', error }),
-      )
-      .finally(() => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-      });
-  });
-}
-
-function checkKeepable(record: unknown, path: string): asserts record is UndoRecord {
-  if (!isJsonObject(record)) throw new Error(`${path} must be a JSON object`);
-  assertPlainJson(record, path);
-  assertNoSecrets(record, path);
 }

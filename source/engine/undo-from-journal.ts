@@ -10,6 +10,7 @@ import { ExitCode } from '../core/exit-codes.ts';
 import type { EmitEngineEvent, LeftBehind, RollbackOutcome } from './events.ts';
 import type { Journal, JournalStep, JournalStepState, RunDocument } from './journal.ts';
 import { UnreadableJournalError } from './journal-document.ts';
+import { RunRecorder } from './recorder.ts';
 import { type RollbackEntry, rollBack } from './rollback.ts';
 import { DEFAULT_UNDO_TIMEOUT_MS, isolated, type SettleWrite } from './run-setup.ts';
 import type { StepUndoer } from './step.ts';
@@ -109,15 +110,13 @@ export async function undoFromJournal(options: UndoFromJournalOptions): Promise<
       }
       entries.push({ step: undoer, record: step.record, inFlight: step.inFlight ?? null });
     }
-    await writer.update((doc) => {
-      doc.status = 'rolling-back';
-    });
+    const recorder = new RunRecorder(writer, isolated(options.emit), now);
+    await recorder.runStatusOrThrow('rolling-back');
     const report = await rollBack({
       runId: run.runId,
       entries,
       reason: 'undo',
-      emit: isolated(options.emit),
-      writer,
+      recorder,
       stopSignal: options.stopSignal,
       ...(options.settleWrite ? { settleWrite: options.settleWrite } : {}),
       timeoutMs: options.timeoutMs ?? DEFAULT_UNDO_TIMEOUT_MS,
@@ -125,10 +124,7 @@ export async function undoFromJournal(options: UndoFromJournalOptions): Promise<
     });
     const allLeft = [...left, ...report.left];
     const status = allLeft.length === 0 ? 'undone' : 'rollback-incomplete';
-    await writer.update((doc) => {
-      doc.status = status;
-      doc.left = allLeft;
-    });
+    await recorder.runStatusOrThrow(status, allLeft);
     return {
       runId: run.runId,
       status,

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
-import type { ConsentRequest } from '../../source/engine/plan.ts';
+import type { ConsentRequest } from '../../source/engine/consent.ts';
 import { planSteps } from '../../source/engine/plan.ts';
 import { runSetup } from '../../source/engine/run-setup.ts';
 import { undoFromJournal } from '../../source/engine/undo-from-journal.ts';
