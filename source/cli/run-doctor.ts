@@ -5,14 +5,16 @@
  */
 import { EventBus } from '../core/events.ts';
 import { ExitCode } from '../core/exit-codes.ts';
-import type { FrontEnd, FrontEndInput } from '../core/front-end.ts';
 import { colorEnabled, type OutputMode } from '../core/mode.ts';
 import { createPromptChannel, type Prompter, refusingPrompter } from '../core/prompter.ts';
 import type { Services } from '../core/services.ts';
-import { type ChooseTarget, createSession, type Session } from '../core/session.ts';
+import type { ChooseTarget } from '../core/session.ts';
 import type { Check, DoctorOptions } from '../core/types.ts';
 import type { RunDocument } from '../engine/journal.ts';
 import type { StepUndoer } from '../engine/step.ts';
+import type { RunEvent } from '../run/events.ts';
+import type { FrontEnd, FrontEndInput } from '../run/front-end.ts';
+import { createSession, type Session } from '../run/session.ts';
 import { Interrupts } from '../setup/interrupts.ts';
 import { assertCloudRegistered } from './cloud-option.ts';
 import type { CliIo } from './io.ts';
@@ -115,7 +117,7 @@ export async function runDoctor(
     const prompts = asks ? createPromptChannel() : undefined;
     const prompter = prompts?.prompter ?? refusingPrompter(mode === 'json' ? 'json' : 'plain');
     const session = createSession({
-      bus: new EventBus(),
+      bus: new EventBus<RunEvent>(),
       services,
       prompter,
       checks,

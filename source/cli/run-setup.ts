@@ -5,12 +5,13 @@
  */
 import { homedir } from 'node:os';
 import { EventBus } from '../core/events.ts';
-import type { FrontEnd, FrontEndInput } from '../core/front-end.ts';
 import { colorEnabled, type OutputMode } from '../core/mode.ts';
 import { createPromptChannel, refusingPrompter } from '../core/prompter.ts';
-import { createSession } from '../core/session.ts';
 import type { DoctorOptions } from '../core/types.ts';
 import { Journal } from '../engine/journal.ts';
+import type { RunEvent } from '../run/events.ts';
+import type { FrontEnd, FrontEndInput } from '../run/front-end.ts';
+import { createSession } from '../run/session.ts';
 import { connectionCodeFor } from '../setup/connection-code.ts';
 import { type SetupFlowDeps, setupFlow } from '../setup/flow.ts';
 import type { SetupRequest } from '../setup/flow-types.ts';
@@ -78,7 +79,7 @@ export async function runSetupCommand(
     const prompts = mode === 'interactive' ? createPromptChannel() : undefined;
     const prompter = prompts?.prompter ?? refusingPrompter(mode === 'json' ? 'json' : 'plain');
     const session = createSession({
-      bus: new EventBus(),
+      bus: new EventBus<RunEvent>(),
       services,
       prompter,
       checks,

@@ -2,7 +2,7 @@
  * `sc-doctor undo [RUN_ID]` and `sc-doctor undo --list`: reverse a finished or interrupted run from
  * its journal (the latest when no id is given), or list the runs. Prints lines, or one JSON document.
  */
-import type { CoreEvent } from '../core/events.ts';
+
 import { ExitCode } from '../core/exit-codes.ts';
 import { colorEnabled } from '../core/mode.ts';
 import type { DoctorOptions } from '../core/types.ts';
@@ -17,6 +17,7 @@ import { RunLockedError } from '../engine/run-lock.ts';
 import { type UndoRunResult, undoFromJournal } from '../engine/undo-from-journal.ts';
 import { SetupLines } from '../output/setup-plain.ts';
 import { unicodeSupported } from '../output/terminal.ts';
+import type { RunEvent } from '../run/events.ts';
 import { Interrupts } from '../setup/interrupts.ts';
 import { settleArmWrite } from '../setup/postgres/azure-calls.ts';
 import { undoersForRun } from '../setup/undoers-for.ts';
@@ -123,7 +124,7 @@ export async function runUndoCommand(
     const services = await deps.createServices(command.options);
     disposers.push(() => services.azure?.dispose());
     const plan = await journal.loadRun(runId);
-    const undo = (emit: (event: CoreEvent) => void) =>
+    const undo = (emit: (event: RunEvent) => void) =>
       undoFromJournal({
         journal,
         runId,

@@ -1,12 +1,13 @@
 /**
- * Typed events the core emits. The Ink UI, the plain reporter and the JSON reporter all consume
- * these and nothing else, so the three front-ends cannot disagree about what happened.
+ * The events the doctor emits, and the bus every flow emits onto. The Ink UI, the plain reporter and
+ * the JSON reporter consume the events of a run and nothing else, so the three front-ends cannot
+ * disagree about what happened.
  *
- * Names are namespaced by what emits them: `doctor:*` and `check:*` come from the doctor;
- * `plan:*`, `step:*` and `rollback:*` are reserved for the setup engine (declared here so the
- * front-ends can be written against one union).
+ * Names are namespaced by what emits them: `doctor:*` and `check:*` come from the doctor (here);
+ * `plan:*`, `step:*` and `rollback:*` from the engine (source/engine/events.ts); `setup:*` from the
+ * setup flow (source/setup/events.ts). The union a run's bus carries is `RunEvent`
+ * (source/run/events.ts): the core knows its own events only.
  */
-import type { EngineEvent, PlannedStepView } from '../engine/events.ts';
 import type { CheckOutcome, DoctorSummary } from './types.ts';
 
 /** A row a front-end can show before it has a result: a check or a setup step. */
@@ -26,37 +27,21 @@ export type CheckEvent =
   | { type: 'check:slow'; id: string; title: string; elapsedMs: number }
   | { type: 'check:end'; outcome: CheckOutcome };
 
-/**
- * The setup engine's events, as it emits them: the plan, each step's start, progress and end, then the
- * rollback. The session forwards them unchanged, so every front-end sees the engine's own words.
- */
-export type PlanEvent = Extract<EngineEvent, { type: `plan:${string}` }>;
-export type StepEvent = Extract<EngineEvent, { type: `step:${string}` }>;
-export type RollbackEvent = Extract<EngineEvent, { type: `rollback:${string}` }>;
-
-/** The setup flow around the engine: what it will act on, and why it would not start. */
-export type SetupEvent =
-  /** The plan, before anything is asked or written: `title` says who connects to what, and how. */
-  | { type: 'setup:plan'; title: string; steps: PlannedStepView[]; dryRun: boolean }
-  /** The doctor found something setup cannot fix; nothing was changed. */
-  | { type: 'setup:refused'; reasons: string[] }
-  /** An unfinished run's journal was found: offered for undo. */
-  | { type: 'setup:unfinished'; runs: { runId: string; target: string; status: string }[] };
-
-export type CoreEvent = DoctorEvent | CheckEvent | PlanEvent | StepEvent | RollbackEvent | SetupEvent;
-
-export type EventListener = (event: CoreEvent) => void;
+/** What a flow needs of a bus: somewhere to put its events (any bus whose events include `E`). */
+export interface Emitter<E> {
+  emit(event: E): void;
+}
 
 /** A minimal synchronous emitter: listeners run in subscription order, a throwing listener is isolated. */
-export class EventBus {
-  readonly #listeners = new Set<EventListener>();
+export class EventBus<E extends { type: string }> implements Emitter<E> {
+  readonly #listeners = new Set<(event: E) => void>();
 
-  on(listener: EventListener): () => void {
+  on(listener: (event: E) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
-  emit(event: CoreEvent): void {
+  emit(event: E): void {
     for (const listener of this.#listeners) {
       try {
         listener(event);

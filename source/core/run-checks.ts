@@ -4,14 +4,14 @@
  * turns a thrown error into status `error` so one broken check never crashes the doctor.
  */
 import { formatSeconds, startDeadline } from './deadline.ts';
-import type { EventBus } from './events.ts';
+import type { CheckEvent, DoctorEvent, Emitter } from './events.ts';
 import type { Services } from './services.ts';
 import type { Check, CheckOutcome, CheckResult, CheckStatus, DoctorOptions, DoctorSummary } from './types.ts';
 
 export interface RunChecksOptions {
   services: Services;
   options: DoctorOptions;
-  bus: EventBus;
+  bus: Emitter<DoctorEvent | CheckEvent>;
   /** Applies to checks without their own `timeoutMs`. */
   defaultTimeoutMs?: number;
   /** A `check:slow` event is emitted once a check has run this long. */

@@ -4,9 +4,9 @@
  * explicitly so nothing a check keeps in `data` leaks into it by accident.
  */
 import { exitCodeFor } from '../core/exit-codes.ts';
-import type { FrontEnd } from '../core/front-end.ts';
 import { summarize } from '../core/run-checks.ts';
 import type { CheckOutcome, CheckStatus, DoctorSummary } from '../core/types.ts';
+import type { FrontEnd } from '../run/front-end.ts';
 import type { Snippet } from '../snippets/types.ts';
 import type { JsonSetup } from './setup-json.ts';
 

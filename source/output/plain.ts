@@ -3,12 +3,12 @@
  * Progress goes to stderr as it happens; result rows go to stdout in the declared order of the
  * checks (a row waits for the rows above it), so two runs of the same doctor read the same.
  */
-import type { CoreEvent, EventBus } from '../core/events.ts';
 import { ExitCode, exitCodeFor } from '../core/exit-codes.ts';
-import type { FrontEnd } from '../core/front-end.ts';
 import { summarize } from '../core/run-checks.ts';
 import { STATUS_LOOK, summaryText } from '../core/status-display.ts';
 import type { CheckOutcome, CheckStatus, DoctorSummary } from '../core/types.ts';
+import type { RunBus, RunEvent } from '../run/events.ts';
+import type { FrontEnd } from '../run/front-end.ts';
 import { paint, unicodeSupported } from './terminal.ts';
 
 export interface PlainStyle {
@@ -61,7 +61,7 @@ export function resultLines(outcome: CheckOutcome, titleWidth: number, style: Pl
 }
 
 /** A progress line for stderr, or undefined for events that have none. */
-export function progressLine(event: CoreEvent, style: PlainStyle): string | undefined {
+export function progressLine(event: RunEvent, style: PlainStyle): string | undefined {
   const dots = style.unicode ? '…' : '...';
   if (event.type === 'check:start')
     return paint(`${dots} checking ${clean(event.title)}`, 'dim', style.color);
@@ -137,7 +137,7 @@ class OrderedRows {
  * the unsubscribe. The setup front-end uses it too: setup runs the doctor first.
  */
 export function followDoctor(
-  bus: EventBus,
+  bus: RunBus,
   style: PlainStyle,
   writeOut: (lines: string[]) => void,
   stderr: NodeJS.WritableStream,

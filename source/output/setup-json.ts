@@ -3,9 +3,10 @@
  * every step with its id and outcome, the rollback). Usage errors are a document too
  * (source/cli/json-error.ts).
  */
-import type { FrontEnd } from '../core/front-end.ts';
+
 import type { LeftBehind, NotDone, RollbackOutcome, StepOutcome } from '../engine/events.ts';
 import type { SetupStatus } from '../engine/run-setup.ts';
+import type { FrontEnd } from '../run/front-end.ts';
 import { snippetOfOutcome } from '../setup/connection-code.ts';
 import type { SetupOutcome } from '../setup/flow-types.ts';
 import { setupOutcomeExitCode } from '../setup/outcome-exit.ts';

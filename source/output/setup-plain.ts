@@ -3,11 +3,12 @@
  * (`✔ 1  title  detail  4.1s`) with progress on stderr, then the rollback newest first, and a closing
  * line that names what is left and how to remove it. Append-only, never a prompt.
  */
-import type { CoreEvent } from '../core/events.ts';
-import type { FrontEnd } from '../core/front-end.ts';
+
 import { summarize } from '../core/run-checks.ts';
 import { summaryText } from '../core/status-display.ts';
 import type { PlannedStepView } from '../engine/events.ts';
+import type { RunEvent } from '../run/events.ts';
+import type { FrontEnd } from '../run/front-end.ts';
 import { snippetOfOutcome } from '../setup/connection-code.ts';
 import type { SetupOutcome } from '../setup/flow-types.ts';
 import { unfinishedNotice } from '../setup/offer-unfinished.ts';
@@ -87,7 +88,7 @@ export class SetupLines {
     return `${title}: still waiting (${Math.round(elapsedMs / 1000)}s)`;
   }
 
-  handle(event: CoreEvent): void {
+  handle(event: RunEvent): void {
     const { style } = this;
     const dots = style.unicode ? '…' : '...';
     switch (event.type) {

@@ -4,7 +4,7 @@
  * Ctrl-C wired to its rollback. Every engine event goes onto the session's bus unchanged.
  */
 import { databaseNameKind, nameProblem, nameWhat } from '../azure/resource-id.ts';
-import type { EventBus } from '../core/events.ts';
+import type { Emitter } from '../core/events.ts';
 import type { Prompter } from '../core/prompter.ts';
 import type { Services } from '../core/services.ts';
 import type { CheckOutcome, DoctorOptions } from '../core/types.ts';
@@ -17,6 +17,7 @@ import { runSetup } from '../engine/run-setup.ts';
 import type { Step, StepUndoer } from '../engine/step.ts';
 import { detectClientTypeIn } from '../snippets/detect.ts';
 import { CLIENT_TYPES, type ClientType } from '../snippets/types.ts';
+import type { SetupFlowEvent } from './events.ts';
 import {
   adminLoginOf,
   blockingReasons,
@@ -59,7 +60,8 @@ import { undoersForRun } from './undoers-for.ts';
 /** What a flow sees of its session. */
 export interface SetupFlowContext {
   doctor(): Promise<CheckOutcome[]>;
-  bus: EventBus;
+  /** Where the flow's events and the engine's go. */
+  bus: Emitter<SetupFlowEvent>;
   services: Services;
   prompter: Prompter;
   options: DoctorOptions;
@@ -90,8 +92,11 @@ export interface SetupFlowDeps {
   listServerIdentities?: IdentityLister;
 }
 
+/** A setup flow as the session runs it: it gets the session's doctor, bus, services and prompter. */
+export type SetupFlow = (ctx: SetupFlowContext) => Promise<SetupOutcome>;
+
 /** Builds the flow a session runs as `setup()`. */
-export function setupFlow(deps: SetupFlowDeps) {
+export function setupFlow(deps: SetupFlowDeps): SetupFlow {
   return async (ctx: SetupFlowContext): Promise<SetupOutcome> => {
     const { bus, services, prompter } = ctx;
     const { request, journal, interrupts } = deps;

@@ -2,17 +2,18 @@
  * On start, a run that was killed half way, or whose rollback did not finish, is offered for undo:
  * interactive asks (and undoes on yes); elsewhere the front-end prints a notice with the command.
  */
-import type { EventBus } from '../core/events.ts';
+import type { Emitter } from '../core/events.ts';
 import type { Prompter } from '../core/prompter.ts';
 import type { Journal, RunDocument } from '../engine/journal.ts';
 import type { SettleWrite } from '../engine/run-setup.ts';
 import type { StepUndoer } from '../engine/step.ts';
 import { type UndoRunResult, undoFromJournal } from '../engine/undo-from-journal.ts';
+import type { SetupFlowEvent } from './events.ts';
 import { undoCommand } from './wording.ts';
 
 export interface OfferUnfinishedOptions {
   journal: Journal;
-  bus: EventBus;
+  bus: Emitter<SetupFlowEvent>;
   prompter: Prompter;
   /** The step undoers, asked for only when the user says yes. */
   undoers: (run: RunDocument) => readonly StepUndoer[];

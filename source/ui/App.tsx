@@ -1,6 +1,6 @@
 import { Box, Static, useApp, useStdin, useWindowSize } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
-import type { FrontEndInput } from '../core/front-end.ts';
+import type { FrontEndInput } from '../run/front-end.ts';
 import { AppProviders } from './context.tsx';
 import { useAppActionsFor } from './hooks/use-app-actions.ts';
 import { useCancelKey } from './hooks/use-cancel-key.ts';

@@ -4,7 +4,7 @@
  */
 import { Box, useApp, useInput, useStdin, useWindowSize } from 'ink';
 import { useEffect, useReducer, useRef, useState } from 'react';
-import type { CoreEvent } from '../core/events.ts';
+import type { RunEvent } from '../run/events.ts';
 import { useUiClock } from './hooks/use-ui-clock.ts';
 import { ApplyScreen } from './screens/ApplyScreen.tsx';
 import { initialSetupState, type SetupState, setupReducer } from './state/setup-state.ts';
@@ -15,7 +15,7 @@ export interface UndoScreenInput {
   /** The steps as the run planned them (their numbers on screen are their places in this list). */
   steps: { id: string; title: string }[];
   /** Starts the undo; events go to `emit`; resolves with the exit code and the closing lines. */
-  run(emit: (event: CoreEvent) => void): Promise<{ exitCode: number; closing: string[] }>;
+  run(emit: (event: RunEvent) => void): Promise<{ exitCode: number; closing: string[] }>;
   /** Ctrl-C (raw mode swallows the signal): counted like the setup's. */
   interrupt(): void;
   color: boolean;
@@ -28,7 +28,7 @@ export interface UndoAppProps {
   size?: { columns: number; rows: number };
 }
 
-type UndoAction = { type: 'event'; event: CoreEvent; at: number } | { type: 'ended' };
+type UndoAction = { type: 'event'; event: RunEvent; at: number } | { type: 'ended' };
 
 interface UndoState {
   setup: SetupState;

@@ -3,7 +3,7 @@
  * Ink and resolves with the exit code once the user quits.
  */
 import { render } from 'ink';
-import type { FrontEnd, FrontEndInput } from '../core/front-end.ts';
+import type { FrontEnd, FrontEndInput } from '../run/front-end.ts';
 import { App } from './App.tsx';
 
 export interface InteractiveStreams {

@@ -6,10 +6,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { render } from 'ink-testing-library';
 import { EventBus } from '../../source/core/events.ts';
-import type { FrontEndInput } from '../../source/core/front-end.ts';
 import type { PromptChannel } from '../../source/core/prompter.ts';
 import { summarize } from '../../source/core/run-checks.ts';
 import type { CheckOutcome } from '../../source/core/types.ts';
+import type { RunBus, RunEvent } from '../../source/run/events.ts';
+import type { FrontEndInput } from '../../source/run/front-end.ts';
 import { App } from '../../source/ui/App.tsx';
 
 export const keys = {
@@ -35,7 +36,7 @@ export interface RenderDoctorOptions {
 }
 
 export interface RenderedDoctor {
-  bus: EventBus;
+  bus: RunBus;
   cancel: AbortController;
   /** Resolves `run()` the way the core does after `doctor:end`. */
   finishRun(outcomes: CheckOutcome[]): void;
@@ -62,7 +63,7 @@ export interface RenderedDoctor {
 }
 
 export function renderDoctor(options: RenderDoctorOptions = {}): RenderedDoctor {
-  const bus = new EventBus();
+  const bus = new EventBus<RunEvent>();
   const cancel = new AbortController();
   let calls = 0;
   let settleRun: { resolve: (o: CheckOutcome[]) => void; reject: (e: Error) => void } | null = null;

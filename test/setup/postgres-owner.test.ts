@@ -21,15 +21,16 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { runListLines } from '../../source/cli/run-undo.ts';
 import { parseConnectTo } from '../../source/core/connect-to.ts';
-import { type CoreEvent, EventBus } from '../../source/core/events.ts';
+import { EventBus } from '../../source/core/events.ts';
 import { refusingPrompter } from '../../source/core/prompter.ts';
-import { createSession } from '../../source/core/session.ts';
 import type { Check, CheckResult } from '../../source/core/types.ts';
 import { readGrantState } from '../../source/doctor/postgres-grants.ts';
 import { Journal } from '../../source/engine/journal.ts';
 import { undoFromJournal } from '../../source/engine/undo-from-journal.ts';
 import { jsonSetup } from '../../source/output/setup-json.ts';
 import { outcomeLines } from '../../source/output/setup-plain.ts';
+import type { RunEvent } from '../../source/run/events.ts';
+import { createSession } from '../../source/run/session.ts';
 import { setupFlow } from '../../source/setup/flow.ts';
 import type { SetupOutcome, SetupRequest } from '../../source/setup/flow-types.ts';
 import { Interrupts } from '../../source/setup/interrupts.ts';
@@ -97,10 +98,10 @@ const connectTo = () => {
 async function setup(
   env: Record<string, string> = {},
   request: Partial<SetupRequest> = {},
-): Promise<{ outcome: SetupOutcome; events: CoreEvent[] }> {
+): Promise<{ outcome: SetupOutcome; events: RunEvent[] }> {
   const services = servicesFor(twin, env);
-  const bus = new EventBus();
-  const events: CoreEvent[] = [];
+  const bus = new EventBus<RunEvent>();
+  const events: RunEvent[] = [];
   bus.on((event) => events.push(event));
   const interrupts = new Interrupts();
   const session = createSession({

@@ -11,14 +11,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { parseConnectTo } from '../../source/core/connect-to.ts';
-import { type CoreEvent, EventBus } from '../../source/core/events.ts';
+import { EventBus } from '../../source/core/events.ts';
 import { refusingPrompter } from '../../source/core/prompter.ts';
-import { createSession } from '../../source/core/session.ts';
 import type { Check, CheckResult } from '../../source/core/types.ts';
 import { UsageError } from '../../source/core/usage-error.ts';
 import { Journal } from '../../source/engine/journal.ts';
 import { jsonSetup } from '../../source/output/setup-json.ts';
 import { outcomeLines } from '../../source/output/setup-plain.ts';
+import type { RunEvent } from '../../source/run/events.ts';
+import { createSession } from '../../source/run/session.ts';
 import { setupFlow } from '../../source/setup/flow.ts';
 import type { SetupOutcome, SetupRequest } from '../../source/setup/flow-types.ts';
 import { Interrupts } from '../../source/setup/interrupts.ts';
@@ -79,14 +80,14 @@ async function setup(
   network: 'private-network' | 'reachable',
   request: Partial<SetupRequest> = {},
   env: Record<string, string> = {},
-): Promise<{ outcome: SetupOutcome; events: CoreEvent[] }> {
+): Promise<{ outcome: SetupOutcome; events: RunEvent[] }> {
   const services = servicesFor(twin, env);
   const server = serverFacts(twin);
   const { postgres } = twin.databaseEndpoints;
   const mapping = parseConnectTo(`${server.fqdn}:5432=${postgres!.host}:${postgres!.port}`);
   if (!mapping.ok) throw new Error('bad mapping');
-  const bus = new EventBus();
-  const events: CoreEvent[] = [];
+  const bus = new EventBus<RunEvent>();
+  const events: RunEvent[] = [];
   bus.on((event) => events.push(event));
   const interrupts = new Interrupts();
   const session = createSession({
@@ -244,8 +245,8 @@ test('a killed run that had handed off can be resumed, and is not offered for un
   assert.equal((await resumableRun(journal, runId, 'postgres')).runId, runId);
   await assert.rejects(resumableRun(journal, runId, 'mysql'), /that run set up postgres, not mysql/);
 
-  const bus = new EventBus();
-  const events: CoreEvent[] = [];
+  const bus = new EventBus<RunEvent>();
+  const events: RunEvent[] = [];
   bus.on((event) => events.push(event));
   const offer = { journal, bus, prompter: refusingPrompter('plain'), undoers: () => [] };
   await offerUnfinished(offer);

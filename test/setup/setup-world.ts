@@ -5,15 +5,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type CoreEvent, EventBus } from '../../source/core/events.ts';
+import { EventBus } from '../../source/core/events.ts';
 import type { Prompter } from '../../source/core/prompter.ts';
 import { refusingPrompter } from '../../source/core/prompter.ts';
 import type { Services } from '../../source/core/services.ts';
-import { createSession } from '../../source/core/session.ts';
 import type { Check, CheckResult } from '../../source/core/types.ts';
 import type { AppFacts, ServerFacts } from '../../source/doctor/facts.ts';
 import { Journal } from '../../source/engine/journal.ts';
 import type { Step } from '../../source/engine/step.ts';
+import type { RunEvent } from '../../source/run/events.ts';
+import { createSession } from '../../source/run/session.ts';
 import { type SetupFlowDeps, setupFlow } from '../../source/setup/flow.ts';
 import type { SetupRequest } from '../../source/setup/flow-types.ts';
 import { Interrupts } from '../../source/setup/interrupts.ts';
@@ -78,7 +79,7 @@ export function doctorChecks(extra: Check[] = []): Check[] {
 
 export interface SetupHarness {
   session: ReturnType<typeof createSession>;
-  events: CoreEvent[];
+  events: RunEvent[];
   interrupts: Interrupts;
   journal: Journal;
   home: string;
@@ -97,8 +98,8 @@ export function setupHarness(options: {
   env?: Record<string, string>;
 }): SetupHarness {
   const home = options.home ?? mkdtempSync(path.join(tmpdir(), 'sc-doctor-setup-'));
-  const bus = new EventBus();
-  const events: CoreEvent[] = [];
+  const bus = new EventBus<RunEvent>();
+  const events: RunEvent[] = [];
   bus.on((event) => events.push(event));
   const interrupts = new Interrupts();
   const journal = new Journal({ home });

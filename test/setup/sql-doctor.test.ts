@@ -13,6 +13,7 @@ import type { CheckOutcome } from '../../source/core/types.ts';
 import { accessChecks } from '../../source/doctor/access-checks.ts';
 import { signinCheck } from '../../source/doctor/signin.ts';
 import { subscriptionCheck } from '../../source/doctor/subscription.ts';
+import type { RunEvent } from '../../source/run/events.ts';
 import { nodeExec } from '../../source/services/exec.ts';
 import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
 import { NAMES, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
@@ -53,7 +54,7 @@ async function databaseUser(serverName = sqlInputFor(twin).server.fqdn): Promise
           connectTo: { entries: mapping.entries, source: 'SC_DOCTOR_CONNECT_TO' },
           target: { app: NAMES.webApp, resourceGroup: NAMES.resourceGroup, target: 'webapp' },
         },
-        bus: new EventBus(),
+        bus: new EventBus<RunEvent>(),
       },
     );
     const outcome = outcomes.find((o) => o.id === 'database-user')!;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CoreEvent } from '../../source/core/events.ts';
+import type { RunEvent } from '../../source/run/events.ts';
 import {
   countRows,
   type DoctorAction,
@@ -11,7 +11,7 @@ import {
 } from '../../source/ui/state/doctor-state.ts';
 import { azCliPass, signedOut, signinFail, signinPass, subscriptionSkip } from './fixtures.ts';
 
-const start: CoreEvent = {
+const start: RunEvent = {
   type: 'doctor:start',
   checks: [
     { id: 'az-cli', title: 'Azure CLI' },
@@ -19,7 +19,7 @@ const start: CoreEvent = {
     { id: 'subscription', title: 'Subscription' },
   ],
 };
-const ev = (event: CoreEvent, at = 5): DoctorAction => ({ type: 'event', event, at });
+const ev = (event: RunEvent, at = 5): DoctorAction => ({ type: 'event', event, at });
 /** The run ends signed out: az passes, sign-in fails, the subscription is skipped. */
 const endSignedOut = ev({
   type: 'doctor:end',

@@ -3,10 +3,11 @@ import { EventEmitter } from 'node:events';
 import { test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { EventBus } from '../../source/core/events.ts';
-import type { FrontEndInput } from '../../source/core/front-end.ts';
 import { runChecks } from '../../source/core/run-checks.ts';
 import type { Services } from '../../source/core/services.ts';
 import type { Check } from '../../source/core/types.ts';
+import type { RunBus, RunEvent } from '../../source/run/events.ts';
+import type { FrontEndInput } from '../../source/run/front-end.ts';
 import { runInteractiveWith } from '../../source/ui/interactive.tsx';
 
 /** A terminal-less stdout that honours write callbacks (Ink waits on one before resolving exit). */
@@ -63,8 +64,8 @@ const checks: Check[] = [
   },
 ];
 
-function inputFor(runChecksWith: (bus: EventBus, signal: AbortSignal) => ReturnType<typeof runChecks>) {
-  const bus = new EventBus();
+function inputFor(runChecksWith: (bus: RunBus, signal: AbortSignal) => ReturnType<typeof runChecks>) {
+  const bus = new EventBus<RunEvent>();
   const cancel = new AbortController();
   const stdout = new FakeStdout();
   const input: FrontEndInput = {
@@ -158,7 +159,7 @@ test('in a terminal shorter than the report, q leaves exactly one copy of it, en
     title: `Check ${index}`,
     run: async () => ({ status: 'pass', message: `fine ${index}` }),
   }));
-  const bus = new EventBus();
+  const bus = new EventBus<RunEvent>();
   const cancel = new AbortController();
   const stdout = new ShortTty(10);
   const input: FrontEndInput = {

@@ -8,11 +8,12 @@ import { afterEach, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { cleanup, render } from 'ink-testing-library';
 import { EventBus } from '../../source/core/events.ts';
-import type { FrontEndInput } from '../../source/core/front-end.ts';
 import { createPromptChannel } from '../../source/core/prompter.ts';
 import { summarize } from '../../source/core/run-checks.ts';
 import type { PlannedStepView } from '../../source/engine/events.ts';
 import type { SetupResult } from '../../source/engine/run-setup.ts';
+import type { RunEvent } from '../../source/run/events.ts';
+import type { FrontEndInput } from '../../source/run/front-end.ts';
 import type { SetupOutcome } from '../../source/setup/flow-types.ts';
 import { App } from '../../source/ui/App.tsx';
 import { keys } from '../helpers/render-ui.tsx';
@@ -64,7 +65,7 @@ function result(status: SetupResult['status'], cancelled: boolean): SetupResult 
 
 /** A session whose setup asks "apply?" then applies step 1 and waits on `gate` for step 2. */
 function scriptedApp(options: { snippetsFor?: FrontEndInput['snippetsFor']; columns?: number } = {}) {
-  const bus = new EventBus();
+  const bus = new EventBus<RunEvent>();
   const prompts = createPromptChannel();
   const interrupts: number[] = [];
   let open!: (cancelled: boolean) => void;
@@ -262,7 +263,7 @@ test('Ctrl-C while applying goes to the interrupts; the App leaves with 130 once
 });
 
 test('the doctor screen offers s setup once the server and the app were found; s starts the setup', async () => {
-  const bus = new EventBus();
+  const bus = new EventBus<RunEvent>();
   const found = (id: string, title: string) => ({ ...azCliPass, id, title, message: 'found' });
   const outcomes = [azCliPass, found('server', 'Database server'), found('app-identity', 'App identity')];
   let setups = 0;
@@ -315,7 +316,7 @@ test('the doctor screen offers s setup once the server and the app were found; s
 });
 
 test('without anyone to ask (sc-doctor doctor), the doctor screen offers no setup', async () => {
-  const bus = new EventBus();
+  const bus = new EventBus<RunEvent>();
   const found = (id: string, title: string) => ({ ...azCliPass, id, title, message: 'found' });
   const outcomes = [azCliPass, found('server', 'Database server'), found('app-identity', 'App identity')];
   const input: FrontEndInput = {

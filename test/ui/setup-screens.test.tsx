@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { render } from 'ink-testing-library';
-import type { CoreEvent } from '../../source/core/events.ts';
 import type { OpenPrompt } from '../../source/core/prompter.ts';
 import type { PlannedStepView } from '../../source/engine/events.ts';
+import type { RunEvent } from '../../source/run/events.ts';
 import { clipboardTools, createClipboard, osc52 } from '../../source/services/clipboard.ts';
 import { ApplyScreen } from '../../source/ui/screens/ApplyScreen.tsx';
 import { PlanRoute } from '../../source/ui/screens/setup-routes.tsx';
@@ -44,7 +44,7 @@ const plan: PlannedStepView[] = [
 ];
 const TITLE = 'orders-api → pg-orders/orders · system identity · client java';
 
-function stateAfter(events: [CoreEvent, number][]): SetupState {
+function stateAfter(events: [RunEvent, number][]): SetupState {
   return events.reduce(
     (state, [event, at]) => setupReducer(state, { type: 'event', event, at }),
     initialSetupState(),

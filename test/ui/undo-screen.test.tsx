@@ -6,14 +6,14 @@ import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { cleanup, render } from 'ink-testing-library';
-import type { CoreEvent } from '../../source/core/events.ts';
+import type { RunEvent } from '../../source/run/events.ts';
 import { UndoApp, type UndoScreenInput } from '../../source/ui/UndoApp.tsx';
 import { keys } from '../helpers/render-ui.tsx';
 
 afterEach(() => cleanup());
 
 function scriptedUndo() {
-  let emit!: (event: CoreEvent) => void;
+  let emit!: (event: RunEvent) => void;
   let finish!: (result: { exitCode: number; closing: string[] }) => void;
   const interrupts: number[] = [];
   const input: UndoScreenInput = {
@@ -49,7 +49,7 @@ function scriptedUndo() {
     return frame();
   };
   return {
-    emit: (event: CoreEvent) => emit(event),
+    emit: (event: RunEvent) => emit(event),
     finish: (r: Parameters<typeof finish>[0]) => finish(r),
     waitFor,
     exitCode,

@@ -12,6 +12,7 @@ import { EventBus } from '../../source/core/events.ts';
 import { runChecks } from '../../source/core/run-checks.ts';
 import type { ExecOptions, ExecResult, Services } from '../../source/core/services.ts';
 import type { Check } from '../../source/core/types.ts';
+import type { RunEvent } from '../../source/run/events.ts';
 import { type LocalHttps, startLocalHttps } from '../helpers/local-https.ts';
 
 let arm: LocalHttps;
@@ -100,11 +101,19 @@ test('a check that times out stops its az process; a later check still gets a to
     },
   });
 
-  const [first] = await runChecks([signinCheck('first')], { services, options, bus: new EventBus() });
+  const [first] = await runChecks([signinCheck('first')], {
+    services,
+    options,
+    bus: new EventBus<RunEvent>(),
+  });
   assert.equal(first?.status, 'timeout');
   await waitUntil(() => az.killed === 1, 'the hanging az process to be stopped through its signal');
 
-  const [later] = await runChecks([signinCheck('later')], { services, options, bus: new EventBus() });
+  const [later] = await runChecks([signinCheck('later')], {
+    services,
+    options,
+    bus: new EventBus<RunEvent>(),
+  });
   assert.equal(later?.status, 'pass', 'the cancelled attempt was not handed to the later check');
   assert.equal(az.tokenCalls, 2);
   const token = await services.azure.credential.getToken('https://management.standin.test/.default');
@@ -127,7 +136,7 @@ test('a check that times out stops its HTTP request', async () => {
       return { status: 'pass', message: 'answered' };
     },
   };
-  const [outcome] = await runChecks([hanging], { services, options, bus: new EventBus() });
+  const [outcome] = await runChecks([hanging], { services, options, bus: new EventBus<RunEvent>() });
   assert.equal(outcome?.status, 'timeout');
   assert.ok(hung.length > 0, 'the request reached the server before the check timed out');
   await waitUntil(() => abandoned.some((url) => url.startsWith('/hang')), 'the request to be closed');

@@ -13,6 +13,7 @@ import { runChecks } from '../../source/core/run-checks.ts';
 import type { Services } from '../../source/core/services.ts';
 import { askTarget, chooseTarget } from '../../source/doctor/choose-target.ts';
 import { serverCheck } from '../../source/doctor/server.ts';
+import type { RunEvent } from '../../source/run/events.ts';
 import { nodeExec } from '../../source/services/exec.ts';
 import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
 import { seedMysqlServer } from '../azure-twin/providers/mysql.ts';
@@ -133,7 +134,7 @@ test('the chosen target is what the server check resolves, exactly as flags', as
   const [outcome] = await runChecks([{ ...serverCheck, needs: [] }], {
     services,
     options: { verbose: false, target: target! },
-    bus: new EventBus(),
+    bus: new EventBus<RunEvent>(),
   });
   assert.equal(outcome!.status, 'pass', JSON.stringify(outcome));
   assert.match(outcome!.message, /^sql-orders · Azure SQL .* · orders$/);

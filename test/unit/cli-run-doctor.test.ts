@@ -3,12 +3,12 @@ import { test } from 'node:test';
 import type { CliIo } from '../../source/cli/io.ts';
 import { main } from '../../source/cli/main.ts';
 import type { DoctorDeps } from '../../source/cli/run-doctor.ts';
-import type { FrontEnd } from '../../source/core/front-end.ts';
 import type { OutputMode } from '../../source/core/mode.ts';
 import type { Services } from '../../source/core/services.ts';
 import type { Check } from '../../source/core/types.ts';
 import { runJson } from '../../source/output/json.ts';
 import { runPlain } from '../../source/output/plain.ts';
+import type { FrontEnd } from '../../source/run/front-end.ts';
 import { CaptureStream } from '../helpers/capture.ts';
 
 const services: Services = {

@@ -9,13 +9,13 @@ import path from 'node:path';
 import { test } from 'node:test';
 import type { CliIo } from '../../source/cli/io.ts';
 import { main } from '../../source/cli/main.ts';
-import type { FrontEnd } from '../../source/core/front-end.ts';
 import type { Services } from '../../source/core/services.ts';
 import { Journal } from '../../source/engine/journal.ts';
 import { planSteps } from '../../source/engine/plan.ts';
 import { runSetup } from '../../source/engine/run-setup.ts';
 import type { Step } from '../../source/engine/step.ts';
 import { runPlain } from '../../source/output/plain.ts';
+import type { FrontEnd } from '../../source/run/front-end.ts';
 import { CaptureStream } from '../helpers/capture.ts';
 import { FakeWorld, undoersOf } from '../setup/fake-world.ts';
 

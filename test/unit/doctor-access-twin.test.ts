@@ -14,6 +14,7 @@ import { accessChecks } from '../../source/doctor/access-checks.ts';
 import type { DatabaseKind } from '../../source/doctor/facts.ts';
 import { signinCheck } from '../../source/doctor/signin.ts';
 import { subscriptionCheck } from '../../source/doctor/subscription.ts';
+import type { RunEvent } from '../../source/run/events.ts';
 import { nodeExec } from '../../source/services/exec.ts';
 import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
 import { NAMES, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
@@ -64,7 +65,7 @@ async function runAccess(twin: Twin, options: RunOptions): Promise<AccessRun> {
       {
         services: { ...base, azure },
         options: { verbose: true, target: options.target ?? WEB_APP_TARGET, checkUser: options.checkUser },
-        bus: new EventBus(),
+        bus: new EventBus<RunEvent>(),
       },
     );
     return { byId: Object.fromEntries(outcomes.map((o) => [o.id, o])), requests };

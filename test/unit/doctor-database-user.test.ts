@@ -16,6 +16,7 @@ import type { CheckOutcome } from '../../source/core/types.ts';
 import { accessChecks } from '../../source/doctor/access-checks.ts';
 import { signinCheck } from '../../source/doctor/signin.ts';
 import { subscriptionCheck } from '../../source/doctor/subscription.ts';
+import type { RunEvent } from '../../source/run/events.ts';
 import { nodeExec } from '../../source/services/exec.ts';
 import { IDS, PG_PASSWORD_ADMIN, startTwin, type Twin } from '../azure-twin/index.ts';
 import { NAMES, RESOURCE_IDS, STALE_APP_OBJECT_ID } from '../azure-twin/scenarios.ts';
@@ -87,7 +88,7 @@ async function databaseUser(
           connectTo,
           target: { app: NAMES.webApp, resourceGroup: NAMES.resourceGroup, target: 'webapp' },
         },
-        bus: new EventBus(),
+        bus: new EventBus<RunEvent>(),
       },
     );
     const outcome = outcomes.find((o) => o.id === 'database-user')!;

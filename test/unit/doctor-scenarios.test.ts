@@ -24,6 +24,7 @@ import type { NetProbe } from '../../source/core/services.ts';
 import type { CheckOutcome, CheckStatus } from '../../source/core/types.ts';
 import type { DatabaseKind } from '../../source/doctor/facts.ts';
 import { doctorChecks } from '../../source/doctor/index.ts';
+import type { RunEvent } from '../../source/run/events.ts';
 import { createNodeDns } from '../../source/services/dns.ts';
 import { nodeExec } from '../../source/services/exec.ts';
 import { createNodeNet } from '../../source/services/net.ts';
@@ -1003,7 +1004,7 @@ async function doctor(scenario: string, kind: DatabaseKind): Promise<Record<stri
         publicIp: statedPublicIp(TWIN_PUBLIC_ADDRESS, 'the twin'),
       },
       options: { verbose: false, target: targetOf(kind), ...checkUser },
-      bus: new EventBus(),
+      bus: new EventBus<RunEvent>(),
     });
     return Object.fromEntries(outcomes.map((o) => [o.id, o]));
   } finally {

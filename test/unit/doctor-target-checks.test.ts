@@ -23,6 +23,7 @@ import type { ServerFacts } from '../../source/doctor/facts.ts';
 import type { FirewallFacts } from '../../source/doctor/firewall.ts';
 import { doctorChecks } from '../../source/doctor/index.ts';
 import { type NetworkPathFacts, TCP_CONNECT_TIMEOUT_MS } from '../../source/doctor/network-path.ts';
+import type { RunEvent } from '../../source/run/events.ts';
 import { nodeExec } from '../../source/services/exec.ts';
 import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
 import { seedPostgresServer } from '../azure-twin/providers/postgres.ts';
@@ -136,7 +137,7 @@ async function doctor(
     const outcomes = await runChecks(doctorChecks(), {
       services: { ...base, azure, ...services },
       options: { verbose: false, target, ...(connectTo ? { connectTo } : {}) },
-      bus: new EventBus(),
+      bus: new EventBus<RunEvent>(),
     });
     return { byId: Object.fromEntries(outcomes.map((o) => [o.id, o])), requests: requests.slice(seen) };
   } finally {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { EventBus } from '../../source/core/events.ts';
-import type { FrontEndInput } from '../../source/core/front-end.ts';
 import type { CheckOutcome } from '../../source/core/types.ts';
 import { jsonDocument, runJson } from '../../source/output/json.ts';
+import type { RunEvent } from '../../source/run/events.ts';
+import type { FrontEndInput } from '../../source/run/front-end.ts';
 import { CaptureStream } from '../helpers/capture.ts';
 
 const outcome = (overrides: Partial<CheckOutcome>): CheckOutcome => ({
@@ -99,7 +100,7 @@ function input(
   const out = new CaptureStream();
   const err = new CaptureStream();
   return {
-    session: { bus: new EventBus(), doctor: async () => outcomes },
+    session: { bus: new EventBus<RunEvent>(), doctor: async () => outcomes },
     header,
     verbose: false,
     strict,

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { azMissing } from '../../source/azure/signin-error.ts';
 import { EventBus } from '../../source/core/events.ts';
-import type { FrontEndInput } from '../../source/core/front-end.ts';
 import { runChecks } from '../../source/core/run-checks.ts';
 import type { Services } from '../../source/core/services.ts';
 import type { Check } from '../../source/core/types.ts';
 import { createPlainFrontEnd, progressLine, resultLines, statusCell } from '../../source/output/plain.ts';
 import { unicodeSupported } from '../../source/output/terminal.ts';
+import type { RunEvent } from '../../source/run/events.ts';
+import type { FrontEndInput } from '../../source/run/front-end.ts';
 import { CaptureStream } from '../helpers/capture.ts';
 
 const services: Services = {
@@ -59,7 +60,7 @@ async function runPlainWith(options: {
   strict?: boolean;
   checks?: Check[];
 }) {
-  const bus = new EventBus();
+  const bus = new EventBus<RunEvent>();
   const stdout = new CaptureStream();
   const stderr = new CaptureStream();
   const input: FrontEndInput = {

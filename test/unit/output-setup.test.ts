@@ -5,14 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type CoreEvent, EventBus } from '../../source/core/events.ts';
-import type { FrontEnd, FrontEndInput } from '../../source/core/front-end.ts';
-import type { Session } from '../../source/core/session.ts';
+import { EventBus } from '../../source/core/events.ts';
 import type { CheckOutcome } from '../../source/core/types.ts';
 import type { PlannedStepView } from '../../source/engine/events.ts';
 import type { SetupResult } from '../../source/engine/run-setup.ts';
 import { runSetupJson } from '../../source/output/setup-json.ts';
 import { createSetupPlainFrontEnd, SetupLines } from '../../source/output/setup-plain.ts';
+import type { RunEvent } from '../../source/run/events.ts';
+import type { FrontEnd, FrontEndInput } from '../../source/run/front-end.ts';
+import type { Session } from '../../source/run/session.ts';
 import type { SetupOutcome } from '../../source/setup/flow-types.ts';
 import { closingLinesOf } from '../../source/setup/wording.ts';
 import { CaptureStream } from '../helpers/capture.ts';
@@ -60,7 +61,7 @@ const plan: PlannedStepView[] = [
 const TITLE = 'orders-api → pg-orders/orders · system identity · client java';
 
 /** A failed run: two steps applied, the third failed, both undone, one could not be. */
-const failedRun: CoreEvent[] = [
+const failedRun: RunEvent[] = [
   { type: 'doctor:start', checks: [{ id: 'signin', title: 'Signed in' }] },
   { type: 'check:end', outcome: doctor[0]! },
   {
@@ -178,8 +179,8 @@ const failedResult: SetupResult = {
   handedOff: [],
 };
 
-function scripted(events: CoreEvent[], outcome: SetupOutcome) {
-  const bus = new EventBus();
+function scripted(events: RunEvent[], outcome: SetupOutcome) {
+  const bus = new EventBus<RunEvent>();
   const session: Session = {
     bus,
     doctor: async () => doctor,

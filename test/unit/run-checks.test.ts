@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type CoreEvent, EventBus } from '../../source/core/events.ts';
+import { EventBus } from '../../source/core/events.ts';
 import { exitCodeFor } from '../../source/core/exit-codes.ts';
 import { runChecks, summarize } from '../../source/core/run-checks.ts';
 import type { Services } from '../../source/core/services.ts';
 import type { Check, CheckOutcome, CheckResult, DoctorOptions } from '../../source/core/types.ts';
+import type { RunEvent } from '../../source/run/events.ts';
 
 const services = {
   env: {},
@@ -21,8 +22,8 @@ function check(id: string, run: () => Promise<CheckResult>, extra: Partial<Check
 }
 
 function record() {
-  const bus = new EventBus();
-  const events: CoreEvent[] = [];
+  const bus = new EventBus<RunEvent>();
+  const events: RunEvent[] = [];
   bus.on((event) => events.push(event));
   return { bus, events };
 }
@@ -260,7 +261,7 @@ test('exit code: failures, errors and timeouts fail; warnings only with strict',
 });
 
 test('previous outcomes: a check may need one that ran before, and it sees that outcome', async () => {
-  const bus = new EventBus();
+  const bus = new EventBus<RunEvent>();
   const events: string[] = [];
   bus.on((event) => events.push(event.type));
   const earlier = { ...outcomeOf('signin', 'pass'), data: { user: 'dana' } };

@@ -4,11 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type CoreEvent, EventBus } from '../../source/core/events.ts';
+import { EventBus } from '../../source/core/events.ts';
 import { createPromptChannel, type Prompter, refusingPrompter } from '../../source/core/prompter.ts';
 import type { Services } from '../../source/core/services.ts';
-import { type ChooseTarget, createSession } from '../../source/core/session.ts';
+import type { ChooseTarget } from '../../source/core/session.ts';
 import type { Check, CheckContext, TargetOptions } from '../../source/core/types.ts';
+import type { RunEvent } from '../../source/run/events.ts';
+import { createSession } from '../../source/run/session.ts';
 
 const services = { env: {}, now: Date.now } as unknown as Services;
 
@@ -56,8 +58,8 @@ function run(
   target: TargetOptions = {},
   signal = new AbortController().signal,
 ) {
-  const bus = new EventBus();
-  const events: CoreEvent[] = [];
+  const bus = new EventBus<RunEvent>();
+  const events: RunEvent[] = [];
   bus.on((event) => events.push(event));
   const session = createSession({
     bus,
@@ -104,7 +106,7 @@ test('interactive without a target: base checks, then the question, then target 
   const types = events.map((event) => event.type);
   assert.equal(types.filter((type) => type === 'doctor:start').length, 1);
   assert.equal(types.filter((type) => type === 'doctor:end').length, 1);
-  const at = (wanted: (event: CoreEvent) => boolean) => events.findIndex(wanted);
+  const at = (wanted: (event: RunEvent) => boolean) => events.findIndex(wanted);
   const choose = at((event) => event.type === 'doctor:choose-target');
   assert.ok(choose > at((event) => event.type === 'check:end' && event.outcome.id === 'signin'));
   assert.ok(choose > at((event) => event.type === 'check:end' && event.outcome.id === 'azure-cli'));

@@ -1,5 +1,5 @@
 import { type Dispatch, useEffect } from 'react';
-import type { EventBus } from '../../core/events.ts';
+import type { RunBus } from '../../run/events.ts';
 import type { DoctorAction } from '../state/doctor-state.ts';
 
 /**
@@ -7,6 +7,6 @@ import type { DoctorAction } from '../state/doctor-state.ts';
  * that calls `run()`: effects run in declaration order, so the subscription exists before the
  * first event.
  */
-export function useDoctorEvents(bus: EventBus, dispatch: Dispatch<DoctorAction>, now: () => number): void {
+export function useDoctorEvents(bus: RunBus, dispatch: Dispatch<DoctorAction>, now: () => number): void {
   useEffect(() => bus.on((event) => dispatch({ type: 'event', event, at: now() })), [bus, dispatch, now]);
 }

@@ -1,5 +1,5 @@
 /** The router's table: which component a screen name renders, and with which of the shared props. */
-import type { FrontEndInput } from '../../core/front-end.ts';
+import type { FrontEndInput } from '../../run/front-end.ts';
 import { useAppActions, useAppState } from '../context.tsx';
 import { useDoctorKeys } from '../hooks/use-doctor-keys.ts';
 import { canStartSetup, type ScreenName } from '../state/app-state.ts';

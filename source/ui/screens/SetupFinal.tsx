@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import type { FrontEndInput } from '../../core/front-end.ts';
+import type { FrontEndInput } from '../../run/front-end.ts';
 import { Line } from '../components/ScrollView.tsx';
 import type { SetupState } from '../state/setup-state.ts';
 import { closingScreenLines } from '../text/closing.ts';

@@ -1,7 +1,7 @@
 /** The setup screens as the router mounts them: state from context, keys live only when focused. */
 import { useInput } from 'ink';
 import { useState } from 'react';
-import type { FrontEndInput } from '../../core/front-end.ts';
+import type { FrontEndInput } from '../../run/front-end.ts';
 import { type Clipboard, createClipboard, feedProgram } from '../../services/clipboard.ts';
 import type { SetupOutcome } from '../../setup/flow-types.ts';
 import { closingLinesOf, leftToDoLines } from '../../setup/wording.ts';

@@ -3,10 +3,11 @@
  * comes out. Nothing here renders, reads the clock or touches the terminal, so every transition is
  * unit-testable without Ink.
  */
-import type { CoreEvent } from '../../core/events.ts';
+
 import { ExitCode, exitCodeFor } from '../../core/exit-codes.ts';
 import { summarize } from '../../core/run-checks.ts';
 import type { CheckOutcome, DoctorSummary } from '../../core/types.ts';
+import type { RunEvent } from '../../run/events.ts';
 
 /** `waiting` = announced but not started (its `needs` are still running). */
 export type RowPhase = 'waiting' | 'running' | 'done';
@@ -44,7 +45,7 @@ export interface DoctorState {
 }
 
 export type DoctorAction =
-  | { type: 'event'; event: CoreEvent; at: number }
+  | { type: 'event'; event: RunEvent; at: number }
   | { type: 'move'; delta: number }
   | { type: 'toggle-details' }
   | { type: 'run-failed'; message: string }
@@ -129,7 +130,7 @@ function finishedOutcomes(state: DoctorState): CheckOutcome[] {
   return state.rows.flatMap((row) => (row.outcome ? [row.outcome] : []));
 }
 
-function applyEvent(state: DoctorState, event: CoreEvent, at: number): DoctorState {
+function applyEvent(state: DoctorState, event: RunEvent, at: number): DoctorState {
   switch (event.type) {
     case 'doctor:start':
       return {

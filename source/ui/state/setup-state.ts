@@ -2,8 +2,9 @@
  * The setup screens' state as a pure reducer: the plan, each step's live progress, the rollback and
  * how the run ended. Core events go in stamped with the UI clock; nothing here renders.
  */
-import type { CoreEvent } from '../../core/events.ts';
+
 import type { LeftBehind, PlannedStepView, RollbackOutcome, StepOutcome } from '../../engine/events.ts';
+import type { RunEvent } from '../../run/events.ts';
 import type { SetupOutcome } from '../../setup/flow-types.ts';
 
 export type StepPhase = 'waiting' | 'running' | 'done';
@@ -51,7 +52,7 @@ export interface SetupState {
 }
 
 export type SetupAction =
-  | { type: 'event'; event: CoreEvent; at: number }
+  | { type: 'event'; event: RunEvent; at: number }
   | { type: 'setup:finished'; outcome: SetupOutcome }
   | { type: 'setup:toggle-details' };
 
@@ -111,7 +112,7 @@ function updateUndo(state: SetupState, id: string, change: Partial<RollbackStepS
   };
 }
 
-function applyEvent(state: SetupState, event: CoreEvent, at: number): SetupState {
+function applyEvent(state: SetupState, event: RunEvent, at: number): SetupState {
   switch (event.type) {
     case 'setup:plan':
       return { ...state, title: event.title, dryRun: event.dryRun, steps: stepsFrom(event.steps) };

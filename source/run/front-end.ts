@@ -4,9 +4,10 @@
  * (`session.doctor()`), renders, and returns the exit code (from `exitCodeFor`). Front-ends never run
  * checks themselves and the core never prints.
  */
+
+import type { PromptChannel } from '../core/prompter.ts';
 import type { Clipboard } from '../services/clipboard.ts';
 import type { SnippetsFor } from '../setup/snippets-hook.ts';
-import type { PromptChannel } from './prompter.ts';
 import type { Session } from './session.ts';
 
 export interface FrontEndInput {
