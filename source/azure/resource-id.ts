@@ -9,14 +9,9 @@
  * `ServerNameParameter` / `DatabaseNameParameter` / firewall rule names: `^[-\w\._]+$`). Names are compared
  * case-insensitively by Azure, so letters of either case are accepted where the rule says lowercase.
  */
-import type { AppKind, DatabaseKind } from '../doctor/facts.ts';
 
-/** The ARM type of each database server kind. */
-export const SERVER_ARM_TYPES: Record<DatabaseKind, string> = {
-  postgres: 'Microsoft.DBforPostgreSQL/flexibleServers',
-  mysql: 'Microsoft.DBforMySQL/flexibleServers',
-  sql: 'Microsoft.Sql/servers',
-};
+/** The three app platforms an app can run on (the `--target` values). */
+export type AppKind = 'webapp' | 'containerapp' | 'spring';
 
 /** The ARM type of each app platform (a Spring app lives under `Spring/<service>/apps`). */
 export const APP_ARM_TYPES: Record<AppKind, string> = {
@@ -25,7 +20,12 @@ export const APP_ARM_TYPES: Record<AppKind, string> = {
   spring: 'Microsoft.AppPlatform/Spring',
 };
 
-interface NameRule {
+/**
+ * One of Azure's naming rules. The rules of a database kind's own names (its servers, databases,
+ * firewall rules) are in its descriptor (source/databases/<kind>/descriptor.ts); the rules every
+ * kind shares are here.
+ */
+export interface NameRule {
   /** What people call such a name, for messages: `resource group name`. */
   what: string;
   min: number;
@@ -37,8 +37,8 @@ interface NameRule {
 }
 
 /** .NET's `\w` (the REST specs' patterns are .NET regexes): letters, marks, digits, connectors. */
-const DOTNET_WORD = String.raw`\p{L}\p{Mn}\p{Nd}\p{Pc}`;
-const LETTERS_DIGITS_HYPHENS = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
+export const DOTNET_WORD = String.raw`\p{L}\p{Mn}\p{Nd}\p{Pc}`;
+export const LETTERS_DIGITS_HYPHENS = /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/;
 const SPRING_NAME = /^[A-Za-z][A-Za-z0-9-]*[A-Za-z0-9]$/;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
@@ -86,49 +86,7 @@ const RULES = {
     shape: LETTERS_DIGITS_HYPHENS,
     rule: '1-63 lowercase letters, digits and hyphens, not starting or ending with a hyphen',
   },
-  'postgres-server': {
-    what: 'PostgreSQL flexible server name',
-    min: 3,
-    max: 63,
-    shape: LETTERS_DIGITS_HYPHENS,
-    rule: '3-63 lowercase letters, digits and hyphens, not starting or ending with a hyphen',
-  },
-  'mysql-server': {
-    what: 'MySQL flexible server name',
-    min: 3,
-    max: 63,
-    shape: LETTERS_DIGITS_HYPHENS,
-    rule: '3-63 lowercase letters, digits and hyphens, not starting or ending with a hyphen',
-  },
-  'sql-server': {
-    what: 'Azure SQL server name',
-    min: 1,
-    max: 63,
-    shape: LETTERS_DIGITS_HYPHENS,
-    rule: '1-63 lowercase letters, digits and hyphens, not starting or ending with a hyphen',
-  },
-  'postgres-database': {
-    what: 'PostgreSQL database name',
-    min: 1,
-    max: 63,
-    shape: new RegExp(`^[-${DOTNET_WORD}._]+$`, 'u'),
-    rule: '1-63 letters, digits, underscores, hyphens and periods',
-  },
-  'mysql-database': {
-    what: 'MySQL database name',
-    min: 1,
-    max: 64,
-    shape: new RegExp(`^[-${DOTNET_WORD}._]+$`, 'u'),
-    rule: '1-64 letters, digits, underscores, hyphens and periods',
-  },
-  'sql-database': {
-    what: 'Azure SQL database name',
-    min: 1,
-    max: 128,
-    shape: /^[^<>*%&:\\/?\u0000-\u001f\u007f-\u009f]*[^<>*%&:\\/?\u0000-\u001f\u007f-\u009f. ]$/u,
-    rule: '1-128 characters without < > * % & : \\ / ? or control characters, not ending in a period or space',
-  },
-  /** `--database` before the server's kind is known: the widest of the three rules. */
+  /** `--database` before the server's kind is known: the widest of the kinds' rules (Azure SQL's). */
   database: {
     what: 'database name',
     min: 1,
@@ -136,19 +94,13 @@ const RULES = {
     shape: /^[^<>*%&:\\/?\u0000-\u001f\u007f-\u009f]*[^<>*%&:\\/?\u0000-\u001f\u007f-\u009f. ]$/u,
     rule: '1-128 characters without < > * % & : \\ / ? or control characters, not ending in a period or space',
   },
+  /** The flexible servers' firewall rule names (the REST specs' `^[-\w\._]+$`). */
   'firewall-rule': {
     what: 'firewall rule name',
     min: 1,
     max: 128,
     shape: new RegExp(`^[-${DOTNET_WORD}._]+$`, 'u'),
     rule: '1-128 letters, digits, underscores, hyphens and periods',
-  },
-  'sql-firewall-rule': {
-    what: 'firewall rule name',
-    min: 1,
-    max: 128,
-    shape: /^[^<>*%&:;\\/?\u0000-\u001f\u007f-\u009f]*[^<>*%&:;\\/?\u0000-\u001f\u007f-\u009f.]$/u,
-    rule: '1-128 characters without < > * % & : ; \\ / ? or control characters, not ending in a period',
   },
   linker: {
     what: 'Service Connector connection name',
@@ -167,25 +119,39 @@ const RULES = {
   },
 } satisfies Record<string, NameRule>;
 
-/** The kinds of names sc-doctor puts into ARM ids. */
+/** The kinds of names sc-doctor puts into ARM ids that every database kind shares. */
 export type NameKind = keyof typeof RULES;
+
+/** A name's kind, or a database kind's own rule (from its descriptor). */
+export type NameRuleOf = NameKind | NameRule;
+
+const ruleOf = (kind: NameRuleOf): NameRule => (typeof kind === 'string' ? RULES[kind] : kind);
+
+/**
+ * What an id needs of a kind of database server: its ARM type and the rules of its own names (a
+ * database kind's descriptor is one).
+ */
+export interface ServerType {
+  armType: string;
+  names: { server: NameRule; database: NameRule; firewallRule: NameRule };
+}
 
 /** A name that breaks Azure's rule for its kind. */
 export class BadResourceName extends Error {
   constructor(
-    readonly kind: NameKind,
+    readonly kind: NameRuleOf,
     readonly value: string,
     /** The rule in words. */
     readonly rule: string,
   ) {
-    super(`'${clip(value)}' is not a valid ${RULES[kind].what}: Azure allows ${rule}.`);
+    super(`'${clip(value)}' is not a valid ${ruleOf(kind).what}: Azure allows ${rule}.`);
     this.name = 'BadResourceName';
   }
 }
 
 /** Why `name` cannot be a `kind` name (Azure's rule in words), or undefined when it can. */
-export function nameProblem(kind: NameKind, name: string): string | undefined {
-  const rule: NameRule = RULES[kind];
+export function nameProblem(kind: NameRuleOf, name: string): string | undefined {
+  const rule = ruleOf(kind);
   const ok =
     name.length >= rule.min &&
     name.length <= rule.max &&
@@ -196,30 +162,15 @@ export function nameProblem(kind: NameKind, name: string): string | undefined {
 }
 
 /** What people call a `kind` name, e.g. `resource group name`. */
-export function nameWhat(kind: NameKind): string {
-  return RULES[kind].what;
+export function nameWhat(kind: NameRuleOf): string {
+  return ruleOf(kind).what;
 }
 
 /** `name` when it is a valid `kind` name; throws `BadResourceName` otherwise. */
-export function checkedName(kind: NameKind, name: string): string {
+export function checkedName(kind: NameRuleOf, name: string): string {
   const problem = nameProblem(kind, name);
   if (problem !== undefined) throw new BadResourceName(kind, name, problem);
   return name;
-}
-
-/** The name kind of a server of `kind`. */
-export function serverNameKind(kind: DatabaseKind): NameKind {
-  return `${kind}-server`;
-}
-
-/** The name kind of a database on a server of `kind`. */
-export function databaseNameKind(kind: DatabaseKind): NameKind {
-  return `${kind}-database`;
-}
-
-/** The name kind of a firewall rule on a server of `kind`. */
-export function firewallRuleNameKind(kind: DatabaseKind): NameKind {
-  return kind === 'sql' ? 'sql-firewall-rule' : 'firewall-rule';
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -239,10 +190,10 @@ export const armIds = {
   resourceGroup(subscriptionId: string, resourceGroup: string): string {
     return `/subscriptions/${subscriptionSegment(subscriptionId)}/resourceGroups/${checkedName('resource-group', resourceGroup)}`;
   },
-  /** A database server. */
-  server(kind: DatabaseKind, subscriptionId: string, resourceGroup: string, name: string): string {
+  /** A database server of the type `type` (a database kind's descriptor). */
+  server(type: ServerType, subscriptionId: string, resourceGroup: string, name: string): string {
     const group = armIds.resourceGroup(subscriptionId, resourceGroup);
-    return `${group}/providers/${SERVER_ARM_TYPES[kind]}/${checkedName(serverNameKind(kind), name)}`;
+    return `${group}/providers/${type.armType}/${checkedName(type.names.server, name)}`;
   },
   /** An app; a Spring app needs its service. */
   app(
@@ -256,13 +207,13 @@ export const armIds = {
     if (kind !== 'spring') return `${base}/${checkedName(kind, name)}`;
     return `${base}/${checkedName('spring-service', service ?? '')}/apps/${checkedName('spring-app', name)}`;
   },
-  /** A database of the server `serverId` (of `kind`). */
-  database(serverId: string, kind: DatabaseKind, name: string): string {
-    return `${serverId}/databases/${checkedName(databaseNameKind(kind), name)}`;
+  /** A database of the server `serverId` (of the type `type`). */
+  database(serverId: string, type: ServerType, name: string): string {
+    return `${serverId}/databases/${checkedName(type.names.database, name)}`;
   },
-  /** A firewall rule of the server `serverId` (of `kind`). */
-  firewallRule(serverId: string, kind: DatabaseKind, name: string): string {
-    return `${serverId}/firewallRules/${checkedName(firewallRuleNameKind(kind), name)}`;
+  /** A firewall rule of the server `serverId` (of the type `type`). */
+  firewallRule(serverId: string, type: ServerType, name: string): string {
+    return `${serverId}/firewallRules/${checkedName(type.names.firewallRule, name)}`;
   },
   /** A Service Connector connection (linker) of the app `appId`. */
   linker(appId: string, name: string): string {

@@ -6,7 +6,7 @@ import { parseConnectTo } from '../core/connect-to.ts';
 import { parseDnsServers } from '../core/dns-servers.ts';
 import { isIpv4 } from '../core/ip.ts';
 import type { DoctorOptions } from '../core/types.ts';
-import type { DatabaseKind } from '../doctor/facts.ts';
+import type { DatabaseKind } from '../databases/kind.ts';
 import { parseTarget } from '../doctor/target.ts';
 import { CLOUDS, CREDENTIALS, FLAGS, TARGET_KINDS } from './flags.ts';
 import type { ParsedArgs } from './parse-args.ts';

@@ -8,17 +8,12 @@ import { dirname, join, relative, resolve } from 'node:path';
 import type { ResolvedCloud } from '../azure/session.ts';
 import { ExitCode } from '../core/exit-codes.ts';
 import { summarize } from '../core/run-checks.ts';
+import { DATABASE_KINDS } from '../databases/kind.ts';
 import type { JsonDocument, JsonSnippet } from '../output/json.ts';
 import { detectClientTypeIn } from '../snippets/detect.ts';
 import { generateSnippet } from '../snippets/index.ts';
 import { plainSnippet } from '../snippets/plain.ts';
-import {
-  CLIENT_TYPES,
-  type ClientType,
-  SNIPPET_AUTHS,
-  SNIPPET_DATABASES,
-  type Snippet,
-} from '../snippets/types.ts';
+import { CLIENT_TYPES, type ClientType, SNIPPET_AUTHS, type Snippet } from '../snippets/types.ts';
 import { isGuid } from './doctor-options.ts';
 import type { CliIo } from './io.ts';
 import { HELP_HINT, type ParsedArgs } from './parse-args.ts';
@@ -57,7 +52,7 @@ export async function runSnippet(parsed: ParsedArgs, io: CliIo, cwd = process.cw
   const database = oneOf(
     'database type',
     parsed.operands[0],
-    SNIPPET_DATABASES,
+    DATABASE_KINDS,
     'sc-doctor snippet <postgres|mysql|sql>',
   );
   if (parsed.operands.length > 1)

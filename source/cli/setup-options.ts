@@ -4,6 +4,7 @@
  */
 
 import { commandLine } from '../core/command-line.ts';
+import type { DatabaseKind } from '../databases/kind.ts';
 import type { AuthChoice, SetupRequest } from '../setup/flow-types.ts';
 import { SP_SECRET_ENV } from '../setup/postgres/sp-secret.ts';
 import { assertSqlLinkerClientType } from '../setup/sql/client-types.ts';
@@ -182,7 +183,7 @@ function containerFrom(value: unknown, target: string | undefined, sourceId: str
  * role name would silently become another name), MySQL refuses user names over 32 characters (error
  * 1470), SQL Server identifiers over 128 (error 103).
  */
-function dbUserFrom(value: string, kind: 'postgres' | 'mysql' | 'sql'): string {
+function dbUserFrom(value: string, kind: DatabaseKind): string {
   if (/[\u0000-\u001f\u007f]/.test(value))
     throw new UsageError('--db-user must not contain control characters.');
   if (kind === 'postgres' && Buffer.byteLength(value, 'utf8') > 63)

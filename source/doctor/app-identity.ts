@@ -4,8 +4,9 @@
  * `AppFacts` as `data.app` for the RBAC, app-settings and database-user checks.
  */
 import { armError, armGet } from '../azure/arm.ts';
+import type { AppKind } from '../azure/resource-id.ts';
 import type { Check, CheckResult } from '../core/types.ts';
-import type { AppFacts, AppKind, UserIdentityFacts } from './facts.ts';
+import type { AppFacts, UserIdentityFacts } from './facts.ts';
 import { lastSegment } from './facts-of.ts';
 import { appIdentityAssignCommand, appListCommand } from './remedy-commands.ts';
 import { APP_TARGET_FLAGS, type AppRef, appRefOf, parseTarget } from './target.ts';

@@ -7,18 +7,13 @@
 import { armError, armGet, armPostRead } from '../azure/arm.ts';
 import { listPermissions, missingActions } from '../azure/permissions.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
+import { descriptorOf } from '../databases/descriptors.ts';
+import type { ServerFacts } from '../databases/facts.ts';
 import { APP_API_VERSIONS } from './app-identity.ts';
 import { endpointOf } from './connection-string.ts';
-import type { AppFacts, DatabaseKind, ServerFacts } from './facts.ts';
+import type { AppFacts } from './facts.ts';
 import { appFactsOf, serverFactsOf } from './facts-of.ts';
 import { providerRegisterCommand } from './remedy-commands.ts';
-
-/** The key prefix Service Connector uses per database. */
-export const SETTING_PREFIX: Record<DatabaseKind, string> = {
-  postgres: 'AZURE_POSTGRESQL_',
-  mysql: 'AZURE_MYSQL_',
-  sql: 'AZURE_SQL_',
-};
 
 /** One setting as read. */
 export interface Setting {
@@ -51,7 +46,7 @@ export const appSettingsCheck: Check = {
 
     const [read, linker] = await Promise.all([readSettings(ctx, app), linkerRegistration(ctx, app)]);
     if (!read.ok) return read.result;
-    const prefix = SETTING_PREFIX[server.kind];
+    const prefix = `${descriptorOf(server.kind).settingPrefix}_`;
     const relevant = read.settings.filter(
       (s) => s.name.toUpperCase().startsWith(prefix) || s.name.toLowerCase().startsWith('spring.datasource.'),
     );
@@ -353,7 +348,7 @@ function consistency(settings: Setting[], server: ServerFacts, app: AppFacts): P
   };
   for (const { name, value } of settings) {
     if (value === undefined) continue;
-    const prefix = SETTING_PREFIX[server.kind];
+    const prefix = `${descriptorOf(server.kind).settingPrefix}_`;
     const suffix = name.toUpperCase().startsWith(prefix) ? settingParts(name, prefix).base : '';
     if (['HOST', 'SERVER'].includes(suffix)) check(name, value, server.fqdn);
     else if (suffix === 'PORT') check(name, value, server.port);

@@ -9,7 +9,7 @@ import type { AzureSession } from '../azure/session.ts';
 import type { Choice, LoadedChoices, Prompter } from '../core/prompter.ts';
 import type { ChooseTarget } from '../core/session.ts';
 import type { TargetOptions } from '../core/types.ts';
-import { ENGINE_NAMES } from './server-api.ts';
+import { descriptorOf } from '../databases/descriptors.ts';
 import {
   type ListedApp,
   type ListedServer,
@@ -147,7 +147,7 @@ function withNotes<I, V>(
 
 /** Rows `PostgreSQL  pg-orders   rg-orders  westeurope`, columns aligned over the whole list. */
 function serverChoices(servers: readonly ListedServer[]): Choice<ListedServer>[] {
-  const types = servers.map((server) => ENGINE_NAMES[server.kind]);
+  const types = servers.map((server) => descriptorOf(server.kind).engine);
   return columns(servers, types).map(({ item, label, hint }) => ({ label, hint, value: item }));
 }
 

@@ -5,8 +5,9 @@
  */
 import { graphGet } from '../azure/arm.ts';
 import type { CheckContext, CheckResult } from '../core/types.ts';
+import type { ServerFacts } from '../databases/facts.ts';
 import { probeSql } from './database-probe-sql.ts';
-import type { AppFacts, ServerFacts } from './facts.ts';
+import type { AppFacts } from './facts.ts';
 import { loginAddress } from './login-address.ts';
 import { SqlServerError } from './sql-session.ts';
 

@@ -4,13 +4,15 @@
  * PostgreSQL `authConfig` and its admins; MySQL's single admin and the server identity's Graph app
  * roles (without them the server cannot look up Entra users); SQL's admin and Entra-only flag.
  */
-import { armError, armGet, graphGet } from '../azure/arm.ts';
+import { armError, armGet } from '../azure/arm.ts';
 import { enumIn, enumIs } from '../azure/enums.ts';
 import { GRAPH_READ_PERMISSIONS, type GraphReadRights, graphReadRights } from '../azure/graph-read-rights.ts';
 import { commandLine } from '../core/command-line.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
+import type { ApiVersions } from '../databases/descriptor.ts';
+import { descriptorOf } from '../databases/descriptors.ts';
+import type { ServerFacts } from '../databases/facts.ts';
 import { type CallerGroups, callerGroups } from './caller-groups.ts';
-import type { ServerFacts } from './facts.ts';
 import { lastSegment, serverFactsOf } from './facts-of.ts';
 import {
   mysqlEntraAdminCommand,
@@ -19,7 +21,6 @@ import {
   postgresEntraAuthCommand,
   sqlEntraAdminCommand,
 } from './remedy-commands.ts';
-import { SERVER_API_VERSIONS } from './server-api.ts';
 
 export { GRAPH_APP_ID } from '../azure/graph-read-rights.ts';
 /** The Graph application permissions a MySQL server identity needs to resolve Entra principals. */
@@ -76,12 +77,12 @@ export const entraConfigCheck: Check = {
   },
 };
 
-type Resource = keyof (typeof SERVER_API_VERSIONS)[keyof typeof SERVER_API_VERSIONS];
+type Resource = keyof ApiVersions;
 type Get = (path: string, resource: Resource) => ReturnType<typeof armGet>;
 
 /** GETs below the server at the api-version its SDK sends for that resource. */
 function getter(ctx: CheckContext, server: ServerFacts): Get {
-  const versions = SERVER_API_VERSIONS[server.kind];
+  const versions = descriptorOf(server.kind).apiVersions;
   return (path, resource) => armGet(ctx.services.azure, path, versions[resource]!, ctx.signal);
 }
 

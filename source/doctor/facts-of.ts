@@ -1,6 +1,7 @@
 /** Reading the shared facts (`data.server`, `data.app`) from the outcomes a check waited for. */
 import type { CheckContext } from '../core/types.ts';
-import type { AppFacts, ServerFacts } from './facts.ts';
+import type { ServerFacts } from '../databases/facts.ts';
+import type { AppFacts } from './facts.ts';
 
 /** The server the `server` check found, or null when it found none (failed, skipped, no target). */
 export function serverFactsOf(ctx: Pick<CheckContext, 'outcomeOf'>): ServerFacts | null {

@@ -9,9 +9,9 @@ import { enumIs } from '../azure/enums.ts';
 import { connectTarget, formatHostPort } from '../core/connect-to.ts';
 import { ipv4InRange } from '../core/ip.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
-import type { ServerFacts } from './facts.ts';
+import { descriptorOf } from '../databases/descriptors.ts';
+import type { ServerFacts } from '../databases/facts.ts';
 import { firewallRuleCreateCommand } from './remedy-commands.ts';
-import { SERVER_API_VERSIONS } from './server-api.ts';
 
 /** One rule as ARM lists it. */
 export interface FirewallRuleFacts {
@@ -51,7 +51,7 @@ export const firewallCheck: Check = {
       armList(
         ctx.services.azure,
         `${server.id}/firewallRules`,
-        SERVER_API_VERSIONS[server.kind].firewallRules,
+        descriptorOf(server.kind).apiVersions.firewallRules,
         ctx.signal,
       ),
       publicIpOf(ctx),

@@ -8,7 +8,7 @@
 import { connectTarget } from '../core/connect-to.ts';
 import { parseDnsServers } from '../core/dns-servers.ts';
 import type { CheckContext } from '../core/types.ts';
-import type { ServerFacts } from './facts.ts';
+import type { ServerFacts } from '../databases/facts.ts';
 
 /** `via`: what sent the login elsewhere than the server's name (a mapping's source, or the DNS servers). */
 export type LoginAddress =

@@ -9,7 +9,8 @@ import { armGet } from '../azure/arm.ts';
 import { canonicalEnum, enumIs } from '../azure/enums.ts';
 import { formatHostPort } from '../core/connect-to.ts';
 import type { Check, CheckContext, CheckResult, Remediation } from '../core/types.ts';
-import type { PrivateEndpointFacts, ServerFacts } from './facts.ts';
+import { descriptorOf } from '../databases/descriptors.ts';
+import type { PrivateEndpointFacts, ServerFacts } from '../databases/facts.ts';
 import { type NetworkPathFacts, probeServer, TCP_CONNECT_TIMEOUT_MS } from './network-probe.ts';
 import {
   doctorServerCommand,
@@ -18,7 +19,6 @@ import {
   privateEndpointDeleteCommand,
   sshTunnelCommand,
 } from './remedy-commands.ts';
-import { SERVER_API_VERSIONS } from './server-api.ts';
 
 export type { NetworkPathFacts, NetworkVerdict } from './network-probe.ts';
 export { TCP_CONNECT_TIMEOUT_MS } from './network-probe.ts';
@@ -47,7 +47,7 @@ export const networkPathCheck: Check = {
 const CONNECTION_TYPES = ['Default', 'Proxy', 'Redirect'] as const;
 
 async function connectionTypeOf(ctx: CheckContext, server: ServerFacts): Promise<string | null> {
-  const version = SERVER_API_VERSIONS[server.kind].connectionPolicies;
+  const version = descriptorOf(server.kind).apiVersions.connectionPolicies;
   if (!version) return null;
   const response = await armGet(
     ctx.services.azure,

@@ -8,7 +8,7 @@ import { connectTarget } from '../core/connect-to.ts';
 import { type AddressKind, addressKind } from '../core/ip.ts';
 import type { TcpConnectResult } from '../core/services.ts';
 import type { CheckContext } from '../core/types.ts';
-import type { ServerFacts } from './facts.ts';
+import type { ServerFacts } from '../databases/facts.ts';
 
 /** How long a TCP connect may take before the port counts as silently dropped. */
 export const TCP_CONNECT_TIMEOUT_MS = 3_000;

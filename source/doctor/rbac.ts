@@ -6,11 +6,11 @@
  */
 import { listPermissions, missingActions } from '../azure/permissions.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
-import type { DatabaseKind } from './facts.ts';
+import { descriptorOf } from '../databases/descriptors.ts';
+import type { DatabaseKind } from '../databases/kind.ts';
 import { appFactsOf, lastSegment, resourceGroupIdOf, serverFactsOf } from './facts-of.ts';
 import { roleAssignmentCommand } from './remedy-commands.ts';
 import { ASSIGN_IDENTITY, appActions, type NeededAction, serverActions } from './setup-actions.ts';
-import { SERVER_TYPES } from './target.ts';
 
 /** The prefix of the Service Connector actions (the link itself). */
 const LINKER_ACTIONS = 'Microsoft.ServiceLinker/';
@@ -153,7 +153,7 @@ function serverPlans(ctx: CheckContext): Omit<ScopeVerdict, 'missing'>[] | null 
     | undefined;
   if (!unreadable) return null;
   return unreadable.kinds.map((kind) => ({
-    label: `${unreadable.kinds.length > 1 ? `${SERVER_TYPES[kind].label} ` : 'server '}${unreadable.name}`,
+    label: `${unreadable.kinds.length > 1 ? `${descriptorOf(kind).label} ` : 'server '}${unreadable.name}`,
     scope: unreadable.scope,
     needed: serverActions(kind),
   }));

@@ -5,7 +5,8 @@
  * words too: quoted, a pasted line passes them as text instead of redirecting from a file.
  */
 import { commandLine } from '../core/command-line.ts';
-import type { DatabaseKind } from './facts.ts';
+import { descriptorOf } from '../databases/descriptors.ts';
+import type { DatabaseKind } from '../databases/kind.ts';
 import type { AppRef } from './target.ts';
 
 /** What the server commands need of a server. */
@@ -17,7 +18,7 @@ export interface ServerName {
 
 /** The az command group of a server kind: `postgres flexible-server`, `mysql flexible-server`, `sql server`. */
 export function azServerGroup(kind: DatabaseKind): string[] {
-  return kind === 'sql' ? ['az', 'sql', 'server'] : ['az', kind, 'flexible-server'];
+  return [...descriptorOf(kind).az];
 }
 
 /** A firewall rule admitting `ip` (a placeholder when this machine's address is unknown). */

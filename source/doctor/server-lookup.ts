@@ -5,9 +5,9 @@
 import { type ArmResponse, armError, armGet, armList } from '../azure/arm.ts';
 import { armIds } from '../azure/resource-id.ts';
 import type { AzureSession } from '../azure/session.ts';
-import type { DatabaseKind } from './facts.ts';
-import { SERVER_API_VERSIONS } from './server-api.ts';
-import { SERVER_TYPES, type ServerSelector } from './target.ts';
+import { descriptorOf } from '../databases/descriptors.ts';
+import { DATABASE_KINDS, type DatabaseKind } from '../databases/kind.ts';
+import type { ServerSelector } from './target.ts';
 
 export type ServerLookup =
   | { found: true; kind: DatabaseKind; resource: unknown }
@@ -21,8 +21,6 @@ export type ServerLookup =
   | { found: false; reason: 'forbidden'; scope: string; kinds: DatabaseKind[]; code: string | null }
   | { found: false; reason: 'error'; message: string; requestId: string | undefined };
 
-const KINDS = Object.keys(SERVER_TYPES) as DatabaseKind[];
-
 /** Looks the server up in `subscriptionId` (ignored when the selector is an id, which names its own). */
 export async function findServer(
   azure: AzureSession,
@@ -32,7 +30,7 @@ export async function findServer(
 ): Promise<ServerLookup> {
   if (selector.by === 'id') {
     const { ref } = selector;
-    const response = await armGet(azure, ref.id, SERVER_API_VERSIONS[ref.kind].server, signal);
+    const response = await armGet(azure, ref.id, descriptorOf(ref.kind).apiVersions.server, signal);
     if (response.status === 200) return { found: true, kind: ref.kind, resource: response.body };
     const error = armError(response.body);
     if (response.status === 404 && error?.code === 'ResourceGroupNotFound')
@@ -59,12 +57,12 @@ export async function findServer(
     ? armIds.resourceGroup(subscriptionId, selector.resourceGroup)
     : `/subscriptions/${subscriptionId}`;
   const lists = await Promise.all(
-    KINDS.map(async (kind) => ({
+    DATABASE_KINDS.map(async (kind) => ({
       kind,
       answer: await armList(
         azure,
-        `${scope}/providers/${SERVER_TYPES[kind].type}`,
-        SERVER_API_VERSIONS[kind].server,
+        `${scope}/providers/${descriptorOf(kind).armType}`,
+        descriptorOf(kind).apiVersions.server,
         signal,
       ),
     })),
@@ -83,7 +81,7 @@ export async function findServer(
         refusal = error?.code ?? null;
       }
       listProblems.push(
-        `could not list ${SERVER_TYPES[kind].type}: ${answer.response.status}${error ? ` ${error.code}` : ''}`,
+        `could not list ${descriptorOf(kind).armType}: ${answer.response.status}${error ? ` ${error.code}` : ''}`,
       );
       continue;
     }

@@ -7,18 +7,18 @@
 
 import { armError, armGet } from '../azure/arm.ts';
 import { enumIs } from '../azure/enums.ts';
-import { armIds, databaseNameKind, nameProblem } from '../azure/resource-id.ts';
+import { armIds, nameProblem } from '../azure/resource-id.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
-import type { ServerFacts } from './facts.ts';
+import type { ServerFacts } from '../databases/facts.ts';
+import { adapterOf } from '../databases/index.ts';
 import {
   databaseListCommand,
   doctorServerCommand,
   serverStartCommand,
   serverStateCommand,
 } from './remedy-commands.ts';
-import { ENGINE_NAMES, SERVER_API_VERSIONS, serverFactsFrom } from './server-api.ts';
 import { findServer } from './server-lookup.ts';
-import { parseTarget, SERVER_TYPES } from './target.ts';
+import { parseTarget } from './target.ts';
 
 /** States a server passes through on its own; anything else (Disabled, Dropping) needs a person. */
 const TRANSITIONAL = new Set(['Starting', 'Stopping', 'Updating', 'Provisioning', 'Restarting']);
@@ -72,13 +72,13 @@ export const serverCheck: Check = {
         case 'not-found':
           return notFound(`${asked} not found in ${lookup.where}`, [
             selector.by === 'id'
-              ? `No ${SERVER_TYPES[selector.ref.kind].label} ${asked} exists at ${selector.ref.id}.`
+              ? `No ${adapterOf(selector.ref.kind).label} ${asked} exists at ${selector.ref.id}.`
               : `No PostgreSQL flexible server, MySQL flexible server or Azure SQL server named ${asked} in ${lookup.where}.`,
             ...lookup.listProblems,
           ]);
         case 'forbidden': {
           const what =
-            selector.by === 'id' ? asked : lookup.kinds.map((k) => `${SERVER_TYPES[k].label}s`).join(', ');
+            selector.by === 'id' ? asked : lookup.kinds.map((k) => `${adapterOf(k).label}s`).join(', ');
           const group = /\/resourceGroups\/([^/]+)/i.exec(lookup.scope)?.[1];
           const where = group ? `resource group ${group}` : 'this subscription';
           return {
@@ -112,7 +112,7 @@ export const serverCheck: Check = {
       }
     }
 
-    const facts = serverFactsFrom(lookup.kind, lookup.resource);
+    const facts = adapterOf(lookup.kind).serverFacts(lookup.resource);
     if (database !== null) facts.database = await databaseOf(ctx, facts, database);
     return verdict(facts);
   },
@@ -130,11 +130,12 @@ async function databaseOf(
   name: string,
 ): Promise<{ name: string; exists: boolean }> {
   // A name this kind of server cannot have is not there: no request for it.
-  if (nameProblem(databaseNameKind(facts.kind), name) !== undefined) return { name, exists: false };
+  const adapter = adapterOf(facts.kind);
+  if (nameProblem(adapter.names.database, name) !== undefined) return { name, exists: false };
   const response = await armGet(
     ctx.services.azure,
-    armIds.database(facts.id, facts.kind, name),
-    SERVER_API_VERSIONS[facts.kind].databases,
+    armIds.database(facts.id, adapter, name),
+    adapter.apiVersions.databases,
     ctx.signal,
   );
   if (response.status === 200) return { name, exists: true };
@@ -145,10 +146,11 @@ async function databaseOf(
 
 function verdict(facts: ServerFacts): CheckResult {
   const data = { server: facts };
-  const version = facts.version ? `${ENGINE_NAMES[facts.kind]} ${facts.version}` : ENGINE_NAMES[facts.kind];
+  const { engine, label } = adapterOf(facts.kind);
+  const version = facts.version ? `${engine} ${facts.version}` : engine;
   const message = `${facts.name} · ${version} · ${facts.state}`;
   const details = [
-    `${SERVER_TYPES[facts.kind].label} in ${facts.resourceGroup}${facts.location ? ` (${facts.location})` : ''}`,
+    `${label} in ${facts.resourceGroup}${facts.location ? ` (${facts.location})` : ''}`,
     `${facts.fqdn}:${facts.port}`,
   ];
 

@@ -6,7 +6,11 @@
  * app's identity, write its settings and create the Service Connector link (and remove it on undo).
  */
 import { enumIs } from '../azure/enums.ts';
-import type { AppFacts, AppKind, DatabaseKind, ServerFacts } from './facts.ts';
+import type { AppKind } from '../azure/resource-id.ts';
+import { descriptorOf } from '../databases/descriptors.ts';
+import type { ServerFacts } from '../databases/facts.ts';
+import type { DatabaseKind } from '../databases/kind.ts';
+import type { AppFacts } from './facts.ts';
 
 /** One action setup needs, and why, in words a user recognises. */
 export interface NeededAction {
@@ -16,12 +20,6 @@ export interface NeededAction {
   role: string;
 }
 
-const SERVER_PROVIDER: Record<DatabaseKind, string> = {
-  postgres: 'Microsoft.DBforPostgreSQL/flexibleServers',
-  mysql: 'Microsoft.DBforMySQL/flexibleServers',
-  sql: 'Microsoft.Sql/servers',
-};
-
 /**
  * Actions on the database server (scope: the server). Given the server as found, only what setup will
  * do to it: the server itself is written only to switch PostgreSQL's Entra authentication on or to
@@ -29,9 +27,7 @@ const SERVER_PROVIDER: Record<DatabaseKind, string> = {
  * that could not be read), everything setup might do.
  */
 export function serverActions(kind: DatabaseKind, server?: ServerFacts): NeededAction[] {
-  const p = SERVER_PROVIDER[kind];
-  // There is no built-in role for flexible servers narrower than Contributor that covers admins.
-  const role = kind === 'sql' ? 'SQL Server Contributor' : 'Contributor';
+  const { armType: p, serverRole: role } = descriptorOf(kind);
   const writesServer =
     kind === 'postgres'
       ? !enumIs(server?.authConfig?.activeDirectoryAuth, 'Enabled')

@@ -4,10 +4,10 @@
  * through `armList`); no prompting, so each list is testable against the twin on its own.
  */
 import { armError, armList } from '../azure/arm.ts';
+import type { AppKind } from '../azure/resource-id.ts';
 import type { AzureSession } from '../azure/session.ts';
-import type { AppKind, DatabaseKind } from './facts.ts';
-import { ENGINE_NAMES, SERVER_API_VERSIONS } from './server-api.ts';
-import { SERVER_TYPES } from './target.ts';
+import { descriptorOf } from '../databases/descriptors.ts';
+import { DATABASE_KINDS, type DatabaseKind } from '../databases/kind.ts';
 
 /** A database server as a picker row shows it. */
 export interface ListedServer {
@@ -30,13 +30,6 @@ export interface ListedApp {
   /** A site's `kind` (`app,linux`, `functionapp`...), shown because one type holds several. */
   siteKind: string | null;
 }
-
-/** Databases every server has that no app connects to. */
-export const SYSTEM_DATABASES: Record<DatabaseKind, ReadonlySet<string>> = {
-  postgres: new Set(['postgres', 'azure_maintenance', 'azure_sys']),
-  mysql: new Set(['information_schema', 'mysql', 'performance_schema', 'sys']),
-  sql: new Set(['master']),
-};
 
 /**
  * Api-versions of the app platforms' list calls: what @azure/arm-appservice 19 sends for sites, a
@@ -85,14 +78,14 @@ export async function listServers(
   subscriptionId: string,
   signal?: AbortSignal,
 ): Promise<Listing<ListedServer>> {
-  const kinds = Object.keys(SERVER_TYPES) as DatabaseKind[];
+  const kinds = DATABASE_KINDS;
   const answers = await Promise.all(
     kinds.map(async (kind) => ({
       kind,
       answer: await armList(
         azure,
-        `/subscriptions/${subscriptionId}/providers/${SERVER_TYPES[kind].type}`,
-        SERVER_API_VERSIONS[kind].server,
+        `/subscriptions/${subscriptionId}/providers/${descriptorOf(kind).armType}`,
+        descriptorOf(kind).apiVersions.server,
         signal,
       ),
     })),
@@ -101,7 +94,7 @@ export async function listServers(
   const problems: string[] = [];
   for (const { kind, answer } of answers) {
     if (!answer.ok) {
-      problems.push(`${ENGINE_NAMES[kind]} servers: ${describe(answer.response)}`);
+      problems.push(`${descriptorOf(kind).engine} servers: ${describe(answer.response)}`);
       continue;
     }
     for (const item of answer.items) {
@@ -122,12 +115,12 @@ export async function listDatabases(
   const answer = await armList(
     azure,
     `${server.id}/databases`,
-    SERVER_API_VERSIONS[server.kind].databases,
+    descriptorOf(server.kind).apiVersions.databases,
     signal,
   );
   if (!answer.ok)
     throw new ListingError(`could not list the databases of ${server.name}: ${describe(answer.response)}`);
-  const system = SYSTEM_DATABASES[server.kind];
+  const system = descriptorOf(server.kind).systemDatabases;
   return answer.items
     .map((item) => (item as ArmItem).name)
     .filter((name): name is string => typeof name === 'string' && !system.has(name.toLowerCase()))

@@ -5,22 +5,14 @@
  */
 import {
   APP_ARM_TYPES,
+  type AppKind,
   armIds,
-  databaseNameKind,
-  type NameKind,
+  type NameRuleOf,
   nameProblem,
   nameWhat,
-  SERVER_ARM_TYPES,
-  serverNameKind,
 } from '../azure/resource-id.ts';
-import type { AppKind, DatabaseKind } from './facts.ts';
-
-/** Each database kind's ARM type, default port and what people call it. */
-export const SERVER_TYPES: Record<DatabaseKind, { type: string; port: number; label: string }> = {
-  postgres: { type: SERVER_ARM_TYPES.postgres, port: 5432, label: 'PostgreSQL flexible server' },
-  mysql: { type: SERVER_ARM_TYPES.mysql, port: 3306, label: 'MySQL flexible server' },
-  sql: { type: SERVER_ARM_TYPES.sql, port: 1433, label: 'Azure SQL server' },
-};
+import { descriptorOf, kindOfArmType } from '../databases/descriptors.ts';
+import type { DatabaseKind } from '../databases/kind.ts';
 
 /** A server named exactly by its ARM id. */
 export interface ServerRef {
@@ -129,14 +121,14 @@ export function parseTarget(
       );
     const badName = namesProblem([
       ['--server-id', 'resource-group', ref.resourceGroup],
-      ['--server-id', serverNameKind(ref.kind), ref.name],
+      ['--server-id', descriptorOf(ref.kind).names.server, ref.name],
     ]);
     if (badName) return { ok: false, problem: badName };
     if (kind !== undefined && ref.kind !== kind)
       return problem(
         '--server-id',
-        `--server-id names a ${SERVER_TYPES[ref.kind].label}, not a ${SERVER_TYPES[kind].label}.`,
-        `Run sc-doctor setup ${ref.kind}, or pass the id of a ${SERVER_TYPES[kind].label}.`,
+        `--server-id names a ${descriptorOf(ref.kind).label}, not a ${descriptorOf(kind).label}.`,
+        `Run sc-doctor setup ${ref.kind}, or pass the id of a ${descriptorOf(kind).label}.`,
       );
     if (serverName !== undefined && serverName.toLowerCase() !== ref.name.toLowerCase())
       return problem(
@@ -152,7 +144,7 @@ export function parseTarget(
         `--server '${clip(serverName)}' is not a server name.`,
         'Pass the name only (e.g. pg-orders), or the full id with --server-id.',
       );
-    const bad = namesProblem([['--server', kind ? serverNameKind(kind) : 'server', serverName]]);
+    const bad = namesProblem([['--server', kind ? descriptorOf(kind).names.server : 'server', serverName]]);
     if (bad) return { ok: false, problem: bad };
     server = {
       by: 'name',
@@ -170,7 +162,11 @@ export function parseTarget(
     );
   const databaseKind = server?.by === 'id' ? server.ref.kind : kind;
   const badDatabase = namesProblem([
-    ['--database', databaseKind ? databaseNameKind(databaseKind) : 'database', database ?? undefined],
+    [
+      '--database',
+      databaseKind ? descriptorOf(databaseKind).names.database : 'database',
+      database ?? undefined,
+    ],
   ]);
   if (badDatabase) return { ok: false, problem: badDatabase };
 
@@ -188,10 +184,7 @@ export function parseServerId(id: string): ServerRef | undefined {
   if (!match) return undefined;
   const [, subscriptionId, resourceGroup, namespace, type, name] = match as unknown as string[];
   if (!GUID.test(subscriptionId!)) return undefined;
-  const wanted = `${namespace}/${type}`.toLowerCase();
-  const kind = (Object.keys(SERVER_TYPES) as DatabaseKind[]).find(
-    (k) => SERVER_TYPES[k].type.toLowerCase() === wanted,
-  );
+  const kind = kindOfArmType(`${namespace}/${type}`);
   if (!kind) return undefined;
   return {
     kind,
@@ -199,7 +192,7 @@ export function parseServerId(id: string): ServerRef | undefined {
     resourceGroup: resourceGroup!,
     name: name!,
     // As given, names unchecked: parseTarget checks them against Azure's rules before any use.
-    id: `/subscriptions/${subscriptionId!.toLowerCase()}/resourceGroups/${resourceGroup}/providers/${SERVER_TYPES[kind].type}/${name}`,
+    id: `/subscriptions/${subscriptionId!.toLowerCase()}/resourceGroups/${resourceGroup}/providers/${descriptorOf(kind).armType}/${name}`,
   };
 }
 
@@ -210,7 +203,7 @@ export function serverArmId(
   resourceGroup: string,
   name: string,
 ): string {
-  return armIds.server(kind, subscriptionId, resourceGroup, name);
+  return armIds.server(descriptorOf(kind), subscriptionId, resourceGroup, name);
 }
 
 /** The app of `--source-id` or `--app`; null without app flags; a `TargetProblem` when they are wrong. */
@@ -330,7 +323,7 @@ export function appRefOf(app: AppSelector, subscriptionId: string): AppRef {
  * problem naming the flag and the rule; undefined when every value given is a valid name.
  */
 function namesProblem(
-  checks: [flag: string, kind: NameKind, value: string | undefined][],
+  checks: [flag: string, kind: NameRuleOf, value: string | undefined][],
 ): TargetProblem | undefined {
   for (const [flag, kind, value] of checks) {
     if (value === undefined) continue;

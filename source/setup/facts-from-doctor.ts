@@ -3,9 +3,10 @@
  * machine's public IP, whether the server is reachable from here, and which failures stop it.
  */
 import type { CheckOutcome } from '../core/types.ts';
-import type { AppFacts, ServerFacts } from '../doctor/facts.ts';
+import type { ServerFacts } from '../databases/facts.ts';
+import type { DatabaseKind } from '../databases/kind.ts';
+import type { AppFacts } from '../doctor/facts.ts';
 import type { NetworkVerdict } from '../doctor/network-probe.ts';
-import type { DatabaseChoice } from './flow-types.ts';
 
 export interface DoctorFacts {
   server: ServerFacts | null;
@@ -124,7 +125,7 @@ export function blockingReasons(outcomes: readonly CheckOutcome[], facts: Doctor
  */
 export function missingFacts(
   facts: DoctorFacts,
-  database: DatabaseChoice | undefined,
+  database: DatabaseKind | undefined,
   outcomes: readonly CheckOutcome[] = [],
 ): string[] {
   const missing: string[] = [];

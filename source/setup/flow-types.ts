@@ -3,6 +3,7 @@
  * three front-ends. Plain JSON apart from the client secret, which never leaves memory.
  */
 import type { CheckOutcome } from '../core/types.ts';
+import type { DatabaseKind } from '../databases/kind.ts';
 import type { PlannedStepView } from '../engine/events.ts';
 import type { SetupResult } from '../engine/run-setup.ts';
 import type { UndoRunResult } from '../engine/undo-from-journal.ts';
@@ -14,12 +15,10 @@ export type AuthChoice =
   | { kind: 'user'; clientId: string; subscriptionId?: string }
   | { kind: 'sp'; clientId: string };
 
-export type DatabaseChoice = 'postgres' | 'mysql' | 'sql';
-
 /** The command line of `sc-doctor setup`, validated; what is undefined is asked (interactive) or defaulted. */
 export interface SetupRequest {
   /** The kind of database; undefined takes the kind of the server the doctor found (interactive `s`). */
-  database?: DatabaseChoice;
+  database?: DatabaseKind;
   auth?: AuthChoice;
   clientType?: ClientType;
   /** `--yes`: consent to every change without asking. */
@@ -45,7 +44,7 @@ export interface SetupRequest {
  * and the code. Never a secret.
  */
 export interface SetupConnection {
-  database: DatabaseChoice;
+  database: DatabaseKind;
   clientType: ClientType;
   auth: AuthChoice['kind'];
   /** The server's host name, e.g. `pg-orders.postgres.database.azure.com`. */

@@ -3,12 +3,14 @@
  * still open (auth type, client type, secret), the plan, the user's yes, and the engine run with
  * Ctrl-C wired to its rollback. Every engine event goes onto the session's bus unchanged.
  */
-import { databaseNameKind, nameProblem, nameWhat } from '../azure/resource-id.ts';
+import { nameProblem, nameWhat } from '../azure/resource-id.ts';
 import type { Emitter } from '../core/events.ts';
 import type { Prompter } from '../core/prompter.ts';
 import type { Services } from '../core/services.ts';
 import type { CheckOutcome, DoctorOptions } from '../core/types.ts';
 import { UsageError } from '../core/usage-error.ts';
+import { descriptorOf } from '../databases/descriptors.ts';
+import type { DatabaseKind } from '../databases/kind.ts';
 import type { AppFacts } from '../doctor/facts.ts';
 import type { Journal } from '../engine/journal.ts';
 import { planSteps } from '../engine/plan.ts';
@@ -28,7 +30,6 @@ import {
 import {
   type AuthChoice,
   authWords,
-  type DatabaseChoice,
   type SetupConnection,
   type SetupOutcome,
   type SetupRequest,
@@ -135,9 +136,10 @@ export function setupFlow(deps: SetupFlowDeps): SetupFlow {
       (await prompter.input({ message: `Which database on ${server.name}?`, flag: '--database' }, signal));
     if (!database) return declinedEarly(doctor);
     // A typed name goes into ARM ids (the connection's target): hold it to Azure's rule first.
-    const badName = nameProblem(databaseNameKind(server.kind), database);
+    const databaseName = descriptorOf(server.kind).names.database;
+    const badName = nameProblem(databaseName, database);
     if (badName !== undefined) {
-      const why = `'${database}' is not a valid ${nameWhat(databaseNameKind(server.kind))}: Azure allows ${badName}.`;
+      const why = `'${database}' is not a valid ${nameWhat(databaseName)}: Azure allows ${badName}.`;
       bus.emit({ type: 'setup:refused', reasons: [why] });
       return { kind: 'refused', doctor, reasons: [why] };
     }
@@ -249,7 +251,7 @@ export function setupFlow(deps: SetupFlowDeps): SetupFlow {
 /** The names the connection code needs, with the cloud's token resource when it is known. */
 async function connectionOf(
   input: MysqlSetupInput,
-  kind: DatabaseChoice,
+  kind: DatabaseKind,
   services: Services,
   signal: AbortSignal,
 ): Promise<SetupConnection> {

@@ -5,8 +5,8 @@
  */
 import type { ConnectToMap } from '../core/connect-to.ts';
 import type { Services } from '../core/services.ts';
+import type { DatabaseKind } from '../databases/kind.ts';
 import type { Step, StepUndoer } from '../engine/step.ts';
-import type { DatabaseChoice } from './flow-types.ts';
 import {
   type MysqlSetupInput,
   mysqlProblemsOf,
@@ -27,7 +27,7 @@ export interface SetupFlowKind {
 }
 
 /** One entry per database kind `sc-doctor setup` knows. */
-export const SETUP_FLOWS: Record<DatabaseChoice, SetupFlowKind> = {
+export const SETUP_FLOWS: Record<DatabaseKind, SetupFlowKind> = {
   postgres: {
     problemsOf,
     steps: postgresSetupSteps,
@@ -49,4 +49,3 @@ export const SETUP_FLOWS: Record<DatabaseChoice, SetupFlowKind> = {
 };
 
 /** The kinds, for messages and argument checks. */
-export const DATABASE_CHOICES = Object.keys(SETUP_FLOWS) as DatabaseChoice[];

@@ -12,7 +12,7 @@ import { ArmOperationError } from '../azure/arm-lro.ts';
 import { commandLine } from '../core/command-line.ts';
 import type { Services } from '../core/services.ts';
 import { UsageError } from '../core/usage-error.ts';
-import type { DatabaseChoice } from './flow-types.ts';
+import type { DatabaseKind } from '../databases/kind.ts';
 import type { MysqlSetupInput } from './mysql/input.ts';
 import { readArm, readGraph } from './postgres/azure-calls.ts';
 import { lookupServicePrincipal, lookupUami } from './postgres/identities.ts';
@@ -103,7 +103,7 @@ async function adminPrincipal(
  * not exist. Nothing has been written when it throws.
  */
 export async function checkPlanIdentities(
-  kind: DatabaseChoice,
+  kind: DatabaseKind,
   input: MysqlSetupInput,
   services: Services,
   signal: AbortSignal,

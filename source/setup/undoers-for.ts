@@ -4,17 +4,17 @@
  */
 import type { ConnectToMap } from '../core/connect-to.ts';
 import type { Services } from '../core/services.ts';
+import { type DatabaseKind, databaseKindOf } from '../databases/kind.ts';
 import type { RunDocument } from '../engine/journal.ts';
 import type { StepUndoer } from '../engine/step.ts';
-import type { DatabaseChoice } from './flow-types.ts';
-import { DATABASE_CHOICES, SETUP_FLOWS } from './flows.ts';
+import { SETUP_FLOWS } from './flows.ts';
 
 /** Step ids only the MySQL flow plans: a journal written before the kind was recorded is told by them. */
 const MYSQL_ONLY_STEPS = new Set(['server-identity', 'database-user']);
 
 /** The kind of database a journalled run set up. */
-export function databaseOfRun(run: Pick<RunDocument, 'database' | 'steps'>): DatabaseChoice {
-  const recorded = DATABASE_CHOICES.find((kind) => kind === run.database);
+export function databaseOfRun(run: Pick<RunDocument, 'database' | 'steps'>): DatabaseKind {
+  const recorded = databaseKindOf(run.database);
   if (recorded) return recorded;
   return run.steps.some((step) => MYSQL_ONLY_STEPS.has(step.id)) ? 'mysql' : 'postgres';
 }

@@ -3,6 +3,8 @@
  * that reads them and signs in with a Microsoft Entra token, its dependencies, and notes. Pure
  * functions over data; the `snippet` command and the setup's code screen both call `generateSnippet`.
  */
+
+import { DATABASE_KINDS, type DatabaseKind } from '../databases/kind.ts';
 import { dotnetMysql, dotnetPostgres, dotnetSql } from './languages/dotnet.ts';
 import { goMysql, goPostgres, goSql } from './languages/go.ts';
 import {
@@ -26,15 +28,7 @@ import {
 import { rubyMysql, rubyPostgres, rubySql } from './languages/ruby.ts';
 import { resolveInputs, settingPrefix, settingsFor } from './settings.ts';
 import { PUBLIC_OSSRDBMS_RESOURCE, type Template } from './template.ts';
-import {
-  CLIENT_TYPES,
-  type ClientType,
-  SNIPPET_AUTHS,
-  SNIPPET_DATABASES,
-  type Snippet,
-  type SnippetDatabase,
-  type SnippetRequest,
-} from './types.ts';
+import { CLIENT_TYPES, type ClientType, SNIPPET_AUTHS, type Snippet, type SnippetRequest } from './types.ts';
 
 export * from './types.ts';
 
@@ -49,7 +43,7 @@ const noCode: Template = ({ database, scope }) => ({
   ],
 });
 
-const TEMPLATES: Record<SnippetDatabase, Record<ClientType, Template>> = {
+const TEMPLATES: Record<DatabaseKind, Record<ClientType, Template>> = {
   postgres: {
     java: javaPostgres,
     springBoot: springPostgres,
@@ -133,7 +127,7 @@ function withoutServerSuffix(user: string, server: string): string {
 /** Every combination (3 databases × 10 client types × 3 auth types), with placeholder names. */
 export function generateAllSnippets(): Snippet[] {
   const all: Snippet[] = [];
-  for (const database of SNIPPET_DATABASES)
+  for (const database of DATABASE_KINDS)
     for (const clientType of CLIENT_TYPES)
       for (const auth of SNIPPET_AUTHS) all.push(generateSnippet({ database, clientType, auth }));
   return all;

@@ -4,9 +4,10 @@
  * selection copies clean code. The `snippet` command prints it; the code screen can print it to the
  * scrollback on exit.
  */
-import type { Snippet, SnippetAuth, SnippetDatabase } from './types.ts';
+import type { DatabaseKind } from '../databases/kind.ts';
+import type { Snippet, SnippetAuth } from './types.ts';
 
-export const DATABASE_TITLES: Record<SnippetDatabase, string> = {
+export const DATABASE_TITLES: Record<DatabaseKind, string> = {
   postgres: 'Azure Database for PostgreSQL flexible server',
   mysql: 'Azure Database for MySQL flexible server',
   sql: 'Azure SQL Database',

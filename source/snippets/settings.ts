@@ -3,7 +3,9 @@
  * names it uses (so code generated here reads what `az ... connection create` leaves in the app).
  * Values are filled from the inputs or shown as placeholders; secrets are only named.
  */
-import type { ClientType, SnippetAuth, SnippetDatabase, SnippetInputs, SnippetSetting } from './types.ts';
+import { descriptorOf } from '../databases/descriptors.ts';
+import type { DatabaseKind } from '../databases/kind.ts';
+import type { ClientType, SnippetAuth, SnippetInputs, SnippetSetting } from './types.ts';
 
 export interface ResolvedInputs {
   server: string;
@@ -13,16 +15,10 @@ export interface ResolvedInputs {
   tenantId: string;
 }
 
-const HOST_SUFFIX: Record<SnippetDatabase, string> = {
-  postgres: 'postgres.database.azure.com',
-  mysql: 'mysql.database.azure.com',
-  sql: 'database.windows.net',
-};
-
 /** Inputs with placeholders where a name was not given. */
-export function resolveInputs(database: SnippetDatabase, inputs: SnippetInputs): ResolvedInputs {
+export function resolveInputs(database: DatabaseKind, inputs: SnippetInputs): ResolvedInputs {
   return {
-    server: inputs.server || `<server>.${HOST_SUFFIX[database]}`,
+    server: inputs.server || `<server>.${descriptorOf(database).hostSuffix}`,
     database: inputs.databaseName || '<database>',
     user: inputs.user || '<database-user>',
     clientId: inputs.clientId || '<client-id>',
@@ -35,8 +31,8 @@ export const SECRET_REF =
   'the service principal client secret (kept in the app settings or Key Vault; never printed)';
 
 /** Prefix of the standard setting names, e.g. `AZURE_POSTGRESQL`. */
-export function settingPrefix(database: SnippetDatabase): string {
-  return { postgres: 'AZURE_POSTGRESQL', mysql: 'AZURE_MYSQL', sql: 'AZURE_SQL' }[database];
+export function settingPrefix(database: DatabaseKind): string {
+  return descriptorOf(database).settingPrefix;
 }
 
 const value = (name: string, text: string): SnippetSetting => ({ name, value: text });
@@ -55,7 +51,7 @@ export type SettingsWriter = 'service-connector' | 'sc-doctor';
  * asked to write it under that name (`configurationInfo.customizedKeys`).
  */
 export function settingsFor(
-  database: SnippetDatabase,
+  database: DatabaseKind,
   clientType: ClientType,
   auth: SnippetAuth,
   names: ResolvedInputs,

@@ -1,16 +1,11 @@
 /** What each language's template receives and returns. */
+
+import type { DatabaseKind } from '../databases/kind.ts';
 import type { ResolvedInputs } from './settings.ts';
-import type {
-  SnippetAuth,
-  SnippetDatabase,
-  SnippetDependency,
-  SnippetFile,
-  SnippetSetting,
-  SnippetSupport,
-} from './types.ts';
+import type { SnippetAuth, SnippetDependency, SnippetFile, SnippetSetting, SnippetSupport } from './types.ts';
 
 export interface TemplateContext {
-  database: SnippetDatabase;
+  database: DatabaseKind;
   auth: SnippetAuth;
   /** `AZURE_POSTGRESQL`, `AZURE_MYSQL` or `AZURE_SQL`. */
   prefix: string;

@@ -3,8 +3,7 @@
  * CLI's `--client-type`), which identity, and what comes back.
  */
 
-export const SNIPPET_DATABASES = ['postgres', 'mysql', 'sql'] as const;
-export type SnippetDatabase = (typeof SNIPPET_DATABASES)[number];
+import type { DatabaseKind } from '../databases/kind.ts';
 
 /** The Azure CLI's `--client-type` values, spelled as it spells them. */
 export const CLIENT_TYPES = [
@@ -49,7 +48,7 @@ export interface SnippetInputs {
 }
 
 export interface SnippetRequest extends SnippetInputs {
-  database: SnippetDatabase;
+  database: DatabaseKind;
   clientType: ClientType;
   auth: SnippetAuth;
   /**
@@ -100,7 +99,7 @@ export interface SnippetDependency {
 export type SnippetSupport = 'supported' | 'outside-service-connector' | 'unsupported';
 
 export interface Snippet {
-  database: SnippetDatabase;
+  database: DatabaseKind;
   clientType: ClientType;
   auth: SnippetAuth;
   support: SnippetSupport;

@@ -1,11 +1,12 @@
 /**
  * The `server` check's hand-over, stood in for tests of the checks after it: the twin's server as
- * `data.server`, described by the product's own `serverFactsFrom`, as the real check does after its
+ * `data.server`, described by the product's own adapter (`serverFacts`), as the real check does after its
  * read, without the lookup (so a test of the access checks does not depend on the server check).
  */
 import type { Check } from '../../source/core/types.ts';
-import type { DatabaseKind, ServerFacts } from '../../source/doctor/facts.ts';
-import { serverFactsFrom } from '../../source/doctor/server-api.ts';
+import type { ServerFacts } from '../../source/databases/facts.ts';
+import { adapterOf } from '../../source/databases/index.ts';
+import type { DatabaseKind } from '../../source/databases/kind.ts';
 import type { Twin } from '../azure-twin/index.ts';
 import { NAMES, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 
@@ -18,7 +19,7 @@ export function serverStandIn(twin: Twin, kind: DatabaseKind, overrides: Partial
     async run() {
       const resource = twin.store.get(RESOURCE_IDS[kind])!;
       const server: ServerFacts = {
-        ...serverFactsFrom(kind, resource),
+        ...adapterOf(kind).serverFacts(resource),
         database: { name: NAMES.database, exists: true },
         ...overrides,
       };

@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import mysql from 'mysql2/promise';
 import { parseConnectTo } from '../../source/core/connect-to.ts';
 import type { Services } from '../../source/core/services.ts';
-import type { ServerFacts } from '../../source/doctor/facts.ts';
+import type { ServerFacts } from '../../source/databases/facts.ts';
 import type { Confirm } from '../../source/engine/consent.ts';
 import type { Journal } from '../../source/engine/journal.ts';
 import { planSteps } from '../../source/engine/plan.ts';

@@ -11,7 +11,7 @@ import {
   type Prompter,
   PromptUnavailableError,
 } from '../../source/core/prompter.ts';
-import type { ServerFacts } from '../../source/doctor/facts.ts';
+import type { ServerFacts } from '../../source/databases/facts.ts';
 import type { ListedIdentity } from '../../source/setup/mysql/identity-listing.ts';
 import { FakeWorld } from './fake-world.ts';
 import { doctorChecks, SERVER, setupHarness } from './setup-world.ts';

@@ -12,8 +12,9 @@ import { ARM_WRITE_RETRY } from '../../source/azure/arm.ts';
 import { createAzureSession } from '../../source/azure/session.ts';
 import { parseConnectTo } from '../../source/core/connect-to.ts';
 import type { Services } from '../../source/core/services.ts';
-import type { AppFacts, ServerFacts } from '../../source/doctor/facts.ts';
-import { serverFactsFrom } from '../../source/doctor/server-api.ts';
+import type { ServerFacts } from '../../source/databases/facts.ts';
+import { adapterOf } from '../../source/databases/index.ts';
+import type { AppFacts } from '../../source/doctor/facts.ts';
 import type { EngineEvent } from '../../source/engine/events.ts';
 import { Journal } from '../../source/engine/journal.ts';
 import { planSteps } from '../../source/engine/plan.ts';
@@ -45,7 +46,7 @@ export function servicesFor(twin: Twin, env: Record<string, string> = {}): Servi
 export function serverFacts(twin: Twin): ServerFacts {
   // Described by the product's own reader of the server resource, as the `server` check does.
   return {
-    ...serverFactsFrom('postgres', twin.store.get(RESOURCE_IDS.postgres)),
+    ...adapterOf('postgres').serverFacts(twin.store.get(RESOURCE_IDS.postgres)),
     database: { name: NAMES.database, exists: true },
     authConfig: null,
     serverIdentities: [],

@@ -1,12 +1,12 @@
 /**
  * The Azure SQL setup steps against the twin and its TDS stand-in: the input as the doctor's facts
- * give it (the server described by the product's own `serverFactsFrom`), a run through the real
+ * give it (the server described by the product's own adapter), a run through the real
  * engine, and snapshots of the twin's ARM state and SQL catalogue to compare before and after.
  */
 import { parseConnectTo } from '../../source/core/connect-to.ts';
 import type { Services } from '../../source/core/services.ts';
-import type { ServerFacts } from '../../source/doctor/facts.ts';
-import { serverFactsFrom } from '../../source/doctor/server-api.ts';
+import type { ServerFacts } from '../../source/databases/facts.ts';
+import { adapterOf } from '../../source/databases/index.ts';
 import type { Confirm } from '../../source/engine/consent.ts';
 import type { Journal } from '../../source/engine/journal.ts';
 import { planSteps } from '../../source/engine/plan.ts';
@@ -21,7 +21,7 @@ export { appFacts, DANA, servicesFor, stateOf, tempJournal };
 
 export function sqlServerFacts(twin: Twin): ServerFacts {
   return {
-    ...serverFactsFrom('sql', twin.store.get(RESOURCE_IDS.sql)!),
+    ...adapterOf('sql').serverFacts(twin.store.get(RESOURCE_IDS.sql)!),
     database: { name: NAMES.database, exists: true },
   };
 }

@@ -6,15 +6,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Services } from '../../source/core/services.ts';
+import type { DatabaseKind } from '../../source/databases/kind.ts';
 import type { UndoRecord } from '../../source/engine/step.ts';
-import type { DatabaseChoice } from '../../source/setup/flow-types.ts';
 import { undoersForRun } from '../../source/setup/undoers-for.ts';
 
 const SUB = '0b1f6471-1bf0-4dda-aec3-111122223333';
 const OID = '0d1e2f30-4a5b-4c6d-8e7f-da0a00000001';
 const GROUP = `/subscriptions/${SUB}/resourceGroups/rg-orders/providers`;
 const APP = `${GROUP}/Microsoft.Web/sites/orders-api`;
-const SERVERS: Record<DatabaseChoice, string> = {
+const SERVERS: Record<DatabaseKind, string> = {
   postgres: `${GROUP}/Microsoft.DBforPostgreSQL/flexibleServers/pg-orders`,
   mysql: `${GROUP}/Microsoft.DBforMySQL/flexibleServers/my-orders`,
   sql: `${GROUP}/Microsoft.Sql/servers/sq-orders`,
@@ -22,7 +22,7 @@ const SERVERS: Record<DatabaseChoice, string> = {
 const UAMI = `${GROUP}/Microsoft.ManagedIdentity/userAssignedIdentities/orders-id`;
 
 /** A record each changing step writes, as the journal keeps it. */
-function recordsOf(kind: DatabaseChoice): Record<string, UndoRecord> {
+function recordsOf(kind: DatabaseKind): Record<string, UndoRecord> {
   const server = SERVERS[kind];
   const login = { fqdn: `${kind}.example.test`, port: 1433, signedInUser: 'dana@contoso.com' };
   const common: Record<string, UndoRecord> = {

@@ -22,7 +22,7 @@ import { EventBus } from '../../source/core/events.ts';
 import { runChecks } from '../../source/core/run-checks.ts';
 import type { NetProbe } from '../../source/core/services.ts';
 import type { CheckOutcome, CheckStatus } from '../../source/core/types.ts';
-import type { DatabaseKind } from '../../source/doctor/facts.ts';
+import type { DatabaseKind } from '../../source/databases/kind.ts';
 import { doctorChecks } from '../../source/doctor/index.ts';
 import type { RunEvent } from '../../source/run/events.ts';
 import { createNodeDns } from '../../source/services/dns.ts';

@@ -19,7 +19,7 @@ import type {
   TcpConnectResult,
 } from '../../source/core/services.ts';
 import type { CheckOutcome } from '../../source/core/types.ts';
-import type { ServerFacts } from '../../source/doctor/facts.ts';
+import type { ServerFacts } from '../../source/databases/facts.ts';
 import type { FirewallFacts } from '../../source/doctor/firewall.ts';
 import { doctorChecks } from '../../source/doctor/index.ts';
 import { type NetworkPathFacts, TCP_CONNECT_TIMEOUT_MS } from '../../source/doctor/network-path.ts';

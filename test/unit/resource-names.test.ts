@@ -11,6 +11,7 @@ import type { AzureSession } from '../../source/azure/session.ts';
 import type { CliIo } from '../../source/cli/io.ts';
 import { main } from '../../source/cli/main.ts';
 import type { SetupDeps } from '../../source/cli/run-setup.ts';
+import { descriptorOf } from '../../source/databases/descriptors.ts';
 import { parseTarget } from '../../source/doctor/target.ts';
 import { CaptureStream } from '../helpers/capture.ts';
 import { type LocalHttps, startLocalHttps } from '../helpers/local-https.ts';
@@ -125,12 +126,12 @@ test("setup knows its database's kind: the server and database rules are that ki
 test('names Azure allows pass: unicode letters and parentheses in a group, unicode web app names', () => {
   assert.equal(nameProblem('resource-group', 'rg-(prod)_ünï.1'), undefined);
   assert.equal(nameProblem('webapp', 'bücher-api'), undefined);
-  assert.equal(nameProblem('sql-database', "O'Brien's db [2024]"), undefined);
+  assert.equal(nameProblem(descriptorOf('sql').names.database, "O'Brien's db [2024]"), undefined);
   assert.equal(nameProblem('spring-app', 'orders-spring'), undefined);
   assert.equal(nameProblem('containerapp', 'orders-api'), undefined);
   assert.equal(nameProblem('resource-group', 'x'.repeat(90)), undefined);
   assert.notEqual(nameProblem('resource-group', 'x'.repeat(91)), undefined);
-  assert.notEqual(nameProblem('sql-database', 'line\nbreak'), undefined);
+  assert.notEqual(nameProblem(descriptorOf('sql').names.database, 'line\nbreak'), undefined);
 });
 
 test('the id builders refuse a name that breaks its rule instead of building another id', () => {

@@ -5,10 +5,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import vm from 'node:vm';
+import type { DatabaseKind } from '../../source/databases/kind.ts';
 import { generateSnippet } from '../../source/snippets/index.ts';
-import type { ClientType, SnippetAuth, SnippetDatabase } from '../../source/snippets/types.ts';
+import type { ClientType, SnippetAuth } from '../../source/snippets/types.ts';
 
-function code(database: SnippetDatabase, clientType: ClientType, auth: SnippetAuth): string {
+function code(database: DatabaseKind, clientType: ClientType, auth: SnippetAuth): string {
   return generateSnippet({ database, clientType, auth })
     .files.map((file) => file.content)
     .join('\n');

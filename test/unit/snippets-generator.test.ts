@@ -2,15 +2,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { DATABASE_KINDS } from '../../source/databases/kind.ts';
 import { generateAllSnippets, generateSnippet } from '../../source/snippets/index.ts';
-import { CLIENT_TYPES, SNIPPET_AUTHS, SNIPPET_DATABASES, type Snippet } from '../../source/snippets/types.ts';
+import { CLIENT_TYPES, SNIPPET_AUTHS, type Snippet } from '../../source/snippets/types.ts';
 
 const all = generateAllSnippets();
 const codeOf = (snippet: Snippet) => snippet.files.map((file) => file.content).join('\n');
 const label = (s: Snippet) => `${s.database} ${s.clientType} ${s.auth}`;
 
 test('every database × client type × auth type is generated once', () => {
-  assert.equal(all.length, SNIPPET_DATABASES.length * CLIENT_TYPES.length * SNIPPET_AUTHS.length);
+  assert.equal(all.length, DATABASE_KINDS.length * CLIENT_TYPES.length * SNIPPET_AUTHS.length);
   assert.equal(new Set(all.map(label)).size, all.length);
   for (const snippet of all) {
     assert.ok(snippet.settings.length > 0, label(snippet));

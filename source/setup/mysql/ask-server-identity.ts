@@ -6,7 +6,8 @@
  */
 import type { Prompter } from '../../core/prompter.ts';
 import type { Services } from '../../core/services.ts';
-import type { DatabaseKind, ServerFacts } from '../../doctor/facts.ts';
+import type { ServerFacts } from '../../databases/facts.ts';
+import type { DatabaseKind } from '../../databases/kind.ts';
 import type { ListedIdentity } from './identity-listing.ts';
 
 /** Lists the user-assigned identities of a subscription for the picker. */

@@ -5,6 +5,7 @@
  * is no linker. PostgreSQL's is built here; the other databases' flows build theirs.
  */
 import type { Services } from '../../core/services.ts';
+import type { DatabaseKind } from '../../databases/kind.ts';
 import type { ResolvedInputs } from '../../snippets/settings.ts';
 import { ownSettings, secretSettingOf } from './connection-settings.ts';
 import { DATABASE_ROLE } from './database-role.ts';
@@ -13,7 +14,7 @@ import { type PostgresSetupInput, roleNameOf } from './input.ts';
 
 export interface ConnectionTarget {
   /** Which database the settings are for (`AZURE_POSTGRESQL_*`, `AZURE_MYSQL_*`, `AZURE_SQL_*`). */
-  kind: 'postgres' | 'mysql' | 'sql';
+  kind: DatabaseKind;
   /** The step that creates the database user: the connection comes after it. */
   userStep: string;
   /** The database user the app logs in as (Service Connector's `authInfo.userName`). */

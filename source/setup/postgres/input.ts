@@ -4,10 +4,11 @@
  * secret is read from the environment or the prompter when the step needs it.
  */
 import type { ConnectToMap } from '../../core/connect-to.ts';
+import type { ServerFacts } from '../../databases/facts.ts';
+import { postgresDescriptor } from '../../databases/postgres/descriptor.ts';
 import { APP_API_VERSIONS } from '../../doctor/app-identity.ts';
-import type { AppFacts, ServerFacts } from '../../doctor/facts.ts';
+import type { AppFacts } from '../../doctor/facts.ts';
 import type { NetworkVerdict } from '../../doctor/network-probe.ts';
-import { SERVER_API_VERSIONS } from '../../doctor/server-api.ts';
 import type { ClientType } from '../../snippets/types.ts';
 
 /** Which identity the app connects as. */
@@ -70,7 +71,7 @@ export interface PostgresSetupInput {
  * reads them with, so a resource setup writes is read back in the shape the doctor expects.
  */
 export const API = {
-  postgres: SERVER_API_VERSIONS.postgres.server,
+  postgres: postgresDescriptor.apiVersions.server,
   ...APP_API_VERSIONS,
   identities: '2023-01-31',
   linker: '2024-04-01',

@@ -17,6 +17,7 @@ import { enumIs } from '../../azure/enums.ts';
 import { armIds } from '../../azure/resource-id.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
+import { descriptorOf } from '../../databases/descriptors.ts';
 import { looksSecret } from '../../doctor/app-settings.ts';
 import type { JsonObject } from '../../engine/plain-json.ts';
 import type { Step, StepContext, UndoRecord } from '../../engine/step.ts';
@@ -117,7 +118,7 @@ export function serviceConnectorStep(
   database: ConnectionTarget = postgresTarget(input, services),
 ): Step<LinkerRecord> {
   const { app } = input;
-  const target = armIds.database(input.server.id, input.server.kind, input.database);
+  const target = armIds.database(input.server.id, descriptorOf(input.server.kind), input.database);
   const linkers = `${app.id}/providers/Microsoft.ServiceLinker/linkers`;
   const linkerId = (name: string) => armIds.linker(app.id, name);
   const prefix = settingPrefix(database.kind);

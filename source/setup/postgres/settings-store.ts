@@ -7,10 +7,10 @@
  */
 import { armPostRead } from '../../azure/arm.ts';
 import { refusal } from '../../azure/arm-lro.ts';
+import type { AppKind } from '../../azure/resource-id.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import { looksSecret } from '../../doctor/app-settings.ts';
-import type { AppKind } from '../../doctor/facts.ts';
 import type { StepContext, UndoContext } from '../../engine/step.ts';
 import { readArm, writeArm } from './azure-calls.ts';
 import { API } from './input.ts';

@@ -1,0 +1,9 @@
+/** The Azure SQL adapter (see ../adapter.ts). */
+import type { DatabaseAdapter } from '../adapter.ts';
+import { sqlDescriptor } from './descriptor.ts';
+import { sqlServerFacts } from './server-facts.ts';
+
+export const sql: DatabaseAdapter = {
+  ...sqlDescriptor,
+  serverFacts: sqlServerFacts,
+};
