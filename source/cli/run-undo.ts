@@ -3,6 +3,7 @@
  * its journal (the latest when no id is given), or list the runs. Prints lines, or one JSON document.
  */
 
+import { settleArmWrite } from '../azure/arm-calls.ts';
 import { ExitCode } from '../core/exit-codes.ts';
 import { colorEnabled } from '../core/mode.ts';
 import type { DoctorOptions } from '../core/types.ts';
@@ -19,7 +20,6 @@ import { SetupLines } from '../output/setup-plain.ts';
 import { unicodeSupported } from '../output/terminal.ts';
 import type { RunEvent } from '../run/events.ts';
 import { Interrupts } from '../setup/interrupts.ts';
-import { settleArmWrite } from '../setup/postgres/azure-calls.ts';
 import { undoersForRun } from '../setup/undoers-for.ts';
 import { leftLines } from '../setup/wording.ts';
 import type { CliIo } from './io.ts';

@@ -5,6 +5,7 @@
  * roles (without them the server cannot look up Entra users); SQL's admin and Entra-only flag.
  */
 import { armError, armGet } from '../azure/arm.ts';
+import { type CallerGroups, callerGroups } from '../azure/caller-groups.ts';
 import { enumIn, enumIs } from '../azure/enums.ts';
 import { GRAPH_READ_PERMISSIONS, type GraphReadRights, graphReadRights } from '../azure/graph-read-rights.ts';
 import { commandLine } from '../core/command-line.ts';
@@ -12,7 +13,6 @@ import type { Check, CheckContext, CheckResult } from '../core/types.ts';
 import type { ApiVersions } from '../databases/descriptor.ts';
 import { descriptorOf } from '../databases/descriptors.ts';
 import type { ServerFacts } from '../databases/facts.ts';
-import { type CallerGroups, callerGroups } from './caller-groups.ts';
 import { lastSegment, serverFactsOf } from './facts-of.ts';
 import {
   mysqlEntraAdminCommand,

@@ -5,13 +5,14 @@
  * `firewall-temp-remove` at the end of a run that succeeded, and by undo when the run fails or is
  * stopped. Each kind brings how it logs in to tell a refusal, its api-version and its `az` command.
  */
+
+import { readArm, writeArm } from '../azure/arm-calls.ts';
 import { enumIs } from '../azure/enums.ts';
 import { checkedName } from '../azure/resource-id.ts';
 import type { Services } from '../core/services.ts';
 import type { NetworkVerdict } from '../doctor/network-probe.ts';
 import { is, type RecordSchema } from '../engine/record-schema.ts';
 import type { Step, UndoRecord } from '../engine/step.ts';
-import { readArm, writeArm } from './postgres/azure-calls.ts';
 
 export interface FirewallRecord extends UndoRecord {
   server: string;

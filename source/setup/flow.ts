@@ -3,6 +3,8 @@
  * still open (auth type, client type, secret), the plan, the user's yes, and the engine run with
  * Ctrl-C wired to its rollback. Every engine event goes onto the session's bus unchanged.
  */
+
+import { settleArmWrite } from '../azure/arm-calls.ts';
 import { nameProblem, nameWhat } from '../azure/resource-id.ts';
 import type { Emitter } from '../core/events.ts';
 import type { Prompter } from '../core/prompter.ts';
@@ -46,7 +48,6 @@ import type { MysqlSetupInput } from './mysql/index.ts';
 import { offerUnfinished } from './offer-unfinished.ts';
 import { checkPlanIdentities } from './plan-identities.ts';
 import { PLAN_QUESTION_ID } from './plan-question.ts';
-import { settleArmWrite } from './postgres/azure-calls.ts';
 import type { PostgresSetupInput } from './postgres/index.ts';
 import {
   assertNotOperatorSecret,

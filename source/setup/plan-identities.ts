@@ -8,13 +8,14 @@
  * Only "not there" stops the run: when Azure or Graph will not say (no right to read, a network
  * error), the steps meet the same question later and report it as they do.
  */
+
+import { readArm, readGraph } from '../azure/arm-calls.ts';
 import { ArmOperationError } from '../azure/arm-lro.ts';
 import { commandLine } from '../core/command-line.ts';
 import type { Services } from '../core/services.ts';
 import { UsageError } from '../core/usage-error.ts';
 import type { DatabaseKind } from '../databases/kind.ts';
 import type { MysqlSetupInput } from './mysql/input.ts';
-import { readArm, readGraph } from './postgres/azure-calls.ts';
 import { lookupServicePrincipal, lookupUami } from './postgres/identities.ts';
 import { API } from './postgres/input.ts';
 

@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ARM_WRITE_RETRY, armError, armWrite } from '../../source/azure/arm.ts';
+import { writeArm } from '../../source/azure/arm-calls.ts';
 import {
   ArmOperationError,
   finalStateVia,
@@ -18,7 +19,6 @@ import {
 } from '../../source/azure/arm-lro.ts';
 import { createAzureSession } from '../../source/azure/session.ts';
 import { nodeExec } from '../../source/services/exec.ts';
-import { writeArm } from '../../source/setup/postgres/azure-calls.ts';
 import { startTwin, type Twin } from '../azure-twin/index.ts';
 import { NAMES, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 

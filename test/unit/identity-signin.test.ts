@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { transitiveGroupsPath } from '../../source/azure/caller-groups.ts';
 import type { CheckOutcome } from '../../source/core/types.ts';
-import { transitiveGroupsPath } from '../../source/doctor/caller-groups.ts';
 import { adminLoginOf, blockingReasons, factsFromDoctor } from '../../source/setup/facts-from-doctor.ts';
 import { fitMysqlUserName, type MysqlSetupInput, mysqlUserNameOf } from '../../source/setup/mysql/input.ts';
 import { retryWhile, StillFailingError } from '../../source/setup/retry-wait.ts';

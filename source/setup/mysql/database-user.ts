@@ -5,10 +5,10 @@
  * user's consent. Undo drops the user only if this run created it.
  */
 import type { Connection } from 'mysql2/promise';
+import { readGraph } from '../../azure/arm-calls.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
 import { APP_IDENTITY } from '../postgres/app-identity.ts';
-import { readGraph } from '../postgres/azure-calls.ts';
 import { principalOf } from '../postgres/identities.ts';
 import { REPLICATION_LIMIT_MS, retryWhile } from '../retry-wait.ts';
 import { mysqlCommand } from '../sql-commands.ts';

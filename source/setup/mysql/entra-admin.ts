@@ -4,10 +4,11 @@
  * when someone else holds it, replacing them needs the user's consent, and the plan names them.
  * Undo puts the previous admin back exactly, or removes the admin when there was none.
  */
+
+import { readArm, writeArm } from '../../azure/arm-calls.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
-import { readArm, writeArm } from '../postgres/azure-calls.ts';
 import { MYSQL_API, type MysqlSetupInput } from './input.ts';
 import { SERVER_IDENTITY, serverIdentityOf } from './server-identity.ts';
 

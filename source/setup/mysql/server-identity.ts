@@ -4,10 +4,11 @@
  * other identity kept; undo puts the identity block back as it was. The plan also says whether the
  * identity holds the Graph permissions Azure needs to create Entra users, and how an admin grants them.
  */
+
+import { readArm, sameId, writeArm } from '../../azure/arm-calls.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
-import { readArm, sameId, writeArm } from '../postgres/azure-calls.ts';
 import { API } from '../postgres/input.ts';
 import { checkGraphRoles, graphRolesLines } from './graph-roles.ts';
 import { MYSQL_API, type MysqlSetupInput } from './input.ts';

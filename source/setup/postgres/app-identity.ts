@@ -4,10 +4,10 @@
  * was (`type: None` when there was none) once it checks the identity is still the one this run made.
  */
 
+import { readArm, sameId, writeArm } from '../../azure/arm-calls.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
-import { readArm, sameId, writeArm } from './azure-calls.ts';
 import { appApi, findUami, hasSystem, hasUami, readAppIdentity } from './identities.ts';
 import { API, type PostgresSetupInput } from './input.ts';
 

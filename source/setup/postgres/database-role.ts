@@ -13,6 +13,7 @@
  */
 
 import type pg from 'pg';
+import { readArm, writeArm } from '../../azure/arm-calls.ts';
 import { enumIs } from '../../azure/enums.ts';
 import type { Services } from '../../core/services.ts';
 import {
@@ -30,7 +31,6 @@ import { firewallRulePath } from '../firewall-temp.ts';
 import { psqlCommand } from '../sql-commands.ts';
 import { signsInAs } from '../wording.ts';
 import { APP_IDENTITY } from './app-identity.ts';
-import { readArm, writeArm } from './azure-calls.ts';
 import { type PasswordLogin, refusedIp, runStatements, withLogin } from './database-login.ts';
 import { FIREWALL_TEMP } from './firewall-temp.ts';
 import { handOffScriptText, type ScriptSection, writeHandOffScript } from './hand-off.ts';

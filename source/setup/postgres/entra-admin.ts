@@ -3,10 +3,11 @@
  * may log in and map the app's identity to a role. PostgreSQL allows several admins: this adds one
  * and replaces none. Undo removes exactly that admin, and only when this run added it.
  */
+
+import { readArm, writeArm } from '../../azure/arm-calls.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
-import { readArm, writeArm } from './azure-calls.ts';
 import { ENTRA_AUTH } from './entra-auth.ts';
 import { API, type PostgresSetupInput } from './input.ts';
 

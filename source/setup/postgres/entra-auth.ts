@@ -4,11 +4,11 @@
  * already saw it on. Undo puts `authConfig` back exactly.
  */
 
+import { readArm, writeArm } from '../../azure/arm-calls.ts';
 import { enumIs } from '../../azure/enums.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
-import { readArm, writeArm } from './azure-calls.ts';
 import { API, type PostgresSetupInput } from './input.ts';
 
 export interface EntraAuthRecord extends UndoRecord {

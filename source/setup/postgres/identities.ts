@@ -4,10 +4,10 @@
  * when a step needs it (the system identity may only exist once `app-identity` has run).
  */
 
+import { listArm, readArm, readGraph, sameId } from '../../azure/arm-calls.ts';
 import { enumIs } from '../../azure/enums.ts';
 import { armIds } from '../../azure/resource-id.ts';
 import type { Services } from '../../core/services.ts';
-import { listArm, readArm, readGraph, sameId } from './azure-calls.ts';
 import { API, type PostgresSetupInput } from './input.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

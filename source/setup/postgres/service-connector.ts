@@ -12,6 +12,7 @@
  */
 
 import { armPostRead } from '../../azure/arm.ts';
+import { listArm, readArm, sameId, writeArm } from '../../azure/arm-calls.ts';
 import { refusal } from '../../azure/arm-lro.ts';
 import { enumIs } from '../../azure/enums.ts';
 import { armIds } from '../../azure/resource-id.ts';
@@ -27,7 +28,6 @@ import {
   settingPrefix,
   settingsFor,
 } from '../../snippets/settings.ts';
-import { listArm, readArm, sameId, writeArm } from './azure-calls.ts';
 import { type ConnectionTarget, postgresTarget } from './connection-target.ts';
 import { principalOf } from './identities.ts';
 import { API, connectionNameOf, type PostgresSetupInput } from './input.ts';

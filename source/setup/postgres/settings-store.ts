@@ -6,13 +6,13 @@
  * consent and its earlier value put back on undo. A value that may be a secret is never recorded.
  */
 import { armPostRead } from '../../azure/arm.ts';
+import { readArm, writeArm } from '../../azure/arm-calls.ts';
 import { refusal } from '../../azure/arm-lro.ts';
 import type { AppKind } from '../../azure/resource-id.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import { looksSecret } from '../../doctor/app-settings.ts';
 import type { StepContext, UndoContext } from '../../engine/step.ts';
-import { readArm, writeArm } from './azure-calls.ts';
 import { API } from './input.ts';
 
 /** The app and, for a container app, the container whose env holds the settings. Plain JSON (journal). */

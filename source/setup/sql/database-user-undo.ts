@@ -3,11 +3,12 @@
  * dropped only while it is still the one this run created, a replaced user comes back with its
  * grants, and a firewall that refuses this machine is opened for the undo only.
  */
+
+import { readGraph } from '../../azure/arm-calls.ts';
 import type { Services } from '../../core/services.ts';
 import { readGrants, readUsers } from '../../doctor/database-probe-sql.ts';
 import { firewallRefusedIp, SqlServerError, type SqlSession } from '../../doctor/sql-session.ts';
 import type { Step } from '../../engine/step.ts';
-import { readGraph } from '../postgres/azure-calls.ts';
 import { type SqlServerAddress, withSqlSession } from './database-login.ts';
 import { addRule, removeSqlRule } from './firewall-temp.ts';
 import type { SqlSetupInput } from './input.ts';

@@ -5,11 +5,12 @@
  * replaced and the step asks consent. Entra-only authentication is never touched (the admin write
  * leaves it as it is). Undo puts the previous admin back exactly (or removes ours when there was none).
  */
+
+import { readArm, writeArm } from '../../azure/arm-calls.ts';
+import { type GroupMember, groupsOf } from '../../azure/caller-groups.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
-import { type GroupMember, groupsOf } from '../../doctor/caller-groups.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
-import { readArm, writeArm } from '../postgres/azure-calls.ts';
 import { SQL_API, type SqlSetupInput } from './input.ts';
 
 export const ENTRA_ADMIN = 'entra-admin';

@@ -6,6 +6,7 @@
  * this machine) and when the Redirect connection policy needs ports 11000-11999.
  */
 
+import { listArm, readArm } from '../../azure/arm-calls.ts';
 import { enumIn, enumIs } from '../../azure/enums.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
@@ -19,7 +20,6 @@ import {
   temporaryRuleRemoveStep,
   temporaryRuleStep,
 } from '../firewall-temp.ts';
-import { listArm, readArm } from '../postgres/azure-calls.ts';
 import { addressOf, withSqlSession } from './database-login.ts';
 import { ENTRA_ADMIN } from './entra-admin.ts';
 import { SQL_API, type SqlSetupInput } from './input.ts';

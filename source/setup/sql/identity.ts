@@ -4,8 +4,9 @@
  * the user: the app's name for its system identity, the identity's name for a user-assigned one, the
  * display name of a service principal.
  */
+
+import { readGraph } from '../../azure/arm-calls.ts';
 import type { Services } from '../../core/services.ts';
-import { readGraph } from '../postgres/azure-calls.ts';
 import { findUami, principalOf } from '../postgres/identities.ts';
 import type { SqlSetupInput } from './input.ts';
 

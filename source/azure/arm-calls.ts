@@ -3,10 +3,11 @@
  * operations polled, 429/5xx retried as the Azure SDK does). A refusal becomes an error that names
  * what was being done and Azure's code and message.
  */
-import { type ArmResponse, armGet, armList, armWrite, graphGet } from '../../azure/arm.ts';
-import { ArmOperationError, refusal, waitForArm } from '../../azure/arm-lro.ts';
-import type { Services } from '../../core/services.ts';
-import { type InFlightWrite, nothingChanged, type StepContext, type UndoContext } from '../../engine/step.ts';
+
+import type { Services } from '../core/services.ts';
+import { type InFlightWrite, nothingChanged, type StepContext, type UndoContext } from '../engine/step.ts';
+import { type ArmResponse, armGet, armList, armWrite, graphGet } from './arm.ts';
+import { ArmOperationError, refusal, waitForArm } from './arm-lro.ts';
 
 /** GET that returns the body, `undefined` for a 404, and throws for anything else. */
 export async function readArm(

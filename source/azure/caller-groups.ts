@@ -7,9 +7,10 @@
  * principal or managed identity has no `me` (Graph answers 400 for an app token) and is not a user
  * (`users/{id}/...` answers 404), so it reads `servicePrincipals/{id}/transitiveMemberOf`.
  */
-import { armError, graphGet } from '../azure/arm.ts';
-import type { AzureSession } from '../azure/session.ts';
+
 import type { CheckContext } from '../core/types.ts';
+import { armError, graphGet } from './arm.ts';
+import type { AzureSession } from './session.ts';
 
 /** One group the caller is a member of. */
 export interface CallerGroup {
