@@ -3,10 +3,19 @@
  * and the code that is that database's own. Each kind's adapter is `<kind>/index.ts`, registered in
  * index.ts. Heavy parts (drivers) are imported by the adapter's functions when first called.
  */
+import type { AzureSession } from '../azure/session.ts';
+import type { ServerArm } from './arm.ts';
 import type { DatabaseDescriptor } from './descriptor.ts';
 import type { ServerFacts } from './facts.ts';
 
 export interface DatabaseAdapter extends DatabaseDescriptor {
   /** The facts of a server resource as ARM returned it. */
   serverFacts(resource: unknown): ServerFacts;
+  /** Its ARM operations: the one seam to its resource provider (../arm.ts). */
+  arm: ServerArm;
+  /**
+   * How the server routes connections, for a kind that lets it choose (Azure SQL: `Default`, `Proxy`
+   * or `Redirect`, in the spec's spelling); null when it cannot be read. Absent for the other kinds.
+   */
+  connectionPolicy?(azure: AzureSession, serverId: string, signal?: AbortSignal): Promise<string | null>;
 }

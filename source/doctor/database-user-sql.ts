@@ -6,10 +6,10 @@
 import { graphGet } from '../azure/arm.ts';
 import type { CheckContext, CheckResult } from '../core/types.ts';
 import type { ServerFacts } from '../databases/facts.ts';
-import { probeSql } from './database-probe-sql.ts';
+import { probeSql } from '../databases/sql/probe.ts';
+import { SqlServerError } from '../databases/sql/session.ts';
 import type { AppFacts } from './facts.ts';
 import { loginAddress } from './login-address.ts';
-import { SqlServerError } from './sql-session.ts';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 

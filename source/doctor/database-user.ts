@@ -5,7 +5,9 @@
  */
 
 import type { Check, CheckResult } from '../core/types.ts';
-import { type AppSide, type ProbeLogin, probeMysql, probePostgres } from './database-probes.ts';
+import { probeMysql } from '../databases/mysql/probe.ts';
+import { probePostgres } from '../databases/postgres/probe.ts';
+import type { AppSide, ProbeLogin } from '../databases/probe.ts';
 import { sqlDatabaseUser } from './database-user-sql.ts';
 import { appFactsOf, serverFactsOf } from './facts-of.ts';
 import { loginAddress } from './login-address.ts';

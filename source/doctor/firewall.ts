@@ -4,13 +4,13 @@
  * A missing rule is something setup fixes itself, with a temporary rule it removes afterwards.
  */
 
-import { armError, armList } from '../azure/arm.ts';
+import { armError } from '../azure/arm.ts';
 import { enumIs } from '../azure/enums.ts';
 import { connectTarget, formatHostPort } from '../core/connect-to.ts';
 import { ipv4InRange } from '../core/ip.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
-import { descriptorOf } from '../databases/descriptors.ts';
 import type { ServerFacts } from '../databases/facts.ts';
+import { adapterOf } from '../databases/index.ts';
 import { firewallRuleCreateCommand } from './remedy-commands.ts';
 
 /** One rule as ARM lists it. */
@@ -48,12 +48,7 @@ export const firewallCheck: Check = {
       return { status: 'skip', message: 'public access is off: firewall rules do not apply' };
 
     const [listed, ip] = await Promise.all([
-      armList(
-        ctx.services.azure,
-        `${server.id}/firewallRules`,
-        descriptorOf(server.kind).apiVersions.firewallRules,
-        ctx.signal,
-      ),
+      adapterOf(server.kind).arm.listFirewallRules(ctx.services.azure, server.id, ctx.signal),
       publicIpOf(ctx),
     ]);
     if (!listed.ok) {

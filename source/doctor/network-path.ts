@@ -1,16 +1,8 @@
-/**
- * `network-path`: can THIS machine reach the server? Public access, VNet integration and private
- * endpoints from ARM; then the DNS answer for the server's name and a TCP connect to its port. A
- * private address this machine has no route to is decided without sending anything; anything that
- * cannot be reached is blocking, with what would reach it instead.
- */
-
-import { armGet } from '../azure/arm.ts';
-import { canonicalEnum, enumIs } from '../azure/enums.ts';
+import { enumIs } from '../azure/enums.ts';
 import { formatHostPort } from '../core/connect-to.ts';
 import type { Check, CheckContext, CheckResult, Remediation } from '../core/types.ts';
-import { descriptorOf } from '../databases/descriptors.ts';
 import type { PrivateEndpointFacts, ServerFacts } from '../databases/facts.ts';
+import { adapterOf } from '../databases/index.ts';
 import { type NetworkPathFacts, probeServer, TCP_CONNECT_TIMEOUT_MS } from './network-probe.ts';
 import {
   doctorServerCommand,
@@ -43,21 +35,10 @@ export const networkPathCheck: Check = {
   },
 };
 
-/** Azure SQL's connection policies, as the spec spells them (Azure answers them in any case). */
-const CONNECTION_TYPES = ['Default', 'Proxy', 'Redirect'] as const;
-
+/** The server's connection policy, when its kind has one (Azure SQL's: Default, Proxy or Redirect). */
 async function connectionTypeOf(ctx: CheckContext, server: ServerFacts): Promise<string | null> {
-  const version = descriptorOf(server.kind).apiVersions.connectionPolicies;
-  if (!version) return null;
-  const response = await armGet(
-    ctx.services.azure,
-    `${server.id}/connectionPolicies/default`,
-    version,
-    ctx.signal,
-  );
-  const type = (response.body as { properties?: { connectionType?: unknown } } | undefined)?.properties
-    ?.connectionType;
-  return response.status === 200 && typeof type === 'string' ? canonicalEnum(type, CONNECTION_TYPES) : null;
+  const policy = adapterOf(server.kind).connectionPolicy;
+  return policy ? policy(ctx.services.azure, server.id, ctx.signal) : null;
 }
 
 function describe(server: ServerFacts, network: NetworkPathFacts): CheckResult {

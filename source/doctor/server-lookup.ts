@@ -2,10 +2,11 @@
  * Finds the server the target flags name: a GET by id, or, for `--server NAME`, a list of all three
  * server types in the resource group (or the subscription) and a match by name.
  */
-import { type ArmResponse, armError, armGet, armList } from '../azure/arm.ts';
+import { type ArmResponse, armError } from '../azure/arm.ts';
 import { armIds } from '../azure/resource-id.ts';
 import type { AzureSession } from '../azure/session.ts';
 import { descriptorOf } from '../databases/descriptors.ts';
+import { adapterOf } from '../databases/index.ts';
 import { DATABASE_KINDS, type DatabaseKind } from '../databases/kind.ts';
 import type { ServerSelector } from './target.ts';
 
@@ -30,7 +31,7 @@ export async function findServer(
 ): Promise<ServerLookup> {
   if (selector.by === 'id') {
     const { ref } = selector;
-    const response = await armGet(azure, ref.id, descriptorOf(ref.kind).apiVersions.server, signal);
+    const response = await adapterOf(ref.kind).arm.getServer(azure, ref.id, signal);
     if (response.status === 200) return { found: true, kind: ref.kind, resource: response.body };
     const error = armError(response.body);
     if (response.status === 404 && error?.code === 'ResourceGroupNotFound')
@@ -59,12 +60,7 @@ export async function findServer(
   const lists = await Promise.all(
     DATABASE_KINDS.map(async (kind) => ({
       kind,
-      answer: await armList(
-        azure,
-        `${scope}/providers/${descriptorOf(kind).armType}`,
-        descriptorOf(kind).apiVersions.server,
-        signal,
-      ),
+      answer: await adapterOf(kind).arm.listServers(azure, scope, signal),
     })),
   );
   const matches: { kind: DatabaseKind; resource: unknown }[] = [];

@@ -5,9 +5,9 @@
  * for the user.
  */
 
-import { armError, armGet } from '../azure/arm.ts';
+import { armError } from '../azure/arm.ts';
 import { enumIs } from '../azure/enums.ts';
-import { armIds, nameProblem } from '../azure/resource-id.ts';
+import { nameProblem } from '../azure/resource-id.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
 import type { ServerFacts } from '../databases/facts.ts';
 import { adapterOf } from '../databases/index.ts';
@@ -132,12 +132,7 @@ async function databaseOf(
   // A name this kind of server cannot have is not there: no request for it.
   const adapter = adapterOf(facts.kind);
   if (nameProblem(adapter.names.database, name) !== undefined) return { name, exists: false };
-  const response = await armGet(
-    ctx.services.azure,
-    armIds.database(facts.id, adapter, name),
-    adapter.apiVersions.databases,
-    ctx.signal,
-  );
+  const response = await adapter.arm.getDatabase(ctx.services.azure, facts.id, name, ctx.signal);
   if (response.status === 200) return { name, exists: true };
   if (response.status === 404) return { name, exists: false };
   const error = armError(response.body);

@@ -7,6 +7,7 @@ import { armError, armList } from '../azure/arm.ts';
 import type { AppKind } from '../azure/resource-id.ts';
 import type { AzureSession } from '../azure/session.ts';
 import { descriptorOf } from '../databases/descriptors.ts';
+import { adapterOf } from '../databases/index.ts';
 import { DATABASE_KINDS, type DatabaseKind } from '../databases/kind.ts';
 
 /** A database server as a picker row shows it. */
@@ -82,12 +83,7 @@ export async function listServers(
   const answers = await Promise.all(
     kinds.map(async (kind) => ({
       kind,
-      answer: await armList(
-        azure,
-        `/subscriptions/${subscriptionId}/providers/${descriptorOf(kind).armType}`,
-        descriptorOf(kind).apiVersions.server,
-        signal,
-      ),
+      answer: await adapterOf(kind).arm.listServers(azure, `/subscriptions/${subscriptionId}`, signal),
     })),
   );
   const servers: ListedServer[] = [];
@@ -112,12 +108,7 @@ export async function listDatabases(
   server: Pick<ListedServer, 'kind' | 'id' | 'name'>,
   signal?: AbortSignal,
 ): Promise<string[]> {
-  const answer = await armList(
-    azure,
-    `${server.id}/databases`,
-    descriptorOf(server.kind).apiVersions.databases,
-    signal,
-  );
+  const answer = await adapterOf(server.kind).arm.listDatabases(azure, server.id, signal);
   if (!answer.ok)
     throw new ListingError(`could not list the databases of ${server.name}: ${describe(answer.response)}`);
   const system = descriptorOf(server.kind).systemDatabases;

@@ -1,9 +1,11 @@
 /** The MySQL flexible server adapter (see ../adapter.ts). */
 import type { DatabaseAdapter } from '../adapter.ts';
+import { mysqlArm } from './arm.ts';
 import { mysqlDescriptor } from './descriptor.ts';
 import { mysqlServerFacts } from './server-facts.ts';
 
 export const mysql: DatabaseAdapter = {
   ...mysqlDescriptor,
   serverFacts: mysqlServerFacts,
+  arm: mysqlArm,
 };

@@ -1,9 +1,11 @@
 /** The PostgreSQL flexible server adapter (see ../adapter.ts). */
 import type { DatabaseAdapter } from '../adapter.ts';
+import { postgresArm } from './arm.ts';
 import { postgresDescriptor } from './descriptor.ts';
 import { postgresServerFacts } from './server-facts.ts';
 
 export const postgres: DatabaseAdapter = {
   ...postgresDescriptor,
   serverFacts: postgresServerFacts,
+  arm: postgresArm,
 };

@@ -1,9 +1,12 @@
 /** The Azure SQL adapter (see ../adapter.ts). */
 import type { DatabaseAdapter } from '../adapter.ts';
+import { sqlArm, sqlConnectionPolicy } from './arm.ts';
 import { sqlDescriptor } from './descriptor.ts';
 import { sqlServerFacts } from './server-facts.ts';
 
 export const sql: DatabaseAdapter = {
   ...sqlDescriptor,
   serverFacts: sqlServerFacts,
+  arm: sqlArm,
+  connectionPolicy: sqlConnectionPolicy,
 };

@@ -7,6 +7,7 @@
 import type { Connection } from 'mysql2/promise';
 import { readGraph } from '../../azure/arm-calls.ts';
 import type { Services } from '../../core/services.ts';
+import { type MysqlLogin, mysqlRefusedIp, withMysql } from '../../databases/mysql/login.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
 import { APP_IDENTITY } from '../postgres/app-identity.ts';
 import { principalOf } from '../postgres/identities.ts';
@@ -16,7 +17,6 @@ import { signsInAs } from '../wording.ts';
 import { ENTRA_ADMIN } from './entra-admin.ts';
 import { addRule, FIREWALL_TEMP, removeRule } from './firewall-temp.ts';
 import { type MysqlSetupInput, mysqlUserNameOf } from './input.ts';
-import { type MysqlLogin, mysqlRefusedIp, withMysql } from './mysql-login.ts';
 import { createUserSql, dropUserSql, grantSql, LEAST_PRIVILEGES } from './user-sql.ts';
 
 export interface UserRecord extends UndoRecord {

@@ -5,6 +5,7 @@
  */
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
+import { type MysqlLogin, mysqlLogIn, mysqlRefusedIp } from '../../databases/mysql/login.ts';
 import type { Step } from '../../engine/step.ts';
 import {
   addFirewallRule,
@@ -16,7 +17,6 @@ import {
 } from '../firewall-temp.ts';
 import { ENTRA_ADMIN } from './entra-admin.ts';
 import { MYSQL_API, type MysqlSetupInput } from './input.ts';
-import { type MysqlLogin, mysqlLogIn, mysqlRefusedIp } from './mysql-login.ts';
 
 export { FIREWALL_TEMP, FIREWALL_TEMP_REMOVE, type FirewallRecord } from '../firewall-temp.ts';
 

@@ -3,9 +3,11 @@
  * exactly the grants the plan showed, on the app's database only. The step fails (and the run rolls
  * back) otherwise. It changes nothing, so it has nothing to undo.
  */
-import { connectTarget } from '../../core/connect-to.ts';
+
 import type { Services } from '../../core/services.ts';
-import { probeMysql } from '../../doctor/database-probes.ts';
+import { addressOf, databaseToken } from '../../databases/login.ts';
+import { mysqlDescriptor } from '../../databases/mysql/descriptor.ts';
+import { probeMysql } from '../../databases/mysql/probe.ts';
 import type { Step } from '../../engine/step.ts';
 import { DATABASE_USER } from './database-user.ts';
 import { type MysqlSetupInput, mysqlUserNameOf } from './input.ts';
@@ -48,20 +50,14 @@ export function verifyStep(input: MysqlSetupInput, services: Services, after: st
       return false;
     },
     async apply(ctx) {
-      const { azure } = services;
-      const cloud = await azure.cloud(ctx.signal);
-      const token = await azure.credential.tryGetToken(cloud.ossrdbmsScope, ctx.signal);
-      if (!token.ok) throw new Error(`no database token: ${token.diagnosis.message}`);
+      const token = await databaseToken(services, mysqlDescriptor, input.signedIn.user, ctx.signal);
       const finding = await probeMysql(
         {
-          ...(connectTarget(input.connectTo, input.server.fqdn, input.server.port) ?? {
-            host: input.server.fqdn,
-            port: input.server.port,
-          }),
+          ...addressOf(input.server, input.connectTo),
           fqdn: input.server.fqdn,
           user: input.signedIn.user,
-          token: token.token.token,
-          ca: azure.tls?.ca,
+          token,
+          ca: services.azure.tls?.ca,
           timeoutMs: 15_000,
           signal: ctx.signal,
         },

@@ -25,13 +25,13 @@ import {
   ownersOf,
   PROMISES,
   readGrantState,
-} from '../../doctor/postgres-grants.ts';
+} from '../../databases/postgres/grants.ts';
+import { type PasswordLogin, refusedIp, runStatements, withLogin } from '../../databases/postgres/login.ts';
 import { handOff, type Step, type UndoRecord } from '../../engine/step.ts';
 import { firewallRulePath } from '../firewall-temp.ts';
 import { psqlCommand } from '../sql-commands.ts';
 import { signsInAs } from '../wording.ts';
 import { APP_IDENTITY } from './app-identity.ts';
-import { type PasswordLogin, refusedIp, runStatements, withLogin } from './database-login.ts';
 import { FIREWALL_TEMP } from './firewall-temp.ts';
 import { handOffScriptText, type ScriptSection, writeHandOffScript } from './hand-off.ts';
 import { principalOf } from './identities.ts';

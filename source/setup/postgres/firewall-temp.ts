@@ -4,6 +4,7 @@
  */
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
+import { logIn, refusedIp } from '../../databases/postgres/login.ts';
 import type { Step } from '../../engine/step.ts';
 import {
   type FirewallRecord,
@@ -12,7 +13,6 @@ import {
   temporaryRuleRemoveStep,
   temporaryRuleStep,
 } from '../firewall-temp.ts';
-import { logIn, refusedIp } from './database-login.ts';
 import { ENTRA_ADMIN } from './entra-admin.ts';
 import { API, type PostgresSetupInput } from './input.ts';
 

@@ -4,7 +4,7 @@
  * Service Connector, app settings) are the same in every flow, so MySQL and Azure SQL use them too.
  */
 
-import type { GrantItem } from '../../doctor/postgres-grants.ts';
+import type { GrantItem } from '../../databases/postgres/grants.ts';
 import type { JsonObject } from '../../engine/plain-json.ts';
 import { type Field, is, type RecordSchema } from '../../engine/record-schema.ts';
 import type { UndoRecord } from '../../engine/step.ts';

@@ -5,9 +5,11 @@
  * role's statements were handed off, there is nothing to check yet: the step is handed off too (not
  * done), and `--resume` checks it once the script has run.
  */
-import { connectTarget } from '../../core/connect-to.ts';
+
 import type { Services } from '../../core/services.ts';
-import { probePostgres } from '../../doctor/database-probes.ts';
+import { addressOf, databaseToken } from '../../databases/login.ts';
+import { postgresDescriptor } from '../../databases/postgres/descriptor.ts';
+import { probePostgres } from '../../databases/postgres/probe.ts';
 import { handOff, type Step } from '../../engine/step.ts';
 import { signsInAs } from '../wording.ts';
 import { DATABASE_ROLE } from './database-role.ts';
@@ -32,21 +34,15 @@ export function verifyStep(input: PostgresSetupInput, services: Services, after:
     async apply(ctx) {
       if (ctx.outcomeOf(DATABASE_ROLE) === 'handed-off')
         return handOff(null, 'checked once the hand-off is finished (--resume checks it)');
-      const { azure } = services;
-      const cloud = await azure.cloud(ctx.signal);
-      const token = await azure.credential.tryGetToken(cloud.ossrdbmsScope, ctx.signal);
-      if (!token.ok) throw new Error(`no database token: ${token.diagnosis.message}`);
+      const token = await databaseToken(services, postgresDescriptor, input.signedIn.user, ctx.signal);
       const principal = await principalOf(services, input, ctx.signal);
       const finding = await probePostgres(
         {
-          ...(connectTarget(input.connectTo, input.server.fqdn, input.server.port) ?? {
-            host: input.server.fqdn,
-            port: input.server.port,
-          }),
+          ...addressOf(input.server, input.connectTo),
           fqdn: input.server.fqdn,
           user: input.signedIn.user,
-          token: token.token.token,
-          ca: azure.tls?.ca,
+          token,
+          ca: services.azure.tls?.ca,
           timeoutMs: 15_000,
           signal: ctx.signal,
         },

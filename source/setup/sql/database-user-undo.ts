@@ -6,10 +6,10 @@
 
 import { readGraph } from '../../azure/arm-calls.ts';
 import type { Services } from '../../core/services.ts';
-import { readGrants, readUsers } from '../../doctor/database-probe-sql.ts';
-import { firewallRefusedIp, SqlServerError, type SqlSession } from '../../doctor/sql-session.ts';
+import { type SqlLoginTarget, withSqlSession } from '../../databases/sql/login.ts';
+import { readGrants, readUsers } from '../../databases/sql/probe.ts';
+import { firewallRefusedIp, SqlServerError, type SqlSession } from '../../databases/sql/session.ts';
 import type { Step } from '../../engine/step.ts';
-import { type SqlServerAddress, withSqlSession } from './database-login.ts';
 import { addRule, removeSqlRule } from './firewall-temp.ts';
 import type { SqlSetupInput } from './input.ts';
 import { type SqlUserRecord, sameGuid, sameName } from './user-record.ts';
@@ -27,7 +27,7 @@ export async function undoSqlDatabaseUser(
       status: 'already-gone',
       reason: `the user ${record.user} and its grants were there before this run`,
     };
-  const address: SqlServerAddress = { fqdn: record.fqdn, port: record.port, connectTo };
+  const address: SqlLoginTarget = { server: { fqdn: record.fqdn, port: record.port }, connectTo };
   return withOpenFirewall(services, ctx, record, () =>
     withSqlSession(services, address, record.database, ctx.signal, async (session) => {
       const user = (await readUsers(session)).find((u) => sameName(u.name, record.user));

@@ -8,14 +8,14 @@
  * created it, and otherwise takes back only the grants this run added.
  */
 import type { Services } from '../../core/services.ts';
-import { readGrants, readUsers } from '../../doctor/database-probe-sql.ts';
-import { SqlServerError, type SqlSession } from '../../doctor/sql-session.ts';
+import { withSqlSession } from '../../databases/sql/login.ts';
+import { readGrants, readUsers } from '../../databases/sql/probe.ts';
+import { SqlServerError, type SqlSession } from '../../databases/sql/session.ts';
 import type { Step, StepContext } from '../../engine/step.ts';
 import { APP_IDENTITY } from '../postgres/app-identity.ts';
 import { FIREWALL_APPLY_LIMIT_MS, REPLICATION_LIMIT_MS, type RetryWait, retryWhile } from '../retry-wait.ts';
 import { sqlcmdCommand } from '../sql-commands.ts';
 import { signsInAs } from '../wording.ts';
-import { addressOf, withSqlSession } from './database-login.ts';
 import { undoSqlDatabaseUser } from './database-user-undo.ts';
 import { ENTRA_ADMIN } from './entra-admin.ts';
 import { FIREWALL_TEMP } from './firewall-temp.ts';
@@ -184,7 +184,7 @@ function sessionOnceTheRuleApplies<T>(
   return retryWhile(
     'waiting for the new firewall rule to apply',
     () =>
-      withSqlSession(services, addressOf(input), input.database, ctx.signal, (session) => {
+      withSqlSession(services, input, input.database, ctx.signal, (session) => {
         opened = true;
         return body(session);
       }),

@@ -10,7 +10,8 @@ import { listArm, readArm } from '../../azure/arm-calls.ts';
 import { enumIn, enumIs } from '../../azure/enums.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
-import { firewallRefusedIp, SqlServerError } from '../../doctor/sql-session.ts';
+import { withSqlSession } from '../../databases/sql/login.ts';
+import { firewallRefusedIp, SqlServerError } from '../../databases/sql/session.ts';
 import type { Step } from '../../engine/step.ts';
 import {
   addFirewallRule,
@@ -20,7 +21,6 @@ import {
   temporaryRuleRemoveStep,
   temporaryRuleStep,
 } from '../firewall-temp.ts';
-import { addressOf, withSqlSession } from './database-login.ts';
 import { ENTRA_ADMIN } from './entra-admin.ts';
 import { SQL_API, type SqlSetupInput } from './input.ts';
 
@@ -36,7 +36,7 @@ async function probeFirewall(
   signal: AbortSignal,
 ): Promise<{ open: true } | { open: false; ip: string | undefined }> {
   try {
-    await withSqlSession(services, addressOf(input), input.database, signal, async () => {});
+    await withSqlSession(services, input, input.database, signal, async () => {});
     return { open: true };
   } catch (error) {
     if (error instanceof SqlServerError && error.number === 40615)

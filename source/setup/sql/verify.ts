@@ -3,9 +3,11 @@
  * database is mapped to the app's identity (by the client id in its `sid`) and may read and write.
  * The step fails (and the run rolls back) otherwise. It changes nothing, so it has nothing to undo.
  */
-import { connectTarget } from '../../core/connect-to.ts';
+
 import type { Services } from '../../core/services.ts';
-import { probeSql } from '../../doctor/database-probe-sql.ts';
+import { addressOf, databaseToken } from '../../databases/login.ts';
+import { sqlDescriptor } from '../../databases/sql/descriptor.ts';
+import { probeSql } from '../../databases/sql/probe.ts';
 import { handOff, type Step } from '../../engine/step.ts';
 import { signsInAs } from '../wording.ts';
 import { DATABASE_USER } from './database-user.ts';
@@ -29,22 +31,16 @@ export function sqlVerifyStep(input: SqlSetupInput, services: Services, after: s
       // Handed off: the user is made later, inside the network; nothing to check yet, and not done.
       if (ctx.outcomeOf(DATABASE_USER) === 'handed-off')
         return handOff(null, 'checked once the hand-off is finished (--resume checks it)');
-      const { azure } = services;
-      const cloud = await azure.cloud(ctx.signal);
-      const token = await azure.credential.tryGetToken(cloud.sqlScope, ctx.signal);
-      if (!token.ok) throw new Error(`no Azure SQL token: ${token.diagnosis.message}`);
+      const token = await databaseToken(services, sqlDescriptor, 'the signed-in account', ctx.signal);
       const principal = await sqlPrincipalOf(services, input, ctx.signal);
       const { server } = input;
       const finding = await probeSql(
         {
-          ...(connectTarget(input.connectTo, server.fqdn, server.port) ?? {
-            host: server.fqdn,
-            port: server.port,
-          }),
+          ...addressOf(server, input.connectTo),
           fqdn: server.fqdn,
           database: input.database,
-          token: token.token.token,
-          ca: azure.tls?.ca,
+          token,
+          ca: services.azure.tls?.ca,
           timeoutMs: 15_000,
           signal: ctx.signal,
         },

@@ -1,11 +1,9 @@
 /**
- * Logging in to PostgreSQL and MySQL as the signed-in user (an Entra token as the password, TLS
- * verified against the server's Azure name) and reading what the app's database user looks like.
- * The drivers are imported only here and only when `--check-user` asks for it: they are heavy.
- * Every statement takes its values as parameters; nothing user-provided is spliced into SQL text.
+ * PostgreSQL's probe of the app's database role: logged in as the signed-in account with an Entra
+ * token (TLS verified against the server's Azure name), every statement taking its values as
+ * parameters. Who owns the database, `public` and its tables is read too (grants.ts).
  */
-import { commonJs } from '../core/commonjs.ts';
-
+import type { AppSide, ProbeFinding, ProbeLogin } from '../probe.ts';
 import {
   AZURE_SUPERUSER,
   describeItems,
@@ -13,43 +11,8 @@ import {
   type GrantState,
   ownersOf,
   readGrantState,
-} from './postgres-grants.ts';
-
-/** How to reach and log in to the server. */
-export interface ProbeLogin {
-  /** The TCP address (after any `SC_DOCTOR_CONNECT_TO` mapping). */
-  host: string;
-  port: number;
-  /** The server's Azure name: TLS verifies the certificate against it. */
-  fqdn: string;
-  user: string;
-  token: string;
-  /** Extra trusted CAs (tests' local CA); the system's CAs otherwise. */
-  ca: string | Buffer | undefined;
-  timeoutMs: number;
-  /** The check's signal: a timeout or Ctrl-C closes the connection. */
-  signal?: AbortSignal;
-}
-
-/** What the probe found about the app's identity in the database. */
-export interface ProbeFinding {
-  status: 'pass' | 'warn' | 'fail';
-  message: string;
-  details: string[];
-  /** True when setup creates the user or grants what is missing. */
-  fixable: boolean;
-  /** What setup does about it, when more than creating the user and granting the database. */
-  remedy?: string;
-}
-
-/** The app's side: which Entra ids are its identities, and the user its settings name, if any. */
-export interface AppSide {
-  appName: string;
-  /** Object (principal) ids of the app's identities. */
-  objectIds: string[];
-  database: string | null;
-  settingsUser: string | null;
-}
+} from './grants.ts';
+import { openPostgres } from './login.ts';
 
 /**
  * PostgreSQL: the role mapped to one of the app's object ids, and whether it holds every grant setup
@@ -62,29 +25,18 @@ export async function probePostgres(
   app: AppSide,
   grants: GrantMode = 'least',
 ): Promise<ProbeFinding> {
-  const { default: pg } = await import('pg');
-  const connect = async (database: string) => {
-    const client = new pg.Client({
+  const connect = (database: string) =>
+    openPostgres({
       host: login.host,
       port: login.port,
+      fqdn: login.fqdn,
       user: login.user,
       password: login.token,
       database,
-      connectionTimeoutMillis: login.timeoutMs,
-      application_name: 'sc-doctor',
-      ssl: { rejectUnauthorized: true, servername: login.fqdn, ...(login.ca ? { ca: login.ca } : {}) },
+      ca: login.ca,
+      timeoutMs: login.timeoutMs,
+      signal: login.signal,
     });
-    // A cancelled check must not leave a connection open behind it.
-    const close = () => void client.end().catch(() => {});
-    login.signal?.addEventListener('abort', close, { once: true });
-    try {
-      await client.connect();
-    } catch (error) {
-      login.signal?.removeEventListener('abort', close);
-      throw error;
-    }
-    return client;
-  };
   const client = await connect('postgres');
   let roles: { rolname: string; objectid: string; principaltype: string }[];
   try {
@@ -213,92 +165,4 @@ function setupRemedy(state: GrantState): string {
   if (owners.includes(AZURE_SUPERUSER))
     return `The database belongs to ${AZURE_SUPERUSER}, as whom nobody can log in: create it as an Entra admin (CREATE DATABASE) to be able to grant on it.`;
   return `Setup gives what ${state.ownership.signedIn} can; what only ${owners.join(' and ')} can give it gives as ${owners.join(' and ')} with the password (asked, or SC_DOCTOR_PG_OWNER_PASSWORD), or writes it to a script for ${owners.join(' and ')} and ends handed off.`;
-}
-
-/** MySQL: the user the settings name exists as an Entra user and holds grants on the database. */
-export async function probeMysql(login: ProbeLogin, app: AppSide): Promise<ProbeFinding> {
-  const mysql = commonJs(await import('mysql2/promise'));
-  const net = await import('node:net');
-  const socket = net.connect({ host: login.host, port: login.port });
-  // A cancelled check must not leave a connection (or a half-open socket) behind it.
-  const close = () => socket.destroy();
-  login.signal?.addEventListener('abort', close, { once: true });
-  const connection = await mysql.createConnection({
-    // The driver verifies the certificate against `host`: the Azure name, while the socket goes to
-    // the (possibly mapped) address.
-    host: login.fqdn,
-    port: login.port,
-    stream: socket,
-    user: login.user,
-    password: login.token,
-    enableCleartextPlugin: true,
-    connectTimeout: login.timeoutMs,
-    ssl: { rejectUnauthorized: true, verifyIdentity: true, ...(login.ca ? { ca: login.ca as string } : {}) },
-  });
-  try {
-    if (!app.settingsUser) {
-      return {
-        status: 'warn',
-        message: `cannot tell which MySQL user is ${app.appName}'s`,
-        details: [
-          'MySQL does not show which Entra id a user was created for; the app settings name the user, and none was found.',
-        ],
-        fixable: true,
-      };
-    }
-    const [users] = (await connection.query(
-      'SELECT User AS user, Host AS host, plugin FROM mysql.user WHERE User = ?',
-      [app.settingsUser],
-    )) as unknown as [{ user: string; host: string; plugin: string }[]];
-    const user = users[0];
-    if (!user) {
-      return {
-        status: 'fail',
-        message: `MySQL user ${app.settingsUser} does not exist`,
-        details: ["The app settings name this user; setup creates it for the app's identity."],
-        fixable: true,
-      };
-    }
-    const [grantRows] = (await connection.query('SHOW GRANTS FOR ?@?', [
-      user.user,
-      user.host,
-    ])) as unknown as [Record<string, string>[]];
-    // MariaDB appends the stored password hash to the user's grant line: never show it.
-    const grants = grantRows.map((row) =>
-      String(Object.values(row)[0] ?? '').replace(/\s+IDENTIFIED\s+(BY|VIA|WITH)\b.*$/i, ''),
-    );
-    const details = [`user ${user.user}@${user.host} (${user.plugin})`, ...grants];
-    const database = app.database;
-    // SHOW GRANTS doubles backticks in a name, and shows `\`, `_` and `%` escaped when the grant
-    // escaped them (GRANT reads `_` and `%` as wildcards).
-    const shown = database?.replace(/`/g, '``');
-    const escaped = database?.replace(/[\\_%]/g, '\\$&').replace(/`/g, '``');
-    // USAGE is "no privileges": only a real grant on the database (or on everything) counts.
-    const granted =
-      !database ||
-      grants
-        .filter((g) => !/^GRANT USAGE ON /i.test(g))
-        .some(
-          (g) =>
-            g.includes(' ON *.* ') || g.includes(`ON \`${shown}\`.*`) || g.includes(`ON \`${escaped}\`.*`),
-        );
-    if (!granted) {
-      return {
-        status: 'fail',
-        message: `MySQL user ${user.user} holds no grant on ${database}`,
-        details,
-        fixable: true,
-      };
-    }
-    details.push('MySQL does not show which Entra id a user maps to: that is not verified.');
-    return {
-      status: 'pass',
-      message: `MySQL user ${user.user} exists${database ? ` · granted on ${database}` : ''}`,
-      details,
-      fixable: false,
-    };
-  } finally {
-    login.signal?.removeEventListener('abort', close);
-    await connection.end();
-  }
 }

@@ -3,8 +3,9 @@
  * application's (and managed identity's) database user carries its client id in `sid`, so the user is
  * found by the app's client ids, not by name. Names are bound as parameters, never spliced into SQL.
  */
-import type { ProbeFinding } from './database-probes.ts';
-import { openSqlSession, type SqlLogin, type SqlSession } from './sql-session.ts';
+
+import type { ProbeFinding } from '../probe.ts';
+import { openSqlSession, type SqlLogin, type SqlSession } from './session.ts';
 
 /** The app's side: the client ids of its identities (the GUIDs Azure SQL keeps in `sid`). */
 export interface SqlAppSide {

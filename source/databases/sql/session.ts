@@ -5,7 +5,7 @@
  * imported only when a session is opened: it is heavy and most runs never need it.
  */
 import type { Socket } from 'node:net';
-import { commonJs } from '../core/commonjs.ts';
+import { commonJs } from '../../core/commonjs.ts';
 
 /** How to reach and log in to one database. */
 export interface SqlLogin {
