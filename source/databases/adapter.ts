@@ -7,12 +7,15 @@ import type { AzureSession } from '../azure/session.ts';
 import type { ServerArm } from './arm.ts';
 import type { DatabaseDescriptor } from './descriptor.ts';
 import type { ServerFacts } from './facts.ts';
+import type { FirewallPolicy } from './firewall.ts';
 
 export interface DatabaseAdapter extends DatabaseDescriptor {
   /** The facts of a server resource as ARM returned it. */
   serverFacts(resource: unknown): ServerFacts;
   /** Its ARM operations: the one seam to its resource provider (../arm.ts). */
   arm: ServerArm;
+  /** Its firewall as a login meets it: the refusal, the plan's words, the manual command (firewall.ts). */
+  firewall: FirewallPolicy;
   /**
    * How the server routes connections, for a kind that lets it choose (Azure SQL: `Default`, `Proxy`
    * or `Redirect`, in the spec's spelling); null when it cannot be read. Absent for the other kinds.

@@ -1,18 +1,19 @@
 /**
- * `firewall-temp` and `firewall-temp-remove`, the same for every database kind: when the server's
+ * `firewall-temp` and `firewall-temp-remove`, one pair for every database kind: when the server's
  * firewall refuses this machine, a rule `sc-doctor-<run id>` for the address the refusal names (else
  * the public IP the doctor found), for the database steps only. It is always removed: by
  * `firewall-temp-remove` at the end of a run that succeeded, and by undo when the run fails or is
- * stopped. Each kind brings how it logs in to tell a refusal, its api-version and its `az` command.
+ * stopped. What differs by kind (how a login is refused, the plan's words, the `az` command, the ARM
+ * write) is the kind's adapter's (source/databases/<kind>/firewall.ts and arm.ts).
  */
-
-import { readArm, writeArm } from '../azure/arm-calls.ts';
 import { enumIs } from '../azure/enums.ts';
-import { checkedName } from '../azure/resource-id.ts';
+import { armIds } from '../azure/resource-id.ts';
 import type { Services } from '../core/services.ts';
+import type { DatabaseAdapter } from '../databases/adapter.ts';
+import type { LoginTarget } from '../databases/login.ts';
 import type { NetworkVerdict } from '../doctor/network-probe.ts';
 import { is, type RecordSchema } from '../engine/record-schema.ts';
-import type { Step, UndoRecord } from '../engine/step.ts';
+import type { Step, UndoContext, UndoRecord, UndoResult } from '../engine/step.ts';
 
 export interface FirewallRecord extends UndoRecord {
   server: string;
@@ -41,32 +42,19 @@ export function isRunRule(rule: string, runId: string): boolean {
 export const FIREWALL_TEMP = 'firewall-temp';
 export const FIREWALL_TEMP_REMOVE = 'firewall-temp-remove';
 
-/** What one login attempt says about the firewall: open, or closed for the address it names. */
-export type FirewallProbe = (
-  signal: AbortSignal,
-) => Promise<{ open: true } | { open: false; ip: string | undefined }>;
-
-type UndoContext = Parameters<Step['undo']>[0];
-type UndoResult = Awaited<ReturnType<Step['undo']>>;
-
-/** The ARM path of the rule `rule` on `server` (an id). */
-export const firewallRulePath = (server: string, rule: string) =>
-  `${server}/firewallRules/${checkedName('firewall-rule', rule)}`;
-
 /** Adds the record's rule for exactly its address (followed to its end). */
 export async function addFirewallRule(
   services: Services,
   ctx: UndoContext,
-  apiVersion: string,
+  kind: DatabaseAdapter,
   record: FirewallRecord,
 ): Promise<void> {
-  await writeArm(
+  await kind.arm.putFirewallRule(
     services,
     ctx,
-    'PUT',
-    firewallRulePath(record.server, record.rule),
-    apiVersion,
-    { properties: { startIpAddress: record.ip, endIpAddress: record.ip } },
+    record.server,
+    record.rule,
+    record.ip,
     `adding the temporary firewall rule ${record.rule} on ${record.serverName}`,
   );
 }
@@ -78,7 +66,7 @@ export async function addFirewallRule(
 export async function removeFirewallRule(
   services: Services,
   ctx: UndoContext,
-  apiVersion: string,
+  kind: DatabaseAdapter,
   record: FirewallRecord,
 ): Promise<UndoResult> {
   if (!isRunRule(record.rule, ctx.runId))
@@ -86,66 +74,77 @@ export async function removeFirewallRule(
       status: 'changed-since',
       reason: `the rule ${record.rule} is not one run ${ctx.runId} adds (sc-doctor-${ctx.runId}): left in place`,
     };
-  const path = firewallRulePath(record.server, record.rule);
-  const rule = await readArm(services, path, apiVersion, `reading the rule ${record.rule}`, ctx.signal);
+  const rule = await kind.arm.readFirewallRule(services, record.server, record.rule, ctx.signal);
   if (!rule) return { status: 'already-gone', reason: `the rule ${record.rule} is gone` };
   const props = rule.properties as { startIpAddress?: string; endIpAddress?: string };
   if (record.ip && (props.startIpAddress !== record.ip || props.endIpAddress !== record.ip))
     return { status: 'changed-since', reason: `the rule ${record.rule} was edited since this run added it` };
-  await writeArm(services, ctx, 'DELETE', path, apiVersion, undefined, `removing the rule ${record.rule}`);
+  await kind.arm.deleteFirewallRule(
+    services,
+    ctx,
+    record.server,
+    record.rule,
+    `removing the rule ${record.rule}`,
+  );
   return { status: 'undone' };
 }
 
-/** What `firewall-temp` needs to know about one kind of server. */
-export interface TemporaryRuleSpec {
-  /** The server; its public access and VNet integration say whether a firewall rule can open it at all. */
-  server: {
+/** The commands that remove the record's rule by hand. */
+export function manualFirewallTemp(kind: DatabaseAdapter): (record: FirewallRecord) => string[] {
+  return (record) => [kind.firewall.deleteCommand(armIds.firewallRule(record.server, kind, record.rule))];
+}
+
+/** What the temporary rule's steps need of a setup. */
+export interface FirewallInput extends LoginTarget {
+  server: LoginTarget['server'] & {
     id: string;
     name: string;
     publicNetworkAccess?: string | null;
     delegatedSubnetId?: string | null;
   };
+  database: string;
   networkPath?: NetworkVerdict;
   /** This machine's public address as the doctor found it, used when the refusal names none. */
   publicIp?: string;
-  apiVersion: string;
-  /** The step ids the probe waits for (the Entra admin, so the login can succeed at all). */
-  after: string[];
-  probe: FirewallProbe;
-  preview: Step<FirewallRecord>['preview'];
-  /** The commands that remove the rule by hand. */
-  manualUndo: (record: FirewallRecord) => string[];
 }
 
 /**
  * A server reachable only privately: public access off, or (flexible servers) VNet-integrated, whose
  * firewall rules do not apply.
  */
-export function privateAccess(server: TemporaryRuleSpec['server']): boolean {
+export function privateAccess(server: FirewallInput['server']): boolean {
   return enumIs(server.publicNetworkAccess, 'Disabled') || Boolean(server.delegatedSubnetId);
 }
 
-/** The step that adds the rule when, and only when, a login is refused by the firewall. */
-export function temporaryRuleStep(spec: TemporaryRuleSpec, services: Services): Step<FirewallRecord> {
-  const { server } = spec;
+/**
+ * The step that adds the rule when, and only when, a login is refused by the firewall. It comes after
+ * `after` (the Entra admin, so the login can succeed at all).
+ */
+export function firewallTempStep(
+  input: FirewallInput,
+  services: Services,
+  kind: DatabaseAdapter,
+  after: string[],
+): Step<FirewallRecord> {
+  const { server } = input;
   let ip: string | undefined;
   return {
     id: FIREWALL_TEMP,
     title: `Temporary firewall rule on ${server.name}`,
     resource: server.id,
-    after: spec.after,
+    after,
     async preview(ctx) {
       if (privateAccess(server))
         return [`none: ${server.name} takes no firewall rules (public access off), so none is added`];
-      return spec.preview(ctx);
+      return kind.firewall.planLines(services, server, ctx.signal);
     },
     async isDone(ctx) {
       // A rule cannot open a server without public access: none is added, also by `--resume` from
       // inside its network, where a refusal means something else.
-      if (spec.networkPath === 'private-network' || privateAccess(server)) return true;
-      const probe = await spec.probe(ctx.signal);
-      if (probe.open) return true;
-      ip = probe.ip ?? spec.publicIp;
+      if (input.networkPath === 'private-network' || privateAccess(server)) return true;
+      const refusal = await refusalOf(services, kind, input, ctx.signal);
+      if (!refusal) return true;
+      ip = refusal.ip ?? input.publicIp;
       if (!ip)
         throw new Error(
           `${server.name}'s firewall refuses this machine and its address is unknown: add a rule for it, or connect through --connect-to`,
@@ -161,19 +160,34 @@ export function temporaryRuleStep(spec: TemporaryRuleSpec, services: Services): 
       };
       await ctx.checkpoint(record);
       ctx.progress(`allowing ${record.ip}`);
-      await addFirewallRule(services, ctx, spec.apiVersion, record);
+      await addFirewallRule(services, ctx, kind, record);
       return record;
     },
-    undo: (ctx, record) => removeFirewallRule(services, ctx, spec.apiVersion, record),
-    manualUndo: spec.manualUndo,
+    undo: (ctx, record) => removeFirewallRule(services, ctx, kind, record),
+    manualUndo: manualFirewallTemp(kind),
   };
 }
 
-/** The last step of a run: removes the rule `firewall-temp` added (undo removes it on a failure). */
-export function temporaryRuleRemoveStep(
-  server: { id: string; name: string },
-  apiVersion: string,
+/** Logs in once: null when the firewall lets this machine in (or refuses for another reason, which no rule helps). */
+async function refusalOf(
   services: Services,
+  kind: DatabaseAdapter,
+  input: FirewallInput,
+  signal: AbortSignal,
+): Promise<{ ip: string | undefined } | null> {
+  try {
+    await kind.firewall.probe(services, input, input.database, signal);
+    return null;
+  } catch (error) {
+    return kind.firewall.refusal(error);
+  }
+}
+
+/** The last step of a run: removes the rule `firewall-temp` added (undo removes it on a failure). */
+export function firewallTempRemoveStep(
+  server: { id: string; name: string },
+  services: Services,
+  kind: DatabaseAdapter,
   after: string[],
 ): Step {
   return {
@@ -187,7 +201,7 @@ export function temporaryRuleRemoveStep(
     },
     async apply(ctx) {
       const rule = `sc-doctor-${ctx.runId}`;
-      await removeFirewallRule(services, ctx, apiVersion, {
+      await removeFirewallRule(services, ctx, kind, {
         server: server.id,
         serverName: server.name,
         rule,
@@ -199,4 +213,44 @@ export function temporaryRuleRemoveStep(
     undo: async () => ({ status: 'already-gone', reason: 'the temporary rule stays removed' }),
     manualUndo: () => [],
   };
+}
+
+/**
+ * Runs `body` (an undo that logs in to the server), opening the firewall for it when it refuses this
+ * machine: a finished run undone later has lost its temporary rule, so a rule
+ * `sc-doctor-<run id>-undo` for the address the refusal names lives for the undo only, removed after
+ * it, success or failure. Never on a server with public access off or in a virtual network: firewall
+ * rules do not open those.
+ */
+export async function withOpenFirewall<T>(
+  services: Services,
+  ctx: UndoContext,
+  kind: DatabaseAdapter,
+  server: { id: string; name: string },
+  body: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    const ip = kind.firewall.refusal(error)?.ip;
+    if (!ip) throw error;
+    const resource = await kind.arm.readServer(services, server.id, 'reading the server', ctx.signal);
+    if (resource && privateAccess(kind.serverFacts(resource)))
+      throw new Error(
+        `${(error as Error).message} (${server.name} takes no firewall rules: public access is off; undo from inside its network)`,
+      );
+    const rule: FirewallRecord = {
+      server: server.id,
+      serverName: server.name,
+      rule: `sc-doctor-${ctx.runId}-undo`,
+      ip,
+    };
+    ctx.progress(`opening the firewall for ${ip} during the undo`);
+    await addFirewallRule(services, ctx, kind, rule);
+    try {
+      return await body();
+    } finally {
+      await removeFirewallRule(services, ctx, kind, rule);
+    }
+  }
 }

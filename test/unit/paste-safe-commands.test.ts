@@ -12,11 +12,12 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { diagnoseAzFailure, diagnoseSignInText } from '../../source/azure/signin-error.ts';
 import { setupCommandLine } from '../../source/cli/setup-options.ts';
+import { adapterOf } from '../../source/databases/index.ts';
 import * as remedy from '../../source/doctor/remedy-commands.ts';
 import type { AppRef } from '../../source/doctor/target.ts';
+import { manualFirewallTemp } from '../../source/setup/firewall-temp.ts';
 import { manualDatabaseUser as manualMysqlUser } from '../../source/setup/mysql/database-user.ts';
 import { manualEntraAdmin as manualMysqlAdmin } from '../../source/setup/mysql/entra-admin.ts';
-import { manualFirewallTemp as manualMysqlRule } from '../../source/setup/mysql/firewall-temp.ts';
 import { graphRoleGrantCommand } from '../../source/setup/mysql/graph-roles.ts';
 import { manualServerIdentity } from '../../source/setup/mysql/server-identity.ts';
 import { dropUserSql as mysqlDropUser } from '../../source/setup/mysql/user-sql.ts';
@@ -29,13 +30,11 @@ import {
 } from '../../source/setup/postgres/database-role.ts';
 import { manualEntraAdmin as manualPgAdmin } from '../../source/setup/postgres/entra-admin.ts';
 import { manualEntraAuth } from '../../source/setup/postgres/entra-auth.ts';
-import { manualFirewallTemp as manualPgRule } from '../../source/setup/postgres/firewall-temp.ts';
 import { createPrincipalSql, dropRoleSql, revokeGivenSql } from '../../source/setup/postgres/role-sql.ts';
 import { manualServiceConnector } from '../../source/setup/postgres/service-connector.ts';
 import { resumeCommandOf } from '../../source/setup/resume.ts';
 import { manualSqlDatabaseUser } from '../../source/setup/sql/database-user.ts';
 import { manualSqlEntraAdmin } from '../../source/setup/sql/entra-admin.ts';
-import { manualSqlFirewallTemp } from '../../source/setup/sql/firewall-temp.ts';
 import { handOffScript as sqlHandOff } from '../../source/setup/sql/user-hand-off.ts';
 import {
   createUserSql,
@@ -226,7 +225,7 @@ test('manual undo of app identity, Entra auth and admins, firewall rules, links 
       );
       const rule = { server: id.pg, serverName: h, rule: `sc-doctor-${RUN_ID}`, ip: '203.0.113.7' };
       assertPastes(
-        manualPgRule(rule)[0]!,
+        manualFirewallTemp(adapterOf('postgres'))(rule)[0]!,
         [
           [
             ...['az', 'postgres', 'flexible-server', 'firewall-rule', 'delete'],
@@ -236,7 +235,7 @@ test('manual undo of app identity, Entra auth and admins, firewall rules, links 
         'pg rule',
       );
       assertPastes(
-        manualMysqlRule({ ...rule, server: id.mysql })[0]!,
+        manualFirewallTemp(adapterOf('mysql'))({ ...rule, server: id.mysql })[0]!,
         [
           [
             ...['az', 'mysql', 'flexible-server', 'firewall-rule', 'delete'],
@@ -246,7 +245,7 @@ test('manual undo of app identity, Entra auth and admins, firewall rules, links 
         'mysql rule',
       );
       assertPastes(
-        manualSqlFirewallTemp({ ...rule, server: id.sql })[0]!,
+        manualFirewallTemp(adapterOf('sql'))({ ...rule, server: id.sql })[0]!,
         [
           [
             'az',

@@ -2,10 +2,12 @@
 import type { DatabaseAdapter } from '../adapter.ts';
 import { mysqlArm } from './arm.ts';
 import { mysqlDescriptor } from './descriptor.ts';
+import { mysqlFirewall } from './firewall.ts';
 import { mysqlServerFacts } from './server-facts.ts';
 
 export const mysql: DatabaseAdapter = {
   ...mysqlDescriptor,
   serverFacts: mysqlServerFacts,
   arm: mysqlArm,
+  firewall: mysqlFirewall,
 };

@@ -2,10 +2,12 @@
 import type { DatabaseAdapter } from '../adapter.ts';
 import { postgresArm } from './arm.ts';
 import { postgresDescriptor } from './descriptor.ts';
+import { postgresFirewall } from './firewall.ts';
 import { postgresServerFacts } from './server-facts.ts';
 
 export const postgres: DatabaseAdapter = {
   ...postgresDescriptor,
   serverFacts: postgresServerFacts,
   arm: postgresArm,
+  firewall: postgresFirewall,
 };

@@ -2,11 +2,13 @@
 import type { DatabaseAdapter } from '../adapter.ts';
 import { sqlArm, sqlConnectionPolicy } from './arm.ts';
 import { sqlDescriptor } from './descriptor.ts';
+import { sqlFirewall } from './firewall.ts';
 import { sqlServerFacts } from './server-facts.ts';
 
 export const sql: DatabaseAdapter = {
   ...sqlDescriptor,
   serverFacts: sqlServerFacts,
   arm: sqlArm,
+  firewall: sqlFirewall,
   connectionPolicy: sqlConnectionPolicy,
 };

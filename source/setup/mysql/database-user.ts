@@ -7,15 +7,16 @@
 import type { Connection } from 'mysql2/promise';
 import { readGraph } from '../../azure/arm-calls.ts';
 import type { Services } from '../../core/services.ts';
-import { type MysqlLogin, mysqlRefusedIp, withMysql } from '../../databases/mysql/login.ts';
+import { mysql } from '../../databases/mysql/index.ts';
+import { type MysqlLogin, withMysql } from '../../databases/mysql/login.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
+import { FIREWALL_TEMP, withOpenFirewall } from '../firewall-temp.ts';
 import { APP_IDENTITY } from '../postgres/app-identity.ts';
 import { principalOf } from '../postgres/identities.ts';
 import { REPLICATION_LIMIT_MS, retryWhile } from '../retry-wait.ts';
 import { mysqlCommand } from '../sql-commands.ts';
 import { signsInAs } from '../wording.ts';
 import { ENTRA_ADMIN } from './entra-admin.ts';
-import { addRule, FIREWALL_TEMP, removeRule } from './firewall-temp.ts';
 import { type MysqlSetupInput, mysqlUserNameOf } from './input.ts';
 import { createUserSql, dropUserSql, grantSql, LEAST_PRIVILEGES } from './user-sql.ts';
 
@@ -161,27 +162,13 @@ export async function undoDatabaseUser(
     signedIn: { user: record.signedInUser } as MysqlSetupInput['signedIn'],
     connectTo,
   };
-  const drop = () =>
+  // A finished run undone later: its temporary rule is gone, so the firewall opens for the undo only.
+  return withOpenFirewall(services, ctx, mysql, { id: record.server, name: record.serverName }, () =>
     withMysql(services, login, ctx.signal, async (connection) => {
       if (!(await userExists(connection, record.user)))
         return { status: 'already-gone' as const, reason: `the user ${record.user} does not exist` };
       await connection.query(dropUserSql(record.user));
       return { status: 'undone' as const };
-    });
-  try {
-    return await drop();
-  } catch (error) {
-    // A finished run undone later: its temporary rule is gone, so open the firewall for the undo only.
-    const ip = mysqlRefusedIp((error as Error).message);
-    if (!ip) throw error;
-    const rule = `sc-doctor-${ctx.runId}-undo`;
-    ctx.progress(`opening the firewall for ${ip} during the undo`);
-    const opened = { server: record.server, serverName: record.serverName, rule, ip };
-    await addRule(services, ctx, opened);
-    try {
-      return await drop();
-    } finally {
-      await removeRule(services, ctx, opened);
-    }
-  }
+    }),
+  );
 }

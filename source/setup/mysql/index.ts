@@ -7,8 +7,18 @@
  */
 import type { ConnectToMap } from '../../core/connect-to.ts';
 import type { Services } from '../../core/services.ts';
+import { mysql } from '../../databases/mysql/index.ts';
 import type { Step, StepUndoer } from '../../engine/step.ts';
 import { checkedUndoers, noCommands, nothingToUndo, undoer } from '../../engine/undoer.ts';
+import {
+  FIREWALL_TEMP,
+  FIREWALL_TEMP_REMOVE,
+  type FirewallRecord,
+  firewallTempRemoveStep,
+  firewallTempStep,
+  manualFirewallTemp,
+  removeFirewallRule,
+} from '../firewall-temp.ts';
 import {
   APP_IDENTITY,
   type AppIdentityRecord,
@@ -44,15 +54,6 @@ import {
   manualEntraAdmin,
   undoEntraAdmin,
 } from './entra-admin.ts';
-import {
-  FIREWALL_TEMP,
-  FIREWALL_TEMP_REMOVE,
-  type FirewallRecord,
-  firewallTempRemoveStep,
-  firewallTempStep,
-  manualFirewallTemp,
-  removeRule,
-} from './firewall-temp.ts';
 import { type MysqlSetupInput, mysqlTarget, withMysqlNames } from './input.ts';
 import { MYSQL_RECORDS } from './record-schemas.ts';
 import {
@@ -88,11 +89,11 @@ export function mysqlSetupSteps(given: MysqlSetupInput, services: Services): Ste
     ...(input.auth.kind === 'sp' ? [] : [appIdentityStep(input, services) as unknown as Step]),
     serverIdentityStep(input, services) as unknown as Step,
     entraAdminStep(input, services) as unknown as Step,
-    firewallTempStep(input, services) as unknown as Step,
+    firewallTempStep(input, services, mysql, [ENTRA_ADMIN]) as unknown as Step,
     databaseUserStep(input, services) as unknown as Step,
     connection as unknown as Step,
     verifyStep(input, services, [connection.id]),
-    firewallTempRemoveStep(input, services, [VERIFY]),
+    firewallTempRemoveStep(input.server, services, mysql, [VERIFY]),
   ];
 }
 
@@ -123,8 +124,8 @@ export function mysqlUndoers(services: Services, connectTo?: ConnectToMap): Step
     undoer(
       FIREWALL_TEMP,
       'Temporary firewall rule',
-      (ctx, r: FirewallRecord) => removeRule(services, ctx, r),
-      manualFirewallTemp,
+      (ctx, r: FirewallRecord) => removeFirewallRule(services, ctx, mysql, r),
+      manualFirewallTemp(mysql),
     ),
     undoer(
       DATABASE_USER,

@@ -13,8 +13,6 @@
  */
 
 import type pg from 'pg';
-import { readArm, writeArm } from '../../azure/arm-calls.ts';
-import { enumIs } from '../../azure/enums.ts';
 import type { Services } from '../../core/services.ts';
 import {
   AZURE_SUPERUSER,
@@ -26,16 +24,16 @@ import {
   PROMISES,
   readGrantState,
 } from '../../databases/postgres/grants.ts';
-import { type PasswordLogin, refusedIp, runStatements, withLogin } from '../../databases/postgres/login.ts';
+import { postgres } from '../../databases/postgres/index.ts';
+import { type PasswordLogin, runStatements, withLogin } from '../../databases/postgres/login.ts';
 import { handOff, type Step, type UndoRecord } from '../../engine/step.ts';
-import { firewallRulePath } from '../firewall-temp.ts';
+import { FIREWALL_TEMP, withOpenFirewall } from '../firewall-temp.ts';
 import { psqlCommand } from '../sql-commands.ts';
 import { signsInAs } from '../wording.ts';
 import { APP_IDENTITY } from './app-identity.ts';
-import { FIREWALL_TEMP } from './firewall-temp.ts';
 import { handOffScriptText, type ScriptSection, writeHandOffScript } from './hand-off.ts';
 import { principalOf } from './identities.ts';
-import { API, type PostgresSetupInput, roleNameOf } from './input.ts';
+import { type PostgresSetupInput, roleNameOf } from './input.ts';
 import { OWNER_PASSWORD_ENV, OwnerPasswords } from './owner-password.ts';
 import { createPrincipalSql, dropRoleSql, grantSql, ident, revokeGivenSql, revokeSql } from './role-sql.ts';
 
@@ -510,7 +508,9 @@ export async function undoDatabaseRole(
     signedIn: { user: record.signedInUser } as PostgresSetupInput['signedIn'],
     connectTo,
   };
-  return withOpenFirewall(services, ctx, record, () => takeBack(services, ctx, record, login, passwords));
+  return withOpenFirewall(services, ctx, postgres, { id: record.server, name: record.serverName }, () =>
+    takeBack(services, ctx, record, login, passwords),
+  );
 }
 
 async function takeBack(
@@ -615,56 +615,6 @@ async function takeBack(
     );
   }
   return { status: 'undone' };
-}
-
-/**
- * Undo after the run's temporary firewall rule was removed (a finished run undone later): when the
- * firewall refuses this machine, a rule `sc-doctor-<run id>-undo` is added for the undo and removed
- * after it, success or failure. Never on a server with public access off or in a virtual network:
- * firewall rules do not open those.
- */
-async function withOpenFirewall<T>(
-  services: Services,
-  ctx: UndoContext,
-  record: RoleRecord,
-  body: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await body();
-  } catch (error) {
-    const ip = refusedIp((error as Error).message);
-    if (!ip) throw error;
-    const server = await readArm(services, record.server, API.postgres, 'reading the server', ctx.signal);
-    const network = (server?.properties as { network?: Record<string, string> } | undefined)?.network ?? {};
-    if (enumIs(network.publicNetworkAccess, 'Disabled') || network.delegatedSubnetResourceId)
-      throw new Error(
-        `${(error as Error).message} (${record.serverName} takes no firewall rules: public access is off; undo from inside its network)`,
-      );
-    const rule = firewallRulePath(record.server, `sc-doctor-${ctx.runId}-undo`);
-    ctx.progress(`opening the firewall for ${ip} during the undo`);
-    await writeArm(
-      services,
-      ctx,
-      'PUT',
-      rule,
-      API.postgres,
-      { properties: { startIpAddress: ip, endIpAddress: ip } },
-      'opening the firewall for the undo',
-    );
-    try {
-      return await body();
-    } finally {
-      await writeArm(
-        services,
-        ctx,
-        'DELETE',
-        rule,
-        API.postgres,
-        undefined,
-        'closing the firewall after the undo',
-      );
-    }
-  }
 }
 
 /**

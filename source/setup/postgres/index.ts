@@ -6,8 +6,18 @@
  */
 import type { ConnectToMap } from '../../core/connect-to.ts';
 import type { Services } from '../../core/services.ts';
+import { postgres } from '../../databases/postgres/index.ts';
 import type { Step, StepUndoer } from '../../engine/step.ts';
 import { checkedUndoers, noCommands, nothingToUndo, undoer } from '../../engine/undoer.ts';
+import {
+  FIREWALL_TEMP,
+  FIREWALL_TEMP_REMOVE,
+  type FirewallRecord,
+  firewallTempRemoveStep,
+  firewallTempStep,
+  manualFirewallTemp,
+  removeFirewallRule,
+} from '../firewall-temp.ts';
 import {
   APP_IDENTITY,
   type AppIdentityRecord,
@@ -44,15 +54,6 @@ import {
   manualEntraAuth,
   undoEntraAuth,
 } from './entra-auth.ts';
-import {
-  FIREWALL_TEMP,
-  FIREWALL_TEMP_REMOVE,
-  type FirewallRecord,
-  firewallTempRemoveStep,
-  firewallTempStep,
-  manualFirewallTemp,
-  removeRule,
-} from './firewall-temp.ts';
 import type { PostgresSetupInput } from './input.ts';
 import { POSTGRES_RECORDS } from './record-schemas.ts';
 import {
@@ -84,11 +85,11 @@ export function postgresSetupSteps(input: PostgresSetupInput, services: Services
     ...(input.auth.kind === 'sp' ? [] : [appIdentityStep(input, services)]),
     entraAuthStep(input, services),
     entraAdminStep(input, services),
-    firewallTempStep(input, services),
+    firewallTempStep(input, services, postgres, [ENTRA_ADMIN]),
     databaseRoleStep(input, services, []),
     connection,
     verifyStep(input, services, [connection.id]),
-    firewallTempRemoveStep(input, services, [VERIFY]),
+    firewallTempRemoveStep(input.server, services, postgres, [VERIFY]),
   ];
   return steps;
 }
@@ -121,8 +122,8 @@ export function postgresUndoers(services: Services, connectTo?: ConnectToMap): S
     undoer(
       FIREWALL_TEMP,
       'Temporary firewall rule',
-      (ctx, r: FirewallRecord) => removeRule(services, ctx, r),
-      manualFirewallTemp,
+      (ctx, r: FirewallRecord) => removeFirewallRule(services, ctx, postgres, r),
+      manualFirewallTemp(postgres),
     ),
     undoer(
       DATABASE_ROLE,

@@ -6,11 +6,12 @@
 
 import { readGraph } from '../../azure/arm-calls.ts';
 import type { Services } from '../../core/services.ts';
+import { sql } from '../../databases/sql/index.ts';
 import { type SqlLoginTarget, withSqlSession } from '../../databases/sql/login.ts';
 import { readGrants, readUsers } from '../../databases/sql/probe.ts';
-import { firewallRefusedIp, SqlServerError, type SqlSession } from '../../databases/sql/session.ts';
+import type { SqlSession } from '../../databases/sql/session.ts';
 import type { Step } from '../../engine/step.ts';
-import { addRule, removeSqlRule } from './firewall-temp.ts';
+import { withOpenFirewall } from '../firewall-temp.ts';
 import type { SqlSetupInput } from './input.ts';
 import { type SqlUserRecord, sameGuid, sameName } from './user-record.ts';
 import { createUserSql, dropUserSql, grantStatements, revokeStatements } from './user-sql.ts';
@@ -28,7 +29,7 @@ export async function undoSqlDatabaseUser(
       reason: `the user ${record.user} and its grants were there before this run`,
     };
   const address: SqlLoginTarget = { server: { fqdn: record.fqdn, port: record.port }, connectTo };
-  return withOpenFirewall(services, ctx, record, () =>
+  return withOpenFirewall(services, ctx, sql, { id: record.server, name: record.serverName }, () =>
     withSqlSession(services, address, record.database, ctx.signal, async (session) => {
       const user = (await readUsers(session)).find((u) => sameName(u.name, record.user));
       if (!user) {
@@ -79,40 +80,6 @@ async function restoreReplaced(
   await session.query(createUserSql(record.user, objectId));
   for (const statement of grantStatements(record.user, record.database, grants))
     await session.query(statement);
-}
-
-/**
- * Undo after the run's temporary rule was removed (a finished run undone later): when the firewall
- * refuses this machine, a rule `sc-doctor-<run id>-undo` for the address it names lives only for the undo.
- */
-async function withOpenFirewall<T>(
-  services: Services,
-  ctx: Parameters<Step['undo']>[0],
-  record: SqlUserRecord,
-  body: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await body();
-  } catch (error) {
-    const ip =
-      error instanceof SqlServerError && error.number === 40615
-        ? firewallRefusedIp(error.message)
-        : undefined;
-    if (!ip) throw error;
-    const rule = {
-      server: record.server,
-      serverName: record.serverName,
-      rule: `sc-doctor-${ctx.runId}-undo`,
-      ip,
-    };
-    ctx.progress(`opening the firewall for ${ip} during the undo`);
-    await addRule(services, ctx, rule);
-    try {
-      return await body();
-    } finally {
-      await removeSqlRule(services, ctx, rule);
-    }
-  }
 }
 
 /** Undo from the journal runs in a new process: that process's `--connect-to`. Set by `sqlUndoers`. */

@@ -6,8 +6,18 @@
  */
 import type { ConnectToMap } from '../../core/connect-to.ts';
 import type { Services } from '../../core/services.ts';
+import { sql } from '../../databases/sql/index.ts';
 import type { Step, StepUndoer } from '../../engine/step.ts';
 import { checkedUndoers, noCommands, nothingToUndo, undoer } from '../../engine/undoer.ts';
+import {
+  FIREWALL_TEMP,
+  FIREWALL_TEMP_REMOVE,
+  type FirewallRecord,
+  firewallTempRemoveStep,
+  firewallTempStep,
+  manualFirewallTemp,
+  removeFirewallRule,
+} from '../firewall-temp.ts';
 import {
   APP_IDENTITY,
   appIdentityStep,
@@ -35,14 +45,6 @@ import {
   undoSqlDatabaseUser,
 } from './database-user.ts';
 import { ENTRA_ADMIN, manualSqlEntraAdmin, sqlEntraAdminStep, undoSqlEntraAdmin } from './entra-admin.ts';
-import {
-  FIREWALL_TEMP,
-  FIREWALL_TEMP_REMOVE,
-  manualSqlFirewallTemp,
-  removeSqlRule,
-  sqlFirewallTempRemoveStep,
-  sqlFirewallTempStep,
-} from './firewall-temp.ts';
 import { type SqlSetupInput, sqlConnectionNameOf } from './input.ts';
 import { SQL_RECORDS } from './record-schemas.ts';
 import { sqlVerifyStep, VERIFY } from './verify.ts';
@@ -75,11 +77,11 @@ export function sqlSetupSteps(input: SqlSetupInput, services: Services): Step[] 
   return [
     ...(input.auth.kind === 'sp' ? [] : [appIdentityStep(input, services) as unknown as Step]),
     sqlEntraAdminStep(input, services) as unknown as Step,
-    sqlFirewallTempStep(input, services) as unknown as Step,
+    firewallTempStep(input, services, sql, [ENTRA_ADMIN]) as unknown as Step,
     sqlDatabaseUserStep(input, services) as unknown as Step,
     connection as unknown as Step,
     sqlVerifyStep(input, services, [connection.id]),
-    sqlFirewallTempRemoveStep(input, services, [VERIFY]),
+    firewallTempRemoveStep(input.server, services, sql, [VERIFY]),
   ];
 }
 
@@ -105,8 +107,8 @@ export function sqlUndoers(services: Services, connectTo?: ConnectToMap): StepUn
     undoer(
       FIREWALL_TEMP,
       'Temporary firewall rule',
-      (ctx, r: Parameters<typeof removeSqlRule>[2]) => removeSqlRule(services, ctx, r),
-      manualSqlFirewallTemp,
+      (ctx, r: FirewallRecord) => removeFirewallRule(services, ctx, sql, r),
+      manualFirewallTemp(sql),
     ),
     undoer(
       DATABASE_USER,
