@@ -5,21 +5,15 @@
  * Undo puts the previous admin back exactly, or removes the admin when there was none.
  */
 
-import { readArm, writeArm } from '../../azure/arm-calls.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
+import { type MysqlAdminProperties, mysqlAdminUri, mysqlArm } from '../../databases/mysql/arm.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
-import { MYSQL_API, type MysqlSetupInput } from './input.ts';
+import type { MysqlSetupInput } from './input.ts';
 import { SERVER_IDENTITY, serverIdentityOf } from './server-identity.ts';
 
-/** The admin's properties as ARM holds them. */
-export interface AdminProperties extends UndoRecord {
-  administratorType: string;
-  login: string;
-  sid: string;
-  tenantId: string;
-  identityResourceId: string;
-}
+/** The admin's properties as ARM holds them, as a record keeps them. */
+export interface AdminProperties extends UndoRecord, MysqlAdminProperties {}
 
 export interface EntraAdminRecord extends UndoRecord {
   server: string;
@@ -33,15 +27,13 @@ export interface EntraAdminRecord extends UndoRecord {
 
 export const ENTRA_ADMIN = 'entra-admin';
 
-const adminPath = (server: string) => `${server}/administrators/ActiveDirectory`;
-
 async function currentAdmin(
   services: Services,
   server: string,
   name: string,
   signal?: AbortSignal,
 ): Promise<AdminProperties | null> {
-  const admin = await readArm(services, adminPath(server), MYSQL_API, `reading the admin of ${name}`, signal);
+  const admin = await mysqlArm.readAdmin(services, server, `reading the admin of ${name}`, signal);
   return admin ? (admin.properties as AdminProperties) : null;
 }
 
@@ -108,20 +100,16 @@ export function entraAdminStep(input: MysqlSetupInput, services: Services): Step
       };
       await ctx.checkpoint(record);
       ctx.progress(previous ? `replacing ${previous.login}` : 'setting the admin');
-      await writeArm(
+      await mysqlArm.putAdmin(
         services,
         ctx,
-        'PUT',
-        adminPath(server.id),
-        MYSQL_API,
+        server.id,
         {
-          properties: {
-            administratorType: 'ActiveDirectory',
-            login: signedIn.user,
-            sid: signedIn.objectId,
-            tenantId: identity.tenantId,
-            identityResourceId: identity.id,
-          },
+          administratorType: 'ActiveDirectory',
+          login: signedIn.user,
+          sid: signedIn.objectId,
+          tenantId: identity.tenantId,
+          identityResourceId: identity.id,
         },
         `making ${signedIn.user} the Entra admin of ${server.name}`,
       );
@@ -135,7 +123,7 @@ export function entraAdminStep(input: MysqlSetupInput, services: Services): Step
 /** The commands that reverse the step by hand: the previous admin put back, or the admin removed. */
 export function manualEntraAdmin(record: EntraAdminRecord): string[] {
   // A URI without a host is taken by az rest as an ARM path in az's current cloud.
-  const uri = `${adminPath(record.server)}?api-version=${MYSQL_API}`;
+  const uri = mysqlAdminUri(record.server);
   if (!record.previous) return [commandLine(['az', 'rest', '--method', 'DELETE', '--uri', uri])];
   const { administratorType, login, sid, tenantId, identityResourceId } = record.previous;
   const body = JSON.stringify({
@@ -165,23 +153,18 @@ export async function undoEntraAdmin(
     };
   if (record.previous) {
     const { administratorType, login, sid, tenantId, identityResourceId } = record.previous;
-    await writeArm(
+    await mysqlArm.putAdmin(
       services,
       ctx,
-      'PUT',
-      adminPath(record.server),
-      MYSQL_API,
-      { properties: { administratorType, login, sid, tenantId, identityResourceId } },
+      record.server,
+      { administratorType, login, sid, tenantId, identityResourceId },
       `putting ${login} back as the Entra admin of ${record.serverName}`,
     );
   } else {
-    await writeArm(
+    await mysqlArm.deleteAdmin(
       services,
       ctx,
-      'DELETE',
-      adminPath(record.server),
-      MYSQL_API,
-      undefined,
+      record.server,
       `removing ${record.login} as the Entra admin of ${record.serverName}`,
     );
   }

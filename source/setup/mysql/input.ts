@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import type { Services } from '../../core/services.ts';
-import { mysqlDescriptor } from '../../databases/mysql/descriptor.ts';
 import { type ConnectionTarget, ossTarget } from '../postgres/connection-target.ts';
 import { noLinkerProblems, type PostgresSetupInput } from '../postgres/input.ts';
 
@@ -30,12 +29,6 @@ export interface MysqlSetupInput extends PostgresSetupInput {
   /** A MySQL user of the chosen name exists: set to ask consent to drop and re-create it. */
   replaceUser?: boolean;
 }
-
-/**
- * Api-version of every MySQL flexible server call: the doctor's server version, which (unlike the
- * SDK's 2021-05-01) has the administrators resource and the server identity.
- */
-export const MYSQL_API = mysqlDescriptor.apiVersions.server;
 
 /** The linker name: `--connection`, else one derived from the database like the Azure CLI's default. */
 export function mysqlConnectionNameOf(input: MysqlSetupInput): string {

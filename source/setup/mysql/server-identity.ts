@@ -5,13 +5,14 @@
  * identity holds the Graph permissions Azure needs to create Entra users, and how an admin grants them.
  */
 
-import { readArm, sameId, writeArm } from '../../azure/arm-calls.ts';
+import { readArm, sameId } from '../../azure/arm-calls.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
+import { type MysqlServerIdentityBlock, mysqlArm } from '../../databases/mysql/arm.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
 import { API } from '../postgres/input.ts';
 import { checkGraphRoles, graphRolesLines } from './graph-roles.ts';
-import { MYSQL_API, type MysqlSetupInput } from './input.ts';
+import type { MysqlSetupInput } from './input.ts';
 
 export interface ServerIdentityRecord extends UndoRecord {
   server: string;
@@ -40,7 +41,7 @@ export async function attachedIdentities(
   input: Pick<MysqlSetupInput, 'server'>,
   signal?: AbortSignal,
 ): Promise<string[]> {
-  const server = await readArm(services, input.server.id, MYSQL_API, `reading ${input.server.name}`, signal);
+  const server = await mysqlArm.readServer(services, input.server.id, `reading ${input.server.name}`, signal);
   if (!server) throw new Error(`the server ${input.server.name} no longer exists (${input.server.id})`);
   return Object.keys(
     ((server.identity as Record<string, unknown> | undefined)?.userAssignedIdentities ?? {}) as Record<
@@ -112,17 +113,13 @@ export function serverIdentityStep(input: MysqlSetupInput, services: Services): 
       };
       await ctx.checkpoint(record);
       ctx.progress(`attaching ${identity.name}`);
-      await writeArm(
+      await mysqlArm.patchIdentity(
         services,
         ctx,
-        'PATCH',
         server.id,
-        MYSQL_API,
         {
-          identity: {
-            type: 'UserAssigned',
-            userAssignedIdentities: Object.fromEntries([...before, identity.id].map((id) => [id, {}])),
-          },
+          type: 'UserAssigned',
+          userAssignedIdentities: Object.fromEntries([...before, identity.id].map((id) => [id, {}])),
         },
         `attaching the identity ${identity.name} to ${server.name}`,
       );
@@ -157,10 +154,9 @@ export async function undoServerIdentity(
   ctx: Parameters<Step['undo']>[0],
   record: ServerIdentityRecord,
 ): Promise<Awaited<ReturnType<Step['undo']>>> {
-  const server = await readArm(
+  const server = await mysqlArm.readServer(
     services,
     record.server,
-    MYSQL_API,
     `reading ${record.serverName}`,
     ctx.signal,
   );
@@ -176,7 +172,7 @@ export async function undoServerIdentity(
   // Only the identity this run attached comes off, from the block as it is now: identities attached
   // since stay. None left: `None` removes the block (an empty map is refused by the RP).
   const others = now.filter((id) => !sameId(id, record.attached));
-  const identity =
+  const identity: MysqlServerIdentityBlock =
     others.length === 0
       ? { type: 'None' }
       : {
@@ -186,13 +182,11 @@ export async function undoServerIdentity(
             ...Object.fromEntries(now.filter((id) => sameId(id, record.attached)).map((id) => [id, null])),
           },
         };
-  await writeArm(
+  await mysqlArm.patchIdentity(
     services,
     ctx,
-    'PATCH',
     record.server,
-    MYSQL_API,
-    { identity },
+    identity,
     `detaching the identity from ${record.serverName}`,
   );
   return { status: 'undone' };

@@ -4,12 +4,12 @@
  * and replaces none. Undo removes exactly that admin, and only when this run added it.
  */
 
-import { readArm, writeArm } from '../../azure/arm-calls.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
+import { postgresArm } from '../../databases/postgres/arm.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
 import { ENTRA_AUTH } from './entra-auth.ts';
-import { API, type PostgresSetupInput } from './input.ts';
+import type { PostgresSetupInput } from './input.ts';
 
 export interface EntraAdminRecord extends UndoRecord {
   server: string;
@@ -20,11 +20,8 @@ export interface EntraAdminRecord extends UndoRecord {
 
 export const ENTRA_ADMIN = 'entra-admin';
 
-const adminPath = (server: string, objectId: string) => `${server}/administrators/${objectId}`;
-
 export function entraAdminStep(input: PostgresSetupInput, services: Services): Step<EntraAdminRecord> {
   const { server, signedIn } = input;
-  const path = adminPath(server.id, signedIn.objectId);
   return {
     id: ENTRA_ADMIN,
     title: `${signedIn.user} as Entra admin of ${server.name}`,
@@ -42,8 +39,13 @@ export function entraAdminStep(input: PostgresSetupInput, services: Services): S
       // A member of an admin group is an admin through it: adding the caller too would change nothing.
       if (input.adminLogin?.via === 'group') return true;
       return (
-        (await readArm(services, path, API.postgres, `reading the admins of ${server.name}`, ctx.signal)) !==
-        undefined
+        (await postgresArm.readAdmin(
+          services,
+          server.id,
+          signedIn.objectId,
+          `reading the admins of ${server.name}`,
+          ctx.signal,
+        )) !== undefined
       );
     },
     async apply(ctx) {
@@ -55,18 +57,15 @@ export function entraAdminStep(input: PostgresSetupInput, services: Services): S
       };
       await ctx.checkpoint(record);
       ctx.progress('adding the admin');
-      await writeArm(
+      await postgresArm.putAdmin(
         services,
         ctx,
-        'PUT',
-        path,
-        API.postgres,
+        server.id,
+        signedIn.objectId,
         {
-          properties: {
-            principalName: signedIn.user,
-            // A managed identity signs in as a service principal and is one to PostgreSQL too.
-            principalType: signedIn.type === 'user' ? 'User' : 'ServicePrincipal',
-          },
+          principalName: signedIn.user,
+          // A managed identity signs in as a service principal and is one to PostgreSQL too.
+          principalType: signedIn.type === 'user' ? 'User' : 'ServicePrincipal',
         },
         `adding ${signedIn.user} as an Entra admin of ${server.name}`,
       );
@@ -100,11 +99,10 @@ export async function undoEntraAdmin(
   ctx: Parameters<Step['undo']>[0],
   record: EntraAdminRecord,
 ): Promise<Awaited<ReturnType<Step['undo']>>> {
-  const path = adminPath(record.server, record.objectId);
-  const admin = await readArm(
+  const admin = await postgresArm.readAdmin(
     services,
-    path,
-    API.postgres,
+    record.server,
+    record.objectId,
     `reading the admins of ${record.serverName}`,
     ctx.signal,
   );
@@ -112,13 +110,11 @@ export async function undoEntraAdmin(
   const name = (admin.properties as { principalName?: string })?.principalName;
   if (name && name !== record.principalName)
     return { status: 'changed-since', reason: `the admin entry now names ${name}` };
-  await writeArm(
+  await postgresArm.deleteAdmin(
     services,
     ctx,
-    'DELETE',
-    path,
-    API.postgres,
-    undefined,
+    record.server,
+    record.objectId,
     `removing the admin ${record.principalName}`,
   );
   return { status: 'undone' };

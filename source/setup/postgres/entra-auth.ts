@@ -4,12 +4,12 @@
  * already saw it on. Undo puts `authConfig` back exactly.
  */
 
-import { readArm, writeArm } from '../../azure/arm-calls.ts';
 import { enumIs } from '../../azure/enums.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
+import { postgresArm } from '../../databases/postgres/arm.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
-import { API, type PostgresSetupInput } from './input.ts';
+import type { PostgresSetupInput } from './input.ts';
 
 export interface EntraAuthRecord extends UndoRecord {
   server: string;
@@ -22,7 +22,7 @@ export interface EntraAuthRecord extends UndoRecord {
 export const ENTRA_AUTH = 'entra-auth';
 
 async function authConfigOf(services: Services, server: string, name: string, signal?: AbortSignal) {
-  const resource = await readArm(services, server, API.postgres, `reading ${name}`, signal);
+  const resource = await postgresArm.readServer(services, server, `reading ${name}`, signal);
   if (!resource) throw new Error(`the server ${name} no longer exists`);
   return ((resource.properties as Record<string, unknown>)?.authConfig ?? {}) as Record<string, string>;
 }
@@ -60,13 +60,11 @@ export function entraAuthStep(input: PostgresSetupInput, services: Services): St
       };
       await ctx.checkpoint(record);
       ctx.progress('turning on Entra authentication');
-      await writeArm(
+      await postgresArm.patchAuthConfig(
         services,
         ctx,
-        'PATCH',
         server.id,
-        API.postgres,
-        { properties: { authConfig: { activeDirectoryAuth: 'Enabled', passwordAuth: record.passwordAuth } } },
+        { activeDirectoryAuth: 'Enabled', passwordAuth: record.passwordAuth },
         `turning on Entra authentication on ${server.name}`,
       );
       return record;
@@ -105,10 +103,9 @@ async function settledServer(
   ctx: Parameters<Step['undo']>[0],
 ): Promise<Record<string, unknown> | undefined> {
   for (;;) {
-    const resource = await readArm(
+    const resource = await postgresArm.readServer(
       services,
       record.server,
-      API.postgres,
       `reading ${record.serverName}`,
       ctx.signal,
     );
@@ -135,17 +132,11 @@ export async function undoEntraAuth(
     return { status: 'already-gone', reason: 'authConfig is as it was before the run' };
   if (auth.passwordAuth !== record.passwordAuth)
     return { status: 'changed-since', reason: 'password authentication was changed since this run' };
-  await writeArm(
+  await postgresArm.patchAuthConfig(
     services,
     ctx,
-    'PATCH',
     record.server,
-    API.postgres,
-    {
-      properties: {
-        authConfig: { activeDirectoryAuth: record.activeDirectoryAuth, passwordAuth: record.passwordAuth },
-      },
-    },
+    { activeDirectoryAuth: record.activeDirectoryAuth, passwordAuth: record.passwordAuth },
     `restoring the authentication settings of ${record.serverName}`,
   );
   return { status: 'undone' };

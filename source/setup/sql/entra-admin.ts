@@ -6,12 +6,12 @@
  * leaves it as it is). Undo puts the previous admin back exactly (or removes ours when there was none).
  */
 
-import { readArm, writeArm } from '../../azure/arm-calls.ts';
 import { type GroupMember, groupsOf } from '../../azure/caller-groups.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
+import { sqlArm } from '../../databases/sql/arm.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
-import { SQL_API, type SqlSetupInput } from './input.ts';
+import type { SqlSetupInput } from './input.ts';
 
 export const ENTRA_ADMIN = 'entra-admin';
 
@@ -32,16 +32,8 @@ export interface SqlAdminRecord extends UndoRecord {
   sid: string;
 }
 
-const adminPath = (server: string) => `${server}/administrators/ActiveDirectory`;
-
 async function readAdmin(services: Services, server: string, name: string, signal?: AbortSignal) {
-  const found = await readArm(
-    services,
-    adminPath(server),
-    SQL_API.administrators,
-    `reading the Entra admin of ${name}`,
-    signal,
-  );
+  const found = await sqlArm.readAdmin(services, server, `reading the Entra admin of ${name}`, signal);
   if (!found) return null;
   const props = (found.properties ?? {}) as Record<string, unknown>;
   return {
@@ -52,13 +44,7 @@ async function readAdmin(services: Services, server: string, name: string, signa
 }
 
 async function entraOnly(services: Services, server: string, signal?: AbortSignal): Promise<boolean> {
-  const found = await readArm(
-    services,
-    `${server}/azureADOnlyAuthentications/Default`,
-    SQL_API.entraOnly!,
-    'reading Entra-only authentication',
-    signal,
-  );
+  const found = await sqlArm.readEntraOnly(services, server, signal);
   return (found?.properties as { azureADOnlyAuthentication?: boolean })?.azureADOnlyAuthentication === true;
 }
 
@@ -155,13 +141,11 @@ export function sqlEntraAdminStep(input: SqlSetupInput, services: Services): Ste
       };
       await ctx.checkpoint(record);
       ctx.progress('setting the admin');
-      await writeArm(
+      await sqlArm.putAdmin(
         services,
         ctx,
-        'PUT',
-        adminPath(server.id),
-        SQL_API.administrators,
-        { properties: { administratorType: 'ActiveDirectory', login: signedIn.user, sid, tenantId } },
+        server.id,
+        { administratorType: 'ActiveDirectory', login: signedIn.user, sid, tenantId },
         `making ${signedIn.user} the Entra admin of ${server.name}`,
       );
       return record;
@@ -190,13 +174,11 @@ export async function undoSqlEntraAdmin(
   }
   if (record.previous) {
     const { login, sid, tenantId } = record.previous;
-    await writeArm(
+    await sqlArm.putAdmin(
       services,
       ctx,
-      'PUT',
-      adminPath(record.server),
-      SQL_API.administrators,
-      { properties: { administratorType: 'ActiveDirectory', login, sid, ...(tenantId ? { tenantId } : {}) } },
+      record.server,
+      { administratorType: 'ActiveDirectory', login, sid, ...(tenantId ? { tenantId } : {}) },
       `putting ${login} back as the Entra admin of ${record.serverName}`,
     );
     return { status: 'undone' };
@@ -207,13 +189,10 @@ export async function undoSqlEntraAdmin(
       status: 'changed-since',
       reason: 'Entra-only authentication was turned on since this run; the admin must stay',
     };
-  await writeArm(
+  await sqlArm.deleteAdmin(
     services,
     ctx,
-    'DELETE',
-    adminPath(record.server),
-    SQL_API.administrators,
-    undefined,
+    record.server,
     `removing ${record.login} as the Entra admin of ${record.serverName}`,
   );
   return { status: 'undone' };

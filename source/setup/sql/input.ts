@@ -5,14 +5,10 @@
  * `staleRoleObjectId` is the GUID in the `sid` of a user of that name mapped to another identity,
  * which setup may drop and create again only with consent.
  */
-import { sqlDescriptor } from '../../databases/sql/descriptor.ts';
 import { noLinkerProblems, type PostgresSetupInput } from '../postgres/input.ts';
 import { SQL_LINKER_UNSUPPORTED } from './client-types.ts';
 
 export type SqlSetupInput = PostgresSetupInput;
-
-/** Api-versions of the Microsoft.Sql reads and writes (those of @azure/arm-sql, as the doctor reads). */
-export const SQL_API = sqlDescriptor.apiVersions;
 
 /** The linker name: `--connection`, else `sql_<database>` like the Azure CLI's default. */
 export function sqlConnectionNameOf(input: SqlSetupInput): string {
