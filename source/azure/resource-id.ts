@@ -245,6 +245,16 @@ export function armRequestPath(path: string): string {
   return segments.map((segment) => encodeURIComponent(segment)).join('/');
 }
 
+/** The last segment of an ARM id (`.../userAssignedIdentities/id-orders` → `id-orders`). */
+export function lastSegment(id: string): string {
+  return id.replace(/\/+$/, '').split('/').pop() ?? id;
+}
+
+/** The resource group id (`/subscriptions/s/resourceGroups/g`) of an ARM id. */
+export function resourceGroupIdOf(id: string): string | null {
+  return /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+/i.exec(id)?.[0] ?? null;
+}
+
 function clip(value: string): string {
   return value.length > 120 ? `${value.slice(0, 117)}...` : value;
 }

@@ -4,10 +4,10 @@
  */
 
 import { settleArmWrite } from '../azure/arm-calls.ts';
+import { lastSegment } from '../azure/resource-id.ts';
 import { ExitCode } from '../core/exit-codes.ts';
 import { colorEnabled } from '../core/mode.ts';
 import type { DoctorOptions } from '../core/types.ts';
-import { lastSegment } from '../doctor/facts-of.ts';
 import {
   type RunSummary,
   UnknownRunError,

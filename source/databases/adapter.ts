@@ -6,6 +6,7 @@
 import type { AzureSession } from '../azure/session.ts';
 import type { ServerArm } from './arm.ts';
 import type { DatabaseDescriptor } from './descriptor.ts';
+import type { EntraCheck } from './entra.ts';
 import type { ServerFacts } from './facts.ts';
 import type { FirewallPolicy } from './firewall.ts';
 
@@ -16,6 +17,8 @@ export interface DatabaseAdapter extends DatabaseDescriptor {
   arm: ServerArm;
   /** Its firewall as a login meets it: the refusal, the plan's words, the manual command (firewall.ts). */
   firewall: FirewallPolicy;
+  /** The doctor's `entra-config` for a server of this kind: Entra on, and the caller an admin (entra.ts). */
+  entraConfig: EntraCheck;
   /**
    * How the server routes connections, for a kind that lets it choose (Azure SQL: `Default`, `Proxy`
    * or `Redirect`, in the spec's spelling); null when it cannot be read. Absent for the other kinds.

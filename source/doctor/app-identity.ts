@@ -5,9 +5,9 @@
  */
 import { armError, armGet } from '../azure/arm.ts';
 import type { AppKind } from '../azure/resource-id.ts';
+import { lastSegment } from '../azure/resource-id.ts';
 import type { Check, CheckResult } from '../core/types.ts';
 import type { AppFacts, UserIdentityFacts } from './facts.ts';
-import { lastSegment } from './facts-of.ts';
 import { appIdentityAssignCommand, appListCommand } from './remedy-commands.ts';
 import { APP_TARGET_FLAGS, type AppRef, appRefOf, parseTarget } from './target.ts';
 

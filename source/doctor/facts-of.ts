@@ -14,13 +14,3 @@ export function appFactsOf(ctx: Pick<CheckContext, 'outcomeOf'>): AppFacts | nul
   const app = ctx.outcomeOf('app-identity')?.data.app as AppFacts | undefined;
   return app && typeof app.id === 'string' ? app : null;
 }
-
-/** The last segment of an ARM id (`.../userAssignedIdentities/id-orders` → `id-orders`). */
-export function lastSegment(id: string): string {
-  return id.replace(/\/+$/, '').split('/').pop() ?? id;
-}
-
-/** The resource group id (`/subscriptions/s/resourceGroups/g`) of an ARM id. */
-export function resourceGroupIdOf(id: string): string | null {
-  return /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+/i.exec(id)?.[0] ?? null;
-}

@@ -5,10 +5,11 @@
  * is "cannot evaluate", never "missing".
  */
 import { listPermissions, missingActions } from '../azure/permissions.ts';
+import { lastSegment, resourceGroupIdOf } from '../azure/resource-id.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
 import { descriptorOf } from '../databases/descriptors.ts';
 import type { DatabaseKind } from '../databases/kind.ts';
-import { appFactsOf, lastSegment, resourceGroupIdOf, serverFactsOf } from './facts-of.ts';
+import { appFactsOf, serverFactsOf } from './facts-of.ts';
 import { roleAssignmentCommand } from './remedy-commands.ts';
 import { ASSIGN_IDENTITY, appActions, type NeededAction, serverActions } from './setup-actions.ts';
 

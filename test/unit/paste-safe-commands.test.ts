@@ -13,6 +13,9 @@ import { test } from 'node:test';
 import { diagnoseAzFailure, diagnoseSignInText } from '../../source/azure/signin-error.ts';
 import { setupCommandLine } from '../../source/cli/setup-options.ts';
 import { adapterOf } from '../../source/databases/index.ts';
+import * as mysqlCommands from '../../source/databases/mysql/commands.ts';
+import * as postgresCommands from '../../source/databases/postgres/commands.ts';
+import * as sqlCommands from '../../source/databases/sql/commands.ts';
 import * as remedy from '../../source/doctor/remedy-commands.ts';
 import type { AppRef } from '../../source/doctor/target.ts';
 import { manualFirewallTemp } from '../../source/setup/firewall-temp.ts';
@@ -703,7 +706,7 @@ test("the doctor's remedies paste exactly, names, display names and placeholders
       assertPastes(remedy.loginTenantCommand(h), [['az', 'login', '--tenant', h]], 'login');
       const server = { resourceGroup: h, name: h };
       assertPastes(
-        remedy.postgresEntraAuthCommand(server),
+        postgresCommands.postgresEntraAuthCommand(server),
         [
           [
             'az',
@@ -721,7 +724,7 @@ test("the doctor's remedies paste exactly, names, display names and placeholders
         'entra on',
       );
       assertPastes(
-        remedy.postgresEntraAdminCommand(server, caller),
+        postgresCommands.postgresEntraAdminCommand(server, caller),
         [
           [
             'az',
@@ -741,7 +744,7 @@ test("the doctor's remedies paste exactly, names, display names and placeholders
         ],
         'pg admin',
       );
-      const [identity, assign] = remedy.mysqlServerIdentityCommands(server);
+      const [identity, assign] = mysqlCommands.mysqlServerIdentityCommands(server);
       assertPastes(
         identity!,
         [['az', 'identity', 'create', '-g', h, '-n', `${h}-identity`]],
@@ -767,7 +770,7 @@ test("the doctor's remedies paste exactly, names, display names and placeholders
         'identity attach',
       );
       assertPastes(
-        remedy.mysqlEntraAdminCommand(server, { name: h, objectId: OBJECT_ID }, h),
+        mysqlCommands.mysqlEntraAdminCommand(server, { name: h, objectId: OBJECT_ID }, h),
         [
           [
             ...['az', 'mysql', 'flexible-server', 'ad-admin', 'create', '-g', h, '-s', h],
@@ -777,7 +780,7 @@ test("the doctor's remedies paste exactly, names, display names and placeholders
         'mysql admin',
       );
       assertPastes(
-        remedy.sqlEntraAdminCommand(server, caller),
+        sqlCommands.sqlEntraAdminCommand(server, caller),
         [
           [
             ...['az', 'sql', 'server', 'ad-admin', 'create', '-g', h, '--server-name', h],

@@ -3,7 +3,7 @@
  * (`administrators/ActiveDirectory`), its server parameters and the user-assigned identities it reads
  * Microsoft Graph as.
  */
-import { type ArmListResponse, type ArmResponse, armGet, armList } from '../../azure/arm.ts';
+import { type ArmResponse, armGet } from '../../azure/arm.ts';
 import { readArm, writeArm } from '../../azure/arm-calls.ts';
 import type { AzureSession } from '../../azure/session.ts';
 import type { Services } from '../../core/services.ts';
@@ -29,7 +29,7 @@ export type MysqlServerIdentityBlock =
 
 export interface MysqlArm extends ServerArm {
   /** The Entra admin, as a list of one or none (doctor). */
-  listAdmins(azure: AzureSession, serverId: string, signal?: AbortSignal): Promise<ArmListResponse>;
+  getAdmins(azure: AzureSession, serverId: string, signal?: AbortSignal): Promise<ArmResponse>;
   /** A server parameter such as `aad_auth_only` (doctor). */
   getConfiguration(
     azure: AzureSession,
@@ -64,8 +64,8 @@ export interface MysqlArm extends ServerArm {
 
 export const mysqlArm: MysqlArm = {
   ...restServerArm(mysqlDescriptor),
-  listAdmins: (azure, serverId, signal) =>
-    armList(azure, `${serverId}/administrators`, API.administrators, signal),
+  getAdmins: (azure, serverId, signal) =>
+    armGet(azure, `${serverId}/administrators`, API.administrators, signal),
   getConfiguration: (azure, serverId, name, signal) =>
     armGet(azure, `${serverId}/configurations/${name}`, API.configurations!, signal),
   readAdmin: (services, serverId, what, signal) =>

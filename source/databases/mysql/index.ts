@@ -2,6 +2,7 @@
 import type { DatabaseAdapter } from '../adapter.ts';
 import { mysqlArm } from './arm.ts';
 import { mysqlDescriptor } from './descriptor.ts';
+import { mysqlEntraConfig } from './entra-config.ts';
 import { mysqlFirewall } from './firewall.ts';
 import { mysqlServerFacts } from './server-facts.ts';
 
@@ -10,4 +11,5 @@ export const mysql: DatabaseAdapter = {
   serverFacts: mysqlServerFacts,
   arm: mysqlArm,
   firewall: mysqlFirewall,
+  entraConfig: mysqlEntraConfig,
 };

@@ -2,7 +2,7 @@
  * PostgreSQL flexible server's ARM operations (see ../arm.ts): the common ones, its Entra admins
  * (several per server, each at `administrators/<object id>`) and its authentication settings.
  */
-import { type ArmListResponse, armList } from '../../azure/arm.ts';
+import { type ArmResponse, armGet } from '../../azure/arm.ts';
 import { readArm, writeArm } from '../../azure/arm-calls.ts';
 import type { AzureSession } from '../../azure/session.ts';
 import type { Services } from '../../core/services.ts';
@@ -19,8 +19,8 @@ export interface PostgresAdminProperties {
 }
 
 export interface PostgresArm extends ServerArm {
-  /** The server's Entra admins (doctor). */
-  listAdmins(azure: AzureSession, serverId: string, signal?: AbortSignal): Promise<ArmListResponse>;
+  /** The server's Entra admins, one page of them as the doctor reads them. */
+  getAdmins(azure: AzureSession, serverId: string, signal?: AbortSignal): Promise<ArmResponse>;
   /** The admin entry of `objectId`, or undefined when there is none. */
   readAdmin(
     services: Services,
@@ -56,8 +56,8 @@ export interface PostgresArm extends ServerArm {
 
 export const postgresArm: PostgresArm = {
   ...restServerArm(postgresDescriptor),
-  listAdmins: (azure, serverId, signal) =>
-    armList(azure, `${serverId}/administrators`, API.administrators, signal),
+  getAdmins: (azure, serverId, signal) =>
+    armGet(azure, `${serverId}/administrators`, API.administrators, signal),
   readAdmin: (services, serverId, objectId, what, signal) =>
     readArm(services, adminPath(serverId, objectId), API.administrators, what, signal),
   async putAdmin(services, ctx, serverId, objectId, properties, what) {

@@ -2,6 +2,7 @@
 import type { DatabaseAdapter } from '../adapter.ts';
 import { postgresArm } from './arm.ts';
 import { postgresDescriptor } from './descriptor.ts';
+import { postgresEntraConfig } from './entra-config.ts';
 import { postgresFirewall } from './firewall.ts';
 import { postgresServerFacts } from './server-facts.ts';
 
@@ -10,4 +11,5 @@ export const postgres: DatabaseAdapter = {
   serverFacts: postgresServerFacts,
   arm: postgresArm,
   firewall: postgresFirewall,
+  entraConfig: postgresEntraConfig,
 };

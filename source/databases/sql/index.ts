@@ -2,6 +2,7 @@
 import type { DatabaseAdapter } from '../adapter.ts';
 import { sqlArm, sqlConnectionPolicy } from './arm.ts';
 import { sqlDescriptor } from './descriptor.ts';
+import { sqlEntraConfig } from './entra-config.ts';
 import { sqlFirewall } from './firewall.ts';
 import { sqlServerFacts } from './server-facts.ts';
 
@@ -10,5 +11,6 @@ export const sql: DatabaseAdapter = {
   serverFacts: sqlServerFacts,
   arm: sqlArm,
   firewall: sqlFirewall,
+  entraConfig: sqlEntraConfig,
   connectionPolicy: sqlConnectionPolicy,
 };
