@@ -9,6 +9,7 @@ import type { DatabaseDescriptor } from './descriptor.ts';
 import type { EntraCheck } from './entra.ts';
 import type { ServerFacts } from './facts.ts';
 import type { FirewallPolicy } from './firewall.ts';
+import type { UserCheck } from './user-check.ts';
 
 export interface DatabaseAdapter extends DatabaseDescriptor {
   /** The facts of a server resource as ARM returned it. */
@@ -19,6 +20,8 @@ export interface DatabaseAdapter extends DatabaseDescriptor {
   firewall: FirewallPolicy;
   /** The doctor's `entra-config` for a server of this kind: Entra on, and the caller an admin (entra.ts). */
   entraConfig: EntraCheck;
+  /** The doctor's `database-user` for a server of this kind: the app's user, its mapping and grants (user-check.ts). */
+  checkUser: UserCheck;
   /**
    * How the server routes connections, for a kind that lets it choose (Azure SQL: `Default`, `Proxy`
    * or `Redirect`, in the spec's spelling); null when it cannot be read. Absent for the other kinds.

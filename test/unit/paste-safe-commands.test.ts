@@ -14,8 +14,20 @@ import { diagnoseAzFailure, diagnoseSignInText } from '../../source/azure/signin
 import { setupCommandLine } from '../../source/cli/setup-options.ts';
 import { adapterOf } from '../../source/databases/index.ts';
 import * as mysqlCommands from '../../source/databases/mysql/commands.ts';
+import { dropUserSql as mysqlDropUser } from '../../source/databases/mysql/statements.ts';
 import * as postgresCommands from '../../source/databases/postgres/commands.ts';
+import {
+  createPrincipalSql,
+  dropRoleSql,
+  revokeGivenSql,
+} from '../../source/databases/postgres/statements.ts';
 import * as sqlCommands from '../../source/databases/sql/commands.ts';
+import {
+  createUserSql,
+  grantStatements,
+  revokeStatements,
+  dropUserSql as sqlDropUser,
+} from '../../source/databases/sql/statements.ts';
 import * as remedy from '../../source/doctor/remedy-commands.ts';
 import type { AppRef } from '../../source/doctor/target.ts';
 import { manualFirewallTemp } from '../../source/setup/firewall-temp.ts';
@@ -23,7 +35,6 @@ import { manualDatabaseUser as manualMysqlUser } from '../../source/setup/mysql/
 import { manualEntraAdmin as manualMysqlAdmin } from '../../source/setup/mysql/entra-admin.ts';
 import { graphRoleGrantCommand } from '../../source/setup/mysql/graph-roles.ts';
 import { manualServerIdentity } from '../../source/setup/mysql/server-identity.ts';
-import { dropUserSql as mysqlDropUser } from '../../source/setup/mysql/user-sql.ts';
 import { manualAppIdentity } from '../../source/setup/postgres/app-identity.ts';
 import { manualAppSettings } from '../../source/setup/postgres/app-settings.ts';
 import {
@@ -33,18 +44,11 @@ import {
 } from '../../source/setup/postgres/database-role.ts';
 import { manualEntraAdmin as manualPgAdmin } from '../../source/setup/postgres/entra-admin.ts';
 import { manualEntraAuth } from '../../source/setup/postgres/entra-auth.ts';
-import { createPrincipalSql, dropRoleSql, revokeGivenSql } from '../../source/setup/postgres/role-sql.ts';
 import { manualServiceConnector } from '../../source/setup/postgres/service-connector.ts';
 import { resumeCommandOf } from '../../source/setup/resume.ts';
 import { manualSqlDatabaseUser } from '../../source/setup/sql/database-user.ts';
 import { manualSqlEntraAdmin } from '../../source/setup/sql/entra-admin.ts';
 import { handOffScript as sqlHandOff } from '../../source/setup/sql/user-hand-off.ts';
-import {
-  createUserSql,
-  grantStatements,
-  revokeStatements,
-  dropUserSql as sqlDropUser,
-} from '../../source/setup/sql/user-sql.ts';
 import { undoCommand } from '../../source/setup/wording.ts';
 import { paste, runScript, STUB_TOKEN, type StubCall } from '../helpers/paste-stubs.ts';
 

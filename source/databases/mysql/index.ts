@@ -1,9 +1,11 @@
 /** The MySQL flexible server adapter (see ../adapter.ts). */
 import type { DatabaseAdapter } from '../adapter.ts';
+import { ossUserCheck } from '../user-check.ts';
 import { mysqlArm } from './arm.ts';
 import { mysqlDescriptor } from './descriptor.ts';
 import { mysqlEntraConfig } from './entra-config.ts';
 import { mysqlFirewall } from './firewall.ts';
+import { probeMysql } from './probe.ts';
 import { mysqlServerFacts } from './server-facts.ts';
 
 export const mysql: DatabaseAdapter = {
@@ -12,4 +14,5 @@ export const mysql: DatabaseAdapter = {
   arm: mysqlArm,
   firewall: mysqlFirewall,
   entraConfig: mysqlEntraConfig,
+  checkUser: ossUserCheck(mysqlDescriptor, probeMysql),
 };

@@ -1,9 +1,11 @@
 /** The PostgreSQL flexible server adapter (see ../adapter.ts). */
 import type { DatabaseAdapter } from '../adapter.ts';
+import { ossUserCheck } from '../user-check.ts';
 import { postgresArm } from './arm.ts';
 import { postgresDescriptor } from './descriptor.ts';
 import { postgresEntraConfig } from './entra-config.ts';
 import { postgresFirewall } from './firewall.ts';
+import { probePostgres } from './probe.ts';
 import { postgresServerFacts } from './server-facts.ts';
 
 export const postgres: DatabaseAdapter = {
@@ -12,4 +14,5 @@ export const postgres: DatabaseAdapter = {
   arm: postgresArm,
   firewall: postgresFirewall,
   entraConfig: postgresEntraConfig,
+  checkUser: ossUserCheck(postgresDescriptor, probePostgres),
 };

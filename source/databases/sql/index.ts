@@ -5,6 +5,7 @@ import { sqlDescriptor } from './descriptor.ts';
 import { sqlEntraConfig } from './entra-config.ts';
 import { sqlFirewall } from './firewall.ts';
 import { sqlServerFacts } from './server-facts.ts';
+import { sqlUserCheck } from './user-check.ts';
 
 export const sql: DatabaseAdapter = {
   ...sqlDescriptor,
@@ -12,5 +13,6 @@ export const sql: DatabaseAdapter = {
   arm: sqlArm,
   firewall: sqlFirewall,
   entraConfig: sqlEntraConfig,
+  checkUser: sqlUserCheck,
   connectionPolicy: sqlConnectionPolicy,
 };

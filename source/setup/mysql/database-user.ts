@@ -9,6 +9,7 @@ import { readGraph } from '../../azure/arm-calls.ts';
 import type { Services } from '../../core/services.ts';
 import { mysql } from '../../databases/mysql/index.ts';
 import { type MysqlLogin, withMysql } from '../../databases/mysql/login.ts';
+import { createUserSql, dropUserSql, grantSql, LEAST_PRIVILEGES } from '../../databases/mysql/statements.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
 import { FIREWALL_TEMP, withOpenFirewall } from '../firewall-temp.ts';
 import { APP_IDENTITY } from '../postgres/app-identity.ts';
@@ -18,7 +19,6 @@ import { mysqlCommand } from '../sql-commands.ts';
 import { signsInAs } from '../wording.ts';
 import { ENTRA_ADMIN } from './entra-admin.ts';
 import { type MysqlSetupInput, mysqlUserNameOf } from './input.ts';
-import { createUserSql, dropUserSql, grantSql, LEAST_PRIVILEGES } from './user-sql.ts';
 
 export interface UserRecord extends UndoRecord {
   server: string;

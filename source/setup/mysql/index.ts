@@ -65,6 +65,7 @@ import {
 } from './server-identity.ts';
 import { VERIFY, verifyStep } from './verify.ts';
 
+export { LEAST_PRIVILEGES } from '../../databases/mysql/statements.ts';
 export {
   type MysqlAdminFacts,
   type MysqlSetupInput,
@@ -72,7 +73,6 @@ export {
   mysqlProblemsOf,
   mysqlUserNameOf,
 } from './input.ts';
-export { LEAST_PRIVILEGES } from './user-sql.ts';
 
 /**
  * The steps of one MySQL setup. Call `mysqlProblemsOf(input)` first: names MySQL or Service Connector

@@ -8,10 +8,10 @@ import type { Services } from '../../core/services.ts';
 import { addressOf, databaseToken } from '../../databases/login.ts';
 import { mysqlDescriptor } from '../../databases/mysql/descriptor.ts';
 import { probeMysql } from '../../databases/mysql/probe.ts';
+import { LEAST_PRIVILEGES } from '../../databases/mysql/statements.ts';
 import type { Step } from '../../engine/step.ts';
 import { DATABASE_USER } from './database-user.ts';
 import { type MysqlSetupInput, mysqlUserNameOf } from './input.ts';
-import { LEAST_PRIVILEGES } from './user-sql.ts';
 
 export const VERIFY = 'verify';
 

@@ -26,6 +26,14 @@ import {
 } from '../../databases/postgres/grants.ts';
 import { postgres } from '../../databases/postgres/index.ts';
 import { type PasswordLogin, runStatements, withLogin } from '../../databases/postgres/login.ts';
+import {
+  createPrincipalSql,
+  dropRoleSql,
+  grantSql,
+  ident,
+  revokeGivenSql,
+  revokeSql,
+} from '../../databases/postgres/statements.ts';
 import { handOff, type Step, type UndoRecord } from '../../engine/step.ts';
 import { FIREWALL_TEMP, withOpenFirewall } from '../firewall-temp.ts';
 import { psqlCommand } from '../sql-commands.ts';
@@ -35,7 +43,6 @@ import { handOffScriptText, type ScriptSection, writeHandOffScript } from './han
 import { principalOf } from './identities.ts';
 import { type PostgresSetupInput, roleNameOf } from './input.ts';
 import { OWNER_PASSWORD_ENV, OwnerPasswords } from './owner-password.ts';
-import { createPrincipalSql, dropRoleSql, grantSql, ident, revokeGivenSql, revokeSql } from './role-sql.ts';
 
 export interface RoleRecord extends UndoRecord {
   server: string;

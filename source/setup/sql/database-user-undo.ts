@@ -10,11 +10,16 @@ import { sql } from '../../databases/sql/index.ts';
 import { type SqlLoginTarget, withSqlSession } from '../../databases/sql/login.ts';
 import { readGrants, readUsers } from '../../databases/sql/probe.ts';
 import type { SqlSession } from '../../databases/sql/session.ts';
+import {
+  createUserSql,
+  dropUserSql,
+  grantStatements,
+  revokeStatements,
+} from '../../databases/sql/statements.ts';
 import type { Step } from '../../engine/step.ts';
 import { withOpenFirewall } from '../firewall-temp.ts';
 import type { SqlSetupInput } from './input.ts';
 import { type SqlUserRecord, sameGuid, sameName } from './user-record.ts';
-import { createUserSql, dropUserSql, grantStatements, revokeStatements } from './user-sql.ts';
 
 /** Reverses `database-user` from its record alone. */
 export async function undoSqlDatabaseUser(

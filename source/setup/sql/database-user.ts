@@ -11,6 +11,13 @@ import type { Services } from '../../core/services.ts';
 import { withSqlSession } from '../../databases/sql/login.ts';
 import { readGrants, readUsers } from '../../databases/sql/probe.ts';
 import { SqlServerError, type SqlSession } from '../../databases/sql/session.ts';
+import {
+  createUserSql,
+  dropUserSql,
+  grantStatements,
+  grantsFor,
+  revokeStatements,
+} from '../../databases/sql/statements.ts';
 import type { Step, StepContext } from '../../engine/step.ts';
 import { FIREWALL_TEMP } from '../firewall-temp.ts';
 import { APP_IDENTITY } from '../postgres/app-identity.ts';
@@ -23,7 +30,6 @@ import { plannedUserName, sqlPrincipalOf } from './identity.ts';
 import type { SqlSetupInput } from './input.ts';
 import { handOffScript } from './user-hand-off.ts';
 import { type SqlUserRecord, sameGuid, sameName } from './user-record.ts';
-import { createUserSql, dropUserSql, grantStatements, grantsFor, revokeStatements } from './user-sql.ts';
 
 export { setSqlUndoConnectTo, undoSqlDatabaseUser } from './database-user-undo.ts';
 export type { SqlUserRecord } from './user-record.ts';

@@ -5,10 +5,10 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { commandLine } from '../../core/command-line.ts';
+import { createUserSql, grantStatements } from '../../databases/sql/statements.ts';
 import { handOff } from '../../engine/step.ts';
 import { sqlcmdArgv } from '../sql-commands.ts';
 import type { SqlSetupInput } from './input.ts';
-import { createUserSql, grantStatements } from './user-sql.ts';
 
 /**
  * Writes the statements to a script someone inside the server's network runs with sqlcmd, signed in

@@ -6,7 +6,7 @@
  * `escapeIdentifier` / `escapeLiteral`, so a name can never end a statement.
  */
 import pg from 'pg';
-import type { GrantItem } from '../../databases/postgres/grants.ts';
+import type { GrantItem } from './grants.ts';
 
 const { escapeIdentifier: ident, escapeLiteral: literal } = pg;
 

@@ -3,21 +3,14 @@
  * token for the SQL audience (TLS verified against the server's Azure name) and find the contained
  * user mapped to the app's identity by the client id Azure keeps in its `sid`, with what it may do.
  */
-import { graphGet } from '../azure/arm.ts';
-import type { CheckContext, CheckResult } from '../core/types.ts';
-import type { ServerFacts } from '../databases/facts.ts';
-import { probeSql } from '../databases/sql/probe.ts';
-import { SqlServerError } from '../databases/sql/session.ts';
-import type { AppFacts } from './facts.ts';
-import { loginAddress } from './login-address.ts';
+import type { CheckResult } from '../../core/types.ts';
+import type { UserCheck } from '../user-check.ts';
+import { probeSql } from './probe.ts';
+import { SqlServerError } from './session.ts';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 
-export async function sqlDatabaseUser(
-  ctx: CheckContext,
-  server: ServerFacts,
-  app: AppFacts,
-): Promise<CheckResult> {
+export const sqlUserCheck: UserCheck = async (ctx, { server, app, address: addressOf }) => {
   const database = server.database?.name;
   if (!database)
     return {
@@ -34,8 +27,8 @@ export async function sqlDatabaseUser(
       details: [token.diagnosis.message],
       remediation: token.diagnosis.remediation,
     };
-  const clientIds = await clientIdsOf(ctx, app);
-  const resolved = await loginAddress(ctx, server);
+  const clientIds = await app.clientIds();
+  const resolved = await addressOf();
   if (!resolved.ok)
     return { status: 'fail', message: `cannot log in to ${server.name}`, details: [resolved.message] };
   const address = { host: resolved.host, port: resolved.port };
@@ -72,22 +65,7 @@ export async function sqlDatabaseUser(
   } catch (error) {
     return cannotLogIn(error, server.name, via);
   }
-}
-
-/** The client ids of the app's identities: the user-assigned ones' from the facts, the system one's from Graph. */
-async function clientIdsOf(ctx: CheckContext, app: AppFacts): Promise<string[]> {
-  const ids = app.userIdentities.map((u) => u.clientId).filter((id): id is string => !!id);
-  if (app.systemIdentity) {
-    const answer = await graphGet(
-      ctx.services.azure,
-      `v1.0/servicePrincipals/${encodeURIComponent(app.systemIdentity.principalId)}?$select=appId`,
-      ctx.signal,
-    ).catch(() => undefined);
-    const appId = (answer?.body as { appId?: string } | undefined)?.appId;
-    if (answer?.status === 200 && appId) ids.push(appId);
-  }
-  return ids;
-}
+};
 
 function cannotLogIn(error: unknown, server: string, via: string[]): CheckResult {
   const text = error instanceof Error ? error.message : String(error);
