@@ -14,6 +14,11 @@ import type { UserCheck } from './user-check.ts';
 export interface DatabaseAdapter extends DatabaseDescriptor {
   /** The facts of a server resource as ARM returned it. */
   serverFacts(resource: unknown): ServerFacts;
+  /**
+   * Why setup writes the server resource itself, given the server as found (everything else it
+   * writes is a child resource); null when it will not. Without the server, what it might.
+   */
+  serverWrite(server?: ServerFacts): string | null;
   /** Its ARM operations: the one seam to its resource provider (../arm.ts). */
   arm: ServerArm;
   /** Its firewall as a login meets it: the refusal, the plan's words, the manual command (firewall.ts). */

@@ -35,6 +35,10 @@ export interface DatabaseDescriptor extends ServerType {
   port: number;
   /** The `az` command group of its servers: `az postgres flexible-server`. */
   az: readonly string[];
+  /** How `az` names a server's databases: the command that lists them, and the flag naming the server. */
+  azDatabases: { list: readonly string[]; serverFlag: string };
+  /** How `az ... firewall-rule create` names the server and the rule. */
+  azFirewallRuleNames(server: string, rule: string): string[];
   /** Whose token a login sends: the OSS RDBMS audience (PostgreSQL, MySQL) or Azure SQL's. */
   tokenAudience: 'ossrdbms' | 'sql';
   /** Service Connector's app settings prefix, without the underscore: `AZURE_POSTGRESQL`. */
@@ -48,4 +52,6 @@ export interface DatabaseDescriptor extends ServerType {
   names: { server: NameRule; database: NameRule; firewallRule: NameRule };
   /** The narrowest built-in role that lets setup change the server (RBAC check). */
   serverRole: string;
+  /** What setup reads of the server beyond the common reads, as RBAC actions under its type (RBAC check). */
+  setupReads: readonly { action: string; why: string }[];
 }

@@ -27,10 +27,7 @@ export function firewallRuleCreateCommand(server: ServerName, ip: string | null)
   const address = ip ?? '<your-public-ip>';
   const range = ['--start-ip-address', address, '--end-ip-address', address];
   const group = ['--resource-group', server.resourceGroup];
-  const names =
-    server.kind === 'sql'
-      ? ['--server', server.name, '--name', rule]
-      : ['--name', server.name, '--rule-name', rule];
+  const names = descriptorOf(server.kind).azFirewallRuleNames(server.name, rule);
   return commandLine([
     ...azServerGroup(server.kind),
     'firewall-rule',
@@ -69,12 +66,16 @@ export function serverStateCommand(server: ServerName): string {
 
 /** Lists a server's databases. */
 export function databaseListCommand(server: ServerName): string {
-  const group = ['--resource-group', server.resourceGroup];
-  return commandLine(
-    server.kind === 'sql'
-      ? ['az', 'sql', 'db', 'list', ...group, '--server', server.name, '-o', 'table']
-      : [...azServerGroup(server.kind), 'db', 'list', ...group, '--server-name', server.name, '-o', 'table'],
-  );
+  const { list, serverFlag } = descriptorOf(server.kind).azDatabases;
+  return commandLine([
+    ...list,
+    '--resource-group',
+    server.resourceGroup,
+    serverFlag,
+    server.name,
+    '-o',
+    'table',
+  ]);
 }
 
 /** `az <platform> <verb...> -g <group> [-s <service>] <tail...>` for an app's platform. */

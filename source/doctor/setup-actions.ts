@@ -1,14 +1,6 @@
-/**
- * The Azure RBAC actions the passwordless setup performs, per database kind and app kind, with the
- * narrowest built-in role that grants each. The list follows what `az ... connection create
- * --system-identity` does: read and update the server (Entra authentication, MySQL's identity),
- * add and remove the Entra admin and a temporary firewall rule, read the database, switch on the
- * app's identity, write its settings and create the Service Connector link (and remove it on undo).
- */
-import { enumIs } from '../azure/enums.ts';
 import type { AppKind } from '../azure/resource-id.ts';
-import { descriptorOf } from '../databases/descriptors.ts';
 import type { ServerFacts } from '../databases/facts.ts';
+import { adapterOf } from '../databases/index.ts';
 import type { DatabaseKind } from '../databases/kind.ts';
 import type { AppFacts } from './facts.ts';
 
@@ -27,22 +19,12 @@ export interface NeededAction {
  * that could not be read), everything setup might do.
  */
 export function serverActions(kind: DatabaseKind, server?: ServerFacts): NeededAction[] {
-  const { armType: p, serverRole: role } = descriptorOf(kind);
-  const writesServer =
-    kind === 'postgres'
-      ? !enumIs(server?.authConfig?.activeDirectoryAuth, 'Enabled')
-      : kind === 'mysql' && !(server && server.serverIdentities.length > 0);
+  const adapter = adapterOf(kind);
+  const { armType: p, serverRole: role } = adapter;
+  const write = adapter.serverWrite(server);
   const actions: NeededAction[] = [
     { action: `${p}/read`, why: 'read the server', role },
-    ...(writesServer
-      ? [
-          {
-            action: `${p}/write`,
-            why: kind === 'mysql' ? 'attach the server identity' : 'turn on Entra authentication',
-            role,
-          },
-        ]
-      : []),
+    ...(write ? [{ action: `${p}/write`, why: write, role }] : []),
     { action: `${p}/administrators/read`, why: 'list the Entra admins', role },
     { action: `${p}/administrators/write`, why: 'make you an Entra admin', role },
     { action: `${p}/administrators/delete`, why: 'undo the admin change', role },
@@ -51,13 +33,7 @@ export function serverActions(kind: DatabaseKind, server?: ServerFacts): NeededA
     { action: `${p}/firewallRules/delete`, why: 'remove the temporary firewall rule', role },
     { action: `${p}/databases/read`, why: 'check the database exists', role },
   ];
-  if (kind === 'mysql') actions.push({ action: `${p}/configurations/read`, why: 'read aad_auth_only', role });
-  if (kind === 'sql')
-    actions.push({
-      action: `${p}/azureADOnlyAuthentications/read`,
-      why: 'read Entra-only authentication',
-      role,
-    });
+  for (const read of adapter.setupReads) actions.push({ action: `${p}/${read.action}`, why: read.why, role });
   return actions;
 }
 

@@ -19,6 +19,8 @@ export const mysqlDescriptor: DatabaseDescriptor = {
   },
   port: 3306,
   az: ['az', 'mysql', 'flexible-server'],
+  azDatabases: { list: ['az', 'mysql', 'flexible-server', 'db', 'list'], serverFlag: '--server-name' },
+  azFirewallRuleNames: (server, rule) => ['--name', server, '--rule-name', rule],
   tokenAudience: 'ossrdbms',
   settingPrefix: 'AZURE_MYSQL',
   hostSuffix: 'mysql.database.azure.com',
@@ -42,4 +44,5 @@ export const mysqlDescriptor: DatabaseDescriptor = {
     firewallRule: FLEXIBLE_FIREWALL_RULE,
   },
   serverRole: 'Contributor',
+  setupReads: [{ action: 'configurations/read', why: 'read aad_auth_only' }],
 };

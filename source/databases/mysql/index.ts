@@ -11,6 +11,9 @@ import { mysqlServerFacts } from './server-facts.ts';
 export const mysql: DatabaseAdapter = {
   ...mysqlDescriptor,
   serverFacts: mysqlServerFacts,
+  // Setup writes the server only to attach the identity it reads Microsoft Graph as.
+  serverWrite: (server) =>
+    server && server.serverIdentities.length > 0 ? null : 'attach the server identity',
   arm: mysqlArm,
   firewall: mysqlFirewall,
   entraConfig: mysqlEntraConfig,

@@ -17,6 +17,8 @@ export const postgresDescriptor: DatabaseDescriptor = {
   },
   port: 5432,
   az: ['az', 'postgres', 'flexible-server'],
+  azDatabases: { list: ['az', 'postgres', 'flexible-server', 'db', 'list'], serverFlag: '--server-name' },
+  azFirewallRuleNames: (server, rule) => ['--name', server, '--rule-name', rule],
   tokenAudience: 'ossrdbms',
   settingPrefix: 'AZURE_POSTGRESQL',
   hostSuffix: 'postgres.database.azure.com',
@@ -41,4 +43,5 @@ export const postgresDescriptor: DatabaseDescriptor = {
   },
   // No built-in role narrower than Contributor covers a flexible server's admins.
   serverRole: 'Contributor',
+  setupReads: [],
 };

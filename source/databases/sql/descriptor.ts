@@ -18,6 +18,8 @@ export const sqlDescriptor: DatabaseDescriptor = {
   },
   port: 1433,
   az: ['az', 'sql', 'server'],
+  azDatabases: { list: ['az', 'sql', 'db', 'list'], serverFlag: '--server' },
+  azFirewallRuleNames: (server, rule) => ['--server', server, '--name', rule],
   tokenAudience: 'sql',
   settingPrefix: 'AZURE_SQL',
   hostSuffix: 'database.windows.net',
@@ -47,4 +49,5 @@ export const sqlDescriptor: DatabaseDescriptor = {
     },
   },
   serverRole: 'SQL Server Contributor',
+  setupReads: [{ action: 'azureADOnlyAuthentications/read', why: 'read Entra-only authentication' }],
 };

@@ -10,6 +10,8 @@ import { sqlUserCheck } from './user-check.ts';
 export const sql: DatabaseAdapter = {
   ...sqlDescriptor,
   serverFacts: sqlServerFacts,
+  // The admin and Entra-only authentication are child resources: the server itself is never written.
+  serverWrite: () => null,
   arm: sqlArm,
   firewall: sqlFirewall,
   entraConfig: sqlEntraConfig,
