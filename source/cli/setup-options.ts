@@ -5,8 +5,8 @@
 
 import { commandLine } from '../core/command-line.ts';
 import type { DatabaseKind } from '../databases/kind.ts';
+import { SP_SECRET_ENV } from '../setup/app/sp-secret.ts';
 import type { AuthChoice, SetupRequest } from '../setup/flow-types.ts';
-import { SP_SECRET_ENV } from '../setup/postgres/sp-secret.ts';
 import { assertSqlLinkerClientType } from '../setup/sql/client-types.ts';
 import { CLIENT_TYPES, type ClientType, clientTypeOf } from '../snippets/types.ts';
 import { isGuid } from './doctor-options.ts';

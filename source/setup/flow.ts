@@ -21,6 +21,12 @@ import { runSetup } from '../engine/run-setup.ts';
 import type { Step, StepUndoer } from '../engine/step.ts';
 import { detectClientTypeIn } from '../snippets/detect.ts';
 import { CLIENT_TYPES, type ClientType } from '../snippets/types.ts';
+import {
+  assertNotOperatorSecret,
+  missingSecretError,
+  SP_SECRET_ENV,
+  SP_SECRET_FLAG,
+} from './app/sp-secret.ts';
 import type { SetupFlowEvent } from './events.ts';
 import {
   adminLoginOf,
@@ -37,6 +43,7 @@ import {
   type SetupRequest,
 } from './flow-types.ts';
 import { SETUP_FLOWS } from './flows.ts';
+import type { SetupInput } from './input.ts';
 import type { Interrupts } from './interrupts.ts';
 import {
   armIdentityLister,
@@ -48,13 +55,6 @@ import type { MysqlSetupInput } from './mysql/index.ts';
 import { offerUnfinished } from './offer-unfinished.ts';
 import { checkPlanIdentities } from './plan-identities.ts';
 import { PLAN_QUESTION_ID } from './plan-question.ts';
-import type { PostgresSetupInput } from './postgres/index.ts';
-import {
-  assertNotOperatorSecret,
-  missingSecretError,
-  SP_SECRET_ENV,
-  SP_SECRET_FLAG,
-} from './postgres/sp-secret.ts';
 import { assertSameTarget, resumableRun, resumeCommandOf } from './resume.ts';
 import { assertSqlLinkerClientType } from './sql/client-types.ts';
 import { undoersForRun } from './undoers-for.ts';
@@ -83,7 +83,7 @@ export interface SetupFlowDeps {
   /** Ctrl-C and SIGTERM, counted: the first rolls back, the second stops waiting. */
   interrupts: Interrupts;
   /** The steps for this input; the request's database's flow by default (tests pass fakes). */
-  buildSteps?: (input: PostgresSetupInput, services: Services) => Step[];
+  buildSteps?: (input: SetupInput, services: Services) => Step[];
   /** The undo side of the steps, for undoing an unfinished earlier run. */
   undoers?: (services: Services) => StepUndoer[];
   /** The folder whose project files suggest the client type, and where a hand-off script goes. */

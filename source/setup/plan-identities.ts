@@ -15,9 +15,9 @@ import { commandLine } from '../core/command-line.ts';
 import type { Services } from '../core/services.ts';
 import { UsageError } from '../core/usage-error.ts';
 import type { DatabaseKind } from '../databases/kind.ts';
+import { lookupServicePrincipal, lookupUami } from './app/identities.ts';
+import { API } from './input.ts';
 import type { MysqlSetupInput } from './mysql/input.ts';
-import { lookupServicePrincipal, lookupUami } from './postgres/identities.ts';
-import { API } from './postgres/input.ts';
 
 /** What one read found: known, unknown (with what to tell the user), or not readable (skipped). */
 type Finding = { known: true } | { known: false; problem: string; hint: string } | { skipped: string };

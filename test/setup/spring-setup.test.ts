@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { undoFromJournal } from '../../source/engine/undo-from-journal.ts';
+import { manualAppIdentity } from '../../source/setup/app/app-identity.ts';
 import { mysqlProblemsOf } from '../../source/setup/mysql/input.ts';
-import { manualAppIdentity } from '../../source/setup/postgres/app-identity.ts';
 import { postgresUndoers, problemsOf } from '../../source/setup/postgres/index.ts';
 import { sqlProblemsOf } from '../../source/setup/sql/input.ts';
 import { startTwin, type Twin } from '../azure-twin/index.ts';

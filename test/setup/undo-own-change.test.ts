@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { UndoContext } from '../../source/engine/step.ts';
+import { undoAppIdentity } from '../../source/setup/app/app-identity.ts';
+import { API } from '../../source/setup/input.ts';
 import { undoServerIdentity } from '../../source/setup/mysql/server-identity.ts';
-import { undoAppIdentity } from '../../source/setup/postgres/app-identity.ts';
-import { API } from '../../source/setup/postgres/input.ts';
 import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
 import { seedUserAssignedIdentity } from '../azure-twin/providers/identities.ts';
 import { NAMES, RESOURCE_IDS } from '../azure-twin/scenarios.ts';

@@ -10,7 +10,7 @@ import type { Prompter } from '../../source/core/prompter.ts';
 import { refusingPrompter } from '../../source/core/prompter.ts';
 import type { Services } from '../../source/core/services.ts';
 import { UsageError } from '../../source/core/usage-error.ts';
-import { SP_SECRET_ENV, servicePrincipalSecret } from '../../source/setup/postgres/sp-secret.ts';
+import { SP_SECRET_ENV, servicePrincipalSecret } from '../../source/setup/app/sp-secret.ts';
 import { setupHarness } from '../setup/setup-world.ts';
 
 const CLIENT_ID = '7e57a000-0000-4000-8000-0000000000a1';

@@ -30,13 +30,14 @@ import {
 } from '../../source/databases/sql/statements.ts';
 import * as remedy from '../../source/doctor/remedy-commands.ts';
 import type { AppRef } from '../../source/doctor/target.ts';
+import { manualAppIdentity } from '../../source/setup/app/app-identity.ts';
+import { manualAppSettings } from '../../source/setup/app/app-settings.ts';
+import { manualServiceConnector } from '../../source/setup/app/service-connector.ts';
 import { manualFirewallTemp } from '../../source/setup/firewall-temp.ts';
 import { manualDatabaseUser as manualMysqlUser } from '../../source/setup/mysql/database-user.ts';
 import { manualEntraAdmin as manualMysqlAdmin } from '../../source/setup/mysql/entra-admin.ts';
 import { graphRoleGrantCommand } from '../../source/setup/mysql/graph-roles.ts';
 import { manualServerIdentity } from '../../source/setup/mysql/server-identity.ts';
-import { manualAppIdentity } from '../../source/setup/postgres/app-identity.ts';
-import { manualAppSettings } from '../../source/setup/postgres/app-settings.ts';
 import {
   manualDatabaseRole,
   networkHandOff as postgresHandOff,
@@ -44,7 +45,6 @@ import {
 } from '../../source/setup/postgres/database-role.ts';
 import { manualEntraAdmin as manualPgAdmin } from '../../source/setup/postgres/entra-admin.ts';
 import { manualEntraAuth } from '../../source/setup/postgres/entra-auth.ts';
-import { manualServiceConnector } from '../../source/setup/postgres/service-connector.ts';
 import { resumeCommandOf } from '../../source/setup/resume.ts';
 import { manualSqlDatabaseUser } from '../../source/setup/sql/database-user.ts';
 import { manualSqlEntraAdmin } from '../../source/setup/sql/entra-admin.ts';

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
-import { manualServiceConnector } from '../../source/setup/postgres/service-connector.ts';
+import { manualServiceConnector } from '../../source/setup/app/service-connector.ts';
 
 const SITE = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/orders-api';
 const CA = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.App/containerApps/orders-worker';

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ownSettings, secretSettingOf } from '../../source/setup/postgres/connection-settings.ts';
+import { ownSettings, secretSettingOf } from '../../source/setup/app/connection-settings.ts';
 import { CLIENT_TYPES } from '../../source/snippets/types.ts';
 
 const base = {

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Services } from '../../source/core/services.ts';
 import type { Step } from '../../source/engine/step.ts';
+import type { SetupInput } from '../../source/setup/input.ts';
 import { databaseUserStep as mysqlUserStep } from '../../source/setup/mysql/database-user.ts';
 import type { MysqlSetupInput } from '../../source/setup/mysql/index.ts';
 import { verifyStep as mysqlVerifyStep } from '../../source/setup/mysql/verify.ts';
 import { databaseRoleStep } from '../../source/setup/postgres/database-role.ts';
-import type { PostgresSetupInput } from '../../source/setup/postgres/index.ts';
 import { verifyStep } from '../../source/setup/postgres/verify.ts';
 import { sqlDatabaseUserStep } from '../../source/setup/sql/database-user.ts';
 import type { SqlSetupInput } from '../../source/setup/sql/index.ts';
@@ -19,7 +19,7 @@ import { sqlVerifyStep } from '../../source/setup/sql/verify.ts';
 const CLIENT_ID = '1b2c3d4e-0000-4000-8000-000000000001';
 const services = {} as Services;
 
-function inputOf(kind: 'postgres' | 'mysql' | 'sql', auth: PostgresSetupInput['auth']) {
+function inputOf(kind: 'postgres' | 'mysql' | 'sql', auth: SetupInput['auth']) {
   const provider = {
     postgres: 'DBforPostgreSQL/flexibleServers',
     mysql: 'DBforMySQL/flexibleServers',
@@ -45,16 +45,13 @@ function inputOf(kind: 'postgres' | 'mysql' | 'sql', auth: PostgresSetupInput['a
   };
 }
 
-async function previews(
-  kind: 'postgres' | 'mysql' | 'sql',
-  auth: PostgresSetupInput['auth'],
-): Promise<string> {
+async function previews(kind: 'postgres' | 'mysql' | 'sql', auth: SetupInput['auth']): Promise<string> {
   const input = inputOf(kind, auth);
   const steps: Step[] =
     kind === 'postgres'
       ? [
-          databaseRoleStep(input as unknown as PostgresSetupInput, services, []) as unknown as Step,
-          verifyStep(input as unknown as PostgresSetupInput, services, []),
+          databaseRoleStep(input as unknown as SetupInput, services, []) as unknown as Step,
+          verifyStep(input as unknown as SetupInput, services, []),
         ]
       : kind === 'mysql'
         ? [

@@ -11,6 +11,27 @@ import { mysql } from '../../databases/mysql/index.ts';
 import type { Step, StepUndoer } from '../../engine/step.ts';
 import { checkedUndoers, noCommands, nothingToUndo, undoer } from '../../engine/undoer.ts';
 import {
+  APP_IDENTITY,
+  type AppIdentityRecord,
+  appIdentityStep,
+  manualAppIdentity,
+  undoAppIdentity,
+} from '../app/app-identity.ts';
+import {
+  APP_SETTINGS,
+  appSettingsStep,
+  manualAppSettings,
+  type SettingsRecord,
+  undoAppSettings,
+} from '../app/app-settings.ts';
+import {
+  type LinkerRecord,
+  manualServiceConnector,
+  SERVICE_CONNECTOR,
+  serviceConnectorStep,
+  undoServiceConnector,
+} from '../app/service-connector.ts';
+import {
   FIREWALL_TEMP,
   FIREWALL_TEMP_REMOVE,
   type FirewallRecord,
@@ -19,27 +40,6 @@ import {
   manualFirewallTemp,
   removeFirewallRule,
 } from '../firewall-temp.ts';
-import {
-  APP_IDENTITY,
-  type AppIdentityRecord,
-  appIdentityStep,
-  manualAppIdentity,
-  undoAppIdentity,
-} from '../postgres/app-identity.ts';
-import {
-  APP_SETTINGS,
-  appSettingsStep,
-  manualAppSettings,
-  type SettingsRecord,
-  undoAppSettings,
-} from '../postgres/app-settings.ts';
-import {
-  type LinkerRecord,
-  manualServiceConnector,
-  SERVICE_CONNECTOR,
-  serviceConnectorStep,
-  undoServiceConnector,
-} from '../postgres/service-connector.ts';
 import {
   DATABASE_USER,
   databaseUserStep,
@@ -69,7 +69,6 @@ export { LEAST_PRIVILEGES } from '../../databases/mysql/statements.ts';
 export {
   type MysqlAdminFacts,
   type MysqlSetupInput,
-  mysqlConnectionNameOf,
   mysqlProblemsOf,
   mysqlUserNameOf,
 } from './input.ts';

@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Services } from '../../core/services.ts';
-import { type ConnectionTarget, ossTarget } from '../postgres/connection-target.ts';
-import { noLinkerProblems, type PostgresSetupInput } from '../postgres/input.ts';
+import { type ConnectionTarget, ossTarget } from '../app/connection-target.ts';
+import { connectionNameOf, linkerNameProblems, noLinkerProblems, type SetupInput } from '../input.ts';
 
 /** The server's single Entra admin, as `administrators/ActiveDirectory` names it. */
 export interface MysqlAdminFacts {
@@ -15,7 +15,7 @@ export interface MysqlAdminFacts {
   sid: string;
 }
 
-export interface MysqlSetupInput extends PostgresSetupInput {
+export interface MysqlSetupInput extends SetupInput {
   /**
    * `mysql-identity-id=<ARM id>` of the auth flag: the user-assigned identity the server reads
    * Microsoft Graph as. Without it, the identity already attached to the server is used.
@@ -30,20 +30,13 @@ export interface MysqlSetupInput extends PostgresSetupInput {
   replaceUser?: boolean;
 }
 
-/** The linker name: `--connection`, else one derived from the database like the Azure CLI's default. */
-export function mysqlConnectionNameOf(input: MysqlSetupInput): string {
-  if (input.connectionName) return input.connectionName;
-  const safe = input.database.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 40);
-  return `mysqlflexible_${safe}`;
-}
-
 /**
  * The MySQL user name: `--db-user`, else the Azure CLI's `aad_<connection>`, cut to MySQL's 32
  * characters when the database name makes it longer. A cut name ends in `_` and six hex digits of a
  * hash of the whole name, so two long database names that start alike still get different users.
  */
 export function mysqlUserNameOf(input: MysqlSetupInput): string {
-  return input.dbUser ?? fitMysqlUserName(`aad_${mysqlConnectionNameOf(input)}`);
+  return input.dbUser ?? fitMysqlUserName(`aad_${connectionNameOf(input)}`);
 }
 
 /** `name` when it fits MySQL's 32 characters, else its first 25 characters, `_` and a 6-digit hash. */
@@ -63,7 +56,7 @@ export function fitMysqlUserName(name: string): string {
  * otherwise name the user and the connection after PostgreSQL).
  */
 export function withMysqlNames(input: MysqlSetupInput): MysqlSetupInput {
-  return { ...input, dbUser: mysqlUserNameOf(input), connectionName: mysqlConnectionNameOf(input) };
+  return { ...input, dbUser: mysqlUserNameOf(input), connectionName: connectionNameOf(input) };
 }
 
 /** MySQL's limit for user names (MySQL 8: 32 characters; Azure's `AS '<alias>'` exists for longer UPNs). */
@@ -90,10 +83,7 @@ export function mysqlProblemsOf(input: MysqlSetupInput): string[] {
     if (/[\u0000-\u001f\u007f]/.test(name))
       problems.push(`the ${what} name may not contain control characters`);
   }
-  if (input.linker && !/^[A-Za-z0-9_.]{1,128}$/.test(mysqlConnectionNameOf(input)))
-    problems.push(
-      `the connection name "${mysqlConnectionNameOf(input)}" is not valid for Service Connector: use letters, digits, '_' and '.'`,
-    );
+  problems.push(...linkerNameProblems(input));
   if (
     input.mysqlIdentityId !== undefined &&
     !/\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i.test(input.mysqlIdentityId)

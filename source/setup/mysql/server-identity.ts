@@ -10,7 +10,7 @@ import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import { type MysqlServerIdentityBlock, mysqlArm } from '../../databases/mysql/arm.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
-import { API } from '../postgres/input.ts';
+import { API } from '../input.ts';
 import { checkGraphRoles, graphRolesLines } from './graph-roles.ts';
 import type { MysqlSetupInput } from './input.ts';
 

@@ -35,12 +35,12 @@ import {
   revokeSql,
 } from '../../databases/postgres/statements.ts';
 import { handOff, type Step, type UndoRecord } from '../../engine/step.ts';
+import { APP_IDENTITY } from '../app/app-identity.ts';
+import { principalOf } from '../app/identities.ts';
 import { FIREWALL_TEMP, withOpenFirewall } from '../firewall-temp.ts';
 import { psqlCommand } from '../sql-commands.ts';
 import { signsInAs } from '../wording.ts';
-import { APP_IDENTITY } from './app-identity.ts';
 import { handOffScriptText, type ScriptSection, writeHandOffScript } from './hand-off.ts';
-import { principalOf } from './identities.ts';
 import { type PostgresSetupInput, roleNameOf } from './input.ts';
 import { OWNER_PASSWORD_ENV, OwnerPasswords } from './owner-password.ts';
 

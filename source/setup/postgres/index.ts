@@ -10,6 +10,28 @@ import { postgres } from '../../databases/postgres/index.ts';
 import type { Step, StepUndoer } from '../../engine/step.ts';
 import { checkedUndoers, noCommands, nothingToUndo, undoer } from '../../engine/undoer.ts';
 import {
+  APP_IDENTITY,
+  type AppIdentityRecord,
+  appIdentityStep,
+  manualAppIdentity,
+  undoAppIdentity,
+} from '../app/app-identity.ts';
+import {
+  APP_SETTINGS,
+  appSettingsStep,
+  manualAppSettings,
+  type SettingsRecord,
+  undoAppSettings,
+} from '../app/app-settings.ts';
+import { ossTarget } from '../app/connection-target.ts';
+import {
+  type LinkerRecord,
+  manualServiceConnector,
+  SERVICE_CONNECTOR,
+  serviceConnectorStep,
+  undoServiceConnector,
+} from '../app/service-connector.ts';
+import {
   FIREWALL_TEMP,
   FIREWALL_TEMP_REMOVE,
   type FirewallRecord,
@@ -18,20 +40,6 @@ import {
   manualFirewallTemp,
   removeFirewallRule,
 } from '../firewall-temp.ts';
-import {
-  APP_IDENTITY,
-  type AppIdentityRecord,
-  appIdentityStep,
-  manualAppIdentity,
-  undoAppIdentity,
-} from './app-identity.ts';
-import {
-  APP_SETTINGS,
-  appSettingsStep,
-  manualAppSettings,
-  type SettingsRecord,
-  undoAppSettings,
-} from './app-settings.ts';
 import {
   DATABASE_ROLE,
   databaseRoleStep,
@@ -54,25 +62,16 @@ import {
   manualEntraAuth,
   undoEntraAuth,
 } from './entra-auth.ts';
-import type { PostgresSetupInput } from './input.ts';
+import { type PostgresSetupInput, roleNameOf } from './input.ts';
 import { POSTGRES_RECORDS } from './record-schemas.ts';
-import {
-  type LinkerRecord,
-  manualServiceConnector,
-  SERVICE_CONNECTOR,
-  serviceConnectorStep,
-  undoServiceConnector,
-} from './service-connector.ts';
 import { VERIFY, verifyStep } from './verify.ts';
 
+export { SP_SECRET_ENV } from '../app/sp-secret.ts';
 export {
-  connectionNameOf,
-  type PostgresAuth,
   type PostgresSetupInput,
   problemsOf,
   roleNameOf,
 } from './input.ts';
-export { SP_SECRET_ENV } from './sp-secret.ts';
 
 /**
  * The steps of one PostgreSQL setup. Call `problemsOf(input)` first: names PostgreSQL or Service
@@ -80,7 +79,10 @@ export { SP_SECRET_ENV } from './sp-secret.ts';
  * a service principal; `service-connector` or `app-settings` depending on `input.linker`.
  */
 export function postgresSetupSteps(input: PostgresSetupInput, services: Services): Step[] {
-  const connection = input.linker ? serviceConnectorStep(input, services) : appSettingsStep(input, services);
+  const target = ossTarget('postgres', input, services, roleNameOf(input), DATABASE_ROLE);
+  const connection = input.linker
+    ? serviceConnectorStep(input, services, target)
+    : appSettingsStep(input, services, target);
   const steps: Step[] = [
     ...(input.auth.kind === 'sp' ? [] : [appIdentityStep(input, services)]),
     entraAuthStep(input, services),

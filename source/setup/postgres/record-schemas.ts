@@ -9,14 +9,14 @@ import type { JsonObject } from '../../engine/plain-json.ts';
 import { type Field, is, type RecordSchema } from '../../engine/record-schema.ts';
 import type { UndoRecord } from '../../engine/step.ts';
 import type { RecordSchemas } from '../../engine/undoer.ts';
+import type { AppIdentityRecord } from '../app/app-identity.ts';
+import type { SettingsRecord } from '../app/app-settings.ts';
+import type { LinkerRecord } from '../app/service-connector.ts';
+import type { SettingsPlace } from '../app/settings-store.ts';
 import { FIREWALL_RECORD } from '../firewall-temp.ts';
-import type { AppIdentityRecord } from './app-identity.ts';
-import type { SettingsRecord } from './app-settings.ts';
 import type { RoleRecord } from './database-role.ts';
 import type { EntraAdminRecord } from './entra-admin.ts';
 import type { EntraAuthRecord } from './entra-auth.ts';
-import type { LinkerRecord } from './service-connector.ts';
-import type { SettingsPlace } from './settings-store.ts';
 
 const ON_OFF = is.oneOf('Enabled', 'Disabled');
 

@@ -11,9 +11,9 @@ import { addressOf, databaseToken } from '../../databases/login.ts';
 import { postgresDescriptor } from '../../databases/postgres/descriptor.ts';
 import { probePostgres } from '../../databases/postgres/probe.ts';
 import { handOff, type Step } from '../../engine/step.ts';
+import { principalOf } from '../app/identities.ts';
 import { signsInAs } from '../wording.ts';
 import { DATABASE_ROLE } from './database-role.ts';
-import { principalOf } from './identities.ts';
 import type { PostgresSetupInput } from './input.ts';
 
 export const VERIFY = 'verify';

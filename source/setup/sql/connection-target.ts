@@ -6,7 +6,7 @@
  */
 import type { Services } from '../../core/services.ts';
 import { settingsFor } from '../../snippets/settings.ts';
-import type { ConnectionTarget } from '../postgres/connection-target.ts';
+import type { ConnectionTarget } from '../app/connection-target.ts';
 import { DATABASE_USER } from './database-user.ts';
 import { plannedUserName, type SqlPrincipal, sqlPrincipalOf } from './identity.ts';
 import type { SqlSetupInput } from './input.ts';

@@ -19,8 +19,8 @@ import {
   revokeStatements,
 } from '../../databases/sql/statements.ts';
 import type { Step, StepContext } from '../../engine/step.ts';
+import { APP_IDENTITY } from '../app/app-identity.ts';
 import { FIREWALL_TEMP } from '../firewall-temp.ts';
-import { APP_IDENTITY } from '../postgres/app-identity.ts';
 import { FIREWALL_APPLY_LIMIT_MS, REPLICATION_LIMIT_MS, type RetryWait, retryWhile } from '../retry-wait.ts';
 import { sqlcmdCommand } from '../sql-commands.ts';
 import { signsInAs } from '../wording.ts';

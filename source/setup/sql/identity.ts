@@ -7,7 +7,7 @@
 
 import { readGraph } from '../../azure/arm-calls.ts';
 import type { Services } from '../../core/services.ts';
-import { findUami, principalOf } from '../postgres/identities.ts';
+import { findUami, principalOf } from '../app/identities.ts';
 import type { SqlSetupInput } from './input.ts';
 
 export interface SqlPrincipal {

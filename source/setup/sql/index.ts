@@ -9,6 +9,14 @@ import type { Services } from '../../core/services.ts';
 import { sql } from '../../databases/sql/index.ts';
 import type { Step, StepUndoer } from '../../engine/step.ts';
 import { checkedUndoers, noCommands, nothingToUndo, undoer } from '../../engine/undoer.ts';
+import { APP_IDENTITY, appIdentityStep, manualAppIdentity, undoAppIdentity } from '../app/app-identity.ts';
+import { APP_SETTINGS, appSettingsStep, manualAppSettings, undoAppSettings } from '../app/app-settings.ts';
+import {
+  manualServiceConnector,
+  SERVICE_CONNECTOR,
+  serviceConnectorStep,
+  undoServiceConnector,
+} from '../app/service-connector.ts';
 import {
   FIREWALL_TEMP,
   FIREWALL_TEMP_REMOVE,
@@ -18,24 +26,7 @@ import {
   manualFirewallTemp,
   removeFirewallRule,
 } from '../firewall-temp.ts';
-import {
-  APP_IDENTITY,
-  appIdentityStep,
-  manualAppIdentity,
-  undoAppIdentity,
-} from '../postgres/app-identity.ts';
-import {
-  APP_SETTINGS,
-  appSettingsStep,
-  manualAppSettings,
-  undoAppSettings,
-} from '../postgres/app-settings.ts';
-import {
-  manualServiceConnector,
-  SERVICE_CONNECTOR,
-  serviceConnectorStep,
-  undoServiceConnector,
-} from '../postgres/service-connector.ts';
+import { connectionNameOf } from '../input.ts';
 import { sqlTarget } from './connection-target.ts';
 import {
   DATABASE_USER,
@@ -45,11 +36,11 @@ import {
   undoSqlDatabaseUser,
 } from './database-user.ts';
 import { ENTRA_ADMIN, manualSqlEntraAdmin, sqlEntraAdminStep, undoSqlEntraAdmin } from './entra-admin.ts';
-import { type SqlSetupInput, sqlConnectionNameOf } from './input.ts';
+import type { SqlSetupInput } from './input.ts';
 import { SQL_RECORDS } from './record-schemas.ts';
 import { sqlVerifyStep, VERIFY } from './verify.ts';
 
-export { type SqlSetupInput, sqlConnectionNameOf, sqlProblemsOf } from './input.ts';
+export { type SqlSetupInput, sqlProblemsOf } from './input.ts';
 
 /** Every step id the Azure SQL flow can plan, in plan order. */
 export const SQL_STEP_IDS = [
@@ -69,7 +60,7 @@ export const SQL_STEP_IDS = [
  */
 export function sqlSetupSteps(input: SqlSetupInput, services: Services): Step[] {
   // The linker's default name is SQL's, not PostgreSQL's.
-  const linked = { ...input, connectionName: sqlConnectionNameOf(input) };
+  const linked = { ...input, connectionName: connectionNameOf(input) };
   const target = sqlTarget(linked, services);
   const connection = input.linker
     ? serviceConnectorStep(linked, services, target)

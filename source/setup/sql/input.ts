@@ -5,15 +5,15 @@
  * `staleRoleObjectId` is the GUID in the `sid` of a user of that name mapped to another identity,
  * which setup may drop and create again only with consent.
  */
-import { noLinkerProblems, type PostgresSetupInput } from '../postgres/input.ts';
+import { linkerNameProblems, noLinkerProblems, type SetupInput } from '../input.ts';
 import { SQL_LINKER_UNSUPPORTED } from './client-types.ts';
 
-export type SqlSetupInput = PostgresSetupInput;
-
-/** The linker name: `--connection`, else `sql_<database>` like the Azure CLI's default. */
-export function sqlConnectionNameOf(input: SqlSetupInput): string {
-  if (input.connectionName) return input.connectionName;
-  return `sql_${input.database.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 40)}`;
+export interface SqlSetupInput extends SetupInput {
+  /**
+   * A user of the chosen name in the database is mapped to another identity (this GUID in its `sid`):
+   * set to ask consent to drop and create it again. Without it, such a user stops the run.
+   */
+  staleRoleObjectId?: string;
 }
 
 /** Checks names before any step is built: a clear message for what Azure SQL or Service Connector refuses. */
@@ -31,10 +31,7 @@ export function sqlProblemsOf(input: SqlSetupInput): string[] {
     if (/[\u0000-\u001f\u007f]/.test(name))
       problems.push(`the ${what} name may not contain control characters`);
   }
-  if (input.linker && !/^[A-Za-z0-9_.]{1,128}$/.test(sqlConnectionNameOf(input)))
-    problems.push(
-      `the connection name "${sqlConnectionNameOf(input)}" is not valid for Service Connector: use letters, digits, '_' and '.'`,
-    );
+  problems.push(...linkerNameProblems(input));
   if (input.app.kind === 'spring') problems.push(...noLinkerProblems(input));
   if (input.linker && SQL_LINKER_UNSUPPORTED.includes(input.clientType))
     problems.push(

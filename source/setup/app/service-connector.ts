@@ -28,9 +28,10 @@ import {
   settingPrefix,
   settingsFor,
 } from '../../snippets/settings.ts';
-import { type ConnectionTarget, postgresTarget } from './connection-target.ts';
+import type { SetupInput } from '../input.ts';
+import { API, connectionNameOf } from '../input.ts';
+import type { ConnectionTarget } from './connection-target.ts';
 import { principalOf } from './identities.ts';
-import { API, connectionNameOf, type PostgresSetupInput } from './input.ts';
 import {
   type CurrentSettings,
   changesOf,
@@ -113,9 +114,9 @@ function writable(properties: Record<string, any>): JsonObject {
 
 /** `database` says which database user and settings the linker is for (PostgreSQL's when absent). */
 export function serviceConnectorStep(
-  input: PostgresSetupInput,
+  input: SetupInput,
   services: Services,
-  database: ConnectionTarget = postgresTarget(input, services),
+  database: ConnectionTarget,
 ): Step<LinkerRecord> {
   const { app } = input;
   const target = armIds.database(input.server.id, descriptorOf(input.server.kind), input.database);

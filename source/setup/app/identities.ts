@@ -8,7 +8,8 @@ import { listArm, readArm, readGraph, sameId } from '../../azure/arm-calls.ts';
 import { enumIs } from '../../azure/enums.ts';
 import { armIds } from '../../azure/resource-id.ts';
 import type { Services } from '../../core/services.ts';
-import { API, type PostgresSetupInput } from './input.ts';
+import type { SetupInput } from '../input.ts';
+import { API } from '../input.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -23,7 +24,7 @@ export interface UamiRef {
 /** The app's identity block as ARM answers it, or undefined when it has none. */
 export async function readAppIdentity(
   services: Services,
-  input: PostgresSetupInput,
+  input: SetupInput,
   signal?: AbortSignal,
 ): Promise<Record<string, unknown> | undefined> {
   const app = await readArm(services, input.app.id, API[appApi(input)], `reading ${input.app.name}`, signal);
@@ -33,14 +34,14 @@ export async function readAppIdentity(
 }
 
 /** Which entry of `API` reads and writes the app. */
-export function appApi(input: PostgresSetupInput): 'webapp' | 'containerapp' | 'spring' {
+export function appApi(input: SetupInput): 'webapp' | 'containerapp' | 'spring' {
   return input.app.kind;
 }
 
 /** The user-assigned identity whose client id is `clientId`, in its subscription; undefined when none. */
 export async function lookupUami(
   services: Services,
-  input: Pick<PostgresSetupInput, 'app'>,
+  input: Pick<SetupInput, 'app'>,
   clientId: string,
   subscriptionId: string | undefined,
   signal?: AbortSignal,
@@ -70,7 +71,7 @@ export async function lookupUami(
 /** The user-assigned identity whose client id is `clientId`, in its subscription. */
 export async function findUami(
   services: Services,
-  input: PostgresSetupInput,
+  input: SetupInput,
   clientId: string,
   subscriptionId: string | undefined,
   signal?: AbortSignal,
@@ -111,7 +112,7 @@ export async function lookupServicePrincipal(
 /** The object id the role is mapped to, and (user identity, service principal) the client id. */
 export async function principalOf(
   services: Services,
-  input: PostgresSetupInput,
+  input: SetupInput,
   signal?: AbortSignal,
 ): Promise<{ objectId: string; clientId: string | null; label: string }> {
   const auth = input.auth;

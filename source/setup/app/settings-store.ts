@@ -13,7 +13,7 @@ import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import { looksSecret } from '../../doctor/app-settings.ts';
 import type { StepContext, UndoContext } from '../../engine/step.ts';
-import { API } from './input.ts';
+import { API } from '../input.ts';
 
 /** The app and, for a container app, the container whose env holds the settings. Plain JSON (journal). */
 export type SettingsPlace = {

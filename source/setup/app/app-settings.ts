@@ -9,8 +9,8 @@ import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import { looksSecret } from '../../doctor/app-settings.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
-import { type ConnectionTarget, postgresTarget } from './connection-target.ts';
-import type { PostgresSetupInput } from './input.ts';
+import type { SetupInput } from '../input.ts';
+import type { ConnectionTarget } from './connection-target.ts';
 import {
   changesOf,
   overwriteConsent,
@@ -36,9 +36,9 @@ export const APP_SETTINGS = 'app-settings';
 
 /** `database` says which database user and settings to write (PostgreSQL's when absent). */
 export function appSettingsStep(
-  input: PostgresSetupInput,
+  input: SetupInput,
   services: Services,
-  database: ConnectionTarget = postgresTarget(input, services),
+  database: ConnectionTarget,
 ): Step<SettingsRecord> {
   const { secretSetting } = database;
   const { app } = input;

@@ -8,8 +8,9 @@ import { readArm, sameId, writeArm } from '../../azure/arm-calls.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
+import type { SetupInput } from '../input.ts';
+import { API } from '../input.ts';
 import { appApi, findUami, hasSystem, hasUami, readAppIdentity } from './identities.ts';
-import { API, type PostgresSetupInput } from './input.ts';
 
 export interface AppIdentityRecord extends UndoRecord {
   app: string;
@@ -27,7 +28,7 @@ export interface AppIdentityRecord extends UndoRecord {
 
 export const APP_IDENTITY = 'app-identity';
 
-export function appIdentityStep(input: PostgresSetupInput, services: Services): Step<AppIdentityRecord> {
+export function appIdentityStep(input: SetupInput, services: Services): Step<AppIdentityRecord> {
   const what = input.auth.kind === 'system' ? 'system-assigned identity' : 'user-assigned identity';
   return {
     id: APP_IDENTITY,
@@ -104,7 +105,7 @@ export function appIdentityStep(input: PostgresSetupInput, services: Services): 
 }
 
 /** Whether the doctor found the identity this setup needs already on the app. */
-function identityInPlace(input: PostgresSetupInput): boolean {
+function identityInPlace(input: SetupInput): boolean {
   const { auth, app } = input;
   if (auth.kind === 'system') return app.systemIdentity !== null;
   const clientId = auth.clientId.toLowerCase();

@@ -2,15 +2,15 @@
  * What the connection steps (`service-connector`, `app-settings`) need to know of the database they
  * connect the app to, so every database's flow uses the same two steps: the step that creates the
  * database user, the user's name, the names the settings carry, and the settings to write when there
- * is no linker. PostgreSQL's is built here; the other databases' flows build theirs.
+ * is no linker. PostgreSQL and MySQL build theirs with `ossTarget`, Azure SQL its own.
  */
 import type { Services } from '../../core/services.ts';
+import { descriptorOf } from '../../databases/descriptors.ts';
 import type { DatabaseKind } from '../../databases/kind.ts';
 import type { ResolvedInputs } from '../../snippets/settings.ts';
+import type { SetupInput } from '../input.ts';
 import { ownSettings, secretSettingOf } from './connection-settings.ts';
-import { DATABASE_ROLE } from './database-role.ts';
 import { principalOf } from './identities.ts';
-import { type PostgresSetupInput, roleNameOf } from './input.ts';
 
 export interface ConnectionTarget {
   /** Which database the settings are for (`AZURE_POSTGRESQL_*`, `AZURE_MYSQL_*`, `AZURE_SQL_*`). */
@@ -37,7 +37,7 @@ export interface ConnectionTarget {
  */
 export async function tenantOf(
   services: Services,
-  input: PostgresSetupInput,
+  input: SetupInput,
   signal?: AbortSignal,
 ): Promise<string | null> {
   if (input.auth.kind !== 'sp') return null;
@@ -52,7 +52,7 @@ export async function tenantOf(
  */
 export function ossTarget(
   database: 'postgres' | 'mysql',
-  input: PostgresSetupInput,
+  input: SetupInput,
   services: Services,
   user: string,
   userStep: string,
@@ -74,7 +74,7 @@ export function ossTarget(
     userStep,
     userName: async () => user,
     plannedUserName: user,
-    settingsLabel: database === 'postgres' ? 'AZURE_POSTGRESQL_*' : 'AZURE_MYSQL_*',
+    settingsLabel: `${descriptorOf(database).settingPrefix}_*`,
     names,
     async settings(signal) {
       const found = await names(signal);
@@ -91,8 +91,4 @@ export function ossTarget(
     },
     secretSetting: secretSettingOf(database, input.clientType),
   };
-}
-
-export function postgresTarget(input: PostgresSetupInput, services: Services): ConnectionTarget {
-  return ossTarget('postgres', input, services, roleNameOf(input), DATABASE_ROLE);
 }
