@@ -13,50 +13,29 @@ import type { CheckOutcome, DoctorOptions } from '../core/types.ts';
 import { UsageError } from '../core/usage-error.ts';
 import { descriptorOf } from '../databases/descriptors.ts';
 import type { DatabaseKind } from '../databases/kind.ts';
-import type { AppFacts } from '../doctor/facts.ts';
 import type { Journal } from '../engine/journal.ts';
 import { planSteps } from '../engine/plan.ts';
 import { RunLockedError } from '../engine/run-lock.ts';
 import { runSetup } from '../engine/run-setup.ts';
 import type { Step, StepUndoer } from '../engine/step.ts';
-import { detectClientTypeIn } from '../snippets/detect.ts';
-import { CLIENT_TYPES, type ClientType } from '../snippets/types.ts';
+import type { IdentityLister } from './app/identity-listing.ts';
 import {
-  assertNotOperatorSecret,
-  missingSecretError,
-  SP_SECRET_ENV,
-  SP_SECRET_FLAG,
-} from './app/sp-secret.ts';
+  askAuth,
+  askClientType,
+  chooseContainer,
+  type UserIdentityChoice,
+  withClientSecret,
+} from './asks.ts';
 import type { SetupFlowEvent } from './events.ts';
-import {
-  adminLoginOf,
-  blockingReasons,
-  factsFromDoctor,
-  missingFacts,
-  mysqlAdminOf,
-} from './facts-from-doctor.ts';
-import {
-  type AuthChoice,
-  authWords,
-  type SetupConnection,
-  type SetupOutcome,
-  type SetupRequest,
-} from './flow-types.ts';
+import { adminLoginOf, blockingReasons, factsFromDoctor, missingFacts } from './facts-from-doctor.ts';
+import { authWords, type SetupConnection, type SetupOutcome, type SetupRequest } from './flow-types.ts';
 import { SETUP_FLOWS } from './flows.ts';
 import type { SetupInput } from './input.ts';
 import type { Interrupts } from './interrupts.ts';
-import {
-  armIdentityLister,
-  askServerIdentity,
-  type IdentityLister,
-  needsServerIdentity,
-} from './mysql/ask-server-identity.ts';
-import type { MysqlSetupInput } from './mysql/index.ts';
 import { offerUnfinished } from './offer-unfinished.ts';
 import { checkPlanIdentities } from './plan-identities.ts';
 import { PLAN_QUESTION_ID } from './plan-question.ts';
 import { assertSameTarget, resumableRun, resumeCommandOf } from './resume.ts';
-import { assertSqlLinkerClientType } from './sql/client-types.ts';
 import { undoersForRun } from './undoers-for.ts';
 
 /** What a flow sees of its session. */
@@ -67,14 +46,6 @@ export interface SetupFlowContext {
   services: Services;
   prompter: Prompter;
   options: DoctorOptions;
-}
-
-/** A user-assigned identity the auth picker offers. */
-export interface UserIdentityChoice {
-  name: string;
-  clientId: string;
-  subscriptionId?: string;
-  resourceGroup?: string;
 }
 
 export interface SetupFlowDeps {
@@ -90,7 +61,7 @@ export interface SetupFlowDeps {
   cwd?: string;
   /** The user-assigned identities of the subscription, for the picker (interactive). */
   listUserIdentities?: (services: Services, signal: AbortSignal) => Promise<UserIdentityChoice[]>;
-  /** MySQL: the subscription's user-assigned identities, when the server has none (ARM by default). */
+  /** The subscription's user-assigned identities, for a kind that asks for one (ARM by default). */
   listServerIdentities?: IdentityLister;
 }
 
@@ -144,26 +115,31 @@ export function setupFlow(deps: SetupFlowDeps): SetupFlow {
       bus.emit({ type: 'setup:refused', reasons: [why] });
       return { kind: 'refused', doctor, reasons: [why] };
     }
-    const auth = request.auth ?? (await askAuth(ctx, deps, signal));
+    const auth = request.auth ?? (await askAuth(ctx, deps.listUserIdentities, signal));
     if (!auth) return declinedEarly(doctor);
     const clientType = request.clientType ?? (await askClientType(prompter, deps.cwd, signal));
     if (!clientType) return declinedEarly(doctor);
-    // Before any change: Service Connector cannot link these to Azure SQL (exit 2 with what works).
-    if (kind === 'sql' && request.linker) assertSqlLinkerClientType(clientType);
+    const flow = SETUP_FLOWS[kind];
+    flow.assertChoices?.({ clientType, linker: request.linker });
     const container = await chooseContainer(prompter, app, request, signal);
     if (container === null) return declinedEarly(doctor);
-    let mysqlIdentityId = request.mysqlIdentityId;
-    if (needsServerIdentity(kind, server, mysqlIdentityId)) {
-      const lister = deps.listServerIdentities ?? armIdentityLister;
-      mysqlIdentityId = await askServerIdentity(prompter, services, server, lister, signal);
-      if (!mysqlIdentityId) return declinedEarly(doctor);
-    }
+    const asked = flow.ask
+      ? await flow.ask({
+          server,
+          request,
+          prompter,
+          services,
+          signal,
+          ...(deps.listServerIdentities ? { listIdentities: deps.listServerIdentities } : {}),
+        })
+      : {};
+    if (asked === null) return declinedEarly(doctor);
     const stepServices =
       auth.kind === 'sp' ? await withClientSecret(services, prompter, auth.clientId, signal) : services;
     if (!stepServices) return declinedEarly(doctor);
 
-    const adminLogin = kind === 'sql' ? undefined : adminLoginOf(doctor);
-    const input: MysqlSetupInput = {
+    const adminLogin = flow.logsInAsAdminEntry ? adminLoginOf(doctor) : undefined;
+    const base: SetupInput = {
       server,
       database,
       app,
@@ -172,8 +148,8 @@ export function setupFlow(deps: SetupFlowDeps): SetupFlow {
       ...(request.dbUser ? { dbUser: request.dbUser } : {}),
       linker: request.linker,
       ...(container ? { container } : {}),
-      // PostgreSQL and MySQL know an admin by its admin entry's name, not the token's (guests,
-      // portal-made entries, a group's members): log in with that. Azure SQL reads the token.
+      // A kind that knows an admin by its admin entry's name, not the token's (guests, portal-made
+      // entries, a group's members), is logged in to with that name (`logsInAsAdminEntry`).
       signedIn: adminLogin ? { ...facts.signedIn!, user: adminLogin.login } : facts.signedIn!,
       ...(adminLogin ? { adminLogin } : {}),
       ...(facts.publicIp ? { publicIp: facts.publicIp } : {}),
@@ -184,12 +160,7 @@ export function setupFlow(deps: SetupFlowDeps): SetupFlow {
       ...(facts.networkPath ? { networkPath: facts.networkPath } : {}),
       ...(facts.entraAuthEnabled !== undefined ? { entraAuthEnabled: facts.entraAuthEnabled } : {}),
     };
-    const flow = SETUP_FLOWS[kind];
-    if (kind === 'mysql') {
-      const admin = mysqlAdminOf(doctor);
-      if (admin !== undefined) input.mysqlAdmin = admin;
-      if (mysqlIdentityId) input.mysqlIdentityId = mysqlIdentityId;
-    }
+    const input = flow.input(base, asked, doctor);
     // Names Azure or the database would refuse are said before any step exists.
     const problems = flow.problemsOf(input);
     if (problems.length > 0) {
@@ -197,7 +168,7 @@ export function setupFlow(deps: SetupFlowDeps): SetupFlow {
       return { kind: 'refused', doctor, reasons: problems };
     }
     // Every identity the plan names is read now: an unknown one stops the run (exit 2) before any write.
-    await checkPlanIdentities(kind, input, stepServices, signal);
+    await checkPlanIdentities(input, flow.namedIdentities?.(input) ?? [], stepServices, signal);
     const title = `${app.name} → ${server.name}/${database} · ${authWords(auth)} · client ${clientType}`;
     const steps = (deps.buildSteps ?? flow.steps)(input, stepServices);
     const plan = await planSteps(steps, signal);
@@ -251,7 +222,7 @@ export function setupFlow(deps: SetupFlowDeps): SetupFlow {
 
 /** The names the connection code needs, with the cloud's token resource when it is known. */
 async function connectionOf(
-  input: MysqlSetupInput,
+  input: SetupInput,
   kind: DatabaseKind,
   services: Services,
   signal: AbortSignal,
@@ -275,152 +246,6 @@ async function connectionOf(
   };
 }
 
-/**
- * The container of a container app that gets the settings (the linker's `scope`): `--container`,
- * checked against the app's containers; the only one; else picked (plain and JSON refuse, naming
- * `--container`). Undefined when the app is no container app or its containers were not read (the
- * step reads them); null when the user backed out.
- */
-async function chooseContainer(
-  prompter: Prompter,
-  app: AppFacts,
-  request: SetupRequest,
-  signal: AbortSignal,
-): Promise<string | undefined | null> {
-  if (app.kind !== 'containerapp') {
-    if (request.container !== undefined)
-      throw new UsageError(`--container is for a container app; ${app.name} is not one: leave it out.`);
-    return undefined;
-  }
-  const containers = app.containers;
-  if (request.container !== undefined) {
-    if (containers && !containers.includes(request.container))
-      throw new UsageError(
-        `${app.name} has no container named ${JSON.stringify(request.container)}; its containers: ${containers.join(', ')}.`,
-      );
-    return request.container;
-  }
-  if (!request.linker || !containers || containers.length === 0) return undefined;
-  if (containers.length === 1) return containers[0];
-  const picked = await prompter.pick<string>(
-    {
-      message: `Which container of ${app.name} connects to the database? Service Connector writes its settings there.`,
-      flag: '--container',
-      choices: containers.map((name) => ({ label: name, value: name })),
-    },
-    signal,
-  );
-  return picked ?? null;
-}
-
 function declinedEarly(doctor: CheckOutcome[]): SetupOutcome {
   return { kind: 'declined', doctor, title: '', plan: [] };
-}
-
-async function askAuth(
-  ctx: SetupFlowContext,
-  deps: SetupFlowDeps,
-  signal: AbortSignal,
-): Promise<AuthChoice | undefined> {
-  const { prompter, services } = ctx;
-  const kind = await prompter.pick<AuthChoice['kind']>(
-    {
-      message: 'How should the app sign in to the database?',
-      flag: '--system-identity, --user-identity or --service-principal',
-      choices: [
-        { label: 'System identity', value: 'system', hint: "the app's own managed identity" },
-        { label: 'User identity', value: 'user', hint: 'a user-assigned managed identity' },
-        { label: 'Service principal', value: 'sp', hint: 'an app registration with a secret' },
-      ],
-    },
-    signal,
-  );
-  if (kind === undefined) return undefined;
-  if (kind === 'system') return { kind };
-  if (kind === 'user' && deps.listUserIdentities) {
-    const list = deps.listUserIdentities;
-    const picked = await prompter.pick<UserIdentityChoice>(
-      {
-        message: 'Which user-assigned identity?',
-        flag: '--user-identity client-id=X subs-id=Y',
-        choices: async (s) =>
-          (await list(services, s)).map((identity) => ({
-            label: identity.name,
-            value: identity,
-            hint: [identity.resourceGroup, identity.clientId].filter(Boolean).join(' · '),
-          })),
-      },
-      signal,
-    );
-    if (!picked) return undefined;
-    return {
-      kind: 'user',
-      clientId: picked.clientId,
-      ...(picked.subscriptionId ? { subscriptionId: picked.subscriptionId } : {}),
-    };
-  }
-  const clientId = await prompter.input(
-    {
-      message:
-        kind === 'user' ? 'Client id of the user-assigned identity' : 'Client id of the service principal',
-      flag: kind === 'user' ? '--user-identity client-id=X' : '--service-principal client-id=X',
-      validate: (value) => (GUID.test(value.trim()) ? undefined : 'a client id is a GUID'),
-    },
-    signal,
-  );
-  if (!clientId) return undefined;
-  return { kind, clientId: clientId.trim().toLowerCase() };
-}
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-async function askClientType(
-  prompter: Prompter,
-  cwd: string | undefined,
-  signal: AbortSignal,
-): Promise<ClientType | undefined> {
-  const detected = detectClientTypeIn(cwd ?? process.cwd())?.clientType;
-  // Without anyone to ask, the project's own files decide, else no client code at all.
-  if (!prompter.interactive) return detected ?? 'none';
-  const ordered = detected ? [detected, ...CLIENT_TYPES.filter((type) => type !== detected)] : CLIENT_TYPES;
-  return prompter.pick<ClientType>(
-    {
-      message: 'Which language does the app connect from?',
-      flag: '--client-type',
-      choices: ordered.map((type) => ({
-        label: type,
-        value: type,
-        ...(type === detected ? { hint: 'found in this folder' } : {}),
-      })),
-    },
-    signal,
-  );
-}
-
-/**
- * The app's service-principal secret, from SC_DOCTOR_APP_CLIENT_SECRET or a masked prompt: never from
- * argv, and never from AZURE_CLIENT_SECRET (the operator's own sign-in). Asked before the plan, so a
- * run that cannot get it (plain or JSON without the variable) or would register the operator's own
- * secret stops with exit 2 before anything is written. The steps read it from their services'
- * environment, so it never enters an input or a journal.
- */
-async function withClientSecret(
-  services: Services,
-  prompter: Prompter,
-  clientId: string,
-  signal: AbortSignal,
-): Promise<Services | undefined> {
-  const given = services.env[SP_SECRET_ENV];
-  if (given) {
-    assertNotOperatorSecret(services.env, given);
-    return services;
-  }
-  if (!prompter.interactive) throw missingSecretError(clientId);
-  const secret = await prompter.secret(
-    { message: `Client secret of the service principal ${clientId}`, flag: SP_SECRET_FLAG },
-    signal,
-  );
-  if (!secret) return undefined;
-  assertNotOperatorSecret(services.env, secret);
-  return { ...services, env: { ...services.env, [SP_SECRET_ENV]: secret } };
 }

@@ -14,10 +14,9 @@ import { ArmOperationError } from '../azure/arm-lro.ts';
 import { commandLine } from '../core/command-line.ts';
 import type { Services } from '../core/services.ts';
 import { UsageError } from '../core/usage-error.ts';
-import type { DatabaseKind } from '../databases/kind.ts';
+
 import { lookupServicePrincipal, lookupUami } from './app/identities.ts';
-import { API } from './input.ts';
-import type { MysqlSetupInput } from './mysql/input.ts';
+import { API, type SetupInput } from './input.ts';
 
 /** What one read found: known, unknown (with what to tell the user), or not readable (skipped). */
 type Finding = { known: true } | { known: false; problem: string; hint: string } | { skipped: string };
@@ -38,7 +37,7 @@ async function readOrSkip(read: () => Promise<Finding>): Promise<Finding> {
 
 async function userIdentity(
   services: Services,
-  input: MysqlSetupInput,
+  input: SetupInput,
   clientId: string,
   subscriptionId: string | undefined,
   signal: AbortSignal,
@@ -74,11 +73,7 @@ async function serverIdentity(services: Services, id: string, signal: AbortSigna
 }
 
 /** The signed-in principal the plan makes an Entra admin: a person, or an app (service principal, managed identity). */
-async function adminPrincipal(
-  services: Services,
-  input: MysqlSetupInput,
-  signal: AbortSignal,
-): Promise<Finding> {
+async function adminPrincipal(services: Services, input: SetupInput, signal: AbortSignal): Promise<Finding> {
   const { signedIn } = input;
   const collection = signedIn.type === 'user' ? 'users' : 'servicePrincipals';
   try {
@@ -104,8 +99,9 @@ async function adminPrincipal(
  * not exist. Nothing has been written when it throws.
  */
 export async function checkPlanIdentities(
-  kind: DatabaseKind,
-  input: MysqlSetupInput,
+  input: SetupInput,
+  /** User-assigned identities the kind's own steps name (MySQL's server identity), by ARM id. */
+  namedIdentities: readonly string[],
   services: Services,
   signal: AbortSignal,
 ): Promise<void> {
@@ -115,10 +111,7 @@ export async function checkPlanIdentities(
   if (auth.kind === 'user')
     read(() => userIdentity(services, input, auth.clientId, auth.subscriptionId, signal));
   if (auth.kind === 'sp') read(() => servicePrincipal(services, auth.clientId, signal));
-  if (kind === 'mysql' && input.mysqlIdentityId) {
-    const id = input.mysqlIdentityId;
-    read(() => serverIdentity(services, id, signal));
-  }
+  for (const id of namedIdentities) read(() => serverIdentity(services, id, signal));
   read(() => adminPrincipal(services, input, signal));
   const unknown = (await Promise.all(reads)).filter(
     (finding): finding is Extract<Finding, { known: false }> => 'known' in finding && !finding.known,

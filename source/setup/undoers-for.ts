@@ -7,7 +7,9 @@ import type { Services } from '../core/services.ts';
 import { type DatabaseKind, databaseKindOf } from '../databases/kind.ts';
 import type { RunDocument } from '../engine/journal.ts';
 import type { StepUndoer } from '../engine/step.ts';
-import { SETUP_FLOWS } from './flows.ts';
+import { mysqlUndoers } from './mysql/index.ts';
+import { postgresUndoers } from './postgres/index.ts';
+import { sqlUndoers } from './sql/index.ts';
 
 /** Step ids only the MySQL flow plans: a journal written before the kind was recorded is told by them. */
 const MYSQL_ONLY_STEPS = new Set(['server-identity', 'database-user']);
@@ -25,5 +27,6 @@ export function undoersForRun(
   services: Services,
   connectTo?: ConnectToMap,
 ): StepUndoer[] {
-  return SETUP_FLOWS[databaseOfRun(run)].undoers(services, connectTo);
+  const undoers = { postgres: postgresUndoers, mysql: mysqlUndoers, sql: sqlUndoers }[databaseOfRun(run)];
+  return undoers(services, connectTo);
 }

@@ -12,7 +12,7 @@ import {
   PromptUnavailableError,
 } from '../../source/core/prompter.ts';
 import type { ServerFacts } from '../../source/databases/facts.ts';
-import type { ListedIdentity } from '../../source/setup/mysql/identity-listing.ts';
+import type { ListedIdentity } from '../../source/setup/app/identity-listing.ts';
 import { FakeWorld } from './fake-world.ts';
 import { doctorChecks, SERVER, setupHarness } from './setup-world.ts';
 

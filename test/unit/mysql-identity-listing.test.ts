@@ -9,7 +9,7 @@ import { createAzureSession } from '../../source/azure/session.ts';
 import type { Services } from '../../source/core/services.ts';
 import { ListingError } from '../../source/doctor/target-listing.ts';
 import { nodeExec } from '../../source/services/exec.ts';
-import { listUserAssignedIdentities } from '../../source/setup/mysql/identity-listing.ts';
+import { listUserAssignedIdentities } from '../../source/setup/app/identity-listing.ts';
 import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
 import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 

@@ -7,27 +7,15 @@
 import type { Prompter } from '../../core/prompter.ts';
 import type { Services } from '../../core/services.ts';
 import type { ServerFacts } from '../../databases/facts.ts';
-import type { DatabaseKind } from '../../databases/kind.ts';
-import type { ListedIdentity } from './identity-listing.ts';
-
-/** Lists the user-assigned identities of a subscription for the picker. */
-export type IdentityLister = (
-  services: Services,
-  subscriptionId: string,
-  signal: AbortSignal,
-) => Promise<ListedIdentity[]>;
+import type { IdentityLister } from '../app/identity-listing.ts';
 
 /** The flag that answers the question in plain and JSON mode. */
 export const SERVER_IDENTITY_FLAG =
   '--system-identity mysql-identity-id=<ARM id> (mysql-identity-id= in any auth flag)';
 
 /** Whether setup must ask: a MySQL server with no identity attached and none given. */
-export function needsServerIdentity(
-  kind: DatabaseKind,
-  server: ServerFacts,
-  given: string | undefined,
-): boolean {
-  return kind === 'mysql' && given === undefined && server.serverIdentities.length === 0;
+export function needsServerIdentity(server: ServerFacts, given: string | undefined): boolean {
+  return given === undefined && server.serverIdentities.length === 0;
 }
 
 /** The ARM id of the identity the user picked, or undefined when they backed out. */
@@ -52,9 +40,3 @@ export async function askServerIdentity(
     signal,
   );
 }
-
-/** The product's lister: ARM through the session's Azure login, loaded only when someone is asked. */
-export const armIdentityLister: IdentityLister = async (services, subscriptionId, signal) => {
-  const { listUserAssignedIdentities } = await import('./identity-listing.ts');
-  return listUserAssignedIdentities(services.azure, subscriptionId, signal);
-};

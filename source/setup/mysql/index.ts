@@ -24,6 +24,7 @@ import {
   type SettingsRecord,
   undoAppSettings,
 } from '../app/app-settings.ts';
+import { armIdentityLister } from '../app/identity-listing.ts';
 import {
   type LinkerRecord,
   manualServiceConnector,
@@ -31,6 +32,7 @@ import {
   serviceConnectorStep,
   undoServiceConnector,
 } from '../app/service-connector.ts';
+import { mysqlAdminOf } from '../facts-from-doctor.ts';
 import {
   FIREWALL_TEMP,
   FIREWALL_TEMP_REMOVE,
@@ -40,6 +42,8 @@ import {
   manualFirewallTemp,
   removeFirewallRule,
 } from '../firewall-temp.ts';
+import type { SetupFlowKind } from '../flow-kind.ts';
+import { askServerIdentity, needsServerIdentity } from './ask-server-identity.ts';
 import {
   DATABASE_USER,
   databaseUserStep,
@@ -54,7 +58,13 @@ import {
   manualEntraAdmin,
   undoEntraAdmin,
 } from './entra-admin.ts';
-import { type MysqlSetupInput, mysqlTarget, withMysqlNames } from './input.ts';
+import {
+  type MysqlSetupInput,
+  mysqlProblemsOf,
+  mysqlTarget,
+  mysqlUserNameOf,
+  withMysqlNames,
+} from './input.ts';
 import { MYSQL_RECORDS } from './record-schemas.ts';
 import {
   manualServerIdentity,
@@ -153,3 +163,32 @@ export function mysqlUndoers(services: Services, connectTo?: ConnectToMap): Step
     ),
   ]);
 }
+
+/** MySQL in the setup flow (../flow-kind.ts): it asks for the server's identity when it has none. */
+export const mysqlFlow: SetupFlowKind<MysqlSetupInput> = {
+  logsInAsAdminEntry: true,
+  async ask({ server, request, prompter, services, signal, listIdentities }) {
+    const given = request.mysqlIdentityId;
+    if (!needsServerIdentity(server, given)) return given ? { mysqlIdentityId: given } : {};
+    const picked = await askServerIdentity(
+      prompter,
+      services,
+      server,
+      listIdentities ?? armIdentityLister,
+      signal,
+    );
+    return picked ? { mysqlIdentityId: picked } : null;
+  },
+  input(base, asked, doctor) {
+    const admin = mysqlAdminOf(doctor);
+    return {
+      ...base,
+      ...(admin !== undefined ? { mysqlAdmin: admin } : {}),
+      ...(asked.mysqlIdentityId ? { mysqlIdentityId: asked.mysqlIdentityId } : {}),
+    };
+  },
+  problemsOf: mysqlProblemsOf,
+  namedIdentities: (input) => (input.mysqlIdentityId ? [input.mysqlIdentityId] : []),
+  steps: mysqlSetupSteps,
+  userNameOf: mysqlUserNameOf,
+};

@@ -40,6 +40,7 @@ import {
   manualFirewallTemp,
   removeFirewallRule,
 } from '../firewall-temp.ts';
+import type { SetupFlowKind } from '../flow-kind.ts';
 import {
   DATABASE_ROLE,
   databaseRoleStep,
@@ -62,7 +63,7 @@ import {
   manualEntraAuth,
   undoEntraAuth,
 } from './entra-auth.ts';
-import { type PostgresSetupInput, roleNameOf } from './input.ts';
+import { type PostgresSetupInput, problemsOf, roleNameOf } from './input.ts';
 import { POSTGRES_RECORDS } from './record-schemas.ts';
 import { VERIFY, verifyStep } from './verify.ts';
 
@@ -154,3 +155,12 @@ export function postgresUndoers(services: Services, connectTo?: ConnectToMap): S
     ),
   ]);
 }
+
+/** PostgreSQL in the setup flow (../flow-kind.ts). */
+export const postgresFlow: SetupFlowKind<PostgresSetupInput> = {
+  logsInAsAdminEntry: true,
+  input: (base) => base,
+  problemsOf,
+  steps: postgresSetupSteps,
+  userNameOf: roleNameOf,
+};

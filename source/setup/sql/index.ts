@@ -26,7 +26,9 @@ import {
   manualFirewallTemp,
   removeFirewallRule,
 } from '../firewall-temp.ts';
+import type { SetupFlowKind } from '../flow-kind.ts';
 import { connectionNameOf } from '../input.ts';
+import { assertSqlLinkerClientType } from './client-types.ts';
 import { sqlTarget } from './connection-target.ts';
 import {
   DATABASE_USER,
@@ -36,7 +38,8 @@ import {
   undoSqlDatabaseUser,
 } from './database-user.ts';
 import { ENTRA_ADMIN, manualSqlEntraAdmin, sqlEntraAdminStep, undoSqlEntraAdmin } from './entra-admin.ts';
-import type { SqlSetupInput } from './input.ts';
+import { plannedUserName } from './identity.ts';
+import { type SqlSetupInput, sqlProblemsOf } from './input.ts';
 import { SQL_RECORDS } from './record-schemas.ts';
 import { sqlVerifyStep, VERIFY } from './verify.ts';
 
@@ -128,3 +131,16 @@ export function sqlUndoers(services: Services, connectTo?: ConnectToMap): StepUn
     ),
   ]);
 }
+
+/** Azure SQL in the setup flow (../flow-kind.ts): the token says who logs in. */
+export const sqlFlow: SetupFlowKind<SqlSetupInput> = {
+  logsInAsAdminEntry: false,
+  // Before any change: Service Connector cannot link these to Azure SQL (exit 2 with what works).
+  assertChoices({ clientType, linker }) {
+    if (linker) assertSqlLinkerClientType(clientType);
+  },
+  input: (base) => base,
+  problemsOf: sqlProblemsOf,
+  steps: sqlSetupSteps,
+  userNameOf: plannedUserName,
+};

@@ -1,9 +1,10 @@
 /**
- * The user-assigned identities of a subscription, as the MySQL server-identity picker offers them:
+ * The user-assigned identities of a subscription, as a picker offers them (MySQL's server identity):
  * one ARM list call over every page, no prompting, so the listing is testable against the twin alone.
  */
 import { armError, armList } from '../../azure/arm.ts';
 import type { AzureSession } from '../../azure/session.ts';
+import type { Services } from '../../core/services.ts';
 import { ListingError } from '../../doctor/target-listing.ts';
 
 /** What @azure/arm-msi sends; the same version the MySQL steps read an identity with. */
@@ -51,3 +52,14 @@ export async function listUserAssignedIdentities(
     })
     .sort((a, b) => a.name.localeCompare(b.name));
 }
+
+/** Lists the user-assigned identities of a subscription for the picker. */
+export type IdentityLister = (
+  services: Services,
+  subscriptionId: string,
+  signal: AbortSignal,
+) => Promise<ListedIdentity[]>;
+
+/** The product's lister: ARM through the session's Azure login. */
+export const armIdentityLister: IdentityLister = (services, subscriptionId, signal) =>
+  listUserAssignedIdentities(services.azure, subscriptionId, signal);
