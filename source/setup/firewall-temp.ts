@@ -14,6 +14,8 @@ import type { LoginTarget } from '../databases/login.ts';
 import type { NetworkVerdict } from '../doctor/network-probe.ts';
 import { is, type RecordSchema } from '../engine/record-schema.ts';
 import type { Step, UndoContext, UndoRecord, UndoResult } from '../engine/step.ts';
+import { NO_RECORD, noCommands, nothingToUndo, planned } from '../engine/step-registry.ts';
+import { envOf, type SetupStep } from './step-env.ts';
 
 export interface FirewallRecord extends UndoRecord {
   server: string;
@@ -41,6 +43,26 @@ export function isRunRule(rule: string, runId: string): boolean {
 /** Step ids: the step that adds the rule, and the last step of a run, which removes it. */
 export const FIREWALL_TEMP = 'firewall-temp';
 export const FIREWALL_TEMP_REMOVE = 'firewall-temp-remove';
+
+/** The temporary rule's definition for a kind: removed through its ARM, or by hand with its `az`. */
+export function firewallTemp(kind: DatabaseAdapter): SetupStep<FirewallRecord> {
+  return {
+    id: FIREWALL_TEMP,
+    title: 'Temporary firewall rule',
+    record: FIREWALL_RECORD,
+    undo: (ctx, record) => removeFirewallRule(ctx.services, ctx, kind, record),
+    manualUndo: manualFirewallTemp(kind),
+  };
+}
+
+/** The removal at the end of a run: nothing to undo, the rule stays removed. */
+export const firewallTempRemove: SetupStep<UndoRecord> = {
+  id: FIREWALL_TEMP_REMOVE,
+  title: 'Remove the temporary rule',
+  record: NO_RECORD,
+  undo: nothingToUndo('the temporary rule stays removed'),
+  manualUndo: noCommands,
+};
 
 /** Adds the record's rule for exactly its address (followed to its end). */
 export async function addFirewallRule(
@@ -128,44 +150,45 @@ export function firewallTempStep(
 ): Step<FirewallRecord> {
   const { server } = input;
   let ip: string | undefined;
-  return {
-    id: FIREWALL_TEMP,
-    title: `Temporary firewall rule on ${server.name}`,
-    resource: server.id,
-    after,
-    async preview(ctx) {
-      if (privateAccess(server))
-        return [`none: ${server.name} takes no firewall rules (public access off), so none is added`];
-      return kind.firewall.planLines(services, server, ctx.signal);
+  return planned(
+    firewallTemp(kind),
+    {
+      title: `Temporary firewall rule on ${server.name}`,
+      resource: server.id,
+      after,
+      async preview(ctx) {
+        if (privateAccess(server))
+          return [`none: ${server.name} takes no firewall rules (public access off), so none is added`];
+        return kind.firewall.planLines(services, server, ctx.signal);
+      },
+      async isDone(ctx) {
+        // A rule cannot open a server without public access: none is added, also by `--resume` from
+        // inside its network, where a refusal means something else.
+        if (input.networkPath === 'private-network' || privateAccess(server)) return true;
+        const refusal = await refusalOf(services, kind, input, ctx.signal);
+        if (!refusal) return true;
+        ip = refusal.ip ?? input.publicIp;
+        if (!ip)
+          throw new Error(
+            `${server.name}'s firewall refuses this machine and its address is unknown: add a rule for it, or connect through --connect-to`,
+          );
+        return false;
+      },
+      async apply(ctx) {
+        const record: FirewallRecord = {
+          server: server.id,
+          serverName: server.name,
+          rule: `sc-doctor-${ctx.runId}`,
+          ip: ip!,
+        };
+        await ctx.checkpoint(record);
+        ctx.progress(`allowing ${record.ip}`);
+        await addFirewallRule(services, ctx, kind, record);
+        return record;
+      },
     },
-    async isDone(ctx) {
-      // A rule cannot open a server without public access: none is added, also by `--resume` from
-      // inside its network, where a refusal means something else.
-      if (input.networkPath === 'private-network' || privateAccess(server)) return true;
-      const refusal = await refusalOf(services, kind, input, ctx.signal);
-      if (!refusal) return true;
-      ip = refusal.ip ?? input.publicIp;
-      if (!ip)
-        throw new Error(
-          `${server.name}'s firewall refuses this machine and its address is unknown: add a rule for it, or connect through --connect-to`,
-        );
-      return false;
-    },
-    async apply(ctx) {
-      const record: FirewallRecord = {
-        server: server.id,
-        serverName: server.name,
-        rule: `sc-doctor-${ctx.runId}`,
-        ip: ip!,
-      };
-      await ctx.checkpoint(record);
-      ctx.progress(`allowing ${record.ip}`);
-      await addFirewallRule(services, ctx, kind, record);
-      return record;
-    },
-    undo: (ctx, record) => removeFirewallRule(services, ctx, kind, record),
-    manualUndo: manualFirewallTemp(kind),
-  };
+    envOf(services, input),
+  );
 }
 
 /** Logs in once: null when the firewall lets this machine in (or refuses for another reason, which no rule helps). */
@@ -185,34 +208,36 @@ async function refusalOf(
 
 /** The last step of a run: removes the rule `firewall-temp` added (undo removes it on a failure). */
 export function firewallTempRemoveStep(
-  server: { id: string; name: string },
+  input: Pick<FirewallInput, 'server' | 'connectTo'>,
   services: Services,
   kind: DatabaseAdapter,
   after: string[],
 ): Step {
-  return {
-    id: FIREWALL_TEMP_REMOVE,
-    title: `Remove the temporary firewall rule on ${server.name}`,
-    resource: server.id,
-    after: [FIREWALL_TEMP, ...after],
-    preview: () => ['remove the temporary firewall rule, if one was added'],
-    async isDone(ctx) {
-      return ctx.outcomeOf(FIREWALL_TEMP) !== 'applied';
+  const { server } = input;
+  return planned(
+    firewallTempRemove,
+    {
+      title: `Remove the temporary firewall rule on ${server.name}`,
+      resource: server.id,
+      after: [FIREWALL_TEMP, ...after],
+      preview: () => ['remove the temporary firewall rule, if one was added'],
+      async isDone(ctx) {
+        return ctx.outcomeOf(FIREWALL_TEMP) !== 'applied';
+      },
+      async apply(ctx) {
+        const rule = `sc-doctor-${ctx.runId}`;
+        await removeFirewallRule(services, ctx, kind, {
+          server: server.id,
+          serverName: server.name,
+          rule,
+          ip: '',
+        });
+        // Nothing to put back: the rule was only ever meant to live during the run.
+        return { removed: rule };
+      },
     },
-    async apply(ctx) {
-      const rule = `sc-doctor-${ctx.runId}`;
-      await removeFirewallRule(services, ctx, kind, {
-        server: server.id,
-        serverName: server.name,
-        rule,
-        ip: '',
-      });
-      // Nothing to put back: the rule was only ever meant to live during the run.
-      return { removed: rule };
-    },
-    undo: async () => ({ status: 'already-gone', reason: 'the temporary rule stays removed' }),
-    manualUndo: () => [],
-  };
+    envOf(services, input),
+  );
 }
 
 /**

@@ -7,11 +7,13 @@ import type { Prompter } from '../core/prompter.ts';
 import type { Services } from '../core/services.ts';
 import type { CheckOutcome } from '../core/types.ts';
 import type { ServerFacts } from '../databases/facts.ts';
-import type { Step } from '../engine/step.ts';
+import type { Step, UndoRecord } from '../engine/step.ts';
+import type { StepDefinition } from '../engine/step-registry.ts';
 import type { ClientType } from '../snippets/types.ts';
 import type { IdentityLister } from './app/identity-listing.ts';
 import type { SetupRequest } from './flow-types.ts';
 import type { SetupInput } from './input.ts';
+import type { SetupEnv } from './step-env.ts';
 
 /** What a kind's questions may use. */
 export interface KindQuestionContext {
@@ -45,6 +47,8 @@ export interface SetupFlowKind<I extends SetupInput = SetupInput> {
   /** User-assigned identities the plan names beyond the app's (ARM ids), read before any write. */
   namedIdentities?(input: I): string[];
   steps(input: I, services: Services): Step[];
+  /** Every step it can plan, defined once (engine/step-registry.ts): undo from a journal reads these. */
+  definitions: readonly StepDefinition<UndoRecord, SetupEnv>[];
   /** The database user the app signs in as (the name the plan and the connection code show). */
   userNameOf(input: I): string;
 }

@@ -7,9 +7,8 @@ import type { Services } from '../core/services.ts';
 import { type DatabaseKind, databaseKindOf } from '../databases/kind.ts';
 import type { RunDocument } from '../engine/journal.ts';
 import type { StepUndoer } from '../engine/step.ts';
-import { mysqlUndoers } from './mysql/index.ts';
-import { postgresUndoers } from './postgres/index.ts';
-import { sqlUndoers } from './sql/index.ts';
+import { undoersOf } from '../engine/step-registry.ts';
+import { SETUP_FLOWS } from './flows.ts';
 
 /** Step ids only the MySQL flow plans: a journal written before the kind was recorded is told by them. */
 const MYSQL_ONLY_STEPS = new Set(['server-identity', 'database-user']);
@@ -27,6 +26,5 @@ export function undoersForRun(
   services: Services,
   connectTo?: ConnectToMap,
 ): StepUndoer[] {
-  const undoers = { postgres: postgresUndoers, mysql: mysqlUndoers, sql: sqlUndoers }[databaseOfRun(run)];
-  return undoers(services, connectTo);
+  return undoersOf(SETUP_FLOWS[databaseOfRun(run)].definitions, { services, connectTo });
 }

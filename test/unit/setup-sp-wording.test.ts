@@ -9,12 +9,13 @@ import type { Step } from '../../source/engine/step.ts';
 import type { SetupInput } from '../../source/setup/input.ts';
 import { databaseUserStep as mysqlUserStep } from '../../source/setup/mysql/database-user.ts';
 import type { MysqlSetupInput } from '../../source/setup/mysql/index.ts';
-import { verifyStep as mysqlVerifyStep } from '../../source/setup/mysql/verify.ts';
+import { mysqlUserCheck } from '../../source/setup/mysql/verify.ts';
 import { databaseRoleStep } from '../../source/setup/postgres/database-role.ts';
-import { verifyStep } from '../../source/setup/postgres/verify.ts';
+import { postgresUserCheck } from '../../source/setup/postgres/verify.ts';
 import { sqlDatabaseUserStep } from '../../source/setup/sql/database-user.ts';
 import type { SqlSetupInput } from '../../source/setup/sql/index.ts';
-import { sqlVerifyStep } from '../../source/setup/sql/verify.ts';
+import { sqlUserCheck } from '../../source/setup/sql/verify.ts';
+import { verifyStep } from '../../source/setup/verify.ts';
 
 const CLIENT_ID = '1b2c3d4e-0000-4000-8000-000000000001';
 const services = {} as Services;
@@ -51,16 +52,31 @@ async function previews(kind: 'postgres' | 'mysql' | 'sql', auth: SetupInput['au
     kind === 'postgres'
       ? [
           databaseRoleStep(input as unknown as SetupInput, services, []) as unknown as Step,
-          verifyStep(input as unknown as SetupInput, services, []),
+          verifyStep(
+            input as unknown as SetupInput,
+            services,
+            postgresUserCheck(input as unknown as SetupInput, services),
+            [],
+          ),
         ]
       : kind === 'mysql'
         ? [
             mysqlUserStep(input as unknown as MysqlSetupInput, services) as unknown as Step,
-            mysqlVerifyStep(input as unknown as MysqlSetupInput, services, []),
+            verifyStep(
+              input as unknown as MysqlSetupInput,
+              services,
+              mysqlUserCheck(input as unknown as MysqlSetupInput, services),
+              [],
+            ),
           ]
         : [
             sqlDatabaseUserStep(input as unknown as SqlSetupInput, services) as unknown as Step,
-            sqlVerifyStep(input as unknown as SqlSetupInput, services, []),
+            verifyStep(
+              input as unknown as SqlSetupInput,
+              services,
+              sqlUserCheck(input as unknown as SqlSetupInput, services),
+              [],
+            ),
           ];
   const signal = new AbortController().signal;
   return (await Promise.all(steps.map((step) => step.preview({ signal })))).flat().join('\n');

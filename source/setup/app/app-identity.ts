@@ -8,9 +8,12 @@ import { readArm, sameId, writeArm } from '../../azure/arm-calls.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
+import { planned } from '../../engine/step-registry.ts';
 import type { SetupInput } from '../input.ts';
 import { API } from '../input.ts';
+import { envOf, type SetupStep } from '../step-env.ts';
 import { appApi, findUami, hasSystem, hasUami, readAppIdentity } from './identities.ts';
+import { APP_IDENTITY_RECORD } from './record-schemas.ts';
 
 export interface AppIdentityRecord extends UndoRecord {
   app: string;
@@ -28,80 +31,90 @@ export interface AppIdentityRecord extends UndoRecord {
 
 export const APP_IDENTITY = 'app-identity';
 
+/** The step's definition: its record, undo and commands, for the plan and undo from the journal. */
+export const appIdentity: SetupStep<AppIdentityRecord> = {
+  id: APP_IDENTITY,
+  title: 'Managed identity of the app',
+  record: APP_IDENTITY_RECORD,
+  undo: (ctx, record) => undoAppIdentity(ctx.services, ctx, record),
+  manualUndo: manualAppIdentity,
+};
+
 export function appIdentityStep(input: SetupInput, services: Services): Step<AppIdentityRecord> {
   const what = input.auth.kind === 'system' ? 'system-assigned identity' : 'user-assigned identity';
-  return {
-    id: APP_IDENTITY,
-    title: `Managed identity of ${input.app.name}`,
-    resource: input.app.id,
-    preview: () => {
-      const done = identityInPlace(input);
-      if (input.auth.kind === 'user')
+  return planned(
+    appIdentity,
+    {
+      title: `Managed identity of ${input.app.name}`,
+      resource: input.app.id,
+      preview: () => {
+        const done = identityInPlace(input);
+        if (input.auth.kind === 'user')
+          return done
+            ? [
+                `the user-assigned identity with client id ${input.auth.clientId} is already attached to ${input.app.name}`,
+              ]
+            : [
+                `attach the user-assigned identity with client id ${input.auth.clientId} to ${input.app.name} (its other identities stay)`,
+              ];
         return done
-          ? [
-              `the user-assigned identity with client id ${input.auth.clientId} is already attached to ${input.app.name}`,
-            ]
-          : [
-              `attach the user-assigned identity with client id ${input.auth.clientId} to ${input.app.name} (its other identities stay)`,
-            ];
-      return done
-        ? [`the system-assigned identity of ${input.app.name} is already on`]
-        : [`turn on the system-assigned identity of ${input.app.name} (its user-assigned identities stay)`];
-    },
-    alreadyDone: () =>
-      identityInPlace(input) ? (input.auth.kind === 'user' ? 'already attached' : 'already on') : undefined,
-    async isDone(ctx) {
-      const identity = await readAppIdentity(services, input, ctx.signal);
-      if (input.auth.kind === 'user') {
-        const uami = await findUami(
+          ? [`the system-assigned identity of ${input.app.name} is already on`]
+          : [`turn on the system-assigned identity of ${input.app.name} (its user-assigned identities stay)`];
+      },
+      alreadyDone: () =>
+        identityInPlace(input) ? (input.auth.kind === 'user' ? 'already attached' : 'already on') : undefined,
+      async isDone(ctx) {
+        const identity = await readAppIdentity(services, input, ctx.signal);
+        if (input.auth.kind === 'user') {
+          const uami = await findUami(
+            services,
+            input,
+            input.auth.clientId,
+            input.auth.subscriptionId,
+            ctx.signal,
+          );
+          return hasUami(identity, uami.id);
+        }
+        return hasSystem(identity);
+      },
+      async apply(ctx) {
+        const identity = await readAppIdentity(services, input, ctx.signal);
+        const beforeUsers = Object.keys((identity?.userAssignedIdentities ?? {}) as Record<string, unknown>);
+        const beforeType = String(identity?.type ?? 'None');
+        const uami =
+          input.auth.kind === 'user'
+            ? await findUami(services, input, input.auth.clientId, input.auth.subscriptionId, ctx.signal)
+            : null;
+        const system = input.auth.kind === 'system' || hasSystem(identity);
+        const users = uami ? [...beforeUsers, uami.id] : beforeUsers;
+        const record: AppIdentityRecord = {
+          app: input.app.id,
+          api: API[appApi(input)],
+          appName: input.app.name,
+          beforeType,
+          beforeUsers,
+          addedSystem: input.auth.kind === 'system',
+          attachedUami: uami?.id ?? null,
+          principalId: null,
+        };
+        await ctx.checkpoint(record);
+        ctx.progress(`turning on the ${what}`);
+        await writeArm(
           services,
-          input,
-          input.auth.clientId,
-          input.auth.subscriptionId,
-          ctx.signal,
+          ctx,
+          'PATCH',
+          input.app.id,
+          record.api,
+          { identity: identityBody(input.app.kind, system, users) },
+          `turning on the ${what} of ${input.app.name}`,
         );
-        return hasUami(identity, uami.id);
-      }
-      return hasSystem(identity);
+        const after = await readAppIdentity(services, input, ctx.signal).catch(() => undefined);
+        record.principalId = typeof after?.principalId === 'string' ? after.principalId : null;
+        return record;
+      },
     },
-    async apply(ctx) {
-      const identity = await readAppIdentity(services, input, ctx.signal);
-      const beforeUsers = Object.keys((identity?.userAssignedIdentities ?? {}) as Record<string, unknown>);
-      const beforeType = String(identity?.type ?? 'None');
-      const uami =
-        input.auth.kind === 'user'
-          ? await findUami(services, input, input.auth.clientId, input.auth.subscriptionId, ctx.signal)
-          : null;
-      const system = input.auth.kind === 'system' || hasSystem(identity);
-      const users = uami ? [...beforeUsers, uami.id] : beforeUsers;
-      const record: AppIdentityRecord = {
-        app: input.app.id,
-        api: API[appApi(input)],
-        appName: input.app.name,
-        beforeType,
-        beforeUsers,
-        addedSystem: input.auth.kind === 'system',
-        attachedUami: uami?.id ?? null,
-        principalId: null,
-      };
-      await ctx.checkpoint(record);
-      ctx.progress(`turning on the ${what}`);
-      await writeArm(
-        services,
-        ctx,
-        'PATCH',
-        input.app.id,
-        record.api,
-        { identity: identityBody(input.app.kind, system, users) },
-        `turning on the ${what} of ${input.app.name}`,
-      );
-      const after = await readAppIdentity(services, input, ctx.signal).catch(() => undefined);
-      record.principalId = typeof after?.principalId === 'string' ? after.principalId : null;
-      return record;
-    },
-    undo: (ctx, record) => undoAppIdentity(services, ctx, record),
-    manualUndo: manualAppIdentity,
-  };
+    envOf(services, input),
+  );
 }
 
 /** Whether the doctor found the identity this setup needs already on the app. */

@@ -22,6 +22,7 @@ import { descriptorOf } from '../../databases/descriptors.ts';
 import { looksSecret } from '../../doctor/app-settings.ts';
 import type { JsonObject } from '../../engine/plain-json.ts';
 import type { Step, StepContext, UndoRecord } from '../../engine/step.ts';
+import { planned } from '../../engine/step-registry.ts';
 import {
   SERVICE_CONNECTOR_SPRING_TENANT,
   SPRING_TENANT,
@@ -30,8 +31,10 @@ import {
 } from '../../snippets/settings.ts';
 import type { SetupInput } from '../input.ts';
 import { API, connectionNameOf } from '../input.ts';
+import { envOf, type SetupStep } from '../step-env.ts';
 import type { ConnectionTarget } from './connection-target.ts';
 import { principalOf } from './identities.ts';
+import { LINKER_RECORD } from './record-schemas.ts';
 import {
   type CurrentSettings,
   changesOf,
@@ -57,6 +60,15 @@ export interface LinkerRecord extends UndoRecord {
 }
 
 export const SERVICE_CONNECTOR = 'service-connector';
+
+/** The step's definition: its record, undo and commands, for the plan and undo from the journal. */
+export const serviceConnector: SetupStep<LinkerRecord> = {
+  id: SERVICE_CONNECTOR,
+  title: 'Service Connector connection',
+  record: LINKER_RECORD,
+  undo: (ctx, record) => undoServiceConnector(ctx.services, ctx, record),
+  manualUndo: manualServiceConnector,
+};
 
 const AUTH_TYPES = {
   system: 'systemAssignedIdentity',
@@ -242,130 +254,131 @@ export function serviceConnectorStep(
   // What the plan saw, so apply changes nothing the consent did not name.
   let seen: { changes: string[] } | undefined;
 
-  const step: Step<LinkerRecord> = {
-    id: SERVICE_CONNECTOR,
-    title: `Service Connector connection ${connectionNameOf(input)}`,
-    resource: app.id,
-    after: [database.userStep],
-    // Settled by `preview` (the plan reads it after): until the app's settings are read, ask.
-    consent: `may change settings or a connection ${app.name} already has (they could not be read)`,
-    async preview(ctx) {
-      let plan: Survey;
-      try {
-        plan = await survey(ctx.signal);
-      } catch (error) {
-        return [
-          registerLine(connectionNameOf(input), input.container),
-          `cannot list the connections of ${app.name} (${(error as Error).message})`,
-        ];
-      }
-      const lines = [registerLine(plan.name, input.container)];
-      if (plan.clash)
+  const step: Step<LinkerRecord> = planned(
+    serviceConnector,
+    {
+      title: `Service Connector connection ${connectionNameOf(input)}`,
+      resource: app.id,
+      after: [database.userStep],
+      // Settled by `preview` (the plan reads it after): until the app's settings are read, ask.
+      consent: `may change settings or a connection ${app.name} already has (they could not be read)`,
+      async preview(ctx) {
+        let plan: Survey;
+        try {
+          plan = await survey(ctx.signal);
+        } catch (error) {
+          return [
+            registerLine(connectionNameOf(input), input.container),
+            `cannot list the connections of ${app.name} (${(error as Error).message})`,
+          ];
+        }
+        const lines = [registerLine(plan.name, input.container)];
+        if (plan.clash)
+          lines.push(
+            `${app.name} already has a connection named ${plan.name} to something else: the run will stop there rather than repoint it`,
+          );
+        if (plan.reuse)
+          lines.push(
+            `${app.name} already connects to ${input.server.name}/${input.database} as ${plan.name}: that connection is reused`,
+          );
+        for (const other of plan.others)
+          lines.push(
+            `${app.name} also connects to ${String(other.properties?.targetService?.id ?? '')
+              .split('/')
+              .slice(-3)
+              .join(
+                '/',
+              )} (${other.name}): this connection keeps the plain ${prefix}_* names, so the app reads this database`,
+          );
         lines.push(
-          `${app.name} already has a connection named ${plan.name} to something else: the run will stop there rather than repoint it`,
+          `Service Connector writes the ${database.settingsLabel} settings${app.kind === 'containerapp' ? ' to the container' : ''}; the other settings stay; the server's network is left to this plan (publicNetworkSolution optOut)`,
         );
-      if (plan.reuse)
-        lines.push(
-          `${app.name} already connects to ${input.server.name}/${input.database} as ${plan.name}: that connection is reused`,
+        if (input.clientType === 'springBoot' && database.kind !== 'sql')
+          lines.push(
+            `Service Connector writes spring.datasource.url with ${database.kind === 'postgres' ? 'sslmode=require' : 'sslmode=required'}, which does not check the server's certificate: --no-linker writes a URL that does`,
+          );
+        try {
+          const { changes, reused } = await assess(plan, ctx.signal);
+          seen = { changes: changes.map((change) => change.name) };
+          const consent = consentFor(plan, changes, reused);
+          if (consent) {
+            step.consent = consent;
+            if (changes.length > 0)
+              lines.push(
+                `${changes.map((change) => change.name).join(', ')} ${changes.length === 1 ? 'exists' : 'exist'} already: changed only with your consent, put back on undo`,
+              );
+          } else delete step.consent;
+        } catch (error) {
+          lines.push(
+            `cannot read the settings of ${app.name} (${(error as Error).message}): any that exists would be changed`,
+          );
+        }
+        return lines;
+      },
+      async isDone(ctx) {
+        const plan = await survey(ctx.signal);
+        if (!plan.reuse) return false;
+        return matches(
+          plan.reuse,
+          await database.userName(ctx.signal),
+          (await containerOf(ctx.signal)) ?? null,
         );
-      for (const other of plan.others)
-        lines.push(
-          `${app.name} also connects to ${String(other.properties?.targetService?.id ?? '')
-            .split('/')
-            .slice(-3)
-            .join(
-              '/',
-            )} (${other.name}): this connection keeps the plain ${prefix}_* names, so the app reads this database`,
-        );
-      lines.push(
-        `Service Connector writes the ${database.settingsLabel} settings${app.kind === 'containerapp' ? ' to the container' : ''}; the other settings stay; the server's network is left to this plan (publicNetworkSolution optOut)`,
-      );
-      if (input.clientType === 'springBoot' && database.kind !== 'sql')
-        lines.push(
-          `Service Connector writes spring.datasource.url with ${database.kind === 'postgres' ? 'sslmode=require' : 'sslmode=required'}, which does not check the server's certificate: --no-linker writes a URL that does`,
-        );
-      try {
-        const { changes, reused } = await assess(plan, ctx.signal);
-        seen = { changes: changes.map((change) => change.name) };
-        const consent = consentFor(plan, changes, reused);
-        if (consent) {
-          step.consent = consent;
-          if (changes.length > 0)
-            lines.push(
-              `${changes.map((change) => change.name).join(', ')} ${changes.length === 1 ? 'exists' : 'exist'} already: changed only with your consent, put back on undo`,
-            );
-        } else delete step.consent;
-      } catch (error) {
-        lines.push(
-          `cannot read the settings of ${app.name} (${(error as Error).message}): any that exists would be changed`,
-        );
-      }
-      return lines;
-    },
-    async isDone(ctx) {
-      const plan = await survey(ctx.signal);
-      if (!plan.reuse) return false;
-      return matches(
-        plan.reuse,
-        await database.userName(ctx.signal),
-        (await containerOf(ctx.signal)) ?? null,
-      );
-    },
-    async apply(ctx) {
-      const plan = await survey(ctx.signal);
-      const linker = linkerId(plan.name);
-      if (plan.clash)
-        throw new Error(
-          `${app.name} already has a connection named ${plan.name} to something else: sc-doctor does not repoint it`,
-        );
-      const { place, current, changes, reused } = await assess(plan, ctx.signal);
-      const unasked = seen ? changes.filter((change) => !seen!.changes.includes(change.name)) : [];
-      if (unasked.length > 0)
-        throw new Error(
-          `${unasked.map((change) => change.name).join(', ')} of ${app.name} changed since the plan and would be overwritten without your consent: run setup again`,
-        );
-      const role = await database.userName(ctx.signal);
-      const authInfo = await authInfoFor(ctx, role);
-      const keys = await customizedKeysFor(plan, ctx.signal);
-      const record: LinkerRecord = {
-        linker,
-        name: plan.name,
-        userName: role,
-        place,
-        previous: previousOf(current, await predicted(ctx.signal), keys),
-        replaced: reused ? writable(reused.properties ?? {}) : null,
-      };
-      await ctx.checkpoint(record);
-      ctx.progress('registering the connection');
-      await writeArm(
-        services,
-        ctx,
-        'PUT',
-        linker,
-        API.linker,
-        {
-          properties: {
-            targetService: { type: 'AzureResource', id: target },
-            authInfo,
-            clientType: input.clientType,
-            ...(place.container ? { scope: place.container } : {}),
-            publicNetworkSolution: { action: 'optOut' },
-            ...(Object.keys(keys).length > 0 ? { configurationInfo: { customizedKeys: keys } } : {}),
+      },
+      async apply(ctx) {
+        const plan = await survey(ctx.signal);
+        const linker = linkerId(plan.name);
+        if (plan.clash)
+          throw new Error(
+            `${app.name} already has a connection named ${plan.name} to something else: sc-doctor does not repoint it`,
+          );
+        const { place, current, changes, reused } = await assess(plan, ctx.signal);
+        const unasked = seen ? changes.filter((change) => !seen!.changes.includes(change.name)) : [];
+        if (unasked.length > 0)
+          throw new Error(
+            `${unasked.map((change) => change.name).join(', ')} of ${app.name} changed since the plan and would be overwritten without your consent: run setup again`,
+          );
+        const role = await database.userName(ctx.signal);
+        const authInfo = await authInfoFor(ctx, role);
+        const keys = await customizedKeysFor(plan, ctx.signal);
+        const record: LinkerRecord = {
+          linker,
+          name: plan.name,
+          userName: role,
+          place,
+          previous: previousOf(current, await predicted(ctx.signal), keys),
+          replaced: reused ? writable(reused.properties ?? {}) : null,
+        };
+        await ctx.checkpoint(record);
+        ctx.progress('registering the connection');
+        await writeArm(
+          services,
+          ctx,
+          'PUT',
+          linker,
+          API.linker,
+          {
+            properties: {
+              targetService: { type: 'AzureResource', id: target },
+              authInfo,
+              clientType: input.clientType,
+              ...(place.container ? { scope: place.container } : {}),
+              publicNetworkSolution: { action: 'optOut' },
+              ...(Object.keys(keys).length > 0 ? { configurationInfo: { customizedKeys: keys } } : {}),
+            },
           },
-        },
-        `registering the connection ${plan.name} with Service Connector`,
-      );
-      // Keep only what the linker really wrote over: a setting it left alone is not its to put back.
-      const written = await writtenNames(linker, ctx.signal).catch(() => undefined);
-      if (written && record.previous)
-        record.previous = Object.fromEntries(
-          Object.entries(record.previous).filter(([name]) => written.has(name)),
+          `registering the connection ${plan.name} with Service Connector`,
         );
-      return record;
+        // Keep only what the linker really wrote over: a setting it left alone is not its to put back.
+        const written = await writtenNames(linker, ctx.signal).catch(() => undefined);
+        if (written && record.previous)
+          record.previous = Object.fromEntries(
+            Object.entries(record.previous).filter(([name]) => written.has(name)),
+          );
+        return record;
+      },
     },
-    undo: (ctx, record) => undoServiceConnector(services, ctx, record),
-    manualUndo: manualServiceConnector,
-  };
+    envOf(services, input),
+  );
 
   /** The names of the settings the linker wrote (`listConfigurations`). */
   async function writtenNames(linker: string, signal?: AbortSignal): Promise<Set<string>> {

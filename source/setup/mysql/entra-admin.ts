@@ -9,7 +9,10 @@ import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import { type MysqlAdminProperties, mysqlAdminUri, mysqlArm } from '../../databases/mysql/arm.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
+import { planned } from '../../engine/step-registry.ts';
+import { envOf, type SetupStep } from '../step-env.ts';
 import type { MysqlSetupInput } from './input.ts';
+import { ENTRA_ADMIN_RECORD } from './record-schemas.ts';
 import { SERVER_IDENTITY, serverIdentityOf } from './server-identity.ts';
 
 /** The admin's properties as ARM holds them, as a record keeps them. */
@@ -26,6 +29,15 @@ export interface EntraAdminRecord extends UndoRecord {
 }
 
 export const ENTRA_ADMIN = 'entra-admin';
+
+/** The step's definition: its record, undo and commands, for the plan and undo from the journal. */
+export const entraAdmin: SetupStep<EntraAdminRecord> = {
+  id: ENTRA_ADMIN,
+  title: 'Entra admin',
+  record: ENTRA_ADMIN_RECORD,
+  undo: (ctx, record) => undoEntraAdmin(ctx.services, ctx, record),
+  manualUndo: manualEntraAdmin,
+};
 
 async function currentAdmin(
   services: Services,
@@ -47,77 +59,78 @@ export function entraAdminStep(input: MysqlSetupInput, services: Services): Step
   const throughGroup = input.adminLogin?.via === 'group';
   const replaces =
     !throughGroup && (known === undefined || (known !== null && !same(known.sid, signedIn.objectId)));
-  return {
-    id: ENTRA_ADMIN,
-    title: `${signedIn.user} as the Entra admin of ${server.name}`,
-    resource: server.id,
-    after: [SERVER_IDENTITY],
-    ...(replaces
-      ? {
-          consent: known
-            ? `replaces ${known.login}, the only Entra admin of ${server.name}, with ${signedIn.user}`
-            : `replaces the only Entra admin of ${server.name} with ${signedIn.user}, if it is someone else`,
-        }
-      : {}),
-    async preview(ctx) {
-      if (throughGroup)
-        return [
-          `you are the Entra admin of ${server.name} as a member of the group ${input.adminLogin!.login}: setup logs in with that name and replaces no one`,
-        ];
-      const admin = await currentAdmin(services, server.id, server.name, ctx.signal).catch(() => undefined);
-      if (admin && same(admin.sid, signedIn.objectId))
-        return [`${signedIn.user} is already the Entra admin of ${server.name}`];
-      if (admin)
-        return [
-          `replace ${admin.login}, the only Entra admin of ${server.name} (MySQL has one), with ${signedIn.user}`,
-          `${admin.login} can no longer sign in as admin until put back; a rollback puts them back`,
-        ];
-      return [`make ${signedIn.user} the Entra admin of ${server.name} (it has none)`];
-    },
-    async isDone(ctx) {
-      const admin = await currentAdmin(services, server.id, server.name, ctx.signal);
-      if (throughGroup) return admin !== null && same(admin.login, input.adminLogin!.login);
-      return admin !== null && same(admin.sid, signedIn.objectId);
-    },
-    async apply(ctx) {
-      const previous = await currentAdmin(services, server.id, server.name, ctx.signal);
-      if (throughGroup)
-        throw new Error(
-          `the Entra admin of ${server.name} is no longer the group ${input.adminLogin!.login} the plan showed: run setup again to see the new plan`,
-        );
-      // The consent covered the admin the plan named: never replace someone the user was not asked about.
-      if (previous && known !== undefined && !same(previous.sid, known?.sid))
-        throw new Error(
-          `the Entra admin of ${server.name} is now ${previous.login}, not who the plan showed: run setup again to see the new plan`,
-        );
-      const identity = await serverIdentityOf(services, input, ctx.signal);
-      const record: EntraAdminRecord = {
-        server: server.id,
-        serverName: server.name,
-        previous,
-        login: signedIn.user,
-        sid: signedIn.objectId,
-      };
-      await ctx.checkpoint(record);
-      ctx.progress(previous ? `replacing ${previous.login}` : 'setting the admin');
-      await mysqlArm.putAdmin(
-        services,
-        ctx,
-        server.id,
-        {
-          administratorType: 'ActiveDirectory',
+  return planned(
+    entraAdmin,
+    {
+      title: `${signedIn.user} as the Entra admin of ${server.name}`,
+      resource: server.id,
+      after: [SERVER_IDENTITY],
+      ...(replaces
+        ? {
+            consent: known
+              ? `replaces ${known.login}, the only Entra admin of ${server.name}, with ${signedIn.user}`
+              : `replaces the only Entra admin of ${server.name} with ${signedIn.user}, if it is someone else`,
+          }
+        : {}),
+      async preview(ctx) {
+        if (throughGroup)
+          return [
+            `you are the Entra admin of ${server.name} as a member of the group ${input.adminLogin!.login}: setup logs in with that name and replaces no one`,
+          ];
+        const admin = await currentAdmin(services, server.id, server.name, ctx.signal).catch(() => undefined);
+        if (admin && same(admin.sid, signedIn.objectId))
+          return [`${signedIn.user} is already the Entra admin of ${server.name}`];
+        if (admin)
+          return [
+            `replace ${admin.login}, the only Entra admin of ${server.name} (MySQL has one), with ${signedIn.user}`,
+            `${admin.login} can no longer sign in as admin until put back; a rollback puts them back`,
+          ];
+        return [`make ${signedIn.user} the Entra admin of ${server.name} (it has none)`];
+      },
+      async isDone(ctx) {
+        const admin = await currentAdmin(services, server.id, server.name, ctx.signal);
+        if (throughGroup) return admin !== null && same(admin.login, input.adminLogin!.login);
+        return admin !== null && same(admin.sid, signedIn.objectId);
+      },
+      async apply(ctx) {
+        const previous = await currentAdmin(services, server.id, server.name, ctx.signal);
+        if (throughGroup)
+          throw new Error(
+            `the Entra admin of ${server.name} is no longer the group ${input.adminLogin!.login} the plan showed: run setup again to see the new plan`,
+          );
+        // The consent covered the admin the plan named: never replace someone the user was not asked about.
+        if (previous && known !== undefined && !same(previous.sid, known?.sid))
+          throw new Error(
+            `the Entra admin of ${server.name} is now ${previous.login}, not who the plan showed: run setup again to see the new plan`,
+          );
+        const identity = await serverIdentityOf(services, input, ctx.signal);
+        const record: EntraAdminRecord = {
+          server: server.id,
+          serverName: server.name,
+          previous,
           login: signedIn.user,
           sid: signedIn.objectId,
-          tenantId: identity.tenantId,
-          identityResourceId: identity.id,
-        },
-        `making ${signedIn.user} the Entra admin of ${server.name}`,
-      );
-      return record;
+        };
+        await ctx.checkpoint(record);
+        ctx.progress(previous ? `replacing ${previous.login}` : 'setting the admin');
+        await mysqlArm.putAdmin(
+          services,
+          ctx,
+          server.id,
+          {
+            administratorType: 'ActiveDirectory',
+            login: signedIn.user,
+            sid: signedIn.objectId,
+            tenantId: identity.tenantId,
+            identityResourceId: identity.id,
+          },
+          `making ${signedIn.user} the Entra admin of ${server.name}`,
+        );
+        return record;
+      },
     },
-    undo: (ctx, record) => undoEntraAdmin(services, ctx, record),
-    manualUndo: manualEntraAdmin,
-  };
+    envOf(services, input),
+  );
 }
 
 /** The commands that reverse the step by hand: the previous admin put back, or the admin removed. */

@@ -2,62 +2,31 @@
  * The guided MySQL flexible server setup as steps for the engine: the app's identity, the server's
  * user-assigned identity (and whether it may read Microsoft Graph), the single Entra admin, a
  * temporary firewall rule when this machine is refused, the database user and its grants, the
- * connection (Service Connector or app settings), and a final check. The app identity, connection
- * and settings steps are the PostgreSQL flow's own, given the MySQL target. Step ids are public API.
+ * connection (Service Connector or app settings), and a final check. The app's steps are every
+ * flow's (../app/), given the MySQL target. Step ids are public API.
  */
 import type { ConnectToMap } from '../../core/connect-to.ts';
 import type { Services } from '../../core/services.ts';
 import { mysql } from '../../databases/mysql/index.ts';
-import type { Step, StepUndoer } from '../../engine/step.ts';
-import { checkedUndoers, noCommands, nothingToUndo, undoer } from '../../engine/undoer.ts';
-import {
-  APP_IDENTITY,
-  type AppIdentityRecord,
-  appIdentityStep,
-  manualAppIdentity,
-  undoAppIdentity,
-} from '../app/app-identity.ts';
-import {
-  APP_SETTINGS,
-  appSettingsStep,
-  manualAppSettings,
-  type SettingsRecord,
-  undoAppSettings,
-} from '../app/app-settings.ts';
+import type { Step, StepUndoer, UndoRecord } from '../../engine/step.ts';
+import { type StepDefinition, undoersOf } from '../../engine/step-registry.ts';
+import { appIdentity, appIdentityStep } from '../app/app-identity.ts';
+import { appSettings, appSettingsStep } from '../app/app-settings.ts';
 import { armIdentityLister } from '../app/identity-listing.ts';
-import {
-  type LinkerRecord,
-  manualServiceConnector,
-  SERVICE_CONNECTOR,
-  serviceConnectorStep,
-  undoServiceConnector,
-} from '../app/service-connector.ts';
+import { serviceConnector, serviceConnectorStep } from '../app/service-connector.ts';
 import { mysqlAdminOf } from '../facts-from-doctor.ts';
 import {
-  FIREWALL_TEMP,
-  FIREWALL_TEMP_REMOVE,
-  type FirewallRecord,
+  firewallTemp,
+  firewallTempRemove,
   firewallTempRemoveStep,
   firewallTempStep,
-  manualFirewallTemp,
-  removeFirewallRule,
 } from '../firewall-temp.ts';
 import type { SetupFlowKind } from '../flow-kind.ts';
+import type { SetupEnv } from '../step-env.ts';
+import { VERIFY, verify, verifyStep } from '../verify.ts';
 import { askServerIdentity, needsServerIdentity } from './ask-server-identity.ts';
-import {
-  DATABASE_USER,
-  databaseUserStep,
-  manualDatabaseUser,
-  type UserRecord,
-  undoDatabaseUser,
-} from './database-user.ts';
-import {
-  ENTRA_ADMIN,
-  type EntraAdminRecord,
-  entraAdminStep,
-  manualEntraAdmin,
-  undoEntraAdmin,
-} from './entra-admin.ts';
+import { databaseUser, databaseUserStep } from './database-user.ts';
+import { ENTRA_ADMIN, entraAdmin, entraAdminStep } from './entra-admin.ts';
 import {
   type MysqlSetupInput,
   mysqlProblemsOf,
@@ -65,15 +34,8 @@ import {
   mysqlUserNameOf,
   withMysqlNames,
 } from './input.ts';
-import { MYSQL_RECORDS } from './record-schemas.ts';
-import {
-  manualServerIdentity,
-  SERVER_IDENTITY,
-  type ServerIdentityRecord,
-  serverIdentityStep,
-  undoServerIdentity,
-} from './server-identity.ts';
-import { VERIFY, verifyStep } from './verify.ts';
+import { serverIdentity, serverIdentityStep } from './server-identity.ts';
+import { mysqlUserCheck } from './verify.ts';
 
 export { LEAST_PRIVILEGES } from '../../databases/mysql/statements.ts';
 export {
@@ -82,6 +44,19 @@ export {
   mysqlProblemsOf,
   mysqlUserNameOf,
 } from './input.ts';
+
+/** Every step the MySQL flow can plan, defined once: the plan's steps and undo from the journal. */
+export const MYSQL_STEPS: readonly StepDefinition<UndoRecord, SetupEnv>[] = [
+  appIdentity,
+  serverIdentity,
+  entraAdmin,
+  firewallTemp(mysql),
+  databaseUser,
+  serviceConnector,
+  appSettings,
+  verify,
+  firewallTempRemove,
+];
 
 /**
  * The steps of one MySQL setup. Call `mysqlProblemsOf(input)` first: names MySQL or Service Connector
@@ -95,14 +70,14 @@ export function mysqlSetupSteps(given: MysqlSetupInput, services: Services): Ste
     ? serviceConnectorStep(input, services, mysqlTarget(input, services))
     : appSettingsStep(input, services, mysqlTarget(input, services));
   return [
-    ...(input.auth.kind === 'sp' ? [] : [appIdentityStep(input, services) as unknown as Step]),
-    serverIdentityStep(input, services) as unknown as Step,
-    entraAdminStep(input, services) as unknown as Step,
-    firewallTempStep(input, services, mysql, [ENTRA_ADMIN]) as unknown as Step,
-    databaseUserStep(input, services) as unknown as Step,
-    connection as unknown as Step,
-    verifyStep(input, services, [connection.id]),
-    firewallTempRemoveStep(input.server, services, mysql, [VERIFY]),
+    ...(input.auth.kind === 'sp' ? [] : [appIdentityStep(input, services)]),
+    serverIdentityStep(input, services),
+    entraAdminStep(input, services),
+    firewallTempStep(input, services, mysql, [ENTRA_ADMIN]),
+    databaseUserStep(input, services),
+    connection,
+    verifyStep(input, services, mysqlUserCheck(input, services), [connection.id]),
+    firewallTempRemoveStep(input, services, mysql, [VERIFY]),
   ];
 }
 
@@ -111,57 +86,7 @@ export function mysqlSetupSteps(given: MysqlSetupInput, services: Services): Ste
  * `connectTo` is this process's `--connect-to` mapping, used to log in to the server again.
  */
 export function mysqlUndoers(services: Services, connectTo?: ConnectToMap): StepUndoer[] {
-  return checkedUndoers(MYSQL_RECORDS, [
-    undoer(
-      APP_IDENTITY,
-      'Managed identity of the app',
-      (ctx, r: AppIdentityRecord) => undoAppIdentity(services, ctx, r),
-      manualAppIdentity,
-    ),
-    undoer(
-      SERVER_IDENTITY,
-      'User-assigned identity of the server',
-      (ctx, r: ServerIdentityRecord) => undoServerIdentity(services, ctx, r),
-      manualServerIdentity,
-    ),
-    undoer(
-      ENTRA_ADMIN,
-      'Entra admin',
-      (ctx, r: EntraAdminRecord) => undoEntraAdmin(services, ctx, r),
-      manualEntraAdmin,
-    ),
-    undoer(
-      FIREWALL_TEMP,
-      'Temporary firewall rule',
-      (ctx, r: FirewallRecord) => removeFirewallRule(services, ctx, mysql, r),
-      manualFirewallTemp(mysql),
-    ),
-    undoer(
-      DATABASE_USER,
-      'MySQL user',
-      (ctx, r: UserRecord) => undoDatabaseUser(services, ctx, r, connectTo),
-      manualDatabaseUser,
-    ),
-    undoer(
-      SERVICE_CONNECTOR,
-      'Service Connector connection',
-      (ctx, r: LinkerRecord) => undoServiceConnector(services, ctx, r),
-      manualServiceConnector,
-    ),
-    undoer(
-      APP_SETTINGS,
-      'App settings',
-      (ctx, r: SettingsRecord) => undoAppSettings(services, ctx, r),
-      manualAppSettings,
-    ),
-    undoer(VERIFY, 'Check', nothingToUndo('the check changed nothing'), noCommands),
-    undoer(
-      FIREWALL_TEMP_REMOVE,
-      'Remove the temporary rule',
-      nothingToUndo('the temporary rule stays removed'),
-      noCommands,
-    ),
-  ]);
+  return undoersOf(MYSQL_STEPS, { services, connectTo });
 }
 
 /** MySQL in the setup flow (../flow-kind.ts): it asks for the server's identity when it has none. */
@@ -190,5 +115,6 @@ export const mysqlFlow: SetupFlowKind<MysqlSetupInput> = {
   problemsOf: mysqlProblemsOf,
   namedIdentities: (input) => (input.mysqlIdentityId ? [input.mysqlIdentityId] : []),
   steps: mysqlSetupSteps,
+  definitions: MYSQL_STEPS,
   userNameOf: mysqlUserNameOf,
 };

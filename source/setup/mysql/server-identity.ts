@@ -10,9 +10,12 @@ import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import { type MysqlServerIdentityBlock, mysqlArm } from '../../databases/mysql/arm.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
+import { planned } from '../../engine/step-registry.ts';
 import { API } from '../input.ts';
+import { envOf, type SetupStep } from '../step-env.ts';
 import { checkGraphRoles, graphRolesLines } from './graph-roles.ts';
 import type { MysqlSetupInput } from './input.ts';
+import { SERVER_IDENTITY_RECORD } from './record-schemas.ts';
 
 export interface ServerIdentityRecord extends UndoRecord {
   server: string;
@@ -24,6 +27,15 @@ export interface ServerIdentityRecord extends UndoRecord {
 }
 
 export const SERVER_IDENTITY = 'server-identity';
+
+/** The step's definition: its record, undo and commands, for the plan and undo from the journal. */
+export const serverIdentity: SetupStep<ServerIdentityRecord> = {
+  id: SERVER_IDENTITY,
+  title: 'User-assigned identity of the server',
+  record: SERVER_IDENTITY_RECORD,
+  undo: (ctx, record) => undoServerIdentity(ctx.services, ctx, record),
+  manualUndo: manualServerIdentity,
+};
 
 /** The server's Graph identity: its ARM id and Entra ids, and whether it is attached yet. */
 export interface ServerIdentity {
@@ -78,56 +90,57 @@ export async function serverIdentityOf(
 
 export function serverIdentityStep(input: MysqlSetupInput, services: Services): Step<ServerIdentityRecord> {
   const { server } = input;
-  return {
-    id: SERVER_IDENTITY,
-    title: `User-assigned identity of ${server.name}`,
-    resource: server.id,
-    async preview(ctx) {
-      let identity: ServerIdentity;
-      try {
-        identity = await serverIdentityOf(services, input, ctx.signal);
-      } catch (error) {
-        return [`the run stops here: ${(error as Error).message}`];
-      }
-      const verdict = await checkGraphRoles(services, identity.principalId, ctx.signal).catch(
-        (error: Error) => ({ status: 'unknown' as const, reason: error.message }),
-      );
-      return [
-        identity.attached
-          ? `${server.name} reads Microsoft Graph as ${identity.name} (already attached)`
-          : `attach the user-assigned identity ${identity.name} to ${server.name} (its other identities stay)`,
-        ...graphRolesLines(identity.name, verdict),
-      ];
+  return planned(
+    serverIdentity,
+    {
+      title: `User-assigned identity of ${server.name}`,
+      resource: server.id,
+      async preview(ctx) {
+        let identity: ServerIdentity;
+        try {
+          identity = await serverIdentityOf(services, input, ctx.signal);
+        } catch (error) {
+          return [`the run stops here: ${(error as Error).message}`];
+        }
+        const verdict = await checkGraphRoles(services, identity.principalId, ctx.signal).catch(
+          (error: Error) => ({ status: 'unknown' as const, reason: error.message }),
+        );
+        return [
+          identity.attached
+            ? `${server.name} reads Microsoft Graph as ${identity.name} (already attached)`
+            : `attach the user-assigned identity ${identity.name} to ${server.name} (its other identities stay)`,
+          ...graphRolesLines(identity.name, verdict),
+        ];
+      },
+      async isDone(ctx) {
+        return (await serverIdentityOf(services, input, ctx.signal)).attached;
+      },
+      async apply(ctx) {
+        const identity = await serverIdentityOf(services, input, ctx.signal);
+        const before = await attachedIdentities(services, input, ctx.signal);
+        const record: ServerIdentityRecord = {
+          server: server.id,
+          serverName: server.name,
+          attached: identity.id,
+          before,
+        };
+        await ctx.checkpoint(record);
+        ctx.progress(`attaching ${identity.name}`);
+        await mysqlArm.patchIdentity(
+          services,
+          ctx,
+          server.id,
+          {
+            type: 'UserAssigned',
+            userAssignedIdentities: Object.fromEntries([...before, identity.id].map((id) => [id, {}])),
+          },
+          `attaching the identity ${identity.name} to ${server.name}`,
+        );
+        return record;
+      },
     },
-    async isDone(ctx) {
-      return (await serverIdentityOf(services, input, ctx.signal)).attached;
-    },
-    async apply(ctx) {
-      const identity = await serverIdentityOf(services, input, ctx.signal);
-      const before = await attachedIdentities(services, input, ctx.signal);
-      const record: ServerIdentityRecord = {
-        server: server.id,
-        serverName: server.name,
-        attached: identity.id,
-        before,
-      };
-      await ctx.checkpoint(record);
-      ctx.progress(`attaching ${identity.name}`);
-      await mysqlArm.patchIdentity(
-        services,
-        ctx,
-        server.id,
-        {
-          type: 'UserAssigned',
-          userAssignedIdentities: Object.fromEntries([...before, identity.id].map((id) => [id, {}])),
-        },
-        `attaching the identity ${identity.name} to ${server.name}`,
-      );
-      return record;
-    },
-    undo: (ctx, record) => undoServerIdentity(services, ctx, record),
-    manualUndo: manualServerIdentity,
-  };
+    envOf(services, input),
+  );
 }
 
 /** The commands that reverse the step by hand. */

@@ -1,7 +1,6 @@
 /**
- * `verify`: the doctor's MySQL `database-user` probe after the changes: the user exists and holds
- * exactly the grants the plan showed, on the app's database only. The step fails (and the run rolls
- * back) otherwise. It changes nothing, so it has nothing to undo.
+ * MySQL's `verify` (../verify.ts): the doctor's MySQL user probe after the changes: the user exists
+ * and holds exactly the grants the plan showed, on the app's database only.
  */
 
 import type { Services } from '../../core/services.ts';
@@ -9,11 +8,9 @@ import { addressOf, databaseToken } from '../../databases/login.ts';
 import { mysqlDescriptor } from '../../databases/mysql/descriptor.ts';
 import { probeMysql } from '../../databases/mysql/probe.ts';
 import { LEAST_PRIVILEGES } from '../../databases/mysql/statements.ts';
-import type { Step } from '../../engine/step.ts';
+import type { UserCheck } from '../verify.ts';
 import { DATABASE_USER } from './database-user.ts';
 import { type MysqlSetupInput, mysqlUserNameOf } from './input.ts';
-
-export const VERIFY = 'verify';
 
 /** The privileges a `GRANT ... ON <db>.*` line gives, upper-case and sorted. */
 function privilegesOf(grant: string): string[] {
@@ -35,22 +32,14 @@ export function grantsMatch(grants: string[], database: string, wanted: 'least' 
   return onDatabase && JSON.stringify(privilegesOf(real[0]!)) === JSON.stringify(expected);
 }
 
-export function verifyStep(input: MysqlSetupInput, services: Services, after: string[]): Step {
+export function mysqlUserCheck(input: MysqlSetupInput, services: Services): UserCheck {
   const user = mysqlUserNameOf(input);
   return {
-    id: VERIFY,
-    readOnly: true,
+    userStep: DATABASE_USER,
     title: `Check the MySQL user of ${input.app.name}`,
-    resource: `${input.server.id}/verify`,
-    after: [DATABASE_USER, ...after],
-    preview: () => [
-      `log in and check ${user} exists and holds exactly the planned grants on ${input.database}`,
-    ],
-    async isDone() {
-      return false;
-    },
-    async apply(ctx) {
-      const token = await databaseToken(services, mysqlDescriptor, input.signedIn.user, ctx.signal);
+    preview: `log in and check ${user} exists and holds exactly the planned grants on ${input.database}`,
+    async check(signal) {
+      const token = await databaseToken(services, mysqlDescriptor, input.signedIn.user, signal);
       const finding = await probeMysql(
         {
           ...addressOf(input.server, input.connectTo),
@@ -59,7 +48,7 @@ export function verifyStep(input: MysqlSetupInput, services: Services, after: st
           token,
           ca: services.azure.tls?.ca,
           timeoutMs: 15_000,
-          signal: ctx.signal,
+          signal,
         },
         { appName: input.app.name, objectIds: [], database: input.database, settingsUser: user },
       );
@@ -68,9 +57,7 @@ export function verifyStep(input: MysqlSetupInput, services: Services, after: st
         throw new Error(
           `the database user check failed: ${user} does not hold exactly the planned grants (${finding.details.join('; ')})`,
         );
-      return { checked: finding.message };
+      return finding.message;
     },
-    undo: async () => ({ status: 'already-gone', reason: 'the check changed nothing' }),
-    manualUndo: () => [],
   };
 }

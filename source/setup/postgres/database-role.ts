@@ -35,14 +35,17 @@ import {
   revokeSql,
 } from '../../databases/postgres/statements.ts';
 import { handOff, type Step, type UndoRecord } from '../../engine/step.ts';
+import { planned } from '../../engine/step-registry.ts';
 import { APP_IDENTITY } from '../app/app-identity.ts';
 import { principalOf } from '../app/identities.ts';
 import { FIREWALL_TEMP, withOpenFirewall } from '../firewall-temp.ts';
 import { psqlCommand } from '../sql-commands.ts';
+import { envOf, type SetupStep } from '../step-env.ts';
 import { signsInAs } from '../wording.ts';
 import { handOffScriptText, type ScriptSection, writeHandOffScript } from './hand-off.ts';
 import { type PostgresSetupInput, roleNameOf } from './input.ts';
 import { OWNER_PASSWORD_ENV, OwnerPasswords } from './owner-password.ts';
+import { ROLE_RECORD } from './record-schemas.ts';
 
 export interface RoleRecord extends UndoRecord {
   server: string;
@@ -74,6 +77,15 @@ export interface RoleRecord extends UndoRecord {
 }
 
 export const DATABASE_ROLE = 'database-role';
+
+/** The step's definition: its record, undo and commands, for the plan and undo from the journal. */
+export const databaseRole: SetupStep<RoleRecord, { passwords?: OwnerPasswords }> = {
+  id: DATABASE_ROLE,
+  title: 'Database role',
+  record: ROLE_RECORD,
+  undo: (ctx, record) => undoDatabaseRole(ctx.services, ctx, record, ctx.connectTo, ctx.passwords),
+  manualUndo: manualDatabaseRole,
+};
 
 /** SQLSTATE 3D000: the database does not exist. */
 const INVALID_CATALOG_NAME = '3D000';
@@ -121,157 +133,164 @@ export function databaseRoleStep(
   const passwords = new OwnerPasswords(services);
   const readState = (signal: AbortSignal) =>
     withLogin(services, input, database, signal, (client) => readGrantState(client, role, input.grants));
-  return {
-    id: DATABASE_ROLE,
-    title: `Database role ${role} on ${server.name}`,
-    resource: `${server.id}/roles/${role}`,
-    after: [APP_IDENTITY, FIREWALL_TEMP, ...after].filter(
-      (id) => id !== APP_IDENTITY || input.auth.kind !== 'sp',
-    ),
-    ...(stale
-      ? { consent: `drops the role ${role}, now mapped to another identity (${stale}), and creates it again` }
-      : {}),
-    async preview(ctx) {
-      const promises = describePromises(input.grants, database);
-      const lines = [
-        ...(stale ? [`drop the role ${role} (mapped to ${stale}, an identity that no longer matches)`] : []),
-        `create the role ${role} for ${signsInAs(input.auth)} with pgaadauth_create_principal_with_oid (in database postgres)`,
-        `promise ${role}: ${promises.join('; ')}`,
-      ];
-      if (handingOff)
-        return [
-          ...lines,
-          'the server is reachable only from its network: these statements go to a psql script (the grants for the database owner to run)',
+  return planned(
+    databaseRole,
+    {
+      title: `Database role ${role} on ${server.name}`,
+      resource: `${server.id}/roles/${role}`,
+      after: [APP_IDENTITY, FIREWALL_TEMP, ...after].filter(
+        (id) => id !== APP_IDENTITY || input.auth.kind !== 'sp',
+      ),
+      ...(stale
+        ? {
+            consent: `drops the role ${role}, now mapped to another identity (${stale}), and creates it again`,
+          }
+        : {}),
+      async preview(ctx) {
+        const promises = describePromises(input.grants, database);
+        const lines = [
+          ...(stale
+            ? [`drop the role ${role} (mapped to ${stale}, an identity that no longer matches)`]
+            : []),
+          `create the role ${role} for ${signsInAs(input.auth)} with pgaadauth_create_principal_with_oid (in database postgres)`,
+          `promise ${role}: ${promises.join('; ')}`,
         ];
-      return [...lines, ...(await whoGrants(ctx.signal))];
-    },
-    async isDone(ctx) {
-      if (handingOff) return false;
-      const { objectId } = await principalOf(services, input, ctx.signal);
-      const found = await withLogin(services, input, 'postgres', ctx.signal, (client) =>
-        findRole(client, role),
-      );
-      if (found.objectId?.toLowerCase() !== objectId.toLowerCase()) return false;
-      return (await readState(ctx.signal)).missing.length === 0;
-    },
-    async apply(ctx) {
-      const { objectId } = await principalOf(services, input, ctx.signal);
-      const record: RoleRecord = {
-        server: server.id,
-        serverName: server.name,
-        fqdn: server.fqdn,
-        port: server.port,
-        signedInUser: input.signedIn.user,
-        role,
-        objectId,
-        database,
-        created: false,
-        replacedObjectId: null,
-        granted: [],
-        handedOff: [],
-        createdByScript: false,
-        databaseOwner: null,
-      };
-      if (handingOff) return networkHandOff(input, ctx.runId, record);
-
-      const found = await withLogin(services, input, 'postgres', ctx.signal, (client) =>
-        findRole(client, role),
-      );
-      const mapped = found.objectId?.toLowerCase() === objectId.toLowerCase();
-      if (found.exists && !mapped) {
-        if (found.objectId === null)
-          throw new Error(
-            `a role named ${role} exists and is not an Entra principal: choose another name with --db-user`,
-          );
-        if (!stale || stale.toLowerCase() !== found.objectId.toLowerCase())
-          throw new Error(
-            `the role ${role} is mapped to another identity (${found.objectId}); run the doctor and agree to replace it, or choose another name with --db-user`,
-          );
-        record.replacedObjectId = found.objectId;
-      }
-      // Who can give what, read before any change: a grant nobody can give stops the run here.
-      const state = await readState(ctx.signal);
-      const signedIn = state.ownership.signedIn;
-      record.databaseOwner = state.ownership.database.owner;
-      const replacing = record.replacedObjectId !== null;
-      // A replaced (stale) role starts with nothing: every promise is missing, and what the stale role
-      // holds must be taken back, each by its giver, before it can be dropped.
-      const missing = replacing ? state.promised : state.missing;
-      const staleGrants = replacing
-        ? await withLogin(services, input, database, ctx.signal, (client) => grantsHeldBy(client, role))
-        : [];
-      const owners = ownersOf(missing, signedIn);
-      const staleOwners = ownersOf(staleGrants, signedIn);
-      for (const who of [owners, staleOwners])
-        if (who.has(AZURE_SUPERUSER))
-          throw new Error(
-            `${database} belongs to ${AZURE_SUPERUSER}, Azure's own superuser, as whom nobody can log in, so ${describeItems(who.get(AZURE_SUPERUSER)!).join('; ')} cannot be given or taken back: create the database as an Entra admin (CREATE DATABASE), who then owns it and can grant, or give the server a password admin and create the database through Azure again`,
-          );
-      // The owners' logins, checked before any change: a wrong password changes nothing.
-      const ownerLogins = new Map<string, PasswordLogin>();
-      for (const owner of new Set([...owners.keys(), ...staleOwners.keys()])) {
-        const login = await ownerLogin(owner, owner === record.databaseOwner, ctx.signal);
-        if (login) ownerLogins.set(owner, login);
-      }
-      for (const [owner, items] of staleOwners)
-        if (!ownerLogins.has(owner))
-          throw new Error(
-            `the role ${role}, mapped to the old identity, holds grants from ${owner} (${describeItems(items).join('; ')}) that only ${owner} can take back before it is dropped: give ${owner}'s password (asked, or ${OWNER_PASSWORD_ENV}), or choose another name with --db-user`,
-          );
-
-      record.created = !mapped;
-      const adminItems = missing.filter((item) => item.grantor === signedIn);
-      const ownerItems = [...owners]
-        .filter(([owner]) => ownerLogins.has(owner))
-        .flatMap(([, items]) => items);
-      const leftItems = [...owners]
-        .filter(([owner]) => !ownerLogins.has(owner))
-        .flatMap(([, items]) => items);
-      // Journaled before the writes: a run killed half way is undone from these (undo checks what is there).
-      record.granted = [...adminItems, ...ownerItems];
-      record.handedOff = leftItems;
-      await ctx.checkpoint(record);
-      if (replacing) {
-        ctx.progress(`dropping the stale role ${role}`);
-        await revokeAll(services, input, ctx.signal, role, staleGrants, signedIn, ownerLogins);
-        await withLogin(services, input, 'postgres', ctx.signal, (client) => client.query(dropRoleSql(role)));
-      }
-      if (record.created) {
-        ctx.progress(`creating the role ${role}`);
-        await withLogin(services, input, 'postgres', ctx.signal, (client) =>
-          client.query(createPrincipalSql(role, objectId)),
+        if (handingOff)
+          return [
+            ...lines,
+            'the server is reachable only from its network: these statements go to a psql script (the grants for the database owner to run)',
+          ];
+        return [...lines, ...(await whoGrants(ctx.signal))];
+      },
+      async isDone(ctx) {
+        if (handingOff) return false;
+        const { objectId } = await principalOf(services, input, ctx.signal);
+        const found = await withLogin(services, input, 'postgres', ctx.signal, (client) =>
+          findRole(client, role),
         );
-      }
-      if (adminItems.length > 0) {
-        ctx.progress(`granting ${role} what ${signedIn} can give`);
-        await withLogin(services, input, database, ctx.signal, (client) =>
-          runStatements(
-            client,
-            adminItems.map((item) => grantSql(item, role)),
-          ),
-        );
-      }
-      for (const [owner, login] of ownerLogins) {
-        ctx.progress(`granting ${role} as ${owner}`);
-        await withLogin(
-          services,
-          input,
+        if (found.objectId?.toLowerCase() !== objectId.toLowerCase()) return false;
+        return (await readState(ctx.signal)).missing.length === 0;
+      },
+      async apply(ctx) {
+        const { objectId } = await principalOf(services, input, ctx.signal);
+        const record: RoleRecord = {
+          server: server.id,
+          serverName: server.name,
+          fqdn: server.fqdn,
+          port: server.port,
+          signedInUser: input.signedIn.user,
+          role,
+          objectId,
           database,
-          ctx.signal,
-          (client) =>
+          created: false,
+          replacedObjectId: null,
+          granted: [],
+          handedOff: [],
+          createdByScript: false,
+          databaseOwner: null,
+        };
+        if (handingOff) return networkHandOff(input, ctx.runId, record);
+
+        const found = await withLogin(services, input, 'postgres', ctx.signal, (client) =>
+          findRole(client, role),
+        );
+        const mapped = found.objectId?.toLowerCase() === objectId.toLowerCase();
+        if (found.exists && !mapped) {
+          if (found.objectId === null)
+            throw new Error(
+              `a role named ${role} exists and is not an Entra principal: choose another name with --db-user`,
+            );
+          if (!stale || stale.toLowerCase() !== found.objectId.toLowerCase())
+            throw new Error(
+              `the role ${role} is mapped to another identity (${found.objectId}); run the doctor and agree to replace it, or choose another name with --db-user`,
+            );
+          record.replacedObjectId = found.objectId;
+        }
+        // Who can give what, read before any change: a grant nobody can give stops the run here.
+        const state = await readState(ctx.signal);
+        const signedIn = state.ownership.signedIn;
+        record.databaseOwner = state.ownership.database.owner;
+        const replacing = record.replacedObjectId !== null;
+        // A replaced (stale) role starts with nothing: every promise is missing, and what the stale role
+        // holds must be taken back, each by its giver, before it can be dropped.
+        const missing = replacing ? state.promised : state.missing;
+        const staleGrants = replacing
+          ? await withLogin(services, input, database, ctx.signal, (client) => grantsHeldBy(client, role))
+          : [];
+        const owners = ownersOf(missing, signedIn);
+        const staleOwners = ownersOf(staleGrants, signedIn);
+        for (const who of [owners, staleOwners])
+          if (who.has(AZURE_SUPERUSER))
+            throw new Error(
+              `${database} belongs to ${AZURE_SUPERUSER}, Azure's own superuser, as whom nobody can log in, so ${describeItems(who.get(AZURE_SUPERUSER)!).join('; ')} cannot be given or taken back: create the database as an Entra admin (CREATE DATABASE), who then owns it and can grant, or give the server a password admin and create the database through Azure again`,
+            );
+        // The owners' logins, checked before any change: a wrong password changes nothing.
+        const ownerLogins = new Map<string, PasswordLogin>();
+        for (const owner of new Set([...owners.keys(), ...staleOwners.keys()])) {
+          const login = await ownerLogin(owner, owner === record.databaseOwner, ctx.signal);
+          if (login) ownerLogins.set(owner, login);
+        }
+        for (const [owner, items] of staleOwners)
+          if (!ownerLogins.has(owner))
+            throw new Error(
+              `the role ${role}, mapped to the old identity, holds grants from ${owner} (${describeItems(items).join('; ')}) that only ${owner} can take back before it is dropped: give ${owner}'s password (asked, or ${OWNER_PASSWORD_ENV}), or choose another name with --db-user`,
+            );
+
+        record.created = !mapped;
+        const adminItems = missing.filter((item) => item.grantor === signedIn);
+        const ownerItems = [...owners]
+          .filter(([owner]) => ownerLogins.has(owner))
+          .flatMap(([, items]) => items);
+        const leftItems = [...owners]
+          .filter(([owner]) => !ownerLogins.has(owner))
+          .flatMap(([, items]) => items);
+        // Journaled before the writes: a run killed half way is undone from these (undo checks what is there).
+        record.granted = [...adminItems, ...ownerItems];
+        record.handedOff = leftItems;
+        await ctx.checkpoint(record);
+        if (replacing) {
+          ctx.progress(`dropping the stale role ${role}`);
+          await revokeAll(services, input, ctx.signal, role, staleGrants, signedIn, ownerLogins);
+          await withLogin(services, input, 'postgres', ctx.signal, (client) =>
+            client.query(dropRoleSql(role)),
+          );
+        }
+        if (record.created) {
+          ctx.progress(`creating the role ${role}`);
+          await withLogin(services, input, 'postgres', ctx.signal, (client) =>
+            client.query(createPrincipalSql(role, objectId)),
+          );
+        }
+        if (adminItems.length > 0) {
+          ctx.progress(`granting ${role} what ${signedIn} can give`);
+          await withLogin(services, input, database, ctx.signal, (client) =>
             runStatements(
               client,
-              owners.get(owner)!.map((item) => grantSql(item, role)),
+              adminItems.map((item) => grantSql(item, role)),
             ),
-          login,
-        );
-      }
-      if (leftItems.length === 0) return record;
-      return ownerHandOff(input, ctx.runId, record, ownersOf(leftItems, signedIn));
+          );
+        }
+        for (const [owner, login] of ownerLogins) {
+          ctx.progress(`granting ${role} as ${owner}`);
+          await withLogin(
+            services,
+            input,
+            database,
+            ctx.signal,
+            (client) =>
+              runStatements(
+                client,
+                owners.get(owner)!.map((item) => grantSql(item, role)),
+              ),
+            login,
+          );
+        }
+        if (leftItems.length === 0) return record;
+        return ownerHandOff(input, ctx.runId, record, ownersOf(leftItems, signedIn));
+      },
     },
-    undo: (ctx, record) => undoDatabaseRole(services, ctx, record, input.connectTo, passwords),
-    manualUndo: manualDatabaseRole,
-  };
+    { ...envOf(services, input), passwords },
+  );
 
   /** The owner's password login, when one is at hand and the server takes it. */
   async function ownerLogin(
@@ -507,7 +526,8 @@ export async function undoDatabaseRole(
   services: Services,
   ctx: UndoContext,
   record: RoleRecord,
-  connectTo: PostgresSetupInput['connectTo'] = loginConnectTo,
+  connectTo: PostgresSetupInput['connectTo'],
+  // From a journal, nobody is asked: SC_DOCTOR_PG_OWNER_PASSWORD, or the commands to run by hand.
   passwords: OwnerPasswords = new OwnerPasswords({ ...services, prompter: undefined }),
 ): Promise<UndoResult> {
   const login: Login = {
@@ -622,13 +642,4 @@ async function takeBack(
     );
   }
   return { status: 'undone' };
-}
-
-/**
- * Undo from the journal runs in a new process: the `--connect-to` mapping of that process applies.
- * Set by `postgresUndoers`.
- */
-let loginConnectTo: PostgresSetupInput['connectTo'];
-export function setUndoConnectTo(map: PostgresSetupInput['connectTo']): void {
-  loginConnectTo = map;
 }

@@ -8,8 +8,11 @@ import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import { postgresArm } from '../../databases/postgres/arm.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
+import { planned } from '../../engine/step-registry.ts';
+import { envOf, type SetupStep } from '../step-env.ts';
 import { ENTRA_AUTH } from './entra-auth.ts';
 import type { PostgresSetupInput } from './input.ts';
+import { ENTRA_ADMIN_RECORD } from './record-schemas.ts';
 
 export interface EntraAdminRecord extends UndoRecord {
   server: string;
@@ -20,60 +23,70 @@ export interface EntraAdminRecord extends UndoRecord {
 
 export const ENTRA_ADMIN = 'entra-admin';
 
+/** The step's definition: its record, undo and commands, for the plan and undo from the journal. */
+export const entraAdmin: SetupStep<EntraAdminRecord> = {
+  id: ENTRA_ADMIN,
+  title: 'Entra admin',
+  record: ENTRA_ADMIN_RECORD,
+  undo: (ctx, record) => undoEntraAdmin(ctx.services, ctx, record),
+  manualUndo: manualEntraAdmin,
+};
+
 export function entraAdminStep(input: PostgresSetupInput, services: Services): Step<EntraAdminRecord> {
   const { server, signedIn } = input;
-  return {
-    id: ENTRA_ADMIN,
-    title: `${signedIn.user} as Entra admin of ${server.name}`,
-    resource: server.id,
-    after: [ENTRA_AUTH],
-    preview: () =>
-      input.adminLogin
-        ? [
-            input.adminLogin.via === 'group'
-              ? `you are an Entra admin of ${server.name} as a member of the group ${input.adminLogin.login}: setup logs in with that name and adds no admin`
-              : `you are an Entra admin of ${server.name} already (as ${input.adminLogin.login})`,
-          ]
-        : [`add ${signedIn.user} as an Entra admin of ${server.name} (the other admins stay)`],
-    async isDone(ctx) {
-      // A member of an admin group is an admin through it: adding the caller too would change nothing.
-      if (input.adminLogin?.via === 'group') return true;
-      return (
-        (await postgresArm.readAdmin(
+  return planned(
+    entraAdmin,
+    {
+      title: `${signedIn.user} as Entra admin of ${server.name}`,
+      resource: server.id,
+      after: [ENTRA_AUTH],
+      preview: () =>
+        input.adminLogin
+          ? [
+              input.adminLogin.via === 'group'
+                ? `you are an Entra admin of ${server.name} as a member of the group ${input.adminLogin.login}: setup logs in with that name and adds no admin`
+                : `you are an Entra admin of ${server.name} already (as ${input.adminLogin.login})`,
+            ]
+          : [`add ${signedIn.user} as an Entra admin of ${server.name} (the other admins stay)`],
+      async isDone(ctx) {
+        // A member of an admin group is an admin through it: adding the caller too would change nothing.
+        if (input.adminLogin?.via === 'group') return true;
+        return (
+          (await postgresArm.readAdmin(
+            services,
+            server.id,
+            signedIn.objectId,
+            `reading the admins of ${server.name}`,
+            ctx.signal,
+          )) !== undefined
+        );
+      },
+      async apply(ctx) {
+        const record: EntraAdminRecord = {
+          server: server.id,
+          serverName: server.name,
+          objectId: signedIn.objectId,
+          principalName: signedIn.user,
+        };
+        await ctx.checkpoint(record);
+        ctx.progress('adding the admin');
+        await postgresArm.putAdmin(
           services,
+          ctx,
           server.id,
           signedIn.objectId,
-          `reading the admins of ${server.name}`,
-          ctx.signal,
-        )) !== undefined
-      );
+          {
+            principalName: signedIn.user,
+            // A managed identity signs in as a service principal and is one to PostgreSQL too.
+            principalType: signedIn.type === 'user' ? 'User' : 'ServicePrincipal',
+          },
+          `adding ${signedIn.user} as an Entra admin of ${server.name}`,
+        );
+        return record;
+      },
     },
-    async apply(ctx) {
-      const record: EntraAdminRecord = {
-        server: server.id,
-        serverName: server.name,
-        objectId: signedIn.objectId,
-        principalName: signedIn.user,
-      };
-      await ctx.checkpoint(record);
-      ctx.progress('adding the admin');
-      await postgresArm.putAdmin(
-        services,
-        ctx,
-        server.id,
-        signedIn.objectId,
-        {
-          principalName: signedIn.user,
-          // A managed identity signs in as a service principal and is one to PostgreSQL too.
-          principalType: signedIn.type === 'user' ? 'User' : 'ServicePrincipal',
-        },
-        `adding ${signedIn.user} as an Entra admin of ${server.name}`,
-      );
-      return record;
-    },
-    undo: (ctx, record) => undoEntraAdmin(services, ctx, record),
-    manualUndo: manualEntraAdmin,
-  };
+    envOf(services, input),
+  );
 }
 
 /** The commands that reverse the step by hand. */

@@ -9,7 +9,10 @@ import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import { postgresArm } from '../../databases/postgres/arm.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
+import { planned } from '../../engine/step-registry.ts';
+import { envOf, type SetupStep } from '../step-env.ts';
 import type { PostgresSetupInput } from './input.ts';
+import { ENTRA_AUTH_RECORD } from './record-schemas.ts';
 
 export interface EntraAuthRecord extends UndoRecord {
   server: string;
@@ -21,6 +24,15 @@ export interface EntraAuthRecord extends UndoRecord {
 
 export const ENTRA_AUTH = 'entra-auth';
 
+/** The step's definition: its record, undo and commands, for the plan and undo from the journal. */
+export const entraAuth: SetupStep<EntraAuthRecord> = {
+  id: ENTRA_AUTH,
+  title: 'Entra authentication',
+  record: ENTRA_AUTH_RECORD,
+  undo: (ctx, record) => undoEntraAuth(ctx.services, ctx, record),
+  manualUndo: manualEntraAuth,
+};
+
 async function authConfigOf(services: Services, server: string, name: string, signal?: AbortSignal) {
   const resource = await postgresArm.readServer(services, server, `reading ${name}`, signal);
   if (!resource) throw new Error(`the server ${name} no longer exists`);
@@ -29,49 +41,50 @@ async function authConfigOf(services: Services, server: string, name: string, si
 
 export function entraAuthStep(input: PostgresSetupInput, services: Services): Step<EntraAuthRecord> {
   const { server } = input;
-  return {
-    id: ENTRA_AUTH,
-    title: `Entra authentication on ${server.name}`,
-    resource: server.id,
-    ...(input.entraAuthEnabled ? {} : { consent: `may restart the server ${server.name}` }),
-    alreadyDone: () => (input.entraAuthEnabled ? 'already on' : undefined),
-    async preview(ctx) {
-      const auth = await authConfigOf(services, server.id, server.name, ctx.signal).catch(() => undefined);
-      if (enumIs(auth?.activeDirectoryAuth, 'Enabled'))
-        return [`Entra authentication is already on for ${server.name}`];
-      return [
-        `turn on Entra authentication on ${server.name} (password authentication stays ${auth?.passwordAuth ?? 'as it is'})`,
-        'Azure may restart the server: connections drop for a minute',
-      ];
+  return planned(
+    entraAuth,
+    {
+      title: `Entra authentication on ${server.name}`,
+      resource: server.id,
+      ...(input.entraAuthEnabled ? {} : { consent: `may restart the server ${server.name}` }),
+      alreadyDone: () => (input.entraAuthEnabled ? 'already on' : undefined),
+      async preview(ctx) {
+        const auth = await authConfigOf(services, server.id, server.name, ctx.signal).catch(() => undefined);
+        if (enumIs(auth?.activeDirectoryAuth, 'Enabled'))
+          return [`Entra authentication is already on for ${server.name}`];
+        return [
+          `turn on Entra authentication on ${server.name} (password authentication stays ${auth?.passwordAuth ?? 'as it is'})`,
+          'Azure may restart the server: connections drop for a minute',
+        ];
+      },
+      async isDone(ctx) {
+        return enumIs(
+          (await authConfigOf(services, server.id, server.name, ctx.signal)).activeDirectoryAuth,
+          'Enabled',
+        );
+      },
+      async apply(ctx) {
+        const auth = await authConfigOf(services, server.id, server.name, ctx.signal);
+        const record: EntraAuthRecord = {
+          server: server.id,
+          serverName: server.name,
+          activeDirectoryAuth: auth.activeDirectoryAuth ?? 'Disabled',
+          passwordAuth: auth.passwordAuth ?? 'Enabled',
+        };
+        await ctx.checkpoint(record);
+        ctx.progress('turning on Entra authentication');
+        await postgresArm.patchAuthConfig(
+          services,
+          ctx,
+          server.id,
+          { activeDirectoryAuth: 'Enabled', passwordAuth: record.passwordAuth },
+          `turning on Entra authentication on ${server.name}`,
+        );
+        return record;
+      },
     },
-    async isDone(ctx) {
-      return enumIs(
-        (await authConfigOf(services, server.id, server.name, ctx.signal)).activeDirectoryAuth,
-        'Enabled',
-      );
-    },
-    async apply(ctx) {
-      const auth = await authConfigOf(services, server.id, server.name, ctx.signal);
-      const record: EntraAuthRecord = {
-        server: server.id,
-        serverName: server.name,
-        activeDirectoryAuth: auth.activeDirectoryAuth ?? 'Disabled',
-        passwordAuth: auth.passwordAuth ?? 'Enabled',
-      };
-      await ctx.checkpoint(record);
-      ctx.progress('turning on Entra authentication');
-      await postgresArm.patchAuthConfig(
-        services,
-        ctx,
-        server.id,
-        { activeDirectoryAuth: 'Enabled', passwordAuth: record.passwordAuth },
-        `turning on Entra authentication on ${server.name}`,
-      );
-      return record;
-    },
-    undo: (ctx, record) => undoEntraAuth(services, ctx, record),
-    manualUndo: manualEntraAuth,
-  };
+    envOf(services, input),
+  );
 }
 
 /** The commands that reverse the step by hand. */

@@ -26,7 +26,7 @@ export async function undoSqlDatabaseUser(
   services: Services,
   ctx: Parameters<Step['undo']>[0],
   record: SqlUserRecord,
-  connectTo: SqlSetupInput['connectTo'] = undoConnectTo,
+  connectTo: SqlSetupInput['connectTo'],
 ): Promise<Awaited<ReturnType<Step['undo']>>> {
   if (!record.created && record.added.length === 0)
     return {
@@ -85,10 +85,4 @@ async function restoreReplaced(
   await session.query(createUserSql(record.user, objectId));
   for (const statement of grantStatements(record.user, record.database, grants))
     await session.query(statement);
-}
-
-/** Undo from the journal runs in a new process: that process's `--connect-to`. Set by `sqlUndoers`. */
-let undoConnectTo: SqlSetupInput['connectTo'];
-export function setSqlUndoConnectTo(map: SqlSetupInput['connectTo']): void {
-  undoConnectTo = map;
 }

@@ -11,9 +11,21 @@ import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import { sqlArm } from '../../databases/sql/arm.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
+import { planned } from '../../engine/step-registry.ts';
+import { envOf, type SetupStep } from '../step-env.ts';
 import type { SqlSetupInput } from './input.ts';
+import { ENTRA_ADMIN_RECORD } from './record-schemas.ts';
 
 export const ENTRA_ADMIN = 'entra-admin';
+
+/** The step's definition: its record, undo and commands, for the plan and undo from the journal. */
+export const sqlEntraAdmin: SetupStep<SqlAdminRecord> = {
+  id: ENTRA_ADMIN,
+  title: 'Entra admin',
+  record: ENTRA_ADMIN_RECORD,
+  undo: (ctx, record) => undoSqlEntraAdmin(ctx.services, ctx, record),
+  manualUndo: manualSqlEntraAdmin,
+};
 
 /** The admin as ARM shows it: `login` (display name) and `sid` (object id, or client id for apps). */
 export interface Admin extends UndoRecord {
@@ -73,86 +85,87 @@ async function callerStanding(
 export function sqlEntraAdminStep(input: SqlSetupInput, services: Services): Step<SqlAdminRecord> {
   const { server, signedIn } = input;
   // What the plan saw: the apply replaces only the admin the user consented to replace.
-  let planned: { admin: Admin | null } | undefined;
+  let seen: { admin: Admin | null } | undefined;
   // Whether a consent is needed, and whom it names, is known only once `preview` has read the admin:
   // the plan reads `consent` after the preview, so the preview settles it (or drops it).
   // Until then, and when the admin cannot be read, the step asks.
-  const step: Step<SqlAdminRecord> = {
-    id: ENTRA_ADMIN,
-    title: `${signedIn.user} as the Entra admin of ${server.name}`,
-    resource: server.id,
-    consent: `replaces the single Entra admin of ${server.name}`,
-    async preview(ctx) {
-      let admin: Admin | null;
-      let standing: 'admin' | 'member' | 'other' = 'other';
-      let only = false;
-      try {
-        admin = await readAdmin(services, server.id, server.name, ctx.signal);
-        only = await entraOnly(services, server.id, ctx.signal);
-        if (admin) standing = await callerStanding(services, input, admin, ctx.signal);
-      } catch (error) {
+  const step: Step<SqlAdminRecord> = planned(
+    sqlEntraAdmin,
+    {
+      title: `${signedIn.user} as the Entra admin of ${server.name}`,
+      resource: server.id,
+      consent: `replaces the single Entra admin of ${server.name}`,
+      async preview(ctx) {
+        let admin: Admin | null;
+        let standing: 'admin' | 'member' | 'other' = 'other';
+        let only = false;
+        try {
+          admin = await readAdmin(services, server.id, server.name, ctx.signal);
+          only = await entraOnly(services, server.id, ctx.signal);
+          if (admin) standing = await callerStanding(services, input, admin, ctx.signal);
+        } catch (error) {
+          return [
+            `cannot read the Entra admin of ${server.name} (${(error as Error).message}): making ${signedIn.user} the admin may replace it`,
+          ];
+        }
+        seen = { admin };
+        const onlyLine = `Entra-only authentication stays ${only ? 'on' : 'off'}`;
+        if (standing !== 'other') {
+          delete step.consent;
+          return [
+            standing === 'admin'
+              ? `${signedIn.user} is already the Entra admin of ${server.name}`
+              : `${signedIn.user} is a member of ${admin!.login}, the Entra admin of ${server.name}`,
+            onlyLine,
+          ];
+        }
+        if (!admin) {
+          delete step.consent;
+          return [`make ${signedIn.user} the Entra admin of ${server.name} (it has none)`, onlyLine];
+        }
+        step.consent = `replaces ${admin.login} (${admin.sid}), the only Entra admin of ${server.name}; it is put back on undo`;
         return [
-          `cannot read the Entra admin of ${server.name} (${(error as Error).message}): making ${signedIn.user} the admin may replace it`,
-        ];
-      }
-      planned = { admin };
-      const onlyLine = `Entra-only authentication stays ${only ? 'on' : 'off'}`;
-      if (standing !== 'other') {
-        delete step.consent;
-        return [
-          standing === 'admin'
-            ? `${signedIn.user} is already the Entra admin of ${server.name}`
-            : `${signedIn.user} is a member of ${admin!.login}, the Entra admin of ${server.name}`,
+          `make ${signedIn.user} the Entra admin of ${server.name}: Azure SQL has one, so this REPLACES ${admin.login} (${admin.sid})`,
+          `${admin.login} loses admin rights on ${server.name} until the run is undone`,
           onlyLine,
         ];
-      }
-      if (!admin) {
-        delete step.consent;
-        return [`make ${signedIn.user} the Entra admin of ${server.name} (it has none)`, onlyLine];
-      }
-      step.consent = `replaces ${admin.login} (${admin.sid}), the only Entra admin of ${server.name}; it is put back on undo`;
-      return [
-        `make ${signedIn.user} the Entra admin of ${server.name}: Azure SQL has one, so this REPLACES ${admin.login} (${admin.sid})`,
-        `${admin.login} loses admin rights on ${server.name} until the run is undone`,
-        onlyLine,
-      ];
-    },
-    async isDone(ctx) {
-      const admin = await readAdmin(services, server.id, server.name, ctx.signal);
-      return admin !== null && (await callerStanding(services, input, admin, ctx.signal)) !== 'other';
-    },
-    async apply(ctx) {
-      const previous = await readAdmin(services, server.id, server.name, ctx.signal);
-      if (planned && !same(planned.admin?.sid ?? 'none', previous?.sid ?? 'none'))
-        throw new Error(
-          `the Entra admin of ${server.name} changed since the plan (now ${previous?.login ?? 'none'}): run setup again to see what it would replace`,
+      },
+      async isDone(ctx) {
+        const admin = await readAdmin(services, server.id, server.name, ctx.signal);
+        return admin !== null && (await callerStanding(services, input, admin, ctx.signal)) !== 'other';
+      },
+      async apply(ctx) {
+        const previous = await readAdmin(services, server.id, server.name, ctx.signal);
+        if (seen && !same(seen.admin?.sid ?? 'none', previous?.sid ?? 'none'))
+          throw new Error(
+            `the Entra admin of ${server.name} changed since the plan (now ${previous?.login ?? 'none'}): run setup again to see what it would replace`,
+          );
+        const signIn = await services.azure.signIn(ctx.signal);
+        const identity = signIn.ok ? signIn.identity : undefined;
+        const sid =
+          signedIn.type === 'servicePrincipal' ? (identity?.appId ?? signedIn.user) : signedIn.objectId;
+        const tenantId = identity?.tenantId ?? previous?.tenantId ?? undefined;
+        const record: SqlAdminRecord = {
+          server: server.id,
+          serverName: server.name,
+          previous,
+          login: signedIn.user,
+          sid,
+        };
+        await ctx.checkpoint(record);
+        ctx.progress('setting the admin');
+        await sqlArm.putAdmin(
+          services,
+          ctx,
+          server.id,
+          { administratorType: 'ActiveDirectory', login: signedIn.user, sid, tenantId },
+          `making ${signedIn.user} the Entra admin of ${server.name}`,
         );
-      const signIn = await services.azure.signIn(ctx.signal);
-      const identity = signIn.ok ? signIn.identity : undefined;
-      const sid =
-        signedIn.type === 'servicePrincipal' ? (identity?.appId ?? signedIn.user) : signedIn.objectId;
-      const tenantId = identity?.tenantId ?? previous?.tenantId ?? undefined;
-      const record: SqlAdminRecord = {
-        server: server.id,
-        serverName: server.name,
-        previous,
-        login: signedIn.user,
-        sid,
-      };
-      await ctx.checkpoint(record);
-      ctx.progress('setting the admin');
-      await sqlArm.putAdmin(
-        services,
-        ctx,
-        server.id,
-        { administratorType: 'ActiveDirectory', login: signedIn.user, sid, tenantId },
-        `making ${signedIn.user} the Entra admin of ${server.name}`,
-      );
-      return record;
+        return record;
+      },
     },
-    undo: (ctx, record) => undoSqlEntraAdmin(services, ctx, record),
-    manualUndo: manualSqlEntraAdmin,
-  };
+    envOf(services, input),
+  );
   return step;
 }
 

@@ -2,80 +2,67 @@
  * The guided Azure SQL setup as steps for the engine: the app's identity, the server's single Entra
  * admin (replaced only with consent, put back on undo), a temporary firewall rule when this machine
  * is refused, the contained database user and its roles, the connection (Service Connector or app
- * settings, the same steps as PostgreSQL's) and a final check. Step ids are public API.
+ * settings, every flow's steps) and a final check. Step ids are public API.
  */
 import type { ConnectToMap } from '../../core/connect-to.ts';
 import type { Services } from '../../core/services.ts';
 import { sql } from '../../databases/sql/index.ts';
-import type { Step, StepUndoer } from '../../engine/step.ts';
-import { checkedUndoers, noCommands, nothingToUndo, undoer } from '../../engine/undoer.ts';
-import { APP_IDENTITY, appIdentityStep, manualAppIdentity, undoAppIdentity } from '../app/app-identity.ts';
-import { APP_SETTINGS, appSettingsStep, manualAppSettings, undoAppSettings } from '../app/app-settings.ts';
+import type { Step, StepUndoer, UndoRecord } from '../../engine/step.ts';
+import { type StepDefinition, undoersOf } from '../../engine/step-registry.ts';
+import { appIdentity, appIdentityStep } from '../app/app-identity.ts';
+import { appSettings, appSettingsStep } from '../app/app-settings.ts';
+import { serviceConnector, serviceConnectorStep } from '../app/service-connector.ts';
 import {
-  manualServiceConnector,
-  SERVICE_CONNECTOR,
-  serviceConnectorStep,
-  undoServiceConnector,
-} from '../app/service-connector.ts';
-import {
-  FIREWALL_TEMP,
-  FIREWALL_TEMP_REMOVE,
-  type FirewallRecord,
+  firewallTemp,
+  firewallTempRemove,
   firewallTempRemoveStep,
   firewallTempStep,
-  manualFirewallTemp,
-  removeFirewallRule,
 } from '../firewall-temp.ts';
 import type { SetupFlowKind } from '../flow-kind.ts';
-import { connectionNameOf } from '../input.ts';
+import type { SetupEnv } from '../step-env.ts';
+import { VERIFY, verify, verifyStep } from '../verify.ts';
 import { assertSqlLinkerClientType } from './client-types.ts';
 import { sqlTarget } from './connection-target.ts';
-import {
-  DATABASE_USER,
-  manualSqlDatabaseUser,
-  setSqlUndoConnectTo,
-  sqlDatabaseUserStep,
-  undoSqlDatabaseUser,
-} from './database-user.ts';
-import { ENTRA_ADMIN, manualSqlEntraAdmin, sqlEntraAdminStep, undoSqlEntraAdmin } from './entra-admin.ts';
+import { sqlDatabaseUser, sqlDatabaseUserStep } from './database-user.ts';
+import { ENTRA_ADMIN, sqlEntraAdmin, sqlEntraAdminStep } from './entra-admin.ts';
 import { plannedUserName } from './identity.ts';
 import { type SqlSetupInput, sqlProblemsOf } from './input.ts';
-import { SQL_RECORDS } from './record-schemas.ts';
-import { sqlVerifyStep, VERIFY } from './verify.ts';
+import { sqlUserCheck } from './verify.ts';
 
 export { type SqlSetupInput, sqlProblemsOf } from './input.ts';
 
+/** Every step the Azure SQL flow can plan, defined once: the plan's steps and undo from the journal. */
+export const SQL_STEPS: readonly StepDefinition<UndoRecord, SetupEnv>[] = [
+  appIdentity,
+  sqlEntraAdmin,
+  firewallTemp(sql),
+  sqlDatabaseUser,
+  serviceConnector,
+  appSettings,
+  verify,
+  firewallTempRemove,
+];
+
 /** Every step id the Azure SQL flow can plan, in plan order. */
-export const SQL_STEP_IDS = [
-  APP_IDENTITY,
-  ENTRA_ADMIN,
-  FIREWALL_TEMP,
-  DATABASE_USER,
-  SERVICE_CONNECTOR,
-  APP_SETTINGS,
-  VERIFY,
-  FIREWALL_TEMP_REMOVE,
-] as const;
+export const SQL_STEP_IDS = SQL_STEPS.map((step) => step.id);
 
 /**
  * The steps of one Azure SQL setup. Call `sqlProblemsOf(input)` first. `app-identity` is left out for
  * a service principal; `service-connector` or `app-settings` depending on `input.linker`.
  */
 export function sqlSetupSteps(input: SqlSetupInput, services: Services): Step[] {
-  // The linker's default name is SQL's, not PostgreSQL's.
-  const linked = { ...input, connectionName: connectionNameOf(input) };
-  const target = sqlTarget(linked, services);
+  const target = sqlTarget(input, services);
   const connection = input.linker
-    ? serviceConnectorStep(linked, services, target)
-    : appSettingsStep(linked, services, target);
+    ? serviceConnectorStep(input, services, target)
+    : appSettingsStep(input, services, target);
   return [
-    ...(input.auth.kind === 'sp' ? [] : [appIdentityStep(input, services) as unknown as Step]),
-    sqlEntraAdminStep(input, services) as unknown as Step,
-    firewallTempStep(input, services, sql, [ENTRA_ADMIN]) as unknown as Step,
-    sqlDatabaseUserStep(input, services) as unknown as Step,
-    connection as unknown as Step,
-    sqlVerifyStep(input, services, [connection.id]),
-    firewallTempRemoveStep(input.server, services, sql, [VERIFY]),
+    ...(input.auth.kind === 'sp' ? [] : [appIdentityStep(input, services)]),
+    sqlEntraAdminStep(input, services),
+    firewallTempStep(input, services, sql, [ENTRA_ADMIN]),
+    sqlDatabaseUserStep(input, services),
+    connection,
+    verifyStep(input, services, sqlUserCheck(input, services), [connection.id]),
+    firewallTempRemoveStep(input, services, sql, [VERIFY]),
   ];
 }
 
@@ -84,52 +71,7 @@ export function sqlSetupSteps(input: SqlSetupInput, services: Services): Step[] 
  * `connectTo` is this process's `--connect-to` mapping, used to log in to the database again.
  */
 export function sqlUndoers(services: Services, connectTo?: ConnectToMap): StepUndoer[] {
-  setSqlUndoConnectTo(connectTo);
-  return checkedUndoers(SQL_RECORDS, [
-    undoer(
-      APP_IDENTITY,
-      'Managed identity of the app',
-      (ctx, r: Parameters<typeof undoAppIdentity>[2]) => undoAppIdentity(services, ctx, r),
-      manualAppIdentity,
-    ),
-    undoer(
-      ENTRA_ADMIN,
-      'Entra admin',
-      (ctx, r: Parameters<typeof undoSqlEntraAdmin>[2]) => undoSqlEntraAdmin(services, ctx, r),
-      manualSqlEntraAdmin,
-    ),
-    undoer(
-      FIREWALL_TEMP,
-      'Temporary firewall rule',
-      (ctx, r: FirewallRecord) => removeFirewallRule(services, ctx, sql, r),
-      manualFirewallTemp(sql),
-    ),
-    undoer(
-      DATABASE_USER,
-      'Database user',
-      (ctx, r: Parameters<typeof undoSqlDatabaseUser>[2]) => undoSqlDatabaseUser(services, ctx, r, connectTo),
-      manualSqlDatabaseUser,
-    ),
-    undoer(
-      SERVICE_CONNECTOR,
-      'Service Connector connection',
-      (ctx, r: Parameters<typeof undoServiceConnector>[2]) => undoServiceConnector(services, ctx, r),
-      manualServiceConnector,
-    ),
-    undoer(
-      APP_SETTINGS,
-      'App settings',
-      (ctx, r: Parameters<typeof undoAppSettings>[2]) => undoAppSettings(services, ctx, r),
-      manualAppSettings,
-    ),
-    undoer(VERIFY, 'Check', nothingToUndo('the check changed nothing'), noCommands),
-    undoer(
-      FIREWALL_TEMP_REMOVE,
-      'Remove the temporary rule',
-      nothingToUndo('the temporary rule stays removed'),
-      noCommands,
-    ),
-  ]);
+  return undoersOf(SQL_STEPS, { services, connectTo });
 }
 
 /** Azure SQL in the setup flow (../flow-kind.ts): the token says who logs in. */
@@ -142,5 +84,6 @@ export const sqlFlow: SetupFlowKind<SqlSetupInput> = {
   input: (base) => base,
   problemsOf: sqlProblemsOf,
   steps: sqlSetupSteps,
+  definitions: SQL_STEPS,
   userNameOf: plannedUserName,
 };

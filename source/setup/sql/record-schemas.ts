@@ -1,14 +1,6 @@
 /** The journal records of the Azure SQL steps, as `undo` checks them before acting (record-schema.ts). */
 
 import { type Field, is, type RecordSchema } from '../../engine/record-schema.ts';
-import type { RecordSchemas } from '../../engine/undoer.ts';
-import { FIREWALL_RECORD } from '../firewall-temp.ts';
-import {
-  APP_IDENTITY_RECORD,
-  LINKER_RECORD,
-  NO_RECORD,
-  SETTINGS_RECORD,
-} from '../postgres/record-schemas.ts';
 import type { Admin, SqlAdminRecord } from './entra-admin.ts';
 import type { SqlUserRecord } from './user-record.ts';
 
@@ -19,7 +11,7 @@ const PREVIOUS_ADMIN: RecordSchema<Admin> = {
   tenantId: is.nullable(is.string()),
 };
 
-const ENTRA_ADMIN_RECORD: RecordSchema<SqlAdminRecord> = {
+export const ENTRA_ADMIN_RECORD: RecordSchema<SqlAdminRecord> = {
   server: is.target(),
   serverName: is.text(),
   previous: is.nullable(is.object(PREVIOUS_ADMIN)),
@@ -37,7 +29,7 @@ const STEP_DATABASE: Field<string> = {
       : [`${at} must be the database of this step (${origin.resource})`],
 };
 
-const USER_RECORD: RecordSchema<SqlUserRecord> = {
+export const USER_RECORD: RecordSchema<SqlUserRecord> = {
   server: is.target(),
   serverName: is.text(),
   fqdn: is.text(),
@@ -48,16 +40,4 @@ const USER_RECORD: RecordSchema<SqlUserRecord> = {
   created: is.boolean(),
   added: is.array(is.text()),
   replaced: is.nullable(is.object({ sid: is.guid(), grants: is.array(is.text()) })),
-};
-
-/** The Azure SQL flow's records by step id. */
-export const SQL_RECORDS: RecordSchemas = {
-  'app-identity': APP_IDENTITY_RECORD,
-  'entra-admin': ENTRA_ADMIN_RECORD,
-  'firewall-temp': FIREWALL_RECORD,
-  'database-user': USER_RECORD,
-  'service-connector': LINKER_RECORD,
-  'app-settings': SETTINGS_RECORD,
-  verify: NO_RECORD,
-  'firewall-temp-remove': NO_RECORD,
 };
