@@ -84,7 +84,7 @@ export async function groupsOf(
 }
 
 /** The signed-in caller's groups, read the way its kind of principal allows. */
-export async function callerGroups(ctx: CheckContext): Promise<CallerGroups> {
+export async function callerGroups(ctx: CheckContext<unknown>): Promise<CallerGroups> {
   const { azure } = ctx.services;
   return groupsOf(azure, await signedInMember(azure, ctx.signal), ctx.signal);
 }

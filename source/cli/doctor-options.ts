@@ -5,9 +5,9 @@
 import { parseConnectTo } from '../core/connect-to.ts';
 import { parseDnsServers } from '../core/dns-servers.ts';
 import { isIpv4 } from '../core/ip.ts';
-import type { DoctorOptions } from '../core/types.ts';
 import type { DatabaseKind } from '../databases/kind.ts';
-import { parseTarget } from '../doctor/target.ts';
+import type { DoctorOptions } from '../doctor/check.ts';
+import { NO_TARGET, parseTarget } from '../doctor/target.ts';
 import { CLOUDS, CREDENTIALS, FLAGS, TARGET_KINDS } from './flags.ts';
 import type { ParsedArgs } from './parse-args.ts';
 import { UsageError } from './usage-error.ts';
@@ -32,7 +32,7 @@ export function doctorOptionsFrom(
     const value = parsed.flags.get(name);
     return typeof value === 'string' ? value : undefined;
   };
-  const options: DoctorOptions = { verbose: parsed.flags.has('verbose'), target: {} };
+  const options: DoctorOptions = { verbose: parsed.flags.has('verbose'), target: NO_TARGET };
 
   // AZURE_SUBSCRIPTION_ID is only validated here; the Azure session applies it after the flag, so
   // it can report where the subscription came from.
@@ -74,16 +74,19 @@ export function doctorOptionsFrom(
     options.credential = known;
   }
 
+  // The target flags, parsed here once: every check and setup read the typed target.
+  const flags: Record<string, string> = {};
   for (const spec of FLAGS) {
     const value = spec.targetKey ? flag(spec.name) : undefined;
-    if (spec.targetKey && value !== undefined) options.target[spec.targetKey] = value;
+    if (spec.targetKey && value !== undefined) flags[spec.targetKey] = value;
   }
-  const kind = options.target.target;
+  const kind = flags.target;
   if (kind !== undefined && !(TARGET_KINDS as readonly string[]).includes(kind)) {
     throw new UsageError(`--target must be one of ${TARGET_KINDS.join(', ')}; got '${clip(kind)}'.`);
   }
-  const target = parseTarget(options.target, databaseKind);
+  const target = parseTarget(flags, databaseKind);
   if (!target.ok) throw new UsageError(target.problem.message, [target.problem.hint]);
+  options.target = target.target;
 
   // The flag wins over the variable entirely (as for --subscription), so a tunnel given on the
   // command line is never mixed with a stale mapping from the environment.

@@ -8,8 +8,8 @@ import { ExitCode } from '../core/exit-codes.ts';
 import { colorEnabled, type OutputMode } from '../core/mode.ts';
 import { createPromptChannel, type Prompter, refusingPrompter } from '../core/prompter.ts';
 import type { Services } from '../core/services.ts';
-import type { ChooseTarget } from '../core/session.ts';
-import type { Check, DoctorOptions } from '../core/types.ts';
+import type { DoctorCheck, DoctorOptions } from '../doctor/check.ts';
+import type { ChooseTarget } from '../doctor/target-question.ts';
 import type { RunDocument } from '../engine/journal.ts';
 import type { StepUndoer } from '../engine/step.ts';
 import type { RunEvent } from '../run/events.ts';
@@ -37,7 +37,7 @@ export interface DoctorRequest {
 /** What a run is built from; tests replace these with fakes. */
 export interface DoctorDeps {
   createServices(options: DoctorOptions): Promise<Services>;
-  loadChecks(): Promise<Check[]>;
+  loadChecks(): Promise<DoctorCheck[]>;
   loadFrontEnd(mode: OutputMode): Promise<FrontEnd>;
   /** Asks for a target in interactive mode when no target flag was given; without it nothing is asked. */
   chooseTarget?: ChooseTarget;

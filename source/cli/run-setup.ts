@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { EventBus } from '../core/events.ts';
 import { colorEnabled, type OutputMode } from '../core/mode.ts';
 import { createPromptChannel, refusingPrompter } from '../core/prompter.ts';
-import type { DoctorOptions } from '../core/types.ts';
+import type { DoctorOptions } from '../doctor/check.ts';
 import { Journal } from '../engine/journal.ts';
 import type { RunEvent } from '../run/events.ts';
 import type { FrontEnd, FrontEndInput } from '../run/front-end.ts';

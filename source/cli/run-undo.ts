@@ -7,7 +7,7 @@ import { settleArmWrite } from '../azure/arm-calls.ts';
 import { lastSegment } from '../azure/resource-id.ts';
 import { ExitCode } from '../core/exit-codes.ts';
 import { colorEnabled } from '../core/mode.ts';
-import type { DoctorOptions } from '../core/types.ts';
+import type { DoctorOptions } from '../doctor/check.ts';
 import {
   type RunSummary,
   UnknownRunError,

@@ -5,6 +5,7 @@
 
 import { commandLine } from '../core/command-line.ts';
 import type { DatabaseKind } from '../databases/kind.ts';
+import type { DoctorTarget } from '../doctor/target.ts';
 import { SP_SECRET_ENV } from '../setup/app/sp-secret.ts';
 import type { AuthChoice, SetupRequest } from '../setup/flow-types.ts';
 import { assertSqlLinkerClientType } from '../setup/sql/client-types.ts';
@@ -290,13 +291,12 @@ function keyValues(flag: string, text: string): Map<string, string> {
  */
 export function missingSetupFlags(
   request: SetupRequest,
-  target: Readonly<Record<string, string | undefined>>,
+  target: DoctorTarget,
   env: Readonly<Record<string, string | undefined>>,
 ): string[] {
   const missing: string[] = [];
-  if (!target.sourceId && !(target.resourceGroup && target.app))
-    missing.push('the app: -g/--resource-group and -n/--app with --target, or --source-id');
-  if (!target.serverId && !target.server) missing.push('the server: --server or --server-id');
+  if (!target.app) missing.push('the app: -g/--resource-group and -n/--app with --target, or --source-id');
+  if (!target.server) missing.push('the server: --server or --server-id');
   if (!target.database) missing.push('the database: --database');
   if (!request.auth)
     missing.push(
@@ -314,7 +314,7 @@ export function missingSetupFlags(
 export function assertSetupFlagsGiven(
   mode: 'plain' | 'json',
   request: SetupRequest,
-  target: Readonly<Record<string, string | undefined>>,
+  target: DoctorTarget,
   env: Readonly<Record<string, string | undefined>>,
 ): void {
   const missing = missingSetupFlags(request, target, env);

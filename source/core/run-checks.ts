@@ -6,11 +6,11 @@
 import { formatSeconds, startDeadline } from './deadline.ts';
 import type { CheckEvent, DoctorEvent, Emitter } from './events.ts';
 import type { Services } from './services.ts';
-import type { Check, CheckOutcome, CheckResult, CheckStatus, DoctorOptions, DoctorSummary } from './types.ts';
+import type { Check, CheckOutcome, CheckResult, CheckStatus, DoctorSummary } from './types.ts';
 
-export interface RunChecksOptions {
+export interface RunChecksOptions<O> {
   services: Services;
-  options: DoctorOptions;
+  options: O;
   bus: Emitter<DoctorEvent | CheckEvent>;
   /** Applies to checks without their own `timeoutMs`. */
   defaultTimeoutMs?: number;
@@ -37,7 +37,10 @@ export const DEFAULT_SLOW_AFTER_MS = 3_000;
 const PROCEED_STATUSES: ReadonlySet<CheckStatus> = new Set(['pass', 'warn']);
 
 /** Runs the checks and resolves with their outcomes in declared order. */
-export async function runChecks(checks: readonly Check[], run: RunChecksOptions): Promise<CheckOutcome[]> {
+export async function runChecks<O>(
+  checks: readonly Check<O>[],
+  run: RunChecksOptions<O>,
+): Promise<CheckOutcome[]> {
   const previous = run.previous ?? [];
   assertValidGraph(checks, previous);
   const { bus } = run;
@@ -49,7 +52,7 @@ export async function runChecks(checks: readonly Check[], run: RunChecksOptions)
     previous.map((outcome) => [outcome.id, Promise.resolve(outcome)]),
   );
 
-  const start = (check: Check): Promise<CheckOutcome> => {
+  const start = (check: Check<O>): Promise<CheckOutcome> => {
     const existing = pending.get(check.id);
     if (existing) return existing;
     const promise = (async () => {
@@ -81,9 +84,9 @@ export async function runChecks(checks: readonly Check[], run: RunChecksOptions)
   return all;
 }
 
-async function runOne(
-  check: Check,
-  run: RunChecksOptions,
+async function runOne<O>(
+  check: Check<O>,
+  run: RunChecksOptions<O>,
   outcomes: ReadonlyMap<string, CheckOutcome>,
 ): Promise<CheckOutcome> {
   const { bus, services } = run;
@@ -154,11 +157,19 @@ function crashed(error: unknown): CheckResult {
   };
 }
 
-function skipped(check: Check, message: string, data?: Record<string, unknown>): CheckOutcome {
+function skipped(
+  check: Pick<Check<unknown>, 'id' | 'title'>,
+  message: string,
+  data?: Record<string, unknown>,
+): CheckOutcome {
   return toOutcome(check, { status: 'skip', message, ...(data ? { data } : {}) }, 0);
 }
 
-function toOutcome(check: Check, result: CheckResult, durationMs: number): CheckOutcome {
+function toOutcome(
+  check: Pick<Check<unknown>, 'id' | 'title'>,
+  result: CheckResult,
+  durationMs: number,
+): CheckOutcome {
   return {
     id: check.id,
     title: check.title,
@@ -179,7 +190,7 @@ export function summarize(outcomes: readonly Pick<CheckOutcome, 'status'>[]): Do
   return summary;
 }
 
-function assertValidGraph(checks: readonly Check[], previous: readonly CheckOutcome[]): void {
+function assertValidGraph(checks: readonly Check<unknown>[], previous: readonly CheckOutcome[]): void {
   const ids = new Set(checks.map((c) => c.id));
   if (ids.size !== checks.length) throw new Error('duplicate check id');
   const earlier = new Set(previous.map((outcome) => outcome.id));

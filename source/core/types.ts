@@ -2,7 +2,6 @@
  * The doctor's data model: checks are data plus one async function, results are plain JSON.
  * Check ids are kebab-case and public API (they appear in `--json` output and the docs).
  */
-import type { ConnectToMap } from './connect-to.ts';
 import type { Services } from './services.ts';
 
 /** Every status a check can end in. `error` = the check itself crashed; `timeout` = it ran too long. */
@@ -56,27 +55,10 @@ export interface CheckOutcome {
   blocking: boolean;
 }
 
-/** What to check or set up (`--server`, `--app`...): flag names in camelCase to values. */
-export type TargetOptions = Record<string, string | undefined>;
-
-/** The options every check can see (from flags and environment). */
-export interface DoctorOptions {
-  subscription?: string;
-  cloud?: string;
-  /** `managed-identity` signs in only through the managed identity (it may reach the metadata address). */
-  credential?: 'default' | 'managed-identity';
-  verbose: boolean;
-  /** Target flags (server, app...) arrive with later issues; unknown keys are kept. */
-  target: TargetOptions;
-  /** `--connect-to` / `SC_DOCTOR_CONNECT_TO`: addresses to use instead of a server's Azure name. */
-  connectTo?: ConnectToMap;
-  /** `--check-user`: log in to the database and check the app's database user. */
-  checkUser?: boolean;
-}
-
-export interface CheckContext {
+/** What a check is given; `O` are the options of the flow that runs it (the doctor's `DoctorOptions`). */
+export interface CheckContext<O> {
   services: Services;
-  options: DoctorOptions;
+  options: O;
   signal: AbortSignal;
   /** Outcome of a check listed in `needs` or `wants` (undefined for any other id). */
   outcomeOf(id: string): CheckOutcome | undefined;
@@ -84,7 +66,7 @@ export interface CheckContext {
 
 export type CheckPhase = 'base' | 'target';
 
-export interface Check {
+export interface Check<O> {
   id: string;
   title: string;
   /** Ids of checks that must finish first. If one of them did not pass or warn, this check is skipped. */
@@ -102,7 +84,7 @@ export interface Check {
    * A target check may `need` base checks.
    */
   phase?: CheckPhase;
-  run(ctx: CheckContext): Promise<CheckResult>;
+  run(ctx: CheckContext<O>): Promise<CheckResult>;
 }
 
 export interface DoctorSummary {

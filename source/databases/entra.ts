@@ -25,7 +25,9 @@ export interface Caller {
 }
 
 /** The caller from the sign-in state. */
-export function callerOf(signIn: Awaited<ReturnType<CheckContext['services']['azure']['signIn']>>): Caller {
+export function callerOf(
+  signIn: Awaited<ReturnType<CheckContext<unknown>['services']['azure']['signIn']>>,
+): Caller {
   if (!signIn.ok) return { objectId: undefined, name: 'you', label: 'you', isApp: false, appId: undefined };
   const { identity } = signIn;
   const managed = identity.userType === 'managedIdentity' || signIn.credential === 'managed-identity';
@@ -56,7 +58,11 @@ export interface AdminCaller {
 export const OBJECT_ID_PLACEHOLDER = '<your-object-id>';
 
 /** A kind's reading of its Entra settings, for the caller (the doctor's `entra-config`). */
-export type EntraCheck = (ctx: CheckContext, server: ServerFacts, caller: Caller) => Promise<CheckResult>;
+export type EntraCheck = (
+  ctx: CheckContext<unknown>,
+  server: ServerFacts,
+  caller: Caller,
+) => Promise<CheckResult>;
 
 /** A read that Azure refused or could not answer: the check fails, blocking when it was a 403. */
 export function unreadable(what: string, response: ArmResponse): CheckResult {

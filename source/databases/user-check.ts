@@ -39,7 +39,7 @@ export type LoginAddress =
   | { ok: true; host: string; port: number; via: string | null }
   | { ok: false; message: string };
 
-export type UserCheck = (ctx: CheckContext, input: UserCheckInput) => Promise<CheckResult>;
+export type UserCheck = (ctx: CheckContext<unknown>, input: UserCheckInput) => Promise<CheckResult>;
 
 const CONNECT_TIMEOUT_MS = 10_000;
 

@@ -6,10 +6,11 @@
 import { armError, armGet } from '../azure/arm.ts';
 import type { AppKind } from '../azure/resource-id.ts';
 import { lastSegment } from '../azure/resource-id.ts';
-import type { Check, CheckResult } from '../core/types.ts';
+import type { CheckResult } from '../core/types.ts';
+import type { DoctorCheck } from './check.ts';
 import type { AppFacts, UserIdentityFacts } from './facts.ts';
 import { appIdentityAssignCommand, appListCommand } from './remedy-commands.ts';
-import { APP_TARGET_FLAGS, type AppRef, appRefOf, parseTarget } from './target.ts';
+import { APP_TARGET_FLAGS, type AppRef, appRefOf } from './target.ts';
 
 /** Api-versions the doctor reads apps with (stable versions current SDKs send). */
 export const APP_API_VERSIONS: Record<AppKind, string> = {
@@ -25,7 +26,7 @@ const KIND_WORDS: Record<AppKind, string> = {
   spring: 'Spring app',
 };
 
-export const appIdentityCheck: Check = {
+export const appIdentityCheck: DoctorCheck = {
   id: 'app-identity',
   title: 'App identity',
   // Not `subscription`: a caller with a role only on a resource group may fail that check and still
@@ -34,13 +35,8 @@ export const appIdentityCheck: Check = {
   phase: 'target',
   async run(ctx): Promise<CheckResult> {
     const { services, options, signal } = ctx;
-    const parsed = parseTarget(options.target);
-    if (!parsed.ok)
-      return { status: 'fail', message: parsed.problem.message, details: [parsed.problem.hint] };
-    if (!parsed.target.app) {
-      return { status: 'skip', message: `no app chosen (${APP_TARGET_FLAGS})` };
-    }
-    const selector = parsed.target.app;
+    const selector = options.target.app;
+    if (!selector) return { status: 'skip', message: `no app chosen (${APP_TARGET_FLAGS})` };
     const subscriptionId =
       selector.by === 'id' ? selector.subscriptionId : ((await services.azure.subscription())?.id ?? '');
     if (!subscriptionId) {
@@ -179,7 +175,7 @@ type Outbound = { subnetId: string | null; known: boolean; reason?: string };
 
 /** Web apps name their subnet; a container app's is its environment's infrastructure subnet. */
 async function outboundSubnet(
-  ctx: Parameters<Check['run']>[0],
+  ctx: Parameters<DoctorCheck['run']>[0],
   target: AppRef,
   body: AppBody,
 ): Promise<Outbound> {

@@ -6,10 +6,11 @@
  */
 import { armError, armGet, armPostRead } from '../azure/arm.ts';
 import { listPermissions, missingActions } from '../azure/permissions.ts';
-import type { Check, CheckContext, CheckResult } from '../core/types.ts';
+import type { CheckResult } from '../core/types.ts';
 import { descriptorOf } from '../databases/descriptors.ts';
 import type { ServerFacts } from '../databases/facts.ts';
 import { APP_API_VERSIONS } from './app-identity.ts';
+import type { DoctorCheck, DoctorContext } from './check.ts';
 import { endpointOf } from './connection-string.ts';
 import type { AppFacts } from './facts.ts';
 import { appFactsOf, serverFactsOf } from './facts-of.ts';
@@ -32,7 +33,7 @@ interface Problem {
   shouldBe: string;
 }
 
-export const appSettingsCheck: Check = {
+export const appSettingsCheck: DoctorCheck = {
   id: 'app-settings',
   title: 'App settings',
   needs: ['app-identity', 'server'],
@@ -162,7 +163,7 @@ const REGISTER_ACTION = `${SERVICE_LINKER}/register/action`;
  * doctor only says what it saw.
  */
 async function linkerRegistration(
-  ctx: CheckContext,
+  ctx: DoctorContext,
   app: AppFacts,
 ): Promise<{ registered: boolean; mayRegister?: boolean | null; lines: string[] }> {
   const subscription = `/subscriptions/${app.subscriptionId}`;
@@ -230,7 +231,7 @@ function setting(name: string, value: string | undefined): Setting {
 
 type ReadSettings = { ok: true; settings: Setting[] } | { ok: false; result: CheckResult };
 
-async function readSettings(ctx: CheckContext, app: AppFacts): Promise<ReadSettings> {
+async function readSettings(ctx: DoctorContext, app: AppFacts): Promise<ReadSettings> {
   const { azure } = ctx.services;
   const version = APP_API_VERSIONS[app.kind];
   // Web apps: the documented read action `config/appsettings/list` (a POST); Container Apps: the

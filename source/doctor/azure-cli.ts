@@ -3,12 +3,13 @@
 import { describeAzFailure } from '../azure/az.ts';
 import { detectAzInstall, upgradeAdvice } from '../azure/az-installer.ts';
 import { AZ_INSTALL_COMMANDS, AZ_INSTALL_DOCS, AZ_INSTALL_LABELS } from '../azure/signin-error.ts';
-import type { Check, CheckResult } from '../core/types.ts';
+import type { CheckResult } from '../core/types.ts';
+import type { DoctorCheck } from './check.ts';
 
 /** The oldest az the Azure CLI passwordless extension (serviceconnector-passwordless) accepts. */
 export const MIN_AZ_VERSION = '2.48.1';
 
-export const azureCliCheck: Check = {
+export const azureCliCheck: DoctorCheck = {
   id: 'azure-cli',
   title: 'Azure CLI',
   async run({ services, options, signal }): Promise<CheckResult> {

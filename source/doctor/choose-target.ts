@@ -7,9 +7,8 @@
  */
 import type { AzureSession } from '../azure/session.ts';
 import type { Choice, LoadedChoices, Prompter } from '../core/prompter.ts';
-import type { ChooseTarget } from '../core/session.ts';
-import type { TargetOptions } from '../core/types.ts';
 import { descriptorOf } from '../databases/descriptors.ts';
+import type { TargetFlags } from './target.ts';
 import {
   type ListedApp,
   type ListedServer,
@@ -18,6 +17,7 @@ import {
   listDatabases,
   listServers,
 } from './target-listing.ts';
+import type { ChooseTarget } from './target-question.ts';
 
 const TOTAL_STEPS = 3;
 
@@ -51,7 +51,7 @@ export async function askTarget(
   azure: AzureSession,
   subscriptionId: string,
   signal: AbortSignal,
-): Promise<TargetOptions | undefined> {
+): Promise<TargetFlags | undefined> {
   let server: ListedServer | undefined;
   let database: string | null | undefined;
   for (;;) {
@@ -80,7 +80,7 @@ export function targetOptions(
   server: Pick<ListedServer, 'id'>,
   database: string | null,
   app: Pick<ListedApp, 'id' | 'kind'> | null,
-): TargetOptions {
+): TargetFlags {
   return {
     serverId: server.id,
     ...(database !== null ? { database } : {}),

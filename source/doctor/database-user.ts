@@ -5,13 +5,14 @@
  * source/databases/user-check.ts); this check says what it knows of the app and where the login goes.
  */
 import { graphGet } from '../azure/arm.ts';
-import type { Check, CheckContext, CheckResult } from '../core/types.ts';
+import type { CheckResult } from '../core/types.ts';
 import { adapterOf } from '../databases/index.ts';
+import type { DoctorCheck, DoctorContext } from './check.ts';
 import type { AppFacts } from './facts.ts';
 import { appFactsOf, serverFactsOf } from './facts-of.ts';
 import { loginAddress } from './login-address.ts';
 
-export const databaseUserCheck: Check = {
+export const databaseUserCheck: DoctorCheck = {
   id: 'database-user',
   title: 'Database user',
   needs: ['server', 'app-identity', 'signin'],
@@ -60,7 +61,7 @@ function adminLogin(
 }
 
 /** The client ids of the app's identities: the user-assigned ones' from the facts, the system one's from Graph. */
-async function clientIdsOf(ctx: CheckContext, app: AppFacts): Promise<string[]> {
+async function clientIdsOf(ctx: DoctorContext, app: AppFacts): Promise<string[]> {
   const ids = app.userIdentities.map((u) => u.clientId).filter((id): id is string => !!id);
   if (app.systemIdentity) {
     const answer = await graphGet(

@@ -3,12 +3,13 @@
  * an Entra admin (setup connects as one to create the app's database user)? Each kind reads its own
  * settings (its adapter's `entraConfig`: source/databases/<kind>/entra-config.ts).
  */
-import type { Check, CheckResult } from '../core/types.ts';
+import type { CheckResult } from '../core/types.ts';
 import { callerOf } from '../databases/entra.ts';
 import { adapterOf } from '../databases/index.ts';
+import type { DoctorCheck } from './check.ts';
 import { serverFactsOf } from './facts-of.ts';
 
-export const entraConfigCheck: Check = {
+export const entraConfigCheck: DoctorCheck = {
   id: 'entra-config',
   title: 'Entra authentication',
   needs: ['server', 'signin'],

@@ -8,9 +8,10 @@ import { armError } from '../azure/arm.ts';
 import { enumIs } from '../azure/enums.ts';
 import { connectTarget, formatHostPort } from '../core/connect-to.ts';
 import { ipv4InRange } from '../core/ip.ts';
-import type { Check, CheckContext, CheckResult } from '../core/types.ts';
+import type { CheckResult } from '../core/types.ts';
 import type { ServerFacts } from '../databases/facts.ts';
 import { adapterOf } from '../databases/index.ts';
+import type { DoctorCheck, DoctorContext } from './check.ts';
 import { firewallRuleCreateCommand } from './remedy-commands.ts';
 
 /** One rule as ARM lists it. */
@@ -34,7 +35,7 @@ export interface FirewallFacts {
   azureServicesRule: string | null;
 }
 
-export const firewallCheck: Check = {
+export const firewallCheck: DoctorCheck = {
   id: 'firewall',
   title: 'Firewall',
   needs: ['server'],
@@ -82,7 +83,7 @@ export const firewallCheck: Check = {
 };
 
 async function publicIpOf(
-  ctx: CheckContext,
+  ctx: DoctorContext,
 ): Promise<{ address: string | null; source: string | null; problem: string | null }> {
   const lookup = ctx.services.publicIp;
   if (!lookup) return { address: null, source: null, problem: 'no public-IP lookup in this run' };
@@ -100,7 +101,7 @@ function ruleOf(item: unknown): FirewallRuleFacts | undefined {
   return { name: rule.name, startIpAddress, endIpAddress };
 }
 
-function describe(ctx: CheckContext, server: ServerFacts, firewall: FirewallFacts): CheckResult {
+function describe(ctx: DoctorContext, server: ServerFacts, firewall: FirewallFacts): CheckResult {
   const data = { firewall };
   const details = firewall.rules.map((r) =>
     r.startIpAddress === r.endIpAddress

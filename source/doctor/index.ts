@@ -1,7 +1,8 @@
 /** The doctor's checks, in display order: machine and account first, then the target's. */
-import type { Check } from '../core/types.ts';
+
 import { accessChecks } from './access-checks.ts';
 import { azureCliCheck } from './azure-cli.ts';
+import type { DoctorCheck } from './check.ts';
 import { firewallCheck } from './firewall.ts';
 import { networkPathCheck } from './network-path.ts';
 import { serverCheck } from './server.ts';
@@ -9,7 +10,7 @@ import { signinCheck } from './signin.ts';
 import { subscriptionCheck } from './subscription.ts';
 
 /** Every check the doctor runs, machine and account first; the runner orders them by their `needs`. */
-export function doctorChecks(): Check[] {
+export function doctorChecks(): DoctorCheck[] {
   return [
     azureCliCheck,
     signinCheck,

@@ -7,15 +7,15 @@
  */
 import { connectTarget } from '../core/connect-to.ts';
 import { parseDnsServers } from '../core/dns-servers.ts';
-import type { CheckContext } from '../core/types.ts';
 import type { ServerFacts } from '../databases/facts.ts';
+import type { DoctorContext } from './check.ts';
 
 /** `via`: what sent the login elsewhere than the server's name (a mapping's source, or the DNS servers). */
 export type LoginAddress =
   | { ok: true; host: string; port: number; via: string | null }
   | { ok: false; message: string };
 
-export async function loginAddress(ctx: CheckContext, server: ServerFacts): Promise<LoginAddress> {
+export async function loginAddress(ctx: DoctorContext, server: ServerFacts): Promise<LoginAddress> {
   const mapped = connectTarget(ctx.options.connectTo, server.fqdn, server.port);
   if (mapped) return { ok: true, ...mapped, via: ctx.options.connectTo?.source ?? '--connect-to' };
   const named = parseDnsServers(ctx.services.env.SC_DOCTOR_DNS_SERVER?.trim() || '');

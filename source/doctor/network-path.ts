@@ -1,8 +1,9 @@
 import { enumIs } from '../azure/enums.ts';
 import { formatHostPort } from '../core/connect-to.ts';
-import type { Check, CheckContext, CheckResult, Remediation } from '../core/types.ts';
+import type { CheckResult, Remediation } from '../core/types.ts';
 import type { PrivateEndpointFacts, ServerFacts } from '../databases/facts.ts';
 import { adapterOf } from '../databases/index.ts';
+import type { DoctorCheck, DoctorContext } from './check.ts';
 import { type NetworkPathFacts, probeServer, TCP_CONNECT_TIMEOUT_MS } from './network-probe.ts';
 import {
   doctorServerCommand,
@@ -18,7 +19,7 @@ export { TCP_CONNECT_TIMEOUT_MS } from './network-probe.ts';
 /** Resolver codes meaning "no such name" rather than "the resolver did not answer". */
 const NO_SUCH_NAME = new Set(['ENOTFOUND', 'ENODATA', 'NXDOMAIN']);
 
-export const networkPathCheck: Check = {
+export const networkPathCheck: DoctorCheck = {
   id: 'network-path',
   title: 'Network path',
   needs: ['server'],
@@ -36,7 +37,7 @@ export const networkPathCheck: Check = {
 };
 
 /** The server's connection policy, when its kind has one (Azure SQL's: Default, Proxy or Redirect). */
-async function connectionTypeOf(ctx: CheckContext, server: ServerFacts): Promise<string | null> {
+async function connectionTypeOf(ctx: DoctorContext, server: ServerFacts): Promise<string | null> {
   const policy = adapterOf(server.kind).connectionPolicy;
   return policy ? policy(ctx.services.azure, server.id, ctx.signal) : null;
 }

@@ -7,8 +7,8 @@ import { enumIs } from '../azure/enums.ts';
 import { connectTarget } from '../core/connect-to.ts';
 import { type AddressKind, addressKind } from '../core/ip.ts';
 import type { TcpConnectResult } from '../core/services.ts';
-import type { CheckContext } from '../core/types.ts';
 import type { ServerFacts } from '../databases/facts.ts';
+import type { DoctorContext } from './check.ts';
 
 /** How long a TCP connect may take before the port counts as silently dropped. */
 export const TCP_CONNECT_TIMEOUT_MS = 3_000;
@@ -55,7 +55,7 @@ type TcpFailure = Extract<TcpConnectResult, { ok: false }>['reason'];
 export type Probe = Omit<NetworkPathFacts, 'sqlConnectionType'>;
 
 /** Decides how (and whether) this machine reaches `server`. */
-export async function probeServer(ctx: CheckContext, server: ServerFacts): Promise<Probe> {
+export async function probeServer(ctx: DoctorContext, server: ServerFacts): Promise<Probe> {
   const { dns, net } = ctx.services;
   const mapped = connectTarget(ctx.options.connectTo, server.fqdn, server.port);
   const base = {
@@ -125,7 +125,7 @@ export async function probeServer(ctx: CheckContext, server: ServerFacts): Promi
 }
 
 /** The service's own timeout, guarded here too so a probe that never settles cannot outlast it. */
-async function connectBounded(ctx: CheckContext, host: string, port: number): Promise<TcpConnectResult> {
+async function connectBounded(ctx: DoctorContext, host: string, port: number): Promise<TcpConnectResult> {
   const net = ctx.services.net!;
   const stop = new AbortController();
   const onAbort = () => stop.abort();

@@ -6,9 +6,10 @@
  */
 import { listPermissions, missingActions } from '../azure/permissions.ts';
 import { lastSegment, resourceGroupIdOf } from '../azure/resource-id.ts';
-import type { Check, CheckContext, CheckResult } from '../core/types.ts';
+import type { CheckResult } from '../core/types.ts';
 import { descriptorOf } from '../databases/descriptors.ts';
 import type { DatabaseKind } from '../databases/kind.ts';
+import type { DoctorCheck, DoctorContext } from './check.ts';
 import { appFactsOf, serverFactsOf } from './facts-of.ts';
 import { roleAssignmentCommand } from './remedy-commands.ts';
 import { ASSIGN_IDENTITY, appActions, type NeededAction, serverActions } from './setup-actions.ts';
@@ -26,7 +27,7 @@ interface ScopeVerdict {
   unreadable?: string;
 }
 
-export const rbacCheck: Check = {
+export const rbacCheck: DoctorCheck = {
   id: 'rbac',
   title: 'Permissions (RBAC)',
   needs: ['signin'],
@@ -145,7 +146,7 @@ export const rbacCheck: Check = {
  * the server (403), the actions of each type it could not read (reading first among them) at the
  * scope that refused: the permissions list answers there even when the resources cannot be read.
  */
-function serverPlans(ctx: CheckContext): Omit<ScopeVerdict, 'missing'>[] | null {
+function serverPlans(ctx: DoctorContext): Omit<ScopeVerdict, 'missing'>[] | null {
   const server = serverFactsOf(ctx);
   if (server)
     return [{ label: `server ${server.name}`, scope: server.id, needed: serverActions(server.kind, server) }];
@@ -160,7 +161,7 @@ function serverPlans(ctx: CheckContext): Omit<ScopeVerdict, 'missing'>[] | null 
   }));
 }
 
-async function evaluate(ctx: CheckContext, plan: Omit<ScopeVerdict, 'missing'>): Promise<ScopeVerdict> {
+async function evaluate(ctx: DoctorContext, plan: Omit<ScopeVerdict, 'missing'>): Promise<ScopeVerdict> {
   const answer = await listPermissions(ctx.services.azure, plan.scope, ctx.signal);
   if (!answer.ok) {
     return { ...plan, missing: null, unreadable: `${answer.status}${answer.code ? ` ${answer.code}` : ''}` };

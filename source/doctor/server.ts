@@ -8,9 +8,10 @@
 import { armError } from '../azure/arm.ts';
 import { enumIs } from '../azure/enums.ts';
 import { nameProblem } from '../azure/resource-id.ts';
-import type { Check, CheckContext, CheckResult } from '../core/types.ts';
+import type { CheckResult } from '../core/types.ts';
 import type { ServerFacts } from '../databases/facts.ts';
 import { adapterOf } from '../databases/index.ts';
+import type { DoctorCheck, DoctorContext } from './check.ts';
 import {
   databaseListCommand,
   doctorServerCommand,
@@ -18,26 +19,17 @@ import {
   serverStateCommand,
 } from './remedy-commands.ts';
 import { findServer } from './server-lookup.ts';
-import { parseTarget } from './target.ts';
 
 /** States a server passes through on its own; anything else (Disabled, Dropping) needs a person. */
 const TRANSITIONAL = new Set(['Starting', 'Stopping', 'Updating', 'Provisioning', 'Restarting']);
 
-export const serverCheck: Check = {
+export const serverCheck: DoctorCheck = {
   id: 'server',
   title: 'Database server',
   needs: ['subscription'],
   phase: 'target',
   async run(ctx): Promise<CheckResult> {
-    const parsed = parseTarget(ctx.options.target);
-    if (!parsed.ok) {
-      return {
-        status: 'fail',
-        message: parsed.problem.message,
-        details: [parsed.problem.hint],
-      };
-    }
-    const { server: selector, database } = parsed.target;
+    const { server: selector, database } = ctx.options.target;
     if (!selector) {
       return {
         status: 'skip',
@@ -118,14 +110,14 @@ export const serverCheck: Check = {
   },
 };
 
-async function subscriptionOf(ctx: CheckContext): Promise<string> {
+async function subscriptionOf(ctx: DoctorContext): Promise<string> {
   const fromCheck = ctx.outcomeOf('subscription')?.data.subscriptionId;
   if (typeof fromCheck === 'string') return fromCheck;
   return (await ctx.services.azure.subscription())?.id ?? '';
 }
 
 async function databaseOf(
-  ctx: CheckContext,
+  ctx: DoctorContext,
   facts: ServerFacts,
   name: string,
 ): Promise<{ name: string; exists: boolean }> {

@@ -5,7 +5,8 @@
 import type { CredentialSourceName } from '../azure/credential.ts';
 import type { TokenIdentity } from '../azure/jwt.ts';
 import type { SignInDiagnosis } from '../azure/signin-error.ts';
-import type { Check, CheckResult, CheckStatus } from '../core/types.ts';
+import type { CheckResult, CheckStatus } from '../core/types.ts';
+import type { DoctorCheck } from './check.ts';
 
 const USER_TYPE_WORDS: Record<TokenIdentity['userType'], string> = {
   user: 'user',
@@ -14,7 +15,7 @@ const USER_TYPE_WORDS: Record<TokenIdentity['userType'], string> = {
   unknown: 'unknown type',
 };
 
-export const signinCheck: Check = {
+export const signinCheck: DoctorCheck = {
   id: 'signin',
   title: 'Signed in',
   async run({ services, options, signal }): Promise<CheckResult> {

@@ -5,7 +5,8 @@
 
 import { armError, armGet, armList } from '../azure/arm.ts';
 import { enumIn, enumIs } from '../azure/enums.ts';
-import type { Check, CheckContext, CheckResult } from '../core/types.ts';
+import type { CheckResult } from '../core/types.ts';
+import type { DoctorCheck, DoctorContext } from './check.ts';
 import { loginTenantCommand } from './remedy-commands.ts';
 
 export const SUBSCRIPTION_API_VERSION = '2022-12-01';
@@ -22,7 +23,7 @@ const SOURCE_WORDS = {
   'az-default': "az's default",
 } as const;
 
-export const subscriptionCheck: Check = {
+export const subscriptionCheck: DoctorCheck = {
   id: 'subscription',
   title: 'Subscription',
   needs: ['signin'],
@@ -33,7 +34,7 @@ export const subscriptionCheck: Check = {
   },
 };
 
-async function checkSubscription({ services, signal }: CheckContext): Promise<CheckResult> {
+async function checkSubscription({ services, signal }: DoctorContext): Promise<CheckResult> {
   const { azure } = services;
   const [choice, signIn] = await Promise.all([azure.subscription(signal), azure.signIn(signal)]);
   const user = signIn.ok ? (signIn.identity.user ?? 'the signed-in account') : 'the signed-in account';

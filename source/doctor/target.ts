@@ -64,13 +64,21 @@ export const APP_TARGET_FLAGS = '--source-id, or --app with --resource-group and
 
 const APP_TYPES = APP_ARM_TYPES;
 
-/** The parsed target flags. */
+/** The parsed target flags (or what was chosen at the prompt). */
 export interface DoctorTarget {
   server: ServerSelector | null;
   /** `--database`. */
   database: string | null;
   app: AppSelector | null;
+  /** Some target flag was given (a resource group alone too): nothing is asked then. */
+  given: boolean;
 }
+
+/** No target flag at all. */
+export const NO_TARGET: DoctorTarget = { server: null, database: null, app: null, given: false };
+
+/** Target flags as the command line (or a chooser) gives them, keyed by `FlagSpec.targetKey`. */
+export type TargetFlags = Readonly<Record<string, string | undefined>>;
 
 /** A target flag that cannot be right: the flag, what is wrong, and the shape it expects. */
 export interface TargetProblem {
@@ -95,10 +103,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * against Azure's rule for its kind, so none reaches an ARM path it could escape; `kind` (setup's
  * database) makes the server and database rules exact before the server is found.
  */
-export function parseTarget(
-  flags: Readonly<Record<string, string | undefined>>,
-  kind?: DatabaseKind,
-): TargetParse {
+export function parseTarget(flags: TargetFlags, kind?: DatabaseKind): TargetParse {
   const value = (key: string) => {
     const v = flags[key]?.trim();
     return v ? v : undefined;
@@ -172,7 +177,8 @@ export function parseTarget(
 
   const app = appSelectorFrom(value);
   if (app !== null && 'flag' in app) return { ok: false, problem: app };
-  return { ok: true, target: { server, database, app } };
+  const given = Object.values(flags).some((v) => v !== undefined && v !== '');
+  return { ok: true, target: { server, database, app, given } };
 }
 
 /** The server of a `--server-id`, or undefined when it is not one of the three database types. */

@@ -5,6 +5,8 @@
  */
 import { createDoctorFlow, type DoctorFlowOptions } from '../core/session.ts';
 import type { CheckOutcome } from '../core/types.ts';
+import type { DoctorOptions } from '../doctor/check.ts';
+import { type ChooseTarget, targetQuestion } from '../doctor/target-question.ts';
 import type { SetupFlow } from '../setup/flow.ts';
 import type { SetupOutcome } from '../setup/flow-types.ts';
 import type { RunBus } from './events.ts';
@@ -26,8 +28,10 @@ export interface Session {
   setup?(): Promise<SetupOutcome>;
 }
 
-export interface SessionOptions extends Omit<DoctorFlowOptions, 'bus'> {
+export interface SessionOptions extends Omit<DoctorFlowOptions<DoctorOptions>, 'bus' | 'target'> {
   bus: RunBus;
+  /** Asks for a target in interactive mode when no target flag was given; without it nothing is asked. */
+  chooseTarget?: ChooseTarget;
   /** The flow `setup()` runs (`setupFlow` in source/setup/flow.ts); absent for doctor-only runs. */
   setupFlow?: SetupFlow;
 }
@@ -35,7 +39,10 @@ export interface SessionOptions extends Omit<DoctorFlowOptions, 'bus'> {
 /** Builds the session; nothing runs until a front-end calls one of its flows. */
 export function createSession(session: SessionOptions): Session {
   const { bus } = session;
-  const flow = createDoctorFlow(session);
+  const flow = createDoctorFlow({
+    ...session,
+    ...(session.chooseTarget ? { target: targetQuestion(session.chooseTarget) } : {}),
+  });
   return {
     bus,
     doctor: () => flow.doctor(),

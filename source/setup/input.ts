@@ -7,6 +7,7 @@
 import type { ConnectToMap } from '../core/connect-to.ts';
 import { descriptorOf } from '../databases/descriptors.ts';
 import type { ServerFacts } from '../databases/facts.ts';
+import type { DatabaseKind } from '../databases/kind.ts';
 import { APP_API_VERSIONS } from '../doctor/app-identity.ts';
 import type { AppFacts } from '../doctor/facts.ts';
 import type { NetworkVerdict } from '../doctor/network-probe.ts';
@@ -78,10 +79,13 @@ export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  * The linker name: `--connection`, else the Azure CLI's default for the kind: its prefix
  * (`postgresflexible_`, `mysqlflexible_`, `sql_`) and the database name made safe.
  */
-export function connectionNameOf(input: Pick<SetupInput, 'connectionName' | 'database' | 'server'>): string {
+export function connectionNameOf(
+  input: Pick<SetupInput, 'connectionName' | 'database'> & { server?: Pick<SetupInput['server'], 'kind'> },
+  kind: DatabaseKind = input.server!.kind,
+): string {
   if (input.connectionName) return input.connectionName;
   const safe = input.database.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 40);
-  return `${descriptorOf(input.server.kind).linkerPrefix}${safe}`;
+  return `${descriptorOf(kind).linkerPrefix}${safe}`;
 }
 
 /**

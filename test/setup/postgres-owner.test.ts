@@ -23,9 +23,10 @@ import { runListLines } from '../../source/cli/run-undo.ts';
 import { parseConnectTo } from '../../source/core/connect-to.ts';
 import { EventBus } from '../../source/core/events.ts';
 import { refusingPrompter } from '../../source/core/prompter.ts';
-import type { Check, CheckResult } from '../../source/core/types.ts';
+import type { CheckResult } from '../../source/core/types.ts';
 import { readGrantState } from '../../source/databases/postgres/grants.ts';
 import { runStatements } from '../../source/databases/postgres/login.ts';
+import type { DoctorCheck } from '../../source/doctor/check.ts';
 import { Journal } from '../../source/engine/journal.ts';
 import { undoFromJournal } from '../../source/engine/undo-from-journal.ts';
 import { jsonSetup } from '../../source/output/setup-json.ts';
@@ -39,6 +40,7 @@ import { setupOutcomeExitCode } from '../../source/setup/outcome-exit.ts';
 import { postgresUndoers } from '../../source/setup/postgres/index.ts';
 import { IDS, PG_PASSWORD_ADMIN, startTwin, type Twin } from '../azure-twin/index.ts';
 import { NAMES, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
+import { typedTarget } from '../helpers/target.ts';
 import {
   appFacts,
   DANA,
@@ -65,11 +67,11 @@ after(async () => {
   await twin?.close();
 });
 
-function check(id: string, result: CheckResult): Check {
+function check(id: string, result: CheckResult): DoctorCheck {
   return { id, title: id, run: async () => result };
 }
 
-function doctorChecks(): Check[] {
+function doctorChecks(): DoctorCheck[] {
   return [
     check('signin', {
       status: 'pass',
@@ -109,7 +111,7 @@ async function setup(
     services,
     prompter: refusingPrompter('plain'),
     checks: doctorChecks(),
-    options: { verbose: false, target: { server: 'pg-orders' }, connectTo: connectTo() },
+    options: { verbose: false, target: typedTarget({ server: 'pg-orders' }), connectTo: connectTo() },
     signal: interrupts.signal,
     setupFlow: setupFlow({
       request: {

@@ -13,8 +13,9 @@ import { after, before, test } from 'node:test';
 import { parseConnectTo } from '../../source/core/connect-to.ts';
 import { EventBus } from '../../source/core/events.ts';
 import { refusingPrompter } from '../../source/core/prompter.ts';
-import type { Check, CheckResult } from '../../source/core/types.ts';
+import type { CheckResult } from '../../source/core/types.ts';
 import { UsageError } from '../../source/core/usage-error.ts';
+import type { DoctorCheck } from '../../source/doctor/check.ts';
 import { Journal } from '../../source/engine/journal.ts';
 import { jsonSetup } from '../../source/output/setup-json.ts';
 import { outcomeLines } from '../../source/output/setup-plain.ts';
@@ -28,6 +29,7 @@ import { setupOutcomeExitCode } from '../../source/setup/outcome-exit.ts';
 import { resumableRun } from '../../source/setup/resume.ts';
 import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
 import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
+import { typedTarget } from '../helpers/target.ts';
 import { appFacts, DANA, JWT, OWNER_ENV, rolesOf, serverFacts, servicesFor } from './postgres-helpers.ts';
 
 let twin: Twin;
@@ -44,12 +46,12 @@ after(async () => {
 
 const COMMAND_LINE = 'sc-doctor setup postgres --server pg-orders -g rg-orders -n orders-api --yes --plain';
 
-function check(id: string, result: CheckResult): Check {
+function check(id: string, result: CheckResult): DoctorCheck {
   return { id, title: id, run: async () => result };
 }
 
 /** The doctor's findings on the twin, with the network verdict of the machine setup runs on. */
-function doctorChecks(network: 'private-network' | 'reachable'): Check[] {
+function doctorChecks(network: 'private-network' | 'reachable'): DoctorCheck[] {
   return [
     check('signin', {
       status: 'pass',
@@ -97,7 +99,7 @@ async function setup(
     checks: doctorChecks(network),
     options: {
       verbose: false,
-      target: { server: 'pg-orders' },
+      target: typedTarget({ server: 'pg-orders' }),
       connectTo: { entries: mapping.entries, source: '--connect-to' },
     },
     signal: interrupts.signal,

@@ -9,8 +9,9 @@ import { EventBus } from '../../source/core/events.ts';
 import type { Prompter } from '../../source/core/prompter.ts';
 import { refusingPrompter } from '../../source/core/prompter.ts';
 import type { Services } from '../../source/core/services.ts';
-import type { Check, CheckResult } from '../../source/core/types.ts';
+import type { CheckResult } from '../../source/core/types.ts';
 import type { ServerFacts } from '../../source/databases/facts.ts';
+import type { DoctorCheck } from '../../source/doctor/check.ts';
 import type { AppFacts } from '../../source/doctor/facts.ts';
 import { Journal } from '../../source/engine/journal.ts';
 import type { Step } from '../../source/engine/step.ts';
@@ -20,6 +21,7 @@ import { type SetupFlowDeps, setupFlow } from '../../source/setup/flow.ts';
 import type { SetupRequest } from '../../source/setup/flow-types.ts';
 import { Interrupts } from '../../source/setup/interrupts.ts';
 import type { PostgresSetupInput } from '../../source/setup/postgres/index.ts';
+import { typedTarget } from '../helpers/target.ts';
 import { undoersOf } from './fake-world.ts';
 
 export const SERVER: ServerFacts = {
@@ -54,12 +56,12 @@ export const APP: AppFacts = {
   outboundSubnetId: null,
 };
 
-function check(id: string, result: CheckResult): Check {
+function check(id: string, result: CheckResult): DoctorCheck {
   return { id, title: id, run: async () => result };
 }
 
 /** The doctor's checks with the facts setup needs; `extra` adds or replaces checks by id. */
-export function doctorChecks(extra: Check[] = []): Check[] {
+export function doctorChecks(extra: DoctorCheck[] = []): DoctorCheck[] {
   const base = [
     check('signin', {
       status: 'pass',
@@ -91,7 +93,7 @@ export interface SetupHarness {
 export function setupHarness(options: {
   steps: Step[];
   request?: Partial<SetupRequest>;
-  checks?: Check[];
+  checks?: DoctorCheck[];
   prompter?: Prompter;
   home?: string;
   listServerIdentities?: SetupFlowDeps['listServerIdentities'];
@@ -120,7 +122,7 @@ export function setupHarness(options: {
     services: { env: options.env ?? {}, now: Date.now } as unknown as Services,
     prompter: options.prompter ?? refusingPrompter('plain'),
     checks: options.checks ?? doctorChecks(),
-    options: { verbose: false, target: { server: 'pg-orders' } },
+    options: { verbose: false, target: typedTarget({ server: 'pg-orders' }) },
     signal: interrupts.signal,
     setupFlow: setupFlow({
       request,

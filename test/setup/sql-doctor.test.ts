@@ -18,6 +18,7 @@ import { nodeExec } from '../../source/services/exec.ts';
 import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
 import { NAMES, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 import { serverStandIn } from '../helpers/server-stand-in.ts';
+import { typedTarget } from '../helpers/target.ts';
 import { runSqlSetup, sqlInputFor, undoSqlRun } from './sql-helpers.ts';
 
 let twin: Twin;
@@ -52,7 +53,7 @@ async function databaseUser(serverName = sqlInputFor(twin).server.fqdn): Promise
           verbose: true,
           checkUser: true,
           connectTo: { entries: mapping.entries, source: 'SC_DOCTOR_CONNECT_TO' },
-          target: { app: NAMES.webApp, resourceGroup: NAMES.resourceGroup, target: 'webapp' },
+          target: typedTarget({ app: NAMES.webApp, resourceGroup: NAMES.resourceGroup, target: 'webapp' }),
         },
         bus: new EventBus<RunEvent>(),
       },

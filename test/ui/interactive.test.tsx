@@ -5,7 +5,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { EventBus } from '../../source/core/events.ts';
 import { runChecks } from '../../source/core/run-checks.ts';
 import type { Services } from '../../source/core/services.ts';
-import type { Check } from '../../source/core/types.ts';
+import type { DoctorCheck } from '../../source/doctor/check.ts';
+import { NO_TARGET } from '../../source/doctor/target.ts';
 import type { RunBus, RunEvent } from '../../source/run/events.ts';
 import type { FrontEndInput } from '../../source/run/front-end.ts';
 import { runInteractiveWith } from '../../source/ui/interactive.tsx';
@@ -44,7 +45,7 @@ class FakeStdin extends EventEmitter {
   unref() {}
 }
 
-const checks: Check[] = [
+const checks: DoctorCheck[] = [
   { id: 'az-cli', title: 'Azure CLI', run: async () => ({ status: 'pass', message: '2.67.0' }) },
   {
     id: 'signin',
@@ -82,7 +83,7 @@ function inputFor(runChecksWith: (bus: RunBus, signal: AbortSignal) => ReturnTyp
 }
 
 const services = { env: {}, now: () => Date.now() } as unknown as Services;
-const options = { verbose: false, target: {} };
+const options = { verbose: false, target: NO_TARGET };
 
 test('runInteractive runs the real check runner once and q resolves 1, leaving a final copy without key hints', async () => {
   let runs = 0;
@@ -109,7 +110,7 @@ test('runInteractive runs the real check runner once and q resolves 1, leaving a
 
 test('runInteractive: Ctrl-C while a check hangs aborts it and resolves 130', async () => {
   let seenAbort = false;
-  const hanging: Check = {
+  const hanging: DoctorCheck = {
     id: 'az-cli',
     title: 'Azure CLI',
     run: ({ signal }) =>
@@ -154,7 +155,7 @@ function visible(text: string): string {
 }
 
 test('in a terminal shorter than the report, q leaves exactly one copy of it, ending in a newline', async () => {
-  const many: Check[] = Array.from({ length: 12 }, (_, index) => ({
+  const many: DoctorCheck[] = Array.from({ length: 12 }, (_, index) => ({
     id: `check-${index}`,
     title: `Check ${index}`,
     run: async () => ({ status: 'pass', message: `fine ${index}` }),
@@ -184,7 +185,7 @@ test('in a terminal shorter than the report, q leaves exactly one copy of it, en
 });
 
 test('Ctrl-C while checks run ends in a cancelled state: no spinner, no "running" left behind', async () => {
-  const hanging = (id: string, title: string): Check => ({
+  const hanging = (id: string, title: string): DoctorCheck => ({
     id,
     title,
     run: ({ signal }) =>

@@ -11,7 +11,8 @@ import { createAzureSession } from '../../source/azure/session.ts';
 import { EventBus } from '../../source/core/events.ts';
 import { runChecks } from '../../source/core/run-checks.ts';
 import type { ExecOptions, ExecResult, Services } from '../../source/core/services.ts';
-import type { Check } from '../../source/core/types.ts';
+import type { DoctorCheck } from '../../source/doctor/check.ts';
+import { NO_TARGET } from '../../source/doctor/target.ts';
 import type { RunEvent } from '../../source/run/events.ts';
 import { type LocalHttps, startLocalHttps } from '../helpers/local-https.ts';
 
@@ -86,12 +87,12 @@ function servicesWith(az: FakeAz, now: () => number): Services {
   return { ...base, azure: createAzureSession(base, { tls: { ca: arm.ca } }) };
 }
 
-const options = { verbose: false, target: {} };
+const options = { verbose: false, target: NO_TARGET };
 
 test('a check that times out stops its az process; a later check still gets a token', async () => {
   const az = fakeAz(Date.now, 1);
   const services = servicesWith(az, Date.now);
-  const signinCheck = (id: string): Check => ({
+  const signinCheck = (id: string): DoctorCheck => ({
     id,
     title: id,
     timeoutMs: 150,
@@ -127,7 +128,7 @@ test('a check that times out stops its HTTP request', async () => {
   // request itself: under load they alone could outlast the timeout, and the request would never
   // be sent (nothing to stop then).
   assert.equal((await armGet(services.azure, '/fine', '2022-12-01')).status, 200);
-  const hanging: Check = {
+  const hanging: DoctorCheck = {
     id: 'arm',
     title: 'ARM',
     timeoutMs: 1_000,

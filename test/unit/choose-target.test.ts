@@ -19,6 +19,7 @@ import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
 import { seedMysqlServer } from '../azure-twin/providers/mysql.ts';
 import { seedPostgresServer } from '../azure-twin/providers/postgres.ts';
 import { NAMES, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
+import { typedTarget } from '../helpers/target.ts';
 
 let twin: Twin;
 let services: Services;
@@ -133,7 +134,7 @@ test('the chosen target is what the server check resolves, exactly as flags', as
   assert.ok(!prompter.asked[1]!.labels.some((label) => label.startsWith('master')));
   const [outcome] = await runChecks([{ ...serverCheck, needs: [] }], {
     services,
-    options: { verbose: false, target: target! },
+    options: { verbose: false, target: typedTarget(target!) },
     bus: new EventBus<RunEvent>(),
   });
   assert.equal(outcome!.status, 'pass', JSON.stringify(outcome));

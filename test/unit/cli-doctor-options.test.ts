@@ -3,6 +3,8 @@ import { test } from 'node:test';
 import { doctorOptionsFrom, isGuid } from '../../source/cli/doctor-options.ts';
 import { parseArgs } from '../../source/cli/parse-args.ts';
 import { UsageError } from '../../source/cli/usage-error.ts';
+import { NO_TARGET } from '../../source/doctor/target.ts';
+import { typedTarget } from '../helpers/target.ts';
 
 const GUID = '0B1F6471-1BF0-4DDA-AEC3-111122223333';
 const APP_ID = `/subscriptions/${GUID.toLowerCase()}/resourceGroups/rg/providers/Microsoft.App/containerApps/web`;
@@ -17,7 +19,7 @@ test('isGuid accepts subscription ids and nothing else', () => {
   assert.equal(isGuid('0b1f6471-1bf0-4dda-aec3-11112222333g'), false);
 });
 
-test('a valid subscription is kept (lower-cased), target flags land under their keys', () => {
+test('a valid subscription is kept (lower-cased), target flags are parsed once into the typed target', () => {
   const result = options([
     '--subscription',
     GUID,
@@ -45,7 +47,8 @@ test('a valid subscription is kept (lower-cased), target flags land under their 
     subscription: GUID.toLowerCase(),
     cloud: 'AzureChinaCloud',
     verbose: true,
-    target: {
+    // Every target flag under its key, parsed as parseTarget parses them.
+    target: typedTarget({
       resourceGroup: 'rg',
       app: 'web',
       sourceId: APP_ID,
@@ -54,12 +57,51 @@ test('a valid subscription is kept (lower-cased), target flags land under their 
       database: 'db',
       targetResourceGroup: 'rg2',
       serverId: SERVER_ID,
+    }),
+  });
+  assert.deepEqual(result.target.server, {
+    by: 'id',
+    ref: {
+      kind: 'postgres',
+      subscriptionId: GUID.toLowerCase(),
+      resourceGroup: 'rg2',
+      name: 'pg1',
+      id: SERVER_ID,
     },
   });
+  assert.equal(result.target.database, 'db');
+  assert.equal(result.target.app?.by, 'id');
+  assert.equal(result.target.app?.name, 'web');
+  assert.equal(result.target.given, true);
+});
+
+test('--target-resource-group and -g reach the server and the app', () => {
+  const { target } = options([
+    '-g',
+    'rg',
+    '-n',
+    'web',
+    '--target',
+    'webapp',
+    '--server',
+    'pg1',
+    '--target-resource-group',
+    'rg2',
+  ]);
+  assert.deepEqual(target.server, { by: 'name', name: 'pg1', resourceGroup: 'rg2' });
+  assert.deepEqual(target.app, {
+    by: 'name',
+    kind: 'webapp',
+    resourceGroup: 'rg',
+    name: 'web',
+    service: null,
+  });
+  // A resource group alone is a target flag too: nothing is asked then.
+  assert.equal(options(['-g', 'rg']).target.given, true);
 });
 
 test('no flags: no subscription, no cloud, empty target', () => {
-  assert.deepEqual(options([]), { verbose: false, target: {} });
+  assert.deepEqual(options([]), { verbose: false, target: NO_TARGET });
 });
 
 test('a subscription that is not a GUID is a usage error that says how to find one', () => {

@@ -5,7 +5,7 @@ import { main } from '../../source/cli/main.ts';
 import type { DoctorDeps } from '../../source/cli/run-doctor.ts';
 import type { OutputMode } from '../../source/core/mode.ts';
 import type { Services } from '../../source/core/services.ts';
-import type { Check } from '../../source/core/types.ts';
+import type { DoctorCheck } from '../../source/doctor/check.ts';
 import { runJson } from '../../source/output/json.ts';
 import { runPlain } from '../../source/output/plain.ts';
 import type { FrontEnd } from '../../source/run/front-end.ts';
@@ -19,12 +19,12 @@ const services: Services = {
 };
 const disposals: string[] = [];
 
-const passing: Check = {
+const passing: DoctorCheck = {
   id: 'azure-cli',
   title: 'Azure CLI',
   run: async () => ({ status: 'pass', message: '2.67.0' }),
 };
-const failing: Check = {
+const failing: DoctorCheck = {
   id: 'signin',
   title: 'Signed in',
   run: async () => ({
@@ -35,7 +35,7 @@ const failing: Check = {
 };
 
 interface Harness {
-  checks?: Check[];
+  checks?: DoctorCheck[];
   modes?: OutputMode[];
   interactive?: FrontEnd;
   createServices?: DoctorDeps['createServices'];
@@ -141,7 +141,7 @@ test('the subscription and cloud reach the services', async () => {
 test('SIGINT cancels the running checks and the run exits 130; the handler is removed afterwards', async () => {
   let fire: ((signal: NodeJS.Signals) => void) | undefined;
   let removed = false;
-  const slow: Check = {
+  const slow: DoctorCheck = {
     id: 'slow',
     title: 'Slow',
     run: ({ signal }) =>
@@ -181,7 +181,7 @@ test('an internal error is one line plus a hint, exit 1; --verbose adds the stac
 });
 
 test('sc-doctor doctor in a terminal never asks: no target question, no setup offer; bare sc-doctor is the guided path', async () => {
-  const target: Check = {
+  const target: DoctorCheck = {
     id: 'server',
     title: 'Database server',
     phase: 'target',

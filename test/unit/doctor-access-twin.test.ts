@@ -19,6 +19,7 @@ import { nodeExec } from '../../source/services/exec.ts';
 import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
 import { NAMES, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 import { serverStandIn } from '../helpers/server-stand-in.ts';
+import { typedTarget } from '../helpers/target.ts';
 
 const twins = new Map<string, Promise<Twin>>();
 after(async () => {
@@ -64,7 +65,11 @@ async function runAccess(twin: Twin, options: RunOptions): Promise<AccessRun> {
       [signinCheck, subscriptionCheck, serverStandIn(twin, options.kind), ...accessChecks()],
       {
         services: { ...base, azure },
-        options: { verbose: true, target: options.target ?? WEB_APP_TARGET, checkUser: options.checkUser },
+        options: {
+          verbose: true,
+          target: typedTarget(options.target ?? WEB_APP_TARGET),
+          checkUser: options.checkUser,
+        },
         bus: new EventBus<RunEvent>(),
       },
     );

@@ -10,6 +10,7 @@ import { EventBus } from '../../source/core/events.ts';
 import { runChecks } from '../../source/core/run-checks.ts';
 import type { CheckOutcome } from '../../source/core/types.ts';
 import { doctorChecks } from '../../source/doctor/index.ts';
+import { NO_TARGET } from '../../source/doctor/target.ts';
 import type { RunEvent } from '../../source/run/events.ts';
 import { nodeExec } from '../../source/services/exec.ts';
 import { type LocalHttps, startLocalHttps } from '../helpers/local-https.ts';
@@ -99,7 +100,7 @@ async function doctor(
   try {
     const outcomes = await runChecks(doctorChecks(), {
       services: { ...base, azure },
-      options: { verbose: options.verbose ?? false, target: {}, subscription: options.subscription },
+      options: { verbose: options.verbose ?? false, target: NO_TARGET, subscription: options.subscription },
       bus: new EventBus<RunEvent>(),
       defaultTimeoutMs: options.defaultTimeoutMs,
     });

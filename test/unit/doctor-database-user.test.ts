@@ -21,6 +21,7 @@ import { nodeExec } from '../../source/services/exec.ts';
 import { IDS, PG_PASSWORD_ADMIN, startTwin, type Twin } from '../azure-twin/index.ts';
 import { NAMES, RESOURCE_IDS, STALE_APP_OBJECT_ID } from '../azure-twin/scenarios.ts';
 import { serverStandIn } from '../helpers/server-stand-in.ts';
+import { typedTarget } from '../helpers/target.ts';
 
 let twin: Twin;
 let appObjectId: string;
@@ -86,7 +87,7 @@ async function databaseUser(
           verbose: true,
           checkUser: true,
           connectTo,
-          target: { app: NAMES.webApp, resourceGroup: NAMES.resourceGroup, target: 'webapp' },
+          target: typedTarget({ app: NAMES.webApp, resourceGroup: NAMES.resourceGroup, target: 'webapp' }),
         },
         bus: new EventBus<RunEvent>(),
       },

@@ -14,6 +14,7 @@ import type { CheckOutcome } from '../../source/core/types.ts';
 import type { DatabaseKind } from '../../source/databases/kind.ts';
 import { entraConfigCheck } from '../../source/doctor/entra-config.ts';
 import { signinCheck } from '../../source/doctor/signin.ts';
+import { NO_TARGET } from '../../source/doctor/target.ts';
 import type { RunEvent } from '../../source/run/events.ts';
 import { nodeExec } from '../../source/services/exec.ts';
 import { startTwin, type Twin } from '../azure-twin/index.ts';
@@ -38,7 +39,7 @@ async function entraConfig(twin: Twin, kind: DatabaseKind): Promise<CheckOutcome
   try {
     const outcomes = await runChecks([signinCheck, serverStandIn(twin, kind), entraConfigCheck], {
       services: { ...base, azure },
-      options: { verbose: true, target: {} },
+      options: { verbose: true, target: NO_TARGET },
       bus: new EventBus<RunEvent>(),
     });
     return outcomes.find((o) => o.id === 'entra-config')!;

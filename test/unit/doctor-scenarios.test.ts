@@ -32,6 +32,7 @@ import { statedPublicIp } from '../../source/services/public-ip.ts';
 import { TWIN_PUBLIC_ADDRESS, twinResolver } from '../azure-twin/dns.ts';
 import { startTwin, type Twin } from '../azure-twin/index.ts';
 import { NAMES, RESOURCE_IDS, scenarioNames } from '../azure-twin/scenarios.ts';
+import { typedTarget } from '../helpers/target.ts';
 
 type Statuses = Record<string, CheckStatus>;
 
@@ -1003,7 +1004,7 @@ async function doctor(scenario: string, kind: DatabaseKind): Promise<Record<stri
         net: loopbackNet(),
         publicIp: statedPublicIp(TWIN_PUBLIC_ADDRESS, 'the twin'),
       },
-      options: { verbose: false, target: targetOf(kind), ...checkUser },
+      options: { verbose: false, target: typedTarget(targetOf(kind)), ...checkUser },
       bus: new EventBus<RunEvent>(),
     });
     return Object.fromEntries(outcomes.map((o) => [o.id, o]));

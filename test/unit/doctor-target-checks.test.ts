@@ -29,6 +29,7 @@ import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
 import { seedPostgresServer } from '../azure-twin/providers/postgres.ts';
 import { seedSqlServer } from '../azure-twin/providers/sql.ts';
 import { NAMES, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
+import { typedTarget } from '../helpers/target.ts';
 
 const PG_FQDN = `${NAMES.postgres}.postgres.twin.test`;
 const SQL_FQDN = `${NAMES.sql}.database.twin.test`;
@@ -136,7 +137,7 @@ async function doctor(
   try {
     const outcomes = await runChecks(doctorChecks(), {
       services: { ...base, azure, ...services },
-      options: { verbose: false, target, ...(connectTo ? { connectTo } : {}) },
+      options: { verbose: false, target: typedTarget(target), ...(connectTo ? { connectTo } : {}) },
       bus: new EventBus<RunEvent>(),
     });
     return { byId: Object.fromEntries(outcomes.map((o) => [o.id, o])), requests: requests.slice(seen) };

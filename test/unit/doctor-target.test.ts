@@ -46,7 +46,7 @@ test('--server with a group: target resource group first, then -g, else the whol
   assert.ok(none.ok);
   assert.deepEqual(none.target.server, { by: 'name', name: 'pg', resourceGroup: null });
   const empty = parseTarget({});
-  assert.deepEqual(empty, { ok: true, target: { server: null, database: null, app: null } });
+  assert.deepEqual(empty, { ok: true, target: { server: null, database: null, app: null, given: false } });
 });
 
 test('the app: --source-id of each platform, or --app with -g and --target', () => {

@@ -4,7 +4,8 @@ import { azMissing } from '../../source/azure/signin-error.ts';
 import { EventBus } from '../../source/core/events.ts';
 import { runChecks } from '../../source/core/run-checks.ts';
 import type { Services } from '../../source/core/services.ts';
-import type { Check } from '../../source/core/types.ts';
+import type { DoctorCheck } from '../../source/doctor/check.ts';
+import { NO_TARGET } from '../../source/doctor/target.ts';
 import { createPlainFrontEnd, progressLine, resultLines, statusCell } from '../../source/output/plain.ts';
 import { unicodeSupported } from '../../source/output/terminal.ts';
 import type { RunEvent } from '../../source/run/events.ts';
@@ -21,7 +22,7 @@ const services: Services = {
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // The second check finishes first: rows must still come out in declared order.
-const checks: Check[] = [
+const checks: DoctorCheck[] = [
   {
     id: 'azure-cli',
     title: 'Azure CLI',
@@ -58,7 +59,7 @@ async function runPlainWith(options: {
   unicode: boolean;
   verbose?: boolean;
   strict?: boolean;
-  checks?: Check[];
+  checks?: DoctorCheck[];
 }) {
   const bus = new EventBus<RunEvent>();
   const stdout = new CaptureStream();
@@ -69,7 +70,7 @@ async function runPlainWith(options: {
       doctor: () =>
         runChecks(options.checks ?? checks, {
           services,
-          options: { verbose: false, target: {} },
+          options: { verbose: false, target: NO_TARGET },
           bus,
           slowAfterMs: 10,
         }),
@@ -138,7 +139,7 @@ test('with colour and Unicode: a coloured glyph comes with the word', async () =
 });
 
 test('warnings pass unless strict, and the last line says why', async () => {
-  const warn: Check[] = [
+  const warn: DoctorCheck[] = [
     { id: 'azure-cli', title: 'Azure CLI', run: async () => ({ status: 'warn', message: '2.40.0' }) },
   ];
   const relaxed = await runPlainWith({ color: false, unicode: true, checks: warn });
@@ -153,7 +154,7 @@ test('warnings pass unless strict, and the last line says why', async () => {
 });
 
 test('control characters a check copied from a tool never reach the terminal', async () => {
-  const noisy: Check[] = [
+  const noisy: DoctorCheck[] = [
     {
       id: 'azure-cli',
       title: 'Azure CLI',

@@ -4,7 +4,9 @@ import { EventBus } from '../../source/core/events.ts';
 import { exitCodeFor } from '../../source/core/exit-codes.ts';
 import { runChecks, summarize } from '../../source/core/run-checks.ts';
 import type { Services } from '../../source/core/services.ts';
-import type { Check, CheckOutcome, CheckResult, DoctorOptions } from '../../source/core/types.ts';
+import type { CheckOutcome, CheckResult } from '../../source/core/types.ts';
+import type { DoctorCheck, DoctorOptions } from '../../source/doctor/check.ts';
+import { NO_TARGET } from '../../source/doctor/target.ts';
 import type { RunEvent } from '../../source/run/events.ts';
 
 const services = {
@@ -13,11 +15,11 @@ const services = {
   exec: async () => ({ exitCode: 0, stdout: '', stderr: '', timedOut: false, notFound: false }),
   azure: {},
 } as unknown as Services;
-const options: DoctorOptions = { verbose: false, target: {} };
+const options: DoctorOptions = { verbose: false, target: NO_TARGET };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function check(id: string, run: () => Promise<CheckResult>, extra: Partial<Check> = {}): Check {
+function check(id: string, run: () => Promise<CheckResult>, extra: Partial<DoctorCheck> = {}): DoctorCheck {
   return { id, title: id.toUpperCase(), run, ...extra };
 }
 
@@ -266,7 +268,7 @@ test('previous outcomes: a check may need one that ran before, and it sees that 
   bus.on((event) => events.push(event.type));
   const earlier = { ...outcomeOf('signin', 'pass'), data: { user: 'dana' } };
   let seen: unknown;
-  const later: Check = {
+  const later: DoctorCheck = {
     id: 'server',
     title: 'Server',
     needs: ['signin'],

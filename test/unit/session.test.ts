@@ -7,17 +7,19 @@ import { test } from 'node:test';
 import { EventBus } from '../../source/core/events.ts';
 import { createPromptChannel, type Prompter, refusingPrompter } from '../../source/core/prompter.ts';
 import type { Services } from '../../source/core/services.ts';
-import type { ChooseTarget } from '../../source/core/session.ts';
-import type { Check, CheckContext, TargetOptions } from '../../source/core/types.ts';
+import type { DoctorCheck, DoctorContext } from '../../source/doctor/check.ts';
+import type { DoctorTarget, TargetFlags } from '../../source/doctor/target.ts';
+import type { ChooseTarget } from '../../source/doctor/target-question.ts';
 import type { RunEvent } from '../../source/run/events.ts';
 import { createSession } from '../../source/run/session.ts';
+import { typedTarget } from '../helpers/target.ts';
 
 const services = { env: {}, now: Date.now } as unknown as Services;
 
 function world() {
   const order: string[] = [];
-  const seen: Record<string, { target: TargetOptions; signin: string | undefined }> = {};
-  const base = (id: string): Check => ({
+  const seen: Record<string, { target: DoctorTarget; signin: string | undefined }> = {};
+  const base = (id: string): DoctorCheck => ({
     id,
     title: id,
     async run() {
@@ -25,19 +27,20 @@ function world() {
       return { status: 'pass', message: 'ok', data: { user: 'dana@contoso.com' } };
     },
   });
-  const target = (id: string, needs: string[] = []): Check => ({
+  const target = (id: string, needs: string[] = []): DoctorCheck => ({
     id,
     title: id,
     phase: 'target',
     needs,
-    async run(ctx: CheckContext) {
+    async run(ctx: DoctorContext) {
       order.push(id);
       seen[id] = {
         target: ctx.options.target,
         signin: ctx.outcomeOf('signin')?.data.user as string | undefined,
       };
-      return ctx.options.target.server
-        ? { status: 'pass', message: ctx.options.target.server }
+      const server = ctx.options.target.server;
+      return server?.by === 'name'
+        ? { status: 'pass', message: server.name }
         : { status: 'skip', message: 'no server: pass --server' };
     },
   });
@@ -52,10 +55,10 @@ function world() {
 }
 
 function run(
-  checks: Check[],
+  checks: DoctorCheck[],
   prompter: Prompter,
   chooseTarget?: ChooseTarget,
-  target: TargetOptions = {},
+  target: TargetFlags = {},
   signal = new AbortController().signal,
 ) {
   const bus = new EventBus<RunEvent>();
@@ -66,7 +69,7 @@ function run(
     services,
     prompter,
     checks,
-    options: { verbose: false, target },
+    options: { verbose: false, target: typedTarget(target) },
     signal,
     chooseTarget,
   });
@@ -90,7 +93,7 @@ test('interactive without a target: base checks, then the question, then target 
   assert.equal(asked?.prompter, channel.prompter);
   assert.equal(asked?.services.prompter, channel.prompter, 'checks and choosers share the prompter');
   assert.deepEqual(seen.server, {
-    target: { server: 'pg-orders', resourceGroup: 'rg-orders' },
+    target: typedTarget({ server: 'pg-orders', resourceGroup: 'rg-orders' }),
     signin: 'dana@contoso.com',
   });
   assert.deepEqual(
@@ -134,7 +137,7 @@ test('a target from the flags is never asked for', async () => {
   );
   await session.doctor();
   assert.equal(asks, 0);
-  assert.equal(seen.server?.target.server, 'pg-flag');
+  assert.deepEqual(seen.server?.target.server, { by: 'name', name: 'pg-flag', resourceGroup: null });
 });
 
 test('plain and JSON never ask: the target checks run without a target and say which flag names it', async () => {

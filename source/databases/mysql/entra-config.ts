@@ -13,7 +13,7 @@ import { mysqlArm } from './arm.ts';
 import { mysqlEntraAdminCommand, mysqlServerIdentityCommands } from './commands.ts';
 
 export async function mysqlEntraConfig(
-  ctx: CheckContext,
+  ctx: CheckContext<unknown>,
   server: ServerFacts,
   caller: Caller,
 ): Promise<CheckResult> {
@@ -145,7 +145,7 @@ export async function mysqlEntraConfig(
 }
 
 /** The identity's Graph read rights, or why they could not be read (a 403 means "cannot verify"). */
-async function rightsOf(ctx: CheckContext, principalId: string | null): Promise<GraphReadRights> {
+async function rightsOf(ctx: CheckContext<unknown>, principalId: string | null): Promise<GraphReadRights> {
   if (!principalId)
     return { status: 'unknown', reason: "the server does not show the identity's principal id" };
   return graphReadRights(ctx.services.azure, principalId, ctx.signal);

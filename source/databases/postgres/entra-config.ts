@@ -13,7 +13,7 @@ import { postgresArm } from './arm.ts';
 import { postgresEntraAdminCommand, postgresEntraAuthCommand } from './commands.ts';
 
 export async function postgresEntraConfig(
-  ctx: CheckContext,
+  ctx: CheckContext<unknown>,
   server: ServerFacts,
   caller: Caller,
 ): Promise<CheckResult> {

@@ -19,7 +19,7 @@ import { sqlArm } from './arm.ts';
 import { sqlEntraAdminCommand } from './commands.ts';
 
 export async function sqlEntraConfig(
-  ctx: CheckContext,
+  ctx: CheckContext<unknown>,
   server: ServerFacts,
   caller: Caller,
 ): Promise<CheckResult> {
@@ -131,7 +131,7 @@ type IdentityFinding =
  * with Azure SQL".
  */
 async function sqlServerIdentityFinding(
-  ctx: CheckContext,
+  ctx: CheckContext<unknown>,
   server: ServerFacts,
   caller: Caller,
   data: { serverIdentity: null | { principalId: string | null; graph: GraphReadRights['status'] | 'none' } },

@@ -36,7 +36,7 @@ export interface MysqlSetupInput extends SetupInput {
  * hash of the whole name, so two long database names that start alike still get different users.
  */
 export function mysqlUserNameOf(input: MysqlSetupInput): string {
-  return input.dbUser ?? fitMysqlUserName(`aad_${connectionNameOf(input)}`);
+  return input.dbUser ?? fitMysqlUserName(`aad_${connectionNameOf(input, 'mysql')}`);
 }
 
 /** `name` when it fits MySQL's 32 characters, else its first 25 characters, `_` and a 6-digit hash. */
@@ -56,7 +56,7 @@ export function fitMysqlUserName(name: string): string {
  * otherwise name the user and the connection after PostgreSQL).
  */
 export function withMysqlNames(input: MysqlSetupInput): MysqlSetupInput {
-  return { ...input, dbUser: mysqlUserNameOf(input), connectionName: connectionNameOf(input) };
+  return { ...input, dbUser: mysqlUserNameOf(input), connectionName: connectionNameOf(input, 'mysql') };
 }
 
 /** MySQL's limit for user names (MySQL 8: 32 characters; Azure's `AS '<alias>'` exists for longer UPNs). */

@@ -14,7 +14,7 @@ export interface PostgresSetupInput extends SetupInput {
 
 /** The role name: `--db-user`, else the Azure CLI's `aad_<connection>`. */
 export function roleNameOf(input: SetupInput): string {
-  return input.dbUser ?? `aad_${connectionNameOf(input)}`;
+  return input.dbUser ?? `aad_${connectionNameOf(input, 'postgres')}`;
 }
 
 /** Checks names before any step is built: a clear message for what Azure or PostgreSQL would refuse. */
