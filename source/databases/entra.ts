@@ -57,6 +57,30 @@ export interface AdminCaller {
 /** What a command names when the caller's object id is not known. */
 export const OBJECT_ID_PLACEHOLDER = '<your-object-id>';
 
+/**
+ * What `entra-config` publishes as its outcome's `data` (setup and the database-user check read it),
+ * whatever the kind: each kind fills in what it has.
+ */
+export type EntraFacts = {
+  /** PostgreSQL: whether Entra authentication and password authentication are on. */
+  entraAuth?: boolean;
+  passwordAuth?: boolean;
+  /** PostgreSQL's admins (several). */
+  admins?: { objectId: string; principalName: string; principalType: string }[];
+  /** MySQL's and Azure SQL's single admin; null when there is none. */
+  admin?: { login: string; sid: string } | null;
+  entraOnly?: boolean | null;
+  /** The name setup logs in with, when the caller is an admin (its own entry's, or its group's). */
+  login?: string | null;
+  loginVia?: 'direct' | 'group' | null;
+  /** MySQL: the server's identities, and the Graph roles the one it uses lacks. */
+  identities?: string[];
+  graphRoles?: { identity: string; missing: string[] } | null;
+  /** Azure SQL: the admin's kind, and the server identity an app's CREATE USER goes through. */
+  adminType?: string | null;
+  serverIdentity?: { principalId: string | null; graph: string } | null;
+};
+
 /** A kind's reading of its Entra settings, for the caller (the doctor's `entra-config`). */
 export type EntraCheck = (
   ctx: CheckContext<unknown>,

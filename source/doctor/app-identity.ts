@@ -9,6 +9,7 @@ import { lastSegment } from '../azure/resource-id.ts';
 import type { CheckResult } from '../core/types.ts';
 import type { DoctorCheck } from './check.ts';
 import type { AppFacts, UserIdentityFacts } from './facts.ts';
+import { published } from './facts.ts';
 import { appIdentityAssignCommand, appListCommand } from './remedy-commands.ts';
 import { APP_TARGET_FLAGS, type AppRef, appRefOf } from './target.ts';
 
@@ -112,7 +113,7 @@ export const appIdentityCheck: DoctorCheck = {
           ? 'not integrated with a virtual network (outbound traffic leaves from public addresses)'
           : `outbound network unknown: ${outbound.reason}`,
     ];
-    const data = { app };
+    const data = published('app-identity', { app });
 
     if (!app.systemIdentity && app.userIdentities.length === 0) {
       return {

@@ -13,6 +13,7 @@ import { APP_API_VERSIONS } from './app-identity.ts';
 import type { DoctorCheck, DoctorContext } from './check.ts';
 import { endpointOf } from './connection-string.ts';
 import type { AppFacts } from './facts.ts';
+import { published } from './facts.ts';
 import { appFactsOf, serverFactsOf } from './facts-of.ts';
 import { providerRegisterCommand } from './remedy-commands.ts';
 
@@ -53,7 +54,11 @@ export const appSettingsCheck: DoctorCheck = {
     );
     const hidden = relevant.filter((s) => s.secret).map((s) => s.name);
     const shown = relevant.map((s) => (s.secret ? `${s.name} (value hidden)` : `${s.name}=${s.value}`));
-    const data = { keys: relevant.map((s) => s.name), hidden, user: databaseUserOf(relevant) };
+    const data = published('app-settings', {
+      keys: relevant.map((s) => s.name),
+      hidden,
+      user: databaseUserOf(relevant),
+    });
 
     if (relevant.length === 0) {
       return {
@@ -103,7 +108,7 @@ export const appSettingsCheck: DoctorCheck = {
           commands: [],
           fixable: true,
         },
-        data: { ...data, connection: suffixed.connection },
+        data: published('app-settings', { ...data, connection: suffixed.connection }),
       };
     }
     const problems = consistency((ownGroup ?? groups[0]!).settings, server, app);

@@ -6,9 +6,11 @@
  */
 import { graphGet } from '../azure/arm.ts';
 import type { CheckResult } from '../core/types.ts';
+import type { EntraFacts } from '../databases/entra.ts';
 import { adapterOf } from '../databases/index.ts';
 import type { DoctorCheck, DoctorContext } from './check.ts';
 import type { AppFacts } from './facts.ts';
+import { factsOf } from './facts.ts';
 import { appFactsOf, serverFactsOf } from './facts-of.ts';
 import { loginAddress } from './login-address.ts';
 
@@ -36,27 +38,23 @@ export const databaseUserCheck: DoctorCheck = {
           ...app.userIdentities.map((u) => u.principalId).filter((id): id is string => !!id),
         ],
         clientIds: () => clientIdsOf(ctx, app),
-        settingsUser: (ctx.outcomeOf('app-settings')?.data.user as string | null | undefined) ?? null,
+        settingsUser: factsOf(ctx, 'app-settings')?.user ?? null,
       },
       address: () => loginAddress(ctx, server),
-      loginName: (objectId) => adminLogin(ctx.outcomeOf('entra-config')?.data, objectId),
+      loginName: (objectId) => adminLogin(factsOf(ctx, 'entra-config'), objectId),
     });
   },
 };
 
 /** The login name the server knows the caller by, when the Entra admins name it (B2B guests differ). */
-function adminLogin(
-  data: Record<string, unknown> | undefined,
-  objectId: string | undefined,
-): string | undefined {
-  if (!data) return undefined;
+function adminLogin(entra: EntraFacts | undefined, objectId: string | undefined): string | undefined {
+  if (!entra) return undefined;
   // entra-config names the login when the caller is an admin (a group admin's members log in as the group).
-  if (typeof data.login === 'string' && data.login) return data.login;
+  if (typeof entra.login === 'string' && entra.login) return entra.login;
   if (!objectId) return undefined;
-  const admins = (data.admins ?? []) as { objectId?: string; principalName?: string }[];
-  const match = admins.find((a) => a.objectId?.toLowerCase() === objectId.toLowerCase());
+  const match = (entra.admins ?? []).find((a) => a.objectId?.toLowerCase() === objectId.toLowerCase());
   if (match?.principalName) return match.principalName;
-  const admin = data.admin as { sid?: string; login?: string } | null | undefined;
+  const admin = entra.admin;
   return admin?.sid?.toLowerCase() === objectId.toLowerCase() ? admin.login : undefined;
 }
 

@@ -12,6 +12,8 @@ import type { CheckResult } from '../core/types.ts';
 import type { ServerFacts } from '../databases/facts.ts';
 import { adapterOf } from '../databases/index.ts';
 import type { DoctorCheck, DoctorContext } from './check.ts';
+import { published } from './facts.ts';
+import { serverFactsOf } from './facts-of.ts';
 import { firewallRuleCreateCommand } from './remedy-commands.ts';
 
 /** One rule as ARM lists it. */
@@ -41,7 +43,7 @@ export const firewallCheck: DoctorCheck = {
   needs: ['server'],
   phase: 'target',
   async run(ctx): Promise<CheckResult> {
-    const server = ctx.outcomeOf('server')?.data.server as ServerFacts | undefined;
+    const server = serverFactsOf(ctx);
     if (!server) return { status: 'skip', message: 'no server facts' };
     if (server.delegatedSubnetId)
       return { status: 'skip', message: 'private access (VNet): firewall rules do not apply' };
@@ -102,7 +104,7 @@ function ruleOf(item: unknown): FirewallRuleFacts | undefined {
 }
 
 function describe(ctx: DoctorContext, server: ServerFacts, firewall: FirewallFacts): CheckResult {
-  const data = { firewall };
+  const data = published('firewall', { firewall });
   const details = firewall.rules.map((r) =>
     r.startIpAddress === r.endIpAddress
       ? `rule ${r.name}: ${r.startIpAddress}`

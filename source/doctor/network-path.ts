@@ -4,6 +4,8 @@ import type { CheckResult, Remediation } from '../core/types.ts';
 import type { PrivateEndpointFacts, ServerFacts } from '../databases/facts.ts';
 import { adapterOf } from '../databases/index.ts';
 import type { DoctorCheck, DoctorContext } from './check.ts';
+import { published } from './facts.ts';
+import { serverFactsOf } from './facts-of.ts';
 import { type NetworkPathFacts, probeServer, TCP_CONNECT_TIMEOUT_MS } from './network-probe.ts';
 import {
   doctorServerCommand,
@@ -25,7 +27,7 @@ export const networkPathCheck: DoctorCheck = {
   needs: ['server'],
   phase: 'target',
   async run(ctx): Promise<CheckResult> {
-    const server = ctx.outcomeOf('server')?.data.server as ServerFacts | undefined;
+    const server = serverFactsOf(ctx);
     if (!server) return { status: 'skip', message: 'no server facts' };
     const [sqlConnectionType, probe] = await Promise.all([
       connectionTypeOf(ctx, server),
@@ -43,7 +45,7 @@ async function connectionTypeOf(ctx: DoctorContext, server: ServerFacts): Promis
 }
 
 function describe(server: ServerFacts, network: NetworkPathFacts): CheckResult {
-  const data = { network };
+  const data = published('network-path', { network });
   const target = `${server.fqdn}:${server.port}`;
   const details = [...accessLines(server), ...dnsLines(network)];
   const endpointFixes = endpointRemediation(server.privateEndpoints);
@@ -163,7 +165,7 @@ function unresolved(server: ServerFacts, network: NetworkPathFacts, details: str
       fixable: false,
     },
     blocking: true,
-    data: { network },
+    data: published('network-path', { network }),
   };
 }
 
@@ -268,7 +270,7 @@ function unreachable(
         fixable: false,
       },
       blocking: true,
-      data: { network },
+      data: published('network-path', { network }),
     };
   }
   return {
@@ -288,7 +290,7 @@ function unreachable(
       fixable: false,
     },
     blocking: true,
-    data: { network },
+    data: published('network-path', { network }),
   };
 }
 

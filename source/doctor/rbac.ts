@@ -8,8 +8,8 @@ import { listPermissions, missingActions } from '../azure/permissions.ts';
 import { lastSegment, resourceGroupIdOf } from '../azure/resource-id.ts';
 import type { CheckResult } from '../core/types.ts';
 import { descriptorOf } from '../databases/descriptors.ts';
-import type { DatabaseKind } from '../databases/kind.ts';
 import type { DoctorCheck, DoctorContext } from './check.ts';
+import { factsOf } from './facts.ts';
 import { appFactsOf, serverFactsOf } from './facts-of.ts';
 import { roleAssignmentCommand } from './remedy-commands.ts';
 import { ASSIGN_IDENTITY, appActions, type NeededAction, serverActions } from './setup-actions.ts';
@@ -150,9 +150,7 @@ function serverPlans(ctx: DoctorContext): Omit<ScopeVerdict, 'missing'>[] | null
   const server = serverFactsOf(ctx);
   if (server)
     return [{ label: `server ${server.name}`, scope: server.id, needed: serverActions(server.kind, server) }];
-  const unreadable = ctx.outcomeOf('server')?.data.unreadable as
-    | { scope: string; kinds: DatabaseKind[]; name: string }
-    | undefined;
+  const unreadable = factsOf(ctx, 'server')?.unreadable;
   if (!unreadable) return null;
   return unreadable.kinds.map((kind) => ({
     label: `${unreadable.kinds.length > 1 ? `${descriptorOf(kind).label} ` : 'server '}${unreadable.name}`,

@@ -12,6 +12,7 @@ import type { CheckResult } from '../core/types.ts';
 import type { ServerFacts } from '../databases/facts.ts';
 import { adapterOf } from '../databases/index.ts';
 import type { DoctorCheck, DoctorContext } from './check.ts';
+import { factsOf, published } from './facts.ts';
 import {
   databaseListCommand,
   doctorServerCommand,
@@ -86,7 +87,9 @@ export const serverCheck: DoctorCheck = {
               fixable: false,
             },
             blocking: true,
-            data: { unreadable: { scope: lookup.scope, kinds: lookup.kinds, name: asked } },
+            data: published('server', {
+              unreadable: { scope: lookup.scope, kinds: lookup.kinds, name: asked },
+            }),
           };
         }
         case 'error':
@@ -111,7 +114,7 @@ export const serverCheck: DoctorCheck = {
 };
 
 async function subscriptionOf(ctx: DoctorContext): Promise<string> {
-  const fromCheck = ctx.outcomeOf('subscription')?.data.subscriptionId;
+  const fromCheck = factsOf(ctx, 'subscription')?.subscriptionId;
   if (typeof fromCheck === 'string') return fromCheck;
   return (await ctx.services.azure.subscription())?.id ?? '';
 }
@@ -132,7 +135,7 @@ async function databaseOf(
 }
 
 function verdict(facts: ServerFacts): CheckResult {
-  const data = { server: facts };
+  const data = published('server', { server: facts });
   const { engine, label } = adapterOf(facts.kind);
   const version = facts.version ? `${engine} ${facts.version}` : engine;
   const message = `${facts.name} · ${version} · ${facts.state}`;

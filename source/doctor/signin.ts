@@ -7,6 +7,7 @@ import type { TokenIdentity } from '../azure/jwt.ts';
 import type { SignInDiagnosis } from '../azure/signin-error.ts';
 import type { CheckResult, CheckStatus } from '../core/types.ts';
 import type { DoctorCheck } from './check.ts';
+import { published } from './facts.ts';
 
 const USER_TYPE_WORDS: Record<TokenIdentity['userType'], string> = {
   user: 'user',
@@ -43,7 +44,7 @@ export const signinCheck: DoctorCheck = {
       state.credential === 'managed-identity' && state.identity.userType !== 'user'
         ? { ...state.identity, userType: 'managedIdentity' as const }
         : state.identity;
-    const data = {
+    const data = published('signin', {
       user: identity.user ?? null,
       userType: identity.userType,
       tenantId: identity.tenantId ?? null,
@@ -51,7 +52,7 @@ export const signinCheck: DoctorCheck = {
       defaultSubscriptionId: state.defaultSubscriptionId ?? null,
       credential: state.credential,
       cloud: resolved.endpoints.name,
-    };
+    });
     const who = `${identity.user ?? 'unknown account'} (${USER_TYPE_WORDS[identity.userType]})`;
     const message = `${who} · tenant ${identity.tenantId ?? 'unknown'}`;
     const via = `credential: ${credentialWords(state.credential)} · cloud ${resolved.endpoints.name}`;
@@ -88,11 +89,11 @@ function failed(diagnosis: SignInDiagnosis, extra: string[]): CheckResult {
     // Without a token setup can change nothing, and signing in is the user's to do (or, for
     // Conditional Access, the admin's): setup refuses rather than starting and failing.
     blocking: status === 'fail',
-    data: {
+    data: published('signin', {
       failure: diagnosis.kind,
       ...(diagnosis.code ? { aadsts: diagnosis.code } : {}),
       ...diagnosis.trace,
-    },
+    }),
   };
 }
 

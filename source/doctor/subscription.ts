@@ -7,6 +7,7 @@ import { armError, armGet, armList } from '../azure/arm.ts';
 import { enumIn, enumIs } from '../azure/enums.ts';
 import type { CheckResult } from '../core/types.ts';
 import type { DoctorCheck, DoctorContext } from './check.ts';
+import { published } from './facts.ts';
 import { loginTenantCommand } from './remedy-commands.ts';
 
 export const SUBSCRIPTION_API_VERSION = '2022-12-01';
@@ -79,7 +80,7 @@ async function checkSubscription({ services, signal }: DoctorContext): Promise<C
         commands: [],
         fixable: false,
       },
-      data: { subscriptionId: choice.id, source: choice.source },
+      data: published('subscription', { subscriptionId: choice.id, source: choice.source }),
     };
   }
 
@@ -108,7 +109,7 @@ async function checkSubscription({ services, signal }: DoctorContext): Promise<C
         commands: chosenCommands,
         fixable: false,
       },
-      data: { subscriptionId: choice.id, source: choice.source },
+      data: published('subscription', { subscriptionId: choice.id, source: choice.source }),
     };
   }
   if (response.status !== 200) {
@@ -125,20 +126,20 @@ async function checkSubscription({ services, signal }: DoctorContext): Promise<C
         commands: [],
         fixable: false,
       },
-      data: { subscriptionId: choice.id, source: choice.source },
+      data: published('subscription', { subscriptionId: choice.id, source: choice.source }),
     };
   }
 
   const body = (response.body ?? {}) as { displayName?: string; state?: string; tenantId?: string };
   const name = body.displayName ?? choice.id;
   const state = body.state ?? 'Unknown';
-  const data = {
+  const data = published('subscription', {
     subscriptionId: choice.id,
     displayName: body.displayName ?? null,
     state,
     tenantId: body.tenantId ?? null,
     source: choice.source,
-  };
+  });
   const message = `${name} · ${state}`;
   const details = [
     `${choice.id} (${from})`,

@@ -6,6 +6,8 @@ import type { CheckOutcome } from '../core/types.ts';
 import type { ServerFacts } from '../databases/facts.ts';
 import type { DatabaseKind } from '../databases/kind.ts';
 import type { AppFacts } from '../doctor/facts.ts';
+import { factsOf } from '../doctor/facts.ts';
+import { appFactsOf, serverFactsOf } from '../doctor/facts-of.ts';
 import type { NetworkVerdict } from '../doctor/network-probe.ts';
 
 export interface DoctorFacts {
@@ -32,16 +34,14 @@ function failed(o: CheckOutcome | undefined): boolean {
 
 /** Reads the shared facts the checks left in their `data`. */
 export function factsFromDoctor(outcomes: readonly CheckOutcome[]): DoctorFacts {
-  const server = outcome(outcomes, 'server')?.data.server as ServerFacts | undefined;
-  const app = outcome(outcomes, 'app-identity')?.data.app as AppFacts | undefined;
-  const signin = outcome(outcomes, 'signin')?.data ?? {};
-  const firewall = outcome(outcomes, 'firewall')?.data.firewall as { publicIp?: string | null } | undefined;
+  const signin = factsOf(outcomes, 'signin') ?? {};
+  const firewall = factsOf(outcomes, 'firewall')?.firewall;
   const network = outcome(outcomes, 'network-path');
-  const via = (network?.data.network as { via?: unknown } | undefined)?.via;
+  const networkFacts = factsOf(outcomes, 'network-path')?.network;
   const objectId = typeof signin.objectId === 'string' ? signin.objectId : null;
   return {
-    server: server && typeof server.id === 'string' ? server : null,
-    app: app && typeof app.id === 'string' ? app : null,
+    server: serverFactsOf(outcomes),
+    app: appFactsOf(outcomes),
     signedIn:
       objectId === null
         ? null
@@ -57,10 +57,10 @@ export function factsFromDoctor(outcomes: readonly CheckOutcome[]): DoctorFacts 
             ...(typeof signin.tenantId === 'string' ? { tenantId: signin.tenantId } : {}),
           },
     publicIp: firewall?.publicIp ?? undefined,
-    networkPath: (network?.data.network as { verdict?: NetworkVerdict } | undefined)?.verdict,
-    entraAuthEnabled: entraAuth(outcome(outcomes, 'entra-config')),
+    networkPath: networkFacts?.verdict,
+    entraAuthEnabled: factsOf(outcomes, 'entra-config')?.entraAuth,
     // Through a tunnel (`via`) the path is the user's to fix; without one, the hand-off does the job.
-    unreachable: failed(network) && !via,
+    unreachable: failed(network) && !networkFacts?.via,
   };
 }
 
@@ -71,9 +71,9 @@ export function factsFromDoctor(outcomes: readonly CheckOutcome[]): DoctorFacts 
 export function mysqlAdminOf(
   outcomes: readonly CheckOutcome[],
 ): { login: string; sid: string } | null | undefined {
-  const data = outcome(outcomes, 'entra-config')?.data;
-  if (!data || !('admin' in data)) return undefined;
-  const admin = data.admin as { login?: unknown; sid?: unknown } | null;
+  const entra = factsOf(outcomes, 'entra-config');
+  if (!entra || !('admin' in entra)) return undefined;
+  const { admin } = entra;
   if (admin === null) return null;
   return typeof admin?.login === 'string' && typeof admin.sid === 'string'
     ? { login: admin.login, sid: admin.sid }
@@ -90,16 +90,11 @@ export function mysqlAdminOf(
 export function adminLoginOf(
   outcomes: readonly CheckOutcome[],
 ): { login: string; via: 'direct' | 'group' } | undefined {
-  const data = outcome(outcomes, 'entra-config')?.data;
-  const login = data?.login;
-  const via = data?.loginVia;
+  const entra = factsOf(outcomes, 'entra-config');
+  const login = entra?.login;
+  const via = entra?.loginVia;
   if (typeof login !== 'string' || login === '' || (via !== 'direct' && via !== 'group')) return undefined;
   return { login, via };
-}
-
-function entraAuth(o: CheckOutcome | undefined): boolean | undefined {
-  const value = o?.data.entraAuth;
-  return typeof value === 'boolean' ? value : undefined;
 }
 
 /**

@@ -7,7 +7,7 @@ import { callerGroups } from '../../azure/caller-groups.ts';
 import { type GraphReadRights, graphReadRights } from '../../azure/graph-read-rights.ts';
 import { lastSegment } from '../../azure/resource-id.ts';
 import type { CheckContext, CheckResult } from '../../core/types.ts';
-import { type Caller, groupLines, listOf, sameId, unreadable } from '../entra.ts';
+import { type Caller, type EntraFacts, groupLines, listOf, sameId, unreadable } from '../entra.ts';
 import type { ServerFacts } from '../facts.ts';
 import { mysqlArm } from './arm.ts';
 import { mysqlEntraAdminCommand, mysqlServerIdentityCommands } from './commands.ts';
@@ -43,7 +43,7 @@ export async function mysqlEntraConfig(
     admin ? `Entra admin: ${admin.login} (${admin.sid})` : 'Entra admin: none',
     `Entra-only authentication (aad_auth_only): ${onlyValue ?? `unknown (${onlyAnswer.status})`}`,
   ];
-  const data = {
+  const data: EntraFacts = {
     identities: identities.map((i) => i.id),
     admin,
     entraOnly: onlyValue === undefined ? null : onlyValue.toUpperCase() === 'ON',

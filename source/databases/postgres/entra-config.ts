@@ -7,7 +7,7 @@ import { callerGroups } from '../../azure/caller-groups.ts';
 import { enumIs } from '../../azure/enums.ts';
 import { lastSegment } from '../../azure/resource-id.ts';
 import type { CheckContext, CheckResult } from '../../core/types.ts';
-import { type Caller, groupLines, listOf, sameId, unreadable } from '../entra.ts';
+import { type Caller, type EntraFacts, groupLines, listOf, sameId, unreadable } from '../entra.ts';
 import type { ServerFacts } from '../facts.ts';
 import { postgresArm } from './arm.ts';
 import { postgresEntraAdminCommand, postgresEntraAuthCommand } from './commands.ts';
@@ -33,7 +33,7 @@ export async function postgresEntraConfig(
         commands: [postgresEntraAuthCommand(server)],
         fixable: true,
       },
-      data: { entraAuth: false, passwordAuth: passwordOn, admins: [] },
+      data: { entraAuth: false, passwordAuth: passwordOn, admins: [] } satisfies EntraFacts,
     };
   }
   if (adminsAnswer.status !== 200) return unreadable(`the Entra admins of ${server.name}`, adminsAnswer);
@@ -59,7 +59,7 @@ export async function postgresEntraConfig(
   // The name setup logs in with: a group admin's members log in as the group.
   // The admin entry's name, not the token's: portal-made entries and B2B guests (`#EXT#`) differ.
   const login = (direct?.principalName || undefined) ?? through?.principalName ?? null;
-  const data = {
+  const data: EntraFacts = {
     entraAuth: true,
     passwordAuth: passwordOn,
     admins,

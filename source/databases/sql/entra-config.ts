@@ -13,7 +13,7 @@ import {
 import { lastSegment } from '../../azure/resource-id.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { CheckContext, CheckResult } from '../../core/types.ts';
-import { type Caller, groupLines, sameId, unreadable } from '../entra.ts';
+import { type Caller, type EntraFacts, groupLines, sameId, unreadable } from '../entra.ts';
 import type { ServerFacts } from '../facts.ts';
 import { sqlArm } from './arm.ts';
 import { sqlEntraAdminCommand } from './commands.ts';
@@ -55,7 +55,7 @@ export async function sqlEntraConfig(
   const throughGroup = !!admin && !!groups?.ok && groups.groups.some((g) => sameId(g.id, admin.sid));
   const isAdmin = !!admin && (isCaller(admin.sid) || throughGroup);
   // With SQL a group's members log in as themselves (the token names them).
-  const data = {
+  const data: EntraFacts = {
     admin,
     entraOnly,
     adminType,
@@ -134,7 +134,7 @@ async function sqlServerIdentityFinding(
   ctx: CheckContext<unknown>,
   server: ServerFacts,
   caller: Caller,
-  data: { serverIdentity: null | { principalId: string | null; graph: GraphReadRights['status'] | 'none' } },
+  data: Pick<EntraFacts, 'serverIdentity'>,
 ): Promise<IdentityFinding> {
   const identity = server.sqlServerIdentity ?? null;
   const docsUrl = 'https://learn.microsoft.com/azure/azure-sql/database/authentication-aad-service-principal';
