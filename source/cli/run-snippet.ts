@@ -9,7 +9,7 @@ import type { ResolvedCloud } from '../azure/session.ts';
 import { ExitCode } from '../core/exit-codes.ts';
 import { summarize } from '../core/run-checks.ts';
 import { DATABASE_KINDS } from '../databases/kind.ts';
-import type { JsonDocument, JsonSnippet } from '../output/json.ts';
+import type { JsonDocument, JsonSnippet } from '../output/json-document.ts';
 import { detectClientTypeIn } from '../snippets/detect.ts';
 import { generateSnippet } from '../snippets/index.ts';
 import { plainSnippet } from '../snippets/plain.ts';

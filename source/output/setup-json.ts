@@ -4,56 +4,13 @@
  * (source/cli/json-error.ts).
  */
 
-import type { LeftBehind, NotDone, RollbackOutcome, StepOutcome } from '../engine/events.ts';
-import type { SetupStatus } from '../engine/run-setup.ts';
 import type { FrontEnd } from '../run/front-end.ts';
 import { snippetOfOutcome } from '../setup/connection-code.ts';
 import type { SetupOutcome } from '../setup/flow-types.ts';
 import { setupOutcomeExitCode } from '../setup/outcome-exit.ts';
-import { jsonDocument } from './json.ts';
+import { type JsonSetup, jsonDocument } from './json-document.ts';
 
-/** The `setup` block of the JSON document (schema version 1). */
-export interface JsonSetup {
-  /** `refused`: a blocking check failed; `planned`: `--dry-run`; `declined`: backed out at the plan. */
-  status: 'refused' | 'planned' | 'declined' | SetupStatus;
-  /** Who connects to what and how, e.g. `orders-api → pg-orders/orders · system identity · client java`. */
-  title: string | null;
-  runId: string | null;
-  /** Why setup did not start (status `refused`). */
-  reasons: string[];
-  /**
-   * Every planned step; `alreadyDone`: the plan could tell the change is in place already (the run
-   * then writes nothing for it); `readOnly`: the step only checks, it is no change.
-   */
-  plan: {
-    id: string;
-    title: string;
-    lines: string[];
-    consent: string | null;
-    alreadyDone: boolean;
-    readOnly: boolean;
-  }[];
-  steps: {
-    id: string;
-    title: string;
-    outcome: StepOutcome;
-    message: string | null;
-    elapsedMs: number;
-    scriptPath: string | null;
-  }[];
-  notDone: NotDone[];
-  /** Steps whose work went to a script for someone inside the server's network. */
-  handedOff: { step: string; script: string }[];
-  /** The command that finishes the hand-off from inside the network; null when nothing was handed off. */
-  resume: string | null;
-  rollback: {
-    /** Whether anything was undone (a failure or Ctrl-C after a change). */
-    ran: boolean;
-    complete: boolean;
-    steps: { id: string; title: string; outcome: RollbackOutcome }[];
-    left: LeftBehind[];
-  };
-}
+export type { JsonSetup } from './json-document.ts';
 
 export function jsonSetup(outcome: SetupOutcome): JsonSetup {
   const plan =
