@@ -9,7 +9,7 @@ import { commandByName } from './flags.ts';
 import { helpText } from './help.ts';
 import { type CliIo, processIo } from './io.ts';
 import { usageErrorDocument } from './json-error.ts';
-import { firstWord, HELP_HINT, parseArgs, unknownCommand, unknownFlagIn } from './parse-args.ts';
+import { type ArgvScan, HELP_HINT, parseArgs, scanArgs, unknownCommand } from './parse-args.ts';
 import type { SetupDeps } from './run-setup.ts';
 import {
   assertFlagsFor,
@@ -22,20 +22,21 @@ import { UsageError } from './usage-error.ts';
 import { toolVersion } from './version.ts';
 
 /** Runs the CLI and returns the exit code; never throws and never calls `process.exit`. */
-export async function main(argv: string[], io: CliIo = processIo(), deps?: SetupDeps): Promise<number> {
-  argv = glueKeyValues(argv);
+export async function main(given: string[], io: CliIo = processIo(), deps?: SetupDeps): Promise<number> {
+  const argv = glueKeyValues(given);
+  const scan = scanArgs(argv);
   try {
-    return await dispatch(argv, io, deps);
+    return await dispatch(argv, scan, io, deps);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`sc-doctor: ${error.message}\n${error.hints.map((hint) => `${hint}\n`).join('')}`);
       // Setup and undo promise one JSON document for every outcome, a mistake included.
-      if (wantsJsonDocument(argv)) {
+      if (scan.json && (scan.word === 'setup' || scan.word === 'undo')) {
         io.stdout.write(`${JSON.stringify(usageErrorDocument(error.message, error.hints), null, 2)}\n`);
       }
       return ExitCode.Usage;
     }
-    const verbose = argv.includes('--verbose');
+    const verbose = scan.verbose;
     const text = error instanceof Error ? error.message : String(error);
     io.stderr.write(`sc-doctor: internal error: ${text}\n`);
     io.stderr.write(
@@ -47,30 +48,24 @@ export async function main(argv: string[], io: CliIo = processIo(), deps?: Setup
   }
 }
 
-/** `setup ... --json` or `undo ... --json`: answer even a usage error with a JSON document. */
-function wantsJsonDocument(argv: readonly string[]): boolean {
-  const options = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length);
-  const word = firstWord(argv);
-  return options.includes('--json') && (word === 'setup' || word === 'undo');
-}
-
-async function dispatch(argv: string[], io: CliIo, deps: SetupDeps | undefined): Promise<number> {
-  const options = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length);
+async function dispatch(
+  argv: string[],
+  scan: ArgvScan,
+  io: CliIo,
+  deps: SetupDeps | undefined,
+): Promise<number> {
   // Help wins over every other mistake (someone asking for help should get it), but an unknown flag
   // is still named on stderr and fails the run: a typo must never pass silently.
-  if (options.includes('--help') || options.includes('-h')) {
+  if (scan.help) {
     // `sc-doctor help doctor --help` asks for the doctor's help, like `sc-doctor doctor --help`.
-    const word = firstWord(argv);
-    const code = showHelp(word === 'help' ? firstWord(argv.slice(argv.indexOf('help') + 1)) : word, io);
-    const typo = unknownFlagIn(options);
-    if (!typo) return code;
-    io.stderr.write(`sc-doctor: ${typo.message}\n`);
+    const code = showHelp(scan.helpFor, io);
+    if (!scan.typo) return code;
+    io.stderr.write(`sc-doctor: ${scan.typo.message}\n`);
     return ExitCode.Usage;
   }
   // Version answers only a command line that is otherwise right.
-  if (options.includes('--version') || options.includes('-v')) {
-    const typo = unknownFlagIn(options);
-    if (typo) throw typo;
+  if (scan.version) {
+    if (scan.typo) throw scan.typo;
     io.stdout.write(`${toolVersion()}\n`);
     return ExitCode.Success;
   }

@@ -129,3 +129,41 @@ export function firstWord(argv: readonly string[]): string | undefined {
   }
   return undefined;
 }
+
+/** What the CLI must know of argv before the strict parse, read without failing on any mistake. */
+export interface ArgvScan {
+  /** The words before `--` (after it, everything is an operand). */
+  options: readonly string[];
+  /** The first positional: the command, or `help`. */
+  word: string | undefined;
+  /** `sc-doctor help <command>`: the command help is asked for. */
+  helpFor: string | undefined;
+  help: boolean;
+  version: boolean;
+  json: boolean;
+  verbose: boolean;
+  /** The first unknown flag, when there is one. */
+  typo: UsageError | undefined;
+}
+
+/**
+ * Reads argv once for what the CLI decides before parsing it strictly: help and version win over
+ * every other mistake (a typo is still named), and a usage error of `--json` setup or undo is still
+ * a JSON document.
+ */
+export function scanArgs(argv: readonly string[]): ArgvScan {
+  const end = argv.indexOf('--');
+  const options = end === -1 ? argv : argv.slice(0, end);
+  const word = firstWord(argv);
+  const has = (...names: string[]) => names.some((name) => options.includes(name));
+  return {
+    options,
+    word,
+    helpFor: word === 'help' ? firstWord(argv.slice(argv.indexOf('help') + 1)) : word,
+    help: has('--help', '-h'),
+    version: has('--version', '-v'),
+    json: has('--json'),
+    verbose: has('--verbose'),
+    typo: unknownFlagIn(options),
+  };
+}
