@@ -1,5 +1,6 @@
 /** Where the CLI reads and writes: the real process, or a test's buffers. */
 import { isatty } from 'node:tty';
+import { exitNow } from '../run/exit.ts';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -13,12 +14,6 @@ export interface CliIo {
   onSignal?: (handler: (signal: NodeJS.Signals) => void) => () => void;
 }
 
-/**
- * Exit code when the reader of stdout went away (`sc-doctor doctor --plain | head -1`): 128 + SIGPIPE,
- * what a C program killed by the broken pipe reports, so `set -o pipefail` scripts see the same.
- */
-export const BROKEN_PIPE_EXIT = 141;
-
 let pipesWatched = false;
 
 /**
@@ -29,13 +24,13 @@ let pipesWatched = false;
 export function endQuietlyOnBrokenPipes(
   stdout: NodeJS.WritableStream,
   stderr: NodeJS.WritableStream,
-  exit: (code: number) => void,
+  exit: () => void,
 ): void {
   const broken = (error: NodeJS.ErrnoException) =>
     error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED';
   stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (!broken(error)) throw error;
-    exit(BROKEN_PIPE_EXIT);
+    exit();
   });
   stderr.on('error', (error: NodeJS.ErrnoException) => {
     if (!broken(error)) throw error;
@@ -46,7 +41,9 @@ export function endQuietlyOnBrokenPipes(
 export function processIo(): CliIo {
   if (!pipesWatched) {
     pipesWatched = true;
-    endQuietlyOnBrokenPipes(process.stdout, process.stderr, (code) => process.exit(code));
+    endQuietlyOnBrokenPipes(process.stdout, process.stderr, () =>
+      exitNow({ cancelled: false, brokenPipe: true }),
+    );
   }
   return {
     stdout: process.stdout,

@@ -3,7 +3,7 @@
  * options, then hands the doctor to the front-end of the chosen mode. The single place that turns
  * every outcome, including user mistakes and internal errors, into an exit code.
  */
-import { ExitCode } from '../core/exit-codes.ts';
+import { exitCodeFor } from '../core/exit-codes.ts';
 import { doctorOptionsFrom } from './doctor-options.ts';
 import { commandByName } from './flags.ts';
 import { helpText } from './help.ts';
@@ -34,7 +34,7 @@ export async function main(given: string[], io: CliIo = processIo(), deps?: Setu
       if (scan.json && (scan.word === 'setup' || scan.word === 'undo')) {
         io.stdout.write(`${JSON.stringify(usageErrorDocument(error.message, error.hints), null, 2)}\n`);
       }
-      return ExitCode.Usage;
+      return exitCodeFor({ cancelled: false, usage: true });
     }
     const verbose = scan.verbose;
     const text = error instanceof Error ? error.message : String(error);
@@ -44,7 +44,7 @@ export async function main(given: string[], io: CliIo = processIo(), deps?: Setu
         ? `${error.stack}\n`
         : 'Run with --verbose for details.\n',
     );
-    return ExitCode.Failure;
+    return exitCodeFor({ cancelled: false, crashed: true });
   }
 }
 
@@ -61,13 +61,13 @@ async function dispatch(
     const code = showHelp(scan.helpFor, io);
     if (!scan.typo) return code;
     io.stderr.write(`sc-doctor: ${scan.typo.message}\n`);
-    return ExitCode.Usage;
+    return exitCodeFor({ cancelled: false, usage: true });
   }
   // Version answers only a command line that is otherwise right.
   if (scan.version) {
     if (scan.typo) throw scan.typo;
     io.stdout.write(`${toolVersion()}\n`);
-    return ExitCode.Success;
+    return exitCodeFor({ cancelled: false });
   }
 
   const parsed = parseArgs(argv);
@@ -127,5 +127,5 @@ function showHelp(word: string | undefined, io: CliIo): number {
   const command = word === undefined ? undefined : commandByName(word);
   if (word !== undefined && !command) throw unknownCommand(word);
   io.stdout.write(helpText(toolVersion(), command));
-  return ExitCode.Success;
+  return exitCodeFor({ cancelled: false });
 }

@@ -4,9 +4,8 @@
  * `--help` and `--version` never pay for it; Ink is imported only for the interactive mode.
  */
 import { EventBus } from '../core/events.ts';
-import { ExitCode } from '../core/exit-codes.ts';
-import { colorEnabled, type OutputMode } from '../core/mode.ts';
-import { createPromptChannel, type Prompter, refusingPrompter } from '../core/prompter.ts';
+import type { OutputMode } from '../core/mode.ts';
+import type { Prompter } from '../core/prompter.ts';
 import type { Services } from '../core/services.ts';
 import type { DoctorCheck, DoctorOptions } from '../doctor/check.ts';
 import type { ChooseTarget } from '../doctor/target-question.ts';
@@ -14,11 +13,11 @@ import type { RunDocument } from '../engine/journal.ts';
 import type { StepUndoer } from '../engine/step.ts';
 import type { RunEvent } from '../run/events.ts';
 import type { FrontEnd, FrontEndInput } from '../run/front-end.ts';
+import type { RunLifecycle } from '../run/lifecycle.ts';
 import { createSession, type Session } from '../run/session.ts';
-import { Interrupts } from '../setup/interrupts.ts';
-import { assertCloudRegistered } from './cloud-option.ts';
 import type { CliIo } from './io.ts';
 import { outputModeFor } from './output-mode.ts';
+import { runCommand } from './run-command.ts';
 import { TOOL_NAME, toolVersion } from './version.ts';
 
 export interface DoctorRequest {
@@ -82,53 +81,35 @@ export async function runDoctor(
   deps: DoctorDeps = nodeDeps,
 ): Promise<number> {
   const mode = outputModeFor(request, io);
-
-  const cancel = new AbortController();
-  // The interactive doctor can go on to a setup (`s`): its Ctrl-C and SIGTERM are counted for the
-  // engine once steps are being applied.
+  // Only the guided screen asks, and it can go on to a setup (`s`): its interrupts become the
+  // engine's once steps are being applied. Elsewhere a question is a usage error naming its flag
+  // (and `sc-doctor doctor` never reaches one: without someone to ask, no target question is put).
   const asks = mode === 'interactive' && request.guided === true;
-  const interrupts = asks ? new Interrupts() : undefined;
-  let applying = false;
-  let signals = 0;
-  const unsubscribe = io.onSignal?.(() => {
-    signals += 1;
-    if (applying && interrupts) {
-      interrupts.interrupt();
-      return;
-    }
-    if (signals === 1) cancel.abort(new Error('cancelled'));
-    // A second Ctrl-C means "now": nothing is left to clean up for the doctor.
-    else process.exit(ExitCode.Cancelled);
-  });
-  const disposers: (() => void)[] = [];
-  try {
+  return runCommand(io, { mode, engine: false }, async (run) => {
+    const { lifecycle } = run;
     const [services, checks, frontEnd] = await Promise.all([
-      deps.createServices(request.options),
+      // Its az processes stop at the end of the run and as soon as it is cancelled.
+      run.services(() => deps.createServices(request.options), {
+        cloud: request.options.cloud,
+        disposeOnCancel: true,
+      }),
       deps.loadChecks(),
       deps.loadFrontEnd(mode),
     ]);
-    // Stops az processes still running, at the end of the run and as soon as it is cancelled.
-    const dispose = () => services.azure.dispose();
-    cancel.signal.addEventListener('abort', dispose, { once: true });
-    disposers.push(dispose);
-    await assertCloudRegistered(services.azure, request.options.cloud);
-    // Only the guided screen asks; elsewhere a question is a usage error naming its flag (and
-    // `sc-doctor doctor` never reaches one: without someone to ask, no target question is put).
-    const prompts = asks ? createPromptChannel() : undefined;
-    const prompter = prompts?.prompter ?? refusingPrompter(mode === 'json' ? 'json' : 'plain');
+    const { prompter, prompts } = run.prompter(asks);
     const session = createSession({
       bus: new EventBus<RunEvent>(),
       services,
       prompter,
       checks,
       options: request.options,
-      signal: cancel.signal,
+      signal: lifecycle.cancel.signal,
       chooseTarget: deps.chooseTarget,
       slowAfterMs: SLOW_AFTER_MS,
-      ...(interrupts ? { setupFlow: await interactiveSetupFlow(interrupts, io, deps) } : {}),
+      ...(asks ? { setupFlow: await interactiveSetupFlow(lifecycle, io, deps) } : {}),
     });
     session.bus.on((event) => {
-      if (event.type === 'plan:ready') applying = true;
+      if (event.type === 'plan:ready') lifecycle.engineStarted();
     });
     if (mode !== 'json')
       await announceUnfinishedRuns(asks ? mode : 'plain', { session, services, prompter }, io, deps);
@@ -138,20 +119,17 @@ export async function runDoctor(
       header: { tool: TOOL_NAME, version: toolVersion(), command: request.command },
       verbose: request.options.verbose,
       strict: request.strict,
-      color: colorEnabled(mode, io.env, io.stdoutIsTTY),
-      cancel,
-      ...(interrupts ? { interrupt: () => void interrupts.interrupt() } : {}),
+      color: run.color,
+      cancel: lifecycle.cancel,
+      ...(asks ? { interrupt: () => void lifecycle.interrupts.interrupt() } : {}),
       // The code screen after a setup started with `s`.
-      ...(interrupts ? { snippetsFor: (await import('../setup/connection-code.ts')).connectionCodeFor } : {}),
+      ...(asks ? { snippetsFor: (await import('../setup/connection-code.ts')).connectionCodeFor } : {}),
       stdout: io.stdout,
       stderr: io.stderr,
     };
     // Each front-end turns the run's end into its exit code with `exitCodeFor`, cancelling included.
-    return await frontEnd(input);
-  } finally {
-    for (const dispose of disposers) dispose();
-    unsubscribe?.();
-  }
+    return frontEnd(input);
+  });
 }
 
 /**
@@ -203,7 +181,7 @@ async function announceUnfinishedRuns(
  * (auth type, client type), the plan confirmed on its screen.
  */
 async function interactiveSetupFlow(
-  interrupts: Interrupts,
+  lifecycle: RunLifecycle,
   io: CliIo,
   deps: DoctorDeps,
 ): Promise<NonNullable<Parameters<typeof createSession>[0]['setupFlow']>> {
@@ -215,7 +193,7 @@ async function interactiveSetupFlow(
   return setupFlow({
     request: { yes: false, dryRun: false, linker: true, grants: 'least' },
     journal: new Journal({ home: deps.home ?? (io.env.HOME || homedir()) }),
-    interrupts,
+    interrupts: lifecycle.interrupts,
     ...(deps.undoers ? { undoers: deps.undoers } : {}),
   });
 }

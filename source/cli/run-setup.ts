@@ -5,8 +5,7 @@
  */
 import { homedir } from 'node:os';
 import { EventBus } from '../core/events.ts';
-import { colorEnabled, type OutputMode } from '../core/mode.ts';
-import { createPromptChannel, refusingPrompter } from '../core/prompter.ts';
+import type { OutputMode } from '../core/mode.ts';
 import type { DoctorOptions } from '../doctor/check.ts';
 import { Journal } from '../engine/journal.ts';
 import type { RunEvent } from '../run/events.ts';
@@ -15,10 +14,9 @@ import { createSession } from '../run/session.ts';
 import { connectionCodeFor } from '../setup/connection-code.ts';
 import { type SetupFlowDeps, setupFlow } from '../setup/flow.ts';
 import type { SetupRequest } from '../setup/flow-types.ts';
-import { Interrupts } from '../setup/interrupts.ts';
-import { assertCloudRegistered } from './cloud-option.ts';
 import type { CliIo } from './io.ts';
 import { outputModeFor } from './output-mode.ts';
+import { runCommand } from './run-command.ts';
 import { type DoctorDeps, nodeDeps, SLOW_AFTER_MS } from './run-doctor.ts';
 import { assertSetupFlagsGiven } from './setup-options.ts';
 import { TOOL_NAME, toolVersion } from './version.ts';
@@ -60,37 +58,29 @@ export async function runSetupCommand(
   // Nobody can be asked: name every missing flag before a single Azure call.
   if (mode !== 'interactive') assertSetupFlagsGiven(mode, command.request, command.options.target, io.env);
 
-  const interrupts = new Interrupts();
-  const cancel = new AbortController();
-  // The first interrupt also stops the doctor's checks; the engine sees it through `interrupts`.
-  interrupts.signal.addEventListener('abort', () => cancel.abort(new Error('cancelled')), { once: true });
-  const interrupt = () => void interrupts.interrupt();
-  const unsubscribe = io.onSignal?.(interrupt);
-  const disposers: (() => void)[] = [];
-  try {
+  // The engine's interrupts from the start: the first rolls back (and stops the doctor's checks),
+  // the second stops waiting.
+  return runCommand(io, { mode, engine: true }, async (run) => {
+    const { lifecycle } = run;
     const [services, checks, frontEnd] = await Promise.all([
-      deps.createServices(command.options),
+      run.services(() => deps.createServices(command.options), { cloud: command.options.cloud }),
       deps.loadChecks(),
       (deps.loadSetupFrontEnd ?? loadSetupFrontEnd)(mode),
     ]);
-    const dispose = () => services.azure?.dispose();
-    disposers.push(dispose);
-    await assertCloudRegistered(services.azure, command.options.cloud);
-    const prompts = mode === 'interactive' ? createPromptChannel() : undefined;
-    const prompter = prompts?.prompter ?? refusingPrompter(mode === 'json' ? 'json' : 'plain');
+    const { prompter, prompts } = run.prompter(mode === 'interactive');
     const session = createSession({
       bus: new EventBus<RunEvent>(),
       services,
       prompter,
       checks,
       options: command.options,
-      signal: cancel.signal,
+      signal: lifecycle.cancel.signal,
       chooseTarget: deps.chooseTarget,
       slowAfterMs: SLOW_AFTER_MS,
       setupFlow: setupFlow({
         request: command.request,
         journal: journalFor(io, deps),
-        interrupts,
+        interrupts: lifecycle.interrupts,
         ...(deps.buildSteps ? { buildSteps: deps.buildSteps } : {}),
         ...(deps.undoers ? { undoers: deps.undoers } : {}),
         ...(deps.listUserIdentities ? { listUserIdentities: deps.listUserIdentities } : {}),
@@ -103,16 +93,13 @@ export async function runSetupCommand(
       header: { tool: TOOL_NAME, version: toolVersion(), command: 'setup' },
       verbose: command.options.verbose,
       strict: command.strict,
-      color: colorEnabled(mode, io.env, io.stdoutIsTTY),
-      cancel,
-      interrupt,
+      color: run.color,
+      cancel: lifecycle.cancel,
+      interrupt: () => lifecycle.interrupt(),
       snippetsFor: connectionCodeFor,
       stdout: io.stdout,
       stderr: io.stderr,
     };
-    return await frontEnd(input);
-  } finally {
-    for (const dispose of disposers) dispose();
-    unsubscribe?.();
-  }
+    return frontEnd(input);
+  });
 }

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { ResolvedCloud } from '../azure/session.ts';
-import { ExitCode } from '../core/exit-codes.ts';
+import { exitCodeFor } from '../core/exit-codes.ts';
 import { summarize } from '../core/run-checks.ts';
 import { DATABASE_KINDS } from '../databases/kind.ts';
 import type { JsonDocument, JsonSnippet } from '../output/json-document.ts';
@@ -116,7 +116,7 @@ export async function runSnippet(parsed: ParsedArgs, io: CliIo, cwd = process.cw
   } else {
     io.stdout.write(plainSnippet(snippet, written));
   }
-  return ExitCode.Success;
+  return exitCodeFor({ cancelled: false });
 }
 
 function oneOf<T extends string>(
@@ -160,6 +160,6 @@ function snippetDocument(snippet: JsonSnippet): JsonDocument {
     doctor: { summary: summarize([]), checks: [] },
     setup: null,
     snippets: [snippet],
-    exitCode: ExitCode.Success,
+    exitCode: exitCodeFor({ cancelled: false }),
   };
 }

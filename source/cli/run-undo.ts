@@ -5,8 +5,7 @@
 
 import { settleArmWrite } from '../azure/arm-calls.ts';
 import { lastSegment } from '../azure/resource-id.ts';
-import { ExitCode } from '../core/exit-codes.ts';
-import { colorEnabled } from '../core/mode.ts';
+import { exitCodeFor } from '../core/exit-codes.ts';
 import type { DoctorOptions } from '../doctor/check.ts';
 import {
   type RunSummary,
@@ -19,11 +18,11 @@ import { type UndoRunResult, undoFromJournal } from '../engine/undo-from-journal
 import { SetupLines } from '../output/setup-plain.ts';
 import { unicodeSupported } from '../output/terminal.ts';
 import type { RunEvent } from '../run/events.ts';
-import { Interrupts } from '../setup/interrupts.ts';
 import { undoersForRun } from '../setup/undoers-for.ts';
 import { leftLines } from '../setup/wording.ts';
 import type { CliIo } from './io.ts';
 import { outputModeFor } from './output-mode.ts';
+import { runCommand } from './run-command.ts';
 import { nodeDeps } from './run-doctor.ts';
 import { journalFor, type SetupDeps } from './run-setup.ts';
 import type { UndoRequest } from './setup-options.ts';
@@ -103,7 +102,7 @@ export async function runUndoCommand(
     if (command.json) {
       io.stdout.write(`${JSON.stringify({ ...header, runs, unreadable, exitCode: 0 }, null, 2)}\n`);
     } else print(runListLines(runs, unreadable));
-    return ExitCode.Success;
+    return exitCodeFor({ cancelled: false });
   }
 
   const named = command.request.runId;
@@ -117,66 +116,68 @@ export async function runUndoCommand(
   }
 
   const mode = outputModeFor({ json: command.json, plain: command.plain ?? false }, io);
-  const interrupts = new Interrupts();
-  const unsubscribe = io.onSignal?.(() => void interrupts.interrupt());
-  const disposers: (() => void)[] = [];
-  try {
-    const services = await deps.createServices(command.options);
-    disposers.push(() => services.azure?.dispose());
-    const plan = await journal.loadRun(runId);
-    const undo = (emit: (event: RunEvent) => void) =>
-      undoFromJournal({
-        journal,
-        runId,
-        steps: (run) =>
-          deps.undoers ? deps.undoers(services) : undoersForRun(run, services, command.options.connectTo),
-        emit,
-        stopSignal: interrupts.stopSignal,
-        settleWrite: (write, ctx) => settleArmWrite(services, write, ctx),
-      });
-    const closing = (result: UndoRunResult) =>
-      result.status === 'undone'
-        ? [`Run ${runId} is undone: nothing it changed is left.`]
-        : leftLines(runId, result.left);
-
-    // In a terminal: the same live list as a setup's rollback.
-    if (mode === 'interactive') {
-      const { runUndoInteractive } = await import('../ui/undo-interactive.tsx');
-      return await runUndoInteractive(
-        {
+  // The engine's interrupts: the first stops starting undos, the second stops waiting.
+  return runCommand(io, { mode, engine: true }, async (run) => {
+    const { interrupts } = run.lifecycle;
+    try {
+      // The journal's run names its own server: no --cloud check (undo uses the cloud it is given).
+      const services = await run.services(() => deps.createServices(command.options), { cloud: undefined });
+      const plan = await journal.loadRun(runId);
+      const undo = (emit: (event: RunEvent) => void) =>
+        undoFromJournal({
+          journal,
           runId,
-          steps: plan.steps.map(({ id, title }) => ({ id, title })),
-          run: async (emit) => {
-            const result = await undo(emit);
-            return { exitCode: result.exitCode, closing: closing(result) };
-          },
-          interrupt: () => void interrupts.interrupt(),
-          color: colorEnabled(mode, io.env, io.stdoutIsTTY),
-        },
-        { stdout: io.stdout as NodeJS.WriteStream, stderr: io.stderr as NodeJS.WriteStream },
-      );
-    }
+          steps: (journalled) =>
+            deps.undoers
+              ? deps.undoers(services)
+              : undoersForRun(journalled, services, command.options.connectTo),
+          emit,
+          stopSignal: interrupts.stopSignal,
+          settleWrite: (write, ctx) => settleArmWrite(services, write, ctx),
+        });
+      const closing = (result: UndoRunResult) =>
+        result.status === 'undone'
+          ? [`Run ${runId} is undone: nothing it changed is left.`]
+          : leftLines(runId, result.left);
 
-    const style = { color: false, unicode: unicodeSupported(io.env, process.platform), verbose: false };
-    const lines = new SetupLines(style, command.json ? () => {} : print, (line) =>
-      io.stderr.write(`${line}\n`),
-    );
-    lines.setOrder(plan.steps.map((step) => step.id));
-    const result = await undo((event) => lines.handle(event));
-    if (command.json) {
-      io.stdout.write(`${JSON.stringify({ ...header, undo: result, exitCode: result.exitCode }, null, 2)}\n`);
-    } else {
-      print(['', ...closing(result), `Exit code ${result.exitCode}.`]);
+      // In a terminal: the same live list as a setup's rollback.
+      if (mode === 'interactive') {
+        const { runUndoInteractive } = await import('../ui/undo-interactive.tsx');
+        return await runUndoInteractive(
+          {
+            runId,
+            steps: plan.steps.map(({ id, title }) => ({ id, title })),
+            run: async (emit) => {
+              const result = await undo(emit);
+              return { exitCode: result.exitCode, closing: closing(result) };
+            },
+            interrupt: () => run.lifecycle.interrupt(),
+            color: run.color,
+          },
+          { stdout: io.stdout as NodeJS.WriteStream, stderr: io.stderr as NodeJS.WriteStream },
+        );
+      }
+
+      const style = { color: false, unicode: unicodeSupported(io.env, process.platform), verbose: false };
+      const lines = new SetupLines(style, command.json ? () => {} : print, (line) =>
+        io.stderr.write(`${line}\n`),
+      );
+      lines.setOrder(plan.steps.map((step) => step.id));
+      const result = await undo((event) => lines.handle(event));
+      if (command.json) {
+        io.stdout.write(
+          `${JSON.stringify({ ...header, undo: result, exitCode: result.exitCode }, null, 2)}\n`,
+        );
+      } else {
+        print(['', ...closing(result), `Exit code ${result.exitCode}.`]);
+      }
+      return result.exitCode;
+    } catch (error) {
+      if (error instanceof RunLockedError || error instanceof UnknownRunError)
+        throw new UsageError(error.message);
+      throw error;
     }
-    return result.exitCode;
-  } catch (error) {
-    if (error instanceof RunLockedError || error instanceof UnknownRunError)
-      throw new UsageError(error.message);
-    throw error;
-  } finally {
-    for (const dispose of disposers) dispose();
-    unsubscribe?.();
-  }
+  });
 }
 
 /**

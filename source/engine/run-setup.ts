@@ -7,7 +7,7 @@
  * This file schedules; `step-runner.ts` runs one step, `recorder.ts` turns each transition into one
  * journal write and one event, `rollback.ts` undoes.
  */
-import { ExitCode } from '../core/exit-codes.ts';
+import { type ExitCodeValue, exitCodeFor } from '../core/exit-codes.ts';
 import type { Confirm } from './consent.ts';
 import { gatherConsent } from './consent.ts';
 import type { EmitEngineEvent, LeftBehind, NotDone, RollbackOutcome, StepOutcome } from './events.ts';
@@ -50,7 +50,7 @@ export interface SetupResult {
   runId: string;
   status: SetupStatus;
   /** 0 succeeded, 1 rolled back cleanly, 3 rollback incomplete, 4 handed off, 130 cancelled by the user. */
-  exitCode: 0 | 1 | 3 | 4 | 130;
+  exitCode: ExitCodeValue;
   /** The user stopped the run (Ctrl-C, SIGTERM). */
   cancelled: boolean;
   /** Every planned step that passed consent, in plan order. */
@@ -95,12 +95,8 @@ export interface RunSetupOptions {
 export type SettleWrite = (write: InFlightWrite, ctx: UndoContext) => Promise<void>;
 
 /** The exit code of a finished setup run. */
-export function setupExitCode(status: SetupStatus, cancelled: boolean): SetupResult['exitCode'] {
-  if (cancelled) return ExitCode.Cancelled;
-  if (status === 'succeeded') return ExitCode.Success;
-  if (status === 'handed-off') return ExitCode.HandedOff;
-  if (status === 'rollback-incomplete') return ExitCode.RollbackIncomplete;
-  return ExitCode.Failure;
+export function setupExitCode(status: SetupStatus, cancelled: boolean): ExitCodeValue {
+  return exitCodeFor({ cancelled, ...(status === 'cancelled' ? {} : { setup: status }) });
 }
 
 /**

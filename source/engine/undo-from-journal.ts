@@ -6,7 +6,7 @@
  * A journal is a file, and a file can be edited: every record is checked against its step's schema
  * and the run's marks before anything is undone, and one that fails refuses the whole undo (exit 2).
  */
-import { ExitCode } from '../core/exit-codes.ts';
+import { type ExitCodeValue, exitCodeFor } from '../core/exit-codes.ts';
 import type { EmitEngineEvent, LeftBehind, RollbackOutcome } from './events.ts';
 import type { Journal, JournalStep, JournalStepState, RunDocument } from './journal.ts';
 import { UnreadableJournalError } from './journal-document.ts';
@@ -34,7 +34,7 @@ export interface UndoRunResult {
   /** `undone`: nothing this run changed is left (also when there was nothing to undo). */
   status: 'undone' | 'rollback-incomplete';
   /** 0 undone, 3 something is left, 130 stopped by the user. */
-  exitCode: 0 | 3 | 130;
+  exitCode: ExitCodeValue;
   /** How each step this call tried to undo ended. */
   outcomes: { id: string; title: string; outcome: RollbackOutcome; reason: string | null }[];
   left: LeftBehind[];
@@ -128,11 +128,7 @@ export async function undoFromJournal(options: UndoFromJournalOptions): Promise<
     return {
       runId: run.runId,
       status,
-      exitCode: options.stopSignal?.aborted
-        ? ExitCode.Cancelled
-        : status === 'undone'
-          ? ExitCode.Success
-          : ExitCode.RollbackIncomplete,
+      exitCode: exitCodeFor({ cancelled: options.stopSignal?.aborted === true, undo: status }),
       outcomes: entries.map(({ step }) => ({
         id: step.id,
         title: step.title,

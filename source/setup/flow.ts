@@ -14,6 +14,7 @@ import { UsageError } from '../core/usage-error.ts';
 import { descriptorOf } from '../databases/descriptors.ts';
 import type { DatabaseKind } from '../databases/kind.ts';
 import type { DoctorOptions } from '../doctor/check.ts';
+import type { Interrupts } from '../engine/interrupts.ts';
 import type { Journal } from '../engine/journal.ts';
 import { planSteps } from '../engine/plan.ts';
 import { RunLockedError } from '../engine/run-lock.ts';
@@ -32,7 +33,6 @@ import { adminLoginOf, blockingReasons, factsFromDoctor, missingFacts } from './
 import { authWords, type SetupConnection, type SetupOutcome, type SetupRequest } from './flow-types.ts';
 import { SETUP_FLOWS } from './flows.ts';
 import type { SetupInput } from './input.ts';
-import type { Interrupts } from './interrupts.ts';
 import { offerUnfinished } from './offer-unfinished.ts';
 import { checkPlanIdentities } from './plan-identities.ts';
 import { PLAN_QUESTION_ID } from './plan-question.ts';

@@ -1,5 +1,5 @@
 /** How a setup outcome becomes an exit code, through the one `exitCodeFor` every front-end uses. */
-import { ExitCode, type ExitCodeValue, exitCodeFor } from '../core/exit-codes.ts';
+import { type ExitCodeValue, exitCodeFor } from '../core/exit-codes.ts';
 import type { SetupOutcome } from './flow-types.ts';
 
 /**
@@ -16,10 +16,10 @@ export function setupOutcomeExitCode(outcome: SetupOutcome, cancelled: boolean):
       });
     }
     case 'refused':
-      return cancelled ? ExitCode.Cancelled : ExitCode.Failure;
+      return exitCodeFor({ cancelled, refused: true });
     case 'planned':
-      return cancelled ? ExitCode.Cancelled : ExitCode.Success;
+      return exitCodeFor({ cancelled });
     case 'declined':
-      return ExitCode.Cancelled;
+      return exitCodeFor({ cancelled: true });
   }
 }

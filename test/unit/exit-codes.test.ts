@@ -43,6 +43,13 @@ const table: [string, RunEnd, number][] = [
     4,
   ],
   ['cancelled wins over a hand-off', { cancelled: true, setup: 'handed-off' }, 130],
+  ['a usage mistake', { cancelled: false, usage: true }, 2],
+  ['cancelled wins over a usage mistake', { cancelled: true, usage: true }, 130],
+  ['setup refused: a blocking check failed', { cancelled: false, refused: true }, 1],
+  ['undo left nothing', { cancelled: false, undo: 'undone' }, 0],
+  ['undo left something', { cancelled: false, undo: 'rollback-incomplete' }, 3],
+  ['undo stopped by the user', { cancelled: true, undo: 'rollback-incomplete' }, 130],
+  ['stdout went away: the broken pipe wins', { cancelled: true, brokenPipe: true }, 141],
 ];
 
 for (const [name, end, code] of table) {
@@ -57,5 +64,6 @@ test('the codes are the documented ones', () => {
     RollbackIncomplete: 3,
     HandedOff: 4,
     Cancelled: 130,
+    BrokenPipe: 141,
   });
 });
