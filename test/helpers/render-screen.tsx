@@ -8,6 +8,7 @@ import { render } from 'ink-testing-library';
 import type { ReactElement } from 'react';
 import { type AppActions, AppProviders } from '../../source/ui/context.tsx';
 import { type AppState, initialAppState } from '../../source/ui/state/app-state.ts';
+import { settle, waitFor } from './wait-for.ts';
 
 export interface RenderScreenOptions {
   state?: Partial<AppState>;
@@ -58,12 +59,13 @@ export function renderWithProviders(
     async press(key) {
       // useInput subscribes in an effect after mount; a key written before that is lost.
       if (!settled) {
-        await delay(30);
+        // Mounted (a first frame), then its effects run (an inactive screen never listens: nothing to wait for).
+        await waitFor(() => instance.frames.length > 0, 'the first frame');
+        await settle();
         settled = true;
       }
       instance.stdin.write(key);
-      await new Promise((resolve) => setImmediate(resolve));
-      await delay(0);
+      await settle();
     },
     async waitFor(predicate, what = 'the expected frame', timeoutMs = 2000) {
       const deadline = Date.now() + timeoutMs;

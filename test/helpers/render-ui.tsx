@@ -12,6 +12,7 @@ import type { CheckOutcome } from '../../source/core/types.ts';
 import type { RunBus, RunEvent } from '../../source/run/events.ts';
 import type { FrontEndInput } from '../../source/run/front-end.ts';
 import { App } from '../../source/ui/App.tsx';
+import { settle, waitFor } from './wait-for.ts';
 
 export const keys = {
   up: '\u001B[A',
@@ -118,13 +119,14 @@ export function renderDoctor(options: RenderDoctorOptions = {}): RenderedDoctor 
     async press(key) {
       // useInput subscribes in an effect after mount; a key written before that is lost.
       if (!settled) {
-        await delay(30);
+        // Mounted (a first frame), then its effects run (an inactive screen never listens: nothing to wait for).
+        await waitFor(() => instance.frames.length > 0, 'the first frame');
+        await settle();
         settled = true;
       }
       instance.stdin.write(key);
-      // React 19 flushes effects asynchronously: give it a macrotask before the next key.
-      await new Promise((resolve) => setImmediate(resolve));
-      await delay(0);
+      // React 19 flushes effects asynchronously: let it before the next key.
+      await settle();
     },
     async waitFor(predicate, what = 'the expected frame', timeoutMs = 2000, read = lastFrame) {
       const deadline = Date.now() + timeoutMs;

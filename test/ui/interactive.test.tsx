@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { test } from 'node:test';
-import { setTimeout as delay } from 'node:timers/promises';
 import { EventBus } from '../../source/core/events.ts';
 import { runChecks } from '../../source/core/run-checks.ts';
 import type { Services } from '../../source/core/services.ts';
@@ -10,6 +9,7 @@ import { NO_TARGET } from '../../source/doctor/target.ts';
 import type { RunBus, RunEvent } from '../../source/run/events.ts';
 import type { FrontEndInput } from '../../source/run/front-end.ts';
 import { runInteractiveWith } from '../../source/ui/interactive.tsx';
+import { listening, settle, waitFor } from '../helpers/wait-for.ts';
 
 /** A terminal-less stdout that honours write callbacks (Ink waits on one before resolving exit). */
 class FakeStdout extends EventEmitter {
@@ -87,13 +87,17 @@ const options = { verbose: false, target: NO_TARGET };
 
 test('runInteractive runs the real check runner once and q resolves 1, leaving a final copy without key hints', async () => {
   let runs = 0;
-  const { input, stdout } = inputFor((bus, signal) => {
+  let done = false;
+  const { input, stdout } = inputFor(async (bus, signal) => {
     runs += 1;
-    return runChecks(checks, { services, options, bus, signal });
+    const outcomes = await runChecks(checks, { services, options, bus, signal });
+    done = true;
+    return outcomes;
   });
   const stdin = new FakeStdin();
   const exit = runInteractiveWith(input, { stdin: stdin as unknown as NodeJS.ReadStream });
-  await delay(100);
+  await waitFor(() => done && listening(stdin), 'the checks to end on a screen that listens to keys');
+  await settle();
   stdin.type('q');
   assert.equal(await exit, 1);
   assert.equal(runs, 1);
@@ -110,11 +114,13 @@ test('runInteractive runs the real check runner once and q resolves 1, leaving a
 
 test('runInteractive: Ctrl-C while a check hangs aborts it and resolves 130', async () => {
   let seenAbort = false;
+  let started = false;
   const hanging: DoctorCheck = {
     id: 'az-cli',
     title: 'Azure CLI',
     run: ({ signal }) =>
       new Promise((resolve) => {
+        started = true;
         signal.addEventListener('abort', () => {
           seenAbort = true;
           resolve({ status: 'skip', message: 'cancelled' });
@@ -126,12 +132,12 @@ test('runInteractive: Ctrl-C while a check hangs aborts it and resolves 130', as
   );
   const stdin = new FakeStdin();
   const exit = runInteractiveWith(input, { stdin: stdin as unknown as NodeJS.ReadStream });
-  await delay(100);
+  await waitFor(() => started && listening(stdin), 'the check to hang on a screen that listens to keys');
+  await settle();
   stdin.type('\u0003');
   assert.equal(await exit, 130);
   assert.equal(cancel.signal.aborted, true);
-  await delay(10);
-  assert.equal(seenAbort, true, 'the running check saw the abort');
+  await waitFor(() => seenAbort, 'the running check to see the abort');
 });
 
 /** A terminal of `rows` lines: Ink draws to it as to a real one (cursor moves, erases). */
@@ -155,6 +161,7 @@ function visible(text: string): string {
 }
 
 test('in a terminal shorter than the report, q leaves exactly one copy of it, ending in a newline', async () => {
+  let done = false;
   const many: DoctorCheck[] = Array.from({ length: 12 }, (_, index) => ({
     id: `check-${index}`,
     title: `Check ${index}`,
@@ -164,7 +171,14 @@ test('in a terminal shorter than the report, q leaves exactly one copy of it, en
   const cancel = new AbortController();
   const stdout = new ShortTty(10);
   const input: FrontEndInput = {
-    session: { bus, doctor: () => runChecks(many, { services, options, bus, signal: cancel.signal }) },
+    session: {
+      bus,
+      doctor: async () => {
+        const outcomes = await runChecks(many, { services, options, bus, signal: cancel.signal });
+        done = true;
+        return outcomes;
+      },
+    },
     header: { tool: 'sc-doctor', version: '0.1.0', command: 'doctor' },
     verbose: false,
     strict: false,
@@ -175,7 +189,8 @@ test('in a terminal shorter than the report, q leaves exactly one copy of it, en
   };
   const stdin = new FakeStdin();
   const exit = runInteractiveWith(input, { stdin: stdin as unknown as NodeJS.ReadStream });
-  await delay(150);
+  await waitFor(() => done && listening(stdin), 'the report on a screen that listens to keys');
+  await settle();
   stdin.type('q');
   assert.equal(await exit, 0);
   const text = visible(stdout.text);
@@ -185,13 +200,15 @@ test('in a terminal shorter than the report, q leaves exactly one copy of it, en
 });
 
 test('Ctrl-C while checks run ends in a cancelled state: no spinner, no "running" left behind', async () => {
+  let hangingNow = 0;
   const hanging = (id: string, title: string): DoctorCheck => ({
     id,
     title,
     run: ({ signal }) =>
-      new Promise((resolve) =>
-        signal.addEventListener('abort', () => resolve({ status: 'skip', message: 'cancelled' })),
-      ),
+      new Promise((resolve) => {
+        hangingNow += 1;
+        signal.addEventListener('abort', () => resolve({ status: 'skip', message: 'cancelled' }));
+      }),
   });
   const { input, stdout } = inputFor((bus, signal) =>
     runChecks(
@@ -206,7 +223,9 @@ test('Ctrl-C while checks run ends in a cancelled state: no spinner, no "running
   );
   const stdin = new FakeStdin();
   const exit = runInteractiveWith(input, { stdin: stdin as unknown as NodeJS.ReadStream });
-  await delay(100);
+  // Azure CLI ends at once; the other two hang until the Ctrl-C.
+  await waitFor(() => hangingNow === 2 && listening(stdin), 'two checks to hang on a screen that listens');
+  await settle();
   stdin.type('\u0003');
   assert.equal(await exit, 130);
   const text = visible(stdout.text);

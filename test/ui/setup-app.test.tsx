@@ -17,6 +17,7 @@ import type { FrontEndInput } from '../../source/run/front-end.ts';
 import type { SetupOutcome } from '../../source/setup/flow-types.ts';
 import { App } from '../../source/ui/App.tsx';
 import { keys } from '../helpers/render-ui.tsx';
+import { listening, settle, waitFor as waitUntil } from '../helpers/wait-for.ts';
 import { azCliPass } from './fixtures.ts';
 
 afterEach(() => cleanup());
@@ -182,10 +183,11 @@ function scriptedApp(options: { snippetsFor?: FrontEndInput['snippetsFor']; colu
     return frame();
   };
   const press = async (key: string) => {
-    // A screen that just appeared subscribes to keys in an effect: give it that moment.
-    await delay(50);
+    // A screen that just appeared subscribes to keys in an effect: let it run first.
+    await waitUntil(() => listening(instance.stdin), 'the screen to listen to keys', { last: frame });
+    await settle();
     instance.stdin.write(key);
-    await delay(20);
+    await settle();
   };
   return {
     waitFor,
@@ -306,11 +308,11 @@ test('the doctor screen offers s setup once the server and the app were found; s
     }
   };
   await waitFor(/enter details {2}s setup {2}q quit/, 'the s setup hint');
-  await delay(50);
+  await settle();
   instance.stdin.write('s');
   await waitFor(/Plan · orders-api/, 'the plan of the setup');
   assert.equal(setups, 1);
-  await delay(50);
+  await settle();
   instance.stdin.write('q');
   assert.equal(await exitCode, 0, 'a dry run ends 0');
 });

@@ -9,6 +9,7 @@ import { cleanup, render } from 'ink-testing-library';
 import type { RunEvent } from '../../source/run/events.ts';
 import { UndoApp, type UndoScreenInput } from '../../source/ui/UndoApp.tsx';
 import { keys } from '../helpers/render-ui.tsx';
+import { settle } from '../helpers/wait-for.ts';
 
 afterEach(() => cleanup());
 
@@ -104,7 +105,7 @@ test('undo in a terminal: the rollback list newest first, live, then the closing
   assert.match(frame, /Ctrl-C twice stops waiting and lists what is left/);
   assert.ok(frame.indexOf('Database role') < frame.indexOf('Entra authentication'), 'newest first');
 
-  await delay(30);
+  await settle();
   undo.instance.stdin.write(keys.ctrlC);
   await undo.waitFor(() => undo.interrupts.length === 1, 'Ctrl-C counted');
 

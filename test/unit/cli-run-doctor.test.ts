@@ -10,6 +10,7 @@ import { runJson } from '../../source/output/json.ts';
 import { runPlain } from '../../source/output/plain.ts';
 import type { FrontEnd } from '../../source/run/front-end.ts';
 import { CaptureStream } from '../helpers/capture.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const services: Services = {
   env: {},
@@ -141,13 +142,15 @@ test('the subscription and cloud reach the services', async () => {
 test('SIGINT cancels the running checks and the run exits 130; the handler is removed afterwards', async () => {
   let fire: ((signal: NodeJS.Signals) => void) | undefined;
   let removed = false;
+  let running = false;
   const slow: DoctorCheck = {
     id: 'slow',
     title: 'Slow',
     run: ({ signal }) =>
-      new Promise((resolve) =>
-        signal.addEventListener('abort', () => resolve({ status: 'skip', message: 'stopped' })),
-      ),
+      new Promise((resolve) => {
+        running = true;
+        signal.addEventListener('abort', () => resolve({ status: 'skip', message: 'stopped' }));
+      }),
   };
   const pending = run(['doctor', '--json'], {
     checks: [slow],
@@ -158,7 +161,7 @@ test('SIGINT cancels the running checks and the run exits 130; the handler is re
       };
     },
   });
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await waitFor(() => running && fire, 'the check to run');
   fire?.('SIGINT');
   const result = await pending;
   assert.equal(result.code, 130);

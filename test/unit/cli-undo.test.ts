@@ -17,6 +17,7 @@ import type { Step } from '../../source/engine/step.ts';
 import { runPlain } from '../../source/output/plain.ts';
 import type { FrontEnd } from '../../source/run/front-end.ts';
 import { CaptureStream } from '../helpers/capture.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { FakeWorld, undoersOf } from '../setup/fake-world.ts';
 
 const TARGET =
@@ -156,7 +157,8 @@ test('the interactive doctor offers an unfinished run for undo through the promp
       asked.push(`${prompt.question.message} [${prompt.question.flag}]`);
       if (prompt.kind === 'confirm') prompt.answer(false);
     });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The offer is made while the screen runs: it ends once the question came.
+    await waitFor(() => asked.length > 0, 'the offer of the unfinished run');
     return 0;
   };
   await doctorRun([], home, interactive);
