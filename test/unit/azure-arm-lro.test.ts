@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ARM_WRITE_RETRY, armError, armWrite } from '../../source/azure/arm.ts';
-import { writeArm } from '../../source/azure/arm-calls.ts';
+import { settleArmWrite, writeArm } from '../../source/azure/arm-calls.ts';
 import {
   ArmOperationError,
   finalStateVia,
@@ -88,6 +88,76 @@ test('Azure-AsyncOperation style: polls the status until Succeeded; Failed is an
       twin.store.get(RESOURCE_IDS.containerApp)!.tags,
       { a: '1' },
       'a Failed operation changed nothing',
+    );
+  } finally {
+    azure.dispose();
+  }
+});
+
+test('an operation that ends Canceled is an error, never a success, and a settled write that was canceled is over', async () => {
+  const azure = session();
+  try {
+    const before = twin.store.get(RESOURCE_IDS.containerApp)!.tags;
+    twin.faults.addLro({ resourceId: RESOURCE_IDS.containerApp, outcome: 'Canceled' });
+    const canceled = await armWrite(azure, 'PATCH', RESOURCE_IDS.containerApp, '2025-01-01', {
+      tags: { canceled: 'yes' },
+    });
+    assert.ok(canceled.headers?.asyncOperation, 'a long-running write');
+    const statuses: string[] = [];
+    // Bounded: a poller that took Canceled for "still running" would poll until this aborts.
+    const signal = AbortSignal.timeout(20_000);
+    await assert.rejects(
+      waitForArm(azure, canceled, {
+        what: 'tagging the container app',
+        signal,
+        onStatus: (s) => statuses.push(s),
+      }),
+      (error: unknown) =>
+        error instanceof ArmOperationError && /^tagging the container app ended Canceled/.test(error.message),
+    );
+    assert.deepEqual(
+      twin.store.get(RESOURCE_IDS.containerApp)!.tags,
+      before,
+      'a Canceled operation changed nothing',
+    );
+
+    // A step's write noted in flight and canceled by Azure: undo's wait for it ends, the write is over.
+    twin.faults.addLro({ resourceId: RESOURCE_IDS.containerApp, outcome: 'Canceled' });
+    const ctx = {
+      runId: 'r',
+      signal,
+      progress: (detail: string) => statuses.push(detail),
+      inFlight: () => {},
+    };
+    const services = { azure } as never;
+    await assert.rejects(
+      writeArm(
+        services,
+        ctx,
+        'PATCH',
+        RESOURCE_IDS.containerApp,
+        '2025-01-01',
+        { tags: { b: '1' } },
+        'tagging',
+      ),
+      /tagging ended Canceled/,
+    );
+    const again = await armWrite(azure, 'PATCH', RESOURCE_IDS.containerApp, '2025-01-01', {
+      tags: { c: '1' },
+    });
+    twin.faults.addLro({ resourceId: RESOURCE_IDS.containerApp, outcome: 'Canceled' });
+    const pending = await armWrite(azure, 'PATCH', RESOURCE_IDS.containerApp, '2025-01-01', {
+      tags: { d: '1' },
+    });
+    await waitForArm(azure, again, { what: 'tagging' }).catch(() => {});
+    await settleArmWrite(
+      services,
+      { statusUrl: pending.headers!.asyncOperation!, resultUrl: null, what: 'tagging the app' },
+      ctx,
+    );
+    assert.ok(
+      statuses.some((s) => /waiting for Azure to finish tagging the app/.test(s)),
+      'the settle polled the operation until it ended',
     );
   } finally {
     azure.dispose();
