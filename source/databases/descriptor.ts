@@ -47,6 +47,11 @@ export interface DatabaseDescriptor extends ServerType {
   hostSuffix: string;
   /** The Azure CLI's default connection (linker) name starts with this: `postgresflexible_`. */
   linkerPrefix: string;
+  /**
+   * The TLS mode Service Connector writes into a Spring Boot JDBC URL for this kind when it asks for
+   * TLS without checking the certificate (`sslmode=require`); absent when it writes no such URL.
+   */
+  linkerSpringTls?: string;
   /** Databases every server has that no app connects to. */
   systemDatabases: ReadonlySet<string>;
   names: { server: NameRule; database: NameRule; firewallRule: NameRule };

@@ -25,6 +25,7 @@ export const mysqlDescriptor: DatabaseDescriptor = {
   settingPrefix: 'AZURE_MYSQL',
   hostSuffix: 'mysql.database.azure.com',
   linkerPrefix: 'mysqlflexible_',
+  linkerSpringTls: 'sslmode=required',
   systemDatabases: new Set(['information_schema', 'mysql', 'performance_schema', 'sys']),
   names: {
     server: {

@@ -23,6 +23,7 @@ export const postgresDescriptor: DatabaseDescriptor = {
   settingPrefix: 'AZURE_POSTGRESQL',
   hostSuffix: 'postgres.database.azure.com',
   linkerPrefix: 'postgresflexible_',
+  linkerSpringTls: 'sslmode=require',
   systemDatabases: new Set(['postgres', 'azure_maintenance', 'azure_sys']),
   names: {
     server: {
