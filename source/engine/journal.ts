@@ -13,118 +13,33 @@ import { existsSync } from 'node:fs';
 import { link, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import type { LeftBehind, NotDone, PlannedStepView } from './events.ts';
+import type { NotDone, PlannedStepView } from './events.ts';
 import { parseRunDocument, UnreadableJournalError } from './journal-document.ts';
-import { assertPlainJson } from './plain-json.ts';
+import {
+  type JournalStepState,
+  type RunDocument,
+  type RunSummary,
+  UnknownRunError,
+  type UnreadableRun,
+} from './journal-types.ts';
 import { isOwnerAlive, type ProcessProbe, systemProbe, thisProcess } from './process-identity.ts';
 import { isRunId, newRunId } from './run-id.ts';
 import { acquireRunLock, type RunLock } from './run-lock.ts';
-import { assertNoSecrets } from './secret-scrubber.ts';
+import { checkWritable, RunWriter } from './run-writer.ts';
 import { checkStateDirs } from './state-dir.ts';
-import type { InFlightWrite, UndoRecord } from './step.ts';
 import { onDisk, StorageError } from './storage-error.ts';
 
 export { UnreadableJournalError } from './journal-document.ts';
-
-/** Where a run stands. `running` or `rolling-back` in a journal whose process is gone: it was killed. */
-export type RunStatus =
-  | 'running'
-  | 'rolling-back'
-  | 'succeeded'
-  /** Every step ran, some work went to a script (finish it with `setup --resume`): not done. */
-  | 'handed-off'
-  | 'rolled-back'
-  | 'rollback-incomplete'
-  | 'cancelled'
-  /** Reversed later by `sc-doctor undo`. */
-  | 'undone';
-
-export type JournalStepState =
-  | 'pending'
-  | 'not-run'
-  /** Written before `apply`; with a `record` when the step checkpointed one before its write. */
-  | 'started'
-  | 'applied'
-  | 'already-done'
-  | 'handed-off'
-  | 'failed'
-  | 'cancelled'
-  /** Written before `undo`. */
-  | 'undoing'
-  | 'undone'
-  | 'already-gone'
-  | 'changed-since'
-  | 'undo-failed';
-
-export interface JournalStep {
-  id: string;
-  title: string;
-  resource: string;
-  after: string[];
-  preview: string[];
-  consent: string | null;
-  state: JournalStepState;
-  /** What `undo` needs; null when the step changed nothing here. */
-  record: UndoRecord | null;
-  /** 1, 2, 3... in the order steps finished applying: undo runs in reverse. */
-  appliedOrder: number | null;
-  scriptPath: string | null;
-  /** Why it failed or could not be undone (redacted), or what the hand-off script does. */
-  message: string | null;
-  startedAt: string | null;
-  endedAt: string | null;
-  /** A write of this step (or of its undo) Azure was still running when last seen; null once it ended. */
-  inFlight: InFlightWrite | null;
-}
-
-export interface RunDocument {
-  version: 1;
-  runId: string;
-  /** The resource the run is locked on (the server's ARM id). */
-  target: string;
-  /** Which database's steps ran (`postgres`, `mysql`): `undo` needs that kind's undoers. */
-  database?: string;
-  /** The run whose hand-off this run finishes (`setup --resume`); that run's journal is left as it was. */
-  resumes?: string;
-  /** The process that ran it, to tell a live run from a killed one (start and host: a pid is reused). */
-  pid: number;
-  processStart?: string | null;
-  host?: string;
-  createdAt: string;
-  updatedAt: string;
-  status: RunStatus;
-  steps: JournalStep[];
-  notDone: NotDone[];
-  left: LeftBehind[];
-}
-
-/** A journal file that cannot be read: listed with its path and what to do, never undone. */
-export interface UnreadableRun {
-  runId: string;
-  path: string;
-  problem: string;
-  fix: string;
-}
-
-/** One line of `sc-doctor undo --list`. */
-export interface RunSummary {
-  runId: string;
-  target: string;
-  status: RunStatus;
-  createdAt: string;
-  updatedAt: string;
-  /** Steps whose change is still in place as far as the journal knows. */
-  changesInPlace: number;
-  unfinished: boolean;
-}
-
-/** `loadRun` of an id that has no journal. */
-export class UnknownRunError extends Error {
-  constructor(readonly runId: string) {
-    super(`there is no run ${runId}. Run sc-doctor undo --list to see the runs.`);
-    this.name = 'UnknownRunError';
-  }
-}
+export type {
+  JournalStep,
+  JournalStepState,
+  RunDocument,
+  RunStatus,
+  RunSummary,
+  UnreadableRun,
+} from './journal-types.ts';
+export { UnknownRunError } from './journal-types.ts';
+export { RunWriter } from './run-writer.ts';
 
 export interface JournalOptions {
   /** The home directory that holds `.sc-doctor`; the user's by default (tests pass a temporary one). */
@@ -411,58 +326,3 @@ export class Journal {
 }
 
 let temporaryCounter = 0;
-
-/**
- * Changes one run's journal. Writes are queued, so concurrent steps never interleave a write, and each
- * change is checked on a copy first: a change that would write a secret throws and is not kept.
- */
-export class RunWriter {
-  #document: RunDocument;
-  #queue: Promise<void> = Promise.resolve();
-  readonly #write: (document: RunDocument) => Promise<void>;
-  readonly #now: () => number;
-
-  constructor(document: RunDocument, write: (document: RunDocument) => Promise<void>, now: () => number) {
-    this.#document = document;
-    this.#write = write;
-    this.#now = now;
-  }
-
-  get runId(): string {
-    return this.#document.runId;
-  }
-
-  /** A copy of the journal as last written. */
-  get document(): RunDocument {
-    return structuredClone(this.#document);
-  }
-
-  /** Applies `change` to a copy, checks it, and writes it; resolves once it is on disk. */
-  update(change: (document: RunDocument) => void): Promise<void> {
-    const next = this.#queue.then(async () => {
-      const draft = structuredClone(this.#document);
-      change(draft);
-      draft.updatedAt = new Date(this.#now()).toISOString();
-      checkWritable(draft);
-      await this.#write(draft);
-      this.#document = draft;
-    });
-    // A failed write must not block the ones after it; the caller of this one sees the error.
-    this.#queue = next.catch(() => {});
-    return next;
-  }
-
-  /** Updates one step by id. */
-  updateStep(id: string, change: (step: JournalStep, document: RunDocument) => void): Promise<void> {
-    return this.update((document) => {
-      const step = document.steps.find((s) => s.id === id);
-      if (!step) throw new Error(`the journal of run ${document.runId} has no step ${id}`);
-      change(step, document);
-    });
-  }
-}
-
-function checkWritable(document: RunDocument): void {
-  assertPlainJson(document, 'journal');
-  assertNoSecrets(document, 'journal');
-}
