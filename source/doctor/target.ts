@@ -3,16 +3,14 @@
  * found), the database on it, and the app. Parsing is pure and strict so that a malformed id is a
  * usage error before anything runs; finding a server by name is `findServer` in server-lookup.ts.
  */
-import {
-  APP_ARM_TYPES,
-  type AppKind,
-  armIds,
-  type NameRuleOf,
-  nameProblem,
-  nameWhat,
-} from '../azure/resource-id.ts';
+import { armIds } from '../azure/resource-id.ts';
 import { descriptorOf, kindOfArmType } from '../databases/descriptors.ts';
 import type { DatabaseKind } from '../databases/kind.ts';
+import { type AppSelector, appSelectorFrom } from './target-app.ts';
+import { clip, GUID, namesProblem, SEGMENT, SERVER_ID_SHAPE, type TargetProblem } from './target-names.ts';
+
+export { APP_TARGET_FLAGS, type AppRef, type AppSelector, appRefOf } from './target-app.ts';
+export type { TargetProblem } from './target-names.ts';
 
 /** A server named exactly by its ARM id. */
 export interface ServerRef {
@@ -34,36 +32,6 @@ export type ServerSelector =
       resourceGroup: string | null;
     };
 
-/**
- * The app the flags name: by `--source-id`, or by `--app` with `--resource-group` and `--target`
- * (a Spring app is `<service>/<app>`, since Spring apps live inside a service). Only the subscription
- * of a named app is open: the run's subscription, known once the session has one (`appRefOf`).
- */
-export type AppSelector =
-  | ({ by: 'id'; subscriptionId: string; id: string } & AppParts)
-  | ({ by: 'name' } & AppParts);
-
-interface AppParts {
-  kind: AppKind;
-  resourceGroup: string;
-  /** The app's name; for Spring, the app inside `service`. */
-  name: string;
-  /** The Spring Apps service the app belongs to (`kind: 'spring'` only). */
-  service: string | null;
-}
-
-/** Where an app lives in ARM, before anything was asked of Azure. */
-export interface AppRef extends AppParts {
-  subscriptionId: string;
-  /** The ARM id. */
-  id: string;
-}
-
-/** The flags that name an app, for `skip` messages. */
-export const APP_TARGET_FLAGS = '--source-id, or --app with --resource-group and --target';
-
-const APP_TYPES = APP_ARM_TYPES;
-
 /** The parsed target flags (or what was chosen at the prompt). */
 export interface DoctorTarget {
   server: ServerSelector | null;
@@ -80,23 +48,7 @@ export const NO_TARGET: DoctorTarget = { server: null, database: null, app: null
 /** Target flags as the command line (or a chooser) gives them, keyed by `FlagSpec.targetKey`. */
 export type TargetFlags = Readonly<Record<string, string | undefined>>;
 
-/** A target flag that cannot be right: the flag, what is wrong, and the shape it expects. */
-export interface TargetProblem {
-  flag: string;
-  message: string;
-  hint: string;
-}
-
 export type TargetParse = { ok: true; target: DoctorTarget } | { ok: false; problem: TargetProblem };
-
-const SEGMENT = /^[^/?#]+$/;
-const SERVER_ID_SHAPE =
-  '/subscriptions/<guid>/resourceGroups/<group>/providers/<type>/<name>, where <type> is\n' +
-  '  Microsoft.DBforPostgreSQL/flexibleServers, Microsoft.DBforMySQL/flexibleServers or Microsoft.Sql/servers';
-const SOURCE_ID_SHAPE =
-  '/subscriptions/<guid>/resourceGroups/<group>/providers/<type>/<name>, where <type> is\n' +
-  '  Microsoft.Web/sites or Microsoft.App/containerApps (Spring: .../Microsoft.AppPlatform/Spring/<service>/apps/<name>)';
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Parses `DoctorOptions.target` (flag values keyed by `FlagSpec.targetKey`). Every name is checked
@@ -212,142 +164,6 @@ export function serverArmId(
   return armIds.server(descriptorOf(kind), subscriptionId, resourceGroup, name);
 }
 
-/** The app of `--source-id` or `--app`; null without app flags; a `TargetProblem` when they are wrong. */
-function appSelectorFrom(value: (key: string) => string | undefined): AppSelector | TargetProblem | null {
-  const kind = (value('target') as AppKind | undefined) ?? null;
-  const sourceId = value('sourceId');
-  if (sourceId !== undefined) {
-    const parsed = parseSourceId(sourceId);
-    if ('flag' in parsed) return parsed;
-    if (kind !== null && kind !== parsed.kind)
-      return {
-        flag: '--target',
-        message: `--target ${kind} does not match --source-id, which is a ${parsed.kind}.`,
-        hint: 'Drop --target or fix it.',
-      };
-    return parsed;
-  }
-  const app = value('app');
-  if (app === undefined) {
-    if (kind === null) return null;
-    return {
-      flag: '--app',
-      message: `--target ${kind} needs the app: pass --app <name> and --resource-group.`,
-      hint: `Name the app with ${APP_TARGET_FLAGS}.`,
-    };
-  }
-  const resourceGroup = value('resourceGroup');
-  if (resourceGroup === undefined)
-    return {
-      flag: '--resource-group',
-      message: `--app ${app} needs its resource group: pass --resource-group <name>.`,
-      hint: 'Or name the app by its resource id with --source-id.',
-    };
-  if (kind === null)
-    return {
-      flag: '--target',
-      message: `--app ${app} needs its kind: pass --target webapp, containerapp or spring.`,
-      hint: 'Or name the app by its resource id with --source-id.',
-    };
-  if (kind === 'spring') {
-    const [service, name, ...rest] = app.split('/');
-    if (!service || !name || rest.length > 0)
-      return {
-        flag: '--app',
-        message: `--app for a Spring app is <service>/<app>; got '${clip(app)}'.`,
-        hint: 'e.g. --app spring-orders/orders-spring',
-      };
-    const bad = namesProblem([
-      ['--app', 'spring-service', service],
-      ['--app', 'spring-app', name],
-    ]);
-    return bad ?? { by: 'name', kind, resourceGroup, name, service };
-  }
-  if (!SEGMENT.test(app))
-    return {
-      flag: '--app',
-      message: `--app is the app's name, not a path; got '${clip(app)}' (use --source-id for an id).`,
-      hint: 'Pass the name only (e.g. orders-api), or the full id with --source-id.',
-    };
-  return (
-    namesProblem([['--app', kind, app]]) ?? { by: 'name', kind, resourceGroup, name: app, service: null }
-  );
-}
-
-function parseSourceId(id: string): AppSelector | TargetProblem {
-  const bad = (message: string): TargetProblem => ({
-    flag: '--source-id',
-    message,
-    hint: `Expected ${SOURCE_ID_SHAPE}`,
-  });
-  const match = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/(.+?)\/?$/i.exec(id.trim());
-  if (!match || !GUID.test(match[1]!))
-    return bad(`--source-id '${clip(id)}' is not the resource id of an app.`);
-  const subscriptionId = match[1]!.toLowerCase();
-  const resourceGroup = match[2]!;
-  const rest = match[3]!.split('/');
-  const type = `${rest[0]}/${rest[1]}`.toLowerCase();
-  const kind = (Object.keys(APP_TYPES) as AppKind[]).find((k) => APP_TYPES[k].toLowerCase() === type);
-  if (!kind || rest.some((part) => part === ''))
-    return bad(`--source-id '${clip(id)}' is not the resource id of an app.`);
-  const badGroup = namesProblem([['--source-id', 'resource-group', resourceGroup]]);
-  if (badGroup) return badGroup;
-  if (kind === 'spring') {
-    if (rest.length !== 5 || rest[3]!.toLowerCase() !== 'apps')
-      return bad(`--source-id of a Spring app ends in /Spring/<service>/apps/<app>; got '${clip(id)}'.`);
-    const badName = namesProblem([
-      ['--source-id', 'spring-service', rest[2]!],
-      ['--source-id', 'spring-app', rest[4]!],
-    ]);
-    if (badName) return badName;
-    const ref = appRefOf(
-      { by: 'name', kind, resourceGroup, name: rest[4]!, service: rest[2]! },
-      subscriptionId,
-    );
-    return { by: 'id', ...ref };
-  }
-  if (rest.length !== 3) return bad(`--source-id '${clip(id)}' is not the resource id of an app.`);
-  const badName = namesProblem([['--source-id', kind, rest[2]!]]);
-  if (badName) return badName;
-  const ref = appRefOf({ by: 'name', kind, resourceGroup, name: rest[2]!, service: null }, subscriptionId);
-  return { by: 'id', ...ref };
-}
-
-/**
- * Where the app lives: an app named by id carries its own subscription; one named by `--app` is in
- * `subscriptionId`, the run's subscription.
- */
-export function appRefOf(app: AppSelector, subscriptionId: string): AppRef {
-  const { kind, resourceGroup, name, service } = app;
-  const owner = app.by === 'id' ? app.subscriptionId : subscriptionId;
-  const id = armIds.app(kind, owner, resourceGroup, name, service);
-  return { kind, subscriptionId: owner, resourceGroup, name, service, id };
-}
-
-/**
- * The first of `[flag, kind, value]` whose value breaks Azure's naming rule for its kind, as a
- * problem naming the flag and the rule; undefined when every value given is a valid name.
- */
-function namesProblem(
-  checks: [flag: string, kind: NameRuleOf, value: string | undefined][],
-): TargetProblem | undefined {
-  for (const [flag, kind, value] of checks) {
-    if (value === undefined) continue;
-    const rule = nameProblem(kind, value);
-    if (rule !== undefined)
-      return {
-        flag,
-        message: `${flag}: '${clip(value)}' is not a valid ${nameWhat(kind)}: Azure allows ${rule}.`,
-        hint: 'Pass the name exactly as the Azure portal or az shows it.',
-      };
-  }
-  return undefined;
-}
-
 function problem(flag: string, message: string, hint: string): TargetParse {
   return { ok: false, problem: { flag, message, hint } };
-}
-
-function clip(value: string): string {
-  return value.length > 120 ? `${value.slice(0, 117)}...` : value;
 }

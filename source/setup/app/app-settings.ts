@@ -7,7 +7,7 @@
  */
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
-import { looksSecret } from '../../doctor/app-settings.ts';
+import { looksSecret } from '../../doctor/app-settings-read.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
 import { planned } from '../../engine/step-registry.ts';
 import type { SetupInput } from '../input.ts';

@@ -11,7 +11,7 @@ import { enumIs } from '../../azure/enums.ts';
 import { armIds } from '../../azure/resource-id.ts';
 import type { Services } from '../../core/services.ts';
 import { descriptorOf } from '../../databases/descriptors.ts';
-import { looksSecret } from '../../doctor/app-settings.ts';
+import { looksSecret } from '../../doctor/app-settings-read.ts';
 import type { JsonObject } from '../../engine/plain-json.ts';
 import type { StepContext } from '../../engine/step.ts';
 import {

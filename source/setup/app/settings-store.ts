@@ -11,7 +11,7 @@ import { refusal } from '../../azure/arm-lro.ts';
 import type { AppKind } from '../../azure/resource-id.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
-import { looksSecret } from '../../doctor/app-settings.ts';
+import { looksSecret } from '../../doctor/app-settings-read.ts';
 import type { StepContext, UndoContext } from '../../engine/step.ts';
 import { API } from '../input.ts';
 
