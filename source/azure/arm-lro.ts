@@ -53,8 +53,8 @@ export type FinalStateVia = 'azure-async-operation' | 'location' | 'original-uri
  * `Location` when there is one). PostgreSQL's `Servers_Update` ends in its status resource
  * (azure-rest-api-specs `postgresql/.../stable/2025-08-01/Servers.json`; @azure/arm-postgresql-flexible
  * 9.0.0 `servers.beginUpdate`). MySQL's `Servers_Update`, Container Apps' and Spring Apps' PATCH name
- * none (their specs at the api-versions in `source/doctor/server-api.ts` and
- * `source/setup/postgres/input.ts`).
+ * none (their specs at the api-versions in `source/databases/<kind>/descriptor.ts` and
+ * `source/setup/input.ts`).
  */
 const FINAL_STATE_VIA: { method: string; type: RegExp; via: FinalStateVia }[] = [
   { method: 'PATCH', type: /^Microsoft\.DBforPostgreSQL\/flexibleServers$/i, via: 'azure-async-operation' },
