@@ -8,19 +8,10 @@
  * Manager: the bearer token never goes to a host a response named.
  */
 import { type ArmResponse, armError, armGetNextLink } from './arm.ts';
+import { ArmOperationError, refusal } from './arm-refusal.ts';
 import type { AzureSession } from './session.ts';
 
-/** How a write ended when Azure refused it or the operation did not succeed. */
-export class ArmOperationError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly code: string | undefined,
-  ) {
-    super(message);
-    this.name = 'ArmOperationError';
-  }
-}
+export { ArmOperationError, refusal } from './arm-refusal.ts';
 
 export interface WaitOptions {
   signal?: AbortSignal;
@@ -176,16 +167,6 @@ function provisioningState(body: unknown): string | undefined {
   const state = (body as { properties?: { provisioningState?: unknown } } | undefined)?.properties
     ?.provisioningState;
   return typeof state === 'string' ? state : undefined;
-}
-
-/** An `ArmOperationError` naming Azure's code and message for a 4xx/5xx answer. */
-export function refusal(response: ArmResponse, what: string): ArmOperationError {
-  const error = armError(response.body);
-  return new ArmOperationError(
-    `${what}: Azure answered ${response.status}${error ? ` ${error.code}: ${error.message}` : ''}`,
-    response.status,
-    error?.code,
-  );
 }
 
 /**

@@ -169,7 +169,7 @@ async function announceUnfinishedRuns(
       undoers: undoersFor,
       // Loaded only when an undo meets a write left in flight.
       settleWrite: async (write, ctx) =>
-        (await import('../azure/arm-calls.ts')).settleArmWrite(services, write, ctx),
+        (await import('../azure/arm-write.ts')).settleArmWrite(services, write, ctx),
     }).catch(() => {});
   } catch {
     // The journal is advisory here: the doctor runs whatever state it is in.

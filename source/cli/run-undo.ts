@@ -3,7 +3,7 @@
  * its journal (the latest when no id is given), or list the runs. Prints lines, or one JSON document.
  */
 
-import { settleArmWrite } from '../azure/arm-calls.ts';
+import { settleArmWrite } from '../azure/arm-write.ts';
 import { lastSegment } from '../azure/resource-id.ts';
 import { exitCodeFor } from '../core/exit-codes.ts';
 import type { DoctorOptions } from '../doctor/check.ts';

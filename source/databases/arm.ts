@@ -11,7 +11,8 @@
  * nothing).
  */
 import { type ArmListResponse, type ArmResponse, armGet, armList } from '../azure/arm.ts';
-import { readArm, writeArm } from '../azure/arm-calls.ts';
+import { readArm } from '../azure/arm-calls.ts';
+import type { writeArm } from '../azure/arm-write.ts';
 import { armIds } from '../azure/resource-id.ts';
 import type { AzureSession } from '../azure/session.ts';
 import type { Services } from '../core/services.ts';
@@ -73,6 +74,15 @@ export interface ServerArm {
   ): Promise<void>;
 }
 
+/**
+ * An ARM write followed to its end (`writeArm`), with what that takes (arm-write.ts and the
+ * long-running-operation poller) loaded on the first write: the doctor only reads through the arms.
+ */
+export async function writeServerArm(...args: Parameters<typeof writeArm>): Promise<unknown> {
+  const write = await import('../azure/arm-write.ts');
+  return write.writeArm(...args);
+}
+
 /** The common operations of `kind` as REST requests at its descriptor's api-versions. */
 export function restServerArm(kind: DatabaseDescriptor): ServerArm {
   const versions = kind.apiVersions;
@@ -91,7 +101,7 @@ export function restServerArm(kind: DatabaseDescriptor): ServerArm {
     readFirewallRule: (services, serverId, rule, signal) =>
       readArm(services, rulePath(serverId, rule), versions.firewallRules, `reading the rule ${rule}`, signal),
     async putFirewallRule(services, ctx, serverId, rule, ip, what) {
-      await writeArm(
+      await writeServerArm(
         services,
         ctx,
         'PUT',
@@ -102,7 +112,7 @@ export function restServerArm(kind: DatabaseDescriptor): ServerArm {
       );
     },
     async deleteFirewallRule(services, ctx, serverId, rule, what) {
-      await writeArm(
+      await writeServerArm(
         services,
         ctx,
         'DELETE',

@@ -4,7 +4,7 @@
  * Ctrl-C wired to its rollback. Every engine event goes onto the session's bus unchanged.
  */
 
-import { settleArmWrite } from '../azure/arm-calls.ts';
+import { settleArmWrite } from '../azure/arm-write.ts';
 import { nameProblem, nameWhat } from '../azure/resource-id.ts';
 import type { Emitter } from '../core/events.ts';
 import type { Prompter } from '../core/prompter.ts';

@@ -9,7 +9,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ARM_WRITE_RETRY, armError, armWrite } from '../../source/azure/arm.ts';
-import { settleArmWrite, writeArm } from '../../source/azure/arm-calls.ts';
 import {
   ArmOperationError,
   finalStateVia,
@@ -17,6 +16,7 @@ import {
   retryAfterMs,
   waitForArm,
 } from '../../source/azure/arm-lro.ts';
+import { settleArmWrite, writeArm } from '../../source/azure/arm-write.ts';
 import { createAzureSession } from '../../source/azure/session.ts';
 import { nodeExec } from '../../source/services/exec.ts';
 import { startTwin, type Twin } from '../azure-twin/index.ts';

@@ -4,10 +4,16 @@
  * Microsoft Graph as.
  */
 import { type ArmResponse, armGet } from '../../azure/arm.ts';
-import { readArm, writeArm } from '../../azure/arm-calls.ts';
+import { readArm } from '../../azure/arm-calls.ts';
 import type { AzureSession } from '../../azure/session.ts';
 import type { Services } from '../../core/services.ts';
-import { type ArmResource, restServerArm, type ServerArm, type WriteContext } from '../arm.ts';
+import {
+  type ArmResource,
+  restServerArm,
+  type ServerArm,
+  type WriteContext,
+  writeServerArm,
+} from '../arm.ts';
 import { mysqlDescriptor } from './descriptor.ts';
 
 const API = mysqlDescriptor.apiVersions;
@@ -71,13 +77,13 @@ export const mysqlArm: MysqlArm = {
   readAdmin: (services, serverId, what, signal) =>
     readArm(services, adminPath(serverId), API.administrators, what, signal),
   async putAdmin(services, ctx, serverId, properties, what) {
-    await writeArm(services, ctx, 'PUT', adminPath(serverId), API.administrators, { properties }, what);
+    await writeServerArm(services, ctx, 'PUT', adminPath(serverId), API.administrators, { properties }, what);
   },
   async deleteAdmin(services, ctx, serverId, what) {
-    await writeArm(services, ctx, 'DELETE', adminPath(serverId), API.administrators, undefined, what);
+    await writeServerArm(services, ctx, 'DELETE', adminPath(serverId), API.administrators, undefined, what);
   },
   async patchIdentity(services, ctx, serverId, identity, what) {
-    await writeArm(services, ctx, 'PATCH', serverId, API.server, { identity }, what);
+    await writeServerArm(services, ctx, 'PATCH', serverId, API.server, { identity }, what);
   },
 };
 

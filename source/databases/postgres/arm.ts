@@ -3,10 +3,16 @@
  * (several per server, each at `administrators/<object id>`) and its authentication settings.
  */
 import { type ArmResponse, armGet } from '../../azure/arm.ts';
-import { readArm, writeArm } from '../../azure/arm-calls.ts';
+import { readArm } from '../../azure/arm-calls.ts';
 import type { AzureSession } from '../../azure/session.ts';
 import type { Services } from '../../core/services.ts';
-import { type ArmResource, restServerArm, type ServerArm, type WriteContext } from '../arm.ts';
+import {
+  type ArmResource,
+  restServerArm,
+  type ServerArm,
+  type WriteContext,
+  writeServerArm,
+} from '../arm.ts';
 import { postgresDescriptor } from './descriptor.ts';
 
 const API = postgresDescriptor.apiVersions;
@@ -61,7 +67,7 @@ export const postgresArm: PostgresArm = {
   readAdmin: (services, serverId, objectId, what, signal) =>
     readArm(services, adminPath(serverId, objectId), API.administrators, what, signal),
   async putAdmin(services, ctx, serverId, objectId, properties, what) {
-    await writeArm(
+    await writeServerArm(
       services,
       ctx,
       'PUT',
@@ -72,7 +78,7 @@ export const postgresArm: PostgresArm = {
     );
   },
   async deleteAdmin(services, ctx, serverId, objectId, what) {
-    await writeArm(
+    await writeServerArm(
       services,
       ctx,
       'DELETE',
@@ -83,6 +89,6 @@ export const postgresArm: PostgresArm = {
     );
   },
   async patchAuthConfig(services, ctx, serverId, authConfig, what) {
-    await writeArm(services, ctx, 'PATCH', serverId, API.server, { properties: { authConfig } }, what);
+    await writeServerArm(services, ctx, 'PATCH', serverId, API.server, { properties: { authConfig } }, what);
   },
 };

@@ -3,11 +3,17 @@
  * (`administrators/ActiveDirectory`), its Entra-only authentication and its connection policy.
  */
 import { type ArmResponse, armGet } from '../../azure/arm.ts';
-import { readArm, writeArm } from '../../azure/arm-calls.ts';
+import { readArm } from '../../azure/arm-calls.ts';
 import { canonicalEnum } from '../../azure/enums.ts';
 import type { AzureSession } from '../../azure/session.ts';
 import type { Services } from '../../core/services.ts';
-import { type ArmResource, restServerArm, type ServerArm, type WriteContext } from '../arm.ts';
+import {
+  type ArmResource,
+  restServerArm,
+  type ServerArm,
+  type WriteContext,
+  writeServerArm,
+} from '../arm.ts';
 import { sqlDescriptor } from './descriptor.ts';
 
 const API = sqlDescriptor.apiVersions;
@@ -66,10 +72,10 @@ export const sqlArm: SqlArm = {
   readConnectionPolicy: (services, serverId, signal) =>
     readArm(services, policyPath(serverId), API.connectionPolicies!, 'reading the connection policy', signal),
   async putAdmin(services, ctx, serverId, properties, what) {
-    await writeArm(services, ctx, 'PUT', adminPath(serverId), API.administrators, { properties }, what);
+    await writeServerArm(services, ctx, 'PUT', adminPath(serverId), API.administrators, { properties }, what);
   },
   async deleteAdmin(services, ctx, serverId, what) {
-    await writeArm(services, ctx, 'DELETE', adminPath(serverId), API.administrators, undefined, what);
+    await writeServerArm(services, ctx, 'DELETE', adminPath(serverId), API.administrators, undefined, what);
   },
 };
 

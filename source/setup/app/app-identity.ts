@@ -4,7 +4,8 @@
  * was (`type: None` when there was none) once it checks the identity is still the one this run made.
  */
 
-import { readArm, sameId, writeArm } from '../../azure/arm-calls.ts';
+import { readArm, sameId } from '../../azure/arm-calls.ts';
+import { writeArm } from '../../azure/arm-write.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';

@@ -3,7 +3,8 @@
  * still the one this run made, and the settings it wrote over are put back; or the commands that do
  * it by hand.
  */
-import { readArm, writeArm } from '../../azure/arm-calls.ts';
+import { readArm } from '../../azure/arm-calls.ts';
+import { writeArm } from '../../azure/arm-write.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step } from '../../engine/step.ts';

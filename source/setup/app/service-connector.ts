@@ -11,7 +11,7 @@
  * not restore what was there).
  */
 
-import { writeArm } from '../../azure/arm-calls.ts';
+import { writeArm } from '../../azure/arm-write.ts';
 import type { Services } from '../../core/services.ts';
 import { descriptorOf } from '../../databases/descriptors.ts';
 import type { JsonObject } from '../../engine/plain-json.ts';

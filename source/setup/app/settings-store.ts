@@ -6,8 +6,9 @@
  * consent and its earlier value put back on undo. A value that may be a secret is never recorded.
  */
 import { armPostRead } from '../../azure/arm.ts';
-import { readArm, writeArm } from '../../azure/arm-calls.ts';
+import { readArm } from '../../azure/arm-calls.ts';
 import { refusal } from '../../azure/arm-lro.ts';
+import { writeArm } from '../../azure/arm-write.ts';
 import type { AppKind } from '../../azure/resource-id.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
