@@ -4,20 +4,19 @@
  * every outcome, including user mistakes and internal errors, into an exit code.
  */
 import { exitCodeFor } from '../core/exit-codes.ts';
-import { doctorOptionsFrom } from './doctor-options.ts';
 import { commandByName } from './flags.ts';
 import { helpText } from './help.ts';
 import { type CliIo, processIo } from './io.ts';
 import { usageErrorDocument } from './json-error.ts';
-import { type ArgvScan, HELP_HINT, parseArgs, scanArgs, unknownCommand } from './parse-args.ts';
-import type { SetupDeps } from './run-setup.ts';
 import {
-  assertFlagsFor,
+  type ArgvScan,
   glueKeyValues,
-  setupCommandLine,
-  setupRequestFrom,
-  undoRequestFrom,
-} from './setup-options.ts';
+  HELP_HINT,
+  parseArgs,
+  scanArgs,
+  unknownCommand,
+} from './parse-args.ts';
+import type { SetupDeps } from './run-setup.ts';
 import { UsageError } from './usage-error.ts';
 import { toolVersion } from './version.ts';
 
@@ -72,6 +71,9 @@ async function dispatch(
 
   const parsed = parseArgs(argv);
   const { command, operands, flags } = parsed;
+  // Loaded past help and version, which need neither.
+  const [{ doctorOptionsFrom }, { assertFlagsFor, setupCommandLine, setupRequestFrom, undoRequestFrom }] =
+    await Promise.all([import('./doctor-options.ts'), import('./setup-options.ts')]);
   if (command === 'help') return showHelp(operands[0], io);
   if (command !== undefined && !commandByName(command)) throw unknownCommand(command);
   if (flags.has('json') && flags.has('plain')) {

@@ -167,3 +167,31 @@ export function scanArgs(argv: readonly string[]): ArgvScan {
     typo: unknownFlagIn(options),
   };
 }
+
+/** Flags whose value is a list of `key=value` words, as the Azure CLI takes them. */
+const KEY_VALUE_FLAGS = new Set(['--system-identity', '--user-identity', '--service-principal']);
+const KEY_VALUE = /^[a-z][a-z-]*=/i;
+
+/**
+ * The Azure CLI's `--user-identity client-id=X subs-id=Y` spreads one value over several words: glue
+ * the `key=value` words that follow such a flag into its value, so the parser sees one.
+ */
+export function glueKeyValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const name = token.split('=', 1)[0]!;
+    if (!KEY_VALUE_FLAGS.has(name)) {
+      out.push(token);
+      continue;
+    }
+    const words: string[] = token.includes('=') ? [token.slice(name.length + 1)] : [];
+    while (i + 1 < argv.length && KEY_VALUE.test(argv[i + 1]!)) words.push(argv[++i]!);
+    out.push(words.length > 0 ? `${name}=${words.join(' ')}` : token);
+  }
+  return out;
+}
