@@ -72,8 +72,8 @@ async function dispatch(
   const parsed = parseArgs(argv);
   const { command, operands, flags } = parsed;
   // Loaded past help and version, which need neither.
-  const [{ doctorOptionsFrom }, { assertFlagsFor, setupCommandLine, setupRequestFrom, undoRequestFrom }] =
-    await Promise.all([import('./doctor-options.ts'), import('./setup-options.ts')]);
+  const { doctorOptionsFrom, assertFlagsFor, setupCommandLine, setupRequestFrom, undoRequestFrom } =
+    await import('./command-options.ts');
   if (command === 'help') return showHelp(operands[0], io);
   if (command !== undefined && !commandByName(command)) throw unknownCommand(command);
   if (flags.has('json') && flags.has('plain')) {
