@@ -1,10 +1,11 @@
 /**
  * Authenticated ARM and Microsoft Graph calls for the doctor and setup: reads, paged lists, and the
- * writes setup makes. Plain REST at the api-versions the SDK packages send, so the product ships
- * without the SDK clients. Uses @azure/core-rest-pipeline, imported on first use,
- * with the bearer policy and the cloud's ARM or Graph scope; TLS is always verified (extra CAs through
- * the session's `tls.ca`).
+ * writes setup makes where no Azure SDK client carries the operation (docs/architecture.md, "ARM
+ * through the SDK clients, and what stays REST"): plain REST through the session's one pipeline per
+ * audience (arm-pipeline.ts: bearer token, capped throttling, retries, TLS always verified).
  */
+import type { PipelineResponse } from '@azure/core-rest-pipeline';
+import { type Audience, sharedPipeline } from './arm-pipeline.ts';
 import { armRequestPath } from './resource-id.ts';
 import type { AzureSession } from './session.ts';
 
@@ -20,19 +21,7 @@ export interface ArmResponse {
   request?: { method: string; url: string };
 }
 
-/** How writes retry 429 and 5xx answers (the Azure SDK's exponential policy, which honours Retry-After). */
-export interface ArmRetryOptions {
-  maxRetries?: number;
-  retryDelayInMs?: number;
-  maxRetryDelayInMs?: number;
-}
-
-/** Retry settings for every write of this process; tests shorten the delays. */
-export const ARM_WRITE_RETRY: ArmRetryOptions = {
-  maxRetries: 3,
-  retryDelayInMs: 1000,
-  maxRetryDelayInMs: 30_000,
-};
+export { ARM_WRITE_RETRY, type ArmRetryOptions } from './arm-pipeline.ts';
 
 /**
  * PUT, PATCH or DELETE `{resourceManager}{path}?api-version=...` with a JSON body. 429 and 5xx are
@@ -48,10 +37,7 @@ export async function armWrite(
   signal?: AbortSignal,
 ): Promise<ArmResponse> {
   const cloud = await azure.cloud(signal);
-  return send(azure, method, armUrl(cloud.resourceManager, path, apiVersion), cloud.armScope, signal, {
-    body,
-    retry: ARM_WRITE_RETRY,
-  });
+  return send(azure, 'arm', method, armUrl(cloud.resourceManager, path, apiVersion), signal, { body });
 }
 
 /** GET `{resourceManager}{path}?api-version=...`. Rejects only when no HTTP answer came back. */
@@ -62,7 +48,7 @@ export async function armGet(
   signal?: AbortSignal,
 ): Promise<ArmResponse> {
   const cloud = await azure.cloud(signal);
-  return send(azure, 'GET', armUrl(cloud.resourceManager, path, apiVersion), cloud.armScope, signal);
+  return send(azure, 'arm', 'GET', armUrl(cloud.resourceManager, path, apiVersion), signal);
 }
 
 /** A list answer: every item over all pages, or the first page that was not a 200. */
@@ -106,7 +92,7 @@ export async function armPostRead(
   signal?: AbortSignal,
 ): Promise<ArmResponse> {
   const cloud = await azure.cloud(signal);
-  return send(azure, 'POST', armUrl(cloud.resourceManager, path, apiVersion), cloud.armScope, signal);
+  return send(azure, 'arm', 'POST', armUrl(cloud.resourceManager, path, apiVersion), signal);
 }
 
 /**
@@ -123,7 +109,7 @@ export async function armGetNextLink(
   const base = new URL(withTrailingSlash(cloud.resourceManager));
   if (link.origin !== base.origin)
     throw new Error(`nextLink points outside Resource Manager: ${link.origin}`);
-  return send(azure, 'GET', link, cloud.armScope, signal);
+  return send(azure, 'arm', 'GET', link, signal);
 }
 
 /** GET `{graph}{path}` (e.g. `v1.0/servicePrincipals/...`) with a Microsoft Graph token. */
@@ -134,7 +120,7 @@ export async function graphGet(
 ): Promise<ArmResponse> {
   const cloud = await azure.cloud(signal);
   const url = new URL(path.replace(/^\/+/, ''), withTrailingSlash(cloud.graphResource));
-  return send(azure, 'GET', url, cloud.graphScope, signal);
+  return send(azure, 'graph', 'GET', url, signal);
 }
 
 /** `path` is an ARM id or a path under one, names unencoded: each segment is encoded here, once. */
@@ -146,31 +132,24 @@ function armUrl(resourceManager: string, path: string, apiVersion: string): URL 
 
 async function send(
   azure: AzureSession,
+  audience: Audience,
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   url: URL,
-  scope: string,
   signal: AbortSignal | undefined,
-  write: { body: unknown; retry: ArmRetryOptions } | undefined = undefined,
+  write: { body: unknown } | undefined = undefined,
 ): Promise<ArmResponse> {
-  const pipelineModule = await import('@azure/core-rest-pipeline');
-  const {
-    bearerTokenAuthenticationPolicy,
-    createDefaultHttpClient,
-    createPipelineFromOptions,
-    createPipelineRequest,
-  } = pipelineModule;
-  const pipeline = createPipelineFromOptions({
-    retryOptions: write ? write.retry : { maxRetries: 1 },
-    userAgentOptions: { userAgentPrefix: 'sc-doctor' },
-    ...(azure.tls?.ca ? { tlsOptions: { ca: azure.tls.ca } } : {}),
-  });
-  pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: azure.credential, scopes: scope }));
+  const { pipeline, httpClient } = await sharedPipeline(azure, audience, signal);
+  const { createPipelineRequest } = await import('@azure/core-rest-pipeline');
   const request = createPipelineRequest({ url: url.toString(), method, abortSignal: signal });
   if (write && write.body !== undefined) {
     request.body = JSON.stringify(write.body);
     request.headers.set('content-type', 'application/json');
   }
-  const response = await pipeline.sendRequest(createDefaultHttpClient(), request);
+  return armResponseOf(await pipeline.sendRequest(httpClient, request));
+}
+
+/** An HTTP answer as sc-doctor reads it: status, JSON body, request id, the LRO headers, the request. */
+export function armResponseOf(response: PipelineResponse): ArmResponse {
   let body: unknown;
   try {
     body = response.bodyAsText ? JSON.parse(response.bodyAsText) : undefined;
@@ -183,7 +162,7 @@ async function send(
   return {
     status: response.status,
     body,
-    request: { method, url: url.toString() },
+    request: { method: response.request.method, url: response.request.url },
     requestId: response.headers.get('x-ms-request-id') ?? undefined,
     headers: {
       ...(asyncOperation ? { asyncOperation } : {}),
