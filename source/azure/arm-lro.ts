@@ -163,7 +163,8 @@ function resourceTypeOf(path: string): string | undefined {
   return [namespace, ...rest.filter((_, i) => i % 2 === 0)].join('/');
 }
 
-function provisioningState(body: unknown): string | undefined {
+/** `properties.provisioningState` of a resource body, when it has one. */
+export function provisioningState(body: unknown): string | undefined {
   const state = (body as { properties?: { provisioningState?: unknown } } | undefined)?.properties
     ?.provisioningState;
   return typeof state === 'string' ? state : undefined;
@@ -190,7 +191,15 @@ export function retryAfterMs(
   return Math.min(Math.max(ms, 0), maxMs);
 }
 
-async function pause(retryAfter: string | undefined, status: string, options: WaitOptions): Promise<void> {
+/**
+ * Waits before the next poll what `Retry-After` asks (capped at `maxPollMs`), or the default when it
+ * names nothing, telling `onStatus` first; ends at once when the signal aborts.
+ */
+export async function pause(
+  retryAfter: string | undefined,
+  status: string,
+  options: WaitOptions,
+): Promise<void> {
   const max = options.maxPollMs ?? MAX_POLL_MS;
   const ms =
     retryAfterMs(retryAfter, Date.now(), max) ?? Math.min(options.defaultPollMs ?? DEFAULT_POLL_MS, max);

@@ -44,7 +44,7 @@ export async function writeArm(
 }
 
 /** The operation a first answer names, when Azure goes on with the write after answering. */
-function inFlightOf(first: ArmResponse, what: string): InFlightWrite | undefined {
+export function inFlightOf(first: ArmResponse, what: string): InFlightWrite | undefined {
   const statusUrl = first.headers?.asyncOperation ?? null;
   const resultUrl = first.status === 202 ? (first.headers?.location ?? null) : null;
   if (!statusUrl && !resultUrl) return undefined;

@@ -1,8 +1,10 @@
 /**
  * The ARM operations every kind of database server has, made by the kind's adapter (`<kind>/arm.ts`):
- * the one seam between sc-doctor and a resource provider. Today each is a REST request at the api-version
- * of the kind's descriptor; switching a kind to its Azure SDK client (@azure/arm-postgresql-flexible,
- * -mysql-flexible, -sql) means rewriting that kind's `arm.ts` and nothing that calls it.
+ * the one seam between sc-doctor and a resource provider. Each kind makes them through its Azure SDK
+ * client (@azure/arm-postgresql-flexible, -mysql-flexible, -sql), loaded when that kind is first
+ * used, on the session's one ARM pipeline; what a kind's client does not carry at a current
+ * api-version stays a REST request at the descriptor's api-version (docs/architecture.md, "ARM
+ * through the SDK clients, and what stays REST").
  *
  * Two shapes, as their callers need them: the doctor reads an answer's status (a 403 is a finding),
  * so its reads return the `ArmResponse`; setup's reads return the resource (undefined when it is
@@ -12,6 +14,8 @@
  */
 import { type ArmListResponse, type ArmResponse, armGet, armList } from '../azure/arm.ts';
 import { readArm } from '../azure/arm-calls.ts';
+import { armIdParts, type SdkClientMaker, sdkClient } from '../azure/arm-sdk.ts';
+import type { writeSdk } from '../azure/arm-sdk-write.ts';
 import type { writeArm } from '../azure/arm-write.ts';
 import { armIds } from '../azure/resource-id.ts';
 import type { AzureSession } from '../azure/session.ts';
@@ -81,6 +85,32 @@ export interface ServerArm {
 export async function writeServerArm(...args: Parameters<typeof writeArm>): Promise<unknown> {
   const write = await import('../azure/arm-write.ts');
   return write.writeArm(...args);
+}
+
+/**
+ * An SDK write followed to its end (`writeSdk`: in flight noted, refusals marked, polls shown), with
+ * what that takes loaded on the first write.
+ */
+export async function writeServerSdk(...args: Parameters<typeof writeSdk>): Promise<unknown> {
+  const write = await import('../azure/arm-sdk-write.ts');
+  return write.writeSdk(...args);
+}
+
+/** A kind's SDK client, made once per session and subscription, its package imported on first use. */
+export function kindClient<C>(name: string, make: SdkClientMaker<C>) {
+  return (azure: AzureSession, subscriptionId: string, signal?: AbortSignal): Promise<C> =>
+    sdkClient(azure, name, subscriptionId, make, signal);
+}
+
+/** The kind's client for the server `serverId`, with the names its operations take. */
+export async function onServer<C>(
+  client: (azure: AzureSession, subscriptionId: string, signal?: AbortSignal) => Promise<C>,
+  azure: AzureSession,
+  serverId: string,
+  signal?: AbortSignal,
+): Promise<{ client: C; group: string; server: string }> {
+  const { subscriptionId, resourceGroup, name } = armIdParts(serverId);
+  return { client: await client(azure, subscriptionId, signal), group: resourceGroup, server: name };
 }
 
 /** The common operations of `kind` as REST requests at its descriptor's api-versions. */

@@ -2,19 +2,42 @@
  * MySQL flexible server's ARM operations (see ../arm.ts): the common ones, its single Entra admin
  * (`administrators/ActiveDirectory`), its server parameters and the user-assigned identities it reads
  * Microsoft Graph as.
+ *
+ * @azure/arm-mysql-flexible 3.1.0 (its latest stable release) is at api-version 2021-05-01: it
+ * carries the databases, firewall rules and server parameters, which sc-doctor reads and writes
+ * through it. It has no Entra administrator operations, and its server has no `identity` (both came
+ * with 2021-12-01-preview), so the server and its admin stay REST requests at 2023-12-30
+ * (docs/architecture.md, "ARM through the SDK clients, and what stays REST").
  */
+import type { MySQLManagementFlexibleServerClient } from '@azure/arm-mysql-flexible';
 import { type ArmResponse, armGet } from '../../azure/arm.ts';
 import { readArm } from '../../azure/arm-calls.ts';
+import { sdkGet, sdkList, sdkRead } from '../../azure/arm-sdk.ts';
+import { checkedName } from '../../azure/resource-id.ts';
 import type { AzureSession } from '../../azure/session.ts';
+import { commonJs } from '../../core/commonjs.ts';
 import type { Services } from '../../core/services.ts';
 import {
   type ArmResource,
+  kindClient,
+  onServer,
   restServerArm,
   type ServerArm,
   type WriteContext,
   writeServerArm,
+  writeServerSdk,
 } from '../arm.ts';
 import { mysqlDescriptor } from './descriptor.ts';
+
+/** The package is CommonJS (`main` only): loaded through `commonJs` (docs/architecture.md, "Heavy modules and the bundle"). */
+const client = kindClient<MySQLManagementFlexibleServerClient>('mysql', async (credential, id, options) => {
+  const { MySQLManagementFlexibleServerClient } = commonJs(await import('@azure/arm-mysql-flexible'));
+  return new MySQLManagementFlexibleServerClient(credential, id, options);
+});
+const on = (azure: AzureSession, serverId: string, signal?: AbortSignal) =>
+  onServer(client, azure, serverId, signal);
+const names = mysqlDescriptor.names;
+const rest = restServerArm(mysqlDescriptor);
 
 const API = mysqlDescriptor.apiVersions;
 const adminPath = (serverId: string) => `${serverId}/administrators/ActiveDirectory`;
@@ -69,11 +92,59 @@ export interface MysqlArm extends ServerArm {
 }
 
 export const mysqlArm: MysqlArm = {
-  ...restServerArm(mysqlDescriptor),
+  getServer: rest.getServer,
+  listServers: rest.listServers,
+  readServer: rest.readServer,
+  getDatabase: (azure, serverId, name, signal) =>
+    sdkGet(async (o) => {
+      const { client, group, server } = await on(azure, serverId, signal);
+      return client.databases.get(group, server, checkedName(names.database, name), o);
+    }, signal),
+  listDatabases: (azure, serverId, signal) =>
+    sdkList(async (o) => {
+      const { client, group, server } = await on(azure, serverId, signal);
+      return client.databases.listByServer(group, server, o);
+    }, signal),
+  listFirewallRules: (azure, serverId, signal) =>
+    sdkList(async (o) => {
+      const { client, group, server } = await on(azure, serverId, signal);
+      return client.firewallRules.listByServer(group, server, o);
+    }, signal),
+  readFirewallRule: (services, serverId, rule, signal) =>
+    sdkRead(
+      async (o) => {
+        const { client, group, server } = await on(services.azure, serverId, signal);
+        return client.firewallRules.get(group, server, checkedName(names.firewallRule, rule), o);
+      },
+      `reading the rule ${rule}`,
+      signal,
+    ),
+  async putFirewallRule(services, ctx, serverId, rule, ip, what) {
+    await writeServerSdk(ctx, 'PUT', what, async (o) => {
+      const { client, group, server } = await on(services.azure, serverId, ctx.signal);
+      const name = checkedName(names.firewallRule, rule);
+      return client.firewallRules.beginCreateOrUpdate(
+        group,
+        server,
+        name,
+        { startIpAddress: ip, endIpAddress: ip },
+        o,
+      );
+    });
+  },
+  async deleteFirewallRule(services, ctx, serverId, rule, what) {
+    await writeServerSdk(ctx, 'DELETE', what, async (o) => {
+      const { client, group, server } = await on(services.azure, serverId, ctx.signal);
+      return client.firewallRules.beginDelete(group, server, checkedName(names.firewallRule, rule), o);
+    });
+  },
   getAdmins: (azure, serverId, signal) =>
     armGet(azure, `${serverId}/administrators`, API.administrators, signal),
   getConfiguration: (azure, serverId, name, signal) =>
-    armGet(azure, `${serverId}/configurations/${name}`, API.configurations!, signal),
+    sdkGet(async (o) => {
+      const { client, group, server } = await on(azure, serverId, signal);
+      return client.configurations.get(group, server, name, o);
+    }, signal),
   readAdmin: (services, serverId, what, signal) =>
     readArm(services, adminPath(serverId), API.administrators, what, signal),
   async putAdmin(services, ctx, serverId, properties, what) {

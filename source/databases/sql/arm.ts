@@ -2,24 +2,40 @@
  * Azure SQL's ARM operations (see ../arm.ts): the common ones, the server's single Entra admin
  * (`administrators/ActiveDirectory`), its Entra-only authentication and its connection policy.
  */
-import { type ArmResponse, armGet } from '../../azure/arm.ts';
-import { readArm } from '../../azure/arm-calls.ts';
+import type { SqlManagementClient } from '@azure/arm-sql';
+import type { ArmResponse } from '../../azure/arm.ts';
+import { scopeParts, sdkGet, sdkList, sdkRead } from '../../azure/arm-sdk.ts';
 import { canonicalEnum } from '../../azure/enums.ts';
+import { checkedName } from '../../azure/resource-id.ts';
 import type { AzureSession } from '../../azure/session.ts';
+import { commonJs } from '../../core/commonjs.ts';
 import type { Services } from '../../core/services.ts';
 import {
   type ArmResource,
-  restServerArm,
+  kindClient,
+  onServer,
   type ServerArm,
   type WriteContext,
-  writeServerArm,
+  writeServerSdk,
 } from '../arm.ts';
 import { sqlDescriptor } from './descriptor.ts';
 
-const API = sqlDescriptor.apiVersions;
-const adminPath = (serverId: string) => `${serverId}/administrators/ActiveDirectory`;
-const entraOnlyPath = (serverId: string) => `${serverId}/azureADOnlyAuthentications/Default`;
-const policyPath = (serverId: string) => `${serverId}/connectionPolicies/Default`;
+/**
+ * @azure/arm-sql 10 (CommonJS: loaded through `commonJs`). Each operation has its own api-version,
+ * the ones in the descriptor: servers and databases 2022-08-01-preview, firewall rules, Entra admin
+ * and Entra-only authentication 2020-11-01-preview, connection policy 2021-05-01-preview.
+ */
+const client = kindClient<SqlManagementClient>('sql', async (credential, id, options) => {
+  const { SqlManagementClient } = commonJs(await import('@azure/arm-sql'));
+  return new SqlManagementClient(credential, id, options);
+});
+const on = (azure: AzureSession, serverId: string, signal?: AbortSignal) =>
+  onServer(client, azure, serverId, signal);
+const names = sqlDescriptor.names;
+/** The one Entra admin, Entra-only setting and connection policy a server has, by the names ARM gives them. */
+const ADMIN = 'ActiveDirectory';
+const ENTRA_ONLY = 'Default';
+const POLICY = 'default';
 
 /** What an admin write sets (`sid`: an object id, or an application's client id). */
 export interface SqlAdminProperties {
@@ -60,22 +76,123 @@ export interface SqlArm extends ServerArm {
 }
 
 export const sqlArm: SqlArm = {
-  ...restServerArm(sqlDescriptor),
-  getAdmin: (azure, serverId, signal) => armGet(azure, adminPath(serverId), API.administrators, signal),
-  getEntraOnly: (azure, serverId, signal) => armGet(azure, entraOnlyPath(serverId), API.entraOnly!, signal),
+  getServer: (azure, id, signal) =>
+    sdkGet(async (o) => {
+      const { client, group, server } = await on(azure, id, signal);
+      return client.servers.get(group, server, o);
+    }, signal),
+  listServers: (azure, scope, signal) =>
+    sdkList(async (o) => {
+      const { subscriptionId, resourceGroup } = scopeParts(scope);
+      const servers = (await client(azure, subscriptionId, signal)).servers;
+      return resourceGroup ? servers.listByResourceGroup(resourceGroup, o) : servers.list(o);
+    }, signal),
+  getDatabase: (azure, serverId, name, signal) =>
+    sdkGet(async (o) => {
+      const { client, group, server } = await on(azure, serverId, signal);
+      return client.databases.get(group, server, checkedName(names.database, name), o);
+    }, signal),
+  listDatabases: (azure, serverId, signal) =>
+    sdkList(async (o) => {
+      const { client, group, server } = await on(azure, serverId, signal);
+      return client.databases.listByServer(group, server, o);
+    }, signal),
+  listFirewallRules: (azure, serverId, signal) =>
+    sdkList(async (o) => {
+      const { client, group, server } = await on(azure, serverId, signal);
+      return client.firewallRules.listByServer(group, server, o);
+    }, signal),
+  readServer: (services, id, what, signal) =>
+    sdkRead(
+      async (o) => {
+        const { client, group, server } = await on(services.azure, id, signal);
+        return client.servers.get(group, server, o);
+      },
+      what,
+      signal,
+    ),
+  readFirewallRule: (services, serverId, rule, signal) =>
+    sdkRead(
+      async (o) => {
+        const { client, group, server } = await on(services.azure, serverId, signal);
+        return client.firewallRules.get(group, server, checkedName(names.firewallRule, rule), o);
+      },
+      `reading the rule ${rule}`,
+      signal,
+    ),
+  async putFirewallRule(services, ctx, serverId, rule, ip, what) {
+    // Not long-running in Microsoft.Sql: the answer is the rule.
+    await writeServerSdk(ctx, 'PUT', what, async (o) => {
+      const { client, group, server } = await on(services.azure, serverId, ctx.signal);
+      const name = checkedName(names.firewallRule, rule);
+      return client.firewallRules.createOrUpdate(
+        group,
+        server,
+        name,
+        { startIpAddress: ip, endIpAddress: ip },
+        o,
+      );
+    });
+  },
+  async deleteFirewallRule(services, ctx, serverId, rule, what) {
+    await writeServerSdk(ctx, 'DELETE', what, async (o) => {
+      const { client, group, server } = await on(services.azure, serverId, ctx.signal);
+      return client.firewallRules.delete(group, server, checkedName(names.firewallRule, rule), o);
+    });
+  },
+  getAdmin: (azure, serverId, signal) =>
+    sdkGet(async (o) => {
+      const { client, group, server } = await on(azure, serverId, signal);
+      return client.serverAzureADAdministrators.get(group, server, ADMIN, o);
+    }, signal),
+  getEntraOnly: (azure, serverId, signal) =>
+    sdkGet(async (o) => {
+      const { client, group, server } = await on(azure, serverId, signal);
+      return client.serverAzureADOnlyAuthentications.get(group, server, ENTRA_ONLY, o);
+    }, signal),
   getConnectionPolicy: (azure, serverId, signal) =>
-    armGet(azure, policyPath(serverId), API.connectionPolicies!, signal),
+    sdkGet(async (o) => {
+      const { client, group, server } = await on(azure, serverId, signal);
+      return client.serverConnectionPolicies.get(group, server, POLICY, o);
+    }, signal),
   readAdmin: (services, serverId, what, signal) =>
-    readArm(services, adminPath(serverId), API.administrators, what, signal),
+    sdkRead(
+      async (o) => {
+        const { client, group, server } = await on(services.azure, serverId, signal);
+        return client.serverAzureADAdministrators.get(group, server, ADMIN, o);
+      },
+      what,
+      signal,
+    ),
   readEntraOnly: (services, serverId, signal) =>
-    readArm(services, entraOnlyPath(serverId), API.entraOnly!, 'reading Entra-only authentication', signal),
+    sdkRead(
+      async (o) => {
+        const { client, group, server } = await on(services.azure, serverId, signal);
+        return client.serverAzureADOnlyAuthentications.get(group, server, ENTRA_ONLY, o);
+      },
+      'reading Entra-only authentication',
+      signal,
+    ),
   readConnectionPolicy: (services, serverId, signal) =>
-    readArm(services, policyPath(serverId), API.connectionPolicies!, 'reading the connection policy', signal),
+    sdkRead(
+      async (o) => {
+        const { client, group, server } = await on(services.azure, serverId, signal);
+        return client.serverConnectionPolicies.get(group, server, POLICY, o);
+      },
+      'reading the connection policy',
+      signal,
+    ),
   async putAdmin(services, ctx, serverId, properties, what) {
-    await writeServerArm(services, ctx, 'PUT', adminPath(serverId), API.administrators, { properties }, what);
+    await writeServerSdk(ctx, 'PUT', what, async (o) => {
+      const { client, group, server } = await on(services.azure, serverId, ctx.signal);
+      return client.serverAzureADAdministrators.beginCreateOrUpdate(group, server, ADMIN, properties, o);
+    });
   },
   async deleteAdmin(services, ctx, serverId, what) {
-    await writeServerArm(services, ctx, 'DELETE', adminPath(serverId), API.administrators, undefined, what);
+    await writeServerSdk(ctx, 'DELETE', what, async (o) => {
+      const { client, group, server } = await on(services.azure, serverId, ctx.signal);
+      return client.serverAzureADAdministrators.beginDelete(group, server, ADMIN, o);
+    });
   },
 };
 

@@ -1,0 +1,188 @@
+/**
+ * Reads through the Azure SDK clients (@azure/arm-postgresql-flexible, -mysql-flexible, -sql),
+ * answered as sc-doctor reads ARM: the status and the JSON Azure sent. The SDK makes the request
+ * (its operation, path and api-version) on the session's one ARM pipeline (arm-pipeline.ts); the
+ * answer is taken from the wire (`onResponse`), not from the SDK's model, which flattens
+ * `properties` and drops what its api-version does not know. A refusal (`RestError`) carries the
+ * response it came from, so a 403 or 404 is a status to read, as over REST, and Azure's error
+ * envelope (either of them, `armError`) names its code and message (docs/architecture.md, "ARM
+ * through the SDK clients, and what stays REST").
+ */
+import type { TokenCredential } from '@azure/core-auth';
+import type { FullOperationResponse } from '@azure/core-client';
+import type { HttpClient, Pipeline, PipelineResponse } from '@azure/core-rest-pipeline';
+import { type ArmListResponse, type ArmResponse, armResponseOf } from './arm.ts';
+import { ForeignOriginError, sharedPipeline, withSdkPolicies } from './arm-pipeline.ts';
+import { refusal } from './arm-refusal.ts';
+import { armRequestPath } from './resource-id.ts';
+import type { AzureSession } from './session.ts';
+
+/** What every SDK client is made with: the session's ARM pipeline, its HTTP client and endpoint. */
+export interface SdkClientOptions {
+  endpoint: string;
+  $host: string;
+  pipeline: Pipeline;
+  httpClient: HttpClient;
+}
+
+/** Makes one kind of SDK client (its package imported inside, so each loads only when used). */
+export type SdkClientMaker<T> = (
+  credential: TokenCredential,
+  subscriptionId: string,
+  options: SdkClientOptions,
+) => Promise<T>;
+
+const clients = new WeakMap<AzureSession, Map<string, Promise<unknown>>>();
+
+/**
+ * The session's client `name` for `subscriptionId`, made on first use with `make` (which imports
+ * its package then: a database kind's SDK loads only when that kind is read or written).
+ */
+export function sdkClient<T>(
+  azure: AzureSession,
+  name: string,
+  subscriptionId: string,
+  make: SdkClientMaker<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  const bySession = clients.get(azure) ?? new Map<string, Promise<unknown>>();
+  clients.set(azure, bySession);
+  const key = `${name} ${subscriptionId.toLowerCase()}`;
+  let made = bySession.get(key) as Promise<T> | undefined;
+  if (!made) {
+    made = (async () => {
+      const shared = await sharedPipeline(azure, 'arm', signal);
+      const pipeline = await withSdkPolicies(shared);
+      // The endpoint without its slash: the clients join paths to it with one of their own.
+      const endpoint = shared.endpoint.replace(/\/+$/, '');
+      return make(azure.credential, subscriptionId, {
+        endpoint,
+        $host: endpoint,
+        pipeline,
+        httpClient: shared.httpClient,
+      });
+    })();
+    bySession.set(key, made);
+    made.catch(() => bySession.delete(key));
+  }
+  return made;
+}
+
+/** The names an SDK operation takes, read from an ARM id `/subscriptions/s/resourceGroups/g/providers/ns/type/name`. */
+export interface ArmIdParts {
+  subscriptionId: string;
+  resourceGroup: string;
+  /** The resource's own name (the last segment). */
+  name: string;
+}
+
+/**
+ * The subscription, resource group and name of a top-level resource's id. An id the REST client
+ * would refuse (`.`, `..` or empty segments) is refused here too (`BadArmPath`), as is one of
+ * another shape: an SDK client sends its parameters one by one and must get exactly these.
+ */
+export function armIdParts(id: string): ArmIdParts {
+  armRequestPath(id);
+  const match = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/[^/]+\/[^/]+\/([^/]+)$/i.exec(
+    id,
+  );
+  if (!match) throw new Error(`'${id}' is not the id of a resource in a resource group`);
+  return { subscriptionId: match[1]!, resourceGroup: match[2]!, name: match[3]! };
+}
+
+/** A list's scope: a subscription (`/subscriptions/s`) or a resource group in it. */
+export function scopeParts(scope: string): { subscriptionId: string; resourceGroup: string | undefined } {
+  armRequestPath(scope);
+  const match = /^\/subscriptions\/([^/]+)(?:\/resourceGroups\/([^/]+))?$/i.exec(scope);
+  if (!match) throw new Error(`'${scope}' is not a subscription or resource group id`);
+  return { subscriptionId: match[1]!, resourceGroup: match[2] };
+}
+
+/** The options an SDK call is given so its answer can be read from the wire. */
+export interface SdkCallOptions {
+  abortSignal?: AbortSignal;
+  onResponse: (raw: FullOperationResponse, flat: unknown, error?: unknown) => void;
+}
+
+/** The HTTP answer behind an SDK error, when Azure answered (a `RestError` carries it). */
+export function answerOf(error: unknown): PipelineResponse | undefined {
+  if (!(error instanceof Error) || error.name !== 'RestError') return undefined;
+  return (error as Error & { response?: PipelineResponse }).response;
+}
+
+/**
+ * One SDK read, answered as `armGet` answers: the status and Azure's JSON, whatever the status.
+ * Rejects only when no HTTP answer came back.
+ */
+export async function sdkGet(
+  call: (options: SdkCallOptions) => Promise<unknown>,
+  signal?: AbortSignal,
+): Promise<ArmResponse> {
+  let raw: PipelineResponse | undefined;
+  try {
+    await call({ abortSignal: signal, onResponse: (response) => (raw = response) });
+  } catch (error) {
+    const answer = answerOf(error);
+    if (answer) return armResponseOf(answer);
+    throw error;
+  }
+  if (!raw) throw new Error('the Azure SDK call ended without an answer');
+  return armResponseOf(raw);
+}
+
+/** The paged list an SDK `list*` call returns. */
+interface Paged {
+  byPage(): AsyncIterableIterator<unknown>;
+}
+
+/** Most pages a list follows: ARM pages hold hundreds of items, so this is a runaway guard only. */
+const MAX_PAGES = 50;
+
+/**
+ * An SDK list followed page by page, answered as `armList` answers: every item as Azure sent it,
+ * or the first page that was not a 200. A `nextLink` off the cloud's endpoint is not followed (the
+ * pipeline refuses it), and the items so far are the answer.
+ */
+export async function sdkList(
+  list: (options: SdkCallOptions) => Promise<Paged>,
+  signal?: AbortSignal,
+): Promise<ArmListResponse> {
+  const items: unknown[] = [];
+  const onResponse = (raw: FullOperationResponse) => {
+    const body = armResponseOf(raw).body as { value?: unknown } | undefined;
+    if (raw.status === 200 && Array.isArray(body?.value)) items.push(...body.value);
+  };
+  try {
+    let pages = 0;
+    const paged = await list({ abortSignal: signal, onResponse });
+    for await (const _page of paged.byPage()) {
+      if (++pages >= MAX_PAGES) break;
+    }
+  } catch (error) {
+    if (error instanceof ForeignOriginError) return { ok: true, items };
+    const answer = answerOf(error);
+    if (answer) return { ok: false, response: armResponseOf(answer) };
+    throw error;
+  }
+  return { ok: true, items };
+}
+
+/** The first page of an SDK list, answered as `armGet` answers (the doctor reads one page of admins). */
+export function sdkFirstPage(
+  list: (options: SdkCallOptions) => Promise<Paged>,
+  signal?: AbortSignal,
+): Promise<ArmResponse> {
+  return sdkGet(async (options) => (await list(options)).byPage().next(), signal);
+}
+
+/** An SDK read for setup: the resource as Azure sent it, undefined for a 404, a refusal otherwise. */
+export async function sdkRead(
+  call: (options: SdkCallOptions) => Promise<unknown>,
+  what: string,
+  signal?: AbortSignal,
+): Promise<Record<string, unknown> | undefined> {
+  const response = await sdkGet(call, signal);
+  if (response.status === 404) return undefined;
+  if (response.status !== 200) throw refusal(response, what);
+  return (response.body ?? {}) as Record<string, unknown>;
+}
