@@ -104,7 +104,10 @@ test('a write Azure runs on is noted in flight from its first answer, and its wa
       progress.join('\n'),
     );
     const admin = await postgresArm.readAdmin(s, PG, objectId, 'reading the admin');
-    assert.equal((admin?.properties as { principalName?: string }).principalName, DANA.principalName);
+    assert.equal(
+      (admin?.properties as { principalName?: string } | undefined)?.principalName,
+      DANA.principalName,
+    );
   } finally {
     twin.faults.lroDelayMs = 300;
     s.azure.dispose();
@@ -206,7 +209,7 @@ test('a DELETE of what is already gone is done; an Azure SQL write that is not l
     await postgresArm.deleteFirewallRule(s, ctx, PG, 'never-there', 'removing the rule');
     await sqlArm.putFirewallRule(s, ctx, RESOURCE_IDS.sql, 'sc-doctor-test', '127.0.0.8', 'adding the rule');
     const rule = await sqlArm.readFirewallRule(s, RESOURCE_IDS.sql, 'sc-doctor-test');
-    assert.equal((rule?.properties as { startIpAddress?: string }).startIpAddress, '127.0.0.8');
+    assert.equal((rule?.properties as { startIpAddress?: string } | undefined)?.startIpAddress, '127.0.0.8');
     await sqlArm.deleteFirewallRule(s, ctx, RESOURCE_IDS.sql, 'sc-doctor-test', 'removing the rule');
     assert.equal(await sqlArm.readFirewallRule(s, RESOURCE_IDS.sql, 'sc-doctor-test'), undefined);
     assert.deepEqual(inFlight, [], 'nothing ran on after its answer');
