@@ -1,0 +1,99 @@
+/**
+ * The built CLI loads a database kind's Azure SDK client only when that kind is used: `--version`
+ * and a doctor without a target load none, a doctor of a PostgreSQL server loads
+ * @azure/arm-postgresql-flexible and no other kind's, and of an Azure SQL server @azure/arm-sql
+ * (its chunk, CommonJS, reached through `commonJs`), each answering the doctor from the bundle. The
+ * preload records every module the process loads; the esbuild metafile says which chunk holds which
+ * package.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { type BundleOutput, describeBundle, loadedOutputs, readTrace } from '../../scripts/lib/chunks.mjs';
+import { startTwin, type Twin } from '../azure-twin/index.ts';
+import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
+import { builtCli, repoRoot, runCli, runProgram, tempDir } from '../helpers/build.ts';
+
+const hook = join(repoRoot, 'scripts/lib/trace-modules.mjs');
+const SDKS = [
+  '@azure/arm-postgresql-flexible',
+  '@azure/arm-mysql-flexible',
+  '@azure/arm-sql',
+  '@azure/arm-appservice',
+  '@azure/core-client',
+];
+let bundle: BundleOutput[];
+let twin: Twin;
+
+before(async () => {
+  const { outdir } = builtCli();
+  bundle = describeBundle(outdir, repoRoot);
+  twin = await startTwin({ scenario: 'healthy' });
+});
+after(async () => {
+  await twin?.close();
+});
+
+/** The SDK packages among the chunks a traced run loaded. */
+function sdksIn(file: string): string[] {
+  const owners = loadedOutputs(bundle, readTrace(file)).flatMap((output) => output.owners);
+  return SDKS.filter((sdk) => owners.includes(sdk));
+}
+
+test('the metafile puts each database kind SDK in a chunk of its own', () => {
+  for (const sdk of SDKS.slice(0, 3)) {
+    const holders = bundle.filter((output) => output.owners.includes(sdk));
+    assert.equal(holders.length, 1, `${sdk}: ${holders.map((o) => o.file).join(', ')}`);
+    assert.deepEqual(
+      holders[0]!.owners.filter((owner) => SDKS.slice(0, 4).includes(owner)),
+      [sdk],
+      `${sdk} shares its chunk with another kind's SDK`,
+    );
+  }
+});
+
+for (const args of [['--version'], ['doctor', '--json']]) {
+  test(`${args.join(' ')} (no az) loads no Azure SDK client`, async () => {
+    const file = join(tempDir('sc-doctor-trace-'), 'trace.txt');
+    const result = await runCli(args, { SC_DOCTOR_TRACE_FILE: file }, ['--import', hook]);
+    assert.ok(result.code === 0 || result.code === 1, result.stderr);
+    assert.deepEqual(sdksIn(file), []);
+  });
+}
+
+async function doctorOf(
+  serverId: string,
+): Promise<{ checks: Record<string, { status: string }>; sdks: string[] }> {
+  const file = join(tempDir('sc-doctor-trace-'), 'trace.txt');
+  const env = twin.env();
+  const childEnv: Record<string, string> = { SC_DOCTOR_TRACE_FILE: file, SC_DOCTOR_PUBLIC_IP: '127.0.0.1' };
+  for (const key of [
+    'PATH',
+    'AZ_TWIN_URL',
+    'AZ_TWIN_KEY',
+    'AZ_TWIN_CA',
+    'NODE_EXTRA_CA_CERTS',
+    'SC_DOCTOR_DNS_SERVER',
+  ])
+    if (env[key]) childEnv[key] = env[key] as string;
+  const run = await runProgram(
+    process.execPath,
+    ['--import', hook, builtCli().cli, 'doctor', '--json', '--server-id', serverId],
+    childEnv,
+  );
+  const doc = JSON.parse(run.stdout);
+  const checks = Object.fromEntries(doc.doctor.checks.map((c: { id: string }) => [c.id, c]));
+  return { checks, sdks: sdksIn(file) };
+}
+
+test('a doctor of a PostgreSQL server reads it through its SDK, and loads no other kind SDK', async () => {
+  const { checks, sdks } = await doctorOf(RESOURCE_IDS.postgres);
+  assert.equal(checks.server?.status, 'pass', JSON.stringify(checks.server));
+  assert.deepEqual(sdks, ['@azure/arm-postgresql-flexible', '@azure/core-client']);
+});
+
+test('a doctor of an Azure SQL server reads it through @azure/arm-sql (CommonJS) from the bundle', async () => {
+  const { checks, sdks } = await doctorOf(RESOURCE_IDS.sql);
+  assert.equal(checks.server?.status, 'pass', JSON.stringify(checks.server));
+  assert.deepEqual(sdks, ['@azure/arm-sql', '@azure/core-client']);
+});
