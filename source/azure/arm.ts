@@ -112,15 +112,17 @@ export async function armGetNextLink(
   return send(azure, 'arm', 'GET', link, signal);
 }
 
-/** GET `{graph}{path}` (e.g. `v1.0/servicePrincipals/...`) with a Microsoft Graph token. */
+/**
+ * GET `{graph}{path}` (e.g. `v1.0/servicePrincipals/...`) with a Microsoft Graph token: through
+ * @microsoft/microsoft-graph-client on the session's Graph pipeline (graph-client.ts).
+ */
 export async function graphGet(
   azure: AzureSession,
   path: string,
   signal?: AbortSignal,
 ): Promise<ArmResponse> {
-  const cloud = await azure.cloud(signal);
-  const url = new URL(path.replace(/^\/+/, ''), withTrailingSlash(cloud.graphResource));
-  return send(azure, 'graph', 'GET', url, signal);
+  const { graphClientGet } = await import('./graph-client.ts');
+  return graphClientGet(azure, path, signal);
 }
 
 /** `path` is an ARM id or a path under one, names unencoded: each segment is encoded here, once. */

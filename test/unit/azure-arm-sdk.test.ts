@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
-import { ARM_WRITE_RETRY } from '../../source/azure/arm.ts';
+import { ARM_WRITE_RETRY, armError, graphGet } from '../../source/azure/arm.ts';
 import { ArmOperationError } from '../../source/azure/arm-lro.ts';
 import { ForeignOriginError, sharedPipeline } from '../../source/azure/arm-pipeline.ts';
 import { createAzureSession } from '../../source/azure/session.ts';
@@ -256,6 +256,39 @@ test('the shared pipeline never sends the token off the cloud endpoint', async (
       ),
       ForeignOriginError,
     );
+  } finally {
+    s.azure.dispose();
+  }
+});
+
+test('a Microsoft Graph read goes through the Graph client on the session Graph pipeline: JSON as sent, throttling capped and shown', async () => {
+  const s = services();
+  try {
+    const path = "v1.0/servicePrincipals(appId='00000003-0000-0000-c000-000000000000')?$select=id,appRoles";
+    const answer = await graphGet(s.azure, path);
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.ok(Array.isArray((answer.body as { appRoles?: unknown }).appRoles), JSON.stringify(answer.body));
+
+    const missing = await graphGet(s.azure, 'v1.0/servicePrincipals/00000000-0000-0000-0000-000000000999');
+    assert.equal(missing.status, 404);
+    assert.ok(armError(missing.body)?.code, JSON.stringify(missing.body));
+
+    const id = twin.faults.add({
+      method: 'GET',
+      path: /servicePrincipals/i,
+      status: 429,
+      code: 'TooManyRequests',
+      message: 'Too many requests.',
+      retryAfterSeconds: 1,
+    });
+    const said: string[] = [];
+    const again = await reportingWaitsTo(
+      (detail) => said.push(detail),
+      () => graphGet(s.azure, path),
+    );
+    assert.equal(again.status, 200);
+    assert.equal(twin.faults.hits(id), 1);
+    assert.deepEqual(said, ['Azure is throttling: asking again in 1 s']);
   } finally {
     s.azure.dispose();
   }
