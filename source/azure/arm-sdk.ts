@@ -90,14 +90,6 @@ export function armIdParts(id: string): ArmIdParts {
   return { subscriptionId: match[1]!, resourceGroup: match[2]!, name: match[3]! };
 }
 
-/** A list's scope: a subscription (`/subscriptions/s`) or a resource group in it. */
-export function scopeParts(scope: string): { subscriptionId: string; resourceGroup: string | undefined } {
-  armRequestPath(scope);
-  const match = /^\/subscriptions\/([^/]+)(?:\/resourceGroups\/([^/]+))?$/i.exec(scope);
-  if (!match) throw new Error(`'${scope}' is not a subscription or resource group id`);
-  return { subscriptionId: match[1]!, resourceGroup: match[2] };
-}
-
 /** The options an SDK call is given so its answer can be read from the wire. */
 export interface SdkCallOptions {
   abortSignal?: AbortSignal;

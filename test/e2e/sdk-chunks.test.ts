@@ -62,7 +62,7 @@ for (const args of [['--version'], ['doctor', '--json']]) {
 }
 
 async function doctorOf(
-  serverId: string,
+  ...target: string[]
 ): Promise<{ checks: Record<string, { status: string }>; sdks: string[] }> {
   const file = join(tempDir('sc-doctor-trace-'), 'trace.txt');
   const env = twin.env();
@@ -78,7 +78,7 @@ async function doctorOf(
     if (env[key]) childEnv[key] = env[key] as string;
   const run = await runProgram(
     process.execPath,
-    ['--import', hook, builtCli().cli, 'doctor', '--json', '--server-id', serverId],
+    ['--import', hook, builtCli().cli, 'doctor', '--json', ...target],
     childEnv,
   );
   const doc = JSON.parse(run.stdout);
@@ -87,13 +87,19 @@ async function doctorOf(
 }
 
 test('a doctor of a PostgreSQL server reads it through its SDK, and loads no other kind SDK', async () => {
-  const { checks, sdks } = await doctorOf(RESOURCE_IDS.postgres);
+  const { checks, sdks } = await doctorOf('--server-id', RESOURCE_IDS.postgres);
   assert.equal(checks.server?.status, 'pass', JSON.stringify(checks.server));
   assert.deepEqual(sdks, ['@azure/arm-postgresql-flexible', '@azure/core-client']);
 });
 
 test('a doctor of an Azure SQL server reads it through @azure/arm-sql (CommonJS) from the bundle', async () => {
-  const { checks, sdks } = await doctorOf(RESOURCE_IDS.sql);
+  const { checks, sdks } = await doctorOf('--server-id', RESOURCE_IDS.sql);
   assert.equal(checks.server?.status, 'pass', JSON.stringify(checks.server));
   assert.deepEqual(sdks, ['@azure/arm-sql', '@azure/core-client']);
+});
+
+test('a doctor that finds its server by name asks every kind over REST, then loads only the found kind SDK', async () => {
+  const { checks, sdks } = await doctorOf('--server', 'pg-orders', '--database', 'orders');
+  assert.equal(checks.server?.status, 'pass', JSON.stringify(checks.server));
+  assert.deepEqual(sdks, ['@azure/arm-postgresql-flexible', '@azure/core-client']);
 });

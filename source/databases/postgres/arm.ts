@@ -4,7 +4,7 @@
  */
 import type { PostgreSQLManagementFlexibleServerClient } from '@azure/arm-postgresql-flexible';
 import type { ArmResponse } from '../../azure/arm.ts';
-import { scopeParts, sdkFirstPage, sdkGet, sdkList, sdkRead } from '../../azure/arm-sdk.ts';
+import { sdkFirstPage, sdkGet, sdkList, sdkRead } from '../../azure/arm-sdk.ts';
 import { checkedName } from '../../azure/resource-id.ts';
 import type { AzureSession } from '../../azure/session.ts';
 import type { Services } from '../../core/services.ts';
@@ -12,6 +12,7 @@ import {
   type ArmResource,
   kindClient,
   onServer,
+  restServerArm,
   type ServerArm,
   type WriteContext,
   writeServerSdk,
@@ -78,12 +79,8 @@ export const postgresArm: PostgresArm = {
       const { client, group, server } = await on(azure, id, signal);
       return client.servers.get(group, server, o);
     }, signal),
-  listServers: (azure, scope, signal) =>
-    sdkList(async (o) => {
-      const { subscriptionId, resourceGroup } = scopeParts(scope);
-      const servers = (await client(azure, subscriptionId, signal)).servers;
-      return resourceGroup ? servers.listByResourceGroup(resourceGroup, o) : servers.listBySubscription(o);
-    }, signal),
+  // The name lookup asks every kind: REST, so finding one server loads no SDK (see restServerArm).
+  listServers: restServerArm(postgresDescriptor).listServers,
   getDatabase: (azure, serverId, name, signal) =>
     sdkGet(async (o) => {
       const { client, group, server } = await on(azure, serverId, signal);

@@ -4,7 +4,7 @@
  */
 import type { SqlManagementClient } from '@azure/arm-sql';
 import type { ArmResponse } from '../../azure/arm.ts';
-import { scopeParts, sdkGet, sdkList, sdkRead } from '../../azure/arm-sdk.ts';
+import { sdkGet, sdkList, sdkRead } from '../../azure/arm-sdk.ts';
 import { canonicalEnum } from '../../azure/enums.ts';
 import { checkedName } from '../../azure/resource-id.ts';
 import type { AzureSession } from '../../azure/session.ts';
@@ -14,6 +14,7 @@ import {
   type ArmResource,
   kindClient,
   onServer,
+  restServerArm,
   type ServerArm,
   type WriteContext,
   writeServerSdk,
@@ -81,12 +82,8 @@ export const sqlArm: SqlArm = {
       const { client, group, server } = await on(azure, id, signal);
       return client.servers.get(group, server, o);
     }, signal),
-  listServers: (azure, scope, signal) =>
-    sdkList(async (o) => {
-      const { subscriptionId, resourceGroup } = scopeParts(scope);
-      const servers = (await client(azure, subscriptionId, signal)).servers;
-      return resourceGroup ? servers.listByResourceGroup(resourceGroup, o) : servers.list(o);
-    }, signal),
+  // The name lookup asks every kind: REST, so finding one server loads no SDK (see restServerArm).
+  listServers: restServerArm(sqlDescriptor).listServers,
   getDatabase: (azure, serverId, name, signal) =>
     sdkGet(async (o) => {
       const { client, group, server } = await on(azure, serverId, signal);
