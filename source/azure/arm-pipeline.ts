@@ -16,7 +16,7 @@
  * - For the SDK clients, core-client's (de)serialisation policies, added when the first client is
  *   made, so a doctor run that reads only through REST never loads core-client.
  */
-import type { HttpClient, Pipeline, PipelinePolicy } from '@azure/core-rest-pipeline';
+import type { HttpClient, Pipeline, PipelinePolicy, PipelineRequest } from '@azure/core-rest-pipeline';
 import { THROTTLED_RETRIES, throttlingStrategy } from './arm-throttle.ts';
 import type { AzureSession } from './session.ts';
 
@@ -154,20 +154,38 @@ function sameOrigin(origin: string): PipelinePolicy {
   };
 }
 
+/** The requests sc-doctor builds itself (REST, Graph): the SDK's (de)serialisation leaves them alone. */
+const plainRequests = new WeakSet<PipelineRequest>();
+
+/** Marks a request as sc-doctor's own, read from the wire as it came (see `withSdkPolicies`). */
+export function plainRequest<T extends PipelineRequest>(request: T): T {
+  plainRequests.add(request);
+  return request;
+}
+
 /**
  * Adds core-client's (de)serialisation policies to the session's ARM pipeline, once: the SDK
- * clients need them (they turn an error answer into a `RestError` and a body into its model); plain
- * REST requests carry no operation spec, so these policies leave them as they are.
+ * clients need them (they turn an error answer into a `RestError` and a body into its model). A
+ * plain request (`plainRequest`) skips them: its body is read as it came, even one that is not JSON.
  */
 export async function withSdkPolicies(shared: SharedPipeline): Promise<Pipeline> {
   const { pipeline } = shared;
   const { deserializationPolicy, serializationPolicy } = await import('@azure/core-client');
   // Checked after the import: two clients made at once both get here, and only one adds them.
   if (!pipeline.getOrderedPolicies().some((policy) => policy.name === 'deserializationPolicy')) {
-    pipeline.addPolicy(serializationPolicy(), { phase: 'Serialize' });
-    pipeline.addPolicy(deserializationPolicy(), { phase: 'Deserialize' });
+    pipeline.addPolicy(sdkOnly(serializationPolicy()), { phase: 'Serialize' });
+    pipeline.addPolicy(sdkOnly(deserializationPolicy()), { phase: 'Deserialize' });
   }
   return pipeline;
+}
+
+/** `policy` for the SDK clients' requests, under its own name; a plain request passes by. */
+function sdkOnly(policy: PipelinePolicy): PipelinePolicy {
+  return {
+    name: policy.name,
+    sendRequest: (request, next) =>
+      plainRequests.has(request) ? next(request) : policy.sendRequest(request, next),
+  };
 }
 
 function withTrailingSlash(url: string): string {

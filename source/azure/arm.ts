@@ -5,7 +5,7 @@
  * audience (arm-pipeline.ts: bearer token, capped throttling, retries, TLS always verified).
  */
 import type { PipelineResponse } from '@azure/core-rest-pipeline';
-import { type Audience, sharedPipeline } from './arm-pipeline.ts';
+import { type Audience, plainRequest, sharedPipeline } from './arm-pipeline.ts';
 import { armRequestPath } from './resource-id.ts';
 import type { AzureSession } from './session.ts';
 
@@ -142,7 +142,7 @@ async function send(
 ): Promise<ArmResponse> {
   const { pipeline, httpClient } = await sharedPipeline(azure, audience, signal);
   const { createPipelineRequest } = await import('@azure/core-rest-pipeline');
-  const request = createPipelineRequest({ url: url.toString(), method, abortSignal: signal });
+  const request = plainRequest(createPipelineRequest({ url: url.toString(), method, abortSignal: signal }));
   if (write && write.body !== undefined) {
     request.body = JSON.stringify(write.body);
     request.headers.set('content-type', 'application/json');

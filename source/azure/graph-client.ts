@@ -12,7 +12,7 @@ import type { PipelineResponse } from '@azure/core-rest-pipeline';
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { commonJs } from '../core/commonjs.ts';
 import { type ArmResponse, armResponseOf } from './arm.ts';
-import { type SharedPipeline, sharedPipeline } from './arm-pipeline.ts';
+import { plainRequest, type SharedPipeline, sharedPipeline } from './arm-pipeline.ts';
 import type { AzureSession } from './session.ts';
 
 /** The versions a path may start with (`v1.0/servicePrincipals/...`). */
@@ -56,12 +56,14 @@ function throughPipeline(
       new Headers(context.options?.headers).forEach((value, name) => {
         headers.set(name, value);
       });
-      const request = createPipelineRequest({
-        url,
-        method: (context.options?.method ?? 'GET') as 'GET',
-        headers,
-        ...(signal ? { abortSignal: signal } : {}),
-      });
+      const request = plainRequest(
+        createPipelineRequest({
+          url,
+          method: (context.options?.method ?? 'GET') as 'GET',
+          headers,
+          ...(signal ? { abortSignal: signal } : {}),
+        }),
+      );
       const response = await shared.pipeline.sendRequest(shared.httpClient, request);
       sent.response = response;
       const empty = response.status === 204 || response.status === 304;

@@ -9,9 +9,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
-import { ARM_WRITE_RETRY, armError, graphGet } from '../../source/azure/arm.ts';
+import type { HttpClient } from '@azure/core-rest-pipeline';
+import { ARM_WRITE_RETRY, armError, armResponseOf, graphGet } from '../../source/azure/arm.ts';
 import { ArmOperationError } from '../../source/azure/arm-lro.ts';
-import { ForeignOriginError, sharedPipeline } from '../../source/azure/arm-pipeline.ts';
+import {
+  ForeignOriginError,
+  plainRequest,
+  sharedPipeline,
+  withSdkPolicies,
+} from '../../source/azure/arm-pipeline.ts';
 import { createAzureSession } from '../../source/azure/session.ts';
 import { reportingWaitsTo } from '../../source/core/wait-reports.ts';
 import { postgresArm } from '../../source/databases/postgres/arm.ts';
@@ -289,6 +295,31 @@ test('a Microsoft Graph read goes through the Graph client on the session Graph 
     assert.equal(again.status, 200);
     assert.equal(twin.faults.hits(id), 1);
     assert.deepEqual(said, ['Azure is throttling: asking again in 1 s']);
+  } finally {
+    s.azure.dispose();
+  }
+});
+
+test('a plain request keeps its answer as it came once the SDK policies joined the pipeline', async () => {
+  const s = services();
+  try {
+    const shared = await sharedPipeline(s.azure, 'arm');
+    const pipeline = await withSdkPolicies(shared);
+    const { createHttpHeaders, createPipelineRequest } = await import('@azure/core-rest-pipeline');
+    // An answer that says JSON and is not: the SDK's deserialisation refuses it, a plain read does not.
+    const notJson: HttpClient = {
+      sendRequest: async (request) => ({
+        request,
+        status: 200,
+        headers: createHttpHeaders({ 'content-type': 'application/json' }),
+        bodyAsText: '<html>gateway</html>',
+      }),
+    };
+    const request = () => createPipelineRequest({ url: `${shared.endpoint}subscriptions`, method: 'GET' });
+    const plain = await pipeline.sendRequest(notJson, plainRequest(request()));
+    assert.equal(plain.status, 200);
+    assert.equal(armResponseOf(plain).body, undefined);
+    await assert.rejects(pipeline.sendRequest(notJson, request()), /pars/i);
   } finally {
     s.azure.dispose();
   }
