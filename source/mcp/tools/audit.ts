@@ -24,7 +24,8 @@ export const auditInput = z.object({
   database: z.enum(['postgres', 'mysql', 'sql']).describe('Only pairs with this kind of database').optional(),
   resourceGroup: z.string().regex(NAME).describe('Only apps in this resource group').optional(),
   tags: z
-    .array(z.string().regex(/^[^=\u0000-\u001f\u007f]{1,512}=[^\u0000-\u001f\u007f]{0,256}$/))
+    // Azure's rule: a tag name is at most 512 characters, none of < > % & \ ? /; a value at most 256.
+    .array(z.string().regex(/^[^=<>%&\\?/\u0000-\u001f\u007f]{1,512}=[^\u0000-\u001f\u007f]{0,256}$/))
     .max(20)
     .describe('Only apps with these tags, each key=value')
     .optional(),
