@@ -46,13 +46,19 @@ for (const args of [['--version'], ['doctor', '--json']]) {
   });
 }
 
-test('control: sc-doctor mcp loads the SDK and zod (and ends when stdin does)', async () => {
+test('control: sc-doctor mcp loads the SDK and zod, never Ink, and ends when stdin does', async () => {
   const file = join(tempDir('sc-doctor-trace-'), 'trace.txt');
   // runCli closes stdin at once: the server starts, sees the end of its input and exits 0.
   const result = await runCli(['mcp'], { SC_DOCTOR_TRACE_FILE: file }, ['--import', hook]);
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, '', 'nothing but protocol messages on stdout, and no message was asked for');
-  assert.ok(mcpChunks(loadedOutputs(bundle, readTrace(file))).length > 0);
+  const loaded = loadedOutputs(bundle, readTrace(file));
+  assert.ok(mcpChunks(loaded).length > 0);
+  assert.deepEqual(
+    loaded.filter((output) => output.ink).map((output) => output.owners.join(',')),
+    [],
+    'no Ink in mcp mode',
+  );
 });
 
 test('the interactive startup (in a pseudo-terminal) loads nothing of the MCP server', {
