@@ -9,6 +9,7 @@
  * first undoes what was applied, a second stops waiting).
  */
 import type { McpServer } from '@modelcontextprotocol/server';
+import type { CheckOutcome } from '../../core/types.ts';
 import { jsonSetup } from '../../output/setup-json.ts';
 import { setupExitCode } from '../../setup/engine.ts';
 import type { PlannedStepView } from '../../setup/engine-events.ts';
@@ -27,6 +28,7 @@ import type { PlanClaims } from './plan.ts';
 /** What the gate found when the flow reached "Apply this plan?". */
 type Verdict =
   | { kind: 'go' }
+  | { kind: 'spent' }
   | { kind: 'changed' }
   | { kind: 'principal' }
   | { kind: 'ask'; title: string; plan: PlannedStepView[] };
@@ -76,7 +78,7 @@ export function registerApply(server: McpServer, context: McpContext): void {
       let verdict: Verdict | undefined;
       let plan: PlannedStepView[] = [];
       let title = '';
-      let doctor: Parameters<typeof principalOf>[0] = [];
+      let doctor: readonly CheckOutcome[] = [];
       const report = progressReporter(ctx, context);
       const interrupts = new Interrupts();
       ctx.mcpReq.signal.addEventListener('abort', () => interrupts.interrupt(), { once: true });
@@ -99,6 +101,11 @@ export function registerApply(server: McpServer, context: McpContext): void {
         }
         if (!consented) {
           verdict = { kind: 'ask', title, plan };
+          return false;
+        }
+        // Another call with the same handle got here first (the journal's lock would stop it too).
+        if (context.usedHandles.has(claims.id)) {
+          verdict = { kind: 'spent' };
           return false;
         }
         // From here the handle is spent: the engine starts and the run is journalled.
@@ -139,6 +146,8 @@ export function registerApply(server: McpServer, context: McpContext): void {
             applyConsentMessage(found.title, found.plan),
             `Apply these ${changingSteps(found.plan).length} changes to Azure`,
           );
+        if (found?.kind === 'spent')
+          return refusal('This plan handle was applied already; a handle applies once. Nothing was changed.');
         if (found?.kind === 'principal')
           return refusal(
             'Not applied: someone else is signed in to Azure than when the plan was made. Nothing was changed.',
