@@ -352,7 +352,8 @@ async function consentAndApply(plan: Plan, options: RunSetupOptions, runId: stri
     }
 
     const isHandOff = value instanceof HandOff;
-    const record = isHandOff ? value.record : value;
+    // A check changed nothing: there is nothing to undo, so no rollback and no `undo` lists it.
+    const record = step.readOnly ? null : isHandOff ? value.record : value;
     try {
       if (record !== null) checkKeepable(record, `${step.id} undo record`);
     } catch (error) {

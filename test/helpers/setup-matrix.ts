@@ -274,6 +274,9 @@ export function setupMatrix(kind: DatabaseKind): void {
           undo = await runBuiltCli(['undo', runId, '--json'], env);
         }
         assert.equal(undo.code, 0, undo.stdout + undo.stderr);
+        // The check (verify) changed nothing: undo has nothing to undo for it and no row.
+        const undone: { id: string }[] = JSON.parse(undo.stdout).undo.outcomes;
+        assert.ok(undone.length > 0 && !undone.some((o) => o.id === 'verify'), undo.stdout);
         assertNothingSecret(setup, undo, ...runs);
         assert.deepEqual(stateOf(twin), stateBefore);
         assert.deepEqual(await databaseWorld(), databaseBefore);

@@ -595,3 +595,55 @@ test('a write cut off in flight is waited for (settleWrite) before its undo deci
   const saved = await journal.loadRun(result.runId);
   assert.equal(saved.steps[0]?.inFlight, null, 'the write is over once undone');
 });
+
+/** A check as the flows' verify steps are: it reads, changes nothing and returns what it saw. */
+function checkStep(id: string, after: string[], undone: string[]): Step {
+  return {
+    id,
+    title: `Check ${id}`,
+    resource: TARGET,
+    after,
+    readOnly: true,
+    preview: () => ['check what the run made'],
+    isDone: async () => false,
+    apply: async () => ({ checked: 'all there' }),
+    undo: async () => {
+      undone.push(id);
+      return { status: 'already-gone', reason: 'the check changed nothing' };
+    },
+    manualUndo: () => [],
+  };
+}
+
+test('a check that ran is no change: a later failure rolls back without a row for it, and the journal keeps no record', async () => {
+  const world = new FakeWorld();
+  const undone: string[] = [];
+  const { result, events, journal } = await run([
+    world.step({ id: 'change' }),
+    checkStep('verify', ['change'], undone),
+    world.step({ id: 'after', after: ['verify'], failWith: 'broke after the check' }),
+  ]);
+  assert.equal(result.status, 'rolled-back');
+  const rollback = events.find((event) => event.type === 'rollback:start');
+  assert.deepEqual(rollback?.type === 'rollback:start' ? rollback.steps.map((step) => step.id) : null, [
+    'change',
+  ]);
+  assert.deepEqual(undone, [], "the check's undo is never called");
+  assert.deepEqual(
+    result.steps.map((step) => [step.id, step.outcome, step.rollback]),
+    [
+      ['change', 'applied', 'undone'],
+      ['verify', 'applied', null],
+      ['after', 'failed', null],
+    ],
+  );
+  const saved = await journal.loadRun(result.runId);
+  assert.deepEqual(
+    saved.steps.map((step) => [step.id, step.state, step.record === null]),
+    [
+      ['change', 'undone', false],
+      ['verify', 'applied', true],
+      ['after', 'failed', true],
+    ],
+  );
+});
