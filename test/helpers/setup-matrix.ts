@@ -210,6 +210,9 @@ export function setupMatrix(kind: DatabaseKind): void {
         const document = JSON.parse(setup.stdout);
         assert.equal(document.setup.status, 'succeeded', JSON.stringify(document.setup.steps));
         const runId: string = document.setup.runId;
+        // Dana is the server's Entra admin in this world (entra-config sees it): the plan says so.
+        const admin = document.setup.plan.find((step: { id: string }) => step.id === 'entra-admin');
+        assert.equal(admin?.alreadyDone, true, JSON.stringify(admin));
         let undo: CliRun | undefined;
         try {
           const settings: Setting[] = document.snippets[0].settings;
