@@ -434,13 +434,19 @@ async function consentAndApply(plan: Plan, options: RunSetupOptions, runId: stri
       doc.status = 'rolling-back';
     })
     .catch(() => {});
+  // A rollback the user did not ask for (a step failed) is stopped by the first Ctrl-C: there is no
+  // run left to cancel, so it can only mean "stop waiting". Once cancelled, it takes the second.
+  const stopSignal =
+    signal.aborted || !options.stopSignal
+      ? options.stopSignal
+      : AbortSignal.any([signal, options.stopSignal]);
   const report = await rollBack({
     runId,
     entries: [...applied].reverse(),
     reason: cancelled ? 'cancelled' : 'failure',
     emit,
     writer,
-    stopSignal: options.stopSignal,
+    stopSignal,
     ...(options.settleWrite ? { settleWrite: options.settleWrite } : {}),
     timeoutMs: options.undoTimeoutMs ?? DEFAULT_UNDO_TIMEOUT_MS,
     now,

@@ -647,3 +647,31 @@ test('a check that ran is no change: a later failure rolls back without a row fo
     ],
   );
 });
+
+test('a rollback a failure started is stopped by the first Ctrl-C: there is no run left to cancel', async () => {
+  const world = new FakeWorld();
+  const cancel = new AbortController();
+  const stop = new AbortController();
+  const { result } = await run(
+    [
+      world.step({ id: 'first' }),
+      // Its undo never answers and ignores its signal: only stopping the wait can end it.
+      world.step({ id: 'second', after: ['first'], beforeUndo: () => new Promise(() => {}) }),
+      world.step({ id: 'third', after: ['second'], failWith: 'third broke' }),
+    ],
+    {
+      signal: cancel.signal,
+      stopSignal: stop.signal,
+      emit: (event) => {
+        if (event.type === 'rollback:step-start' && event.id === 'second') cancel.abort();
+      },
+    },
+  );
+  assert.equal(stop.signal.aborted, false, 'no second Ctrl-C was needed');
+  assert.equal(result.status, 'rollback-incomplete');
+  assert.equal(result.failure?.message, 'third broke');
+  assert.deepEqual(
+    result.left.map((l) => l.id),
+    ['second', 'first'],
+  );
+});
