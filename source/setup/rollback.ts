@@ -4,10 +4,12 @@
  * ends the waiting at once: what is not undone yet is returned with the commands that remove it.
  */
 import { startDeadline } from '../core/deadline.ts';
+import { UsageError } from '../core/usage-error.ts';
 import type { EmitEngineEvent, LeftBehind, RollbackOutcome } from './engine-events.ts';
 import type { JournalStepState, RunWriter } from './journal.ts';
 import { redactSecrets } from './secret-scrubber.ts';
 import type { InFlightWrite, Undoable, UndoContext, UndoRecord, UndoResult } from './step.ts';
+import { storageError } from './storage-error.ts';
 
 export interface RollbackEntry {
   step: Undoable;
@@ -173,6 +175,13 @@ function manualCommands(step: Undoable, record: UndoRecord): string[] {
   }
 }
 
+/**
+ * Why a step or an undo failed, in words: a file system refusal as a `StorageError` says (what,
+ * where, why) with its fix, never Node's raw `EACCES: permission denied, open '...'`.
+ */
 export function messageOf(error: unknown): string {
+  const described = storageError(error, 'use', 'a file');
+  if (described instanceof UsageError)
+    return redactSecrets([described.message, ...described.hints].join(' '));
   return redactSecrets(error instanceof Error ? error.message : String(error));
 }
