@@ -6,6 +6,7 @@
  */
 import { startDeadline } from '../core/deadline.ts';
 import { ExitCode } from '../core/exit-codes.ts';
+import { reportingWaitsTo } from '../core/wait-reports.ts';
 import type { EmitEngineEvent, LeftBehind, NotDone, RollbackOutcome, StepOutcome } from './engine-events.ts';
 import type { Journal, JournalStepState } from './journal.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
@@ -298,12 +299,13 @@ async function consentAndApply(plan: Plan, options: RunSetupOptions, runId: stri
           .catch(() => {});
       },
     };
-    const work = (async () => {
+    // Waits deep in a request (Azure throttling) are shown on this step's row.
+    const work = reportingWaitsTo(ctx.progress, async () => {
       if (await step.isDone(ctx)) return 'already-done' as const;
       // Aborted while isDone was reading: nothing was written yet, so write nothing.
       if (deadline.signal.aborted) throw deadline.signal.reason;
       return step.apply(ctx);
-    })();
+    });
     const settled = await settleWithin(work, deadline.signal, graceMs);
     deadline.dispose();
     signal.removeEventListener('abort', onCancel);

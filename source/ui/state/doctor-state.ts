@@ -20,6 +20,8 @@ export interface RowState {
   startedAt: number | null;
   /** The core reported the check as slow (`check:slow`). */
   slow: boolean;
+  /** Why it is slow, when the core said (`Azure is throttling: asking again in 30 s`). */
+  waitDetail?: string;
   outcome: CheckOutcome | null;
   /** Full details shown (toggled with enter). */
   expanded: boolean;
@@ -167,7 +169,10 @@ function applyEvent(state: DoctorState, event: CoreEvent, at: number): DoctorSta
     case 'check:start':
       return upsertRow(state, event.id, event.title, { phase: 'running', startedAt: at, slow: false });
     case 'check:slow':
-      return upsertRow(state, event.id, event.title, { slow: true });
+      return upsertRow(state, event.id, event.title, {
+        slow: true,
+        ...(event.detail ? { waitDetail: event.detail } : {}),
+      });
     case 'check:end':
       return upsertRow(state, event.outcome.id, event.outcome.title, {
         phase: 'done',
