@@ -84,7 +84,15 @@ test('writes to the same resource never overlap, whatever the case of its id', a
     world.step({ id: 'entra-auth', resource: server, beforeChange: () => tick(20) }),
     world.step({ id: 'entra-admin', resource: server.toUpperCase(), beforeChange: () => tick(20) }),
     world.step({ id: 'firewall-rule', resource: server, beforeChange: () => tick(20) }),
-    world.step({ id: 'app-identity', beforeChange: () => tick(20) }),
+    // The app step holds its write until a server step is writing too (or 5 s pass): it overlaps them
+    // exactly when the engine runs it beside them, however slow the machine is.
+    world.step({
+      id: 'app-identity',
+      beforeChange: async () => {
+        for (const deadline = Date.now() + 5000; world.maxActiveTotal < 2 && Date.now() < deadline; )
+          await tick(5);
+      },
+    }),
   ]);
   assert.equal(result.status, 'succeeded');
   assert.equal(world.maxActive.get(server.toLowerCase()), 1);
