@@ -7,6 +7,7 @@ import { EventBus } from '../core/events.ts';
 import type { OutputMode } from '../core/mode.ts';
 import type { Prompter } from '../core/prompter.ts';
 import type { Services } from '../core/services.ts';
+import { TOOL_NAME, toolVersion } from '../core/version.ts';
 import type { DoctorCheck, DoctorOptions } from '../doctor/check.ts';
 import type { ChooseTarget } from '../doctor/target-question.ts';
 import type { RunDocument } from '../engine/journal.ts';
@@ -14,11 +15,10 @@ import type { StepUndoer } from '../engine/step.ts';
 import type { RunEvent } from '../run/events.ts';
 import type { FrontEnd, FrontEndInput } from '../run/front-end.ts';
 import type { RunLifecycle } from '../run/lifecycle.ts';
-import { createSession, type Session } from '../run/session.ts';
+import { createSession, type Session, SLOW_AFTER_MS } from '../run/session.ts';
 import type { CliIo } from './io.ts';
 import { outputModeFor } from './output-mode.ts';
 import { runCommand } from './run-command.ts';
-import { TOOL_NAME, toolVersion } from './version.ts';
 
 export interface DoctorRequest {
   command: string;
@@ -45,9 +45,6 @@ export interface DoctorDeps {
   /** The setup steps' undoers, for undoing an unfinished run offered on start. */
   undoers?: (services: Services) => StepUndoer[];
 }
-
-/** A "still running" notice appears after this long: long enough that a normal check never shows it. */
-export const SLOW_AFTER_MS = 5_000;
 
 export const nodeDeps: DoctorDeps = {
   async createServices(options) {

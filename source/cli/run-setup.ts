@@ -6,20 +6,20 @@
 import { homedir } from 'node:os';
 import { EventBus } from '../core/events.ts';
 import type { OutputMode } from '../core/mode.ts';
+import { TOOL_NAME, toolVersion } from '../core/version.ts';
 import type { DoctorOptions } from '../doctor/check.ts';
 import { Journal } from '../engine/journal.ts';
 import type { RunEvent } from '../run/events.ts';
 import type { FrontEnd, FrontEndInput } from '../run/front-end.ts';
-import { createSession } from '../run/session.ts';
+import { createSession, SLOW_AFTER_MS } from '../run/session.ts';
 import { connectionCodeFor } from '../setup/connection-code.ts';
 import { type SetupFlowDeps, setupFlow } from '../setup/flow.ts';
 import type { SetupRequest } from '../setup/flow-types.ts';
 import type { CliIo } from './io.ts';
 import { outputModeFor } from './output-mode.ts';
 import { runCommand } from './run-command.ts';
-import { type DoctorDeps, nodeDeps, SLOW_AFTER_MS } from './run-doctor.ts';
+import { type DoctorDeps, nodeDeps } from './run-doctor.ts';
 import { assertSetupFlagsGiven } from './setup-options.ts';
-import { TOOL_NAME, toolVersion } from './version.ts';
 
 /** What setup and undo are built from, on top of the doctor's; tests replace these. */
 export interface SetupDeps extends DoctorDeps {
