@@ -161,7 +161,6 @@ function crashed(error: unknown): CheckResult {
       summary:
         'This is a bug in sc-doctor: please report it with the output of `sc-doctor doctor --json --verbose`.',
       commands: [],
-      docsUrl: 'https://github.com/sc-doctor/sc-doctor/issues',
       fixable: false,
     },
   };
