@@ -16,6 +16,7 @@ import type { RunEvent } from '../run/events.ts';
 import type { FrontEnd, FrontEndInput } from '../run/front-end.ts';
 import type { RunLifecycle } from '../run/lifecycle.ts';
 import { createSession, type Session, SLOW_AFTER_MS } from '../run/session.ts';
+import { showEarlyHeader } from './early-header.ts';
 import type { CliIo } from './io.ts';
 import { outputModeFor } from './output-mode.ts';
 import { runCommand } from './run-command.ts';
@@ -84,6 +85,15 @@ export async function runDoctor(
   const asks = mode === 'interactive' && request.guided === true;
   return runCommand(io, { mode, engine: false }, async (run) => {
     const { lifecycle } = run;
+    const header = { tool: TOOL_NAME, version: toolVersion(), command: request.command };
+    // The screen's header now; the screen itself once Ink and the checks are loaded.
+    const early =
+      mode === 'interactive'
+        ? showEarlyHeader(io.stdout, `${header.tool} ${header.version} · ${header.command}`, {
+            bold: run.color,
+            lifecycle,
+          })
+        : undefined;
     const [services, checks, frontEnd] = await Promise.all([
       // Its az processes stop at the end of the run and as soon as it is cancelled.
       run.services(() => deps.createServices(request.options), {
@@ -113,7 +123,7 @@ export async function runDoctor(
     const input: FrontEndInput = {
       session,
       prompts,
-      header: { tool: TOOL_NAME, version: toolVersion(), command: request.command },
+      header,
       verbose: request.options.verbose,
       strict: request.strict,
       color: run.color,
@@ -125,6 +135,7 @@ export async function runDoctor(
       stderr: io.stderr,
     };
     // Each front-end turns the run's end into its exit code with `exitCodeFor`, cancelling included.
+    early?.handOver();
     return frontEnd(input);
   });
 }
