@@ -24,8 +24,9 @@ export interface ArmResponse {
 export { ARM_WRITE_RETRY, type ArmRetryOptions } from './arm-pipeline.ts';
 
 /**
- * PUT, PATCH or DELETE `{resourceManager}{path}?api-version=...` with a JSON body. 429 and 5xx are
- * retried as the Azure SDK does; the answer is returned as it came (follow it with `waitForArm`).
+ * PUT, PATCH or DELETE `{resourceManager}{path}?api-version=...` with a JSON body. 5xx are retried
+ * as the Azure SDK does, 429 after a bounded wait; the answer is returned as it came (follow it with
+ * `waitForArm`).
  * Rejects only when no HTTP answer came back.
  */
 export async function armWrite(

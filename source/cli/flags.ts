@@ -3,7 +3,7 @@
  * all read these tables, so they cannot disagree.
  */
 
-export type FlagGroup = 'output' | 'azure' | 'target' | 'setup' | 'snippet' | 'info';
+export type FlagGroup = 'output' | 'azure' | 'target' | 'setup' | 'snippet' | 'mcp' | 'info';
 
 export interface FlagSpec {
   /** Long name without the dashes, e.g. `resource-group`. */
@@ -36,21 +36,21 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'strict', commands: ['doctor', 'setup'], group: 'output', help: 'warnings fail the run (exit 1)' },
   {
     name: 'subscription',
-    commands: ['doctor', 'setup', 'undo'],
+    commands: ['doctor', 'setup', 'undo', 'mcp'],
     value: '<id>',
     group: 'azure',
     help: "subscription id (a GUID); default: AZURE_SUBSCRIPTION_ID, then the Azure CLI's current one",
   },
   {
     name: 'cloud',
-    commands: ['doctor', 'setup', 'undo', 'snippet'],
+    commands: ['doctor', 'setup', 'undo', 'snippet', 'mcp'],
     value: '<name>',
     group: 'azure',
     help: "AzureCloud, AzureChinaCloud, AzureUSGovernment or a cloud registered with az; default: the Azure CLI's active cloud",
   },
   {
     name: 'credential',
-    commands: ['doctor', 'setup', 'undo'],
+    commands: ['doctor', 'setup', 'undo', 'mcp'],
     value: '<source>',
     group: 'azure',
     help: 'default (Azure CLI, then azd, then a service principal from the environment) or managed-identity',
@@ -123,7 +123,7 @@ export const FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'connect-to',
-    commands: ['doctor', 'setup', 'undo'],
+    commands: ['doctor', 'setup', 'undo', 'mcp'],
     value: '<map>',
     group: 'target',
     help: 'HOST:PORT=HOST:PORT[,...]: reach a server through a tunnel',
@@ -227,6 +227,18 @@ export const FLAGS: readonly FlagSpec[] = [
     help: 'write the files into this folder instead of printing them',
   },
   { name: 'force', group: 'snippet', commands: ['snippet'], help: 'with --out: replace files that exist' },
+  {
+    name: 'allow-write',
+    group: 'mcp',
+    commands: ['mcp'],
+    help: 'also offer the tools that change Azure (apply, undo); each change still needs your consent',
+  },
+  {
+    name: 'dangerously-apply-without-consent',
+    group: 'mcp',
+    commands: ['mcp'],
+    help: "with --allow-write: a client that cannot ask you (no elicitation) may apply and undo on the agent's word alone",
+  },
   { name: 'help', short: 'h', group: 'info', help: 'show help (also: sc-doctor help <command>)' },
   { name: 'version', short: 'v', group: 'info', help: 'print the version' },
 ];
@@ -258,6 +270,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'snippet',
     usage: 'snippet <postgres|mysql|sql>',
     summary: 'print the app settings and connection code for an app',
+  },
+  {
+    name: 'mcp',
+    usage: 'mcp [--allow-write]',
+    summary: 'serve the doctor, plan, apply, undo, runs and snippet as MCP tools on stdio for coding agents',
   },
   {
     name: 'help',

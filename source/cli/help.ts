@@ -7,6 +7,7 @@ const GROUP_TITLES: Record<FlagGroup, string> = {
   target: 'Target (which app and server the checks look at)',
   setup: 'Setup and undo',
   snippet: 'Snippet (client type detected from the project when not given; --server, --database too)',
+  mcp: 'MCP server (read-only unless --allow-write; see docs/mcp.md)',
   info: 'Information',
 };
 

@@ -4,6 +4,7 @@
  * every outcome, including user mistakes and internal errors, into an exit code.
  */
 import { exitCodeFor } from '../core/exit-codes.ts';
+import { toolVersion } from '../core/version.ts';
 import { commandByName } from './flags.ts';
 import { helpText } from './help.ts';
 import { type CliIo, processIo } from './io.ts';
@@ -18,7 +19,6 @@ import {
 } from './parse-args.ts';
 import type { SetupDeps } from './run-setup.ts';
 import { UsageError } from './usage-error.ts';
-import { toolVersion } from './version.ts';
 
 /** Runs the CLI and returns the exit code; never throws and never calls `process.exit`. */
 export async function main(given: string[], io: CliIo = processIo(), deps?: SetupDeps): Promise<number> {
@@ -107,6 +107,11 @@ async function dispatch(
     return deps ? runUndoCommand(undo, io, deps) : runUndoCommand(undo, io);
   }
   if (operands.length > 0) throw new UsageError(`unexpected argument '${operands[0]}'.`, [HELP_HINT]);
+  if (command === 'mcp') {
+    // The MCP server and its SDK load only here: no other mode's startup pays for them.
+    const { runMcpCommand } = await import('./run-mcp.ts');
+    return runMcpCommand(parsed, io);
+  }
 
   const doctorOptions = doctorOptionsFrom(parsed, io.env);
   const { runDoctor } = await import('./run-doctor.ts');

@@ -4,6 +4,8 @@
  * (created once, disposed when the run ends, `--cloud` checked before anything else), the prompter
  * its mode allows, and colour. The command's body builds its flows on that and returns its exit code.
  */
+
+import { assertCloudRegistered } from '../azure/cloud-option.ts';
 import { colorEnabled, type OutputMode } from '../core/mode.ts';
 import {
   createPromptChannel,
@@ -13,7 +15,6 @@ import {
 } from '../core/prompter.ts';
 import type { Services } from '../core/services.ts';
 import { type RunLifecycle, withRun } from '../run/lifecycle.ts';
-import { assertCloudRegistered } from './cloud-option.ts';
 import type { CliIo } from './io.ts';
 
 export interface CommandRun {

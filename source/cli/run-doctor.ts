@@ -7,6 +7,7 @@ import { EventBus } from '../core/events.ts';
 import type { OutputMode } from '../core/mode.ts';
 import type { Prompter } from '../core/prompter.ts';
 import type { Services } from '../core/services.ts';
+import { TOOL_NAME, toolVersion } from '../core/version.ts';
 import type { DoctorCheck, DoctorOptions } from '../doctor/check.ts';
 import type { ChooseTarget } from '../doctor/target-question.ts';
 import type { RunDocument } from '../engine/journal.ts';
@@ -14,11 +15,11 @@ import type { StepUndoer } from '../engine/step.ts';
 import type { RunEvent } from '../run/events.ts';
 import type { FrontEnd, FrontEndInput } from '../run/front-end.ts';
 import type { RunLifecycle } from '../run/lifecycle.ts';
-import { createSession, type Session } from '../run/session.ts';
+import { createSession, type Session, SLOW_AFTER_MS } from '../run/session.ts';
+import { showEarlyHeader } from './early-header.ts';
 import type { CliIo } from './io.ts';
 import { outputModeFor } from './output-mode.ts';
 import { runCommand } from './run-command.ts';
-import { TOOL_NAME, toolVersion } from './version.ts';
 
 export interface DoctorRequest {
   command: string;
@@ -45,9 +46,6 @@ export interface DoctorDeps {
   /** The setup steps' undoers, for undoing an unfinished run offered on start. */
   undoers?: (services: Services) => StepUndoer[];
 }
-
-/** A "still running" notice appears after this long: long enough that a normal check never shows it. */
-export const SLOW_AFTER_MS = 5_000;
 
 export const nodeDeps: DoctorDeps = {
   async createServices(options) {
@@ -87,6 +85,15 @@ export async function runDoctor(
   const asks = mode === 'interactive' && request.guided === true;
   return runCommand(io, { mode, engine: false }, async (run) => {
     const { lifecycle } = run;
+    const header = { tool: TOOL_NAME, version: toolVersion(), command: request.command };
+    // The screen's header now; the screen itself once Ink and the checks are loaded.
+    const early =
+      mode === 'interactive'
+        ? showEarlyHeader(io.stdout, `${header.tool} ${header.version} · ${header.command}`, {
+            bold: run.color,
+            lifecycle,
+          })
+        : undefined;
     const [services, checks, frontEnd] = await Promise.all([
       // Its az processes stop at the end of the run and as soon as it is cancelled.
       run.services(() => deps.createServices(request.options), {
@@ -116,7 +123,7 @@ export async function runDoctor(
     const input: FrontEndInput = {
       session,
       prompts,
-      header: { tool: TOOL_NAME, version: toolVersion(), command: request.command },
+      header,
       verbose: request.options.verbose,
       strict: request.strict,
       color: run.color,
@@ -128,6 +135,7 @@ export async function runDoctor(
       stderr: io.stderr,
     };
     // Each front-end turns the run's end into its exit code with `exitCodeFor`, cancelling included.
+    early?.handOver();
     return frontEnd(input);
   });
 }

@@ -6,20 +6,21 @@
 import { homedir } from 'node:os';
 import { EventBus } from '../core/events.ts';
 import type { OutputMode } from '../core/mode.ts';
+import { TOOL_NAME, toolVersion } from '../core/version.ts';
 import type { DoctorOptions } from '../doctor/check.ts';
 import { Journal } from '../engine/journal.ts';
 import type { RunEvent } from '../run/events.ts';
 import type { FrontEnd, FrontEndInput } from '../run/front-end.ts';
-import { createSession } from '../run/session.ts';
+import { createSession, SLOW_AFTER_MS } from '../run/session.ts';
 import { connectionCodeFor } from '../setup/connection-code.ts';
 import { type SetupFlowDeps, setupFlow } from '../setup/flow.ts';
 import type { SetupRequest } from '../setup/flow-types.ts';
+import { showEarlyHeader } from './early-header.ts';
 import type { CliIo } from './io.ts';
 import { outputModeFor } from './output-mode.ts';
 import { runCommand } from './run-command.ts';
-import { type DoctorDeps, nodeDeps, SLOW_AFTER_MS } from './run-doctor.ts';
+import { type DoctorDeps, nodeDeps } from './run-doctor.ts';
 import { assertSetupFlagsGiven } from './setup-options.ts';
-import { TOOL_NAME, toolVersion } from './version.ts';
 
 /** What setup and undo are built from, on top of the doctor's; tests replace these. */
 export interface SetupDeps extends DoctorDeps {
@@ -62,6 +63,15 @@ export async function runSetupCommand(
   // the second stops waiting.
   return runCommand(io, { mode, engine: true }, async (run) => {
     const { lifecycle } = run;
+    const header = { tool: TOOL_NAME, version: toolVersion(), command: 'setup' };
+    // The screen's header now; the screen itself once Ink and the checks are loaded.
+    const early =
+      mode === 'interactive'
+        ? showEarlyHeader(io.stdout, `${header.tool} ${header.version} · ${header.command}`, {
+            bold: run.color,
+            lifecycle,
+          })
+        : undefined;
     const [services, checks, frontEnd] = await Promise.all([
       run.services(() => deps.createServices(command.options), { cloud: command.options.cloud }),
       deps.loadChecks(),
@@ -90,7 +100,7 @@ export async function runSetupCommand(
     const input: FrontEndInput = {
       session,
       prompts,
-      header: { tool: TOOL_NAME, version: toolVersion(), command: 'setup' },
+      header,
       verbose: command.options.verbose,
       strict: command.strict,
       color: run.color,
@@ -100,6 +110,7 @@ export async function runSetupCommand(
       stdout: io.stdout,
       stderr: io.stderr,
     };
+    early?.handOver();
     return frontEnd(input);
   });
 }

@@ -8,6 +8,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import type { ResolvedCloud } from '../azure/session.ts';
 import { exitCodeFor } from '../core/exit-codes.ts';
 import { summarize } from '../core/run-checks.ts';
+import { toolVersion } from '../core/version.ts';
 import { DATABASE_KINDS } from '../databases/kind.ts';
 import type { JsonDocument, JsonSnippet } from '../output/json-document.ts';
 import { detectClientTypeIn } from '../snippets/detect.ts';
@@ -18,7 +19,6 @@ import { isGuid } from './doctor-options.ts';
 import type { CliIo } from './io.ts';
 import { HELP_HINT, type ParsedArgs } from './parse-args.ts';
 import { UsageError } from './usage-error.ts';
-import { toolVersion } from './version.ts';
 
 /**
  * The cloud the code is for: `--cloud`, else az's active cloud (`az cloud show`), else AzureCloud
@@ -28,7 +28,7 @@ async function snippetCloud(name: string | undefined, io: CliIo): Promise<Resolv
   const [{ createAzureSession }, { nodeExec }, { assertCloudRegistered }] = await Promise.all([
     import('../azure/session.ts'),
     import('../services/exec.ts'),
-    import('./cloud-option.ts'),
+    import('../azure/cloud-option.ts'),
   ]);
   const azure = createAzureSession({ env: io.env, now: Date.now, exec: nodeExec }, { cloud: name });
   try {

@@ -6,6 +6,7 @@
 import { settleArmWrite } from '../azure/arm-write.ts';
 import { lastSegment } from '../azure/resource-id.ts';
 import { exitCodeFor } from '../core/exit-codes.ts';
+import { TOOL_NAME, toolVersion } from '../core/version.ts';
 import type { DoctorOptions } from '../doctor/check.ts';
 import {
   type RunSummary,
@@ -27,7 +28,6 @@ import { nodeDeps } from './run-doctor.ts';
 import { journalFor, type SetupDeps } from './run-setup.ts';
 import type { UndoRequest } from './setup-options.ts';
 import { UsageError } from './usage-error.ts';
-import { TOOL_NAME, toolVersion } from './version.ts';
 
 export interface UndoCommand {
   request: UndoRequest;

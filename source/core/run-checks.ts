@@ -7,6 +7,7 @@ import { formatSeconds, startDeadline } from './deadline.ts';
 import type { CheckEvent, DoctorEvent, Emitter } from './events.ts';
 import type { Services } from './services.ts';
 import type { Check, CheckOutcome, CheckResult, CheckStatus, DoctorSummary } from './types.ts';
+import { reportingWaitsTo } from './wait-reports.ts';
 
 export interface RunChecksOptions<O> {
   services: Services;
@@ -119,7 +120,16 @@ async function runOne<O>(
   });
 
   const needs = new Set([...(check.needs ?? []), ...(check.wants ?? [])]);
-  const attempt = (async (): Promise<CheckResult> => {
+  // A wait deep in a request (Azure throttling) is said on this check's row, as a slow check's why.
+  const waiting = (detail: string) =>
+    bus.emit({
+      type: 'check:slow',
+      id: check.id,
+      title: check.title,
+      elapsedMs: services.now() - startedAt,
+      detail,
+    });
+  const attempt = reportingWaitsTo(waiting, async (): Promise<CheckResult> => {
     try {
       return await check.run({
         services,
@@ -130,7 +140,7 @@ async function runOne<O>(
     } catch (error) {
       return crashed(error);
     }
-  })();
+  });
 
   try {
     const result = await Promise.race([attempt, deadline, cancelled]);
@@ -151,7 +161,6 @@ function crashed(error: unknown): CheckResult {
       summary:
         'This is a bug in sc-doctor: please report it with the output of `sc-doctor doctor --json --verbose`.',
       commands: [],
-      docsUrl: 'https://github.com/sc-doctor/sc-doctor/issues',
       fixable: false,
     },
   };

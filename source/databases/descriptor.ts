@@ -43,6 +43,11 @@ export interface DatabaseDescriptor extends ServerType {
   tokenAudience: 'ossrdbms' | 'sql';
   /** Service Connector's app settings prefix, without the underscore: `AZURE_POSTGRESQL`. */
   settingPrefix: string;
+  /**
+   * The user settings (`AZURE_SQL_USER`, `_USERNAME`, Spring's datasource username) hold the client
+   * id of the identity that connects (Azure SQL), not a database user name.
+   */
+  userSettingIsClientId?: true;
   /** The DNS suffix of its public servers (`postgres.database.azure.com`), for placeholders. */
   hostSuffix: string;
   /** The Azure CLI's default connection (linker) name starts with this: `postgresflexible_`. */

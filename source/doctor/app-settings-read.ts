@@ -105,11 +105,14 @@ export async function readSettings(ctx: DoctorContext, app: AppFacts): Promise<R
   const { azure } = ctx.services;
   const version = APP_API_VERSIONS[app.kind];
   // Web apps: the documented read action `config/appsettings/list` (a POST); Container Apps: the
-  // containers' env in the app itself, where secrets are references without their values.
+  // containers' env in the app itself, where secrets are references without their values; Spring
+  // apps: the environment variables of the app's active deployment.
   const response =
     app.kind === 'webapp'
       ? await armPostRead(azure, `${app.id}/config/appsettings/list`, version, ctx.signal)
-      : await armGet(azure, app.id, version, ctx.signal);
+      : app.kind === 'spring'
+        ? await springDeployment(ctx, app)
+        : await armGet(azure, app.id, version, ctx.signal);
   if (response.status !== 200) {
     const error = armError(response.body);
     return {
@@ -121,20 +124,26 @@ export async function readSettings(ctx: DoctorContext, app: AppFacts): Promise<R
         details: error ? [error.message] : [],
         remediation: {
           summary:
-            response.status === 403
-              ? `Ask for Website Contributor (or Contributor) on ${app.name}: reading its settings needs Microsoft.Web/sites/config/list/action.`
-              : 'Try again; if it persists, the request id helps Azure support.',
+            response.status !== 403
+              ? 'Try again; if it persists, the request id helps Azure support.'
+              : app.kind === 'webapp'
+                ? `Ask for Website Contributor (or Contributor) on ${app.name}: reading its settings needs Microsoft.Web/sites/config/list/action.`
+                : `Ask for at least Reader on ${app.name} to read its settings.`,
           commands: [],
           fixable: false,
         },
       },
     };
   }
-  if (app.kind === 'webapp') {
-    const properties = ((response.body as { properties?: unknown })?.properties ?? {}) as Record<
-      string,
-      unknown
-    >;
+  if (app.kind === 'webapp' || app.kind === 'spring') {
+    const body = (response.body ?? {}) as {
+      properties?: Record<string, unknown> & { deploymentSettings?: { environmentVariables?: unknown } };
+    };
+    const properties = (
+      app.kind === 'webapp'
+        ? (body.properties ?? {})
+        : (body.properties?.deploymentSettings?.environmentVariables ?? {})
+    ) as Record<string, unknown>;
     return {
       ok: true,
       settings: Object.entries(properties).map(([name, raw]) => setting(name, String(raw ?? ''))),
@@ -156,4 +165,22 @@ export async function readSettings(ctx: DoctorContext, app: AppFacts): Promise<R
   return { ok: true, settings };
 }
 
-/** The last part of a setting Service Connector writes, after `AZURE_<TYPE>_` and any connection name. */
+/**
+ * A Spring app's active deployment (its environment variables are the app's settings), read as the
+ * app names it; the app's own answer when it cannot be read, and a 404 when it has no active one.
+ */
+async function springDeployment(ctx: DoctorContext, app: AppFacts) {
+  const { azure } = ctx.services;
+  const version = APP_API_VERSIONS.spring;
+  const read = await armGet(azure, app.id, version, ctx.signal);
+  if (read.status !== 200) return read;
+  const active = (read.body as { properties?: { activeDeploymentName?: unknown } } | undefined)?.properties
+    ?.activeDeploymentName;
+  if (typeof active !== 'string' || !active)
+    return {
+      ...read,
+      status: 404,
+      body: { error: { code: 'NoActiveDeployment', message: `${app.name} has no active deployment` } },
+    };
+  return armGet(azure, `${app.id}/deployments/${active}`, version, ctx.signal);
+}

@@ -1,12 +1,22 @@
 /**
  * `app-settings`: the settings Service Connector writes for the database (`AZURE_POSTGRESQL_*`,
  * `AZURE_MYSQL_*`, `AZURE_SQL_*`, `spring.datasource.*`) are there and point at this server, port and
- * database, and a user-assigned client id names an identity the app has. Values that may be secrets
- * are never shown: only their names.
+ * database, and a client id names an identity the app has or the service principal it connects as
+ * (app-service-principal.ts). Web apps' settings, a container app's env, and a Spring app's active
+ * deployment's environment variables are read alike. Values that may be secrets are never shown:
+ * only their names.
  */
 import type { CheckResult } from '../core/types.ts';
 import { descriptorOf } from '../databases/descriptors.ts';
 import type { ServerFacts } from '../databases/facts.ts';
+import type { DatabaseKind } from '../databases/kind.ts';
+import {
+  type AppServicePrincipal,
+  appLinkers,
+  connectsAsServicePrincipal,
+  linkerTargets,
+  resolveServicePrincipals,
+} from './app-service-principal.ts';
 import {
   databaseUserOf,
   linkerRegistration,
@@ -39,10 +49,12 @@ export const appSettingsCheck: DoctorCheck = {
     const app = appFactsOf(ctx);
     const server = serverFactsOf(ctx);
     if (!app || !server) return { status: 'skip', message: 'needs both an app and a server' };
-    if (app.kind === 'spring')
-      return { status: 'skip', message: 'Spring apps keep settings in their deployments: not read yet' };
 
-    const [read, linker] = await Promise.all([readSettings(ctx, app), linkerRegistration(ctx, app)]);
+    const [read, linker, linkers] = await Promise.all([
+      readSettings(ctx, app),
+      linkerRegistration(ctx, app),
+      appLinkers(ctx, app),
+    ]);
     if (!read.ok) return read.result;
     const prefix = `${descriptorOf(server.kind).settingPrefix}_`;
     const relevant = read.settings.filter(
@@ -50,11 +62,28 @@ export const appSettingsCheck: DoctorCheck = {
     );
     const hidden = relevant.filter((s) => s.secret).map((s) => s.name);
     const shown = relevant.map((s) => (s.secret ? `${s.name} (value hidden)` : `${s.name}=${s.value}`));
+    // A client id that is none of the app's managed identities may be the service principal the
+    // app connects as: the settings or its Service Connector connection to this server name it.
+    const identityClientIds = new Set(app.userIdentities.map((u) => u.clientId?.toLowerCase()));
+    const servicePrincipals = await resolveServicePrincipals(
+      ctx,
+      [
+        ...clientIdsIn(read.settings, server.kind),
+        ...(linkers ?? [])
+          .filter((l) => connectsAsServicePrincipal(l) && linkerTargets(l, server.id))
+          .map((l) => l.clientId!),
+      ].filter((id) => !identityClientIds.has(id.toLowerCase())),
+    );
     const data = published('app-settings', {
       keys: relevant.map((s) => s.name),
       hidden,
       user: databaseUserOf(relevant),
+      servicePrincipals,
     });
+    const spLines = servicePrincipals.map(
+      (sp) =>
+        `connects as the service principal ${sp.displayName} (client ${sp.clientId}, object ${sp.objectId})`,
+    );
 
     if (relevant.length === 0) {
       return {
@@ -81,7 +110,8 @@ export const appSettingsCheck: DoctorCheck = {
 
     const groups = byConnection(relevant, prefix);
     const ownGroup = groups.find((group) => group.connection === null);
-    const agreeing = groups.filter((group) => consistency(group.settings, server, app).length === 0);
+    const consistent = (settings: Setting[]) => consistency(settings, server, app, servicePrincipals);
+    const agreeing = groups.filter((group) => consistent(group.settings).length === 0);
     const suffixed = agreeing.find((group) => group.connection !== null);
     if (suffixed && !(ownGroup && agreeing.includes(ownGroup))) {
       // This server's settings carry a connection's name: code reading AZURE_<TYPE>_* does not see them.
@@ -92,7 +122,7 @@ export const appSettingsCheck: DoctorCheck = {
         details: [
           `Service Connector names a second connection's settings after it (${names}) when the app already has a connection of this type.`,
           ...(ownGroup
-            ? consistency(ownGroup.settings, server, app).map(
+            ? consistent(ownGroup.settings).map(
                 (p) => `${p.key} is ${p.is}; for ${server.name} it would be ${p.shouldBe}`,
               )
             : []),
@@ -107,7 +137,7 @@ export const appSettingsCheck: DoctorCheck = {
         data: published('app-settings', { ...data, connection: suffixed.connection }),
       };
     }
-    const problems = consistency((ownGroup ?? groups[0]!).settings, server, app);
+    const problems = consistent((ownGroup ?? groups[0]!).settings);
     const passwords = relevant.filter((s) => s.password);
     const smell = passwords.length
       ? [
@@ -148,12 +178,37 @@ export const appSettingsCheck: DoctorCheck = {
     return {
       status: 'pass',
       message: `${relevant.length} ${prefix}* settings agree with ${server.name}`,
-      details: shown,
+      details: [...spLines, ...shown],
       data,
     };
   },
 };
 
+/**
+ * The client ids the settings name for the identity that connects: `AZURE_<TYPE>_CLIENTID` (of any
+ * connection), Spring's `spring.cloud.azure.credential.client-id`, and for Azure SQL the user
+ * settings, which hold a client id (`AZURE_SQL_USER`, `_USERNAME`, Spring's datasource username).
+ */
+export function clientIdsIn(settings: readonly Setting[], kind: DatabaseKind): string[] {
+  const descriptor = descriptorOf(kind);
+  const prefix = `${descriptor.settingPrefix}_`;
+  const ids: string[] = [];
+  for (const { name, value } of settings) {
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    const base = name.toUpperCase().startsWith(prefix) ? settingParts(name, prefix).base : '';
+    if (
+      base === 'CLIENTID' ||
+      lower === 'spring.cloud.azure.credential.client-id' ||
+      (descriptor.userSettingIsClientId &&
+        (base === 'USER' || base === 'USERNAME' || lower === 'spring.datasource.username'))
+    )
+      ids.push(value.trim());
+  }
+  return ids;
+}
+
+/** The last part of a setting Service Connector writes, after `AZURE_<TYPE>_` and any connection name. */
 const BASE_NAMES = [
   'CONNECTIONSTRING',
   'AUTHENTICATIONTYPE',
@@ -205,10 +260,16 @@ function byConnection(
 }
 
 /** Settings that point somewhere else than the server, port, database or identities the doctor found. */
-function consistency(settings: Setting[], server: ServerFacts, app: AppFacts): Problem[] {
+function consistency(
+  settings: Setting[],
+  server: ServerFacts,
+  app: AppFacts,
+  servicePrincipals: readonly AppServicePrincipal[],
+): Problem[] {
   const problems: Problem[] = [];
   const database = server.database?.name;
   const clientIds = app.userIdentities.map((u) => u.clientId?.toLowerCase()).filter(Boolean);
+  const spClientIds = servicePrincipals.map((sp) => sp.clientId.toLowerCase());
   const check = (key: string, is: string | number | undefined, shouldBe: string | number | undefined) => {
     if (is === undefined || shouldBe === undefined) return;
     if (String(is).toLowerCase() !== String(shouldBe).toLowerCase())
@@ -222,14 +283,14 @@ function consistency(settings: Setting[], server: ServerFacts, app: AppFacts): P
     else if (suffix === 'PORT') check(name, value, server.port);
     else if (['DATABASE', 'NAME', 'DBNAME'].includes(suffix)) check(name, value, database);
     else if (suffix === 'CLIENTID') {
-      if (!clientIds.includes(value.toLowerCase()))
+      if (!clientIds.includes(value.toLowerCase()) && !spClientIds.includes(value.toLowerCase()))
         problems.push({
           key: name,
           is: value,
           shouldBe:
             clientIds.length > 0
-              ? `the client id of a user-assigned identity of ${app.name} (${clientIds.join(', ')})`
-              : `the client id of a user-assigned identity attached to ${app.name} (it has none)`,
+              ? `the client id of a user-assigned identity of ${app.name} (${clientIds.join(', ')}) or of the service principal it connects as`
+              : `the client id of a user-assigned identity attached to ${app.name} (it has none) or of the service principal it connects as`,
         });
     } else if (suffix === 'CONNECTIONSTRING' || name.toLowerCase() === 'spring.datasource.url') {
       const endpoint = endpointOf(value);

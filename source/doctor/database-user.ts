@@ -1,13 +1,15 @@
 /**
  * `database-user` (on request, `--check-user`): log in to the database as the signed-in user with an
- * Entra token and confirm the app's database user exists, is mapped to the app's identity and holds
- * its grants. Each kind logs in and reads its users its own way (its adapter's `checkUser`,
+ * Entra token and confirm the app's database user exists, is mapped to the app's identity (a managed
+ * identity, or the service principal `app-settings` found the app connecting as) and holds its
+ * grants. Each kind logs in and reads its users its own way (its adapter's `checkUser`,
  * source/databases/user-check.ts); this check says what it knows of the app and where the login goes.
  */
 import { graphGet } from '../azure/arm.ts';
 import type { CheckResult } from '../core/types.ts';
 import type { EntraFacts } from '../databases/entra.ts';
 import { adapterOf } from '../databases/index.ts';
+import { servicePrincipalsOf } from './app-service-principal.ts';
 import type { DoctorCheck, DoctorContext } from './check.ts';
 import type { AppFacts } from './facts.ts';
 import { factsOf } from './facts.ts';
@@ -19,7 +21,8 @@ export const databaseUserCheck: DoctorCheck = {
   title: 'Database user',
   needs: ['server', 'app-identity', 'signin'],
   phase: 'target',
-  // Both only add facts: an admin's exact login name and the user the settings name.
+  // Both only add facts: an admin's exact login name, the user the settings name and the service
+  // principal the app connects as.
   wants: ['entra-config', 'app-settings'],
   timeoutMs: 30_000,
   async run(ctx): Promise<CheckResult> {
@@ -36,6 +39,7 @@ export const databaseUserCheck: DoctorCheck = {
         objectIds: [
           ...(app.systemIdentity ? [app.systemIdentity.principalId] : []),
           ...app.userIdentities.map((u) => u.principalId).filter((id): id is string => !!id),
+          ...servicePrincipalsOf(ctx).map((sp) => sp.objectId),
         ],
         clientIds: () => clientIdsOf(ctx, app),
         settingsUser: factsOf(ctx, 'app-settings')?.user ?? null,
@@ -58,9 +62,13 @@ function adminLogin(entra: EntraFacts | undefined, objectId: string | undefined)
   return admin?.sid?.toLowerCase() === objectId.toLowerCase() ? admin.login : undefined;
 }
 
-/** The client ids of the app's identities: the user-assigned ones' from the facts, the system one's from Graph. */
+/**
+ * The client ids of what the app connects as: its user-assigned identities' from the facts, the
+ * system one's from Graph, and the service principal's `app-settings` found.
+ */
 async function clientIdsOf(ctx: DoctorContext, app: AppFacts): Promise<string[]> {
   const ids = app.userIdentities.map((u) => u.clientId).filter((id): id is string => !!id);
+  ids.push(...servicePrincipalsOf(ctx).map((sp) => sp.clientId));
   if (app.systemIdentity) {
     const answer = await graphGet(
       ctx.services.azure,

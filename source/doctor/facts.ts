@@ -10,6 +10,7 @@ import type { CheckContext, CheckOutcome } from '../core/types.ts';
 import type { EntraFacts } from '../databases/entra.ts';
 import type { ServerFacts } from '../databases/facts.ts';
 import type { DatabaseKind } from '../databases/kind.ts';
+import type { AppServicePrincipal } from './app-service-principal.ts';
 import type { FirewallFacts } from './firewall.ts';
 import type { NetworkPathFacts } from './network-probe.ts';
 
@@ -89,6 +90,8 @@ export interface PublishedFacts {
     /** The database user the app's settings name, when they name one. */
     user?: string | null;
     connection?: unknown;
+    /** The service principals the app's settings or Service Connector connections sign in as. */
+    servicePrincipals?: AppServicePrincipal[];
   };
 }
 

@@ -4,6 +4,7 @@
  * ends the waiting at once: what is not undone yet is returned with the commands that remove it.
  */
 import { startDeadline } from '../core/deadline.ts';
+import { reportingWaitsTo } from '../core/wait-reports.ts';
 import type { LeftBehind, RollbackOutcome } from './events.ts';
 import type { RunRecorder } from './recorder.ts';
 import type { InFlightWrite, Undoable, UndoContext, UndoRecord, UndoResult } from './step.ts';
@@ -82,22 +83,25 @@ export async function rollBack(options: RollbackOptions): Promise<RollbackReport
           recorder.inFlight(step, write);
         },
       };
-      // Through a promise, so an undo that throws before its first await is a failure like any other.
-      const attempt = Promise.resolve()
-        .then(async () => {
-          // Decide only once the write has ended: read before it lands, and an admin that is about
-          // to appear looks "already gone".
-          if (pending && options.settleWrite) {
-            ctx.progress(`waiting for Azure to finish ${pending.what} before undoing it`);
-            await options.settleWrite(pending, ctx);
-            pending = null;
-          }
-          return step.undo(ctx, record);
-        })
-        .then(
-          (result): UndoResult | { status: 'failed'; reason: string } => result,
-          (error: unknown) => ({ status: 'failed' as const, reason: messageOf(error) }),
-        );
+      // Through a promise, so an undo that throws before its first await is a failure like any other;
+      // waits deep in a request (Azure throttling) are shown on this undo's row.
+      const attempt = reportingWaitsTo(ctx.progress, () =>
+        Promise.resolve()
+          .then(async () => {
+            // Decide only once the write has ended: read before it lands, and an admin that is about
+            // to appear looks "already gone".
+            if (pending && options.settleWrite) {
+              ctx.progress(`waiting for Azure to finish ${pending.what} before undoing it`);
+              await options.settleWrite(pending, ctx);
+              pending = null;
+            }
+            return step.undo(ctx, record);
+          })
+          .then(
+            (result): UndoResult | { status: 'failed'; reason: string } => result,
+            (error: unknown) => ({ status: 'failed' as const, reason: messageOf(error) }),
+          ),
+      );
       const settled = await Promise.race([
         attempt,
         stopped,

@@ -214,12 +214,18 @@ async function consentAndApply(plan: Plan, options: RunSetupOptions, runId: stri
 
   const cancelled = signal.aborted && state.failure === null;
   await recorder.runStatus('rolling-back');
+  // A rollback the user did not ask for (a step failed) is stopped by the first Ctrl-C: there is no
+  // run left to cancel, so it can only mean "stop waiting". Once cancelled, it takes the second.
+  const stopSignal =
+    signal.aborted || !options.stopSignal
+      ? options.stopSignal
+      : AbortSignal.any([signal, options.stopSignal]);
   const report = await rollBack({
     runId,
     entries: [...state.applied].reverse(),
     reason: cancelled ? 'cancelled' : 'failure',
     recorder,
-    stopSignal: options.stopSignal,
+    stopSignal,
     ...(options.settleWrite ? { settleWrite: options.settleWrite } : {}),
     timeoutMs: options.undoTimeoutMs ?? DEFAULT_UNDO_TIMEOUT_MS,
     now,

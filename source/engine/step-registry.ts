@@ -21,6 +21,11 @@ export interface StepDefinition<R extends UndoRecord, E> {
   undo(ctx: UndoContext & E, record: R): Promise<UndoResult>;
   /** The commands a person runs when the engine cannot undo (see `Step.manualUndo`). */
   manualUndo(record: R): string[];
+  /**
+   * A check (verify): it changed nothing, so the run keeps no record of it and `undo` passes over
+   * it, even in a journal of an earlier version that kept one.
+   */
+  readOnly?: true;
 }
 
 /** What a flow builds of a step from its input; its id and its undo come from its definition. */
@@ -39,6 +44,7 @@ export function planned<R extends UndoRecord, E>(
     id: definition.id,
     undo: (ctx: UndoContext, record: R) => definition.undo({ ...ctx, ...env }, record),
     manualUndo: (record: R) => definition.manualUndo(record),
+    ...(definition.readOnly ? { readOnly: true } : {}),
   });
 }
 
@@ -57,6 +63,7 @@ export function undoersOf<E>(definitions: readonly StepDefinition<UndoRecord, E>
       undo: (ctx, record) => definition.undo({ ...ctx, ...env }, record),
       manualUndo: (record) => definition.manualUndo(record),
       checkRecord: (record, origin) => checkRecord(definition.record, record, origin),
+      ...(definition.readOnly ? { readOnly: true } : {}),
     };
   });
 }

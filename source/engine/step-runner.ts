@@ -5,6 +5,8 @@
  * second Ctrl-C or its time limit abort it (docs/setup-engine.md, "Writes in flight").
  */
 import { startDeadline } from '../core/deadline.ts';
+import { UsageError } from '../core/usage-error.ts';
+import { reportingWaitsTo } from '../core/wait-reports.ts';
 import type { LeftBehind, StepOutcome } from './events.ts';
 import { assertPlainJson, isJsonObject } from './plain-json.ts';
 import type { RunRecorder } from './recorder.ts';
@@ -19,6 +21,7 @@ import {
   type StepContext,
   type UndoRecord,
 } from './step.ts';
+import { storageError } from './storage-error.ts';
 
 /** Long enough for the slowest ARM operation a step waits on (enabling Entra auth can restart a server). */
 export const DEFAULT_STEP_TIMEOUT_MS = 15 * 60_000;
@@ -138,12 +141,13 @@ export async function runStep(step: Step, run: StepRun): Promise<StepRunEnd> {
       recorder.inFlight(step, write);
     },
   };
-  const work = (async () => {
+  // Waits deep in a request (Azure throttling) are shown on this step's row.
+  const work = reportingWaitsTo(ctx.progress, async () => {
     if (await step.isDone(ctx)) return 'already-done' as const;
     // Aborted while isDone was reading: nothing was written yet, so write nothing.
     if (deadline.signal.aborted) throw deadline.signal.reason;
     return step.apply(ctx);
-  })();
+  });
   const settled = await settleWithin(work, deadline.signal, run.graceMs);
   deadline.dispose();
   signal.removeEventListener('abort', onCancel);
@@ -188,7 +192,8 @@ export async function runStep(step: Step, run: StepRun): Promise<StepRunEnd> {
   }
 
   const isHandOff = value instanceof HandOff;
-  const record = isHandOff ? value.record : value;
+  // A check changed nothing: there is nothing to undo, so no rollback and no `undo` lists it.
+  const record = step.readOnly ? null : isHandOff ? value.record : value;
   try {
     if (record !== null) checkKeepable(record, `${step.id} undo record`);
   } catch (error) {
@@ -258,7 +263,14 @@ function checkKeepable(record: unknown, path: string): asserts record is UndoRec
   assertNoSecrets(record, path);
 }
 
-/** An error's message with anything like a secret cut out. */
+/**
+ * Why a step or an undo failed, in words, with anything like a secret cut out: a file system refusal
+ * as a `StorageError` says (what, where, why) with its fix, never Node's raw
+ * `EACCES: permission denied, open '...'`.
+ */
 export function messageOf(error: unknown): string {
+  const described = storageError(error, 'use', 'a file');
+  if (described instanceof UsageError)
+    return redactSecrets([described.message, ...described.hints].join(' '));
   return redactSecrets(error instanceof Error ? error.message : String(error));
 }

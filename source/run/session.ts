@@ -11,6 +11,12 @@ import type { SetupFlow } from '../setup/flow.ts';
 import type { SetupOutcome } from '../setup/flow-types.ts';
 import type { RunBus } from './events.ts';
 
+/**
+ * A check's row says it is still running after this long: long enough that a normal check never
+ * shows it. Every command's sessions use it (the terminal's and the MCP server's).
+ */
+export const SLOW_AFTER_MS = 5_000;
+
 export interface Session {
   /** Every event of every flow of this session. */
   readonly bus: RunBus;

@@ -2,6 +2,8 @@
  * Runs programs for the core: no shell (arguments are never re-parsed), a timeout, cancellation, and
  * a result instead of an exception for every way a process can end badly.
  */
+import { access } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
 import type { ExecOptions, ExecResult, Services } from '../core/services.ts';
 
 /** Grace period between SIGTERM and SIGKILL for a process that ignores the first. */
@@ -16,6 +18,9 @@ export const nodeExec: Services['exec'] = async (
   args: string[],
   options: ExecOptions = {},
 ): Promise<ExecResult> => {
+  // A program that is nowhere on PATH is not found without starting anything: neither execa nor a
+  // child process is loaded (a machine without az gets the doctor's answer at once).
+  if (await nowhereOnPath(file, options.env)) return NOT_FOUND;
   try {
     const { execa } = await import('execa');
     const result = await execa(file, args, {
@@ -49,6 +54,30 @@ export const nodeExec: Services['exec'] = async (
     };
   }
 };
+
+const NOT_FOUND: ExecResult = { exitCode: null, stdout: '', stderr: '', timedOut: false, notFound: true };
+
+/**
+ * True when no file named `file` is in any directory of the PATH it would be looked up in (the
+ * process's, or `env`'s). Anything there, runnable or not, is left to the spawn, so its own error
+ * (permission denied) is the one reported. Windows adds extensions to the name: it always spawns.
+ */
+async function nowhereOnPath(
+  file: string,
+  env: Record<string, string | undefined> | undefined,
+): Promise<boolean> {
+  if (process.platform === 'win32' || file.includes('/')) return false;
+  const path = (env && 'PATH' in env ? env.PATH : process.env.PATH) ?? '';
+  for (const dir of path.split(delimiter)) {
+    // An empty entry is the current directory, as execvp reads it.
+    const found = await access(join(dir || '.', file)).then(
+      () => true,
+      () => false,
+    );
+    if (found) return false;
+  }
+  return true;
+}
 
 function definedOnly(
   env: Record<string, string | undefined> | undefined,

@@ -139,7 +139,7 @@ export function setupFlow(deps: SetupFlowDeps): SetupFlow {
       auth.kind === 'sp' ? await withClientSecret(services, prompter, auth.clientId, signal) : services;
     if (!stepServices) return declinedEarly(doctor);
 
-    const adminLogin = flow.logsInAsAdminEntry ? adminLoginOf(doctor) : undefined;
+    const adminLogin = adminLoginOf(doctor);
     const base: SetupInput = {
       server,
       database,
@@ -150,8 +150,12 @@ export function setupFlow(deps: SetupFlowDeps): SetupFlow {
       linker: request.linker,
       ...(container ? { container } : {}),
       // A kind that knows an admin by its admin entry's name, not the token's (guests, portal-made
-      // entries, a group's members), is logged in to with that name (`logsInAsAdminEntry`).
-      signedIn: adminLogin ? { ...facts.signedIn!, user: adminLogin.login } : facts.signedIn!,
+      // entries, a group's members), is logged in to with that name (`logsInAsAdminEntry`); Azure
+      // SQL reads the token.
+      signedIn:
+        adminLogin && flow.logsInAsAdminEntry
+          ? { ...facts.signedIn!, user: adminLogin.login }
+          : facts.signedIn!,
       ...(adminLogin ? { adminLogin } : {}),
       ...(facts.publicIp ? { publicIp: facts.publicIp } : {}),
       ...(ctx.options.connectTo ? { connectTo: ctx.options.connectTo } : {}),

@@ -20,6 +20,7 @@ export const verify: SetupStep<UndoRecord> = {
   record: NO_RECORD,
   undo: nothingToUndo('the check changed nothing'),
   manualUndo: noCommands,
+  readOnly: true,
 };
 
 /** What a kind's check is: the step that makes the user, the plan's words, and the probe. */
@@ -38,7 +39,6 @@ export function verifyStep(input: SetupInput, services: Services, user: UserChec
   return planned(
     verify,
     {
-      readOnly: true,
       title: user.title,
       resource: `${input.server.id}/verify`,
       after: [user.userStep, ...after],

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { type BundleOutput, describeBundle, loadedOutputs, readTrace } from '../../scripts/lib/chunks.mjs';
-import { builtCli, emptyPathDir, repoRoot, runCli, tempDir } from '../helpers/build.ts';
+import { azStandInPathDir, builtCli, emptyPathDir, repoRoot, runCli, tempDir } from '../helpers/build.ts';
 
 const hook = join(repoRoot, 'scripts/lib/trace-modules.mjs');
 let bundle: BundleOutput[];
@@ -45,6 +45,23 @@ for (const args of [['--help'], ['--version'], ['doctor', '--json'], ['doctor', 
     );
   });
 }
+
+test('with no az on PATH, doctor --json starts no program: execa and child processes stay unloaded', async () => {
+  const { result, loaded } = await traced(['doctor', '--json']);
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stdout, /az not found on PATH/);
+  const execa = bundle.filter((output) => output.owners.includes('execa'));
+  assert.ok(execa.length > 0, 'the metafile names the execa chunk');
+  assert.deepEqual(
+    loaded.filter((output) => output.owners.includes('execa')).map((output) => output.file),
+    [],
+  );
+});
+
+test('control: with az on PATH the same run does load execa to start it', async () => {
+  const { loaded } = await traced(['doctor', '--json'], { PATH: azStandInPathDir() });
+  assert.ok(loaded.some((output) => output.owners.includes('execa')));
+});
 
 test('control: the interactive mode (in a pseudo-terminal) does load the Ink chunk', {
   timeout: 30_000,

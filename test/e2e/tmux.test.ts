@@ -49,6 +49,9 @@ test('the doctor screen in tmux: rows settle, the failing sign-in shows az login
       `first interactive frame after ~${firstFrameMs} ms; settled after ~${Date.now() - pane.startedAt} ms`,
     );
 
+    // The header drawn before Ink loaded was replaced in place by the screen's: once, on the first line.
+    assert.equal(screen.split('\n').filter((line) => line.includes('sc-doctor 0.1.0 · doctor')).length, 1);
+    assert.match(screen.split('\n')[0] ?? '', /^sc-doctor 0\.1\.0 · doctor/);
     assert.match(screen, /✔ pass +Azure CLI +2\.67\.0/);
     assert.match(screen, /✖ FAIL +Signed in +not signed in/);
     const lines = screen.split('\n');

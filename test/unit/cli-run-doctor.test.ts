@@ -5,6 +5,7 @@ import { main } from '../../source/cli/main.ts';
 import type { DoctorDeps } from '../../source/cli/run-doctor.ts';
 import type { OutputMode } from '../../source/core/mode.ts';
 import type { Services } from '../../source/core/services.ts';
+import { UsageError } from '../../source/core/usage-error.ts';
 import type { DoctorCheck } from '../../source/doctor/check.ts';
 import { runJson } from '../../source/output/json.ts';
 import { runPlain } from '../../source/output/plain.ts';
@@ -230,4 +231,55 @@ test('help says doctor never prompts and what bare sc-doctor does', async () => 
     /\(none\) +guided, in a terminal: pick the server and app, check them, then set\n +up \(s\)/,
   );
   assert.match(result.stdout, /doctor \[flags\] +run the checks and report; never prompts, changes nothing/);
+});
+
+test('in a terminal the header is on screen before the screen, checks and services load; the screen then takes its line', async () => {
+  const stdout = new CaptureStream();
+  const atLoad: Record<string, string> = {};
+  const io: CliIo = { stdout, stderr: new CaptureStream(), env: {}, stdinIsTTY: true, stdoutIsTTY: true };
+  const code = await main(['doctor'], io, {
+    createServices: async () => {
+      atLoad.services = stdout.text;
+      return services;
+    },
+    loadChecks: async () => {
+      atLoad.checks = stdout.text;
+      return [passing];
+    },
+    loadFrontEnd: async () => {
+      atLoad.screen = stdout.text;
+      return async () => {
+        atLoad.drawn = stdout.text;
+        return 0;
+      };
+    },
+  });
+  assert.equal(code, 0);
+  // Bold, as the screen draws it (colour is on in a terminal unless NO_COLOR says otherwise).
+  const header = /^\x1b\[1msc-doctor \d+\.\d+\.\d+\S* · doctor\x1b\[22m$/;
+  for (const when of ['services', 'checks', 'screen']) assert.match(atLoad[when] ?? '', header, when);
+  // Cleared just before the screen draws: its first frame writes the header on the same line.
+  assert.match(atLoad.drawn ?? '', /· doctor\x1b\[22m\r\x1b\[2K$/);
+  assert.equal(stdout.text, atLoad.drawn, 'nothing after the hand-over but the screen');
+});
+
+test('a run that ends before the screen took over leaves no half line: the early header is cleared', async () => {
+  const result = await run(['doctor'], {
+    tty: true,
+    env: { NO_COLOR: '1' },
+    createServices: async () => {
+      throw new UsageError('--cloud names a cloud az does not know.', ['Fix: az cloud list']);
+    },
+  });
+  assert.equal(result.code, 2);
+  // NO_COLOR: the header is plain text, as the screen would draw it.
+  assert.match(result.stdout, /^sc-doctor \S+ · doctor\r\x1b\[2K$/);
+  assert.match(result.stderr, /^sc-doctor: --cloud names a cloud az does not know\./);
+});
+
+test('plain and JSON runs write no early header', async () => {
+  const plain = await run(['doctor', '--plain']);
+  assert.doesNotMatch(plain.stdout, /\x1b\[2K/);
+  const json = await run(['doctor', '--json']);
+  assert.doesNotThrow(() => JSON.parse(json.stdout));
 });

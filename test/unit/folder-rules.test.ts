@@ -30,6 +30,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   run: ['core', 'engine', 'services', 'doctor', 'setup'],
   output: ['core', 'engine', 'databases', 'doctor', 'setup', 'snippets', 'run'],
   ui: ['core', 'engine', 'services', 'databases', 'doctor', 'setup', 'snippets', 'run'],
+  // The MCP server is a front-end of its own: it serves output's JSON documents as its tools'
+  // results, and reads command lines through the grammar the CLI gives it, never the CLI itself.
+  mcp: ['core', 'engine', 'azure', 'services', 'databases', 'doctor', 'setup', 'snippets', 'run', 'output'],
 };
 const FRONT = new Set(['ui', 'output', 'cli']);
 

@@ -7,8 +7,6 @@
  * in the file: the Entra admin's token comes from `az` when the script runs, the owner's password from
  * psql's own prompt (or `PGPASSWORD`).
  */
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { commandLine } from '../../core/command-line.ts';
 import { OSS_RDBMS_TOKEN_ARGV, psqlArgv } from '../sql-commands.ts';
 
@@ -85,16 +83,4 @@ export function handOffScriptText(
   return lines.join('\n');
 }
 
-/** Writes the script (mode 0600) as `sc-doctor-<run id>-<suffix>.sh` in `dir` and returns its path. */
-export async function writeHandOffScript(
-  dir: string,
-  runId: string,
-  suffix: string,
-  text: string,
-): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const file = path.join(dir, `sc-doctor-${runId}-${suffix}.sh`);
-  await writeFile(file, text, { mode: 0o600 });
-  await chmod(file, 0o600);
-  return file;
-}
+export { writeHandOffScript } from '../hand-off-file.ts';

@@ -2,10 +2,11 @@
  * `--cloud` with a name that is not one of the three Azure clouds: az decides whether it is a
  * registered custom cloud. A name az does not know is a usage error that lists the ones it does.
  */
-import { describeAzFailure } from '../azure/az.ts';
-import { knownCloud } from '../azure/cloud.ts';
-import type { AzureSession } from '../azure/session.ts';
-import { UsageError } from './usage-error.ts';
+
+import { UsageError } from '../core/usage-error.ts';
+import { describeAzFailure } from './az.ts';
+import { knownCloud } from './cloud.ts';
+import type { AzureSession } from './session.ts';
 
 /** Throws `UsageError` when `--cloud` names a cloud az has not registered; else returns. */
 export async function assertCloudRegistered(azure: AzureSession, name: string | undefined): Promise<void> {
