@@ -1,7 +1,7 @@
 /**
  * What every tool handler gets around it: errors turned into results the model can act on (never a
  * stack trace), every result and progress message scrubbed of secrets, the call tracked so a shutdown
- * waits for it, and progress notifications when the client asked for them.
+ * waits for it, and progress notifications when the client asked for them, all sent before the result.
  */
 import type { CallToolResult, InputRequiredResult, ServerContext } from '@modelcontextprotocol/server';
 import type { RunEvent } from '../run/events.ts';
@@ -18,8 +18,19 @@ export function guarded<A>(
   return async (args, ctx) => {
     const run = handler(args, ctx).catch((error: unknown) => errorResult(error) as CallToolResult);
     const result = await context.work.track(run);
+    // The result goes out only once every progress notification of this call has been sent.
+    await progressSent(ctx);
     return scrubSecrets(result, context.env);
   };
+}
+
+/** The sends of each request's progress notifications that have not settled yet. */
+const pendingProgress = new WeakMap<ServerContext, Set<Promise<void>>>();
+
+/** Resolves when every progress notification this request sent so far has been sent (or failed to be). */
+async function progressSent(ctx: ServerContext): Promise<void> {
+  const pending = pendingProgress.get(ctx);
+  while (pending && pending.size > 0) await Promise.allSettled([...pending]);
 }
 
 /** A progress reporter for this request: a no-op unless the client sent a progress token. */
@@ -27,14 +38,19 @@ export function progressReporter(ctx: ServerContext, context: McpContext): (mess
   const token = ctx.mcpReq._meta?.progressToken;
   if (token === undefined) return () => {};
   let progress = 0;
+  const pending = pendingProgress.get(ctx) ?? new Set<Promise<void>>();
+  pendingProgress.set(ctx, pending);
   return (message) => {
     progress += 1;
-    void ctx.mcpReq
+    // Sent now, so notifications go out in the order of the events; `guarded` waits for the send.
+    const send = ctx.mcpReq
       .notify({
         method: 'notifications/progress',
         params: { progressToken: token, progress, message: scrubSecrets(message, context.env) },
       })
-      .catch(() => {});
+      .catch(() => {})
+      .finally(() => pending.delete(send));
+    pending.add(send);
   };
 }
 

@@ -385,10 +385,10 @@ for (const era of ['modern', 'legacy'] as const) {
     assert.match(planned.title, /orders-api → pg-orders\/orders/);
 
     writes.length = 0;
-    const progress: string[] = [];
     const applied = await client.callTool(
       { name: 'apply', arguments: { handle: planned.handle } },
-      { timeout: 170_000, onprogress: (update) => progress.push(update.message ?? '') },
+      // An onprogress handler makes the client ask for progress; what arrives is read off the wire below.
+      { timeout: 170_000, onprogress: () => {} },
     );
     assert.ok(!applied.isError, textOf(applied));
     const run = applied.structuredContent as any;
@@ -396,11 +396,21 @@ for (const era of ['modern', 'legacy'] as const) {
     assert.equal(run.exitCode, 0);
     assert.equal(connected.asked.length, 1, 'asked once');
     assert.ok(writes.length > 0, 'apply wrote to Azure');
+    // What the server wrote, in order: a progress message for every step it applied, every one of
+    // them before the result (the client's own onprogress may miss the last one: see callOnWire).
+    const wire = connected.transport.callOnWire(connected.transport.lastCallOf('apply'));
+    assert.ok(wire.response >= 0, 'the result is on the wire');
+    const sent = wire.progress.map((update) => update.message);
     for (const step of run.steps.filter((s: any) => s.outcome === 'applied'))
       assert.ok(
-        progress.some((line) => line.startsWith(`${step.title}: done`)),
-        `progress for ${step.title}: ${progress.join(' | ')}`,
+        sent.some((line) => line.startsWith(`${step.title}: done`)),
+        `progress for ${step.title}: ${sent.join(' | ')}`,
       );
+    assert.deepEqual(
+      wire.progress.filter((update) => update.line > wire.response).map((update) => update.message),
+      [],
+      'progress written after the result',
+    );
     assert.equal((await rolesOf(twin)).filter((role) => role.startsWith('aad_')).length, 1);
 
     // The handle is spent.

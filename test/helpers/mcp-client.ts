@@ -15,6 +15,8 @@ type Message = Record<string, unknown>;
 /** A client transport over a child's stdin and stdout that records every stdout line. */
 export class RecordingStdioTransport {
   readonly lines: string[] = [];
+  /** Every message the client sent, in order. */
+  readonly sent: Message[] = [];
   stderr = '';
   child: GroupChild | undefined;
   onclose?: () => void;
@@ -61,6 +63,7 @@ export class RecordingStdioTransport {
   }
 
   async send(message: Message): Promise<void> {
+    this.sent.push(message);
     this.child?.stdin?.write(`${JSON.stringify(message)}\n`);
   }
 
@@ -88,6 +91,45 @@ export class RecordingStdioTransport {
       }
     });
     return this.#buffer === '' ? problems : [...problems, this.#buffer];
+  }
+
+  /**
+   * One call as the server wrote it, in stdout order: the progress messages of its token and the
+   * position of its response. Read from the raw lines, not from the client's `onprogress`: the SDK
+   * client drops a progress notification that arrives in the same read as the response (it
+   * dispatches notifications a microtask late, after the response retired the token;
+   * modelcontextprotocol/typescript-sdk#2580), so only the wire says what the server sent, and when.
+   */
+  callOnWire(requestId: unknown): { progress: { line: number; message: string }[]; response: number } {
+    const request = this.sent.find((message) => message.id === requestId && 'method' in message);
+    const token = (request?.params as { _meta?: { progressToken?: unknown } } | undefined)?._meta
+      ?.progressToken;
+    const progress: { line: number; message: string }[] = [];
+    let response = -1;
+    this.lines.forEach((line, index) => {
+      let message: Message;
+      try {
+        message = JSON.parse(line) as Message;
+      } catch {
+        return;
+      }
+      const params = message.params as { progressToken?: unknown; message?: string } | undefined;
+      if (
+        message.method === 'notifications/progress' &&
+        token !== undefined &&
+        params?.progressToken === token
+      )
+        progress.push({ line: index, message: params.message ?? '' });
+      if (!('method' in message) && message.id === requestId) response = index;
+    });
+    return { progress, response };
+  }
+
+  /** The id of the last `tools/call` of `tool` the client sent. */
+  lastCallOf(tool: string): unknown {
+    return this.sent.findLast(
+      (message) => message.method === 'tools/call' && (message.params as { name?: string })?.name === tool,
+    )?.id;
   }
 
   /** Everything the server wrote, stdout and stderr. */

@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { ServerContext } from '@modelcontextprotocol/server';
 import { cliGrammar } from '../../source/cli/command-grammar.ts';
 import { commandLine } from '../../source/core/command-line.ts';
 import type { CheckOutcome } from '../../source/core/types.ts';
@@ -15,10 +16,13 @@ import { NO_TARGET } from '../../source/doctor/target.ts';
 import type { PlannedStepView } from '../../source/engine/events.ts';
 import { type PlanArguments, setupWords, terminalCommand, validatePlan } from '../../source/mcp/arguments.ts';
 import { applyConsentMessage, changingSteps } from '../../source/mcp/consent-text.ts';
+import type { McpContext } from '../../source/mcp/context.ts';
 import { mcpPrompter } from '../../source/mcp/prompter.ts';
 import { scrubSecrets } from '../../source/mcp/results.ts';
 import { Sealer } from '../../source/mcp/seal.ts';
 import { mcpSettingsFrom } from '../../source/mcp/settings.ts';
+import { guarded, progressReporter } from '../../source/mcp/tool-kit.ts';
+import { RunningWork } from '../../source/mcp/work.ts';
 import { canonicalJson, planDigest, principalOf } from '../../source/mcp/world.ts';
 import { PLAN_QUESTION_ID } from '../../source/setup/plan-question.ts';
 
@@ -262,4 +266,38 @@ test('the last look at every result: held secrets and token-shaped text are repl
   for (const secret of [...Object.values(env), jwt, 'abcdefghijklmnopqrstuvwxyz'])
     assert.ok(!text.includes(secret), secret);
   assert.equal(scrubbed.n, 3);
+});
+
+test('a tool’s result waits until every progress notification of its call has been sent', async () => {
+  const order: string[] = [];
+  const releases: (() => void)[] = [];
+  const ctx = {
+    mcpReq: {
+      _meta: { progressToken: 'token-1' },
+      // A transport that takes its time: each send settles only when the test lets it.
+      notify: (notification: { params: { message: string } }) =>
+        new Promise<void>((resolve) =>
+          releases.push(() => {
+            order.push(`sent ${notification.params.message}`);
+            resolve();
+          }),
+        ),
+    },
+  } as unknown as ServerContext;
+  const context = { work: new RunningWork(), env: {} } as unknown as McpContext;
+  const tool = guarded(context, async (_args: unknown, request: ServerContext) => {
+    const report = progressReporter(request, context);
+    report('step one: done');
+    report('step two: done');
+    return { content: [{ type: 'text' as const, text: 'finished' }] };
+  });
+  const result = tool({}, ctx).then((value) => {
+    order.push('result');
+    return value;
+  });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(order, [], 'the result did not go before the notifications');
+  for (const release of releases) release();
+  await result;
+  assert.deepEqual(order, ['sent step one: done', 'sent step two: done', 'result']);
 });
