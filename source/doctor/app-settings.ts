@@ -38,6 +38,8 @@ interface Problem {
   key: string;
   is: string;
   shouldBe: string;
+  /** What the setting should name, in words that carry no setting's value ("pg-orders's host"). */
+  names: string;
 }
 
 export const appSettingsCheck: DoctorCheck = {
@@ -61,7 +63,13 @@ export const appSettingsCheck: DoctorCheck = {
       (s) => s.name.toUpperCase().startsWith(prefix) || s.name.toLowerCase().startsWith('spring.datasource.'),
     );
     const hidden = relevant.filter((s) => s.secret).map((s) => s.name);
-    const shown = relevant.map((s) => (s.secret ? `${s.name} (value hidden)` : `${s.name}=${s.value}`));
+    // Names only (the MCP server): no value leaves, secret or not, and no line quotes one.
+    const namesOnly = ctx.options.settingValues === 'names-only';
+    const shown = namesOnly
+      ? [`Settings (values not shown): ${relevant.map((s) => s.name).join(', ')}`]
+      : relevant.map((s) => (s.secret ? `${s.name} (value hidden)` : `${s.name}=${s.value}`));
+    const wrong = (p: Problem, where: string): string =>
+      namesOnly ? `${p.key} does not name ${p.names}` : `${p.key} is ${p.is}; ${where} ${p.shouldBe}`;
     // A client id that is none of the app's managed identities may be the service principal the
     // app connects as: the settings or its Service Connector connection to this server name it.
     const identityClientIds = new Set(app.userIdentities.map((u) => u.clientId?.toLowerCase()));
@@ -80,9 +88,11 @@ export const appSettingsCheck: DoctorCheck = {
       user: databaseUserOf(relevant),
       servicePrincipals,
     });
-    const spLines = servicePrincipals.map(
-      (sp) =>
-        `connects as the service principal ${sp.displayName} (client ${sp.clientId}, object ${sp.objectId})`,
+    // A client id setting holds the service principal's client id: names only leaves it out.
+    const spLines = servicePrincipals.map((sp) =>
+      namesOnly
+        ? `connects as the service principal ${sp.displayName} (object ${sp.objectId})`
+        : `connects as the service principal ${sp.displayName} (client ${sp.clientId}, object ${sp.objectId})`,
     );
 
     if (relevant.length === 0) {
@@ -122,9 +132,7 @@ export const appSettingsCheck: DoctorCheck = {
         details: [
           `Service Connector names a second connection's settings after it (${names}) when the app already has a connection of this type.`,
           ...(ownGroup
-            ? consistent(ownGroup.settings).map(
-                (p) => `${p.key} is ${p.is}; for ${server.name} it would be ${p.shouldBe}`,
-              )
+            ? consistent(ownGroup.settings).map((p) => wrong(p, `for ${server.name} it would be`))
             : []),
           ...shown,
           ...linker.lines,
@@ -147,13 +155,10 @@ export const appSettingsCheck: DoctorCheck = {
     if (problems.length > 0) {
       return {
         status: 'fail',
-        message: problems.map((p) => `${p.key} should be ${p.shouldBe}`).join('; '),
-        details: [
-          ...problems.map((p) => `${p.key} is ${p.is}; it should be ${p.shouldBe}`),
-          ...smell,
-          ...shown,
-          ...linker.lines,
-        ],
+        message: problems
+          .map((p) => (namesOnly ? `${p.key} does not name ${p.names}` : `${p.key} should be ${p.shouldBe}`))
+          .join('; '),
+        details: [...problems.map((p) => wrong(p, 'it should be')), ...smell, ...shown, ...linker.lines],
         remediation: {
           summary: `Setup rewrites the ${prefix}* settings; or fix ${problems.map((p) => p.key).join(', ')} by hand.`,
           commands: [],
@@ -195,18 +200,26 @@ function consistency(
   const database = server.database?.name;
   const clientIds = app.userIdentities.map((u) => u.clientId?.toLowerCase()).filter(Boolean);
   const spClientIds = servicePrincipals.map((sp) => sp.clientId.toLowerCase());
-  const check = (key: string, is: string | number | undefined, shouldBe: string | number | undefined) => {
+  const check = (
+    key: string,
+    is: string | number | undefined,
+    shouldBe: string | number | undefined,
+    names: string,
+  ) => {
     if (is === undefined || shouldBe === undefined) return;
     if (String(is).toLowerCase() !== String(shouldBe).toLowerCase())
-      problems.push({ key, is: String(is), shouldBe: String(shouldBe) });
+      problems.push({ key, is: String(is), shouldBe: String(shouldBe), names });
   };
+  const host = `${server.name}'s host`;
+  const port = `${server.name}'s port`;
+  const databaseWords = `the database ${database}`;
   for (const { name, value } of settings) {
     if (value === undefined) continue;
     const prefix = `${descriptorOf(server.kind).settingPrefix}_`;
     const suffix = name.toUpperCase().startsWith(prefix) ? settingParts(name, prefix).base : '';
-    if (['HOST', 'SERVER'].includes(suffix)) check(name, value, server.fqdn);
-    else if (suffix === 'PORT') check(name, value, server.port);
-    else if (['DATABASE', 'NAME', 'DBNAME'].includes(suffix)) check(name, value, database);
+    if (['HOST', 'SERVER'].includes(suffix)) check(name, value, server.fqdn, host);
+    else if (suffix === 'PORT') check(name, value, server.port, port);
+    else if (['DATABASE', 'NAME', 'DBNAME'].includes(suffix)) check(name, value, database, databaseWords);
     else if (suffix === 'CLIENTID') {
       if (!clientIds.includes(value.toLowerCase()) && !spClientIds.includes(value.toLowerCase()))
         problems.push({
@@ -216,12 +229,13 @@ function consistency(
             clientIds.length > 0
               ? `the client id of a user-assigned identity of ${app.name} (${clientIds.join(', ')}) or of the service principal it connects as`
               : `the client id of a user-assigned identity attached to ${app.name} (it has none) or of the service principal it connects as`,
+          names: `a user-assigned identity of ${app.name} or the service principal it connects as`,
         });
     } else if (suffix === 'CONNECTIONSTRING' || name.toLowerCase() === 'spring.datasource.url') {
       const endpoint = endpointOf(value);
-      check(`${name} host`, endpoint.host, server.fqdn);
-      check(`${name} port`, endpoint.port, endpoint.port === undefined ? undefined : server.port);
-      check(`${name} database`, endpoint.database, database);
+      check(`${name} host`, endpoint.host, server.fqdn, host);
+      check(`${name} port`, endpoint.port, endpoint.port === undefined ? undefined : server.port, port);
+      check(`${name} database`, endpoint.database, database, databaseWords);
     }
   }
   return problems;

@@ -19,6 +19,11 @@ export interface DoctorOptions {
   connectTo?: ConnectToMap;
   /** `--check-user`: log in to the database and check the app's database user. */
   checkUser?: boolean;
+  /**
+   * `names-only`: no app setting's value in any message or detail, only its name (the MCP server
+   * sets it: nothing crosses the protocol but setting names). Unset, the CLI shows non-secret values.
+   */
+  settingValues?: 'shown' | 'names-only';
 }
 
 /** A check of the doctor. */

@@ -122,6 +122,8 @@ export function optionsFor(
   return {
     ...options,
     verbose: server.verbose,
+    // Nothing crosses the protocol but app settings' names (docs/mcp.md).
+    settingValues: 'names-only',
     ...(server.cloud !== undefined ? { cloud: server.cloud } : {}),
     ...(server.credential !== undefined ? { credential: server.credential } : {}),
     ...(server.connectTo !== undefined ? { connectTo: server.connectTo } : {}),

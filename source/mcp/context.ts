@@ -74,6 +74,8 @@ export function createMcpContext(input: {
   const now = input.now ?? Date.now;
   return {
     ...input,
+    // Every doctor this server runs (the tools', the audit's) names app settings without their values.
+    options: { ...input.options, settingValues: 'names-only' },
     journal: new Journal({ home: input.deps.home ?? (input.env.HOME || homedir()) }),
     sealer: new Sealer({ now }),
     usedHandles: new Set(),

@@ -164,6 +164,7 @@ export function setupFlow(deps: SetupFlowDeps): SetupFlow {
       grants: request.grants,
       ...(facts.networkPath ? { networkPath: facts.networkPath } : {}),
       ...(facts.entraAuthEnabled !== undefined ? { entraAuthEnabled: facts.entraAuthEnabled } : {}),
+      ...(ctx.options.settingValues ? { settingValues: ctx.options.settingValues } : {}),
     };
     const input = flow.input(base, asked, doctor);
     // Names Azure or the database would refuse are said before any step exists.

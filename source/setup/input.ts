@@ -62,6 +62,8 @@ export interface SetupInput {
   networkPath?: NetworkVerdict;
   /** The doctor saw Entra authentication already on: enabling it needs no consent. */
   entraAuthEnabled?: boolean;
+  /** `names-only` (the MCP server): consents name the app settings they change, never their values. */
+  settingValues?: 'shown' | 'names-only';
 }
 
 /**

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { commandLine } from '../../source/core/command-line.ts';
 import { IDS, PG_PASSWORD_ADMIN, startTwin, type Twin } from '../azure-twin/index.ts';
+import { writeSourceSettings } from '../azure-twin/providers/source-apps.ts';
 import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 import { builtCli, runProgram, tempDir } from '../helpers/build.ts';
 import {
@@ -193,6 +194,63 @@ test('doctor: the structured result is `sc-doctor doctor --json`’s document', 
   assert.deepEqual(timeless(result.structuredContent), timeless(JSON.parse(cli.stdout)));
   assert.equal((result.structuredContent as any).command, 'doctor');
   await closeAndCheck(connected);
+});
+
+test('doctor: app settings cross the protocol by name only, while the CLI shows their values', async () => {
+  // Settings from an older connection, none of them secret: the CLI's doctor quotes them.
+  const stale = [
+    { name: 'AZURE_POSTGRESQL_HOST', value: 'pg-legacy-7q.postgres.database.azure.com' },
+    { name: 'AZURE_POSTGRESQL_DATABASE', value: 'orders_archive_7q' },
+    { name: 'AZURE_POSTGRESQL_USER', value: 'legacy-reader-7q' },
+  ];
+  const values = stale.map((setting) => setting.value);
+  writeSourceSettings(twin.store, RESOURCE_IDS.webApp, { store: 'appSettings' }, stale);
+  try {
+    const args = Object.entries(TARGET).flatMap(([key, value]) => [
+      `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+      value,
+    ]);
+    const cli = await runProgram(
+      process.execPath,
+      [builtCli().cli, 'doctor', ...args, '--json'],
+      env,
+      120_000,
+    );
+    assert.ok(cli.stdout, cli.stderr);
+    const cliCheck = JSON.parse(cli.stdout).doctor.checks.find((check: any) => check.id === 'app-settings');
+    assert.ok(
+      values.every((value) => JSON.stringify(cliCheck).includes(value)),
+      `the CLI shows the values: ${JSON.stringify(cliCheck)}`,
+    );
+
+    const connected = await connect('legacy');
+    const result = await connected.client.callTool({ name: 'doctor', arguments: TARGET });
+    assert.ok(!result.isError, textOf(result));
+    const check = (result.structuredContent as any).doctor.checks.find((c: any) => c.id === 'app-settings');
+    assert.equal(check.status, 'fail', JSON.stringify(check));
+    assert.match(check.message, /AZURE_POSTGRESQL_HOST does not name pg-orders's host/);
+    assert.match(check.message, /AZURE_POSTGRESQL_DATABASE does not name the database orders/);
+    assert.ok(
+      check.details.some((line: string) => line.includes('AZURE_POSTGRESQL_USER')),
+      JSON.stringify(check.details),
+    );
+    // The plan changes these settings: its consent names them, and only them.
+    const planned = await plan(connected);
+    const consent = JSON.stringify(planned.consentItems);
+    assert.match(consent, /AZURE_POSTGRESQL_HOST/);
+    // Nothing the server wrote on stdout (results, progress, errors) carries a setting's value.
+    const wire = connected.transport.lines.join('\n');
+    for (const value of values) assert.ok(!wire.includes(value), `${value} crossed the protocol`);
+    await closeAndCheck(connected);
+  } finally {
+    writeSourceSettings(
+      twin.store,
+      RESOURCE_IDS.webApp,
+      { store: 'appSettings' },
+      [],
+      stale.map((setting) => setting.name),
+    );
+  }
 });
 
 test('a read-only server plans but has no apply: a call to it is an error and nothing is written', async () => {

@@ -87,7 +87,7 @@ export function appSettingsStep(
             delete step.consent;
             return lines;
           }
-          step.consent = overwriteConsent(app.name, changes);
+          step.consent = overwriteConsent(app.name, changes, input.settingValues === 'names-only');
           return [
             ...lines,
             `${changes.map((change) => change.name).join(', ')} ${changes.length === 1 ? 'exists' : 'exist'} already: ⚠ changed only with your consent`,

@@ -203,7 +203,8 @@ export function linkerPlanner(input: SetupInput, services: Services, database: C
         `updates the connection ${plan.name} of ${app.name} (now ${old.authType ?? 'unknown auth'}${old.userName ? ` as ${old.userName}` : ''}, client type ${reused.properties?.clientType ?? 'none'}); ${secretAuth ? 'its service principal secret is not kept, so undo cannot write it back' : 'undo writes it back as it was'}`,
       );
     }
-    if (changes.length > 0) parts.push(overwriteConsent(app.name, changes));
+    if (changes.length > 0)
+      parts.push(overwriteConsent(app.name, changes, input.settingValues === 'names-only'));
     return parts.length > 0 ? parts.join('; ') : undefined;
   };
 

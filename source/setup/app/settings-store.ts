@@ -178,6 +178,11 @@ export function changesOf(
     .map(({ name, value }) => ({ name, old: current[name]!.value, new: value }));
 }
 
+/** `NAME`, and whether it was a secret that cannot be put back. */
+function changeName(change: SettingChange): string {
+  return change.old === null ? `${change.name} (a secret: it cannot be put back)` : change.name;
+}
+
 /** `NAME "old" → "new"`, a secret by name only. */
 function changeWords(change: SettingChange): string {
   if (change.old === null) return `${change.name} (a secret: not shown; it cannot be put back)`;
@@ -189,10 +194,18 @@ function clip(value: string): string {
   return value.length > 80 ? `${value.slice(0, 77)}...` : value;
 }
 
-/** The consent for changing existing settings, naming each with its old and new value. */
-export function overwriteConsent(appName: string, changes: readonly SettingChange[]): string {
+/**
+ * The consent for changing existing settings, naming each with its old and new value; with
+ * `namesOnly` (the MCP server) naming each setting only.
+ */
+export function overwriteConsent(
+  appName: string,
+  changes: readonly SettingChange[],
+  namesOnly = false,
+): string {
   const restorable = changes.some((change) => change.old !== null);
-  return `changes ${changes.length === 1 ? 'a setting' : `${changes.length} settings`} ${appName} already has: ${changes.map(changeWords).join('; ')}${restorable ? '; undo puts the old values back' : ''}`;
+  const named = changes.map(namesOnly ? changeName : changeWords).join('; ');
+  return `changes ${changes.length === 1 ? 'a setting' : `${changes.length} settings`} ${appName} already has: ${named}${restorable ? '; undo puts the old values back' : ''}`;
 }
 
 /** The commands that put `previous` back by hand, per kind of app. */
