@@ -85,7 +85,8 @@ export function changedNothing(error: unknown): boolean {
  * run made (someone replaced the admin, edited the rule): removing it would destroy their change.
  */
 export type UndoResult =
-  | { status: 'undone' }
+  /** `reason`: something to know about an undo that succeeded (a file left in place, and why). */
+  | { status: 'undone'; reason?: string }
   | { status: 'already-gone'; reason: string }
   | { status: 'changed-since'; reason: string };
 

@@ -76,6 +76,7 @@ test('undo of the role, refused by such a server, opens no rule either and says 
     handedOff: [],
     createdByScript: false,
     databaseOwner: 'pgadmin',
+    handOffScript: null,
   };
   const services = servicesFor(twin);
   try {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -167,4 +167,32 @@ test('reachable only from its network: the statements go to a 0600 psql script w
     services.azure.dispose();
   }
   assert.deepEqual(await rolesOf(twin), rolesBefore);
+  // The script describes a role that is gone now: it goes too.
+  await assert.rejects(stat(script), { code: 'ENOENT' }, 'the hand-off script is removed');
+});
+
+test('undo leaves a hand-off script the person changed since, and says so', async () => {
+  const handOffDir = await mkdtemp(path.join(tmpdir(), 'sc-doctor-handoff-'));
+  const { result, journal } = await runPostgresSetup(
+    twin,
+    inputFor(twin, { dbUser: 'aad_handoff_kept', networkPath: 'private-network', handOffDir }),
+  );
+  assert.equal(result.status, 'handed-off', JSON.stringify(result.failure));
+  const script = result.handedOff[0]!.scriptPath;
+  const edited = `${await readFile(script, 'utf8')}# run on Tuesday by the DBA\n`;
+  await writeFile(script, edited);
+  const services = servicesFor(twin, OWNER_ENV);
+  try {
+    const undone = await undoFromJournal({
+      journal,
+      runId: result.runId,
+      steps: postgresUndoers(services, inputFor(twin).connectTo),
+    });
+    assert.equal(undone.status, 'undone', JSON.stringify(undone));
+    const role = undone.outcomes.find((outcome) => outcome.id === 'database-role')!;
+    assert.ok(role.reason?.includes(`${script} was changed since`), JSON.stringify(role));
+  } finally {
+    services.azure.dispose();
+  }
+  assert.equal(await readFile(script, 'utf8'), edited, 'the changed script stays as the person left it');
 });

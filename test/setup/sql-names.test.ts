@@ -276,4 +276,6 @@ test('reachable only from its network: the user statements go to a sqlcmd script
   catalog.permissions = [];
   assert.equal((await undoSqlRun(twin, journal, result.runId)).status, 'undone');
   assert.deepEqual(stateOf(twin), stateBefore);
+  // Undone, the run's script describes work that no longer applies: it is removed.
+  await assert.rejects(stat(result.handedOff[0]!.scriptPath), { code: 'ENOENT' });
 });

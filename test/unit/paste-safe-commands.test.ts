@@ -390,6 +390,7 @@ function roleRecord(h: string, fqdn: string, port: number): RoleRecord {
     handedOff: [],
     createdByScript: false,
     databaseOwner: null,
+    handOffScript: null,
   };
 }
 
@@ -480,6 +481,7 @@ test('manual SQL for Azure SQL: T-SQL [..]]] inside one -Q word, sqlcmd variable
         created: true,
         added: [],
         replaced: null,
+        handOffScript: null,
       };
       const head = ['sqlcmd', '-S', 'sq-orders.database.windows.net', '-d', h];
       const auth = ['--authentication-method', 'ActiveDirectoryDefault', '-x', '-b'];
@@ -519,7 +521,10 @@ test('hand-off scripts run the clients with exactly the names, the SQL on stdin,
     } as never;
     if (/\n/.test(h)) {
       await assert.rejects(postgresHandOff(pgInput, RUN_ID, pgRecord), /line break/);
-      await assert.rejects(sqlHandOff(sqlInput, RUN_ID, h, OBJECT_ID, ['db_datareader']), /line break/);
+      await assert.rejects(
+        sqlHandOff(sqlInput, RUN_ID, h, { objectId: OBJECT_ID, clientId: OBJECT_ID }, ['db_datareader']),
+        /line break/,
+      );
       continue;
     }
     await postgresHandOff(pgInput, RUN_ID, pgRecord);
@@ -556,7 +561,7 @@ test('hand-off scripts run the clients with exactly the names, the SQL on stdin,
       assert.ok(!call.argv.some((word) => word.includes(STUB_TOKEN)));
     }
 
-    await sqlHandOff(sqlInput, RUN_ID, h, OBJECT_ID, ['db_datareader']);
+    await sqlHandOff(sqlInput, RUN_ID, h, { objectId: OBJECT_ID, clientId: OBJECT_ID }, ['db_datareader']);
     const sql = runScript(path.join(dir, `sc-doctor-${RUN_ID}-sql.sh`));
     assert.equal(sql.status, 0, sql.stderr);
     assert.deepEqual(sql.leftovers, []);

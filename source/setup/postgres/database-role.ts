@@ -29,6 +29,7 @@ import { planned } from '../../engine/step-registry.ts';
 import { APP_IDENTITY } from '../app/app-identity.ts';
 import { principalOf } from '../app/identities.ts';
 import { FIREWALL_TEMP } from '../firewall-temp.ts';
+import { removeHandOffScript } from '../hand-off-file.ts';
 import { envOf, type SetupStep } from '../step-env.ts';
 import { signsInAs } from '../wording.ts';
 import { type PostgresSetupInput, roleNameOf } from './input.ts';
@@ -48,7 +49,12 @@ export const databaseRole: SetupStep<RoleRecord, { passwords?: OwnerPasswords }>
   id: DATABASE_ROLE,
   title: 'Database role',
   record: ROLE_RECORD,
-  undo: (ctx, record) => undoDatabaseRole(ctx.services, ctx, record, ctx.connectTo, ctx.passwords),
+  // Once the role is undone, the script that would make or grant it describes work that no longer applies.
+  undo: async (ctx, record) =>
+    removeHandOffScript(
+      record.handOffScript,
+      await undoDatabaseRole(ctx.services, ctx, record, ctx.connectTo, ctx.passwords),
+    ),
   manualUndo: manualDatabaseRole,
 };
 
@@ -127,6 +133,7 @@ export function databaseRoleStep(
           handedOff: [],
           createdByScript: false,
           databaseOwner: null,
+          handOffScript: null,
         };
         if (handingOff) return networkHandOff(input, ctx.runId, record);
 

@@ -5,6 +5,7 @@
 
 import type { GrantItem } from '../../databases/postgres/grants.ts';
 import { type Field, is, type RecordSchema } from '../../engine/record-schema.ts';
+import { HAND_OFF_SCRIPT } from '../hand-off-file.ts';
 import type { RoleRecord } from './database-role.ts';
 import type { EntraAdminRecord } from './entra-admin.ts';
 import type { EntraAuthRecord } from './entra-auth.ts';
@@ -50,4 +51,5 @@ export const ROLE_RECORD: RecordSchema<RoleRecord> = {
   handedOff: GRANTS,
   createdByScript: is.optional(is.boolean()) as Field<boolean>,
   databaseOwner: is.optional(is.nullable(is.text())) as Field<string | null>,
+  handOffScript: HAND_OFF_SCRIPT,
 };

@@ -6,6 +6,7 @@
 import { describeItems, type GrantItem, PROMISES } from '../../databases/postgres/grants.ts';
 import { createPrincipalSql, grantSql, ident } from '../../databases/postgres/statements.ts';
 import { handOff } from '../../engine/step.ts';
+import { handOffScriptOf } from '../hand-off-file.ts';
 import { handOffScriptText, type ScriptSection, writeHandOffScript } from './hand-off.ts';
 import type { PostgresSetupInput } from './input.ts';
 import { OWNER_PASSWORD_ENV } from './owner-password.ts';
@@ -34,6 +35,7 @@ export async function ownerHandOff(
     sections,
   );
   const file = await writeHandOffScript(input.handOffDir ?? process.cwd(), runId, 'postgres-owner', text);
+  record.handOffScript = handOffScriptOf(file, text);
   const databaseOwner = owners.has(record.databaseOwner ?? '') ? record.databaseOwner : null;
   return handOff(
     file,
@@ -93,6 +95,7 @@ export async function networkHandOff(input: PostgresSetupInput, runId: string, r
     sections,
   );
   const file = await writeHandOffScript(input.handOffDir ?? process.cwd(), runId, 'postgres', text);
+  record.handOffScript = handOffScriptOf(file, text);
   return handOff(
     file,
     `the server is reachable only from its network: run ${file} from inside it, as the Entra admin and then ${owner}, to create the role ${role} and grant it ${input.database}`,

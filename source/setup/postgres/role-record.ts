@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import { describeItems, type GrantItem } from '../../databases/postgres/grants.ts';
 import type { UndoRecord } from '../../engine/step.ts';
+import type { HandOffScript } from '../hand-off-file.ts';
 import type { PostgresSetupInput } from './input.ts';
 
 export interface RoleRecord extends UndoRecord {
@@ -34,6 +35,8 @@ export interface RoleRecord extends UndoRecord {
   createdByScript: boolean;
   /** Who owns the app's database: `SC_DOCTOR_PG_OWNER_PASSWORD` is this role's password. */
   databaseOwner: string | null;
+  /** The script the step handed off to (the owners', or one for inside the network): undo removes it. */
+  handOffScript: HandOffScript | null;
 }
 
 export const DATABASE_ROLE = 'database-role';

@@ -22,6 +22,7 @@ import type { Step, StepContext } from '../../engine/step.ts';
 import { planned } from '../../engine/step-registry.ts';
 import { APP_IDENTITY } from '../app/app-identity.ts';
 import { FIREWALL_TEMP } from '../firewall-temp.ts';
+import { removeHandOffScript } from '../hand-off-file.ts';
 import { FIREWALL_APPLY_LIMIT_MS, REPLICATION_LIMIT_MS, type RetryWait, retryWhile } from '../retry-wait.ts';
 import { sqlcmdCommand } from '../sql-commands.ts';
 import { envOf, type SetupStep } from '../step-env.ts';
@@ -44,7 +45,12 @@ export const sqlDatabaseUser: SetupStep<SqlUserRecord> = {
   id: DATABASE_USER,
   title: 'Database user',
   record: USER_RECORD,
-  undo: (ctx, record) => undoSqlDatabaseUser(ctx.services, ctx, record, ctx.connectTo),
+  // Once the user is undone (or was only the script's to make), its hand-off script no longer applies.
+  undo: async (ctx, record) =>
+    removeHandOffScript(
+      record.handOffScript,
+      await undoSqlDatabaseUser(ctx.services, ctx, record, ctx.connectTo),
+    ),
   manualUndo: manualSqlDatabaseUser,
 };
 
@@ -92,7 +98,7 @@ export function sqlDatabaseUserStep(input: SqlSetupInput, services: Services): S
       async apply(ctx) {
         const principal = await principalAfterReplication(services, input, ctx);
         const name = principal.userName;
-        if (handingOff) return handOffScript(input, ctx.runId, name, principal.objectId, wanted);
+        if (handingOff) return handOffScript(input, ctx.runId, name, principal, wanted);
         return sessionOnceTheRuleApplies(services, input, ctx, async (session) => {
           const users = await readUsers(session);
           const existing = users.find((u) => sameName(u.name, name));
@@ -112,6 +118,7 @@ export function sqlDatabaseUserStep(input: SqlSetupInput, services: Services): S
             created: !existing,
             added: [],
             replaced: null,
+            handOffScript: null,
           };
           if (existing && !sameGuid(existing.sid, principal.clientId)) {
             if (!existing.sid || (existing.type !== 'E' && existing.type !== 'X'))

@@ -1,6 +1,7 @@
 /** The journal records of the Azure SQL steps, as `undo` checks them before acting (record-schema.ts). */
 
 import { type Field, is, type RecordSchema } from '../../engine/record-schema.ts';
+import { HAND_OFF_SCRIPT } from '../hand-off-file.ts';
 import type { Admin, SqlAdminRecord } from './entra-admin.ts';
 import type { SqlUserRecord } from './user-record.ts';
 
@@ -40,4 +41,5 @@ export const USER_RECORD: RecordSchema<SqlUserRecord> = {
   created: is.boolean(),
   added: is.array(is.text()),
   replaced: is.nullable(is.object({ sid: is.guid(), grants: is.array(is.text()) })),
+  handOffScript: HAND_OFF_SCRIPT,
 };

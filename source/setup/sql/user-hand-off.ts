@@ -5,9 +5,10 @@
 import { commandLine } from '../../core/command-line.ts';
 import { createUserSql, grantStatements } from '../../databases/sql/statements.ts';
 import { handOff } from '../../engine/step.ts';
-import { writeHandOffScript } from '../hand-off-file.ts';
+import { handOffScriptOf, writeHandOffScript } from '../hand-off-file.ts';
 import { sqlcmdArgv } from '../sql-commands.ts';
 import type { SqlSetupInput } from './input.ts';
+import type { SqlUserRecord } from './user-record.ts';
 
 /**
  * Writes the statements to a script someone inside the server's network runs with sqlcmd, signed in
@@ -17,9 +18,10 @@ export async function handOffScript(
   input: SqlSetupInput,
   runId: string,
   name: string,
-  objectId: string,
+  principal: { objectId: string; clientId: string },
   grants: string[],
 ) {
+  const { objectId } = principal;
   const oneLine = (text: string) => text.replace(/[\r\n]/g, ' ');
   // A line break in a name could end the here-document early: refuse rather than write it.
   if (/[\r\n]/.test(name) || /[\r\n]/.test(input.database))
@@ -36,6 +38,25 @@ export async function handOffScript(
     'SC_DOCTOR_SQL',
     '',
   ];
-  const file = await writeHandOffScript(input.handOffDir ?? process.cwd(), runId, 'sql', lines.join('\n'));
-  return handOff(file, `run ${file} from inside ${input.server.name}'s network to create the user ${name}`);
+  const text = lines.join('\n');
+  const file = await writeHandOffScript(input.handOffDir ?? process.cwd(), runId, 'sql', text);
+  // Nothing is made from here (created: false): the record is kept so undo removes the script.
+  const record: SqlUserRecord = {
+    server: input.server.id,
+    serverName: input.server.name,
+    fqdn: input.server.fqdn,
+    port: input.server.port,
+    database: input.database,
+    user: name,
+    sid: principal.clientId,
+    created: false,
+    added: [],
+    replaced: null,
+    handOffScript: handOffScriptOf(file, text),
+  };
+  return handOff(
+    file,
+    `run ${file} from inside ${input.server.name}'s network to create the user ${name}`,
+    record,
+  );
 }

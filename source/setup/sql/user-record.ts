@@ -3,6 +3,7 @@
  * (SQL Server's default collation ignores case but not accents).
  */
 import type { UndoRecord } from '../../engine/step.ts';
+import type { HandOffScript } from '../hand-off-file.ts';
 
 export interface SqlUserRecord extends UndoRecord {
   server: string;
@@ -19,6 +20,8 @@ export interface SqlUserRecord extends UndoRecord {
   added: string[];
   /** The user of that name this run dropped with consent: its `sid` GUID and grants, to put back. */
   replaced: { sid: string; grants: string[] } | null;
+  /** The script the user was handed off to (a private network): undo removes it. */
+  handOffScript: HandOffScript | null;
 }
 
 export const sameName = (a: string, b: string) => a.localeCompare(b, 'en', { sensitivity: 'accent' }) === 0;
