@@ -4,7 +4,8 @@
  */
 
 import { commandLine } from '../core/command-line.ts';
-import type { DatabaseKind } from '../databases/kind.ts';
+import { descriptorOf } from '../databases/descriptors.ts';
+import { DATABASE_KINDS, type DatabaseKind, databaseKindOf } from '../databases/kind.ts';
 import type { DoctorTarget } from '../doctor/target.ts';
 import { SP_SECRET_ENV } from '../setup/app/sp-secret.ts';
 import type { SetupRequest } from '../setup/flow-types.ts';
@@ -36,9 +37,10 @@ export function setupRequestFrom(parsed: Pick<ParsedArgs, 'operands' | 'flags'>)
   if (database === undefined) {
     throw new UsageError('setup needs the kind of database: sc-doctor setup postgres [flags]', [HELP_HINT]);
   }
-  const kind = database.toLowerCase();
-  if (kind !== 'postgres' && kind !== 'mysql' && kind !== 'sql') {
-    throw new UsageError(`setup knows postgres, mysql and sql; got '${clip(database)}'.`, [HELP_HINT]);
+  const kind = databaseKindOf(database.toLowerCase());
+  if (!kind) {
+    const known = `${DATABASE_KINDS.slice(0, -1).join(', ')} and ${DATABASE_KINDS.at(-1)}`;
+    throw new UsageError(`setup knows ${known}; got '${clip(database)}'.`, [HELP_HINT]);
   }
   if (extra !== undefined) throw new UsageError(`unexpected argument '${clip(extra)}'.`, [HELP_HINT]);
 
@@ -153,24 +155,22 @@ function containerFrom(value: unknown, target: string | undefined, sourceId: str
   return value;
 }
 
-/**
- * The database user name as each engine takes it: PostgreSQL cuts identifiers at 63 bytes (a longer
- * role name would silently become another name), MySQL refuses user names over 32 characters (error
- * 1470), SQL Server identifiers over 128 (error 103).
- */
+/** The database user name as the kind's engine takes it (its descriptor's `userName`). */
 function dbUserFrom(value: string, kind: DatabaseKind): string {
   if (/[\u0000-\u001f\u007f]/.test(value))
     throw new UsageError('--db-user must not contain control characters.');
-  if (kind === 'postgres' && Buffer.byteLength(value, 'utf8') > 63)
+  const { max, counts, what } = descriptorOf(kind).userName;
+  const length =
+    counts === 'bytes'
+      ? Buffer.byteLength(value, 'utf8')
+      : counts === 'characters'
+        ? [...value].length
+        : value.length;
+  if (length > max)
     throw new UsageError(
-      `--db-user is ${Buffer.byteLength(value, 'utf8')} bytes; PostgreSQL role names are at most 63.`,
+      `--db-user is ${length} ${counts === 'bytes' ? 'bytes' : 'characters'}; ${what} are at most ${max}.`,
+      ['Choose a shorter --db-user, or leave it out: the default name always fits.'],
     );
-  if (kind === 'mysql' && [...value].length > 32)
-    throw new UsageError(`--db-user is ${[...value].length} characters; MySQL user names are at most 32.`, [
-      'Choose a shorter --db-user, or leave it out: the default name always fits.',
-    ]);
-  if (kind === 'sql' && value.length > 128)
-    throw new UsageError(`--db-user is ${value.length} characters; SQL Server names are at most 128.`);
   return value;
 }
 

@@ -57,6 +57,12 @@ export interface DatabaseDescriptor extends ServerType {
    * TLS without checking the certificate (`sslmode=require`); absent when it writes no such URL.
    */
   linkerSpringTls?: string;
+  /**
+   * The longest database user name the engine takes, and how it counts: PostgreSQL cuts identifiers
+   * at 63 bytes (a longer role name would silently become another), MySQL refuses user names over
+   * 32 characters (error 1470), SQL Server identifiers over 128 UTF-16 units (error 103).
+   */
+  userName: { max: number; counts: 'bytes' | 'characters' | 'utf16'; what: string };
   /** Databases every server has that no app connects to. */
   systemDatabases: ReadonlySet<string>;
   names: { server: NameRule; database: NameRule; firewallRule: NameRule };

@@ -1,8 +1,8 @@
 /**
  * The run journal: `~/.sc-doctor/runs/<run-id>.json`, written before and after every step so that a
  * run killed at any moment can still be undone from the file alone. Every write replaces the whole
- * file atomically (temporary file, fsync, rename): a crash leaves the previous version or the next,
- * never half of one. The directory is 0700 and the files 0600, and nothing that looks like a secret
+ * file atomically (journal-file.ts): a crash leaves the previous version or the next, never half of
+ * one. The directory is 0700 and the files 0600, and nothing that looks like a secret
  * is ever written (see secret-scrubber.ts).
  *
  * Reading is as careful: `~/.sc-doctor` must be the user's own (state-dir.ts), and a journal that is
@@ -10,11 +10,12 @@
  * the way of another run (journal-document.ts).
  */
 import { existsSync } from 'node:fs';
-import { link, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { NotDone, PlannedStepView } from './events.ts';
 import { parseRunDocument, UnreadableJournalError } from './journal-document.ts';
+import { replaceJournal, writeNewJournal } from './journal-file.ts';
 import {
   type JournalStepState,
   type RunDocument,
@@ -162,14 +163,7 @@ export class Journal {
       left: [],
     };
     checkWritable(document);
-    // link() refuses an existing name, so a run id is never reused even by two processes at once.
-    const file = this.#file(input.runId);
-    const temporary = await this.#writeTemporary(input.runId, document);
-    try {
-      await onDisk('write the journal', file, () => link(temporary, file));
-    } finally {
-      await rm(temporary, { force: true });
-    }
+    await writeNewJournal(this.#file(input.runId), document, this.#pid);
     return new RunWriter(document, (next) => this.#replace(next), this.#now);
   }
 
@@ -288,6 +282,10 @@ export class Journal {
     });
   }
 
+  #replace(document: RunDocument): Promise<void> {
+    return replaceJournal(this.#file(document.runId), document, this.#pid);
+  }
+
   /** Checks `~/.sc-doctor` and makes what is missing (0700) before writing. */
   async #ensureDirs(): Promise<void> {
     await checkStateDirs({
@@ -296,33 +294,4 @@ export class Journal {
       create: true,
     });
   }
-
-  async #writeTemporary(runId: string, document: RunDocument): Promise<string> {
-    const temporary = path.join(this.runsDir, `.${runId}.${this.#pid}.${temporaryCounter++}.tmp`);
-    return onDisk('write the journal', temporary, async () => {
-      const handle = await open(temporary, 'wx', 0o600);
-      try {
-        await handle.chmod(0o600);
-        await handle.writeFile(`${JSON.stringify(document, null, 2)}\n`);
-        await handle.sync();
-      } catch (error) {
-        await rm(temporary, { force: true });
-        throw error;
-      } finally {
-        await handle.close();
-      }
-      return temporary;
-    });
-  }
-
-  async #replace(document: RunDocument): Promise<void> {
-    const temporary = await this.#writeTemporary(document.runId, document);
-    const file = this.#file(document.runId);
-    await onDisk('write the journal', file, () => rename(temporary, file)).catch(async (error: unknown) => {
-      await rm(temporary, { force: true });
-      throw error;
-    });
-  }
 }
-
-let temporaryCounter = 0;

@@ -7,6 +7,7 @@
  */
 import { commandLine } from '../core/command-line.ts';
 import { UsageError } from '../core/usage-error.ts';
+import type { DatabaseKind } from '../databases/kind.ts';
 import type { DoctorOptions } from '../doctor/check.ts';
 import type { SetupRequest } from '../setup/flow-types.ts';
 
@@ -44,7 +45,7 @@ export interface DoctorArguments extends TargetArguments {
 
 /** What `plan` takes: a database kind, the target and the auth type, plus setup's options. */
 export interface PlanArguments extends TargetArguments {
-  kind: 'postgres' | 'mysql' | 'sql';
+  kind: DatabaseKind;
   auth: 'system-identity' | 'user-identity' | 'service-principal';
   clientId?: string;
   identitySubscription?: string;

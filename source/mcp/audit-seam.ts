@@ -11,6 +11,7 @@
  * server does not list the tool. Tests inject a stand-in through `McpDeps.loadAudit`.
  * ─────────────────────────────────────────────────────────────────────────────────────────────────────
  */
+import type { DatabaseKind } from '../databases/kind.ts';
 import type { DoctorOptions } from '../doctor/check.ts';
 
 /** What the `audit` tool takes, as `sc-doctor audit`'s flags (issue 16) say it. Never KQL. */
@@ -22,7 +23,7 @@ export interface AuditRequest {
   /** `--all`: every subscription the caller can read. */
   all: boolean;
   /** `--database postgres|mysql|sql`. */
-  database?: 'postgres' | 'mysql' | 'sql';
+  database?: DatabaseKind;
   /** `--resource-group NAME`. */
   resourceGroup?: string;
   /** `--tag k=v` (repeatable). */

@@ -5,6 +5,7 @@
  * settings, never their values, and carry no token, secret or password.
  */
 import { z } from 'zod';
+import { DATABASE_KINDS } from '../databases/kind.ts';
 import { CLIENT_TYPES } from '../snippets/types.ts';
 
 const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
@@ -40,9 +41,7 @@ export const doctorInput = z.object({
 });
 
 export const planInput = z.object({
-  kind: z
-    .enum(['postgres', 'mysql', 'sql'])
-    .describe('Kind of database: PostgreSQL flexible, MySQL flexible or Azure SQL'),
+  kind: z.enum(DATABASE_KINDS).describe('Kind of database: PostgreSQL flexible, MySQL flexible or Azure SQL'),
   ...targetShape,
   auth: z
     .enum(['system-identity', 'user-identity', 'service-principal'])
@@ -94,7 +93,7 @@ export const snippetInput = z.object({
     .regex(NO_CONTROL)
     .describe('A run this server applied: its connection code, with the names it used')
     .optional(),
-  kind: z.enum(['postgres', 'mysql', 'sql']).describe('Without runId: the kind of database').optional(),
+  kind: z.enum(DATABASE_KINDS).describe('Without runId: the kind of database').optional(),
   clientType: z.enum(CLIENT_TYPES).describe("Without runId: the app's language or framework").optional(),
   auth: z
     .enum(['system', 'user', 'sp'])
@@ -165,7 +164,7 @@ export const planOutput = z.object({
     .describe('Give this to apply; it is bound to this plan, this world and who is signed in'),
   expiresAt: z.string().describe('When the handle stops being accepted (ISO 8601)'),
   title: z.string(),
-  kind: z.enum(['postgres', 'mysql', 'sql']),
+  kind: z.enum(DATABASE_KINDS),
   steps: z.array(plannedStep),
   consentItems: z.array(z.object({ step: z.string(), title: z.string(), reason: z.string() })),
   changes: z.number().int().describe('Steps that would change something'),
@@ -238,7 +237,7 @@ export const runsOutput = z.object({
 });
 
 export const snippetOutput = z.object({
-  database: z.enum(['postgres', 'mysql', 'sql']),
+  database: z.enum(DATABASE_KINDS),
   clientType: z.enum(CLIENT_TYPES),
   auth: z.enum(['system', 'user', 'sp']),
   support: z.enum(['supported', 'outside-service-connector', 'unsupported']),

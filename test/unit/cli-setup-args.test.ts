@@ -76,6 +76,14 @@ const BAD: { argv: string[]; names: RegExp }[] = [
     names: /--no-linker cannot write a Spring app's settings/,
   },
   { argv: ['setup', 'postgres', '--db-user', 'a'.repeat(64)], names: /--db-user is 64 bytes/ },
+  {
+    argv: ['setup', 'postgres', '--db-user', 'é'.repeat(32)],
+    names: /--db-user is 64 bytes; PostgreSQL role names are at most 63/,
+  },
+  {
+    argv: ['setup', 'sql', '--db-user', 'a'.repeat(129)],
+    names: /--db-user is 129 characters; SQL Server names are at most 128/,
+  },
   { argv: ['setup', 'postgres', '--db-user', 'bad\u0007name'], names: /--db-user must not contain control/ },
   {
     argv: ['setup', 'mysql', '--db-user', 'u'.repeat(33)],

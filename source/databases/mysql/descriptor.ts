@@ -22,6 +22,7 @@ export const mysqlDescriptor: DatabaseDescriptor = {
   azDatabases: { list: ['az', 'mysql', 'flexible-server', 'db', 'list'], serverFlag: '--server-name' },
   azFirewallRuleNames: (server, rule) => ['--name', server, '--rule-name', rule],
   tokenAudience: 'ossrdbms',
+  userName: { max: 32, counts: 'characters', what: 'MySQL user names' },
   settingPrefix: 'AZURE_MYSQL',
   hostSuffix: 'mysql.database.azure.com',
   linkerPrefix: 'mysqlflexible_',

@@ -20,6 +20,7 @@ export const postgresDescriptor: DatabaseDescriptor = {
   azDatabases: { list: ['az', 'postgres', 'flexible-server', 'db', 'list'], serverFlag: '--server-name' },
   azFirewallRuleNames: (server, rule) => ['--name', server, '--rule-name', rule],
   tokenAudience: 'ossrdbms',
+  userName: { max: 63, counts: 'bytes', what: 'PostgreSQL role names' },
   settingPrefix: 'AZURE_POSTGRESQL',
   hostSuffix: 'postgres.database.azure.com',
   linkerPrefix: 'postgresflexible_',

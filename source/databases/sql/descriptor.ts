@@ -21,6 +21,7 @@ export const sqlDescriptor: DatabaseDescriptor = {
   azDatabases: { list: ['az', 'sql', 'db', 'list'], serverFlag: '--server' },
   azFirewallRuleNames: (server, rule) => ['--server', server, '--name', rule],
   tokenAudience: 'sql',
+  userName: { max: 128, counts: 'utf16', what: 'SQL Server names' },
   userSettingIsClientId: true,
   settingPrefix: 'AZURE_SQL',
   hostSuffix: 'database.windows.net',

@@ -5,6 +5,7 @@
  */
 import type { McpServer } from '@modelcontextprotocol/server';
 import { z } from 'zod';
+import { DATABASE_KINDS } from '../../databases/kind.ts';
 import type { AuditLoader, AuditRequest } from '../audit-seam.ts';
 import type { McpContext } from '../context.ts';
 import { structured } from '../results.ts';
@@ -21,7 +22,7 @@ export const auditInput = z.object({
     .describe('A management group: every subscription under it')
     .optional(),
   all: z.boolean().describe('Every subscription you can read (the tenant)').optional(),
-  database: z.enum(['postgres', 'mysql', 'sql']).describe('Only pairs with this kind of database').optional(),
+  database: z.enum(DATABASE_KINDS).describe('Only pairs with this kind of database').optional(),
   resourceGroup: z.string().regex(NAME).describe('Only apps in this resource group').optional(),
   tags: z
     // Azure's rule: a tag name is at most 512 characters, none of < > % & \ ? /; a value at most 256.

@@ -35,7 +35,8 @@ import { type PostgresSetupInput, roleNameOf } from './input.ts';
 import { OWNER_PASSWORD_ENV, OwnerPasswords } from './owner-password.ts';
 import { ROLE_RECORD } from './record-schemas.ts';
 import { networkHandOff, ownerHandOff } from './role-hand-off.ts';
-import { DATABASE_ROLE, findRole, type Login, ownerWords, type RoleRecord } from './role-record.ts';
+import { ownerUnreadLine, whoGrantsLines } from './role-plan.ts';
+import { DATABASE_ROLE, findRole, type Login, type RoleRecord } from './role-record.ts';
 import { manualDatabaseRole, undoDatabaseRole } from './role-undo.ts';
 
 export { networkHandOff } from './role-hand-off.ts';
@@ -91,7 +92,14 @@ export function databaseRoleStep(
             ...lines,
             'the server is reachable only from its network: these statements go to a psql script (the grants for the database owner to run)',
           ];
-        return [...lines, ...(await whoGrants(ctx.signal))];
+        // Who gives what, when the server can be read now (within 10 s).
+        const state = await readState(AbortSignal.any([ctx.signal, AbortSignal.timeout(10_000)])).catch(
+          () => undefined,
+        );
+        return [
+          ...lines,
+          ...(state ? whoGrantsLines(state, role, database, Boolean(stale)) : [ownerUnreadLine(database)]),
+        ];
       },
       async isDone(ctx) {
         if (handingOff) return false;
@@ -243,38 +251,6 @@ export function databaseRoleStep(
     }
     passwords.remember(owner, password);
     return login;
-  }
-
-  /** The plan's lines on who gives what, when the server can be read now. */
-  async function whoGrants(signal: AbortSignal): Promise<string[]> {
-    let state: Awaited<ReturnType<typeof readState>>;
-    try {
-      state = await readState(AbortSignal.any([signal, AbortSignal.timeout(10_000)]));
-    } catch {
-      return [
-        `who owns ${database} is read once this machine can log in: what only its owner can give is given as the owner with its password (asked, or ${OWNER_PASSWORD_ENV}), or written to a script for the owner`,
-      ];
-    }
-    const { ownership } = state;
-    const missing = stale ? state.promised : state.missing;
-    const owner = ownership.database.owner;
-    const lines = [
-      owner === ownership.signedIn
-        ? `${database} belongs to ${owner}, who signs in: it can give every grant`
-        : `${database} belongs to ${owner}; ${ownership.signedIn} signs in, an Entra admin but not the owner`,
-    ];
-    if (missing.length === 0) return [...lines, `${role} already holds every promised grant`];
-    const mine = missing.filter((item) => item.grantor === ownership.signedIn);
-    if (mine.length > 0) lines.push(`${ownership.signedIn} gives: ${describeItems(mine).join('; ')}`);
-    for (const [owner, items] of ownersOf(missing, ownership.signedIn)) {
-      lines.push(ownerWords(owner, items, database));
-      lines.push(
-        owner === AZURE_SUPERUSER
-          ? `nobody can log in as ${AZURE_SUPERUSER}: the step will stop before any change`
-          : `  as ${owner} with its password (asked${owner === ownership.database.owner ? `, or ${OWNER_PASSWORD_ENV}` : ''}), else in a script for ${owner}: the run then ends handed off, not done`,
-      );
-    }
-    return lines;
   }
 }
 

@@ -1,6 +1,5 @@
 /** Java (JDBC with the azure-identity-extensions plugins) and Spring Boot (the passwordless starters). */
 import { DEPS } from '../dependencies.ts';
-import { SPRING_VERIFIED_TLS } from '../settings.ts';
 import {
   lines,
   NOTE_MYSQL_USER,
@@ -9,6 +8,7 @@ import {
   type Template,
   type TemplateContext,
 } from '../template.ts';
+import { SPRING_VERIFIED_TLS } from '../tls.ts';
 
 /** Plugin properties that pick the identity; without them the plugin falls back to DefaultAzureCredential. */
 function identityProperties({ auth, prefix }: TemplateContext): string[] {
