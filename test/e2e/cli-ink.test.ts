@@ -46,6 +46,25 @@ for (const args of [['--help'], ['--version'], ['doctor', '--json'], ['doctor', 
   });
 }
 
+/** The Azure SDK packages: clients, identity and the HTTP pipeline, and the Graph client. */
+const AZURE_SDK = /^@azure\/|^@microsoft\/microsoft-graph-client$/;
+
+for (const args of [['--help'], ['--version'], ['doctor', '--json']]) {
+  test(`${args.join(' ')} without az loads nothing of the Azure SDKs`, async () => {
+    const { loaded } = await traced(args);
+    assert.ok(loaded.length >= 2, 'the trace saw the lazily imported main chunk');
+    assert.deepEqual(
+      loaded.flatMap((output) => output.owners.filter((owner) => AZURE_SDK.test(owner))),
+      [],
+    );
+  });
+}
+
+test('control: signed in through az, doctor --json does load the Azure HTTP pipeline', async () => {
+  const { loaded } = await traced(['doctor', '--json'], { PATH: azStandInPathDir() });
+  assert.ok(loaded.some((output) => output.owners.some((owner) => AZURE_SDK.test(owner))));
+});
+
 test('with no az on PATH, doctor --json starts no program: execa and child processes stay unloaded', async () => {
   const { result, loaded } = await traced(['doctor', '--json']);
   assert.equal(result.code, 1, result.stderr);

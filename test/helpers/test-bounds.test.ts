@@ -60,3 +60,18 @@ test('a test file whose tests are done ends even if it left a server listening',
   assert.equal(run.code, 0, run.stdout);
   assert.ok(run.seconds < 60, `ended after ${run.seconds} s`);
 });
+
+test('every result of a file of quick async tests reaches the runner, though --test-force-exit ends the file at once', async () => {
+  const run = await runFile(
+    'quick.test.mts',
+    [
+      "import { test } from 'node:test';",
+      // Tests that end within promise callbacks, as a test of a lazily imported module does.
+      "for (let i = 0; i < 1000; i++) test('quick ' + i, async () => { await Promise.resolve(); });",
+    ].join('\n'),
+    600,
+  );
+  assert.equal(run.code, 0, run.stdout);
+  assert.match(run.stdout, /ℹ tests 1000\n/, run.stdout.slice(-400));
+  assert.match(run.stdout, /ℹ pass 1000\n/);
+});
