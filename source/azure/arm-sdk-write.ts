@@ -78,8 +78,9 @@ export async function writeSdk(
     const answer = answerOf(error);
     const firstFailed = !last && (!first || first.status >= 400);
     if (firstFailed) {
-      if (!answer) return error;
-      const response = armResponseOf(answer);
+      // The answer as it came (a modular client's `RestError` carries its status without the body).
+      const response = first ?? (answer ? armResponseOf(answer) : undefined);
+      if (!response) return error;
       if (method === 'DELETE' && response.status === 404) return undefined;
       if (response.status >= 400 && response.status < 500) return nothingChanged(refusal(response, what));
       return refusal(response, what);

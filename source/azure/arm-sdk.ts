@@ -12,7 +12,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { FullOperationResponse } from '@azure/core-client';
 import type { HttpClient, Pipeline, PipelineResponse } from '@azure/core-rest-pipeline';
 import { type ArmListResponse, type ArmResponse, armResponseOf } from './arm.ts';
-import { ForeignOriginError, sharedPipeline, withSdkPolicies } from './arm-pipeline.ts';
+import { ForeignOriginError, plainRequest, sharedPipeline, withSdkPolicies } from './arm-pipeline.ts';
 import { refusal } from './arm-refusal.ts';
 import { armRequestPath } from './resource-id.ts';
 import type { AzureSession } from './session.ts';
@@ -45,23 +45,71 @@ export function sdkClient<T>(
   make: SdkClientMaker<T>,
   signal?: AbortSignal,
 ): Promise<T> {
+  return remembered(azure, `${name} ${subscriptionId.toLowerCase()}`, async () => {
+    const shared = await sharedPipeline(azure, 'arm', signal);
+    const pipeline = await withSdkPolicies(shared);
+    // The endpoint without its slash: the clients join paths to it with one of their own.
+    const endpoint = shared.endpoint.replace(/\/+$/, '');
+    return make(azure.credential, subscriptionId, {
+      endpoint,
+      $host: endpoint,
+      pipeline,
+      httpClient: shared.httpClient,
+    });
+  });
+}
+
+/** What a TypeSpec-generated ("modular") client is made with: the session's ARM pipeline as its own. */
+export interface ModularClientOptions {
+  endpoint: string;
+  pipeline: Pipeline;
+  httpClient: HttpClient;
+}
+
+/**
+ * The session's modular client `name` for `subscriptionId` (@azure/arm-appservice 19: a context
+ * made by `createX`, its operations functions of their own), made on first use with `make`. Such a
+ * client takes a whole pipeline (`ClientOptions.pipeline`), so the session's is given, behind a
+ * wrapper that marks each of its requests as plain: the client (de)serialises its own bodies, and
+ * core-client's policies, once another client added them, must leave them alone.
+ */
+export function sdkModularClient<T>(
+  azure: AzureSession,
+  name: string,
+  subscriptionId: string,
+  make: (credential: TokenCredential, subscriptionId: string, options: ModularClientOptions) => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  return remembered(azure, `${name} ${subscriptionId.toLowerCase()}`, async () => {
+    const shared = await sharedPipeline(azure, 'arm', signal);
+    return make(azure.credential, subscriptionId, {
+      endpoint: shared.endpoint.replace(/\/+$/, ''),
+      pipeline: plainPipeline(shared.pipeline),
+      httpClient: shared.httpClient,
+    });
+  });
+}
+
+/** The shared pipeline for a client that must not add policies to it, its requests marked plain. */
+function plainPipeline(pipeline: Pipeline): Pipeline {
+  return {
+    sendRequest: (httpClient, request) => pipeline.sendRequest(httpClient, plainRequest(request)),
+    addPolicy: () => {
+      throw new Error("the session's ARM pipeline takes no policies from a client");
+    },
+    removePolicy: () => [],
+    getOrderedPolicies: () => pipeline.getOrderedPolicies(),
+    clone: () => pipeline.clone(),
+  };
+}
+
+/** The session's client under `key`, made once by `make` (forgotten if making it fails). */
+function remembered<T>(azure: AzureSession, key: string, make: () => Promise<T>): Promise<T> {
   const bySession = clients.get(azure) ?? new Map<string, Promise<unknown>>();
   clients.set(azure, bySession);
-  const key = `${name} ${subscriptionId.toLowerCase()}`;
   let made = bySession.get(key) as Promise<T> | undefined;
   if (!made) {
-    made = (async () => {
-      const shared = await sharedPipeline(azure, 'arm', signal);
-      const pipeline = await withSdkPolicies(shared);
-      // The endpoint without its slash: the clients join paths to it with one of their own.
-      const endpoint = shared.endpoint.replace(/\/+$/, '');
-      return make(azure.credential, subscriptionId, {
-        endpoint,
-        $host: endpoint,
-        pipeline,
-        httpClient: shared.httpClient,
-      });
-    })();
+    made = make();
     bySession.set(key, made);
     made.catch(() => bySession.delete(key));
   }
@@ -114,7 +162,8 @@ export async function sdkGet(
   try {
     await call({ abortSignal: signal, onResponse: (response) => (raw = response) });
   } catch (error) {
-    const answer = answerOf(error);
+    // The answer as it came: a modular client's `RestError` carries the status without the body.
+    const answer = raw ?? answerOf(error);
     if (answer) return armResponseOf(answer);
     throw error;
   }

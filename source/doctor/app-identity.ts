@@ -4,6 +4,7 @@
  * `AppFacts` as `data.app` for the RBAC, app-settings and database-user checks. An app without a
  * managed identity is fine when its Service Connector connections sign in as a service principal.
  */
+import { APP_SERVICE_API_VERSION, getWebApp } from '../azure/app-service.ts';
 import { armError, armGet } from '../azure/arm.ts';
 import type { AppKind } from '../azure/resource-id.ts';
 import { lastSegment } from '../azure/resource-id.ts';
@@ -15,9 +16,12 @@ import { published } from './facts.ts';
 import { appIdentityAssignCommand, appListCommand } from './remedy-commands.ts';
 import { APP_TARGET_FLAGS, type AppRef, appRefOf } from './target.ts';
 
-/** Api-versions the doctor reads apps with (stable versions current SDKs send). */
+/**
+ * Api-versions apps are read and written at (stable versions current SDKs send); a web app's is
+ * @azure/arm-appservice's own, the client sending every App Service call.
+ */
 export const APP_API_VERSIONS: Record<AppKind, string> = {
-  webapp: '2024-04-01',
+  webapp: APP_SERVICE_API_VERSION,
   containerapp: '2025-01-01',
   spring: '2023-12-01',
 };
@@ -55,7 +59,10 @@ export const appIdentityCheck: DoctorCheck = {
     }
     const target = appRefOf(selector, subscriptionId);
     const words = `${KIND_WORDS[target.kind]} ${displayName(target)}`;
-    const response = await armGet(services.azure, target.id, APP_API_VERSIONS[target.kind], signal);
+    const response =
+      target.kind === 'webapp'
+        ? await getWebApp(services.azure, target.id, signal)
+        : await armGet(services.azure, target.id, APP_API_VERSIONS[target.kind], signal);
     if (response.status === 404) {
       const error = armError(response.body);
       return {

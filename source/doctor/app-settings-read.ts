@@ -4,7 +4,8 @@
  * which values may be secrets (shown by name only, never recorded). Also whether the app's
  * subscription has registered Service Connector.
  */
-import { armError, armGet, armPostRead } from '../azure/arm.ts';
+import { listWebAppSettings } from '../azure/app-service.ts';
+import { armError, armGet } from '../azure/arm.ts';
 import { listPermissions, missingActions } from '../azure/permissions.ts';
 import type { CheckResult } from '../core/types.ts';
 import { APP_API_VERSIONS } from './app-identity.ts';
@@ -109,7 +110,7 @@ export async function readSettings(ctx: DoctorContext, app: AppFacts): Promise<R
   // apps: the environment variables of the app's active deployment.
   const response =
     app.kind === 'webapp'
-      ? await armPostRead(azure, `${app.id}/config/appsettings/list`, version, ctx.signal)
+      ? await listWebAppSettings(azure, app.id, ctx.signal)
       : app.kind === 'spring'
         ? await springDeployment(ctx, app)
         : await armGet(azure, app.id, version, ctx.signal);

@@ -1,8 +1,10 @@
 /**
  * What the target pickers list: the database servers of all three types in a subscription, the
- * user databases on one server, and the apps of all three platforms. Plain ARM list calls (every page,
- * through `armList`); no prompting, so each list is testable against the twin on its own.
+ * user databases on one server, and the apps of all three platforms. ARM list calls followed page
+ * by page (`armList`; web apps through their SDK client, `listWebApps`); no prompting, so each list is
+ * testable against the twin on its own.
  */
+import { listWebApps } from '../azure/app-service.ts';
 import { armError, armList } from '../azure/arm.ts';
 import type { AppKind } from '../azure/resource-id.ts';
 import type { AzureSession } from '../azure/session.ts';
@@ -33,19 +35,15 @@ export interface ListedApp {
 }
 
 /**
- * Api-versions of the app platforms' list calls: what @azure/arm-appservice 19 sends for sites, a
- * stable Container Apps version, and the newest stable Spring Apps version.
+ * Api-versions of the app platforms' REST list calls: a stable Container Apps version and the newest
+ * stable Spring Apps version (web apps are listed by @azure/arm-appservice, `listWebApps`).
  */
 export const APP_LIST_API_VERSIONS = {
-  webapp: '2025-05-01',
   containerapp: '2025-01-01',
   spring: '2023-12-01',
 } as const;
 
-const APP_TYPES: Record<Exclude<AppKind, 'spring'>, string> = {
-  webapp: 'Microsoft.Web/sites',
-  containerapp: 'Microsoft.App/containerApps',
-};
+const CONTAINER_APP_TYPE = 'Microsoft.App/containerApps';
 const SPRING_SERVICE_TYPE = 'Microsoft.AppPlatform/Spring';
 
 /** What a list across several types found, and what it could not list (`MySQL servers: 403 ...`). */
@@ -130,8 +128,8 @@ export async function listApps(
 ): Promise<Listing<ListedApp>> {
   const scope = `/subscriptions/${subscriptionId}/providers`;
   const [sites, containerApps, spring] = await Promise.all([
-    armList(azure, `${scope}/${APP_TYPES.webapp}`, APP_LIST_API_VERSIONS.webapp, signal),
-    armList(azure, `${scope}/${APP_TYPES.containerapp}`, APP_LIST_API_VERSIONS.containerapp, signal),
+    listWebApps(azure, subscriptionId, signal),
+    armList(azure, `${scope}/${CONTAINER_APP_TYPE}`, APP_LIST_API_VERSIONS.containerapp, signal),
     listSpringApps(azure, subscriptionId, signal),
   ]);
   const apps: ListedApp[] = [];

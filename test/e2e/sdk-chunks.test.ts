@@ -2,7 +2,8 @@
  * The built CLI loads a database kind's Azure SDK client only when that kind is used: `--version`
  * and a doctor without a target load none, a doctor of a PostgreSQL server loads
  * @azure/arm-postgresql-flexible and no other kind's, and of an Azure SQL server @azure/arm-sql
- * (its chunk, CommonJS, reached through `commonJs`), each answering the doctor from the bundle. The
+ * (its chunk, CommonJS, reached through `commonJs`), each answering the doctor from the bundle.
+ * @azure/arm-appservice loads only when a web app is in the run, and then answers its checks. The
  * preload records every module the process loads; the esbuild metafile says which chunk holds which
  * package.
  */
@@ -50,6 +51,17 @@ test('the metafile puts each database kind SDK in a chunk of its own', () => {
       `${sdk} shares its chunk with another kind's SDK`,
     );
   }
+});
+
+test('@azure/arm-appservice is in chunks of its own, apart from every database kind SDK', () => {
+  const holders = bundle.filter((output) => output.owners.includes('@azure/arm-appservice'));
+  assert.ok(holders.length > 0, 'no chunk holds @azure/arm-appservice');
+  for (const holder of holders)
+    assert.deepEqual(
+      holder.owners.filter((owner) => SDKS.slice(0, 3).includes(owner)),
+      [],
+      `${holder.file} holds a database kind SDK beside @azure/arm-appservice`,
+    );
 });
 
 for (const args of [['--version'], ['doctor', '--json']]) {
@@ -102,4 +114,17 @@ test('a doctor that finds its server by name asks every kind over REST, then loa
   const { checks, sdks } = await doctorOf('--server', 'pg-orders', '--database', 'orders');
   assert.equal(checks.server?.status, 'pass', JSON.stringify(checks.server));
   assert.deepEqual(sdks, ['@azure/arm-postgresql-flexible', '@azure/core-client']);
+});
+
+test('a doctor of a web app reads it and its settings through @azure/arm-appservice from the bundle', async () => {
+  const { checks, sdks } = await doctorOf(
+    '--source-id',
+    RESOURCE_IDS.webApp,
+    '--server-id',
+    RESOURCE_IDS.postgres,
+  );
+  assert.equal(checks['app-identity']?.status, 'pass', JSON.stringify(checks['app-identity']));
+  assert.ok(checks['app-settings'], Object.keys(checks).join(', '));
+  assert.notEqual(checks['app-settings']?.status, 'skip', JSON.stringify(checks['app-settings']));
+  assert.deepEqual(sdks, ['@azure/arm-postgresql-flexible', '@azure/arm-appservice', '@azure/core-client']);
 });

@@ -4,7 +4,9 @@
  * was (`type: None` when there was none) once it checks the identity is still the one this run made.
  */
 
-import { readArm, sameId } from '../../azure/arm-calls.ts';
+import { isWebAppId } from '../../azure/app-service.ts';
+import { patchWebAppIdentity } from '../../azure/app-service-write.ts';
+import { sameId } from '../../azure/arm-calls.ts';
 import { writeArm } from '../../azure/arm-write.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
@@ -13,7 +15,7 @@ import { planned } from '../../engine/step-registry.ts';
 import type { SetupInput } from '../input.ts';
 import { API } from '../input.ts';
 import { envOf, type SetupStep } from '../step-env.ts';
-import { appApi, findUami, hasSystem, hasUami, readAppIdentity } from './identities.ts';
+import { appApi, findUami, hasSystem, hasUami, readApp, readAppIdentity } from './identities.ts';
 import { APP_IDENTITY_RECORD } from './record-schemas.ts';
 
 export interface AppIdentityRecord extends UndoRecord {
@@ -100,13 +102,12 @@ export function appIdentityStep(input: SetupInput, services: Services): Step<App
         };
         await ctx.checkpoint(record);
         ctx.progress(`turning on the ${what}`);
-        await writeArm(
+        await patchIdentity(
           services,
           ctx,
-          'PATCH',
           input.app.id,
           record.api,
-          { identity: identityBody(input.app.kind, system, users) },
+          identityBody(input.app.kind, system, users),
           `turning on the ${what} of ${input.app.name}`,
         );
         const after = await readAppIdentity(services, input, ctx.signal).catch(() => undefined);
@@ -132,7 +133,7 @@ export async function undoAppIdentity(
   ctx: Parameters<Step['undo']>[0],
   record: AppIdentityRecord,
 ): Promise<Awaited<ReturnType<Step['undo']>>> {
-  const app = await readArm(services, record.app, record.api, `reading ${record.appName}`, ctx.signal);
+  const app = await readApp(services, record.app, record.api, `reading ${record.appName}`, ctx.signal);
   if (!app) return { status: 'already-gone', reason: `${record.appName} no longer exists` };
   const identity = app.identity as Record<string, unknown> | undefined;
   const systemNow = hasSystem(identity);
@@ -170,16 +171,31 @@ export async function undoAppIdentity(
               }
             : {}),
         };
-  await writeArm(
+  await patchIdentity(
     services,
     ctx,
-    'PATCH',
     record.app,
     record.api,
-    { identity: body },
+    body,
     `restoring the identities of ${record.appName}`,
   );
   return { status: 'undone' };
+}
+
+/**
+ * PATCHes the app's `identity` block: a web app's through @azure/arm-appservice (at its own
+ * api-version, whatever an older journal's record says), the other kinds' over REST at `apiVersion`.
+ */
+async function patchIdentity(
+  services: Services,
+  ctx: Parameters<Step['undo']>[0],
+  appId: string,
+  apiVersion: string,
+  identity: Record<string, unknown>,
+  what: string,
+): Promise<void> {
+  if (isWebAppId(appId)) await patchWebAppIdentity(services.azure, ctx, appId, identity, what);
+  else await writeArm(services, ctx, 'PATCH', appId, apiVersion, { identity }, what);
 }
 
 function identityBody(kind: string, system: boolean, users: string[]): Record<string, unknown> {

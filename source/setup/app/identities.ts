@@ -4,7 +4,9 @@
  * when a step needs it (the system identity may only exist once `app-identity` has run).
  */
 
+import { getWebApp, isWebAppId } from '../../azure/app-service.ts';
 import { listArm, readArm, readGraph, sameId } from '../../azure/arm-calls.ts';
+import { refusal } from '../../azure/arm-refusal.ts';
 import { enumIs } from '../../azure/enums.ts';
 import { armIds } from '../../azure/resource-id.ts';
 import type { Services } from '../../core/services.ts';
@@ -27,10 +29,28 @@ export async function readAppIdentity(
   input: SetupInput,
   signal?: AbortSignal,
 ): Promise<Record<string, unknown> | undefined> {
-  const app = await readArm(services, input.app.id, API[appApi(input)], `reading ${input.app.name}`, signal);
+  const app = await readApp(services, input.app.id, API[appApi(input)], `reading ${input.app.name}`, signal);
   if (!app) throw new Error(`the app ${input.app.name} no longer exists (${input.app.id})`);
   const identity = app.identity as Record<string, unknown> | undefined;
   return identity && !enumIs(identity.type, 'None') ? identity : undefined;
+}
+
+/**
+ * An app as Azure sent it, undefined for a 404, a refusal otherwise: a web app through
+ * @azure/arm-appservice (at its own api-version), the other kinds over REST at `apiVersion`.
+ */
+export async function readApp(
+  services: Services,
+  appId: string,
+  apiVersion: string,
+  what: string,
+  signal?: AbortSignal,
+): Promise<Record<string, unknown> | undefined> {
+  if (!isWebAppId(appId)) return readArm(services, appId, apiVersion, what, signal);
+  const response = await getWebApp(services.azure, appId, signal);
+  if (response.status === 404) return undefined;
+  if (response.status !== 200) throw refusal(response, what);
+  return (response.body ?? {}) as Record<string, unknown>;
 }
 
 /** Which entry of `API` reads and writes the app. */

@@ -5,7 +5,8 @@
  * The connection steps read them before writing, so a setting they would change is named in a
  * consent and its earlier value put back on undo. A value that may be a secret is never recorded.
  */
-import { armPostRead } from '../../azure/arm.ts';
+import { listWebAppSettings } from '../../azure/app-service.ts';
+import { putWebAppSettings as putSettings } from '../../azure/app-service-write.ts';
 import { readArm } from '../../azure/arm-calls.ts';
 import { refusal } from '../../azure/arm-lro.ts';
 import { writeArm } from '../../azure/arm-write.ts';
@@ -37,7 +38,7 @@ export async function readWebAppSettings(
   appName: string,
   signal?: AbortSignal,
 ): Promise<Record<string, string>> {
-  const response = await armPostRead(services.azure, `${appId}/config/appsettings/list`, API.webapp, signal);
+  const response = await listWebAppSettings(services.azure, appId, signal);
   if (response.status !== 200) throw refusal(response, `reading the settings of ${appName}`);
   return ((response.body as { properties?: Record<string, string> })?.properties ?? {}) as Record<
     string,
@@ -53,15 +54,7 @@ export async function putWebAppSettings(
   settings: Record<string, string>,
   what: string,
 ): Promise<void> {
-  await writeArm(
-    services,
-    ctx,
-    'PUT',
-    `${appId}/config/appsettings`,
-    API.webapp,
-    { properties: settings },
-    what,
-  );
+  await putSettings(services.azure, ctx, appId, settings, what);
 }
 
 async function readContainerApp(services: Services, place: SettingsPlace, signal?: AbortSignal) {
