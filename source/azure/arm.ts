@@ -15,9 +15,54 @@ export interface ArmResponse {
   /** `x-ms-request-id`, useful in a support ticket. */
   requestId: string | undefined;
   /** The headers a long-running operation is followed by (`Azure-AsyncOperation`, `Location`, `Retry-After`). */
-  headers?: { asyncOperation?: string; location?: string; retryAfter?: string };
+  headers?: { asyncOperation?: string; location?: string; retryAfter?: string; throttle?: ThrottleHeaders };
   /** The request this answers: a long-running PUT's result is read again from its own URL. */
   request?: { method: string; url: string };
+}
+
+/**
+ * What Azure says about its request limits in an answer: ARM's per-subscription read budget (Learn
+ * "Understand how Azure Resource Manager throttles requests") and Resource Graph's per-user query quota
+ * (Learn "Guidance for throttled requests in Azure Resource Graph"). Only the headers present are set.
+ */
+export interface ThrottleHeaders {
+  /** `x-ms-ratelimit-remaining-subscription-reads`. */
+  remainingSubscriptionReads?: number;
+  /** `x-ms-user-quota-remaining` (Resource Graph queries left in the window). */
+  userQuotaRemaining?: number;
+  /** `x-ms-user-quota-resets-after` (`hh:mm:ss`), in milliseconds. */
+  userQuotaResetsAfterMs?: number;
+  /** `x-ms-tenant-subscription-limit-hit: true`: only the first subscriptions of the scope were queried. */
+  tenantSubscriptionLimitHit?: boolean;
+}
+
+/** A read as the transport sees it: the URL is complete (api-version included). */
+export interface ArmReadRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  /** JSON text of a POST body (a Resource Graph query); absent for GETs and bodiless read actions. */
+  body?: string;
+}
+
+/**
+ * How the reads of a run are sent. Without one (the doctor, setup) each read is sent on its own; a
+ * fleet audit passes one that shares one keep-alive client, answers repeated reads from a cache and
+ * paces them within Azure's limits (source/audit/arm-reads.ts). `send` performs the request once, with
+ * no retry of its own: retrying a 429 or a 5xx is the transport's decision. Answers may be shared
+ * between callers: treat them as read-only.
+ */
+export interface ArmReadTransport {
+  /**
+   * Answers one read. `send(signal)` performs it once (the transport picks the signal: a read shared by
+   * several callers must not die with the first caller's); `signal` is the caller's, who may stop waiting.
+   */
+  read(
+    request: ArmReadRequest,
+    send: (signal?: AbortSignal) => Promise<ArmResponse>,
+    signal?: AbortSignal,
+  ): Promise<ArmResponse>;
+  /** The HTTP client every request of the run goes through (keeps connections open between requests). */
+  readonly httpClient?: import('@azure/core-rest-pipeline').HttpClient;
 }
 
 /** How writes retry 429 and 5xx answers (the Azure SDK's exponential policy, which honours Retry-After). */
@@ -96,17 +141,20 @@ export async function armList(
 }
 
 /**
- * POST to an ARM action that Azure documents as a read (`.../config/appsettings/list`): the only kind
- * of POST the doctor sends. Rejects only when no HTTP answer came back.
+ * POST to an ARM action that Azure documents as a read (`.../config/appsettings/list`, a Resource Graph
+ * query with its JSON `body`): the only kind of POST the doctor and the audit send. Rejects only when
+ * no HTTP answer came back.
  */
 export async function armPostRead(
   azure: AzureSession,
   path: string,
   apiVersion: string,
   signal?: AbortSignal,
+  body?: unknown,
 ): Promise<ArmResponse> {
   const cloud = await azure.cloud(signal);
-  return send(azure, 'POST', armUrl(cloud.resourceManager, path, apiVersion), cloud.armScope, signal);
+  const url = armUrl(cloud.resourceManager, path, apiVersion);
+  return send(azure, 'POST', url, cloud.armScope, signal, undefined, body);
 }
 
 /**
@@ -151,6 +199,38 @@ async function send(
   scope: string,
   signal: AbortSignal | undefined,
   write: { body: unknown; retry: ArmRetryOptions } | undefined = undefined,
+  readBody: unknown = undefined,
+): Promise<ArmResponse> {
+  const reads = azure.reads;
+  if (reads && !write && (method === 'GET' || method === 'POST')) {
+    const body = readBody === undefined ? undefined : JSON.stringify(readBody);
+    const request: ArmReadRequest = { method, url: url.toString(), ...(body === undefined ? {} : { body }) };
+    return reads.read(
+      request,
+      (sendSignal) =>
+        sendOnce(azure, method, url, scope, sendSignal, { retry: { maxRetries: 0 }, body, client: reads.httpClient }),
+      signal,
+    );
+  }
+  const body = write ? write.body : readBody;
+  return sendOnce(azure, method, url, scope, signal, {
+    retry: write ? write.retry : { maxRetries: 1 },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    client: undefined,
+  });
+}
+
+async function sendOnce(
+  azure: AzureSession,
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  url: URL,
+  scope: string,
+  signal: AbortSignal | undefined,
+  how: {
+    retry: ArmRetryOptions;
+    body: string | undefined;
+    client: import('@azure/core-rest-pipeline').HttpClient | undefined;
+  },
 ): Promise<ArmResponse> {
   const pipelineModule = await import('@azure/core-rest-pipeline');
   const {
@@ -160,17 +240,17 @@ async function send(
     createPipelineRequest,
   } = pipelineModule;
   const pipeline = createPipelineFromOptions({
-    retryOptions: write ? write.retry : { maxRetries: 1 },
+    retryOptions: how.retry,
     userAgentOptions: { userAgentPrefix: 'sc-doctor' },
     ...(azure.tls?.ca ? { tlsOptions: { ca: azure.tls.ca } } : {}),
   });
   pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: azure.credential, scopes: scope }));
   const request = createPipelineRequest({ url: url.toString(), method, abortSignal: signal });
-  if (write && write.body !== undefined) {
-    request.body = JSON.stringify(write.body);
+  if (how.body !== undefined) {
+    request.body = how.body;
     request.headers.set('content-type', 'application/json');
   }
-  const response = await pipeline.sendRequest(createDefaultHttpClient(), request);
+  const response = await pipeline.sendRequest(how.client ?? createDefaultHttpClient(), request);
   let body: unknown;
   try {
     body = response.bodyAsText ? JSON.parse(response.bodyAsText) : undefined;
@@ -180,6 +260,7 @@ async function send(
   const asyncOperation = response.headers.get('azure-asyncoperation');
   const location = response.headers.get('location');
   const retryAfter = response.headers.get('retry-after');
+  const throttle = throttleHeaders((name) => response.headers.get(name));
   return {
     status: response.status,
     body,
@@ -189,8 +270,31 @@ async function send(
       ...(asyncOperation ? { asyncOperation } : {}),
       ...(location ? { location } : {}),
       ...(retryAfter ? { retryAfter } : {}),
+      ...(throttle ? { throttle } : {}),
     },
   };
+}
+
+/** The throttling headers of an answer, or undefined when it carries none. */
+export function throttleHeaders(get: (name: string) => string | undefined): ThrottleHeaders | undefined {
+  const out: ThrottleHeaders = {};
+  const count = (name: string) => {
+    const text = get(name);
+    const value = text === undefined ? Number.NaN : Number.parseInt(text, 10);
+    return Number.isFinite(value) ? value : undefined;
+  };
+  const reads = count('x-ms-ratelimit-remaining-subscription-reads');
+  if (reads !== undefined) out.remainingSubscriptionReads = reads;
+  const quota = count('x-ms-user-quota-remaining');
+  if (quota !== undefined) out.userQuotaRemaining = quota;
+  const resets = /^(\d+):(\d{2}):(\d{2})(?:\.(\d+))?$/.exec(get('x-ms-user-quota-resets-after')?.trim() ?? '');
+  if (resets) {
+    const [, h, m, sec, fraction] = resets;
+    out.userQuotaResetsAfterMs =
+      ((Number(h) * 60 + Number(m)) * 60 + Number(sec)) * 1000 + Math.round(Number(`0.${fraction ?? 0}`) * 1000);
+  }
+  if (get('x-ms-tenant-subscription-limit-hit')?.trim().toLowerCase() === 'true') out.tenantSubscriptionLimitHit = true;
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /**
