@@ -44,7 +44,9 @@ export interface LinkerRow {
   authType: string | null;
 }
 
-export type LinkersRead = { ok: true; linkers: LinkerRow[] } | { ok: false; problem: ReadProblem; gone: boolean };
+export type LinkersRead =
+  | { ok: true; linkers: LinkerRow[] }
+  | { ok: false; problem: ReadProblem; gone: boolean };
 
 /** The app as its platform answers it (what `appIdentity` reads too, so the read is shared). */
 export function readApp(azure: AzureSession, app: { id: string; kind: AppKind }, signal?: AbortSignal) {
@@ -58,7 +60,12 @@ export async function readConfig(
   signal?: AbortSignal,
 ): Promise<ConfigRead> {
   if (app.kind === 'webapp') {
-    const response = await armPostRead(azure, `${app.id}/config/appsettings/list`, APP_CONFIG_API.webapp, signal);
+    const response = await armPostRead(
+      azure,
+      `${app.id}/config/appsettings/list`,
+      APP_CONFIG_API.webapp,
+      signal,
+    );
     if (response.status !== 200) return failed(response);
     const properties = ((response.body as { properties?: unknown } | undefined)?.properties ?? {}) as Record<
       string,
@@ -74,8 +81,9 @@ export async function readConfig(
   if (app.kind === 'containerapp') {
     const containers =
       ((response.body as { properties?: { template?: { containers?: unknown } } } | undefined)?.properties
-        ?.template?.containers as { env?: { name?: string; value?: string; secretRef?: string }[] }[] | undefined) ??
-      [];
+        ?.template?.containers as
+        | { env?: { name?: string; value?: string; secretRef?: string }[] }[]
+        | undefined) ?? [];
     return {
       ok: true,
       entries: containers.flatMap((container) =>
@@ -91,15 +99,18 @@ export async function readConfig(
       ),
     };
   }
-  const active =
-    (response.body as { properties?: { activeDeploymentName?: unknown } } | undefined)?.properties
-      ?.activeDeploymentName;
+  const active = (response.body as { properties?: { activeDeploymentName?: unknown } } | undefined)
+    ?.properties?.activeDeploymentName;
   if (typeof active !== 'string' || !active) return { ok: true, entries: [] };
   const deployment = await armGet(azure, `${app.id}/deployments/${active}`, APP_CONFIG_API.spring, signal);
   if (deployment.status !== 200) return failed(deployment);
-  const env = ((deployment.body as { properties?: { deploymentSettings?: { environmentVariables?: unknown } } })
-    ?.properties?.deploymentSettings?.environmentVariables ?? {}) as Record<string, unknown>;
-  return { ok: true, entries: Object.entries(env).map(([name, value]) => ({ name, value: String(value ?? '') })) };
+  const env = ((
+    deployment.body as { properties?: { deploymentSettings?: { environmentVariables?: unknown } } }
+  )?.properties?.deploymentSettings?.environmentVariables ?? {}) as Record<string, unknown>;
+  return {
+    ok: true,
+    entries: Object.entries(env).map(([name, value]) => ({ name, value: String(value ?? '') })),
+  };
 }
 
 /** The app's Service Connector linkers. */
@@ -108,7 +119,12 @@ export async function readLinkers(
   app: { id: string },
   signal?: AbortSignal,
 ): Promise<LinkersRead> {
-  const listed = await armList(azure, `${app.id}/providers/Microsoft.ServiceLinker/linkers`, APP_CONFIG_API.linkers, signal);
+  const listed = await armList(
+    azure,
+    `${app.id}/providers/Microsoft.ServiceLinker/linkers`,
+    APP_CONFIG_API.linkers,
+    signal,
+  );
   if (!listed.ok) {
     // A subscription that never registered Service Connector has no linkers at all.
     const error = armError(listed.response.body);
@@ -131,7 +147,10 @@ export async function readLinkers(
           id: linker.id,
           name: typeof linker.name === 'string' ? linker.name : (linker.id.split('/').pop() ?? ''),
           targetId,
-          authType: typeof linker.properties?.authInfo?.authType === 'string' ? linker.properties.authInfo.authType : null,
+          authType:
+            typeof linker.properties?.authInfo?.authType === 'string'
+              ? linker.properties.authInfo.authType
+              : null,
         },
       ];
     }),
@@ -158,5 +177,7 @@ export function isPasswordStyle(entry: ConfigEntry): boolean {
   if (entry.secretRef && /(password|passwd|pwd)/i.test(entry.secretRef)) return true;
   const value = entry.value;
   if (value === undefined) return false;
-  return /(^|[;\s?&])(password|pwd)\s*=/i.test(value) || /^[a-z][a-z0-9+.-]*:\/\/[^/:@\s]+:[^/@\s]+@/i.test(value);
+  return (
+    /(^|[;\s?&])(password|pwd)\s*=/i.test(value) || /^[a-z][a-z0-9+.-]*:\/\/[^/:@\s]+:[^/@\s]+@/i.test(value)
+  );
 }

@@ -16,7 +16,7 @@
  *   determinable at this permission level" instead of guessing.
  */
 import type { HttpClient } from '@azure/core-rest-pipeline';
-import { armError, type ArmReadRequest, type ArmReadTransport, type ArmResponse } from '../azure/arm.ts';
+import { type ArmReadRequest, type ArmReadTransport, type ArmResponse, armError } from '../azure/arm.ts';
 
 /** A read Azure refused, as the report names it. */
 export interface Refusal {
@@ -139,7 +139,10 @@ export class FleetReads {
     return response;
   }
 
-  async #schedule(gateName: string, send: (signal?: AbortSignal) => Promise<ArmResponse>): Promise<ArmResponse> {
+  async #schedule(
+    gateName: string,
+    send: (signal?: AbortSignal) => Promise<ArmResponse>,
+  ): Promise<ArmResponse> {
     const { signal } = this.options;
     const maxThrottle = this.options.maxThrottleRetries ?? 8;
     let throttledTimes = 0;
@@ -167,7 +170,8 @@ export class FleetReads {
         this.stats.throttled += 1;
         if (throttledTimes >= maxThrottle) return response;
         throttledTimes += 1;
-        const wait = retryAfterMs(response, this.options.now()) ?? Math.min(30_000, 1000 * 2 ** throttledTimes);
+        const wait =
+          retryAfterMs(response, this.options.now()) ?? Math.min(30_000, 1000 * 2 ** throttledTimes);
         gate.pausedUntil = Math.max(gate.pausedUntil, this.options.now() + wait);
         this.stats.longestPauseMs = Math.max(this.stats.longestPauseMs, wait);
       } else {

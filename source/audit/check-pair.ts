@@ -105,7 +105,8 @@ export async function checkPair(
  */
 function withSetupLine(outcome: CheckOutcome, setup: string): CheckOutcome {
   const remediation = outcome.remediation;
-  if (!remediation?.fixable || outcome.status === 'pass' || remediation.commands.includes(setup)) return outcome;
+  if (!remediation?.fixable || outcome.status === 'pass' || remediation.commands.includes(setup))
+    return outcome;
   return { ...outcome, remediation: { ...remediation, commands: [...remediation.commands, setup] } };
 }
 
@@ -121,7 +122,10 @@ function attributed(
     run(ctx) {
       const mine: Refusal[] = [];
       refusals.set(check.id, mine);
-      const azure: AzureSession = { ...run.services.azure, reads: run.reads.transport({ ...scope, refusals: mine }) };
+      const azure: AzureSession = {
+        ...run.services.azure,
+        reads: run.reads.transport({ ...scope, refusals: mine }),
+      };
       return check.run({ ...ctx, services: { ...ctx.services, azure } });
     },
   };

@@ -11,7 +11,14 @@ import { endpointOf } from '../doctor/connection-string.ts';
 import type { DatabaseKind } from '../doctor/facts.ts';
 import { SERVER_API_VERSIONS } from '../doctor/server-api.ts';
 import { SERVER_TYPES } from '../doctor/target.ts';
-import { type ConfigEntry, type ConfigRead, type LinkerRow, readApp, readConfig, readLinkers } from './app-config.ts';
+import {
+  type ConfigEntry,
+  type ConfigRead,
+  type LinkerRow,
+  readApp,
+  readConfig,
+  readLinkers,
+} from './app-config.ts';
 import type { AppRow, ServerIndex, ServerRow } from './inventory.ts';
 
 /** The database side of a pair. */
@@ -83,7 +90,10 @@ export async function connectionsOf(
   context: ConnectionContext,
   signal?: AbortSignal,
 ): Promise<AppConnections> {
-  const [linkers, config] = await Promise.all([readLinkers(azure, app, signal), readConfig(azure, app, signal)]);
+  const [linkers, config] = await Promise.all([
+    readLinkers(azure, app, signal),
+    readConfig(azure, app, signal),
+  ]);
   if ((!linkers.ok && linkers.gone) || (!config.ok && config.gone)) {
     const confirm = await readApp(azure, app, signal);
     if (confirm.status === 404) return { kind: 'gone' };
@@ -144,7 +154,9 @@ function undeterminedReason(
 ): string | null {
   const refused: string[] = [];
   if (!linkers.ok)
-    refused.push(`its Service Connector linkers (${linkers.problem.status}${linkers.problem.code ? ` ${linkers.problem.code}` : ''})`);
+    refused.push(
+      `its Service Connector linkers (${linkers.problem.status}${linkers.problem.code ? ` ${linkers.problem.code}` : ''})`,
+    );
   if (!config.ok)
     refused.push(
       app.kind === 'webapp'
@@ -183,11 +195,13 @@ export function linkerTarget(targetId: string):
       database: string | null;
     }
   | undefined {
-  const match = /^(\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/([^/]+\/[^/]+)\/([^/]+))(?:\/databases\/([^/]+))?\/?$/i.exec(
-    targetId.trim(),
-  );
+  const match =
+    /^(\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/([^/]+\/[^/]+)\/([^/]+))(?:\/databases\/([^/]+))?\/?$/i.exec(
+      targetId.trim(),
+    );
   if (!match) return undefined;
-  const [, serverId, subscriptionId, resourceGroup, type, serverName, database] = match as unknown as string[];
+  const [, serverId, subscriptionId, resourceGroup, type, serverName, database] =
+    match as unknown as string[];
   const kind = (Object.keys(SERVER_TYPES) as DatabaseKind[]).find(
     (k) => SERVER_TYPES[k].type.toLowerCase() === type!.toLowerCase(),
   );
@@ -203,7 +217,10 @@ export function linkerTarget(targetId: string):
 }
 
 /** The (host, database) pairs an app's settings name, grouped as Service Connector groups them. */
-export function namedDatabases(entries: readonly ConfigEntry[], suffixes: Record<DatabaseKind, string>): UnplacedHost[] {
+export function namedDatabases(
+  entries: readonly ConfigEntry[],
+  suffixes: Record<DatabaseKind, string>,
+): UnplacedHost[] {
   const found = new Map<string, UnplacedHost>();
   const note = (kind: DatabaseKind, host: string, database: string | null, setting: string) => {
     const key = `${kind}|${host.toLowerCase()}|${(database ?? '').toLowerCase()}`;
@@ -255,7 +272,9 @@ function endpointOrUrl(value: string): { host?: string; database?: string } {
 
 function kindOfHost(host: string, suffixes: Record<DatabaseKind, string>): DatabaseKind | undefined {
   const name = host.toLowerCase();
-  return (Object.keys(suffixes) as DatabaseKind[]).find((kind) => name.endsWith(suffixes[kind].toLowerCase()));
+  return (Object.keys(suffixes) as DatabaseKind[]).find((kind) =>
+    name.endsWith(suffixes[kind].toLowerCase()),
+  );
 }
 
 /**
@@ -298,7 +317,11 @@ async function listServers(
   ).catch(() => undefined);
   if (!listed?.ok) return [];
   return listed.items.flatMap((item) => {
-    const server = item as { id?: unknown; name?: unknown; properties?: { fullyQualifiedDomainName?: unknown } };
+    const server = item as {
+      id?: unknown;
+      name?: unknown;
+      properties?: { fullyQualifiedDomainName?: unknown };
+    };
     if (typeof server.id !== 'string') return [];
     const parts = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\//i.exec(server.id);
     return [

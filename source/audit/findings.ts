@@ -18,11 +18,21 @@ import { privateEndpointApproveCommand, privateEndpointDeleteCommand } from '../
 import { SERVER_API_VERSIONS } from '../doctor/server-api.ts';
 import { isPasswordStyle, readConfig } from './app-config.ts';
 import type { PairPlan } from './connections.ts';
-import { firewallRuleDeleteCommand, linkerDeleteCommand, removeSettingsCommand, setupCommand } from './fix-commands.ts';
+import {
+  firewallRuleDeleteCommand,
+  linkerDeleteCommand,
+  removeSettingsCommand,
+  setupCommand,
+} from './fix-commands.ts';
 import type { AppRow } from './inventory.ts';
 
 /** Ids of the audit's own checks (public API, like the doctor's). */
-export const FINDING_IDS = ['password-settings', 'linker-target', 'public-network', 'private-endpoints'] as const;
+export const FINDING_IDS = [
+  'password-settings',
+  'linker-target',
+  'public-network',
+  'private-endpoints',
+] as const;
 
 /** The audit's checks for one pair. */
 export function findingChecks(app: AppRow, pair: PairPlan): Check[] {
@@ -46,7 +56,9 @@ function passwordSettings(app: AppRow, setup: string): Check {
           message: `cannot read the settings of ${app.name} (${config.problem.status}${config.problem.code ? ` ${config.problem.code}` : ''})`,
           details:
             app.kind === 'webapp'
-              ? ['Reading a web app’s settings needs Microsoft.Web/sites/config/list/action (Website Contributor has it; Reader does not).']
+              ? [
+                  'Reading a web app’s settings needs Microsoft.Web/sites/config/list/action (Website Contributor has it; Reader does not).',
+                ]
               : [],
         };
       const passwords = config.entries.filter(isPasswordStyle).map((entry) => entry.name);
@@ -61,7 +73,8 @@ function passwordSettings(app: AppRow, setup: string): Check {
           'A passwordless connection signs in with the app’s managed identity; a password left in the settings is a secret to rotate and leak.',
         ],
         remediation: {
-          summary: 'Connect with the app’s managed identity (sc-doctor setup), then remove the password settings.',
+          summary:
+            'Connect with the app’s managed identity (sc-doctor setup), then remove the password settings.',
           commands: remove ? [setup, remove] : [setup],
           fixable: true,
         },
@@ -83,7 +96,8 @@ function linkerTarget(app: AppRow, pair: PairPlan, setup: string): Check {
       const server = await armGet(ctx.services.azure, serverId, versions.server, ctx.signal);
       let missing: string | null = null;
       if (server.status === 404) missing = `server ${pair.database.serverName}`;
-      else if (server.status !== 200) return unreadable(`server ${pair.database.serverName}`, server.status, server.body);
+      else if (server.status !== 200)
+        return unreadable(`server ${pair.database.serverName}`, server.status, server.body);
       else if (database) {
         const answer = await armGet(
           ctx.services.azure,
@@ -95,13 +109,17 @@ function linkerTarget(app: AppRow, pair: PairPlan, setup: string): Check {
         else if (answer.status !== 200) return unreadable(`database ${database}`, answer.status, answer.body);
       }
       if (!missing)
-        return { status: 'pass', message: `linker ${names} → ${pair.database.serverName}${database ? `/${database}` : ''} exists` };
+        return {
+          status: 'pass',
+          message: `linker ${names} → ${pair.database.serverName}${database ? `/${database}` : ''} exists`,
+        };
       return {
         status: 'fail',
         message: `linker ${names} points at ${missing}, which no longer exists`,
         details: pair.linkers.map((linker) => `linker ${linker.id} → ${linker.targetId}`),
         remediation: {
-          summary: 'Delete the connection that points nowhere, or connect the app to the database it uses now with sc-doctor setup.',
+          summary:
+            'Delete the connection that points nowhere, or connect the app to the database it uses now with sc-doctor setup.',
           commands: [...pair.linkers.map((linker) => linkerDeleteCommand(app.kind, linker.id)), setup],
           fixable: false,
         },
@@ -118,17 +136,23 @@ const publicNetwork: Check = {
   async run(ctx): Promise<CheckResult> {
     const server = serverFactsOf(ctx);
     if (!server) return { status: 'skip', message: 'no server facts' };
-    if (server.delegatedSubnetId) return { status: 'pass', message: 'private access (VNet): not on the internet' };
-    if (enumIs(server.publicNetworkAccess, 'Disabled')) return { status: 'pass', message: 'public access is off' };
+    if (server.delegatedSubnetId)
+      return { status: 'pass', message: 'private access (VNet): not on the internet' };
+    if (enumIs(server.publicNetworkAccess, 'Disabled'))
+      return { status: 'pass', message: 'public access is off' };
     const listed = await armList(
       ctx.services.azure,
       `${server.id}/firewallRules`,
       SERVER_API_VERSIONS[server.kind].firewallRules,
       ctx.signal,
     );
-    if (!listed.ok) return unreadable(`the firewall rules of ${server.name}`, listed.response.status, listed.response.body);
+    if (!listed.ok)
+      return unreadable(`the firewall rules of ${server.name}`, listed.response.status, listed.response.body);
     const open = listed.items.flatMap((item) => {
-      const rule = item as { name?: unknown; properties?: { startIpAddress?: unknown; endIpAddress?: unknown } };
+      const rule = item as {
+        name?: unknown;
+        properties?: { startIpAddress?: unknown; endIpAddress?: unknown };
+      };
       return rule.properties?.startIpAddress === '0.0.0.0' &&
         rule.properties?.endIpAddress === '255.255.255.255' &&
         typeof rule.name === 'string'
@@ -136,7 +160,10 @@ const publicNetwork: Check = {
         : [];
     });
     if (open.length === 0)
-      return { status: 'pass', message: `public access on, ${listed.items.length} firewall rule${listed.items.length === 1 ? '' : 's'}, none open to all` };
+      return {
+        status: 'pass',
+        message: `public access on, ${listed.items.length} firewall rule${listed.items.length === 1 ? '' : 's'}, none open to all`,
+      };
     return {
       status: 'fail',
       message: `open to the whole internet: rule ${open.join(', ')} (0.0.0.0–255.255.255.255)`,
@@ -164,16 +191,25 @@ const privateEndpoints: Check = {
     if (server.privateEndpoints.length === 0) return { status: 'pass', message: 'no private endpoint' };
     const waiting = server.privateEndpoints.filter((endpoint) => !enumIs(endpoint.status, 'Approved'));
     if (waiting.length === 0)
-      return { status: 'pass', message: `${server.privateEndpoints.length} private endpoint connection(s), all Approved` };
+      return {
+        status: 'pass',
+        message: `${server.privateEndpoints.length} private endpoint connection(s), all Approved`,
+      };
     return {
       status: 'fail',
-      message: waiting.map((endpoint) => `${endpoint.privateEndpointId?.split('/').pop() ?? 'endpoint'} ${endpoint.status}`).join(', '),
+      message: waiting
+        .map((endpoint) => `${endpoint.privateEndpointId?.split('/').pop() ?? 'endpoint'} ${endpoint.status}`)
+        .join(', '),
       details: [
         'Traffic through a private endpoint flows only once its connection is Approved on the server.',
-        ...waiting.map((endpoint) => `${endpoint.connectionId}: ${endpoint.status}${endpoint.description ? ` (${endpoint.description})` : ''}`),
+        ...waiting.map(
+          (endpoint) =>
+            `${endpoint.connectionId}: ${endpoint.status}${endpoint.description ? ` (${endpoint.description})` : ''}`,
+        ),
       ],
       remediation: {
-        summary: 'Approve a Pending connection (the server’s owner does); a Rejected or Disconnected one must be deleted and made again.',
+        summary:
+          'Approve a Pending connection (the server’s owner does); a Rejected or Disconnected one must be deleted and made again.',
         commands: waiting.map((endpoint) =>
           enumIs(endpoint.status, 'Pending') || !endpoint.privateEndpointId
             ? privateEndpointApproveCommand(endpoint.connectionId)

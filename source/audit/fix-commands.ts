@@ -34,10 +34,24 @@ export function setupCommand(
 }
 
 /** Removes settings (by name) from an app; Spring deployments have no remove command (undefined). */
-export function removeSettingsCommand(kind: AppKind, appId: string, names: readonly string[]): string | undefined {
+export function removeSettingsCommand(
+  kind: AppKind,
+  appId: string,
+  names: readonly string[],
+): string | undefined {
   if (names.length === 0) return undefined;
   if (kind === 'webapp')
-    return commandLine(['az', 'webapp', 'config', 'appsettings', 'delete', '--ids', appId, '--setting-names', ...names]);
+    return commandLine([
+      'az',
+      'webapp',
+      'config',
+      'appsettings',
+      'delete',
+      '--ids',
+      appId,
+      '--setting-names',
+      ...names,
+    ]);
   if (kind === 'containerapp')
     return commandLine(['az', 'containerapp', 'update', '--ids', appId, '--remove-env-vars', ...names]);
   return undefined;

@@ -123,7 +123,8 @@ export function serverRowOf(row: Record<string, unknown>): ServerRow | undefined
     resourceGroup: str(row.resourceGroup) ?? '',
     fqdn: (str(row.fqdn) ?? '').toLowerCase(),
     state: str(row.state),
-    publicNetworkAccess: kind === 'sql' ? str(row.sqlPublicNetworkAccess) : str(row.flexiblePublicNetworkAccess),
+    publicNetworkAccess:
+      kind === 'sql' ? str(row.sqlPublicNetworkAccess) : str(row.flexiblePublicNetworkAccess),
     delegatedSubnet: str(row.delegatedSubnet),
     entraAuth: str(row.entraAuth),
   };
@@ -136,7 +137,9 @@ export function endpointConnectionsOf(row: Record<string, unknown>): EndpointCon
   const all = [
     ...(Array.isArray(row.connections) ? row.connections : []),
     ...(Array.isArray(row.manualConnections) ? row.manualConnections : []),
-  ] as { properties?: { privateLinkServiceId?: unknown; privateLinkServiceConnectionState?: { status?: unknown } } }[];
+  ] as {
+    properties?: { privateLinkServiceId?: unknown; privateLinkServiceConnectionState?: { status?: unknown } };
+  }[];
   return all.flatMap((connection) => {
     const target = str(connection.properties?.privateLinkServiceId);
     if (!target) return [];

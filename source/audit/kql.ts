@@ -35,7 +35,6 @@ export class KqlValueError extends Error {}
  * relies on, so they are refused rather than passed on.
  */
 export function kqlString(value: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the point.
   if (/[\u0000-\u001f\u007f]/.test(value))
     throw new KqlValueError('holds a control character (a newline, a tab...), which a query cannot take');
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/"/g, '\\"')}'`;
@@ -47,8 +46,10 @@ function typeList(types: readonly string[]): string {
 
 function appFilterStages(filters: AppFilters): string[] {
   const stages: string[] = [];
-  if (filters.resourceGroup !== undefined) stages.push(`where resourceGroup =~ ${kqlString(filters.resourceGroup)}`);
-  for (const tag of filters.tags ?? []) stages.push(`where tags[${kqlString(tag.key)}] =~ ${kqlString(tag.value)}`);
+  if (filters.resourceGroup !== undefined)
+    stages.push(`where resourceGroup =~ ${kqlString(filters.resourceGroup)}`);
+  for (const tag of filters.tags ?? [])
+    stages.push(`where tags[${kqlString(tag.key)}] =~ ${kqlString(tag.value)}`);
   return stages;
 }
 

@@ -7,7 +7,7 @@
  * (Learn "Troubleshoot errors using Azure Resource Graph", "Too many subscriptions").
  * References: docs/audit.md, shared reference "fleet-audit.md" §1.
  */
-import { armError, armPostRead, type ArmResponse } from '../azure/arm.ts';
+import { type ArmResponse, armError, armPostRead } from '../azure/arm.ts';
 import type { AzureSession } from '../azure/session.ts';
 
 export const ARG_PATH = '/providers/Microsoft.ResourceGraph/resources';
@@ -100,7 +100,11 @@ export class ResourceGraphClient {
           totalRecords?: unknown;
         };
         if (!Array.isArray(page.data))
-          throw new ResourceGraphError('Resource Graph answered without a data array.', response.status, null);
+          throw new ResourceGraphError(
+            'Resource Graph answered without a data array.',
+            response.status,
+            null,
+          );
         this.stats.pages += 1;
         if (first && typeof page.totalRecords === 'number') onTotal?.(page.totalRecords);
         first = false;

@@ -26,14 +26,20 @@ import {
   identityOf,
   isAppRow,
   ServerIndex,
-  type ServerRow,
   type SpringServiceRow,
   serverRowOf,
 } from './inventory.ts';
 import { appsQuery, identitiesQuery, privateEndpointsQuery, serversQuery } from './kql.ts';
 import { TaskPool } from './pool.ts';
 import { type ArgScope, ResourceGraphClient, ResourceGraphError } from './resource-graph.ts';
-import type { AppEntry, AuditEvent, AuditProgress, AuditRequest, AuditSummary, VerdictCounts } from './types.ts';
+import type {
+  AppEntry,
+  AuditEvent,
+  AuditProgress,
+  AuditRequest,
+  AuditSummary,
+  VerdictCounts,
+} from './types.ts';
 import { VERDICTS } from './verdict.ts';
 
 export interface AuditDeps {
@@ -83,7 +89,11 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
   const timeoutMs = deps.checkTimeoutMs ?? 120_000;
 
   const failed = (message: string, details: string[], outcome?: CheckOutcome): AuditRun => {
-    emit({ type: 'audit:failed', problem: { message, details, ...(outcome ? { outcome } : {}) }, exitCode: 1 });
+    emit({
+      type: 'audit:failed',
+      problem: { message, details, ...(outcome ? { outcome } : {}) },
+      exitCode: 1,
+    });
     return { exitCode: 1, summary: null, recheck: notReady };
   };
 
@@ -102,7 +112,10 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
   const subscriptionOutcome = (subscriptionId: string): Promise<CheckOutcome> => {
     let outcome = subscriptionOutcomes.get(subscriptionId);
     if (!outcome) {
-      const view: AzureSession = { ...azure, subscription: async () => ({ id: subscriptionId, source: 'flag' }) };
+      const view: AzureSession = {
+        ...azure,
+        subscription: async () => ({ id: subscriptionId, source: 'flag' }),
+      };
       outcome = runChecks([subscriptionCheck], {
         services: { ...services, azure: view },
         options: { verbose: false, target: {} },
@@ -213,7 +226,11 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
       }
       summary.apps.audited += 1;
       if (connections.kind === 'gone') {
-        appEntry({ app, status: 'gone', reason: 'Resource Graph still lists it, but ARM says it no longer exists.' });
+        appEntry({
+          app,
+          status: 'gone',
+          reason: 'Resource Graph still lists it, but ARM says it no longer exists.',
+        });
       } else {
         progress.found(connections.pairs.length);
         const run = connections.pairs.length > 0 ? await pairRun(app.subscriptionId) : undefined;
@@ -234,7 +251,11 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
           });
         if (connections.pairs.length === 0 && connections.unplaced.length === 0) {
           if (connections.undetermined)
-            appEntry({ app, status: 'undetermined', reason: `not determinable at this permission level: ${connections.undetermined}` });
+            appEntry({
+              app,
+              status: 'undetermined',
+              reason: `not determinable at this permission level: ${connections.undetermined}`,
+            });
           else summary.apps.withoutDatabase += 1;
         }
       }
@@ -248,7 +269,9 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
     };
 
     const springServices: SpringServiceRow[] = [];
-    for await (const page of arg.rows(appsQuery(request), scope, deps.signal, (total) => progress.total(total))) {
+    for await (const page of arg.rows(appsQuery(request), scope, deps.signal, (total) =>
+      progress.total(total),
+    )) {
       for (const row of page) {
         const found = appRowOf(row);
         if (!found) continue;
@@ -282,7 +305,9 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
 
 function scopeHint(request: AuditRequest): string[] {
   if (request.scope.kind === 'managementGroup')
-    return [`Check the management group's name (az account management-group list -o table) and that you may read it.`];
+    return [
+      `Check the management group's name (az account management-group list -o table) and that you may read it.`,
+    ];
   return ['Check the subscription ids (az account list -o table) and that you have Reader on them.'];
 }
 
@@ -313,8 +338,14 @@ async function visibleSubscriptions(azure: AzureSession, signal: AbortSignal): P
 }
 
 /** A Spring service's apps, through ARM (Resource Graph does not index them). */
-async function springApps(azure: AzureSession, service: SpringServiceRow, signal: AbortSignal): Promise<AppRow[]> {
-  const listed = await armList(azure, `${service.id}/apps`, APP_CONFIG_API.spring, signal).catch(() => undefined);
+async function springApps(
+  azure: AzureSession,
+  service: SpringServiceRow,
+  signal: AbortSignal,
+): Promise<AppRow[]> {
+  const listed = await armList(azure, `${service.id}/apps`, APP_CONFIG_API.spring, signal).catch(
+    () => undefined,
+  );
   if (!listed?.ok) return [];
   return listed.items.flatMap((item) => {
     const app = item as { id?: unknown; name?: unknown; identity?: unknown };

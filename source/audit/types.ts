@@ -96,7 +96,13 @@ export interface AuditProblem {
 
 export type AuditEvent =
   | { type: 'audit:phase'; phase: 'signin' | 'discovery' | 'checking' }
-  | { type: 'audit:discovered'; servers: number; privateEndpoints: number; identities: number; subscriptions: number }
+  | {
+      type: 'audit:discovered';
+      servers: number;
+      privateEndpoints: number;
+      identities: number;
+      subscriptions: number;
+    }
   | { type: 'audit:progress'; progress: AuditProgress }
   | { type: 'audit:pair'; pair: PairResult }
   | { type: 'audit:app'; entry: AppEntry }

@@ -208,7 +208,11 @@ async function send(
     return reads.read(
       request,
       (sendSignal) =>
-        sendOnce(azure, method, url, scope, sendSignal, { retry: { maxRetries: 0 }, body, client: reads.httpClient }),
+        sendOnce(azure, method, url, scope, sendSignal, {
+          retry: { maxRetries: 0 },
+          body,
+          client: reads.httpClient,
+        }),
       signal,
     );
   }
@@ -287,13 +291,17 @@ export function throttleHeaders(get: (name: string) => string | undefined): Thro
   if (reads !== undefined) out.remainingSubscriptionReads = reads;
   const quota = count('x-ms-user-quota-remaining');
   if (quota !== undefined) out.userQuotaRemaining = quota;
-  const resets = /^(\d+):(\d{2}):(\d{2})(?:\.(\d+))?$/.exec(get('x-ms-user-quota-resets-after')?.trim() ?? '');
+  const resets = /^(\d+):(\d{2}):(\d{2})(?:\.(\d+))?$/.exec(
+    get('x-ms-user-quota-resets-after')?.trim() ?? '',
+  );
   if (resets) {
     const [, h, m, sec, fraction] = resets;
     out.userQuotaResetsAfterMs =
-      ((Number(h) * 60 + Number(m)) * 60 + Number(sec)) * 1000 + Math.round(Number(`0.${fraction ?? 0}`) * 1000);
+      ((Number(h) * 60 + Number(m)) * 60 + Number(sec)) * 1000 +
+      Math.round(Number(`0.${fraction ?? 0}`) * 1000);
   }
-  if (get('x-ms-tenant-subscription-limit-hit')?.trim().toLowerCase() === 'true') out.tenantSubscriptionLimitHit = true;
+  if (get('x-ms-tenant-subscription-limit-hit')?.trim().toLowerCase() === 'true')
+    out.tenantSubscriptionLimitHit = true;
   return Object.keys(out).length > 0 ? out : undefined;
 }
 

@@ -4,11 +4,11 @@
  */
 import type { Services } from '../core/services.ts';
 import { sharedTask } from '../core/shared-task.ts';
+import type { ArmReadTransport } from './arm.ts';
 import { type AzFacade, createAzFacade } from './az.ts';
 import { type CloudEndpoints, knownCloud, PUBLIC_CLOUD, parseAzCloudShow } from './cloud.ts';
 import { type CredentialChain, type CredentialSourceName, createCredentialChain } from './credential.ts';
 import { identityFromToken, type TokenIdentity } from './jwt.ts';
-import type { ArmReadTransport } from './arm.ts';
 import type { SignInDiagnosis } from './signin-error.ts';
 
 export interface ResolvedCloud {

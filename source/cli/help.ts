@@ -7,6 +7,7 @@ const GROUP_TITLES: Record<FlagGroup, string> = {
   target: 'Target (which app and server the checks look at)',
   setup: 'Setup and undo',
   snippet: 'Snippet (client type detected from the project when not given; --server, --database too)',
+  audit: 'Audit (also --subscription, --resource-group, --database, --check-user, --out)',
   info: 'Information',
 };
 
@@ -35,7 +36,8 @@ const EXAMPLES = `Examples
   sc-doctor setup postgres -g rg-orders -n orders-api --server pg-orders --database orders \\
     --system-identity --client-type nodejs --dry-run
   sc-doctor undo --list                          the setup runs, newest last
-  sc-doctor snippet postgres --client-type nodejs --auth user --server pg-orders --out src/db`;
+  sc-doctor snippet postgres --client-type nodejs --auth user --server pg-orders --out src/db
+  sc-doctor audit --all --out audit.html         every app → database pair you can read, as a report`;
 
 /** Help for the whole tool, or for one command when `command` names one. */
 export function helpText(version: string, command?: CommandSpec): string {
