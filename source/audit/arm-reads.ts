@@ -5,9 +5,10 @@
  * - Bounded concurrency: at most `concurrency` requests in flight, over one keep-alive HTTP client.
  * - Per subscription, Azure's own limits: a 429 pauses that subscription until its `Retry-After` (or
  *   Resource Graph's `x-ms-user-quota-resets-after`) has passed, then the read is tried again; and
- *   `x-ms-ratelimit-remaining-subscription-reads` caps how many reads of that subscription are in
- *   flight, so the budget is never overdrawn (Learn "Understand how Azure Resource Manager throttles
- *   requests": a token bucket per subscription and principal).
+ *   `x-ms-ratelimit-remaining-subscription-reads` (`-writes` for a POST, which ARM counts as a write)
+ *   caps how many requests of that subscription are in flight, so the budget is never overdrawn
+ *   (Learn "Understand how Azure Resource Manager throttles requests": a token bucket per
+ *   subscription and principal).
  * - One read per resource: answers are cached by method and URL. Reads under an app (its own GET, its
  *   settings, its linkers) go to that app's cache, dropped when the app is done, so memory stays flat
  *   in the number of apps; everything else (servers, their children, environments, subscriptions,
@@ -120,7 +121,7 @@ export class FleetReads {
     let pending = cacheable ? cache.get(key) : undefined;
     if (pending) this.stats.cacheHits += 1;
     else {
-      pending = this.#schedule(gateKey(url), send);
+      pending = this.#schedule(gateKey(url, request.method), send);
       if (cacheable) {
         cache.set(key, pending);
         // A read that got no answer at all is not remembered: the next caller tries again.
@@ -163,7 +164,8 @@ export class FleetReads {
         continue;
       }
       this.#release(gate);
-      const left = response.headers?.throttle?.remainingSubscriptionReads;
+      const throttle = response.headers?.throttle;
+      const left = gateName.endsWith(':writes') ? throttle?.remainingSubscriptionWrites : throttle?.remainingSubscriptionReads;
       if (left !== undefined) gate.remaining = Math.max(0, left - gate.inFlight);
       if (!RETRIED_STATUSES.has(response.status)) return response;
       if (response.status === 429) {
@@ -233,10 +235,14 @@ export function retryAfterMs(response: ArmResponse, now: number): number | undef
   return response.headers?.throttle?.userQuotaResetsAfterMs;
 }
 
-/** Reads of one subscription share its budget; everything else shares the tenant's (per host). */
-function gateKey(url: URL): string {
+/**
+ * Reads of one subscription share its budget; ARM counts a POST against the writes budget, even a
+ * read action (`appsettings/list`). Everything else shares the tenant's, per host.
+ */
+function gateKey(url: URL, method: string): string {
   const match = /^\/subscriptions\/([^/]+)/i.exec(url.pathname);
-  return match ? `subscription:${match[1]!.toLowerCase()}` : `tenant:${url.origin}`;
+  const budget = method === 'GET' ? 'reads' : 'writes';
+  return match ? `subscription:${match[1]!.toLowerCase()}:${budget}` : `tenant:${url.origin}:${budget}`;
 }
 
 function underOwner(pathname: string, owner: string): boolean {

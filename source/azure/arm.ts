@@ -28,6 +28,11 @@ export interface ArmResponse {
 export interface ThrottleHeaders {
   /** `x-ms-ratelimit-remaining-subscription-reads`. */
   remainingSubscriptionReads?: number;
+  /**
+   * `x-ms-ratelimit-remaining-subscription-writes`: ARM counts a POST as a write, even a read action such
+   * as `.../config/appsettings/list` (Azure/azure-rest-api-specs#6363: `listKeys` decrements it).
+   */
+  remainingSubscriptionWrites?: number;
   /** `x-ms-user-quota-remaining` (Resource Graph queries left in the window). */
   userQuotaRemaining?: number;
   /** `x-ms-user-quota-resets-after` (`hh:mm:ss`), in milliseconds. */
@@ -289,6 +294,8 @@ export function throttleHeaders(get: (name: string) => string | undefined): Thro
   };
   const reads = count('x-ms-ratelimit-remaining-subscription-reads');
   if (reads !== undefined) out.remainingSubscriptionReads = reads;
+  const writes = count('x-ms-ratelimit-remaining-subscription-writes');
+  if (writes !== undefined) out.remainingSubscriptionWrites = writes;
   const quota = count('x-ms-user-quota-remaining');
   if (quota !== undefined) out.userQuotaRemaining = quota;
   const resets = /^(\d+):(\d{2}):(\d{2})(?:\.(\d+))?$/.exec(

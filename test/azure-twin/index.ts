@@ -22,7 +22,9 @@ import type {
   World,
 } from './api.ts';
 import { startTwinDnsServer } from './dns-server.ts';
+import { ArgIndex } from './framework/arg-index.ts';
 import { armCoreRoutes } from './framework/arm-core.ts';
+import { ArmLimits } from './framework/arm-limits.ts';
 import {
   ARM_AUDIENCE,
   issuedAudience,
@@ -45,7 +47,7 @@ import { issueServerCert, sharedTls } from './framework/tls.ts';
 import { findPrincipal } from './framework/world.ts';
 import { providers } from './providers/index.ts';
 import { PG_PASSWORD_ADMIN } from './providers/postgres.ts';
-import { scenarios, scenarioWorld } from './scenarios.ts';
+import { lazyScenarios, scenarios, scenarioWorld } from './scenarios.ts';
 import { emptyCatalog, type SqlCatalogState } from './tds/catalog.ts';
 import { startTdsStandIn, type TdsStandIn } from './tds/server.ts';
 import { issueToken, type TokenConfig, type TokenSubject } from './tokens.ts';
@@ -183,9 +185,13 @@ function subjectOf(principal: Principal): TokenSubject {
 /** Starts a twin. Everything listens on 127.0.0.1 ephemeral ports; `close()` stops it all. */
 export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const scenarioName = options.scenario ?? 'empty';
-  const scenario = scenarios[scenarioName];
+  // Large generated scenarios (`fleet`) are loaded only when asked for: other twins start as fast as before.
+  const lazy = lazyScenarios[scenarioName];
+  const scenario = scenarios[scenarioName] ?? (lazy ? await lazy() : undefined);
   if (!scenario)
-    throw new Error(`Unknown twin scenario '${scenarioName}'. Known: ${Object.keys(scenarios).join(', ')}`);
+    throw new Error(
+      `Unknown twin scenario '${scenarioName}'. Known: ${[...Object.keys(scenarios), ...Object.keys(lazyScenarios)].join(', ')}`,
+    );
 
   const { ca, server: serverCert } = await sharedTls();
   const dir = await mkdtemp(join(tmpdir(), 'azure-twin-'));
@@ -202,13 +208,19 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   await writeFile(caBundlePath, `${systemBundle.trimEnd()}\n${ca.caPem}`);
 
   const clock = new TwinClock();
+  let world: World;
+  // Resource Graph's index follows the store with the world's lag (framework/arg-index.ts).
+  const argIndex = new ArgIndex(
+    () => clock.nowMs(),
+    () => world.resourceGraph?.indexLagMs ?? 0,
+  );
   const tokenConfig: TokenConfig = {
     secret: randomBytes(32).toString('hex'),
     t0: clock.nowSeconds() - 60,
     lifetimeSeconds: 3600 * 4,
   };
-  const store = new MemoryResourceStore();
-  const world = scenarioWorld();
+  const store = new MemoryResourceStore((id, before) => argIndex.changed(id, before));
+  world = scenarioWorld();
   const principal = (id: string) => findPrincipal(world, id);
   const addPrincipal = (added: Principal) => {
     // A managed identity made while replication lag is on reaches Entra's directory only later.
@@ -224,6 +236,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   };
   scenario({ world, store, addPrincipal });
   Object.assign(world, options.world ?? {});
+  // What the scenario seeded is history Resource Graph has indexed long ago.
+  argIndex.start();
 
   const faults = new FaultInjector();
   faults.latencyMs = options.latencyMs ?? 0;
@@ -256,6 +270,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     nowIso: () => clock.nowIso(),
     databases: {} as DatabaseHooks,
     takeLroFault: (resourceId) => faults.takeLro(resourceId),
+    indexed: () => argIndex.view(store),
   };
 
   const router = new Router();
@@ -299,6 +314,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       faults,
       graphAudience: () => `${graphUrl}/`,
       adminKey,
+      limits: new ArmLimits(),
       internal: internalRoutes({
         state: () => state(),
         faults,

@@ -387,7 +387,15 @@ export const scenarios: Record<string, Scenario> = {
   ...identityScenarios(seedWorld),
 };
 
-export const scenarioNames = (): string[] => Object.keys(scenarios);
+/**
+ * Scenarios generated on demand, loaded only when a twin asks for one (their modules are large and
+ * seeding them takes a while): `fleet`, a platform team's estate for `sc-doctor audit` (fleet.ts).
+ */
+export const lazyScenarios: Record<string, () => Promise<Scenario>> = {
+  fleet: async () => (await import('./fleet.ts')).fleetScenario,
+};
+
+export const scenarioNames = (): string[] => [...Object.keys(scenarios), ...Object.keys(lazyScenarios)];
 
 /** A fresh base world (tenant, Dana, subscription, rg-orders, Graph's service principal). */
 export function scenarioWorld(): World {
