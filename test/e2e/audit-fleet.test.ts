@@ -1,0 +1,156 @@
+/**
+ * `sc-doctor audit` (the built CLI) against the twin's `fleet` scenario: it finds exactly the pairs of
+ * the scenario's ground truth (test/azure-twin/fleet.ts) with the right verdicts and causes, in the
+ * JSON document, the plain lines and the Markdown report, and it never writes to Azure. The HTML
+ * report is checked in a real browser in audit-report-browser.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { FLEET_SUBSCRIPTIONS, fleetPlan, MANAGEMENT_GROUP, MANAGEMENT_GROUP_SUBSCRIPTIONS } from '../azure-twin/fleet.ts';
+import { IDS } from '../azure-twin/framework/world.ts';
+import { startTwin, type Twin } from '../azure-twin/index.ts';
+import { tempDir } from '../helpers/build.ts';
+import { recordWrites, runBuiltCli, twinCliEnv } from '../helpers/twin-cli.ts';
+
+let twin: Twin;
+let env: Record<string, string>;
+let writes: string[];
+const plan = fleetPlan();
+const key = (app: string, server: string, database: string | null) =>
+  `${app.toLowerCase()}|${server.toLowerCase()}|${(database ?? '').toLowerCase()}`;
+
+before(async () => {
+  twin = await startTwin({ scenario: 'fleet' });
+  env = twinCliEnv(twin);
+  writes = recordWrites(twin);
+});
+after(async () => {
+  await twin?.close();
+});
+
+interface DocumentPair {
+  app: { id: string };
+  database: { serverId: string; name: string | null };
+  verdict: string;
+  causes: string[];
+  checks: { id: string; status: string; remediation: { commands: string[] } | null; refused: unknown[] }[];
+}
+
+function expectedPairs(scope: (pair: (typeof plan.pairs)[number]) => boolean = () => true): Map<string, string> {
+  return new Map(
+    plan.pairs.filter(scope).map((pair) => [key(pair.app, pair.server, pair.database), `${pair.verdict}:${pair.causes.join('+')}`]),
+  );
+}
+
+function foundPairs(pairs: DocumentPair[]): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const pair of pairs) {
+    const k = key(pair.app.id, pair.database.serverId, pair.database.name);
+    assert.ok(!found.has(k), `pair ${k} reported twice`);
+    found.set(k, `${pair.verdict}:${pair.causes.join('+')}`);
+  }
+  return found;
+}
+
+/** Compares two maps and names what differs (a diff of 1,700 entries is unreadable otherwise). */
+function assertSamePairs(found: Map<string, string>, expected: Map<string, string>): void {
+  const missing = [...expected.keys()].filter((k) => !found.has(k)).slice(0, 5);
+  const extra = [...found.keys()].filter((k) => !expected.has(k)).slice(0, 5);
+  const wrong = [...expected.entries()]
+    .filter(([k, v]) => found.has(k) && found.get(k) !== v)
+    .slice(0, 5)
+    .map(([k, v]) => `${k}: expected ${v}, got ${found.get(k)}`);
+  assert.deepEqual({ missing, extra, wrong }, { missing: [], extra: [], wrong: [] });
+  assert.equal(found.size, expected.size);
+}
+
+test('audit --all --json finds exactly the fleet’s pairs with their verdicts and causes, and writes nothing', async () => {
+  const dir = tempDir('sc-doctor-audit-');
+  const run = await runBuiltCli(['audit', '--all', '--json', '--out', join(dir, 'report.md')], env);
+  assert.equal(run.code, 1, run.stderr);
+  const document = JSON.parse(run.stdout);
+  assert.equal(document.schemaVersion, 1);
+  assert.equal(document.command, 'audit');
+  assertSamePairs(foundPairs(document.audit.pairs), expectedPairs());
+  // Apps that make no pair: not determinable (Reader cannot list settings) or naming a server elsewhere.
+  const entries = new Map<string, string>(
+    document.audit.apps.map((entry: { app: { id: string }; status: string }) => [entry.app.id.toLowerCase(), entry.status]),
+  );
+  assert.deepEqual(entries, new Map(plan.appEntries.map((entry) => [entry.app.toLowerCase(), entry.status])));
+  const summary = document.audit.summary;
+  const verdicts = { fail: 0, unknown: 0, warn: 0, pass: 0 } as Record<string, number>;
+  for (const pair of plan.pairs) verdicts[pair.verdict]! += 1;
+  assert.deepEqual(summary.verdicts, verdicts);
+  assert.equal(summary.pairs, plan.pairs.length);
+  assert.equal(summary.apps.withoutDatabase, plan.withoutDatabase);
+  assert.equal(summary.servers, plan.servers.length + 3);
+  assert.equal(document.exitCode, 1);
+  // Every failing check carries a command to run (the fix, or the sc-doctor setup line).
+  for (const pair of document.audit.pairs as DocumentPair[])
+    for (const check of pair.checks)
+      if (check.status === 'fail' && pair.causes.includes(check.id))
+        assert.ok((check.remediation?.commands.length ?? 0) > 0, `${pair.app.id} ${check.id} has no command`);
+  // "Not determinable" names what Azure refused.
+  const unknown = (document.audit.pairs as DocumentPair[]).find((pair) => pair.verdict === 'unknown')!;
+  assert.ok(unknown.checks.some((check) => check.refused.length > 0));
+  // A server used by many apps was read once: far fewer requests than reads.
+  assert.ok(summary.requests.cacheHits > summary.requests.requests, JSON.stringify(summary.requests));
+  assert.deepEqual(writes, []);
+
+  const markdown = readFileSync(join(dir, 'report.md'), 'utf8');
+  assert.match(markdown, new RegExp(`## ✖ FAIL \\(${verdicts.fail}\\)`));
+  assert.match(markdown, new RegExp(`## \\? unknown \\(${verdicts.unknown}\\)`));
+  assert.match(markdown, new RegExp(`## ✔ pass \\(${verdicts.pass}\\)`));
+  assert.equal(markdown.split('\n').filter((line) => line.startsWith('- **')).length, plan.pairs.length + plan.appEntries.length);
+  // Values are never shown: the fleet's passwords are named, not written.
+  assert.doesNotMatch(markdown, /Fleet-[a-z0-9-]+-Pw1/);
+  assert.doesNotMatch(run.stdout, /Fleet-[a-z0-9-]+-Pw1/);
+});
+
+test('audit --plain prints a line per pair and the summary; the exit code is 1 when a pair fails', async () => {
+  const run = await runBuiltCli(['audit', '--all', '--plain'], env);
+  assert.equal(run.code, 1, run.stderr);
+  const lines = run.stdout.split('\n');
+  const pairLines = lines.filter((line) => /^(✖ FAIL|✔ pass|⚠ warn|\? unknown|FAIL|pass|warn|unknown) /.test(line) && line.includes('→'));
+  assert.equal(pairLines.length, plan.pairs.length);
+  const failing = plan.pairs.filter((pair) => pair.verdict === 'fail').length;
+  assert.equal(pairLines.filter((line) => line.includes('FAIL')).length, failing);
+  assert.ok(lines.some((line) => line.startsWith(`Summary: ${plan.pairs.length} pairs (${failing} FAIL`)));
+  assert.match(run.stdout, /Exit code 1: at least one pair failed\./);
+  assert.match(run.stderr, /audit: \d+\/\d+ apps · \d+ pairs found · \d+ checked · \d+ failing/);
+  assert.doesNotMatch(run.stdout + run.stderr, /Fleet-[a-z0-9-]+-Pw1/);
+});
+
+test('audit --management-group audits the group’s subscriptions only', async () => {
+  const run = await runBuiltCli(['audit', '--management-group', MANAGEMENT_GROUP, '--json'], env);
+  const document = JSON.parse(run.stdout);
+  const inGroup = new Set(MANAGEMENT_GROUP_SUBSCRIPTIONS.map((id) => id.toLowerCase()));
+  const subscriptionOf = (id: string) => /\/subscriptions\/([^/]+)/.exec(id)![1]!.toLowerCase();
+  assertSamePairs(foundPairs(document.audit.pairs), expectedPairs((pair) => inGroup.has(subscriptionOf(pair.app))));
+});
+
+test('filters: --subscription (repeated), --database and --resource-group narrow the pairs', async () => {
+  const [first, second] = [FLEET_SUBSCRIPTIONS[0].subscriptionId, FLEET_SUBSCRIPTIONS[1].subscriptionId];
+  const run = await runBuiltCli(
+    ['audit', '--subscription', first, '--subscription', second, '--database', 'postgres', '--resource-group', 'rg-fleet-2', '--json'],
+    env,
+  );
+  const document = JSON.parse(run.stdout);
+  const wanted = (pair: (typeof plan.pairs)[number]) =>
+    /\/subscriptions\/([^/]+)\/resourceGroups\/rg-fleet-2\//i.test(pair.app) &&
+    [first, second].some((id) => pair.app.toLowerCase().includes(id)) &&
+    /DBforPostgreSQL/i.test(pair.server);
+  const expected = expectedPairs(wanted);
+  assert.ok(expected.size > 20);
+  assertSamePairs(foundPairs(document.audit.pairs), expected);
+});
+
+test('exit code 0 when every pair passes (the healthy world’s own subscription)', async () => {
+  const run = await runBuiltCli(['audit', '--subscription', IDS.subscriptionId, '--json'], env);
+  assert.equal(run.code, 0, run.stderr);
+  const document = JSON.parse(run.stdout);
+  assert.equal(document.audit.summary.verdicts.pass, 2);
+  assert.equal(document.exitCode, 0);
+});
