@@ -165,7 +165,9 @@ export class FleetReads {
       }
       this.#release(gate);
       const throttle = response.headers?.throttle;
-      const left = gateName.endsWith(':writes') ? throttle?.remainingSubscriptionWrites : throttle?.remainingSubscriptionReads;
+      const left = gateName.endsWith(':writes')
+        ? throttle?.remainingSubscriptionWrites
+        : throttle?.remainingSubscriptionReads;
       if (left !== undefined) gate.remaining = Math.max(0, left - gate.inFlight);
       if (!RETRIED_STATUSES.has(response.status)) return response;
       if (response.status === 429) {

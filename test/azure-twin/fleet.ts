@@ -45,7 +45,12 @@ export const FLEET_AUDITOR_ROLE = {
   description: 'Reader plus the right to list web app settings: what sc-doctor audit needs.',
   assignableScopes: ['/'],
   permissions: [
-    { actions: ['*/read', 'Microsoft.Web/sites/config/list/action'], notActions: [], dataActions: [], notDataActions: [] },
+    {
+      actions: ['*/read', 'Microsoft.Web/sites/config/list/action'],
+      notActions: [],
+      dataActions: [],
+      notDataActions: [],
+    },
   ],
 };
 const GROUPS = 5;
@@ -127,7 +132,11 @@ const ARM_TYPES: Record<DatabaseKind, string> = {
   mysql: 'Microsoft.DBforMySQL/flexibleServers',
   sql: 'Microsoft.Sql/servers',
 };
-const LINKER_TARGETS: Record<DatabaseKind, TargetKind> = { postgres: 'postgresql', mysql: 'mysql', sql: 'sql' };
+const LINKER_TARGETS: Record<DatabaseKind, TargetKind> = {
+  postgres: 'postgresql',
+  mysql: 'mysql',
+  sql: 'sql',
+};
 const DOMAINS: Record<DatabaseKind, string> = {
   postgres: '.postgres.twin.test',
   mysql: '.mysql.twin.test',
@@ -139,8 +148,10 @@ const groupName = (g: number) => `rg-fleet-${g + 1}`;
 
 function serverProblem(j: number, kind: DatabaseKind): ServerProblem | null {
   const r = j % 12;
-  if (kind === 'postgres') return r === 1 ? 'entra-off' : r === 5 ? 'public-allow-all' : r === 9 ? 'pe-pending' : null;
-  if (kind === 'mysql') return r === 2 ? 'mysql-no-graph' : r === 6 ? (j % 24 === 6 ? 'stopped' : 'pe-pending') : null;
+  if (kind === 'postgres')
+    return r === 1 ? 'entra-off' : r === 5 ? 'public-allow-all' : r === 9 ? 'pe-pending' : null;
+  if (kind === 'mysql')
+    return r === 2 ? 'mysql-no-graph' : r === 6 ? (j % 24 === 6 ? 'stopped' : 'pe-pending') : null;
   return r === 7 ? 'public-allow-all' : null;
 }
 
@@ -185,14 +196,25 @@ export function fleetPlan(): FleetPlan {
     const springIndex = i - WEB_APPS - CONTAINER_APPS;
     const serviceNumber = springIndex % SPRING_SERVICES;
     const subscriptionId =
-      kind === 'spring' ? FLEET_SUBSCRIPTIONS[serviceNumber % 4]!.subscriptionId : FLEET_SUBSCRIPTIONS[i % 4]!.subscriptionId;
-    const resourceGroup = kind === 'spring' ? groupName(serviceNumber % GROUPS) : groupName(Math.floor(i / 4) % GROUPS);
+      kind === 'spring'
+        ? FLEET_SUBSCRIPTIONS[serviceNumber % 4]!.subscriptionId
+        : FLEET_SUBSCRIPTIONS[i % 4]!.subscriptionId;
+    const resourceGroup =
+      kind === 'spring' ? groupName(serviceNumber % GROUPS) : groupName(Math.floor(i / 4) % GROUPS);
     const service = kind === 'spring' ? `asa-fleet-${pad(serviceNumber, 2)}` : null;
-    const name = kind === 'webapp' ? `web-${pad(i)}` : kind === 'containerapp' ? `ca-${pad(i)}` : `app-${pad(i)}`;
+    const name =
+      kind === 'webapp' ? `web-${pad(i)}` : kind === 'containerapp' ? `ca-${pad(i)}` : `app-${pad(i)}`;
     const problem = appProblem(i);
     const style: FleetApp['style'] =
-      problem === 'deleted-database' ? 'linker' : problem !== null ? 'settings' : (i * 13) % 10 < 6 ? 'linker' : 'settings';
-    const identity: FleetApp['identity'] = problem === 'no-identity' ? 'none' : i % 10 === 7 ? 'user' : 'system';
+      problem === 'deleted-database'
+        ? 'linker'
+        : problem !== null
+          ? 'settings'
+          : (i * 13) % 10 < 6
+            ? 'linker'
+            : 'settings';
+    const identity: FleetApp['identity'] =
+      problem === 'no-identity' ? 'none' : i % 10 === 7 ? 'user' : 'system';
     const connections: FleetApp['connections'] = [];
     if (problem !== 'no-database' && problem !== 'outside-scope') {
       const candidates = serversOf(subscriptionId);
@@ -326,7 +348,11 @@ export const fleetScenario: Scenario = (t: ScenarioTarget) => {
     { name: MANAGEMENT_GROUP, displayName: 'Platform', subscriptions: [...MANAGEMENT_GROUP_SUBSCRIPTIONS] },
   ];
 
-  const dana = { objectId: IDS.dana, principalName: 'dana@contoso.twin.test', principalType: 'User' as const };
+  const dana = {
+    objectId: IDS.dana,
+    principalName: 'dana@contoso.twin.test',
+    principalType: 'User' as const,
+  };
   const uamis = new Map<string, ArmResource>();
   const uamiOf = (subscriptionId: string, resourceGroup: string, name: string) => {
     const key = `${subscriptionId}|${resourceGroup}|${name}`;
@@ -351,9 +377,17 @@ export const fleetScenario: Scenario = (t: ScenarioTarget) => {
   };
 
   for (const server of plan.servers) {
-    const place = { subscriptionId: server.subscriptionId, resourceGroup: server.resourceGroup, name: server.name };
+    const place = {
+      subscriptionId: server.subscriptionId,
+      resourceGroup: server.resourceGroup,
+      name: server.name,
+    };
     const rules = [
-      { name: 'AllowAllAzureServicesAndResourcesWithinAzureIps', startIpAddress: '0.0.0.0', endIpAddress: '0.0.0.0' },
+      {
+        name: 'AllowAllAzureServicesAndResourcesWithinAzureIps',
+        startIpAddress: '0.0.0.0',
+        endIpAddress: '0.0.0.0',
+      },
       ...(server.problem === 'public-allow-all'
         ? [{ name: 'allow-everyone', startIpAddress: '0.0.0.0', endIpAddress: '255.255.255.255' }]
         : [{ name: 'office', startIpAddress: '203.0.113.0', endIpAddress: '203.0.113.255' }]),
@@ -361,7 +395,11 @@ export const fleetScenario: Scenario = (t: ScenarioTarget) => {
     const behindEndpoint = server.problem === 'pe-pending';
     const endpointId = `/subscriptions/${server.subscriptionId}/resourceGroups/${server.resourceGroup}/providers/Microsoft.Network/privateEndpoints/pe-${server.name}`;
     const network = behindEndpoint
-      ? { publicNetworkAccess: 'Disabled' as const, privateEndpoint: [{ id: endpointId, status: 'Pending' as const }], firewallRules: [] }
+      ? {
+          publicNetworkAccess: 'Disabled' as const,
+          privateEndpoint: [{ id: endpointId, status: 'Pending' as const }],
+          firewallRules: [],
+        }
       : { firewallRules: rules };
     const state = server.problem === 'stopped' ? ({ state: 'Stopped' } as const) : {};
     if (server.kind === 'postgres') {
@@ -379,7 +417,10 @@ export const fleetScenario: Scenario = (t: ScenarioTarget) => {
         server.problem === 'mysql-no-graph'
           ? uamiOf(server.subscriptionId, server.resourceGroup, `id-${server.name}`)
           : uamiOf(server.subscriptionId, server.resourceGroup, `id-mysql-${server.resourceGroup}`);
-      if (server.problem !== 'mysql-no-graph' && !world.appRoleAssignments.some((a) => a.principalId === principalOf(identity.id)?.objectId))
+      if (
+        server.problem !== 'mysql-no-graph' &&
+        !world.appRoleAssignments.some((a) => a.principalId === principalOf(identity.id)?.objectId)
+      )
         grantGraph(principalOf(identity.id));
       seedMysqlServer(t, {
         ...place,
@@ -411,7 +452,11 @@ export const fleetScenario: Scenario = (t: ScenarioTarget) => {
               properties: {
                 privateLinkServiceId: server.id,
                 groupIds: [server.kind === 'postgres' ? 'postgresqlServer' : 'mysqlServer'],
-                privateLinkServiceConnectionState: { status: 'Pending', description: 'Awaiting approval', actionsRequired: 'None' },
+                privateLinkServiceConnectionState: {
+                  status: 'Pending',
+                  description: 'Awaiting approval',
+                  actionsRequired: 'None',
+                },
               },
             },
           ],
@@ -421,16 +466,27 @@ export const fleetScenario: Scenario = (t: ScenarioTarget) => {
   }
 
   for (const app of plan.apps) {
-    const uami = app.identity === 'user' ? uamiOf(app.subscriptionId, app.resourceGroup, `id-apps-${app.resourceGroup}`) : undefined;
+    const uami =
+      app.identity === 'user'
+        ? uamiOf(app.subscriptionId, app.resourceGroup, `id-apps-${app.resourceGroup}`)
+        : undefined;
     const uamiPrincipal = uami ? principalOf(uami.id) : undefined;
     const settings = app.connections.flatMap((connection) =>
-      connectionSettings(app, connection, uamiPrincipal?.appId ? { clientId: uamiPrincipal.appId } : undefined, world.tenantId),
+      connectionSettings(
+        app,
+        connection,
+        uamiPrincipal?.appId ? { clientId: uamiPrincipal.appId } : undefined,
+        world.tenantId,
+      ),
     );
     if (app.problem === 'outside-scope')
-      settings.push({ name: 'AZURE_POSTGRESQL_HOST', value: `pg-elsewhere-${app.name}.postgres.twin.test` }, {
-        name: 'AZURE_POSTGRESQL_DATABASE',
-        value: 'appdb',
-      });
+      settings.push(
+        { name: 'AZURE_POSTGRESQL_HOST', value: `pg-elsewhere-${app.name}.postgres.twin.test` },
+        {
+          name: 'AZURE_POSTGRESQL_DATABASE',
+          value: 'appdb',
+        },
+      );
     if (app.problem === 'no-database') settings.push({ name: 'FEATURE_FLAGS', value: 'new-checkout' });
     const identity = {
       systemIdentity: app.identity === 'system',
@@ -461,7 +517,9 @@ export const fleetScenario: Scenario = (t: ScenarioTarget) => {
           ...properties.configuration,
           secrets: passwords.map((s) => ({ name: 'db-password', value: s.value })),
         };
-        properties.template.containers[0].env.push(...passwords.map((s) => ({ name: s.name, secretRef: 'db-password' })));
+        properties.template.containers[0].env.push(
+          ...passwords.map((s) => ({ name: s.name, secretRef: 'db-password' })),
+        );
         t.store.put(stored);
       }
     } else {
@@ -478,12 +536,20 @@ export const fleetScenario: Scenario = (t: ScenarioTarget) => {
       for (const [index, connection] of app.connections.entries())
         seedLinker(t, {
           sourceId: app.id,
-          name: index === 0 ? `${connection.server.kind}_${connection.database}` : `second_${connection.database}`,
+          name:
+            index === 0
+              ? `${connection.server.kind}_${connection.database}`
+              : `second_${connection.database}`,
           targetId: `${connection.server.id}/databases/${connection.database}`,
           authType: app.identity === 'user' ? 'userAssignedIdentity' : 'systemAssignedIdentity',
           clientType: app.kind === 'spring' ? 'springBoot' : 'none',
           ...(app.kind === 'containerapp' ? { scope: app.name } : {}),
-          written: connectionSettings(app, connection, uamiPrincipal?.appId ? { clientId: uamiPrincipal.appId } : undefined, world.tenantId),
+          written: connectionSettings(
+            app,
+            connection,
+            uamiPrincipal?.appId ? { clientId: uamiPrincipal.appId } : undefined,
+            world.tenantId,
+          ),
         });
   }
   void GRAPH_APP_ID;
@@ -512,7 +578,13 @@ function seedOrdersConnections(t: ScenarioTarget): void {
     secret: '',
   })!.map((s) => ({ name: s.key, value: s.value }));
   const settingsDoc = store.get(`${RESOURCE_IDS.webApp}/config/appsettings`)!;
-  store.put({ ...settingsDoc, properties: { ...settingsDoc.properties, ...Object.fromEntries(pgSettings.map((s) => [s.name, s.value])) } });
+  store.put({
+    ...settingsDoc,
+    properties: {
+      ...settingsDoc.properties,
+      ...Object.fromEntries(pgSettings.map((s) => [s.name, s.value])),
+    },
+  });
   seedLinker(t, {
     sourceId: RESOURCE_IDS.webApp,
     name: 'postgres_orders',
@@ -520,7 +592,9 @@ function seedOrdersConnections(t: ScenarioTarget): void {
     authType: 'systemAssignedIdentity',
     written: pgSettings,
   });
-  const app = world.principals.find((p) => p.alternativeId?.toLowerCase() === RESOURCE_IDS.webApp.toLowerCase())!;
+  const app = world.principals.find(
+    (p) => p.alternativeId?.toLowerCase() === RESOURCE_IDS.webApp.toLowerCase(),
+  )!;
   world.postgresRoles = [
     {
       serverId: RESOURCE_IDS.postgres,
@@ -541,6 +615,9 @@ function seedOrdersConnections(t: ScenarioTarget): void {
   })!;
   const worker = store.get(RESOURCE_IDS.containerApp)!;
   const containers = (worker.properties as Record<string, any>).template.containers as { env?: unknown[] }[];
-  containers[0]!.env = [...(containers[0]!.env ?? []), ...mysqlSettings.map((s) => ({ name: s.key, value: s.value }))];
+  containers[0]!.env = [
+    ...(containers[0]!.env ?? []),
+    ...mysqlSettings.map((s) => ({ name: s.key, value: s.value })),
+  ];
   store.put(worker);
 }

@@ -8,7 +8,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { FLEET_SUBSCRIPTIONS, fleetPlan, MANAGEMENT_GROUP, MANAGEMENT_GROUP_SUBSCRIPTIONS } from '../azure-twin/fleet.ts';
+import {
+  FLEET_SUBSCRIPTIONS,
+  fleetPlan,
+  MANAGEMENT_GROUP,
+  MANAGEMENT_GROUP_SUBSCRIPTIONS,
+} from '../azure-twin/fleet.ts';
 import { IDS } from '../azure-twin/framework/world.ts';
 import { startTwin, type Twin } from '../azure-twin/index.ts';
 import { tempDir } from '../helpers/build.ts';
@@ -38,9 +43,13 @@ interface DocumentPair {
   checks: { id: string; status: string; remediation: { commands: string[] } | null; refused: unknown[] }[];
 }
 
-function expectedPairs(scope: (pair: (typeof plan.pairs)[number]) => boolean = () => true): Map<string, string> {
+function expectedPairs(
+  scope: (pair: (typeof plan.pairs)[number]) => boolean = () => true,
+): Map<string, string> {
   return new Map(
-    plan.pairs.filter(scope).map((pair) => [key(pair.app, pair.server, pair.database), `${pair.verdict}:${pair.causes.join('+')}`]),
+    plan.pairs
+      .filter(scope)
+      .map((pair) => [key(pair.app, pair.server, pair.database), `${pair.verdict}:${pair.causes.join('+')}`]),
   );
 }
 
@@ -76,7 +85,10 @@ test('audit --all --json finds exactly the fleet’s pairs with their verdicts a
   assertSamePairs(foundPairs(document.audit.pairs), expectedPairs());
   // Apps that make no pair: not determinable (Reader cannot list settings) or naming a server elsewhere.
   const entries = new Map<string, string>(
-    document.audit.apps.map((entry: { app: { id: string }; status: string }) => [entry.app.id.toLowerCase(), entry.status]),
+    document.audit.apps.map((entry: { app: { id: string }; status: string }) => [
+      entry.app.id.toLowerCase(),
+      entry.status,
+    ]),
   );
   assert.deepEqual(entries, new Map(plan.appEntries.map((entry) => [entry.app.toLowerCase(), entry.status])));
   const summary = document.audit.summary;
@@ -103,7 +115,10 @@ test('audit --all --json finds exactly the fleet’s pairs with their verdicts a
   assert.match(markdown, new RegExp(`## ✖ FAIL \\(${verdicts.fail}\\)`));
   assert.match(markdown, new RegExp(`## \\? unknown \\(${verdicts.unknown}\\)`));
   assert.match(markdown, new RegExp(`## ✔ pass \\(${verdicts.pass}\\)`));
-  assert.equal(markdown.split('\n').filter((line) => line.startsWith('- **')).length, plan.pairs.length + plan.appEntries.length);
+  assert.equal(
+    markdown.split('\n').filter((line) => line.startsWith('- **')).length,
+    plan.pairs.length + plan.appEntries.length,
+  );
   // Values are never shown: the fleet's passwords are named, not written.
   assert.doesNotMatch(markdown, /Fleet-[a-z0-9-]+-Pw1/);
   assert.doesNotMatch(run.stdout, /Fleet-[a-z0-9-]+-Pw1/);
@@ -113,7 +128,9 @@ test('audit --plain prints a line per pair and the summary; the exit code is 1 w
   const run = await runBuiltCli(['audit', '--all', '--plain'], env);
   assert.equal(run.code, 1, run.stderr);
   const lines = run.stdout.split('\n');
-  const pairLines = lines.filter((line) => /^(✖ FAIL|✔ pass|⚠ warn|\? unknown|FAIL|pass|warn|unknown) /.test(line) && line.includes('→'));
+  const pairLines = lines.filter(
+    (line) => /^(✖ FAIL|✔ pass|⚠ warn|\? unknown|FAIL|pass|warn|unknown) /.test(line) && line.includes('→'),
+  );
   assert.equal(pairLines.length, plan.pairs.length);
   const failing = plan.pairs.filter((pair) => pair.verdict === 'fail').length;
   assert.equal(pairLines.filter((line) => line.includes('FAIL')).length, failing);
@@ -128,13 +145,27 @@ test('audit --management-group audits the group’s subscriptions only', async (
   const document = JSON.parse(run.stdout);
   const inGroup = new Set(MANAGEMENT_GROUP_SUBSCRIPTIONS.map((id) => id.toLowerCase()));
   const subscriptionOf = (id: string) => /\/subscriptions\/([^/]+)/.exec(id)![1]!.toLowerCase();
-  assertSamePairs(foundPairs(document.audit.pairs), expectedPairs((pair) => inGroup.has(subscriptionOf(pair.app))));
+  assertSamePairs(
+    foundPairs(document.audit.pairs),
+    expectedPairs((pair) => inGroup.has(subscriptionOf(pair.app))),
+  );
 });
 
 test('filters: --subscription (repeated), --database and --resource-group narrow the pairs', async () => {
   const [first, second] = [FLEET_SUBSCRIPTIONS[0].subscriptionId, FLEET_SUBSCRIPTIONS[1].subscriptionId];
   const run = await runBuiltCli(
-    ['audit', '--subscription', first, '--subscription', second, '--database', 'postgres', '--resource-group', 'rg-fleet-2', '--json'],
+    [
+      'audit',
+      '--subscription',
+      first,
+      '--subscription',
+      second,
+      '--database',
+      'postgres',
+      '--resource-group',
+      'rg-fleet-2',
+      '--json',
+    ],
     env,
   );
   const document = JSON.parse(run.stdout);

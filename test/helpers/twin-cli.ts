@@ -81,8 +81,10 @@ export function recordWrites(twin: Twin): string[] {
   const take = twin.faults.take.bind(twin.faults);
   twin.faults.take = (method, path) => {
     // A Resource Graph query is a POST that reads, as the `.../list` actions are.
-    const read = path.endsWith('/list') || path.toLowerCase() === '/providers/microsoft.resourcegraph/resources';
-    if (!['GET', 'HEAD'].includes(method) && !read && !path.startsWith('/_twin')) writes.push(`${method} ${path}`);
+    const read =
+      path.endsWith('/list') || path.toLowerCase() === '/providers/microsoft.resourcegraph/resources';
+    if (!['GET', 'HEAD'].includes(method) && !read && !path.startsWith('/_twin'))
+      writes.push(`${method} ${path}`);
     return take(method, path);
   };
   return writes;

@@ -45,7 +45,8 @@ export function tokenize(text: string): Token[] {
       i += 1;
       continue;
     }
-    if (c === '/' && text[i + 1] === '/') throw new KqlError('comments are not part of the queries served', '//', i);
+    if (c === '/' && text[i + 1] === '/')
+      throw new KqlError('comments are not part of the queries served', '//', i);
     if (/[A-Za-z_]/.test(c)) {
       let j = i + 1;
       while (j < text.length && /[A-Za-z0-9_-]/.test(text[j]!)) j += 1;
@@ -61,11 +62,20 @@ export function tokenize(text: string): Token[] {
         if (j >= text.length) throw new KqlError('unterminated string literal', text.slice(i), i);
         const d = text[j]!;
         if (d === c) break;
-        if (d === '\n' || d === '\r') throw new KqlError('line break inside a string literal', text.slice(i, j), i);
+        if (d === '\n' || d === '\r')
+          throw new KqlError('line break inside a string literal', text.slice(i, j), i);
         if (d === '\\') {
           const e = text[j + 1];
-          const escapes: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', n: '\n', r: '\r', t: '\t' };
-          if (e === undefined || !(e in escapes)) throw new KqlError(`unknown escape \\${e ?? ''}`, text.slice(j, j + 2), j);
+          const escapes: Record<string, string> = {
+            '\\': '\\',
+            "'": "'",
+            '"': '"',
+            n: '\n',
+            r: '\r',
+            t: '\t',
+          };
+          if (e === undefined || !(e in escapes))
+            throw new KqlError(`unknown escape \\${e ?? ''}`, text.slice(j, j + 2), j);
           value += escapes[e];
           j += 2;
           continue;
@@ -108,20 +118,20 @@ export function parseQuery(text: string): ParsedQuery {
   };
   const word = (expected?: string): string => {
     const token = peek();
-    if (!token || token.kind !== 'id' || (expected && token.text.toLowerCase() !== expected))
+    if (token?.kind !== 'id' || (expected && token.text.toLowerCase() !== expected))
       return fail(expected ? `expected '${expected}'` : 'expected a name');
     at += 1;
     return token.text;
   };
   const punct = (expected: string) => {
     const token = peek();
-    if (!token || token.kind !== 'punct' || token.text !== expected) fail(`expected '${expected}'`);
+    if (token?.kind !== 'punct' || token.text !== expected) fail(`expected '${expected}'`);
     at += 1;
   };
   const isPunct = (p: string) => peek()?.kind === 'punct' && peek()!.text === p;
   const string = (): string => {
     const token = peek();
-    if (!token || token.kind !== 'string') return fail('expected a string literal');
+    if (token?.kind !== 'string') return fail('expected a string literal');
     at += 1;
     return token.value;
   };
@@ -143,7 +153,8 @@ export function parseQuery(text: string): ParsedQuery {
     const next = tokens[at + 1];
     if (token?.kind === 'id' && next?.kind === 'punct' && next.text === '(') {
       const fn = token.text.toLowerCase();
-      if (fn !== 'tolower' && fn !== 'toupper' && fn !== 'tostring') return fail(`unknown function '${token.text}'`);
+      if (fn !== 'tolower' && fn !== 'toupper' && fn !== 'tostring')
+        return fail(`unknown function '${token.text}'`);
       at += 2;
       const inner = path();
       punct(')');
@@ -207,7 +218,10 @@ export function parseQuery(text: string): ParsedQuery {
           at -= 1;
           const bare = path();
           const last = bare[bare.length - 1]!;
-          columns.push({ name: typeof last === 'string' ? last : last.key, operand: { path: bare, fn: null } });
+          columns.push({
+            name: typeof last === 'string' ? last : last.key,
+            operand: { path: bare, fn: null },
+          });
         }
       } while (isPunct(','));
       stages.push({ kind: 'project', columns });
@@ -240,7 +254,7 @@ function asString(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function valueOf(row: Record<string, unknown>, operand: Operand): unknown {
+function valueAt(row: Record<string, unknown>, operand: Operand): unknown {
   let value: unknown = row;
   for (const part of operand.path) {
     if (value === null || typeof value !== 'object') {
@@ -264,7 +278,7 @@ export function runQuery(query: ParsedQuery, rows: Record<string, unknown>[]): R
       const wanted = stage.values.map((v) => (insensitive ? v.toLowerCase() : v));
       const negate = stage.op.startsWith('!');
       out = out.filter((row) => {
-        const value = valueOf(row, stage.operand);
+        const value = valueAt(row, stage.operand);
         if (value === null) return negate;
         const text = insensitive ? asString(value).toLowerCase() : asString(value);
         return wanted.includes(text) !== negate;
@@ -275,7 +289,9 @@ export function runQuery(query: ParsedQuery, rows: Record<string, unknown>[]): R
         if (typeof head === 'string' && out.length > 0 && !(head in out[0]!))
           throw new KqlError(`unknown column '${head}'`, head, 0);
       }
-      out = out.map((row) => Object.fromEntries(stage.columns.map((column) => [column.name, valueOf(row, column.operand)])));
+      out = out.map((row) =>
+        Object.fromEntries(stage.columns.map((column) => [column.name, valueAt(row, column.operand)])),
+      );
     } else {
       const { column, descending } = stage;
       out = [...out].sort((a, b) => {

@@ -13,6 +13,7 @@ import {
   type World,
 } from '../api.ts';
 import type { TokenConfig } from '../tokens.ts';
+import type { ArmLimits } from './arm-limits.ts';
 import { ARM_AUDIENCE } from './audiences.ts';
 import { authenticate, callerOf, wwwAuthenticate } from './auth.ts';
 import type { TwinClock } from './clock.ts';
@@ -27,7 +28,6 @@ import {
   WebRpError,
   webErrorBody,
 } from './errors.ts';
-import type { ArmLimits } from './arm-limits.ts';
 import type { FaultInjector } from './faults.ts';
 import { isAllowed } from './permissions.ts';
 import { REGISTRATION_PATH } from './providers-registration.ts';
@@ -173,7 +173,13 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
 
     if (kind === 'arm') {
       if (deps.limits)
-        budget = deps.limits.take(deps.context.world, deps.clock.nowMs(), method, path, twinReq.caller.objectId);
+        budget = deps.limits.take(
+          deps.context.world,
+          deps.clock.nowMs(),
+          method,
+          path,
+          twinReq.caller.objectId,
+        );
       checkSubscription(deps.context.world, path);
       checkRegistration(deps.context.world, path);
       for (const id of match.spec.parents?.(match.params) ?? []) checkExists(deps.context, id);
@@ -194,7 +200,14 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
     return respond(res, { ...answer, headers: { ...budget, ...answer.headers } }, ids);
   } catch (error) {
     if (error instanceof AzureError)
-      return sendError(res, kind, kind === 'graph' ? graphFlavour(error) : error, ids, deps.context.world, budget);
+      return sendError(
+        res,
+        kind,
+        kind === 'graph' ? graphFlavour(error) : error,
+        ids,
+        deps.context.world,
+        budget,
+      );
     throw error;
   }
 }

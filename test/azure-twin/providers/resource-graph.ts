@@ -16,7 +16,14 @@
  * Sources: fixtures/SOURCES.md, "Azure Resource Graph".
  */
 import { createHash } from 'node:crypto';
-import { type ArmResource, AzureError, type Provider, type TwinContext, type TwinRequest, type TwinResponse } from '../api.ts';
+import {
+  type ArmResource,
+  AzureError,
+  type Provider,
+  type TwinContext,
+  type TwinRequest,
+  type TwinResponse,
+} from '../api.ts';
 import { KqlError, parseQuery, runQuery } from '../framework/kql.ts';
 import { isAllowed } from '../framework/permissions.ts';
 
@@ -30,7 +37,10 @@ const INDEXED_CHILD_TYPES = new Set(['microsoft.sql/servers/databases', 'microso
 /** Quota state per twin and caller. */
 const quotas = new WeakMap<TwinContext, Map<string, { windowStart: number; used: number }>>();
 
-function supportBody(twin: TwinContext, details: Record<string, unknown>[]): { error: Record<string, unknown> } {
+function supportBody(
+  twin: TwinContext,
+  details: Record<string, unknown>[],
+): { error: Record<string, unknown> } {
   return {
     error: {
       code: 'BadRequest',
@@ -52,9 +62,16 @@ function invalidQuery(twin: TwinContext, error: KqlError, query: string): AzureE
   return badRequest(twin, [
     {
       code: 'InvalidQuery',
-      message: 'Query is invalid. Please refer to the documentation for the Azure Resource Graph service and fix the error before retrying.',
+      message:
+        'Query is invalid. Please refer to the documentation for the Azure Resource Graph service and fix the error before retrying.',
     },
-    { code: 'ParserFailure', message: 'ParserFailure', line, characterPositionInLine: column, token: error.token },
+    {
+      code: 'ParserFailure',
+      message: 'ParserFailure',
+      line,
+      characterPositionInLine: column,
+      token: error.token,
+    },
   ]);
 }
 
@@ -66,7 +83,10 @@ function resetsAfter(ms: number): string {
 }
 
 /** Takes one query from the caller's window; the headers to send, and whether the query may run. */
-function takeQuota(req: TwinRequest, twin: TwinContext): { allowed: boolean; headers: Record<string, string> } {
+function takeQuota(
+  req: TwinRequest,
+  twin: TwinContext,
+): { allowed: boolean; headers: Record<string, string> } {
   const quota = twin.world.resourceGraph?.quota ?? 15;
   const windowMs = twin.world.resourceGraph?.windowMs ?? 5000;
   const now = twin.nowMs?.() ?? Date.now();
@@ -102,7 +122,9 @@ function readableSubscriptions(req: TwinRequest, twin: TwinContext): Set<string>
       twin.world.roleAssignments.some(
         (a) =>
           a.principalId.toLowerCase() === who &&
-          (a.scope === '/' || a.scope.toLowerCase() === scope || a.scope.toLowerCase().startsWith(`${scope}/`)),
+          (a.scope === '/' ||
+            a.scope.toLowerCase() === scope ||
+            a.scope.toLowerCase().startsWith(`${scope}/`)),
       )
     )
       out.add(sub.subscriptionId.toLowerCase());
@@ -115,7 +137,9 @@ function scopeOf(req: TwinRequest, twin: TwinContext, body: Record<string, unkno
   const subscriptions = body.subscriptions;
   const groups = body.managementGroups;
   if (subscriptions !== undefined && groups !== undefined)
-    throw badRequest(twin, [{ code: 'InvalidScope', message: 'Pass either subscriptions or managementGroups, not both.' }]);
+    throw badRequest(twin, [
+      { code: 'InvalidScope', message: 'Pass either subscriptions or managementGroups, not both.' },
+    ]);
   if (Array.isArray(subscriptions)) {
     if (subscriptions.length > MAX_SUBSCRIPTIONS)
       throw badRequest(twin, [
@@ -137,7 +161,9 @@ function scopeOf(req: TwinRequest, twin: TwinContext, body: Record<string, unkno
   if (Array.isArray(groups)) {
     const out = new Set<string>();
     for (const name of groups) {
-      const group = twin.world.managementGroups?.find((g) => g.name.toLowerCase() === String(name).toLowerCase());
+      const group = twin.world.managementGroups?.find(
+        (g) => g.name.toLowerCase() === String(name).toLowerCase(),
+      );
       if (!group)
         throw new AzureError(
           403,
@@ -153,7 +179,9 @@ function scopeOf(req: TwinRequest, twin: TwinContext, body: Record<string, unkno
 
 /** A tracked resource's row in the `resources` table, or undefined when the table does not hold it. */
 function rowOf(resource: ArmResource, tenantId: string): Record<string, unknown> | undefined {
-  const match = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/([^/]+)\/(.+)$/i.exec(resource.id);
+  const match = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/([^/]+)\/(.+)$/i.exec(
+    resource.id,
+  );
   if (!match) return undefined;
   const rest = match[4]!.split('/');
   // An extension resource (a linker) carries a second `/providers/`: not in this table.
@@ -202,7 +230,8 @@ function readSkipToken(twin: TwinContext, text: unknown, hash: string): number {
   throw badRequest(twin, [
     {
       code: 'InvalidSkipToken',
-      message: 'The skip token is not valid for this query: send it with the same query and scope as the request that returned it.',
+      message:
+        'The skip token is not valid for this query: send it with the same query and scope as the request that returned it.',
     },
   ]);
 }
@@ -242,10 +271,14 @@ function query(req: TwinRequest, twin: TwinContext): TwinResponse {
   if (!Number.isInteger(top) || top < 1 || top > MAX_TOP)
     throw badRequest(twin, [{ code: 'InvalidTop', message: `$top must be between 1 and ${MAX_TOP}.` }]);
   if (options.resultFormat !== undefined && options.resultFormat !== 'objectArray')
-    throw badRequest(twin, [{ code: 'UnsupportedResultFormat', message: 'The twin answers objectArray only.' }]);
+    throw badRequest(twin, [
+      { code: 'UnsupportedResultFormat', message: 'The twin answers objectArray only.' },
+    ]);
   const hash = requestHash(body.query, scope, body);
   const skip =
-    options.$skipToken !== undefined ? readSkipToken(twin, options.$skipToken, hash) : Number(options.$skip ?? 0);
+    options.$skipToken !== undefined
+      ? readSkipToken(twin, options.$skipToken, hash)
+      : Number(options.$skip ?? 0);
 
   const resources = twin.indexed ? twin.indexed() : twin.store.all();
   const rows: Record<string, unknown>[] = [];
@@ -253,7 +286,15 @@ function query(req: TwinRequest, twin: TwinContext): TwinResponse {
     const row = rowOf(resource, twin.world.tenantId);
     if (!row || !scope.has(String(row.subscriptionId).toLowerCase())) continue;
     // Resource Graph shows only what the caller may read, without saying what it left out.
-    if (!isAllowed(twin.world.roleAssignments, req.caller.objectId, resource.id, `${resource.type}/read`, twin.world.customRoles))
+    if (
+      !isAllowed(
+        twin.world.roleAssignments,
+        req.caller.objectId,
+        resource.id,
+        `${resource.type}/read`,
+        twin.world.customRoles,
+      )
+    )
       continue;
     rows.push(row);
   }
@@ -276,7 +317,11 @@ function query(req: TwinRequest, twin: TwinContext): TwinResponse {
       facets: [],
       resultTruncated: 'false',
       ...(more
-        ? { $skipToken: Buffer.from(JSON.stringify({ hash, offset: skip + page.length } satisfies SkipToken)).toString('base64') }
+        ? {
+            $skipToken: Buffer.from(
+              JSON.stringify({ hash, offset: skip + page.length } satisfies SkipToken),
+            ).toString('base64'),
+          }
         : {}),
     },
   };

@@ -1047,7 +1047,10 @@ export function seedLinker(
         digest: digest(setting.value),
         secret: false,
       })),
-      where: sourceKind(seed.sourceId) === 'web' ? { store: 'appSettings' } : { store: 'env', container: seed.scope ?? null },
+      where:
+        sourceKind(seed.sourceId) === 'web'
+          ? { store: 'appSettings' }
+          : { store: 'env', container: seed.scope ?? null },
       etag: randomUUID(),
     },
   };
