@@ -1,13 +1,14 @@
 /**
  * `sc-doctor audit` (the built CLI) against the twin's `fleet` scenario: it finds exactly the pairs of
  * the scenario's ground truth (test/azure-twin/fleet.ts) with the right verdicts and causes, in the
- * JSON document, the plain lines and the Markdown report, and it never writes to Azure. The HTML
- * report is checked in a real browser in audit-report-browser.test.ts.
+ * JSON document, the plain lines, the Markdown report and the HTML report opened in a real headless
+ * browser, and it never writes to Azure.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import {
   FLEET_SUBSCRIPTIONS,
   fleetPlan,
@@ -16,6 +17,7 @@ import {
 } from '../azure-twin/fleet.ts';
 import { IDS } from '../azure-twin/framework/world.ts';
 import { startTwin, type Twin } from '../azure-twin/index.ts';
+import { openFileInChromium } from '../helpers/browser.ts';
 import { tempDir } from '../helpers/build.ts';
 import { recordWrites, runBuiltCli, twinCliEnv } from '../helpers/twin-cli.ts';
 
@@ -77,7 +79,7 @@ function assertSamePairs(found: Map<string, string>, expected: Map<string, strin
 
 test('audit --all --json finds exactly the fleet’s pairs with their verdicts and causes, and writes nothing', async () => {
   const dir = tempDir('sc-doctor-audit-');
-  const run = await runBuiltCli(['audit', '--all', '--json', '--out', join(dir, 'report.md')], env);
+  const run = await runBuiltCli(['audit', '--all', '--json', '--out', join(dir, 'report.html')], env);
   assert.equal(run.code, 1, run.stderr);
   const document = JSON.parse(run.stdout);
   assert.equal(document.schemaVersion, 1);
@@ -111,21 +113,57 @@ test('audit --all --json finds exactly the fleet’s pairs with their verdicts a
   assert.ok(summary.requests.cacheHits > summary.requests.requests, JSON.stringify(summary.requests));
   assert.deepEqual(writes, []);
 
-  const markdown = readFileSync(join(dir, 'report.md'), 'utf8');
-  assert.match(markdown, new RegExp(`## ✖ FAIL \\(${verdicts.fail}\\)`));
-  assert.match(markdown, new RegExp(`## \\? unknown \\(${verdicts.unknown}\\)`));
-  assert.match(markdown, new RegExp(`## ✔ pass \\(${verdicts.pass}\\)`));
-  assert.equal(
-    markdown.split('\n').filter((line) => line.startsWith('- **')).length,
-    plan.pairs.length + plan.appEntries.length,
-  );
-  // Values are never shown: the fleet's passwords are named, not written.
-  assert.doesNotMatch(markdown, /Fleet-[a-z0-9-]+-Pw1/);
   assert.doesNotMatch(run.stdout, /Fleet-[a-z0-9-]+-Pw1/);
+
+  // The HTML report, in a real browser: the counts per verdict, subscription and kind, every pair in
+  // its verdict's group, and not one request beyond the file itself.
+  const opened = await openFileInChromium(join(dir, 'report.html'));
+  try {
+    const { page } = opened;
+    const counts = async (table: string, key: string) =>
+      page.$$eval(`#${table} tr[data-key="${key}"] td`, (cells) =>
+        cells.map((cell) => Number(cell.textContent)),
+      );
+    assert.deepEqual(await counts('by-verdict', 'all'), [
+      verdicts.fail,
+      verdicts.unknown,
+      verdicts.warn,
+      verdicts.pass,
+      plan.pairs.length,
+    ]);
+    for (const [subscription, perVerdict] of Object.entries(summary.bySubscription) as [
+      string,
+      Record<string, number>,
+    ][]) {
+      const total = Object.values(perVerdict).reduce((a, b) => a + b, 0);
+      assert.deepEqual(await counts('by-subscription', subscription), [
+        perVerdict.fail,
+        perVerdict.unknown,
+        perVerdict.warn,
+        perVerdict.pass,
+        total,
+      ]);
+    }
+    const kinds = await page.$$eval('#by-kind tbody tr', (rows) =>
+      rows.map((row) => row.getAttribute('data-key')),
+    );
+    assert.deepEqual(kinds, ['postgres', 'mysql', 'sql']);
+    for (const verdict of ['fail', 'unknown', 'pass'])
+      assert.equal(await page.locator(`#pairs-${verdict} tr.pair`).count(), verdicts[verdict], verdict);
+    assert.equal(await page.locator('tr.pair').count(), plan.pairs.length);
+    assert.equal(await page.locator('#apps tr.app').count(), plan.appEntries.length);
+    const text = await page.locator('body').innerText();
+    assert.match(text, new RegExp(`${plan.pairs.length} pairs from`));
+    assert.doesNotMatch(text, /Fleet-[a-z0-9-]+-Pw1/);
+    assert.deepEqual(opened.requests, [pathToFileURL(join(dir, 'report.html')).href]);
+  } finally {
+    await opened.close();
+  }
 });
 
 test('audit --plain prints a line per pair and the summary; the exit code is 1 when a pair fails', async () => {
-  const run = await runBuiltCli(['audit', '--all', '--plain'], env);
+  const dir = tempDir('sc-doctor-audit-');
+  const run = await runBuiltCli(['audit', '--all', '--plain', '--out', join(dir, 'report.md')], env);
   assert.equal(run.code, 1, run.stderr);
   const lines = run.stdout.split('\n');
   const pairLines = lines.filter(
@@ -138,6 +176,18 @@ test('audit --plain prints a line per pair and the summary; the exit code is 1 w
   assert.match(run.stdout, /Exit code 1: at least one pair failed\./);
   assert.match(run.stderr, /audit: \d+\/\d+ apps · \d+ pairs found · \d+ checked · \d+ failing/);
   assert.doesNotMatch(run.stdout + run.stderr, /Fleet-[a-z0-9-]+-Pw1/);
+  assert.match(run.stdout, /Report: .*report\.md/);
+
+  const markdown = readFileSync(join(dir, 'report.md'), 'utf8');
+  const count = (verdict: string) => plan.pairs.filter((pair) => pair.verdict === verdict).length;
+  assert.match(markdown, new RegExp(`## ✖ FAIL \\(${count('fail')}\\)`));
+  assert.match(markdown, new RegExp(`## \\? unknown \\(${count('unknown')}\\)`));
+  assert.match(markdown, new RegExp(`## ✔ pass \\(${count('pass')}\\)`));
+  assert.equal(
+    markdown.split('\n').filter((line) => line.startsWith('- **')).length,
+    plan.pairs.length + plan.appEntries.length,
+  );
+  assert.doesNotMatch(markdown, /Fleet-[a-z0-9-]+-Pw1/);
 });
 
 test('audit --management-group audits the group’s subscriptions only', async () => {
