@@ -144,6 +144,8 @@ const DOMAINS: Record<DatabaseKind, string> = {
 };
 
 const pad = (n: number, width = 4) => String(n).padStart(width, '0');
+/** A well-spread hash of an index (Knuth's multiplicative), so roles do not line up with subscriptions or groups. */
+const mix = (i: number) => Math.imul(i + 1, 2654435761) >>> 0;
 const groupName = (g: number) => `rg-fleet-${g + 1}`;
 
 function serverProblem(j: number, kind: DatabaseKind): ServerProblem | null {
@@ -157,7 +159,7 @@ function serverProblem(j: number, kind: DatabaseKind): ServerProblem | null {
 
 /** What the app's role is, from a hash of its index (spreads the roles over kinds and subscriptions). */
 function appProblem(i: number): AppProblem | null {
-  const r = (i * 37 + 11) % 100;
+  const r = mix(i * 7 + 3) % 100;
   if (r < 5) return 'no-database';
   if (r < 11) return 'password';
   if (r < 14) return 'no-identity';
@@ -210,7 +212,7 @@ export function fleetPlan(): FleetPlan {
         ? 'linker'
         : problem !== null
           ? 'settings'
-          : (i * 13) % 10 < 6
+          : mix(i) % 10 < 6
             ? 'linker'
             : 'settings';
     const identity: FleetApp['identity'] =
