@@ -275,12 +275,12 @@ function PairDoctor({
         state={doctor}
         header={{ ...header, command: 'audit · one pair' }}
         columns={columns}
-        rows={rows - 2}
+        rows={rows - 1}
         now={now}
         color={color}
-        final
+        final={false}
+        hints={DETAIL_HINTS}
       />
-      <Text dimColor={color}>{DETAIL_HINTS}</Text>
     </Box>
   );
 }
