@@ -136,6 +136,11 @@ export interface World {
    * refused (error 40615) until then. Default 0. Learn: "it may take up to five minutes".
    */
   sqlFirewallRuleDelayMs?: number;
+  /**
+   * The servers whose seeded admins and databases are replayed into the real databases behind the
+   * twin (ids); all of them when absent. A large generated scenario backs only a few.
+   */
+  dataPlaneServers?: string[];
   /** Management groups (flat: each names its subscriptions), for Resource Graph's `managementGroups` scope. */
   managementGroups?: { name: string; displayName?: string; subscriptions: string[] }[];
   /** Resource Graph's behaviour (providers/resource-graph.ts); defaults are Azure's documented ones. */

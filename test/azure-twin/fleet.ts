@@ -346,6 +346,8 @@ export const fleetScenario: Scenario = (t: ScenarioTarget) => {
       roleName: s.subscriptionId === READER_SUBSCRIPTION ? 'Reader' : FLEET_AUDITOR_ROLE.roleName,
       scope: `/subscriptions/${s.subscriptionId}`,
     });
+  // Data-plane logins work for the healthy world's servers only; the fleet's answer ARM reads.
+  world.dataPlaneServers = [RESOURCE_IDS.postgres, RESOURCE_IDS.mysql, RESOURCE_IDS.sql];
   world.managementGroups = [
     { name: MANAGEMENT_GROUP, displayName: 'Platform', subscriptions: [...MANAGEMENT_GROUP_SUBSCRIPTIONS] },
   ];

@@ -506,9 +506,12 @@ async function replaySeedIntoDatabases(
   world: World,
   hooks: DatabaseHooks,
 ): Promise<void> {
+  const backed = world.dataPlaneServers?.map((id) => id.toLowerCase());
   const servers = store
     .all()
-    .filter((r) => /^Microsoft\.DBfor(PostgreSQL|MySQL)\/flexibleServers$/i.test(r.type));
+    .filter((r) => /^Microsoft\.DBfor(PostgreSQL|MySQL)\/flexibleServers$/i.test(r.type))
+    // A generated estate (`fleet`) backs only a few servers with a real database.
+    .filter((r) => !backed || backed.includes(r.id.toLowerCase()));
   const databaseSeeds = world.postgresDatabases ?? [];
   const seedOf = (server: ArmResource, name: string) =>
     databaseSeeds.find((d) => d.serverId.toLowerCase() === server.id.toLowerCase() && d.name === name);
