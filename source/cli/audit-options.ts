@@ -126,7 +126,7 @@ export function auditCommandFrom(
         kqlString(value);
       } catch (error) {
         if (error instanceof KqlValueError)
-          throw new UsageError(`--tag ${what} '${clip(value)}' ${error.message}.`);
+          throw new UsageError(`--tag ${what} ${JSON.stringify(clip(value))} ${error.message}.`);
         throw error;
       }
     }

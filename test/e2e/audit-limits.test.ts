@@ -70,6 +70,19 @@ test('throttled by Resource Graph’s quota and ARM’s budgets, the audit waits
   }
 });
 
+test('a hostile --tag reaches Resource Graph as a literal: the query runs and matches nothing', async () => {
+  const run = await runBuiltCli(
+    ['audit', '--subscription', SUB, '--tag', "env=x' or 1 == 1 | where name =~ 'web-0001", '--json'],
+    env,
+  );
+  // The twin's Kusto parser refuses an `or` it does not serve: a query the value had changed would fail.
+  assert.equal(run.code, 0, run.stderr);
+  const document = JSON.parse(run.stdout);
+  assert.equal(document.audit.problem, null);
+  assert.equal(document.audit.summary.pairs, 0);
+  assert.equal(document.audit.summary.apps.audited, 0);
+});
+
 test('Resource Graph lags: what it has not indexed yet is found through ARM; what it still lists, ARM confirms gone', async () => {
   twin.world.resourceGraph = { indexLagMs: 10 * 60_000 };
   // A server created now, named by an existing app's settings: Resource Graph does not know it yet.
