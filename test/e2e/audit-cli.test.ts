@@ -26,7 +26,7 @@ test('audit usage mistakes are exit 2 naming the flag', async () => {
       /--out for audit is a report file ending in \.html, \.md or \.json/,
     ],
     [['audit', '--all', '--concurrency', '0'], /--concurrency must be a whole number from 1 to 64/],
-    [['audit', '--all', '--management-group', 'a/b'], /--management-group must be a management group's name/],
+    [['audit', '--management-group', 'a/b'], /--management-group must be a management group's name/],
     [['audit', '--all', '--yes'], /--yes is for sc-doctor setup, not audit/],
     [['audit', '--all', '--resource-group', 'x/../y'], /--resource-group: 'x\/\.\.\/y' is not a valid/],
     [['audit', '--all', '--force'], /--force only means something with --out/],
