@@ -1,6 +1,9 @@
 // `npm run bench [-- --runs N]`: startup figures of the built CLI for the README.
 // `npm run bench -- --doctor [--check-user]`: a full doctor run against the twin with 150 ms per
 // request, against its longest chain of dependent requests (scripts/bench-doctor.mjs).
+// `npm run bench -- --audit` (or `npm run bench:audit`): the fleet audit against the twin's `fleet`
+// scenario at 100 ms per request within Azure's limits, and its peak RSS over 10,000 apps
+// (scripts/bench-audit.mjs).
 // `npm run bench -- --setup [--lro-delay MS]`: a full setup of each database in process against the twin with
 // delayed long-running operations, against the critical path of its steps (scripts/bench-setup.mjs).
 // Builds dist/ when it is missing or older than the sources, then times (wall clock, median of N
@@ -24,6 +27,7 @@ const { values } = parseArgs({
     setup: { type: 'boolean', default: false },
     'lro-delay': { type: 'string' },
     'check-user': { type: 'boolean', default: false },
+    audit: { type: 'boolean', default: false },
   },
 });
 const runs = Number(values.runs ?? '21');
@@ -65,6 +69,15 @@ if (values.setup) {
     { cwd: root, stdio: 'inherit' },
   );
   process.exit(setupBench.status ?? 1);
+}
+
+if (values.audit) {
+  // The twin is TypeScript: the audit bench runs under tsx, in a process of its own.
+  const auditBench = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench-audit.mjs'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  process.exit(auditBench.status ?? 1);
 }
 
 if (values.doctor) {

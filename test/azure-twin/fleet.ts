@@ -54,11 +54,13 @@ export const FLEET_AUDITOR_ROLE = {
   ],
 };
 const GROUPS = 5;
-const SERVERS = 300;
-const APPS = 2000;
-const WEB_APPS = 1400;
-const CONTAINER_APPS = 500;
-const SPRING_SERVICES = 10;
+/** How big a fleet is: `fleet` is 2,000 apps and 300 servers; the benchmark's `fleet-10k` five times that. */
+export interface FleetSize {
+  apps: number;
+  servers: number;
+}
+export const FLEET_SIZE: FleetSize = { apps: 2000, servers: 300 };
+export const FLEET_10K_SIZE: FleetSize = { apps: 10_000, servers: 1500 };
 
 export type DatabaseKind = 'postgres' | 'mysql' | 'sql';
 export type ServerProblem = 'entra-off' | 'public-allow-all' | 'pe-pending' | 'stopped' | 'mysql-no-graph';
@@ -169,9 +171,14 @@ function appProblem(i: number): AppProblem | null {
 }
 
 /** The fleet and its ground truth; pure and deterministic (tests and the benchmark call it too). */
-export function fleetPlan(): FleetPlan {
+export function fleetPlan(size: FleetSize = FLEET_SIZE): FleetPlan {
+  // 70 % web apps, 25 % container apps, 5 % Spring apps in services of ten.
+  const APPS = size.apps;
+  const WEB_APPS = Math.round(APPS * 0.7);
+  const CONTAINER_APPS = Math.round(APPS * 0.25);
+  const SPRING_SERVICES = Math.max(1, Math.round((APPS - WEB_APPS - CONTAINER_APPS) / 10));
   const servers: FleetServer[] = [];
-  for (let j = 0; j < SERVERS; j++) {
+  for (let j = 0; j < size.servers; j++) {
     const kind = SERVER_KINDS[j % 4]!;
     const subscription = FLEET_SUBSCRIPTIONS[Math.floor(j / 4) % 4]!.subscriptionId;
     const resourceGroup = groupName(Math.floor(j / 16) % GROUPS);
@@ -330,11 +337,15 @@ function connectionSettings(
 }
 
 /** Seeds the fleet on top of the healthy world. */
-export const fleetScenario: Scenario = (t: ScenarioTarget) => {
+export const fleetScenario: Scenario = (t) => seedFleet(t, FLEET_SIZE);
+/** The benchmark's estate of 10,000 apps (peak memory of an audit of that size). */
+export const fleet10kScenario: Scenario = (t) => seedFleet(t, FLEET_10K_SIZE);
+
+function seedFleet(t: ScenarioTarget, size: FleetSize): void {
   scenarios.healthy!(t);
   seedOrdersConnections(t);
   const { world } = t;
-  const plan = fleetPlan();
+  const plan = fleetPlan(size);
   world.subscriptions.push(...FLEET_SUBSCRIPTIONS.map((s) => ({ ...s, state: 'Enabled' as const })));
   for (const s of FLEET_SUBSCRIPTIONS)
     for (let g = 0; g < GROUPS; g++)
@@ -557,7 +568,7 @@ export const fleetScenario: Scenario = (t: ScenarioTarget) => {
         });
   }
   void GRAPH_APP_ID;
-};
+}
 
 /**
  * The healthy world's apps connected to its servers, the pairs whose databases really answer

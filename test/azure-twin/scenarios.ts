@@ -393,6 +393,7 @@ export const scenarios: Record<string, Scenario> = {
  */
 export const lazyScenarios: Record<string, () => Promise<Scenario>> = {
   fleet: async () => (await import('./fleet.ts')).fleetScenario,
+  'fleet-10k': async () => (await import('./fleet.ts')).fleet10kScenario,
 };
 
 export const scenarioNames = (): string[] => [...Object.keys(scenarios), ...Object.keys(lazyScenarios)];
