@@ -636,3 +636,72 @@ function seedOrdersConnections(t: ScenarioTarget): void {
   ];
   store.put(worker);
 }
+
+/** FLEET.md: the scenario's ground truth in numbers (fleet.test.ts keeps the file equal to this). */
+export function renderFleetTruth(plan: FleetPlan = fleetPlan()): string {
+  const tally = <T>(items: T[], keyOf: (item: T) => string) => {
+    const counts = new Map<string, number>();
+    for (const item of items) counts.set(keyOf(item), (counts.get(keyOf(item)) ?? 0) + 1);
+    return [...counts.entries()].sort(([a], [b]) => a.localeCompare(b));
+  };
+  // Padded columns, as the repository's formatter (Biome) writes markdown tables.
+  const table = (head: string[], rows: (string | number)[][]) => {
+    const cells = [head, ...rows.map((row) => row.map(String))];
+    const widths = head.map((_, column) => Math.max(...cells.map((row) => row[column]!.length)));
+    const line = (row: string[]) => `| ${row.map((text, i) => text.padEnd(widths[i]!)).join(' | ')} |`;
+    return [line(head), line(widths.map((w) => '-'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
+  };
+  const verdicts = tally(plan.pairs, (pair) => pair.verdict);
+  const causes = tally(plan.pairs, (pair) => `${pair.verdict}: ${pair.causes.join(' + ') || '(all pass)'}`);
+  return [
+    '# The `fleet` scenario: ground truth',
+    '',
+    'Generated from `fleetPlan()` in `test/azure-twin/fleet.ts` by `test/azure-twin/fleet.test.ts` (the test',
+    'fails when this file is stale; `UPDATE_FLEET=1` rewrites it). The end-to-end tests of `sc-doctor audit`',
+    '(test/e2e/audit-*.test.ts) and `npm run bench:audit` compare the audit with this plan, pair by pair.',
+    '',
+    `Subscriptions: the healthy world's \`Contoso Dev\` and ${FLEET_SUBSCRIPTIONS.map((s) => `\`${s.displayName}\``).join(', ')}.`,
+    `Management group \`${MANAGEMENT_GROUP}\`: Contoso Dev, Fleet 1, Fleet 2. Dana holds Owner on Contoso Dev, the custom`,
+    'role Fleet Auditor (`*/read` and `Microsoft.Web/sites/config/list/action`) on Fleet 1-3, and Reader on Fleet 4.',
+    '',
+    `## Servers (${plan.servers.length}, plus the healthy world's 3)`,
+    '',
+    table(
+      ['kind', 'problem', 'servers'],
+      tally(plan.servers, (s) => `${s.kind} | ${s.problem ?? 'none'}`).map(([k, n]) => [
+        ...k.split(' | '),
+        n,
+      ]),
+    ),
+    '',
+    `## Apps (${plan.apps.length}, plus the healthy world's 3)`,
+    '',
+    table(
+      ['kind', 'names its database through', 'problem', 'apps'],
+      tally(plan.apps, (a) => `${a.kind} | ${a.style} | ${a.problem ?? 'none'}`).map(([k, n]) => [
+        ...k.split(' | '),
+        n,
+      ]),
+    ),
+    '',
+    `## Pairs the audit must find: ${plan.pairs.length}`,
+    '',
+    table(['verdict', 'pairs'], verdicts),
+    '',
+    table(['verdict: the checks behind it', 'pairs'], causes),
+    '',
+    '## Apps that make no pair',
+    '',
+    table(
+      ['status', 'apps'],
+      [
+        ...tally(plan.appEntries, (entry) => entry.status),
+        ['without a database connection (counted only)', plan.withoutDatabase],
+      ],
+    ),
+    '',
+    'Data-plane logins (`--check-user`) work for the healthy world’s servers only: orders-api → pg-orders/orders',
+    'passes (its role exists), orders-worker → mysql-orders/orders fails `database-user` (no user).',
+    '',
+  ].join('\n');
+}
