@@ -16,6 +16,7 @@ import type { DatabaseKind } from '../doctor/facts.ts';
 import { signinCheck } from '../doctor/signin.ts';
 import { SUBSCRIPTION_API_VERSION, subscriptionCheck } from '../doctor/subscription.ts';
 import { APP_CONFIG_API } from './app-config.ts';
+import { AppQueue } from './app-queue.ts';
 import { FleetReads } from './arm-reads.ts';
 import { checkPair, type PairResult, type PairRun } from './check-pair.ts';
 import { type AppConnections, type ConnectionContext, connectionsOf, type PairPlan } from './connections.ts';
@@ -268,24 +269,43 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
       emit({ type: 'audit:app', entry });
     };
 
-    const springServices: SpringServiceRow[] = [];
-    for await (const page of arg.rows(appsQuery(request), scope, deps.signal, (total) =>
-      progress.total(total),
-    )) {
-      for (const row of page) {
-        const found = appRowOf(row);
-        if (!found) continue;
-        if (isAppRow(found)) await pool.run(() => auditApp(found));
-        else springServices.push(found);
+    // Apps are read from Resource Graph into per-subscription queues while they are audited, and
+    // taken so that every subscription's ARM budget is used at once (app-queue.ts).
+    const queue = new AppQueue();
+    const produce = (async () => {
+      const springServices: SpringServiceRow[] = [];
+      try {
+        for await (const page of arg.rows(appsQuery(request), scope, deps.signal, (total) =>
+          progress.total(total),
+        )) {
+          for (const row of page) {
+            const found = appRowOf(row);
+            if (!found) continue;
+            if (isAppRow(found)) queue.push(found);
+            else springServices.push(found);
+          }
+          if (deps.signal.aborted) return;
+        }
+        // Spring apps are listed per service through ARM (Resource Graph has the services only).
+        await Promise.all(
+          springServices.map(async (service) => {
+            const apps = await springApps(azure, service, deps.signal);
+            progress.total(apps.length - 1);
+            for (const app of apps) queue.push(app);
+          }),
+        );
+      } finally {
+        queue.close();
       }
+    })();
+    // Its failure (Resource Graph refusing the scope) is rethrown below, once the queue has drained.
+    produce.catch(() => {});
+    for (let app = await queue.next(); app; app = await queue.next()) {
+      const next = app;
+      await pool.run(() => auditApp(next).finally(() => queue.done(next)));
       if (deps.signal.aborted) break;
     }
-    for (const service of springServices) {
-      if (deps.signal.aborted) break;
-      const apps = await springApps(azure, service, deps.signal);
-      progress.total(apps.length - 1);
-      for (const app of apps) await pool.run(() => auditApp(app));
-    }
+    await produce;
     await pool.drain();
     progress.flush();
   } catch (error) {
