@@ -59,7 +59,10 @@ test('the audit table: type to filter, enter for one pair’s doctor, esc back, 
     );
     assert.match(doctor, new RegExp(`${appName} \\(`));
     // The doctor's screen opens on the first failing check, as it does for `sc-doctor doctor`.
-    assert.match(doctor, new RegExp(`❯ ✖ FAIL +${target.causes[0] === 'password-settings' ? 'Password settings' : ''}`));
+    assert.match(
+      doctor,
+      new RegExp(`❯ ✖ FAIL +${target.causes[0] === 'password-settings' ? 'Password settings' : ''}`),
+    );
     assert.match(doctor, /\d+ passed · .*\d+ failed/);
     assert.match(doctor, /esc back to the table/);
     pane.press('Escape');
@@ -70,6 +73,28 @@ test('the audit table: type to filter, enter for one pair’s doctor, esc back, 
     await pane.waitForScreen(() => pane.isDead(), 'the audit to end');
     assert.equal(pane.exitCode(), '1');
     assert.match(pane.history(), new RegExp(`Summary: ${pairs.length} pairs`));
+  } finally {
+    pane.close();
+  }
+});
+
+test('Ctrl-C while the audit runs stops it: exit 130, and no report is left behind', async () => {
+  const dir = (await import('../helpers/build.ts')).tempDir('sc-doctor-audit-cancel-');
+  const report = `${dir}/report.html`;
+  const pane = openPane({
+    argv: [process.execPath, builtCli().cli, 'audit', '--all', '--out', report],
+    env: { ...twinCliEnv(twin), TERM: 'tmux-256color', LANG: 'C.UTF-8' },
+    columns: 120,
+    rows: 32,
+  });
+  try {
+    await pane.waitForScreen((screen) => /\d+\/\d+ apps · \d+ pairs found/.test(screen), 'progress', 120_000);
+    pane.press('C-c');
+    await pane.waitForScreen(() => pane.isDead(), 'the audit to stop', 60_000);
+    assert.equal(pane.exitCode(), '130');
+    const { existsSync, readdirSync } = await import('node:fs');
+    assert.equal(existsSync(report), false);
+    assert.deepEqual(readdirSync(dir), [], 'no scratch file is left');
   } finally {
     pane.close();
   }
