@@ -24,12 +24,18 @@ const LATENCY_MS = 100;
 const WALL_BUDGET = 1.3;
 const RSS_BUDGET_MB = 300;
 const CONCURRENCY = 16;
-const AZURE_LIMITS = { reads: { bucket: 250, refillPerSecond: 25 }, writes: { bucket: 200, refillPerSecond: 10 } };
+const AZURE_LIMITS = {
+  reads: { bucket: 250, refillPerSecond: 25 },
+  writes: { bucket: 200, refillPerSecond: 10 },
+};
 const ARG_QUOTA = { quota: 15, windowMs: 5000 };
 const root = new URL('..', import.meta.url).pathname;
 const cli = join(root, 'dist', 'cli.js');
 const { values } = parseArgs({
-  options: { 'skip-rss': { type: 'boolean', default: false }, 'skip-wall': { type: 'boolean', default: false } },
+  options: {
+    'skip-rss': { type: 'boolean', default: false },
+    'skip-wall': { type: 'boolean', default: false },
+  },
   strict: false,
 });
 const scratch = mkdtempSync(join(tmpdir(), 'sc-doctor-bench-audit-'));
@@ -55,7 +61,10 @@ function runAudit(args, env, out, nodeArgs = []) {
   return new Promise((resolve, reject) => {
     const fd = openSync(out, 'w');
     const started = performance.now();
-    const child = spawn(process.execPath, [...nodeArgs, cli, 'audit', ...args], { env, stdio: ['ignore', fd, 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, cli, 'audit', ...args], {
+      env,
+      stdio: ['ignore', fd, 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
@@ -88,7 +97,11 @@ if (!values['skip-wall']) {
     return take(method, path);
   };
   const out = join(scratch, 'fleet.json');
-  const run = await runAudit(['--all', '--json', '--concurrency', String(CONCURRENCY)], environment(twin), out);
+  const run = await runAudit(
+    ['--all', '--json', '--concurrency', String(CONCURRENCY)],
+    environment(twin),
+    out,
+  );
   await twin.close();
   if (run.code !== 1) throw new Error(`audit exited ${run.code}: ${run.stderr}`);
   const document = JSON.parse(readFileSync(out, 'utf8'));
@@ -99,8 +112,10 @@ if (!values['skip-wall']) {
   let budgetBound = 0;
   let budgetWhere = '';
   for (const [subscription, counts] of perSubscription) {
-    const reads = (Math.max(0, counts.reads - AZURE_LIMITS.reads.bucket) / AZURE_LIMITS.reads.refillPerSecond) * 1000;
-    const writes = (Math.max(0, counts.writes - AZURE_LIMITS.writes.bucket) / AZURE_LIMITS.writes.refillPerSecond) * 1000;
+    const reads =
+      (Math.max(0, counts.reads - AZURE_LIMITS.reads.bucket) / AZURE_LIMITS.reads.refillPerSecond) * 1000;
+    const writes =
+      (Math.max(0, counts.writes - AZURE_LIMITS.writes.bucket) / AZURE_LIMITS.writes.refillPerSecond) * 1000;
     if (Math.max(reads, writes) > budgetBound) {
       budgetBound = Math.max(reads, writes);
       budgetWhere = `${subscription}: ${counts.reads} reads, ${counts.writes} writes`;

@@ -152,7 +152,7 @@ test('audit --all --json finds exactly the fleet’s pairs with their verdicts a
       assert.equal(await page.locator(`#pairs-${verdict} tr.pair`).count(), verdicts[verdict], verdict);
     assert.equal(await page.locator('tr.pair').count(), plan.pairs.length);
     assert.equal(await page.locator('#apps tr.app').count(), plan.appEntries.length);
-    const text = await page.locator('body').innerText();
+    const text = (await page.locator('body').textContent()) ?? '';
     assert.match(text, new RegExp(`${plan.pairs.length} pairs from`));
     assert.doesNotMatch(text, /Fleet-[a-z0-9-]+-Pw1/);
     assert.deepEqual(opened.requests, [pathToFileURL(join(dir, 'report.html')).href]);

@@ -113,7 +113,7 @@ test('the HTML report shows hostile names as text in a real browser: nothing run
     assert.equal(await page.locator('script').count(), 0);
     // Both pairs are rows of their own (a `</tr>` in a name closed nothing).
     assert.equal(await page.locator('tr.pair').count(), 2);
-    const text = await page.locator('body').innerText();
+    const text = (await page.locator('body').textContent()) ?? '';
     assert.ok(text.includes(HOSTILE.replace('&amp;', '&amp;')), 'the hostile text is shown as written');
     assert.ok(((await page.locator('pre code').first().textContent()) ?? '').includes(`'${HOSTILE}'`));
     assert.deepEqual(opened.requests.length, 1);

@@ -52,7 +52,7 @@ test('a resource read by many callers is sent once; an app’s own reads are cac
   // Casing of the id does not make another read.
   await shared.read({ method: 'GET', url: url('/resourceGroups/RG/providers/S/servers/PG') }, send);
   assert.equal(sent, 1);
-  const app = '/subscriptions/' + SUB + '/resourcegroups/rg/providers/microsoft.web/sites/a';
+  const app = `/subscriptions/${SUB}/resourcegroups/rg/providers/microsoft.web/sites/a`;
   const scopeA: ReadScope = { owner: app, cache: new Map(), refusals: [] };
   await reads
     .transport(scopeA)

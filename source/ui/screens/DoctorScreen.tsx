@@ -93,7 +93,9 @@ export function DoctorScreen({
       />
       {final ? null : (
         <KeyHints
-          hints={hints ?? (canSetup ? DOCTOR_KEY_HINTS.replace(' q quit', ' s setup  q quit') : DOCTOR_KEY_HINTS)}
+          hints={
+            hints ?? (canSetup ? DOCTOR_KEY_HINTS.replace(' q quit', ' s setup  q quit') : DOCTOR_KEY_HINTS)
+          }
           color={color}
         />
       )}
