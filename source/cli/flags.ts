@@ -11,6 +11,8 @@ export interface FlagSpec {
   short?: string;
   /** Placeholder of the value in help, e.g. `<id>`; absent for on/off flags. */
   value?: string;
+  /** A command's own placeholder, where the flag's value means something else there (`audit --out <file>`). */
+  valueFor?: Readonly<Record<string, string>>;
   group: FlagGroup;
   help: string;
   /** An on/off flag that may also carry `=key=value` words glued to it (`--system-identity mysql-identity-id=X`). */
@@ -221,7 +223,8 @@ export const FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'out',
-    value: '<path>',
+    value: '<dir>',
+    valueFor: { audit: '<file>' },
     group: 'snippet',
     commands: ['snippet', 'audit'],
     help: 'snippet: write the files into this folder instead of printing them; audit: write the report to this file (.html, .md or .json)',
@@ -293,7 +296,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'audit',
-    usage: 'audit [--subscription ID]... [--management-group MG] [--all]',
+    usage: 'audit [scope] [flags]',
     summary:
       'every app → database connection in a scope, found through Resource Graph and checked; changes nothing',
   },

@@ -73,7 +73,8 @@ function flagsSection(command?: string): string {
     if (flags.length === 0) continue;
     const rows = flags.map((flag): [string, string] => {
       const names = `${flag.short ? `-${flag.short}, ` : '    '}--${flag.name}`;
-      return [flag.value ? `${names} ${flag.value}` : names, flag.help];
+      const value = (command ? flag.valueFor?.[command] : undefined) ?? flag.value;
+      return [value ? `${names} ${value}` : names, flag.help];
     });
     sections.push(`${GROUP_TITLES[group]}\n${table(rows)}`);
   }

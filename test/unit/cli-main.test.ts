@@ -123,7 +123,10 @@ test("help <command> shows that command's flags and no other", async () => {
   // What help leaves out for a command is refused for it, naming where it belongs.
   const refused = await run(['snippet', 'postgres', '--client-type', 'nodejs', '--subscription', 'x']);
   assert.equal(refused.code, 2);
-  assert.match(refused.stderr, /--subscription is for sc-doctor doctor or setup or undo, not snippet\./);
+  assert.match(
+    refused.stderr,
+    /--subscription is for sc-doctor doctor or setup or undo or audit, not snippet\./,
+  );
 });
 
 test('an unknown command exits 2 with a suggestion and no stack trace', async () => {
