@@ -4,6 +4,8 @@
 // `npm run bench -- --audit` (or `npm run bench:audit`): the fleet audit against the twin's `fleet`
 // scenario at 100 ms per request within Azure's limits, and its peak RSS over 10,000 apps
 // (scripts/bench-audit.mjs).
+// `npm run bench -- --mcp`: how soon `sc-doctor mcp` answers its first tool listing, in both protocol eras
+// (scripts/bench-mcp.mjs).
 // `npm run bench -- --setup [--lro-delay MS]`: a full setup of each database in process against the twin with
 // delayed long-running operations, against the critical path of its steps (scripts/bench-setup.mjs).
 // Builds dist/ when it is missing or older than the sources, then times (wall clock, median of N
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '3' },
     doctor: { type: 'boolean', default: false },
     setup: { type: 'boolean', default: false },
+    mcp: { type: 'boolean', default: false },
     'lro-delay': { type: 'string' },
     'check-user': { type: 'boolean', default: false },
     audit: { type: 'boolean', default: false },
@@ -53,6 +56,15 @@ if (stale) {
   process.stderr.write('bench: building dist/\n');
   const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) process.exit(1);
+}
+
+if (values.mcp) {
+  const mcpBench = spawnSync(
+    process.execPath,
+    ['scripts/bench-mcp.mjs', ...(values.runs ? ['--runs', values.runs] : [])],
+    { cwd: root, stdio: 'inherit' },
+  );
+  process.exit(mcpBench.status ?? 1);
 }
 
 if (values.setup) {
@@ -171,6 +183,8 @@ for (const args of [['--help'], ['doctor', '--json']]) {
   }
   if (loaded.some((output) => output.ink))
     lines.push('', `**Ink was loaded by ${args.join(' ')}: this is a bug.**`);
+  if (loaded.some((output) => output.mcp))
+    lines.push('', `**The MCP SDK or zod was loaded by ${args.join(' ')}: this is a bug.**`);
 }
 const ink = bundle.filter((output) => output.ink);
 lines.push(

@@ -12,6 +12,13 @@ export function isInkInput(inputPath) {
   return INK_INPUT.test(inputPath);
 }
 
+const MCP_INPUT = /(^|\/)node_modules\/(@modelcontextprotocol\/[^/]+|zod)\/|(^|\/)source\/mcp\//;
+
+/** What only `sc-doctor mcp` needs: the MCP SDK, zod and our own source/mcp. */
+export function isMcpInput(inputPath) {
+  return MCP_INPUT.test(inputPath);
+}
+
 /** The package an input belongs to (`ink`, `@azure/identity`) or its source folder (`source/cli`). */
 export function inputOwner(inputPath) {
   const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(inputPath);
@@ -22,7 +29,7 @@ export function inputOwner(inputPath) {
 
 /**
  * One entry per output file of the build: absolute path, size, owners of its inputs, whether it
- * holds Ink, and its static imports (absolute paths).
+ * holds Ink or the MCP server's code, and its static imports (absolute paths).
  * @param {string} outdir the build's output directory (holds meta.json)
  * @param {string} root the directory the build ran in (esbuild `absWorkingDir`)
  */
@@ -38,6 +45,7 @@ export function describeBundle(outdir, root) {
       bytes: output.bytes,
       owners: [...new Set(inputs.map(inputOwner))].sort(),
       ink: inputs.some(isInkInput),
+      mcp: inputs.some(isMcpInput),
       imports: output.imports
         .filter((entry) => entry.kind === 'import-statement')
         .map((entry) => resolve(root, entry.path)),

@@ -5,6 +5,7 @@
  * with the bearer policy and the cloud's ARM or Graph scope; TLS is always verified (extra CAs through
  * the session's `tls.ca`).
  */
+import { THROTTLED_RETRIES, throttlingStrategy } from './arm-throttle.ts';
 import { armRequestPath } from './resource-id.ts';
 import type { AzureSession } from './session.ts';
 
@@ -70,7 +71,11 @@ export interface ArmReadTransport {
   readonly httpClient?: import('@azure/core-rest-pipeline').HttpClient;
 }
 
-/** How writes retry 429 and 5xx answers (the Azure SDK's exponential policy, which honours Retry-After). */
+/**
+ * How writes retry 5xx answers and dropped connections (the Azure SDK's exponential policy). A 429
+ * (and a 503 naming a `Retry-After`) is asked again after the wait Azure names, bounded and shown on
+ * the step or check (arm-throttle.ts), for reads and writes alike.
+ */
 export interface ArmRetryOptions {
   maxRetries?: number;
   retryDelayInMs?: number;
@@ -85,8 +90,9 @@ export const ARM_WRITE_RETRY: ArmRetryOptions = {
 };
 
 /**
- * PUT, PATCH or DELETE `{resourceManager}{path}?api-version=...` with a JSON body. 429 and 5xx are
- * retried as the Azure SDK does; the answer is returned as it came (follow it with `waitForArm`).
+ * PUT, PATCH or DELETE `{resourceManager}{path}?api-version=...` with a JSON body. 5xx are retried
+ * as the Azure SDK does, 429 after a bounded wait; the answer is returned as it came (follow it with
+ * `waitForArm`).
  * Rejects only when no HTTP answer came back.
  */
 export async function armWrite(
@@ -214,7 +220,7 @@ async function send(
       request,
       (sendSignal) =>
         sendOnce(azure, method, url, scope, sendSignal, {
-          retry: { maxRetries: 0 },
+          retry: undefined,
           body,
           client: reads.httpClient,
         }),
@@ -236,7 +242,8 @@ async function sendOnce(
   scope: string,
   signal: AbortSignal | undefined,
   how: {
-    retry: ArmRetryOptions;
+    /** Undefined: sent once, no retry of any kind (a read transport retries as it decides). */
+    retry: ArmRetryOptions | undefined;
     body: string | undefined;
     client: import('@azure/core-rest-pipeline').HttpClient | undefined;
   },
@@ -247,12 +254,28 @@ async function sendOnce(
     createDefaultHttpClient,
     createPipelineFromOptions,
     createPipelineRequest,
+    exponentialRetryPolicy,
+    retryPolicy,
+    systemErrorRetryPolicy,
   } = pipelineModule;
   const pipeline = createPipelineFromOptions({
-    retryOptions: how.retry,
     userAgentOptions: { userAgentPrefix: 'sc-doctor' },
     ...(azure.tls?.ca ? { tlsOptions: { ca: azure.tls.ca } } : {}),
   });
+  // The default retry policy waits whatever a 429's Retry-After says, unbounded and unseen: its
+  // other two parts stay (5xx, dropped connections), the throttling part is ours (arm-throttle.ts).
+  pipeline.removePolicy({ name: 'defaultRetryPolicy' });
+  if (how.retry) {
+    const throttling = retryPolicy([throttlingStrategy()], { maxRetries: THROTTLED_RETRIES });
+    // Named apart: every retry policy made by `retryPolicy` is called `retryPolicy` (the exponential
+    // one too), and a pipeline refuses two policies of one name.
+    pipeline.addPolicy(
+      { name: 'cappedThrottlingRetryPolicy', sendRequest: throttling.sendRequest },
+      { phase: 'Retry' },
+    );
+    pipeline.addPolicy(exponentialRetryPolicy(how.retry), { phase: 'Retry' });
+    pipeline.addPolicy(systemErrorRetryPolicy(how.retry), { phase: 'Retry' });
+  }
   pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: azure.credential, scopes: scope }));
   const request = createPipelineRequest({ url: url.toString(), method, abortSignal: signal });
   if (how.body !== undefined) {

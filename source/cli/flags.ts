@@ -3,7 +3,7 @@
  * all read these tables, so they cannot disagree.
  */
 
-export type FlagGroup = 'output' | 'azure' | 'target' | 'setup' | 'snippet' | 'audit' | 'info';
+export type FlagGroup = 'output' | 'azure' | 'target' | 'setup' | 'snippet' | 'audit' | 'mcp' | 'info';
 
 export interface FlagSpec {
   /** Long name without the dashes, e.g. `resource-group`. */
@@ -38,21 +38,21 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'strict', commands: ['doctor', 'setup'], group: 'output', help: 'warnings fail the run (exit 1)' },
   {
     name: 'subscription',
-    commands: ['doctor', 'setup', 'undo', 'audit'],
+    commands: ['doctor', 'setup', 'undo', 'audit', 'mcp'],
     value: '<id>',
     group: 'azure',
     help: "subscription id (a GUID); default: AZURE_SUBSCRIPTION_ID, then the Azure CLI's current one; audit: repeat it for several",
   },
   {
     name: 'cloud',
-    commands: ['doctor', 'setup', 'undo', 'snippet', 'audit'],
+    commands: ['doctor', 'setup', 'undo', 'snippet', 'audit', 'mcp'],
     value: '<name>',
     group: 'azure',
     help: "AzureCloud, AzureChinaCloud, AzureUSGovernment or a cloud registered with az; default: the Azure CLI's active cloud",
   },
   {
     name: 'credential',
-    commands: ['doctor', 'setup', 'undo', 'audit'],
+    commands: ['doctor', 'setup', 'undo', 'audit', 'mcp'],
     value: '<source>',
     group: 'azure',
     help: 'default (Azure CLI, then azd, then a service principal from the environment) or managed-identity',
@@ -125,7 +125,7 @@ export const FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'connect-to',
-    commands: ['doctor', 'setup', 'undo', 'audit'],
+    commands: ['doctor', 'setup', 'undo', 'audit', 'mcp'],
     value: '<map>',
     group: 'target',
     help: 'HOST:PORT=HOST:PORT[,...]: reach a server through a tunnel',
@@ -262,6 +262,18 @@ export const FLAGS: readonly FlagSpec[] = [
     commands: ['audit'],
     help: "Azure requests in flight at most (default 16, 1-64); Azure's own limits are obeyed whatever it is",
   },
+  {
+    name: 'allow-write',
+    group: 'mcp',
+    commands: ['mcp'],
+    help: 'also offer the tools that change Azure (apply, undo); each change still needs your consent',
+  },
+  {
+    name: 'dangerously-apply-without-consent',
+    group: 'mcp',
+    commands: ['mcp'],
+    help: "with --allow-write: a client that cannot ask you (no elicitation) may apply and undo on the agent's word alone",
+  },
   { name: 'help', short: 'h', group: 'info', help: 'show help (also: sc-doctor help <command>)' },
   { name: 'version', short: 'v', group: 'info', help: 'print the version' },
 ];
@@ -299,6 +311,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: 'audit [scope] [flags]',
     summary:
       'every app → database connection in a scope, found through Resource Graph and checked; changes nothing',
+  },
+  {
+    name: 'mcp',
+    usage: 'mcp [--allow-write]',
+    summary: 'serve the doctor, plan, apply, undo, runs and snippet as MCP tools on stdio for coding agents',
   },
   {
     name: 'help',

@@ -8,6 +8,7 @@ const GROUP_TITLES: Record<FlagGroup, string> = {
   setup: 'Setup and undo',
   snippet: 'Snippet (client type detected from the project when not given; --server, --database too)',
   audit: 'Audit (also --subscription, --resource-group, --database, --check-user, --out)',
+  mcp: 'MCP server (read-only unless --allow-write; see docs/mcp.md)',
   info: 'Information',
 };
 

@@ -123,6 +123,11 @@ async function dispatch(argv: string[], io: CliIo, deps: SetupDeps | undefined):
     return deps ? runUndoCommand(undo, io, deps) : runUndoCommand(undo, io);
   }
   if (operands.length > 0) throw new UsageError(`unexpected argument '${operands[0]}'.`, [HELP_HINT]);
+  if (command === 'mcp') {
+    // The MCP server and its SDK load only here: no other mode's startup pays for them.
+    const { runMcpCommand } = await import('../mcp/command.ts');
+    return runMcpCommand(parsed, io);
+  }
 
   const doctorOptions = doctorOptionsFrom(parsed, io.env);
   const { runDoctor } = await import('./run-doctor.ts');

@@ -23,7 +23,11 @@ export type DoctorEvent =
 
 export type CheckEvent =
   | { type: 'check:start'; id: string; title: string; at: number }
-  | { type: 'check:slow'; id: string; title: string; elapsedMs: number }
+  /**
+   * The check is taking a while; `detail` says why when it knows (`Azure is throttling: asking again
+   * in 30 s`), and may come again with a new one.
+   */
+  | { type: 'check:slow'; id: string; title: string; elapsedMs: number; detail?: string }
   | { type: 'check:end'; outcome: CheckOutcome };
 
 /**

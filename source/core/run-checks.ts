@@ -7,6 +7,7 @@ import { formatSeconds, startDeadline } from './deadline.ts';
 import type { EventBus } from './events.ts';
 import type { Services } from './services.ts';
 import type { Check, CheckOutcome, CheckResult, CheckStatus, DoctorOptions, DoctorSummary } from './types.ts';
+import { reportingWaitsTo } from './wait-reports.ts';
 
 export interface RunChecksOptions {
   services: Services;
@@ -116,7 +117,16 @@ async function runOne(
   });
 
   const needs = new Set([...(check.needs ?? []), ...(check.wants ?? [])]);
-  const attempt = (async (): Promise<CheckResult> => {
+  // A wait deep in a request (Azure throttling) is said on this check's row, as a slow check's why.
+  const waiting = (detail: string) =>
+    bus.emit({
+      type: 'check:slow',
+      id: check.id,
+      title: check.title,
+      elapsedMs: services.now() - startedAt,
+      detail,
+    });
+  const attempt = reportingWaitsTo(waiting, async (): Promise<CheckResult> => {
     try {
       return await check.run({
         services,
@@ -127,7 +137,7 @@ async function runOne(
     } catch (error) {
       return crashed(error);
     }
-  })();
+  });
 
   try {
     const result = await Promise.race([attempt, deadline, cancelled]);

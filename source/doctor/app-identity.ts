@@ -1,10 +1,12 @@
 /**
  * `app-identity`: the app exists, which managed identities it has (system-assigned, user-assigned,
  * with principal and client ids) and the subnet its outbound traffic leaves from. Shares an
- * `AppFacts` as `data.app` for the RBAC, app-settings and database-user checks.
+ * `AppFacts` as `data.app` for the RBAC, app-settings and database-user checks. An app without a
+ * managed identity is fine when its Service Connector connections sign in as a service principal.
  */
 import { armError, armGet } from '../azure/arm.ts';
 import type { Check, CheckResult } from '../core/types.ts';
+import { appLinkers, connectsAsServicePrincipal } from './app-service-principal.ts';
 import type { AppFacts, AppKind, UserIdentityFacts } from './facts.ts';
 import { lastSegment } from './facts-of.ts';
 import { appIdentityAssignCommand, appListCommand } from './remedy-commands.ts';
@@ -118,6 +120,23 @@ export const appIdentityCheck: Check = {
     const data = { app };
 
     if (!app.systemIdentity && app.userIdentities.length === 0) {
+      // Only then is it worth a read: an app that connects as a service principal needs no identity.
+      const viaSp = ((await appLinkers(ctx, app)) ?? []).filter(connectsAsServicePrincipal);
+      if (viaSp.length > 0) {
+        const clients = [...new Set(viaSp.map((linker) => linker.clientId))].join(', ');
+        return {
+          status: 'pass',
+          message: `${words} · no managed identity · connects as service principal ${clients}`,
+          details: [
+            ...details,
+            ...viaSp.map(
+              (linker) =>
+                `Service Connector connection ${linker.name} signs in as the service principal ${linker.clientId}`,
+            ),
+          ],
+          data,
+        };
+      }
       return {
         status: 'fail',
         message: `${words} has no managed identity`,

@@ -1,13 +1,22 @@
 /**
  * `app-settings`: the settings Service Connector writes for the database (`AZURE_POSTGRESQL_*`,
  * `AZURE_MYSQL_*`, `AZURE_SQL_*`, `spring.datasource.*`) are there and point at this server, port and
- * database, and a user-assigned client id names an identity the app has. Values that may be secrets
- * are never shown: only their names.
+ * database, and a client id names an identity the app has or the service principal it connects as
+ * (app-service-principal.ts). Web apps' settings, a container app's env, and a Spring app's active
+ * deployment's environment variables are read alike. Values that may be secrets are never shown:
+ * only their names.
  */
 import { armError, armGet, armPostRead } from '../azure/arm.ts';
 import { listPermissions, missingActions } from '../azure/permissions.ts';
 import type { Check, CheckContext, CheckResult } from '../core/types.ts';
 import { APP_API_VERSIONS } from './app-identity.ts';
+import {
+  type AppServicePrincipal,
+  appLinkers,
+  connectsAsServicePrincipal,
+  linkerTargets,
+  resolveServicePrincipals,
+} from './app-service-principal.ts';
 import { endpointOf } from './connection-string.ts';
 import type { AppFacts, DatabaseKind, ServerFacts } from './facts.ts';
 import { appFactsOf, serverFactsOf } from './facts-of.ts';
@@ -46,10 +55,12 @@ export const appSettingsCheck: Check = {
     const app = appFactsOf(ctx);
     const server = serverFactsOf(ctx);
     if (!app || !server) return { status: 'skip', message: 'needs both an app and a server' };
-    if (app.kind === 'spring')
-      return { status: 'skip', message: 'Spring apps keep settings in their deployments: not read yet' };
 
-    const [read, linker] = await Promise.all([readSettings(ctx, app), linkerRegistration(ctx, app)]);
+    const [read, linker, linkers] = await Promise.all([
+      readSettings(ctx, app),
+      linkerRegistration(ctx, app),
+      appLinkers(ctx, app),
+    ]);
     if (!read.ok) return read.result;
     const prefix = SETTING_PREFIX[server.kind];
     const relevant = read.settings.filter(
@@ -57,7 +68,28 @@ export const appSettingsCheck: Check = {
     );
     const hidden = relevant.filter((s) => s.secret).map((s) => s.name);
     const shown = relevant.map((s) => (s.secret ? `${s.name} (value hidden)` : `${s.name}=${s.value}`));
-    const data = { keys: relevant.map((s) => s.name), hidden, user: databaseUserOf(relevant) };
+    // A client id that is none of the app's managed identities may be the service principal the
+    // app connects as: the settings or its Service Connector connection to this server name it.
+    const identityClientIds = new Set(app.userIdentities.map((u) => u.clientId?.toLowerCase()));
+    const servicePrincipals = await resolveServicePrincipals(
+      ctx,
+      [
+        ...clientIdsIn(read.settings, server.kind),
+        ...(linkers ?? [])
+          .filter((l) => connectsAsServicePrincipal(l) && linkerTargets(l, server.id))
+          .map((l) => l.clientId!),
+      ].filter((id) => !identityClientIds.has(id.toLowerCase())),
+    );
+    const data = {
+      keys: relevant.map((s) => s.name),
+      hidden,
+      user: databaseUserOf(relevant),
+      servicePrincipals,
+    };
+    const spLines = servicePrincipals.map(
+      (sp) =>
+        `connects as the service principal ${sp.displayName} (client ${sp.clientId}, object ${sp.objectId})`,
+    );
 
     if (relevant.length === 0) {
       return {
@@ -84,7 +116,8 @@ export const appSettingsCheck: Check = {
 
     const groups = byConnection(relevant, prefix);
     const ownGroup = groups.find((group) => group.connection === null);
-    const agreeing = groups.filter((group) => consistency(group.settings, server, app).length === 0);
+    const consistent = (settings: Setting[]) => consistency(settings, server, app, servicePrincipals);
+    const agreeing = groups.filter((group) => consistent(group.settings).length === 0);
     const suffixed = agreeing.find((group) => group.connection !== null);
     if (suffixed && !(ownGroup && agreeing.includes(ownGroup))) {
       // This server's settings carry a connection's name: code reading AZURE_<TYPE>_* does not see them.
@@ -95,7 +128,7 @@ export const appSettingsCheck: Check = {
         details: [
           `Service Connector names a second connection's settings after it (${names}) when the app already has a connection of this type.`,
           ...(ownGroup
-            ? consistency(ownGroup.settings, server, app).map(
+            ? consistent(ownGroup.settings).map(
                 (p) => `${p.key} is ${p.is}; for ${server.name} it would be ${p.shouldBe}`,
               )
             : []),
@@ -110,7 +143,7 @@ export const appSettingsCheck: Check = {
         data: { ...data, connection: suffixed.connection },
       };
     }
-    const problems = consistency((ownGroup ?? groups[0]!).settings, server, app);
+    const problems = consistent((ownGroup ?? groups[0]!).settings);
     const passwords = relevant.filter((s) => s.password);
     const smell = passwords.length
       ? [
@@ -151,7 +184,7 @@ export const appSettingsCheck: Check = {
     return {
       status: 'pass',
       message: `${relevant.length} ${prefix}* settings agree with ${server.name}`,
-      details: shown,
+      details: [...spLines, ...shown],
       data,
     };
   },
@@ -218,6 +251,28 @@ export function databaseUserOf(settings: readonly Setting[]): string | null {
 }
 
 /**
+ * The client ids the settings name for the identity that connects: `AZURE_<TYPE>_CLIENTID` (of any
+ * connection), Spring's `spring.cloud.azure.credential.client-id`, and for Azure SQL the user
+ * settings, which hold a client id (`AZURE_SQL_USER`, `_USERNAME`, Spring's datasource username).
+ */
+export function clientIdsIn(settings: readonly Setting[], kind: DatabaseKind): string[] {
+  const prefix = SETTING_PREFIX[kind];
+  const ids: string[] = [];
+  for (const { name, value } of settings) {
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    const base = name.toUpperCase().startsWith(prefix) ? settingParts(name, prefix).base : '';
+    if (
+      base === 'CLIENTID' ||
+      lower === 'spring.cloud.azure.credential.client-id' ||
+      (kind === 'sql' && (base === 'USER' || base === 'USERNAME' || lower === 'spring.datasource.username'))
+    )
+      ids.push(value.trim());
+  }
+  return ids;
+}
+
+/**
  * Whether a setting's value may be a secret, by its name or a password inside it: such values are
  * shown by name only and never recorded. `value` undefined is a secret reference.
  */
@@ -239,11 +294,14 @@ async function readSettings(ctx: CheckContext, app: AppFacts): Promise<ReadSetti
   const { azure } = ctx.services;
   const version = APP_API_VERSIONS[app.kind];
   // Web apps: the documented read action `config/appsettings/list` (a POST); Container Apps: the
-  // containers' env in the app itself, where secrets are references without their values.
+  // containers' env in the app itself, where secrets are references without their values; Spring
+  // apps: the environment variables of the app's active deployment.
   const response =
     app.kind === 'webapp'
       ? await armPostRead(azure, `${app.id}/config/appsettings/list`, version, ctx.signal)
-      : await armGet(azure, app.id, version, ctx.signal);
+      : app.kind === 'spring'
+        ? await springDeployment(ctx, app)
+        : await armGet(azure, app.id, version, ctx.signal);
   if (response.status !== 200) {
     const error = armError(response.body);
     return {
@@ -255,20 +313,26 @@ async function readSettings(ctx: CheckContext, app: AppFacts): Promise<ReadSetti
         details: error ? [error.message] : [],
         remediation: {
           summary:
-            response.status === 403
-              ? `Ask for Website Contributor (or Contributor) on ${app.name}: reading its settings needs Microsoft.Web/sites/config/list/action.`
-              : 'Try again; if it persists, the request id helps Azure support.',
+            response.status !== 403
+              ? 'Try again; if it persists, the request id helps Azure support.'
+              : app.kind === 'webapp'
+                ? `Ask for Website Contributor (or Contributor) on ${app.name}: reading its settings needs Microsoft.Web/sites/config/list/action.`
+                : `Ask for at least Reader on ${app.name} to read its settings.`,
           commands: [],
           fixable: false,
         },
       },
     };
   }
-  if (app.kind === 'webapp') {
-    const properties = ((response.body as { properties?: unknown })?.properties ?? {}) as Record<
-      string,
-      unknown
-    >;
+  if (app.kind === 'webapp' || app.kind === 'spring') {
+    const body = (response.body ?? {}) as {
+      properties?: Record<string, unknown> & { deploymentSettings?: { environmentVariables?: unknown } };
+    };
+    const properties = (
+      app.kind === 'webapp'
+        ? (body.properties ?? {})
+        : (body.properties?.deploymentSettings?.environmentVariables ?? {})
+    ) as Record<string, unknown>;
     return {
       ok: true,
       settings: Object.entries(properties).map(([name, raw]) => setting(name, String(raw ?? ''))),
@@ -288,6 +352,26 @@ async function readSettings(ctx: CheckContext, app: AppFacts): Promise<ReadSetti
     }
   }
   return { ok: true, settings };
+}
+
+/**
+ * A Spring app's active deployment (its environment variables are the app's settings), read as the
+ * app names it; the app's own answer when it cannot be read, and a 404 when it has no active one.
+ */
+async function springDeployment(ctx: CheckContext, app: AppFacts) {
+  const { azure } = ctx.services;
+  const version = APP_API_VERSIONS.spring;
+  const read = await armGet(azure, app.id, version, ctx.signal);
+  if (read.status !== 200) return read;
+  const active = (read.body as { properties?: { activeDeploymentName?: unknown } } | undefined)?.properties
+    ?.activeDeploymentName;
+  if (typeof active !== 'string' || !active)
+    return {
+      ...read,
+      status: 404,
+      body: { error: { code: 'NoActiveDeployment', message: `${app.name} has no active deployment` } },
+    };
+  return armGet(azure, `${app.id}/deployments/${active}`, version, ctx.signal);
 }
 
 /** The last part of a setting Service Connector writes, after `AZURE_<TYPE>_` and any connection name. */
@@ -342,10 +426,16 @@ function byConnection(
 }
 
 /** Settings that point somewhere else than the server, port, database or identities the doctor found. */
-function consistency(settings: Setting[], server: ServerFacts, app: AppFacts): Problem[] {
+function consistency(
+  settings: Setting[],
+  server: ServerFacts,
+  app: AppFacts,
+  servicePrincipals: readonly AppServicePrincipal[],
+): Problem[] {
   const problems: Problem[] = [];
   const database = server.database?.name;
   const clientIds = app.userIdentities.map((u) => u.clientId?.toLowerCase()).filter(Boolean);
+  const spClientIds = servicePrincipals.map((sp) => sp.clientId.toLowerCase());
   const check = (key: string, is: string | number | undefined, shouldBe: string | number | undefined) => {
     if (is === undefined || shouldBe === undefined) return;
     if (String(is).toLowerCase() !== String(shouldBe).toLowerCase())
@@ -359,14 +449,14 @@ function consistency(settings: Setting[], server: ServerFacts, app: AppFacts): P
     else if (suffix === 'PORT') check(name, value, server.port);
     else if (['DATABASE', 'NAME', 'DBNAME'].includes(suffix)) check(name, value, database);
     else if (suffix === 'CLIENTID') {
-      if (!clientIds.includes(value.toLowerCase()))
+      if (!clientIds.includes(value.toLowerCase()) && !spClientIds.includes(value.toLowerCase()))
         problems.push({
           key: name,
           is: value,
           shouldBe:
             clientIds.length > 0
-              ? `the client id of a user-assigned identity of ${app.name} (${clientIds.join(', ')})`
-              : `the client id of a user-assigned identity attached to ${app.name} (it has none)`,
+              ? `the client id of a user-assigned identity of ${app.name} (${clientIds.join(', ')}) or of the service principal it connects as`
+              : `the client id of a user-assigned identity attached to ${app.name} (it has none) or of the service principal it connects as`,
         });
     } else if (suffix === 'CONNECTIONSTRING' || name.toLowerCase() === 'spring.datasource.url') {
       const endpoint = endpointOf(value);

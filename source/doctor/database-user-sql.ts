@@ -5,6 +5,7 @@
  */
 import { graphGet } from '../azure/arm.ts';
 import type { CheckContext, CheckResult } from '../core/types.ts';
+import { servicePrincipalsOf } from './app-service-principal.ts';
 import { probeSql } from './database-probe-sql.ts';
 import type { AppFacts, ServerFacts } from './facts.ts';
 import { loginAddress } from './login-address.ts';
@@ -73,9 +74,13 @@ export async function sqlDatabaseUser(
   }
 }
 
-/** The client ids of the app's identities: the user-assigned ones' from the facts, the system one's from Graph. */
+/**
+ * The client ids of what the app connects as: its user-assigned identities' from the facts, the
+ * system one's from Graph, and the service principal's `app-settings` found.
+ */
 async function clientIdsOf(ctx: CheckContext, app: AppFacts): Promise<string[]> {
   const ids = app.userIdentities.map((u) => u.clientId).filter((id): id is string => !!id);
+  ids.push(...servicePrincipalsOf(ctx).map((sp) => sp.clientId));
   if (app.systemIdentity) {
     const answer = await graphGet(
       ctx.services.azure,

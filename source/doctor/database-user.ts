@@ -1,10 +1,12 @@
 /**
  * `database-user` (on request, `--check-user`): log in to the database as the signed-in user with an
- * Entra token and confirm the app's database user exists, is mapped to the app's identity and holds
- * its grants. Azure SQL logs in with a token for its own audience (see database-user-sql.ts).
+ * Entra token and confirm the app's database user exists, is mapped to the app's identity (a managed
+ * identity, or the service principal `app-settings` found the app connecting as) and holds its
+ * grants. Azure SQL logs in with a token for its own audience (see database-user-sql.ts).
  */
 
 import type { Check, CheckResult } from '../core/types.ts';
+import { servicePrincipalsOf } from './app-service-principal.ts';
 import { type AppSide, type ProbeLogin, probeMysql, probePostgres } from './database-probes.ts';
 import { sqlDatabaseUser } from './database-user-sql.ts';
 import { appFactsOf, serverFactsOf } from './facts-of.ts';
@@ -17,7 +19,8 @@ export const databaseUserCheck: Check = {
   title: 'Database user',
   needs: ['server', 'app-identity', 'signin'],
   phase: 'target',
-  // Both only add facts: an admin's exact login name and the user the settings name.
+  // Both only add facts: an admin's exact login name, the user the settings name and the service
+  // principal the app connects as.
   wants: ['entra-config', 'app-settings'],
   timeoutMs: 30_000,
   async run(ctx): Promise<CheckResult> {
@@ -60,6 +63,7 @@ export const databaseUserCheck: Check = {
       objectIds: [
         ...(app.systemIdentity ? [app.systemIdentity.principalId] : []),
         ...app.userIdentities.map((u) => u.principalId).filter((id): id is string => !!id),
+        ...servicePrincipalsOf(ctx).map((sp) => sp.objectId),
       ],
       database: server.database?.name ?? null,
       settingsUser: (ctx.outcomeOf('app-settings')?.data.user as string | null | undefined) ?? null,

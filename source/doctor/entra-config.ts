@@ -4,7 +4,7 @@
  * PostgreSQL `authConfig` and its admins; MySQL's single admin and the server identity's Graph app
  * roles (without them the server cannot look up Entra users); SQL's admin and Entra-only flag.
  */
-import { armError, armGet, graphGet } from '../azure/arm.ts';
+import { armError, armGet } from '../azure/arm.ts';
 import { enumIn, enumIs } from '../azure/enums.ts';
 import { GRAPH_READ_PERMISSIONS, type GraphReadRights, graphReadRights } from '../azure/graph-read-rights.ts';
 import { commandLine } from '../core/command-line.ts';

@@ -66,6 +66,8 @@ export function progressLine(event: CoreEvent, style: PlainStyle): string | unde
   if (event.type === 'check:start')
     return paint(`${dots} checking ${clean(event.title)}`, 'dim', style.color);
   if (event.type === 'check:slow') {
+    if (event.detail)
+      return paint(`${dots} ${clean(event.title)}: ${clean(event.detail)}`, 'dim', style.color);
     const seconds = Math.max(1, Math.round(event.elapsedMs / 1000));
     return paint(`${dots} ${clean(event.title)}: still running (${seconds}s)`, 'dim', style.color);
   }

@@ -6,6 +6,7 @@
  */
 import { startDeadline } from '../core/deadline.ts';
 import { ExitCode } from '../core/exit-codes.ts';
+import { reportingWaitsTo } from '../core/wait-reports.ts';
 import type { EmitEngineEvent, LeftBehind, NotDone, RollbackOutcome, StepOutcome } from './engine-events.ts';
 import type { Journal, JournalStepState } from './journal.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
@@ -298,12 +299,13 @@ async function consentAndApply(plan: Plan, options: RunSetupOptions, runId: stri
           .catch(() => {});
       },
     };
-    const work = (async () => {
+    // Waits deep in a request (Azure throttling) are shown on this step's row.
+    const work = reportingWaitsTo(ctx.progress, async () => {
       if (await step.isDone(ctx)) return 'already-done' as const;
       // Aborted while isDone was reading: nothing was written yet, so write nothing.
       if (deadline.signal.aborted) throw deadline.signal.reason;
       return step.apply(ctx);
-    })();
+    });
     const settled = await settleWithin(work, deadline.signal, graceMs);
     deadline.dispose();
     signal.removeEventListener('abort', onCancel);
@@ -352,7 +354,8 @@ async function consentAndApply(plan: Plan, options: RunSetupOptions, runId: stri
     }
 
     const isHandOff = value instanceof HandOff;
-    const record = isHandOff ? value.record : value;
+    // A check changed nothing: there is nothing to undo, so no rollback and no `undo` lists it.
+    const record = step.readOnly ? null : isHandOff ? value.record : value;
     try {
       if (record !== null) checkKeepable(record, `${step.id} undo record`);
     } catch (error) {
@@ -433,13 +436,19 @@ async function consentAndApply(plan: Plan, options: RunSetupOptions, runId: stri
       doc.status = 'rolling-back';
     })
     .catch(() => {});
+  // A rollback the user did not ask for (a step failed) is stopped by the first Ctrl-C: there is no
+  // run left to cancel, so it can only mean "stop waiting". Once cancelled, it takes the second.
+  const stopSignal =
+    signal.aborted || !options.stopSignal
+      ? options.stopSignal
+      : AbortSignal.any([signal, options.stopSignal]);
   const report = await rollBack({
     runId,
     entries: [...applied].reverse(),
     reason: cancelled ? 'cancelled' : 'failure',
     emit,
     writer,
-    stopSignal: options.stopSignal,
+    stopSignal,
     ...(options.settleWrite ? { settleWrite: options.settleWrite } : {}),
     timeoutMs: options.undoTimeoutMs ?? DEFAULT_UNDO_TIMEOUT_MS,
     now,

@@ -154,7 +154,7 @@ export function setupFlow(deps: SetupFlowDeps) {
       auth.kind === 'sp' ? await withClientSecret(services, prompter, auth.clientId, signal) : services;
     if (!stepServices) return declinedEarly(doctor);
 
-    const adminLogin = kind === 'sql' ? undefined : adminLoginOf(doctor);
+    const adminLogin = adminLoginOf(doctor);
     const input: MysqlSetupInput = {
       server,
       database,
@@ -166,7 +166,8 @@ export function setupFlow(deps: SetupFlowDeps) {
       ...(container ? { container } : {}),
       // PostgreSQL and MySQL know an admin by its admin entry's name, not the token's (guests,
       // portal-made entries, a group's members): log in with that. Azure SQL reads the token.
-      signedIn: adminLogin ? { ...facts.signedIn!, user: adminLogin.login } : facts.signedIn!,
+      signedIn:
+        adminLogin && kind !== 'sql' ? { ...facts.signedIn!, user: adminLogin.login } : facts.signedIn!,
       ...(adminLogin ? { adminLogin } : {}),
       ...(facts.publicIp ? { publicIp: facts.publicIp } : {}),
       ...(ctx.options.connectTo ? { connectTo: ctx.options.connectTo } : {}),

@@ -4,10 +4,13 @@
  * ends the waiting at once: what is not undone yet is returned with the commands that remove it.
  */
 import { startDeadline } from '../core/deadline.ts';
+import { UsageError } from '../core/usage-error.ts';
+import { reportingWaitsTo } from '../core/wait-reports.ts';
 import type { EmitEngineEvent, LeftBehind, RollbackOutcome } from './engine-events.ts';
 import type { JournalStepState, RunWriter } from './journal.ts';
 import { redactSecrets } from './secret-scrubber.ts';
 import type { InFlightWrite, Undoable, UndoContext, UndoRecord, UndoResult } from './step.ts';
+import { storageError } from './storage-error.ts';
 
 export interface RollbackEntry {
   step: Undoable;
@@ -110,22 +113,25 @@ export async function rollBack(options: RollbackOptions): Promise<RollbackReport
           noteInFlight(step.id, write);
         },
       };
-      // Through a promise, so an undo that throws before its first await is a failure like any other.
-      const attempt = Promise.resolve()
-        .then(async () => {
-          // Decide only once the write has ended: read before it lands, and an admin that is about
-          // to appear looks "already gone".
-          if (pending && options.settleWrite) {
-            ctx.progress(`waiting for Azure to finish ${pending.what} before undoing it`);
-            await options.settleWrite(pending, ctx);
-            pending = null;
-          }
-          return step.undo(ctx, record);
-        })
-        .then(
-          (result): UndoResult | { status: 'failed'; reason: string } => result,
-          (error: unknown) => ({ status: 'failed' as const, reason: messageOf(error) }),
-        );
+      // Through a promise, so an undo that throws before its first await is a failure like any other;
+      // waits deep in a request (Azure throttling) are shown on this undo's row.
+      const attempt = reportingWaitsTo(ctx.progress, () =>
+        Promise.resolve()
+          .then(async () => {
+            // Decide only once the write has ended: read before it lands, and an admin that is about
+            // to appear looks "already gone".
+            if (pending && options.settleWrite) {
+              ctx.progress(`waiting for Azure to finish ${pending.what} before undoing it`);
+              await options.settleWrite(pending, ctx);
+              pending = null;
+            }
+            return step.undo(ctx, record);
+          })
+          .then(
+            (result): UndoResult | { status: 'failed'; reason: string } => result,
+            (error: unknown) => ({ status: 'failed' as const, reason: messageOf(error) }),
+          ),
+      );
       const settled = await Promise.race([
         attempt,
         stopped,
@@ -173,6 +179,13 @@ function manualCommands(step: Undoable, record: UndoRecord): string[] {
   }
 }
 
+/**
+ * Why a step or an undo failed, in words: a file system refusal as a `StorageError` says (what,
+ * where, why) with its fix, never Node's raw `EACCES: permission denied, open '...'`.
+ */
 export function messageOf(error: unknown): string {
+  const described = storageError(error, 'use', 'a file');
+  if (described instanceof UsageError)
+    return redactSecrets([described.message, ...described.hints].join(' '));
   return redactSecrets(error instanceof Error ? error.message : String(error));
 }

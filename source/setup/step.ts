@@ -164,8 +164,12 @@ export interface Step<R extends UndoRecord = UndoRecord> {
   manualUndo(record: R): string[];
 }
 
-/** What a rollback needs of a step: its undo and the commands a person runs instead. */
-export type Undoable = Pick<Step, 'id' | 'title' | 'undo' | 'manualUndo' | 'timeoutMs'>;
+/**
+ * What a rollback needs of a step: its undo and the commands a person runs instead. `readOnly` marks
+ * a check: it changed nothing, so `undo` passes over it (journals of earlier versions kept a record
+ * for it).
+ */
+export type Undoable = Pick<Step, 'id' | 'title' | 'undo' | 'manualUndo' | 'timeoutMs' | 'readOnly'>;
 
 /** What the journal says about the run a record comes from, to check the record against. */
 export interface RecordOrigin {

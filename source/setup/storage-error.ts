@@ -19,7 +19,11 @@ const WHY: Record<string, { problem: string; fix: (where: string) => string }> =
   EDQUOT: { problem: 'your disk quota is used up', fix: () => 'free some space, then run this again' },
   EROFS: {
     problem: 'the file system is read-only',
-    fix: () => 'run it where your home directory is writable, or point HOME at a writable directory',
+    // ~/.sc-doctor follows HOME; a hand-off script goes to the folder sc-doctor runs in.
+    fix: (where) =>
+      /[\\/]\.sc-doctor([\\/]|$)/.test(where)
+        ? 'run it where your home directory is writable, or point HOME at a writable directory'
+        : 'run sc-doctor from a folder on a writable file system',
   },
   ENOTDIR: {
     problem: 'a part of the path is a file, not a directory',

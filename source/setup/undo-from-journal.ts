@@ -80,6 +80,8 @@ export async function undoFromJournal(options: UndoFromJournalOptions): Promise<
         continue;
       }
       const undoer = byId.get(step.id);
+      // A check changed nothing: there is nothing to undo and no row to show.
+      if (undoer?.readOnly) continue;
       if (!undoer) {
         left.push({
           id: step.id,

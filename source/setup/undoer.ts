@@ -30,7 +30,15 @@ export function noCommands(): string[] {
   return [];
 }
 
-/** The undo of a step that changed nothing (a check, the removal of the temporary rule). */
+/**
+ * The entry of a check (verify): it changed nothing, so `undo` passes over it and lists no row for
+ * it, even from a journal of an earlier version that kept a record for it.
+ */
+export function checkOnly(id: string, title: string): Undoable {
+  return { ...undoer(id, title, nothingToUndo('the check changed nothing'), noCommands), readOnly: true };
+}
+
+/** The undo of a step that changed nothing (the removal of the temporary rule). */
 export function nothingToUndo(reason: string): () => Promise<UndoResult> {
   return async () => ({ status: 'already-gone', reason });
 }

@@ -44,8 +44,10 @@ const secret = (name: string): SnippetSetting => ({ name, secretRef: SECRET_REF 
 
 /**
  * Who writes the settings: Service Connector (a linker; its values as it writes them) or sc-doctor
- * itself (`--no-linker`). They differ in one value: Service Connector's Spring Boot URL asks for TLS
- * without checking the certificate (`sslmode=require` / `sslmode=required`); sc-doctor's checks it.
+ * itself (`--no-linker`, and what `snippet` prints). They differ in TLS: Service Connector's
+ * connection strings and URLs ask for TLS without checking the certificate (`sslmode=require`, `Ssl
+ * Mode=Require`, `sslmode=required`); every one sc-doctor writes checks the certificate and the host
+ * name (`VERIFIED_TLS`). The generated code verifies either way.
  */
 export type SettingsWriter = 'service-connector' | 'sc-doctor';
 
@@ -102,6 +104,31 @@ export const SPRING_TENANT = 'spring.cloud.azure.profile.tenant-id';
 export const SERVICE_CONNECTOR_SPRING_TENANT = 'spring.cloud.azure.credential.tenant-id';
 
 /**
+ * How each client's connection string asks for TLS with the certificate and host name checked:
+ * libpq `sslmode=verify-full` with the system's CA roots (`sslrootcert=system`, libpq 16 and later;
+ * the generated code names a CA bundle itself for older ones), pgx and lib/pq `sslmode=verify-full`
+ * (Go's system roots), Npgsql and MySqlConnector `VerifyFull`, pgjdbc `verify-full` with Java's
+ * trust store, Connector/J `VERIFY_IDENTITY`, the mysql2 gem `verify_identity`. Service Connector's
+ * own values for the same keys are in `SERVICE_CONNECTOR_TLS`.
+ */
+export const VERIFIED_TLS = {
+  libpq: 'sslmode=verify-full sslrootcert=system',
+  go: 'sslmode=verify-full',
+  npgsql: 'Ssl Mode=VerifyFull',
+  mysqlConnector: 'SSL Mode=VerifyFull',
+  rubyMysql: 'verify_identity',
+} as const;
+
+/** What Service Connector writes for the same keys: encrypted, certificate not checked. */
+const SERVICE_CONNECTOR_TLS: Record<keyof typeof VERIFIED_TLS, string> = {
+  libpq: 'sslmode=require',
+  go: 'sslmode=require',
+  npgsql: 'Ssl Mode=Require',
+  mysqlConnector: 'SSL Mode=Required',
+  rubyMysql: 'required',
+};
+
+/**
  * The JDBC URL query that makes Spring Boot check the server's certificate and host name against
  * Java's trust store: pgjdbc `sslmode=verify-full` with the JVM's trust store (its default factory
  * reads a root.crt file instead), Connector/J `sslMode=VERIFY_IDENTITY` (its property is
@@ -112,26 +139,31 @@ export const SPRING_VERIFIED_TLS: Record<'postgres' | 'mysql', string> = {
   mysql: 'sslMode=VERIFY_IDENTITY',
 };
 
+/** The TLS words of `writer` for a client's connection string. */
+function tlsOf(writer: SettingsWriter, client: keyof typeof VERIFIED_TLS): string {
+  return writer === 'service-connector' ? SERVICE_CONNECTOR_TLS[client] : VERIFIED_TLS[client];
+}
+
 function postgresConnection(
   clientType: ClientType,
   n: ResolvedInputs,
   writer: SettingsWriter,
 ): SnippetSetting[] {
   const p = 'AZURE_POSTGRESQL';
-  const libpq = `host=${n.server} port=5432 dbname=${n.database} sslmode=require user=${n.user}`;
+  const libpq = `host=${n.server} port=5432 dbname=${n.database} ${tlsOf(writer, 'libpq')} user=${n.user}`;
   switch (clientType) {
     case 'dotnet':
       return [
         value(
           `${p}_CONNECTIONSTRING`,
-          `Server=${n.server};Database=${n.database};Port=5432;Ssl Mode=Require;User Id=${n.user};`,
+          `Server=${n.server};Database=${n.database};Port=5432;${tlsOf(writer, 'npgsql')};User Id=${n.user};`,
         ),
       ];
     case 'java':
       return [
         value(
           `${p}_CONNECTIONSTRING`,
-          `jdbc:postgresql://${n.server}:5432/${n.database}?sslmode=require&user=${n.user}`,
+          `jdbc:postgresql://${n.server}:5432/${n.database}?${writer === 'service-connector' ? 'sslmode=require' : SPRING_VERIFIED_TLS.postgres}&user=${n.user}`,
         ),
       ];
     case 'springBoot':
@@ -147,7 +179,7 @@ function postgresConnection(
       return [
         value(
           `${p}_CONNECTIONSTRING`,
-          `dbname=${n.database} host=${n.server} port=5432 sslmode=require user=${n.user}`,
+          `dbname=${n.database} host=${n.server} port=5432 ${tlsOf(writer, 'libpq')} user=${n.user}`,
         ),
       ];
     case 'django':
@@ -156,7 +188,7 @@ function postgresConnection(
       return [
         value(
           `${p}_CONNECTIONSTRING`,
-          `host=${n.server} dbname=${n.database} sslmode=require user=${n.user}`,
+          `host=${n.server} dbname=${n.database} ${tlsOf(writer, 'go')} user=${n.user}`,
         ),
       ];
     case 'nodejs':
@@ -192,14 +224,14 @@ function mysqlConnection(
       return [
         value(
           `${p}_CONNECTIONSTRING`,
-          `Server=${n.server};Database=${n.database};Port=3306;User Id=${n.user};SSL Mode=Required;`,
+          `Server=${n.server};Database=${n.database};Port=3306;User Id=${n.user};${tlsOf(writer, 'mysqlConnector')};`,
         ),
       ];
     case 'java':
       return [
         value(
           `${p}_CONNECTIONSTRING`,
-          `jdbc:mysql://${n.server}:3306/${n.database}?sslmode=required&user=${n.user}`,
+          `jdbc:mysql://${n.server}:3306/${n.database}?${writer === 'service-connector' ? 'sslmode=required' : SPRING_VERIFIED_TLS.mysql}&user=${n.user}`,
         ),
       ];
     case 'springBoot':
@@ -237,7 +269,7 @@ function mysqlConnection(
         value(`${p}_DATABASE`, n.database),
         value(`${p}_HOST`, n.server),
         value(`${p}_USERNAME`, n.user),
-        value(`${p}_SSLMODE`, 'required'),
+        value(`${p}_SSLMODE`, tlsOf(writer, 'rubyMysql')),
       ];
     case 'none':
       return [

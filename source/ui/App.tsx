@@ -12,6 +12,7 @@ import { DoctorScreen } from './screens/DoctorScreen.tsx';
 import { Screen } from './screens/Screen.tsx';
 import { SetupFinal } from './screens/SetupFinal.tsx';
 import { appReducer, focusedScreen, initialAppState } from './state/app-state.ts';
+import { runFailed } from './state/doctor-state.ts';
 import { setupRunning } from './state/setup-state.ts';
 
 export interface AppProps {
@@ -59,8 +60,7 @@ export function App({ input, onExit, now = Date.now, size }: AppProps) {
     laterSetup.current = true;
     setupFlow().then(
       (outcome) => dispatch({ type: 'setup:finished', outcome }),
-      (error: unknown) =>
-        dispatch({ type: 'run-failed', message: error instanceof Error ? error.message : String(error) }),
+      (error: unknown) => dispatch(runFailed(error)),
     );
   }, [setupFromStart, setupFlow]);
   const actions = useAppActionsFor(state.prompts, dispatch, input.strict, state.setup.outcome);
@@ -77,10 +77,12 @@ export function App({ input, onExit, now = Date.now, size }: AppProps) {
   useCancelKey(onCtrlC, isRawModeSupported && !exiting);
 
   // Ctrl-C outside the screen's reach (SIGTERM, or a signal while raw mode is off) ends it the same way.
+  // While applying, the screen notes it: what a further Ctrl-C does has changed.
   useEffect(() => {
     const signal = input.cancel.signal;
     const onAbort = () => {
       if (!applying) actions.cancel();
+      else dispatch({ type: 'setup:interrupted' });
     };
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });

@@ -143,6 +143,11 @@ test('setup --dry-run --json: one document with the plan, status planned, and no
     document.setup.plan.find((step: { id: string }) => step.id === 'entra-auth').alreadyDone,
     false,
   );
+  // No admin yet: adding Dana is a change, not marked as done.
+  assert.equal(
+    document.setup.plan.find((step: { id: string }) => step.id === 'entra-admin').alreadyDone,
+    false,
+  );
   assert.equal(document.setup.plan.find((step: { id: string }) => step.id === 'verify').readOnly, true);
   assert.deepEqual(document.snippets, []);
   assert.deepEqual(writes, []);

@@ -103,6 +103,16 @@ test('Ctrl-C one second into the Entra-admin write: the write is let land and un
     pane.press('C-c');
     // The run says why it does not stop at once: it lets the write end, then undoes it.
     await pane.waitForScreen((s) => /Entra admin of pg-ord.*finishing/.test(s), 'the wait being explained');
+    // And while the write finishes, before the rollback starts, its last line says what Ctrl-C does
+    // now: it no longer cancels, it stops the waiting.
+    screen = await pane.waitForScreen(
+      (s) =>
+        /finishing/.test(s) &&
+        !/Cancelled: undoing/.test(s) &&
+        /Ctrl-C again stops waiting and lists what is left/.test(s),
+      'the last line to say what a second Ctrl-C does while the write finishes',
+    );
+    assert.doesNotMatch(screen, /Ctrl-C cancels and undoes/, screen);
 
     screen = await pane.waitForScreen(() => pane.isDead(), 'the program to end after the rollback', 60_000);
     screen = pane.capture();

@@ -75,11 +75,13 @@ export async function runProgram(
   args: string[],
   env: Record<string, string>,
   timeoutMs = 60_000,
+  cwd?: string,
 ): Promise<CliRun> {
   const home = tempDir('sc-doctor-home-');
   const { code, stdout, stderr } = await runInGroup(file, args, {
     env: { HOME: home, AZURE_CONFIG_DIR: join(home, '.azure'), ...env },
     timeoutMs,
+    ...(cwd ? { cwd } : {}),
   });
   return { code, stdout, stderr };
 }

@@ -185,10 +185,7 @@ export function setupMatrix(kind: DatabaseKind): void {
 
   for (const auth of AUTHS) {
     for (const target of TARGETS) {
-      const checks = [auth !== 'sp' ? 'doctor --check-user' : '', target === 'webapp' ? 'snippet' : '']
-        .filter(Boolean)
-        .map((what) => `, ${what}`)
-        .join('');
+      const checks = target === 'webapp' ? ', doctor --check-user, snippet' : ', doctor --check-user';
       test(`built CLI: setup ${kind} with ${auth} identity on a ${target}${checks}, undo restores the world`, async () => {
         const stateBefore = stateOf(twin);
         const runs: CliRun[] = [];
@@ -213,6 +210,9 @@ export function setupMatrix(kind: DatabaseKind): void {
         const document = JSON.parse(setup.stdout);
         assert.equal(document.setup.status, 'succeeded', JSON.stringify(document.setup.steps));
         const runId: string = document.setup.runId;
+        // Dana is the server's Entra admin in this world (entra-config sees it): the plan says so.
+        const admin = document.setup.plan.find((step: { id: string }) => step.id === 'entra-admin');
+        assert.equal(admin?.alreadyDone, true, JSON.stringify(admin));
         let undo: CliRun | undefined;
         try {
           const settings: Setting[] = document.snippets[0].settings;
@@ -225,23 +225,16 @@ export function setupMatrix(kind: DatabaseKind): void {
           assert.ok(user, `a database user for ${objectId}: ${JSON.stringify(settings)}`);
           await assertDatabaseUser(user, objectId);
 
-          // The doctor finds the app's user through the app's managed identities; it does not yet
-          // recognise an app that connects as a service principal (reported, not in this change).
-          if (auth !== 'sp') {
-            const check = await withFirewallOpen(() =>
-              runBuiltCli(['doctor', '--check-user', ...server, ...targetArgs(target), '--json'], env),
-            );
-            const databaseUser = JSON.parse(check.stdout).doctor.checks.find(
-              (c: { id: string }) => c.id === 'database-user',
-            );
-            if (kind === 'mysql' && target === 'spring') {
-              // MySQL does not say which identity a user belongs to, and the doctor does not read a
-              // Spring app's settings (they live in its deployment) yet: it says it cannot tell.
-              assert.equal(databaseUser.status, 'warn', JSON.stringify(databaseUser));
-              assert.match(databaseUser.message, /cannot tell which MySQL user is orders-spring's/);
-            } else assert.equal(databaseUser.status, 'pass', JSON.stringify(databaseUser));
-            runs.push(check);
-          }
+          // The doctor finds the app's database user through whatever the app connects as: its
+          // managed identities, or the service principal its settings and its Service Connector
+          // connection name (a Spring app's settings live in its active deployment).
+          const check = await withFirewallOpen(() =>
+            runBuiltCli(['doctor', '--check-user', ...server, ...targetArgs(target), '--json'], env),
+          );
+          const rows: { id: string; status: string }[] = JSON.parse(check.stdout).doctor.checks;
+          for (const id of ['app-identity', 'app-settings', 'database-user'])
+            assert.equal(rows.find((c) => c.id === id)?.status, 'pass', `${id}: ${check.stdout}`);
+          runs.push(check);
 
           // `snippet` takes no app: its settings depend on the database and the identity only, so the
           // web app's cells check it for every identity and the other platforms' cells save the run.
@@ -284,6 +277,9 @@ export function setupMatrix(kind: DatabaseKind): void {
           undo = await runBuiltCli(['undo', runId, '--json'], env);
         }
         assert.equal(undo.code, 0, undo.stdout + undo.stderr);
+        // The check (verify) changed nothing: undo has nothing to undo for it and no row.
+        const undone: { id: string }[] = JSON.parse(undo.stdout).undo.outcomes;
+        assert.ok(undone.length > 0 && !undone.some((o) => o.id === 'verify'), undo.stdout);
         assertNothingSecret(setup, undo, ...runs);
         assert.deepEqual(stateOf(twin), stateBefore);
         assert.deepEqual(await databaseWorld(), databaseBefore);

@@ -67,9 +67,17 @@ export function twinCliEnv(twin: Twin, options: TwinCliEnvOptions = {}): Record<
   return env;
 }
 
-/** Runs the built CLI with `env` (from `twinCliEnv`), closed stdin, for at most two minutes. */
-export function runBuiltCli(args: string[], env: Record<string, string>): Promise<CliRun> {
-  return runProgram(process.execPath, [builtCli().cli, ...args], env, 120_000);
+/**
+ * Runs the built CLI with `env` (from `twinCliEnv`), closed stdin, for at most two minutes, in `cwd`:
+ * a fresh empty folder by default, as a user runs it in a project of theirs (never this clone, where
+ * a hand-off script or `--out` would land among the sources).
+ */
+export function runBuiltCli(
+  args: string[],
+  env: Record<string, string>,
+  cwd: string = tempDir('sc-doctor-cwd-'),
+): Promise<CliRun> {
+  return runProgram(process.execPath, [builtCli().cli, ...args], env, 120_000, cwd);
 }
 
 /**

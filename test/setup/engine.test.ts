@@ -84,7 +84,15 @@ test('writes to the same resource never overlap, whatever the case of its id', a
     world.step({ id: 'entra-auth', resource: server, beforeChange: () => tick(20) }),
     world.step({ id: 'entra-admin', resource: server.toUpperCase(), beforeChange: () => tick(20) }),
     world.step({ id: 'firewall-rule', resource: server, beforeChange: () => tick(20) }),
-    world.step({ id: 'app-identity', beforeChange: () => tick(20) }),
+    // The app step holds its write until a server step is writing too (or 5 s pass): it overlaps them
+    // exactly when the engine runs it beside them, however slow the machine is.
+    world.step({
+      id: 'app-identity',
+      beforeChange: async () => {
+        for (const deadline = Date.now() + 5000; world.maxActiveTotal < 2 && Date.now() < deadline; )
+          await tick(5);
+      },
+    }),
   ]);
   assert.equal(result.status, 'succeeded');
   assert.equal(world.maxActive.get(server.toLowerCase()), 1);
@@ -594,4 +602,84 @@ test('a write cut off in flight is waited for (settleWrite) before its undo deci
   assert.equal(result.steps[0]?.rollback, 'undone');
   const saved = await journal.loadRun(result.runId);
   assert.equal(saved.steps[0]?.inFlight, null, 'the write is over once undone');
+});
+
+/** A check as the flows' verify steps are: it reads, changes nothing and returns what it saw. */
+function checkStep(id: string, after: string[], undone: string[]): Step {
+  return {
+    id,
+    title: `Check ${id}`,
+    resource: TARGET,
+    after,
+    readOnly: true,
+    preview: () => ['check what the run made'],
+    isDone: async () => false,
+    apply: async () => ({ checked: 'all there' }),
+    undo: async () => {
+      undone.push(id);
+      return { status: 'already-gone', reason: 'the check changed nothing' };
+    },
+    manualUndo: () => [],
+  };
+}
+
+test('a check that ran is no change: a later failure rolls back without a row for it, and the journal keeps no record', async () => {
+  const world = new FakeWorld();
+  const undone: string[] = [];
+  const { result, events, journal } = await run([
+    world.step({ id: 'change' }),
+    checkStep('verify', ['change'], undone),
+    world.step({ id: 'after', after: ['verify'], failWith: 'broke after the check' }),
+  ]);
+  assert.equal(result.status, 'rolled-back');
+  const rollback = events.find((event) => event.type === 'rollback:start');
+  assert.deepEqual(rollback?.type === 'rollback:start' ? rollback.steps.map((step) => step.id) : null, [
+    'change',
+  ]);
+  assert.deepEqual(undone, [], "the check's undo is never called");
+  assert.deepEqual(
+    result.steps.map((step) => [step.id, step.outcome, step.rollback]),
+    [
+      ['change', 'applied', 'undone'],
+      ['verify', 'applied', null],
+      ['after', 'failed', null],
+    ],
+  );
+  const saved = await journal.loadRun(result.runId);
+  assert.deepEqual(
+    saved.steps.map((step) => [step.id, step.state, step.record === null]),
+    [
+      ['change', 'undone', false],
+      ['verify', 'applied', true],
+      ['after', 'failed', true],
+    ],
+  );
+});
+
+test('a rollback a failure started is stopped by the first Ctrl-C: there is no run left to cancel', async () => {
+  const world = new FakeWorld();
+  const cancel = new AbortController();
+  const stop = new AbortController();
+  const { result } = await run(
+    [
+      world.step({ id: 'first' }),
+      // Its undo never answers and ignores its signal: only stopping the wait can end it.
+      world.step({ id: 'second', after: ['first'], beforeUndo: () => new Promise(() => {}) }),
+      world.step({ id: 'third', after: ['second'], failWith: 'third broke' }),
+    ],
+    {
+      signal: cancel.signal,
+      stopSignal: stop.signal,
+      emit: (event) => {
+        if (event.type === 'rollback:step-start' && event.id === 'second') cancel.abort();
+      },
+    },
+  );
+  assert.equal(stop.signal.aborted, false, 'no second Ctrl-C was needed');
+  assert.equal(result.status, 'rollback-incomplete');
+  assert.equal(result.failure?.message, 'third broke');
+  assert.deepEqual(
+    result.left.map((l) => l.id),
+    ['second', 'first'],
+  );
 });

@@ -15,7 +15,9 @@ import { UsageError } from '../../source/core/usage-error.ts';
 import { runSetup } from '../../source/setup/engine.ts';
 import { isUnfinished, Journal, UnreadableJournalError } from '../../source/setup/journal.ts';
 import { planSteps } from '../../source/setup/plan.ts';
+import { writeHandOffScript } from '../../source/setup/postgres/hand-off.ts';
 import { postgresUndoers } from '../../source/setup/postgres/index.ts';
+import { messageOf } from '../../source/setup/rollback.ts';
 import { lockFileFor, RunLockedError } from '../../source/setup/run-lock.ts';
 import { UnsafeStateDirError } from '../../source/setup/state-dir.ts';
 import { StorageError, storageError } from '../../source/setup/storage-error.ts';
@@ -360,4 +362,37 @@ test('file system refusals say what, where and how to fix them', async () => {
   }
   const other2 = new Error('not a file system error');
   assert.equal(storageError(other2, 'write', 'x'), other2);
+});
+
+test("a step's file system error reads as what, where, why and the fix, never Node's raw text", async () => {
+  const raw = Object.assign(new Error("EACCES: permission denied, open '/srv/app/script.sh'"), {
+    code: 'EACCES',
+    path: '/srv/app/script.sh',
+  });
+  assert.equal(
+    messageOf(raw),
+    'cannot use /srv/app/script.sh: permission denied (EACCES). Fix: make it yours and private: chmod u+rwX /srv/app/script.sh.',
+  );
+  const named = new StorageError('write the hand-off script', '/srv/app/script.sh', 'EROFS');
+  assert.equal(
+    messageOf(named),
+    'cannot write the hand-off script /srv/app/script.sh: the file system is read-only (EROFS). Fix: run sc-doctor from a folder on a writable file system.',
+  );
+  // Under ~/.sc-doctor a read-only file system is HOME's to fix.
+  assert.match(
+    new StorageError('write the journal', '/home/u/.sc-doctor/runs/x.json', 'EROFS').hints[0]!,
+    /point HOME at a writable directory/,
+  );
+  // A written script's folder that cannot be made is a StorageError too.
+  const folder = await mkdtemp(path.join(tmpdir(), 'sc-doctor-script-'));
+  await writeFile(path.join(folder, 'in-the-way'), '');
+  await assert.rejects(
+    writeHandOffScript(path.join(folder, 'in-the-way', 'sub'), '20261206-000001', 'postgres', '#!/bin/sh\n'),
+    (error: unknown) =>
+      error instanceof StorageError &&
+      /^cannot create the folder for the hand-off script .*in-the-way.*: a part of the path is a file, not a directory \(ENOTDIR\)\.$/.test(
+        error.message,
+      ),
+  );
+  assert.equal(messageOf(new Error('not a file system error')), 'not a file system error');
 });

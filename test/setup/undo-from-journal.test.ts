@@ -10,7 +10,8 @@ import type { EngineEvent } from '../../source/setup/engine-events.ts';
 import { Journal } from '../../source/setup/journal.ts';
 import { planSteps } from '../../source/setup/plan.ts';
 import { undoFromJournal } from '../../source/setup/undo-from-journal.ts';
-import { FakeWorld } from './fake-world.ts';
+import { checkOnly } from '../../source/setup/undoer.ts';
+import { FakeWorld, undoersOf } from './fake-world.ts';
 import { killedRunSteps } from './killed-run-steps.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -142,4 +143,32 @@ test('undo of an unknown run id says how to list the runs', async () => {
     undoFromJournal({ journal, runId: '../../etc/passwd', steps: [] }),
     /there is no run \.\.\/\.\.\/etc\/passwd\. Run sc-doctor undo --list to see the runs\./,
   );
+});
+
+test('a check has no row in undo: not from this version, nor from an earlier journal that kept a record for it', async () => {
+  const home = await mkdtemp(path.join(tmpdir(), 'sc-doctor-undo-'));
+  const journal = new Journal({ home });
+  const world = new FakeWorld();
+  const change = world.step({ id: 'change' });
+  // Earlier versions journaled the check's result like a change's record.
+  const oldVerify = world.step({ id: 'verify', after: ['change'] });
+  const setup = await runSetup(await planSteps([change, oldVerify]), { journal, target: TARGET });
+  assert.equal(setup.status, 'succeeded');
+  assert.notEqual((await journal.loadRun(setup.runId)).steps[1]!.record, null);
+
+  const events: EngineEvent[] = [];
+  const result = await undoFromJournal({
+    journal,
+    runId: setup.runId,
+    steps: [...undoersOf([change]), { ...checkOnly('verify', 'Check'), checkRecord: () => [] }],
+    emit: (event) => events.push(event),
+  });
+  assert.equal(result.status, 'undone');
+  assert.deepEqual(
+    result.outcomes.map((o) => o.id),
+    ['change'],
+  );
+  const start = events.find((event) => event.type === 'rollback:start');
+  assert.deepEqual(start?.type === 'rollback:start' ? start.steps.map((step) => step.id) : null, ['change']);
+  assert.equal(oldVerify.calls.undo, 0);
 });

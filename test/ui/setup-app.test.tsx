@@ -14,6 +14,7 @@ import { summarize } from '../../source/core/run-checks.ts';
 import type { SetupResult } from '../../source/setup/engine.ts';
 import type { PlannedStepView } from '../../source/setup/engine-events.ts';
 import type { SetupOutcome } from '../../source/setup/flow-types.ts';
+import { StorageError } from '../../source/setup/storage-error.ts';
 import { App } from '../../source/ui/App.tsx';
 import { keys } from '../helpers/render-ui.tsx';
 import { azCliPass } from './fixtures.ts';
@@ -347,4 +348,72 @@ test('without anyone to ask (sc-doctor doctor), the doctor screen offers no setu
   }
   assert.match(instance.lastFrame() ?? '', /↑↓ move {2}enter details {2}q quit/);
   assert.doesNotMatch(instance.lastFrame() ?? '', /s setup/);
+});
+
+test('a usage error after start (an unsafe ~/.sc-doctor, a file the system refuses) shows its message and fix and exits 2', async () => {
+  const bus = new EventBus();
+  const storage = new StorageError('write the journal', '/home/dana/.sc-doctor/runs', 'EACCES');
+  const setup = async (): Promise<SetupOutcome> => {
+    const doctor = [azCliPass];
+    bus.emit({ type: 'doctor:start', checks: [{ id: azCliPass.id, title: azCliPass.title }] });
+    bus.emit({ type: 'check:end', outcome: azCliPass });
+    bus.emit({ type: 'doctor:end', outcomes: doctor, summary: summarize(doctor) });
+    await delay(20);
+    throw storage;
+  };
+  const input: FrontEndInput = {
+    session: { bus, doctor: async () => [], setup },
+    prompts: createPromptChannel(),
+    header: { tool: 'sc-doctor', version: '0.1.0', command: 'setup' },
+    verbose: false,
+    strict: false,
+    color: false,
+    cancel: new AbortController(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+  };
+  let exited!: (code: number) => void;
+  const exitCode = new Promise<number>((resolve) => {
+    exited = resolve;
+  });
+  const instance = render(
+    <App input={input} onExit={(code) => exited(code)} now={() => 1000} size={{ columns: 120, rows: 40 }} />,
+  );
+  // It leaves by itself, as plain mode does: nobody has to press q.
+  assert.equal(await exitCode, 2);
+  const frames = instance.frames.join('\n');
+  assert.match(
+    frames,
+    /sc-doctor: cannot write the journal \/home\/dana\/\.sc-doctor\/runs: permission denied \(EACCES\)\./,
+  );
+  assert.match(frames, /Fix: make it yours and private: chmod u\+rwX \/home\/dana\/\.sc-doctor\/runs\./);
+  assert.doesNotMatch(frames, /the doctor itself failed/);
+});
+
+test('any other error of the run is still said to be the doctor’s own failure, exit 1', async () => {
+  const bus = new EventBus();
+  const input: FrontEndInput = {
+    session: {
+      bus,
+      doctor: async () => [],
+      setup: async () => {
+        await delay(20);
+        throw new Error('boom');
+      },
+    },
+    prompts: createPromptChannel(),
+    header: { tool: 'sc-doctor', version: '0.1.0', command: 'setup' },
+    verbose: false,
+    strict: false,
+    color: false,
+    cancel: new AbortController(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+  };
+  const instance = render(<App input={input} now={() => 1000} size={{ columns: 100, rows: 40 }} />);
+  const deadline = Date.now() + 3000;
+  while (!/the doctor itself failed: boom/.test(instance.lastFrame() ?? '')) {
+    if (Date.now() > deadline) throw new Error(`no error shown:\n${instance.lastFrame()}`);
+    await delay(10);
+  }
 });

@@ -12,7 +12,12 @@ import { clipboardTools, createClipboard, osc52 } from '../../source/services/cl
 import type { PlannedStepView } from '../../source/setup/engine-events.ts';
 import { ApplyScreen } from '../../source/ui/screens/ApplyScreen.tsx';
 import { PlanRoute } from '../../source/ui/screens/setup-routes.tsx';
-import { initialSetupState, type SetupState, setupReducer } from '../../source/ui/state/setup-state.ts';
+import {
+  ctrlCWords,
+  initialSetupState,
+  type SetupState,
+  setupReducer,
+} from '../../source/ui/state/setup-state.ts';
 import { renderWithProviders } from '../helpers/render-screen.tsx';
 import { keys } from '../helpers/render-ui.tsx';
 
@@ -225,7 +230,39 @@ test('apply: on failure the list turns into the rollback, newest first, each wit
   assert.match(frame, /↺ 2 {2}Turn on Entra authentication on pg-orders\s+undone\s+30\.0s/);
   assert.match(frame, /⠋ 1 {2}Turn on the system-assigned identity/);
   assert.match(frame, /✖ 3 {2}Create role .*FAILED: permission denied/);
-  assert.match(frame, /Ctrl-C again stops waiting and lists what is left/);
+  // Nobody cancelled this rollback: the first Ctrl-C already stops the waiting.
+  assert.match(frame, /Ctrl-C stops waiting and lists what is left/);
+  assert.doesNotMatch(frame, /Ctrl-C again/);
+});
+
+test('apply: the last line says what Ctrl-C does in every phase of a run', () => {
+  const apply = stateAfter([
+    [{ type: 'setup:plan', title: TITLE, steps: plan, dryRun: false }, 0],
+    [{ type: 'plan:ready', runId: 'r', steps: plan, notDone: [] }, 0],
+  ]);
+  const rollback = (state: SetupState, reason: 'failure' | 'cancelled'): SetupState =>
+    setupReducer(state, {
+      type: 'event',
+      event: { type: 'rollback:start', runId: 'r', reason, steps: [{ id: 'app-identity', title: 'x' }] },
+      at: 0,
+    });
+  const interrupted = (state: SetupState) => setupReducer(state, { type: 'setup:interrupted' });
+  const words = (state: SetupState) => ctrlCWords(state);
+  assert.equal(words(apply), 'cancels and undoes everything done so far');
+  // Cancelled: writes in flight finish, then the rollback; a second Ctrl-C stops the waiting.
+  assert.equal(words(interrupted(apply)), 'again stops waiting and lists what is left');
+  assert.equal(
+    words(rollback(interrupted(apply), 'cancelled')),
+    'again stops waiting and lists what is left',
+  );
+  // A step failed: the first Ctrl-C stops the rollback's waiting, and then the line says so.
+  assert.equal(words(rollback(apply, 'failure')), 'stops waiting and lists what is left');
+  assert.equal(
+    words(interrupted(rollback(apply, 'failure'))),
+    'pressed: stopped waiting, what is left is listed next',
+  );
+  // Cancelled, and a step failed too: the rollback takes the second Ctrl-C.
+  assert.equal(words(rollback(interrupted(apply), 'failure')), 'again stops waiting and lists what is left');
 });
 
 test('clipboard: the native tool when one works, else OSC 52 written to the terminal', async () => {

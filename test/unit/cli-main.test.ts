@@ -125,7 +125,7 @@ test("help <command> shows that command's flags and no other", async () => {
   assert.equal(refused.code, 2);
   assert.match(
     refused.stderr,
-    /--subscription is for sc-doctor doctor or setup or undo or audit, not snippet\./,
+    /--subscription is for sc-doctor doctor or setup or undo or audit or mcp, not snippet\./,
   );
 });
 
@@ -225,5 +225,24 @@ test('no help line is wider than 100 columns', async () => {
     for (const line of stdout.split('\n')) {
       assert.ok(line.length <= 100, `${argv.join(' ')}: ${line.length} columns: ${line}`);
     }
+  }
+});
+
+test('mcp: in the help with its flags; flags that make no sense for it exit 2 before anything is served', async () => {
+  const help = await run(['help', 'mcp']);
+  assert.equal(help.code, 0);
+  assert.match(help.stdout, /--allow-write/);
+  assert.match(help.stdout, /--dangerously-apply-without-consent/);
+  assert.doesNotMatch(help.stdout, /--yes/);
+  for (const argv of [
+    ['mcp', '--json'],
+    ['mcp', 'extra'],
+    ['mcp', '--dangerously-apply-without-consent'],
+    ['mcp', '--yes'],
+    ['doctor', '--allow-write'],
+  ]) {
+    const result = await run(argv);
+    assert.equal(result.code, 2, `${argv.join(' ')}: ${result.stderr}`);
+    assert.equal(result.stdout, '', 'nothing on stdout: it is the protocol stream');
   }
 });

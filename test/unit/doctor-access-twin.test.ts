@@ -47,6 +47,12 @@ interface AccessRun {
 }
 
 const WEB_APP_TARGET = { app: NAMES.webApp, resourceGroup: NAMES.resourceGroup, target: 'webapp' };
+const SPRING_TARGET = {
+  app: `${NAMES.springService}/${NAMES.springApp}`,
+  resourceGroup: NAMES.resourceGroup,
+  target: 'spring',
+};
+const SPRING_APP = `${RESOURCE_IDS.resourceGroup}/providers/Microsoft.AppPlatform/Spring/${NAMES.springService}/apps/${NAMES.springApp}`;
 
 async function runAccess(twin: Twin, options: RunOptions): Promise<AccessRun> {
   const requests: { method: string; path: string }[] = [];
@@ -522,20 +528,45 @@ test('app identities: user-assigned only passes and says so; none fails, fixable
   }
 });
 
-test('a Spring app is read by <service>/<app>; its settings are skipped with why', async () => {
+test("a Spring app is read by <service>/<app>; its settings are its active deployment's environment variables", async () => {
+  const twin = await startTwin({ scenario: 'healthy' });
+  try {
+    const deploymentId = `${SPRING_APP}/deployments/default`;
+    const deployment = twin.store.get(deploymentId)!;
+    const properties = deployment.properties as { deploymentSettings: Record<string, unknown> };
+    properties.deploymentSettings.environmentVariables = {
+      AZURE_SQL_SERVER: 'sql-orders.database.twin.test',
+      AZURE_SQL_DATABASE: 'orders',
+      AZURE_SQL_PORT: '1433',
+    };
+    twin.store.put(deployment);
+    const { byId, requests } = await runAccess(twin, { kind: 'sql', target: SPRING_TARGET });
+    const identity = byId['app-identity']!;
+    assert.equal(identity.status, 'pass', text(identity));
+    assert.match(identity.message, /^Spring app spring-orders\/orders-spring · system-assigned$/);
+    const settings = byId['app-settings']!;
+    assert.equal(settings.status, 'pass', text(settings));
+    assert.equal(settings.message, '3 AZURE_SQL_* settings agree with sql-orders');
+    assert.deepEqual(settings.data.keys, ['AZURE_SQL_SERVER', 'AZURE_SQL_DATABASE', 'AZURE_SQL_PORT']);
+    assert.ok(
+      requests.some((r) => r.method === 'GET' && r.path.toLowerCase() === deploymentId.toLowerCase()),
+    );
+
+    // A value that points elsewhere is found there as in any app's settings.
+    properties.deploymentSettings.environmentVariables = { AZURE_SQL_SERVER: 'sql-old.database.twin.test' };
+    twin.store.put(deployment);
+    const wrong = (await runAccess(twin, { kind: 'sql', target: SPRING_TARGET })).byId['app-settings']!;
+    assert.equal(wrong.status, 'fail', text(wrong));
+    assert.match(wrong.message, /AZURE_SQL_SERVER should be sql-orders\.database\.twin\.test/);
+    assertReadOnly(requests);
+  } finally {
+    await twin.close();
+  }
+});
+
+test('the rbac check covers a Spring app by <service>/<app>', async () => {
   const twin = await twinFor('healthy');
-  const { byId, requests } = await runAccess(twin, {
-    kind: 'sql',
-    target: {
-      app: `${NAMES.springService}/${NAMES.springApp}`,
-      resourceGroup: NAMES.resourceGroup,
-      target: 'spring',
-    },
-  });
-  const identity = byId['app-identity']!;
-  assert.equal(identity.status, 'pass', text(identity));
-  assert.match(identity.message, /^Spring app spring-orders\/orders-spring · system-assigned$/);
-  assert.match(byId['app-settings']!.message, /Spring apps keep settings in their deployments/);
+  const { byId, requests } = await runAccess(twin, { kind: 'sql', target: SPRING_TARGET });
   assert.equal(byId.rbac!.status, 'pass', text(byId.rbac!));
   assert.ok(
     requests.some((r) =>
@@ -698,3 +729,120 @@ test("suffixed keys of a second connection are read: this server's settings unde
   settings = (await runAccess(twin, { kind: 'postgres' })).byId['app-settings']!;
   assert.equal(settings.status, 'pass', text(settings));
 });
+
+/** A service principal the app connects as (`--service-principal`), registered in the twin's tenant. */
+const APP_SP = {
+  objectId: 'a1b2c3d4-0000-4000-8000-00000000a5b1',
+  appId: 'c0ffee00-0000-4000-8000-00000000a5b1',
+  name: 'orders-app-sp',
+};
+
+test("a service principal's client id in the settings is recognised through Graph; an unknown one still fails", async () => {
+  const twin = await startTwin({ scenario: 'healthy' });
+  try {
+    twin.context.addPrincipal({
+      objectId: APP_SP.objectId,
+      appId: APP_SP.appId,
+      tenantId: IDS.tenantId,
+      kind: 'servicePrincipal',
+      displayName: APP_SP.name,
+    });
+    const put = (properties: Record<string, string>) =>
+      twin.store.put({
+        id: `${RESOURCE_IDS.webApp}/config/appsettings`,
+        name: 'appsettings',
+        type: 'Microsoft.Web/sites/config',
+        properties,
+      });
+    const settingsFor = (clientId: string) => ({
+      AZURE_POSTGRESQL_HOST: 'pg-orders.postgres.twin.test',
+      AZURE_POSTGRESQL_DATABASE: 'orders',
+      AZURE_POSTGRESQL_USER: 'aad_orders',
+      AZURE_POSTGRESQL_CLIENTID: clientId,
+      AZURE_POSTGRESQL_CLIENTSECRET: 'twin-app-secret-Value~unit',
+      AZURE_POSTGRESQL_TENANTID: IDS.tenantId,
+    });
+    put(settingsFor(APP_SP.appId));
+    const { byId, requests } = await runAccess(twin, { kind: 'postgres' });
+    const settings = byId['app-settings']!;
+    assert.equal(settings.status, 'pass', text(settings));
+    assert.deepEqual(settings.data.servicePrincipals, [
+      { clientId: APP_SP.appId, objectId: APP_SP.objectId, displayName: APP_SP.name },
+    ]);
+    assert.match(
+      text(settings),
+      new RegExp(`connects as the service principal ${APP_SP.name} \\(client ${APP_SP.appId}`),
+    );
+    assert.doesNotMatch(text(settings), /twin-app-secret/);
+    assert.ok(
+      requests.some((r) => r.path.endsWith('/servicePrincipals')),
+      'the client id was looked up in Graph',
+    );
+    assertReadOnly(requests);
+
+    // A client id Entra does not know, and a managed identity the app does not have, are still wrong.
+    const app = twin.store.get(RESOURCE_IDS.webApp)!;
+    const { principalId, tenantId } = app.identity as { principalId: string; tenantId: string };
+    twin.store.put({ ...app, identity: { type: 'SystemAssigned', principalId, tenantId } });
+    for (const stranger of ['0badc0de-0000-4000-8000-000000000000', identityClientId(twin)]) {
+      put(settingsFor(stranger));
+      const wrong = (await runAccess(twin, { kind: 'postgres' })).byId['app-settings']!;
+      assert.equal(wrong.status, 'fail', text(wrong));
+      assert.match(
+        wrong.message,
+        /AZURE_POSTGRESQL_CLIENTID should be the client id of a user-assigned identity/,
+      );
+      assert.deepEqual(wrong.data.servicePrincipals, []);
+    }
+  } finally {
+    await twin.close();
+  }
+});
+
+test('an app without a managed identity that connects as a service principal (Service Connector) passes app-identity', async () => {
+  const twin = await startTwin({ scenario: 'healthy' });
+  try {
+    const app = twin.store.get(SPRING_APP)!;
+    const { identity: _identity, ...bare } = app;
+    twin.store.put(bare);
+    const none = (await runAccess(twin, { kind: 'postgres', target: SPRING_TARGET })).byId['app-identity']!;
+    assert.equal(none.status, 'fail', text(none));
+    assert.equal(none.message, 'Spring app spring-orders/orders-spring has no managed identity');
+
+    twin.store.put({
+      id: `${SPRING_APP}/providers/Microsoft.ServiceLinker/linkers/postgresflexible_orders`,
+      name: 'postgresflexible_orders',
+      type: 'microsoft.servicelinker/linkers',
+      properties: {
+        targetService: { type: 'AzureResource', id: `${RESOURCE_IDS.postgres}/databases/orders` },
+        authInfo: {
+          authType: 'servicePrincipalSecret',
+          clientId: APP_SP.appId,
+          principalId: APP_SP.objectId,
+        },
+        clientType: 'nodejs',
+      },
+    });
+    const { byId, requests } = await runAccess(twin, { kind: 'postgres', target: SPRING_TARGET });
+    const identity = byId['app-identity']!;
+    assert.equal(identity.status, 'pass', text(identity));
+    assert.equal(
+      identity.message,
+      `Spring app spring-orders/orders-spring · no managed identity · connects as service principal ${APP_SP.appId}`,
+    );
+    assert.match(
+      text(identity),
+      /Service Connector connection postgresflexible_orders signs in as the service principal/,
+    );
+    // The checks that need the app run: app-settings reads the deployment.
+    assert.notEqual(byId['app-settings']!.status, 'skip', text(byId['app-settings']!));
+    assertReadOnly(requests);
+  } finally {
+    await twin.close();
+  }
+});
+
+/** The client id of the scenario's user-assigned identity id-orders. */
+function identityClientId(twin: Twin): string {
+  return (twin.store.get(RESOURCE_IDS.identity)!.properties as { clientId: string }).clientId;
+}

@@ -30,7 +30,7 @@ test('every client type gets the host, database and user, and never a password o
   }
 });
 
-test('the shapes of the Azure CLI documentation', () => {
+test('the shapes of the Azure CLI documentation, with TLS that checks the certificate', () => {
   const of = postgresSettings;
   assert.deepEqual(of('nodejs'), {
     AZURE_POSTGRESQL_HOST: base.fqdn,
@@ -41,11 +41,11 @@ test('the shapes of the Azure CLI documentation', () => {
   });
   assert.equal(
     of('python').AZURE_POSTGRESQL_CONNECTIONSTRING,
-    `dbname=orders host=${base.fqdn} port=5432 sslmode=require user=aad_orders`,
+    `dbname=orders host=${base.fqdn} port=5432 sslmode=verify-full sslrootcert=system user=aad_orders`,
   );
   assert.equal(
     of('dotnet').AZURE_POSTGRESQL_CONNECTIONSTRING,
-    `Server=${base.fqdn};Database=orders;Port=5432;Ssl Mode=Require;User Id=aad_orders;`,
+    `Server=${base.fqdn};Database=orders;Port=5432;Ssl Mode=VerifyFull;User Id=aad_orders;`,
   );
   assert.equal(of('django').AZURE_POSTGRESQL_NAME, 'orders');
   assert.equal(of('springBoot')['spring.datasource.azure.passwordless-enabled'], 'true');

@@ -111,3 +111,61 @@ test("without a linker the Spring Boot URL checks the certificate; every other s
     }
   }
 });
+
+/** A TLS mode that encrypts without checking the server's certificate, or does not encrypt at all. */
+const UNVERIFIED =
+  /(^|[?&;\s])(ssl ?mode)=(require|required|prefer|preferred|allow|disable)(\b|$)|[?&]tls=(skip-verify|false|preferred)/i;
+/** The words of each client for TLS that checks the certificate and the host name. */
+const VERIFIED =
+  /sslmode=verify-full|Ssl Mode=VerifyFull|SSL Mode=VerifyFull|sslMode=VERIFY_IDENTITY|tls=true/;
+
+test('every connection string and setting sc-doctor writes checks the certificate; the linker writes its own', () => {
+  let strings = 0;
+  for (const database of ['postgres', 'mysql', 'sql'] as const) {
+    for (const clientType of CLIENT_TYPES) {
+      for (const auth of SNIPPET_AUTHS) {
+        const request = {
+          database,
+          clientType,
+          auth,
+          server: NAMES.host,
+          databaseName: NAMES.db,
+          user: NAMES.user,
+          clientId: NAMES.clientId,
+        };
+        const own = generateSnippet(request);
+        for (const setting of own.settings) {
+          if (!('value' in setting)) continue;
+          const where = `${database} ${clientType} ${auth} ${setting.name}=${setting.value}`;
+          assert.doesNotMatch(setting.value, UNVERIFIED, where);
+          if (/SSLMODE$/i.test(setting.name)) assert.equal(setting.value, 'verify_identity', where);
+          if (/CONNECTIONSTRING$|^spring\.datasource\.url$/i.test(setting.name) && database !== 'sql') {
+            assert.match(setting.value, VERIFIED, where);
+            strings += 1;
+          }
+        }
+        // Service Connector writes what it writes: the settings after a linker are its values.
+        const linked = generateSnippet({ ...request, settingsWriter: 'service-connector' });
+        const withString = {
+          postgres: ['dotnet', 'java', 'python', 'go'],
+          mysql: ['dotnet', 'java'],
+          sql: [],
+        };
+        if ((withString[database] as string[]).includes(clientType))
+          assert.ok(
+            linked.settings.some((s) => 'value' in s && UNVERIFIED.test(s.value)),
+            `${database} ${clientType} ${auth}: Service Connector's own value`,
+          );
+      }
+    }
+  }
+  assert.ok(strings >= 30, `connection strings checked: ${strings}`);
+  // libpq 16 and later check against the system's roots with sslrootcert=system.
+  const python = generateSnippet({
+    database: 'postgres',
+    clientType: 'python',
+    auth: 'system',
+    server: NAMES.host,
+  });
+  assert.match((python.settings[0] as { value: string }).value, /sslmode=verify-full sslrootcert=system/);
+});

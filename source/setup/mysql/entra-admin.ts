@@ -59,6 +59,13 @@ export function entraAdminStep(input: MysqlSetupInput, services: Services): Step
     title: `${signedIn.user} as the Entra admin of ${server.name}`,
     resource: server.id,
     after: [SERVER_IDENTITY],
+    // The doctor (entra-config) saw the caller the admin already, itself or through its group.
+    alreadyDone: () =>
+      input.adminLogin
+        ? throughGroup
+          ? `already the admin through the group ${input.adminLogin.login}`
+          : 'already the admin'
+        : undefined,
     ...(replaces
       ? {
           consent: known

@@ -29,7 +29,7 @@ import {
   undoServiceConnector,
 } from '../postgres/service-connector.ts';
 import type { Step, StepUndoer } from '../step.ts';
-import { checkedUndoers, noCommands, nothingToUndo, undoer } from '../undoer.ts';
+import { checkedUndoers, checkOnly, noCommands, nothingToUndo, undoer } from '../undoer.ts';
 import {
   DATABASE_USER,
   databaseUserStep,
@@ -144,7 +144,7 @@ export function mysqlUndoers(services: Services, connectTo?: ConnectToMap): Step
       (ctx, r: SettingsRecord) => undoAppSettings(services, ctx, r),
       manualAppSettings,
     ),
-    undoer(VERIFY, 'Check', nothingToUndo('the check changed nothing'), noCommands),
+    checkOnly(VERIFY, 'Check'),
     undoer(
       FIREWALL_TEMP_REMOVE,
       'Remove the temporary rule',

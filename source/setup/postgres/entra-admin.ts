@@ -29,6 +29,13 @@ export function entraAdminStep(input: PostgresSetupInput, services: Services): S
     title: `${signedIn.user} as Entra admin of ${server.name}`,
     resource: server.id,
     after: [ENTRA_AUTH],
+    // The doctor (entra-config) saw the caller an admin already, by its own entry or a group's.
+    alreadyDone: () =>
+      input.adminLogin
+        ? input.adminLogin.via === 'group'
+          ? `already an admin through the group ${input.adminLogin.login}`
+          : 'already an admin'
+        : undefined,
     preview: () =>
       input.adminLogin
         ? [

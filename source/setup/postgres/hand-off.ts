@@ -11,6 +11,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { commandLine } from '../../core/command-line.ts';
 import { OSS_RDBMS_TOKEN_ARGV, psqlArgv } from '../sql-commands.ts';
+import { onDisk } from '../storage-error.ts';
 
 /** One psql session of the script. */
 export interface ScriptSection {
@@ -85,16 +86,26 @@ export function handOffScriptText(
   return lines.join('\n');
 }
 
-/** Writes the script (mode 0600) as `sc-doctor-<run id>-<suffix>.sh` in `dir` and returns its path. */
+/**
+ * Writes the script (mode 0600) as `sc-doctor-<run id>-<suffix>.sh` in `dir` and returns its path. A
+ * refusal of the file system is a `StorageError`: what, where, why and the fix.
+ */
 export async function writeHandOffScript(
   dir: string,
   runId: string,
   suffix: string,
   text: string,
 ): Promise<string> {
-  await mkdir(dir, { recursive: true });
   const file = path.join(dir, `sc-doctor-${runId}-${suffix}.sh`);
-  await writeFile(file, text, { mode: 0o600 });
-  await chmod(file, 0o600);
+  await writeScript(dir, file, text);
   return file;
+}
+
+/** Makes `dir` and writes `text` to `file` in it, private (0600), or throws a `StorageError`. */
+export async function writeScript(dir: string, file: string, text: string): Promise<void> {
+  await onDisk('create the folder for the hand-off script', dir, () => mkdir(dir, { recursive: true }));
+  await onDisk('write the hand-off script', file, async () => {
+    await writeFile(file, text, { mode: 0o600 });
+    await chmod(file, 0o600);
+  });
 }

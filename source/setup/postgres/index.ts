@@ -7,7 +7,7 @@
 import type { ConnectToMap } from '../../core/connect-to.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, StepUndoer } from '../step.ts';
-import { checkedUndoers, noCommands, nothingToUndo, undoer } from '../undoer.ts';
+import { checkedUndoers, checkOnly, noCommands, nothingToUndo, undoer } from '../undoer.ts';
 import {
   APP_IDENTITY,
   type AppIdentityRecord,
@@ -142,7 +142,7 @@ export function postgresUndoers(services: Services, connectTo?: ConnectToMap): S
       (ctx, r: SettingsRecord) => undoAppSettings(services, ctx, r),
       manualAppSettings,
     ),
-    undoer(VERIFY, 'Check', nothingToUndo('the check changed nothing'), noCommands),
+    checkOnly(VERIFY, 'Check'),
     undoer(
       FIREWALL_TEMP_REMOVE,
       'Remove the temporary rule',

@@ -43,9 +43,10 @@ export interface PostgresSetupInput {
    */
   signedIn: { objectId: string; user: string; type: 'user' | 'servicePrincipal'; tenantId?: string };
   /**
-   * The Entra admin entry the caller is an admin through already (PostgreSQL, MySQL), as the doctor
-   * found it: its own (`direct`) or a group's it belongs to (`group`). `login` is the entry's name,
-   * which the database knows the caller by. Setup then adds or replaces no admin.
+   * The Entra admin entry the caller is an admin through already, as the doctor found it: its own
+   * (`direct`) or a group's it belongs to (`group`). `login` is the entry's name, which PostgreSQL
+   * and MySQL know the caller by (Azure SQL reads the token: there it is the caller's own name).
+   * Setup then adds or replaces no admin, and the plan marks the step as already done.
    */
   adminLogin?: { login: string; via: 'direct' | 'group' };
   /** This machine's public IP when the doctor found it (for the temporary firewall rule). */

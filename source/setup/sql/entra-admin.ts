@@ -94,6 +94,13 @@ export function sqlEntraAdminStep(input: SqlSetupInput, services: Services): Ste
     id: ENTRA_ADMIN,
     title: `${signedIn.user} as the Entra admin of ${server.name}`,
     resource: server.id,
+    // The doctor (entra-config) saw the caller the admin already, itself or as a member of the admin group.
+    alreadyDone: () =>
+      input.adminLogin
+        ? input.adminLogin.via === 'group'
+          ? 'already the admin through its group'
+          : 'already the admin'
+        : undefined,
     consent: `replaces the single Entra admin of ${server.name}`,
     async preview(ctx) {
       let admin: Admin | null;

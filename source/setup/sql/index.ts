@@ -25,7 +25,7 @@ import {
   undoServiceConnector,
 } from '../postgres/service-connector.ts';
 import type { Step, StepUndoer } from '../step.ts';
-import { checkedUndoers, noCommands, nothingToUndo, undoer } from '../undoer.ts';
+import { checkedUndoers, checkOnly, noCommands, nothingToUndo, undoer } from '../undoer.ts';
 import { sqlTarget } from './connection-target.ts';
 import {
   DATABASE_USER,
@@ -126,7 +126,7 @@ export function sqlUndoers(services: Services, connectTo?: ConnectToMap): StepUn
       (ctx, r: Parameters<typeof undoAppSettings>[2]) => undoAppSettings(services, ctx, r),
       manualAppSettings,
     ),
-    undoer(VERIFY, 'Check', nothingToUndo('the check changed nothing'), noCommands),
+    checkOnly(VERIFY, 'Check'),
     undoer(
       FIREWALL_TEMP_REMOVE,
       'Remove the temporary rule',

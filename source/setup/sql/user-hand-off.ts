@@ -2,9 +2,9 @@
  * The database user's statements as a sqlcmd script, for a server reachable only from its network:
  * someone inside it runs the script signed in as the Entra admin.
  */
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { commandLine } from '../../core/command-line.ts';
+import { writeScript } from '../postgres/hand-off.ts';
 import { sqlcmdArgv } from '../sql-commands.ts';
 import { handOff } from '../step.ts';
 import type { SqlSetupInput } from './input.ts';
@@ -22,7 +22,6 @@ export async function handOffScript(
   grants: string[],
 ) {
   const dir = input.handOffDir ?? process.cwd();
-  await mkdir(dir, { recursive: true });
   const file = path.join(dir, `sc-doctor-${runId}-sql.sh`);
   const oneLine = (text: string) => text.replace(/[\r\n]/g, ' ');
   // A line break in a name could end the here-document early: refuse rather than write it.
@@ -40,7 +39,6 @@ export async function handOffScript(
     'SC_DOCTOR_SQL',
     '',
   ];
-  await writeFile(file, lines.join('\n'), { mode: 0o600 });
-  await chmod(file, 0o600);
+  await writeScript(dir, file, lines.join('\n'));
   return handOff(file, `run ${file} from inside ${input.server.name}'s network to create the user ${name}`);
 }

@@ -22,7 +22,9 @@ export interface CheckRowProps {
 export function CheckRow({ row, layout, selected, now, color, cancelled, final = false }: CheckRowProps) {
   const stopped = cancelled && row.phase !== 'done';
   const running = row.phase === 'running' && !stopped;
-  const message = stopped ? 'cancelled' : (row.outcome?.message ?? (row.slow ? 'still running' : ''));
+  const message = stopped
+    ? 'cancelled'
+    : (row.outcome?.message ?? (row.slow ? (row.waitDetail ?? 'still running') : ''));
   return (
     // flexShrink 0: in the height-capped list a row is cut at the bottom, never squeezed (Yoga would
     // otherwise shrink rows to fit and drop lines out of their middle).

@@ -1,4 +1,4 @@
-import { Text } from 'ink';
+import { Box, Text } from 'ink';
 import { summaryText } from '../../core/status-display.ts';
 import type { DoctorSummary } from '../../core/types.ts';
 
@@ -9,13 +9,37 @@ export interface SummaryProps {
   /** The user left before the checks finished. */
   cancelled: boolean;
   runError: string | null;
+  /** With `runError`: it is a usage or configuration error and these are its hints (the fix). */
+  usageHints?: string[] | null;
   color: boolean;
   /** No check announced yet (the first frames, while the session starts). */
   starting?: boolean;
 }
 
-/** `4 passed · 1 warning · 1 failed · 1 running · 1 waiting`, `cancelled · …`, or why the doctor itself stopped. */
-export function Summary({ summary, running, waiting, cancelled, runError, color, starting }: SummaryProps) {
+/**
+ * `4 passed · 1 warning · 1 failed · 1 running · 1 waiting`, `cancelled · …`, a usage error with its
+ * fix (as plain mode prints it), or why the doctor itself stopped.
+ */
+export function Summary({
+  summary,
+  running,
+  waiting,
+  cancelled,
+  runError,
+  usageHints,
+  color,
+  starting,
+}: SummaryProps) {
+  if (runError !== null && usageHints) {
+    return (
+      <Box flexDirection="column">
+        <Text bold color={color ? 'red' : undefined}>{`sc-doctor: ${runError}`}</Text>
+        {usageHints.map((hint) => (
+          <Text key={hint}>{hint}</Text>
+        ))}
+      </Box>
+    );
+  }
   if (runError !== null) {
     return <Text color={color ? 'magenta' : undefined}>{`the doctor itself failed: ${runError}`}</Text>;
   }

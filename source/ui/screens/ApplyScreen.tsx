@@ -3,7 +3,12 @@ import { formatElapsed, ROLLBACK_LOOK, STEP_LOOK } from '../../setup/wording.ts'
 import { KeyHints } from '../components/KeyHints.tsx';
 import { Line, ScrollView } from '../components/ScrollView.tsx';
 import { Spinner } from '../components/Spinner.tsx';
-import type { RollbackStepState, SetupState, SetupStepState } from '../state/setup-state.ts';
+import {
+  ctrlCWords,
+  type RollbackStepState,
+  type SetupState,
+  type SetupStepState,
+} from '../state/setup-state.ts';
 import { closingScreenLines } from '../text/closing.ts';
 
 export interface ApplyScreenProps {
@@ -123,7 +128,7 @@ export function ApplyScreen({
         )
       ) : (
         <KeyHints
-          hints={`elapsed ${formatElapsed(elapsed).replace(/\.\ds$/, 's')} · Ctrl-C ${ctrlC ?? (state.rollback ? 'again stops waiting and lists what is left' : 'cancels and undoes everything done so far')}`}
+          hints={`elapsed ${formatElapsed(elapsed).replace(/\.\ds$/, 's')} · Ctrl-C ${ctrlC ?? ctrlCWords(state)}`}
           color={color}
         />
       )}

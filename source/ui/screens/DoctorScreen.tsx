@@ -88,6 +88,7 @@ export function DoctorScreen({
         waiting={waiting}
         cancelled={state.cancelled}
         runError={state.runError}
+        usageHints={state.usageHints}
         color={color}
         starting={state.rows.length === 0 && !state.finished}
       />

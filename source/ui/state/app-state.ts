@@ -32,6 +32,7 @@ export type AppAction =
   | { type: 'prompt:close'; id: number; picked?: string }
   | { type: 'setup:finished'; outcome: SetupOutcome }
   | { type: 'setup:toggle-details' }
+  | { type: 'setup:interrupted' }
   | { type: 'setup:start' }
   /** Leave a setup run with its own exit code. */
   | { type: 'setup:quit'; exitCode: number };
@@ -87,6 +88,7 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return { ...next, screens: withQuestion(state.screens, screenQuestions(next).length > 0) };
     }
     case 'setup:toggle-details':
+    case 'setup:interrupted':
       return { ...state, setup: setupReducer(state.setup, action) };
     case 'setup:start':
       return state.setupRequested || state.doctor.exitCode !== null

@@ -7,6 +7,7 @@ import type { CoreEvent } from '../../core/events.ts';
 import { ExitCode, exitCodeFor } from '../../core/exit-codes.ts';
 import { summarize } from '../../core/run-checks.ts';
 import type { CheckOutcome, DoctorSummary } from '../../core/types.ts';
+import { UsageError } from '../../core/usage-error.ts';
 
 /** `waiting` = announced but not started (its `needs` are still running). */
 export type RowPhase = 'waiting' | 'running' | 'done';
@@ -19,6 +20,8 @@ export interface RowState {
   startedAt: number | null;
   /** The core reported the check as slow (`check:slow`). */
   slow: boolean;
+  /** Why it is slow, when the core said (`Azure is throttling: asking again in 30 s`). */
+  waitDetail?: string;
   outcome: CheckOutcome | null;
   /** Full details shown (toggled with enter). */
   expanded: boolean;
@@ -33,8 +36,14 @@ export interface DoctorState {
   /** `doctor:end` arrived. */
   finished: boolean;
   summary: DoctorSummary | null;
-  /** `run()` itself rejected (a bug, not a check result). */
+  /** `run()` itself rejected: a bug, or (with `usageHints`) a usage or configuration error. */
   runError: string | null;
+  /**
+   * The run stopped on a usage or configuration error raised after start (an unsafe ~/.sc-doctor, a
+   * server another run holds): its hints (the `Fix:` line). Shown with the message, exit 2, as plain
+   * mode does; null for any other error.
+   */
+  usageHints: string[] | null;
   /** Set once the user quits; the lifecycle root exits with it after the final frame renders. */
   exitCode: number | null;
   /** Whether new rows start expanded (`--verbose`). */
@@ -47,9 +56,17 @@ export type DoctorAction =
   | { type: 'event'; event: CoreEvent; at: number }
   | { type: 'move'; delta: number }
   | { type: 'toggle-details' }
-  | { type: 'run-failed'; message: string }
+  | { type: 'run-failed'; message: string; usageHints?: string[] }
   | { type: 'quit'; strict: boolean }
   | { type: 'cancel' };
+
+/** The action for a run that rejected: a usage error keeps its hints (the fix), anything else is a crash. */
+export function runFailed(error: unknown): Extract<DoctorAction, { type: 'run-failed' }> {
+  const message = error instanceof Error ? error.message : String(error);
+  return error instanceof UsageError
+    ? { type: 'run-failed', message, usageHints: [...error.hints] }
+    : { type: 'run-failed', message };
+}
 
 export function initialDoctorState(options: { verbose?: boolean } = {}): DoctorState {
   return {
@@ -59,6 +76,7 @@ export function initialDoctorState(options: { verbose?: boolean } = {}): DoctorS
     finished: false,
     summary: null,
     runError: null,
+    usageHints: null,
     exitCode: null,
     expandByDefault: options.verbose ?? false,
     cancelled: false,
@@ -78,7 +96,16 @@ export function doctorReducer(state: DoctorState, action: DoctorAction): DoctorS
       return updateRow(state, row.id, { expanded: !row.expanded });
     }
     case 'run-failed':
-      return { ...state, runError: action.message, finished: true };
+      // A usage error ends the run at once with exit 2 (plain mode prints it and leaves too).
+      return action.usageHints
+        ? {
+            ...state,
+            runError: action.message,
+            usageHints: action.usageHints,
+            finished: true,
+            exitCode: ExitCode.Usage,
+          }
+        : { ...state, runError: action.message, finished: true };
     case 'quit': {
       const exitCode = quitExitCode(state, action.strict);
       return { ...state, exitCode, cancelled: exitCode === ExitCode.Cancelled && hasUnfinished(state) };
@@ -142,7 +169,10 @@ function applyEvent(state: DoctorState, event: CoreEvent, at: number): DoctorSta
     case 'check:start':
       return upsertRow(state, event.id, event.title, { phase: 'running', startedAt: at, slow: false });
     case 'check:slow':
-      return upsertRow(state, event.id, event.title, { slow: true });
+      return upsertRow(state, event.id, event.title, {
+        slow: true,
+        ...(event.detail ? { waitDetail: event.detail } : {}),
+      });
     case 'check:end':
       return upsertRow(state, event.outcome.id, event.outcome.title, {
         phase: 'done',

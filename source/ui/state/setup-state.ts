@@ -48,12 +48,19 @@ export interface SetupState {
   /** Plan details (the preview lines of every step) shown. */
   details: boolean;
   outcome: SetupOutcome | null;
+  /**
+   * The user cancelled (the first Ctrl-C or SIGTERM) while steps were being applied, or while a
+   * rollback after a failure was running; null before. What a further Ctrl-C does depends on it.
+   */
+  interrupted: 'applying' | 'rolling-back' | null;
 }
 
 export type SetupAction =
   | { type: 'event'; event: CoreEvent; at: number }
   | { type: 'setup:finished'; outcome: SetupOutcome }
-  | { type: 'setup:toggle-details' };
+  | { type: 'setup:toggle-details' }
+  /** The run was cancelled (its cancel signal aborted): recorded with the phase it came in. */
+  | { type: 'setup:interrupted' };
 
 export function initialSetupState(): SetupState {
   return {
@@ -67,6 +74,7 @@ export function initialSetupState(): SetupState {
     refused: null,
     details: false,
     outcome: null,
+    interrupted: null,
   };
 }
 
@@ -91,6 +99,9 @@ export function setupReducer(state: SetupState, action: SetupAction): SetupState
       return { ...state, outcome: action.outcome };
     case 'setup:toggle-details':
       return { ...state, details: !state.details };
+    case 'setup:interrupted':
+      if (state.interrupted !== null || state.runId === null || state.outcome !== null) return state;
+      return { ...state, interrupted: state.rollback ? 'rolling-back' : 'applying' };
     case 'event':
       return applyEvent(state, action.event, action.at);
   }
@@ -163,6 +174,20 @@ function applyEvent(state: SetupState, event: CoreEvent, at: number): SetupState
     default:
       return state;
   }
+}
+
+/**
+ * What Ctrl-C does now, for the apply screen's last line: cancel and undo while steps are applied;
+ * once cancelled (steps finishing their writes, then the rollback), a second one stops waiting; in a
+ * rollback after a failure the first one stops waiting (the engine counts it so); once stopped, the
+ * run lists what is left.
+ */
+export function ctrlCWords(state: SetupState): string {
+  const stops = 'stops waiting and lists what is left';
+  if (state.interrupted === 'rolling-back') return 'pressed: stopped waiting, what is left is listed next';
+  if (state.rollback?.reason === 'failure' && state.interrupted === null) return stops;
+  if (state.rollback || state.interrupted) return `again ${stops}`;
+  return 'cancels and undoes everything done so far';
 }
 
 /** Whether a step or an undo is running (the UI clock ticks only then). */

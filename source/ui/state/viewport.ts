@@ -123,7 +123,7 @@ export function messageWidth(layout: RowLayout, running: boolean): number {
 
 /** Estimated height of a row with its notes. */
 export function rowHeight(row: RowState, layout: RowLayout): number {
-  const message = row.outcome?.message ?? (row.slow ? 'still running' : '');
+  const message = row.outcome?.message ?? (row.slow ? (row.waitDetail ?? 'still running') : '');
   let height = wrappedLineCount(message, messageWidth(layout, row.phase !== 'done'));
   for (const note of rowNotes(row)) height += noteLines(note, noteTextWidth(layout, note)).length;
   return height;
