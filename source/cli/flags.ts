@@ -315,7 +315,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'mcp',
     usage: 'mcp [--allow-write]',
-    summary: 'serve the doctor, plan, apply, undo, runs and snippet as MCP tools on stdio for coding agents',
+    summary:
+      'serve the doctor, plan, apply, undo, runs, snippet and audit as MCP tools on stdio for coding agents',
   },
   {
     name: 'help',
