@@ -126,6 +126,12 @@ export const FIDELITY: FidelityRow[] = [
   },
   {
     area: 'PostgreSQL',
+    operation: 'GET firewallRules (list)',
+    shape: { fixture: `${PG}/FirewallRulesListByServer.json` },
+    refusal: { test: 'a Reader can read rules but a write is 403 AuthorizationFailed naming the action' },
+  },
+  {
+    area: 'PostgreSQL',
     operation: 'PATCH flexibleServers/{s} (authConfig)',
     shape: { fixture: `${PG}/ServersUpdateWithMicrosoftEntraEnabled.json` },
     refusal: { test: 'while an update runs the server is Updating and a second write gets 409 ServerIsBusy' },
@@ -196,6 +202,14 @@ export const FIDELITY: FidelityRow[] = [
   },
   {
     area: 'MySQL',
+    operation: 'GET /subscriptions/{s}/providers/Microsoft.DBforMySQL/flexibleServers',
+    shape: {
+      none: 'items as GET flexibleServers/{s}; listed in mysql.test.ts “lists by resource group and subscription”',
+    },
+    refusal: { none: 'a list of the subscription: its refusals are those of GET /subscriptions/{s}' },
+  },
+  {
+    area: 'MySQL',
     operation: 'PATCH flexibleServers/{s} (identity)',
     shape: { none: 'no PATCH example with identity in the spec; answer is the LRO headers' },
     refusal: {
@@ -251,10 +265,24 @@ export const FIDELITY: FidelityRow[] = [
     refusal: { test: 'databases: get in the spec shape, create (long-running), missing one is 404' },
   },
   {
+    area: 'MySQL',
+    operation: 'GET firewallRules (list)',
+    shape: {
+      none: 'items as FirewallRuleGet.json; listed in mysql.test.ts “create (long-running), get, list and delete a rule”',
+    },
+    refusal: { test: 'a Reader gets 403 AuthorizationFailed on a rule write' },
+  },
+  {
     area: 'Azure SQL',
     operation: 'GET servers/{s}',
     shape: { fixture: 'sql/2022-08-01-preview/ServerGet.json' },
     refusal: { test: 'missing server and missing group are ARM 404s' },
+  },
+  {
+    area: 'Azure SQL',
+    operation: 'GET /subscriptions/{s}/providers/Microsoft.Sql/servers',
+    shape: { fixture: 'sql/2022-08-01-preview/ServerList.json' },
+    refusal: { none: 'a list of the subscription: its refusals are those of GET /subscriptions/{s}' },
   },
   {
     area: 'Azure SQL',
@@ -279,6 +307,12 @@ export const FIDELITY: FidelityRow[] = [
     operation: 'PUT/DELETE firewallRules/{name}',
     shape: { fixture: `${SQL}/FirewallRuleGet.json` },
     refusal: { test: 'firewall edits on a server with public access disabled fail as Azure does (42101)' },
+  },
+  {
+    area: 'Azure SQL',
+    operation: 'GET firewallRules (list)',
+    shape: { fixture: `${SQL}/FirewallRuleList.json` },
+    refusal: { test: 'a Reader reads rules but gets 403 AuthorizationFailed writing one' },
   },
   {
     area: 'Azure SQL',
@@ -339,6 +373,14 @@ export const FIDELITY: FidelityRow[] = [
     operation: 'GET/PATCH Spring/{s}/apps/{app}',
     shape: { fixture: 'appplatform/2023-12-01/Apps_Get.json' },
     refusal: { test: '404 for a missing app or service; 403 for a Reader writing' },
+  },
+  {
+    area: 'Spring Apps',
+    operation: 'GET Spring/{s}/apps (list)',
+    shape: { fixture: 'appplatform/2023-12-01/Apps_List.json' },
+    refusal: {
+      test: 'Services_ListBySubscription and Apps_List: every service, then each app in the shape of Apps_List.json; a missing service is a 404',
+    },
   },
   {
     area: 'Spring Apps',
