@@ -77,6 +77,87 @@ function assertSamePairs(found: Map<string, string>, expected: Map<string, strin
   assert.equal(found.size, expected.size);
 }
 
+/** An app's name as the reports show it (a Spring app's with its service), from its id. */
+function appNameOf(id: string): string {
+  const spring = /\/Spring\/([^/]+)\/apps\/([^/]+)$/i.exec(id);
+  return spring ? `${spring[1]}/${spring[2]}` : id.split('/').pop()!;
+}
+
+/**
+ * The ground truth as the plain lines and the Markdown name a pair (app name, `server/database`),
+ * with its verdict and the check its line gives as the reason (the first cause).
+ */
+function expectedByName(): Map<string, string> {
+  const byName = new Map(
+    plan.pairs.map((pair) => [
+      `${appNameOf(pair.app)}|${pair.server.split('/').pop()}/${pair.database}`.toLowerCase(),
+      `${pair.verdict}:${pair.verdict === 'pass' ? '' : pair.causes[0]}`,
+    ]),
+  );
+  assert.equal(byName.size, plan.pairs.length, 'names tell the fleet’s pairs apart');
+  return byName;
+}
+
+const VERDICT_OF_WORD: Record<string, string> = {
+  FAIL: 'fail',
+  unknown: 'unknown',
+  warn: 'warn',
+  pass: 'pass',
+};
+
+/** `✖ FAIL    webapp app-7 (rg-fleet-2) → PostgreSQL pg-fleet-003/appdb · server: ...` */
+const PLAIN_PAIR =
+  /^(?:[✖✔⚠?] )?(FAIL|unknown|warn|pass)\s+(?:webapp|containerapp|spring) (\S+) \([^)]*\) (?:→|->) (?:PostgreSQL|MySQL|Azure SQL) (\S+)(?: · (.*))?$/;
+
+/** The check id a line gives as its reason (`app-settings: ...`); empty for a pass. */
+function causeOfReason(verdict: string, reason: string): string {
+  return verdict === 'pass' ? '' : (/^([a-z0-9-]+):/.exec(reason)?.[1] ?? reason);
+}
+
+function plainPairs(stdout: string): Map<string, string> {
+  const found = new Map<string, string>();
+  for (const line of stdout.split('\n')) {
+    const match = PLAIN_PAIR.exec(line);
+    if (!match) continue;
+    const [, word, app, database, reason = ''] = match;
+    const verdict = VERDICT_OF_WORD[word!]!;
+    const key = `${app}|${database}`.toLowerCase();
+    assert.ok(!found.has(key), `${key} printed twice`);
+    found.set(key, `${verdict}:${causeOfReason(verdict, reason)}`);
+  }
+  return found;
+}
+
+/** The pairs of a Markdown report: each under its verdict's heading. */
+function markdownPairs(markdown: string): Map<string, string> {
+  const found = new Map<string, string>();
+  let verdict = '';
+  const unescaped = (text: string) => text.replace(/\\(.)/g, '$1');
+  for (const line of markdown.split('\n')) {
+    const heading = /^## (?:\S+ )?(FAIL|unknown|warn|pass) \(\d+\)$/.exec(line);
+    if (heading) verdict = VERDICT_OF_WORD[heading[1]!]!;
+    else if (line.startsWith('## ')) verdict = '';
+    const pair = /^- \*\*(.+?)\*\* \(.*?\) → \S+(?: SQL)? ` (\S+) `: (.*)$/.exec(line);
+    if (!pair || !verdict) continue;
+    const key = `${unescaped(pair[1]!)}|${pair[2]}`.toLowerCase();
+    assert.ok(!found.has(key), `${key} listed twice`);
+    found.set(key, `${verdict}:${causeOfReason(verdict, unescaped(pair[3]!))}`);
+  }
+  return found;
+}
+
+/** Compares two maps and names what differs. */
+function assertSameMaps(found: Map<string, string>, expected: Map<string, string>, what: string): void {
+  const missing = [...expected.keys()].filter((k) => !found.has(k)).slice(0, 5);
+  const extra = [...found.keys()].filter((k) => !expected.has(k)).slice(0, 5);
+  const wrong = [...expected.entries()]
+    .filter(([k, v]) => found.has(k) && found.get(k) !== v)
+    .slice(0, 5)
+    .map(([k, v]) => `${k}: expected ${v}, got ${found.get(k)}`);
+  assert.deepEqual({ missing, extra, wrong }, { missing: [], extra: [], wrong: [] }, what);
+  assert.equal(found.size, expected.size, what);
+}
+
 test('audit --all --json finds exactly the fleet’s pairs with their verdicts and causes, and writes nothing', async () => {
   const dir = tempDir('sc-doctor-audit-');
   const run = await runBuiltCli(['audit', '--all', '--json', '--out', join(dir, 'report.html')], env);
@@ -150,7 +231,28 @@ test('audit --all --json finds exactly the fleet’s pairs with their verdicts a
     assert.deepEqual(kinds, ['postgres', 'mysql', 'sql']);
     for (const verdict of ['fail', 'unknown', 'pass'])
       assert.equal(await page.locator(`#pairs-${verdict} tr.pair`).count(), verdicts[verdict], verdict);
-    assert.equal(await page.locator('tr.pair').count(), plan.pairs.length);
+    // Every pair, with its verdict and causes, in its verdict's group: exactly the ground truth.
+    const rows = await page.$$eval('tr.pair', (cells) =>
+      cells.map((row) => ({
+        group: row.closest('section')?.getAttribute('data-verdict') ?? '',
+        verdict: row.getAttribute('data-verdict') ?? '',
+        app: row.getAttribute('data-app') ?? '',
+        server: row.getAttribute('data-server') ?? '',
+        database: row.getAttribute('data-database') ?? '',
+        causes: row.getAttribute('data-causes') ?? '',
+      })),
+    );
+    assert.deepEqual(
+      rows.filter((row) => row.group !== row.verdict),
+      [],
+    );
+    const inReport = new Map<string, string>();
+    for (const row of rows) {
+      const k = key(row.app, row.server, row.database);
+      assert.ok(!inReport.has(k), `${k} twice in the report`);
+      inReport.set(k, `${row.verdict}:${row.causes.split(' ').filter(Boolean).join('+')}`);
+    }
+    assertSamePairs(inReport, expectedPairs());
     assert.equal(await page.locator('#apps tr.app').count(), plan.appEntries.length);
     const text = (await page.locator('body').textContent()) ?? '';
     assert.match(text, new RegExp(`${plan.pairs.length} pairs from`));
@@ -170,6 +272,8 @@ test('audit --plain prints a line per pair and the summary; the exit code is 1 w
     (line) => /^(✖ FAIL|✔ pass|⚠ warn|\? unknown|FAIL|pass|warn|unknown) /.test(line) && line.includes('→'),
   );
   assert.equal(pairLines.length, plan.pairs.length);
+  // Each line names the app, the server and database, the verdict and the check behind it.
+  assertSameMaps(plainPairs(run.stdout), expectedByName(), 'the plain lines');
   const failing = plan.pairs.filter((pair) => pair.verdict === 'fail').length;
   assert.equal(pairLines.filter((line) => line.includes('FAIL')).length, failing);
   assert.ok(lines.some((line) => line.startsWith(`Summary: ${plan.pairs.length} pairs (${failing} FAIL`)));
@@ -187,6 +291,7 @@ test('audit --plain prints a line per pair and the summary; the exit code is 1 w
     markdown.split('\n').filter((line) => line.startsWith('- **')).length,
     plan.pairs.length + plan.appEntries.length,
   );
+  assertSameMaps(markdownPairs(markdown), expectedByName(), 'the Markdown report');
   assert.doesNotMatch(markdown, /Fleet-[a-z0-9-]+-Pw1/);
 });
 
