@@ -165,6 +165,8 @@ export interface Twin {
   /** The SQL databases' catalogue (live; `state().sql` is a copy). */
   sqlCatalog: SqlCatalogState;
   state(): TwinState;
+  /** TLS connections the ARM and Graph server has accepted so far (a client that keeps them alive opens few). */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -329,7 +331,14 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       }),
     }),
   );
-  server.keepAliveTimeout = 1000;
+  // No idle timeout, so no `Keep-Alive: timeout=N` hint, as ARM answers (SOURCES.md, "Connections"): with
+  // a 1 s hint Node's agent may not reuse a socket at all, and every request paid a TLS handshake.
+  // close() ends every connection itself.
+  server.keepAliveTimeout = 0;
+  let connections = 0;
+  server.on('secureConnection', () => {
+    connections += 1;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   baseUrl = `https://127.0.0.1:${port}`;
@@ -487,6 +496,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     databaseEndpoints,
     sqlCatalog,
     state,
+    connections: () => connections,
     close: async () => {
       await stopListeners();
       await databasesHandle?.close();

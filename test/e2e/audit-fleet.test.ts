@@ -160,8 +160,10 @@ function assertSameMaps(found: Map<string, string>, expected: Map<string, string
 
 test('audit --all --json finds exactly the fleet’s pairs with their verdicts and causes, and writes nothing', async () => {
   const dir = tempDir('sc-doctor-audit-');
+  const connectionsBefore = twin.connections();
   const run = await runBuiltCli(['audit', '--all', '--json', '--out', join(dir, 'report.html')], env);
   assert.equal(run.code, 1, run.stderr);
+  const connections = twin.connections() - connectionsBefore;
   const document = JSON.parse(run.stdout);
   assert.equal(document.schemaVersion, 1);
   assert.equal(document.command, 'audit');
@@ -192,6 +194,9 @@ test('audit --all --json finds exactly the fleet’s pairs with their verdicts a
   assert.ok(unknown.checks.some((check) => check.refused.length > 0));
   // A server used by many apps was read once: far fewer requests than reads.
   assert.ok(summary.requests.cacheHits > summary.requests.requests, JSON.stringify(summary.requests));
+  // Thousands of reads over a few kept-alive connections (at most --concurrency, and the az stand-in's).
+  assert.ok(summary.requests.requests > 5000, JSON.stringify(summary.requests));
+  assert.ok(connections <= 64, `${connections} connections for ${summary.requests.requests} requests`);
   assert.deepEqual(writes, []);
 
   assert.doesNotMatch(run.stdout, /Fleet-[a-z0-9-]+-Pw1/);
