@@ -42,6 +42,7 @@ import type {
   VerdictCounts,
 } from './types.ts';
 import { VERDICTS } from './verdict.ts';
+import { holdYoungGeneration } from './young-generation.ts';
 
 export interface AuditDeps {
   /** The run's services; their `azure` session is wrapped with the audit's transport. */
@@ -69,6 +70,8 @@ const KINDS: DatabaseKind[] = ['postgres', 'mysql', 'sql'];
 
 /** Runs an audit; never throws for anything Azure or the user can cause (`audit:failed` instead). */
 export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<AuditRun> {
+  // Memory flat in the size of the fleet: no room for garbage grows with it (young-generation.ts).
+  holdYoungGeneration();
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? defaultSleep;
   const random = deps.random ?? Math.random;

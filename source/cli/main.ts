@@ -88,9 +88,6 @@ async function dispatch(argv: string[], io: CliIo, deps: SetupDeps | undefined):
   if (command === 'audit') {
     const { auditCommandFrom } = await import('./audit-options.ts');
     const audit = auditCommandFrom(parsed, io.env, io.cwd ?? process.cwd());
-    // Validated here, run in a child with a small young generation (tuned-heap.ts).
-    const { runTunedChild, wantsTunedHeap } = await import('./tuned-heap.ts');
-    if (wantsTunedHeap(io.env, io.stdout === process.stdout)) return runTunedChild(argv);
     const { runAuditCommand } = await import('./run-audit.ts');
     return runAuditCommand(
       audit,
