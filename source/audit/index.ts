@@ -1,13 +1,15 @@
 /**
- * The audit's entry points for other front-ends (the CLI's three modes, `sc-doctor mcp`'s `audit`
- * tool): run an audit and get its JSON document, whole or streamed, independent of any terminal.
+ * The audit's entry points for other front-ends, independent of any terminal: its JSON document
+ * streamed as pairs finish (`sc-doctor audit --json`), or one bounded answer with the counts and the
+ * worst pairs (`sc-doctor mcp`'s `audit` tool, front-ends/tool.ts).
  */
 import type { Services } from '../core/services.ts';
-import { type AuditDocument, AuditDocumentWriter, documentHead } from './document.ts';
+import { AuditDocumentWriter, documentHead } from './document.ts';
 import { runAudit } from './run-audit.ts';
 import type { AuditEvent, AuditRequest } from './types.ts';
 
 export type { AuditDocument, JsonAuditPair } from './document.ts';
+export { auditForTool, type ToolAuditDocument } from './front-ends/tool.ts';
 export { runAudit } from './run-audit.ts';
 export type { AuditEvent, AuditRequest, AuditSummary } from './types.ts';
 
@@ -40,20 +42,4 @@ export async function streamAuditDocument(
   });
   writer.end(run.summary, problem, run.exitCode);
   return run.exitCode;
-}
-
-/** Runs an audit and resolves with its whole JSON document (what the MCP tool returns). */
-export async function auditDocument(
-  request: AuditRequest,
-  options: AuditDocumentOptions,
-): Promise<AuditDocument> {
-  let text = '';
-  await streamAuditDocument(
-    request,
-    (chunk) => {
-      text += chunk;
-    },
-    options,
-  );
-  return JSON.parse(text) as AuditDocument;
 }
