@@ -1,12 +1,3 @@
-/**
- * The audit's core: signs in, discovers through Resource Graph (servers, private endpoints and
- * identities first, then the apps page by page), finds each app's databases through ARM, and checks
- * every pair as soon as it is found, within Azure's limits. It never prints and never writes to Azure:
- * every request is a read (GET, or a POST Azure documents as a read). Results are streamed as events
- * (`audit:pair` as each pair finishes); only counters are kept, so memory stays flat in the number of
- * pairs. Front-ends (source/audit/front-ends/*, the MCP tool) listen to the events.
- */
-import { armList } from '../azure/arm.ts';
 import type { AzureSession } from '../azure/session.ts';
 import { EventBus } from '../core/events.ts';
 import { exitCodeFor } from '../core/exit-codes.ts';
@@ -15,18 +6,18 @@ import type { Services } from '../core/services.ts';
 import type { CheckOutcome } from '../core/types.ts';
 import type { DatabaseKind } from '../databases/kind.ts';
 import { signinCheck } from '../doctor/signin.ts';
-import { SUBSCRIPTION_API_VERSION, subscriptionCheck } from '../doctor/subscription.ts';
+import { subscriptionCheck } from '../doctor/subscription.ts';
 import { NO_TARGET } from '../doctor/target.ts';
-import { APP_CONFIG_API } from './app-config.ts';
+import { type AppAuditRun, auditApp } from './app-audit.ts';
 import { AppQueue } from './app-queue.ts';
+import { drain, springApps, visibleSubscriptions } from './arm-lists.ts';
 import { FleetReads } from './arm-reads.ts';
 import { checkPair, type PairResult, type PairRun } from './check-pair.ts';
-import { type AppConnections, type ConnectionContext, connectionsOf, type PairPlan } from './connections.ts';
+import type { ConnectionContext, PairPlan } from './connections.ts';
 import {
   type AppRow,
   appRowOf,
   endpointConnectionsOf,
-  identityOf,
   isAppRow,
   ServerIndex,
   type SpringServiceRow,
@@ -35,15 +26,8 @@ import {
 import { appsQuery, identitiesQuery, privateEndpointsQuery, serversQuery } from './kql.ts';
 import { TaskPool } from './pool.ts';
 import { type ArgScope, ResourceGraphClient, ResourceGraphError } from './resource-graph.ts';
-import type {
-  AppEntry,
-  AuditBusEvent,
-  AuditEvent,
-  AuditProgress,
-  AuditRequest,
-  AuditSummary,
-  VerdictCounts,
-} from './types.ts';
+import { emptySummary, progressTracker } from './summary.ts';
+import type { AuditBusEvent, AuditEvent, AuditRequest, AuditSummary } from './types.ts';
 import { VERDICTS } from './verdict.ts';
 import { holdYoungGeneration } from './young-generation.ts';
 
@@ -209,72 +193,17 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
     const progress = progressTracker(summary, now, startedAt, deps.progressEveryMs ?? 250, reads, emit);
     const pool = new TaskPool(Math.max(2, request.concurrency * 2));
 
-    const auditApp = async (app: AppRow) => {
-      if (!seenSubscriptions.has(app.subscriptionId)) {
-        seenSubscriptions.add(app.subscriptionId);
-        context.subscriptions = [...seenSubscriptions];
-      }
-      const appCache = new Map();
-      const appAzure: AzureSession = {
-        ...azure,
-        reads: reads.transport({ owner: app.key, cache: appCache, refusals: [] }),
-      };
-      let connections: AppConnections;
-      try {
-        connections = await connectionsOf(appAzure, app, context, deps.signal);
-      } catch (error) {
-        if (deps.signal.aborted) return;
-        connections = {
-          kind: 'found',
-          pairs: [],
-          unplaced: [],
-          undetermined: `reading its configuration failed: ${error instanceof Error ? error.message : String(error)}`,
-        };
-      }
-      summary.apps.audited += 1;
-      if (connections.kind === 'gone') {
-        appEntry({
-          app,
-          status: 'gone',
-          reason: 'Resource Graph still lists it, but ARM says it no longer exists.',
-        });
-      } else {
-        progress.found(connections.pairs.length);
-        const run = connections.pairs.length > 0 ? await pairRun(app.subscriptionId) : undefined;
-        await Promise.all(
-          connections.pairs.map(async (plan) => {
-            const pair = await checkPair(app, plan, run!, appCache, new EventBus<AuditBusEvent>());
-            if (deps.signal.aborted) return;
-            count(summary, pair);
-            emit({ type: 'audit:pair', pair });
-            progress.checked(pair);
-          }),
-        );
-        for (const host of connections.unplaced)
-          appEntry({
-            app,
-            status: 'outside-scope',
-            reason: `${host.settings.join(', ')} name${host.settings.length === 1 ? 's' : ''} ${host.host}${host.database ? `/${host.database}` : ''}, which is no server in the scope (neither Resource Graph nor ARM lists it).`,
-          });
-        if (connections.pairs.length === 0 && connections.unplaced.length === 0) {
-          if (connections.undetermined)
-            appEntry({
-              app,
-              status: 'undetermined',
-              reason: `not determinable at this permission level: ${connections.undetermined}`,
-            });
-          else summary.apps.withoutDatabase += 1;
-        }
-      }
-      progress.appDone();
+    const appRun: AppAuditRun = {
+      azure,
+      reads,
+      context,
+      seenSubscriptions,
+      summary,
+      progress,
+      emit,
+      signal: deps.signal,
+      pairRun,
     };
-    const appEntry = (entry: AppEntry) => {
-      if (entry.status === 'gone') summary.apps.gone += 1;
-      else if (entry.status === 'undetermined') summary.apps.undetermined += 1;
-      else summary.apps.outsideScope += 1;
-      emit({ type: 'audit:app', entry });
-    };
-
     // Apps are read from Resource Graph into per-subscription queues while they are audited, and
     // taken so that every subscription's ARM budget is used at once (app-queue.ts).
     const queue = new AppQueue();
@@ -308,7 +237,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
     produce.catch(() => {});
     for (let app = await queue.next(); app; app = await queue.next()) {
       const next = app;
-      await pool.run(() => auditApp(next).finally(() => queue.done(next)));
+      await pool.run(() => auditApp(next, appRun).finally(() => queue.done(next)));
       if (deps.signal.aborted) break;
     }
     await produce;
@@ -340,147 +269,6 @@ function scopeHint(request: AuditRequest): string[] {
 const notReady = async (): Promise<PairResult> => {
   throw new Error('the audit did not run');
 };
-
-async function drain(
-  rows: AsyncGenerator<Record<string, unknown>[]>,
-  each: (row: Record<string, unknown>) => void,
-): Promise<void> {
-  for await (const page of rows) for (const row of page) each(row);
-}
-
-/** Every subscription `GET /subscriptions` lists for the caller (`--all`). */
-async function visibleSubscriptions(azure: AzureSession, signal: AbortSignal): Promise<string[]> {
-  const listed = await armList(azure, '/subscriptions', SUBSCRIPTION_API_VERSION, signal);
-  if (!listed.ok)
-    throw new ResourceGraphError(
-      `Azure Resource Manager would not list the subscriptions (${listed.response.status}).`,
-      listed.response.status,
-      null,
-    );
-  return listed.items.flatMap((item) => {
-    const id = (item as { subscriptionId?: unknown }).subscriptionId;
-    return typeof id === 'string' ? [id.toLowerCase()] : [];
-  });
-}
-
-/** A Spring service's apps, through ARM (Resource Graph does not index them). */
-async function springApps(
-  azure: AzureSession,
-  service: SpringServiceRow,
-  signal: AbortSignal,
-): Promise<AppRow[]> {
-  const listed = await armList(azure, `${service.id}/apps`, APP_CONFIG_API.spring, signal).catch(
-    () => undefined,
-  );
-  if (!listed?.ok) return [];
-  return listed.items.flatMap((item) => {
-    const app = item as { id?: unknown; name?: unknown; identity?: unknown };
-    if (typeof app.id !== 'string') return [];
-    return [
-      {
-        id: app.id,
-        key: app.id.toLowerCase(),
-        kind: 'spring' as const,
-        name: typeof app.name === 'string' ? `${service.name}/${app.name}` : app.id,
-        platformKind: null,
-        subscriptionId: service.subscriptionId,
-        resourceGroup: service.resourceGroup,
-        identity: identityOf(app.identity),
-      },
-    ];
-  });
-}
-
-function counts(): VerdictCounts {
-  return { fail: 0, unknown: 0, warn: 0, pass: 0 };
-}
-
-function emptySummary(): AuditSummary {
-  return {
-    pairs: 0,
-    verdicts: counts(),
-    causes: {},
-    bySubscription: {},
-    byDatabaseKind: { postgres: counts(), mysql: counts(), sql: counts() },
-    apps: { audited: 0, withoutDatabase: 0, undetermined: 0, gone: 0, outsideScope: 0 },
-    servers: 0,
-    privateEndpoints: 0,
-    identities: 0,
-    subscriptions: 0,
-    resourceGraph: { queries: 0, pages: 0, quotaWaitMs: 0, subscriptionLimitHit: false },
-    requests: { requests: 0, cacheHits: 0, throttled: 0, retried: 0, longestPauseMs: 0, peakInFlight: 0 },
-    durationMs: 0,
-  };
-}
-
-function count(summary: AuditSummary, pair: PairResult): void {
-  summary.pairs += 1;
-  summary.verdicts[pair.verdict] += 1;
-  if (pair.verdict === 'fail' || pair.verdict === 'unknown')
-    for (const cause of pair.causes) summary.causes[cause] = (summary.causes[cause] ?? 0) + 1;
-  const subscription = pair.app.subscriptionId;
-  summary.bySubscription[subscription] ??= counts();
-  summary.bySubscription[subscription]![pair.verdict] += 1;
-  summary.byDatabaseKind[pair.plan.database.kind][pair.verdict] += 1;
-}
-
-function progressTracker(
-  summary: AuditSummary,
-  now: () => number,
-  startedAt: number,
-  everyMs: number,
-  reads: FleetReads,
-  emit: (event: AuditEvent) => void,
-) {
-  let appsTotal: number | null = null;
-  let appsDone = 0;
-  let pairsFound = 0;
-  let last = 0;
-  const send = (force: boolean) => {
-    const at = now();
-    if (!force && at - last < everyMs) return;
-    last = at;
-    const elapsedMs = at - startedAt;
-    const progress: AuditProgress = {
-      appsTotal,
-      appsDone,
-      pairsFound,
-      pairsChecked: summary.pairs,
-      failing: summary.verdicts.fail,
-      unknown: summary.verdicts.unknown,
-      elapsedMs,
-      etaMs:
-        appsTotal !== null && appsDone >= 5 && appsTotal > appsDone
-          ? Math.round((elapsedMs / appsDone) * (appsTotal - appsDone))
-          : appsTotal !== null && appsDone >= appsTotal
-            ? 0
-            : null,
-      requests: reads.stats.requests,
-      throttled: reads.stats.throttled,
-    };
-    emit({ type: 'audit:progress', progress });
-  };
-  return {
-    total(more: number) {
-      appsTotal = (appsTotal ?? 0) + more;
-      send(false);
-    },
-    found(pairs: number) {
-      pairsFound += pairs;
-      send(false);
-    },
-    checked(_pair: PairResult) {
-      send(false);
-    },
-    appDone() {
-      appsDone += 1;
-      send(false);
-    },
-    flush() {
-      send(true);
-    },
-  };
-}
 
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
