@@ -1,6 +1,9 @@
 // `npm run bench [-- --runs N]`: startup figures of the built CLI for the README.
 // `npm run bench -- --doctor [--check-user]`: a full doctor run against the twin with 150 ms per
 // request, against its longest chain of dependent requests (scripts/bench-doctor.mjs).
+// `npm run bench -- --audit` (or `npm run bench:audit`): the fleet audit against the twin's `fleet`
+// scenario at 100 ms per request within Azure's limits, and its peak RSS over 10,000 apps
+// (scripts/bench-audit.mjs).
 // `npm run bench -- --mcp`: how soon `sc-doctor mcp` answers its first tool listing, in both protocol eras
 // (scripts/bench-mcp.mjs).
 // `npm run bench -- --setup [--lro-delay MS]`: a full setup of each database in process against the twin with
@@ -27,6 +30,7 @@ const { values } = parseArgs({
     mcp: { type: 'boolean', default: false },
     'lro-delay': { type: 'string' },
     'check-user': { type: 'boolean', default: false },
+    audit: { type: 'boolean', default: false },
   },
 });
 const runs = Number(values.runs ?? '21');
@@ -77,6 +81,15 @@ if (values.setup) {
     { cwd: root, stdio: 'inherit' },
   );
   process.exit(setupBench.status ?? 1);
+}
+
+if (values.audit) {
+  // The twin is TypeScript: the audit bench runs under tsx, in a process of its own.
+  const auditBench = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench-audit.mjs'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  process.exit(auditBench.status ?? 1);
 }
 
 if (values.doctor) {

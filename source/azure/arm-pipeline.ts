@@ -15,9 +15,12 @@
  * - TLS always verified; the session's extra CA (the twin's in tests) through `tlsOptions`.
  * - For the SDK clients, core-client's (de)serialisation policies, added when the first client is
  *   made, so a doctor run that reads only through REST never loads core-client.
+ * - For a session with a read transport (`AzureSession.reads`, the fleet audit's), its reads handed
+ *   to that transport and sent once, the retries above left to it (read-transport.ts).
  */
 import type { HttpClient, Pipeline, PipelinePolicy, PipelineRequest } from '@azure/core-rest-pipeline';
 import { THROTTLED_RETRIES, throttlingStrategy } from './arm-throttle.ts';
+import { isSentOnce, readTransportPolicy } from './read-transport.ts';
 import type { AzureSession } from './session.ts';
 
 /** How writes retry 5xx answers and dropped connections (the Azure SDK's exponential policy). */
@@ -50,7 +53,11 @@ export interface SharedPipeline {
   scope: string;
 }
 
-const pipelines = new WeakMap<AzureSession, Map<Audience, Promise<SharedPipeline>>>();
+/**
+ * By the session's credential: a view of a session (`{ ...azure, reads }`, the audit's per check)
+ * keeps its credential, and so its pipeline and the connections it holds open.
+ */
+const pipelines = new WeakMap<object, Map<Audience, Promise<SharedPipeline>>>();
 
 /** The session's pipeline for `audience`, made on first use. */
 export function sharedPipeline(
@@ -58,8 +65,8 @@ export function sharedPipeline(
   audience: Audience,
   signal?: AbortSignal,
 ): Promise<SharedPipeline> {
-  const byAudience = pipelines.get(azure) ?? new Map<Audience, Promise<SharedPipeline>>();
-  pipelines.set(azure, byAudience);
+  const byAudience = pipelines.get(azure.credential) ?? new Map<Audience, Promise<SharedPipeline>>();
+  pipelines.set(azure.credential, byAudience);
   let made = byAudience.get(audience);
   if (!made) {
     made = makePipeline(azure, audience, signal);
@@ -93,11 +100,17 @@ async function makePipeline(
   // The default retry policy waits whatever a 429's Retry-After says, unbounded and unseen: its
   // other two parts stay (5xx, dropped connections), the throttling part is ours (arm-throttle.ts).
   pipeline.removePolicy({ name: 'defaultRetryPolicy' });
+  // First in the Retry phase: a read transport's requests skip the retries below (read-transport.ts).
+  pipeline.addPolicy(readTransportPolicy(), { phase: 'Retry' });
   const throttling = retryPolicy([throttlingStrategy()], { maxRetries: THROTTLED_RETRIES });
   // Named apart: every retry policy made by `retryPolicy` is called `retryPolicy` (the exponential
   // one too), and a pipeline refuses two policies of one name.
   pipeline.addPolicy(
-    { name: 'cappedThrottlingRetryPolicy', sendRequest: throttling.sendRequest },
+    {
+      name: 'cappedThrottlingRetryPolicy',
+      sendRequest: (request, next) =>
+        isSentOnce(request) ? next(request) : throttling.sendRequest(request, next),
+    },
     { phase: 'Retry' },
   );
   pipeline.addPolicy(
@@ -125,12 +138,17 @@ async function makePipeline(
   return { pipeline, httpClient: createDefaultHttpClient(), endpoint, scope };
 }
 
-/** A write's retry policy for PUT, PATCH and DELETE, a read's for the rest. */
+/**
+ * A write's retry policy for PUT, PATCH and DELETE, a read's for the rest; none for a read its
+ * session's transport sends once.
+ */
 function byMethod(name: string, read: PipelinePolicy, write: PipelinePolicy): PipelinePolicy {
   return {
     name,
     sendRequest: (request, next) =>
-      (['PUT', 'PATCH', 'DELETE'].includes(request.method) ? write : read).sendRequest(request, next),
+      isSentOnce(request)
+        ? next(request)
+        : (['PUT', 'PATCH', 'DELETE'].includes(request.method) ? write : read).sendRequest(request, next),
   };
 }
 

@@ -10,10 +10,11 @@
  */
 import type { TokenCredential } from '@azure/core-auth';
 import type { FullOperationResponse } from '@azure/core-client';
-import type { HttpClient, Pipeline, PipelineResponse } from '@azure/core-rest-pipeline';
+import type { HttpClient, Pipeline, PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
 import { type ArmListResponse, type ArmResponse, armResponseOf } from './arm.ts';
 import { ForeignOriginError, plainRequest, sharedPipeline, withSdkPolicies } from './arm-pipeline.ts';
 import { refusal } from './arm-refusal.ts';
+import { throughSessionReads } from './read-transport.ts';
 import { armRequestPath } from './resource-id.ts';
 import type { AzureSession } from './session.ts';
 
@@ -32,7 +33,11 @@ export type SdkClientMaker<T> = (
   options: SdkClientOptions,
 ) => Promise<T>;
 
-const clients = new WeakMap<AzureSession, Map<string, Promise<unknown>>>();
+/**
+ * By the session's credential (a view of the session shares its clients), or by its read transport
+ * when it has one: that client's requests go to that transport.
+ */
+const clients = new WeakMap<object, Map<string, Promise<unknown>>>();
 
 /**
  * The session's client `name` for `subscriptionId`, made on first use with `make` (which imports
@@ -53,7 +58,7 @@ export function sdkClient<T>(
     return make(azure.credential, subscriptionId, {
       endpoint,
       $host: endpoint,
-      pipeline,
+      pipeline: azure.reads ? sessionPipeline(azure, pipeline) : pipeline,
       httpClient: shared.httpClient,
     });
   });
@@ -84,20 +89,33 @@ export function sdkModularClient<T>(
     const shared = await sharedPipeline(azure, 'arm', signal);
     return make(azure.credential, subscriptionId, {
       endpoint: shared.endpoint.replace(/\/+$/, ''),
-      pipeline: plainPipeline(shared.pipeline),
+      pipeline: sessionPipeline(azure, shared.pipeline, { plain: true }),
       httpClient: shared.httpClient,
     });
   });
 }
 
-/** The shared pipeline for a client that must not add policies to it, its requests marked plain. */
-function plainPipeline(pipeline: Pipeline): Pipeline {
+/**
+ * The shared pipeline as one client of `azure` sees it: each request given the session's read
+ * transport when it has one (read-transport.ts). A modular client's (`plain`) are marked plain, and
+ * such a client must not add policies to the shared pipeline; a classic client's changes (none but
+ * a custom api-version, which sc-doctor never passes) reach the pipeline as they would without this.
+ */
+function sessionPipeline(
+  azure: AzureSession,
+  pipeline: Pipeline,
+  options: { plain?: boolean } = {},
+): Pipeline {
+  const mark = (request: PipelineRequest) =>
+    throughSessionReads(azure, options.plain ? plainRequest(request) : request);
   return {
-    sendRequest: (httpClient, request) => pipeline.sendRequest(httpClient, plainRequest(request)),
-    addPolicy: () => {
-      throw new Error("the session's ARM pipeline takes no policies from a client");
-    },
-    removePolicy: () => [],
+    sendRequest: (httpClient, request) => pipeline.sendRequest(httpClient, mark(request)),
+    addPolicy: options.plain
+      ? () => {
+          throw new Error("the session's ARM pipeline takes no policies from a client");
+        }
+      : (policy, policyOptions) => pipeline.addPolicy(policy, policyOptions),
+    removePolicy: options.plain ? () => [] : (policy) => pipeline.removePolicy(policy),
     getOrderedPolicies: () => pipeline.getOrderedPolicies(),
     clone: () => pipeline.clone(),
   };
@@ -105,8 +123,9 @@ function plainPipeline(pipeline: Pipeline): Pipeline {
 
 /** The session's client under `key`, made once by `make` (forgotten if making it fails). */
 function remembered<T>(azure: AzureSession, key: string, make: () => Promise<T>): Promise<T> {
-  const bySession = clients.get(azure) ?? new Map<string, Promise<unknown>>();
-  clients.set(azure, bySession);
+  const owner = azure.reads ?? azure.credential;
+  const bySession = clients.get(owner) ?? new Map<string, Promise<unknown>>();
+  clients.set(owner, bySession);
   let made = bySession.get(key) as Promise<T> | undefined;
   if (!made) {
     made = make();

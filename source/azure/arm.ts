@@ -4,24 +4,20 @@
  * through the SDK clients, and what stays REST"): plain REST through the session's one pipeline per
  * audience (arm-pipeline.ts: bearer token, capped throttling, retries, TLS always verified).
  */
-import type { PipelineResponse } from '@azure/core-rest-pipeline';
 import { type Audience, plainRequest, sharedPipeline } from './arm-pipeline.ts';
+import { type ArmResponse, armResponseOf } from './arm-response.ts';
+import { throughSessionReads } from './read-transport.ts';
 import { armRequestPath } from './resource-id.ts';
 import type { AzureSession } from './session.ts';
 
-export interface ArmResponse {
-  status: number;
-  /** Parsed JSON body, or `undefined` when there is none or it is not JSON. */
-  body: unknown;
-  /** `x-ms-request-id`, useful in a support ticket. */
-  requestId: string | undefined;
-  /** The headers a long-running operation is followed by (`Azure-AsyncOperation`, `Location`, `Retry-After`). */
-  headers?: { asyncOperation?: string; location?: string; retryAfter?: string };
-  /** The request this answers: a long-running PUT's result is read again from its own URL. */
-  request?: { method: string; url: string };
-}
-
 export { ARM_WRITE_RETRY, type ArmRetryOptions } from './arm-pipeline.ts';
+export {
+  type ArmResponse,
+  armResponseOf,
+  type ThrottleHeaders,
+  throttleHeaders,
+} from './arm-response.ts';
+export type { ArmReadRequest, ArmReadTransport } from './read-transport.ts';
 
 /**
  * PUT, PATCH or DELETE `{resourceManager}{path}?api-version=...` with a JSON body. 5xx are retried
@@ -83,17 +79,19 @@ export async function armList(
 }
 
 /**
- * POST to an ARM action that Azure documents as a read (`.../config/appsettings/list`): the only kind
- * of POST the doctor sends. Rejects only when no HTTP answer came back.
+ * POST to an ARM action that Azure documents as a read (`.../config/appsettings/list`, a Resource
+ * Graph query with its `body`). Rejects only when no HTTP answer came back.
  */
 export async function armPostRead(
   azure: AzureSession,
   path: string,
   apiVersion: string,
   signal?: AbortSignal,
+  body?: unknown,
 ): Promise<ArmResponse> {
   const cloud = await azure.cloud(signal);
-  return send(azure, 'arm', 'POST', armUrl(cloud.resourceManager, path, apiVersion), signal);
+  const url = armUrl(cloud.resourceManager, path, apiVersion);
+  return send(azure, 'arm', 'POST', url, signal, body === undefined ? undefined : { body });
 }
 
 /**
@@ -139,40 +137,19 @@ async function send(
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   url: URL,
   signal: AbortSignal | undefined,
-  write: { body: unknown } | undefined = undefined,
+  content: { body: unknown } | undefined = undefined,
 ): Promise<ArmResponse> {
   const { pipeline, httpClient } = await sharedPipeline(azure, audience, signal);
   const { createPipelineRequest } = await import('@azure/core-rest-pipeline');
-  const request = plainRequest(createPipelineRequest({ url: url.toString(), method, abortSignal: signal }));
-  if (write && write.body !== undefined) {
-    request.body = JSON.stringify(write.body);
+  const request = throughSessionReads(
+    azure,
+    plainRequest(createPipelineRequest({ url: url.toString(), method, abortSignal: signal })),
+  );
+  if (content && content.body !== undefined) {
+    request.body = JSON.stringify(content.body);
     request.headers.set('content-type', 'application/json');
   }
   return armResponseOf(await pipeline.sendRequest(httpClient, request));
-}
-
-/** An HTTP answer as sc-doctor reads it: status, JSON body, request id, the LRO headers, the request. */
-export function armResponseOf(response: PipelineResponse): ArmResponse {
-  let body: unknown;
-  try {
-    body = response.bodyAsText ? JSON.parse(response.bodyAsText) : undefined;
-  } catch {
-    body = undefined;
-  }
-  const asyncOperation = response.headers.get('azure-asyncoperation');
-  const location = response.headers.get('location');
-  const retryAfter = response.headers.get('retry-after');
-  return {
-    status: response.status,
-    body,
-    request: { method: response.request.method, url: response.request.url },
-    requestId: response.headers.get('x-ms-request-id') ?? undefined,
-    headers: {
-      ...(asyncOperation ? { asyncOperation } : {}),
-      ...(location ? { location } : {}),
-      ...(retryAfter ? { retryAfter } : {}),
-    },
-  };
 }
 
 /**

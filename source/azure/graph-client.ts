@@ -13,6 +13,7 @@ import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 import { commonJs } from '../core/commonjs.ts';
 import { type ArmResponse, armResponseOf } from './arm.ts';
 import { plainRequest, type SharedPipeline, sharedPipeline } from './arm-pipeline.ts';
+import { throughSessionReads } from './read-transport.ts';
 import type { AzureSession } from './session.ts';
 
 /** The versions a path may start with (`v1.0/servicePrincipals/...`). */
@@ -32,7 +33,7 @@ export async function graphClientGet(
   const { Client, ResponseType } = commonJs(await import('@microsoft/microsoft-graph-client'));
   const sent: { response?: PipelineResponse } = {};
   const client = Client.initWithMiddleware({
-    middleware: throughPipeline(shared, sent, signal),
+    middleware: throughPipeline(azure, shared, sent, signal),
     baseUrl: shared.endpoint.replace(/\/+$/, ''),
     defaultVersion: 'v1.0',
   });
@@ -44,6 +45,7 @@ export async function graphClientGet(
 
 /** The one middleware: the request the Graph client built, sent on the session's Graph pipeline. */
 function throughPipeline(
+  azure: AzureSession,
   shared: SharedPipeline,
   sent: { response?: PipelineResponse },
   signal: AbortSignal | undefined,
@@ -56,13 +58,16 @@ function throughPipeline(
       new Headers(context.options?.headers).forEach((value, name) => {
         headers.set(name, value);
       });
-      const request = plainRequest(
-        createPipelineRequest({
-          url,
-          method: (context.options?.method ?? 'GET') as 'GET',
-          headers,
-          ...(signal ? { abortSignal: signal } : {}),
-        }),
+      const request = throughSessionReads(
+        azure,
+        plainRequest(
+          createPipelineRequest({
+            url,
+            method: (context.options?.method ?? 'GET') as 'GET',
+            headers,
+            ...(signal ? { abortSignal: signal } : {}),
+          }),
+        ),
       );
       const response = await shared.pipeline.sendRequest(shared.httpClient, request);
       sent.response = response;

@@ -8,6 +8,7 @@ import { type AzFacade, createAzFacade } from './az.ts';
 import { type CloudEndpoints, knownCloud, PUBLIC_CLOUD, parseAzCloudShow } from './cloud.ts';
 import { type CredentialChain, type CredentialSourceName, createCredentialChain } from './credential.ts';
 import { identityFromToken, type TokenIdentity } from './jwt.ts';
+import type { ArmReadTransport } from './read-transport.ts';
 import type { SignInDiagnosis } from './signin-error.ts';
 
 export interface ResolvedCloud {
@@ -44,6 +45,12 @@ export interface AzureSession {
   /** Token source for ARM and Graph clients (`credentialScopes: [cloud.armScope]`). */
   readonly credential: CredentialChain;
   readonly tls: AzureTlsOptions | undefined;
+  /**
+   * How reads are sent: absent for the doctor and setup (the pipeline's own retries); a fleet audit
+   * sets one that caches, and sends each read once through the session's pipeline and paces the
+   * retries within Azure's limits itself (read-transport.ts).
+   */
+  readonly reads?: ArmReadTransport;
   /**
    * The active cloud with where it came from. Every method takes the calling check's signal: it stops
    * that check's wait (and the az process or request once nobody else waits on it).

@@ -4,6 +4,7 @@
  * refuses them (the same names, reasons and words).
  */
 import type { CommandGrammar } from '../mcp/arguments.ts';
+import { auditCommandFrom } from './audit-options.ts';
 import { doctorOptionsFrom } from './doctor-options.ts';
 import { glueKeyValues, parseArgs } from './parse-args.ts';
 import { setupRequestFrom } from './setup-options.ts';
@@ -12,4 +13,6 @@ export const cliGrammar: CommandGrammar = {
   doctorOptions: (words, env, databaseKind) =>
     doctorOptionsFrom(parseArgs(glueKeyValues(words)), env, databaseKind),
   setupRequest: (words) => setupRequestFrom(parseArgs(glueKeyValues(words))),
+  // No --out: the working directory is never read.
+  auditRequest: (words, env) => auditCommandFrom(parseArgs(words), env, process.cwd()).request,
 };

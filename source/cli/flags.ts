@@ -3,7 +3,7 @@
  * all read these tables, so they cannot disagree.
  */
 
-export type FlagGroup = 'output' | 'azure' | 'target' | 'setup' | 'snippet' | 'mcp' | 'info';
+export type FlagGroup = 'output' | 'azure' | 'target' | 'setup' | 'snippet' | 'audit' | 'mcp' | 'info';
 
 export interface FlagSpec {
   /** Long name without the dashes, e.g. `resource-group`. */
@@ -11,6 +11,8 @@ export interface FlagSpec {
   short?: string;
   /** Placeholder of the value in help, e.g. `<id>`; absent for on/off flags. */
   value?: string;
+  /** A command's own placeholder, where the flag's value means something else there (`audit --out <file>`). */
+  valueFor?: Readonly<Record<string, string>>;
   group: FlagGroup;
   help: string;
   /** An on/off flag that may also carry `=key=value` words glued to it (`--system-identity mysql-identity-id=X`). */
@@ -36,33 +38,33 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'strict', commands: ['doctor', 'setup'], group: 'output', help: 'warnings fail the run (exit 1)' },
   {
     name: 'subscription',
-    commands: ['doctor', 'setup', 'undo', 'mcp'],
+    commands: ['doctor', 'setup', 'undo', 'audit', 'mcp'],
     value: '<id>',
     group: 'azure',
-    help: "subscription id (a GUID); default: AZURE_SUBSCRIPTION_ID, then the Azure CLI's current one",
+    help: "subscription id (a GUID); default: AZURE_SUBSCRIPTION_ID, then the Azure CLI's current one; audit: repeat it for several",
   },
   {
     name: 'cloud',
-    commands: ['doctor', 'setup', 'undo', 'snippet', 'mcp'],
+    commands: ['doctor', 'setup', 'undo', 'snippet', 'audit', 'mcp'],
     value: '<name>',
     group: 'azure',
     help: "AzureCloud, AzureChinaCloud, AzureUSGovernment or a cloud registered with az; default: the Azure CLI's active cloud",
   },
   {
     name: 'credential',
-    commands: ['doctor', 'setup', 'undo', 'mcp'],
+    commands: ['doctor', 'setup', 'undo', 'audit', 'mcp'],
     value: '<source>',
     group: 'azure',
     help: 'default (Azure CLI, then azd, then a service principal from the environment) or managed-identity',
   },
   {
     name: 'resource-group',
-    commands: ['doctor', 'setup'],
+    commands: ['doctor', 'setup', 'audit'],
     short: 'g',
     value: '<name>',
     group: 'target',
     targetKey: 'resourceGroup',
-    help: 'resource group of the app',
+    help: 'resource group of the app (audit: only the apps in it)',
   },
   {
     name: 'app',
@@ -99,11 +101,11 @@ export const FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'database',
-    commands: ['doctor', 'setup', 'snippet'],
+    commands: ['doctor', 'setup', 'snippet', 'audit'],
     value: '<name>',
     group: 'target',
     targetKey: 'database',
-    help: 'name of the database',
+    help: 'name of the database (audit: the kind to audit, postgres, mysql or sql)',
   },
   {
     name: 'target-resource-group',
@@ -123,14 +125,14 @@ export const FLAGS: readonly FlagSpec[] = [
   },
   {
     name: 'connect-to',
-    commands: ['doctor', 'setup', 'undo', 'mcp'],
+    commands: ['doctor', 'setup', 'undo', 'audit', 'mcp'],
     value: '<map>',
     group: 'target',
     help: 'HOST:PORT=HOST:PORT[,...]: reach a server through a tunnel',
   },
   {
     name: 'check-user',
-    commands: ['doctor', 'setup'],
+    commands: ['doctor', 'setup', 'audit'],
     group: 'target',
     help: "log in with your token; check the app's database user",
   },
@@ -222,11 +224,44 @@ export const FLAGS: readonly FlagSpec[] = [
   {
     name: 'out',
     value: '<dir>',
+    valueFor: { audit: '<file>' },
     group: 'snippet',
-    commands: ['snippet'],
-    help: 'write the files into this folder instead of printing them',
+    commands: ['snippet', 'audit'],
+    help: 'snippet: write the files into this folder instead of printing them; audit: write the report to this file (.html, .md or .json)',
   },
-  { name: 'force', group: 'snippet', commands: ['snippet'], help: 'with --out: replace files that exist' },
+  {
+    name: 'force',
+    group: 'snippet',
+    commands: ['snippet', 'audit'],
+    help: 'with --out: replace files that exist',
+  },
+  {
+    name: 'management-group',
+    value: '<name>',
+    group: 'audit',
+    commands: ['audit'],
+    help: 'audit every subscription under this management group',
+  },
+  {
+    name: 'all',
+    group: 'audit',
+    commands: ['audit'],
+    help: 'audit every subscription you can read (the tenant)',
+  },
+  {
+    name: 'tag',
+    value: '<key=value>',
+    group: 'audit',
+    commands: ['audit'],
+    help: 'only apps with this tag (repeat it: every tag must match)',
+  },
+  {
+    name: 'concurrency',
+    value: '<n>',
+    group: 'audit',
+    commands: ['audit'],
+    help: "Azure requests in flight at most (default 16, 1-64); Azure's own limits are obeyed whatever it is",
+  },
   {
     name: 'allow-write',
     group: 'mcp',
@@ -272,9 +307,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'print the app settings and connection code for an app',
   },
   {
+    name: 'audit',
+    usage: 'audit [scope] [flags]',
+    summary:
+      'every app → database connection in a scope, found through Resource Graph and checked; changes nothing',
+  },
+  {
     name: 'mcp',
     usage: 'mcp [--allow-write]',
-    summary: 'serve the doctor, plan, apply, undo, runs and snippet as MCP tools on stdio for coding agents',
+    summary:
+      'serve the doctor, plan, apply, undo, runs, snippet and audit as MCP tools on stdio for coding agents',
   },
   {
     name: 'help',

@@ -7,6 +7,7 @@ const GROUP_TITLES: Record<FlagGroup, string> = {
   target: 'Target (which app and server the checks look at)',
   setup: 'Setup and undo',
   snippet: 'Snippet (client type detected from the project when not given; --server, --database too)',
+  audit: 'Audit (also --subscription, --resource-group, --database, --check-user, --out)',
   mcp: 'MCP server (read-only unless --allow-write; see docs/mcp.md)',
   info: 'Information',
 };
@@ -36,7 +37,8 @@ const EXAMPLES = `Examples
   sc-doctor setup postgres -g rg-orders -n orders-api --server pg-orders --database orders \\
     --system-identity --client-type nodejs --dry-run
   sc-doctor undo --list                          the setup runs, newest last
-  sc-doctor snippet postgres --client-type nodejs --auth user --server pg-orders --out src/db`;
+  sc-doctor snippet postgres --client-type nodejs --auth user --server pg-orders --out src/db
+  sc-doctor audit --all --out audit.html         every app → database pair you can read, as a report`;
 
 /** Help for the whole tool, or for one command when `command` names one. */
 export function helpText(version: string, command?: CommandSpec): string {
@@ -72,7 +74,8 @@ function flagsSection(command?: string): string {
     if (flags.length === 0) continue;
     const rows = flags.map((flag): [string, string] => {
       const names = `${flag.short ? `-${flag.short}, ` : '    '}--${flag.name}`;
-      return [flag.value ? `${names} ${flag.value}` : names, flag.help];
+      const value = (command ? flag.valueFor?.[command] : undefined) ?? flag.value;
+      return [value ? `${names} ${value}` : names, flag.help];
     });
     sections.push(`${GROUP_TITLES[group]}\n${table(rows)}`);
   }

@@ -82,6 +82,16 @@ async function dispatch(
     ]);
   }
   assertFlagsFor(command ?? 'doctor', parsed);
+  if (command === 'audit') {
+    const { auditCommandFrom } = await import('./audit-options.ts');
+    const audit = auditCommandFrom(parsed, io.env, io.cwd ?? process.cwd());
+    const { runAuditCommand } = await import('./run-audit.ts');
+    return runAuditCommand(
+      audit,
+      { json: flags.has('json'), plain: flags.has('plain'), verbose: flags.has('verbose') },
+      io,
+    );
+  }
   if (command === 'snippet') {
     const { runSnippet } = await import('./run-snippet.ts');
     return runSnippet(parsed, io, io.cwd);

@@ -13,6 +13,8 @@ export interface ParsedArgs {
   operands: string[];
   /** Long flag name → value (`true` for on/off flags). The last occurrence wins. */
   flags: Map<string, string | true>;
+  /** Every value of each flag that takes one, in order (for repeatable flags: `audit --subscription A --subscription B`). */
+  lists: Map<string, string[]>;
 }
 
 export const HELP_HINT = 'Run sc-doctor --help to see every command and flag.';
@@ -21,6 +23,7 @@ export const HELP_HINT = 'Run sc-doctor --help to see every command and flag.';
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const positionals: string[] = [];
   const flags = new Map<string, string | true>();
+  const lists = new Map<string, string[]>();
 
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]!;
@@ -51,10 +54,11 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       throw new UsageError(`${shown} needs a value: ${shown} ${spec.value}`, [HELP_HINT]);
     }
     flags.set(spec.name, value);
+    lists.set(spec.name, [...(lists.get(spec.name) ?? []), value]);
   }
 
   const [command, ...operands] = positionals;
-  return { command, operands, flags };
+  return { command, operands, flags, lists };
 }
 
 function lookUp(token: string): { spec: FlagSpec; shown: string; inline: string | undefined } {

@@ -45,6 +45,11 @@ export interface RunEnd {
   setup?: 'succeeded' | 'handed-off' | 'rolled-back' | 'rollback-incomplete';
   /** How `sc-doctor undo` ended. */
   undo?: 'undone' | 'rollback-incomplete';
+  /**
+   * How `sc-doctor audit` ended: every pair checked and none failing (`passed`), or a pair failing or
+   * the audit unable to run (sign-in, Resource Graph refusing the scope: `failed`), as the doctor.
+   */
+  audit?: 'passed' | 'failed';
 }
 
 /**
@@ -59,7 +64,7 @@ export function exitCodeFor(end: RunEnd): ExitCodeValue {
   if (end.crashed) return ExitCode.Failure;
   if (end.setup === 'rollback-incomplete' || end.undo === 'rollback-incomplete')
     return ExitCode.RollbackIncomplete;
-  if (end.setup === 'rolled-back' || end.refused) return ExitCode.Failure;
+  if (end.setup === 'rolled-back' || end.refused || end.audit === 'failed') return ExitCode.Failure;
   if (end.setup === 'handed-off') return ExitCode.HandedOff;
   const doctor = end.doctor;
   if (doctor) {

@@ -94,9 +94,15 @@ export function looksSecret(name: string, value: string | undefined): boolean {
   );
 }
 
+/**
+ * A name that says the value is a password. Not `passwordless`: Service Connector writes
+ * `spring.datasource.azure.passwordless-enabled=true` for every Spring Boot passwordless connection.
+ */
+const PASSWORD_NAME = /password(?!less)|pwd/i;
+
 /** A setting as read; `value` undefined for a secret reference. */
 function setting(name: string, value: string | undefined): Setting {
-  const password = /password|pwd/i.test(name) || /password=|pwd=/i.test(value ?? '');
+  const password = PASSWORD_NAME.test(name) || /password=|pwd=/i.test(value ?? '');
   return { name, value, secret: looksSecret(name, value), password };
 }
 
@@ -159,7 +165,7 @@ export async function readSettings(ctx: DoctorContext, app: AppFacts): Promise<R
       if (!env.name) continue;
       const found = setting(env.name, env.secretRef !== undefined ? undefined : env.value);
       // A reference's own name tells a password apart from other secrets.
-      if (env.secretRef && /password|pwd/i.test(env.secretRef)) found.password = true;
+      if (env.secretRef && PASSWORD_NAME.test(env.secretRef)) found.password = true;
       settings.push(found);
     }
   }

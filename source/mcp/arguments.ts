@@ -5,6 +5,7 @@
  * `commandLine`, so pasting it runs exactly these words). No argument is ever KQL or SQL: each is a
  * name or an id, checked against Azure's naming rules before anything runs.
  */
+import type { AuditRequest } from '../audit/types.ts';
 import { commandLine } from '../core/command-line.ts';
 import { UsageError } from '../core/usage-error.ts';
 import type { DatabaseKind } from '../databases/kind.ts';
@@ -24,6 +25,11 @@ export interface CommandGrammar {
   ): DoctorOptions;
   /** The setup request `words` (a `setup` command) give; throws `UsageError` as the CLI refuses them. */
   setupRequest(words: readonly string[]): SetupRequest;
+  /**
+   * The audit request `words` (an `audit` command, no `--out`) give; throws `UsageError` as the CLI
+   * refuses them.
+   */
+  auditRequest(words: readonly string[], env: Readonly<Record<string, string | undefined>>): AuditRequest;
 }
 
 /** Which app and server, as the tools take them (the CLI's target flags, camel-cased). */

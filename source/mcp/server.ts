@@ -1,6 +1,6 @@
 /**
  * The MCP server: its tools, in a fixed order. Read-only tools always; `apply` and `undo` only when
- * the server was started with `--allow-write`; `audit` only when a fleet audit is wired.
+ * the server was started with `--allow-write`; `audit` (read-only) through its seam (audit-seam.ts).
  */
 import { McpServer } from '@modelcontextprotocol/server';
 import { TOOL_NAME, toolVersion } from '../core/version.ts';
@@ -18,7 +18,8 @@ const INSTRUCTIONS =
   'sc-doctor diagnoses and sets up passwordless (Microsoft Entra) connections from Azure apps (App Service, ' +
   'Container Apps, Spring Apps) to Azure Database for PostgreSQL, MySQL and Azure SQL. Start with doctor; plan ' +
   'shows every change a setup would make. apply and undo (offered only when the person started the server with ' +
-  '--allow-write) ask the person through the client before any change; never pass secrets as arguments.';
+  '--allow-write) ask the person through the client before any change; never pass secrets as arguments. audit ' +
+  'checks every app → database connection of subscriptions, a management group or the tenant, read-only.';
 
 /** A server with every tool this context allows. */
 export function createMcpServer(context: McpContext): McpServer {

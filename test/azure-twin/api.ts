@@ -136,6 +136,31 @@ export interface World {
    * refused (error 40615) until then. Default 0. Learn: "it may take up to five minutes".
    */
   sqlFirewallRuleDelayMs?: number;
+  /**
+   * The servers whose seeded admins and databases are replayed into the real databases behind the
+   * twin (ids); all of them when absent. A large generated scenario backs only a few.
+   */
+  dataPlaneServers?: string[];
+  /** Management groups (flat: each names its subscriptions), for Resource Graph's `managementGroups` scope. */
+  managementGroups?: { name: string; displayName?: string; subscriptions: string[] }[];
+  /** Resource Graph's behaviour (providers/resource-graph.ts); defaults are Azure's documented ones. */
+  resourceGraph?: {
+    /** Queries per window and user (default 15, Learn "Guidance for throttled requests"). */
+    quota?: number;
+    /** The quota window in ms (default 5000). */
+    windowMs?: number;
+    /** How long a change takes to reach the index (default 0): a new resource is missing, a deleted one still listed. */
+    indexLagMs?: number;
+  };
+  /**
+   * ARM's request limits per subscription and principal, as token buckets (Learn "Understand how Azure
+   * Resource Manager throttles requests": reads 250 refilled 25/s, writes and deletes 200 refilled 10/s).
+   * Off unless set: a twin answers every request, as the other scenarios expect.
+   */
+  armThrottling?: {
+    reads: { bucket: number; refillPerSecond: number };
+    writes: { bucket: number; refillPerSecond: number };
+  };
 }
 
 /** A custom Azure role: a GUID, a name, permission blocks and the scopes it may be assigned at. */
@@ -235,6 +260,11 @@ export interface TwinContext {
   principal(idOrAppId: string): Principal | undefined;
   /** Twin clock, ms since the epoch (what `replicatedAtMs` is compared with). */
   nowMs?(): number;
+  /**
+   * The resources as Azure Resource Graph's index shows them now: the store as it was
+   * `World.resourceGraph.indexLagMs` ago (framework/arg-index.ts). Absent: the store itself.
+   */
+  indexed?(): ArmResource[];
   /** Registers a new principal (a system identity being switched on, a new UAMI). */
   addPrincipal(principal: Principal): Principal;
   /** A new GUID. */

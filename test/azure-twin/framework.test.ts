@@ -109,6 +109,30 @@ test('serves HTTPS on 127.0.0.1 with a certificate this process verifies', async
   assert.equal(status, 200);
 });
 
+test('connections stay open as ARM keeps them: no Keep-Alive timeout hint, and a keep-alive client reuses one', async () => {
+  const { Agent, request } = await import('node:https');
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const before = twin.connections();
+  const hints: unknown[] = [];
+  for (let i = 0; i < 5; i++)
+    await new Promise<void>((resolve, reject) => {
+      const req = request(
+        `${twin.baseUrl}/subscriptions/${IDS.subscriptionId}?api-version=2022-12-01`,
+        { agent, headers: { authorization: `Bearer ${token}` } },
+        (res) => {
+          hints.push(res.headers['keep-alive']);
+          res.resume();
+          res.on('end', resolve);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  agent.destroy();
+  assert.deepEqual(hints, [undefined, undefined, undefined, undefined, undefined]);
+  assert.equal(twin.connections() - before, 1, 'five requests, one connection');
+});
+
 test('routes match case-insensitively, collapse doubled slashes, and keep the casing sent in params', async () => {
   const put = await call('PUT', `${RG}/providers/Microsoft.Twin/widgets/Cog?api-version=2024-01-01`, {
     body: '{"properties":{"size":3}}',

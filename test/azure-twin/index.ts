@@ -22,7 +22,9 @@ import type {
   World,
 } from './api.ts';
 import { startTwinDnsServer } from './dns-server.ts';
+import { ArgIndex } from './framework/arg-index.ts';
 import { armCoreRoutes } from './framework/arm-core.ts';
+import { ArmLimits } from './framework/arm-limits.ts';
 import {
   ARM_AUDIENCE,
   issuedAudience,
@@ -45,7 +47,7 @@ import { issueServerCert, sharedTls } from './framework/tls.ts';
 import { findPrincipal } from './framework/world.ts';
 import { providers } from './providers/index.ts';
 import { PG_PASSWORD_ADMIN } from './providers/postgres.ts';
-import { scenarios, scenarioWorld } from './scenarios.ts';
+import { lazyScenarios, scenarios, scenarioWorld } from './scenarios.ts';
 import { emptyCatalog, type SqlCatalogState } from './tds/catalog.ts';
 import { startTdsStandIn, type TdsStandIn } from './tds/server.ts';
 import { issueToken, type TokenConfig, type TokenSubject } from './tokens.ts';
@@ -163,6 +165,8 @@ export interface Twin {
   /** The SQL databases' catalogue (live; `state().sql` is a copy). */
   sqlCatalog: SqlCatalogState;
   state(): TwinState;
+  /** TLS connections the ARM and Graph server has accepted so far (a client that keeps them alive opens few). */
+  connections(): number;
   close(): Promise<void>;
 }
 
@@ -183,9 +187,13 @@ function subjectOf(principal: Principal): TokenSubject {
 /** Starts a twin. Everything listens on 127.0.0.1 ephemeral ports; `close()` stops it all. */
 export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const scenarioName = options.scenario ?? 'empty';
-  const scenario = scenarios[scenarioName];
+  // Large generated scenarios (`fleet`) are loaded only when asked for: other twins start as fast as before.
+  const lazy = lazyScenarios[scenarioName];
+  const scenario = scenarios[scenarioName] ?? (lazy ? await lazy() : undefined);
   if (!scenario)
-    throw new Error(`Unknown twin scenario '${scenarioName}'. Known: ${Object.keys(scenarios).join(', ')}`);
+    throw new Error(
+      `Unknown twin scenario '${scenarioName}'. Known: ${[...Object.keys(scenarios), ...Object.keys(lazyScenarios)].join(', ')}`,
+    );
 
   const { ca, server: serverCert } = await sharedTls();
   const dir = await mkdtemp(join(tmpdir(), 'azure-twin-'));
@@ -202,13 +210,19 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   await writeFile(caBundlePath, `${systemBundle.trimEnd()}\n${ca.caPem}`);
 
   const clock = new TwinClock();
+  let world: World;
+  // Resource Graph's index follows the store with the world's lag (framework/arg-index.ts).
+  const argIndex = new ArgIndex(
+    () => clock.nowMs(),
+    () => world.resourceGraph?.indexLagMs ?? 0,
+  );
   const tokenConfig: TokenConfig = {
     secret: randomBytes(32).toString('hex'),
     t0: clock.nowSeconds() - 60,
     lifetimeSeconds: 3600 * 4,
   };
-  const store = new MemoryResourceStore();
-  const world = scenarioWorld();
+  const store = new MemoryResourceStore((id, before) => argIndex.changed(id, before));
+  world = scenarioWorld();
   const principal = (id: string) => findPrincipal(world, id);
   const addPrincipal = (added: Principal) => {
     // A managed identity made while replication lag is on reaches Entra's directory only later.
@@ -224,6 +238,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   };
   scenario({ world, store, addPrincipal });
   Object.assign(world, options.world ?? {});
+  // What the scenario seeded is history Resource Graph has indexed long ago.
+  argIndex.start();
 
   const faults = new FaultInjector();
   faults.latencyMs = options.latencyMs ?? 0;
@@ -256,6 +272,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     nowIso: () => clock.nowIso(),
     databases: {} as DatabaseHooks,
     takeLroFault: (resourceId) => faults.takeLro(resourceId),
+    indexed: () => argIndex.view(store),
   };
 
   const router = new Router();
@@ -299,6 +316,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       faults,
       graphAudience: () => `${graphUrl}/`,
       adminKey,
+      limits: new ArmLimits(),
       internal: internalRoutes({
         state: () => state(),
         faults,
@@ -313,7 +331,14 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       }),
     }),
   );
-  server.keepAliveTimeout = 1000;
+  // No idle timeout, so no `Keep-Alive: timeout=N` hint, as ARM answers (SOURCES.md, "Connections"): with
+  // a 1 s hint Node's agent may not reuse a socket at all, and every request paid a TLS handshake.
+  // close() ends every connection itself.
+  server.keepAliveTimeout = 0;
+  let connections = 0;
+  server.on('secureConnection', () => {
+    connections += 1;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   baseUrl = `https://127.0.0.1:${port}`;
@@ -471,6 +496,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     databaseEndpoints,
     sqlCatalog,
     state,
+    connections: () => connections,
     close: async () => {
       await stopListeners();
       await databasesHandle?.close();
@@ -490,9 +516,12 @@ async function replaySeedIntoDatabases(
   world: World,
   hooks: DatabaseHooks,
 ): Promise<void> {
+  const backed = world.dataPlaneServers?.map((id) => id.toLowerCase());
   const servers = store
     .all()
-    .filter((r) => /^Microsoft\.DBfor(PostgreSQL|MySQL)\/flexibleServers$/i.test(r.type));
+    .filter((r) => /^Microsoft\.DBfor(PostgreSQL|MySQL)\/flexibleServers$/i.test(r.type))
+    // A generated estate (`fleet`) backs only a few servers with a real database.
+    .filter((r) => !backed || backed.includes(r.id.toLowerCase()));
   const databaseSeeds = world.postgresDatabases ?? [];
   const seedOf = (server: ArmResource, name: string) =>
     databaseSeeds.find((d) => d.serverId.toLowerCase() === server.id.toLowerCase() && d.name === name);

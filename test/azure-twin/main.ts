@@ -18,7 +18,7 @@ import { freePort } from '../servers/instance-dirs.ts';
 import { resolveInTwin } from './dns.ts';
 import { AZ_BIN_DIR, startTwin, type Twin } from './index.ts';
 import { PG_PASSWORD_ADMIN } from './providers/postgres.ts';
-import { scenarioNames } from './scenarios.ts';
+import { generatedScenarioNames, scenarioNames } from './scenarios.ts';
 import { KNOWN_FLAGS, twinHelp } from './twin-help.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -103,9 +103,10 @@ async function main(): Promise<void> {
   }
   checkArguments(args);
   const scenario = args.find((a) => !a.startsWith('-')) ?? 'healthy';
-  if (!scenarioNames().includes(scenario)) {
+  const known = [...scenarioNames(), ...generatedScenarioNames()];
+  if (!known.includes(scenario)) {
     process.stderr.write(
-      `twin: unknown scenario '${scenario}'. Known: ${scenarioNames().join(', ')}\n` +
+      `twin: unknown scenario '${scenario}'. Known: ${known.join(', ')}\n` +
         'Each is described by: npm run twin -- --help\n',
     );
     process.exit(2);
@@ -189,7 +190,7 @@ async function main(): Promise<void> {
       '  npm start -- doctor        # sc-doctor against the twin (builds it, on Node 24 if needed)',
       `App code that needs orders-api's managed identity: . ${appEnvFile}`,
       '',
-      `Scenarios: ${scenarioNames().join(', ')}`,
+      `Scenarios: ${[...scenarioNames(), ...generatedScenarioNames()].join(', ')}`,
       `Latency: ${latencyMs} ms per request, ${lroDelayMs} ms per long-running operation (POST /_twin/latency changes them).`,
       'Ctrl-C (or SIGTERM) stops the twin and its databases.',
       '',

@@ -387,7 +387,22 @@ export const scenarios: Record<string, Scenario> = {
   ...identityScenarios(seedWorld),
 };
 
+/**
+ * Scenarios generated on demand, loaded only when a twin asks for one (their modules are large and
+ * seeding them takes a while): `fleet`, a platform team's estate for `sc-doctor audit` (fleet.ts).
+ */
+export const lazyScenarios: Record<string, () => Promise<Scenario>> = {
+  /** A platform team's estate for sc-doctor audit: five subscriptions, 2,000 apps, 300 servers, healthy and broken pairs (FLEET.md). */
+  fleet: async () => (await import('./fleet.ts')).fleetScenario,
+  /** fleet at 10,000 apps and 1,500 servers: the audit's memory benchmark. */
+  'fleet-10k': async () => (await import('./fleet.ts')).fleet10kScenario,
+};
+
+/** The hand-written scenarios (every test that runs each scenario runs these). */
 export const scenarioNames = (): string[] => Object.keys(scenarios);
+
+/** The generated scenarios (`fleet`, `fleet-10k`): `npm run twin` starts them too. */
+export const generatedScenarioNames = (): string[] => Object.keys(lazyScenarios);
 
 /** A fresh base world (tenant, Dana, subscription, rg-orders, Graph's service principal). */
 export function scenarioWorld(): World {

@@ -86,8 +86,10 @@ describe('servers', () => {
     for await (const s of client.servers.listByResourceGroup(RG, capture.options)) names.push(s.name!);
     assert.deepEqual(names.sort(), ['sql-locked', 'sql-open']);
     let count = 0;
-    for await (const _ of client.servers.list()) count++;
+    for await (const _ of client.servers.list(capture.options)) count++;
     assert.equal(count, 2);
+    // What the fleet audit lists when Resource Graph has not indexed a server yet.
+    assertSameShape(capture.body(), exampleBody('sql/2022-08-01-preview/ServerList.json'), 'list shape');
   });
 
   test('missing server and missing group are ARM 404s', async () => {

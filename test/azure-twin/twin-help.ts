@@ -4,7 +4,7 @@
  * next to the code it describes); a scenario without one is listed by name alone.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { scenarioNames } from './scenarios.ts';
+import { generatedScenarioNames, scenarioNames } from './scenarios.ts';
 
 /** The flags main.ts understands (a `=` value is allowed after `--latency` and `--lro-delay`). */
 export const KNOWN_FLAGS = ['--no-databases', '--latency', '--lro-delay', '--help', '-h'];
@@ -88,7 +88,7 @@ export function twinHelp(columns?: number): string {
     ),
     '',
     'Scenarios:',
-    ...scenarioNames().flatMap((name) => {
+    ...[...scenarioNames(), ...generatedScenarioNames()].flatMap((name) => {
       const summary = summaries.get(name);
       return summary ? [`  ${name}`, ...wrap(summary, width, '      ')] : [`  ${name}`];
     }),

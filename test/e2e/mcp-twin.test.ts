@@ -53,8 +53,8 @@ const SETUP_WORDS = [
   'nodejs',
 ];
 const APP_SECRET = 'Twin-App-Secret-7f3c1d';
-const READ_TOOLS = ['doctor', 'plan', 'runs', 'snippet'];
-const ALL_TOOLS = ['doctor', 'plan', 'apply', 'undo', 'runs', 'snippet'];
+const READ_TOOLS = ['doctor', 'plan', 'runs', 'snippet', 'audit'];
+const ALL_TOOLS = ['doctor', 'plan', 'apply', 'undo', 'runs', 'snippet', 'audit'];
 
 let twin: Twin;
 let home: string;

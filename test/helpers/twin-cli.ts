@@ -88,7 +88,10 @@ export function recordWrites(twin: Twin): string[] {
   const writes: string[] = [];
   const take = twin.faults.take.bind(twin.faults);
   twin.faults.take = (method, path) => {
-    if (!['GET', 'HEAD'].includes(method) && !path.endsWith('/list') && !path.startsWith('/_twin'))
+    // A Resource Graph query is a POST that reads, as the `.../list` actions are.
+    const read =
+      path.endsWith('/list') || path.toLowerCase() === '/providers/microsoft.resourcegraph/resources';
+    if (!['GET', 'HEAD'].includes(method) && !read && !path.startsWith('/_twin'))
       writes.push(`${method} ${path}`);
     return take(method, path);
   };

@@ -7,7 +7,7 @@
 # account to run as, since initdb and postgres refuse to run as root.
 # Also the runtimes the generated connection code is executed or parse-checked with (test/snippets):
 # Debian's python3 with psycopg2, PyMySQL, Django and the Azure SDK (azure-identity), PHP with pgsql and
-# mysqli, Ruby with the pg and mysql2 gems.
+# mysqli, Ruby with the pg and mysql2 gems. And Debian's Chromium, which opens the audit's HTML report.
 # Runs before the loopback-only network namespace is entered, since apt needs the network.
 # Returns at once when everything is present.
 set -eu
@@ -35,6 +35,8 @@ command -v ruby >/dev/null 2>&1 || missing="$missing ruby"
 ruby -e 'require "pg"' >/dev/null 2>&1 || missing="$missing ruby-pg"
 ruby -e 'require "mysql2"' >/dev/null 2>&1 || missing="$missing ruby-mysql2"
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing="$missing iproute2"
+# The audit's HTML report is opened in a real headless browser (test/helpers/browser.ts).
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "test/servers/install.sh: need root to install:$missing" >&2

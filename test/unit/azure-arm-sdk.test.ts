@@ -10,7 +10,14 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, test } from 'node:test';
 import type { HttpClient } from '@azure/core-rest-pipeline';
-import { ARM_WRITE_RETRY, armError, armResponseOf, graphGet } from '../../source/azure/arm.ts';
+import {
+  ARM_WRITE_RETRY,
+  type ArmReadTransport,
+  armError,
+  armGet,
+  armResponseOf,
+  graphGet,
+} from '../../source/azure/arm.ts';
 import { ArmOperationError } from '../../source/azure/arm-lro.ts';
 import {
   ForeignOriginError,
@@ -18,7 +25,7 @@ import {
   sharedPipeline,
   withSdkPolicies,
 } from '../../source/azure/arm-pipeline.ts';
-import { createAzureSession } from '../../source/azure/session.ts';
+import { type AzureSession, createAzureSession } from '../../source/azure/session.ts';
 import { reportingWaitsTo } from '../../source/core/wait-reports.ts';
 import { postgresArm } from '../../source/databases/postgres/arm.ts';
 import { sqlArm } from '../../source/databases/sql/arm.ts';
@@ -320,6 +327,64 @@ test('a plain request keeps its answer as it came once the SDK policies joined t
     assert.equal(plain.status, 200);
     assert.equal(armResponseOf(plain).body, undefined);
     await assert.rejects(pipeline.sendRequest(notJson, request()), /pars/i);
+  } finally {
+    s.azure.dispose();
+  }
+});
+
+test('a session with a read transport: its reads, through an SDK client, REST or Graph, are handed to it and sent once (the pipeline does not retry a 429 or a 5xx); a view of the session keeps its pipeline', async () => {
+  const s = services();
+  try {
+    const seen: string[] = [];
+    const reads: ArmReadTransport = {
+      async read(request, send) {
+        const answer = await send();
+        seen.push(`${request.method} ${answer.status}`);
+        return answer;
+      },
+    };
+    const view: AzureSession = { ...s.azure, reads };
+    assert.equal(await sharedPipeline(view, 'arm'), await sharedPipeline(s.azure, 'arm'));
+
+    const throttled = twin.faults.add({
+      method: 'GET',
+      path: new RegExp(`${escaped(PG)}$`, 'i'),
+      status: 429,
+      code: 'TooManyRequests',
+      message: 'The request is being throttled.',
+      retryAfterSeconds: 1,
+    });
+    const sdk = await postgresArm.getServer(view, PG);
+    assert.equal(sdk.status, 429, 'the 429 is the transport to wait out');
+    assert.equal(twin.faults.hits(throttled), 1);
+    const again = await postgresArm.getServer(view, PG);
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+
+    const failing = twin.faults.add({
+      method: 'GET',
+      path: new RegExp(`${escaped(PG)}$`, 'i'),
+      status: 503,
+      code: 'ServiceUnavailable',
+      message: 'Try again.',
+    });
+    const rest = await armGet(view, PG, '2025-08-01');
+    assert.equal(rest.status, 503, 'no retry of its own');
+    assert.equal(twin.faults.hits(failing), 1);
+
+    const graph = await graphGet(view, 'v1.0/servicePrincipals/00000000-0000-0000-0000-000000000999');
+    assert.equal(graph.status, 404);
+    assert.deepEqual(seen, ['GET 429', 'GET 200', 'GET 503', 'GET 404']);
+
+    // The session itself (no transport) still retries as before: the doctor's and setup's reads.
+    const doctorFault = twin.faults.add({
+      method: 'GET',
+      path: new RegExp(`${escaped(PG)}$`, 'i'),
+      status: 503,
+      code: 'ServiceUnavailable',
+      message: 'Try again.',
+    });
+    assert.equal((await armGet(s.azure, PG, '2025-08-01')).status, 200);
+    assert.equal(twin.faults.hits(doctorFault), 1);
   } finally {
     s.azure.dispose();
   }

@@ -125,7 +125,7 @@ test("help <command> shows that command's flags and no other", async () => {
   assert.equal(refused.code, 2);
   assert.match(
     refused.stderr,
-    /--subscription is for sc-doctor doctor or setup or undo or mcp, not snippet\./,
+    /--subscription is for sc-doctor doctor or setup or undo or audit or mcp, not snippet\./,
   );
 });
 

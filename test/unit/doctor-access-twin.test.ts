@@ -17,6 +17,7 @@ import { subscriptionCheck } from '../../source/doctor/subscription.ts';
 import type { RunEvent } from '../../source/run/events.ts';
 import { nodeExec } from '../../source/services/exec.ts';
 import { IDS, startTwin, type Twin } from '../azure-twin/index.ts';
+import { settingsFor } from '../azure-twin/providers/linker-settings.ts';
 import { NAMES, RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 import { serverStandIn } from '../helpers/server-stand-in.ts';
 import { typedTarget } from '../helpers/target.ts';
@@ -565,6 +566,36 @@ test("a Spring app is read by <service>/<app>; its settings are its active deplo
     assert.equal(wrong.status, 'fail', text(wrong));
     assert.match(wrong.message, /AZURE_SQL_SERVER should be sql-orders\.database\.twin\.test/);
     assertReadOnly(requests);
+  } finally {
+    await twin.close();
+  }
+});
+
+test("a Spring Boot app with Service Connector's passwordless settings passes app-settings: passwordless-enabled is no password", async () => {
+  const twin = await startTwin({ scenario: 'healthy' });
+  try {
+    const deployment = twin.store.get(`${SPRING_APP}/deployments/default`)!;
+    const properties = deployment.properties as { deploymentSettings: Record<string, unknown> };
+    // What Service Connector writes for a springBoot client with a system-assigned identity.
+    properties.deploymentSettings.environmentVariables = Object.fromEntries(
+      settingsFor('postgresql', 'springBoot', 'systemAssignedIdentity', {
+        host: 'pg-orders.postgres.twin.test',
+        db: 'orders',
+        user: NAMES.springApp,
+        clientId: '',
+        tenantId: twin.world.tenantId,
+        secret: '',
+      })!.map((setting) => [setting.key, setting.value]),
+    );
+    twin.store.put(deployment);
+    const settings = (await runAccess(twin, { kind: 'postgres', target: SPRING_TARGET })).byId[
+      'app-settings'
+    ]!;
+    assert.ok(
+      (settings.data.keys as string[]).includes('spring.datasource.azure.passwordless-enabled'),
+      text(settings),
+    );
+    assert.equal(settings.status, 'pass', text(settings));
   } finally {
     await twin.close();
   }

@@ -28,11 +28,26 @@ const ALLOWED: Record<string, readonly string[]> = {
   doctor: ['core', 'azure', 'databases', 'services'],
   setup: ['core', 'engine', 'azure', 'services', 'databases', 'doctor', 'snippets'],
   run: ['core', 'engine', 'services', 'doctor', 'setup'],
-  output: ['core', 'engine', 'databases', 'doctor', 'setup', 'snippets', 'run'],
-  ui: ['core', 'engine', 'services', 'databases', 'doctor', 'setup', 'snippets', 'run'],
+  // The fleet audit (issue 16): the doctor's checks over Resource Graph's finds, beside setup; its
+  // front-ends live with the others (output/audit, ui/audit, mcp/audit-front-end.ts).
+  audit: ['core', 'engine', 'azure', 'services', 'databases', 'doctor'],
+  output: ['core', 'engine', 'databases', 'doctor', 'setup', 'snippets', 'run', 'audit'],
+  ui: ['core', 'engine', 'services', 'databases', 'doctor', 'setup', 'snippets', 'run', 'audit'],
   // The MCP server is a front-end of its own: it serves output's JSON documents as its tools'
   // results, and reads command lines through the grammar the CLI gives it, never the CLI itself.
-  mcp: ['core', 'engine', 'azure', 'services', 'databases', 'doctor', 'setup', 'snippets', 'run', 'output'],
+  mcp: [
+    'core',
+    'engine',
+    'azure',
+    'services',
+    'databases',
+    'doctor',
+    'setup',
+    'snippets',
+    'run',
+    'audit',
+    'output',
+  ],
 };
 const FRONT = new Set(['ui', 'output', 'cli']);
 

@@ -22,6 +22,8 @@ export interface DoctorScreenProps {
   final: boolean;
   /** `s setup` is offered (a setup can start from here). */
   canSetup?: boolean;
+  /** The key hints of a screen that shows the doctor inside another (the audit's one-pair view). */
+  hints?: string;
 }
 
 /** Screen 1 of screens.md: header, one row per check in declared order, summary, key hints. */
@@ -34,6 +36,7 @@ export function DoctorScreen({
   color,
   final,
   canSetup = false,
+  hints,
 }: DoctorScreenProps) {
   const layout = rowLayout(
     columns,
@@ -91,7 +94,9 @@ export function DoctorScreen({
       />
       {final ? null : (
         <KeyHints
-          hints={canSetup ? DOCTOR_KEY_HINTS.replace(' q quit', ' s setup  q quit') : DOCTOR_KEY_HINTS}
+          hints={
+            hints ?? (canSetup ? DOCTOR_KEY_HINTS.replace(' q quit', ' s setup  q quit') : DOCTOR_KEY_HINTS)
+          }
           color={color}
         />
       )}

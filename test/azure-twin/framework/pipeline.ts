@@ -13,6 +13,7 @@ import {
   type World,
 } from '../api.ts';
 import type { TokenConfig } from '../tokens.ts';
+import type { ArmLimits } from './arm-limits.ts';
 import { ARM_AUDIENCE } from './audiences.ts';
 import { authenticate, callerOf, wwwAuthenticate } from './auth.ts';
 import type { TwinClock } from './clock.ts';
@@ -44,6 +45,8 @@ export interface PipelineDeps {
   graphAudience: () => string;
   adminKey: string;
   internal: Map<string, InternalHandler>;
+  /** ARM's per-subscription request budgets (`World.armThrottling`). */
+  limits?: ArmLimits;
 }
 
 /** Header that unlocks `/_twin/*` (state, faults, the stand-in az). */
@@ -74,6 +77,8 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
       ? 'graph'
       : 'arm';
   const ids = requestIds(req);
+  /** Headers every answer to this request carries (ARM's remaining budget), refusals included. */
+  let budget: Record<string, string> = {};
 
   if (kind !== 'internal') {
     if (deps.faults.latencyMs > 0) await sleep(deps.faults.latencyMs);
@@ -167,6 +172,14 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
     twinReq.params = match.params;
 
     if (kind === 'arm') {
+      if (deps.limits)
+        budget = deps.limits.take(
+          deps.context.world,
+          deps.clock.nowMs(),
+          method,
+          path,
+          twinReq.caller.objectId,
+        );
       checkSubscription(deps.context.world, path);
       checkRegistration(deps.context.world, path);
       for (const id of match.spec.parents?.(match.params) ?? []) checkExists(deps.context, id);
@@ -183,10 +196,18 @@ async function handle(deps: PipelineDeps, req: IncomingMessage, res: ServerRespo
         throw authorizationFailed(twinReq.caller, match.spec.action, match.scope);
       }
     }
-    return respond(res, await match.spec.handler(twinReq, deps.context), ids);
+    const answer = await match.spec.handler(twinReq, deps.context);
+    return respond(res, { ...answer, headers: { ...budget, ...answer.headers } }, ids);
   } catch (error) {
     if (error instanceof AzureError)
-      return sendError(res, kind, kind === 'graph' ? graphFlavour(error) : error, ids, deps.context.world);
+      return sendError(
+        res,
+        kind,
+        kind === 'graph' ? graphFlavour(error) : error,
+        ids,
+        deps.context.world,
+        budget,
+      );
     throw error;
   }
 }
@@ -306,14 +327,17 @@ function sendError(
   error: AzureError,
   ids: RequestIds,
   world: World,
+  budget: Record<string, string> = {},
 ): void {
-  const headers: Record<string, string> = {};
+  const thrown = (error.extra.headers ?? {}) as Record<string, string>;
+  const headers: Record<string, string> = { ...budget, ...thrown };
   if (error.status === 401 && kind !== 'internal') headers['WWW-Authenticate'] = wwwAuthenticate(world);
   if (error.code === 'AuthorizationFailed' || error.status === 401) headers['x-ms-failure-cause'] = 'gateway';
+  const { headers: _headers, retryAfterSeconds: _retry, ...extra } = error.extra;
   const body =
     error instanceof WebRpError
       ? webErrorBody(error.code, error.message, error.entity)
-      : errorBody(kind, error.code, error.message, ids, error.extra);
+      : errorBody(kind, error.code, error.message, ids, extra);
   send(res, error.status, body, ids, headers);
 }
 

@@ -5,8 +5,14 @@ function key(id: string): string {
   return id.toLowerCase().replace(/\/+$/, '');
 }
 
+/** Called before each change with the resource as it was (undefined when it did not exist). */
+export type StoreChangeListener = (id: string, before: ArmResource | undefined) => void;
+
 export class MemoryResourceStore implements ResourceStore {
   private readonly resources = new Map<string, ArmResource>();
+
+  /** `onChange` sees every put and delete (Resource Graph's index follows the store with a lag). */
+  constructor(private readonly onChange?: StoreChangeListener) {}
 
   get(id: string): ArmResource | undefined {
     const found = this.resources.get(key(id));
@@ -14,6 +20,7 @@ export class MemoryResourceStore implements ResourceStore {
   }
 
   put(resource: ArmResource): ArmResource {
+    this.onChange?.(resource.id, this.resources.get(key(resource.id)));
     const copy = structuredClone(resource);
     this.resources.set(key(resource.id), copy);
     return structuredClone(copy);
@@ -21,10 +28,13 @@ export class MemoryResourceStore implements ResourceStore {
 
   delete(id: string): boolean {
     const prefix = `${key(id)}/`;
+    const own = this.resources.get(key(id));
+    if (own) this.onChange?.(own.id, own);
     const existed = this.resources.delete(key(id));
     let removedChildren = false;
     for (const stored of [...this.resources.keys()]) {
       if (stored.startsWith(prefix)) {
+        this.onChange?.(this.resources.get(stored)!.id, this.resources.get(stored));
         this.resources.delete(stored);
         removedChildren = true;
       }

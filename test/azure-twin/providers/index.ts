@@ -13,6 +13,7 @@ import * as network from './network.ts';
 import * as postgres from './postgres.ts';
 import * as privateDns from './private-dns.ts';
 import * as rbac from './rbac.ts';
+import * as resourceGraph from './resource-graph.ts';
 import * as servicelinker from './servicelinker.ts';
 import * as spring from './spring.ts';
 import * as sql from './sql.ts';
@@ -40,4 +41,5 @@ export const providers: Provider[] = [
   pick(network, 'network'),
   pick(privateDns, 'private-dns'),
   pick(managedEnvironments, 'managed-environments'),
+  pick(resourceGraph, 'resource-graph'),
 ];

@@ -1001,3 +1001,58 @@ export const provider: Provider = {
     operationStatus,
   ],
 };
+
+/**
+ * Puts a linker into the store as a finished PUT leaves it (for generated scenarios such as `fleet`),
+ * with the settings it wrote recorded as written; the settings themselves are the caller's to seed.
+ * The target is not checked: a linker whose database was deleted afterwards is a scenario too.
+ */
+export function seedLinker(
+  host: { store: TwinContext['store'] },
+  seed: {
+    sourceId: string;
+    name: string;
+    targetId: string;
+    authType: AuthKind;
+    clientType?: string;
+    /** A container app's container (`scope`). */
+    scope?: string;
+    written: { name: string; value: string }[];
+  },
+): void {
+  const properties = {
+    targetService: { type: 'AzureResource', id: seed.targetId },
+    authInfo: { authType: seed.authType },
+    clientType: seed.clientType ?? 'none',
+    ...(seed.scope ? { scope: seed.scope } : {}),
+  };
+  const id = `${seed.sourceId}/providers/Microsoft.ServiceLinker/linkers/${seed.name}`;
+  const stored: StoredLinker = {
+    id,
+    name: seed.name,
+    type: LINKER_TYPE,
+    systemData: {
+      createdBy: 'twin-seed',
+      createdByType: 'User',
+      createdAt: '2026-01-05T09:30:00Z',
+      lastModifiedBy: 'twin-seed',
+      lastModifiedByType: 'User',
+      lastModifiedAt: '2026-01-05T09:30:00Z',
+    },
+    properties: echoProperties(properties, 'Succeeded'),
+    _twin: {
+      written: seed.written.map((setting) => ({
+        name: setting.name,
+        value: setting.value,
+        digest: digest(setting.value),
+        secret: false,
+      })),
+      where:
+        sourceKind(seed.sourceId) === 'web'
+          ? { store: 'appSettings' }
+          : { store: 'env', container: seed.scope ?? null },
+      etag: randomUUID(),
+    },
+  };
+  host.store.put(stored);
+}

@@ -464,6 +464,8 @@ export function seedSqlServer(
       workspaceFeature: 'Connected',
       publicNetworkAccess: opts.publicNetworkAccess ?? 'Enabled',
       restrictOutboundNetworkAccess: 'Disabled',
+      // Read-only since 2022-08-01-preview (ServerList.json); Purview governance is off unless turned on.
+      externalGovernanceStatus: 'Disabled',
       minimalTlsVersion: opts.minimalTlsVersion ?? '1.2',
       privateEndpointConnections: endpoints.map((endpoint) => ({
         id: `${id}/privateEndpointConnections/${endpoint.id.split('/').pop()}-${stableGuid(endpoint.id)}`,

@@ -1,5 +1,5 @@
 /**
- * The fidelity table of the twin: every operation the doctor and setup call (the az passwordless
+ * The fidelity table of the twin: every operation the doctor, setup and audit call (the az passwordless
  * extension's steps, the linker, the doctor's reads), each with the spec example its shape is tested
  * against and the test that shows it refuses as Azure does, or the reason there is none. `fidelity.test.ts`
  * checks every named fixture and test exists and renders the table into FIDELITY.md.
@@ -22,6 +22,38 @@ const SL = 'servicelinker/2024-07-01-preview';
 const NO_EXAMPLE_401 = 'no spec example kept; fields checked in framework.test.ts';
 
 export const FIDELITY: FidelityRow[] = [
+  {
+    area: 'Resource Graph',
+    operation: 'POST /providers/Microsoft.ResourceGraph/resources (subscriptions, paging)',
+    shape: { fixture: 'resourcegraph/2024-04-01/ResourcesNextPageQuery.json' },
+    refusal: {
+      test: 'query forms sc-doctor never sends are refused with Resource Graph’s InvalidQuery shape',
+    },
+  },
+  {
+    area: 'Resource Graph',
+    operation: 'POST .../resources (managementGroups, tenant scope, visibility)',
+    shape: { fixture: 'resourcegraph/2024-04-01/ResourcesMgBasicQuery.json' },
+    refusal: {
+      test: 'scope: unreadable subscriptions are left out silently, none readable is 403, more than 1,000 are refused',
+    },
+  },
+  {
+    area: 'Resource Graph',
+    operation: 'POST .../resources: the per-user quota',
+    shape: { none: 'headers only (x-ms-user-quota-*); checked in resource-graph.test.ts' },
+    refusal: {
+      test: 'the quota: remaining and reset on every answer, 429 RateLimiting once spent, back after the reset',
+    },
+  },
+  {
+    area: 'ARM',
+    operation: 'any subscription request: the read and write budgets',
+    shape: { none: 'headers only (x-ms-ratelimit-remaining-subscription-*)' },
+    refusal: {
+      test: 'ARM’s budgets: remaining reads count down, an empty bucket is 429 SubscriptionRequestsThrottled with Retry-After',
+    },
+  },
   {
     area: 'ARM',
     operation: 'GET /subscriptions',
@@ -91,6 +123,12 @@ export const FIDELITY: FidelityRow[] = [
     operation: 'GET flexibleServers/{s} (and lists)',
     shape: { fixture: `${PG}/ServersGet.json` },
     refusal: { test: 'a missing server is ARM ResourceNotFound naming type, server and group' },
+  },
+  {
+    area: 'PostgreSQL',
+    operation: 'GET firewallRules (list)',
+    shape: { fixture: `${PG}/FirewallRulesListByServer.json` },
+    refusal: { test: 'a Reader can read rules but a write is 403 AuthorizationFailed naming the action' },
   },
   {
     area: 'PostgreSQL',
@@ -164,6 +202,14 @@ export const FIDELITY: FidelityRow[] = [
   },
   {
     area: 'MySQL',
+    operation: 'GET /subscriptions/{s}/providers/Microsoft.DBforMySQL/flexibleServers',
+    shape: {
+      none: 'items as GET flexibleServers/{s}; listed in mysql.test.ts “lists by resource group and subscription”',
+    },
+    refusal: { none: 'a list of the subscription: its refusals are those of GET /subscriptions/{s}' },
+  },
+  {
+    area: 'MySQL',
     operation: 'PATCH flexibleServers/{s} (identity)',
     shape: { none: 'no PATCH example with identity in the spec; answer is the LRO headers' },
     refusal: {
@@ -219,10 +265,24 @@ export const FIDELITY: FidelityRow[] = [
     refusal: { test: 'databases: get in the spec shape, create (long-running), missing one is 404' },
   },
   {
+    area: 'MySQL',
+    operation: 'GET firewallRules (list)',
+    shape: {
+      none: 'items as FirewallRuleGet.json; listed in mysql.test.ts “create (long-running), get, list and delete a rule”',
+    },
+    refusal: { test: 'a Reader gets 403 AuthorizationFailed on a rule write' },
+  },
+  {
     area: 'Azure SQL',
     operation: 'GET servers/{s}',
     shape: { fixture: 'sql/2022-08-01-preview/ServerGet.json' },
     refusal: { test: 'missing server and missing group are ARM 404s' },
+  },
+  {
+    area: 'Azure SQL',
+    operation: 'GET /subscriptions/{s}/providers/Microsoft.Sql/servers',
+    shape: { fixture: 'sql/2022-08-01-preview/ServerList.json' },
+    refusal: { none: 'a list of the subscription: its refusals are those of GET /subscriptions/{s}' },
   },
   {
     area: 'Azure SQL',
@@ -247,6 +307,12 @@ export const FIDELITY: FidelityRow[] = [
     operation: 'PUT/DELETE firewallRules/{name}',
     shape: { fixture: `${SQL}/FirewallRuleGet.json` },
     refusal: { test: 'firewall edits on a server with public access disabled fail as Azure does (42101)' },
+  },
+  {
+    area: 'Azure SQL',
+    operation: 'GET firewallRules (list)',
+    shape: { fixture: `${SQL}/FirewallRuleList.json` },
+    refusal: { test: 'a Reader reads rules but gets 403 AuthorizationFailed writing one' },
   },
   {
     area: 'Azure SQL',
@@ -307,6 +373,14 @@ export const FIDELITY: FidelityRow[] = [
     operation: 'GET/PATCH Spring/{s}/apps/{app}',
     shape: { fixture: 'appplatform/2023-12-01/Apps_Get.json' },
     refusal: { test: '404 for a missing app or service; 403 for a Reader writing' },
+  },
+  {
+    area: 'Spring Apps',
+    operation: 'GET Spring/{s}/apps (list)',
+    shape: { fixture: 'appplatform/2023-12-01/Apps_List.json' },
+    refusal: {
+      test: 'Services_ListBySubscription and Apps_List: every service, then each app in the shape of Apps_List.json; a missing service is a 404',
+    },
   },
   {
     area: 'Spring Apps',
@@ -446,7 +520,7 @@ export function renderFidelity(found: (evidence: Evidence) => boolean): string {
     '# Fidelity of the local Azure twin',
     '',
     'Generated by `test/azure-twin/fidelity.test.ts` from `testing/fidelity.ts` (the test fails when this',
-    'file is stale; `UPDATE_FIDELITY=1` rewrites it). One row per operation the doctor and setup call.',
+    'file is stale; `UPDATE_FIDELITY=1` rewrites it). One row per operation the doctor, setup and audit call.',
     '"Shape" names the azure-rest-api-specs example (under `fixtures/`, sources in `fixtures/SOURCES.md`) a',
     'test compares the answer with; "Refuses" names the test that shows the refusal Azure sends. `n/a` says',
     'why a column has no evidence. Behaviour Azure does not document, and the neighbour the twin picked, is',

@@ -1,0 +1,183 @@
+/**
+ * What an app is configured with, read the way Azure serves each platform: a web app's settings
+ * through the read action `POST .../config/appsettings/list` (needs
+ * `Microsoft.Web/sites/config/list/action`, which Reader lacks), a container app's environment from
+ * its own GET (secret values stay references), a Spring app's from its active deployment. And its
+ * Service Connector linkers (`GET {app}/providers/Microsoft.ServiceLinker/linkers`): Resource Graph
+ * indexes neither (shared reference "fleet-audit.md" §3.1, §3.2). Values never leave this module's
+ * callers: the report names settings, never shows them.
+ */
+import { type ArmResponse, armError, armGet, armList, armPostRead } from '../azure/arm.ts';
+import type { AppKind } from '../azure/resource-id.ts';
+import type { AzureSession } from '../azure/session.ts';
+
+/** Api-versions of the reads (those the doctor uses, and Service Connector's stable REST version). */
+export const APP_CONFIG_API = {
+  webapp: '2024-04-01',
+  containerapp: '2025-01-01',
+  spring: '2023-12-01',
+  linkers: '2024-04-01',
+} as const;
+
+/** One setting or environment variable; `value` undefined for a secret reference. */
+export interface ConfigEntry {
+  name: string;
+  value: string | undefined;
+  /** A container app secret's name, when the variable refers to one. */
+  secretRef?: string;
+}
+
+/** A read Azure answered with something other than the resource. */
+export interface ReadProblem {
+  status: number;
+  code: string | null;
+}
+
+export type ConfigRead =
+  | { ok: true; entries: ConfigEntry[] }
+  | { ok: false; problem: ReadProblem; gone: boolean };
+
+export interface LinkerRow {
+  id: string;
+  name: string;
+  targetId: string;
+  authType: string | null;
+}
+
+export type LinkersRead =
+  | { ok: true; linkers: LinkerRow[] }
+  | { ok: false; problem: ReadProblem; gone: boolean };
+
+/** The app as its platform answers it (what `appIdentity` reads too, so the read is shared). */
+export function readApp(azure: AzureSession, app: { id: string; kind: AppKind }, signal?: AbortSignal) {
+  return armGet(azure, app.id, APP_CONFIG_API[app.kind], signal);
+}
+
+/** The app's settings or environment variables. */
+export async function readConfig(
+  azure: AzureSession,
+  app: { id: string; kind: AppKind },
+  signal?: AbortSignal,
+): Promise<ConfigRead> {
+  if (app.kind === 'webapp') {
+    const response = await armPostRead(
+      azure,
+      `${app.id}/config/appsettings/list`,
+      APP_CONFIG_API.webapp,
+      signal,
+    );
+    if (response.status !== 200) return failed(response);
+    const properties = ((response.body as { properties?: unknown } | undefined)?.properties ?? {}) as Record<
+      string,
+      unknown
+    >;
+    return {
+      ok: true,
+      entries: Object.entries(properties).map(([name, value]) => ({ name, value: String(value ?? '') })),
+    };
+  }
+  const response = await readApp(azure, app, signal);
+  if (response.status !== 200) return failed(response);
+  if (app.kind === 'containerapp') {
+    const containers =
+      ((response.body as { properties?: { template?: { containers?: unknown } } } | undefined)?.properties
+        ?.template?.containers as
+        | { env?: { name?: string; value?: string; secretRef?: string }[] }[]
+        | undefined) ?? [];
+    return {
+      ok: true,
+      entries: containers.flatMap((container) =>
+        (container.env ?? []).flatMap((env) =>
+          env.name
+            ? [
+                env.secretRef !== undefined
+                  ? { name: env.name, value: undefined, secretRef: env.secretRef }
+                  : { name: env.name, value: env.value ?? '' },
+              ]
+            : [],
+        ),
+      ),
+    };
+  }
+  const active = (response.body as { properties?: { activeDeploymentName?: unknown } } | undefined)
+    ?.properties?.activeDeploymentName;
+  if (typeof active !== 'string' || !active) return { ok: true, entries: [] };
+  const deployment = await armGet(azure, `${app.id}/deployments/${active}`, APP_CONFIG_API.spring, signal);
+  if (deployment.status !== 200) return failed(deployment);
+  const env = ((
+    deployment.body as { properties?: { deploymentSettings?: { environmentVariables?: unknown } } }
+  )?.properties?.deploymentSettings?.environmentVariables ?? {}) as Record<string, unknown>;
+  return {
+    ok: true,
+    entries: Object.entries(env).map(([name, value]) => ({ name, value: String(value ?? '') })),
+  };
+}
+
+/** The app's Service Connector linkers. */
+export async function readLinkers(
+  azure: AzureSession,
+  app: { id: string },
+  signal?: AbortSignal,
+): Promise<LinkersRead> {
+  const listed = await armList(
+    azure,
+    `${app.id}/providers/Microsoft.ServiceLinker/linkers`,
+    APP_CONFIG_API.linkers,
+    signal,
+  );
+  if (!listed.ok) {
+    // A subscription that never registered Service Connector has no linkers at all.
+    const error = armError(listed.response.body);
+    if (listed.response.status === 409 && error?.code === 'MissingSubscriptionRegistration')
+      return { ok: true, linkers: [] };
+    return failed(listed.response);
+  }
+  return {
+    ok: true,
+    linkers: listed.items.flatMap((item) => {
+      const linker = item as {
+        id?: unknown;
+        name?: unknown;
+        properties?: { targetService?: { id?: unknown }; authInfo?: { authType?: unknown } };
+      };
+      const targetId = linker.properties?.targetService?.id;
+      if (typeof linker.id !== 'string' || typeof targetId !== 'string') return [];
+      return [
+        {
+          id: linker.id,
+          name: typeof linker.name === 'string' ? linker.name : (linker.id.split('/').pop() ?? ''),
+          targetId,
+          authType:
+            typeof linker.properties?.authInfo?.authType === 'string'
+              ? linker.properties.authInfo.authType
+              : null,
+        },
+      ];
+    }),
+  };
+}
+
+function failed(response: ArmResponse): { ok: false; problem: ReadProblem; gone: boolean } {
+  const code = armError(response.body)?.code ?? null;
+  return {
+    ok: false,
+    problem: { status: response.status, code },
+    // ARM confirms what Resource Graph listed is gone: the app itself (or its parent) is not found.
+    gone: response.status === 404,
+  };
+}
+
+/**
+ * A setting that holds a password: a name ending in PASSWORD (or PWD), a secret reference named so, a
+ * `Password=`/`Pwd=` pair inside a connection string or URL query, or a password in a URL's user info
+ * (`postgres://user:secret@host`). Only the setting's name is ever reported.
+ */
+export function isPasswordStyle(entry: ConfigEntry): boolean {
+  if (/(password|passwd|pwd)$/i.test(entry.name)) return true;
+  if (entry.secretRef && /(password|passwd|pwd)/i.test(entry.secretRef)) return true;
+  const value = entry.value;
+  if (value === undefined) return false;
+  return (
+    /(^|[;\s?&])(password|pwd)\s*=/i.test(value) || /^[a-z][a-z0-9+.-]*:\/\/[^/:@\s]+:[^/@\s]+@/i.test(value)
+  );
+}
