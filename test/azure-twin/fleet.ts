@@ -545,6 +545,10 @@ function seedFleet(t: ScenarioTarget, size: FleetSize): void {
         name: app.name,
         ...identity,
         env: Object.fromEntries(settings.map((s) => [s.name, s.value])),
+        // Blue-green, as Spring apps are deployed: `green` serves, `blue` is the idle staging one,
+        // listed first and still holding a password. Only the active deployment is the app's config.
+        deployment: 'green',
+        inactive: { blue: { 'spring.datasource.password': 'blue-staging-only' } },
       });
     }
     if (app.style === 'linker')

@@ -43,6 +43,8 @@ twinPerFile(reader, (fixture) => {
     resourceGroup: 'rg-orders',
     serviceName: 'orders-spring',
     name: 'worker',
+    deployment: 'green',
+    inactive: { blue: { B: '1' } },
   });
 });
 
@@ -59,6 +61,10 @@ test('GET has the shape of Apps_Get.json; the seeded system identity is a regist
   assertSameShape(entry, example.identity.userAssignedIdentities[exampleIds[0]!], 'user identity entry');
   assert.equal(got.body.identity.type, 'SystemAssigned,UserAssigned');
   assert.equal(twin.context.principal(got.body.identity.principalId)?.displayName, 'orders-spring/apps/api');
+  // Nothing the example lacks: at 2023-12-01 the app does not name its active deployment
+  // (`activeDeploymentName` was an old preview's); the deployments list marks it.
+  const extra = Object.keys(got.body.properties).filter((key) => !(key in example.properties));
+  assert.deepEqual(extra, []);
   const deployment = await dana.send('GET', `${SERVICE}/apps/api/deployments/default${V}`);
   assert.deepEqual(deployment.body.properties.deploymentSettings.environmentVariables, { A: '1' });
 });
@@ -126,6 +132,38 @@ test('Services_ListBySubscription and Apps_List: every service, then each app in
   assert.equal(missing.body.error.code, 'ResourceNotFound');
   const badVersion = await dana.send('GET', `${SERVICE}/apps?api-version=2019-01-01`);
   assert.equal(badVersion.status, 400);
+});
+
+test('Deployments_List: every deployment of the app in the shape of Deployments_List.json, the active one marked; a missing app is a 404', async () => {
+  const listed = JSON.parse(
+    readFileSync(new URL('./fixtures/appplatform/2023-12-01/Deployments_List.json', import.meta.url), 'utf8'),
+  ).responses['200'].body;
+  const got = await dana.send('GET', `${SERVICE}/apps/worker/deployments${V}`);
+  assert.equal(got.status, 200);
+  assert.deepEqual(
+    got.body.value.map((d: { name: string; properties: { active: boolean } }) => [
+      d.name,
+      d.properties.active,
+    ]),
+    [
+      ['blue', false],
+      ['green', true],
+    ],
+  );
+  const unmodelled = [
+    '$.properties.source.version',
+    '$.properties.source.artifactSelector',
+    '$.properties.deploymentSettings.apms',
+    '$.properties.instances',
+    '$.systemData',
+    '$.properties.deploymentSettings.environmentVariables',
+  ];
+  for (const deployment of got.body.value)
+    assertSameShape(deployment, listed.value[0], `listed deployment ${deployment.name}`, unmodelled);
+  const missing = await dana.send('GET', `${SERVICE}/apps/nope/deployments${V}`);
+  assert.equal(missing.status, 404);
+  const rita = armRest(twin.baseUrl, twin.tokens.credential(reader));
+  assert.equal((await rita.send('GET', `${SERVICE}/apps/worker/deployments${V}`)).status, 200);
 });
 
 test('PATCH of a deployment (Deployments_Update.json): 202 Updating with both polling headers, then its environment variables are the ones sent', async () => {

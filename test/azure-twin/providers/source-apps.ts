@@ -435,12 +435,14 @@ export function connectionStringsId(siteId: string): string {
   return `${siteId}/config/connectionstrings`;
 }
 
-/** The active deployment of a Spring app, where its environment variables live. */
+/**
+ * The active deployment of a Spring app, where its environment variables live: the one marked
+ * `properties.active` (Deployments_List.json; the app resource does not name it at 2023-12-01).
+ */
 export function springDeployment(store: ResourceStore, appId: string): ArmResource | undefined {
-  const app = store.get(appId);
-  const active =
-    (app?.properties as { activeDeploymentName?: string } | undefined)?.activeDeploymentName ?? 'default';
-  return store.get(`${appId}/deployments/${active}`);
+  return store
+    .listByScope(appId, 'Microsoft.AppPlatform/Spring/apps/deployments')
+    .find((deployment) => (deployment.properties as { active?: unknown } | undefined)?.active === true);
 }
 
 function containerOf(app: ArmResource, name: string | null): Record<string, unknown> {

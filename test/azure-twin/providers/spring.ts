@@ -1,7 +1,8 @@
 /**
  * `Microsoft.AppPlatform/Spring/{service}/apps/{app}` in the twin: get, PUT and PATCH with identity
- * (long-running), and GET and PATCH of a deployment (where the app's environment variables live,
- * which Service Connector writes). Shapes follow fixtures/appplatform/2023-12-01.
+ * (long-running), the list of its deployments (the active one marked `properties.active`), and GET
+ * and PATCH of a deployment (where the app's environment variables live, which Service Connector
+ * writes). Shapes follow fixtures/appplatform/2023-12-01.
  */
 import type { ArmResource, Provider, RouteSpec, TwinRequest } from '../api.ts';
 import {
@@ -60,7 +61,10 @@ function systemData(who: string, now: string): Record<string, string> {
   };
 }
 
-/** The app body a GET returns (keys of Apps_Get.json). */
+/**
+ * The app body a GET returns (keys of Apps_Get.json). No `activeDeploymentName`: 2023-12-01's app has
+ * none (old previews had it); the active deployment says so itself (`properties.active`).
+ */
 export function springAppBody(
   serviceIdValue: string,
   name: string,
@@ -85,12 +89,17 @@ export function springAppBody(
       persistentDisk: { sizeInGB: 0, usedInGB: 0, mountPath: '/persistent' },
       loadedCertificates: [],
       customPersistentDisks: [],
-      activeDeploymentName: 'default',
     },
   };
 }
 
-function deploymentBody(appIdValue: string, name: string, env: Record<string, string>): ArmResource {
+/** A deployment as Deployments_List.json lists it; `active` marks the one serving production traffic. */
+function deploymentBody(
+  appIdValue: string,
+  name: string,
+  env: Record<string, string>,
+  active = true,
+): ArmResource {
   return {
     id: `${appIdValue}/deployments/${name}`,
     name,
@@ -101,7 +110,7 @@ function deploymentBody(appIdValue: string, name: string, env: Record<string, st
       deploymentSettings: { resourceRequests: { cpu: '1', memory: '2Gi' }, environmentVariables: env },
       provisioningState: 'Succeeded',
       status: 'Running',
-      active: true,
+      active,
       instances: [],
     },
   };
@@ -218,6 +227,23 @@ const getDeployment: RouteSpec = {
 };
 
 /**
+ * Deployments_List (fixtures/appplatform/2023-12-01/Deployments_List.json): the app's deployments in
+ * one page, each with `properties.active` (how `az spring` finds the active one). The list's parent
+ * is the app: a missing app or service is a 404 `ParentResourceNotFound`, as for one deployment.
+ */
+const listDeployments: RouteSpec = {
+  method: 'GET',
+  path: `${APP}/deployments`,
+  audience: 'arm',
+  action: 'Microsoft.AppPlatform/Spring/apps/deployments/read',
+  parents: (p) => [resourceGroupId(p), serviceId(p), appId(p)],
+  handler(req, twin) {
+    check(req);
+    return { status: 200, body: listBody(twin.store.listByScope(appId(req.params), DEPLOYMENT_TYPE)) };
+  },
+};
+
+/**
  * Deployments_Update (fixtures/appplatform/2023-12-01/Deployments_Update.json): 202 with
  * `Azure-AsyncOperation` and `Location`, the deployment `Updating` until the operation ends. The
  * twin merges `deploymentSettings` and takes `environmentVariables` whole, as `az spring app update
@@ -292,6 +318,7 @@ export const provider: Provider = {
     getApp,
     writeApp('PUT'),
     writeApp('PATCH'),
+    listDeployments,
     getDeployment,
     patchDeployment,
     listServicesInSubscription,
@@ -307,8 +334,12 @@ export interface SpringAppSeed {
   location?: string;
   systemIdentity?: boolean;
   userIdentities?: string[];
-  /** Environment variables of the active (`default`) deployment. */
+  /** Environment variables of the active deployment. */
   env?: Record<string, string>;
+  /** Name of the active deployment (`default` unless given). */
+  deployment?: string;
+  /** Inactive deployments (a blue-green staging one), by name, with their environment variables. */
+  inactive?: Record<string, Record<string, string>>;
 }
 
 /** Puts a Spring service (if absent), app and active deployment into the twin; returns the stored app. */
@@ -337,6 +368,8 @@ export function seedSpringApp(host: SeedHost, seed: SpringAppSeed): ArmResource 
   );
   if (identity) app.identity = identity;
   const stored = twin.store.put(app);
-  twin.store.put(deploymentBody(app.id, 'default', { ...seed.env }));
+  for (const [name, env] of Object.entries(seed.inactive ?? {}))
+    twin.store.put(deploymentBody(app.id, name, { ...env }, false));
+  twin.store.put(deploymentBody(app.id, seed.deployment ?? 'default', { ...seed.env }));
   return stored;
 }

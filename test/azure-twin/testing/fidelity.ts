@@ -384,6 +384,14 @@ export const FIDELITY: FidelityRow[] = [
   },
   {
     area: 'Spring Apps',
+    operation: 'GET Spring/{s}/apps/{app}/deployments (list)',
+    shape: { fixture: 'appplatform/2023-12-01/Deployments_List.json' },
+    refusal: {
+      test: 'Deployments_List: every deployment of the app in the shape of Deployments_List.json, the active one marked; a missing app is a 404',
+    },
+  },
+  {
+    area: 'Spring Apps',
     operation: 'GET/PATCH Spring/{s}/apps/{app}/deployments/{d}',
     shape: { fixture: 'appplatform/2023-12-01/Deployments_Update.json' },
     refusal: { test: 'a Reader cannot update a deployment: 403 naming deployments/write' },
