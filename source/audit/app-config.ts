@@ -2,14 +2,16 @@
  * What an app is configured with, read the way Azure serves each platform: a web app's settings
  * through the read action `POST .../config/appsettings/list` (needs
  * `Microsoft.Web/sites/config/list/action`, which Reader lacks), a container app's environment from
- * its own GET (secret values stay references), a Spring app's from its active deployment. And its
- * Service Connector linkers (`GET {app}/providers/Microsoft.ServiceLinker/linkers`): Resource Graph
- * indexes neither (shared reference "fleet-audit.md" §3.1, §3.2). Values never leave this module's
- * callers: the report names settings, never shows them.
+ * its own GET (secret values stay references), a Spring app's from its active deployment (the one
+ * its deployments list marks `active`). And its Service Connector linkers
+ * (`GET {app}/providers/Microsoft.ServiceLinker/linkers`): Resource Graph indexes neither (shared
+ * reference "fleet-audit.md" §3.1, §3.2). Values never leave this module's callers: the report names
+ * settings, never shows them.
  */
 import { type ArmResponse, armError, armGet, armList, armPostRead } from '../azure/arm.ts';
 import type { AppKind } from '../azure/resource-id.ts';
 import type { AzureSession } from '../azure/session.ts';
+import { readActiveSpringDeployment, springEnvironment } from '../azure/spring-deployment.ts';
 
 /** Api-versions of the reads (those the doctor uses, and Service Connector's stable REST version). */
 export const APP_CONFIG_API = {
@@ -99,17 +101,20 @@ export async function readConfig(
       ),
     };
   }
-  const active = (response.body as { properties?: { activeDeploymentName?: unknown } } | undefined)
-    ?.properties?.activeDeploymentName;
-  if (typeof active !== 'string' || !active) return { ok: true, entries: [] };
-  const deployment = await armGet(azure, `${app.id}/deployments/${active}`, APP_CONFIG_API.spring, signal);
-  if (deployment.status !== 200) return failed(deployment);
-  const env = ((
-    deployment.body as { properties?: { deploymentSettings?: { environmentVariables?: unknown } } }
-  )?.properties?.deploymentSettings?.environmentVariables ?? {}) as Record<string, unknown>;
+  // The app's answer is at hand (and cached for the app): it names the active deployment only at
+  // older api-versions; otherwise the deployments list says which is active (read once per app).
+  const active = await readActiveSpringDeployment(
+    azure,
+    app.id,
+    APP_CONFIG_API.spring,
+    signal,
+    response.body,
+  );
+  if (active.kind === 'refused') return failed(active.response);
+  if (active.kind === 'none') return { ok: true, entries: [] };
   return {
     ok: true,
-    entries: Object.entries(env).map(([name, value]) => ({ name, value: String(value ?? '') })),
+    entries: Object.entries(springEnvironment(active.deployment)).map(([name, value]) => ({ name, value })),
   };
 }
 

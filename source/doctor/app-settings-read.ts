@@ -5,8 +5,9 @@
  * subscription has registered Service Connector.
  */
 import { listWebAppSettings } from '../azure/app-service.ts';
-import { armError, armGet } from '../azure/arm.ts';
+import { type ArmResponse, armError, armGet } from '../azure/arm.ts';
 import { listPermissions, missingActions } from '../azure/permissions.ts';
+import { readActiveSpringDeployment } from '../azure/spring-deployment.ts';
 import type { CheckResult } from '../core/types.ts';
 import { APP_API_VERSIONS } from './app-identity.ts';
 import type { DoctorContext } from './check.ts';
@@ -173,21 +174,23 @@ export async function readSettings(ctx: DoctorContext, app: AppFacts): Promise<R
 }
 
 /**
- * A Spring app's active deployment (its environment variables are the app's settings), read as the
- * app names it; the app's own answer when it cannot be read, and a 404 when it has no active one.
+ * A Spring app's active deployment (its environment variables are the app's settings), found among
+ * the app's deployments (source/azure/spring-deployment.ts); Azure's answer when they cannot be read,
+ * and a 404 when none is active.
  */
-async function springDeployment(ctx: DoctorContext, app: AppFacts) {
-  const { azure } = ctx.services;
-  const version = APP_API_VERSIONS.spring;
-  const read = await armGet(azure, app.id, version, ctx.signal);
-  if (read.status !== 200) return read;
-  const active = (read.body as { properties?: { activeDeploymentName?: unknown } } | undefined)?.properties
-    ?.activeDeploymentName;
-  if (typeof active !== 'string' || !active)
+async function springDeployment(ctx: DoctorContext, app: AppFacts): Promise<ArmResponse> {
+  const found = await readActiveSpringDeployment(
+    ctx.services.azure,
+    app.id,
+    APP_API_VERSIONS.spring,
+    ctx.signal,
+  );
+  if (found.kind === 'refused') return found.response;
+  if (found.kind === 'none')
     return {
-      ...read,
       status: 404,
       body: { error: { code: 'NoActiveDeployment', message: `${app.name} has no active deployment` } },
+      requestId: undefined,
     };
-  return armGet(azure, `${app.id}/deployments/${active}`, version, ctx.signal);
+  return { status: 200, body: found.deployment.body, requestId: undefined };
 }

@@ -207,9 +207,20 @@ test('a container app with two containers: without --container nothing is writte
 });
 
 test('a Spring app: the deployment variables the linker overwrote come back on undo', async () => {
-  const deploymentId = `${SPRING_APP_ID}/deployments/default`;
-  const deployment = twin.store.get(deploymentId)!;
+  // Blue-green: `default` is staging now, `green` the active deployment. The app resource does not
+  // name it (Apps_Get.json at 2023-12-01): its `properties.active` does (Deployments_List.json).
+  const stagingId = `${SPRING_APP_ID}/deployments/default`;
+  const deployment = twin.store.get(stagingId)!;
+  const staging = structuredClone(deployment);
+  (staging.properties as any).active = false;
+  (staging.properties as any).deploymentSettings.environmentVariables = {
+    'spring.datasource.username': 'staging',
+  };
+  twin.store.put(staging);
+  const deploymentId = `${SPRING_APP_ID}/deployments/green`;
   const seeded = structuredClone(deployment);
+  seeded.id = deploymentId;
+  seeded.name = 'green';
   (seeded.properties as any).deploymentSettings.environmentVariables = {
     JAVA_OPTS: '-Xmx1g',
     'spring.datasource.username': 'legacy_user',
@@ -231,6 +242,10 @@ test('a Spring app: the deployment variables the linker overwrote come back on u
   await restore(journal, result.runId);
   assert.deepEqual(env(), { JAVA_OPTS: '-Xmx1g', 'spring.datasource.username': 'legacy_user' });
   assert.deepEqual(stateOf(twin), before);
+  assert.deepEqual((twin.store.get(stagingId)!.properties as any).deploymentSettings.environmentVariables, {
+    'spring.datasource.username': 'staging',
+  });
+  twin.store.delete(deploymentId);
   twin.store.put(deployment);
 });
 

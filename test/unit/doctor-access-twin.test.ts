@@ -538,9 +538,29 @@ test('app identities: user-assigned only passes and says so; none fails, fixable
 test("a Spring app is read by <service>/<app>; its settings are its active deployment's environment variables", async () => {
   const twin = await startTwin({ scenario: 'healthy' });
   try {
-    const deploymentId = `${SPRING_APP}/deployments/default`;
-    const deployment = twin.store.get(deploymentId)!;
-    const properties = deployment.properties as { deploymentSettings: Record<string, unknown> };
+    // Blue-green: `default` is the staging deployment now (still pointing at the old server), `green`
+    // serves production. The app resource does not say which is active (Apps_Get.json at 2023-12-01):
+    // the deployments list does, per deployment (Deployments_List.json).
+    const staging = twin.store.get(`${SPRING_APP}/deployments/default`)!;
+    const stagingProperties = staging.properties as Record<string, any>;
+    stagingProperties.active = false;
+    stagingProperties.deploymentSettings.environmentVariables = {
+      AZURE_SQL_SERVER: 'sql-old.database.twin.test',
+    };
+    twin.store.put(staging);
+    assert.equal(
+      (twin.store.get(SPRING_APP)!.properties as Record<string, unknown>).activeDeploymentName,
+      undefined,
+    );
+    const deploymentId = `${SPRING_APP}/deployments/green`;
+    const deployment = structuredClone(staging);
+    deployment.id = deploymentId;
+    deployment.name = 'green';
+    const properties = deployment.properties as {
+      active: boolean;
+      deploymentSettings: Record<string, unknown>;
+    };
+    properties.active = true;
     properties.deploymentSettings.environmentVariables = {
       AZURE_SQL_SERVER: 'sql-orders.database.twin.test',
       AZURE_SQL_DATABASE: 'orders',
@@ -556,7 +576,9 @@ test("a Spring app is read by <service>/<app>; its settings are its active deplo
     assert.equal(settings.message, '3 AZURE_SQL_* settings agree with sql-orders');
     assert.deepEqual(settings.data.keys, ['AZURE_SQL_SERVER', 'AZURE_SQL_DATABASE', 'AZURE_SQL_PORT']);
     assert.ok(
-      requests.some((r) => r.method === 'GET' && r.path.toLowerCase() === deploymentId.toLowerCase()),
+      requests.some(
+        (r) => r.method === 'GET' && r.path.toLowerCase() === `${SPRING_APP}/deployments`.toLowerCase(),
+      ),
     );
 
     // A value that points elsewhere is found there as in any app's settings.
@@ -565,6 +587,13 @@ test("a Spring app is read by <service>/<app>; its settings are its active deplo
     const wrong = (await runAccess(twin, { kind: 'sql', target: SPRING_TARGET })).byId['app-settings']!;
     assert.equal(wrong.status, 'fail', text(wrong));
     assert.match(wrong.message, /AZURE_SQL_SERVER should be sql-orders\.database\.twin\.test/);
+
+    // No deployment serves production: nothing holds the app's settings, and the doctor says so.
+    properties.active = false;
+    twin.store.put(deployment);
+    const none = (await runAccess(twin, { kind: 'sql', target: SPRING_TARGET })).byId['app-settings']!;
+    assert.equal(none.status, 'warn', text(none));
+    assert.equal(none.message, 'cannot read the settings of orders-spring (404 NoActiveDeployment)');
     assertReadOnly(requests);
   } finally {
     await twin.close();

@@ -11,6 +11,7 @@ import { readArm } from '../../azure/arm-calls.ts';
 import { refusal } from '../../azure/arm-lro.ts';
 import { writeArm } from '../../azure/arm-write.ts';
 import type { AppKind } from '../../azure/resource-id.ts';
+import { readActiveSpringDeployment, springEnvironment } from '../../azure/spring-deployment.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import { looksSecret } from '../../doctor/app-settings-read.ts';
@@ -69,15 +70,16 @@ async function readContainerApp(services: Services, place: SettingsPlace, signal
 }
 
 async function springDeployment(services: Services, place: SettingsPlace, signal?: AbortSignal) {
-  const app = await readArm(services, place.appId, API.spring, `reading ${place.appName}`, signal);
-  if (!app) throw new Error(`the app ${place.appName} no longer exists (${place.appId})`);
-  const active = (app.properties as { activeDeploymentName?: string } | undefined)?.activeDeploymentName;
-  if (!active) throw new Error(`${place.appName} has no active deployment to hold its settings`);
-  const id = `${place.appId}/deployments/${active}`;
-  const deployment = await readArm(services, id, API.spring, `reading the deployment ${active}`, signal);
-  const env = ((deployment?.properties as { deploymentSettings?: { environmentVariables?: unknown } })
-    ?.deploymentSettings?.environmentVariables ?? {}) as Record<string, string>;
-  return { id, env };
+  const found = await readActiveSpringDeployment(services.azure, place.appId, API.spring, signal);
+  if (found.kind === 'refused') {
+    // The list's parent is the app: a 404 means the app (or its service) is gone.
+    if (found.response.status === 404)
+      throw new Error(`the app ${place.appName} no longer exists (${place.appId})`);
+    throw refusal(found.response, `reading the deployments of ${place.appName}`);
+  }
+  if (found.kind === 'none')
+    throw new Error(`${place.appName} has no active deployment to hold its settings`);
+  return { id: found.deployment.id, env: springEnvironment(found.deployment) };
 }
 
 /** The settings of the place now; a value that may be a secret is null. */
