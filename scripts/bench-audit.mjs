@@ -53,6 +53,7 @@ function environment(twin) {
     SC_DOCTOR_DNS_SERVER: twinEnv.SC_DOCTOR_DNS_SERVER,
     SC_DOCTOR_PUBLIC_IP: '127.0.0.1',
     CI: 'true',
+    ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
   };
 }
 

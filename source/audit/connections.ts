@@ -1,3 +1,10 @@
+/**
+ * Which databases an app uses, from ARM (Resource Graph holds neither linkers nor settings): its
+ * Service Connector linkers name the target database by id; its settings (`AZURE_POSTGRESQL_HOST`,
+ * `AZURE_SQL_CONNECTIONSTRING`, `spring.datasource.url`, any connection string or URL) name a host,
+ * which is matched to a server Resource Graph found. A host Resource Graph does not know is looked for
+ * through ARM before anything is concluded: the index may lag, and it never proves absence.
+ */
 import type { AzureSession } from '../azure/session.ts';
 import { adapterOf } from '../databases/index.ts';
 import type { DatabaseKind } from '../databases/kind.ts';

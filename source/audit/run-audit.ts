@@ -1,3 +1,11 @@
+/**
+ * The audit's core: signs in, discovers through Resource Graph (servers, private endpoints and
+ * identities first, then the apps page by page), finds each app's databases through ARM, and checks
+ * every pair as soon as it is found, within Azure's limits. It never prints and never writes to Azure:
+ * every request is a read (GET, or a POST Azure documents as a read). Results are streamed as events
+ * (`audit:pair` as each pair finishes); only counters are kept, so memory stays flat in the number of
+ * pairs. Front-ends (output/audit/, ui/audit/, mcp/audit-front-end.ts) listen to the events.
+ */
 import type { AzureSession } from '../azure/session.ts';
 import { EventBus } from '../core/events.ts';
 import { exitCodeFor } from '../core/exit-codes.ts';

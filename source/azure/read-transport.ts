@@ -38,8 +38,6 @@ export interface ArmReadTransport {
 const transports = new WeakMap<PipelineRequest, ArmReadTransport>();
 /** Requests the transport sends: the pipeline's retry policies let them pass (`isSentOnce`). */
 const sentOnce = new WeakSet<PipelineRequest>();
-/** The wire answer behind each answer `send` gave, so a shared one reaches every caller's client. */
-const wire = new WeakMap<ArmResponse, PipelineResponse>();
 
 /** Marks `request` with the session's read transport, when it has one; returns the request. */
 export function throughSessionReads<T extends PipelineRequest>(azure: AzureSession, request: T): T {
@@ -66,29 +64,30 @@ export function readTransportPolicy(): PipelinePolicy {
       if (!transport || (method !== 'GET' && method !== 'POST')) return next(request);
       const body = typeof request.body === 'string' ? request.body : undefined;
       const callerSignal = request.abortSignal as AbortSignal | undefined;
+      // This caller's own wire answer, when its request was the one sent. Never kept with the answer:
+      // a cached answer must not hold the request (and through it the caller's session and cache).
+      let sent: PipelineResponse | undefined;
       const answer = await transport.read(
         { method, url: request.url, ...(body === undefined ? {} : { body }) },
         async (signal) => {
           sentOnce.add(request);
           request.abortSignal = signal;
-          const response = await next(request);
-          const read = armResponseOf(response);
-          wire.set(read, response);
-          return read;
+          sent = await next(request);
+          return armResponseOf(sent);
         },
         callerSignal,
       );
-      const response = wire.get(answer) ?? (await answered(request, answer));
-      if (response.request === request) return response;
-      // Another caller's answer: the same bytes, as the answer to this request.
-      const copy: PipelineResponse = { ...response, request };
-      rememberAnswer(copy, answer);
-      return copy;
+      if (sent && armResponseOf(sent) === answer) return sent;
+      // Another caller's answer (a read shared or cached): its bytes, as the answer to this request.
+      return answered(request, answer);
     },
   };
 }
 
-/** A response for an answer the transport gave without sending (a stand-in in tests): its bytes. */
+/**
+ * A response to `request` from an answer read before (a shared or cached read, or a stand-in's in
+ * tests): the JSON and the headers sc-doctor reads, so each caller's SDK client deserialises its own.
+ */
 async function answered(request: PipelineRequest, answer: ArmResponse): Promise<PipelineResponse> {
   const { createHttpHeaders } = await import('@azure/core-rest-pipeline');
   const headers = createHttpHeaders();

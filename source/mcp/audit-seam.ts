@@ -2,7 +2,7 @@
  * ─── SEAM: the fleet audit (issue 16) ───────────────────────────────────────────────────────────────
  *
  * The `audit` tool runs `sc-doctor audit` (source/audit/) and answers with its counts and its worst
- * pairs (source/audit/front-ends/tool.ts). The request is turned into the words of an `sc-doctor audit`
+ * pairs (audit-front-end.ts). The request is turned into the words of an `sc-doctor audit`
  * command line and validated by the CLI's own parser and audit options, so a tool call is refused for
  * exactly the reasons, and in the words, the terminal would be. Tests inject a stand-in through
  * `McpDeps.loadAudit`.

@@ -1,5 +1,5 @@
 /**
- * `sc-doctor audit` in a terminal: the Ink screen (source/audit/ui/AuditApp.tsx). Loaded only in
+ * `sc-doctor audit` in a terminal: the Ink screen (AuditApp.tsx). Loaded only in
  * interactive mode. On the way out the summary is written to the scrollback as plain lines.
  */
 import { render } from 'ink';
