@@ -12,7 +12,7 @@ import { exitCodeFor } from '../core/exit-codes.ts';
 import { runChecks } from '../core/run-checks.ts';
 import type { Services } from '../core/services.ts';
 import type { CheckOutcome } from '../core/types.ts';
-import type { DatabaseKind } from '../databases/kind.ts';
+import { DATABASE_KINDS } from '../databases/kind.ts';
 import { signinCheck } from '../doctor/signin.ts';
 import { subscriptionCheck } from '../doctor/subscription.ts';
 import { NO_TARGET } from '../doctor/target.ts';
@@ -61,7 +61,6 @@ export interface AuditRun {
   recheck(app: AppRow, plan: PairPlan, bus: EventBus<AuditBusEvent>): Promise<PairResult>;
 }
 
-const KINDS: DatabaseKind[] = ['postgres', 'mysql', 'sql'];
 const FAILED = exitCodeFor({ cancelled: false, audit: 'failed' });
 const CANCELLED = exitCodeFor({ cancelled: true });
 
@@ -157,7 +156,7 @@ export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<
       scopeSubscriptions = request.scope.subscriptions.map((id) => id.toLowerCase());
       scope = { kind: 'subscriptions', subscriptions: scopeSubscriptions };
     }
-    const kinds = request.kinds.length > 0 ? request.kinds : KINDS;
+    const kinds = request.kinds.length > 0 ? request.kinds : [...DATABASE_KINDS];
     const servers = new ServerIndex();
     const endpoints = { count: 0 };
     const identities = { count: 0 };

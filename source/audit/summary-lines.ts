@@ -2,6 +2,7 @@
  * The audit's closing lines, as plain text: the plain front-end prints them, the screen leaves them
  * in the scrollback on the way out.
  */
+import { DATABASE_KINDS } from '../databases/kind.ts';
 import type { AuditSummary } from './types.ts';
 import { VERDICT_WORDS, VERDICTS } from './verdict.ts';
 import { databaseKindWord, durationWords } from './words.ts';
@@ -22,7 +23,7 @@ export function summaryLines(summary: AuditSummary, exitCode: number): string[] 
     lines.push(
       `Subscription ${subscription}: ${VERDICTS.map((verdict) => `${counts[verdict]} ${VERDICT_WORDS[verdict]}`).join(', ')}`,
     );
-  for (const kind of ['postgres', 'mysql', 'sql'] as const) {
+  for (const kind of DATABASE_KINDS) {
     const counts = summary.byDatabaseKind[kind];
     if (counts && VERDICTS.some((verdict) => counts[verdict] > 0))
       lines.push(

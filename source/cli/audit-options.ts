@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { KqlValueError, kqlString } from '../audit/kql.ts';
 import type { AuditRequest } from '../audit/types.ts';
 import { nameProblem, nameWhat } from '../azure/resource-id.ts';
-import type { DatabaseKind } from '../databases/kind.ts';
+import { DATABASE_KINDS, type DatabaseKind } from '../databases/kind.ts';
 import type { DoctorOptions } from '../doctor/check.ts';
 import { reportFormatOf } from '../output/audit/report-file.ts';
 import { doctorOptionsFrom, isGuid } from './doctor-options.ts';
@@ -17,7 +17,6 @@ import { UsageError } from './usage-error.ts';
 
 export const DEFAULT_CONCURRENCY = 16;
 export const MAX_CONCURRENCY = 64;
-const KINDS: readonly DatabaseKind[] = ['postgres', 'mysql', 'sql'];
 /** Flags the audit reads itself; the rest (cloud, credential, connect-to) are the doctor's. */
 const AUDIT_FLAGS = new Set([
   'subscription',
@@ -93,10 +92,10 @@ export function auditCommandFrom(
   }
 
   const database = flag('database');
-  let kinds = [...KINDS];
+  let kinds: DatabaseKind[] = [...DATABASE_KINDS];
   if (database !== undefined) {
     const kind = database.toLowerCase();
-    if (!(KINDS as readonly string[]).includes(kind))
+    if (!(DATABASE_KINDS as readonly string[]).includes(kind))
       throw new UsageError(
         `--database for audit is the kind to audit: postgres, mysql or sql; got '${clip(database)}'.`,
         [HELP_HINT],

@@ -3,10 +3,12 @@
  * no script, no external asset, and a Content-Security-Policy that forbids loading anything; every
  * piece of text (names come from Azure and are not trusted) goes through `escapeHtml`.
  */
+
 import type { PairResult } from '../../audit/check-pair.ts';
 import type { AppEntry, AuditRequest, AuditSummary } from '../../audit/types.ts';
 import { VERDICT_GLYPHS, VERDICT_WORDS, VERDICTS, type Verdict } from '../../audit/verdict.ts';
 import { databaseKindWord, databaseLabel, durationWords, reasonOf, scopeWords } from '../../audit/words.ts';
+import { DATABASE_KINDS } from '../../databases/kind.ts';
 
 /** The one escaping function of the report: text and attribute values alike. */
 export function escapeHtml(text: string): string {
@@ -72,7 +74,7 @@ export function htmlSummary(
 <h2>Per subscription</h2>
 <table id="by-subscription">${COUNT_HEAD}<tbody>${subscriptions.map(([id, counts]) => countsRow(id, counts, id)).join('')}</tbody></table>
 <h2>Per database kind</h2>
-<table id="by-kind">${COUNT_HEAD}<tbody>${(['postgres', 'mysql', 'sql'] as const).map((kind) => countsRow(databaseKindWord(kind), summary.byDatabaseKind[kind], kind)).join('')}</tbody></table>
+<table id="by-kind">${COUNT_HEAD}<tbody>${DATABASE_KINDS.map((kind) => countsRow(databaseKindWord(kind), summary.byDatabaseKind[kind], kind)).join('')}</tbody></table>
 <h2>Causes</h2>
 <table id="by-cause"><thead><tr><th>check</th><th>pairs</th></tr></thead><tbody>${causes.map(([cause, n]) => `<tr data-key="${e(cause)}"><th scope="row">${e(cause)}</th><td class="n">${n}</td></tr>`).join('')}</tbody></table>
 <p class="meta">Apps without a database connection: ${summary.apps.withoutDatabase} · not determinable at this permission level: ${summary.apps.undetermined} · gone since Resource Graph indexed them: ${summary.apps.gone} · naming a server outside the scope: ${summary.apps.outsideScope}</p>

@@ -2,10 +2,12 @@
  * The Markdown report: the same content as the HTML one, for a wiki or a pull request. Text is
  * escaped for Markdown (`mdText`), commands go in code spans long enough for what they hold (`mdCode`).
  */
+
 import type { PairResult } from '../../audit/check-pair.ts';
 import type { AppEntry, AuditRequest, AuditSummary } from '../../audit/types.ts';
 import { VERDICT_GLYPHS, VERDICT_WORDS, VERDICTS, type Verdict } from '../../audit/verdict.ts';
 import { databaseKindWord, databaseLabel, durationWords, reasonOf, scopeWords } from '../../audit/words.ts';
+import { DATABASE_KINDS } from '../../databases/kind.ts';
 
 /** Text that Markdown shows as written: its punctuation escaped, line breaks flattened. */
 export function mdText(text: string): string {
@@ -50,7 +52,7 @@ export function mdSummary(
   if (!summary)
     return `## The audit could not run\n\n${mdText(problem?.message ?? 'cancelled')}\n\n${(problem?.details ?? []).map((line) => `${mdText(line)}\n\n`).join('')}Exit code ${exitCode}.\n\n`;
   const causes = Object.entries(summary.causes).sort(([, a], [, b]) => b - a);
-  return `## Summary\n\n${summary.pairs} pairs from ${summary.apps.audited} apps and ${summary.servers} servers · exit code ${exitCode}\n\n${countsTable([['all pairs', summary.verdicts]])}### Per subscription\n\n${countsTable(Object.entries(summary.bySubscription).sort(([a], [b]) => a.localeCompare(b)))}### Per database kind\n\n${countsTable((['postgres', 'mysql', 'sql'] as const).map((kind) => [databaseKindWord(kind), summary.byDatabaseKind[kind]]))}### Causes\n\n| check | pairs |\n|---|---:|\n${causes.map(([cause, n]) => `| ${mdText(cause)} | ${n} |`).join('\n')}\n\nApps without a database connection: ${summary.apps.withoutDatabase} · not determinable at this permission level: ${summary.apps.undetermined} · gone since Resource Graph indexed them: ${summary.apps.gone} · naming a server outside the scope: ${summary.apps.outsideScope}\n\n${summary.requests.requests} Azure requests (${summary.requests.cacheHits} answered from the run's cache, ${summary.requests.throttled} throttled), ${summary.resourceGraph.pages} Resource Graph pages, ${mdText(durationWords(summary.durationMs))}\\.\n\n`;
+  return `## Summary\n\n${summary.pairs} pairs from ${summary.apps.audited} apps and ${summary.servers} servers · exit code ${exitCode}\n\n${countsTable([['all pairs', summary.verdicts]])}### Per subscription\n\n${countsTable(Object.entries(summary.bySubscription).sort(([a], [b]) => a.localeCompare(b)))}### Per database kind\n\n${countsTable(DATABASE_KINDS.map((kind) => [databaseKindWord(kind), summary.byDatabaseKind[kind]]))}### Causes\n\n| check | pairs |\n|---|---:|\n${causes.map(([cause, n]) => `| ${mdText(cause)} | ${n} |`).join('\n')}\n\nApps without a database connection: ${summary.apps.withoutDatabase} · not determinable at this permission level: ${summary.apps.undetermined} · gone since Resource Graph indexed them: ${summary.apps.gone} · naming a server outside the scope: ${summary.apps.outsideScope}\n\n${summary.requests.requests} Azure requests (${summary.requests.cacheHits} answered from the run's cache, ${summary.requests.throttled} throttled), ${summary.resourceGraph.pages} Resource Graph pages, ${mdText(durationWords(summary.durationMs))}\\.\n\n`;
 }
 
 export function mdGroupHead(verdict: Verdict, count: number): string {
