@@ -25,7 +25,7 @@ import { sqlSetupSteps } from '../source/setup/sql/index.ts';
 import { startTwin } from '../test/azure-twin/index.ts';
 import { RESOURCE_IDS } from '../test/azure-twin/scenarios.ts';
 import { mysqlInputFor } from '../test/setup/mysql-helpers.ts';
-import { inputFor, servicesFor, tempJournal } from '../test/setup/postgres-helpers.ts';
+import { inputFor, OWNER_ENV, servicesFor, tempJournal } from '../test/setup/postgres-helpers.ts';
 import { sqlInputFor } from '../test/setup/sql-helpers.ts';
 
 const BUDGET = 1.2;
@@ -101,7 +101,9 @@ async function once(database) {
   });
   try {
     const { target, steps: stepsOf } = database.setup(twin);
-    const services = servicesFor(twin);
+    // The database belongs to the password admin, as on Azure: its password lets setup give the
+    // grants itself instead of handing them off to a script.
+    const services = servicesFor(twin, OWNER_ENV);
     const events = [];
     let planMs;
     let wallMs;
