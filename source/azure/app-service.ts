@@ -14,6 +14,7 @@ import type * as WebApps from '@azure/arm-appservice/api/webApps';
 import { type ArmListResponse, type ArmResponse, armResponseOf } from './arm.ts';
 import { ForeignOriginError } from './arm-pipeline.ts';
 import { answerOf, armIdParts, type SdkCallOptions, sdkGet, sdkModularClient } from './arm-sdk.ts';
+import { sessionCall } from './read-transport.ts';
 import type { AzureSession } from './session.ts';
 
 /** The api-version @azure/arm-appservice 19 sends for every operation (its default). */
@@ -60,7 +61,7 @@ function callOptions(options: SdkCallOptions) {
 export async function getWebApp(azure: AzureSession, id: string, signal?: AbortSignal): Promise<ArmResponse> {
   const { subscriptionId, resourceGroup, name } = armIdParts(id);
   const { context, ops } = await webAppsClient(azure, subscriptionId, signal);
-  return sdkGet((options) => ops.get(context, resourceGroup, name, callOptions(options)), signal);
+  return sdkGet(azure, (options) => ops.get(context, resourceGroup, name, callOptions(options)), signal);
 }
 
 /** A web app's app settings (`config/appsettings/list`, a POST that reads), as `armPostRead` answers. */
@@ -72,6 +73,7 @@ export async function listWebAppSettings(
   const { subscriptionId, resourceGroup, name } = armIdParts(id);
   const { context, ops } = await webAppsClient(azure, subscriptionId, signal);
   return sdkGet(
+    azure,
     (options) => ops.listApplicationSettings(context, resourceGroup, name, callOptions(options)),
     signal,
   );
@@ -94,10 +96,11 @@ export async function listWebApps(
   const { context, ops } = await webAppsClient(azure, subscriptionId, signal);
   let first: ArmResponse | undefined;
   const items: unknown[] = [];
+  const session = sessionCall(azure, signal);
   try {
     let pages = 0;
     const paged = ops.list(context, {
-      abortSignal: signal,
+      abortSignal: session.signal,
       onResponse: ((raw: Parameters<typeof armResponseOf>[0]) => {
         first ??= armResponseOf(raw);
       }) as never,
@@ -114,6 +117,8 @@ export async function listWebApps(
     const answer = listRefusal(first, error);
     if (answer) return { ok: false, response: answer };
     throw error;
+  } finally {
+    session.done();
   }
   return { ok: true, items };
 }

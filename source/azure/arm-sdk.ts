@@ -10,11 +10,11 @@
  */
 import type { TokenCredential } from '@azure/core-auth';
 import type { FullOperationResponse } from '@azure/core-client';
-import type { HttpClient, Pipeline, PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
+import type { HttpClient, Pipeline, PipelineResponse } from '@azure/core-rest-pipeline';
 import { type ArmListResponse, type ArmResponse, armResponseOf } from './arm.ts';
 import { ForeignOriginError, plainRequest, sharedPipeline, withSdkPolicies } from './arm-pipeline.ts';
 import { refusal } from './arm-refusal.ts';
-import { throughSessionReads } from './read-transport.ts';
+import { sessionCall } from './read-transport.ts';
 import { armRequestPath } from './resource-id.ts';
 import type { AzureSession } from './session.ts';
 
@@ -34,8 +34,9 @@ export type SdkClientMaker<T> = (
 ) => Promise<T>;
 
 /**
- * By the session's credential (a view of the session shares its clients), or by its read transport
- * when it has one: that client's requests go to that transport.
+ * By the session's credential: every view of a session (a fleet audit's per app and per check, each
+ * with a read transport of its own) shares its clients, and each call names its transport
+ * (`sessionCall`, read-transport.ts).
  */
 const clients = new WeakMap<object, Map<string, Promise<unknown>>>();
 
@@ -58,7 +59,7 @@ export function sdkClient<T>(
     return make(azure.credential, subscriptionId, {
       endpoint,
       $host: endpoint,
-      pipeline: azure.reads ? sessionPipeline(azure, pipeline) : pipeline,
+      pipeline,
       httpClient: shared.httpClient,
     });
   });
@@ -89,33 +90,24 @@ export function sdkModularClient<T>(
     const shared = await sharedPipeline(azure, 'arm', signal);
     return make(azure.credential, subscriptionId, {
       endpoint: shared.endpoint.replace(/\/+$/, ''),
-      pipeline: sessionPipeline(azure, shared.pipeline, { plain: true }),
+      pipeline: plainPipeline(shared.pipeline),
       httpClient: shared.httpClient,
     });
   });
 }
 
 /**
- * The shared pipeline as one client of `azure` sees it: each request given the session's read
- * transport when it has one (read-transport.ts). A modular client's (`plain`) are marked plain, and
- * such a client must not add policies to the shared pipeline; a classic client's changes (none but
- * a custom api-version, which sc-doctor never passes) reach the pipeline as they would without this.
+ * The shared pipeline as a modular client sees it: each of its requests marked plain (the client
+ * (de)serialises its own bodies, and core-client's policies, once another client added them, leave
+ * them alone), and no policies taken from the client.
  */
-function sessionPipeline(
-  azure: AzureSession,
-  pipeline: Pipeline,
-  options: { plain?: boolean } = {},
-): Pipeline {
-  const mark = (request: PipelineRequest) =>
-    throughSessionReads(azure, options.plain ? plainRequest(request) : request);
+function plainPipeline(pipeline: Pipeline): Pipeline {
   return {
-    sendRequest: (httpClient, request) => pipeline.sendRequest(httpClient, mark(request)),
-    addPolicy: options.plain
-      ? () => {
-          throw new Error("the session's ARM pipeline takes no policies from a client");
-        }
-      : (policy, policyOptions) => pipeline.addPolicy(policy, policyOptions),
-    removePolicy: options.plain ? () => [] : (policy) => pipeline.removePolicy(policy),
+    sendRequest: (httpClient, request) => pipeline.sendRequest(httpClient, plainRequest(request)),
+    addPolicy: () => {
+      throw new Error("the session's ARM pipeline takes no policies from a client");
+    },
+    removePolicy: () => [],
     getOrderedPolicies: () => pipeline.getOrderedPolicies(),
     clone: () => pipeline.clone(),
   };
@@ -123,9 +115,8 @@ function sessionPipeline(
 
 /** The session's client under `key`, made once by `make` (forgotten if making it fails). */
 function remembered<T>(azure: AzureSession, key: string, make: () => Promise<T>): Promise<T> {
-  const owner = azure.reads ?? azure.credential;
-  const bySession = clients.get(owner) ?? new Map<string, Promise<unknown>>();
-  clients.set(owner, bySession);
+  const bySession = clients.get(azure.credential) ?? new Map<string, Promise<unknown>>();
+  clients.set(azure.credential, bySession);
   let made = bySession.get(key) as Promise<T> | undefined;
   if (!made) {
     made = make();
@@ -174,17 +165,21 @@ export function answerOf(error: unknown): PipelineResponse | undefined {
  * Rejects only when no HTTP answer came back.
  */
 export async function sdkGet(
+  azure: AzureSession,
   call: (options: SdkCallOptions) => Promise<unknown>,
   signal?: AbortSignal,
 ): Promise<ArmResponse> {
   let raw: PipelineResponse | undefined;
+  const session = sessionCall(azure, signal);
   try {
-    await call({ abortSignal: signal, onResponse: (response) => (raw = response) });
+    await call({ abortSignal: session.signal, onResponse: (response) => (raw = response) });
   } catch (error) {
     // The answer as it came: a modular client's `RestError` carries the status without the body.
     const answer = raw ?? answerOf(error);
     if (answer) return armResponseOf(answer);
     throw error;
+  } finally {
+    session.done();
   }
   if (!raw) throw new Error('the Azure SDK call ended without an answer');
   return armResponseOf(raw);
@@ -204,6 +199,7 @@ const MAX_PAGES = 50;
  * pipeline refuses it), and the items so far are the answer.
  */
 export async function sdkList(
+  azure: AzureSession,
   list: (options: SdkCallOptions) => Promise<Paged>,
   signal?: AbortSignal,
 ): Promise<ArmListResponse> {
@@ -212,9 +208,10 @@ export async function sdkList(
     const body = armResponseOf(raw).body as { value?: unknown } | undefined;
     if (raw.status === 200 && Array.isArray(body?.value)) items.push(...body.value);
   };
+  const session = sessionCall(azure, signal);
   try {
     let pages = 0;
-    const paged = await list({ abortSignal: signal, onResponse });
+    const paged = await list({ abortSignal: session.signal, onResponse });
     for await (const _page of paged.byPage()) {
       if (++pages >= MAX_PAGES) break;
     }
@@ -223,25 +220,29 @@ export async function sdkList(
     const answer = answerOf(error);
     if (answer) return { ok: false, response: armResponseOf(answer) };
     throw error;
+  } finally {
+    session.done();
   }
   return { ok: true, items };
 }
 
 /** The first page of an SDK list, answered as `armGet` answers (the doctor reads one page of admins). */
 export function sdkFirstPage(
+  azure: AzureSession,
   list: (options: SdkCallOptions) => Promise<Paged>,
   signal?: AbortSignal,
 ): Promise<ArmResponse> {
-  return sdkGet(async (options) => (await list(options)).byPage().next(), signal);
+  return sdkGet(azure, async (options) => (await list(options)).byPage().next(), signal);
 }
 
 /** An SDK read for setup: the resource as Azure sent it, undefined for a 404, a refusal otherwise. */
 export async function sdkRead(
+  azure: AzureSession,
   call: (options: SdkCallOptions) => Promise<unknown>,
   what: string,
   signal?: AbortSignal,
 ): Promise<Record<string, unknown> | undefined> {
-  const response = await sdkGet(call, signal);
+  const response = await sdkGet(azure, call, signal);
   if (response.status === 404) return undefined;
   if (response.status !== 200) throw refusal(response, what);
   return (response.body ?? {}) as Record<string, unknown>;

@@ -45,6 +45,42 @@ export function throughSessionReads<T extends PipelineRequest>(azure: AzureSessi
   return request;
 }
 
+/** The signals of SDK calls made for a session with a transport (`sessionCall`), and that transport. */
+const callTransports = new WeakMap<AbortSignal, ArmReadTransport>();
+
+/** One SDK call's options as `sessionCall` leaves them, and how to let go of the caller's signal. */
+export interface SessionCall {
+  /** The call's signal: the caller's, or (with a transport) one that follows it and names the transport. */
+  signal: AbortSignal | undefined;
+  /** Stops following the caller's signal; call it when the call (every page of a list) is over. */
+  done(): void;
+}
+
+/**
+ * The signal an SDK call of `azure` is made with. The SDK clients are shared by every view of a
+ * session (one per credential and subscription: a fleet audit makes a view per app and per check, and
+ * a client per view was 40,000 clients for 10,000 apps), so the transport cannot come from the client:
+ * it comes with the call, on the one option both kinds of client copy onto each of their requests
+ * (the abort signal, also the next pages'). Without a transport the caller's signal is kept as it is.
+ */
+export function sessionCall(azure: AzureSession, signal: AbortSignal | undefined): SessionCall {
+  const transport = azure.reads;
+  if (!transport) return { signal, done: () => {} };
+  const controller = new AbortController();
+  callTransports.set(controller.signal, transport);
+  if (!signal) return { signal: controller.signal, done: () => {} };
+  const follow = () => controller.abort(signal.reason);
+  if (signal.aborted) follow();
+  else signal.addEventListener('abort', follow, { once: true });
+  return { signal: controller.signal, done: () => signal.removeEventListener('abort', follow) };
+}
+
+/** The transport `request` goes to: its session's (REST, Graph) or its SDK call's (`sessionCall`). */
+function transportOf(request: PipelineRequest): ArmReadTransport | undefined {
+  const signal = request.abortSignal as AbortSignal | undefined;
+  return transports.get(request) ?? (signal ? callTransports.get(signal) : undefined);
+}
+
 /** Whether the pipeline's retry policies must let `request` pass: its transport paces it. */
 export function isSentOnce(request: PipelineRequest): boolean {
   return sentOnce.has(request);
@@ -59,7 +95,7 @@ export function readTransportPolicy(): PipelinePolicy {
   return {
     name: 'scDoctorReadTransportPolicy',
     async sendRequest(request, next) {
-      const transport = transports.get(request);
+      const transport = transportOf(request);
       const method = request.method;
       if (!transport || (method !== 'GET' && method !== 'POST')) return next(request);
       const body = typeof request.body === 'string' ? request.body : undefined;

@@ -25,6 +25,7 @@ import {
   sharedPipeline,
   withSdkPolicies,
 } from '../../source/azure/arm-pipeline.ts';
+import { armIdParts, sdkClient } from '../../source/azure/arm-sdk.ts';
 import { type AzureSession, createAzureSession } from '../../source/azure/session.ts';
 import { reportingWaitsTo } from '../../source/core/wait-reports.ts';
 import { postgresArm } from '../../source/databases/postgres/arm.ts';
@@ -385,6 +386,44 @@ test('a session with a read transport: its reads, through an SDK client, REST or
     });
     assert.equal((await armGet(s.azure, PG, '2025-08-01')).status, 200);
     assert.equal(twin.faults.hits(doctorFault), 1);
+  } finally {
+    s.azure.dispose();
+  }
+});
+
+test("a fleet's views of one session (each with a read transport of its own) share one SDK client, and each view's reads still reach its own transport", async () => {
+  const s = services();
+  try {
+    const seen: string[] = [];
+    const views = [0, 1, 2, 3, 4].map((n): AzureSession => {
+      const reads: ArmReadTransport = {
+        async read(request, send) {
+          const answer = await send();
+          seen.push(`view ${n}: ${request.method} ${answer.status}`);
+          return answer;
+        },
+      };
+      return { ...s.azure, reads };
+    });
+    let made = 0;
+    const { subscriptionId } = armIdParts(PG);
+    const clientsOf = await Promise.all(
+      views.map((view) =>
+        sdkClient(view, 'counted', subscriptionId, async () => {
+          made += 1;
+          return {};
+        }),
+      ),
+    );
+    assert.equal(made, 1, 'one client for every view (a fleet audit makes a view per app and per check)');
+    assert.ok(clientsOf.every((client) => client === clientsOf[0]));
+
+    for (const [n, view] of views.entries()) {
+      assert.equal((await postgresArm.getServer(view, PG)).status, 200);
+      assert.equal((await postgresArm.listDatabases(view, PG)).ok, true);
+      assert.equal(seen.filter((line) => line.startsWith(`view ${n}:`)).length, 2, seen.join('\n'));
+    }
+    assert.equal(seen.length, views.length * 2);
   } finally {
     s.azure.dispose();
   }

@@ -96,22 +96,35 @@ export const mysqlArm: MysqlArm = {
   listServers: rest.listServers,
   readServer: rest.readServer,
   getDatabase: (azure, serverId, name, signal) =>
-    sdkGet(async (o) => {
-      const { client, group, server } = await on(azure, serverId, signal);
-      return client.databases.get(group, server, checkedName(names.database, name), o);
-    }, signal),
+    sdkGet(
+      azure,
+      async (o) => {
+        const { client, group, server } = await on(azure, serverId, signal);
+        return client.databases.get(group, server, checkedName(names.database, name), o);
+      },
+      signal,
+    ),
   listDatabases: (azure, serverId, signal) =>
-    sdkList(async (o) => {
-      const { client, group, server } = await on(azure, serverId, signal);
-      return client.databases.listByServer(group, server, o);
-    }, signal),
+    sdkList(
+      azure,
+      async (o) => {
+        const { client, group, server } = await on(azure, serverId, signal);
+        return client.databases.listByServer(group, server, o);
+      },
+      signal,
+    ),
   listFirewallRules: (azure, serverId, signal) =>
-    sdkList(async (o) => {
-      const { client, group, server } = await on(azure, serverId, signal);
-      return client.firewallRules.listByServer(group, server, o);
-    }, signal),
+    sdkList(
+      azure,
+      async (o) => {
+        const { client, group, server } = await on(azure, serverId, signal);
+        return client.firewallRules.listByServer(group, server, o);
+      },
+      signal,
+    ),
   readFirewallRule: (services, serverId, rule, signal) =>
     sdkRead(
+      services.azure,
       async (o) => {
         const { client, group, server } = await on(services.azure, serverId, signal);
         return client.firewallRules.get(group, server, checkedName(names.firewallRule, rule), o);
@@ -141,10 +154,14 @@ export const mysqlArm: MysqlArm = {
   getAdmins: (azure, serverId, signal) =>
     armGet(azure, `${serverId}/administrators`, API.administrators, signal),
   getConfiguration: (azure, serverId, name, signal) =>
-    sdkGet(async (o) => {
-      const { client, group, server } = await on(azure, serverId, signal);
-      return client.configurations.get(group, server, name, o);
-    }, signal),
+    sdkGet(
+      azure,
+      async (o) => {
+        const { client, group, server } = await on(azure, serverId, signal);
+        return client.configurations.get(group, server, name, o);
+      },
+      signal,
+    ),
   readAdmin: (services, serverId, what, signal) =>
     readArm(services, adminPath(serverId), API.administrators, what, signal),
   async putAdmin(services, ctx, serverId, properties, what) {

@@ -75,29 +75,46 @@ export interface PostgresArm extends ServerArm {
 
 export const postgresArm: PostgresArm = {
   getServer: (azure, id, signal) =>
-    sdkGet(async (o) => {
-      const { client, group, server } = await on(azure, id, signal);
-      return client.servers.get(group, server, o);
-    }, signal),
+    sdkGet(
+      azure,
+      async (o) => {
+        const { client, group, server } = await on(azure, id, signal);
+        return client.servers.get(group, server, o);
+      },
+      signal,
+    ),
   // The name lookup asks every kind: REST, so finding one server loads no SDK (see restServerArm).
   listServers: restServerArm(postgresDescriptor).listServers,
   getDatabase: (azure, serverId, name, signal) =>
-    sdkGet(async (o) => {
-      const { client, group, server } = await on(azure, serverId, signal);
-      return client.databases.get(group, server, checkedName(names.database, name), o);
-    }, signal),
+    sdkGet(
+      azure,
+      async (o) => {
+        const { client, group, server } = await on(azure, serverId, signal);
+        return client.databases.get(group, server, checkedName(names.database, name), o);
+      },
+      signal,
+    ),
   listDatabases: (azure, serverId, signal) =>
-    sdkList(async (o) => {
-      const { client, group, server } = await on(azure, serverId, signal);
-      return client.databases.listByServer(group, server, o);
-    }, signal),
+    sdkList(
+      azure,
+      async (o) => {
+        const { client, group, server } = await on(azure, serverId, signal);
+        return client.databases.listByServer(group, server, o);
+      },
+      signal,
+    ),
   listFirewallRules: (azure, serverId, signal) =>
-    sdkList(async (o) => {
-      const { client, group, server } = await on(azure, serverId, signal);
-      return client.firewallRules.listByServer(group, server, o);
-    }, signal),
+    sdkList(
+      azure,
+      async (o) => {
+        const { client, group, server } = await on(azure, serverId, signal);
+        return client.firewallRules.listByServer(group, server, o);
+      },
+      signal,
+    ),
   readServer: (services, id, what, signal) =>
     sdkRead(
+      services.azure,
       async (o) => {
         const { client, group, server } = await on(services.azure, id, signal);
         return client.servers.get(group, server, o);
@@ -107,6 +124,7 @@ export const postgresArm: PostgresArm = {
     ),
   readFirewallRule: (services, serverId, rule, signal) =>
     sdkRead(
+      services.azure,
       async (o) => {
         const { client, group, server } = await on(services.azure, serverId, signal);
         return client.firewallRules.get(group, server, checkedName(names.firewallRule, rule), o);
@@ -134,12 +152,17 @@ export const postgresArm: PostgresArm = {
     });
   },
   getAdmins: (azure, serverId, signal) =>
-    sdkFirstPage(async (o) => {
-      const { client, group, server } = await on(azure, serverId, signal);
-      return client.administratorsMicrosoftEntra.listByServer(group, server, o);
-    }, signal),
+    sdkFirstPage(
+      azure,
+      async (o) => {
+        const { client, group, server } = await on(azure, serverId, signal);
+        return client.administratorsMicrosoftEntra.listByServer(group, server, o);
+      },
+      signal,
+    ),
   readAdmin: (services, serverId, objectId, what, signal) =>
     sdkRead(
+      services.azure,
       async (o) => {
         const { client, group, server } = await on(services.azure, serverId, signal);
         return client.administratorsMicrosoftEntra.get(group, server, objectId, o);

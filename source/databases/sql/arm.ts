@@ -78,29 +78,46 @@ export interface SqlArm extends ServerArm {
 
 export const sqlArm: SqlArm = {
   getServer: (azure, id, signal) =>
-    sdkGet(async (o) => {
-      const { client, group, server } = await on(azure, id, signal);
-      return client.servers.get(group, server, o);
-    }, signal),
+    sdkGet(
+      azure,
+      async (o) => {
+        const { client, group, server } = await on(azure, id, signal);
+        return client.servers.get(group, server, o);
+      },
+      signal,
+    ),
   // The name lookup asks every kind: REST, so finding one server loads no SDK (see restServerArm).
   listServers: restServerArm(sqlDescriptor).listServers,
   getDatabase: (azure, serverId, name, signal) =>
-    sdkGet(async (o) => {
-      const { client, group, server } = await on(azure, serverId, signal);
-      return client.databases.get(group, server, checkedName(names.database, name), o);
-    }, signal),
+    sdkGet(
+      azure,
+      async (o) => {
+        const { client, group, server } = await on(azure, serverId, signal);
+        return client.databases.get(group, server, checkedName(names.database, name), o);
+      },
+      signal,
+    ),
   listDatabases: (azure, serverId, signal) =>
-    sdkList(async (o) => {
-      const { client, group, server } = await on(azure, serverId, signal);
-      return client.databases.listByServer(group, server, o);
-    }, signal),
+    sdkList(
+      azure,
+      async (o) => {
+        const { client, group, server } = await on(azure, serverId, signal);
+        return client.databases.listByServer(group, server, o);
+      },
+      signal,
+    ),
   listFirewallRules: (azure, serverId, signal) =>
-    sdkList(async (o) => {
-      const { client, group, server } = await on(azure, serverId, signal);
-      return client.firewallRules.listByServer(group, server, o);
-    }, signal),
+    sdkList(
+      azure,
+      async (o) => {
+        const { client, group, server } = await on(azure, serverId, signal);
+        return client.firewallRules.listByServer(group, server, o);
+      },
+      signal,
+    ),
   readServer: (services, id, what, signal) =>
     sdkRead(
+      services.azure,
       async (o) => {
         const { client, group, server } = await on(services.azure, id, signal);
         return client.servers.get(group, server, o);
@@ -110,6 +127,7 @@ export const sqlArm: SqlArm = {
     ),
   readFirewallRule: (services, serverId, rule, signal) =>
     sdkRead(
+      services.azure,
       async (o) => {
         const { client, group, server } = await on(services.azure, serverId, signal);
         return client.firewallRules.get(group, server, checkedName(names.firewallRule, rule), o);
@@ -138,22 +156,35 @@ export const sqlArm: SqlArm = {
     });
   },
   getAdmin: (azure, serverId, signal) =>
-    sdkGet(async (o) => {
-      const { client, group, server } = await on(azure, serverId, signal);
-      return client.serverAzureADAdministrators.get(group, server, ADMIN, o);
-    }, signal),
+    sdkGet(
+      azure,
+      async (o) => {
+        const { client, group, server } = await on(azure, serverId, signal);
+        return client.serverAzureADAdministrators.get(group, server, ADMIN, o);
+      },
+      signal,
+    ),
   getEntraOnly: (azure, serverId, signal) =>
-    sdkGet(async (o) => {
-      const { client, group, server } = await on(azure, serverId, signal);
-      return client.serverAzureADOnlyAuthentications.get(group, server, ENTRA_ONLY, o);
-    }, signal),
+    sdkGet(
+      azure,
+      async (o) => {
+        const { client, group, server } = await on(azure, serverId, signal);
+        return client.serverAzureADOnlyAuthentications.get(group, server, ENTRA_ONLY, o);
+      },
+      signal,
+    ),
   getConnectionPolicy: (azure, serverId, signal) =>
-    sdkGet(async (o) => {
-      const { client, group, server } = await on(azure, serverId, signal);
-      return client.serverConnectionPolicies.get(group, server, POLICY, o);
-    }, signal),
+    sdkGet(
+      azure,
+      async (o) => {
+        const { client, group, server } = await on(azure, serverId, signal);
+        return client.serverConnectionPolicies.get(group, server, POLICY, o);
+      },
+      signal,
+    ),
   readAdmin: (services, serverId, what, signal) =>
     sdkRead(
+      services.azure,
       async (o) => {
         const { client, group, server } = await on(services.azure, serverId, signal);
         return client.serverAzureADAdministrators.get(group, server, ADMIN, o);
@@ -163,6 +194,7 @@ export const sqlArm: SqlArm = {
     ),
   readEntraOnly: (services, serverId, signal) =>
     sdkRead(
+      services.azure,
       async (o) => {
         const { client, group, server } = await on(services.azure, serverId, signal);
         return client.serverAzureADOnlyAuthentications.get(group, server, ENTRA_ONLY, o);
@@ -172,6 +204,7 @@ export const sqlArm: SqlArm = {
     ),
   readConnectionPolicy: (services, serverId, signal) =>
     sdkRead(
+      services.azure,
       async (o) => {
         const { client, group, server } = await on(services.azure, serverId, signal);
         return client.serverConnectionPolicies.get(group, server, POLICY, o);
