@@ -15,11 +15,23 @@
  */
 import { setFlagsFromString } from 'node:v8';
 
+/** How much the old generation may grow past what survived its last full collection. */
+const OLD_GENERATION_GROWTH_PERCENT = 50;
+
 let held = false;
 
-/** Stops the young generation from growing from here on, for the rest of this process. */
+/**
+ * Stops the young generation from growing, and bounds the old generation's room for garbage, from
+ * here on, for the rest of this process.
+ */
 export function holdYoungGeneration(): void {
   if (held) return;
   held = true;
   setFlagsFromString('--semi-space-growth-factor=1');
+  // The old generation, likewise: after each full collection V8 lets it grow to up to 4× what
+  // survived before the next one, when it sees allocation running fast, and an audit allocates fast
+  // all the time. At 10,000 apps about 45 MB survived and the old space stood at 160 MB (277 MB of
+  // RSS). `--heap-growing-percent` (read each time the limit is set, 0 = V8's own choice) caps that
+  // factor at 1.5: more full collections (incremental, concurrent), far less room for garbage.
+  setFlagsFromString(`--heap-growing-percent=${OLD_GENERATION_GROWTH_PERCENT}`);
 }

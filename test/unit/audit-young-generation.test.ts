@@ -40,3 +40,36 @@ test('held, the young generation stays small while objects keep surviving; left 
   assert.ok(held <= 16, `held: ${held} MB`);
   assert.ok(held * 2 <= grown, `held ${held} MB, left alone ${grown} MB`);
 });
+
+/**
+ * The largest old space (MB) a process reaches that holds a live set and keeps promoting short-lived
+ * objects (as an audit's requests in flight are), with or without holding first.
+ */
+function largestOldSpaceMb(hold: boolean): number {
+  const script = `
+    import { getHeapSpaceStatistics } from 'node:v8';
+    ${hold ? `const { holdYoungGeneration } = await import(${JSON.stringify(MODULE)}); holdYoungGeneration();` : ''}
+    const live = [];
+    for (let i = 0; i < 300000; i++) live.push({ i, text: 'live ' + i });
+    const window = new Array(300000);
+    let largest = 0;
+    for (let i = 0; i < 8000000; i++) {
+      window[i % window.length] = { i, text: 'row ' + i, list: [i] };
+      if (i % 50000 === 0) {
+        const space = getHeapSpaceStatistics().find((s) => s.space_name === 'old_space');
+        largest = Math.max(largest, space.space_size);
+      }
+    }
+    process.stdout.write(String(largest / 1048576 + live.length * 0));
+  `;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', script], {
+    encoding: 'utf8',
+  });
+  return Number(out);
+}
+
+test('held, the old generation keeps less room for garbage past what survives', () => {
+  const grown = largestOldSpaceMb(false);
+  const held = largestOldSpaceMb(true);
+  assert.ok(held * 1.5 <= grown, `held ${held} MB, left alone ${grown} MB`);
+});
