@@ -17,6 +17,7 @@ const EXIT_CODES = `Exit codes
   1    a check failed (or setup failed and was rolled back cleanly), or an internal error
   2    usage or configuration error: unknown command or flag, bad value
   3    setup failed and the rollback is incomplete
+  4    setup handed off: finish with the script it wrote, or --resume
   130  cancelled (Ctrl-C)
   141  stdout was closed early (| head): the run stopped quietly`;
 
