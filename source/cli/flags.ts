@@ -14,7 +14,10 @@ export interface FlagSpec {
   /** A command's own placeholder, where the flag's value means something else there (`audit --out <file>`). */
   valueFor?: Readonly<Record<string, string>>;
   group: FlagGroup;
+  /** What the flag does, in the help of every command (the whole tool's help names the differences). */
   help: string;
+  /** A command's own words, shown instead of `help` in that command's help (`sc-doctor audit --help`). */
+  helpFor?: Readonly<Record<string, string>>;
   /** An on/off flag that may also carry `=key=value` words glued to it (`--system-identity mysql-identity-id=X`). */
   optionalValue?: boolean;
   /** Key under `DoctorOptions.target` for target flags. */
@@ -25,6 +28,14 @@ export interface FlagSpec {
 
 /** Values of `--credential`. */
 export const CREDENTIALS = ['default', 'managed-identity'] as const;
+
+const SUBSCRIPTION_HELP =
+  "subscription id (a GUID); default: AZURE_SUBSCRIPTION_ID, then the Azure CLI's current one";
+
+/** The same help words for each of `commands`. */
+function forEach(commands: readonly string[], help: string): Record<string, string> {
+  return Object.fromEntries(commands.map((command) => [command, help]));
+}
 
 /** Every flag of every command: the parser, the help and the per-command validation read this table. */
 export const FLAGS: readonly FlagSpec[] = [
@@ -42,6 +53,11 @@ export const FLAGS: readonly FlagSpec[] = [
     value: '<id>',
     group: 'azure',
     help: "subscription id (a GUID); default: AZURE_SUBSCRIPTION_ID, then the Azure CLI's current one; audit: repeat it for several",
+    helpFor: {
+      ...forEach(['doctor', 'setup', 'undo', 'mcp'], SUBSCRIPTION_HELP),
+      audit:
+        "a subscription to audit (a GUID); repeat it for several; default: AZURE_SUBSCRIPTION_ID, then the Azure CLI's current one",
+    },
   },
   {
     name: 'cloud',
@@ -65,6 +81,10 @@ export const FLAGS: readonly FlagSpec[] = [
     group: 'target',
     targetKey: 'resourceGroup',
     help: 'resource group of the app (audit: only the apps in it)',
+    helpFor: {
+      ...forEach(['doctor', 'setup'], 'resource group of the app'),
+      audit: 'only the apps in this resource group',
+    },
   },
   {
     name: 'app',
@@ -106,6 +126,11 @@ export const FLAGS: readonly FlagSpec[] = [
     group: 'target',
     targetKey: 'database',
     help: 'name of the database (audit: the kind to audit, postgres, mysql or sql)',
+    valueFor: { audit: '<kind>' },
+    helpFor: {
+      ...forEach(['doctor', 'setup', 'snippet'], 'name of the database'),
+      audit: 'only connections to this kind of database: postgres, mysql or sql',
+    },
   },
   {
     name: 'target-resource-group',
@@ -191,6 +216,10 @@ export const FLAGS: readonly FlagSpec[] = [
     group: 'setup',
     commands: ['setup', 'snippet'],
     help: 'the database user (default for setup: aad_<connection>, as the Azure CLI names it)',
+    helpFor: {
+      setup: 'the database user (default: aad_<connection>, as the Azure CLI names it)',
+      snippet: 'the database user the code logs in as (default: a placeholder to fill in)',
+    },
   },
   {
     name: 'grants',
@@ -206,7 +235,13 @@ export const FLAGS: readonly FlagSpec[] = [
     commands: ['setup'],
     help: "finish a run's hand-off from inside the server's network",
   },
-  { name: 'list', group: 'setup', commands: ['undo'], help: 'undo: list the runs instead of undoing one' },
+  {
+    name: 'list',
+    group: 'setup',
+    commands: ['undo'],
+    help: 'undo: list the runs instead of undoing one',
+    helpFor: { undo: 'list the runs instead of undoing one' },
+  },
   {
     name: 'auth',
     value: '<type>',
@@ -228,6 +263,10 @@ export const FLAGS: readonly FlagSpec[] = [
     group: 'snippet',
     commands: ['snippet', 'audit'],
     help: 'snippet: write the files into this folder instead of printing them; audit: write the report to this file (.html, .md or .json)',
+    helpFor: {
+      snippet: 'write the files into this folder instead of printing them',
+      audit: 'write the report to this file (.html, .md or .json)',
+    },
   },
   {
     name: 'force',

@@ -12,6 +12,26 @@ const GROUP_TITLES: Record<FlagGroup, string> = {
   info: 'Information',
 };
 
+/**
+ * The group of flags that is a command's own. In one command's help, a flag it borrows from another
+ * command's group (audit's `--out`, from snippet) is listed in its own group, in its own words.
+ */
+const COMMAND_GROUP: Readonly<Record<string, FlagGroup>> = {
+  setup: 'setup',
+  undo: 'setup',
+  snippet: 'snippet',
+  audit: 'audit',
+  mcp: 'mcp',
+};
+
+/** A group's title in one command's help, where the whole tool's says more than that command needs. */
+const COMMAND_GROUP_TITLES: Partial<Record<FlagGroup, string>> = {
+  setup: 'Setup and undo',
+  audit: 'Audit',
+};
+
+const COMMAND_GROUPS = new Set<FlagGroup>(Object.values(COMMAND_GROUP));
+
 const EXIT_CODES = `Exit codes
   0    success; warnings alone do not fail unless --strict
   1    a check failed (or setup failed and was rolled back cleanly), or an internal error
@@ -70,15 +90,20 @@ function flagsSection(command?: string): string {
   const takes = (flag: (typeof FLAGS)[number]) =>
     command === undefined ||
     (command === 'help' ? flag.group === 'info' : !flag.commands || flag.commands.includes(command));
+  const own = command === undefined ? undefined : COMMAND_GROUP[command];
+  const groupOf = (flag: (typeof FLAGS)[number]): FlagGroup =>
+    own && flag.group !== own && COMMAND_GROUPS.has(flag.group) ? own : flag.group;
   for (const group of Object.keys(GROUP_TITLES) as FlagGroup[]) {
-    const flags = FLAGS.filter((flag) => flag.group === group && takes(flag));
+    const flags = FLAGS.filter((flag) => groupOf(flag) === group && takes(flag));
     if (flags.length === 0) continue;
     const rows = flags.map((flag): [string, string] => {
       const names = `${flag.short ? `-${flag.short}, ` : '    '}--${flag.name}`;
       const value = (command ? flag.valueFor?.[command] : undefined) ?? flag.value;
-      return [value ? `${names} ${value}` : names, flag.help];
+      const help = (command ? flag.helpFor?.[command] : undefined) ?? flag.help;
+      return [value ? `${names} ${value}` : names, help];
     });
-    sections.push(`${GROUP_TITLES[group]}\n${table(rows)}`);
+    const title = (command ? COMMAND_GROUP_TITLES[group] : undefined) ?? GROUP_TITLES[group];
+    sections.push(`${title}\n${table(rows)}`);
   }
   return sections.join('\n\n');
 }
