@@ -16,9 +16,6 @@ import { type SdkCallOptions, sdkGet, sdkModularClient, sdkModularList } from '.
 import { armRequestPath } from './resource-id.ts';
 import type { AzureSession } from './session.ts';
 
-/** The api-version @azure/arm-resources-subscriptions 3 sends (its default). */
-export const SUBSCRIPTIONS_API_VERSION = '2022-12-01';
-
 /** The subscriptions client: its context and the subscription operations. */
 interface SubscriptionsClient {
   context: SubscriptionContext;

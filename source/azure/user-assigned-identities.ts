@@ -1,8 +1,9 @@
 /**
- * User-assigned managed identities (Microsoft.ManagedIdentity) through @azure/arm-msi 2.2.0, on the
- * session's ARM pipeline: the one seam between sc-doctor and Microsoft.ManagedIdentity (setup's
- * identity reads and its picker; the doctor reads none). The package is imported on the first read,
- * so a run that reads no user-assigned identity never loads it.
+ * User-assigned managed identities (Microsoft.ManagedIdentity) through @azure/arm-msi 2.2.0 (its
+ * api-version 2024-11-30 for every operation), on the session's ARM pipeline: the one seam between
+ * sc-doctor and Microsoft.ManagedIdentity (setup's identity reads and its picker; the doctor reads
+ * none). The package is imported on the first read, so a run that reads no user-assigned identity
+ * never loads it.
  *
  * Answers are taken from the wire (`onResponse`, arm-sdk.ts): the client's `Identity` model flattens
  * `properties`, and a 404 is an answer to read, not an exception (docs/architecture.md, "ARM through
@@ -14,9 +15,6 @@ import type { ArmListResponse } from './arm.ts';
 import { armIdParts, sdkClient, sdkList, sdkRead } from './arm-sdk.ts';
 import { armIds } from './resource-id.ts';
 import type { AzureSession } from './session.ts';
-
-/** The api-version @azure/arm-msi 2.2.0 sends for every operation (its default). */
-export const MSI_API_VERSION = '2024-11-30';
 
 /** The session's Microsoft.ManagedIdentity client for `subscriptionId`, the package loaded on first use. */
 function msiClient(
