@@ -4,7 +4,7 @@
  */
 import { armList } from '../azure/arm.ts';
 import type { AzureSession } from '../azure/session.ts';
-import { SUBSCRIPTION_API_VERSION } from '../doctor/subscription.ts';
+import { listSubscriptions } from '../azure/subscriptions.ts';
 import { APP_CONFIG_API } from './app-config.ts';
 import { type AppRow, identityOf, type SpringServiceRow } from './inventory.ts';
 import { ResourceGraphError } from './resource-graph.ts';
@@ -19,7 +19,7 @@ export async function drain(
 
 /** Every subscription `GET /subscriptions` lists for the caller (`--all`). */
 export async function visibleSubscriptions(azure: AzureSession, signal: AbortSignal): Promise<string[]> {
-  const listed = await armList(azure, '/subscriptions', SUBSCRIPTION_API_VERSION, signal);
+  const listed = await listSubscriptions(azure, signal);
   if (!listed.ok)
     throw new ResourceGraphError(
       `Azure Resource Manager would not list the subscriptions (${listed.response.status}).`,

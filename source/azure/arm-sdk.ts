@@ -247,3 +247,55 @@ export async function sdkRead(
   if (response.status !== 200) throw refusal(response, what);
   return (response.body ?? {}) as Record<string, unknown>;
 }
+
+/** The paged list a TypeSpec-generated ("modular") client's `list*` operation returns. */
+interface ModularPaged {
+  byPage(): AsyncIterableIterator<unknown[]>;
+}
+
+/**
+ * A modular client's list (`WebApps_List`, `Subscriptions_List`), as `armList` answers. The first
+ * page is read from the wire; the client asks for the next pages itself without the call's options,
+ * so their items are the model's (which keeps the ids, names and fields a picker shows). A
+ * `nextLink` off the cloud's endpoint is not followed: the items so far are the answer.
+ */
+export async function sdkModularList(
+  azure: AzureSession,
+  list: (options: SdkCallOptions) => ModularPaged,
+  signal?: AbortSignal,
+): Promise<ArmListResponse> {
+  let first: ArmResponse | undefined;
+  const items: unknown[] = [];
+  const session = sessionCall(azure, signal);
+  try {
+    let pages = 0;
+    const paged = list({
+      abortSignal: session.signal,
+      onResponse: (raw) => {
+        first ??= armResponseOf(raw);
+      },
+    });
+    for await (const page of paged.byPage()) {
+      if (pages++ === 0) {
+        const value = (first?.body as { value?: unknown } | undefined)?.value;
+        items.push(...(Array.isArray(value) ? value : page));
+      } else items.push(...page);
+      if (pages >= MAX_PAGES) break;
+    }
+  } catch (error) {
+    if (error instanceof ForeignOriginError) return { ok: true, items };
+    const answer = listRefusal(first, error);
+    if (answer) return { ok: false, response: answer };
+    throw error;
+  } finally {
+    session.done();
+  }
+  return { ok: true, items };
+}
+
+/** The refusal a modular list ended with: the first page's as it came, a later page's status. */
+function listRefusal(first: ArmResponse | undefined, error: unknown): ArmResponse | undefined {
+  if (first && first.status >= 400) return first;
+  const answer = answerOf(error);
+  return answer ? armResponseOf(answer) : undefined;
+}

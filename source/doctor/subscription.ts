@@ -3,14 +3,14 @@
  * account can see it, that it is Enabled, and that it belongs to the tenant the token is for.
  */
 
-import { armError, armGet, armList } from '../azure/arm.ts';
+import { type ArmResponse, armError } from '../azure/arm.ts';
 import { enumIn, enumIs } from '../azure/enums.ts';
+import type { AzureSession } from '../azure/session.ts';
+import { getSubscription, listSubscriptions } from '../azure/subscriptions.ts';
 import type { CheckResult } from '../core/types.ts';
 import type { DoctorCheck, DoctorContext } from './check.ts';
 import { published } from './facts.ts';
 import { loginTenantCommand } from './remedy-commands.ts';
-
-export const SUBSCRIPTION_API_VERSION = '2022-12-01';
 
 const AZ_CHOICE = ['az account list -o table', 'az account set --subscription <id>'];
 const FLAG_CHOICE = [
@@ -64,9 +64,9 @@ async function checkSubscription({ services, signal }: DoctorContext): Promise<C
     !viaAz || choice.source === 'az-default'
       ? chooseCommands
       : ['az account list -o table', choice.source === 'flag' ? FLAG_CHOICE[0]! : FLAG_CHOICE[1]!];
-  let response: Awaited<ReturnType<typeof armGet>>;
+  let response: ArmResponse;
   try {
-    response = await armGet(azure, `/subscriptions/${choice.id}`, SUBSCRIPTION_API_VERSION, signal);
+    response = await getSubscription(azure, choice.id, signal);
   } catch (error) {
     return {
       status: 'fail',
@@ -196,12 +196,12 @@ async function checkSubscription({ services, signal }: DoctorContext): Promise<C
 
 /** The subscription as `GET /subscriptions` lists it for the caller, or undefined. */
 async function visibleInList(
-  azure: Parameters<typeof armList>[0],
+  azure: AzureSession,
   subscriptionId: string,
   signal: AbortSignal | undefined,
 ): Promise<unknown> {
   try {
-    const listed = await armList(azure, '/subscriptions', SUBSCRIPTION_API_VERSION, signal);
+    const listed = await listSubscriptions(azure, signal);
     if (!listed.ok) return undefined;
     return listed.items.find(
       (item) =>

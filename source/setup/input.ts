@@ -72,7 +72,6 @@ export interface SetupInput {
  */
 export const API = {
   ...APP_API_VERSIONS,
-  identities: '2023-01-31',
   linker: '2024-04-01',
 } as const;
 

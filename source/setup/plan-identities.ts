@@ -9,14 +9,15 @@
  * error), the steps meet the same question later and report it as they do.
  */
 
-import { readArm, readGraph } from '../azure/arm-calls.ts';
+import { readGraph } from '../azure/arm-calls.ts';
 import { ArmOperationError } from '../azure/arm-lro.ts';
+import { readUserAssignedIdentity } from '../azure/user-assigned-identities.ts';
 import { commandLine } from '../core/command-line.ts';
 import type { Services } from '../core/services.ts';
 import { UsageError } from '../core/usage-error.ts';
 
 import { lookupServicePrincipal, lookupUami } from './app/identities.ts';
-import { API, type SetupInput } from './input.ts';
+import type { SetupInput } from './input.ts';
 
 /** What one read found: known, unknown (with what to tell the user), or not readable (skipped). */
 type Finding = { known: true } | { known: false; problem: string; hint: string } | { skipped: string };
@@ -63,7 +64,7 @@ async function servicePrincipal(services: Services, clientId: string, signal: Ab
 }
 
 async function serverIdentity(services: Services, id: string, signal: AbortSignal): Promise<Finding> {
-  if (await readArm(services, id, API.identities, `reading the identity ${id}`, signal))
+  if (await readUserAssignedIdentity(services, id, `reading the identity ${id}`, signal))
     return { known: true };
   return {
     known: false,

@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
+import { ManagedServiceIdentityClient } from '@azure/arm-msi';
 import { IDS, type Twin } from './index.ts';
 import { seedUserAssignedIdentity } from './providers/identities.ts';
 import { type ArmRest, armRest } from './testing/arm-rest.ts';
+import { captureBody, exampleBody, sdkError } from './testing/sdk-capture.ts';
 import { assertSameShape } from './testing/shape.ts';
-import { twinPerFile } from './testing/twin-fixture.ts';
+import { sdkOptions, twinPerFile } from './testing/twin-fixture.ts';
 
 const example = JSON.parse(
   readFileSync(new URL('./fixtures/msi/2023-01-31/IdentityGet.json', import.meta.url), 'utf8'),
@@ -78,4 +80,34 @@ test('404 for a missing identity or group; 403 for a Reader creating one', async
   assert.equal(denied.status, 403);
   assert.match(denied.body.error.message, /Microsoft\.ManagedIdentity\/userAssignedIdentities\/write/);
   assert.equal(twin.store.get(`${IDENTITIES}/rita-id`), undefined);
+});
+
+test("@azure/arm-msi (2024-11-30) reads an identity and lists the subscription's in the shapes of IdentityGet.json and IdentityListBySubscription.json", async () => {
+  seedUserAssignedIdentity(twin, { subscriptionId: SUB, resourceGroup: 'rg-orders', name: 'sdk-id' });
+  const client = new ManagedServiceIdentityClient(
+    twin.tokens.credential(IDS.dana) as never,
+    SUB,
+    sdkOptions(twin),
+  );
+  assert.equal(client.apiVersion, '2024-11-30');
+  const capture = captureBody();
+  const identity = await client.userAssignedIdentities.get('rg-orders', 'sdk-id', capture.options);
+  assert.match(identity.principalId ?? '', GUID);
+  assertSameShape(capture.body(), exampleBody('msi/2024-11-30/IdentityGet.json'), 'identity', [
+    '$.tags.key1',
+    '$.tags.key2',
+  ]);
+  const listed = captureBody();
+  const names: string[] = [];
+  for await (const item of client.userAssignedIdentities.listBySubscription(listed.options))
+    names.push(item.name!);
+  assert.ok(names.includes('sdk-id'), names.join(', '));
+  // The example's page has a nextLink (there are more); the twin's one page has none.
+  assertSameShape(listed.body(), exampleBody('msi/2024-11-30/IdentityListBySubscription.json'), 'list', [
+    '$.value[0].tags.key1',
+    '$.value[0].tags.key2',
+    '$.nextLink',
+  ]);
+  const missing = await sdkError(client.userAssignedIdentities.get('rg-orders', 'nope'));
+  assert.equal(missing.statusCode, 404);
 });

@@ -29,6 +29,9 @@ const SUBSCRIPTIONS: Record<string, { displayName: string; state: string; tenant
   },
 };
 
+/** The local ARM drops every connection that asks for this one. */
+const UNREACHABLE = '55555555-5555-5555-5555-555555555555';
+
 let arm: LocalHttps;
 let ca: string;
 let port: number;
@@ -47,6 +50,11 @@ before(async () => {
       res
         .writeHead(401)
         .end(JSON.stringify({ error: { code: 'InvalidAuthenticationToken', message: 'no token' } }));
+      return;
+    }
+    if (id === UNREACHABLE) {
+      // No answer at all: the connection ends before a status line.
+      req.socket.destroy();
       return;
     }
     const sub = id ? SUBSCRIPTIONS[id] : undefined;
@@ -317,6 +325,17 @@ test('subscription: from the flag, from AZURE_SUBSCRIPTION_ID, not visible, disa
     assert.match(foreign.message, /belongs to tenant fabrikam-tenant/);
     assert.deepEqual(foreign.remediation?.commands, ['az login --tenant fabrikam-tenant']);
     assert.equal(foreign.blocking, true);
+  });
+});
+
+test('subscription: no answer from ARM is "could not reach Azure Resource Manager", naming the subscription', async () => {
+  await withStandin('signed-in', async (env) => {
+    const sub = (await doctor(env, { subscription: UNREACHABLE })).byId.subscription!;
+    assert.equal(sub.status, 'fail', text(sub));
+    assert.equal(sub.message, 'could not reach Azure Resource Manager');
+    assert.ok(sub.details.includes(`subscription ${UNREACHABLE} (from --subscription)`), text(sub));
+    assert.match(sub.remediation!.summary, /network path to Azure Resource Manager/);
+    assert.equal(sub.blocking, true);
   });
 });
 

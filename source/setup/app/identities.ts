@@ -5,10 +5,10 @@
  */
 
 import { getWebApp, isWebAppId } from '../../azure/app-service.ts';
-import { listArm, readArm, readGraph, sameId } from '../../azure/arm-calls.ts';
+import { readArm, readGraph, sameId } from '../../azure/arm-calls.ts';
 import { refusal } from '../../azure/arm-refusal.ts';
 import { enumIs } from '../../azure/enums.ts';
-import { armIds } from '../../azure/resource-id.ts';
+import { listSubscriptionIdentities } from '../../azure/user-assigned-identities.ts';
 import type { Services } from '../../core/services.ts';
 import type { SetupInput } from '../input.ts';
 import { API } from '../input.ts';
@@ -67,13 +67,10 @@ export async function lookupUami(
   signal?: AbortSignal,
 ): Promise<UamiRef | undefined> {
   const subscription = subscriptionId ?? input.app.subscriptionId;
-  const items = await listArm(
-    services,
-    armIds.identities(subscription),
-    API.identities,
-    `listing the user-assigned identities of subscription ${subscription}`,
-    signal,
-  );
+  const answer = await listSubscriptionIdentities(services.azure, subscription, signal);
+  if (!answer.ok)
+    throw refusal(answer.response, `listing the user-assigned identities of subscription ${subscription}`);
+  const items = answer.items as Record<string, unknown>[];
   const found = items.find(
     (item) =>
       String((item.properties as { clientId?: string })?.clientId).toLowerCase() === clientId.toLowerCase(),

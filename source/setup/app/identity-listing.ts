@@ -1,14 +1,13 @@
 /**
  * The user-assigned identities of a subscription, as a picker offers them (MySQL's server identity):
- * one ARM list call over every page, no prompting, so the listing is testable against the twin alone.
+ * one list through @azure/arm-msi over every page, no prompting, so the listing is testable against
+ * the twin alone.
  */
-import { armError, armList } from '../../azure/arm.ts';
+import { armError } from '../../azure/arm.ts';
 import type { AzureSession } from '../../azure/session.ts';
+import { listSubscriptionIdentities } from '../../azure/user-assigned-identities.ts';
 import type { Services } from '../../core/services.ts';
 import { ListingError } from '../../doctor/target-listing.ts';
-
-/** What @azure/arm-msi sends; the same version the MySQL steps read an identity with. */
-export const IDENTITY_LIST_API_VERSION = '2023-01-31';
 
 /** A user-assigned identity as a picker row shows it. */
 export interface ListedIdentity {
@@ -25,12 +24,7 @@ export async function listUserAssignedIdentities(
   subscriptionId: string,
   signal?: AbortSignal,
 ): Promise<ListedIdentity[]> {
-  const answer = await armList(
-    azure,
-    `/subscriptions/${subscriptionId}/providers/Microsoft.ManagedIdentity/userAssignedIdentities`,
-    IDENTITY_LIST_API_VERSION,
-    signal,
-  );
+  const answer = await listSubscriptionIdentities(azure, subscriptionId, signal);
   if (!answer.ok) {
     const error = armError(answer.response.body);
     throw new ListingError(

@@ -5,13 +5,13 @@
  * identity holds the Graph permissions Azure needs to create Entra users, and how an admin grants them.
  */
 
-import { readArm, sameId } from '../../azure/arm-calls.ts';
+import { sameId } from '../../azure/arm-calls.ts';
+import { readUserAssignedIdentity } from '../../azure/user-assigned-identities.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import { type MysqlServerIdentityBlock, mysqlArm } from '../../databases/mysql/arm.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
 import { planned } from '../../engine/step-registry.ts';
-import { API } from '../input.ts';
 import { envOf, type SetupStep } from '../step-env.ts';
 import { checkGraphRoles, graphRolesLines } from './graph-roles.ts';
 import type { MysqlSetupInput } from './input.ts';
@@ -75,7 +75,7 @@ export async function serverIdentityOf(
     throw new Error(
       `${input.server.name} has no user-assigned identity, which Entra sign-in on MySQL needs: give one with mysql-identity-id=<ARM id of a user-assigned identity> in the auth flag`,
     );
-  const uami = await readArm(services, id, API.identities, `reading the identity ${id}`, signal);
+  const uami = await readUserAssignedIdentity(services, id, `reading the identity ${id}`, signal);
   if (!uami) throw new Error(`mysql-identity-id: no user-assigned identity ${id}`);
   const props = (uami.properties ?? {}) as { principalId: string; clientId: string; tenantId: string };
   return {

@@ -1,7 +1,8 @@
 /**
- * User-assigned managed identities (`Microsoft.ManagedIdentity/userAssignedIdentities`, 2023-01-31):
- * get, list, PUT. Creating one registers its service principal (object id = `principalId`, app id =
- * `clientId`) so tokens, Graph and the databases know it. Shapes follow fixtures/msi/2023-01-31.
+ * User-assigned managed identities (`Microsoft.ManagedIdentity/userAssignedIdentities`, 2024-11-30 as
+ * @azure/arm-msi sends it, and the older versions): get, list, PUT. Creating one registers its service
+ * principal (object id = `principalId`, app id = `clientId`) so tokens, Graph and the databases know
+ * it. Shapes follow fixtures/msi/2024-11-30 (and 2023-01-31, which has no `isolationScope`).
  */
 import { randomUUID } from 'node:crypto';
 import type { ArmResource, Provider, RouteSpec, TwinRequest } from '../api.ts';

@@ -413,8 +413,14 @@ export const FIDELITY: FidelityRow[] = [
   {
     area: 'Managed identity',
     operation: 'GET userAssignedIdentities/{id}',
-    shape: { fixture: 'msi/2023-01-31/IdentityGet.json' },
+    shape: { fixture: 'msi/2024-11-30/IdentityGet.json' },
     refusal: { test: '404 for a missing identity or group; 403 for a Reader creating one' },
+  },
+  {
+    area: 'Managed identity',
+    operation: 'GET /subscriptions/{s}/providers/.../userAssignedIdentities (list)',
+    shape: { fixture: 'msi/2024-11-30/IdentityListBySubscription.json' },
+    refusal: { none: 'a list of the subscription: its refusals are those of GET /subscriptions/{s}' },
   },
   {
     area: 'Service Connector',
