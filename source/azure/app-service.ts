@@ -11,10 +11,8 @@
  */
 import type { WebSiteManagementContext } from '@azure/arm-appservice/api';
 import type * as WebApps from '@azure/arm-appservice/api/webApps';
-import { type ArmListResponse, type ArmResponse, armResponseOf } from './arm.ts';
-import { ForeignOriginError } from './arm-pipeline.ts';
-import { answerOf, armIdParts, type SdkCallOptions, sdkGet, sdkModularClient } from './arm-sdk.ts';
-import { sessionCall } from './read-transport.ts';
+import type { ArmListResponse, ArmResponse } from './arm.ts';
+import { armIdParts, type SdkCallOptions, sdkGet, sdkModularClient, sdkModularList } from './arm-sdk.ts';
 import type { AzureSession } from './session.ts';
 
 /** The api-version @azure/arm-appservice 19 sends for every operation (its default). */
@@ -79,14 +77,10 @@ export async function listWebAppSettings(
   );
 }
 
-/** Most pages a list follows: a runaway guard only (as `sdkList`). */
-const MAX_PAGES = 50;
-
 /**
- * Every web app of the subscription (`WebApps_List`), as `armList` answers. The first page is read
- * from the wire; the client asks for the next pages itself without the call's options, so their
- * items are the model's (which keeps the `id`, `name`, `location` and `kind` a picker shows). A
- * `nextLink` off the cloud's endpoint is not followed: the items so far are the answer.
+ * Every web app of the subscription (`WebApps_List`), as `armList` answers (`sdkModularList`: the
+ * later pages' items are the model's, which keeps the `id`, `name`, `location` and `kind` a picker
+ * shows).
  */
 export async function listWebApps(
   azure: AzureSession,
@@ -94,38 +88,5 @@ export async function listWebApps(
   signal?: AbortSignal,
 ): Promise<ArmListResponse> {
   const { context, ops } = await webAppsClient(azure, subscriptionId, signal);
-  let first: ArmResponse | undefined;
-  const items: unknown[] = [];
-  const session = sessionCall(azure, signal);
-  try {
-    let pages = 0;
-    const paged = ops.list(context, {
-      abortSignal: session.signal,
-      onResponse: ((raw: Parameters<typeof armResponseOf>[0]) => {
-        first ??= armResponseOf(raw);
-      }) as never,
-    });
-    for await (const page of paged.byPage()) {
-      if (pages++ === 0) {
-        const value = (first?.body as { value?: unknown } | undefined)?.value;
-        items.push(...(Array.isArray(value) ? value : page));
-      } else items.push(...page);
-      if (pages >= MAX_PAGES) break;
-    }
-  } catch (error) {
-    if (error instanceof ForeignOriginError) return { ok: true, items };
-    const answer = listRefusal(first, error);
-    if (answer) return { ok: false, response: answer };
-    throw error;
-  } finally {
-    session.done();
-  }
-  return { ok: true, items };
-}
-
-/** The refusal a list ended with: the first page's as it came, a later page's status. */
-function listRefusal(first: ArmResponse | undefined, error: unknown): ArmResponse | undefined {
-  if (first && first.status >= 400) return first;
-  const answer = answerOf(error);
-  return answer ? armResponseOf(answer) : undefined;
+  return sdkModularList(azure, (options) => ops.list(context, callOptions(options)), signal);
 }

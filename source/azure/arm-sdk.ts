@@ -148,6 +148,16 @@ export function armIdParts(id: string): ArmIdParts {
   return { subscriptionId: match[1]!, resourceGroup: match[2]!, name: match[3]! };
 }
 
+/** Whether `id` is a top-level resource's in a resource group (what `armIdParts` takes). */
+export function isResourceGroupResourceId(id: string): boolean {
+  try {
+    armIdParts(id);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The options an SDK call is given so its answer can be read from the wire. */
 export interface SdkCallOptions {
   abortSignal?: AbortSignal;
@@ -217,6 +227,54 @@ export async function sdkList(
     }
   } catch (error) {
     if (error instanceof ForeignOriginError) return { ok: true, items };
+    const answer = answerOf(error);
+    if (answer) return { ok: false, response: armResponseOf(answer) };
+    throw error;
+  } finally {
+    session.done();
+  }
+  return { ok: true, items };
+}
+
+/** The paged list a modular client's `list*` operation returns. */
+interface ModularPaged {
+  byPage(): AsyncIterableIterator<unknown[]>;
+}
+
+/**
+ * A modular client's list (@azure/arm-appservice 19, @azure/arm-appcontainers 4), as `armList`
+ * answers. The first page is read from the wire; the client asks for the next pages itself without
+ * the call's options, so their items are the model's (which keeps a resource's `id`, `name`,
+ * `location` and `kind`, all a picker shows). A `nextLink` off the cloud's endpoint is not followed:
+ * the items so far are the answer.
+ */
+export async function sdkModularList(
+  azure: AzureSession,
+  list: (options: SdkCallOptions) => ModularPaged,
+  signal?: AbortSignal,
+): Promise<ArmListResponse> {
+  let first: ArmResponse | undefined;
+  const items: unknown[] = [];
+  const session = sessionCall(azure, signal);
+  try {
+    let pages = 0;
+    const paged = list({
+      abortSignal: session.signal,
+      onResponse: (raw) => {
+        first ??= armResponseOf(raw);
+      },
+    });
+    for await (const page of paged.byPage()) {
+      if (pages++ === 0) {
+        const value = (first?.body as { value?: unknown } | undefined)?.value;
+        items.push(...(Array.isArray(value) ? value : page));
+      } else items.push(...page);
+      if (pages >= MAX_PAGES) break;
+    }
+  } catch (error) {
+    if (error instanceof ForeignOriginError) return { ok: true, items };
+    // The refusal a list ended with: the first page's as it came, a later page's status.
+    if (first && first.status >= 400) return { ok: false, response: first };
     const answer = answerOf(error);
     if (answer) return { ok: false, response: armResponseOf(answer) };
     throw error;

@@ -12,6 +12,7 @@ export const MANAGED_ENVIRONMENT_TYPE = 'Microsoft.App/managedEnvironments';
 
 /** The Microsoft.App api-versions (the same list the container app routes accept). */
 export const MANAGED_ENVIRONMENTS_API_VERSIONS = [
+  '2026-07-01',
   '2025-07-01',
   '2025-02-02-preview',
   '2025-01-01',
