@@ -3,7 +3,8 @@
  * and a doctor without a target load none, a doctor of a PostgreSQL server loads
  * @azure/arm-postgresql-flexible and no other kind's, and of an Azure SQL server @azure/arm-sql
  * (its chunk, CommonJS, reached through `commonJs`), each answering the doctor from the bundle.
- * @azure/arm-appservice loads only when a web app is in the run, and then answers its checks. The
+ * @azure/arm-appservice loads only when a web app is in the run, and @azure/arm-appcontainers only
+ * when a container app is, and then answers its checks. The
  * preload records every module the process loads; the esbuild metafile says which chunk holds which
  * package.
  */
@@ -21,6 +22,7 @@ const SDKS = [
   '@azure/arm-mysql-flexible',
   '@azure/arm-sql',
   '@azure/arm-appservice',
+  '@azure/arm-appcontainers',
   '@azure/core-client',
 ];
 let bundle: BundleOutput[];
@@ -61,6 +63,17 @@ test('@azure/arm-appservice is in chunks of its own, apart from every database k
       holder.owners.filter((owner) => SDKS.slice(0, 3).includes(owner)),
       [],
       `${holder.file} holds a database kind SDK beside @azure/arm-appservice`,
+    );
+});
+
+test('@azure/arm-appcontainers is in chunks of its own, apart from every database kind SDK and App Service', () => {
+  const holders = bundle.filter((output) => output.owners.includes('@azure/arm-appcontainers'));
+  assert.ok(holders.length > 0, 'no chunk holds @azure/arm-appcontainers');
+  for (const holder of holders)
+    assert.deepEqual(
+      holder.owners.filter((owner) => SDKS.slice(0, 4).includes(owner)),
+      [],
+      `${holder.file} holds a database kind SDK or @azure/arm-appservice beside @azure/arm-appcontainers`,
     );
 });
 
@@ -127,4 +140,21 @@ test('a doctor of a web app reads it and its settings through @azure/arm-appserv
   assert.ok(checks['app-settings'], Object.keys(checks).join(', '));
   assert.notEqual(checks['app-settings']?.status, 'skip', JSON.stringify(checks['app-settings']));
   assert.deepEqual(sdks, ['@azure/arm-postgresql-flexible', '@azure/arm-appservice', '@azure/core-client']);
+});
+
+test('a doctor of a container app reads it, its environment and its env through @azure/arm-appcontainers from the bundle, and loads no App Service SDK', async () => {
+  const { checks, sdks } = await doctorOf(
+    '--source-id',
+    RESOURCE_IDS.containerApp,
+    '--server-id',
+    RESOURCE_IDS.postgres,
+  );
+  assert.equal(checks['app-identity']?.status, 'pass', JSON.stringify(checks['app-identity']));
+  assert.ok(checks['app-settings'], Object.keys(checks).join(', '));
+  assert.notEqual(checks['app-settings']?.status, 'skip', JSON.stringify(checks['app-settings']));
+  assert.deepEqual(sdks, [
+    '@azure/arm-postgresql-flexible',
+    '@azure/arm-appcontainers',
+    '@azure/core-client',
+  ]);
 });
