@@ -222,7 +222,11 @@ async function outboundSubnet(
   if (!environmentId) return { subnetId: null, known: false, reason: 'the app names no environment' };
   // The client takes the id's parts one by one: one of another shape is not read (as REST refused it).
   if (!isResourceGroupResourceId(environmentId))
-    return { subnetId: null, known: false, reason: `the app's environment id ${environmentId} is not one` };
+    return {
+      subnetId: null,
+      known: false,
+      reason: `the app names an environment id of another shape (${environmentId})`,
+    };
   const response = await getManagedEnvironment(ctx.services.azure, environmentId, ctx.signal);
   if (response.status !== 200)
     return {
