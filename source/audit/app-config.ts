@@ -9,14 +9,17 @@
  * settings, never shows them.
  */
 import { type ArmResponse, armError, armGet, armList, armPostRead } from '../azure/arm.ts';
+import { getContainerApp } from '../azure/container-apps.ts';
 import type { AppKind } from '../azure/resource-id.ts';
 import type { AzureSession } from '../azure/session.ts';
 import { readActiveSpringDeployment, springEnvironment } from '../azure/spring-deployment.ts';
 
-/** Api-versions of the reads (those the doctor uses, and Service Connector's stable REST version). */
+/**
+ * Api-versions of the REST reads (those the doctor uses, and Service Connector's stable REST
+ * version); a container app is read through @azure/arm-appcontainers, as the doctor reads it.
+ */
 export const APP_CONFIG_API = {
   webapp: '2024-04-01',
-  containerapp: '2025-01-01',
   spring: '2023-12-01',
   linkers: '2024-04-01',
 } as const;
@@ -50,8 +53,17 @@ export type LinkersRead =
   | { ok: true; linkers: LinkerRow[] }
   | { ok: false; problem: ReadProblem; gone: boolean };
 
-/** The app as its platform answers it (what `appIdentity` reads too, so the read is shared). */
-export function readApp(azure: AzureSession, app: { id: string; kind: AppKind }, signal?: AbortSignal) {
+/**
+ * The app as its platform answers it (what `appIdentity` reads too, so the read is shared): a
+ * container app through its SDK client (whose call the session's read transport paces, as it does
+ * REST), the others over REST.
+ */
+export function readApp(
+  azure: AzureSession,
+  app: { id: string; kind: AppKind },
+  signal?: AbortSignal,
+): Promise<ArmResponse> {
+  if (app.kind === 'containerapp') return getContainerApp(azure, app.id, signal);
   return armGet(azure, app.id, APP_CONFIG_API[app.kind], signal);
 }
 

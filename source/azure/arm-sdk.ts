@@ -148,6 +148,16 @@ export function armIdParts(id: string): ArmIdParts {
   return { subscriptionId: match[1]!, resourceGroup: match[2]!, name: match[3]! };
 }
 
+/** Whether `id` is a top-level resource's in a resource group (what `armIdParts` takes). */
+export function isResourceGroupResourceId(id: string): boolean {
+  try {
+    armIdParts(id);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The options an SDK call is given so its answer can be read from the wire. */
 export interface SdkCallOptions {
   abortSignal?: AbortSignal;
@@ -226,38 +236,17 @@ export async function sdkList(
   return { ok: true, items };
 }
 
-/** The first page of an SDK list, answered as `armGet` answers (the doctor reads one page of admins). */
-export function sdkFirstPage(
-  azure: AzureSession,
-  list: (options: SdkCallOptions) => Promise<Paged>,
-  signal?: AbortSignal,
-): Promise<ArmResponse> {
-  return sdkGet(azure, async (options) => (await list(options)).byPage().next(), signal);
-}
-
-/** An SDK read for setup: the resource as Azure sent it, undefined for a 404, a refusal otherwise. */
-export async function sdkRead(
-  azure: AzureSession,
-  call: (options: SdkCallOptions) => Promise<unknown>,
-  what: string,
-  signal?: AbortSignal,
-): Promise<Record<string, unknown> | undefined> {
-  const response = await sdkGet(azure, call, signal);
-  if (response.status === 404) return undefined;
-  if (response.status !== 200) throw refusal(response, what);
-  return (response.body ?? {}) as Record<string, unknown>;
-}
-
-/** The paged list a TypeSpec-generated ("modular") client's `list*` operation returns. */
+/** The paged list a modular client's `list*` operation returns. */
 interface ModularPaged {
   byPage(): AsyncIterableIterator<unknown[]>;
 }
 
 /**
- * A modular client's list (`WebApps_List`, `Subscriptions_List`), as `armList` answers. The first
- * page is read from the wire; the client asks for the next pages itself without the call's options,
- * so their items are the model's (which keeps the ids, names and fields a picker shows). A
- * `nextLink` off the cloud's endpoint is not followed: the items so far are the answer.
+ * A modular client's list (`WebApps_List`, `ContainerApps_ListBySubscription`,
+ * `Subscriptions_List`), as `armList` answers. The first page is read from the wire; the client
+ * asks for the next pages itself without the call's options, so their items are the model's (which
+ * keeps the ids, names and fields a picker or the audit's `--all` reads). A `nextLink` off the cloud's endpoint is not followed:
+ * the items so far are the answer.
  */
 export async function sdkModularList(
   azure: AzureSession,
@@ -284,8 +273,10 @@ export async function sdkModularList(
     }
   } catch (error) {
     if (error instanceof ForeignOriginError) return { ok: true, items };
-    const answer = listRefusal(first, error);
-    if (answer) return { ok: false, response: answer };
+    // The refusal a list ended with: the first page's as it came, a later page's status.
+    if (first && first.status >= 400) return { ok: false, response: first };
+    const answer = answerOf(error);
+    if (answer) return { ok: false, response: armResponseOf(answer) };
     throw error;
   } finally {
     session.done();
@@ -293,9 +284,24 @@ export async function sdkModularList(
   return { ok: true, items };
 }
 
-/** The refusal a modular list ended with: the first page's as it came, a later page's status. */
-function listRefusal(first: ArmResponse | undefined, error: unknown): ArmResponse | undefined {
-  if (first && first.status >= 400) return first;
-  const answer = answerOf(error);
-  return answer ? armResponseOf(answer) : undefined;
+/** The first page of an SDK list, answered as `armGet` answers (the doctor reads one page of admins). */
+export function sdkFirstPage(
+  azure: AzureSession,
+  list: (options: SdkCallOptions) => Promise<Paged>,
+  signal?: AbortSignal,
+): Promise<ArmResponse> {
+  return sdkGet(azure, async (options) => (await list(options)).byPage().next(), signal);
+}
+
+/** An SDK read for setup: the resource as Azure sent it, undefined for a 404, a refusal otherwise. */
+export async function sdkRead(
+  azure: AzureSession,
+  call: (options: SdkCallOptions) => Promise<unknown>,
+  what: string,
+  signal?: AbortSignal,
+): Promise<Record<string, unknown> | undefined> {
+  const response = await sdkGet(azure, call, signal);
+  if (response.status === 404) return undefined;
+  if (response.status !== 200) throw refusal(response, what);
+  return (response.body ?? {}) as Record<string, unknown>;
 }

@@ -6,6 +6,12 @@
  */
 import { APP_SERVICE_API_VERSION, getWebApp } from '../azure/app-service.ts';
 import { armError, armGet } from '../azure/arm.ts';
+import { isResourceGroupResourceId } from '../azure/arm-sdk.ts';
+import {
+  CONTAINER_APPS_API_VERSION,
+  getContainerApp,
+  getManagedEnvironment,
+} from '../azure/container-apps.ts';
 import type { AppKind } from '../azure/resource-id.ts';
 import { lastSegment } from '../azure/resource-id.ts';
 import type { CheckResult } from '../core/types.ts';
@@ -17,15 +23,15 @@ import { appIdentityAssignCommand, appListCommand } from './remedy-commands.ts';
 import { APP_TARGET_FLAGS, type AppRef, appRefOf } from './target.ts';
 
 /**
- * Api-versions apps are read and written at (stable versions current SDKs send); a web app's is
- * @azure/arm-appservice's own, the client sending every App Service call.
+ * Api-versions apps are read and written at (stable versions current SDKs send); a web app's and a
+ * container app's are their clients' own (@azure/arm-appservice, @azure/arm-appcontainers), the
+ * clients sending every App Service and Container Apps call.
  */
 export const APP_API_VERSIONS: Record<AppKind, string> = {
   webapp: APP_SERVICE_API_VERSION,
-  containerapp: '2025-01-01',
+  containerapp: CONTAINER_APPS_API_VERSION,
   spring: '2023-12-01',
 };
-const MANAGED_ENVIRONMENT_API_VERSION = '2025-01-01';
 
 const KIND_WORDS: Record<AppKind, string> = {
   webapp: 'web app',
@@ -62,7 +68,9 @@ export const appIdentityCheck: DoctorCheck = {
     const response =
       target.kind === 'webapp'
         ? await getWebApp(services.azure, target.id, signal)
-        : await armGet(services.azure, target.id, APP_API_VERSIONS[target.kind], signal);
+        : target.kind === 'containerapp'
+          ? await getContainerApp(services.azure, target.id, signal)
+          : await armGet(services.azure, target.id, APP_API_VERSIONS[target.kind], signal);
     if (response.status === 404) {
       const error = armError(response.body);
       return {
@@ -212,12 +220,14 @@ async function outboundSubnet(
     return { subnetId: null, known: false, reason: "Spring apps take the service's network, not read here" };
   const environmentId = body.properties?.managedEnvironmentId;
   if (!environmentId) return { subnetId: null, known: false, reason: 'the app names no environment' };
-  const response = await armGet(
-    ctx.services.azure,
-    environmentId,
-    MANAGED_ENVIRONMENT_API_VERSION,
-    ctx.signal,
-  );
+  // The client takes the id's parts one by one: one of another shape is not read (as REST refused it).
+  if (!isResourceGroupResourceId(environmentId))
+    return {
+      subnetId: null,
+      known: false,
+      reason: `the app names an environment id of another shape (${environmentId})`,
+    };
+  const response = await getManagedEnvironment(ctx.services.azure, environmentId, ctx.signal);
   if (response.status !== 200)
     return {
       subnetId: null,

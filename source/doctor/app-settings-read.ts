@@ -6,6 +6,7 @@
  */
 import { listWebAppSettings } from '../azure/app-service.ts';
 import { type ArmResponse, armError, armGet } from '../azure/arm.ts';
+import { getContainerApp } from '../azure/container-apps.ts';
 import { listPermissions, missingActions } from '../azure/permissions.ts';
 import { readActiveSpringDeployment } from '../azure/spring-deployment.ts';
 import type { CheckResult } from '../core/types.ts';
@@ -111,7 +112,6 @@ type ReadSettings = { ok: true; settings: Setting[] } | { ok: false; result: Che
 
 export async function readSettings(ctx: DoctorContext, app: AppFacts): Promise<ReadSettings> {
   const { azure } = ctx.services;
-  const version = APP_API_VERSIONS[app.kind];
   // Web apps: the documented read action `config/appsettings/list` (a POST); Container Apps: the
   // containers' env in the app itself, where secrets are references without their values; Spring
   // apps: the environment variables of the app's active deployment.
@@ -120,7 +120,7 @@ export async function readSettings(ctx: DoctorContext, app: AppFacts): Promise<R
       ? await listWebAppSettings(azure, app.id, ctx.signal)
       : app.kind === 'spring'
         ? await springDeployment(ctx, app)
-        : await armGet(azure, app.id, version, ctx.signal);
+        : await getContainerApp(azure, app.id, ctx.signal);
   if (response.status !== 200) {
     const error = armError(response.body);
     return {

@@ -1,11 +1,12 @@
 /**
  * What the target pickers list: the database servers of all three types in a subscription, the
  * user databases on one server, and the apps of all three platforms. ARM list calls followed page
- * by page (`armList`; web apps through their SDK client, `listWebApps`); no prompting, so each list is
- * testable against the twin on its own.
+ * by page (`armList`; web apps and container apps through their SDK clients, `listWebApps`,
+ * `listContainerApps`); no prompting, so each list is testable against the twin on its own.
  */
 import { listWebApps } from '../azure/app-service.ts';
 import { armError, armList } from '../azure/arm.ts';
+import { listContainerApps } from '../azure/container-apps.ts';
 import type { AppKind } from '../azure/resource-id.ts';
 import type { AzureSession } from '../azure/session.ts';
 import { descriptorOf } from '../databases/descriptors.ts';
@@ -35,15 +36,13 @@ export interface ListedApp {
 }
 
 /**
- * Api-versions of the app platforms' REST list calls: a stable Container Apps version and the newest
- * stable Spring Apps version (web apps are listed by @azure/arm-appservice, `listWebApps`).
+ * Api-versions of the app platforms' REST list calls: the newest stable Spring Apps version (web apps
+ * and container apps are listed by their SDK clients, `listWebApps` and `listContainerApps`).
  */
 export const APP_LIST_API_VERSIONS = {
-  containerapp: '2025-01-01',
   spring: '2023-12-01',
 } as const;
 
-const CONTAINER_APP_TYPE = 'Microsoft.App/containerApps';
 const SPRING_SERVICE_TYPE = 'Microsoft.AppPlatform/Spring';
 
 /** What a list across several types found, and what it could not list (`MySQL servers: 403 ...`). */
@@ -126,10 +125,9 @@ export async function listApps(
   subscriptionId: string,
   signal?: AbortSignal,
 ): Promise<Listing<ListedApp>> {
-  const scope = `/subscriptions/${subscriptionId}/providers`;
   const [sites, containerApps, spring] = await Promise.all([
     listWebApps(azure, subscriptionId, signal),
-    armList(azure, `${scope}/${CONTAINER_APP_TYPE}`, APP_LIST_API_VERSIONS.containerapp, signal),
+    listContainerApps(azure, subscriptionId, signal),
     listSpringApps(azure, subscriptionId, signal),
   ]);
   const apps: ListedApp[] = [];

@@ -1,7 +1,7 @@
 /**
  * The apps' side of the network: a web app's regional VNet integration (`virtualNetworkSubnetId`, read
  * through the App Service SDK) and a container app's environment (`Microsoft.App/managedEnvironments`,
- * raw REST: no Container Apps SDK is installed) with its `vnetConfiguration`.
+ * through @azure/arm-appcontainers in the product; raw REST here) with its `vnetConfiguration`.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -15,9 +15,11 @@ import { ARM_SCOPE, type ArmRest, armRest } from './testing/arm-rest.ts';
 import { assertSameShape } from './testing/shape.ts';
 import { addRoleless, twinPerFile } from './testing/twin-fixture.ts';
 
-const example = JSON.parse(
-  readFileSync(new URL('./fixtures/app/2025-01-01/ManagedEnvironments_Get.json', import.meta.url), 'utf8'),
-).responses['200'].body;
+const exampleAt = (version: string) =>
+  JSON.parse(
+    readFileSync(new URL(`./fixtures/app/${version}/ManagedEnvironments_Get.json`, import.meta.url), 'utf8'),
+  ).responses['200'].body;
+const example = exampleAt('2025-01-01');
 const SUB = IDS.subscriptionId;
 const GROUP = `/subscriptions/${SUB}/resourceGroups/rg-orders`;
 const ENVS = `${GROUP}/providers/Microsoft.App/managedEnvironments`;
@@ -86,6 +88,18 @@ test("a container app's managedEnvironmentId names a real environment, whose GET
     'worker-in-vnet-env',
     'worker-public-env',
   ]);
+});
+
+test("an environment read at 2026-07-01 (what @azure/arm-appcontainers 4 sends) has the shape of that version's ManagedEnvironments_Get.json", async () => {
+  const environment = await dana.send('GET', `${ENVS}/worker-in-vnet-env?api-version=2026-07-01`);
+  assert.equal(environment.status, 200);
+  assertSameShape(environment.body, exampleAt('2026-07-01'), 'environment at 2026-07-01', [
+    '$.properties.workloadProfiles[0].minimumCount',
+    '$.properties.workloadProfiles[0].maximumCount',
+    // The environment's ingress settings (header limits, idle time-outs): nothing sc-doctor reads.
+    '$.properties.ingressConfiguration',
+  ]);
+  assert.equal(environment.body.properties.vnetConfiguration.infrastructureSubnetId, `${SUBNET}/aca`);
 });
 
 test('environments: ResourceNotFound for an unknown name, 403 AuthorizationFailed without a role', async () => {

@@ -9,9 +9,11 @@ import { type ArmRest, armRest } from './testing/arm-rest.ts';
 import { assertSameShape } from './testing/shape.ts';
 import { twinPerFile } from './testing/twin-fixture.ts';
 
-const example = JSON.parse(
-  readFileSync(new URL('./fixtures/app/2025-01-01/ContainerApps_Get.json', import.meta.url), 'utf8'),
-).responses['200'].body;
+const exampleAt = (version: string) =>
+  JSON.parse(
+    readFileSync(new URL(`./fixtures/app/${version}/ContainerApps_Get.json`, import.meta.url), 'utf8'),
+  ).responses['200'].body;
+const example = exampleAt('2025-01-01');
 const SUB = IDS.subscriptionId;
 const APPS = `/subscriptions/${SUB}/resourceGroups/rg-orders/providers/Microsoft.App/containerApps`;
 const V = '?api-version=2025-01-01';
@@ -26,6 +28,16 @@ const UNMODELLED = [
   '$.properties.template.initContainers',
   '$.properties.template.serviceBinds',
   '$.properties.template.scale.rules',
+];
+
+/** What 2026-07-01's example adds that a linker never touches either (identity lifecycles, volumes...). */
+const UNMODELLED_2026 = [
+  ...UNMODELLED,
+  '$.identity',
+  '$.properties.configuration.identitySettings',
+  '$.properties.configuration.runtime',
+  '$.properties.template.containers[0].volumeMounts',
+  '$.properties.template.volumes',
 ];
 
 let twin: Twin;
@@ -48,6 +60,13 @@ test('GET returns the seeded app in the shape of ContainerApps_Get.json, contain
   assertSameShape(answer.body, example, 'container app', UNMODELLED);
   assert.deepEqual(answer.body.properties.template.containers[0].env, [{ name: 'A', value: '1' }]);
   assert.equal(answer.body.identity, undefined);
+});
+
+test("GET at 2026-07-01 (what @azure/arm-appcontainers 4 sends) has the shape of that version's ContainerApps_Get.json", async () => {
+  const answer = await dana.send('GET', `${APPS}/orders-ca?api-version=2026-07-01`);
+  assert.equal(answer.status, 200);
+  assertSameShape(answer.body, exampleAt('2026-07-01'), 'container app at 2026-07-01', UNMODELLED_2026);
+  assert.equal(answer.body.properties.runningStatus, 'Running');
 });
 
 test('list by resource group and subscription', async () => {

@@ -1,12 +1,14 @@
 /**
+/**
  * The built CLI loads each Azure SDK client only when what it serves is used: `--version` and a
  * doctor without az load none; a signed-in doctor reads its subscription through
  * @azure/arm-resources-subscriptions and, without a target, loads nothing else; a doctor of a
  * PostgreSQL server adds @azure/arm-postgresql-flexible and no other kind's, and of an Azure SQL
  * server @azure/arm-sql (its chunk, CommonJS, reached through `commonJs`), each answering the doctor
- * from the bundle. @azure/arm-appservice loads only when a web app is in the run, and @azure/arm-msi
- * only when setup reads a user-assigned identity (MySQL's server identity). The preload records every
- * module the process loads; the esbuild metafile says which chunk holds which package.
+ * from the bundle. @azure/arm-appservice loads only when a web app is in the run,
+ * @azure/arm-appcontainers only when a container app is, and @azure/arm-msi only when setup reads a
+ * user-assigned identity (MySQL's server identity). The preload records every module the process
+ * loads; the esbuild metafile says which chunk holds which package.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -22,6 +24,7 @@ const SDKS = [
   '@azure/arm-mysql-flexible',
   '@azure/arm-sql',
   '@azure/arm-appservice',
+  '@azure/arm-appcontainers',
   '@azure/arm-msi',
   '@azure/arm-resources-subscriptions',
   '@azure/core-client',
@@ -49,14 +52,19 @@ test('the metafile puts each database kind SDK in a chunk of its own', () => {
     const holders = bundle.filter((output) => output.owners.includes(sdk));
     assert.equal(holders.length, 1, `${sdk}: ${holders.map((o) => o.file).join(', ')}`);
     assert.deepEqual(
-      holders[0]!.owners.filter((owner) => SDKS.slice(0, 4).includes(owner)),
+      holders[0]!.owners.filter((owner) => SDKS.slice(0, -1).includes(owner)),
       [sdk],
       `${sdk} shares its chunk with another kind's SDK`,
     );
   }
 });
 
-for (const sdk of ['@azure/arm-appservice', '@azure/arm-msi', '@azure/arm-resources-subscriptions'])
+for (const sdk of [
+  '@azure/arm-appservice',
+  '@azure/arm-appcontainers',
+  '@azure/arm-msi',
+  '@azure/arm-resources-subscriptions',
+])
   test(`${sdk} is in chunks of its own, apart from every other SDK client`, () => {
     const holders = bundle.filter((output) => output.owners.includes(sdk));
     assert.ok(holders.length > 0, `no chunk holds ${sdk}`);
@@ -175,4 +183,22 @@ test("setup reads a user-assigned identity (MySQL's server identity) through @az
   assert.equal(run.code, 0, run.stdout);
   assert.match(run.stdout, /reads Microsoft Graph as id-orders/);
   assert.ok(run.sdks.includes('@azure/arm-msi'), run.sdks.join(', '));
+});
+
+test('a doctor of a container app reads it, its environment and its env through @azure/arm-appcontainers from the bundle, and loads no App Service SDK', async () => {
+  const { checks, sdks } = await doctorOf(
+    '--source-id',
+    RESOURCE_IDS.containerApp,
+    '--server-id',
+    RESOURCE_IDS.postgres,
+  );
+  assert.equal(checks['app-identity']?.status, 'pass', JSON.stringify(checks['app-identity']));
+  assert.ok(checks['app-settings'], Object.keys(checks).join(', '));
+  assert.notEqual(checks['app-settings']?.status, 'skip', JSON.stringify(checks['app-settings']));
+  assert.deepEqual(sdks, [
+    '@azure/arm-postgresql-flexible',
+    '@azure/arm-appcontainers',
+    '@azure/arm-resources-subscriptions',
+    '@azure/core-client',
+  ]);
 });

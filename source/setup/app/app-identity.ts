@@ -8,6 +8,8 @@ import { isWebAppId } from '../../azure/app-service.ts';
 import { patchWebAppIdentity } from '../../azure/app-service-write.ts';
 import { sameId } from '../../azure/arm-calls.ts';
 import { writeArm } from '../../azure/arm-write.ts';
+import { isContainerAppId } from '../../azure/container-apps.ts';
+import { patchContainerAppIdentity } from '../../azure/container-apps-write.ts';
 import { commandLine } from '../../core/command-line.ts';
 import type { Services } from '../../core/services.ts';
 import type { Step, UndoRecord } from '../../engine/step.ts';
@@ -183,8 +185,9 @@ export async function undoAppIdentity(
 }
 
 /**
- * PATCHes the app's `identity` block: a web app's through @azure/arm-appservice (at its own
- * api-version, whatever an older journal's record says), the other kinds' over REST at `apiVersion`.
+ * PATCHes the app's `identity` block: a web app's through @azure/arm-appservice, a container app's
+ * through @azure/arm-appcontainers (each at its client's own api-version, whatever an older journal's
+ * record says), a Spring app's over REST at `apiVersion`.
  */
 async function patchIdentity(
   services: Services,
@@ -195,6 +198,8 @@ async function patchIdentity(
   what: string,
 ): Promise<void> {
   if (isWebAppId(appId)) await patchWebAppIdentity(services.azure, ctx, appId, identity, what);
+  else if (isContainerAppId(appId))
+    await patchContainerAppIdentity(services.azure, ctx, appId, identity, what);
   else await writeArm(services, ctx, 'PATCH', appId, apiVersion, { identity }, what);
 }
 

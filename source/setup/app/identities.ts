@@ -7,6 +7,7 @@
 import { getWebApp, isWebAppId } from '../../azure/app-service.ts';
 import { readArm, readGraph, sameId } from '../../azure/arm-calls.ts';
 import { refusal } from '../../azure/arm-refusal.ts';
+import { getContainerApp, isContainerAppId } from '../../azure/container-apps.ts';
 import { enumIs } from '../../azure/enums.ts';
 import { listSubscriptionIdentities } from '../../azure/user-assigned-identities.ts';
 import type { Services } from '../../core/services.ts';
@@ -37,7 +38,8 @@ export async function readAppIdentity(
 
 /**
  * An app as Azure sent it, undefined for a 404, a refusal otherwise: a web app through
- * @azure/arm-appservice (at its own api-version), the other kinds over REST at `apiVersion`.
+ * @azure/arm-appservice, a container app through @azure/arm-appcontainers (each at its client's own
+ * api-version, whatever an older journal's record says), a Spring app over REST at `apiVersion`.
  */
 export async function readApp(
   services: Services,
@@ -46,8 +48,9 @@ export async function readApp(
   what: string,
   signal?: AbortSignal,
 ): Promise<Record<string, unknown> | undefined> {
-  if (!isWebAppId(appId)) return readArm(services, appId, apiVersion, what, signal);
-  const response = await getWebApp(services.azure, appId, signal);
+  const read = isWebAppId(appId) ? getWebApp : isContainerAppId(appId) ? getContainerApp : undefined;
+  if (!read) return readArm(services, appId, apiVersion, what, signal);
+  const response = await read(services.azure, appId, signal);
   if (response.status === 404) return undefined;
   if (response.status !== 200) throw refusal(response, what);
   return (response.body ?? {}) as Record<string, unknown>;

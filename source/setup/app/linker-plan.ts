@@ -5,7 +5,7 @@
  * registers; and what to put back after an undo.
  */
 import { armPostRead } from '../../azure/arm.ts';
-import { listArm, readArm, sameId } from '../../azure/arm-calls.ts';
+import { listArm, sameId } from '../../azure/arm-calls.ts';
 import { refusal } from '../../azure/arm-lro.ts';
 import { enumIs } from '../../azure/enums.ts';
 import { armIds } from '../../azure/resource-id.ts';
@@ -23,7 +23,7 @@ import {
 import type { SetupInput } from '../input.ts';
 import { API, connectionNameOf } from '../input.ts';
 import type { ConnectionTarget } from './connection-target.ts';
-import { principalOf } from './identities.ts';
+import { principalOf, readApp } from './identities.ts';
 import {
   type CurrentSettings,
   changesOf,
@@ -124,7 +124,7 @@ export function linkerPlanner(input: SetupInput, services: Services, database: C
   const containerOf = async (signal?: AbortSignal): Promise<string | undefined> => {
     if (app.kind !== 'containerapp') return undefined;
     if (input.container) return input.container;
-    const found = await readArm(services, app.id, API.containerapp, `reading ${app.name}`, signal);
+    const found = await readApp(services, app.id, API.containerapp, `reading ${app.name}`, signal);
     const names = (
       ((found?.properties as { template?: { containers?: { name?: string }[] } })?.template?.containers ??
         []) as { name?: string }[]

@@ -7,9 +7,9 @@
  */
 import { listWebAppSettings } from '../../azure/app-service.ts';
 import { putWebAppSettings as putSettings } from '../../azure/app-service-write.ts';
-import { readArm } from '../../azure/arm-calls.ts';
 import { refusal } from '../../azure/arm-lro.ts';
 import { writeArm } from '../../azure/arm-write.ts';
+import { patchContainerAppContainers } from '../../azure/container-apps-write.ts';
 import type { AppKind } from '../../azure/resource-id.ts';
 import { readActiveSpringDeployment, springEnvironment } from '../../azure/spring-deployment.ts';
 import { commandLine } from '../../core/command-line.ts';
@@ -17,6 +17,7 @@ import type { Services } from '../../core/services.ts';
 import { looksSecret } from '../../doctor/app-settings-read.ts';
 import type { StepContext, UndoContext } from '../../engine/step.ts';
 import { API } from '../input.ts';
+import { readApp } from './identities.ts';
 
 /** The app and, for a container app, the container whose env holds the settings. Plain JSON (journal). */
 export type SettingsPlace = {
@@ -59,7 +60,7 @@ export async function putWebAppSettings(
 }
 
 async function readContainerApp(services: Services, place: SettingsPlace, signal?: AbortSignal) {
-  const app = await readArm(services, place.appId, API.containerapp, `reading ${place.appName}`, signal);
+  const app = await readApp(services, place.appId, API.containerapp, `reading ${place.appName}`, signal);
   if (!app) throw new Error(`the app ${place.appName} no longer exists (${place.appId})`);
   const containers = ((app.properties as { template?: { containers?: unknown } } | undefined)?.template
     ?.containers ?? []) as ({ name?: string; env?: EnvEntry[] } & Record<string, unknown>)[];
@@ -130,15 +131,7 @@ export async function writePlace(
     const env = (container.env ?? []).filter((entry) => !(entry.name in values));
     container.env = [...env, ...Object.entries(values).map(([name, value]) => ({ name, value }))];
     // A PATCH replaces the containers list: send it whole, this container's env changed.
-    await writeArm(
-      services,
-      ctx,
-      'PATCH',
-      place.appId,
-      API.containerapp,
-      { properties: { template: { containers } } },
-      what,
-    );
+    await patchContainerAppContainers(services.azure, ctx, place.appId, containers, what);
     return;
   }
   const { id, env } = await springDeployment(services, place, ctx.signal);

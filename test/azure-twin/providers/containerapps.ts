@@ -1,7 +1,8 @@
 /**
  * `Microsoft.App/containerApps` in the twin: get, list, and PATCH as a long-running operation (202 +
  * `Azure-AsyncOperation`, as ContainerApps_Patch.json shows) that can switch identities and replace
- * containers (their `env`). Shapes follow fixtures/app/2025-01-01. Secret values are never returned.
+ * containers (their `env`). Shapes follow fixtures/app/2025-01-01 and 2026-07-01 (the version
+ * @azure/arm-appcontainers 4 sends; it adds `runningStatus`). Secret values are never returned.
  */
 import type { ArmResource, Provider, RouteSpec } from '../api.ts';
 import { MANAGED_ENVIRONMENTS_API_VERSIONS, seedManagedEnvironment } from './managed-environments.ts';
@@ -54,6 +55,7 @@ export function containerAppBody(
     tags: {},
     properties: {
       provisioningState: 'Succeeded',
+      runningStatus: 'Running',
       managedEnvironmentId: environment,
       environmentId: environment,
       workloadProfileName: 'Consumption',
@@ -80,7 +82,8 @@ export function containerAppBody(
           env: container.env ?? [],
           resources: { cpu: 0.5, memory: '1Gi' },
         })),
-        scale: { minReplicas: 0, maxReplicas: 10, rules: [] },
+        // The scale rule defaults (Learn "Set scaling rules in Azure Container Apps": 300 s, 30 s).
+        scale: { minReplicas: 0, maxReplicas: 10, cooldownPeriod: 300, pollingInterval: 30, rules: [] },
       },
       eventStreamEndpoint: `https://${location.toLowerCase().replace(/\s+/g, '')}.twin.azurecontainerapps.dev/eventstream`,
     },

@@ -2,7 +2,8 @@
  * `Microsoft.App/managedEnvironments` in the twin, read side only: the Container Apps environment a
  * container app's `managedEnvironmentId` names, with its network (`vnetConfiguration`). Seeded through
  * `seedManagedEnvironment` (and by `seedContainerApp` for the app's own environment). Shapes follow
- * fixtures/app/2025-01-01/ManagedEnvironments_Get.json.
+ * fixtures/app/{2025-01-01,2026-07-01}/ManagedEnvironments_Get.json (2026-07-01 is what
+ * @azure/arm-appcontainers 4 sends; its `ingressConfiguration` is not modelled).
  */
 import type { ArmResource, Provider } from '../api.ts';
 import { stableGuid } from './database-common.ts';
@@ -10,8 +11,13 @@ import { type SeedHost, seedTarget, sourceAppReadRoutes } from './source-apps.ts
 
 export const MANAGED_ENVIRONMENT_TYPE = 'Microsoft.App/managedEnvironments';
 
-/** The Microsoft.App api-versions (the same list the container app routes accept). */
+/**
+ * The Microsoft.App api-versions (the same list the container app routes accept): 2026-07-01, the one
+ * @azure/arm-appcontainers 4 sends, and the older ones Azure still serves (a journal of an earlier
+ * sc-doctor, az, the tests' plain REST).
+ */
 export const MANAGED_ENVIRONMENTS_API_VERSIONS = [
+  '2026-07-01',
   '2025-07-01',
   '2025-02-02-preview',
   '2025-01-01',

@@ -365,7 +365,7 @@ export const FIDELITY: FidelityRow[] = [
   {
     area: 'Container Apps',
     operation: 'GET/PATCH containerApps/{app}',
-    shape: { fixture: 'app/2025-01-01/ContainerApps_Get.json' },
+    shape: { fixture: 'app/2026-07-01/ContainerApps_Get.json' },
     refusal: { test: 'missing apps answer 404 and a Reader cannot PATCH (403)' },
   },
   {
