@@ -5,6 +5,7 @@
  * Azure name, wherever the connection goes; the token is only ever sent to the server.
  */
 import { type ConnectToMap, connectTarget } from '../core/connect-to.ts';
+import { parseDnsServers } from '../core/dns-servers.ts';
 import type { Services } from '../core/services.ts';
 import type { DatabaseDescriptor } from './descriptor.ts';
 
@@ -17,12 +18,50 @@ export interface LoginTarget {
   connectTo?: ConnectToMap | undefined;
 }
 
-/** The TCP address of a login: the `--connect-to` mapping of the server's name, else the name itself. */
-export function addressOf(
+/**
+ * Where a login connects, and what sent it there (`via`: a mapping's source, or the DNS servers).
+ * Not `ok` when SC_DOCTOR_DNS_SERVER's servers have no address for the server's name.
+ */
+export type LoginAddress =
+  | { ok: true; host: string; port: number; via: string | null }
+  | { ok: false; message: string };
+
+/**
+ * The TCP address of a login, the same for the doctor's logins and setup's and undo's. A
+ * `--connect-to` mapping wins. With SC_DOCTOR_DNS_SERVER, the server's name is resolved by those
+ * servers (as the network check does) and the driver connects to that address, with TLS still
+ * verified against the name: a driver left to resolve the name itself would ask the system's
+ * resolver, not the servers the user named. Otherwise the driver resolves the name, as an app would.
+ */
+export async function loginAddress(
+  services: Pick<Services, 'env' | 'dns'>,
   server: { fqdn: string; port: number },
   connectTo: ConnectToMap | undefined,
-): { host: string; port: number } {
-  return connectTarget(connectTo, server.fqdn, server.port) ?? { host: server.fqdn, port: server.port };
+  signal?: AbortSignal,
+): Promise<LoginAddress> {
+  const mapped = connectTarget(connectTo, server.fqdn, server.port);
+  if (mapped) return { ok: true, ...mapped, via: connectTo?.source ?? '--connect-to' };
+  const named = parseDnsServers(services.env.SC_DOCTOR_DNS_SERVER?.trim() || '');
+  if (!named.ok || !services.dns) return { ok: true, host: server.fqdn, port: server.port, via: null };
+  const answer = await services.dns.resolve(server.fqdn, signal);
+  const address = answer.ok ? answer.addresses[0] : undefined;
+  if (address) return { ok: true, host: address, port: server.port, via: 'SC_DOCTOR_DNS_SERVER' };
+  return {
+    ok: false,
+    message: `${server.fqdn} does not resolve at SC_DOCTOR_DNS_SERVER (${answer.ok ? 'no address' : answer.code})`,
+  };
+}
+
+/** The TCP address of a setup or undo login (`loginAddress`); throws when it has none. */
+export async function addressOf(
+  services: Pick<Services, 'env' | 'dns'>,
+  server: { fqdn: string; port: number },
+  connectTo: ConnectToMap | undefined,
+  signal?: AbortSignal,
+): Promise<{ host: string; port: number }> {
+  const address = await loginAddress(services, server, connectTo, signal);
+  if (!address.ok) throw new Error(address.message);
+  return { host: address.host, port: address.port };
 }
 
 /** A login target rebuilt from what a journal record keeps: the server's name and port, and the login. */

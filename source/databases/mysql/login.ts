@@ -70,7 +70,7 @@ export async function mysqlLogIn(
 ): Promise<Connection> {
   const token = await databaseToken(services, mysqlDescriptor, login.signedIn.user, signal);
   return openMysql({
-    ...addressOf(login.server, login.connectTo),
+    ...(await addressOf(services, login.server, login.connectTo, signal)),
     fqdn: login.server.fqdn,
     user: login.signedIn.user,
     password: token,

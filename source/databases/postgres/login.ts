@@ -85,7 +85,7 @@ export async function logIn(
     ? as.password
     : await databaseToken(services, postgresDescriptor, target.signedIn.user, signal);
   return openPostgres({
-    ...addressOf(target.server, target.connectTo),
+    ...(await addressOf(services, target.server, target.connectTo, signal)),
     fqdn: target.server.fqdn,
     user: as?.user ?? target.signedIn.user,
     password,

@@ -23,7 +23,7 @@ export async function withSqlSession<T>(
 ): Promise<T> {
   const token = await databaseToken(services, sqlDescriptor, 'the signed-in account', signal);
   const session = await openSqlSession({
-    ...addressOf(target.server, target.connectTo),
+    ...(await addressOf(services, target.server, target.connectTo, signal)),
     fqdn: target.server.fqdn,
     database,
     token,

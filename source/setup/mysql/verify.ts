@@ -42,7 +42,7 @@ export function mysqlUserCheck(input: MysqlSetupInput, services: Services): User
       const token = await databaseToken(services, mysqlDescriptor, input.signedIn.user, signal);
       const finding = await probeMysql(
         {
-          ...addressOf(input.server, input.connectTo),
+          ...(await addressOf(services, input.server, input.connectTo, signal)),
           fqdn: input.server.fqdn,
           user: input.signedIn.user,
           token,

@@ -23,7 +23,7 @@ export function postgresUserCheck(input: PostgresSetupInput, services: Services)
       const principal = await principalOf(services, input, signal);
       const finding = await probePostgres(
         {
-          ...addressOf(input.server, input.connectTo),
+          ...(await addressOf(services, input.server, input.connectTo, signal)),
           fqdn: input.server.fqdn,
           user: input.signedIn.user,
           token,

@@ -23,7 +23,7 @@ export function sqlUserCheck(input: SqlSetupInput, services: Services): UserChec
       const { server } = input;
       const finding = await probeSql(
         {
-          ...addressOf(server, input.connectTo),
+          ...(await addressOf(services, server, input.connectTo, signal)),
           fqdn: server.fqdn,
           database: input.database,
           token,
