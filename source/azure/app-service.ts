@@ -12,7 +12,7 @@
 import type { WebSiteManagementContext } from '@azure/arm-appservice/api';
 import type * as WebApps from '@azure/arm-appservice/api/webApps';
 import type { ArmListResponse, ArmResponse } from './arm.ts';
-import { armIdParts, type SdkCallOptions, sdkGet, sdkModularClient, sdkModularList } from './arm-sdk.ts';
+import { armIdParts, modularCallOptions, sdkGet, sdkModularClient, sdkModularList } from './arm-sdk.ts';
 import type { AzureSession } from './session.ts';
 
 /** The api-version @azure/arm-appservice 19 sends for every operation (its default). */
@@ -50,16 +50,15 @@ export function webAppsClient(
   );
 }
 
-/** The call options a modular operation takes (`onResponse`, `abortSignal`). */
-function callOptions(options: SdkCallOptions) {
-  return { abortSignal: options.abortSignal, onResponse: options.onResponse as never };
-}
-
 /** A web app (`Sites_Get`), answered as `armGet` answers: the status and the JSON Azure sent. */
 export async function getWebApp(azure: AzureSession, id: string, signal?: AbortSignal): Promise<ArmResponse> {
   const { subscriptionId, resourceGroup, name } = armIdParts(id);
   const { context, ops } = await webAppsClient(azure, subscriptionId, signal);
-  return sdkGet(azure, (options) => ops.get(context, resourceGroup, name, callOptions(options)), signal);
+  return sdkGet(
+    azure,
+    (options) => ops.get(context, resourceGroup, name, modularCallOptions(options)),
+    signal,
+  );
 }
 
 /** A web app's app settings (`config/appsettings/list`, a POST that reads), as `armPostRead` answers. */
@@ -72,7 +71,7 @@ export async function listWebAppSettings(
   const { context, ops } = await webAppsClient(azure, subscriptionId, signal);
   return sdkGet(
     azure,
-    (options) => ops.listApplicationSettings(context, resourceGroup, name, callOptions(options)),
+    (options) => ops.listApplicationSettings(context, resourceGroup, name, modularCallOptions(options)),
     signal,
   );
 }
@@ -88,5 +87,5 @@ export async function listWebApps(
   signal?: AbortSignal,
 ): Promise<ArmListResponse> {
   const { context, ops } = await webAppsClient(azure, subscriptionId, signal);
-  return sdkModularList(azure, (options) => ops.list(context, callOptions(options)), signal);
+  return sdkModularList(azure, (options) => ops.list(context, modularCallOptions(options)), signal);
 }

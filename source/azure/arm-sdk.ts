@@ -164,6 +164,17 @@ export interface SdkCallOptions {
   onResponse: (raw: FullOperationResponse, flat: unknown, error?: unknown) => void;
 }
 
+/**
+ * The options a modular client's operation takes for an SDK call: the same `abortSignal` and
+ * `onResponse`, typed as that client's own (its `onResponse` takes core-rest-pipeline's response).
+ */
+export function modularCallOptions(options: SdkCallOptions): {
+  abortSignal?: AbortSignal;
+  onResponse: never;
+} {
+  return { abortSignal: options.abortSignal, onResponse: options.onResponse as never };
+}
+
 /** The HTTP answer behind an SDK error, when Azure answered (a `RestError` carries it). */
 export function answerOf(error: unknown): PipelineResponse | undefined {
   if (!(error instanceof Error) || error.name !== 'RestError') return undefined;

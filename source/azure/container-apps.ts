@@ -18,7 +18,7 @@ import type { ArmListResponse, ArmResponse } from './arm.ts';
 import {
   armIdParts,
   type ModularClientOptions,
-  type SdkCallOptions,
+  modularCallOptions,
   sdkGet,
   sdkModularClient,
   sdkModularList,
@@ -90,11 +90,6 @@ function watching(
   };
 }
 
-/** The call options a modular operation takes (`onResponse`, `abortSignal`). */
-function callOptions(options: SdkCallOptions) {
-  return { abortSignal: options.abortSignal, onResponse: options.onResponse as never };
-}
-
 /** A container app (`ContainerApps_Get`), answered as `armGet` answers: the status and the JSON Azure sent. */
 export async function getContainerApp(
   azure: AzureSession,
@@ -103,7 +98,11 @@ export async function getContainerApp(
 ): Promise<ArmResponse> {
   const { subscriptionId, resourceGroup, name } = armIdParts(id);
   const { context, apps } = await containerAppsClient(azure, subscriptionId, signal);
-  return sdkGet(azure, (options) => apps.get(context, resourceGroup, name, callOptions(options)), signal);
+  return sdkGet(
+    azure,
+    (options) => apps.get(context, resourceGroup, name, modularCallOptions(options)),
+    signal,
+  );
 }
 
 /** A Container Apps environment (`ManagedEnvironments_Get`), as `armGet` answers. */
@@ -116,7 +115,7 @@ export async function getManagedEnvironment(
   const { context, environments } = await containerAppsClient(azure, subscriptionId, signal);
   return sdkGet(
     azure,
-    (options) => environments.get(context, resourceGroup, name, callOptions(options)),
+    (options) => environments.get(context, resourceGroup, name, modularCallOptions(options)),
     signal,
   );
 }
@@ -128,5 +127,9 @@ export async function listContainerApps(
   signal?: AbortSignal,
 ): Promise<ArmListResponse> {
   const { context, apps } = await containerAppsClient(azure, subscriptionId, signal);
-  return sdkModularList(azure, (options) => apps.listBySubscription(context, callOptions(options)), signal);
+  return sdkModularList(
+    azure,
+    (options) => apps.listBySubscription(context, modularCallOptions(options)),
+    signal,
+  );
 }

@@ -12,7 +12,7 @@
 import type { SubscriptionContext } from '@azure/arm-resources-subscriptions/api';
 import type * as Subscriptions from '@azure/arm-resources-subscriptions/api/subscriptions';
 import type { ArmListResponse, ArmResponse } from './arm.ts';
-import { type SdkCallOptions, sdkGet, sdkModularClient, sdkModularList } from './arm-sdk.ts';
+import { modularCallOptions, sdkGet, sdkModularClient, sdkModularList } from './arm-sdk.ts';
 import { armRequestPath } from './resource-id.ts';
 import type { AzureSession } from './session.ts';
 
@@ -42,11 +42,6 @@ function subscriptionsClient(azure: AzureSession, signal?: AbortSignal): Promise
   );
 }
 
-/** The call options a modular operation takes (`onResponse`, `abortSignal`). */
-function callOptions(options: SdkCallOptions) {
-  return { abortSignal: options.abortSignal, onResponse: options.onResponse as never };
-}
-
 /**
  * The subscription `subscriptionId` as the caller sees it (`Subscriptions_Get`), answered as
  * `armGet` answers: the status and the JSON Azure sent. Rejects only when no answer came back, or
@@ -59,11 +54,11 @@ export async function getSubscription(
 ): Promise<ArmResponse> {
   armRequestPath(`/subscriptions/${subscriptionId}`);
   const { context, ops } = await subscriptionsClient(azure, signal);
-  return sdkGet(azure, (options) => ops.get(context, subscriptionId, callOptions(options)), signal);
+  return sdkGet(azure, (options) => ops.get(context, subscriptionId, modularCallOptions(options)), signal);
 }
 
 /** Every subscription the caller sees (`Subscriptions_List`, `GET /subscriptions`), as `armList` answers. */
 export async function listSubscriptions(azure: AzureSession, signal?: AbortSignal): Promise<ArmListResponse> {
   const { context, ops } = await subscriptionsClient(azure, signal);
-  return sdkModularList(azure, (options) => ops.list(context, callOptions(options)), signal);
+  return sdkModularList(azure, (options) => ops.list(context, modularCallOptions(options)), signal);
 }
