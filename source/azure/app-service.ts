@@ -76,11 +76,7 @@ export async function listWebAppSettings(
   );
 }
 
-/**
- * Every web app of the subscription (`WebApps_List`), as `armList` answers (`sdkModularList`: the
- * first page from the wire, the later ones from the client's model, which keeps the `id`, `name`,
- * `location` and `kind` a picker shows).
- */
+/** Every web app of the subscription (`WebApps_List`), as `armList` answers (`sdkModularList`). */
 export async function listWebApps(
   azure: AzureSession,
   subscriptionId: string,

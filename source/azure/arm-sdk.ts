@@ -11,7 +11,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import type { FullOperationResponse } from '@azure/core-client';
 import type { HttpClient, Pipeline, PipelineResponse } from '@azure/core-rest-pipeline';
-import { type ArmListResponse, type ArmResponse, armResponseOf } from './arm.ts';
+import { type ArmListResponse, type ArmResponse, armListFrom, armResponseOf } from './arm.ts';
 import { ForeignOriginError, plainRequest, sharedPipeline, withSdkPolicies } from './arm-pipeline.ts';
 import { refusal } from './arm-refusal.ts';
 import { sessionCall } from './read-transport.ts';
@@ -254,10 +254,11 @@ interface ModularPaged {
 
 /**
  * A modular client's list (`WebApps_List`, `ContainerApps_ListBySubscription`,
- * `Subscriptions_List`), as `armList` answers. The first page is read from the wire; the client
- * asks for the next pages itself without the call's options, so their items are the model's (which
- * keeps the ids, names and fields a picker or the audit's `--all` reads). A `nextLink` off the cloud's endpoint is not followed:
- * the items so far are the answer.
+ * `Subscriptions_List`), as `armList` answers. The client asks for the first page (its operation,
+ * path and api-version); the later pages are its `nextLink`s, followed here as `armList` follows
+ * them (`armListFrom`), because the client would ask for them without the call's options: without
+ * its signal (so neither Ctrl-C nor the audit's read transport would reach them) and without
+ * `onResponse` (so their items would be the model's, not Azure's JSON).
  */
 export async function sdkModularList(
   azure: AzureSession,
@@ -265,34 +266,27 @@ export async function sdkModularList(
   signal?: AbortSignal,
 ): Promise<ArmListResponse> {
   let first: ArmResponse | undefined;
-  const items: unknown[] = [];
   const session = sessionCall(azure, signal);
   try {
-    let pages = 0;
-    const paged = list({
+    const pages = list({
       abortSignal: session.signal,
       onResponse: (raw) => {
         first ??= armResponseOf(raw);
       },
-    });
-    for await (const page of paged.byPage()) {
-      if (pages++ === 0) {
-        const value = (first?.body as { value?: unknown } | undefined)?.value;
-        items.push(...(Array.isArray(value) ? value : page));
-      } else items.push(...page);
-      if (pages >= MAX_PAGES) break;
-    }
+    }).byPage();
+    // Only the first page: the iterator would ask for the next one on the following `next()`.
+    await pages.next();
   } catch (error) {
-    if (error instanceof ForeignOriginError) return { ok: true, items };
-    // The refusal a list ended with: the first page's as it came, a later page's status.
-    if (first && first.status >= 400) return { ok: false, response: first };
-    const answer = answerOf(error);
-    if (answer) return { ok: false, response: armResponseOf(answer) };
-    throw error;
+    if (!first) {
+      const answer = answerOf(error);
+      if (answer) return { ok: false, response: armResponseOf(answer) };
+      throw error;
+    }
   } finally {
     session.done();
   }
-  return { ok: true, items };
+  if (!first) throw new Error('the Azure SDK list ended without an answer');
+  return armListFrom(azure, first, signal);
 }
 
 /** The first page of an SDK list, answered as `armGet` answers (the doctor reads one page of admins). */

@@ -64,10 +64,24 @@ export async function armList(
   apiVersion: string,
   signal?: AbortSignal,
 ): Promise<ArmListResponse> {
+  return armListFrom(azure, await armGet(azure, path, apiVersion, signal), signal);
+}
+
+/**
+ * A list followed from its first answer (`armList`'s, or the first page an SDK client asked for):
+ * every page's items as Azure sent them, each later page a GET of the `nextLink` before it, or the
+ * first page that was not a 200. A `nextLink` off the cloud's endpoint is not followed, and the
+ * items so far are the answer.
+ */
+export async function armListFrom(
+  azure: AzureSession,
+  first: ArmResponse,
+  signal?: AbortSignal,
+): Promise<ArmListResponse> {
   const cloud = await azure.cloud(signal);
   const origin = new URL(withTrailingSlash(cloud.resourceManager)).origin;
   const items: unknown[] = [];
-  let response = await armGet(azure, path, apiVersion, signal);
+  let response = first;
   for (let page = 1; ; page++) {
     if (response.status !== 200) return { ok: false, response };
     const body = (response.body ?? {}) as { value?: unknown; nextLink?: unknown };
