@@ -7,7 +7,7 @@
  */
 import { Console } from 'node:console';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
-import { ExitCode } from '../core/exit-codes.ts';
+import { exitCodeFor } from '../core/exit-codes.ts';
 import type { DoctorOptions } from '../doctor/check.ts';
 import { createMcpContext, type McpDeps } from './context.ts';
 import { createMcpServer } from './server.ts';
@@ -60,7 +60,7 @@ export async function serveMcp(input: ServeInput, io: McpIo, deps: McpDeps): Pro
     context.work.interruptAll('cancel');
     await context.work.settled();
     await handle.close().catch(() => {});
-    return signals > 0 ? ExitCode.Cancelled : ExitCode.Success;
+    return exitCodeFor({ cancelled: signals > 0 });
   } finally {
     unsubscribe?.();
   }

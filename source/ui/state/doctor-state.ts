@@ -104,7 +104,7 @@ export function doctorReducer(state: DoctorState, action: DoctorAction): DoctorS
             runError: action.message,
             usageHints: action.usageHints,
             finished: true,
-            exitCode: ExitCode.Usage,
+            exitCode: exitCodeFor({ cancelled: false, usage: true }),
           }
         : { ...state, runError: action.message, finished: true };
     case 'quit': {
