@@ -8,18 +8,19 @@
  * reference "fleet-audit.md" §3.1, §3.2). Values never leave this module's callers: the report names
  * settings, never shows them.
  */
-import { type ArmResponse, armError, armGet, armList, armPostRead } from '../azure/arm.ts';
+import { getWebApp, listWebAppSettings } from '../azure/app-service.ts';
+import { type ArmResponse, armError, armGet, armList } from '../azure/arm.ts';
 import { getContainerApp } from '../azure/container-apps.ts';
 import type { AppKind } from '../azure/resource-id.ts';
 import type { AzureSession } from '../azure/session.ts';
 import { readActiveSpringDeployment, springEnvironment } from '../azure/spring-deployment.ts';
 
 /**
- * Api-versions of the REST reads (those the doctor uses, and Service Connector's stable REST
- * version); a container app is read through @azure/arm-appcontainers, as the doctor reads it.
+ * Api-versions of the REST reads (the Spring Apps version the doctor uses, and Service Connector's
+ * stable REST version); web apps and container apps are read through their SDK clients
+ * (@azure/arm-appservice, @azure/arm-appcontainers), as the doctor reads them.
  */
 export const APP_CONFIG_API = {
-  webapp: '2024-04-01',
   spring: '2023-12-01',
   linkers: '2024-04-01',
 } as const;
@@ -54,17 +55,18 @@ export type LinkersRead =
   | { ok: false; problem: ReadProblem; gone: boolean };
 
 /**
- * The app as its platform answers it (what `appIdentity` reads too, so the read is shared): a
- * container app through its SDK client (whose call the session's read transport paces, as it does
- * REST), the others over REST.
+ * The app as its platform answers it (what `appIdentity` reads too, so the read is shared): a web
+ * app or a container app through its SDK client (whose call the session's read transport paces, as
+ * it does REST), a Spring app over REST.
  */
 export function readApp(
   azure: AzureSession,
   app: { id: string; kind: AppKind },
   signal?: AbortSignal,
 ): Promise<ArmResponse> {
+  if (app.kind === 'webapp') return getWebApp(azure, app.id, signal);
   if (app.kind === 'containerapp') return getContainerApp(azure, app.id, signal);
-  return armGet(azure, app.id, APP_CONFIG_API[app.kind], signal);
+  return armGet(azure, app.id, APP_CONFIG_API.spring, signal);
 }
 
 /** The app's settings or environment variables. */
@@ -74,12 +76,7 @@ export async function readConfig(
   signal?: AbortSignal,
 ): Promise<ConfigRead> {
   if (app.kind === 'webapp') {
-    const response = await armPostRead(
-      azure,
-      `${app.id}/config/appsettings/list`,
-      APP_CONFIG_API.webapp,
-      signal,
-    );
+    const response = await listWebAppSettings(azure, app.id, signal);
     if (response.status !== 200) return failed(response);
     const properties = ((response.body as { properties?: unknown } | undefined)?.properties ?? {}) as Record<
       string,

@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { type BundleOutput, describeBundle, loadedOutputs, readTrace } from '../../scripts/lib/chunks.mjs';
+import { IDS } from '../azure-twin/framework/world.ts';
 import { startTwin, type Twin } from '../azure-twin/index.ts';
 import { RESOURCE_IDS } from '../azure-twin/scenarios.ts';
 import { builtCli, repoRoot, runCli, runProgram, tempDir } from '../helpers/build.ts';
@@ -201,4 +202,13 @@ test('a doctor of a container app reads it, its environment and its env through 
     '@azure/arm-resources-subscriptions',
     '@azure/core-client',
   ]);
+});
+
+test('an audit reads web apps and container apps through their SDK clients from the bundle, as the doctor does', async () => {
+  const run = await tracedRun(['audit', '--json', '--subscription', IDS.subscriptionId]);
+  assert.ok(run.code === 0 || run.code === 1, run.stdout);
+  const report = JSON.parse(run.stdout) as { audit?: { apps?: unknown } };
+  assert.ok(report.audit, run.stdout.slice(0, 400));
+  for (const sdk of ['@azure/arm-appservice', '@azure/arm-appcontainers'])
+    assert.ok(run.sdks.includes(sdk), `${sdk} not loaded: ${run.sdks.join(', ')}`);
 });
