@@ -8,8 +8,9 @@
  *
  * `--max-semi-space-size` bounds it, but V8 reads that flag only when the process starts. The factor
  * it grows by (`--semi-space-growth-factor`, 2 by default) is read each time it grows, so setting it
- * to 1 here, in the running process, stops the growth without restarting anything: same process, same
- * pid, same terminal and signals. Node keeps V8's flags writable for `v8.setFlagsFromString`; if a
+ * to 1 here, in the running process, stops the doubling without restarting anything: same process,
+ * same pid, same terminal and signals (the new space still takes a few pages while scavenges lag
+ * behind: 10-22 MB where it would reach 128 MB). Node keeps V8's flags writable for `v8.setFlagsFromString`; if a
  * future V8 ignores this flag, the audit still works and only uses more memory (the bench shows it,
  * and test/unit/audit-young-generation.test.ts fails).
  */

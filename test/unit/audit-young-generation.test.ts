@@ -37,8 +37,10 @@ function largestNewSpaceMb(hold: boolean): number {
 test('held, the young generation stays small while objects keep surviving; left alone, it grows', () => {
   const grown = largestNewSpaceMb(false);
   const held = largestNewSpaceMb(true);
-  assert.ok(held <= 16, `held: ${held} MB`);
-  assert.ok(held * 2 <= grown, `held ${held} MB, left alone ${grown} MB`);
+  // Compared with the same churn left alone, not with a fixed size: held, the new space still takes
+  // a few pages beyond its start while scavenges lag behind the allocation, more on a loaded machine
+  // (10-14 MB quiet, up to 22 MB under the suite's load, on Node 24), against 128 MB left alone.
+  assert.ok(held * 4 <= grown, `held ${held} MB, left alone ${grown} MB`);
 });
 
 /**
